@@ -1,0 +1,28 @@
+/**
+ * What crosses the thread boundary: a task goes in with its progress port and cancel flag,
+ * and exactly one reply comes back. Errors travel as data so their code and location survive
+ * structured cloning (a thrown Error loses its subclass on the way).
+ */
+import { z } from 'zod';
+
+export const errorReplySchema = z.object({
+  name: z.string(),
+  message: z.string(),
+  code: z.string(),
+  location: z.string().optional(),
+});
+export type ErrorReply = z.infer<typeof errorReplySchema>;
+
+export const replySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: errorReplySchema }),
+]);
+export type Reply = z.infer<typeof replySchema>;
+
+/** The message Piscina delivers to a worker; `request` is validated there by its kind's schema. */
+export interface TaskMessage {
+  request: unknown;
+  /** Int32Array over a SharedArrayBuffer: index 0 becomes 1 when the caller asks to stop. */
+  cancelFlag: SharedArrayBuffer;
+  progressPort: MessagePort | import('node:worker_threads').MessagePort;
+}

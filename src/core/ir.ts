@@ -1,0 +1,138 @@
+/**
+ * ModelIR: a model as Keras itself would serialise it (`model.to_json()`, Keras 3 format),
+ * plus where each piece came from in the user's source. Using Keras' own format means a
+ * real Keras config and a parsed source file enter the same pipeline, and golden tests can
+ * compare the two directly.
+ */
+
+export interface Position {
+  line: number; // 0-based, as VS Code counts
+  character: number; // 0-based UTF-16 offset
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A JSON value as Keras writes it into a config. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * One layer in Keras 3 config form, e.g.
+ * `{"module": "keras.layers", "class_name": "LSTM", "config": {"name": "lstm", "units": 3, ...},
+ *   "inbound_nodes": [...]}`. `inbound_nodes` is present only inside functional models.
+ */
+export interface KerasLayerConfig {
+  module?: string;
+  class_name: string;
+  config: JsonObject;
+  registered_name?: string | null;
+  build_config?: JsonObject;
+  inbound_nodes?: JsonValue[];
+  name?: string;
+}
+
+/** `{"class_name": "Sequential" | "Functional", "config": {"name", "layers", ...}}`. */
+export interface KerasModelConfig {
+  module?: string;
+  class_name: string;
+  config: JsonObject & { name: string; layers: KerasLayerConfig[] };
+}
+
+export type KerasFamily = 'keras3' | 'tf-keras2';
+export type ModelKind = 'sequential' | 'functional' | 'subclassed';
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A mechanical source edit, applied by the extension (or printed by the CLI). */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface QuickFix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  fix?: QuickFix;
+}
+
+/** A dimension the source does not fix (e.g. `x.shape[1]` of data loaded at run time). */
+export interface UnresolvedDimension {
+  /** Name the user can give a value for, e.g. `timesteps` or `x.shape[1]`. */
+  key: string;
+  range: Range;
+}
+
+/** What `compile` / `fit` / `evaluate` calls on this model say, where the source fixes it. */
+export interface TrainingSpec {
+  loss: JsonValue | null; // a name ("mae") or a serialised loss object ({class_name, config})
+  optimizer: JsonValue | null; // a name ("adam") or {class_name, config}
+  sampleWeightMode: string | null;
+  batchSize: number | null;
+  epochs: number | null;
+  /** Names of source variables passed as data, so inline arrays can be resolved. */
+  fitArgs: { x?: string; y?: string; sampleWeight?: string; validationData?: [string, string] | null; validationSplit?: number | null };
+  evaluateArgs: { x?: string; y?: string } | null;
+  predictArgs: { x?: string } | null;
+}
+
+/** A small expression language for Lambda bodies the runtime can execute. */
+export type LambdaExpr =
+  | { op: 'param'; index: number } // the i-th parameter of the function (x, or previous_mask)
+  | { op: 'const'; value: number | boolean | null }
+  | { op: 'slice'; target: LambdaExpr; items: SliceItem[] }
+  | { op: 'binary'; operator: '+' | '-' | '*' | '/' | '**' | '==' | '!=' | '>' | '<' | '>=' | '<=' | 'and' | 'or'; left: LambdaExpr; right: LambdaExpr }
+  | { op: 'unary'; operator: '-' | 'not'; operand: LambdaExpr }
+  | { op: 'call'; fn: string; args: LambdaExpr[]; kwargs: Record<string, LambdaExpr | JsonValue> }; // fn normalised, e.g. "sum", "mean", "expand_dims"
+
+export type SliceItem =
+  | { kind: 'index'; index: number }
+  | { kind: 'range'; start: number | null; stop: number | null; step: number | null }
+  | { kind: 'ellipsis' }
+  | { kind: 'newaxis' };
+
+export interface LambdaFunction {
+  params: string[];
+  body: LambdaExpr;
+  source: string;
+}
+
+/** How a Lambda's `mask=` argument was given. */
+export type LambdaMaskSpec =
+  | { kind: 'none' }
+  | { kind: 'constant'; value: JsonValue }
+  | { kind: 'callable'; fn: LambdaFunction };
+
+export interface LambdaIR {
+  fn: LambdaFunction | null; // null when the body could not be translated (a diagnostic says why)
+  mask: LambdaMaskSpec;
+}
+
+export interface ModelIR {
+  /** The Python variable the model is bound to (`model`, `m`). */
+  name: string;
+  kind: ModelKind;
+  range: Range;
+  config: KerasModelConfig;
+  /** Source range of each layer's construction/call, keyed by Keras layer name. */
+  layerRanges: Record<string, Range>;
+  /** Translated Lambda functions, keyed by Keras layer name. */
+  lambdas: Record<string, LambdaIR>;
+  training: TrainingSpec;
+  unresolved: UnresolvedDimension[];
+  diagnostics: Diagnostic[];
+}
+
+export interface ParsedFile {
+  file: string;
+  models: ModelIR[];
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,65 @@
+/**
+ * The mask-rule registry's vocabulary. Rules are data: the static analysis reads them to
+ * predict masks and the worker's executor reads the same data to compute them, so the two
+ * can never disagree. Each `OutputMaskKind` is implemented once by each consumer.
+ */
+import type { KerasFamily } from '../ir';
+
+export type MaskEffect = 'creates' | 'propagates' | 'transforms' | 'consumes' | 'destroys' | 'none';
+
+/** How a layer's output mask follows from its inputs' masks and its config. */
+export type OutputMaskKind =
+  /** Never carries a mask out (and takes none in: e.g. InputLayer). */
+  | 'none'
+  /** Output mask = the first input's mask (Keras' default `compute_mask`). */
+  | 'identity'
+  /** `mask_zero` ? `inputs != 0` : no mask. */
+  | 'embedding'
+  /** `any(inputs != mask_value, axis=-1)`; masked timesteps are zeroed in the output. */
+  | 'masking'
+  /** `return_sequences` ? input mask : none (the layer consumes it). */
+  | 'rnn'
+  /** Like `rnn`, reading `return_sequences` from the wrapped layer (`config.layer.config`). */
+  | 'rnn-wrapper'
+  /** Uses the mask, emits none (GlobalAveragePooling1D averages valid steps only). */
+  | 'consume'
+  /** `mask=None` → none; constant → it; callable → `mask(inputs, previous_mask)`. */
+  | 'lambda'
+  /** Logical AND of all inputs' masks (Add, Multiply, Average, ...); none if all are none. */
+  | 'merge'
+  /** Like `merge`, but along `axis`, an input without a mask counts as all-true. */
+  | 'concatenate'
+  /** The query's (first input's) mask. */
+  | 'query'
+  /** Does not support masking: an incoming mask is dropped (keras3) or raises (tf-keras2). */
+  | 'unsupported';
+
+export interface LayerMaskRule {
+  /** Whether the layer accepts an incoming mask at all. */
+  supportsMasking: boolean;
+  output: OutputMaskKind;
+  /** Where this fact comes from (Keras source file or golden fixture); shown in hovers. */
+  evidence: string;
+}
+
+/**
+ * A rule that holds for a range of Keras versions of one family. `from` is inclusive,
+ * `until` exclusive; both are dotted versions ("3.16.0"). Absent bounds are open.
+ */
+export interface VersionedRule {
+  family: KerasFamily;
+  from?: string;
+  until?: string;
+  rule: LayerMaskRule;
+}
+
+/** What a family does when a layer that does not support masking receives a mask. */
+export interface FamilyBehaviour {
+  family: KerasFamily;
+  /** The version MaskLens' golden tests check against; verdicts name it. */
+  referenceVersion: string;
+  label: string;
+  unsupportedMask: 'drop-with-warning' | 'raise';
+  /** The message Keras prints or raises, with `{layer}` and `{className}` placeholders. */
+  unsupportedMessage: string;
+}

@@ -1,0 +1,47 @@
+/**
+ * Messages between the extension host and its webviews (the panel and the side view).
+ * Both sides validate every message against these schemas: a webview is untrusted input
+ * to the host, and the host's messages carry text that came from user code.
+ */
+import { z } from 'zod';
+import { backendInfoSchema } from './protocol';
+
+export const poolStatusSchema = z.object({
+  workers: z.number().int(),
+  running: z.number().int(),
+  queued: z.number().int(),
+  intraOpThreads: z.number().int(),
+  interOpThreads: z.number().int(),
+});
+export type PoolStatus = z.infer<typeof poolStatusSchema>;
+
+export const backendReportSchema = z.object({
+  backend: backendInfoSchema,
+  threadId: z.number().int(),
+  probeMs: z.number(),
+  pool: poolStatusSchema,
+});
+export type BackendReport = z.infer<typeof backendReportSchema>;
+
+/** Host → webview. `result` payloads are validated by their own schema on arrival. */
+export const hostMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('backend'), report: backendReportSchema }),
+  z.object({ type: z.literal('backendError'), message: z.string() }),
+  z.object({ type: z.literal('busy'), task: z.string(), message: z.string(), fraction: z.number().min(0).max(1).nullable() }),
+  z.object({ type: z.literal('idle') }),
+  z.object({ type: z.literal('taskError'), task: z.string(), message: z.string() }),
+  z.object({ type: z.literal('result'), task: z.string(), payload: z.unknown() }),
+  z.object({ type: z.literal('theme'), kind: z.enum(['light', 'dark', 'high-contrast', 'high-contrast-light']) }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+/** Webview → host. */
+export const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** The webview reports what it rendered, so tests and logs can confirm the UI state. */
+  z.object({ type: z.literal('rendered'), view: z.string().max(64), summary: z.string().max(2000) }),
+  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showPanel']), model: z.string().max(256).optional() }),
+  z.object({ type: z.literal('reveal'), line: z.number().int().min(0), character: z.number().int().min(0) }),
+  z.object({ type: z.literal('export'), format: z.enum(['json', 'csv', 'png']), name: z.string().max(128).regex(/^[\w.-]+$/), dataUrl: z.string().max(20_000_000).optional() }),
+]);
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;

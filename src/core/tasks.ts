@@ -1,0 +1,16 @@
+/**
+ * The task kinds the pool runs, each with the schemas its request and result must satisfy.
+ * The host validates what it sends, the worker validates what it receives, and the host
+ * validates what comes back: nothing crosses a thread boundary unchecked.
+ */
+import type { z } from 'zod';
+import { probeRequestSchema, probeResultSchema } from './protocol';
+
+export const TASK_SCHEMAS = {
+  probe: { request: probeRequestSchema, result: probeResultSchema },
+} as const;
+
+export type RegisteredKind = keyof typeof TASK_SCHEMAS;
+export type RequestOf<K extends RegisteredKind> = z.input<(typeof TASK_SCHEMAS)[K]['request']>;
+export type ResultOf<K extends RegisteredKind> = z.infer<(typeof TASK_SCHEMAS)[K]['result']>;
+export type AnyRequest = { [K in RegisteredKind]: RequestOf<K> }[RegisteredKind];

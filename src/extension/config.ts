@@ -1,0 +1,36 @@
+/** Typed access to the `masklens.*` settings. */
+import * as vscode from 'vscode';
+import type { KerasFamily } from '../core/ir';
+
+export interface MaskLensSettings {
+  kerasFamily: KerasFamily;
+  defaultReduction: 'none' | 'valid-mean' | 'total-mean' | 'sequence-mean';
+  poolSize: number;
+  maxQueuedTasks: number;
+  memoryCapMB: number;
+  samplesShown: number;
+  synthetic: { samples: number; minLength: number; maxLength: number; padding: 'pre' | 'post'; seed: number };
+  dataFiles: Record<string, { x?: string; y?: string; sampleWeight?: string }>;
+  unresolvedDimensions: Record<string, number>;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSettings {
+  const c = vscode.workspace.getConfiguration('masklens', scope);
+  return {
+    kerasFamily: c.get<KerasFamily>('kerasFamily', 'keras3'),
+    defaultReduction: c.get('defaultReduction', 'valid-mean'),
+    poolSize: c.get<number>('poolSize', 0),
+    maxQueuedTasks: c.get<number>('maxQueuedTasks', 16),
+    memoryCapMB: c.get<number>('memoryCapMB', 2048),
+    samplesShown: c.get<number>('samplesShown', 64),
+    synthetic: {
+      samples: c.get<number>('synthetic.samples', 8),
+      minLength: c.get<number>('synthetic.minLength', 1),
+      maxLength: c.get<number>('synthetic.maxLength', 0),
+      padding: c.get<'pre' | 'post'>('synthetic.padding', 'post'),
+      seed: c.get<number>('synthetic.seed', 42),
+    },
+    dataFiles: c.get('dataFiles', {}),
+    unresolvedDimensions: c.get('unresolvedDimensions', {}),
+  };
+}

@@ -1,0 +1,41 @@
+/** A status bar item: which backend runs, how busy the pool is, and what task is running. */
+import * as vscode from 'vscode';
+import type { PoolClient } from './poolClient';
+
+export class MaskLensStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('masklens.status', vscode.StatusBarAlignment.Right, 100);
+  private task: string | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly pool: PoolClient) {
+    this.item.name = 'MaskLens';
+    this.item.command = 'masklens.showPanel';
+    this.subscriptions.push(pool.onDidChangeState(() => this.render()), pool.onDidReportBackend(() => this.render()));
+    this.render();
+    this.item.show();
+  }
+
+  setTask(task: string | undefined): void {
+    this.task = task;
+    this.render();
+  }
+
+  private render(): void {
+    const backend = this.pool.backend?.backend;
+    const state = this.pool.state;
+    const label = backend === undefined ? 'MaskLens' : backend.backend === 'tensorflow' ? 'MaskLens: TF native' : 'MaskLens: cpu fallback';
+    const icon = this.task ? '$(sync~spin)' : backend?.backend === 'cpu' ? '$(warning)' : '$(pulse)';
+    this.item.text = `${icon} ${label}${this.task ? ` · ${this.task}` : ''}`;
+    const lines = [
+      backend ? `Backend: ${backend.backend}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}` : 'Backend: not started yet',
+      state ? `Pool: ${state.workers} worker(s), ${state.running} running, ${state.queued} queued` : 'Pool: starts on first use',
+    ];
+    this.item.tooltip = lines.join('\n');
+    this.item.backgroundColor = backend?.backend === 'cpu' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,42 @@
+/** Errors the pool hands to its callers, each saying what happened in words a user can act on. */
+
+export class PoolTaskError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly location?: string,
+  ) {
+    super(message);
+    this.name = 'PoolTaskError';
+  }
+}
+
+/** The worker running the task died (crash, out of memory, terminated): only this task fails. */
+export class WorkerCrashedError extends PoolTaskError {
+  constructor(detail: string) {
+    super(`The MaskLens worker running this task stopped unexpectedly (${detail}). The task was abandoned; the pool replaces the worker and other tasks continue.`, 'worker-crashed');
+    this.name = 'WorkerCrashedError';
+  }
+}
+
+export class TaskCancelled extends PoolTaskError {
+  constructor(reason = 'cancelled') {
+    super(`Task ${reason}.`, 'cancelled');
+    this.name = 'TaskCancelled';
+  }
+}
+
+export class QueueFullError extends PoolTaskError {
+  constructor(limit: number) {
+    super(`MaskLens is already running and queueing ${limit} tasks; wait for one to finish or cancel it.`, 'queue-full');
+    this.name = 'QueueFullError';
+  }
+}
+
+/** The worker answered with something that does not match the protocol. */
+export class ProtocolError extends PoolTaskError {
+  constructor(detail: string) {
+    super(`The worker sent a malformed message: ${detail}`, 'protocol');
+    this.name = 'ProtocolError';
+  }
+}

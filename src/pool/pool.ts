@@ -1,0 +1,198 @@
+/**
+ * The MaskLens worker pool, shared by the extension host and the CLI: Piscina worker threads
+ * running TensorFlow, a bounded queue, progress over a MessagePort, cooperative cancellation
+ * (a shared flag checked between batches) backed by a hard stop (terminating the worker) when
+ * a task does not yield in time. A worker that dies fails only its own task.
+ */
+import { EventEmitter } from 'node:events';
+import { MessageChannel } from 'node:worker_threads';
+import Piscina from 'piscina';
+import { replySchema, type TaskMessage } from '../core/envelope';
+import { progressEventSchema, type ProgressEvent } from '../core/protocol';
+import { TASK_SCHEMAS, type RegisteredKind, type RequestOf, type ResultOf } from '../core/tasks';
+import { PoolTaskError, ProtocolError, QueueFullError, TaskCancelled, WorkerCrashedError } from './errors';
+import { applyTensorFlowThreadEnv, planThreads, type ThreadPlan } from './threads';
+
+export interface PoolOptions {
+  /** The bundled worker script (dist/worker.js). */
+  workerFile: string;
+  /** 0 or absent: min(2, cores). */
+  workers?: number;
+  /** Tasks allowed to wait for a worker; more are refused with QueueFullError. */
+  maxQueue?: number;
+  /** V8 heap cap per worker (TensorFlow's own buffers are checked by the tasks themselves). */
+  workerHeapMB?: number;
+  /** How long a cancelled task may take to stop on its own before its worker is terminated. */
+  cancelGraceMs?: number;
+}
+
+export interface RunOptions {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface TaskHandle<R> {
+  id: number;
+  kind: RegisteredKind;
+  result: Promise<R>;
+  /** Ask the task to stop; it is terminated if it has not stopped after the grace period. */
+  cancel(reason?: string): void;
+}
+
+export interface PoolState {
+  workers: number;
+  running: number;
+  queued: number;
+  completed: number;
+  failed: number;
+  plan: ThreadPlan;
+}
+
+let nextTaskId = 1;
+
+export class MaskLensPool {
+  private readonly piscina: Piscina;
+  private readonly events = new EventEmitter();
+  private readonly plan: ThreadPlan;
+  private readonly maxQueue: number;
+  private readonly cancelGraceMs: number;
+  private running = 0;
+  private queued = 0;
+  private completed = 0;
+  private failed = 0;
+  private closed = false;
+
+  constructor(options: PoolOptions) {
+    this.plan = planThreads(options.workers ?? 0);
+    applyTensorFlowThreadEnv(this.plan);
+    this.maxQueue = options.maxQueue ?? 16;
+    this.cancelGraceMs = options.cancelGraceMs ?? 1500;
+    this.piscina = new Piscina({
+      filename: options.workerFile,
+      minThreads: this.plan.workers,
+      maxThreads: this.plan.workers,
+      // The queue bound is enforced here, so the caller gets a clear QueueFullError.
+      maxQueue: Infinity,
+      idleTimeout: 5 * 60_000,
+      resourceLimits: options.workerHeapMB ? { maxOldGenerationSizeMb: options.workerHeapMB } : undefined,
+      name: 'default',
+    });
+    // A dying worker emits 'error' on the pool too; the task's own rejection carries it.
+    this.piscina.on('error', () => undefined);
+  }
+
+  get state(): PoolState {
+    return { workers: this.plan.workers, running: this.running, queued: this.queued, completed: this.completed, failed: this.failed, plan: this.plan };
+  }
+
+  /** The worker threads, for diagnostics (and for tests that kill one). */
+  get threads(): readonly import('node:worker_threads').Worker[] {
+    return this.piscina.threads;
+  }
+
+  onDidChangeState(listener: (state: PoolState) => void): () => void {
+    this.events.on('state', listener);
+    return () => this.events.off('state', listener);
+  }
+
+  run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options: RunOptions = {}): TaskHandle<ResultOf<K>> {
+    const id = nextTaskId++;
+    const kind = request.kind;
+    const schemas = TASK_SCHEMAS[kind];
+    const cancelFlag = new SharedArrayBuffer(4);
+    const flag = new Int32Array(cancelFlag);
+    const abort = new AbortController();
+    let cancelReason: string | null = null;
+    let graceTimer: NodeJS.Timeout | undefined;
+
+    const cancel = (reason = 'cancelled'): void => {
+      if (cancelReason !== null) return;
+      cancelReason = reason;
+      Atomics.store(flag, 0, 1);
+      graceTimer = setTimeout(() => abort.abort(new TaskCancelled(`${reason} (worker terminated after ${this.cancelGraceMs} ms)`)), this.cancelGraceMs);
+      graceTimer.unref();
+    };
+    options.signal?.addEventListener('abort', () => cancel('cancelled'), { once: true });
+
+    const result = this.execute<K>(id, request, schemas, cancelFlag, abort.signal, options.onProgress, () => cancelReason).finally(() => {
+      if (graceTimer) clearTimeout(graceTimer);
+    });
+    return { id, kind, result, cancel };
+  }
+
+  private async execute<K extends RegisteredKind>(
+    id: number,
+    request: unknown,
+    schemas: (typeof TASK_SCHEMAS)[K],
+    cancelFlag: SharedArrayBuffer,
+    signal: AbortSignal,
+    onProgress: RunOptions['onProgress'],
+    cancelReason: () => string | null,
+  ): Promise<ResultOf<K>> {
+    if (this.closed) throw new PoolTaskError('The MaskLens worker pool is closed.', 'pool-closed');
+    const parsed = schemas.request.safeParse(request);
+    if (!parsed.success) throw new ProtocolError(`task ${id} request: ${parsed.error.message}`);
+    if (this.queued >= this.maxQueue && this.running >= this.plan.workers) throw new QueueFullError(this.maxQueue);
+
+    const { port1, port2 } = new MessageChannel();
+    port1.on('message', (raw: unknown) => {
+      const event = progressEventSchema.safeParse(raw);
+      if (event.success) onProgress?.(event.data);
+    });
+    const message: TaskMessage = { request: parsed.data, cancelFlag, progressPort: port2 };
+
+    this.queued++;
+    this.emitState();
+    let started = false;
+    const markStarted = (): void => {
+      if (started) return;
+      started = true;
+      this.queued--;
+      this.running++;
+      this.emitState();
+    };
+    port1.once('message', markStarted);
+    // Piscina does not announce when a queued task starts; the worker's first progress
+    // message does (every task sends one on entry).
+    try {
+      const raw: unknown = await this.piscina.run(message, { transferList: [port2 as unknown as import('node:worker_threads').MessagePort], signal });
+      const reply = replySchema.safeParse(raw);
+      if (!reply.success) throw new ProtocolError(`task ${id} reply: ${reply.error.message}`);
+      if (!reply.data.ok) {
+        const e = reply.data.error;
+        if (e.code === 'cancelled') throw new TaskCancelled(cancelReason() ?? 'cancelled');
+        throw new PoolTaskError(e.message, e.code, e.location);
+      }
+      const result = schemas.result.safeParse(reply.data.result);
+      if (!result.success) throw new ProtocolError(`task ${id} result: ${result.error.message}`);
+      this.completed++;
+      return result.data as ResultOf<K>;
+    } catch (error) {
+      this.failed++;
+      throw this.explain(error, cancelReason());
+    } finally {
+      if (started) this.running--;
+      else this.queued--;
+      port1.close();
+      this.emitState();
+    }
+  }
+
+  private explain(error: unknown, cancelReason: string | null): Error {
+    if (error instanceof PoolTaskError) return error;
+    const text = error instanceof Error ? error.message : String(error);
+    if (cancelReason !== null || (error instanceof Error && error.name === 'AbortError')) return new TaskCancelled(cancelReason ?? 'cancelled');
+    if (/worker exited|Terminating worker thread|ERR_WORKER|out of memory/i.test(text)) return new WorkerCrashedError(text);
+    return new PoolTaskError(text, 'worker-error');
+  }
+
+  private emitState(): void {
+    this.events.emit('state', this.state);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.piscina.destroy();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The Piscina worker entry: validates each task, dispatches it by kind, and always answers
+ * with one reply envelope (errors as data, so their code and location survive the thread hop).
+ */
+import { threadId } from 'node:worker_threads';
+import type { ErrorReply, Reply, TaskMessage } from '../core/envelope';
+import { TaskCancelledError, UserFacingError, type ProgressEvent, type TaskContext } from '../core/protocol';
+import { TASK_SCHEMAS } from '../core/tasks';
+import { WORKER_TASKS } from './registry';
+
+function toErrorReply(error: unknown): ErrorReply {
+  if (error instanceof TaskCancelledError) return { name: error.name, message: error.message, code: 'cancelled' };
+  if (error instanceof UserFacingError) return { name: error.name, message: error.message, code: error.code, location: error.location };
+  if (error instanceof Error) return { name: error.name, message: error.message, code: 'internal' };
+  return { name: 'Error', message: String(error), code: 'internal' };
+}
+
+export default async function runTask(message: TaskMessage): Promise<Reply> {
+  const port = message.progressPort as import('node:worker_threads').MessagePort;
+  const flag = new Int32Array(message.cancelFlag);
+  const ctx: TaskContext = {
+    progress: (event: ProgressEvent) => port.postMessage(event),
+    cancelled: () => Atomics.load(flag, 0) === 1,
+  };
+  ctx.progress({ type: 'started', threadId });
+  try {
+    const kind = (message.request as { kind?: unknown } | null)?.kind;
+    if (typeof kind !== 'string' || !(kind in TASK_SCHEMAS)) {
+      throw new UserFacingError(`Unknown task kind: ${String(kind)}`, 'protocol');
+    }
+    const k = kind as keyof typeof TASK_SCHEMAS;
+    const parsed = TASK_SCHEMAS[k].request.safeParse(message.request);
+    if (!parsed.success) throw new UserFacingError(`Invalid ${k} request: ${parsed.error.message}`, 'protocol');
+    const result = await WORKER_TASKS[k](parsed.data as never, ctx);
+    return { ok: true, result };
+  } catch (error) {
+    return { ok: false, error: toErrorReply(error) };
+  } finally {
+    port.close();
+  }
+}

@@ -1,0 +1,10 @@
+/** Which function runs each task kind inside a worker. */
+import type { TaskContext } from '../core/protocol';
+import type { RegisteredKind, ResultOf } from '../core/tasks';
+import { probeTask } from './probe';
+
+type TaskFn<K extends RegisteredKind> = (request: never, ctx: TaskContext) => Promise<ResultOf<K>>;
+
+export const WORKER_TASKS: { [K in RegisteredKind]: TaskFn<K> } = {
+  probe: probeTask as TaskFn<'probe'>,
+};

@@ -1,0 +1,96 @@
+/**
+ * The worker pool on the real native backend: concurrency across workers, cancellation,
+ * a worker dying mid-task, the queue bound, and request validation.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { MaskLensPool } from '../../src/pool/pool';
+import { ProtocolError, QueueFullError, TaskCancelled, WorkerCrashedError } from '../../src/pool/errors';
+
+const workerFile = join(__dirname, '..', '..', 'dist', 'worker.js');
+
+async function waitFor(predicate: () => boolean, timeoutMs: number): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('worker pool on native TensorFlow', () => {
+  test('two workers run TensorFlow concurrently and both report the native backend', async () => {
+    const pool = new MaskLensPool({ workerFile, workers: 2 });
+    try {
+      const started: number[] = [];
+      const run = () => pool.run({ kind: 'probe', workMs: 1500, matrixSize: 128 }, { onProgress: (e) => e.type === 'started' && started.push(e.threadId) }).result;
+      const t0 = Date.now();
+      const [a, b] = await Promise.all([run(), run()]);
+      const wall = Date.now() - t0;
+      for (const r of [a, b]) {
+        assert.equal(r.backend.backend, 'tensorflow', `worker ${r.threadId} fell back: ${r.backend.fallbackReason}`);
+        assert.equal(r.backend.fallbackReason, null);
+        assert.ok(r.matMuls > 0);
+        assert.equal(r.tensorsAfter, r.tensorsBefore, 'the probe leaked tensors');
+      }
+      assert.notEqual(a.threadId, b.threadId, 'both tasks ran on the same worker thread');
+      // Concurrent, not serial: two 1.5 s tasks finish well before 3 s.
+      assert.ok(wall < 2900, `two 1.5 s tasks took ${wall} ms: they did not overlap`);
+      assert.equal(pool.state.plan.intraOpThreads >= 1, true);
+      assert.equal(process.env.TF_NUM_INTRAOP_THREADS, String(pool.state.plan.intraOpThreads));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  describe('with one worker', () => {
+    let pool: MaskLensPool;
+    before(() => {
+      pool = new MaskLensPool({ workerFile, workers: 1, maxQueue: 1, cancelGraceMs: 2000 });
+    });
+    after(async () => pool.close());
+
+    test('a cancelled long task frees its worker promptly', async () => {
+      let running = false;
+      const handle = pool.run({ kind: 'probe', workMs: 60_000, matrixSize: 64 }, { onProgress: (e) => (running ||= e.type === 'progress') });
+      await waitFor(() => running, 30_000);
+      const t0 = Date.now();
+      handle.cancel('cancelled by test');
+      await assert.rejects(handle.result, (e: unknown) => e instanceof TaskCancelled && /cancelled by test/.test(e.message));
+      const stopMs = Date.now() - t0;
+      assert.ok(stopMs < 1000, `cancellation took ${stopMs} ms`);
+      const next = await pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result;
+      assert.equal(next.backend.backend, 'tensorflow');
+      assert.equal(pool.state.running, 0);
+    });
+
+    test('a terminated worker fails only its own task, with a clear error, and the next task succeeds', async () => {
+      let started = false;
+      const handle = pool.run({ kind: 'probe', workMs: 60_000, matrixSize: 64 }, { onProgress: (e) => (started ||= e.type === 'progress') });
+      await waitFor(() => started, 30_000);
+      const [thread] = pool.threads;
+      assert.ok(thread, 'no worker thread to terminate');
+      await thread.terminate();
+      await assert.rejects(handle.result, (e: unknown) => e instanceof WorkerCrashedError && /stopped unexpectedly/.test(e.message) && /other tasks continue/.test(e.message));
+      const next = await pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result;
+      assert.equal(next.backend.backend, 'tensorflow');
+    });
+
+    test('the queue is bounded: a task beyond it is refused at once', async () => {
+      let started = false;
+      const busy = pool.run({ kind: 'probe', workMs: 60_000, matrixSize: 32 }, { onProgress: (e) => (started ||= e.type === 'started') });
+      await waitFor(() => started, 30_000);
+      const queued = pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 });
+      const refused = pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 });
+      await assert.rejects(refused.result, QueueFullError);
+      busy.cancel();
+      await assert.rejects(busy.result, TaskCancelled);
+      assert.equal((await queued.result).backend.backend, 'tensorflow');
+    });
+
+    test('a malformed request is rejected before it reaches a worker', async () => {
+      const bad = pool.run({ kind: 'probe', workMs: -5, matrixSize: 8 });
+      await assert.rejects(bad.result, ProtocolError);
+    });
+  });
+});

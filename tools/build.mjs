@@ -1,0 +1,43 @@
+// Bundles the four programs MaskLens ships into dist/: the extension host, the worker,
+// the CLI and the webview scripts. tfjs-node (a native addon) and piscina (which locates
+// its own worker script next to itself) stay external and load from node_modules.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(root, 'package.json'));
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const nodeExternal = ['vscode', 'piscina', '@tensorflow/tfjs-node', '@tensorflow/tfjs'];
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', absWorkingDir: root };
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+  { ...common, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+];
+
+function copyAssets() {
+  mkdirSync(join(root, 'dist/webview'), { recursive: true });
+  const assets = [
+    [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm'],
+    [join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), 'dist/tree-sitter-python.wasm'],
+    [join(root, 'webview/panel/panel.css'), 'dist/webview/panel.css'],
+    [join(root, 'webview/sidebar/sidebar.css'), 'dist/webview/sidebar.css'],
+  ];
+  for (const [from, to] of assets) if (existsSync(from)) copyFileSync(from, join(root, to));
+}
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  copyAssets();
+  console.log('[masklens] watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  copyAssets();
+}
