@@ -7,11 +7,13 @@ import type { WebviewMessage } from '../core/messages';
 import { log } from './log';
 import { PanelController } from './panel/panelController';
 import { PoolClient } from './poolClient';
+import { SidebarViewProvider } from './sidebarView';
 import { MaskLensStatusBar } from './statusBar';
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface MaskLensApi {
   panel: PanelController;
+  sidebar: SidebarViewProvider;
   pool: PoolClient;
 }
 
@@ -19,6 +21,8 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const pool = new PoolClient(context.extensionUri);
   const statusBar = new MaskLensStatusBar(pool);
   const panel = new PanelController(context.extensionUri, (message) => onPanelMessage(message));
+  const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onPanelMessage(message));
+  pool.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
 
   async function showPanel(): Promise<void> {
     panel.show();
@@ -41,6 +45,8 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     pool,
     statusBar,
     panel,
+    sidebar,
+    vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = pool.cancelAll();
@@ -51,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, pool };
+  return { panel, sidebar, pool };
 }
 
 export function deactivate(): void {
