@@ -1,11 +1,7 @@
 /**
  * Helpers for suites running inside the extension host: the extension's API, waiting for
- * events, and screenshots. The harness outside (code-server + Chromium) watches a request
- * folder: a suite drops `<name>.request`, the harness saves `<name>.png` (the real workbench)
- * and `<name>.frames.txt` (the text of every frame, webviews included) and then `<name>.done`.
+ * events, and screenshots (see ./screenshot.ts for how a screenshot request travels).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MaskLensApi } from '../../src/extension/main';
 
@@ -43,30 +39,7 @@ export function waitForEvent<T>(event: vscode.Event<T>, predicate: (value: T) =>
   });
 }
 
-export interface Screenshot {
-  /** The PNG path, or null when no harness takes screenshots (e.g. under test-electron). */
-  png: string | null;
-  /** Text of every frame of the workbench, webviews included; null without a harness. */
-  framesText: string | null;
-}
-
-/** Asks the outside harness for a screenshot of the real workbench and waits for it. */
-export async function screenshot(name: string, timeoutMs = 60_000): Promise<Screenshot> {
-  const dir = process.env.MASKLENS_SCREENSHOT_DIR;
-  if (!dir) {
-    console.log(`[masklens-integration] screenshot '${name}' skipped: no screenshot harness (MASKLENS_SCREENSHOT_DIR unset)`);
-    return { png: null, framesText: null };
-  }
-  const base = path.join(dir, name);
-  for (const suffix of ['.png', '.frames.txt', '.done']) fs.rmSync(base + suffix, { force: true });
-  fs.writeFileSync(`${base}.request`, name);
-  const start = Date.now();
-  while (!fs.existsSync(`${base}.done`)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`the harness did not take screenshot '${name}' within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { png: `${base}.png`, framesText: fs.readFileSync(`${base}.frames.txt`, 'utf8') };
-}
+export { screenshot, screenshotsAvailable, type Screenshot } from './screenshot';
 
 export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));

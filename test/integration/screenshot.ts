@@ -1,0 +1,53 @@
+/**
+ * Screenshots of the real workbench, requested from inside the extension host.
+ *
+ * How a request travels: test/vscode/run-code-server.mjs starts code-server with
+ * MASKLENS_SCREENSHOT_DIR=<repo>/test-results/.requests in its environment; code-server's
+ * extension host (where this code runs) inherits it. A suite writes `<name>.request` there;
+ * the harness, which polls the folder every 200 ms, waits 500 ms for the workbench to paint,
+ * saves `test-results/<name>.png` with Playwright, writes `<name>.frames.txt` (the innerText of
+ * every frame: the workbench and each webview's nested frames) and finally `<name>.done` holding
+ * the PNG's path, which is what this function waits for.
+ *
+ * Under @vscode/test-electron (test/vscode/run-electron.mjs) nobody watches the folder and the
+ * variable is unset: the request is skipped with a log line and `{ png: null, framesText: null }`
+ * comes back. Tests must assert on the extension's own state first and treat the screenshot as
+ * evidence, not as the only check.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface Screenshot {
+  /** The PNG path, or null when no harness takes screenshots (e.g. under test-electron). */
+  png: string | null;
+  /** Text of every frame of the workbench, webviews included; null without a harness. */
+  framesText: string | null;
+}
+
+/** True when an outside harness (code-server + Chromium) takes screenshots. */
+export function screenshotsAvailable(): boolean {
+  return !!process.env.MASKLENS_SCREENSHOT_DIR;
+}
+
+/** Asks the outside harness for a screenshot of the real workbench and waits until it is saved. */
+export async function screenshot(name: string, timeoutMs = 60_000): Promise<Screenshot> {
+  if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name '${name}' must be a plain file name ([A-Za-z0-9_.-])`);
+  const dir = process.env.MASKLENS_SCREENSHOT_DIR;
+  if (!dir) {
+    console.log(`[masklens-integration] screenshot '${name}' skipped: no screenshot harness (MASKLENS_SCREENSHOT_DIR unset, e.g. under test-electron)`);
+    return { png: null, framesText: null };
+  }
+  const base = path.join(dir, name);
+  for (const suffix of ['.png', '.frames.txt', '.done']) fs.rmSync(base + suffix, { force: true });
+  fs.writeFileSync(`${base}.request`, name);
+  const start = Date.now();
+  while (!fs.existsSync(`${base}.done`)) {
+    if (Date.now() - start > timeoutMs) throw new Error(`the harness did not take screenshot '${name}' within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  // the harness writes the PNG's path into the .done file (empty or missing path: it failed)
+  const png = fs.readFileSync(`${base}.done`, 'utf8').trim();
+  if (!png || !fs.existsSync(png)) throw new Error(`the harness could not save screenshot '${name}'`);
+  const frames = `${base}.frames.txt`;
+  return { png, framesText: fs.existsSync(frames) ? fs.readFileSync(frames, 'utf8') : '' };
+}

@@ -1,0 +1,407 @@
+#!/usr/bin/env node
+// Runs the integration suite inside a real VS Code, offline: code-server (installed into
+// ~/.cache/masklens/code-server by ./install-code-server.mjs) serves the real workbench and extension host on
+// 127.0.0.1, Debian's Chromium driven by playwright-core opens it with the extension under
+// development and the suite as `extensionTestsPath`, and VS Code's own test runner reports the
+// suite's exit code through `window.codeAutomationExit` (exposed with page.exposeFunction).
+//
+// The workbench URL:
+//   http://127.0.0.1:PORT/?folder=vscode-remote://127.0.0.1:PORT<workspace>
+//     &payload=[["extensionDevelopmentPath","vscode-remote://127.0.0.1:PORT<extension root>"],
+//               ["extensionTestsPath","vscode-remote://127.0.0.1:PORT<dist/test/integration>"]]
+// (both query values URI-encoded). The vscode-remote authority is the page's own host
+// (`location.host`), which is the remote authority code-server's workbench uses for the URIs it
+// creates itself. (Tried: with `localhost:PORT` instead, files still resolve over the single
+// connection and the suite passes, but the workbench then treats the opened file as outside the
+// workspace folder, e.g. in the breadcrumbs; so keep the two identical.)
+//
+// Screenshots: the suite asks for them through files (see test/integration/screenshot.ts); this
+// harness saves test-results/<name>.png, and always test-results/workbench-final.png at the end.
+//
+// Usage: node test/vscode/run-code-server.mjs [--workspace DIR] [--extension DIR] [--tests DIR]
+//                                             [--results DIR] [--timeout MS]
+// Env equivalents: MASKLENS_TEST_WORKSPACE, MASKLENS_EXTENSION_PATH, MASKLENS_TESTS_PATH,
+// MASKLENS_RESULTS_DIR, MASKLENS_VSCODE_TIMEOUT_MS; MASKLENS_THEME (workbench colour theme),
+// MASKLENS_BROWSER_CONSOLE=all|tests (default all) to filter the forwarded browser console.
+// Exit code: the suite's; 1 when the harness fails; 124 when the overall timeout expires.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { codeServerEntry, ensureAll, repoRoot } from './install-code-server.mjs';
+
+const log = (m) => console.log(`[code-server-harness] ${m}`);
+
+export function parseOptions(argv = process.argv.slice(2), env = process.env) {
+  const o = {
+    workspace: env.MASKLENS_TEST_WORKSPACE ?? join(repoRoot, 'examples'),
+    extension: env.MASKLENS_EXTENSION_PATH ?? repoRoot,
+    tests: env.MASKLENS_TESTS_PATH ?? join(repoRoot, 'dist', 'test', 'integration'),
+    results: env.MASKLENS_RESULTS_DIR ?? join(repoRoot, 'test-results'),
+    timeoutMs: Number(env.MASKLENS_VSCODE_TIMEOUT_MS ?? 15 * 60_000),
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--workspace') o.workspace = next();
+    else if (a === '--extension') o.extension = next();
+    else if (a === '--tests') o.tests = next();
+    else if (a === '--results') o.results = next();
+    else if (a === '--timeout') o.timeoutMs = Number(next());
+    else throw new Error(`unknown argument ${a}`);
+  }
+  for (const k of ['workspace', 'extension', 'tests', 'results']) o[k] = resolve(o[k]);
+  if (!(o.timeoutMs > 0)) throw new Error('the timeout must be a positive number of milliseconds');
+  return o;
+}
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHttp(url, timeoutMs, isDead) {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (isDead()) throw new Error('code-server exited before it answered');
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/** Text of every frame (the workbench and each webview's nested frames). */
+async function framesText(page) {
+  const parts = [];
+  for (const frame of page.frames()) {
+    try {
+      const text = await frame.evaluate(() => document.body?.innerText ?? '');
+      parts.push(`--- frame ${frame.url().slice(0, 120)}\n${text}`);
+    } catch (error) {
+      parts.push(`--- frame ${frame.url().slice(0, 120)} (unreadable: ${error.message})`);
+    }
+  }
+  return parts.join('\n');
+}
+
+/** Writes a file so that a reader polling for it never sees it half-written. */
+function writeAtomic(path, text) {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+/**
+ * Formats console arguments the way a browser console shows them: a string argument holding
+ * printf-style specifiers consumes the arguments after it (`%c` consumes CSS and prints nothing).
+ * VS Code forwards the extension host's console as `('%c INFO', 'color: #33f', fmt, ...args)`,
+ * with mocha's own format string in the middle, so every string argument is treated as a format.
+ */
+export function formatConsoleArgs(values) {
+  const out = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'string') {
+      out.push(String(v));
+      continue;
+    }
+    out.push(
+      v.replace(/%([sdifoOjc%])/g, (m, spec) => {
+        if (spec === '%') return '%';
+        if (i + 1 >= values.length) return m;
+        const arg = values[++i];
+        if (spec === 'c') return '';
+        if (spec === 'd' || spec === 'i') return String(Number.parseInt(String(arg), 10));
+        if (spec === 'f') return String(Number.parseFloat(String(arg)));
+        return String(arg);
+      }),
+    );
+  }
+  return out.join(' ').replace(/\s+$/, '');
+}
+
+async function consoleText(msg) {
+  try {
+    const values = await Promise.all(
+      msg.args().map((h) =>
+        h.evaluate((v) => {
+          if (typeof v === 'string') return v;
+          if (v instanceof Error) return v.stack ?? String(v);
+          try {
+            return typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
+          } catch {
+            return String(v);
+          }
+        }),
+      ),
+    );
+    return values.length ? formatConsoleArgs(values) : msg.text();
+  } catch {
+    return msg.text(); // the frame went away
+  }
+}
+
+export async function runInCodeServer(options = parseOptions()) {
+  const t0 = Date.now();
+  const { workspace, extension, tests, results, timeoutMs } = options;
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  for (const [what, p] of [['workspace', workspace], ['extension', join(extension, 'package.json')], ['suite', join(tests, 'index.js')]]) {
+    if (!existsSync(p)) throw new Error(`${what} not found: ${p}${what === 'suite' ? ' (build it: node test/vscode/build-suite.mjs)' : ''}`);
+  }
+  const { chromium: chromiumPath } = ensureAll();
+  log(`code-server and Chromium ready (${elapsed()})`);
+
+  mkdirSync(results, { recursive: true });
+  const requests = join(results, '.requests');
+  rmSync(requests, { recursive: true, force: true });
+  mkdirSync(requests, { recursive: true });
+
+  const scratch = mkdtempSync(join(tmpdir(), 'masklens-code-server-'));
+  const userData = join(scratch, 'user-data');
+  mkdirSync(join(userData, 'User'), { recursive: true });
+  writeFileSync(
+    join(userData, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        // no workbench.colorTheme / iconTheme here: test/integration/index.ts sets them (see there)
+        // otherwise the web workbench follows the browser's (light) colour scheme, not colorTheme
+        'window.autoDetectColorScheme': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoUpdate': false,
+        'extensions.autoCheckUpdates': false,
+        'extensions.ignoreRecommendations': true,
+        // trust prompts would cover the workbench; MaskLens declares untrusted-workspace support,
+        // and a suite that wants Restricted Mode can open a folder with trust enabled itself
+        'security.workspace.trust.enabled': false,
+        'git.openRepositoryInParentFolders': 'never',
+        'git.autoRepositoryDetection': false,
+        'chat.commandCenter.enabled': false,
+      },
+      null,
+      2,
+    ),
+  );
+  const port = await freePort();
+  const authority = `127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    // read by test/integration/screenshot.ts inside the extension host (a child of code-server)
+    MASKLENS_SCREENSHOT_DIR: requests,
+    // no extension gallery (code-server defaults to open-vsx.org, unreachable offline)
+    EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY ?? '{}',
+    TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '3',
+    CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES ?? '-1',
+  };
+  const server = spawn(
+    process.execPath,
+    [
+      codeServerEntry,
+      '--bind-addr', authority,
+      '--auth', 'none',
+      '--config', join(scratch, 'config.yaml'),
+      '--user-data-dir', userData,
+      '--extensions-dir', join(scratch, 'extensions'),
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      workspace,
+    ],
+    // own process group: code-server's children (extension host, pty host, watcher) die with it
+    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  let serverExited = false;
+  let stopping = false;
+  server.on('exit', (code, signal) => {
+    serverExited = true;
+    if (!stopping) log(`code-server exited unexpectedly (${code ?? signal})`);
+  });
+  const forward = (stream, prefix) => {
+    let buf = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (d) => {
+      buf += d;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const line of lines) console.log(`${prefix} ${line}`);
+    });
+  };
+  forward(server.stdout, '[code-server]');
+  forward(server.stderr, '[code-server:err]');
+
+  const killServer = (signal) => {
+    try {
+      process.kill(-server.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
+  // last resort if this process is torn down: never leave code-server behind
+  const onExit = () => killServer('SIGKILL');
+  process.on('exit', onExit);
+  const onSignal = (sig) => {
+    log(`received ${sig}; stopping code-server and Chromium`);
+    killServer('SIGKILL');
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let browser;
+  let page;
+  let consoleChain = Promise.resolve();
+  let screenshotTimer;
+  let timeoutTimer;
+  let exitCode;
+  try {
+    const timeout = new Promise((r) => {
+      timeoutTimer = setTimeout(() => r('timeout'), Math.max(0, timeoutMs - (Date.now() - t0)));
+    });
+    const main = (async () => {
+      await waitForHttp(`http://${authority}/healthz`, 90_000, () => serverExited);
+      log(`code-server listening on ${authority} (${elapsed()})`);
+      browser = await chromium.launch({
+        executablePath: chromiumPath,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      });
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const consoleMode = process.env.MASKLENS_BROWSER_CONSOLE ?? 'all';
+      page.on('console', (msg) => {
+        // formatted asynchronously, printed in arrival order
+        consoleChain = consoleChain.then(async () => {
+          const text = await consoleText(msg);
+          if (!text.trim()) return;
+          if (consoleMode === 'tests' && !/masklens|Extension Host|passing|failing|pending|Error|✔/i.test(text)) return;
+          console.log(`[browser:${msg.type()}] ${text}`);
+        });
+      });
+      page.on('pageerror', (error) => console.log(`[browser:pageerror] ${error.message}`));
+      page.on('crash', () => console.log('[browser] the page crashed'));
+      const exited = new Promise((resolveExit) => {
+        page
+          .exposeFunction('codeAutomationExit', (code) => {
+            exitCode = Number(code);
+            resolveExit('exited');
+          })
+          .catch((e) => log(`exposeFunction failed: ${e.message}`));
+      });
+      // make sure the binding exists before the workbench can call it
+      await page.evaluate(() => 0).catch(() => undefined);
+
+      // Screenshot requests from the suite (a file per request; see test/integration/screenshot.ts).
+      let busy = false;
+      screenshotTimer = setInterval(async () => {
+        if (busy || !page) return;
+        busy = true;
+        try {
+          for (const file of readdirSync(requests).filter((f) => f.endsWith('.request'))) {
+            const name = file.replace(/\.request$/, '');
+            rmSync(join(requests, file), { force: true });
+            const png = join(results, `${name}.png`);
+            try {
+              await page.waitForTimeout(500); // let the workbench paint what the suite just did
+              await page.screenshot({ path: png });
+              writeAtomic(join(requests, `${name}.frames.txt`), await framesText(page));
+              writeAtomic(join(requests, `${name}.done`), png);
+              log(`screenshot ${png} (${elapsed()})`);
+            } catch (error) {
+              log(`screenshot ${name} failed: ${error.message}`);
+              writeAtomic(join(requests, `${name}.done`), '');
+            }
+          }
+        } finally {
+          busy = false;
+        }
+      }, 200);
+
+      const remote = (path) => `vscode-remote://${authority}${path}`;
+      const payload = [
+        ['extensionDevelopmentPath', remote(extension)],
+        ['extensionTestsPath', remote(tests)],
+      ];
+      const url = `http://${authority}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      log(`opening ${url}`);
+      await page.goto(url);
+      const serverDied = new Promise((r) => server.once('exit', () => r('server-exit')));
+      return Promise.race([exited, serverDied]);
+    })();
+    main.catch(() => undefined); // a late rejection after the timeout must not crash the process
+    const outcome = await Promise.race([main, timeout]);
+    if (outcome === 'timeout') {
+      log(`FAILED: the suite did not finish within ${timeoutMs} ms`);
+      exitCode = 124;
+    } else if (outcome === 'server-exit') {
+      log('FAILED: code-server exited before the suite finished');
+      exitCode = 1;
+    } else {
+      log(`the suite exited with code ${exitCode} (${elapsed()})`);
+      if (!Number.isInteger(exitCode)) exitCode = 1;
+    }
+  } catch (error) {
+    log(`FAILED: ${error.stack ?? error}`);
+    exitCode = 1;
+  } finally {
+    clearTimeout(timeoutTimer);
+    clearInterval(screenshotTimer);
+    if (page) {
+      const finalPng = join(results, 'workbench-final.png');
+      await page
+        .screenshot({ path: finalPng, timeout: 15_000 })
+        .then(() => log(`screenshot ${finalPng}`))
+        .catch((e) => log(`final screenshot failed: ${e.message}`));
+    }
+    // let the last console lines (mocha's summary) come through
+    await Promise.race([consoleChain, new Promise((r) => setTimeout(r, 3000))]);
+    stopping = true;
+    await browser?.close().catch(() => undefined);
+    killServer('SIGTERM');
+    const deadline = Date.now() + 5000;
+    while (!serverExited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    killServer('SIGKILL'); // whatever of the process group is left
+    process.off('exit', onExit);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return exitCode;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  let options;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    console.error(`[code-server-harness] ${error.message}`);
+    process.exit(2);
+  }
+  runInCodeServer(options).then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(`[code-server-harness] FAILED: ${error.stack ?? error}`);
+      process.exit(1);
+    },
+  );
+}
