@@ -14,11 +14,23 @@ const production = process.argv.includes('--production');
 
 const nodeExternal = ['vscode', 'piscina', '@tensorflow/tfjs-node', '@tensorflow/tfjs'];
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', absWorkingDir: root };
+// web-tree-sitter's CommonJS build reads import.meta.url through an empty shim and fails when
+// bundled; its ESM build, with import.meta.url taken from the bundle's own path, works.
+const nodeCommon = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: nodeExternal,
+  alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.js') },
+  define: { 'import.meta.url': '__masklensImportMetaUrl' },
+  banner: { js: "var __masklensImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
-  { ...common, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` } },
   { ...common, entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 

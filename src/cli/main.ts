@@ -1,13 +1,18 @@
 /** `masklens` command line: the same core and worker pool as the extension. */
 const USAGE = `usage: masklens <command> FILE [options]
 commands:
-  probe                 report which TensorFlow backend the worker pool runs
+  analyze FILE [--keras keras3|tf-keras2] [--json]   static mask flow and diagnostics (never runs FILE)
+  probe [--workers N] [--json]                       which TensorFlow backend the worker pool runs
 `;
 
 async function main(argv: string[]): Promise<number> {
   const [command] = argv;
   const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
   switch (command) {
+    case 'analyze': {
+      const { runAnalyze } = await import('./analyze');
+      return runAnalyze(argv.slice(1), io);
+    }
     case 'probe': {
       const { runProbe } = await import('./probe');
       return runProbe(argv.slice(1), io);

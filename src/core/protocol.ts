@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-export const TASK_KINDS = ['probe', 'evaluate', 'train', 'compare'] as const;
+export const TASK_KINDS = ['probe', 'evaluate', 'train', 'compare'] as const; // schemas: core/tasks.ts
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Progress events a task posts on its MessagePort while it runs. */

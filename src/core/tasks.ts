@@ -5,9 +5,20 @@
  */
 import type { z } from 'zod';
 import { probeRequestSchema, probeResultSchema } from './protocol';
+import {
+  compareRequestSchema,
+  compareResultSchema,
+  evaluateRequestSchema,
+  evaluateResultSchema,
+  trainRequestSchema,
+  trainResultSchema,
+} from './runtime/types';
 
 export const TASK_SCHEMAS = {
   probe: { request: probeRequestSchema, result: probeResultSchema },
+  evaluate: { request: evaluateRequestSchema, result: evaluateResultSchema },
+  compare: { request: compareRequestSchema, result: compareResultSchema },
+  train: { request: trainRequestSchema, result: trainResultSchema },
 } as const;
 
 export type RegisteredKind = keyof typeof TASK_SCHEMAS;

@@ -1,9 +1,15 @@
 /**
- * MaskLens extension entry. Activation is cheap: no TensorFlow, no worker threads until
- * the user asks for numbers. Everything heavy runs in the worker pool.
+ * MaskLens extension entry. Activation is cheap: the Python grammar loads (WebAssembly, no
+ * TensorFlow) and documents are analysed statically; worker threads start only when the user
+ * asks for numbers. Everything heavy runs in the worker pool.
  */
 import * as vscode from 'vscode';
 import type { WebviewMessage } from '../core/messages';
+import { AnalysisService } from './analysisService';
+import { MaskLensCodeLensProvider } from './codeLens';
+import { TaskCommands } from './commands';
+import { MaskDiagnostics } from './diagnostics';
+import { LensState } from './lensState';
 import { log } from './log';
 import { PanelController } from './panel/panelController';
 import { PoolClient } from './poolClient';
@@ -15,13 +21,21 @@ export interface MaskLensApi {
   panel: PanelController;
   sidebar: SidebarViewProvider;
   pool: PoolClient;
+  analyses: AnalysisService;
+  tasks: TaskCommands;
 }
+
+const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
 
 export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const pool = new PoolClient(context.extensionUri);
   const statusBar = new MaskLensStatusBar(pool);
-  const panel = new PanelController(context.extensionUri, (message) => onPanelMessage(message));
-  const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onPanelMessage(message));
+  const analyses = new AnalysisService(context.extensionUri);
+  const lensState = new LensState();
+  const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message));
+  const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
+  const tasks = new TaskCommands(analyses, pool, panel, lensState, statusBar);
+  const diagnostics = new MaskDiagnostics(analyses);
   pool.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
 
   async function showPanel(): Promise<void> {
@@ -36,17 +50,23 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }
   }
 
-  function onPanelMessage(message: WebviewMessage): void {
+  function onWebviewMessage(message: WebviewMessage): void {
     if (message.type === 'command') void vscode.commands.executeCommand(`masklens.${message.command}`);
-    if (message.type === 'rendered') log().debug(`panel rendered ${message.view}: ${message.summary}`);
+    if (message.type === 'rendered') log().debug(`webview rendered ${message.view}: ${message.summary}`);
   }
 
   context.subscriptions.push(
     pool,
     statusBar,
+    analyses,
+    lensState,
     panel,
     sidebar,
+    diagnostics,
+    vscode.languages.registerCodeActionsProvider(PYTHON, diagnostics, MaskDiagnostics.metadata),
+    vscode.languages.registerCodeLensProvider(PYTHON, new MaskLensCodeLensProvider(analyses, lensState)),
     vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
+    ...tasks.register(),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = pool.cancelAll();
@@ -57,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, sidebar, pool };
+  return { panel, sidebar, pool, analyses, tasks };
 }
 
 export function deactivate(): void {

@@ -41,7 +41,7 @@ export class PoolClient implements vscode.Disposable {
   }
 
   run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options: RunOptions = {}): TaskHandle<ResultOf<K>> {
-    const handle = this.ensurePool().run(request, options);
+    const handle = this.ensurePool().run<K>(request, options);
     this.running.add(handle);
     void handle.result.finally(() => this.running.delete(handle)).catch(() => undefined);
     return handle;

@@ -3,6 +3,7 @@ import type { BackendReport, HostMessage } from '../../src/core/messages';
 import { clear, h } from '../shared/dom';
 import { registerToolkit } from '../shared/toolkit';
 import { onHostMessage, send } from '../shared/vscodeApi';
+import { disposeCharts, renderCompare, renderEvaluate, renderTrain } from './results';
 
 registerToolkit();
 
@@ -63,7 +64,22 @@ function handle(message: HostMessage): void {
       statusBox.append(h('div', { class: 'ml-error', role: 'alert' }, `${message.task} failed: ${message.message}`));
       send({ type: 'rendered', view: 'taskError', summary: message.message });
       break;
-    case 'result':
+    case 'result': {
+      const render = message.task === 'evaluate' ? renderEvaluate : message.task === 'compare' ? renderCompare : message.task === 'train' ? renderTrain : null;
+      if (!render) break; // per-epoch updates arrive as progress in the status line
+      try {
+        const { el, summary } = render(message.payload);
+        disposeCharts();
+        clear(resultBox);
+        resultBox.append(el);
+        send({ type: 'rendered', view: message.task, summary });
+      } catch (error) {
+        clear(resultBox);
+        resultBox.append(h('div', { class: 'ml-error', role: 'alert' }, `MaskLens could not show this result: ${error instanceof Error ? error.message : String(error)}`));
+        send({ type: 'rendered', view: 'renderError', summary: String(error) });
+      }
+      break;
+    }
     case 'theme':
       break;
   }

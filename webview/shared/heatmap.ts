@@ -89,8 +89,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput): Cha
         },
       },
       scales: {
-        x: { type: 'linear', offset: false, min: -0.5, max: (cols[cols.length - 1] ?? 0) + 0.5, ticks: { color: colours.foreground, stepSize: Math.max(1, Math.ceil(cols.length / 10)) }, grid: { display: false }, title: { display: true, text: 'timestep', color: colours.foreground } },
-        y: { type: 'linear', reverse: true, offset: false, min: (input.firstSample ?? 0) - 0.5, max: (input.firstSample ?? 0) + (rows[rows.length - 1] ?? 0) + 0.5, ticks: { color: colours.foreground, stepSize: 1, precision: 0 }, grid: { display: false }, title: { display: true, text: 'sample', color: colours.foreground } },
+        x: { type: 'linear', offset: false, min: -0.5, max: (cols[cols.length - 1] ?? 0) + 0.5, ticks: { color: colours.foreground, stepSize: Math.max(1, Math.ceil(cols.length / 10)), callback: (v) => (Number.isInteger(Number(v)) ? String(v) : '') }, grid: { display: false }, title: { display: true, text: 'timestep', color: colours.foreground } },
+        y: { type: 'linear', reverse: true, offset: false, min: (input.firstSample ?? 0) - 0.5, max: (input.firstSample ?? 0) + (rows[rows.length - 1] ?? 0) + 0.5, ticks: { color: colours.foreground, stepSize: Math.max(1, Math.ceil(rows.length / 8)), callback: (v) => (Number.isInteger(Number(v)) ? String(v) : '') }, grid: { display: false }, title: { display: true, text: 'sample', color: colours.foreground } },
       },
     },
   };

@@ -1,0 +1,40 @@
+/** Plain-text renderings of results, shared by the CLI, the output channel and CodeLens. */
+import { REDUCTIONS } from './reductions';
+import type { CompareResult, EvaluateResult } from './runtime/types';
+
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined) return 'n/a';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '-∞';
+  return Math.abs(v) >= 1000 || (Math.abs(v) < 0.001 && v !== 0) ? v.toExponential(3) : v.toPrecision(3);
+}
+
+/** One line for a CodeLens: `masked 0.266 · unmasked 0.103 · 38% of unmasked loss from padding`. */
+export function evaluateSummary(result: EvaluateResult): string {
+  if (!result.lossValues) return `no labels: masks and outputs only${result.data.synthetic ? ' (synthetic data)' : ''}`;
+  const share = result.paddingShareOfUnmaskedLoss;
+  const parts = [
+    `masked ${formatNumber(result.lossValues['valid-mean'])}`,
+    `unmasked ${formatNumber(result.lossValues.none)}`,
+    share === null ? null : `${Number.isFinite(share) ? Math.round(share * 100) : 'NaN '}% of unmasked loss from padding`,
+    result.data.synthetic ? 'synthetic data' : null,
+  ];
+  return parts.filter((p) => p !== null).join(' · ');
+}
+
+export function compareTable(result: CompareResult): string {
+  const rows = result.reductions.map((r) => [REDUCTIONS[r.id].label, r.id, formatNumber(r.value), r.kerasVersions]);
+  const header = ['reduction', 'id', 'loss', 'computed by'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const lines = [
+    `${result.model}: ${result.loss} on ${result.data.description} (${result.family}, backend ${result.backend})`,
+    result.maskReachesLoss ? 'The mask reaches the loss.' : `The mask does NOT reach the loss${result.maskDroppedBy ? ` (dropped by ${result.maskDroppedBy})` : ''}.`,
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+  ];
+  if (result.paddingShareOfUnmaskedLoss !== null) lines.push(`padding's share of the unmasked loss: ${formatNumber(result.paddingShareOfUnmaskedLoss * 100)}%`);
+  for (const w of result.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,52 @@
+/**
+ * "Evaluate with Masking", "Compare Losses", "Train with Masking" above every detected model;
+ * while a task runs, a lens shows it with a way to cancel; afterwards, the result inline.
+ * Lenses come from the cached analysis, so they never block typing.
+ */
+import * as vscode from 'vscode';
+import type { AnalysisService } from './analysisService';
+import { toRange } from './convert';
+import type { LensState } from './lensState';
+
+export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly analyses: AnalysisService,
+    private readonly state: LensState,
+  ) {
+    this.subscriptions = [analyses.onDidAnalyze(() => this.emitter.fire()), state.onDidChange(() => this.emitter.fire())];
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const result = await this.analyses.get(document);
+    if (!result) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const model of result.analysis.models) {
+      const at = toRange(model.ir.range).with(undefined, toRange(model.ir.range).start);
+      const args = [document.uri, model.ir.name];
+      const entry = this.state.get(document.uri, model.ir.name);
+      if (entry.running) {
+        lenses.push(new vscode.CodeLens(at, { title: `$(sync~spin) ${entry.running} — cancel`, command: 'masklens.cancel', tooltip: 'Cancel the running MaskLens task' }));
+      } else {
+        lenses.push(
+          new vscode.CodeLens(at, { title: 'Evaluate with Masking', command: 'masklens.evaluate', arguments: args, tooltip: `Run ${model.ir.name} on native TensorFlow and show per-layer masks and per-timestep losses` }),
+          new vscode.CodeLens(at, { title: 'Compare Losses', command: 'masklens.compareLosses', arguments: args, tooltip: 'Masked vs unmasked loss under each Keras version’s reduction' }),
+          new vscode.CodeLens(at, { title: 'Train with Masking', command: 'masklens.train', arguments: args, tooltip: 'Train with the masked loss and watch masked vs unmasked loss per epoch' }),
+        );
+      }
+      if (entry.summary) lenses.push(new vscode.CodeLens(at, { title: entry.summary, command: 'masklens.showPanel', tooltip: 'Show the last result in the MaskLens panel' }));
+      else if (!model.lossMasked && model.loss) {
+        lenses.push(new vscode.CodeLens(at, { title: `$(warning) mask does not reach the loss (${result.analysis.keras})`, command: 'workbench.actions.view.problems' }));
+      }
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The task commands: Evaluate with Masking, Compare Masked and Unmasked Loss, Train with
+ * Masking, Select Data Files…. Each picks a model (the one at the cursor first), sends the
+ * work to the pool with a cancellable progress notification, and delivers the result to the
+ * panel, the CodeLens and (for comparisons) the output channel.
+ */
+import * as vscode from 'vscode';
+import type { ModelAnalysis } from '../core/analysis';
+import { compareTable, evaluateSummary, formatNumber } from '../core/format';
+import type { ProgressEvent } from '../core/protocol';
+import type { RegisteredKind, RequestOf, ResultOf } from '../core/tasks';
+import type { AnalysisService } from './analysisService';
+import { readSettings } from './config';
+import { toRange } from './convert';
+import type { LensState } from './lensState';
+import { log } from './log';
+import type { PanelController } from './panel/panelController';
+import type { PoolClient } from './poolClient';
+import { commonRequest, dataKey } from './requests';
+import type { MaskLensStatusBar } from './statusBar';
+
+const TASK_TITLES: Record<Exclude<RegisteredKind, 'probe'>, string> = { evaluate: 'Evaluating', compare: 'Comparing losses', train: 'Training' };
+
+export class TaskCommands {
+  /** Results by kind, newest last: what the panel shows and tests inspect. */
+  readonly lastResults: { [K in RegisteredKind]?: ResultOf<K> } = {};
+
+  constructor(
+    private readonly analyses: AnalysisService,
+    private readonly pool: PoolClient,
+    private readonly panel: PanelController,
+    private readonly lenses: LensState,
+    private readonly statusBar: MaskLensStatusBar,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand('masklens.evaluate', (uri?: vscode.Uri, model?: string) => this.evaluate(uri, model)),
+      vscode.commands.registerCommand('masklens.compareLosses', (uri?: vscode.Uri, model?: string) => this.compare(uri, model)),
+      vscode.commands.registerCommand('masklens.train', (uri?: vscode.Uri, model?: string) => this.train(uri, model)),
+      vscode.commands.registerCommand('masklens.selectData', (uri?: vscode.Uri, model?: string) => this.selectData(uri, model)),
+    ];
+  }
+
+  /** The document and model a command applies to: its arguments, else the active editor (quick pick). */
+  private async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<{ document: vscode.TextDocument; model: ModelAnalysis } | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
+    if (!document || document.languageId !== 'python') {
+      void vscode.window.showInformationMessage('MaskLens: open a Python file with a Keras model first.');
+      return undefined;
+    }
+    const result = await this.analyses.get(document);
+    const models = result?.analysis.models ?? [];
+    if (models.length === 0) {
+      void vscode.window.showInformationMessage(`MaskLens found no Keras model in ${vscode.workspace.asRelativePath(document.uri)}.`);
+      return undefined;
+    }
+    if (modelName) {
+      const model = models.find((m) => m.ir.name === modelName);
+      if (!model) void vscode.window.showErrorMessage(`MaskLens: no model named '${modelName}' in ${vscode.workspace.asRelativePath(document.uri)}.`);
+      return model ? { document, model } : undefined;
+    }
+    if (models.length === 1) return { document, model: models[0] };
+    const cursor = editor?.document === document ? editor.selection.active : undefined;
+    const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.ir.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.ir.range).contains(cursor)));
+    const picked = await vscode.window.showQuickPick(
+      ordered.map((m) => ({ label: m.ir.name, description: `${m.ir.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : 'mask does not reach the loss', model: m })),
+      { placeHolder: 'Which model?' },
+    );
+    return picked ? { document, model: picked.model } : undefined;
+  }
+
+  /** Runs one task with progress, cancellation, status bar and lens state. */
+  private async runTask<K extends Exclude<RegisteredKind, 'probe'>>(
+    document: vscode.TextDocument,
+    model: ModelAnalysis,
+    request: RequestOf<K> & { kind: K },
+    onEvent?: (event: ProgressEvent) => void,
+  ): Promise<ResultOf<K> | undefined> {
+    const title = `${TASK_TITLES[request.kind]} ${model.ir.name}`;
+    this.lenses.set(document.uri, model.ir.name, { ...this.lenses.get(document.uri, model.ir.name), running: `${title}…` });
+    this.statusBar.setTask(title);
+    void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', true);
+    this.panel.post({ type: 'busy', task: title, message: 'queued', fraction: null });
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MaskLens: ${title}`, cancellable: true }, async (progress, token) => {
+        const handle = this.pool.run<K>(request, {
+          onProgress: (event) => {
+            if (event.type === 'progress') {
+              progress.report({ message: event.message });
+              this.panel.post({ type: 'busy', task: title, message: event.message, fraction: event.fraction });
+            }
+            onEvent?.(event);
+          },
+        });
+        token.onCancellationRequested(() => handle.cancel('cancelled by the user'));
+        const result = await handle.result;
+        this.lastResults[request.kind] = result as never;
+        // The panel's backend line comes from a probe; the first task is as good a time as any.
+        if (!this.pool.backend) void this.pool.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
+        return result;
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log().error(`${title} failed: ${message}`);
+      this.panel.post({ type: 'taskError', task: title, message });
+      if (!/cancel/i.test(message)) void vscode.window.showErrorMessage(`MaskLens: ${title} failed: ${message}`);
+      return undefined;
+    } finally {
+      this.lenses.set(document.uri, model.ir.name, { ...this.lenses.get(document.uri, model.ir.name), running: undefined });
+      this.statusBar.setTask(undefined);
+      void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', this.pool.runningCount > 0);
+      this.panel.post({ type: 'idle' });
+    }
+  }
+
+  async evaluate(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'evaluate'> | undefined> {
+    const target = await this.target(uri, modelName);
+    if (!target) return undefined;
+    const settings = readSettings(target.document.uri);
+    this.panel.show(true);
+    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, target.model, settings), semantics: 'all' });
+    if (!result) return undefined;
+    const summary = evaluateSummary(result);
+    this.lenses.set(target.document.uri, target.model.ir.name, { summary });
+    log().info(`${target.model.ir.name}: ${summary} [${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
+    this.panel.post({ type: 'result', task: 'evaluate', payload: result });
+    return result;
+  }
+
+  async compare(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'compare'> | undefined> {
+    const target = await this.target(uri, modelName);
+    if (!target) return undefined;
+    const settings = readSettings(target.document.uri);
+    this.panel.show(true);
+    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, target.model, settings) });
+    if (!result) return undefined;
+    log().info(`Loss comparison\n${compareTable(result)}`);
+    log().show(true);
+    const masked = result.reductions.find((r) => r.id === settings.defaultReduction);
+    const unmasked = result.reductions.find((r) => r.id === 'none');
+    this.lenses.set(target.document.uri, target.model.ir.name, { summary: `${settings.defaultReduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}` });
+    this.panel.post({ type: 'result', task: 'compare', payload: result });
+    return result;
+  }
+
+  async train(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'train'> | undefined> {
+    const target = await this.target(uri, modelName);
+    if (!target) return undefined;
+    const settings = readSettings(target.document.uri);
+    this.panel.show(true);
+    const result = await this.runTask(target.document, target.model, { kind: 'train', ...commonRequest(target.document, target.model, settings), reduction: settings.defaultReduction }, (event) => {
+      if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
+    });
+    if (!result) return undefined;
+    const last = result.history[result.history.length - 1];
+    this.lenses.set(target.document.uri, target.model.ir.name, {
+      summary: last ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}` : result.stopped.message,
+    });
+    this.panel.post({ type: 'result', task: 'train', payload: result });
+    return result;
+  }
+
+  async selectData(uri?: vscode.Uri, modelName?: string): Promise<void> {
+    const target = await this.target(uri, modelName);
+    if (!target) return;
+    const folder = vscode.workspace.getWorkspaceFolder(target.document.uri);
+    const filters = { 'Arrays (.npy, .npz, .csv, .json)': ['npy', 'npz', 'csv', 'json'] };
+    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.ir.name}`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    if (!x?.[0]) return;
+    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.ir.name} — cancel for none`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    if (!vscode.workspace.isTrusted && folder && ![x[0], y?.[0]].every((u) => !u || u.fsPath.startsWith(folder.uri.fsPath))) {
+      void vscode.window.showErrorMessage('MaskLens: in Restricted Mode data files must be inside the workspace folder.');
+      return;
+    }
+    const config = vscode.workspace.getConfiguration('masklens', target.document.uri);
+    const files = { ...config.get<Record<string, unknown>>('dataFiles', {}) };
+    files[dataKey(target.document, target.model.ir.name)] = { x: vscode.workspace.asRelativePath(x[0], false), ...(y?.[0] ? { y: vscode.workspace.asRelativePath(y[0], false) } : {}) };
+    await config.update('dataFiles', files, folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage(`MaskLens: ${target.model.ir.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
+  }
+}

@@ -1,0 +1,51 @@
+/** Builds pool requests from a document's analysis and the user's settings. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelAnalysis } from '../core/analysis';
+import type { DataSpec, RuntimeModel } from '../core/runtime/types';
+import type { MaskLensSettings } from './config';
+
+export function dataKey(document: vscode.TextDocument, model: string): string {
+  return `${vscode.workspace.asRelativePath(document.uri, false)}#${model}`;
+}
+
+function resolveInWorkspace(document: vscode.TextDocument, file: string): string {
+  if (path.isAbsolute(file)) return file;
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(document.uri.fsPath);
+  return path.join(folder, file);
+}
+
+export function dataSpec(document: vscode.TextDocument, model: string, settings: MaskLensSettings): DataSpec {
+  const files = settings.dataFiles[dataKey(document, model)];
+  if (files?.x) {
+    return {
+      source: 'file',
+      x: resolveInWorkspace(document, files.x),
+      y: files.y ? resolveInWorkspace(document, files.y) : undefined,
+      sampleWeight: files.sampleWeight ? resolveInWorkspace(document, files.sampleWeight) : undefined,
+    };
+  }
+  const s = settings.synthetic;
+  return { source: 'synthetic', samples: s.samples, minLength: s.minLength, maxLength: s.maxLength, padding: s.padding, seed: s.seed };
+}
+
+export function runtimeModel(model: ModelAnalysis): RuntimeModel {
+  const t = model.ir.training;
+  return { name: model.ir.name, config: model.ir.config, lambdas: model.ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs } };
+}
+
+/** Fields every evaluate / compare / train request shares. */
+export function commonRequest(document: vscode.TextDocument, model: ModelAnalysis, settings: MaskLensSettings) {
+  // In Restricted Mode data files may only come from inside the workspace.
+  const allowedRoot = vscode.workspace.isTrusted ? undefined : vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
+  return {
+    model: runtimeModel(model),
+    family: settings.kerasFamily,
+    data: dataSpec(document, model.ir.name, settings),
+    seed: settings.synthetic.seed,
+    samplesShown: settings.samplesShown,
+    memoryCapMB: settings.memoryCapMB,
+    dimensions: settings.unresolvedDimensions,
+    allowedRoot,
+  };
+}
