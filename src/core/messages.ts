@@ -23,6 +23,19 @@ export const backendReportSchema = z.object({
 });
 export type BackendReport = z.infer<typeof backendReportSchema>;
 
+/** What the side view shows of one model of the active editor. */
+export const modelSummarySchema = z.object({
+  name: z.string().max(256),
+  kind: z.enum(['sequential', 'functional', 'subclassed']),
+  line: z.number().int().min(0),
+  loss: z.string().max(256).nullable(),
+  lossMasked: z.boolean(),
+  layers: z.array(z.object({ name: z.string().max(256), className: z.string().max(256), in: z.boolean(), out: z.boolean(), effect: z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none']), line: z.number().int().min(0) })).max(2000),
+  diagnostics: z.array(z.object({ code: z.string().max(64), severity: z.enum(['error', 'warning', 'information', 'hint']), message: z.string().max(4000), line: z.number().int().min(0) })).max(500),
+  lastResult: z.string().max(500).nullable(),
+});
+export type ModelSummary = z.infer<typeof modelSummarySchema>;
+
 /** Host → webview. `result` payloads are validated by their own schema on arrival. */
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('backend'), report: backendReportSchema }),
@@ -32,6 +45,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('taskError'), task: z.string(), message: z.string() }),
   z.object({ type: z.literal('result'), task: z.string(), payload: z.unknown() }),
   z.object({ type: z.literal('theme'), kind: z.enum(['light', 'dark', 'high-contrast', 'high-contrast-light']) }),
+  z.object({ type: z.literal('models'), file: z.string().max(4096).nullable(), keras: z.string().max(64), models: z.array(modelSummarySchema).max(200) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -41,6 +55,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   /** The webview reports what it rendered, so tests and logs can confirm the UI state. */
   z.object({ type: z.literal('rendered'), view: z.string().max(64), summary: z.string().max(2000) }),
   z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showPanel']), model: z.string().max(256).optional() }),
+  z.object({ type: z.literal('revealModel'), model: z.string().max(256), line: z.number().int().min(0) }),
   z.object({ type: z.literal('reveal'), line: z.number().int().min(0), character: z.number().int().min(0) }),
   z.object({ type: z.literal('export'), format: z.enum(['json', 'csv', 'png']), name: z.string().max(128).regex(/^[\w.-]+$/), dataUrl: z.string().max(20_000_000).optional() }),
 ]);

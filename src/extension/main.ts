@@ -13,6 +13,7 @@ import { LensState } from './lensState';
 import { log } from './log';
 import { PanelController } from './panel/panelController';
 import { PoolClient } from './poolClient';
+import { followActiveEditor } from './sidebarModels';
 import { SidebarViewProvider } from './sidebarView';
 import { MaskLensStatusBar } from './statusBar';
 
@@ -51,7 +52,16 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   }
 
   function onWebviewMessage(message: WebviewMessage): void {
-    if (message.type === 'command') void vscode.commands.executeCommand(`masklens.${message.command}`);
+    const editor = vscode.window.activeTextEditor;
+    if (message.type === 'command') {
+      const args = message.model && editor ? [editor.document.uri, message.model] : [];
+      void vscode.commands.executeCommand(`masklens.${message.command}`, ...args);
+    }
+    if (message.type === 'revealModel' && editor) {
+      const at = new vscode.Position(message.line, 0);
+      editor.selection = new vscode.Selection(at, at);
+      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
     if (message.type === 'rendered') log().debug(`webview rendered ${message.view}: ${message.summary}`);
   }
 
@@ -67,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     vscode.languages.registerCodeLensProvider(PYTHON, new MaskLensCodeLensProvider(analyses, lensState)),
     vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
     ...tasks.register(),
+    ...followActiveEditor(analyses, lensState, sidebar),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = pool.cancelAll();

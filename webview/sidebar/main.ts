@@ -1,18 +1,59 @@
-/** The MaskLens side view: the active editor's models and their masks. */
-import type { HostMessage } from '../../src/core/messages';
+/** The MaskLens side view: the active editor's models, their layers' masks, findings and actions. */
+import type { HostMessage, ModelSummary } from '../../src/core/messages';
 import { clear, h } from '../shared/dom';
 import { registerToolkit } from '../shared/toolkit';
 import { onHostMessage, send } from '../shared/vscodeApi';
 
 registerToolkit();
 const app = document.getElementById('app') as HTMLElement;
-const backend = h('div', { id: 'sidebar-backend', class: 'ml-muted' }, 'Backend: not started');
-app.append(backend);
+const backend = h('div', { id: 'sidebar-backend', class: 'ml-muted' }, 'Backend: starts on first evaluation');
+const models = h('div', { id: 'sidebar-models' });
+app.append(models, h('vscode-divider'), backend);
+
+const EFFECT_ICON: Record<string, string> = { creates: '●', propagates: '→', transforms: '↻', consumes: '◐', destroys: '✕', none: '·' };
+
+function action(label: string, command: 'evaluate' | 'compareLosses' | 'train', model: string): HTMLElement {
+  const b = h('vscode-button', { appearance: command === 'evaluate' ? 'primary' : 'secondary' }, label);
+  b.addEventListener('click', () => send({ type: 'command', command, model }));
+  return b;
+}
+
+function renderModel(m: ModelSummary): HTMLElement {
+  const title = h('a', { href: '#', class: 'ml-model-title' }, `${m.name}`);
+  title.addEventListener('click', (e) => {
+    e.preventDefault();
+    send({ type: 'revealModel', model: m.name, line: m.line });
+  });
+  const box = h(
+    'section',
+    { class: `ml-model ${m.lossMasked ? 'ok' : 'warn'}`, 'data-model': m.name },
+    h('div', {}, title, ` ${m.kind} · line ${m.line + 1}`),
+    h('div', { class: 'ml-verdict' }, m.loss ? (m.lossMasked ? `mask reaches the ${m.loss} loss` : `✕ no mask reaches the ${m.loss} loss`) : m.lossMasked ? 'mask reaches the output' : 'no mask at the output'),
+  );
+  const list = h('ul', { class: 'ml-layers' });
+  for (const l of m.layers) {
+    list.append(h('li', { class: `ml-effect-${l.effect}`, title: `mask in: ${l.in ? 'yes' : 'no'} · mask out: ${l.out ? 'yes' : 'no'} · ${l.effect}` }, h('span', { class: 'ml-icon', 'aria-hidden': 'true' }, EFFECT_ICON[l.effect] ?? '·'), ` ${l.name} `, h('span', { class: 'ml-muted' }, `${l.className} · ${l.in ? 'in' : '–'}/${l.out ? 'out' : '–'} · ${l.effect}`)));
+  }
+  box.append(list);
+  for (const d of m.diagnostics) box.append(h('div', { class: `ml-diag ml-${d.severity}` }, `${d.code} (line ${d.line + 1}): ${d.message}`));
+  box.append(h('div', { class: 'ml-actions' }, action('Evaluate', 'evaluate', m.name), action('Compare', 'compareLosses', m.name), action('Train', 'train', m.name)));
+  if (m.lastResult) box.append(h('div', { class: 'ml-last' }, `Last result: ${m.lastResult}`));
+  return box;
+}
 
 function handle(message: HostMessage): void {
   if (message.type === 'backend') {
     clear(backend);
-    backend.append(`Backend: ${message.report.backend.backend}`);
+    backend.append(`Backend: ${message.report.backend.backend}${message.report.backend.fallbackReason ? ` (${message.report.backend.fallbackReason})` : ''}`);
+  } else if (message.type === 'models') {
+    clear(models);
+    if (!message.file) models.append(h('p', { class: 'ml-muted' }, 'Open a Python file with a Keras model.'));
+    else if (message.models.length === 0) models.append(h('p', { class: 'ml-muted' }, `No Keras model in ${message.file}.`));
+    else {
+      models.append(h('p', { class: 'ml-muted' }, `${message.file} — ${message.keras}`));
+      for (const m of message.models) models.append(renderModel(m));
+    }
+    send({ type: 'rendered', view: 'models', summary: `${message.file ?? ''}: ${message.models.map((m) => m.name).join(',')}` });
   }
 }
 

@@ -1,0 +1,39 @@
+/** Feeds the side view the active editor's models, following the editor and its edits. */
+import * as vscode from 'vscode';
+import type { ModelSummary } from '../core/messages';
+import type { AnalysisService, DocumentAnalysis } from './analysisService';
+import type { LensState } from './lensState';
+import type { SidebarViewProvider } from './sidebarView';
+
+export function summarise(result: DocumentAnalysis, lenses: LensState): ModelSummary[] {
+  return result.analysis.models.map((m) => ({
+    name: m.ir.name,
+    kind: m.ir.kind,
+    line: m.ir.range.start.line,
+    loss: m.loss,
+    lossMasked: m.lossMasked,
+    layers: m.layers.map((l) => ({ name: l.name, className: l.className, in: l.mask.in, out: l.mask.out, effect: l.mask.effect, line: l.range.start.line })),
+    diagnostics: m.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, line: d.range.start.line })),
+    lastResult: lenses.get(result.uri, m.ir.name).summary ?? null,
+  }));
+}
+
+export function followActiveEditor(analyses: AnalysisService, lenses: LensState, sidebar: SidebarViewProvider): vscode.Disposable[] {
+  const publish = async (): Promise<void> => {
+    const document = vscode.window.activeTextEditor?.document;
+    const result = document ? await analyses.get(document) : undefined;
+    if (!document || !result) {
+      sidebar.post({ type: 'models', file: null, keras: '', models: [] });
+      return;
+    }
+    sidebar.post({ type: 'models', file: vscode.workspace.asRelativePath(document.uri), keras: result.analysis.keras, models: summarise(result, lenses) });
+  };
+  void publish();
+  return [
+    vscode.window.onDidChangeActiveTextEditor(() => void publish()),
+    analyses.onDidAnalyze((r) => {
+      if (vscode.window.activeTextEditor?.document.uri.toString() === r.uri.toString()) void publish();
+    }),
+    lenses.onDidChange(() => void publish()),
+  ];
+}
