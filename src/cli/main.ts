@@ -2,6 +2,11 @@
 const USAGE = `usage: masklens <command> FILE [options]
 commands:
   analyze FILE [--keras keras3|tf-keras2] [--json]   static mask flow and diagnostics (never runs FILE)
+  evaluate FILE [--model NAME] [--data X --labels Y] [--weights W.json] [--semantics none|valid-mean|total-mean|sequence-mean|all]
+                [--keras keras3|tf-keras2] [--seed N] [--json]
+                                                     per-layer masks, per-timestep losses, every reduction
+  compare FILE [...same]                             every reduction side by side, plus unmasked
+  train FILE [...same] [--epochs N --batch-size N]   masked training, masked and unmasked loss per epoch
   probe [--workers N] [--json]                       which TensorFlow backend the worker pool runs
 `;
 
@@ -12,6 +17,13 @@ async function main(argv: string[]): Promise<number> {
     case 'analyze': {
       const { runAnalyze } = await import('./analyze');
       return runAnalyze(argv.slice(1), io);
+    }
+    case 'evaluate':
+    case 'compare':
+    case 'train': {
+      const { runEvaluate, runCompare, runTrain } = await import('./evaluate');
+      const run = command === 'evaluate' ? runEvaluate : command === 'compare' ? runCompare : runTrain;
+      return run(argv.slice(1), io);
     }
     case 'probe': {
       const { runProbe } = await import('./probe');
