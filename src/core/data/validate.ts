@@ -1,0 +1,111 @@
+/**
+ * Checks data against the model before anything runs, each failure one located message:
+ * shapes against the model's inputs and output, token ids for Embedding, NaN, memory.
+ */
+import { type NdArray, countNaN, sizeOf } from '../runtime/array';
+import { DataError } from './errors';
+
+export type Dim = number | null;
+
+export interface InputExpectation {
+  /** Model input name. */
+  name: string;
+  /** Per-sample shape (no batch axis); null where the model leaves it open. */
+  shape: Dim[];
+  /** Set when the input feeds an Embedding: values must be token ids in [0, inputDim). */
+  embedding: { layer: string; inputDim: number } | null;
+}
+
+const fmt = (shape: readonly Dim[]) => `(${shape.map((d) => (d === null ? 'None' : d)).join(', ')}${shape.length === 1 ? ',' : ''})`;
+
+/** Matches an array to a model input; reshapes flat rows (CSV) when the sizes agree, saying so. */
+export function fitToInput(arr: NdArray, exp: InputExpectation, location: string): { array: NdArray; note: string | null } {
+  const expected = [null, ...exp.shape];
+  if (arr.shape.length === expected.length) {
+    const bad = exp.shape.findIndex((d, i) => d !== null && d !== arr.shape[i + 1]);
+    if (bad < 0) return { array: arr, note: null };
+    throw new DataError(
+      `data has shape ${fmt(arr.shape)} but the model's input '${exp.name}' expects ${fmt(expected)}: axis ${bad + 1} is ${arr.shape[bad + 1]}, expected ${exp.shape[bad]}`,
+      'data-shape',
+      location,
+    );
+  }
+  const known = exp.shape.every((d) => d !== null);
+  const perSample = sizeOf(arr.shape.slice(1));
+  if (arr.shape.length >= 1 && known && perSample === sizeOf(exp.shape as number[])) {
+    return {
+      array: { ...arr, shape: [arr.shape[0], ...(exp.shape as number[])] },
+      note: `${location}: reshaped ${fmt(arr.shape)} to ${fmt([arr.shape[0], ...exp.shape])} to match input '${exp.name}'`,
+    };
+  }
+  if (arr.shape.length === expected.length - 1 && exp.shape[exp.shape.length - 1] === 1) {
+    return { array: { ...arr, shape: [...arr.shape, 1] }, note: `${location}: added a trailing axis of size 1 to match input '${exp.name}'` };
+  }
+  throw new DataError(
+    `data has shape ${fmt(arr.shape)} (rank ${arr.shape.length}) but the model's input '${exp.name}' expects ${fmt(expected)} (rank ${expected.length})`,
+    'data-shape',
+    location,
+  );
+}
+
+function position(shape: number[], flat: number): string {
+  const out: number[] = [];
+  let rem = flat;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    out[i] = rem % shape[i];
+    rem = Math.floor(rem / shape[i]);
+  }
+  return `[${out.join(', ')}]`;
+}
+
+/** Embedding inputs: integral, in range, no NaN (Keras would fail inside the gather). */
+export function checkTokenIds(arr: NdArray, exp: InputExpectation, location: string): void {
+  if (!exp.embedding) return;
+  const { layer, inputDim } = exp.embedding;
+  if (arr.kind === 'bool') throw new DataError(`Embedding '${layer}' needs integer token ids, the data is boolean`, 'data-dtype', location);
+  for (let i = 0; i < arr.data.length; i++) {
+    const v = arr.data[i];
+    if (Number.isNaN(v)) {
+      throw new DataError(`Embedding '${layer}' needs integer token ids; the data holds NaN at ${position(arr.shape, i)}`, 'data-nan', location);
+    }
+    if (!Number.isInteger(v)) {
+      throw new DataError(
+        `Embedding '${layer}' needs integer token ids, but the data (${arr.sourceDtype}) holds ${v} at ${position(arr.shape, i)}; pass token indices, not features`,
+        'data-dtype',
+        location,
+      );
+    }
+    if (v < 0 || v >= inputDim) {
+      throw new DataError(
+        `token id ${v} at ${position(arr.shape, i)} is outside Embedding '${layer}''s vocabulary [0, ${inputDim}) (Keras: indices[...] = ${v} is not in [0, ${inputDim}))`,
+        'data-range',
+        location,
+      );
+    }
+  }
+}
+
+export function checkSampleCount(arr: NdArray, samples: number, location: string, role: string): void {
+  if (arr.shape[0] !== samples) {
+    throw new DataError(`${role} has ${arr.shape[0]} samples, the inputs have ${samples}`, 'data-shape', location);
+  }
+}
+
+/** NaN in data: a finding by default (Keras cannot mask it away: 0 · NaN = NaN), an error on request. */
+export function nanFinding(arr: NdArray, location: string, role: string, policy: 'report' | 'error'): { count: number; message: string | null } {
+  const { count, first } = countNaN(arr);
+  if (count === 0) return { count, message: null };
+  const message = `${role} holds ${count} NaN value${count === 1 ? '' : 's'} (first at [${(first as number[]).join(', ')}]); masking multiplies the loss by 0 and 0 · NaN = NaN, so NaN padding cannot be masked away`;
+  if (policy === 'error') throw new DataError(message, 'data-nan', location);
+  return { count, message: `${location}: ${message}` };
+}
+
+export function checkMemory(bytes: number, capMB: number, what: string): void {
+  const cap = capMB * 1024 * 1024;
+  if (bytes > cap) {
+    throw new DataError(
+      `${what} needs about ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than the configured memory cap of ${capMB} MiB (masklens.memoryCapMB)`,
+      'memory-cap',
+    );
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Python/NumPy basic indexing (`x[:, N:, :]`, `m[..., ::-1]`, `x[:, -1]`, `x[:, None]`),
+ * planned once as index lists per axis, so the inline-data evaluator (plain arrays) and
+ * the Lambda executor (tensors) slice identically.
+ */
+import type { SliceItem } from '../ir';
+
+export interface AxisSelection {
+  /** Source indices along this axis, in output order. */
+  indices: number[];
+  /** False for an integer index: the axis disappears. */
+  keep: boolean;
+}
+
+export interface SlicePlan {
+  axes: AxisSelection[];
+  /** Output positions (in the final shape) of `None`/`newaxis` items. */
+  newAxes: number[];
+  shape: number[];
+}
+
+export class SliceError extends Error {}
+
+function rangeIndices(n: number, start: number | null, stop: number | null, step: number | null): number[] {
+  const s = step ?? 1;
+  if (s === 0) throw new SliceError('slice step cannot be zero');
+  const out: number[] = [];
+  if (s > 0) {
+    let a = start ?? 0;
+    let b = stop ?? n;
+    if (a < 0) a = Math.max(0, a + n);
+    if (b < 0) b = Math.max(0, b + n);
+    a = Math.min(a, n);
+    b = Math.min(b, n);
+    for (let i = a; i < b; i += s) out.push(i);
+  } else {
+    let a = start ?? n - 1;
+    let b = stop ?? -n - 1;
+    if (a < 0) a += n;
+    if (b < 0) b += n;
+    a = Math.min(a, n - 1);
+    b = Math.max(b, -1);
+    for (let i = a; i > b; i += s) out.push(i);
+  }
+  return out;
+}
+
+export function planSlice(shape: readonly number[], items: readonly SliceItem[]): SlicePlan {
+  const consuming = items.filter((i) => i.kind === 'index' || i.kind === 'range').length;
+  const ellipses = items.filter((i) => i.kind === 'ellipsis').length;
+  if (ellipses > 1) throw new SliceError('an index can only have a single ellipsis');
+  if (consuming > shape.length) throw new SliceError(`too many indices: ${consuming} for an array of rank ${shape.length}`);
+  const expanded: SliceItem[] = [];
+  for (const item of items) {
+    if (item.kind === 'ellipsis') {
+      for (let k = 0; k < shape.length - consuming; k++) expanded.push({ kind: 'range', start: null, stop: null, step: null });
+    } else expanded.push(item);
+  }
+  while (expanded.filter((i) => i.kind !== 'newaxis').length < shape.length) expanded.push({ kind: 'range', start: null, stop: null, step: null });
+  const axes: AxisSelection[] = [];
+  const newAxes: number[] = [];
+  const outShape: number[] = [];
+  let axis = 0;
+  for (const item of expanded) {
+    if (item.kind === 'newaxis') {
+      newAxes.push(outShape.length);
+      outShape.push(1);
+      continue;
+    }
+    const n = shape[axis];
+    if (item.kind === 'index') {
+      const i = item.index < 0 ? item.index + n : item.index;
+      if (i < 0 || i >= n) throw new SliceError(`index ${item.index} is out of bounds for axis ${axis} with size ${n}`);
+      axes.push({ indices: [i], keep: false });
+    } else if (item.kind === 'range') {
+      const indices = rangeIndices(n, item.start, item.stop, item.step);
+      axes.push({ indices, keep: true });
+      outShape.push(indices.length);
+    }
+    axis++;
+  }
+  return { axes, newAxes, shape: outShape };
+}
+
+/** True when the selection is `start, start+1, ...` (a plain slice, no gather needed). */
+export function isContiguous(indices: readonly number[]): boolean {
+  for (let i = 1; i < indices.length; i++) if (indices[i] !== indices[i - 1] + 1) return false;
+  return true;
+}

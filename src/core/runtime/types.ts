@@ -1,0 +1,418 @@
+/**
+ * Requests and results of the runtime tasks (`evaluate`, `train`, `compare`). The host
+ * validates what it sends, the worker what it receives, the host what comes back.
+ *
+ * Numbers in results are plain JS numbers and may be NaN or ±Infinity (NaN padding is a
+ * finding, not an error). Structured cloning keeps them; `toJsonText` writes them as the
+ * strings "NaN", "Infinity", "-Infinity" so JSON output stays unambiguous.
+ */
+import { z } from 'zod';
+import type { JsonValue, KerasModelConfig, LambdaExpr, LambdaIR, SliceItem } from '../ir';
+import { backendInfoSchema } from '../protocol';
+import { REDUCTION_IDS } from '../reductions';
+
+export const familySchema = z.enum(['keras3', 'tf-keras2']);
+
+export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)]),
+);
+
+const layerConfigSchema = z.looseObject({
+  class_name: z.string(),
+  config: z.record(z.string(), jsonValueSchema),
+});
+
+export const kerasModelConfigSchema = z.custom<KerasModelConfig>((value) => {
+  const parsed = z
+    .looseObject({ class_name: z.string(), config: z.looseObject({ layers: z.array(layerConfigSchema) }) })
+    .safeParse(value);
+  return parsed.success;
+}, 'expected a Keras model config: {"class_name": ..., "config": {"layers": [...]}}');
+
+const sliceItemSchema: z.ZodType<SliceItem> = z.union([
+  z.object({ kind: z.literal('index'), index: z.number().int() }),
+  z.object({ kind: z.literal('range'), start: z.number().int().nullable(), stop: z.number().int().nullable(), step: z.number().int().nullable() }),
+  z.object({ kind: z.literal('ellipsis') }),
+  z.object({ kind: z.literal('newaxis') }),
+]);
+
+const binaryOperators = ['+', '-', '*', '/', '**', '==', '!=', '>', '<', '>=', '<=', 'and', 'or'] as const;
+
+export const lambdaExprSchema: z.ZodType<LambdaExpr> = z.lazy(() =>
+  z.union([
+    z.object({ op: z.literal('param'), index: z.number().int().min(0) }),
+    z.object({ op: z.literal('const'), value: z.union([z.number(), z.boolean(), z.null()]) }),
+    z.object({ op: z.literal('slice'), target: lambdaExprSchema, items: z.array(sliceItemSchema) }),
+    z.object({ op: z.literal('binary'), operator: z.enum(binaryOperators), left: lambdaExprSchema, right: lambdaExprSchema }),
+    z.object({ op: z.literal('unary'), operator: z.enum(['-', 'not']), operand: lambdaExprSchema }),
+    z.object({
+      op: z.literal('call'),
+      fn: z.string(),
+      args: z.array(lambdaExprSchema),
+      kwargs: z.record(z.string(), z.union([lambdaExprSchema, jsonValueSchema])),
+    }),
+  ]),
+);
+
+const lambdaFunctionSchema = z.object({ params: z.array(z.string()), body: lambdaExprSchema, source: z.string() });
+
+export const lambdaIRSchema: z.ZodType<LambdaIR> = z.object({
+  fn: lambdaFunctionSchema.nullable(),
+  mask: z.union([
+    z.object({ kind: z.literal('none') }),
+    z.object({ kind: z.literal('constant'), value: jsonValueSchema }),
+    z.object({ kind: z.literal('callable'), fn: lambdaFunctionSchema }),
+  ]),
+});
+
+/** A loss or optimizer as `compile` names it: `"mae"` or `{class_name, config}`. */
+export const kerasObjectSchema = z.union([z.string(), z.looseObject({ class_name: z.string(), config: z.record(z.string(), jsonValueSchema).optional() })]);
+export type KerasObjectSpec = z.infer<typeof kerasObjectSchema>;
+
+/** What the worker needs of a ModelIR; a whole ModelIR satisfies it. */
+export const runtimeModelSchema = z.object({
+  name: z.string().default('model'),
+  config: kerasModelConfigSchema,
+  lambdas: z.record(z.string(), lambdaIRSchema).default({}),
+  training: z
+    .looseObject({
+      loss: jsonValueSchema.optional(),
+      optimizer: jsonValueSchema.optional(),
+      batchSize: z.number().int().positive().nullable().optional(),
+      epochs: z.number().int().positive().nullable().optional(),
+    })
+    .optional(),
+});
+export type RuntimeModel = z.infer<typeof runtimeModelSchema>;
+
+// z.number() refuses NaN and ±Infinity, which structured cloning carries and data may hold.
+const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+const numberLike = z.union([anyNumber, z.null(), z.enum(['NaN', 'Infinity', '-Infinity'])]);
+
+/** A flat array with its shape; `null` / "NaN" mean NaN (JSON has no NaN). */
+export const arrayValueSchema = z.object({
+  shape: z.array(z.number().int().nonnegative()),
+  dtype: z.string().default('float32'),
+  values: z.union([z.array(numberLike), z.instanceof(Float32Array), z.instanceof(Float64Array), z.instanceof(Int32Array)]),
+});
+export type ArrayValue = z.infer<typeof arrayValueSchema>;
+
+/**
+ * An array expression written inline in the user's source, as the parser reads it
+ * (`np.array([...])`, `np.arange(12).reshape(1, 4, 3)`, `pad_sequences(...)`).
+ */
+export type InlineArrayExpr =
+  | { op: 'array'; value: JsonValue; dtype?: string }
+  | { op: 'arange'; start: number; stop: number; step?: number; dtype?: string }
+  | { op: 'zeros' | 'ones'; shape: number[]; dtype?: string }
+  | { op: 'full'; shape: number[]; fill: number; dtype?: string }
+  | { op: 'reshape'; target: InlineArrayExpr; shape: number[] }
+  | { op: 'astype'; target: InlineArrayExpr; dtype: string }
+  | { op: 'slice'; target: InlineArrayExpr; items: SliceItem[] }
+  | {
+      op: 'pad_sequences';
+      sequences: JsonValue;
+      maxlen?: number | null;
+      padding?: 'pre' | 'post';
+      truncating?: 'pre' | 'post';
+      value?: number;
+      dtype?: string;
+    };
+
+export const inlineArrayExprSchema: z.ZodType<InlineArrayExpr> = z.lazy(() =>
+  z.union([
+    z.object({ op: z.literal('array'), value: jsonValueSchema, dtype: z.string().optional() }),
+    z.object({ op: z.literal('arange'), start: z.number(), stop: z.number(), step: z.number().optional(), dtype: z.string().optional() }),
+    z.object({ op: z.enum(['zeros', 'ones']), shape: z.array(z.number().int().nonnegative()), dtype: z.string().optional() }),
+    z.object({ op: z.literal('full'), shape: z.array(z.number().int().nonnegative()), fill: z.number(), dtype: z.string().optional() }),
+    z.object({ op: z.literal('reshape'), target: inlineArrayExprSchema, shape: z.array(z.number().int()) }),
+    z.object({ op: z.literal('astype'), target: inlineArrayExprSchema, dtype: z.string() }),
+    z.object({ op: z.literal('slice'), target: inlineArrayExprSchema, items: z.array(sliceItemSchema) }),
+    z.object({
+      op: z.literal('pad_sequences'),
+      sequences: jsonValueSchema,
+      maxlen: z.number().int().positive().nullable().optional(),
+      padding: z.enum(['pre', 'post']).optional(),
+      truncating: z.enum(['pre', 'post']).optional(),
+      value: z.number().optional(),
+      dtype: z.string().optional(),
+    }),
+  ]),
+);
+
+/** An inline value: already an array, or an expression to evaluate. */
+export const inlineValueSchema = z.union([arrayValueSchema, z.object({ expr: inlineArrayExprSchema, source: z.string().optional() })]);
+export type InlineValue = z.infer<typeof inlineValueSchema>;
+
+export const fileDataSchema = z.object({
+  source: z.literal('file'),
+  /** One file per model input when the model has several. */
+  x: z.union([z.string(), z.array(z.string()).min(1)]),
+  y: z.string().optional(),
+  sampleWeight: z.string().optional(),
+  /** Member names inside `.npz` / keys inside `.json` files (default: x, y, sample_weight). */
+  keys: z.object({ x: z.string().optional(), y: z.string().optional(), sampleWeight: z.string().optional() }).optional(),
+});
+
+export const inlineDataSchema = z.object({
+  source: z.literal('inline'),
+  /** One array per model input when the model has several. */
+  x: z.union([inlineValueSchema, z.array(inlineValueSchema).min(1)]),
+  y: inlineValueSchema.optional(),
+  sampleWeight: inlineValueSchema.optional(),
+  /** Where the arrays came from, e.g. "evaluate(data_in, data_out) at line 12". */
+  description: z.string().optional(),
+});
+
+export const syntheticDataSchema = z.object({
+  source: z.literal('synthetic'),
+  samples: z.number().int().min(1).max(100_000).default(8),
+  minLength: z.number().int().min(1).default(1),
+  /** 0: the model's full length. */
+  maxLength: z.number().int().min(0).default(0),
+  padding: z.enum(['post', 'pre']).default('post'),
+  /** Defaults to the request's seed. */
+  seed: z.number().int().optional(),
+  /** Timesteps to use where the model leaves the time dimension open. */
+  timesteps: z.number().int().min(1).default(10),
+});
+
+export const dataSpecSchema = z.discriminatedUnion('source', [fileDataSchema, inlineDataSchema, syntheticDataSchema]);
+export type DataSpec = z.input<typeof dataSpecSchema>;
+
+export const layerWeightsSchema = z.object({
+  layer: z.string(),
+  weights: z.array(z.object({ name: z.string().optional(), shape: z.array(z.number().int().nonnegative()), values: arrayValueSchema.shape.values })),
+});
+export type LayerWeights = z.infer<typeof layerWeightsSchema>;
+
+/** Weights in Keras `get_weights()` order per layer; absent → Keras-default initializers under the seed. */
+export const weightsSpecSchema = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('inline'), layers: z.array(layerWeightsSchema) }),
+  z.object({ source: z.literal('file'), path: z.string() }),
+]);
+
+const commonRequest = {
+  model: runtimeModelSchema,
+  family: familySchema.default('keras3'),
+  /** Keras version whose mask rules apply; default: the family's reference version. */
+  kerasVersion: z.string().optional(),
+  data: dataSpecSchema.default({ source: 'synthetic', samples: 8, minLength: 1, maxLength: 0, padding: 'post', timesteps: 10 }),
+  weights: weightsSpecSchema.optional(),
+  /** Overrides the loss `compile` names. */
+  loss: kerasObjectSchema.optional(),
+  seed: z.number().int().default(42),
+  samplesShown: z.number().int().min(1).max(4096).default(64),
+  timestepsShown: z.number().int().min(1).max(100_000).default(512),
+  featuresShown: z.number().int().min(1).max(100_000).default(64),
+  memoryCapMB: z.number().positive().default(2048),
+  /** `report`: NaN in data is a finding (losses become NaN); `error`: refuse the data. */
+  nanPolicy: z.enum(['report', 'error']).default('report'),
+  /**
+   * Values for dimensions the source leaves open (`{"timesteps": 362}`). The parser applies
+   * them to the config; the worker uses `timesteps` for an open time axis of synthetic data.
+   */
+  dimensions: z.record(z.string(), z.number().int().positive()).default({}),
+  /** If set, data files must lie inside this folder (VS Code Restricted Mode). */
+  allowedRoot: z.string().optional(),
+  /** Include each layer's (capped) output in the result. */
+  layerOutputs: z.boolean().default(true),
+};
+
+export const reductionIdSchema = z.enum(REDUCTION_IDS);
+export const semanticsSchema = z.enum([...REDUCTION_IDS, 'all']);
+
+export const evaluateRequestSchema = z.object({
+  kind: z.literal('evaluate'),
+  ...commonRequest,
+  semantics: semanticsSchema.default('all'),
+});
+export type EvaluateRequest = z.input<typeof evaluateRequestSchema>;
+export type EvaluateRequestParsed = z.output<typeof evaluateRequestSchema>;
+
+export const compareRequestSchema = z.object({ kind: z.literal('compare'), ...commonRequest });
+export type CompareRequest = z.input<typeof compareRequestSchema>;
+export type CompareRequestParsed = z.output<typeof compareRequestSchema>;
+
+export const trainRequestSchema = z.object({
+  kind: z.literal('train'),
+  ...commonRequest,
+  /** Overrides the optimizer `compile` names; default adam. */
+  optimizer: kerasObjectSchema.optional(),
+  /** Reduction the loop minimises (Keras 3: valid-mean). */
+  reduction: reductionIdSchema.default('valid-mean'),
+  epochs: z.number().int().min(1).max(100_000).optional(),
+  batchSize: z.number().int().min(1).optional(),
+  shuffle: z.boolean().default(true),
+  validation: z.union([z.object({ split: z.number().gt(0).lt(1) }), z.object({ data: dataSpecSchema })]).optional(),
+  /** Return the trained weights (Keras order) in the result. */
+  returnWeights: z.boolean().default(false),
+});
+export type TrainRequest = z.input<typeof trainRequestSchema>;
+export type TrainRequestParsed = z.output<typeof trainRequestSchema>;
+
+// ---------------------------------------------------------------- results
+
+/** Any JS number, NaN and ±Infinity included (see the file comment). */
+const num = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+const nestedNumbers: z.ZodType<unknown> = z.lazy(() => z.array(z.union([num, z.null(), nestedNumbers])));
+
+export const maskEffectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none']);
+
+export const dataInfoSchema = z.object({
+  source: z.enum(['file', 'inline', 'synthetic']),
+  synthetic: z.boolean(),
+  description: z.string(),
+  samples: z.number().int(),
+  shapes: z.object({ x: z.array(z.number().int()), y: z.array(z.number().int()).nullable(), sampleWeight: z.array(z.number().int()).nullable() }),
+  files: z.object({ x: z.string().optional(), y: z.string().optional(), sampleWeight: z.string().optional() }).optional(),
+  /** Synthetic data: the valid length of each sample and where it was padded. */
+  lengths: z.array(z.number().int()).optional(),
+  padding: z.enum(['pre', 'post']).optional(),
+  padValue: num.optional(),
+  seed: z.number().int().optional(),
+  nan: z.object({ x: z.number().int(), y: z.number().int(), sampleWeight: z.number().int() }),
+  notes: z.array(z.string()),
+});
+export type DataInfo = z.infer<typeof dataInfoSchema>;
+
+export const capSchema = z.object({
+  samples: z.object({ shown: z.number().int(), total: z.number().int(), indices: z.array(z.number().int()) }),
+  timesteps: z.object({ shown: z.number().int(), total: z.number().int() }),
+  features: z.object({ shown: z.number().int(), total: z.number().int() }),
+});
+export type CapInfo = z.infer<typeof capSchema>;
+
+export const layerResultSchema = z.object({
+  name: z.string(),
+  className: z.string(),
+  outputShape: z.array(z.number().int().nullable()),
+  /** Samples × timesteps (capped); 1 = valid, 0 = masked; null: no mask. */
+  mask: z.array(z.array(z.number())).nullable(),
+  maskShape: z.array(z.number().int()).nullable(),
+  /** Valid steps per shown sample and in total (over all samples). */
+  maskSummary: z.object({ valid: z.number().int(), total: z.number().int(), validPerSample: z.array(z.number().int()) }).nullable(),
+  effect: maskEffectSchema,
+  maskIn: z.boolean(),
+  rule: z.object({ kind: z.string(), supportsMasking: z.boolean(), known: z.boolean(), evidence: z.string() }),
+  output: nestedNumbers.optional(),
+  warning: z.string().nullable(),
+});
+export type LayerResult = z.infer<typeof layerResultSchema>;
+
+export const lossValuesSchema = z.object({ none: num, 'valid-mean': num, 'total-mean': num, 'sequence-mean': num });
+export type LossValues = z.infer<typeof lossValuesSchema>;
+
+export const evaluateResultSchema = z.object({
+  kind: z.literal('evaluate'),
+  backend: z.enum(['tensorflow', 'cpu']),
+  backendInfo: backendInfoSchema,
+  model: z.string(),
+  family: familySchema,
+  kerasVersion: z.string(),
+  data: dataInfoSchema,
+  layers: z.array(layerResultSchema),
+  output: nestedNumbers,
+  outputShape: z.array(z.number().int()),
+  /** The mask that reaches the loss (the model output's mask), capped like `layers[].mask`. */
+  outputMask: z.array(z.array(z.number())).nullable(),
+  /** Samples × timesteps (capped): the loss after its feature axis, before any reduction. */
+  perTimestepLoss: z.array(z.array(num)).nullable(),
+  /**
+   * Every reduction (the issue's `loss: {none, valid-mean, total-mean, sequence-mean}`), plus
+   * the loss' name, the per-timestep matrix again and what Keras itself reports. Null without targets.
+   */
+  loss: lossValuesSchema
+    .extend({
+      name: z.string(),
+      perTimestep: z.array(z.array(num)),
+      /** What `evaluate` reports in the chosen family and version (its reduction, batch by batch). */
+      keras: z.object({ reduction: z.string(), value: num }),
+    })
+    .nullable(),
+  /** The four reductions alone (same numbers as in `loss`). */
+  lossValues: lossValuesSchema.nullable(),
+  paddingShareOfUnmaskedLoss: num.nullable(),
+  /** Which mask `paddingShareOfUnmaskedLoss` counted as padding. */
+  paddingMaskSource: z.string().nullable(),
+  semantics: semanticsSchema,
+  caps: capSchema,
+  warnings: z.array(z.string()),
+  tensors: z.object({ before: z.number().int(), after: z.number().int() }),
+  elapsedMs: z.number(),
+});
+export type EvaluateResult = z.infer<typeof evaluateResultSchema>;
+
+export const reductionRowSchema = z.object({
+  id: reductionIdSchema,
+  label: z.string(),
+  formula: z.string(),
+  kerasVersions: z.string(),
+  value: num,
+});
+
+export const compareResultSchema = z.object({
+  kind: z.literal('compare'),
+  backend: z.enum(['tensorflow', 'cpu']),
+  backendInfo: backendInfoSchema,
+  model: z.string(),
+  family: familySchema,
+  data: dataInfoSchema,
+  loss: z.string(),
+  maskReachesLoss: z.boolean(),
+  /** Which layer last dropped the mask, if it does not reach the loss. */
+  maskDroppedBy: z.string().nullable(),
+  reductions: z.array(reductionRowSchema),
+  /** The unmasked mean next to the family's masked number: (masked − unmasked) / unmasked. */
+  relativeDifference: num.nullable(),
+  paddingShareOfUnmaskedLoss: num.nullable(),
+  perSample: z.array(z.object({ sample: z.number().int(), validSteps: z.number().int(), steps: z.number().int(), validMean: num, unmaskedMean: num })),
+  warnings: z.array(z.string()),
+  tensors: z.object({ before: z.number().int(), after: z.number().int() }),
+  elapsedMs: z.number(),
+});
+export type CompareResult = z.infer<typeof compareResultSchema>;
+
+export const epochRecordSchema = z.object({
+  epoch: z.number().int(),
+  train: z.object({ masked: num, unmasked: num }),
+  val: z.object({ masked: num, unmasked: num }).nullable(),
+  seconds: z.number(),
+});
+export type EpochRecord = z.infer<typeof epochRecordSchema>;
+
+export const trainResultSchema = z.object({
+  kind: z.literal('train'),
+  backend: z.enum(['tensorflow', 'cpu']),
+  backendInfo: backendInfoSchema,
+  model: z.string(),
+  family: familySchema,
+  data: dataInfoSchema,
+  validation: z.object({ source: z.string(), samples: z.number().int() }).nullable(),
+  loss: z.string(),
+  optimizer: z.object({ name: z.string(), config: z.record(z.string(), num) }),
+  reduction: reductionIdSchema,
+  epochs: z.number().int(),
+  batchSize: z.number().int(),
+  history: z.array(epochRecordSchema),
+  /** `completed`, or why training stopped early (a NaN loss, with its cause). */
+  stopped: z.object({ reason: z.enum(['completed', 'nan-loss']), message: z.string(), epoch: z.number().int().nullable(), batch: z.number().int().nullable() }),
+  weights: z.array(layerWeightsSchema).optional(),
+  warnings: z.array(z.string()),
+  tensors: z.object({ before: z.number().int(), after: z.number().int() }),
+  elapsedMs: z.number(),
+});
+export type TrainResult = z.infer<typeof trainResultSchema>;
+
+/** JSON text for results: NaN and ±Infinity become strings instead of silently becoming null. */
+export function toJsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+      if (v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array) return Array.from(v);
+      return v;
+    },
+    indent,
+  );
+}

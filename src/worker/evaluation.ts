@@ -1,0 +1,226 @@
+/**
+ * One inference pass over the data (in chunks), collecting what results need: every
+ * layer's mask and a capped sample of its output, the model output and its mask, and the
+ * per-timestep loss with the mask that reaches it. Then the four reductions and the number
+ * Keras would report.
+ */
+import type { ResolvedRule } from '../core/masking/registry';
+import type { MaskEffect } from '../core/masking/rules';
+import { type NdArray, takeRows } from '../core/runtime/array';
+import { type Caps, capTensor, type Flat } from '../core/runtime/cap';
+import type { ReductionId } from '../core/reductions';
+import { REDUCTION_IDS } from '../core/reductions';
+import type { Tensor } from './layers/base';
+import { computeLoss } from './losses';
+import { align, kerasEvaluateLoss, reduce } from './reductions';
+import { type Session, toTensor } from './session';
+
+export interface LayerCapture {
+  name: string;
+  className: string;
+  outputShape: number[];
+  maskShape: number[] | null;
+  mask: Float32Array | null;
+  output: number[][] | number[][][] | null;
+  effect: MaskEffect;
+  maskIn: boolean;
+  rule: ResolvedRule;
+  warning: string | null;
+}
+
+export interface Evaluation {
+  samples: number;
+  output: Flat & { data: Float32Array };
+  outputMask: (Flat & { data: Float32Array }) | null;
+  /** L: the loss after the feature axis, aligned with `lossMask` (null without targets or loss). */
+  loss: (Flat & { data: Float32Array }) | null;
+  /** Where the output's padding is although its mask was dropped (see ForwardResult.outputPadding). */
+  padding: (Flat & { data: Float32Array }) | null;
+  /** The mask that multiplies L: the output mask (and a loss-made mask, e.g. ignore_class), aligned to L. */
+  lossMask: (Flat & { data: Float32Array }) | null;
+  weight: (Flat & { data: Float32Array }) | null;
+  /** L and its mask exactly as Keras' loss sees them (before MaskLens lines them up). */
+  raw: { loss: Flat & { data: Float32Array }; mask: (Flat & { data: Float32Array }) | null } | null;
+  layers: LayerCapture[];
+  warnings: string[];
+  notes: string[];
+}
+
+export interface EvaluationOptions {
+  rows?: number[];
+  /** Sample indices (into `rows`) whose layer outputs are kept, and the caps. */
+  shown: number[];
+  caps: Caps;
+  recordLayers: boolean;
+  chunk?: number;
+}
+
+function appendRows(target: { parts: Float32Array[]; shape: number[] | null }, t: Tensor): void {
+  target.parts.push(t.dataSync() as Float32Array);
+  target.shape = t.shape;
+}
+
+function joined(target: { parts: Float32Array[]; shape: number[] | null }, samples: number): (Flat & { data: Float32Array }) | null {
+  if (!target.shape) return null;
+  const total = target.parts.reduce((a, p) => a + p.length, 0);
+  const data = new Float32Array(total);
+  let off = 0;
+  for (const p of target.parts) {
+    data.set(p, off);
+    off += p.length;
+  }
+  return { shape: [samples, ...target.shape.slice(1)], data };
+}
+
+const slice = (a: NdArray | null, rows: number[]) => (a ? takeRows(a, rows) : null);
+
+export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
+  const { tf, runtime, data, loss } = session;
+  const rows = o.rows ?? Array.from({ length: data.info.samples }, (_, i) => i);
+  const n = rows.length;
+  const chunk = o.chunk ?? 256;
+  const output = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const outMask = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const lossT = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const lossM = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const weightT = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const rawL = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const rawM = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const pad = { parts: [] as Float32Array[], shape: null as number[] | null };
+  const layerMasks: { parts: Float32Array[]; shape: number[] | null }[] = [];
+  const layers: LayerCapture[] = [];
+  const warnings = new Set<string>();
+  const notes = new Set<string>();
+  const shownSet = new Set(o.shown);
+  for (let start = 0; start < n; start += chunk) {
+    const part = rows.slice(start, Math.min(n, start + chunk));
+    const local = part.map((_, i) => start + i).filter((i) => shownSet.has(i)).map((i) => i - start);
+    tf.tidy(() => {
+      const xs = data.x.map((a) => toTensor(tf, takeRows(a, part)));
+      const r = runtime.forward(xs, false);
+      r.warnings.forEach((w) => warnings.add(w));
+      if (o.recordLayers) {
+        r.records.forEach((rec, li) => {
+          if (!layers[li]) {
+            layers[li] = {
+              name: rec.layer.name,
+              className: rec.layer.className,
+              outputShape: rec.output.shape.slice(1),
+              maskShape: rec.mask ? rec.mask.shape.slice(1) : null,
+              mask: null,
+              output: null,
+              effect: rec.effect,
+              maskIn: rec.maskIn,
+              rule: rec.rule,
+              warning: rec.warning,
+            };
+            layerMasks[li] = { parts: [], shape: null };
+          }
+          if (rec.mask) appendRows(layerMasks[li], tf.cast(rec.mask, 'float32'));
+          if (local.length > 0) {
+            const flat = { shape: rec.output.shape, data: rec.output.dataSync() };
+            const capped = capTensor(flat, local, o.caps);
+            const prev = layers[li].output;
+            layers[li].output = (prev ? [...prev, ...capped] : capped) as number[][] | number[][][];
+          }
+        });
+      }
+      const out = r.outputs[0];
+      appendRows(output, out);
+      const mask = r.outputMasks[0];
+      if (mask) appendRows(outMask, tf.cast(mask, 'float32'));
+      if (r.outputPadding[0]) appendRows(pad, tf.cast(r.outputPadding[0], 'float32'));
+      if (loss && data.y) {
+        const y = toTensor(tf, takeRows(data.y, part));
+        const lv = computeLoss(tf, loss, y, out, r.outputLogits[0], runtime.family);
+        if (lv.note) notes.add(lv.note);
+        let m: Tensor | null = mask;
+        if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
+        const sw = slice(data.sampleWeight, part);
+        appendRows(rawL, lv.values);
+        if (m) appendRows(rawM, tf.cast(m, 'float32'));
+        const a = align(tf, lv.values, m, sw ? toTensor(tf, sw) : null);
+        appendRows(lossT, a.loss);
+        if (a.hasMask) appendRows(lossM, a.mask);
+        if (sw) appendRows(weightT, a.weight);
+      }
+    });
+  }
+  layers.forEach((l, i) => {
+    const m = joined(layerMasks[i], n);
+    l.mask = m ? m.data : null;
+  });
+  return {
+    samples: n,
+    output: joined(output, n) as Flat & { data: Float32Array },
+    outputMask: joined(outMask, n),
+    loss: joined(lossT, n),
+    lossMask: joined(lossM, n),
+    weight: joined(weightT, n),
+    padding: joined(pad, n),
+    raw: rawL.shape ? { loss: joined(rawL, n) as Flat & { data: Float32Array }, mask: joined(rawM, n) } : null,
+    layers,
+    warnings: [...warnings],
+    notes: [...notes],
+  };
+}
+
+export type Reductions = Record<ReductionId, number>;
+
+/** The four reductions over the whole evaluation (sample weights per sample, as tf.keras means them). */
+export function reductions(session: Session, e: Evaluation): Reductions | null {
+  if (!e.loss) return null;
+  const { tf } = session;
+  return tf.tidy(() => {
+    const L = tf.tensor(e.loss!.data, e.loss!.shape);
+    const a = {
+      loss: L,
+      mask: e.lossMask ? tf.tensor(e.lossMask.data, e.lossMask.shape) : tf.onesLike(L),
+      weight: e.weight ? tf.tensor(e.weight.data, e.weight.shape) : tf.onesLike(L),
+      hasMask: e.lossMask !== null,
+    };
+    const out = {} as Reductions;
+    for (const id of REDUCTION_IDS) out[id] = reduce(tf, id, a).dataSync()[0];
+    return out;
+  });
+}
+
+/** What Keras' `evaluate` reports in this family: batches of `batchSize`, its own shape rules for weights. */
+export function kerasReported(session: Session, e: Evaluation, batchSize: number, rows?: number[]): number | null {
+  if (!e.raw || !session.loss) return null;
+  const sw = session.data.sampleWeight ? (rows ? takeRows(session.data.sampleWeight, rows) : session.data.sampleWeight) : null;
+  const f64 = (a: Flat) => ({ shape: a.shape, data: Float64Array.from(a.data) });
+  return kerasEvaluateLoss(
+    session.runtime.family,
+    session.loss.reduction,
+    f64(e.raw.loss),
+    e.raw.mask ? f64(e.raw.mask) : null,
+    sw ? { shape: sw.shape, data: sw.data } : null,
+    batchSize,
+  );
+}
+
+/** Share of the unmasked loss that padded steps contribute; padding is the output mask, else the last layer mask of L's shape. */
+export function paddingShare(e: Evaluation): { share: number | null; source: string | null } {
+  if (!e.loss) return { share: null, source: null };
+  let pad: Float32Array | null = null;
+  let source: string | null = null;
+  if (e.lossMask) {
+    pad = e.lossMask.data;
+    source = 'the output mask, which reaches the loss';
+  } else if (e.padding && e.padding.shape.join(',') === e.loss.shape.join(',')) {
+    pad = e.padding.data;
+    const last = [...e.layers].reverse().find((l) => l.effect === 'destroys');
+    source = `the padding marked by the mask ${last ? `that '${last.name}' dropped` : 'that was lost'} before the loss`;
+  }
+  if (!pad) return { share: null, source: null };
+  let all = 0;
+  let padded = 0;
+  const w = e.weight?.data;
+  for (let i = 0; i < e.loss.data.length; i++) {
+    const v = e.loss.data[i] * (w ? w[i] : 1);
+    all += v;
+    if (!pad[i]) padded += v;
+  }
+  return { share: all === 0 ? 0 : padded / all, source };
+}

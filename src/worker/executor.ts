@@ -1,0 +1,258 @@
+/**
+ * Runs a model layer by layer and records every layer's output and output mask. Mask flow
+ * comes only from the mask-rule registry: whether a layer accepts a mask, what it emits,
+ * and what the family does when a layer that does not support masking receives one.
+ */
+import type { JsonObject, KerasFamily, LambdaIR } from '../core/ir';
+import { maskEffect } from '../core/masking/effect';
+import { familyBehaviour, INNER_UNSUPPORTED_MESSAGE, resolveMaskRule, type ResolvedRule } from '../core/masking/registry';
+import type { MaskEffect } from '../core/masking/rules';
+import { UserFacingError } from '../core/protocol';
+import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, type Tensor, type Variable } from './layers/base';
+import { createLayer, isOpModule } from './layers/index';
+import { Lambda } from './layers/lambda';
+import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/weights';
+import { computeOutputMask } from './masks';
+import { type CallArg, type ModelGraph, type NodeSpec, type TensorRef, refKey } from './model/graph';
+import type { Tf } from './tf';
+
+function innerClass(config: JsonObject): string | null {
+  const inner = config.layer;
+  return inner && typeof inner === 'object' && !Array.isArray(inner) && typeof inner.class_name === 'string' ? inner.class_name : null;
+}
+
+function innerName(config: JsonObject): string | null {
+  const inner = config.layer;
+  if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return null;
+  const c = inner.config;
+  return c && typeof c === 'object' && !Array.isArray(c) && typeof c.name === 'string' ? c.name : null;
+}
+
+export interface NodeRecord {
+  node: NodeSpec;
+  layer: RuntimeLayer;
+  output: Tensor;
+  mask: Tensor | null;
+  maskIn: boolean;
+  rule: ResolvedRule;
+  effect: MaskEffect;
+  warning: string | null;
+}
+
+export interface ForwardResult {
+  outputs: Tensor[];
+  outputMasks: (Tensor | null)[];
+  /** Logits of each output when it came straight from a sigmoid/softmax (Keras' crossentropy uses them). */
+  outputLogits: (Tensor | null)[];
+  /**
+   * Where each output's padding is even when its mask was dropped on the way (a Lambda
+   * slice, a layer without masking): the last mask, carried along sequence outputs and
+   * through Lambda slices. Used to say how much of an unmasked loss comes from padding.
+   */
+  outputPadding: (Tensor | null)[];
+  records: NodeRecord[];
+  warnings: string[];
+  updates: { variable: Variable; value: Tensor }[];
+}
+
+export interface RuntimeOptions {
+  family: KerasFamily;
+  kerasVersion?: string;
+  seed: number;
+  lambdas: Record<string, LambdaIR>;
+  /** Weights per layer name in Keras order; null → initializers under `seed`. */
+  weights: Map<string, GivenWeight[]> | null;
+}
+
+/** Keras Operations (functional op nodes) are not Layers: they take no mask and emit none, silently. */
+const OP_RULE = (className: string, family: KerasFamily, version: string): ResolvedRule => ({
+  supportsMasking: false,
+  output: 'none',
+  evidence: 'Keras ops (keras.src.ops) are Operations, not Layers: they neither use nor propagate masks',
+  className,
+  family,
+  version,
+  known: true,
+});
+
+export class ModelRuntime {
+  readonly layers = new Map<string, RuntimeLayer>();
+  readonly weights: WeightRecord[] = [];
+  private readonly built = new Set<string>();
+  readonly version: string;
+
+  constructor(
+    private readonly tf: Tf,
+    readonly graph: ModelGraph,
+    private readonly options: RuntimeOptions,
+  ) {
+    this.version = options.kerasVersion ?? familyBehaviour(options.family).referenceVersion;
+    for (const spec of graph.layers.values()) {
+      const layer = createLayer(spec, { tf, family: options.family });
+      if (layer instanceof Lambda) layer.ir = options.lambdas[spec.name] ?? null;
+      this.layers.set(spec.name, layer);
+    }
+    if (options.weights) {
+      for (const name of options.weights.keys()) {
+        if (!this.layers.has(name) && (options.weights.get(name)?.length ?? 0) > 0) {
+          throw new UserFacingError(`weights are given for layer '${name}', which the model does not have`, 'weights-shape', name);
+        }
+      }
+    }
+  }
+
+  get family(): KerasFamily {
+    return this.options.family;
+  }
+
+  ruleFor(node: NodeSpec): ResolvedRule {
+    const spec = this.graph.layers.get(node.layer);
+    if (spec && isOpModule(spec.module)) return OP_RULE(spec.className, this.options.family, this.version);
+    return resolveMaskRule(spec?.className ?? 'unknown', this.options.family, this.version);
+  }
+
+  trainableVariables(): Variable[] {
+    return this.weights.filter((w) => w.trainable).map((w) => w.variable);
+  }
+
+  private buildLayer(layer: RuntimeLayer, inputs: Tensor[]): void {
+    if (this.built.has(layer.name)) return;
+    const given = this.options.weights ? (this.options.weights.get(layer.name) ?? []) : null;
+    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given);
+    layer.build(
+      inputs.map((t) => [null, ...t.shape.slice(1)]),
+      builder,
+    );
+    builder.finish();
+    this.weights.push(...builder.created);
+    this.built.add(layer.name);
+  }
+
+  private resolveArg(arg: CallArg, values: Map<string, Tensor>): ArgValue {
+    if (arg.kind === 'tensor') return values.get(refKey(arg.ref)) as Tensor;
+    if (arg.kind === 'list') return arg.items.map((a) => this.resolveArg(a, values));
+    return arg.value;
+  }
+
+  /** One pass over the graph. Call inside `tf.tidy` (or a gradient function): it allocates freely. */
+  forward(inputs: Tensor[], training: boolean, seedBase = this.options.seed, sparseSquares?: Map<string, Tensor>): ForwardResult {
+    const { tf } = this;
+    const family = this.options.family;
+    let seedCounter = 0;
+    const ctx: CallContext = {
+      tf,
+      family,
+      training,
+      nextSeed: () => (seedBase * 7919 + ++seedCounter) >>> 0,
+      logits: new WeakMap(),
+      updates: [],
+      sparseSquares,
+    };
+    const values = new Map<string, Tensor>();
+    const masks = new Map<string, Tensor | null>();
+    const padding = new Map<string, Tensor | null>();
+    this.graph.inputRefs.forEach((r, i) => {
+      values.set(refKey(r), inputs[i]);
+      masks.set(refKey(r), null);
+    });
+    const records: NodeRecord[] = [];
+    const warnings: string[] = [];
+    const get = (r: TensorRef): Tensor => {
+      const t = values.get(refKey(r));
+      if (!t) throw new UserFacingError(`layer '${r.layer}' output ${r.node}/${r.index} is used before it is computed`, 'model-config', r.layer);
+      return t;
+    };
+    for (const node of this.graph.nodes) {
+      const layer = this.layers.get(node.layer) as RuntimeLayer;
+      const ins = node.inputs.map(get);
+      // An explicit mask= argument (Keras 3 functional configs record the propagated mask so) wins.
+      const inMasks = node.maskArg ? node.maskArg.map(get) : node.inputs.map((r) => masks.get(refKey(r)) ?? null);
+      const rule = this.ruleFor(node);
+      const maskIn = inMasks.some((m) => m !== null);
+      let warning: string | null = null;
+      let passed = inMasks;
+      const spec = this.graph.layers.get(node.layer);
+      const behaviour = familyBehaviour(family, this.version);
+      const message = (template: string) => template.replace('{layer}', layer.name).replace('{className}', layer.className);
+      if (maskIn && !rule.supportsMasking && rule.output !== 'none') {
+        if (behaviour.unsupportedMask === 'raise') throw new UserFacingError(message(behaviour.unsupportedMessage), 'unsupported-mask', layer.name);
+        // Keras 3 warns; tf.keras drops silently. Either way the user should hear of it.
+        warning = message(behaviour.unsupportedMessage);
+        passed = inMasks.map(() => null);
+      } else if (maskIn && !rule.supportsMasking) {
+        warning = `${layer.className} '${layer.name}' is a Keras op: the mask does not pass through it.`;
+        passed = inMasks.map(() => null);
+      } else if (maskIn && layer instanceof Lambda && !layer.hasMaskSpec()) {
+        // Lambda without mask=: Keras 3 sets supports_masking = False and warns; tf.keras returns None silently.
+        warning = message(familyBehaviour('keras3').unsupportedMessage);
+        if (family !== 'keras3') warning = message(behaviour.unsupportedMessage);
+      } else if (maskIn && rule.innerUnsupported === 'raise') {
+        // tf.keras TimeDistributed asks the wrapped layer's compute_mask, which raises for layers without masking.
+        const inner = innerClass(spec?.config ?? {});
+        if (inner && !resolveMaskRule(inner, family, this.version).supportsMasking) {
+          throw new UserFacingError(INNER_UNSUPPORTED_MESSAGE.replace('{layer}', innerName(spec?.config ?? {}) ?? layer.name).replace('{className}', inner), 'unsupported-mask', layer.name);
+        }
+      }
+      this.buildLayer(layer, ins);
+      const extra: CallExtra = { args: node.args.map((a) => this.resolveArg(a, values)), kwargs: node.kwargs, inputIsList: node.inputIsList };
+      const output = layer.call(ins, passed, ctx, extra);
+      let outMask: Tensor | null = null;
+      if (rule.supportsMasking || !maskIn || rule.output === 'embedding' || rule.output === 'masking') {
+        outMask = computeOutputMask({ kind: rule.output, layer, config: spec?.config ?? {}, inputs: ins, masks: passed, inputIsList: node.inputIsList, family, ctx });
+      }
+      if (outMask && outMask.dtype !== 'bool') outMask = tf.cast(outMask, 'bool');
+      const key = refKey({ layer: node.layer, node: node.nodeIndex, index: 0 });
+      // Keras 3's MultiHeadAttention deletes the masks of its query/value/key tensors (the
+      // producers' outputs themselves), so later consumers of those tensors see no mask.
+      if (layer.clearsInputMasks?.(family)) for (const r of node.inputs) masks.set(refKey(r), null);
+      values.set(key, output);
+      masks.set(key, outMask);
+      padding.set(key, outMask ?? this.carriedPadding(layer, output, node.inputs[0] ? (padding.get(refKey(node.inputs[0])) ?? inMasks[0] ?? null) : null));
+      if (warning) warnings.push(warning);
+      records.push({
+        node,
+        layer,
+        output,
+        mask: outMask,
+        maskIn,
+        rule,
+        effect: maskEffect(rule.output, spec?.config ?? {}, maskIn, outMask !== null),
+        warning,
+      });
+    }
+    const outputs = this.graph.outputs.map(get);
+    return {
+      outputs,
+      outputMasks: this.graph.outputs.map((r) => masks.get(refKey(r)) ?? null),
+      outputLogits: outputs.map((o) => ctx.logits.get(o) ?? null),
+      outputPadding: this.graph.outputs.map((r) => padding.get(refKey(r)) ?? null),
+      records,
+      warnings,
+      updates: ctx.updates,
+    };
+  }
+
+  /** The padding an output inherits from its first input when its own mask is gone. */
+  private carriedPadding(layer: RuntimeLayer, output: Tensor, previous: Tensor | null): Tensor | null {
+    if (!previous || output.rank < 2) return null;
+    if (layer instanceof Lambda) {
+      const sliced = layer.sliceLike(previous, this.tf);
+      if (sliced) return sliced;
+    }
+    const [b, t] = output.shape;
+    return output.rank >= 3 && previous.rank === 2 && previous.shape[0] === b && previous.shape[1] === t ? previous : null;
+  }
+
+  /** Builds every layer with a one-sample pass, so weights exist before training or memory checks. */
+  ensureBuilt(sampleInputs: Tensor[]): void {
+    if (this.built.size === this.layers.size) return;
+    this.tf.tidy(() => {
+      this.forward(sampleInputs, false);
+    });
+  }
+
+  dispose(): void {
+    for (const w of this.weights) w.variable.dispose();
+    this.weights.length = 0;
+  }
+}

@@ -1,0 +1,79 @@
+/** Layer class name → runtime implementation. Every class of the mask-rule registry has one (a test checks). */
+import type { JsonObject } from '../../core/ir';
+import { UserFacingError } from '../../core/protocol';
+import type { LayerSpec } from '../model/graph';
+import { DotAttention, MultiHeadAttention } from './attention';
+import type { LayerEnv, RuntimeLayer } from './base';
+import { Conv1D, GlobalPooling1D, Pooling1D } from './conv';
+import { Activation, Dense, Dropout, Embedding, Flatten, GaussianNoise, Masking, Permute, RepeatVector, Reshape } from './core';
+import { EinsumDense } from './einsum';
+import { Lambda } from './lambda';
+import { Concatenate, Merge } from './merge';
+import { BatchNormalization, LayerNormalization } from './normalization';
+import { OpLayer } from './ops';
+import { Bidirectional, Recurrent } from './recurrent';
+import { TimeDistributed } from './wrappers';
+
+type Ctor = new (name: string, className: string, config: JsonObject, env: LayerEnv) => RuntimeLayer;
+
+export const LAYER_CLASSES: Record<string, Ctor> = {
+  Dense,
+  EinsumDense,
+  Activation,
+  ReLU: Activation,
+  Softmax: Activation,
+  Dropout,
+  SpatialDropout1D: Dropout,
+  GaussianDropout: Dropout,
+  GaussianNoise,
+  Masking,
+  Embedding,
+  Flatten,
+  Reshape,
+  RepeatVector,
+  Permute,
+  LSTM: Recurrent,
+  GRU: Recurrent,
+  SimpleRNN: Recurrent,
+  RNN: Recurrent,
+  Bidirectional,
+  TimeDistributed,
+  Lambda,
+  Conv1D,
+  MaxPooling1D: Pooling1D,
+  AveragePooling1D: Pooling1D,
+  GlobalAveragePooling1D: GlobalPooling1D,
+  GlobalMaxPooling1D: GlobalPooling1D,
+  BatchNormalization,
+  LayerNormalization,
+  Add: Merge,
+  Subtract: Merge,
+  Multiply: Merge,
+  Average: Merge,
+  Maximum: Merge,
+  Minimum: Merge,
+  Concatenate,
+  Attention: DotAttention,
+  AdditiveAttention: DotAttention,
+  MultiHeadAttention,
+};
+
+/** Keras 3 functional configs record tensor operations from these modules as nodes. */
+export function isOpModule(module: string): boolean {
+  return module.startsWith('keras.src.ops') || module.startsWith('keras.ops');
+}
+
+export function createLayer(spec: LayerSpec, env: LayerEnv): RuntimeLayer {
+  if (isOpModule(spec.module)) return new OpLayer(spec.name, spec.className, spec.config, env);
+  const Ctor = LAYER_CLASSES[spec.className];
+  if (!Ctor) {
+    throw new UserFacingError(
+      `layer '${spec.name}' is a ${spec.className}, which MaskLens cannot run yet (supported: ${Object.keys(LAYER_CLASSES).sort().join(', ')})`,
+      'unsupported-layer',
+      spec.name,
+    );
+  }
+  return new Ctor(spec.name, spec.className, spec.config, env);
+}
+
+TimeDistributed.factory = (name, className, config, env) => createLayer({ name, className, module: 'keras.layers', config }, env);

@@ -1,0 +1,43 @@
+/**
+ * Keras 3 functional configs record tensor operations as op nodes (`x[:, 2:]` → GetItem,
+ * the propagated Embedding mask → NotEqual). They are Keras Operations, not Layers: they
+ * carry no masks.
+ */
+import type { JsonValue, SliceItem } from '../../core/ir';
+import { type ArgValue, type CallContext, type CallExtra, RuntimeLayer, type Tensor } from './base';
+import { ExprEvaluator, sliceTensor, type Value } from './lambda';
+
+function sliceItem(v: ArgValue): SliceItem {
+  if (typeof v === 'number') return { kind: 'index', index: v };
+  if (v === null) return { kind: 'newaxis' };
+  if (typeof v === 'object' && !Array.isArray(v) && !('dataId' in v)) {
+    const o = v as { class_name?: JsonValue; config?: JsonValue };
+    if (o.class_name === '__slice__' && o.config && typeof o.config === 'object' && !Array.isArray(o.config)) {
+      const c = o.config as Record<string, JsonValue>;
+      const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
+      return { kind: 'range', start: n(c.start), stop: n(c.stop), step: n(c.step) };
+    }
+    if (o.class_name === '__ellipsis__' || o.class_name === 'Ellipsis') return { kind: 'ellipsis' };
+  }
+  if (v === 'Ellipsis' || v === '...') return { kind: 'ellipsis' };
+  throw new Error(`unsupported index ${JSON.stringify(v)}`);
+}
+
+const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+export class OpLayer extends RuntimeLayer {
+  call(_inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+    const { tf } = ctx;
+    const [target, ...rest] = extra.args;
+    if (this.className === 'GetItem') {
+      const raw = rest[0];
+      const items = (Array.isArray(raw) ? raw : [raw]).map(sliceItem);
+      return sliceTensor(tf, target as Tensor, items, this.name);
+    }
+    const ev = new ExprEvaluator(tf, this.name);
+    const kwargs: Record<string, Value> = {};
+    for (const [k, v] of Object.entries({ ...this.config, ...extra.kwargs })) if (k !== 'name' && k !== 'dtype') kwargs[k] = v as Value;
+    const out = ev.apply(snake(this.className), extra.args as Value[], kwargs);
+    return ev.asTensor(out);
+  }
+}

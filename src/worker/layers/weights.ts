@@ -1,0 +1,89 @@
+/**
+ * Creates a layer's weights in Keras `get_weights()` order: from given arrays (a golden
+ * fixture, a weights file) with their shapes checked, or from Keras-default initializers
+ * under the run's seed.
+ */
+import type { JsonValue } from '../../core/ir';
+import { UserFacingError } from '../../core/protocol';
+import { subSeed } from '../../core/data/random';
+import type { Tf } from '../tf';
+import type { Variable } from './base';
+import { initialize } from './initializers';
+
+export interface GivenWeight {
+  name?: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface WeightRecord {
+  layer: string;
+  name: string;
+  shape: number[];
+  variable: Variable;
+  trainable: boolean;
+}
+
+let variableCounter = 0;
+
+export class WeightBuilder {
+  constructor(
+    private readonly tf: Tf,
+    readonly layer: string,
+    private readonly seed: number,
+    private readonly given: GivenWeight[] | null,
+    readonly created: WeightRecord[] = [],
+    private readonly prefix = '',
+  ) {}
+
+  /** A builder for a nested layer (a Bidirectional's forward RNN): same list, prefixed names. */
+  scoped(prefix: string): WeightBuilder {
+    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`);
+  }
+
+  add(name: string, shape: number[], init: JsonValue | undefined, fallback: string, trainable = true, compose?: (seedFor: (part: string) => number) => Float32Array): Variable {
+    const index = this.created.length;
+    const fullName = `${this.prefix}${name}`;
+    const shapeText = `(${shape.join(', ')})`;
+    let values: Float32Array;
+    if (this.given) {
+      const g = this.given[index];
+      if (!g) {
+        throw new UserFacingError(
+          `weights for layer '${this.layer}': array ${index + 1} ('${fullName}', shape ${shapeText}) is missing; ${this.given.length} were given`,
+          'weights-shape',
+          this.layer,
+        );
+      }
+      if (g.shape.length !== shape.length || g.shape.some((d, i) => d !== shape[i])) {
+        throw new UserFacingError(
+          `weights for layer '${this.layer}': array ${index + 1}${g.name ? ` ('${g.name}')` : ''} has shape (${g.shape.join(', ')}), the layer's '${fullName}' needs ${shapeText}`,
+          'weights-shape',
+          this.layer,
+        );
+      }
+      values = g.values;
+    } else {
+      const seedFor = (part: string) => subSeed(this.seed, `${this.layer}/${fullName}/${part}`);
+      values = compose ? compose(seedFor) : initialize(init, fallback, shape, seedFor('init'), `${this.layer}/${fullName}`);
+    }
+    const initial = this.tf.tensor(values, shape, 'float32');
+    const variable = this.tf.variable(initial, trainable, `masklens_${++variableCounter}/${this.layer}/${fullName}`);
+    initial.dispose();
+    this.created.push({ layer: this.layer, name: fullName, shape, variable, trainable });
+    return variable;
+  }
+
+  /** Fails if more arrays were given than the layer has weights. */
+  finish(): void {
+    if (this.given && this.given.length !== this.created.length) {
+      throw new UserFacingError(
+        `weights for layer '${this.layer}': ${this.given.length} arrays were given, the layer has ${this.created.length} (${this.created.map((w) => w.name).join(', ') || 'none'})`,
+        'weights-shape',
+        this.layer,
+      );
+    }
+  }
+}
+
+export { initialize };

@@ -1,0 +1,235 @@
+/**
+ * A Keras model config (Keras 3 `to_json()` or tf-keras 2, Sequential or Functional) as one
+ * graph of layer calls in topological order. Both formats and both model kinds end up
+ * here, so the executor has a single way to run a model.
+ */
+import type { JsonObject, JsonValue, KerasLayerConfig, KerasModelConfig } from '../../core/ir';
+import { UserFacingError } from '../../core/protocol';
+
+export type Shape = (number | null)[];
+
+export interface TensorRef {
+  layer: string;
+  node: number;
+  index: number;
+}
+
+export interface LayerSpec {
+  name: string;
+  className: string;
+  module: string;
+  config: JsonObject;
+}
+
+/** An argument of a call: a tensor, a list of them, or a constant (slices, scalars). */
+export type CallArg = { kind: 'tensor'; ref: TensorRef } | { kind: 'list'; items: CallArg[] } | { kind: 'const'; value: JsonValue };
+
+export interface NodeSpec {
+  id: string;
+  layer: string;
+  nodeIndex: number;
+  args: CallArg[];
+  /** Tensor inputs: the first argument's list (Merge, Attention) or every tensor argument (MultiHeadAttention's query, value, key). */
+  inputs: TensorRef[];
+  inputIsList: boolean;
+  /** An explicit `mask=` argument (Keras 3 records the propagated mask this way in functional configs). */
+  maskArg: TensorRef[] | null;
+  kwargs: Record<string, JsonValue>;
+}
+
+export interface ModelInput {
+  name: string;
+  batchShape: Shape;
+  dtype: string;
+}
+
+export interface ModelGraph {
+  name: string;
+  className: string;
+  layers: Map<string, LayerSpec>;
+  inputs: ModelInput[];
+  inputRefs: TensorRef[];
+  nodes: NodeSpec[];
+  outputs: TensorRef[];
+}
+
+export const refKey = (r: TensorRef): string => `${r.layer}#${r.node}#${r.index}`;
+
+function isObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function shapeOf(v: JsonValue | undefined): Shape | null {
+  if (!Array.isArray(v)) return null;
+  if (!v.every((d) => d === null || typeof d === 'number')) return null;
+  return v as Shape;
+}
+
+function layerSpec(l: KerasLayerConfig): LayerSpec {
+  const name = (typeof l.config.name === 'string' ? l.config.name : undefined) ?? l.name;
+  if (!name) throw new UserFacingError(`a ${l.class_name} layer in the config has no name`, 'model-config');
+  return { name, className: l.class_name, module: l.module ?? 'keras.layers', config: l.config };
+}
+
+function inputFromLayer(l: KerasLayerConfig): ModelInput {
+  const c = l.config;
+  const batchShape = shapeOf(c.batch_shape) ?? shapeOf(c.batch_input_shape) ?? (shapeOf(c.shape) ? [null, ...(shapeOf(c.shape) as Shape)] : null);
+  if (!batchShape) throw new UserFacingError(`input layer '${String(c.name)}' has no shape`, 'model-config', String(c.name));
+  return { name: String(c.name ?? l.name), batchShape, dtype: typeof c.dtype === 'string' ? c.dtype : 'float32' };
+}
+
+/** Where a Sequential model without an InputLayer declares its input shape. */
+function sequentialInputShape(config: KerasModelConfig['config'], first: KerasLayerConfig | undefined): Shape | null {
+  const fromFirst = first ? (shapeOf(first.config.batch_input_shape) ?? shapeOf(first.config.batch_shape)) : null;
+  if (fromFirst) return fromFirst;
+  if (first && shapeOf(first.config.input_shape)) return [null, ...(shapeOf(first.config.input_shape) as Shape)];
+  const build = shapeOf(config.build_input_shape);
+  if (build) return build;
+  const bc = first?.build_config?.input_shape;
+  return shapeOf(bc);
+}
+
+function sequentialGraph(model: KerasModelConfig): ModelGraph {
+  const config = model.config;
+  const layers = config.layers;
+  const specs = new Map<string, LayerSpec>();
+  let inputs: ModelInput[];
+  let rest: KerasLayerConfig[];
+  if (layers[0]?.class_name === 'InputLayer') {
+    inputs = [inputFromLayer(layers[0])];
+    rest = layers.slice(1);
+  } else {
+    const shape = sequentialInputShape(config, layers[0]);
+    if (!shape) {
+      throw new UserFacingError(
+        `model '${config.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer)`,
+        'model-input-shape',
+      );
+    }
+    const dtype = typeof layers[0]?.config.dtype === 'string' && layers[0].class_name !== 'Embedding' ? (layers[0].config.dtype as string) : 'float32';
+    inputs = [{ name: `${config.name}_input`, batchShape: shape, dtype }];
+    rest = layers;
+  }
+  const inputRef: TensorRef = { layer: inputs[0].name, node: 0, index: 0 };
+  let prev = inputRef;
+  const nodes: NodeSpec[] = [];
+  for (const l of rest) {
+    const spec = layerSpec(l);
+    if (specs.has(spec.name)) throw new UserFacingError(`two layers are named '${spec.name}'`, 'model-config', spec.name);
+    specs.set(spec.name, spec);
+    nodes.push({ id: `${spec.name}#0`, layer: spec.name, nodeIndex: 0, args: [{ kind: 'tensor', ref: prev }], inputs: [prev], inputIsList: false, maskArg: null, kwargs: {} });
+    prev = { layer: spec.name, node: 0, index: 0 };
+  }
+  return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs: [inputRef], nodes, outputs: [prev] };
+}
+
+/** Keras 3: `{"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, index]}}`. */
+function parseKeras3Arg(v: JsonValue): CallArg {
+  if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config)) {
+    const h = v.config.keras_history;
+    if (Array.isArray(h) && typeof h[0] === 'string') return { kind: 'tensor', ref: { layer: h[0], node: Number(h[1] ?? 0), index: Number(h[2] ?? 0) } };
+  }
+  if (Array.isArray(v) && v.some((x) => isObject(x) && x.class_name === '__keras_tensor__')) return { kind: 'list', items: v.map(parseKeras3Arg) };
+  return { kind: 'const', value: v };
+}
+
+function tensorsOf(arg: CallArg | undefined): TensorRef[] {
+  if (!arg) return [];
+  if (arg.kind === 'tensor') return [arg.ref];
+  if (arg.kind === 'list') return arg.items.flatMap(tensorsOf);
+  return [];
+}
+
+/** tf-keras 2: `[[["layer", node, index, {kwargs}], ...]]` per node. */
+function parseTfKerasNode(node: JsonValue[]): { args: CallArg[]; kwargs: Record<string, JsonValue> } {
+  const refs: CallArg[] = [];
+  let kwargs: Record<string, JsonValue> = {};
+  for (const item of node) {
+    if (Array.isArray(item) && typeof item[0] === 'string') {
+      refs.push({ kind: 'tensor', ref: { layer: item[0], node: Number(item[1] ?? 0), index: Number(item[2] ?? 0) } });
+      if (isObject(item[3])) kwargs = { ...kwargs, ...item[3] };
+    }
+  }
+  return { args: [refs.length === 1 ? refs[0] : { kind: 'list', items: refs }], kwargs };
+}
+
+/** Tensors passed by keyword: Keras 3 `__keras_tensor__` objects or tf-keras `[layer, node, index]` lists. */
+function kwargRefs(v: JsonValue): TensorRef[] {
+  const keras3 = tensorsOf(parseKeras3Arg(v));
+  if (keras3.length > 0) return keras3;
+  if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'number') return [{ layer: v[0], node: v[1], index: Number(v[2] ?? 0) }];
+  return [];
+}
+
+function refList(v: JsonValue | undefined): TensorRef[] {
+  if (!Array.isArray(v)) return [];
+  if (typeof v[0] === 'string') return [{ layer: v[0], node: Number(v[1] ?? 0), index: Number(v[2] ?? 0) }];
+  return v.flatMap((x) => refList(x));
+}
+
+function functionalGraph(model: KerasModelConfig): ModelGraph {
+  const config = model.config;
+  const specs = new Map<string, LayerSpec>();
+  const inputs: ModelInput[] = [];
+  const pending: NodeSpec[] = [];
+  for (const l of config.layers) {
+    const spec = layerSpec(l);
+    if (l.class_name === 'InputLayer') {
+      inputs.push(inputFromLayer(l));
+      continue;
+    }
+    specs.set(spec.name, spec);
+    (l.inbound_nodes ?? []).forEach((raw, nodeIndex) => {
+      let args: CallArg[];
+      let kwargs: Record<string, JsonValue>;
+      if (isObject(raw)) {
+        args = (Array.isArray(raw.args) ? raw.args : []).map(parseKeras3Arg);
+        kwargs = isObject(raw.kwargs) ? { ...raw.kwargs } : {};
+      } else if (Array.isArray(raw)) {
+        ({ args, kwargs } = parseTfKerasNode(raw));
+      } else {
+        throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
+      }
+      let maskArg: TensorRef[] | null = null;
+      if (kwargs.mask !== undefined && kwargs.mask !== null) {
+        const refs = kwargRefs(kwargs.mask);
+        maskArg = refs.length > 0 ? refs : null;
+        delete kwargs.mask;
+      }
+      const inputIsList = args[0]?.kind === 'list';
+      const inputs = inputIsList ? tensorsOf(args[0]) : args.flatMap(tensorsOf);
+      for (const key of ['value', 'key']) {
+        const refs = kwargs[key] === undefined ? [] : kwargRefs(kwargs[key]);
+        if (refs.length > 0) {
+          inputs.push(...refs);
+          delete kwargs[key];
+        }
+      }
+      pending.push({ id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, maskArg, kwargs });
+    });
+  }
+  const inputRefs = refList(config.input_layers);
+  const outputs = refList(config.output_layers);
+  if (inputRefs.length === 0 || outputs.length === 0) throw new UserFacingError(`functional model '${config.name}' lists no inputs or outputs`, 'model-config');
+  // Order nodes so every input is computed first (configs usually are, shared layers may not be).
+  const nodes: NodeSpec[] = [];
+  const producedBy = (r: TensorRef) => (inputs.some((i) => i.name === r.layer) ? r.layer : `${r.layer}#${r.node}`);
+  const available = new Set<string>(inputs.map((i) => i.name));
+  while (pending.length > 0) {
+    const i = pending.findIndex((n) => [...n.inputs, ...n.args.flatMap(tensorsOf), ...(n.maskArg ?? [])].every((r) => available.has(producedBy(r))));
+    if (i < 0) throw new UserFacingError(`cannot order the layers of '${config.name}': '${pending[0].layer}' waits for an input that is never computed`, 'model-config', pending[0].layer);
+    const [node] = pending.splice(i, 1);
+    nodes.push(node);
+    available.add(node.id);
+  }
+  return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs, nodes, outputs };
+}
+
+export function buildGraph(model: KerasModelConfig): ModelGraph {
+  if (model.class_name === 'Sequential') return sequentialGraph(model);
+  if (model.class_name === 'Functional' || model.class_name === 'Model') return functionalGraph(model);
+  throw new UserFacingError(
+    `model class '${model.class_name}' cannot be rebuilt from its config (subclassed models need their layers spelled out); supported: Sequential, Functional`,
+    'model-config',
+  );
+}

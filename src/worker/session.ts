@@ -1,0 +1,198 @@
+/**
+ * What every runtime task starts with: TensorFlow, the model rebuilt from its config with
+ * weights (given or initialised), the data matched to it, and the loss. `dispose()` frees
+ * every tensor the session made, so a task leaves `tf.memory().numTensors` where it found it.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { JsonValue, KerasFamily } from '../core/ir';
+import { UserFacingError } from '../core/protocol';
+import { DataError } from '../core/data/errors';
+import { subSeed } from '../core/data/random';
+import { syntheticTargets } from '../core/data/synthetic';
+import { checkMemory } from '../core/data/validate';
+import type { NdArray } from '../core/runtime/array';
+import { dataSpecSchema, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/runtime/types';
+import { type LoadedData, loadData } from './data';
+import { ModelRuntime } from './executor';
+import type { Tensor } from './layers/base';
+import type { GivenWeight } from './layers/weights';
+import { type LossSpec, resolveLoss } from './losses';
+import { buildGraph } from './model/graph';
+import { type BackendInfo, loadTf, type Tf } from './tf';
+
+export interface SessionRequest {
+  model: RuntimeModel;
+  family: KerasFamily;
+  kerasVersion?: string;
+  data: z.output<typeof dataSpecSchema>;
+  weights?: z.output<typeof weightsSpecSchema>;
+  loss?: z.output<typeof import('../core/runtime/types').kerasObjectSchema>;
+  seed: number;
+  memoryCapMB: number;
+  nanPolicy: 'report' | 'error';
+  dimensions: Record<string, number>;
+  allowedRoot?: string;
+}
+
+export interface Session {
+  tf: Tf;
+  backend: BackendInfo;
+  runtime: ModelRuntime;
+  data: LoadedData;
+  /** null when neither compile() nor the request names a loss and there are no targets. */
+  loss: LossSpec | null;
+  warnings: string[];
+  tensorsBefore: number;
+  /** The model output's per-sample shape. */
+  outputShape: number[];
+  dispose(): void;
+}
+
+const fmt = (s: readonly (number | null)[]) => `(${s.map((d) => d ?? 'None').join(', ')})`;
+
+/** Targets against the model's output: equal shapes, sparse labels, or Keras' one-axis squeeze (noted). */
+function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: string[]): void {
+  const per = y.shape.slice(1);
+  const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+  if (loss.id === 'sparse_categorical_crossentropy') {
+    const labels = outputShape.slice(0, -1);
+    if (same(per, labels) || same(per, [...labels, 1])) return;
+    throw new DataError(`sparse labels have shape ${fmt(y.shape)}; the model's output ${fmt([null, ...outputShape])} needs ${fmt([null, ...labels])}`, 'data-shape', 'y');
+  }
+  if (same(per, outputShape)) return;
+  const squeezable = (a: number[], b: number[]) => a.length === b.length + 1 && a[a.length - 1] === 1 && same(a.slice(0, -1), b);
+  if (squeezable(per, outputShape) || squeezable(outputShape, per)) {
+    notes.push(`y has shape ${fmt(y.shape)} and the output ${fmt([null, ...outputShape])}: Keras squeezes the size-1 axis before the loss`);
+    return;
+  }
+  throw new DataError(`y has shape ${fmt(y.shape)} but the model's output is ${fmt([null, ...outputShape])}`, 'data-shape', 'y');
+}
+
+function toFloat32(values: ArrayLike<number | null | string>): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    out[i] = typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN;
+  }
+  return out;
+}
+
+export function givenWeights(layers: LayerWeights[]): Map<string, GivenWeight[]> {
+  const map = new Map<string, GivenWeight[]>();
+  for (const l of layers) {
+    map.set(
+      l.layer,
+      l.weights.map((w) => ({ name: w.name, shape: w.shape, values: toFloat32(w.values as ArrayLike<number | null | string>) })),
+    );
+  }
+  return map;
+}
+
+const weightsFileSchema = z.union([z.array(layerWeightsSchema), z.object({ weights: z.array(layerWeightsSchema) }), z.object({ layers: z.array(layerWeightsSchema) })]);
+
+export function readWeightsFile(path: string): LayerWeights[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UserFacingError(`cannot read weights file: ${error instanceof Error ? error.message : String(error)}`, 'weights-file', path);
+  }
+  const r = weightsFileSchema.safeParse(parsed);
+  if (!r.success) {
+    throw new UserFacingError('weights file must be [{"layer", "weights": [{"name", "shape", "values"}]}] in Keras get_weights() order', 'weights-file', path);
+  }
+  return Array.isArray(r.data) ? r.data : 'weights' in r.data ? r.data.weights : r.data.layers;
+}
+
+export function toTensor(tf: Tf, a: NdArray): Tensor {
+  return tf.tensor(Float32Array.from(a.data), a.shape, 'float32');
+}
+
+export function openSession(request: SessionRequest): Session {
+  const { tf, info } = loadTf();
+  const tensorsBefore = tf.memory().numTensors;
+  const warnings: string[] = [];
+  if (info.fallbackReason) warnings.push(`Running on the pure-JS cpu backend: ${info.fallbackReason}`);
+  const graph = buildGraph(request.model.config);
+  const weights = request.weights
+    ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path))
+    : null;
+  const data = loadData(request.data, graph, {
+    seed: request.seed,
+    memoryCapMB: request.memoryCapMB,
+    nanPolicy: request.nanPolicy,
+    allowedRoot: request.allowedRoot,
+    dimensions: request.dimensions,
+  });
+  warnings.push(...data.warnings);
+  const runtime = new ModelRuntime(tf, graph, {
+    family: request.family,
+    kerasVersion: request.kerasVersion,
+    seed: request.seed,
+    lambdas: request.model.lambdas,
+    weights,
+  });
+  let loss: LossSpec | null = null;
+  const lossSource = request.loss ?? request.model.training?.loss ?? undefined;
+  if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource as JsonValue);
+  else if (data.y || data.info.synthetic) {
+    loss = resolveLoss('mse');
+    warnings.push('the model is not compiled with a loss; using mse');
+  }
+  let outputShape: number[] = [];
+  try {
+    // Build every layer on one sample: the weights exist, and their size is known for the memory cap.
+    const probe = data.x.map((a) => toTensor(tf, { ...a, shape: [1, ...a.shape.slice(1)], data: a.data.subarray(0, a.data.length / Math.max(1, a.shape[0])) }));
+    let activations = 0;
+    try {
+      tf.tidy(() => {
+        const r = runtime.forward(probe, false);
+        activations = r.records.reduce((s, rec) => s + rec.output.size + (rec.mask?.size ?? 0), 0);
+        outputShape = r.outputs[0].shape.slice(1);
+      });
+    } finally {
+      probe.forEach((t) => t.dispose());
+    }
+    const params = runtime.weights.reduce((s, w) => s + w.variable.size, 0);
+    // Activations of a whole batch (kept for every layer) + weights, optimizer slots and gradients.
+    checkMemory((activations * data.info.samples + params * 4) * 4, request.memoryCapMB, `model '${graph.name}' (${params} parameters) on ${data.info.samples} samples`);
+    if (!data.y && data.info.synthetic && loss) {
+      data.y = syntheticTargets([data.info.samples, ...outputShape], loss.id, subSeed(request.seed, 'synthetic-targets'));
+      data.info.shapes.y = data.y.shape;
+    }
+    if (data.y && loss) checkTargets(data.y, outputShape, loss, data.info.notes);
+  } catch (error) {
+    runtime.dispose();
+    throw error;
+  }
+  return {
+    tf,
+    backend: info,
+    runtime,
+    data,
+    loss,
+    warnings,
+    tensorsBefore,
+    outputShape,
+    dispose: () => runtime.dispose(),
+  };
+}
+
+/** The same model and loss on other data (validation data): shares the runtime, owns nothing. */
+export function sessionWithData(session: Session, request: SessionRequest, data: SessionRequest['data']): Session {
+  const loaded = loadData(data, session.runtime.graph, {
+    seed: request.seed + 1,
+    memoryCapMB: request.memoryCapMB,
+    nanPolicy: request.nanPolicy,
+    allowedRoot: request.allowedRoot,
+    dimensions: request.dimensions,
+  });
+  if (!loaded.y && loaded.info.synthetic && session.loss) {
+    loaded.y = syntheticTargets([loaded.info.samples, ...session.outputShape], session.loss.id, subSeed(request.seed + 1, 'synthetic-targets'));
+    loaded.info.shapes.y = loaded.y.shape;
+  }
+  if (loaded.y && session.loss) checkTargets(loaded.y, session.outputShape, session.loss, loaded.info.notes);
+  return { ...session, data: loaded, warnings: [...loaded.warnings], dispose: () => undefined };
+}
+

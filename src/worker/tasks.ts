@@ -1,0 +1,249 @@
+/**
+ * The runtime tasks the pool entry calls: evaluate, compare, train. Each validates its
+ * request, opens a session, and disposes every tensor it made before returning plain data.
+ */
+import type { z } from 'zod';
+import { TaskCancelledError, type TaskContext, UserFacingError } from '../core/protocol';
+import { capInfo, capMatrix, capTensor, type Caps, sampleIndices } from '../core/runtime/cap';
+import { REDUCTION_IDS, REDUCTIONS } from '../core/reductions';
+import {
+  type CompareRequest,
+  type CompareResult,
+  compareRequestSchema,
+  type EvaluateRequest,
+  type EvaluateResult,
+  evaluateRequestSchema,
+  type LayerResult,
+  type TrainRequest,
+  type TrainResult,
+  trainRequestSchema,
+} from '../core/runtime/types';
+import { type Evaluation, evaluate, kerasReported, paddingShare, reductions } from './evaluation';
+import { resolveOptimizer } from './optimizers';
+import { openSession, type Session, sessionWithData } from './session';
+import { train } from './train';
+
+/** Requests also arrive in-process (the CLI): a malformed one is a protocol error with its first issues. */
+function parse<S extends z.ZodType>(schema: S, request: unknown, kind: string): z.output<S> {
+  const r = schema.safeParse(request);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`);
+  throw new UserFacingError(`Invalid ${kind} request: ${issues.join('; ')}`, 'protocol');
+}
+
+function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown: number }): Caps {
+  return { samples: r.samplesShown, timesteps: r.timestepsShown, features: r.featuresShown };
+}
+
+function layerResults(e: Evaluation, shown: number[], caps: Caps, withOutputs: boolean): LayerResult[] {
+  return e.layers.map((l) => {
+    const maskFlat = l.mask && l.maskShape ? { shape: [e.samples, ...l.maskShape], data: l.mask } : null;
+    let summary: LayerResult['maskSummary'] = null;
+    if (maskFlat) {
+      const inner = l.maskShape?.reduce((a, b) => a * b, 1) ?? 1;
+      const perSample = Array.from({ length: e.samples }, (_, s) => {
+        let v = 0;
+        for (let i = 0; i < inner; i++) v += maskFlat.data[s * inner + i] ? 1 : 0;
+        return v;
+      });
+      summary = { valid: perSample.reduce((a, b) => a + b, 0), total: e.samples * inner, validPerSample: shown.map((s) => perSample[s]) };
+    }
+    return {
+      name: l.name,
+      className: l.className,
+      outputShape: [null, ...l.outputShape],
+      mask: maskFlat ? capMatrix(maskFlat, shown, caps) : null,
+      maskShape: maskFlat ? maskFlat.shape : null,
+      maskSummary: summary,
+      effect: l.effect,
+      maskIn: l.maskIn,
+      rule: { kind: l.rule.output, supportsMasking: l.rule.supportsMasking, known: l.rule.known, evidence: l.rule.evidence },
+      output: withOutputs ? (l.output ?? []) : undefined,
+      warning: l.warning,
+    };
+  });
+}
+
+function finish(session: Session): { before: number; after: number } {
+  session.dispose();
+  return { before: session.tensorsBefore, after: session.tf.memory().numTensors };
+}
+
+export async function evaluateTask(request: EvaluateRequest, ctx: TaskContext): Promise<EvaluateResult> {
+  const started = performance.now();
+  const req = parse(evaluateRequestSchema, request, 'evaluate');
+  const session = openSession(req);
+  try {
+    if (ctx.cancelled()) throw new TaskCancelledError();
+    ctx.progress({ type: 'progress', fraction: 0.2, message: 'model built; running' });
+    const caps = capsOf(req);
+    const n = session.data.info.samples;
+    const shown = sampleIndices(n, req.samplesShown);
+    const e = evaluate(session, { shown, caps, recordLayers: true });
+    const values = reductions(session, e);
+    const batchSize = req.model.training?.batchSize ?? 32;
+    const keras = kerasReported(session, e, batchSize);
+    const pad = paddingShare(e);
+    const perTimestep = e.loss ? capMatrix(e.loss, shown, caps) : null;
+    const warnings = [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])];
+    const result: Omit<EvaluateResult, 'tensors' | 'elapsedMs'> = {
+      kind: 'evaluate',
+      backend: session.backend.backend,
+      backendInfo: session.backend,
+      model: req.model.name,
+      family: req.family,
+      kerasVersion: session.runtime.version,
+      data: session.data.info,
+      layers: layerResults(e, shown, caps, req.layerOutputs),
+      output: capTensor(e.output, shown, caps),
+      outputShape: e.output.shape,
+      outputMask: e.outputMask ? capMatrix(e.outputMask, shown, caps) : null,
+      perTimestepLoss: perTimestep,
+      loss:
+        values && session.loss && perTimestep
+          ? {
+              ...values,
+              name: session.loss.display,
+              perTimestep,
+              keras: {
+                reduction: `${e.outputMask ? 'valid-mean' : 'none: no mask reaches the loss'}; ${session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras'} ${session.runtime.version}, batch size ${batchSize}`,
+                value: keras ?? NaN,
+              },
+            }
+          : null,
+      lossValues: values,
+      paddingShareOfUnmaskedLoss: pad.share,
+      paddingMaskSource: pad.source,
+      semantics: req.semantics,
+      caps: capInfo(e.output.shape, shown, n, caps),
+      warnings,
+    };
+    ctx.progress({ type: 'progress', fraction: 1, message: 'done' });
+    return { ...result, tensors: finish(session), elapsedMs: performance.now() - started };
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+}
+
+export async function compareTask(request: CompareRequest, ctx: TaskContext): Promise<CompareResult> {
+  const started = performance.now();
+  const req = parse(compareRequestSchema, request, 'compare');
+  const session = openSession(req);
+  try {
+    if (ctx.cancelled()) throw new TaskCancelledError();
+    const caps = capsOf(req);
+    const n = session.data.info.samples;
+    const e = evaluate(session, { shown: [], caps, recordLayers: true });
+    const values = reductions(session, e);
+    if (!values || !e.loss || !session.loss) throw new UserFacingError('compare needs targets (y) and a loss', 'data-missing', 'y');
+    const pad = paddingShare(e);
+    const dropper = [...e.layers].reverse().find((l) => l.effect === 'destroys');
+    const inner = e.loss.shape.slice(1).reduce((a, b) => a * b, 1);
+    const perSample = sampleIndices(n, req.samplesShown).map((s) => {
+      let valid = 0;
+      let sumValid = 0;
+      let sumAll = 0;
+      for (let i = 0; i < inner; i++) {
+        const k = s * inner + i;
+        const w = e.weight ? e.weight.data[k] : 1;
+        const m = e.lossMask ? e.lossMask.data[k] : 1;
+        sumAll += e.loss!.data[k] * w;
+        if (m) {
+          valid++;
+          sumValid += e.loss!.data[k] * w;
+        }
+      }
+      return { sample: s, validSteps: valid, steps: inner, validMean: valid ? sumValid / valid : NaN, unmaskedMean: sumAll / inner };
+    });
+    const masked = values['valid-mean'];
+    return {
+      kind: 'compare',
+      backend: session.backend.backend,
+      backendInfo: session.backend,
+      model: req.model.name,
+      family: req.family,
+      data: session.data.info,
+      loss: session.loss.display,
+      maskReachesLoss: e.outputMask !== null,
+      maskDroppedBy: e.outputMask ? null : (dropper?.name ?? null),
+      reductions: REDUCTION_IDS.map((id) => ({ ...REDUCTIONS[id], value: values[id] })),
+      relativeDifference: values.none === 0 ? null : (masked - values.none) / values.none,
+      paddingShareOfUnmaskedLoss: pad.share,
+      perSample,
+      warnings: [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])],
+      tensors: finish(session),
+      elapsedMs: performance.now() - started,
+    };
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+}
+
+export async function trainTask(request: TrainRequest, ctx: TaskContext): Promise<TrainResult> {
+  const started = performance.now();
+  const req = parse(trainRequestSchema, request, 'train');
+  const optimizer = resolveOptimizer((req.optimizer ?? req.model.training?.optimizer ?? 'adam') as Parameters<typeof resolveOptimizer>[0]);
+  const session = openSession(req);
+  try {
+    if (!session.data.y || !session.loss) throw new UserFacingError('training needs targets (y) and a loss', 'data-missing', 'y');
+    const n = session.data.info.samples;
+    let trainRows = Array.from({ length: n }, (_, i) => i);
+    let validation: { session: Session; rows: number[] } | null = null;
+    let validationInfo: TrainResult['validation'] = null;
+    if (req.validation && 'split' in req.validation) {
+      // Keras: the last `split` fraction, taken before shuffling.
+      const cut = Math.floor(n * (1 - req.validation.split));
+      validation = { session, rows: trainRows.slice(cut) };
+      trainRows = trainRows.slice(0, cut);
+      validationInfo = { source: `validation_split=${req.validation.split}`, samples: validation.rows.length };
+    } else if (req.validation && 'data' in req.validation) {
+      const val = sessionWithData(session, req, req.validation.data);
+      validation = { session: val, rows: Array.from({ length: val.data.info.samples }, (_, i) => i) };
+      validationInfo = { source: val.data.info.description, samples: val.data.info.samples };
+    }
+    const epochs = req.epochs ?? req.model.training?.epochs ?? 1;
+    const batchSize = req.batchSize ?? req.model.training?.batchSize ?? 32;
+    const outcome = train(
+      session,
+      { optimizer, reduction: req.reduction, epochs, batchSize, shuffle: req.shuffle, seed: req.seed, trainRows, validation },
+      ctx,
+    );
+    const weights = req.returnWeights
+      ? session.runtime.graph.nodes
+          .map((node) => node.layer)
+          .filter((name, i, all) => all.indexOf(name) === i)
+          .map((layer) => ({
+            layer,
+            weights: session.runtime.weights
+              .filter((w) => w.layer === layer)
+              .map((w) => ({ name: w.name, shape: w.shape, values: Array.from(w.variable.dataSync()) })),
+          }))
+      : undefined;
+    const warnings = [...new Set([...session.warnings, ...session.data.info.notes, ...(validation && validation.session !== session ? validation.session.warnings : [])])];
+    return {
+      kind: 'train',
+      backend: session.backend.backend,
+      backendInfo: session.backend,
+      model: req.model.name,
+      family: req.family,
+      data: session.data.info,
+      validation: validationInfo,
+      loss: session.loss.display,
+      optimizer,
+      reduction: req.reduction,
+      epochs,
+      batchSize,
+      history: outcome.history,
+      stopped: outcome.stopped,
+      weights,
+      warnings,
+      tensors: finish(session),
+      elapsedMs: performance.now() - started,
+    };
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+}
