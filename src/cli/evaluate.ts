@@ -8,10 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createAnalyzer } from '../core/analysis/analyzer';
-import type { JsonValue, KerasFamily, KerasModelConfig, ModelIR } from '../core/ir';
+import type { KerasFamily, KerasModelConfig, ModelIR } from '../core/ir';
 import { UserFacingError } from '../core/protocol';
-import { parseTree } from '../core/python/parse';
-import { loadPythonParser } from '../core/python/syntax';
+import { sourceArrays } from '../core/data/sourceArrays';
 import { REDUCTION_IDS, REDUCTIONS, type ReductionId } from '../core/reductions';
 import {
   type ArrayValue,
@@ -171,22 +170,6 @@ function parseArgs(command: Command, argv: string[]): Options | string {
   return o;
 }
 
-/** A parser array value (python/values.ts `{t: 'array'}`) as request data, when its contents are known. */
-function knownArray(v: unknown): ArrayValue | null {
-  if (!v || typeof v !== 'object') return null;
-  const a = v as { t?: string; shape?: unknown[]; dtype?: string; fill?: number | null; data?: JsonValue | null };
-  if (a.t !== 'array' || !Array.isArray(a.shape) || !a.shape.every((d) => typeof d === 'number')) return null;
-  const shape = a.shape as number[];
-  const count = shape.reduce((x, y) => x * y, 1);
-  const flat = (x: JsonValue): (number | null)[] => (Array.isArray(x) ? x.flatMap(flat) : [typeof x === 'number' ? x : typeof x === 'boolean' ? Number(x) : null]);
-  if (a.data !== null && a.data !== undefined) {
-    const values = flat(a.data);
-    return values.length === count ? { shape, dtype: a.dtype ?? 'float32', values } : null;
-  }
-  if (typeof a.fill === 'number') return { shape, dtype: a.dtype ?? 'float32', values: new Array<number>(count).fill(a.fill) };
-  return null;
-}
-
 interface Loaded {
   model: RuntimeModel;
   inline: { x: ArrayValue; y?: ArrayValue; description: string } | null;
@@ -220,25 +203,9 @@ async function loadModel(o: Options): Promise<Loaded> {
     training: { loss: ir.training.loss ?? undefined, optimizer: ir.training.optimizer ?? undefined, batchSize: ir.training.batchSize, epochs: ir.training.epochs },
   };
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
-  const names = ir.training.evaluateArgs ?? (ir.training.fitArgs.x ? ir.training.fitArgs : null) ?? ir.training.predictArgs;
-  let inline: Loaded['inline'] = null;
-  if (names?.x) {
-    const parser = await loadPythonParser();
-    try {
-      const tree = parser.parse(text);
-      if (tree) {
-        const scope = parseTree(tree.rootNode, text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions }).scope;
-        const x = knownArray(scope.get(names.x));
-        const yName: string | undefined = 'y' in names && typeof names.y === 'string' ? names.y : undefined;
-        const y = yName ? knownArray(scope.get(yName)) : null;
-        if (x) inline = { x, y: y ?? undefined, description: `arrays in ${o.file}: ${names.x}${y ? `, ${yName}` : ''}` };
-        else notes.push(`the values of '${names.x}' are not written in ${o.file}; using synthetic data (give files with --data)`);
-        tree.delete();
-      }
-    } finally {
-      parser.delete();
-    }
-  }
+  const found = await sourceArrays(text, ir, { file: o.file, label: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions });
+  notes.push(...found.notes);
+  const inline: Loaded['inline'] = found.arrays;
   return { model, inline, notes };
 }
 

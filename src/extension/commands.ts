@@ -31,6 +31,7 @@ export class TaskCommands {
     private readonly panel: PanelController,
     private readonly lenses: LensState,
     private readonly statusBar: MaskLensStatusBar,
+    private readonly extensionUri: vscode.Uri,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -120,7 +121,7 @@ export class TaskCommands {
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, target.model, settings), semantics: 'all' });
+    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...(await commonRequest(target.document, target.model, settings, this.extensionUri)), semantics: 'all' });
     if (!result) return undefined;
     const summary = evaluateSummary(result);
     this.lenses.set(target.document.uri, target.model.ir.name, { summary });
@@ -134,7 +135,7 @@ export class TaskCommands {
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, target.model, settings) });
+    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...(await commonRequest(target.document, target.model, settings, this.extensionUri)) });
     if (!result) return undefined;
     log().info(`Loss comparison\n${compareTable(result)}`);
     log().show(true);
@@ -150,7 +151,7 @@ export class TaskCommands {
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'train', ...commonRequest(target.document, target.model, settings), reduction: settings.defaultReduction }, (event) => {
+    const result = await this.runTask(target.document, target.model, { kind: 'train', ...(await commonRequest(target.document, target.model, settings, this.extensionUri)), reduction: settings.defaultReduction }, (event) => {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
     });
     if (!result) return undefined;

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelAnalysis } from '../core/analysis';
+import { sourceArrays } from '../core/data/sourceArrays';
 import type { DataSpec, RuntimeModel } from '../core/runtime/types';
 import type { MaskLensSettings } from './config';
 
@@ -15,8 +16,9 @@ function resolveInWorkspace(document: vscode.TextDocument, file: string): string
   return path.join(folder, file);
 }
 
-export function dataSpec(document: vscode.TextDocument, model: string, settings: MaskLensSettings): DataSpec {
-  const files = settings.dataFiles[dataKey(document, model)];
+/** Data in order of preference: chosen files, arrays the source writes, labelled synthetic data. */
+export async function dataSpec(document: vscode.TextDocument, model: ModelAnalysis, settings: MaskLensSettings, extensionUri: vscode.Uri): Promise<DataSpec> {
+  const files = settings.dataFiles[dataKey(document, model.ir.name)];
   if (files?.x) {
     return {
       source: 'file',
@@ -25,6 +27,15 @@ export function dataSpec(document: vscode.TextDocument, model: string, settings:
       sampleWeight: files.sampleWeight ? resolveInWorkspace(document, files.sampleWeight) : undefined,
     };
   }
+  const dist = (file: string) => vscode.Uri.joinPath(extensionUri, 'dist', file).fsPath;
+  const inline = await sourceArrays(document.getText(), model.ir, {
+    file: document.uri.fsPath,
+    label: vscode.workspace.asRelativePath(document.uri),
+    family: settings.kerasFamily,
+    dimensions: settings.unresolvedDimensions,
+    grammar: { treeSitterWasm: dist('tree-sitter.wasm'), pythonWasm: dist('tree-sitter-python.wasm') },
+  });
+  if (inline.arrays) return { source: 'inline', x: inline.arrays.x, y: inline.arrays.y, description: inline.arrays.description };
   const s = settings.synthetic;
   return { source: 'synthetic', samples: s.samples, minLength: s.minLength, maxLength: s.maxLength, padding: s.padding, seed: s.seed };
 }
@@ -35,13 +46,13 @@ export function runtimeModel(model: ModelAnalysis): RuntimeModel {
 }
 
 /** Fields every evaluate / compare / train request shares. */
-export function commonRequest(document: vscode.TextDocument, model: ModelAnalysis, settings: MaskLensSettings) {
+export async function commonRequest(document: vscode.TextDocument, model: ModelAnalysis, settings: MaskLensSettings, extensionUri: vscode.Uri) {
   // In Restricted Mode data files may only come from inside the workspace.
   const allowedRoot = vscode.workspace.isTrusted ? undefined : vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
   return {
     model: runtimeModel(model),
     family: settings.kerasFamily,
-    data: dataSpec(document, model.ir.name, settings),
+    data: await dataSpec(document, model, settings, extensionUri),
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,

@@ -58,9 +58,12 @@ suite('editor', () => {
     const api = await activateExtension();
     const editor = await openExample('seed001_embedding_dense_mse.py');
     const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || r.view === 'renderError' || r.view === 'taskError', 180_000, 'the panel to render the evaluation');
-    const result = await vscode.commands.executeCommand<{ backend: string; lossValues: Record<string, number> | null; layers: unknown[] } | undefined>('masklens.evaluate', editor.document.uri, 'm');
+    const result = await vscode.commands.executeCommand<{ backend: string; lossValues: Record<string, number> | null; layers: unknown[]; data: { source: string; shapes: { x: number[] } } } | undefined>('masklens.evaluate', editor.document.uri, 'm');
     assert.ok(result, 'evaluate returned no result');
     assert.equal(result.backend, 'tensorflow');
+    // Seed 001 writes its data inline: evaluate uses data_in / data_out, not synthetic data.
+    assert.equal(result.data.source, 'inline');
+    assert.deepEqual(result.data.shapes.x, [1, 4]);
     const view = await rendered;
     assert.equal(view.view, 'evaluate', view.summary);
     assert.ok(result.lossValues, 'no losses');
