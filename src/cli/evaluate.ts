@@ -8,12 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { createAnalyzer } from '../core/analysis/analyzer';
-import type { KerasFamily, KerasModelConfig, ModelIR } from '../core/ir';
+import type { FileAnalysis } from '../core/analysis/analyze';
+import type { KerasFamily, KerasModelConfig } from '../core/ir';
 import { UserFacingError } from '../core/protocol';
-import { sourceArrays } from '../core/data/sourceArrays';
+import { sourceData, type SourceData } from '../core/data/sourceData';
 import { REDUCTION_IDS, REDUCTIONS, type ReductionId } from '../core/reductions';
 import {
-  type ArrayValue,
   type CompareResult,
   type DataSpec,
   type EvaluateResult,
@@ -172,7 +172,7 @@ function parseArgs(command: Command, argv: string[]): Options | string {
 
 interface Loaded {
   model: RuntimeModel;
-  inline: { x: ArrayValue; y?: ArrayValue; description: string } | null;
+  inline: SourceData['data'];
   notes: string[];
 }
 
@@ -186,12 +186,13 @@ async function loadModel(o: Options): Promise<Loaded> {
     return { model: { name: config.config.name, config, lambdas: {} }, inline: null, notes: [] };
   }
   const analyzer = await createAnalyzer();
-  let models: ModelIR[];
+  let analysis: FileAnalysis;
   try {
-    models = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions }).ir.models;
+    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions });
   } finally {
     analyzer.dispose();
   }
+  const models = analysis.ir.models;
   if (models.length === 0) throw new UserFacingError(`no Keras model found in ${o.file}`, 'model-missing', o.file);
   const ir = o.model ? models.find((m) => m.name === o.model) : models[0];
   if (!ir) throw new UserFacingError(`no model named '${o.model}' in ${o.file} (found: ${models.map((m) => m.name).join(', ')})`, 'model-missing', o.file);
@@ -203,15 +204,14 @@ async function loadModel(o: Options): Promise<Loaded> {
     training: { loss: ir.training.loss ?? undefined, optimizer: ir.training.optimizer ?? undefined, batchSize: ir.training.batchSize, epochs: ir.training.epochs },
   };
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
-  const found = await sourceArrays(text, ir, { file: o.file, label: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions });
+  const found = sourceData(analysis, ir, o.file);
   notes.push(...found.notes);
-  const inline: Loaded['inline'] = found.arrays;
-  return { model, inline, notes };
+  return { model, inline: found.data, notes };
 }
 
 function dataSpec(o: Options, inline: Loaded['inline']): DataSpec {
   if (o.data) return { source: 'file', x: o.data, y: o.labels, sampleWeight: o.sampleWeight };
-  if (inline) return { source: 'inline', x: inline.x, y: inline.y, description: inline.description };
+  if (inline) return inline;
   return { source: 'synthetic', samples: o.samples, seed: o.seed };
 }
 

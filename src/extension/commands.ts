@@ -5,7 +5,7 @@
  * panel, the CodeLens and (for comparisons) the output channel.
  */
 import * as vscode from 'vscode';
-import type { ModelAnalysis } from '../core/analysis';
+import type { FileAnalysis, ModelAnalysis } from '../core/analysis';
 import { compareTable, evaluateSummary, formatNumber } from '../core/format';
 import type { ProgressEvent } from '../core/protocol';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/tasks';
@@ -31,7 +31,6 @@ export class TaskCommands {
     private readonly panel: PanelController,
     private readonly lenses: LensState,
     private readonly statusBar: MaskLensStatusBar,
-    private readonly extensionUri: vscode.Uri,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -44,7 +43,7 @@ export class TaskCommands {
   }
 
   /** The document and model a command applies to: its arguments, else the active editor (quick pick). */
-  private async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<{ document: vscode.TextDocument; model: ModelAnalysis } | undefined> {
+  private async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<{ document: vscode.TextDocument; analysis: FileAnalysis; model: ModelAnalysis } | undefined> {
     const editor = vscode.window.activeTextEditor;
     const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!document || document.languageId !== 'python') {
@@ -60,16 +59,17 @@ export class TaskCommands {
     if (modelName) {
       const model = models.find((m) => m.ir.name === modelName);
       if (!model) void vscode.window.showErrorMessage(`MaskLens: no model named '${modelName}' in ${vscode.workspace.asRelativePath(document.uri)}.`);
-      return model ? { document, model } : undefined;
+      return model && result ? { document, analysis: result.analysis, model } : undefined;
     }
-    if (models.length === 1) return { document, model: models[0] };
+    if (!result) return undefined;
+    if (models.length === 1) return { document, analysis: result.analysis, model: models[0] };
     const cursor = editor?.document === document ? editor.selection.active : undefined;
     const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.ir.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.ir.range).contains(cursor)));
     const picked = await vscode.window.showQuickPick(
       ordered.map((m) => ({ label: m.ir.name, description: `${m.ir.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : 'mask does not reach the loss', model: m })),
       { placeHolder: 'Which model?' },
     );
-    return picked ? { document, model: picked.model } : undefined;
+    return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;
   }
 
   /** Runs one task with progress, cancellation, status bar and lens state. */
@@ -121,7 +121,7 @@ export class TaskCommands {
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...(await commonRequest(target.document, target.model, settings, this.extensionUri)), semantics: 'all' });
+    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, target.analysis, target.model, settings), semantics: 'all' });
     if (!result) return undefined;
     const summary = evaluateSummary(result);
     this.lenses.set(target.document.uri, target.model.ir.name, { summary });
@@ -135,7 +135,7 @@ export class TaskCommands {
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...(await commonRequest(target.document, target.model, settings, this.extensionUri)) });
+    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, target.analysis, target.model, settings) });
     if (!result) return undefined;
     log().info(`Loss comparison\n${compareTable(result)}`);
     log().show(true);
@@ -151,7 +151,7 @@ export class TaskCommands {
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'train', ...(await commonRequest(target.document, target.model, settings, this.extensionUri)), reduction: settings.defaultReduction }, (event) => {
+    const result = await this.runTask(target.document, target.model, { kind: 'train', ...commonRequest(target.document, target.analysis, target.model, settings), reduction: settings.defaultReduction }, (event) => {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
     });
     if (!result) return undefined;

@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const lensState = new LensState();
   const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message));
   const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
-  const tasks = new TaskCommands(analyses, pool, panel, lensState, statusBar, context.extensionUri);
+  const tasks = new TaskCommands(analyses, pool, panel, lensState, statusBar);
   const diagnostics = new MaskDiagnostics(analyses);
   pool.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
 

@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelAnalysis } from '../core/analysis';
-import { sourceArrays } from '../core/data/sourceArrays';
+import type { FileAnalysis } from '../core/analysis';
+import { sourceData } from '../core/data/sourceData';
 import type { DataSpec, RuntimeModel } from '../core/runtime/types';
 import type { MaskLensSettings } from './config';
 
@@ -17,7 +18,7 @@ function resolveInWorkspace(document: vscode.TextDocument, file: string): string
 }
 
 /** Data in order of preference: chosen files, arrays the source writes, labelled synthetic data. */
-export async function dataSpec(document: vscode.TextDocument, model: ModelAnalysis, settings: MaskLensSettings, extensionUri: vscode.Uri): Promise<DataSpec> {
+export function dataSpec(document: vscode.TextDocument, analysis: FileAnalysis, model: ModelAnalysis, settings: MaskLensSettings): DataSpec {
   const files = settings.dataFiles[dataKey(document, model.ir.name)];
   if (files?.x) {
     return {
@@ -27,15 +28,8 @@ export async function dataSpec(document: vscode.TextDocument, model: ModelAnalys
       sampleWeight: files.sampleWeight ? resolveInWorkspace(document, files.sampleWeight) : undefined,
     };
   }
-  const dist = (file: string) => vscode.Uri.joinPath(extensionUri, 'dist', file).fsPath;
-  const inline = await sourceArrays(document.getText(), model.ir, {
-    file: document.uri.fsPath,
-    label: vscode.workspace.asRelativePath(document.uri),
-    family: settings.kerasFamily,
-    dimensions: settings.unresolvedDimensions,
-    grammar: { treeSitterWasm: dist('tree-sitter.wasm'), pythonWasm: dist('tree-sitter-python.wasm') },
-  });
-  if (inline.arrays) return { source: 'inline', x: inline.arrays.x, y: inline.arrays.y, description: inline.arrays.description };
+  const inline = sourceData(analysis, model.ir, vscode.workspace.asRelativePath(document.uri)).data;
+  if (inline) return inline;
   const s = settings.synthetic;
   return { source: 'synthetic', samples: s.samples, minLength: s.minLength, maxLength: s.maxLength, padding: s.padding, seed: s.seed };
 }
@@ -46,13 +40,13 @@ export function runtimeModel(model: ModelAnalysis): RuntimeModel {
 }
 
 /** Fields every evaluate / compare / train request shares. */
-export async function commonRequest(document: vscode.TextDocument, model: ModelAnalysis, settings: MaskLensSettings, extensionUri: vscode.Uri) {
+export function commonRequest(document: vscode.TextDocument, analysis: FileAnalysis, model: ModelAnalysis, settings: MaskLensSettings) {
   // In Restricted Mode data files may only come from inside the workspace.
   const allowedRoot = vscode.workspace.isTrusted ? undefined : vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
   return {
     model: runtimeModel(model),
     family: settings.kerasFamily,
-    data: await dataSpec(document, model, settings, extensionUri),
+    data: dataSpec(document, analysis, model, settings),
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,

@@ -13,8 +13,11 @@ export function returnsSequences(kind: OutputMaskKind, config: JsonObject): bool
   return innerConfig.return_sequences === true;
 }
 
-/** Whether a layer emits a mask, given its rule and config; `maskIn` is the incoming mask's presence. */
-export function emitsMask(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, anyInputMasked = maskIn): boolean {
+/**
+ * Whether a layer emits a mask, given its rule and config; `maskIn` is the first input's
+ * mask, `anyInputMasked` / `allInputsMasked` describe all inputs (merging layers).
+ */
+export function emitsMask(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, anyInputMasked = maskIn, allInputsMasked = anyInputMasked): boolean {
   switch (kind) {
     case 'none':
     case 'consume':
@@ -37,13 +40,15 @@ export function emitsMask(kind: OutputMaskKind, config: JsonObject, maskIn: bool
     case 'merge':
     case 'concatenate':
       return anyInputMasked;
+    case 'merge-all':
+      return allInputsMasked;
   }
 }
 
 export function maskEffect(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, maskOut: boolean): MaskEffect {
   if (!maskIn) return maskOut ? 'creates' : 'none';
-  if (!maskOut) return kind === 'unsupported' ? 'destroys' : kind === 'lambda' ? 'destroys' : 'consumes';
-  if (kind === 'lambda' || kind === 'concatenate' || kind === 'merge' || kind === 'masking' || kind === 'embedding') {
+  if (!maskOut) return kind === 'unsupported' || kind === 'lambda' || kind === 'merge-all' ? 'destroys' : 'consumes';
+  if (kind === 'lambda' || kind === 'concatenate' || kind === 'merge' || kind === 'merge-all' || kind === 'masking' || kind === 'embedding') {
     return kind === 'masking' || kind === 'embedding' ? 'creates' : 'transforms';
   }
   return 'propagates';

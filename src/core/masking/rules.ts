@@ -25,8 +25,13 @@ export type OutputMaskKind =
   | 'consume'
   /** `mask=None` → none; constant → it; callable → `mask(inputs, previous_mask)`. */
   | 'lambda'
-  /** Logical AND of all inputs' masks (Add, Multiply, Average, ...); none if all are none. */
+  /** tf.keras merging layers (Add, Multiply, Average, ...): AND of the masks present; none if all are none. */
   | 'merge'
+  /**
+   * Keras 3 merging layers: none as soon as ONE input has no mask; otherwise the OR of
+   * the masks (keras/src/layers/merging/base_merge.py compute_mask).
+   */
+  | 'merge-all'
   /** Like `merge`, but along `axis`, an input without a mask counts as all-true. */
   | 'concatenate'
   /** The query's (first input's) mask. */
@@ -38,6 +43,24 @@ export interface LayerMaskRule {
   /** Whether the layer accepts an incoming mask at all. */
   supportsMasking: boolean;
   output: OutputMaskKind;
+  /**
+   * Wrappers (TimeDistributed): what happens when the wrapped layer does not support
+   * masking and a mask arrives. `raise`: tf.keras 2 calls the inner `compute_mask`, which
+   * raises `TypeError`; `ignore`: Keras 3 passes the mask through without asking.
+   */
+  innerUnsupported?: 'raise' | 'ignore';
+  /**
+   * Keras 3: `call()` has a `mask` parameter, so when the layer is called on one symbolic
+   * tensor Keras records the construction-time mask as an explicit `mask=` argument of the
+   * node, and replays it at run time (even where the run-time tensor lost its mask).
+   */
+  callTakesMask?: boolean;
+  /**
+   * Keras 3 MultiHeadAttention: its `call` deletes the masks of its query/value/key input
+   * tensors (`backend.set_keras_mask(query, None)`), so other consumers of those same
+   * tensors that run after it see no mask at run time.
+   */
+  clearsInputMasks?: boolean;
   /** Where this fact comes from (Keras source file or golden fixture); shown in hovers. */
   evidence: string;
 }
@@ -59,7 +82,22 @@ export interface FamilyBehaviour {
   /** The version MaskLens' golden tests check against; verdicts name it. */
   referenceVersion: string;
   label: string;
-  unsupportedMask: 'drop-with-warning' | 'raise';
+  /**
+   * `drop-with-warning`: Keras 3 (`Layer.__call__` warns and destroys the mask);
+   * `drop-silently`: tf.keras 2.x from TF 2.2 on (`_set_mask_metadata` returns early for
+   * layers without `supports_masking`, so the mask just disappears);
+   * `raise`: Keras 2.2-era `__call__` always called `compute_mask`, which raises TypeError.
+   */
+  unsupportedMask: 'drop-with-warning' | 'drop-silently' | 'raise';
   /** The message Keras prints or raises, with `{layer}` and `{className}` placeholders. */
   unsupportedMessage: string;
+}
+
+/** A family's behaviour over a version range (`from` inclusive, `until` exclusive). */
+export interface VersionedFamilyBehaviour {
+  from?: string;
+  until?: string;
+  unsupportedMask: FamilyBehaviour['unsupportedMask'];
+  unsupportedMessage: string;
+  evidence: string;
 }

@@ -1,0 +1,153 @@
+/**
+ * Benchmark (not a test): analysing a generated 2,000-line Python file with 20 Keras
+ * models (Sequential and functional, masks, Lambdas, data preparation, training calls,
+ * helper functions and comments). Reports median and p95 for:
+ *   - cold: a file the analyzer has never seen (full tree-sitter parse + analysis);
+ *   - edit: the same file after a one-line edit (incremental parse, as in the editor).
+ * Run: node --import tsx bench/analyze.bench.ts [--runs N]
+ */
+import { cpus, loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { createAnalyzer } from '../src/core/analysis/analyzer';
+
+const TARGET_LINES = 2_000;
+const MODELS = 20;
+
+function sequentialModel(i: number): string {
+  return `
+# --- model ${i}: padded sequences through a Masking layer -----------------------------
+timesteps_${i}, features_${i} = ${20 + i}, ${3 + (i % 5)}
+units_${i} = ${16 * (1 + (i % 4))}
+
+def make_data_${i}(samples=${32 + i}, pad_value=0.0):
+    """Variable-length sequences, post-padded with pad_value."""
+    rng = np.random.default_rng(${i})
+    lengths = rng.integers(5, timesteps_${i} + 1, size=samples)
+    x = np.full((samples, timesteps_${i}, features_${i}), pad_value, dtype="float32")
+    y = np.zeros((samples, timesteps_${i}, 1), dtype="float32")
+    for k, n in enumerate(lengths):
+        x[k, :n] = rng.normal(size=(n, features_${i}))
+        y[k, :n, 0] = rng.integers(0, 2, size=n)
+    return x, y
+
+x_${i}, y_${i} = make_data_${i}()
+x_train_${i}, x_test_${i} = x_${i}[:24], x_${i}[24:]
+y_train_${i}, y_test_${i} = y_${i}[:24], y_${i}[24:]
+
+model_${i} = keras.Sequential(name="seq_${i}")
+model_${i}.add(layers.Masking(mask_value=0.0, input_shape=(timesteps_${i}, features_${i})))
+model_${i}.add(layers.LSTM(units_${i}, return_sequences=True))
+model_${i}.add(layers.Dropout(0.2))
+model_${i}.add(layers.LSTM(units_${i} // 2, return_sequences=True))
+model_${i}.add(layers.TimeDistributed(layers.Dense(8, activation="relu")))
+model_${i}.add(layers.Lambda(lambda t: t[:, ${i % 4}:, :]))
+model_${i}.add(layers.Dense(1, activation="sigmoid"))
+model_${i}.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss="binary_crossentropy")
+history_${i} = model_${i}.fit(x_train_${i}, y_train_${i}[:, ${i % 4}:, :], epochs=3, batch_size=8,
+                        validation_data=(x_test_${i}, y_test_${i}[:, ${i % 4}:, :]), verbose=0)
+print("model ${i}", model_${i}.evaluate(x_test_${i}, y_test_${i}[:, ${i % 4}:, :], verbose=0))
+`;
+}
+
+function functionalModel(i: number): string {
+  return `
+# --- model ${i}: two inputs, Embedding(mask_zero=True), attention ----------------------
+vocab_${i} = ${100 + i}
+maxlen_${i} = ${12 + (i % 7)}
+
+def encoder_block_${i}(x, width):
+    h = layers.Bidirectional(layers.GRU(width, return_sequences=True))(x)
+    h = layers.LayerNormalization()(h)
+    return h
+
+tokens_${i} = keras.Input(shape=(maxlen_${i},), dtype="int32", name="tokens_${i}")
+extra_${i} = keras.Input(shape=(maxlen_${i}, 4), name="extra_${i}")
+emb_${i} = layers.Embedding(vocab_${i} + 1, 32, mask_zero=True)(tokens_${i})
+feat_${i} = layers.Masking()(extra_${i})
+both_${i} = layers.Concatenate()([emb_${i}, feat_${i}])
+enc_${i} = encoder_block_${i}(both_${i}, 16)
+att_${i} = layers.Attention()([enc_${i}, enc_${i}])
+pooled_${i} = layers.GlobalAveragePooling1D()(att_${i})
+tags_${i} = layers.Dense(5, activation="softmax", name="tags_${i}")(enc_${i})
+score_${i} = layers.Dense(1, name="score_${i}")(pooled_${i})
+net_${i} = keras.Model(inputs=[tokens_${i}, extra_${i}], outputs=[tags_${i}, score_${i}])
+net_${i}.compile(optimizer="adam", loss=["sparse_categorical_crossentropy", "mse"])
+
+def report_${i}(history):
+    # Plotting and logging helpers a real script would carry along.
+    for key, values in history.history.items():
+        print(key, min(values), max(values))
+    return {k: v[-1] for k, v in history.history.items()}
+`;
+}
+
+export function generate(): string {
+  const parts = ['"""Generated benchmark input for MaskLens: 20 Keras models in one script."""', 'import numpy as np', 'import keras', 'from keras import layers', ''];
+  for (let i = 0; i < MODELS; i++) parts.push(i % 2 === 0 ? sequentialModel(i) : functionalModel(i));
+  let text = parts.join('\n');
+  // Pad with ordinary script noise (comments, constants, helpers) up to the target length.
+  let k = 0;
+  while (text.split('\n').length < TARGET_LINES) {
+    text += `\n# utility ${k}: bookkeeping the analysis has to read past\nCONSTANT_${k} = ${k} * 2 + 1\ndef helper_${k}(values):\n    total = 0\n    for v in values:\n        total += v * CONSTANT_${k}\n    return total / max(len(values), 1)\n`;
+    k++;
+  }
+  return text.split('\n').slice(0, TARGET_LINES).join('\n') + '\n';
+}
+
+function stats(samples: number[]): { median: number; p95: number; min: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { median: at(0.5), p95: at(0.95), min: s[0] };
+}
+
+async function main(): Promise<void> {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 60;
+  const text = generate();
+  const analyzer = await createAnalyzer();
+  const first = analyzer.analyze(text, { file: 'warmup.py' });
+  const found = first.models.length;
+  if (found !== MODELS) throw new Error(`expected ${MODELS} models, found ${found}`);
+  for (let i = 0; i < 10; i++) analyzer.analyze(text, { file: `warm-${i}.py` });
+
+  const cold: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    analyzer.analyze(text, { file: `cold-${i}.py` });
+    cold.push(performance.now() - t0);
+    analyzer.forget(`cold-${i}.py`);
+  }
+
+  const edit: number[] = [];
+  const lines = text.split('\n');
+  analyzer.analyze(text, { file: 'edited.py' });
+  for (let i = 0; i < runs; i++) {
+    const at = 40 + ((i * 97) % (lines.length - 80));
+    const changed = [...lines];
+    changed[at] = `${changed[at]}  # edit ${i}`;
+    const t0 = performance.now();
+    analyzer.analyze(changed.join('\n'), { file: 'edited.py' });
+    edit.push(performance.now() - t0);
+  }
+  analyzer.dispose();
+
+  const c = stats(cold);
+  const e = stats(edit);
+  const line = (name: string, s: { median: number; p95: number; min: number }): string => `${name.padEnd(22)} median ${s.median.toFixed(2)} ms   p95 ${s.p95.toFixed(2)} ms   min ${s.min.toFixed(2)} ms`;
+  process.stdout.write(
+    [
+      `MaskLens analyze: ${TARGET_LINES} lines, ${text.length} characters, ${found} models, ${runs} runs (load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores)`,
+      line('cold (full parse)', c),
+      line('edit (incremental)', e),
+      '',
+    ].join('\n'),
+  );
+}
+
+// Run when executed, not when imported (tests and profiling import `generate`).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * One file's analysis from its parse: per model, each layer's mask in/out/effect, whether
+ * a mask reaches the loss, and all diagnostics (the reader's and the mask rules'), under
+ * one Keras family and version.
+ */
+import type { Diagnostic, KerasFamily, ModelIR, ParsedFile, Range } from '../ir';
+import { FAMILIES } from '../masking/registry';
+import type { MaskEffect, OutputMaskKind } from '../masking/rules';
+import { snake } from '../python/kerasObjects';
+import type { ParseResult } from '../python/parse';
+import type { InlineArrayExpr } from '../runtime/types';
+import { maskDiagnostics, verdictLabel } from './diagnostics';
+import { modelFlow } from './flow';
+
+export interface LayerMask {
+  name: string;
+  className: string;
+  range: Range;
+  mask: { in: boolean; out: boolean; effect: MaskEffect };
+  rule: { kind: OutputMaskKind; supportsMasking: boolean; known: boolean; evidence: string };
+}
+
+export interface ModelAnalysis {
+  ir: ModelIR;
+  layers: LayerMask[];
+  /** The loss `compile` names, as text. */
+  loss: string | null;
+  /** Whether a mask reaches the model's output, where Keras applies it to the loss. */
+  lossMasked: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface FileAnalysis {
+  file: string;
+  family: KerasFamily;
+  kerasVersion: string;
+  /** "Keras 3.15.1" / "tf.keras 2.21.0": what every verdict holds for. */
+  keras: string;
+  models: ModelAnalysis[];
+  diagnostics: Diagnostic[];
+  /** The models as Keras configs (what the runtime executes). */
+  ir: ParsedFile;
+  /**
+   * Arrays written inline in the file and passed to fit/evaluate/predict, keyed by the
+   * variable name the training arguments use (seed 001's `data_in`), for running the model
+   * on the user's own example data.
+   */
+  inlineData: Record<string, InlineArrayExpr>;
+}
+
+function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
+  const out: Record<string, InlineArrayExpr> = {};
+  for (const { ir } of result.parsed) {
+    const t = ir.training;
+    const names = [t.fitArgs.x, t.fitArgs.y, t.fitArgs.sampleWeight, t.evaluateArgs?.x, t.evaluateArgs?.y, t.predictArgs?.x];
+    for (const name of names) {
+      if (!name || !/^[A-Za-z_]\w*$/.test(name) || name in out) continue;
+      const v = result.scope.get(name);
+      if (v?.t !== 'array') continue;
+      const shape = v.shape.every((d): d is number => typeof d === 'number') ? v.shape : null;
+      if (v.data !== null) out[name] = { op: 'array', value: v.data, dtype: v.dtype };
+      else if (shape && v.fill === 0) out[name] = { op: 'zeros', shape, dtype: v.dtype };
+      else if (shape && v.fill === 1) out[name] = { op: 'ones', shape, dtype: v.dtype };
+      else if (shape && v.fill !== null) out[name] = { op: 'full', shape, fill: v.fill, dtype: v.dtype };
+    }
+  }
+  return out;
+}
+
+export function lossName(loss: ModelIR['training']['loss']): string | null {
+  if (loss === null || loss === undefined) return null;
+  if (typeof loss === 'string') return loss;
+  if (typeof loss === 'object' && !Array.isArray(loss) && typeof loss.class_name === 'string') {
+    // A loss object's `name`, as Keras reports it: MeanSquaredError() → "mean_squared_error".
+    const config = loss.config;
+    const name = config && typeof config === 'object' && !Array.isArray(config) ? config.name : undefined;
+    return typeof name === 'string' ? name : snake(loss.class_name);
+  }
+  return JSON.stringify(loss);
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function analyzeParsed(result: ParseResult, family: KerasFamily, kerasVersion = FAMILIES[family].referenceVersion): FileAnalysis {
+  const models: ModelAnalysis[] = result.parsed.map(({ ir, obj }) => {
+    const flow = modelFlow(obj, family, kerasVersion);
+    // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
+    const listed = flow.layers.filter((f) => !(obj.kind === 'subclassed' && f.layer.className === 'InputLayer' && f.layer.syntax === null));
+    const layers: LayerMask[] = listed.map((f) => ({
+      name: String(f.layer.config.name),
+      className: f.layer.className,
+      range: f.layer.range,
+      mask: { in: f.maskIn, out: f.maskOut, effect: f.effect },
+      rule: { kind: f.rule.output, supportsMasking: f.rule.supportsMasking, known: f.rule.known, evidence: f.rule.evidence },
+    }));
+    const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(obj, flow, family, result.ctx, result.scope, kerasVersion)]);
+    return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), diagnostics };
+  });
+  return {
+    file: result.file,
+    family,
+    kerasVersion,
+    keras: verdictLabel(family, kerasVersion),
+    models,
+    diagnostics: dedupe(result.diagnostics),
+    ir: { file: result.file, models: result.models, diagnostics: result.diagnostics },
+    inlineData: inlineData(result),
+  };
+}

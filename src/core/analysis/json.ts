@@ -1,0 +1,46 @@
+/**
+ * The `masklens analyze --json` result: exactly the shape issue 3 specifies, plus a
+ * top-level `keras` naming the family and version every verdict holds for.
+ */
+import type { Diagnostic, JsonValue, KerasFamily, KerasModelConfig, ModelKind, Range } from '../ir';
+import type { MaskEffect } from '../masking/rules';
+import type { FileAnalysis } from './analyze';
+
+export interface AnalysisJson {
+  file: string;
+  keras: { family: KerasFamily; version: string; label: string };
+  models: {
+    name: string;
+    kind: ModelKind;
+    range: Range;
+    config: KerasModelConfig;
+    layers: { name: string; className: string; range: Range; mask: { in: boolean; out: boolean; effect: MaskEffect } }[];
+    loss: string | null;
+    lossMasked: boolean;
+    diagnostics: Diagnostic[];
+  }[];
+  diagnostics: Diagnostic[];
+}
+
+export function toAnalysisJson(analysis: FileAnalysis): AnalysisJson {
+  return {
+    file: analysis.file,
+    keras: { family: analysis.family, version: analysis.kerasVersion, label: analysis.keras },
+    models: analysis.models.map((m) => ({
+      name: m.ir.name,
+      kind: m.ir.kind,
+      range: m.ir.range,
+      config: m.ir.config,
+      layers: m.layers.map((l) => ({ name: l.name, className: l.className, range: l.range, mask: { in: l.mask.in, out: l.mask.out, effect: l.mask.effect } })),
+      loss: m.loss,
+      lossMasked: m.lossMasked,
+      diagnostics: m.diagnostics,
+    })),
+    diagnostics: analysis.diagnostics,
+  };
+}
+
+/** JSON text; non-finite numbers (a NaN mask_value) become the strings "NaN" / "Infinity", as the runtime writes them. */
+export function analysisJsonText(json: AnalysisJson, indent = 2): string {
+  return JSON.stringify(json, (_key, value: JsonValue) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), indent);
+}

@@ -1,0 +1,29 @@
+/**
+ * The data a model's own `evaluate` / `fit` / `predict` call names, when the source writes
+ * the arrays (`np.array([[1, 2, 0, 0]])`, `np.arange(12).reshape(1, 4, 3)`, ...). The
+ * analysis has already read them statically; this turns them into a runtime data spec.
+ * Shared by the CLI and the extension so both evaluate a model on the same data.
+ */
+import type { FileAnalysis } from '../analysis';
+import type { ModelIR } from '../ir';
+import type { DataSpec } from '../runtime/types';
+
+export interface SourceData {
+  data: Extract<DataSpec, { source: 'inline' }> | null;
+  /** Why the source's arrays could not be used, when the source names some. */
+  notes: string[];
+}
+
+export function sourceData(analysis: FileAnalysis, ir: ModelIR, label: string): SourceData {
+  const t = ir.training;
+  const names = t.evaluateArgs ?? (t.fitArgs.x ? t.fitArgs : null) ?? t.predictArgs;
+  if (!names?.x) return { data: null, notes: [] };
+  const x = analysis.inlineData[names.x];
+  if (!x) return { data: null, notes: [`the values of '${names.x}' are not written in ${label}; using synthetic data (choose data files to use real data)`] };
+  const yName = 'y' in names && typeof names.y === 'string' ? names.y : undefined;
+  const y = yName ? analysis.inlineData[yName] : undefined;
+  return {
+    data: { source: 'inline', x: { expr: x }, y: y ? { expr: y } : undefined, description: `arrays in ${label}: ${names.x}${y ? `, ${yName}` : ''}` },
+    notes: [],
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * From the objects the interpreter built to `ModelIR`: the Keras config (Sequential,
+ * Functional, or a traced subclass written like a Functional), source ranges per layer,
+ * translated Lambdas, training arguments, unresolved dimensions and diagnostics.
+ */
+import type { Diagnostic, JsonObject, KerasModelConfig, LambdaIR, ModelIR, Range } from '../ir';
+import { functionalConfig, mapGraph } from './functional';
+import type { LayerObj, ModelObj } from './objects';
+import { layerEntry, sequentialConfig } from './sequential';
+
+export function modelConfig(model: ModelObj): JsonObject {
+  if (model.kind === 'sequential') return sequentialConfig(model, modelConfig);
+  if (model.kind === 'functional') return functionalConfig(model, modelConfig);
+  if (model.subclass?.traced) return functionalConfig(model, modelConfig, model.className);
+  const layers = (model.subclass?.attrs ?? []).map(([, layer]) => (layer.model ? modelConfig(layer.model) : layerEntry(layer, layer.config)));
+  return { module: model.module, class_name: model.className, config: { name: model.name, trainable: true, layers }, registered_name: model.className };
+}
+
+/** The model's own layers, in config order. */
+export function modelLayers(model: ModelObj): LayerObj[] {
+  if (model.kind === 'sequential') return model.layers;
+  if (model.kind === 'functional' || model.subclass?.traced) return mapGraph(model).layers.filter((l) => !l.op);
+  return (model.subclass?.attrs ?? []).map(([, l]) => l);
+}
+
+/** Every layer inside, nested models and wrapped layers included. */
+export function allLayers(model: ModelObj, seen = new Set<ModelObj>()): LayerObj[] {
+  if (seen.has(model)) return [];
+  seen.add(model);
+  const out: LayerObj[] = [];
+  for (const layer of modelLayers(model)) {
+    out.push(layer);
+    if (layer.inner) out.push(layer.inner);
+    if (layer.model) out.push(...allLayers(layer.model, seen));
+  }
+  return out;
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}:${d.range.start.line}:${d.range.start.character}:${d.range.end.line}:${d.range.end.character}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function buildModelIR(model: ModelObj): ModelIR {
+  const layers = allLayers(model);
+  const layerRanges: Record<string, Range> = {};
+  const lambdas: Record<string, LambdaIR> = {};
+  for (const layer of layers) {
+    const name = String(layer.config.name);
+    if (!(name in layerRanges)) layerRanges[name] = layer.range;
+    if (layer.lambda) lambdas[name] = layer.lambda;
+  }
+  return {
+    name: model.varName ?? model.name,
+    kind: model.kind,
+    range: model.range,
+    config: modelConfig(model) as unknown as KerasModelConfig,
+    layerRanges,
+    lambdas,
+    training: model.training,
+    unresolved: layers.flatMap((l) => l.unresolved),
+    diagnostics: dedupe([...model.diagnostics, ...layers.flatMap((l) => l.diagnostics)]),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The Python syntax tree: tree-sitter's Python grammar through `web-tree-sitter`
+ * (WebAssembly, error tolerant, no native build). Everything else in `core/python` sees
+ * only the small helper surface below, so the grammar's node names stay in few places.
+ *
+ * web-tree-sitter reports columns and indices in UTF-16 code units when it parses a JS
+ * string, which is exactly how VS Code counts characters, so ranges need no conversion.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Language, Parser, type Node } from 'web-tree-sitter';
+import type { Position, Range } from '../ir';
+
+export type Syntax = Node;
+
+export interface GrammarPaths {
+  /** `tree-sitter.wasm` of web-tree-sitter (the runtime). */
+  treeSitterWasm?: string;
+  /** `tree-sitter-python.wasm` (the grammar). */
+  pythonWasm?: string;
+}
+
+function defaultPath(file: string, specifier: string): string {
+  // A bundle (dist/) ships both wasm files beside itself; from source they live in node_modules.
+  const here = typeof __dirname === 'string' ? join(__dirname, file) : null;
+  if (here && existsSync(here)) return here;
+  const require = createRequire(join(process.cwd(), 'package.json'));
+  return require.resolve(specifier);
+}
+
+let initialised: Promise<void> | null = null;
+
+/** Loads the tree-sitter runtime once per process, then the Python grammar. */
+export async function loadPythonParser(paths: GrammarPaths = {}): Promise<Parser> {
+  const runtime = paths.treeSitterWasm ?? defaultPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
+  initialised ??= Parser.init({ locateFile: () => runtime });
+  await initialised;
+  const language = await Language.load(paths.pythonWasm ?? defaultPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+export function position(p: { row: number; column: number }): Position {
+  return { line: p.row, character: p.column };
+}
+
+export function rangeOf(node: Syntax): Range {
+  return { start: position(node.startPosition), end: position(node.endPosition) };
+}
+
+/** A zero-width range at the end of `node` (where insertions go). */
+export function endOf(node: Syntax): Range {
+  const end = position(node.endPosition);
+  return { start: end, end };
+}
+
+export function spanRange(first: Syntax, last: Syntax): Range {
+  return { start: position(first.startPosition), end: position(last.endPosition) };
+}
+
+const fieldIds = new WeakMap<Language, Map<string, number>>();
+
+/** `childForFieldName` without web-tree-sitter's linear search of the field table on every call. */
+export function field(node: Syntax, name: string): Syntax | null {
+  const language = node.tree.language;
+  let ids = fieldIds.get(language);
+  if (!ids) {
+    ids = new Map();
+    language.fields.forEach((f, i) => {
+      if (f) ids?.set(f, i);
+    });
+    fieldIds.set(language, ids);
+  }
+  const id = ids.get(name);
+  return id === undefined ? null : node.childForFieldId(id);
+}
+
+/** Named children without comments (tree-sitter keeps comments as named "extra" nodes). */
+export function named(node: Syntax): Syntax[] {
+  const out: Syntax[] = [];
+  for (const child of node.namedChildren) if (child && child.type !== 'comment') out.push(child);
+  return out;
+}
+
+/** The text of a `string` node as Python would read it (simple escapes; f-strings stay raw). */
+export function stringValue(node: Syntax): string | null {
+  if (node.type === 'concatenated_string') {
+    const parts = named(node).map(stringValue);
+    return parts.every((p) => p !== null) ? parts.join('') : null;
+  }
+  if (node.type !== 'string') return null;
+  const start = node.firstChild;
+  const prefix = start?.type === 'string_start' ? start.text.replace(/['"]/g, '').toLowerCase() : '';
+  if (prefix.includes('f') || prefix.includes('b')) {
+    if (named(node).some((c) => c.type === 'interpolation')) return null;
+  }
+  let out = '';
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    if (child.type === 'string_content') out += prefix.includes('r') ? child.text : unescape(child.text);
+    else if (child.type === 'escape_sequence') out += prefix.includes('r') ? child.text : unescape(child.text);
+  }
+  return out;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+
+function unescape(s: string): string {
+  return s.replace(/\\(.)/g, (m, c: string) => ESCAPES[c] ?? m);
+}
