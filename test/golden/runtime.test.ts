@@ -1,0 +1,302 @@
+/**
+ * Replays every runtime golden fixture (recorded from real Keras 3 and tf-keras by
+ * test/golden/generate.py) through the worker: every layer's mask equal, outputs and
+ * losses within 1e-5 relative, weights after one SGD and one Adam step within 1e-4.
+ *
+ * Lambda layers: the fixture config holds Keras' bytecode, which MaskLens cannot run, so
+ * the LambdaIR comes from parsing the seed-002 source (with the case's N and shape) with
+ * the analysis parser, as the extension does with the user's file.
+ *
+ * The run must be on native TensorFlow unless MASKLENS_ALLOW_CPU_BACKEND=1.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'node:test';
+import { createAnalyzer } from '../../src/core/analysis';
+import type { JsonValue, KerasModelConfig, LambdaIR } from '../../src/core/ir';
+import { parseNpy } from '../../src/core/data/npy';
+import { type EvaluateRequestParsed, evaluateRequestSchema } from '../../src/core/runtime/types';
+import { evaluateTask } from '../../src/worker/tasks';
+import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
+import { openSession, toTensor } from '../../src/worker/session';
+import { loadTf } from '../../src/worker/tf';
+import { trainStep } from '../../src/worker/train';
+
+const DIR = join(__dirname, 'fixtures', 'runtime');
+const RTOL = 1e-5;
+const ATOL = 1e-6;
+const WEIGHT_TOL = 1e-4;
+
+type Num = number | string | null;
+interface Digest {
+  count: number;
+  nanCount: number;
+  sum: number;
+  sumAbs: number;
+  sumSq: number;
+  min: number | null;
+  max: number | null;
+  head: Num[];
+}
+/** Large arrays live in `.npy` side files (`npy`) or only as a summary (`digest`). */
+interface Arr {
+  shape: number[];
+  values: Num[] | Float64Array | null;
+  npy?: string;
+  digest?: Digest;
+}
+interface Fixture {
+  case: string;
+  family: 'keras3' | 'tf-keras2';
+  about: string;
+  config: KerasModelConfig;
+  weights: { layer: string; weights: (Arr & { name?: string })[] }[];
+  inputs: (Arr & { dtype: string }) | (Arr & { dtype: string })[];
+  targets: (Arr & { dtype: string }) | null;
+  sampleWeight: (Arr & { dtype: string }) | null;
+  loss: { name: string; config: JsonValue };
+  layers: { name: string; className: string; mask: number[][] | null; output?: Arr | null }[];
+  output: Arr;
+  outputMask: number[][] | null;
+  perTimestepLoss: Arr | null;
+  kerasEvaluate: Num;
+  reductions: Record<string, Num>;
+  weightedReductions?: Record<string, Num>;
+  trainDeterministic: boolean;
+  train: Record<string, { loss: Num; optimizer: { className: string; config: Record<string, JsonValue> }; weights: Fixture['weights'] }> | null;
+}
+
+const num = (v: Num): number => (typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN);
+
+/** The fixture's values (reading `.npy` side files with MaskLens' own reader), or null for a digest. */
+function valuesOf(rec: Arr): Float64Array | null {
+  if (rec.values instanceof Float64Array) return rec.values;
+  if (rec.values) return Float64Array.from(rec.values.map(num));
+  if (rec.npy) return parseNpy(new Uint8Array(readFileSync(join(DIR, rec.npy))), rec.npy).data;
+  return null;
+}
+
+/** Inline every side file so the fixture can travel in a request. */
+function inlined<T extends Arr>(rec: T): T {
+  const values = valuesOf(rec);
+  assert.ok(values, `array of shape [${rec.shape.join(', ')}] is only a digest; it cannot be an input`);
+  return { ...rec, values, npy: undefined };
+}
+
+function compareArray(actual: ArrayLike<number>, rec: Arr, what: string, rtol = RTOL, atol = ATOL): number {
+  const expected = valuesOf(rec);
+  if (expected) return assertClose(actual, expected, what, rtol, atol);
+  const d = rec.digest;
+  assert.ok(d, `${what}: the fixture has neither values nor a digest`);
+  assert.equal(actual.length, d.count, `${what}: count`);
+  let nan = 0;
+  let sum = 0;
+  let sumAbs = 0;
+  let sumSq = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const v = actual[i];
+    if (Number.isNaN(v)) nan++;
+    else if (Number.isFinite(v)) {
+      sum += v;
+      sumAbs += Math.abs(v);
+      sumSq += v * v;
+    }
+  }
+  assert.equal(nan, d.nanCount, `${what}: NaN count`);
+  const scale = rtol * d.sumAbs + atol * d.count;
+  assert.ok(Math.abs(sum - d.sum) <= scale, `${what}: sum ${sum} vs Keras ${d.sum}`);
+  assert.ok(Math.abs(sumAbs - d.sumAbs) <= scale, `${what}: sum |x| ${sumAbs} vs Keras ${d.sumAbs}`);
+  assert.ok(Math.abs(sumSq - d.sumSq) <= 2 * rtol * d.sumSq + atol * d.count, `${what}: sum x² ${sumSq} vs Keras ${d.sumSq}`);
+  return assertClose(Array.from(actual).slice(0, d.head.length), d.head.map(num), `${what} (first values)`, rtol, atol);
+}
+
+function flat(x: unknown): number[] {
+  return Array.isArray(x) ? x.flatMap(flat) : [num(x as Num)];
+}
+
+/** Max error over arrays; NaN must match NaN. Returns the worst relative error seen. */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = RTOL, atol = ATOL): number {
+  assert.equal(actual.length, expected.length, `${what}: ${actual.length} values, Keras has ${expected.length}`);
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      assert.ok(Number.isNaN(e) && Number.isNaN(a), `${what}[${i}]: ${a} vs Keras ${e}`);
+      continue;
+    }
+    const err = Math.abs(a - e);
+    assert.ok(err <= rtol * Math.abs(e) + atol, `${what}[${i}]: ${a} vs Keras ${e} (|Δ| = ${err.toExponential(2)})`);
+    checkedValues++;
+    if (Math.abs(e) > 1e-3 && err / Math.abs(e) > worst) {
+      worst = err / Math.abs(e);
+      if (worst > worstRelative) worstWhere = `${what}[${i}]: ${a} vs ${e}`;
+    }
+  }
+  return worst;
+}
+
+let worstRelative = 0;
+let worstWhere = '';
+let checkedValues = 0;
+let replayed = 0;
+
+const lambdaCache = new Map<string, Record<string, LambdaIR>>();
+
+/** LambdaIR for the fixture's Lambda layers, from the seed-002 source parsed by the analysis parser. */
+async function lambdasFor(fx: Fixture): Promise<Record<string, LambdaIR>> {
+  const lambdaLayers = fx.config.config.layers.filter((l) => l.class_name === 'Lambda');
+  if (lambdaLayers.length === 0) return {};
+  const out: Record<string, LambdaIR> = {};
+  for (const l of lambdaLayers) {
+    const name = String(l.config.name);
+    const rec = fx.layers.find((r) => r.name === name);
+    const inShape = (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape;
+    const outSteps = rec?.output?.shape?.[1] ?? fx.output.shape[1];
+    const n = inShape[1] - outSteps;
+    const withMask = l.config.mask !== null && l.config.mask !== undefined;
+    const key = `${n}/${withMask}`;
+    let lambdas = lambdaCache.get(key);
+    if (!lambdas) {
+      const source = [
+        'from keras import Sequential',
+        'from keras.layers import Masking, LSTM, Lambda',
+        `N = ${n}`,
+        `timesteps, features = ${inShape[1]}, ${inShape[2]}`,
+        'masking_func = lambda inputs, previous_mask: previous_mask[:, N:]',
+        'model = Sequential()',
+        'model.add(Masking(mask_value=0., input_shape=(timesteps, features)))',
+        `model.add(Lambda(lambda x: x[:, N:, :]${withMask ? ', mask=masking_func' : ''}))`,
+        "model.compile('adam', 'mae')",
+        '',
+      ].join('\n');
+      const analyzer = await createAnalyzer();
+      const parsed = analyzer.analyze(source, { file: `${fx.case}.py`, family: fx.family });
+      analyzer.dispose();
+      lambdas = parsed.ir.models[0]?.lambdas ?? {};
+      assert.ok(Object.keys(lambdas).length > 0, `the parser produced no Lambda for ${fx.case}`);
+      lambdaCache.set(key, lambdas);
+    }
+    out[name] = Object.values(lambdas)[0];
+  }
+  return out;
+}
+
+function requestFor(fx: Fixture, lambdas: Record<string, LambdaIR>): EvaluateRequestParsed {
+  const parsed = evaluateRequestSchema.safeParse({
+    kind: 'evaluate',
+    // The generator evaluates in one batch (batch_size = samples): Keras' number is per batch.
+    model: { name: fx.case, config: fx.config, lambdas, training: { loss: fx.loss.config, batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0] } },
+    family: fx.family,
+    data: {
+      source: 'inline',
+      x: Array.isArray(fx.inputs) ? fx.inputs.map(inlined) : inlined(fx.inputs),
+      y: fx.targets ? inlined(fx.targets) : undefined,
+      sampleWeight: fx.sampleWeight ? inlined(fx.sampleWeight) : undefined,
+    },
+    weights: { source: 'inline', layers: fx.weights.map((l) => ({ layer: l.layer, weights: l.weights.map(inlined) })) },
+    samplesShown: 4096,
+    timestepsShown: 100_000,
+    featuresShown: 100_000,
+    layerOutputs: false,
+  });
+  if (!parsed.success) throw new Error(`fixture ${fx.case} does not form a valid request: ${JSON.stringify(parsed.error.issues).slice(0, 2000)}`);
+  return parsed.data;
+}
+
+const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json')).sort() : [];
+const ctx = { progress: () => undefined, cancelled: () => false };
+
+test('runtime golden fixtures exist', () => {
+  assert.ok(files.length > 0, `no fixtures in ${DIR}: run \`npm run golden\` (test/golden/generate.py) first`);
+});
+
+test('the runtime runs on native TensorFlow', () => {
+  const { info } = loadTf();
+  if (process.env.MASKLENS_ALLOW_CPU_BACKEND === '1') return;
+  assert.equal(info.backend, 'tensorflow', `golden replay ran on '${info.backend}': ${info.fallbackReason ?? ''} (set MASKLENS_ALLOW_CPU_BACKEND=1 only while the native binding is being built)`);
+});
+
+for (const file of files) {
+  const fx = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Fixture;
+  test(`${fx.case} [${fx.family}]: ${fx.about}`, async (t) => {
+    const lambdas = await lambdasFor(fx);
+    const req = requestFor(fx, lambdas);
+    const { tf } = loadTf();
+    const before = tf.memory().numTensors;
+
+    await t.test('every layer: mask equal, output within 1e-5', () => {
+      const session = openSession(req);
+      try {
+        tf.tidy(() => {
+          const r = session.runtime.forward(session.data.x.map((a) => toTensor(tf, a)), false);
+          for (const rec of fx.layers) {
+            if (rec.className === 'InputLayer') continue;
+            const mine = r.records.find((m) => m.layer.name === rec.name);
+            assert.ok(mine, `layer '${rec.name}' was not run`);
+            const mask = mine.mask ? (tf.cast(mine.mask, 'int32').arraySync() as number[][]) : null;
+            assert.deepEqual(mask, rec.mask, `mask of layer '${rec.name}'`);
+            if (rec.output) worstRelative = Math.max(worstRelative, compareArray(mine.output.dataSync(), rec.output, `output of '${rec.name}'`));
+          }
+          worstRelative = Math.max(worstRelative, compareArray(r.outputs[0].dataSync(), fx.output, 'model output'));
+          const outMask = r.outputMasks[0] ? (tf.cast(r.outputMasks[0], 'int32').arraySync() as number[][]) : null;
+          assert.deepEqual(outMask, fx.outputMask, 'output mask');
+        });
+      } finally {
+        session.dispose();
+      }
+    });
+
+    await t.test('per-timestep loss, reductions and Keras evaluate within 1e-5', async () => {
+      const r = await evaluateTask(req, ctx);
+      assert.equal(r.backend, loadTf().info.backend);
+      if (!fx.perTimestepLoss) return;
+      assert.ok(r.perTimestepLoss, 'no per-timestep loss');
+      worstRelative = Math.max(worstRelative, compareArray(flat(r.perTimestepLoss), fx.perTimestepLoss, 'per-timestep loss'));
+      const values = r.lossValues;
+      assert.ok(values && r.loss);
+      if (fx.sampleWeight && fx.weightedReductions) {
+        // MaskLens' valid-mean with weights is Keras' sum(L·m·w)/sum(m) — the generator's "valid-count".
+        const w = fx.weightedReductions;
+        assertClose([values.none, values['valid-mean'], values['total-mean']], [num(w.none), num(w['valid-count']), num(w['total-mean'])], 'weighted reductions');
+      } else {
+        const ids = ['none', 'valid-mean', 'total-mean', 'sequence-mean'] as const;
+        assertClose(
+          ids.map((id) => values[id]),
+          ids.map((id) => num(fx.reductions[id])),
+          'reductions',
+        );
+      }
+      worstRelative = Math.max(worstRelative, assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'));
+    });
+
+    for (const [label, step] of Object.entries(fx.train ?? {})) {
+      await t.test(`one ${label} step: loss and weights within 1e-4`, { skip: fx.trainDeterministic ? false : 'a stochastic layer (Dropout) makes Keras\' training step random' }, () => {
+        const session = openSession(req);
+        const optimizer = new KerasOptimizer(tf, resolveOptimizer({ class_name: step.optimizer.className, config: step.optimizer.config }));
+        try {
+          const rows = Array.from({ length: session.data.info.samples }, (_, i) => i);
+          const loss = trainStep(session, optimizer, rows, 'valid-mean', 1);
+          assertClose([loss], [num(step.loss)], `${label} batch loss`, 1e-5, 1e-6);
+          if (!Number.isFinite(loss)) return; // Keras applies the NaN update; MaskLens stops training instead.
+          for (const layer of step.weights) {
+            const mine = session.runtime.weights.filter((w) => w.layer === layer.layer);
+            assert.equal(mine.length, layer.weights.length, `weights of '${layer.layer}'`);
+            layer.weights.forEach((w, i) => compareArray(mine[i].variable.dataSync(), w, `${label}: ${layer.layer}/${w.name ?? i}`, WEIGHT_TOL, 1e-6));
+          }
+        } finally {
+          optimizer.dispose();
+          session.dispose();
+        }
+      });
+    }
+
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+    replayed++;
+  });
+}
+
+test('summary', () => {
+  console.log(`# replayed ${replayed}/${files.length} fixtures, ${checkedValues} values compared; worst relative error where |Keras value| > 1e-3: ${worstRelative.toExponential(2)} (${worstWhere})`);
+});

@@ -1,0 +1,228 @@
+"""Numeric golden cases.  Every case is (builder, data, loss); builders receive the
+family's Keras module ``K`` (keras for keras3, tf_keras for tf-keras2) so one
+definition serves both families.  Data is numpy with fixed seeds (family independent)."""
+from dataclasses import dataclass, field
+from functools import partial
+
+import numpy as np
+
+from runtime_data import (SEED2_N, float_data, nan_input_data, seed001_data, seed002_data, targets,
+                          token_data, two_input_data)
+
+FAMILIES = ("keras3", "tf-keras2")
+
+
+@dataclass
+class Case:
+    name: str
+    about: str
+    build: object                 # K -> model
+    data: object                  # () -> (x, y, sample_weight or None)
+    loss: str                     # Keras loss name (string) or Loss class name
+    loss_kwargs: dict = field(default_factory=dict)
+    checks: tuple = ()            # names in runtime_checks.CHECKS
+    stochastic: tuple = ()        # layers whose training-mode output is random
+    families: tuple = FAMILIES
+    expected_errors: dict = field(default_factory=dict)  # family -> exception type Keras is known to raise
+    seed: int = 0
+
+
+# ---------------------------------------------------------------- seed models (verbatim)
+def build_seed001(K, head):
+    x = K.layers.Input(shape=(4,))
+    e = K.layers.Embedding(5, 5, mask_zero=True)(x)
+    if head == "none":
+        out = e
+    elif head == "lstm":
+        out = K.layers.LSTM(3, return_sequences=True)(e)
+    else:
+        out = K.layers.Dense(3)(e)
+    return K.models.Model(inputs=x, outputs=out)
+
+
+def build_seed002(K, timesteps, features, with_mask):
+    N = SEED2_N
+    masking_func = lambda inputs, previous_mask: previous_mask[:, N:]  # noqa: E731
+    model = K.Sequential()
+    model.add(K.layers.Masking(mask_value=0., input_shape=(timesteps, features)))
+    model.add(K.layers.LSTM(128, return_sequences=True))
+    model.add(K.layers.LSTM(64, return_sequences=True))
+    model.add(K.layers.LSTM(1, return_sequences=True))
+    if with_mask:
+        model.add(K.layers.Lambda(lambda x: x[:, N:, :], mask=masking_func))
+    else:
+        model.add(K.layers.Lambda(lambda x: x[:, N:, :]))
+    return model
+
+
+def build_nan_masking(K, timesteps, features):
+    model = K.Sequential()
+    model.add(K.layers.Masking(mask_value=np.nan, input_shape=(timesteps, features)))
+    model.add(K.layers.LSTM(16, return_sequences=True))
+    model.add(K.layers.LSTM(1, return_sequences=True))
+    return model
+
+
+def build_seed000(K, timesteps, features):
+    model = K.Sequential()
+    model.add(K.layers.Masking(mask_value=0., input_shape=(timesteps, features)))
+    model.add(K.layers.LSTM(units=100, return_sequences=True, input_shape=(timesteps, features)))
+    model.add(K.layers.Dropout(0.5))
+    model.add(K.layers.Dense(1, activation='sigmoid'))
+    return model
+
+
+# ---------------------------------------------------------------- generic small models
+def seq(K, first, *rest):
+    return K.Sequential([first] + list(rest))
+
+
+def masked_rnn(K, rnn, head=1, head_act=None, mask_value=0.0, features=3, timesteps=6, extra=None):
+    L = K.layers
+    return seq(K, L.Input(shape=(timesteps, features)), L.Masking(mask_value=mask_value), *(extra(L) if extra else ()),
+               rnn(L), L.Dense(head, activation=head_act))
+
+
+def token_rnn(K, head, head_act=None, rnn=lambda L: L.LSTM(5, return_sequences=True), vocab=6, timesteps=6):
+    L = K.layers
+    return seq(K, L.Input(shape=(timesteps,)), L.Embedding(vocab, 4, mask_zero=True), rnn(L),
+               L.Dense(head, activation=head_act))
+
+
+def build_two_input_add(K):
+    L = K.layers
+    a, b = L.Input(shape=(6,)), L.Input(shape=(6,))
+    ea = L.Embedding(6, 4, mask_zero=True)(a)
+    eb = L.Embedding(6, 4, mask_zero=True)(b)
+    h = L.LSTM(3, return_sequences=True)(L.Add()([ea, eb]))
+    return K.Model([a, b], L.Dense(1)(h))
+
+
+def build_add_one_mask(K):
+    L = K.layers
+    a, b = L.Input(shape=(6,)), L.Input(shape=(6,))
+    ea = L.Embedding(6, 4, mask_zero=True)(a)
+    eb = L.Embedding(6, 4)(b)                      # no mask on this branch
+    h = L.LSTM(3, return_sequences=True)(L.Add()([ea, eb]))
+    return K.Model([a, b], L.Dense(1)(h))
+
+
+def build_mha_residual(K):
+    L = K.layers
+    inp = L.Input(shape=(6,))
+    x = L.Embedding(6, 4, mask_zero=True)(inp)
+    att = L.MultiHeadAttention(num_heads=2, key_dim=2)(x, x)
+    return K.Model(inp, L.Dense(1)(L.Add()([x, att])))
+
+
+def build_gap(K):
+    L = K.layers
+    return seq(K, L.Input(shape=(6,)), L.Embedding(6, 4, mask_zero=True), L.GlobalAveragePooling1D(),
+               L.Dense(1, activation="sigmoid"))
+
+
+def build_conv(K):
+    L = K.layers
+    return seq(K, L.Input(shape=(6,)), L.Embedding(6, 4, mask_zero=True),
+               L.Conv1D(4, 3, padding="same"), L.Dense(1))
+
+
+LENS = [6, 4, 2]
+CASES = [
+    Case("seed001_embedding_predict", "seed 001: Embedding(5,5,mask_zero=True) on [[1,2,0,0]]; mse vs targets added for a loss",
+         partial(build_seed001, head="none"), seed001_data([[1, 2, 0, 0]], targets((1, 4, 5), 1)), "mse",
+         checks=("embedding_mask_is_input_nonzero", "embedding_output_not_zeroed", "evaluate_is_valid_mean")),
+    Case("seed001_embedding_lstm", "seed 001: Embedding(5,5,mask_zero=True) -> LSTM(3, return_sequences=True) on [[1,0,2,0]]",
+         partial(build_seed001, head="lstm"), seed001_data([[1, 0, 2, 0]], targets((1, 4, 3), 2)), "mse",
+         checks=("embedding_mask_is_input_nonzero", "lstm_masked_step_repeats_previous", "evaluate_is_valid_mean")),
+    Case("seed001_embedding_dense_mse", "seed 001: Embedding -> Dense(3), mse, [[1,2,0,0]] vs arange(12).reshape(1,4,3)",
+         partial(build_seed001, head="dense"), seed001_data([[1, 2, 0, 0]], np.arange(12).reshape(1, 4, 3).astype("float32")),
+         "mse", checks=("embedding_mask_is_input_nonzero", "evaluate_is_mse_of_first_two_steps")),
+    Case("seed002_lambda_drops_mask", "seed 002: Masking -> LSTM 128/64/1 -> Lambda(x[:, N:, :]) without mask= (8x40x24)",
+         partial(build_seed002, timesteps=40, features=24, with_mask=False), seed002_data(8, 40, 24, 2), "mae",
+         checks=("output_mask_is_none", "evaluate_is_unmasked_mean")),
+    Case("seed002_lambda_with_mask", "seed 002 answer: Lambda(..., mask=lambda inputs, previous_mask: previous_mask[:, N:]) (8x40x24)",
+         partial(build_seed002, timesteps=40, features=24, with_mask=True), seed002_data(8, 40, 24, 2), "mae",
+         checks=("masking_zeroes_masked_steps", "lstm_masked_step_repeats_previous", "evaluate_is_valid_mean")),
+    Case("seed002_lambda_with_mask_fullshape", "seed 002 answer at the seed's real shape (100x362x24)",
+         partial(build_seed002, timesteps=362, features=24, with_mask=True), seed002_data(100, 362, 24, 3), "mae",
+         checks=("evaluate_is_valid_mean",)),
+    Case("seed002_nan_padding", "seed 002: targets padded with NaN -> masked loss is still NaN (0 * nan = nan)",
+         partial(build_seed002, timesteps=40, features=24, with_mask=True), seed002_data(8, 40, 24, 2, nan_targets=True), "mae",
+         checks=("evaluate_is_nan",)),
+    Case("seed002_nan_inputs_masking_nan", "seed 002 variant: inputs padded with NaN and Masking(mask_value=np.nan): nan != nan, nothing is masked",
+         partial(build_nan_masking, timesteps=10, features=4), nan_input_data, "mae",
+         checks=("masking_masks_nothing", "evaluate_is_nan")),
+    Case("seed000_masking_lstm_dropout", "seeds 000/003: Masking -> LSTM(100, return_sequences) -> Dropout(0.5) -> Dense(1, sigmoid)",
+         partial(build_seed000, timesteps=8, features=3), float_data([8, 5, 3, 7], timesteps=8, y_kind="binary", seed=3),
+         "binary_crossentropy", checks=("masking_zeroes_masked_steps", "evaluate_is_valid_mean"), stochastic=("dropout",)),
+    Case("gru_masking", "Masking -> GRU(4, return_sequences) -> Dense(2)",
+         partial(masked_rnn, rnn=lambda L: L.GRU(4, return_sequences=True), head=2), float_data(LENS, y_shape=(3, 6, 2), seed=4),
+         "mse", checks=("evaluate_is_valid_mean",)),
+    Case("simplernn_masking", "Masking -> SimpleRNN(4, return_sequences) -> Dense(1), mae",
+         partial(masked_rnn, rnn=lambda L: L.SimpleRNN(4, return_sequences=True)), float_data(LENS, seed=5), "mae",
+         checks=("evaluate_is_valid_mean",)),
+    Case("bidirectional_lstm", "Embedding(mask_zero) -> Bidirectional(LSTM(3, return_sequences)) -> Dense(2)",
+         partial(token_rnn, head=2, rnn=lambda L: L.Bidirectional(L.LSTM(3, return_sequences=True))), token_data(LENS, 2, seed=6),
+         "mse", checks=("evaluate_is_valid_mean",)),
+    Case("timedistributed_dense", "Masking -> TimeDistributed(Dense(3))",
+         lambda K: seq(K, K.layers.Input(shape=(6, 3)), K.layers.Masking(), K.layers.TimeDistributed(K.layers.Dense(3))),
+         float_data(LENS, y_shape=(3, 6, 3), seed=7), "mse", checks=("evaluate_is_valid_mean",)),
+    Case("prepadding_lstm", "pre-padded sequences: Masking -> LSTM(4, return_sequences) -> Dense(1)",
+         partial(masked_rnn, rnn=lambda L: L.LSTM(4, return_sequences=True)), float_data(LENS, seed=8, pre=True), "mse",
+         checks=("evaluate_is_valid_mean",)),
+    Case("lstm_last_output", "Masking -> LSTM(4) (return_sequences=False consumes the mask) -> Dense(2)",
+         partial(masked_rnn, rnn=lambda L: L.LSTM(4), head=2), float_data(LENS, y_shape=(3, 2), seed=9), "mse",
+         checks=("output_mask_is_none", "evaluate_is_unmasked_mean")),
+    Case("global_average_pooling_masked", "Embedding(mask_zero) -> GlobalAveragePooling1D (mask-aware mean) -> Dense(1, sigmoid)",
+         build_gap, token_data(LENS, 1, y_kind="binary", seed=10, y_shape=(3, 1)), "binary_crossentropy",
+         checks=("output_mask_is_none",)),
+    Case("merge_add_two_masks", "two Embedding(mask_zero) inputs -> Add (masks combined) -> LSTM(3) -> Dense(1)",
+         build_two_input_add, two_input_data, "mse", checks=("evaluate_is_valid_mean",)),
+    Case("merge_add_one_mask", "Add of a masked (Embedding mask_zero) and an unmasked branch -> LSTM(3) -> Dense(1)",
+         build_add_one_mask, two_input_data, "mse"),
+    Case("mha_residual_mask", "Embedding(mask_zero) -> MultiHeadAttention(x, x) -> Add([x, att]) -> Dense(1)",
+         build_mha_residual, token_data(LENS, 1, seed=18), "mse"),
+    Case("batchnorm_masked", "Masking -> BatchNormalization (uses the mask for batch moments when training) -> LSTM(3) -> Dense(1)",
+         partial(masked_rnn, rnn=lambda L: L.LSTM(3, return_sequences=True), extra=lambda L: [L.BatchNormalization()]), float_data(LENS, seed=11), "mse",
+         checks=("evaluate_is_valid_mean",)),
+    Case("conv1d_drops_mask", "Embedding(mask_zero) -> Conv1D (does not support masking) -> Dense(1)",
+         build_conv, token_data(LENS, 1, seed=12), "mse", checks=("output_mask_is_none", "evaluate_is_unmasked_mean")),
+    Case("all_masked_row", "Masking -> LSTM(3) -> Dense(1) with one sample fully padded",
+         partial(masked_rnn, rnn=lambda L: L.LSTM(3, return_sequences=True)), float_data([6, 0, 3], seed=13), "mse",
+         checks=("evaluate_is_valid_mean",)),
+    Case("masking_value_minus_one", "Masking(mask_value=-1.0) -> SimpleRNN(3) -> Dense(1)",
+         partial(masked_rnn, rnn=lambda L: L.SimpleRNN(3, return_sequences=True), mask_value=-1.0),
+         float_data(LENS, seed=14, pad=-1.0), "mse", checks=("masking_zeroes_masked_steps", "evaluate_is_valid_mean")),
+    Case("sample_weight_mse", "Masking -> LSTM(3) -> Dense(1), mse, per-sample weights of shape (4,): [1, 0.5, 2, 0]",
+         partial(masked_rnn, rnn=lambda L: L.LSTM(3, return_sequences=True)),
+         float_data([6, 4, 2, 5], seed=15, sw=[1.0, 0.5, 2.0, 0.0]), "mse", expected_errors={"keras3": "ValueError"}),
+    Case("sample_weight_mse_column", "as sample_weight_mse with the per-sample weights shaped (4, 1)",
+         partial(masked_rnn, rnn=lambda L: L.LSTM(3, return_sequences=True)),
+         float_data([6, 4, 2, 5], seed=15, sw=[[1.0], [0.5], [2.0], [0.0]]), "mse"),
+    Case("sample_weight_bce", "Embedding(mask_zero) -> GRU(3) -> Dense(1, sigmoid), bce, per-sample weights (3, 1): [2, 1, 0.5]",
+         partial(token_rnn, head=1, head_act="sigmoid", rnn=lambda L: L.GRU(3, return_sequences=True)),
+         token_data(LENS, 1, y_kind="binary", seed=16, sw=[[2.0], [1.0], [0.5]]), "binary_crossentropy"),
+    Case("sample_weight_temporal", "Masking -> GRU(3) -> Dense(1), mse, per-timestep weights (3, 6)",
+         partial(masked_rnn, rnn=lambda L: L.GRU(3, return_sequences=True)),
+         float_data(LENS, seed=17, sw=np.linspace(0.25, 1.5, 18).reshape(3, 6).tolist()), "mse"),
+]
+
+# Every loss on the same masked sequence model: Embedding(mask_zero) -> LSTM(5) -> Dense(C, act).
+LOSSES = [
+    ("mse", {}, 2, None, "normal"), ("mae", {}, 2, None, "normal"), ("mape", {}, 2, None, "positive"),
+    ("msle", {}, 2, "softplus", "positive"), ("huber", {}, 2, None, "normal"),
+    ("binary_crossentropy", {}, 1, "sigmoid", "binary"), ("categorical_crossentropy", {}, 3, "softmax", "onehot"),
+    ("SparseCategoricalCrossentropy", {"from_logits": True}, 3, None, "classes"),
+    ("kl_divergence", {}, 3, "softmax", "probs"), ("poisson", {}, 2, "softplus", "positive"),
+    ("cosine_similarity", {}, 3, None, "normal"),
+]
+for i, (loss, kw, head, act, kind) in enumerate(LOSSES):
+    label = "sparse_categorical_crossentropy_logits" if kw else loss
+    y_shape = (3, 6) if kind == "classes" else None
+    CASES.append(Case(f"loss_{label}", f"every loss: {loss}{kw or ''} on Embedding(mask_zero) -> LSTM(5) -> Dense({head}, {act})",
+                      partial(token_rnn, head=head, head_act=act), token_data(LENS, head, y_kind=kind, seed=30 + i, y_shape=y_shape),
+                      loss, kw, checks=("evaluate_is_valid_mean",)))
+
+CASES_BY_NAME = {c.name: c for c in CASES}
+assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"

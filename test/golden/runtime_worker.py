@@ -1,0 +1,218 @@
+"""Runtime fixture for one case under one family (run by worker.py)."""
+import json
+import os
+import sys
+import traceback
+import types
+
+import numpy as np
+
+import jsonio
+import runtime_checks
+from tracer import Tracer
+
+_TRACER = None
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load_cases():
+    """Import runtime_cases.py under a repo-relative file name: Keras serializes Lambda
+    functions as marshalled bytecode, which embeds the file name; an absolute path would
+    make the fixtures depend on where the repository is checked out."""
+    rel = "test/golden/runtime_cases.py"
+    module = types.ModuleType("runtime_cases")
+    module.__file__ = rel
+    sys.modules["runtime_cases"] = module
+    with open(os.path.join(HERE, "runtime_cases.py"), encoding="utf-8") as fh:
+        exec(compile(fh.read(), rel, "exec"), module.__dict__)
+    return module.CASES_BY_NAME
+
+
+CASES_BY_NAME = _load_cases()
+
+
+def _np(t):
+    return None if t is None else np.asarray(t)
+
+
+def weight_values(name, shape, rng):
+    """Deterministic numpy weights, identical for both families."""
+    if name in ("gamma", "moving_variance"):
+        return 1.0 + rng.uniform(-0.1, 0.1, size=shape)
+    if name in ("beta", "moving_mean", "bias") or len(shape) < 2:
+        return rng.uniform(-0.1, 0.1, size=shape)
+    if name == "embeddings":
+        return rng.uniform(-0.5, 0.5, size=shape)
+    fan_in, fan_out = int(np.prod(shape[:-1])), int(shape[-1])
+    lim = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-lim, lim, size=shape)
+
+
+def _short(v):
+    path = getattr(v, "path", None) or v.name
+    path = path.split(":")[0]
+    return path.rsplit("/", 1)[-1], path
+
+
+def set_weights(model, seed):
+    for li, layer in enumerate(model.layers):
+        vals = []
+        for wi, v in enumerate(layer.weights):
+            rng = np.random.default_rng([seed, li, wi])
+            vals.append(weight_values(_short(v)[0], tuple(v.shape), rng).astype("float32"))
+        if vals:
+            layer.set_weights(vals)
+
+
+def weights_record(store, model, large, digest_all=False):
+    out = []
+    for layer in model.layers:
+        if not layer.weights:
+            continue
+        ws = []
+        for v, val in zip(layer.weights, layer.get_weights()):
+            short, path = _short(v)
+            rec = store.array(val, large=large, digest_all=digest_all)
+            rec.update({"name": short, "path": path})
+            ws.append(rec)
+        out.append({"layer": layer.name, "weights": ws})
+    return out
+
+
+def _static_shape(layer):
+    try:
+        s = layer.output.shape
+        return s.as_list() if hasattr(s, "as_list") else list(s)
+    except Exception:
+        return None
+
+
+def forward(fam, model, x):
+    global _TRACER
+    _TRACER = _TRACER or Tracer(fam)
+    with _TRACER.recording():
+        out = model(x, training=False)
+    layers = []
+    inputs = x if isinstance(x, list) else [x]
+    n_input = 0
+    for layer in model.layers:
+        calls = _TRACER.calls_of(layer)
+        rec = {"layer": layer, "name": layer.name, "className": type(layer).__name__,
+               "outputShape": _static_shape(layer)}
+        if calls:
+            rec["output"] = _np(calls[0].outputs[0])
+            rec["mask"] = _np(calls[0].out_masks[0])
+        elif isinstance(layer, fam.InputLayer):
+            rec["output"], rec["mask"] = inputs[n_input], None
+            n_input += 1
+        else:
+            rec["output"], rec["mask"] = None, None
+        layers.append(rec)
+    return _np(out), _np(fam.get_mask(out)), layers
+
+
+def mask_json(m):
+    return None if m is None else np.asarray(m).astype(int).tolist()
+
+
+def run_case(fam, name, outdir, root):
+    case = CASES_BY_NAME[name]
+    rel = os.path.join("runtime", f"{name}.{fam.name}.json")
+    result = {"kind": "runtime", "case": name, "family": fam.name, "fixture": None, "checks": [], "error": None}
+    if fam.name not in case.families:
+        result["skipped"] = f"case not defined for {fam.name}"
+        return result
+    try:
+        fixture = build_fixture(fam, case, os.path.join(outdir, "runtime"))
+    except Exception as exc:
+        traceback.print_exc()
+        message = f"{type(exc).__name__}: {exc}".replace(root + os.sep, "")[:4000]
+        if case.expected_errors.get(fam.name) == type(exc).__name__:
+            result["skipped"] = f"Keras raises (expected, recorded as a fact): {message}"
+        else:
+            result["error"] = message
+        return result
+    jsonio.write(os.path.join(outdir, rel), fixture)
+    result["fixture"] = rel.replace(os.sep, "/")
+    result["checks"] = fixture["checks"]
+    result["matchesKerasEvaluate"] = fixture["matchesKerasEvaluate"]
+    return result
+
+
+def build_fixture(fam, case, fixture_dir):
+    store = jsonio.ArrayStore(fixture_dir)
+    K = fam.K
+    fam.reset(case.seed + 1)
+    x, y, sw = case.data()
+    model = case.build(K)
+    set_weights(model, case.seed + 7)
+    init = [w.copy() for w in model.get_weights()]
+    big = sum(w.size for w in init) > jsonio.INLINE_MAX
+
+    out, out_mask, layers = forward(fam, model, x)
+    L = np.asarray(fam.loss_none(case.loss, case.loss_kwargs)(y, out.copy()))
+    loss_obj = fam.make_loss(case.loss, case.loss_kwargs)
+
+    model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=loss_obj)
+    batch = len(y)
+    ev = float(model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0))
+    try:
+        loss_config = _jsonable(model.get_compile_config()["loss"])
+    except Exception:
+        loss_config = _jsonable(fam.serialize_loss(loss_obj))
+    red, extra = runtime_checks.reductions(L, out_mask, sw)
+
+    train = {}
+    for opt_name, make_opt in (("SGD", lambda: K.optimizers.SGD(learning_rate=0.01)), ("Adam", lambda: K.optimizers.Adam())):
+        model.set_weights(init)
+        K.utils.set_random_seed(case.seed + 11)
+        opt = make_opt()
+        model.compile(optimizer=opt, loss=fam.make_loss(case.loss, case.loss_kwargs))
+        step_loss = model.train_on_batch(x, y, sample_weight=sw)
+        step_loss = float(np.asarray(step_loss).ravel()[0])
+        train[opt_name] = {"optimizer": {"className": type(opt).__name__, "config": _jsonable(opt.get_config())},
+                           "loss": np.float32(step_loss),
+                           "weights": weights_record(store, model, "digest", digest_all=big)}
+    model.set_weights(init)
+
+    ctx = types.SimpleNamespace(x=x, y=y, sw=sw, out=out, out_mask=out_mask, layers=layers, L=L, ev=ev, red=red)
+    checks = []
+    for check in case.checks:
+        passed, detail = runtime_checks.CHECKS[check](ctx)
+        checks.append({"name": check, "passed": bool(passed), "detail": detail})
+
+    arr = lambda a, large="npy": store.array(a, large=large)  # noqa: E731
+    inputs = [arr(a) for a in x] if isinstance(x, list) else arr(x)
+    return {
+        "case": case.name,
+        "about": case.about,
+        "family": fam.name,
+        "kerasVersion": fam.version,
+        "config": json.loads(model.to_json()),
+        "weights": weights_record(store, model, "npy"),
+        "weightsSource": "numpy, fixed seed, identical for every family (runtime_worker.weight_values)",
+        "inputs": inputs,
+        "targets": arr(y),
+        "sampleWeight": None if sw is None else arr(sw),
+        "loss": {"name": case.loss, "kwargs": case.loss_kwargs, "config": loss_config},
+        "layers": [{"name": r["name"], "className": r["className"], "outputShape": r["outputShape"],
+                    "mask": mask_json(r["mask"]),
+                    "output": None if r["output"] is None else arr(r["output"], "digest")} for r in layers],
+        "output": arr(out, "digest"),
+        "outputMask": mask_json(out_mask),
+        "perTimestepLoss": arr(L),
+        "kerasEvaluate": np.float32(ev),
+        "reductions": red,
+        "reductionsDerivedFrom": "keras perTimestepLoss and output mask",
+        **extra,
+        "matchesKerasEvaluate": runtime_checks.matches(ev, red, extra),
+        "train": train,
+        "trainDeterministic": not case.stochastic,
+        "stochasticLayers": list(case.stochastic),
+        "bigModel": big,
+        "checks": checks,
+    }
+
+
+def _jsonable(obj):
+    return json.loads(json.dumps(obj, default=lambda o: o.item() if hasattr(o, "item") else str(o)))

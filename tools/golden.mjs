@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Regenerates the golden fixtures from real Keras: runs test/golden/generate.py with the
+// project's Python venv (.venv, created from requirements-python.txt), forwarding all
+// arguments.  Usage: node tools/golden.mjs [--only PATTERN] [--family keras3|tf-keras2] [--jobs N]
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const candidates = process.platform === 'win32'
+  ? [join(root, '.venv', 'Scripts', 'python.exe')]
+  : [join(root, '.venv', 'bin', 'python'), join(root, '.venv', 'bin', 'python3')];
+const python = process.env.MASKLENS_PYTHON || candidates.find((p) => existsSync(p));
+if (!python) {
+  console.error(
+    'golden: no Python venv found at .venv. Create it first:\n' +
+      '  python3 -m venv .venv && .venv/bin/pip install -r requirements-python.txt\n' +
+      '(or set MASKLENS_PYTHON to a Python that has tensorflow, keras and tf-keras).',
+  );
+  process.exit(2);
+}
+const script = join(root, 'test', 'golden', 'generate.py');
+const result = spawnSync(python, [script, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+if (result.error) {
+  console.error(`golden: could not run ${python}: ${result.error.message}`);
+  process.exit(2);
+}
+process.exit(result.status ?? 1);
