@@ -2,7 +2,7 @@
 // test file under node's test runner — unit, golden (vs real Keras), pool (native TensorFlow)
 // and the real-VS Code suite. Any failure fails the run; nothing is skipped silently.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,4 +36,5 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+mkdirSync(join(root, 'test-results'), { recursive: true }); // screenshots and the TAP report land here
 step('tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=test-results/tests.tap', ...files]);
