@@ -2,7 +2,7 @@
 // test file under node's test runner — unit, golden (vs real Keras), pool (native TensorFlow)
 // and the real-VS Code suite. Any failure fails the run; nothing is skipped silently.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,3 +38,8 @@ if (files.length === 0) {
 }
 mkdirSync(join(root, 'test-results'), { recursive: true }); // screenshots and the TAP report land here
 step('tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=test-results/tests.tap', ...files]);
+
+// One plain closing line from the TAP report, so the totals are the run's last words.
+const tap = readFileSync(join(root, 'test-results', 'tests.tap'), 'utf8');
+const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? NaN);
+console.log(`\n${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
