@@ -3,8 +3,10 @@
 // prebuilt one) loads in the first thread only; the second fails with "Module did not
 // self-register". Each worker runs a small matMul and reports its backend, which must be
 // `tensorflow` (not the pure-JS `cpu` fallback). Exit code 0 only if every worker passes.
+// With stressMs > 0 every worker then runs ops for that long, all at once: an unpatched
+// binding (tools/native-setup/patch-binding.js) dies there with SIGSEGV about 1 time in 10.
 //
-// Usage: node tools/check-native.mjs [workers]   (default 2)
+// Usage: node tools/check-native.mjs [workers] [stressMs]   (defaults 2 and 0)
 import { createRequire } from 'node:module';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
@@ -12,6 +14,7 @@ const TIMEOUT_MS = 120_000;
 
 if (isMainThread) {
   const count = Math.max(2, Number(process.argv[2]) || 2);
+  const stressMs = Math.max(0, Number(process.argv[3]) || 0);
   // Every worker waits here until all of them have loaded the binding, so the check covers
   // the binding being live in several threads at once, not just one after another.
   const loaded = new Int32Array(new SharedArrayBuffer(4));
@@ -21,7 +24,7 @@ if (isMainThread) {
   }, TIMEOUT_MS);
   const results = await Promise.all(
     Array.from({ length: count }, (_, id) => new Promise((resolve) => {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { id, count, loaded } });
+      const worker = new Worker(new URL(import.meta.url), { workerData: { id, count, loaded, stressMs } });
       worker.once('message', resolve);
       worker.once('error', (error) => resolve({ id, ok: false, error: String(error?.stack ?? error) }));
       worker.once('exit', (code) => resolve({ id, ok: false, error: `worker exited with code ${code}` }));
@@ -30,7 +33,7 @@ if (isMainThread) {
   clearTimeout(timer);
   for (const r of results) {
     if (r.ok) {
-      console.log(`worker ${r.id}: backend=${r.backend} matMul=${JSON.stringify(r.product)} ` +
+      console.log(`worker ${r.id}: backend=${r.backend} matMul=${JSON.stringify(r.product)} stress steps=${r.steps} ` +
         `tfjs-node=${r.tfjsNode} libtensorflow=${r.libtensorflow}`);
     } else {
       console.error(`worker ${r.id}: FAIL: ${r.error}`);
@@ -42,7 +45,7 @@ if (isMainThread) {
     : 'check-native: FAIL: the native TensorFlow backend did not run in every worker thread.');
   process.exit(ok ? 0 : 1);
 } else {
-  const { id, count, loaded } = workerData;
+  const { id, count, loaded, stressMs } = workerData;
   const report = (result) => parentPort.postMessage({ id, ...result });
   try {
     const tf = createRequire(import.meta.url)('@tensorflow/tfjs-node');
@@ -51,6 +54,15 @@ if (isMainThread) {
     while (Atomics.load(loaded, 0) < count) Atomics.wait(loaded, 0, Atomics.load(loaded, 0), 1000);
     const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]])).arraySync();
     const backend = tf.getBackend();
+    let steps = 0;
+    for (const start = Date.now(); Date.now() - start < stressMs; steps++) {
+      const value = tf.tidy(() => {
+        const a = tf.randomUniform([128, 128], -1, 1, 'float32', steps);
+        return tf.matMul(a, a).mean();
+      });
+      value.dataSync();
+      value.dispose();
+    }
     const expected = JSON.stringify([[19, 22], [43, 50]]);
     const problems = [];
     if (backend !== 'tensorflow') problems.push(`backend is '${backend}', expected 'tensorflow'`);
@@ -60,6 +72,7 @@ if (isMainThread) {
       error: problems.join('; '),
       backend,
       product,
+      steps,
       tfjsNode: tf.version['tfjs-node'],
       libtensorflow: tf.backend().binding?.TF_Version ?? 'unknown',
     });

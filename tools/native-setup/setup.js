@@ -7,7 +7,7 @@
 // `install-links=true` in the project .npmrc makes npm copy this folder instead of
 // symlinking it: linked packages are built in a second round, after tfjs-node.
 //
-// It does two things:
+// It does three things:
 // 1. creates `.venv/` with the pinned TensorFlow, Keras 3 and tf-keras (the golden-value
 //    reference), skipping pip when requirements-python.txt is unchanged since the last run;
 // 2. unless the tfjs CDN answers (then tfjs-node's own download path runs unchanged), stages
@@ -15,7 +15,9 @@
 //    names its install script and its binding expect. tfjs-node's install script then skips
 //    its download, node-pre-gyp's prebuilt-binary download fails, and it builds the binding
 //    from source against Node's own headers, which also makes the binding context-aware
-//    (it loads in several worker threads; the prebuilt one does not).
+//    (it loads in several worker threads; the prebuilt one does not);
+// 3. patches the binding's source so that several threads may run ops at once
+//    (patch-binding.js says why); the binding is always built from source (.npmrc).
 //
 // MASKLENS_TF_STAGE=auto (default) | always (stage even if the CDN answers) | never.
 // MASKLENS_PYTHON: the interpreter that creates the venv (default python3).
@@ -27,6 +29,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const https = require('node:https');
 const path = require('node:path');
+const { patchTfjsNodeBinding } = require('./patch-binding');
 
 // INIT_CWD is where `npm ci` was typed; this package itself sits at <root>/node_modules/<name>
 // (or at <root>/tools/native-setup when run by hand), so both lead to the project root.
@@ -174,6 +177,20 @@ function stage(tfDir, version) {
   say(`Staged TensorFlow ${version} from ${tfDir} into ${path.relative(root, deps)}/ (lib/, include/).`);
 }
 
+/** Before tfjs-node's install script builds the binding: make it safe in several threads. */
+function patchBinding() {
+  if (!fs.existsSync(path.join(tfjsNode, 'binding', 'tfjs_backend.cc'))) {
+    fail(`@tensorflow/tfjs-node's binding sources are not unpacked at ${tfjsNode}.`,
+      'install with npm ci in the project root (tfjs-node must be a dependency of the project).');
+  }
+  try {
+    say(`tfjs-node binding thread-safety patch: ${patchTfjsNodeBinding(tfjsNode)}.`);
+  } catch (error) {
+    fail('cannot apply the thread-safety patch to tfjs-node\'s binding.',
+      'use the @tensorflow/tfjs-node version pinned in package.json (4.22.0).', error);
+  }
+}
+
 async function main() {
   say(`Project root ${root}; MASKLENS_TF_STAGE=${mode}.`);
   if (!['auto', 'always', 'never'].includes(mode)) {
@@ -183,6 +200,7 @@ async function main() {
     fail(`cannot find requirements-python.txt (looked in ${root}).`, 'run npm in the MaskLens project folder.');
   }
   ensureVenv();
+  patchBinding();
 
   if (mode === 'never') return say('MASKLENS_TF_STAGE=never: tfjs-node downloads libtensorflow itself.');
   if (mode === 'auto') {
