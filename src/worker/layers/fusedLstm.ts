@@ -9,6 +9,11 @@
  * With go_backwards Keras reverses inputs and mask, so the valid prefix runs reversed after
  * T−L leading masked steps that leave the zero states untouched. Any other mask takes the
  * general step-by-step path.
+ *
+ * Profiling: do not sample this path with `node --cpu-prof` or `--prof`. TensorFlow's
+ * BlockLSTM kernel corrupts the heap when SIGPROF lands in it ("corrupted size vs. prev_size",
+ * T=362, B=8, U=128); Python TensorFlow 2.21 does the same under an ITIMER_PROF timer, so it is
+ * TensorFlow's, not ours. Time by hand, or profile with MASKLENS_FUSED_RNN=0.
  */
 import type { Tf } from '../tf';
 import type { Tensor } from './base';
