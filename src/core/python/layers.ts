@@ -138,8 +138,9 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs): Lay
   const spec = CATALOG[className];
   const layer = newLayer(ctx, className, args.node, spec !== undefined);
   const explicitName = asString(args.kw.get('name'));
-  const config: JsonObject = spec?.bare ? {} : { name: '', trainable: true, dtype: dtypePolicy('float32') };
-  Object.assign(config, spec ? spec.defaults() : {});
+  // One spread after the literal keys (not Object.assign into it): keeps the config in V8's fast mode.
+  const defaults = spec ? spec.defaults() : {};
+  const config: JsonObject = spec?.bare ? { ...defaults } : { name: '', trainable: true, dtype: dtypePolicy('float32'), ...defaults };
   layer.config = config;
 
   const values = new Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>();
