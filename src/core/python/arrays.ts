@@ -32,13 +32,16 @@ function literalShape(v: Value): Shape | null {
 
 /** NumPy's dtype for a literal: int64 if every number is an int, float64 if any is a float. */
 function literalDtype(v: Value): string {
-  let kind: 'bool' | 'int64' | 'float64' = 'bool';
-  const walk = (x: Value): void => {
-    if (x.t === 'seq') x.items.forEach(walk);
-    else if (x.t === 'num') kind = !x.int ? 'float64' : kind === 'float64' ? kind : 'int64';
-    else if (x.t === 'array') kind = x.dtype.startsWith('float') ? 'float64' : kind;
-  };
-  walk(v);
+  return literalKind(v, 'bool');
+}
+
+function literalKind(x: Value, kind: 'bool' | 'int64' | 'float64'): 'bool' | 'int64' | 'float64' {
+  if (x.t === 'seq') {
+    for (const item of x.items) kind = literalKind(item, kind);
+    return kind;
+  }
+  if (x.t === 'num') return !x.int ? 'float64' : kind === 'float64' ? kind : 'int64';
+  if (x.t === 'array') return x.dtype.startsWith('float') ? 'float64' : kind;
   return kind;
 }
 
@@ -247,10 +250,13 @@ export function sliceShape(shape: Shape, items: SubscriptItem[]): Shape | null {
   return out;
 }
 
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}
+
 /** Python's `len(range(*slice(start, stop, step).indices(n)))`. */
 export function sliceLength(n: number, start: number | null, stop: number | null, step: number): number {
   if (step === 0) return 0;
-  const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
   let s: number;
   let e: number;
   if (step > 0) {

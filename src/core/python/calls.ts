@@ -97,9 +97,14 @@ function reportNanArguments(ctx: Ctx, args: CallArgs): void {
   }
 }
 
+function hasTensor(v: Value): boolean {
+  return v.t === 'tensor' || (v.t === 'seq' && v.items.some(hasTensor));
+}
+
 function anyTensor(args: CallArgs): boolean {
-  const has = (v: Value): boolean => v.t === 'tensor' || (v.t === 'seq' && v.items.some(has));
-  return args.pos.some(has) || [...args.kw.values()].some(has);
+  if (args.pos.some(hasTensor)) return true;
+  for (const v of args.kw.values()) if (hasTensor(v)) return true;
+  return false;
 }
 
 function builtin(ctx: Ctx, name: string, args: CallArgs): Value {

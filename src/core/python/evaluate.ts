@@ -290,8 +290,11 @@ function sliceItem(ctx: Ctx, node: Syntax, scope: Scope): SubscriptItem {
     if (child.type === ':') slot++;
     else if (child.type !== 'comment' && slot < 3) parts[slot] = child;
   }
-  const get = (n: Syntax | null): Value => (n ? evalExpr(ctx, n, scope) : NONE);
-  return { kind: 'slice', start: get(parts[0]), stop: get(parts[1]), step: get(parts[2]), node };
+  return { kind: 'slice', start: slicePart(ctx, parts[0], scope), stop: slicePart(ctx, parts[1], scope), step: slicePart(ctx, parts[2], scope), node };
+}
+
+function slicePart(ctx: Ctx, n: Syntax | null, scope: Scope): Value {
+  return n ? evalExpr(ctx, n, scope) : NONE;
 }
 
 function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {

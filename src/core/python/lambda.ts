@@ -304,6 +304,11 @@ export type TimeEffect =
  * What the body does to axis 1 (time), read from its syntax so a fix can keep the user's
  * own names (`N`). `x[:, N:, :]` → a time slice with text `N:`.
  */
+/** `:` (a whole axis). */
+function full(c: Syntax | undefined): boolean {
+  return !!c && c.type === 'slice' && c.text.replace(/\s+/g, '') === ':';
+}
+
 export function timeEffect(body: Syntax | null, params: string[], ir: LambdaExpr | null): TimeEffect {
   if (!body || !ir || params.length === 0) return { kind: 'unknown' };
   const input = params[0];
@@ -311,7 +316,6 @@ export function timeEffect(body: Syntax | null, params: string[], ir: LambdaExpr
   while (node.type === 'parenthesized_expression' && named(node)[0]) node = named(node)[0];
   if (node.type === 'subscript' && field(node, 'value')?.type === 'identifier' && field(node, 'value')?.text === input) {
     const items = node.childrenForFieldName('subscript').filter((c): c is Syntax => c !== null);
-    const full = (c: Syntax | undefined): boolean => !!c && c.type === 'slice' && c.text.replace(/\s+/g, '') === ':';
     if (items.length >= 2 && full(items[0])) {
       const time = items[1];
       const rest = items.slice(2);

@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue, LambdaMaskSpec, Range } from '../ir';
 import type { CallArgs } from './calls';
-import { CATALOG, type Norm } from './catalog';
+import { CATALOG, type LayerSpec, type Norm } from './catalog';
 import type { Ctx } from './context';
 import { activationName, constraint, dtypePolicy, initializer, regularizer } from './kerasObjects';
 import { translateFunction, timeEffect } from './lambda';
@@ -123,22 +123,25 @@ export function serialiseLayer(layer: LayerObj, config: JsonObject = layer.confi
 
 const INPUT_KWARGS = new Set(['input_shape', 'input_dim', 'batch_input_shape', 'batch_size', 'input_length']);
 
+/** One constructor argument into the config (normalised as the catalog says), with where it was written. */
+function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSpec | undefined, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
+  config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node);
+  const at = whole ?? node;
+  if (at) {
+    layer.argRanges[key] = rangeOf(at);
+    layer.argSyntax[key] = at;
+  }
+}
+
 /** Constructs a Keras layer from a call like `LSTM(64, return_sequences=True)`. */
 export function constructLayer(ctx: Ctx, className: string, args: CallArgs): LayerObj {
   const spec = CATALOG[className];
   const layer = newLayer(ctx, className, args.node, spec !== undefined);
   const explicitName = asString(args.kw.get('name'));
-  const config: JsonObject = spec?.bare ? {} : { name: '', trainable: true, dtype: dtypePolicy('float32') };
-  Object.assign(config, spec ? spec.defaults() : {});
+  // One spread after the literal keys (not Object.assign into it): keeps the config in V8's fast mode.
+  const defaults = spec ? spec.defaults() : {};
+  const config: JsonObject = spec?.bare ? { ...defaults } : { name: '', trainable: true, dtype: dtypePolicy('float32'), ...defaults };
   layer.config = config;
-  const set = (key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void => {
-    config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node);
-    const at = whole ?? node;
-    if (at) {
-      layer.argRanges[key] = rangeOf(at);
-      layer.argSyntax[key] = at;
-    }
-  };
 
   const values = new Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>();
   if (spec) {
@@ -177,7 +180,7 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs): Lay
   else {
     for (const [key, { v, node, whole }] of values) {
       if (!spec && key.startsWith('arg')) continue;
-      set(key, v, node, whole);
+      setArgument(ctx, layer, config, spec, key, v, node, whole);
     }
   }
   spec?.derive?.(config);
@@ -201,22 +204,24 @@ function readInputShape(ctx: Ctx, layer: LayerObj, args: CallArgs): void {
   const batchSize = args.kw.get('batch_size');
   const batch: Dim = batchSize ? (asInt(batchSize) ?? null) : null;
   const dtype = asString(args.kw.get('dtype')) ?? 'float32';
-  const take = (key: string, shape: Shape | null, withBatch: boolean): void => {
-    if (!shape || layer.inputShape) return;
-    const node = args.kwNameNodes.get(key) ?? args.node;
-    layer.inputShape = { batchShape: withBatch ? [batch, ...shape] : shape, dtype: layer.className === 'Embedding' ? 'float32' : dtype, range: rangeOf(node) };
-  };
   for (const key of ['input_dim', 'input_shape', 'batch_input_shape']) {
     if (CATALOG[layer.className]?.params.includes(key)) continue; // Embedding's own input_dim
     const v = args.kw.get(key);
     if (!v) continue;
     const shape = key === 'input_dim' ? [dim(ctx, layer, v, args.kwNodes.get(key))] : shapeFrom(ctx, layer, v, args.kwNodes.get(key));
-    take(key, shape, key !== 'batch_input_shape');
+    takeInputShape(layer, args, key, shape, key !== 'batch_input_shape' ? batch : undefined, dtype);
   }
   const length = args.kw.get('input_length');
   if (length && layer.className === 'Embedding' && ctx.family === 'tf-keras2') {
-    take('input_length', [dim(ctx, layer, length, args.kwNodes.get('input_length'))], true);
+    takeInputShape(layer, args, 'input_length', [dim(ctx, layer, length, args.kwNodes.get('input_length'))], batch, dtype);
   }
+}
+
+/** The first input shape argument wins; `batch` is prepended unless undefined (batch_input_shape has its own). */
+function takeInputShape(layer: LayerObj, args: CallArgs, key: string, shape: Shape | null, batch: Dim | undefined, dtype: string): void {
+  if (!shape || layer.inputShape) return;
+  const node = args.kwNameNodes.get(key) ?? args.node;
+  layer.inputShape = { batchShape: batch !== undefined ? [batch, ...shape] : shape, dtype: layer.className === 'Embedding' ? 'float32' : dtype, range: rangeOf(node) };
 }
 
 function buildWrapper(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>): void {
