@@ -2,6 +2,11 @@
  * W5: 8 evaluate tasks (seed 002's model on the extension's default synthetic data) on a
  * 1-worker and on a 2-worker pool, each in a fresh process, alternating. Throughput ratio =
  * (tasks / wall time with 2 workers) / (tasks / wall time with 1) = median(1) / median(2).
+ *
+ * The pool gives each worker cores / workers TensorFlow threads, so the 1-worker pool already
+ * runs each task on both cores; the better TensorFlow parallelises one task, the less a second
+ * worker can add. A third side, 1 worker held to 1 TensorFlow thread as each worker of the
+ * 2-worker pool is, measures the pool's own scaling with the workers' work held equal.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -23,12 +28,12 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
   for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'BENCH_THREADS']) delete env[k];
   // A crashed child is a finding about the pool, not a harness error: it is counted, with its
   // exit code or signal, and the side keeps being measured.
-  const crashes: Record<string, string[]> = { '1 worker': [], '2 workers': [] };
-  const child = async (workers: number): Promise<number | null> => {
+  const crashes: Record<string, string[]> = { '1 worker': [], '2 workers': [], '1 worker, 1 thread': [] };
+  const child = async (workers: number, label: string, tfThreads?: number): Promise<number | null> => {
     try {
       const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ctx.root, 'bench', 'workloads', 'scaling-child.ts'), String(workers)], {
         cwd: ctx.root,
-        env,
+        env: tfThreads ? { ...env, TF_NUM_INTRAOP_THREADS: String(tfThreads), OMP_NUM_THREADS: String(tfThreads) } : env,
         maxBuffer: 1 << 20,
       });
       const line = stdout.trim().split('\n').pop() ?? '';
@@ -37,26 +42,29 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
       const e = error as { code?: number | string; signal?: string | null; stderr?: string };
       const why = e.signal ? `killed by ${e.signal}` : `exit code ${String(e.code)}`;
       const last = (e.stderr ?? '').split('\n').filter((l) => l.trim() && !/^I0000|^WARNING: All log/.test(l)).pop();
-      crashes[workers === 1 ? '1 worker' : '2 workers'].push(`${why}${last ? ` (${last.slice(0, 200)})` : ''}`);
-      ctx.log(`    ${workers} worker(s): the child process failed, ${why}`);
+      crashes[label].push(`${why}${last ? ` (${last.slice(0, 200)})` : ''}`);
+      ctx.log(`    ${label}: the child process failed, ${why}`);
       return null;
     }
   };
-  const measured = async (workers: number): Promise<Record<string, number>> => {
-    const ms = await child(workers);
+  const measured = async (workers: number, label: string, tfThreads?: number): Promise<Record<string, number>> => {
+    const ms = await child(workers, label, tfThreads);
     return ms === null ? {} : { wallMs: ms };
   };
   const got = await alternate(
     [
-      { side: '1 worker', run: () => measured(1) },
-      { side: '2 workers', run: () => measured(2) },
+      { side: '1 worker', run: () => measured(1, '1 worker') },
+      { side: '2 workers', run: () => measured(2, '2 workers') },
+      { side: '1 worker, 1 thread', run: () => measured(1, '1 worker, 1 thread', 1) },
     ],
     ctx.policy,
     ctx.log,
   );
   const one = summarize(got['1 worker'].metrics.wallMs ?? []);
   const two = summarize(got['2 workers'].metrics.wallMs ?? []);
+  const oneThread = summarize(got['1 worker, 1 thread'].metrics.wallMs ?? []);
   const ratio = one && two ? one.median / two.median : null;
+  const equalRatio = oneThread && two ? oneThread.median / two.median : null;
   const how = '8 evaluate tasks submitted at once (seed 002 model, 8 synthetic samples × 362 steps each), after one warm-up task per worker; wall time to the last result, fresh process per pool; TensorFlow threads per worker = cores / workers (the pool\'s plan)';
   return [
     { workload: 'W5', measure: '8 evaluate tasks, 1 worker', how, masklens: side(got['1 worker'].metrics.wallMs, got['1 worker'].error, summarize), keras: null, ratio: null, target: null, notes: crashNote(crashes['1 worker']) },
@@ -69,6 +77,16 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
       ratio,
       target: { text: 'throughput 2 workers / 1 worker ≥ 1.7', met: ratio === null ? null : ratio >= 1.7 },
       notes: [...crashNote(crashes['2 workers']), 'ratio here = throughput with 2 workers / throughput with 1 worker = median(1 worker) / median(2 workers)'],
+    },
+    {
+      workload: 'W5',
+      measure: '8 evaluate tasks, 1 worker with 1 TensorFlow thread',
+      how: `${how}; here the single worker is held to 1 TensorFlow thread (TF_NUM_INTRAOP_THREADS=1), as each worker of the 2-worker pool has`,
+      masklens: side(got['1 worker, 1 thread'].metrics.wallMs, got['1 worker, 1 thread'].error, summarize),
+      keras: null,
+      ratio: equalRatio,
+      target: null,
+      notes: [...crashNote(crashes['1 worker, 1 thread']), 'ratio here = throughput of the 2-worker pool / throughput of this 1-thread worker = median(this row) / median(2 workers): the pool\'s scaling with equal workers'],
     },
   ];
 }
