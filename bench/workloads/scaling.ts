@@ -65,7 +65,7 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
   const oneThread = summarize(got['1 worker, 1 thread'].metrics.wallMs ?? []);
   const ratio = one && two ? one.median / two.median : null;
   const equalRatio = oneThread && two ? oneThread.median / two.median : null;
-  const how = '8 evaluate tasks submitted at once (seed 002 model, 8 synthetic samples × 362 steps each), after one warm-up task per worker; wall time to the last result, fresh process per pool; TensorFlow threads per worker = cores / workers (the pool\'s plan)';
+  const how = '8 evaluate tasks submitted at once (seed 002 model, 8 synthetic samples × 362 steps each), after three warm-up tasks per worker (each worker is its own V8 isolate that compiles and tiers up its own code; BENCH_W5_WARMUP changes it); wall time to the last result, fresh process per pool; TensorFlow threads per worker = cores / workers (the pool\'s plan)';
   return [
     { workload: 'W5', measure: '8 evaluate tasks, 1 worker', how, masklens: side(got['1 worker'].metrics.wallMs, got['1 worker'].error, summarize), keras: null, ratio: null, target: null, notes: crashNote(crashes['1 worker']) },
     {
