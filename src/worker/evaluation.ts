@@ -52,6 +52,11 @@ export interface EvaluationOptions {
   shown: number[];
   caps: Caps;
   recordLayers: boolean;
+  /**
+   * Also read every layer's output back for the shown samples. Off when the caller drops them
+   * (the extension asks without): each LSTM output read back is MBs of copying and nested arrays.
+   */
+  layerOutputs?: boolean;
   chunk?: number;
 }
 
@@ -117,7 +122,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             layerMasks[li] = { parts: [], shape: null };
           }
           if (rec.mask) appendRows(layerMasks[li], tf.cast(rec.mask, 'float32'));
-          if (local.length > 0) {
+          if (o.layerOutputs !== false && local.length > 0) {
             const flat = { shape: rec.output.shape, data: rec.output.dataSync() };
             const capped = capTensor(flat, local, o.caps);
             const prev = layers[li].output;

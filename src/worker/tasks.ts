@@ -79,7 +79,7 @@ export async function evaluateTask(request: EvaluateRequest, ctx: TaskContext): 
     const caps = capsOf(req);
     const n = session.data.info.samples;
     const shown = sampleIndices(n, req.samplesShown);
-    const e = evaluate(session, { shown, caps, recordLayers: true });
+    const e = evaluate(session, { shown, caps, recordLayers: true, layerOutputs: req.layerOutputs });
     const values = reductions(session, e);
     const batchSize = req.model.training?.batchSize ?? 32;
     const keras = kerasReported(session, e, batchSize);

@@ -62,6 +62,16 @@ test('evaluate without data: synthetic, labelled as such, deterministic under th
   assert.deepEqual(a.layers[0].maskSummary?.validPerSample, a.data.lengths);
 });
 
+test('evaluate with layerOutputs false: the same masks, losses and output, no per-layer outputs', async () => {
+  const req = { kind: 'evaluate' as const, model: { name: 'm', config: maskedLstm, training: { loss: 'mae' } }, seed: 5, data: { source: 'synthetic' as const, samples: 4 } };
+  const full = await evaluateTask(req, ctx);
+  const lean = await evaluateTask({ ...req, layerOutputs: false }, ctx);
+  assert.ok(full.layers.every((l) => Array.isArray(l.output)), 'layer outputs expected by default');
+  assert.ok(lean.layers.every((l) => l.output === undefined), 'no layer outputs when not asked for');
+  const strip = (r: typeof full) => ({ ...r, layers: r.layers.map((l) => ({ ...l, output: undefined })), elapsedMs: 0 });
+  assert.deepEqual(strip(lean), strip(full));
+});
+
 test('evaluate without targets: masks and outputs, losses null', async () => {
   const r = await evaluateTask({ kind: 'evaluate', model: { name: 'm', config: seed001 }, data: { source: 'inline', x: arr([1, 4], [1, 0, 2, 0]) } }, ctx);
   assert.equal(r.loss, null);
