@@ -300,15 +300,15 @@ export type TimeEffect =
   | { kind: 'reduces-time' }
   | { kind: 'unknown' };
 
-/**
- * What the body does to axis 1 (time), read from its syntax so a fix can keep the user's
- * own names (`N`). `x[:, N:, :]` → a time slice with text `N:`.
- */
 /** `:` (a whole axis). */
 function full(c: Syntax | undefined): boolean {
   return !!c && c.type === 'slice' && c.text.replace(/\s+/g, '') === ':';
 }
 
+/**
+ * What the body does to axis 1 (time), read from its syntax so a fix can keep the user's
+ * own names (`N`). `x[:, N:, :]` → a time slice with text `N:`.
+ */
 export function timeEffect(body: Syntax | null, params: string[], ir: LambdaExpr | null): TimeEffect {
   if (!body || !ir || params.length === 0) return { kind: 'unknown' };
   const input = params[0];

@@ -6,7 +6,7 @@
 import type { CallArgs } from './calls';
 import type { Ctx } from './context';
 import { symbolicMasks } from './maskOps';
-import { graphEpoch, type ArgTree, type LayerObj, type NodeObj, type Shape, type TensorObj } from './objects';
+import { collectArgTensors, graphEpoch, type ArgTree, type LayerObj, type NodeObj, type Shape, type TensorObj } from './objects';
 import { outputCount, outputShapes } from './shapes';
 import { rangeOf } from './syntax';
 import { seq, toJson, unknown, type Value } from './values';
@@ -18,12 +18,6 @@ function argTree(v: Value): ArgTree {
   return { t: 'json', value: toJson(v) ?? null };
 }
 
-function collect(tree: ArgTree, out: TensorObj[]): void {
-  if (tree.t === 'tensor') out.push(tree.tensor);
-  else if (tree.t === 'list') tree.items.forEach((i) => collect(i, out));
-  else if (tree.t === 'dict') tree.entries.forEach(([, i]) => collect(i, out));
-}
-
 /**
  * `layer(x)` / `layer([a, b])` / `mha(q, v)` on symbolic tensors: a new node on the layer.
  * Calls on data (not tensors) run eagerly in Keras and add nothing to a graph.
@@ -33,8 +27,8 @@ export function callLayer(ctx: Ctx, layer: LayerObj, args: CallArgs): Value {
   // Keras flattens kwargs in sorted key order when it lists a node's input tensors.
   const kwTrees: [string, ArgTree][] = [...args.kw].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, argTree(v)]);
   const inputs: TensorObj[] = [];
-  posTrees.forEach((t) => collect(t, inputs));
-  kwTrees.forEach(([, t]) => collect(t, inputs));
+  posTrees.forEach((t) => collectArgTensors(t, inputs));
+  kwTrees.forEach(([, t]) => collectArgTensors(t, inputs));
   if (inputs.length === 0) return unknown(null, rangeOf(args.node));
   const node: NodeObj = { layer, index: layer.nodes.length, args: posTrees, kwargs: kwTrees, inputs, maskArgs: [], outputs: [], range: rangeOf(args.node), isInput: false };
   layer.nodes.push(node);

@@ -15,7 +15,7 @@ import { resolveMaskRule } from '../masking/registry';
 import type { Ctx } from './context';
 import { snake } from './kerasObjects';
 import { newLayer } from './layers';
-import { graphEpoch, type ArgTree, type NodeObj, type Shape, type TensorObj } from './objects';
+import { collectArgTensors, graphEpoch, type ArgTree, type NodeObj, type Shape, type TensorObj } from './objects';
 
 const NUMPY = 'keras.src.ops.numpy';
 
@@ -27,18 +27,13 @@ function op(ctx: Ctx, at: NodeObj, className: string, config: JsonObject, args: 
   layer.range = at.range;
   layer.config = { name: ctx.namer.unique(snake(className)), ...config };
   const inputs: TensorObj[] = [];
-  for (const a of args) collectTensors(a, inputs);
+  for (const a of args) collectArgTensors(a, inputs);
   const node: NodeObj = { layer, index: 0, args, kwargs: [], inputs, maskArgs: [], outputs: [], range: at.range, isInput: false };
   const out: TensorObj = { node, index: 0, shape, dtype: 'bool', symMask: null };
   node.outputs.push(out);
   layer.nodes.push(node);
   graphEpoch.value++;
   return out;
-}
-
-function collectTensors(t: ArgTree, into: TensorObj[]): void {
-  if (t.t === 'tensor') into.push(t.tensor);
-  else if (t.t === 'list') for (const item of t.items) collectTensors(item, into);
 }
 
 const T = (tensor: TensorObj): ArgTree => ({ t: 'tensor', tensor });

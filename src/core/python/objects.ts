@@ -130,6 +130,13 @@ export function flattenTensors(tree: TensorTree | null): TensorObj[] {
   return tree.dict.flatMap(([, v]) => flattenTensors(v));
 }
 
+/** The tensors in a call's argument tree, in argument order (a node's `inputs`). */
+export function collectArgTensors(tree: ArgTree, out: TensorObj[]): void {
+  if (tree.t === 'tensor') out.push(tree.tensor);
+  else if (tree.t === 'list') tree.items.forEach((i) => collectArgTensors(i, out));
+  else if (tree.t === 'dict') tree.entries.forEach(([, i]) => collectArgTensors(i, out));
+}
+
 export function dimToJson(d: Dim): number | null {
   return typeof d === 'number' ? d : null;
 }
