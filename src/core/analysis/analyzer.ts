@@ -11,6 +11,7 @@ import type { KerasFamily } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import { topLevelChunks } from '../python/chunks';
 import { parseTree } from '../python/parse';
+import { skimRanges } from '../python/skim';
 import { loadPythonParser, type GrammarPaths } from '../python/syntax';
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { verdictLabel } from './diagnostics';
@@ -63,8 +64,27 @@ export function diffEdit(before: string, after: string): Edit | null {
   };
 }
 
-export function createAnalyzerFromParser(parser: Parser): Analyzer {
+export interface AnalyzerOptions {
+  /** Leave unused helper functions out of the parse (skim.ts); off only to check it changes nothing. */
+  skim?: boolean;
+}
+
+export function createAnalyzerFromParser(parser: Parser, options: AnalyzerOptions = {}): Analyzer {
+  const skim = options.skim ?? true;
   const cache = new Map<string, { text: string; tree: Tree }>();
+
+  // Unused helpers are skimmed (see skim.ts); a skimmed parse with syntax errors is redone
+  // in full, so error recovery below always starts from the whole file.
+  const parseFile = (text: string, old: Tree | null): Tree | null => {
+    const ranges = skim ? skimRanges(text) : null;
+    if (ranges) {
+      const skimmed = parser.parse(text, old, { includedRanges: ranges });
+      if (skimmed && !skimmed.rootNode.hasError) return skimmed;
+      skimmed?.delete();
+      return parser.parse(text);
+    }
+    return parser.parse(text, old);
+  };
 
   const parse = (file: string, text: string): Tree => {
     const cached = cache.get(file);
@@ -75,11 +95,11 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
       if (!edit) tree = cached.tree;
       else {
         cached.tree.edit(edit);
-        tree = parser.parse(text, cached.tree);
+        tree = parseFile(text, cached.tree);
         cached.tree.delete();
       }
     }
-    tree ??= parser.parse(text);
+    tree ??= parseFile(text, null);
     if (!tree) throw new Error('tree-sitter returned no tree');
     cache.set(file, { text, tree });
     while (cache.size > CACHE_SIZE) {
@@ -134,6 +154,6 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
 }
 
 /** Loads web-tree-sitter and the Python grammar (default paths: node_modules; bundles pass dist/ paths). */
-export async function createAnalyzer(paths: GrammarPaths = {}): Promise<Analyzer> {
-  return createAnalyzerFromParser(await loadPythonParser(paths));
+export async function createAnalyzer(paths: GrammarPaths = {}, options: AnalyzerOptions = {}): Promise<Analyzer> {
+  return createAnalyzerFromParser(await loadPythonParser(paths), options);
 }

@@ -1,0 +1,157 @@
+/**
+ * Lazy parsing (src/core/python/skim.ts): which definitions are left out of the parse, and
+ * the property that matters — skimming never changes an analysis. Every corpus file, with
+ * unused helpers inserted, files truncated or broken, and a sequence of editor edits, must
+ * give byte-identical analysis JSON with and without skimming.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
+import { skimRanges } from '../../src/core/python/skim';
+import { generate } from '../../bench/analyze.bench';
+
+/** The source text tree-sitter will read, skipped parts blanked. */
+function kept(text: string): string {
+  const ranges = skimRanges(text);
+  if (!ranges) return text;
+  return ranges.map((r) => text.slice(r.startIndex, r.endIndex)).join('|');
+}
+
+test('an unused helper without Keras in it is skipped, up to the next top-level statement', () => {
+  const text = 'import keras\n\ndef helper(v):\n    return v * 2\n# trailing comment\nmodel = keras.Sequential()\n';
+  assert.equal(kept(text), 'import keras\n\n|model = keras.Sequential()\n');
+});
+
+test('the ranges carry rows and columns that match their indices', () => {
+  const text = 'a = 1\ndef f():\n    pass\nb = 2\n';
+  const ranges = skimRanges(text);
+  assert.deepEqual(ranges, [
+    { startIndex: 0, endIndex: 6, startPosition: { row: 0, column: 0 }, endPosition: { row: 1, column: 0 } },
+    { startIndex: 24, endIndex: 30, startPosition: { row: 3, column: 0 }, endPosition: { row: 4, column: 0 } },
+  ]);
+});
+
+test('definitions that can matter are parsed', () => {
+  const cases: Record<string, string> = {
+    'called': 'def f():\n    return 1\nx = f()\n',
+    'named in a comment': 'def f():\n    return 1\n# see f\n',
+    'named in a string': 'def f():\n    return 1\ng = globals()["f"]\n',
+    'decorated': '@register\ndef f():\n    return 1\n',
+    'mentions Keras': 'def f():\n    return layers.Dense(1)\n',
+    'recursive (named twice)': 'def f(n):\n    return f(n - 1)\n',
+  };
+  for (const [why, text] of Object.entries(cases)) assert.equal(skimRanges(text), null, why);
+});
+
+test('a column-0 line inside brackets, strings or a backslash continuation does not end a definition', () => {
+  const body = 'def f(a,\nb):\n    s = """\nx = 1\n"""\n    t = (1 +\n2)\n    return s + \\\nt\n';
+  const text = `${body}y = 3\n`;
+  assert.equal(kept(text), 'y = 3\n');
+});
+
+test('a file of nothing but unused helpers still yields one (empty) range', () => {
+  assert.deepEqual(skimRanges('def f():\n    return 1\n'), [{ startIndex: 0, endIndex: 0, startPosition: { row: 0, column: 0 }, endPosition: { row: 0, column: 0 } }]);
+});
+
+/** mulberry32, seeded: every run checks the same variants. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An unused helper with every trap the scanner must step around. */
+const helper = (k: number): string => `\n# helper ${k}\ndef unused_${k}(a, b=(1,\n2)):\n    s = """\ntext at column 0 (\n"""\n    x = [a,\nb]\n    return s, x \\\n    + 1\n`;
+
+function corpus(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  for (const dir of ['examples', 'test/golden/corpus']) {
+    for (const n of readdirSync(dir).filter((f) => f.endsWith('.py')).sort()) out.push({ name: `${dir}/${n}`, text: readFileSync(join(dir, n), 'utf8') });
+  }
+  return out;
+}
+
+function variants(text: string, rnd: () => number): string[] {
+  const lines = text.split('\n');
+  const at = (): number => Math.floor(rnd() * lines.length);
+  const insert = (n: number): string => {
+    const l = [...lines];
+    for (let j = 0; j < n; j++) l.splice(at(), 0, helper(j));
+    return l.join('\n');
+  };
+  const withHelpers = helper(1) + text + helper(2);
+  const cut = Math.floor(rnd() * withHelpers.length);
+  return [
+    text,
+    insert(1),
+    insert(3),
+    withHelpers,
+    withHelpers.slice(0, cut),
+    `${withHelpers.slice(0, cut)}${'([{"\''[Math.floor(rnd() * 5)]}${withHelpers.slice(cut)}`,
+    `${withHelpers}\nunused_2  # now it is used\n`,
+  ];
+}
+
+function same(full: Analyzer, lazy: Analyzer, text: string, file: string, keep = false): boolean {
+  const a = JSON.stringify(full.analyze(text, { file }));
+  full.forget(file);
+  const b = JSON.stringify(lazy.analyze(text, { file }));
+  if (!keep) lazy.forget(file);
+  return a === b;
+}
+
+test('skimming never changes an analysis: corpus files with helpers added, truncated and broken', async () => {
+  const full = await createAnalyzer({}, { skim: false });
+  const lazy = await createAnalyzer({}, { skim: true });
+  const rnd = prng(11);
+  let skimmed = 0;
+  const differing: string[] = [];
+  for (const { name, text } of corpus()) {
+    variants(text, rnd).forEach((v, i) => {
+      if (skimRanges(v)) skimmed++;
+      if (!same(full, lazy, v, 'x.py')) differing.push(`${name} variant ${i}`);
+    });
+  }
+  full.dispose();
+  lazy.dispose();
+  assert.deepEqual(differing, []);
+  assert.ok(skimmed > 100, `only ${skimmed} variants were skimmed: the property was hardly exercised`);
+});
+
+test('skimming never changes an analysis across editor edits (incremental parses)', async () => {
+  const full = await createAnalyzer({}, { skim: false });
+  const lazy = await createAnalyzer({}, { skim: true });
+  const rnd = prng(5);
+  const edits: ((t: string) => string)[] = [
+    (t) => t.replace(/\nprint\("model (\d+)"/, (_m, d: string) => `\nhelper_${d}([1])\nprint("model ${d}"`),
+    (t) => t.replace(/\nhelper_\d+\(\[1\]\)/, ''),
+    (t) => {
+      const i = t.indexOf('def helper_1');
+      return `${t.slice(0, i)}def helper_1x${t.slice(i + 'def helper_1'.length)}`;
+    },
+    (t) => {
+      const i = t.indexOf('    return total', Math.floor(rnd() * t.length));
+      return i < 0 ? t : `${t.slice(0, i)}    model_0 = layers\n${t.slice(i)}`;
+    },
+  ];
+  let text = generate();
+  const differing: number[] = [];
+  for (let k = 0; k < 24; k++) {
+    if (k % 6 === 5) {
+      // A syntax error for one keystroke, then undone.
+      const i = Math.floor(rnd() * text.length);
+      if (!same(full, lazy, `${text.slice(0, i)}(${text.slice(i)}`, 'edited.py', true)) differing.push(k);
+    } else text = edits[k % edits.length](text);
+    if (!same(full, lazy, text, 'edited.py', true)) differing.push(k);
+  }
+  full.dispose();
+  lazy.dispose();
+  assert.deepEqual(differing, []);
+});
