@@ -1,6 +1,7 @@
 /**
  * W5: 8 evaluate tasks (seed 002's model on the extension's default synthetic data) on a
- * 1-worker and on a 2-worker pool, each in a fresh process, alternating. Throughput ratio =
+ * 1-worker and on a 2-worker pool, each in a fresh process, alternating, in the pool's steady
+ * state (see scaling-child.ts for the warm-up and the rounds). Throughput ratio =
  * (tasks / wall time with 2 workers) / (tasks / wall time with 1) = median(1) / median(2).
  *
  * The pool gives each worker cores / workers TensorFlow threads, so the 1-worker pool already
@@ -65,7 +66,7 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
   const oneThread = summarize(got['1 worker, 1 thread'].metrics.wallMs ?? []);
   const ratio = one && two ? one.median / two.median : null;
   const equalRatio = oneThread && two ? oneThread.median / two.median : null;
-  const how = '8 evaluate tasks submitted at once (seed 002 model, 8 synthetic samples × 362 steps each), after three warm-up tasks per worker (each worker is its own V8 isolate that compiles and tiers up its own code; BENCH_W5_WARMUP changes it); wall time to the last result, fresh process per pool; TensorFlow threads per worker = cores / workers (the pool\'s plan)';
+  const how = '8 evaluate tasks submitted at once (seed 002 model, 8 synthetic samples × 362 steps each), timed to the last result; per fresh process: 30 warm-up tasks per worker first (a worker\'s task time settles only after ~15 tasks: its isolate compiles and tiers up its own code; BENCH_W5_WARMUP), then 7 rounds of 8 tasks (BENCH_W5_ROUNDS), the median round is one sample; TensorFlow threads per worker = cores / workers (the pool\'s plan)';
   return [
     { workload: 'W5', measure: '8 evaluate tasks, 1 worker', how, masklens: side(got['1 worker'].metrics.wallMs, got['1 worker'].error, summarize), keras: null, ratio: null, target: null, notes: crashNote(crashes['1 worker']) },
     {
