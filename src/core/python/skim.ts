@@ -7,9 +7,10 @@
  * script's plotting and bookkeeping helpers cost nothing.
  *
  * The scan is conservative: a name counts wherever it appears (strings and comments
- * included), brackets and strings are tracked so a column-0 line inside them never ends a
- * definition, and the analyzer parses the whole file again if the skimmed parse has any
- * syntax error, so error recovery sees exactly what it saw before.
+ * included); brackets and strings are tracked so a column-0 line inside them never ends a
+ * definition, and a definition with column-0 code inside its brackets is parsed anyway; the
+ * analyzer parses the whole file again if the skimmed parse has any syntax error, so error
+ * recovery sees exactly what it saw before.
  */
 import type { Range as TsRange } from 'web-tree-sitter';
 
@@ -21,6 +22,8 @@ interface Definition {
   start: number;
   row: number;
   decorated: boolean;
+  /** A column-0 line of code inside its brackets or continuation: its end is not certain. */
+  unsure: boolean;
   end: number;
   endRow: number;
 }
@@ -39,7 +42,7 @@ const enum Char {
 }
 
 /** `def NAME` or `async def NAME`, matched where a line starts (sticky). */
-const DEF = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)/y;
+const DEF = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/y;
 
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
@@ -106,7 +109,11 @@ function scan(text: string): { definitions: Definition[]; counts: Map<string, nu
       lineStart = false;
       // A column-0 line outside brackets and strings, not continuing the previous one with
       // a backslash, that holds code: a new top-level statement, which ends any open def.
-      if (depth === 0 && !continued && !isBlank(c) && c !== Char.Newline && c !== Char.Hash) {
+      const code = !isBlank(c) && c !== Char.Newline && c !== Char.Hash;
+      // Code at column 0 inside brackets or after a backslash is legal Python, but if the
+      // bracket count were ever wrong, skipping would swallow real statements: keep such a def.
+      if (open && code && (depth > 0 || continued)) open.unsure = true;
+      if (depth === 0 && !continued && code) {
         if (open) {
           open.end = i;
           open.endRow = row;
@@ -115,7 +122,7 @@ function scan(text: string): { definitions: Definition[]; counts: Map<string, nu
         }
         DEF.lastIndex = i;
         const m = DEF.exec(text);
-        if (m) open = { name: m[1], start: i, row, decorated: decoratorAbove, end: text.length, endRow: row };
+        if (m) open = { name: m[1], start: i, row, decorated: decoratorAbove, unsure: false, end: text.length, endRow: row };
         decoratorAbove = c === Char.At;
       }
       continued = false;
@@ -154,7 +161,8 @@ function scan(text: string): { definitions: Definition[]; counts: Map<string, nu
 }
 
 function positionAfter(text: string, index: number, row: number): { row: number; column: number } {
-  return { row, column: index - (text.lastIndexOf('\n', index - 1) + 1) };
+  // lastIndexOf clamps a negative start to 0, which would find a newline at index 0 itself.
+  return { row, column: index === 0 ? 0 : index - (text.lastIndexOf('\n', index - 1) + 1) };
 }
 
 /**
@@ -167,7 +175,7 @@ export function skimRanges(text: string): TsRange[] | null {
   let from = 0;
   let fromRow = 0;
   for (const def of definitions) {
-    if (def.decorated || counts.get(def.name) !== 1) continue;
+    if (def.decorated || def.unsure || counts.get(def.name) !== 1) continue;
     if (KERAS_HINT.test(text.slice(def.start, def.end))) continue;
     if (def.start > from) ranges.push({ startIndex: from, endIndex: def.start, startPosition: positionAfter(text, from, fromRow), endPosition: { row: def.row, column: 0 } });
     from = def.end;
