@@ -71,8 +71,21 @@ function isBlank(c: number): boolean {
   return c === Char.Space || c === Char.Tab || c === Char.CarriageReturn || c === Char.FormFeed;
 }
 
+/**
+ * Names are counted by a hash of their characters, not as strings: no string is made for
+ * each of the file's thousands of identifiers. Two names with one hash only add to each
+ * other's count, which keeps a definition rather than skipping it: safe.
+ */
+type NameCounts = Map<number, number>;
+
+function nameHash(text: string, from: number, to: number): number {
+  let h = 0;
+  for (let k = from; k < to; k++) h = (Math.imul(h, 31) + text.charCodeAt(k)) | 0;
+  return h;
+}
+
 /** Names mentioned inside a comment or string also count as uses: `getattr(m, "helper")`. */
-function countNames(text: string, from: number, to: number, counts: Map<string, number>): void {
+function countNames(text: string, from: number, to: number, counts: NameCounts): void {
   let i = from;
   while (i < to) {
     if (!isNameStart(text.charCodeAt(i))) {
@@ -84,18 +97,18 @@ function countNames(text: string, from: number, to: number, counts: Map<string, 
 }
 
 /** Counts the name starting at `i`; returns the index after it. */
-function countName(text: string, i: number, to: number, counts: Map<string, number>): number {
+function countName(text: string, i: number, to: number, counts: NameCounts): number {
   let j = i + 1;
-  while (j < to && isNameChar(text.charCodeAt(j))) j++;
-  const name = text.slice(i, j);
-  counts.set(name, (counts.get(name) ?? 0) + 1);
+  let h = text.charCodeAt(i);
+  for (let c = text.charCodeAt(j); j < to && isNameChar(c); c = text.charCodeAt(++j)) h = (Math.imul(h, 31) + c) | 0;
+  counts.set(h, (counts.get(h) ?? 0) + 1);
   return j;
 }
 
 /** Top-level definitions and how often every name occurs in the file. */
-function scan(text: string): { definitions: Definition[]; counts: Map<string, number> } {
+function scan(text: string): { definitions: Definition[]; counts: NameCounts } {
   const definitions: Definition[] = [];
-  const counts = new Map<string, number>();
+  const counts: NameCounts = new Map();
   let open: Definition | null = null;
   let decoratorAbove = false;
   let depth = 0;
@@ -175,7 +188,7 @@ export function skimRanges(text: string): TsRange[] | null {
   let from = 0;
   let fromRow = 0;
   for (const def of definitions) {
-    if (def.decorated || def.unsure || counts.get(def.name) !== 1) continue;
+    if (def.decorated || def.unsure || counts.get(nameHash(def.name, 0, def.name.length)) !== 1) continue;
     if (KERAS_HINT.test(text.slice(def.start, def.end))) continue;
     if (def.start > from) ranges.push({ startIndex: from, endIndex: def.start, startPosition: positionAfter(text, from, fromRow), endPosition: { row: def.row, column: 0 } });
     from = def.end;
