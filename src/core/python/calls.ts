@@ -25,11 +25,11 @@ import { asInt, asNumber, asString, bool, NONE, num, seq, str, toJson, truthy, u
 export interface CallArgs {
   pos: Value[];
   posNodes: Syntax[];
-  kw: Map<string, Value>;
+  kw: ReadonlyMap<string, Value>;
   /** The value expression of each keyword argument. */
-  kwNodes: Map<string, Syntax>;
+  kwNodes: ReadonlyMap<string, Syntax>;
   /** The whole `name=value` of each keyword argument. */
-  kwNameNodes: Map<string, Syntax>;
+  kwNameNodes: ReadonlyMap<string, Syntax>;
   /** `*args` / `**kwargs` whose contents are unknown. */
   starred: boolean;
   node: Syntax;

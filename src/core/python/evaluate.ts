@@ -56,7 +56,13 @@ export function lookup(ctx: Ctx, name: string, scope: Scope, node: Syntax): Valu
   return unknown(name, rangeOf(node));
 }
 
+const PLAIN_DECIMAL = /^[0-9]{1,15}$/;
+const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
+const NO_KEYWORD_NODES: ReadonlyMap<string, Syntax> = new Map();
+
 function parseInteger(text: string): Value {
+  // Nearly every literal is plain decimal (units, shapes, seeds): no string copies for those.
+  if (PLAIN_DECIMAL.test(text)) return num(Number(text), true);
   const t = text.replace(/_/g, '').toLowerCase();
   if (/[jl]$/.test(t)) return unknown(null);
   let n: number;
@@ -376,8 +382,21 @@ export function evalCall(ctx: Ctx, node: Syntax, scope: Scope): Value {
   return callValue(ctx, callee, args, scope);
 }
 
+/** Keyword maps are made on the first keyword: many calls (`len(x)`, `Dropout(0.2)`) have none. */
+function setKeyword(args: CallArgs, name: string, value: Value, valueNode: Syntax | null, whole: Syntax): void {
+  if (args.kw === NO_KEYWORDS) {
+    args.kw = new Map<string, Value>();
+    args.kwNodes = new Map<string, Syntax>();
+    args.kwNameNodes = new Map<string, Syntax>();
+  }
+  // Only evalArgs writes these maps, and only the ones it made just above.
+  (args.kw as Map<string, Value>).set(name, value);
+  if (valueNode) (args.kwNodes as Map<string, Syntax>).set(name, valueNode);
+  (args.kwNameNodes as Map<string, Syntax>).set(name, whole);
+}
+
 export function evalArgs(ctx: Ctx, node: Syntax, scope: Scope): CallArgs {
-  const args: CallArgs = { pos: [], posNodes: [], kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map(), starred: false, node, argList: field(node, 'arguments') };
+  const args: CallArgs = { pos: [], posNodes: [], kw: NO_KEYWORDS, kwNodes: NO_KEYWORD_NODES, kwNameNodes: NO_KEYWORD_NODES, starred: false, node, argList: field(node, 'arguments') };
   const list = args.argList;
   if (!list) return args;
   if (list.type === 'generator_expression') {
@@ -393,9 +412,7 @@ export function evalArgs(ctx: Ctx, node: Syntax, scope: Scope): CallArgs {
       const name = kids[0] ?? null;
       const value = kids[1] ?? null;
       if (!name || name.type === 'comment' || value?.type === 'comment') continue;
-      args.kw.set(name.text, evalExpr(ctx, value, scope));
-      if (value) args.kwNodes.set(name.text, value);
-      args.kwNameNodes.set(name.text, child);
+      setKeyword(args, name.text, evalExpr(ctx, value, scope), value, child);
     } else if (type === 'list_splat') {
       const v = evalExpr(ctx, named(child)[0] ?? null, scope);
       if (v.t === 'seq') {
@@ -409,9 +426,7 @@ export function evalArgs(ctx: Ctx, node: Syntax, scope: Scope): CallArgs {
       if (v.t === 'dict') {
         v.keys.forEach((k, i) => {
           if (k.t === 'str') {
-            args.kw.set(k.v, v.values[i]);
-            args.kwNodes.set(k.v, child);
-            args.kwNameNodes.set(k.v, child);
+            setKeyword(args, k.v, v.values[i], child, child);
           }
         });
       } else args.starred = true;
