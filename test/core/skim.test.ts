@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import { skimRanges } from '../../src/core/python/skim';
+import { Rng } from '../../src/core/data/random';
 import { generate } from '../../bench/analyze.bench';
 
 /** The source text tree-sitter will read, skipped parts blanked. */
@@ -61,18 +62,6 @@ test('a definition with column-0 code inside its brackets or after a backslash i
 test('a file of nothing but unused helpers still yields one (empty) range', () => {
   assert.deepEqual(skimRanges('def f():\n    return 1\n'), [{ startIndex: 0, endIndex: 0, startPosition: { row: 0, column: 0 }, endPosition: { row: 0, column: 0 } }]);
 });
-
-/** mulberry32, seeded: every run checks the same variants. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An unused helper the scanner must step through: brackets, strings and comments across lines. */
 const helper = (k: number): string => `\n# helper ${k}\ndef unused_${k}(a, b=(1,\n        2)):\n    s = """\ntext at column 0 (\n"""\n    x = [a,  # it's\n         b]\n    return s, x, "([{" \\\n        + 1\n`;
@@ -129,7 +118,8 @@ function blankSkipped(text: string): string {
 test('skimming never changes an analysis: corpus files with helpers added, truncated and broken', async () => {
   const full = await createAnalyzer({}, { skim: false });
   const lazy = await createAnalyzer({}, { skim: true });
-  const rnd = prng(11);
+  const rng = new Rng(11);
+  const rnd = (): number => rng.next();
   let skimmed = 0;
   let brokenHelpers = 0;
   const differing: string[] = [];
@@ -158,7 +148,8 @@ test('skimming never changes an analysis: corpus files with helpers added, trunc
 test('skimming never changes an analysis across editor edits (incremental parses)', async () => {
   const full = await createAnalyzer({}, { skim: false });
   const lazy = await createAnalyzer({}, { skim: true });
-  const rnd = prng(5);
+  const rng = new Rng(5);
+  const rnd = (): number => rng.next();
   const edits: ((t: string) => string)[] = [
     (t) => t.replace(/\nprint\("model (\d+)"/, (_m, d: string) => `\nhelper_${d}([1])\nprint("model ${d}"`),
     (t) => t.replace(/\nhelper_\d+\(\[1\]\)/, ''),
