@@ -26,6 +26,12 @@ export class KerasServer {
     this.child.on('exit', () => {
       for (const w of this.waiting.splice(0)) w(null);
     });
+    // No Python at that path (BENCH_PYTHON, or no .venv yet): say so instead of crashing the harness.
+    this.child.on('error', (error) => {
+      this.stderrTail += `\ncould not start ${python}: ${error.message}`;
+      for (const w of this.waiting.splice(0)) w(null);
+    });
+    this.child.stdin.on('error', () => undefined); // a dead child's stdin; the request fails above
   }
 
   async request(op: string, args: Record<string, unknown> = {}): Promise<KerasReply> {
