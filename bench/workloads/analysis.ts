@@ -3,7 +3,7 @@
  * in this process (the extension host runs it in-process too). MaskLens only: Keras has no
  * counterpart. Runs are cheap, so many are taken whatever BENCH_REPS says.
  */
-import { measureAnalysis, WARMUPS } from '../analyze.bench';
+import { measureAnalysis, WARMUPS, type AnalysisTimes } from '../analyze.bench';
 import type { BenchContext } from '../harness/context';
 import { side, type Row } from '../harness/results';
 import { summarize } from '../harness/stats';
@@ -11,7 +11,7 @@ import { summarize } from '../harness/stats';
 const RUNS = 60;
 
 export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
-  let times: Awaited<ReturnType<typeof measureAnalysis>> | null = null;
+  let times: AnalysisTimes | null = null;
   let error: string | null = null;
   try {
     times = await measureAnalysis(RUNS);

@@ -99,14 +99,14 @@ function countNames(text: string, from: number, to: number, counts: NameCounts):
 /** Counts the name starting at `i`; returns the index after it. */
 function countName(text: string, i: number, to: number, counts: NameCounts): number {
   let j = i + 1;
-  let h = text.charCodeAt(i);
-  for (let c = text.charCodeAt(j); j < to && isNameChar(c); c = text.charCodeAt(++j)) h = (Math.imul(h, 31) + c) | 0;
+  while (j < to && isNameChar(text.charCodeAt(j))) j++;
+  const h = nameHash(text, i, j);
   counts.set(h, (counts.get(h) ?? 0) + 1);
   return j;
 }
 
 /** Top-level definitions and how often every name occurs in the file. */
-function scan(text: string): { definitions: Definition[]; counts: NameCounts } {
+function scan(text: string): { definitions: Definition[]; counts: NameCounts; lastRow: number } {
   const definitions: Definition[] = [];
   const counts: NameCounts = new Map();
   let open: Definition | null = null;
@@ -170,7 +170,7 @@ function scan(text: string): { definitions: Definition[]; counts: NameCounts } {
     open.endRow = row;
     definitions.push(open);
   }
-  return { definitions, counts };
+  return { definitions, counts, lastRow: row };
 }
 
 function positionAfter(text: string, index: number, row: number): { row: number; column: number } {
@@ -183,7 +183,7 @@ function positionAfter(text: string, index: number, row: number): { row: number;
  * whole file as usual).
  */
 export function skimRanges(text: string): TsRange[] | null {
-  const { definitions, counts } = scan(text);
+  const { definitions, counts, lastRow } = scan(text);
   const ranges: TsRange[] = [];
   let from = 0;
   let fromRow = 0;
@@ -195,14 +195,8 @@ export function skimRanges(text: string): TsRange[] | null {
     fromRow = def.endRow;
   }
   if (from === 0) return null;
-  if (from < text.length) ranges.push({ startIndex: from, endIndex: text.length, startPosition: positionAfter(text, from, fromRow), endPosition: positionAfter(text, text.length, rowOfEnd(text, from, fromRow)) });
+  if (from < text.length) ranges.push({ startIndex: from, endIndex: text.length, startPosition: positionAfter(text, from, fromRow), endPosition: positionAfter(text, text.length, lastRow) });
   // Nothing left to read (a file of unused helpers): one empty range keeps the parse valid.
   if (ranges.length === 0) ranges.push({ startIndex: 0, endIndex: 0, startPosition: { row: 0, column: 0 }, endPosition: { row: 0, column: 0 } });
   return ranges;
-}
-
-function rowOfEnd(text: string, from: number, row: number): number {
-  let r = row;
-  for (let k = text.indexOf('\n', from); k !== -1; k = text.indexOf('\n', k + 1)) r++;
-  return r;
 }
