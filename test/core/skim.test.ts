@@ -28,43 +28,75 @@ test('an unused helper without Keras in it is skipped, up to the next top-level 
 });
 
 test('the ranges carry rows and columns that match their indices', () => {
-  const text = 'a = 1\ndef f():\n    pass\nb = 2\n';
+  const text = 'print(1)\ndef f():\n    pass\nprint(2)\n';
   const ranges = skimRanges(text);
   assert.deepEqual(ranges, [
-    { startIndex: 0, endIndex: 6, startPosition: { row: 0, column: 0 }, endPosition: { row: 1, column: 0 } },
-    { startIndex: 24, endIndex: 30, startPosition: { row: 3, column: 0 }, endPosition: { row: 4, column: 0 } },
+    { startIndex: 0, endIndex: 9, startPosition: { row: 0, column: 0 }, endPosition: { row: 1, column: 0 } },
+    { startIndex: 27, endIndex: 36, startPosition: { row: 3, column: 0 }, endPosition: { row: 4, column: 0 } },
   ]);
 });
 
 test('definitions that can matter are parsed', () => {
   const cases: Record<string, string> = {
     'called': 'def f():\n    return 1\nx = f()\n',
-    'named in a comment': 'def f():\n    return 1\n# see f\n',
+    'named in a comment on a kept line': 'def f():\n    return 1\nprint(2)  # see f\n',
     'named in a string': 'def f():\n    return 1\ng = globals()["f"]\n',
     'decorated': '@register\ndef f():\n    return 1\n',
     'mentions Keras': 'def f():\n    return layers.Dense(1)\n',
-    'recursive (named twice)': 'def f(n):\n    return f(n - 1)\n',
+    'mentions Keras in an indented comment': 'def f():\n    return 1\n    # Masking\nm = keras.Sequential()\n',
   };
   for (const [why, text] of Object.entries(cases)) assert.equal(skimRanges(text), null, why);
 });
 
+test('a self-recursive helper that nothing else calls is skipped', () => {
+  assert.equal(kept('def f(n):\n    return f(n - 1)\nprint(1)\n'), 'print(1)\n');
+});
+
+test('column-0 comments after a helper introduce what follows: their Keras words do not keep it', () => {
+  assert.equal(kept('def f():\n    return 1\n# --- a Masking model\nm = keras.Sequential()\n'), 'm = keras.Sequential()\n');
+});
+
+test('constants only skipped code reads are skipped, which can leave more unnamed', () => {
+  const text = 'import keras\nLR = 1e-3\nCOLORS = ["r", "g"]  # plot(model)\ndef plot(v):\n    return v * LR\nEPOCHS = 3\nmodel = keras.Sequential()\nmodel.fit(epochs=EPOCHS)\n';
+  assert.equal(kept(text), 'import keras\n|EPOCHS = 3\nmodel = keras.Sequential()\nmodel.fit(epochs=EPOCHS)\n');
+});
+
+test('constants whose value or line can matter are parsed', () => {
+  const cases: Record<string, string> = {
+    'used': 'N = 5\nprint(N)\n',
+    'a call': 'x = f()\n',
+    'a name': 'x = y\n',
+    'an attribute': 'x = np.pi\n',
+    'an f-string': 'x = f"{y}"\n',
+    'a second statement': 'x = 1; 2\n',
+    'a keyword operator': 'x = not 1\n',
+    'an indented line after it': 'x = 1\n    y = 2\n',
+    'column-0 code inside its brackets': 'x = [1,\n2]\n',
+    'a comparison, not an assignment': 'x == 1\n',
+    'an annotation': 'x: int = 1\n',
+  };
+  for (const [why, text] of Object.entries(cases)) assert.equal(skimRanges(text), null, why);
+  // Literals of every kind are values without names.
+  assert.equal(kept('A = (1.5e-3, 0xFF, 2j, -3, "s", \'t\', """u""", [None, True, False], {1: ...})\nprint(0)\n'), 'print(0)\n');
+});
+
 test('a column-0 line inside a string does not end a definition; quotes in comments and brackets in strings are not counted', () => {
-  const text = 'def f(a):\n    s = """\nx = 1\n"""\n    # it\'s\n    t = "(["\n    return s + t\ny = 3\n';
-  assert.equal(kept(text), 'y = 3\n');
+  const text = 'def f(a):\n    s = """\nx = 1\n"""\n    # it\'s\n    t = "(["\n    return s + t\nprint(3)\n';
+  assert.equal(kept(text), 'print(3)\n');
 });
 
 test('a definition with column-0 code inside its brackets or after a backslash is parsed', () => {
   // Legal Python, but where the definition ends would then rest on the bracket count alone.
-  assert.equal(skimRanges('def f(a,\nb):\n    return a\ny = 3\n'), null);
-  assert.equal(skimRanges('def f():\n    return 1 + \\\n2\ny = 3\n'), null);
+  assert.equal(skimRanges('def f(a,\nb):\n    return a\nprint(3)\n'), null);
+  assert.equal(skimRanges('def f():\n    return 1 + \\\n2\nprint(3)\n'), null);
 });
 
 test('a file of nothing but unused helpers still yields one (empty) range', () => {
   assert.deepEqual(skimRanges('def f():\n    return 1\n'), [{ startIndex: 0, endIndex: 0, startPosition: { row: 0, column: 0 }, endPosition: { row: 0, column: 0 } }]);
 });
 
-/** An unused helper the scanner must step through: brackets, strings and comments across lines. */
-const helper = (k: number): string => `\n# helper ${k}\ndef unused_${k}(a, b=(1,\n        2)):\n    s = """\ntext at column 0 (\n"""\n    x = [a,  # it's\n         b]\n    return s, x, "([{" \\\n        + 1\n`;
+/** An unused helper the scanner must step through (brackets, strings and comments across lines), and a constant only it reads. */
+const helper = (k: number): string => `\nSCALE_${k} = [1.5, -2, "(", None]  # a setting only the helper reads\n# helper ${k}\ndef unused_${k}(a, b=(1,\n        2)):\n    s = """\ntext at column 0 (\n"""\n    x = [a,  # it's\n         b]\n    return s, x, "([{" \\\n        + SCALE_${k}\n`;
 
 function corpus(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];

@@ -166,7 +166,7 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
 }
 
 /** List/tuple items, expanding `*xs` when xs is known. */
-function evalItems(ctx: Ctx, nodes: Syntax[], scope: Scope): Value[] {
+function evalItems(ctx: Ctx, nodes: readonly Syntax[], scope: Scope): Value[] {
   const out: Value[] = [];
   for (const n of nodes) {
     if (n.type === 'list_splat' || n.type === 'parenthesized_list_splat') {

@@ -1,31 +1,50 @@
 /**
- * Lazy parsing, as JavaScript engines pre-parse function bodies they may never run. A
- * top-level `def` that no other text in the file names, that carries no decorator and
- * whose body has no Keras hint cannot change what MaskLens reports: nothing calls it, and
- * `parse.ts` reads unnamed functions as model templates only when they mention Keras.
- * Such definitions are left out of tree-sitter's parse through included ranges, so a
- * script's plotting and bookkeeping helpers cost nothing.
+ * Lazy parsing, as JavaScript engines pre-parse function bodies they may never run. Two
+ * kinds of top-level statement cannot change what MaskLens reports when nothing outside
+ * them (and outside other skipped statements) names them:
+ *   - a `def` without a decorator and without a Keras hint in it: nothing calls it, and
+ *     `parse.ts` reads unnamed functions as model templates only when they mention Keras;
+ *   - a constant, `NAME = <literal>`, whose value holds no name at all (numbers, strings,
+ *     `True`/`False`/`None`, brackets and operators): reading it binds an unused name and
+ *     nothing else, since without names there is no call, attribute or model to touch.
+ * Such statements are left out of tree-sitter's parse through included ranges, so a
+ * script's plotting helpers and the settings only they use cost nothing. Skipping one can
+ * make another skippable (a constant only an unused helper reads), so the choice is
+ * repeated until it settles.
  *
  * The scan is conservative: a name counts wherever it appears (strings and comments
  * included); brackets and strings are tracked so a column-0 line inside them never ends a
- * definition, and a definition with column-0 code inside its brackets is parsed anyway; the
- * analyzer parses the whole file again if the skimmed parse has any syntax error, so error
- * recovery sees exactly what it saw before.
+ * statement, and a statement with column-0 code inside its brackets (or an indented line
+ * after a constant) is parsed anyway; the analyzer parses the whole file again if the
+ * skimmed parse has any syntax error, so error recovery sees exactly what it saw before.
  */
 import type { Range as TsRange } from 'web-tree-sitter';
 
 /** Function bodies worth reading as templates: they mention Keras model building. */
 export const KERAS_HINT = /\b(Sequential|Model|Input|add|LSTM|GRU|Dense|Embedding|Masking|layers)\b/;
 
-interface Definition {
+/** A top-level statement that may be left out of the parse. */
+interface Candidate {
+  kind: 'def' | 'constant';
   name: string;
   start: number;
   row: number;
+  /** Where a constant's value starts (just after its `=`). */
+  valueStart: number;
   decorated: boolean;
-  /** A column-0 line of code inside its brackets or continuation: its end is not certain. */
+  /** Code at column 0 inside its brackets or continuation (or, after a constant, an indented line): its end is not certain. */
   unsure: boolean;
   end: number;
   endRow: number;
+  /** The end of its last line that is not a column-0 comment: the comments after a body introduce what follows. */
+  bodyEnd: number;
+  /** The hash of its name, and how often that name occurs inside it (a recursive call, a constant's own name). */
+  hash: number;
+  selfCount: number;
+  /** The hash of every name inside it, strings and comments included. */
+  names: number[];
+  /** Its text rules it out whatever names it (a decorator, a Keras hint, a value with names): checked once. */
+  blocked?: boolean;
 }
 
 const enum Char {
@@ -43,6 +62,9 @@ const enum Char {
 
 /** `def NAME` or `async def NAME`, matched where a line starts (sticky). */
 const DEF = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/y;
+
+/** `NAME =` (not `==`), matched where a line starts (sticky). */
+const ASSIGN = /([A-Za-z_]\w*)[ \t]*=(?!=)/y;
 
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
@@ -84,74 +106,122 @@ function nameHash(text: string, from: number, to: number): number {
   return h;
 }
 
+function hashOf(name: string): number {
+  return nameHash(name, 0, name.length);
+}
+
 /** Names mentioned inside a comment or string also count as uses: `getattr(m, "helper")`. */
-function countNames(text: string, from: number, to: number, counts: NameCounts): void {
+function countNames(text: string, from: number, to: number, counts: NameCounts, inside: Candidate | null): void {
   let i = from;
   while (i < to) {
     if (!isNameStart(text.charCodeAt(i))) {
       i++;
       continue;
     }
-    i = countName(text, i, to, counts);
+    i = countName(text, i, to, counts, inside, false);
   }
 }
 
-/** Counts the name starting at `i`; returns the index after it. */
-function countName(text: string, i: number, to: number, counts: NameCounts): number {
+const LITERAL_NAMES = new Set(['True', 'False', 'None']);
+const LITERAL_HASHES = new Set([...LITERAL_NAMES].map(hashOf));
+
+/**
+ * Counts the name starting at `i` (in code, or in a string or comment) and notes it for the
+ * candidate it is inside; returns the index after it. A name in a constant's value rules the
+ * constant out at once, and a ruled-out candidate needs no list of its names.
+ */
+function countName(text: string, i: number, to: number, counts: NameCounts, inside: Candidate | null, code: boolean): number {
   let j = i + 1;
   while (j < to && isNameChar(text.charCodeAt(j))) j++;
   const h = nameHash(text, i, j);
   counts.set(h, (counts.get(h) ?? 0) + 1);
+  if (inside && !inside.blocked) {
+    if (code && inside.kind === 'constant' && i >= inside.valueStart && !LITERAL_HASHES.has(h)) {
+      inside.blocked = true;
+      inside.names.length = 0;
+    } else {
+      inside.names.push(h);
+      if (h === inside.hash) inside.selfCount++;
+    }
+  }
   return j;
 }
 
-/** Top-level definitions and how often every name occurs in the file. */
-function scan(text: string): { definitions: Definition[]; counts: NameCounts; lastRow: number } {
-  const definitions: Definition[] = [];
+/** Index just past the number starting at `i`, with its exponent, base or suffix letters. */
+function skipNumber(text: string, i: number, to: number): number {
+  let j = i + 1;
+  while (j < to && (isNameChar(text.charCodeAt(j)) || text.charCodeAt(j) === 46)) j++;
+  return j;
+}
+
+/** The first character of the line from `i` that is not blank (a newline for a blank line). */
+function firstNonBlank(text: string, i: number): number {
+  let j = i;
+  while (j < text.length && isBlank(text.charCodeAt(j))) j++;
+  return j < text.length ? text.charCodeAt(j) : Char.Newline;
+}
+
+/** Top-level statements that may be skipped, and how often every name occurs in the file. */
+function scan(text: string): { candidates: Candidate[]; counts: NameCounts; lastRow: number } {
+  const candidates: Candidate[] = [];
   const counts: NameCounts = new Map();
-  let open: Definition | null = null;
+  let open: Candidate | null = null;
   let decoratorAbove = false;
   let depth = 0;
   let row = 0;
   let lineStart = true;
   let continued = false;
+  let trailing = false;
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
     if (lineStart) {
       lineStart = false;
+      // Blank lines and column-0 comments after a body do not belong to it (see bodyEnd).
+      trailing = open !== null && depth === 0 && !continued && (c === Char.Hash || firstNonBlank(text, i) === Char.Newline);
       // A column-0 line outside brackets and strings, not continuing the previous one with
-      // a backslash, that holds code: a new top-level statement, which ends any open def.
+      // a backslash, that holds code: a new top-level statement, which ends any open one.
       const code = !isBlank(c) && c !== Char.Newline && c !== Char.Hash;
       // Code at column 0 inside brackets or after a backslash is legal Python, but if the
-      // bracket count were ever wrong, skipping would swallow real statements: keep such a def.
+      // bracket count were ever wrong, skipping would swallow real statements: keep it.
       if (open && code && (depth > 0 || continued)) open.unsure = true;
+      // A constant is one logical line; an indented line after it is an error to be seen.
+      if (open?.kind === 'constant' && depth === 0 && !continued && isBlank(c)) {
+        const first = firstNonBlank(text, i);
+        if (first !== Char.Newline && first !== Char.Hash) open.unsure = true;
+      }
       if (depth === 0 && !continued && code) {
         if (open) {
           open.end = i;
           open.endRow = row;
-          definitions.push(open);
+          candidates.push(open);
           open = null;
         }
         DEF.lastIndex = i;
-        const m = DEF.exec(text);
-        if (m) open = { name: m[1], start: i, row, decorated: decoratorAbove, unsure: false, end: text.length, endRow: row };
+        const def = DEF.exec(text);
+        if (def) open = { kind: 'def', name: def[1], start: i, row, valueStart: i, decorated: decoratorAbove, unsure: false, end: text.length, endRow: row, bodyEnd: text.length, hash: hashOf(def[1]), selfCount: 0, names: [], blocked: decoratorAbove || undefined };
+        else if (!decoratorAbove) {
+          ASSIGN.lastIndex = i;
+          const assign = ASSIGN.exec(text);
+          if (assign) open = { kind: 'constant', name: assign[1], start: i, row, valueStart: ASSIGN.lastIndex, decorated: false, unsure: false, end: text.length, endRow: row, bodyEnd: text.length, hash: hashOf(assign[1]), selfCount: 0, names: [] };
+        }
         decoratorAbove = c === Char.At;
       }
       continued = false;
     }
     if (c === Char.Newline) {
+      if (open && !trailing) open.bodyEnd = i;
       row++;
       lineStart = true;
       i++;
     } else if (c === Char.Hash) {
       const nl = text.indexOf('\n', i);
       const end = nl === -1 ? text.length : nl;
-      countNames(text, i, end, counts);
+      countNames(text, i, end, counts, open);
       i = end;
     } else if (c === Char.Quote || c === Char.Apostrophe) {
       const end = skipString(text, i);
-      countNames(text, i, end, counts);
+      countNames(text, i, end, counts, open);
       for (let k = text.indexOf('\n', i); k !== -1 && k < end; k = text.indexOf('\n', k + 1)) row++;
       i = end;
     } else if (c === Char.Backslash) {
@@ -159,7 +229,10 @@ function scan(text: string): { definitions: Definition[]; counts: NameCounts; la
       if (next === Char.Newline || (next === Char.CarriageReturn && text.charCodeAt(i + 2) === Char.Newline)) continued = true;
       i++;
     } else if (isNameStart(c)) {
-      i = countName(text, i, text.length, counts);
+      i = countName(text, i, text.length, counts, open, true);
+    } else if (c >= 48 && c <= 57) {
+      // A number, with its exponent, base or suffix letters (`1e-3`, `0xFF`, `2j`): no name in it.
+      i = skipNumber(text, i, text.length);
     } else {
       if (c === 40 || c === 91 || c === 123) depth++;
       else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
@@ -167,10 +240,68 @@ function scan(text: string): { definitions: Definition[]; counts: NameCounts; la
     }
   }
   if (open) {
+    if (!trailing) open.bodyEnd = text.length;
     open.endRow = row;
-    definitions.push(open);
+    candidates.push(open);
   }
-  return { definitions, counts, lastRow: row };
+  return { candidates, counts, lastRow: row };
+}
+
+/**
+ * Whether a constant's value is a literal: no name in it but `True`, `False` and `None`
+ * (a string prefix such as `f"` counts as a name), and no second statement after a `;`.
+ */
+function literalValue(text: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === Char.Quote || c === Char.Apostrophe) i = skipString(text, i);
+    else if (c === Char.Hash) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 || nl > to ? to : nl;
+    } else if (c >= 48 && c <= 57) i = skipNumber(text, i, to);
+    else if (isNameStart(c)) {
+      let j = i + 1;
+      while (j < to && isNameChar(text.charCodeAt(j))) j++;
+      if (!LITERAL_NAMES.has(text.slice(i, j))) return false;
+      i = j;
+    } else if (c === 59) return false;
+    else i++;
+  }
+  return true;
+}
+
+/** Whether its text rules it out, whatever names it: a decorator, an uncertain end, a Keras hint, a value that is not a literal. */
+function blocked(text: string, candidate: Candidate): boolean {
+  if (candidate.decorated || candidate.unsure) return true;
+  if (candidate.kind === 'constant') return !literalValue(text, candidate.valueStart, candidate.end);
+  return KERAS_HINT.test(text.slice(candidate.start, Math.min(candidate.bodyEnd, candidate.end)));
+}
+
+/** Whether nothing but the statement itself can depend on it (the name count first: it is the cheap test). */
+function skippable(text: string, candidate: Candidate, counts: NameCounts): boolean {
+  if (counts.get(candidate.hash) !== candidate.selfCount) return false;
+  candidate.blocked ??= blocked(text, candidate);
+  return !candidate.blocked;
+}
+
+/**
+ * Candidates chosen until the choice settles: a skipped statement's names no longer count,
+ * which can leave another statement unnamed.
+ */
+function chooseSkipped(text: string, candidates: Candidate[], counts: NameCounts): Candidate[] {
+  const skipped = new Set<Candidate>();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const candidate of candidates) {
+      if (skipped.has(candidate) || !skippable(text, candidate, counts)) continue;
+      skipped.add(candidate);
+      for (const h of candidate.names) counts.set(h, (counts.get(h) ?? 1) - 1);
+      changed = true;
+    }
+  }
+  return candidates.filter((c) => skipped.has(c));
 }
 
 function positionAfter(text: string, index: number, row: number): { row: number; column: number } {
@@ -183,16 +314,14 @@ function positionAfter(text: string, index: number, row: number): { row: number;
  * whole file as usual).
  */
 export function skimRanges(text: string): TsRange[] | null {
-  const { definitions, counts, lastRow } = scan(text);
+  const { candidates, counts, lastRow } = scan(text);
   const ranges: TsRange[] = [];
   let from = 0;
   let fromRow = 0;
-  for (const def of definitions) {
-    if (def.decorated || def.unsure || counts.get(nameHash(def.name, 0, def.name.length)) !== 1) continue;
-    if (KERAS_HINT.test(text.slice(def.start, def.end))) continue;
-    if (def.start > from) ranges.push({ startIndex: from, endIndex: def.start, startPosition: positionAfter(text, from, fromRow), endPosition: { row: def.row, column: 0 } });
-    from = def.end;
-    fromRow = def.endRow;
+  for (const skipped of chooseSkipped(text, candidates, counts)) {
+    if (skipped.start > from) ranges.push({ startIndex: from, endIndex: skipped.start, startPosition: positionAfter(text, from, fromRow), endPosition: { row: skipped.row, column: 0 } });
+    from = skipped.end;
+    fromRow = skipped.endRow;
   }
   if (from === 0) return null;
   if (from < text.length) ranges.push({ startIndex: from, endIndex: text.length, startPosition: positionAfter(text, from, fromRow), endPosition: positionAfter(text, text.length, lastRow) });

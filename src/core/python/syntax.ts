@@ -60,28 +60,34 @@ export function spanRange(first: Syntax, last: Syntax): Range {
   return { start: position(first.startPosition), end: position(last.endPosition) };
 }
 
-const fieldIds = new WeakMap<Language, Map<string, number>>();
+let fieldLanguage: Language | null = null;
+let fieldIds = new Map<string, number>();
 
-/** `childForFieldName` without web-tree-sitter's linear search of the field table on every call. */
+/**
+ * `childForFieldName` without web-tree-sitter's linear search of the field table on every
+ * call. The analyzer reads one grammar, so the name-to-id table is kept for the last language.
+ */
 export function field(node: Syntax, name: string): Syntax | null {
   const language = node.tree.language;
-  let ids = fieldIds.get(language);
-  if (!ids) {
-    ids = new Map();
+  if (language !== fieldLanguage) {
+    fieldIds = new Map();
     language.fields.forEach((f, i) => {
-      if (f) ids?.set(f, i);
+      if (f) fieldIds.set(f, i);
     });
-    fieldIds.set(language, ids);
+    fieldLanguage = language;
   }
-  const id = ids.get(name);
+  const id = fieldIds.get(name);
   return id === undefined ? null : node.childForFieldId(id);
 }
 
 /** Named children without comments (tree-sitter keeps comments as named "extra" nodes). */
-export function named(node: Syntax): Syntax[] {
-  const out: Syntax[] = [];
-  for (const child of node.namedChildren) if (child && child.type !== 'comment') out.push(child);
-  return out;
+export function named(node: Syntax): readonly Syntax[] {
+  const children = node.namedChildren as Syntax[];
+  // Most nodes hold no comment: their children array is returned as it is, not copied.
+  for (let i = 0; i < children.length; i++) {
+    if (children[i].type === 'comment') return children.filter((c) => c.type !== 'comment');
+  }
+  return children;
 }
 
 /** The text of a `string` node as Python would read it (simple escapes; f-strings stay raw). */
