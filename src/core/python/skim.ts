@@ -26,7 +26,6 @@ export const KERAS_HINT = /\b(Sequential|Model|Input|add|LSTM|GRU|Dense|Embeddin
 /** A top-level statement that may be left out of the parse. */
 interface Candidate {
   kind: 'def' | 'constant';
-  name: string;
   start: number;
   row: number;
   /** Where a constant's value starts (just after its `=`). */
@@ -41,8 +40,9 @@ interface Candidate {
   /** The hash of its name, and how often that name occurs inside it (a recursive call, a constant's own name). */
   hash: number;
   selfCount: number;
-  /** The hash of every name inside it, strings and comments included. */
-  names: number[];
+  /** Where the hashes of the names inside it (strings and comments included) lie in the scan's NameLog. */
+  namesFrom: number;
+  namesTo: number;
   /** Its text rules it out whatever names it (a decorator, a Keras hint, a value with names): checked once. */
   blocked?: boolean;
 }
@@ -59,12 +59,6 @@ const enum Char {
   Apostrophe = 39,
   At = 64,
 }
-
-/** `def NAME` or `async def NAME`, matched where a line starts (sticky). */
-const DEF = /(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(/y;
-
-/** `NAME =` (not `==`), matched where a line starts (sticky). */
-const ASSIGN = /([A-Za-z_]\w*)[ \t]*=(?!=)/y;
 
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
@@ -111,14 +105,14 @@ function hashOf(name: string): number {
 }
 
 /** Names mentioned inside a comment or string also count as uses: `getattr(m, "helper")`. */
-function countNames(text: string, from: number, to: number, counts: NameCounts, inside: Candidate | null): void {
+function countNames(text: string, from: number, to: number, counts: NameCounts, inside: Candidate | null, log: NameLog): void {
   let i = from;
   while (i < to) {
     if (!isNameStart(text.charCodeAt(i))) {
       i++;
       continue;
     }
-    i = countName(text, i, to, counts, inside, false);
+    i = countName(text, i, to, counts, inside, log, false);
   }
 }
 
@@ -130,7 +124,7 @@ const LITERAL_HASHES = new Set([...LITERAL_NAMES].map(hashOf));
  * candidate it is inside; returns the index after it. A name in a constant's value rules the
  * constant out at once, and a ruled-out candidate needs no list of its names.
  */
-function countName(text: string, i: number, to: number, counts: NameCounts, inside: Candidate | null, code: boolean): number {
+function countName(text: string, i: number, to: number, counts: NameCounts, inside: Candidate | null, log: NameLog, code: boolean): number {
   let j = i + 1;
   while (j < to && isNameChar(text.charCodeAt(j))) j++;
   const h = nameHash(text, i, j);
@@ -138,13 +132,78 @@ function countName(text: string, i: number, to: number, counts: NameCounts, insi
   if (inside && !inside.blocked) {
     if (code && inside.kind === 'constant' && i >= inside.valueStart && !LITERAL_HASHES.has(h)) {
       inside.blocked = true;
-      inside.names.length = 0;
+      log.length = inside.namesFrom;
     } else {
-      inside.names.push(h);
+      log.push(h);
       if (h === inside.hash) inside.selfCount++;
     }
   }
   return j;
+}
+
+/** Index just past the name starting at `i` (`i` itself when none starts there). */
+function nameEnd(text: string, i: number): number {
+  if (i >= text.length || !isNameStart(text.charCodeAt(i))) return i;
+  let j = i + 1;
+  while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
+  return j;
+}
+
+function skipSpaces(text: string, i: number): number {
+  let j = i;
+  while (text.charCodeAt(j) === Char.Space || text.charCodeAt(j) === Char.Tab) j++;
+  return j;
+}
+
+function isWord(text: string, from: number, to: number, word: string): boolean {
+  return to - from === word.length && text.startsWith(word, from);
+}
+
+interface Head {
+  kind: Candidate['kind'];
+  hash: number;
+  /** Where a constant's value starts. */
+  valueStart: number;
+}
+
+/** What a top-level statement at `i` starts: `def NAME(` or `async def NAME(`, `NAME =` (not `==`), or neither. */
+function statementHead(text: string, i: number): Head | null {
+  const end = nameEnd(text, i);
+  if (end === i) return null;
+  let word = i;
+  let wordEnd = end;
+  if (isWord(text, i, end, 'async')) {
+    const next = skipSpaces(text, end);
+    const nextEnd = nameEnd(text, next);
+    if (next > end && isWord(text, next, nextEnd, 'def')) [word, wordEnd] = [next, nextEnd];
+  }
+  if (isWord(text, word, wordEnd, 'def')) {
+    const name = skipSpaces(text, wordEnd);
+    const after = nameEnd(text, name);
+    if (name === wordEnd || after === name || text.charCodeAt(skipSpaces(text, after)) !== 40) return null;
+    return { kind: 'def', hash: nameHash(text, name, after), valueStart: i };
+  }
+  const equals = skipSpaces(text, end);
+  if (text.charCodeAt(equals) !== 61 || text.charCodeAt(equals + 1) === 61) return null;
+  return { kind: 'constant', hash: nameHash(text, i, end), valueStart: equals + 1 };
+}
+
+/**
+ * The hash of every name inside a candidate, in one growing array for the whole scan:
+ * candidates do not overlap, so each one's names are a slice of it.
+ */
+class NameLog {
+  hashes = new Int32Array(4096);
+  length = 0;
+
+  push(h: number): void {
+    if (this.length === this.hashes.length) {
+      const grown = new Int32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[this.length++] = h;
+  }
 }
 
 /** Index just past the number starting at `i`, with its exponent, base or suffix letters. */
@@ -154,17 +213,18 @@ function skipNumber(text: string, i: number, to: number): number {
   return j;
 }
 
-/** The first character of the line from `i` that is not blank (a newline for a blank line). */
+/** Index of the first character from `i` that is not blank. */
 function firstNonBlank(text: string, i: number): number {
   let j = i;
   while (j < text.length && isBlank(text.charCodeAt(j))) j++;
-  return j < text.length ? text.charCodeAt(j) : Char.Newline;
+  return j;
 }
 
 /** Top-level statements that may be skipped, and how often every name occurs in the file. */
-function scan(text: string): { candidates: Candidate[]; counts: NameCounts; lastRow: number } {
+function scan(text: string): { candidates: Candidate[]; counts: NameCounts; log: NameLog; lastRow: number } {
   const candidates: Candidate[] = [];
   const counts: NameCounts = new Map();
+  const log = new NameLog();
   let open: Candidate | null = null;
   let decoratorAbove = false;
   let depth = 0;
@@ -177,37 +237,40 @@ function scan(text: string): { candidates: Candidate[]; counts: NameCounts; last
     const c = text.charCodeAt(i);
     if (lineStart) {
       lineStart = false;
+      // Indentation is read once, here: blanks mean nothing to the rest of the scan.
+      const first = firstNonBlank(text, i);
+      const indented = first > i;
+      const f = first < text.length ? text.charCodeAt(first) : Char.Newline;
+      const blank = f === Char.Newline;
+      const logical = depth === 0 && !continued;
       // Blank lines and column-0 comments after a body do not belong to it (see bodyEnd).
-      trailing = open !== null && depth === 0 && !continued && (c === Char.Hash || firstNonBlank(text, i) === Char.Newline);
+      trailing = open !== null && logical && (blank || (!indented && f === Char.Hash));
       // A column-0 line outside brackets and strings, not continuing the previous one with
       // a backslash, that holds code: a new top-level statement, which ends any open one.
-      const code = !isBlank(c) && c !== Char.Newline && c !== Char.Hash;
+      const code = !indented && !blank && f !== Char.Hash;
       // Code at column 0 inside brackets or after a backslash is legal Python, but if the
       // bracket count were ever wrong, skipping would swallow real statements: keep it.
-      if (open && code && (depth > 0 || continued)) open.unsure = true;
+      if (open && code && !logical) open.unsure = true;
       // A constant is one logical line; an indented line after it is an error to be seen.
-      if (open?.kind === 'constant' && depth === 0 && !continued && isBlank(c)) {
-        const first = firstNonBlank(text, i);
-        if (first !== Char.Newline && first !== Char.Hash) open.unsure = true;
-      }
-      if (depth === 0 && !continued && code) {
+      if (open?.kind === 'constant' && logical && indented && !blank && f !== Char.Hash) open.unsure = true;
+      if (logical && code) {
         if (open) {
           open.end = i;
           open.endRow = row;
+          open.namesTo = log.length;
           candidates.push(open);
           open = null;
         }
-        DEF.lastIndex = i;
-        const def = DEF.exec(text);
-        if (def) open = { kind: 'def', name: def[1], start: i, row, valueStart: i, decorated: decoratorAbove, unsure: false, end: text.length, endRow: row, bodyEnd: text.length, hash: hashOf(def[1]), selfCount: 0, names: [], blocked: decoratorAbove || undefined };
-        else if (!decoratorAbove) {
-          ASSIGN.lastIndex = i;
-          const assign = ASSIGN.exec(text);
-          if (assign) open = { kind: 'constant', name: assign[1], start: i, row, valueStart: ASSIGN.lastIndex, decorated: false, unsure: false, end: text.length, endRow: row, bodyEnd: text.length, hash: hashOf(assign[1]), selfCount: 0, names: [] };
+        const head = statementHead(text, i);
+        if (head && (head.kind === 'def' || !decoratorAbove)) {
+          const { kind, hash, valueStart } = head;
+          open = { kind, start: i, row, valueStart, decorated: decoratorAbove, unsure: false, end: text.length, endRow: row, bodyEnd: text.length, hash, selfCount: 0, namesFrom: log.length, namesTo: log.length, blocked: decoratorAbove || undefined };
         }
-        decoratorAbove = c === Char.At;
+        decoratorAbove = f === Char.At;
       }
       continued = false;
+      i = first;
+      continue;
     }
     if (c === Char.Newline) {
       if (open && !trailing) open.bodyEnd = i;
@@ -217,11 +280,11 @@ function scan(text: string): { candidates: Candidate[]; counts: NameCounts; last
     } else if (c === Char.Hash) {
       const nl = text.indexOf('\n', i);
       const end = nl === -1 ? text.length : nl;
-      countNames(text, i, end, counts, open);
+      countNames(text, i, end, counts, open, log);
       i = end;
     } else if (c === Char.Quote || c === Char.Apostrophe) {
       const end = skipString(text, i);
-      countNames(text, i, end, counts, open);
+      countNames(text, i, end, counts, open, log);
       for (let k = text.indexOf('\n', i); k !== -1 && k < end; k = text.indexOf('\n', k + 1)) row++;
       i = end;
     } else if (c === Char.Backslash) {
@@ -229,7 +292,7 @@ function scan(text: string): { candidates: Candidate[]; counts: NameCounts; last
       if (next === Char.Newline || (next === Char.CarriageReturn && text.charCodeAt(i + 2) === Char.Newline)) continued = true;
       i++;
     } else if (isNameStart(c)) {
-      i = countName(text, i, text.length, counts, open, true);
+      i = countName(text, i, text.length, counts, open, log, true);
     } else if (c >= 48 && c <= 57) {
       // A number, with its exponent, base or suffix letters (`1e-3`, `0xFF`, `2j`): no name in it.
       i = skipNumber(text, i, text.length);
@@ -242,9 +305,10 @@ function scan(text: string): { candidates: Candidate[]; counts: NameCounts; last
   if (open) {
     if (!trailing) open.bodyEnd = text.length;
     open.endRow = row;
+    open.namesTo = log.length;
     candidates.push(open);
   }
-  return { candidates, counts, lastRow: row };
+  return { candidates, counts, log, lastRow: row };
 }
 
 /**
@@ -289,7 +353,7 @@ function skippable(text: string, candidate: Candidate, counts: NameCounts): bool
  * Candidates chosen until the choice settles: a skipped statement's names no longer count,
  * which can leave another statement unnamed.
  */
-function chooseSkipped(text: string, candidates: Candidate[], counts: NameCounts): Candidate[] {
+function chooseSkipped(text: string, candidates: Candidate[], counts: NameCounts, log: NameLog): Candidate[] {
   const skipped = new Set<Candidate>();
   let changed = true;
   while (changed) {
@@ -297,7 +361,10 @@ function chooseSkipped(text: string, candidates: Candidate[], counts: NameCounts
     for (const candidate of candidates) {
       if (skipped.has(candidate) || !skippable(text, candidate, counts)) continue;
       skipped.add(candidate);
-      for (const h of candidate.names) counts.set(h, (counts.get(h) ?? 1) - 1);
+      for (let k = candidate.namesFrom; k < candidate.namesTo; k++) {
+        const h = log.hashes[k];
+        counts.set(h, (counts.get(h) ?? 1) - 1);
+      }
       changed = true;
     }
   }
@@ -314,11 +381,11 @@ function positionAfter(text: string, index: number, row: number): { row: number;
  * whole file as usual).
  */
 export function skimRanges(text: string): TsRange[] | null {
-  const { candidates, counts, lastRow } = scan(text);
+  const { candidates, counts, log, lastRow } = scan(text);
   const ranges: TsRange[] = [];
   let from = 0;
   let fromRow = 0;
-  for (const skipped of chooseSkipped(text, candidates, counts)) {
+  for (const skipped of chooseSkipped(text, candidates, counts, log)) {
     if (skipped.start > from) ranges.push({ startIndex: from, endIndex: skipped.start, startPosition: positionAfter(text, from, fromRow), endPosition: { row: skipped.row, column: 0 } });
     from = skipped.end;
     fromRow = skipped.endRow;
