@@ -5,29 +5,13 @@
  * and mutation so it can be replayed.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyzer } from './helpers';
+import { analyzer, corpusFiles } from './helpers';
 import { Rng } from '../../src/core/data/random';
 
 const MUTANTS = 1_200;
 const PER_FILE_MS = 200;
 const TOTAL_MS = 90_000;
-
-function corpus(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
-  for (const dir of ['examples', 'test/golden/corpus']) {
-    let names: string[] = [];
-    try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.py'));
-    } catch {
-      continue;
-    }
-    for (const n of names.sort()) out.push({ name: `${dir}/${n}`, text: readFileSync(join(dir, n), 'utf8') });
-  }
-  return out;
-}
 
 const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d*)?|\S/g;
 const NOISE = ['(', ')', '[', ']', ':', ',', '=', '"', "'", '"""', '\\', '\n', '\t', '    ', 'lambda', 'def', 'class', '*', '**', '#', '\u0000', '😀', '\uFFFD', 'é'];
@@ -89,7 +73,7 @@ const MUTATIONS: Mutation[] = [
 ];
 
 test(`fuzz: ${MUTANTS} mutated corpus files never throw, never report an internal error, each under ${PER_FILE_MS} ms`, async () => {
-  const files = corpus();
+  const files = corpusFiles();
   assert.ok(files.length >= 10, 'the corpus is missing');
   const a = await analyzer();
   const rng = new Rng(0x5eed);

@@ -1,4 +1,6 @@
 /** Shared test helpers: one analyzer per test process (loading the grammar is the slow part). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import type { FileAnalysis, ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { Diagnostic, JsonObject, KerasFamily, Range } from '../../src/core/ir';
@@ -88,5 +90,14 @@ export function applyEdits(text: string, edits: { range: Range; newText: string 
   const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let out = text;
   for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+/** Every Python file of `examples/` and the golden corpus, in a stable order. */
+export function corpusFiles(): { name: string; text: string }[] {
+  const out: { name: string; text: string }[] = [];
+  for (const dir of ['examples', 'test/golden/corpus']) {
+    for (const n of readdirSync(dir).filter((f) => f.endsWith('.py')).sort()) out.push({ name: `${dir}/${n}`, text: readFileSync(join(dir, n), 'utf8') });
+  }
   return out;
 }

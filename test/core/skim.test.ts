@@ -7,13 +7,12 @@
  * if that helper were blank).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import { skimRanges } from '../../src/core/python/skim';
 import { Rng } from '../../src/core/data/random';
 import { generate } from '../../bench/analyze.bench';
+import { corpusFiles } from './helpers';
 
 /** The source text tree-sitter will read, skipped parts blanked. */
 function kept(text: string): string {
@@ -98,14 +97,6 @@ test('a file of nothing but unused helpers still yields one (empty) range', () =
 /** An unused helper the scanner must step through (brackets, strings and comments across lines), and a constant only it reads. */
 const helper = (k: number): string => `\nSCALE_${k} = [1.5, -2, "(", None]  # a setting only the helper reads\n# helper ${k}\ndef unused_${k}(a, b=(1,\n        2)):\n    s = """\ntext at column 0 (\n"""\n    x = [a,  # it's\n         b]\n    return s, x, "([{" \\\n        + SCALE_${k}\n`;
 
-function corpus(): { name: string; text: string }[] {
-  const out: { name: string; text: string }[] = [];
-  for (const dir of ['examples', 'test/golden/corpus']) {
-    for (const n of readdirSync(dir).filter((f) => f.endsWith('.py')).sort()) out.push({ name: `${dir}/${n}`, text: readFileSync(join(dir, n), 'utf8') });
-  }
-  return out;
-}
-
 function variants(text: string, rnd: () => number): string[] {
   const lines = text.split('\n');
   const at = (): number => Math.floor(rnd() * lines.length);
@@ -155,7 +146,7 @@ test('skimming never changes an analysis: corpus files with helpers added, trunc
   let skimmed = 0;
   let brokenHelpers = 0;
   const differing: string[] = [];
-  for (const { name, text } of corpus()) {
+  for (const { name, text } of corpusFiles()) {
     variants(text, rnd).forEach((v, i) => {
       if (skimRanges(v)) skimmed++;
       if (same(full, lazy, v, 'x.py')) return;
