@@ -90,9 +90,57 @@ function isBlank(c: number): boolean {
 /**
  * Names are counted by a hash of their characters, not as strings: no string is made for
  * each of the file's thousands of identifiers. Two names with one hash only add to each
- * other's count, which keeps a definition rather than skipping it: safe.
+ * other's count, which keeps a definition rather than skipping it: safe. The counts live in
+ * an open-addressing table of typed arrays, since a scan adds some ten thousand names and a
+ * Map costs two lookups for each.
  */
-type NameCounts = Map<number, number>;
+class NameCounts {
+  private keys = new Int32Array(4096);
+  private values = new Int32Array(4096);
+  /** Which slots hold a key (a hash may be 0). */
+  private used = new Uint8Array(4096);
+  private size = 0;
+
+  private slot(hash: number): number {
+    const mask = this.keys.length - 1;
+    let i = Math.imul(hash, 0x9e3779b1) & mask;
+    while (this.used[i] && this.keys[i] !== hash) i = (i + 1) & mask;
+    return i;
+  }
+
+  get(hash: number): number {
+    const i = this.slot(hash);
+    return this.used[i] ? this.values[i] : 0;
+  }
+
+  add(hash: number, delta: number): void {
+    let i = this.slot(hash);
+    if (!this.used[i]) {
+      if (2 * (this.size + 1) > this.keys.length) {
+        this.grow();
+        i = this.slot(hash);
+      }
+      this.used[i] = 1;
+      this.keys[i] = hash;
+      this.size++;
+    }
+    this.values[i] += delta;
+  }
+
+  private grow(): void {
+    const { keys, values, used } = this;
+    this.keys = new Int32Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2);
+    this.used = new Uint8Array(keys.length * 2);
+    for (let k = 0; k < keys.length; k++) {
+      if (!used[k]) continue;
+      const i = this.slot(keys[k]);
+      this.used[i] = 1;
+      this.keys[i] = keys[k];
+      this.values[i] = values[k];
+    }
+  }
+}
 
 function nameHash(text: string, from: number, to: number): number {
   let h = 0;
@@ -128,7 +176,7 @@ function countName(text: string, i: number, to: number, counts: NameCounts, insi
   let j = i + 1;
   while (j < to && isNameChar(text.charCodeAt(j))) j++;
   const h = nameHash(text, i, j);
-  counts.set(h, (counts.get(h) ?? 0) + 1);
+  counts.add(h, 1);
   if (inside && !inside.blocked) {
     if (code && inside.kind === 'constant' && i >= inside.valueStart && !LITERAL_HASHES.has(h)) {
       inside.blocked = true;
@@ -223,7 +271,7 @@ function firstNonBlank(text: string, i: number): number {
 /** Top-level statements that may be skipped, and how often every name occurs in the file. */
 function scan(text: string): { candidates: Candidate[]; counts: NameCounts; log: NameLog; lastRow: number } {
   const candidates: Candidate[] = [];
-  const counts: NameCounts = new Map();
+  const counts = new NameCounts();
   const log = new NameLog();
   let open: Candidate | null = null;
   let decoratorAbove = false;
@@ -363,7 +411,7 @@ function chooseSkipped(text: string, candidates: Candidate[], counts: NameCounts
       skipped.add(candidate);
       for (let k = candidate.namesFrom; k < candidate.namesTo; k++) {
         const h = log.hashes[k];
-        counts.set(h, (counts.get(h) ?? 1) - 1);
+        counts.add(h, -1);
       }
       changed = true;
     }
