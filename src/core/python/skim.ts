@@ -30,7 +30,6 @@ interface Candidate {
   row: number;
   /** Where a constant's value starts (just after its `=`). */
   valueStart: number;
-  decorated: boolean;
   /** Code at column 0 inside its brackets or continuation (or, after a constant, an indented line): its end is not certain. */
   unsure: boolean;
   end: number;
@@ -43,7 +42,7 @@ interface Candidate {
   /** Where the hashes of the names inside it (strings and comments included) lie in the scan's NameLog. */
   namesFrom: number;
   namesTo: number;
-  /** Its text rules it out whatever names it (a decorator, a Keras hint, a value with names): checked once. */
+  /** Its text rules it out whatever names it (a decorator, a Keras hint, a value with names): set at once for a decorator or a name in a value, else checked once. */
   blocked?: boolean;
 }
 
@@ -312,7 +311,7 @@ function scan(text: string): { candidates: Candidate[]; counts: NameCounts; log:
         const head = statementHead(text, i);
         if (head && (head.kind === 'def' || !decoratorAbove)) {
           const { kind, hash, valueStart } = head;
-          open = { kind, start: i, row, valueStart, decorated: decoratorAbove, unsure: false, end: text.length, endRow: row, bodyEnd: text.length, hash, selfCount: 0, namesFrom: log.length, namesTo: log.length, blocked: decoratorAbove || undefined };
+          open = { kind, start: i, row, valueStart, unsure: false, end: text.length, endRow: row, bodyEnd: text.length, hash, selfCount: 0, namesFrom: log.length, namesTo: log.length, blocked: decoratorAbove || undefined };
         }
         decoratorAbove = f === Char.At;
       }
@@ -383,9 +382,9 @@ function literalValue(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Whether its text rules it out, whatever names it: a decorator, an uncertain end, a Keras hint, a value that is not a literal. */
+/** Whether its text rules it out, whatever names it: an uncertain end, a Keras hint, a value that is not a literal. */
 function blocked(text: string, candidate: Candidate): boolean {
-  if (candidate.decorated || candidate.unsure) return true;
+  if (candidate.unsure) return true;
   if (candidate.kind === 'constant') return !literalValue(text, candidate.valueStart, candidate.end);
   return KERAS_HINT.test(text.slice(candidate.start, Math.min(candidate.bodyEnd, candidate.end)));
 }
