@@ -172,8 +172,7 @@ const LITERAL_HASHES = new Set([...LITERAL_NAMES].map(hashOf));
  * constant out at once, and a ruled-out candidate needs no list of its names.
  */
 function countName(text: string, i: number, to: number, counts: NameCounts, inside: Candidate | null, log: NameLog, code: boolean): number {
-  let j = i + 1;
-  while (j < to && isNameChar(text.charCodeAt(j))) j++;
+  const j = nameEnd(text, i, to);
   const h = nameHash(text, i, j);
   counts.add(h, 1);
   if (inside && !inside.blocked) {
@@ -188,11 +187,11 @@ function countName(text: string, i: number, to: number, counts: NameCounts, insi
   return j;
 }
 
-/** Index just past the name starting at `i` (`i` itself when none starts there). */
-function nameEnd(text: string, i: number): number {
-  if (i >= text.length || !isNameStart(text.charCodeAt(i))) return i;
+/** Index just past the name starting at `i` and ending by `to` (`i` itself when none starts there). */
+function nameEnd(text: string, i: number, to = text.length): number {
+  if (i >= to || !isNameStart(text.charCodeAt(i))) return i;
   let j = i + 1;
-  while (j < text.length && isNameChar(text.charCodeAt(j))) j++;
+  while (j < to && isNameChar(text.charCodeAt(j))) j++;
   return j;
 }
 
@@ -294,12 +293,13 @@ function scan(text: string): { candidates: Candidate[]; counts: NameCounts; log:
       trailing = open !== null && logical && (blank || (!indented && f === Char.Hash));
       // A column-0 line outside brackets and strings, not continuing the previous one with
       // a backslash, that holds code: a new top-level statement, which ends any open one.
-      const code = !indented && !blank && f !== Char.Hash;
+      const holdsCode = !blank && f !== Char.Hash;
+      const code = !indented && holdsCode;
       // Code at column 0 inside brackets or after a backslash is legal Python, but if the
       // bracket count were ever wrong, skipping would swallow real statements: keep it.
       if (open && code && !logical) open.unsure = true;
       // A constant is one logical line; an indented line after it is an error to be seen.
-      if (open?.kind === 'constant' && logical && indented && !blank && f !== Char.Hash) open.unsure = true;
+      if (open?.kind === 'constant' && logical && indented && holdsCode) open.unsure = true;
       if (logical && code) {
         if (open) {
           open.end = i;
@@ -372,8 +372,7 @@ function literalValue(text: string, from: number, to: number): boolean {
       i = nl === -1 || nl > to ? to : nl;
     } else if (c >= 48 && c <= 57) i = skipNumber(text, i, to);
     else if (isNameStart(c)) {
-      let j = i + 1;
-      while (j < to && isNameChar(text.charCodeAt(j))) j++;
+      const j = nameEnd(text, i, to);
       if (!LITERAL_NAMES.has(text.slice(i, j))) return false;
       i = j;
     } else if (c === 59) return false;
