@@ -8,7 +8,7 @@
  * two modes alternate and medians are reported.
  */
 import type { KerasModelConfig } from '../src/core/ir';
-import type { TrainRequest } from '../src/core/runtime/types';
+import type { TrainRequest } from '../src/core/protocol/runtimeTasks';
 import { trainTask } from '../src/worker/tasks';
 import { loadTf } from '../src/worker/tf';
 

@@ -6,10 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { createAnalyzer } from '../../src/core/analysis/analyzer';
 import { sourceData } from '../../src/core/data/sourceData';
-import type { DataSpec, LayerWeights, RuntimeModel } from '../../src/core/runtime/types';
-import type { ProgressEvent } from '../../src/core/protocol';
+import type { DataSpec, LayerWeights, RuntimeModel } from '../../src/core/protocol/runtimeTasks';
+import type { ProgressEvent } from '../../src/core/protocol/task';
 import type { MaskLensPool } from '../../src/pool/pool';
-import type { RegisteredKind, RequestOf, ResultOf } from '../../src/core/tasks';
+import type { RegisteredKind, RequestOf, ResultOf } from '../../src/core/protocol/taskKinds';
 
 export interface LoadedModel {
   model: RuntimeModel;

@@ -9,7 +9,7 @@ import type { BenchContext } from '../harness/context';
 import { kerasWeightsFor, loadModel, timedRun } from '../harness/masklens';
 import { side, type Row } from '../harness/results';
 import { summarize } from '../harness/stats';
-import type { DataSpec } from '../../src/core/runtime/types';
+import type { DataSpec } from '../../src/core/protocol/runtimeTasks';
 
 export interface EvaluateSpec {
   workload: 'W1' | 'W2';

@@ -11,7 +11,7 @@ import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
 import type { KerasFamily, KerasModelConfig } from '../core/ir';
 import { defaultModel } from '../core/modelChoice';
-import { UserFacingError } from '../core/protocol';
+import { UserFacingError } from '../core/protocol/task';
 import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
 import { REDUCTION_IDS, REDUCTIONS, type ReductionId } from '../core/reductions';
 import {
@@ -22,7 +22,7 @@ import {
   type RuntimeModel,
   type TrainResult,
   toJsonText,
-} from '../core/runtime/types';
+} from '../core/protocol/runtimeTasks';
 
 export interface CliIO {
   stdout(s: string): void;

@@ -18,7 +18,7 @@
  *   train:    epoch,train_masked,train_unmasked,val_masked,val_unmasked,seconds
  * Sample numbers are the data's own indices (`caps.samples.indices`), not row positions.
  */
-import { toJsonText, type CompareResult, type EvaluateResult, type TrainResult } from './runtime/types';
+import { toJsonText, type CompareResult, type EvaluateResult, type TrainResult } from './protocol/runtimeTasks';
 
 export type ExportableResult = EvaluateResult | CompareResult | TrainResult;
 export type ExportFormat = 'json' | 'csv' | 'png';

@@ -1,6 +1,6 @@
 /** Plain-text renderings of results, shared by the CLI, the output channel and CodeLens. */
 import { REDUCTIONS } from './reductions';
-import type { CompareResult, EvaluateResult } from './runtime/types';
+import type { CompareResult, EvaluateResult } from './protocol/runtimeTasks';
 
 export function formatNumber(v: number | null | undefined): string {
   if (v === null || v === undefined) return 'n/a';

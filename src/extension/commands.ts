@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import type { FileAnalysis, ModelAnalysis } from '../core/analysis';
 import { compareTable, evaluateSummary, formatNumber } from '../core/format';
-import type { ProgressEvent } from '../core/protocol';
-import type { RegisteredKind, RequestOf, ResultOf } from '../core/tasks';
+import type { ProgressEvent } from '../core/protocol/task';
+import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { AnalysisService } from './analysisService';
 import { readSettings } from './config';
 import { toRange } from './convert';

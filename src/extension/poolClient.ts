@@ -5,8 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { MaskLensPool, type PoolState, type RunOptions, type TaskHandle } from '../pool/pool';
-import type { RegisteredKind, RequestOf, ResultOf } from '../core/tasks';
-import type { BackendReport } from '../core/messages';
+import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
+import type { BackendReport } from '../core/protocol/webview';
 import { readSettings } from './config';
 import { log } from './log';
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { ModelAnalysis } from '../core/analysis';
 import type { FileAnalysis } from '../core/analysis';
 import { sourceData, sourceValidation } from '../core/data/sourceData';
-import type { DataSpec, RuntimeModel, TrainRequest } from '../core/runtime/types';
+import type { DataSpec, RuntimeModel, TrainRequest } from '../core/protocol/runtimeTasks';
 import type { MaskLensSettings } from './config';
 
 export function dataKey(document: vscode.TextDocument, model: string): string {

@@ -7,9 +7,9 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
-import { replySchema, type TaskMessage } from '../core/envelope';
-import { progressEventSchema, type ProgressEvent } from '../core/protocol';
-import { TASK_SCHEMAS, type RegisteredKind, type RequestOf, type ResultOf } from '../core/tasks';
+import { replySchema, type TaskMessage } from '../core/protocol/workerEnvelope';
+import { progressEventSchema, type ProgressEvent } from '../core/protocol/task';
+import { TASK_SCHEMAS, type RegisteredKind, type RequestOf, type ResultOf } from '../core/protocol/taskKinds';
 import { PoolTaskError, ProtocolError, QueueFullError, TaskCancelled, WorkerCrashedError } from './errors';
 import { applyTensorFlowThreadEnv, planThreads, type ThreadPlan } from './threads';
 

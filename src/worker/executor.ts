@@ -7,7 +7,7 @@ import type { JsonObject, KerasFamily, LambdaIR } from '../core/ir';
 import { maskEffect } from '../core/masking/effect';
 import { familyBehaviour, INNER_UNSUPPORTED_MESSAGE, resolveMaskRule, type ResolvedRule } from '../core/masking/registry';
 import type { MaskEffect } from '../core/masking/rules';
-import { UserFacingError } from '../core/protocol';
+import { UserFacingError } from '../core/protocol/task';
 import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, type Tensor, type Variable } from './layers/base';
 import { createLayer, isOpModule } from './layers/index';
 import { Lambda } from './layers/lambda';

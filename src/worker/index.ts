@@ -3,9 +3,9 @@
  * with one reply envelope (errors as data, so their code and location survive the thread hop).
  */
 import { threadId } from 'node:worker_threads';
-import type { ErrorReply, Reply, TaskMessage } from '../core/envelope';
-import { TaskCancelledError, UserFacingError, type ProgressEvent, type TaskContext } from '../core/protocol';
-import { TASK_SCHEMAS } from '../core/tasks';
+import type { ErrorReply, Reply, TaskMessage } from '../core/protocol/workerEnvelope';
+import { TaskCancelledError, UserFacingError, type ProgressEvent, type TaskContext } from '../core/protocol/task';
+import { TASK_SCHEMAS } from '../core/protocol/taskKinds';
 import { WORKER_TASKS } from './registry';
 
 function toErrorReply(error: unknown): ErrorReply {

@@ -6,7 +6,7 @@
  * sigmoid/softmax, as Keras does.
  */
 import type { JsonValue, KerasFamily } from '../core/ir';
-import { UserFacingError } from '../core/protocol';
+import { UserFacingError } from '../core/protocol/task';
 import type { Tensor } from './layers/base';
 import type { Tf } from './tf';
 

@@ -4,7 +4,7 @@
  * differently, which shows after one step when gradients are small.
  */
 import type { JsonValue } from '../core/ir';
-import { UserFacingError } from '../core/protocol';
+import { UserFacingError } from '../core/protocol/task';
 import type { Tensor, Variable } from './layers/base';
 import type { Tf } from './tf';
 

@@ -4,7 +4,8 @@
  * cancellation frees a busy worker promptly).
  */
 import { threadId } from 'node:worker_threads';
-import { TaskCancelledError, type ProbeRequest, type ProbeResult, type TaskContext } from '../core/protocol';
+import type { ProbeRequest, ProbeResult } from '../core/protocol/probe';
+import { TaskCancelledError, type TaskContext } from '../core/protocol/task';
 import { loadTf } from './tf';
 
 export async function probeTask(request: ProbeRequest, ctx: TaskContext): Promise<ProbeResult> {

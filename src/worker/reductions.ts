@@ -6,7 +6,7 @@
  *    outputs they either fail or weight timesteps; tf.keras expands them per sample).
  */
 import type { KerasFamily } from '../core/ir';
-import { UserFacingError } from '../core/protocol';
+import { UserFacingError } from '../core/protocol/task';
 import type { ReductionId } from '../core/reductions';
 import type { Tensor } from './layers/base';
 import type { KerasReduction } from './losses';

@@ -1,6 +1,6 @@
 /** Which function runs each task kind inside a worker. */
-import type { TaskContext } from '../core/protocol';
-import type { RegisteredKind, ResultOf } from '../core/tasks';
+import type { TaskContext } from '../core/protocol/task';
+import type { RegisteredKind, ResultOf } from '../core/protocol/taskKinds';
 import { probeTask } from './probe';
 import { compareTask, evaluateTask, trainTask } from './tasks';
 

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { JsonValue, KerasFamily } from '../core/ir';
-import { UserFacingError } from '../core/protocol';
+import { UserFacingError } from '../core/protocol/task';
 import { DataError } from '../core/data/errors';
 import { subSeed } from '../core/data/random';
 import { syntheticTargets } from '../core/data/synthetic';
 import { checkMemory } from '../core/data/validate';
 import type { NdArray } from '../core/runtime/array';
-import { dataSpecSchema, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/runtime/types';
+import { dataSpecSchema, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/protocol/runtimeTasks';
 import { type LoadedData, loadData } from './data';
 import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
@@ -27,7 +27,7 @@ export interface SessionRequest {
   kerasVersion?: string;
   data: z.output<typeof dataSpecSchema>;
   weights?: z.output<typeof weightsSpecSchema>;
-  loss?: z.output<typeof import('../core/runtime/types').kerasObjectSchema>;
+  loss?: z.output<typeof import('../core/protocol/runtimeTasks').kerasObjectSchema>;
   seed: number;
   memoryCapMB: number;
   nanPolicy: 'report' | 'error';

@@ -3,7 +3,7 @@
  * request, opens a session, and disposes every tensor it made before returning plain data.
  */
 import type { z } from 'zod';
-import { TaskCancelledError, type TaskContext, UserFacingError } from '../core/protocol';
+import { TaskCancelledError, type TaskContext, UserFacingError } from '../core/protocol/task';
 import { capInfo, capMatrix, capTensor, type Caps, sampleIndices } from '../core/runtime/cap';
 import { REDUCTION_IDS, REDUCTIONS } from '../core/reductions';
 import {
@@ -17,7 +17,7 @@ import {
   type TrainRequest,
   type TrainResult,
   trainRequestSchema,
-} from '../core/runtime/types';
+} from '../core/protocol/runtimeTasks';
 import { type Evaluation, evaluate, kerasReported, paddingShare, reductions } from './evaluation';
 import { resolveOptimizer } from './optimizers';
 import { openSession, type Session, sessionWithData } from './session';

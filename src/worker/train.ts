@@ -5,10 +5,10 @@
  * between batches, and a NaN loss stops training with its likely cause.
  */
 import { Rng, subSeed } from '../core/data/random';
-import { TaskCancelledError, type TaskContext } from '../core/protocol';
+import { TaskCancelledError, type TaskContext } from '../core/protocol/task';
 import { takeRows } from '../core/runtime/array';
 import type { ReductionId } from '../core/reductions';
-import type { EpochRecord } from '../core/runtime/types';
+import type { EpochRecord } from '../core/protocol/runtimeTasks';
 import type { Tensor, Variable } from './layers/base';
 import { computeLoss } from './losses';
 import { KerasOptimizer, type OptimizerSpec } from './optimizers';

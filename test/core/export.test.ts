@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { csvNumber, csvText, decodePngDataUrl, exportFileName, parseCsv, resultToCsv, resultToJson } from '../../src/core/export';
-import { compareResultSchema, evaluateResultSchema, toJsonText, trainResultSchema, type CompareResult, type EvaluateResult, type TrainResult } from '../../src/core/runtime/types';
+import { compareResultSchema, evaluateResultSchema, toJsonText, trainResultSchema, type CompareResult, type EvaluateResult, type TrainResult } from '../../src/core/protocol/runtimeTasks';
 
 const backendInfo = { backend: 'tensorflow' as const, fallbackReason: null, tfjsVersion: '4.22.0', tensorflowVersion: '2.x' };
 const data = { source: 'synthetic' as const, synthetic: true, description: '2 synthetic samples', samples: 5, shapes: { x: [5, 3, 1], y: [5, 3, 1], sampleWeight: null }, nan: { x: 0, y: 0, sampleWeight: 0 }, notes: [] };

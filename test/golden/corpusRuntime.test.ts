@@ -13,7 +13,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
-import { UserFacingError } from '../../src/core/protocol';
+import { UserFacingError } from '../../src/core/protocol/task';
 import { evaluateTask } from '../../src/worker/tasks';
 import type { Fixture } from '../core/goldenCompare';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import type { KerasFamily, KerasModelConfig } from '../../src/core/ir';
-import { UserFacingError } from '../../src/core/protocol';
+import { UserFacingError } from '../../src/core/protocol/task';
 import { ModelRuntime } from '../../src/worker/executor';
 import { buildGraph } from '../../src/worker/model/graph';
 import { loadTf } from '../../src/worker/tf';

@@ -16,7 +16,7 @@ import test from 'node:test';
 import { createAnalyzer } from '../../src/core/analysis';
 import type { JsonValue, KerasModelConfig, LambdaIR } from '../../src/core/ir';
 import { parseNpy } from '../../src/core/data/npy';
-import { type EvaluateRequestParsed, evaluateRequestSchema } from '../../src/core/runtime/types';
+import { type EvaluateRequestParsed, evaluateRequestSchema } from '../../src/core/protocol/runtimeTasks';
 import { evaluateTask } from '../../src/worker/tasks';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';

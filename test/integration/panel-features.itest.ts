@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseCsv } from '../../src/core/export';
-import { toJsonText } from '../../src/core/runtime/types';
+import { toJsonText } from '../../src/core/protocol/runtimeTasks';
 import type { RenderedView } from '../../src/extension/panel/panelController';
 import { activateExtension, examplesFolder, openExample, screenshot, sleep, waitForEvent } from './harness';
 
@@ -54,7 +54,7 @@ suite('panel features', () => {
     const renders = recordRenders(api.panel.onDidRender);
     try {
       const curve = waitForEvent(api.panel.onDidRender, (r) => r.view === 'trainCurve', 180_000, 'the final training curves');
-      const result = await vscode.commands.executeCommand<import('../../src/core/runtime/types').TrainResult | undefined>('masklens.train');
+      const result = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').TrainResult | undefined>('masklens.train');
       assert.ok(result, 'the train command returned no result');
       assert.equal(result.history.length, 4);
       assert.equal(result.stopped.reason, 'completed');
@@ -108,7 +108,7 @@ suite('panel features', () => {
     await openExample('seed000_masking_lstm.py');
     const api = await activateExtension();
     const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate', 180_000, 'the evaluate result');
-    const result = await vscode.commands.executeCommand<import('../../src/core/runtime/types').EvaluateResult | undefined>('masklens.evaluate');
+    const result = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate');
     assert.ok(result?.loss && result.outputMask, 'seed 000 evaluates with a loss and an output mask');
     await rendered;
     assert.equal(api.panel.shown?.result, result, 'the panel keeps the host copy of the shown result');
@@ -246,7 +246,7 @@ suite('panel features', () => {
     try {
       const flow = waitForEvent(api.panel.onDidRender, (r) => r.view === 'maskFlow', 180_000, 'the mask flow');
       const charts = waitForEvent(api.panel.onDidRender, (r) => r.view === 'charts', 180_000, 'all heatmaps drawn');
-      const result = await vscode.commands.executeCommand<import('../../src/core/runtime/types').EvaluateResult | undefined>('masklens.evaluate');
+      const result = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate');
       assert.ok(result);
       assert.equal(result.data.samples, 300);
       assert.equal(result.caps.samples.total, 300);

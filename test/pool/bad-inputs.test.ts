@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createAnalyzer } from '../../src/core/analysis';
-import type { RuntimeModel } from '../../src/core/runtime/types';
+import type { RuntimeModel } from '../../src/core/protocol/runtimeTasks';
 import { PoolTaskError } from '../../src/pool/errors';
 import { MaskLensPool } from '../../src/pool/pool';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { KerasFamily, KerasModelConfig, LambdaIR } from '../../src/core/ir';
 import { MASK_RULES } from '../../src/core/masking/registry';
-import { UserFacingError } from '../../src/core/protocol';
+import { UserFacingError } from '../../src/core/protocol/task';
 import { ModelRuntime } from '../../src/worker/executor';
 import { LAYER_CLASSES } from '../../src/worker/layers/index';
 import { buildGraph } from '../../src/worker/model/graph';

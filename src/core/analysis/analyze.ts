@@ -8,7 +8,7 @@ import { FAMILIES } from '../masking/registry';
 import type { MaskEffect, OutputMaskKind } from '../masking/rules';
 import { snake } from '../python/kerasObjects';
 import type { ParseResult } from '../python/parse';
-import type { InlineArrayExpr } from '../runtime/types';
+import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { maskDiagnostics, verdictLabel } from './diagnostics';
 import { modelFlow } from './flow';
 

@@ -1,5 +1,5 @@
 /** Data errors: one clear message, a stable code, and where (file, member, row) it happened. */
-import { UserFacingError } from '../protocol';
+import { UserFacingError } from '../protocol/task';
 
 export type DataErrorCode =
   | 'data-corrupt'

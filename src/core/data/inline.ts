@@ -6,7 +6,7 @@
 import type { JsonValue } from '../ir';
 import { type NdArray, sizeOf, stridesOf } from '../runtime/array';
 import { planSlice, SliceError } from '../runtime/slicing';
-import type { InlineArrayExpr } from '../runtime/types';
+import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { DataError } from './errors';
 import { kindOfDtype, nestedToNdArray } from './nested';
 

@@ -4,7 +4,7 @@
  */
 import type { JsonValue } from '../ir';
 import type { NdArray } from '../runtime/array';
-import { arrayValueSchema } from '../runtime/types';
+import { arrayValueSchema } from '../protocol/runtimeTasks';
 import { DataError } from './errors';
 import { arrayValueToNdArray, nestedToNdArray } from './nested';
 

@@ -1,7 +1,7 @@
 /** Nested JSON arrays ↔ NdArray, with the position of the first ragged row or bad value. */
 import type { JsonValue } from '../ir';
 import { type ArrayKind, type NdArray, sizeOf } from '../runtime/array';
-import type { ArrayValue } from '../runtime/types';
+import type { ArrayValue } from '../protocol/runtimeTasks';
 import { DataError } from './errors';
 
 function scalar(v: unknown): number | undefined {

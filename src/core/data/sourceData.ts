@@ -6,7 +6,7 @@
  */
 import type { FileAnalysis } from '../analysis';
 import type { ModelIR } from '../ir';
-import type { DataSpec, TrainRequest } from '../runtime/types';
+import type { DataSpec, TrainRequest } from '../protocol/runtimeTasks';
 
 export interface SourceData {
   data: Extract<DataSpec, { source: 'inline' }> | null;

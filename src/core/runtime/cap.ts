@@ -2,7 +2,7 @@
  * Results stay small: at most `samplesShown` samples (evenly spread), `timestepsShown`
  * steps and `featuresShown` features of any matrix, with the totals reported beside them.
  */
-import type { CapInfo } from './types';
+import type { CapInfo } from '../protocol/runtimeTasks';
 
 export interface Caps {
   samples: number;

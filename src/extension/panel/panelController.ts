@@ -9,8 +9,8 @@
  */
 import * as vscode from 'vscode';
 import type { ExportableResult } from '../../core/export';
-import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/messages';
-import { progressEventSchema } from '../../core/protocol';
+import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/protocol/webview';
+import { progressEventSchema } from '../../core/protocol/task';
 import type { ModelAnalysis } from '../../core/analysis';
 import type { AnalysisService } from '../analysisService';
 import { log } from '../log';

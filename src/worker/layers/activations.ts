@@ -4,7 +4,7 @@
  * which differs from clipping probabilities when outputs saturate.
  */
 import type { JsonValue, KerasFamily } from '../../core/ir';
-import { UserFacingError } from '../../core/protocol';
+import { UserFacingError } from '../../core/protocol/task';
 import type { Tf } from '../tf';
 import type { Tensor } from './base';
 

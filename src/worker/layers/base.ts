@@ -5,7 +5,7 @@
  * (an RNN carries state over masked steps, Masking zeroes them, pooling skips them).
  */
 import type { JsonObject, JsonValue, KerasFamily } from '../../core/ir';
-import { UserFacingError } from '../../core/protocol';
+import { UserFacingError } from '../../core/protocol/task';
 import type { Shape } from '../model/graph';
 import type { Tf } from '../tf';
 import type { WeightBuilder } from './weights';

@@ -1,6 +1,6 @@
 /** Layer class name → runtime implementation. Every class of the mask-rule registry has one (a test checks). */
 import type { JsonObject } from '../../core/ir';
-import { UserFacingError } from '../../core/protocol';
+import { UserFacingError } from '../../core/protocol/task';
 import type { LayerSpec } from '../model/graph';
 import { DotAttention, MultiHeadAttention } from './attention';
 import type { LayerEnv, RuntimeLayer } from './base';

@@ -4,7 +4,7 @@
  * reproduced; golden tests load Keras' weights instead.
  */
 import type { JsonObject, JsonValue } from '../../core/ir';
-import { UserFacingError } from '../../core/protocol';
+import { UserFacingError } from '../../core/protocol/task';
 import { Rng } from '../../core/data/random';
 
 function fans(shape: number[]): [number, number] {

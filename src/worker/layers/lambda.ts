@@ -5,7 +5,7 @@
  * functional-API op nodes (`x[:, 2:]` in a functional model is a Keras `GetItem` op).
  */
 import type { JsonValue, LambdaExpr, LambdaFunction, LambdaIR, SliceItem } from '../../core/ir';
-import { UserFacingError } from '../../core/protocol';
+import { UserFacingError } from '../../core/protocol/task';
 import { isContiguous, planSlice, SliceError } from '../../core/runtime/slicing';
 import type { Shape } from '../model/graph';
 import { type CallContext, type CallExtra, type LayerEnv, RuntimeLayer, type Tensor, axisOf } from './base';

@@ -4,7 +4,7 @@
  * under the run's seed.
  */
 import type { JsonValue } from '../../core/ir';
-import { UserFacingError } from '../../core/protocol';
+import { UserFacingError } from '../../core/protocol/task';
 import { subSeed } from '../../core/data/random';
 import type { Tf } from '../tf';
 import type { Variable } from './base';

@@ -5,7 +5,7 @@
  */
 import type { JsonObject, JsonValue, KerasLayerConfig, KerasModelConfig } from '../../core/ir';
 import { isModelConfig } from '../../core/modelChoice';
-import { UserFacingError } from '../../core/protocol';
+import { UserFacingError } from '../../core/protocol/task';
 
 export type Shape = (number | null)[];
 

@@ -4,7 +4,7 @@
  * validates what comes back: nothing crosses a thread boundary unchecked.
  */
 import type { z } from 'zod';
-import { probeRequestSchema, probeResultSchema } from './protocol';
+import { probeRequestSchema, probeResultSchema } from './probe';
 import {
   compareRequestSchema,
   compareResultSchema,
@@ -12,7 +12,7 @@ import {
   evaluateResultSchema,
   trainRequestSchema,
   trainResultSchema,
-} from './runtime/types';
+} from './runtimeTasks';
 
 export const TASK_SCHEMAS = {
   probe: { request: probeRequestSchema, result: probeResultSchema },

@@ -4,7 +4,7 @@
  * to the host, and the host's messages carry text that came from user code.
  */
 import { z } from 'zod';
-import { backendInfoSchema } from './protocol';
+import { backendInfoSchema } from './probe';
 
 export const poolStatusSchema = z.object({
   workers: z.number().int(),

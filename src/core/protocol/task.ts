@@ -1,12 +1,9 @@
 /**
- * The envelope of every task sent to the worker pool and every event it sends back.
- * Payloads of individual task kinds are defined beside their implementation
- * (e.g. `core/runtime/types.ts`); here is what the pool itself needs.
+ * What every task shares, whatever its kind: the progress events it posts while it runs, how
+ * it learns of cancellation, and the errors it may end with. Each kind's request and result
+ * schemas are in `runtimeTasks.ts` and `probe.ts`, listed together in `taskKinds.ts`.
  */
 import { z } from 'zod';
-
-export const TASK_KINDS = ['probe', 'evaluate', 'train', 'compare'] as const; // schemas: core/tasks.ts
-export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** Progress events a task posts on its MessagePort while it runs. */
 export const progressEventSchema = z.discriminatedUnion('type', [
@@ -22,34 +19,6 @@ export const progressEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('batch'), epoch: z.number().int().nonnegative(), batch: z.number().int().nonnegative(), batches: z.number().int().positive(), loss: z.number().nullable() }),
 ]);
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
-
-/** A probe: which backend runs, and optionally keep a worker busy doing real tensor work. */
-export const probeRequestSchema = z.object({
-  kind: z.literal('probe'),
-  /** Run matMuls of this size for about this long (tests cancellation, warms the pool). */
-  workMs: z.number().int().min(0).max(600_000).default(0),
-  matrixSize: z.number().int().min(1).max(2048).default(64),
-});
-export type ProbeRequest = z.infer<typeof probeRequestSchema>;
-
-export const backendInfoSchema = z.object({
-  backend: z.enum(['tensorflow', 'cpu']),
-  fallbackReason: z.string().nullable(),
-  tfjsVersion: z.string(),
-  tensorflowVersion: z.string().nullable(),
-});
-
-export const probeResultSchema = z.object({
-  kind: z.literal('probe'),
-  backend: backendInfoSchema,
-  threadId: z.number().int(),
-  matMuls: z.number().int().nonnegative(),
-  checksum: z.number(),
-  elapsedMs: z.number(),
-  tensorsBefore: z.number().int(),
-  tensorsAfter: z.number().int(),
-});
-export type ProbeResult = z.infer<typeof probeResultSchema>;
 
 /** How a worker-side task reports progress and learns of cooperative cancellation. */
 export interface TaskContext {

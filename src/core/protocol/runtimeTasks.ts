@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { JsonValue, KerasModelConfig, LambdaExpr, LambdaIR, SliceItem } from '../ir';
-import { backendInfoSchema } from '../protocol';
+import { backendInfoSchema } from './probe';
 import { REDUCTION_IDS } from '../reductions';
 
 export const familySchema = z.enum(['keras3', 'tf-keras2']);

@@ -1,0 +1,30 @@
+/** The probe task: which TensorFlow backend a worker runs, optionally while it does real tensor work. */
+import { z } from 'zod';
+
+/** A probe: which backend runs, and optionally keep a worker busy doing real tensor work. */
+export const probeRequestSchema = z.object({
+  kind: z.literal('probe'),
+  /** Run matMuls of this size for about this long (tests cancellation, warms the pool). */
+  workMs: z.number().int().min(0).max(600_000).default(0),
+  matrixSize: z.number().int().min(1).max(2048).default(64),
+});
+export type ProbeRequest = z.infer<typeof probeRequestSchema>;
+
+export const backendInfoSchema = z.object({
+  backend: z.enum(['tensorflow', 'cpu']),
+  fallbackReason: z.string().nullable(),
+  tfjsVersion: z.string(),
+  tensorflowVersion: z.string().nullable(),
+});
+
+export const probeResultSchema = z.object({
+  kind: z.literal('probe'),
+  backend: backendInfoSchema,
+  threadId: z.number().int(),
+  matMuls: z.number().int().nonnegative(),
+  checksum: z.number(),
+  elapsedMs: z.number(),
+  tensorsBefore: z.number().int(),
+  tensorsAfter: z.number().int(),
+});
+export type ProbeResult = z.infer<typeof probeResultSchema>;
