@@ -2,7 +2,7 @@
  * Benchmark (not a test): analysing a generated 2,000-line Python file with 20 Keras
  * models (Sequential and functional, masks, Lambdas, data preparation, training calls,
  * helper functions and comments). Reports median and p95 for:
- *   - cold: a file the analyzer has never seen (skim, tree-sitter parse of what matters, analysis);
+ *   - cold: a file the analyzer has never seen (tree-sitter parse, reading, mask analysis);
  *   - edit: the same file after a one-line edit (incremental parse, as in the editor).
  * Run: node --import tsx bench/analyze.bench.ts [--runs N]
  */
@@ -110,7 +110,7 @@ export const WARMUPS = 30;
 export interface AnalysisTimes {
   /** Milliseconds of the very first analysis in this process (nothing compiled yet). */
   first: number;
-  /** A file the analyzer has never seen: skim, parse, read, analyse. */
+  /** A file the analyzer has never seen: parse, read, analyse. */
   cold: number[];
   /** The same file after a one-line edit: incremental parse, read, analyse. */
   edit: number[];

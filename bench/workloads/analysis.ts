@@ -39,7 +39,7 @@ export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
     row(
       'analysis, file never seen',
       cold,
-      `2,000 lines, 20 models: skim (unused helpers and the literal settings only they read are not parsed, src/core/python/skim.ts), tree-sitter parse, reading and mask analysis; ${RUNS} runs after ${WARMUPS} warm-up analyses (the editor's analyzer runs on every edit, so its code is optimised)`,
+      `2,000 lines, 20 models: tree-sitter parse, reading and mask analysis; ${RUNS} runs after ${WARMUPS} warm-up analyses (the editor's analyzer runs on every edit, so its code is optimised)`,
       first,
     ),
     row('analysis after a one-line edit', edit, `the same file with one line changed: incremental parse + analysis, ${RUNS} runs`, []),

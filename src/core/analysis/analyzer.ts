@@ -11,7 +11,6 @@ import type { KerasFamily } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import { topLevelChunks } from '../python/chunks';
 import { parseTree } from '../python/parse';
-import { skimRanges } from '../python/skim';
 import { loadPythonParser, type GrammarPaths } from '../python/syntax';
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { verdictLabel } from './diagnostics';
@@ -64,27 +63,8 @@ export function diffEdit(before: string, after: string): Edit | null {
   };
 }
 
-export interface AnalyzerOptions {
-  /** Leave unused helper functions out of the parse (skim.ts); off only to check it changes nothing. */
-  skim?: boolean;
-}
-
-export function createAnalyzerFromParser(parser: Parser, options: AnalyzerOptions = {}): Analyzer {
-  const skim = options.skim ?? true;
+export function createAnalyzerFromParser(parser: Parser): Analyzer {
   const cache = new Map<string, { text: string; tree: Tree }>();
-
-  // Unused helpers are skimmed (see skim.ts); a skimmed parse with syntax errors is redone
-  // in full, so error recovery below always starts from the whole file.
-  const parseFile = (text: string, old: Tree | null): Tree | null => {
-    const ranges = skim ? skimRanges(text) : null;
-    if (ranges) {
-      const skimmed = parser.parse(text, old, { includedRanges: ranges });
-      if (skimmed && !skimmed.rootNode.hasError) return skimmed;
-      skimmed?.delete();
-      return parser.parse(text);
-    }
-    return parser.parse(text, old);
-  };
 
   const parse = (file: string, text: string): Tree => {
     const cached = cache.get(file);
@@ -95,11 +75,11 @@ export function createAnalyzerFromParser(parser: Parser, options: AnalyzerOption
       if (!edit) tree = cached.tree;
       else {
         cached.tree.edit(edit);
-        tree = parseFile(text, cached.tree);
+        tree = parser.parse(text, cached.tree);
         cached.tree.delete();
       }
     }
-    tree ??= parseFile(text, null);
+    tree ??= parser.parse(text);
     if (!tree) throw new Error('tree-sitter returned no tree');
     cache.set(file, { text, tree });
     while (cache.size > CACHE_SIZE) {
@@ -154,6 +134,6 @@ export function createAnalyzerFromParser(parser: Parser, options: AnalyzerOption
 }
 
 /** Loads web-tree-sitter and the Python grammar (default paths: node_modules; bundles pass dist/ paths). */
-export async function createAnalyzer(paths: GrammarPaths = {}, options: AnalyzerOptions = {}): Promise<Analyzer> {
-  return createAnalyzerFromParser(await loadPythonParser(paths), options);
+export async function createAnalyzer(paths: GrammarPaths = {}): Promise<Analyzer> {
+  return createAnalyzerFromParser(await loadPythonParser(paths));
 }

@@ -9,7 +9,6 @@ import { allLayers, buildModelIR, modelLayers } from './build';
 import { BudgetExceeded, Ctx, type ParseOptions } from './context';
 import { callFunction, execModule, instantiate } from './interpreter';
 import type { LayerObj, ModelObj } from './objects';
-import { KERAS_HINT } from './skim';
 import { classKind } from './subclassed';
 import { rangeOf, type Syntax } from './syntax';
 import { Scope, type Value } from './values';
@@ -26,6 +25,8 @@ export interface ParseResult extends ParsedFile {
   scope: Scope;
 }
 
+/** Function bodies worth reading as templates: they mention Keras model building. */
+const KERAS_HINT = /\b(Sequential|Model|Input|add|LSTM|GRU|Dense|Embedding|Masking|layers)\b/;
 
 interface Snapshot {
   layers: number;
