@@ -14,7 +14,7 @@ export interface SourceData {
   notes: string[];
 }
 
-export function sourceData(analysis: FileAnalysis, ir: ModelIR, label: string): SourceData {
+export function sourceData(analysis: Pick<FileAnalysis, 'inlineData'>, ir: ModelIR, label: string): SourceData {
   const t = ir.training;
   const names = t.evaluateArgs ?? (t.fitArgs.x ? t.fitArgs : null) ?? t.predictArgs;
   if (!names?.x) return { data: null, notes: [] };
@@ -32,7 +32,7 @@ export function sourceData(analysis: FileAnalysis, ir: ModelIR, label: string): 
  * The validation `fit` asks for: `validation_split=F`, or `validation_data=(x, y)` when the
  * source writes both arrays. Train requests use it unless the user chose otherwise.
  */
-export function sourceValidation(analysis: FileAnalysis, ir: ModelIR): TrainRequest['validation'] {
+export function sourceValidation(analysis: Pick<FileAnalysis, 'inlineData'>, ir: ModelIR): TrainRequest['validation'] {
   const fit = ir.training.fitArgs;
   if (typeof fit.validationSplit === 'number' && fit.validationSplit > 0 && fit.validationSplit < 1) return { split: fit.validationSplit };
   const names = fit.validationData;
