@@ -1,7 +1,7 @@
 /**
- * MaskLens extension entry. Activation is cheap: the Python grammar loads (WebAssembly, no
- * TensorFlow) and documents are analysed statically; worker threads start only when the user
- * asks for numbers. Everything heavy runs in the worker pool.
+ * MaskLens extension entry. Activation is cheap: it starts the analysis process (which reads
+ * the Python documents; this thread never parses them) and nothing else; worker threads running
+ * TensorFlow start only when the user asks for numbers. The extension host only does UI.
  */
 import * as vscode from 'vscode';
 import type { WebviewMessage } from '../core/protocol/webview';

@@ -7,14 +7,14 @@ import type { SidebarViewProvider } from './sidebarView';
 
 export function summarise(result: DocumentAnalysis, lenses: LensState): ModelSummary[] {
   return result.analysis.models.map((m) => ({
-    name: m.ir.name,
-    kind: m.ir.kind,
-    line: m.ir.range.start.line,
+    name: m.name,
+    kind: m.kind,
+    line: m.range.start.line,
     loss: m.loss,
     lossMasked: m.lossMasked,
     layers: m.layers.map((l) => ({ name: l.name, className: l.className, in: l.mask.in, out: l.mask.out, effect: l.mask.effect, line: l.range.start.line })),
     diagnostics: m.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, line: d.range.start.line })),
-    lastResult: lenses.get(result.uri, m.ir.name).summary ?? null,
+    lastResult: lenses.get(result.uri, m.name).summary ?? null,
   }));
 }
 

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { ExportableResult } from '../../core/export';
 import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/protocol/webview';
 import { progressEventSchema } from '../../core/protocol/task';
-import type { ModelAnalysis } from '../../core/analysis';
+import type { ModelView } from '../../core/protocol/analysisProcess';
 import type { AnalysisService } from '../analysisService';
 import { log } from '../log';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -167,13 +167,13 @@ export class PanelController implements vscode.Disposable {
     const wanted = new Set('layers' in result ? result.layers.map((l) => l.name) : []);
     const active = vscode.window.activeTextEditor?.document;
     const candidates = [...(active ? [active] : []), ...vscode.window.visibleTextEditors.map((e) => e.document), ...vscode.workspace.textDocuments];
-    let best: { document: vscode.TextDocument; model: ModelAnalysis; score: number } | undefined;
+    let best: { document: vscode.TextDocument; model: ModelView; score: number } | undefined;
     const seen = new Set<string>();
     for (const document of candidates) {
       if (seen.has(document.uri.toString())) continue;
       seen.add(document.uri.toString());
       for (const model of this.analyses.peek(document.uri)?.analysis.models ?? []) {
-        if (model.ir.name !== result.model) continue;
+        if (model.name !== result.model) continue;
         const score = model.layers.filter((l) => wanted.has(l.name)).length;
         if (!best || score > best.score) best = { document, model, score };
       }
