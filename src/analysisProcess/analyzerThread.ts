@@ -117,12 +117,18 @@ export class AnalyzerThread {
     run.settle(outcome);
   }
 
-  /** Terminates the thread, settles the running job and starts a fresh thread for the next. */
+  /**
+   * Terminates the thread, then settles the running job and starts a fresh thread for the next.
+   * The job stays the running one until the thread is gone: a thread stuck in one huge
+   * allocation may still take the process down, and the host then blames the right document
+   * (or its watchdog kills the process if termination never completes).
+   */
   private end(worker: Worker, outcome: JobOutcome): void {
     if (this.worker === worker) this.worker = null;
-    void worker.terminate();
-    this.settle(outcome);
-    if (!this.disposed && !this.worker) this.spawn();
+    void worker.terminate().then(() => {
+      this.settle(outcome);
+      if (!this.disposed && !this.worker) this.spawn();
+    });
   }
 
   dispose(): void {

@@ -8,21 +8,18 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createAnalyzer } from '../../src/core/analysis/analyzer';
 import { AnalysisStopped } from '../../src/core/python/context';
+import { modelsWithFiller, TYPED_MODEL, typingLine } from '../analysisProcess/texts';
 
 const SEED001 = readFileSync(join(__dirname, '..', '..', 'examples', 'seed001_embedding_dense_mse.py'), 'utf8');
 
-/** Models with comment filler between them (as in the real-VS-Code measurement's file), a line half typed (its bracket open), and the line complete. */
+/** Six models with comment filler between them, a line half typed (its bracket open), and the line complete. */
 function halfAndFullyTyped(): { half: string; full: string } {
-  const lines: string[] = ['from keras import Input, Model', 'from keras.layers import Dense, Embedding, Flatten, LSTM, Lambda', ''];
-  for (let i = 0; i < 6; i++) {
-    lines.push(`inp${i} = Input(shape=(${10 + i},))`, `e${i} = Embedding(100, 16, mask_zero=True)(inp${i})`, `h${i} = LSTM(8, return_sequences=True)(e${i})`, `l${i} = Lambda(lambda t: t * 2)(h${i})`, `o${i} = Dense(1)(l${i})`, `model${i} = Model(inp${i}, o${i})`);
-    while (lines.length < (i + 1) * 100) lines.push(`# filler ${lines.length}: the models are spread over the file`);
-  }
-  const line = lines.findIndex((l) => l.startsWith('# filler 310'));
-  const typed = 'fresh = Model(inp3, Flatten()(h3))';
-  lines[line] = typed.slice(0, 20);
+  const text = modelsWithFiller(6);
+  const lines = text.split('\n');
+  const line = typingLine(text);
+  lines[line] = TYPED_MODEL.slice(0, 20);
   const half = lines.join('\n');
-  lines[line] = typed;
+  lines[line] = TYPED_MODEL;
   return { half, full: lines.join('\n') };
 }
 
