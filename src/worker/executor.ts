@@ -9,12 +9,13 @@ import { familyBehaviour, INNER_UNSUPPORTED_MESSAGE, resolveMaskRule, type Resol
 import type { MaskEffect } from '../core/masking/rules';
 import { UserFacingError } from '../core/protocol/task';
 import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, type Tensor, type Variable } from './layers/base';
-import { createLayer, isOpModule } from './layers/index';
+import { createLayer } from './layers/index';
 import { Lambda } from './layers/lambda';
 import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/weights';
 import { computeOutputMask } from './masks';
-import { type CallArg, type ModelGraph, type NodeSpec, type TensorRef, refKey } from './model/graph';
-import { type InnerRuntime, NestedModel, nestedGraph } from './model/nested';
+import { assertRunnable } from '../core/graph/fromConfig';
+import { type CallArg, type ModelGraph, type NodeSpec, type TensorRef, refKey } from '../core/graph/modelGraph';
+import { type InnerRuntime, NestedModel } from './model/nested';
 import type { Tf } from './tf';
 
 function innerClass(config: JsonObject): string | null {
@@ -100,8 +101,10 @@ export class ModelRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.version = options.kerasVersion ?? familyBehaviour(options.family).referenceVersion;
+    assertRunnable(graph);
     for (const spec of graph.layers.values()) {
-      const innerGraph = nestedGraph(spec);
+      if (spec.kind === 'input') continue;
+      const innerGraph = spec.nested;
       if (innerGraph) {
         const makeInner = (): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, innerGraph, { ...options, weights: null }));
         this.layers.set(spec.name, new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner));
@@ -126,7 +129,7 @@ export class ModelRuntime {
 
   ruleFor(node: NodeSpec): ResolvedRule {
     const spec = this.graph.layers.get(node.layer);
-    if (spec && isOpModule(spec.module)) return OP_RULE(spec.className, this.options.family, this.version);
+    if (spec?.kind === 'op') return OP_RULE(spec.className, this.options.family, this.version);
     if (this.layers.get(node.layer) instanceof NestedModel) return NESTED_RULE(spec?.className ?? 'Functional', this.options.family, this.version);
     return resolveMaskRule(spec?.className ?? 'unknown', this.options.family, this.version);
   }

@@ -6,7 +6,7 @@ import { MASK_RULES } from '../../src/core/masking/registry';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { ModelRuntime } from '../../src/worker/executor';
 import { LAYER_CLASSES } from '../../src/worker/layers/index';
-import { buildGraph } from '../../src/worker/model/graph';
+import { buildGraph } from '../../src/core/graph/fromConfig';
 import { loadTf } from '../../src/worker/tf';
 import { layer, sequential } from './helpers';
 

@@ -4,7 +4,7 @@
  * the softmax; the output mask is the query's (from the registry's `query` kind).
  */
 import type { KerasFamily } from '../../core/ir';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type CallContext, type CallExtra, RuntimeLayer, type Tensor, type Variable, lastDim } from './base';
 import type { WeightBuilder } from './weights';
 

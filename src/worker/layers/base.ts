@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue, KerasFamily } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import type { Tf } from '../tf';
 import type { WeightBuilder } from './weights';
 

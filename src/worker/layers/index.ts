@@ -1,7 +1,8 @@
 /** Layer class name → runtime implementation. Every class of the mask-rule registry has one (a test checks). */
 import type { JsonObject } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
-import type { LayerSpec } from '../model/graph';
+import { isOpModule } from '../../core/graph/fromConfig';
+import type { LayerSpec } from '../../core/graph/modelGraph';
 import { DotAttention, MultiHeadAttention } from './attention';
 import type { LayerEnv, RuntimeLayer } from './base';
 import { Conv1D, GlobalPooling1D, Pooling1D } from './conv';
@@ -58,12 +59,7 @@ export const LAYER_CLASSES: Record<string, Ctor> = {
   MultiHeadAttention,
 };
 
-/** Keras 3 functional configs record tensor operations from these modules as nodes. */
-export function isOpModule(module: string): boolean {
-  return module.startsWith('keras.src.ops') || module.startsWith('keras.ops');
-}
-
-export function createLayer(spec: LayerSpec, env: LayerEnv): RuntimeLayer {
+export function createLayer(spec: Pick<LayerSpec, 'name' | 'className' | 'module' | 'config'>, env: LayerEnv): RuntimeLayer {
   if (isOpModule(spec.module)) return new OpLayer(spec.name, spec.className, spec.config, env);
   const Ctor = LAYER_CLASSES[spec.className];
   if (!Ctor) {

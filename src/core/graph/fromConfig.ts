@@ -1,60 +1,12 @@
 /**
- * A Keras model config (Keras 3 `to_json()` or tf-keras 2, Sequential or Functional) as one
- * graph of layer calls in topological order. Both formats and both model kinds end up
- * here, so the executor has a single way to run a model.
+ * A Keras model config (Keras 3 `to_json()` or tf-keras 2, Sequential, Functional or a traced
+ * subclass, models nested as layers) as one ModelGraph. Both formats and every model kind end
+ * up here, so the analysis and the runtime share a single way to read a model.
  */
-import type { JsonObject, JsonValue, KerasLayerConfig, KerasModelConfig } from '../../core/ir';
-import { isModelConfig } from '../../core/modelChoice';
-import { UserFacingError } from '../../core/protocol/task';
-
-export type Shape = (number | null)[];
-
-export interface TensorRef {
-  layer: string;
-  node: number;
-  index: number;
-}
-
-export interface LayerSpec {
-  name: string;
-  className: string;
-  module: string;
-  config: JsonObject;
-}
-
-/** An argument of a call: a tensor, a list of them, or a constant (slices, scalars). */
-export type CallArg = { kind: 'tensor'; ref: TensorRef } | { kind: 'list'; items: CallArg[] } | { kind: 'const'; value: JsonValue };
-
-export interface NodeSpec {
-  id: string;
-  layer: string;
-  nodeIndex: number;
-  args: CallArg[];
-  /** Tensor inputs: the first argument's list (Merge, Attention) or every tensor argument (MultiHeadAttention's query, value, key). */
-  inputs: TensorRef[];
-  inputIsList: boolean;
-  /** An explicit `mask=` argument (Keras 3 records the propagated mask this way in functional configs). */
-  maskArg: TensorRef[] | null;
-  kwargs: Record<string, JsonValue>;
-}
-
-export interface ModelInput {
-  name: string;
-  batchShape: Shape;
-  dtype: string;
-}
-
-export interface ModelGraph {
-  name: string;
-  className: string;
-  layers: Map<string, LayerSpec>;
-  inputs: ModelInput[];
-  inputRefs: TensorRef[];
-  nodes: NodeSpec[];
-  outputs: TensorRef[];
-}
-
-export const refKey = (r: TensorRef): string => `${r.layer}#${r.node}#${r.index}`;
+import type { JsonObject, JsonValue, KerasLayerConfig, KerasModelConfig } from '../ir';
+import { isModelConfig } from '../modelChoice';
+import { UserFacingError } from '../protocol/task';
+import type { CallArg, LayerSpec, ModelGraph, ModelInput, NodeSpec, Shape, TensorRef } from './modelGraph';
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,16 +18,36 @@ function shapeOf(v: JsonValue | undefined): Shape | null {
   return v as Shape;
 }
 
+/** Keras 3 functional configs record tensor operations from these modules as nodes. */
+export function isOpModule(module: string): boolean {
+  return module.startsWith('keras.src.ops') || module.startsWith('keras.ops');
+}
+
+/**
+ * A layer config that is a whole model: a Sequential or Functional, or a subclassed model as
+ * the reader writes it (its layers listed, traced or in `__init__` order).
+ */
+export function isNestedModel(className: string, module: string, config: JsonObject): boolean {
+  if (!Array.isArray(config.layers)) return false;
+  return isModelConfig(className, config) || config.input_layers !== undefined || module === '__main__';
+}
+
 function layerSpec(l: KerasLayerConfig): LayerSpec {
   const name = (typeof l.config.name === 'string' ? l.config.name : undefined) ?? l.name;
   if (!name) throw new UserFacingError(`a ${l.class_name} layer in the config has no name`, 'model-config');
-  return { name, className: l.class_name, module: l.module ?? 'keras.layers', config: l.config };
+  const module = l.module ?? 'keras.layers';
+  if (l.class_name === 'InputLayer') return { name, className: l.class_name, module, config: l.config, kind: 'input', nested: null };
+  if (isOpModule(module)) return { name, className: l.class_name, module, config: l.config, kind: 'op', nested: null };
+  if (isNestedModel(l.class_name, module, l.config)) {
+    const nested = buildGraph({ module, class_name: l.class_name, config: l.config as KerasModelConfig['config'] });
+    return { name, className: l.class_name, module, config: l.config, kind: 'model', nested };
+  }
+  return { name, className: l.class_name, module, config: l.config, kind: 'layer', nested: null };
 }
 
 function inputFromLayer(l: KerasLayerConfig): ModelInput {
   const c = l.config;
   const batchShape = shapeOf(c.batch_shape) ?? shapeOf(c.batch_input_shape) ?? (shapeOf(c.shape) ? [null, ...(shapeOf(c.shape) as Shape)] : null);
-  if (!batchShape) throw new UserFacingError(`input layer '${String(c.name)}' has no shape`, 'model-config', String(c.name));
   return { name: String(c.name ?? l.name), batchShape, dtype: typeof c.dtype === 'string' ? c.dtype : 'float32' };
 }
 
@@ -90,38 +62,38 @@ function sequentialInputShape(config: KerasModelConfig['config'], first: KerasLa
   return shapeOf(bc);
 }
 
-function sequentialGraph(model: KerasModelConfig): ModelGraph {
+function addLayer(specs: Map<string, LayerSpec>, spec: LayerSpec): void {
+  if (specs.has(spec.name)) throw new UserFacingError(`two layers are named '${spec.name}'`, 'model-config', spec.name);
+  specs.set(spec.name, spec);
+}
+
+/** Layers called one after the other: a Sequential, or the `__init__`-order guess for an untraced subclass. */
+function chainGraph(model: KerasModelConfig, connections: 'config' | 'init-order'): ModelGraph {
   const config = model.config;
   const layers = config.layers;
   const specs = new Map<string, LayerSpec>();
-  let inputs: ModelInput[];
+  let input: ModelInput;
   let rest: KerasLayerConfig[];
   if (layers[0]?.class_name === 'InputLayer') {
-    inputs = [inputFromLayer(layers[0])];
+    input = inputFromLayer(layers[0]);
+    addLayer(specs, layerSpec(layers[0]));
     rest = layers.slice(1);
   } else {
-    const shape = sequentialInputShape(config, layers[0]);
-    if (!shape) {
-      throw new UserFacingError(
-        `model '${config.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer)`,
-        'model-input-shape',
-      );
-    }
+    const batchShape = connections === 'config' ? sequentialInputShape(config, layers[0]) : null;
     const dtype = typeof layers[0]?.config.dtype === 'string' && layers[0].class_name !== 'Embedding' ? (layers[0].config.dtype as string) : 'float32';
-    inputs = [{ name: `${config.name}_input`, batchShape: shape, dtype }];
+    input = { name: `${config.name}_input`, batchShape, dtype };
     rest = layers;
   }
-  const inputRef: TensorRef = { layer: inputs[0].name, node: 0, index: 0 };
+  const inputRef: TensorRef = { layer: input.name, node: 0, index: 0 };
   let prev = inputRef;
   const nodes: NodeSpec[] = [];
   for (const l of rest) {
     const spec = layerSpec(l);
-    if (specs.has(spec.name)) throw new UserFacingError(`two layers are named '${spec.name}'`, 'model-config', spec.name);
-    specs.set(spec.name, spec);
-    nodes.push({ id: `${spec.name}#0`, layer: spec.name, nodeIndex: 0, args: [{ kind: 'tensor', ref: prev }], inputs: [prev], inputIsList: false, maskArg: null, kwargs: {} });
+    addLayer(specs, spec);
+    nodes.push({ id: `${spec.name}#0`, layer: spec.name, nodeIndex: 0, args: [{ kind: 'tensor', ref: prev }], inputs: [prev], inputIsList: false, firstArgCount: 1, maskArg: null, kwargs: {} });
     prev = { layer: spec.name, node: 0, index: 0 };
   }
-  return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs: [inputRef], nodes, outputs: [prev] };
+  return { name: config.name, className: model.class_name, layers: specs, inputs: [input], inputRefs: [inputRef], nodes, outputs: [prev], connections };
 }
 
 /** Keras 3: `{"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, index]}}`. */
@@ -183,6 +155,36 @@ function skipsFirstNode(l: KerasLayerConfig, config: JsonObject): boolean {
   return text.includes(`[${name},${calls},`) && !text.includes(`[${name},0,`);
 }
 
+function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): NodeSpec {
+  let args: CallArg[];
+  let kwargs: Record<string, JsonValue>;
+  if (isObject(raw)) {
+    args = (Array.isArray(raw.args) ? raw.args : []).map(parseKeras3Arg);
+    kwargs = isObject(raw.kwargs) ? { ...raw.kwargs } : {};
+  } else if (Array.isArray(raw)) {
+    ({ args, kwargs } = parseTfKerasNode(raw));
+  } else {
+    throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
+  }
+  let maskArg: TensorRef[] | null = null;
+  if (kwargs.mask !== undefined && kwargs.mask !== null) {
+    const refs = kwargRefs(kwargs.mask);
+    maskArg = refs.length > 0 ? refs : null;
+    delete kwargs.mask;
+  }
+  const inputIsList = args[0]?.kind === 'list';
+  const firstArgCount = tensorsOf(args[0]).length;
+  const inputs = inputIsList ? tensorsOf(args[0]) : args.flatMap(tensorsOf);
+  for (const key of ['value', 'key']) {
+    const refs = kwargs[key] === undefined ? [] : kwargRefs(kwargs[key]);
+    if (refs.length > 0) {
+      inputs.push(...refs);
+      delete kwargs[key];
+    }
+  }
+  return { id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, firstArgCount, maskArg, kwargs };
+}
+
 function functionalGraph(model: KerasModelConfig): ModelGraph {
   const config = model.config;
   const specs = new Map<string, LayerSpec>();
@@ -190,45 +192,17 @@ function functionalGraph(model: KerasModelConfig): ModelGraph {
   const pending: NodeSpec[] = [];
   for (const l of config.layers) {
     const spec = layerSpec(l);
-    if (l.class_name === 'InputLayer') {
+    specs.set(spec.name, spec);
+    if (spec.kind === 'input') {
       inputs.push(inputFromLayer(l));
       continue;
     }
-    specs.set(spec.name, spec);
     const firstNode = skipsFirstNode(l, config) ? 1 : 0;
-    (l.inbound_nodes ?? []).forEach((raw, position) => {
-      const nodeIndex = position + firstNode;
-      let args: CallArg[];
-      let kwargs: Record<string, JsonValue>;
-      if (isObject(raw)) {
-        args = (Array.isArray(raw.args) ? raw.args : []).map(parseKeras3Arg);
-        kwargs = isObject(raw.kwargs) ? { ...raw.kwargs } : {};
-      } else if (Array.isArray(raw)) {
-        ({ args, kwargs } = parseTfKerasNode(raw));
-      } else {
-        throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
-      }
-      let maskArg: TensorRef[] | null = null;
-      if (kwargs.mask !== undefined && kwargs.mask !== null) {
-        const refs = kwargRefs(kwargs.mask);
-        maskArg = refs.length > 0 ? refs : null;
-        delete kwargs.mask;
-      }
-      const inputIsList = args[0]?.kind === 'list';
-      const inputs = inputIsList ? tensorsOf(args[0]) : args.flatMap(tensorsOf);
-      for (const key of ['value', 'key']) {
-        const refs = kwargs[key] === undefined ? [] : kwargRefs(kwargs[key]);
-        if (refs.length > 0) {
-          inputs.push(...refs);
-          delete kwargs[key];
-        }
-      }
-      pending.push({ id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, maskArg, kwargs });
-    });
+    (l.inbound_nodes ?? []).forEach((raw, position) => pending.push(nodeSpec(spec, raw, position + firstNode)));
   }
   const inputRefs = refList(config.input_layers);
   const outputs = refList(config.output_layers);
-  if (inputRefs.length === 0 || outputs.length === 0) throw new UserFacingError(`functional model '${config.name}' lists no inputs or outputs`, 'model-config');
+  if (inputRefs.length === 0 || outputs.length === 0) return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs, nodes: [], outputs, connections: 'missing' };
   // Data arrives in `input_layers` order, which need not be the order the InputLayers are listed in.
   const declared = new Map(inputs.map((i) => [i.name, i]));
   const ordered = inputRefs.map((r) => declared.get(r.layer));
@@ -244,18 +218,43 @@ function functionalGraph(model: KerasModelConfig): ModelGraph {
     nodes.push(node);
     available.add(node.id);
   }
-  return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs, nodes, outputs };
+  return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs, nodes, outputs, connections: 'config' };
 }
 
+/** The graph of any model config; throws a UserFacingError only for configs no reading can make sense of. */
 export function buildGraph(model: KerasModelConfig): ModelGraph {
-  if (model.class_name === 'Sequential') return sequentialGraph(model);
+  if (model.class_name === 'Sequential') return chainGraph(model, 'config');
   if (model.class_name === 'Functional' || model.class_name === 'Model') return functionalGraph(model);
-  // A subclassed model whose call() MaskLens traced: the analysis writes the traced graph in
+  // A subclassed model whose call() MaskLens traced: the reader writes the traced graph in
   // the functional form (Keras' own to_json of a subclassed model has no layers).
   const c = model.config as { layers?: unknown; input_layers?: unknown; output_layers?: unknown };
   if (Array.isArray(c.layers) && c.input_layers && c.output_layers) return functionalGraph(model);
-  throw new UserFacingError(
-    `model class '${model.class_name}' cannot be rebuilt from its config (a subclassed model whose call() MaskLens could not trace); supported: Sequential, Functional, traced subclassed models`,
+  if (Array.isArray(c.layers)) return chainGraph(model, 'init-order');
+  throw untraceable(model.class_name);
+}
+
+function untraceable(className: string): UserFacingError {
+  return new UserFacingError(
+    `model class '${className}' cannot be rebuilt from its config (a subclassed model whose call() MaskLens could not trace); supported: Sequential, Functional, traced subclassed models`,
     'model-config',
   );
+}
+
+/** A graph the runtime can execute: every input has a shape. */
+export interface RunnableGraph extends ModelGraph {
+  inputs: (ModelInput & { batchShape: Shape })[];
+}
+
+/** What the runtime needs beyond a graph the analysis can read: known connections and input shapes, nested models included. */
+export function assertRunnable(graph: ModelGraph): asserts graph is RunnableGraph {
+  if (graph.connections === 'init-order') throw untraceable(graph.className);
+  if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
+  for (const input of graph.inputs) {
+    if (input.batchShape) continue;
+    if (graph.className === 'Sequential' && !graph.layers.has(input.name)) {
+      throw new UserFacingError(`model '${graph.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer)`, 'model-input-shape');
+    }
+    throw new UserFacingError(`input layer '${input.name}' has no shape`, 'model-config', input.name);
+  }
+  for (const spec of graph.layers.values()) if (spec.nested) assertRunnable(spec.nested);
 }
