@@ -90,7 +90,10 @@ test('Lambda: no mask unless mask=; a callable mask slices the previous mask (se
   assert.equal(none.layers[1].mask, null);
   assert.deepEqual(none.layers[1].output, [[[2], [0], [0]]]);
   assert.match(none.warnings.join(), /Lambda/);
-  const withMask = run(config, x, 'keras3', { lambda: { fn, mask: { kind: 'callable', fn: { params: ['inputs', 'previous_mask'], body: slice(1), source: '...' } } } });
+  // The config says whether mask= was given (as Keras' get_config does); the IR holds its translation.
+  const maskSource = 'lambda inputs, previous_mask: previous_mask[:, 1:]';
+  const masked = sequential([4, 1], [layer('Masking', {}), layer('Lambda', { name: 'lambda', mask: { class_name: '__lambda__', config: { code: maskSource, defaults: null, closure: null } } })]);
+  const withMask = run(masked, x, 'keras3', { lambda: { fn, mask: { kind: 'callable', fn: { params: ['inputs', 'previous_mask'], body: slice(1), source: maskSource } } } });
   assert.deepEqual(withMask.layers[1].mask, [[1, 0, 0]]);
   assert.throws(() => run(config, x, 'keras3', {}), (e: unknown) => e instanceof UserFacingError && e.code === 'lambda');
 });

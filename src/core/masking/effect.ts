@@ -25,6 +25,7 @@ export function emitsMask(kind: OutputMaskKind, config: JsonObject, maskIn: bool
       return false;
     case 'identity':
     case 'query':
+    case 'nested':
       return maskIn;
     case 'embedding':
       return config.mask_zero === true;

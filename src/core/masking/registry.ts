@@ -103,7 +103,7 @@ const carries = (where: string): VersionedRule[] => both(rule(true, 'identity', 
 export const MASK_RULES: Record<string, VersionedRule[]> = {
   InputLayer: both(rule(false, 'none', 'InputLayer creates no mask')),
   Masking: both(rule(true, 'masking', 'layers/core/masking.py: any(inputs != mask_value, axis=-1)')),
-  Embedding: both(rule(false, 'embedding', 'layers/core/embedding.py compute_mask: inputs != 0 when mask_zero')),
+  Embedding: both({ ...rule(false, 'embedding', 'layers/core/embedding.py: supports_masking = mask_zero; compute_mask: inputs != 0 when mask_zero'), supportsMaskingFrom: 'mask_zero' }),
 
   LSTM: recurrent('rnn', 'layers/rnn/rnn.py'),
   GRU: recurrent('rnn', 'layers/rnn/rnn.py'),
@@ -149,9 +149,12 @@ export const MASK_RULES: Record<string, VersionedRule[]> = {
   Average: merging('average'),
   Maximum: merging('maximum'),
   Minimum: merging('minimum'),
-  Concatenate: both(rule(true, 'concatenate', 'layers/merging/concatenate.py compute_mask: missing masks are all-true')),
-  Attention: bothTakingMask(rule(true, 'query', 'layers/attention/attention.py compute_mask: the query mask')),
-  AdditiveAttention: both(rule(true, 'query', 'layers/attention/additive_attention.py compute_mask: the query mask')),
+  Concatenate: [
+    { family: 'keras3', rule: { ...rule(true, 'concatenate', 'layers/merging/concatenate.py compute_mask: missing masks are all-true; any() over the last axis'), reduce: 'any' } },
+    { family: 'tf-keras2', rule: { ...rule(true, 'concatenate', 'tf_keras layers/merging/concatenate.py compute_mask: missing masks are all-true; all() over the last axis'), reduce: 'all' } },
+  ],
+  Attention: bothTakingMask({ ...rule(true, 'query', 'layers/attention/attention.py compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
+  AdditiveAttention: both({ ...rule(true, 'query', 'layers/attention/additive_attention.py (an Attention) compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
   MultiHeadAttention: [
     {
       family: 'keras3',
@@ -160,6 +163,14 @@ export const MASK_RULES: Record<string, VersionedRule[]> = {
     { family: 'tf-keras2', rule: rule(true, 'query', 'tf_keras multi_head_attention.py: the query mask carries over') },
   ],
 };
+
+/** A model used as a layer: Functional/Sequential `call` runs its own graph with the incoming mask. */
+export const NESTED_MODEL_RULES: VersionedRule[] = bothTakingMask(
+  rule(true, 'nested', "a nested model's own layers decide its output mask (keras/src/models/functional.py call(inputs, training, mask) and compute_mask)"),
+);
+
+/** Keras operations recorded in functional configs (keras.src.ops): Operations, not Layers. */
+export const KERAS_OP_RULES: VersionedRule[] = both(rule(false, 'none', 'Keras ops (keras.src.ops) are Operations, not Layers: they neither use nor propagate masks'));
 
 /** Compares dotted versions numerically ("3.9.0" < "3.15.1"). */
 export function compareVersions(a: string, b: string): number {
@@ -182,6 +193,20 @@ export interface ResolvedRule extends LayerMaskRule {
 
 const resolved = new Map<string, ResolvedRule>();
 
+/** What the registry needs to know of a layer to find its rule. */
+export interface RuleSubject {
+  className: string;
+  /** A Keras op node, or a model used as a layer: rows of their own, whatever the class is called. */
+  kind?: 'layer' | 'input' | 'op' | 'model';
+}
+
+/** The rule for a layer of a graph: Keras ops and nested models by kind, other layers by class. */
+export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
+  if (subject.kind === 'op') return pick(KERAS_OP_RULES, subject.className, family, version) ?? unknownRule(subject.className, family, version);
+  if (subject.kind === 'model') return pick(NESTED_MODEL_RULES, subject.className, family, version) ?? unknownRule(subject.className, family, version);
+  return resolveMaskRule(subject.className, family, version);
+}
+
 /** The rule for one layer class under one Keras family and version (default: the reference version). */
 export function resolveMaskRule(className: string, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
   // The table is constant: memoise lookups (the analysis asks once per layer call). A copy
@@ -195,14 +220,21 @@ export function resolveMaskRule(className: string, family: KerasFamily, version 
   return { ...hit };
 }
 
-function resolveUncached(className: string, family: KerasFamily, version: string): ResolvedRule {
-  const candidates = MASK_RULES[className] ?? [];
+function pick(candidates: VersionedRule[], className: string, family: KerasFamily, version: string): ResolvedRule | null {
   const hit = candidates.find(
     (c) =>
       c.family === family &&
       (c.from === undefined || compareVersions(version, c.from) >= 0) &&
       (c.until === undefined || compareVersions(version, c.until) < 0),
   );
-  if (hit) return { ...hit.rule, className, family, version, known: true };
+  return hit ? { ...hit.rule, className, family, version, known: true } : null;
+}
+
+/** A class the registry does not know: Keras' default for layers that do not declare mask support. */
+function unknownRule(className: string, family: KerasFamily, version: string): ResolvedRule {
   return { supportsMasking: false, output: 'unsupported', evidence: 'not in the MaskLens registry', className, family, version, known: false };
+}
+
+function resolveUncached(className: string, family: KerasFamily, version: string): ResolvedRule {
+  return pick(MASK_RULES[className] ?? [], className, family, version) ?? unknownRule(className, family, version);
 }

@@ -37,12 +37,23 @@ export type OutputMaskKind =
   /** The query's (first input's) mask. */
   | 'query'
   /** Does not support masking: an incoming mask is dropped (keras3) or raises (tf-keras2). */
-  | 'unsupported';
+  | 'unsupported'
+  /** A model used as a layer: its own graph decides (keras/src/models/functional.py compute_mask). */
+  | 'nested';
 
 export interface LayerMaskRule {
   /** Whether the layer accepts an incoming mask at all. */
   supportsMasking: boolean;
+  /**
+   * The config key Keras sets `supports_masking` from, where the constructor decides it
+   * (Embedding: `self.supports_masking = mask_zero`); overrides `supportsMasking`.
+   */
+  supportsMaskingFrom?: string;
   output: OutputMaskKind;
+  /** `concatenate`: how the concatenated masks are reduced over the last axis (Keras 3 `any`, tf.keras `all`). */
+  reduce?: 'any' | 'all';
+  /** `query`: `compute_mask` returns `convert_to_tensor(mask[0])` (an op Keras 3 records), not the mask itself. */
+  convertsQueryMask?: boolean;
   /**
    * Wrappers (TimeDistributed): what happens when the wrapped layer does not support
    * masking and a mask arrives. `raise`: tf.keras 2 calls the inner `compute_mask`, which

@@ -66,9 +66,6 @@ export abstract class RuntimeLayer {
   /** Static output shape (batch first, null where unknown); the executor uses real shapes. */
   outputShape?(inputShapes: Shape[]): Shape;
 
-  /** True when calling the layer removes the masks of its input tensors (Keras 3 MultiHeadAttention). */
-  clearsInputMasks?(family: KerasFamily): boolean;
-
   /** `masks` holds each input's mask when the layer supports masking (else nulls). */
   /** One tensor, or several for layers with several outputs (an RNN with `return_state`: output, then states). */
   abstract call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor | Tensor[];

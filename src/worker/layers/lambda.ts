@@ -393,8 +393,4 @@ export class Lambda extends RuntimeLayer {
       return null;
     }
   }
-
-  hasMaskSpec(): boolean {
-    return (this.ir?.mask.kind ?? 'none') !== 'none';
-  }
 }
