@@ -7,6 +7,7 @@ import type { JsonObject, JsonValue, KerasLayerConfig, KerasModelConfig } from '
 import { isModelConfig } from '../modelChoice';
 import { UserFacingError } from '../protocol/task';
 import type { CallArg, LayerSpec, ModelGraph, ModelInput, NodeSpec, Shape, TensorRef } from './modelGraph';
+import { kerasRunOrder, type PendingNode } from './runOrder';
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -155,7 +156,7 @@ function skipsFirstNode(l: KerasLayerConfig, config: JsonObject): boolean {
   return text.includes(`[${name},${calls},`) && !text.includes(`[${name},0,`);
 }
 
-function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): NodeSpec {
+function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNode {
   let args: CallArg[];
   let kwargs: Record<string, JsonValue>;
   if (isObject(raw)) {
@@ -166,6 +167,7 @@ function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): NodeSpec 
   } else {
     throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
   }
+  const dependsOn = [...args.flatMap(tensorsOf), ...Object.keys(kwargs).sort().flatMap((k) => kwargRefs(kwargs[k]))];
   let maskArg: TensorRef[] | null = null;
   if (kwargs.mask !== undefined && kwargs.mask !== null) {
     const refs = kwargRefs(kwargs.mask);
@@ -182,14 +184,14 @@ function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): NodeSpec 
       delete kwargs[key];
     }
   }
-  return { id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, firstArgCount, maskArg, kwargs };
+  return { node: { id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, firstArgCount, maskArg, kwargs }, dependsOn };
 }
 
 function functionalGraph(model: KerasModelConfig): ModelGraph {
   const config = model.config;
   const specs = new Map<string, LayerSpec>();
   const inputs: ModelInput[] = [];
-  const pending: NodeSpec[] = [];
+  const pending: PendingNode[] = [];
   for (const l of config.layers) {
     const spec = layerSpec(l);
     specs.set(spec.name, spec);
@@ -207,17 +209,7 @@ function functionalGraph(model: KerasModelConfig): ModelGraph {
   const declared = new Map(inputs.map((i) => [i.name, i]));
   const ordered = inputRefs.map((r) => declared.get(r.layer));
   if (ordered.every((i): i is ModelInput => i !== undefined) && ordered.length === inputs.length) inputs.splice(0, inputs.length, ...ordered);
-  // Order nodes so every input is computed first (configs usually are, shared layers may not be).
-  const nodes: NodeSpec[] = [];
-  const producedBy = (r: TensorRef) => (inputs.some((i) => i.name === r.layer) ? r.layer : `${r.layer}#${r.node}`);
-  const available = new Set<string>(inputs.map((i) => i.name));
-  while (pending.length > 0) {
-    const i = pending.findIndex((n) => [...n.inputs, ...n.args.flatMap(tensorsOf), ...(n.maskArg ?? [])].every((r) => available.has(producedBy(r))));
-    if (i < 0) throw new UserFacingError(`cannot order the layers of '${config.name}': '${pending[0].layer}' waits for an input that is never computed`, 'model-config', pending[0].layer);
-    const [node] = pending.splice(i, 1);
-    nodes.push(node);
-    available.add(node.id);
-  }
+  const nodes = kerasRunOrder(config.name, pending, new Set(inputs.map((i) => i.name)), outputs);
   return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs, nodes, outputs, connections: 'config' };
 }
 
