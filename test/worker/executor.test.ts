@@ -2,10 +2,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { KerasFamily, KerasModelConfig, LambdaIR } from '../../src/core/ir';
-import { MASK_RULES } from '../../src/core/masking/registry';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { ModelRuntime } from '../../src/worker/executor';
-import { LAYER_CLASSES } from '../../src/worker/layers/index';
 import { buildGraph } from '../../src/core/graph/fromConfig';
 import { loadTf } from '../../src/worker/tf';
 import { layer, sequential } from './helpers';
@@ -35,11 +33,6 @@ function run(config: KerasModelConfig, x: number[][] | number[][][], family: Ker
     runtime.dispose();
   }
 }
-
-test('every layer class in the mask-rule registry has a runtime implementation', () => {
-  const missing = Object.keys(MASK_RULES).filter((c) => c !== 'InputLayer' && !LAYER_CLASSES[c]);
-  assert.deepEqual(missing, []);
-});
 
 test('seed 001: Embedding(mask_zero) masks zeros but does not zero them; LSTM repeats the previous output', () => {
   const r = run(sequential([4], [layer('Embedding', { input_dim: 5, output_dim: 5, mask_zero: true }), layer('LSTM', { units: 3, return_sequences: true })]), [[1, 0, 2, 0]]);

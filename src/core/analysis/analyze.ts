@@ -5,9 +5,10 @@
  */
 import { buildGraph } from '../graph/fromConfig';
 import type { Diagnostic, KerasFamily, ModelIR, ParsedFile, Range } from '../ir';
+import { supportsMasking } from '../masking/apply';
 import { FAMILIES } from '../masking/registry';
 import type { MaskEffect, OutputMaskKind } from '../masking/rules';
-import { snake } from '../python/kerasObjects';
+import { snake } from '../layers/kerasObjects';
 import type { ParseResult } from '../python/parse';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { UserFacingError } from '../protocol/task';
@@ -111,7 +112,7 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
     range: f.source?.range ?? ir.range,
     mask: { in: f.maskIn, out: f.maskOut, effect: f.effect },
     outputShape: f.source?.outputShape ?? null,
-    rule: { kind: f.rule.output, supportsMasking: f.rule.supportsMasking, known: f.rule.known, evidence: f.rule.evidence },
+    rule: { kind: f.rule.output, supportsMasking: supportsMasking(f.rule, f.layer.config), known: f.rule.known, evidence: f.rule.evidence },
   }));
   const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(ir, flow, family, kerasVersion)]);
   return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), diagnostics };

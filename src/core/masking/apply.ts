@@ -79,8 +79,11 @@ function format(template: string, layer: string, className: string): string {
   return template.replace('{layer}', layer).replace('{className}', className);
 }
 
-function supportsMasking(rule: ResolvedRule, config: JsonObject): boolean {
-  return rule.supportsMaskingFrom ? config[rule.supportsMaskingFrom] === true : rule.supportsMasking;
+/** Whether this layer, as configured, supports masking (Embedding: only with mask_zero; Keras 3 Lambda: only with mask=). */
+export function supportsMasking(rule: ResolvedRule, config: JsonObject): boolean {
+  if (!rule.supportsMaskingFrom) return rule.supportsMasking;
+  const value = config[rule.supportsMaskingFrom];
+  return value !== undefined && value !== null && value !== false;
 }
 
 /** tf.keras TimeDistributed asks the wrapped layer's compute_mask, which raises when that layer does not support masking. */
@@ -151,7 +154,11 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
   const arriving = previous.some((m) => rep.isPresent(m));
   const behaviour = familyBehaviour(rule.family, rule.version);
   const outcome: MaskOutcome<M> = { passed: call.masks, out: [rep.none], events: [], warning: null, error: null, clearsInputMasks: rule.clearsInputMasks === true };
-  if (!supportsMasking(rule, config)) {
+  if (arriving && rule.output === 'lambda' && (config.mask === null || config.mask === undefined)) {
+    // A Lambda without mask=: Keras 3 does not support masking there and warns; tf.keras returns None silently.
+    outcome.events.push('lambda-dropped');
+    outcome.warning = format(behaviour.unsupportedMessage, call.layer, call.className);
+  } else if (!supportsMasking(rule, config)) {
     // Keras ops and input layers take no mask and say nothing; other layers warn, drop silently or raise by family.
     outcome.passed = call.masks.map(() => rep.none);
     if (arriving && rule.output !== 'none') {
@@ -160,10 +167,6 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
       if (behaviour.unsupportedMask === 'raise') outcome.error = message;
       else outcome.warning = message;
     }
-  } else if (arriving && rule.output === 'lambda' && (config.mask === null || config.mask === undefined)) {
-    // Keras 3 sets supports_masking = False for a Lambda without mask= and warns; tf.keras returns None silently.
-    outcome.events.push('lambda-dropped');
-    outcome.warning = format(behaviour.unsupportedMessage, call.layer, call.className);
   }
   const raised = arriving ? innerRaises(call) : null;
   if (raised) {

@@ -46,7 +46,8 @@ export interface LayerMaskRule {
   supportsMasking: boolean;
   /**
    * The config key Keras sets `supports_masking` from, where the constructor decides it
-   * (Embedding: `self.supports_masking = mask_zero`); overrides `supportsMasking`.
+   * (Embedding: `mask_zero`; Keras 3 Lambda: `mask is not None`): set and not false means
+   * supported. Overrides `supportsMasking`.
    */
   supportsMaskingFrom?: string;
   output: OutputMaskKind;

@@ -15,7 +15,7 @@ import type { JsonObject } from '../ir';
 import { applyMaskRule, type MaskRepresentation } from '../masking/apply';
 import { ruleFor } from '../masking/registry';
 import type { Ctx } from './context';
-import { snake } from './kerasObjects';
+import { snake } from '../layers/kerasObjects';
 import { newLayer } from './layers';
 import { collectArgTensors, graphEpoch, type ArgTree, type NodeObj, type Shape, type TensorObj } from './objects';
 
