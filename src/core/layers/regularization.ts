@@ -1,4 +1,4 @@
-/** keras.layers in keras/src/layers/regularization: Dropout, SpatialDropout1D, GaussianNoise. */
+/** keras.layers in keras/src/layers/regularization: Dropout, SpatialDropout1D, GaussianNoise, GaussianDropout. */
 import { carries } from '../masking/rows';
 import type { LayerEntry } from './entry';
 import { sameShape } from './shapeRules';
@@ -17,6 +17,11 @@ export const REGULARIZATION_LAYERS = {
   GaussianNoise: {
     signature: { params: ['stddev', 'seed'], defaults: () => ({ stddev: null, seed: null }) },
     mask: carries('layers/regularization/gaussian_noise.py'),
+    shape: sameShape,
+  },
+  GaussianDropout: {
+    signature: { params: ['rate', 'seed'], defaults: () => ({ rate: null, seed: null }), norms: { rate: 'float' } },
+    mask: carries('layers/regularization/gaussian_dropout.py'),
     shape: sameShape,
   },
 } satisfies Record<string, LayerEntry>;

@@ -29,6 +29,7 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Softmax: Activation,
   Dropout,
   SpatialDropout1D: Dropout,
+  GaussianDropout: Dropout,
   GaussianNoise,
   Masking,
   Embedding,
