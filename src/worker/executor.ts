@@ -6,8 +6,9 @@
 import type { KerasFamily, LambdaIR } from '../core/ir';
 import { maskEffect } from '../core/masking/effect';
 import { applyMaskRule } from '../core/masking/apply';
-import { familyBehaviour, ruleFor, type ResolvedRule } from '../core/masking/registry';
-import type { MaskEffect } from '../core/masking/rules';
+import { ruleFor } from '../core/layers/rules';
+import { familyBehaviour } from '../core/masking/registry';
+import type { MaskEffect, ResolvedRule } from '../core/masking/rules';
 import { UserFacingError } from '../core/protocol/task';
 import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, type Tensor, type Variable } from './layers/base';
 import { createLayer } from './layers/index';

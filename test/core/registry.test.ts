@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import { presenceMasks } from '../../src/core/analysis/flow';
 import { applyMaskRule } from '../../src/core/masking/apply';
 import { maskEffect } from '../../src/core/masking/effect';
-import { compareVersions, familyBehaviour, FAMILIES, MASK_RULES, resolveMaskRule } from '../../src/core/masking/registry';
+import { MASK_RULES, resolveMaskRule } from '../../src/core/layers/rules';
+import { compareVersions, familyBehaviour, FAMILIES } from '../../src/core/masking/registry';
 
 test('InputLayer has a rule in both families', () => {
   for (const cls of ['InputLayer']) {

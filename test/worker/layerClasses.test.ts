@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { LayerEntry } from '../../src/core/layers/entry';
 import { CLASS_ALIASES, LAYER_ENTRIES, MERGE_HELPERS } from '../../src/core/layers/index';
-import { FAMILIES, MASK_RULES, resolveMaskRule } from '../../src/core/masking/registry';
+import { MASK_RULES, resolveMaskRule } from '../../src/core/layers/rules';
+import { FAMILIES } from '../../src/core/masking/registry';
 import { RUNTIME_CLASSES } from '../../src/worker/layers/index';
 
 const entries: Record<string, LayerEntry> = LAYER_ENTRIES;

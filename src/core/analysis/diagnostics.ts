@@ -3,8 +3,7 @@
  * data. Every message ends by naming the Keras family and version the verdict holds for.
  * They read the mask flow and the IR (the config and what the source says per layer) only.
  */
-import type { LayerSpec } from '../graph/modelGraph';
-import type { Diagnostic, JsonObject, KerasFamily, ModelIR, QuickFix, Range, Severity } from '../ir';
+import type { Diagnostic, KerasFamily, ModelIR, QuickFix, Range, Severity } from '../ir';
 import { familyBehaviour, FAMILIES, INNER_UNSUPPORTED_MESSAGE } from '../masking/registry';
 import type { LayerFlow, ModelFlow } from './flow';
 
@@ -33,14 +32,6 @@ function rangeOf(f: LayerFlow, d: DiagContext): Range {
   return f.source?.range ?? d.modelRange;
 }
 
-/** The layer a wrapper (TimeDistributed, Bidirectional) holds, as its config writes it. */
-function wrapped(layer: LayerSpec): { name: string; className: string } | null {
-  const inner = layer.config.layer;
-  if (!inner || typeof inner !== 'object' || Array.isArray(inner) || typeof inner.class_name !== 'string') return null;
-  const config = (inner.config ?? {}) as JsonObject;
-  return { name: typeof config.name === 'string' ? config.name : 'layer', className: inner.class_name };
-}
-
 const AFTER = 'Layers after it and the loss see no mask, so padded timesteps count in the loss.';
 
 function destroyed(f: LayerFlow, d: DiagContext): Diagnostic {
@@ -59,7 +50,7 @@ function destroyed(f: LayerFlow, d: DiagContext): Diagnostic {
 
 function raises(f: LayerFlow, d: DiagContext): Diagnostic {
   const label = verdictLabel(d.family, d.version);
-  const inner = wrapped(f.layer);
+  const inner = f.rule.wrapped;
   const message = INNER_UNSUPPORTED_MESSAGE.replace('{layer}', inner?.name ?? 'layer').replace('{className}', inner?.className ?? '');
   return diag(
     'mask-destroyed',

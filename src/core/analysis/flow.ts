@@ -9,8 +9,8 @@ import { refKey, type LayerSpec, type ModelGraph } from '../graph/modelGraph';
 import type { KerasFamily, LayerSource } from '../ir';
 import { applyMaskRule, type MaskEvent, type MaskOutcome, type MaskRepresentation } from '../masking/apply';
 import { maskEffect } from '../masking/effect';
-import { resolveMaskRule, ruleFor, type ResolvedRule } from '../masking/registry';
-import type { MaskEffect } from '../masking/rules';
+import { resolveMaskRule, ruleFor } from '../layers/rules';
+import type { MaskEffect, ResolvedRule } from '../masking/rules';
 
 export type { MaskEvent };
 

@@ -7,7 +7,8 @@
  * layer) is registry data read here, never re-coded by a caller.
  */
 import type { JsonObject } from '../ir';
-import { familyBehaviour, INNER_UNSUPPORTED_MESSAGE, resolveMaskRule, type ResolvedRule } from './registry';
+import { familyBehaviour, INNER_UNSUPPORTED_MESSAGE } from './registry';
+import type { ResolvedRule } from './rules';
 import { returnsSequences } from './effect';
 
 /** Something the mask did at one call of a layer. */
@@ -87,14 +88,10 @@ export function supportsMasking(rule: ResolvedRule, config: JsonObject): boolean
 }
 
 /** tf.keras TimeDistributed asks the wrapped layer's compute_mask, which raises when that layer does not support masking. */
-function innerRaises(call: MaskCall<unknown, unknown>): string | null {
-  const inner = call.config.layer;
-  if (call.rule.innerUnsupported !== 'raise' || !inner || typeof inner !== 'object' || Array.isArray(inner) || typeof inner.class_name !== 'string') return null;
-  const innerConfig = inner.config && typeof inner.config === 'object' && !Array.isArray(inner.config) ? inner.config : {};
-  if (Array.isArray(innerConfig.layers)) return null; // a wrapped model decides with its own layers
-  const innerRule = resolveMaskRule(inner.class_name, call.rule.family, call.rule.version);
-  if (innerRule.supportsMasking || innerRule.output !== 'unsupported') return null;
-  return format(INNER_UNSUPPORTED_MESSAGE, typeof innerConfig.name === 'string' ? innerConfig.name : call.layer, inner.class_name);
+function innerRaises(rule: ResolvedRule): string | null {
+  const held = rule.innerUnsupported === 'raise' ? rule.wrapped : undefined;
+  if (!held || held.rule.supportsMasking || held.rule.output !== 'unsupported') return null;
+  return format(INNER_UNSUPPORTED_MESSAGE, held.name, held.className);
 }
 
 /** The output mask by the rule's kind, from the masks the layer received. */
@@ -168,7 +165,7 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
       else outcome.warning = message;
     }
   }
-  const raised = arriving ? innerRaises(call) : null;
+  const raised = arriving ? innerRaises(rule) : null;
   if (raised) {
     outcome.events.push('raises');
     outcome.error = raised;

@@ -1,14 +1,11 @@
 /**
- * The one mask-rule registry: how each Keras family treats masks, and which rule holds for a
- * layer. Rows live with each class's entry (src/core/layers), keyed by Keras family and
- * version range, so a change in Keras (e.g. keras-team/keras#23235, after 3.15.1: recurrent
- * layers and their wrappers stop propagating masks automatically) is one more row, not a new
- * `if`. Golden tests check every released row against the installed Keras.
+ * The mask-rule registry's family part: how each Keras family, by version, treats a mask
+ * arriving at a layer that does not support masking, and which version each family's
+ * verdicts are checked against. The per-class rows live with each class's entry
+ * (src/core/layers), resolved by src/core/layers/rules.ts.
  */
 import type { KerasFamily } from '../ir';
-import { LAYER_ENTRIES } from '../layers/index';
-import { both, bothTakingMask, rule } from './rows';
-import type { FamilyBehaviour, LayerMaskRule, VersionedFamilyBehaviour, VersionedRule } from './rules';
+import type { FamilyBehaviour, VersionedFamilyBehaviour } from './rules';
 
 const TF_KERAS_TYPE_ERROR = 'TypeError: Layer {layer} does not support masking, but was passed an input_mask';
 
@@ -68,20 +65,6 @@ export function familyBehaviour(family: KerasFamily, version = FAMILIES[family].
 /** The message a wrapper raises (tf.keras TimeDistributed) when its inner layer gets a mask. */
 export const INNER_UNSUPPORTED_MESSAGE = TF_KERAS_TYPE_ERROR;
 
-/** Every layer class's rows, from its entry; InputLayer (a graph input, not a callable layer) has its own. */
-export const MASK_RULES: Record<string, VersionedRule[]> = {
-  InputLayer: both(rule(false, 'none', 'InputLayer creates no mask')),
-  ...Object.fromEntries(Object.entries(LAYER_ENTRIES).map(([name, entry]) => [name, entry.mask])),
-};
-
-/** A model used as a layer: Functional/Sequential `call` runs its own graph with the incoming mask. */
-export const NESTED_MODEL_RULES: VersionedRule[] = bothTakingMask(
-  rule(true, 'nested', "a nested model's own layers decide its output mask (keras/src/models/functional.py call(inputs, training, mask) and compute_mask)"),
-);
-
-/** Keras operations recorded in functional configs (keras.src.ops): Operations, not Layers. */
-export const KERAS_OP_RULES: VersionedRule[] = both(rule(false, 'none', 'Keras ops (keras.src.ops) are Operations, not Layers: they neither use nor propagate masks'));
-
 /** Compares dotted versions numerically ("3.9.0" < "3.15.1"). */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map((p) => parseInt(p, 10) || 0);
@@ -91,60 +74,4 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d;
   }
   return 0;
-}
-
-export interface ResolvedRule extends LayerMaskRule {
-  className: string;
-  family: KerasFamily;
-  version: string;
-  /** False for classes the registry does not know: treated as unsupported, with a diagnostic. */
-  known: boolean;
-}
-
-const resolved = new Map<string, ResolvedRule>();
-
-/** What the registry needs to know of a layer to find its rule. */
-export interface RuleSubject {
-  className: string;
-  /** A Keras op node, or a model used as a layer: rows of their own, whatever the class is called. */
-  kind?: 'layer' | 'input' | 'op' | 'model';
-}
-
-/** The rule for a layer of a graph: Keras ops and nested models by kind, other layers by class. */
-export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
-  if (subject.kind === 'op') return pick(KERAS_OP_RULES, subject.className, family, version) ?? unknownRule(subject.className, family, version);
-  if (subject.kind === 'model') return pick(NESTED_MODEL_RULES, subject.className, family, version) ?? unknownRule(subject.className, family, version);
-  return resolveMaskRule(subject.className, family, version);
-}
-
-/** The rule for one layer class under one Keras family and version (default: the reference version). */
-export function resolveMaskRule(className: string, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
-  // The table is constant: memoise lookups (the analysis asks once per layer call). A copy
-  // goes out so callers may adjust their own.
-  const key = `${className}|${family}|${version}`;
-  let hit = resolved.get(key);
-  if (!hit) {
-    hit = resolveUncached(className, family, version);
-    if (resolved.size < 5_000) resolved.set(key, hit);
-  }
-  return { ...hit };
-}
-
-function pick(candidates: VersionedRule[], className: string, family: KerasFamily, version: string): ResolvedRule | null {
-  const hit = candidates.find(
-    (c) =>
-      c.family === family &&
-      (c.from === undefined || compareVersions(version, c.from) >= 0) &&
-      (c.until === undefined || compareVersions(version, c.until) < 0),
-  );
-  return hit ? { ...hit.rule, className, family, version, known: true } : null;
-}
-
-/** A class the registry does not know: Keras' default for layers that do not declare mask support. */
-function unknownRule(className: string, family: KerasFamily, version: string): ResolvedRule {
-  return { supportsMasking: false, output: 'unsupported', evidence: 'not in the MaskLens registry', className, family, version, known: false };
-}
-
-function resolveUncached(className: string, family: KerasFamily, version: string): ResolvedRule {
-  return pick(MASK_RULES[className] ?? [], className, family, version) ?? unknownRule(className, family, version);
 }

@@ -3,7 +3,7 @@
  * predict masks and the worker's executor reads the same data to compute them, so the two
  * can never disagree. Each `OutputMaskKind` is implemented once by each consumer.
  */
-import type { KerasFamily } from '../ir';
+import type { JsonObject, KerasFamily } from '../ir';
 
 export type MaskEffect = 'creates' | 'propagates' | 'transforms' | 'consumes' | 'destroys' | 'none';
 
@@ -112,4 +112,15 @@ export interface VersionedFamilyBehaviour {
   unsupportedMask: FamilyBehaviour['unsupportedMask'];
   unsupportedMessage: string;
   evidence: string;
+}
+
+/** A rule as it holds for one layer under one family and version. */
+export interface ResolvedRule extends LayerMaskRule {
+  className: string;
+  family: KerasFamily;
+  version: string;
+  /** False for classes the registry does not know: treated as unsupported, with a diagnostic. */
+  known: boolean;
+  /** A wrapper that asks the layer it holds (`innerUnsupported: 'raise'`): that layer's name, class and rule. */
+  wrapped?: { name: string; className: string; config: JsonObject; rule: ResolvedRule };
 }

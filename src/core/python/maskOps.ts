@@ -13,7 +13,7 @@
  */
 import type { JsonObject } from '../ir';
 import { applyMaskRule, type MaskRepresentation } from '../masking/apply';
-import { ruleFor } from '../masking/registry';
+import { ruleFor } from '../layers/rules';
 import type { Ctx } from './context';
 import { snake } from '../layers/kerasObjects';
 import { newLayer } from './layers';
@@ -100,7 +100,7 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
 export function symbolicMasks(ctx: Ctx, node: NodeObj, userKwargs: boolean): void {
   const layer = node.layer;
   if (layer.op) return;
-  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer' }, 'keras3', ctx.version);
+  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer', config: layer.config }, 'keras3', ctx.version);
   const first = firstArg(node);
   const single = node.args.length === 1 && node.args[0]?.t === 'tensor' && node.inputs.length === 1 && !userKwargs;
   if (rule.callTakesMask === true && single && first) {
