@@ -158,32 +158,33 @@ function skipsFirstNode(l: KerasLayerConfig, config: JsonObject): boolean {
 
 function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNode {
   let args: CallArg[];
-  let kwargs: Record<string, JsonValue>;
+  let given: Record<string, JsonValue>;
   if (isObject(raw)) {
     args = (Array.isArray(raw.args) ? raw.args : []).map(parseKeras3Arg);
-    kwargs = isObject(raw.kwargs) ? { ...raw.kwargs } : {};
+    given = isObject(raw.kwargs) ? raw.kwargs : {};
   } else if (Array.isArray(raw)) {
-    ({ args, kwargs } = parseTfKerasNode(raw));
+    ({ args, kwargs: given } = parseTfKerasNode(raw));
   } else {
     throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
-  }
-  const dependsOn = [...args.flatMap(tensorsOf), ...Object.keys(kwargs).sort().flatMap((k) => kwargRefs(kwargs[k]))];
-  let maskArg: TensorRef[] | null = null;
-  if (kwargs.mask !== undefined && kwargs.mask !== null) {
-    const refs = kwargRefs(kwargs.mask);
-    maskArg = refs.length > 0 ? refs : null;
-    delete kwargs.mask;
   }
   const inputIsList = args[0]?.kind === 'list';
   const firstArgCount = tensorsOf(args[0]).length;
   const inputs = inputIsList ? tensorsOf(args[0]) : args.flatMap(tensorsOf);
-  for (const key of ['value', 'key']) {
-    const refs = kwargs[key] === undefined ? [] : kwargRefs(kwargs[key]);
-    if (refs.length > 0) {
-      inputs.push(...refs);
-      delete kwargs[key];
-    }
+  const dependsOn = args.flatMap(tensorsOf);
+  // Tensors passed by keyword: `mask=` (Keras 3 records the propagated mask so) and attention's
+  // `value=` / `key=`, which join the inputs; the rest stay keyword arguments of the call.
+  const kwargs: Record<string, JsonValue> = {};
+  const byKeyword: Record<string, TensorRef[]> = {};
+  let maskArg: TensorRef[] | null = null;
+  for (const key of Object.keys(given).sort()) {
+    const value = given[key];
+    const refs = kwargRefs(value);
+    dependsOn.push(...refs);
+    if (key === 'mask' && value !== null) maskArg = refs.length > 0 ? refs : null;
+    else if ((key === 'value' || key === 'key') && refs.length > 0) byKeyword[key] = refs;
+    else kwargs[key] = value;
   }
+  inputs.push(...(byKeyword.value ?? []), ...(byKeyword.key ?? []));
   return { node: { id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, firstArgCount, maskArg, kwargs }, dependsOn };
 }
 

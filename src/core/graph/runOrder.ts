@@ -18,20 +18,17 @@ const nodeKey = (r: TensorRef, inputs: ReadonlySet<string>): string => (inputs.h
 
 export function kerasRunOrder(model: string, pending: PendingNode[], inputNames: ReadonlySet<string>, outputs: TensorRef[]): NodeSpec[] {
   const byId = new Map(pending.map((p) => [p.node.id, p]));
+  const parentsOf = new Map(pending.map((p) => [p.node.id, p.dependsOn.map((r) => nodeKey(r, inputNames))]));
   // map_graph's depth-first walk from the outputs: nodes in decreasing depth.
   const ordered: string[] = [];
-  const finished = new Set<string>();
-  const inProgress = new Set<string>();
-  const visit = (ref: TensorRef): void => {
-    const key = nodeKey(ref, inputNames);
-    if (finished.has(key) || inProgress.has(key)) return;
-    inProgress.add(key);
-    for (const dep of byId.get(key)?.dependsOn ?? []) visit(dep);
-    inProgress.delete(key);
-    finished.add(key);
+  const seen = new Set<string>();
+  const visit = (key: string): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const parent of parentsOf.get(key) ?? []) visit(parent);
     ordered.push(key);
   };
-  for (const r of outputs) visit(r);
+  for (const r of outputs) visit(nodeKey(r, inputNames));
   const layerOf = (key: string): string => byId.get(key)?.node.layer ?? key;
   const nodeDepth = new Map<string, number>();
   const layerDepth = new Map<string, number>();
@@ -40,21 +37,24 @@ export function kerasRunOrder(model: string, pending: PendingNode[], inputNames:
     const depth = Math.max(nodeDepth.get(key) ?? 0, layerDepth.get(layerOf(key)) ?? 0);
     nodeDepth.set(key, depth);
     layerDepth.set(layerOf(key), depth);
-    for (const dep of byId.get(key)?.dependsOn ?? []) {
-      const parent = nodeKey(dep, inputNames);
-      nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
-    }
+    for (const parent of parentsOf.get(key) ?? []) nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
   }
-  const byDepth = new Map<number, string[]>();
-  for (const [key, depth] of nodeDepth) byDepth.set(depth, [...(byDepth.get(depth) ?? []), key]);
-  const run = [...byDepth.keys()].sort((a, b) => b - a).flatMap((d) => byDepth.get(d) ?? []);
-  const nodes = run.map((key) => byId.get(key)?.node).filter((n): n is NodeSpec => n !== undefined);
+  const byDepth = new Map<number, NodeSpec[]>();
+  for (const [key, depth] of nodeDepth) {
+    const node = byId.get(key)?.node;
+    if (!node) continue;
+    const list = byDepth.get(depth);
+    if (list) list.push(node);
+    else byDepth.set(depth, [node]);
+  }
+  const nodes = [...byDepth.keys()].sort((a, b) => b - a).flatMap((d) => byDepth.get(d) ?? []);
+  if (nodes.length === pending.length) return nodes;
   // Calls the outputs do not reach (a config Keras would not write) run last, each after its inputs.
   const reached = new Set(nodes.map((n) => n.id));
   const rest = pending.filter((p) => !reached.has(p.node.id));
   const available = new Set([...inputNames, ...reached]);
   while (rest.length > 0) {
-    const i = rest.findIndex((p) => p.dependsOn.every((r) => available.has(nodeKey(r, inputNames))));
+    const i = rest.findIndex((p) => (parentsOf.get(p.node.id) ?? []).every((k) => available.has(k)));
     if (i < 0) throw new UserFacingError(`cannot order the layers of '${model}': '${rest[0].node.layer}' waits for an input that is never computed`, 'model-config', rest[0].node.layer);
     const [next] = rest.splice(i, 1);
     nodes.push(next.node);

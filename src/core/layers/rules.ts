@@ -42,17 +42,23 @@ function unknownRule(className: string, family: KerasFamily, version: string): R
 
 const resolved = new Map<string, ResolvedRule>();
 
-/** The rule for one layer class under one Keras family and version (default: the reference version). */
-export function resolveMaskRule(className: string, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
-  // The table is constant: memoise lookups (the analysis asks once per layer call). A copy
-  // goes out so callers may adjust their own.
-  const key = `${className}|${family}|${version}`;
+/**
+ * The tables are constant: lookups are memoised (the analysis asks once per layer call), and a
+ * copy goes out so callers may adjust their own.
+ */
+function memoised(table: string, className: string, family: KerasFamily, version: string, rows: () => VersionedRule[]): ResolvedRule {
+  const key = `${table}|${className}|${family}|${version}`;
   let hit = resolved.get(key);
   if (!hit) {
-    hit = pick(Object.hasOwn(MASK_RULES, className) ? MASK_RULES[className] : [], className, family, version) ?? unknownRule(className, family, version);
+    hit = pick(rows(), className, family, version) ?? unknownRule(className, family, version);
     if (resolved.size < 5_000) resolved.set(key, hit);
   }
   return { ...hit };
+}
+
+/** The rule for one layer class under one Keras family and version (default: the reference version). */
+export function resolveMaskRule(className: string, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
+  return memoised('class', className, family, version, () => (Object.hasOwn(MASK_RULES, className) ? MASK_RULES[className] : []));
 }
 
 /** What the registry needs to know of a layer to find its rule. */
@@ -75,8 +81,8 @@ function heldLayer(config: JsonObject | undefined): { name: string; className: s
 
 /** The rule for a layer of a graph: Keras ops and nested models by kind, other layers by class. */
 export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
-  if (subject.kind === 'op') return pick(KERAS_OP_RULES, subject.className, family, version) ?? unknownRule(subject.className, family, version);
-  if (subject.kind === 'model') return pick(NESTED_MODEL_RULES, subject.className, family, version) ?? unknownRule(subject.className, family, version);
+  if (subject.kind === 'op') return memoised('op', subject.className, family, version, () => KERAS_OP_RULES);
+  if (subject.kind === 'model') return memoised('model', subject.className, family, version, () => NESTED_MODEL_RULES);
   const found = resolveMaskRule(subject.className, family, version);
   const held = found.innerUnsupported === 'raise' ? heldLayer(subject.config) : null;
   if (held) found.wrapped = { ...held, rule: resolveMaskRule(held.className, family, version) };

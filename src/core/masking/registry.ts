@@ -55,12 +55,20 @@ export const FAMILY_HISTORY: Record<KerasFamily, VersionedFamilyBehaviour[]> = {
 
 /** The family's behaviour at a version (default: the reference version). */
 export function familyBehaviour(family: KerasFamily, version = FAMILIES[family].referenceVersion): FamilyBehaviour {
+  // Asked at every layer call the mask-rule function sees: the answer is constant per family and version.
+  const key = `${family}|${version}`;
+  const known = behaviours.get(key);
+  if (known) return known;
   const row = FAMILY_HISTORY[family].find(
     (r) => (r.from === undefined || compareVersions(version, r.from) >= 0) && (r.until === undefined || compareVersions(version, r.until) < 0),
   );
   const base = FAMILIES[family];
-  return row ? { ...base, unsupportedMask: row.unsupportedMask, unsupportedMessage: row.unsupportedMessage } : base;
+  const behaviour = row ? { ...base, unsupportedMask: row.unsupportedMask, unsupportedMessage: row.unsupportedMessage } : base;
+  if (behaviours.size < 1_000) behaviours.set(key, behaviour);
+  return behaviour;
 }
+
+const behaviours = new Map<string, FamilyBehaviour>();
 
 /** The message a wrapper raises (tf.keras TimeDistributed) when its inner layer gets a mask. */
 export const INNER_UNSUPPORTED_MESSAGE = TF_KERAS_TYPE_ERROR;
