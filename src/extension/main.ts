@@ -4,7 +4,7 @@
  * asks for numbers. Everything heavy runs in the worker pool.
  */
 import * as vscode from 'vscode';
-import type { WebviewMessage } from '../core/protocol/webview';
+import type { WebviewMessage } from '../core/protocol/viewMessages';
 import { AnalysisService } from './analysisService';
 import { MaskLensCodeLensProvider } from './codeLens';
 import { TaskCommands } from './commands';

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { MaskLensPool, type PoolState, type RunOptions, type TaskHandle } from '../pool/pool';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
-import type { BackendReport } from '../core/protocol/webview';
+import type { BackendReport } from '../core/protocol/viewMessages';
 import { readSettings } from './config';
 import { log } from './log';
 

@@ -1,6 +1,6 @@
 /** The MaskLens panel: backend, task progress (with Cancel), live training curves, and results. */
 import '../shared/zodConfig'; // first: before any schema runs
-import type { BackendReport, HostMessage } from '../../src/core/protocol/webview';
+import type { BackendReport, HostMessage } from '../../src/core/protocol/viewMessages';
 import { clear, h } from '../shared/dom';
 import { registerToolkit } from '../shared/toolkit';
 import { onHostMessage, send } from '../shared/vscodeApi';

@@ -5,7 +5,7 @@
  * it, and export buttons. Payloads are validated against the runtime's own schemas first.
  */
 import { formatNumber } from '../../src/core/format';
-import type { ResultSources } from '../../src/core/protocol/webview';
+import type { ResultSources } from '../../src/core/protocol/viewMessages';
 import { REDUCTIONS, REDUCTION_IDS } from '../../src/core/reductions';
 import { compareResultSchema, evaluateResultSchema, trainResultSchema, type CompareResult, type EvaluateResult, type LayerResult, type TrainResult } from '../../src/core/protocol/runtimeTasks';
 import { clear, h } from '../shared/dom';

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExportableResult } from '../../core/export';
-import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/protocol/webview';
+import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/protocol/viewMessages';
 import { progressEventSchema } from '../../core/protocol/task';
 import type { ModelAnalysis } from '../../core/analysis';
 import type { AnalysisService } from '../analysisService';
