@@ -1,73 +1,83 @@
 /**
- * The extension host's handle on the worker pool. The pool is created on first use, so
- * opening a Python file costs nothing until the user asks for numbers; all TensorFlow work
- * happens in the workers, never on the extension host's thread.
+ * The extension host's handle on TensorFlow: a thin VS Code wrapper over the runtime process's
+ * client (src/runtimeProcess/client.ts). The process starts on the first task, so opening a
+ * Python file costs nothing until the user asks for numbers; TensorFlow never runs in the
+ * extension host, so a native fault in it ends only that process.
  */
 import * as vscode from 'vscode';
-import { MaskLensPool, type PoolState, type RunOptions, type TaskHandle } from '../pool/pool';
+import type { RuntimePoolState } from '../core/protocol/runtimeProcess';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { BackendReport } from '../core/protocol/viewMessages';
-import { readSettings } from './config';
+import { RuntimeClient, type RunOptions, type RuntimeSettings, type TaskHandle } from '../runtimeProcess/client';
+import { readSettings, type MaskLensSettings } from './config';
 import { log } from './log';
 
-export class PoolClient implements vscode.Disposable {
-  private pool: MaskLensPool | undefined;
-  private readonly stateEmitter = new vscode.EventEmitter<PoolState>();
+function runtimeSettings(settings: MaskLensSettings): RuntimeSettings {
+  return { workers: settings.poolSize, maxQueue: settings.maxQueuedTasks, memoryCapMB: settings.memoryCapMB };
+}
+
+export class RuntimeService implements vscode.Disposable {
+  private readonly client: RuntimeClient;
+  private readonly stateEmitter = new vscode.EventEmitter<RuntimePoolState | undefined>();
   private readonly backendEmitter = new vscode.EventEmitter<BackendReport>();
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidReportBackend = this.backendEmitter.event;
   private lastBackend: BackendReport | undefined;
-  private readonly running = new Set<TaskHandle<unknown>>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(extensionUri: vscode.Uri) {
+    const channel = log();
+    this.client = new RuntimeClient({
+      runtimeFile: vscode.Uri.joinPath(extensionUri, 'dist', 'runtime.js').fsPath,
+      settings: runtimeSettings(readSettings()),
+      // TensorFlow's own stderr (oneDNN, CUDA, absl lines) is for whoever turns the log level up.
+      log: { debug: (line) => channel.debug(line), info: (line) => channel.info(line), warn: (line) => channel.warn(line), error: (line) => channel.error(line) },
+    });
+    this.client.onDidChangeState((state) => this.stateEmitter.fire(state));
+  }
 
   get backend(): BackendReport | undefined {
     return this.lastBackend;
   }
 
-  get state(): PoolState | undefined {
-    return this.pool?.state;
+  /** The pool's counters; undefined while no runtime process runs. */
+  get state(): RuntimePoolState | undefined {
+    return this.client.state;
   }
 
-  private ensurePool(): MaskLensPool {
-    if (this.pool) return this.pool;
-    const settings = readSettings();
-    const workerFile = vscode.Uri.joinPath(this.extensionUri, 'dist', 'worker.js').fsPath;
-    this.pool = new MaskLensPool({ workerFile, workers: settings.poolSize, maxQueue: settings.maxQueuedTasks, workerHeapMB: settings.memoryCapMB });
-    this.pool.onDidChangeState((s) => this.stateEmitter.fire(s));
-    const plan = this.pool.state.plan;
-    log().info(`Worker pool: ${plan.workers} worker(s), TensorFlow intra-op ${plan.intraOpThreads} / inter-op ${plan.interOpThreads} thread(s) on ${plan.cores} core(s).`);
-    return this.pool;
+  /** The runtime process's id; undefined while none runs. */
+  get pid(): number | undefined {
+    return this.client.pid;
   }
 
   run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options: RunOptions = {}): TaskHandle<ResultOf<K>> {
-    const handle = this.ensurePool().run<K>(request, options);
-    this.running.add(handle);
-    void handle.result.finally(() => this.running.delete(handle)).catch(() => undefined);
-    return handle;
+    return this.client.run<K>(request, options);
   }
 
   /** Cancels every running or queued task; returns how many were asked to stop. */
   cancelAll(): number {
-    const n = this.running.size;
-    for (const handle of this.running) handle.cancel('cancelled by the user');
-    return n;
+    return this.client.cancelAll('cancelled by the user');
   }
 
   get runningCount(): number {
-    return this.running.size;
+    return this.client.runningCount;
   }
 
   /** Asks a worker which backend it runs; the answer goes to the status bar and the panel. */
   async probe(): Promise<BackendReport> {
     const started = performance.now();
     const result = await this.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result;
-    const plan = this.ensurePool().state;
+    const state = this.client.state;
     const report: BackendReport = {
       backend: result.backend,
       threadId: result.threadId,
       probeMs: performance.now() - started,
-      pool: { workers: plan.workers, running: plan.running, queued: plan.queued, intraOpThreads: plan.plan.intraOpThreads, interOpThreads: plan.plan.interOpThreads },
+      pool: {
+        workers: state?.workers ?? 0,
+        running: state?.running ?? 0,
+        queued: state?.queued ?? 0,
+        intraOpThreads: state?.plan.intraOpThreads ?? 0,
+        interOpThreads: state?.plan.interOpThreads ?? 0,
+      },
     };
     this.lastBackend = report;
     if (result.backend.backend !== 'tensorflow') {
@@ -80,15 +90,13 @@ export class PoolClient implements vscode.Disposable {
     return report;
   }
 
-  /** Recreates the pool, e.g. after the pool size setting changed. */
-  async restart(): Promise<void> {
-    const old = this.pool;
-    this.pool = undefined;
-    await old?.close();
+  /** Applies changed settings: the runtime process restarts with them once it is idle. */
+  applySettings(): void {
+    this.client.updateSettings(runtimeSettings(readSettings()));
   }
 
   dispose(): void {
-    void this.pool?.close();
+    void this.client.close();
     this.stateEmitter.dispose();
     this.backendEmitter.dispose();
   }
