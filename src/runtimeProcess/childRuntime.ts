@@ -62,6 +62,9 @@ export class ChildRuntime {
   private stopping = false;
   private killedBecause: string | undefined;
   private ended = false;
+  private markEnded: () => void = () => undefined;
+  /** Settles once the process has ended and its tasks have been answered. */
+  private readonly endedPromise = new Promise<void>((resolve) => (this.markEnded = resolve));
   /** The pool's counters as the process last reported them. */
   state: RuntimePoolState | undefined;
   /** Answered once the pool is up; never rejects (a failed start ends the process, which fails its tasks). */
@@ -85,8 +88,7 @@ export class ChildRuntime {
       if (this.child.pid === undefined) this.end({ code: null, signal: null }, `it could not be started: ${error.message}`);
       else options.log.warn(`TensorFlow's process ${this.child.pid}: ${error.message}`);
     });
-    // 'close' comes after stderr has been read to its end, so the crash message can quote it.
-    this.child.on('close', (code, signal) => this.end({ code, signal }));
+    this.child.on('exit', (code, signal) => this.endAfterStderr({ code, signal }));
 
     this.connection = createMessageConnection(new IPCMessageReader(this.child), new IPCMessageWriter(this.child), {
       error: (m) => options.log.warn(`TensorFlow's process sent a malformed message: ${m}`),
@@ -185,15 +187,14 @@ export class ChildRuntime {
   async stop(): Promise<void> {
     if (this.ended) return;
     this.stopping = true;
-    const exited = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
     const timer = setTimeout(() => this.kill(`it did not stop within ${STOP_GRACE_MS / 1000} s of being asked to`), STOP_GRACE_MS);
     try {
-      if (await this.ready) await this.connection.sendRequest(RUNTIME_METHODS.shutdown);
+      if (await this.ready) await Promise.race([this.connection.sendRequest(RUNTIME_METHODS.shutdown), this.endedPromise]);
     } catch {
       // It is going anyway: the channel closes below, and the timer kills it if need be.
     }
     if (this.child.connected) this.child.disconnect();
-    await exited;
+    await this.endedPromise;
     clearTimeout(timer);
   }
 
@@ -202,6 +203,21 @@ export class ChildRuntime {
     if (this.ended) return;
     this.killedBecause ??= because;
     this.child.kill('SIGKILL');
+  }
+
+  /**
+   * The crash message quotes the process's last stderr lines, which may still be in the pipe
+   * when it exits; 'close' would wait for them, but Node never emits it once the host has
+   * disconnected the IPC channel itself.
+   */
+  private endAfterStderr(exit: ProcessExit): void {
+    const stderr = this.child.stderr;
+    if (!stderr || stderr.closed) return this.end(exit);
+    const timer = setTimeout(() => this.end(exit), 1000);
+    stderr.once('close', () => {
+      clearTimeout(timer);
+      this.end(exit);
+    });
   }
 
   private end(exit: ProcessExit, because?: string): void {
@@ -219,5 +235,6 @@ export class ChildRuntime {
     this.state = undefined;
     this.options.onState(undefined);
     this.options.onEnded({ pid: this.child.pid, ending, crashed, stderrTail: tail });
+    this.markEnded();
   }
 }
