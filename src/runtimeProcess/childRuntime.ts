@@ -4,7 +4,7 @@
  * owed fails with a message naming that task's model and what ended the process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, ErrorCodes, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import { z } from 'zod';
 import {
   poolStateSchema,
@@ -19,7 +19,7 @@ import {
   type StartResult,
 } from '../core/protocol/runtimeProcess';
 import type { ProgressEvent } from '../core/protocol/task';
-import { poolErrorFromData } from '../pool/errors';
+import { poolErrorFromData, PoolTaskError } from '../pool/errors';
 import { describeExit, StderrTail, type ProcessExit, type TaskLabel } from './crash';
 import { RuntimeProcessCrashedError, RuntimeProtocolError } from './errors';
 
@@ -165,6 +165,8 @@ export class ChildRuntime {
   }
 
   private taskError(error: ResponseError<unknown>): Error {
+    // vscode-jsonrpc reports a message it could not write (e.g. a value structured cloning refuses) as a response error too.
+    if (error.code === ErrorCodes.MessageWriteError) return new PoolTaskError(`MaskLens could not send the task to TensorFlow's process: ${error.message}`, 'protocol');
     const data = taskErrorDataSchema.safeParse(error.data);
     if (!data.success) return new RuntimeProtocolError(`an error without its code (${error.message})`);
     return poolErrorFromData(error.message, data.data.code, data.data.location);

@@ -239,6 +239,20 @@ describe('runtime process client', () => {
     assert.equal(client.state?.workers, 2, 'the malformed state notification replaced the good one');
   });
 
+  test('a request that cannot be sent (VS Code hands out settings as proxies) fails alone, with a clear error', async () => {
+    const { client } = makeClient();
+    await client.run(quickProbe).result;
+    const pid = client.pid;
+    const settingsProxy = new Proxy({ timesteps: 4 }, {});
+    await assert.rejects(client.run({ kind: 'evaluate', model: seed001, dimensions: settingsProxy }).result, (e: unknown) => {
+      assert.ok(e instanceof PoolTaskError && e.code === 'protocol', String(e));
+      assert.match(e.message, /^MaskLens could not send the task to TensorFlow's process: .*could not be cloned/);
+      return true;
+    });
+    assert.equal((await client.run(quickProbe).result).backend.backend, 'tensorflow');
+    assert.equal(client.pid, pid);
+  });
+
   test('without MASKLENS_TEST_HOOKS=1 the test faults are refused with a clear error, and nothing crashes', async () => {
     const { client } = makeClient({ env: withoutHooks });
     for (const fault of ['segv', 'abort', 'malformed-reply'] as const) {
