@@ -40,6 +40,10 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar);
   const diagnostics = new MaskDiagnostics(analyses);
   runtime.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
+  // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
+  runtime.onDidCrash((crash) => {
+    if (!runtime.backend) panel.post({ type: 'backendError', message: `TensorFlow's process stopped (${crash.ending}); the next task starts a new process.` });
+  });
 
   async function showPanel(): Promise<void> {
     panel.show();

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { RuntimePoolState } from '../core/protocol/runtimeProcess';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { BackendReport } from '../core/protocol/viewMessages';
-import { RuntimeClient, type RunOptions, type RuntimeSettings, type TaskHandle } from '../runtimeProcess/client';
+import { RuntimeClient, type RunOptions, type RuntimeCrash, type RuntimeSettings, type TaskHandle } from '../runtimeProcess/client';
 import { readSettings, type MaskLensSettings } from './config';
 import { log } from './log';
 
@@ -22,6 +22,9 @@ export class RuntimeService implements vscode.Disposable {
   private readonly backendEmitter = new vscode.EventEmitter<BackendReport>();
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidReportBackend = this.backendEmitter.event;
+  private readonly crashEmitter = new vscode.EventEmitter<RuntimeCrash>();
+  /** TensorFlow's process stopped unexpectedly (its tasks have failed with the reason). */
+  readonly onDidCrash = this.crashEmitter.event;
   private lastBackend: BackendReport | undefined;
 
   constructor(extensionUri: vscode.Uri) {
@@ -33,6 +36,7 @@ export class RuntimeService implements vscode.Disposable {
       log: { debug: (line) => channel.debug(line), info: (line) => channel.info(line), warn: (line) => channel.warn(line), error: (line) => channel.error(line) },
     });
     this.client.onDidChangeState((state) => this.stateEmitter.fire(state));
+    this.client.onDidCrash((crash) => this.crashEmitter.fire(crash));
   }
 
   get backend(): BackendReport | undefined {
@@ -99,5 +103,6 @@ export class RuntimeService implements vscode.Disposable {
     void this.client.close();
     this.stateEmitter.dispose();
     this.backendEmitter.dispose();
+    this.crashEmitter.dispose();
   }
 }
