@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
 import type { KerasFamily, KerasModelConfig } from '../core/ir';
+import { formatShape } from '../core/format';
 import { defaultModel } from '../core/modelChoice';
 import { UserFacingError } from '../core/protocol/task';
 import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
@@ -180,7 +181,7 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
     `${pad('layer', 24)}${pad('class', 22)}${pad('output', 18)}${pad('mask', 12)}valid steps`,
   ];
   for (const l of r.layers) {
-    const shape = `(${l.outputShape.map((d) => d ?? 'None').join(', ')})`;
+    const shape = formatShape(l.outputShape);
     const valid = l.maskSummary ? `${l.maskSummary.valid}/${l.maskSummary.total}` : '';
     lines.push(`${pad(l.name, 24)}${pad(l.className, 22)}${pad(shape, 18)}${pad(l.effect, 12)}${valid}`);
   }

@@ -5,11 +5,11 @@
  * webview's `rendered` reports, the written files, the editor selection) and in a screenshot.
  */
 import * as assert from 'node:assert/strict';
+import { parse as parseCsv } from 'csv-parse/sync';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseCsv } from '../../src/core/export';
 import { toJsonText } from '../../src/core/protocol/runtimeTasks';
 import type { RenderedView } from '../../src/extension/panel/panelController';
 import { activateExtension, examplesFolder, openExample, screenshot, sleep, waitForEvent } from './harness';
