@@ -1,17 +1,22 @@
-// Lints the TypeScript sources; the architecture rules below keep the layers honest:
-// src/core stays pure, only src/worker loads tfjs, only src/extension imports vscode, and the
-// extension host leaves Python to the analysis process.
+// Lints the TypeScript sources; the architecture rules below keep the layers honest, for
+// package imports and relative ones alike: src/core stays pure, only src/worker loads tfjs,
+// only src/extension imports vscode, and no layer reaches into the ones that sit above it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const restrict = (paths, message, patterns = []) => ({
-  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message })), patterns }],
+const TFJS = ['@tensorflow/tfjs-node', '@tensorflow/tfjs'];
+
+/** Forbids the named packages and any relative import into the named source folders (but the modules in `allow`). */
+const restrict = (message, { packages = [], folders = [], allow = [] }) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: packages.map((name) => ({ name, message })),
+      patterns: folders.length ? [{ group: [...folders.flatMap((f) => [`**/${f}`, `**/${f}/**`]), ...allow.map((m) => `!**/${m}`)], message }] : [],
+    },
+  ],
 });
 
-// The extension host only does UI: Python is parsed and analysed in the analysis process.
-const analysisOffTheHost = [
-  { group: ['**/core/python/**', '**/core/analysis', '**/core/analysis/**', '**/analysisProcess/*', '!**/analysisProcess/client'], message: 'The extension host does not analyse Python: ask the analysis process (src/analysisProcess/client.ts).' },
-];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', '.venv/**', '.cache/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
@@ -23,9 +28,44 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/core/**/*.ts'], rules: restrict(['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs'], 'src/core is pure: no vscode, no tfjs.') },
-  { files: ['src/cli/**/*.ts', 'webview/**/*.ts'], rules: restrict(['@tensorflow/tfjs-node', '@tensorflow/tfjs'], 'Only src/worker loads tfjs.') },
-  { files: ['src/extension/**/*.ts'], rules: restrict(['@tensorflow/tfjs-node', '@tensorflow/tfjs', 'web-tree-sitter'], 'Only src/worker loads tfjs; only the analysis process parses Python.', analysisOffTheHost) },
-  { files: ['src/worker/**/*.ts', 'src/cli/**/*.ts', 'webview/**/*.ts'], rules: restrict(['vscode'], 'Only src/extension imports vscode.') },
-  { files: ['src/analysisProcess/**/*.ts'], rules: restrict(['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs'], 'The analysis process is plain Node: no vscode, no tfjs.') },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: restrict('src/core is pure: no vscode, no tfjs, nothing from the processes, threads or views built on it.', {
+      packages: ['vscode', ...TFJS],
+      folders: ['extension', 'worker', 'pool', 'cli', 'analysisProcess', 'runtimeProcess', 'webview'],
+    }),
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: restrict('src/worker runs TensorFlow in pool threads: no vscode, nothing of the host, the CLI or the views.', {
+      packages: ['vscode'],
+      folders: ['extension', 'cli', 'analysisProcess', 'runtimeProcess', 'webview'],
+    }),
+  },
+  {
+    files: ['src/pool/**/*.ts', 'src/runtimeProcess/**/*.ts', 'src/analysisProcess/**/*.ts'],
+    rules: restrict('Processes and the pool load neither vscode nor tfjs (only worker threads load TensorFlow), and know nothing of the host or views.', {
+      packages: ['vscode', ...TFJS],
+      folders: ['extension', 'cli', 'webview'],
+    }),
+  },
+  {
+    files: ['src/extension/**/*.ts'],
+    rules: restrict('The extension host only does UI: no tfjs, no Python parsing; it reaches TensorFlow and the analysis only through their processes (the worker pool lives in the runtime process; the analysis process is asked through src/analysisProcess/client.ts).', {
+      packages: [...TFJS, 'piscina', 'web-tree-sitter'],
+      folders: ['worker', 'cli', 'webview', 'pool/pool', 'pool/threads', 'core/python', 'core/analysis', 'analysisProcess/*'],
+      allow: ['analysisProcess/client'],
+    }),
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: restrict('The CLI runs without VS Code and loads TensorFlow only through src/worker.', { packages: ['vscode', ...TFJS], folders: ['extension', 'webview'] }),
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: restrict('Webviews talk to the host only through the typed messages of src/core/protocol.', {
+      packages: ['vscode', ...TFJS],
+      folders: ['extension', 'worker', 'pool', 'cli', 'analysisProcess', 'runtimeProcess'],
+    }),
+  },
 );

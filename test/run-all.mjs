@@ -29,7 +29,8 @@ function findTests(dir) {
 
 step('build', process.execPath, ['tools/build.mjs']);
 step('build test suite', process.execPath, ['test/vscode/build-suite.mjs']);
-step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
+step('typecheck (node)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
+step('typecheck (webviews)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'webview']);
 step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
 const files = findTests(join(root, 'test')).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 if (files.length === 0) {

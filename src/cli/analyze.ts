@@ -5,15 +5,12 @@
  * unreadable file.
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
 import { analysisJsonText, toAnalysisJson } from '../core/analysis/json';
 import type { Diagnostic, KerasFamily } from '../core/ir';
-
-export interface CliIO {
-  stdout(s: string): void;
-  stderr(s: string): void;
-}
+import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, parseCommandLine, UsageError } from './options';
 
 const USAGE = `usage: masklens analyze FILE [--keras keras3|tf-keras2] [--keras-version X.Y.Z] [--dim NAME=N]... [--json]
   Reads the Keras models in FILE (without running it) and shows, per layer, whether a
@@ -28,40 +25,17 @@ interface Options {
   json: boolean;
 }
 
-function parseArgs(argv: string[]): Options | string {
-  let file: string | null = null;
-  let family: KerasFamily = 'keras3';
-  let kerasVersion: string | undefined;
-  let json = false;
-  const dimensions: Record<string, number> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string | null => {
-      const eq = arg.indexOf('=');
-      if (arg.startsWith('--') && eq > 0) return arg.slice(eq + 1);
-      return argv[++i] ?? null;
-    };
-    if (arg === '--json') json = true;
-    else if (arg === '--keras' || arg.startsWith('--keras=')) {
-      const v = value();
-      if (v !== 'keras3' && v !== 'tf-keras2') return `--keras must be keras3 or tf-keras2 (got ${v ?? 'nothing'})`;
-      family = v;
-    } else if (arg === '--keras-version' || arg.startsWith('--keras-version=')) {
-      const v = value();
-      if (!v || !/^\d+(\.\d+)*$/.test(v)) return `--keras-version needs a version like 3.15.1 (got ${v ?? 'nothing'})`;
-      kerasVersion = v;
-    } else if (arg === '--dim' || arg.startsWith('--dim=')) {
-      const v = value();
-      const m = v ? /^(.+)=(\d+)$/.exec(v) : null;
-      if (!m) return `--dim needs NAME=N (got ${v ?? 'nothing'})`;
-      dimensions[m[1]] = Number(m[2]);
-    } else if (arg === '-h' || arg === '--help') return '';
-    else if (arg.startsWith('-')) return `unknown option ${arg}`;
-    else if (file === null) file = arg;
-    else return `unexpected argument ${arg}`;
-  }
-  if (file === null) return 'missing FILE';
-  return { file, family, kerasVersion, dimensions, json };
+/** The options, or null when only help was asked for. */
+function readOptions(argv: string[]): Options | null {
+  const { values, positionals } = parseCommandLine(() => parseArgs({ args: argv, options: MODEL_OPTIONS, allowPositionals: true, strict: true }));
+  if (values.help) return null;
+  return {
+    file: oneFile(positionals),
+    family: kerasFamily(values.keras),
+    kerasVersion: kerasVersion(values['keras-version']),
+    dimensions: dimensions(values.dim),
+    json: values.json ?? false,
+  };
 }
 
 function pad(s: string, n: number): string {
@@ -98,10 +72,17 @@ export function formatTable(analysis: FileAnalysis): string {
 }
 
 export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
-  const options = parseArgs(argv);
-  if (typeof options === 'string') {
-    io.stderr(options ? `masklens analyze: ${options}\n${USAGE}` : USAGE);
+  let options: Options | null;
+  try {
+    options = readOptions(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`masklens analyze: ${error.message}\n${USAGE}`);
     return 2;
+  }
+  if (!options) {
+    io.stdout(USAGE);
+    return 0;
   }
   let text: string;
   try {

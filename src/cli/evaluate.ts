@@ -7,9 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
 import type { KerasFamily, KerasModelConfig } from '../core/ir';
+import { formatShape } from '../core/format';
 import { defaultModel } from '../core/modelChoice';
 import { UserFacingError } from '../core/protocol/task';
 import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
@@ -23,11 +25,7 @@ import {
   type TrainResult,
   toJsonText,
 } from '../core/protocol/runtimeTasks';
-
-export interface CliIO {
-  stdout(s: string): void;
-  stderr(s: string): void;
-}
+import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, oneOf, parseCommandLine, positiveInteger, UsageError } from './options';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
@@ -70,113 +68,55 @@ interface Options {
   validationSplit?: number;
 }
 
-function parseArgs(command: Command, argv: string[]): Options | string {
-  const o: Options = { command, file: '', semantics: 'all', family: 'keras3', seed: 42, samples: 8, dimensions: {}, json: false, reduction: 'valid-mean' };
-  const positive = (v: string | null, what: string): number | string => {
-    const n = Number(v);
-    return v !== null && Number.isInteger(n) && n > 0 ? n : `${what} needs a positive integer (got ${v ?? 'nothing'})`;
+const TASK_OPTIONS = {
+  ...MODEL_OPTIONS,
+  model: { type: 'string' },
+  output: { type: 'string' },
+  data: { type: 'string' },
+  labels: { type: 'string' },
+  'sample-weight': { type: 'string' },
+  weights: { type: 'string' },
+  semantics: { type: 'string' },
+  seed: { type: 'string' },
+  samples: { type: 'string' },
+  epochs: { type: 'string' },
+  'batch-size': { type: 'string' },
+  optimizer: { type: 'string' },
+  reduction: { type: 'string' },
+  'validation-split': { type: 'string' },
+} as const;
+
+/** The options, or null when only help was asked for. */
+function readOptions(command: Command, argv: string[]): Options | null {
+  const { values: v, positionals } = parseCommandLine(() => parseArgs({ args: argv, options: TASK_OPTIONS, allowPositionals: true, strict: true }));
+  if (v.help) return null;
+  const file = oneFile(positionals);
+  if (v.labels !== undefined && v.data === undefined) throw new UsageError('--labels needs --data');
+  if (v.output === '') throw new UsageError('--output needs an output name or index');
+  const split = v['validation-split'] === undefined ? undefined : Number(v['validation-split']);
+  if (split !== undefined && !(split > 0 && split < 1)) throw new UsageError('--validation-split needs a fraction between 0 and 1');
+  return {
+    command,
+    file,
+    model: v.model,
+    output: v.output !== undefined && /^\d+$/.test(v.output) ? Number(v.output) : v.output,
+    data: v.data,
+    labels: v.labels,
+    sampleWeight: v['sample-weight'],
+    weights: v.weights,
+    semantics: oneOf(v.semantics, [...REDUCTION_IDS, 'all'] as const, '--semantics') ?? 'all',
+    family: kerasFamily(v.keras),
+    kerasVersion: kerasVersion(v['keras-version']),
+    seed: integer(v.seed, '--seed') ?? 42,
+    samples: positiveInteger(v.samples, '--samples') ?? 8,
+    dimensions: dimensions(v.dim),
+    json: v.json ?? false,
+    epochs: positiveInteger(v.epochs, '--epochs'),
+    batchSize: positiveInteger(v['batch-size'], '--batch-size'),
+    optimizer: v.optimizer,
+    reduction: oneOf(v.reduction, REDUCTION_IDS, '--reduction') ?? 'valid-mean',
+    validationSplit: split,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | null => (arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : (argv[++i] ?? null));
-    let n: number | string;
-    switch (name) {
-      case '--json':
-        o.json = true;
-        break;
-      case '--model':
-        o.model = value() ?? '';
-        break;
-      case '--output': {
-        const v = value();
-        if (!v) return '--output needs an output name or index';
-        o.output = /^\d+$/.test(v) ? Number(v) : v;
-        break;
-      }
-      case '--data':
-        o.data = value() ?? undefined;
-        break;
-      case '--labels':
-        o.labels = value() ?? undefined;
-        break;
-      case '--sample-weight':
-        o.sampleWeight = value() ?? undefined;
-        break;
-      case '--weights':
-        o.weights = value() ?? undefined;
-        break;
-      case '--semantics': {
-        const v = value();
-        if (v !== 'all' && !REDUCTION_IDS.includes(v as ReductionId)) return `--semantics must be one of ${[...REDUCTION_IDS, 'all'].join(', ')} (got ${v ?? 'nothing'})`;
-        o.semantics = v as ReductionId | 'all';
-        break;
-      }
-      case '--reduction': {
-        const v = value();
-        if (!REDUCTION_IDS.includes(v as ReductionId)) return `--reduction must be one of ${REDUCTION_IDS.join(', ')} (got ${v ?? 'nothing'})`;
-        o.reduction = v as ReductionId;
-        break;
-      }
-      case '--keras': {
-        const v = value();
-        if (v !== 'keras3' && v !== 'tf-keras2') return `--keras must be keras3 or tf-keras2 (got ${v ?? 'nothing'})`;
-        o.family = v;
-        break;
-      }
-      case '--keras-version': {
-        const v = value();
-        if (!v || !/^\d+(\.\d+)*$/.test(v)) return `--keras-version needs a version like 3.15.1 (got ${v ?? 'nothing'})`;
-        o.kerasVersion = v;
-        break;
-      }
-      case '--seed': {
-        const v = value();
-        if (v === null || !Number.isInteger(Number(v))) return `--seed needs an integer (got ${v ?? 'nothing'})`;
-        o.seed = Number(v);
-        break;
-      }
-      case '--samples':
-        if (typeof (n = positive(value(), '--samples')) === 'string') return n;
-        o.samples = n;
-        break;
-      case '--epochs':
-        if (typeof (n = positive(value(), '--epochs')) === 'string') return n;
-        o.epochs = n;
-        break;
-      case '--batch-size':
-        if (typeof (n = positive(value(), '--batch-size')) === 'string') return n;
-        o.batchSize = n;
-        break;
-      case '--optimizer':
-        o.optimizer = value() ?? undefined;
-        break;
-      case '--validation-split': {
-        const v = Number(value());
-        if (!(v > 0 && v < 1)) return '--validation-split needs a fraction between 0 and 1';
-        o.validationSplit = v;
-        break;
-      }
-      case '--dim': {
-        const v = value();
-        const m = v ? /^(.+)=(\d+)$/.exec(v) : null;
-        if (!m) return `--dim needs NAME=N (got ${v ?? 'nothing'})`;
-        o.dimensions[m[1]] = Number(m[2]);
-        break;
-      }
-      case '-h':
-      case '--help':
-        return '';
-      default:
-        if (arg.startsWith('-')) return `unknown option ${arg}`;
-        if (o.file) return `unexpected argument ${arg}`;
-        o.file = arg;
-    }
-  }
-  if (!o.file) return 'missing FILE';
-  if (o.labels && !o.data) return '--labels needs --data';
-  return o;
 }
 
 interface Loaded {
@@ -241,7 +181,7 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
     `${pad('layer', 24)}${pad('class', 22)}${pad('output', 18)}${pad('mask', 12)}valid steps`,
   ];
   for (const l of r.layers) {
-    const shape = `(${l.outputShape.map((d) => d ?? 'None').join(', ')})`;
+    const shape = formatShape(l.outputShape);
     const valid = l.maskSummary ? `${l.maskSummary.valid}/${l.maskSummary.total}` : '';
     lines.push(`${pad(l.name, 24)}${pad(l.className, 22)}${pad(shape, 18)}${pad(l.effect, 12)}${valid}`);
   }
@@ -288,11 +228,17 @@ function formatTrain(r: TrainResult): string {
 const noProgress = { progress: () => undefined, cancelled: () => false };
 
 async function run(command: Command, argv: string[], io: CliIO): Promise<number> {
-  const o = parseArgs(command, argv);
-  if (typeof o === 'string') {
-    if (o) io.stderr(`masklens ${command}: ${o}\n`);
-    io.stderr(USAGE(command));
-    return o ? 2 : 0;
+  let o: Options | null;
+  try {
+    o = readOptions(command, argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`masklens ${command}: ${error.message}\n${USAGE(command)}`);
+    return 2;
+  }
+  if (!o) {
+    io.stdout(USAGE(command));
+    return 0;
   }
   try {
     const loaded = await loadModel(o);

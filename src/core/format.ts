@@ -1,6 +1,12 @@
-/** Plain-text renderings of results, shared by the CLI, the output channel and CodeLens. */
+/** Plain-text renderings of results and shapes, shared by the CLI, the output channel, CodeLens, messages and the panel. */
 import { REDUCTIONS } from './reductions';
 import type { CompareResult, EvaluateResult } from './protocol/runtimeTasks';
+
+/** A shape as Python prints a tuple, the way Keras users read shapes: `(None, 362, 24)`, `(8,)`. */
+export function formatShape(shape: readonly (number | string | null)[]): string {
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+}
 
 export function formatNumber(v: number | null | undefined): string {
   if (v === null || v === undefined) return 'n/a';

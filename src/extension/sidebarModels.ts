@@ -1,6 +1,6 @@
 /** Feeds the side view the active editor's models, following the editor and its edits. */
 import * as vscode from 'vscode';
-import type { ModelSummary } from '../core/protocol/webview';
+import type { ModelSummary } from '../core/protocol/viewMessages';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import type { LensState } from './lensState';
 import type { SidebarViewProvider } from './sidebarView';

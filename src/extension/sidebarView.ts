@@ -4,7 +4,7 @@
  * the panel.
  */
 import * as vscode from 'vscode';
-import { hostMessageSchema, webviewMessageSchema, type HostMessage, type WebviewMessage } from '../core/protocol/webview';
+import { hostMessageSchema, webviewMessageSchema, type HostMessage, type WebviewMessage } from '../core/protocol/viewMessages';
 import { log } from './log';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 

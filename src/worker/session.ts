@@ -11,6 +11,7 @@ import { DataError } from '../core/data/errors';
 import { subSeed } from '../core/data/random';
 import { syntheticTargets } from '../core/data/synthetic';
 import { checkMemory } from '../core/data/validate';
+import { formatShape } from '../core/format';
 import type { NdArray } from '../core/runtime/array';
 import { dataSpecSchema, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/protocol/runtimeTasks';
 import { type LoadedData, loadData } from './data';
@@ -18,7 +19,7 @@ import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
 import type { GivenWeight } from './layers/weights';
 import { type LossSpec, resolveLoss } from './losses';
-import { buildGraph } from './model/graph';
+import { buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
 
 export interface SessionRequest {
@@ -60,7 +61,6 @@ export interface Session {
   dispose(): void;
 }
 
-const fmt = (s: readonly (number | null)[]) => `(${s.map((d) => d ?? 'None').join(', ')})`;
 
 /** Targets against the model's output: equal shapes, sparse labels, or Keras' one-axis squeeze (noted). */
 function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: string[]): void {
@@ -69,15 +69,15 @@ function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: 
   if (loss.id === 'sparse_categorical_crossentropy') {
     const labels = outputShape.slice(0, -1);
     if (same(per, labels) || same(per, [...labels, 1])) return;
-    throw new DataError(`sparse labels have shape ${fmt(y.shape)}; the model's output ${fmt([null, ...outputShape])} needs ${fmt([null, ...labels])}`, 'data-shape', 'y');
+    throw new DataError(`sparse labels have shape ${formatShape(y.shape)}; the model's output ${formatShape([null, ...outputShape])} needs ${formatShape([null, ...labels])}`, 'data-shape', 'y');
   }
   if (same(per, outputShape)) return;
   const squeezable = (a: number[], b: number[]) => a.length === b.length + 1 && a[a.length - 1] === 1 && same(a.slice(0, -1), b);
   if (squeezable(per, outputShape) || squeezable(outputShape, per)) {
-    notes.push(`y has shape ${fmt(y.shape)} and the output ${fmt([null, ...outputShape])}: Keras squeezes the size-1 axis before the loss`);
+    notes.push(`y has shape ${formatShape(y.shape)} and the output ${formatShape([null, ...outputShape])}: Keras squeezes the size-1 axis before the loss`);
     return;
   }
-  throw new DataError(`y has shape ${fmt(y.shape)} but the model's output is ${fmt([null, ...outputShape])}`, 'data-shape', 'y');
+  throw new DataError(`y has shape ${formatShape(y.shape)} but the model's output is ${formatShape([null, ...outputShape])}`, 'data-shape', 'y');
 }
 
 function toFloat32(values: ArrayLike<number | null | string>): Float32Array {

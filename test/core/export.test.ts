@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { test } from 'node:test';
-import { csvNumber, csvText, decodePngDataUrl, exportFileName, parseCsv, resultToCsv, resultToJson } from '../../src/core/export';
+import { csvNumber, csvText, decodePngDataUrl, exportFileName, resultToCsv, resultToJson } from '../../src/core/export';
 import { compareResultSchema, evaluateResultSchema, toJsonText, trainResultSchema, type CompareResult, type EvaluateResult, type TrainResult } from '../../src/core/protocol/runtimeTasks';
 
 const backendInfo = { backend: 'tensorflow' as const, fallbackReason: null, tfjsVersion: '4.22.0', tensorflowVersion: '2.x' };

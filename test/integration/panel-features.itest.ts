@@ -5,11 +5,11 @@
  * webview's `rendered` reports, the written files, the editor selection) and in a screenshot.
  */
 import * as assert from 'node:assert/strict';
+import { parse as parseCsv } from 'csv-parse/sync';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseCsv } from '../../src/core/export';
 import { toJsonText } from '../../src/core/protocol/runtimeTasks';
 import type { RenderedView } from '../../src/extension/panel/panelController';
 import { activateExtension, examplesFolder, openExample, screenshot, sleep, waitForEvent } from './harness';
@@ -99,7 +99,7 @@ suite('panel features', () => {
     assert.ok(m, end.summary);
     assert.ok(Number(m[1]) >= 2 && Number(m[1]) < 500, `the run stopped early: ${end.summary}`);
     assert.equal(m[2], 'cancelled', 'the live view says the run was cancelled');
-    assert.equal(api.pool.runningCount, 0);
+    assert.equal(api.runtime.runningCount, 0);
     await screenshot('panel-train-cancelled');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
   });

@@ -4,8 +4,8 @@
  * heatmaps over a chosen sample range, every reduction with the Keras versions that compute
  * it, and export buttons. Payloads are validated against the runtime's own schemas first.
  */
-import { formatNumber } from '../../src/core/format';
-import type { ResultSources } from '../../src/core/protocol/webview';
+import { formatNumber, formatShape } from '../../src/core/format';
+import type { ResultSources } from '../../src/core/protocol/viewMessages';
 import { REDUCTIONS, REDUCTION_IDS } from '../../src/core/reductions';
 import { compareResultSchema, evaluateResultSchema, trainResultSchema, type CompareResult, type EvaluateResult, type LayerResult, type TrainResult } from '../../src/core/protocol/runtimeTasks';
 import { clear, h } from '../shared/dom';
@@ -225,7 +225,7 @@ export function renderEvaluate(payload: unknown, sources?: ResultSources): Rende
       h('strong', {}, layer.name),
       ` ${layer.className} `,
       h('span', { class: 'ml-tag ml-effect' }, isDropped ? 'mask dropped' : layer.effect),
-      ` → ${JSON.stringify(layer.outputShape)} `,
+      ` → ${formatShape(layer.outputShape)} `,
       lineLink(sources, layer.name, isDropped),
     );
     const strip = h('div', { class: `ml-strip ml-effect-${layer.effect}${isDropped ? ' ml-dropped' : ''}`, 'data-layer': layer.name, 'data-effect': layer.effect, role: 'group', 'aria-label': `${layer.name}: ${isDropped ? 'mask dropped' : layer.effect}` }, head);

@@ -3,7 +3,7 @@
  * validation) growing one epoch at a time, a progress bar, and Cancel.
  */
 import type { Chart } from 'chart.js';
-import type { TrainingEpochMessage } from '../../src/core/protocol/webview';
+import type { TrainingEpochMessage } from '../../src/core/protocol/viewMessages';
 import { clear, h } from '../shared/dom';
 import { addEpoch, drawCurves, pointsDrawn, type EpochPoint } from '../shared/lineChart';
 import { send } from '../shared/vscodeApi';

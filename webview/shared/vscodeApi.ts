@@ -1,6 +1,6 @@
 /** The webview side of the typed message channel. */
 import './zodConfig'; // first: before any schema runs
-import { hostMessageSchema, type HostMessage, type WebviewMessage } from '../../src/core/protocol/webview';
+import { hostMessageSchema, type HostMessage, type WebviewMessage } from '../../src/core/protocol/viewMessages';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;

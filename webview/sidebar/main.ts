@@ -1,5 +1,5 @@
 /** The MaskLens side view: the active editor's models, their layers' masks, findings and actions. */
-import type { HostMessage, ModelSummary } from '../../src/core/protocol/webview';
+import type { HostMessage, ModelSummary } from '../../src/core/protocol/viewMessages';
 import { clear, h } from '../shared/dom';
 import { registerToolkit } from '../shared/toolkit';
 import { onHostMessage, send } from '../shared/vscodeApi';

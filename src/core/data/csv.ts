@@ -1,31 +1,14 @@
 /**
  * CSV: one sample per row. A non-numeric first row is a header. Empty cells and `nan` are
- * NaN (reported later as such, not silently zero).
+ * NaN (reported later as such, not silently zero). csv-parse does the reading (quotes,
+ * byte-order mark, comments, ragged rows); the delimiter is the one of `,` `;` tab that splits
+ * the first row most, so a `;`-separated file with decimal commas still reads right.
  */
+import { CsvError, parse } from 'csv-parse/sync';
 import type { NdArray } from '../runtime/array';
 import { DataError } from './errors';
 
-function splitLine(line: string, delimiter: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      cells.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  cells.push(cur);
-  return cells.map((c) => c.trim());
-}
+const DELIMITERS = [',', ';', '\t'];
 
 function parseCell(cell: string): number | undefined {
   if (cell === '' || /^[+-]?nan$/i.test(cell)) return NaN;
@@ -36,41 +19,65 @@ function parseCell(cell: string): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
+function delimiterOf(text: string): string {
+  const first = text.split(/\r?\n/).find((l) => l.trim().length > 0 && !l.startsWith('#')) ?? '';
+  return DELIMITERS.map((d) => [d, first.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
+}
+
+/** Rows of text cells, with the file line each row started on. */
+function records(text: string, location: string): { cells: string[]; line: number }[] {
+  try {
+    const lines: number[] = [];
+    const rows = parse(text, {
+      delimiter: delimiterOf(text),
+      bom: true,
+      comment: '#',
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      trim: true,
+      on_record: (record, context) => {
+        lines.push(context.lines);
+        return record;
+      },
+    });
+    return rows.map((cells, i) => ({ cells, line: lines[i] }));
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const where = typeof error.lines === 'number' ? `line ${error.lines}: ` : '';
+      if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') throw new DataError(`${where}a row has a different number of columns than the first row`, 'data-shape', location);
+      throw new DataError(`${where}the file is not valid CSV (${error.code})`, 'data-format', location);
+    }
+    throw error;
+  }
+}
+
 export function parseCsv(text: string, location: string): { array: NdArray; header: string[] | null } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const firstContent = lines.find((l) => l.trim().length > 0 && !l.startsWith('#'));
-  if (firstContent === undefined) throw new DataError('the CSV file is empty', 'data-format', location);
-  const delimiter = [',', ';', '\t'].map((d) => [d, firstContent.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
-  const rows: number[][] = [];
+  const rows = records(text, location);
+  if (rows.length === 0) throw new DataError('the CSV file is empty', 'data-format', location);
   let header: string[] | null = null;
-  let width = -1;
-  lines.forEach((line, i) => {
-    if (line.trim().length === 0 || line.startsWith('#')) return;
-    const cells = splitLine(line, delimiter);
-    const values = cells.map(parseCell);
-    const bad = values.findIndex((v) => v === undefined);
+  const values: number[][] = [];
+  for (const [i, { cells, line }] of rows.entries()) {
+    const parsed = cells.map(parseCell);
+    const bad = parsed.findIndex((v) => v === undefined);
     if (bad >= 0) {
-      if (rows.length === 0 && header === null) {
+      if (i === 0) {
         header = cells;
-        width = cells.length;
-        return;
+        continue;
       }
-      throw new DataError(`line ${i + 1}, column ${bad + 1}: ${JSON.stringify(cells[bad])} is not a number`, 'data-dtype', location);
+      // The cell's text is the user's data: say where it is, not what it holds.
+      throw new DataError(`line ${line}, column ${bad + 1} is not a number`, 'data-dtype', location);
     }
-    if (width < 0) width = values.length;
-    if (values.length !== width) {
-      throw new DataError(`line ${i + 1} has ${values.length} columns, expected ${width} (like the first row)`, 'data-shape', location);
-    }
-    rows.push(values as number[]);
-  });
-  if (rows.length === 0) throw new DataError('the CSV file has a header but no data rows', 'data-format', location);
-  const data = new Float64Array(rows.length * width);
+    values.push(parsed.map((v) => v ?? NaN));
+  }
+  if (values.length === 0) throw new DataError('the CSV file has a header but no data rows', 'data-format', location);
+  const width = values[0].length;
+  const data = new Float64Array(values.length * width);
   let allInt = true;
-  rows.forEach((r, i) =>
+  values.forEach((r, i) =>
     r.forEach((v, j) => {
       if (!Number.isInteger(v)) allInt = false;
       data[i * width + j] = v;
     }),
   );
-  return { array: { shape: [rows.length, width], kind: allInt ? 'int' : 'float', data, sourceDtype: 'csv' }, header };
+  return { array: { shape: [values.length, width], kind: allInt ? 'int' : 'float', data, sourceDtype: 'csv' }, header };
 }

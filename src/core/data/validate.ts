@@ -3,6 +3,7 @@
  * shapes against the model's inputs and output, token ids for Embedding, NaN, memory.
  */
 import { type NdArray, countNaN, sizeOf } from '../runtime/array';
+import { formatShape } from '../format';
 import { DataError } from './errors';
 
 export type Dim = number | null;
@@ -16,7 +17,6 @@ export interface InputExpectation {
   embedding: { layer: string; inputDim: number } | null;
 }
 
-const fmt = (shape: readonly Dim[]) => `(${shape.map((d) => (d === null ? 'None' : d)).join(', ')}${shape.length === 1 ? ',' : ''})`;
 
 /** Matches an array to a model input; reshapes flat rows (CSV) when the sizes agree, saying so. */
 export function fitToInput(arr: NdArray, exp: InputExpectation, location: string): { array: NdArray; note: string | null } {
@@ -25,7 +25,7 @@ export function fitToInput(arr: NdArray, exp: InputExpectation, location: string
     const bad = exp.shape.findIndex((d, i) => d !== null && d !== arr.shape[i + 1]);
     if (bad < 0) return { array: arr, note: null };
     throw new DataError(
-      `data has shape ${fmt(arr.shape)} but the model's input '${exp.name}' expects ${fmt(expected)}: axis ${bad + 1} is ${arr.shape[bad + 1]}, expected ${exp.shape[bad]}`,
+      `data has shape ${formatShape(arr.shape)} but the model's input '${exp.name}' expects ${formatShape(expected)}: axis ${bad + 1} is ${arr.shape[bad + 1]}, expected ${exp.shape[bad]}`,
       'data-shape',
       location,
     );
@@ -35,14 +35,14 @@ export function fitToInput(arr: NdArray, exp: InputExpectation, location: string
   if (arr.shape.length >= 1 && known && perSample === sizeOf(exp.shape as number[])) {
     return {
       array: { ...arr, shape: [arr.shape[0], ...(exp.shape as number[])] },
-      note: `${location}: reshaped ${fmt(arr.shape)} to ${fmt([arr.shape[0], ...exp.shape])} to match input '${exp.name}'`,
+      note: `${location}: reshaped ${formatShape(arr.shape)} to ${formatShape([arr.shape[0], ...exp.shape])} to match input '${exp.name}'`,
     };
   }
   if (arr.shape.length === expected.length - 1 && exp.shape[exp.shape.length - 1] === 1) {
     return { array: { ...arr, shape: [...arr.shape, 1] }, note: `${location}: added a trailing axis of size 1 to match input '${exp.name}'` };
   }
   throw new DataError(
-    `data has shape ${fmt(arr.shape)} (rank ${arr.shape.length}) but the model's input '${exp.name}' expects ${fmt(expected)} (rank ${expected.length})`,
+    `data has shape ${formatShape(arr.shape)} (rank ${arr.shape.length}) but the model's input '${exp.name}' expects ${formatShape(expected)} (rank ${expected.length})`,
     'data-shape',
     location,
   );

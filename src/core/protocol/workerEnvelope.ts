@@ -3,6 +3,7 @@
  * and exactly one reply comes back. Errors travel as data so their code and location survive
  * structured cloning (a thrown Error loses its subclass on the way).
  */
+import type { MessagePort } from 'node:worker_threads';
 import { z } from 'zod';
 
 export const errorReplySchema = z.object({
@@ -24,5 +25,5 @@ export interface TaskMessage {
   request: unknown;
   /** Int32Array over a SharedArrayBuffer: index 0 becomes 1 when the caller asks to stop. */
   cancelFlag: SharedArrayBuffer;
-  progressPort: MessagePort | import('node:worker_threads').MessagePort;
+  progressPort: MessagePort;
 }

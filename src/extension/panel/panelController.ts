@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExportableResult } from '../../core/export';
-import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/protocol/webview';
+import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/protocol/viewMessages';
 import { progressEventSchema } from '../../core/protocol/task';
 import type { ModelView } from '../../core/protocol/analysisProcess';
 import type { AnalysisService } from '../analysisService';
@@ -145,7 +145,7 @@ export class PanelController implements vscode.Disposable {
         val: hasVal ? { masked: finite(m.val_loss), unmasked: finite(m.val_unmasked_loss) } : null,
       };
     }
-    // The pool validated this result against its schema when it came back (src/pool/pool.ts);
+    // The runtime client validated this result against its schema when it came back (src/runtimeProcess/client.ts);
     // parsing a large evaluate result again here would only cost the extension host time.
     const payload = message.payload as { kind?: unknown; model?: unknown } | null;
     if (!(message.task in RESULT_KINDS) || typeof payload !== 'object' || payload === null || payload.kind !== message.task || typeof payload.model !== 'string') return message;
