@@ -63,6 +63,10 @@ export class TaskCommands {
     }
     const result = await this.analyses.get(document);
     const models = result?.analysis.models ?? [];
+    if (result?.analysis.stopped) {
+      void vscode.window.showWarningMessage(result.analysis.stopped.message);
+      return undefined;
+    }
     if (models.length === 0) {
       void vscode.window.showInformationMessage(`MaskLens found no Keras model in ${vscode.workspace.asRelativePath(document.uri)}.`);
       return undefined;
