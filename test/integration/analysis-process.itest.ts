@@ -36,6 +36,7 @@ suite('analysis process', () => {
     assert.equal(found.length, 1, 'the file opened after the crash was not analysed');
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', next.document.uri)) ?? [];
     assert.ok(lenses.some((l) => l.command?.command === 'masklens.evaluate'), 'no Evaluate lens on the file opened after the crash');
+    next.revealRange(found[0].range, vscode.TextEditorRevealType.InCenter); // the model, its lenses and the Lambda's squiggle
     await sleep(1000); // VS Code's own lens request waits for a pause
     await screenshot('analysis-after-crash-seed002');
     await vscode.commands.executeCommand('workbench.action.closePanel');
