@@ -29,12 +29,14 @@ export interface LoopDelay {
   samples: number;
   /** CPU time the extension host process used meanwhile (user + system, all its threads). */
   hostCpuMs: number;
+  windowMs: number;
 }
 
 /** The extension host's event-loop delay while `during` runs (percentiles beyond the 1 ms sampling tick), and what `during` returned. */
 export async function eventLoopDuring<T>(during: () => Promise<T>): Promise<{ delay: LoopDelay; value: T }> {
   const loop = monitorEventLoopDelay({ resolution: 1 });
   const cpu = process.cpuUsage();
+  const started = performance.now();
   loop.enable();
   let value: T;
   try {
@@ -43,7 +45,8 @@ export async function eventLoopDuring<T>(during: () => Promise<T>): Promise<{ de
     loop.disable();
   }
   const used = process.cpuUsage(cpu);
+  const windowMs = ms(performance.now() - started);
   // Node records each interval between ticks whole: the delay beyond the 1 ms tick is value − 1.
   const beyondTick = (ns: number) => ms(ns / 1e6 - 1);
-  return { delay: { p50: beyondTick(loop.percentile(50)), p99: beyondTick(loop.percentile(99)), max: beyondTick(loop.max), samples: loop.count, hostCpuMs: ms((used.user + used.system) / 1000) }, value };
+  return { delay: { p50: beyondTick(loop.percentile(50)), p99: beyondTick(loop.percentile(99)), max: beyondTick(loop.max), samples: loop.count, hostCpuMs: ms((used.user + used.system) / 1000), windowMs }, value };
 }
