@@ -153,6 +153,8 @@ async function webviewDom(page) {
  */
 async function typeAndWatch(page, action) {
   await page.evaluate(({ lensTooltipPrefix, squiggleLineText }) => {
+    // one watcher at a time: the previous action's listener and observer go
+    globalThis.__masklensTypingStop?.();
     const state = { lastKey: 0, lastKeyEpoch: 0, lens: null, squiggle: null };
     globalThis.__masklensTyping = state;
     const text = (e) => (e.textContent ?? '').replace(/\u00a0/g, ' ');
@@ -168,12 +170,18 @@ async function typeAndWatch(page, action) {
       if (state.lens === null && lens()) state.lens = now;
       if (state.squiggle === null && squiggle()) state.squiggle = now;
     };
-    window.addEventListener('keydown', () => {
+    const onKey = () => {
       state.lastKey = performance.now();
       state.lastKeyEpoch = Date.now();
       state.lens = state.squiggle = null;
-    }, true);
-    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    };
+    window.addEventListener('keydown', onKey, true);
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    globalThis.__masklensTypingStop = () => {
+      window.removeEventListener('keydown', onKey, true);
+      observer.disconnect();
+    };
   }, action);
   await page.keyboard.type(action.text, { delay: action.delayMs });
   const deadline = Date.now() + (action.timeoutMs ?? 10_000);
