@@ -50,9 +50,9 @@ export default tseslint.config(
   },
   {
     files: ['src/extension/**/*.ts'],
-    rules: restrict('The extension host only does UI: no tfjs, and it reaches TensorFlow and the analysis only through their processes.', {
-      packages: TFJS,
-      folders: ['worker', 'cli', 'webview'],
+    rules: restrict('The extension host only does UI: no tfjs, and it reaches TensorFlow and the analysis only through their processes (the worker pool lives in the runtime process).', {
+      packages: [...TFJS, 'piscina'],
+      folders: ['worker', 'cli', 'webview', 'pool/pool', 'pool/threads'],
     }),
   },
   {

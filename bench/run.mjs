@@ -1,4 +1,4 @@
-// `npm run bench`: build dist/ (the pool runs dist/worker.js, W2 runs dist/cli.js), then run
+// `npm run bench`: build dist/ (the pool runs dist/worker.js, W2 runs dist/runtime.js and dist/cli.js), then run
 // the TypeScript harness through tsx. A benchmark, not a test: it is not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,6 @@
 /** What every workload gets from the harness. */
 import type { MaskLensPool } from '../../src/pool/pool';
+import type { RuntimeClient } from '../../src/runtimeProcess/client';
 import type { RepetitionPolicy } from './alternate';
 import type { KerasServer } from './keras';
 import type { Row } from './results';
@@ -11,8 +12,10 @@ export interface BenchContext {
   python: string;
   /** Environment both sides' child processes get (thread counts, quiet TensorFlow). */
   env: NodeJS.ProcessEnv;
-  /** The one-worker pool for W1–W3, made the way the extension makes it. */
+  /** The one-worker pool for W1 and W3, in the harness's own process. */
   pool(): Promise<MaskLensPool>;
+  /** A one-worker runtime process, started through the client the extension uses (W2 warm: the process hop included). */
+  runtime(): Promise<RuntimeClient>;
   keras(): Promise<KerasServer>;
   policy: RepetitionPolicy;
   log(line: string): void;

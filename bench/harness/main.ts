@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MaskLensPool } from '../../src/pool/pool';
 import { planThreads } from '../../src/pool/threads';
+import { RuntimeClient } from '../../src/runtimeProcess/client';
 import type { BenchContext, Workload } from './context';
 import { w1ForwardPerSample, w2ForwardPerSample, w3ForwardPerSample } from './flops';
 import { KerasServer } from './keras';
@@ -34,6 +35,7 @@ const W2_WARM = {
   workload: 'W2' as const,
   key: 'w2' as const,
   measure: 'warm: evaluate through the started pool',
+  via: 'runtime process' as const,
   source: 'examples/seed001_embedding_dense_mse.py',
   samples: 1,
   forwardFlopsPerSample: w2ForwardPerSample(),
@@ -43,6 +45,7 @@ const W1_EVAL = {
   workload: 'W1' as const,
   key: 'w1' as const,
   measure: 'evaluate, 25 samples',
+  via: 'pool' as const,
   source: 'bench/models/w1_seed002.py',
   files: { x: 'w1_x_test', y: 'w1_y_test' },
   samples: 25,
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'masklens-bench-'));
   let pool: MaskLensPool | null = null;
+  let runtime: RuntimeClient | null = null;
   let keras: KerasServer | null = null;
   let prepared: { versions: Record<string, string>; peak: number | null } | null = null;
   const ctx: BenchContext = {
@@ -102,6 +106,13 @@ async function main(): Promise<void> {
         await pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result; // loads TensorFlow in the worker
       }
       return pool;
+    },
+    async runtime() {
+      if (!runtime) {
+        runtime = new RuntimeClient({ runtimeFile: join(root, 'dist', 'runtime.js'), settings: { workers: 1, maxQueue: 4, memoryCapMB: 2048 }, env });
+        await runtime.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result; // starts the process and loads TensorFlow in its worker
+      }
+      return runtime;
     },
     async keras() {
       if (!keras) {
@@ -127,6 +138,11 @@ async function main(): Promise<void> {
     for (const [id, parts] of WORKLOADS) {
       if (only && !only.includes(id)) continue;
       if (id !== 'W4') await prepareKeras();
+      if (id !== 'W2' && runtime) {
+        // Only W2 warm runs through the runtime process; it would only hold memory after that.
+        await (runtime as RuntimeClient).close();
+        runtime = null;
+      }
       if (id === 'W5' && pool) {
         // W5 makes its own pools in fresh processes; the W1–W3 pool would only hold memory.
         await (pool as MaskLensPool).close();
@@ -148,6 +164,7 @@ async function main(): Promise<void> {
     await prepareKeras();
   } finally {
     if (pool) await (pool as MaskLensPool).close();
+    if (runtime) await (runtime as RuntimeClient).close();
     (keras as KerasServer | null)?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { createAnalyzer } from '../../src/core/analysis/analyzer';
 import { sourceData } from '../../src/core/data/sourceData';
 import type { DataSpec, LayerWeights, RuntimeModel } from '../../src/core/protocol/runtimeTasks';
 import type { ProgressEvent } from '../../src/core/protocol/task';
-import type { MaskLensPool } from '../../src/pool/pool';
+import type { RunOptions, TaskHandle } from '../../src/pool/pool';
 import type { RegisteredKind, RequestOf, ResultOf } from '../../src/core/protocol/taskKinds';
 
 export interface LoadedModel {
@@ -69,10 +69,15 @@ export interface TimedRun<K extends RegisteredKind> {
   events: { at: number; event: ProgressEvent }[];
 }
 
-export async function timedRun<K extends RegisteredKind>(pool: MaskLensPool, request: RequestOf<K> & { kind: K }): Promise<TimedRun<K>> {
+/** What runs tasks: the pool itself, or the runtime process's client (the extension's way, one process hop more). */
+export interface TaskRunner {
+  run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options?: RunOptions): TaskHandle<ResultOf<K>>;
+}
+
+export async function timedRun<K extends RegisteredKind>(runner: TaskRunner, request: RequestOf<K> & { kind: K }): Promise<TimedRun<K>> {
   const events: TimedRun<K>['events'] = [];
   const t0 = performance.now();
-  const result = await pool.run<K>(request, { onProgress: (event) => events.push({ at: performance.now() - t0, event }) }).result;
+  const result = await runner.run<K>(request, { onProgress: (event) => events.push({ at: performance.now() - t0, event }) }).result;
   return { result, wallMs: performance.now() - t0, events };
 }
 

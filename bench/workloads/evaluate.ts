@@ -1,7 +1,9 @@
 /**
- * Evaluate latency through the already started pool (W1 evaluate on 25 samples, W2 warm)
- * against a warm Keras model.evaluate() on the same arrays and initial weights. The losses of
- * both sides are recorded too: equal losses show both ran the same model on the same data.
+ * Evaluate latency through an already started pool (W1 evaluate on 25 samples, in the
+ * harness's process) or runtime process (W2 warm: as the extension sends it, over IPC to the
+ * process that hosts the pool) against a warm Keras model.evaluate() on the same arrays and
+ * initial weights. The losses of both sides are recorded too: equal losses show both ran the
+ * same model on the same data.
  */
 import { join } from 'node:path';
 import { alternate, type Metrics } from '../harness/alternate';
@@ -22,10 +24,12 @@ export interface EvaluateSpec {
   samples: number;
   forwardFlopsPerSample: number;
   target?: { text: string; maxMs: number };
+  /** `runtime process`: through the client the extension uses; `pool`: the pool in this process. */
+  via: 'runtime process' | 'pool';
 }
 
 export async function evaluateWorkload(ctx: BenchContext, spec: EvaluateSpec): Promise<Row[]> {
-  const pool = await ctx.pool();
+  const runner = spec.via === 'runtime process' ? await ctx.runtime() : await ctx.pool();
   const keras = await ctx.keras();
   const { model, inline } = await loadModel(join(ctx.root, spec.source));
   const data: DataSpec | null = spec.files
@@ -35,7 +39,7 @@ export async function evaluateWorkload(ctx: BenchContext, spec: EvaluateSpec): P
   const request = { kind: 'evaluate' as const, model, data, weights: { source: 'inline' as const, layers: kerasWeightsFor(model, join(ctx.dataDir, `${spec.key}_weights.json`)) }, layerOutputs: false }; // as the extension asks
   const losses: { masklens: number | null; keras: number | null } = { masklens: null, keras: null };
   const runMaskLens = async (): Promise<Metrics> => {
-    const r = await timedRun(pool, request);
+    const r = await timedRun(runner, request);
     losses.masklens = r.result.loss?.keras.value ?? null;
     return { wallMs: r.wallMs, inTaskMs: r.result.elapsedMs };
   };
@@ -62,12 +66,15 @@ export async function evaluateWorkload(ctx: BenchContext, spec: EvaluateSpec): P
     notes.push(`same-arithmetic check: loss MaskLens ${losses.masklens.toPrecision(7)}, Keras ${losses.keras.toPrecision(7)} (relative difference ${rel.toExponential(1)})`);
   }
   const inTask = summarize(got.masklens.metrics.inTaskMs ?? []);
-  if (inTask) notes.push(`MaskLens time inside the worker (build + evaluate + result): median ${inTask.median.toFixed(1)} ms; the rest is request validation, transfer and result validation`);
+  if (inTask) {
+    const hop = spec.via === 'runtime process' ? 'the hop to the runtime process and back over IPC, ' : '';
+    notes.push(`MaskLens time inside the worker (build + evaluate + result): median ${inTask.median.toFixed(1)} ms; the rest is ${hop}request validation, transfer and result validation`);
+  }
   return [
     {
       workload: spec.workload,
       measure: spec.measure,
-      how: `${spec.samples} sample(s). MaskLens: pool task wall time (submit → validated result, per-layer masks and every reduction included); Keras: one warm model.evaluate() call`,
+      how: `${spec.samples} sample(s). MaskLens: ${spec.via === 'runtime process' ? "task wall time through the extension's runtime client (submit → runtime process → pool → validated result back in the caller" : 'pool task wall time (submit → validated result'}, per-layer masks and every reduction included); Keras: one warm model.evaluate() call`,
       masklens: side(got.masklens.metrics.wallMs, got.masklens.error, summarize),
       keras: side(got.keras.metrics.wallMs, got.keras.error, summarize),
       ratio: m && k ? m.median / k.median : null,

@@ -116,14 +116,45 @@ export interface LambdaIR {
   mask: LambdaMaskSpec;
 }
 
+/** A shape as read statically, batch first: null for None, a name for a dimension the source leaves open. */
+export type StaticShape = (number | string | null)[];
+
+/** What a Lambda's function does to the time axis: whether dropping the mask there is a bug. */
+export type LambdaTimeEffect = 'time-slice' | 'elementwise' | 'reduces-time' | 'unknown';
+
+/**
+ * What the source says about one layer, beside Keras' config (which stays exactly Keras'
+ * format): where it is written and the facts the diagnostics need, so they read the IR and
+ * the mask flow only.
+ */
+export interface LayerSource {
+  /** The constructor call (or, for a model used as a layer, the model's). */
+  range: Range;
+  /** Where each constructor argument is written, by config key (`mask_value`, `input_dim`). */
+  argRanges: Record<string, Range>;
+  /** Input and output shape (first input, first output) at the layer's first call in its model. */
+  inputShape: StaticShape | null;
+  outputShape: StaticShape | null;
+  /** Set on a layer the reader made up and Keras does not list (a traced subclass's stand-in input). */
+  standIn?: true;
+  /** A Lambda: what its function does to time, and the `mask=` argument that would carry the mask through it. */
+  lambda?: { time: LambdaTimeEffect; maskFix: { insertAt: Range; newText: string; maskSource: string } | null };
+  /** An Embedding whose `input_dim` is `len(x)`, written there or through one assignment: the call's text and the value's range. */
+  inputDimFromLen?: { text: string; range: Range };
+  /** A model used as a layer: its own layers, by name. */
+  nested?: Record<string, LayerSource>;
+}
+
 export interface ModelIR {
   /** The Python variable the model is bound to (`model`, `m`). */
   name: string;
   kind: ModelKind;
   range: Range;
   config: KerasModelConfig;
-  /** Source range of each layer's construction/call, keyed by Keras layer name. */
-  layerRanges: Record<string, Range>;
+  /** What the source says about each layer of `config`, keyed by Keras layer name (nested models under their layer). */
+  sources: Record<string, LayerSource>;
+  /** The largest value in each array written in the file and passed as `x` to fit/evaluate/predict, by variable name. */
+  inputMaxima: Record<string, number>;
   /** Translated Lambda functions, keyed by Keras layer name. */
   lambdas: Record<string, LambdaIR>;
   training: TrainingSpec;

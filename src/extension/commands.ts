@@ -1,7 +1,7 @@
 /**
  * The task commands: Evaluate with Masking, Compare Masked and Unmasked Loss, Train with
  * Masking, Select Data Files…. Each picks a model (the one at the cursor first), sends the
- * work to the pool with a cancellable progress notification, and delivers the result to the
+ * work to TensorFlow's process with a cancellable progress notification, and delivers the result to the
  * panel, the CodeLens and (for comparisons) the output channel.
  */
 import * as vscode from 'vscode';
@@ -16,7 +16,7 @@ import type { LensState } from './lensState';
 import { log } from './log';
 import type { PanelController } from './panel/panelController';
 import { TaskCancelled } from '../pool/errors';
-import type { PoolClient } from './poolClient';
+import type { RuntimeService } from './runtimeService';
 import { commonRequest, dataKey, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
@@ -27,10 +27,12 @@ export class TaskCommands {
   readonly lastResults: { [K in RegisteredKind]?: ResultOf<K> } = {};
   /** The last loss table written to the MaskLens output channel (the channel itself cannot be read back). */
   lastComparisonTable: string | undefined;
+  /** The last task failure shown to the user, as its notification says it. */
+  lastError: string | undefined;
 
   constructor(
     private readonly analyses: AnalysisService,
-    private readonly pool: PoolClient,
+    private readonly runtime: RuntimeService,
     private readonly panel: PanelController,
     private readonly lenses: LensState,
     private readonly statusBar: MaskLensStatusBar,
@@ -89,7 +91,7 @@ export class TaskCommands {
     this.panel.post({ type: 'busy', task: title, message: 'queued', fraction: null });
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MaskLens: ${title}`, cancellable: true }, async (progress, token) => {
-        const handle = this.pool.run<K>(request, {
+        const handle = this.runtime.run<K>(request, {
           onProgress: (event) => {
             if (event.type === 'progress') {
               progress.report({ message: event.message });
@@ -102,7 +104,7 @@ export class TaskCommands {
         const result = await handle.result;
         this.lastResults[request.kind] = result as never;
         // The panel's backend line comes from a probe; the first task is as good a time as any.
-        if (!this.pool.backend) void this.pool.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
+        if (!this.runtime.backend) void this.runtime.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
         return result;
       });
     } catch (error) {
@@ -112,12 +114,15 @@ export class TaskCommands {
       if (cancelled) log().info(`${title} ${model.ir.name}: cancelled`);
       else log().error(`${title} failed: ${message}`);
       this.panel.post({ type: 'taskError', task: title, message });
-      if (!cancelled) void vscode.window.showErrorMessage(`MaskLens: ${title} failed: ${message}`);
+      if (!cancelled) {
+        this.lastError = `MaskLens: ${title} failed: ${message}`;
+        void vscode.window.showErrorMessage(this.lastError);
+      }
       return undefined;
     } finally {
       this.lenses.set(document.uri, model.ir.name, { ...this.lenses.get(document.uri, model.ir.name), running: undefined });
       this.statusBar.setTask(undefined);
-      void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', this.pool.runningCount > 0);
+      void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', this.runtime.runningCount > 0);
       this.panel.post({ type: 'idle' });
     }
   }

@@ -30,7 +30,8 @@ export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSetting
       padding: c.get<'pre' | 'post'>('synthetic.padding', 'post'),
       seed: c.get<number>('synthetic.seed', 42),
     },
-    dataFiles: c.get('dataFiles', {}),
-    unresolvedDimensions: c.get('unresolvedDimensions', {}),
+    // Copies: VS Code hands out object settings as proxies, which cannot be sent to another process.
+    dataFiles: { ...c.get('dataFiles', {}) },
+    unresolvedDimensions: { ...c.get('unresolvedDimensions', {}) },
   };
 }

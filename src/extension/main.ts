@@ -1,7 +1,7 @@
 /**
  * MaskLens extension entry. Activation is cheap: the Python grammar loads (WebAssembly, no
- * TensorFlow) and documents are analysed statically; worker threads start only when the user
- * asks for numbers. Everything heavy runs in the worker pool.
+ * TensorFlow) and documents are analysed statically; TensorFlow's process starts only when the
+ * user asks for numbers, and all TensorFlow work runs there, never in the extension host.
  */
 import * as vscode from 'vscode';
 import type { WebviewMessage } from '../core/protocol/viewMessages';
@@ -13,7 +13,7 @@ import { MaskLensHoverProvider } from './hover';
 import { LensState } from './lensState';
 import { log } from './log';
 import { PanelController } from './panel/panelController';
-import { PoolClient } from './poolClient';
+import { RuntimeService } from './runtimeService';
 import { followActiveEditor } from './sidebarModels';
 import { SidebarViewProvider } from './sidebarView';
 import { MaskLensStatusBar } from './statusBar';
@@ -22,7 +22,7 @@ import { MaskLensStatusBar } from './statusBar';
 export interface MaskLensApi {
   panel: PanelController;
   sidebar: SidebarViewProvider;
-  pool: PoolClient;
+  runtime: RuntimeService;
   analyses: AnalysisService;
   tasks: TaskCommands;
 }
@@ -30,21 +30,25 @@ export interface MaskLensApi {
 const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
 
 export function activate(context: vscode.ExtensionContext): MaskLensApi {
-  const pool = new PoolClient(context.extensionUri);
-  const statusBar = new MaskLensStatusBar(pool);
+  const runtime = new RuntimeService(context.extensionUri);
+  const statusBar = new MaskLensStatusBar(runtime);
   const analyses = new AnalysisService(context.extensionUri);
   const lensState = new LensState();
   const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message));
   panel.useAnalyses(analyses); // results carry their layers' source lines (the panel links a dropped mask to its line)
   const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
-  const tasks = new TaskCommands(analyses, pool, panel, lensState, statusBar);
+  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar);
   const diagnostics = new MaskDiagnostics(analyses);
-  pool.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
+  runtime.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
+  // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
+  runtime.onDidCrash((crash) => {
+    if (!runtime.backend) panel.post({ type: 'backendError', message: `TensorFlow's process stopped (${crash.ending}); the next task starts a new process.` });
+  });
 
   async function showPanel(): Promise<void> {
     panel.show();
     try {
-      const report = await pool.probe();
+      const report = await runtime.probe();
       panel.post({ type: 'backend', report });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -68,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   }
 
   context.subscriptions.push(
-    pool,
+    runtime,
     statusBar,
     analyses,
     lensState,
@@ -83,17 +87,17 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     ...followActiveEditor(analyses, lensState, sidebar),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
     vscode.commands.registerCommand('masklens.cancel', () => {
-      const n = pool.cancelAll();
+      const n = runtime.cancelAll();
       void vscode.window.setStatusBarMessage(n ? `MaskLens: cancelling ${n} task(s)` : 'MaskLens: nothing is running', 3000);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('masklens.poolSize') || e.affectsConfiguration('masklens.memoryCapMB')) void pool.restart();
+      if (['masklens.poolSize', 'masklens.memoryCapMB', 'masklens.maxQueuedTasks'].some((s) => e.affectsConfiguration(s))) runtime.applySettings();
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, sidebar, pool, analyses, tasks };
+  return { panel, sidebar, runtime, analyses, tasks };
 }
 
 export function deactivate(): void {
-  // Disposables registered on the context close the pool.
+  // Disposables registered on the context stop TensorFlow's process.
 }

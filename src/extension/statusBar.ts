@@ -1,16 +1,16 @@
-/** A status bar item: which backend runs, how busy the pool is, and what task is running. */
+/** A status bar item: which backend runs, how busy TensorFlow's pool is, and what task is running. */
 import * as vscode from 'vscode';
-import type { PoolClient } from './poolClient';
+import type { RuntimeService } from './runtimeService';
 
 export class MaskLensStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('masklens.status', vscode.StatusBarAlignment.Right, 100);
   private task: string | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly pool: PoolClient) {
+  constructor(private readonly runtime: RuntimeService) {
     this.item.name = 'MaskLens';
     this.item.command = 'masklens.showPanel';
-    this.subscriptions.push(pool.onDidChangeState(() => this.render()), pool.onDidReportBackend(() => this.render()));
+    this.subscriptions.push(runtime.onDidChangeState(() => this.render()), runtime.onDidReportBackend(() => this.render()));
     this.render();
     this.item.show();
   }
@@ -21,14 +21,14 @@ export class MaskLensStatusBar implements vscode.Disposable {
   }
 
   private render(): void {
-    const backend = this.pool.backend?.backend;
-    const state = this.pool.state;
+    const backend = this.runtime.backend?.backend;
+    const state = this.runtime.state;
     const label = backend === undefined ? 'MaskLens' : backend.backend === 'tensorflow' ? 'MaskLens: TF native' : 'MaskLens: cpu fallback';
     const icon = this.task ? '$(sync~spin)' : backend?.backend === 'cpu' ? '$(warning)' : '$(pulse)';
     this.item.text = `${icon} ${label}${this.task ? ` · ${this.task}` : ''}`;
     const lines = [
       backend ? `Backend: ${backend.backend}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}` : 'Backend: not started yet',
-      state ? `Pool: ${state.workers} worker(s), ${state.running} running, ${state.queued} queued` : 'Pool: starts on first use',
+      state ? `Pool: ${state.workers} worker(s), ${state.running} running, ${state.queued} queued` : "Pool: TensorFlow's process starts on first use",
     ];
     this.item.tooltip = lines.join('\n');
     this.item.backgroundColor = backend?.backend === 'cpu' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

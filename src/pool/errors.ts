@@ -40,3 +40,13 @@ export class ProtocolError extends PoolTaskError {
     this.name = 'ProtocolError';
   }
 }
+
+/**
+ * An error that travelled as data (its message, code and location) back into its class, so
+ * callers on the far side of a process boundary can tell a cancellation from a failure.
+ */
+export function poolErrorFromData(message: string, code: string, location?: string): PoolTaskError {
+  const error = code === 'cancelled' ? new TaskCancelled() : code === 'worker-crashed' ? new WorkerCrashedError('') : code === 'queue-full' ? new QueueFullError(0) : code === 'protocol' ? new ProtocolError('') : new PoolTaskError(message, code, location);
+  error.message = message; // the original words, not the ones the constructor would make up
+  return error;
+}

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
+import { z } from 'zod';
 import { replySchema, type TaskMessage } from '../core/protocol/workerEnvelope';
 import { progressEventSchema, type ProgressEvent } from '../core/protocol/task';
 import { TASK_SCHEMAS, type RegisteredKind, type RequestOf, type ResultOf } from '../core/protocol/taskKinds';
@@ -49,6 +50,8 @@ export interface PoolState {
 }
 
 let nextTaskId = 1;
+
+const receivedKindSchema = z.object({ kind: z.custom<RegisteredKind>((kind) => typeof kind === 'string' && Object.hasOwn(TASK_SCHEMAS, kind)) });
 
 export class MaskLensPool {
   private readonly piscina: Piscina;
@@ -96,8 +99,23 @@ export class MaskLensPool {
   }
 
   run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options: RunOptions = {}): TaskHandle<ResultOf<K>> {
+    return this.start(request.kind, request, options);
+  }
+
+  /**
+   * Runs a request that arrived from another process, as it arrived: its `kind` picks the
+   * schema it is validated against (once, before it goes to a worker), like any other request.
+   */
+  runReceived(request: unknown, options: RunOptions = {}): Omit<TaskHandle<unknown>, 'kind'> {
+    const kind = receivedKindSchema.safeParse(request);
+    if (kind.success) return this.start(kind.data.kind, request, options);
+    const result = Promise.reject(new ProtocolError(`a task request needs a kind, one of ${Object.keys(TASK_SCHEMAS).join(', ')}`));
+    result.catch(() => undefined); // the caller awaits it; no unhandled rejection meanwhile
+    return { id: nextTaskId++, result, cancel: () => undefined };
+  }
+
+  private start<K extends RegisteredKind>(kind: K, request: unknown, options: RunOptions): TaskHandle<ResultOf<K>> {
     const id = nextTaskId++;
-    const kind = request.kind;
     const schemas = TASK_SCHEMAS[kind];
     const cancelFlag = new SharedArrayBuffer(4);
     const flag = new Int32Array(cancelFlag);

@@ -20,8 +20,8 @@ import type { NdArray } from '../core/runtime/array';
 import type { DataInfo, InlineValue } from '../core/protocol/runtimeTasks';
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
 import { configNumber } from './layers/base';
-import type { ModelGraph } from './model/graph';
-import { nestedGraph } from './model/nested';
+import { assertRunnable } from '../core/graph/fromConfig';
+import type { ModelGraph } from '../core/graph/modelGraph';
 import type { z } from 'zod';
 
 type DataSpecParsed = z.output<typeof dataSpecSchema>;
@@ -44,6 +44,7 @@ export interface DataOptions {
 
 /** What each model input must look like, and what pads it (for synthetic data). */
 export function inputExpectations(graph: ModelGraph): (InputExpectation & { padValue: number })[] {
+  assertRunnable(graph);
   return graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((n) => n.inputs.some((r) => r.layer === input.name));
     const embedding = consumers.map((n) => graph.layers.get(n.layer)).find((l) => l?.className === 'Embedding');
@@ -58,8 +59,7 @@ export function inputExpectations(graph: ModelGraph): (InputExpectation & { padV
     if (embedding || masking) return own;
     // An input fed straight into a nested model (an encoder) expects what the encoder's input does.
     for (const node of consumers) {
-      const spec = graph.layers.get(node.layer);
-      const innerGraph = spec ? nestedGraph(spec) : null;
+      const innerGraph = graph.layers.get(node.layer)?.nested;
       if (!innerGraph) continue;
       const at = inputExpectations(innerGraph)[node.inputs.findIndex((r) => r.layer === input.name)];
       if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue };

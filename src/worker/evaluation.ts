@@ -4,7 +4,7 @@
  * per-timestep loss with the mask that reaches it. Then the four reductions and the number
  * Keras would report.
  */
-import type { ResolvedRule } from '../core/masking/registry';
+import type { ResolvedRule } from '../core/masking/rules';
 import type { MaskEffect } from '../core/masking/rules';
 import { type NdArray, takeRows } from '../core/runtime/array';
 import { type Caps, capTensor, type Flat } from '../core/runtime/cap';

@@ -3,31 +3,22 @@
  * comes only from the mask-rule registry: whether a layer accepts a mask, what it emits,
  * and what the family does when a layer that does not support masking receives one.
  */
-import type { JsonObject, KerasFamily, LambdaIR } from '../core/ir';
+import type { KerasFamily, LambdaIR } from '../core/ir';
 import { maskEffect } from '../core/masking/effect';
-import { familyBehaviour, INNER_UNSUPPORTED_MESSAGE, resolveMaskRule, type ResolvedRule } from '../core/masking/registry';
-import type { MaskEffect } from '../core/masking/rules';
+import { applyMaskRule } from '../core/masking/apply';
+import { ruleFor } from '../core/layers/rules';
+import { familyBehaviour } from '../core/masking/registry';
+import type { MaskEffect, ResolvedRule } from '../core/masking/rules';
 import { UserFacingError } from '../core/protocol/task';
 import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, type Tensor, type Variable } from './layers/base';
-import { createLayer, isOpModule } from './layers/index';
+import { createLayer } from './layers/index';
 import { Lambda } from './layers/lambda';
 import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/weights';
-import { computeOutputMask } from './masks';
-import { type CallArg, type ModelGraph, type NodeSpec, type TensorRef, refKey } from './model/graph';
-import { type InnerRuntime, NestedModel, nestedGraph } from './model/nested';
+import { tensorMasks } from './masks';
+import { assertRunnable } from '../core/graph/fromConfig';
+import { type CallArg, type ModelGraph, type NodeSpec, type TensorRef, refKey } from '../core/graph/modelGraph';
+import { type InnerRuntime, NestedModel } from './model/nested';
 import type { Tf } from './tf';
-
-function innerClass(config: JsonObject): string | null {
-  const inner = config.layer;
-  return inner && typeof inner === 'object' && !Array.isArray(inner) && typeof inner.class_name === 'string' ? inner.class_name : null;
-}
-
-function innerName(config: JsonObject): string | null {
-  const inner = config.layer;
-  if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return null;
-  const c = inner.config;
-  return c && typeof c === 'object' && !Array.isArray(c) && typeof c.name === 'string' ? c.name : null;
-}
 
 export interface NodeRecord {
   node: NodeSpec;
@@ -65,27 +56,6 @@ export interface RuntimeOptions {
   weights: Map<string, GivenWeight[]> | null;
 }
 
-const NESTED_RULE = (className: string, family: KerasFamily, version: string): ResolvedRule => ({
-  supportsMasking: true,
-  output: 'identity',
-  evidence: "a nested model's own layers decide its output mask (keras/src/models/functional.py compute_mask)",
-  className,
-  family,
-  version,
-  known: true,
-});
-
-/** Keras Operations (functional op nodes) are not Layers: they take no mask and emit none, silently. */
-const OP_RULE = (className: string, family: KerasFamily, version: string): ResolvedRule => ({
-  supportsMasking: false,
-  output: 'none',
-  evidence: 'Keras ops (keras.src.ops) are Operations, not Layers: they neither use nor propagate masks',
-  className,
-  family,
-  version,
-  known: true,
-});
-
 export class ModelRuntime {
   readonly layers = new Map<string, RuntimeLayer>();
   readonly weights: WeightRecord[] = [];
@@ -100,8 +70,10 @@ export class ModelRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.version = options.kerasVersion ?? familyBehaviour(options.family).referenceVersion;
+    assertRunnable(graph);
     for (const spec of graph.layers.values()) {
-      const innerGraph = nestedGraph(spec);
+      if (spec.kind === 'input') continue;
+      const innerGraph = spec.nested;
       if (innerGraph) {
         const makeInner = (): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, innerGraph, { ...options, weights: null }));
         this.layers.set(spec.name, new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner));
@@ -125,10 +97,7 @@ export class ModelRuntime {
   }
 
   ruleFor(node: NodeSpec): ResolvedRule {
-    const spec = this.graph.layers.get(node.layer);
-    if (spec && isOpModule(spec.module)) return OP_RULE(spec.className, this.options.family, this.version);
-    if (this.layers.get(node.layer) instanceof NestedModel) return NESTED_RULE(spec?.className ?? 'Functional', this.options.family, this.version);
-    return resolveMaskRule(spec?.className ?? 'unknown', this.options.family, this.version);
+    return ruleFor(this.graph.layers.get(node.layer) ?? { className: 'unknown' }, this.options.family, this.version);
   }
 
   trainableVariables(): Variable[] {
@@ -195,7 +164,6 @@ export class ModelRuntime {
   /** A pass with masks on the inputs (a nested model receives its caller's) in the caller's context. */
   private run(inputs: Tensor[], inputMasks: (Tensor | null)[], ctx: CallContext): ForwardResult {
     const { tf } = this;
-    const family = this.options.family;
     const values = new Map<string, Tensor>();
     const masks = new Map<string, Tensor | null>();
     const padding = new Map<string, Tensor | null>();
@@ -210,67 +178,45 @@ export class ModelRuntime {
       if (!t) throw new UserFacingError(`layer '${r.layer}' output ${r.node}/${r.index} is used before it is computed`, 'model-config', r.layer);
       return t;
     };
+    const rep = tensorMasks(ctx, this.layers);
     for (const node of this.graph.nodes) {
       const layer = this.layers.get(node.layer) as RuntimeLayer;
+      const spec = this.graph.layers.get(node.layer);
       const ins = node.inputs.map(get);
       // An explicit mask= argument (Keras 3 functional configs record the propagated mask so) wins.
       const inMasks = node.maskArg ? node.maskArg.map(get) : node.inputs.map((r) => masks.get(refKey(r)) ?? null);
       const rule = this.ruleFor(node);
       const maskIn = inMasks.some((m) => m !== null);
-      let warning: string | null = null;
-      let passed = inMasks;
-      const spec = this.graph.layers.get(node.layer);
-      const behaviour = familyBehaviour(family, this.version);
-      const message = (template: string) => template.replace('{layer}', layer.name).replace('{className}', layer.className);
-      if (maskIn && !rule.supportsMasking && rule.output !== 'none') {
-        if (behaviour.unsupportedMask === 'raise') throw new UserFacingError(message(behaviour.unsupportedMessage), 'unsupported-mask', layer.name);
-        // Keras 3 warns; tf.keras drops silently. Either way the user should hear of it.
-        warning = message(behaviour.unsupportedMessage);
-        passed = inMasks.map(() => null);
-      } else if (maskIn && !rule.supportsMasking) {
-        // A Keras op (often one of the mask computations Keras 3 records in functional configs,
-        // e.g. the ZerosLike/LogicalOr behind Concatenate's mask): Keras passes no mask through
-        // it and says nothing, so neither does MaskLens.
-        passed = inMasks.map(() => null);
-      } else if (maskIn && layer instanceof Lambda && !layer.hasMaskSpec()) {
-        // Lambda without mask=: Keras 3 sets supports_masking = False and warns; tf.keras returns None silently.
-        warning = message(familyBehaviour('keras3').unsupportedMessage);
-        if (family !== 'keras3') warning = message(behaviour.unsupportedMessage);
-      } else if (maskIn && rule.innerUnsupported === 'raise') {
-        // tf.keras TimeDistributed asks the wrapped layer's compute_mask, which raises for layers without masking.
-        const inner = innerClass(spec?.config ?? {});
-        if (inner && !resolveMaskRule(inner, family, this.version).supportsMasking) {
-          throw new UserFacingError(INNER_UNSUPPORTED_MESSAGE.replace('{layer}', innerName(spec?.config ?? {}) ?? layer.name).replace('{className}', inner), 'unsupported-mask', layer.name);
+      const call = { layer: layer.name, className: layer.className, config: spec?.config ?? {}, rule, inputs: ins, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList };
+      let result: Tensor | Tensor[] = [];
+      const outcome = applyMaskRule(rep, call, (passed) => {
+        const builder = this.buildLayer(layer, ins);
+        const extra: CallExtra = { args: node.args.map((a) => this.resolveArg(a, values)), kwargs: node.kwargs, inputIsList: node.inputIsList };
+        try {
+          result = layer.call(ins, passed, ctx, extra);
+        } finally {
+          // Listed even when the call fails, so dispose() frees every variable the layer made.
+          if (builder) this.weights.push(...builder.created);
         }
-      }
-      const builder = this.buildLayer(layer, ins);
-      const extra: CallExtra = { args: node.args.map((a) => this.resolveArg(a, values)), kwargs: node.kwargs, inputIsList: node.inputIsList };
-      let result: Tensor | Tensor[];
-      try {
-        result = layer.call(ins, passed, ctx, extra);
-      } finally {
-        // Listed even when the call fails, so dispose() frees every variable the layer made.
-        if (builder) this.weights.push(...builder.created);
-      }
-      builder?.finish();
+        builder?.finish();
+      });
+      if (outcome.error) throw new UserFacingError(outcome.error, 'unsupported-mask', layer.name);
+      // Keras 3 warns; tf.keras drops silently. Either way the user should hear of it.
+      const warning = outcome.warning;
       // Several outputs (an RNN's return_state): the first carries the mask, the states none (Keras' RNN.compute_mask).
       const [output, ...more] = Array.isArray(result) ? result : [result];
-      let outMask: Tensor | null = null;
-      if (layer instanceof NestedModel) outMask = layer.lastMask;
-      else if (rule.supportsMasking || !maskIn || rule.output === 'embedding' || rule.output === 'masking') {
-        outMask = computeOutputMask({ kind: rule.output, layer, config: spec?.config ?? {}, inputs: ins, masks: passed, inputIsList: node.inputIsList, family, ctx });
-      }
+      let outMask = outcome.out[0] ?? null;
       if (outMask && outMask.dtype !== 'bool') outMask = tf.cast(outMask, 'bool');
-      const key = refKey({ layer: node.layer, node: node.nodeIndex, index: 0 });
       // Keras 3's MultiHeadAttention deletes the masks of its query/value/key tensors (the
       // producers' outputs themselves), so later consumers of those tensors see no mask.
-      if (layer.clearsInputMasks?.(family)) for (const r of node.inputs) masks.set(refKey(r), null);
+      if (outcome.clearsInputMasks) for (const r of node.inputs) masks.set(refKey(r), null);
+      const key = refKey({ layer: node.layer, node: node.nodeIndex, index: 0 });
       values.set(key, output);
       masks.set(key, outMask);
       more.forEach((t, i) => {
         const extraKey = refKey({ layer: node.layer, node: node.nodeIndex, index: i + 1 });
         values.set(extraKey, t);
-        masks.set(extraKey, null);
+        masks.set(extraKey, outcome.out[i + 1] ?? null);
       });
       padding.set(key, outMask ?? this.carriedPadding(layer, output, node.inputs[0] ? (padding.get(refKey(node.inputs[0])) ?? inMasks[0] ?? null) : null));
       if (warning) warnings.push(warning);

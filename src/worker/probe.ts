@@ -5,10 +5,30 @@
  */
 import { threadId } from 'node:worker_threads';
 import type { ProbeRequest, ProbeResult } from '../core/protocol/probe';
-import { TaskCancelledError, type TaskContext } from '../core/protocol/task';
+import { TaskCancelledError, UserFacingError, type TaskContext } from '../core/protocol/task';
 import { loadTf } from './tf';
 
+/**
+ * The probe's test faults: a real native crash of the whole process from this worker thread,
+ * what a fault inside TensorFlow does. Only a process started with MASKLENS_TEST_HOOKS=1 (the
+ * tests' runtime processes; never the extension's) honours them.
+ */
+function crashForTests(fault: NonNullable<ProbeRequest['testFault']>): void {
+  if (process.env.MASKLENS_TEST_HOOKS !== '1') {
+    throw new UserFacingError(`The probe's testFault '${fault}' is a test hook; this process was not started with MASKLENS_TEST_HOOKS=1, so it refuses it.`, 'test-hooks-disabled');
+  }
+  if (fault === 'malformed-reply') {
+    throw new UserFacingError(`The probe's testFault '${fault}' is answered by the runtime process itself and never reaches a worker.`, 'test-hooks-misrouted');
+  }
+  // process.abort() is refused in worker threads; the signal it would raise ends the process the same way.
+  process.kill(process.pid, fault === 'abort' ? 'SIGABRT' : 'SIGSEGV');
+  // The signal ends the process; this thread must not go on to answer in the meantime.
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10_000);
+  throw new UserFacingError(`The ${fault} signal was sent to the process but did not end it.`, 'test-fault-failed');
+}
+
 export async function probeTask(request: ProbeRequest, ctx: TaskContext): Promise<ProbeResult> {
+  if (request.testFault) crashForTests(request.testFault);
   const { tf, info } = loadTf();
   const tensorsBefore = tf.memory().numTensors;
   const started = performance.now();

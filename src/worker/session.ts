@@ -19,7 +19,7 @@ import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
 import type { GivenWeight } from './layers/weights';
 import { type LossSpec, resolveLoss } from './losses';
-import { buildGraph } from './model/graph';
+import { buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
 
 export interface SessionRequest {

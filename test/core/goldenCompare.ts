@@ -9,11 +9,13 @@
  */
 import type { ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { JsonObject, JsonValue, KerasFamily } from '../../src/core/ir';
-import { CATALOG } from '../../src/core/python/catalog';
+import { layerEntry } from '../../src/core/layers/index';
 
 export interface FixtureLayer {
   name: string;
   className: string;
+  /** Keras' own `layer.supports_masking`. */
+  supportsMasking?: boolean;
   maskIn: boolean | null;
   maskOut: boolean | null;
 }
@@ -116,7 +118,7 @@ export function looseEqual(a: JsonValue | undefined, b: JsonValue | undefined): 
 const SKIP = new Set(['name', 'build_config', 'batch_input_shape']);
 
 function defaultsOf(className: string): JsonObject | null {
-  const spec = CATALOG[className];
+  const spec = layerEntry(className)?.signature;
   return spec ? { trainable: true, ...spec.defaults() } : null;
 }
 
@@ -232,6 +234,12 @@ export function compareModel(fx: FixtureModel, ours: ModelAnalysis, family: Kera
     if (!mine) {
       problems.push(`${at}/${l.name}: layer missing from the mask flow`);
       continue;
+    }
+    // Keras' supports_masking of every layer class the registry rules on; an InputLayer takes no
+    // mask, and a nested model runs its own graph with the incoming mask whatever it declares.
+    const layerClass = l.className !== 'InputLayer' && mine.rule.kind !== 'nested';
+    if (layerClass && typeof l.supportsMasking === 'boolean' && mine.rule.supportsMasking !== l.supportsMasking) {
+      problems.push(`${at}/${l.name}: supports_masking ${mine.rule.supportsMasking} but Keras says ${l.supportsMasking}`);
     }
     if (mine.mask.in !== l.maskIn || mine.mask.out !== l.maskOut) {
       problems.push(`${at}/${l.name}: mask in/out ${mine.mask.in}/${mine.mask.out} but Keras had ${l.maskIn}/${l.maskOut}`);

@@ -11,7 +11,7 @@ import test from 'node:test';
 import type { KerasFamily, KerasModelConfig } from '../../src/core/ir';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { ModelRuntime } from '../../src/worker/executor';
-import { buildGraph } from '../../src/worker/model/graph';
+import { buildGraph } from '../../src/core/graph/fromConfig';
 import { loadTf } from '../../src/worker/tf';
 
 interface AnalysisFixture {

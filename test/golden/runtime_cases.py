@@ -193,6 +193,11 @@ CASES = [
     Case("batchnorm_masked", "Masking -> BatchNormalization (uses the mask for batch moments when training) -> LSTM(3) -> Dense(1)",
          partial(masked_rnn, rnn=lambda L: L.LSTM(3, return_sequences=True), extra=lambda L: [L.BatchNormalization()]), float_data(LENS, seed=11), "mse",
          checks=("evaluate_is_valid_mean",)),
+    # GaussianDropout supports masking in both families (the mask reaches the loss); it is random
+    # only in training, so the recorded forward pass and evaluate are deterministic.
+    Case("gaussian_dropout_masked", "Masking -> GaussianDropout(0.3) -> LSTM(4, return_sequences) -> Dense(1)",
+         partial(masked_rnn, rnn=lambda L: L.LSTM(4, return_sequences=True), extra=lambda L: [L.GaussianDropout(0.3)]), float_data(LENS, seed=19), "mse",
+         checks=("masking_zeroes_masked_steps", "evaluate_is_valid_mean"), stochastic=("gaussian_dropout",)),
     Case("conv1d_drops_mask", "Embedding(mask_zero) -> Conv1D (does not support masking) -> Dense(1)",
          build_conv, token_data(LENS, 1, seed=12), "mse", checks=("output_mask_is_none", "evaluate_is_unmasked_mean")),
     Case("all_masked_row", "Masking -> LSTM(3) -> Dense(1) with one sample fully padded",

@@ -10,7 +10,9 @@
  *   MASKLENS_ITEST_GREP      only run tests whose full title matches this regular expression
  *   MASKLENS_ITEST_TIMEOUT   per-test timeout in ms (default 180000)
  *   MASKLENS_THEME           workbench colour theme for the screenshots (default Default Dark Modern)
+ *   MASKLENS_SUITE_DONE      a file to write once mocha has finished (the harness fails without it)
  */
+import * as fs from 'node:fs';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
 
@@ -61,5 +63,7 @@ export async function run(): Promise<void> {
   console.log(`[masklens-integration] suites: ${loaded.files.join(', ')}`);
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   console.log(`[masklens-integration] ${failures === 0 ? 'all passed' : `${failures} failed`}`);
+  // The harness's proof that this extension host lived to the end of the suite.
+  if (process.env.MASKLENS_SUITE_DONE) fs.writeFileSync(process.env.MASKLENS_SUITE_DONE, JSON.stringify({ failures }));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
 }

@@ -79,8 +79,8 @@ suite('measurements', () => {
     idle.disable();
     const started = Date.now();
     const training = Promise.resolve(vscode.commands.executeCommand('masklens.train', editor.document.uri, 'model'));
-    while (api.pool.runningCount === 0 && Date.now() - started < 60_000) await sleep(20);
-    assert.equal(api.pool.runningCount, 1, 'the training did not start');
+    while (api.runtime.runningCount === 0 && Date.now() - started < 60_000) await sleep(20);
+    assert.equal(api.runtime.runningCount, 1, 'the training did not start');
     // where the host's time goes: the panel messages posted during the window, by type, and their synchronous cost
     const posts: Record<string, { count: number; ms: number; maxMs: number }> = {};
     const panel = api.panel as unknown as { post: (m: { type: string; task?: string }) => void };
@@ -106,7 +106,7 @@ suite('measurements', () => {
       histogram.disable();
       panel.post = originalPost;
     }
-    const stillRunning = api.pool.runningCount > 0;
+    const stillRunning = api.runtime.runningCount > 0;
     await vscode.commands.executeCommand('masklens.cancel');
     await training;
     const toMs = (ns: number) => ms(ns / 1e6);

@@ -99,7 +99,7 @@ suite('panel features', () => {
     assert.ok(m, end.summary);
     assert.ok(Number(m[1]) >= 2 && Number(m[1]) < 500, `the run stopped early: ${end.summary}`);
     assert.equal(m[2], 'cancelled', 'the live view says the run was cancelled');
-    assert.equal(api.pool.runningCount, 0);
+    assert.equal(api.runtime.runningCount, 0);
     await screenshot('panel-train-cancelled');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
   });

@@ -16,7 +16,7 @@ suite('panel', () => {
     const view = await rendered;
     assert.equal(view.view, 'backend', `the panel reported an error: ${view.summary}`);
     assert.match(view.summary, /^backend=tensorflow /, `the worker did not run native TensorFlow: ${view.summary}`);
-    assert.equal(api.pool.backend?.backend.backend, 'tensorflow');
+    assert.equal(api.runtime.backend?.backend.backend, 'tensorflow');
 
     const html = api.panel.html ?? '';
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';

@@ -41,8 +41,8 @@ suite('tasks', () => {
     const training = Promise.resolve(vscode.commands.executeCommand<unknown>('masklens.train', editor.document.uri, 'model'));
     let settled = false;
     void training.then(() => (settled = true));
-    while (api.pool.runningCount === 0 && Date.now() - started < 60_000) await sleep(50);
-    assert.equal(api.pool.runningCount, 1, 'the training did not start');
+    while (api.runtime.runningCount === 0 && Date.now() - started < 60_000) await sleep(50);
+    assert.equal(api.runtime.runningCount, 1, 'the training did not start');
     await sleep(2000); // let it get into its epochs
     assert.equal(settled, false, 'the 5000-epoch training ended by itself');
     await screenshot('train-running-before-cancel');
@@ -54,7 +54,7 @@ suite('tasks', () => {
     assert.notEqual(outcome, 'timeout', 'the training did not stop within 15 s of the cancel');
     assert.equal((outcome as { r: unknown }).r, undefined, 'a cancelled training returned a result');
     assert.equal(api.tasks.lastResults.train, undefined, 'the cancelled training stored a result');
-    assert.equal(api.pool.runningCount, 0, 'the pool still counts the task as running');
+    assert.equal(api.runtime.runningCount, 0, 'the pool still counts the task as running');
     // the pool serves the next task
     const seed1 = await openExample('seed001_embedding_dense_mse.py');
     const next = await vscode.commands.executeCommand<{ backend: string; lossValues: Record<string, number> | null } | undefined>('masklens.evaluate', seed1.document.uri, 'm');

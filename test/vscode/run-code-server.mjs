@@ -20,6 +20,12 @@
 // Browser actions travel the same way (`<name>.action` → `<name>.result`): a real mouse click on a
 // CodeLens, or a read of the webviews' DOM (see browserAction in test/integration/screenshot.ts).
 //
+// A dead extension host fails the run. When it dies (SIGABRT, SIGSEGV, V8's fatal errors), the
+// workbench still reports exit code 0 through codeAutomationExit, so that code alone proves
+// nothing: the suite writes MASKLENS_SUITE_DONE (a file in the requests folder) when mocha has
+// finished, and the harness fails when it is missing, naming the signal from code-server's own
+// "Extension Host Process exited with code: …, signal: …" line.
+//
 // Usage: node test/vscode/run-code-server.mjs [--workspace DIR] [--extension DIR] [--tests DIR]
 //                                             [--results DIR] [--timeout MS]
 // Env equivalents: MASKLENS_TEST_WORKSPACE, MASKLENS_EXTENSION_PATH, MASKLENS_TESTS_PATH,
@@ -231,6 +237,7 @@ export async function runInCodeServer(options = parseOptions()) {
   rmSync(requests, { recursive: true, force: true });
   mkdirSync(requests, { recursive: true });
 
+  const suiteDone = join(requests, 'suite-finished.json');
   const scratch = mkdtempSync(join(tmpdir(), 'masklens-code-server-'));
   const userData = join(scratch, 'user-data');
   mkdirSync(join(userData, 'User'), { recursive: true });
@@ -267,6 +274,10 @@ export async function runInCodeServer(options = parseOptions()) {
     ...process.env,
     // read by test/integration/screenshot.ts inside the extension host (a child of code-server)
     MASKLENS_SCREENSHOT_DIR: requests,
+    // written by test/integration/index.ts once mocha has finished: the extension host lived to the end
+    MASKLENS_SUITE_DONE: suiteDone,
+    // the suite crashes TensorFlow's process on purpose (the probe's test faults)
+    MASKLENS_TEST_HOOKS: '1',
     // no extension gallery (code-server defaults to open-vsx.org, unreachable offline)
     EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY ?? '{}',
     TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '3',
@@ -293,6 +304,8 @@ export async function runInCodeServer(options = parseOptions()) {
   );
   let serverExited = false;
   let stopping = false;
+  /** Extension host exits other than a clean one, from code-server's log, while the suite ran. */
+  const hostDeaths = [];
   server.on('exit', (code, signal) => {
     serverExited = true;
     if (!stopping) log(`code-server exited unexpectedly (${code ?? signal})`);
@@ -304,7 +317,11 @@ export async function runInCodeServer(options = parseOptions()) {
       buf += d;
       const lines = buf.split('\n');
       buf = lines.pop();
-      for (const line of lines) console.log(`${prefix} ${line}`);
+      for (const line of lines) {
+        console.log(`${prefix} ${line}`);
+        const exit = /Extension Host Process exited with code: (\S+), signal: (\w+)/.exec(line);
+        if (exit && !stopping && (exit[1] !== '0' || exit[2] !== 'null')) hostDeaths.push(exit[2] !== 'null' ? exit[2] : `exit code ${exit[1]}`);
+      }
     });
   };
   forward(server.stdout, '[code-server]');
@@ -432,6 +449,15 @@ export async function runInCodeServer(options = parseOptions()) {
     } else {
       log(`the suite exited with code ${exitCode} (${elapsed()})`);
       if (!Number.isInteger(exitCode)) exitCode = 1;
+      if (!existsSync(suiteDone)) {
+        // code-server's line about the exit may trail the workbench's report by a moment
+        for (let i = 0; i < 30 && hostDeaths.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+        log(`FAILED: the extension host died (${hostDeaths.join(', ') || 'no exit line from code-server'}) before the suite finished`);
+        exitCode = exitCode || 1;
+      } else if (hostDeaths.length > 0) {
+        log(`FAILED: an extension host died (${hostDeaths.join(', ')}) while the suite ran`);
+        exitCode = exitCode || 1;
+      }
     }
   } catch (error) {
     log(`FAILED: ${error.stack ?? error}`);

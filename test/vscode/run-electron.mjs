@@ -56,15 +56,27 @@ export async function runInElectron(options = parseOptions()) {
     '--disable-gpu',
   ];
   if (process.getuid?.() === 0) launchArgs.push('--no-sandbox'); // Electron refuses to run as root otherwise
+  // Written by the suite when mocha has finished: exit code 0 without it means the extension host died.
+  const suiteDone = join(scratch, 'suite-finished.json');
   try {
-    return await runTests({
+    const code = await runTests({
       extensionDevelopmentPath: extension,
       extensionTestsPath: tests,
       launchArgs,
       ...(process.env.MASKLENS_VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.MASKLENS_VSCODE_EXECUTABLE } : {}),
       ...(process.env.MASKLENS_VSCODE_VERSION ? { version: process.env.MASKLENS_VSCODE_VERSION } : {}),
-      extensionTestsEnv: { TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '3', CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES ?? '-1' },
+      extensionTestsEnv: {
+        TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '3',
+        CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES ?? '-1',
+        MASKLENS_TEST_HOOKS: '1', // the suite crashes TensorFlow's process on purpose
+        MASKLENS_SUITE_DONE: suiteDone,
+      },
     });
+    if (code === 0 && !existsSync(suiteDone)) {
+      log('FAILED: VS Code reported success, but the suite never finished: the extension host died');
+      return 1;
+    }
+    return code;
   } catch (error) {
     // runTests rejects with TestRunFailedError (code) when the suite fails, or any error when
     // VS Code cannot be downloaded or started

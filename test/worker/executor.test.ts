@@ -2,11 +2,9 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { KerasFamily, KerasModelConfig, LambdaIR } from '../../src/core/ir';
-import { MASK_RULES } from '../../src/core/masking/registry';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { ModelRuntime } from '../../src/worker/executor';
-import { LAYER_CLASSES } from '../../src/worker/layers/index';
-import { buildGraph } from '../../src/worker/model/graph';
+import { buildGraph } from '../../src/core/graph/fromConfig';
 import { loadTf } from '../../src/worker/tf';
 import { layer, sequential } from './helpers';
 
@@ -35,11 +33,6 @@ function run(config: KerasModelConfig, x: number[][] | number[][][], family: Ker
     runtime.dispose();
   }
 }
-
-test('every layer class in the mask-rule registry has a runtime implementation', () => {
-  const missing = Object.keys(MASK_RULES).filter((c) => c !== 'InputLayer' && !LAYER_CLASSES[c]);
-  assert.deepEqual(missing, []);
-});
 
 test('seed 001: Embedding(mask_zero) masks zeros but does not zero them; LSTM repeats the previous output', () => {
   const r = run(sequential([4], [layer('Embedding', { input_dim: 5, output_dim: 5, mask_zero: true }), layer('LSTM', { units: 3, return_sequences: true })]), [[1, 0, 2, 0]]);
@@ -90,7 +83,10 @@ test('Lambda: no mask unless mask=; a callable mask slices the previous mask (se
   assert.equal(none.layers[1].mask, null);
   assert.deepEqual(none.layers[1].output, [[[2], [0], [0]]]);
   assert.match(none.warnings.join(), /Lambda/);
-  const withMask = run(config, x, 'keras3', { lambda: { fn, mask: { kind: 'callable', fn: { params: ['inputs', 'previous_mask'], body: slice(1), source: '...' } } } });
+  // The config says whether mask= was given (as Keras' get_config does); the IR holds its translation.
+  const maskSource = 'lambda inputs, previous_mask: previous_mask[:, 1:]';
+  const masked = sequential([4, 1], [layer('Masking', {}), layer('Lambda', { name: 'lambda', mask: { class_name: '__lambda__', config: { code: maskSource, defaults: null, closure: null } } })]);
+  const withMask = run(masked, x, 'keras3', { lambda: { fn, mask: { kind: 'callable', fn: { params: ['inputs', 'previous_mask'], body: slice(1), source: maskSource } } } });
   assert.deepEqual(withMask.layers[1].mask, [[1, 0, 0]]);
   assert.throws(() => run(config, x, 'keras3', {}), (e: unknown) => e instanceof UserFacingError && e.code === 'lambda');
 });

@@ -99,15 +99,19 @@ function handle(message: HostMessage): void {
       renderBusy(message.task, message.message, message.fraction);
       break;
     case 'idle':
-      clear(statusBox);
+      // The host posts idle right after a task's error: the error stays until the next task starts.
+      if (!statusBox.querySelector('.ml-error')) clear(statusBox);
       trainingEnded(trainingBox, 'stopped');
       break;
-    case 'taskError':
+    case 'taskError': {
       clear(statusBox);
-      trainingEnded(trainingBox, /cancel/i.test(message.message) ? 'cancelled' : 'failed');
-      statusBox.append(h('div', { class: 'ml-error', role: 'alert' }, `${message.task} failed: ${message.message}`));
+      const cancelled = /cancel/i.test(message.message);
+      trainingEnded(trainingBox, cancelled ? 'cancelled' : 'failed');
+      // A cancel the user asked for is not an error to keep on show.
+      if (!cancelled) statusBox.append(h('div', { class: 'ml-error', role: 'alert' }, `${message.task} failed: ${message.message}`));
       send({ type: 'rendered', view: 'taskError', summary: message.message });
       break;
+    }
     case 'trainingEpoch':
       onTrainingEpoch(trainingBox, message);
       break;

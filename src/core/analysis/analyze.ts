@@ -3,14 +3,17 @@
  * a mask reaches the loss, and all diagnostics (the reader's and the mask rules'), under
  * one Keras family and version.
  */
+import { buildGraph } from '../graph/fromConfig';
 import type { Diagnostic, KerasFamily, ModelIR, ParsedFile, Range } from '../ir';
+import { supportsMasking } from '../masking/apply';
 import { FAMILIES } from '../masking/registry';
 import type { MaskEffect, OutputMaskKind } from '../masking/rules';
-import { snake } from '../python/kerasObjects';
+import { snake } from '../layers/kerasObjects';
 import type { ParseResult } from '../python/parse';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
+import { UserFacingError } from '../protocol/task';
 import { maskDiagnostics, verdictLabel } from './diagnostics';
-import { modelFlow } from './flow';
+import { modelFlow, type ModelFlow } from './flow';
 
 export interface LayerMask {
   name: string;
@@ -91,22 +94,32 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** The mask flow of one model over the graph its IR describes (the one the runtime executes). */
+function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): ModelAnalysis {
+  let flow: ModelFlow;
+  try {
+    flow = modelFlow(buildGraph(ir.config), ir.sources, family, kerasVersion);
+  } catch (error) {
+    if (!(error instanceof UserFacingError)) throw error;
+    const unreadable: Diagnostic = { code: 'unsupported-construct', severity: 'warning', message: `MaskLens cannot follow this model's graph: ${error.message}.`, range: ir.range };
+    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: false, diagnostics: dedupe([...ir.diagnostics, unreadable]) };
+  }
+  // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
+  const listed = flow.layers.filter((f) => !f.source?.standIn);
+  const layers: LayerMask[] = listed.map((f) => ({
+    name: f.layer.name,
+    className: f.layer.className,
+    range: f.source?.range ?? ir.range,
+    mask: { in: f.maskIn, out: f.maskOut, effect: f.effect },
+    outputShape: f.source?.outputShape ?? null,
+    rule: { kind: f.rule.output, supportsMasking: supportsMasking(f.rule, f.layer.config), known: f.rule.known, evidence: f.rule.evidence },
+  }));
+  const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(ir, flow, family, kerasVersion)]);
+  return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), diagnostics };
+}
+
 export function analyzeParsed(result: ParseResult, family: KerasFamily, kerasVersion = FAMILIES[family].referenceVersion): FileAnalysis {
-  const models: ModelAnalysis[] = result.parsed.map(({ ir, obj }) => {
-    const flow = modelFlow(obj, family, kerasVersion);
-    // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
-    const listed = flow.layers.filter((f) => !(obj.kind === 'subclassed' && f.layer.className === 'InputLayer' && f.layer.syntax === null));
-    const layers: LayerMask[] = listed.map((f) => ({
-      name: String(f.layer.config.name),
-      className: f.layer.className,
-      range: f.layer.range,
-      mask: { in: f.maskIn, out: f.maskOut, effect: f.effect },
-      outputShape: f.outputShape ? f.outputShape.map((d) => (d !== null && typeof d === 'object' ? d.unresolved : d)) : null,
-      rule: { kind: f.rule.output, supportsMasking: f.rule.supportsMasking, known: f.rule.known, evidence: f.rule.evidence },
-    }));
-    const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(obj, flow, family, result.ctx, result.scope, kerasVersion)]);
-    return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), diagnostics };
-  });
+  const models = result.parsed.map(({ ir }) => analyzeModel(ir, family, kerasVersion));
   return {
     file: result.file,
     family,

@@ -1,36 +1,28 @@
 /**
  * Static mask flow: for each layer of a model, whether a mask comes in, whether one goes
- * out, and what the layer does to it — decided only by the mask-rule registry (the same
- * rows the runtime executes), for one Keras family and version. Nested models are followed
- * through their own graphs, as Keras' Functional/Sequential `call` passes masks inside.
+ * out, and what the layer does to it. It walks the same ModelGraph the runtime executes and
+ * applies the same mask-rule function, with masks as booleans (is there one), for one Keras
+ * family and version. Nested models are followed through their own graphs, as Keras'
+ * Functional/Sequential `call` passes masks inside.
  */
-import type { KerasFamily } from '../ir';
-import { emitsMask, maskEffect } from '../masking/effect';
-import { resolveMaskRule, type ResolvedRule } from '../masking/registry';
-import type { MaskEffect } from '../masking/rules';
-import { mapGraph } from '../python/functional';
-import { flattenTensors, type ArgTree, type LayerObj, type ModelObj, type NodeObj, type Shape, type TensorObj } from '../python/objects';
-import { sequentialShapes } from '../python/sequential';
+import { refKey, type LayerSpec, type ModelGraph } from '../graph/modelGraph';
+import type { KerasFamily, LayerSource } from '../ir';
+import { applyMaskRule, type MaskEvent, type MaskOutcome, type MaskRepresentation } from '../masking/apply';
+import { maskEffect } from '../masking/effect';
+import { resolveMaskRule, ruleFor } from '../layers/rules';
+import type { MaskEffect, ResolvedRule } from '../masking/rules';
 
-/** Something the mask did at one call of a layer. */
-export type MaskEvent =
-  | 'destroyed' // an unsupported layer dropped it (keras3: with a warning; tf.keras: silently)
-  | 'lambda-dropped' // a Lambda without mask= dropped it
-  | 'consumed' // used and not passed on (RNN without return_sequences, pooling)
-  | 'merge-dropped' // Keras 3 merging layer with an unmasked input: no output mask
-  | 'raises'; // tf.keras TimeDistributed over a layer without mask support: TypeError
+export type { MaskEvent };
 
 export interface LayerFlow {
-  layer: LayerObj;
+  layer: LayerSpec;
+  /** What the source says about the layer (null for a config no source was read for). */
+  source: LayerSource | null;
   maskIn: boolean;
   maskOut: boolean;
   effect: MaskEffect;
   rule: ResolvedRule;
   events: MaskEvent[];
-  /** Input shape at the first call (for shape-dependent diagnostics). */
-  inputShape: Shape | null;
-  /** Output shape (first output) at the first call, where the shapes resolve. */
-  outputShape: Shape | null;
 }
 
 export interface ModelFlow {
@@ -41,14 +33,10 @@ export interface ModelFlow {
   outputMasks: boolean[];
 }
 
-interface CallResult {
-  out: boolean[];
-  events: MaskEvent[];
-  rule: ResolvedRule;
-}
+const MAX_NESTING = 16;
 
-export class FlowState {
-  readonly perLayer = new Map<LayerObj, LayerFlow>();
+class FlowState {
+  readonly perLayer = new Map<string, LayerFlow>();
   /** Flows of nested models called inside this one. */
   readonly nested: FlowState[] = [];
   constructor(
@@ -57,126 +45,70 @@ export class FlowState {
     readonly depth: number,
   ) {}
 
-  record(layer: LayerObj, maskIn: boolean, result: CallResult, inputShape: Shape | null, outputShape: Shape | null = null): void {
-    const maskOut = result.out[0] ?? false;
-    const prev = this.perLayer.get(layer);
+  /** One call of a layer; a layer called several times shows a mask in (out) if any call had one. */
+  record(layer: LayerSpec, source: LayerSource | null, maskIn: boolean, rule: ResolvedRule, outcome: Pick<MaskOutcome<boolean>, 'out' | 'events'>): void {
+    const prev = this.perLayer.get(layer.name);
     const inAll = (prev?.maskIn ?? false) || maskIn;
-    const outAll = (prev?.maskOut ?? false) || maskOut;
-    const events = [...(prev?.events ?? []), ...result.events.filter((e) => !prev?.events.includes(e))];
-    this.perLayer.set(layer, {
-      layer,
-      maskIn: inAll,
-      maskOut: outAll,
-      effect: maskEffect(result.rule.output, layer.config, inAll, outAll),
-      rule: result.rule,
-      events,
-      inputShape: prev ? prev.inputShape : inputShape,
-      outputShape: prev ? prev.outputShape : outputShape,
-    });
+    const outAll = (prev?.maskOut ?? false) || (outcome.out[0] ?? false);
+    const events = [...(prev?.events ?? []), ...outcome.events.filter((e) => !prev?.events.includes(e))];
+    this.perLayer.set(layer.name, { layer, source, maskIn: inAll, maskOut: outAll, effect: maskEffect(rule.output, layer.config, inAll, outAll), rule, events });
   }
 }
 
-/** One call of one layer: output masks from input masks, by the registry. */
-function applyLayer(state: FlowState, layer: LayerObj, inMasks: boolean[], outputs: number, firstArgCount = 1): CallResult {
-  const rule = resolveMaskRule(layer.className, state.family, state.version);
-  const first = inMasks[0] ?? false;
-  const any = inMasks.some(Boolean);
-  // Keras looks at the masks of the first positional argument (a tensor or a list of them).
-  const firstArgMasks = inMasks.slice(0, Math.max(1, firstArgCount));
-  const firstArg = firstArgMasks.some(Boolean);
-  const all = firstArgMasks.length > 0 && firstArgMasks.every(Boolean);
-  const events: MaskEvent[] = [];
-  if (layer.model) {
-    const nested = modelFlowAt(layer.model, state.family, state.version, inMasks, state.depth + 1);
-    state.nested.push(nested.state);
-    const out = Array.from({ length: outputs }, (_, i) => nested.outputMasks[i] ?? false);
-    return { out, events, rule: { ...rule, supportsMasking: true, output: 'identity', evidence: 'nested model: its own layers decide', known: true } };
-  }
-  let emitted = emitsMask(rule.output, layer.config, first, any, all);
-  const arriving = firstArg;
-  if (arriving && !emitted) {
-    if (rule.output === 'unsupported') events.push('destroyed');
-    else if (rule.output === 'lambda') events.push('lambda-dropped');
-    else if (rule.output === 'merge-all') events.push('merge-dropped');
-    else if (rule.output !== 'none' && rule.output !== 'embedding') events.push('consumed');
-  }
-  if (arriving && rule.innerUnsupported === 'raise' && layer.inner && !layer.inner.model) {
-    const inner = resolveMaskRule(layer.inner.className, state.family, state.version);
-    if (!inner.supportsMasking && inner.output === 'unsupported') {
-      events.push('raises');
-      emitted = false;
-    }
-  }
-  const out = Array.from({ length: outputs }, (_, i) => (i === 0 ? emitted : false));
-  return { out, events, rule };
+/**
+ * Masks as booleans: whatever Keras computes, there is a mask or there is none.
+ * `nestedModel`: the output masks of a model used as a layer (the flow walks its graph).
+ */
+export function presenceMasks(nestedModel: MaskRepresentation<unknown, boolean>['nestedModel']): MaskRepresentation<unknown, boolean> {
+  return {
+    none: false,
+    isPresent: (m) => m,
+    notEqual: () => true,
+    reduceLastAxis: (m) => m,
+    or: (a, b) => a || b,
+    all: (masks) => masks.length > 0,
+    onesLike: () => true,
+    broadcastLike: (m) => m,
+    concatenate: (masks) => masks.length > 0,
+    convert: (m) => m,
+    // A callable sees previous_mask, which may itself be None: then we cannot say more.
+    lambdaMask: () => true,
+    nestedModel,
+  };
 }
 
-function nodeInputMask(node: NodeObj, masks: Map<TensorObj, boolean>): boolean[] {
-  return node.inputs.map((t) => masks.get(t) ?? false);
-}
-
-function tensorsIn(tree: ArgTree | undefined): number {
-  if (!tree) return 0;
-  if (tree.t === 'tensor') return 1;
-  if (tree.t === 'list') return tree.items.reduce((n, i) => n + tensorsIn(i), 0);
-  if (tree.t === 'dict') return tree.entries.reduce((n, [, i]) => n + tensorsIn(i), 0);
-  return 0;
-}
-
-function modelFlowAt(model: ModelObj, family: KerasFamily, version: string, inputMasks: boolean[], depth: number): Omit<ModelFlow, 'all'> & { state: FlowState } {
+function walk(graph: ModelGraph, sources: Record<string, LayerSource>, family: KerasFamily, version: string, inputMasks: boolean[], depth: number): { layers: LayerFlow[]; outputMasks: boolean[]; state: FlowState } {
   const state = new FlowState(family, version, depth);
-  if (depth > 16) return { layers: [], outputMasks: [], state };
-  if (model.kind === 'sequential') {
-    let mask = inputMasks[0] ?? false;
-    const shapes = sequentialShapes(model);
-    model.layers.forEach((layer, i) => {
-      if (layer.className === 'InputLayer') {
-        state.record(layer, false, { out: [mask], events: [], rule: resolveMaskRule('InputLayer', family, version) }, shapes.input[i], shapes.output[i]);
-        return;
-      }
-      const result = applyLayer(state, layer, [mask], 1);
-      state.record(layer, mask, result, shapes.input[i], shapes.output[i]);
-      mask = result.out[0] ?? false;
-    });
-    const layers = model.layers.map((l) => state.perLayer.get(l)).filter((f): f is LayerFlow => f !== undefined);
-    return { layers, outputMasks: [mask], state };
+  if (depth > MAX_NESTING) return { layers: [], outputMasks: [], state };
+  const masks = new Map<string, boolean>();
+  graph.inputRefs.forEach((r, i) => masks.set(refKey(r), inputMasks[i] ?? false));
+  const inputRule = resolveMaskRule('InputLayer', family, version);
+  for (const r of graph.inputRefs) {
+    const spec = graph.layers.get(r.layer);
+    if (spec) state.record(spec, sources[spec.name] ?? null, false, inputRule, { out: [masks.get(refKey(r)) ?? false], events: [] });
   }
-  if (!model.inputs || !model.outputs) {
-    // An untraced subclass: its layers in __init__ order, as a chain (a guess, flagged by the parser).
-    let mask = inputMasks[0] ?? false;
-    const chain = (model.subclass?.attrs ?? []).map(([, l]) => l);
-    for (const layer of chain) {
-      const result = applyLayer(state, layer, [mask], 1);
-      state.record(layer, mask, result, null);
-      mask = result.out[0] ?? false;
-    }
-    return { layers: chain.map((l) => state.perLayer.get(l)).filter((f): f is LayerFlow => f !== undefined), outputMasks: [mask], state };
+  const rep = presenceMasks((call, masks) => {
+    const nested = graph.layers.get(call.layer)?.nested;
+    if (!nested) return [false];
+    const inner = walk(nested, sources[call.layer]?.nested ?? {}, family, version, masks, depth + 1);
+    state.nested.push(inner.state);
+    return inner.outputMasks;
+  });
+  for (const node of graph.nodes) {
+    const spec = graph.layers.get(node.layer);
+    if (!spec) continue;
+    const arriving = node.inputs.map((r) => masks.get(refKey(r)) ?? false);
+    // Keras 3 replays the mask it recorded as a `mask=` argument while building the graph,
+    // even where the tensor has lost its mask at run time (MultiHeadAttention deletes its inputs' masks).
+    const inMasks = node.maskArg ? node.maskArg.map(() => true) : arriving;
+    const rule = ruleFor(spec, family, version);
+    const outcome = applyMaskRule(rep, { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList });
+    outcome.out.forEach((m, i) => masks.set(refKey({ layer: node.layer, node: node.nodeIndex, index: i }), m));
+    if (outcome.clearsInputMasks) for (const r of node.inputs) masks.set(refKey(r), false);
+    if (spec.kind !== 'op') state.record(spec, sources[spec.name] ?? null, arriving.some(Boolean) || node.maskArg !== null, rule, outcome);
   }
-  const graph = mapGraph(model);
-  // Run-time masks, node by node in Keras' run order. Keras 3 also replays the masks it
-  // recorded as `mask=` arguments while building the graph (`node.maskArgs`), even where
-  // the run-time tensor has lost its mask (MultiHeadAttention deletes its inputs' masks).
-  const masks = new Map<TensorObj, boolean>();
-  flattenTensors(model.inputs).forEach((t, i) => masks.set(t, inputMasks[i] ?? false));
-  for (const node of graph.runOrder) {
-    if (node.layer.op) continue;
-    if (node.isInput) {
-      const t = node.outputs[0];
-      if (t && !masks.has(t)) masks.set(t, false);
-      state.record(node.layer, false, { out: [masks.get(t) ?? false], events: [], rule: resolveMaskRule('InputLayer', family, version) }, t?.shape ?? null, t?.shape ?? null);
-      continue;
-    }
-    const runtime = nodeInputMask(node, masks);
-    const explicit = node.maskArgs.length > 0;
-    const inMasks = explicit ? [true, ...runtime.slice(1)] : runtime;
-    const firstArgCount = tensorsIn(node.args[0]);
-    const result = applyLayer(state, node.layer, inMasks, node.outputs.length, firstArgCount);
-    node.outputs.forEach((t, i) => masks.set(t, result.out[i] ?? false));
-    if (result.rule.clearsInputMasks) for (const t of node.inputs) masks.set(t, false);
-    state.record(node.layer, runtime.some(Boolean) || explicit, result, node.inputs[0]?.shape ?? null, node.outputs[0]?.shape ?? null);
-  }
-  const layers = graph.layers.filter((l) => !l.op).map((l) => state.perLayer.get(l)).filter((f): f is LayerFlow => f !== undefined);
-  return { layers, outputMasks: flattenTensors(model.outputs).map((t) => masks.get(t) ?? false), state };
+  const layers = [...graph.layers.values()].filter((l) => l.kind !== 'op').map((l) => state.perLayer.get(l.name)).filter((f): f is LayerFlow => f !== undefined);
+  return { layers, outputMasks: graph.outputs.map((r) => masks.get(refKey(r)) ?? false), state };
 }
 
 function collect(state: FlowState, out: LayerFlow[]): void {
@@ -184,8 +116,9 @@ function collect(state: FlowState, out: LayerFlow[]): void {
   for (const n of state.nested) collect(n, out);
 }
 
-export function modelFlow(model: ModelObj, family: KerasFamily, version: string): ModelFlow {
-  const { layers, outputMasks, state } = modelFlowAt(model, family, version, [], 0);
+/** `sources`: the IR's per-layer source facts for this graph's layers. */
+export function modelFlow(graph: ModelGraph, sources: Record<string, LayerSource>, family: KerasFamily, version: string): ModelFlow {
+  const { layers, outputMasks, state } = walk(graph, sources, family, version, [], 0);
   const all: LayerFlow[] = [];
   collect(state, all);
   return { layers, all, outputMasks };

@@ -1,5 +1,5 @@
 /**
- * The mask effect of one layer, given its rule, its config and whether a mask arrives.
+ * What a layer did to the mask, given its rule and whether a mask came in and went out.
  * Shared by the static analysis (to predict) and the runtime (to label what it measured).
  */
 import type { JsonObject } from '../ir';
@@ -11,38 +11,6 @@ export function returnsSequences(kind: OutputMaskKind, config: JsonObject): bool
   const inner = config.layer as JsonObject | undefined;
   const innerConfig = (inner?.config ?? {}) as JsonObject;
   return innerConfig.return_sequences === true;
-}
-
-/**
- * Whether a layer emits a mask, given its rule and config; `maskIn` is the first input's
- * mask, `anyInputMasked` / `allInputsMasked` describe all inputs (merging layers).
- */
-export function emitsMask(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, anyInputMasked = maskIn, allInputsMasked = anyInputMasked): boolean {
-  switch (kind) {
-    case 'none':
-    case 'consume':
-    case 'unsupported':
-      return false;
-    case 'identity':
-    case 'query':
-      return maskIn;
-    case 'embedding':
-      return config.mask_zero === true;
-    case 'masking':
-      return true;
-    case 'rnn':
-    case 'rnn-wrapper':
-      return maskIn && returnsSequences(kind, config);
-    case 'lambda':
-      // A Lambda without mask= emits none; a constant or callable mask emits one
-      // (a callable sees previous_mask, which may itself be None: then we cannot say more).
-      return config.mask !== null && config.mask !== undefined;
-    case 'merge':
-    case 'concatenate':
-      return anyInputMasked;
-    case 'merge-all':
-      return allInputsMasked;
-  }
 }
 
 export function maskEffect(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, maskOut: boolean): MaskEffect {

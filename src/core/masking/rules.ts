@@ -3,7 +3,7 @@
  * predict masks and the worker's executor reads the same data to compute them, so the two
  * can never disagree. Each `OutputMaskKind` is implemented once by each consumer.
  */
-import type { KerasFamily } from '../ir';
+import type { JsonObject, KerasFamily } from '../ir';
 
 export type MaskEffect = 'creates' | 'propagates' | 'transforms' | 'consumes' | 'destroys' | 'none';
 
@@ -37,12 +37,24 @@ export type OutputMaskKind =
   /** The query's (first input's) mask. */
   | 'query'
   /** Does not support masking: an incoming mask is dropped (keras3) or raises (tf-keras2). */
-  | 'unsupported';
+  | 'unsupported'
+  /** A model used as a layer: its own graph decides (keras/src/models/functional.py compute_mask). */
+  | 'nested';
 
 export interface LayerMaskRule {
   /** Whether the layer accepts an incoming mask at all. */
   supportsMasking: boolean;
+  /**
+   * The config key Keras sets `supports_masking` from, where the constructor decides it
+   * (Embedding: `mask_zero`; Keras 3 Lambda: `mask is not None`): set and not false means
+   * supported. Overrides `supportsMasking`.
+   */
+  supportsMaskingFrom?: string;
   output: OutputMaskKind;
+  /** `concatenate`: how the concatenated masks are reduced over the last axis (Keras 3 `any`, tf.keras `all`). */
+  reduce?: 'any' | 'all';
+  /** `query`: `compute_mask` returns `convert_to_tensor(mask[0])` (an op Keras 3 records), not the mask itself. */
+  convertsQueryMask?: boolean;
   /**
    * Wrappers (TimeDistributed): what happens when the wrapped layer does not support
    * masking and a mask arrives. `raise`: tf.keras 2 calls the inner `compute_mask`, which
@@ -100,4 +112,15 @@ export interface VersionedFamilyBehaviour {
   unsupportedMask: FamilyBehaviour['unsupportedMask'];
   unsupportedMessage: string;
   evidence: string;
+}
+
+/** A rule as it holds for one layer under one family and version. */
+export interface ResolvedRule extends LayerMaskRule {
+  className: string;
+  family: KerasFamily;
+  version: string;
+  /** False for classes the registry does not know: treated as unsupported, with a diagnostic. */
+  known: boolean;
+  /** A wrapper that asks the layer it holds (`innerUnsupported: 'raise'`): that layer's name, class and rule. */
+  wrapped?: { name: string; className: string; config: JsonObject; rule: ResolvedRule };
 }

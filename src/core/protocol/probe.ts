@@ -7,6 +7,12 @@ export const probeRequestSchema = z.object({
   /** Run matMuls of this size for about this long (tests cancellation, warms the pool). */
   workMs: z.number().int().min(0).max(600_000).default(0),
   matrixSize: z.number().int().min(1).max(2048).default(64),
+  /**
+   * For tests only, honoured only where the runtime process runs with MASKLENS_TEST_HOOKS=1:
+   * `abort` and `segv` crash the process natively from a worker (as a TensorFlow fault would);
+   * `malformed-reply` makes the runtime process answer with messages that break this protocol.
+   */
+  testFault: z.enum(['abort', 'segv', 'malformed-reply']).optional(),
 });
 export type ProbeRequest = z.infer<typeof probeRequestSchema>;
 

@@ -4,6 +4,7 @@
  * they are padded with NaN (a value no loss mask can remove).
  */
 import type { JsonValue } from '../ir';
+import { sliceLength } from '../runtime/slicing';
 import type { CallArgs } from './calls';
 import type { Ctx } from './context';
 import type { SubscriptItem } from './evaluate';
@@ -248,25 +249,6 @@ export function sliceShape(shape: Shape, items: SubscriptItem[]): Shape | null {
   }
   while (axis < shape.length) out.push(shape[axis++]);
   return out;
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(Math.max(v, lo), hi);
-}
-
-/** Python's `len(range(*slice(start, stop, step).indices(n)))`. */
-export function sliceLength(n: number, start: number | null, stop: number | null, step: number): number {
-  if (step === 0) return 0;
-  let s: number;
-  let e: number;
-  if (step > 0) {
-    s = start === null ? 0 : clamp(start < 0 ? start + n : start, 0, n);
-    e = stop === null ? n : clamp(stop < 0 ? stop + n : stop, 0, n);
-    return Math.max(0, Math.ceil((e - s) / step));
-  }
-  s = start === null ? n - 1 : clamp(start < 0 ? start + n : start, -1, n - 1);
-  e = stop === null ? -1 : clamp(stop < 0 ? stop + n : stop, -1, n - 1);
-  return Math.max(0, Math.ceil((e - s) / step));
 }
 
 /** `pad_sequences(seqs, maxlen=, value=)`: NaN as the value is NaN padding. */

@@ -1,12 +1,16 @@
 /**
  * From the objects the interpreter built to `ModelIR`: the Keras config (Sequential,
- * Functional, or a traced subclass written like a Functional), source ranges per layer,
- * translated Lambdas, training arguments, unresolved dimensions and diagnostics.
+ * Functional, or a traced subclass written like a Functional), what the source says about
+ * each layer (sources.ts), translated Lambdas, training arguments, unresolved dimensions
+ * and diagnostics.
  */
-import type { Diagnostic, JsonObject, KerasModelConfig, LambdaIR, ModelIR, Range } from '../ir';
+import type { Diagnostic, JsonObject, KerasModelConfig, LambdaIR, ModelIR } from '../ir';
+import type { Ctx } from './context';
 import { functionalConfig, mapGraph } from './functional';
 import type { LayerObj, ModelObj } from './objects';
 import { layerEntry, sequentialConfig } from './sequential';
+import { inputMaxima, modelSources } from './sources';
+import type { Scope } from './values';
 
 export function modelConfig(model: ModelObj): JsonObject {
   if (model.kind === 'sequential') return sequentialConfig(model, modelConfig);
@@ -46,13 +50,11 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-export function buildModelIR(model: ModelObj): ModelIR {
+export function buildModelIR(model: ModelObj, ctx: Ctx, scope: Scope): ModelIR {
   const layers = allLayers(model);
-  const layerRanges: Record<string, Range> = {};
   const lambdas: Record<string, LambdaIR> = {};
   for (const layer of layers) {
     const name = String(layer.config.name);
-    if (!(name in layerRanges)) layerRanges[name] = layer.range;
     if (layer.lambda) lambdas[name] = layer.lambda;
   }
   return {
@@ -60,7 +62,8 @@ export function buildModelIR(model: ModelObj): ModelIR {
     kind: model.kind,
     range: model.range,
     config: modelConfig(model) as unknown as KerasModelConfig,
-    layerRanges,
+    sources: modelSources(model, ctx),
+    inputMaxima: inputMaxima(model, scope),
     lambdas,
     training: model.training,
     unresolved: layers.flatMap((l) => l.unresolved),

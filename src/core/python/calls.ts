@@ -6,11 +6,11 @@
  */
 import type { JsonObject, JsonValue } from '../ir';
 import { arrayMethod, numpyCall, padSequences, reportNanPadding } from './arrays';
-import { CATALOG, CLASS_ALIASES, MERGE_HELPERS } from './catalog';
+import { CLASS_ALIASES, MERGE_HELPERS } from '../layers/index';
 import type { Ctx } from './context';
 import { iterate } from './evaluate';
 import { callFunction, instantiate } from './interpreter';
-import { constraint, constraintCall, dtypePolicy, initializer, initializerClass, kerasObject, optimizerClass, regularizer, regularizerCall } from './kerasObjects';
+import { constraint, constraintCall, dtypePolicy, initializer, initializerClass, kerasObject, optimizerClass, regularizer, regularizerCall } from '../layers/kerasObjects';
 import { constructInputLayer, makeInput } from './inputs';
 import { callLayer } from './layerCall';
 import { constructLayer, newLayer } from './layers';
@@ -239,7 +239,7 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
       const callArgs: CallArgs = { ...args, pos: inputs ? [inputs] : [], posNodes: args.posNodes.slice(0, 1), kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map() };
       return callLayer(ctx, layer, callArgs);
     }
-    if (/^[A-Z]/.test(last)) return { t: 'layer', layer: constructLayer(ctx, CLASS_ALIASES[last] ?? last, args) };
+    if (/^[A-Z]/.test(last)) return { t: 'layer', layer: constructLayer(ctx, Object.hasOwn(CLASS_ALIASES, last) ? CLASS_ALIASES[last] : last, args) };
     return unknown(null, rangeOf(args.node));
   }
   if (ns === 'initializers') {
@@ -357,9 +357,4 @@ function dictMethod(self: Value & { t: 'dict' }, name: string, args: CallArgs): 
     default:
       return unknown(null);
   }
-}
-
-/** Whether a qualified name is a Keras layer class MaskLens models in detail. */
-export function isCatalogued(className: string): boolean {
-  return className in CATALOG;
 }

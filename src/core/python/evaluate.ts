@@ -7,7 +7,7 @@
 import { callValue, type CallArgs } from './calls';
 import { type Ctx, MAX_EXPR_DEPTH } from './context';
 import { attribute, canonical } from './imports';
-import { CATALOG, CLASS_ALIASES, MERGE_HELPERS } from './catalog';
+import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
 import { arrayAttribute, sliceShape } from './arrays';
 import { assignTarget } from './assign';
 import { binary, booleanOp, comparison, sameConstant, unary } from './operators';
@@ -28,7 +28,7 @@ const CONSTANTS: Record<string, number> = {
 function wildcardName(module: string, name: string): string | null {
   const isModel = name === 'Sequential' || name === 'Model';
   if ((module === 'keras.models' || module === 'keras') && (isModel || name === 'Input')) return `${module}.${name}`;
-  if (module === 'keras.layers' && !isModel && (name in CATALOG || name in CLASS_ALIASES || name in MERGE_HELPERS || /^[A-Z]/.test(name))) return `keras.layers.${name}`;
+  if (module === 'keras.layers' && !isModel && (isLayerClass(name) || Object.hasOwn(CLASS_ALIASES, name) || Object.hasOwn(MERGE_HELPERS, name) || /^[A-Z]/.test(name))) return `keras.layers.${name}`;
   if (module === 'keras.backend' || module === 'numpy') return `${module}.${name}`;
   return null;
 }

@@ -7,7 +7,7 @@ import type { CallArgs } from './calls';
 import type { Ctx } from './context';
 import { symbolicMasks } from './maskOps';
 import { collectArgTensors, graphEpoch, type ArgTree, type LayerObj, type NodeObj, type Shape, type TensorObj } from './objects';
-import { outputCount, outputShapes } from './shapes';
+import { outputShapes } from './shapes';
 import { rangeOf } from './syntax';
 import { seq, toJson, unknown, type Value } from './values';
 
@@ -35,8 +35,8 @@ export function callLayer(ctx: Ctx, layer: LayerObj, args: CallArgs): Value {
   graphEpoch.value++;
   const kwJson = new Map([...args.kw].map(([k, v]) => [k, toJson(v)]));
   const model = layer.model;
-  const count = model ? Math.max(1, modelOutputCount(model)) : outputCount(layer, kwJson);
-  const shapes = model ? modelOutputShapes(model, count) : outputShapes(layer, inputs.map((t) => t.shape), count);
+  const shapes = model ? modelOutputShapes(model, Math.max(1, modelOutputCount(model))) : outputShapes(layer, inputs.map((t) => t.shape), kwJson);
+  const count = Math.max(1, shapes.length);
   for (let i = 0; i < count; i++) {
     const dtype = 'float32';
     node.outputs.push({ node, index: i, shape: shapes[i] ?? null, dtype, symMask: null });

@@ -6,9 +6,10 @@
  */
 import type { JsonObject, JsonValue, LambdaMaskSpec, Range } from '../ir';
 import type { CallArgs } from './calls';
-import { CATALOG, type LayerSpec, type Norm } from './catalog';
+import type { LayerSignature, Norm } from '../layers/entry';
+import { layerEntry } from '../layers/index';
 import type { Ctx } from './context';
-import { activationName, constraint, dtypePolicy, initializer, regularizer } from './kerasObjects';
+import { activationName, constraint, dtypePolicy, initializer, regularizer } from '../layers/kerasObjects';
 import { translateFunction, timeEffect } from './lambda';
 import type { Dim, LayerObj, Shape } from './objects';
 import { endOf, named, rangeOf, type Syntax } from './syntax';
@@ -124,7 +125,7 @@ export function serialiseLayer(layer: LayerObj, config: JsonObject = layer.confi
 const INPUT_KWARGS = new Set(['input_shape', 'input_dim', 'batch_input_shape', 'batch_size', 'input_length']);
 
 /** One constructor argument into the config (normalised as the catalog says), with where it was written. */
-function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSpec | undefined, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
+function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSignature | undefined, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
   config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node);
   const at = whole ?? node;
   if (at) {
@@ -135,7 +136,7 @@ function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerS
 
 /** Constructs a Keras layer from a call like `LSTM(64, return_sequences=True)`. */
 export function constructLayer(ctx: Ctx, className: string, args: CallArgs): LayerObj {
-  const spec = CATALOG[className];
+  const spec = layerEntry(className)?.signature;
   const layer = newLayer(ctx, className, args.node, spec !== undefined);
   const explicitName = asString(args.kw.get('name'));
   // One spread after the literal keys (not Object.assign into it): keeps the config in V8's fast mode.
@@ -205,7 +206,7 @@ function readInputShape(ctx: Ctx, layer: LayerObj, args: CallArgs): void {
   const batch: Dim = batchSize ? (asInt(batchSize) ?? null) : null;
   const dtype = asString(args.kw.get('dtype')) ?? 'float32';
   for (const key of ['input_dim', 'input_shape', 'batch_input_shape']) {
-    if (CATALOG[layer.className]?.params.includes(key)) continue; // Embedding's own input_dim
+    if (layerEntry(layer.className)?.signature.params.includes(key)) continue; // Embedding's own input_dim
     const v = args.kw.get(key);
     if (!v) continue;
     const shape = key === 'input_dim' ? [dim(ctx, layer, v, args.kwNodes.get(key))] : shapeFrom(ctx, layer, v, args.kwNodes.get(key));

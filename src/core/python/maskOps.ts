@@ -8,12 +8,14 @@
  * Keras 3.15.1's `compute_mask` implementations, so the IR matches Keras' config and the
  * analysis knows which masks are replayed as arguments at run time.
  *
- * Which rule applies comes from the mask registry; only the op bookkeeping lives here.
+ * Which rule applies, and how, is the one mask-rule function's (src/core/masking/apply.ts);
+ * only the ops each mask primitive records live here.
  */
 import type { JsonObject } from '../ir';
-import { resolveMaskRule } from '../masking/registry';
+import { applyMaskRule, type MaskRepresentation } from '../masking/apply';
+import { ruleFor } from '../layers/rules';
 import type { Ctx } from './context';
-import { snake } from './kerasObjects';
+import { snake } from '../layers/kerasObjects';
 import { newLayer } from './layers';
 import { collectArgTensors, graphEpoch, type ArgTree, type NodeObj, type Shape, type TensorObj } from './objects';
 
@@ -51,24 +53,42 @@ function firstArg(node: NodeObj): TensorObj[] | null {
   return null;
 }
 
-/** `Concatenate.compute_mask`: masks brought to the inputs' rank, concatenated, then `any` over the last axis. */
-function concatenateMask(ctx: Ctx, node: NodeObj, inputs: TensorObj[], axis: number): TensorObj | null {
-  if (inputs.every((t) => t.symMask === null)) return null;
-  const masks: TensorObj[] = inputs.map((input) => {
-    const m = input.symMask;
-    if (m === null) return op(ctx, node, 'OnesLike', { dtype: 'bool' }, [T(input)], input.shape);
-    const rankM = m.shape?.length;
-    const rankI = input.shape?.length;
-    if (rankM !== undefined && rankI !== undefined && rankM < rankI) {
-      const expanded = op(ctx, node, 'ExpandDims', { axis: -1 }, [T(m)], m.shape ? [...m.shape, 1] : null);
-      const zeros = op(ctx, node, 'ZerosLike', { dtype: 'bool' }, [T(input)], input.shape);
-      return op(ctx, node, 'LogicalOr', {}, [T(expanded), T(zeros)], input.shape);
-    }
+/** Keras 3's symbolic masks: each primitive records the op Keras' `compute_mask` uses, at this node. */
+function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<TensorObj, TensorObj | null> {
+  const need = (m: TensorObj | null): TensorObj => {
+    if (!m) throw new Error('a mask operation was given no mask');
     return m;
-  });
-  const shape = inputs[0]?.shape ? [...(inputs[0].shape as Shape)] : null;
-  const cat = op(ctx, node, 'Concatenate', { axis }, [{ t: 'list', items: masks.map(T) }], shape);
-  return op(ctx, node, 'Any', { axis: -1, keepdims: false }, [T(cat)], dropLast(shape));
+  };
+  return {
+    none: null,
+    isPresent: (m) => m !== null,
+    notEqual: (x, value) => op(ctx, node, 'NotEqual', {}, [T(x), { t: 'json', value }], x.shape),
+    reduceLastAxis: (m, how) => op(ctx, node, how === 'any' ? 'Any' : 'All', { axis: -1, keepdims: false }, [T(need(m))], dropLast(need(m).shape)),
+    or: (a, b) => op(ctx, node, 'LogicalOr', {}, [T(need(a)), T(need(b))], need(a).shape),
+    all: (masks) => {
+      const stacked = op(ctx, node, 'Stack', { axis: 0 }, [{ t: 'list', items: masks.map((m) => T(need(m))) }], null);
+      return op(ctx, node, 'All', { axis: 0, keepdims: false }, [T(stacked)], need(masks[0] ?? null).shape);
+    },
+    onesLike: (x) => op(ctx, node, 'OnesLike', { dtype: 'bool' }, [T(x)], x.shape),
+    broadcastLike: (m, x) => {
+      const mask = need(m);
+      const rankM = mask.shape?.length;
+      const rankI = x.shape?.length;
+      if (rankM === undefined || rankI === undefined || rankM >= rankI) return mask;
+      const expanded = op(ctx, node, 'ExpandDims', { axis: -1 }, [T(mask)], mask.shape ? [...mask.shape, 1] : null);
+      const zeros = op(ctx, node, 'ZerosLike', { dtype: 'bool' }, [T(x)], x.shape);
+      return op(ctx, node, 'LogicalOr', {}, [T(expanded), T(zeros)], x.shape);
+    },
+    concatenate: (masks, axis) => {
+      const first = need(masks[0] ?? null);
+      return op(ctx, node, 'Concatenate', { axis }, [{ t: 'list', items: masks.map((m) => T(need(m))) }], first.shape ? [...first.shape] : null);
+    },
+    convert: (m) => op(ctx, node, 'ConvertToTensor', { dtype: null, sparse: null, ragged: null }, [T(need(m))], need(m).shape, 'keras.src.ops.core'),
+    // A mask= callable runs on the symbolic mask; MaskLens keeps the mask tensor it slices.
+    lambdaMask: (_call, previous) => previous,
+    // A model called on symbolic tensors runs its graph with compute_output_spec: no masks.
+    nestedModel: () => [null],
+  };
 }
 
 /**
@@ -80,59 +100,16 @@ function concatenateMask(ctx: Ctx, node: NodeObj, inputs: TensorObj[], axis: num
 export function symbolicMasks(ctx: Ctx, node: NodeObj, userKwargs: boolean): void {
   const layer = node.layer;
   if (layer.op) return;
-  const rule = resolveMaskRule(layer.model ? 'Functional' : layer.className, 'keras3', ctx.version);
-  const takesMask = layer.model !== null || rule.callTakesMask === true;
+  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer', config: layer.config }, 'keras3', ctx.version);
   const first = firstArg(node);
   const single = node.args.length === 1 && node.args[0]?.t === 'tensor' && node.inputs.length === 1 && !userKwargs;
-  if (takesMask && single && first) {
+  if (rule.callTakesMask === true && single && first) {
     const m = first[0].symMask;
     node.kwargs.push(['mask', m ? T(m) : { t: 'json', value: null }]);
     if (m) node.maskArgs.push(m);
   }
-  // A model called on symbolic tensors runs its graph with compute_output_spec: no masks.
-  if (layer.model || !first) return;
-  const previous = first.map((t) => t.symMask);
-  const main = first[0];
-  let mask: TensorObj | null = null;
-  switch (rule.output) {
-    case 'embedding':
-      if (layer.config.mask_zero === true) mask = op(ctx, node, 'NotEqual', {}, [T(main), { t: 'json', value: 0 }], main.shape);
-      break;
-    case 'masking': {
-      const value = typeof layer.config.mask_value === 'number' ? layer.config.mask_value : 0;
-      const ne = op(ctx, node, 'NotEqual', {}, [T(main), { t: 'json', value }], main.shape);
-      mask = op(ctx, node, 'Any', { axis: -1, keepdims: false }, [T(ne)], dropLast(main.shape));
-      break;
-    }
-    case 'identity':
-    case 'rnn':
-    case 'rnn-wrapper':
-      mask = previous[0] ?? null;
-      if (rule.output !== 'identity') {
-        const c = rule.output === 'rnn' ? layer.config : ((layer.config.layer as JsonObject | undefined)?.config as JsonObject | undefined) ?? {};
-        if (c.return_sequences !== true) mask = null;
-      }
-      break;
-    case 'query':
-      if (layer.className === 'Attention' || layer.className === 'AdditiveAttention') {
-        mask = previous[0] ? op(ctx, node, 'ConvertToTensor', { dtype: null, sparse: null, ragged: null }, [T(previous[0])], previous[0].shape, 'keras.src.ops.core') : null;
-      } else mask = previous[0] ?? null;
-      break;
-    case 'merge-all':
-      if (previous.length > 0 && previous.every((m) => m !== null)) {
-        mask = previous[0];
-        for (const m of previous.slice(1)) mask = op(ctx, node, 'LogicalOr', {}, [T(mask as TensorObj), T(m as TensorObj)], (mask as TensorObj).shape);
-      }
-      break;
-    case 'concatenate':
-      mask = concatenateMask(ctx, node, first, typeof layer.config.axis === 'number' ? layer.config.axis : -1);
-      break;
-    case 'lambda':
-      // A mask= callable runs on the symbolic mask; MaskLens keeps the mask tensor it slices.
-      mask = layer.config.mask !== undefined && layer.config.mask !== null ? (previous[0] ?? null) : null;
-      break;
-    default:
-      mask = null;
-  }
-  if (node.outputs[0]) node.outputs[0].symMask = mask;
+  if (!first) return;
+  const call = { layer: String(layer.config.name), className: layer.className, config: layer.config, rule, inputs: first, masks: first.map((t) => t.symMask), firstArgCount: first.length, inputIsList: node.args[0]?.t === 'list' };
+  const outcome = applyMaskRule(symbolicRepresentation(ctx, node), call);
+  if (node.outputs[0]) node.outputs[0].symMask = outcome.out[0] ?? null;
 }

@@ -11,7 +11,7 @@
  * | functional model          | `functional`       | `model`                |
  */
 import type { KerasFamily } from '../ir';
-import { snake } from './kerasObjects';
+import { snake } from '../layers/kerasObjects';
 
 export class Namer {
   private readonly counters = new Map<string, number>();

@@ -7,9 +7,9 @@
 import type { Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, TrainingSpec, UnresolvedDimension } from '../ir';
 import type { Syntax } from './syntax';
 
-/** A dimension: known, `null` (None: batch or variable length), or unknown to a static reader. */
-export type Dim = number | null | { unresolved: string };
-export type Shape = Dim[];
+import type { Dim, Shape } from '../layers/entry';
+
+export type { Dim, Shape };
 
 export interface LayerObj {
   id: number;

@@ -96,7 +96,7 @@ function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
   const nested = new Set<ModelObj>();
   for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
   const listed = ctx.models.filter((m) => m.varName !== null || !nested.has(m));
-  const parsed = listed.map((obj) => ({ obj, ir: buildModelIR(obj) }));
+  const parsed = listed.map((obj) => ({ obj, ir: buildModelIR(obj, ctx, scope) }));
   const owned = new Set<LayerObj>();
   for (const m of ctx.models) for (const l of allLayers(m)) owned.add(l);
   const orphan: Diagnostic[] = ctx.layers.filter((l) => !owned.has(l) && !l.model).flatMap((l) => l.diagnostics.filter((d) => d.code !== 'unresolved-shape'));

@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue, KerasFamily } from '../ir';
 import type { CallArgs } from './calls';
 import type { Ctx } from './context';
-import { dtypePolicy } from './kerasObjects';
+import { dtypePolicy } from '../layers/kerasObjects';
 import { inputLayer } from './inputs';
 import { newLayer } from './layers';
 import { emptyTraining, shapeToJson, type LayerObj, type ModelObj, type Shape } from './objects';
@@ -99,7 +99,7 @@ export function sequentialShapes(model: ModelObj): { input: (Shape | null)[]; ou
     input.push(current);
     if (layer.className === 'InputLayer') current = (layer.nodes[0]?.outputs[0]?.shape ?? null) as Shape | null;
     else if (layer.model) current = nestedOutputShape(layer.model);
-    else current = outputShapes(layer, [current], 1)[0];
+    else current = outputShapes(layer, [current])[0];
     output.push(current);
   }
   return { input, output };

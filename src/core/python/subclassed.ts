@@ -9,7 +9,7 @@ import type { CallArgs } from './calls';
 import type { Ctx } from './context';
 import { findMethod } from './evaluate';
 import { callFunction } from './interpreter';
-import { dtypePolicy } from './kerasObjects';
+import { dtypePolicy } from '../layers/kerasObjects';
 import { inputLayer } from './inputs';
 import { newLayer } from './layers';
 import type { LayerObj, ModelObj, TensorTree } from './objects';

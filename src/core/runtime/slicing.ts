@@ -87,3 +87,23 @@ export function isContiguous(indices: readonly number[]): boolean {
   for (let i = 1; i < indices.length; i++) if (indices[i] !== indices[i - 1] + 1) return false;
   return true;
 }
+
+/** Python's clamp of a slice bound into [lo, hi]. */
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}
+
+/** Python's `len(range(*slice(start, stop, step).indices(n)))`. */
+export function sliceLength(n: number, start: number | null, stop: number | null, step: number): number {
+  if (step === 0) return 0;
+  let s: number;
+  let e: number;
+  if (step > 0) {
+    s = start === null ? 0 : clamp(start < 0 ? start + n : start, 0, n);
+    e = stop === null ? n : clamp(stop < 0 ? stop + n : stop, 0, n);
+    return Math.max(0, Math.ceil((e - s) / step));
+  }
+  s = start === null ? n - 1 : clamp(start < 0 ? start + n : start, -1, n - 1);
+  e = stop === null ? -1 : clamp(stop < 0 ? stop + n : stop, -1, n - 1);
+  return Math.max(0, Math.ceil((e - s) / step));
+}

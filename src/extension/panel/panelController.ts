@@ -145,7 +145,7 @@ export class PanelController implements vscode.Disposable {
         val: hasVal ? { masked: finite(m.val_loss), unmasked: finite(m.val_unmasked_loss) } : null,
       };
     }
-    // The pool validated this result against its schema when it came back (src/pool/pool.ts);
+    // The runtime client validated this result against its schema when it came back (src/runtimeProcess/client.ts);
     // parsing a large evaluate result again here would only cost the extension host time.
     const payload = message.payload as { kind?: unknown; model?: unknown } | null;
     if (!(message.task in RESULT_KINDS) || typeof payload !== 'object' || payload === null || payload.kind !== message.task || typeof payload.model !== 'string') return message;

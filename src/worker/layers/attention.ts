@@ -3,8 +3,7 @@
  * mask (and for MultiHeadAttention the query and key masks) keep padded positions out of
  * the softmax; the output mask is the query's (from the registry's `query` kind).
  */
-import type { KerasFamily } from '../../core/ir';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type CallContext, type CallExtra, RuntimeLayer, type Tensor, type Variable, lastDim } from './base';
 import type { WeightBuilder } from './weights';
 
@@ -65,10 +64,6 @@ interface Projection {
 }
 
 export class MultiHeadAttention extends RuntimeLayer {
-  override clearsInputMasks(family: KerasFamily): boolean {
-    return family === 'keras3';
-  }
-
   private q!: Projection;
   private k!: Projection;
   private v!: Projection;

@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue, KerasFamily } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import type { Tf } from '../tf';
 import type { WeightBuilder } from './weights';
 
@@ -65,9 +65,6 @@ export abstract class RuntimeLayer {
 
   /** Static output shape (batch first, null where unknown); the executor uses real shapes. */
   outputShape?(inputShapes: Shape[]): Shape;
-
-  /** True when calling the layer removes the masks of its input tensors (Keras 3 MultiHeadAttention). */
-  clearsInputMasks?(family: KerasFamily): boolean;
 
   /** `masks` holds each input's mask when the layer supports masking (else nulls). */
   /** One tensor, or several for layers with several outputs (an RNN with `return_state`: output, then states). */

@@ -1,5 +1,5 @@
 /** Conv1D and the 1-D pooling layers (channels_last). GlobalAveragePooling1D averages valid steps only. */
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type CallContext, RuntimeLayer, type Tensor, type Variable, lastDim } from './base';
 import { type ActivationFn, getActivation } from './activations';
 import type { WeightBuilder } from './weights';

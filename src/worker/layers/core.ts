@@ -1,6 +1,6 @@
 /** Dense, Embedding, Masking, activations, dropout/noise and reshaping layers. */
 import type { JsonValue } from '../../core/ir';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type ActivationFn, getActivation } from './activations';
 import { type CallContext, type LayerEnv, RuntimeLayer, type Tensor, type Variable, lastDim } from './base';
 import type { WeightBuilder } from './weights';

@@ -1,5 +1,5 @@
 /** EinsumDense (`abc,cd->abd` style, no ellipsis), shapes derived as Keras' _analyze_split_string does. */
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type ActivationFn, getActivation } from './activations';
 import { type CallContext, RuntimeLayer, type Tensor, type Variable } from './base';
 import type { WeightBuilder } from './weights';

@@ -1,7 +1,12 @@
-/** Layer class name → runtime implementation. Every class of the mask-rule registry has one (a test checks). */
+/**
+ * Layer class name → runtime implementation, keyed by the layer entries' class names
+ * (src/core/layers): a class MaskLens knows but cannot run does not compile.
+ */
 import type { JsonObject } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
-import type { LayerSpec } from '../model/graph';
+import { isOpModule } from '../../core/graph/fromConfig';
+import type { LayerSpec } from '../../core/graph/modelGraph';
+import { isLayerClass, type LayerClassName } from '../../core/layers/index';
 import { DotAttention, MultiHeadAttention } from './attention';
 import type { LayerEnv, RuntimeLayer } from './base';
 import { Conv1D, GlobalPooling1D, Pooling1D } from './conv';
@@ -16,7 +21,7 @@ import { TimeDistributed } from './wrappers';
 
 type Ctor = new (name: string, className: string, config: JsonObject, env: LayerEnv) => RuntimeLayer;
 
-export const LAYER_CLASSES: Record<string, Ctor> = {
+export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Dense,
   EinsumDense,
   Activation,
@@ -58,21 +63,16 @@ export const LAYER_CLASSES: Record<string, Ctor> = {
   MultiHeadAttention,
 };
 
-/** Keras 3 functional configs record tensor operations from these modules as nodes. */
-export function isOpModule(module: string): boolean {
-  return module.startsWith('keras.src.ops') || module.startsWith('keras.ops');
-}
-
-export function createLayer(spec: LayerSpec, env: LayerEnv): RuntimeLayer {
+export function createLayer(spec: Pick<LayerSpec, 'name' | 'className' | 'module' | 'config'>, env: LayerEnv): RuntimeLayer {
   if (isOpModule(spec.module)) return new OpLayer(spec.name, spec.className, spec.config, env);
-  const Ctor = LAYER_CLASSES[spec.className];
-  if (!Ctor) {
+  if (!isLayerClass(spec.className)) {
     throw new UserFacingError(
-      `layer '${spec.name}' is a ${spec.className}, which MaskLens cannot run yet (supported: ${Object.keys(LAYER_CLASSES).sort().join(', ')})`,
+      `layer '${spec.name}' is a ${spec.className}, which MaskLens cannot run yet (supported: ${Object.keys(RUNTIME_CLASSES).sort().join(', ')})`,
       'unsupported-layer',
       spec.name,
     );
   }
+  const Ctor = RUNTIME_CLASSES[spec.className];
   return new Ctor(spec.name, spec.className, spec.config, env);
 }
 

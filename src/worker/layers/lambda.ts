@@ -7,7 +7,7 @@
 import type { JsonValue, LambdaExpr, LambdaFunction, LambdaIR, SliceItem } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
 import { isContiguous, planSlice, SliceError } from '../../core/runtime/slicing';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type CallContext, type CallExtra, type LayerEnv, RuntimeLayer, type Tensor, axisOf } from './base';
 
 type Tf = LayerEnv['tf'];
@@ -392,9 +392,5 @@ export class Lambda extends RuntimeLayer {
     } catch {
       return null;
     }
-  }
-
-  hasMaskSpec(): boolean {
-    return (this.ir?.mask.kind ?? 'none') !== 'none';
   }
 }

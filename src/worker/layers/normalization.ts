@@ -2,7 +2,7 @@
  * BatchNormalization (inference: moving statistics; training: batch moments, masked as in
  * Keras 3, with the moving-statistics update queued for after the step) and LayerNormalization.
  */
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type CallContext, RuntimeLayer, type Tensor, type Variable, axisOf, lastDim } from './base';
 import type { WeightBuilder } from './weights';
 

@@ -5,7 +5,7 @@
  * previous step's output (zeros with `zero_output_for_mask`, as Bidirectional forces).
  */
 import type { JsonObject, JsonValue } from '../../core/ir';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type ActivationFn, getActivation } from './activations';
 import { type CallContext, type CallExtra, type LayerEnv, RuntimeLayer, type Tensor, type Variable, lastDim } from './base';
 import { denseOp } from './core';

@@ -1,6 +1,6 @@
 /** TimeDistributed: the wrapped layer applied to every timestep (batch and time folded together). */
 import type { JsonObject } from '../../core/ir';
-import type { Shape } from '../model/graph';
+import type { Shape } from '../../core/graph/modelGraph';
 import { type CallContext, type CallExtra, type LayerEnv, RuntimeLayer, singleOutput, type Tensor } from './base';
 import type { WeightBuilder } from './weights';
 

@@ -4,23 +4,16 @@
  * gives the outer model the inner output's mask; its weights are one list in the inner
  * layers' order, under the nested model's name.
  */
-import type { JsonObject, KerasModelConfig } from '../../core/ir';
-import { isModelConfig } from '../../core/modelChoice';
+import type { ModelGraph, Shape } from '../../core/graph/modelGraph';
+import type { JsonObject } from '../../core/ir';
 import { type CallContext, type LayerEnv, RuntimeLayer, type Tensor } from '../layers/base';
 import type { WeightBuilder } from '../layers/weights';
-import { buildGraph, type LayerSpec, type ModelGraph, type Shape } from './graph';
 
 /** What a nested model needs of the executor (kept abstract to avoid an import cycle). */
 export interface InnerRuntime {
   readonly graph: ModelGraph;
   /** `weights`: on the first call, the list the inner layers create their weights into. */
   run(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, weights: WeightBuilder | null): { output: Tensor; mask: Tensor | null };
-}
-
-/** The graph of a layer that is a whole model; null for any other layer. */
-export function nestedGraph(spec: LayerSpec): ModelGraph | null {
-  if (!isModelConfig(spec.className, spec.config)) return null;
-  return buildGraph({ class_name: spec.className, config: spec.config } as KerasModelConfig);
 }
 
 export class NestedModel extends RuntimeLayer {

@@ -1,0 +1,74 @@
+/** keras.layers in keras/src/layers/attention: Attention, AdditiveAttention, MultiHeadAttention. */
+import { both, bothTakingMask, rule } from '../masking/rows';
+import type { LayerEntry, ShapeCall, Shape } from './entry';
+import { initializer } from './kerasObjects';
+import { count, intList } from './shapeRules';
+
+const init = (name: string) => initializer(name) ?? null;
+
+/** The query's shape with the value's last axis. */
+function dotAttentionShape({ inputs }: ShapeCall): Shape | null {
+  const [query] = inputs;
+  const value = inputs[1] ?? query;
+  return query && value ? [...query.slice(0, -1), value[value.length - 1] ?? null] : null;
+}
+
+export const ATTENTION_LAYERS = {
+  Attention: {
+    signature: { params: ['use_scale', 'score_mode', 'dropout', 'seed'], defaults: () => ({ use_scale: false, score_mode: 'dot', dropout: 0.0, seed: null }) },
+    mask: bothTakingMask({ ...rule(true, 'query', 'layers/attention/attention.py compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
+    shape: dotAttentionShape,
+  },
+  AdditiveAttention: {
+    signature: { params: ['use_scale', 'dropout'], defaults: () => ({ use_scale: true, dropout: 0.0, seed: null }) },
+    mask: both({ ...rule(true, 'query', 'layers/attention/additive_attention.py (an Attention) compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
+    shape: dotAttentionShape,
+  },
+  MultiHeadAttention: {
+    signature: {
+      params: ['num_heads', 'key_dim', 'value_dim', 'dropout', 'use_bias', 'output_shape', 'attention_axes', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'seed'],
+      defaults: () => ({
+        num_heads: null,
+        key_dim: null,
+        value_dim: null,
+        dropout: 0.0,
+        use_bias: true,
+        use_gate: false,
+        output_shape: null,
+        attention_axes: null,
+        sliding_window: null,
+        kernel_initializer: init('glorot_uniform'),
+        bias_initializer: init('zeros'),
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+        seed: null,
+      }),
+      norms: { kernel_initializer: 'initializer', bias_initializer: 'initializer', kernel_regularizer: 'regularizer', bias_regularizer: 'regularizer', activity_regularizer: 'regularizer', kernel_constraint: 'constraint', bias_constraint: 'constraint', attention_axes: 'list', output_shape: 'list' },
+      derive: (config) => {
+        if (config.value_dim === null || config.value_dim === undefined) config.value_dim = config.key_dim;
+      },
+    },
+    mask: [
+      {
+        family: 'keras3',
+        rule: { ...rule(true, 'query', "layers/attention/multi_head_attention.py call: output mask = the query mask; deletes the input tensors' masks"), clearsInputMasks: true },
+      },
+      { family: 'tf-keras2', rule: rule(true, 'query', 'tf_keras multi_head_attention.py: the query mask carries over') },
+    ],
+    shape: ({ inputs: [input], config }) => {
+      if (!input) return null;
+      const declared = intList(config.output_shape);
+      return [...input.slice(0, -1), ...(declared ?? [input[input.length - 1] ?? null])];
+    },
+    // With return_attention_scores=True: the scores, (batch, heads, query steps, value steps).
+    extraOutputs: ({ inputs, config, kwargs }) => {
+      const query = inputs[0];
+      if (kwargs.get('return_attention_scores') !== true) return [];
+      const value = inputs[1] ?? query;
+      return [query && value ? [query[0] ?? null, count(config.num_heads), query[1] ?? null, value[1] ?? null] : null];
+    },
+  },
+} satisfies Record<string, LayerEntry>;

@@ -1,0 +1,95 @@
+/** keras.layers in keras/src/layers/core: Masking, Embedding, Dense, EinsumDense, Lambda. */
+import { both, rule, unsupported } from '../masking/rows';
+import type { LayerEntry } from './entry';
+import { initializer } from './kerasObjects';
+import { count, intList, lambdaShape, sameShape } from './shapeRules';
+
+const init = (name: string) => initializer(name) ?? null;
+
+export const CORE_LAYERS = {
+  Masking: {
+    signature: { params: ['mask_value'], defaults: () => ({ mask_value: 0.0 }), norms: { mask_value: 'float' } },
+    mask: both(rule(true, 'masking', 'layers/core/masking.py: any(inputs != mask_value, axis=-1)')),
+    shape: sameShape,
+  },
+  Embedding: {
+    signature: {
+      params: ['input_dim', 'output_dim', 'embeddings_initializer', 'embeddings_regularizer', 'embeddings_constraint', 'mask_zero', 'weights'],
+      defaults: () => ({
+        input_dim: null,
+        output_dim: null,
+        embeddings_initializer: init('uniform'),
+        embeddings_regularizer: null,
+        activity_regularizer: null,
+        embeddings_constraint: null,
+        mask_zero: false,
+        quantization_config: null,
+      }),
+      norms: { embeddings_initializer: 'initializer', embeddings_regularizer: 'regularizer', activity_regularizer: 'regularizer', embeddings_constraint: 'constraint' },
+      dropped: ['input_length', 'weights', 'lora_rank', 'lora_alpha', 'sparse'],
+    },
+    mask: both({ ...rule(false, 'embedding', 'layers/core/embedding.py: supports_masking = mask_zero; compute_mask: inputs != 0 when mask_zero'), supportsMaskingFrom: 'mask_zero' }),
+    shape: ({ inputs: [input], config }) => (input ? [...input, count(config.output_dim)] : null),
+  },
+  Dense: {
+    signature: {
+      params: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'],
+      defaults: () => ({
+        units: null,
+        activation: 'linear',
+        use_bias: true,
+        kernel_initializer: init('glorot_uniform'),
+        bias_initializer: init('zeros'),
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+        quantization_config: null,
+      }),
+      norms: { activation: 'activation', kernel_initializer: 'initializer', bias_initializer: 'initializer', kernel_regularizer: 'regularizer', bias_regularizer: 'regularizer', activity_regularizer: 'regularizer', kernel_constraint: 'constraint', bias_constraint: 'constraint' },
+      dropped: ['lora_rank', 'lora_alpha'],
+    },
+    mask: both(rule(true, 'identity', 'layers/core/dense.py: supports_masking = True, default compute_mask')),
+    shape: ({ inputs: [input], config }) => (input ? [...input.slice(0, -1), count(config.units)] : null),
+  },
+  EinsumDense: {
+    signature: {
+      params: ['equation', 'output_shape', 'activation', 'bias_axes', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'kernel_constraint', 'bias_constraint'],
+      defaults: () => ({
+        output_shape: null,
+        equation: null,
+        activation: 'linear',
+        bias_axes: null,
+        kernel_initializer: init('glorot_uniform'),
+        bias_initializer: init('zeros'),
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+        quantization_config: null,
+      }),
+      norms: { output_shape: 'tuple1', activation: 'activation', kernel_initializer: 'initializer', bias_initializer: 'initializer', kernel_regularizer: 'regularizer', bias_regularizer: 'regularizer', activity_regularizer: 'regularizer', kernel_constraint: 'constraint', bias_constraint: 'constraint' },
+      dropped: ['lora_rank', 'lora_alpha', 'gptq_unpacked_column_size'],
+    },
+    // Checked against Keras 3.15.1 and tf-keras 2.21.0: EinsumDense(...).supports_masking is False in both.
+    mask: unsupported('layers/core/einsum_dense.py'),
+    shape: ({ inputs: [input], config }) => {
+      const spec = Array.isArray(config.output_shape) ? config.output_shape : [config.output_shape ?? null];
+      return input ? [input[0] ?? null, ...spec.map((d) => (typeof d === 'number' ? d : null))] : null;
+    },
+  },
+  Lambda: {
+    signature: { params: ['function', 'output_shape', 'mask', 'arguments'], defaults: () => ({ function: null, arguments: {} }), norms: { output_shape: 'list' } },
+    mask: [
+      { family: 'keras3', rule: { ...rule(true, 'lambda', 'layers/core/lambda_layer.py: supports_masking = mask is not None; compute_mask: mask(inputs, previous_mask) if callable else mask'), supportsMaskingFrom: 'mask', callTakesMask: true } },
+      { family: 'tf-keras2', rule: rule(true, 'lambda', 'tf_keras layers/core/lambda_layer.py compute_mask: mask(inputs, previous_mask) if callable else mask') },
+    ],
+    shape: ({ inputs: [input], config, lambda }) => {
+      const fromBody = input ? lambdaShape(lambda?.fn?.body ?? null, input) : null;
+      if (fromBody) return fromBody;
+      const declared = intList(config.output_shape);
+      return declared && input ? [input[0] ?? null, ...declared] : null;
+    },
+  },
+} satisfies Record<string, LayerEntry>;
