@@ -5,9 +5,8 @@
  */
 import type { JsonValue } from '../ir';
 import { sliceLength } from '../runtime/slicing';
-import type { CallArgs } from './calls';
+import type { CallArgs, SubscriptItem } from './arguments';
 import type { Ctx } from './context';
-import type { SubscriptItem } from './evaluate';
 import type { Dim, Shape } from './objects';
 import { rangeOf, type Syntax } from './syntax';
 import { asInt, asNumber, asString, NONE, num, seq, str, toJson, unknown, type Value } from './values';

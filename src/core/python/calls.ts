@@ -4,11 +4,10 @@
  * same-file function runs with its arguments, and everything else is unknown (its
  * arguments are still read, so layers built inside unknown calls keep Keras' naming order).
  */
-import type { JsonObject, JsonValue } from '../ir';
 import { arrayMethod, numpyCall, padSequences, reportNanPadding } from './arrays';
 import { CLASS_ALIASES, MERGE_HELPERS } from '../layers/index';
 import type { Ctx } from './context';
-import { iterate } from './evaluate';
+import { anyTensor, kwJson, posJson, type CallArgs } from './arguments';
 import { callFunction, instantiate } from './interpreter';
 import { constraint, constraintCall, dtypePolicy, initializer, initializerClass, kerasObject, optimizerClass, regularizer, regularizerCall } from '../layers/kerasObjects';
 import { constructInputLayer, makeInput } from './inputs';
@@ -18,23 +17,9 @@ import { modelMethod } from './modelMethods';
 import { newFunctional } from './functional';
 import { newSequential } from './sequential';
 import { learnSubclassInput } from './subclassed';
-import { rangeOf, type Syntax } from './syntax';
+import { rangeOf } from './syntax';
 import type { LayerObj } from './objects';
-import { asInt, asNumber, asString, bool, NONE, num, seq, str, toJson, truthy, unknown, type Scope, type UnknownCall, type Value } from './values';
-
-export interface CallArgs {
-  pos: Value[];
-  posNodes: Syntax[];
-  kw: ReadonlyMap<string, Value>;
-  /** The value expression of each keyword argument. */
-  kwNodes: ReadonlyMap<string, Syntax>;
-  /** The whole `name=value` of each keyword argument. */
-  kwNameNodes: ReadonlyMap<string, Syntax>;
-  /** `*args` / `**kwargs` whose contents are unknown. */
-  starred: boolean;
-  node: Syntax;
-  argList: Syntax | null;
-}
+import { asInt, asNumber, asString, bool, iterate, NONE, num, seq, str, truthy, unknown, type Scope, type UnknownCall, type Value } from './values';
 
 export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope): Value {
   reportNanArguments(ctx, args);
@@ -95,16 +80,6 @@ function reportNanArguments(ctx: Ctx, args: CallArgs): void {
   for (const [k, v] of args.kw) {
     if (v.t === 'num' && Number.isNaN(v.v) && /pad|fill/i.test(k)) reportNanPadding(ctx, args.kwNodes.get(k) ?? args.node);
   }
-}
-
-function hasTensor(v: Value): boolean {
-  return v.t === 'tensor' || (v.t === 'seq' && v.items.some(hasTensor));
-}
-
-function anyTensor(args: CallArgs): boolean {
-  if (args.pos.some(hasTensor)) return true;
-  for (const v of args.kw.values()) if (hasTensor(v)) return true;
-  return false;
 }
 
 function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
@@ -201,19 +176,6 @@ function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       void ctx;
       return unknown(null, rangeOf(args.node));
   }
-}
-
-function kwJson(args: CallArgs): JsonObject {
-  const out: JsonObject = {};
-  for (const [k, v] of args.kw) {
-    const j = toJson(v);
-    if (j !== undefined) out[k] = j;
-  }
-  return out;
-}
-
-function posJson(args: CallArgs): JsonValue[] {
-  return args.pos.map((v) => toJson(v) ?? null);
 }
 
 function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {

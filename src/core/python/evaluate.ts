@@ -4,15 +4,16 @@
  * `unknown` value keyed by the source text that produced it (`timesteps`, `x.shape[1]`),
  * so it can surface as an unresolved dimension the user may supply.
  */
-import { callValue, type CallArgs } from './calls';
+import type { CallArgs, SubscriptItem } from './arguments';
+import { callValue } from './calls';
 import { type Ctx, MAX_EXPR_DEPTH } from './context';
 import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
 import { arrayAttribute, sliceShape } from './arrays';
 import { assignTarget } from './assign';
 import { binary, booleanOp, comparison, sameConstant, unary } from './operators';
-import { field, named, rangeOf, stringValue, type Syntax } from './syntax';
-import { asInt, bool, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from './values';
+import { compact, field, named, rangeOf, stringValue, type Syntax } from './syntax';
+import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from './values';
 
 const BUILTINS = new Set([
   'len', 'range', 'int', 'float', 'str', 'bool', 'tuple', 'list', 'dict', 'min', 'max', 'abs', 'round', 'sum',
@@ -31,10 +32,6 @@ function wildcardName(module: string, name: string): string | null {
   if (module === 'keras.layers' && !isModel && (isLayerClass(name) || Object.hasOwn(CLASS_ALIASES, name) || Object.hasOwn(MERGE_HELPERS, name) || /^[A-Z]/.test(name))) return `keras.layers.${name}`;
   if (module === 'keras.backend' || module === 'numpy') return `${module}.${name}`;
   return null;
-}
-
-export function compact(text: string): string {
-  return text.replace(/\s+/g, '');
 }
 
 export function lookup(ctx: Ctx, name: string, scope: Scope, node: Syntax): Value {
@@ -262,20 +259,6 @@ function modelAttribute(object: Value & { t: 'model' }, name: string, node: Synt
   return { t: 'method', self: object, name };
 }
 
-export function findMethod(cls: { methods: Map<string, import('./values').FuncValue>; bases: Value[] }, name: string, depth = 0): import('./values').FuncValue | null {
-  const own = cls.methods.get(name);
-  if (own) return own;
-  if (depth > 8) return null;
-  for (const base of cls.bases) if (base.t === 'class') {
-    const hit = findMethod(base.cls, name, depth + 1);
-    if (hit) return hit;
-  }
-  return null;
-}
-
-/** One subscript item: an index value, or a slice with its parts. */
-export type SubscriptItem = { kind: 'index'; value: Value } | { kind: 'slice'; start: Value; stop: Value; step: Value; node: Syntax } | { kind: 'ellipsis' };
-
 export function subscriptItems(ctx: Ctx, node: Syntax, scope: Scope): SubscriptItem[] {
   const items: SubscriptItem[] = [];
   for (const child of node.childrenForFieldName('subscript')) {
@@ -366,14 +349,6 @@ function comprehension(ctx: Ctx, node: Syntax, scope: Scope): Value {
     if (pass) out.push(evalExpr(ctx, body, inner));
   }
   return seq(out, node.type === 'list_comprehension');
-}
-
-/** The items of a known iterable, or null (bounded, so a huge `range` cannot stall the reader). */
-export function iterate(v: Value): Value[] | null {
-  if (v.t === 'seq') return v.items;
-  if (v.t === 'dict') return v.keys;
-  if (v.t === 'str') return [...v.v].map(str);
-  return null;
 }
 
 export function evalCall(ctx: Ctx, node: Syntax, scope: Scope): Value {

@@ -6,7 +6,7 @@
  * model, and tensors written as `__keras_tensor__` with their `keras_history`.
  */
 import type { JsonObject, JsonValue } from '../ir';
-import type { CallArgs } from './calls';
+import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
 import { builtConfig, layerEntry, newModel } from './sequential';
 import { flattenTensors, graphEpoch, shapeToJson, type ArgTree, type LayerObj, type ModelObj, type NodeObj, type TensorObj, type TensorTree } from './objects';

@@ -3,7 +3,7 @@
  * in Keras 3 config form (`batch_shape`), with the family's automatic names.
  */
 import type { JsonObject, Range } from '../ir';
-import type { CallArgs } from './calls';
+import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
 import { raiseHere } from './interpreter';
 import { newLayer, shapeFrom } from './layers';

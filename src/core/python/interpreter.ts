@@ -6,13 +6,13 @@
  * Syntax errors arrive as ERROR nodes; their statement-like children are still read.
  */
 import { type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from './context';
-import type { CallArgs } from './calls';
+import type { CallArgs } from './arguments';
 import { assignment, assignTarget, evalBinaryValues } from './assign';
-import { evalExpr, iterate } from './evaluate';
+import { evalExpr } from './evaluate';
 import { bindImport } from './imports';
 import { instantiateClass } from './subclassed';
 import { field, named, rangeOf, type Syntax } from './syntax';
-import { changedInPlace, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from './values';
+import { changedInPlace, iterate, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from './values';
 
 class ReturnSignal {
   constructor(readonly value: Value) {}

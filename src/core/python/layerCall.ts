@@ -3,7 +3,7 @@
  * node on the layer, with its output tensors' shapes, exactly as Keras' functional API
  * records it. Under Keras 3 the symbolic masks (and their ops) are attached too.
  */
-import type { CallArgs } from './calls';
+import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
 import { symbolicMasks } from './maskOps';
 import { collectArgTensors, graphEpoch, type ArgTree, type LayerObj, type NodeObj, type Shape, type TensorObj } from './objects';

@@ -5,7 +5,7 @@
  * InputLayer and layerCall.ts for calling a layer on tensors.
  */
 import type { JsonObject, JsonValue, LambdaMaskSpec, Range } from '../ir';
-import type { CallArgs } from './calls';
+import type { CallArgs } from './arguments';
 import type { LayerSignature, Norm } from '../layers/entry';
 import { layerEntry } from '../layers/index';
 import type { Ctx } from './context';

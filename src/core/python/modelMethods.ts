@@ -4,7 +4,7 @@
  * epochs, which variables hold the data); `build(shape)` fixes an input shape.
  */
 import type { JsonValue } from '../ir';
-import type { CallArgs } from './calls';
+import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
 import { inputLayer } from './inputs';
 import type { ModelObj } from './objects';

@@ -5,8 +5,8 @@
  * is reported (Keras turns it into operations MaskLens does not follow).
  */
 import type { Ctx } from './context';
-import { compact, evalExpr } from './evaluate';
-import { field, named, rangeOf, type Syntax } from './syntax';
+import { evalExpr } from './evaluate';
+import { compact, field, named, rangeOf, type Syntax } from './syntax';
 import { asNumber, bool, num, seq, str, truthy, unknown, type Scope, type Value } from './values';
 
 export function sameConstant(a: Value, b: Value): boolean {

@@ -5,13 +5,14 @@
  * a step budget bounds the work, and what was read before it ran out is kept.
  */
 import type { Diagnostic, ModelIR, ParsedFile } from '../ir';
+import { callArgs } from './arguments';
 import { allLayers, buildModelIR, modelLayers } from './build';
 import { BudgetExceeded, Ctx, type ParseOptions } from './context';
 import { callFunction, execModule, instantiate } from './interpreter';
 import type { LayerObj, ModelObj } from './objects';
 import { classKind } from './subclassed';
 import { rangeOf, type Syntax } from './syntax';
-import { Scope, type Value } from './values';
+import { Scope } from './values';
 
 export interface ParsedModel {
   ir: ModelIR;
@@ -51,15 +52,11 @@ function rollback(ctx: Ctx, s: Snapshot): void {
   ctx.namer.restore(s.namer);
 }
 
-function emptyArgs(node: Syntax) {
-  return { pos: [] as Value[], posNodes: [], kw: new Map<string, Value>(), kwNodes: new Map(), kwNameNodes: new Map(), starred: false, node, argList: null };
-}
-
 function runTemplates(ctx: Ctx): void {
   for (const fn of [...ctx.functions]) {
     if (ctx.calledFunctions.has(fn.node.id) || !KERAS_HINT.test(fn.node.text)) continue;
     const before = snapshot(ctx);
-    const result = callFunction(ctx, fn, emptyArgs(fn.node), null);
+    const result = callFunction(ctx, fn, callArgs(fn.node), null);
     if (ctx.models.length === before.models) {
       rollback(ctx, before);
       continue;
@@ -69,7 +66,7 @@ function runTemplates(ctx: Ctx): void {
   }
   for (const cls of [...ctx.classes]) {
     if (ctx.instantiated.has(cls.node.id) || classKind(cls) !== 'model') continue;
-    const result = instantiate(ctx, cls, emptyArgs(cls.node));
+    const result = instantiate(ctx, cls, callArgs(cls.node));
     if (result.t === 'instance' && result.inst.model && result.inst.model.varName === null) result.inst.model.varName = `${cls.name}()`;
   }
 }

@@ -4,7 +4,7 @@
  * `InputLayer` added first, nested models added as layers, and `.pop()`.
  */
 import type { JsonObject, JsonValue, KerasFamily } from '../ir';
-import type { CallArgs } from './calls';
+import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
 import { dtypePolicy } from '../layers/kerasObjects';
 import { inputLayer } from './inputs';
@@ -12,8 +12,7 @@ import { newLayer } from './layers';
 import { emptyTraining, shapeToJson, type LayerObj, type ModelObj, type Shape } from './objects';
 import { outputShapes } from './shapes';
 import { rangeOf, type Syntax } from './syntax';
-import { asString, type Value } from './values';
-import { iterate } from './evaluate';
+import { asString, iterate, type Value } from './values';
 import { opaqueLayer } from './calls';
 
 export function newModel(ctx: Ctx, kind: ModelObj['kind'], className: string, name: string | null, node: Syntax): ModelObj {

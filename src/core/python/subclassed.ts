@@ -5,9 +5,8 @@
  * linear `call` uses them. A `keras.layers.Layer` subclass is a custom layer: an opaque
  * node with a diagnostic. Other classes are plain objects.
  */
-import type { CallArgs } from './calls';
+import { callArgs, type CallArgs } from './arguments';
 import type { Ctx } from './context';
-import { findMethod } from './evaluate';
 import { callFunction } from './interpreter';
 import { dtypePolicy } from '../layers/kerasObjects';
 import { inputLayer } from './inputs';
@@ -15,7 +14,7 @@ import { newLayer } from './layers';
 import type { LayerObj, ModelObj, TensorTree } from './objects';
 import { newModel } from './sequential';
 import { rangeOf } from './syntax';
-import { asString, toJson, type ClassValue, type InstanceValue, type Value } from './values';
+import { asString, findMethod, toJson, type ClassValue, type InstanceValue, type Value } from './values';
 
 type ClassKind = 'model' | 'layer' | 'plain';
 
@@ -100,7 +99,7 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   const tensor = input.nodes[0].outputs[0];
   tensor.shape = null;
   const layersBefore = new Map(model.subclass.attrs.map(([, l]) => [l, l.nodes.length]));
-  const result = callFunction(ctx, call, { pos: [{ t: 'tensor', tensor }], posNodes: [], kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map(), starred: false, node: call.node, argList: null }, { t: 'instance', inst });
+  const result = callFunction(ctx, call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
   const outputs = tensorTree(result);
   const used = model.subclass.attrs.some(([, l]) => l.nodes.length > (layersBefore.get(l) ?? 0));
   if (outputs && used) {

@@ -80,6 +80,11 @@ export function field(node: Syntax, name: string): Syntax | null {
   return id === undefined ? null : node.childForFieldId(id);
 }
 
+/** Source text without whitespace: how a value the reader cannot know is keyed (`x.shape[1]`, `timesteps-1`). */
+export function compact(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
 /** Named children without comments (tree-sitter keeps comments as named "extra" nodes). */
 export function named(node: Syntax): readonly Syntax[] {
   const children = node.namedChildren as Syntax[];

@@ -195,6 +195,26 @@ export function toJson(v: Value): JsonValue | undefined {
   }
 }
 
+/** The items of a known iterable, or null (bounded, so a huge `range` cannot stall the reader). */
+export function iterate(v: Value): Value[] | null {
+  if (v.t === 'seq') return v.items;
+  if (v.t === 'dict') return v.keys;
+  if (v.t === 'str') return [...v.v].map(str);
+  return null;
+}
+
+/** A method of a same-file class or of its same-file bases (nearest first, a bounded walk up). */
+export function findMethod(cls: { methods: Map<string, FuncValue>; bases: Value[] }, name: string, depth = 0): FuncValue | null {
+  const own = cls.methods.get(name);
+  if (own) return own;
+  if (depth > 8) return null;
+  for (const base of cls.bases) if (base.t === 'class') {
+    const hit = findMethod(base.cls, name, depth + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
 export function describe(v: Value): string {
   switch (v.t) {
     case 'num':
