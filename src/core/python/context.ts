@@ -5,6 +5,7 @@
  */
 import type { Diagnostic, KerasFamily, QuickFix, Range, Severity } from '../ir';
 import { FAMILIES } from '../masking/registry';
+import type { Evaluator } from './evaluator';
 import { Namer } from './names';
 import type { LayerObj, ModelObj } from './objects';
 import type { Syntax } from './syntax';
@@ -72,13 +73,17 @@ export class Ctx {
   callDepth = 0;
   exprDepth = 0;
   readonly version: string;
+  /** The interpreter reading this file, as the library stubs may use it. */
+  readonly evaluator: Evaluator;
 
   constructor(
     readonly options: ParseOptions,
     readonly text: string,
+    evaluatorFor: (ctx: Ctx) => Evaluator,
   ) {
     this.namer = new Namer(options.family);
     this.version = options.kerasVersion ?? FAMILIES[options.family].referenceVersion;
+    this.evaluator = evaluatorFor(this);
   }
 
   get family(): KerasFamily {

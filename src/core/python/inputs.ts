@@ -5,7 +5,6 @@
 import type { JsonObject, Range } from '../ir';
 import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
-import { raiseHere } from './interpreter';
 import { newLayer, shapeFrom } from './layers';
 import { graphEpoch, type LayerObj, type NodeObj, type Shape } from './objects';
 import { rangeOf, type Syntax } from './syntax';
@@ -57,7 +56,7 @@ export function constructInputLayer(ctx: Ctx, args: CallArgs): Value {
       `${label} raises ValueError: Unrecognized keyword arguments: [${keras3Only.map((k) => `'${k}'`).join(', ')}] — tf.keras' InputLayer takes input_shape= / batch_input_shape= (shape= is Keras 3). MaskLens stops reading this code path here, as Python would. (${label})`,
       rangeOf(args.kwNameNodes.get(keras3Only[0]) ?? args.node),
     );
-    raiseHere();
+    ctx.evaluator.raise();
   }
   const probe = newProbe(ctx, args.node);
   const batchSize = asInt(args.kw.get('batch_size')) ?? null;

@@ -9,6 +9,7 @@ import { type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from './context';
 import type { CallArgs } from './arguments';
 import { assignment, assignTarget, evalBinaryValues } from './assign';
 import { evalExpr } from './evaluate';
+import type { Evaluator } from './evaluator';
 import { bindImport } from './imports';
 import { instantiateClass } from './subclassed';
 import { field, named, rangeOf, type Syntax } from './syntax';
@@ -307,4 +308,13 @@ export function execModule(ctx: Ctx, root: Syntax, scope: Scope): boolean {
     throw e;
   }
   return true;
+}
+
+/** The interpreter behind the interface the library stubs call (evaluator.ts). */
+export function evaluatorFor(ctx: Ctx): Evaluator {
+  return {
+    evaluate: (node, scope) => evalExpr(ctx, node, scope),
+    call: (fn, args, self) => callFunction(ctx, fn, args, self),
+    raise: raiseHere,
+  };
 }

@@ -10,7 +10,6 @@
  */
 import type { JsonValue, LambdaExpr, LambdaFunction, Range, SliceItem } from '../ir';
 import type { Ctx } from './context';
-import { evalExpr } from './evaluate';
 import { field, named, rangeOf, type Syntax } from './syntax';
 import { toJson, type FuncValue, type Value } from './values';
 
@@ -73,7 +72,7 @@ function parameters(ctx: Ctx, fn: FuncValue, positional: number): { names: strin
     } else if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
       const name = field(p, 'name')?.text;
       if (name && i < positional) names.push(name);
-      else if (name) defaults.set(name, evalExpr(ctx, field(p, 'value'), fn.scope));
+      else if (name) defaults.set(name, ctx.evaluator.evaluate(field(p, 'value'), fn.scope));
     }
   });
   return { names, defaults };
@@ -141,7 +140,7 @@ function constant(ctx: Ctx, node: Syntax, env: Env): LambdaExpr | null {
     if (local) return local.op === 'const' ? local : null;
   }
   if (env.locals.size > 0 && usesLocal(node, env)) return null;
-  const v = evalExpr(ctx, node, env.fn.scope);
+  const v = ctx.evaluator.evaluate(node, env.fn.scope);
   if (v.t === 'num') return { op: 'const', value: v.v };
   if (v.t === 'bool') return { op: 'const', value: v.v };
   if (v.t === 'none') return { op: 'const', value: null };
@@ -260,7 +259,7 @@ function sliceItems(ctx: Ctx, node: Syntax, env: Env): SliceItem[] {
 function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   const callee = field(node, 'function');
   if (!callee) throw new Untranslatable('call', node);
-  const target = evalExpr(ctx, callee, env.fn.scope);
+  const target = ctx.evaluator.evaluate(callee, env.fn.scope);
   const m = target.t === 'ref' ? MODULES.exec(target.qual) : null;
   // Python's builtin abs() (when the file does not rebind the name) works on tensors too.
   const builtin = callee.type === 'identifier' && callee.text === 'abs' && target.t !== 'func' ? 'abs' : undefined;
@@ -274,7 +273,7 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
       const name = field(arg, 'name')?.text;
       const value = field(arg, 'value');
       if (!name || !value) continue;
-      const j = toJson(evalExpr(ctx, value, env.fn.scope));
+      const j = toJson(ctx.evaluator.evaluate(value, env.fn.scope));
       kwargs[name] = j !== undefined && !usesParam(value, env) ? j : translate(ctx, value, env);
     } else if (arg.type === 'list' || arg.type === 'tuple') {
       // concatenate([a, b], axis=...) / stack: a list of expressions.

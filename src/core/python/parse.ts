@@ -8,7 +8,7 @@ import type { Diagnostic, ModelIR, ParsedFile } from '../ir';
 import { callArgs } from './arguments';
 import { allLayers, buildModelIR, modelLayers } from './build';
 import { BudgetExceeded, Ctx, type ParseOptions } from './context';
-import { callFunction, execModule, instantiate } from './interpreter';
+import { callFunction, evaluatorFor, execModule, instantiate } from './interpreter';
 import type { LayerObj, ModelObj } from './objects';
 import { classKind } from './subclassed';
 import { rangeOf, type Syntax } from './syntax';
@@ -76,7 +76,7 @@ function runTemplates(ctx: Ctx): void {
  * chunks.ts); they are read in order into one module scope.
  */
 export function parseTree(roots: Syntax | Syntax[], text: string, options: ParseOptions): ParseResult {
-  const ctx = new Ctx(options, text);
+  const ctx = new Ctx(options, text, evaluatorFor);
   const scope = new Scope(null);
   const list = Array.isArray(roots) ? roots : [roots];
   const root = list[0];

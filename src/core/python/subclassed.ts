@@ -7,7 +7,6 @@
  */
 import { callArgs, type CallArgs } from './arguments';
 import type { Ctx } from './context';
-import { callFunction } from './interpreter';
 import { dtypePolicy } from '../layers/kerasObjects';
 import { inputLayer } from './inputs';
 import { newLayer } from './layers';
@@ -74,7 +73,7 @@ export function instantiateClass(ctx: Ctx, cls: ClassValue, args: CallArgs): Val
     inst.layer = customLayer(ctx, cls, args);
   }
   const init = findMethod(cls, '__init__');
-  if (init) callFunction(ctx, init, args, self);
+  if (init) ctx.evaluator.call(init, args, self);
   if (kind === 'model') trace(ctx, inst, args);
   return self;
 }
@@ -99,7 +98,7 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   const tensor = input.nodes[0].outputs[0];
   tensor.shape = null;
   const layersBefore = new Map(model.subclass.attrs.map(([, l]) => [l, l.nodes.length]));
-  const result = callFunction(ctx, call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
+  const result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
   const outputs = tensorTree(result);
   const used = model.subclass.attrs.some(([, l]) => l.nodes.length > (layersBefore.get(l) ?? 0));
   if (outputs && used) {
