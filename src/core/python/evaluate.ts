@@ -11,7 +11,8 @@ import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
 import { arrayAttribute, sliceShape } from './arrays';
 import { assignTarget } from './assign';
-import { binary, booleanOp, comparison, sameConstant, unary } from './operators';
+import { layerAttribute, modelAttribute, tensorAttribute } from './kerasAttributes';
+import { binary, comparison, sameConstant, unary } from './operators';
 import { compact, field, named, rangeOf, stringValue, type Syntax } from './syntax';
 import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from './values';
 
@@ -135,8 +136,10 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     }
     case 'boolean_operator':
       return booleanOp(ctx, node, scope);
-    case 'comparison_operator':
-      return comparison(ctx, node, scope);
+    case 'comparison_operator': {
+      const operands = named(node);
+      return comparison(node, operands, operands.map((n) => evalExpr(ctx, n, scope)));
+    }
     case 'conditional_expression': {
       const [body, cond, other] = named(node);
       const t = truthy(evalExpr(ctx, cond ?? null, scope));
@@ -160,6 +163,19 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     default:
       return unknown(null, rangeOf(node));
   }
+}
+
+/** `and` / `or` with Python's short circuit; an undecidable left side still reads the right one. */
+function booleanOp(ctx: Ctx, node: Syntax, scope: Scope): Value {
+  const left = evalExpr(ctx, field(node, 'left'), scope);
+  const op = field(node, 'operator')?.text;
+  const t = truthy(left);
+  if (t === null) {
+    evalExpr(ctx, field(node, 'right'), scope);
+    return unknown(null, rangeOf(node));
+  }
+  if (op === 'and') return t ? evalExpr(ctx, field(node, 'right'), scope) : left;
+  return t ? left : evalExpr(ctx, field(node, 'right'), scope);
 }
 
 /** List/tuple items, expanding `*xs` when xs is known. */
@@ -208,18 +224,9 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
     case 'array':
       return arrayAttribute(ctx, object, name, node);
     case 'tensor':
-      if (name === 'shape') return seq((object.tensor.shape ?? []).map((d) => (typeof d === 'number' ? num(d) : d === null ? NONE : unknown(d.unresolved))));
-      return { t: 'method', self: object, name };
-    case 'layer': {
-      const layer = object.layer;
-      if (name === 'name') return str(String(layer.config.name));
-      if (name === 'output' || name === 'input') {
-        const n = layer.nodes[0];
-        const t = name === 'output' ? n?.outputs[0] : n?.inputs[0];
-        return t ? { t: 'tensor', tensor: t } : unknown(null, rangeOf(node));
-      }
-      return { t: 'method', self: object, name };
-    }
+      return tensorAttribute(object, name);
+    case 'layer':
+      return layerAttribute(object, name, node);
     case 'model':
       return modelAttribute(object, name, node);
     case 'instance': {
@@ -241,22 +248,6 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
     default:
       return unknown(null, rangeOf(node));
   }
-}
-
-function modelAttribute(object: Value & { t: 'model' }, name: string, node: Syntax): Value {
-  const model = object.model;
-  if (name === 'name') return str(model.name);
-  if (name === 'layers') return seq(model.layers.filter((l) => l.className !== 'InputLayer').map((layer) => ({ t: 'layer', layer }) as Value), true);
-  if (name === 'output' || name === 'outputs' || name === 'input' || name === 'inputs') {
-    const tree = name.startsWith('output') ? model.outputs : model.inputs;
-    if (tree && !Array.isArray(tree) && 'node' in tree) return name.endsWith('s') ? seq([{ t: 'tensor', tensor: tree }], true) : { t: 'tensor', tensor: tree };
-    if (Array.isArray(tree)) {
-      const items: Value[] = tree.map((t) => (!Array.isArray(t) && 'node' in t ? ({ t: 'tensor', tensor: t } as Value) : unknown(null)));
-      return seq(items, true);
-    }
-    return unknown(null, rangeOf(node));
-  }
-  return { t: 'method', self: object, name };
 }
 
 export function subscriptItems(ctx: Ctx, node: Syntax, scope: Scope): SubscriptItem[] {

@@ -13,7 +13,7 @@ import { activationName, constraint, dtypePolicy, initializer, regularizer } fro
 import { translateFunction, timeEffect } from './lambda';
 import type { Dim, LayerObj, Shape } from './objects';
 import { endOf, named, rangeOf, type Syntax } from './syntax';
-import { asInt, asString, seq, toJson, type FuncValue, type Value } from './values';
+import { asInt, asString, seq, toJson, type FuncValue, type UnknownCall, type Value } from './values';
 
 export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known: boolean): LayerObj {
   const layer: LayerObj = {
@@ -38,6 +38,19 @@ export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known
     lambdaTime: null,
   };
   ctx.layers.push(layer);
+  return layer;
+}
+
+/** The opaque layer an unknown class's instance becomes once it is used as a layer. */
+export function opaqueLayer(ctx: Ctx, origin: UnknownCall): LayerObj {
+  if (origin.layer) return origin.layer;
+  const layer = newLayer(ctx, origin.className, origin.node, false);
+  layer.module = origin.module;
+  layer.config = { name: typeof origin.kwargs.name === 'string' ? origin.kwargs.name : ctx.namer.layer(origin.className), trainable: true, dtype: dtypePolicy('float32'), ...origin.kwargs };
+  layer.diagnostics.push(
+    ctx.diag('unknown-layer', 'information', `MaskLens cannot see \`${origin.className}\` (from ${origin.module || 'outside this file'}): it is kept as an opaque layer, and its mask behaviour is not known (treated as not supporting masks).`, rangeOf(origin.node)),
+  );
+  origin.layer = layer;
   return layer;
 }
 

@@ -1,13 +1,13 @@
 /**
- * Python operators over what a static reader knows: arithmetic on numbers (int-ness kept,
- * division by zero unknown), sequence concatenation and repetition, comparisons and
- * `and`/`or` with Python's short-circuit truthiness. Arithmetic on symbolic Keras tensors
- * is reported (Keras turns it into operations MaskLens does not follow).
+ * Python operators over values a static reader knows: arithmetic on numbers (int-ness kept,
+ * division by zero unknown), sequence concatenation and repetition, and comparisons. They
+ * take evaluated operands (`and` / `or`, which short-circuit, are evaluate.ts'). Arithmetic
+ * on symbolic Keras tensors is reported (Keras turns it into operations MaskLens does not
+ * follow).
  */
 import type { Ctx } from './context';
-import { evalExpr } from './evaluate';
-import { compact, field, named, rangeOf, type Syntax } from './syntax';
-import { asNumber, bool, num, seq, str, truthy, unknown, type Scope, type Value } from './values';
+import { compact, rangeOf, type Syntax } from './syntax';
+import { asNumber, bool, num, seq, str, unknown, type Value } from './values';
 
 export function sameConstant(a: Value, b: Value): boolean {
   if (a.t === 'str' && b.t === 'str') return a.v === b.v;
@@ -69,22 +69,9 @@ export function unary(op: string, v: Value, node: Syntax): Value {
   return unknown(v.t === 'unknown' ? compact(node.text) : null, rangeOf(node));
 }
 
-export function booleanOp(ctx: Ctx, node: Syntax, scope: Scope): Value {
-  const left = evalExpr(ctx, field(node, 'left'), scope);
-  const op = field(node, 'operator')?.text;
-  const t = truthy(left);
-  if (t === null) {
-    evalExpr(ctx, field(node, 'right'), scope);
-    return unknown(null, rangeOf(node));
-  }
-  if (op === 'and') return t ? evalExpr(ctx, field(node, 'right'), scope) : left;
-  return t ? left : evalExpr(ctx, field(node, 'right'), scope);
-}
-
-export function comparison(ctx: Ctx, node: Syntax, scope: Scope): Value {
+/** A comparison chain (`a < b <= c`) over its operands' values, in order. */
+export function comparison(node: Syntax, operands: readonly Syntax[], values: Value[]): Value {
   // children: operand (op operand)+ ; operators may be two tokens ("not in", "is not").
-  const operands = named(node);
-  const values = operands.map((n) => evalExpr(ctx, n, scope));
   const ops: string[] = [];
   let pending = '';
   let seen = 0;

@@ -8,12 +8,11 @@ import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
 import { dtypePolicy } from '../layers/kerasObjects';
 import { inputLayer } from './inputs';
-import { newLayer } from './layers';
+import { newLayer, opaqueLayer } from './layers';
 import { emptyTraining, shapeToJson, type LayerObj, type ModelObj, type Shape } from './objects';
 import { outputShapes } from './shapes';
 import { rangeOf, type Syntax } from './syntax';
 import { asString, iterate, type Value } from './values';
-import { opaqueLayer } from './calls';
 
 export function newModel(ctx: Ctx, kind: ModelObj['kind'], className: string, name: string | null, node: Syntax): ModelObj {
   const modelName = name ?? ctx.namer.model(className);
