@@ -4,21 +4,13 @@
  * each layer (sources.ts), translated Lambdas, training arguments, unresolved dimensions
  * and diagnostics.
  */
-import type { Diagnostic, JsonObject, KerasModelConfig, LambdaIR, ModelIR } from '../ir';
+import type { Diagnostic, KerasModelConfig, LambdaIR, ModelIR } from '../ir';
 import type { Ctx } from './context';
-import { functionalConfig, mapGraph } from './functional';
+import { modelConfig } from './config';
+import { mapGraph } from './functional';
 import type { LayerObj, ModelObj } from './objects';
-import { layerEntry, sequentialConfig } from './sequential';
 import { inputMaxima, modelSources } from './sources';
 import type { Scope } from './values';
-
-export function modelConfig(model: ModelObj): JsonObject {
-  if (model.kind === 'sequential') return sequentialConfig(model, modelConfig);
-  if (model.kind === 'functional') return functionalConfig(model, modelConfig);
-  if (model.subclass?.traced) return functionalConfig(model, modelConfig, model.className);
-  const layers = (model.subclass?.attrs ?? []).map(([, layer]) => (layer.model ? modelConfig(layer.model) : layerEntry(layer, layer.config)));
-  return { module: model.module, class_name: model.className, config: { name: model.name, trainable: true, layers }, registered_name: model.className };
-}
 
 /** The model's own layers, in config order. */
 export function modelLayers(model: ModelObj): LayerObj[] {

@@ -1,15 +1,13 @@
 /**
  * Functional models: `Model(inputs=..., outputs=...)` over the nodes that layer calls
- * created. The config follows Keras 3's `Functional.get_config`: layers ordered as
- * `ops.function.map_graph` orders them (by depth from the outputs, ties broken by the
- * depth-first traversal order), each layer's nodes re-indexed to the nodes inside this
- * model, and tensors written as `__keras_tensor__` with their `keras_history`.
+ * created, and the graph between them as Keras 3's `ops.function.map_graph` orders it
+ * (layers by depth from the outputs, ties broken by the depth-first traversal order; each
+ * layer's nodes re-indexed to the nodes inside this model), which its config is written in.
  */
-import type { JsonObject, JsonValue } from '../ir';
 import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
-import { builtConfig, layerEntry, newModel } from './sequential';
-import { flattenTensors, graphEpoch, shapeToJson, type ArgTree, type LayerObj, type ModelObj, type NodeObj, type TensorObj, type TensorTree } from './objects';
+import { newModel } from './sequential';
+import { flattenTensors, graphEpoch, type LayerObj, type ModelObj, type NodeObj, type TensorObj, type TensorTree } from './objects';
 import { rangeOf } from './syntax';
 import { asString, type Value } from './values';
 
@@ -137,56 +135,3 @@ function mapGraphUncached(model: ModelObj): Graph {
   return { layers, nodes: ordered, runOrder, reindex };
 }
 
-function tensorJson(t: TensorObj, graph: Graph): JsonValue {
-  return {
-    class_name: '__keras_tensor__',
-    config: { shape: t.shape ? shapeToJson(t.shape) : null, dtype: t.dtype, keras_history: [String(t.node.layer.config.name), graph.reindex.get(t.node) ?? t.node.index, t.index] },
-  };
-}
-
-function argJson(tree: ArgTree, graph: Graph): JsonValue {
-  switch (tree.t) {
-    case 'tensor':
-      return tensorJson(tree.tensor, graph);
-    case 'list':
-      return tree.items.map((i) => argJson(i, graph));
-    case 'dict': {
-      const out: JsonObject = {};
-      for (const [k, v] of tree.entries) out[k] = argJson(v, graph);
-      return out;
-    }
-    case 'json':
-      return tree.value;
-  }
-}
-
-function historyTree(tree: TensorTree, graph: Graph): JsonValue {
-  if (Array.isArray(tree)) return tree.map((t) => historyTree(t, graph));
-  if ('dict' in tree) {
-    const out: JsonObject = {};
-    for (const [k, v] of tree.dict) out[k] = historyTree(v, graph);
-    return out;
-  }
-  return [String(tree.node.layer.config.name), graph.reindex.get(tree.node) ?? tree.node.index, tree.index];
-}
-
-export function functionalConfig(model: ModelObj, nestedConfig: (m: ModelObj) => JsonObject, className = 'Functional'): JsonObject {
-  const graph = mapGraph(model);
-  const layers: JsonValue[] = graph.layers.map((layer) => {
-    const entry = layer.model ? nestedConfig(layer.model) : layerEntry(layer, builtConfig(layer, model.family));
-    if (layer.op) entry.registered_name = layer.className;
-    entry.name = String(layer.config.name);
-    entry.inbound_nodes = layer.nodes
-      .filter((n) => graph.reindex.has(n) && !n.isInput)
-      .map((n) => ({ args: n.args.map((a) => argJson(a, graph)), kwargs: Object.fromEntries(n.kwargs.map(([k, v]) => [k, argJson(v, graph)])) }));
-    return entry;
-  });
-  const config: JsonObject = {
-    name: model.name,
-    trainable: true,
-    layers,
-    input_layers: model.inputs ? historyTree(model.inputs, graph) : [],
-    output_layers: model.outputs ? historyTree(model.outputs, graph) : [],
-  };
-  return { module: model.module, class_name: className, config, registered_name: className === 'Functional' ? 'Functional' : className };
-}

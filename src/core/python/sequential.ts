@@ -1,15 +1,14 @@
 /**
  * Sequential models: `Sequential()` + `.add(...)`, `Sequential([...])`, an implicit
  * InputLayer from the first layer's `input_shape=` (Keras' legacy path), `keras.Input` or
- * `InputLayer` added first, nested models added as layers, and `.pop()`.
+ * `InputLayer` added first, nested models added as layers, and each layer's shapes along
+ * the chain. (`newModel` makes the model object every kind starts from.)
  */
-import type { JsonObject, JsonValue, KerasFamily } from '../ir';
 import type { CallArgs } from './arguments';
 import type { Ctx } from './context';
-import { dtypePolicy } from '../layers/kerasObjects';
 import { inputLayer } from './inputs';
 import { newLayer, opaqueLayer } from './layers';
-import { emptyTraining, shapeToJson, type LayerObj, type ModelObj, type Shape } from './objects';
+import { emptyTraining, type LayerObj, type ModelObj, type Shape } from './objects';
 import { outputShapes } from './shapes';
 import { rangeOf, type Syntax } from './syntax';
 import { asString, iterate, type Value } from './values';
@@ -112,26 +111,3 @@ function nestedOutputShape(model: ModelObj): Shape | null {
   return outs && !Array.isArray(outs) && 'node' in outs ? outs.shape : null;
 }
 
-export function layerEntry(layer: LayerObj, config: JsonObject): JsonObject {
-  return { module: layer.module, class_name: layer.className, config, registered_name: null };
-}
-
-/** What building a layer changes in its config (the model knows its input shape). */
-export function builtConfig(layer: LayerObj, family: KerasFamily): JsonObject {
-  const c = layer.config;
-  if (family !== 'keras3') return c; // tf.keras writes its own (positive-axis) forms; keep the source's
-  if (layer.className === 'LayerNormalization' && typeof c.axis === 'number') return { ...c, axis: [c.axis] };
-  return c;
-}
-
-export function sequentialConfig(model: ModelObj, nestedConfig: (m: ModelObj) => JsonObject): JsonObject {
-  const built = model.layers[0]?.className === 'InputLayer';
-  const layers: JsonValue[] = model.layers.map((layer) => (layer.model ? nestedConfig(layer.model) : layerEntry(layer, built ? builtConfig(layer, model.family) : layer.config)));
-  const config: JsonObject = { name: model.name, trainable: true, dtype: dtypePolicy('float32'), layers };
-  const first = model.layers[0];
-  if (first?.className === 'InputLayer') {
-    const shape = first.nodes[0]?.outputs[0]?.shape;
-    if (shape) config.build_input_shape = shapeToJson(shape);
-  }
-  return { module: 'keras', class_name: 'Sequential', config, registered_name: null };
-}
