@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import { STOP_FLAG, threadRequestSchema, type AnalysisJob, type ThreadReply } from '../core/protocol/analysisProcess';
-import { AnalysisStopped } from '../core/python/context';
+import { AnalysisStopped } from '../core/objects/context';
 import { analysisView, taskInputs } from './view';
 
 const port = parentPort;

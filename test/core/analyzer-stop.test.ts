@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createAnalyzer } from '../../src/core/analysis/analyzer';
-import { AnalysisStopped } from '../../src/core/python/context';
+import { AnalysisStopped } from '../../src/core/objects/context';
 import { modelsWithFiller, TYPED_MODEL, typingLine } from '../analysisProcess/texts';
 
 const SEED001 = readFileSync(join(__dirname, '..', '..', 'examples', 'seed001_embedding_dense_mse.py'), 'utf8');

@@ -11,8 +11,8 @@ import type { Edit, Parser, Point, Range as TsRange, Tree } from 'web-tree-sitte
 import type { KerasFamily } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import { topLevelChunks } from '../python/chunks';
-import { AnalysisStopped } from '../python/context';
-import { parseTree } from '../python/parse';
+import { AnalysisStopped } from '../objects/context';
+import { parseTree } from '../reader/parse';
 import { loadPythonParser, type GrammarPaths } from '../python/syntax';
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { verdictLabel } from './diagnostics';
