@@ -1,7 +1,7 @@
 /**
  * Calls: the one place that decides what calling a value means — a same-file function runs
  * with its arguments, a same-file class is instantiated, a name of the `keras` namespace is
- * handed to the Keras stubs (kerasApi.ts), of `numpy` to the NumPy stub, a layer or model
+ * handed to the Keras stubs (keras/api.ts), of `numpy` to the NumPy stub, a layer or model
  * called on tensors adds a node, a method goes to its object, and everything else is
  * unknown (its arguments are still read, so layers built inside unknown calls keep Keras'
  * naming order).

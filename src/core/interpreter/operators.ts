@@ -1,7 +1,7 @@
 /**
  * Python operators over values a static reader knows: arithmetic on numbers (int-ness kept,
  * division by zero unknown), sequence concatenation and repetition, and comparisons. They
- * take evaluated operands (`and` / `or`, which short-circuit, are evaluate.ts'). Arithmetic
+ * take evaluated operands (`and` / `or`, which short-circuit, are expressions.ts'). Arithmetic
  * on symbolic Keras tensors is reported (Keras turns it into operations MaskLens does not
  * follow).
  */

@@ -310,7 +310,7 @@ export function execModule(ctx: Ctx, root: Syntax, scope: Scope): boolean {
   return true;
 }
 
-/** The interpreter behind the interface the library stubs call (evaluator.ts). */
+/** The interpreter behind the interface the library stubs call (objects/evaluator.ts). */
 export function evaluatorFor(ctx: Ctx): Evaluator {
   return {
     evaluate: (node, scope) => evalExpr(ctx, node, scope),

@@ -16,7 +16,7 @@ import { newSequential } from './sequential';
 import { rangeOf } from '../python/syntax';
 import { unknown, type Value } from '../objects/values';
 
-/** `qual`: a canonical `keras.*` name (imports.ts). */
+/** `qual`: a canonical `keras.*` name (interpreter/imports.ts). */
 export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   const parts = qual.split('.');
   const last = parts[parts.length - 1];

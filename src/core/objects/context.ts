@@ -1,7 +1,8 @@
 /**
- * The interpreter's state for one file: options, Keras' name counters, the models and
- * layers built so far, diagnostics, and a step budget so no input (however mangled) can
- * make the reader loop or recurse without bound.
+ * The reader's state for one file, shared by the interpreter and the library stubs: options,
+ * Keras' name counters, the models and layers built so far, diagnostics, a step budget so no
+ * input (however mangled) can make the reader loop or recurse without bound, and the
+ * interpreter as the stubs may use it (`evaluator`).
  */
 import type { Diagnostic, KerasFamily, QuickFix, Range, Severity } from '../ir';
 import { FAMILIES } from '../masking/registry';
@@ -47,11 +48,6 @@ const STOP_CHECK_INTERVAL = 64;
 export const MAX_CALL_DEPTH = 12;
 export const MAX_EXPR_DEPTH = 400;
 export const MAX_LOOP_ITERATIONS = 1_000;
-
-export interface AssignmentRecord {
-  /** The right-hand side of the last assignment to a simple name. */
-  value: Syntax;
-}
 
 export class Ctx {
   readonly namer: Namer;

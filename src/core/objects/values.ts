@@ -214,18 +214,3 @@ export function findMethod(cls: { methods: Map<string, FuncValue>; bases: Value[
   }
   return null;
 }
-
-export function describe(v: Value): string {
-  switch (v.t) {
-    case 'num':
-      return String(v.v);
-    case 'str':
-      return JSON.stringify(v.v);
-    case 'ref':
-      return v.qual;
-    case 'unknown':
-      return v.key ?? 'an unknown value';
-    default:
-      return v.t;
-  }
-}

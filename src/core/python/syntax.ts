@@ -1,6 +1,6 @@
 /**
  * The Python syntax tree: tree-sitter's Python grammar through `web-tree-sitter`
- * (WebAssembly, error tolerant, no native build). Everything else in `core/python` sees
+ * (WebAssembly, error tolerant, no native build). Every later stage of the reader sees
  * only the small helper surface below, so the grammar's node names stay in few places.
  *
  * web-tree-sitter reports columns and indices in UTF-16 code units when it parses a JS
@@ -54,10 +54,6 @@ export function rangeOf(node: Syntax): Range {
 export function endOf(node: Syntax): Range {
   const end = position(node.endPosition);
   return { start: end, end };
-}
-
-export function spanRange(first: Syntax, last: Syntax): Range {
-  return { start: position(first.startPosition), end: position(last.endPosition) };
 }
 
 let fieldLanguage: Language | null = null;

@@ -73,7 +73,7 @@ function runTemplates(ctx: Ctx): void {
 
 /**
  * `roots`: the module, or its top-level statements parsed one by one (error recovery, see
- * chunks.ts); they are read in order into one module scope.
+ * python/chunks.ts); they are read in order into one module scope.
  */
 export function parseTree(roots: Syntax | Syntax[], text: string, options: ParseOptions): ParseResult {
   const ctx = new Ctx(options, text, evaluatorFor);
