@@ -6,8 +6,7 @@
 import type { JsonValue } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
 import { subSeed } from '../../core/data/random';
-import type { Tf } from '../tf';
-import type { Variable } from './base';
+import type { Tf, Variable } from '../tf';
 import { initialize } from './initializers';
 
 export interface GivenWeight {
