@@ -1,7 +1,8 @@
 /**
  * Building layers from constructor calls: arguments → Keras 3 config keys, with Keras'
  * defaults and normalisations, wrappers (Bidirectional, TimeDistributed), Lambda, and the
- * legacy `input_shape=` a Sequential turns into its input. See inputs.ts for Input /
+ * legacy `input_shape=` a Sequential turns into its input; and the opaque layer an object of
+ * a class MaskLens cannot see becomes once it is used as one. See inputs.ts for Input /
  * InputLayer and layerCall.ts for calling a layer on tensors.
  */
 import type { JsonObject, JsonValue, LambdaMaskSpec, Range } from '../ir';

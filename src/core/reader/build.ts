@@ -1,8 +1,7 @@
 /**
- * From the objects the interpreter built to `ModelIR`: the Keras config (Sequential,
- * Functional, or a traced subclass written like a Functional), what the source says about
- * each layer (sources.ts), translated Lambdas, training arguments, unresolved dimensions
- * and diagnostics.
+ * From the objects the interpreter built to `ModelIR`: the Keras config (config.ts), what
+ * the source says about each layer (sources.ts), translated Lambdas, training arguments,
+ * unresolved dimensions and diagnostics.
  */
 import type { Diagnostic, KerasModelConfig, LambdaIR, ModelIR } from '../ir';
 import type { Ctx } from '../objects/context';
