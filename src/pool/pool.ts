@@ -51,6 +51,9 @@ export interface PoolState {
 
 let nextTaskId = 1;
 
+/** How long a finished task's last progress events may lag its reply (a worker that died never closes its port). */
+const PROGRESS_DRAIN_MS = 1000;
+
 const receivedKindSchema = z.object({ kind: z.custom<RegisteredKind>((kind) => typeof kind === 'string' && Object.hasOwn(TASK_SCHEMAS, kind)) });
 
 export class MaskLensPool {
@@ -157,6 +160,11 @@ export class MaskLensPool {
       const event = progressEventSchema.safeParse(raw);
       if (event.success) onProgress?.(event.data);
     });
+    // The reply travels on Piscina's channel, the progress on this port: the reply can arrive
+    // before the last progress events (measured: before all 1,000 of them). The worker closes its
+    // end when the task ends, and 'close' comes after every message sent before it, so waiting
+    // for it delivers a task's progress before its result.
+    const drained = new Promise<void>((resolve) => port1.once('close', () => resolve()));
     const message: TaskMessage = { request: parsed.data, cancelFlag, progressPort: port2 };
 
     this.queued++;
@@ -174,6 +182,7 @@ export class MaskLensPool {
     // message does (every task sends one on entry).
     try {
       const raw: unknown = await this.piscina.run(message, { transferList: [port2 as unknown as import('node:worker_threads').MessagePort], signal });
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, PROGRESS_DRAIN_MS).unref())]);
       const reply = replySchema.safeParse(raw);
       if (!reply.success) throw new ProtocolError(`task ${id} reply: ${reply.error.message}`);
       if (!reply.data.ok) {
