@@ -233,6 +233,27 @@ suite('panel features', () => {
     await screenshot('panel-mask-dropped-revealed');
   });
 
+  test('a result names the run it came from and links to that file, not to the active editor\'s model of the same name', async () => {
+    // Both seed 002 files define `model` with the same layer names; the one that is evaluated is not the active one.
+    const evaluated = (await openExample('seed002_lambda_drops_mask.py')).document;
+    const active = await openExample('seed002_lambda_with_mask.py');
+    const api = await activateExtension();
+    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate', 180_000, 'the evaluate result');
+    await vscode.commands.executeCommand('masklens.evaluate', evaluated.uri, 'model');
+    await rendered;
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), active.document.uri.toString(), 'the other file stays active');
+    const shown = api.panel.shown;
+    assert.equal(shown?.document?.toString(), evaluated.uri.toString(), 'the result belongs to the evaluated file');
+    assert.equal(shown?.origin?.model, 'model');
+    assert.equal(shown?.origin?.version, evaluated.version);
+    assert.match(shown?.origin?.runId ?? '', /^[0-9a-z]+-\d+$/);
+    assert.equal(shown?.sources?.file, 'seed002_lambda_drops_mask.py');
+    const lambdaLine = evaluated.getText().split('\n').findIndex((l) => /model\.add\(Lambda\(/.test(l));
+    assert.equal(shown?.sources?.layers.find((l) => l.name === 'lambda')?.start.line, lambdaLine, "the Lambda's line in the evaluated file");
+    const shot = await screenshot('panel-result-origin');
+    if (shot.framesText !== null) assert.match(shot.framesText, /seed002_lambda_drops_mask\.py · model model/);
+  });
+
   test('large data: the heatmaps show a range of the samples, say which, and draw without blocking the panel', async () => {
     const editor = await openExample('seed000_masking_lstm.py');
     const api = await activateExtension();

@@ -44,6 +44,20 @@ export const resultSourcesSchema = z.object({
 });
 export type ResultSources = z.infer<typeof resultSourcesSchema>;
 
+/**
+ * Which run a result belongs to: the document (URI) and its version when the task was asked
+ * for, the model, and an id unique to the run. The panel names its file and model from it, and
+ * the host links the result's layers to that document's source without guessing.
+ */
+export const taskOriginSchema = z.object({
+  runId: z.string().max(64),
+  document: z.string().max(4096),
+  file: z.string().max(4096),
+  version: z.number().int(),
+  model: z.string().max(1024),
+});
+export type TaskOrigin = z.infer<typeof taskOriginSchema>;
+
 /** A loss that may be NaN / ±Infinity upstream arrives as null. */
 const lossPairSchema = z.object({ masked: z.number().nullable(), unmasked: z.number().nullable() });
 
@@ -66,7 +80,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('busy'), task: z.string(), message: z.string(), fraction: z.number().min(0).max(1).nullable() }),
   z.object({ type: z.literal('idle') }),
   z.object({ type: z.literal('taskError'), task: z.string(), message: z.string() }),
-  z.object({ type: z.literal('result'), task: z.string(), payload: z.unknown(), sources: resultSourcesSchema.optional() }),
+  z.object({ type: z.literal('result'), task: z.string(), payload: z.unknown(), origin: taskOriginSchema.optional(), sources: resultSourcesSchema.optional() }),
   trainingEpochSchema,
   /** Asks the panel to export as its own buttons do (the current result, or one chart as PNG). */
   z.object({ type: z.literal('requestExport'), format: z.enum(['json', 'csv', 'png']), chart: z.string().max(128).optional() }),
