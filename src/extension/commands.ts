@@ -7,7 +7,8 @@
 import * as vscode from 'vscode';
 import { compareTable, evaluateSummary, formatNumber } from '../core/format';
 import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
-import type { TaskOrigin } from '../core/protocol/viewMessages';
+import { shorten } from '../core/protocol/fitForView';
+import { VIEW_LIMITS, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { AnalysisService } from './analysisService';
@@ -38,7 +39,7 @@ function originOf(target: Target): TaskOrigin {
     document: target.document.uri.toString(),
     file: vscode.workspace.asRelativePath(target.document.uri),
     version: target.document.version,
-    model: target.model.name,
+    model: shorten(target.model.name, VIEW_LIMITS.name),
   };
 }
 

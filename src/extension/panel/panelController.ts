@@ -9,7 +9,8 @@
  */
 import * as vscode from 'vscode';
 import type { ExportableResult } from '../../core/export';
-import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type TaskOrigin, type WebviewMessage } from '../../core/protocol/viewMessages';
+import { fitResultSources } from '../../core/protocol/fitForView';
+import { webviewMessageSchema, type HostMessage, type ResultSources, type TaskOrigin, type WebviewMessage } from '../../core/protocol/viewMessages';
 import { progressEventSchema } from '../../core/protocol/task';
 import type { AnalysisService } from '../analysisService';
 import { log } from '../log';
@@ -111,8 +112,9 @@ export class PanelController implements vscode.Disposable {
   private lastBackend: HostMessage | undefined;
   private lastResultMessage: HostMessage | undefined;
 
+  /** Sends a message; the webview validates it on arrival (the one check at this boundary). */
   post(message: HostMessage): void {
-    const checked = hostMessageSchema.parse(this.prepare(message));
+    const checked = this.prepare(message);
     if (checked.type === 'backend') this.lastBackend = checked;
     if (checked.type === 'result' && checked.task in RESULT_KINDS) this.lastResultMessage = checked;
     if (!this.panel || !this.ready) {
@@ -162,7 +164,7 @@ export class PanelController implements vscode.Disposable {
   /** Where the result's model is written: its layers' ranges in the analysis of the document the run came from. */
   private sourcesOf(origin: TaskOrigin): ResultSources | undefined {
     const model = this.analyses?.peek(vscode.Uri.parse(origin.document))?.analysis.models.find((m) => m.name === origin.model);
-    return model ? { file: origin.file, layers: model.layers.map((l) => ({ name: l.name, start: l.range.start, end: l.range.end })) } : undefined;
+    return model ? fitResultSources({ file: origin.file, layers: model.layers.map((l) => ({ name: l.name, start: l.range.start, end: l.range.end })) }) : undefined;
   }
 
   /** Handles one message from the webview (validated first): the panel's only way in. */
