@@ -7,6 +7,8 @@
 import * as vscode from 'vscode';
 import { compareTable, evaluateSummary, formatNumber } from '../core/format';
 import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
+import { shorten } from '../core/protocol/fitForView';
+import { VIEW_LIMITS, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { AnalysisService } from './analysisService';
@@ -27,6 +29,19 @@ interface Target {
 }
 
 const TASK_TITLES: Record<Exclude<RegisteredKind, 'probe'>, string> = { evaluate: 'Evaluating', compare: 'Comparing losses', train: 'Training' };
+
+let runs = 0;
+
+/** Names the run a task starts: its document and version, its model, and an id no other run of this session has. */
+function originOf(target: Target): TaskOrigin {
+  return {
+    runId: `${Date.now().toString(36)}-${++runs}`,
+    document: target.document.uri.toString(),
+    file: vscode.workspace.asRelativePath(target.document.uri),
+    version: target.document.version,
+    model: shorten(target.model.name, VIEW_LIMITS.name),
+  };
+}
 
 export class TaskCommands {
   /** Results by kind, newest last: what the panel shows and tests inspect. */
@@ -154,13 +169,14 @@ export class TaskCommands {
     const input = target && (await this.taskInput(target));
     if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
+    const origin = originOf(target);
     this.panel.show(true);
     const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, input, settings), semantics: 'all' });
     if (!result) return undefined;
     const summary = evaluateSummary(result);
     this.lenses.set(target.document.uri, target.model.name, { summary });
     log().info(`${target.model.name}: ${summary} [${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
-    this.panel.post({ type: 'result', task: 'evaluate', payload: result });
+    this.panel.post({ type: 'result', task: 'evaluate', payload: result, origin });
     return result;
   }
 
@@ -169,6 +185,7 @@ export class TaskCommands {
     const input = target && (await this.taskInput(target));
     if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
+    const origin = originOf(target);
     this.panel.show(true);
     const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, input, settings) });
     if (!result) return undefined;
@@ -178,7 +195,7 @@ export class TaskCommands {
     const masked = result.reductions.find((r) => r.id === settings.defaultReduction);
     const unmasked = result.reductions.find((r) => r.id === 'none');
     this.lenses.set(target.document.uri, target.model.name, { summary: `${settings.defaultReduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}` });
-    this.panel.post({ type: 'result', task: 'compare', payload: result });
+    this.panel.post({ type: 'result', task: 'compare', payload: result, origin });
     return result;
   }
 
@@ -187,6 +204,7 @@ export class TaskCommands {
     const input = target && (await this.taskInput(target));
     if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
+    const origin = originOf(target);
     this.panel.show(true);
     const common = commonRequest(target.document, input, settings);
     const validation = trainValidation(input, common.data);
@@ -198,7 +216,7 @@ export class TaskCommands {
     this.lenses.set(target.document.uri, target.model.name, {
       summary: last ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}` : result.stopped.message,
     });
-    this.panel.post({ type: 'result', task: 'train', payload: result });
+    this.panel.post({ type: 'result', task: 'train', payload: result, origin });
     return result;
   }
 

@@ -7,6 +7,7 @@
  * the MarkdownString is untrusted (no command links) and renders no HTML.
  */
 import * as vscode from 'vscode';
+import { formatShape } from '../core/format';
 import type { LayerView, ModelView } from '../core/protocol/analysisProcess';
 import type { AnalysisService } from './analysisService';
 import { toRange } from './convert';
@@ -31,9 +32,8 @@ function code(text: string): string {
   return `\`${clean}\``;
 }
 
-export function formatShape(shape: LayerView['outputShape']): string {
-  if (!shape) return 'unknown';
-  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+function shapeText(shape: LayerView['outputShape']): string {
+  return shape ? formatShape(shape) : 'unknown';
 }
 
 /** The innermost layer whose source range holds the position (ranges nest for calls inside calls). */
@@ -66,7 +66,7 @@ export class MaskLensHoverProvider implements vscode.HoverProvider {
     md.appendMarkdown(`**${code(layer.className)}** ${code(layer.name)} in model ${code(model.name)}\n\n`);
     md.appendMarkdown(`Mask: in \`${String(layer.mask.in)}\` → out \`${String(layer.mask.out)}\`  \n`);
     md.appendMarkdown(`Effect: **${layer.mask.effect}** — ${EFFECT_TEXT[layer.mask.effect] ?? ''}  \n`);
-    md.appendMarkdown(`Output shape: ${code(formatShape(layer.outputShape))}  \n`);
+    md.appendMarkdown(`Output shape: ${code(shapeText(layer.outputShape))}  \n`);
     md.appendMarkdown(`Verdict for ${escapeMarkdown(result.analysis.keras)}\n\n`);
     const diagnostics = model.diagnostics.filter((d) => toRange(d.range).intersection(range) !== undefined);
     if (diagnostics.length > 0) {

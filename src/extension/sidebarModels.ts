@@ -1,5 +1,6 @@
 /** Feeds the side view the active editor's models, following the editor and its edits. */
 import * as vscode from 'vscode';
+import { fitModelSummaries } from '../core/protocol/fitForView';
 import type { ModelSummary } from '../core/protocol/viewMessages';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import type { LensState } from './lensState';
@@ -26,7 +27,7 @@ export function followActiveEditor(analyses: AnalysisService, lenses: LensState,
       sidebar.post({ type: 'models', file: null, keras: '', models: [] });
       return;
     }
-    sidebar.post({ type: 'models', file: vscode.workspace.asRelativePath(document.uri), keras: result.analysis.keras, models: summarise(result, lenses) });
+    sidebar.post({ type: 'models', file: vscode.workspace.asRelativePath(document.uri), keras: result.analysis.keras, ...fitModelSummaries(summarise(result, lenses)) });
   };
   void publish();
   return [

@@ -36,7 +36,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import type { KerasFamily } from '../../src/core/ir';
-import { evaluateTask } from '../../src/worker/tasks';
+import { runTask } from '../../src/worker/registry';
 import { corpusStems, readGolden, REALWORLD, ROOT } from './goldens';
 import { digest, entryFiles, runnableProblem } from './integrity';
 import { type Baseline, baselineSchema, compareWithBaseline, fileRow, HEADER, keys, summary, totals } from './report';
@@ -57,7 +57,7 @@ before(async () => {
     for (const stem of corpusStems()) {
       const golden = readGolden(stem, family);
       const source = readFileSync(join(ROOT, golden.file), 'utf8');
-      out.push(await scoreFile(stem, golden, source, analyzer, (request) => evaluateTask(request, noProgress)));
+      out.push(await scoreFile(stem, golden, source, analyzer, (request) => runTask(request, noProgress)));
     }
     scores.set(family, out);
   }
