@@ -118,8 +118,19 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
   return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), diagnostics };
 }
 
+/** One model's analysis; a fault of MaskLens' own in it becomes that model's internal error, not the file's. */
+function analyzeContained(ir: ModelIR, family: KerasFamily, kerasVersion: string): ModelAnalysis {
+  try {
+    return analyzeModel(ir, family, kerasVersion);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const fault: Diagnostic = { code: 'internal-error', severity: 'error', message: `MaskLens failed to analyse model '${ir.name}' (${message}).`, range: ir.range };
+    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: false, diagnostics: dedupe([...ir.diagnostics, fault]) };
+  }
+}
+
 export function analyzeParsed(result: ParseResult, family: KerasFamily, kerasVersion = FAMILIES[family].referenceVersion): FileAnalysis {
-  const models = result.parsed.map(({ ir }) => analyzeModel(ir, family, kerasVersion));
+  const models = result.parsed.map(({ ir }) => analyzeContained(ir, family, kerasVersion));
   return {
     file: result.file,
     family,

@@ -46,7 +46,7 @@ export function binary(ctx: Ctx, node: Syntax, l: Value, op: string, r: Value): 
     }
   }
   if (l.t === 'seq' && r.t === 'seq' && op === '+') return seq([...l.items, ...r.items], l.list);
-  if (l.t === 'seq' && op === '*' && b !== null && b >= 0 && b * l.items.length <= 10_000) {
+  if (l.t === 'seq' && op === '*' && b !== null && Number.isInteger(b) && b >= 0 && b * l.items.length <= 10_000) {
     return seq(Array.from({ length: b * l.items.length }, (_, i) => l.items[i % l.items.length]), l.list);
   }
   if (l.t === 'str' && r.t === 'str' && op === '+') return str(l.v + r.v);

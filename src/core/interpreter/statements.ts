@@ -5,7 +5,7 @@
  * function and class definitions, and same-file function calls (inlined, depth-bounded).
  * Syntax errors arrive as ERROR nodes; their statement-like children are still read.
  */
-import { type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from '../objects/context';
+import { AnalysisStopped, BudgetExceeded, type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from '../objects/context';
 import type { CallArgs } from '../objects/arguments';
 import { assignment, assignTarget, evalBinaryValues } from './assign';
 import { evalExpr } from './expressions';
@@ -35,7 +35,21 @@ const STATEMENTS = new Set([
 
 export function execBlock(ctx: Ctx, node: Syntax | null, scope: Scope): void {
   if (!node) return;
-  for (const stmt of named(node)) execStatement(ctx, stmt, scope);
+  for (const stmt of named(node)) {
+    try {
+      execStatement(ctx, stmt, scope);
+    } catch (error) {
+      if (!isReaderBug(error)) throw error;
+      // A bug of MaskLens' own in one statement costs that statement, not the file's models.
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.report('internal-error', 'error', `MaskLens failed to read this statement (${message}); it read the rest of the file.`, rangeOf(stmt));
+    }
+  }
+}
+
+/** An exception that is not Python's control flow, the step budget or a stop request: a fault of the reader. */
+function isReaderBug(error: unknown): boolean {
+  return !(error instanceof ReturnSignal || error instanceof BreakSignal || error instanceof ContinueSignal || error instanceof RaiseSignal || error instanceof BudgetExceeded || error instanceof AnalysisStopped);
 }
 
 /** Runs `body` and reports, once, when it built layers under a reading MaskLens had to guess. */

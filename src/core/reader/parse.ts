@@ -94,7 +94,16 @@ function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
   const nested = new Set<ModelObj>();
   for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
   const listed = ctx.models.filter((m) => m.varName !== null || !nested.has(m));
-  const parsed = listed.map((obj) => ({ obj, ir: buildModelIR(obj, ctx, scope) }));
+  const parsed: ParsedModel[] = [];
+  for (const obj of listed) {
+    try {
+      parsed.push({ obj, ir: buildModelIR(obj, ctx, scope) });
+    } catch (error) {
+      // A fault of MaskLens' own in one model's IR costs that model, not the others.
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.report('internal-error', 'error', `MaskLens failed to write model '${obj.varName ?? obj.name}' (${message}).`, obj.range);
+    }
+  }
   const owned = new Set<LayerObj>();
   for (const m of ctx.models) for (const l of allLayers(m)) owned.add(l);
   const orphan: Diagnostic[] = ctx.layers.filter((l) => !owned.has(l) && !l.model).flatMap((l) => l.diagnostics.filter((d) => d.code !== 'unresolved-shape'));
