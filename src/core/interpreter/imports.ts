@@ -25,7 +25,11 @@ const LAYER_SUBMODULES = new Set([
   'embedding', 'masking', 'dropout', 'lambda_layer', 'input_layer', 'batch_normalization', 'layer_normalization',
   'concatenate', 'add', 'multiply', 'average', 'flatten', 'reshape', 'permute', 'repeat_vector', 'conv1d',
   'max_pooling1d', 'global_average_pooling1d', 'global_max_pooling1d', 'spatial_dropout', 'multi_head_attention',
+  'convolutional_recurrent', 'dense_attention', 'local', 'preprocessing', 'experimental', 'core_layers', 'base_layer',
 ]);
+
+/** Names that Keras 2 also exported from `keras.models` or `keras.engine.*` but that live in `keras.layers`. */
+const LAYER_NAMES_ELSEWHERE = new Set(['Input', 'InputLayer', 'InputSpec', 'Layer']);
 
 const canonicalCache = new Map<string, string>();
 
@@ -46,6 +50,10 @@ function canonicalUncached(qual: string): string {
     // keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM → keras.layers.LSTM
     return `keras.layers.${parts[parts.length - 1]}`;
   }
+  if (parts[0] === 'keras' && (parts[1] === 'engine' || parts[1] === 'models') && parts.length >= 3 && LAYER_NAMES_ELSEWHERE.has(parts[parts.length - 1])) {
+    // keras.models.Input, keras.engine.input_layer.Input, keras.engine.topology.Layer → keras.layers.*
+    return `keras.layers.${parts[parts.length - 1]}`;
+  }
   if (parts[0] === 'keras' && parts[1] === 'engine' && parts.length >= 3) {
     // keras.engine.sequential.Sequential, keras.engine.training.Model → keras.models.*
     return `keras.models.${parts[parts.length - 1]}`;
@@ -53,7 +61,7 @@ function canonicalUncached(qual: string): string {
   if (parts[0] === 'keras' && (parts[1] === 'models' || parts[1] === 'utils') && parts.length > 3) {
     return `keras.${parts[1]}.${parts[parts.length - 1]}`;
   }
-  if (q === 'keras.preprocessing.sequence.pad_sequences') return 'keras.utils.pad_sequences';
+  if (q === 'keras.preprocessing.sequence.pad_sequences' || q === 'keras_preprocessing.sequence.pad_sequences') return 'keras.utils.pad_sequences';
   return q;
 }
 
