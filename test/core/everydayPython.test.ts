@@ -53,3 +53,15 @@ test('a fault of the reader in one statement costs that statement only, with a l
     ['before', 'after'],
   );
 });
+
+test('a dimension supplied under the key the diagnostic names resolves it: len(all_words), len(tok.word_index) + 1', async () => {
+  const source = `import keras\nmodel = keras.Sequential([keras.layers.Embedding(len(all_words), 8), keras.layers.Dense(len(tok.word_index) + 1)])\n`;
+  const open = await analyze(source);
+  const keys = model(open).ir.unresolved.map((u) => u.key);
+  assert.deepEqual(keys, ['len(all_words)', 'len(tok.word_index)+1']);
+  const given = await analyze(source, 'keras3', { dimensions: { 'len(all_words)': 300, 'len(tok.word_index)+1': 12 } });
+  const config = model(given).ir.config.config.layers;
+  assert.equal(config[0]?.config.input_dim, 300);
+  assert.equal(config[1]?.config.units, 12);
+  assert.deepEqual(model(given).ir.unresolved, []);
+});

@@ -84,10 +84,20 @@ export function evalExpr(ctx: Ctx, node: Syntax | null, scope: Scope): Value {
   if (ctx.exprDepth > MAX_EXPR_DEPTH) return unknown(null, rangeOf(node));
   ctx.exprDepth++;
   try {
-    return evalInner(ctx, node, scope);
+    const value = evalInner(ctx, node, scope);
+    return value.t === 'unknown' && ctx.hasDimensions ? suppliedDimension(ctx, value, node) : value;
   } finally {
     ctx.exprDepth--;
   }
+}
+
+/**
+ * A value the source leaves open but the user supplied, keyed as the diagnostics name it: the
+ * expression's own text (`len(all_words)`, `len(tokenizer.word_index)+1`) or its key.
+ */
+function suppliedDimension(ctx: Ctx, value: Value & { t: 'unknown' }, node: Syntax): Value {
+  const d = ctx.dimension(compact(node.text)) ?? ctx.dimension(value.key);
+  return d === undefined ? value : num(d);
 }
 
 function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {

@@ -69,6 +69,8 @@ export class Ctx {
   callDepth = 0;
   exprDepth = 0;
   readonly version: string;
+  /** Whether the user supplied any dimension (most readings have none, and skip the look-ups). */
+  readonly hasDimensions: boolean;
   /** The interpreter reading this file, as the library stubs may use it. */
   readonly evaluator: Evaluator;
 
@@ -79,6 +81,7 @@ export class Ctx {
   ) {
     this.namer = new Namer(options.family);
     this.version = options.kerasVersion ?? FAMILIES[options.family].referenceVersion;
+    this.hasDimensions = options.dimensions !== undefined && Object.keys(options.dimensions).length > 0;
     this.evaluator = evaluatorFor(this);
   }
 
