@@ -65,3 +65,15 @@ test('a dimension supplied under the key the diagnostic names resolves it: len(a
   assert.equal(config[1]?.config.units, 12);
   assert.deepEqual(model(given).ir.unresolved, []);
 });
+
+test('strings are spelled as Python spells them: str() and repr() of numbers, f-string specs, %, format, join', async () => {
+  const a = await analyze(`import keras
+i = 3
+names = [f'x_{i:02d}_{0.1}_{1e-5}_{2.0}_{"s"!r}{{}}', 'l_%d_%s' % (4, 'z'), '{}_{k}'.format('a', k=7), '_'.join(['a', 'b']), str(0.5) + str(True), f'{i:>3}|{1/4:.2f}']
+model = keras.Sequential([keras.layers.Dense(1, name=n) for n in names])
+`);
+  assert.deepEqual(
+    names(model(a, 'model')).map(([, n]) => n),
+    ["x_03_0.1_1e-05_2.0_'s'{}", 'l_4_z', 'a_7', 'a_b', '0.5True', '  3|0.25'],
+  );
+});

@@ -5,6 +5,7 @@
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { rangeOf } from '../python/syntax';
+import { pyRepr, pyStr } from './strings';
 import { asInt, asNumber, asString, bool, iterate, NONE, num, seq, str, truthy, unknown, type Value } from '../objects/values';
 
 export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
@@ -46,7 +47,11 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       return t === null ? unknown(null) : bool(t);
     }
     case 'str':
-      return p0?.t === 'str' ? p0 : unknown(null);
+    case 'repr': {
+      if (!p0) return name === 'str' ? str('') : unknown(null);
+      const text = name === 'str' ? pyStr(p0) : pyRepr(p0);
+      return text === null ? unknown(null, rangeOf(args.node)) : str(text);
+    }
     case 'tuple':
     case 'list': {
       if (!p0) return seq([], name === 'list');

@@ -13,12 +13,13 @@ import { arrayAttribute, sliceShape } from '../numpy/arrays';
 import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
 import { binary, comparison, sameConstant, unary } from './operators';
+import { fString } from './strings';
 import { compact, field, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
 import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from '../objects/values';
 
 const BUILTINS = new Set([
   'len', 'range', 'int', 'float', 'str', 'bool', 'tuple', 'list', 'dict', 'min', 'max', 'abs', 'round', 'sum',
-  'print', 'isinstance', 'super', 'enumerate', 'zip', 'sorted', 'reversed', 'set', 'type', 'open', 'getattr',
+  'print', 'isinstance', 'super', 'enumerate', 'zip', 'sorted', 'reversed', 'set', 'type', 'open', 'getattr', 'repr',
 ]);
 
 const CONSTANTS: Record<string, number> = {
@@ -117,7 +118,8 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     case 'string':
     case 'concatenated_string': {
       const s = stringValue(node);
-      return s === null ? unknown(null, rangeOf(node)) : str(s);
+      if (s !== null) return str(s);
+      return formattedString(ctx, node, scope) ?? unknown(null, rangeOf(node));
     }
     case 'identifier':
       return lookup(ctx, node.text, scope, node);
@@ -173,6 +175,25 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     default:
       return unknown(null, rangeOf(node));
   }
+}
+
+/** An f-string (or adjacent strings holding one), its fields evaluated here; null when not one. */
+function formattedString(ctx: Ctx, node: Syntax, scope: Scope): Value | null {
+  const parts = node.type === 'concatenated_string' ? named(node) : [node];
+  let out = '';
+  for (const part of parts) {
+    const plain = stringValue(part);
+    if (plain !== null) {
+      out += plain;
+      continue;
+    }
+    const prefix = part.firstChild?.type === 'string_start' ? part.firstChild.text.toLowerCase() : '';
+    if (!prefix.includes('f')) return null;
+    const value = fString(part, prefix.includes('r'), (expression) => evalExpr(ctx, expression, scope));
+    if (value.t !== 'str') return unknown(null, rangeOf(node));
+    out += value.v;
+  }
+  return str(out);
 }
 
 /** `and` / `or` with Python's short circuit; an undecidable left side still reads the right one. */
@@ -254,6 +275,7 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
     case 'seq':
     case 'dict':
     case 'str':
+    case 'super':
       return { t: 'method', self: object, name };
     default:
       return unknown(null, rangeOf(node));

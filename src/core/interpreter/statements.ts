@@ -299,6 +299,9 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
   const scope = new Scope(fn.scope);
   bindParameters(ctx, fn, args, self, scope);
   ctx.callDepth++;
+  // Models a custom layer or model builds in its methods (a Sequential feed-forward block) are part of it, not models of the user's.
+  const owner = self?.t === 'instance' && (self.inst.layer || self.inst.model) ? self.inst : null;
+  const modelsBefore = ctx.models.length;
   try {
     if (fn.node.type === 'lambda') return evalExpr(ctx, field(fn.node, 'body'), scope);
     execBlock(ctx, field(fn.node, 'body'), scope);
@@ -309,6 +312,7 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
     throw e;
   } finally {
     ctx.callDepth--;
+    if (owner) for (const m of ctx.models.slice(modelsBefore)) if (m !== owner.model) ctx.blocks.add(m);
   }
 }
 

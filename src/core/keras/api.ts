@@ -14,7 +14,7 @@ import { CLASS_ALIASES, MERGE_HELPERS } from '../layers/index';
 import { constraint, constraintCall, initializer, initializerClass, kerasObject, optimizerClass, regularizer, regularizerCall } from '../layers/kerasObjects';
 import { newSequential } from './sequential';
 import { rangeOf } from '../python/syntax';
-import { unknown, type Value } from '../objects/values';
+import { asString, unknown, type Value } from '../objects/values';
 
 /** `qual`: a canonical `keras.*` name (interpreter/imports.ts). */
 export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
@@ -55,7 +55,12 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (ns === 'losses' && /^[A-Z]/.test(last)) {
     return { t: 'json', value: kerasObject('keras.losses', last, kwJson(args)), className: last };
   }
-  if (ns === 'models' && (last === 'load_model' || last === 'model_from_json')) {
+  if ((ns === 'models' || ns === 'saving') && last === 'load_model') {
+    const path = asString(args.pos[0] ?? args.kw.get('filepath'));
+    const saved = path !== null ? ctx.savedModels.get(path) : undefined;
+    if (saved) return { t: 'model', model: saved };
+  }
+  if ((ns === 'models' || ns === 'saving') && (last === 'load_model' || last === 'model_from_json')) {
     ctx.report('unsupported-construct', 'information', `\`${last}\` loads a model MaskLens cannot read from source; open its config (a .keras file's config.json) to analyse it.`, rangeOf(args.node));
     return unknown(null, rangeOf(args.node));
   }

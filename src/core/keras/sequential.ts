@@ -45,10 +45,26 @@ export function newModel(ctx: Ctx, kind: ModelObj['kind'], className: string, na
 
 export function newSequential(ctx: Ctx, args: CallArgs): Value {
   const name = asString(args.kw.get('name') ?? args.pos[2]) ?? null;
-  const model = newModel(ctx, 'sequential', 'Sequential', name, args.node);
   const layers = args.kw.get('layers') ?? args.pos[0];
   const layersNode = args.kwNodes.get('layers') ?? args.posNodes[0];
-  const items = layers ? iterate(layers) : null;
+  let items = layers ? iterate(layers) : null;
+  const single = layers ? layerOf(ctx, layers) : null;
+  if (!items && single && layers?.t !== 'model') {
+    // Sequential(layer) with one layer, not a list: tf.keras wraps it in a list; Keras 3 iterates it and raises.
+    if (ctx.family === 'keras3') {
+      const label = `Keras ${ctx.version}`;
+      ctx.report(
+        'keras-error',
+        'error',
+        `${label} raises TypeError: '${single.className}' object is not iterable — Sequential() takes a list of layers (tf.keras 2 accepted a single layer). Write Sequential([${layersNode?.text ?? '...'}]). MaskLens stops reading this code path here, as Python would. (${label})`,
+        rangeOf(layersNode ?? args.node),
+      );
+      if (name === null) ctx.namer.model('Sequential'); // Keras named the model before it raised
+      ctx.evaluator.raise();
+    }
+    items = [layers as Value];
+  }
+  const model = newModel(ctx, 'sequential', 'Sequential', name, args.node);
   if (items) {
     const elements = layersNode && layersNode.type === 'list' ? layersNode.namedChildren : [];
     items.forEach((item, i) => sequentialAdd(ctx, model, item, elements[i] ?? layersNode ?? args.node));

@@ -80,7 +80,8 @@ export function instantiateClass(ctx: Ctx, cls: ClassValue, args: CallArgs): Val
 
 function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   const model = inst.model;
-  if (!model?.subclass) return;
+  // A subclass whose __init__ ran Model.__init__(inputs=, outputs=) is functional already.
+  if (!model?.subclass || model.subclass.functional) return;
   for (const [attr, v] of inst.attrs) {
     const items = v.t === 'seq' ? v.items : [v];
     for (const item of items) {

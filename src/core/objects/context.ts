@@ -62,6 +62,10 @@ export class Ctx {
   readonly calledFunctions = new Set<Syntax['id']>();
   readonly functions: FuncValue[] = [];
   readonly classes: ClassValue[] = [];
+  /** Models built inside a same-file layer or model class (its sub-blocks): not models of their own. */
+  readonly blocks = new Set<ModelObj>();
+  /** Models saved with `model.save(path)`, by path: `load_model(path)` reads them back. */
+  readonly savedModels = new Map<string, ModelObj>();
   /** Same-file classes instantiated at least once. */
   readonly instantiated = new Set<Syntax['id']>();
   private steps = 0;

@@ -103,7 +103,7 @@ export interface ModelObj {
   diagnostics: Diagnostic[];
   unresolved: UnresolvedDimension[];
   /** Subclassed models: the class's layers by attribute, and the traced call. */
-  subclass: { attrs: [string, LayerObj][]; traced: boolean } | null;
+  subclass: { attrs: [string, LayerObj][]; traced: boolean; functional?: boolean } | null;
 }
 
 export function emptyTraining(): TrainingSpec {

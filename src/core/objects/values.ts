@@ -62,7 +62,9 @@ export type Value =
   | { t: 'json'; value: JsonValue; className: string }
   /** A NumPy array whose shape (and maybe content) is known. */
   | { t: 'array'; shape: Shape; dtype: string; fill: number | null; data: JsonValue | null; nanPadded: boolean }
-  | { t: 'method'; self: Value; name: string };
+  | { t: 'method'; self: Value; name: string }
+  /** `super()` / `super(Cls, self)` in a method: attributes come from the classes after `after` (null: after the instance's own class). */
+  | { t: 'super'; inst: InstanceValue; after: ClassValue | null };
 
 export class Scope {
   private readonly vars = new Map<string, Value>();

@@ -93,7 +93,7 @@ export function parseTree(roots: Syntax | Syntax[], text: string, options: Parse
 function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
   const nested = new Set<ModelObj>();
   for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
-  const listed = ctx.models.filter((m) => m.varName !== null || !nested.has(m));
+  const listed = ctx.models.filter((m) => !ctx.blocks.has(m) && (m.varName !== null || !nested.has(m)));
   const parsed: ParsedModel[] = [];
   for (const obj of listed) {
     try {
