@@ -20,6 +20,8 @@ import type { NdArray } from '../core/runtime/array';
 import type { DataInfo, InlineValue } from '../core/protocol/runtimeTasks';
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
 import { configNumber } from './layers/base';
+import type { Completion } from '../core/graph/complete';
+import { completeGraph } from '../core/graph/complete';
 import { assertRunnable } from '../core/graph/fromConfig';
 import type { ModelGraph } from '../core/graph/modelGraph';
 import type { z } from 'zod';
@@ -35,6 +37,8 @@ export interface LoadedData {
 }
 
 export interface DataOptions {
+  /** What fills the sizes the model leaves open, but the data (set on the first load; a validation set reuses the filled graph). */
+  completion?: Omit<Completion, 'dataShapes'>;
   seed: number;
   memoryCapMB: number;
   nanPolicy: 'report' | 'error';
@@ -43,8 +47,8 @@ export interface DataOptions {
 }
 
 /** What each model input must look like, and what pads it (for synthetic data). */
-export function inputExpectations(graph: ModelGraph): (InputExpectation & { padValue: number })[] {
-  assertRunnable(graph);
+export function inputExpectations(graph: ModelGraph, nested = false): (InputExpectation & { padValue: number })[] {
+  assertRunnable(graph, nested);
   return graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((n) => n.inputs.some((r) => r.layer === input.name));
     const embedding = consumers.map((n) => graph.layers.get(n.layer)).find((l) => l?.className === 'Embedding');
@@ -52,7 +56,7 @@ export function inputExpectations(graph: ModelGraph): (InputExpectation & { padV
     const config = (embedding?.config ?? {}) as JsonObject;
     const own = {
       name: input.name,
-      shape: input.batchShape.slice(1),
+      shape: input.batchShape?.slice(1) ?? [],
       embedding: embedding ? { layer: embedding.name, inputDim: Number(config.input_dim) } : null,
       padValue: masking ? (configNumber(masking.config.mask_value) ?? 0) : 0,
     };
@@ -61,7 +65,7 @@ export function inputExpectations(graph: ModelGraph): (InputExpectation & { padV
     for (const node of consumers) {
       const innerGraph = graph.layers.get(node.layer)?.nested;
       if (!innerGraph) continue;
-      const at = inputExpectations(innerGraph)[node.inputs.findIndex((r) => r.layer === input.name)];
+      const at = inputExpectations(innerGraph, true)[node.inputs.findIndex((r) => r.layer === input.name)];
       if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue };
     }
     return own;
@@ -132,15 +136,17 @@ function resolvedShape(shape: (number | null)[], timesteps: number, input: strin
 }
 
 export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions): LoadedData {
-  const expectations = inputExpectations(graph);
   const warnings: string[] = [];
   const notes: string[] = [];
   let x: NdArray[];
   let y: NdArray | null = null;
   let sw: NdArray | null = null;
   let info: Omit<DataInfo, 'samples' | 'shapes' | 'nan' | 'notes'>;
+  let expectations: ReturnType<typeof inputExpectations>;
 
   if (spec.source === 'synthetic') {
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: null }));
+    expectations = inputExpectations(graph);
     const seed = spec.seed ?? subSeed(o.seed, 'synthetic-data');
     const timesteps = o.dimensions.timesteps ?? spec.timesteps;
     const inputs: SyntheticInput[] = expectations.map((e) => ({
@@ -180,11 +186,15 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     if (spec.sampleWeight) sw = readArray(resolve(spec.sampleWeight), 'sampleWeight', spec.keys?.sampleWeight, o);
     const xText = xPaths.join(', ');
     info = { source: 'file', synthetic: false, description: `files: ${[xText, spec.y, spec.sampleWeight].filter(Boolean).join(', ')}`, files: { x: xText, y: spec.y, sampleWeight: spec.sampleWeight } };
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    expectations = inputExpectations(graph);
   } else {
     x = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((v, i, all) => inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)'));
     if (spec.y) y = inlineArray(spec.y, 'y (inline)');
     if (spec.sampleWeight) sw = inlineArray(spec.sampleWeight, 'sampleWeight (inline)');
     info = { source: 'inline', synthetic: false, description: spec.description ?? 'arrays written in the source' };
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    expectations = inputExpectations(graph);
   }
 
   if (x.length !== expectations.length) {

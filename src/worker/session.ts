@@ -130,6 +130,7 @@ export function openSession(request: SessionRequest): Session {
     ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path))
     : null;
   const data = loadData(request.data, graph, {
+    completion: { open: request.model.open ?? [], weights, stated: request.model.statedInputs ?? [], dimensions: request.dimensions },
     seed: request.seed,
     memoryCapMB: request.memoryCapMB,
     nanPolicy: request.nanPolicy,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Analyzer } from '../../src/core/analysis/analyzer';
 import type { FileAnalysis, ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { KerasFamily } from '../../src/core/ir';
-import type { EvaluateRequest, EvaluateResult } from '../../src/core/protocol/runtimeTasks';
+import { type EvaluateRequest, type EvaluateResult, runtimeModelOf } from '../../src/core/protocol/runtimeTasks';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { arrayValues, type Golden, type GoldenModel, ROOT } from './goldens';
 import { matchLayers, matchModels } from './match';
@@ -95,7 +95,8 @@ async function evaluations(golden: GoldenModel, ours: ModelAnalysis | null, file
     const x = ev.x.map((p) => join(ROOT, p));
     const request: EvaluateRequest = {
       kind: 'evaluate',
-      model: { name: ours.ir.name, config: ours.ir.config, lambdas: ours.ir.lambdas, training: { loss: ours.ir.training.loss ?? undefined } },
+      // As the CLI sends it, evaluated with the batch size the golden's `evaluate` used.
+      model: { ...runtimeModelOf(ours.ir), training: { ...runtimeModelOf(ours.ir).training, batchSize: ev.batchSize ?? null } },
       family: file.family,
       kerasVersion: file.kerasVersion,
       data: { source: 'file', x: x.length === 1 ? x[0] : x, y: join(ROOT, ys[output ?? 0]) },

@@ -238,16 +238,20 @@ export interface RunnableGraph extends ModelGraph {
   inputs: (ModelInput & { batchShape: Shape })[];
 }
 
-/** What the runtime needs beyond a graph the analysis can read: known connections and input shapes, nested models included. */
-export function assertRunnable(graph: ModelGraph): asserts graph is RunnableGraph {
+/**
+ * What the runtime needs beyond a graph the analysis can read: known connections, nested
+ * models included, and input shapes — but for a nested model, which is built on the tensors
+ * the outer model calls it on (as Keras builds it).
+ */
+export function assertRunnable(graph: ModelGraph, nested = false): asserts graph is RunnableGraph {
   if (graph.connections === 'init-order') throw untraceable(graph.className);
   if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
   for (const input of graph.inputs) {
-    if (input.batchShape) continue;
+    if (input.batchShape || nested) continue;
     if (graph.className === 'Sequential' && !graph.layers.has(input.name)) {
-      throw new UserFacingError(`model '${graph.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer)`, 'model-input-shape');
+      throw new UserFacingError(`model '${graph.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer), or choose data files to run it on`, 'model-input-shape');
     }
     throw new UserFacingError(`input layer '${input.name}' has no shape`, 'model-config', input.name);
   }
-  for (const spec of graph.layers.values()) if (spec.nested) assertRunnable(spec.nested);
+  for (const spec of graph.layers.values()) if (spec.nested) assertRunnable(spec.nested, true);
 }

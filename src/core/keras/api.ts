@@ -27,7 +27,8 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   if ((ns === '' || ns === 'models') && (last === 'Model' || last === 'Functional')) return newFunctional(ctx, args);
   if (ns === 'layers') {
     if (last in MERGE_HELPERS) {
-      const layerArgs: CallArgs = { ...args, pos: [], posNodes: [], kw: new Map([...args.kw].filter(([k]) => k !== 'inputs')) };
+      // `concatenate(inputs, axis)`, `dot(inputs, axes, normalize)`: the arguments after the inputs are the layer's.
+      const layerArgs: CallArgs = { ...args, pos: args.pos.slice(1), posNodes: args.posNodes.slice(1), kw: new Map([...args.kw].filter(([k]) => k !== 'inputs')) };
       const layer = constructLayer(ctx, MERGE_HELPERS[last], layerArgs);
       const inputs = args.pos[0] ?? args.kw.get('inputs');
       const callArgs: CallArgs = { ...args, pos: inputs ? [inputs] : [], posNodes: args.posNodes.slice(0, 1), kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map() };

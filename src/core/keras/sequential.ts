@@ -8,7 +8,7 @@ import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { inputLayer } from './inputs';
 import { newLayer, opaqueLayer } from './layers';
-import { emptyTraining, type LayerObj, type ModelObj, type Shape } from '../objects/modelObjects';
+import { emptyTraining, type LayerObj, type ModelObj, type Shape, type TensorObj } from '../objects/modelObjects';
 import { outputShapes } from './shapes';
 import { rangeOf, type Syntax } from '../python/syntax';
 import { asString, iterate, type Value } from '../objects/values';
@@ -101,6 +101,19 @@ export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syn
     return;
   }
   model.layers.push(layer);
+}
+
+/**
+ * Keras builds a Sequential that declares no input the first time it is called on a tensor
+ * (a sub-model used as a layer): an InputLayer of that tensor's shape goes first, named as
+ * the family names it (Keras 3 `input_layer_N` at that moment; tf.keras `<first layer>_input`).
+ */
+export function buildOnCall(ctx: Ctx, model: ModelObj, tensor: TensorObj): void {
+  const first = model.layers[0];
+  if (!first || first.className === 'InputLayer') return;
+  const shape: Shape | null = tensor.shape ? [null, ...tensor.shape.slice(1)] : null;
+  const input = inputLayer(ctx, shape, 'float32', ctx.namer.sequentialInput(String(first.config.name)), null, model.range);
+  model.layers.unshift(input);
 }
 
 /** Input and output shape of each layer along the chain (index i: layer i's output). */

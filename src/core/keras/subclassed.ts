@@ -98,6 +98,8 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   ctx.layers.splice(ctx.layers.indexOf(input), 1);
   const tensor = input.nodes[0].outputs[0];
   tensor.shape = null;
+  // Keras builds a subclass on the data it first meets: not even the rank is known until then.
+  input.config.batch_shape = null;
   const layersBefore = new Map(model.subclass.attrs.map(([, l]) => [l, l.nodes.length]));
   const result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
   const outputs = tensorTree(result);
@@ -134,7 +136,7 @@ export function learnSubclassInput(model: ModelObj, x: Value | undefined): void 
   if (!input || Array.isArray(input) || 'dict' in input) return;
   const config = input.node.layer.config;
   const current = config.batch_shape;
-  if (!Array.isArray(current) || current.some((d) => d !== null) || x.shape.length < 1 || x.shape.some((d) => d === null)) return;
+  if ((current !== null && (!Array.isArray(current) || current.some((d) => d !== null))) || x.shape.length < 1 || x.shape.some((d) => d === null)) return;
   config.batch_shape = [null, ...x.shape.slice(1)];
   input.shape = [null, ...x.shape.slice(1)];
 }

@@ -30,6 +30,7 @@ export const CORE_LAYERS = {
     },
     mask: both({ ...rule(false, 'embedding', 'layers/core/embedding.py: supports_masking = mask_zero; compute_mask: inputs != 0 when mask_zero'), supportsMaskingFrom: 'mask_zero' }),
     shape: ({ inputs: [input], config }) => (input ? [...input, count(config.output_dim)] : null),
+    sizesFromWeights: ([table]: number[][]): Record<string, number> => (table?.length === 2 ? { input_dim: table[0], output_dim: table[1] } : {}),
   },
   Dense: {
     signature: {
@@ -51,6 +52,7 @@ export const CORE_LAYERS = {
     },
     mask: both(rule(true, 'identity', 'layers/core/dense.py: supports_masking = True, default compute_mask')),
     shape: ({ inputs: [input], config }) => (input ? [...input.slice(0, -1), count(config.units)] : null),
+    sizesFromWeights: ([kernel]: number[][]): Record<string, number> => (kernel?.length === 2 ? { units: kernel[1] } : {}),
   },
   EinsumDense: {
     signature: {

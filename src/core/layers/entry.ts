@@ -59,4 +59,6 @@ export interface LayerEntry {
   shape: (call: ShapeCall) => Shape | null;
   /** Outputs after the first (an RNN's states with return_state, attention scores). */
   extraOutputs?: (call: ShapeCall) => (Shape | null)[];
+  /** The sizes the layer's weights fix (`get_weights()` shapes, in order): Embedding's input_dim, Dense's units. */
+  sizesFromWeights?: (shapes: number[][]) => Record<string, number>;
 }

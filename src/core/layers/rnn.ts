@@ -85,6 +85,9 @@ function cellOf(config: JsonObject): { className: string; config: JsonObject } {
   return { className: typeof cell.class_name === 'string' ? cell.class_name : '', config: c && typeof c === 'object' && !Array.isArray(c) ? c : {} };
 }
 
+/** kernel (features, k·units), recurrent_kernel (units, k·units), bias: the recurrent kernel's rows are the units. */
+const recurrentSizes = (shapes: number[][]): Record<string, number> => (shapes[1]?.length === 2 ? { units: shapes[1][0] } : {});
+
 export const RNN_LAYERS = {
   LSTM: {
     signature: recurrentSignature(
@@ -94,6 +97,7 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('LSTM'),
+    sizesFromWeights: recurrentSizes,
   },
   GRU: {
     signature: recurrentSignature(
@@ -103,6 +107,7 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('GRU'),
+    sizesFromWeights: recurrentSizes,
   },
   SimpleRNN: {
     signature: recurrentSignature(
@@ -112,6 +117,7 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('SimpleRNN'),
+    sizesFromWeights: recurrentSizes,
   },
   RNN: {
     // The cell is another object the reader keeps opaque (with its own unknown-layer note); configs Keras wrote carry it whole.

@@ -267,9 +267,24 @@ export function padSequences(ctx: Ctx, args: CallArgs): Value {
   const maxlenValue = args.kw.get('maxlen') ?? args.pos[1];
   let maxlen: Dim = asInt(maxlenValue);
   if (maxlen === null && seqs?.t === 'seq') {
-    const lengths = seqs.items.map((s) => (s.t === 'seq' ? s.items.length : null));
+    const lengths = seqs.items.map((s) => (s.t === 'seq' ? s.items.length : s.t === 'array' && typeof s.shape[0] === 'number' ? s.shape[0] : null));
     if (lengths.every((l) => l !== null)) maxlen = Math.max(0, ...(lengths as number[]));
   }
   const dtype = asString(args.kw.get('dtype')) ?? 'int32';
-  return makeArray([typeof samples === 'number' ? samples : null, maxlen], dtype, { nanPadded: isNan(value), fill: asNumber(value ?? NONE) ?? 0 });
+  // Sequences of feature vectors pad to (samples, maxlen, features).
+  const features = seqs ? featureShape(seqs) : [];
+  return makeArray([typeof samples === 'number' ? samples : null, maxlen, ...features], dtype, { nanPadded: isNan(value), fill: asNumber(value ?? NONE) ?? 0 });
+}
+
+/** The per-step shape of sequences: [] for sequences of ids, [F] for sequences of F-vectors (nested lists or arrays). */
+function featureShape(seqs: Value): Shape {
+  if (seqs.t === 'array') return seqs.shape.slice(2);
+  if (seqs.t !== 'seq') return [];
+  for (const sequence of seqs.items) {
+    if (sequence.t === 'array') return sequence.shape.slice(1);
+    if (sequence.t !== 'seq' || sequence.items.length === 0) continue;
+    const step = literalShape(sequence.items[0]);
+    return step ?? [];
+  }
+  return [];
 }

@@ -13,7 +13,7 @@ import { Conv1D, GlobalPooling1D, Pooling1D } from './conv';
 import { Activation, Dense, Dropout, Embedding, Flatten, GaussianNoise, Masking, Permute, RepeatVector, Reshape } from './core';
 import { EinsumDense } from './einsum';
 import { Lambda } from './lambda';
-import { Concatenate, Merge } from './merge';
+import { Concatenate, Dot, Merge } from './merge';
 import { BatchNormalization, LayerNormalization } from './normalization';
 import { OpLayer } from './ops';
 import { Bidirectional, Recurrent } from './recurrent';
@@ -58,6 +58,7 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Maximum: Merge,
   Minimum: Merge,
   Concatenate,
+  Dot,
   Attention: DotAttention,
   AdditiveAttention: DotAttention,
   MultiHeadAttention,
