@@ -11,6 +11,7 @@ import type { FileAnalysis } from '../core/analysis/analyze';
 import { analysisJsonText, toAnalysisJson } from '../core/analysis/json';
 import type { Diagnostic, KerasFamily } from '../core/ir';
 import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, parseCommandLine, UsageError } from './options';
+import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 const USAGE = `usage: masklens analyze FILE [--keras keras3|tf-keras2] [--keras-version X.Y.Z] [--dim NAME=N]... [--json]
   Reads the Keras models in FILE (without running it) and shows, per layer, whether a
@@ -93,7 +94,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   }
   const analyzer = await createAnalyzer();
   try {
-    const analysis = analyzer.analyze(text, { file: options.file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions });
+    const analysis = analyzer.analyze(text, { file: options.file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions, modules: workspaceModules([process.cwd()], false) });
     io.stdout(options.json ? `${analysisJsonText(toAnalysisJson(analysis))}\n` : formatTable(analysis));
     return 0;
   } finally {

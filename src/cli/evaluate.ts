@@ -27,6 +27,7 @@ import {
   toJsonText,
 } from '../core/protocol/runtimeTasks';
 import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, oneOf, parseCommandLine, positiveInteger, UsageError } from './options';
+import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
@@ -140,7 +141,7 @@ async function loadModel(o: Options): Promise<Loaded> {
   const analyzer = await createAnalyzer();
   let analysis: FileAnalysis;
   try {
-    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions });
+    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions, modules: workspaceModules([process.cwd()], false) });
   } finally {
     analyzer.dispose();
   }

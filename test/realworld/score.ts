@@ -2,7 +2,8 @@
  * Scores MaskLens on one corpus file under one Keras family against the golden real Keras
  * wrote for it. How each number is counted is stated in score.test.ts' header.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { workspaceModules } from '../../src/analysisProcess/workspaceModules';
 import type { Analyzer } from '../../src/core/analysis/analyzer';
 import type { FileAnalysis, ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { KerasFamily } from '../../src/core/ir';
@@ -124,7 +125,9 @@ export async function scoreFile(stem: string, golden: Golden, source: string, an
   const internalErrors: string[] = [];
   let analysis: FileAnalysis | null = null;
   try {
-    analysis = analyzer.analyze(source, { file: golden.file, family: golden.family, kerasVersion: golden.kerasVersion });
+    // As the CLI reads it: the file's own modules from disk (a project entry's folder is its workspace).
+    const file = join(ROOT, golden.file);
+    analysis = analyzer.analyze(source, { file, family: golden.family, kerasVersion: golden.kerasVersion, modules: workspaceModules([dirname(file)], true) });
   } catch (error) {
     internalErrors.push(`analysis threw: ${error instanceof Error ? error.message : String(error)}`);
   }

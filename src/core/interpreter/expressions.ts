@@ -272,6 +272,8 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
       const method = findMethod(object.cls, name);
       return method ? { t: 'func', fn: method } : unknown(null, rangeOf(node));
     }
+    case 'module':
+      return object.scope.get(name) ?? unknown(name, rangeOf(node));
     case 'seq':
     case 'dict':
     case 'str':

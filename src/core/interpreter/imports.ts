@@ -69,8 +69,38 @@ export function attribute(qual: string, attr: string): string {
   return canonical(`${qual}.${attr}`);
 }
 
-function dotted(node: Syntax): string {
+export function dotted(node: Syntax): string {
   return node.text.replace(/\s+/g, '');
+}
+
+/** One item of `import a.b, c as d`: binds `a` (or the alias) to the library name. */
+export function bindModuleItem(item: Syntax, scope: Scope): void {
+  if (item.type === 'dotted_name') {
+    const head = dotted(item).split('.')[0];
+    scope.set(head, ref(canonical(head)));
+  } else if (item.type === 'aliased_import') {
+    const target = field(item, 'name');
+    const alias = field(item, 'alias');
+    if (target && alias) scope.set(alias.text, ref(canonical(dotted(target))));
+  }
+}
+
+/** One item of `from module import x, y as z` (not `*`): binds the name to `module.x` of the library. */
+export function bindFromItem(module: string, item: Syntax, scope: Scope): void {
+  if (item.type === 'dotted_name') {
+    const name = dotted(item);
+    scope.set(name.split('.')[0], ref(canonical(`${module}.${name}`)));
+  } else if (item.type === 'aliased_import') {
+    const target = field(item, 'name');
+    const alias = field(item, 'alias');
+    if (target && alias) scope.set(alias.text, ref(canonical(`${module}.${dotted(target)}`)));
+  }
+}
+
+/** The imported items of a `from ... import ...` statement (the module name aside). */
+export function fromItems(node: Syntax): Syntax[] {
+  const moduleNode = field(node, 'module_name');
+  return named(node).filter((item) => !(moduleNode && (item === moduleNode || item.equals(moduleNode))));
 }
 
 /**
@@ -80,35 +110,16 @@ function dotted(node: Syntax): string {
 export function bindImport(node: Syntax, scope: Scope): string[] {
   const wildcards: string[] = [];
   if (node.type === 'import_statement') {
-    for (const item of named(node)) {
-      if (item.type === 'dotted_name') {
-        const name = dotted(item);
-        const head = name.split('.')[0];
-        scope.set(head, ref(canonical(head)));
-      } else if (item.type === 'aliased_import') {
-        const target = field(item, 'name');
-        const alias = field(item, 'alias');
-        if (target && alias) scope.set(alias.text, ref(canonical(dotted(target))));
-      }
-    }
+    for (const item of named(node)) bindModuleItem(item, scope);
     return wildcards;
   }
   if (node.type !== 'import_from_statement') return wildcards;
   const moduleNode = field(node, 'module_name');
   if (!moduleNode) return wildcards;
   const module = dotted(moduleNode).replace(/^\.+/, '');
-  for (const item of named(node)) {
-    if (item === moduleNode || item.equals(moduleNode)) continue;
-    if (item.type === 'wildcard_import') {
-      wildcards.push(canonical(module));
-    } else if (item.type === 'dotted_name') {
-      const name = dotted(item);
-      scope.set(name.split('.')[0], ref(canonical(`${module}.${name}`)));
-    } else if (item.type === 'aliased_import') {
-      const target = field(item, 'name');
-      const alias = field(item, 'alias');
-      if (target && alias) scope.set(alias.text, ref(canonical(`${module}.${dotted(target)}`)));
-    }
+  for (const item of fromItems(node)) {
+    if (item.type === 'wildcard_import') wildcards.push(canonical(module));
+    else bindFromItem(module, item, scope);
   }
   return wildcards;
 }

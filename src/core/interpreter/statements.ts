@@ -10,9 +10,9 @@ import type { CallArgs } from '../objects/arguments';
 import { assignment, assignTarget, evalBinaryValues } from './assign';
 import { evalExpr } from './expressions';
 import type { Evaluator } from '../objects/evaluator';
-import { bindImport } from './imports';
+import { execImport } from './projectImports';
 import { instantiateClass } from '../keras/subclassed';
-import { field, named, rangeOf, type Syntax } from '../python/syntax';
+import { field, isForeign, named, rangeOf, setAnchor, type Syntax } from '../python/syntax';
 import { changedInPlace, iterate, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from '../objects/values';
 
 class ReturnSignal {
@@ -61,13 +61,29 @@ function guarded(ctx: Ctx, why: string, at: Syntax, run: () => void): void {
 
 export function execStatement(ctx: Ctx, node: Syntax, scope: Scope): void {
   ctx.step();
+  if (ctx.modules.size === 0 || isForeign(node)) {
+    execStatementHere(ctx, node, scope);
+    return;
+  }
+  // What an imported module's code builds while this statement runs is located at this statement.
+  const outer = setAnchor(rangeOf(node));
+  try {
+    execStatementHere(ctx, node, scope);
+  } finally {
+    setAnchor(outer);
+  }
+}
+
+function execStatementHere(ctx: Ctx, node: Syntax, scope: Scope): void {
   switch (node.type) {
     case 'expression_statement':
       for (const child of named(node)) execExpressionStatement(ctx, child, scope);
       return;
     case 'import_statement':
     case 'import_from_statement':
-      ctx.wildcards.push(...bindImport(node, scope));
+      execImport(ctx, node, scope, (root, moduleScope) => {
+        execModule(ctx, root, moduleScope);
+      });
       return;
     case 'if_statement':
       return execIf(ctx, node, scope);
@@ -223,7 +239,8 @@ function defineFunction(ctx: Ctx, node: Syntax, scope: Scope): FuncValue | null 
   if (!name) return null;
   const fn: FuncValue = { name, node, scope };
   scope.set(name, { t: 'func', fn });
-  if (scope.parent === null) ctx.functions.push(fn);
+  // The file's own functions nobody calls are read as templates; an imported module's are not its models.
+  if (scope.parent === null && ctx.importDepth === 0) ctx.functions.push(fn);
   return fn;
 }
 
@@ -243,7 +260,7 @@ function defineClass(ctx: Ctx, node: Syntax, scope: Scope): void {
   }
   const cls: ClassValue = { name, node, bases, methods, scope: classScope };
   scope.set(name, { t: 'class', cls });
-  if (scope.parent === null) ctx.classes.push(cls);
+  if (scope.parent === null && ctx.importDepth === 0) ctx.classes.push(cls);
 }
 
 export function instantiate(ctx: Ctx, cls: ClassValue, args: CallArgs): Value {

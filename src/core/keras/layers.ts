@@ -13,7 +13,7 @@ import type { Ctx } from '../objects/context';
 import { activationName, constraint, dtypePolicy, initializer, regularizer } from '../layers/kerasObjects';
 import { translateFunction, timeEffect } from './lambda';
 import type { Dim, LayerObj, Shape } from '../objects/modelObjects';
-import { endOf, named, rangeOf, type Syntax } from '../python/syntax';
+import { endOf, isForeign, named, rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asString, seq, toJson, type FuncValue, type UnknownCall, type Value } from '../objects/values';
 
 export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known: boolean): LayerObj {
@@ -331,7 +331,8 @@ function buildLambda(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; 
   const argumentsArg = values.get('arguments');
   c.arguments = argumentsArg ? (toJson(argumentsArg.v) ?? {}) : {};
   layer.lambda = { fn: translated?.fn ?? null, mask };
-  if (fn && fnArg?.whole && translated?.fn) {
+  // A Lambda written in another module gets no quick fix: its edit would land in this file.
+  if (fn && fnArg?.whole && translated?.fn && !isForeign(fnArg.whole)) {
     const effect = timeEffect(translated.bodyNode, translated.params, translated.fn.body);
     layer.lambdaTime = effect.kind;
     const maskSource =

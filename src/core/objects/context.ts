@@ -7,10 +7,11 @@
 import type { Diagnostic, KerasFamily, QuickFix, Range, Severity } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import type { Evaluator } from './evaluator';
+import type { ModuleSources } from './modules';
 import { Namer } from './names';
 import type { LayerObj, ModelObj } from './modelObjects';
 import type { Syntax } from '../python/syntax';
-import type { ClassValue, FuncValue } from './values';
+import type { ClassValue, FuncValue, Value } from './values';
 
 export interface ParseOptions {
   file: string;
@@ -18,6 +19,8 @@ export interface ParseOptions {
   kerasVersion?: string;
   /** Values for dimensions the source leaves open, keyed as diagnostics name them (`timesteps`). */
   dimensions?: Record<string, number>;
+  /** The user's own modules, when the caller lets the reader follow imports into them. */
+  modules?: ModuleSources;
   /**
    * Asked every few dozen steps; true ends the reading with `AnalysisStopped`. The analysis
    * process answers it from a flag shared with its main thread: a newer version of the file
@@ -64,6 +67,14 @@ export class Ctx {
   readonly classes: ClassValue[] = [];
   /** Models built inside a same-file layer or model class (its sub-blocks): not models of their own. */
   readonly blocks = new Set<ModelObj>();
+  /** Modules of the user's read so far, by path (Python's `sys.modules`): each runs once, a cycle sees the module half-run. */
+  readonly modules = new Map<string, Value & { t: 'module' }>();
+  /** How many imports deep the reading is (0: the file itself). */
+  importDepth = 0;
+  /** The module being read when it is not the file itself (its imports resolve from there). */
+  modulePath: string | null = null;
+  /** Files read for imports, by path (null: not there or not readable). */
+  readonly moduleTexts = new Map<string, string | null>();
   /** Models saved with `model.save(path)`, by path: `load_model(path)` reads them back. */
   readonly savedModels = new Map<string, ModelObj>();
   /** Same-file classes instantiated at least once. */

@@ -45,6 +45,10 @@ export type AnalysisLimits = z.infer<typeof analysisLimitsSchema>;
 export const documentSettingsSchema = z.object({
   family: familySchema,
   dimensions: z.record(z.string(), z.number().int().positive()),
+  /** Where the document's own modules are looked for besides its folder (its workspace folder). */
+  importRoots: z.array(z.string()).optional(),
+  /** Restricted Mode (the default): modules are read only inside the import roots. */
+  restricted: z.boolean().optional(),
 });
 export type DocumentSettings = z.infer<typeof documentSettingsSchema>;
 

@@ -9,7 +9,7 @@ import type { Ctx } from '../objects/context';
 import { mapGraph } from '../keras/functional';
 import type { Dim, LayerObj, ModelObj, Shape } from '../objects/modelObjects';
 import { sequentialShapes } from '../keras/sequential';
-import { field, named, rangeOf, type Syntax } from '../python/syntax';
+import { field, isForeign, named, rangeOf, type Syntax } from '../python/syntax';
 import type { Scope, Value } from '../objects/values';
 
 function staticShape(shape: Shape | null | undefined): StaticShape | null {
@@ -30,7 +30,8 @@ function inputDimFromLen(layer: LayerObj, ctx: Ctx): LayerSource['inputDimFromLe
   if (layer.className !== 'Embedding') return undefined;
   const valueNode = layer.argSyntax.input_dim;
   const lenCall = lenOf(valueNode, ctx);
-  if (!lenCall || !valueNode) return undefined;
+  // Written in another module: a quick fix there would edit this file.
+  if (!lenCall || !valueNode || isForeign(lenCall)) return undefined;
   const target = valueNode.type === 'keyword_argument' ? (field(valueNode, 'value') ?? valueNode) : valueNode;
   return { text: lenCall.text, range: rangeOf(target) };
 }
