@@ -121,6 +121,22 @@ def build_dot_scores(K, normalize):
     return K.Model([a, b], L.Dense(1)(h))
 
 
+def build_explicit_mask(K, how):
+    # A mask made by hand from the token ids and passed to the recurrent layers with mask=, over
+    # an Embedding that makes none: tf.keras wraps tf.math.not_equal in a TFOpLambda layer,
+    # Keras 3 records keras.ops.not_equal as an operation (a TensorFlow function raises there).
+    L = K.layers
+    inp = L.Input(shape=(6,), dtype="int32")
+    if how == "tf":
+        import tensorflow as tf
+        mask = tf.math.not_equal(inp, 0)
+    else:
+        mask = K.ops.not_equal(inp, 0)
+    x = L.Embedding(6, 4)(inp)
+    x = L.GRU(3, return_sequences=True)(x, mask=mask)
+    return K.Model(inp, L.Dense(2)(x))
+
+
 def build_mha_residual(K):
     L = K.layers
     inp = L.Input(shape=(6,))
@@ -204,6 +220,12 @@ CASES = [
          partial(build_dot_scores, normalize=False), two_input_data, "mse", checks=("output_mask_is_none",)),
     Case("dot_cosine", "two Embedding(mask_zero) inputs -> Dot(axes=-1, normalize=True) (cosine scores, no mask out) -> LSTM(3) -> Dense(1)",
          partial(build_dot_scores, normalize=True), two_input_data, "mse", checks=("output_mask_is_none",)),
+    Case("explicit_mask_tf_op", "Embedding (no mask) -> GRU(3, return_sequences)(x, mask=tf.math.not_equal(ids, 0)) (a TFOpLambda) -> Dense(2)",
+         partial(build_explicit_mask, how="tf"), token_data(LENS, 2, seed=23), "mse", families=("tf-keras2",),
+         checks=("evaluate_is_valid_mean",)),
+    Case("explicit_mask_keras_op", "Embedding (no mask) -> GRU(3, return_sequences)(x, mask=keras.ops.not_equal(ids, 0)) -> Dense(2)",
+         partial(build_explicit_mask, how="keras"), token_data(LENS, 2, seed=23), "mse", families=("keras3",),
+         checks=("evaluate_is_valid_mean",)),
     Case("mha_residual_mask", "Embedding(mask_zero) -> MultiHeadAttention(x, x) -> Add([x, att]) -> Dense(1)",
          build_mha_residual, token_data(LENS, 1, seed=18), "mse"),
     Case("batchnorm_masked", "Masking -> BatchNormalization (uses the mask for batch moments when training) -> LSTM(3) -> Dense(1)",

@@ -114,8 +114,12 @@ function tensorsOf(arg: CallArg | undefined): TensorRef[] {
   return [];
 }
 
-/** tf-keras 2: `[[["layer", node, index, {kwargs}], ...]]` per node. */
+/**
+ * tf-keras 2: `[["layer", node, index, {kwargs}], ...]` per node; a layer that keeps its
+ * call's structure (TFOpLambda) writes one call as the bare `["layer", node, index, {kwargs}]`.
+ */
 function parseTfKerasNode(node: JsonValue[]): { args: CallArg[]; kwargs: Record<string, JsonValue> } {
+  if (typeof node[0] === 'string' && typeof node[1] === 'number') return parseTfKerasNode([node]);
   const refs: CallArg[] = [];
   let kwargs: Record<string, JsonValue> = {};
   for (const item of node) {

@@ -17,6 +17,7 @@ import { callLayer } from '../keras/layerCall';
 import { opaqueLayer } from '../keras/layers';
 import { modelMethod } from '../keras/modelMethods';
 import { learnSubclassInput } from '../keras/subclassed';
+import { tensorOperation } from '../keras/tensorOps';
 import { rangeOf } from '../python/syntax';
 import { stringMethod } from './strings';
 import { NONE, unknown, type FuncValue, type Scope, type Value } from '../objects/values';
@@ -72,6 +73,8 @@ function reportNanArguments(ctx: Ctx, args: CallArgs): void {
 
 function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (qual.startsWith('builtins.')) return builtin(ctx, qual.slice('builtins.'.length), args);
+  const operation = anyTensor(args) ? tensorOperation(ctx, qual, args) : null;
+  if (operation) return operation;
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
   if (!qual.startsWith('keras.')) {

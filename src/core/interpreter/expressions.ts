@@ -12,6 +12,7 @@ import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
 import { arrayAttribute, sliceShape } from '../numpy/arrays';
 import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
+import { tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
 import { fString } from './strings';
 import { compact, field, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
@@ -150,7 +151,13 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
       return booleanOp(ctx, node, scope);
     case 'comparison_operator': {
       const operands = named(node);
-      return comparison(node, operands, operands.map((n) => evalExpr(ctx, n, scope)));
+      const values = operands.map((n) => evalExpr(ctx, n, scope));
+      if (values.length === 2 && values[0].t === 'tensor') {
+        const operator = node.children.find((c) => c !== null && !c.isNamed)?.text ?? '';
+        const operation = tensorComparison(ctx, operator, values[0], values[1], node);
+        if (operation) return operation;
+      }
+      return comparison(node, operands, values);
     }
     case 'conditional_expression': {
       const [body, cond, other] = named(node);

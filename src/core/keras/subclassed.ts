@@ -101,7 +101,13 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   // Keras builds a subclass on the data it first meets: not even the rank is known until then.
   input.config.batch_shape = null;
   const layersBefore = new Map(model.subclass.attrs.map(([, l]) => [l, l.nodes.length]));
-  const result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
+  ctx.tracing++;
+  let result: Value;
+  try {
+    result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
+  } finally {
+    ctx.tracing--;
+  }
   const outputs = tensorTree(result);
   const used = model.subclass.attrs.some(([, l]) => l.nodes.length > (layersBefore.get(l) ?? 0));
   if (outputs && used) {

@@ -1,4 +1,4 @@
-/** keras.layers in keras/src/layers/core: Masking, Embedding, Dense, EinsumDense, Lambda. */
+/** keras.layers in keras/src/layers/core: Masking, Embedding, Dense, EinsumDense, Lambda; tf.keras' TFOpLambda. */
 import { both, rule, unsupported } from '../masking/rows';
 import type { LayerEntry } from './entry';
 import { initializer } from './kerasObjects';
@@ -93,5 +93,11 @@ export const CORE_LAYERS = {
       const declared = intList(config.output_shape);
       return declared && input ? [input[0] ?? null, ...declared] : null;
     },
+  },
+  // tf.keras 2 only: what a TensorFlow function called on a KerasTensor becomes (`tf.math.not_equal(x, 0)`).
+  TFOpLambda: {
+    signature: { params: ['function'], defaults: () => ({ function: null }) },
+    mask: both(rule(false, 'unsupported', 'tf_keras layers/core/tf_op_layer.py: TFOpLambda is a Layer with the default supports_masking = False')),
+    shape: () => null,
   },
 } satisfies Record<string, LayerEntry>;

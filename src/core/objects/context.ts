@@ -69,6 +69,8 @@ export class Ctx {
   readonly blocks = new Set<ModelObj>();
   /** Modules of the user's read so far, by path (Python's `sys.modules`): each runs once, a cycle sees the module half-run. */
   readonly modules = new Map<string, Value & { t: 'module' }>();
+  /** Above 0 while a subclassed model's `call` is traced: Keras runs it on real tensors, so TensorFlow functions work there. */
+  tracing = 0;
   /** How many imports deep the reading is (0: the file itself). */
   importDepth = 0;
   /** The module being read when it is not the file itself (its imports resolve from there). */

@@ -15,7 +15,7 @@ import { EinsumDense } from './einsum';
 import { Lambda } from './lambda';
 import { Concatenate, Dot, Merge } from './merge';
 import { BatchNormalization, LayerNormalization } from './normalization';
-import { OpLayer } from './ops';
+import { OpLayer, TFOpLambda } from './ops';
 import { Bidirectional, Recurrent } from './recurrent';
 import { TimeDistributed } from './wrappers';
 
@@ -44,6 +44,7 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Bidirectional,
   TimeDistributed,
   Lambda,
+  TFOpLambda,
   Conv1D,
   MaxPooling1D: Pooling1D,
   AveragePooling1D: Pooling1D,
