@@ -146,3 +146,15 @@ test('every verdict names the Keras family and version', async () => {
   assert.equal(a.keras, 'tf.keras 2.21.0');
   for (const d of a.models.flatMap((m) => m.diagnostics).filter((x) => x.code !== 'unresolved-shape')) assert.match(d.message, /\((Keras|tf\.keras) \d+\.\d+\.\d+\)$/);
 });
+
+test('embedding-mask-zero-vocab: not for the vocabulary of a TextVectorization, which already holds index 0; still for len(word_index)', async () => {
+  const vectorized = await analyze(`import tensorflow as tf
+vectorizer = tf.keras.layers.TextVectorization(max_tokens=1000)
+vocab = vectorizer.get_vocabulary()
+a = tf.keras.Sequential([tf.keras.layers.Embedding(len(vectorizer.get_vocabulary()), 8, mask_zero=True), tf.keras.layers.LSTM(4)])
+b = tf.keras.Sequential([tf.keras.layers.Embedding(input_dim=len(vocab), output_dim=8, mask_zero=True), tf.keras.layers.LSTM(4)])
+`);
+  for (const m of vectorized.models) assert.deepEqual(m.diagnostics.filter((d) => d.code === 'embedding-mask-zero-vocab'), [], m.ir.name);
+  const tokenizer = await analyze(`import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Embedding(len(tok.word_index), 8, mask_zero=True), tf.keras.layers.LSTM(4)])\n`);
+  assert.equal(tokenizer.models[0].diagnostics.filter((d) => d.code === 'embedding-mask-zero-vocab').length, 1);
+});
