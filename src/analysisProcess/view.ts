@@ -29,6 +29,7 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
       })),
       loss: m.loss,
       lossMasked: m.lossMasked,
+      outputPerTimestep: m.outputPerTimestep,
       diagnostics: m.diagnostics,
     })),
     diagnostics: analysis.diagnostics,

@@ -59,7 +59,8 @@ export function formatTable(analysis: FileAnalysis): string {
     for (const l of model.layers) {
       lines.push(`  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(l.mask.in ? 'yes' : '-', 7)}  ${pad(l.mask.out ? 'yes' : '-', 8)}  ${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`);
     }
-    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${model.lossMasked ? 'the mask reaches the loss' : 'no mask reaches the loss'}`);
+    const verdict = model.lossMasked ? 'the mask reaches the loss' : model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : 'no mask reaches the loss';
+    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
     for (const d of model.diagnostics) {
       lines.push(`  ${d.severity} ${d.code} at ${where(d)}: ${d.message}`);
       if (d.fix) lines.push(`    fix: ${d.fix.title}`);

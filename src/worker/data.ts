@@ -9,6 +9,7 @@ import { parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
 import { parseJsonArrays } from '../core/data/json';
+import { maskingMisses } from '../core/data/maskingValue';
 import { arrayValueToNdArray } from '../core/data/nested';
 import { parseNpy } from '../core/data/npy';
 import { parseNpz } from '../core/data/npz';
@@ -47,7 +48,7 @@ export interface DataOptions {
 }
 
 /** What each model input must look like, and what pads it (for synthetic data). */
-export function inputExpectations(graph: ModelGraph, nested = false): (InputExpectation & { padValue: number })[] {
+export function inputExpectations(graph: ModelGraph, nested = false): (InputExpectation & { padValue: number; masking: { layer: string; value: number } | null })[] {
   assertRunnable(graph, nested);
   return graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((n) => n.inputs.some((r) => r.layer === input.name));
@@ -59,6 +60,7 @@ export function inputExpectations(graph: ModelGraph, nested = false): (InputExpe
       shape: input.batchShape?.slice(1) ?? [],
       embedding: embedding ? { layer: embedding.name, inputDim: Number(config.input_dim) } : null,
       padValue: masking ? (configNumber(masking.config.mask_value) ?? 0) : 0,
+      masking: masking ? { layer: masking.name, value: configNumber(masking.config.mask_value) ?? 0 } : null,
     };
     if (embedding || masking) return own;
     // An input fed straight into a nested model (an encoder) expects what the encoder's input does.
@@ -66,7 +68,7 @@ export function inputExpectations(graph: ModelGraph, nested = false): (InputExpe
       const innerGraph = graph.layers.get(node.layer)?.nested;
       if (!innerGraph) continue;
       const at = inputExpectations(innerGraph, true)[node.inputs.findIndex((r) => r.layer === input.name)];
-      if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue };
+      if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue, masking: at.masking };
     }
     return own;
   });
@@ -205,6 +207,9 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     const fitted = fitToInput(arr, expectations[i], location);
     if (fitted.note) notes.push(fitted.note);
     checkTokenIds(fitted.array, expectations[i], location);
+    const masking = expectations[i].masking;
+    const missed = masking && !info.synthetic ? maskingMisses(fitted.array, masking.layer, masking.value, location) : null;
+    if (missed) warnings.push(missed);
     return fitted.array;
   });
   const samples = x[0].shape[0];

@@ -114,3 +114,14 @@ model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
   const rr = JSON.parse(d.out.join('')) as { warnings: string[] };
   assert.ok(rr.warnings.some((w) => /declares no input shape; it is built on the data, as Keras builds it: \(None, 5, 3\)/.test(w)), rr.warnings.join('\n'));
 });
+
+test('Masking(mask_value=-1.) on chosen data padded with 0: the result says it masks nothing', async () => {
+  const path = file('mismatch.py', `import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Masking(mask_value=-1., input_shape=(4, 2)), tf.keras.layers.LSTM(3, return_sequences=True), tf.keras.layers.Dense(1)])\nm.compile('adam', 'mse')\n`);
+  // Three sequences of lengths 2, 3, 1, post-padded with zeros.
+  const x = npy('mismatch_x.npy', [3, 4, 2], [0.5, 0.1, 0.3, 0.2, 0, 0, 0, 0, 0.4, 0.9, 0.7, 0.6, 0.2, 0.8, 0, 0, 0.6, 0.3, 0, 0, 0, 0, 0, 0]);
+  const y = npy('mismatch_y.npy', [3, 4, 1], Array.from({ length: 12 }, (_, i) => i / 10));
+  const c = capture();
+  assert.equal(await runEvaluate([path, '--json', '--data', x, '--labels', y], c.io), 0, c.err.join(''));
+  const r = JSON.parse(c.out.join('')) as { warnings: string[] };
+  assert.ok(r.warnings.some((w) => /Masking 'masking' masks no timestep of x: no step equals mask_value=-1, while 2 of 3 sequences are padded with steps of all 0/.test(w)), r.warnings.join('\n'));
+});

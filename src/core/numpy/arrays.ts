@@ -273,7 +273,8 @@ export function padSequences(ctx: Ctx, args: CallArgs): Value {
   const dtype = asString(args.kw.get('dtype')) ?? 'int32';
   // Sequences of feature vectors pad to (samples, maxlen, features).
   const features = seqs ? featureShape(seqs) : [];
-  return makeArray([typeof samples === 'number' ? samples : null, maxlen, ...features], dtype, { nanPadded: isNan(value), fill: asNumber(value ?? NONE) ?? 0 });
+  const padValue = asNumber(value ?? NONE) ?? 0;
+  return makeArray([typeof samples === 'number' ? samples : null, maxlen, ...features], dtype, { nanPadded: isNan(value), fill: padValue, padValue });
 }
 
 /** The per-step shape of sequences: [] for sequences of ids, [F] for sequences of F-vectors (nested lists or arrays). */

@@ -61,7 +61,7 @@ export type Value =
   /** A Keras object serialised as Keras writes it (initializer, regularizer, loss, optimizer). */
   | { t: 'json'; value: JsonValue; className: string }
   /** A NumPy array whose shape (and maybe content) is known. */
-  | { t: 'array'; shape: Shape; dtype: string; fill: number | null; data: JsonValue | null; nanPadded: boolean }
+  | { t: 'array'; shape: Shape; dtype: string; fill: number | null; data: JsonValue | null; nanPadded: boolean; padValue?: number }
   | { t: 'method'; self: Value; name: string }
   /** `super()` / `super(Cls, self)` in a method: attributes come from the classes after `after` (null: after the instance's own class). */
   | { t: 'super'; inst: InstanceValue; after: ClassValue | null }

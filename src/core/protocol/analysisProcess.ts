@@ -120,6 +120,8 @@ export const modelViewSchema = z.object({
   loss: z.string().nullable(),
   /** Whether a mask reaches the model's output, where Keras applies it to the loss. */
   lossMasked: z.boolean(),
+  /** Whether the output (and the loss) is per timestep; a classifier's is not, and needs no mask there. Null: not known. */
+  outputPerTimestep: z.boolean().nullable(),
   diagnostics: z.array(diagnosticSchema),
 });
 export type ModelView = z.infer<typeof modelViewSchema>;

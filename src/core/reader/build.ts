@@ -59,8 +59,42 @@ export function buildModelIR(model: ModelObj, ctx: Ctx, scope: Scope): ModelIR {
     training: model.training,
     unresolved: layers.flatMap((l) => l.unresolved.map((u) => (u.option ? { ...u, layer: String(l.config.name) } : u))),
     ...statedInputsOf(model, scope),
-    diagnostics: dedupe([...model.diagnostics, ...layers.flatMap((l) => l.diagnostics)]),
+    diagnostics: dedupe([...model.diagnostics, ...layers.flatMap((l) => l.diagnostics), ...paddingMissed(model, ctx, scope)]),
   };
+}
+
+/** The Masking layer that reads the model's input directly, if any. */
+function inputMasking(model: ModelObj): LayerObj | null {
+  if (model.kind === 'sequential') return model.layers.find((l) => l.className !== 'InputLayer') ?? null;
+  for (const layer of modelLayers(model)) {
+    if (layer.className === 'Masking' && layer.nodes.some((n) => n.inputs[0]?.node.isInput)) return layer;
+  }
+  return null;
+}
+
+/**
+ * `Masking(mask_value=-1.)` on data the source pads with another value (`pad_sequences`'
+ * default 0): it masks nothing, and the padding counts as data.
+ */
+function paddingMissed(model: ModelObj, ctx: Ctx, scope: Scope): Diagnostic[] {
+  const masking = inputMasking(model);
+  const maskValue = masking?.className === 'Masking' ? masking.config.mask_value : undefined;
+  if (!masking || typeof maskValue !== 'number' || Number.isNaN(maskValue)) return [];
+  const t = model.training;
+  for (const name of [t.fitArgs.x, t.evaluateArgs?.x, t.predictArgs?.x]) {
+    const v = name && /^[A-Za-z_]\w*$/.test(name) ? scope.get(name) : undefined;
+    if (v?.t !== 'array' || v.padValue === undefined || Number.isNaN(v.padValue) || v.padValue === maskValue) continue;
+    const label = ctx.family === 'keras3' ? `Keras ${ctx.version}` : `tf.keras ${ctx.version}`;
+    return [
+      ctx.diag(
+        'masking-value-mismatch',
+        'warning',
+        `\`${name}\` is padded with ${v.padValue} (pad_sequences' value), but Masking masks only steps equal to mask_value=${maskValue}: it masks no padded step, so the padding counts as data (and in a per-timestep loss). Use Masking(mask_value=${v.padValue}), or pad with value=${maskValue}. (${label})`,
+        masking.argRanges.mask_value ?? masking.range,
+      ),
+    ];
+  }
+  return [];
 }
 
 /** Whether the model's config leaves its (single) input shape undeclared. */
