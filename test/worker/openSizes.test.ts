@@ -125,3 +125,12 @@ test('Masking(mask_value=-1.) on chosen data padded with 0: the result says it m
   const r = JSON.parse(c.out.join('')) as { warnings: string[] };
   assert.ok(r.warnings.some((w) => /Masking 'masking' masks no timestep of x: no step equals mask_value=-1, while 2 of 3 sequences are padded with steps of all 0/.test(w)), r.warnings.join('\n'));
 });
+
+test('synthetic data for an input whose feature axis the source computes: the refusal names it; supplied, the model runs', async () => {
+  const path = file('features.py', `import numpy as np\nimport keras\nseqs = np.load('frames.npy', allow_pickle=True)\nn_features = seqs[0].shape[1]\ninp = keras.Input(shape=(None, n_features))\nmodel = keras.Model(inp, keras.layers.LSTM(2)(keras.layers.Masking()(inp)))\nmodel.compile(loss='mse', optimizer='adam')\n`);
+  const refused = capture();
+  assert.equal(await runEvaluate([path], refused.io), 1);
+  assert.match(refused.err.join(''), /input 'input_layer': axis 2 is `n_features`, .*--dim "n_features=N"/);
+  const given = capture();
+  assert.equal(await runEvaluate([path, '--json', '--dim', 'n_features=3'], given.io), 0, given.err.join(''));
+});

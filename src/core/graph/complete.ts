@@ -112,13 +112,24 @@ export function completeGraph(graph: ModelGraph, c: Completion): string[] {
     }
   });
 
-  // The data fixes every name the source gives an input's axis.
+  // The data fixes every name the source gives an input's axis; without data, a value supplied
+  // for it does, and a feature axis left open is named (synthetic data needs its size).
   const bound = new Map<string, number>();
   for (const o of c.open) {
     if (o.option !== 'shape' || o.axis === undefined) continue;
     const at = inputIndex(graph, o);
-    const size = at >= 0 ? c.dataShapes?.[at]?.[o.axis] : undefined;
+    const input = graph.inputs[at];
+    const size = at >= 0 ? (c.dataShapes?.[at]?.[o.axis] ?? c.dimensions?.[o.key]) : undefined;
     if (size !== undefined && !bound.has(o.key)) bound.set(o.key, size);
+    if (c.dataShapes || !input?.batchShape || input.batchShape[o.axis] !== null) continue;
+    if (size !== undefined) input.batchShape[o.axis] = size;
+    else if (o.axis >= 2) {
+      throw new UserFacingError(
+        `input '${input.name}': axis ${o.axis} is \`${o.key}\`, which the source computes from data MaskLens does not read, so synthetic data cannot be made; give its value (--dim "${o.key}=N", or masklens.unresolvedDimensions in VS Code), or choose data files`,
+        'model-dimension',
+        o.key,
+      );
+    }
   }
 
   for (const o of c.open) {
