@@ -77,3 +77,9 @@ test('a custom layer on keras.engine.topology.Layer is a layer class', async () 
   const a = await analyze(`from keras.engine.topology import Layer\nfrom keras.models import Model, Input\nfrom keras.layers import Dense\nclass Scale(Layer):\n    def call(self, x):\n        return x\nx = Input(shape=(3,))\nm = Model(x, Scale()(Dense(2)(x)))\n`);
   assert.deepEqual(names(model(a, 'm')).map(([c]) => c), ['InputLayer', 'Dense', 'Scale']);
 });
+
+test("TensorFlow's aliases of Keras modules (tf.losses, tf.optimizers) are Keras'", () => {
+  assert.equal(canonical('tensorflow.losses.SparseCategoricalCrossentropy'), 'keras.losses.SparseCategoricalCrossentropy');
+  assert.equal(canonical('tensorflow.optimizers.Adam'), 'keras.optimizers.Adam');
+  assert.equal(canonical('tensorflow.math.not_equal'), 'tensorflow.math.not_equal');
+});

@@ -15,6 +15,8 @@ const PREFIXES: [RegExp, string][] = [
   [/^tf_keras(?=\.|$)/, 'keras'],
   [/^keras\.src(?=\.|$)/, 'keras'],
   [/^keras\.api(?:\._v2)?(?:\.keras)?(?=\.|$)/, 'keras'],
+  // TensorFlow's own aliases of Keras modules: tf.losses, tf.optimizers, tf.initializers, ...
+  [/^tensorflow\.(losses|optimizers|initializers|regularizers|constraints|activations|metrics)(?=\.|$)/, 'keras.$1'],
 ];
 
 /** Submodules of `keras.layers` that older code imports from; the classes are the same. */
