@@ -77,3 +77,11 @@ model = keras.Sequential([keras.layers.Dense(1, name=n) for n in names])
     ["x_03_0.1_1e-05_2.0_'s'{}", 'l_4_z', 'a_7', 'a_b', '0.5True', '  3|0.25'],
   );
 });
+
+test('an unknown size is left open under its expression; an unknown option with a default reads the default, and says so', async () => {
+  const a = await analyze(`import keras\nmodel = keras.Sequential([keras.layers.Embedding(vocab_from(corpus), 8), keras.layers.LSTM(4, return_sequences=keep)])\n`);
+  const m = model(a, 'model');
+  assert.deepEqual(m.ir.unresolved.map((u) => [u.key, u.option]), [['vocab_from(corpus)', 'input_dim']]);
+  assert.equal(m.ir.config.config.layers[1]?.config.return_sequences, false);
+  assert.ok(m.diagnostics.some((d) => /cannot tell the value of `keep` \(return_sequences\).*Keras' default, false/.test(d.message)), m.diagnostics.map((d) => d.message).join('\n'));
+});

@@ -13,7 +13,7 @@ import type { Ctx } from '../objects/context';
 import { activationName, constraint, dtypePolicy, initializer, regularizer } from '../layers/kerasObjects';
 import { translateFunction, timeEffect } from './lambda';
 import type { Dim, LayerObj, Shape } from '../objects/modelObjects';
-import { endOf, isForeign, named, rangeOf, type Syntax } from '../python/syntax';
+import { compact, endOf, isForeign, named, rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asString, seq, toJson, type FuncValue, type UnknownCall, type Value } from '../objects/values';
 
 export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known: boolean): LayerObj {
@@ -100,7 +100,11 @@ export function shapeFrom(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | un
   return null;
 }
 
-function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, node: Syntax | undefined, option: string): JsonValue {
+/**
+ * `fallback`: Keras' default for the option, or null for an option without one (a size such as
+ * units or input_dim), which an unknown value leaves open for the user to supply.
+ */
+function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, node: Syntax | undefined, option: string, fallback: JsonValue | undefined): JsonValue {
   switch (norm) {
     case 'tuple1': {
       const n = asInt(v);
@@ -131,7 +135,19 @@ function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, 
   const j = toJson(v);
   if (j !== undefined) return j;
   if (v.t === 'unknown') {
-    if (v.key) noteUnresolved(ctx, layer, v.key, v.range ?? (node ? rangeOf(node) : layer.range), option);
+    const range = v.range ?? (node ? rangeOf(node) : layer.range);
+    if (fallback === null) {
+      // A size the source leaves open: named by its expression when no variable names it.
+      const key = v.key ?? (node ? compact(node.text) : null);
+      if (key) noteUnresolved(ctx, layer, key, range, option);
+      return null;
+    }
+    if (fallback !== undefined) {
+      const what = v.key ?? (node ? compact(node.text) : option);
+      layer.diagnostics.push(ctx.diag('unsupported-construct', 'information', `MaskLens cannot tell the value of \`${what}\` (${option}), which the source computes from code it does not run; it reads Keras' default, ${JSON.stringify(fallback)}.`, range));
+      return fallback;
+    }
+    if (v.key) noteUnresolved(ctx, layer, v.key, range, option);
     return null;
   }
   return null;
@@ -145,8 +161,8 @@ export function serialiseLayer(layer: LayerObj, config: JsonObject = layer.confi
 const INPUT_KWARGS = new Set(['input_shape', 'input_dim', 'batch_input_shape', 'batch_size', 'input_length']);
 
 /** One constructor argument into the config (normalised as the catalog says), with where it was written. */
-function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSignature | undefined, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
-  config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node, key);
+function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSignature | undefined, defaults: JsonObject, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
+  config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node, key, spec ? defaults[key] : undefined);
   const at = whole ?? node;
   if (at) {
     layer.argRanges[key] = rangeOf(at);
@@ -201,7 +217,7 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs): Lay
   else {
     for (const [key, { v, node, whole }] of values) {
       if (!spec && key.startsWith('arg')) continue;
-      setArgument(ctx, layer, config, spec, key, v, node, whole);
+      setArgument(ctx, layer, config, spec, defaults, key, v, node, whole);
     }
   }
   spec?.derive?.(config);
