@@ -51,6 +51,12 @@ export interface ShapeCall {
   kwargs: ReadonlyMap<string, JsonValue | undefined>;
 }
 
+/** One call of a layer, as a weight-count rule sees it. */
+export interface ParamsCall extends ShapeCall {
+  /** The weight count of a layer given by its config (a wrapper's held layer) on these inputs; null when unknown. */
+  paramsOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null;
+}
+
 export interface LayerEntry {
   signature: LayerSignature;
   /** Versioned mask-rule rows, each with its evidence; both families. */
@@ -59,4 +65,10 @@ export interface LayerEntry {
   shape: (call: ShapeCall) => Shape | null;
   /** Outputs after the first (an RNN's states with return_state, attention scores). */
   extraOutputs?: (call: ShapeCall) => (Shape | null)[];
+  /**
+   * How many values the layer's weights hold on these inputs, as Keras' `count_params()`
+   * counts them (non-trainable weights too); null where a needed dimension is unknown.
+   * Absent: the layer has no weights.
+   */
+  params?: (call: ParamsCall) => number | null;
 }
