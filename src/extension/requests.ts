@@ -5,6 +5,7 @@ import type { ModelAnalysis } from '../core/analysis';
 import type { FileAnalysis } from '../core/analysis';
 import { sourceData, sourceValidation } from '../core/data/sourceData';
 import type { DataSpec, RuntimeModel, TrainRequest } from '../core/protocol/runtimeTasks';
+import { layerLines } from '../core/runtime/memory';
 import type { MaskLensSettings } from './config';
 
 export function dataKey(document: vscode.TextDocument, model: string): string {
@@ -36,7 +37,7 @@ export function dataSpec(document: vscode.TextDocument, analysis: FileAnalysis, 
 
 export function runtimeModel(model: ModelAnalysis): RuntimeModel {
   const t = model.ir.training;
-  return { name: model.ir.name, config: model.ir.config, lambdas: model.ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs } };
+  return { name: model.ir.name, config: model.ir.config, lambdas: model.ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs }, layerLines: layerLines(model.ir.sources) };
 }
 
 /** Fields every evaluate / compare / train request shares. */
@@ -50,6 +51,7 @@ export function commonRequest(document: vscode.TextDocument, analysis: FileAnaly
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,
+    taskTimeoutSeconds: settings.taskTimeoutSeconds,
     dimensions: settings.unresolvedDimensions,
     allowedRoot,
     // The panel shows masks and losses, not every layer's activations; copying those between

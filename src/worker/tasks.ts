@@ -1,9 +1,11 @@
 /**
  * The runtime tasks the pool entry calls: evaluate, compare, train. Each validates its
  * request, opens a session, and disposes every tensor it made before returning plain data.
+ * A cancelled task stops at the next layer, chunk, batch or RNN step, and a task cancelled
+ * while it finishes is still reported as cancelled, never as a result.
  */
 import type { z } from 'zod';
-import { TaskCancelledError, type TaskContext, UserFacingError } from '../core/protocol/task';
+import { stopIfCancelled, type TaskContext, UserFacingError } from '../core/protocol/task';
 import { capInfo, capMatrix, capTensor, type Caps, sampleIndices } from '../core/runtime/cap';
 import { REDUCTION_IDS, REDUCTIONS } from '../core/reductions';
 import {
@@ -20,7 +22,7 @@ import {
 } from '../core/protocol/runtimeTasks';
 import { type Evaluation, evaluate, kerasReported, paddingShare, reductions } from './evaluation';
 import { resolveOptimizer } from './optimizers';
-import { openSession, type Session, sessionWithData } from './session';
+import { openSession, type Session, type SessionPurpose, sessionWithData, type SessionRequest } from './session';
 import { train } from './train';
 
 /** Requests also arrive in-process (the CLI): a malformed one is a protocol error with its first issues. */
@@ -64,17 +66,31 @@ function layerResults(e: Evaluation, shown: number[], caps: Caps, withOutputs: b
   });
 }
 
-function finish(session: Session): { before: number; after: number } {
+function finish(session: Session, ctx: TaskContext): { before: number; after: number } {
   session.dispose();
+  stopIfCancelled(ctx);
   return { before: session.tensorsBefore, after: session.tf.memory().numTensors };
+}
+
+/** A session whose every layer call (and every RNN step) first checks for cancellation. */
+function cancellableSession(request: SessionRequest, purpose: SessionPurpose, ctx: TaskContext): Session {
+  stopIfCancelled(ctx);
+  const session = openSession(request, purpose);
+  session.runtime.checkpoint = () => stopIfCancelled(ctx);
+  try {
+    stopIfCancelled(ctx);
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+  return session;
 }
 
 export async function evaluateTask(request: EvaluateRequest, ctx: TaskContext): Promise<EvaluateResult> {
   const started = performance.now();
   const req = parse(evaluateRequestSchema, request, 'evaluate');
-  const session = openSession(req);
+  const session = cancellableSession(req, { kind: 'evaluate' }, ctx);
   try {
-    if (ctx.cancelled()) throw new TaskCancelledError();
     ctx.progress({ type: 'progress', fraction: 0.2, message: 'model built; running' });
     const caps = capsOf(req);
     const n = session.data.info.samples;
@@ -120,7 +136,7 @@ export async function evaluateTask(request: EvaluateRequest, ctx: TaskContext): 
       warnings,
     };
     ctx.progress({ type: 'progress', fraction: 1, message: 'done' });
-    return { ...result, tensors: finish(session), elapsedMs: performance.now() - started };
+    return { ...result, tensors: finish(session, ctx), elapsedMs: performance.now() - started };
   } catch (error) {
     session.dispose();
     throw error;
@@ -130,9 +146,8 @@ export async function evaluateTask(request: EvaluateRequest, ctx: TaskContext): 
 export async function compareTask(request: CompareRequest, ctx: TaskContext): Promise<CompareResult> {
   const started = performance.now();
   const req = parse(compareRequestSchema, request, 'compare');
-  const session = openSession(req);
+  const session = cancellableSession(req, { kind: 'compare' }, ctx);
   try {
-    if (ctx.cancelled()) throw new TaskCancelledError();
     const caps = capsOf(req);
     const n = session.data.info.samples;
     const e = evaluate(session, { shown: [], caps, recordLayers: true });
@@ -174,7 +189,7 @@ export async function compareTask(request: CompareRequest, ctx: TaskContext): Pr
       paddingShareOfUnmaskedLoss: pad.share,
       perSample,
       warnings: [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])],
-      tensors: finish(session),
+      tensors: finish(session, ctx),
       elapsedMs: performance.now() - started,
     };
   } catch (error) {
@@ -187,7 +202,7 @@ export async function trainTask(request: TrainRequest, ctx: TaskContext): Promis
   const started = performance.now();
   const req = parse(trainRequestSchema, request, 'train');
   const optimizer = resolveOptimizer((req.optimizer ?? req.model.training?.optimizer ?? 'adam') as Parameters<typeof resolveOptimizer>[0]);
-  const session = openSession(req);
+  const session = cancellableSession(req, { kind: 'train', batchSize: req.batchSize ?? req.model.training?.batchSize ?? 32 }, ctx);
   try {
     if (!session.data.y || !session.loss) throw new UserFacingError('training needs targets (y) and a loss', 'data-missing', 'y');
     if (session.output.names.length > 1) {
@@ -248,7 +263,7 @@ export async function trainTask(request: TrainRequest, ctx: TaskContext): Promis
       stopped: outcome.stopped,
       weights,
       warnings,
-      tensors: finish(session),
+      tensors: finish(session, ctx),
       elapsedMs: performance.now() - started,
     };
   } catch (error) {

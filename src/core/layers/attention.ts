@@ -3,7 +3,7 @@ import { both, bothTakingMask, rule } from '../masking/rows';
 import type { LayerEntry, ShapeCall, Shape } from './entry';
 import { initializer } from './kerasObjects';
 import { count, intList } from './shapeRules';
-import { lastOf, multiHeadParams } from './weightCounts';
+import { attentionWorking, lastOf, multiHeadParams } from './weightCounts';
 
 const init = (name: string) => initializer(name) ?? null;
 
@@ -21,6 +21,7 @@ export const ATTENTION_LAYERS = {
     shape: dotAttentionShape,
     // A scalar scale with use_scale, a scalar weight with score_mode='concat'.
     params: ({ config }) => (config.use_scale === true ? 1 : 0) + (config.score_mode === 'concat' ? 1 : 0),
+    working: ({ inputs, config }) => attentionWorking('Attention', config, inputs),
   },
   AdditiveAttention: {
     signature: { params: ['use_scale', 'dropout'], defaults: () => ({ use_scale: true, dropout: 0.0, seed: null }) },
@@ -28,6 +29,7 @@ export const ATTENTION_LAYERS = {
     shape: dotAttentionShape,
     // A scale vector over the query's last axis with use_scale (its default).
     params: ({ inputs: [query], config }) => (config.use_scale === false ? 0 : lastOf(query)),
+    working: ({ inputs, config }) => attentionWorking('AdditiveAttention', config, inputs),
   },
   MultiHeadAttention: {
     signature: {
@@ -69,6 +71,7 @@ export const ATTENTION_LAYERS = {
       return [...input.slice(0, -1), ...(declared ?? [input[input.length - 1] ?? null])];
     },
     params: ({ inputs, config }) => multiHeadParams(config, inputs),
+    working: ({ inputs, config }) => attentionWorking('MultiHeadAttention', config, inputs),
     // With return_attention_scores=True: the scores, (batch, heads, query steps, value steps).
     extraOutputs: ({ inputs, config, kwargs }) => {
       const query = inputs[0];

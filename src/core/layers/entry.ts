@@ -51,10 +51,12 @@ export interface ShapeCall {
   kwargs: ReadonlyMap<string, JsonValue | undefined>;
 }
 
-/** One call of a layer, as a weight-count rule sees it. */
-export interface ParamsCall extends ShapeCall {
+/** One call of a layer, as the memory estimate's rules see it. */
+export interface CostCall extends ShapeCall {
   /** The weight count of a layer given by its config (a wrapper's held layer) on these inputs; null when unknown. */
   paramsOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null;
+  /** The same layer's working values per sample (see `LayerEntry.working`). */
+  workingOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null;
 }
 
 export interface LayerEntry {
@@ -70,5 +72,11 @@ export interface LayerEntry {
    * counts them (non-trainable weights too); null where a needed dimension is unknown.
    * Absent: the layer has no weights.
    */
-  params?: (call: ParamsCall) => number | null;
+  params?: (call: CostCall) => number | null;
+  /**
+   * Values per sample a call holds besides its outputs while it runs (an RNN's gates and
+   * states at every step, attention's score matrices): the memory estimate counts them for
+   * every sample of a batch. Absent: none worth counting. Null where a shape is unknown.
+   */
+  working?: (call: CostCall) => number | null;
 }

@@ -4,7 +4,7 @@ import { recurrent, rule } from '../masking/rows';
 import type { LayerEntry, LayerSignature, Norm, ShapeCall, Shape } from './entry';
 import { initializer } from './kerasObjects';
 import { count, innerConfig, rnnShape, stateShapes } from './shapeRules';
-import { lastOf, recurrentCellParams } from './weightCounts';
+import { lastOf, recurrentCellParams, recurrentWorking } from './weightCounts';
 
 const init = (name: string): JsonObject | null => initializer(name) ?? null;
 
@@ -103,6 +103,7 @@ export const RNN_LAYERS = {
     shape: recurrentShape,
     extraOutputs: recurrentStates('LSTM'),
     params: ({ inputs: [input], config }) => recurrentCellParams('LSTM', config, lastOf(input)),
+    working: ({ inputs: [input], config }) => recurrentWorking('LSTM', config, input),
   },
   GRU: {
     signature: recurrentSignature(
@@ -113,6 +114,7 @@ export const RNN_LAYERS = {
     shape: recurrentShape,
     extraOutputs: recurrentStates('GRU'),
     params: ({ inputs: [input], config }) => recurrentCellParams('GRU', config, lastOf(input)),
+    working: ({ inputs: [input], config }) => recurrentWorking('GRU', config, input),
   },
   SimpleRNN: {
     signature: recurrentSignature(
@@ -123,6 +125,7 @@ export const RNN_LAYERS = {
     shape: recurrentShape,
     extraOutputs: recurrentStates('SimpleRNN'),
     params: ({ inputs: [input], config }) => recurrentCellParams('SimpleRNN', config, lastOf(input)),
+    working: ({ inputs: [input], config }) => recurrentWorking('SimpleRNN', config, input),
   },
   RNN: {
     // The cell is another object the reader keeps opaque (with its own unknown-layer note); configs Keras wrote carry it whole.
@@ -136,6 +139,10 @@ export const RNN_LAYERS = {
     params: ({ inputs: [input], config }) => {
       const cell = cellOf(config);
       return recurrentCellParams(cell.className, cell.config, lastOf(input));
+    },
+    working: ({ inputs: [input], config }) => {
+      const cell = cellOf(config);
+      return recurrentWorking(cell.className, cell.config, input);
     },
   },
   Bidirectional: {
@@ -161,6 +168,13 @@ export const RNN_LAYERS = {
       const [f, b] = [paramsOf(forward, inputs), paramsOf(backward, inputs)];
       return f === null || b === null ? null : f + b;
     },
+    working: ({ inputs, config, workingOf }) => {
+      const forward = heldLayer(config.layer);
+      const backward = heldLayer(config.backward_layer) ?? forward;
+      if (!forward || !backward) return null;
+      const [f, b] = [workingOf(forward, inputs), workingOf(backward, inputs)];
+      return f === null || b === null ? null : f + b;
+    },
   },
   // A mask passes through TimeDistributed in both families, but tf.keras asks the wrapped
   // layer's compute_mask first, which raises TypeError when that layer does not support masking.
@@ -179,6 +193,13 @@ export const RNN_LAYERS = {
     params: ({ inputs: [input], config, paramsOf }) => {
       const held = heldLayer(config.layer);
       return held && input ? paramsOf(held, [[input[0] ?? null, ...input.slice(2)]]) : null;
+    },
+    // The held layer runs on every timestep of the sample.
+    working: ({ inputs: [input], config, workingOf }) => {
+      const held = heldLayer(config.layer);
+      const steps = input ? count(input[1] ?? null) : null;
+      const each = held && input ? workingOf(held, [[input[0] ?? null, ...input.slice(2)]]) : null;
+      return each === null || steps === null ? null : each * steps;
     },
   },
 } satisfies Record<string, LayerEntry>;

@@ -8,7 +8,7 @@
 import type { JsonObject, JsonValue, LambdaIR } from '../ir';
 import type { ModelGraph } from '../graph/modelGraph';
 import { refKey } from '../graph/modelGraph';
-import type { ParamsCall, Shape } from '../layers/entry';
+import type { CostCall, Shape } from '../layers/entry';
 import { CLASS_ALIASES, layerEntry } from '../layers/index';
 import { product } from '../layers/weightCounts';
 
@@ -20,6 +20,8 @@ export interface LayerCost {
   params: number | null;
   /** Values of the layer's outputs per sample, over all its calls (outputs of unknown shape count nothing). */
   outputsPerSample: number;
+  /** Values per sample its calls hold besides their outputs while they run (gates, attention scores). */
+  workingPerSample: number;
 }
 
 export interface ModelCost {
@@ -31,6 +33,8 @@ export interface ModelCost {
   largestParams: number;
   /** Values of every layer output per sample in one forward pass. */
   outputsPerSample: number;
+  /** Values per sample layers hold besides their outputs in one forward pass. */
+  workingPerSample: number;
   /** The model outputs' shapes, batch first (null where unknown). */
   outputs: (Shape | null)[];
 }
@@ -51,11 +55,18 @@ function paramsOf(layer: { className: string; config: JsonObject }, inputs: (Sha
   return entry.params(callOf(layer.config, inputs, null, new Map()));
 }
 
-function callOf(config: JsonObject, inputs: (Shape | null)[], lambda: LambdaIR | null, kwargs: ReadonlyMap<string, JsonValue | undefined>): ParamsCall {
+/** A held layer's working values per sample. */
+function workingOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null {
+  const entry = entryOf(layer.className);
+  if (!entry) return null;
+  return entry.working ? entry.working(callOf(layer.config, inputs, null, new Map())) : 0;
+}
+
+function callOf(config: JsonObject, inputs: (Shape | null)[], lambda: LambdaIR | null, kwargs: ReadonlyMap<string, JsonValue | undefined>): CostCall {
   const held = config.layer;
   const inner = held && typeof held === 'object' && !Array.isArray(held) && typeof held.class_name === 'string' ? { className: held.class_name, config: (held.config ?? {}) as JsonObject } : null;
   const innerShape = inner ? (innerInputs: (Shape | null)[]) => entryOf(inner.className)?.shape(callOf(inner.config, innerInputs, null, new Map())) ?? null : null;
-  return { config, inputs, lambda, innerShape, kwargs, paramsOf };
+  return { config, inputs, lambda, innerShape, kwargs, paramsOf, workingOf };
 }
 
 interface Walk {
@@ -84,11 +95,12 @@ function walk(graph: ModelGraph, inputShapes: (Shape | null)[], w: Walk): (Shape
       outs = entry ? [entry.shape(call), ...(entry.extraOutputs?.(call) ?? [])] : [null];
       let cost = w.byLayer.get(spec);
       if (!cost) {
-        cost = { name: spec.name, className: spec.className, config: spec.config, params: entry ? (entry.params ? entry.params(call) : 0) : null, outputsPerSample: 0 };
+        cost = { name: spec.name, className: spec.className, config: spec.config, params: entry ? (entry.params ? entry.params(call) : 0) : null, outputsPerSample: 0, workingPerSample: 0 };
         w.byLayer.set(spec, cost);
         w.layers.push(cost);
       }
       cost.outputsPerSample += outs.reduce((a, s) => a + perSample(s), 0);
+      cost.workingPerSample += entry?.working?.(call) ?? 0;
     }
     outs.forEach((s, index) => shapes.set(refKey({ layer: node.layer, node: node.nodeIndex, index }), s));
   }
@@ -107,6 +119,7 @@ export function modelCost(graph: ModelGraph, lambdas: Record<string, LambdaIR> =
     params: w.layers.reduce((a, l) => a + (l.params ?? 0), 0),
     largestParams: w.layers.reduce((a, l) => Math.max(a, l.params ?? 0), 0),
     outputsPerSample: w.layers.reduce((a, l) => a + l.outputsPerSample, 0),
+    workingPerSample: w.layers.reduce((a, l) => a + l.workingPerSample, 0),
     outputs,
   };
 }
