@@ -45,6 +45,8 @@ export interface DataOptions {
   nanPolicy: 'report' | 'error';
   allowedRoot?: string;
   dimensions: Record<string, number>;
+  /** Throws once the task is asked to stop: called between files and while synthetic data is made. */
+  checkpoint?: () => void;
 }
 
 /**
@@ -154,6 +156,7 @@ function readFileArrays(path: string, role: string, o: DataOptions): Record<stri
 function readArray(path: string, role: 'x' | 'y' | 'sampleWeight', key: string | undefined, o: DataOptions, files: Map<string, Record<string, NdArray>>): NdArray {
   const location = `${role} (${path})`;
   let arrays = files.get(path);
+  o.checkpoint?.();
   if (!arrays) {
     arrays = readFileArrays(path, role, o);
     files.set(path, arrays);
@@ -230,7 +233,7 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
       notes.push(`the model leaves the time axis open; synthetic sequences have ${timesteps} steps`);
     }
     o.budget.take(inputs.reduce((a, i) => a + spec.samples * sizeOf(i.shape) * 8, 0), `synthetic data (${spec.samples} samples)`, 'x');
-    const gen = syntheticInputs(inputs, { samples: spec.samples, minLength: spec.minLength, maxLength: spec.maxLength, padding: spec.padding, seed });
+    const gen = syntheticInputs(inputs, { samples: spec.samples, minLength: spec.minLength, maxLength: spec.maxLength, padding: spec.padding, seed, checkpoint: o.checkpoint });
     x = gen.arrays;
     info = {
       source: 'synthetic',

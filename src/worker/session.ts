@@ -148,7 +148,8 @@ export function toTensor(tf: Tf, a: NdArray): Tensor {
   return tf.tensor(Float32Array.from(a.data), a.shape, 'float32');
 }
 
-export function openSession(request: SessionRequest, purpose: SessionPurpose = { kind: 'evaluate' }): Session {
+/** `checkpoint` throws once the task is asked to stop; it is called between the session's steps and while data is made. */
+export function openSession(request: SessionRequest, purpose: SessionPurpose = { kind: 'evaluate' }, checkpoint?: () => void): Session {
   const { tf, info } = loadTf();
   const tensorsBefore = tf.memory().numTensors;
   const warnings: string[] = [];
@@ -171,7 +172,9 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     nanPolicy: request.nanPolicy,
     allowedRoot: request.allowedRoot,
     dimensions: request.dimensions,
+    checkpoint,
   });
+  checkpoint?.();
   warnings.push(...data.warnings);
   // The whole task, now that the data's shapes fill the model's open dimensions.
   const cost = modelCost(graph, request.model.lambdas, data.x.map((a) => [null, ...a.shape.slice(1)]));
@@ -189,9 +192,10 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     lines,
     name,
   );
-  // Backstop for weights whose size no shape rule could tell in advance: each is charged before it exists.
+  // Backstop for weights whose size no shape rule could tell in advance: each is charged before it
+  // exists, beside the data (what the task holds while its weights are built).
   const weightBudget = new MemoryBudget(request.memoryCapMB);
-  weightBudget.take(plan.total - cost.params * 4, `model '${name}' without its weights`);
+  weightBudget.take(budget.usedBytes - declared.params * 4, `the data of model '${name}'`);
   const runtime = new ModelRuntime(tf, graph, {
     family: request.family,
     kerasVersion: request.kerasVersion,
@@ -201,6 +205,7 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     budget: weightBudget,
     lines,
   });
+  runtime.checkpoint = checkpoint ?? null;
   const output = chooseOutput(graph.outputs.map((r) => r.layer), request.output);
   if (output.names.length > 1) {
     warnings.push(`the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`);

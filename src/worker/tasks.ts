@@ -74,9 +74,9 @@ function finish(session: Session, ctx: TaskContext): { before: number; after: nu
 
 /** A session whose every layer call (and every RNN step) first checks for cancellation. */
 function cancellableSession(request: SessionRequest, purpose: SessionPurpose, ctx: TaskContext): Session {
-  stopIfCancelled(ctx);
-  const session = openSession(request, purpose);
-  session.runtime.checkpoint = () => stopIfCancelled(ctx);
+  const checkpoint = () => stopIfCancelled(ctx);
+  checkpoint();
+  const session = openSession(request, purpose, checkpoint);
   try {
     stopIfCancelled(ctx);
   } catch (error) {
