@@ -2,13 +2,18 @@
  * Benchmark (not a test): analysing a generated 2,000-line Python file with 20 Keras
  * models (Sequential and functional, masks, Lambdas, data preparation, training calls,
  * helper functions and comments). Reports median and p95 for:
- *   - cold: a file the analyzer has never seen (skim, tree-sitter parse of what matters, analysis);
- *   - edit: the same file after a one-line edit (incremental parse, as in the editor).
+ *   - cold: a file the analyzer has never seen (tree-sitter parse, reading, mask analysis);
+ *   - edit: the same file after a one-line edit (incremental parse, as in the editor);
+ *   - edit → at the host: the same edits through the analysis process and its client, as the
+ *     extension sends them (needs dist/: `npm run compile`).
  * Run: node --import tsx bench/analyze.bench.ts [--runs N]
  */
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { AnalysisClient } from '../src/analysisProcess/client';
 import { createAnalyzer } from '../src/core/analysis/analyzer';
+import type { AnalysisView } from '../src/core/protocol/analysisProcess';
 
 const TARGET_LINES = 2_000;
 const MODELS = 20;
@@ -110,7 +115,7 @@ export const WARMUPS = 30;
 export interface AnalysisTimes {
   /** Milliseconds of the very first analysis in this process (nothing compiled yet). */
   first: number;
-  /** A file the analyzer has never seen: skim, parse, read, analyse. */
+  /** A file the analyzer has never seen: parse, read, analyse. */
   cold: number[];
   /** The same file after a one-line edit: incremental parse, read, analyse. */
   edit: number[];
@@ -155,6 +160,72 @@ export async function measureAnalysis(runs: number): Promise<AnalysisTimes> {
   }
 }
 
+export interface ProcessTimes {
+  /** From opening the file to its analysis at the client, right after the process started. */
+  firstOpen: number;
+  /** From sending a one-line edit to its analysis arriving at the client. */
+  edit: number[];
+  /** The analysis' own share of each edit (measured in the analyzer thread). */
+  analysis: number[];
+  /** The size of one analysis as it crosses to the host (JSON characters). */
+  viewChars: number;
+}
+
+/**
+ * The same one-line edits through the real analysis process (dist/analysis.js, built first) and
+ * the client the extension uses: what an edit costs until its analysis is at the extension host.
+ */
+export async function measureThroughProcess(runs: number, root = join(__dirname, '..')): Promise<ProcessTimes> {
+  const client = new AnalysisClient({ serverModule: join(root, 'dist', 'analysis.js'), limits: { timeLimitMs: 30_000, memoryLimitMB: 1024 } });
+  const uri = 'file:///bench/twenty_models.py';
+  const arrivals = new Map<number, { at: number; view: AnalysisView }>();
+  let wake: (() => void) | null = null;
+  client.onAnalysis((view) => {
+    if (view.uri !== uri) return;
+    arrivals.set(view.version, { at: performance.now(), view });
+    wake?.();
+  });
+  const analysed = async (version: number): Promise<{ at: number; view: AnalysisView }> => {
+    for (;;) {
+      const got = arrivals.get(version);
+      if (got) return got;
+      if (!client.pid) throw new Error('the analysis process is not running');
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 1000);
+      });
+    }
+  };
+  try {
+    await client.whenReady();
+    const text = generate();
+    const lines = text.split('\n');
+    const t0 = performance.now();
+    client.open({ uri, file: '/bench/twenty_models.py', label: 'twenty_models.py', version: 1, text, settings: { family: 'keras3', dimensions: {} } });
+    const first = await analysed(1);
+    if (first.view.models.length !== MODELS) throw new Error(`expected ${MODELS} models, the analysis process found ${first.view.models.length}`);
+    const firstOpen = first.at - t0;
+    const edit: number[] = [];
+    const analysis: number[] = [];
+    let version = 1;
+    for (let i = 0; i < WARMUPS + runs; i++) {
+      const at = 40 + ((i * 97) % (lines.length - 80));
+      const end = lines[at].length;
+      const sent = performance.now();
+      client.change(uri, ++version, [{ range: { start: { line: at, character: end }, end: { line: at, character: end } }, text: `  # edit ${i}` }]);
+      const got = await analysed(version);
+      lines[at] += `  # edit ${i}`;
+      if (i < WARMUPS) continue;
+      edit.push(got.at - sent);
+      analysis.push(got.view.elapsedMs);
+    }
+    if (client.textOf(uri) !== lines.join('\n')) throw new Error('the client and the benchmark disagree on the edited text');
+    return { firstOpen, edit, analysis, viewChars: JSON.stringify(first.view).length };
+  } finally {
+    client.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 60;
@@ -166,6 +237,15 @@ async function main(): Promise<void> {
       `first analysis         ${m.first.toFixed(2)} ms (fresh process)`,
       line('cold (never seen)', stats(m.cold)),
       line('edit (incremental)', stats(m.edit)),
+      '',
+    ].join('\n'),
+  );
+  const p = await measureThroughProcess(runs);
+  process.stdout.write(
+    [
+      `through the analysis process (dist/analysis.js): first open ${p.firstOpen.toFixed(1)} ms, an analysis is ${p.viewChars} characters of JSON`,
+      line('edit → at the host', stats(p.edit)),
+      line('  of which analysing', stats(p.analysis)),
       '',
     ].join('\n'),
   );

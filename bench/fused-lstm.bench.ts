@@ -9,7 +9,7 @@
  */
 import type { KerasModelConfig } from '../src/core/ir';
 import type { TrainRequest } from '../src/core/protocol/runtimeTasks';
-import { trainTask } from '../src/worker/tasks';
+import { runTask } from '../src/worker/registry';
 import { loadTf } from '../src/worker/tf';
 
 function sequential(shape: (number | null)[], dtype: string, layers: { class_name: string; config: Record<string, unknown> }[]): KerasModelConfig {
@@ -61,7 +61,7 @@ const ctx = { progress: () => undefined, cancelled: () => false };
 async function epochMs(req: TrainRequest, fused: boolean): Promise<number> {
   process.env.MASKLENS_FUSED_RNN = fused ? '1' : '0';
   const t0 = performance.now();
-  await trainTask(req, ctx);
+  await runTask(req, ctx);
   return performance.now() - t0;
 }
 

@@ -1,5 +1,6 @@
-// Bundles the programs MaskLens ships into dist/: the extension host, the runtime process
-// (which hosts the worker pool), the worker, the CLI and the webview scripts. tfjs-node (a native addon) and piscina (which locates
+// Bundles the programs MaskLens ships into dist/: the extension host, the analysis process and
+// its analyzer thread, the runtime process (which hosts the worker pool), the worker, the CLI
+// and the webview scripts. tfjs-node (a native addon) and piscina (which locates
 // its own worker script next to itself) stay external and load from node_modules.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -35,6 +36,7 @@ const builds = [
   { ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { runtime: 'src/runtimeProcess/main.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist' },
+  { ...nodeCommon, entryPoints: { analysis: 'src/analysisProcess/main.ts', analysisThread: 'src/analysisProcess/thread.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` } },
   { ...common, entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];

@@ -2,6 +2,7 @@
 // Regenerates the golden fixtures from real Keras: runs test/golden/generate.py with the
 // project's Python venv (.venv, created from requirements-python.lock), forwarding all
 // arguments.  Usage: node tools/golden.mjs [--only PATTERN] [--family keras3|tf-keras2] [--jobs N]
+// With --realworld first it runs test/realworld/generate.py instead (the real-world corpus).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,8 +21,9 @@ if (!python) {
   );
   process.exit(2);
 }
-const script = join(root, 'test', 'golden', 'generate.py');
-const result = spawnSync(python, [script, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const realworld = process.argv[2] === '--realworld';
+const script = join(root, 'test', realworld ? 'realworld' : 'golden', 'generate.py');
+const result = spawnSync(python, [script, ...process.argv.slice(realworld ? 3 : 2)], { cwd: root, stdio: 'inherit' });
 if (result.error) {
   console.error(`golden: could not run ${python}: ${result.error.message}`);
   process.exit(2);

@@ -246,7 +246,7 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
     const loaded = await loadModel(o);
     for (const n of loaded.notes) io.stderr(`note: ${n}\n`);
     // The worker modules load TensorFlow: import them only once a task really runs.
-    const tasks = await import('../worker/tasks');
+    const { runTask } = await import('../worker/registry');
     const common = {
       model: loaded.model,
       family: o.family,
@@ -258,10 +258,10 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
       output: o.output,
     };
     if (command === 'evaluate') {
-      const r = await tasks.evaluateTask({ kind: 'evaluate', ...common, semantics: o.semantics, layerOutputs: o.json }, noProgress);
+      const r = await runTask({ kind: 'evaluate', ...common, semantics: o.semantics, layerOutputs: o.json }, noProgress);
       io.stdout(o.json ? `${toJsonText(r, 2)}\n` : formatEvaluate(r, o.semantics));
     } else if (command === 'compare') {
-      const r = await tasks.compareTask({ kind: 'compare', ...common }, noProgress);
+      const r = await runTask({ kind: 'compare', ...common }, noProgress);
       io.stdout(o.json ? `${toJsonText(r, 2)}\n` : formatCompare(r));
     } else {
       const progress = {
@@ -270,7 +270,7 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
         },
         cancelled: () => false,
       };
-      const r = await tasks.trainTask(
+      const r = await runTask(
         {
           kind: 'train',
           ...common,

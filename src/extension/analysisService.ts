@@ -1,133 +1,161 @@
 /**
- * Keeps a static analysis of every open Python document: parsed once when opened, again
- * (incrementally, debounced) after edits, never by running the user's code. Feeds the
- * Problems view, CodeLens, hovers and the side view.
+ * The static analyses of the open Python documents, as the extension host sees them: it never
+ * parses Python on its own thread. Each document is synced to the analysis process
+ * (src/analysisProcess/client.ts) as it is edited, every change at once (changes are small; the
+ * process analyses only the newest version), and each analysis comes back tagged with its
+ * document and version. Analyses of a version older than the document's are dropped; the rest
+ * are kept and announced to the Problems view, CodeLens, hovers and the side view.
  */
 import * as vscode from 'vscode';
-import { createAnalyzer, type Analyzer, type FileAnalysis } from '../core/analysis';
-import { readSettings } from './config';
+import { AnalysisClient } from '../analysisProcess/client';
+import type { AnalysisView, ContentChange, DocumentSettings, TaskInputReply } from '../core/protocol/analysisProcess';
+import { readAnalysisLimits, readSettings } from './config';
 import { log } from './log';
-
-/**
- * Edits are analysed after a pause in typing. The pause scales with what an analysis of that
- * document costs (measured on its last run): a cheap document refreshes its lenses and
- * diagnostics within a few tens of ms, an expensive one waits up to 150 ms so that typing a word
- * does not run one analysis per keystroke on the extension host's thread.
- */
-const MAX_DEBOUNCE_MS = 150;
-const MIN_DEBOUNCE_MS = 20;
 
 export interface DocumentAnalysis {
   uri: vscode.Uri;
   version: number;
-  analysis: FileAnalysis;
-  elapsedMs: number;
-  /** `performance.now()` when the analysis finished. */
-  finishedAt: number;
+  analysis: AnalysisView;
+  /** `performance.now()` when it arrived. */
+  receivedAt: number;
+  /**
+   * True when no analysis of this document came before, or the one before was of the same
+   * version: the text did not change (new settings, a restarted process), so VS Code will not
+   * ask for new lenses by itself.
+   */
+  sameText: boolean;
+}
+
+/** How long past the time limit a provider waits for the analysis of the version it was asked about. */
+const WAIT_GRACE_MS = 10_000;
+
+interface Waiter {
+  version: number;
+  resolve: (result: DocumentAnalysis | undefined) => void;
+  timer: NodeJS.Timeout;
+}
+
+function settingsOf(document: vscode.TextDocument): DocumentSettings {
+  const s = readSettings(document.uri);
+  return { family: s.kerasFamily, dimensions: s.unresolvedDimensions };
+}
+
+function toChange(c: vscode.TextDocumentContentChangeEvent): ContentChange {
+  const { start, end } = c.range;
+  return { range: { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } }, rangeLength: c.rangeLength, text: c.text };
 }
 
 export class AnalysisService implements vscode.Disposable {
-  private analyzer: Analyzer | undefined;
-  private readonly ready: Promise<Analyzer>;
+  private readonly client: AnalysisClient;
+  /** The documents synced to the analysis process, by URI. */
+  private readonly synced = new Map<string, vscode.TextDocument>();
   private readonly results = new Map<string, DocumentAnalysis>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly waiters = new Map<string, Waiter[]>();
   private readonly emitter = new vscode.EventEmitter<DocumentAnalysis>();
   readonly onDidAnalyze = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(extensionUri: vscode.Uri) {
-    const dist = (file: string) => vscode.Uri.joinPath(extensionUri, 'dist', file).fsPath;
-    this.ready = createAnalyzer({ treeSitterWasm: dist('tree-sitter.wasm'), pythonWasm: dist('tree-sitter-python.wasm') }).then((a) => (this.analyzer = a));
+    this.client = new AnalysisClient({
+      serverModule: vscode.Uri.joinPath(extensionUri, 'dist', 'analysis.js').fsPath,
+      limits: readAnalysisLimits(),
+      log: (line) => log().info(line),
+    });
     this.subscriptions.push(
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document, this.delayAfterEdit(e.document))),
-      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
+      this.client.onAnalysis((view) => this.receive(view)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.open(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.change(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.close(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('masklens.kerasFamily') || e.affectsConfiguration('masklens.unresolvedDimensions')) {
-          for (const d of vscode.workspace.textDocuments) this.schedule(d, 0, true);
+        if (e.affectsConfiguration('masklens.analysis')) this.client.restart(readAnalysisLimits());
+        else if (e.affectsConfiguration('masklens.kerasFamily') || e.affectsConfiguration('masklens.unresolvedDimensions')) {
+          for (const [key, d] of this.synced) this.client.setSettings(key, settingsOf(d));
         }
       }),
     );
-    void this.ready.then(() => vscode.workspace.textDocuments.forEach((d) => this.schedule(d, 0)));
+    for (const d of vscode.workspace.textDocuments) this.open(d);
   }
 
   static isPython(document: vscode.TextDocument): boolean {
     return document.languageId === 'python';
   }
 
-  /** The current analysis, computing it now if the document changed since the last one. */
+  /** The analysis of the document's current version (or a newer one), waiting for it if it is on its way. */
   async get(document: vscode.TextDocument): Promise<DocumentAnalysis | undefined> {
-    if (!AnalysisService.isPython(document)) return undefined;
-    await this.ready;
-    const cached = this.results.get(document.uri.toString());
-    return cached && cached.version === document.version ? cached : this.run(document);
-  }
-
-  /** The pause after an edit before the document is analysed again: 3 × its last analysis time + 10 ms, within [20, 150] ms. */
-  debounceFor(document: vscode.TextDocument): number {
-    const last = this.results.get(document.uri.toString())?.elapsedMs;
-    if (last === undefined) return MAX_DEBOUNCE_MS;
-    return Math.round(Math.min(MAX_DEBOUNCE_MS, Math.max(MIN_DEBOUNCE_MS, 3 * last + 10)));
-  }
-
-  /**
-   * Leading edge, then debounce: an edit after a quiet spell is analysed at once (its lenses
-   * and diagnostics follow within one analysis), edits in a burst of typing wait for a pause.
-   */
-  private delayAfterEdit(document: vscode.TextDocument): number {
+    if (!AnalysisService.isPython(document) || document.isClosed) return undefined;
     const key = document.uri.toString();
-    const wait = this.debounceFor(document);
-    const quiet = performance.now() - (this.results.get(key)?.finishedAt ?? -Infinity) >= wait;
-    return !this.timers.has(key) && quiet ? 0 : wait;
+    if (!this.synced.has(key)) this.open(document);
+    const have = this.results.get(key);
+    if (have && have.version >= document.version) return have;
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        version: document.version,
+        resolve,
+        // nothing rather than an analysis of older text, whose ranges no longer fit
+        timer: setTimeout(() => this.settle(key, (w) => w === waiter, undefined), readAnalysisLimits().timeLimitMs + WAIT_GRACE_MS),
+      };
+      this.waiters.set(key, [...(this.waiters.get(key) ?? []), waiter]);
+    });
   }
 
+  /** The last analysis that arrived for the document, whatever its version. */
   peek(uri: vscode.Uri): DocumentAnalysis | undefined {
     return this.results.get(uri.toString());
   }
 
-  /** Analyses the document after delayMs, unless (without `force`) a provider asked for this version meanwhile. */
-  private schedule(document: vscode.TextDocument, delayMs: number, force = false): void {
-    if (!AnalysisService.isPython(document)) return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        if (!force && this.results.get(key)?.version === document.version) return;
-        if (this.analyzer) this.run(document);
-      }, delayMs),
-    );
+  /** What a task needs of one model of the document: asked of the analysis process when the user runs one. */
+  taskInput(document: vscode.TextDocument, model: string): Promise<TaskInputReply> {
+    return this.client.taskInput(document.uri.toString(), document.version, model);
   }
 
-  private run(document: vscode.TextDocument): DocumentAnalysis | undefined {
-    if (!this.analyzer || document.isClosed) return undefined;
-    const settings = readSettings(document.uri);
-    const started = performance.now();
-    const analysis = this.analyzer.analyze(document.getText(), {
-      file: document.uri.fsPath,
-      family: settings.kerasFamily,
-      dimensions: settings.unresolvedDimensions,
-    });
-    const finishedAt = performance.now();
-    const result: DocumentAnalysis = { uri: document.uri, version: document.version, analysis, elapsedMs: finishedAt - started, finishedAt };
-    this.results.set(document.uri.toString(), result);
-    log().trace(`analysed ${vscode.workspace.asRelativePath(document.uri)} in ${result.elapsedMs.toFixed(1)} ms: ${analysis.models.length} model(s)`);
-    this.emitter.fire(result);
-    return result;
+  private open(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    if (!AnalysisService.isPython(document) || this.synced.has(key)) return;
+    this.synced.set(key, document);
+    const file = document.uri.scheme === 'file' ? document.uri.fsPath : key;
+    this.client.open({ uri: key, file, label: vscode.workspace.asRelativePath(document.uri), version: document.version, text: document.getText(), settings: settingsOf(document) });
   }
 
-  private forget(document: vscode.TextDocument): void {
+  private change(e: vscode.TextDocumentChangeEvent): void {
+    const key = e.document.uri.toString();
+    if (e.contentChanges.length === 0 || !this.synced.has(key)) return;
+    this.client.change(key, e.document.version, e.contentChanges.map(toChange));
+  }
+
+  private close(document: vscode.TextDocument): void {
     const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
+    if (!this.synced.delete(key)) return;
+    this.client.close(key);
     this.results.delete(key);
-    this.analyzer?.forget(document.uri.fsPath);
+    this.settle(key, () => true, undefined);
+  }
+
+  private receive(view: AnalysisView): void {
+    const document = this.synced.get(view.uri);
+    if (!document || view.version < document.version) return; // closed, or edited since
+    const previous = this.results.get(view.uri);
+    const result: DocumentAnalysis = { uri: document.uri, version: view.version, analysis: view, receivedAt: performance.now(), sameText: !previous || previous.version === view.version };
+    this.results.set(view.uri, result);
+    log().trace(`analysed ${vscode.workspace.asRelativePath(document.uri)} v${view.version} in ${view.elapsedMs.toFixed(1)} ms: ${view.stopped ? view.stopped.message : `${view.models.length} model(s)`}`);
+    this.emitter.fire(result);
+    this.settle(view.uri, (w) => w.version <= view.version, result);
+  }
+
+  private settle(key: string, which: (w: Waiter) => boolean, result: DocumentAnalysis | undefined): void {
+    const waiting = this.waiters.get(key) ?? [];
+    const [done, rest] = [waiting.filter(which), waiting.filter((w) => !which(w))];
+    if (rest.length) this.waiters.set(key, rest);
+    else this.waiters.delete(key);
+    for (const w of done) {
+      clearTimeout(w.timer);
+      w.resolve(result);
+    }
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const key of [...this.waiters.keys()]) this.settle(key, () => true, undefined);
     for (const s of this.subscriptions) s.dispose();
-    this.analyzer?.dispose();
+    this.client.dispose();
     this.emitter.dispose();
   }
 }

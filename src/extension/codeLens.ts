@@ -1,7 +1,13 @@
 /**
  * "Evaluate with Masking", "Compare Losses", "Train with Masking" above every detected model;
  * while a task runs, a lens shows it with a way to cancel; afterwards, the result inline.
- * Lenses come from the cached analysis, so they never block typing.
+ * Lenses come from the analysis of the document's current version, which the analysis process
+ * sends without being asked: a request waits for it, never for work on this thread.
+ *
+ * After an edit VS Code asks for lenses by itself, once typing has paused for its CodeLens
+ * debounce (at least 250 ms; a fixed 375 ms for an extension under development). Announcing
+ * the edit's analysis as well would restart that wait, so a change is announced only when the
+ * text did not change: new settings, a restarted process, a running task.
  */
 import * as vscode from 'vscode';
 import type { AnalysisService } from './analysisService';
@@ -17,7 +23,12 @@ export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode
     private readonly analyses: AnalysisService,
     private readonly state: LensState,
   ) {
-    this.subscriptions = [analyses.onDidAnalyze(() => this.emitter.fire()), state.onDidChange(() => this.emitter.fire())];
+    this.subscriptions = [
+      analyses.onDidAnalyze((result) => {
+        if (result.sameText) this.emitter.fire();
+      }),
+      state.onDidChange(() => this.emitter.fire()),
+    ];
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -25,14 +36,14 @@ export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode
     if (!result) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const model of result.analysis.models) {
-      const at = toRange(model.ir.range).with(undefined, toRange(model.ir.range).start);
-      const args = [document.uri, model.ir.name];
-      const entry = this.state.get(document.uri, model.ir.name);
+      const at = toRange(model.range).with(undefined, toRange(model.range).start);
+      const args = [document.uri, model.name];
+      const entry = this.state.get(document.uri, model.name);
       if (entry.running) {
         lenses.push(new vscode.CodeLens(at, { title: `$(sync~spin) ${entry.running} — cancel`, command: 'masklens.cancel', tooltip: 'Cancel the running MaskLens task' }));
       } else {
         lenses.push(
-          new vscode.CodeLens(at, { title: 'Evaluate with Masking', command: 'masklens.evaluate', arguments: args, tooltip: `Run ${model.ir.name} on native TensorFlow and show per-layer masks and per-timestep losses` }),
+          new vscode.CodeLens(at, { title: 'Evaluate with Masking', command: 'masklens.evaluate', arguments: args, tooltip: `Run ${model.name} on native TensorFlow and show per-layer masks and per-timestep losses` }),
           new vscode.CodeLens(at, { title: 'Compare Losses', command: 'masklens.compareLosses', arguments: args, tooltip: 'Masked vs unmasked loss under each Keras version’s reduction' }),
           new vscode.CodeLens(at, { title: 'Train with Masking', command: 'masklens.train', arguments: args, tooltip: 'Train with the masked loss and watch masked vs unmasked loss per epoch' }),
         );

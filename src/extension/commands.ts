@@ -5,8 +5,10 @@
  * panel, the CodeLens and (for comparisons) the output channel.
  */
 import * as vscode from 'vscode';
-import type { FileAnalysis, ModelAnalysis } from '../core/analysis';
 import { compareTable, evaluateSummary, formatNumber } from '../core/format';
+import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
+import { shorten } from '../core/protocol/fitForView';
+import { VIEW_LIMITS, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { AnalysisService } from './analysisService';
@@ -20,7 +22,26 @@ import type { RuntimeService } from './runtimeService';
 import { commonRequest, dataKey, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
+interface Target {
+  document: vscode.TextDocument;
+  analysis: AnalysisView;
+  model: ModelView;
+}
+
 const TASK_TITLES: Record<Exclude<RegisteredKind, 'probe'>, string> = { evaluate: 'Evaluating', compare: 'Comparing losses', train: 'Training' };
+
+let runs = 0;
+
+/** Names the run a task starts: its document and version, its model, and an id no other run of this session has. */
+function originOf(target: Target): TaskOrigin {
+  return {
+    runId: `${Date.now().toString(36)}-${++runs}`,
+    document: target.document.uri.toString(),
+    file: vscode.workspace.asRelativePath(target.document.uri),
+    version: target.document.version,
+    model: shorten(target.model.name, VIEW_LIMITS.name),
+  };
+}
 
 export class TaskCommands {
   /** Results by kind, newest last: what the panel shows and tests inspect. */
@@ -48,7 +69,7 @@ export class TaskCommands {
   }
 
   /** The document and model a command applies to: its arguments, else the active editor (quick pick). */
-  private async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<{ document: vscode.TextDocument; analysis: FileAnalysis; model: ModelAnalysis } | undefined> {
+  private async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<Target | undefined> {
     const editor = vscode.window.activeTextEditor;
     const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!document || document.languageId !== 'python') {
@@ -57,35 +78,51 @@ export class TaskCommands {
     }
     const result = await this.analyses.get(document);
     const models = result?.analysis.models ?? [];
+    if (result?.analysis.stopped) {
+      void vscode.window.showWarningMessage(result.analysis.stopped.message);
+      return undefined;
+    }
     if (models.length === 0) {
       void vscode.window.showInformationMessage(`MaskLens found no Keras model in ${vscode.workspace.asRelativePath(document.uri)}.`);
       return undefined;
     }
     if (modelName) {
-      const model = models.find((m) => m.ir.name === modelName);
+      const model = models.find((m) => m.name === modelName);
       if (!model) void vscode.window.showErrorMessage(`MaskLens: no model named '${modelName}' in ${vscode.workspace.asRelativePath(document.uri)}.`);
       return model && result ? { document, analysis: result.analysis, model } : undefined;
     }
     if (!result) return undefined;
     if (models.length === 1) return { document, analysis: result.analysis, model: models[0] };
     const cursor = editor?.document === document ? editor.selection.active : undefined;
-    const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.ir.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.ir.range).contains(cursor)));
+    const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.range).contains(cursor)));
     const picked = await vscode.window.showQuickPick(
-      ordered.map((m) => ({ label: m.ir.name, description: `${m.ir.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : 'mask does not reach the loss', model: m })),
+      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : 'mask does not reach the loss', model: m })),
       { placeHolder: 'Which model?' },
     );
     return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;
   }
 
+  /** The model's config, Lambdas, training settings and source arrays, asked of the analysis process; an error is shown. */
+  private async taskInput(target: Target): Promise<TaskInputReply['input'] | undefined> {
+    try {
+      const { input } = await this.analyses.taskInput(target.document, target.model.name);
+      for (const note of input.notes) log().info(`${target.model.name}: ${note}`);
+      return input;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
   /** Runs one task with progress, cancellation, status bar and lens state. */
   private async runTask<K extends Exclude<RegisteredKind, 'probe'>>(
     document: vscode.TextDocument,
-    model: ModelAnalysis,
+    model: ModelView,
     request: RequestOf<K> & { kind: K },
     onEvent?: (event: ProgressEvent) => void,
   ): Promise<ResultOf<K> | undefined> {
-    const title = `${TASK_TITLES[request.kind]} ${model.ir.name}`;
-    this.lenses.set(document.uri, model.ir.name, { ...this.lenses.get(document.uri, model.ir.name), running: `${title}…` });
+    const title = `${TASK_TITLES[request.kind]} ${model.name}`;
+    this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: `${title}…` });
     this.statusBar.setTask(title);
     void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', true);
     this.panel.post({ type: 'busy', task: title, message: 'queued', fraction: null });
@@ -111,7 +148,7 @@ export class TaskCommands {
       const message = error instanceof Error ? error.message : String(error);
       const cancelled = error instanceof TaskCancelled;
       // A cancel the user asked for is news, not an error.
-      if (cancelled) log().info(`${title} ${model.ir.name}: cancelled`);
+      if (cancelled) log().info(`${title} ${model.name}: cancelled`);
       else log().error(`${title} failed: ${message}`);
       this.panel.post({ type: 'taskError', task: title, message });
       if (!cancelled) {
@@ -120,7 +157,7 @@ export class TaskCommands {
       }
       return undefined;
     } finally {
-      this.lenses.set(document.uri, model.ir.name, { ...this.lenses.get(document.uri, model.ir.name), running: undefined });
+      this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: undefined });
       this.statusBar.setTask(undefined);
       void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', this.runtime.runningCount > 0);
       this.panel.post({ type: 'idle' });
@@ -129,51 +166,57 @@ export class TaskCommands {
 
   async evaluate(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'evaluate'> | undefined> {
     const target = await this.target(uri, modelName);
-    if (!target) return undefined;
+    const input = target && (await this.taskInput(target));
+    if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
+    const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, target.analysis, target.model, settings), semantics: 'all' });
+    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, input, settings), semantics: 'all' });
     if (!result) return undefined;
     const summary = evaluateSummary(result);
-    this.lenses.set(target.document.uri, target.model.ir.name, { summary });
-    log().info(`${target.model.ir.name}: ${summary} [${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
-    this.panel.post({ type: 'result', task: 'evaluate', payload: result });
+    this.lenses.set(target.document.uri, target.model.name, { summary });
+    log().info(`${target.model.name}: ${summary} [${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
+    this.panel.post({ type: 'result', task: 'evaluate', payload: result, origin });
     return result;
   }
 
   async compare(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'compare'> | undefined> {
     const target = await this.target(uri, modelName);
-    if (!target) return undefined;
+    const input = target && (await this.taskInput(target));
+    if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
+    const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, target.analysis, target.model, settings) });
+    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, input, settings) });
     if (!result) return undefined;
     this.lastComparisonTable = compareTable(result);
     log().info(`Loss comparison\n${this.lastComparisonTable}`);
     log().show(true);
     const masked = result.reductions.find((r) => r.id === settings.defaultReduction);
     const unmasked = result.reductions.find((r) => r.id === 'none');
-    this.lenses.set(target.document.uri, target.model.ir.name, { summary: `${settings.defaultReduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}` });
-    this.panel.post({ type: 'result', task: 'compare', payload: result });
+    this.lenses.set(target.document.uri, target.model.name, { summary: `${settings.defaultReduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}` });
+    this.panel.post({ type: 'result', task: 'compare', payload: result, origin });
     return result;
   }
 
   async train(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'train'> | undefined> {
     const target = await this.target(uri, modelName);
-    if (!target) return undefined;
+    const input = target && (await this.taskInput(target));
+    if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
+    const origin = originOf(target);
     this.panel.show(true);
-    const common = commonRequest(target.document, target.analysis, target.model, settings);
-    const validation = trainValidation(target.analysis, target.model, common.data);
+    const common = commonRequest(target.document, input, settings);
+    const validation = trainValidation(input, common.data);
     const result = await this.runTask(target.document, target.model, { kind: 'train', ...common, validation, reduction: settings.defaultReduction }, (event) => {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
     });
     if (!result) return undefined;
     const last = result.history[result.history.length - 1];
-    this.lenses.set(target.document.uri, target.model.ir.name, {
+    this.lenses.set(target.document.uri, target.model.name, {
       summary: last ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}` : result.stopped.message,
     });
-    this.panel.post({ type: 'result', task: 'train', payload: result });
+    this.panel.post({ type: 'result', task: 'train', payload: result, origin });
     return result;
   }
 
@@ -182,17 +225,17 @@ export class TaskCommands {
     if (!target) return;
     const folder = vscode.workspace.getWorkspaceFolder(target.document.uri);
     const filters = { 'Arrays (.npy, .npz, .csv, .json)': ['npy', 'npz', 'csv', 'json'] };
-    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.ir.name}`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}`, canSelectMany: false, filters, defaultUri: folder?.uri });
     if (!x?.[0]) return;
-    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.ir.name} — cancel for none`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name} — cancel for none`, canSelectMany: false, filters, defaultUri: folder?.uri });
     if (!vscode.workspace.isTrusted && folder && ![x[0], y?.[0]].every((u) => !u || u.fsPath.startsWith(folder.uri.fsPath))) {
       void vscode.window.showErrorMessage('MaskLens: in Restricted Mode data files must be inside the workspace folder.');
       return;
     }
     const config = vscode.workspace.getConfiguration('masklens', target.document.uri);
     const files = { ...config.get<Record<string, unknown>>('dataFiles', {}) };
-    files[dataKey(target.document, target.model.ir.name)] = { x: vscode.workspace.asRelativePath(x[0], false), ...(y?.[0] ? { y: vscode.workspace.asRelativePath(y[0], false) } : {}) };
+    files[dataKey(target.document, target.model.name)] = { x: vscode.workspace.asRelativePath(x[0], false), ...(y?.[0] ? { y: vscode.workspace.asRelativePath(y[0], false) } : {}) };
     await config.update('dataFiles', files, folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global);
-    void vscode.window.showInformationMessage(`MaskLens: ${target.model.ir.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
+    void vscode.window.showInformationMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
   }
 }

@@ -1,6 +1,7 @@
 /** Typed access to the `masklens.*` settings. */
 import * as vscode from 'vscode';
 import type { KerasFamily } from '../core/ir';
+import type { AnalysisLimits } from '../core/protocol/analysisProcess';
 
 export interface MaskLensSettings {
   kerasFamily: KerasFamily;
@@ -13,6 +14,17 @@ export interface MaskLensSettings {
   synthetic: { samples: number; minLength: number; maxLength: number; padding: 'pre' | 'post'; seed: number };
   dataFiles: Record<string, { x?: string; y?: string; sampleWeight?: string }>;
   unresolvedDimensions: Record<string, number>;
+}
+
+const clamp = (value: number, min: number, max: number, fallback: number): number => (Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback);
+
+/** The analysis process' limits (`masklens.analysis.*`): one process serves every folder. Settings files can hold anything; out-of-range values are clamped. */
+export function readAnalysisLimits(): AnalysisLimits {
+  const c = vscode.workspace.getConfiguration('masklens.analysis');
+  return {
+    timeLimitMs: clamp(1000 * c.get<number>('timeLimitSeconds', 5), 500, 600_000, 5000),
+    memoryLimitMB: clamp(c.get<number>('memoryLimitMB', 1024), 128, 16_384, 1024),
+  };
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSettings {

@@ -7,7 +7,8 @@
  * the MarkdownString is untrusted (no command links) and renders no HTML.
  */
 import * as vscode from 'vscode';
-import type { LayerMask, ModelAnalysis } from '../core/analysis';
+import { formatShape } from '../core/format';
+import type { LayerView, ModelView } from '../core/protocol/analysisProcess';
 import type { AnalysisService } from './analysisService';
 import { toRange } from './convert';
 
@@ -31,14 +32,13 @@ function code(text: string): string {
   return `\`${clean}\``;
 }
 
-export function formatShape(shape: LayerMask['outputShape']): string {
-  if (!shape) return 'unknown';
-  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+function shapeText(shape: LayerView['outputShape']): string {
+  return shape ? formatShape(shape) : 'unknown';
 }
 
 /** The innermost layer whose source range holds the position (ranges nest for calls inside calls). */
-export function layerAt(models: ModelAnalysis[], position: vscode.Position): { model: ModelAnalysis; layer: LayerMask } | undefined {
-  let best: { model: ModelAnalysis; layer: LayerMask; size: number } | undefined;
+export function layerAt(models: ModelView[], position: vscode.Position): { model: ModelView; layer: LayerView } | undefined {
+  let best: { model: ModelView; layer: LayerView; size: number } | undefined;
   for (const model of models) {
     for (const layer of model.layers) {
       const range = toRange(layer.range);
@@ -63,10 +63,10 @@ export class MaskLensHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString(undefined, false);
     md.isTrusted = false;
     md.supportHtml = false;
-    md.appendMarkdown(`**${code(layer.className)}** ${code(layer.name)} in model ${code(model.ir.name)}\n\n`);
+    md.appendMarkdown(`**${code(layer.className)}** ${code(layer.name)} in model ${code(model.name)}\n\n`);
     md.appendMarkdown(`Mask: in \`${String(layer.mask.in)}\` → out \`${String(layer.mask.out)}\`  \n`);
     md.appendMarkdown(`Effect: **${layer.mask.effect}** — ${EFFECT_TEXT[layer.mask.effect] ?? ''}  \n`);
-    md.appendMarkdown(`Output shape: ${code(formatShape(layer.outputShape))}  \n`);
+    md.appendMarkdown(`Output shape: ${code(shapeText(layer.outputShape))}  \n`);
     md.appendMarkdown(`Verdict for ${escapeMarkdown(result.analysis.keras)}\n\n`);
     const diagnostics = model.diagnostics.filter((d) => toRange(d.range).intersection(range) !== undefined);
     if (diagnostics.length > 0) {

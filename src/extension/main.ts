@@ -1,7 +1,7 @@
 /**
- * MaskLens extension entry. Activation is cheap: the Python grammar loads (WebAssembly, no
- * TensorFlow) and documents are analysed statically; TensorFlow's process starts only when the
- * user asks for numbers, and all TensorFlow work runs there, never in the extension host.
+ * MaskLens extension entry. Activation is cheap: it starts the analysis process (which reads the
+ * Python documents; this thread never parses them); TensorFlow's process starts only when the
+ * user asks for numbers, and all TensorFlow work runs there. The extension host only does UI.
  */
 import * as vscode from 'vscode';
 import type { WebviewMessage } from '../core/protocol/viewMessages';

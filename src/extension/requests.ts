@@ -1,12 +1,11 @@
-/** Builds pool requests from a document's analysis and the user's settings. */
+/** Builds pool requests from what the analysis process says of a model and the user's settings. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ModelAnalysis } from '../core/analysis';
-import type { FileAnalysis } from '../core/analysis';
-import { sourceData, sourceValidation } from '../core/data/sourceData';
-import type { DataSpec, RuntimeModel, TrainRequest } from '../core/protocol/runtimeTasks';
-import { layerLines } from '../core/runtime/memory';
+import type { TaskInputReply } from '../core/protocol/analysisProcess';
+import type { DataSpec, TrainRequest } from '../core/protocol/runtimeTasks';
 import type { MaskLensSettings } from './config';
+
+type TaskInput = TaskInputReply['input'];
 
 export function dataKey(document: vscode.TextDocument, model: string): string {
   return `${vscode.workspace.asRelativePath(document.uri, false)}#${model}`;
@@ -19,8 +18,8 @@ function resolveInWorkspace(document: vscode.TextDocument, file: string): string
 }
 
 /** Data in order of preference: chosen files, arrays the source writes, labelled synthetic data. */
-export function dataSpec(document: vscode.TextDocument, analysis: FileAnalysis, model: ModelAnalysis, settings: MaskLensSettings): DataSpec {
-  const files = settings.dataFiles[dataKey(document, model.ir.name)];
+export function dataSpec(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings): DataSpec {
+  const files = settings.dataFiles[dataKey(document, input.model.name)];
   if (files?.x) {
     return {
       source: 'file',
@@ -29,25 +28,19 @@ export function dataSpec(document: vscode.TextDocument, analysis: FileAnalysis, 
       sampleWeight: files.sampleWeight ? resolveInWorkspace(document, files.sampleWeight) : undefined,
     };
   }
-  const inline = sourceData(analysis, model.ir, vscode.workspace.asRelativePath(document.uri)).data;
-  if (inline) return inline;
+  if (input.sourceData) return input.sourceData;
   const s = settings.synthetic;
   return { source: 'synthetic', samples: s.samples, minLength: s.minLength, maxLength: s.maxLength, padding: s.padding, seed: s.seed };
 }
 
-export function runtimeModel(model: ModelAnalysis): RuntimeModel {
-  const t = model.ir.training;
-  return { name: model.ir.name, config: model.ir.config, lambdas: model.ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs }, layerLines: layerLines(model.ir.sources) };
-}
-
 /** Fields every evaluate / compare / train request shares. */
-export function commonRequest(document: vscode.TextDocument, analysis: FileAnalysis, model: ModelAnalysis, settings: MaskLensSettings) {
+export function commonRequest(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings) {
   // In Restricted Mode data files may only come from inside the workspace.
   const allowedRoot = vscode.workspace.isTrusted ? undefined : vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
   return {
-    model: runtimeModel(model),
+    model: input.model,
     family: settings.kerasFamily,
-    data: dataSpec(document, analysis, model, settings),
+    data: dataSpec(document, input, settings),
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,
@@ -61,7 +54,7 @@ export function commonRequest(document: vscode.TextDocument, analysis: FileAnaly
 }
 
 /** What `fit` validates on: its split always; its validation arrays only with the source's own data. */
-export function trainValidation(analysis: FileAnalysis, model: ModelAnalysis, data: DataSpec): TrainRequest['validation'] {
-  const v = sourceValidation(analysis, model.ir);
+export function trainValidation(input: TaskInput, data: DataSpec): TrainRequest['validation'] {
+  const v = input.sourceValidation ?? undefined;
   return v && 'data' in v && data.source === 'file' ? undefined : v;
 }

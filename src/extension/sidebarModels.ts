@@ -1,5 +1,6 @@
 /** Feeds the side view the active editor's models, following the editor and its edits. */
 import * as vscode from 'vscode';
+import { fitModelSummaries } from '../core/protocol/fitForView';
 import type { ModelSummary } from '../core/protocol/viewMessages';
 import type { AnalysisService, DocumentAnalysis } from './analysisService';
 import type { LensState } from './lensState';
@@ -7,14 +8,14 @@ import type { SidebarViewProvider } from './sidebarView';
 
 export function summarise(result: DocumentAnalysis, lenses: LensState): ModelSummary[] {
   return result.analysis.models.map((m) => ({
-    name: m.ir.name,
-    kind: m.ir.kind,
-    line: m.ir.range.start.line,
+    name: m.name,
+    kind: m.kind,
+    line: m.range.start.line,
     loss: m.loss,
     lossMasked: m.lossMasked,
     layers: m.layers.map((l) => ({ name: l.name, className: l.className, in: l.mask.in, out: l.mask.out, effect: l.mask.effect, line: l.range.start.line })),
     diagnostics: m.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, line: d.range.start.line })),
-    lastResult: lenses.get(result.uri, m.ir.name).summary ?? null,
+    lastResult: lenses.get(result.uri, m.name).summary ?? null,
   }));
 }
 
@@ -26,7 +27,7 @@ export function followActiveEditor(analyses: AnalysisService, lenses: LensState,
       sidebar.post({ type: 'models', file: null, keras: '', models: [] });
       return;
     }
-    sidebar.post({ type: 'models', file: vscode.workspace.asRelativePath(document.uri), keras: result.analysis.keras, models: summarise(result, lenses) });
+    sidebar.post({ type: 'models', file: vscode.workspace.asRelativePath(document.uri), keras: result.analysis.keras, ...fitModelSummaries(summarise(result, lenses)) });
   };
   void publish();
   return [

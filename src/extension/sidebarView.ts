@@ -4,7 +4,7 @@
  * the panel.
  */
 import * as vscode from 'vscode';
-import { hostMessageSchema, webviewMessageSchema, type HostMessage, type WebviewMessage } from '../core/protocol/viewMessages';
+import { webviewMessageSchema, type HostMessage, type WebviewMessage } from '../core/protocol/viewMessages';
 import { log } from './log';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 
@@ -48,11 +48,10 @@ export class SidebarViewProvider implements vscode.WebviewViewProvider, vscode.D
     });
   }
 
-  /** Sends a message; the latest of each type is replayed when the view (re)loads. */
+  /** Sends a message (the view validates it on arrival); the latest of each type is replayed when the view (re)loads. */
   post(message: HostMessage): void {
-    const checked = hostMessageSchema.parse(message);
-    this.latest.set(checked.type, checked);
-    if (this.view && this.ready) void this.view.webview.postMessage(checked);
+    this.latest.set(message.type, message);
+    if (this.view && this.ready) void this.view.webview.postMessage(message);
   }
 
   dispose(): void {

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
 import { z } from 'zod';
-import { replySchema, type TaskMessage } from '../core/protocol/workerEnvelope';
+import { replySchema, taskEndSchema, type TaskMessage } from '../core/protocol/workerEnvelope';
 import { progressEventSchema, type ProgressEvent } from '../core/protocol/task';
 import { TASK_SCHEMAS, type RegisteredKind, type RequestOf, type ResultOf } from '../core/protocol/taskKinds';
 import { PoolTaskError, ProtocolError, QueueFullError, TaskCancelled, TaskTimedOut, WorkerCrashedError } from './errors';
@@ -52,6 +52,9 @@ export interface PoolState {
 }
 
 let nextTaskId = 1;
+
+/** How long a finished task's last progress events may lag its reply (a worker that died never sends TASK_END). */
+const PROGRESS_DRAIN_MS = 1000;
 
 const receivedKindSchema = z.object({ kind: z.custom<RegisteredKind>((kind) => typeof kind === 'string' && Object.hasOwn(TASK_SCHEMAS, kind)) });
 
@@ -177,7 +180,13 @@ export class MaskLensPool {
     if (this.queued >= this.maxQueue && this.running >= this.plan.workers) throw new QueueFullError(this.maxQueue);
 
     const { port1, port2 } = new MessageChannel();
+    // The reply travels on Piscina's channel, the progress on this port, and the reply can arrive
+    // before the last progress events (measured: before all 1,000 of them). The worker posts
+    // TASK_END last on the port; waiting for it delivers a task's progress before its result.
+    let ended: () => void = () => undefined;
+    const drained = new Promise<void>((resolve) => (ended = resolve));
     port1.on('message', (raw: unknown) => {
+      if (taskEndSchema.safeParse(raw).success) return ended();
       const event = progressEventSchema.safeParse(raw);
       if (event.success) onProgress?.(event.data);
     });
@@ -199,6 +208,7 @@ export class MaskLensPool {
     // message does (every task sends one on entry).
     try {
       const raw: unknown = await this.piscina.run(message, { transferList: [port2 as unknown as import('node:worker_threads').MessagePort], signal });
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, PROGRESS_DRAIN_MS).unref())]);
       const reply = replySchema.safeParse(raw);
       if (!reply.success) throw new ProtocolError(`task ${id} reply: ${reply.error.message}`);
       if (!reply.data.ok) {

@@ -3,10 +3,9 @@
  * with one reply envelope (errors as data, so their code and location survive the thread hop).
  */
 import { threadId } from 'node:worker_threads';
-import type { ErrorReply, Reply, TaskMessage } from '../core/protocol/workerEnvelope';
+import { TASK_END, type ErrorReply, type Reply, type TaskMessage } from '../core/protocol/workerEnvelope';
 import { TaskCancelledError, UserFacingError, type ProgressEvent, type TaskContext } from '../core/protocol/task';
-import { TASK_SCHEMAS } from '../core/protocol/taskKinds';
-import { WORKER_TASKS } from './registry';
+import { kindOf, runReceivedTask } from './registry';
 
 function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof TaskCancelledError) return { name: error.name, message: error.message, code: 'cancelled' };
@@ -24,18 +23,13 @@ export default async function runTask(message: TaskMessage): Promise<Reply> {
   };
   ctx.progress({ type: 'started', threadId });
   try {
-    const kind = (message.request as { kind?: unknown } | null)?.kind;
-    if (typeof kind !== 'string' || !(kind in TASK_SCHEMAS)) {
-      throw new UserFacingError(`Unknown task kind: ${String(kind)}`, 'protocol');
-    }
-    const k = kind as keyof typeof TASK_SCHEMAS;
-    const parsed = TASK_SCHEMAS[k].request.safeParse(message.request);
-    if (!parsed.success) throw new UserFacingError(`Invalid ${k} request: ${parsed.error.message}`, 'protocol');
-    const result = await WORKER_TASKS[k](parsed.data as never, ctx);
-    return { ok: true, result };
+    const kind = kindOf(message.request);
+    if (!kind) throw new UserFacingError('Unknown task kind', 'protocol');
+    return { ok: true, result: await runReceivedTask(kind, message.request, ctx) };
   } catch (error) {
     return { ok: false, error: toErrorReply(error) };
   } finally {
+    port.postMessage(TASK_END);
     port.close();
   }
 }

@@ -1,14 +1,39 @@
-/** Which function runs each task kind inside a worker. */
+/**
+ * Which function runs each task kind, and the one check of a request where it enters: a worker
+ * thread (from the pool) or, for the CLI and tests, this process. The task functions behind it
+ * take the parsed request and do not check it again.
+ */
+import { z } from 'zod';
+import { probeRequestSchema } from '../core/protocol/probe';
+import { compareRequestSchema, evaluateRequestSchema, trainRequestSchema } from '../core/protocol/runtimeTasks';
 import type { TaskContext } from '../core/protocol/task';
-import type { RegisteredKind, ResultOf } from '../core/protocol/taskKinds';
+import { checkRequest, type RegisteredKind, type RequestOf, type ResultOf } from '../core/protocol/taskKinds';
 import { probeTask } from './probe';
 import { compareTask, evaluateTask, trainTask } from './tasks';
 
-type TaskFn<K extends RegisteredKind> = (request: never, ctx: TaskContext) => Promise<ResultOf<K>>;
-
-export const WORKER_TASKS: { [K in RegisteredKind]: TaskFn<K> } = {
-  probe: probeTask as TaskFn<'probe'>,
-  evaluate: evaluateTask as TaskFn<'evaluate'>,
-  compare: compareTask as TaskFn<'compare'>,
-  train: trainTask as TaskFn<'train'>,
+const RUN: { [K in RegisteredKind]: (request: unknown, ctx: TaskContext) => Promise<ResultOf<K>> } = {
+  probe: (request, ctx) => probeTask(checkRequest(probeRequestSchema, request, 'probe'), ctx),
+  evaluate: (request, ctx) => evaluateTask(checkRequest(evaluateRequestSchema, request, 'evaluate'), ctx),
+  compare: (request, ctx) => compareTask(checkRequest(compareRequestSchema, request, 'compare'), ctx),
+  train: (request, ctx) => trainTask(checkRequest(trainRequestSchema, request, 'train'), ctx),
 };
+
+function isTaskKind(kind: string): kind is RegisteredKind {
+  return Object.hasOwn(RUN, kind);
+}
+
+/** The kind a received request names, if MaskLens runs such tasks. */
+export function kindOf(request: unknown): RegisteredKind | null {
+  const named = z.object({ kind: z.string() }).safeParse(request);
+  return named.success && isTaskKind(named.data.kind) ? named.data.kind : null;
+}
+
+/** Runs a request of a known kind that arrived from elsewhere (a worker thread's message). */
+export function runReceivedTask(kind: RegisteredKind, request: unknown, ctx: TaskContext): Promise<ResultOf<RegisteredKind>> {
+  return RUN[kind](request, ctx);
+}
+
+/** Runs a task in this process (the CLI, tests, benchmarks), with the same check a worker makes. */
+export function runTask<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, ctx: TaskContext): Promise<ResultOf<K>> {
+  return RUN[request.kind](request, ctx);
+}

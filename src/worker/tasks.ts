@@ -1,37 +1,26 @@
 /**
- * The runtime tasks the pool entry calls: evaluate, compare, train. Each validates its
- * request, opens a session, and disposes every tensor it made before returning plain data.
+ * The runtime tasks: evaluate, compare, train. Each takes a request already checked where it
+ * entered (registry.ts), opens a session, and disposes every tensor it made before returning
+ * plain data.
  * A cancelled task stops at the next layer, chunk, batch or RNN step, and a task cancelled
  * while it finishes is still reported as cancelled, never as a result.
  */
-import type { z } from 'zod';
 import { stopIfCancelled, type TaskContext, UserFacingError } from '../core/protocol/task';
 import { capInfo, capMatrix, capTensor, type Caps, sampleIndices } from '../core/runtime/cap';
 import { REDUCTION_IDS, REDUCTIONS } from '../core/reductions';
 import {
-  type CompareRequest,
+  type CompareRequestParsed,
   type CompareResult,
-  compareRequestSchema,
-  type EvaluateRequest,
+  type EvaluateRequestParsed,
   type EvaluateResult,
-  evaluateRequestSchema,
   type LayerResult,
-  type TrainRequest,
+  type TrainRequestParsed,
   type TrainResult,
-  trainRequestSchema,
 } from '../core/protocol/runtimeTasks';
 import { type Evaluation, evaluate, kerasReported, paddingShare, reductions } from './evaluation';
 import { resolveOptimizer } from './optimizers';
 import { openSession, type Session, type SessionPurpose, sessionWithData, type SessionRequest } from './session';
 import { train } from './train';
-
-/** Requests also arrive in-process (the CLI): a malformed one is a protocol error with its first issues. */
-function parse<S extends z.ZodType>(schema: S, request: unknown, kind: string): z.output<S> {
-  const r = schema.safeParse(request);
-  if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`);
-  throw new UserFacingError(`Invalid ${kind} request: ${issues.join('; ')}`, 'protocol');
-}
 
 function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown: number }): Caps {
   return { samples: r.samplesShown, timesteps: r.timestepsShown, features: r.featuresShown };
@@ -86,9 +75,8 @@ function cancellableSession(request: SessionRequest, purpose: SessionPurpose, ct
   return session;
 }
 
-export async function evaluateTask(request: EvaluateRequest, ctx: TaskContext): Promise<EvaluateResult> {
+export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext): Promise<EvaluateResult> {
   const started = performance.now();
-  const req = parse(evaluateRequestSchema, request, 'evaluate');
   const session = cancellableSession(req, { kind: 'evaluate' }, ctx);
   try {
     ctx.progress({ type: 'progress', fraction: 0.2, message: 'model built; running' });
@@ -143,9 +131,8 @@ export async function evaluateTask(request: EvaluateRequest, ctx: TaskContext): 
   }
 }
 
-export async function compareTask(request: CompareRequest, ctx: TaskContext): Promise<CompareResult> {
+export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): Promise<CompareResult> {
   const started = performance.now();
-  const req = parse(compareRequestSchema, request, 'compare');
   const session = cancellableSession(req, { kind: 'compare' }, ctx);
   try {
     const caps = capsOf(req);
@@ -198,9 +185,8 @@ export async function compareTask(request: CompareRequest, ctx: TaskContext): Pr
   }
 }
 
-export async function trainTask(request: TrainRequest, ctx: TaskContext): Promise<TrainResult> {
+export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Promise<TrainResult> {
   const started = performance.now();
-  const req = parse(trainRequestSchema, request, 'train');
   const optimizer = resolveOptimizer((req.optimizer ?? req.model.training?.optimizer ?? 'adam') as Parameters<typeof resolveOptimizer>[0]);
   const session = cancellableSession(req, { kind: 'train', batchSize: req.batchSize ?? req.model.training?.batchSize ?? 32 }, ctx);
   try {

@@ -6,6 +6,8 @@
 import type * as TfNode from '@tensorflow/tfjs-node';
 
 export type Tf = typeof TfNode;
+export type Tensor = TfNode.Tensor;
+export type Variable = TfNode.Variable;
 
 export interface BackendInfo {
   backend: 'tensorflow' | 'cpu';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonical } from '../../src/core/python/imports';
+import { canonical } from '../../src/core/interpreter/imports';
 import { analyze, model, names } from './helpers';
 
 test('canonical names fold every Keras spelling into one', () => {

@@ -4,7 +4,7 @@ import { presenceMasks } from '../../src/core/analysis/flow';
 import { applyMaskRule } from '../../src/core/masking/apply';
 import { maskEffect } from '../../src/core/masking/effect';
 import { MASK_RULES, resolveMaskRule } from '../../src/core/layers/rules';
-import { compareVersions, familyBehaviour, FAMILIES } from '../../src/core/masking/registry';
+import { familyBehaviour, FAMILIES, inVersionRange } from '../../src/core/masking/registry';
 
 test('InputLayer has a rule in both families', () => {
   for (const cls of ['InputLayer']) {
@@ -51,8 +51,10 @@ test('unknown classes resolve to "unsupported", marked unknown', () => {
   assert.equal(r.output, 'unsupported');
 });
 
-test('compareVersions orders dotted versions numerically', () => {
-  assert.ok(compareVersions('3.9.0', '3.15.1') < 0);
-  assert.ok(compareVersions('3.16.0', '3.15.1') > 0);
-  assert.equal(compareVersions('2.21', '2.21.0'), 0);
+test('version ranges compare releases numerically: from inclusive, until exclusive', () => {
+  assert.ok(inVersionRange('3.15.1', { from: '3.9.0' }));
+  assert.ok(!inVersionRange('3.9.0', { from: '3.15.1' }));
+  assert.ok(inVersionRange('3.15.1', { until: '3.16.0' }));
+  assert.ok(!inVersionRange('3.16.0', { until: '3.16.0' }));
+  assert.ok(inVersionRange('2.21', { from: '2.21.0', until: '2.22.0' }), '2.21 is 2.21.0');
 });

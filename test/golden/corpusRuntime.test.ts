@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import { UserFacingError } from '../../src/core/protocol/task';
-import { evaluateTask } from '../../src/worker/tasks';
+import { runTask } from '../../src/worker/registry';
 import type { Fixture } from '../core/goldenCompare';
 
 const root = join(__dirname, '..', '..');
@@ -43,7 +43,7 @@ for (const name of files) {
       const ir = analysis.ir.models.find((m) => names.includes(m.name));
       assert.ok(ir, `${fx.name}: not found by the analysis`);
       const limit = LIMITS[`${name}#${fx.name}`];
-      const run = evaluateTask(
+      const run = runTask(
         {
           kind: 'evaluate',
           model: { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: ir.training.loss ?? undefined } },

@@ -17,7 +17,7 @@ import { createAnalyzer } from '../../src/core/analysis';
 import type { JsonValue, KerasModelConfig, LambdaIR } from '../../src/core/ir';
 import { parseNpy } from '../../src/core/data/npy';
 import { type EvaluateRequestParsed, evaluateRequestSchema } from '../../src/core/protocol/runtimeTasks';
-import { evaluateTask } from '../../src/worker/tasks';
+import { runTask } from '../../src/worker/registry';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';
 import { loadTf } from '../../src/worker/tf';
@@ -253,7 +253,7 @@ for (const file of files) {
     });
 
     await t.test('per-timestep loss, reductions and Keras evaluate within 1e-5', async () => {
-      const r = await evaluateTask(req, ctx);
+      const r = await runTask(req, ctx);
       assert.equal(r.backend, loadTf().info.backend);
       if (!fx.perTimestepLoss) return;
       assert.ok(r.perTimestepLoss, 'no per-timestep loss');

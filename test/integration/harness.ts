@@ -42,7 +42,7 @@ export function waitForEvent<T>(event: vscode.Event<T>, predicate: (value: T) =>
   });
 }
 
-export { browserAction, screenshot, screenshotsAvailable, type BrowserAction, type Screenshot, type WebviewFrameDom, type WorkbenchTheme } from './screenshot';
+export { browserAction, screenshot, screenshotsAvailable, type BrowserAction, type Screenshot, type TypingTimes, type WebviewFrameDom, type WorkbenchTheme } from './screenshot';
 
 export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));

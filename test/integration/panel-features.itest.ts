@@ -61,13 +61,10 @@ suite('panel features', () => {
       const final = await curve;
       assert.match(final.summary, /^points=4 curves=\d epochs=4$/, final.summary);
 
-      // live: one report per epoch, each with as many points drawn as epochs finished. The last
-      // epoch's event may reach the host after the result (the pool sends progress on its own
-      // port), and the final chart then stands in for it: at least the first three are live.
+      // live: one report per epoch, each with as many points drawn as epochs finished; every
+      // epoch's event reaches the host before the result (the pool delivers a task's progress first).
       const live = renders.views.filter((v) => v.view === 'trainProgress').map((v) => v.summary);
-      const expected = ['epoch=1/4 points=1', 'epoch=2/4 points=2', 'epoch=3/4 points=3', 'epoch=4/4 points=4'];
-      assert.ok(live.length >= 3, `live reports: ${live.join(', ')}`);
-      assert.deepEqual(live, expected.slice(0, live.length));
+      assert.deepEqual(live, ['epoch=1/4 points=1', 'epoch=2/4 points=2', 'epoch=3/4 points=3', 'epoch=4/4 points=4'], `live reports: ${live.join(', ')}`);
       assert.ok(renders.views.some((v) => v.view === 'train' && v.summary === 'epochs=4 stopped=completed'));
     } finally {
       renders.dispose();
@@ -234,6 +231,27 @@ suite('panel features', () => {
     assert.match(target.document.getText(target.selection), /Lambda\(lambda x: x\[:, N:, :\]\)/, 'the Lambda call is selected');
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, editor.document.uri.fsPath, 'the editor is active');
     await screenshot('panel-mask-dropped-revealed');
+  });
+
+  test('a result names the run it came from and links to that file, not to the active editor\'s model of the same name', async () => {
+    // Both seed 002 files define `model` with the same layer names; the one that is evaluated is not the active one.
+    const evaluated = (await openExample('seed002_lambda_drops_mask.py')).document;
+    const active = await openExample('seed002_lambda_with_mask.py');
+    const api = await activateExtension();
+    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate', 180_000, 'the evaluate result');
+    await vscode.commands.executeCommand('masklens.evaluate', evaluated.uri, 'model');
+    await rendered;
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), active.document.uri.toString(), 'the other file stays active');
+    const shown = api.panel.shown;
+    assert.equal(shown?.document?.toString(), evaluated.uri.toString(), 'the result belongs to the evaluated file');
+    assert.equal(shown?.origin?.model, 'model');
+    assert.equal(shown?.origin?.version, evaluated.version);
+    assert.match(shown?.origin?.runId ?? '', /^[0-9a-z]+-\d+$/);
+    assert.equal(shown?.sources?.file, 'seed002_lambda_drops_mask.py');
+    const lambdaLine = evaluated.getText().split('\n').findIndex((l) => /model\.add\(Lambda\(/.test(l));
+    assert.equal(shown?.sources?.layers.find((l) => l.name === 'lambda')?.start.line, lambdaLine, "the Lambda's line in the evaluated file");
+    const shot = await screenshot('panel-result-origin');
+    if (shot.framesText !== null) assert.match(shot.framesText, /seed002_lambda_drops_mask\.py · model model/);
   });
 
   test('large data: the heatmaps show a range of the samples, say which, and draw without blocking the panel', async () => {

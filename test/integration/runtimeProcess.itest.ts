@@ -28,7 +28,7 @@ async function nextEvaluateSucceeds(): Promise<void> {
 async function refusedEvaluate(example: string): Promise<string | undefined> {
   const api = await activateExtension();
   const editor = await openExample(example);
-  assert.equal((await api.analyses.get(editor.document))?.analysis.models[0]?.ir.name, 'model');
+  assert.equal((await api.analyses.get(editor.document))?.analysis.models[0]?.name, 'model');
   api.tasks.lastError = undefined;
   const result = await vscode.commands.executeCommand<EvaluateOutcome>('masklens.evaluate', editor.document.uri, 'model');
   assert.equal(result, undefined, `${example} was evaluated`);
@@ -62,13 +62,12 @@ suite('runtime process', () => {
   test('a zip bomb given as data is refused before it is inflated, and the next task works', async () => {
     const api = await activateExtension();
     const editor = await openExample('seed001_embedding_dense_mse.py');
-    const ir = (await api.analyses.get(editor.document))?.analysis.models.find((m) => m.ir.name === 'm')?.ir;
-    assert.ok(ir, 'seed 001 has no model m');
+    const { input } = await api.analyses.taskInput(editor.document, 'm');
     const bomb = join(mkdtempSync(join(tmpdir(), 'masklens-itest-')), 'bomb.npz');
     writeFileSync(bomb, zip([zeroArrayMember('x.npy', BOMB_VALUES)], { streamed: true }));
     const pid = api.runtime.pid;
     await assert.rejects(
-      api.runtime.run({ kind: 'evaluate', model: { name: ir.name, config: ir.config, lambdas: ir.lambdas }, data: { source: 'file', x: bomb } }).result,
+      api.runtime.run({ kind: 'evaluate', model: input.model, data: { source: 'file', x: bomb } }).result,
       (e: unknown) => e instanceof Error && /^x \(.*bomb\.npz\)\[x\]: member 'x\.npy' \(shape \(275000000,\), 2\.05 GiB once inflated\) needs about 2\.05 GiB/.test(e.message),
     );
     assert.equal(api.runtime.pid, pid);

@@ -60,9 +60,23 @@ export async function screenshot(name: string, timeoutMs = 60_000): Promise<Scre
  *   { kind: 'webview-dom' }                 per frame that holds a webview document: its URL, body class, the MaskLens
  *                                           panel's mask strips, heatmap canvases, data grids' text, a theme CSS variable
  *   { kind: 'workbench-theme' }             the workbench's own class (vs / vs-dark / hc-black) and computed backgrounds
+ *   { kind: 'type-and-watch', text, ... }   real key presses into the focused editor, then when a CodeLens and a squiggle
+ *                                           appear in the DOM after the last one (TypingTimes)
  * Returns null when no harness performs actions (test-electron).
  */
-export type BrowserAction = { kind: 'click-codelens'; title: string } | { kind: 'webview-dom' } | { kind: 'workbench-theme' };
+export type BrowserAction =
+  | { kind: 'click-codelens'; title: string }
+  | { kind: 'webview-dom' }
+  | { kind: 'workbench-theme' }
+  | { kind: 'type-and-watch'; text: string; delayMs: number; lensTooltipPrefix: string; squiggleLineText: string; timeoutMs?: number };
+
+/** What `type-and-watch` saw, timed by the page's clock from the last keydown (null: not seen in time). */
+export interface TypingTimes {
+  /** The last keydown, as epoch milliseconds (`Date.now()` in the page). */
+  lastKeyEpochMs: number;
+  lensMs: number | null;
+  squiggleMs: number | null;
+}
 
 export interface WorkbenchTheme {
   workbenchClass: string;

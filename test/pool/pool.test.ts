@@ -57,6 +57,15 @@ describe('worker pool on native TensorFlow', () => {
     });
     after(async () => pool.close());
 
+    test("a task's progress events all arrive before its result", async () => {
+      // The probe posts one progress event per 16 matMuls: by the time the result resolves, each must have arrived.
+      for (let round = 0; round < 10; round++) {
+        let events = 0;
+        const r = await pool.run({ kind: 'probe', workMs: 150, matrixSize: 4 }, { onProgress: (e) => e.type === 'progress' && events++ }).result;
+        assert.equal(events, Math.floor(r.matMuls / 16), `round ${round}: ${events} of ${Math.floor(r.matMuls / 16)} progress events had arrived when the result did`);
+      }
+    });
+
     test('a cancelled long task frees its worker promptly', async () => {
       let running = false;
       const handle = pool.run({ kind: 'probe', workMs: 60_000, matrixSize: 64 }, { onProgress: (e) => (running ||= e.type === 'progress') });

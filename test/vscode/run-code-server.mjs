@@ -18,7 +18,8 @@
 // Screenshots: the suite asks for them through files (see test/integration/screenshot.ts); this
 // harness saves test-results/<name>.png, and always test-results/workbench-final.png at the end.
 // Browser actions travel the same way (`<name>.action` → `<name>.result`): a real mouse click on a
-// CodeLens, or a read of the webviews' DOM (see browserAction in test/integration/screenshot.ts).
+// CodeLens, a read of the webviews' DOM, or typing into the editor while timing what appears
+// (see browserAction in test/integration/screenshot.ts).
 //
 // A dead extension host fails the run. When it dies (SIGABRT, SIGSEGV, V8's fatal errors), the
 // workbench still reports exit code 0 through codeAutomationExit, so that code alone proves
@@ -143,8 +144,59 @@ async function webviewDom(page) {
   return out;
 }
 
+/**
+ * Types `text` into the focused editor, one key every `delayMs` ms (a person typing), then watches
+ * the page until a CodeLens whose tooltip starts with `lensTooltipPrefix` and a squiggle on the
+ * line holding `squiggleLineText` are both in the DOM. Times come from the page's own clock: the
+ * last keydown, and the first DOM mutation after it at which each is there (a MutationObserver,
+ * so before the frame that paints it). Returns ms after the last key (null if not seen in time).
+ */
+async function typeAndWatch(page, action) {
+  await page.evaluate(({ lensTooltipPrefix, squiggleLineText }) => {
+    // one watcher at a time: the previous action's listener and observer go
+    globalThis.__masklensTypingStop?.();
+    const state = { lastKey: 0, lastKeyEpoch: 0, lens: null, squiggle: null };
+    globalThis.__masklensTyping = state;
+    const text = (e) => (e.textContent ?? '').replace(/\u00a0/g, ' ');
+    const lens = () => [...document.querySelectorAll('.codelens-decoration a')].some((a) => (a.getAttribute('title') ?? '').startsWith(lensTooltipPrefix));
+    const squiggle = () => {
+      const line = [...document.querySelectorAll('.view-lines .view-line')].find((l) => text(l).includes(squiggleLineText));
+      if (!line) return false;
+      return [...document.querySelectorAll('.view-overlays > div')].some((d) => d.style.top === line.style.top && d.querySelector('[class*="squiggly-"]'));
+    };
+    const check = () => {
+      if (!state.lastKey) return;
+      const now = performance.now();
+      if (state.lens === null && lens()) state.lens = now;
+      if (state.squiggle === null && squiggle()) state.squiggle = now;
+    };
+    const onKey = () => {
+      state.lastKey = performance.now();
+      state.lastKeyEpoch = Date.now();
+      state.lens = state.squiggle = null;
+    };
+    window.addEventListener('keydown', onKey, true);
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    globalThis.__masklensTypingStop = () => {
+      window.removeEventListener('keydown', onKey, true);
+      observer.disconnect();
+    };
+  }, action);
+  await page.keyboard.type(action.text, { delay: action.delayMs });
+  const deadline = Date.now() + (action.timeoutMs ?? 10_000);
+  let state;
+  do {
+    await page.waitForTimeout(50);
+    state = await page.evaluate(() => globalThis.__masklensTyping);
+  } while ((state.lens === null || state.squiggle === null) && Date.now() < deadline);
+  const after = (t) => (t === null ? null : Math.round((t - state.lastKey) * 10) / 10);
+  return { lastKeyEpochMs: state.lastKeyEpoch, lensMs: after(state.lens), squiggleMs: after(state.squiggle) };
+}
+
 /** Performs one browser action requested by the suite. */
 async function performAction(page, action) {
+  if (action.kind === 'type-and-watch') return typeAndWatch(page, action);
   if (action.kind === 'click-codelens') {
     const link = page.locator('.codelens-decoration a', { hasText: action.title }).first();
     await link.waitFor({ state: 'visible', timeout: 30_000 });

@@ -7,7 +7,7 @@ import test from 'node:test';
 import { writeNpy } from '../../src/core/data/npy';
 import { TaskCancelledError, UserFacingError } from '../../src/core/protocol/task';
 import { evaluateResultSchema, compareResultSchema, trainResultSchema, toJsonText } from '../../src/core/protocol/runtimeTasks';
-import { compareTask, evaluateTask, trainTask } from '../../src/worker/tasks';
+import { runTask } from '../../src/worker/registry';
 import { loadTf } from '../../src/worker/tf';
 import { arr, ctx, layer, sequential } from './helpers';
 
@@ -26,7 +26,7 @@ async function rejects(p: Promise<unknown>, code: string): Promise<void> {
 
 test('evaluate, seed 001: loss over the first two timesteps only; result is valid plain JSON; no leaks', async () => {
   const before = tf.memory().numTensors;
-  const r = await evaluateTask(
+  const r = await runTask(
     {
       kind: 'evaluate',
       model: { name: 'm', config: seed001, training: { loss: 'mse' } },
@@ -53,8 +53,8 @@ test('evaluate, seed 001: loss over the first two timesteps only; result is vali
 
 test('evaluate without data: synthetic, labelled as such, deterministic under the seed', async () => {
   const req = { kind: 'evaluate' as const, model: { name: 'm', config: maskedLstm, training: { loss: 'mae' } }, seed: 5, data: { source: 'synthetic' as const, samples: 4 } };
-  const a = await evaluateTask(req, ctx);
-  const b = await evaluateTask(req, ctx);
+  const a = await runTask(req, ctx);
+  const b = await runTask(req, ctx);
   assert.equal(a.data.source, 'synthetic');
   assert.equal(a.data.synthetic, true);
   assert.match(a.data.description, /synthetic/);
@@ -64,8 +64,8 @@ test('evaluate without data: synthetic, labelled as such, deterministic under th
 
 test('evaluate with layerOutputs false: the same masks, losses and output, no per-layer outputs', async () => {
   const req = { kind: 'evaluate' as const, model: { name: 'm', config: maskedLstm, training: { loss: 'mae' } }, seed: 5, data: { source: 'synthetic' as const, samples: 4 } };
-  const full = await evaluateTask(req, ctx);
-  const lean = await evaluateTask({ ...req, layerOutputs: false }, ctx);
+  const full = await runTask(req, ctx);
+  const lean = await runTask({ ...req, layerOutputs: false }, ctx);
   assert.ok(full.layers.every((l) => Array.isArray(l.output)), 'layer outputs expected by default');
   assert.ok(lean.layers.every((l) => l.output === undefined), 'no layer outputs when not asked for');
   const strip = (r: typeof full) => ({ ...r, layers: r.layers.map((l) => ({ ...l, output: undefined })), elapsedMs: 0 });
@@ -73,7 +73,7 @@ test('evaluate with layerOutputs false: the same masks, losses and output, no pe
 });
 
 test('evaluate without targets: masks and outputs, losses null', async () => {
-  const r = await evaluateTask({ kind: 'evaluate', model: { name: 'm', config: seed001 }, data: { source: 'inline', x: arr([1, 4], [1, 0, 2, 0]) } }, ctx);
+  const r = await runTask({ kind: 'evaluate', model: { name: 'm', config: seed001 }, data: { source: 'inline', x: arr([1, 4], [1, 0, 2, 0]) } }, ctx);
   assert.equal(r.loss, null);
   assert.equal(r.perTimestepLoss, null);
   assert.deepEqual(r.layers[1].mask, [[1, 0, 1, 0]]);
@@ -82,7 +82,7 @@ test('evaluate without targets: masks and outputs, losses null', async () => {
 test('NaN in the targets is reported, and the masked loss is NaN (seed 002)', async () => {
   const y = Array.from({ length: 6 }, (_, t) => (t < 3 ? 1 : NaN));
   const x = Array.from({ length: 12 }, (_, i) => (i < 6 ? 1 : 0));
-  const r = await evaluateTask(
+  const r = await runTask(
     { kind: 'evaluate', model: { name: 'm', config: maskedLstm, training: { loss: 'mae' } }, data: { source: 'inline', x: arr([1, 6, 2], x), y: arr([1, 6, 1], y) } },
     ctx,
   );
@@ -94,25 +94,25 @@ test('NaN in the targets is reported, and the masked loss is NaN (seed 002)', as
 test('bad inputs: one clear error each, and the worker keeps working without leaks', async () => {
   const before = tf.memory().numTensors;
   const base = { kind: 'evaluate' as const, model: { name: 'm', config: maskedLstm, training: { loss: 'mse' } } };
-  await rejects(evaluateTask({ ...base, data: { source: 'inline', x: arr([1, 6, 3], new Array(18).fill(1)) } }, ctx), 'data-shape');
-  await rejects(evaluateTask({ kind: 'evaluate', model: { name: 'm', config: seed001 }, data: { source: 'inline', x: arr([1, 4], [1, 2.5, 0, 0]) } }, ctx), 'data-dtype');
-  await rejects(evaluateTask({ ...base, nanPolicy: 'error', data: { source: 'inline', x: arr([1, 6, 2], [NaN, ...new Array(11).fill(1)]) } }, ctx), 'data-nan');
+  await rejects(runTask({ ...base, data: { source: 'inline', x: arr([1, 6, 3], new Array(18).fill(1)) } }, ctx), 'data-shape');
+  await rejects(runTask({ kind: 'evaluate', model: { name: 'm', config: seed001 }, data: { source: 'inline', x: arr([1, 4], [1, 2.5, 0, 0]) } }, ctx), 'data-dtype');
+  await rejects(runTask({ ...base, nanPolicy: 'error', data: { source: 'inline', x: arr([1, 6, 2], [NaN, ...new Array(11).fill(1)]) } }, ctx), 'data-nan');
   const dir = mkdtempSync(join(tmpdir(), 'masklens-'));
   const good = writeNpy({ shape: [1, 6, 2], data: new Array(12).fill(1) });
   writeFileSync(join(dir, 'corrupt.npy'), good.subarray(0, good.length - 9));
-  await rejects(evaluateTask({ ...base, data: { source: 'file', x: join(dir, 'corrupt.npy') } }, ctx), 'data-corrupt');
-  await rejects(evaluateTask({ ...base, data: { source: 'file', x: join(dir, 'missing.npy') } }, ctx), 'data-missing');
-  await rejects(evaluateTask({ ...base, memoryCapMB: 0.001, data: { source: 'synthetic', samples: 64 } }, ctx), 'memory-cap');
+  await rejects(runTask({ ...base, data: { source: 'file', x: join(dir, 'corrupt.npy') } }, ctx), 'data-corrupt');
+  await rejects(runTask({ ...base, data: { source: 'file', x: join(dir, 'missing.npy') } }, ctx), 'data-missing');
+  await rejects(runTask({ ...base, memoryCapMB: 0.001, data: { source: 'synthetic', samples: 64 } }, ctx), 'memory-cap');
   assert.equal(tf.memory().numTensors, before);
   // Files work when they are right.
   writeFileSync(join(dir, 'x.npy'), good);
-  const ok = await evaluateTask({ ...base, data: { source: 'file', x: join(dir, 'x.npy') } }, ctx);
+  const ok = await runTask({ ...base, data: { source: 'file', x: join(dir, 'x.npy') } }, ctx);
   assert.equal(ok.data.source, 'file');
   assert.equal(tf.memory().numTensors, before);
 });
 
 test('compare: every reduction side by side, and whether the mask reaches the loss', async () => {
-  const r = await compareTask({ kind: 'compare', model: { name: 'm', config: maskedLstm, training: { loss: 'mse' } }, data: { source: 'synthetic', samples: 6 } }, ctx);
+  const r = await runTask({ kind: 'compare', model: { name: 'm', config: maskedLstm, training: { loss: 'mse' } }, data: { source: 'synthetic', samples: 6 } }, ctx);
   assert.ok(compareResultSchema.safeParse(r).success);
   assert.deepEqual(r.reductions.map((x) => x.id), ['none', 'valid-mean', 'total-mean', 'sequence-mean']);
   assert.equal(r.maskReachesLoss, true);
@@ -122,7 +122,7 @@ test('compare: every reduction side by side, and whether the mask reaches the lo
 test('train: masked loss goes down, per-epoch history, progress per batch, no leaks', async () => {
   const before = tf.memory().numTensors;
   const events: string[] = [];
-  const r = await trainTask(
+  const r = await runTask(
     {
       kind: 'train',
       model: { name: 'm', config: maskedLstm, training: { loss: 'mse' } },
@@ -148,7 +148,7 @@ test('train: cancellation between batches, and the tensors are freed', async () 
   const before = tf.memory().numTensors;
   let batches = 0;
   await assert.rejects(
-    trainTask(
+    runTask(
       { kind: 'train', model: { name: 'm', config: maskedLstm, training: { loss: 'mse' } }, data: { source: 'synthetic', samples: 16 }, epochs: 50, batchSize: 2 },
       { progress: (e) => (e.type === 'batch' ? batches++ : undefined), cancelled: () => batches >= 3 },
     ),
@@ -161,7 +161,7 @@ test('train: cancellation between batches, and the tensors are freed', async () 
 test('train: a NaN loss stops training with the reason (NaN padding)', async () => {
   const x = Array.from({ length: 24 }, (_, i) => (i % 12 < 6 ? 1 : 0));
   const y = Array.from({ length: 12 }, (_, i) => (i % 6 < 3 ? 1 : NaN));
-  const r = await trainTask(
+  const r = await runTask(
     { kind: 'train', model: { name: 'm', config: maskedLstm, training: { loss: 'mae' } }, data: { source: 'inline', x: arr([2, 6, 2], x), y: arr([2, 6, 1], y) }, epochs: 3 },
     ctx,
   );

@@ -64,7 +64,15 @@ function renderBusy(task: string, message: string, fraction: number | null): voi
   statusBox.append(cancel);
 }
 
-function renderResult(task: string, payload: unknown, sources: Extract<HostMessage, { type: 'result' }>['sources']): void {
+type ResultMessage = Extract<HostMessage, { type: 'result' }>;
+
+/** Which file and model the shown result is about, so a result is never mistaken for another file's. */
+function originLine(origin: ResultMessage['origin']): HTMLElement | null {
+  if (!origin) return null;
+  return h('div', { class: 'ml-origin', title: `run ${origin.runId}, document version ${origin.version}` }, `${origin.file} · model ${origin.model}`);
+}
+
+function renderResult({ task, payload, sources, origin }: ResultMessage): void {
   const render = task === 'evaluate' ? renderEvaluate : task === 'compare' ? renderCompare : task === 'train' ? renderTrain : null;
   if (!render) return;
   try {
@@ -72,6 +80,8 @@ function renderResult(task: string, payload: unknown, sources: Extract<HostMessa
     stopTraining(trainingBox);
     clear(resultBox);
     const { el, summary, maskFlow } = render(payload, sources);
+    const from = originLine(origin);
+    if (from) resultBox.append(from);
     resultBox.append(el);
     shownTask = task;
     send({ type: 'rendered', view: task, summary });
@@ -116,7 +126,7 @@ function handle(message: HostMessage): void {
       onTrainingEpoch(trainingBox, message);
       break;
     case 'result':
-      renderResult(message.task, message.payload, message.sources);
+      renderResult(message);
       break;
     case 'requestExport':
       if (message.format === 'png') {

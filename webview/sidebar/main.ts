@@ -32,10 +32,12 @@ function renderModel(m: ModelSummary): HTMLElement {
   );
   const list = h('ul', { class: 'ml-layers' });
   for (const l of m.layers) {
-    list.append(h('li', { class: `ml-effect-${l.effect}`, title: `mask in: ${l.in ? 'yes' : 'no'} · mask out: ${l.out ? 'yes' : 'no'} · ${l.effect}` }, h('span', { class: 'ml-icon', 'aria-hidden': 'true' }, EFFECT_ICON[l.effect] ?? '·'), ` ${l.name} `, h('span', { class: 'ml-muted' }, `${l.className} · ${l.in ? 'in' : '–'}/${l.out ? 'out' : '–'} · ${l.effect}`)));
+    list.append(h('li', { class: `ml-effect-${l.effect}`, title: `${l.title ? `${l.title}\n` : ''}mask in: ${l.in ? 'yes' : 'no'} · mask out: ${l.out ? 'yes' : 'no'} · ${l.effect}` }, h('span', { class: 'ml-icon', 'aria-hidden': 'true' }, EFFECT_ICON[l.effect] ?? '·'), ` ${l.name} `, h('span', { class: 'ml-muted' }, `${l.className} · ${l.in ? 'in' : '–'}/${l.out ? 'out' : '–'} · ${l.effect}`)));
   }
+  if (m.layersOmitted) list.append(h('li', { class: 'ml-muted' }, `… and ${m.layersOmitted} more layers`));
   box.append(list);
   for (const d of m.diagnostics) box.append(h('div', { class: `ml-diag ml-${d.severity}` }, `${d.code} (line ${d.line + 1}): ${d.message}`));
+  if (m.diagnosticsOmitted) box.append(h('div', { class: 'ml-muted' }, `… and ${m.diagnosticsOmitted} more findings (Problems view)`));
   box.append(h('div', { class: 'ml-actions' }, action('Evaluate', 'evaluate', m.name), action('Compare', 'compareLosses', m.name), action('Train', 'train', m.name)));
   if (m.lastResult) box.append(h('div', { class: 'ml-last' }, `Last result: ${m.lastResult}`));
   return box;
@@ -52,6 +54,7 @@ function handle(message: HostMessage): void {
     else {
       models.append(h('p', { class: 'ml-muted' }, `${message.file} — ${message.keras}`));
       for (const m of message.models) models.append(renderModel(m));
+      if (message.modelsOmitted) models.append(h('p', { class: 'ml-muted' }, `… and ${message.modelsOmitted} more models`));
     }
     send({ type: 'rendered', view: 'models', summary: `${message.file ?? ''}: ${message.models.map((m) => m.name).join(',')}` });
   }

@@ -9,7 +9,7 @@ import { supportsMasking } from '../masking/apply';
 import { FAMILIES } from '../masking/registry';
 import type { MaskEffect, OutputMaskKind } from '../masking/rules';
 import { snake } from '../layers/kerasObjects';
-import type { ParseResult } from '../python/parse';
+import type { ParseResult } from '../reader/parse';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { UserFacingError } from '../protocol/task';
 import { maskDiagnostics, verdictLabel } from './diagnostics';

@@ -4,14 +4,15 @@
  * unchanged parts), which is what keeps re-analysis on every keystroke cheap.
  *
  * `analyze` never throws on user input: a bug in MaskLens itself becomes one
- * `internal-error` diagnostic instead of a failed command.
+ * `internal-error` diagnostic instead of a failed command. It throws only `AnalysisStopped`,
+ * when the caller's `shouldStop` asked it to give up.
  */
-import type { Edit, Parser, Point, Tree } from 'web-tree-sitter';
+import type { Edit, Parser, Point, Range as TsRange, Tree } from 'web-tree-sitter';
 import type { KerasFamily } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import { topLevelChunks } from '../python/chunks';
-import { parseTree } from '../python/parse';
-import { skimRanges } from '../python/skim';
+import { AnalysisStopped } from '../objects/context';
+import { parseTree } from '../reader/parse';
 import { loadPythonParser, type GrammarPaths } from '../python/syntax';
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { verdictLabel } from './diagnostics';
@@ -23,6 +24,8 @@ export interface AnalyzeOptions {
   kerasVersion?: string;
   /** Values for dimensions the source leaves open (`{"timesteps": 362}`). */
   dimensions?: Record<string, number>;
+  /** Asked now and then while the file is read; true abandons the analysis (`AnalysisStopped` is thrown). */
+  shouldStop?: () => boolean;
 }
 
 export interface Analyzer {
@@ -64,50 +67,61 @@ export function diffEdit(before: string, after: string): Edit | null {
   };
 }
 
-export interface AnalyzerOptions {
-  /** Leave unused helper functions out of the parse (skim.ts); off only to check it changes nothing. */
-  skim?: boolean;
-}
-
-export function createAnalyzerFromParser(parser: Parser, options: AnalyzerOptions = {}): Analyzer {
-  const skim = options.skim ?? true;
+export function createAnalyzerFromParser(parser: Parser): Analyzer {
   const cache = new Map<string, { text: string; tree: Tree }>();
 
-  // Unused helpers are skimmed (see skim.ts); a skimmed parse with syntax errors is redone
-  // in full, so error recovery below always starts from the whole file.
-  const parseFile = (text: string, old: Tree | null): Tree | null => {
-    const ranges = skim ? skimRanges(text) : null;
-    if (ranges) {
-      const skimmed = parser.parse(text, old, { includedRanges: ranges });
-      if (skimmed && !skimmed.rootNode.hasError) return skimmed;
-      skimmed?.delete();
-      return parser.parse(text);
-    }
-    return parser.parse(text, old);
+  /**
+   * A parse that asks `shouldStop` as it goes: web-tree-sitter stops when its progress callback
+   * returns true (though its typings say void). A stopped parser would resume that parse on its
+   * next call, whatever the text, so it is reset.
+   */
+  const parseText = (text: string, old: Tree | null, shouldStop: (() => boolean) | undefined, includedRanges?: TsRange[]): Tree => {
+    const tree = parser.parse(text, old, { includedRanges, progressCallback: shouldStop && (() => shouldStop()) });
+    if (tree) return tree;
+    parser.reset();
+    if (shouldStop?.()) throw new AnalysisStopped();
+    throw new Error('tree-sitter returned no tree');
   };
 
-  const parse = (file: string, text: string): Tree => {
+  /**
+   * The file's tree, re-parsed incrementally from the file's last tree without syntax errors.
+   * While a statement is half typed (`m = Model(x, ` with its bracket still open) the tree has
+   * an error that swallows the rest of the file; parsing the next keystroke from that tree would
+   * re-read everything after it, so a tree with errors is used for its own analysis only and the
+   * last good one stays the base (a file that never parsed cleanly keeps its newest tree). Returns
+   * the tree and whether the caller must delete it.
+   */
+  const parse = (file: string, text: string, shouldStop: (() => boolean) | undefined): { tree: Tree; owned: boolean } => {
     const cached = cache.get(file);
-    let tree: Tree | null = null;
-    if (cached) {
-      cache.delete(file);
-      const edit = diffEdit(cached.text, text);
-      if (!edit) tree = cached.tree;
-      else {
-        cached.tree.edit(edit);
-        tree = parseFile(text, cached.tree);
-        cached.tree.delete();
-      }
+    if (cached) cache.delete(file); // re-inserted below: the map's order is least recently used first
+    const edit = cached ? diffEdit(cached.text, text) : null;
+    if (cached && !edit) {
+      cache.set(file, cached);
+      return { tree: cached.tree, owned: false };
     }
-    tree ??= parseFile(text, null);
-    if (!tree) throw new Error('tree-sitter returned no tree');
+    const base = cached && edit ? cached.tree.copy() : null;
+    if (base && edit) base.edit(edit);
+    let tree: Tree;
+    try {
+      tree = parseText(text, base, shouldStop);
+    } catch (error) {
+      if (cached) cache.set(file, cached);
+      throw error;
+    } finally {
+      base?.delete();
+    }
+    if (cached && tree.rootNode.hasError && !cached.tree.rootNode.hasError) {
+      cache.set(file, cached);
+      return { tree, owned: true };
+    }
+    cached?.tree.delete();
     cache.set(file, { text, tree });
     while (cache.size > CACHE_SIZE) {
       const [oldest, entry] = cache.entries().next().value as [string, { text: string; tree: Tree }];
       entry.tree.delete();
       cache.delete(oldest);
     }
-    return tree;
+    return { tree, owned: false };
   };
 
   return {
@@ -116,22 +130,25 @@ export function createAnalyzerFromParser(parser: Parser, options: AnalyzerOption
       const kerasVersion = options.kerasVersion ?? FAMILIES[family].referenceVersion;
       const pieces: Tree[] = [];
       try {
-        const tree = parse(options.file, text);
+        const { tree, owned } = parse(options.file, text, options.shouldStop);
+        if (owned) pieces.push(tree);
         let roots = [tree.rootNode];
         if (tree.rootNode.hasError) {
           // One unclosed bracket can swallow the rest of the file: read statement by statement.
           const chunks = topLevelChunks(text);
           if (chunks.length > 1) {
             for (const range of chunks) {
-              const piece = parser.parse(text, null, { includedRanges: [range] });
-              if (piece) pieces.push(piece);
+              if (options.shouldStop?.()) throw new AnalysisStopped();
+              pieces.push(parseText(text, null, options.shouldStop, [range]));
             }
-            roots = pieces.map((p) => p.rootNode);
+            roots = pieces.slice(owned ? 1 : 0).map((p) => p.rootNode);
           }
         }
-        const result = parseTree(roots, text, { file: options.file, family, kerasVersion, dimensions: options.dimensions });
+        const result = parseTree(roots, text, { file: options.file, family, kerasVersion, dimensions: options.dimensions, shouldStop: options.shouldStop });
         return analyzeParsed(result, family, kerasVersion);
       } catch (error) {
+        if (error instanceof AnalysisStopped) throw error;
+        cache.get(options.file)?.tree.delete();
         cache.delete(options.file);
         const message = error instanceof Error ? error.message : String(error);
         const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -154,6 +171,6 @@ export function createAnalyzerFromParser(parser: Parser, options: AnalyzerOption
 }
 
 /** Loads web-tree-sitter and the Python grammar (default paths: node_modules; bundles pass dist/ paths). */
-export async function createAnalyzer(paths: GrammarPaths = {}, options: AnalyzerOptions = {}): Promise<Analyzer> {
-  return createAnalyzerFromParser(await loadPythonParser(paths), options);
+export async function createAnalyzer(paths: GrammarPaths = {}): Promise<Analyzer> {
+  return createAnalyzerFromParser(await loadPythonParser(paths));
 }

@@ -4,9 +4,13 @@
  * analysis has already read them statically; this turns them into a runtime data spec.
  * Shared by the CLI and the extension so both evaluate a model on the same data.
  */
-import type { FileAnalysis } from '../analysis';
 import type { ModelIR } from '../ir';
-import type { DataSpec, TrainRequest } from '../protocol/runtimeTasks';
+import type { DataSpec, InlineArrayExpr, TrainRequest } from '../protocol/runtimeTasks';
+
+/** The arrays the source writes, by the variable name the training calls use (a file analysis holds them). */
+export interface SourceArrays {
+  inlineData: Readonly<Record<string, InlineArrayExpr>>;
+}
 
 export interface SourceData {
   data: Extract<DataSpec, { source: 'inline' }> | null;
@@ -14,7 +18,7 @@ export interface SourceData {
   notes: string[];
 }
 
-export function sourceData(analysis: FileAnalysis, ir: ModelIR, label: string): SourceData {
+export function sourceData(analysis: SourceArrays, ir: ModelIR, label: string): SourceData {
   const t = ir.training;
   const names = t.evaluateArgs ?? (t.fitArgs.x ? t.fitArgs : null) ?? t.predictArgs;
   if (!names?.x) return { data: null, notes: [] };
@@ -32,7 +36,7 @@ export function sourceData(analysis: FileAnalysis, ir: ModelIR, label: string): 
  * The validation `fit` asks for: `validation_split=F`, or `validation_data=(x, y)` when the
  * source writes both arrays. Train requests use it unless the user chose otherwise.
  */
-export function sourceValidation(analysis: FileAnalysis, ir: ModelIR): TrainRequest['validation'] {
+export function sourceValidation(analysis: SourceArrays, ir: ModelIR): TrainRequest['validation'] {
   const fit = ir.training.fitArgs;
   if (typeof fit.validationSplit === 'number' && fit.validationSplit > 0 && fit.validationSplit < 1) return { split: fit.validationSplit };
   const names = fit.validationData;

@@ -6,7 +6,7 @@
  * tests check the rows against the installed Keras.
  */
 import type { JsonObject, KerasFamily } from '../ir';
-import { compareVersions, FAMILIES } from '../masking/registry';
+import { FAMILIES, inVersionRange } from '../masking/registry';
 import { both, bothTakingMask, rule } from '../masking/rows';
 import type { ResolvedRule, VersionedRule } from '../masking/rules';
 import { LAYER_ENTRIES } from './index';
@@ -29,8 +29,7 @@ function pick(candidates: VersionedRule[], className: string, family: KerasFamil
   const hit = candidates.find(
     (c) =>
       c.family === family &&
-      (c.from === undefined || compareVersions(version, c.from) >= 0) &&
-      (c.until === undefined || compareVersions(version, c.until) < 0),
+      inVersionRange(version, c),
   );
   return hit ? { ...hit.rule, className, family, version, known: true } : null;
 }

@@ -4,6 +4,7 @@
  * verdicts are checked against. The per-class rows live with each class's entry
  * (src/core/layers), resolved by src/core/layers/rules.ts.
  */
+import { coerce, gte, lt, SemVer } from 'semver';
 import type { KerasFamily } from '../ir';
 import type { FamilyBehaviour, VersionedFamilyBehaviour } from './rules';
 
@@ -60,7 +61,7 @@ export function familyBehaviour(family: KerasFamily, version = FAMILIES[family].
   const known = behaviours.get(key);
   if (known) return known;
   const row = FAMILY_HISTORY[family].find(
-    (r) => (r.from === undefined || compareVersions(version, r.from) >= 0) && (r.until === undefined || compareVersions(version, r.until) < 0),
+    (r) => inVersionRange(version, r),
   );
   const base = FAMILIES[family];
   const behaviour = row ? { ...base, unsupportedMask: row.unsupportedMask, unsupportedMessage: row.unsupportedMessage } : base;
@@ -73,13 +74,13 @@ const behaviours = new Map<string, FamilyBehaviour>();
 /** The message a wrapper raises (tf.keras TimeDistributed) when its inner layer gets a mask. */
 export const INNER_UNSUPPORTED_MESSAGE = TF_KERAS_TYPE_ERROR;
 
-/** Compares dotted versions numerically ("3.9.0" < "3.15.1"). */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map((p) => parseInt(p, 10) || 0);
-  const pb = b.split('.').map((p) => parseInt(p, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+/** A release as semver reads it: "2.21" is 2.21.0, and a version that names no release is 0.0.0. */
+function release(version: string): SemVer {
+  return coerce(version) ?? new SemVer('0.0.0');
+}
+
+/** Whether `version` lies in a rule's range: `from` inclusive, `until` exclusive, an absent bound open. */
+export function inVersionRange(version: string, range: { from?: string; until?: string }): boolean {
+  const v = release(version);
+  return (range.from === undefined || gte(v, release(range.from))) && (range.until === undefined || lt(v, release(range.until)));
 }

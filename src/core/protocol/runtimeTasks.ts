@@ -194,6 +194,9 @@ export const weightsSpecSchema = z.discriminatedUnion('source', [
   z.object({ source: z.literal('file'), path: z.string() }),
 ]);
 
+/** What `fit` validates on: a split of the training data, or separate data. */
+export const trainValidationSchema = z.union([z.object({ split: z.number().gt(0).lt(1) }), z.object({ data: dataSpecSchema })]);
+
 const commonRequest = {
   model: runtimeModelSchema,
   family: familySchema.default('keras3'),
@@ -250,7 +253,7 @@ export const trainRequestSchema = z.object({
   epochs: z.number().int().min(1).max(100_000).optional(),
   batchSize: z.number().int().min(1).optional(),
   shuffle: z.boolean().default(true),
-  validation: z.union([z.object({ split: z.number().gt(0).lt(1) }), z.object({ data: dataSpecSchema })]).optional(),
+  validation: trainValidationSchema.optional(),
   /** Return the trained weights (Keras order) in the result. */
   returnWeights: z.boolean().default(false),
 });

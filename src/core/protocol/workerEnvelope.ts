@@ -27,3 +27,11 @@ export interface TaskMessage {
   cancelFlag: SharedArrayBuffer;
   progressPort: MessagePort;
 }
+
+/**
+ * The last message a worker posts on a task's progress port. Piscina returns the reply on
+ * another channel, which can overtake the port's messages; the pool resolves a task only once
+ * this marker arrived, so every progress event of the task reaches the caller before its result.
+ */
+export const taskEndSchema = z.object({ type: z.literal('task-end') });
+export const TASK_END: z.infer<typeof taskEndSchema> = { type: 'task-end' };

@@ -1,6 +1,6 @@
 /**
  * The Python syntax tree: tree-sitter's Python grammar through `web-tree-sitter`
- * (WebAssembly, error tolerant, no native build). Everything else in `core/python` sees
+ * (WebAssembly, error tolerant, no native build). Every later stage of the reader sees
  * only the small helper surface below, so the grammar's node names stay in few places.
  *
  * web-tree-sitter reports columns and indices in UTF-16 code units when it parses a JS
@@ -56,10 +56,6 @@ export function endOf(node: Syntax): Range {
   return { start: end, end };
 }
 
-export function spanRange(first: Syntax, last: Syntax): Range {
-  return { start: position(first.startPosition), end: position(last.endPosition) };
-}
-
 let fieldLanguage: Language | null = null;
 let fieldIds = new Map<string, number>();
 
@@ -78,6 +74,11 @@ export function field(node: Syntax, name: string): Syntax | null {
   }
   const id = fieldIds.get(name);
   return id === undefined ? null : node.childForFieldId(id);
+}
+
+/** Source text without whitespace: how a value the reader cannot know is keyed (`x.shape[1]`, `timesteps-1`). */
+export function compact(text: string): string {
+  return text.replace(/\s+/g, '');
 }
 
 /** Named children without comments (tree-sitter keeps comments as named "extra" nodes). */

@@ -9,9 +9,9 @@
  */
 import * as vscode from 'vscode';
 import type { ExportableResult } from '../../core/export';
-import { hostMessageSchema, webviewMessageSchema, type HostMessage, type ResultSources, type WebviewMessage } from '../../core/protocol/viewMessages';
+import { fitResultSources } from '../../core/protocol/fitForView';
+import { webviewMessageSchema, type HostMessage, type ResultSources, type TaskOrigin, type WebviewMessage } from '../../core/protocol/viewMessages';
 import { progressEventSchema } from '../../core/protocol/task';
-import type { ModelAnalysis } from '../../core/analysis';
 import type { AnalysisService } from '../analysisService';
 import { log } from '../log';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
@@ -31,6 +31,8 @@ function forWebview(result: ExportableResult): ExportableResult {
 
 export interface ShownResult {
   result: ExportableResult;
+  /** The run the result came from (absent for results posted without one, e.g. by tests). */
+  origin: TaskOrigin | undefined;
   document: vscode.Uri | undefined;
   sources: ResultSources | undefined;
 }
@@ -110,8 +112,9 @@ export class PanelController implements vscode.Disposable {
   private lastBackend: HostMessage | undefined;
   private lastResultMessage: HostMessage | undefined;
 
+  /** Sends a message; the webview validates it on arrival (the one check at this boundary). */
   post(message: HostMessage): void {
-    const checked = hostMessageSchema.parse(this.prepare(message));
+    const checked = this.prepare(message);
     if (checked.type === 'backend') this.lastBackend = checked;
     if (checked.type === 'result' && checked.task in RESULT_KINDS) this.lastResultMessage = checked;
     if (!this.panel || !this.ready) {
@@ -151,38 +154,17 @@ export class PanelController implements vscode.Disposable {
     if (!(message.task in RESULT_KINDS) || typeof payload !== 'object' || payload === null || payload.kind !== message.task || typeof payload.model !== 'string') return message;
     // keep the payload itself so exports hold exactly what the pool returned
     const result = message.payload as ExportableResult;
-    const located = this.locate(result);
-    this.shown = { result, document: located?.document, sources: located?.sources };
-    return { ...message, payload: forWebview(result), ...(located ? { sources: located.sources } : {}) };
+    const sources = message.origin ? this.sourcesOf(message.origin) : undefined;
+    this.shown = { result, origin: message.origin, document: message.origin ? vscode.Uri.parse(message.origin.document) : undefined, sources };
+    return { ...message, payload: forWebview(result), ...(sources ? { sources } : {}) };
   }
 
   private busyTask: string | undefined;
 
-  /**
-   * The open document whose analysis has this model: same name and the most of the result's
-   * layer names (several files may call their model `model`); the active editor wins ties.
-   */
-  private locate(result: ExportableResult): { document: vscode.Uri; sources: ResultSources } | undefined {
-    if (!this.analyses) return undefined;
-    const wanted = new Set('layers' in result ? result.layers.map((l) => l.name) : []);
-    const active = vscode.window.activeTextEditor?.document;
-    const candidates = [...(active ? [active] : []), ...vscode.window.visibleTextEditors.map((e) => e.document), ...vscode.workspace.textDocuments];
-    let best: { document: vscode.TextDocument; model: ModelAnalysis; score: number } | undefined;
-    const seen = new Set<string>();
-    for (const document of candidates) {
-      if (seen.has(document.uri.toString())) continue;
-      seen.add(document.uri.toString());
-      for (const model of this.analyses.peek(document.uri)?.analysis.models ?? []) {
-        if (model.ir.name !== result.model) continue;
-        const score = model.layers.filter((l) => wanted.has(l.name)).length;
-        if (!best || score > best.score) best = { document, model, score };
-      }
-    }
-    if (!best) return undefined;
-    return {
-      document: best.document.uri,
-      sources: { file: vscode.workspace.asRelativePath(best.document.uri), layers: best.model.layers.map((l) => ({ name: l.name, start: l.range.start, end: l.range.end })) },
-    };
+  /** Where the result's model is written: its layers' ranges in the analysis of the document the run came from. */
+  private sourcesOf(origin: TaskOrigin): ResultSources | undefined {
+    const model = this.analyses?.peek(vscode.Uri.parse(origin.document))?.analysis.models.find((m) => m.name === origin.model);
+    return model ? fitResultSources({ file: origin.file, layers: model.layers.map((l) => ({ name: l.name, start: l.range.start, end: l.range.end })) }) : undefined;
   }
 
   /** Handles one message from the webview (validated first): the panel's only way in. */

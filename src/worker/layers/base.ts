@@ -7,11 +7,10 @@
 import type { JsonObject, JsonValue, KerasFamily } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
 import type { Shape } from '../../core/graph/modelGraph';
-import type { Tf } from '../tf';
+import type { Tensor, Tf, Variable } from '../tf';
 import type { WeightBuilder } from './weights';
 
-export type Tensor = import('@tensorflow/tfjs-node').Tensor;
-export type Variable = import('@tensorflow/tfjs-node').Variable;
+export type { Tensor, Variable };
 
 export interface CallContext {
   tf: Tf;

@@ -8,8 +8,7 @@ import { formatShape } from '../../core/format';
 import type { MemoryBudget } from '../../core/runtime/memory';
 import { UserFacingError } from '../../core/protocol/task';
 import { subSeed } from '../../core/data/random';
-import type { Tf } from '../tf';
-import type { Variable } from './base';
+import type { Tf, Variable } from '../tf';
 import { initialize } from './initializers';
 
 export interface GivenWeight {

@@ -1,0 +1,113 @@
+/**
+ * Calls: the one place that decides what calling a value means — a same-file function runs
+ * with its arguments, a same-file class is instantiated, a name of the `keras` namespace is
+ * handed to the Keras stubs (keras/api.ts), of `numpy` to the NumPy stub, a layer or model
+ * called on tensors adds a node, a method goes to its object, and everything else is
+ * unknown (its arguments are still read, so layers built inside unknown calls keep Keras'
+ * naming order).
+ */
+import { anyTensor, kwJson, type CallArgs } from '../objects/arguments';
+import { arrayMethod, numpyCall, padSequences, reportNanPadding } from '../numpy/arrays';
+import { builtin, dictMethod, listMethod } from './builtins';
+import type { Ctx } from '../objects/context';
+import { callFunction, instantiate } from './statements';
+import { callKeras, reportTensorOp } from '../keras/api';
+import { callLayer } from '../keras/layerCall';
+import { opaqueLayer } from '../keras/layers';
+import { modelMethod } from '../keras/modelMethods';
+import { learnSubclassInput } from '../keras/subclassed';
+import { rangeOf } from '../python/syntax';
+import { unknown, type FuncValue, type Scope, type Value } from '../objects/values';
+
+export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope): Value {
+  reportNanArguments(ctx, args);
+  switch (callee.t) {
+    case 'ref':
+      return callRef(ctx, callee.qual, args);
+    case 'func':
+      return callFunction(ctx, callee.fn, args, null);
+    case 'class':
+      return instantiate(ctx, callee.cls, args);
+    case 'method':
+      return callMethod(ctx, callee.self, callee.name, args, scope);
+    case 'layer':
+      return callLayer(ctx, callee.layer, args);
+    case 'model':
+      return callLayer(ctx, callee.model.layer, args);
+    case 'instance': {
+      const inst = callee.inst;
+      if (inst.model) {
+        learnSubclassInput(inst.model, args.pos[0]);
+        return callLayer(ctx, inst.model.layer, args);
+      }
+      if (inst.layer) return callLayer(ctx, inst.layer, args);
+      return unknown(null, rangeOf(args.node));
+    }
+    case 'unknown':
+      // An object of an unknown class called on Keras tensors is a layer MaskLens does not know.
+      if (callee.origin && anyTensor(args)) return callLayer(ctx, opaqueLayer(ctx, callee.origin), args);
+      return unknown(null, rangeOf(args.node));
+    default:
+      return unknown(null, rangeOf(args.node));
+  }
+}
+
+function unknownCall(qual: string, args: CallArgs): Value {
+  const parts = qual.split('.');
+  const className = parts[parts.length - 1] ?? qual;
+  const v = unknown(null, rangeOf(args.node));
+  if (v.t === 'unknown' && /^[A-Z]/.test(className)) v.origin = { className, module: parts.slice(0, -1).join('.'), node: args.node, kwargs: kwJson(args) };
+  return v;
+}
+
+/** `make_data(pad_value=np.nan)`, `fill_value=float('nan')`: padding with NaN, whatever the function. */
+function reportNanArguments(ctx: Ctx, args: CallArgs): void {
+  for (const [k, v] of args.kw) {
+    if (v.t === 'num' && Number.isNaN(v.v) && /pad|fill/i.test(k)) reportNanPadding(ctx, args.kwNodes.get(k) ?? args.node);
+  }
+}
+
+function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
+  if (qual.startsWith('builtins.')) return builtin(ctx, qual.slice('builtins.'.length), args);
+  if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
+  if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
+  if (!qual.startsWith('keras.')) {
+    if (qual.startsWith('tensorflow.') && anyTensor(args)) reportTensorOp(ctx, qual, args);
+    return qual.startsWith('tensorflow.') || qual.startsWith('numpy.') ? unknown(null, rangeOf(args.node)) : unknownCall(qual, args);
+  }
+  return callKeras(ctx, qual, args);
+}
+
+function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: Scope): Value {
+  switch (self.t) {
+    case 'model':
+      return modelMethod(ctx, self.model, name, args);
+    case 'instance': {
+      const inst = self.inst;
+      const own = inst.attrs.get(name);
+      if (own) return callValue(ctx, own, args, scope);
+      const method = findClassMethod(inst.cls, name);
+      if (method) return callFunction(ctx, method, args, self);
+      if (inst.model) return modelMethod(ctx, inst.model, name, args);
+      return unknown(null, rangeOf(args.node));
+    }
+    case 'seq':
+      return listMethod(self, name, args);
+    case 'dict':
+      return dictMethod(self, name, args);
+    case 'array':
+      return arrayMethod(self, name, args);
+    default:
+      return unknown(null, rangeOf(args.node));
+  }
+}
+
+function findClassMethod(cls: Parameters<typeof instantiate>[1], name: string): FuncValue | null {
+  const own = cls.methods.get(name);
+  if (own) return own;
+  for (const base of cls.bases) if (base.t === 'class') {
+    const hit = findClassMethod(base.cls, name);
+    if (hit) return hit;
+  }
+  return null;
+}

@@ -1,0 +1,106 @@
+/**
+ * Import and alias resolution. Every spelling of Keras (`keras`, `tensorflow.keras`,
+ * `tf.keras`, `tf_keras`, `keras.src...`, old submodules like `keras.layers.recurrent`)
+ * is folded into one canonical qualified name, so the rest of the reader asks a single
+ * question: "is this `keras.layers.LSTM`?".
+ */
+import type { Scope } from '../objects/values';
+import { ref } from '../objects/values';
+import { field, named, type Syntax } from '../python/syntax';
+
+const PREFIXES: [RegExp, string][] = [
+  [/^tensorflow\.python\.keras(?=\.|$)/, 'keras'],
+  [/^tensorflow\.compat\.v[12]\.keras(?=\.|$)/, 'keras'],
+  [/^tensorflow\.keras(?=\.|$)/, 'keras'],
+  [/^tf_keras(?=\.|$)/, 'keras'],
+  [/^keras\.src(?=\.|$)/, 'keras'],
+  [/^keras\.api(?:\._v2)?(?:\.keras)?(?=\.|$)/, 'keras'],
+];
+
+/** Submodules of `keras.layers` that older code imports from; the classes are the same. */
+const LAYER_SUBMODULES = new Set([
+  'core', 'recurrent', 'rnn', 'wrappers', 'merge', 'merging', 'embeddings', 'convolutional', 'pooling',
+  'normalization', 'regularization', 'reshaping', 'attention', 'activation', 'advanced_activations', 'noise',
+  'cudnn_recurrent', 'recurrent_v2', 'lstm', 'gru', 'simple_rnn', 'bidirectional', 'time_distributed', 'dense',
+  'embedding', 'masking', 'dropout', 'lambda_layer', 'input_layer', 'batch_normalization', 'layer_normalization',
+  'concatenate', 'add', 'multiply', 'average', 'flatten', 'reshape', 'permute', 'repeat_vector', 'conv1d',
+  'max_pooling1d', 'global_average_pooling1d', 'global_max_pooling1d', 'spatial_dropout', 'multi_head_attention',
+]);
+
+const canonicalCache = new Map<string, string>();
+
+export function canonical(qual: string): string {
+  let hit = canonicalCache.get(qual);
+  if (hit === undefined) {
+    hit = canonicalUncached(qual);
+    if (canonicalCache.size < 10_000) canonicalCache.set(qual, hit);
+  }
+  return hit;
+}
+
+function canonicalUncached(qual: string): string {
+  let q = qual;
+  for (const [re, to] of PREFIXES) q = q.replace(re, to);
+  const parts = q.split('.');
+  if (parts[0] === 'keras' && parts[1] === 'layers' && parts.length > 3 && LAYER_SUBMODULES.has(parts[2])) {
+    // keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM → keras.layers.LSTM
+    return `keras.layers.${parts[parts.length - 1]}`;
+  }
+  if (parts[0] === 'keras' && parts[1] === 'engine' && parts.length >= 3) {
+    // keras.engine.sequential.Sequential, keras.engine.training.Model → keras.models.*
+    return `keras.models.${parts[parts.length - 1]}`;
+  }
+  if (parts[0] === 'keras' && (parts[1] === 'models' || parts[1] === 'utils') && parts.length > 3) {
+    return `keras.${parts[1]}.${parts[parts.length - 1]}`;
+  }
+  if (q === 'keras.preprocessing.sequence.pad_sequences') return 'keras.utils.pad_sequences';
+  return q;
+}
+
+export function attribute(qual: string, attr: string): string {
+  return canonical(`${qual}.${attr}`);
+}
+
+function dotted(node: Syntax): string {
+  return node.text.replace(/\s+/g, '');
+}
+
+/**
+ * Binds the names an import statement introduces. Returns modules imported with `*` (their
+ * names resolve lazily: `from keras.layers import *` makes `LSTM` mean `keras.layers.LSTM`).
+ */
+export function bindImport(node: Syntax, scope: Scope): string[] {
+  const wildcards: string[] = [];
+  if (node.type === 'import_statement') {
+    for (const item of named(node)) {
+      if (item.type === 'dotted_name') {
+        const name = dotted(item);
+        const head = name.split('.')[0];
+        scope.set(head, ref(canonical(head)));
+      } else if (item.type === 'aliased_import') {
+        const target = field(item, 'name');
+        const alias = field(item, 'alias');
+        if (target && alias) scope.set(alias.text, ref(canonical(dotted(target))));
+      }
+    }
+    return wildcards;
+  }
+  if (node.type !== 'import_from_statement') return wildcards;
+  const moduleNode = field(node, 'module_name');
+  if (!moduleNode) return wildcards;
+  const module = dotted(moduleNode).replace(/^\.+/, '');
+  for (const item of named(node)) {
+    if (item === moduleNode || item.equals(moduleNode)) continue;
+    if (item.type === 'wildcard_import') {
+      wildcards.push(canonical(module));
+    } else if (item.type === 'dotted_name') {
+      const name = dotted(item);
+      scope.set(name.split('.')[0], ref(canonical(`${module}.${name}`)));
+    } else if (item.type === 'aliased_import') {
+      const target = field(item, 'name');
+      const alias = field(item, 'alias');
+      if (target && alias) scope.set(alias.text, ref(canonical(`${module}.${dotted(target)}`)));
+    }
+  }
+  return wildcards;
+}

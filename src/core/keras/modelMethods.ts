@@ -1,0 +1,128 @@
+/**
+ * Methods called on a model: `add` / `pop` grow a Sequential; `compile`, `fit`,
+ * `evaluate`, `predict` record what training will do (loss, optimizer, batch size,
+ * epochs, which variables hold the data); `build(shape)` fixes an input shape.
+ */
+import type { JsonValue } from '../ir';
+import type { CallArgs } from '../objects/arguments';
+import type { Ctx } from '../objects/context';
+import { inputLayer } from './inputs';
+import type { ModelObj } from '../objects/modelObjects';
+import { sequentialAdd } from './sequential';
+import { learnSubclassInput } from './subclassed';
+import { rangeOf, type Syntax } from '../python/syntax';
+import { asInt, asNumber, asString, NONE, unknown, type Value } from '../objects/values';
+
+/** Positional parameters of the training methods (Keras 3 signatures; tf.keras agrees on these). */
+const COMPILE = ['optimizer', 'loss', 'loss_weights', 'metrics', 'weighted_metrics', 'run_eagerly', 'steps_per_execution', 'jit_compile'];
+const FIT = ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split', 'validation_data', 'shuffle', 'class_weight', 'sample_weight'];
+const EVALUATE = ['x', 'y', 'batch_size', 'verbose', 'sample_weight'];
+const PREDICT = ['x', 'batch_size', 'verbose'];
+
+function named(args: CallArgs, params: string[]): Map<string, { v: Value; node: Syntax | undefined }> {
+  const out = new Map<string, { v: Value; node: Syntax | undefined }>();
+  args.pos.forEach((v, i) => {
+    if (params[i]) out.set(params[i], { v, node: args.posNodes[i] });
+  });
+  for (const [k, v] of args.kw) out.set(k, { v, node: args.kwNodes.get(k) });
+  return out;
+}
+
+/** A loss or optimizer as a name (`"mae"`), a serialised object, or a function's name. */
+function kerasSpec(v: Value | undefined): JsonValue | null {
+  if (!v || v.t === 'none') return null;
+  if (v.t === 'str') return v.v;
+  if (v.t === 'json') return v.value;
+  if (v.t === 'ref') return v.qual.split('.').pop() ?? v.qual;
+  if (v.t === 'func') return v.fn.name;
+  if (v.t === 'seq') return v.items.map((i) => kerasSpec(i));
+  if (v.t === 'dict') return Object.fromEntries(v.keys.map((k, i) => [k.t === 'str' ? k.v : String(i), kerasSpec(v.values[i])]));
+  return null;
+}
+
+/** The source text of a data argument (`x_train`, `data_in`), which the extension resolves. */
+function dataName(entry: { v: Value; node: Syntax | undefined } | undefined): string | undefined {
+  if (!entry || entry.v.t === 'none') return undefined;
+  return entry.node?.text;
+}
+
+export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallArgs): Value {
+  const t = model.training;
+  switch (name) {
+    case 'add': {
+      if (model.kind !== 'sequential') return unknown(null);
+      const layer = args.pos[0] ?? args.kw.get('layer');
+      if (layer) sequentialAdd(ctx, model, layer, args.posNodes[0] ?? args.kwNodes.get('layer') ?? args.node);
+      return NONE;
+    }
+    case 'pop':
+      if (model.kind === 'sequential' && model.layers.length > 0) {
+        const last = model.layers[model.layers.length - 1];
+        model.layers.pop();
+        if (model.layers.length === 1 && model.layers[0].className === 'InputLayer' && last.className !== 'InputLayer') {
+          // Keras keeps the input layer.
+        }
+      }
+      return NONE;
+    case 'compile': {
+      const a = named(args, COMPILE);
+      t.loss = kerasSpec(a.get('loss')?.v);
+      t.optimizer = kerasSpec(a.get('optimizer')?.v);
+      const mode = a.get('sample_weight_mode')?.v;
+      t.sampleWeightMode = mode ? asString(mode) : null;
+      return NONE;
+    }
+    case 'fit': {
+      const a = named(args, FIT);
+      learnSubclassInput(model, a.get('x')?.v);
+      t.batchSize = asInt(a.get('batch_size')?.v) ?? t.batchSize;
+      t.epochs = asInt(a.get('epochs')?.v) ?? t.epochs;
+      const validation = a.get('validation_data');
+      let validationData: [string, string] | null = null;
+      if (validation?.node && (validation.node.type === 'tuple' || validation.node.type === 'list')) {
+        const parts = validation.node.namedChildren.filter((c) => c !== null);
+        if (parts.length >= 2 && parts[0] && parts[1]) validationData = [parts[0].text, parts[1].text];
+      }
+      t.fitArgs = {
+        x: dataName(a.get('x')),
+        y: dataName(a.get('y')),
+        sampleWeight: dataName(a.get('sample_weight')),
+        validationData,
+        validationSplit: asNumber(a.get('validation_split')?.v),
+      };
+      return unknown(null, rangeOf(args.node));
+    }
+    case 'evaluate': {
+      const a = named(args, EVALUATE);
+      learnSubclassInput(model, a.get('x')?.v);
+      t.evaluateArgs = { x: dataName(a.get('x')), y: dataName(a.get('y')) };
+      if (t.batchSize === null) t.batchSize = asInt(a.get('batch_size')?.v);
+      return unknown(null, rangeOf(args.node));
+    }
+    case 'predict': {
+      const a = named(args, PREDICT);
+      learnSubclassInput(model, a.get('x')?.v);
+      t.predictArgs = { x: dataName(a.get('x')) };
+      return unknown(null, rangeOf(args.node));
+    }
+    case 'build': {
+      if (model.kind === 'sequential' && !model.layers.some((l) => l.className === 'InputLayer')) {
+        const shape = args.pos[0] ?? args.kw.get('input_shape');
+        if (shape?.t === 'seq') {
+          const dims = shape.items.map((d) => asInt(d) ?? null);
+          const first = model.layers[0];
+          const input = inputLayer(ctx, dims, 'float32', ctx.namer.sequentialInput(String(first?.config.name ?? 'sequential')), args.node);
+          model.layers.unshift(input);
+        }
+      }
+      return NONE;
+    }
+    case 'summary':
+    case 'save':
+    case 'save_weights':
+    case 'load_weights':
+      return NONE;
+    default:
+      return unknown(null, rangeOf(args.node));
+  }
+}

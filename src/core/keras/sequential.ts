@@ -1,0 +1,113 @@
+/**
+ * Sequential models: `Sequential()` + `.add(...)`, `Sequential([...])`, an implicit
+ * InputLayer from the first layer's `input_shape=` (Keras' legacy path), `keras.Input` or
+ * `InputLayer` added first, nested models added as layers, and each layer's shapes along
+ * the chain. (`newModel` makes the model object every kind starts from.)
+ */
+import type { CallArgs } from '../objects/arguments';
+import type { Ctx } from '../objects/context';
+import { inputLayer } from './inputs';
+import { newLayer, opaqueLayer } from './layers';
+import { emptyTraining, type LayerObj, type ModelObj, type Shape } from '../objects/modelObjects';
+import { outputShapes } from './shapes';
+import { rangeOf, type Syntax } from '../python/syntax';
+import { asString, iterate, type Value } from '../objects/values';
+
+export function newModel(ctx: Ctx, kind: ModelObj['kind'], className: string, name: string | null, node: Syntax): ModelObj {
+  const modelName = name ?? ctx.namer.model(className);
+  const layer = newLayer(ctx, className, node, true);
+  ctx.layers.pop(); // a model is listed as a model, not as a loose layer
+  const model: ModelObj = {
+    id: ctx.id(),
+    family: ctx.family,
+    kind,
+    className,
+    module: className === 'Sequential' ? 'keras' : className === 'Functional' ? 'keras.src.models.functional' : '__main__',
+    name: modelName,
+    varName: null,
+    varIsGlobal: false,
+    range: rangeOf(node),
+    layers: [],
+    inputs: null,
+    outputs: null,
+    layer,
+    training: emptyTraining(),
+    diagnostics: [],
+    unresolved: [],
+    subclass: null,
+  };
+  layer.model = model;
+  layer.module = model.module;
+  layer.config = { name: modelName };
+  ctx.models.push(model);
+  return model;
+}
+
+export function newSequential(ctx: Ctx, args: CallArgs): Value {
+  const name = asString(args.kw.get('name') ?? args.pos[2]) ?? null;
+  const model = newModel(ctx, 'sequential', 'Sequential', name, args.node);
+  const layers = args.kw.get('layers') ?? args.pos[0];
+  const layersNode = args.kwNodes.get('layers') ?? args.posNodes[0];
+  const items = layers ? iterate(layers) : null;
+  if (items) {
+    const elements = layersNode && layersNode.type === 'list' ? layersNode.namedChildren : [];
+    items.forEach((item, i) => sequentialAdd(ctx, model, item, elements[i] ?? layersNode ?? args.node));
+  } else if (layers && layers.t !== 'none') {
+    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot tell which layers this Sequential holds (the list is not written in this file).', rangeOf(layersNode ?? args.node)));
+  }
+  return { t: 'model', model };
+}
+
+function layerOf(ctx: Ctx, v: Value): LayerObj | null {
+  if (v.t === 'unknown' && v.origin) return opaqueLayer(ctx, v.origin);
+  if (v.t === 'layer') return v.layer;
+  if (v.t === 'model') return v.model.layer;
+  if (v.t === 'instance') return v.inst.model?.layer ?? v.inst.layer;
+  if (v.t === 'tensor' && v.tensor.node.isInput) return v.tensor.node.layer;
+  return null;
+}
+
+export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syntax | null): void {
+  const layer = layerOf(ctx, value);
+  if (!layer) {
+    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot tell which layer is added here.', node ? rangeOf(node) : model.range));
+    return;
+  }
+  if (model.layers.length === 0 && layer.inputShape && layer.className !== 'InputLayer') {
+    // Keras: `if not self._layers and layer._input_shape_arg: self.add(InputLayer(shape=...))`.
+    const name = ctx.namer.sequentialInput(String(layer.config.name));
+    const input = inputLayer(ctx, layer.inputShape.batchShape, layer.inputShape.dtype, name, null, layer.inputShape.range);
+    input.syntax = layer.syntax;
+    model.layers.push(input);
+  }
+  if (layer.className === 'InputLayer' && model.layers.some((l) => l.className === 'InputLayer')) {
+    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'This Sequential model already has an input; Keras raises ValueError when a second Input layer is added.', node ? rangeOf(node) : model.range));
+    return;
+  }
+  model.layers.push(layer);
+}
+
+/** Input and output shape of each layer along the chain (index i: layer i's output). */
+export function sequentialShapes(model: ModelObj): { input: (Shape | null)[]; output: (Shape | null)[] } {
+  const input: (Shape | null)[] = [];
+  const output: (Shape | null)[] = [];
+  let current: Shape | null = null;
+  for (const layer of model.layers) {
+    input.push(current);
+    if (layer.className === 'InputLayer') current = (layer.nodes[0]?.outputs[0]?.shape ?? null) as Shape | null;
+    else if (layer.model) current = nestedOutputShape(layer.model);
+    else current = outputShapes(layer, [current])[0];
+    output.push(current);
+  }
+  return { input, output };
+}
+
+function nestedOutputShape(model: ModelObj): Shape | null {
+  if (model.kind === 'sequential') {
+    const { output } = sequentialShapes(model);
+    return output[output.length - 1] ?? null;
+  }
+  const outs = model.outputs;
+  return outs && !Array.isArray(outs) && 'node' in outs ? outs.shape : null;
+}
+

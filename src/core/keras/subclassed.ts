@@ -1,0 +1,139 @@
+/**
+ * Classes defined in the file. A `keras.Model` subclass becomes a subclassed model: its
+ * `__init__` runs (layers assigned to `self.*` are named in that order, as Keras names
+ * them), then `call` is traced once on a symbolic input, which links the layers the way a
+ * linear `call` uses them. A `keras.layers.Layer` subclass is a custom layer: an opaque
+ * node with a diagnostic. Other classes are plain objects.
+ */
+import { callArgs, type CallArgs } from '../objects/arguments';
+import type { Ctx } from '../objects/context';
+import { dtypePolicy } from '../layers/kerasObjects';
+import { inputLayer } from './inputs';
+import { newLayer } from './layers';
+import type { LayerObj, ModelObj, TensorTree } from '../objects/modelObjects';
+import { newModel } from './sequential';
+import { rangeOf } from '../python/syntax';
+import { asString, findMethod, toJson, type ClassValue, type InstanceValue, type Value } from '../objects/values';
+
+type ClassKind = 'model' | 'layer' | 'plain';
+
+function baseKind(v: Value, depth: number): ClassKind {
+  if (depth > 8) return 'plain';
+  if (v.t === 'class') return classKind(v.cls, depth + 1);
+  if (v.t !== 'ref') return 'plain';
+  const q = v.qual;
+  if (q === 'keras.Model' || q === 'keras.models.Model' || q === 'keras.Sequential' || q === 'keras.models.Sequential') return 'model';
+  if (q === 'keras.layers.Layer' || q === 'keras.Layer' || /^keras\.layers\.[A-Z]/.test(q)) return 'layer';
+  return 'plain';
+}
+
+export function classKind(cls: ClassValue, depth = 0): ClassKind {
+  for (const base of cls.bases) {
+    const k = baseKind(base, depth);
+    if (k !== 'plain') return k;
+  }
+  return 'plain';
+}
+
+function layerOfValue(v: Value): LayerObj | null {
+  if (v.t === 'layer') return v.layer;
+  if (v.t === 'model') return v.model.layer;
+  if (v.t === 'instance') return v.inst.model?.layer ?? v.inst.layer;
+  return null;
+}
+
+function customLayer(ctx: Ctx, cls: ClassValue, args: CallArgs): LayerObj {
+  const layer = newLayer(ctx, cls.name, args.node, false);
+  layer.module = '__main__';
+  layer.config = { name: asString(args.kw.get('name')) ?? ctx.namer.layer(cls.name), trainable: true, dtype: dtypePolicy('float32') };
+  for (const [k, v] of args.kw) {
+    const j = toJson(v);
+    if (k !== 'name' && j !== undefined) layer.config[k] = j;
+  }
+  const source = cls.node.text;
+  const supports = /supports_masking\s*=\s*True/.test(source);
+  const computes = /def\s+compute_mask\s*\(/.test(source);
+  const note = supports || computes ? `its source ${supports ? 'sets supports_masking = True' : ''}${supports && computes ? ' and ' : ''}${computes ? 'defines compute_mask' : ''}, which MaskLens cannot evaluate` : 'it neither sets supports_masking nor defines compute_mask, so Keras treats it as not supporting masks';
+  layer.diagnostics.push(ctx.diag('unknown-layer', 'information', `\`${cls.name}\` is a custom layer: MaskLens keeps it as an opaque layer (${note}).`, rangeOf(args.node)));
+  return layer;
+}
+
+export function instantiateClass(ctx: Ctx, cls: ClassValue, args: CallArgs): Value {
+  const kind = classKind(cls);
+  ctx.instantiated.add(cls.node.id);
+  const inst: InstanceValue = { cls, attrs: new Map(), model: null, layer: null };
+  const self: Value = { t: 'instance', inst };
+  if (kind === 'model') {
+    const model = newModel(ctx, 'subclassed', cls.name, asString(args.kw.get('name')) ?? null, args.node);
+    model.module = '__main__';
+    model.layer.module = '__main__';
+    model.subclass = { attrs: [], traced: false };
+    inst.model = model;
+  } else if (kind === 'layer') {
+    inst.layer = customLayer(ctx, cls, args);
+  }
+  const init = findMethod(cls, '__init__');
+  if (init) ctx.evaluator.call(init, args, self);
+  if (kind === 'model') trace(ctx, inst, args);
+  return self;
+}
+
+function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
+  const model = inst.model;
+  if (!model?.subclass) return;
+  for (const [attr, v] of inst.attrs) {
+    const items = v.t === 'seq' ? v.items : [v];
+    for (const item of items) {
+      const layer = layerOfValue(item);
+      if (layer && !model.subclass.attrs.some(([, l]) => l === layer)) model.subclass.attrs.push([attr, layer]);
+    }
+  }
+  const call = findMethod(inst.cls, 'call');
+  if (!call) {
+    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', `\`${inst.cls.name}\` defines no call(); MaskLens lists its layers in __init__ order but cannot link them.`, model.range));
+    return;
+  }
+  const input = inputLayer(ctx, [null, null, null], 'float32', `${model.name}_input`, null, model.range);
+  ctx.layers.splice(ctx.layers.indexOf(input), 1);
+  const tensor = input.nodes[0].outputs[0];
+  tensor.shape = null;
+  const layersBefore = new Map(model.subclass.attrs.map(([, l]) => [l, l.nodes.length]));
+  const result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
+  const outputs = tensorTree(result);
+  const used = model.subclass.attrs.some(([, l]) => l.nodes.length > (layersBefore.get(l) ?? 0));
+  if (outputs && used) {
+    model.inputs = tensor;
+    model.outputs = outputs;
+    model.subclass.traced = true;
+  } else {
+    model.diagnostics.push(
+      ctx.diag('unsupported-construct', 'warning', `MaskLens could not follow \`${inst.cls.name}.call()\` (only a linear call of this class's layers can be traced); its layers are listed in __init__ order and the mask flow through them is a guess.`, rangeOf(call.node)),
+    );
+  }
+  void args;
+}
+
+function tensorTree(v: Value): TensorTree | null {
+  if (v.t === 'tensor') return v.tensor;
+  if (v.t === 'seq') {
+    const items = v.items.map(tensorTree);
+    return items.every((i) => i !== null) ? (items as TensorTree[]) : null;
+  }
+  return null;
+}
+
+/**
+ * A traced subclassed model learns its input shape from the first data it meets: `model(x)`,
+ * `fit(x, ...)`, `evaluate(x, ...)` or `predict(x)` with an array whose shape the source fixes
+ * (Keras builds it the same way). Only an input still fully unknown is filled in.
+ */
+export function learnSubclassInput(model: ModelObj, x: Value | undefined): void {
+  if (model.kind !== 'subclassed' || !model.subclass?.traced || x?.t !== 'array') return;
+  const input = model.inputs;
+  if (!input || Array.isArray(input) || 'dict' in input) return;
+  const config = input.node.layer.config;
+  const current = config.batch_shape;
+  if (!Array.isArray(current) || current.some((d) => d !== null) || x.shape.length < 1 || x.shape.some((d) => d === null)) return;
+  config.batch_shape = [null, ...x.shape.slice(1)];
+  input.shape = [null, ...x.shape.slice(1)];
+}

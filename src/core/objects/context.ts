@@ -1,0 +1,119 @@
+/**
+ * The reader's state for one file, shared by the interpreter and the library stubs: options,
+ * Keras' name counters, the models and layers built so far, diagnostics, a step budget so no
+ * input (however mangled) can make the reader loop or recurse without bound, and the
+ * interpreter as the stubs may use it (`evaluator`).
+ */
+import type { Diagnostic, KerasFamily, QuickFix, Range, Severity } from '../ir';
+import { FAMILIES } from '../masking/registry';
+import type { Evaluator } from './evaluator';
+import { Namer } from './names';
+import type { LayerObj, ModelObj } from './modelObjects';
+import type { Syntax } from '../python/syntax';
+import type { ClassValue, FuncValue } from './values';
+
+export interface ParseOptions {
+  file: string;
+  family: KerasFamily;
+  kerasVersion?: string;
+  /** Values for dimensions the source leaves open, keyed as diagnostics name them (`timesteps`). */
+  dimensions?: Record<string, number>;
+  /**
+   * Asked every few dozen steps; true ends the reading with `AnalysisStopped`. The analysis
+   * process answers it from a flag shared with its main thread: a newer version of the file
+   * arrived, or the analysis ran out of time.
+   */
+  shouldStop?: () => boolean;
+}
+
+/** Thrown when the step budget runs out; the reader keeps what it has built so far. */
+export class BudgetExceeded extends Error {}
+
+/** Thrown when `shouldStop` says so: the reading is abandoned, nothing of it is kept. */
+export class AnalysisStopped extends Error {
+  constructor() {
+    super('the analysis was stopped');
+    this.name = 'AnalysisStopped';
+  }
+}
+
+const MAX_STEPS = 400_000;
+/**
+ * `shouldStop` is asked when the step count is a multiple of this (a power of two). A step
+ * (one statement or expression, layer calls included) takes 5-10 µs on the 2,000-line benchmark
+ * files, a few thousand steps in all, so this stops within a millisecond; an Atomics.load per
+ * 64 steps costs nothing measurable.
+ */
+const STOP_CHECK_INTERVAL = 64;
+export const MAX_CALL_DEPTH = 12;
+export const MAX_EXPR_DEPTH = 400;
+export const MAX_LOOP_ITERATIONS = 1_000;
+
+export class Ctx {
+  readonly namer: Namer;
+  readonly models: ModelObj[] = [];
+  readonly layers: LayerObj[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  /** Modules imported with `*`. */
+  readonly wildcards: string[] = [];
+  /** Right-hand sides of assignments by name, for provenance questions (`input_dim = len(vocab)`). */
+  readonly assignments = new Map<string, Syntax>();
+  /** Same-file functions that were called at least once (the rest are read as templates). */
+  readonly calledFunctions = new Set<Syntax['id']>();
+  readonly functions: FuncValue[] = [];
+  readonly classes: ClassValue[] = [];
+  /** Same-file classes instantiated at least once. */
+  readonly instantiated = new Set<Syntax['id']>();
+  private steps = 0;
+  private nextId = 1;
+  callDepth = 0;
+  exprDepth = 0;
+  readonly version: string;
+  /** The interpreter reading this file, as the library stubs may use it. */
+  readonly evaluator: Evaluator;
+
+  constructor(
+    readonly options: ParseOptions,
+    readonly text: string,
+    evaluatorFor: (ctx: Ctx) => Evaluator,
+  ) {
+    this.namer = new Namer(options.family);
+    this.version = options.kerasVersion ?? FAMILIES[options.family].referenceVersion;
+    this.evaluator = evaluatorFor(this);
+  }
+
+  get family(): KerasFamily {
+    return this.options.family;
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  step(): void {
+    if (++this.steps > MAX_STEPS) throw new BudgetExceeded('step budget exhausted');
+    if ((this.steps & (STOP_CHECK_INTERVAL - 1)) === 0 && this.options.shouldStop?.()) throw new AnalysisStopped();
+  }
+
+  dimension(key: string | null): number | undefined {
+    if (key === null) return undefined;
+    const v = this.options.dimensions?.[key];
+    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+  }
+
+  diag(code: string, severity: Severity, message: string, range: Range, fix?: QuickFix): Diagnostic {
+    const d: Diagnostic = { code, severity, message, range };
+    if (fix) d.fix = fix;
+    return d;
+  }
+
+  /** A file-level diagnostic, once per code and range. */
+  report(code: string, severity: Severity, message: string, range: Range, fix?: QuickFix): void {
+    const duplicate = this.diagnostics.some((d) => d.code === code && sameRange(d.range, range));
+    if (!duplicate) this.diagnostics.push(this.diag(code, severity, message, range, fix));
+  }
+}
+
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}

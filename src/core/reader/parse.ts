@@ -1,0 +1,102 @@
+/**
+ * Reads one parsed file into models: runs the module top to bottom, then reads functions
+ * nobody called and Model subclasses nobody instantiated as templates (their parameters
+ * unknown), keeping what they build only if it is a model. Never throws on user input:
+ * a step budget bounds the work, and what was read before it ran out is kept.
+ */
+import type { Diagnostic, ModelIR, ParsedFile } from '../ir';
+import { callArgs } from '../objects/arguments';
+import { allLayers, buildModelIR, modelLayers } from './build';
+import { BudgetExceeded, Ctx, type ParseOptions } from '../objects/context';
+import { callFunction, evaluatorFor, execModule, instantiate } from '../interpreter/statements';
+import type { LayerObj, ModelObj } from '../objects/modelObjects';
+import { classKind } from '../keras/subclassed';
+import { rangeOf, type Syntax } from '../python/syntax';
+import { Scope } from '../objects/values';
+
+export interface ParsedModel {
+  ir: ModelIR;
+  obj: ModelObj;
+}
+
+export interface ParseResult extends ParsedFile {
+  parsed: ParsedModel[];
+  ctx: Ctx;
+  /** The module's names after reading (data arrays, constants). */
+  scope: Scope;
+}
+
+/** Function bodies worth reading as templates: they mention Keras model building. */
+const KERAS_HINT = /\b(Sequential|Model|Input|add|LSTM|GRU|Dense|Embedding|Masking|layers)\b/;
+
+interface Snapshot {
+  layers: number;
+  models: number;
+  diagnostics: number;
+  nodes: number[];
+  namer: string;
+}
+
+function snapshot(ctx: Ctx): Snapshot {
+  return { layers: ctx.layers.length, models: ctx.models.length, diagnostics: ctx.diagnostics.length, nodes: ctx.layers.map((l) => l.nodes.length), namer: ctx.namer.save() };
+}
+
+function rollback(ctx: Ctx, s: Snapshot): void {
+  ctx.layers.length = s.layers;
+  ctx.models.length = s.models;
+  ctx.diagnostics.length = s.diagnostics;
+  s.nodes.forEach((n, i) => {
+    const layer = ctx.layers[i];
+    if (layer) layer.nodes.length = n;
+  });
+  ctx.namer.restore(s.namer);
+}
+
+function runTemplates(ctx: Ctx): void {
+  for (const fn of [...ctx.functions]) {
+    if (ctx.calledFunctions.has(fn.node.id) || !KERAS_HINT.test(fn.node.text)) continue;
+    const before = snapshot(ctx);
+    const result = callFunction(ctx, fn, callArgs(fn.node), null);
+    if (ctx.models.length === before.models) {
+      rollback(ctx, before);
+      continue;
+    }
+    const model = result.t === 'model' ? result.model : result.t === 'instance' ? result.inst.model : null;
+    if (model && model.varName === null) model.varName = `${fn.name}()`;
+  }
+  for (const cls of [...ctx.classes]) {
+    if (ctx.instantiated.has(cls.node.id) || classKind(cls) !== 'model') continue;
+    const result = instantiate(ctx, cls, callArgs(cls.node));
+    if (result.t === 'instance' && result.inst.model && result.inst.model.varName === null) result.inst.model.varName = `${cls.name}()`;
+  }
+}
+
+/**
+ * `roots`: the module, or its top-level statements parsed one by one (error recovery, see
+ * python/chunks.ts); they are read in order into one module scope.
+ */
+export function parseTree(roots: Syntax | Syntax[], text: string, options: ParseOptions): ParseResult {
+  const ctx = new Ctx(options, text, evaluatorFor);
+  const scope = new Scope(null);
+  const list = Array.isArray(roots) ? roots : [roots];
+  const root = list[0];
+  try {
+    for (const r of list) if (!execModule(ctx, r, scope)) break;
+    runTemplates(ctx);
+  } catch (error) {
+    if (!(error instanceof BudgetExceeded)) throw error;
+    ctx.report('unsupported-construct', 'warning', 'This file is too large or too convoluted for MaskLens to read completely; models after this point may be missing.', root ? rangeOf(root) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+  }
+  return finish(ctx, options.file, scope);
+}
+
+function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
+  const nested = new Set<ModelObj>();
+  for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
+  const listed = ctx.models.filter((m) => m.varName !== null || !nested.has(m));
+  const parsed = listed.map((obj) => ({ obj, ir: buildModelIR(obj, ctx, scope) }));
+  const owned = new Set<LayerObj>();
+  for (const m of ctx.models) for (const l of allLayers(m)) owned.add(l);
+  const orphan: Diagnostic[] = ctx.layers.filter((l) => !owned.has(l) && !l.model).flatMap((l) => l.diagnostics.filter((d) => d.code !== 'unresolved-shape'));
+  return { file, models: parsed.map((p) => p.ir), diagnostics: [...ctx.diagnostics, ...orphan], parsed, ctx, scope };
+}

@@ -1,0 +1,64 @@
+# MaskLens real-world corpus -- written for this corpus after a public file, not copied from it.
+# Modelled on: keras-team/keras, examples/imdb_cnn_lstm.py (Keras 2)
+#   commit 95d8e197f74432a18d4a793e5f8a770f59036a21 (MIT)
+#   https://github.com/keras-team/keras/blob/95d8e197f74432a18d4a793e5f8a770f59036a21/examples/imdb_cnn_lstm.py
+# Kind: Embedding -> Dropout -> Conv1D -> MaxPooling1D -> LSTM -> Dense -> Activation in a
+#   Sequential with input_length; the time axis shrinks (pool_size); no mask; settings grouped
+#   under comments as in the Keras 2 examples.
+from __future__ import print_function
+
+from keras.preprocessing import sequence
+from keras.models import Sequential
+from keras.layers import Dense, Dropout, Activation
+from keras.layers import Embedding
+from keras.layers import LSTM
+from keras.layers import Conv1D, MaxPooling1D
+from keras.datasets import imdb
+
+# Embedding
+max_features = 3000
+maxlen = 100
+embedding_size = 32
+
+# Convolution
+kernel_size = 5
+filters = 16
+pool_size = 4
+
+# LSTM
+lstm_output_size = 24
+
+# Training
+batch_size = 30
+epochs = 2
+
+print('Loading data...')
+(x_train, y_train), (x_test, y_test) = imdb.load_data(num_words=max_features)
+x_train = sequence.pad_sequences(x_train, maxlen=maxlen)
+x_test = sequence.pad_sequences(x_test, maxlen=maxlen)
+
+print('Build model...')
+
+model = Sequential()
+model.add(Embedding(max_features, embedding_size, input_length=maxlen))
+model.add(Dropout(0.25))
+model.add(Conv1D(filters,
+                 kernel_size,
+                 padding='valid',
+                 activation='relu',
+                 strides=1))
+model.add(MaxPooling1D(pool_size=pool_size))
+model.add(LSTM(lstm_output_size))
+model.add(Dense(1))
+model.add(Activation('sigmoid'))
+
+model.compile(loss='binary_crossentropy',
+              optimizer='adam',
+              metrics=['accuracy'])
+
+print('Train...')
+model.fit(x_train, y_train,
+          batch_size=batch_size,
+          epochs=epochs,
+          validation_data=(x_test, y_test))
+score, acc = model.evaluate(x_test, y_test, batch_size=batch_size)

@@ -1,0 +1,42 @@
+# MaskLens real-world corpus -- written for this corpus after a public file, not copied from it.
+# Modelled on: NatualLanguageProcessing/Ner_vietnamese, thien/lstm_char.py
+#   commit 5d8b6014fec0096997d290c7fb94d76b9c4ffa06
+#   https://github.com/NatualLanguageProcessing/Ner_vietnamese/blob/5d8b6014fec0096997d290c7fb94d76b9c4ffa06/thien/lstm_char.py
+# Kind: word + character inputs; TimeDistributed(Embedding(mask_zero=True)) and
+#   TimeDistributed(LSTM) build a word vector from its characters; the masked word embedding is
+#   concatenated with it; SpatialDropout1D; BiLSTM tagger with a softmax per step.
+from keras.models import Model, Input
+from keras.layers import LSTM, Embedding, Dense, TimeDistributed, Dropout, Conv1D
+from keras.layers import Bidirectional, concatenate, SpatialDropout1D, GlobalMaxPooling1D
+
+max_len = 75
+n_words = 10
+max_len_char = 10
+n_chars = 10
+n_tags = 10
+
+
+# word input and its embedding
+word_in = Input(shape=(max_len,), name='input_word')
+emb_word = Embedding(input_dim=n_words + 2, output_dim=20,
+                     input_length=max_len, mask_zero=True)(word_in)
+
+# character input and embeddings, one sequence of characters per word
+char_in = Input(shape=(max_len, max_len_char,), name='char_in')
+emb_char = TimeDistributed(Embedding(input_dim=n_chars + 2, output_dim=10,
+                           input_length=max_len_char, mask_zero=True))(char_in)
+
+# a character LSTM encodes each word
+char_enc = TimeDistributed(LSTM(units=20, return_sequences=False,
+                                recurrent_dropout=0.5))(emb_char)
+
+# main LSTM
+x = concatenate([emb_word, char_enc])
+x = SpatialDropout1D(0.3)(x)
+main_lstm = Bidirectional(LSTM(units=50, return_sequences=True,
+                               recurrent_dropout=0.6))(x)
+out = TimeDistributed(Dense(n_tags + 1, activation="softmax"))(main_lstm)
+
+model = Model([word_in, char_in], out)
+model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["acc"])
+model.summary()

@@ -1,0 +1,74 @@
+# MaskLens real-world corpus -- written for this corpus after a public file, not copied from it.
+# Modelled on: tensorflow/text, docs/tutorials/text_generation.ipynb (code cells in order)
+#   commit 9e6099d9c0dcc135aefd2bd233804d668e1fe231 (Apache-2.0)
+#   https://github.com/tensorflow/text/blob/9e6099d9c0dcc135aefd2bd233804d668e1fe231/docs/tutorials/text_generation.ipynb
+# Kind: a subclassed tf.keras.Model whose call() takes states=None, return_state=False and
+#   training flags, a GRU with return_state (get_initial_state when no state is given), logits
+#   with a from_logits loss object; StringLookup-built vocabulary; no mask.
+import tensorflow as tf
+
+import numpy as np
+import os
+import time
+
+path_to_file = tf.keras.utils.get_file('shakespeare.txt', 'https://storage.googleapis.com/download.tensorflow.org/data/shakespeare.txt')
+
+# Read, then decode for py2 compat.
+text = open(path_to_file, 'rb').read().decode(encoding='utf-8')
+vocab = sorted(set(text))
+
+ids_from_chars = tf.keras.layers.StringLookup(
+    vocabulary=list(vocab), mask_token=None)
+
+# Length of the vocabulary in StringLookup Layer
+vocab_size = len(ids_from_chars.get_vocabulary())
+
+# The embedding dimension
+embedding_dim = 32
+
+# Number of RNN units
+rnn_units = 64
+
+
+class MyModel(tf.keras.Model):
+  def __init__(self, vocab_size, embedding_dim, rnn_units):
+    super().__init__(self)
+    self.embedding = tf.keras.layers.Embedding(vocab_size, embedding_dim)
+    self.gru = tf.keras.layers.GRU(rnn_units,
+                                   return_sequences=True,
+                                   return_state=True)
+    self.dense = tf.keras.layers.Dense(vocab_size)
+
+  def call(self, inputs, states=None, return_state=False, training=False):
+    x = inputs
+    x = self.embedding(x, training=training)
+    if states is None:
+      states = self.gru.get_initial_state(x)
+    x, states = self.gru(x, initial_state=states, training=training)
+    x = self.dense(x, training=training)
+
+    if return_state:
+      return x, states
+    else:
+      return x
+
+
+model = MyModel(
+    vocab_size=vocab_size,
+    embedding_dim=embedding_dim,
+    rnn_units=rnn_units)
+
+loss = tf.losses.SparseCategoricalCrossentropy(from_logits=True)
+model.compile(optimizer='adam', loss=loss)
+
+# Directory where the checkpoints will be saved
+checkpoint_dir = './training_checkpoints'
+checkpoint_prefix = os.path.join(checkpoint_dir, "ckpt_{epoch}")
+
+checkpoint_callback = tf.keras.callbacks.ModelCheckpoint(
+    filepath=checkpoint_prefix,
+    save_weights_only=True)
+
+EPOCHS = 20
+dataset = tf.data.Dataset.load('shakespeare_batches')
+history = model.fit(dataset, epochs=EPOCHS, callbacks=[checkpoint_callback])
