@@ -242,14 +242,21 @@ export interface RunnableGraph extends ModelGraph {
   inputs: (ModelInput & { batchShape: Shape })[];
 }
 
+/** Known connections, nested models included: what the runtime needs before it knows the data. */
+export function assertConnected(graph: ModelGraph): void {
+  if (graph.connections === 'init-order') throw untraceable(graph.className);
+  if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
+  for (const spec of graph.layers.values()) if (spec.nested) assertConnected(spec.nested);
+}
+
 /**
  * What the runtime needs beyond a graph the analysis can read: known connections, nested
  * models included, and input shapes — but for a nested model, which is built on the tensors
- * the outer model calls it on (as Keras builds it).
+ * the outer model calls it on (as Keras builds it). An input shape the config leaves open is
+ * filled from the data first (graph/complete.ts).
  */
 export function assertRunnable(graph: ModelGraph, nested = false): asserts graph is RunnableGraph {
-  if (graph.connections === 'init-order') throw untraceable(graph.className);
-  if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
+  assertConnected(graph);
   for (const input of graph.inputs) {
     if (input.batchShape || nested) continue;
     if (graph.className === 'Sequential' && !graph.layers.has(input.name)) {
@@ -257,5 +264,4 @@ export function assertRunnable(graph: ModelGraph, nested = false): asserts graph
     }
     throw new UserFacingError(`input layer '${input.name}' has no shape`, 'model-config', input.name);
   }
-  for (const spec of graph.layers.values()) if (spec.nested) assertRunnable(spec.nested, true);
 }
