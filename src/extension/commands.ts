@@ -96,7 +96,7 @@ export class TaskCommands {
     const cursor = editor?.document === document ? editor.selection.active : undefined;
     const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.range).contains(cursor)));
     const picked = await vscode.window.showQuickPick(
-      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : 'mask does not reach the loss', model: m })),
+      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: m.lossMasked === 'yes' ? 'mask reaches the loss' : m.lossMasked === 'unknown' ? 'unknown whether a mask reaches the loss' : 'mask does not reach the loss', model: m })),
       { placeHolder: 'Which model?' },
     );
     return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;

@@ -10,7 +10,17 @@ const backend = h('div', { id: 'sidebar-backend', class: 'ml-muted' }, 'Backend:
 const models = h('div', { id: 'sidebar-models' });
 app.append(models, h('vscode-divider'), backend);
 
-const EFFECT_ICON: Record<string, string> = { creates: '●', propagates: '→', transforms: '↻', consumes: '◐', destroys: '✕', none: '·' };
+const EFFECT_ICON: Record<string, string> = { creates: '●', propagates: '→', transforms: '↻', consumes: '◐', destroys: '✕', none: '·', unknown: '?' };
+
+/** What the side view says about the mask at the model's output: reaches it, does not, or MaskLens cannot know. */
+function verdict(m: ModelSummary): string {
+  const where = m.loss ? `the ${m.loss} loss` : 'the output';
+  if (m.lossMasked === 'unknown') return `? unknown whether a mask reaches ${where}`;
+  if (m.lossMasked === 'yes') return `mask reaches ${where}`;
+  return m.loss ? `✕ no mask reaches ${where}` : 'no mask at the output';
+}
+
+const stateText = (s: ModelSummary['layers'][number]['in'], yes: string): string => (s === 'yes' ? yes : s === 'unknown' ? '?' : '–');
 
 function action(label: string, command: 'evaluate' | 'compareLosses' | 'train', model: string): HTMLElement {
   const b = h('vscode-button', { appearance: command === 'evaluate' ? 'primary' : 'secondary' }, label);
@@ -26,13 +36,13 @@ function renderModel(m: ModelSummary): HTMLElement {
   });
   const box = h(
     'section',
-    { class: `ml-model ${m.lossMasked ? 'ok' : 'warn'}`, 'data-model': m.name },
+    { class: `ml-model ${m.lossMasked === 'yes' ? 'ok' : m.lossMasked === 'unknown' ? 'unknown' : 'warn'}`, 'data-model': m.name },
     h('div', {}, title, ` ${m.kind} · line ${m.line + 1}`),
-    h('div', { class: 'ml-verdict' }, m.loss ? (m.lossMasked ? `mask reaches the ${m.loss} loss` : `✕ no mask reaches the ${m.loss} loss`) : m.lossMasked ? 'mask reaches the output' : 'no mask at the output'),
+    h('div', { class: 'ml-verdict' }, verdict(m)),
   );
   const list = h('ul', { class: 'ml-layers' });
   for (const l of m.layers) {
-    list.append(h('li', { class: `ml-effect-${l.effect}`, title: `${l.title ? `${l.title}\n` : ''}mask in: ${l.in ? 'yes' : 'no'} · mask out: ${l.out ? 'yes' : 'no'} · ${l.effect}` }, h('span', { class: 'ml-icon', 'aria-hidden': 'true' }, EFFECT_ICON[l.effect] ?? '·'), ` ${l.name} `, h('span', { class: 'ml-muted' }, `${l.className} · ${l.in ? 'in' : '–'}/${l.out ? 'out' : '–'} · ${l.effect}`)));
+    list.append(h('li', { class: `ml-effect-${l.effect}`, title: `${l.title ? `${l.title}\n` : ''}mask in: ${l.in} · mask out: ${l.out} · ${l.effect}` }, h('span', { class: 'ml-icon', 'aria-hidden': 'true' }, EFFECT_ICON[l.effect] ?? '·'), ` ${l.name} `, h('span', { class: 'ml-muted' }, `${l.className} · ${stateText(l.in, 'in')}/${stateText(l.out, 'out')} · ${l.effect}`)));
   }
   if (m.layersOmitted) list.append(h('li', { class: 'ml-muted' }, `… and ${m.layersOmitted} more layers`));
   box.append(list);

@@ -154,9 +154,20 @@ function maskingFeatures(f: LayerFlow, d: DiagContext): Diagnostic | null {
   );
 }
 
+/** No output carries a mask for sure, but one may: say what MaskLens cannot know instead of claiming the loss is unmasked. */
+function unknownLossMask(ir: ModelIR, flow: ModelFlow, d: DiagContext): Diagnostic | null {
+  if (flow.outputMasks.includes('yes') || !flow.outputMasks.includes('unknown')) return null;
+  const why = flow.outputUnknownBecause.find((w) => w !== null) ?? 'a layer on the way does something with masks MaskLens cannot read';
+  const label = verdictLabel(d.family, d.version);
+  const target = ir.training.loss === null ? 'the model\'s output' : 'the loss';
+  return diag('mask-unknown', 'information', `Whether a mask reaches ${target} is unknown: ${why}. MaskLens makes no claim about padding here. (${label})`, d.modelRange);
+}
+
 export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamily, version = FAMILIES[family].referenceVersion): Diagnostic[] {
   const d: DiagContext = { family, version, modelRange: ir.range };
   const out: Diagnostic[] = [];
+  const unknownLoss = unknownLossMask(ir, flow, d);
+  if (unknownLoss) out.push(unknownLoss);
   for (const f of flow.all) {
     for (const event of f.events) {
       if (event === 'destroyed') out.push(destroyed(f, d));

@@ -119,8 +119,10 @@ export interface ResolvedRule extends LayerMaskRule {
   className: string;
   family: KerasFamily;
   version: string;
-  /** False for classes the registry does not know: treated as unsupported, with a diagnostic. */
+  /** False when MaskLens cannot know what the layer does with masks (a class the registry does not know, a custom layer it cannot read). */
   known: boolean;
+  /** Why the layer's masking is unknown, as a clause the analysis shows ("MaskLens cannot translate compute_mask ..."). */
+  unknownBecause?: string;
   /** A wrapper that asks the layer it holds (`innerUnsupported: 'raise'`): that layer's name, class and rule. */
   wrapped?: { name: string; className: string; config: JsonObject; rule: ResolvedRule };
 }
