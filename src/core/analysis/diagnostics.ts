@@ -39,13 +39,12 @@ function destroyed(f: LayerFlow, d: DiagContext): Diagnostic {
   const label = verdictLabel(d.family, d.version);
   const behaviour = familyBehaviour(d.family, d.version);
   const name = layer.name;
-  const known = f.rule.known ? '' : ` MaskLens does not know ${layer.className}; it assumes, as Keras does for layers that do not declare it, that it does not support masking.`;
   if (behaviour.unsupportedMask === 'raise') {
     const message = behaviour.unsupportedMessage.replace('{layer}', name).replace('{className}', layer.className);
-    return diag('mask-destroyed', 'error', `${layerLabel(layer)} receives a mask but does not support masking: ${label} raises ${message}.${known} (${label})`, rangeOf(f, d));
+    return diag('mask-destroyed', 'error', `${layerLabel(layer)} receives a mask but does not support masking: ${label} raises ${message}. (${label})`, rangeOf(f, d));
   }
   const how = behaviour.unsupportedMask === 'drop-with-warning' ? `${label} drops the mask here with a warning ("Layer '${name}' (of type ${layer.className}) was passed an input with a mask attached to it ... will therefore destroy the mask information")` : `${label} drops the mask here silently (no warning, no error)`;
-  return diag('mask-destroyed', 'warning', `${layerLabel(layer)} does not support masking: ${how}. ${AFTER}${known} (${label})`, rangeOf(f, d));
+  return diag('mask-destroyed', 'warning', `${layerLabel(layer)} does not support masking: ${how}. ${AFTER} (${label})`, rangeOf(f, d));
 }
 
 function raises(f: LayerFlow, d: DiagContext): Diagnostic {

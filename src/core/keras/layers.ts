@@ -49,7 +49,7 @@ export function opaqueLayer(ctx: Ctx, origin: UnknownCall): LayerObj {
   layer.module = origin.module;
   layer.config = { name: typeof origin.kwargs.name === 'string' ? origin.kwargs.name : ctx.namer.layer(origin.className), trainable: true, dtype: dtypePolicy('float32'), ...origin.kwargs };
   layer.diagnostics.push(
-    ctx.diag('unknown-layer', 'information', `MaskLens cannot see \`${origin.className}\` (from ${origin.module || 'outside this file'}): it is kept as an opaque layer, and its mask behaviour is not known (treated as not supporting masks).`, rangeOf(origin.node)),
+    ctx.diag('unknown-layer', 'information', `MaskLens cannot see \`${origin.className}\` (from ${origin.module || 'outside this file'}): it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`, rangeOf(origin.node)),
   );
   origin.layer = layer;
   return layer;
@@ -208,7 +208,7 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs): Lay
   readInputShape(ctx, layer, args);
   if (!spec) {
     layer.diagnostics.push(
-      ctx.diag('unknown-layer', 'information', `MaskLens does not model \`${className}\`: it is kept as an opaque layer, and its mask behaviour is not known (treated as not supporting masks).`, layer.range),
+      ctx.diag('unknown-layer', 'information', `MaskLens does not model \`${className}\`: it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`, layer.range),
     );
   }
   return layer;
