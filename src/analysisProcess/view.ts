@@ -40,7 +40,7 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
 
 function runtimeModel(ir: ModelIR): RuntimeModel {
   const t = ir.training;
-  return { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs } };
+  return { name: ir.name, config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs } };
 }
 
 /** Per model name: the model as the runtime takes it, and the data and validation its source writes. */

@@ -152,6 +152,7 @@ async function loadModel(o: Options): Promise<Loaded> {
     name: ir.name,
     config: ir.config,
     lambdas: ir.lambdas,
+    customLayers: ir.customLayers,
     training: { loss: ir.training.loss ?? undefined, optimizer: ir.training.optimizer ?? undefined, batchSize: ir.training.batchSize, epochs: ir.training.epochs },
   };
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.

@@ -142,6 +142,7 @@ export function openSession(request: SessionRequest): Session {
     kerasVersion: request.kerasVersion,
     seed: request.seed,
     lambdas: request.model.lambdas,
+    customLayers: request.model.customLayers,
     weights,
   });
   const output = chooseOutput(graph.outputs.map((r) => r.layer), request.output);

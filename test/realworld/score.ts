@@ -97,7 +97,7 @@ async function evaluations(golden: GoldenModel, ours: ModelAnalysis | null, file
     const x = ev.x.map((p) => join(ROOT, p));
     const request: EvaluateRequest = {
       kind: 'evaluate',
-      model: { name: ours.ir.name, config: ours.ir.config, lambdas: ours.ir.lambdas, training: { loss: ours.ir.training.loss ?? undefined } },
+      model: { name: ours.ir.name, config: ours.ir.config, lambdas: ours.ir.lambdas, customLayers: ours.ir.customLayers, training: { loss: ours.ir.training.loss ?? undefined } },
       family: file.family,
       kerasVersion: file.kerasVersion,
       data: { source: 'file', x: x.length === 1 ? x[0] : x, y: join(ROOT, ys[output ?? 0]) },

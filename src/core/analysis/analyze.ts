@@ -102,7 +102,7 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
 function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): ModelAnalysis {
   let flow: ModelFlow;
   try {
-    flow = modelFlow(buildGraph(ir.config), ir.sources, family, kerasVersion);
+    flow = modelFlow(buildGraph(ir.config), ir.sources, family, kerasVersion, ir.customLayers);
   } catch (error) {
     if (!(error instanceof UserFacingError)) throw error;
     const unreadable: Diagnostic = { code: 'unsupported-construct', severity: 'warning', message: `MaskLens cannot follow this model's graph: ${error.message}.`, range: ir.range };

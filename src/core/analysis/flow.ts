@@ -7,8 +7,9 @@
  * followed through their own graphs, as Keras' Functional/Sequential `call` passes masks inside.
  */
 import { refKey, type LayerSpec, type ModelGraph } from '../graph/modelGraph';
-import type { KerasFamily, LayerSource } from '../ir';
-import type { MaskEvent, MaskRepresentation } from '../masking/apply';
+import type { CustomLayerIR, KerasFamily, LayerSource } from '../ir';
+import { supportsMasking, type MaskEvent } from '../masking/apply';
+import { presenceRepresentation, type PresenceContext } from '../masking/presence';
 import { maskEffect } from '../masking/effect';
 import { resolveMaskRule, ruleFor } from '../layers/rules';
 import type { ResolvedRule } from '../masking/rules';
@@ -48,7 +49,7 @@ export function unknownReason(layer: { name: string; className: string }, rule: 
 
 function staticEffect(rule: ResolvedRule, config: LayerSpec['config'], maskIn: MaskState, maskOut: MaskState): StaticMaskEffect {
   if (maskIn === 'unknown' || maskOut === 'unknown') return 'unknown';
-  return maskEffect(rule.output, config, maskIn === 'yes', maskOut === 'yes');
+  return maskEffect(rule.output, config, maskIn === 'yes', maskOut === 'yes', supportsMasking(rule, config));
 }
 
 class FlowState {
@@ -67,27 +68,6 @@ class FlowState {
   }
 }
 
-/**
- * Masks as booleans: whatever Keras computes, there is a mask or there is none. A model used
- * as a layer is walked by the flow itself (its output masks may be unknown), never through
- * this representation.
- */
-export const presenceMasks: MaskRepresentation<unknown, boolean> = {
-  none: false,
-  isPresent: (m) => m,
-  notEqual: () => true,
-  reduceLastAxis: (m) => m,
-  or: (a, b) => a || b,
-  all: (masks) => masks.length > 0,
-  onesLike: () => true,
-  broadcastLike: (m) => m,
-  concatenate: (masks) => masks.length > 0,
-  convert: (m) => m,
-  // A callable sees previous_mask, which may itself be None: then we cannot say more.
-  lambdaMask: () => true,
-  nestedModel: () => [false],
-};
-
 interface Walked {
   layers: LayerFlow[];
   outputMasks: MaskState[];
@@ -95,7 +75,8 @@ interface Walked {
   state: FlowState;
 }
 
-function walk(graph: ModelGraph, sources: Record<string, LayerSource>, family: KerasFamily, version: string, inputMasks: MaskState[], inputReasons: (string | null)[], depth: number): Walked {
+function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: PresenceContext, inputMasks: MaskState[], inputReasons: (string | null)[], depth: number): Walked {
+  const { family, version } = pc;
   const state = new FlowState();
   if (depth > MAX_NESTING) return { layers: [], outputMasks: [], outputUnknownBecause: [], state };
   const masks = new Map<string, MaskState>();
@@ -118,12 +99,12 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, family: K
     // Keras 3 replays the mask it recorded as a `mask=` argument while building the graph,
     // even where the tensor has lost its mask at run time (MultiHeadAttention deletes its inputs' masks).
     const inMasks: MaskState[] = node.maskArg ? node.maskArg.map(() => 'yes') : arriving;
-    const rule = ruleFor(spec, family, version);
+    const rule = ruleFor({ ...spec, custom: pc.customs[spec.name] }, family, version);
     let out: MaskState[];
     let events: MaskEvent[] = [];
     let why: string | null = null;
     if (rule.output === 'nested' && spec.nested) {
-      const inner = walk(spec.nested, sources[spec.name]?.nested ?? {}, family, version, inMasks, node.inputs.map(() => arrivingWhy), depth + 1);
+      const inner = walk(spec.nested, sources[spec.name]?.nested ?? {}, pc, inMasks, node.inputs.map(() => arrivingWhy), depth + 1);
       state.nested.push(inner.state);
       out = inner.outputMasks;
       why = inner.outputUnknownBecause.find((w) => w !== null) ?? null;
@@ -131,10 +112,10 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, family: K
       out = ['unknown'];
       why = unknownReason(spec, rule);
     } else {
-      const outcome = applyStated(presenceMasks, { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList });
+      const outcome = applyStated(presenceRepresentation(pc), { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList });
       out = outcome.out;
       events = outcome.events;
-      why = out.includes('unknown') ? arrivingWhy : null;
+      why = out.includes('unknown') ? (outcome.unknownBecause ?? arrivingWhy) : null;
       if (rule.clearsInputMasks) for (const r of node.inputs) masks.set(refKey(r), 'no');
     }
     out.forEach((m, i) => {
@@ -155,9 +136,9 @@ function collect(state: FlowState, out: LayerFlow[]): void {
   for (const n of state.nested) collect(n, out);
 }
 
-/** `sources`: the IR's per-layer source facts for this graph's layers. */
-export function modelFlow(graph: ModelGraph, sources: Record<string, LayerSource>, family: KerasFamily, version: string): ModelFlow {
-  const { layers, outputMasks, outputUnknownBecause, state } = walk(graph, sources, family, version, [], [], 0);
+/** `sources`: the IR's per-layer source facts for this graph's layers; `customs`: its custom layers, by name. */
+export function modelFlow(graph: ModelGraph, sources: Record<string, LayerSource>, family: KerasFamily, version: string, customs: Readonly<Record<string, CustomLayerIR>> = {}): ModelFlow {
+  const { layers, outputMasks, outputUnknownBecause, state } = walk(graph, sources, { family, version, customs }, [], [], 0);
   const all: LayerFlow[] = [];
   collect(state, all);
   return { layers, all, outputMasks, outputUnknownBecause };

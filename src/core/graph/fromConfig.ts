@@ -33,6 +33,11 @@ export function isNestedModel(className: string, module: string, config: JsonObj
   return isModelConfig(className, config) || config.input_layers !== undefined || module === '__main__';
 }
 
+/** The graph of a layer config that is a whole model (`isNestedModel`), which lists its layers. */
+export function nestedModelGraph(className: string, module: string, config: JsonObject): ModelGraph {
+  return buildGraph({ module, class_name: className, config: config as KerasModelConfig['config'] });
+}
+
 function layerSpec(l: KerasLayerConfig): LayerSpec {
   const name = (typeof l.config.name === 'string' ? l.config.name : undefined) ?? l.name;
   if (!name) throw new UserFacingError(`a ${l.class_name} layer in the config has no name`, 'model-config');
@@ -40,7 +45,7 @@ function layerSpec(l: KerasLayerConfig): LayerSpec {
   if (l.class_name === 'InputLayer') return { name, className: l.class_name, module, config: l.config, kind: 'input', nested: null };
   if (isOpModule(module)) return { name, className: l.class_name, module, config: l.config, kind: 'op', nested: null };
   if (isNestedModel(l.class_name, module, l.config)) {
-    const nested = buildGraph({ module, class_name: l.class_name, config: l.config as KerasModelConfig['config'] });
+    const nested = nestedModelGraph(l.class_name, module, l.config);
     return { name, className: l.class_name, module, config: l.config, kind: 'model', nested };
   }
   return { name, className: l.class_name, module, config: l.config, kind: 'layer', nested: null };
@@ -238,10 +243,24 @@ export interface RunnableGraph extends ModelGraph {
   inputs: (ModelInput & { batchShape: Shape })[];
 }
 
-/** What the runtime needs beyond a graph the analysis can read: known connections and input shapes, nested models included. */
-export function assertRunnable(graph: ModelGraph): asserts graph is RunnableGraph {
+/** Connections the runtime can follow, nested models included (a nested model's input shape comes from its caller). */
+function assertConnected(graph: ModelGraph): void {
   if (graph.connections === 'init-order') throw untraceable(graph.className);
   if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
+  for (const spec of graph.layers.values()) if (spec.nested) assertConnected(spec.nested);
+}
+
+/**
+ * A model used as a layer, as it is built when first called: inputs whose shape its config
+ * leaves open take the shapes it is called with (Keras builds a Sequential held by a layer so).
+ */
+export function withInputShapes(graph: ModelGraph, shapes: Shape[]): ModelGraph {
+  return { ...graph, inputs: graph.inputs.map((input, i) => (input.batchShape ? input : { ...input, batchShape: shapes[i] ?? null })) };
+}
+
+/** What the runtime needs beyond a graph the analysis can read: known connections and input shapes, nested models' connections. */
+export function assertRunnable(graph: ModelGraph): asserts graph is RunnableGraph {
+  assertConnected(graph);
   for (const input of graph.inputs) {
     if (input.batchShape) continue;
     if (graph.className === 'Sequential' && !graph.layers.has(input.name)) {
@@ -249,5 +268,4 @@ export function assertRunnable(graph: ModelGraph): asserts graph is RunnableGrap
     }
     throw new UserFacingError(`input layer '${input.name}' has no shape`, 'model-config', input.name);
   }
-  for (const spec of graph.layers.values()) if (spec.nested) assertRunnable(spec.nested);
 }

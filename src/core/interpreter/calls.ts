@@ -12,6 +12,7 @@ import { builtin, dictMethod, listMethod } from './builtins';
 import type { Ctx } from '../objects/context';
 import { callFunction, instantiate } from './statements';
 import { callKeras, reportTensorOp } from '../keras/api';
+import { addWeightInInit } from '../keras/customLayers';
 import { callLayer } from '../keras/layerCall';
 import { opaqueLayer } from '../keras/layers';
 import { modelMethod } from '../keras/modelMethods';
@@ -88,6 +89,7 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       if (own) return callValue(ctx, own, args, scope);
       const method = findClassMethod(inst.cls, name);
       if (method) return callFunction(ctx, method, args, self);
+      if (name === 'add_weight' && inst.layer) return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
       if (inst.model) return modelMethod(ctx, inst.model, name, args);
       return unknown(null, rangeOf(args.node));
     }

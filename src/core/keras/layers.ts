@@ -37,6 +37,7 @@ export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known
     unresolved: [],
     lambdaMaskFix: null,
     lambdaTime: null,
+    custom: null,
   };
   ctx.layers.push(layer);
   return layer;

@@ -6,9 +6,10 @@
  * tests check the rows against the installed Keras.
  */
 import type { JsonObject, KerasFamily } from '../ir';
+import { customRule } from './custom';
 import { FAMILIES, inVersionRange } from '../masking/registry';
 import { both, bothTakingMask, rule } from '../masking/rows';
-import type { ResolvedRule, VersionedRule } from '../masking/rules';
+import type { CustomMaskFacts, ResolvedRule, VersionedRule } from '../masking/rules';
 import { LAYER_ENTRIES } from './index';
 
 /** Every layer class's rows, from its entry; InputLayer (a graph input, not a callable layer) has its own. */
@@ -67,6 +68,8 @@ export interface RuleSubject {
   kind?: 'layer' | 'input' | 'op' | 'model';
   /** The layer's config: a wrapper that asks the layer it holds gets that layer's rule too. */
   config?: JsonObject;
+  /** A layer class the user's code defines: its own rule, whatever Keras class shares its name. */
+  custom?: CustomMaskFacts;
 }
 
 /** The layer a wrapper holds, as its config writes it (a model held there decides with its own layers). */
@@ -82,6 +85,7 @@ function heldLayer(config: JsonObject | undefined): { name: string; className: s
 export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
   if (subject.kind === 'op') return memoised('op', subject.className, family, version, () => KERAS_OP_RULES);
   if (subject.kind === 'model') return memoised('model', subject.className, family, version, () => NESTED_MODEL_RULES);
+  if (subject.custom) return customRule(subject.custom, family, version, (base) => ruleFor({ ...subject, className: base, custom: undefined }, family, version));
   const found = resolveMaskRule(subject.className, family, version);
   const held = found.innerUnsupported === 'raise' ? heldLayer(subject.config) : null;
   if (held) found.wrapped = { ...held, rule: resolveMaskRule(held.className, family, version) };

@@ -45,6 +45,11 @@ export interface MaskRepresentation<V, M> {
   lambdaMask(call: MaskCall<V, M>, previous: M): M;
   /** The output masks of a model used as a layer, given the masks it is called with. */
   nestedModel(call: MaskCall<V, M>, masks: M[]): M[];
+  /**
+   * A custom layer's output masks (`call.rule.custom`): the masks its `call` left on what it
+   * returned, else, where the layer supports masking, its `compute_mask` over `previous`.
+   */
+  customMask(call: MaskCall<V, M>, previous: M[]): M[];
 }
 
 export interface MaskCall<V, M> {
@@ -137,6 +142,8 @@ function outputMasks<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, 
     }
     case 'nested':
       return rep.nestedModel(call, passed);
+    case 'custom':
+      return rep.customMask(call, previous);
   }
 }
 
@@ -157,7 +164,7 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
     outcome.warning = format(behaviour.unsupportedMessage, call.layer, call.className);
   } else if (!supportsMasking(rule, config)) {
     // Keras ops and input layers take no mask and say nothing; other layers warn, drop silently or raise by family.
-    outcome.passed = call.masks.map(() => rep.none);
+    if (!rule.callReceivesMask) outcome.passed = call.masks.map(() => rep.none);
     if (arriving && rule.output !== 'none') {
       outcome.events.push('destroyed');
       const message = format(behaviour.unsupportedMessage, call.layer, call.className);
@@ -172,7 +179,11 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
   }
   if (outcome.error) return outcome;
   invoke?.(outcome.passed);
-  outcome.out = outputMasks(rep, call, outcome.passed, outcome.passed.slice(0, previous.length));
+  outcome.out = outputMasks(rep, call, outcome.passed, supportsMasking(rule, config) ? outcome.passed.slice(0, previous.length) : previous.map(() => rep.none));
+  if (rule.output === 'custom' && rep.isPresent(outcome.out[0] ?? rep.none)) {
+    // Keras 3 warned, but the tensor the custom call returned still carries its mask.
+    outcome.events = outcome.events.filter((e) => e !== 'destroyed');
+  }
   if (arriving && !rep.isPresent(outcome.out[0] ?? rep.none) && outcome.events.length === 0) {
     if (rule.output === 'merge-all') outcome.events.push('merge-dropped');
     else if (rule.output !== 'none' && rule.output !== 'embedding' && rule.output !== 'lambda' && rule.output !== 'nested') outcome.events.push('consumed');

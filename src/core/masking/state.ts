@@ -5,6 +5,7 @@
  * than a missed one.
  */
 import { applyMaskRule, type MaskCall, type MaskEvent, type MaskOutcome, type MaskRepresentation } from './apply';
+import { CannotTell } from './presence';
 import type { MaskEffect } from './rules';
 
 export type MaskState = 'yes' | 'no' | 'unknown';
@@ -33,6 +34,8 @@ export interface StatedOutcome {
   out: MaskState[];
   /** Events that happen whatever the unknown masks are (a claim MaskLens can stand behind). */
   events: MaskEvent[];
+  /** Why the outcome is unknown where the layer itself makes it so (a custom layer's output decided at run time). */
+  unknownBecause?: string;
 }
 
 /**
@@ -49,7 +52,12 @@ export function applyStated(rep: MaskRepresentation<unknown, boolean>, call: Mas
       const slot = unknownAt.indexOf(i);
       return slot >= 0 ? (combination & (2 ** slot)) !== 0 : m === 'yes';
     });
-    outcomes.push(applyMaskRule(rep, { ...call, masks }));
+    try {
+      outcomes.push(applyMaskRule(rep, { ...call, masks }));
+    } catch (error) {
+      if (!(error instanceof CannotTell)) throw error;
+      return { out: ['unknown'], events: [], unknownBecause: `MaskLens cannot tell the mask \`${call.layer}\` (${call.className}) returns: ${error.message}` };
+    }
   }
   const width = Math.max(...outcomes.map((o) => o.out.length));
   const out = Array.from({ length: width }, (_, i) => agreed(outcomes.map((o) => o.out[i] ?? false)));
