@@ -161,6 +161,9 @@ function skipsFirstNode(l: KerasLayerConfig, config: JsonObject): boolean {
   return text.includes(`[${name},${calls},`) && !text.includes(`[${name},0,`);
 }
 
+/** What layers' `call` names its first argument (Keras: `inputs`, attention: `query`, keras_hub's decoder: `decoder_sequence`). */
+export const FIRST_ARGUMENT_NAMES = ['inputs', 'query', 'decoder_sequence'];
+
 function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNode {
   let args: CallArg[];
   let given: Record<string, JsonValue>;
@@ -171,6 +174,13 @@ function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNo
     ({ args, kwargs: given } = parseTfKerasNode(raw));
   } else {
     throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
+  }
+  const byName = args.length === 0 ? FIRST_ARGUMENT_NAMES.find((k) => given[k] !== undefined && given[k] !== null) : undefined;
+  if (byName) {
+    // `layer(inputs=x)`: Keras' first argument, given by name.
+    const { [byName]: first, ...rest } = given;
+    args = [parseKeras3Arg(first ?? null)];
+    given = rest;
   }
   const inputIsList = args[0]?.kind === 'list';
   const firstArgCount = tensorsOf(args[0]).length;

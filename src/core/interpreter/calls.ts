@@ -14,7 +14,7 @@ import { callFunction, instantiate } from './statements';
 import { callKeras, reportTensorOp } from '../keras/api';
 import { addWeightInInit } from '../keras/customLayers';
 import { callLayer } from '../keras/layerCall';
-import { opaqueLayer } from '../keras/layers';
+import { libraryLayer, opaqueLayer } from '../keras/layers';
 import { modelMethod } from '../keras/modelMethods';
 import { learnSubclassInput } from '../keras/subclassed';
 import { rangeOf } from '../python/syntax';
@@ -73,6 +73,8 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
   if (!qual.startsWith('keras.')) {
+    const library = libraryLayer(ctx, qual, args);
+    if (library) return library;
     if (qual.startsWith('tensorflow.') && anyTensor(args)) reportTensorOp(ctx, qual, args);
     return qual.startsWith('tensorflow.') || qual.startsWith('numpy.') ? unknown(null, rangeOf(args.node)) : unknownCall(qual, args);
   }

@@ -9,6 +9,7 @@ import type { JsonObject, JsonValue, LambdaMaskSpec, Range } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { LayerSignature, Norm } from '../layers/entry';
 import { layerEntry } from '../layers/index';
+import { thirdPartyEntry } from '../layers/thirdParty';
 import type { Ctx } from '../objects/context';
 import { activationName, constraint, dtypePolicy, initializer, regularizer } from '../layers/kerasObjects';
 import { translateFunction, timeEffect } from './lambda';
@@ -41,6 +42,21 @@ export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known
   };
   ctx.layers.push(layer);
   return layer;
+}
+
+/** A layer of a library beside Keras that MaskLens knows (`keras_hub.layers.TransformerEncoder(...)`), or null. */
+export function libraryLayer(ctx: Ctx, qual: string, args: CallArgs): Value | null {
+  const cut = qual.lastIndexOf('.');
+  const className = qual.slice(cut + 1);
+  const module = qual.slice(0, Math.max(0, cut));
+  const third = thirdPartyEntry(className, module);
+  if (!third) return null;
+  const layer = constructLayer(ctx, className, args, third.signature);
+  layer.module = module;
+  layer.diagnostics.push(
+    ctx.diag('third-party-layer', 'information', `\`${className}\` from ${third.library}: MaskLens follows what it does with masks (${third.mask[0]?.rule.evidence ?? 'its source'}), but the runtime cannot run it.`, layer.range),
+  );
+  return { t: 'layer', layer };
 }
 
 /** The opaque layer an unknown class's instance becomes once it is used as a layer. */
@@ -149,9 +165,9 @@ function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerS
   }
 }
 
-/** Constructs a Keras layer from a call like `LSTM(64, return_sequences=True)`. */
-export function constructLayer(ctx: Ctx, className: string, args: CallArgs): LayerObj {
-  const spec = layerEntry(className)?.signature;
+/** Constructs a Keras layer from a call like `LSTM(64, return_sequences=True)` (`signature`: a class of another library). */
+export function constructLayer(ctx: Ctx, className: string, args: CallArgs, signature?: LayerSignature): LayerObj {
+  const spec = signature ?? layerEntry(className)?.signature;
   const layer = newLayer(ctx, className, args.node, spec !== undefined);
   const explicitName = asString(args.kw.get('name'));
   // One spread after the literal keys (not Object.assign into it): keeps the config in V8's fast mode.

@@ -14,6 +14,7 @@
 import type { JsonObject } from '../ir';
 import { applyMaskRule, type MaskRepresentation } from '../masking/apply';
 import { ruleFor } from '../layers/rules';
+import { FIRST_ARGUMENT_NAMES } from '../graph/fromConfig';
 import type { Ctx } from '../objects/context';
 import { snake } from '../layers/kerasObjects';
 import { newLayer } from './layers';
@@ -44,9 +45,9 @@ function dropLast(shape: Shape | null): Shape | null {
   return shape ? shape.slice(0, -1) : null;
 }
 
-/** The tensors of the first positional argument (a tensor, or a list of them). */
+/** The tensors of the first argument (a tensor, or a list of them; `layer(inputs=x)` gives it by name). */
 function firstArg(node: NodeObj): TensorObj[] | null {
-  const first = node.args[0];
+  const first = node.args[0] ?? node.kwargs.find(([k]) => FIRST_ARGUMENT_NAMES.includes(k))?.[1];
   if (!first) return null;
   if (first.t === 'tensor') return [first.tensor];
   if (first.t === 'list' && first.items.every((i) => i.t === 'tensor')) return first.items.map((i) => (i as { tensor: TensorObj }).tensor);
@@ -111,7 +112,7 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
 export function symbolicMasks(ctx: Ctx, node: NodeObj, userKwargs: boolean): void {
   const layer = node.layer;
   if (layer.op) return;
-  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer', config: layer.config, custom: layer.custom ?? undefined }, 'keras3', ctx.version);
+  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer', config: layer.config, custom: layer.custom ?? undefined, module: layer.module }, 'keras3', ctx.version);
   const first = firstArg(node);
   const single = node.args.length === 1 && node.args[0]?.t === 'tensor' && node.inputs.length === 1 && !userKwargs;
   if (rule.callTakesMask === true && single && first) {

@@ -39,7 +39,7 @@ const FUNCTIONS: Record<string, string> = {
   shape: 'shape', broadcast_to: 'broadcast_to', tile: 'tile', multiply: 'multiply', add: 'add', subtract: 'subtract', divide: 'divide',
   truediv: 'divide', divide_no_nan: 'divide_no_nan', einsum: 'einsum', sign: 'sign', round: 'round', floor: 'floor', rsqrt: 'rsqrt',
   log_softmax: 'log_softmax', leaky_relu: 'leaky_relu', selu: 'selu', silu: 'silu', swish: 'silu', hard_sigmoid: 'hard_sigmoid',
-  triu: 'triu', tril: 'tril', count_nonzero: 'count_nonzero', cumprod: 'cumprod', erf: 'erf',
+  triu: 'triu', tril: 'tril', count_nonzero: 'count_nonzero', cumprod: 'cumprod', erf: 'erf', bias_add: 'add',
 };
 
 const MODULES = /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
@@ -162,6 +162,7 @@ export function translateExpr(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     }
     case 'tuple':
     case 'list':
+    case 'expression_list':
       return { op: 'call', fn: 'tuple', args: named(node).map((item) => translateExpr(ctx, item, env)), kwargs: {} };
     case 'subscript':
       return { op: 'slice', target: translateExpr(ctx, field(node, 'value') ?? node, env), items: sliceItems(ctx, node, env) };

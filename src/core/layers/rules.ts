@@ -7,6 +7,7 @@
  */
 import type { JsonObject, KerasFamily } from '../ir';
 import { customRule } from './custom';
+import { thirdPartyEntry } from './thirdParty';
 import { FAMILIES, inVersionRange } from '../masking/registry';
 import { both, bothTakingMask, rule } from '../masking/rows';
 import type { CustomMaskFacts, ResolvedRule, VersionedRule } from '../masking/rules';
@@ -70,6 +71,8 @@ export interface RuleSubject {
   config?: JsonObject;
   /** A layer class the user's code defines: its own rule, whatever Keras class shares its name. */
   custom?: CustomMaskFacts;
+  /** The module the class comes from: a layer of a library beside Keras (keras_hub) has its own rows. */
+  module?: string;
 }
 
 /** The layer a wrapper holds, as its config writes it (a model held there decides with its own layers). */
@@ -86,6 +89,8 @@ export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAM
   if (subject.kind === 'op') return memoised('op', subject.className, family, version, () => KERAS_OP_RULES);
   if (subject.kind === 'model') return memoised('model', subject.className, family, version, () => NESTED_MODEL_RULES);
   if (subject.custom) return customRule(subject.custom, family, version, (base) => ruleFor({ ...subject, className: base, custom: undefined }, family, version));
+  const third = subject.module ? thirdPartyEntry(subject.className, subject.module) : undefined;
+  if (third) return memoised(`third:${third.library}`, subject.className, family, version, () => third.mask);
   const found = resolveMaskRule(subject.className, family, version);
   const held = found.innerUnsupported === 'raise' ? heldLayer(subject.config) : null;
   if (held) found.wrapped = { ...held, rule: resolveMaskRule(held.className, family, version) };

@@ -117,7 +117,7 @@ class Evaluation {
     const kwargs = Object.fromEntries(Object.entries(expr.kwargs).map(([k, v]) => [k, this.eval(v, params)]));
     const firstKey = FIRST_KEYWORDS.find((k) => kwargs[k] !== undefined);
     const first = args[0] ?? (firstKey ? kwargs[firstKey] : undefined);
-    if (!first) throw new CannotTell(`self.${expr.name} is called without a tensor`);
+    if (!first || first.k === 'none' || first.k === 'value') throw new CannotTell(`self.${expr.name} is called without a tensor MaskLens can follow`);
     const inputs = [...tensorsIn(first), ...args.slice(1).flatMap(tensorsIn), ...INPUT_KEYWORDS.flatMap((k) => (kwargs[k] ? tensorsIn(kwargs[k]) : []))];
     const explicit = kwargs.mask;
     const masks = explicit && explicit.k !== 'none' ? tensorsIn(explicit).map(() => true) : inputs.map((t) => t.masked);
@@ -125,7 +125,7 @@ class Evaluation {
     const name = typeof config.name === 'string' ? config.name : expr.name;
     const module = held.config.module ?? 'keras.layers';
     const kind = isNestedModel(held.config.class_name, module, config) ? 'model' : 'layer';
-    const rule = ruleFor({ className: held.config.class_name, kind, config, custom: this.pc.customs[name] }, this.pc.family, this.pc.version);
+    const rule = ruleFor({ className: held.config.class_name, kind, config, custom: this.pc.customs[name], module }, this.pc.family, this.pc.version);
     if (!rule.known) throw new CannotTell(rule.unknownBecause ?? `${held.config.class_name} is unknown`);
     const call: MaskCall<unknown, boolean> = { layer: name, className: held.config.class_name, config, rule, inputs, masks, firstArgCount: tensorsIn(first).length, inputIsList: first.k === 'list' };
     const outcome = applyMaskRule(presenceRepresentation(this.pc, this.depth), call);
