@@ -12,18 +12,19 @@ import { builtin, dictMethod, listMethod } from './builtins';
 import type { Ctx } from '../objects/context';
 import { callFunction, instantiate } from './statements';
 import { callKeras, reportTensorOp } from '../keras/api';
-import { addWeightInInit } from '../keras/customLayers';
+import { addWeightInInit, initKerasBase } from '../keras/customLayers';
 import { callLayer } from '../keras/layerCall';
 import { libraryLayer, opaqueLayer } from '../keras/layers';
 import { modelMethod } from '../keras/modelMethods';
 import { learnSubclassInput } from '../keras/subclassed';
 import { rangeOf } from '../python/syntax';
-import { unknown, type FuncValue, type Scope, type Value } from '../objects/values';
+import { METHOD_CLASS, METHOD_SELF, unknown, type FuncValue, type Scope, type Value } from '../objects/values';
 
 export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope): Value {
   reportNanArguments(ctx, args);
   switch (callee.t) {
     case 'ref':
+      if (callee.qual === 'builtins.super') return superObject(args, scope) ?? unknown(null, rangeOf(args.node));
       return callRef(ctx, callee.qual, args);
     case 'func':
       return callFunction(ctx, callee.fn, args, null);
@@ -51,6 +52,20 @@ export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope)
     default:
       return unknown(null, rangeOf(args.node));
   }
+}
+
+/**
+ * `super()` / `super(Cls, self)` in a method: the instance seen from the classes after the
+ * defining one (its attributes are the instance's own), so `super().__init__(...)` runs a
+ * same-file base's `__init__`, or builds a Keras base layer's config (customLayers.ts).
+ */
+function superObject(args: CallArgs, scope: Scope): Value | null {
+  const [given, givenSelf] = args.pos;
+  const owner = given?.t === 'class' ? given : scope.get(METHOD_CLASS);
+  const self = givenSelf ?? scope.get(METHOD_SELF);
+  if (owner?.t !== 'class' || self?.t !== 'instance') return null;
+  const view = { ...owner.cls, name: `super(${owner.cls.name})`, methods: new Map() };
+  return { t: 'instance', inst: { ...self.inst, cls: view } };
 }
 
 function unknownCall(qual: string, args: CallArgs): Value {
@@ -92,6 +107,7 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       const method = findClassMethod(inst.cls, name);
       if (method) return callFunction(ctx, method, args, self);
       if (name === 'add_weight' && inst.layer) return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
+      if (name === '__init__' && inst.layer) return initKerasBase(ctx, inst, args);
       if (inst.model) return modelMethod(ctx, inst.model, name, args);
       return unknown(null, rangeOf(args.node));
     }

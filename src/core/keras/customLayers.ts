@@ -12,7 +12,8 @@ import type { CallArgs } from '../objects/arguments';
 import type { BuildStep, JsonValue, LambdaExpr, LambdaFunction, Unreadable } from '../ir';
 import type { Ctx } from '../objects/context';
 import { dtypePolicy, initializer, snake } from '../layers/kerasObjects';
-import { newLayer } from './layers';
+import { constructLayer, newLayer } from './layers';
+import { CLASS_ALIASES, layerEntry } from '../layers/index';
 import type { CustomLayerObj, LayerObj } from '../objects/modelObjects';
 import { field, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
 import { asString, findMethod, Scope, toJson, type ClassValue, type FuncValue, type InstanceValue, type Value } from '../objects/values';
@@ -27,13 +28,62 @@ const ADD_WEIGHT_PARAMS = {
 /** Weights made by `self.add_weight(...)` while `__init__` runs, by the value it returned. */
 const initWeights = new WeakMap<object, LambdaExpr>();
 
+/** The Keras layer class a custom layer derives from, once its config was built from `super().__init__(...)`. */
+const kerasBases = new WeakMap<LayerObj, string>();
+
+/** The Keras layer class (`LSTM`) a class derives from, directly or through same-file classes; null for `Layer` itself. */
+function kerasBaseOf(cls: ClassValue, depth = 0): string | null {
+  for (const base of cls.bases) {
+    if (base.t === 'class' && depth < 8) {
+      const hit = kerasBaseOf(base.cls, depth + 1);
+      if (hit) return hit;
+    }
+    if (base.t === 'ref' && /^keras\.layers\.[A-Z]/.test(base.qual)) {
+      const name = base.qual.slice('keras.layers.'.length);
+      const canonical = Object.hasOwn(CLASS_ALIASES, name) ? CLASS_ALIASES[name] : name;
+      if (layerEntry(canonical)) return canonical;
+    }
+  }
+  return null;
+}
+
+/** The config a Keras base class writes for these constructor arguments, under the custom layer's own name. */
+function baseConfig(ctx: Ctx, base: string, layer: LayerObj, args: CallArgs): void {
+  const named = new Map(args.kw);
+  named.set('name', { t: 'str', v: String(layer.config.name) });
+  const built = constructLayer(ctx, base, { ...args, kw: named });
+  ctx.layers.splice(ctx.layers.indexOf(built), 1);
+  layer.config = built.config;
+  layer.argRanges = built.argRanges;
+  layer.argSyntax = built.argSyntax;
+  layer.inputShape = built.inputShape;
+  layer.inner = built.inner;
+  kerasBases.set(layer, base);
+}
+
+/** `super().__init__(...)` reaching Keras' own class: a Keras layer base class builds its config from the arguments. */
+export function initKerasBase(ctx: Ctx, inst: InstanceValue, args: CallArgs): Value {
+  const layer = inst.layer;
+  const base = kerasBaseOf(inst.cls);
+  if (layer && base && !kerasBases.has(layer)) baseConfig(ctx, base, layer, args);
+  return { t: 'none' };
+}
+
 /** The layer object of a custom class' instance, named before its `__init__` runs (Keras names it in `Layer.__init__`). */
 export function customLayerObject(ctx: Ctx, cls: ClassValue, args: CallArgs): LayerObj {
   const layer = newLayer(ctx, cls.name, args.node, false);
   layer.module = '__main__';
   layer.config = { name: asString(args.kw.get('name')) ?? ctx.namer.layer(cls.name), trainable: true, dtype: dtypePolicy('float32') };
-  // Keras 3 writes the constructor's arguments into the config, positional ones under their names.
   const init = findMethod(cls, '__init__');
+  const base = kerasBaseOf(cls);
+  if (base && !init) {
+    // `class MyLSTM(LSTM): ...` without its own __init__: Keras' class takes the arguments.
+    baseConfig(ctx, base, layer, args);
+    return layer;
+  }
+  // Keras 3 writes the constructor's arguments into the config, positional ones under their names
+  // (a class without an __init__ of its own: Layer.__init__'s).
+  if (!init && ctx.family === 'keras3') Object.assign(layer.config, { activity_regularizer: null, autocast: true });
   const names = init ? parameterNames(init).slice(1) : [];
   args.pos.forEach((v, i) => {
     const j = toJson(v);
@@ -241,9 +291,12 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
     }
   }
 
+  // A Keras layer class it derives from keeps its rule and runtime unless this class changes call or masking.
+  const overrides = ['call', 'compute_mask', 'build'].some((name) => findMethod(cls, name) !== null) || own?.t === 'bool' || fromClass !== null;
+  const base = kerasBases.get(layer) ?? null;
   layer.custom = {
     className: cls.name,
-    base: null,
+    base: base && !overrides ? base : null,
     range: rangeOf(cls.node),
     supportsMasking,
     supportsMaskingFrom,
@@ -254,7 +307,7 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
     build,
     sublayers,
   };
-  report(ctx, layer, layer.custom);
+  if (!layer.custom.base) report(ctx, layer, layer.custom);
 }
 
 /** How many tensors an expression returns: a tuple or a split's parts, else one. */

@@ -3,7 +3,7 @@
  * `supports_masking` (a class attribute, set in `__init__`, or true because `compute_mask` is
  * overridden), its `compute_mask`, and whether `call` takes `mask=`. Checked against Keras
  * 3.15.1 (keras/src/layers/layer.py `__call__`, `_set_mask_metadata`) and tf-keras 2.21
- * (tf_keras/src/engine/base_layer.py, same two steps) by the golden corpus files c40-c45.
+ * (tf_keras/src/engine/base_layer.py, same two steps) by the golden corpus files c40-c43.
  */
 import type { KerasFamily } from '../ir';
 import { rule } from '../masking/rows';
@@ -32,10 +32,15 @@ export function customUnknownBecause(facts: CustomMaskFacts): string | null {
 export function customRule(facts: CustomMaskFacts, family: KerasFamily, version: string, baseRule: (className: string) => ResolvedRule): ResolvedRule {
   if (facts.base) return { ...baseRule(facts.base), className: facts.className, custom: facts };
   const why = customUnknownBecause(facts);
+  // tf.keras' __call__ reads the private `_supports_masking`, which a class attribute shadowing
+  // the property does not set: the layer behaves as its compute_mask alone decides.
+  const ignored = family === 'tf-keras2' && facts.supportsMaskingFrom === 'class attribute';
+  const supports = ignored ? facts.computeMask.kind !== 'default' : facts.supportsMasking;
   const computes = facts.computeMask.kind === 'function' ? 'its compute_mask decides the output mask' : "Keras' default compute_mask passes the incoming mask on";
-  const evidence = `class ${facts.className} in this file: ${SUPPORT_EVIDENCE[facts.supportsMaskingFrom]}; a tensor its call returns keeps the mask it carries, otherwise ${facts.supportsMasking ? computes : 'no mask is attached'}`;
+  const support = ignored ? 'its class sets supports_masking, which tf.keras does not read (base_layer.py uses _supports_masking)' : SUPPORT_EVIDENCE[facts.supportsMaskingFrom];
+  const evidence = `class ${facts.className} in this file: ${support}; a tensor its call returns keeps the mask it carries, otherwise ${supports ? computes : 'no mask is attached'}`;
   return {
-    ...rule(facts.supportsMasking, 'custom', evidence),
+    ...rule(supports, 'custom', evidence),
     // Keras 3 records the mask as an explicit argument of the node when `call` takes `mask=`.
     ...(family === 'keras3' && facts.callTakesMask ? { callTakesMask: true } : {}),
     callReceivesMask: true,
