@@ -86,7 +86,12 @@ function consumed(f: LayerFlow, d: DiagContext): Diagnostic {
       rangeOf(f, d),
     );
   }
-  const why = f.rule.output === 'consume' ? 'it uses the mask (averaging over valid steps only) and returns none' : 'it uses the mask (padded steps are skipped) and, with return_sequences=False, returns one vector per sequence and no mask';
+  const why =
+    f.rule.output === 'consume'
+      ? 'it uses the mask (averaging over valid steps only) and returns none'
+      : f.rule.output === 'custom'
+        ? 'its compute_mask gives its output no mask'
+        : 'it uses the mask (padded steps are skipped) and, with return_sequences=False, returns one vector per sequence and no mask';
   return diag('mask-consumed', 'information', `${layerLabel(layer)} consumes the mask: ${why}. (${label})`, rangeOf(f, d));
 }
 
