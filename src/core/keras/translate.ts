@@ -40,12 +40,15 @@ const FUNCTIONS: Record<string, string> = {
   truediv: 'divide', divide_no_nan: 'divide_no_nan', einsum: 'einsum', sign: 'sign', round: 'round', floor: 'floor', rsqrt: 'rsqrt',
   log_softmax: 'log_softmax', leaky_relu: 'leaky_relu', selu: 'selu', silu: 'silu', swish: 'silu', hard_sigmoid: 'hard_sigmoid',
   triu: 'triu', tril: 'tril', count_nonzero: 'count_nonzero', cumprod: 'cumprod', erf: 'erf', bias_add: 'add',
+  repeat_elements: 'repeat_elements', repeat: 'repeat', batch_flatten: 'batch_flatten', ndim: 'ndim',
 };
 
 const MODULES = /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
 
 /** Backend calls whose value is a dtype name (`K.dtype(x)`, `K.floatx()`): every tensor MaskLens runs is float32. */
 const DTYPE_OF = /^(keras\.backend\.(dtype|floatx)|keras\.config\.floatx)$/;
+/** `K.epsilon()`: Keras' fuzz factor, 1e-7 unless the program sets another (MaskLens does not follow `set_epsilon`). */
+const EPSILON = /^keras\.(backend|config)\.epsilon$/;
 const DTYPES = new Set(['float16', 'float32', 'float64', 'bfloat16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool']);
 
 /** A method's `self`: what its attributes are. */
@@ -285,6 +288,7 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   }
   const target = ctx.evaluator.evaluate(callee, env.scope);
   if (target.t === 'ref' && DTYPE_OF.test(target.qual)) return { op: 'const', value: 'float32' };
+  if (target.t === 'ref' && EPSILON.test(target.qual)) return { op: 'const', value: 1e-7 };
   const m = target.t === 'ref' ? MODULES.exec(target.qual) : null;
   // Python's builtins abs() and len() (when the file does not rebind the name) work on tensors too.
   const builtin = callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func' ? callee.text : undefined;
@@ -293,6 +297,8 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   const spread = fn === 'concatenate' || fn === 'stack';
   const { args, kwargs, kwargNodes } = callArguments(ctx, node, env, spread);
   const out: Record<string, LambdaExpr | JsonValue> = {};
+  // keras.backend.expand_dims adds the last axis when none is given; numpy, ops and tf require one.
+  if (m?.[1] === 'keras.backend' && fn === 'expand_dims' && args.length === 1 && kwargs.axis === undefined) out.axis = -1;
   for (const [k, v] of Object.entries(kwargs)) {
     const valueNode = kwargNodes.get(k);
     const j = valueNode && !usesParam(valueNode, env) ? toJson(ctx.evaluator.evaluate(valueNode, env.scope)) : undefined;

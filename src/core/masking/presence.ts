@@ -198,8 +198,9 @@ class Evaluation {
           if (n === null) throw new CannotTell(`${expr.fn} into a number of parts MaskLens cannot read`);
           return { k: 'list', items: Array.from({ length: n }, () => tensor(false)) };
         }
-        if (expr.fn === 'shape') return VALUE;
-        return args.some((a) => a.k === 'tensor' || a.k === 'list') ? tensor(false) : VALUE;
+        if (expr.fn === 'shape' || expr.fn === 'ndim' || expr.fn === 'len') return VALUE;
+        // Every other backend function makes a new tensor (ops.arange from plain numbers too), without a mask.
+        return tensor(false);
       }
     }
   }

@@ -19,6 +19,7 @@ import { BatchNormalization, LayerNormalization } from './normalization';
 import { OpLayer } from './ops';
 import { Bidirectional, Recurrent } from './recurrent';
 import { TimeDistributed } from './wrappers';
+import { TextPreprocessing } from './preprocessing';
 
 type Ctor = new (name: string, className: string, config: JsonObject, env: LayerEnv) => RuntimeLayer;
 
@@ -62,6 +63,9 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Attention: DotAttention,
   AdditiveAttention: DotAttention,
   MultiHeadAttention,
+  TextVectorization: TextPreprocessing,
+  StringLookup: TextPreprocessing,
+  IntegerLookup: TextPreprocessing,
 };
 
 export function createLayer(spec: Pick<LayerSpec, 'name' | 'className' | 'module' | 'config'>, env: LayerEnv): RuntimeLayer {

@@ -326,6 +326,11 @@ export class ExprEvaluator {
       case 'broadcast_to': return tf.broadcastTo(this.tensor(x), this.intList(this.arg(args, kwargs, 1, 'shape'), 'shape'));
 
       case 'shape': return this.tensor(x).shape;
+      case 'ndim': return this.tensor(x).rank;
+      case 'batch_flatten': {
+        const t = this.tensor(x);
+        return tf.reshape(t, [t.shape[0] ?? -1, -1]);
+      }
       case 'len': return Array.isArray(x) ? x.length : this.tensor(x).shape[0];
     }
     this.fail(`function '${fnRaw}' is not supported in Lambda bodies yet`);
