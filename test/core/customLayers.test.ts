@@ -118,3 +118,10 @@ test('a class deriving from a Keras layer keeps its rule; super().__init__ build
   assert.equal(config?.units, 3);
   assert.equal(config?.return_sequences, true);
 });
+
+test('Keras 2 code: a class deriving from keras.engine.topology.Layer is a custom layer', async () => {
+  const text = 'from keras.engine.topology import Layer\nfrom keras.layers import Input, Embedding, Dense\nfrom keras.models import Model\nclass Scale(Layer):\n    def __init__(self, **kwargs):\n        self.supports_masking = True\n        super(Scale, self).__init__(**kwargs)\n    def call(self, x, mask=None):\n        return x * 2\ninp = Input(shape=(5,))\nx = Embedding(10, 3, mask_zero=True)(inp)\nm = Model(inp, Dense(1)(Scale()(x)))\n';
+  const m = model(await analyze(text, 'tf-keras2'), 'm');
+  assert.deepEqual(masks(m).scale, [true, true]);
+  assert.equal(m.lossMasked, 'yes');
+});
