@@ -33,7 +33,7 @@ const FUNCTIONS: Record<string, string> = {
   maximum: 'maximum', minimum: 'minimum', clip: 'clip', clip_by_value: 'clip', concatenate: 'concatenate', concat: 'concatenate',
   stack: 'stack', transpose: 'transpose', permute_dimensions: 'transpose', reshape: 'reshape', reverse: 'reverse', flip: 'reverse',
   cumsum: 'cumsum', l2_normalize: 'l2_normalize', ones_like: 'ones_like', zeros_like: 'zeros_like', pow: 'pow', power: 'pow',
-  matmul: 'matmul', dot: 'matmul', batch_dot: 'matmul', argmax: 'argmax', argmin: 'argmin', logical_and: 'logical_and',
+  matmul: 'matmul', dot: 'matmul', batch_dot: 'batch_dot', argmax: 'argmax', argmin: 'argmin', logical_and: 'logical_and',
   logical_or: 'logical_or', logical_not: 'logical_not', where: 'where', negative: 'negative', square_root: 'sqrt',
   split: 'split', unstack: 'unstack', take: 'take', gather: 'take', embedding_lookup: 'take', arange: 'arange', range: 'arange',
   shape: 'shape', broadcast_to: 'broadcast_to', tile: 'tile', multiply: 'multiply', add: 'add', subtract: 'subtract', divide: 'divide',

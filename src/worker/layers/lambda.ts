@@ -182,7 +182,17 @@ export class ExprEvaluator {
     this.fail(`reduction '${fn}' is not supported`);
   }
 
+  /** One backend function; TensorFlow refusing its arguments (shapes that do not fit) is said as the layer's error. */
   apply(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
+    try {
+      return this.applyUnchecked(fnRaw, args, kwargs);
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      this.fail(`${fnRaw} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
+
+  private applyUnchecked(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     const tf = this.tf;
     const fn = fnRaw.replace(/^(reduce_|math\.|K\.|tf\.|ops\.|np\.|keras\.ops\.|backend\.)/, '').replace(/^reduce_/, '');
     const x = args[0];
@@ -291,6 +301,11 @@ export class ExprEvaluator {
       case 'where': return tf.where(tf.cast(this.tensor(x), 'bool'), this.float(args[1]), this.float(args[2]));
       case 'matmul':
       case 'dot': return this.matmul(this.float(x), this.float(args[1]), kwargs.transpose_a === true, kwargs.transpose_b === true);
+      case 'batch_dot': return this.batchDot(this.float(x), this.float(args[1]), this.arg(args, kwargs, 2, 'axes'));
+      case 'einsum': {
+        if (typeof x !== 'string') this.fail('einsum needs its equation first');
+        return tf.einsum(x, ...args.slice(1).map((t) => this.float(t)));
+      }
       case 'pow': return tf.pow(this.float(x), this.float(args[1]));
       case 'softplus': return tf.softplus(this.float(x));
       case 'elu': return tf.elu(this.float(x));
@@ -363,8 +378,15 @@ export class ExprEvaluator {
         }
         return sliceTensor(this.tf, this.tensor(target), expr.items, this.who);
       }
-      case 'binary':
-        return this.binary(expr.operator, this.evaluate(expr.left, params), this.evaluate(expr.right, params));
+      case 'binary': {
+        const [left, right] = [this.evaluate(expr.left, params), this.evaluate(expr.right, params)];
+        try {
+          return this.binary(expr.operator, left, right);
+        } catch (error) {
+          if (error instanceof UserFacingError) throw error;
+          this.fail(`${expr.operator} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+        }
+      }
       case 'cond':
         return this.evaluate(this.truth(this.evaluate(expr.test, params)) ? expr.then : expr.else, params);
       case 'isNone':
@@ -409,6 +431,19 @@ export class ExprEvaluator {
     const flat = tf.reshape(a, [-1, k]);
     const product = tf.matMul(flat, b, false, transposeB);
     return tf.reshape(product, [...a.shape.slice(0, -1), product.shape[1] ?? 1]);
+  }
+
+  /**
+   * `K.batch_dot(a, b, axes)` on (batch, i, j) tensors: the axes summed over, as a batched
+   * matmul with the operands transposed to put them last / first.
+   */
+  private batchDot(a: Tensor, b: Tensor, axes: Value | undefined): Tensor {
+    const [ax, bx] = Array.isArray(axes) ? axes.map(Number) : axes === undefined || axes === null ? [a.rank - 1, b.rank - 2] : [Number(axes), Number(axes)];
+    if (a.rank !== 3 || b.rank !== 3) this.fail('batch_dot is run on rank-3 tensors only');
+    const lastA = ax === -1 || ax === 2;
+    const firstB = bx === 1 || bx === -2;
+    if (!(lastA || ax === 1) || !(firstB || bx === 2 || bx === -1)) this.fail(`batch_dot over axes ${JSON.stringify(axes)} is not supported`);
+    return this.tf.matMul(a, b, !lastA, !firstB);
   }
 
   /** Keras' gelu: exact (erf) by default, the tanh form with approximate=True. */
