@@ -122,7 +122,7 @@ export class ModelRuntime {
 
   ruleFor(node: NodeSpec): ResolvedRule {
     const spec = this.graph.layers.get(node.layer);
-    return ruleFor(spec ? { ...spec, custom: this.options.customLayers?.[spec.name] } : { className: 'unknown' }, this.options.family, this.version);
+    return ruleFor(spec ? { ...spec, customs: this.options.customLayers } : { className: 'unknown' }, this.options.family, this.version);
   }
 
   trainableVariables(): Variable[] {

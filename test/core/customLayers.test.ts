@@ -125,3 +125,14 @@ test('Keras 2 code: a class deriving from keras.engine.topology.Layer is a custo
   assert.deepEqual(masks(m).scale, [true, true]);
   assert.equal(m.lossMasked, 'yes');
 });
+
+test('tf.keras TimeDistributed asks a wrapped custom layer for its mask: it raises unless the layer supports masking', async () => {
+  const classes = 'class Plain(layers.Layer):\n    def call(self, x):\n        return x * 2.0\nclass Carry(layers.Layer):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n        self.supports_masking = True\n    def call(self, x):\n        return x * 2.0\n';
+  const body = (cls: string) => `${HEAD}${classes}inp = keras.Input(shape=(5, 3))\nx = layers.Masking()(inp)\nm = keras.Model(inp, layers.TimeDistributed(${cls}())(x))\n`;
+  const carry = model(await analyze(body('Carry'), 'tf-keras2'), 'm');
+  assert.deepEqual(masks(carry).time_distributed, [true, true]);
+  const plain = model(await analyze(body('Plain'), 'tf-keras2'), 'm');
+  const d = find(plain.diagnostics, 'mask-destroyed');
+  assert.equal(d.severity, 'error');
+  assert.match(d.message, /TypeError: Layer plain does not support masking/);
+});

@@ -99,7 +99,7 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: Prese
     // Keras 3 replays the mask it recorded as a `mask=` argument while building the graph,
     // even where the tensor has lost its mask at run time (MultiHeadAttention deletes its inputs' masks).
     const inMasks: MaskState[] = node.maskArg ? node.maskArg.map(() => 'yes') : arriving;
-    const rule = ruleFor({ ...spec, custom: pc.customs[spec.name] }, family, version);
+    const rule = ruleFor({ ...spec, customs: pc.customs }, family, version);
     let out: MaskState[];
     let events: MaskEvent[] = [];
     let why: string | null = null;

@@ -71,6 +71,9 @@ export interface RuleSubject {
   config?: JsonObject;
   /** A layer class the user's code defines: its own rule, whatever Keras class shares its name. */
   custom?: CustomMaskFacts;
+  /** The layer's name, and the model's custom layers by name: the layer itself, or the one a wrapper holds (TimeDistributed(MyLayer())). */
+  name?: string;
+  customs?: Readonly<Record<string, CustomMaskFacts>>;
   /** The module the class comes from: a layer of a library beside Keras (keras_hub) has its own rows. */
   module?: string;
 }
@@ -88,11 +91,12 @@ function heldLayer(config: JsonObject | undefined): { name: string; className: s
 export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
   if (subject.kind === 'op') return memoised('op', subject.className, family, version, () => KERAS_OP_RULES);
   if (subject.kind === 'model') return memoised('model', subject.className, family, version, () => NESTED_MODEL_RULES);
-  if (subject.custom) return customRule(subject.custom, family, version, (base) => ruleFor({ ...subject, className: base, custom: undefined }, family, version));
+  const custom = subject.custom ?? (subject.name !== undefined ? subject.customs?.[subject.name] : undefined);
+  if (custom) return customRule(custom, family, version, (base) => ruleFor({ className: base, kind: subject.kind, config: subject.config, customs: subject.customs }, family, version));
   const third = subject.module ? thirdPartyEntry(subject.className, subject.module) : undefined;
   if (third) return memoised(`third:${third.library}`, subject.className, family, version, () => third.mask);
   const found = resolveMaskRule(subject.className, family, version);
   const held = found.innerUnsupported === 'raise' ? heldLayer(subject.config) : null;
-  if (held) found.wrapped = { ...held, rule: resolveMaskRule(held.className, family, version) };
+  if (held) found.wrapped = { ...held, rule: ruleFor({ className: held.className, config: held.config, name: held.name, customs: subject.customs }, family, version) };
   return found;
 }

@@ -95,7 +95,8 @@ export function supportsMasking(rule: ResolvedRule, config: JsonObject): boolean
 /** tf.keras TimeDistributed asks the wrapped layer's compute_mask, which raises when that layer does not support masking. */
 function innerRaises(rule: ResolvedRule): string | null {
   const held = rule.innerUnsupported === 'raise' ? rule.wrapped : undefined;
-  if (!held || held.rule.supportsMasking || held.rule.output !== 'unsupported') return null;
+  // A wrapped layer MaskLens cannot know makes no claim that Keras raises.
+  if (!held || !held.rule.known || held.rule.supportsMasking || (held.rule.output !== 'unsupported' && held.rule.output !== 'custom')) return null;
   return format(INNER_UNSUPPORTED_MESSAGE, held.name, held.className);
 }
 

@@ -65,7 +65,7 @@ function graphPresence(graph: ModelGraph, inputMasks: boolean[], pc: PresenceCon
     const spec = graph.layers.get(node.layer);
     if (!spec) continue;
     const arriving = node.maskArg ? node.maskArg.map(() => true) : node.inputs.map((r) => masks.get(refKey(r)) ?? false);
-    const rule = ruleFor({ ...spec, custom: pc.customs[spec.name] }, pc.family, pc.version);
+    const rule = ruleFor({ ...spec, customs: pc.customs }, pc.family, pc.version);
     if (!rule.known) throw new CannotTell(rule.unknownBecause ?? `${spec.className} is unknown`);
     const outcome = applyMaskRule(rep, { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: arriving, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList });
     outcome.out.forEach((m, i) => masks.set(refKey({ layer: node.layer, node: node.nodeIndex, index: i }), m));
@@ -125,7 +125,7 @@ class Evaluation {
     const name = typeof config.name === 'string' ? config.name : expr.name;
     const module = held.config.module ?? 'keras.layers';
     const kind = isNestedModel(held.config.class_name, module, config) ? 'model' : 'layer';
-    const rule = ruleFor({ className: held.config.class_name, kind, config, custom: this.pc.customs[name], module }, this.pc.family, this.pc.version);
+    const rule = ruleFor({ className: held.config.class_name, kind, config, name, customs: this.pc.customs, module }, this.pc.family, this.pc.version);
     if (!rule.known) throw new CannotTell(rule.unknownBecause ?? `${held.config.class_name} is unknown`);
     const call: MaskCall<unknown, boolean> = { layer: name, className: held.config.class_name, config, rule, inputs, masks, firstArgCount: tensorsIn(first).length, inputIsList: first.k === 'list' };
     const outcome = applyMaskRule(presenceRepresentation(this.pc, this.depth), call);

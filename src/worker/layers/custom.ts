@@ -181,7 +181,7 @@ export class CustomLayer extends RuntimeLayer {
     const explicit = tensorsIn(kwargs.mask);
     const masks = explicit.length > 0 ? explicit : inputs.map((t) => this.carried.get(t) ?? null);
     const kind = isNestedModel(h.className, h.module, h.config) ? 'model' : 'layer';
-    const rule = ruleFor({ className: h.className, kind, config: h.config, custom: this.customs[h.name] }, this.env.family);
+    const rule = ruleFor({ className: h.className, kind, config: h.config, name: h.name, customs: this.customs, module: h.module }, this.env.family);
     if (!h.layer) h.layer = this.holding(h);
     const layer = h.layer;
     const call = { layer: h.name, className: h.className, config: h.config, rule, inputs, masks, firstArgCount: tensorsIn(first).length, inputIsList: Array.isArray(first) };
