@@ -231,6 +231,11 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
   for (const [attr, v] of inst.attrs) {
     const held = layerOf(v);
     if (held && held !== layer) sublayers.push([attr, held]);
+    // A list of layers (`self.blocks = [Block() for _ in range(n)]`): Keras tracks its items in order.
+    if (v.t === 'seq') v.items.forEach((item, i) => {
+      const inList = layerOf(item);
+      if (inList && inList !== layer) sublayers.push([`${attr}[${i}]`, inList]);
+    });
     const weight = initWeights.get(v);
     if (weight) build.push({ attr, value: weight });
   }
@@ -239,6 +244,10 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
     name: 'self',
     built,
     layers: new Set(sublayers.map(([attr]) => attr)),
+    layerName: (v) => {
+      const held = layerOf(v);
+      return sublayers.find(([, l]) => l === held)?.[0] ?? null;
+    },
     method: (name) => (['call', 'build', 'compute_mask', '__init__'].includes(name) ? null : findMethod(cls, name)),
     addWeightParams: ADD_WEIGHT_PARAMS[ctx.family],
     initializer: initializerJson,

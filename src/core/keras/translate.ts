@@ -36,7 +36,7 @@ const FUNCTIONS: Record<string, string> = {
   matmul: 'matmul', dot: 'matmul', batch_dot: 'batch_dot', argmax: 'argmax', argmin: 'argmin', logical_and: 'logical_and',
   logical_or: 'logical_or', logical_not: 'logical_not', where: 'where', negative: 'negative', square_root: 'sqrt',
   split: 'split', unstack: 'unstack', take: 'take', gather: 'take', embedding_lookup: 'take', arange: 'arange', range: 'arange',
-  shape: 'shape', broadcast_to: 'broadcast_to', tile: 'tile', multiply: 'multiply', add: 'add', subtract: 'subtract', divide: 'divide',
+  shape: 'shape', int_shape: 'shape', broadcast_to: 'broadcast_to', tile: 'tile', multiply: 'multiply', add: 'add', subtract: 'subtract', divide: 'divide',
   truediv: 'divide', divide_no_nan: 'divide_no_nan', einsum: 'einsum', sign: 'sign', round: 'round', floor: 'floor', rsqrt: 'rsqrt',
   log_softmax: 'log_softmax', leaky_relu: 'leaky_relu', selu: 'selu', silu: 'silu', swish: 'silu', hard_sigmoid: 'hard_sigmoid',
   triu: 'triu', tril: 'tril', count_nonzero: 'count_nonzero', cumprod: 'cumprod', erf: 'erf', bias_add: 'add',
@@ -57,8 +57,10 @@ export interface SelfRef {
   name: string;
   /** Attributes set when the layer is built or constructed (weights, sizes read from the input shape): read at run time. */
   built: ReadonlySet<string>;
-  /** Attributes that hold layers (called as `self.<attr>(...)`). */
+  /** Attributes that hold layers (called as `self.<attr>(...)`; a list's items as `<attr>[i]`). */
   layers: ReadonlySet<string>;
+  /** The held layer a value is (an item of `self.blocks` a loop runs over), by its name in `layers`. */
+  layerName(v: Value): string | null;
   /** Another method of the class, to inline where `self.<method>(...)` is called. */
   method(name: string): FuncValue | null;
   /** The family's `add_weight` parameters in order (they differ between Keras 3 and tf.keras). */
@@ -81,7 +83,12 @@ export interface Env {
    * it back, so a value MaskLens cannot translate stops nothing unless it is used.
    */
   selfAssigned?: Map<string, Syntax>;
+  /** Loop variables bound to a held layer (`for block in self.blocks:`), by name. */
+  aliases?: Map<string, string>;
 }
+
+/** Loops are unrolled: at most this many iterations, each translated on its own. */
+const MAX_UNROLLED = 64;
 
 const MAX_INLINE_DEPTH = 6;
 /** Tests known only at run time, per path through a function: each doubles what follows it. */
@@ -276,12 +283,13 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   const callee = field(node, 'function');
   if (!callee) throw new Untranslatable('call', node);
   const self = env.self;
+  const held = self ? heldLayerCalled(ctx, callee, env) : null;
+  if (held) {
+    const { args, kwargs } = callArguments(ctx, node, env, false);
+    return { op: 'layer', name: held, args, kwargs };
+  }
   if (self && callee.type === 'attribute' && field(callee, 'object')?.text === self.name) {
     const attr = field(callee, 'attribute')?.text ?? '';
-    if (self.layers.has(attr)) {
-      const { args, kwargs } = callArguments(ctx, node, env, false);
-      return { op: 'layer', name: attr, args, kwargs };
-    }
     if (attr === 'add_weight') return addWeight(ctx, node, env, self);
     const method = self.method(attr);
     if (method) return inline(ctx, node, method, env);
@@ -305,6 +313,27 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     out[k] = j !== undefined ? j : v;
   }
   return { op: 'call', fn, args, kwargs: out };
+}
+
+/** The held layer a callee names: `self.dense`, `self.blocks[i]` (i fixed), a loop variable over `self.blocks`. */
+function heldLayerCalled(ctx: Ctx, callee: Syntax, env: Env): string | null {
+  const self = env.self;
+  if (!self) return null;
+  if (callee.type === 'identifier') return env.aliases?.get(callee.text) ?? null;
+  if (callee.type === 'attribute' && field(callee, 'object')?.text === self.name) {
+    const attr = field(callee, 'attribute')?.text ?? '';
+    return self.layers.has(attr) ? attr : null;
+  }
+  if (callee.type === 'subscript') {
+    const list = field(callee, 'value');
+    const index = callee.childrenForFieldName('subscript').find((c): c is Syntax => c !== null);
+    if (list?.type !== 'attribute' || field(list, 'object')?.text !== self.name || !index) return null;
+    const at = translateExpr(ctx, index, env);
+    if (at.op !== 'const' || typeof at.value !== 'number') throw new Untranslatable('a held layer picked by an index known only at run time', index);
+    const name = `${field(list, 'attribute')?.text ?? ''}[${at.value}]`;
+    return self.layers.has(name) ? name : null;
+  }
+  return null;
 }
 
 /** `self.add_weight(shape=..., initializer=..., name=..., trainable=...)` in build() or __init__. */
@@ -412,18 +441,33 @@ function inert(stmt: Syntax): boolean {
   if (inner.type === 'call') {
     const callee = field(inner, 'function');
     const text = callee?.text ?? '';
-    // super().build(input_shape), print(...), tf.print(...): nothing the result depends on.
-    return /^super\s*\(/.test(text) || text === 'print' || /\.print$/.test(text);
+    // super().build(input_shape), print(...), tf.print(...), self.add_loss(...), tf.debugging.*:
+    // nothing the result depends on.
+    return /^super\s*\(/.test(text) || text === 'print' || /\.print$/.test(text) || /^self\.add_(loss|metric)$/.test(text) || /(^|\.)debugging\./.test(text);
   }
   return false;
 }
 
 /**
  * What `stmts` return, as one expression. `onSelfAssign`: where `self.<attr> = value` goes
- * (build() records them; elsewhere they cannot be translated). `branches` counts the tests
- * known only at run time on this path.
+ * (build() records them; elsewhere they are kept for reading back).
  */
-export function translateBlock(ctx: Ctx, stmts: readonly Syntax[], env: Env, onSelfAssign?: SelfAssign, branches = 0): LambdaExpr {
+export function translateBlock(ctx: Ctx, stmts: readonly Syntax[], env: Env, onSelfAssign?: SelfAssign): LambdaExpr {
+  return block(ctx, stmts, env, { onSelfAssign, branches: 0, inLoop: false }) ?? { op: 'const', value: null };
+}
+
+type SelfAssign = (attr: string, value: LambdaExpr, node: Syntax) => void;
+
+interface BlockState {
+  onSelfAssign: SelfAssign | undefined;
+  /** Tests known only at run time on this path: each doubles what follows it. */
+  branches: number;
+  /** Inside an unrolled loop body: its statements run for their assignments only. */
+  inLoop: boolean;
+}
+
+/** The statements' return value, or null when they end without a `return`. */
+function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState): LambdaExpr | null {
   for (let i = 0; i < stmts.length; i++) {
     const stmt = stmts[i];
     ctx.step();
@@ -431,59 +475,94 @@ export function translateBlock(ctx: Ctx, stmts: readonly Syntax[], env: Env, onS
     const rest = stmts.slice(i + 1);
     switch (stmt.type) {
       case 'return_statement': {
+        if (state.inLoop) throw new Untranslatable('a return inside a loop', stmt);
         const value = named(stmt)[0];
         return value ? translateExpr(ctx, value, env) : { op: 'const', value: null };
       }
+      case 'for_statement':
+        unrollFor(ctx, stmt, env, state);
+        break;
       case 'if_statement': {
         const test = field(stmt, 'condition');
         const body = field(stmt, 'consequence');
         if (!test || !body) throw new Untranslatable('incomplete if statement', stmt);
         const alternatives = named(stmt).filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
-        return translateIf(ctx, test, body, alternatives, rest, env, onSelfAssign, branches);
+        return translateIf(ctx, test, body, alternatives, rest, env, state);
       }
       case 'expression_statement': {
         const inner = named(stmt)[0];
-        if (inner?.type === 'assignment') assign(ctx, inner, env, onSelfAssign);
+        if (inner?.type === 'assignment') assign(ctx, inner, env, state.onSelfAssign);
         else if (inner?.type === 'augmented_assignment') augmented(ctx, inner, env);
         else throw new Untranslatable('a statement MaskLens cannot translate', stmt);
         break;
       }
       default:
-        throw new Untranslatable(`a ${stmt.type.replace(/_/g, ' ')} (MaskLens translates assignments, if and return)`, stmt);
+        throw new Untranslatable(`a ${stmt.type.replace(/_/g, ' ')} (MaskLens translates assignments, if, for over fixed values and return)`, stmt);
     }
   }
-  return { op: 'const', value: null };
+  return null;
 }
 
-type SelfAssign = (attr: string, value: LambdaExpr, node: Syntax) => void;
+/**
+ * `for i in range(self.num_layers):` / `for block in self.blocks:` over values the source
+ * fixes: each iteration's statements in turn, for their assignments.
+ */
+function unrollFor(ctx: Ctx, stmt: Syntax, env: Env, state: BlockState): void {
+  const target = field(stmt, 'left');
+  const iterable = field(stmt, 'right');
+  const body = field(stmt, 'body');
+  if (!target || !iterable || !body || target.type !== 'identifier') throw new Untranslatable('a for statement MaskLens cannot unroll', stmt);
+  if (named(stmt).some((c) => c.type === 'else_clause')) throw new Untranslatable('a for statement with an else clause', stmt);
+  const overHeld = env.self !== null && field(iterable, 'object')?.text === env.self.name;
+  if (!overHeld && usesParam(iterable, env)) throw new Untranslatable('a loop over values known only at run time', iterable);
+  const value = ctx.evaluator.evaluate(iterable, env.scope);
+  const items = value.t === 'seq' ? value.items : null;
+  if (!items || items.length > MAX_UNROLLED) throw new Untranslatable('a loop over values the source does not fix', iterable);
+  for (const item of items) {
+    const layer = env.self?.layerName(item) ?? null;
+    const constant = constantOf(item);
+    if (layer) (env.aliases ??= new Map()).set(target.text, layer);
+    else if (constant) env.locals.set(target.text, constant);
+    else throw new Untranslatable('a loop over values that are neither numbers nor layers it holds', iterable);
+    block(ctx, named(body), env, { ...state, inLoop: true });
+  }
+}
 
 /** What one branch of a run-time test assigns stays in that branch. */
 function branchEnv(env: Env): Env {
-  return { ...env, locals: new Map(env.locals), ...(env.selfAssigned ? { selfAssigned: new Map(env.selfAssigned) } : {}) };
+  return {
+    ...env,
+    locals: new Map(env.locals),
+    ...(env.selfAssigned ? { selfAssigned: new Map(env.selfAssigned) } : {}),
+    ...(env.aliases ? { aliases: new Map(env.aliases) } : {}),
+  };
 }
 
 /**
  * An `if` (or the `elif` / `else` clauses left of its chain) followed by `rest`: a test the
  * source fixes takes its branch; one known only at run time becomes `cond` over both.
  */
-function translateIf(ctx: Ctx, test: Syntax, body: Syntax, alternatives: readonly Syntax[], rest: readonly Syntax[], env: Env, onSelfAssign: SelfAssign | undefined, branches: number): LambdaExpr {
-  const otherwise = (e: Env, n: number): LambdaExpr => {
+function translateIf(ctx: Ctx, test: Syntax, body: Syntax, alternatives: readonly Syntax[], rest: readonly Syntax[], env: Env, state: BlockState): LambdaExpr | null {
+  const otherwise = (e: Env, s: BlockState): LambdaExpr | null => {
     const [next, ...more] = alternatives;
-    if (!next) return translateBlock(ctx, rest, e, onSelfAssign, n);
-    if (next.type === 'else_clause') return translateBlock(ctx, [...named(field(next, 'body') ?? next), ...rest], e, onSelfAssign, n);
+    if (!next) return block(ctx, rest, e, s);
+    if (next.type === 'else_clause') return block(ctx, [...named(field(next, 'body') ?? next), ...rest], e, s);
     const nextTest = field(next, 'condition');
     const nextBody = field(next, 'consequence');
     if (!nextTest || !nextBody) throw new Untranslatable('incomplete elif', next);
-    return translateIf(ctx, nextTest, nextBody, more, rest, e, onSelfAssign, n);
+    return translateIf(ctx, nextTest, nextBody, more, rest, e, s);
   };
   const fixed = staticTruth(ctx, test, env);
-  if (fixed === true) return translateBlock(ctx, [...named(body), ...rest], env, onSelfAssign, branches);
-  if (fixed === false) return otherwise(env, branches);
-  if (onSelfAssign) throw new Untranslatable('an if in build() whose test is only known when the layer runs', test);
-  if (branches >= MAX_RUNTIME_BRANCHES) throw new Untranslatable('too many tests known only at run time', test);
+  if (fixed === true) return block(ctx, [...named(body), ...rest], env, state);
+  if (fixed === false) return otherwise(env, state);
+  if (state.onSelfAssign) throw new Untranslatable('an if in build() whose test is only known when the layer runs', test);
+  if (state.inLoop) throw new Untranslatable('a test known only at run time inside a loop', test);
+  if (state.branches >= MAX_RUNTIME_BRANCHES) throw new Untranslatable('too many tests known only at run time', test);
   const condition = translateExpr(ctx, test, env);
-  const then = translateBlock(ctx, [...named(body), ...rest], branchEnv(env), onSelfAssign, branches + 1);
-  const other = otherwise(branchEnv(env), branches + 1);
+  const inner = { ...state, branches: state.branches + 1 };
+  const none: LambdaExpr = { op: 'const', value: null };
+  const then = block(ctx, [...named(body), ...rest], branchEnv(env), inner) ?? none;
+  const other = otherwise(branchEnv(env), inner) ?? none;
   return { op: 'cond', test: condition, then, else: other };
 }
 

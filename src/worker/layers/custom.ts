@@ -106,7 +106,7 @@ export class CustomLayer extends RuntimeLayer {
    */
   private assignHeldWeights(weights: WeightBuilder, inputs: Tensor[], inputIsList: boolean, firstArgCount: number): void {
     const counts = this.countHeldWeights(inputs.map((t) => t.shape), inputIsList, firstArgCount);
-    let offset = weights.created.length;
+    let offset = weights.takenCount;
     for (const h of this.held.values()) {
       h.weights = weights.slice(h.attr, offset, counts.get(h.attr) ?? 0);
       offset += counts.get(h.attr) ?? 0;

@@ -182,6 +182,16 @@ export class ExprEvaluator {
     this.fail(`reduction '${fn}' is not supported`);
   }
 
+  /** An operator; TensorFlow refusing its operands (shapes that do not broadcast) is said as the layer's error. */
+  private checkedBinary(op: string, left: Value, right: Value): Value {
+    try {
+      return this.binary(op, left, right);
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      this.fail(`${op} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
+
   /** One backend function; TensorFlow refusing its arguments (shapes that do not fit) is said as the layer's error. */
   apply(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     try {
@@ -378,15 +388,8 @@ export class ExprEvaluator {
         }
         return sliceTensor(this.tf, this.tensor(target), expr.items, this.who);
       }
-      case 'binary': {
-        const [left, right] = [this.evaluate(expr.left, params), this.evaluate(expr.right, params)];
-        try {
-          return this.binary(expr.operator, left, right);
-        } catch (error) {
-          if (error instanceof UserFacingError) throw error;
-          this.fail(`${expr.operator} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
-        }
-      }
+      case 'binary':
+        return this.checkedBinary(expr.operator, this.evaluate(expr.left, params), this.evaluate(expr.right, params));
       case 'cond':
         return this.evaluate(this.truth(this.evaluate(expr.test, params)) ? expr.then : expr.else, params);
       case 'isNone':

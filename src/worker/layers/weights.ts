@@ -42,6 +42,11 @@ export class WeightBuilder {
     return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`, this.taken);
   }
 
+  /** How many of its given arrays this builder has taken so far (a slice counts its own). */
+  get takenCount(): number {
+    return this.taken.count;
+  }
+
   /** How many arrays were given for the layer (null: weights come from initializers). */
   get givenCount(): number | null {
     return this.given ? this.given.length : null;
