@@ -12,6 +12,7 @@ import { analysisJsonText, toAnalysisJson } from '../core/analysis/json';
 import type { Diagnostic, KerasFamily } from '../core/ir';
 import type { MaskState } from '../core/masking/state';
 import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, parseCommandLine, UsageError } from './options';
+import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 const USAGE = `usage: masklens analyze FILE [--keras keras3|tf-keras2] [--keras-version X.Y.Z] [--dim NAME=N]... [--json]
   Reads the Keras models in FILE (without running it) and shows, per layer, whether a
@@ -66,7 +67,8 @@ export function formatTable(analysis: FileAnalysis): string {
     for (const l of model.layers) {
       lines.push(`  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(stateCell(l.mask.in), 7)}  ${pad(stateCell(l.mask.out), 8)}  ${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`);
     }
-    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${LOSS_MASK_TEXT[model.lossMasked]}`);
+    const verdict = model.lossMasked === 'no' && model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : LOSS_MASK_TEXT[model.lossMasked];
+    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
     for (const d of model.diagnostics) {
       lines.push(`  ${d.severity} ${d.code} at ${where(d)}: ${d.message}`);
       if (d.fix) lines.push(`    fix: ${d.fix.title}`);
@@ -101,7 +103,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   }
   const analyzer = await createAnalyzer();
   try {
-    const analysis = analyzer.analyze(text, { file: options.file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions });
+    const analysis = analyzer.analyze(text, { file: options.file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions, modules: workspaceModules([process.cwd()], false) });
     io.stdout(options.json ? `${analysisJsonText(toAnalysisJson(analysis))}\n` : formatTable(analysis));
     return 0;
   } finally {

@@ -20,6 +20,8 @@ import { assertRunnable, isNestedModel, nestedModelGraph, withInputShapes } from
 import { type CallArg, type ModelGraph, type NodeSpec, type Shape, type TensorRef, refKey } from '../core/graph/modelGraph';
 import { type InnerRuntime, NestedModel } from './model/nested';
 import type { Tf } from './tf';
+import type { LayerLines, MemoryBudget } from '../core/runtime/memory';
+import { layerCallText } from '../core/runtime/modelCost';
 
 export interface NodeRecord {
   node: NodeSpec;
@@ -57,6 +59,12 @@ export interface RuntimeOptions {
   customLayers?: Record<string, CustomLayerIR>;
   /** Weights per layer name in Keras order; null → initializers under `seed`. */
   weights: Map<string, GivenWeight[]> | null;
+  /** A model used as a layer: built on the tensors it is called on, so its inputs need no declared shape. */
+  nested?: boolean;
+  /** Charged for every weight before it is created (a backstop behind the estimate). */
+  budget?: MemoryBudget;
+  /** Where each layer is written, for refusals. */
+  lines?: LayerLines;
 }
 
 export class ModelRuntime {
@@ -66,6 +74,8 @@ export class ModelRuntime {
   readonly version: string;
   /** Set while a nested model builds its layers: they take their weights from the outer layer's list. */
   private parentWeights: WeightBuilder | null = null;
+  /** Throws once the task is asked to stop; checked before every layer call (and an RNN's every step). */
+  checkpoint: (() => void) | null = null;
 
   constructor(
     private readonly tf: Tf,
@@ -73,12 +83,12 @@ export class ModelRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.version = options.kerasVersion ?? familyBehaviour(options.family).referenceVersion;
-    assertRunnable(graph);
+    assertRunnable(graph, options.nested === true);
     for (const spec of graph.layers.values()) {
       if (spec.kind === 'input') continue;
       const innerGraph = spec.nested;
       if (innerGraph) {
-        const makeInner = (shapes: Shape[]): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, withInputShapes(innerGraph, shapes), { ...options, weights: null }));
+        const makeInner = (shapes: Shape[]): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, withInputShapes(innerGraph, shapes), { ...options, weights: null, nested: true }));
         this.layers.set(spec.name, new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner));
         continue;
       }
@@ -104,7 +114,7 @@ export class ModelRuntime {
     const custom = customs[spec.name];
     if (isNestedModel(spec.className, spec.module, spec.config)) {
       const innerGraph = nestedModelGraph(spec.className, spec.module, spec.config);
-      return new NestedModel(spec.name, spec.className, spec.config, env, (shapes) => this.innerRuntime(new ModelRuntime(this.tf, withInputShapes(innerGraph, shapes), { ...this.options, weights: null })));
+      return new NestedModel(spec.name, spec.className, spec.config, env, (shapes) => this.innerRuntime(new ModelRuntime(this.tf, withInputShapes(innerGraph, shapes), { ...this.options, weights: null, nested: true })));
     }
     if (!custom) {
       const layer = createLayer(spec, env);
@@ -144,7 +154,10 @@ export class ModelRuntime {
       return null;
     }
     const given = this.options.weights ? (this.options.weights.get(layer.name) ?? []) : null;
-    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given);
+    const spec = this.graph.layers.get(layer.name);
+    const line = this.options.lines?.[layer.name];
+    const label = `\`${layerCallText(layer.className, spec?.config ?? {})}\` (layer '${layer.name}'${line ? `, line ${line}` : ''})`;
+    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given, [], '', undefined, this.options.budget ? { budget: this.options.budget, label } : undefined);
     layer.build(shapes, builder);
     return builder;
   }
@@ -182,6 +195,7 @@ export class ModelRuntime {
       logits: new WeakMap(),
       updates: [],
       sparseSquares,
+      checkpoint: this.checkpoint ?? undefined,
     };
     return this.run(inputs, inputs.map(() => null), ctx);
   }
@@ -205,6 +219,7 @@ export class ModelRuntime {
     };
     const rep = tensorMasks(ctx, this.layers);
     for (const node of this.graph.nodes) {
+      ctx.checkpoint?.();
       const layer = this.layers.get(node.layer) as RuntimeLayer;
       const spec = this.graph.layers.get(node.layer);
       const ins = node.inputs.map(get);

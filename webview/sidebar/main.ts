@@ -12,20 +12,22 @@ app.append(models, h('vscode-divider'), backend);
 
 const EFFECT_ICON: Record<string, string> = { creates: '●', propagates: '→', transforms: '↻', consumes: '◐', destroys: '✕', none: '·', unknown: '?' };
 
-/** What the side view says about the mask at the model's output: reaches it, does not, or MaskLens cannot know. */
-function verdict(m: ModelSummary): string {
-  const where = m.loss ? `the ${m.loss} loss` : 'the output';
-  if (m.lossMasked === 'unknown') return `? unknown whether a mask reaches ${where}`;
-  if (m.lossMasked === 'yes') return `mask reaches ${where}`;
-  return m.loss ? `✕ no mask reaches ${where}` : 'no mask at the output';
-}
-
 const stateText = (s: ModelSummary['layers'][number]['in'], yes: string): string => (s === 'yes' ? yes : s === 'unknown' ? '?' : '–');
 
 function action(label: string, command: 'evaluate' | 'compareLosses' | 'train', model: string): HTMLElement {
   const b = h('vscode-button', { appearance: command === 'evaluate' ? 'primary' : 'secondary' }, label);
   b.addEventListener('click', () => send({ type: 'command', command, model }));
   return b;
+}
+
+/** Whether the mask reaches the loss, and whether it matters: a model with one output per sequence (a classifier) needs none there. */
+function verdict(m: ModelSummary): string {
+  const where = m.loss ? `the ${m.loss} loss` : 'the output';
+  if (m.lossMasked === 'yes') return `mask reaches ${where}`;
+  if (m.lossMasked === 'unknown') return `? unknown whether a mask reaches ${where}`;
+  if (!m.loss) return 'no mask at the output';
+  if (m.outputPerTimestep === false) return `one output per sequence: no mask needed at ${where}`;
+  return `✕ no mask reaches ${where}`;
 }
 
 function renderModel(m: ModelSummary): HTMLElement {
@@ -36,7 +38,7 @@ function renderModel(m: ModelSummary): HTMLElement {
   });
   const box = h(
     'section',
-    { class: `ml-model ${m.lossMasked === 'yes' ? 'ok' : m.lossMasked === 'unknown' ? 'unknown' : 'warn'}`, 'data-model': m.name },
+    { class: `ml-model ${m.lossMasked === 'yes' || m.outputPerTimestep === false ? 'ok' : m.lossMasked === 'unknown' ? 'unknown' : 'warn'}`, 'data-model': m.name },
     h('div', {}, title, ` ${m.kind} · line ${m.line + 1}`),
     h('div', { class: 'ml-verdict' }, verdict(m)),
   );

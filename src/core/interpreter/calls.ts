@@ -13,18 +13,21 @@ import type { Ctx } from '../objects/context';
 import { callFunction, instantiate } from './statements';
 import { callKeras, reportTensorOp } from '../keras/api';
 import { addWeightInInit, initKerasBase } from '../keras/customLayers';
+import { functionalInit } from '../keras/functional';
 import { callLayer } from '../keras/layerCall';
 import { libraryLayer, opaqueLayer } from '../keras/layers';
 import { modelMethod } from '../keras/modelMethods';
 import { learnSubclassInput } from '../keras/subclassed';
+import { tensorOperation } from '../keras/tensorOps';
 import { rangeOf } from '../python/syntax';
-import { METHOD_CLASS, METHOD_SELF, unknown, type FuncValue, type Scope, type Value } from '../objects/values';
+import { stringMethod } from './strings';
+import { METHOD_CLASS, METHOD_SELF, NONE, unknown, type FuncValue, type Scope, type Value } from '../objects/values';
 
 export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope): Value {
   reportNanArguments(ctx, args);
   switch (callee.t) {
     case 'ref':
-      if (callee.qual === 'builtins.super') return superObject(args, scope) ?? unknown(null, rangeOf(args.node));
+      if (callee.qual === 'builtins.super') return superOf(args, scope);
       return callRef(ctx, callee.qual, args);
     case 'func':
       return callFunction(ctx, callee.fn, args, null);
@@ -54,20 +57,6 @@ export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope)
   }
 }
 
-/**
- * `super()` / `super(Cls, self)` in a method: the instance seen from the classes after the
- * defining one (its attributes are the instance's own), so `super().__init__(...)` runs a
- * same-file base's `__init__`, or builds a Keras base layer's config (customLayers.ts).
- */
-function superObject(args: CallArgs, scope: Scope): Value | null {
-  const [given, givenSelf] = args.pos;
-  const owner = given?.t === 'class' ? given : scope.get(METHOD_CLASS);
-  const self = givenSelf ?? scope.get(METHOD_SELF);
-  if (owner?.t !== 'class' || self?.t !== 'instance') return null;
-  const view = { ...owner.cls, name: `super(${owner.cls.name})`, methods: new Map() };
-  return { t: 'instance', inst: { ...self.inst, cls: view } };
-}
-
 function unknownCall(qual: string, args: CallArgs): Value {
   const parts = qual.split('.');
   const className = parts[parts.length - 1] ?? qual;
@@ -85,6 +74,8 @@ function reportNanArguments(ctx: Ctx, args: CallArgs): void {
 
 function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (qual.startsWith('builtins.')) return builtin(ctx, qual.slice('builtins.'.length), args);
+  const operation = anyTensor(args) ? tensorOperation(ctx, qual, args) : null;
+  if (operation) return operation;
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
   if (!qual.startsWith('keras.')) {
@@ -96,8 +87,48 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   return callKeras(ctx, qual, args);
 }
 
+/**
+ * `super()` / `super(Cls, self)` in a method: the instance seen from the classes after the
+ * defining one (the method's own class, not the instance's, so a base's `super()` goes on up).
+ */
+function superOf(args: CallArgs, scope: Scope): Value {
+  const [given, givenSelf] = args.pos;
+  const owner = given?.t === 'class' ? given : scope.get(METHOD_CLASS);
+  const self = givenSelf ?? scope.get(METHOD_SELF);
+  if (self?.t !== 'instance') return unknown(null, rangeOf(args.node));
+  return { t: 'super', inst: self.inst, after: owner?.t === 'class' ? owner.cls : null };
+}
+
+/**
+ * A method reached through `super()`: a same-file base class's, run on the instance; else
+ * Keras' own — `Layer.__init__` builds a Keras base layer's config and `add_weight` records a
+ * weight (customLayers.ts), `Model.__init__(inputs=, outputs=)` makes a subclass a functional
+ * model, `compile`/`fit`/... are the model's methods; the rest do nothing the reader follows.
+ */
+function callSuper(ctx: Ctx, sup: Value & { t: 'super' }, name: string, args: CallArgs): Value {
+  const self: Value = { t: 'instance', inst: sup.inst };
+  const start = sup.after ?? sup.inst.cls;
+  for (const base of start.bases) {
+    if (base.t !== 'class') continue;
+    const method = findClassMethod(base.cls, name);
+    if (method) return callFunction(ctx, method, args, self);
+  }
+  const inst = sup.inst;
+  if (inst.layer && name === '__init__') return initKerasBase(ctx, inst, args);
+  if (inst.layer && name === 'add_weight') return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
+  const model = inst.model;
+  if (!model) return name === '__init__' ? NONE : unknown(null, rangeOf(args.node));
+  if (name === '__init__') {
+    functionalInit(ctx, model, args);
+    return NONE;
+  }
+  return modelMethod(ctx, model, name, args);
+}
+
 function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: Scope): Value {
   switch (self.t) {
+    case 'super':
+      return callSuper(ctx, self, name, args);
     case 'model':
       return modelMethod(ctx, self.model, name, args);
     case 'instance': {
@@ -117,6 +148,8 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       return dictMethod(self, name, args);
     case 'array':
       return arrayMethod(self, name, args);
+    case 'str':
+      return stringMethod(self.v, name, args);
     default:
       return unknown(null, rangeOf(args.node));
   }

@@ -4,7 +4,7 @@
  * nodes, a node has input and output tensors), so the config written from them has the
  * same names, order and connections as `model.to_json()`.
  */
-import type { CustomLayerIR, Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, TrainingSpec, UnresolvedDimension } from '../ir';
+import type { CustomLayerIR, Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, StatedInputShape, TrainingSpec, UnresolvedDimension } from '../ir';
 import type { Syntax } from '../python/syntax';
 
 import type { Dim, Shape } from '../layers/entry';
@@ -49,6 +49,8 @@ export interface LayerObj {
   lambdaTime: 'time-slice' | 'elementwise' | 'reduces-time' | 'unknown' | null;
   /** An instance of a layer class the file defines: what its class says, its methods translated. */
   custom: CustomLayerObj | null;
+  /** An input shape the constructor states but Keras does not build from (Keras 3's Embedding `input_length=`). */
+  statedInput: StatedInputShape | null;
 }
 
 /** A custom layer as the reader holds it; the IR form has the configs of the layers it holds. */
@@ -110,7 +112,7 @@ export interface ModelObj {
   diagnostics: Diagnostic[];
   unresolved: UnresolvedDimension[];
   /** Subclassed models: the class's layers by attribute, and the traced call. */
-  subclass: { attrs: [string, LayerObj][]; traced: boolean } | null;
+  subclass: { attrs: [string, LayerObj][]; traced: boolean; functional?: boolean } | null;
 }
 
 export function emptyTraining(): TrainingSpec {

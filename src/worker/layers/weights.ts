@@ -4,6 +4,8 @@
  * under the run's seed.
  */
 import type { JsonValue } from '../../core/ir';
+import { formatShape } from '../../core/format';
+import type { MemoryBudget } from '../../core/runtime/memory';
 import { UserFacingError } from '../../core/protocol/task';
 import { subSeed } from '../../core/data/random';
 import type { Tf, Variable } from '../tf';
@@ -35,11 +37,13 @@ export class WeightBuilder {
     private readonly prefix = '',
     /** How many of `given` this builder (and the builders scoped from it) has taken. */
     private readonly taken = { count: 0 },
+    /** Charged for each weight before it exists; `label` names the layer in a refusal. */
+    private readonly budget?: { budget: MemoryBudget; label: string },
   ) {}
 
   /** A builder for a nested layer (a Bidirectional's forward RNN): same list, prefixed names. */
   scoped(prefix: string): WeightBuilder {
-    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`, this.taken);
+    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`, this.taken, this.budget);
   }
 
   /** How many of its given arrays this builder has taken so far (a slice counts its own). */
@@ -58,13 +62,16 @@ export class WeightBuilder {
    * whatever order they are created in), recorded in the same list.
    */
   slice(prefix: string, offset: number, count: number): WeightBuilder {
-    return new WeightBuilder(this.tf, this.layer, this.seed, this.given ? this.given.slice(offset, offset + count) : null, this.created, `${this.prefix}${prefix}/`, { count: 0 });
+    return new WeightBuilder(this.tf, this.layer, this.seed, this.given ? this.given.slice(offset, offset + count) : null, this.created, `${this.prefix}${prefix}/`, { count: 0 }, this.budget);
   }
 
   add(name: string, shape: number[], init: JsonValue | undefined, fallback: string, trainable = true, compose?: (seedFor: (part: string) => number) => Float32Array): Variable {
     const index = this.taken.count++;
     const fullName = `${this.prefix}${name}`;
     const shapeText = `(${shape.join(', ')})`;
+    // While it is initialised a weight exists twice: the initialiser's array and TensorFlow's copy.
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    this.budget?.budget.take(bytes * 2, `${this.budget.label}: its weight '${fullName}' of shape ${formatShape(shape)}`);
     let values: Float32Array;
     if (this.given) {
       const g = this.given[index];
@@ -90,6 +97,7 @@ export class WeightBuilder {
     const initial = this.tf.tensor(values, shape, 'float32');
     const variable = this.tf.variable(initial, trainable, `masklens_${++variableCounter}/${this.layer}/${fullName}`);
     initial.dispose();
+    this.budget?.budget.release(bytes);
     this.created.push({ layer: this.layer, name: fullName, shape, variable, trainable });
     return variable;
   }
