@@ -339,6 +339,35 @@ CASES += [
          build_two_outputs, two_output_data, "binary_crossentropy", output=1, other_losses=TWO_OUTPUT_LOSSES),
 ]
 
+
+# ---------------------------------------------------------------- encoder-decoders: an RNN started from given states
+def build_encoder_decoder(K, cell, dec_pre):
+    """Encoder's final states (carried past its padding) start the decoder: `initial_state=`."""
+    L = K.layers
+    rnn = getattr(L, cell)
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    enc = rnn(4, return_state=True)(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    states = enc[1:]
+    dec_emb = L.Embedding(6, 5, mask_zero=True)(dec_in)
+    seq = rnn(4, return_sequences=True)(dec_emb, initial_state=states if cell == "LSTM" else states[0])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+def encoder_decoder_data(dec_pre):
+    def make():
+        enc = padded_tokens([7, 3, 5], 7, 8, seed=61)
+        dec = padded_tokens([6, 2, 4], 6, 6, seed=62, pre=dec_pre)
+        return [enc, dec], targets((3, 6), 62, "classes"), None
+    return make
+
+
+CASES += [
+    Case("encoder_decoder_lstm_initial_state", "encoder LSTM(return_state) -> [h, c] as the decoder LSTM's initial_state; masked embeddings, sparse crossentropy",
+         partial(build_encoder_decoder, cell="LSTM", dec_pre=False), encoder_decoder_data(False), "sparse_categorical_crossentropy"),
+    Case("encoder_decoder_gru_initial_state_prepadded", "encoder GRU(return_state) -> h as the decoder GRU's initial_state; the decoder's input pre-padded (its outputs at masked first steps)",
+         partial(build_encoder_decoder, cell="GRU", dec_pre=True), encoder_decoder_data(True), "sparse_categorical_crossentropy"),
+]
+
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 

@@ -123,6 +123,17 @@ function mergeDropped(f: LayerFlow, d: DiagContext): Diagnostic {
   );
 }
 
+/** Keras 3 fills in `mask=` only for a call with one tensor argument: an RNN given initial_state= runs over the padding. */
+function maskNotPassed(f: LayerFlow, d: DiagContext): Diagnostic {
+  const label = verdictLabel(d.family, d.version);
+  return diag(
+    'mask-not-passed',
+    'warning',
+    `${layerLabel(f.layer)} is called with more than one tensor argument (such as initial_state=), and ${label} then does not pass it the mask it receives: it runs over padded steps as if they were data (its states after padding are not the last valid step's), while its output still carries the mask. Pass the mask explicitly: mask=... in the call. (${label})`,
+    rangeOf(f, d),
+  );
+}
+
 function nanMaskValue(f: LayerFlow, d: DiagContext): Diagnostic | null {
   const v = f.layer.config.mask_value;
   if (f.layer.className !== 'Masking' || typeof v !== 'number' || !Number.isNaN(v)) return null;
@@ -197,6 +208,7 @@ export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamil
       else if (event === 'lambda-dropped') out.push(lambdaDropped(f, d));
       else if (event === 'consumed') out.push(consumed(f, d));
       else if (event === 'merge-dropped') out.push(mergeDropped(f, d));
+      else if (event === 'not-passed') out.push(maskNotPassed(f, d));
     }
     const nan = nanMaskValue(f, d);
     if (nan) out.push(nan);

@@ -17,6 +17,7 @@ export type MaskEvent =
   | 'lambda-dropped' // a Lambda without mask= dropped it
   | 'consumed' // used and not passed on (RNN without return_sequences, pooling)
   | 'merge-dropped' // Keras 3 merging layer with an unmasked input: no output mask
+  | 'not-passed' // Keras 3 did not fill in mask= (several tensor arguments): the call ran over padded steps
   | 'raises'; // tf.keras TimeDistributed over a layer without mask support: TypeError
 
 /**
@@ -65,6 +66,12 @@ export interface MaskCall<V, M> {
   firstArgCount: number;
   /** The first argument is a list (a Lambda over `[a, b]` sees the list). */
   inputIsList: boolean;
+  /**
+   * The call has several tensor arguments (an RNN given `initial_state=`) and no `mask=`:
+   * Keras 3 then fills in no `mask=` (layer.py `__call__`), so a layer whose `call` takes one
+   * runs without it, while the output mask still comes from the first argument's mask.
+   */
+  maskNotFilledIn?: boolean;
 }
 
 export interface MaskOutcome<M> {
@@ -179,8 +186,13 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
     outcome.error = raised;
   }
   if (outcome.error) return outcome;
+  const previousForOutput = supportsMasking(rule, config) ? outcome.passed.slice(0, previous.length) : previous.map(() => rep.none);
+  if (call.maskNotFilledIn && rule.callTakesMask) {
+    outcome.passed = call.masks.map(() => rep.none);
+    if (arriving) outcome.events.push('not-passed');
+  }
   invoke?.(outcome.passed);
-  outcome.out = outputMasks(rep, call, outcome.passed, supportsMasking(rule, config) ? outcome.passed.slice(0, previous.length) : previous.map(() => rep.none));
+  outcome.out = outputMasks(rep, call, outcome.passed, previousForOutput);
   if (rule.output === 'custom' && rep.isPresent(outcome.out[0] ?? rep.none)) {
     // Keras 3 warned, but the tensor the custom call returned still carries its mask.
     outcome.events = outcome.events.filter((e) => e !== 'destroyed');

@@ -253,20 +253,46 @@ export class Recurrent extends RuntimeLayer {
     return this.bool('return_state', false);
   }
 
-  /** Keras: `[output, *final_states]` with return_state (LSTM: h, c; GRU and SimpleRNN: h). */
-  call([x]: Tensor[], [mask]: (Tensor | null)[], ctx: CallContext, _extra?: CallExtra): Tensor | Tensor[] {
-    const r = this.run(x, mask ?? null, ctx);
+  /** How many state tensors the cell carries (LSTM: h, c; GRU and SimpleRNN: h). */
+  get stateCount(): number {
+    return this.cell.stateCount();
+  }
+
+  /**
+   * Keras: `[output, *final_states]` with return_state (LSTM: h, c; GRU and SimpleRNN: h).
+   * Inputs after the sequence are the initial states (`initial_state=`, or tf-keras 2's
+   * `layer([x, h, c])`).
+   */
+  call([x, ...initial]: Tensor[], [mask]: (Tensor | null)[], ctx: CallContext, _extra?: CallExtra): Tensor | Tensor[] {
+    const r = this.run(x, mask ?? null, ctx, undefined, initial);
     return this.returnState ? [r.output, ...r.states] : r.output;
   }
 
   /** The output and the final states (carried over masked steps, as Keras carries them). */
-  run(x: Tensor, mask: Tensor | null, ctx: CallContext, zeroOutputOverride?: boolean): StepResult {
+  run(x: Tensor, mask: Tensor | null, ctx: CallContext, zeroOutputOverride?: boolean, initialStates: Tensor[] = []): StepResult {
+    if (this.config.constants !== undefined && this.config.constants !== null) this.fail('constants= is not supported');
     return runRnn(ctx, this.cell, x, mask, {
       goBackwards: this.bool('go_backwards', false),
       returnSequences: this.returnSequences,
       zeroOutputForMask: zeroOutputOverride ?? this.bool('zero_output_for_mask', false),
       needStates: this.returnState,
+      initialStates: initialStates.length > 0 ? this.checkedStates(x, initialStates) : null,
     });
+  }
+
+  /** Initial states as Keras requires them: one per cell state, each (batch, units). */
+  private checkedStates(x: Tensor, states: Tensor[]): Tensor[] {
+    const want = this.cell.stateCount();
+    if (states.length !== want) {
+      this.fail(`initial_state has ${states.length} tensor${states.length === 1 ? '' : 's'}, but a ${this.className} layer has ${want} state${want === 1 ? '' : 's'} (${want === 2 ? '[h, c]' : '[h]'})`, 'model-config');
+    }
+    const batch = x.shape[0];
+    states.forEach((s, i) => {
+      if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== this.cell.units) {
+        this.fail(`initial state ${i} has shape (${s.shape.join(', ')}), the layer needs (${batch}, ${this.cell.units})`, 'data-shape');
+      }
+    });
+    return states;
   }
 }
 
@@ -276,6 +302,8 @@ interface RnnOptions {
   zeroOutputForMask: boolean;
   /** The final states are wanted (return_state): the fused path does not return them. */
   needStates: boolean;
+  /** The states the first step starts from (Keras: zeros unless `initial_state=` is given). */
+  initialStates: Tensor[] | null;
 }
 
 function dropoutMask(ctx: CallContext, shape: number[], rate: number): Tensor | null {
@@ -287,7 +315,7 @@ function dropoutMask(ctx: CallContext, shape: number[], rate: number): Tensor | 
 function runRnn(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o: RnnOptions): StepResult {
   const { tf } = ctx;
   const [batch, steps, features] = x.shape;
-  const fused = cell instanceof LSTMCell && steps > 0 && !o.needStates && fusedRnnEnabled() ? cell.fusedWeights(ctx.training) : null;
+  const fused = cell instanceof LSTMCell && steps > 0 && !o.needStates && !o.initialStates && fusedRnnEnabled() ? cell.fusedWeights(ctx.training) : null;
   if (fused) {
     const lengths = prefixLengths(tf, mask, batch, steps);
     const y = lengths ? fusedLstm(tf, x, fused, lengths, o) : null;
@@ -305,7 +333,8 @@ function runRnn(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o:
     ms = ms ? [...ms].reverse() : null;
   }
   const zeros = tf.zeros([batch, cell.units]);
-  let states: Tensor[] = Array.from({ length: cell.stateCount() }, () => zeros);
+  // The output before the first unmasked step stays zeros even from given states, as in Keras' rnn().
+  let states: Tensor[] = o.initialStates ?? Array.from({ length: cell.stateCount() }, () => zeros);
   let prev = zeros;
   const outputs: Tensor[] = [];
   for (let t = 0; t < steps; t++) {
