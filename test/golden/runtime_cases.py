@@ -368,6 +368,32 @@ CASES += [
          partial(build_encoder_decoder, cell="GRU", dec_pre=True), encoder_decoder_data(True), "sparse_categorical_crossentropy"),
 ]
 
+def build_bidirectional_lstm_states(K):
+    """Bidirectional(LSTM(return_state)): forward h, c, backward h, c; joined, they start the decoder."""
+    L = K.layers
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    _, fh, fc, bh, bc = L.Bidirectional(L.LSTM(3, return_sequences=True, return_state=True))(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    h, c = L.Concatenate()([fh, bh]), L.Concatenate()([fc, bc])
+    seq = L.LSTM(6, return_sequences=True)(L.Embedding(6, 5, mask_zero=True)(dec_in), initial_state=[h, c])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+def build_bidirectional_gru_initial_state(K):
+    """Bidirectional(GRU(return_state)) states as a Bidirectional decoder's initial_state (forward half, backward half)."""
+    L = K.layers
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    _, fh, bh = L.Bidirectional(L.GRU(3, return_state=True))(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    seq = L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum")(L.Embedding(6, 5, mask_zero=True)(dec_in), initial_state=[fh, bh])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+CASES += [
+    Case("bidirectional_lstm_return_state", "Bidirectional(LSTM(return_sequences, return_state)) -> forward/backward h and c concatenated -> the decoder LSTM's initial_state",
+         build_bidirectional_lstm_states, encoder_decoder_data(False), "sparse_categorical_crossentropy"),
+    Case("bidirectional_gru_initial_state", "Bidirectional(GRU(return_state)) -> [forward h, backward h] as a Bidirectional(GRU, merge_mode='sum') decoder's initial_state; pre-padded decoder",
+         build_bidirectional_gru_initial_state, encoder_decoder_data(True), "sparse_categorical_crossentropy"),
+]
+
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 

@@ -392,14 +392,26 @@ export class Bidirectional extends RuntimeLayer {
     return this.forward.returnSequences;
   }
 
-  call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, _extra: CallExtra): Tensor {
-    const { tf } = ctx;
+  /**
+   * Inputs after the sequence are initial states: the first half the forward layer's, the
+   * rest the backward layer's. With return_state Keras returns `[output, *forward_states,
+   * *backward_states]` (LSTM: forward h, c, backward h, c).
+   */
+  call([x, ...initial]: Tensor[], masks: (Tensor | null)[], ctx: CallContext, _extra: CallExtra): Tensor | Tensor[] {
     // Keras forces zero_output_for_mask = return_sequences on both directions.
     const zero = this.returnSequences;
-    if (this.forward.returnState) this.fail('return_state=True inside Bidirectional is not supported yet');
-    const y = this.forward.run(inputs[0], masks[0] ?? null, ctx, zero).output;
-    let yRev = this.backward.run(inputs[0], masks[0] ?? null, ctx, zero).output;
-    if (this.returnSequences) yRev = tf.reverse(yRev, 1);
+    const mask = masks[0] ?? null;
+    const half = initial.length / 2;
+    if (!Number.isInteger(half)) this.fail(`initial_state has ${initial.length} tensors; it needs the forward layer's states and then the backward layer's`, 'model-config');
+    const forward = this.forward.run(x, mask, ctx, zero, initial.slice(0, half));
+    const backward = this.backward.run(x, mask, ctx, zero, initial.slice(half));
+    const output = this.merged(ctx, forward.output, backward.output);
+    return this.forward.returnState ? [output, ...forward.states, ...backward.states] : output;
+  }
+
+  private merged(ctx: CallContext, y: Tensor, backwardOutput: Tensor): Tensor {
+    const { tf } = ctx;
+    const yRev = this.returnSequences ? tf.reverse(backwardOutput, 1) : backwardOutput;
     switch (this.str('merge_mode', 'concat')) {
       case 'concat':
         return tf.concat([y, yRev], -1);
