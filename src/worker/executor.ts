@@ -14,6 +14,7 @@ import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, typ
 import { CustomLayer } from './layers/custom';
 import { createLayer } from './layers/index';
 import { Lambda } from './layers/lambda';
+import { TimeDistributed } from './layers/wrappers';
 import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/weights';
 import { tensorMasks } from './masks';
 import { assertRunnable, isNestedModel, nestedModelGraph, withInputShapes } from '../core/graph/fromConfig';
@@ -119,6 +120,7 @@ export class ModelRuntime {
     if (!custom) {
       const layer = createLayer(spec, env);
       if (layer instanceof Lambda) layer.ir = this.options.lambdas[spec.name] ?? null;
+      if (layer instanceof TimeDistributed) layer.holdLayer = (held) => this.makeLayer(held);
       return layer;
     }
     if (custom.base) return createLayer({ ...spec, className: custom.base }, env);

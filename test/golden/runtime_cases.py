@@ -394,6 +394,26 @@ CASES += [
          build_bidirectional_gru_initial_state, encoder_decoder_data(True), "sparse_categorical_crossentropy"),
 ]
 
+def build_timedistributed_model(K):
+    """A functional sentence encoder (its own masked Embedding) run on every sentence of a document by TimeDistributed."""
+    L = K.layers
+    words = L.Input(shape=(5,))
+    sentence_encoder = K.Model(words, L.Dense(4, activation="tanh")(L.GRU(3)(L.Embedding(7, 4, mask_zero=True)(words))))
+    doc = L.Input(shape=(3, 5))
+    sentences = L.TimeDistributed(sentence_encoder)(doc)
+    return K.Model(doc, L.Dense(1, activation="sigmoid")(L.LSTM(2)(sentences)))
+
+
+def document_data():
+    x = np.stack([padded_tokens([5, 3, 1], 5, 7, seed=70 + i) for i in range(4)])
+    return x, targets((4, 1), 70, "binary"), None
+
+
+CASES += [
+    Case("timedistributed_functional_encoder", "TimeDistributed(a functional model: Embedding(mask_zero) -> GRU -> Dense) over the sentences of documents -> LSTM -> Dense(sigmoid)",
+         build_timedistributed_model, document_data, "binary_crossentropy"),
+]
+
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 
