@@ -236,6 +236,10 @@ export class Recurrent extends RuntimeLayer {
     if (this.bool('stateful', false)) this.fail('stateful=True is not supported (MaskLens evaluates each batch from zero states)');
     if (inputShapes[0].length !== 3) this.fail(`expects 3-D input (batch, timesteps, features), got rank ${inputShapes[0].length}`, 'data-shape');
     this.cell = this.cellFor();
+    // A size the source left open must never run as 0 units.
+    if (!Number.isInteger(this.cell.units) || this.cell.units <= 0) {
+      this.fail('its units are not fixed by the source (they come from data or code MaskLens does not run); give the value (--dim, or masklens.unresolvedDimensions in VS Code), or choose weights that fix it', 'model-dimension');
+    }
     this.cell.build(lastDim(inputShapes[0], this.name), w);
   }
 
