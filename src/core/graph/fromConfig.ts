@@ -145,6 +145,8 @@ function kwargRefs(v: JsonValue): TensorRef[] {
 }
 
 function refList(v: JsonValue | undefined): TensorRef[] {
+  // Inputs given as a dict: Keras flattens it in sorted key order (model.inputs).
+  if (isObject(v)) return Object.keys(v).sort().flatMap((k) => refList(v[k]));
   if (!Array.isArray(v)) return [];
   if (typeof v[0] === 'string') return [{ layer: v[0], node: Number(v[1] ?? 0), index: Number(v[2] ?? 0) }];
   return v.flatMap((x) => refList(x));
