@@ -93,6 +93,10 @@ export async function findPythonTensorFlow(places: PythonPlaces): Promise<Python
     seen.add(real);
     for (const packages of await packageFolders(prefix)) {
       const dir = join(packages, 'tensorflow');
+      // A venv's lib64 is a link to its lib: one environment, looked at once.
+      const realDir = await realpath(dir).catch(() => null);
+      if (realDir === null || seen.has(realDir)) continue;
+      seen.add(realDir);
       const checked = await checkLibrary(dir, 'python', `the Python environment ${prefix}`);
       if (checked.ok) found.push(checked.library);
       else if (!checked.absent) refused.push(checked.reason);
