@@ -51,7 +51,8 @@ async function productionDist(stage) {
 export async function packageVsix(out) {
   const stage = mkdtempSync(join(tmpdir(), 'masklens-vsix-'));
   try {
-    await productionDist(stage);
+    const dist = await productionDist(stage);
+    rmSync(join(dist, 'cli.js')); // the CLI is published on npm; the extension does not run it
     // The manifest without what only the repository needs: everything it runs is bundled in dist/.
     const { devDependencies: _dev, dependencies: _deps, scripts: _scripts, allowScripts: _allow, bin: _bin, private: _private, ...extension } = manifest;
     writeFileSync(join(stage, 'package.json'), `${JSON.stringify(extension, null, 2)}\n`);
