@@ -8,8 +8,9 @@
 //   node tools/package.mjs                      both, into dist/ (masklens-linux-x64.vsix, masklens-<version>.tgz)
 //   node tools/package.mjs --vsix FILE          only the .vsix, written to FILE
 //   node tools/package.mjs --cli DIR            only the CLI package, its .tgz written into DIR
-// Other targets (linux-arm64, darwin-*, win32-x64) need a binding built on that platform: the
-// CI matrix in CONTRIBUTING.md runs this script once per target.
+//   --target T                                  the .vsix's platform (default: this machine's, e.g. linux-x64)
+// A target's binding must be built on that platform; only linux-x64 is supported so far (the
+// planned CI matrix in CONTRIBUTING.md runs this script once per target).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,14 @@ async function productionDist(stage) {
   return dist;
 }
 
-export async function packageVsix(out) {
+/** vsce's name for this machine's platform. */
+export function hostTarget() {
+  return `${process.platform}-${process.arch}`;
+}
+
+export async function packageVsix(out, target = hostTarget()) {
+  if (target !== hostTarget()) throw new Error(`a ${target} package needs a binding built on ${target}; this machine is ${hostTarget()}`);
+  if (target !== 'linux-x64') throw new Error(`${target} is not supported yet: MaskLens finds TensorFlow's C library by its Linux names (see CONTRIBUTING.md, Packaging)`);
   const stage = mkdtempSync(join(tmpdir(), 'masklens-vsix-'));
   try {
     const dist = await productionDist(stage);
@@ -62,7 +70,7 @@ export async function packageVsix(out) {
     // Nothing to leave out: the stage holds only what ships (vsce still reads this file).
     writeFileSync(join(stage, '.vscodeignore'), '**/*.map\n');
     mkdirSync(dirname(out), { recursive: true });
-    run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', 'linux-x64', '--no-dependencies', '--out', out], stage);
+    run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', target, '--no-dependencies', '--out', out], stage);
     return out;
   } finally {
     rmSync(stage, { recursive: true, force: true });
@@ -133,9 +141,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const option = (name) => (args.includes(name) ? resolve(args[args.indexOf(name) + 1]) : undefined);
   const vsix = option('--vsix');
   const cli = option('--cli');
+  const target = args.includes('--target') ? args[args.indexOf('--target') + 1] : hostTarget();
   const both = !vsix && !cli;
   if (vsix || both) {
-    const file = await packageVsix(vsix ?? join(root, 'dist', 'masklens-linux-x64.vsix'));
+    const file = await packageVsix(vsix ?? join(root, 'dist', `masklens-${target}.vsix`), target);
     console.log(`[masklens] ${file}: ${(statSync(file).size / 1e6).toFixed(1)} MB`);
   }
   if (cli || both) {
