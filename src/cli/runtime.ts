@@ -43,6 +43,14 @@ export function tensorflowOptions(values: { tensorflow?: string; 'download-tenso
   return { dir: values.tensorflow, download: values['download-tensorflow'] ?? false, verbose: values.verbose ?? false };
 }
 
+/**
+ * The folder of the bundles: the CLI's own (dist/, or the npm package's), or, when the CLI runs
+ * from its sources (the tests run it under tsx), the repository's dist/.
+ */
+function bundleDir(): string {
+  return existsSync(join(__dirname, 'runtime.js')) ? __dirname : join(__dirname, '..', '..', 'dist');
+}
+
 /** The first python3 on PATH: its environment is the one the user's shell would run. */
 function pythonOnPath(env: NodeJS.ProcessEnv): string[] {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
@@ -96,7 +104,7 @@ async function choose(options: TensorFlowOptions, io: CliIO): Promise<TensorFlow
   const home = homedir();
   const found = await findTensorFlow({
     named: options.dir ? { dir: options.dir, source: 'option', origin: 'the --tensorflow option' } : undefined,
-    distDir: __dirname,
+    distDir: bundleDir(),
     python: { interpreters: pythonOnPath(process.env), projectFolders: [process.cwd()], home, env: { VIRTUAL_ENV: process.env.VIRTUAL_ENV, CONDA_PREFIX: process.env.CONDA_PREFIX } },
     cacheRoots: cacheRoots(userCacheRoot(home, process.env), home, process.env),
   });
@@ -110,7 +118,7 @@ async function choose(options: TensorFlowOptions, io: CliIO): Promise<TensorFlow
 /** A runtime process client for one CLI run; close it when done. */
 export function cliRuntime(options: TensorFlowOptions, io: CliIO, workers = 1): RuntimeClient {
   return new RuntimeClient({
-    runtimeFile: join(__dirname, 'runtime.js'),
+    runtimeFile: join(bundleDir(), 'runtime.js'),
     settings: { workers, maxQueue: Math.max(4, workers), memoryCapMB: 4096 },
     environment: async () => {
       const choice = await choose(options, io);

@@ -94,7 +94,10 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['masklens.poolSize', 'masklens.memoryCapMB', 'masklens.maxQueuedTasks'].some((s) => e.affectsConfiguration(s))) runtime.applySettings();
-      if (e.affectsConfiguration('masklens.tensorflow')) runtime.chooseLibraryAgain();
+      if (e.affectsConfiguration('masklens.tensorflow')) {
+        tensorflow.reset();
+        runtime.chooseLibraryAgain();
+      }
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);

@@ -40,6 +40,11 @@ export class TensorFlowLibraryChooser {
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
+  /** A TensorFlow setting changed: the next process chooses again, and may ask again. */
+  reset(): void {
+    this.declined = false;
+  }
+
   /** The environment TensorFlow's next process starts with. */
   async environment(): Promise<NodeJS.ProcessEnv> {
     const choice = await this.choose();

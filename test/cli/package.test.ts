@@ -18,8 +18,16 @@ const project = join(scratch, 'project');
 const home = join(scratch, 'home');
 const NOISE = /oneDNN|cuInit|cudart|absl::InitializeLog|I0000|E0000/;
 
-/** The environment of a user with none of the developer's Python environments or caches. */
-const userEnv = { ...process.env, HOME: home, XDG_CACHE_HOME: undefined, VIRTUAL_ENV: undefined, CONDA_PREFIX: undefined, PATH: '/usr/bin:/bin', TF_CPP_MIN_LOG_LEVEL: undefined };
+/** The environment of a user with none of the developer's Python environments, caches or npm settings (`npm test` sets npm_config_*). */
+const userEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_'))),
+  HOME: home,
+  XDG_CACHE_HOME: undefined,
+  VIRTUAL_ENV: undefined,
+  CONDA_PREFIX: undefined,
+  PATH: '/usr/bin:/bin',
+  TF_CPP_MIN_LOG_LEVEL: undefined,
+};
 
 function npx(...args: string[]): SpawnSyncReturns<string> {
   return spawnSync('npx', ['--no-install', 'masklens', ...args], { cwd: project, encoding: 'utf8', env: { ...userEnv, PATH: `${join(process.execPath, '..')}:${userEnv.PATH}` }, maxBuffer: 1 << 26 });
@@ -35,7 +43,7 @@ describe('the npm package of the CLI', { timeout: 600_000 }, () => {
     for (const dir of [project, home]) mkdirSync(dir, { recursive: true });
     writeFileSync(join(project, 'package.json'), '{ "name": "a-user-project", "private": true }\n');
     // Offline: the package has no dependencies, so the registry is not needed.
-    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tgz], { cwd: project, encoding: 'utf8', env: { ...process.env, HOME: home } });
+    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tgz], { cwd: project, encoding: 'utf8', env: { ...userEnv, PATH: process.env.PATH } });
     assert.equal(installed.status, 0, `npm install ${tgz} failed:\n${installed.stderr}`);
     copyFileSync(join(root, 'examples', 'seed001_embedding_dense_mse.py'), join(project, 'seed001.py'));
     copyFileSync(join(root, 'examples', 'seed002_lambda_drops_mask.py'), join(project, 'seed002.py'));
