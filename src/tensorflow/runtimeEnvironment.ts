@@ -17,6 +17,7 @@ export function describeLibrary(library: TensorFlowLibrary): string {
 export function runtimeEnvironment(choice: TensorFlowChoice, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   delete env[TENSORFLOW_ENV.origin];
+  delete env[TENSORFLOW_ENV.source];
   delete env[TENSORFLOW_ENV.unavailable];
   if ('unavailable' in choice) {
     env[TENSORFLOW_ENV.unavailable] = choice.unavailable;
@@ -24,5 +25,6 @@ export function runtimeEnvironment(choice: TensorFlowChoice, base: NodeJS.Proces
   }
   env.LD_LIBRARY_PATH = [choice.library.dir, base.LD_LIBRARY_PATH].filter((p) => !!p).join(':');
   env[TENSORFLOW_ENV.origin] = choice.library.origin;
+  env[TENSORFLOW_ENV.source] = choice.library.source;
   return env;
 }

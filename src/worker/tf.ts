@@ -27,12 +27,16 @@ function describe(error: unknown): string {
 /** tfjs-node's backend object exposes its binding, which reports TensorFlow's own version. */
 const nodeBackendSchema = z.object({ binding: z.object({ TF_Version: z.string() }) });
 
-/** The libtensorflow_cc.so.2 mapped into this process, as the kernel lists it. */
+/**
+ * The TensorFlow C library mapped into this process, as the kernel lists it: the wheel's
+ * libtensorflow_cc.so.2, or libtensorflow.so.2 where a development build was made against
+ * tfjs' own libtensorflow download.
+ */
 function loadedLibraryPath(): string | null {
   try {
     const line = readFileSync('/proc/self/maps', 'utf8')
       .split('\n')
-      .find((l) => l.endsWith('/libtensorflow_cc.so.2'));
+      .find((l) => l.endsWith('/libtensorflow_cc.so.2') || l.endsWith('/libtensorflow.so.2'));
     return line ? line.slice(line.indexOf('/')) : null;
   } catch {
     return null; // not Linux
@@ -64,6 +68,9 @@ function native(): { tf: Tf; info: BackendInfo } {
     libraryOrigin: process.env[TENSORFLOW_ENV.origin] ?? null,
   };
   if (tf.getBackend() !== 'tensorflow') return { tf, info: { ...info, backend: 'cpu', fallbackReason: `tfjs-node loaded but the active backend is '${tf.getBackend()}'` } };
+  // The library a development build was made with is the binding's own; any other is checked.
+  const source = process.env[TENSORFLOW_ENV.source];
+  if (source === undefined || source === 'development') return { tf, info };
   const refused = info.tensorflowVersion === null ? 'the TensorFlow library did not report its version' : refusedTensorFlowVersion(info.tensorflowVersion);
   if (refused) {
     const reason = `${refused} (${info.libraryPath ?? 'library path unknown'})`;

@@ -7,6 +7,12 @@
 export const TENSORFLOW_ENV = {
   /** e.g. "the Python environment /home/me/project/.venv". */
   origin: 'MASKLENS_TENSORFLOW_ORIGIN',
+  /**
+   * How it was found (a LibrarySource: setting, python, cache, download, ...). Unset, or
+   * 'development', for the library a development build was made with: that one is what the
+   * binding was built against, so its version is not checked against the accepted range.
+   */
+  source: 'MASKLENS_TENSORFLOW_SOURCE',
   /** Set when no library could be had: the reason, shown with the pure-JS fallback. */
   unavailable: 'MASKLENS_TENSORFLOW_UNAVAILABLE',
 } as const;
