@@ -12,6 +12,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { ACCEPTED_TENSORFLOW_VERSIONS } from '../core/tensorflowVersions';
+import { TaskCancelled } from '../pool/errors';
 import { RuntimeClient } from '../runtimeProcess/client';
 import { cacheRoots, userCacheRoot } from '../tensorflow/cache';
 import { DownloadCancelled, downloadTensorFlow } from '../tensorflow/download';
@@ -92,7 +93,8 @@ async function download(io: CliIO): Promise<TensorFlowChoice> {
     });
     return { library };
   } catch (error) {
-    if (error instanceof DownloadCancelled) return { unavailable: 'the TensorFlow download was cancelled' };
+    // Ctrl-C during the download stops the command, not just the download.
+    if (error instanceof DownloadCancelled) throw new TaskCancelled('cancelled: the TensorFlow download was interrupted');
     return { unavailable: `the TensorFlow download failed: ${error instanceof Error ? error.message : String(error)}` };
   } finally {
     process.off('SIGINT', onInterrupt);
