@@ -68,6 +68,7 @@ export async function buildAll({ outdir = join(root, 'dist'), production = false
   const common = { bundle: true, sourcemap: !production, minify: production, logLevel: watch ? 'info' : 'warning', absWorkingDir: root };
   // web-tree-sitter's CommonJS build reads import.meta.url through an empty shim and fails when
   // bundled; its ESM build, with import.meta.url taken from the bundle's own path, works.
+  // jsonc-parser's main build is UMD, whose require('./impl/...') calls esbuild cannot follow.
   const nodeCommon = {
     ...common,
     platform: 'node',
@@ -76,7 +77,10 @@ export async function buildAll({ outdir = join(root, 'dist'), production = false
     // vscode is the host's; @napi-rs/nice is piscina's optional native module (niceness), which
     // piscina loads only when asked to and tolerates missing.
     external: ['vscode', '@napi-rs/nice'],
-    alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.js') },
+    alias: {
+      'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.js'),
+      'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js'),
+    },
     define: { 'import.meta.url': '__masklensImportMetaUrl' },
     banner: { js: "var __masklensImportMetaUrl = require('url').pathToFileURL(__filename).href; var __masklensBundleDir = __dirname;" },
     plugins: [bindingLocator, piscinaWorkerDir],

@@ -8,6 +8,7 @@ import { sourceData, sourceValidation } from '../core/data/sourceData';
 import type { ModelIR } from '../core/ir';
 import type { AnalysisJob, AnalysisView, TaskInput } from '../core/protocol/analysisProcess';
 import type { RuntimeModel } from '../core/protocol/runtimeTasks';
+import { layerLines } from '../core/runtime/memory';
 
 export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs: number): AnalysisView {
   return {
@@ -39,7 +40,7 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
 
 function runtimeModel(ir: ModelIR): RuntimeModel {
   const t = ir.training;
-  return { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs } };
+  return { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs }, layerLines: layerLines(ir.sources) };
 }
 
 /** Per model name: the model as the runtime takes it, and the data and validation its source writes. */

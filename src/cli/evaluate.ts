@@ -17,6 +17,7 @@ import { defaultModel } from '../core/modelChoice';
 import { UserFacingError } from '../core/protocol/task';
 import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
 import { REDUCTION_IDS, REDUCTIONS, type ReductionId } from '../core/reductions';
+import { layerLines } from '../core/runtime/memory';
 import {
   type CompareResult,
   type DataSpec,
@@ -160,6 +161,7 @@ async function loadModel(o: Options): Promise<Loaded> {
     config: ir.config,
     lambdas: ir.lambdas,
     training: { loss: ir.training.loss ?? undefined, optimizer: ir.training.optimizer ?? undefined, batchSize: ir.training.batchSize, epochs: ir.training.epochs },
+    layerLines: layerLines(ir.sources),
   };
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
   const found = sourceData(analysis, ir, o.file);

@@ -121,7 +121,7 @@ async function choose(options: TensorFlowOptions, io: CliIO): Promise<TensorFlow
 export function cliRuntime(options: TensorFlowOptions, io: CliIO, workers = 1): RuntimeClient {
   return new RuntimeClient({
     runtimeFile: join(bundleDir(), 'runtime.js'),
-    settings: { workers, maxQueue: Math.max(4, workers), memoryCapMB: 4096 },
+    settings: { workers, maxQueue: Math.max(4, workers), memoryCapMB: 2048 },
     environment: async () => {
       const choice = await choose(options, io);
       if (options.verbose) io.stderr(`TensorFlow: ${'library' in choice ? describeLibrary(choice.library) : `none (${choice.unavailable})`}\n`);

@@ -9,6 +9,7 @@ export interface MaskLensSettings {
   poolSize: number;
   maxQueuedTasks: number;
   memoryCapMB: number;
+  taskTimeoutSeconds: number;
   samplesShown: number;
   synthetic: { samples: number; minLength: number; maxLength: number; padding: 'pre' | 'post'; seed: number };
   dataFiles: Record<string, { x?: string; y?: string; sampleWeight?: string }>;
@@ -34,6 +35,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSetting
     poolSize: c.get<number>('poolSize', 0),
     maxQueuedTasks: c.get<number>('maxQueuedTasks', 16),
     memoryCapMB: c.get<number>('memoryCapMB', 2048),
+    taskTimeoutSeconds: c.get<number>('taskTimeoutSeconds', 300),
     samplesShown: c.get<number>('samplesShown', 64),
     synthetic: {
       samples: c.get<number>('synthetic.samples', 8),

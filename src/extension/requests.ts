@@ -44,6 +44,7 @@ export function commonRequest(document: vscode.TextDocument, input: TaskInput, s
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,
+    taskTimeoutSeconds: settings.taskTimeoutSeconds,
     dimensions: settings.unresolvedDimensions,
     allowedRoot,
     // The panel shows masks and losses, not every layer's activations; copying those between

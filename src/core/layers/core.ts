@@ -3,6 +3,7 @@ import { both, rule, unsupported } from '../masking/rows';
 import type { LayerEntry } from './entry';
 import { initializer } from './kerasObjects';
 import { count, intList, lambdaShape, sameShape } from './shapeRules';
+import { einsumShapes, lastOf, product } from './weightCounts';
 
 const init = (name: string) => initializer(name) ?? null;
 
@@ -30,6 +31,10 @@ export const CORE_LAYERS = {
     },
     mask: both({ ...rule(false, 'embedding', 'layers/core/embedding.py: supports_masking = mask_zero; compute_mask: inputs != 0 when mask_zero'), supportsMaskingFrom: 'mask_zero' }),
     shape: ({ inputs: [input], config }) => (input ? [...input, count(config.output_dim)] : null),
+    params: ({ config }) => {
+      const [rows, width] = [count(config.input_dim), count(config.output_dim)];
+      return rows === null || width === null ? null : rows * width;
+    },
   },
   Dense: {
     signature: {
@@ -51,6 +56,10 @@ export const CORE_LAYERS = {
     },
     mask: both(rule(true, 'identity', 'layers/core/dense.py: supports_masking = True, default compute_mask')),
     shape: ({ inputs: [input], config }) => (input ? [...input.slice(0, -1), count(config.units)] : null),
+    params: ({ inputs: [input], config }) => {
+      const [inDim, units] = [lastOf(input), count(config.units)];
+      return inDim === null || units === null ? null : inDim * units + (config.use_bias === false ? 0 : units);
+    },
   },
   EinsumDense: {
     signature: {
@@ -77,6 +86,16 @@ export const CORE_LAYERS = {
     shape: ({ inputs: [input], config }) => {
       const spec = Array.isArray(config.output_shape) ? config.output_shape : [config.output_shape ?? null];
       return input ? [input[0] ?? null, ...spec.map((d) => (typeof d === 'number' ? d : null))] : null;
+    },
+    params: ({ inputs: [input], config }) => {
+      const spec = Array.isArray(config.output_shape) ? config.output_shape : [config.output_shape ?? null];
+      if (!input || typeof config.equation !== 'string') return null;
+      try {
+        const { kernel, bias } = einsumShapes(config.equation, input, spec.map((d) => (typeof d === 'number' ? d : null)), typeof config.bias_axes === 'string' ? config.bias_axes : null);
+        return product(kernel) + (bias ? product(bias) : 0);
+      } catch {
+        return null; // the runtime says why when it builds the layer
+      }
     },
   },
   Lambda: {

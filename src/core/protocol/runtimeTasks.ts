@@ -82,6 +82,8 @@ export const runtimeModelSchema = z.object({
       epochs: z.number().int().positive().nullable().optional(),
     })
     .optional(),
+  /** Where each layer's constructor is written in the source (1-based line, by Keras layer name), for messages that point at it. */
+  layerLines: z.record(z.string(), z.number().int().positive()).optional(),
 });
 export type RuntimeModel = z.infer<typeof runtimeModelSchema>;
 
@@ -222,6 +224,8 @@ const commonRequest = {
   layerOutputs: z.boolean().default(true),
   /** Which output of a model with several outputs (its name or index); default the first. */
   output: z.union([z.string().max(256), z.number().int().min(0)]).optional(),
+  /** The pool stops a task that runs longer (setting masklens.taskTimeoutSeconds); 0: no limit. */
+  taskTimeoutSeconds: z.number().min(0).max(7 * 24 * 3600).default(300),
 };
 
 export const reductionIdSchema = z.enum(REDUCTION_IDS);
@@ -289,6 +293,8 @@ export const dataInfoSchema = z.object({
   padValue: num.optional(),
   seed: z.number().int().optional(),
   nan: z.object({ x: z.number().int(), y: z.number().int(), sampleWeight: z.number().int() }),
+  /** ±Infinity values, a finding like NaN. */
+  inf: z.object({ x: z.number().int(), y: z.number().int(), sampleWeight: z.number().int() }),
   notes: z.array(z.string()),
 });
 export type DataInfo = z.infer<typeof dataInfoSchema>;
