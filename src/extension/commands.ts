@@ -19,7 +19,8 @@ import { log } from './log';
 import type { PanelController } from './panel/panelController';
 import { TaskCancelled } from '../pool/errors';
 import type { RuntimeService } from './runtimeService';
-import { commonRequest, dataKey, trainValidation } from './requests';
+import type { DataChoices } from './dataChoices';
+import { commonRequest, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
 interface Target {
@@ -57,6 +58,7 @@ export class TaskCommands {
     private readonly panel: PanelController,
     private readonly lenses: LensState,
     private readonly statusBar: MaskLensStatusBar,
+    private readonly choices: DataChoices,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -171,7 +173,7 @@ export class TaskCommands {
     const settings = readSettings(target.document.uri);
     const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, input, settings), semantics: 'all' });
+    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, input, settings, this.choices), semantics: 'all' });
     if (!result) return undefined;
     const summary = evaluateSummary(result);
     this.lenses.set(target.document.uri, target.model.name, { summary });
@@ -187,7 +189,7 @@ export class TaskCommands {
     const settings = readSettings(target.document.uri);
     const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, input, settings) });
+    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, input, settings, this.choices) });
     if (!result) return undefined;
     this.lastComparisonTable = compareTable(result);
     log().info(`Loss comparison\n${this.lastComparisonTable}`);
@@ -206,7 +208,7 @@ export class TaskCommands {
     const settings = readSettings(target.document.uri);
     const origin = originOf(target);
     this.panel.show(true);
-    const common = commonRequest(target.document, input, settings);
+    const common = commonRequest(target.document, input, settings, this.choices);
     const validation = trainValidation(input, common.data);
     const result = await this.runTask(target.document, target.model, { kind: 'train', ...common, validation, reduction: settings.defaultReduction }, (event) => {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
@@ -228,14 +230,8 @@ export class TaskCommands {
     const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}`, canSelectMany: false, filters, defaultUri: folder?.uri });
     if (!x?.[0]) return;
     const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name} — cancel for none`, canSelectMany: false, filters, defaultUri: folder?.uri });
-    if (!vscode.workspace.isTrusted && folder && ![x[0], y?.[0]].every((u) => !u || u.fsPath.startsWith(folder.uri.fsPath))) {
-      void vscode.window.showErrorMessage('MaskLens: in Restricted Mode data files must be inside the workspace folder.');
-      return;
-    }
-    const config = vscode.workspace.getConfiguration('masklens', target.document.uri);
-    const files = { ...config.get<Record<string, unknown>>('dataFiles', {}) };
-    files[dataKey(target.document, target.model.name)] = { x: vscode.workspace.asRelativePath(x[0], false), ...(y?.[0] ? { y: vscode.workspace.asRelativePath(y[0], false) } : {}) };
-    await config.update('dataFiles', files, folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global);
+    // Kept in the workspace's storage, not in a settings file: see DataChoices.
+    await this.choices.set(target.document.uri.toString(), target.model.name, { x: x[0].fsPath, ...(y?.[0] ? { y: y[0].fsPath } : {}) });
     void vscode.window.showInformationMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
   }
 }

@@ -32,11 +32,12 @@ export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSetting
   return {
     kerasFamily: c.get<KerasFamily>('kerasFamily', 'keras3'),
     defaultReduction: c.get('defaultReduction', 'valid-mean'),
-    poolSize: c.get<number>('poolSize', 0),
-    maxQueuedTasks: c.get<number>('maxQueuedTasks', 16),
-    memoryCapMB: c.get<number>('memoryCapMB', 2048),
-    taskTimeoutSeconds: c.get<number>('taskTimeoutSeconds', 300),
-    samplesShown: c.get<number>('samplesShown', 64),
+    // Settings files can hold anything: the numbers the manifest bounds are clamped to those bounds.
+    poolSize: clamp(c.get<number>('poolSize', 0), 0, 16, 0),
+    maxQueuedTasks: clamp(c.get<number>('maxQueuedTasks', 16), 1, 1024, 16),
+    memoryCapMB: clamp(c.get<number>('memoryCapMB', 2048), 64, 1_048_576, 2048),
+    taskTimeoutSeconds: clamp(c.get<number>('taskTimeoutSeconds', 300), 0, 7 * 24 * 3600, 300),
+    samplesShown: clamp(c.get<number>('samplesShown', 64), 1, 1024, 64),
     synthetic: {
       samples: c.get<number>('synthetic.samples', 8),
       minLength: c.get<number>('synthetic.minLength', 1),

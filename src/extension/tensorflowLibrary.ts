@@ -10,9 +10,10 @@
  *
  * Loading a library is running native code, so a workspace cannot choose it: both settings are
  * machine-scoped, an untrusted workspace's own environments are not looked in, and only the
- * user's own `python.defaultInterpreterPath` counts there.
+ * user's own `python.defaultInterpreterPath` counts there, and no selected interpreter inside the workspace.
  */
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { ACCEPTED_TENSORFLOW_VERSIONS } from '../core/tensorflowVersions';
@@ -71,7 +72,10 @@ export class TensorFlowLibraryChooser {
     const setting = vscode.workspace.getConfiguration('python').inspect<string>('defaultInterpreterPath');
     const chosen = vscode.workspace.isTrusted ? (setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue) : setting?.globalValue;
     if (chosen && chosen !== 'python' && chosen.includes('/')) out.push(chosen);
-    return out;
+    if (vscode.workspace.isTrusted) return out;
+    // An interpreter inside an untrusted workspace (its .venv) would load the repository's native code.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    return out.filter((interpreter) => !folders.some((folder) => isInside(interpreter, folder)));
   }
 
   private async choose(): Promise<TensorFlowChoice> {
@@ -168,4 +172,9 @@ export class TensorFlowLibraryChooser {
       return { unavailable: `the TensorFlow download failed: ${message}` };
     }
   }
+}
+
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

@@ -5,8 +5,7 @@
  * them. Every array is charged to the task's memory budget before it is read, inflated or
  * built, from what the file or expression declares.
  */
-import { closeSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
@@ -21,8 +20,9 @@ import { formatShape } from '../core/format';
 import type { JsonObject } from '../core/ir';
 import { type NdArray, sizeOf } from '../core/runtime/array';
 import type { MemoryBudget } from '../core/runtime/memory';
-import type { DataInfo, InlineValue } from '../core/protocol/runtimeTasks';
+import type { DataInfo, FileAccess, InlineValue } from '../core/protocol/runtimeTasks';
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
+import { openForReading, type OpenFile, readAll, readPrefix } from './fileAccess';
 import { configNumber } from './layers/base';
 import { assertRunnable } from '../core/graph/fromConfig';
 import type { ModelGraph } from '../core/graph/modelGraph';
@@ -43,7 +43,7 @@ export interface DataOptions {
   /** The task's memory: every array is charged to it before it exists. */
   budget: MemoryBudget;
   nanPolicy: 'report' | 'error';
-  allowedRoot?: string;
+  access: FileAccess;
   dimensions: Record<string, number>;
   /** Throws once the task is asked to stop: called between files and while synthetic data is made. */
   checkpoint?: () => void;
@@ -82,19 +82,9 @@ export function inputExpectations(graph: ModelGraph): (InputExpectation & { padV
   });
 }
 
-/** The first bytes of a file (a .npy header), read without reading the rest. */
-function readPrefix(path: string, length: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const out = new Uint8Array(length);
-    return out.subarray(0, readSync(fd, out, 0, length, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** Charges what reading the file will hold, refusing before it is read; returns what to release once it is parsed. */
-function chargeFile(path: string, size: number, location: string, o: DataOptions): number {
+function chargeFile(file: OpenFile, path: string, size: number, location: string, o: DataOptions): number {
   const ext = extname(path).toLowerCase();
   const factor = TEXT_PARSE_FACTOR[ext];
   if (factor) {
@@ -102,7 +92,7 @@ function chargeFile(path: string, size: number, location: string, o: DataOptions
     return size * factor;
   }
   if (ext === '.npy') {
-    const header = readNpyHeader(readPrefix(path, Math.min(size, NPY_HEADER_PREFIX)), location);
+    const header = readNpyHeader(readPrefix(file, NPY_HEADER_PREFIX), location);
     if (header) checkNpyLength(header, size, location);
     // Its values become float64: checked here, before the file is read, and charged by the parser.
     if (header) o.budget.check(size + sizeOf(header.shape) * 8, `the file's array of shape ${formatShape(header.shape)} (${header.descr}), read and converted to float64,`, location);
@@ -113,21 +103,13 @@ function chargeFile(path: string, size: number, location: string, o: DataOptions
 
 function readBytes(path: string, role: string, o: DataOptions): { bytes: Uint8Array; charged: number } {
   const location = `${role} (${path})`;
-  let stat;
+  const file = openForReading(path, o.access, location);
   try {
-    stat = statSync(path);
-  } catch {
-    throw new DataError(`file not found: ${path}`, 'data-missing', location);
+    const charged = chargeFile(file, path, file.size, location, o);
+    return { bytes: readAll(file), charged };
+  } finally {
+    file.close();
   }
-  if (!stat.isFile()) throw new DataError(`not a file: ${path}`, 'data-missing', location);
-  if (o.allowedRoot) {
-    const rel = relative(realpathSync(o.allowedRoot), realpathSync(path));
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new DataError(`data files must lie inside the workspace (${o.allowedRoot}) in Restricted Mode`, 'data-access', location);
-    }
-  }
-  const charged = chargeFile(path, stat.size, location, o);
-  return { bytes: new Uint8Array(readFileSync(path)), charged };
 }
 
 const DEFAULT_KEYS = { x: ['x', 'X', 'inputs', 'arr_0'], y: ['y', 'Y', 'targets', 'labels', 'arr_1'], sampleWeight: ['sample_weight', 'sampleWeight', 'sw', 'arr_2'] };

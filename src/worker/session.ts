@@ -8,7 +8,6 @@
  * (weights, layer outputs, results, data) with the data's real shapes, before one weight
  * or tensor exists.
  */
-import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { JsonValue, KerasFamily } from '../core/ir';
 import { UserFacingError } from '../core/protocol/task';
@@ -20,8 +19,9 @@ import { formatShape } from '../core/format';
 import { modelCost } from '../core/runtime/modelCost';
 import { checkWeights, MemoryBudget, planTask, type TaskPlan, type TaskShape } from '../core/runtime/memory';
 import type { NdArray } from '../core/runtime/array';
-import { dataSpecSchema, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/protocol/runtimeTasks';
+import { dataSpecSchema, type FileAccess, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/protocol/runtimeTasks';
 import { type LoadedData, loadData } from './data';
+import { openForReading, readAll } from './fileAccess';
 import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
 import type { GivenWeight } from './layers/weights';
@@ -40,7 +40,7 @@ export interface SessionRequest {
   memoryCapMB: number;
   nanPolicy: 'report' | 'error';
   dimensions: Record<string, number>;
-  allowedRoot?: string;
+  access: FileAccess;
   /** Which output of a model with several (its name or index); default the first. */
   output?: string | number;
 }
@@ -122,14 +122,18 @@ const weightsFileSchema = z.union([z.array(layerWeightsSchema), z.object({ weigh
 /** JSON keeps about 12 bytes of heap per byte of text while parsed (see TEXT_PARSE_FACTOR in data.ts). */
 const WEIGHTS_PARSE_FACTOR = 12;
 
-export function readWeightsFile(path: string, budget?: MemoryBudget): LayerWeights[] {
+export function readWeightsFile(path: string, access: FileAccess, budget?: MemoryBudget): LayerWeights[] {
   let parsed: unknown;
   let charged = 0;
   try {
-    const size = statSync(path).size;
-    charged = size * WEIGHTS_PARSE_FACTOR;
-    budget?.take(charged, `the weights file (${size.toLocaleString('en-US')} bytes of JSON, parsed)`, path);
-    parsed = parseJsonText(readFileSync(path, 'utf8'), `weights file ${path}`);
+    const file = openForReading(path, access, `weights file ${path}`);
+    try {
+      charged = file.size * WEIGHTS_PARSE_FACTOR;
+      budget?.take(charged, `the weights file (${file.size.toLocaleString('en-US')} bytes of JSON, parsed)`, path);
+      parsed = parseJsonText(new TextDecoder().decode(readAll(file)), `weights file ${path}`);
+    } finally {
+      file.close();
+    }
   } catch (error) {
     if (error instanceof DataError) throw error;
     // A file that cannot be read: node's message names the path and the reason, not the content.
@@ -164,13 +168,13 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   const budget = new MemoryBudget(request.memoryCapMB);
   budget.take(declared.params * 4, `model '${name}''s ${declared.params.toLocaleString('en-US')} weights`);
   const weights = request.weights
-    ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path, budget))
+    ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path, request.access, budget))
     : null;
   const data = loadData(request.data, graph, {
     seed: request.seed,
     budget,
     nanPolicy: request.nanPolicy,
-    allowedRoot: request.allowedRoot,
+    access: request.access,
     dimensions: request.dimensions,
     checkpoint,
   });
@@ -262,7 +266,7 @@ export function sessionWithData(session: Session, request: SessionRequest, data:
     seed: request.seed + 1,
     budget,
     nanPolicy: request.nanPolicy,
-    allowedRoot: request.allowedRoot,
+    access: request.access,
     dimensions: request.dimensions,
   });
   if (!loaded.y && loaded.info.synthetic && session.loss) {

@@ -189,6 +189,16 @@ export const layerWeightsSchema = z.object({
 export type LayerWeights = z.infer<typeof layerWeightsSchema>;
 
 /** Weights in Keras `get_weights()` order per layer; absent → Keras-default initializers under the seed. */
+/**
+ * `trusted`: any file the request names. `restricted` (a workspace in Restricted Mode): files
+ * inside `roots` (the workspace folders) and the `picked` files the user chose in a dialog.
+ */
+export const fileAccessSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('trusted') }),
+  z.object({ mode: z.literal('restricted'), roots: z.array(z.string()), picked: z.array(z.string()) }),
+]);
+export type FileAccess = z.output<typeof fileAccessSchema>;
+
 export const weightsSpecSchema = z.discriminatedUnion('source', [
   z.object({ source: z.literal('inline'), layers: z.array(layerWeightsSchema) }),
   z.object({ source: z.literal('file'), path: z.string() }),
@@ -218,8 +228,8 @@ const commonRequest = {
    * them to the config; the worker uses `timesteps` for an open time axis of synthetic data.
    */
   dimensions: z.record(z.string(), z.number().int().positive()).default({}),
-  /** If set, data files must lie inside this folder (VS Code Restricted Mode). */
-  allowedRoot: z.string().optional(),
+  /** Which files the task may read (data and weights): VS Code's Restricted Mode narrows it. */
+  access: fileAccessSchema.default({ mode: 'trusted' }),
   /** Include each layer's (capped) output in the result. */
   layerOutputs: z.boolean().default(true),
   /** Which output of a model with several outputs (its name or index); default the first. */
