@@ -17,6 +17,7 @@ import type { Diagnostic, KerasFamily, Severity } from '../core/ir';
 import { expandFiles } from './files';
 import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneOf, parseCommandLine, UsageError } from './options';
 import { toSarif } from './sarif';
+import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 const USAGE = `usage: masklens analyze FILE|GLOB... [--format text|json|sarif] [--fail-on error|warning|never]
                         [--keras keras3|tf-keras2] [--keras-version X.Y.Z] [--dim NAME=N]...
@@ -77,7 +78,8 @@ export function formatTable(analysis: FileAnalysis): string {
     for (const l of model.layers) {
       lines.push(`  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(l.mask.in ? 'yes' : '-', 7)}  ${pad(l.mask.out ? 'yes' : '-', 8)}  ${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`);
     }
-    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${model.lossMasked ? 'the mask reaches the loss' : 'no mask reaches the loss'}`);
+    const verdict = model.lossMasked ? 'the mask reaches the loss' : model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : 'no mask reaches the loss';
+    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
     for (const d of model.diagnostics) {
       lines.push(`  ${d.severity} ${d.code} at ${where(d)}: ${d.message}`);
       if (d.fix) lines.push(`    fix: ${d.fix.title}`);
@@ -128,8 +130,9 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   }
   const analyzer = await createAnalyzer();
   const analyses: FileAnalysis[] = [];
+  const modules = workspaceModules([process.cwd()], false);
   try {
-    options.files.forEach((file, i) => analyses.push(analyzer.analyze(texts[i], { file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions })));
+    options.files.forEach((file, i) => analyses.push(analyzer.analyze(texts[i], { file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions, modules })));
   } finally {
     analyzer.dispose();
   }

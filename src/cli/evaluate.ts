@@ -17,13 +17,13 @@ import { defaultModel } from '../core/modelChoice';
 import { UserFacingError } from '../core/protocol/task';
 import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
 import { REDUCTION_IDS, REDUCTIONS, type ReductionId } from '../core/reductions';
-import { layerLines } from '../core/runtime/memory';
 import {
   type CompareResult,
   type DataSpec,
   type EvaluateResult,
   kerasModelConfigSchema,
   type RuntimeModel,
+  runtimeModelOf,
   type TrainResult,
   toJsonText,
 } from '../core/protocol/runtimeTasks';
@@ -31,6 +31,7 @@ import type { BackendInfo } from '../core/protocol/probe';
 import { PoolTaskError } from '../pool/errors';
 import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, oneOf, parseCommandLine, positiveInteger, UsageError } from './options';
 import { cliRuntime, TENSORFLOW_OPTIONS, TENSORFLOW_USAGE, type TensorFlowOptions, tensorflowOptions } from './runtime';
+import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
@@ -147,7 +148,7 @@ async function loadModel(o: Options): Promise<Loaded> {
   const analyzer = await createAnalyzer();
   let analysis: FileAnalysis;
   try {
-    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions });
+    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions, modules: workspaceModules([process.cwd()], false) });
   } finally {
     analyzer.dispose();
   }
@@ -156,13 +157,7 @@ async function loadModel(o: Options): Promise<Loaded> {
   const ir = o.model ? models.find((m) => m.name === o.model) : defaultModel(models);
   if (!ir) throw new UserFacingError(`no model named '${o.model}' in ${o.file} (found: ${models.map((m) => m.name).join(', ')})`, 'model-missing', o.file);
   const notes = !o.model && models.length > 1 ? [`${o.file} defines ${models.length} models; using '${ir.name}' (choose with --model)`] : [];
-  const model: RuntimeModel = {
-    name: ir.name,
-    config: ir.config,
-    lambdas: ir.lambdas,
-    training: { loss: ir.training.loss ?? undefined, optimizer: ir.training.optimizer ?? undefined, batchSize: ir.training.batchSize, epochs: ir.training.epochs },
-    layerLines: layerLines(ir.sources),
-  };
+  const model = runtimeModelOf(ir);
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
   const found = sourceData(analysis, ir, o.file);
   notes.push(...found.notes);

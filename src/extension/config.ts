@@ -27,6 +27,16 @@ export function readAnalysisLimits(): AnalysisLimits {
   };
 }
 
+/**
+ * Remembers a value for a dimension the source leaves open in `masklens.unresolvedDimensions`,
+ * where the document's settings live (its folder's, else the workspace's, else the user's).
+ */
+export async function rememberDimension(uri: vscode.Uri, key: string, value: number): Promise<void> {
+  const c = vscode.workspace.getConfiguration('masklens', uri);
+  const target = vscode.workspace.getWorkspaceFolder(uri) ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await c.update('unresolvedDimensions', { ...c.get<Record<string, number>>('unresolvedDimensions', {}), [key]: value }, target);
+}
+
 export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSettings {
   const c = vscode.workspace.getConfiguration('masklens', scope);
   return {

@@ -10,6 +10,7 @@ import { parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
 import { keyName, parseJsonArrays } from '../core/data/json';
+import { maskingMisses } from '../core/data/maskingValue';
 import { arrayValueToNdArray } from '../core/data/nested';
 import { checkNpyLength, NPY_HEADER_PREFIX, parseNpy, readNpyHeader } from '../core/data/npy';
 import { parseNpz } from '../core/data/npz';
@@ -24,6 +25,8 @@ import type { DataInfo, FileAccess, InlineValue } from '../core/protocol/runtime
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
 import { openForReading, type OpenFile, readAll, readPrefix } from './fileAccess';
 import { configNumber } from './layers/base';
+import type { Completion } from '../core/graph/complete';
+import { completeGraph } from '../core/graph/complete';
 import { assertRunnable } from '../core/graph/fromConfig';
 import type { ModelGraph } from '../core/graph/modelGraph';
 import type { z } from 'zod';
@@ -39,6 +42,8 @@ export interface LoadedData {
 }
 
 export interface DataOptions {
+  /** What fills the sizes the model leaves open, but the data (set on the first load; a validation set reuses the filled graph). */
+  completion?: Omit<Completion, 'dataShapes'>;
   seed: number;
   /** The task's memory: every array is charged to it before it exists. */
   budget: MemoryBudget;
@@ -57,8 +62,8 @@ export interface DataOptions {
 const TEXT_PARSE_FACTOR: Record<string, number> = { '.json': 12, '.csv': 16, '.tsv': 16, '.txt': 16 };
 
 /** What each model input must look like, and what pads it (for synthetic data). */
-export function inputExpectations(graph: ModelGraph): (InputExpectation & { padValue: number })[] {
-  assertRunnable(graph);
+export function inputExpectations(graph: ModelGraph, nested = false): (InputExpectation & { padValue: number; masking: { layer: string; value: number } | null })[] {
+  assertRunnable(graph, nested);
   return graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((n) => n.inputs.some((r) => r.layer === input.name));
     const embedding = consumers.map((n) => graph.layers.get(n.layer)).find((l) => l?.className === 'Embedding');
@@ -66,17 +71,18 @@ export function inputExpectations(graph: ModelGraph): (InputExpectation & { padV
     const config = (embedding?.config ?? {}) as JsonObject;
     const own = {
       name: input.name,
-      shape: input.batchShape.slice(1),
+      shape: input.batchShape?.slice(1) ?? [],
       embedding: embedding ? { layer: embedding.name, inputDim: Number(config.input_dim) } : null,
       padValue: masking ? (configNumber(masking.config.mask_value) ?? 0) : 0,
+      masking: masking ? { layer: masking.name, value: configNumber(masking.config.mask_value) ?? 0 } : null,
     };
     if (embedding || masking) return own;
     // An input fed straight into a nested model (an encoder) expects what the encoder's input does.
     for (const node of consumers) {
       const innerGraph = graph.layers.get(node.layer)?.nested;
       if (!innerGraph) continue;
-      const at = inputExpectations(innerGraph)[node.inputs.findIndex((r) => r.layer === input.name)];
-      if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue };
+      const at = inputExpectations(innerGraph, true)[node.inputs.findIndex((r) => r.layer === input.name)];
+      if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue, masking: at.masking };
     }
     return own;
   });
@@ -195,15 +201,17 @@ function resolvedShape(shape: (number | null)[], timesteps: number, input: strin
 }
 
 export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions): LoadedData {
-  const expectations = inputExpectations(graph);
   const warnings: string[] = [];
   const notes: string[] = [];
   let x: NdArray[];
   let y: NdArray | null = null;
   let sw: NdArray | null = null;
   let info: Omit<DataInfo, 'samples' | 'shapes' | 'nan' | 'inf' | 'notes'>;
+  let expectations: ReturnType<typeof inputExpectations>;
 
   if (spec.source === 'synthetic') {
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: null }));
+    expectations = inputExpectations(graph);
     const seed = spec.seed ?? subSeed(o.seed, 'synthetic-data');
     const timesteps = o.dimensions.timesteps ?? spec.timesteps;
     const inputs: SyntheticInput[] = expectations.map((e) => ({
@@ -245,11 +253,15 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     for (const [path, arrays] of files) if (extname(path).toLowerCase() === '.json') checkJsonKeys(path, arrays, spec.keys, path === xPath ? 'x' : 'y');
     const xText = xPaths.join(', ');
     info = { source: 'file', synthetic: false, description: `files: ${[xText, spec.y, spec.sampleWeight].filter(Boolean).join(', ')}`, files: { x: xText, y: spec.y, sampleWeight: spec.sampleWeight } };
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    expectations = inputExpectations(graph);
   } else {
     x = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((v, i, all) => inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)', o.budget));
     if (spec.y) y = inlineArray(spec.y, 'y (inline)', o.budget);
     if (spec.sampleWeight) sw = inlineArray(spec.sampleWeight, 'sampleWeight (inline)', o.budget);
     info = { source: 'inline', synthetic: false, description: spec.description ?? 'arrays written in the source' };
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    expectations = inputExpectations(graph);
   }
 
   if (x.length !== expectations.length) {
@@ -260,6 +272,9 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     const fitted = fitToInput(arr, expectations[i], location);
     if (fitted.note) notes.push(fitted.note);
     checkTokenIds(fitted.array, expectations[i], location);
+    const masking = expectations[i].masking;
+    const missed = masking && !info.synthetic ? maskingMisses(fitted.array, masking.layer, masking.value, location) : null;
+    if (missed) warnings.push(missed);
     return fitted.array;
   });
   const samples = x[0].shape[0];

@@ -56,6 +56,8 @@ export interface RuntimeOptions {
   lambdas: Record<string, LambdaIR>;
   /** Weights per layer name in Keras order; null → initializers under `seed`. */
   weights: Map<string, GivenWeight[]> | null;
+  /** A model used as a layer: built on the tensors it is called on, so its inputs need no declared shape. */
+  nested?: boolean;
   /** Charged for every weight before it is created (a backstop behind the estimate). */
   budget?: MemoryBudget;
   /** Where each layer is written, for refusals. */
@@ -78,12 +80,12 @@ export class ModelRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.version = options.kerasVersion ?? familyBehaviour(options.family).referenceVersion;
-    assertRunnable(graph);
+    assertRunnable(graph, options.nested === true);
     for (const spec of graph.layers.values()) {
       if (spec.kind === 'input') continue;
       const innerGraph = spec.nested;
       if (innerGraph) {
-        const makeInner = (): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, innerGraph, { ...options, weights: null }));
+        const makeInner = (): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, innerGraph, { ...options, weights: null, nested: true }));
         this.layers.set(spec.name, new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner));
         continue;
       }

@@ -26,7 +26,7 @@ import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
 import type { GivenWeight } from './layers/weights';
 import { type LossSpec, resolveLoss } from './losses';
-import { assertRunnable, buildGraph } from '../core/graph/fromConfig';
+import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
 
 export interface SessionRequest {
@@ -159,7 +159,8 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   const warnings: string[] = [];
   if (info.fallbackReason) warnings.push(`Running on the pure-JS cpu backend: ${info.fallbackReason}`);
   const graph = buildGraph(request.model.config);
-  assertRunnable(graph);
+  // Connections now; input shapes once the data has filled those the config leaves open (loadData).
+  assertConnected(graph);
   const lines = request.model.layerLines ?? {};
   const name = request.model.name;
   // The weights first: they depend on the config alone, so a model too large is refused before any data is read.
@@ -171,6 +172,7 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path, request.access, budget))
     : null;
   const data = loadData(request.data, graph, {
+    completion: { open: request.model.open ?? [], weights, stated: request.model.statedInputs ?? [], dimensions: request.dimensions },
     seed: request.seed,
     budget,
     nanPolicy: request.nanPolicy,

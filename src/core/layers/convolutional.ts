@@ -40,6 +40,7 @@ export const CONVOLUTIONAL_LAYERS = {
       const [d] = intList(config.dilation_rate) ?? [1];
       return [input[0] ?? null, convLength(input[1] ?? null, k, s, d, String(config.padding)), count(config.filters)];
     },
+    sizesFromWeights: ([kernel]: number[][]): Record<string, number> => (kernel?.length === 3 ? { filters: kernel[2] } : {}),
     params: ({ inputs: [input], config }) => {
       const [k] = intList(config.kernel_size) ?? [null];
       const [inDim, filters] = [lastOf(input), count(config.filters)];

@@ -67,6 +67,8 @@ export interface LayerEntry {
   shape: (call: ShapeCall) => Shape | null;
   /** Outputs after the first (an RNN's states with return_state, attention scores). */
   extraOutputs?: (call: ShapeCall) => (Shape | null)[];
+  /** The sizes the layer's weights fix (`get_weights()` shapes, in order): Embedding's input_dim, Dense's units. */
+  sizesFromWeights?: (shapes: number[][]) => Record<string, number>;
   /**
    * How many values the layer's weights hold on these inputs, as Keras' `count_params()`
    * counts them (non-trainable weights too); null where a needed dimension is unknown.

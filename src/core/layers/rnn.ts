@@ -86,6 +86,8 @@ function cellOf(config: JsonObject): { className: string; config: JsonObject } {
   return { className: typeof cell.class_name === 'string' ? cell.class_name : '', config: c && typeof c === 'object' && !Array.isArray(c) ? c : {} };
 }
 
+/** kernel (features, k·units), recurrent_kernel (units, k·units), bias: the recurrent kernel's rows are the units. */
+const recurrentSizes = (shapes: number[][]): Record<string, number> => (shapes[1]?.length === 2 ? { units: shapes[1][0] } : {});
 /** A wrapper's held layer as its config writes it (`{class_name, config}`). */
 function heldLayer(v: JsonValue | undefined): { className: string; config: JsonObject } | null {
   if (!v || typeof v !== 'object' || Array.isArray(v) || typeof v.class_name !== 'string') return null;
@@ -102,6 +104,7 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('LSTM'),
+    sizesFromWeights: recurrentSizes,
     params: ({ inputs: [input], config }) => recurrentCellParams('LSTM', config, lastOf(input)),
     working: ({ inputs: [input], config }) => recurrentWorking('LSTM', config, input),
   },
@@ -113,6 +116,7 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('GRU'),
+    sizesFromWeights: recurrentSizes,
     params: ({ inputs: [input], config }) => recurrentCellParams('GRU', config, lastOf(input)),
     working: ({ inputs: [input], config }) => recurrentWorking('GRU', config, input),
   },
@@ -124,6 +128,7 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('SimpleRNN'),
+    sizesFromWeights: recurrentSizes,
     params: ({ inputs: [input], config }) => recurrentCellParams('SimpleRNN', config, lastOf(input)),
     working: ({ inputs: [input], config }) => recurrentWorking('SimpleRNN', config, input),
   },

@@ -7,9 +7,10 @@
  * strings "NaN", "Infinity", "-Infinity" so JSON output stays unambiguous.
  */
 import { z } from 'zod';
-import type { JsonValue, KerasModelConfig, LambdaExpr, LambdaIR, SliceItem } from '../ir';
+import type { JsonValue, KerasModelConfig, LambdaExpr, LambdaIR, ModelIR, SliceItem } from '../ir';
 import { backendInfoSchema } from './probe';
 import { REDUCTION_IDS } from '../reductions';
+import { layerLines } from '../runtime/memory';
 
 export const familySchema = z.enum(['keras3', 'tf-keras2']);
 
@@ -70,10 +71,17 @@ export const kerasObjectSchema = z.union([z.string(), z.looseObject({ class_name
 export type KerasObjectSpec = z.infer<typeof kerasObjectSchema>;
 
 /** What the worker needs of a ModelIR; a whole ModelIR satisfies it. */
+/** A config option the source leaves open (`Embedding(vocab_size, ...)`), with the name the user supplies it under. */
+const openOptionSchema = z.object({ key: z.string(), layer: z.string(), option: z.string(), axis: z.number().int().nonnegative().optional() });
+
 export const runtimeModelSchema = z.object({
   name: z.string().default('model'),
   config: kerasModelConfigSchema,
   lambdas: z.record(z.string(), lambdaIRSchema).default({}),
+  /** Options the config leaves open (null), which the runtime fills from given weights or names when it cannot. */
+  open: z.array(openOptionSchema).optional(),
+  /** For a model whose config declares no input shape: the shapes its source states, most certain first. */
+  statedInputs: z.array(z.object({ shape: z.array(z.number().int().nonnegative().nullable()), from: z.string() })).optional(),
   training: z
     .looseObject({
       loss: jsonValueSchema.optional(),
@@ -86,6 +94,21 @@ export const runtimeModelSchema = z.object({
   layerLines: z.record(z.string(), z.number().int().positive()).optional(),
 });
 export type RuntimeModel = z.infer<typeof runtimeModelSchema>;
+
+/** A model as the runtime takes it, from the reader's IR (what the CLI, the extension and the tests send). */
+export function runtimeModelOf(ir: ModelIR): RuntimeModel {
+  const t = ir.training;
+  const open = ir.unresolved.flatMap((u) => (u.layer && u.option ? [{ key: u.key, layer: u.layer, option: u.option, ...(u.axis !== undefined ? { axis: u.axis } : {}) }] : []));
+  return {
+    name: ir.name,
+    config: ir.config,
+    lambdas: ir.lambdas,
+    training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs },
+    layerLines: layerLines(ir.sources),
+    ...(open.length > 0 ? { open } : {}),
+    ...(ir.statedInputs ? { statedInputs: ir.statedInputs } : {}),
+  };
+}
 
 // z.number() refuses NaN and ±Infinity, which structured cloning carries and data may hold.
 const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');
