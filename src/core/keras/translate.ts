@@ -13,7 +13,6 @@ import type { JsonValue, LambdaExpr, SliceItem } from '../ir';
 import type { Ctx } from '../objects/context';
 import { field, named, type Syntax } from '../python/syntax';
 import { Scope, toJson, type FuncValue, type Value } from '../objects/values';
-import { bindImport } from '../interpreter/imports';
 
 export class Untranslatable extends Error {
   constructor(
@@ -514,7 +513,7 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
       case 'import_from_statement': {
         // `import keras.backend as K` inside the function: its names, for what follows.
         const scope = new Scope(env.scope);
-        if (bindImport(stmt, scope).length > 0) throw new Untranslatable('a wildcard import inside the function', stmt);
+        if (!ctx.evaluator.bindImport(stmt, scope)) throw new Untranslatable('a wildcard import inside the function', stmt);
         env.scope = scope;
         break;
       }
