@@ -17,6 +17,9 @@ export type MaskEvent =
   | 'lambda-dropped' // a Lambda without mask= dropped it
   | 'consumed' // used and not passed on (RNN without return_sequences, pooling)
   | 'merge-dropped' // Keras 3 merging layer with an unmasked input: no output mask
+  | 'list-masks-ignored' // Keras 3.0-3.3: a layer called on a list takes no mask from it, so its output has none
+  | 'warns-but-keeps' // Keras 3 warns that a nested model destroys the mask; its own layers carry it
+  | 'unmasked-concatenated' // a masked and an unmasked input concatenated: the unmasked one counts as all-true
   | 'raises'; // tf.keras TimeDistributed over a layer without mask support: TypeError
 
 /**
@@ -147,9 +150,13 @@ function outputMasks<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, 
  */
 export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, invoke?: (passed: M[]) => void): MaskOutcome<M> {
   const { rule, config } = call;
-  const previous = call.masks.slice(0, Math.max(1, call.firstArgCount));
-  const arriving = previous.some((m) => rep.isPresent(m));
   const behaviour = familyBehaviour(rule.family, rule.version);
+  // Keras 3.0-3.3 read `previous_mask` off the first argument itself: a list has none, so the
+  // layer computes (and warns) as if no mask came in, though `call(mask=...)` still gets them.
+  const listIgnored = call.inputIsList && behaviour.listMasks === 'ignored';
+  const given = call.masks.slice(0, Math.max(1, call.firstArgCount));
+  const previous = listIgnored ? given.map(() => rep.none) : given;
+  const arriving = previous.some((m) => rep.isPresent(m));
   const outcome: MaskOutcome<M> = { passed: call.masks, out: [rep.none], events: [], warning: null, error: null, clearsInputMasks: rule.clearsInputMasks === true };
   if (arriving && rule.output === 'lambda' && (config.mask === null || config.mask === undefined)) {
     // A Lambda without mask=: Keras 3 does not support masking there and warns; tf.keras returns None silently.
@@ -164,15 +171,21 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
       if (behaviour.unsupportedMask === 'raise') outcome.error = message;
       else outcome.warning = message;
     }
+  } else if (arriving && rule.warnsAlthoughCarried) {
+    outcome.events.push('warns-but-keeps');
+    outcome.warning = format(behaviour.unsupportedMessage, call.layer, call.className);
   }
+  if (listIgnored && rule.output !== 'none' && given.some((m) => rep.isPresent(m))) outcome.events.push('list-masks-ignored');
   const raised = arriving ? innerRaises(rule) : null;
   if (raised) {
     outcome.events.push('raises');
     outcome.error = raised;
   }
   if (outcome.error) return outcome;
+  const merged = listIgnored ? previous : outcome.passed.slice(0, previous.length);
+  if (rule.output === 'concatenate' && rule.reduce !== 'all' && merged.some((m) => rep.isPresent(m)) && !merged.every((m) => rep.isPresent(m))) outcome.events.push('unmasked-concatenated');
   invoke?.(outcome.passed);
-  outcome.out = outputMasks(rep, call, outcome.passed, outcome.passed.slice(0, previous.length));
+  outcome.out = outputMasks(rep, call, outcome.passed, merged);
   if (arriving && !rep.isPresent(outcome.out[0] ?? rep.none) && outcome.events.length === 0) {
     if (rule.output === 'merge-all') outcome.events.push('merge-dropped');
     else if (rule.output !== 'none' && rule.output !== 'embedding' && rule.output !== 'lambda' && rule.output !== 'nested') outcome.events.push('consumed');
