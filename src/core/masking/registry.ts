@@ -85,7 +85,7 @@ export const FAMILY_HISTORY: Record<KerasFamily, VersionedFamilyBehaviour[]> = {
  */
 export const CHECKED_RELEASES: Record<KerasFamily, readonly string[]> = {
   keras3: ['3.0.0', '3.0.5', '3.1.1', '3.2.1', '3.3.3', '3.4.0', '3.4.1', '3.5.0', '3.6.0', '3.7.0', '3.8.0', '3.9.2', '3.10.0', '3.11.3', '3.12.4', '3.13.2', '3.14.1', '3.15.1'],
-  'tf-keras2': ['2.15.1', '2.16.0', '2.17.0', '2.18.0', '2.19.0', '2.20.1', '2.21.0'],
+  'tf-keras2': ['2.16.0', '2.17.0', '2.18.0', '2.19.0', '2.20.1', '2.21.0'],
 };
 
 /** The family's behaviour at a version (default: the reference version). */
