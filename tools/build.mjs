@@ -17,13 +17,17 @@ const nodeExternal = ['vscode', 'piscina', '@tensorflow/tfjs-node', '@tensorflow
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', absWorkingDir: root };
 // web-tree-sitter's CommonJS build reads import.meta.url through an empty shim and fails when
 // bundled; its ESM build, with import.meta.url taken from the bundle's own path, works.
+// jsonc-parser's main build is UMD, whose require('./impl/...') calls esbuild cannot follow.
 const nodeCommon = {
   ...common,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   external: nodeExternal,
-  alias: { 'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.js') },
+  alias: {
+    'web-tree-sitter': join(root, 'node_modules/web-tree-sitter/tree-sitter.js'),
+    'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js'),
+  },
   define: { 'import.meta.url': '__masklensImportMetaUrl' },
   banner: { js: "var __masklensImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
 };

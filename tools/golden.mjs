@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Regenerates the golden fixtures from real Keras: runs test/golden/generate.py with the
-// project's Python venv (.venv, created from requirements-python.txt), forwarding all
+// project's Python venv (.venv, created from requirements-python.lock), forwarding all
 // arguments.  Usage: node tools/golden.mjs [--only PATTERN] [--family keras3|tf-keras2] [--jobs N]
 // With --realworld first it runs test/realworld/generate.py instead (the real-world corpus),
 // with --sweep first test/golden/sweep.py (the goldens under every Keras release of the sweep).
@@ -17,7 +17,7 @@ const python = process.env.MASKLENS_PYTHON || candidates.find((p) => existsSync(
 if (!python) {
   console.error(
     'golden: no Python venv found at .venv. Create it first:\n' +
-      '  python3 -m venv .venv && .venv/bin/pip install -r requirements-python.txt\n' +
+      '  python3 -m venv .venv && .venv/bin/pip install --require-hashes -r requirements-python.lock\n' +
       '(or set MASKLENS_PYTHON to a Python that has tensorflow, keras and tf-keras).',
   );
   process.exit(2);

@@ -1,8 +1,8 @@
 # MaskLens example -- a model TensorFlow cannot build: Dense(10**8) on 3 inputs.
-# Building it makes oneDNN throw (dnnl::error: could not create a primitive), and the C++
-# runtime then aborts the whole process TensorFlow runs in (SIGABRT), after allocating about
-# 3 GB. MaskLens runs TensorFlow in a process of its own: evaluating this model fails with
-# that message, and the editor and the next evaluation carry on.
+# Building it would allocate about 3 GB and then make oneDNN throw (dnnl::error: could not
+# create a primitive), and the C++ runtime abort the whole process TensorFlow runs in
+# (SIGABRT). MaskLens counts the weights from the layers first: evaluating this model is
+# refused at once, naming the layer and its line, before anything is allocated.
 from keras import Input, Model
 from keras.layers import Dense
 

@@ -11,6 +11,7 @@ import { createAnalyzer } from '../core/analysis/analyzer';
 import { STOP_FLAG, threadRequestSchema, type AnalysisJob, type ThreadReply } from '../core/protocol/analysisProcess';
 import { AnalysisStopped } from '../core/objects/context';
 import { analysisView, taskInputs } from './view';
+import { workspaceModules } from './workspaceModules';
 
 const port = parentPort;
 if (!port) throw new Error('dist/analysisThread.js runs as a worker thread of the analysis process');
@@ -23,7 +24,8 @@ async function analyse(job: AnalysisJob): Promise<ThreadReply> {
   const a = await analyzer;
   const started = performance.now();
   try {
-    const analysis = a.analyze(job.text, { file: job.file, family: job.settings.family, dimensions: job.settings.dimensions, shouldStop });
+    const modules = workspaceModules(job.settings.importRoots ?? [], job.settings.restricted ?? true);
+    const analysis = a.analyze(job.text, { file: job.file, family: job.settings.family, dimensions: job.settings.dimensions, shouldStop, modules });
     const view = analysisView(job, analysis, performance.now() - started);
     return { type: 'analysed', uri: job.uri, version: job.version, view, taskInputs: taskInputs(analysis, job.label) };
   } catch (error) {

@@ -5,9 +5,8 @@
  */
 import type { FileAnalysis } from '../core/analysis/analyze';
 import { sourceData, sourceValidation } from '../core/data/sourceData';
-import type { ModelIR } from '../core/ir';
 import type { AnalysisJob, AnalysisView, TaskInput } from '../core/protocol/analysisProcess';
-import type { RuntimeModel } from '../core/protocol/runtimeTasks';
+import { runtimeModelOf } from '../core/protocol/runtimeTasks';
 
 export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs: number): AnalysisView {
   return {
@@ -30,6 +29,7 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
       })),
       loss: m.loss,
       lossMasked: m.lossMasked,
+      outputPerTimestep: m.outputPerTimestep,
       diagnostics: m.diagnostics,
     })),
     diagnostics: analysis.diagnostics,
@@ -37,17 +37,12 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
   };
 }
 
-function runtimeModel(ir: ModelIR): RuntimeModel {
-  const t = ir.training;
-  return { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs } };
-}
-
 /** Per model name: the model as the runtime takes it, and the data and validation its source writes. */
 export function taskInputs(analysis: FileAnalysis, label: string): Record<string, TaskInput> {
   const out: Record<string, TaskInput> = {};
   for (const { ir } of analysis.models) {
     const found = sourceData(analysis, ir, label);
-    out[ir.name] = { model: runtimeModel(ir), sourceData: found.data, sourceValidation: sourceValidation(analysis, ir) ?? null, notes: found.notes };
+    out[ir.name] = { model: runtimeModelOf(ir), sourceData: found.data, sourceValidation: sourceValidation(analysis, ir) ?? null, notes: found.notes };
   }
   return out;
 }

@@ -11,6 +11,7 @@ import type { FileAnalysis } from '../core/analysis/analyze';
 import { analysisJsonText, toAnalysisJson } from '../core/analysis/json';
 import type { Diagnostic, KerasFamily } from '../core/ir';
 import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, parseCommandLine, UsageError } from './options';
+import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 const USAGE = `usage: masklens analyze FILE [--keras keras3|tf-keras2] [--keras-version X.Y.Z] [--dim NAME=N]... [--json]
   Reads the Keras models in FILE (without running it) and shows, per layer, whether a
@@ -58,7 +59,8 @@ export function formatTable(analysis: FileAnalysis): string {
     for (const l of model.layers) {
       lines.push(`  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(l.mask.in ? 'yes' : '-', 7)}  ${pad(l.mask.out ? 'yes' : '-', 8)}  ${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`);
     }
-    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${model.lossMasked ? 'the mask reaches the loss' : 'no mask reaches the loss'}`);
+    const verdict = model.lossMasked ? 'the mask reaches the loss' : model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : 'no mask reaches the loss';
+    lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
     for (const d of model.diagnostics) {
       lines.push(`  ${d.severity} ${d.code} at ${where(d)}: ${d.message}`);
       if (d.fix) lines.push(`    fix: ${d.fix.title}`);
@@ -93,7 +95,7 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   }
   const analyzer = await createAnalyzer();
   try {
-    const analysis = analyzer.analyze(text, { file: options.file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions });
+    const analysis = analyzer.analyze(text, { file: options.file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions, modules: workspaceModules([process.cwd()], false) });
     io.stdout(options.json ? `${analysisJsonText(toAnalysisJson(analysis))}\n` : formatTable(analysis));
     return 0;
   } finally {

@@ -22,10 +22,12 @@ import {
   type EvaluateResult,
   kerasModelConfigSchema,
   type RuntimeModel,
+  runtimeModelOf,
   type TrainResult,
   toJsonText,
 } from '../core/protocol/runtimeTasks';
 import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, oneOf, parseCommandLine, positiveInteger, UsageError } from './options';
+import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
@@ -139,7 +141,7 @@ async function loadModel(o: Options): Promise<Loaded> {
   const analyzer = await createAnalyzer();
   let analysis: FileAnalysis;
   try {
-    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions });
+    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions, modules: workspaceModules([process.cwd()], false) });
   } finally {
     analyzer.dispose();
   }
@@ -148,12 +150,7 @@ async function loadModel(o: Options): Promise<Loaded> {
   const ir = o.model ? models.find((m) => m.name === o.model) : defaultModel(models);
   if (!ir) throw new UserFacingError(`no model named '${o.model}' in ${o.file} (found: ${models.map((m) => m.name).join(', ')})`, 'model-missing', o.file);
   const notes = !o.model && models.length > 1 ? [`${o.file} defines ${models.length} models; using '${ir.name}' (choose with --model)`] : [];
-  const model: RuntimeModel = {
-    name: ir.name,
-    config: ir.config,
-    lambdas: ir.lambdas,
-    training: { loss: ir.training.loss ?? undefined, optimizer: ir.training.optimizer ?? undefined, batchSize: ir.training.batchSize, epochs: ir.training.epochs },
-  };
+  const model = runtimeModelOf(ir);
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
   const found = sourceData(analysis, ir, o.file);
   notes.push(...found.notes);

@@ -69,6 +69,25 @@ export interface UnresolvedDimension {
   /** Name the user can give a value for, e.g. `timesteps` or `x.shape[1]`. */
   key: string;
   range: Range;
+  /**
+   * The layer whose config option it leaves open (`Embedding(vocab_size, ...)`: `input_dim`),
+   * when it is one; `option: 'shape'` with `axis` (batch first) for an axis of the input shape
+   * a layer declares (`Input(shape=(timesteps, n))`, `input_shape=`).
+   */
+  layer?: string;
+  option?: string;
+  axis?: number;
+}
+
+/**
+ * An input shape the source states for a model whose config declares none (a Sequential
+ * without an input): where the reader found it, most certain first.
+ */
+export interface StatedInputShape {
+  /** Batch first; null where open. */
+  shape: (number | null)[];
+  /** What states it, for messages (`input_length=MAX_LEN`, `x_train = pad_sequences(..., maxlen=40)`). */
+  from: string;
 }
 
 /** What `compile` / `fit` / `evaluate` calls on this model say, where the source fixes it. */
@@ -159,6 +178,8 @@ export interface ModelIR {
   lambdas: Record<string, LambdaIR>;
   training: TrainingSpec;
   unresolved: UnresolvedDimension[];
+  /** For a model whose config declares no input shape: the shapes its source states for its input, most certain first. */
+  statedInputs?: StatedInputShape[];
   diagnostics: Diagnostic[];
 }
 

@@ -37,7 +37,10 @@ interface Waiter {
 
 function settingsOf(document: vscode.TextDocument): DocumentSettings {
   const s = readSettings(document.uri);
-  return { family: s.kerasFamily, dimensions: s.unresolvedDimensions };
+  // The document's own modules are looked for in its workspace folder (every folder when it is in none).
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+  const importRoots = (folder ? [folder] : (vscode.workspace.workspaceFolders ?? [])).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  return { family: s.kerasFamily, dimensions: s.unresolvedDimensions, importRoots, restricted: !vscode.workspace.isTrusted };
 }
 
 function toChange(c: vscode.TextDocumentContentChangeEvent): ContentChange {
@@ -66,6 +69,9 @@ export class AnalysisService implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => this.open(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.change(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.close(d)),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        for (const [key, d] of this.synced) this.client.setSettings(key, settingsOf(d));
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('masklens.analysis')) this.client.restart(readAnalysisLimits());
         else if (e.affectsConfiguration('masklens.kerasFamily') || e.affectsConfiguration('masklens.unresolvedDimensions')) {

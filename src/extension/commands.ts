@@ -12,14 +12,15 @@ import { VIEW_LIMITS, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { AnalysisService } from './analysisService';
-import { readSettings } from './config';
+import { readSettings, rememberDimension } from './config';
 import { toRange } from './convert';
 import type { LensState } from './lensState';
 import { log } from './log';
 import type { PanelController } from './panel/panelController';
-import { TaskCancelled } from '../pool/errors';
+import { PoolTaskError, TaskCancelled } from '../pool/errors';
 import type { RuntimeService } from './runtimeService';
-import { commonRequest, dataKey, trainValidation } from './requests';
+import type { DataChoices } from './dataChoices';
+import { commonRequest, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
 interface Target {
@@ -50,6 +51,10 @@ export class TaskCommands {
   lastComparisonTable: string | undefined;
   /** The last task failure shown to the user, as its notification says it. */
   lastError: string | undefined;
+  /** Dimensions the user was asked for and declined: not asked again this session. */
+  private readonly declined = new Set<string>();
+  /** How a value is asked for: VS Code's input box (the integration tests answer in its place). */
+  askValue: (options: vscode.InputBoxOptions) => Thenable<string | undefined> = (options) => vscode.window.showInputBox(options);
 
   constructor(
     private readonly analyses: AnalysisService,
@@ -57,6 +62,7 @@ export class TaskCommands {
     private readonly panel: PanelController,
     private readonly lenses: LensState,
     private readonly statusBar: MaskLensStatusBar,
+    private readonly choices: DataChoices,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -96,7 +102,7 @@ export class TaskCommands {
     const cursor = editor?.document === document ? editor.selection.active : undefined;
     const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.range).contains(cursor)));
     const picked = await vscode.window.showQuickPick(
-      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : 'mask does not reach the loss', model: m })),
+      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : m.outputPerTimestep === false ? 'one output per sequence: no mask needed at the loss' : 'mask does not reach the loss', model: m })),
       { placeHolder: 'Which model?' },
     );
     return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;
@@ -114,13 +120,18 @@ export class TaskCommands {
     }
   }
 
-  /** Runs one task with progress, cancellation, status bar and lens state. */
+  /**
+   * Runs one task with progress, cancellation, status bar and lens state. `build` makes the
+   * request from the settings as they are when it runs: a dimension the user supplies on the
+   * way is in them for the retry.
+   */
   private async runTask<K extends Exclude<RegisteredKind, 'probe'>>(
     document: vscode.TextDocument,
     model: ModelView,
-    request: RequestOf<K> & { kind: K },
+    build: () => RequestOf<K> & { kind: K },
     onEvent?: (event: ProgressEvent) => void,
   ): Promise<ResultOf<K> | undefined> {
+    const request = build();
     const title = `${TASK_TITLES[request.kind]} ${model.name}`;
     this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: `${title}…` });
     this.statusBar.setTask(title);
@@ -147,6 +158,7 @@ export class TaskCommands {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const cancelled = error instanceof TaskCancelled;
+      if (await this.askDimension(document, error)) return this.runTask(document, model, build, onEvent);
       // A cancel the user asked for is news, not an error.
       if (cancelled) log().info(`${title} ${model.name}: cancelled`);
       else log().error(`${title} failed: ${message}`);
@@ -164,14 +176,37 @@ export class TaskCommands {
     }
   }
 
+  /**
+   * A size the source computes from data and nothing else fixed (the runtime names it): asks
+   * for it once, remembers it in `masklens.unresolvedDimensions`, and returns it for a retry.
+   */
+  private async askDimension(document: vscode.TextDocument, error: unknown): Promise<boolean> {
+    if (!(error instanceof PoolTaskError) || error.code !== 'model-dimension' || !error.location || this.declined.has(error.location)) return false;
+    const key = error.location;
+    const answer = await this.askValue({
+      title: `MaskLens: a value for \`${key}\``,
+      prompt: `${error.message.split('; give its value')[0]}. Its value is remembered in masklens.unresolvedDimensions.`,
+      placeHolder: 'a positive whole number',
+      ignoreFocusOut: true,
+      validateInput: (text) => (/^\s*[1-9]\d*\s*$/.test(text) ? undefined : 'a positive whole number'),
+    });
+    if (answer === undefined) {
+      this.declined.add(key);
+      return false;
+    }
+    const value = Number(answer.trim());
+    await rememberDimension(document.uri, key, value);
+    log().info(`${key} = ${value} remembered in masklens.unresolvedDimensions`);
+    return true;
+  }
+
   async evaluate(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'evaluate'> | undefined> {
     const target = await this.target(uri, modelName);
     const input = target && (await this.taskInput(target));
     if (!target || !input) return undefined;
-    const settings = readSettings(target.document.uri);
     const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'evaluate', ...commonRequest(target.document, input, settings), semantics: 'all' });
+    const result = await this.runTask(target.document, target.model, () => ({ kind: 'evaluate', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices), semantics: 'all' }));
     if (!result) return undefined;
     const summary = evaluateSummary(result);
     this.lenses.set(target.document.uri, target.model.name, { summary });
@@ -187,7 +222,7 @@ export class TaskCommands {
     const settings = readSettings(target.document.uri);
     const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, { kind: 'compare', ...commonRequest(target.document, input, settings) });
+    const result = await this.runTask(target.document, target.model, () => ({ kind: 'compare', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices) }));
     if (!result) return undefined;
     this.lastComparisonTable = compareTable(result);
     log().info(`Loss comparison\n${this.lastComparisonTable}`);
@@ -206,9 +241,11 @@ export class TaskCommands {
     const settings = readSettings(target.document.uri);
     const origin = originOf(target);
     this.panel.show(true);
-    const common = commonRequest(target.document, input, settings);
-    const validation = trainValidation(input, common.data);
-    const result = await this.runTask(target.document, target.model, { kind: 'train', ...common, validation, reduction: settings.defaultReduction }, (event) => {
+    const request = () => {
+      const common = commonRequest(target.document, input, readSettings(target.document.uri), this.choices);
+      return { kind: 'train' as const, ...common, validation: trainValidation(input, common.data), reduction: settings.defaultReduction };
+    };
+    const result = await this.runTask(target.document, target.model, request, (event) => {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
     });
     if (!result) return undefined;
@@ -228,14 +265,8 @@ export class TaskCommands {
     const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}`, canSelectMany: false, filters, defaultUri: folder?.uri });
     if (!x?.[0]) return;
     const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name} — cancel for none`, canSelectMany: false, filters, defaultUri: folder?.uri });
-    if (!vscode.workspace.isTrusted && folder && ![x[0], y?.[0]].every((u) => !u || u.fsPath.startsWith(folder.uri.fsPath))) {
-      void vscode.window.showErrorMessage('MaskLens: in Restricted Mode data files must be inside the workspace folder.');
-      return;
-    }
-    const config = vscode.workspace.getConfiguration('masklens', target.document.uri);
-    const files = { ...config.get<Record<string, unknown>>('dataFiles', {}) };
-    files[dataKey(target.document, target.model.name)] = { x: vscode.workspace.asRelativePath(x[0], false), ...(y?.[0] ? { y: vscode.workspace.asRelativePath(y[0], false) } : {}) };
-    await config.update('dataFiles', files, folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global);
+    // Kept in the workspace's storage, not in a settings file: see DataChoices.
+    await this.choices.set(target.document.uri.toString(), target.model.name, { x: x[0].fsPath, ...(y?.[0] ? { y: y[0].fsPath } : {}) });
     void vscode.window.showInformationMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
   }
 }

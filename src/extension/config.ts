@@ -9,6 +9,7 @@ export interface MaskLensSettings {
   poolSize: number;
   maxQueuedTasks: number;
   memoryCapMB: number;
+  taskTimeoutSeconds: number;
   samplesShown: number;
   synthetic: { samples: number; minLength: number; maxLength: number; padding: 'pre' | 'post'; seed: number };
   dataFiles: Record<string, { x?: string; y?: string; sampleWeight?: string }>;
@@ -26,15 +27,27 @@ export function readAnalysisLimits(): AnalysisLimits {
   };
 }
 
+/**
+ * Remembers a value for a dimension the source leaves open in `masklens.unresolvedDimensions`,
+ * where the document's settings live (its folder's, else the workspace's, else the user's).
+ */
+export async function rememberDimension(uri: vscode.Uri, key: string, value: number): Promise<void> {
+  const c = vscode.workspace.getConfiguration('masklens', uri);
+  const target = vscode.workspace.getWorkspaceFolder(uri) ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await c.update('unresolvedDimensions', { ...c.get<Record<string, number>>('unresolvedDimensions', {}), [key]: value }, target);
+}
+
 export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSettings {
   const c = vscode.workspace.getConfiguration('masklens', scope);
   return {
     kerasFamily: c.get<KerasFamily>('kerasFamily', 'keras3'),
     defaultReduction: c.get('defaultReduction', 'valid-mean'),
-    poolSize: c.get<number>('poolSize', 0),
-    maxQueuedTasks: c.get<number>('maxQueuedTasks', 16),
-    memoryCapMB: c.get<number>('memoryCapMB', 2048),
-    samplesShown: c.get<number>('samplesShown', 64),
+    // Settings files can hold anything: the numbers the manifest bounds are clamped to those bounds.
+    poolSize: clamp(c.get<number>('poolSize', 0), 0, 16, 0),
+    maxQueuedTasks: clamp(c.get<number>('maxQueuedTasks', 16), 1, 1024, 16),
+    memoryCapMB: clamp(c.get<number>('memoryCapMB', 2048), 64, 1_048_576, 2048),
+    taskTimeoutSeconds: clamp(c.get<number>('taskTimeoutSeconds', 300), 0, 7 * 24 * 3600, 300),
+    samplesShown: clamp(c.get<number>('samplesShown', 64), 1, 1024, 64),
     synthetic: {
       samples: c.get<number>('synthetic.samples', 8),
       minLength: c.get<number>('synthetic.minLength', 1),

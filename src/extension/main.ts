@@ -8,6 +8,7 @@ import type { WebviewMessage } from '../core/protocol/viewMessages';
 import { AnalysisService } from './analysisService';
 import { MaskLensCodeLensProvider } from './codeLens';
 import { TaskCommands } from './commands';
+import { DataChoices } from './dataChoices';
 import { MaskDiagnostics } from './diagnostics';
 import { MaskLensHoverProvider } from './hover';
 import { LensState } from './lensState';
@@ -37,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message));
   panel.useAnalyses(analyses); // results carry their layers' source lines (the panel links a dropped mask to its line)
   const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
-  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar);
+  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState));
   const diagnostics = new MaskDiagnostics(analyses);
   runtime.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.

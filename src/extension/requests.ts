@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskInputReply } from '../core/protocol/analysisProcess';
-import type { DataSpec, TrainRequest } from '../core/protocol/runtimeTasks';
+import type { DataSpec, FileAccess, TrainRequest } from '../core/protocol/runtimeTasks';
+import type { DataChoices } from './dataChoices';
 import type { MaskLensSettings } from './config';
 
 type TaskInput = TaskInputReply['input'];
@@ -17,8 +18,14 @@ function resolveInWorkspace(document: vscode.TextDocument, file: string): string
   return path.join(folder, file);
 }
 
-/** Data in order of preference: chosen files, arrays the source writes, labelled synthetic data. */
-export function dataSpec(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings): DataSpec {
+/**
+ * Data in order of preference: files picked with Select Data Files…, files named in the
+ * `masklens.dataFiles` setting (ignored in Restricted Mode, see package.json), arrays the source
+ * writes, labelled synthetic data.
+ */
+export function dataSpec(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings, choices: DataChoices): DataSpec {
+  const picked = choices.get(document.uri.toString(), input.model.name);
+  if (picked) return { source: 'file', x: picked.x, y: picked.y, sampleWeight: picked.sampleWeight };
   const files = settings.dataFiles[dataKey(document, input.model.name)];
   if (files?.x) {
     return {
@@ -33,19 +40,24 @@ export function dataSpec(document: vscode.TextDocument, input: TaskInput, settin
   return { source: 'synthetic', samples: s.samples, minLength: s.minLength, maxLength: s.maxLength, padding: s.padding, seed: s.seed };
 }
 
+/** What a task may read: anything in a trusted workspace; in Restricted Mode the workspace folders and the user's own picks. */
+export function fileAccess(document: vscode.TextDocument, model: string, choices: DataChoices): FileAccess {
+  if (vscode.workspace.isTrusted) return { mode: 'trusted' };
+  return { mode: 'restricted', roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), picked: choices.files(document.uri.toString(), model) };
+}
+
 /** Fields every evaluate / compare / train request shares. */
-export function commonRequest(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings) {
-  // In Restricted Mode data files may only come from inside the workspace.
-  const allowedRoot = vscode.workspace.isTrusted ? undefined : vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
+export function commonRequest(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings, choices: DataChoices) {
   return {
     model: input.model,
     family: settings.kerasFamily,
-    data: dataSpec(document, input, settings),
+    data: dataSpec(document, input, settings, choices),
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,
+    taskTimeoutSeconds: settings.taskTimeoutSeconds,
     dimensions: settings.unresolvedDimensions,
-    allowedRoot,
+    access: fileAccess(document, input.model.name, choices),
     // The panel shows masks and losses, not every layer's activations; copying those between
     // threads halved what a second worker adds (bench W5: 1.46× instead of 1.79×).
     layerOutputs: false,

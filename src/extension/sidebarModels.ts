@@ -13,6 +13,7 @@ export function summarise(result: DocumentAnalysis, lenses: LensState): ModelSum
     line: m.range.start.line,
     loss: m.loss,
     lossMasked: m.lossMasked,
+    outputPerTimestep: m.outputPerTimestep,
     layers: m.layers.map((l) => ({ name: l.name, className: l.className, in: l.mask.in, out: l.mask.out, effect: l.mask.effect, line: l.range.start.line })),
     diagnostics: m.diagnostics.map((d) => ({ code: d.code, severity: d.severity, message: d.message, line: d.range.start.line })),
     lastResult: lenses.get(result.uri, m.name).summary ?? null,

@@ -26,6 +26,14 @@ export class TaskCancelled extends PoolTaskError {
   }
 }
 
+/** The task ran past its time limit and was stopped (cooperatively, or by terminating its worker). */
+export class TaskTimedOut extends PoolTaskError {
+  constructor(kind: string, seconds: number) {
+    super(`${kind} stopped after ${Number(seconds.toPrecision(3))} s (setting masklens.taskTimeoutSeconds)`, 'task-timeout');
+    this.name = 'TaskTimedOut';
+  }
+}
+
 export class QueueFullError extends PoolTaskError {
   constructor(limit: number) {
     super(`MaskLens is already running and queueing ${limit} tasks; wait for one to finish or cancel it.`, 'queue-full');
@@ -46,7 +54,18 @@ export class ProtocolError extends PoolTaskError {
  * callers on the far side of a process boundary can tell a cancellation from a failure.
  */
 export function poolErrorFromData(message: string, code: string, location?: string): PoolTaskError {
-  const error = code === 'cancelled' ? new TaskCancelled() : code === 'worker-crashed' ? new WorkerCrashedError('') : code === 'queue-full' ? new QueueFullError(0) : code === 'protocol' ? new ProtocolError('') : new PoolTaskError(message, code, location);
+  const error =
+    code === 'cancelled'
+      ? new TaskCancelled()
+      : code === 'task-timeout'
+        ? new TaskTimedOut('task', 0)
+        : code === 'worker-crashed'
+          ? new WorkerCrashedError('')
+          : code === 'queue-full'
+            ? new QueueFullError(0)
+            : code === 'protocol'
+              ? new ProtocolError('')
+              : new PoolTaskError(message, code, location);
   error.message = message; // the original words, not the ones the constructor would make up
   return error;
 }

@@ -1,8 +1,10 @@
 /**
  * The MaskLens worker pool, shared by the extension host and the CLI: Piscina worker threads
  * running TensorFlow, a bounded queue, progress over a MessagePort, cooperative cancellation
- * (a shared flag checked between batches) backed by a hard stop (terminating the worker) when
- * a task does not yield in time. A worker that dies fails only its own task.
+ * (a shared flag checked between layers, chunks, batches and RNN steps) backed by a hard stop
+ * (terminating the worker) when a task does not yield in time, and a time limit per task
+ * (the request's `taskTimeoutSeconds`, counted from when a worker starts it) enforced the same
+ * way. A worker that dies fails only its own task.
  */
 import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
@@ -11,7 +13,7 @@ import { z } from 'zod';
 import { replySchema, taskEndSchema, type TaskMessage } from '../core/protocol/workerEnvelope';
 import { progressEventSchema, type ProgressEvent } from '../core/protocol/task';
 import { TASK_SCHEMAS, type RegisteredKind, type RequestOf, type ResultOf } from '../core/protocol/taskKinds';
-import { PoolTaskError, ProtocolError, QueueFullError, TaskCancelled, WorkerCrashedError } from './errors';
+import { PoolTaskError, ProtocolError, QueueFullError, TaskCancelled, TaskTimedOut, WorkerCrashedError } from './errors';
 import { applyTensorFlowThreadEnv, planThreads, type ThreadPlan } from './threads';
 
 export interface PoolOptions {
@@ -55,6 +57,12 @@ let nextTaskId = 1;
 const PROGRESS_DRAIN_MS = 1000;
 
 const receivedKindSchema = z.object({ kind: z.custom<RegisteredKind>((kind) => typeof kind === 'string' && Object.hasOwn(TASK_SCHEMAS, kind)) });
+
+/** A request's time limit in seconds (0: none); kinds without the field have none. */
+const timeLimitSchema = z.object({ taskTimeoutSeconds: z.number().min(0) });
+
+/** Why a task was asked to stop. */
+type StopReason = { kind: 'cancelled'; reason: string } | { kind: 'timeout'; error: TaskTimedOut };
 
 export class MaskLensPool {
   private readonly piscina: Piscina;
@@ -123,20 +131,35 @@ export class MaskLensPool {
     const cancelFlag = new SharedArrayBuffer(4);
     const flag = new Int32Array(cancelFlag);
     const abort = new AbortController();
-    let cancelReason: string | null = null;
+    let stop: StopReason | null = null;
     let graceTimer: NodeJS.Timeout | undefined;
+    let limitTimer: NodeJS.Timeout | undefined;
 
-    const cancel = (reason = 'cancelled'): void => {
-      if (cancelReason !== null) return;
-      cancelReason = reason;
+    const stopTask = (why: StopReason): void => {
+      if (stop !== null) return;
+      stop = why;
       Atomics.store(flag, 0, 1);
-      graceTimer = setTimeout(() => abort.abort(new TaskCancelled(`${reason} (worker terminated after ${this.cancelGraceMs} ms)`)), this.cancelGraceMs);
+      graceTimer = setTimeout(() => {
+        // Piscina rejects the task with an error of its own: say here that the worker had to go.
+        if (why.kind === 'cancelled') why.reason = `${why.reason} (worker terminated after ${this.cancelGraceMs} ms)`;
+        abort.abort(why.kind === 'timeout' ? why.error : new TaskCancelled(why.reason));
+      }, this.cancelGraceMs);
       graceTimer.unref();
     };
+    const cancel = (reason = 'cancelled'): void => stopTask({ kind: 'cancelled', reason });
     options.signal?.addEventListener('abort', () => cancel('cancelled'), { once: true });
+    const limit = timeLimitSchema.safeParse(request);
+    const seconds = limit.success ? limit.data.taskTimeoutSeconds : 0;
+    // The limit counts from when a worker starts the task: time in the queue is not the task's.
+    const onStarted = (): void => {
+      if (seconds <= 0) return;
+      limitTimer = setTimeout(() => stopTask({ kind: 'timeout', error: new TaskTimedOut(kind, seconds) }), seconds * 1000);
+      limitTimer.unref();
+    };
 
-    const result = this.execute<K>(id, request, schemas, cancelFlag, abort.signal, options.onProgress, () => cancelReason).finally(() => {
-      if (graceTimer) clearTimeout(graceTimer);
+    const result = this.execute<K>(id, request, schemas, cancelFlag, abort.signal, options.onProgress, () => stop, onStarted).finally(() => {
+      clearTimeout(graceTimer);
+      clearTimeout(limitTimer);
     });
     return { id, kind, result, cancel };
   }
@@ -148,7 +171,8 @@ export class MaskLensPool {
     cancelFlag: SharedArrayBuffer,
     signal: AbortSignal,
     onProgress: RunOptions['onProgress'],
-    cancelReason: () => string | null,
+    stopReason: () => StopReason | null,
+    onStarted: () => void,
   ): Promise<ResultOf<K>> {
     if (this.closed) throw new PoolTaskError('The MaskLens worker pool is closed.', 'pool-closed');
     const parsed = schemas.request.safeParse(request);
@@ -176,6 +200,7 @@ export class MaskLensPool {
       started = true;
       this.queued--;
       this.running++;
+      onStarted();
       this.emitState();
     };
     port1.once('message', markStarted);
@@ -188,7 +213,7 @@ export class MaskLensPool {
       if (!reply.success) throw new ProtocolError(`task ${id} reply: ${reply.error.message}`);
       if (!reply.data.ok) {
         const e = reply.data.error;
-        if (e.code === 'cancelled') throw new TaskCancelled(cancelReason() ?? 'cancelled');
+        if (e.code === 'cancelled') throw this.stopped(stopReason()) ?? new TaskCancelled();
         throw new PoolTaskError(e.message, e.code, e.location);
       }
       const result = schemas.result.safeParse(reply.data.result);
@@ -197,7 +222,7 @@ export class MaskLensPool {
       return result.data as ResultOf<K>;
     } catch (error) {
       this.failed++;
-      throw this.explain(error, cancelReason());
+      throw this.explain(error, stopReason());
     } finally {
       if (started) this.running--;
       else this.queued--;
@@ -206,10 +231,16 @@ export class MaskLensPool {
     }
   }
 
-  private explain(error: unknown, cancelReason: string | null): Error {
+  /** The error a task ends with when it was asked to stop. */
+  private stopped(stop: StopReason | null): PoolTaskError | null {
+    if (!stop) return null;
+    return stop.kind === 'timeout' ? stop.error : new TaskCancelled(stop.reason);
+  }
+
+  private explain(error: unknown, stop: StopReason | null): Error {
     if (error instanceof PoolTaskError) return error;
     const text = error instanceof Error ? error.message : String(error);
-    if (cancelReason !== null || (error instanceof Error && error.name === 'AbortError')) return new TaskCancelled(cancelReason ?? 'cancelled');
+    if (stop !== null || (error instanceof Error && error.name === 'AbortError')) return this.stopped(stop) ?? new TaskCancelled();
     if (/worker exited|Terminating worker thread|ERR_WORKER|out of memory/i.test(text)) return new WorkerCrashedError(text);
     return new PoolTaskError(text, 'worker-error');
   }

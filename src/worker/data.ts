@@ -1,25 +1,32 @@
 /**
  * Turns a request's data spec into arrays matched to the model: files the user chose
  * (.npy/.npz/.csv/.json), inline arrays from the source, or synthetic data. Every problem
- * is one located error; NaN is a finding unless the request asks to refuse it.
+ * is one located error; NaN and infinities are findings unless the request asks to refuse
+ * them. Every array is charged to the task's memory budget before it is read, inflated or
+ * built, from what the file or expression declares.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
-import { parseJsonArrays } from '../core/data/json';
+import { keyName, parseJsonArrays } from '../core/data/json';
+import { maskingMisses } from '../core/data/maskingValue';
 import { arrayValueToNdArray } from '../core/data/nested';
-import { parseNpy } from '../core/data/npy';
+import { checkNpyLength, NPY_HEADER_PREFIX, parseNpy, readNpyHeader } from '../core/data/npy';
 import { parseNpz } from '../core/data/npz';
 import { subSeed } from '../core/data/random';
 import { type SyntheticInput, syntheticInputs } from '../core/data/synthetic';
-import { checkMemory, checkSampleCount, checkTokenIds, fitToInput, type InputExpectation, nanFinding } from '../core/data/validate';
+import { checkSampleCount, checkTokenIds, fitToInput, type InputExpectation, nonFiniteFinding } from '../core/data/validate';
+import { formatShape } from '../core/format';
 import type { JsonObject } from '../core/ir';
-import type { NdArray } from '../core/runtime/array';
-import type { DataInfo, InlineValue } from '../core/protocol/runtimeTasks';
+import { type NdArray, sizeOf } from '../core/runtime/array';
+import type { MemoryBudget } from '../core/runtime/memory';
+import type { DataInfo, FileAccess, InlineValue } from '../core/protocol/runtimeTasks';
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
+import { openForReading, type OpenFile, readAll, readPrefix } from './fileAccess';
 import { configNumber } from './layers/base';
+import type { Completion } from '../core/graph/complete';
+import { completeGraph } from '../core/graph/complete';
 import { assertRunnable } from '../core/graph/fromConfig';
 import type { ModelGraph } from '../core/graph/modelGraph';
 import type { z } from 'zod';
@@ -35,16 +42,28 @@ export interface LoadedData {
 }
 
 export interface DataOptions {
+  /** What fills the sizes the model leaves open, but the data (set on the first load; a validation set reuses the filled graph). */
+  completion?: Omit<Completion, 'dataShapes'>;
   seed: number;
-  memoryCapMB: number;
+  /** The task's memory: every array is charged to it before it exists. */
+  budget: MemoryBudget;
   nanPolicy: 'report' | 'error';
-  allowedRoot?: string;
+  access: FileAccess;
   dimensions: Record<string, number>;
+  /** Throws once the task is asked to stop: called between files and while synthetic data is made. */
+  checkpoint?: () => void;
 }
 
+/**
+ * Parsing text keeps the text, every number as a JS value and the float64 result at once:
+ * measured on short numbers (`1,`), JSON arrays take about 6 bytes of heap per byte of text
+ * and csv-parse's rows about 10, plus 4 for the float64 values and 1 for the text.
+ */
+const TEXT_PARSE_FACTOR: Record<string, number> = { '.json': 12, '.csv': 16, '.tsv': 16, '.txt': 16 };
+
 /** What each model input must look like, and what pads it (for synthetic data). */
-export function inputExpectations(graph: ModelGraph): (InputExpectation & { padValue: number })[] {
-  assertRunnable(graph);
+export function inputExpectations(graph: ModelGraph, nested = false): (InputExpectation & { padValue: number; masking: { layer: string; value: number } | null })[] {
+  assertRunnable(graph, nested);
   return graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((n) => n.inputs.some((r) => r.layer === input.name));
     const embedding = consumers.map((n) => graph.layers.get(n.layer)).find((l) => l?.className === 'Embedding');
@@ -52,66 +71,116 @@ export function inputExpectations(graph: ModelGraph): (InputExpectation & { padV
     const config = (embedding?.config ?? {}) as JsonObject;
     const own = {
       name: input.name,
-      shape: input.batchShape.slice(1),
+      shape: input.batchShape?.slice(1) ?? [],
       embedding: embedding ? { layer: embedding.name, inputDim: Number(config.input_dim) } : null,
       padValue: masking ? (configNumber(masking.config.mask_value) ?? 0) : 0,
+      masking: masking ? { layer: masking.name, value: configNumber(masking.config.mask_value) ?? 0 } : null,
     };
     if (embedding || masking) return own;
     // An input fed straight into a nested model (an encoder) expects what the encoder's input does.
     for (const node of consumers) {
       const innerGraph = graph.layers.get(node.layer)?.nested;
       if (!innerGraph) continue;
-      const at = inputExpectations(innerGraph)[node.inputs.findIndex((r) => r.layer === input.name)];
-      if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue };
+      const at = inputExpectations(innerGraph, true)[node.inputs.findIndex((r) => r.layer === input.name)];
+      if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue, masking: at.masking };
     }
     return own;
   });
 }
 
-function readBytes(path: string, role: string, o: DataOptions): Uint8Array {
+
+/** Charges what reading the file will hold, refusing before it is read; returns what to release once it is parsed. */
+function chargeFile(file: OpenFile, path: string, size: number, location: string, o: DataOptions): number {
+  const ext = extname(path).toLowerCase();
+  const factor = TEXT_PARSE_FACTOR[ext];
+  if (factor) {
+    o.budget.take(size * factor, `the file (${size.toLocaleString('en-US')} bytes of text, parsed)`, location);
+    return size * factor;
+  }
+  if (ext === '.npy') {
+    const header = readNpyHeader(readPrefix(file, NPY_HEADER_PREFIX), location);
+    if (header) checkNpyLength(header, size, location);
+    // Its values become float64: checked here, before the file is read, and charged by the parser.
+    if (header) o.budget.check(size + sizeOf(header.shape) * 8, `the file's array of shape ${formatShape(header.shape)} (${header.descr}), read and converted to float64,`, location);
+  }
+  o.budget.take(size, `the file (${size.toLocaleString('en-US')} bytes)`, location);
+  return size;
+}
+
+function readBytes(path: string, role: string, o: DataOptions): { bytes: Uint8Array; charged: number } {
   const location = `${role} (${path})`;
-  let stat;
+  const file = openForReading(path, o.access, location);
   try {
-    stat = statSync(path);
-  } catch {
-    throw new DataError(`file not found: ${path}`, 'data-missing', location);
+    const charged = chargeFile(file, path, file.size, location, o);
+    return { bytes: readAll(file), charged };
+  } finally {
+    file.close();
   }
-  if (!stat.isFile()) throw new DataError(`not a file: ${path}`, 'data-missing', location);
-  if (o.allowedRoot) {
-    const rel = relative(realpathSync(o.allowedRoot), realpathSync(path));
-    if (rel.startsWith('..') || isAbsolute(rel)) {
-      throw new DataError(`data files must lie inside the workspace (${o.allowedRoot}) in Restricted Mode`, 'data-access', location);
-    }
-  }
-  // A float64 file becomes float32 tensors; the file size bounds what we are about to allocate.
-  checkMemory(stat.size * 2, o.memoryCapMB, `reading ${path}`);
-  return new Uint8Array(readFileSync(path));
 }
 
 const DEFAULT_KEYS = { x: ['x', 'X', 'inputs', 'arr_0'], y: ['y', 'Y', 'targets', 'labels', 'arr_1'], sampleWeight: ['sample_weight', 'sampleWeight', 'sw', 'arr_2'] };
 
-/** Reads one role's array; `.npz`/`.json` may hold several arrays, picked by key. */
-function readArray(path: string, role: 'x' | 'y' | 'sampleWeight', key: string | undefined, o: DataOptions): NdArray {
-  const bytes = readBytes(path, role, o);
+/** Every array of one file, parsed once however many roles read it. */
+function readFileArrays(path: string, role: string, o: DataOptions): Record<string, NdArray> {
   const location = `${role} (${path})`;
   const ext = extname(path).toLowerCase();
+  if (!['.npy', '.npz', '.json', '.csv', '.tsv', '.txt'].includes(ext)) {
+    throw new DataError(`unsupported data file type '${ext || path}' (use .npy, .npz, .csv or .json)`, 'data-format', location);
+  }
+  const { bytes, charged } = readBytes(path, role, o);
   let arrays: Record<string, NdArray>;
-  if (ext === '.npy') return parseNpy(bytes, location);
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return parseCsv(new TextDecoder().decode(bytes), location).array;
-  if (ext === '.npz') arrays = parseNpz(bytes, location);
-  else if (ext === '.json') arrays = parseJsonArrays(new TextDecoder().decode(bytes), location);
-  else throw new DataError(`unsupported data file type '${ext || path}' (use .npy, .npz, .csv or .json)`, 'data-format', location);
+  if (ext === '.npy') arrays = { '': parseNpy(bytes, location, o.budget) };
+  else if (ext === '.npz') arrays = parseNpz(bytes, location, o.budget);
+  else {
+    const text = new TextDecoder().decode(bytes);
+    arrays = ext === '.json' ? parseJsonArrays(text, location) : { '': parseCsv(text, location).array };
+  }
+  o.budget.release(charged);
+  if (TEXT_PARSE_FACTOR[ext]) for (const a of Object.values(arrays)) o.budget.take(a.data.byteLength, `its array of shape ${formatShape(a.shape)}`, location);
+  return arrays;
+}
+
+/** Reads one role's array; `.npz`/`.json` may hold several arrays, picked by key. */
+function readArray(path: string, role: 'x' | 'y' | 'sampleWeight', key: string | undefined, o: DataOptions, files: Map<string, Record<string, NdArray>>): NdArray {
+  const location = `${role} (${path})`;
+  let arrays = files.get(path);
+  o.checkpoint?.();
+  if (!arrays) {
+    arrays = readFileArrays(path, role, o);
+    files.set(path, arrays);
+  }
   const names = Object.keys(arrays);
   if (names.length === 1 && names[0] === '') return arrays[''];
   const wanted = key ? [key] : DEFAULT_KEYS[role];
   const hit = wanted.find((k) => arrays[k] !== undefined);
   if (hit) return arrays[hit];
   if (!key && role === 'x' && names.length === 1) return arrays[names[0]];
-  throw new DataError(`no array named ${wanted.map((k) => `'${k}'`).join(' or ')} (the file holds ${names.join(', ')})`, 'data-missing', location);
+  throw new DataError(`no array named ${wanted.map((k) => `'${k}'`).join(' or ')} (the file holds ${names.slice(0, 8).map(keyName).join(', ')}${names.length > 8 ? ', …' : ''})`, 'data-missing', location);
 }
 
-function inlineArray(value: InlineValue, location: string): NdArray {
-  return 'expr' in value ? evaluateInlineArray(value.expr, location) : arrayValueToNdArray(value, location);
+/**
+ * A JSON object of arrays names only arrays MaskLens reads: a misspelt or unrelated key is
+ * refused by name rather than silently left out (one key alone is the inputs, as before).
+ */
+function checkJsonKeys(path: string, arrays: Record<string, NdArray>, keys: { x?: string; y?: string; sampleWeight?: string } | undefined, role: string): void {
+  const names = Object.keys(arrays);
+  if (names.length <= 1) return;
+  const chosen = [keys?.x, keys?.y, keys?.sampleWeight].filter((k): k is string => typeof k === 'string');
+  const known = new Set([...DEFAULT_KEYS.x, ...DEFAULT_KEYS.y, ...DEFAULT_KEYS.sampleWeight, ...chosen]);
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length > 0) {
+    throw new DataError(
+      `unknown key${unknown.length === 1 ? '' : 's'} ${unknown.slice(0, 4).map(keyName).join(', ')}: MaskLens reads x, y and sample_weight (or the keys chosen for the data)`,
+      'data-format',
+      `${role} (${path})`,
+    );
+  }
+}
+
+function inlineArray(value: InlineValue, location: string, budget: MemoryBudget): NdArray {
+  if ('expr' in value) return evaluateInlineArray(value.expr, location, budget);
+  budget.take(value.values.length * 8, `an array of ${value.values.length.toLocaleString('en-US')} values`, location);
+  return arrayValueToNdArray(value, location);
 }
 
 /**
@@ -132,15 +201,17 @@ function resolvedShape(shape: (number | null)[], timesteps: number, input: strin
 }
 
 export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions): LoadedData {
-  const expectations = inputExpectations(graph);
   const warnings: string[] = [];
   const notes: string[] = [];
   let x: NdArray[];
   let y: NdArray | null = null;
   let sw: NdArray | null = null;
-  let info: Omit<DataInfo, 'samples' | 'shapes' | 'nan' | 'notes'>;
+  let info: Omit<DataInfo, 'samples' | 'shapes' | 'nan' | 'inf' | 'notes'>;
+  let expectations: ReturnType<typeof inputExpectations>;
 
   if (spec.source === 'synthetic') {
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: null }));
+    expectations = inputExpectations(graph);
     const seed = spec.seed ?? subSeed(o.seed, 'synthetic-data');
     const timesteps = o.dimensions.timesteps ?? spec.timesteps;
     const inputs: SyntheticInput[] = expectations.map((e) => ({
@@ -151,8 +222,8 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     if (expectations.some((e) => e.shape[0] === null)) {
       notes.push(`the model leaves the time axis open; synthetic sequences have ${timesteps} steps`);
     }
-    checkMemory(inputs.reduce((a, i) => a + spec.samples * i.shape.reduce((p, q) => p * q, 1) * 8, 0), o.memoryCapMB, 'synthetic data');
-    const gen = syntheticInputs(inputs, { samples: spec.samples, minLength: spec.minLength, maxLength: spec.maxLength, padding: spec.padding, seed });
+    o.budget.take(inputs.reduce((a, i) => a + spec.samples * sizeOf(i.shape) * 8, 0), `synthetic data (${spec.samples} samples)`, 'x');
+    const gen = syntheticInputs(inputs, { samples: spec.samples, minLength: spec.minLength, maxLength: spec.maxLength, padding: spec.padding, seed, checkpoint: o.checkpoint });
     x = gen.arrays;
     info = {
       source: 'synthetic',
@@ -166,25 +237,31 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
   } else if (spec.source === 'file') {
     const xPaths = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((p) => resolve(p));
     const xPath = xPaths[0];
-    x = xPaths.map((p) => readArray(p, 'x', spec.keys?.x, o));
+    const files = new Map<string, Record<string, NdArray>>();
+    x = xPaths.map((p) => readArray(p, 'x', spec.keys?.x, o, files));
     const yPath = spec.y ? resolve(spec.y) : null;
-    if (yPath) y = readArray(yPath, 'y', spec.keys?.y, o);
+    if (yPath) y = readArray(yPath, 'y', spec.keys?.y, o, files);
     else if (['.npz', '.json'].includes(extname(xPath).toLowerCase())) {
       // One archive may hold x, y and the sample weights together.
       try {
-        y = readArray(xPath, 'y', spec.keys?.y, o);
+        y = readArray(xPath, 'y', spec.keys?.y, o, files);
       } catch (error) {
         if (!(error instanceof DataError && error.code === 'data-missing')) throw error;
       }
     }
-    if (spec.sampleWeight) sw = readArray(resolve(spec.sampleWeight), 'sampleWeight', spec.keys?.sampleWeight, o);
+    if (spec.sampleWeight) sw = readArray(resolve(spec.sampleWeight), 'sampleWeight', spec.keys?.sampleWeight, o, files);
+    for (const [path, arrays] of files) if (extname(path).toLowerCase() === '.json') checkJsonKeys(path, arrays, spec.keys, path === xPath ? 'x' : 'y');
     const xText = xPaths.join(', ');
     info = { source: 'file', synthetic: false, description: `files: ${[xText, spec.y, spec.sampleWeight].filter(Boolean).join(', ')}`, files: { x: xText, y: spec.y, sampleWeight: spec.sampleWeight } };
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    expectations = inputExpectations(graph);
   } else {
-    x = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((v, i, all) => inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)'));
-    if (spec.y) y = inlineArray(spec.y, 'y (inline)');
-    if (spec.sampleWeight) sw = inlineArray(spec.sampleWeight, 'sampleWeight (inline)');
+    x = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((v, i, all) => inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)', o.budget));
+    if (spec.y) y = inlineArray(spec.y, 'y (inline)', o.budget);
+    if (spec.sampleWeight) sw = inlineArray(spec.sampleWeight, 'sampleWeight (inline)', o.budget);
     info = { source: 'inline', synthetic: false, description: spec.description ?? 'arrays written in the source' };
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    expectations = inputExpectations(graph);
   }
 
   if (x.length !== expectations.length) {
@@ -195,6 +272,9 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     const fitted = fitToInput(arr, expectations[i], location);
     if (fitted.note) notes.push(fitted.note);
     checkTokenIds(fitted.array, expectations[i], location);
+    const masking = expectations[i].masking;
+    const missed = masking && !info.synthetic ? maskingMisses(fitted.array, masking.layer, masking.value, location) : null;
+    if (missed) warnings.push(missed);
     return fitted.array;
   });
   const samples = x[0].shape[0];
@@ -204,6 +284,7 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
   if (sw) checkSampleCount(sw, samples, 'sampleWeight', 'the sample weights');
 
   const nan = { x: 0, y: 0, sampleWeight: 0 };
+  const inf = { x: 0, y: 0, sampleWeight: 0 };
   const roles: ['x' | 'y' | 'sampleWeight', NdArray | null, string][] = [
     ...x.map((a, i): ['x', NdArray, string] => ['x', a, x.length > 1 ? `x[${expectations[i].name}]` : 'x']),
     ['y', y, 'y'],
@@ -211,12 +292,11 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
   ];
   for (const [role, arr, label] of roles) {
     if (!arr) continue;
-    const finding = nanFinding(arr, label, label, o.nanPolicy);
-    nan[role] += finding.count;
-    if (finding.message) warnings.push(finding.message);
+    const finding = nonFiniteFinding(arr, label, label, o.nanPolicy);
+    nan[role] += finding.nan;
+    inf[role] += finding.inf;
+    warnings.push(...finding.messages);
   }
-  const bytes = [...x, y, sw].reduce((a, arr) => a + (arr ? arr.data.length * 4 : 0), 0);
-  checkMemory(bytes, o.memoryCapMB, 'the data as float32 tensors');
   return {
     x,
     y,
@@ -227,6 +307,7 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
       samples,
       shapes: { x: x[0].shape, y: y ? y.shape : null, sampleWeight: sw ? sw.shape : null },
       nan,
+      inf,
       notes,
     },
   };

@@ -83,7 +83,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const { tf, runtime, data, loss } = session;
   const rows = o.rows ?? Array.from({ length: data.info.samples }, (_, i) => i);
   const n = rows.length;
-  const chunk = o.chunk ?? 256;
+  const chunk = o.chunk ?? session.plan.chunk;
   const output = { parts: [] as Float32Array[], shape: null as number[] | null };
   const outMask = { parts: [] as Float32Array[], shape: null as number[] | null };
   const lossT = { parts: [] as Float32Array[], shape: null as number[] | null };
@@ -98,6 +98,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const notes = new Set<string>();
   const shownSet = new Set(o.shown);
   for (let start = 0; start < n; start += chunk) {
+    runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
     const local = part.map((_, i) => start + i).filter((i) => shownSet.has(i)).map((i) => i - start);
     tf.tidy(() => {

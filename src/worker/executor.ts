@@ -19,6 +19,8 @@ import { assertRunnable } from '../core/graph/fromConfig';
 import { type CallArg, type ModelGraph, type NodeSpec, type TensorRef, refKey } from '../core/graph/modelGraph';
 import { type InnerRuntime, NestedModel } from './model/nested';
 import type { Tf } from './tf';
+import type { LayerLines, MemoryBudget } from '../core/runtime/memory';
+import { layerCallText } from '../core/runtime/modelCost';
 
 export interface NodeRecord {
   node: NodeSpec;
@@ -54,6 +56,12 @@ export interface RuntimeOptions {
   lambdas: Record<string, LambdaIR>;
   /** Weights per layer name in Keras order; null → initializers under `seed`. */
   weights: Map<string, GivenWeight[]> | null;
+  /** A model used as a layer: built on the tensors it is called on, so its inputs need no declared shape. */
+  nested?: boolean;
+  /** Charged for every weight before it is created (a backstop behind the estimate). */
+  budget?: MemoryBudget;
+  /** Where each layer is written, for refusals. */
+  lines?: LayerLines;
 }
 
 export class ModelRuntime {
@@ -63,6 +71,8 @@ export class ModelRuntime {
   readonly version: string;
   /** Set while a nested model builds its layers: they take their weights from the outer layer's list. */
   private parentWeights: WeightBuilder | null = null;
+  /** Throws once the task is asked to stop; checked before every layer call (and an RNN's every step). */
+  checkpoint: (() => void) | null = null;
 
   constructor(
     private readonly tf: Tf,
@@ -70,12 +80,12 @@ export class ModelRuntime {
     private readonly options: RuntimeOptions,
   ) {
     this.version = options.kerasVersion ?? familyBehaviour(options.family).referenceVersion;
-    assertRunnable(graph);
+    assertRunnable(graph, options.nested === true);
     for (const spec of graph.layers.values()) {
       if (spec.kind === 'input') continue;
       const innerGraph = spec.nested;
       if (innerGraph) {
-        const makeInner = (): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, innerGraph, { ...options, weights: null }));
+        const makeInner = (): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, innerGraph, { ...options, weights: null, nested: true }));
         this.layers.set(spec.name, new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner));
         continue;
       }
@@ -119,7 +129,10 @@ export class ModelRuntime {
       return null;
     }
     const given = this.options.weights ? (this.options.weights.get(layer.name) ?? []) : null;
-    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given);
+    const spec = this.graph.layers.get(layer.name);
+    const line = this.options.lines?.[layer.name];
+    const label = `\`${layerCallText(layer.className, spec?.config ?? {})}\` (layer '${layer.name}'${line ? `, line ${line}` : ''})`;
+    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given, [], '', this.options.budget ? { budget: this.options.budget, label } : undefined);
     layer.build(shapes, builder);
     return builder;
   }
@@ -157,6 +170,7 @@ export class ModelRuntime {
       logits: new WeakMap(),
       updates: [],
       sparseSquares,
+      checkpoint: this.checkpoint ?? undefined,
     };
     return this.run(inputs, inputs.map(() => null), ctx);
   }
@@ -180,6 +194,7 @@ export class ModelRuntime {
     };
     const rep = tensorMasks(ctx, this.layers);
     for (const node of this.graph.nodes) {
+      ctx.checkpoint?.();
       const layer = this.layers.get(node.layer) as RuntimeLayer;
       const spec = this.graph.layers.get(node.layer);
       const ins = node.inputs.map(get);

@@ -10,15 +10,21 @@ import { loadTf } from './tf';
 
 /**
  * The probe's test faults: a real native crash of the whole process from this worker thread,
- * what a fault inside TensorFlow does. Only a process started with MASKLENS_TEST_HOOKS=1 (the
- * tests' runtime processes; never the extension's) honours them.
+ * what a fault inside TensorFlow does, or a thread stuck where no cancellation reaches it. Only
+ * a process started with MASKLENS_TEST_HOOKS=1 (the tests' runtime processes; never the
+ * extension's) honours them.
  */
-function crashForTests(fault: NonNullable<ProbeRequest['testFault']>): void {
+function faultForTests(fault: NonNullable<ProbeRequest['testFault']>): void {
   if (process.env.MASKLENS_TEST_HOOKS !== '1') {
     throw new UserFacingError(`The probe's testFault '${fault}' is a test hook; this process was not started with MASKLENS_TEST_HOOKS=1, so it refuses it.`, 'test-hooks-disabled');
   }
   if (fault === 'malformed-reply') {
     throw new UserFacingError(`The probe's testFault '${fault}' is answered by the runtime process itself and never reaches a worker.`, 'test-hooks-misrouted');
+  }
+  if (fault === 'hang') {
+    // Ten minutes in which the thread runs no JavaScript: only terminating the worker ends it.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 600_000);
+    throw new UserFacingError("The probe's hang test fault ran out before anything stopped it.", 'test-fault-failed');
   }
   // process.abort() is refused in worker threads; the signal it would raise ends the process the same way.
   process.kill(process.pid, fault === 'abort' ? 'SIGABRT' : 'SIGSEGV');
@@ -28,7 +34,7 @@ function crashForTests(fault: NonNullable<ProbeRequest['testFault']>): void {
 }
 
 export async function probeTask(request: ProbeRequest, ctx: TaskContext): Promise<ProbeResult> {
-  if (request.testFault) crashForTests(request.testFault);
+  if (request.testFault) faultForTests(request.testFault);
   const { tf, info } = loadTf();
   const tensorsBefore = tf.memory().numTensors;
   const started = performance.now();

@@ -2,24 +2,31 @@
  * What every runtime task starts with: TensorFlow, the model rebuilt from its config with
  * weights (given or initialised), the data matched to it, and the loss. `dispose()` frees
  * every tensor the session made, so a task leaves `tf.memory().numTensors` where it found it.
+ *
+ * Nothing large is allocated before the memory cap has been checked: the model's weights
+ * from its config, the data from what its files or expressions declare, then the whole task
+ * (weights, layer outputs, results, data) with the data's real shapes, before one weight
+ * or tensor exists.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { JsonValue, KerasFamily } from '../core/ir';
 import { UserFacingError } from '../core/protocol/task';
 import { DataError } from '../core/data/errors';
 import { subSeed } from '../core/data/random';
 import { syntheticTargets } from '../core/data/synthetic';
-import { checkMemory } from '../core/data/validate';
+import { parseJsonText } from '../core/data/jsonText';
 import { formatShape } from '../core/format';
+import { modelCost } from '../core/runtime/modelCost';
+import { checkWeights, MemoryBudget, planTask, type TaskPlan, type TaskShape } from '../core/runtime/memory';
 import type { NdArray } from '../core/runtime/array';
-import { dataSpecSchema, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/protocol/runtimeTasks';
+import { dataSpecSchema, type FileAccess, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/protocol/runtimeTasks';
 import { type LoadedData, loadData } from './data';
+import { openForReading, readAll } from './fileAccess';
 import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
 import type { GivenWeight } from './layers/weights';
 import { type LossSpec, resolveLoss } from './losses';
-import { buildGraph } from '../core/graph/fromConfig';
+import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
 
 export interface SessionRequest {
@@ -33,10 +40,18 @@ export interface SessionRequest {
   memoryCapMB: number;
   nanPolicy: 'report' | 'error';
   dimensions: Record<string, number>;
-  allowedRoot?: string;
+  access: FileAccess;
   /** Which output of a model with several (its name or index); default the first. */
   output?: string | number;
 }
+
+/** What the session is for: how much a pass holds at once depends on it. */
+export interface SessionPurpose {
+  kind: TaskShape['kind'];
+  /** Training's batch size. */
+  batchSize?: number;
+}
+
 
 /** The output a session evaluates: Keras computes one loss term per output and sums them. */
 export interface OutputChoice {
@@ -58,6 +73,8 @@ export interface Session {
   /** The chosen output's per-sample shape. */
   outputShape: number[];
   output: OutputChoice;
+  /** What the task was estimated to need (checked against the cap), and the evaluation chunk that fits. */
+  plan: TaskPlan;
   dispose(): void;
 }
 
@@ -102,12 +119,27 @@ export function givenWeights(layers: LayerWeights[]): Map<string, GivenWeight[]>
 
 const weightsFileSchema = z.union([z.array(layerWeightsSchema), z.object({ weights: z.array(layerWeightsSchema) }), z.object({ layers: z.array(layerWeightsSchema) })]);
 
-export function readWeightsFile(path: string): LayerWeights[] {
+/** JSON keeps about 12 bytes of heap per byte of text while parsed (see TEXT_PARSE_FACTOR in data.ts). */
+const WEIGHTS_PARSE_FACTOR = 12;
+
+export function readWeightsFile(path: string, access: FileAccess, budget?: MemoryBudget): LayerWeights[] {
   let parsed: unknown;
+  let charged = 0;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    const file = openForReading(path, access, `weights file ${path}`);
+    try {
+      charged = file.size * WEIGHTS_PARSE_FACTOR;
+      budget?.take(charged, `the weights file (${file.size.toLocaleString('en-US')} bytes of JSON, parsed)`, path);
+      parsed = parseJsonText(new TextDecoder().decode(readAll(file)), `weights file ${path}`);
+    } finally {
+      file.close();
+    }
   } catch (error) {
+    if (error instanceof DataError) throw error;
+    // A file that cannot be read: node's message names the path and the reason, not the content.
     throw new UserFacingError(`cannot read weights file: ${error instanceof Error ? error.message : String(error)}`, 'weights-file', path);
+  } finally {
+    budget?.release(charged);
   }
   const r = weightsFileSchema.safeParse(parsed);
   if (!r.success) {
@@ -120,30 +152,66 @@ export function toTensor(tf: Tf, a: NdArray): Tensor {
   return tf.tensor(Float32Array.from(a.data), a.shape, 'float32');
 }
 
-export function openSession(request: SessionRequest): Session {
+/** `checkpoint` throws once the task is asked to stop; it is called between the session's steps and while data is made. */
+export function openSession(request: SessionRequest, purpose: SessionPurpose = { kind: 'evaluate' }, checkpoint?: () => void): Session {
   const { tf, info } = loadTf();
   const tensorsBefore = tf.memory().numTensors;
   const warnings: string[] = [];
   if (info.fallbackReason) warnings.push(`Running on the pure-JS cpu backend: ${info.fallbackReason}`);
   const graph = buildGraph(request.model.config);
+  // Connections now; input shapes once the data has filled those the config leaves open (loadData).
+  assertConnected(graph);
+  const lines = request.model.layerLines ?? {};
+  const name = request.model.name;
+  // The weights first: they depend on the config alone, so a model too large is refused before any data is read.
+  const declared = modelCost(graph, request.model.lambdas);
+  checkWeights(declared, request.memoryCapMB, lines, name);
+  const budget = new MemoryBudget(request.memoryCapMB);
+  budget.take(declared.params * 4, `model '${name}''s ${declared.params.toLocaleString('en-US')} weights`);
   const weights = request.weights
-    ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path))
+    ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path, request.access, budget))
     : null;
   const data = loadData(request.data, graph, {
+    completion: { open: request.model.open ?? [], weights, stated: request.model.statedInputs ?? [], dimensions: request.dimensions },
     seed: request.seed,
-    memoryCapMB: request.memoryCapMB,
+    budget,
     nanPolicy: request.nanPolicy,
-    allowedRoot: request.allowedRoot,
+    access: request.access,
     dimensions: request.dimensions,
+    checkpoint,
   });
+  checkpoint?.();
   warnings.push(...data.warnings);
+  // The whole task, now that the data's shapes fill the model's open dimensions.
+  const cost = modelCost(graph, request.model.lambdas, data.x.map((a) => [null, ...a.shape.slice(1)]));
+  const samples = data.info.samples;
+  const plan = planTask(
+    cost,
+    {
+      kind: purpose.kind,
+      samples,
+      batch: purpose.batchSize ?? 32,
+      dataBytes: budget.usedBytes - declared.params * 4,
+      syntheticTargets: !data.y && data.info.synthetic,
+    },
+    request.memoryCapMB,
+    lines,
+    name,
+  );
+  // Backstop for weights whose size no shape rule could tell in advance: each is charged before it
+  // exists, beside the data (what the task holds while its weights are built).
+  const weightBudget = new MemoryBudget(request.memoryCapMB);
+  weightBudget.take(budget.usedBytes - declared.params * 4, `the data of model '${name}'`);
   const runtime = new ModelRuntime(tf, graph, {
     family: request.family,
     kerasVersion: request.kerasVersion,
     seed: request.seed,
     lambdas: request.model.lambdas,
     weights,
+    budget: weightBudget,
+    lines,
   });
+  runtime.checkpoint = checkpoint ?? null;
   const output = chooseOutput(graph.outputs.map((r) => r.layer), request.output);
   if (output.names.length > 1) {
     warnings.push(`the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`);
@@ -157,21 +225,16 @@ export function openSession(request: SessionRequest): Session {
   }
   let outputShape: number[] = [];
   try {
-    // Build every layer on one sample: the weights exist, and their size is known for the memory cap.
+    // Build every layer on one sample: the weights exist, and the output's shape is known.
     const probe = data.x.map((a) => toTensor(tf, { ...a, shape: [1, ...a.shape.slice(1)], data: a.data.subarray(0, a.data.length / Math.max(1, a.shape[0])) }));
-    let activations = 0;
     try {
       tf.tidy(() => {
         const r = runtime.forward(probe, false);
-        activations = r.records.reduce((s, rec) => s + rec.output.size + (rec.mask?.size ?? 0), 0);
         outputShape = r.outputs[output.index].shape.slice(1);
       });
     } finally {
       probe.forEach((t) => t.dispose());
     }
-    const params = runtime.weights.reduce((s, w) => s + w.variable.size, 0);
-    // Activations of a whole batch (kept for every layer) + weights, optimizer slots and gradients.
-    checkMemory((activations * data.info.samples + params * 4) * 4, request.memoryCapMB, `model '${graph.name}' (${params} parameters) on ${data.info.samples} samples`);
     if (!data.y && data.info.synthetic && loss) {
       data.y = syntheticTargets([data.info.samples, ...outputShape], loss.id, subSeed(request.seed, 'synthetic-targets'));
       data.info.shapes.y = data.y.shape;
@@ -191,17 +254,21 @@ export function openSession(request: SessionRequest): Session {
     tensorsBefore,
     outputShape,
     output,
+    plan,
     dispose: () => runtime.dispose(),
   };
 }
 
 /** The same model and loss on other data (validation data): shares the runtime, owns nothing. */
 export function sessionWithData(session: Session, request: SessionRequest, data: SessionRequest['data']): Session {
+  // What the session itself was estimated to need is taken; the validation data gets the rest.
+  const budget = new MemoryBudget(request.memoryCapMB);
+  budget.take(session.plan.total, `model '${request.model.name}' with its training data`);
   const loaded = loadData(data, session.runtime.graph, {
     seed: request.seed + 1,
-    memoryCapMB: request.memoryCapMB,
+    budget,
     nanPolicy: request.nanPolicy,
-    allowedRoot: request.allowedRoot,
+    access: request.access,
     dimensions: request.dimensions,
   });
   if (!loaded.y && loaded.info.synthetic && session.loss) {

@@ -2,8 +2,10 @@
  * The runtime tasks: evaluate, compare, train. Each takes a request already checked where it
  * entered (registry.ts), opens a session, and disposes every tensor it made before returning
  * plain data.
+ * A cancelled task stops at the next layer, chunk, batch or RNN step, and a task cancelled
+ * while it finishes is still reported as cancelled, never as a result.
  */
-import { TaskCancelledError, type TaskContext, UserFacingError } from '../core/protocol/task';
+import { stopIfCancelled, type TaskContext, UserFacingError } from '../core/protocol/task';
 import { capInfo, capMatrix, capTensor, type Caps, sampleIndices } from '../core/runtime/cap';
 import { REDUCTION_IDS, REDUCTIONS } from '../core/reductions';
 import {
@@ -17,7 +19,7 @@ import {
 } from '../core/protocol/runtimeTasks';
 import { type Evaluation, evaluate, kerasReported, paddingShare, reductions } from './evaluation';
 import { resolveOptimizer } from './optimizers';
-import { openSession, type Session, sessionWithData } from './session';
+import { openSession, type Session, type SessionPurpose, sessionWithData, type SessionRequest } from './session';
 import { train } from './train';
 
 function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown: number }): Caps {
@@ -53,16 +55,30 @@ function layerResults(e: Evaluation, shown: number[], caps: Caps, withOutputs: b
   });
 }
 
-function finish(session: Session): { before: number; after: number } {
+function finish(session: Session, ctx: TaskContext): { before: number; after: number } {
   session.dispose();
+  stopIfCancelled(ctx);
   return { before: session.tensorsBefore, after: session.tf.memory().numTensors };
+}
+
+/** A session whose every layer call (and every RNN step) first checks for cancellation. */
+function cancellableSession(request: SessionRequest, purpose: SessionPurpose, ctx: TaskContext): Session {
+  const checkpoint = () => stopIfCancelled(ctx);
+  checkpoint();
+  const session = openSession(request, purpose, checkpoint);
+  try {
+    stopIfCancelled(ctx);
+  } catch (error) {
+    session.dispose();
+    throw error;
+  }
+  return session;
 }
 
 export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext): Promise<EvaluateResult> {
   const started = performance.now();
-  const session = openSession(req);
+  const session = cancellableSession(req, { kind: 'evaluate' }, ctx);
   try {
-    if (ctx.cancelled()) throw new TaskCancelledError();
     ctx.progress({ type: 'progress', fraction: 0.2, message: 'model built; running' });
     const caps = capsOf(req);
     const n = session.data.info.samples;
@@ -108,7 +124,7 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
       warnings,
     };
     ctx.progress({ type: 'progress', fraction: 1, message: 'done' });
-    return { ...result, tensors: finish(session), elapsedMs: performance.now() - started };
+    return { ...result, tensors: finish(session, ctx), elapsedMs: performance.now() - started };
   } catch (error) {
     session.dispose();
     throw error;
@@ -117,9 +133,8 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
 
 export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): Promise<CompareResult> {
   const started = performance.now();
-  const session = openSession(req);
+  const session = cancellableSession(req, { kind: 'compare' }, ctx);
   try {
-    if (ctx.cancelled()) throw new TaskCancelledError();
     const caps = capsOf(req);
     const n = session.data.info.samples;
     const e = evaluate(session, { shown: [], caps, recordLayers: true });
@@ -161,7 +176,7 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
       paddingShareOfUnmaskedLoss: pad.share,
       perSample,
       warnings: [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])],
-      tensors: finish(session),
+      tensors: finish(session, ctx),
       elapsedMs: performance.now() - started,
     };
   } catch (error) {
@@ -173,7 +188,7 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
 export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Promise<TrainResult> {
   const started = performance.now();
   const optimizer = resolveOptimizer((req.optimizer ?? req.model.training?.optimizer ?? 'adam') as Parameters<typeof resolveOptimizer>[0]);
-  const session = openSession(req);
+  const session = cancellableSession(req, { kind: 'train', batchSize: req.batchSize ?? req.model.training?.batchSize ?? 32 }, ctx);
   try {
     if (!session.data.y || !session.loss) throw new UserFacingError('training needs targets (y) and a loss', 'data-missing', 'y');
     if (session.output.names.length > 1) {
@@ -234,7 +249,7 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
       stopped: outcome.stopped,
       weights,
       warnings,
-      tensors: finish(session),
+      tensors: finish(session, ctx),
       elapsedMs: performance.now() - started,
     };
   } catch (error) {

@@ -94,6 +94,9 @@ function nanCause(session: Session): string {
   if (nan.x > 0) return `the inputs hold ${nan.x} NaN value(s): padding with NaN cannot be masked away (the mask multiplies the loss, and 0 · NaN = NaN); pad with a number and mask it`;
   if (nan.y > 0) return `the targets hold ${nan.y} NaN value(s): masked steps still enter the loss as 0 · NaN = NaN; replace NaN targets with any number`;
   if (nan.sampleWeight > 0) return `the sample weights hold ${nan.sampleWeight} NaN value(s)`;
+  const inf = session.data.info.inf;
+  const infinite = inf.x + inf.y + inf.sampleWeight;
+  if (infinite > 0) return `the data holds ${infinite} infinite value(s) (${inf.x} in the inputs, ${inf.y} in the targets, ${inf.sampleWeight} in the sample weights): masking cannot remove them (0 · ∞ = NaN); replace them with finite numbers`;
   return 'the loss diverged (try a smaller learning rate)';
 }
 

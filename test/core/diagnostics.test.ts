@@ -146,3 +146,43 @@ test('every verdict names the Keras family and version', async () => {
   assert.equal(a.keras, 'tf.keras 2.21.0');
   for (const d of a.models.flatMap((m) => m.diagnostics).filter((x) => x.code !== 'unresolved-shape')) assert.match(d.message, /\((Keras|tf\.keras) \d+\.\d+\.\d+\)$/);
 });
+
+test('embedding-mask-zero-vocab: not for the vocabulary of a TextVectorization, which already holds index 0; still for len(word_index)', async () => {
+  const vectorized = await analyze(`import tensorflow as tf
+vectorizer = tf.keras.layers.TextVectorization(max_tokens=1000)
+vocab = vectorizer.get_vocabulary()
+a = tf.keras.Sequential([tf.keras.layers.Embedding(len(vectorizer.get_vocabulary()), 8, mask_zero=True), tf.keras.layers.LSTM(4)])
+b = tf.keras.Sequential([tf.keras.layers.Embedding(input_dim=len(vocab), output_dim=8, mask_zero=True), tf.keras.layers.LSTM(4)])
+`);
+  for (const m of vectorized.models) assert.deepEqual(m.diagnostics.filter((d) => d.code === 'embedding-mask-zero-vocab'), [], m.ir.name);
+  const tokenizer = await analyze(`import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Embedding(len(tok.word_index), 8, mask_zero=True), tf.keras.layers.LSTM(4)])\n`);
+  assert.equal(tokenizer.models[0].diagnostics.filter((d) => d.code === 'embedding-mask-zero-vocab').length, 1);
+});
+
+test('messages fit the situation: a layer that removes the time axis pools over the padding; a classifier needs no mask at its loss', async () => {
+  const flatten = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Flatten(), layers.Dense(1)])\nm.compile('adam', 'mse')\n`), 'm');
+  const dropped = find(flatten.diagnostics, 'mask-destroyed');
+  assert.match(dropped.message, /It flattens the padded timesteps into its output too, so the padding changes its result/);
+  assert.doesNotMatch(dropped.message, /count in the loss/);
+  assert.equal(flatten.outputPerTimestep, false);
+
+  const conv = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Conv1D(3, 2), layers.GlobalMaxPooling1D(), layers.Dense(1)])\nm.compile('adam', 'mse')\n`), 'm');
+  assert.match(find(conv.diagnostics, 'mask-destroyed').message, /Layers after it see no mask and treat the padded timesteps as data\./);
+
+  const classifier = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.LSTM(3), layers.Dense(1, activation='sigmoid')])\nm.compile('adam', 'binary_crossentropy')\n`), 'm');
+  assert.equal(classifier.lossMasked, false);
+  assert.equal(classifier.outputPerTimestep, false);
+
+  const tagger = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Flatten(), layers.Reshape((8, 4)), layers.Dense(2)])\nm.compile('adam', 'mse')\n`), 'm');
+  assert.equal(tagger.outputPerTimestep, true);
+  assert.match(find(tagger.diagnostics, 'mask-destroyed').message, /It flattens/);
+});
+
+test('masking-value-mismatch: Masking(mask_value=-1.) on data pad_sequences pads with 0 masks nothing', async () => {
+  const text = `import tensorflow as tf\nfrom tensorflow.keras.preprocessing.sequence import pad_sequences\nPAD = -1.\nx = pad_sequences(load(), maxlen=10, dtype='float32', padding='post')\nm = tf.keras.Sequential([tf.keras.layers.Masking(mask_value=PAD, input_shape=(10, 2)), tf.keras.layers.LSTM(4, return_sequences=True)])\nm.compile('adam', 'mse')\nm.fit(x, x)\n`;
+  const d = find(model(await analyze(text), 'm').diagnostics, 'masking-value-mismatch');
+  assert.equal(textAt(text, d.range), 'mask_value=PAD');
+  assert.match(d.message, /`x` is padded with 0 \(pad_sequences' value\), but Masking masks only steps equal to mask_value=-1/);
+  const same = await analyze(text.replace("padding='post'", "padding='post', value=PAD"));
+  assert.deepEqual(codes(model(same, 'm').diagnostics).filter((c) => c === 'masking-value-mismatch'), []);
+});

@@ -5,7 +5,7 @@ import { csvNumber, csvText, decodePngDataUrl, exportFileName, resultToCsv, resu
 import { compareResultSchema, evaluateResultSchema, toJsonText, trainResultSchema, type CompareResult, type EvaluateResult, type TrainResult } from '../../src/core/protocol/runtimeTasks';
 
 const backendInfo = { backend: 'tensorflow' as const, fallbackReason: null, tfjsVersion: '4.22.0', tensorflowVersion: '2.x' };
-const data = { source: 'synthetic' as const, synthetic: true, description: '2 synthetic samples', samples: 5, shapes: { x: [5, 3, 1], y: [5, 3, 1], sampleWeight: null }, nan: { x: 0, y: 0, sampleWeight: 0 }, notes: [] };
+const data = { source: 'synthetic' as const, synthetic: true, description: '2 synthetic samples', samples: 5, shapes: { x: [5, 3, 1], y: [5, 3, 1], sampleWeight: null }, nan: { x: 0, y: 0, sampleWeight: 0 }, inf: { x: 0, y: 0, sampleWeight: 0 }, notes: [] };
 const layer = (name: string, mask: number[][] | null, effect: 'creates' | 'destroys') => ({
   name,
   className: name === 'masking' ? 'Masking' : 'Lambda',

@@ -11,6 +11,7 @@ function model(name: string, layers: number, layerName: (i: number) => string, d
     line: 3,
     loss: 'mse',
     lossMasked: true,
+    outputPerTimestep: true,
     layers: Array.from({ length: layers }, (_, i) => ({ name: layerName(i), className: 'Dense', in: true, out: true, effect: 'propagates' as const, line: i })),
     diagnostics: Array.from({ length: diagnostics }, (_, i) => ({ code: 'mask-destroyed', severity: 'warning' as const, message: 'x'.repeat(5000), line: i })),
     lastResult: null,

@@ -62,9 +62,17 @@ function keras3Refs(v: JsonValue | undefined, out: string[]): void {
   }
 }
 
-/** tf.keras nodes: `[[name, node, tensor, kwargs], ...]`; kwargs may hold more tensors (`value`). */
+/**
+ * tf.keras nodes: `[[name, node, tensor, kwargs], ...]`; kwargs may hold more tensors
+ * (`value`). A layer that keeps its call's structure (TFOpLambda) writes one bare
+ * `[name, node, tensor, kwargs]`.
+ */
 function tfRefs(node: JsonValue, out: string[]): void {
   if (!Array.isArray(node)) return;
+  if (typeof node[0] === 'string' && typeof node[1] === 'number') {
+    tfRefs([node], out);
+    return;
+  }
   for (const entry of node) {
     if (!Array.isArray(entry)) continue;
     if (typeof entry[0] === 'string') {

@@ -52,3 +52,34 @@ test('a name that shadows an import is the local value', async () => {
   const a = await analyze(`from keras.layers import Dense\nimport keras\nDense = keras.layers.LSTM\nm = keras.Sequential([Dense(3)])\n`);
   assert.deepEqual(names(model(a, 'm')), [['LSTM', 'lstm']]);
 });
+
+test('names Keras 2 exported from keras.models and keras.engine fold into keras.layers', () => {
+  assert.equal(canonical('keras.models.Input'), 'keras.layers.Input');
+  assert.equal(canonical('tensorflow.keras.models.Input'), 'keras.layers.Input');
+  assert.equal(canonical('keras.engine.input_layer.Input'), 'keras.layers.Input');
+  assert.equal(canonical('keras.engine.topology.Layer'), 'keras.layers.Layer');
+  assert.equal(canonical('keras.engine.Layer'), 'keras.layers.Layer');
+  assert.equal(canonical('keras.engine.training.Model'), 'keras.models.Model');
+  assert.equal(canonical('keras.layers.experimental.preprocessing.TextVectorization'), 'keras.layers.TextVectorization');
+  assert.equal(canonical('keras_preprocessing.sequence.pad_sequences'), 'keras.utils.pad_sequences');
+});
+
+test('`from keras.models import Model, Input` builds the functional graph', async () => {
+  const a = await analyze(`from keras.models import Model, Input\nfrom keras.layers import Embedding, LSTM\nx = Input(shape=(7,))\ny = LSTM(3)(Embedding(20, 4)(x))\nm = Model(x, y)\n`);
+  assert.deepEqual(names(model(a, 'm')), [
+    ['InputLayer', 'input_layer'],
+    ['Embedding', 'embedding'],
+    ['LSTM', 'lstm'],
+  ]);
+});
+
+test('a custom layer on keras.engine.topology.Layer is a layer class', async () => {
+  const a = await analyze(`from keras.engine.topology import Layer\nfrom keras.models import Model, Input\nfrom keras.layers import Dense\nclass Scale(Layer):\n    def call(self, x):\n        return x\nx = Input(shape=(3,))\nm = Model(x, Scale()(Dense(2)(x)))\n`);
+  assert.deepEqual(names(model(a, 'm')).map(([c]) => c), ['InputLayer', 'Dense', 'Scale']);
+});
+
+test("TensorFlow's aliases of Keras modules (tf.losses, tf.optimizers) are Keras'", () => {
+  assert.equal(canonical('tensorflow.losses.SparseCategoricalCrossentropy'), 'keras.losses.SparseCategoricalCrossentropy');
+  assert.equal(canonical('tensorflow.optimizers.Adam'), 'keras.optimizers.Adam');
+  assert.equal(canonical('tensorflow.math.not_equal'), 'tensorflow.math.not_equal');
+});

@@ -61,6 +61,8 @@ def layer_records(fam, model, tracer):
             "supportsMasking": bool(getattr(layer, "supports_masking", False)),
             "calls": len(calls),
             "outputShape": _static_shape(layer),
+            # Keras' own weight count (every weight, trainable or not): MaskLens' memory estimate is checked against it.
+            "params": layer.count_params() if layer.built else None,
         }
         if calls:
             rec["maskIn"] = any(mask_in(c) for c in calls)

@@ -188,7 +188,8 @@ def main(argv):
                     f.cancel()
 
     gc_data(out)
-    index = write_index(out, a.only, families, analysis, runtime)
+    # A partial run (--only, --skip-analysis, --skip-runtime) keeps the index rows it did not regenerate.
+    index = write_index(out, a.only or a.skip_analysis or a.skip_runtime, families, analysis, runtime)
     elapsed = time.time() - t_start
     per_family = {f: sum(1 for r in index["analysis"] + index["runtime"] if r["family"] == f and r.get("fixture"))
                   for f in famenv.FAMILIES}
@@ -200,9 +201,9 @@ def main(argv):
     return 1 if gen_errors or failed_checks or stop else 0
 
 
-def write_index(out, patterns, families, analysis, runtime):
+def write_index(out, partial, families, analysis, runtime):
     path = os.path.join(out, "index.json")
-    old = json.load(open(path, encoding="utf-8")) if patterns and os.path.exists(path) else {}
+    old = json.load(open(path, encoding="utf-8")) if partial and os.path.exists(path) else {}
 
     def merge(old_rows, new_rows, key):
         new_keys = {(r[key], r["family"]) for r in new_rows}

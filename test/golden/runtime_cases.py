@@ -109,6 +109,34 @@ def build_add_one_mask(K):
     return K.Model([a, b], L.Dense(1)(h))
 
 
+def build_dot_scores(K, normalize):
+    # A memory-network match: scores of every step of one sequence against every step of the
+    # other (batch_dot over the features), which carry no mask (Dot.compute_mask returns None).
+    L = K.layers
+    a, b = L.Input(shape=(6,)), L.Input(shape=(6,))
+    ea = L.Embedding(6, 4, mask_zero=True)(a)
+    eb = L.Embedding(6, 4, mask_zero=True)(b)
+    scores = L.dot([ea, eb], axes=(2, 2), normalize=normalize) if not normalize else L.Dot(axes=-1, normalize=True)([ea, eb])
+    h = L.LSTM(3, return_sequences=True)(scores)
+    return K.Model([a, b], L.Dense(1)(h))
+
+
+def build_explicit_mask(K, how):
+    # A mask made by hand from the token ids and passed to the recurrent layers with mask=, over
+    # an Embedding that makes none: tf.keras wraps tf.math.not_equal in a TFOpLambda layer,
+    # Keras 3 records keras.ops.not_equal as an operation (a TensorFlow function raises there).
+    L = K.layers
+    inp = L.Input(shape=(6,), dtype="int32")
+    if how == "tf":
+        import tensorflow as tf
+        mask = tf.math.not_equal(inp, 0)
+    else:
+        mask = K.ops.not_equal(inp, 0)
+    x = L.Embedding(6, 4)(inp)
+    x = L.GRU(3, return_sequences=True)(x, mask=mask)
+    return K.Model(inp, L.Dense(2)(x))
+
+
 def build_mha_residual(K):
     L = K.layers
     inp = L.Input(shape=(6,))
@@ -188,6 +216,16 @@ CASES = [
          build_two_input_add, two_input_data, "mse", checks=("evaluate_is_valid_mean",)),
     Case("merge_add_one_mask", "Add of a masked (Embedding mask_zero) and an unmasked branch -> LSTM(3) -> Dense(1)",
          build_add_one_mask, two_input_data, "mse"),
+    Case("dot_scores", "two Embedding(mask_zero) inputs -> dot(axes=(2, 2)) (no mask out) -> LSTM(3) -> Dense(1)",
+         partial(build_dot_scores, normalize=False), two_input_data, "mse", checks=("output_mask_is_none",)),
+    Case("dot_cosine", "two Embedding(mask_zero) inputs -> Dot(axes=-1, normalize=True) (cosine scores, no mask out) -> LSTM(3) -> Dense(1)",
+         partial(build_dot_scores, normalize=True), two_input_data, "mse", checks=("output_mask_is_none",)),
+    Case("explicit_mask_tf_op", "Embedding (no mask) -> GRU(3, return_sequences)(x, mask=tf.math.not_equal(ids, 0)) (a TFOpLambda) -> Dense(2)",
+         partial(build_explicit_mask, how="tf"), token_data(LENS, 2, seed=23), "mse", families=("tf-keras2",),
+         checks=("evaluate_is_valid_mean",)),
+    Case("explicit_mask_keras_op", "Embedding (no mask) -> GRU(3, return_sequences)(x, mask=keras.ops.not_equal(ids, 0)) -> Dense(2)",
+         partial(build_explicit_mask, how="keras"), token_data(LENS, 2, seed=23), "mse", families=("keras3",),
+         checks=("evaluate_is_valid_mean",)),
     Case("mha_residual_mask", "Embedding(mask_zero) -> MultiHeadAttention(x, x) -> Add([x, att]) -> Dense(1)",
          build_mha_residual, token_data(LENS, 1, seed=18), "mse"),
     Case("batchnorm_masked", "Masking -> BatchNormalization (uses the mask for batch moments when training) -> LSTM(3) -> Dense(1)",

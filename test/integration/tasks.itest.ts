@@ -4,9 +4,11 @@
  * serving the next task.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatNumber } from '../../src/core/format';
-import { activateExtension, LONG_TRAINING, openExample, openScratch, screenshot, sleep } from './harness';
+import { activateExtension, examplesFolder, LONG_TRAINING, openExample, openScratch, screenshot, sleep } from './harness';
 
 suite('tasks', () => {
   test('Compare Losses writes the reductions table to the MaskLens output channel', async () => {
@@ -61,5 +63,39 @@ suite('tasks', () => {
     assert.ok(next?.lossValues, 'the pool did not serve the task after the cancel');
     assert.equal(next.backend, 'tensorflow');
     await screenshot('train-cancelled-then-evaluate');
+  });
+});
+
+suite('a size the source leaves to data', () => {
+  test('Evaluate asks once for the vocabulary size a tokenizer computes, remembers it, and runs', async () => {
+    const api = await activateExtension();
+    const editor = await openScratch(
+      'tokenized_vocab.py',
+      `import keras\nfrom keras.preprocessing.text import Tokenizer\ntok = Tokenizer()\ntok.fit_on_texts(open('reviews.txt').read().split())\nvocab_size = len(tok.word_index) + 1\nmodel = keras.Sequential([keras.layers.Embedding(vocab_size, 4, input_length=6, mask_zero=True), keras.layers.LSTM(3), keras.layers.Dense(1)])\nmodel.compile(loss='mse', optimizer='adam')\n`,
+    );
+    const config = vscode.workspace.getConfiguration('masklens', editor.document.uri);
+    const settingsFolder = path.join(examplesFolder().fsPath, '.vscode');
+    const hadSettings = fs.existsSync(settingsFolder);
+    await config.update('unresolvedDimensions', {}, vscode.ConfigurationTarget.Workspace);
+    const asked: string[] = [];
+    const original = api.tasks.askValue;
+    api.tasks.askValue = async (options) => {
+      asked.push(`${options.title ?? ''} | ${options.prompt ?? ''}`);
+      return '25';
+    };
+    try {
+      const result = await vscode.commands.executeCommand<{ layers: { name: string; outputShape: (number | null)[] }[] } | undefined>('masklens.evaluate', editor.document.uri, 'model');
+      assert.equal(asked.length, 1, `asked ${asked.length} times: ${asked.join('\n')}`);
+      assert.match(asked[0], /`vocab_size`.*Embedding 'embedding': its input_dim is `vocab_size`/);
+      assert.ok(result, 'no result after the value was supplied');
+      assert.deepEqual(vscode.workspace.getConfiguration('masklens', editor.document.uri).get('unresolvedDimensions'), { vocab_size: 25 });
+      const again = await vscode.commands.executeCommand<unknown>('masklens.evaluate', editor.document.uri, 'model');
+      assert.ok(again, 'the second run failed');
+      assert.equal(asked.length, 1, 'asked again for a value it remembers');
+    } finally {
+      api.tasks.askValue = original;
+      await config.update('unresolvedDimensions', undefined, vscode.ConfigurationTarget.Workspace);
+      if (!hadSettings) fs.rmSync(settingsFolder, { recursive: true, force: true }); // leave examples/ as it was
+    }
   });
 });

@@ -2,11 +2,12 @@
  * Scores MaskLens on one corpus file under one Keras family against the golden real Keras
  * wrote for it. How each number is counted is stated in score.test.ts' header.
  */
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { workspaceModules } from '../../src/analysisProcess/workspaceModules';
 import type { Analyzer } from '../../src/core/analysis/analyzer';
 import type { FileAnalysis, ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { KerasFamily } from '../../src/core/ir';
-import type { EvaluateRequest, EvaluateResult } from '../../src/core/protocol/runtimeTasks';
+import { type EvaluateRequest, type EvaluateResult, runtimeModelOf } from '../../src/core/protocol/runtimeTasks';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { arrayValues, type Golden, type GoldenModel, ROOT } from './goldens';
 import { matchLayers, matchModels } from './match';
@@ -95,7 +96,8 @@ async function evaluations(golden: GoldenModel, ours: ModelAnalysis | null, file
     const x = ev.x.map((p) => join(ROOT, p));
     const request: EvaluateRequest = {
       kind: 'evaluate',
-      model: { name: ours.ir.name, config: ours.ir.config, lambdas: ours.ir.lambdas, training: { loss: ours.ir.training.loss ?? undefined } },
+      // As the CLI sends it, evaluated with the batch size the golden's `evaluate` used.
+      model: { ...runtimeModelOf(ours.ir), training: { ...runtimeModelOf(ours.ir).training, batchSize: ev.batchSize ?? null } },
       family: file.family,
       kerasVersion: file.kerasVersion,
       data: { source: 'file', x: x.length === 1 ? x[0] : x, y: join(ROOT, ys[output ?? 0]) },
@@ -123,7 +125,9 @@ export async function scoreFile(stem: string, golden: Golden, source: string, an
   const internalErrors: string[] = [];
   let analysis: FileAnalysis | null = null;
   try {
-    analysis = analyzer.analyze(source, { file: golden.file, family: golden.family, kerasVersion: golden.kerasVersion });
+    // As the CLI reads it: the file's own modules from disk (a project entry's folder is its workspace).
+    const file = join(ROOT, golden.file);
+    analysis = analyzer.analyze(source, { file, family: golden.family, kerasVersion: golden.kerasVersion, modules: workspaceModules([dirname(file)], true) });
   } catch (error) {
     internalErrors.push(`analysis threw: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -9,7 +9,7 @@ import { parseJsonArrays } from '../../src/core/data/json';
 import { parseNpy, writeNpy } from '../../src/core/data/npy';
 import { parseNpz } from '../../src/core/data/npz';
 import { syntheticInputs, syntheticTargets } from '../../src/core/data/synthetic';
-import { checkTokenIds, fitToInput, nanFinding } from '../../src/core/data/validate';
+import { checkTokenIds, fitToInput, nonFiniteFinding } from '../../src/core/data/validate';
 
 function code(fn: () => unknown): string {
   try {
@@ -124,6 +124,11 @@ test('validation: shapes, token ids, NaN, CSV rows reshaped', () => {
   assert.equal(code(() => checkTokenIds({ shape: [1, 4], kind: 'float', data: Float64Array.from([1, 2.5, 0, 0]), sourceDtype: '<f4' }, emb, 'x')), 'data-dtype');
   assert.equal(code(() => checkTokenIds({ shape: [1, 4], kind: 'int', data: Float64Array.from([1, 7, 0, 0]), sourceDtype: '<i8' }, emb, 'x')), 'data-range');
   const nan = { shape: [1, 2], kind: 'float' as const, data: Float64Array.from([1, NaN]), sourceDtype: '<f4' };
-  assert.match(nanFinding(nan, 'x', 'x', 'report').message ?? '', /1 NaN value \(first at \[0, 1\]\).*0 · NaN = NaN/);
-  assert.equal(code(() => nanFinding(nan, 'x', 'x', 'error')), 'data-nan');
+  assert.match(nonFiniteFinding(nan, 'x', 'x', 'report').messages.join('\n'), /1 NaN value \(first at \[0, 1\]\).*0 · NaN = NaN/);
+  assert.equal(code(() => nonFiniteFinding(nan, 'x', 'x', 'error')), 'data-nan');
+  const inf = { shape: [2, 2], kind: 'float' as const, data: Float64Array.from([1, 2, -Infinity, Infinity]), sourceDtype: '<f4' };
+  const finding = nonFiniteFinding(inf, 'x', 'x', 'report');
+  assert.deepEqual([finding.nan, finding.inf], [0, 2]);
+  assert.match(finding.messages.join('\n'), /^x: x holds 2 infinite values \(first at \[1, 0\]\).*0 · ∞ = NaN/);
+  assert.equal(code(() => nonFiniteFinding(inf, 'x', 'x', 'error')), 'data-nan');
 });

@@ -239,7 +239,8 @@ export function renderEvaluate(payload: unknown, sources?: ResultSources): Rende
   if (r.loss && r.lossValues) {
     el.append(h('h3', {}, `Per-timestep loss (${r.loss.name})`), legend('loss'));
     el.append(range.heatmap({ id: 'loss-heatmap', label: `per-timestep loss (${r.loss.name})`, values: r.loss.perTimestep, mask: r.outputMask, kind: 'loss', extent: finiteExtent(r.loss.perTimestep) }));
-    if (!r.outputMask) el.append(h('p', { class: 'ml-warning' }, 'No mask reaches the loss: every timestep, padding included, counts.'));
+    // A classifier's output has no time axis: no mask at its loss is as it should be.
+    if (!r.outputMask && r.outputShape.length >= 3) el.append(h('p', { class: 'ml-warning' }, 'No mask reaches the loss: every timestep, padding included, counts.'));
     el.append(h('h3', {}, 'Reductions'), reductionsTable(r.lossValues));
     if (r.paddingShareOfUnmaskedLoss !== null) el.append(h('p', { id: 'padding-share' }, `Padded timesteps make up ${formatNumber(r.paddingShareOfUnmaskedLoss * 100)}% of the unmasked loss.`));
     el.append(h('p', {}, `Keras (${r.family}) reports ${formatNumber(r.loss.keras.value)} (${r.loss.keras.reduction}).`));

@@ -18,6 +18,14 @@ function action(label: string, command: 'evaluate' | 'compareLosses' | 'train', 
   return b;
 }
 
+/** Whether the mask reaches the loss, and whether it matters: a model with one output per sequence (a classifier) needs none there. */
+function verdict(m: ModelSummary): string {
+  if (!m.loss) return m.lossMasked ? 'mask reaches the output' : 'no mask at the output';
+  if (m.lossMasked) return `mask reaches the ${m.loss} loss`;
+  if (m.outputPerTimestep === false) return `one output per sequence: no mask needed at the ${m.loss} loss`;
+  return `✕ no mask reaches the ${m.loss} loss`;
+}
+
 function renderModel(m: ModelSummary): HTMLElement {
   const title = h('a', { href: '#', class: 'ml-model-title' }, `${m.name}`);
   title.addEventListener('click', (e) => {
@@ -26,9 +34,9 @@ function renderModel(m: ModelSummary): HTMLElement {
   });
   const box = h(
     'section',
-    { class: `ml-model ${m.lossMasked ? 'ok' : 'warn'}`, 'data-model': m.name },
+    { class: `ml-model ${m.lossMasked || m.outputPerTimestep === false ? 'ok' : 'warn'}`, 'data-model': m.name },
     h('div', {}, title, ` ${m.kind} · line ${m.line + 1}`),
-    h('div', { class: 'ml-verdict' }, m.loss ? (m.lossMasked ? `mask reaches the ${m.loss} loss` : `✕ no mask reaches the ${m.loss} loss`) : m.lossMasked ? 'mask reaches the output' : 'no mask at the output'),
+    h('div', { class: 'ml-verdict' }, verdict(m)),
   );
   const list = h('ul', { class: 'ml-layers' });
   for (const l of m.layers) {

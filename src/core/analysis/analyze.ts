@@ -4,6 +4,7 @@
  * one Keras family and version.
  */
 import { buildGraph } from '../graph/fromConfig';
+import type { ModelGraph } from '../graph/modelGraph';
 import type { Diagnostic, KerasFamily, ModelIR, ParsedFile, Range } from '../ir';
 import { supportsMasking } from '../masking/apply';
 import { FAMILIES } from '../masking/registry';
@@ -32,6 +33,12 @@ export interface ModelAnalysis {
   loss: string | null;
   /** Whether a mask reaches the model's output, where Keras applies it to the loss. */
   lossMasked: boolean;
+  /**
+   * Whether the output, and so the loss, is per timestep (a tagger; not a classifier that
+   * returns one vector per sequence, where no mask at the loss is as it should be); null when
+   * the output's shape is not known.
+   */
+  outputPerTimestep: boolean | null;
   diagnostics: Diagnostic[];
 }
 
@@ -94,15 +101,24 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
+/** Whether the outputs the loss is computed on have a time axis (batch, timesteps, ...), from the shapes the reader found. */
+function perTimestep(graph: ModelGraph, flow: ModelFlow): boolean | null {
+  const ranks = graph.outputs.map((ref) => flow.layers.find((f) => f.layer.name === ref.layer)?.source?.outputShape?.length ?? null);
+  if (ranks.length === 0 || ranks.some((r) => r === null)) return null;
+  return ranks.some((r) => (r ?? 0) >= 3);
+}
+
 /** The mask flow of one model over the graph its IR describes (the one the runtime executes). */
 function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): ModelAnalysis {
   let flow: ModelFlow;
+  let graph: ModelGraph;
   try {
-    flow = modelFlow(buildGraph(ir.config), ir.sources, family, kerasVersion);
+    graph = buildGraph(ir.config);
+    flow = modelFlow(graph, ir.sources, family, kerasVersion);
   } catch (error) {
     if (!(error instanceof UserFacingError)) throw error;
     const unreadable: Diagnostic = { code: 'unsupported-construct', severity: 'warning', message: `MaskLens cannot follow this model's graph: ${error.message}.`, range: ir.range };
-    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: false, diagnostics: dedupe([...ir.diagnostics, unreadable]) };
+    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: false, outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, unreadable]) };
   }
   // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
   const listed = flow.layers.filter((f) => !f.source?.standIn);
@@ -114,12 +130,24 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
     outputShape: f.source?.outputShape ?? null,
     rule: { kind: f.rule.output, supportsMasking: supportsMasking(f.rule, f.layer.config), known: f.rule.known, evidence: f.rule.evidence },
   }));
-  const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(ir, flow, family, kerasVersion)]);
-  return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), diagnostics };
+  const outputPerTimestep = perTimestep(graph, flow);
+  const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(ir, flow, family, kerasVersion, outputPerTimestep)]);
+  return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), outputPerTimestep, diagnostics };
+}
+
+/** One model's analysis; a fault of MaskLens' own in it becomes that model's internal error, not the file's. */
+function analyzeContained(ir: ModelIR, family: KerasFamily, kerasVersion: string): ModelAnalysis {
+  try {
+    return analyzeModel(ir, family, kerasVersion);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const fault: Diagnostic = { code: 'internal-error', severity: 'error', message: `MaskLens failed to analyse model '${ir.name}' (${message}).`, range: ir.range };
+    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: false, outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, fault]) };
+  }
 }
 
 export function analyzeParsed(result: ParseResult, family: KerasFamily, kerasVersion = FAMILIES[family].referenceVersion): FileAnalysis {
-  const models = result.parsed.map(({ ir }) => analyzeModel(ir, family, kerasVersion));
+  const models = result.parsed.map(({ ir }) => analyzeContained(ir, family, kerasVersion));
   return {
     file: result.file,
     family,

@@ -13,7 +13,8 @@ import { FAMILIES } from '../masking/registry';
 import { topLevelChunks } from '../python/chunks';
 import { AnalysisStopped } from '../objects/context';
 import { parseTree } from '../reader/parse';
-import { loadPythonParser, type GrammarPaths } from '../python/syntax';
+import { loadPythonParser, type GrammarPaths, type Syntax } from '../python/syntax';
+import type { ModuleFiles } from '../objects/modules';
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { verdictLabel } from './diagnostics';
 
@@ -26,6 +27,8 @@ export interface AnalyzeOptions {
   dimensions?: Record<string, number>;
   /** Asked now and then while the file is read; true abandons the analysis (`AnalysisStopped` is thrown). */
   shouldStop?: () => boolean;
+  /** The user's own modules the reader may follow imports into (the caller decides which files it may read). */
+  modules?: ModuleFiles;
 }
 
 export interface Analyzer {
@@ -69,6 +72,29 @@ export function diffEdit(before: string, after: string): Edit | null {
 
 export function createAnalyzerFromParser(parser: Parser): Analyzer {
   const cache = new Map<string, { text: string; tree: Tree }>();
+  /** Imported modules' trees by text: an unchanged module is not parsed again on the next keystroke. */
+  const moduleTrees = new Map<string, Tree>();
+
+  const moduleTree = (text: string): Syntax | null => {
+    const known = moduleTrees.get(text);
+    if (known) {
+      moduleTrees.delete(text);
+      moduleTrees.set(text, known);
+      return known.rootNode;
+    }
+    const tree = parser.parse(text);
+    if (!tree) return null;
+    moduleTrees.set(text, tree);
+    return tree.rootNode;
+  };
+  /** Between readings only: a reading still holds the nodes of every module it read. */
+  const trimModuleTrees = (): void => {
+    while (moduleTrees.size > CACHE_SIZE * 2) {
+      const [oldest, entry] = moduleTrees.entries().next().value as [string, Tree];
+      entry.delete();
+      moduleTrees.delete(oldest);
+    }
+  };
 
   /**
    * A parse that asks `shouldStop` as it goes: web-tree-sitter stops when its progress callback
@@ -144,7 +170,8 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
             roots = pieces.slice(owned ? 1 : 0).map((p) => p.rootNode);
           }
         }
-        const result = parseTree(roots, text, { file: options.file, family, kerasVersion, dimensions: options.dimensions, shouldStop: options.shouldStop });
+        const modules = options.modules ? { read: options.modules.read, roots: options.modules.roots, parse: moduleTree } : undefined;
+        const result = parseTree(roots, text, { file: options.file, family, kerasVersion, dimensions: options.dimensions, shouldStop: options.shouldStop, modules });
         return analyzeParsed(result, family, kerasVersion);
       } catch (error) {
         if (error instanceof AnalysisStopped) throw error;
@@ -156,6 +183,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
         return { file: options.file, family, kerasVersion, keras: verdictLabel(family, kerasVersion), models: [], diagnostics, ir: { file: options.file, models: [], diagnostics }, inlineData: {} };
       } finally {
         for (const p of pieces) p.delete();
+        trimModuleTrees();
       }
     },
     forget(file: string): void {
@@ -165,6 +193,8 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
     dispose(): void {
       for (const entry of cache.values()) entry.tree.delete();
       cache.clear();
+      for (const tree of moduleTrees.values()) tree.delete();
+      moduleTrees.clear();
       parser.delete();
     },
   };

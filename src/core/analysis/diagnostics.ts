@@ -18,6 +18,8 @@ interface DiagContext {
   version: string;
   /** Where a layer without a source record is reported (a config no source was read for). */
   modelRange: Range;
+  /** Whether the model's output (and so its loss) is per timestep; null when the reader cannot tell. */
+  outputPerTimestep: boolean | null;
 }
 
 function diag(code: string, severity: Severity, message: string, range: Range, fix?: QuickFix): Diagnostic {
@@ -36,6 +38,22 @@ function rangeOf(f: LayerFlow, d: DiagContext): Range {
 
 const AFTER = 'Layers after it and the loss see no mask, so padded timesteps count in the loss.';
 
+/** Layers that remove the time axis, and what they do with the padded steps when no mask reaches them. */
+const OVER_PADDING: Record<string, string> = {
+  GlobalMaxPooling1D: 'It takes the maximum over the padded timesteps too',
+  Flatten: 'It flattens the padded timesteps into its output too',
+};
+
+/** What losing the mask at this layer means, given what the layer and the model's output do with time. */
+function afterDrop(f: LayerFlow, d: DiagContext): string {
+  const input = f.source?.inputShape;
+  const output = f.source?.outputShape;
+  if (input && output && output.length < input.length) {
+    return `${OVER_PADDING[f.layer.className] ?? 'It reduces over the padded timesteps too'}, so the padding changes its result (nothing after it is per-timestep, so no mask is needed after it).`;
+  }
+  return d.outputPerTimestep === false ? 'Layers after it see no mask and treat the padded timesteps as data.' : AFTER;
+}
+
 function destroyed(f: LayerFlow, d: DiagContext): Diagnostic {
   const layer = f.layer;
   const label = verdictLabel(d.family, d.version);
@@ -47,7 +65,7 @@ function destroyed(f: LayerFlow, d: DiagContext): Diagnostic {
     return diag('mask-destroyed', 'error', `${layerLabel(layer)} receives a mask but does not support masking: ${label} raises ${message}.${known} (${label})`, rangeOf(f, d));
   }
   const how = behaviour.unsupportedMask === 'drop-with-warning' ? `${label} drops the mask here with a warning ("Layer '${name}' (of type ${layer.className}) was passed an input with a mask attached to it ... will therefore destroy the mask information")` : `${label} drops the mask here silently (no warning, no error)`;
-  return diag('mask-destroyed', 'warning', `${layerLabel(layer)} does not support masking: ${how}. ${AFTER}${known} (${label})`, rangeOf(f, d));
+  return diag('mask-destroyed', 'warning', `${layerLabel(layer)} does not support masking: ${how}. ${afterDrop(f, d)}${known} (${label})`, rangeOf(f, d));
 }
 
 function raises(f: LayerFlow, d: DiagContext): Diagnostic {
@@ -72,7 +90,7 @@ function lambdaDropped(f: LayerFlow, d: DiagContext): Diagnostic {
   const fixData = f.source?.lambda?.maskFix ?? null;
   const fix: QuickFix | undefined = fixData ? { title: `Add mask=${fixData.maskSource}`, edits: [{ range: fixData.insertAt, newText: fixData.newText }] } : undefined;
   const hint = fixData ? ` Pass mask=${fixData.maskSource} so the mask is sliced like the data.` : ' Give it a mask= function that transforms the mask the way the function transforms the data.';
-  return diag('lambda-drops-mask', 'warning', `This Lambda has no mask= argument, so it does not propagate the incoming mask: ${how}. ${AFTER}${hint} (${label})`, rangeOf(f, d), fix);
+  return diag('lambda-drops-mask', 'warning', `This Lambda has no mask= argument, so it does not propagate the incoming mask: ${how}. ${afterDrop(f, d)}${hint} (${label})`, rangeOf(f, d), fix);
 }
 
 function consumed(f: LayerFlow, d: DiagContext): Diagnostic {
@@ -98,7 +116,7 @@ function mergeDropped(f: LayerFlow, d: DiagContext): Diagnostic {
   return diag(
     'mask-destroyed',
     'warning',
-    `${layerLabel(f.layer)} merges masks only when every input has one: at least one input arrives without a mask, so ${label} gives the output no mask (silently). ${AFTER} Mask the other input too, or merge before the mask is created. (${label})`,
+    `${layerLabel(f.layer)} merges masks only when every input has one: at least one input arrives without a mask, so ${label} gives the output no mask (silently). ${afterDrop(f, d)} Mask the other input too, or merge before the mask is created. (${label})`,
     rangeOf(f, d),
   );
 }
@@ -195,8 +213,8 @@ function maskingFeatures(f: LayerFlow, d: DiagContext): Diagnostic | null {
   );
 }
 
-export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamily, version = FAMILIES[family].referenceVersion): Diagnostic[] {
-  const d: DiagContext = { family, version, modelRange: ir.range };
+export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamily, version = FAMILIES[family].referenceVersion, outputPerTimestep: boolean | null = null): Diagnostic[] {
+  const d: DiagContext = { family, version, modelRange: ir.range, outputPerTimestep };
   const out: Diagnostic[] = [];
   for (const f of flow.all) {
     for (const event of f.events) {

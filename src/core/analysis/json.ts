@@ -1,6 +1,7 @@
 /**
- * The `masklens analyze --json` result: exactly the shape issue 3 specifies, plus a
- * top-level `keras` naming the family and version every verdict holds for.
+ * The `masklens analyze --json` result, a stable shape scripts and CI read: per model its config,
+ * layers with their masks, loss verdict and findings, plus a top-level `keras` naming the family
+ * and version every verdict holds for.
  */
 import type { Diagnostic, JsonValue, KerasFamily, KerasModelConfig, ModelKind, Range } from '../ir';
 import type { MaskEffect } from '../masking/rules';

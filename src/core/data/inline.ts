@@ -4,7 +4,9 @@
  * way NumPy and Keras would, without running Python.
  */
 import type { JsonValue } from '../ir';
+import { formatShape } from '../format';
 import { type NdArray, sizeOf, stridesOf } from '../runtime/array';
+import type { MemoryBudget } from '../runtime/memory';
 import { planSlice, SliceError } from '../runtime/slicing';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { DataError } from './errors';
@@ -62,7 +64,7 @@ function sequenceLength(s: JsonValue): number {
 function padSequences(expr: Extract<InlineArrayExpr, { op: 'pad_sequences' }>, location: string): NdArray {
   if (!Array.isArray(expr.sequences)) throw new DataError('pad_sequences expects a list of sequences', 'data-format', location);
   const seqs = expr.sequences;
-  const maxlen = expr.maxlen ?? Math.max(0, ...seqs.map(sequenceLength));
+  const maxlen = expr.maxlen ?? seqs.reduce<number>((a, q) => Math.max(a, sequenceLength(q)), 0); // no spread: a long list would overflow the stack
   const first = seqs.find((s) => sequenceLength(s) > 0);
   const sampleShape = first === undefined ? [] : nestedToNdArray(first, location).shape.slice(1);
   const inner = sizeOf(sampleShape);
@@ -84,7 +86,84 @@ function padSequences(expr: Extract<InlineArrayExpr, { op: 'pad_sequences' }>, l
   return castTo({ shape: [seqs.length, maxlen, ...sampleShape], kind: 'float', data, sourceDtype: dtype }, dtype);
 }
 
-export function evaluateInlineArray(expr: InlineArrayExpr, location: string): NdArray {
+/** The shape of a nested list, read from its first items (a ragged one is refused when it is built). */
+function nestedShape(value: JsonValue): number[] {
+  const shape: number[] = [];
+  let probe = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0];
+  }
+  return shape;
+}
+
+/** The most values any step of the expression holds, known without building anything. */
+export function inlineValues(expr: InlineArrayExpr): number {
+  switch (expr.op) {
+    case 'array':
+      return sizeOf(nestedShape(expr.value));
+    case 'arange':
+      return Math.max(0, Math.ceil((expr.stop - expr.start) / (expr.step || 1)));
+    case 'zeros':
+    case 'ones':
+    case 'full':
+      return sizeOf(expr.shape);
+    case 'reshape':
+    case 'astype':
+    case 'slice': // a slice holds at most what it slices
+      return inlineValues(expr.target);
+    case 'pad_sequences': {
+      const seqs = Array.isArray(expr.sequences) ? expr.sequences : [];
+      const maxlen = expr.maxlen ?? seqs.reduce<number>((a, q) => Math.max(a, sequenceLength(q)), 0);
+      const first = seqs.find((q) => sequenceLength(q) > 0);
+      return seqs.length * maxlen * (first === undefined ? 1 : sizeOf(nestedShape(first).slice(1)));
+    }
+  }
+}
+
+/** The expression as the source would read (`np.zeros((50000000, 4))`), short enough for a message. */
+export function inlineText(expr: InlineArrayExpr): string {
+  const text = ((): string => {
+    switch (expr.op) {
+      case 'array':
+        return `np.array(<a list of shape ${formatShape(nestedShape(expr.value))}>)`;
+      case 'arange':
+        return `np.arange(${expr.start}, ${expr.stop}${expr.step !== undefined ? `, ${expr.step}` : ''})`;
+      case 'zeros':
+      case 'ones':
+        return `np.${expr.op}(${formatShape(expr.shape)})`;
+      case 'full':
+        return `np.full(${formatShape(expr.shape)}, ${expr.fill})`;
+      case 'reshape':
+        return `${inlineText(expr.target)}.reshape(${formatShape(expr.shape)})`;
+      case 'astype':
+        return `${inlineText(expr.target)}.astype('${expr.dtype}')`;
+      case 'slice':
+        return `${inlineText(expr.target)}[…]`;
+      case 'pad_sequences':
+        return `pad_sequences(<${Array.isArray(expr.sequences) ? expr.sequences.length : 0} sequences>${expr.maxlen ? `, maxlen=${expr.maxlen}` : ''})`;
+    }
+  })();
+  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
+}
+
+/**
+ * Builds an inline array. `budget` is charged first for the most the evaluation holds at
+ * once (a step's input and its output, as float64), so `np.zeros((50000000, 4))` is refused
+ * before a single value exists; what the result keeps stays charged.
+ */
+export function evaluateInlineArray(expr: InlineArrayExpr, location: string, budget?: MemoryBudget): NdArray {
+  if (!budget) return evaluate(expr, location);
+  const values = inlineValues(expr);
+  const peak = values * 8 * 2;
+  budget.take(peak, `\`${inlineText(expr)}\` (${values.toLocaleString('en-US')} values)`, location);
+  const result = evaluate(expr, location);
+  budget.release(peak - result.data.length * 8);
+  return result;
+}
+
+function evaluate(expr: InlineArrayExpr, location: string): NdArray {
   switch (expr.op) {
     case 'array': {
       const a = nestedToNdArray(expr.value, location, expr.dtype ?? 'numpy');
@@ -107,11 +186,11 @@ export function evaluateInlineArray(expr: InlineArrayExpr, location: string): Nd
       return castTo({ shape: [...expr.shape], kind: 'float', data: new Float64Array(sizeOf(expr.shape)).fill(fill), sourceDtype: dtype }, dtype);
     }
     case 'reshape':
-      return reshape(evaluateInlineArray(expr.target, location), expr.shape, location);
+      return reshape(evaluate(expr.target, location), expr.shape, location);
     case 'astype':
-      return castTo(evaluateInlineArray(expr.target, location), expr.dtype);
+      return castTo(evaluate(expr.target, location), expr.dtype);
     case 'slice':
-      return sliceNdArray(evaluateInlineArray(expr.target, location), expr.items, location);
+      return sliceNdArray(evaluate(expr.target, location), expr.items, location);
     case 'pad_sequences':
       return padSequences(expr, location);
   }

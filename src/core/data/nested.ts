@@ -13,6 +13,16 @@ function scalar(v: unknown): number | undefined {
   return undefined;
 }
 
+/** What kind of JSON value `v` is, in words ("a string", "an object"), for messages that must not quote it. */
+export function kindOfValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return 'a string';
+  if (typeof v === 'boolean') return 'a boolean';
+  if (typeof v === 'number') return 'a number';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
 export function nestedToNdArray(value: JsonValue, location: string, sourceDtype = 'json'): NdArray {
   const shape: number[] = [];
   let probe: JsonValue = value;
@@ -29,7 +39,8 @@ export function nestedToNdArray(value: JsonValue, location: string, sourceDtype 
     if (depth === shape.length) {
       const x = scalar(v);
       if (x === undefined || Array.isArray(v)) {
-        throw new DataError(`value at [${path.join(', ')}] is ${Array.isArray(v) ? 'a nested list deeper than its neighbours' : JSON.stringify(v)}, not a number`, Array.isArray(v) ? 'data-shape' : 'data-dtype', location);
+        // Say what kind of value it is, never what it holds: the file may hold anything.
+        throw new DataError(`value at [${path.join(', ')}] is ${Array.isArray(v) ? 'a nested list deeper than its neighbours' : kindOfValue(v)}, not a number`, Array.isArray(v) ? 'data-shape' : 'data-dtype', location);
       }
       if (!Number.isInteger(x)) allInt = false;
       if (typeof v !== 'boolean') allBool = false;
@@ -67,7 +78,7 @@ export function arrayValueToNdArray(value: ArrayValue, location: string): NdArra
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = scalar(value.values[i]);
-    if (x === undefined) throw new DataError(`value ${i} is ${JSON.stringify(value.values[i])}, not a number`, 'data-dtype', location);
+    if (x === undefined) throw new DataError(`value ${i} is ${kindOfValue(value.values[i])}, not a number`, 'data-dtype', location);
     data[i] = x;
   }
   return { shape: [...value.shape], kind: kindOfDtype(value.dtype), data, sourceDtype: value.dtype };

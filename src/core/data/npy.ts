@@ -4,6 +4,8 @@
  * arrays of ragged sequences.
  */
 import { type ArrayKind, type NdArray, sizeOf } from '../runtime/array';
+import { formatShape } from '../format';
+import type { MemoryBudget } from '../runtime/memory';
 import { DataError } from './errors';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -25,10 +27,11 @@ function halfToFloat(h: number): number {
 }
 
 function parseDescr(descr: string, location: string): Descr {
-  const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
+  const m = /^([<>|=])([a-zA-Z])(\d{1,4})$/.exec(descr);
   if (!m) {
-    if (descr.startsWith('[') || descr.includes('(')) throw new DataError(`structured dtype ${descr} is not supported; save a plain numeric array`, 'data-dtype', location);
-    throw new DataError(`unsupported dtype '${descr}'`, 'data-dtype', location);
+    // The header is the file's text: say what kind of dtype it is, not what it spells.
+    if (descr.startsWith('[') || descr.includes('(')) throw new DataError('a structured dtype (named fields) is not supported; save a plain numeric array', 'data-dtype', location);
+    throw new DataError('the header names a dtype that is not a NumPy type code', 'data-dtype', location);
   }
   const [, order, code, sizeText] = m;
   const bytes = Number(sizeText);
@@ -69,18 +72,19 @@ function parseHeader(text: string, location: string): { descr: string; fortran: 
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1] ?? /'descr'\s*:\s*(\[.*\])/.exec(text)?.[1];
   const fortranText = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  const missing = [descr === undefined && "'descr'", fortranText === undefined && "'fortran_order'", shapeText === undefined && "'shape'"].filter(Boolean);
   if (descr === undefined || fortranText === undefined || shapeText === undefined) {
-    throw new DataError(`corrupt .npy header (${JSON.stringify(text.trim().slice(0, 120))})`, 'data-corrupt', location);
+    throw new DataError(`corrupt .npy header: it has no readable ${missing.join(', ')}`, 'data-corrupt', location);
   }
-  const shape = shapeText
+  const entries = shapeText
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => {
-      const n = Number(s.replace(/L$/, ''));
-      if (!Number.isInteger(n) || n < 0) throw new DataError(`corrupt .npy header: bad shape (${shapeText})`, 'data-corrupt', location);
-      return n;
-    });
+    .filter((s) => s.length > 0);
+  const shape = entries.map((s, i) => {
+    const n = Number(s.replace(/L$/, ''));
+    if (!Number.isSafeInteger(n) || n < 0) throw new DataError(`corrupt .npy header: shape entry ${i + 1} of ${entries.length} is not a size`, 'data-corrupt', location);
+    return n;
+  });
   return { descr, fortran: fortranText === 'True', shape };
 }
 
@@ -108,31 +112,74 @@ function fortranToC(shape: number[], data: Float64Array): Float64Array {
   return out;
 }
 
-export function parseNpy(bytes: Uint8Array, location: string): NdArray {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw new DataError('not a .npy file (the NumPy magic bytes \\x93NUMPY are missing)', 'data-corrupt', location);
+/** What a .npy header declares: enough to know an array's size before reading (or inflating) its data. */
+export interface NpyHeader {
+  descr: string;
+  fortran: boolean;
+  shape: number[];
+  /** Bytes per value in the file. */
+  itemBytes: number;
+  /** Where the data starts: the header's end. */
+  dataStart: number;
+  /** The whole file's size as the header declares it. */
+  totalBytes: number;
+}
+
+/**
+ * Reads the header at the start of `bytes` (which may be only the file's first bytes); null
+ * while `bytes` is too short to hold it. A file that is no .npy is refused.
+ */
+export function readNpyHeader(bytes: Uint8Array, location: string): NpyHeader | null {
+  if (bytes.length < 10) {
+    if (MAGIC.slice(0, bytes.length).some((b, i) => bytes[i] !== b)) throw new DataError('not a .npy file (the NumPy magic bytes \\x93NUMPY are missing)', 'data-corrupt', location);
+    return null;
   }
+  if (MAGIC.some((b, i) => bytes[i] !== b)) throw new DataError('not a .npy file (the NumPy magic bytes \\x93NUMPY are missing)', 'data-corrupt', location);
   const major = bytes[6];
   if (major < 1 || major > 3) throw new DataError(`unsupported .npy format version ${major}.${bytes[7]}`, 'data-corrupt', location);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLenBytes = major === 1 ? 2 : 4;
+  if (bytes.length < 8 + headerLenBytes) return null;
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + headerLenBytes;
-  if (headerStart + headerLen > bytes.length) throw new DataError('corrupt .npy file: truncated header', 'data-corrupt', location);
+  // NumPy writes headers of a few hundred bytes; a longer one is no header NumPy made.
+  if (headerLen > MAX_HEADER_BYTES) throw new DataError(`corrupt .npy file: its header claims ${headerLen} bytes`, 'data-corrupt', location);
+  if (headerStart + headerLen > bytes.length) return null;
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
   const { descr, fortran, shape } = parseHeader(header, location);
   const d = parseDescr(descr, location);
-  const count = sizeOf(shape);
   const dataStart = headerStart + headerLen;
-  const needed = count * d.bytes;
-  const available = bytes.length - dataStart;
+  return { descr, fortran, shape, itemBytes: d.bytes, dataStart, totalBytes: dataStart + sizeOf(shape) * d.bytes };
+}
+
+const MAX_HEADER_BYTES = 65_536;
+
+/** The first bytes of a file that certainly hold its header. */
+export const NPY_HEADER_PREFIX = 12 + MAX_HEADER_BYTES;
+
+/** Refuses a file shorter than its header declares (a truncated download, or a header that lies). */
+export function checkNpyLength(h: NpyHeader, fileBytes: number, location: string): void {
+  const needed = h.totalBytes - h.dataStart;
+  const available = fileBytes - h.dataStart;
   if (available < needed) {
     throw new DataError(
-      `corrupt or truncated .npy file: shape (${shape.join(', ')}) of ${descr} needs ${needed} bytes of data, the file holds ${available}`,
+      `corrupt or truncated .npy file: shape ${formatShape(h.shape)} of ${h.descr} needs ${needed} bytes of data, the file holds ${available}`,
       'data-corrupt',
       location,
     );
   }
+}
+
+/** `budget` is charged for the float64 values before they are allocated. */
+export function parseNpy(bytes: Uint8Array, location: string, budget?: MemoryBudget): NdArray {
+  const h = readNpyHeader(bytes, location);
+  if (!h) throw new DataError('corrupt .npy file: truncated header', 'data-corrupt', location);
+  const { descr, fortran, shape, dataStart } = h;
+  const d = parseDescr(descr, location);
+  const count = sizeOf(shape);
+  checkNpyLength(h, bytes.length, location);
+  budget?.take(count * 8 * (fortran && shape.length > 1 ? 2 : 1), `its array of shape ${formatShape(shape)} (${descr})`, location);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let data: Float64Array = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = d.read(view, dataStart + i * d.bytes, d.littleEndian);
   if (fortran && shape.length > 1) data = fortranToC(shape, data);

@@ -21,6 +21,8 @@ export interface SyntheticOptions {
   maxLength: number;
   padding: 'pre' | 'post';
   seed: number;
+  /** Called between samples, so a task cancelled while it makes a large data set stops (by throwing). */
+  checkpoint?: () => void;
 }
 
 export interface SyntheticInputs {
@@ -48,6 +50,7 @@ export function syntheticInputs(inputs: SyntheticInput[], o: SyntheticOptions): 
     const T = steps[k];
     const perStep = T ? perSample / T : perSample;
     for (let s = 0; s < o.samples; s++) {
+      if (s % 64 === 0) o.checkpoint?.();
       const len = T && lengths ? Math.min(lengths[s], T) : T ?? 0;
       for (let i = 0; i < perSample; i++) {
         const t = T ? Math.floor(i / perStep) : 0;

@@ -1,8 +1,8 @@
 /**
  * Checks data against the model before anything runs, each failure one located message:
- * shapes against the model's inputs and output, token ids for Embedding, NaN, memory.
+ * shapes against the model's inputs and output, token ids for Embedding, NaN and infinities.
  */
-import { type NdArray, countNaN, sizeOf } from '../runtime/array';
+import { type NdArray, countNonFinite, sizeOf } from '../runtime/array';
 import { formatShape } from '../format';
 import { DataError } from './errors';
 
@@ -91,21 +91,19 @@ export function checkSampleCount(arr: NdArray, samples: number, location: string
   }
 }
 
-/** NaN in data: a finding by default (Keras cannot mask it away: 0 · NaN = NaN), an error on request. */
-export function nanFinding(arr: NdArray, location: string, role: string, policy: 'report' | 'error'): { count: number; message: string | null } {
-  const { count, first } = countNaN(arr);
-  if (count === 0) return { count, message: null };
-  const message = `${role} holds ${count} NaN value${count === 1 ? '' : 's'} (first at [${(first as number[]).join(', ')}]); masking multiplies the loss by 0 and 0 · NaN = NaN, so NaN padding cannot be masked away`;
-  if (policy === 'error') throw new DataError(message, 'data-nan', location);
-  return { count, message: `${location}: ${message}` };
-}
-
-export function checkMemory(bytes: number, capMB: number, what: string): void {
-  const cap = capMB * 1024 * 1024;
-  if (bytes > cap) {
-    throw new DataError(
-      `${what} needs about ${(bytes / 1024 / 1024).toFixed(1)} MiB, more than the configured memory cap of ${capMB} MiB (masklens.memoryCapMB)`,
-      'memory-cap',
-    );
+/**
+ * NaN and ±Infinity in data: findings by default (Keras cannot mask them away: 0 · NaN = NaN and
+ * 0 · ∞ = NaN), refused on request.
+ */
+export function nonFiniteFinding(arr: NdArray, location: string, role: string, policy: 'report' | 'error'): { nan: number; inf: number; messages: string[] } {
+  const { nan, inf, firstNaN, firstInf } = countNonFinite(arr);
+  const messages: string[] = [];
+  if (nan > 0) {
+    messages.push(`${role} holds ${nan} NaN value${nan === 1 ? '' : 's'} (first at [${(firstNaN as number[]).join(', ')}]); masking multiplies the loss by 0 and 0 · NaN = NaN, so NaN padding cannot be masked away`);
   }
+  if (inf > 0) {
+    messages.push(`${role} holds ${inf} infinite value${inf === 1 ? '' : 's'} (first at [${(firstInf as number[]).join(', ')}]); the loss becomes infinite or NaN wherever one reaches it, and masking cannot remove it (0 · ∞ = NaN)`);
+  }
+  if (policy === 'error' && messages.length > 0) throw new DataError(messages[0], 'data-nan', location);
+  return { nan, inf, messages: messages.map((m) => `${location}: ${m}`) };
 }

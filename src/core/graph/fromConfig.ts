@@ -114,8 +114,12 @@ function tensorsOf(arg: CallArg | undefined): TensorRef[] {
   return [];
 }
 
-/** tf-keras 2: `[[["layer", node, index, {kwargs}], ...]]` per node. */
+/**
+ * tf-keras 2: `[["layer", node, index, {kwargs}], ...]` per node; a layer that keeps its
+ * call's structure (TFOpLambda) writes one call as the bare `["layer", node, index, {kwargs}]`.
+ */
 function parseTfKerasNode(node: JsonValue[]): { args: CallArg[]; kwargs: Record<string, JsonValue> } {
+  if (typeof node[0] === 'string' && typeof node[1] === 'number') return parseTfKerasNode([node]);
   const refs: CallArg[] = [];
   let kwargs: Record<string, JsonValue> = {};
   for (const item of node) {
@@ -238,16 +242,26 @@ export interface RunnableGraph extends ModelGraph {
   inputs: (ModelInput & { batchShape: Shape })[];
 }
 
-/** What the runtime needs beyond a graph the analysis can read: known connections and input shapes, nested models included. */
-export function assertRunnable(graph: ModelGraph): asserts graph is RunnableGraph {
+/** Known connections, nested models included: what the runtime needs before it knows the data. */
+export function assertConnected(graph: ModelGraph): void {
   if (graph.connections === 'init-order') throw untraceable(graph.className);
   if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
+  for (const spec of graph.layers.values()) if (spec.nested) assertConnected(spec.nested);
+}
+
+/**
+ * What the runtime needs beyond a graph the analysis can read: known connections, nested
+ * models included, and input shapes — but for a nested model, which is built on the tensors
+ * the outer model calls it on (as Keras builds it). An input shape the config leaves open is
+ * filled from the data first (graph/complete.ts).
+ */
+export function assertRunnable(graph: ModelGraph, nested = false): asserts graph is RunnableGraph {
+  assertConnected(graph);
   for (const input of graph.inputs) {
-    if (input.batchShape) continue;
+    if (input.batchShape || nested) continue;
     if (graph.className === 'Sequential' && !graph.layers.has(input.name)) {
-      throw new UserFacingError(`model '${graph.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer)`, 'model-input-shape');
+      throw new UserFacingError(`model '${graph.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer), or choose data files to run it on`, 'model-input-shape');
     }
     throw new UserFacingError(`input layer '${input.name}' has no shape`, 'model-config', input.name);
   }
-  for (const spec of graph.layers.values()) if (spec.nested) assertRunnable(spec.nested);
 }

@@ -5,6 +5,7 @@
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { rangeOf } from '../python/syntax';
+import { pyRepr, pyStr } from './strings';
 import { asInt, asNumber, asString, bool, iterate, NONE, num, seq, str, truthy, unknown, type Value } from '../objects/values';
 
 export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
@@ -46,7 +47,11 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       return t === null ? unknown(null) : bool(t);
     }
     case 'str':
-      return p0?.t === 'str' ? p0 : unknown(null);
+    case 'repr': {
+      if (!p0) return name === 'str' ? str('') : unknown(null);
+      const text = name === 'str' ? pyStr(p0) : pyRepr(p0);
+      return text === null ? unknown(null, rangeOf(args.node)) : str(text);
+    }
     case 'tuple':
     case 'list': {
       if (!p0) return seq([], name === 'list');
@@ -56,6 +61,8 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
     case 'min':
     case 'max':
     case 'sum': {
+      // `key=` / `default=` change what min and max return; `sum(xs, start)` adds a start.
+      if (args.starred || args.kw.size > 0 || (name === 'sum' && args.pos.length !== 1)) return unknown(null, rangeOf(args.node));
       const items = args.pos.length === 1 ? iterate(p0) : args.pos;
       const nums = items?.map(asNumber);
       if (!nums || nums.length === 0 || nums.some((x) => x === null)) return unknown(null, rangeOf(args.node));
@@ -81,14 +88,19 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       return { t: 'dict', keys, values };
     }
     case 'zip': {
+      // `zip(*pairs)` over pairs the reader cannot see has no known arguments at all.
+      if (args.starred) return unknown(null, rangeOf(args.node));
       const lists = args.pos.map(iterate);
-      if (lists.some((l) => l === null)) return unknown(null);
-      const n = Math.min(...(lists as Value[][]).map((l) => l.length));
-      return seq(Array.from({ length: n }, (_, i) => seq((lists as Value[][]).map((l) => l[i]))), true);
+      if (lists.some((l) => l === null)) return unknown(null, rangeOf(args.node));
+      const known = lists as Value[][];
+      const n = known.length === 0 ? 0 : Math.min(...known.map((l) => l.length));
+      return seq(Array.from({ length: n }, (_, i) => seq(known.map((l) => l[i]))), true);
     }
     case 'enumerate': {
       const items = p0 ? iterate(p0) : null;
-      return items ? seq(items.map((v, i) => seq([num(i), v])), true) : unknown(null);
+      const start = args.pos[1] ?? args.kw.get('start');
+      const first = start === undefined ? 0 : asInt(start);
+      return items && first !== null ? seq(items.map((v, i) => seq([num(first + i), v])), true) : unknown(null, rangeOf(args.node));
     }
     case 'reversed':
     case 'sorted': {

@@ -12,17 +12,21 @@ import { builtin, dictMethod, listMethod } from './builtins';
 import type { Ctx } from '../objects/context';
 import { callFunction, instantiate } from './statements';
 import { callKeras, reportTensorOp } from '../keras/api';
+import { functionalInit } from '../keras/functional';
 import { callLayer } from '../keras/layerCall';
 import { opaqueLayer } from '../keras/layers';
 import { modelMethod } from '../keras/modelMethods';
 import { learnSubclassInput } from '../keras/subclassed';
+import { tensorOperation } from '../keras/tensorOps';
 import { rangeOf } from '../python/syntax';
-import { unknown, type FuncValue, type Scope, type Value } from '../objects/values';
+import { stringMethod } from './strings';
+import { NONE, unknown, type FuncValue, type Scope, type Value } from '../objects/values';
 
 export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope): Value {
   reportNanArguments(ctx, args);
   switch (callee.t) {
     case 'ref':
+      if (callee.qual === 'builtins.super') return superOf(args, scope);
       return callRef(ctx, callee.qual, args);
     case 'func':
       return callFunction(ctx, callee.fn, args, null);
@@ -69,6 +73,8 @@ function reportNanArguments(ctx: Ctx, args: CallArgs): void {
 
 function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (qual.startsWith('builtins.')) return builtin(ctx, qual.slice('builtins.'.length), args);
+  const operation = anyTensor(args) ? tensorOperation(ctx, qual, args) : null;
+  if (operation) return operation;
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
   if (!qual.startsWith('keras.')) {
@@ -78,8 +84,41 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   return callKeras(ctx, qual, args);
 }
 
+/** `super(Cls, self)`, or `super()` in a method whose instance is `self`. */
+function superOf(args: CallArgs, scope: Scope): Value {
+  const self = args.pos[1] ?? scope.get('self');
+  const cls = args.pos[0];
+  if (self?.t !== 'instance') return unknown(null, rangeOf(args.node));
+  return { t: 'super', inst: self.inst, after: cls?.t === 'class' ? cls.cls : null };
+}
+
+/**
+ * A method reached through `super()`: a same-file base class's, run on the instance; else
+ * Keras' own — `Model.__init__(inputs=, outputs=)` makes a subclass a functional model,
+ * `compile`/`fit`/... are the model's methods; `Layer.__init__` and the rest do nothing the
+ * reader follows.
+ */
+function callSuper(ctx: Ctx, sup: Value & { t: 'super' }, name: string, args: CallArgs): Value {
+  const self: Value = { t: 'instance', inst: sup.inst };
+  const start = sup.after ?? sup.inst.cls;
+  for (const base of start.bases) {
+    if (base.t !== 'class') continue;
+    const method = findClassMethod(base.cls, name);
+    if (method) return callFunction(ctx, method, args, self);
+  }
+  const model = sup.inst.model;
+  if (!model) return name === '__init__' ? NONE : unknown(null, rangeOf(args.node));
+  if (name === '__init__') {
+    functionalInit(ctx, model, args);
+    return NONE;
+  }
+  return modelMethod(ctx, model, name, args);
+}
+
 function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: Scope): Value {
   switch (self.t) {
+    case 'super':
+      return callSuper(ctx, self, name, args);
     case 'model':
       return modelMethod(ctx, self.model, name, args);
     case 'instance': {
@@ -97,6 +136,8 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       return dictMethod(self, name, args);
     case 'array':
       return arrayMethod(self, name, args);
+    case 'str':
+      return stringMethod(self.v, name, args);
     default:
       return unknown(null, rangeOf(args.node));
   }

@@ -12,13 +12,15 @@ import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
 import { arrayAttribute, sliceShape } from '../numpy/arrays';
 import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
+import { tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
+import { fString } from './strings';
 import { compact, field, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
 import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from '../objects/values';
 
 const BUILTINS = new Set([
   'len', 'range', 'int', 'float', 'str', 'bool', 'tuple', 'list', 'dict', 'min', 'max', 'abs', 'round', 'sum',
-  'print', 'isinstance', 'super', 'enumerate', 'zip', 'sorted', 'reversed', 'set', 'type', 'open', 'getattr',
+  'print', 'isinstance', 'super', 'enumerate', 'zip', 'sorted', 'reversed', 'set', 'type', 'open', 'getattr', 'repr',
 ]);
 
 const CONSTANTS: Record<string, number> = {
@@ -84,10 +86,20 @@ export function evalExpr(ctx: Ctx, node: Syntax | null, scope: Scope): Value {
   if (ctx.exprDepth > MAX_EXPR_DEPTH) return unknown(null, rangeOf(node));
   ctx.exprDepth++;
   try {
-    return evalInner(ctx, node, scope);
+    const value = evalInner(ctx, node, scope);
+    return value.t === 'unknown' && ctx.hasDimensions ? suppliedDimension(ctx, value, node) : value;
   } finally {
     ctx.exprDepth--;
   }
+}
+
+/**
+ * A value the source leaves open but the user supplied, keyed as the diagnostics name it: the
+ * expression's own text (`len(all_words)`, `len(tokenizer.word_index)+1`) or its key.
+ */
+function suppliedDimension(ctx: Ctx, value: Value & { t: 'unknown' }, node: Syntax): Value {
+  const d = ctx.dimension(compact(node.text)) ?? ctx.dimension(value.key);
+  return d === undefined ? value : num(d);
 }
 
 function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
@@ -107,7 +119,8 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     case 'string':
     case 'concatenated_string': {
       const s = stringValue(node);
-      return s === null ? unknown(null, rangeOf(node)) : str(s);
+      if (s !== null) return str(s);
+      return formattedString(ctx, node, scope) ?? unknown(null, rangeOf(node));
     }
     case 'identifier':
       return lookup(ctx, node.text, scope, node);
@@ -138,7 +151,13 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
       return booleanOp(ctx, node, scope);
     case 'comparison_operator': {
       const operands = named(node);
-      return comparison(node, operands, operands.map((n) => evalExpr(ctx, n, scope)));
+      const values = operands.map((n) => evalExpr(ctx, n, scope));
+      if (values.length === 2 && values[0].t === 'tensor') {
+        const operator = node.children.find((c) => c !== null && !c.isNamed)?.text ?? '';
+        const operation = tensorComparison(ctx, operator, values[0], values[1], node);
+        if (operation) return operation;
+      }
+      return comparison(node, operands, values);
     }
     case 'conditional_expression': {
       const [body, cond, other] = named(node);
@@ -163,6 +182,25 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     default:
       return unknown(null, rangeOf(node));
   }
+}
+
+/** An f-string (or adjacent strings holding one), its fields evaluated here; null when not one. */
+function formattedString(ctx: Ctx, node: Syntax, scope: Scope): Value | null {
+  const parts = node.type === 'concatenated_string' ? named(node) : [node];
+  let out = '';
+  for (const part of parts) {
+    const plain = stringValue(part);
+    if (plain !== null) {
+      out += plain;
+      continue;
+    }
+    const prefix = part.firstChild?.type === 'string_start' ? part.firstChild.text.toLowerCase() : '';
+    if (!prefix.includes('f')) return null;
+    const value = fString(part, prefix.includes('r'), (expression) => evalExpr(ctx, expression, scope));
+    if (value.t !== 'str') return unknown(null, rangeOf(node));
+    out += value.v;
+  }
+  return str(out);
 }
 
 /** `and` / `or` with Python's short circuit; an undecidable left side still reads the right one. */
@@ -241,9 +279,12 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
       const method = findMethod(object.cls, name);
       return method ? { t: 'func', fn: method } : unknown(null, rangeOf(node));
     }
+    case 'module':
+      return object.scope.get(name) ?? unknown(name, rangeOf(node));
     case 'seq':
     case 'dict':
     case 'str':
+    case 'super':
       return { t: 'method', self: object, name };
     default:
       return unknown(null, rangeOf(node));

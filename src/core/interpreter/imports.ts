@@ -15,6 +15,8 @@ const PREFIXES: [RegExp, string][] = [
   [/^tf_keras(?=\.|$)/, 'keras'],
   [/^keras\.src(?=\.|$)/, 'keras'],
   [/^keras\.api(?:\._v2)?(?:\.keras)?(?=\.|$)/, 'keras'],
+  // TensorFlow's own aliases of Keras modules: tf.losses, tf.optimizers, tf.initializers, ...
+  [/^tensorflow\.(losses|optimizers|initializers|regularizers|constraints|activations|metrics)(?=\.|$)/, 'keras.$1'],
 ];
 
 /** Submodules of `keras.layers` that older code imports from; the classes are the same. */
@@ -25,7 +27,11 @@ const LAYER_SUBMODULES = new Set([
   'embedding', 'masking', 'dropout', 'lambda_layer', 'input_layer', 'batch_normalization', 'layer_normalization',
   'concatenate', 'add', 'multiply', 'average', 'flatten', 'reshape', 'permute', 'repeat_vector', 'conv1d',
   'max_pooling1d', 'global_average_pooling1d', 'global_max_pooling1d', 'spatial_dropout', 'multi_head_attention',
+  'convolutional_recurrent', 'dense_attention', 'local', 'preprocessing', 'experimental', 'core_layers', 'base_layer',
 ]);
+
+/** Names that Keras 2 also exported from `keras.models` or `keras.engine.*` but that live in `keras.layers`. */
+const LAYER_NAMES_ELSEWHERE = new Set(['Input', 'InputLayer', 'InputSpec', 'Layer']);
 
 const canonicalCache = new Map<string, string>();
 
@@ -46,6 +52,10 @@ function canonicalUncached(qual: string): string {
     // keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM → keras.layers.LSTM
     return `keras.layers.${parts[parts.length - 1]}`;
   }
+  if (parts[0] === 'keras' && (parts[1] === 'engine' || parts[1] === 'models') && parts.length >= 3 && LAYER_NAMES_ELSEWHERE.has(parts[parts.length - 1])) {
+    // keras.models.Input, keras.engine.input_layer.Input, keras.engine.topology.Layer → keras.layers.*
+    return `keras.layers.${parts[parts.length - 1]}`;
+  }
   if (parts[0] === 'keras' && parts[1] === 'engine' && parts.length >= 3) {
     // keras.engine.sequential.Sequential, keras.engine.training.Model → keras.models.*
     return `keras.models.${parts[parts.length - 1]}`;
@@ -53,7 +63,7 @@ function canonicalUncached(qual: string): string {
   if (parts[0] === 'keras' && (parts[1] === 'models' || parts[1] === 'utils') && parts.length > 3) {
     return `keras.${parts[1]}.${parts[parts.length - 1]}`;
   }
-  if (q === 'keras.preprocessing.sequence.pad_sequences') return 'keras.utils.pad_sequences';
+  if (q === 'keras.preprocessing.sequence.pad_sequences' || q === 'keras_preprocessing.sequence.pad_sequences') return 'keras.utils.pad_sequences';
   return q;
 }
 
@@ -61,8 +71,38 @@ export function attribute(qual: string, attr: string): string {
   return canonical(`${qual}.${attr}`);
 }
 
-function dotted(node: Syntax): string {
+export function dotted(node: Syntax): string {
   return node.text.replace(/\s+/g, '');
+}
+
+/** One item of `import a.b, c as d`: binds `a` (or the alias) to the library name. */
+export function bindModuleItem(item: Syntax, scope: Scope): void {
+  if (item.type === 'dotted_name') {
+    const head = dotted(item).split('.')[0];
+    scope.set(head, ref(canonical(head)));
+  } else if (item.type === 'aliased_import') {
+    const target = field(item, 'name');
+    const alias = field(item, 'alias');
+    if (target && alias) scope.set(alias.text, ref(canonical(dotted(target))));
+  }
+}
+
+/** One item of `from module import x, y as z` (not `*`): binds the name to `module.x` of the library. */
+export function bindFromItem(module: string, item: Syntax, scope: Scope): void {
+  if (item.type === 'dotted_name') {
+    const name = dotted(item);
+    scope.set(name.split('.')[0], ref(canonical(`${module}.${name}`)));
+  } else if (item.type === 'aliased_import') {
+    const target = field(item, 'name');
+    const alias = field(item, 'alias');
+    if (target && alias) scope.set(alias.text, ref(canonical(`${module}.${dotted(target)}`)));
+  }
+}
+
+/** The imported items of a `from ... import ...` statement (the module name aside). */
+export function fromItems(node: Syntax): Syntax[] {
+  const moduleNode = field(node, 'module_name');
+  return named(node).filter((item) => !(moduleNode && (item === moduleNode || item.equals(moduleNode))));
 }
 
 /**
@@ -72,35 +112,16 @@ function dotted(node: Syntax): string {
 export function bindImport(node: Syntax, scope: Scope): string[] {
   const wildcards: string[] = [];
   if (node.type === 'import_statement') {
-    for (const item of named(node)) {
-      if (item.type === 'dotted_name') {
-        const name = dotted(item);
-        const head = name.split('.')[0];
-        scope.set(head, ref(canonical(head)));
-      } else if (item.type === 'aliased_import') {
-        const target = field(item, 'name');
-        const alias = field(item, 'alias');
-        if (target && alias) scope.set(alias.text, ref(canonical(dotted(target))));
-      }
-    }
+    for (const item of named(node)) bindModuleItem(item, scope);
     return wildcards;
   }
   if (node.type !== 'import_from_statement') return wildcards;
   const moduleNode = field(node, 'module_name');
   if (!moduleNode) return wildcards;
   const module = dotted(moduleNode).replace(/^\.+/, '');
-  for (const item of named(node)) {
-    if (item === moduleNode || item.equals(moduleNode)) continue;
-    if (item.type === 'wildcard_import') {
-      wildcards.push(canonical(module));
-    } else if (item.type === 'dotted_name') {
-      const name = dotted(item);
-      scope.set(name.split('.')[0], ref(canonical(`${module}.${name}`)));
-    } else if (item.type === 'aliased_import') {
-      const target = field(item, 'name');
-      const alias = field(item, 'alias');
-      if (target && alias) scope.set(alias.text, ref(canonical(`${module}.${dotted(target)}`)));
-    }
+  for (const item of fromItems(node)) {
+    if (item.type === 'wildcard_import') wildcards.push(canonical(module));
+    else bindFromItem(module, item, scope);
   }
   return wildcards;
 }

@@ -8,6 +8,7 @@
 import type { Ctx } from '../objects/context';
 import { compact, rangeOf, type Syntax } from '../python/syntax';
 import { asNumber, bool, num, seq, str, unknown, type Value } from '../objects/values';
+import { percentFormat } from './strings';
 
 export function sameConstant(a: Value, b: Value): boolean {
   if (a.t === 'str' && b.t === 'str') return a.v === b.v;
@@ -46,10 +47,12 @@ export function binary(ctx: Ctx, node: Syntax, l: Value, op: string, r: Value): 
     }
   }
   if (l.t === 'seq' && r.t === 'seq' && op === '+') return seq([...l.items, ...r.items], l.list);
-  if (l.t === 'seq' && op === '*' && b !== null && b >= 0 && b * l.items.length <= 10_000) {
+  if (l.t === 'seq' && op === '*' && b !== null && Number.isInteger(b) && b >= 0 && b * l.items.length <= 10_000) {
     return seq(Array.from({ length: b * l.items.length }, (_, i) => l.items[i % l.items.length]), l.list);
   }
   if (l.t === 'str' && r.t === 'str' && op === '+') return str(l.v + r.v);
+  if (l.t === 'str' && op === '%') return percentFormat(l.v, r);
+  if (l.t === 'str' && op === '*' && b !== null && Number.isInteger(b) && b * l.v.length <= 100_000) return str(l.v.repeat(Math.max(0, b)));
   if (l.t === 'array' && (r.t === 'num' || r.t === 'array')) return { ...l, data: null, fill: null };
   if (r.t === 'array' && l.t === 'num') return { ...r, data: null, fill: null };
   if (l.t === 'tensor' || r.t === 'tensor') {
@@ -92,20 +95,51 @@ export function comparison(node: Syntax, operands: readonly Syntax[], values: Va
   return bool(result);
 }
 
+/**
+ * `a is b`, where the reader can tell: None against anything known; lists, dicts, same-file
+ * objects and Keras objects by identity (the reader keeps one value per Python object). Numbers
+ * and strings are left open: their identity is CPython's caching, not the program's meaning.
+ */
+function identical(a: Value, b: Value): boolean | null {
+  if (a.t === 'unknown' || b.t === 'unknown') return null;
+  if (a.t === 'none' || b.t === 'none') return a.t === b.t;
+  if (a.t !== b.t) return a.t === 'num' || a.t === 'str' || a.t === 'bool' ? null : false;
+  switch (a.t) {
+    case 'seq':
+    case 'dict':
+      return a === b;
+    case 'instance':
+      return b.t === 'instance' && a.inst === b.inst;
+    case 'layer':
+      return b.t === 'layer' && a.layer === b.layer;
+    case 'model':
+      return b.t === 'model' && a.model === b.model;
+    case 'tensor':
+      return b.t === 'tensor' && a.tensor === b.tensor;
+    case 'bool':
+      return b.t === 'bool' && a.v === b.v;
+    default:
+      return null;
+  }
+}
+
+/** `a in b` over a known list, tuple, dict (its keys) or string. */
+function contains(a: Value, b: Value): boolean | null {
+  if (b.t === 'str') return a.t === 'str' ? b.v.includes(a.v) : null;
+  const items = b.t === 'seq' ? b.items : b.t === 'dict' ? b.keys : null;
+  if (!items || a.t === 'unknown') return null;
+  if (items.some((i) => sameConstant(i, a))) return true;
+  return items.some((i) => i.t === 'unknown') ? null : false;
+}
+
 function compare(a: Value, op: string, b: Value): boolean | null {
   if (op === 'is' || op === 'is not') {
-    if (a.t === 'none' || b.t === 'none') {
-      if (a.t === 'unknown' || b.t === 'unknown') return null;
-      const same = a.t === 'none' && b.t === 'none';
-      return op === 'is' ? same : !same;
-    }
-    return null;
+    const same = identical(a, b);
+    return same === null ? null : op === 'is' ? same : !same;
   }
   if (op === 'in' || op === 'not in') {
-    if (b.t !== 'seq') return null;
-    if (b.items.some((i) => i.t === 'unknown') || a.t === 'unknown') return null;
-    const hit = b.items.some((i) => sameConstant(i, a));
-    return op === 'in' ? hit : !hit;
+    const hit = contains(a, b);
+    return hit === null ? null : op === 'in' ? hit : !hit;
   }
   if (a.t === 'str' && b.t === 'str') {
     switch (op) {

@@ -5,14 +5,14 @@
  * function and class definitions, and same-file function calls (inlined, depth-bounded).
  * Syntax errors arrive as ERROR nodes; their statement-like children are still read.
  */
-import { type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from '../objects/context';
+import { AnalysisStopped, BudgetExceeded, type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from '../objects/context';
 import type { CallArgs } from '../objects/arguments';
 import { assignment, assignTarget, evalBinaryValues } from './assign';
 import { evalExpr } from './expressions';
 import type { Evaluator } from '../objects/evaluator';
-import { bindImport } from './imports';
+import { execImport } from './projectImports';
 import { instantiateClass } from '../keras/subclassed';
-import { field, named, rangeOf, type Syntax } from '../python/syntax';
+import { field, isForeign, named, rangeOf, setAnchor, type Syntax } from '../python/syntax';
 import { changedInPlace, iterate, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from '../objects/values';
 
 class ReturnSignal {
@@ -35,7 +35,21 @@ const STATEMENTS = new Set([
 
 export function execBlock(ctx: Ctx, node: Syntax | null, scope: Scope): void {
   if (!node) return;
-  for (const stmt of named(node)) execStatement(ctx, stmt, scope);
+  for (const stmt of named(node)) {
+    try {
+      execStatement(ctx, stmt, scope);
+    } catch (error) {
+      if (!isReaderBug(error)) throw error;
+      // A bug of MaskLens' own in one statement costs that statement, not the file's models.
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.report('internal-error', 'error', `MaskLens failed to read this statement (${message}); it read the rest of the file.`, rangeOf(stmt));
+    }
+  }
+}
+
+/** An exception that is not Python's control flow, the step budget or a stop request: a fault of the reader. */
+function isReaderBug(error: unknown): boolean {
+  return !(error instanceof ReturnSignal || error instanceof BreakSignal || error instanceof ContinueSignal || error instanceof RaiseSignal || error instanceof BudgetExceeded || error instanceof AnalysisStopped);
 }
 
 /** Runs `body` and reports, once, when it built layers under a reading MaskLens had to guess. */
@@ -47,13 +61,29 @@ function guarded(ctx: Ctx, why: string, at: Syntax, run: () => void): void {
 
 export function execStatement(ctx: Ctx, node: Syntax, scope: Scope): void {
   ctx.step();
+  if (ctx.modules.size === 0 || isForeign(node)) {
+    execStatementHere(ctx, node, scope);
+    return;
+  }
+  // What an imported module's code builds while this statement runs is located at this statement.
+  const outer = setAnchor(rangeOf(node));
+  try {
+    execStatementHere(ctx, node, scope);
+  } finally {
+    setAnchor(outer);
+  }
+}
+
+function execStatementHere(ctx: Ctx, node: Syntax, scope: Scope): void {
   switch (node.type) {
     case 'expression_statement':
       for (const child of named(node)) execExpressionStatement(ctx, child, scope);
       return;
     case 'import_statement':
     case 'import_from_statement':
-      ctx.wildcards.push(...bindImport(node, scope));
+      execImport(ctx, node, scope, (root, moduleScope) => {
+        execModule(ctx, root, moduleScope);
+      });
       return;
     case 'if_statement':
       return execIf(ctx, node, scope);
@@ -209,7 +239,8 @@ function defineFunction(ctx: Ctx, node: Syntax, scope: Scope): FuncValue | null 
   if (!name) return null;
   const fn: FuncValue = { name, node, scope };
   scope.set(name, { t: 'func', fn });
-  if (scope.parent === null) ctx.functions.push(fn);
+  // The file's own functions nobody calls are read as templates; an imported module's are not its models.
+  if (scope.parent === null && ctx.importDepth === 0) ctx.functions.push(fn);
   return fn;
 }
 
@@ -229,7 +260,7 @@ function defineClass(ctx: Ctx, node: Syntax, scope: Scope): void {
   }
   const cls: ClassValue = { name, node, bases, methods, scope: classScope };
   scope.set(name, { t: 'class', cls });
-  if (scope.parent === null) ctx.classes.push(cls);
+  if (scope.parent === null && ctx.importDepth === 0) ctx.classes.push(cls);
 }
 
 export function instantiate(ctx: Ctx, cls: ClassValue, args: CallArgs): Value {
@@ -285,6 +316,9 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
   const scope = new Scope(fn.scope);
   bindParameters(ctx, fn, args, self, scope);
   ctx.callDepth++;
+  // Models a custom layer or model builds in its methods (a Sequential feed-forward block) are part of it, not models of the user's.
+  const owner = self?.t === 'instance' && (self.inst.layer || self.inst.model) ? self.inst : null;
+  const modelsBefore = ctx.models.length;
   try {
     if (fn.node.type === 'lambda') return evalExpr(ctx, field(fn.node, 'body'), scope);
     execBlock(ctx, field(fn.node, 'body'), scope);
@@ -295,6 +329,7 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
     throw e;
   } finally {
     ctx.callDepth--;
+    if (owner) for (const m of ctx.models.slice(modelsBefore)) if (m !== owner.model) ctx.blocks.add(m);
   }
 }
 

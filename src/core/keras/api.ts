@@ -14,7 +14,7 @@ import { CLASS_ALIASES, MERGE_HELPERS } from '../layers/index';
 import { constraint, constraintCall, initializer, initializerClass, kerasObject, optimizerClass, regularizer, regularizerCall } from '../layers/kerasObjects';
 import { newSequential } from './sequential';
 import { rangeOf } from '../python/syntax';
-import { unknown, type Value } from '../objects/values';
+import { asString, unknown, type Value } from '../objects/values';
 
 /** `qual`: a canonical `keras.*` name (interpreter/imports.ts). */
 export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
@@ -27,7 +27,8 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   if ((ns === '' || ns === 'models') && (last === 'Model' || last === 'Functional')) return newFunctional(ctx, args);
   if (ns === 'layers') {
     if (last in MERGE_HELPERS) {
-      const layerArgs: CallArgs = { ...args, pos: [], posNodes: [], kw: new Map([...args.kw].filter(([k]) => k !== 'inputs')) };
+      // `concatenate(inputs, axis)`, `dot(inputs, axes, normalize)`: the arguments after the inputs are the layer's.
+      const layerArgs: CallArgs = { ...args, pos: args.pos.slice(1), posNodes: args.posNodes.slice(1), kw: new Map([...args.kw].filter(([k]) => k !== 'inputs')) };
       const layer = constructLayer(ctx, MERGE_HELPERS[last], layerArgs);
       const inputs = args.pos[0] ?? args.kw.get('inputs');
       const callArgs: CallArgs = { ...args, pos: inputs ? [inputs] : [], posNodes: args.posNodes.slice(0, 1), kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map() };
@@ -55,7 +56,12 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (ns === 'losses' && /^[A-Z]/.test(last)) {
     return { t: 'json', value: kerasObject('keras.losses', last, kwJson(args)), className: last };
   }
-  if (ns === 'models' && (last === 'load_model' || last === 'model_from_json')) {
+  if ((ns === 'models' || ns === 'saving') && last === 'load_model') {
+    const path = asString(args.pos[0] ?? args.kw.get('filepath'));
+    const saved = path !== null ? ctx.savedModels.get(path) : undefined;
+    if (saved) return { t: 'model', model: saved };
+  }
+  if ((ns === 'models' || ns === 'saving') && (last === 'load_model' || last === 'model_from_json')) {
     ctx.report('unsupported-construct', 'information', `\`${last}\` loads a model MaskLens cannot read from source; open its config (a .keras file's config.json) to analyse it.`, rangeOf(args.node));
     return unknown(null, rangeOf(args.node));
   }

@@ -46,6 +46,27 @@ export function newFunctional(ctx: Ctx, args: CallArgs): Value {
   return { t: 'model', model };
 }
 
+/**
+ * `super().__init__(inputs=..., outputs=...)` in a `keras.Model` subclass: the subclass is a
+ * functional model over that graph (Keras' Functional constructor runs on the instance), so
+ * its graph is known without tracing `call`.
+ */
+export function functionalInit(ctx: Ctx, model: ModelObj, args: CallArgs): void {
+  const inputs = tensorTree(args.kw.get('inputs') ?? args.pos[0]);
+  const outputs = tensorTree(args.kw.get('outputs') ?? args.pos[1]);
+  const name = asString(args.kw.get('name'));
+  if (name !== null) {
+    model.name = name;
+    model.layer.config.name = name;
+  }
+  if (!inputs || !outputs || !model.subclass) return;
+  model.inputs = inputs;
+  model.outputs = outputs;
+  model.subclass.traced = true;
+  model.subclass.functional = true;
+  void ctx;
+}
+
 export interface Graph {
   /** Layers (and Keras 3 mask ops) in Keras' order. */
   layers: LayerObj[];

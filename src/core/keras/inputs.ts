@@ -10,12 +10,13 @@ import { graphEpoch, type LayerObj, type NodeObj, type Shape } from '../objects/
 import { rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asString, toJson, type Value } from '../objects/values';
 
-function inputLayerConfig(batchShape: Shape, dtype: string, name: string, sparse: boolean): JsonObject {
-  return { batch_shape: batchShape.map((d) => (typeof d === 'number' ? d : null)), dtype, sparse, ragged: false, name, optional: false };
+/** `batchShape` null: not even the rank is known (`Input(x_train.shape[1:])` over data loaded at run time). */
+function inputLayerConfig(batchShape: Shape | null, dtype: string, name: string, sparse: boolean): JsonObject {
+  return { batch_shape: batchShape ? batchShape.map((d) => (typeof d === 'number' ? d : null)) : null, dtype, sparse, ragged: false, name, optional: false };
 }
 
 /** An InputLayer with its single node and output tensor (what `keras.Input` returns). */
-export function inputLayer(ctx: Ctx, batchShape: Shape, dtype: string, name: string, node: Syntax | null, range?: Range): LayerObj {
+export function inputLayer(ctx: Ctx, batchShape: Shape | null, dtype: string, name: string, node: Syntax | null, range?: Range): LayerObj {
   const layer = newLayer(ctx, 'InputLayer', node, true);
   if (range) layer.range = range;
   layer.config = inputLayerConfig(batchShape, dtype, name, false);
@@ -33,9 +34,12 @@ export function makeInput(ctx: Ctx, args: CallArgs): Value {
   const shapeNode = args.kwNodes.get('shape') ?? args.posNodes[0];
   const batchShapeValue = args.kw.get('batch_shape');
   const batchSize = asInt(args.kw.get('batch_size') ?? args.pos[1]) ?? null;
-  let batchShape: Shape;
-  if (batchShapeValue) batchShape = shapeFrom(ctx, probe, batchShapeValue, args.kwNodes.get('batch_shape')) ?? [null];
-  else batchShape = [batchSize, ...(shapeValue ? (shapeFrom(ctx, probe, shapeValue, shapeNode) ?? []) : [])];
+  let batchShape: Shape | null;
+  if (batchShapeValue) batchShape = shapeFrom(ctx, probe, batchShapeValue, args.kwNodes.get('batch_shape'), 0);
+  else {
+    const shape = shapeValue ? shapeFrom(ctx, probe, shapeValue, shapeNode, 1) : [];
+    batchShape = shape ? [batchSize, ...shape] : null;
+  }
   const dtypeValue = args.kw.get('dtype') ?? (ctx.family === 'keras3' ? args.pos[2] : args.pos[3]);
   const dtype = asString(dtypeValue) ?? (dtypeValue?.t === 'ref' ? (dtypeValue.qual.split('.').pop() ?? 'float32') : 'float32');
   const name = asString(args.kw.get('name') ?? (ctx.family === 'keras3' ? args.pos[6] : args.pos[2])) ?? ctx.namer.input();
@@ -60,13 +64,14 @@ export function constructInputLayer(ctx: Ctx, args: CallArgs): Value {
   }
   const probe = newProbe(ctx, args.node);
   const batchSize = asInt(args.kw.get('batch_size')) ?? null;
-  let batchShape: Shape = [null];
+  let batchShape: Shape | null = [null];
   const batchKey = ['batch_shape', 'batch_input_shape'].find((k) => args.kw.has(k));
   const shapeKey = ['shape', 'input_shape'].find((k) => args.kw.has(k));
-  if (batchKey) batchShape = shapeFrom(ctx, probe, args.kw.get(batchKey) as Value, args.kwNodes.get(batchKey)) ?? [null];
+  if (batchKey) batchShape = shapeFrom(ctx, probe, args.kw.get(batchKey) as Value, args.kwNodes.get(batchKey), 0);
   else if (shapeKey || args.pos[0]) {
     const v = (shapeKey ? args.kw.get(shapeKey) : args.pos[0]) as Value;
-    batchShape = [batchSize, ...(shapeFrom(ctx, probe, v, shapeKey ? args.kwNodes.get(shapeKey) : args.posNodes[0]) ?? [])];
+    const shape = shapeFrom(ctx, probe, v, shapeKey ? args.kwNodes.get(shapeKey) : args.posNodes[0], 1);
+    batchShape = shape ? [batchSize, ...shape] : null;
   }
   const dtype = asString(args.kw.get('dtype')) ?? 'float32';
   const name = asString(args.kw.get('name')) ?? ctx.namer.input();

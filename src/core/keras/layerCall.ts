@@ -7,6 +7,7 @@ import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { symbolicMasks } from './maskOps';
 import { collectArgTensors, graphEpoch, type ArgTree, type LayerObj, type NodeObj, type Shape, type TensorObj } from '../objects/modelObjects';
+import { buildOnCall } from './sequential';
 import { outputShapes } from './shapes';
 import { rangeOf } from '../python/syntax';
 import { seq, toJson, unknown, type Value } from '../objects/values';
@@ -30,6 +31,7 @@ export function callLayer(ctx: Ctx, layer: LayerObj, args: CallArgs): Value {
   posTrees.forEach((t) => collectArgTensors(t, inputs));
   kwTrees.forEach(([, t]) => collectArgTensors(t, inputs));
   if (inputs.length === 0) return unknown(null, rangeOf(args.node));
+  if (layer.model?.kind === 'sequential' && inputs.length === 1) buildOnCall(ctx, layer.model, inputs[0]);
   const node: NodeObj = { layer, index: layer.nodes.length, args: posTrees, kwargs: kwTrees, inputs, maskArgs: [], outputs: [], range: rangeOf(args.node), isInput: false };
   layer.nodes.push(node);
   graphEpoch.value++;

@@ -13,7 +13,7 @@ import type { Ctx } from '../objects/context';
 import { activationName, constraint, dtypePolicy, initializer, regularizer } from '../layers/kerasObjects';
 import { translateFunction, timeEffect } from './lambda';
 import type { Dim, LayerObj, Shape } from '../objects/modelObjects';
-import { endOf, named, rangeOf, type Syntax } from '../python/syntax';
+import { compact, endOf, isForeign, named, rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asString, seq, toJson, type FuncValue, type UnknownCall, type Value } from '../objects/values';
 
 export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known: boolean): LayerObj {
@@ -37,6 +37,7 @@ export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known
     unresolved: [],
     lambdaMaskFix: null,
     lambdaTime: null,
+    statedInput: null,
   };
   ctx.layers.push(layer);
   return layer;
@@ -55,20 +56,20 @@ export function opaqueLayer(ctx: Ctx, origin: UnknownCall): LayerObj {
   return layer;
 }
 
-/** A dimension from a value; unknowns become unresolved dimensions the user can supply. */
-function dim(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | undefined): Dim {
+/** A dimension from a value; unknowns become unresolved dimensions the user can supply (`axis`: where it sits in an input shape, batch first). */
+function dim(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | undefined, axis?: number): Dim {
   const n = asInt(v);
   if (n !== null) return n;
   if (v.t === 'none') return null;
   const key = v.t === 'unknown' && v.key ? v.key : (node?.text.replace(/\s+/g, '') ?? '?');
   const range = (v.t === 'unknown' && v.range) || (node ? rangeOf(node) : layer.range);
-  noteUnresolved(ctx, layer, key, range);
+  noteUnresolved(ctx, layer, key, range, axis === undefined ? undefined : 'shape', axis);
   return { unresolved: key };
 }
 
-export function noteUnresolved(ctx: Ctx, layer: LayerObj, key: string, range: Range): void {
+export function noteUnresolved(ctx: Ctx, layer: LayerObj, key: string, range: Range, option?: string, axis?: number): void {
   if (layer.unresolved.some((u) => u.key === key && u.range.start.line === range.start.line && u.range.start.character === range.start.character)) return;
-  layer.unresolved.push({ key, range });
+  layer.unresolved.push(option ? { key, range, option, ...(axis !== undefined ? { axis } : {}) } : { key, range });
   layer.diagnostics.push(
     ctx.diag(
       'unresolved-shape',
@@ -79,22 +80,31 @@ export function noteUnresolved(ctx: Ctx, layer: LayerObj, key: string, range: Ra
   );
 }
 
-/** A shape given as a tuple literal, element by element (each unknown keeps its own range). */
-export function shapeFrom(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | undefined): Shape | null {
+/**
+ * A shape given as a tuple literal, element by element (each unknown keeps its own range).
+ * `firstAxis`: the axis its first element is in the batch-first input shape (1 for `shape=`,
+ * 0 for `batch_shape=`); undefined when the shape is not an input's.
+ */
+export function shapeFrom(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | undefined, firstAxis?: number): Shape | null {
+  const axis = (i: number): number | undefined => (firstAxis === undefined ? undefined : firstAxis + i);
   if (v.t === 'seq') {
     const elements = node && (node.type === 'tuple' || node.type === 'list') ? named(node) : [];
-    return v.items.map((item, i) => dim(ctx, layer, item, elements[i] ?? node));
+    return v.items.map((item, i) => dim(ctx, layer, item, elements[i] ?? node, axis(i)));
   }
   const n = asInt(v);
   if (n !== null) return [n];
   if (v.t === 'unknown') {
-    dim(ctx, layer, v, node);
+    dim(ctx, layer, v, node, axis(0));
     return null;
   }
   return null;
 }
 
-function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, node: Syntax | undefined): JsonValue {
+/**
+ * `fallback`: Keras' default for the option, or null for an option without one (a size such as
+ * units or input_dim), which an unknown value leaves open for the user to supply.
+ */
+function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, node: Syntax | undefined, option: string, fallback: JsonValue | undefined): JsonValue {
   switch (norm) {
     case 'tuple1': {
       const n = asInt(v);
@@ -125,7 +135,19 @@ function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, 
   const j = toJson(v);
   if (j !== undefined) return j;
   if (v.t === 'unknown') {
-    if (v.key) noteUnresolved(ctx, layer, v.key, v.range ?? (node ? rangeOf(node) : layer.range));
+    const range = v.range ?? (node ? rangeOf(node) : layer.range);
+    if (fallback === null) {
+      // A size the source leaves open: named by its expression when no variable names it.
+      const key = v.key ?? (node ? compact(node.text) : null);
+      if (key) noteUnresolved(ctx, layer, key, range, option);
+      return null;
+    }
+    if (fallback !== undefined) {
+      const what = v.key ?? (node ? compact(node.text) : option);
+      layer.diagnostics.push(ctx.diag('unsupported-construct', 'information', `MaskLens cannot tell the value of \`${what}\` (${option}), which the source computes from code it does not run; it reads Keras' default, ${JSON.stringify(fallback)}.`, range));
+      return fallback;
+    }
+    if (v.key) noteUnresolved(ctx, layer, v.key, range, option);
     return null;
   }
   return null;
@@ -139,8 +161,8 @@ export function serialiseLayer(layer: LayerObj, config: JsonObject = layer.confi
 const INPUT_KWARGS = new Set(['input_shape', 'input_dim', 'batch_input_shape', 'batch_size', 'input_length']);
 
 /** One constructor argument into the config (normalised as the catalog says), with where it was written. */
-function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSignature | undefined, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
-  config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node);
+function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSignature | undefined, defaults: JsonObject, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
+  config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node, key, spec ? defaults[key] : undefined);
   const at = whole ?? node;
   if (at) {
     layer.argRanges[key] = rangeOf(at);
@@ -195,7 +217,7 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs): Lay
   else {
     for (const [key, { v, node, whole }] of values) {
       if (!spec && key.startsWith('arg')) continue;
-      setArgument(ctx, layer, config, spec, key, v, node, whole);
+      setArgument(ctx, layer, config, spec, defaults, key, v, node, whole);
     }
   }
   spec?.derive?.(config);
@@ -223,12 +245,19 @@ function readInputShape(ctx: Ctx, layer: LayerObj, args: CallArgs): void {
     if (layerEntry(layer.className)?.signature.params.includes(key)) continue; // Embedding's own input_dim
     const v = args.kw.get(key);
     if (!v) continue;
-    const shape = key === 'input_dim' ? [dim(ctx, layer, v, args.kwNodes.get(key))] : shapeFrom(ctx, layer, v, args.kwNodes.get(key));
+    const shape = key === 'input_dim' ? [dim(ctx, layer, v, args.kwNodes.get(key), 1)] : shapeFrom(ctx, layer, v, args.kwNodes.get(key), key === 'batch_input_shape' ? 0 : 1);
     takeInputShape(layer, args, key, shape, key !== 'batch_input_shape' ? batch : undefined, dtype);
   }
   const length = args.kw.get('input_length');
   if (length && layer.className === 'Embedding' && ctx.family === 'tf-keras2') {
-    takeInputShape(layer, args, 'input_length', [dim(ctx, layer, length, args.kwNodes.get('input_length'))], batch, dtype);
+    takeInputShape(layer, args, 'input_length', [dim(ctx, layer, length, args.kwNodes.get('input_length'), 1)], batch, dtype);
+  } else if (layer.className === 'Embedding' && ctx.family === 'tf-keras2') {
+    // tf.keras' Embedding sets input_shape=(None,) when given none, so a Sequential it starts has an input.
+    takeInputShape(layer, args, 'input_shape', [null], batch, dtype);
+  } else if (length && layer.className === 'Embedding') {
+    // Keras 3 ignores input_length (the model is built on the data it first sees), but the source states the length.
+    const n = asInt(length);
+    layer.statedInput = { shape: [batch, n], from: `input_length=${args.kwNodes.get('input_length')?.text ?? String(n)}` };
   }
 }
 
@@ -318,7 +347,8 @@ function buildLambda(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; 
   const argumentsArg = values.get('arguments');
   c.arguments = argumentsArg ? (toJson(argumentsArg.v) ?? {}) : {};
   layer.lambda = { fn: translated?.fn ?? null, mask };
-  if (fn && fnArg?.whole && translated?.fn) {
+  // A Lambda written in another module gets no quick fix: its edit would land in this file.
+  if (fn && fnArg?.whole && translated?.fn && !isForeign(fnArg.whole)) {
     const effect = timeEffect(translated.bodyNode, translated.params, translated.fn.body);
     layer.lambdaTime = effect.kind;
     const maskSource =

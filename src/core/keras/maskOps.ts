@@ -109,7 +109,11 @@ export function symbolicMasks(ctx: Ctx, node: NodeObj, userKwargs: boolean): voi
     if (m) node.maskArgs.push(m);
   }
   if (!first) return;
-  const call = { layer: String(layer.config.name), className: layer.className, config: layer.config, rule, inputs: first, masks: first.map((t) => t.symMask), firstArgCount: first.length, inputIsList: node.args[0]?.t === 'list' };
+  // A mask passed as `mask=` replaces the one the inputs carry (Keras' __call__ uses it as previous_mask).
+  const given = node.kwargs.find(([k]) => k === 'mask')?.[1];
+  const explicit = given?.t === 'tensor' ? [given.tensor] : given?.t === 'list' && given.items.every((i) => i.t === 'tensor') ? given.items.map((i) => (i as { tensor: TensorObj }).tensor) : null;
+  const masks = explicit && explicit.length === first.length ? explicit : first.map((t) => t.symMask);
+  const call = { layer: String(layer.config.name), className: layer.className, config: layer.config, rule, inputs: first, masks, firstArgCount: first.length, inputIsList: node.args[0]?.t === 'list' };
   const outcome = applyMaskRule(symbolicRepresentation(ctx, node), call);
   if (node.outputs[0]) node.outputs[0].symMask = outcome.out[0] ?? null;
 }

@@ -6,6 +6,7 @@
 import type { JsonValue } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
+import { layerValue, listedLayers } from './attributes';
 import { inputLayer } from './inputs';
 import type { ModelObj } from '../objects/modelObjects';
 import { sequentialAdd } from './sequential';
@@ -117,8 +118,21 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       }
       return NONE;
     }
+    case 'save': {
+      // `model.save(path)` then `load_model(path)` in the same file gives back this model.
+      const path = asString(args.pos[0] ?? args.kw.get('filepath'));
+      if (path !== null) ctx.savedModels.set(path, model);
+      return NONE;
+    }
+    case 'get_layer': {
+      const layers = listedLayers(model);
+      const wanted = args.pos[0] ?? args.kw.get('name');
+      const index = asInt(args.kw.get('index') ?? (wanted?.t === 'num' ? wanted : undefined));
+      const byName = asString(wanted);
+      const layer = byName !== null ? layers.find((l) => l.config.name === byName) : index !== null ? layers[index] : undefined;
+      return layer ? layerValue(layer) : unknown(null, rangeOf(args.node));
+    }
     case 'summary':
-    case 'save':
     case 'save_weights':
     case 'load_weights':
       return NONE;

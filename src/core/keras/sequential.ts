@@ -8,7 +8,7 @@ import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { inputLayer } from './inputs';
 import { newLayer, opaqueLayer } from './layers';
-import { emptyTraining, type LayerObj, type ModelObj, type Shape } from '../objects/modelObjects';
+import { emptyTraining, type LayerObj, type ModelObj, type Shape, type TensorObj } from '../objects/modelObjects';
 import { outputShapes } from './shapes';
 import { rangeOf, type Syntax } from '../python/syntax';
 import { asString, iterate, type Value } from '../objects/values';
@@ -45,10 +45,26 @@ export function newModel(ctx: Ctx, kind: ModelObj['kind'], className: string, na
 
 export function newSequential(ctx: Ctx, args: CallArgs): Value {
   const name = asString(args.kw.get('name') ?? args.pos[2]) ?? null;
-  const model = newModel(ctx, 'sequential', 'Sequential', name, args.node);
   const layers = args.kw.get('layers') ?? args.pos[0];
   const layersNode = args.kwNodes.get('layers') ?? args.posNodes[0];
-  const items = layers ? iterate(layers) : null;
+  let items = layers ? iterate(layers) : null;
+  const single = layers ? layerOf(ctx, layers) : null;
+  if (!items && single && layers?.t !== 'model') {
+    // Sequential(layer) with one layer, not a list: tf.keras wraps it in a list; Keras 3 iterates it and raises.
+    if (ctx.family === 'keras3') {
+      const label = `Keras ${ctx.version}`;
+      ctx.report(
+        'keras-error',
+        'error',
+        `${label} raises TypeError: '${single.className}' object is not iterable — Sequential() takes a list of layers (tf.keras 2 accepted a single layer). Write Sequential([${layersNode?.text ?? '...'}]). MaskLens stops reading this code path here, as Python would. (${label})`,
+        rangeOf(layersNode ?? args.node),
+      );
+      if (name === null) ctx.namer.model('Sequential'); // Keras named the model before it raised
+      ctx.evaluator.raise();
+    }
+    items = [layers as Value];
+  }
+  const model = newModel(ctx, 'sequential', 'Sequential', name, args.node);
   if (items) {
     const elements = layersNode && layersNode.type === 'list' ? layersNode.namedChildren : [];
     items.forEach((item, i) => sequentialAdd(ctx, model, item, elements[i] ?? layersNode ?? args.node));
@@ -85,6 +101,19 @@ export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syn
     return;
   }
   model.layers.push(layer);
+}
+
+/**
+ * Keras builds a Sequential that declares no input the first time it is called on a tensor
+ * (a sub-model used as a layer): an InputLayer of that tensor's shape goes first, named as
+ * the family names it (Keras 3 `input_layer_N` at that moment; tf.keras `<first layer>_input`).
+ */
+export function buildOnCall(ctx: Ctx, model: ModelObj, tensor: TensorObj): void {
+  const first = model.layers[0];
+  if (!first || first.className === 'InputLayer') return;
+  const shape: Shape | null = tensor.shape ? [null, ...tensor.shape.slice(1)] : null;
+  const input = inputLayer(ctx, shape, 'float32', ctx.namer.sequentialInput(String(first.config.name)), null, model.range);
+  model.layers.unshift(input);
 }
 
 /** Input and output shape of each layer along the chain (index i: layer i's output). */

@@ -80,7 +80,8 @@ export function instantiateClass(ctx: Ctx, cls: ClassValue, args: CallArgs): Val
 
 function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   const model = inst.model;
-  if (!model?.subclass) return;
+  // A subclass whose __init__ ran Model.__init__(inputs=, outputs=) is functional already.
+  if (!model?.subclass || model.subclass.functional) return;
   for (const [attr, v] of inst.attrs) {
     const items = v.t === 'seq' ? v.items : [v];
     for (const item of items) {
@@ -97,8 +98,16 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   ctx.layers.splice(ctx.layers.indexOf(input), 1);
   const tensor = input.nodes[0].outputs[0];
   tensor.shape = null;
+  // Keras builds a subclass on the data it first meets: not even the rank is known until then.
+  input.config.batch_shape = null;
   const layersBefore = new Map(model.subclass.attrs.map(([, l]) => [l, l.nodes.length]));
-  const result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
+  ctx.tracing++;
+  let result: Value;
+  try {
+    result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
+  } finally {
+    ctx.tracing--;
+  }
   const outputs = tensorTree(result);
   const used = model.subclass.attrs.some(([, l]) => l.nodes.length > (layersBefore.get(l) ?? 0));
   if (outputs && used) {
@@ -133,7 +142,7 @@ export function learnSubclassInput(model: ModelObj, x: Value | undefined): void 
   if (!input || Array.isArray(input) || 'dict' in input) return;
   const config = input.node.layer.config;
   const current = config.batch_shape;
-  if (!Array.isArray(current) || current.some((d) => d !== null) || x.shape.length < 1 || x.shape.some((d) => d === null)) return;
+  if ((current !== null && (!Array.isArray(current) || current.some((d) => d !== null))) || x.shape.length < 1 || x.shape.some((d) => d === null)) return;
   config.batch_shape = [null, ...x.shape.slice(1)];
   input.shape = [null, ...x.shape.slice(1)];
 }

@@ -3,6 +3,7 @@ import { both, bothTakingMask, rule } from '../masking/rows';
 import type { LayerEntry, ShapeCall, Shape } from './entry';
 import { initializer } from './kerasObjects';
 import { count, intList } from './shapeRules';
+import { attentionWorking, lastOf, multiHeadParams } from './weightCounts';
 
 const init = (name: string) => initializer(name) ?? null;
 
@@ -25,11 +26,17 @@ export const ATTENTION_LAYERS = {
     signature: { params: ['use_scale', 'score_mode', 'dropout', 'seed'], defaults: () => ({ use_scale: false, score_mode: 'dot', dropout: 0.0, seed: null }) },
     mask: bothTakingMask({ ...rule(true, 'query', 'layers/attention/attention.py compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
     shape: dotAttentionShape,
+    // A scalar scale with use_scale, a scalar weight with score_mode='concat'.
+    params: ({ config }) => (config.use_scale === true ? 1 : 0) + (config.score_mode === 'concat' ? 1 : 0),
+    working: ({ inputs, config }) => attentionWorking('Attention', config, inputs),
   },
   AdditiveAttention: {
     signature: { params: ['use_scale', 'dropout'], defaults: () => ({ use_scale: true, dropout: 0.0, seed: null }) },
     mask: both({ ...rule(true, 'query', 'layers/attention/additive_attention.py (an Attention) compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
     shape: dotAttentionShape,
+    // A scale vector over the query's last axis with use_scale (its default).
+    params: ({ inputs: [query], config }) => (config.use_scale === false ? 0 : lastOf(query)),
+    working: ({ inputs, config }) => attentionWorking('AdditiveAttention', config, inputs),
   },
   MultiHeadAttention: {
     signature: {
@@ -72,6 +79,8 @@ export const ATTENTION_LAYERS = {
       const declared = intList(config.output_shape);
       return [...input.slice(0, -1), ...(declared ?? [input[input.length - 1] ?? null])];
     },
+    params: ({ inputs, config }) => multiHeadParams(config, inputs),
+    working: ({ inputs, config }) => attentionWorking('MultiHeadAttention', config, inputs),
     // With return_attention_scores=True: the scores, (batch, heads, query steps, value steps).
     extraOutputs: ({ inputs, config, kwargs }) => {
       const query = inputs[0];

@@ -3,6 +3,7 @@ import { unsupported } from '../masking/rows';
 import type { LayerEntry } from './entry';
 import { initializer } from './kerasObjects';
 import { convLength, count, intList } from './shapeRules';
+import { lastOf } from './weightCounts';
 
 const init = (name: string) => initializer(name) ?? null;
 
@@ -38,6 +39,14 @@ export const CONVOLUTIONAL_LAYERS = {
       const [s] = intList(config.strides) ?? [1];
       const [d] = intList(config.dilation_rate) ?? [1];
       return [input[0] ?? null, convLength(input[1] ?? null, k, s, d, String(config.padding)), count(config.filters)];
+    },
+    sizesFromWeights: ([kernel]: number[][]): Record<string, number> => (kernel?.length === 3 ? { filters: kernel[2] } : {}),
+    params: ({ inputs: [input], config }) => {
+      const [k] = intList(config.kernel_size) ?? [null];
+      const [inDim, filters] = [lastOf(input), count(config.filters)];
+      const groups = count(config.groups) ?? 1;
+      if (k === null || inDim === null || filters === null) return null;
+      return k * (inDim / groups) * filters + (config.use_bias === false ? 0 : filters);
     },
   },
 } satisfies Record<string, LayerEntry>;

@@ -1,8 +1,9 @@
-/** keras.layers in keras/src/layers/core: Masking, Embedding, Dense, EinsumDense, Lambda. */
+/** keras.layers in keras/src/layers/core: Masking, Embedding, Dense, EinsumDense, Lambda; tf.keras' TFOpLambda. */
 import { both, rule, unsupported } from '../masking/rows';
 import type { LayerEntry } from './entry';
 import { initializer } from './kerasObjects';
 import { count, intList, lambdaShape, sameShape } from './shapeRules';
+import { einsumShapes, lastOf, product } from './weightCounts';
 
 const init = (name: string) => initializer(name) ?? null;
 
@@ -30,6 +31,11 @@ export const CORE_LAYERS = {
     },
     mask: both({ ...rule(false, 'embedding', 'layers/core/embedding.py: supports_masking = mask_zero; compute_mask: inputs != 0 when mask_zero'), supportsMaskingFrom: 'mask_zero' }),
     shape: ({ inputs: [input], config }) => (input ? [...input, count(config.output_dim)] : null),
+    sizesFromWeights: ([table]: number[][]): Record<string, number> => (table?.length === 2 ? { input_dim: table[0], output_dim: table[1] } : {}),
+    params: ({ config }) => {
+      const [rows, width] = [count(config.input_dim), count(config.output_dim)];
+      return rows === null || width === null ? null : rows * width;
+    },
   },
   Dense: {
     signature: {
@@ -51,6 +57,11 @@ export const CORE_LAYERS = {
     },
     mask: both(rule(true, 'identity', 'layers/core/dense.py: supports_masking = True, default compute_mask')),
     shape: ({ inputs: [input], config }) => (input ? [...input.slice(0, -1), count(config.units)] : null),
+    sizesFromWeights: ([kernel]: number[][]): Record<string, number> => (kernel?.length === 2 ? { units: kernel[1] } : {}),
+    params: ({ inputs: [input], config }) => {
+      const [inDim, units] = [lastOf(input), count(config.units)];
+      return inDim === null || units === null ? null : inDim * units + (config.use_bias === false ? 0 : units);
+    },
   },
   EinsumDense: {
     signature: {
@@ -78,6 +89,16 @@ export const CORE_LAYERS = {
       const spec = Array.isArray(config.output_shape) ? config.output_shape : [config.output_shape ?? null];
       return input ? [input[0] ?? null, ...spec.map((d) => (typeof d === 'number' ? d : null))] : null;
     },
+    params: ({ inputs: [input], config }) => {
+      const spec = Array.isArray(config.output_shape) ? config.output_shape : [config.output_shape ?? null];
+      if (!input || typeof config.equation !== 'string') return null;
+      try {
+        const { kernel, bias } = einsumShapes(config.equation, input, spec.map((d) => (typeof d === 'number' ? d : null)), typeof config.bias_axes === 'string' ? config.bias_axes : null);
+        return product(kernel) + (bias ? product(bias) : 0);
+      } catch {
+        return null; // the runtime says why when it builds the layer
+      }
+    },
   },
   Lambda: {
     signature: { params: ['function', 'output_shape', 'mask', 'arguments'], defaults: () => ({ function: null, arguments: {} }), norms: { output_shape: 'list' } },
@@ -91,5 +112,11 @@ export const CORE_LAYERS = {
       const declared = intList(config.output_shape);
       return declared && input ? [input[0] ?? null, ...declared] : null;
     },
+  },
+  // tf.keras 2 only: what a TensorFlow function called on a KerasTensor becomes (`tf.math.not_equal(x, 0)`).
+  TFOpLambda: {
+    signature: { params: ['function'], defaults: () => ({ function: null }) },
+    mask: both(rule(false, 'unsupported', 'tf_keras layers/core/tf_op_layer.py: TFOpLambda is a Layer with the default supports_masking = False')),
+    shape: () => null,
   },
 } satisfies Record<string, LayerEntry>;

@@ -51,6 +51,14 @@ export interface ShapeCall {
   kwargs: ReadonlyMap<string, JsonValue | undefined>;
 }
 
+/** One call of a layer, as the memory estimate's rules see it. */
+export interface CostCall extends ShapeCall {
+  /** The weight count of a layer given by its config (a wrapper's held layer) on these inputs; null when unknown. */
+  paramsOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null;
+  /** The same layer's working values per sample (see `LayerEntry.working`). */
+  workingOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null;
+}
+
 export interface LayerEntry {
   signature: LayerSignature;
   /** Versioned mask-rule rows, each with its evidence; both families. */
@@ -59,4 +67,18 @@ export interface LayerEntry {
   shape: (call: ShapeCall) => Shape | null;
   /** Outputs after the first (an RNN's states with return_state, attention scores). */
   extraOutputs?: (call: ShapeCall) => (Shape | null)[];
+  /** The sizes the layer's weights fix (`get_weights()` shapes, in order): Embedding's input_dim, Dense's units. */
+  sizesFromWeights?: (shapes: number[][]) => Record<string, number>;
+  /**
+   * How many values the layer's weights hold on these inputs, as Keras' `count_params()`
+   * counts them (non-trainable weights too); null where a needed dimension is unknown.
+   * Absent: the layer has no weights.
+   */
+  params?: (call: CostCall) => number | null;
+  /**
+   * Values per sample a call holds besides its outputs while it runs (an RNN's gates and
+   * states at every step, attention's score matrices): the memory estimate counts them for
+   * every sample of a batch. Absent: none worth counting. Null where a shape is unknown.
+   */
+  working?: (call: CostCall) => number | null;
 }

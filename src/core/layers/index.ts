@@ -60,4 +60,5 @@ export const MERGE_HELPERS: Record<string, LayerClassName> = {
   average: 'Average',
   maximum: 'Maximum',
   minimum: 'Minimum',
+  dot: 'Dot',
 };

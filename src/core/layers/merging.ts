@@ -1,5 +1,5 @@
-/** keras.layers in keras/src/layers/merging: the elementwise merges and Concatenate. */
-import { merging, rule } from '../masking/rows';
+/** keras.layers in keras/src/layers/merging: the elementwise merges, Concatenate and Dot. */
+import { both, merging, rule } from '../masking/rows';
 import type { LayerEntry, LayerSignature, Shape } from './entry';
 import { sameShape } from './shapeRules';
 
@@ -27,6 +27,22 @@ export const MERGING_LAYERS = {
       const dims = inputs.map((s) => (s as Shape)[at]);
       out[at] = dims.every((d) => typeof d === 'number') ? (dims as number[]).reduce((a, b) => a + b, 0) : null;
       return out;
+    },
+  },
+  Dot: {
+    signature: { params: ['axes', 'normalize'], defaults: () => ({ axes: null, normalize: false }), norms: { axes: 'list' } },
+    mask: both(rule(true, 'none', 'layers/merging/dot.py compute_mask: returns None (both families)')),
+    shape: ({ inputs, config }) => {
+      const [a, b] = inputs;
+      if (!a || !b) return null;
+      const given = Array.isArray(config.axes) ? config.axes : [config.axes, config.axes];
+      const at = (axis: unknown, rank: number): number | null => (typeof axis === 'number' ? ((axis % rank) + rank) % rank : null);
+      const axA = at(given[0], a.length);
+      const axB = at(given[1], b.length);
+      if (axA === null || axB === null) return null;
+      // batch_dot: x's axes but the summed one, then y's but its batch and summed ones; at least (batch, 1).
+      const out: Shape = [...a.filter((_, i) => i !== axA), ...b.filter((_, i) => i !== 0 && i !== axB)];
+      return out.length === 1 ? [out[0], 1] : out;
     },
   },
 } satisfies Record<string, LayerEntry>;

@@ -3,6 +3,7 @@ import { bothTakingMask, carries, rule } from '../masking/rows';
 import type { LayerEntry } from './entry';
 import { initializer } from './kerasObjects';
 import { sameShape } from './shapeRules';
+import { batchNormParams, layerNormParams } from './weightCounts';
 
 const init = (name: string) => initializer(name) ?? null;
 
@@ -33,6 +34,7 @@ export const NORMALIZATION_LAYERS = {
     },
     mask: bothTakingMask(rule(true, 'identity', 'layers/normalization/batch_normalization.py: supports_masking = True; call(inputs, training, mask)')),
     shape: sameShape,
+    params: ({ inputs: [input], config }) => batchNormParams(config, input),
   },
   LayerNormalization: {
     signature: {
@@ -54,5 +56,6 @@ export const NORMALIZATION_LAYERS = {
     },
     mask: carries('layers/normalization/layer_normalization.py'),
     shape: sameShape,
+    params: ({ inputs: [input], config }) => layerNormParams(config, input),
   },
 } satisfies Record<string, LayerEntry>;

@@ -1,9 +1,10 @@
 /** keras.layers in keras/src/layers/rnn: LSTM, GRU, SimpleRNN, RNN(cell), Bidirectional, TimeDistributed. */
-import type { JsonObject } from '../ir';
+import type { JsonObject, JsonValue } from '../ir';
 import { recurrent, rule } from '../masking/rows';
 import type { LayerEntry, LayerSignature, Norm, ShapeCall, Shape } from './entry';
 import { initializer } from './kerasObjects';
 import { count, innerConfig, rnnShape, stateShapes } from './shapeRules';
+import { lastOf, recurrentCellParams, recurrentWorking } from './weightCounts';
 
 const init = (name: string): JsonObject | null => initializer(name) ?? null;
 
@@ -85,6 +86,15 @@ function cellOf(config: JsonObject): { className: string; config: JsonObject } {
   return { className: typeof cell.class_name === 'string' ? cell.class_name : '', config: c && typeof c === 'object' && !Array.isArray(c) ? c : {} };
 }
 
+/** kernel (features, k·units), recurrent_kernel (units, k·units), bias: the recurrent kernel's rows are the units. */
+const recurrentSizes = (shapes: number[][]): Record<string, number> => (shapes[1]?.length === 2 ? { units: shapes[1][0] } : {});
+/** A wrapper's held layer as its config writes it (`{class_name, config}`). */
+function heldLayer(v: JsonValue | undefined): { className: string; config: JsonObject } | null {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof v.class_name !== 'string') return null;
+  const c = v.config;
+  return { className: v.class_name, config: c && typeof c === 'object' && !Array.isArray(c) ? c : {} };
+}
+
 export const RNN_LAYERS = {
   LSTM: {
     signature: recurrentSignature(
@@ -94,6 +104,9 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('LSTM'),
+    sizesFromWeights: recurrentSizes,
+    params: ({ inputs: [input], config }) => recurrentCellParams('LSTM', config, lastOf(input)),
+    working: ({ inputs: [input], config }) => recurrentWorking('LSTM', config, input),
   },
   GRU: {
     signature: recurrentSignature(
@@ -103,6 +116,9 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('GRU'),
+    sizesFromWeights: recurrentSizes,
+    params: ({ inputs: [input], config }) => recurrentCellParams('GRU', config, lastOf(input)),
+    working: ({ inputs: [input], config }) => recurrentWorking('GRU', config, input),
   },
   SimpleRNN: {
     signature: recurrentSignature(
@@ -112,6 +128,9 @@ export const RNN_LAYERS = {
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
     extraOutputs: recurrentStates('SimpleRNN'),
+    sizesFromWeights: recurrentSizes,
+    params: ({ inputs: [input], config }) => recurrentCellParams('SimpleRNN', config, lastOf(input)),
+    working: ({ inputs: [input], config }) => recurrentWorking('SimpleRNN', config, input),
   },
   RNN: {
     // The cell is another object the reader keeps opaque (with its own unknown-layer note); configs Keras wrote carry it whole.
@@ -121,6 +140,14 @@ export const RNN_LAYERS = {
     extraOutputs: (call) => {
       const cell = cellOf(call.config);
       return call.config.return_state === true ? stateShapes(call, statesOf(cell.className), cell.config.units) : [];
+    },
+    params: ({ inputs: [input], config }) => {
+      const cell = cellOf(config);
+      return recurrentCellParams(cell.className, cell.config, lastOf(input));
+    },
+    working: ({ inputs: [input], config }) => {
+      const cell = cellOf(config);
+      return recurrentWorking(cell.className, cell.config, input);
     },
   },
   Bidirectional: {
@@ -138,6 +165,21 @@ export const RNN_LAYERS = {
       const layer = call.config.layer as JsonObject | undefined;
       return inner.return_state === true ? stateShapes(call, 2 * statesOf(String(layer?.class_name)), inner.units) : [];
     },
+    // A forward and a backward copy of the held layer (or the backward_layer given).
+    params: ({ inputs, config, paramsOf }) => {
+      const forward = heldLayer(config.layer);
+      const backward = heldLayer(config.backward_layer) ?? forward;
+      if (!forward || !backward) return null;
+      const [f, b] = [paramsOf(forward, inputs), paramsOf(backward, inputs)];
+      return f === null || b === null ? null : f + b;
+    },
+    working: ({ inputs, config, workingOf }) => {
+      const forward = heldLayer(config.layer);
+      const backward = heldLayer(config.backward_layer) ?? forward;
+      if (!forward || !backward) return null;
+      const [f, b] = [workingOf(forward, inputs), workingOf(backward, inputs)];
+      return f === null || b === null ? null : f + b;
+    },
   },
   // A mask passes through TimeDistributed in both families, but tf.keras asks the wrapped
   // layer's compute_mask first, which raises TypeError when that layer does not support masking.
@@ -151,6 +193,18 @@ export const RNN_LAYERS = {
       if (!input || !innerShape) return null;
       const inner = innerShape([[input[0] ?? null, ...input.slice(2)]]);
       return inner ? [input[0] ?? null, input[1] ?? null, ...inner.slice(1)] : null;
+    },
+    // One copy of the held layer, applied per timestep.
+    params: ({ inputs: [input], config, paramsOf }) => {
+      const held = heldLayer(config.layer);
+      return held && input ? paramsOf(held, [[input[0] ?? null, ...input.slice(2)]]) : null;
+    },
+    // The held layer runs on every timestep of the sample.
+    working: ({ inputs: [input], config, workingOf }) => {
+      const held = heldLayer(config.layer);
+      const steps = input ? count(input[1] ?? null) : null;
+      const each = held && input ? workingOf(held, [[input[0] ?? null, ...input.slice(2)]]) : null;
+      return each === null || steps === null ? null : each * steps;
     },
   },
 } satisfies Record<string, LayerEntry>;

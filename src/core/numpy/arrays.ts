@@ -15,8 +15,13 @@ type ArrayValue = Value & { t: 'array' };
 
 const MAX_LITERAL = 10_000;
 
+/** A size NumPy could allocate: a non-negative integer below 2^31; any other is not known. */
+function validDim(d: Dim): Dim {
+  return typeof d === 'number' && !(Number.isInteger(d) && d >= 0 && d < 2 ** 31) ? null : d;
+}
+
 export function makeArray(shape: Shape, dtype = 'float64', extra: Partial<ArrayValue> = {}): ArrayValue {
-  return { t: 'array', shape, dtype, fill: null, data: null, nanPadded: false, ...extra };
+  return { t: 'array', shape: shape.map(validDim), dtype, fill: null, data: null, nanPadded: false, ...extra };
 }
 
 /** Shape of a nested list literal, or null when ragged/unknown. */
@@ -121,7 +126,7 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
         return p0?.t === 'array' ? makeArray(p0.shape, p0.dtype) : null;
       case 'arange': {
         const nums = args.pos.map(asNumber);
-        if (nums.length === 0 || nums.some((n) => n === null)) return makeArray([null], 'int64');
+        if (nums.length === 0 || nums.some((n) => n === null || !Number.isFinite(n))) return makeArray([null], 'int64');
         const [start, stop, step] = nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
         const length = step === 0 ? 0 : Math.max(0, Math.ceil((stop - start) / step));
         const data = length <= MAX_LITERAL ? Array.from({ length }, (_, i) => start + i * step) : null;
@@ -182,7 +187,10 @@ export function arrayMethod(a: ArrayValue, name: string, args: CallArgs): Value 
       const total = count(a.shape);
       const known = dims.filter((d) => d !== -1);
       const knownCount = count(known);
-      const shape = dims.map((d) => (d === -1 ? (total !== null && knownCount ? total / knownCount : null) : d));
+      const inferred = total !== null && knownCount ? total / knownCount : null;
+      const shape = dims.map((d) => (d === -1 ? (inferred !== null && Number.isInteger(inferred) ? inferred : null) : d));
+      // NumPy raises on any other negative or a fractional size: the shape is not known.
+      if (shape.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d)))) return makeArray(shape.map(() => null), a.dtype);
       return { ...a, shape, data: a.data !== null && total !== null ? reshapeData(a.data, shape) : null };
     }
     case 'astype':
@@ -259,9 +267,25 @@ export function padSequences(ctx: Ctx, args: CallArgs): Value {
   const maxlenValue = args.kw.get('maxlen') ?? args.pos[1];
   let maxlen: Dim = asInt(maxlenValue);
   if (maxlen === null && seqs?.t === 'seq') {
-    const lengths = seqs.items.map((s) => (s.t === 'seq' ? s.items.length : null));
+    const lengths = seqs.items.map((s) => (s.t === 'seq' ? s.items.length : s.t === 'array' && typeof s.shape[0] === 'number' ? s.shape[0] : null));
     if (lengths.every((l) => l !== null)) maxlen = Math.max(0, ...(lengths as number[]));
   }
   const dtype = asString(args.kw.get('dtype')) ?? 'int32';
-  return makeArray([typeof samples === 'number' ? samples : null, maxlen], dtype, { nanPadded: isNan(value), fill: asNumber(value ?? NONE) ?? 0 });
+  // Sequences of feature vectors pad to (samples, maxlen, features).
+  const features = seqs ? featureShape(seqs) : [];
+  const padValue = asNumber(value ?? NONE) ?? 0;
+  return makeArray([typeof samples === 'number' ? samples : null, maxlen, ...features], dtype, { nanPadded: isNan(value), fill: padValue, padValue });
+}
+
+/** The per-step shape of sequences: [] for sequences of ids, [F] for sequences of F-vectors (nested lists or arrays). */
+function featureShape(seqs: Value): Shape {
+  if (seqs.t === 'array') return seqs.shape.slice(2);
+  if (seqs.t !== 'seq') return [];
+  for (const sequence of seqs.items) {
+    if (sequence.t === 'array') return sequence.shape.slice(1);
+    if (sequence.t !== 'seq' || sequence.items.length === 0) continue;
+    const step = literalShape(sequence.items[0]);
+    return step ?? [];
+  }
+  return [];
 }

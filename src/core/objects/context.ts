@@ -7,10 +7,11 @@
 import type { Diagnostic, KerasFamily, QuickFix, Range, Severity } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import type { Evaluator } from './evaluator';
+import type { ModuleSources } from './modules';
 import { Namer } from './names';
 import type { LayerObj, ModelObj } from './modelObjects';
 import type { Syntax } from '../python/syntax';
-import type { ClassValue, FuncValue } from './values';
+import type { ClassValue, FuncValue, Value } from './values';
 
 export interface ParseOptions {
   file: string;
@@ -18,6 +19,8 @@ export interface ParseOptions {
   kerasVersion?: string;
   /** Values for dimensions the source leaves open, keyed as diagnostics name them (`timesteps`). */
   dimensions?: Record<string, number>;
+  /** The user's own modules, when the caller lets the reader follow imports into them. */
+  modules?: ModuleSources;
   /**
    * Asked every few dozen steps; true ends the reading with `AnalysisStopped`. The analysis
    * process answers it from a flag shared with its main thread: a newer version of the file
@@ -62,6 +65,20 @@ export class Ctx {
   readonly calledFunctions = new Set<Syntax['id']>();
   readonly functions: FuncValue[] = [];
   readonly classes: ClassValue[] = [];
+  /** Models built inside a same-file layer or model class (its sub-blocks): not models of their own. */
+  readonly blocks = new Set<ModelObj>();
+  /** Modules of the user's read so far, by path (Python's `sys.modules`): each runs once, a cycle sees the module half-run. */
+  readonly modules = new Map<string, Value & { t: 'module' }>();
+  /** Above 0 while a subclassed model's `call` is traced: Keras runs it on real tensors, so TensorFlow functions work there. */
+  tracing = 0;
+  /** How many imports deep the reading is (0: the file itself). */
+  importDepth = 0;
+  /** The module being read when it is not the file itself (its imports resolve from there). */
+  modulePath: string | null = null;
+  /** Files read for imports, by path (null: not there or not readable). */
+  readonly moduleTexts = new Map<string, string | null>();
+  /** Models saved with `model.save(path)`, by path: `load_model(path)` reads them back. */
+  readonly savedModels = new Map<string, ModelObj>();
   /** Same-file classes instantiated at least once. */
   readonly instantiated = new Set<Syntax['id']>();
   private steps = 0;
@@ -69,6 +86,8 @@ export class Ctx {
   callDepth = 0;
   exprDepth = 0;
   readonly version: string;
+  /** Whether the user supplied any dimension (most readings have none, and skip the look-ups). */
+  readonly hasDimensions: boolean;
   /** The interpreter reading this file, as the library stubs may use it. */
   readonly evaluator: Evaluator;
 
@@ -79,6 +98,7 @@ export class Ctx {
   ) {
     this.namer = new Namer(options.family);
     this.version = options.kerasVersion ?? FAMILIES[options.family].referenceVersion;
+    this.hasDimensions = options.dimensions !== undefined && Object.keys(options.dimensions).length > 0;
     this.evaluator = evaluatorFor(this);
   }
 

@@ -4,7 +4,7 @@
  * nodes, a node has input and output tensors), so the config written from them has the
  * same names, order and connections as `model.to_json()`.
  */
-import type { Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, TrainingSpec, UnresolvedDimension } from '../ir';
+import type { Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, StatedInputShape, TrainingSpec, UnresolvedDimension } from '../ir';
 import type { Syntax } from '../python/syntax';
 
 import type { Dim, Shape } from '../layers/entry';
@@ -47,6 +47,8 @@ export interface LayerObj {
   lambdaMaskFix: { insertAt: Range; newText: string; maskSource: string } | null;
   /** Lambda only: what its function does to the time axis (decides whether dropping the mask is a bug). */
   lambdaTime: 'time-slice' | 'elementwise' | 'reduces-time' | 'unknown' | null;
+  /** An input shape the constructor states but Keras does not build from (Keras 3's Embedding `input_length=`). */
+  statedInput: StatedInputShape | null;
 }
 
 /** An argument structure of a call, as Keras records it in `inbound_nodes`. */
@@ -103,7 +105,7 @@ export interface ModelObj {
   diagnostics: Diagnostic[];
   unresolved: UnresolvedDimension[];
   /** Subclassed models: the class's layers by attribute, and the traced call. */
-  subclass: { attrs: [string, LayerObj][]; traced: boolean } | null;
+  subclass: { attrs: [string, LayerObj][]; traced: boolean; functional?: boolean } | null;
 }
 
 export function emptyTraining(): TrainingSpec {

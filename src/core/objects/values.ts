@@ -61,8 +61,12 @@ export type Value =
   /** A Keras object serialised as Keras writes it (initializer, regularizer, loss, optimizer). */
   | { t: 'json'; value: JsonValue; className: string }
   /** A NumPy array whose shape (and maybe content) is known. */
-  | { t: 'array'; shape: Shape; dtype: string; fill: number | null; data: JsonValue | null; nanPadded: boolean }
-  | { t: 'method'; self: Value; name: string };
+  | { t: 'array'; shape: Shape; dtype: string; fill: number | null; data: JsonValue | null; nanPadded: boolean; padValue?: number }
+  | { t: 'method'; self: Value; name: string }
+  /** `super()` / `super(Cls, self)` in a method: attributes come from the classes after `after` (null: after the instance's own class). */
+  | { t: 'super'; inst: InstanceValue; after: ClassValue | null }
+  /** A module of the user's own, read from the workspace: its names after it ran (`import data_util`). */
+  | { t: 'module'; name: string; path: string; scope: Scope };
 
 export class Scope {
   private readonly vars = new Map<string, Value>();
@@ -83,6 +87,11 @@ export class Scope {
 
   has(name: string): boolean {
     return this.vars.has(name);
+  }
+
+  /** This scope's own names (a module's, for `from module import *`). */
+  names(): string[] {
+    return [...this.vars.keys()];
   }
 }
 

@@ -45,6 +45,10 @@ export type AnalysisLimits = z.infer<typeof analysisLimitsSchema>;
 export const documentSettingsSchema = z.object({
   family: familySchema,
   dimensions: z.record(z.string(), z.number().int().positive()),
+  /** Where the document's own modules are looked for besides its folder (its workspace folder). */
+  importRoots: z.array(z.string()).optional(),
+  /** Restricted Mode (the default): modules are read only inside the import roots. */
+  restricted: z.boolean().optional(),
 });
 export type DocumentSettings = z.infer<typeof documentSettingsSchema>;
 
@@ -116,6 +120,8 @@ export const modelViewSchema = z.object({
   loss: z.string().nullable(),
   /** Whether a mask reaches the model's output, where Keras applies it to the loss. */
   lossMasked: z.boolean(),
+  /** Whether the output (and the loss) is per timestep; a classifier's is not, and needs no mask there. Null: not known. */
+  outputPerTimestep: z.boolean().nullable(),
   diagnostics: z.array(diagnosticSchema),
 });
 export type ModelView = z.infer<typeof modelViewSchema>;

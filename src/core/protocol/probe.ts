@@ -10,9 +10,12 @@ export const probeRequestSchema = z.object({
   /**
    * For tests only, honoured only where the runtime process runs with MASKLENS_TEST_HOOKS=1:
    * `abort` and `segv` crash the process natively from a worker (as a TensorFlow fault would);
-   * `malformed-reply` makes the runtime process answer with messages that break this protocol.
+   * `hang` blocks the worker thread without ever checking for cancellation (as a stuck native
+   * op would); `malformed-reply` makes the runtime process answer with messages that break this protocol.
    */
-  testFault: z.enum(['abort', 'segv', 'malformed-reply']).optional(),
+  testFault: z.enum(['abort', 'segv', 'hang', 'malformed-reply']).optional(),
+  /** The pool stops the probe after this long (0: never), as it stops other tasks. */
+  taskTimeoutSeconds: z.number().min(0).max(7 * 24 * 3600).default(0),
 });
 export type ProbeRequest = z.infer<typeof probeRequestSchema>;
 

@@ -7,9 +7,10 @@
  * strings "NaN", "Infinity", "-Infinity" so JSON output stays unambiguous.
  */
 import { z } from 'zod';
-import type { JsonValue, KerasModelConfig, LambdaExpr, LambdaIR, SliceItem } from '../ir';
+import type { JsonValue, KerasModelConfig, LambdaExpr, LambdaIR, ModelIR, SliceItem } from '../ir';
 import { backendInfoSchema } from './probe';
 import { REDUCTION_IDS } from '../reductions';
+import { layerLines } from '../runtime/memory';
 
 export const familySchema = z.enum(['keras3', 'tf-keras2']);
 
@@ -70,10 +71,17 @@ export const kerasObjectSchema = z.union([z.string(), z.looseObject({ class_name
 export type KerasObjectSpec = z.infer<typeof kerasObjectSchema>;
 
 /** What the worker needs of a ModelIR; a whole ModelIR satisfies it. */
+/** A config option the source leaves open (`Embedding(vocab_size, ...)`), with the name the user supplies it under. */
+const openOptionSchema = z.object({ key: z.string(), layer: z.string(), option: z.string(), axis: z.number().int().nonnegative().optional() });
+
 export const runtimeModelSchema = z.object({
   name: z.string().default('model'),
   config: kerasModelConfigSchema,
   lambdas: z.record(z.string(), lambdaIRSchema).default({}),
+  /** Options the config leaves open (null), which the runtime fills from given weights or names when it cannot. */
+  open: z.array(openOptionSchema).optional(),
+  /** For a model whose config declares no input shape: the shapes its source states, most certain first. */
+  statedInputs: z.array(z.object({ shape: z.array(z.number().int().nonnegative().nullable()), from: z.string() })).optional(),
   training: z
     .looseObject({
       loss: jsonValueSchema.optional(),
@@ -82,8 +90,25 @@ export const runtimeModelSchema = z.object({
       epochs: z.number().int().positive().nullable().optional(),
     })
     .optional(),
+  /** Where each layer's constructor is written in the source (1-based line, by Keras layer name), for messages that point at it. */
+  layerLines: z.record(z.string(), z.number().int().positive()).optional(),
 });
 export type RuntimeModel = z.infer<typeof runtimeModelSchema>;
+
+/** A model as the runtime takes it, from the reader's IR (what the CLI, the extension and the tests send). */
+export function runtimeModelOf(ir: ModelIR): RuntimeModel {
+  const t = ir.training;
+  const open = ir.unresolved.flatMap((u) => (u.layer && u.option ? [{ key: u.key, layer: u.layer, option: u.option, ...(u.axis !== undefined ? { axis: u.axis } : {}) }] : []));
+  return {
+    name: ir.name,
+    config: ir.config,
+    lambdas: ir.lambdas,
+    training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs },
+    layerLines: layerLines(ir.sources),
+    ...(open.length > 0 ? { open } : {}),
+    ...(ir.statedInputs ? { statedInputs: ir.statedInputs } : {}),
+  };
+}
 
 // z.number() refuses NaN and ±Infinity, which structured cloning carries and data may hold.
 const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');
@@ -187,6 +212,16 @@ export const layerWeightsSchema = z.object({
 export type LayerWeights = z.infer<typeof layerWeightsSchema>;
 
 /** Weights in Keras `get_weights()` order per layer; absent → Keras-default initializers under the seed. */
+/**
+ * `trusted`: any file the request names. `restricted` (a workspace in Restricted Mode): files
+ * inside `roots` (the workspace folders) and the `picked` files the user chose in a dialog.
+ */
+export const fileAccessSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('trusted') }),
+  z.object({ mode: z.literal('restricted'), roots: z.array(z.string()), picked: z.array(z.string()) }),
+]);
+export type FileAccess = z.output<typeof fileAccessSchema>;
+
 export const weightsSpecSchema = z.discriminatedUnion('source', [
   z.object({ source: z.literal('inline'), layers: z.array(layerWeightsSchema) }),
   z.object({ source: z.literal('file'), path: z.string() }),
@@ -216,12 +251,14 @@ const commonRequest = {
    * them to the config; the worker uses `timesteps` for an open time axis of synthetic data.
    */
   dimensions: z.record(z.string(), z.number().int().positive()).default({}),
-  /** If set, data files must lie inside this folder (VS Code Restricted Mode). */
-  allowedRoot: z.string().optional(),
+  /** Which files the task may read (data and weights): VS Code's Restricted Mode narrows it. */
+  access: fileAccessSchema.default({ mode: 'trusted' }),
   /** Include each layer's (capped) output in the result. */
   layerOutputs: z.boolean().default(true),
   /** Which output of a model with several outputs (its name or index); default the first. */
   output: z.union([z.string().max(256), z.number().int().min(0)]).optional(),
+  /** The pool stops a task that runs longer (setting masklens.taskTimeoutSeconds); 0: no limit. */
+  taskTimeoutSeconds: z.number().min(0).max(7 * 24 * 3600).default(300),
 };
 
 export const reductionIdSchema = z.enum(REDUCTION_IDS);
@@ -289,6 +326,8 @@ export const dataInfoSchema = z.object({
   padValue: num.optional(),
   seed: z.number().int().optional(),
   nan: z.object({ x: z.number().int(), y: z.number().int(), sampleWeight: z.number().int() }),
+  /** ±Infinity values, a finding like NaN. */
+  inf: z.object({ x: z.number().int(), y: z.number().int(), sampleWeight: z.number().int() }),
   notes: z.array(z.string()),
 });
 export type DataInfo = z.infer<typeof dataInfoSchema>;

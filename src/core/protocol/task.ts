@@ -35,6 +35,11 @@ export class TaskCancelledError extends Error {
   }
 }
 
+/** Stops the task (by throwing) once its caller asked it to; long loops call it between steps. */
+export function stopIfCancelled(ctx: TaskContext): void {
+  if (ctx.cancelled()) throw new TaskCancelledError();
+}
+
 /** A failure the user can act on: the message is shown as is, with where it came from. */
 export class UserFacingError extends Error {
   constructor(

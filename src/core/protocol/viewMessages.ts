@@ -40,6 +40,8 @@ export const modelSummarySchema = z.object({
   line: z.number().int().min(0),
   loss: z.string().max(VIEW_LIMITS.label).nullable(),
   lossMasked: z.boolean(),
+  /** False for a model with one output per sequence (a classifier): no mask at its loss is as it should be. */
+  outputPerTimestep: z.boolean().nullable(),
   layers: z
     .array(
       z.object({

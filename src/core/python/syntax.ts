@@ -46,13 +46,51 @@ export function position(p: { row: number; column: number }): Position {
   return { line: p.row, character: p.column };
 }
 
+/**
+ * Trees of the user's other modules, which the reader follows imports into. Everything the
+ * reader reports is located in the file being analysed, so a node of such a tree is located at
+ * the statement of that file that led to it (the import, or the call of an imported function):
+ * the anchor, set while that statement runs.
+ */
+let foreignTrees = new WeakMap<object, Range>();
+/** Whether the reading under way follows imports (most do not, and rangeOf skips the look-up). */
+let following = false;
+let anchor: Range | null = null;
+
+/** Marks a module's tree as another file's; `imported`: the import statement, where its nodes are located between statements. */
+export function markForeign(root: Syntax, imported: Range): void {
+  foreignTrees.set(root.tree, imported);
+  following = true;
+}
+
+/** After a reading: no tree is foreign any more, no anchor is set. */
+export function forgetForeign(): void {
+  foreignTrees = new WeakMap();
+  following = false;
+  anchor = null;
+}
+
+export function isForeign(node: Syntax): boolean {
+  return following && foreignTrees.has(node.tree);
+}
+
+/** Sets where foreign nodes are located from now on; returns the anchor it replaces. */
+export function setAnchor(range: Range | null): Range | null {
+  const previous = anchor;
+  anchor = range;
+  return previous;
+}
+
 export function rangeOf(node: Syntax): Range {
+  const imported = following ? foreignTrees.get(node.tree) : undefined;
+  if (imported) return anchor ?? imported;
   return { start: position(node.startPosition), end: position(node.endPosition) };
 }
 
 /** A zero-width range at the end of `node` (where insertions go). */
 export function endOf(node: Syntax): Range {
-  const end = position(node.endPosition);
+  const imported = following ? foreignTrees.get(node.tree) : undefined;
+  const end = imported ? (anchor ?? imported).end : position(node.endPosition);
   return { start: end, end };
 }
 

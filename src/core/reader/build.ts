@@ -3,7 +3,7 @@
  * the source says about each layer (sources.ts), translated Lambdas, training arguments,
  * unresolved dimensions and diagnostics.
  */
-import type { Diagnostic, KerasModelConfig, LambdaIR, ModelIR } from '../ir';
+import type { Diagnostic, KerasModelConfig, LambdaIR, ModelIR, StatedInputShape } from '../ir';
 import type { Ctx } from '../objects/context';
 import { modelConfig } from './config';
 import { mapGraph } from '../keras/functional';
@@ -57,7 +57,76 @@ export function buildModelIR(model: ModelObj, ctx: Ctx, scope: Scope): ModelIR {
     inputMaxima: inputMaxima(model, scope),
     lambdas,
     training: model.training,
-    unresolved: layers.flatMap((l) => l.unresolved),
-    diagnostics: dedupe([...model.diagnostics, ...layers.flatMap((l) => l.diagnostics)]),
+    unresolved: layers.flatMap((l) => l.unresolved.map((u) => (u.option ? { ...u, layer: String(l.config.name) } : u))),
+    ...statedInputsOf(model, scope),
+    diagnostics: dedupe([...model.diagnostics, ...layers.flatMap((l) => l.diagnostics), ...paddingMissed(model, ctx, scope)]),
   };
+}
+
+/** The Masking layer that reads the model's input directly, if any. */
+function inputMasking(model: ModelObj): LayerObj | null {
+  if (model.kind === 'sequential') return model.layers.find((l) => l.className !== 'InputLayer') ?? null;
+  for (const layer of modelLayers(model)) {
+    if (layer.className === 'Masking' && layer.nodes.some((n) => n.inputs[0]?.node.isInput)) return layer;
+  }
+  return null;
+}
+
+/**
+ * `Masking(mask_value=-1.)` on data the source pads with another value (`pad_sequences`'
+ * default 0): it masks nothing, and the padding counts as data.
+ */
+function paddingMissed(model: ModelObj, ctx: Ctx, scope: Scope): Diagnostic[] {
+  const masking = inputMasking(model);
+  const maskValue = masking?.className === 'Masking' ? masking.config.mask_value : undefined;
+  if (!masking || typeof maskValue !== 'number' || Number.isNaN(maskValue)) return [];
+  const t = model.training;
+  for (const name of [t.fitArgs.x, t.evaluateArgs?.x, t.predictArgs?.x]) {
+    const v = name && /^[A-Za-z_]\w*$/.test(name) ? scope.get(name) : undefined;
+    if (v?.t !== 'array' || v.padValue === undefined || Number.isNaN(v.padValue) || v.padValue === maskValue) continue;
+    const label = ctx.family === 'keras3' ? `Keras ${ctx.version}` : `tf.keras ${ctx.version}`;
+    return [
+      ctx.diag(
+        'masking-value-mismatch',
+        'warning',
+        `\`${name}\` is padded with ${v.padValue} (pad_sequences' value), but Masking masks only steps equal to mask_value=${maskValue}: it masks no padded step, so the padding counts as data (and in a per-timestep loss). Use Masking(mask_value=${v.padValue}), or pad with value=${maskValue}. (${label})`,
+        masking.argRanges.mask_value ?? masking.range,
+      ),
+    ];
+  }
+  return [];
+}
+
+/** Whether the model's config leaves its (single) input shape undeclared. */
+function undeclaredInput(model: ModelObj): boolean {
+  if (model.kind === 'sequential') return model.layers[0]?.className !== 'InputLayer';
+  const input = model.inputs;
+  if (model.kind !== 'subclassed' || !input || Array.isArray(input) || !('node' in input)) return false;
+  return input.node.layer.syntax === null && input.node.layer.config.batch_shape === null;
+}
+
+function shapeText(shape: (number | null)[]): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/**
+ * The input shapes the source states for a model whose config declares none, most certain
+ * first: Keras 3's Embedding `input_length=` (which Keras itself ignores), the arrays
+ * fit/evaluate/predict are given, and an Embedding first layer's token ids (batch, timesteps).
+ */
+function statedInputsOf(model: ModelObj, scope: Scope): { statedInputs?: StatedInputShape[] } {
+  if (!undeclaredInput(model)) return {};
+  const stated: StatedInputShape[] = [];
+  const first = model.kind === 'sequential' ? model.layers[0] : undefined;
+  if (first?.statedInput) stated.push(first.statedInput);
+  const t = model.training;
+  for (const name of [t.fitArgs.x, t.evaluateArgs?.x, t.predictArgs?.x]) {
+    if (!name || !/^[A-Za-z_][\w.]*$/.test(name)) continue;
+    const v = scope.get(name);
+    if (v?.t !== 'array' || v.shape.length < 2) continue;
+    const shape = [null, ...v.shape.slice(1).map((d) => (typeof d === 'number' ? d : null))];
+    if (!stated.some((s) => s.from.startsWith(`\`${name}\``))) stated.push({ shape, from: `\`${name}\` of shape ${shapeText([typeof v.shape[0] === 'number' ? v.shape[0] : null, ...shape.slice(1)])}` });
+  }
+  if (first?.className === 'Embedding') stated.push({ shape: [null, null], from: 'the Embedding it starts with, which takes token ids of shape (batch, timesteps)' });
+  return stated.length > 0 ? { statedInputs: stated } : {};
 }

@@ -11,7 +11,7 @@ import { BudgetExceeded, Ctx, type ParseOptions } from '../objects/context';
 import { callFunction, evaluatorFor, execModule, instantiate } from '../interpreter/statements';
 import type { LayerObj, ModelObj } from '../objects/modelObjects';
 import { classKind } from '../keras/subclassed';
-import { rangeOf, type Syntax } from '../python/syntax';
+import { forgetForeign, rangeOf, type Syntax } from '../python/syntax';
 import { Scope } from '../objects/values';
 
 export interface ParsedModel {
@@ -81,20 +81,34 @@ export function parseTree(roots: Syntax | Syntax[], text: string, options: Parse
   const list = Array.isArray(roots) ? roots : [roots];
   const root = list[0];
   try {
-    for (const r of list) if (!execModule(ctx, r, scope)) break;
-    runTemplates(ctx);
-  } catch (error) {
-    if (!(error instanceof BudgetExceeded)) throw error;
-    ctx.report('unsupported-construct', 'warning', 'This file is too large or too convoluted for MaskLens to read completely; models after this point may be missing.', root ? rangeOf(root) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    try {
+      for (const r of list) if (!execModule(ctx, r, scope)) break;
+      runTemplates(ctx);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      ctx.report('unsupported-construct', 'warning', 'This file is too large or too convoluted for MaskLens to read completely; models after this point may be missing.', root ? rangeOf(root) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+    }
+    return finish(ctx, options.file, scope);
+  } finally {
+    // The trees of imported modules are the analyzer's to free; nothing of this reading stays foreign.
+    forgetForeign();
   }
-  return finish(ctx, options.file, scope);
 }
 
 function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
   const nested = new Set<ModelObj>();
   for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
-  const listed = ctx.models.filter((m) => m.varName !== null || !nested.has(m));
-  const parsed = listed.map((obj) => ({ obj, ir: buildModelIR(obj, ctx, scope) }));
+  const listed = ctx.models.filter((m) => !ctx.blocks.has(m) && (m.varName !== null || !nested.has(m)));
+  const parsed: ParsedModel[] = [];
+  for (const obj of listed) {
+    try {
+      parsed.push({ obj, ir: buildModelIR(obj, ctx, scope) });
+    } catch (error) {
+      // A fault of MaskLens' own in one model's IR costs that model, not the others.
+      const message = error instanceof Error ? error.message : String(error);
+      ctx.report('internal-error', 'error', `MaskLens failed to write model '${obj.varName ?? obj.name}' (${message}).`, obj.range);
+    }
+  }
   const owned = new Set<LayerObj>();
   for (const m of ctx.models) for (const l of allLayers(m)) owned.add(l);
   const orphan: Diagnostic[] = ctx.layers.filter((l) => !owned.has(l) && !l.model).flatMap((l) => l.diagnostics.filter((d) => d.code !== 'unresolved-shape'));

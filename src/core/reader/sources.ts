@@ -9,18 +9,35 @@ import type { Ctx } from '../objects/context';
 import { mapGraph } from '../keras/functional';
 import type { Dim, LayerObj, ModelObj, Shape } from '../objects/modelObjects';
 import { sequentialShapes } from '../keras/sequential';
-import { field, named, rangeOf, type Syntax } from '../python/syntax';
+import { field, isForeign, named, rangeOf, type Syntax } from '../python/syntax';
 import type { Scope, Value } from '../objects/values';
 
 function staticShape(shape: Shape | null | undefined): StaticShape | null {
   return shape ? shape.map((d: Dim) => (d !== null && typeof d === 'object' ? d.unresolved : d)) : null;
 }
 
-/** `len(x)` (not `len(x) + 1`), directly or through one assignment. */
+/**
+ * Vocabularies that already hold index 0: TextVectorization's and StringLookup's
+ * `get_vocabulary()` start with the padding token '' (and [UNK]), so their length is the
+ * right input_dim with mask_zero=True.
+ */
+const HOLDS_PADDING = /\.get_vocabulary\(\s*(include_special_tokens\s*=\s*True\s*)?\)$/;
+
+/** `len(x)` (not `len(x) + 1`), directly or through one assignment; not of a vocabulary that holds index 0. */
 function lenOf(node: Syntax | undefined, ctx: Ctx, depth = 0): Syntax | null {
   if (!node || depth > 3) return null;
   if (node.type === 'keyword_argument') return lenOf(field(node, 'value') ?? undefined, ctx, depth);
-  if (node.type === 'call' && field(node, 'function')?.text === 'len') return node;
+  if (node.type === 'call' && field(node, 'function')?.text === 'len') {
+    const argument = field(node, 'arguments');
+    const counted = argument ? named(argument)[0] : undefined;
+    if (counted && HOLDS_PADDING.test(counted.text.replace(/\s+/g, ''))) return null;
+    if (counted?.type === 'identifier') {
+      // len(vocab) where vocab = vectorizer.get_vocabulary()
+      const source = ctx.assignments.get(counted.text);
+      if (source && HOLDS_PADDING.test(source.text.replace(/\s+/g, ''))) return null;
+    }
+    return node;
+  }
   if (node.type === 'identifier') return lenOf(ctx.assignments.get(node.text) ?? undefined, ctx, depth + 1);
   if (node.type === 'parenthesized_expression') return lenOf(named(node)[0], ctx, depth);
   return null;
@@ -30,7 +47,8 @@ function inputDimFromLen(layer: LayerObj, ctx: Ctx): LayerSource['inputDimFromLe
   if (layer.className !== 'Embedding') return undefined;
   const valueNode = layer.argSyntax.input_dim;
   const lenCall = lenOf(valueNode, ctx);
-  if (!lenCall || !valueNode) return undefined;
+  // Written in another module: a quick fix there would edit this file.
+  if (!lenCall || !valueNode || isForeign(lenCall)) return undefined;
   const target = valueNode.type === 'keyword_argument' ? (field(valueNode, 'value') ?? valueNode) : valueNode;
   return { text: lenCall.text, range: rangeOf(target) };
 }

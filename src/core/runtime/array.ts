@@ -59,16 +59,28 @@ export function takeRows(a: NdArray, indices: readonly number[]): NdArray {
   return { ...a, shape: [indices.length, ...a.shape.slice(1)], data };
 }
 
-export function countNaN(a: NdArray): { count: number; first: number[] | null } {
-  let count = 0;
-  let firstFlat = -1;
+/** Where a flat index lies in an array of this shape. */
+function positionOf(shape: readonly number[], flat: number): number[] {
+  const strides = stridesOf(shape);
+  return strides.map((s, i) => Math.floor(flat / s) % shape[i]);
+}
+
+/** NaN and ±Infinity in an array: how many, and the position of the first of each. */
+export function countNonFinite(a: NdArray): { nan: number; inf: number; firstNaN: number[] | null; firstInf: number[] | null } {
+  let nan = 0;
+  let inf = 0;
+  let firstNaN = -1;
+  let firstInf = -1;
   for (let i = 0; i < a.data.length; i++) {
-    if (Number.isNaN(a.data[i])) {
-      if (firstFlat < 0) firstFlat = i;
-      count++;
+    const v = a.data[i];
+    if (v - v === 0) continue; // finite
+    if (Number.isNaN(v)) {
+      if (firstNaN < 0) firstNaN = i;
+      nan++;
+    } else {
+      if (firstInf < 0) firstInf = i;
+      inf++;
     }
   }
-  if (firstFlat < 0) return { count, first: null };
-  const strides = stridesOf(a.shape);
-  return { count, first: strides.map((s, i) => Math.floor(firstFlat / s) % a.shape[i]) };
+  return { nan, inf, firstNaN: firstNaN < 0 ? null : positionOf(a.shape, firstNaN), firstInf: firstInf < 0 ? null : positionOf(a.shape, firstInf) };
 }

@@ -28,6 +28,8 @@ export interface CallContext {
    * Filled during backprop with Σ(per-occurrence gradient²) per table row (kept tensors).
    */
   sparseSquares?: Map<string, Tensor>;
+  /** Throws once the task is asked to stop: called between layers and between an RNN's steps. */
+  checkpoint?: () => void;
 }
 
 /** Constants a layer needs at build time. */

@@ -13,9 +13,9 @@ import { Conv1D, GlobalPooling1D, Pooling1D } from './conv';
 import { Activation, Dense, Dropout, Embedding, Flatten, GaussianNoise, Masking, Permute, RepeatVector, Reshape } from './core';
 import { EinsumDense } from './einsum';
 import { Lambda } from './lambda';
-import { Concatenate, Merge } from './merge';
+import { Concatenate, Dot, Merge } from './merge';
 import { BatchNormalization, LayerNormalization } from './normalization';
-import { OpLayer } from './ops';
+import { OpLayer, TFOpLambda } from './ops';
 import { Bidirectional, Recurrent } from './recurrent';
 import { TimeDistributed } from './wrappers';
 
@@ -44,6 +44,7 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Bidirectional,
   TimeDistributed,
   Lambda,
+  TFOpLambda,
   Conv1D,
   MaxPooling1D: Pooling1D,
   AveragePooling1D: Pooling1D,
@@ -58,6 +59,7 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Maximum: Merge,
   Minimum: Merge,
   Concatenate,
+  Dot,
   Attention: DotAttention,
   AdditiveAttention: DotAttention,
   MultiHeadAttention,

@@ -45,3 +45,27 @@ export class OpLayer extends RuntimeLayer {
     return out;
   }
 }
+
+/**
+ * tf.keras 2's TFOpLambda: the TensorFlow function it is named after (`config.function`,
+ * `math.not_equal`), on the node's arguments; a second operand recorded as `y=` is the second
+ * argument.
+ */
+export class TFOpLambda extends RuntimeLayer {
+  call(_inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+    const fn = this.str('function', '');
+    if (fn === '') this.fail("names no TensorFlow function ('function')", 'model-config');
+    const args = [...extra.args] as Value[];
+    const kwargs: Record<string, Value> = {};
+    for (const [k, v] of Object.entries(extra.kwargs)) if (k !== 'name') kwargs[k] = v as Value;
+    if (args.length === 1 && kwargs.y !== undefined) {
+      args.push(kwargs.y);
+      delete kwargs.y;
+    }
+    const ev = new ExprEvaluator(ctx.tf, this.name);
+    return ev.asTensor(ev.apply(OPERATORS[fn] ?? fn, args, kwargs));
+  }
+}
+
+/** TensorFlow's symbols for Python's `!=` and `==` on tensors. */
+const OPERATORS: Record<string, string> = { '__operators__.ne': 'not_equal', '__operators__.eq': 'equal' };

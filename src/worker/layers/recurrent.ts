@@ -309,6 +309,7 @@ function runRnn(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o:
   let prev = zeros;
   const outputs: Tensor[] = [];
   for (let t = 0; t < steps; t++) {
+    ctx.checkpoint?.();
     const r = cell.step(xs[t], states, recDrop);
     if (ms) {
       const keep = tf.broadcastTo(tf.expandDims(ms[t], 1), [batch, cell.units]);

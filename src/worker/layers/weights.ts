@@ -4,6 +4,8 @@
  * under the run's seed.
  */
 import type { JsonValue } from '../../core/ir';
+import { formatShape } from '../../core/format';
+import type { MemoryBudget } from '../../core/runtime/memory';
 import { UserFacingError } from '../../core/protocol/task';
 import { subSeed } from '../../core/data/random';
 import type { Tf, Variable } from '../tf';
@@ -33,17 +35,22 @@ export class WeightBuilder {
     private readonly given: GivenWeight[] | null,
     readonly created: WeightRecord[] = [],
     private readonly prefix = '',
+    /** Charged for each weight before it exists; `label` names the layer in a refusal. */
+    private readonly budget?: { budget: MemoryBudget; label: string },
   ) {}
 
   /** A builder for a nested layer (a Bidirectional's forward RNN): same list, prefixed names. */
   scoped(prefix: string): WeightBuilder {
-    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`);
+    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`, this.budget);
   }
 
   add(name: string, shape: number[], init: JsonValue | undefined, fallback: string, trainable = true, compose?: (seedFor: (part: string) => number) => Float32Array): Variable {
     const index = this.created.length;
     const fullName = `${this.prefix}${name}`;
     const shapeText = `(${shape.join(', ')})`;
+    // While it is initialised a weight exists twice: the initialiser's array and TensorFlow's copy.
+    const bytes = shape.reduce((a, b) => a * b, 1) * 4;
+    this.budget?.budget.take(bytes * 2, `${this.budget.label}: its weight '${fullName}' of shape ${formatShape(shape)}`);
     let values: Float32Array;
     if (this.given) {
       const g = this.given[index];
@@ -69,6 +76,7 @@ export class WeightBuilder {
     const initial = this.tf.tensor(values, shape, 'float32');
     const variable = this.tf.variable(initial, trainable, `masklens_${++variableCounter}/${this.layer}/${fullName}`);
     initial.dispose();
+    this.budget?.budget.release(bytes);
     this.created.push({ layer: this.layer, name: fullName, shape, variable, trainable });
     return variable;
   }

@@ -1,0 +1,44 @@
+/**
+ * Whether a Masking layer masks anything of the data it is given: `Masking(mask_value=-1.)` on
+ * sequences padded with 0 never matches, so the padding counts as data (and in a per-timestep
+ * loss) without any error. Read off the data: no timestep equals mask_value, while many
+ * sequences begin or end with a run of identical constant timesteps (what padding looks like).
+ */
+import type { NdArray } from '../runtime/array';
+
+/** The constant all features of timestep `t` of sample `s` share, or null (x: samples × timesteps × features). */
+function constantStep(data: ArrayLike<number>, base: number, features: number): number | null {
+  const first = data[base];
+  for (let f = 1; f < features; f++) if (data[base + f] !== first) return null;
+  return first;
+}
+
+/**
+ * A sentence for a Masking layer (`layer`, `maskValue`) that masks no timestep of `x` while its
+ * sequences look padded with another value; null when it masks something or the data does not
+ * look padded. `x`: (samples, timesteps, features).
+ */
+export function maskingMisses(x: NdArray, layer: string, maskValue: number, location: string): string | null {
+  if (x.shape.length !== 3 || Number.isNaN(maskValue)) return null;
+  const [samples, steps, features] = x.shape;
+  if (samples === 0 || steps < 2 || features === 0) return null;
+  const data = x.data;
+  const pads = new Map<number, number>();
+  for (let s = 0; s < samples; s++) {
+    for (let t = 0; t < steps; t++) {
+      const c = constantStep(data, (s * steps + t) * features, features);
+      if (c === maskValue) return null; // it masks something
+    }
+    // A padded sequence: its last (post) or first (pre) two steps are the same constant.
+    for (const [a, b] of [[steps - 1, steps - 2], [0, 1]]) {
+      const ca = constantStep(data, (s * steps + a) * features, features);
+      if (ca !== null && ca === constantStep(data, (s * steps + b) * features, features)) {
+        pads.set(ca, (pads.get(ca) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  const [value, count] = [...pads.entries()].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
+  if (value === null || count < Math.max(2, Math.ceil(samples / 4))) return null;
+  return `Masking '${layer}' masks no timestep of ${location}: no step equals mask_value=${maskValue}, while ${count} of ${samples} sequences are padded with steps of all ${value}. The padding counts as data (and in a per-timestep loss); use Masking(mask_value=${value}), or pad with ${maskValue}.`;
+}
