@@ -19,6 +19,7 @@ import type { FileAnalysis, ModelAnalysis } from '../../src/core/analysis/analyz
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import type { KerasFamily } from '../../src/core/ir';
 import { CHECKED_RELEASES } from '../../src/core/masking/registry';
+import { stateOf } from '../../src/core/masking/state';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { kerasEvaluateLoss } from '../../src/worker/reductions';
 import { readSweepFixture, readSweepIndex, type SweepFile, type SweepLoss, type SweepModel } from './sweepFixtures';
@@ -60,7 +61,7 @@ function compareModel(fx: SweepModel, ours: ModelAnalysis, file: SweepFile, fami
       problems.push(`${at}: layer missing from the mask flow`);
       continue;
     }
-    if (maskIn !== null && maskOut !== null && (mine.mask.in !== maskIn || mine.mask.out !== maskOut)) {
+    if (maskIn !== null && maskOut !== null && (mine.mask.in !== stateOf(maskIn) || mine.mask.out !== stateOf(maskOut))) {
       problems.push(`${at}: mask in/out ${mine.mask.in}/${mine.mask.out} but Keras had ${maskIn}/${maskOut}`);
     }
     if (className !== 'InputLayer' && mine.rule.kind !== 'nested' && mine.rule.supportsMasking !== supportsMasking) {
@@ -73,7 +74,7 @@ function compareModel(fx: SweepModel, ours: ModelAnalysis, file: SweepFile, fami
     const allTrue = className === 'Concatenate' && maskIn === true && trueCount !== null && trueCount === size;
     if (fx.probeError === null && allTrue !== flagged.has(name)) problems.push(`${at}: Keras' mask is ${allTrue ? '' : 'not '}all-true after padding went in; MaskLens ${flagged.has(name) ? 'flags' : 'does not flag'} it`);
   }
-  if (fx.outputMask !== null && ours.lossMasked !== fx.outputMask) problems.push(`${fx.name}: lossMasked ${ours.lossMasked} but Keras' output mask is ${fx.outputMask ? 'present' : 'absent'}`);
+  if (fx.outputMask !== null && ours.lossMasked !== stateOf(fx.outputMask)) problems.push(`${fx.name}: lossMasked ${ours.lossMasked} but Keras' output mask is ${fx.outputMask ? 'present' : 'absent'}`);
   return problems;
 }
 
