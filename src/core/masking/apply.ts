@@ -152,6 +152,14 @@ function outputMasks<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, 
 }
 
 /**
+ * Keras 3 warns that a model used as a layer destroys the mask it receives, though its own
+ * layers carry it; not for a list Keras 3.0-3.3 take no mask from.
+ */
+export function warnsAlthoughCarried(rule: ResolvedRule, arriving: boolean, inputIsList: boolean): boolean {
+  return arriving && rule.warnsAlthoughCarried === true && !(inputIsList && familyBehaviour(rule.family, rule.version).listMasks === 'ignored');
+}
+
+/**
  * Applies the call's rule: decides which masks the layer receives, what Keras warns or raises,
  * runs the layer (`invoke`, the runtime's) unless Keras would raise, and computes the output
  * masks and what happened to an arriving mask.
