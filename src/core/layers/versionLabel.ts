@@ -44,8 +44,21 @@ function checkedAgainst(releases: SemVer[]): string {
   return `checked against ${releases.length} releases from ${releases[0].version} to ${releases[releases.length - 1].version}`;
 }
 
+const labels = new Map<string, string>();
+
 /** "Keras 3.3.3" for a release the sweep ran; otherwise which rules apply and how far they were checked. */
 export function versionLabel(family: KerasFamily, version: string): string {
+  // Every diagnostic ends with the label: the answer is constant per family and version.
+  const key = `${family}|${version}`;
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = computeLabel(family, version);
+    if (labels.size < 1_000) labels.set(key, label);
+  }
+  return label;
+}
+
+function computeLabel(family: KerasFamily, version: string): string {
   const name = `${family === 'keras3' ? 'Keras' : 'tf.keras'} ${version}`;
   const checked = CHECKED_RELEASES[family].map(release).sort(compare);
   const v = release(version);
