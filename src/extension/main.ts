@@ -17,6 +17,7 @@ import { PanelController } from './panel/panelController';
 import { RuntimeService } from './runtimeService';
 import { followActiveEditor } from './sidebarModels';
 import { SidebarViewProvider } from './sidebarView';
+import { Staleness } from './staleness';
 import { MaskLensStatusBar } from './statusBar';
 
 /** What the extension exports: used by its integration tests and by other extensions. */
@@ -35,10 +36,11 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const statusBar = new MaskLensStatusBar(runtime);
   const analyses = new AnalysisService(context.extensionUri);
   const lensState = new LensState();
-  const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message));
+  const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message, panel.currentDocument));
   panel.useAnalyses(analyses); // results carry their layers' source lines (the panel links a dropped mask to its line)
   const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
-  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState));
+  const staleness = new Staleness(lensState, panel);
+  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState), staleness);
   const diagnostics = new MaskDiagnostics(analyses);
   runtime.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
@@ -58,10 +60,13 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }
   }
 
-  function onWebviewMessage(message: WebviewMessage): void {
+  /** `document`: the one the sending view is about (the panel's run), else the active editor's. */
+  function onWebviewMessage(message: WebviewMessage, document?: vscode.Uri): void {
     const editor = vscode.window.activeTextEditor;
-    if (message.type === 'command') {
-      const args = message.model && editor ? [editor.document.uri, message.model] : [];
+    if (message.type === 'command' && message.command === 'showLog') log().show();
+    else if (message.type === 'command') {
+      const uri = document ?? editor?.document.uri;
+      const args = message.model && uri ? [uri, message.model] : [];
       void vscode.commands.executeCommand(`masklens.${message.command}`, ...args);
     }
     if (message.type === 'revealModel' && editor) {
@@ -77,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     statusBar,
     analyses,
     lensState,
+    staleness,
     panel,
     sidebar,
     diagnostics,

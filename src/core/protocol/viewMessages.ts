@@ -82,6 +82,10 @@ export const taskOriginSchema = z.object({
   file: z.string().max(4096),
   version: z.number().int(),
   model: z.string().max(1024),
+  /** The seed of the run's synthetic data and initial weights (the extension gives no weights). */
+  seed: z.number().int().optional(),
+  /** When the run finished (epoch ms), for the result's header. */
+  at: z.number().optional(),
 });
 export type TaskOrigin = z.infer<typeof taskOriginSchema>;
 
@@ -100,13 +104,52 @@ export const trainingEpochSchema = z.object({
 });
 export type TrainingEpochMessage = z.infer<typeof trainingEpochSchema>;
 
+/** What the user can do about a failed task, as buttons next to its message. */
+export const failureActionSchema = z.enum(['goToLine', 'selectData', 'showLog']);
+export type FailureAction = z.infer<typeof failureActionSchema>;
+
+/** Where in the user's file a failure is: the layer it concerns (if any) and its line. */
+export const failureLocationSchema = z.object({ line: z.number().int().min(0), character: z.number().int().min(0), layer: z.string().max(VIEW_LIMITS.name).optional() });
+export type FailureLocation = z.infer<typeof failureLocationSchema>;
+
+/** One finished run of a model, as the run history and the side-by-side comparison show it. */
+export const runSummarySchema = z.object({
+  runId: z.string().max(64),
+  task: z.enum(['evaluate', 'compare', 'train']),
+  at: z.number(),
+  version: z.number().int(),
+  data: z.string().max(VIEW_LIMITS.title),
+  weights: z.string().max(VIEW_LIMITS.label),
+  keras: z.string().max(VIEW_LIMITS.label),
+  loss: z.string().max(VIEW_LIMITS.label).nullable(),
+  masked: z.number().nullable(),
+  unmasked: z.number().nullable(),
+  paddingShare: z.number().nullable(),
+  maskReachesLoss: z.boolean().nullable(),
+  droppedBy: z.array(z.string().max(VIEW_LIMITS.label)).max(VIEW_LIMITS.layers),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
 /** Host → webview. `result` payloads are validated by their own schema on arrival. */
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('backend'), report: backendReportSchema }),
   z.object({ type: z.literal('backendError'), message: z.string() }),
   z.object({ type: z.literal('busy'), task: z.string(), message: z.string(), fraction: z.number().min(0).max(1).nullable() }),
   z.object({ type: z.literal('idle') }),
-  z.object({ type: z.literal('taskError'), task: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('taskError'),
+    task: z.string(),
+    message: z.string(),
+    /** Absent for a cancel and for failures of no particular run. */
+    origin: taskOriginSchema.optional(),
+    code: z.string().max(64).optional(),
+    location: failureLocationSchema.optional(),
+    actions: z.array(failureActionSchema).max(3).optional(),
+  }),
+  /** The shown run no longer matches its file (edited since) or its data (other files picked). */
+  z.object({ type: z.literal('outdated'), runId: z.string().max(64), reason: z.string().max(VIEW_LIMITS.title) }),
+  /** The runs of the shown model, oldest first (at most RUN_HISTORY). */
+  z.object({ type: z.literal('history'), file: z.string().max(4096), model: z.string().max(VIEW_LIMITS.name), runs: z.array(runSummarySchema).max(20) }),
   z.object({ type: z.literal('result'), task: z.string(), payload: z.unknown(), origin: taskOriginSchema.optional(), sources: resultSourcesSchema.optional() }),
   trainingEpochSchema,
   /** Asks the panel to export as its own buttons do (the current result, or one chart as PNG). */
@@ -121,7 +164,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /** The webview reports what it rendered, so tests and logs can confirm the UI state. */
   z.object({ type: z.literal('rendered'), view: z.string().max(64), summary: z.string().max(2000) }),
-  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showPanel']), model: z.string().max(VIEW_LIMITS.name).optional() }),
+  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showPanel', 'showLog']), model: z.string().max(VIEW_LIMITS.name).optional() }),
   z.object({ type: z.literal('revealModel'), model: z.string().max(VIEW_LIMITS.name), line: z.number().int().min(0) }),
   z.object({ type: z.literal('reveal'), line: z.number().int().min(0), character: z.number().int().min(0) }),
   /** json/csv: the host writes its own copy of the current result; png: `dataUrl` is the chart. */
