@@ -169,8 +169,6 @@ export class TaskCommands {
       });
       const result = await handle.result;
       this.lastResults[request.kind] = result as never;
-      // The panel's backend line comes from a probe; the first task is as good a time as any.
-      if (!this.runtime.backend) void this.runtime.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
       return result;
     } catch (error) {
       if (await this.askDimension(document, error)) return this.runTask(target, origin, build, onEvent);
@@ -184,6 +182,8 @@ export class TaskCommands {
       }
       return undefined;
     } finally {
+      // The panel's backend line comes from a probe; the first task, done or failed, is as good a time as any.
+      if (!this.runtime.backend && this.runtime.pid !== undefined) void this.runtime.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
       this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: undefined });
       this.statusBar.setTask(undefined);
       void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', this.runtime.runningCount > 0);

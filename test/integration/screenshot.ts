@@ -85,6 +85,8 @@ export interface WebviewLayout {
   scrollWidth: number;
   tables: { id: string; clientWidth: number; scrollWidth: number; right: number }[];
   cards: { id: string; clientWidth: number; scrollWidth: number; right: number }[];
+  /** The innermost elements reaching past the right edge. */
+  overflowing: string[];
 }
 
 /** What axe-core's colour-contrast rule found in one webview document. */

@@ -256,6 +256,11 @@ async function webviewLayout(page) {
           scrollWidth: document.documentElement.scrollWidth,
           tables: [...document.querySelectorAll('table')].map(box),
           cards: [...document.querySelectorAll('.ml-summary, .ml-error-card, .ml-run-header')].map(box),
+          // the innermost elements that reach past the right edge: what makes the page scroll sideways
+          overflowing: [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+            .slice(0, 8)
+            .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
         };
       })
       .catch(() => null);

@@ -42,7 +42,7 @@ header.append(
   h('h1', {}, 'MaskLens'),
   h('div', { class: 'ml-actions' }, commandButton('Evaluate with Masking', 'evaluate', 'primary'), commandButton('Compare Losses', 'compareLosses'), commandButton('Train', 'train')),
 );
-app.append(header, backendBox, statusBox, trainingBox, resultBox, historyBox);
+app.append(header, backendBox, statusBox, trainingBox, historyBox, resultBox);
 
 function renderBackend(report: BackendReport): void {
   clear(backendBox);
@@ -80,10 +80,12 @@ function renderResult({ task, payload, sources, origin }: ResultMessage): void {
     stopTraining(trainingBox);
     clear(resultBox);
     const { el, summary, maskFlow, about } = render(payload, sources);
-    const head = runHeader(origin, about.data, about.keras, origin?.seed === undefined ? 'not recorded' : weightsLabel(origin.seed));
-    resultBox.append(h('div', { id: 'outdated-slot' }));
-    if (head) resultBox.append(head);
-    resultBox.append(el);
+    const head = runHeader(origin, about, origin?.seed === undefined ? 'not recorded' : weightsLabel(origin.seed));
+    // what matters first: the summary card, then which run this is, then the details
+    const card = el.querySelector('#summary-card');
+    if (card) card.after(head);
+    else el.querySelector('.ml-result-head')?.after(head);
+    resultBox.append(h('div', { id: 'outdated-slot' }), el);
     shownTask = task;
     shownRun = origin ? { runId: origin.runId, model: origin.model } : undefined;
     send({ type: 'rendered', view: task, summary });

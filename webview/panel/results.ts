@@ -12,7 +12,7 @@ import { dataLabel } from '../../src/core/runs/history';
 import { clear, h } from '../shared/dom';
 import { drawHeatmap } from '../shared/heatmap';
 import { drawCurves, pointsDrawn, type EpochPoint } from '../shared/lineChart';
-import { clampRange, COUNT_CHOICES, DEFAULT_COUNT, finiteExtent, heatmapPlan, pageRange, rangeLabel, type RowRange } from '../shared/sampling';
+import { clampRange, COUNT_CHOICES, DEFAULT_COUNT, finiteExtent, heatmapPlan, pageRange, rangeLabel, type HeatmapPlan, type RowRange } from '../shared/sampling';
 import { send } from '../shared/vscodeApi';
 import { chartBox, chartId } from './charts';
 
@@ -23,8 +23,19 @@ export interface Rendered {
   summary: string;
   /** A second report (view `maskFlow`): dropped masks with their source positions, the sample range. */
   maskFlow?: string;
-  /** For the run's header: the data and the Keras version it ran with. */
-  about: { data: string; keras: string };
+  /** For the run's header: the data, the Keras version and the backend it ran with. */
+  about: RunAbout;
+}
+
+export interface RunAbout {
+  data: string;
+  synthetic: boolean;
+  keras: string;
+  backend: string;
+}
+
+function about(r: { data: EvaluateResult['data']; backend: string }, keras: string): RunAbout {
+  return { data: dataLabel(r.data), synthetic: r.data.synthetic, keras, backend: r.backend };
 }
 
 /** A plain table: it wraps and fits a narrow panel, with real header cells for screen readers. */
@@ -67,16 +78,6 @@ function grid(headers: string[], rows: string[][], id: string, label: string): H
   table.append(h('vscode-data-grid-row', { 'row-type': 'header' }, ...headers.map((t, i) => h('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1 }, t))));
   for (const row of rows) table.append(h('vscode-data-grid-row', {}, ...row.map((t, i) => h('vscode-data-grid-cell', { 'grid-column': i + 1 }, t))));
   return table;
-}
-
-function dataLine(result: { data: EvaluateResult['data']; backend: string }): HTMLElement {
-  return h(
-    'p',
-    { class: 'ml-data' },
-    h('span', { class: 'ml-tag' }, result.data.synthetic ? 'synthetic data' : `${result.data.source} data`),
-    ` ${result.data.description} · ${result.data.samples} sample(s) · backend `,
-    h('strong', {}, result.backend),
-  );
 }
 
 function exportButtons(name: string): HTMLElement {
@@ -142,6 +143,51 @@ interface HeatmapSlot {
   extent?: { min: number; max: number };
 }
 
+/** The heatmap in words: what it shows, over which samples and timesteps, and how many cells are masked. */
+export function heatmapDescription(slot: Pick<HeatmapSlot, 'label' | 'values' | 'mask' | 'kind'>, plan: HeatmapPlan, sampleIndex: readonly number[]): string {
+  let masked = 0;
+  let cells = 0;
+  for (const row of plan.rows) {
+    for (const col of plan.cols) {
+      cells++;
+      const isMasked = slot.kind === 'mask' ? slot.values[row]?.[col] === 0 : slot.mask?.[row]?.[col] === 0;
+      if (isMasked) masked++;
+    }
+  }
+  const first = sampleIndex[plan.rows[0]] ?? 0;
+  const last = sampleIndex[plan.rows[plan.rows.length - 1]] ?? 0;
+  const steps = plan.colStride === 1 ? `${plan.cols.length} timesteps` : `every ${plan.colStride}th of the timesteps (${plan.cols.length} shown)`;
+  return `${slot.label}: samples ${first}–${last} × ${steps}; ${masked} of ${cells} cells masked. The values are in the table below it.`;
+}
+
+/**
+ * The heatmap's values as a table, for screen readers and keyboards: a disclosure under the
+ * chart, built when opened (a heatmap may hold thousands of cells), scrollable with the arrow keys.
+ */
+function heatmapValues(slot: HeatmapSlot, plan: HeatmapPlan, sampleIndex: readonly number[]): HTMLElement {
+  const details = h('details', { class: 'ml-heatmap-values', 'data-chart': slot.id }, h('summary', {}, `${slot.label}: values as a table`));
+  details.addEventListener('toggle', () => {
+    if (!details.open || details.querySelector('table')) return;
+    const head = h('tr', {}, h('th', { scope: 'col' }, 'Sample'), ...plan.cols.map((c) => h('th', { scope: 'col' }, `t${c}`)));
+    const rows = plan.rows.map((r) =>
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, String(sampleIndex[r] ?? r)),
+        ...plan.cols.map((c) => {
+          const v = slot.values[r]?.[c] ?? null;
+          const masked = slot.kind === 'mask' ? v === 0 : slot.mask?.[r]?.[c] === 0;
+          return h('td', {}, slot.kind === 'mask' ? (masked ? '0 masked' : '1') : `${formatNumber(v)}${masked ? ' masked' : ''}`);
+        }),
+      ),
+    );
+    const scroller = h('div', { class: 'ml-values-scroll', tabindex: 0, role: 'region', 'aria-label': `${slot.label} values` }, h('table', { class: 'ml-table ml-values' }, h('thead', {}, head), h('tbody', {}, ...rows)));
+    details.append(scroller);
+    send({ type: 'rendered', view: 'heatmapValues', summary: `${slot.id} rows=${plan.rows.length} cols=${plan.cols.length}` });
+  });
+  return details;
+}
+
 /** The sample range control shared by all heatmaps of a result, and the heatmaps it drives. */
 class SampleRange {
   readonly el: HTMLElement;
@@ -205,7 +251,9 @@ class SampleRange {
     clear(slot.holder);
     const plan = heatmapPlan(this.range, slot.values[0]?.length ?? 0);
     const height = Math.max(90, Math.min(360, plan.rows.length * 12 + 60));
-    slot.holder.append(chartBox(slot.id, slot.label, height, (canvas) => drawHeatmap(canvas, { values: slot.values, mask: slot.mask, kind: slot.kind, plan, sampleIndex: this.sampleIndex, extent: slot.extent, label: slot.label })));
+    const box = chartBox(slot.id, slot.label, height, (canvas) => drawHeatmap(canvas, { values: slot.values, mask: slot.mask, kind: slot.kind, plan, sampleIndex: this.sampleIndex, extent: slot.extent, label: slot.label }));
+    box.querySelector('canvas')?.setAttribute('aria-label', heatmapDescription(slot, plan, this.sampleIndex));
+    slot.holder.append(box, heatmapValues(slot, plan, this.sampleIndex));
   }
 
   private fromFields(): void {
@@ -262,13 +310,13 @@ function perSampleTable(r: EvaluateResult): HTMLElement {
 export function renderEvaluate(payload: unknown, sources?: ResultSources): Rendered {
   const r: EvaluateResult = evaluateResultSchema.parse(payload);
   const el = h('div', { class: 'ml-evaluate' });
-  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — evaluated with masking (${r.family}, Keras ${r.kerasVersion})`), exportButtons(`${r.model}-evaluate`)), dataLine(r));
-  for (const w of r.warnings) el.append(h('div', { class: 'ml-warning', role: 'note' }, `⚠ ${w}`));
+  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — evaluated with masking (${r.family}, Keras ${r.kerasVersion})`), exportButtons(`${r.model}-evaluate`)));
   const dropped = r.layers.filter((l) => l.effect === 'destroys');
 
   // A classifier's output has no time axis: its loss is one number per sample.
   const perStep = r.outputShape.length >= 3;
   el.append(evaluateCard(r, dropped, sources, perStep));
+  for (const w of r.warnings) el.append(h('div', { class: 'ml-warning', role: 'note' }, `⚠ ${w}`));
   if (r.loss && r.lossValues) {
     el.append(h('h3', {}, 'Reductions'), reductionsTable(r.lossValues));
     el.append(h('p', {}, `Keras (${r.family}) reports ${formatNumber(r.loss.keras.value)} (${r.loss.keras.reduction}).`));
@@ -315,13 +363,13 @@ export function renderEvaluate(payload: unknown, sources?: ResultSources): Rende
     return `dropped=${l.name}${at ? `@${at.start.line}:${at.start.character}` : ''} `;
   });
   const summary = r.lossValues ? `valid-mean=${r.lossValues['valid-mean']} none=${r.lossValues.none} layers=${r.layers.length}` : `layers=${r.layers.length} no-loss`;
-  return { el, summary, maskFlow: `${droppedSummary.join('')}${range.summary}`, about: { data: dataLabel(r.data), keras: `${r.family} ${r.kerasVersion}` } };
+  return { el, summary, maskFlow: `${droppedSummary.join('')}${range.summary}`, about: about(r, `${r.family} ${r.kerasVersion}`) };
 }
 
 export function renderCompare(payload: unknown, sources?: ResultSources): Rendered {
   const r: CompareResult = compareResultSchema.parse(payload);
   const el = h('div', { class: 'ml-compare' });
-  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — masked vs unmasked ${r.loss}`), exportButtons(`${r.model}-compare`)), dataLine(r));
+  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — masked vs unmasked ${r.loss}`), exportButtons(`${r.model}-compare`)));
   const value = (id: string) => r.reductions.find((x) => x.id === id)?.value;
   const numbers: [string, string][] = [
     ['Masked loss (valid-mean)', formatNumber(value('valid-mean'))],
@@ -341,7 +389,7 @@ export function renderCompare(payload: unknown, sources?: ResultSources): Render
     );
   }
   el.append(reductionsTable(Object.fromEntries(r.reductions.map((x) => [x.id, x.value])), 'compare-reductions'));
-  return { el, summary: r.reductions.map((x) => `${x.id}=${x.value}`).join(' '), about: { data: dataLabel(r.data), keras: r.family } };
+  return { el, summary: r.reductions.map((x) => `${x.id}=${x.value}`).join(' '), about: about(r, r.family) };
 }
 
 export function epochPoints(history: TrainResult['history']): EpochPoint[] {
@@ -351,7 +399,7 @@ export function epochPoints(history: TrainResult['history']): EpochPoint[] {
 export function renderTrain(payload: unknown, _sources?: ResultSources): Rendered {
   const r: TrainResult = trainResultSchema.parse(payload);
   const el = h('div', { class: 'ml-train' });
-  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — trained ${r.history.length} epoch(s) minimising ${r.reduction}`), exportButtons(`${r.model}-train`)), dataLine(r));
+  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — trained ${r.history.length} epoch(s) minimising ${r.reduction}`), exportButtons(`${r.model}-train`)));
   if (r.stopped.reason !== 'completed') el.append(h('div', { class: 'ml-warning', role: 'alert' }, `Stopped: ${r.stopped.message}`));
   const points = epochPoints(r.history);
   const withVal = r.history.some((e) => e.val !== null);
@@ -376,5 +424,5 @@ export function renderTrain(payload: unknown, _sources?: ResultSources): Rendere
       'Loss per epoch',
     ),
   );
-  return { el, summary: `epochs=${r.history.length} stopped=${r.stopped.reason}`, about: { data: dataLabel(r.data), keras: r.family } };
+  return { el, summary: `epochs=${r.history.length} stopped=${r.stopped.reason}`, about: about(r, r.family) };
 }

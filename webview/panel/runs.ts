@@ -7,6 +7,7 @@ import { formatNumber } from '../../src/core/format';
 import { compareRuns } from '../../src/core/runs/history';
 import type { FailureAction, HostMessage, RunSummary, TaskOrigin } from '../../src/core/protocol/viewMessages';
 import { clear, h } from '../shared/dom';
+import type { RunAbout } from './results';
 import { send } from '../shared/vscodeApi';
 
 type TaskError = Extract<HostMessage, { type: 'taskError' }>;
@@ -15,22 +16,25 @@ function time(at: number | undefined): string {
   return at === undefined ? 'unknown time' : new Date(at).toLocaleString();
 }
 
-function field(label: string, value: string, id?: string): HTMLElement[] {
-  return [h('dt', {}, label), h('dd', id ? { id } : {}, value)];
+function field(label: string, value: string | HTMLElement[], id?: string): HTMLElement[] {
+  return [h('dt', {}, label), h('dd', id ? { id } : {}, ...(typeof value === 'string' ? [value] : value))];
 }
 
-/** The header of a result: which run it is, so a result is never mistaken for another file's or an older run's. */
-export function runHeader(origin: TaskOrigin | undefined, data: string, keras: string, weights: string): HTMLElement | null {
-  if (!origin) return null;
+/**
+ * The header of a result: which run it is, so a result is never mistaken for another file's or
+ * an older run's. Synthetic data is tagged as such, as in every result.
+ */
+export function runHeader(origin: TaskOrigin | undefined, about: RunAbout, weights: string): HTMLElement {
+  const data = about.synthetic ? [h('span', { class: 'ml-tag' }, 'synthetic data'), h('span', {}, ` ${about.data}`)] : about.data;
   return h(
     'dl',
     { class: 'ml-run-header', id: 'run-header', 'aria-label': 'About this run' },
-    ...field('File', `${origin.file} (version ${origin.version})`, 'run-file'),
-    ...field('Model', origin.model, 'run-model'),
+    ...(origin ? field('File', `${origin.file} (version ${origin.version})`, 'run-file') : []),
+    ...(origin ? field('Model', origin.model, 'run-model') : []),
     ...field('Data', data, 'run-data'),
     ...field('Weights', weights),
-    ...field('Keras', keras),
-    ...field('Finished', time(origin.at)),
+    ...field('Keras', `${about.keras} on ${about.backend}`),
+    ...(origin ? field('Finished', time(origin.at)) : []),
   );
 }
 
@@ -107,10 +111,14 @@ export function renderHistory(box: HTMLElement, message: Extract<HostMessage, { 
     send({ type: 'rendered', view: 'runCompare', summary: `runs=${runs.length} before=${before + 1} after=${after + 1} | ${changed.join(' | ')}`.slice(0, 2000) });
   };
   box.append(
-    h('h2', {}, `Runs of ${message.model}`),
-    h('p', { class: 'ml-muted' }, `${runs.length} runs this session, newest last. Rows that differ are marked ▲.`),
-    h('div', { class: 'ml-run-picks' }, select('run-before', 'Before', runs, before, (i) => ((before = i), draw())), select('run-after', 'After', runs, after, (i) => ((after = i), draw()))),
-    table,
+    h(
+      'details',
+      { open: true },
+      h('summary', {}, h('h2', { class: 'ml-inline' }, `Runs of ${message.model}: before and after`)),
+      h('p', { class: 'ml-muted' }, `${runs.length} runs this session, newest last. Rows that differ are marked ▲.`),
+      h('div', { class: 'ml-run-picks' }, select('run-before', 'Before', runs, before, (i) => ((before = i), draw())), select('run-after', 'After', runs, after, (i) => ((after = i), draw()))),
+      table,
+    ),
   );
   draw();
 }

@@ -13,8 +13,10 @@ type RunResult = EvaluateResult | CompareResult | TrainResult;
 
 /** The data a run used, in words that tell two runs' data apart (synthetic data by its seed). */
 export function dataLabel(data: RunResult['data']): string {
-  const seed = data.synthetic && data.seed !== undefined ? `, seed ${data.seed}` : '';
-  return shorten(`${data.synthetic ? 'synthetic' : data.source}: ${data.description} (${data.samples} samples${seed})`, VIEW_LIMITS.title);
+  const seed = data.synthetic && data.seed !== undefined && !data.description.includes(`seed ${data.seed}`) ? `, seed ${data.seed}` : '';
+  const kind = data.synthetic ? 'synthetic' : data.source;
+  const described = data.description.startsWith(kind) ? data.description : `${kind}: ${data.description}`;
+  return shorten(`${described} (${data.samples} samples${seed})`, VIEW_LIMITS.title);
 }
 
 /** The weights a run started from: the extension gives none, so Keras' initializers under the request's seed. */
