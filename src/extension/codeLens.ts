@@ -60,7 +60,7 @@ export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode
       } else if (entry.summary && entry.outdated) {
         lenses.push(new vscode.CodeLens(at, { title: `$(history) outdated: ${entry.summary}`, command: 'masklens.showPanel', tooltip: `${entry.outdated}. Run again for current numbers.` }));
       } else if (entry.summary) lenses.push(new vscode.CodeLens(at, { title: entry.summary, command: 'masklens.showPanel', tooltip: 'Show the last result in the MaskLens panel' }));
-      else if (!model.lossMasked && model.loss && model.outputPerTimestep !== false) {
+      else if (model.lossMasked === 'no' && model.loss && model.outputPerTimestep !== false) {
         lenses.push(new vscode.CodeLens(at, { title: `$(warning) mask does not reach the loss (${result.analysis.keras})`, command: 'workbench.actions.view.problems' }));
       }
     }
