@@ -32,6 +32,7 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
       lossMasked: m.lossMasked,
       outputPerTimestep: m.outputPerTimestep,
       diagnostics: m.diagnostics,
+      ...(m.incomplete ? { incomplete: m.incomplete } : {}),
     })),
     diagnostics: analysis.diagnostics,
     stopped: null,

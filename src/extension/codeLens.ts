@@ -55,7 +55,9 @@ export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode
           new vscode.CodeLens(at, { title: 'Train with Masking', command: 'masklens.train', arguments: args, tooltip: 'Train with the masked loss and watch masked vs unmasked loss per epoch' }),
         );
       }
-      if (entry.error && !entry.running) {
+      if (model.incomplete && !entry.running) {
+        lenses.push(new vscode.CodeLens(at, { title: `$(warning) incomplete model: ${model.incomplete} — no verdict`, command: 'workbench.actions.view.problems', tooltip: 'Part of this model is in a statement Python cannot read. Fix the syntax error to see whether its mask reaches the loss.' }));
+      } else if (entry.error && !entry.running) {
         lenses.push(new vscode.CodeLens(at, { title: `$(error) ${entry.error.task} failed: ${cut(entry.error.message)}${entry.outdated ? ' (file changed since)' : ''}`, command: 'masklens.showPanel', tooltip: `${entry.error.message}\n\nShow the error, where it is and what to do in the MaskLens panel` }));
       } else if (entry.summary && entry.outdated) {
         lenses.push(new vscode.CodeLens(at, { title: `$(history) outdated: ${entry.summary}`, command: 'masklens.showPanel', tooltip: `${entry.outdated}. Run again for current numbers.` }));

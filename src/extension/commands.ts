@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { compareTable, evaluateSummary, formatNumber } from '../core/format';
 import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
 import { shorten } from '../core/protocol/fitForView';
-import { VIEW_LIMITS, type TaskOrigin } from '../core/protocol/viewMessages';
+import { VIEW_LIMITS, type FailureLocation, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { AnalysisService } from './analysisService';
@@ -117,6 +117,13 @@ export class TaskCommands {
 
   /** The model's config, Lambdas, training settings and source arrays, asked of the analysis process; a failure is shown as the run's error. */
   private async taskInput(target: Target, origin: TaskOrigin, title: string): Promise<TaskInputReply['input'] | undefined> {
+    if (target.model.incomplete) {
+      // Running what could be read would give numbers for a model the user did not write.
+      const error = target.analysis.diagnostics.find((d) => d.code === 'syntax-error');
+      const at = error ? { line: error.range.start.line, character: error.range.start.character } : undefined;
+      this.fail(target, origin, title, { message: `${target.model.name} is incomplete (${target.model.incomplete}): fix the syntax error first, so that MaskLens runs the model as written.`, code: 'model-incomplete' }, at);
+      return undefined;
+    }
     try {
       const { input } = await this.analyses.taskInput(target.document, target.model.name);
       for (const note of input.notes) log().info(`${target.model.name}: ${note}`);
@@ -132,8 +139,8 @@ export class TaskCommands {
    * concerns, actions) and on the model's lens. No notification: the panel was opened for this
    * run and the lens is where the user clicked, so a toast would only repeat them, cut short.
    */
-  private fail(target: Target, origin: TaskOrigin, title: string, error: { message: string; code?: string; location?: string }): void {
-    const failure = describeFailure(error, target.model);
+  private fail(target: Target, origin: TaskOrigin, title: string, error: { message: string; code?: string; location?: string }, at?: FailureLocation): void {
+    const failure = { ...describeFailure(error, target.model), ...(at ? { location: at } : {}) };
     this.lastError = `MaskLens: ${title} failed: ${failure.message}`;
     log().error(`${title} failed: ${failure.message}`);
     this.lenses.set(target.document.uri, target.model.name, { error: { task: title, message: failure.message }, origin });

@@ -63,6 +63,16 @@ model = Sequential([
 model.compile(optimizer='adam', loss='binary_crossentropy')
 `;
 
+const BROKEN = `from keras import Sequential
+from keras.layers import Embedding, LSTM, Dense
+
+model = Sequential()
+model.add(Embedding(100, 8, mask_zero=True))
+model.add(LSTM(16, return_sequences=True)
+model.add(Dense(1))
+model.compile('adam', 'mse')
+`;
+
 suite('editor journey', () => {
   suiteSetup(async () => {
     await activateExtension();
@@ -210,6 +220,27 @@ suite('editor journey', () => {
     await failed;
     await checkThemes('failure');
     assert.deepEqual(failures, []);
+  });
+
+  test('a syntax error: an error where it is, the model marked incomplete, and an evaluate that says to fix it first', async () => {
+    const api = await activateExtension();
+    const editor = await openScratch('broken.py', BROKEN);
+    const uri = editor.document.uri;
+    await api.analyses.get(editor.document);
+    let syntax: vscode.Diagnostic | undefined;
+    for (let i = 0; i < 50 && !syntax; i++, await sleep(100)) syntax = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'syntax-error');
+    assert.ok(syntax, `no syntax-error diagnostic: ${JSON.stringify(vscode.languages.getDiagnostics(uri))}`);
+    assert.equal(syntax.severity, vscode.DiagnosticSeverity.Error);
+    assert.equal(syntax.range.start.line, 5);
+    assert.ok(vscode.languages.getDiagnostics(uri).some((d) => d.code === 'model-incomplete'), 'the model is not marked incomplete');
+    assert.match(await waitForLens(uri, (t) => t.includes('incomplete model'), 'marking the model incomplete'), /syntax error at line 6/);
+    const failed = waitForEvent(api.panel.onDidRender, (r) => r.view === 'taskError', 60_000, 'the refusal');
+    assert.equal(await vscode.commands.executeCommand('masklens.evaluate', uri, 'model'), undefined);
+    const shown = await failed;
+    assert.match(shown.summary, /model is incomplete \(a syntax error at line 6\): fix the syntax error first/);
+    assert.match(shown.summary, /@5 actions=goToLine/);
+    const shot = await screenshot('journey-8-syntax-error');
+    if (shot.framesText !== null) assert.match(shot.framesText, /Go to line 6/);
   });
 
   test('a classifier: a per-sample loss and what the layer that removes the time axis did with padded steps', async () => {

@@ -22,7 +22,7 @@ registerToolkit();
 
 const app = document.getElementById('app') as HTMLElement;
 const header = h('header', { class: 'ml-header' });
-const backendBox = h('section', { id: 'backend', class: 'ml-backend', 'aria-label': 'TensorFlow backend' }, h('vscode-progress-ring'), ' Starting the worker pool…');
+const backendBox = h('section', { id: 'backend', class: 'ml-backend', 'aria-label': 'TensorFlow backend' }, 'TensorFlow starts with the first evaluation, comparison or training.');
 const statusBox = h('section', { id: 'status', class: 'ml-status', 'aria-live': 'polite' });
 const trainingBox = h('section', { id: 'training', class: 'ml-training', 'aria-label': 'Training run' });
 const historyBox = h('section', { id: 'history', class: 'ml-history', 'aria-label': 'Runs of this model' });
