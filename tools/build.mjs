@@ -38,7 +38,7 @@ const builds = [
   { ...nodeCommon, entryPoints: { worker: 'src/worker/index.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { analysis: 'src/analysisProcess/main.ts', analysisThread: 'src/analysisProcess/thread.ts' }, outdir: 'dist' },
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` } },
-  { ...common, entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: { panel: 'webview/panel/main.ts' }, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 function copyAssets() {
@@ -47,7 +47,6 @@ function copyAssets() {
     [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm'],
     [join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), 'dist/tree-sitter-python.wasm'],
     [join(root, 'webview/panel/panel.css'), 'dist/webview/panel.css'],
-    [join(root, 'webview/sidebar/sidebar.css'), 'dist/webview/sidebar.css'],
   ];
   for (const [from, to] of assets) if (existsSync(from)) copyFileSync(from, join(root, to));
 }

@@ -23,6 +23,7 @@ import { PoolTaskError, TaskCancelled } from '../pool/errors';
 import type { RuntimeService } from './runtimeService';
 import type { DataChoices } from './dataChoices';
 import type { Staleness } from './staleness';
+import type { TreeNode } from './modelTree';
 import { commonRequest, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
@@ -46,6 +47,12 @@ function originOf(target: Target, seed: number): TaskOrigin {
     version: target.document.version,
     model: shorten(target.model.name, VIEW_LIMITS.name),
   };
+}
+
+/** A command's document and model: a URI and a name (lenses, the panel), or a model of the side view's tree. */
+function commandTarget(at: vscode.Uri | TreeNode | undefined, model: string | undefined): [vscode.Uri | undefined, string | undefined] {
+  if (at instanceof vscode.Uri || at === undefined) return [at, model];
+  return at.kind === 'model' ? [at.uri, at.model.name] : [undefined, undefined];
 }
 
 export class TaskCommands {
@@ -74,10 +81,10 @@ export class TaskCommands {
 
   register(): vscode.Disposable[] {
     return [
-      vscode.commands.registerCommand('masklens.evaluate', (uri?: vscode.Uri, model?: string) => this.evaluate(uri, model)),
-      vscode.commands.registerCommand('masklens.compareLosses', (uri?: vscode.Uri, model?: string) => this.compare(uri, model)),
-      vscode.commands.registerCommand('masklens.train', (uri?: vscode.Uri, model?: string) => this.train(uri, model)),
-      vscode.commands.registerCommand('masklens.selectData', (uri?: vscode.Uri, model?: string) => this.selectData(uri, model)),
+      vscode.commands.registerCommand('masklens.evaluate', (at?: vscode.Uri | TreeNode, model?: string) => this.evaluate(...commandTarget(at, model))),
+      vscode.commands.registerCommand('masklens.compareLosses', (at?: vscode.Uri | TreeNode, model?: string) => this.compare(...commandTarget(at, model))),
+      vscode.commands.registerCommand('masklens.train', (at?: vscode.Uri | TreeNode, model?: string) => this.train(...commandTarget(at, model))),
+      vscode.commands.registerCommand('masklens.selectData', (at?: vscode.Uri | TreeNode, model?: string) => this.selectData(...commandTarget(at, model))),
     ];
   }
 

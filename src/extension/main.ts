@@ -15,15 +15,14 @@ import { LensState } from './lensState';
 import { log } from './log';
 import { PanelController } from './panel/panelController';
 import { RuntimeService } from './runtimeService';
-import { followActiveEditor } from './sidebarModels';
-import { SidebarViewProvider } from './sidebarView';
+import { ModelTreeProvider } from './modelTree';
 import { Staleness } from './staleness';
 import { MaskLensStatusBar } from './statusBar';
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface MaskLensApi {
   panel: PanelController;
-  sidebar: SidebarViewProvider;
+  tree: ModelTreeProvider;
   runtime: RuntimeService;
   analyses: AnalysisService;
   tasks: TaskCommands;
@@ -38,11 +37,11 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const lensState = new LensState();
   const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message, panel.currentDocument));
   panel.useAnalyses(analyses); // results carry their layers' source lines (the panel links a dropped mask to its line)
-  const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
+  const tree = new ModelTreeProvider(analyses, lensState);
   const staleness = new Staleness(lensState, panel);
   const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState), staleness);
   const diagnostics = new MaskDiagnostics(analyses);
-  runtime.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
+  runtime.onDidReportBackend((report) => tree.setBackend(report));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
   runtime.onDidCrash((crash) => {
     if (!runtime.backend) panel.post({ type: 'backendError', message: `TensorFlow's process stopped (${crash.ending}); the next task starts a new process.` });
@@ -69,11 +68,6 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
       const args = message.model && uri ? [uri, message.model] : [];
       void vscode.commands.executeCommand(`masklens.${message.command}`, ...args);
     }
-    if (message.type === 'revealModel' && editor) {
-      const at = new vscode.Position(message.line, 0);
-      editor.selection = new vscode.Selection(at, at);
-      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    }
     if (message.type === 'rendered') log().debug(`webview rendered ${message.view}: ${message.summary}`);
   }
 
@@ -84,14 +78,13 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     lensState,
     staleness,
     panel,
-    sidebar,
+    tree,
     diagnostics,
     vscode.languages.registerCodeActionsProvider(PYTHON, diagnostics, MaskDiagnostics.metadata),
     vscode.languages.registerCodeLensProvider(PYTHON, new MaskLensCodeLensProvider(analyses, lensState)),
     vscode.languages.registerHoverProvider(PYTHON, new MaskLensHoverProvider(analyses)),
-    vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
+    vscode.window.createTreeView(ModelTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
     ...tasks.register(),
-    ...followActiveEditor(analyses, lensState, sidebar),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = runtime.cancelAll();
@@ -102,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, sidebar, runtime, analyses, tasks };
+  return { panel, tree, runtime, analyses, tasks };
 }
 
 export function deactivate(): void {

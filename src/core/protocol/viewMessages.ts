@@ -24,46 +24,10 @@ export const backendReportSchema = z.object({
 export type BackendReport = z.infer<typeof backendReportSchema>;
 
 /**
- * How much one side-view message may hold. The host fits what it sends to these limits
- * (`fitModelSummaries`): text from user code is shortened with its full form in a tooltip,
- * long lists are cut with a count of what was left out; nothing is refused for its size.
+ * How much one message to the panel may hold: the host fits what it sends to these limits (text
+ * from user code is shortened, long lists are cut), so nothing is refused for its size.
  */
 export const VIEW_LIMITS = { name: 1024, label: 256, title: 4096, message: 4000, layers: 2000, diagnostics: 500, models: 200 } as const;
-
-const effectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none', 'unknown']);
-/** yes / no / unknown: MaskLens cannot read a layer on the way. */
-const maskStateSchema = z.enum(['yes', 'no', 'unknown']);
-
-/** What the side view shows of one model of the active editor. */
-export const modelSummarySchema = z.object({
-  /** The model's variable name: also how the view names it in commands. */
-  name: z.string().max(VIEW_LIMITS.name),
-  kind: z.enum(['sequential', 'functional', 'subclassed']),
-  line: z.number().int().min(0),
-  loss: z.string().max(VIEW_LIMITS.label).nullable(),
-  lossMasked: maskStateSchema,
-  /** False for a model with one output per sequence (a classifier): no mask at its loss is as it should be. */
-  outputPerTimestep: z.boolean().nullable(),
-  layers: z
-    .array(
-      z.object({
-        name: z.string().max(VIEW_LIMITS.label),
-        className: z.string().max(VIEW_LIMITS.label),
-        /** The full name and class where either had to be shortened. */
-        title: z.string().max(VIEW_LIMITS.title).optional(),
-        in: maskStateSchema,
-        out: maskStateSchema,
-        effect: effectSchema,
-        line: z.number().int().min(0),
-      }),
-    )
-    .max(VIEW_LIMITS.layers),
-  layersOmitted: z.number().int().min(0).optional(),
-  diagnostics: z.array(z.object({ code: z.string().max(64), severity: z.enum(['error', 'warning', 'information', 'hint']), message: z.string().max(VIEW_LIMITS.message), line: z.number().int().min(0) })).max(VIEW_LIMITS.diagnostics),
-  diagnosticsOmitted: z.number().int().min(0).optional(),
-  lastResult: z.string().max(500).nullable(),
-});
-export type ModelSummary = z.infer<typeof modelSummarySchema>;
 
 /** Where each layer of a result's model is written (0-based), from the host's analysis. */
 const positionSchema = z.object({ line: z.number().int().min(0), character: z.number().int().min(0) });
@@ -157,7 +121,6 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   /** Asks the panel to export as its own buttons do (the current result, or one chart as PNG). */
   z.object({ type: z.literal('requestExport'), format: z.enum(['json', 'csv', 'png']), chart: z.string().max(128).optional() }),
   z.object({ type: z.literal('theme'), kind: z.enum(['light', 'dark', 'high-contrast', 'high-contrast-light']) }),
-  z.object({ type: z.literal('models'), file: z.string().max(4096).nullable(), keras: z.string().max(64), models: z.array(modelSummarySchema).max(VIEW_LIMITS.models), modelsOmitted: z.number().int().min(0).optional() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -166,8 +129,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /** The webview reports what it rendered, so tests and logs can confirm the UI state. */
   z.object({ type: z.literal('rendered'), view: z.string().max(64), summary: z.string().max(2000) }),
-  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showPanel', 'showLog']), model: z.string().max(VIEW_LIMITS.name).optional() }),
-  z.object({ type: z.literal('revealModel'), model: z.string().max(VIEW_LIMITS.name), line: z.number().int().min(0) }),
+  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showLog']), model: z.string().max(VIEW_LIMITS.name).optional() }),
   z.object({ type: z.literal('reveal'), line: z.number().int().min(0), character: z.number().int().min(0) }),
   /** json/csv: the host writes its own copy of the current result; png: `dataUrl` is the chart. */
   z.object({ type: z.literal('export'), format: z.enum(['json', 'csv', 'png']), name: z.string().max(128).regex(/^[\w.-]+$/), dataUrl: z.string().max(20_000_000).optional() }),
