@@ -43,10 +43,13 @@ const builds = [
 
 function copyAssets() {
   mkdirSync(join(root, 'dist/webview'), { recursive: true });
+  mkdirSync(join(root, 'dist/walkthrough'), { recursive: true });
   const assets = [
     [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm'],
     [join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), 'dist/tree-sitter-python.wasm'],
     [join(root, 'webview/panel/panel.css'), 'dist/webview/panel.css'],
+    // the getting-started walkthrough opens this example (examples/ is not in the .vsix)
+    [join(root, 'examples/seed002_lambda_drops_mask.py'), 'dist/walkthrough/seed002_lambda_drops_mask.py'],
   ];
   for (const [from, to] of assets) if (existsSync(from)) copyFileSync(from, join(root, to));
 }

@@ -60,6 +60,9 @@ export class TaskCommands {
   readonly lastResults: { [K in RegisteredKind]?: ResultOf<K> } = {};
   /** The last loss table written to the MaskLens output channel (the channel itself cannot be read back). */
   lastComparisonTable: string | undefined;
+  private readonly runEmitter = new vscode.EventEmitter<number>();
+  /** Fires after a run is recorded, with how many runs its model has. */
+  readonly onDidRecordRun = this.runEmitter.event;
   /** Each model's runs, newest last (what the panel's side-by-side comparison picks from). */
   readonly history = new RunHistory();
   /** The last task failure shown to the user, as the panel says it. */
@@ -81,6 +84,7 @@ export class TaskCommands {
 
   register(): vscode.Disposable[] {
     return [
+      this.runEmitter,
       vscode.commands.registerCommand('masklens.evaluate', (at?: vscode.Uri | TreeNode, model?: string) => this.evaluate(...commandTarget(at, model))),
       vscode.commands.registerCommand('masklens.compareLosses', (at?: vscode.Uri | TreeNode, model?: string) => this.compare(...commandTarget(at, model))),
       vscode.commands.registerCommand('masklens.train', (at?: vscode.Uri | TreeNode, model?: string) => this.train(...commandTarget(at, model))),
@@ -211,6 +215,7 @@ export class TaskCommands {
     this.lenses.set(target.document.uri, target.model.name, { summary, origin: finished });
     const key = LensState.key(target.document.uri, target.model.name);
     const runs = this.history.add(key, summariseRun(result, finished, readSettings(target.document.uri).synthetic.seed));
+    this.runEmitter.fire(runs.length);
     this.panel.post({ type: 'result', task: kind, payload: result, origin: finished });
     this.panel.post({ type: 'history', file: origin.file, model: origin.model, runs });
   }

@@ -17,6 +17,7 @@ import { PanelController } from './panel/panelController';
 import { RuntimeService } from './runtimeService';
 import { ModelTreeProvider } from './modelTree';
 import { Staleness } from './staleness';
+import { walkthrough } from './walkthrough';
 import { MaskLensStatusBar } from './statusBar';
 
 /** What the extension exports: used by its integration tests and by other extensions. */
@@ -86,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     vscode.window.createTreeView(ModelTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
     ...tasks.register(),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
+    ...walkthrough(context.extensionUri, analyses, tasks),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = runtime.cancelAll();
       void vscode.window.setStatusBarMessage(n ? `MaskLens: cancelling ${n} task(s)` : 'MaskLens: nothing is running', 3000);

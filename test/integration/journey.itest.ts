@@ -243,6 +243,26 @@ suite('editor journey', () => {
     if (shot.framesText !== null) assert.match(shot.framesText, /Go to line 6/);
   });
 
+  test("the getting-started walkthrough: its steps, and its example opens with seed 002's warning", async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'masklens.masklens#gettingStarted', false);
+    await sleep(1500);
+    const shot = await screenshot('journey-9-walkthrough');
+    if (shot.framesText !== null) {
+      assert.match(shot.framesText, /Get Started with MaskLens/);
+      for (const step of ['Open a model whose mask is dropped', 'See the warning', 'Evaluate with masking', 'Apply the quick fix', 'Evaluate again and compare the two runs']) assert.ok(shot.framesText.includes(step), `no step '${step}'`);
+    }
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('masklens.openWalkthroughExample');
+    assert.equal(editor.document.languageId, 'python');
+    assert.ok(editor.document.isUntitled, 'the example opens as an untitled file: nothing in the workspace changes');
+    assert.ok(editor.document.getText().includes('model.add(Lambda(lambda x: x[:, N:, :]))'));
+    const analysis = await api.analyses.get(editor.document);
+    assert.ok(analysis?.analysis.models[0]?.diagnostics.some((d) => d.code === 'lambda-drops-mask'), 'the example shows the warning the walkthrough describes');
+    await screenshot('journey-10-walkthrough-example');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+  });
+
   test('a classifier: a per-sample loss and what the layer that removes the time axis did with padded steps', async () => {
     const api = await activateExtension();
     const editor = await openScratch('classifier.py', CLASSIFIER);
