@@ -5,7 +5,8 @@
  * panel, the CodeLens and (for comparisons) the output channel.
  */
 import * as vscode from 'vscode';
-import { compareTable, evaluateSummary, formatNumber } from '../core/format';
+import { expectedData } from '../core/data/expected';
+import { compareTable, evaluateSummary, formatNumber, formatShape } from '../core/format';
 import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
 import { shorten } from '../core/protocol/fitForView';
 import { VIEW_LIMITS, type FailureLocation, type TaskOrigin } from '../core/protocol/viewMessages';
@@ -305,13 +306,19 @@ export class TaskCommands {
     if (!target) return;
     const folder = vscode.workspace.getWorkspaceFolder(target.document.uri);
     const filters = { 'Arrays (.npy, .npz, .csv, .json)': ['npy', 'npz', 'csv', 'json'] };
-    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    // What each file must hold, from the analysis: the dialog says it before the user picks.
+    const input = await this.analyses.taskInput(target.document, target.model.name).then(({ input }) => input, () => undefined);
+    const expected = input ? expectedData(input.model.config).inputs : [];
+    const output = target.model.layers[target.model.layers.length - 1]?.outputShape;
+    const inputsText = expected.length > 0 ? ` — expected ${expected.join('; ')}` : '';
+    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}${inputsText}`, openLabel: 'Use as inputs', canSelectMany: false, filters, defaultUri: folder?.uri });
     if (!x?.[0]) return;
-    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name} — cancel for none`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name}${output ? ` — to match the output ${formatShape(output)}` : ''}; cancel for none`, openLabel: 'Use as labels', canSelectMany: false, filters, defaultUri: folder?.uri });
     // Kept in the workspace's storage, not in a settings file: see DataChoices.
     await this.choices.set(target.document.uri.toString(), target.model.name, { x: x[0].fsPath, ...(y?.[0] ? { y: y[0].fsPath } : {}) });
     this.staleness.dataChanged(target.document.uri, target.model.name);
-    void vscode.window.showInformationMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
+    // The status bar, not a notification: the user just chose these files and needs no interruption.
+    void vscode.window.setStatusBarMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}`, 5000);
   }
 }
 

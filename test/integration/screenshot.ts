@@ -61,6 +61,7 @@ export async function screenshot(name: string, timeoutMs = 60_000): Promise<Scre
  *                                           panel's mask strips, heatmap canvases, data grids' text, a theme CSS variable
  *   { kind: 'workbench-theme' }             the workbench's own class (vs / vs-dark / hc-black) and computed backgrounds
  *   { kind: 'click-webview', selector }     a real mouse click on the first element matching the selector in a webview document
+ *   { kind: 'quick-input', text }           types into VS Code's quick input (code-server's file dialog) and presses Enter; returns its title
  *   { kind: 'webview-layout' }              per webview document: its width, its content's width, tables' and cards' overflow
  *   { kind: 'axe' }                         axe-core's colour-contrast rule run inside each MaskLens webview document
  *   { kind: 'viewport', width, height }     resizes the browser window
@@ -74,6 +75,7 @@ export type BrowserAction =
   | { kind: 'workbench-theme' }
   | { kind: 'type-and-watch'; text: string; delayMs: number; lensTooltipPrefix: string; squiggleLineText: string; timeoutMs?: number }
   | { kind: 'click-webview'; selector: string }
+  | { kind: 'quick-input'; text: string }
   | { kind: 'webview-layout' }
   | { kind: 'axe' }
   | { kind: 'viewport'; width: number; height: number };

@@ -216,6 +216,18 @@ async function performAction(page, action) {
     });
   }
   if (action.kind === 'click-webview') return clickWebview(page, action.selector);
+  if (action.kind === 'quick-input') {
+    // VS Code's quick input (code-server's file dialog is one): replace its text, then Enter
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    const title = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '';
+    await input.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(action.text, { delay: 5 });
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Enter');
+    return { title: title.trim(), typed: action.text };
+  }
   if (action.kind === 'webview-layout') return webviewLayout(page);
   if (action.kind === 'axe') return axeInWebviews(page);
   if (action.kind === 'viewport') {
