@@ -34,8 +34,9 @@ export interface RunAbout {
   backend: string;
 }
 
-function about(r: { data: EvaluateResult['data']; backend: string }, keras: string): RunAbout {
-  return { data: dataLabel(r.data), synthetic: r.data.synthetic, keras, backend: r.backend };
+function about(r: { data: EvaluateResult['data']; backend: string; backendInfo: EvaluateResult['backendInfo'] }, keras: string): RunAbout {
+  const library = r.backendInfo.tensorflowVersion ? ` (TensorFlow ${r.backendInfo.tensorflowVersion})` : '';
+  return { data: dataLabel(r.data), synthetic: r.data.synthetic, keras, backend: `${r.backend}${library}` };
 }
 
 /** A plain table: it wraps and fits a narrow panel, with real header cells for screen readers. */
