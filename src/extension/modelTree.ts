@@ -138,8 +138,8 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       case 'backend': {
         const b = node.report.backend;
         const item = new vscode.TreeItem(b.backend === 'tensorflow' ? 'TensorFlow: native' : 'TensorFlow: pure-JS fallback (slow)');
-        item.description = `tfjs ${b.tfjsVersion}`;
-        item.tooltip = b.fallbackReason ?? `${node.report.pool.workers} worker(s) × ${node.report.pool.intraOpThreads} thread(s)`;
+        item.description = `tfjs ${b.tfjsVersion}${b.tensorflowVersion && !b.fallbackReason ? ` · TensorFlow ${b.tensorflowVersion}` : ''}`;
+        item.tooltip = b.fallbackReason ?? `${b.libraryPath ? `${b.libraryPath}\n` : ''}${node.report.pool.workers} worker(s) × ${node.report.pool.intraOpThreads} thread(s)`;
         item.iconPath = new vscode.ThemeIcon(b.backend === 'tensorflow' ? 'server-process' : 'warning');
         return item;
       }
