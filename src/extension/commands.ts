@@ -217,6 +217,8 @@ export class TaskCommands {
     const key = LensState.key(target.document.uri, target.model.name);
     const runs = this.history.add(key, summariseRun(result, finished, readSettings(target.document.uri).synthetic.seed));
     this.runEmitter.fire(runs.length);
+    const files = result.data.files;
+    this.staleness.watchData(target.document.uri, target.model.name, files ? [files.x, files.y, files.sampleWeight].filter((f): f is string => f !== undefined) : []);
     this.panel.post({ type: 'result', task: kind, payload: result, origin: finished });
     this.panel.post({ type: 'history', file: origin.file, model: origin.model, runs });
   }

@@ -36,6 +36,9 @@ const EFFECT_ICON: Record<LayerView['mask']['effect'], vscode.ThemeIcon> = {
   unknown: new vscode.ThemeIcon('question'),
 };
 
+/** How long typing must pause before the tree follows the newest analysis (VS Code's lenses wait about as long). */
+const TYPING_PAUSE_MS = 300;
+
 export type TreeNode =
   | { kind: 'model'; uri: vscode.Uri; model: ModelView; keras: string }
   | { kind: 'layer'; uri: vscode.Uri; model: string; layer: LayerView }
@@ -69,6 +72,7 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[];
   private current: DocumentAnalysis | undefined;
+  private pending: NodeJS.Timeout | undefined;
   private backend: BackendReport | undefined;
   private readonly renderedEmitter = new vscode.EventEmitter<string>();
   /** Fires with the active file's name and its models each time the tree has new content (tests follow it). */
@@ -82,9 +86,13 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor(refresh),
       analyses.onDidAnalyze((r) => {
-        if (vscode.window.activeTextEditor?.document.uri.toString() === r.uri.toString()) refresh();
+        if (vscode.window.activeTextEditor?.document.uri.toString() !== r.uri.toString()) return;
+        // While the user types, every keystroke brings an analysis: rebuild the tree once typing pauses.
+        clearTimeout(this.pending);
+        this.pending = setTimeout(refresh, r.sameText ? 0 : TYPING_PAUSE_MS);
       }),
       lenses.onDidChange(() => this.emitter.fire()),
+      { dispose: () => clearTimeout(this.pending) },
     ];
     refresh();
   }

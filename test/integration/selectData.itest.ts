@@ -1,6 +1,7 @@
 /**
  * Select Data Files… through the real file dialog (code-server's simple dialog, driven by typing
- * a path) in a folder workspace: a matching pair of files is evaluated on; a file of the wrong
+ * a path) in a folder workspace: a matching pair of files is evaluated on (and its result is
+ * outdated when a file it read changes on disk); a file of the wrong
  * shape and a corrupt file each fail with the error state and Select Data Files… first.
  */
 import * as assert from 'node:assert/strict';
@@ -56,6 +57,10 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     assert.equal(good.data.source, 'file');
     assert.equal(good.data.files?.x, path.join(dir, 'x_good.npy'));
     assert.equal(good.data.samples, 5);
+    // the data the run read changes on disk: the result says it is outdated
+    const outdated = waitForEvent(api.panel.onDidRender, (r) => r.view === 'outdated', 30_000, 'the result to be marked outdated');
+    fs.writeFileSync(path.join(dir, 'y_good.npy'), writeNpy({ shape: [5, 4, 1], data: Array.from({ length: 20 }, (_, i) => (i % 4) / 3) }));
+    assert.match((await outdated).summary, /y_good\.npy, which this run read, changed on disk/);
     await screenshot('select-data-1-good');
 
     await pick(uri, 'x_wrong.npy', 'y_good.npy', 'select-wrong');
