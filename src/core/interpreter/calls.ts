@@ -131,13 +131,13 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       return unknown(null, rangeOf(args.node));
     }
     case 'seq':
-      return listMethod(self, name, args);
+      return listMethod(ctx, self, name, args);
     case 'dict':
-      return dictMethod(self, name, args);
+      return dictMethod(ctx, self, name, args);
     case 'array':
       return arrayMethod(self, name, args);
     case 'str':
-      return stringMethod(self.v, name, args);
+      return stringMethod(ctx, self.v, name, args);
     default:
       return unknown(null, rangeOf(args.node));
   }

@@ -6,6 +6,7 @@
  */
 import type { CallArgs, SubscriptItem } from '../objects/arguments';
 import { callValue } from './calls';
+import { bounded, stringFits } from '../objects/bounds';
 import { type Ctx, MAX_EXPR_DEPTH } from '../objects/context';
 import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
@@ -132,9 +133,9 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     case 'expression_list':
     case 'list':
     case 'set':
-      return seq(evalItems(ctx, named(node), scope), node.type === 'list');
+      return bounded(ctx, node, seq(evalItems(ctx, named(node), scope), node.type === 'list'));
     case 'dictionary':
-      return evalDict(ctx, node, scope);
+      return bounded(ctx, node, evalDict(ctx, node, scope));
     case 'attribute':
       return evalAttribute(ctx, node, scope);
     case 'subscript':
@@ -196,8 +197,9 @@ function formattedString(ctx: Ctx, node: Syntax, scope: Scope): Value | null {
     }
     const prefix = part.firstChild?.type === 'string_start' ? part.firstChild.text.toLowerCase() : '';
     if (!prefix.includes('f')) return null;
-    const value = fString(part, prefix.includes('r'), (expression) => evalExpr(ctx, expression, scope));
+    const value = fString(ctx, part, prefix.includes('r'), (expression) => evalExpr(ctx, expression, scope));
     if (value.t !== 'str') return unknown(null, rangeOf(node));
+    if (!stringFits(ctx, node, out.length + value.v.length)) return unknown(null, rangeOf(node));
     out += value.v;
   }
   return str(out);
@@ -222,8 +224,10 @@ function evalItems(ctx: Ctx, nodes: readonly Syntax[], scope: Scope): Value[] {
   for (const n of nodes) {
     if (n.type === 'list_splat' || n.type === 'parenthesized_list_splat') {
       const v = evalExpr(ctx, named(n)[0] ?? null, scope);
-      if (v.t === 'seq') out.push(...v.items);
-      else out.push(unknown(null, rangeOf(n)));
+      if (v.t === 'seq') {
+        ctx.work(v.items.length);
+        for (const item of v.items) out.push(item);
+      } else out.push(unknown(null, rangeOf(n)));
     } else out.push(evalExpr(ctx, n, scope));
   }
   return out;
@@ -374,13 +378,15 @@ function comprehension(ctx: Ctx, node: Syntax, scope: Scope): Value {
   const target = field(forClause, 'left');
   if (!iterable || !target) return unknown(null, rangeOf(node));
   const out: Value[] = [];
-  for (const item of iterable) {
-    const inner = new Scope(scope);
-    assignTarget(ctx, target, item, inner, forClause);
-    const pass = clauses.slice(1).every((c) => truthy(evalExpr(ctx, named(c)[0] ?? null, inner)) !== false);
-    if (pass) out.push(evalExpr(ctx, body, inner));
-  }
-  return seq(out, node.type === 'list_comprehension');
+  ctx.within(node, true, () => {
+    for (const item of iterable) {
+      const inner = new Scope(scope);
+      assignTarget(ctx, target, item, inner, forClause);
+      const pass = clauses.slice(1).every((c) => truthy(evalExpr(ctx, named(c)[0] ?? null, inner)) !== false);
+      if (pass) out.push(evalExpr(ctx, body, inner));
+    }
+  });
+  return bounded(ctx, node, seq(out, node.type === 'list_comprehension'));
 }
 
 export function evalCall(ctx: Ctx, node: Syntax, scope: Scope): Value {
