@@ -6,7 +6,7 @@
  */
 import type { CallArgs, SubscriptItem } from '../objects/arguments';
 import { callValue } from './calls';
-import { bounded, stringFits } from '../objects/bounds';
+import { bounded, reportLimit, stringFits } from '../objects/bounds';
 import { type Ctx, MAX_EXPR_DEPTH } from '../objects/context';
 import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
@@ -84,7 +84,10 @@ function parseFloatLiteral(text: string): Value {
 export function evalExpr(ctx: Ctx, node: Syntax | null, scope: Scope): Value {
   if (!node) return unknown(null);
   ctx.step();
-  if (ctx.exprDepth > MAX_EXPR_DEPTH) return unknown(null, rangeOf(node));
+  if (ctx.exprDepth >= MAX_EXPR_DEPTH) {
+    reportLimit(ctx, node, `this expression nests deeper than ${MAX_EXPR_DEPTH} levels`);
+    return unknown(null, rangeOf(node));
+  }
   ctx.exprDepth++;
   try {
     const value = evalInner(ctx, node, scope);

@@ -101,9 +101,14 @@ function describe(v: Value): string {
   return e.elements === Infinity || e.elements > MAX_ELEMENTS ? growsPast(kindOf(v)) : nestsPast(kindOf(v));
 }
 
-/** The one warning a bound gives, on the code that reached it. */
+/**
+ * The one warning a bound gives, on the code that reached it: one per line, however many values
+ * on it pass a bound (`[[[[...]]]]` passes the nesting bound every hundred levels).
+ */
 export function reportLimit(ctx: Ctx, node: Syntax, what: string): void {
-  ctx.report(LIMIT_CODE, 'warning', `${what[0].toUpperCase()}${what.slice(1)}; MaskLens stops following its value here.`, rangeOf(node));
+  const range = rangeOf(node);
+  if (ctx.diagnostics.some((d) => d.code === LIMIT_CODE && d.range.start.line === range.start.line)) return;
+  ctx.report(LIMIT_CODE, 'warning', `${what[0].toUpperCase()}${what.slice(1)}; MaskLens stops following its value here.`, range);
 }
 
 /**

@@ -28,6 +28,13 @@ export interface ParseResult extends ParsedFile {
   scope: Scope;
 }
 
+/**
+ * Layers, summed over the models a file lists, that are written out and analysed. Each costs
+ * about 15 µs (the mask flow, the IR): a file that builds a thousand models of a thousand
+ * layers in a loop takes seconds past this, and its view would be as large.
+ */
+const MAX_LAYERS_IN_MODELS = 20_000;
+
 /** Function bodies worth reading as templates: they mention Keras model building. */
 const KERAS_HINT = /\b(Sequential|Model|Input|add|LSTM|GRU|Dense|Embedding|Masking|layers)\b/;
 
@@ -123,7 +130,14 @@ function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
   for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
   const listed = ctx.models.filter((m) => !ctx.blocks.has(m) && (m.varName !== null || !nested.has(m)));
   const parsed: ParsedModel[] = [];
-  for (const obj of listed) {
+  let layerCount = 0;
+  for (const [i, obj] of listed.entries()) {
+    layerCount += allLayers(obj).length;
+    if (layerCount > MAX_LAYERS_IN_MODELS) {
+      const left = listed.length - i;
+      ctx.report(LIMIT_CODE, 'warning', `MaskLens reads at most ${MAX_LAYERS_IN_MODELS.toLocaleString('en-US')} layers over a file's models; this model and the ${left - 1} after it would pass that and are left out.`, obj.range);
+      break;
+    }
     try {
       parsed.push({ obj, ir: buildModelIR(obj, ctx, scope) });
     } catch (error) {
