@@ -11,7 +11,7 @@ import type { Edit, Parser, Point, Range as TsRange, Tree } from 'web-tree-sitte
 import type { KerasFamily } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import { topLevelChunks } from '../python/chunks';
-import { blankCommentRuns, parseBlanked } from '../python/commentRuns';
+import { blankForParsing, parseBlanked } from '../python/blanking';
 import { AnalysisStopped } from '../objects/context';
 import { parseTree } from '../reader/parse';
 import { loadPythonParser, type GrammarPaths, type Syntax } from '../python/syntax';
@@ -85,7 +85,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
     }
     let parsed: Tree | null = null;
     try {
-      parsed = parseBlanked(blankCommentRuns(text), (t) => {
+      parsed = parseBlanked(blankForParsing(text, { numbers: false }), (t) => {
         const tree = parser.parse(t);
         if (!tree) throw new Error('tree-sitter returned no tree');
         return tree;
@@ -125,10 +125,10 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
    * re-read everything after it, so a tree with errors is used for its own analysis only and the
    * last good one stays the base (a file that never parsed cleanly keeps its newest tree). Returns
    * the tree, whether the caller must delete it, and the text it was parsed from: the file with
-   * its long comment runs blanked (python/commentRuns.ts), positions unchanged.
+   * its long comment runs and number literals blanked (python/blanking.ts), positions unchanged.
    */
   const parse = (file: string, original: string, shouldStop: (() => boolean) | undefined): { tree: Tree; owned: boolean; text: string } => {
-    const source = blankCommentRuns(original);
+    const source = blankForParsing(original);
     const cached = cache.get(file);
     if (cached) cache.delete(file); // re-inserted below: the map's order is least recently used first
     const edit = cached ? diffEdit(cached.text, source.text) : null;

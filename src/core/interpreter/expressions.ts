@@ -15,8 +15,9 @@ import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
 import { tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
+import { LARGE_LITERAL_CHARS, numericLiteral } from './literals';
 import { fString } from './strings';
-import { compact, field, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
+import { compact, field, isForeign, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
 import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from '../objects/values';
 
 const BUILTINS = new Set([
@@ -133,10 +134,18 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
       return evalExpr(ctx, inner ?? null, scope);
     }
     case 'tuple':
-    case 'expression_list':
-    case 'list':
-    case 'set':
+    case 'list': {
+      // The parser saw a large literal of numbers blanked (python/blanking.ts): its numbers are in the file's text.
+      const large = node.endIndex - node.startIndex >= LARGE_LITERAL_CHARS ? numericLiteral(isForeign(node) ? node.text : ctx.text.slice(node.startIndex, node.endIndex)) : null;
+      if (large) {
+        ctx.work(node.endIndex - node.startIndex);
+        return bounded(ctx, node, large);
+      }
       return bounded(ctx, node, seq(evalItems(ctx, named(node), scope), node.type === 'list'));
+    }
+    case 'expression_list':
+    case 'set':
+      return bounded(ctx, node, seq(evalItems(ctx, named(node), scope)));
     case 'dictionary':
       return bounded(ctx, node, evalDict(ctx, node, scope));
     case 'attribute':
