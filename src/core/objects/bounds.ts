@@ -12,10 +12,10 @@
  */
 import type { Ctx } from './context';
 import { rangeOf, type Syntax } from '../python/syntax';
-import { MAX_ELEMENTS, MAX_NESTING, MAX_STRING_LENGTH } from './limits';
+import { MAX_ELEMENTS, MAX_NAME_LENGTH, MAX_NESTING, MAX_STRING_LENGTH } from './limits';
 import type { Value } from './values';
 
-export { MAX_ELEMENTS, MAX_NESTING, MAX_STRING_LENGTH };
+export { MAX_ELEMENTS, MAX_NAME_LENGTH, MAX_NESTING, MAX_STRING_LENGTH };
 
 /** The code of the warning a bound gives (the step budget's too). */
 export const LIMIT_CODE = 'analysis-limit';
@@ -105,10 +105,10 @@ function describe(v: Value): string {
  * The one warning a bound gives, on the code that reached it: one per line, however many values
  * on it pass a bound (`[[[[...]]]]` passes the nesting bound every hundred levels).
  */
-export function reportLimit(ctx: Ctx, node: Syntax, what: string): void {
+export function reportLimit(ctx: Ctx, node: Syntax, what: string, consequence = 'MaskLens stops following its value here'): void {
   const range = rangeOf(node);
   if (ctx.diagnostics.some((d) => d.code === LIMIT_CODE && d.range.start.line === range.start.line)) return;
-  ctx.report(LIMIT_CODE, 'warning', `${what[0].toUpperCase()}${what.slice(1)}; MaskLens stops following its value here.`, range);
+  ctx.report(LIMIT_CODE, 'warning', `${what[0].toUpperCase()}${what.slice(1)}; ${consequence}.`, range);
 }
 
 /**

@@ -9,3 +9,5 @@ export const MAX_ELEMENTS = 1_000_000;
 export const MAX_STRING_LENGTH = 1_000_000;
 /** Lists and dicts inside one another. */
 export const MAX_NESTING = 100;
+/** Characters a Keras object's name may hold (names are compared often; see interpreter/calls.ts). */
+export const MAX_NAME_LENGTH = 1_000;

@@ -33,7 +33,7 @@ export interface ParseResult extends ParsedFile {
  * about 15 µs (the mask flow, the IR): a file that builds a thousand models of a thousand
  * layers in a loop takes seconds past this, and its view would be as large.
  */
-const MAX_LAYERS_IN_MODELS = 20_000;
+const MAX_LAYERS_IN_MODELS = 10_000;
 
 /** Function bodies worth reading as templates: they mention Keras model building. */
 const KERAS_HINT = /\b(Sequential|Model|Input|add|LSTM|GRU|Dense|Embedding|Masking|layers)\b/;
