@@ -33,6 +33,7 @@ function modelView(m: FileAnalysis['models'][number]): AnalysisView['models'][nu
       className: l.className,
       range: l.range,
       mask: l.mask,
+      unknownBecause: l.unknownBecause,
       outputShape: l.outputShape,
       rule: { kind: l.rule.kind, supportsMasking: l.rule.supportsMasking, known: l.rule.known },
     })),
