@@ -13,18 +13,6 @@ export const STRING_DOUBLING = 'from keras import Sequential\nfrom keras.layers 
 /** A million loop iterations: the reader's step budget ends it after a second or so, with a warning on the outer loop (line 2). */
 export const SLOW_LOOPS = 'x = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = x + i * j\n';
 
-/** One line of about 2 MB: a list of 400,000 numbers. Parsing and reading it take about a second on this machine. */
-export function twoMegabyteList(): string {
-  const parts: string[] = [];
-  let length = 0;
-  for (let i = 0; length < 2_000_000; i++) {
-    const item = `${i % 1000}, `;
-    parts.push(item);
-    length += item.length;
-  }
-  return `x = [${parts.join('')}0]\n`;
-}
-
 /**
  * `models` functional models (Embedding(mask_zero) → LSTM → Lambda without mask= → Dense, compiled
  * with mse), one per 100 lines, comment filler between them: 20 make the 2,000-line file of the
