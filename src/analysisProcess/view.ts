@@ -41,6 +41,7 @@ function modelView(m: FileAnalysis['models'][number]): AnalysisView['models'][nu
     lossMasked: m.lossMasked,
     outputPerTimestep: m.outputPerTimestep,
     diagnostics: m.diagnostics,
+    ...(m.incomplete ? { incomplete: m.incomplete } : {}),
   };
 }
 

@@ -251,7 +251,7 @@ suite('panel features', () => {
     const lambdaLine = evaluated.getText().split('\n').findIndex((l) => /model\.add\(Lambda\(/.test(l));
     assert.equal(shown?.sources?.layers.find((l) => l.name === 'lambda')?.start.line, lambdaLine, "the Lambda's line in the evaluated file");
     const shot = await screenshot('panel-result-origin');
-    if (shot.framesText !== null) assert.match(shot.framesText, /seed002_lambda_drops_mask\.py · model model/);
+    if (shot.framesText !== null) assert.match(shot.framesText, /File\s+seed002_lambda_drops_mask\.py \(version \d+\)\s+Model\s+model/);
   });
 
   test('large data: the heatmaps show a range of the samples, say which, and draw without blocking the panel', async () => {

@@ -44,6 +44,8 @@ export interface ModelAnalysis {
    */
   outputPerTimestep: boolean | null;
   diagnostics: Diagnostic[];
+  /** Why part of the model could not be read (a syntax error in its statements); absent when it was read whole. */
+  incomplete?: string;
 }
 
 export interface FileAnalysis {

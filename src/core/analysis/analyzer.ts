@@ -15,6 +15,7 @@ import { blankForParsing, parseBlanked } from '../python/blanking';
 import { AnalysisStopped } from '../objects/context';
 import { parseTree } from '../reader/parse';
 import { loadPythonParser, type GrammarPaths, type Syntax } from '../python/syntax';
+import { syntaxErrors, withSyntaxErrors } from './syntaxErrors';
 import type { ModuleFiles } from '../objects/modules';
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { verdictLabel } from './diagnostics';
@@ -185,7 +186,8 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
         }
         const modules = options.modules ? { read: options.modules.read, roots: options.modules.roots, parse: moduleTree } : undefined;
         const result = parseTree(roots, text, { file: options.file, family, kerasVersion, dimensions: options.dimensions, shouldStop: options.shouldStop, modules });
-        return analyzeParsed(result, family, kerasVersion);
+        const analysis = analyzeParsed(result, family, kerasVersion);
+        return tree.rootNode.hasError ? withSyntaxErrors(analysis, syntaxErrors(tree.rootNode)) : analysis;
       } catch (error) {
         if (error instanceof AnalysisStopped) throw error;
         cache.get(options.file)?.tree.delete();
