@@ -27,6 +27,8 @@ class Case:
     seed: int = 0
     output: object = None         # multi-output models: the index whose loss term is recorded; data() gives one y per output
     other_losses: tuple = ()      # multi-output models: compile()'s loss list (the recorded output's entry is `loss`)
+    metrics: tuple = ()           # compile(metrics=...): names or () -> metric objects
+    weighted_metrics: tuple = ()  # compile(weighted_metrics=...)
 
 
 # ---------------------------------------------------------------- seed models (verbatim)
@@ -334,6 +336,24 @@ CASES += [
          build_two_outputs, two_output_data, "sparse_categorical_crossentropy", output=0, other_losses=TWO_OUTPUT_LOSSES),
     Case("two_outputs_label", "two outputs: the label term (after GlobalAveragePooling1D consumed the mask)",
          build_two_outputs, two_output_data, "binary_crossentropy", output=1, other_losses=TWO_OUTPUT_LOSSES),
+]
+
+# Compiled metrics: Keras applies the output mask to them as to the loss (metrics= ignore the
+# sample weights, weighted_metrics= use them), and resolves "accuracy" by the loss' shapes.
+TEMPORAL_SW = np.linspace(0.25, 1.5, 18).reshape(3, 6).tolist()
+CASES += [
+    Case("metrics_sparse_tagger", "compiled metrics on a padded tagger: accuracy (sparse by shape), top-2, weighted accuracy with per-timestep weights",
+         partial(token_rnn, head=3, head_act="softmax"), token_data(LENS, 3, y_kind="classes", seed=61, y_shape=(3, 6), sw=TEMPORAL_SW),
+         "sparse_categorical_crossentropy", metrics=("accuracy", "sparse_categorical_accuracy", ("SparseTopKCategoricalAccuracy", {"k": 2})),
+         weighted_metrics=("accuracy",)),
+    Case("metrics_binary_tagger", "compiled metrics on a binary tagger: accuracy (binary by shape), binary_accuracy, mae, mse; weighted binary accuracy per sample",
+         partial(token_rnn, head=1, head_act="sigmoid"), token_data(LENS, 1, y_kind="binary", seed=62, sw=[[2.0], [1.0], [0.5]]),
+         "binary_crossentropy", metrics=("accuracy", "binary_accuracy", "mae", "mse"), weighted_metrics=("binary_accuracy",)),
+    Case("metrics_onehot_tagger", "compiled metrics on a one-hot tagger: acc (categorical by shape), categorical_accuracy, top-2",
+         partial(token_rnn, head=4, head_act="softmax"), token_data(LENS, 4, y_kind="onehot", seed=63),
+         "categorical_crossentropy", metrics=("acc", "categorical_accuracy", ("TopKCategoricalAccuracy", {"k": 2}))),
+    Case("metrics_mask_dropped", "compiled metrics where Conv1D dropped the mask: every position counts",
+         build_conv, token_data(LENS, 1, seed=64), "mse", metrics=("mae", "mse"), checks=("output_mask_is_none",)),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}

@@ -159,7 +159,14 @@ def build_fixture(fam, case, fixture_dir):
     loss_obj = fam.make_loss(case.loss, case.loss_kwargs)
 
     batch = len(y)
-    if case.output is None:
+    metrics = {}
+    if case.output is None and (case.metrics or case.weighted_metrics):
+        model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=loss_obj,
+                      metrics=make_metrics(K, case.metrics), weighted_metrics=make_metrics(K, case.weighted_metrics))
+        logs = model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0, return_dict=True)
+        ev = float(logs["loss"])
+        metrics = metric_records(fam, model, logs, y, out, sw)
+    elif case.output is None:
         model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=loss_obj)
         ev = float(model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0))
     else:
@@ -217,6 +224,7 @@ def build_fixture(fam, case, fixture_dir):
         "outputMask": mask_json(out_mask),
         "perTimestepLoss": arr(L),
         "kerasEvaluate": np.float32(ev),
+        "metrics": {"given": metric_specs(case.metrics), "weighted": metric_specs(case.weighted_metrics), "reported": metrics} if metrics else None,
         "reductions": red,
         "reductionsDerivedFrom": "keras perTimestepLoss and output mask",
         **extra,
@@ -228,6 +236,51 @@ def build_fixture(fam, case, fixture_dir):
         "bigModel": big,
         "checks": checks,
     }
+
+
+def make_metrics(K, specs):
+    """A case's metrics as compile() takes them: names, or (class name, kwargs) made into objects."""
+    if not specs:
+        return None
+    return [s if isinstance(s, str) else getattr(K.metrics, s[0])(**s[1]) for s in specs]
+
+
+def metric_specs(specs):
+    """The same metrics as MaskLens reads them from source: names, or {class_name, config}."""
+    return [s if isinstance(s, str) else {"class_name": s[0], "config": dict(s[1])} for s in specs]
+
+
+def _compiled_metric_objects(fam, model):
+    """The metric objects `compile(metrics=, weighted_metrics=)` made, in Keras' order, and whether each is weighted."""
+    if fam.name == "keras3":
+        cm = model._compile_metrics
+        plain = [m for lst in cm._flat_metrics if lst is not None for m in lst.metrics]
+        weighted = [m for lst in cm._flat_weighted_metrics if lst is not None for m in lst.metrics]
+    else:
+        cm = model.compiled_metrics
+        plain = [m for out in cm._metrics for m in (out or []) if m is not None]
+        weighted = [m for out in cm._weighted_metrics for m in (out or []) if m is not None]
+    return [(m, False) for m in plain] + [(m, True) for m in weighted]
+
+
+def metric_records(fam, model, logs, y, out, sw):
+    """Per compiled metric: the value Keras' evaluate reported (the output mask applied as Keras
+    applies it), the class (and function) Keras resolved the name to, and the same metric on the
+    plain arrays (no mask reaches it), with the sample weights where Keras uses them."""
+    records = {}
+    for metric, weighted in _compiled_metric_objects(fam, model):
+        name = metric.name if not weighted or metric.name.startswith("weighted_") else f"weighted_{metric.name}"
+        fn = getattr(metric, "_fn", None)
+        fresh = type(metric).from_config(metric.get_config())
+        fresh.update_state(y, out.copy(), sample_weight=sw if weighted else None)
+        records[name] = {
+            "className": type(metric).__name__,
+            "function": getattr(fn, "__name__", None),
+            "weighted": weighted,
+            "keras": np.float32(logs[name]),
+            "unmasked": np.float32(float(fresh.result())),
+        }
+    return records
 
 
 def _jsonable(obj):
