@@ -95,6 +95,9 @@ export interface TrainingSpec {
   loss: JsonValue | null; // a name ("mae") or a serialised loss object ({class_name, config})
   optimizer: JsonValue | null; // a name ("adam") or {class_name, config}
   sampleWeightMode: string | null;
+  /** `compile(metrics=...)` / `compile(weighted_metrics=...)`: names or serialised metric objects, lists or dicts by output. */
+  metrics: JsonValue | null;
+  weightedMetrics: JsonValue | null;
   batchSize: number | null;
   epochs: number | null;
   /** Names of source variables passed as data, so inline arrays can be resolved. */

@@ -11,7 +11,9 @@ import { type Caps, capTensor, type Flat } from '../core/runtime/cap';
 import type { ReductionId } from '../core/reductions';
 import { REDUCTION_IDS } from '../core/reductions';
 import type { Tensor } from './layers/base';
+import type { MetricResult } from '../core/protocol/runtimeTasks';
 import { computeLoss } from './losses';
+import { metricValues, type MetricSpec, resolveMetric } from './metrics';
 import { align, kerasEvaluateLoss, reduce } from './reductions';
 import { type Session, toTensor } from './session';
 
@@ -42,8 +44,45 @@ export interface Evaluation {
   /** L and its mask exactly as Keras' loss sees them (before MaskLens lines them up). */
   raw: { loss: Flat & { data: Float32Array }; mask: (Flat & { data: Float32Array }) | null } | null;
   layers: LayerCapture[];
+  /** The compiled metrics (empty without targets or metrics). */
+  metrics: MetricResult[];
   warnings: string[];
   notes: string[];
+}
+
+/** Running sums of one metric: Keras' metrics accumulate over every batch before dividing. */
+interface MetricSums {
+  spec: MetricSpec;
+  all: number;
+  allWeight: number;
+  kept: number;
+  keptWeight: number;
+}
+
+function addMetric(sums: MetricSums, values: Float32Array | Int32Array | Uint8Array, mask: ArrayLike<number> | null, weight: ArrayLike<number> | null): void {
+  for (let i = 0; i < values.length; i++) {
+    const w = weight && sums.spec.weighted ? weight[i] : 1;
+    sums.all += values[i] * w;
+    sums.allWeight += w;
+    const m = mask ? mask[i] : 1;
+    sums.kept += values[i] * w * m;
+    sums.keptWeight += w * m;
+  }
+}
+
+function metricResult(sums: MetricSums, masked: boolean): MetricResult {
+  const unmasked = sums.all / sums.allWeight;
+  const kept = sums.kept / sums.keptWeight;
+  const { spec } = sums;
+  return {
+    name: spec.name,
+    resolved: spec.resolved,
+    weighted: spec.weighted,
+    unmasked,
+    masked: masked ? kept : null,
+    keras: masked ? kept : unmasked,
+    share: spec.fn !== 'loss',
+  };
 }
 
 export interface EvaluationOptions {
@@ -97,6 +136,8 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const warnings = new Set<string>();
   const notes = new Set<string>();
   const shownSet = new Set(o.shown);
+  let metricSums: MetricSums[] | null = null;
+  let metricsMasked = false;
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
@@ -150,6 +191,17 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         appendRows(lossT, a.loss);
         if (a.hasMask) appendRows(lossM, a.mask);
         if (sw) appendRows(weightT, a.weight);
+        if (session.metrics.length > 0) {
+          const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
+          metricSums ??= session.metrics.map((m) => ({ spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)), all: 0, allWeight: 0, kept: 0, keptWeight: 0 }));
+          // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
+          if (mask) metricsMasked = true;
+          for (const sums of metricSums) {
+            const v = metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family);
+            const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
+            addMetric(sums, am.loss.dataSync() as Float32Array, am.hasMask ? am.mask.dataSync() : null, sw ? am.weight.dataSync() : null);
+          }
+        }
       }
     });
   }
@@ -167,6 +219,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     padding: joined(pad, n),
     raw: rawL.shape ? { loss: joined(rawL, n) as Flat & { data: Float32Array }, mask: joined(rawM, n) } : null,
     layers,
+    metrics: (metricSums ?? []).map((m) => metricResult(m, metricsMasked)),
     warnings: [...warnings],
     notes: [...notes],
   };

@@ -53,6 +53,30 @@ export interface SessionPurpose {
 }
 
 
+/** One entry of `metrics=` (weighted: of `weighted_metrics=`). */
+export interface CompiledMetric {
+  spec: JsonValue;
+  weighted: boolean;
+}
+
+/** `metrics=` for one output: one list for every output, a list of lists in output order, or a dict by output name. */
+export function metricsForOutput(source: JsonValue | undefined, output: OutputChoice): JsonValue[] {
+  if (source === undefined || source === null) return [];
+  if (Array.isArray(source)) {
+    if (source.length === output.names.length && output.names.length > 1 && source.every((s) => Array.isArray(s) || s === null)) {
+      const mine = source[output.index];
+      return Array.isArray(mine) ? mine : [];
+    }
+    return source;
+  }
+  if (typeof source === 'object' && 'class_name' in source) return [source];
+  if (typeof source === 'object') {
+    const mine = source[output.name];
+    return mine === undefined || mine === null ? [] : Array.isArray(mine) ? mine : [mine];
+  }
+  return [source];
+}
+
 /** The output a session evaluates: Keras computes one loss term per output and sums them. */
 export interface OutputChoice {
   index: number;
@@ -68,6 +92,8 @@ export interface Session {
   data: LoadedData;
   /** null when neither compile() nor the request names a loss and there are no targets. */
   loss: LossSpec | null;
+  /** `compile(metrics=..., weighted_metrics=...)` entries for the chosen output, as written. */
+  metrics: CompiledMetric[];
   warnings: string[];
   tensorsBefore: number;
   /** The chosen output's per-sample shape. */
@@ -244,12 +270,18 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     runtime.dispose();
     throw error;
   }
+  const training = request.model.training;
+  const metrics: CompiledMetric[] = [
+    ...metricsForOutput(training?.metrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: false })),
+    ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: true })),
+  ];
   return {
     tf,
     backend: info,
     runtime,
     data,
     loss,
+    metrics,
     warnings,
     tensorsBefore,
     outputShape,

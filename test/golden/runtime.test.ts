@@ -64,6 +64,12 @@ interface Fixture {
   reductions: Record<string, Num>;
   weightedReductions?: Record<string, Num>;
   trainDeterministic: boolean;
+  /** `compile(metrics=, weighted_metrics=)` as given, and per reported name what Keras' evaluate gave and the same metric without a mask. */
+  metrics?: {
+    given: JsonValue[];
+    weighted: JsonValue[];
+    reported: Record<string, { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num }>;
+  } | null;
   /** Models with several outputs: the output whose loss term the fixture records. */
   outputIndex?: number | null;
   train: Record<string, { loss: Num; optimizer: { className: string; config: Record<string, JsonValue> }; weights: Fixture['weights'] }> | null;
@@ -189,7 +195,16 @@ function requestFor(fx: Fixture, lambdas: Record<string, LambdaIR>): EvaluateReq
   const parsed = evaluateRequestSchema.safeParse({
     kind: 'evaluate',
     // The generator evaluates in one batch (batch_size = samples): Keras' number is per batch.
-    model: { name: fx.case, config: fx.config, lambdas, training: { loss: fx.loss.config, batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0] } },
+    model: {
+      name: fx.case,
+      config: fx.config,
+      lambdas,
+      training: {
+        loss: fx.loss.config,
+        batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0],
+        ...(fx.metrics ? { metrics: fx.metrics.given, weightedMetrics: fx.metrics.weighted } : {}),
+      },
+    },
     family: fx.family,
     data: {
       source: 'inline',
@@ -274,6 +289,25 @@ for (const file of files) {
       }
       worstRelative = Math.max(worstRelative, assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'));
     });
+
+    if (fx.metrics) {
+      const reported = fx.metrics;
+      await t.test('compiled metrics: what Keras reports (masked) and over every position, within 1e-5', async () => {
+        const r = await runTask(req, ctx);
+        assert.equal(r.kind, 'evaluate');
+        if (r.kind !== 'evaluate') return;
+        assert.deepEqual(r.metrics.map((m) => m.name).sort(), Object.keys(reported.reported).sort(), 'metric names as Keras reports them');
+        for (const m of r.metrics) {
+          const keras = reported.reported[m.name];
+          // Keras' name resolution: the function behind a wrapper (tf-keras) or the class (Keras 3).
+          const resolved = keras.function && keras.function !== '<lambda>' ? keras.function.replace(/_matches$/, '_accuracy') : null;
+          if (resolved) assert.equal(m.resolved, resolved, `${m.name}: resolves to ${resolved} in Keras`);
+          assertClose([m.keras, m.unmasked], [num(keras.keras), num(keras.unmasked)], `metric ${m.name} (Keras' value, unmasked)`);
+          assert.equal(m.masked !== null, fx.outputMask !== null, `${m.name}: masked exactly where a mask reaches the output`);
+          assert.equal(m.weighted, keras.weighted, `${m.name}: weighted`);
+        }
+      });
+    }
 
     for (const [label, step] of Object.entries(fx.train ?? {})) {
       await t.test(`one ${label} step: loss and weights within 1e-4`, () => {

@@ -69,6 +69,8 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       const a = named(args, COMPILE);
       t.loss = kerasSpec(a.get('loss')?.v);
       t.optimizer = kerasSpec(a.get('optimizer')?.v);
+      t.metrics = kerasSpec(a.get('metrics')?.v);
+      t.weightedMetrics = kerasSpec(a.get('weighted_metrics')?.v);
       const mode = a.get('sample_weight_mode')?.v;
       t.sampleWeightMode = mode ? asString(mode) : null;
       return NONE;

@@ -113,6 +113,8 @@ export function emptyTraining(): TrainingSpec {
     loss: null,
     optimizer: null,
     sampleWeightMode: null,
+    metrics: null,
+    weightedMetrics: null,
     batchSize: null,
     epochs: null,
     fitArgs: {},
