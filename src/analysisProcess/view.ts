@@ -24,6 +24,7 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
         className: l.className,
         range: l.range,
         mask: l.mask,
+        unknownBecause: l.unknownBecause,
         outputShape: l.outputShape,
         rule: { kind: l.rule.kind, supportsMasking: l.rule.supportsMasking, known: l.rule.known },
       })),

@@ -233,6 +233,7 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     kerasVersion: request.kerasVersion,
     seed: request.seed,
     lambdas: request.model.lambdas,
+    customLayers: request.model.customLayers,
     weights,
     budget: weightBudget,
     lines,
