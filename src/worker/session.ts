@@ -25,7 +25,7 @@ import { openForReading, readAll } from './fileAccess';
 import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
 import type { GivenWeight } from './layers/weights';
-import { type LossSpec, resolveLoss } from './losses';
+import { customLossSpec, type LossSpec, resolveLoss } from './losses';
 import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
 
@@ -107,6 +107,8 @@ export interface Session {
 
 /** Targets against the model's output: equal shapes, sparse labels, or Keras' one-axis squeeze (noted). */
 function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: string[]): void {
+  // The user's own loss decides what targets it takes; a mismatch is its own located error.
+  if (loss.custom) return;
   const per = y.shape.slice(1);
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
   if (loss.id === 'sparse_categorical_crossentropy') {
@@ -245,7 +247,9 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   }
   let loss: LossSpec | null = null;
   const lossSource = (request.loss as JsonValue | undefined) ?? lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
-  if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
+  const custom = request.loss === undefined ? request.model.training?.customLoss : undefined;
+  if (custom) loss = customLossSpec(custom);
+  else if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
   else if (data.y || data.info.synthetic) {
     loss = resolveLoss('mse');
     warnings.push('the model is not compiled with a loss; using mse');

@@ -8,8 +8,8 @@ from functools import partial
 
 import numpy as np
 
-from runtime_data import (SEED2_N, float_data, nan_input_data, padded_tokens, seed001_data, seed002_data, targets,
-                          token_data, two_input_data)
+from runtime_data import (SEED2_N, float_data, nan_input_data, pad_targets, padded_tokens, seed001_data, seed002_data,
+                          targets, token_data, two_input_data)
 
 FAMILIES = ("keras3", "tf-keras2")
 
@@ -386,6 +386,22 @@ CASES += [
          "categorical_crossentropy", metrics=("acc", "categorical_accuracy", ("TopKCategoricalAccuracy", {"k": 2}))),
     Case("metrics_mask_dropped", "compiled metrics where Conv1D dropped the mask: every position counts",
          build_conv, token_data(LENS, 1, seed=64), "mse", metrics=("mae", "mse"), checks=("output_mask_is_none",)),
+]
+
+# The user's own masked losses (c50): the loss each model is compiled with in the file
+# ("compiled"), its own padding in the targets (-1 for floats, 0 for token ids).
+CUSTOM = "c50_custom_losses"
+CASES += [
+    from_corpus("custom_loss_sum_over_mask", "c50: masked_mse, mask from y_true != -1 then sum / sum: a scalar Keras' mask cannot reach",
+                CUSTOM, "sum_over_mask", pad_targets(token_data(LENS, 1, seed=71), -1.0), "compiled"),
+    from_corpus("custom_loss_per_step_double_masked", "c50: masked_mae_per_step masks itself per timestep, and Keras' mask weights it again",
+                CUSTOM, "per_step", pad_targets(token_data(LENS, 2, seed=72), -1.0), "compiled"),
+    from_corpus("custom_loss_tutorial_mean", "c50: TensorFlow's translation-tutorial loss: SparseCategoricalCrossentropy(reduction='none') * mask, reduce_mean over every position",
+                CUSTOM, "translator", pad_targets(token_data(LENS, 1, y_kind="classes", seed=73, y_shape=(3, 6)), 0.0), "compiled"),
+    from_corpus("custom_loss_class_huber", "c50: a keras.losses.Loss subclass (masked Huber per timestep) on Masking -> LSTM",
+                CUSTOM, "huber", pad_targets(float_data(LENS, seed=74), -1.0), "compiled"),
+    from_corpus("custom_loss_closure_mask_dropped", "c50: a closure make_masked_loss(PAD) returning a scalar, after Conv1D dropped Keras' mask",
+                CUSTOM, "conv", pad_targets(token_data(LENS, 1, seed=75), -1.0), "compiled"),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}

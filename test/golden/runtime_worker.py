@@ -155,8 +155,14 @@ def build_fixture(fam, case, fixture_dir):
     big = sum(w.size for w in init) > jsonio.INLINE_MAX
 
     out, out_mask, layers = forward(fam, model, x, case.output)
-    L = np.asarray(fam.loss_none(case.loss, case.loss_kwargs)(y, out.copy()))
-    loss_obj = fam.make_loss(case.loss, case.loss_kwargs)
+    if case.loss == "compiled":
+        # The loss the source file compiles the model with (the user's own): what it returns on
+        # plain arrays, where no Keras mask reaches it.
+        loss_obj = model._compile_config.config["loss"]
+        L = np.asarray(custom_loss_values(fam, loss_obj, y, out.copy()))
+    else:
+        L = np.asarray(fam.loss_none(case.loss, case.loss_kwargs)(y, out.copy()))
+        loss_obj = fam.make_loss(case.loss, case.loss_kwargs)
 
     batch = len(y)
     metrics = {}
@@ -176,11 +182,19 @@ def build_fixture(fam, case, fixture_dir):
         model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=losses)
         logs = model.evaluate(x, all_y, batch_size=batch, verbose=0, return_dict=True)
         ev = float(logs[f"{names[case.output]}_loss"])
-    try:
-        loss_config = _jsonable(model.get_compile_config()["loss"])
-    except Exception:
-        loss_config = _jsonable(fam.serialize_loss(loss_obj))
-    red, extra = runtime_checks.reductions(L, out_mask, sw)
+    if case.loss == "compiled":
+        loss_config = getattr(loss_obj, "__name__", None) or type(loss_obj).__name__
+    else:
+        try:
+            loss_config = _jsonable(model.get_compile_config()["loss"])
+        except Exception:
+            loss_config = _jsonable(fam.serialize_loss(loss_obj))
+    if L.ndim == 0 or (out_mask is not None and L.shape != np.asarray(out_mask).shape):
+        # A loss that returns one number (or one per sample against a per-timestep mask): no
+        # per-position values for the reductions to weight.
+        red, extra = None, {}
+    else:
+        red, extra = runtime_checks.reductions(L, out_mask, sw)
 
     train = {}
     # A stochastic layer (Dropout) makes Keras' own training step random: nothing to compare.
@@ -189,7 +203,7 @@ def build_fixture(fam, case, fixture_dir):
         model.set_weights(init)
         K.utils.set_random_seed(case.seed + 11)
         opt = make_opt()
-        model.compile(optimizer=opt, loss=fam.make_loss(case.loss, case.loss_kwargs))
+        model.compile(optimizer=opt, loss=loss_obj if case.loss == "compiled" else fam.make_loss(case.loss, case.loss_kwargs))
         step_loss = model.train_on_batch(x, y, sample_weight=sw)
         step_loss = float(np.asarray(step_loss).ravel()[0])
         train[opt_name] = {"optimizer": {"className": type(opt).__name__, "config": _jsonable(opt.get_config())},
@@ -217,7 +231,8 @@ def build_fixture(fam, case, fixture_dir):
         "inputs": inputs,
         "targets": arr(y),
         "sampleWeight": None if sw is None else arr(sw),
-        "loss": {"name": case.loss, "kwargs": case.loss_kwargs, "config": loss_config},
+        "loss": {"name": loss_config if case.loss == "compiled" else case.loss, "kwargs": case.loss_kwargs, "config": loss_config,
+                 "custom": case.loss == "compiled"},
         "layers": [{"name": r["name"], "className": r["className"], "outputShape": r["outputShape"],
                     "mask": mask_json(r["mask"]),
                     "output": None if r["output"] is None else arr(r["output"], "digest")} for r in layers],
@@ -229,7 +244,7 @@ def build_fixture(fam, case, fixture_dir):
         "reductions": red,
         "reductionsDerivedFrom": "keras perTimestepLoss and output mask",
         **extra,
-        "matchesKerasEvaluate": runtime_checks.matches(ev, red, extra),
+        "matchesKerasEvaluate": runtime_checks.matches(ev, red, extra) if red is not None else [],
         "train": train,
         "outputIndex": case.output,
         "trainDeterministic": not case.stochastic,
@@ -237,6 +252,14 @@ def build_fixture(fam, case, fixture_dir):
         "bigModel": big,
         "checks": checks,
     }
+
+
+def custom_loss_values(fam, loss, y, out):
+    """The user's loss on plain arrays: a Loss subclass's own `call` (before Keras reduces it), or the function."""
+    tf = fam.tf
+    if isinstance(loss, fam.K.losses.Loss):
+        return loss.call(tf.constant(y), tf.constant(out))
+    return loss(tf.constant(y), tf.constant(out))
 
 
 def make_metrics(K, specs):

@@ -7,6 +7,7 @@ import type { JsonValue } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { layerValue, listedLayers } from './attributes';
+import { customLoss } from './customLosses';
 import { inputLayer } from './inputs';
 import type { ModelObj } from '../objects/modelObjects';
 import { sequentialAdd } from './sequential';
@@ -68,6 +69,9 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
     case 'compile': {
       const a = named(args, COMPILE);
       t.loss = kerasSpec(a.get('loss')?.v);
+      t.customLoss = customLoss(ctx, a.get('loss')?.v, a.get('loss')?.node);
+      if (t.customLoss) t.loss = t.customLoss.name;
+      if (t.customLoss?.problem) ctx.report('unsupported-construct', 'information', t.customLoss.problem.message, t.customLoss.problem.range);
       t.optimizer = kerasSpec(a.get('optimizer')?.v);
       t.metrics = kerasSpec(a.get('metrics')?.v);
       t.weightedMetrics = kerasSpec(a.get('weighted_metrics')?.v);

@@ -120,6 +120,7 @@ export function emptyTraining(): TrainingSpec {
     loss: null,
     optimizer: null,
     sampleWeightMode: null,
+    customLoss: null,
     metrics: null,
     weightedMetrics: null,
     batchSize: null,

@@ -117,6 +117,16 @@ export const runtimeModelSchema = z.object({
       optimizer: jsonValueSchema.optional(),
       batchSize: z.number().int().positive().nullable().optional(),
       epochs: z.number().int().positive().nullable().optional(),
+      /** The user's own loss (`loss` is then its name): translated, or why it could not be (with the line). */
+      customLoss: z
+        .object({
+          name: z.string(),
+          kind: z.enum(['function', 'loss-class']),
+          fn: lambdaFunctionSchema.nullable(),
+          problem: z.string().nullable(),
+          line: z.number().int().positive().optional(),
+        })
+        .optional(),
       /** `compile(metrics=...)` and `compile(weighted_metrics=...)`: names or `{class_name, config}`, lists or dicts by output. */
       metrics: jsonValueSchema.optional(),
       weightedMetrics: jsonValueSchema.optional(),
@@ -141,6 +151,17 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
       optimizer: t.optimizer ?? undefined,
       batchSize: t.batchSize,
       epochs: t.epochs,
+      ...(t.customLoss
+        ? {
+            customLoss: {
+              name: t.customLoss.name,
+              kind: t.customLoss.kind,
+              fn: t.customLoss.fn,
+              problem: t.customLoss.problem ? `${t.customLoss.problem.message} (line ${t.customLoss.problem.range.start.line + 1})` : null,
+              line: t.customLoss.range.start.line + 1,
+            },
+          }
+        : {}),
       ...(t.metrics ? { metrics: t.metrics } : {}),
       ...(t.weightedMetrics ? { weightedMetrics: t.weightedMetrics } : {}),
     },
