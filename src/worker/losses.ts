@@ -5,7 +5,7 @@
  * epsilon clipping, and crossentropy from logits when the output came straight from a
  * sigmoid/softmax, as Keras does.
  */
-import type { JsonValue, KerasFamily, LambdaFunction } from '../core/ir';
+import type { JsonValue, KerasFamily, LambdaExpr, LambdaFunction } from '../core/ir';
 import { UserFacingError } from '../core/protocol/task';
 import type { Tensor } from './layers/base';
 import { ExprEvaluator, type Value } from './layers/lambda';
@@ -46,6 +46,44 @@ export interface LossSpec {
   reduction: KerasReduction;
   /** The user's own loss: `fn(y_true, y_pred)` and how compile() names it. */
   custom?: { fn: LambdaFunction; kind: 'function' | 'loss-class'; line: number | null };
+}
+
+/** The Keras losses a translated expression calls (`keras_loss`), by name. */
+function kerasLossesCalled(e: LambdaExpr, into: string[] = []): string[] {
+  switch (e.op) {
+    case 'call':
+      if (e.fn === 'keras_loss' && typeof e.kwargs.loss === 'string') into.push(e.kwargs.loss);
+      e.args.forEach((a) => kerasLossesCalled(a, into));
+      return into;
+    case 'binary':
+      kerasLossesCalled(e.left, into);
+      return kerasLossesCalled(e.right, into);
+    case 'unary':
+    case 'isNone':
+      return kerasLossesCalled(e.operand, into);
+    case 'slice':
+      return kerasLossesCalled(e.target, into);
+    case 'cond':
+      [e.test, e.then, e.else].forEach((x) => kerasLossesCalled(x, into));
+      return into;
+    default:
+      return into;
+  }
+}
+
+/**
+ * The loss whose targets synthetic data imitates: the Keras loss a user's loss calls (the
+ * translation tutorial's sparse crossentropy takes class ids), else float targets.
+ */
+export function targetsLossId(spec: LossSpec): string {
+  if (!spec.custom) return spec.id;
+  const called = kerasLossesCalled(spec.custom.fn.body)[0];
+  if (!called) return 'mean_squared_error';
+  try {
+    return resolveLoss(called).id;
+  } catch {
+    return 'mean_squared_error';
+  }
 }
 
 /** A loss the user's code defines, as the reader translated it. */

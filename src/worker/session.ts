@@ -25,7 +25,7 @@ import { openForReading, readAll } from './fileAccess';
 import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
 import type { GivenWeight } from './layers/weights';
-import { customLossSpec, type LossSpec, resolveLoss } from './losses';
+import { customLossSpec, type LossSpec, resolveLoss, targetsLossId } from './losses';
 import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
 
@@ -267,7 +267,7 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
       probe.forEach((t) => t.dispose());
     }
     if (!data.y && data.info.synthetic && loss) {
-      data.y = syntheticTargets([data.info.samples, ...outputShape], loss.id, subSeed(request.seed, 'synthetic-targets'));
+      data.y = syntheticTargets([data.info.samples, ...outputShape], targetsLossId(loss), subSeed(request.seed, 'synthetic-targets'));
       data.info.shapes.y = data.y.shape;
     }
     if (data.y && loss) checkTargets(data.y, outputShape, loss, data.info.notes);
@@ -309,7 +309,7 @@ export function sessionWithData(session: Session, request: SessionRequest, data:
     dimensions: request.dimensions,
   });
   if (!loaded.y && loaded.info.synthetic && session.loss) {
-    loaded.y = syntheticTargets([loaded.info.samples, ...session.outputShape], session.loss.id, subSeed(request.seed + 1, 'synthetic-targets'));
+    loaded.y = syntheticTargets([loaded.info.samples, ...session.outputShape], targetsLossId(session.loss), subSeed(request.seed + 1, 'synthetic-targets'));
     loaded.info.shapes.y = loaded.y.shape;
   }
   if (loaded.y && session.loss) checkTargets(loaded.y, session.outputShape, session.loss, loaded.info.notes);

@@ -50,7 +50,9 @@ function problemAt(name: string, error: Untranslatable): CustomLossIR['problem']
 /** A `Loss` subclass instance: its `call(self, y_true, y_pred)`, with `self.<attr>` folding to the instance's values. */
 function lossObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomLossIR {
   const cls = inst.cls;
-  const name = cls.name;
+  // Keras names a Loss by its `name`, by default the class in snake case (`MaskedHuber` → `masked_huber`).
+  const own = inst.attrs.get('name');
+  const name = own?.t === 'str' ? own.v : cls.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
   const call = findMethod(cls, 'call');
   const range = rangeOf(node);
   if (!call) {
