@@ -119,7 +119,7 @@ export interface TrainingSpec {
   epochs: number | null;
   /** Names of source variables passed as data, so inline arrays can be resolved. */
   fitArgs: { x?: string; y?: string; sampleWeight?: string; validationData?: [string, string] | null; validationSplit?: number | null };
-  evaluateArgs: { x?: string; y?: string } | null;
+  evaluateArgs: { x?: string; y?: string; sampleWeight?: string } | null;
   predictArgs: { x?: string } | null;
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LambdaExpr } from '../../src/core/ir';
+import { sourceData } from '../../src/core/data/sourceData';
 import { analyze, model } from './helpers';
 
 const HEAD = [
@@ -120,4 +121,15 @@ test('metrics= and weighted_metrics= are read as written (names and metric objec
   assert.ok(Array.isArray(t.metrics));
   assert.equal(t.metrics[0], 'accuracy');
   assert.deepEqual(t.metrics[1], { module: 'keras.metrics', class_name: 'SparseTopKCategoricalAccuracy', config: { k: 2 }, registered_name: null });
+});
+
+test("evaluate(..., sample_weight=w) in the source: the weights travel with the data, per timestep as written", async () => {
+  const a = await analyze(
+    `${HEAD}import numpy as np\nx = np.array([[1, 2, 0, 0, 0, 0]])\ny = np.zeros((1, 6, 1))\nw = np.array([[1.0, 0.5, 0.0, 0.0, 0.0, 0.0]])\nm.compile('adam', 'mse')\nm.evaluate(x, y, sample_weight=w)\n`,
+  );
+  const ir = model(a, 'm').ir;
+  const { data, notes } = sourceData(a, ir, 'f.py');
+  assert.deepEqual(notes, []);
+  assert.ok(data?.sampleWeight && 'expr' in data.sampleWeight, 'the sample weights are read');
+  assert.match(data.description ?? '', /sample_weight=w/);
 });
