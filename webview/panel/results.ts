@@ -32,13 +32,15 @@ function grid(headers: string[], rows: string[][], id: string, label: string): H
   return table;
 }
 
-function dataLine(result: { data: EvaluateResult['data']; backend: string }): HTMLElement {
+function dataLine(result: { data: EvaluateResult['data']; backend: string; backendInfo: EvaluateResult['backendInfo'] }): HTMLElement {
+  const library = result.backendInfo.tensorflowVersion ? ` (TensorFlow ${result.backendInfo.tensorflowVersion})` : '';
   return h(
     'p',
-    { class: 'ml-data' },
+    { class: 'ml-data', title: result.backendInfo.libraryPath ?? result.backendInfo.fallbackReason ?? '' },
     h('span', { class: 'ml-tag' }, result.data.synthetic ? 'synthetic data' : `${result.data.source} data`),
     ` ${result.data.description} · ${result.data.samples} sample(s) · backend `,
     h('strong', {}, result.backend),
+    library,
   );
 }
 
