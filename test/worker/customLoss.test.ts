@@ -75,3 +75,15 @@ test('an unknown compiled metric is refused by name', async () => {
     (e: unknown) => e instanceof UserFacingError && e.code === 'metric-unsupported' && /'auc'/.test(e.message),
   );
 });
+
+test('train minimises the user\'s loss; epochs report it per batch as Keras does', async () => {
+  const a = await analyze(`${HEAD}def loss(y_true, y_pred):\n    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)\n    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)\nm.compile('sgd', loss=loss)\n`);
+  const ir = model(a, 'm').ir;
+  const r = await runTask({ kind: 'train', model: runtimeModelOf(ir), data: { source: 'inline', x: X, y: Y }, epochs: 2, batchSize: 1, shuffle: false, optimizer: 'sgd' }, ctx);
+  assert.equal(r.kind, 'train');
+  if (r.kind !== 'train') return;
+  assert.equal(r.stopped.reason, 'completed');
+  assert.equal(r.history.length, 2);
+  assert.equal(r.loss, 'loss');
+  for (const h of r.history) assert.ok(Number.isFinite(h.train.masked) && h.train.masked === h.train.unmasked, 'a number per batch: masked and unmasked are the same');
+});

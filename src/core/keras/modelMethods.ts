@@ -102,7 +102,8 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
     case 'evaluate': {
       const a = named(args, EVALUATE);
       learnSubclassInput(model, a.get('x')?.v);
-      t.evaluateArgs = { x: dataName(a.get('x')), y: dataName(a.get('y')), sampleWeight: dataName(a.get('sample_weight')) };
+      const sampleWeight = dataName(a.get('sample_weight'));
+      t.evaluateArgs = { x: dataName(a.get('x')), y: dataName(a.get('y')), ...(sampleWeight ? { sampleWeight } : {}) };
       if (t.batchSize === null) t.batchSize = asInt(a.get('batch_size')?.v);
       return unknown(null, rangeOf(args.node));
     }
