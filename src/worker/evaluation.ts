@@ -12,6 +12,7 @@ import type { ReductionId } from '../core/reductions';
 import { REDUCTION_IDS } from '../core/reductions';
 import type { Tensor } from './layers/base';
 import type { MetricResult } from '../core/protocol/runtimeTasks';
+import { UserFacingError } from '../core/protocol/task';
 import { computeLoss } from './losses';
 import { metricValues, type MetricSpec, resolveMetric } from './metrics';
 import { align, kerasBatchLoss, kerasEvaluateLoss, reduce } from './reductions';
@@ -209,7 +210,16 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         }
         if (session.metrics.length > 0) {
           const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
-          metricSums ??= session.metrics.map((m) => ({ spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)), all: 0, allWeight: 0, kept: 0, keptWeight: 0 }));
+          metricSums ??= session.metrics.flatMap((m) => {
+            try {
+              return [{ spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)), all: 0, allWeight: 0, kept: 0, keptWeight: 0 }];
+            } catch (error) {
+              // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
+              if (!(error instanceof UserFacingError)) throw error;
+              notes.add(`${error.message}; it is left out`);
+              return [];
+            }
+          });
           // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
           if (mask) metricsMasked = true;
           for (const sums of metricSums) {
