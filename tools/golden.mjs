@@ -2,7 +2,8 @@
 // Regenerates the golden fixtures from real Keras: runs test/golden/generate.py with the
 // project's Python venv (.venv, created from requirements-python.lock), forwarding all
 // arguments.  Usage: node tools/golden.mjs [--only PATTERN] [--family keras3|tf-keras2] [--jobs N]
-// With --realworld first it runs test/realworld/generate.py instead (the real-world corpus).
+// With --realworld first it runs test/realworld/generate.py instead (the real-world corpus),
+// with --sweep first test/golden/sweep.py (the goldens under every Keras release of the sweep).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,9 +22,10 @@ if (!python) {
   );
   process.exit(2);
 }
-const realworld = process.argv[2] === '--realworld';
-const script = join(root, 'test', realworld ? 'realworld' : 'golden', 'generate.py');
-const result = spawnSync(python, [script, ...process.argv.slice(realworld ? 3 : 2)], { cwd: root, stdio: 'inherit' });
+const SCRIPTS = { '--realworld': 'test/realworld/generate.py', '--sweep': 'test/golden/sweep.py' };
+const chosen = Object.hasOwn(SCRIPTS, process.argv[2] ?? '') ? SCRIPTS[process.argv[2]] : undefined;
+const script = join(root, chosen ?? 'test/golden/generate.py');
+const result = spawnSync(python, [script, ...process.argv.slice(chosen ? 3 : 2)], { cwd: root, stdio: 'inherit' });
 if (result.error) {
   console.error(`golden: could not run ${python}: ${result.error.message}`);
   process.exit(2);
