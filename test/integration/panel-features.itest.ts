@@ -289,6 +289,25 @@ suite('panel features', () => {
     }
   });
 
+  test("a hand-written masked loss and compiled accuracy: the loss as one number, accuracy over every position and over real tokens", async () => {
+    await openExample('custom_loss_tagger_accuracy.py');
+    const api = await activateExtension();
+    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || r.view === 'taskError' || r.view === 'renderError', 180_000, 'the evaluate result');
+    await vscode.commands.executeCommand('masklens.evaluate');
+    const view = await rendered;
+    assert.equal(view.view, 'evaluate', view.summary);
+    const m = /metric=accuracy:([\d.eE-]+)\/([\d.eE-]+)/.exec(view.summary);
+    assert.ok(m, `the panel shows no accuracy: ${view.summary}`);
+    // Keras reports accuracy over the real tokens; over every position the padding counts too.
+    assert.notEqual(Number(m[1]), Number(m[2]), 'masked and unmasked accuracy differ on this padded tagger');
+    const shot = await screenshot('panel-custom-loss-metrics');
+    if (shot.framesText !== null) {
+      assert.match(shot.framesText, /Compiled metrics/);
+      assert.match(shot.framesText, /returns one number per batch/);
+      assert.match(shot.framesText, /points/);
+    }
+  });
+
   test('the panel reported no Content Security Policy violation while doing all of this', () => {
     const violations = all.views.filter((v) => v.view === 'cspViolation').map((v) => v.summary);
     assert.deepEqual(violations, []);

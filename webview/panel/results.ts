@@ -15,6 +15,7 @@ import { drawCurves, pointsDrawn, type EpochPoint } from '../shared/lineChart';
 import { clampRange, COUNT_CHOICES, DEFAULT_COUNT, finiteExtent, heatmapPlan, pageRange, rangeLabel, type HeatmapPlan, type RowRange } from '../shared/sampling';
 import { send } from '../shared/vscodeApi';
 import { chartBox, chartId } from './charts';
+import { metricsTable } from './metrics';
 
 export { disposeCharts } from './charts';
 
@@ -351,7 +352,11 @@ export function renderEvaluate(payload: unknown, sources?: ResultSources): Rende
   }
   el.append(flow);
 
-  if (r.loss && r.lossValues) {
+  if (r.loss && r.lossValues && r.perTimestepLoss === null) {
+    // The user's loss reduced inside: one number per batch, no per-timestep values to show.
+    el.append(h('h3', {}, `Loss (${r.loss.name})`), h('p', { id: 'scalar-loss' }, `${r.loss.name} returns one number per batch: ${formatNumber(r.lossValues.none)}. Keras' mask cannot reach it; only the masking inside the function counts.`));
+    el.append(h('p', {}, `Keras (${r.family}) reports ${formatNumber(r.loss.keras.value)} (${r.loss.keras.reduction}).`));
+  } else if (r.loss && r.lossValues) {
     if (perStep) {
       el.append(h('h3', {}, `Per-timestep loss (${r.loss.name})`), legend('loss'));
       el.append(range.heatmap({ id: 'loss-heatmap', label: `per-timestep loss (${r.loss.name})`, values: r.loss.perTimestep, mask: r.outputMask, kind: 'loss', extent: finiteExtent(r.loss.perTimestep) }));
@@ -359,11 +364,14 @@ export function renderEvaluate(payload: unknown, sources?: ResultSources): Rende
       el.append(h('h3', {}, `Per-sample loss (${r.loss.name})`), perSampleTable(r));
     }
   }
+  const metrics = metricsTable(r.metrics);
+  if (metrics) el.append(metrics);
   const droppedSummary = dropped.map((l) => {
     const at = sourceOf(sources, l.name);
     return `dropped=${l.name}${at ? `@${at.start.line}:${at.start.character}` : ''} `;
   });
-  const summary = r.lossValues ? `valid-mean=${r.lossValues['valid-mean']} none=${r.lossValues.none} layers=${r.layers.length}` : `layers=${r.layers.length} no-loss`;
+  const metricSummary = r.metrics.map((m) => ` metric=${m.name}:${m.keras}/${m.unmasked}`).join('');
+  const summary = `${r.lossValues ? `valid-mean=${r.lossValues['valid-mean']} none=${r.lossValues.none} layers=${r.layers.length}` : `layers=${r.layers.length} no-loss`}${metricSummary}`;
   return { el, summary, maskFlow: `${droppedSummary.join('')}${range.summary}`, about: about(r, `${r.family} ${r.kerasVersion}`) };
 }
 
@@ -390,6 +398,8 @@ export function renderCompare(payload: unknown, sources?: ResultSources): Render
     );
   }
   el.append(reductionsTable(Object.fromEntries(r.reductions.map((x) => [x.id, x.value])), 'compare-reductions'));
+  const metrics = metricsTable(r.metrics);
+  if (metrics) el.append(metrics);
   return { el, summary: r.reductions.map((x) => `${x.id}=${x.value}`).join(' '), about: about(r, r.family) };
 }
 

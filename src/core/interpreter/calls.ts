@@ -31,7 +31,7 @@ export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope)
       if (callee.qual === 'builtins.super') return superOf(args, scope);
       return callRef(ctx, callee.qual, args);
     case 'func':
-      return callFunction(ctx, callee.fn, args, null);
+      return callFunction(ctx, callee.fn, callee.fn.bound ? { ...args, kw: new Map([...callee.fn.bound, ...args.kw]) } : args, null);
     case 'class':
       return instantiate(ctx, callee.cls, args);
     case 'method':
@@ -73,12 +73,20 @@ function reportNanArguments(ctx: Ctx, args: CallArgs): void {
   }
 }
 
+/** `functools.partial(fn, key=value)`: the function with those keywords fixed (positional ones are not followed). */
+function partial(args: CallArgs): Value {
+  const [target, ...rest] = args.pos;
+  if (target?.t !== 'func' || rest.length > 0) return unknown(null, rangeOf(args.node));
+  return { t: 'func', fn: { ...target.fn, bound: new Map([...(target.fn.bound ?? []), ...args.kw]) } };
+}
+
 function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (qual.startsWith('builtins.')) return builtin(ctx, qual.slice('builtins.'.length), args);
   const operation = anyTensor(args) ? tensorOperation(ctx, qual, args) : null;
   if (operation) return operation;
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
+  if (qual === 'functools.partial') return partial(args);
   if (!qual.startsWith('keras.')) {
     const library = libraryLayer(ctx, qual, args);
     if (library) return library;

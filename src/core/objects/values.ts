@@ -16,6 +16,8 @@ export interface FuncValue {
   scope: Scope;
   /** The class whose body defines it, for a method (`super()` inside it starts after that class). */
   owner?: ClassValue;
+  /** Keywords `functools.partial(fn, pad=-1)` fixed. */
+  bound?: Map<string, Value>;
 }
 
 /** Names a method's scope binds for `super()`: the defining class and the instance (not Python-visible names). */
