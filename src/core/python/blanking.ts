@@ -119,7 +119,9 @@ function blank(text: string, regions: readonly Region[]): string {
 }
 
 /** `numbers: false` for the user's other modules, whose nodes the reader reads from the tree alone. */
-export function blankForParsing(text: string, { numbers = true } = {}): Blanked {
+export function blankForParsing(written: string, { numbers = true } = {}): Blanked {
+  // Python and VS Code end a line at a lone CR too; tree-sitter-python does not. Same length, so nothing moves.
+  const text = written.replace(/\r(?!\n)/g, '\n');
   const regions = [...commentRuns(text), ...(numbers ? numberLiterals(text) : [])].sort((a, b) => a.start - b.start);
   // a comment run and a literal cannot overlap (a literal's characters hold no `#`), but keep the first of any that do
   const disjoint = regions.filter((r, i) => i === 0 || r.start >= regions[i - 1].end);
