@@ -5,21 +5,26 @@
  * panel, the CodeLens and (for comparisons) the output channel.
  */
 import * as vscode from 'vscode';
-import { compareTable, evaluateSummary, formatNumber } from '../core/format';
+import { expectedData } from '../core/data/expected';
+import { compareTable, evaluateSummary, formatNumber, formatShape } from '../core/format';
 import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
 import { shorten } from '../core/protocol/fitForView';
-import { VIEW_LIMITS, type TaskOrigin } from '../core/protocol/viewMessages';
+import { VIEW_LIMITS, type FailureLocation, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { AnalysisService } from './analysisService';
 import { readSettings, rememberDimension } from './config';
 import { toRange } from './convert';
-import type { LensState } from './lensState';
+import { LensState } from './lensState';
+import { describeFailure } from '../core/runs/failure';
+import { RunHistory, summariseRun } from '../core/runs/history';
 import { log } from './log';
 import type { PanelController } from './panel/panelController';
 import { PoolTaskError, TaskCancelled } from '../pool/errors';
 import type { RuntimeService } from './runtimeService';
 import type { DataChoices } from './dataChoices';
+import type { Staleness } from './staleness';
+import type { TreeNode } from './modelTree';
 import { commonRequest, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
@@ -34,8 +39,9 @@ const TASK_TITLES: Record<Exclude<RegisteredKind, 'probe'>, string> = { evaluate
 let runs = 0;
 
 /** Names the run a task starts: its document and version, its model, and an id no other run of this session has. */
-function originOf(target: Target): TaskOrigin {
+function originOf(target: Target, seed: number): TaskOrigin {
   return {
+    seed,
     runId: `${Date.now().toString(36)}-${++runs}`,
     document: target.document.uri.toString(),
     file: vscode.workspace.asRelativePath(target.document.uri),
@@ -44,12 +50,23 @@ function originOf(target: Target): TaskOrigin {
   };
 }
 
+/** A command's document and model: a URI and a name (lenses, the panel), or a model of the side view's tree. */
+function commandTarget(at: vscode.Uri | TreeNode | undefined, model: string | undefined): [vscode.Uri | undefined, string | undefined] {
+  if (at instanceof vscode.Uri || at === undefined) return [at, model];
+  return at.kind === 'model' ? [at.uri, at.model.name] : [undefined, undefined];
+}
+
 export class TaskCommands {
   /** Results by kind, newest last: what the panel shows and tests inspect. */
   readonly lastResults: { [K in RegisteredKind]?: ResultOf<K> } = {};
   /** The last loss table written to the MaskLens output channel (the channel itself cannot be read back). */
   lastComparisonTable: string | undefined;
-  /** The last task failure shown to the user, as its notification says it. */
+  private readonly runEmitter = new vscode.EventEmitter<number>();
+  /** Fires after a run is recorded, with how many runs its model has. */
+  readonly onDidRecordRun = this.runEmitter.event;
+  /** Each model's runs, newest last (what the panel's side-by-side comparison picks from). */
+  readonly history = new RunHistory();
+  /** The last task failure shown to the user, as the panel says it. */
   lastError: string | undefined;
   /** Dimensions the user was asked for and declined: not asked again this session. */
   private readonly declined = new Set<string>();
@@ -63,14 +80,16 @@ export class TaskCommands {
     private readonly lenses: LensState,
     private readonly statusBar: MaskLensStatusBar,
     private readonly choices: DataChoices,
+    private readonly staleness: Staleness,
   ) {}
 
   register(): vscode.Disposable[] {
     return [
-      vscode.commands.registerCommand('masklens.evaluate', (uri?: vscode.Uri, model?: string) => this.evaluate(uri, model)),
-      vscode.commands.registerCommand('masklens.compareLosses', (uri?: vscode.Uri, model?: string) => this.compare(uri, model)),
-      vscode.commands.registerCommand('masklens.train', (uri?: vscode.Uri, model?: string) => this.train(uri, model)),
-      vscode.commands.registerCommand('masklens.selectData', (uri?: vscode.Uri, model?: string) => this.selectData(uri, model)),
+      this.runEmitter,
+      vscode.commands.registerCommand('masklens.evaluate', (at?: vscode.Uri | TreeNode, model?: string) => this.evaluate(...commandTarget(at, model))),
+      vscode.commands.registerCommand('masklens.compareLosses', (at?: vscode.Uri | TreeNode, model?: string) => this.compare(...commandTarget(at, model))),
+      vscode.commands.registerCommand('masklens.train', (at?: vscode.Uri | TreeNode, model?: string) => this.train(...commandTarget(at, model))),
+      vscode.commands.registerCommand('masklens.selectData', (at?: vscode.Uri | TreeNode, model?: string) => this.selectData(...commandTarget(at, model))),
     ];
   }
 
@@ -108,72 +127,100 @@ export class TaskCommands {
     return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;
   }
 
-  /** The model's config, Lambdas, training settings and source arrays, asked of the analysis process; an error is shown. */
-  private async taskInput(target: Target): Promise<TaskInputReply['input'] | undefined> {
+  /** The model's config, Lambdas, training settings and source arrays, asked of the analysis process; a failure is shown as the run's error. */
+  private async taskInput(target: Target, origin: TaskOrigin, title: string): Promise<TaskInputReply['input'] | undefined> {
+    if (target.model.incomplete) {
+      // Running what could be read would give numbers for a model the user did not write.
+      const error = target.analysis.diagnostics.find((d) => d.code === 'syntax-error');
+      const at = error ? { line: error.range.start.line, character: error.range.start.character } : undefined;
+      this.fail(target, origin, title, { message: `${target.model.name} is incomplete (${target.model.incomplete}): fix the syntax error first, so that MaskLens runs the model as written.`, code: 'model-incomplete' }, at);
+      return undefined;
+    }
     try {
       const { input } = await this.analyses.taskInput(target.document, target.model.name);
       for (const note of input.notes) log().info(`${target.model.name}: ${note}`);
       return input;
     } catch (error) {
-      void vscode.window.showErrorMessage(`MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}`);
+      this.fail(target, origin, title, { message: `MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}` });
       return undefined;
     }
   }
 
   /**
+   * Shows a failed run where the user looks: in the panel (full message, the line and layer it
+   * concerns, actions) and on the model's lens. No notification: the panel was opened for this
+   * run and the lens is where the user clicked, so a toast would only repeat them, cut short.
+   */
+  private fail(target: Target, origin: TaskOrigin, title: string, error: { message: string; code?: string; location?: string }, at?: FailureLocation): void {
+    const failure = { ...describeFailure(error, target.model), ...(at ? { location: at } : {}) };
+    this.lastError = `MaskLens: ${title} failed: ${failure.message}`;
+    log().error(`${title} failed: ${failure.message}`);
+    this.lenses.set(target.document.uri, target.model.name, { error: { task: title, message: failure.message }, origin });
+    this.panel.post({ type: 'taskError', task: title, message: failure.message, origin, ...(failure.code ? { code: failure.code.slice(0, 64) } : {}), location: failure.location, actions: failure.actions });
+  }
+
+  /**
    * Runs one task with progress, cancellation, status bar and lens state. `build` makes the
    * request from the settings as they are when it runs: a dimension the user supplies on the
-   * way is in them for the retry.
+   * way is in them for the retry. Progress shows in the panel and on the lens, each with the one
+   * way to cancel there (no progress notification: it would be a second Cancel for the same run).
    */
   private async runTask<K extends Exclude<RegisteredKind, 'probe'>>(
-    document: vscode.TextDocument,
-    model: ModelView,
+    target: Target,
+    origin: TaskOrigin,
     build: () => RequestOf<K> & { kind: K },
     onEvent?: (event: ProgressEvent) => void,
   ): Promise<ResultOf<K> | undefined> {
+    const { document, model } = target;
     const request = build();
     const title = `${TASK_TITLES[request.kind]} ${model.name}`;
-    this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: `${title}…` });
+    this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: `${title}…`, error: undefined });
     this.statusBar.setTask(title);
     void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', true);
-    this.panel.post({ type: 'busy', task: title, message: 'queued', fraction: null });
+    this.panel.post({ type: 'busy', task: title, message: 'waiting for a TensorFlow worker', fraction: null });
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MaskLens: ${title}`, cancellable: true }, async (progress, token) => {
-        const handle = this.runtime.run<K>(request, {
-          onProgress: (event) => {
-            if (event.type === 'progress') {
-              progress.report({ message: event.message });
-              this.panel.post({ type: 'busy', task: title, message: event.message, fraction: event.fraction });
-            }
-            onEvent?.(event);
-          },
-        });
-        token.onCancellationRequested(() => handle.cancel('cancelled by the user'));
-        const result = await handle.result;
-        this.lastResults[request.kind] = result as never;
-        // The panel's backend line comes from a probe; the first task is as good a time as any.
-        if (!this.runtime.backend) void this.runtime.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
-        return result;
+      const handle = this.runtime.run<K>(request, {
+        onProgress: (event) => {
+          if (event.type === 'started') this.panel.post({ type: 'busy', task: title, message: 'running', fraction: 0 });
+          if (event.type === 'progress') this.panel.post({ type: 'busy', task: title, message: event.message, fraction: event.fraction });
+          onEvent?.(event);
+        },
       });
+      const result = await handle.result;
+      this.lastResults[request.kind] = result as never;
+      return result;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const cancelled = error instanceof TaskCancelled;
-      if (await this.askDimension(document, error)) return this.runTask(document, model, build, onEvent);
-      // A cancel the user asked for is news, not an error.
-      if (cancelled) log().info(`${title} ${model.name}: cancelled`);
-      else log().error(`${title} failed: ${message}`);
-      this.panel.post({ type: 'taskError', task: title, message });
-      if (!cancelled) {
-        this.lastError = `MaskLens: ${title} failed: ${message}`;
-        void vscode.window.showErrorMessage(this.lastError);
+      if (await this.askDimension(document, error)) return this.runTask(target, origin, build, onEvent);
+      if (error instanceof TaskCancelled) {
+        // A cancel the user asked for is news, not an error.
+        log().info(`${title}: cancelled`);
+        this.panel.post({ type: 'taskError', task: title, message: error.message });
+      } else {
+        const data = error instanceof PoolTaskError ? { message: error.message, code: error.code, location: error.location } : { message: error instanceof Error ? error.message : String(error) };
+        this.fail(target, origin, title, data);
       }
       return undefined;
     } finally {
+      // The panel's backend line comes from a probe; the first task, done or failed, is as good a time as any.
+      if (!this.runtime.backend && this.runtime.pid !== undefined) void this.runtime.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
       this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: undefined });
       this.statusBar.setTask(undefined);
       void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', this.runtime.runningCount > 0);
       this.panel.post({ type: 'idle' });
     }
+  }
+
+  /** Records a finished run: the lens, the run history, and the panel's result and history. */
+  private finish<K extends 'evaluate' | 'compare' | 'train'>(target: Target, origin: TaskOrigin, kind: K, result: ResultOf<K>, summary: string): void {
+    const finished = { ...origin, at: Date.now() };
+    this.lenses.set(target.document.uri, target.model.name, { summary, origin: finished });
+    const key = LensState.key(target.document.uri, target.model.name);
+    const runs = this.history.add(key, summariseRun(result, finished, readSettings(target.document.uri).synthetic.seed));
+    this.runEmitter.fire(runs.length);
+    const files = result.data.files;
+    this.staleness.watchData(target.document.uri, target.model.name, files ? [files.x, files.y, files.sampleWeight].filter((f): f is string => f !== undefined) : []);
+    this.panel.post({ type: 'result', task: kind, payload: result, origin: finished });
+    this.panel.post({ type: 'history', file: origin.file, model: origin.model, runs });
   }
 
   /**
@@ -202,58 +249,57 @@ export class TaskCommands {
 
   async evaluate(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'evaluate'> | undefined> {
     const target = await this.target(uri, modelName);
-    const input = target && (await this.taskInput(target));
-    if (!target || !input) return undefined;
-    const origin = originOf(target);
+    if (!target) return undefined;
+    const origin = originOf(target, readSettings(target.document.uri).synthetic.seed);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, () => ({ kind: 'evaluate', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices), semantics: 'all' }));
+    const input = await this.taskInput(target, origin, `${TASK_TITLES.evaluate} ${target.model.name}`);
+    if (!input) return undefined;
+    const result = await this.runTask(target, origin, () => ({ kind: 'evaluate', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices), semantics: 'all' }));
     if (!result) return undefined;
     const summary = evaluateSummary(result);
-    this.lenses.set(target.document.uri, target.model.name, { summary });
     log().info(`${target.model.name}: ${summary} [${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
-    this.panel.post({ type: 'result', task: 'evaluate', payload: result, origin });
+    this.finish(target, origin, 'evaluate', result, summary);
     return result;
   }
 
   async compare(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'compare'> | undefined> {
     const target = await this.target(uri, modelName);
-    const input = target && (await this.taskInput(target));
-    if (!target || !input) return undefined;
+    if (!target) return undefined;
     const settings = readSettings(target.document.uri);
-    const origin = originOf(target);
+    const origin = originOf(target, settings.synthetic.seed);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, () => ({ kind: 'compare', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices) }));
+    const input = await this.taskInput(target, origin, `${TASK_TITLES.compare} ${target.model.name}`);
+    if (!input) return undefined;
+    const result = await this.runTask(target, origin, () => ({ kind: 'compare', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices) }));
     if (!result) return undefined;
+    // The table goes to the output channel without revealing it: the panel shows the same numbers.
     this.lastComparisonTable = compareTable(result);
     log().info(`Loss comparison\n${this.lastComparisonTable}`);
-    log().show(true);
     const masked = result.reductions.find((r) => r.id === settings.defaultReduction);
     const unmasked = result.reductions.find((r) => r.id === 'none');
-    this.lenses.set(target.document.uri, target.model.name, { summary: `${settings.defaultReduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}` });
-    this.panel.post({ type: 'result', task: 'compare', payload: result, origin });
+    this.finish(target, origin, 'compare', result, `${settings.defaultReduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}`);
     return result;
   }
 
   async train(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'train'> | undefined> {
     const target = await this.target(uri, modelName);
-    const input = target && (await this.taskInput(target));
-    if (!target || !input) return undefined;
+    if (!target) return undefined;
     const settings = readSettings(target.document.uri);
-    const origin = originOf(target);
+    const origin = originOf(target, settings.synthetic.seed);
     this.panel.show(true);
+    const input = await this.taskInput(target, origin, `${TASK_TITLES.train} ${target.model.name}`);
+    if (!input) return undefined;
     const request = () => {
       const common = commonRequest(target.document, input, readSettings(target.document.uri), this.choices);
       return { kind: 'train' as const, ...common, validation: trainValidation(input, common.data), reduction: settings.defaultReduction };
     };
-    const result = await this.runTask(target.document, target.model, request, (event) => {
+    const result = await this.runTask(target, origin, request, (event) => {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
     });
     if (!result) return undefined;
     const last = result.history[result.history.length - 1];
-    this.lenses.set(target.document.uri, target.model.name, {
-      summary: last ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}` : result.stopped.message,
-    });
-    this.panel.post({ type: 'result', task: 'train', payload: result, origin });
+    const summary = last ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}` : result.stopped.message;
+    this.finish(target, origin, 'train', result, summary);
     return result;
   }
 
@@ -262,12 +308,19 @@ export class TaskCommands {
     if (!target) return;
     const folder = vscode.workspace.getWorkspaceFolder(target.document.uri);
     const filters = { 'Arrays (.npy, .npz, .csv, .json)': ['npy', 'npz', 'csv', 'json'] };
-    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    // What each file must hold, from the analysis: the dialog says it before the user picks.
+    const input = await this.analyses.taskInput(target.document, target.model.name).then(({ input }) => input, () => undefined);
+    const expected = input ? expectedData(input.model.config).inputs : [];
+    const output = target.model.layers[target.model.layers.length - 1]?.outputShape;
+    const inputsText = expected.length > 0 ? ` — expected ${expected.join('; ')}` : '';
+    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}${inputsText}`, openLabel: 'Use as inputs', canSelectMany: false, filters, defaultUri: folder?.uri });
     if (!x?.[0]) return;
-    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name} — cancel for none`, canSelectMany: false, filters, defaultUri: folder?.uri });
+    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name}${output ? ` — to match the output ${formatShape(output)}` : ''}; cancel for none`, openLabel: 'Use as labels', canSelectMany: false, filters, defaultUri: folder?.uri });
     // Kept in the workspace's storage, not in a settings file: see DataChoices.
     await this.choices.set(target.document.uri.toString(), target.model.name, { x: x[0].fsPath, ...(y?.[0] ? { y: y[0].fsPath } : {}) });
-    void vscode.window.showInformationMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
+    this.staleness.dataChanged(target.document.uri, target.model.name);
+    // The status bar, not a notification: the user just chose these files and needs no interruption.
+    void vscode.window.setStatusBarMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}`, 5000);
   }
 }
 

@@ -16,6 +16,7 @@ import { createLayer } from './layers/index';
 import { Lambda } from './layers/lambda';
 import { TimeDistributed } from './layers/wrappers';
 import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/weights';
+import { layerFailure } from './layerErrors';
 import { tensorMasks } from './masks';
 import { assertRunnable, isNestedModel, nestedModelGraph, withInputShapes } from '../core/graph/fromConfig';
 import { type CallArg, type ModelGraph, type NodeSpec, type Shape, type TensorRef, maskNotFilledIn, refKey } from '../core/graph/modelGraph';
@@ -236,6 +237,8 @@ export class ModelRuntime {
         const extra: CallExtra = { args: node.args.map((a) => this.resolveArg(a, values)), kwargs: node.kwargs, inputIsList: node.inputIsList };
         try {
           result = layer.call(ins, passed, ctx, extra);
+        } catch (error) {
+          throw layerFailure(error, { layer: layer.name, className: layer.className, config: spec?.config ?? {}, inputsFrom: node.inputs.map((r) => r.layer) });
         } finally {
           // Listed even when the call fails, so dispose() frees every variable the layer made.
           if (builder) this.weights.push(...builder.created);

@@ -8,8 +8,8 @@ from functools import partial
 
 import numpy as np
 
-from runtime_data import (SEED2_N, float_data, nan_input_data, padded_tokens, seed001_data, seed002_data, targets,
-                          token_data, two_input_data)
+from runtime_data import (SEED2_N, float_data, nan_input_data, pad_targets, padded_tokens, seed001_data, seed002_data,
+                          targets, token_data, two_input_data)
 
 FAMILIES = ("keras3", "tf-keras2")
 
@@ -29,6 +29,8 @@ class Case:
     seed: int = 0
     output: object = None         # multi-output models: the index whose loss term is recorded; data() gives one y per output
     other_losses: tuple = ()      # multi-output models: compile()'s loss list (the recorded output's entry is `loss`)
+    metrics: tuple = ()           # compile(metrics=...): names or () -> metric objects
+    weighted_metrics: tuple = ()  # compile(weighted_metrics=...)
     source: object = None         # (corpus file stem, model variable): the model a golden corpus file builds, read by MaskLens from that file
 
 
@@ -441,6 +443,40 @@ CASES += [
                 "c43_custom_layer_keras_base", "tagger", token_data(LENS, 1, y_kind="classes", seed=55, y_shape=(3, 6)), "sparse_categorical_crossentropy"),
     from_corpus("custom_loops_over_blocks", "c44: a custom layer running a list of custom blocks in loops",
                 "c44_custom_layer_loops_over_held_layers", "model", token_data(LENS, 1, seed=56, y_shape=(3, 1)), "mse", stochastic=("stack",)),
+]
+
+# Compiled metrics: Keras applies the output mask to them as to the loss (metrics= ignore the
+# sample weights, weighted_metrics= use them), and resolves "accuracy" by the loss' shapes.
+TEMPORAL_SW = np.linspace(0.25, 1.5, 18).reshape(3, 6).tolist()
+CASES += [
+    Case("metrics_sparse_tagger", "compiled metrics on a padded tagger: accuracy (sparse by shape), top-2, weighted accuracy with per-timestep weights",
+         partial(token_rnn, head=3, head_act="softmax"), token_data(LENS, 3, y_kind="classes", seed=61, y_shape=(3, 6), sw=TEMPORAL_SW),
+         "sparse_categorical_crossentropy", metrics=("accuracy", "sparse_categorical_accuracy", ("SparseTopKCategoricalAccuracy", {"k": 2})),
+         weighted_metrics=("accuracy",)),
+    Case("metrics_binary_tagger", "compiled metrics on a binary tagger: accuracy (binary by shape), binary_accuracy, mae, mse; weighted binary accuracy per sample",
+         partial(token_rnn, head=1, head_act="sigmoid"), token_data(LENS, 1, y_kind="binary", seed=62, sw=[[2.0], [1.0], [0.5]]),
+         "binary_crossentropy", metrics=("accuracy", "binary_accuracy", "mae", "mse"), weighted_metrics=("binary_accuracy",)),
+    Case("metrics_onehot_tagger", "compiled metrics on a one-hot tagger: acc (categorical by shape), categorical_accuracy, top-2",
+         partial(token_rnn, head=4, head_act="softmax"), token_data(LENS, 4, y_kind="onehot", seed=63),
+         "categorical_crossentropy", metrics=("acc", "categorical_accuracy", ("TopKCategoricalAccuracy", {"k": 2}))),
+    Case("metrics_mask_dropped", "compiled metrics where Conv1D dropped the mask: every position counts",
+         build_conv, token_data(LENS, 1, seed=64), "mse", metrics=("mae", "mse"), checks=("output_mask_is_none",)),
+]
+
+# The user's own masked losses (c50): the loss each model is compiled with in the file
+# ("compiled"), its own padding in the targets (-1 for floats, 0 for token ids).
+CUSTOM = "c50_custom_losses"
+CASES += [
+    from_corpus("custom_loss_sum_over_mask", "c50: masked_mse, mask from y_true != -1 then sum / sum: a scalar Keras' mask cannot reach",
+                CUSTOM, "sum_over_mask", pad_targets(token_data(LENS, 1, seed=71), -1.0), "compiled"),
+    from_corpus("custom_loss_per_step_double_masked", "c50: masked_mae_per_step masks itself per timestep, and Keras' mask weights it again",
+                CUSTOM, "per_step", pad_targets(token_data(LENS, 2, seed=72), -1.0), "compiled"),
+    from_corpus("custom_loss_tutorial_mean", "c50: TensorFlow's translation-tutorial loss: SparseCategoricalCrossentropy(reduction='none') * mask, reduce_mean over every position",
+                CUSTOM, "translator", pad_targets(token_data(LENS, 1, y_kind="classes", seed=73, y_shape=(3, 6)), 0.0), "compiled"),
+    from_corpus("custom_loss_class_huber", "c50: a keras.losses.Loss subclass (masked Huber per timestep) on Masking -> LSTM",
+                CUSTOM, "huber", pad_targets(float_data(LENS, seed=74), -1.0), "compiled"),
+    from_corpus("custom_loss_closure_mask_dropped", "c50: a closure make_masked_loss(PAD) returning a scalar, after Conv1D dropped Keras' mask",
+                CUSTOM, "conv", pad_targets(token_data(LENS, 1, seed=75), -1.0), "compiled"),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}

@@ -7,6 +7,7 @@
  */
 import { AnalysisStopped, BudgetExceeded, type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from '../objects/context';
 import type { CallArgs } from '../objects/arguments';
+import { elementsFit, forgetValue, grow } from '../objects/bounds';
 import { assignment, assignTarget, evalBinaryValues } from './assign';
 import { evalExpr } from './expressions';
 import type { Evaluator } from '../objects/evaluator';
@@ -164,7 +165,13 @@ function execExpressionStatement(ctx: Ctx, node: Syntax, scope: Scope): void {
     if (target?.type === 'identifier') {
       const current = scope.get(target.text);
       if (current?.t === 'seq' && right.t === 'seq' && op === '+') {
-        current.items.push(...right.items);
+        const added = right.items.slice();
+        if (elementsFit(ctx, node, current.items.length, added.length)) {
+          ctx.work(added.length);
+          grow(ctx, node, current, added, () => {
+            for (const item of added) current.items.push(item);
+          });
+        } else forgetValue(current, node);
         return;
       }
       const value = current && current.t === 'num' && right.t === 'num' ? evalBinaryValues(current, op, right) : unknown(target.text, rangeOf(target));
@@ -223,14 +230,13 @@ function execFor(ctx: Ctx, node: Syntax, scope: Scope): void {
     });
     return;
   }
-  let broke = false;
-  for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
-    assignTarget(ctx, target, item, scope, node);
-    if (loopBody(ctx, body, scope) === 'break') {
-      broke = true;
-      break;
+  const broke = ctx.within(node, true, () => {
+    for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
+      assignTarget(ctx, target, item, scope, node);
+      if (loopBody(ctx, body, scope) === 'break') return true;
     }
-  }
+    return false;
+  });
   const alternative = named(node).find((c) => c.type === 'else_clause');
   if (!broke && alternative) execBlock(ctx, field(alternative, 'body'), scope);
 }
@@ -325,9 +331,11 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
   const owner = self?.t === 'instance' && (self.inst.layer || self.inst.model) ? self.inst : null;
   const modelsBefore = ctx.models.length;
   try {
-    if (fn.node.type === 'lambda') return evalExpr(ctx, field(fn.node, 'body'), scope);
-    execBlock(ctx, field(fn.node, 'body'), scope);
-    return NONE;
+    return ctx.within(args.node, false, () => {
+      if (fn.node.type === 'lambda') return evalExpr(ctx, field(fn.node, 'body'), scope);
+      execBlock(ctx, field(fn.node, 'body'), scope);
+      return NONE;
+    });
   } catch (e) {
     if (e instanceof ReturnSignal) return e.value;
     if (e instanceof RaiseSignal || e instanceof BreakSignal || e instanceof ContinueSignal) return unknown(null, rangeOf(args.node));

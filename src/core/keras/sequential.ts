@@ -85,6 +85,8 @@ function layerOf(ctx: Ctx, v: Value): LayerObj | null {
 }
 
 export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syntax | null): void {
+  // A step of the reading's budget: `Sequential(layers)` in a loop adds every layer every time.
+  ctx.step();
   const layer = layerOf(ctx, value);
   if (!layer) {
     model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot tell which layer is added here.', node ? rangeOf(node) : model.range));

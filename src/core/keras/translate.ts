@@ -41,6 +41,7 @@ const FUNCTIONS: Record<string, string> = {
   log_softmax: 'log_softmax', leaky_relu: 'leaky_relu', selu: 'selu', silu: 'silu', swish: 'silu', hard_sigmoid: 'hard_sigmoid',
   triu: 'triu', tril: 'tril', count_nonzero: 'count_nonzero', cumprod: 'cumprod', erf: 'erf', bias_add: 'add',
   repeat_elements: 'repeat_elements', repeat: 'repeat', batch_flatten: 'batch_flatten', ndim: 'ndim',
+  boolean_mask: 'boolean_mask',
 };
 
 const MODULES = /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
@@ -299,6 +300,18 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   if (target.t === 'func' && !target.fn.owner && target.fn.node.type === 'function_definition') return inlineFunction(ctx, node, target.fn, env);
   if (target.t === 'ref' && DTYPE_OF.test(target.qual)) return { op: 'const', value: 'float32' };
   if (target.t === 'ref' && EPSILON.test(target.qual)) return { op: 'const', value: 1e-7 };
+  const loss = kerasLossCall(target);
+  if (loss) {
+    const { args, kwargs, kwargNodes } = callArguments(ctx, node, env, false);
+    const given: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(kwargs)) {
+      const valueNode = kwargNodes.get(k);
+      const j = valueNode && !usesParam(valueNode, env) ? toJson(ctx.evaluator.evaluate(valueNode, env.scope)) : undefined;
+      if (v.op === 'const' || j !== undefined) given[k] = j ?? (v.op === 'const' ? v.value : null);
+      else throw new Untranslatable(`\`${k}=\` of a Keras loss must be a value the source fixes`, valueNode ?? node);
+    }
+    return { op: 'call', fn: 'keras_loss', args: args.slice(0, 2), kwargs: { ...loss, ...given } };
+  }
   const m = target.t === 'ref' ? MODULES.exec(target.qual) : null;
   // Python's builtins abs() and len() (when the file does not rebind the name) work on tensors too.
   const builtin = callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func' ? callee.text : undefined;
@@ -315,6 +328,25 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     out[k] = j !== undefined ? j : v;
   }
   return { op: 'call', fn, args, kwargs: out };
+}
+
+/**
+ * A Keras loss called inside the user's function: a `keras.losses` object built in the file
+ * (`SparseCategoricalCrossentropy(from_logits=True, reduction='none')`, reducing as its
+ * `reduction` says) or a loss function (`keras.losses.sparse_categorical_crossentropy`, per
+ * position). Its name and scalar options, for the runtime's `keras_loss`.
+ */
+function kerasLossCall(target: Value): Record<string, JsonValue> | null {
+  if (target.t === 'json' && typeof target.value === 'object' && target.value !== null && !Array.isArray(target.value) && target.value.module === 'keras.losses') {
+    const config = target.value.config;
+    const scalars: Record<string, JsonValue> = { loss: target.className, reduction: 'sum_over_batch_size' };
+    if (config && typeof config === 'object' && !Array.isArray(config)) {
+      for (const [k, v] of Object.entries(config)) if (v === null || typeof v !== 'object') scalars[k] = v;
+    }
+    return scalars;
+  }
+  const fn = target.t === 'ref' ? /^keras\.losses\.([a-z_]+)$/.exec(target.qual) : null;
+  return fn ? { loss: fn[1], reduction: 'none' } : null;
 }
 
 /** The held layer a callee names: `self.dense`, `self.blocks[i]` (i fixed), a loop variable over `self.blocks`. */

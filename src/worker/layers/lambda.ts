@@ -70,6 +70,8 @@ export interface ExprHooks {
   self(name: string): Value;
   layer(name: string, args: Value[], kwargs: Record<string, Value>): Value;
   addWeight(kwargs: Record<string, Value | JsonValue>): Value;
+  /** Functions only this context knows (a loss calling Keras' own losses); undefined: not one of them. */
+  call?(fn: string, args: Value[], kwargs: Record<string, Value>): Value | undefined;
 }
 
 /** Evaluates a LambdaExpr over tensors. */
@@ -202,6 +204,20 @@ export class ExprEvaluator {
   }
 
   /** One backend function; TensorFlow refusing its arguments (shapes that do not fit) is said as the layer's error. */
+  /**
+   * tf.boolean_mask: the entries where `mask` holds, flattened over the mask's axes. Read
+   * synchronously (the mask's values decide the shape); a gather, so gradients reach `x`.
+   */
+  private booleanMask(x: Tensor, mask: Tensor): Tensor {
+    const tf = this.tf;
+    if (mask.rank > x.rank || mask.shape.some((d, i) => d !== x.shape[i])) this.fail(`boolean_mask: a mask of shape (${mask.shape.join(', ')}) does not fit a tensor of shape (${x.shape.join(', ')})`);
+    const keep = mask.dataSync();
+    const indices: number[] = [];
+    for (let i = 0; i < keep.length; i++) if (keep[i]) indices.push(i);
+    const flat = tf.reshape(x, [keep.length, ...x.shape.slice(mask.rank)]);
+    return tf.gather(flat, tf.tensor1d(indices, 'int32'), 0);
+  }
+
   apply(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     try {
       return this.applyUnchecked(fnRaw, args, kwargs);
@@ -224,6 +240,8 @@ export class ExprEvaluator {
       case 'list':
       case 'tuple':
         return args;
+      case 'boolean_mask':
+        return this.booleanMask(this.tensor(x), this.tensor(this.arg(args, kwargs, 1, 'mask') ?? null));
       case 'sum': case 'mean': case 'max': case 'min': case 'prod': case 'any': case 'all':
         return this.reduce(fn, x, this.axes(axisArg), keep || args[2] === true);
       case 'expand_dims':
@@ -374,6 +392,8 @@ export class ExprEvaluator {
       }
       case 'len': return Array.isArray(x) ? x.length : this.tensor(x).shape[0];
     }
+    const own = this.hooks?.call?.(fn, args, kwargs);
+    if (own !== undefined) return own;
     this.fail(`function '${fnRaw}' is not supported in Lambda bodies yet`);
   }
 
