@@ -341,6 +341,81 @@ CASES += [
          build_two_outputs, two_output_data, "binary_crossentropy", output=1, other_losses=TWO_OUTPUT_LOSSES),
 ]
 
+
+# ---------------------------------------------------------------- encoder-decoders: an RNN started from given states
+def build_encoder_decoder(K, cell, dec_pre):
+    """Encoder's final states (carried past its padding) start the decoder: `initial_state=`."""
+    L = K.layers
+    rnn = getattr(L, cell)
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    enc = rnn(4, return_state=True)(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    states = enc[1:]
+    dec_emb = L.Embedding(6, 5, mask_zero=True)(dec_in)
+    seq = rnn(4, return_sequences=True)(dec_emb, initial_state=states if cell == "LSTM" else states[0])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+def encoder_decoder_data(dec_pre):
+    def make():
+        enc = padded_tokens([7, 3, 5], 7, 8, seed=61)
+        dec = padded_tokens([6, 2, 4], 6, 6, seed=62, pre=dec_pre)
+        return [enc, dec], targets((3, 6), 62, "classes"), None
+    return make
+
+
+CASES += [
+    Case("encoder_decoder_lstm_initial_state", "encoder LSTM(return_state) -> [h, c] as the decoder LSTM's initial_state; masked embeddings, sparse crossentropy",
+         partial(build_encoder_decoder, cell="LSTM", dec_pre=False), encoder_decoder_data(False), "sparse_categorical_crossentropy"),
+    Case("encoder_decoder_gru_initial_state_prepadded", "encoder GRU(return_state) -> h as the decoder GRU's initial_state; the decoder's input pre-padded (its outputs at masked first steps)",
+         partial(build_encoder_decoder, cell="GRU", dec_pre=True), encoder_decoder_data(True), "sparse_categorical_crossentropy"),
+]
+
+def build_bidirectional_lstm_states(K):
+    """Bidirectional(LSTM(return_state)): forward h, c, backward h, c; joined, they start the decoder."""
+    L = K.layers
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    _, fh, fc, bh, bc = L.Bidirectional(L.LSTM(3, return_sequences=True, return_state=True))(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    h, c = L.Concatenate()([fh, bh]), L.Concatenate()([fc, bc])
+    seq = L.LSTM(6, return_sequences=True)(L.Embedding(6, 5, mask_zero=True)(dec_in), initial_state=[h, c])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+def build_bidirectional_gru_initial_state(K):
+    """Bidirectional(GRU(return_state)) states as a Bidirectional decoder's initial_state (forward half, backward half)."""
+    L = K.layers
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    _, fh, bh = L.Bidirectional(L.GRU(3, return_state=True))(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    seq = L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum")(L.Embedding(6, 5, mask_zero=True)(dec_in), initial_state=[fh, bh])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+CASES += [
+    Case("bidirectional_lstm_return_state", "Bidirectional(LSTM(return_sequences, return_state)) -> forward/backward h and c concatenated -> the decoder LSTM's initial_state",
+         build_bidirectional_lstm_states, encoder_decoder_data(False), "sparse_categorical_crossentropy"),
+    Case("bidirectional_gru_initial_state", "Bidirectional(GRU(return_state)) -> [forward h, backward h] as a Bidirectional(GRU, merge_mode='sum') decoder's initial_state; pre-padded decoder",
+         build_bidirectional_gru_initial_state, encoder_decoder_data(True), "sparse_categorical_crossentropy"),
+]
+
+def build_timedistributed_model(K):
+    """A functional sentence encoder (its own masked Embedding) run on every sentence of a document by TimeDistributed."""
+    L = K.layers
+    words = L.Input(shape=(5,))
+    sentence_encoder = K.Model(words, L.Dense(4, activation="tanh")(L.GRU(3)(L.Embedding(7, 4, mask_zero=True)(words))))
+    doc = L.Input(shape=(3, 5))
+    sentences = L.TimeDistributed(sentence_encoder)(doc)
+    return K.Model(doc, L.Dense(1, activation="sigmoid")(L.LSTM(2)(sentences)))
+
+
+def document_data():
+    x = np.stack([padded_tokens([5, 3, 1], 5, 7, seed=70 + i) for i in range(4)])
+    return x, targets((4, 1), 70, "binary"), None
+
+
+CASES += [
+    Case("timedistributed_functional_encoder", "TimeDistributed(a functional model: Embedding(mask_zero) -> GRU -> Dense) over the sentences of documents -> LSTM -> Dense(sigmoid)",
+         build_timedistributed_model, document_data, "binary_crossentropy"),
+]
+
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 

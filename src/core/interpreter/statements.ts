@@ -12,6 +12,7 @@ import { assignment, assignTarget, evalBinaryValues } from './assign';
 import { evalExpr } from './expressions';
 import type { Evaluator } from '../objects/evaluator';
 import { execImport } from './projectImports';
+import { bindImport } from './imports';
 import { instantiateClass } from '../keras/subclassed';
 import { field, isForeign, named, rangeOf, setAnchor, type Syntax } from '../python/syntax';
 import { changedInPlace, iterate, METHOD_CLASS, METHOD_SELF, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from '../objects/values';
@@ -363,5 +364,6 @@ export function evaluatorFor(ctx: Ctx): Evaluator {
     evaluate: (node, scope) => evalExpr(ctx, node, scope),
     call: (fn, args, self) => callFunction(ctx, fn, args, self),
     raise: raiseHere,
+    bindImport: (node, scope) => bindImport(node, scope).length === 0,
   };
 }

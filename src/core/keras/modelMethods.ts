@@ -10,7 +10,7 @@ import { layerValue, listedLayers } from './attributes';
 import { customLoss } from './customLosses';
 import { inputLayer } from './inputs';
 import type { ModelObj } from '../objects/modelObjects';
-import { sequentialAdd } from './sequential';
+import { sequentialAdd, sequentialRebuilt } from './sequential';
 import { learnSubclassInput } from './subclassed';
 import { rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asNumber, asString, NONE, unknown, type Value } from '../objects/values';
@@ -54,7 +54,10 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
     case 'add': {
       if (model.kind !== 'sequential') return unknown(null);
       const layer = args.pos[0] ?? args.kw.get('layer');
-      if (layer) sequentialAdd(ctx, model, layer, args.posNodes[0] ?? args.kwNodes.get('layer') ?? args.node);
+      if (layer) {
+        sequentialAdd(ctx, model, layer, args.posNodes[0] ?? args.kwNodes.get('layer') ?? args.node);
+        sequentialRebuilt(ctx, model);
+      }
       return NONE;
     }
     case 'pop':

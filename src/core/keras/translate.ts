@@ -12,7 +12,7 @@
 import type { JsonValue, LambdaExpr, SliceItem } from '../ir';
 import type { Ctx } from '../objects/context';
 import { field, named, type Syntax } from '../python/syntax';
-import { toJson, type FuncValue, type Scope, type Value } from '../objects/values';
+import { Scope, toJson, type FuncValue, type Value } from '../objects/values';
 
 export class Untranslatable extends Error {
   constructor(
@@ -296,6 +296,8 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     if (method) return inline(ctx, node, method, env);
   }
   const target = ctx.evaluator.evaluate(callee, env.scope);
+  // A function the file defines (a helper the Lambda's function calls): its body, inlined.
+  if (target.t === 'func' && !target.fn.owner && target.fn.node.type === 'function_definition') return inlineFunction(ctx, node, target.fn, env);
   if (target.t === 'ref' && DTYPE_OF.test(target.qual)) return { op: 'const', value: 'float32' };
   if (target.t === 'ref' && EPSILON.test(target.qual)) return { op: 'const', value: 1e-7 };
   const loss = kerasLossCall(target);
@@ -416,6 +418,31 @@ function inline(ctx: Ctx, node: Syntax, method: FuncValue, env: Env): LambdaExpr
   return translateBlock(ctx, named(field(method.node, 'body') ?? method.node), inner);
 }
 
+/**
+ * A plain function called from the translated one: its parameters bound to the call's
+ * arguments (or their defaults, read in its own scope), its body translated where it was
+ * defined; it sees none of the caller's locals, as in Python.
+ */
+function inlineFunction(ctx: Ctx, node: Syntax, fn: FuncValue, env: Env): LambdaExpr {
+  if (env.depth >= MAX_INLINE_DEPTH) throw new Untranslatable('functions call each other too deeply', node);
+  const { args, kwargs } = callArguments(ctx, node, env, false);
+  const inner: Env = { params: [], locals: new Map(), fn, scope: fn.scope, self: null, depth: env.depth + 1 };
+  let position = 0;
+  for (const p of named(field(fn.node, 'parameters') ?? fn.node)) {
+    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') throw new Untranslatable('a function taking *args or **kwargs', p);
+    const name = p.type === 'identifier' ? p.text : field(p, 'name')?.text;
+    if (!name) continue;
+    const bound = kwargs[name] ?? args[position++];
+    const fallback = field(p, 'value');
+    if (bound) inner.locals.set(name, bound);
+    else if (fallback) inner.locals.set(name, translateExpr(ctx, fallback, inner));
+    else throw new Untranslatable(`the call gives no value for parameter \`${name}\``, node);
+  }
+  const result = translateBlock(ctx, named(field(fn.node, 'body') ?? fn.node), inner);
+  if (result.op === 'const' && result.value === null) throw new Untranslatable(`\`${fn.name}\` returns nothing MaskLens can read`, node);
+  return result;
+}
+
 function usesLocal(node: Syntax, env: Env): boolean {
   if (node.type === 'identifier') return env.locals.has(node.text);
   return named(node).some((c) => usesLocal(c, env));
@@ -514,6 +541,14 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
       case 'for_statement':
         unrollFor(ctx, stmt, env, state);
         break;
+      case 'import_statement':
+      case 'import_from_statement': {
+        // `import keras.backend as K` inside the function: its names, for what follows.
+        const scope = new Scope(env.scope);
+        if (!ctx.evaluator.bindImport(stmt, scope)) throw new Untranslatable('a wildcard import inside the function', stmt);
+        env.scope = scope;
+        break;
+      }
       case 'if_statement': {
         const test = field(stmt, 'condition');
         const body = field(stmt, 'consequence');
