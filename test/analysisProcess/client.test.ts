@@ -11,7 +11,7 @@ import { generate } from '../../bench/analyze.bench';
 import { AnalysisClient } from '../../src/analysisProcess/client';
 import { Rng } from '../../src/core/data/random';
 import type { AnalysisLimits, AnalysisView, ContentChange, DocumentSettings } from '../../src/core/protocol/analysisProcess';
-import { LIST_DOUBLING, modelsWithFiller, SLOW_LOOPS, TYPED_MODEL, typingLine } from './texts';
+import { HEAVY_LOOPS, LIST_DOUBLING, modelsWithFiller, SLOW_LOOPS, TYPED_MODEL, typingLine } from './texts';
 
 const root = join(__dirname, '..', '..');
 const serverModule = join(root, 'dist', 'analysis.js');
@@ -207,7 +207,7 @@ test('a runaway stopped for time is blamed alone: the document analysed after it
   // A million loop iterations take the reader about a second (its own step budget ends them); the limit here is 300 ms.
   const { client, views, next, open } = start({ timeLimitMs: 300, memoryLimitMB: 1024 });
   try {
-    open('file:///loops.py', SLOW_LOOPS);
+    open('file:///loops.py', HEAVY_LOOPS);
     await sleep(100);
     open('file:///innocent.py', SEED001);
     const stopped = await next('file:///loops.py', (v) => v.stopped !== null, 20_000);
@@ -228,8 +228,7 @@ test('a million loop iterations over a 500 ms budget are stopped ("took more tha
     await client.whenReady();
     const pid = client.pid;
     const t0 = performance.now();
-    // the reader's own step budget ends them after a second or so
-    open('file:///list.py', SLOW_LOOPS);
+    open('file:///list.py', HEAVY_LOOPS);
     const stopped = await next('file:///list.py', (v) => v.stopped !== null);
     assert.equal(stopped.stopped?.reason, 'time');
     assert.match(stopped.diagnostics[0].message, /^MaskLens analysis stopped: took more than 500 ms\./);

@@ -12,6 +12,8 @@ export const STRING_DOUBLING = 'from keras import Sequential\nfrom keras.layers 
 
 /** A million loop iterations: the reader's step budget ends it after a second or so, with a warning on the outer loop (line 2). */
 export const SLOW_LOOPS = 'x = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = x + i * j\n';
+/** Loops whose every step builds a 100,000-element list: time, not the reader's step budget, ends them on any machine. */
+export const HEAVY_LOOPS = 'x = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = [i] * 100000\n';
 
 /**
  * `models` functional models (Embedding(mask_zero) → LSTM → Lambda without mask= → Dense, compiled

@@ -230,6 +230,9 @@ export class ExprEvaluator {
   private applyUnchecked(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     const tf = this.tf;
     const fn = fnRaw.replace(/^(reduce_|math\.|K\.|tf\.|ops\.|np\.|keras\.ops\.|backend\.)/, '').replace(/^reduce_/, '');
+    // A function the caller supplies (a Keras loss inside the user's loss) reads its own keywords.
+    const own = this.hooks?.call?.(fn, args, kwargs);
+    if (own !== undefined) return own;
     // A keyword the functions below never read would be ignored silently: a wrong number, not a refusal.
     const unread = Object.keys(kwargs).find((k) => !READ_KEYWORDS.has(k) && !(DENSE_DEFAULTS.has(k) && (kwargs[k] === false || kwargs[k] === null)));
     if (unread !== undefined) this.fail(`${fnRaw}(): the keyword argument '${unread}' is not supported`);
@@ -392,8 +395,6 @@ export class ExprEvaluator {
       }
       case 'len': return Array.isArray(x) ? x.length : this.tensor(x).shape[0];
     }
-    const own = this.hooks?.call?.(fn, args, kwargs);
-    if (own !== undefined) return own;
     this.fail(`function '${fnRaw}' is not supported in Lambda bodies yet`);
   }
 
