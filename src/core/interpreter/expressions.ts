@@ -17,7 +17,7 @@ import { tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
 import { LARGE_LITERAL_CHARS, numericLiteral } from './literals';
 import { fString } from './strings';
-import { compact, field, isForeign, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
+import { compact, field, isForeign, named, rangeOf, sliceParts, stringValue, type Syntax } from '../python/syntax';
 import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from '../objects/values';
 
 const BUILTINS = new Set([
@@ -320,15 +320,9 @@ export function subscriptItems(ctx: Ctx, node: Syntax, scope: Scope): SubscriptI
   return items;
 }
 
-/** `a:b:c` with any part missing. tree-sitter gives the parts and the colons as children. */
+/** `a:b:c` with any part missing. */
 function sliceItem(ctx: Ctx, node: Syntax, scope: Scope): SubscriptItem {
-  const parts: (Syntax | null)[] = [null, null, null];
-  let slot = 0;
-  for (const child of node.children) {
-    if (!child) continue;
-    if (child.type === ':') slot++;
-    else if (child.type !== 'comment' && slot < 3) parts[slot] = child;
-  }
+  const parts = sliceParts(node);
   return { kind: 'slice', start: slicePart(ctx, parts[0], scope), stop: slicePart(ctx, parts[1], scope), step: slicePart(ctx, parts[2], scope), node };
 }
 

@@ -11,7 +11,7 @@
  */
 import type { JsonValue, LambdaExpr, SliceItem } from '../ir';
 import type { Ctx } from '../objects/context';
-import { field, named, type Syntax } from '../python/syntax';
+import { field, named, sliceParts, type Syntax } from '../python/syntax';
 import { Scope, toJson, type FuncValue, type Value } from '../objects/values';
 
 export class Untranslatable extends Error {
@@ -240,13 +240,7 @@ function sliceItems(ctx: Ctx, node: Syntax, env: Env): SliceItem[] {
     if (!child) continue;
     if (child.type === 'ellipsis') items.push({ kind: 'ellipsis' });
     else if (child.type === 'slice') {
-      const parts: (Syntax | null)[] = [null, null, null];
-      let slot = 0;
-      for (const c of child.children) {
-        if (!c) continue;
-        if (c.type === ':') slot++;
-        else if (c.type !== 'comment' && slot < 3) parts[slot] = c;
-      }
+      const parts = sliceParts(child);
       items.push({ kind: 'range', start: sliceBound(ctx, parts[0], env), stop: sliceBound(ctx, parts[1], env), step: sliceBound(ctx, parts[2], env) });
     } else {
       const e = usesParam(child, env) ? translateExpr(ctx, child, env) : constant(ctx, child, env);
