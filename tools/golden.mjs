@@ -10,9 +10,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const candidates = process.platform === 'win32'
-  ? [join(root, '.venv', 'Scripts', 'python.exe')]
-  : [join(root, '.venv', 'bin', 'python'), join(root, '.venv', 'bin', 'python3')];
+const candidates =
+  process.platform === 'win32'
+    ? [join(root, '.venv', 'Scripts', 'python.exe')]
+    : [join(root, '.venv', 'bin', 'python'), join(root, '.venv', 'bin', 'python3')];
 const python = process.env.MASKLENS_PYTHON || candidates.find((p) => existsSync(p));
 if (!python) {
   console.error(

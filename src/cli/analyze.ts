@@ -16,7 +16,16 @@ import { analysisJsonText, toAnalysisJson } from '../core/analysis/json';
 import type { Diagnostic, KerasFamily, Severity } from '../core/ir';
 import type { MaskState } from '../core/masking/state';
 import { expandFiles } from './files';
-import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneOf, parseCommandLine, UsageError } from './options';
+import {
+  type CliIO,
+  dimensions,
+  kerasFamily,
+  kerasVersion,
+  MODEL_OPTIONS,
+  oneOf,
+  parseCommandLine,
+  UsageError,
+} from './options';
 import { toSarif } from './sarif';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
 
@@ -45,10 +54,16 @@ interface Options {
 /** The options, or null when only help was asked for. */
 async function readOptions(argv: string[]): Promise<Options | null> {
   const { values, positionals } = parseCommandLine(() =>
-    parseArgs({ args: argv, options: { ...MODEL_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' } }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args: argv,
+      options: { ...MODEL_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
   if (values.help) return null;
-  if (values.json && values.format !== undefined && values.format !== 'json') throw new UsageError(`--json and --format ${values.format} disagree`);
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new UsageError(`--json and --format ${values.format} disagree`);
   return {
     files: await expandFiles(positionals),
     format: values.json ? 'json' : (oneOf(values.format, FORMATS, '--format') ?? 'text'),
@@ -72,7 +87,11 @@ function stateCell(s: MaskState): string {
   return s === 'yes' ? 'yes' : s === 'unknown' ? '?' : '-';
 }
 
-const LOSS_MASK_TEXT: Record<MaskState, string> = { yes: 'the mask reaches the loss', no: 'no mask reaches the loss', unknown: 'unknown whether a mask reaches the loss' };
+const LOSS_MASK_TEXT: Record<MaskState, string> = {
+  yes: 'the mask reaches the loss',
+  no: 'no mask reaches the loss',
+  unknown: 'unknown whether a mask reaches the loss',
+};
 
 /** The readable mask-flow table. */
 export function formatTable(analysis: FileAnalysis): string {
@@ -84,9 +103,14 @@ export function formatTable(analysis: FileAnalysis): string {
     const classWidth = Math.max(5, ...model.layers.map((l) => l.className.length));
     lines.push(`  ${pad('layer', nameWidth)}  ${pad('class', classWidth)}  mask in  mask out  effect      line`);
     for (const l of model.layers) {
-      lines.push(`  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(stateCell(l.mask.in), 7)}  ${pad(stateCell(l.mask.out), 8)}  ${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`);
+      lines.push(
+        `  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(stateCell(l.mask.in), 7)}  ${pad(stateCell(l.mask.out), 8)}  ${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`,
+      );
     }
-    const verdict = model.lossMasked === 'no' && model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : LOSS_MASK_TEXT[model.lossMasked];
+    const verdict =
+      model.lossMasked === 'no' && model.outputPerTimestep === false
+        ? 'no mask reaches the loss, and none is needed: one output per sequence'
+        : LOSS_MASK_TEXT[model.lossMasked];
     lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
     for (const d of model.diagnostics) {
       lines.push(`  ${d.severity} ${d.code} at ${where(d)}: ${d.message}`);
@@ -140,17 +164,31 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
   const analyses: FileAnalysis[] = [];
   const modules = workspaceModules([process.cwd()], false);
   try {
-    options.files.forEach((file, i) => analyses.push(analyzer.analyze(texts[i], { file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions, modules })));
+    options.files.forEach((file, i) =>
+      analyses.push(
+        analyzer.analyze(texts[i], {
+          file,
+          family: options.family,
+          kerasVersion: options.kerasVersion,
+          dimensions: options.dimensions,
+          modules,
+        }),
+      ),
+    );
   } finally {
     analyzer.dispose();
   }
-  if (options.format === 'sarif') io.stdout(`${JSON.stringify(toSarif(analyses, { root: process.cwd(), toolVersion }), null, 2)}\n`);
+  if (options.format === 'sarif')
+    io.stdout(`${JSON.stringify(toSarif(analyses, { root: process.cwd(), toolVersion }), null, 2)}\n`);
   else if (options.format === 'json') {
     const json = analyses.map((a) => analysisJsonText(toAnalysisJson(a)));
     io.stdout(`${json.length === 1 ? json[0] : `[\n${json.join(',\n')}\n]`}\n`);
   } else {
     io.stdout(analyses.map(formatTable).join('\n'));
-    if (analyses.length > 1) io.stdout(`\n${analyses.length} files: ${count(analyses, 'error')} error(s), ${count(analyses, 'warning')} warning(s)\n`);
+    if (analyses.length > 1)
+      io.stdout(
+        `\n${analyses.length} files: ${count(analyses, 'error')} error(s), ${count(analyses, 'warning')} warning(s)\n`,
+      );
   }
   return analyses.some((a) => allDiagnostics(a).some((d) => fails(d.severity, options.failOn))) ? 1 : 0;
 }

@@ -39,13 +39,27 @@ function settingsOf(document: vscode.TextDocument): DocumentSettings {
   const s = readSettings(document.uri);
   // The document's own modules are looked for in its workspace folder (every folder when it is in none).
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-  const importRoots = (folder ? [folder] : (vscode.workspace.workspaceFolders ?? [])).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  return { family: s.kerasFamily, dimensions: s.unresolvedDimensions, importRoots, restricted: !vscode.workspace.isTrusted };
+  const importRoots = (folder ? [folder] : (vscode.workspace.workspaceFolders ?? []))
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => f.uri.fsPath);
+  return {
+    family: s.kerasFamily,
+    dimensions: s.unresolvedDimensions,
+    importRoots,
+    restricted: !vscode.workspace.isTrusted,
+  };
 }
 
 function toChange(c: vscode.TextDocumentContentChangeEvent): ContentChange {
   const { start, end } = c.range;
-  return { range: { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } }, rangeLength: c.rangeLength, text: c.text };
+  return {
+    range: {
+      start: { line: start.line, character: start.character },
+      end: { line: end.line, character: end.character },
+    },
+    rangeLength: c.rangeLength,
+    text: c.text,
+  };
 }
 
 export class AnalysisService implements vscode.Disposable {
@@ -74,7 +88,10 @@ export class AnalysisService implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('masklens.analysis')) this.client.restart(readAnalysisLimits());
-        else if (e.affectsConfiguration('masklens.kerasFamily') || e.affectsConfiguration('masklens.unresolvedDimensions')) {
+        else if (
+          e.affectsConfiguration('masklens.kerasFamily') ||
+          e.affectsConfiguration('masklens.unresolvedDimensions')
+        ) {
           for (const [key, d] of this.synced) this.client.setSettings(key, settingsOf(d));
         }
       }),
@@ -98,7 +115,10 @@ export class AnalysisService implements vscode.Disposable {
         version: document.version,
         resolve,
         // nothing rather than an analysis of older text, whose ranges no longer fit
-        timer: setTimeout(() => this.settle(key, (w) => w === waiter, undefined), readAnalysisLimits().timeLimitMs + WAIT_GRACE_MS),
+        timer: setTimeout(
+          () => this.settle(key, (w) => w === waiter, undefined),
+          readAnalysisLimits().timeLimitMs + WAIT_GRACE_MS,
+        ),
       };
       this.waiters.set(key, [...(this.waiters.get(key) ?? []), waiter]);
     });
@@ -119,7 +139,14 @@ export class AnalysisService implements vscode.Disposable {
     if (!AnalysisService.isPython(document) || this.synced.has(key)) return;
     this.synced.set(key, document);
     const file = document.uri.scheme === 'file' ? document.uri.fsPath : key;
-    this.client.open({ uri: key, file, label: vscode.workspace.asRelativePath(document.uri), version: document.version, text: document.getText(), settings: settingsOf(document) });
+    this.client.open({
+      uri: key,
+      file,
+      label: vscode.workspace.asRelativePath(document.uri),
+      version: document.version,
+      text: document.getText(),
+      settings: settingsOf(document),
+    });
   }
 
   private change(e: vscode.TextDocumentChangeEvent): void {
@@ -140,9 +167,17 @@ export class AnalysisService implements vscode.Disposable {
     const document = this.synced.get(view.uri);
     if (!document || view.version < document.version) return; // closed, or edited since
     const previous = this.results.get(view.uri);
-    const result: DocumentAnalysis = { uri: document.uri, version: view.version, analysis: view, receivedAt: performance.now(), sameText: !previous || previous.version === view.version };
+    const result: DocumentAnalysis = {
+      uri: document.uri,
+      version: view.version,
+      analysis: view,
+      receivedAt: performance.now(),
+      sameText: !previous || previous.version === view.version,
+    };
     this.results.set(view.uri, result);
-    log().trace(`analysed ${vscode.workspace.asRelativePath(document.uri)} v${view.version} in ${view.elapsedMs.toFixed(1)} ms: ${view.stopped ? view.stopped.message : `${view.models.length} model(s)`}`);
+    log().trace(
+      `analysed ${vscode.workspace.asRelativePath(document.uri)} v${view.version} in ${view.elapsedMs.toFixed(1)} ms: ${view.stopped ? view.stopped.message : `${view.models.length} model(s)`}`,
+    );
     this.emitter.fire(result);
     this.settle(view.uri, (w) => w.version <= view.version, result);
   }

@@ -54,16 +54,39 @@ function maskWord(state: MaskState): string {
 /** The model's verdict: whether a mask reaches the loss, and whether that matters for this model. */
 export function modelVerdict(m: ModelView): { text: string; icon: vscode.ThemeIcon } {
   const where = m.loss ? `the ${m.loss} loss` : 'the output';
-  if (m.incomplete) return { text: `incomplete: ${m.incomplete}`, icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')) };
-  if (m.lossMasked === 'yes') return { text: `mask reaches ${where}`, icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) };
-  if (m.lossMasked === 'unknown') return { text: `unknown whether a mask reaches ${where}`, icon: new vscode.ThemeIcon('question') };
+  if (m.incomplete)
+    return {
+      text: `incomplete: ${m.incomplete}`,
+      icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')),
+    };
+  if (m.lossMasked === 'yes')
+    return {
+      text: `mask reaches ${where}`,
+      icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+    };
+  if (m.lossMasked === 'unknown')
+    return { text: `unknown whether a mask reaches ${where}`, icon: new vscode.ThemeIcon('question') };
   if (!m.loss) return { text: 'no mask at the output', icon: new vscode.ThemeIcon('info') };
-  if (m.outputPerTimestep === false) return { text: `one output per sequence: no mask needed at ${where}`, icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) };
-  return { text: `no mask reaches ${where}`, icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')) };
+  if (m.outputPerTimestep === false)
+    return {
+      text: `one output per sequence: no mask needed at ${where}`,
+      icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+    };
+  return {
+    text: `no mask reaches ${where}`,
+    icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+  };
 }
 
-function reveal(uri: vscode.Uri, range: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Command {
-  return { title: 'Show in the editor', command: 'vscode.open', arguments: [uri, { selection: toRange(range), preserveFocus: false }] };
+function reveal(
+  uri: vscode.Uri,
+  range: { start: { line: number; character: number }; end: { line: number; character: number } },
+): vscode.Command {
+  return {
+    title: 'Show in the editor',
+    command: 'vscode.open',
+    arguments: [uri, { selection: toRange(range), preserveFocus: false }],
+  };
 }
 
 export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -123,8 +146,10 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       const c = this.current;
       if (!c) top.push({ kind: 'message', text: 'Open a Python file with a Keras model.' });
       else if (c.analysis.stopped) top.push({ kind: 'message', text: c.analysis.stopped.message });
-      else if (c.analysis.models.length === 0) top.push({ kind: 'message', text: `No Keras model in ${vscode.workspace.asRelativePath(c.uri)}.` });
-      else for (const model of c.analysis.models) top.push({ kind: 'model', uri: c.uri, model, keras: c.analysis.keras });
+      else if (c.analysis.models.length === 0)
+        top.push({ kind: 'message', text: `No Keras model in ${vscode.workspace.asRelativePath(c.uri)}.` });
+      else
+        for (const model of c.analysis.models) top.push({ kind: 'model', uri: c.uri, model, keras: c.analysis.keras });
       if (this.backend) top.push({ kind: 'backend', report: this.backend });
       return top;
     }
@@ -132,8 +157,16 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const { uri, model } = node;
     const entry = this.lenses.get(uri, model.name);
     const result: TreeNode[] = [];
-    if (entry.summary) result.push({ kind: 'result', uri, model: model.name, text: entry.summary, outdated: entry.outdated });
-    else if (entry.error) result.push({ kind: 'result', uri, model: model.name, text: `${entry.error.task} failed: ${entry.error.message}`, outdated: entry.outdated });
+    if (entry.summary)
+      result.push({ kind: 'result', uri, model: model.name, text: entry.summary, outdated: entry.outdated });
+    else if (entry.error)
+      result.push({
+        kind: 'result',
+        uri,
+        model: model.name,
+        text: `${entry.error.task} failed: ${entry.error.message}`,
+        outdated: entry.outdated,
+      });
     result.push(...model.layers.map((layer): TreeNode => ({ kind: 'layer', uri, model: model.name, layer })));
     result.push(...model.diagnostics.map((diagnostic): TreeNode => ({ kind: 'finding', uri, diagnostic })));
     return result;
@@ -145,9 +178,13 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         return new vscode.TreeItem(node.text);
       case 'backend': {
         const b = node.report.backend;
-        const item = new vscode.TreeItem(b.backend === 'tensorflow' ? 'TensorFlow: native' : 'TensorFlow: pure-JS fallback (slow)');
+        const item = new vscode.TreeItem(
+          b.backend === 'tensorflow' ? 'TensorFlow: native' : 'TensorFlow: pure-JS fallback (slow)',
+        );
         item.description = `tfjs ${b.tfjsVersion}${b.tensorflowVersion && !b.fallbackReason ? ` · TensorFlow ${b.tensorflowVersion}` : ''}`;
-        item.tooltip = b.fallbackReason ?? `${b.libraryPath ? `${b.libraryPath}\n` : ''}${node.report.pool.workers} worker(s) × ${node.report.pool.intraOpThreads} thread(s)`;
+        item.tooltip =
+          b.fallbackReason ??
+          `${b.libraryPath ? `${b.libraryPath}\n` : ''}${node.report.pool.workers} worker(s) × ${node.report.pool.intraOpThreads} thread(s)`;
         item.iconPath = new vscode.ThemeIcon(b.backend === 'tensorflow' ? 'server-process' : 'warning');
         return item;
       }
@@ -173,7 +210,9 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const shape = l.outputShape ? formatShape(l.outputShape) : 'unknown';
         item.tooltip = `${l.name} (${l.className}), line ${l.range.start.line + 1}\nmask in: ${maskWord(l.mask.in)} · mask out: ${maskWord(l.mask.out)} · ${EFFECT_TEXT[l.mask.effect]}\noutput shape: ${shape}${l.unknownBecause ? `\nunknown because ${l.unknownBecause}` : ''}`;
         item.command = reveal(node.uri, l.range);
-        item.accessibilityInformation = { label: `layer ${l.name}, ${l.className}, ${EFFECT_TEXT[l.mask.effect]}, mask in ${maskWord(l.mask.in)}, mask out ${maskWord(l.mask.out)}` };
+        item.accessibilityInformation = {
+          label: `layer ${l.name}, ${l.className}, ${EFFECT_TEXT[l.mask.effect]}, mask in ${maskWord(l.mask.in)}, mask out ${maskWord(l.mask.out)}`,
+        };
         return item;
       }
       case 'finding': {
@@ -181,7 +220,14 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const item = new vscode.TreeItem(d.message.split('\n')[0]);
         item.description = `${d.code} · line ${d.range.start.line + 1}`;
         item.tooltip = d.message;
-        item.iconPath = new vscode.ThemeIcon(d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info', d.severity === 'error' ? new vscode.ThemeColor('errorForeground') : d.severity === 'warning' ? new vscode.ThemeColor('editorWarning.foreground') : undefined);
+        item.iconPath = new vscode.ThemeIcon(
+          d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
+          d.severity === 'error'
+            ? new vscode.ThemeColor('errorForeground')
+            : d.severity === 'warning'
+              ? new vscode.ThemeColor('editorWarning.foreground')
+              : undefined,
+        );
         item.command = reveal(node.uri, d.range);
         return item;
       }

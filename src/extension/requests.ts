@@ -23,7 +23,12 @@ function resolveInWorkspace(document: vscode.TextDocument, file: string): string
  * `masklens.dataFiles` setting (ignored in Restricted Mode, see package.json), arrays the source
  * writes, labelled synthetic data.
  */
-export function dataSpec(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings, choices: DataChoices): DataSpec {
+export function dataSpec(
+  document: vscode.TextDocument,
+  input: TaskInput,
+  settings: MaskLensSettings,
+  choices: DataChoices,
+): DataSpec {
   const picked = choices.get(document.uri.toString(), input.model.name);
   if (picked) return { source: 'file', x: picked.x, y: picked.y, sampleWeight: picked.sampleWeight };
   const files = settings.dataFiles[dataKey(document, input.model.name)];
@@ -37,17 +42,33 @@ export function dataSpec(document: vscode.TextDocument, input: TaskInput, settin
   }
   if (input.sourceData) return input.sourceData;
   const s = settings.synthetic;
-  return { source: 'synthetic', samples: s.samples, minLength: s.minLength, maxLength: s.maxLength, padding: s.padding, seed: s.seed };
+  return {
+    source: 'synthetic',
+    samples: s.samples,
+    minLength: s.minLength,
+    maxLength: s.maxLength,
+    padding: s.padding,
+    seed: s.seed,
+  };
 }
 
 /** What a task may read: anything in a trusted workspace; in Restricted Mode the workspace folders and the user's own picks. */
 export function fileAccess(document: vscode.TextDocument, model: string, choices: DataChoices): FileAccess {
   if (vscode.workspace.isTrusted) return { mode: 'trusted' };
-  return { mode: 'restricted', roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), picked: choices.files(document.uri.toString(), model) };
+  return {
+    mode: 'restricted',
+    roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    picked: choices.files(document.uri.toString(), model),
+  };
 }
 
 /** Fields every evaluate / compare / train request shares. */
-export function commonRequest(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings, choices: DataChoices) {
+export function commonRequest(
+  document: vscode.TextDocument,
+  input: TaskInput,
+  settings: MaskLensSettings,
+  choices: DataChoices,
+) {
   return {
     model: input.model,
     family: settings.kerasFamily,

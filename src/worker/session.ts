@@ -19,7 +19,14 @@ import { formatShape } from '../core/format';
 import { modelCost } from '../core/runtime/modelCost';
 import { checkWeights, MemoryBudget, planTask, type TaskPlan, type TaskShape } from '../core/runtime/memory';
 import type { NdArray } from '../core/runtime/array';
-import { dataSpecSchema, type FileAccess, layerWeightsSchema, type LayerWeights, type RuntimeModel, weightsSpecSchema } from '../core/protocol/runtimeTasks';
+import {
+  dataSpecSchema,
+  type FileAccess,
+  layerWeightsSchema,
+  type LayerWeights,
+  type RuntimeModel,
+  weightsSpecSchema,
+} from '../core/protocol/runtimeTasks';
 import { type LoadedData, loadData } from './data';
 import { openForReading, readAll } from './fileAccess';
 import { ModelRuntime } from './executor';
@@ -52,7 +59,6 @@ export interface SessionPurpose {
   batchSize?: number;
 }
 
-
 /** One entry of `metrics=` (weighted: of `weighted_metrics=`). */
 export interface CompiledMetric {
   spec: JsonValue;
@@ -63,7 +69,11 @@ export interface CompiledMetric {
 export function metricsForOutput(source: JsonValue | undefined, output: OutputChoice): JsonValue[] {
   if (source === undefined || source === null) return [];
   if (Array.isArray(source)) {
-    if (source.length === output.names.length && output.names.length > 1 && source.every((s) => Array.isArray(s) || s === null)) {
+    if (
+      source.length === output.names.length &&
+      output.names.length > 1 &&
+      source.every((s) => Array.isArray(s) || s === null)
+    ) {
       const mine = source[output.index];
       return Array.isArray(mine) ? mine : [];
     }
@@ -104,7 +114,6 @@ export interface Session {
   dispose(): void;
 }
 
-
 /** Targets against the model's output: equal shapes, sparse labels, or Keras' one-axis squeeze (noted). */
 function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: string[]): void {
   // The user's own loss decides what targets it takes; a mismatch is its own located error.
@@ -114,15 +123,26 @@ function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: 
   if (loss.id === 'sparse_categorical_crossentropy') {
     const labels = outputShape.slice(0, -1);
     if (same(per, labels) || same(per, [...labels, 1])) return;
-    throw new DataError(`sparse labels have shape ${formatShape(y.shape)}; the model's output ${formatShape([null, ...outputShape])} needs ${formatShape([null, ...labels])}`, 'data-shape', 'y');
+    throw new DataError(
+      `sparse labels have shape ${formatShape(y.shape)}; the model's output ${formatShape([null, ...outputShape])} needs ${formatShape([null, ...labels])}`,
+      'data-shape',
+      'y',
+    );
   }
   if (same(per, outputShape)) return;
-  const squeezable = (a: number[], b: number[]) => a.length === b.length + 1 && a[a.length - 1] === 1 && same(a.slice(0, -1), b);
+  const squeezable = (a: number[], b: number[]) =>
+    a.length === b.length + 1 && a[a.length - 1] === 1 && same(a.slice(0, -1), b);
   if (squeezable(per, outputShape) || squeezable(outputShape, per)) {
-    notes.push(`y has shape ${formatShape(y.shape)} and the output ${formatShape([null, ...outputShape])}: Keras squeezes the size-1 axis before the loss`);
+    notes.push(
+      `y has shape ${formatShape(y.shape)} and the output ${formatShape([null, ...outputShape])}: Keras squeezes the size-1 axis before the loss`,
+    );
     return;
   }
-  throw new DataError(`y has shape ${formatShape(y.shape)} but the model's output is ${formatShape([null, ...outputShape])}`, 'data-shape', 'y');
+  throw new DataError(
+    `y has shape ${formatShape(y.shape)} but the model's output is ${formatShape([null, ...outputShape])}`,
+    'data-shape',
+    'y',
+  );
 }
 
 function toFloat32(values: ArrayLike<number | null | string>): Float32Array {
@@ -139,13 +159,21 @@ export function givenWeights(layers: LayerWeights[]): Map<string, GivenWeight[]>
   for (const l of layers) {
     map.set(
       l.layer,
-      l.weights.map((w) => ({ name: w.name, shape: w.shape, values: toFloat32(w.values as ArrayLike<number | null | string>) })),
+      l.weights.map((w) => ({
+        name: w.name,
+        shape: w.shape,
+        values: toFloat32(w.values as ArrayLike<number | null | string>),
+      })),
     );
   }
   return map;
 }
 
-const weightsFileSchema = z.union([z.array(layerWeightsSchema), z.object({ weights: z.array(layerWeightsSchema) }), z.object({ layers: z.array(layerWeightsSchema) })]);
+const weightsFileSchema = z.union([
+  z.array(layerWeightsSchema),
+  z.object({ weights: z.array(layerWeightsSchema) }),
+  z.object({ layers: z.array(layerWeightsSchema) }),
+]);
 
 /** JSON keeps about 12 bytes of heap per byte of text while parsed (see TEXT_PARSE_FACTOR in data.ts). */
 const WEIGHTS_PARSE_FACTOR = 12;
@@ -165,13 +193,21 @@ export function readWeightsFile(path: string, access: FileAccess, budget?: Memor
   } catch (error) {
     if (error instanceof DataError) throw error;
     // A file that cannot be read: node's message names the path and the reason, not the content.
-    throw new UserFacingError(`cannot read weights file: ${error instanceof Error ? error.message : String(error)}`, 'weights-file', path);
+    throw new UserFacingError(
+      `cannot read weights file: ${error instanceof Error ? error.message : String(error)}`,
+      'weights-file',
+      path,
+    );
   } finally {
     budget?.release(charged);
   }
   const r = weightsFileSchema.safeParse(parsed);
   if (!r.success) {
-    throw new UserFacingError('weights file must be [{"layer", "weights": [{"name", "shape", "values"}]}] in Keras get_weights() order', 'weights-file', path);
+    throw new UserFacingError(
+      'weights file must be [{"layer", "weights": [{"name", "shape", "values"}]}] in Keras get_weights() order',
+      'weights-file',
+      path,
+    );
   }
   return Array.isArray(r.data) ? r.data : 'weights' in r.data ? r.data.weights : r.data.layers;
 }
@@ -181,7 +217,11 @@ export function toTensor(tf: Tf, a: NdArray): Tensor {
 }
 
 /** `checkpoint` throws once the task is asked to stop; it is called between the session's steps and while data is made. */
-export function openSession(request: SessionRequest, purpose: SessionPurpose = { kind: 'evaluate' }, checkpoint?: () => void): Session {
+export function openSession(
+  request: SessionRequest,
+  purpose: SessionPurpose = { kind: 'evaluate' },
+  checkpoint?: () => void,
+): Session {
   const { tf, info } = loadTf();
   const tensorsBefore = tf.memory().numTensors;
   const warnings: string[] = [];
@@ -197,10 +237,19 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   const budget = new MemoryBudget(request.memoryCapMB);
   budget.take(declared.params * 4, `model '${name}''s ${declared.params.toLocaleString('en-US')} weights`);
   const weights = request.weights
-    ? givenWeights(request.weights.source === 'inline' ? request.weights.layers : readWeightsFile(request.weights.path, request.access, budget))
+    ? givenWeights(
+        request.weights.source === 'inline'
+          ? request.weights.layers
+          : readWeightsFile(request.weights.path, request.access, budget),
+      )
     : null;
   const data = loadData(request.data, graph, {
-    completion: { open: request.model.open ?? [], weights, stated: request.model.statedInputs ?? [], dimensions: request.dimensions },
+    completion: {
+      open: request.model.open ?? [],
+      weights,
+      stated: request.model.statedInputs ?? [],
+      dimensions: request.dimensions,
+    },
     seed: request.seed,
     budget,
     nanPolicy: request.nanPolicy,
@@ -211,7 +260,11 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   checkpoint?.();
   warnings.push(...data.warnings);
   // The whole task, now that the data's shapes fill the model's open dimensions.
-  const cost = modelCost(graph, request.model.lambdas, data.x.map((a) => [null, ...a.shape.slice(1)]));
+  const cost = modelCost(
+    graph,
+    request.model.lambdas,
+    data.x.map((a) => [null, ...a.shape.slice(1)]),
+  );
   const samples = data.info.samples;
   const plan = planTask(
     cost,
@@ -241,12 +294,19 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     lines,
   });
   runtime.checkpoint = checkpoint ?? null;
-  const output = chooseOutput(graph.outputs.map((r) => r.layer), request.output);
+  const output = chooseOutput(
+    graph.outputs.map((r) => r.layer),
+    request.output,
+  );
   if (output.names.length > 1) {
-    warnings.push(`the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`);
+    warnings.push(
+      `the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`,
+    );
   }
   let loss: LossSpec | null = null;
-  const lossSource = (request.loss as JsonValue | undefined) ?? lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
+  const lossSource =
+    (request.loss as JsonValue | undefined) ??
+    lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
   const custom = request.loss === undefined ? request.model.training?.customLoss : undefined;
   if (custom) loss = customLossSpec(custom);
   else if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
@@ -257,7 +317,13 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   let outputShape: number[] = [];
   try {
     // Build every layer on one sample: the weights exist, and the output's shape is known.
-    const probe = data.x.map((a) => toTensor(tf, { ...a, shape: [1, ...a.shape.slice(1)], data: a.data.subarray(0, a.data.length / Math.max(1, a.shape[0])) }));
+    const probe = data.x.map((a) =>
+      toTensor(tf, {
+        ...a,
+        shape: [1, ...a.shape.slice(1)],
+        data: a.data.subarray(0, a.data.length / Math.max(1, a.shape[0])),
+      }),
+    );
     try {
       tf.tidy(() => {
         const r = runtime.forward(probe, false);
@@ -267,7 +333,11 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
       probe.forEach((t) => t.dispose());
     }
     if (!data.y && data.info.synthetic && loss) {
-      data.y = syntheticTargets([data.info.samples, ...outputShape], targetsLossId(loss), subSeed(request.seed, 'synthetic-targets'));
+      data.y = syntheticTargets(
+        [data.info.samples, ...outputShape],
+        targetsLossId(loss),
+        subSeed(request.seed, 'synthetic-targets'),
+      );
       data.info.shapes.y = data.y.shape;
     }
     if (data.y && loss) checkTargets(data.y, outputShape, loss, data.info.notes);
@@ -278,7 +348,10 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   const training = request.model.training;
   const metrics: CompiledMetric[] = [
     ...metricsForOutput(training?.metrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: false })),
-    ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: true })),
+    ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({
+      spec,
+      weighted: true,
+    })),
   ];
   return {
     tf,
@@ -309,7 +382,11 @@ export function sessionWithData(session: Session, request: SessionRequest, data:
     dimensions: request.dimensions,
   });
   if (!loaded.y && loaded.info.synthetic && session.loss) {
-    loaded.y = syntheticTargets([loaded.info.samples, ...session.outputShape], targetsLossId(session.loss), subSeed(request.seed + 1, 'synthetic-targets'));
+    loaded.y = syntheticTargets(
+      [loaded.info.samples, ...session.outputShape],
+      targetsLossId(session.loss),
+      subSeed(request.seed + 1, 'synthetic-targets'),
+    );
     loaded.info.shapes.y = loaded.y.shape;
   }
   if (loaded.y && session.loss) checkTargets(loaded.y, session.outputShape, session.loss, loaded.info.notes);
@@ -321,7 +398,11 @@ export function chooseOutput(names: string[], wanted: string | number | undefine
   if (typeof wanted === 'number') index = wanted;
   else if (typeof wanted === 'string') index = names.indexOf(wanted);
   if (index < 0 || index >= names.length) {
-    throw new UserFacingError(`the model has no output ${JSON.stringify(wanted)}; its outputs are ${names.map((n, i) => `${i}: '${n}'`).join(', ')}`, 'model-output', String(wanted));
+    throw new UserFacingError(
+      `the model has no output ${JSON.stringify(wanted)}; its outputs are ${names.map((n, i) => `${i}: '${n}'`).join(', ')}`,
+      'model-output',
+      String(wanted),
+    );
   }
   return { index, name: names[index], names };
 }
@@ -330,13 +411,21 @@ export function chooseOutput(names: string[], wanted: string | number | undefine
 export function lossForOutput(source: JsonValue | undefined, output: OutputChoice): JsonValue | undefined {
   if (Array.isArray(source)) {
     if (source.length !== output.names.length) {
-      throw new UserFacingError(`compile() names ${source.length} losses for a model with ${output.names.length} outputs`, 'model-output', 'loss');
+      throw new UserFacingError(
+        `compile() names ${source.length} losses for a model with ${output.names.length} outputs`,
+        'model-output',
+        'loss',
+      );
     }
     return source[output.index];
   }
   if (source !== null && typeof source === 'object' && typeof source.class_name !== 'string') {
     if (!(output.name in source)) {
-      throw new UserFacingError(`compile() names no loss for output '${output.name}' (it names ${Object.keys(source).join(', ')})`, 'model-output', 'loss');
+      throw new UserFacingError(
+        `compile() names no loss for output '${output.name}' (it names ${Object.keys(source).join(', ')})`,
+        'model-output',
+        'loss',
+      );
     }
     return source[output.name];
   }
