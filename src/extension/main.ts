@@ -7,15 +7,16 @@ import * as vscode from 'vscode';
 import type { WebviewMessage } from '../core/protocol/viewMessages';
 import { AnalysisService } from './analysisService';
 import { MaskLensCodeLensProvider } from './codeLens';
-import { TaskCommands } from './commands';
+import { commandTarget, TaskCommands } from './commands';
 import { DataChoices } from './dataChoices';
 import { MaskDiagnostics } from './diagnostics';
 import { MaskLensHoverProvider } from './hover';
 import { LensState } from './lensState';
 import { log } from './log';
+import { GraphPanel } from './graphPanel';
 import { PanelController } from './panel/panelController';
 import { RuntimeService } from './runtimeService';
-import { ModelTreeProvider } from './modelTree';
+import { ModelTreeProvider, type TreeNode } from './modelTree';
 import { Staleness } from './staleness';
 import { walkthrough } from './walkthrough';
 import { MaskLensStatusBar } from './statusBar';
@@ -24,6 +25,7 @@ import { TensorFlowLibraryChooser } from './tensorflowLibrary';
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface MaskLensApi {
   panel: PanelController;
+  graph: GraphPanel;
   tree: ModelTreeProvider;
   runtime: RuntimeService;
   analyses: AnalysisService;
@@ -54,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     staleness,
   );
   const diagnostics = new MaskDiagnostics(analyses);
+  const graph = new GraphPanel(context.extensionUri, analyses);
   runtime.onDidReportBackend((report) => tree.setBackend(report));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
   runtime.onDidCrash((crash) => {
@@ -103,6 +106,11 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     vscode.window.createTreeView(ModelTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
     ...tasks.register(),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
+    graph,
+    vscode.commands.registerCommand('masklens.showGraph', async (at?: vscode.Uri | TreeNode, model?: string) => {
+      const target = await tasks.target(...commandTarget(at, model));
+      if (target) graph.show(target.document.uri, target.model.name);
+    }),
     ...walkthrough(context.extensionUri, analyses, tasks),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = runtime.cancelAll();
@@ -123,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, tree, runtime, analyses, tasks };
+  return { panel, graph, tree, runtime, analyses, tasks };
 }
 
 export function deactivate(): void {

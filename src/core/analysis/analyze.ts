@@ -29,6 +29,8 @@ export interface LayerMask {
   /** The layer's (first) output shape as read statically: `null` for None (batch, variable length), a name for a dimension the reader could not resolve; null when unknown. */
   outputShape: (number | string | null)[] | null;
   rule: { kind: OutputMaskKind; supportsMasking: boolean; known: boolean; evidence: string };
+  /** The layers whose outputs this layer is called on (over all its calls), in call order. */
+  inbound: string[];
 }
 
 export interface ModelAnalysis {
@@ -168,6 +170,15 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
   }
   // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
   const listed = flow.layers.filter((f) => !f.source?.standIn);
+  const shown = new Set(listed.map((f) => f.layer.name));
+  const inbound = (layer: string): string[] => [
+    ...new Set(
+      graph.nodes
+        .filter((n) => n.layer === layer)
+        .flatMap((n) => n.inputs.map((r) => r.layer))
+        .filter((l) => shown.has(l)),
+    ),
+  ];
   const layers: LayerMask[] = listed.map((f) => ({
     name: f.layer.name,
     className: f.layer.className,
@@ -181,6 +192,7 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
       known: f.rule.known,
       evidence: f.rule.evidence,
     },
+    inbound: inbound(f.layer.name),
   }));
   const outputPerTimestep = perTimestep(graph, flow);
   const diagnostics = dedupe([
