@@ -117,6 +117,11 @@ export class GraphPanel implements vscode.Disposable {
     });
   }
 
+  /** Closes the graph's editor tab (it opens again with Show Model Graph). */
+  close(): void {
+    this.panel?.dispose();
+  }
+
   dispose(): void {
     this.panel?.dispose();
     this.renderedEmitter.dispose();
