@@ -165,5 +165,13 @@ export function graphOf(model: ModelView, file: string, keras: string): ModelGra
       perTimestep: model.outputPerTimestep,
     },
     outputs: outputs.map((o) => cut(o, VIEW_LIMITS.name)),
+    findings: model.diagnostics.slice(0, VIEW_LIMITS.diagnostics).map((d) => ({
+      severity: d.severity,
+      message: cut(d.message, VIEW_LIMITS.message),
+      layer: (() => {
+        const at = layers.find((l) => l.range.start.line === d.range.start.line);
+        return at ? cut(at.name, VIEW_LIMITS.name) : null;
+      })(),
+    })),
   };
 }

@@ -125,8 +125,9 @@ function render(graph: ModelGraphView): void {
   for (const name of g.nodes()) {
     const n = g.node(name);
     const layer = graph.nodes.find((x) => x.name === name);
+    const flagged = layer && graph.findings.some((f) => f.layer === layer.name && f.severity !== 'hint');
     const group = svg('g', {
-      class: `gr-node ${layer ? `effect-${layer.effect}` : `gr-loss mask-${graph.loss.masked}`}`,
+      class: `gr-node ${layer ? `effect-${layer.effect}` : `gr-loss mask-${graph.loss.masked}`}${flagged ? ' has-finding' : ''}`,
     });
     group.append(svg('rect', { x: n.x - n.width / 2, y: n.y - n.height / 2, width: n.width, height: n.height, rx: 4 }));
     const title = svg('text', { x: n.x, y: layer ? n.y - 4 : n.y + 5, class: 'gr-name', 'text-anchor': 'middle' });
@@ -156,7 +157,14 @@ function render(graph: ModelGraphView): void {
   const figure = el('div', 'gr-drawing');
   figure.append(drawing);
 
-  const summary = el('p', 'gr-summary', lossSentence(graph));
+  const summary = el(
+    'p',
+    'gr-summary',
+    `${lossSentence(graph)}${graph.findings.length > 0 ? ` ${graph.findings.length === 1 ? 'One finding' : `${graph.findings.length} findings`} below.` : ''}`,
+  );
+  const findings = el('ul', 'gr-findings');
+  findings.setAttribute('aria-label', 'Findings');
+  for (const f of graph.findings) findings.append(el('li', `severity-${f.severity}`, `${f.severity}: ${f.message}`));
   summary.id = 'gr-summary';
   const legend = el(
     'p',
@@ -175,7 +183,7 @@ function render(graph: ModelGraphView): void {
     );
   const details = el('details', 'gr-text');
   details.append(el('summary', undefined, `Edges as text (${edges.length})`), list);
-  app.append(summary, legend, figure, details);
+  app.append(summary, ...(graph.findings.length > 0 ? [findings] : []), legend, figure, details);
   send({
     type: 'rendered',
     nodes: graph.nodes.length,
@@ -185,7 +193,8 @@ function render(graph: ModelGraphView): void {
 }
 
 function lossSentence(graph: ModelGraphView): string {
-  if (graph.loss.masked === 'yes') return 'The mask reaches the loss: padded steps are left out of it.';
+  if (graph.loss.masked === 'yes')
+    return 'A mask reaches the loss: Keras leaves the steps it marks as padding out of it.';
   if (graph.loss.masked === 'unknown') return 'MaskLens cannot tell whether a mask reaches the loss.';
   if (graph.loss.perTimestep === false) return 'One output per sequence: no mask is needed at the loss.';
   return 'No mask reaches the loss: padded steps count in it.';

@@ -34,6 +34,16 @@ export const modelGraphSchema = z.object({
   }),
   /** The layers the loss is computed on: those no other layer is called on. */
   outputs: z.array(name),
+  /** The model's findings (the same as the file's diagnostics), each on the layer whose line it is on. */
+  findings: z
+    .array(
+      z.object({
+        severity: z.enum(['error', 'warning', 'information', 'hint']),
+        message: z.string().max(VIEW_LIMITS.message),
+        layer: name.nullable(),
+      }),
+    )
+    .max(VIEW_LIMITS.diagnostics),
 });
 export type ModelGraphView = z.infer<typeof modelGraphSchema>;
 
