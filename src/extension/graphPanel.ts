@@ -147,6 +147,9 @@ export function graphOf(model: ModelView, file: string, keras: string): ModelGra
       })),
   );
   const called = new Set(layers.flatMap((l) => l.inbound));
+  const layerOnLine = new Map<number, string>();
+  for (const l of layers)
+    if (!layerOnLine.has(l.range.start.line)) layerOnLine.set(l.range.start.line, cut(l.name, VIEW_LIMITS.name));
   const outputs = layers.filter((l) => !called.has(l.name) && l.className !== 'InputLayer').map((l) => l.name);
   return {
     file: cut(file, 4096),
@@ -168,10 +171,7 @@ export function graphOf(model: ModelView, file: string, keras: string): ModelGra
     findings: model.diagnostics.slice(0, VIEW_LIMITS.diagnostics).map((d) => ({
       severity: d.severity,
       message: cut(d.message, VIEW_LIMITS.message),
-      layer: (() => {
-        const at = layers.find((l) => l.range.start.line === d.range.start.line);
-        return at ? cut(at.name, VIEW_LIMITS.name) : null;
-      })(),
+      layer: layerOnLine.get(d.range.start.line) ?? null,
     })),
   };
 }

@@ -171,14 +171,14 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
   // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
   const listed = flow.layers.filter((f) => !f.source?.standIn);
   const shown = new Set(listed.map((f) => f.layer.name));
-  const inbound = (layer: string): string[] => [
-    ...new Set(
-      graph.nodes
-        .filter((n) => n.layer === layer)
-        .flatMap((n) => n.inputs.map((r) => r.layer))
-        .filter((l) => shown.has(l)),
-    ),
-  ];
+  // One pass over the calls (a model of thousands of layers must stay linear).
+  const inboundOf = new Map<string, Set<string>>();
+  for (const n of graph.nodes) {
+    const from = inboundOf.get(n.layer) ?? new Set<string>();
+    for (const r of n.inputs) if (shown.has(r.layer)) from.add(r.layer);
+    inboundOf.set(n.layer, from);
+  }
+  const inbound = (layer: string): string[] => [...(inboundOf.get(layer) ?? [])];
   const layers: LayerMask[] = listed.map((f) => ({
     name: f.layer.name,
     className: f.layer.className,
