@@ -10,7 +10,7 @@ import { bounded, reportLimit, stringFits } from '../objects/bounds';
 import { type Ctx, MAX_EXPR_DEPTH } from '../objects/context';
 import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
-import { arrayAttribute, sliceShape } from '../numpy/arrays';
+import { arrayAttribute, SAME_VALUES, sliceShape } from '../numpy/arrays';
 import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
 import { tensorComparison } from '../keras/tensorOps';
@@ -336,6 +336,7 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
       return ref(qual);
     }
     case 'unknown': {
+      if (object.file && SAME_VALUES.has(name)) return { ...object, range: rangeOf(node) };
       const key = compact(node.text);
       const d = ctx.dimension(key);
       return d !== undefined ? num(d) : unknown(object.key === null ? null : key, rangeOf(node));

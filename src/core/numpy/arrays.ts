@@ -200,6 +200,31 @@ function loadedFile(name: string, args: CallArgs): Value {
   return { t: 'unknown', key: null, range, file: { path: path.v, call: `np.${name}`, range } };
 }
 
+/**
+ * `pd.read_csv(path)` of a comma-separated file read whole (a header row or `header=None`): a
+ * table that remembers its file; `.values` / `.to_numpy()` of it are the runtime's own reading
+ * of that file. Column choices (`usecols`, `index_col`, `df[['a', 'b']]`) are not followed.
+ */
+export function pandasReadCsv(args: CallArgs): Value {
+  const range = rangeOf(args.node);
+  const path = args.pos[0] ?? args.kw.get('filepath_or_buffer');
+  const header = args.kw.get('header');
+  const separator = args.kw.get('sep') ?? args.kw.get('delimiter');
+  const plain =
+    args.pos.length <= 1 &&
+    [...args.kw.keys()].every((k) => ['filepath_or_buffer', 'header', 'sep', 'delimiter', 'dtype'].includes(k)) &&
+    (header === undefined ||
+      header.t === 'none' ||
+      (header.t === 'num' && header.v === 0) ||
+      (header.t === 'str' && header.v === 'infer')) &&
+    (separator === undefined || (separator.t === 'str' && separator.v === ','));
+  if (path?.t !== 'str' || !plain || !/\.csv$/i.test(path.v)) return unknown(null, range);
+  return { t: 'unknown', key: null, range, file: { path: path.v, call: 'pd.read_csv', range } };
+}
+
+/** What keeps a loaded file's values as the runtime reads them: a table's `.values` / `.to_numpy()`, any `.astype(...)`. */
+export const SAME_VALUES = new Set(['values', 'to_numpy', 'astype']);
+
 export function arrayAttribute(ctx: Ctx, a: ArrayValue, name: string, node: Syntax): Value {
   switch (name) {
     case 'shape':
