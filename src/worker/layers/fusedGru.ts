@@ -15,7 +15,7 @@
  */
 import type { Tf } from '../tf';
 import type { Tensor } from './base';
-import { longestPrefix, outputsFromPrefixRun, type PrefixRunOptions, timeMajorPrefix } from './fusedRnn';
+import { fusedCalls, longestPrefix, outputsFromPrefixRun, type PrefixRunOptions, timeMajorPrefix } from './fusedRnn';
 
 export interface FusedGruWeights {
   kernel: Tensor;
@@ -172,5 +172,6 @@ export function fusedGru(
   xz = tf.reshape(xz, [maxLen, batch, 3 * w.units]);
   const sequence = (w.resetAfter ? resetAfterSequence : resetBeforeSequence)(tf, w.units);
   const hidden = sequence(xz, w.recurrent, w.recurrentBias ?? tf.zeros([3 * w.units]));
+  fusedCalls.gru++;
   return outputsFromPrefixRun(tf, hidden, lengths, steps, o);
 }

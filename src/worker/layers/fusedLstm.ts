@@ -70,6 +70,7 @@ export function fusedLstm(
   if (!ops) return null;
   const maxLen = longestPrefix(lengths);
   if (maxLen === 0) return null;
+  const [, steps] = x.shape;
   const xt = timeMajorPrefix(tf, x, lengths, maxLen, o.goBackwards);
-  return outputsFromPrefixRun(tf, blockLstmSequence(tf, ops, xt, w), lengths, x.shape[1], o);
+  return outputsFromPrefixRun(tf, blockLstmSequence(tf, ops, xt, w), lengths, steps, o);
 }

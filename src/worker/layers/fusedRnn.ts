@@ -14,8 +14,8 @@
 import type { Tf } from '../tf';
 import type { Tensor } from './base';
 
-/** How many layer calls ran fused: lets tests tell the fast path was really taken. */
-export const fusedCalls = { count: 0 };
+/** How many layer calls ran fused (of them GRU): lets tests tell the fast path was really taken. */
+export const fusedCalls = { count: 0, gru: 0 };
 
 /** MASKLENS_FUSED_RNN=0 turns the fast paths off (benchmarks and tests compare both paths). */
 export function fusedRnnEnabled(): boolean {

@@ -367,7 +367,8 @@ function fusedRun(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, 
   const lstm = cell instanceof LSTMCell ? cell.fusedWeights(ctx.training) : null;
   const gru = cell instanceof GRUCell ? cell.fusedWeights(ctx.training) : null;
   if (!lstm && !gru) return null;
-  const lengths = prefixLengths(tf, mask, x.shape[0], x.shape[1]);
+  const [batch, steps] = x.shape;
+  const lengths = prefixLengths(tf, mask, batch, steps);
   if (!lengths) return null;
   return lstm ? fusedLstm(tf, x, lstm, lengths, o) : gru ? fusedGru(tf, x, gru, lengths, o) : null;
 }
