@@ -7,6 +7,8 @@
  *   backward  — tfjs' variableGrads (forward with the tape + backward) minus `forward`;
  *   optimizer — Adam's update of every variable;
  *   sync      — reading the loss back (the per-step host sync the NaN check needs).
+ * Then the end-of-epoch loss pass (the masked and unmasked loss over all the samples, as the
+ * train task reports it), per sample.
  * tfjs-node runs ops synchronously, so each phase's wall time is its own work.
  * Run: node --import tsx bench/training-profile.bench.ts [W1|W3|W8 …] [--steps N] [--general]
  * (--general: MASKLENS_FUSED_RNN=0). A benchmark, not a test: it asserts nothing.
@@ -17,6 +19,7 @@ import { takeRows } from '../src/core/runtime/array';
 import { KerasOptimizer, resolveOptimizer } from '../src/worker/optimizers';
 import { openSession, toTensor } from '../src/worker/session';
 import { loadTf } from '../src/worker/tf';
+import { evaluate, reductions } from '../src/worker/evaluation';
 import { batchLoss } from '../src/worker/train';
 import { loadModel } from './harness/masklens';
 
@@ -82,15 +85,29 @@ async function profile(name: string, steps: number): Promise<void> {
       value.dispose();
       tf.dispose(g);
     }
+    const t0 = performance.now();
+    const rows = Array.from({ length: spec.samples }, (_, i) => i);
+    const e = evaluate(session, {
+      rows,
+      shown: [],
+      caps: { samples: 1, timesteps: 1, features: 1 },
+      recordLayers: false,
+    });
+    reductions(session, e);
+    phases.lossPassPerSample = [(performance.now() - t0) / spec.samples];
   } finally {
     optimizer.dispose();
     session.dispose();
   }
+  const pass = phases.lossPassPerSample[0];
+  delete phases.lossPassPerSample;
   const sum = Object.values(phases).reduce((a, xs) => a + median(xs), 0);
   const cells = Object.entries(phases).map(
     ([k, xs]) => `${k} ${median(xs).toFixed(1)} ms (${((100 * median(xs)) / sum).toFixed(0)}%)`,
   );
-  console.log(`${name} (batch ${spec.batch}), median per step over ${steps}: ${cells.join(', ')}; sum ${sum.toFixed(1)} ms`);
+  console.log(
+    `${name} (batch ${spec.batch}), median per step over ${steps}: ${cells.join(', ')}; sum ${sum.toFixed(1)} ms; end-of-epoch loss pass ${pass.toFixed(2)} ms per sample`,
+  );
 }
 
 async function main(): Promise<void> {

@@ -39,12 +39,8 @@ export async function trainingWorkload(ctx: BenchContext, spec: TrainingSpec): P
   const pool = await ctx.pool();
   const keras = await ctx.keras();
   // The JAX reference may be missing (no wheels, no index): its column then says why.
-  let jax: KerasServer | null = null;
-  let jaxError: string | null = null;
-  await ctx.kerasJax().then(
-    (k) => (jax = k),
-    (e: unknown) => (jaxError = e instanceof Error ? e.message : String(e)),
-  );
+  const jax = await ctx.kerasJax().catch((e: unknown) => (e instanceof Error ? e.message : String(e)));
+  const jaxServer = typeof jax === 'string' ? null : jax;
   const { model } = await loadModel(join(ctx.root, spec.source));
   const weights = kerasWeightsFor(model, join(ctx.dataDir, `${spec.key}_weights.json`));
   const request = {
@@ -94,7 +90,6 @@ export async function trainingWorkload(ctx: BenchContext, spec: TrainingSpec): P
     warmFailed('MaskLens'),
   );
   await keras.request('train', { workload: spec.key, mode: 'warm' }).catch(warmFailed('Keras (TensorFlow)'));
-  const jaxServer = jax as KerasServer | null;
   if (jaxServer)
     await jaxServer.request('train', { workload: spec.key, mode: 'warm' }).catch(warmFailed('Keras (JAX)'));
   const runners = [
@@ -103,7 +98,7 @@ export async function trainingWorkload(ctx: BenchContext, spec: TrainingSpec): P
     ...(jaxServer ? [{ side: 'keras-jax', run: runKeras(jaxServer) }] : []),
   ];
   const got = await alternate(runners, ctx.policy, ctx.log);
-  if (!jaxServer) got['keras-jax'] = { metrics: {}, error: `Keras on JAX unavailable: ${jaxError ?? 'unknown'}` };
+  if (typeof jax === 'string') got['keras-jax'] = { metrics: {}, error: `Keras on JAX unavailable: ${jax}` };
   const flops = TRAIN_FACTOR * spec.forwardFlopsPerSample * spec.samples;
   const steps = Math.ceil(spec.samples / spec.batchSize);
   const setup = `${spec.samples} samples, batch ${spec.batchSize} (${steps} steps), Adam, masked ${spec.lossText}`;
