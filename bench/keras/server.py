@@ -203,10 +203,10 @@ def peak_rss_bytes():
 
 
 def peak(_req):
-    if tf is None:
-        raise RuntimeError("the matmul peak is measured by the TensorFlow server only")
     """Best sustained float32 matmul rate of this TensorFlow on this machine with the
     benchmark's thread count: the practical peak both sides' arithmetic is measured against."""
+    if tf is None:
+        raise RuntimeError("the matmul peak is measured by the TensorFlow server only")
     n = 2048
     a = tf.random.uniform((n, n), dtype=tf.float32)
     b = tf.random.uniform((n, n), dtype=tf.float32)
