@@ -23,6 +23,7 @@ import {
   runtimeModelOf,
 } from '../../src/core/protocol/runtimeTasks';
 import { runTask } from '../../src/worker/registry';
+import { fusedCalls } from '../../src/worker/layers/fusedRnn';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';
 import { loadTf } from '../../src/worker/tf';
@@ -310,9 +311,22 @@ test('the runtime runs on native TensorFlow', () => {
   );
 });
 
-for (const file of files) {
+/**
+ * Models with an LSTM or GRU replay twice: as they run (fused paths where the mask allows them)
+ * and with MASKLENS_FUSED_RNN=0 (the general step-by-step path only), so both match Keras.
+ */
+const fusedAtStart = { ...fusedCalls };
+const recurrent = (text: string): boolean => /"(LSTM|GRU)(Cell)?"/.test(text);
+const replays = files.flatMap((file) => {
+  const text = readFileSync(join(DIR, file), 'utf8');
+  return (recurrent(text) ? ['fused where possible', 'general path only'] : ['']).map((path) => ({ file, path }));
+});
+
+for (const { file, path } of replays) {
   const fx = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Fixture;
-  test(`${fx.case} [${fx.family}]: ${fx.about}`, async (t) => {
+  test(`${fx.case} [${fx.family}]${path ? ` (${path})` : ''}: ${fx.about}`, async (t) => {
+    if (path === 'general path only') process.env.MASKLENS_FUSED_RNN = '0';
+    t.after(() => delete process.env.MASKLENS_FUSED_RNN);
     const req = requestFor(fx, await modelFor(fx, await lambdasFor(fx)));
     const { tf } = loadTf();
     const before = tf.memory().numTensors;
@@ -455,8 +469,13 @@ for (const file of files) {
   });
 }
 
+test('the fused LSTM and GRU paths were taken in the replays that allow them', () => {
+  assert.ok(fusedCalls.count - fusedAtStart.count > 0, 'no fused LSTM or GRU call');
+  assert.ok(fusedCalls.gru - fusedAtStart.gru > 0, 'no fused GRU call');
+});
+
 test('summary', () => {
   console.log(
-    `# replayed ${replayed}/${files.length} fixtures, ${checkedValues} values compared; worst relative error where |Keras value| > 1e-3: ${worstRelative.toExponential(2)} (${worstWhere})`,
+    `# replayed ${replayed}/${replays.length} fixture runs, ${checkedValues} values compared; worst relative error where |Keras value| > 1e-3: ${worstRelative.toExponential(2)} (${worstWhere})`,
   );
 });
