@@ -135,6 +135,14 @@ const FUNCTIONS: Record<string, string> = {
 const MODULES =
   /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
 
+/**
+ * `tf.split` takes the parts' sizes (one may be -1, the rest); `keras.ops.split` and
+ * `numpy.split` take the indices to split at. Both take a count of equal parts too.
+ */
+function splitFunction(module: string): string {
+  return module.startsWith('tensorflow') ? 'split' : 'split_at';
+}
+
 /** Backend calls whose value is a dtype name (`K.dtype(x)`, `K.floatx()`): every tensor MaskLens runs is float32. */
 const DTYPE_OF = /^(keras\.backend\.(dtype|floatx)|keras\.config\.floatx)$/;
 /** `K.epsilon()`: Keras' fuzz factor, 1e-7 unless the program sets another (MaskLens does not follow `set_epsilon`). */
@@ -453,7 +461,7 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func'
       ? callee.text
       : undefined;
-  const fn = m ? FUNCTIONS[m[2]] : builtin;
+  const fn = m ? (m[2] === 'split' ? splitFunction(m[1]) : FUNCTIONS[m[2]]) : builtin;
   if (!fn) throw new Untranslatable(`\`${callee.text}\` is not a function MaskLens can execute`, callee);
   const spread = fn === 'concatenate' || fn === 'stack';
   const { args, kwargs, kwargNodes } = callArguments(ctx, node, env, spread);
