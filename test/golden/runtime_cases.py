@@ -503,5 +503,15 @@ CASES += [
                 SPLITS, "halves", token_data(LENS, 4, seed=77), "compiled"),
 ]
 
+# A tensor handed to a held MultiHeadAttention as attention_mask= (made from the incoming
+# mask), and custom layers inside a nested model (c52).
+ATTENTION_MASK = "c52_custom_layer_attention_mask"
+CASES += [
+    from_corpus("custom_attention_mask_padding", "c52: a custom layer passes mask[:, None, :] to its MultiHeadAttention as attention_mask=",
+                ATTENTION_MASK, "encoder", token_data(LENS, 1, seed=78), "mse"),
+    from_corpus("custom_attention_mask_pairs_nested", "c52: an attention_mask= per query and key position, custom layers inside a nested model",
+                ATTENTION_MASK, "stacked", token_data(LENS, 1, seed=79), "mse"),
+]
+
 CASES_BY_NAME = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"

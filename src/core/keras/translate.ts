@@ -225,6 +225,7 @@ function constant(ctx: Ctx, node: Syntax, env: Env): LambdaExpr | null {
 }
 
 const BINARY: Record<string, '+' | '-' | '*' | '/' | '**'> = { '+': '+', '-': '-', '*': '*', '/': '/', '**': '**' };
+const LOGICAL: Record<string, string> = { '&': 'logical_and', '|': 'logical_or' };
 const COMPARE = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
 export function translateExpr(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
@@ -261,6 +262,15 @@ export function translateExpr(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
       return { op: 'unary', operator: 'not', operand: translateExpr(ctx, field(node, 'argument') ?? node, env) };
     case 'binary_operator': {
       const op = field(node, 'operator')?.text ?? '';
+      // On masks (booleans), `&` and `|` are what Keras' and TensorFlow's tensors make of them.
+      const logical = LOGICAL[op];
+      if (logical)
+        return {
+          op: 'call',
+          fn: logical,
+          args: [field(node, 'left') ?? node, field(node, 'right') ?? node].map((n) => translateExpr(ctx, n, env)),
+          kwargs: {},
+        };
       const operator = BINARY[op];
       if (!operator) throw new Untranslatable(`operator ${op}`, node);
       return {

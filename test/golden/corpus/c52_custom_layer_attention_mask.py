@@ -1,0 +1,70 @@
+"""Custom transformer layers that hand their MultiHeadAttention a tensor as attention_mask=,
+as the keras.io translation example does: a padding mask made from the incoming mask
+(mask[:, None, :], one row for every query), and one per query and key position
+(mask[:, :, None] & mask[:, None, :]). The second model's blocks sit in a model used as a
+layer of another, so the nested model's one weight list holds several custom layers, each
+with the layers it holds.
+"""
+from tensorflow import keras
+from tensorflow.keras import layers
+
+VOCAB = 6
+STEPS = 6
+DIM = 4
+
+
+class TokenAndPosition(layers.Layer):
+    def __init__(self, vocab, dim, **kwargs):
+        super().__init__(**kwargs)
+        self.tokens = layers.Embedding(input_dim=vocab, output_dim=dim)
+        self.scale = layers.Dense(dim, use_bias=False)
+
+    def call(self, inputs):
+        return self.scale(self.tokens(inputs))
+
+    def compute_mask(self, inputs, mask=None):
+        return inputs != 0
+
+
+class PaddingAttention(layers.Layer):
+    def __init__(self, dim, heads, **kwargs):
+        super().__init__(**kwargs)
+        self.attention = layers.MultiHeadAttention(num_heads=heads, key_dim=dim)
+        self.norm = layers.LayerNormalization()
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        padding_mask = mask[:, None, :] if mask is not None else None
+        attended = self.attention(query=inputs, value=inputs, key=inputs, attention_mask=padding_mask)
+        return self.norm(inputs + attended)
+
+
+class PairAttention(layers.Layer):
+    def __init__(self, dim, heads, **kwargs):
+        super().__init__(**kwargs)
+        self.attention = layers.MultiHeadAttention(num_heads=heads, key_dim=dim)
+        self.hidden = layers.Dense(8, activation="relu")
+        self.project = layers.Dense(dim)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        pairs = mask[:, :, None] & mask[:, None, :]
+        attended = self.attention(inputs, inputs, attention_mask=pairs)
+        return self.project(self.hidden(inputs + attended))
+
+
+ids = keras.Input(shape=(STEPS,), dtype="int32")
+x = TokenAndPosition(VOCAB, DIM)(ids)
+x = PaddingAttention(DIM, 2)(x)
+encoder = keras.Model(ids, layers.Dense(1)(x))
+encoder.compile(optimizer="adam", loss="mse")
+
+inner_ids = keras.Input(shape=(STEPS,), dtype="int32")
+y = TokenAndPosition(VOCAB, DIM)(inner_ids)
+y = PairAttention(DIM, 2)(y)
+y = PaddingAttention(DIM, 2)(y)
+decoder = keras.Model(inner_ids, y)
+
+outer_ids = keras.Input(shape=(STEPS,), dtype="int32")
+stacked = keras.Model(outer_ids, layers.Dense(1)(decoder(outer_ids)))
+stacked.compile(optimizer="adam", loss="mse")
