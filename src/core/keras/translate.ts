@@ -194,6 +194,8 @@ export interface Env {
   selfAssigned?: Map<string, Syntax>;
   /** Loop variables bound to a held layer (`for block in self.blocks:`), by name. */
   aliases?: Map<string, string>;
+  /** Keras loss objects the function makes (`loss_fn = keras.losses.X(...)`), by name. */
+  objects?: Map<string, Value>;
 }
 
 /** Loops are unrolled: at most this many iterations, each translated on its own. */
@@ -213,6 +215,11 @@ function constantOf(v: Value): LambdaExpr | null {
     if (DTYPES.has(last)) return { op: 'const', value: last };
   }
   return null;
+}
+
+function lossObjectClass(v: JsonValue): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v.module !== 'keras.losses') return null;
+  return typeof v.class_name === 'string' ? v.class_name : null;
 }
 
 function constant(ctx: Ctx, node: Syntax, env: Env): LambdaExpr | null {
@@ -446,7 +453,9 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     const method = self.method(attr);
     if (method) return inline(ctx, node, method, env);
   }
-  const target = ctx.evaluator.evaluate(callee, env.scope);
+  const local =
+    callee.type === 'identifier' && !env.locals.has(callee.text) ? env.objects?.get(callee.text) : undefined;
+  const target: Value = local ?? ctx.evaluator.evaluate(callee, env.scope);
   // A function the file defines (a helper the Lambda's function calls): its body, inlined.
   if (target.t === 'func' && !target.fn.owner && target.fn.node.type === 'function_definition')
     return inlineFunction(ctx, node, target.fn, env);
@@ -834,6 +843,14 @@ function assign(ctx: Ctx, node: Syntax, env: Env, onSelfAssign?: SelfAssign): vo
   const right = field(node, 'right');
   if (!left || !right) throw new Untranslatable('incomplete assignment', node);
   if (left.type === 'identifier') {
+    // A Keras loss object made inside the function (`loss_fn = SparseCategoricalCrossentropy(...)`), called later.
+    const object = usesParam(right, env) || usesLocal(right, env) ? null : ctx.evaluator.evaluate(right, env.scope);
+    if (object?.t === 'json' && lossObjectClass(object.value)) {
+      env.locals.delete(left.text);
+      (env.objects ??= new Map()).set(left.text, object);
+      return;
+    }
+    env.objects?.delete(left.text);
     env.locals.set(left.text, translateExpr(ctx, right, env));
     return;
   }
