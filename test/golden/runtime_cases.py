@@ -511,6 +511,15 @@ CASES += [
                 ATTENTION_MASK, "encoder", token_data(LENS, 1, seed=78), "mse"),
     from_corpus("custom_attention_mask_pairs_nested", "c52: an attention_mask= per query and key position, custom layers inside a nested model",
                 ATTENTION_MASK, "stacked", token_data(LENS, 1, seed=79), "mse"),
+    from_corpus("custom_attention_scores_returned", "c52: a held MultiHeadAttention called with return_attention_scores=True returns (output, scores)",
+                ATTENTION_MASK, "scored", token_data(LENS, 1, seed=82), "mse"),
+]
+
+# A loss that makes its Keras loss object inside the function (c53; its subclassed model with
+# a tuple input is checked by the analysis goldens and, numerically, by the real-world corpus).
+CASES += [
+    from_corpus("custom_loss_object_made_inside", "c53: the tutorial's masked loss: a SparseCategoricalCrossentropy object made inside the loss function",
+                "c53_subclassed_tuple_input", "tagger", token_data(LENS, 1, y_kind="classes", seed=81, y_shape=(3, 6)), "compiled"),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}

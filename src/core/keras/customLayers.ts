@@ -413,6 +413,8 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
 function outputCount(e: LambdaExpr): number {
   if (e.op === 'call' && (e.fn === 'tuple' || e.fn === 'list')) return Math.max(1, e.args.length);
   if (e.op === 'call' && (e.fn === 'split' || e.fn === 'split_at' || e.fn === 'unstack')) return splitPartCount(e) ?? 1;
+  // A test the source fixes (an argument's default, `return_state=False`) picks its branch.
+  if (e.op === 'cond' && e.test.op === 'const') return outputCount(e.test.value ? e.then : e.else);
   if (e.op === 'cond') return Math.max(outputCount(e.then), outputCount(e.else));
   return 1;
 }

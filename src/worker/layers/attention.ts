@@ -109,7 +109,7 @@ export class MultiHeadAttention extends RuntimeLayer {
     return y;
   }
 
-  call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+  call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor | Tensor[] {
     const { tf } = ctx;
     const [query, value] = [inputs[0], inputs[1] ?? inputs[0]];
     const key = inputs[2] ?? value;
@@ -146,11 +146,12 @@ export class MultiHeadAttention extends RuntimeLayer {
     const kh = tf.transpose(this.apply(key, this.k, ctx), [0, 2, 1, 3]);
     const vh = tf.transpose(this.apply(value, this.v, ctx), [0, 2, 1, 3]);
     let scores = tf.matMul(tf.mul(qh, 1 / Math.sqrt(keyDim)), kh, false, true);
+    let keep: Tensor | null = null;
     if (auto) {
       // _masked_softmax: the mask gains the heads' axis (-3) until it has the scores' rank.
       let expanded = auto;
       while (expanded.rank < scores.rank) expanded = tf.expandDims(expanded, -3);
-      const keep = tf.broadcastTo(expanded, scores.shape);
+      keep = tf.broadcastTo(expanded, scores.shape);
       // Keras 3 replaces masked scores (a fully masked row becomes uniform); tf.keras' Softmax
       // adds −1e9 (a fully masked row keeps its unmasked softmax).
       scores =
@@ -158,8 +159,15 @@ export class MultiHeadAttention extends RuntimeLayer {
           ? tf.where(keep, scores, tf.fill(scores.shape, -LARGE_NEGATIVE))
           : tf.add(scores, tf.mul(tf.sub(1, tf.cast(keep, 'float32')), -LARGE_NEGATIVE));
     }
-    let weights = tf.softmax(scores, -1);
     const dropout = this.num('dropout', 0);
+    const returnScores = extra.kwargs.return_attention_scores === true;
+    // Keras 3 runs dot_product_attention unless it needs the scores (dropout, return_attention_scores);
+    // then its Softmax layer zeroes the masked positions after the softmax, so a fully masked
+    // row is all zeros instead of uniform.
+    const softmaxLayer = ctx.family === 'keras3' && keep !== null && (dropout > 0 || returnScores);
+    const probabilities =
+      softmaxLayer && keep ? tf.where(keep, tf.softmax(scores, -1), tf.zerosLike(scores)) : tf.softmax(scores, -1);
+    let weights = probabilities;
     if (ctx.training && dropout > 0) weights = tf.dropout(weights, dropout, undefined, ctx.nextSeed());
     const attended = tf.transpose(tf.matMul(weights, vh), [0, 2, 1, 3]); // (B, T, N, Hv)
     const [h, e, outDim] = this.o.kernel.shape as number[];
@@ -169,6 +177,7 @@ export class MultiHeadAttention extends RuntimeLayer {
       outDim,
     ]);
     if (this.o.bias) out = tf.add(out, this.o.bias);
-    return out;
+    // return_attention_scores=True: the output and the softmax scores (B, N, T, S), before dropout.
+    return returnScores ? [out, probabilities] : out;
   }
 }

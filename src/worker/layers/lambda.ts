@@ -262,7 +262,11 @@ export class ExprEvaluator {
       return this.binary(op, left, right);
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
-      this.fail(`${op} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      // TensorFlow's own words are often only a status code: the operands' shapes say what went wrong.
+      const shape = (v: Value) => (isTensor(v) ? `(${v.shape.join(', ')})` : JSON.stringify(v));
+      this.fail(
+        `${op} failed on operands of shapes ${shape(left)} and ${shape(right)}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      );
     }
   }
 

@@ -15,11 +15,13 @@ SKILLS = 3
 
 
 def skill_loss(y_true, y_pred):
-    # The knowledge-tracing loss: the prediction for the skill asked, against the answer.
+    # The knowledge-tracing loss: the prediction for the skill asked, against the answer (the
+    # output's last unit is left out, so targets and outputs have the same shape).
     mask = 1.0 - tf.cast(tf.equal(y_true, PAD), y_true.dtype)
     y_true = y_true * mask
     skills, answer = tf.split(y_true, num_or_size_splits=[-1, 1], axis=-1)
-    y_pred = tf.reduce_sum(y_pred * skills, axis=-1, keepdims=True)
+    predicted, _ = tf.split(y_pred, [SKILLS, 1], axis=-1)
+    y_pred = tf.reduce_sum(predicted * skills, axis=-1, keepdims=True)
     return keras.losses.binary_crossentropy(answer, y_pred)
 
 
@@ -39,7 +41,7 @@ def tracer(units, activation=None):
     ])
 
 
-skills = tracer(SKILLS, "sigmoid")
+skills = tracer(SKILLS + 1, "sigmoid")
 skills.compile(optimizer="adam", loss=skill_loss)
 
 halves = tracer(4)
