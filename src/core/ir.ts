@@ -269,6 +269,8 @@ export interface ModelIR {
   unresolved: UnresolvedDimension[];
   /** For a model whose config declares no input shape: the shapes its source states for its input, most certain first. */
   statedInputs?: StatedInputShape[];
+  /** Set when some of its layers were made by code the reader could only guess at: why, for a refusal to run it. */
+  guessed?: string;
   diagnostics: Diagnostic[];
 }
 

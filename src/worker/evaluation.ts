@@ -49,7 +49,8 @@ export interface Evaluation {
    * A loss that returns one number per batch (the user's own, reduced inside): each batch's
    * number, its rows, and what Keras makes of it with its mask and weights. Then `loss` is null.
    */
-  scalarLoss: { value: number; rows: number; keras: number }[] | null;
+  /** `plain`: the loss with no mask anywhere (a Keras loss inside it weights by the output's mask otherwise). */
+  scalarLoss: { value: number; plain: number; rows: number; keras: number }[] | null;
   /** The compiled metrics (empty without targets or metrics). */
   metrics: MetricResult[];
   warnings: string[];
@@ -150,7 +151,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const warnings = new Set<string>();
   const notes = new Set<string>();
   const shownSet = new Set(o.shown);
-  const scalarLoss: { value: number; rows: number; keras: number }[] = [];
+  const scalarLoss: { value: number; plain: number; rows: number; keras: number }[] = [];
   const ownMask = { zeroWhereMasked: 0, masked: 0, zeroWhereKept: 0, kept: 0 };
   let metricSums: MetricSums[] | null = null;
   let metricsMasked = false;
@@ -199,7 +200,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       if (r.outputPadding[k]) appendRows(pad, tf.cast(r.outputPadding[k], 'float32'));
       if (loss && data.y) {
         const y = toTensor(tf, takeRows(data.y, part));
-        const lv = computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family);
+        const lv = computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family, mask);
         if (lv.note) notes.add(lv.note);
         let m: Tensor | null = mask;
         if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
@@ -215,7 +216,11 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             m ? f64(tf.cast(m, 'float32')) : null,
             sw ? { shape: sw.shape, data: Float64Array.from(sw.data) } : null,
           );
-          scalarLoss.push({ value, rows: part.length, keras });
+          const plain =
+            loss.custom && mask
+              ? computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family).values.dataSync()[0]
+              : value;
+          scalarLoss.push({ value, plain, rows: part.length, keras });
         } else {
           if (loss.custom && mask && lv.values.rank === mask.rank)
             countOwnMask(ownMask, lv.values.dataSync(), tf.cast(mask, 'float32').dataSync());
@@ -346,7 +351,8 @@ export function reductions(session: Session, e: Evaluation): Reductions | null {
   if (e.scalarLoss) {
     // No reduction can reach inside one number: each is the batches' numbers averaged by rows.
     const value = e.scalarLoss.reduce((a, b) => a + b.value * b.rows, 0) / e.samples;
-    return { none: value, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
+    const plain = e.scalarLoss.reduce((a, b) => a + b.plain * b.rows, 0) / e.samples;
+    return { none: plain, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
   }
   if (!e.loss) return null;
   const { tf } = session;

@@ -226,6 +226,8 @@ export function openSession(
   const tensorsBefore = tf.memory().numTensors;
   const warnings: string[] = [];
   if (info.fallbackReason) warnings.push(`Running on the pure-JS cpu backend: ${info.fallbackReason}`);
+  // Layers the reader could only guess at (a loop over data it cannot read) are no model to run.
+  if (request.model.guessed) throw new UserFacingError(request.model.guessed, 'model-guessed');
   const graph = buildGraph(request.model.config);
   // Connections now; input shapes once the data has filled those the config leaves open (loadData).
   assertConnected(graph);

@@ -47,7 +47,7 @@ export function batchLoss(
   const xs = data.x.map((a) => toTensor(tf, takeRows(a, rows)));
   const y = toTensor(tf, takeRows(data.y, rows));
   const r = runtime.forward(xs, training, seed, sparseSquares);
-  const lv = computeLoss(tf, loss, y, r.outputs[0], r.outputLogits[0], runtime.family);
+  const lv = computeLoss(tf, loss, y, r.outputs[0], r.outputLogits[0], runtime.family, r.outputMasks[0]);
   let m = r.outputMasks[0];
   if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
   const sw = data.sampleWeight ? toTensor(tf, takeRows(data.sampleWeight, rows)) : null;

@@ -479,5 +479,48 @@ CASES += [
                 CUSTOM, "conv", pad_targets(token_data(LENS, 1, seed=75), -1.0), "compiled"),
 ]
 
+# tf.split in the user's loss: sizes with an open -1, and a count of equal parts (c51).
+SPLITS = "c51_split_losses"
+
+
+def skill_data(lengths, skills, seed):
+    """Per step: which skill it asks (one-hot) and the answer (0/1); PAD (-1) on padded steps."""
+    def make():
+        x = padded_tokens(lengths, 6, 6, seed)
+        rng = np.random.default_rng(seed)
+        asked = np.eye(skills, dtype="float32")[rng.integers(0, skills, size=x.shape)]
+        answer = rng.integers(0, 2, size=x.shape + (1,)).astype("float32")
+        y = np.concatenate([asked, answer], axis=-1)
+        y[x == 0] = -1.0
+        return x, y, None
+    return make
+
+
+CASES += [
+    from_corpus("custom_loss_split_open_size", "c51: a knowledge-tracing loss: tf.split(y_true, [-1, 1]) into skills and answer",
+                SPLITS, "skills", skill_data(LENS, 3, seed=76), "compiled"),
+    from_corpus("custom_loss_split_count_and_sizes", "c51: tf.split by a count of equal parts and by sizes [-1, 2]",
+                SPLITS, "halves", token_data(LENS, 4, seed=77), "compiled"),
+]
+
+# A tensor handed to a held MultiHeadAttention as attention_mask= (made from the incoming
+# mask), and custom layers inside a nested model (c52).
+ATTENTION_MASK = "c52_custom_layer_attention_mask"
+CASES += [
+    from_corpus("custom_attention_mask_padding", "c52: a custom layer passes mask[:, None, :] to its MultiHeadAttention as attention_mask=",
+                ATTENTION_MASK, "encoder", token_data(LENS, 1, seed=78), "mse"),
+    from_corpus("custom_attention_mask_pairs_nested", "c52: an attention_mask= per query and key position, custom layers inside a nested model",
+                ATTENTION_MASK, "stacked", token_data(LENS, 1, seed=79), "mse"),
+    from_corpus("custom_attention_scores_returned", "c52: a held MultiHeadAttention called with return_attention_scores=True returns (output, scores)",
+                ATTENTION_MASK, "scored", token_data(LENS, 1, seed=82), "mse"),
+]
+
+# A loss that makes its Keras loss object inside the function (c53; its subclassed model with
+# a tuple input is checked by the analysis goldens and, numerically, by the real-world corpus).
+CASES += [
+    from_corpus("custom_loss_object_made_inside", "c53: the tutorial's masked loss: a SparseCategoricalCrossentropy object made inside the loss function",
+                "c53_subclassed_tuple_input", "tagger", token_data(LENS, 1, y_kind="classes", seed=81, y_shape=(3, 6)), "compiled"),
+]
+
 CASES_BY_NAME = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"

@@ -13,7 +13,7 @@ import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
 import { arrayAttribute, SAME_VALUES, sliceShape } from '../numpy/arrays';
 import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
-import { tensorComparison } from '../keras/tensorOps';
+import { tensorArithmetic, tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
 import { LARGE_LITERAL_CHARS, numericLiteral } from './literals';
 import { fString } from './strings';
@@ -211,14 +211,12 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
       return evalAttribute(ctx, node, scope);
     case 'subscript':
       return evalSubscript(ctx, node, scope);
-    case 'binary_operator':
-      return binary(
-        ctx,
-        node,
-        evalExpr(ctx, field(node, 'left'), scope),
-        field(node, 'operator')?.text ?? '',
-        evalExpr(ctx, field(node, 'right'), scope),
-      );
+    case 'binary_operator': {
+      const left = evalExpr(ctx, field(node, 'left'), scope);
+      const operator = field(node, 'operator')?.text ?? '';
+      const right = evalExpr(ctx, field(node, 'right'), scope);
+      return tensorArithmetic(ctx, operator, left, right, node) ?? binary(ctx, node, left, operator, right);
+    }
     case 'unary_operator':
       return unary(field(node, 'operator')?.text ?? '', evalExpr(ctx, field(node, 'argument'), scope), node);
     case 'not_operator': {

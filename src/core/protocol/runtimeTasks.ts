@@ -155,6 +155,8 @@ export const runtimeModelSchema = z.object({
   customLayers: z.record(z.string(), customLayerIRSchema).optional(),
   /** Options the config leaves open (null), which the runtime fills from given weights or names when it cannot. */
   open: z.array(openOptionSchema).optional(),
+  /** Why the reader's layers are a guess (built in a loop over items it cannot read): the runtime refuses with it. */
+  guessed: z.string().optional(),
   /** For a model whose config declares no input shape: the shapes its source states, most certain first. */
   statedInputs: z
     .array(z.object({ shape: z.array(z.number().int().nonnegative().nullable()), from: z.string() }))
@@ -198,6 +200,7 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
     config: ir.config,
     lambdas: ir.lambdas,
     customLayers: ir.customLayers,
+    ...(ir.guessed ? { guessed: ir.guessed } : {}),
     training: {
       loss: t.loss ?? undefined,
       optimizer: t.optimizer ?? undefined,
