@@ -165,7 +165,9 @@ test('a loss that fails half way through says what TensorFlow refused, and leave
     evaluateWith(source),
     (e: unknown) =>
       e instanceof Error &&
-      /^loss 'loss' \(line 9\): \+ failed on operands of shapes \(2, 1\) and \(4, 1\): Incompatible shapes: \[2,1\] vs\. \[4,1\]$/.test(e.message),
+      /^loss 'loss' \(line 9\): \+ failed on operands of shapes \(2, 1\) and \(4, 1\): Incompatible shapes: \[2,1\] vs\. \[4,1\]$/.test(
+        e.message,
+      ),
   );
   assert.equal(tf.memory().numTensors, before);
 });
