@@ -1,6 +1,9 @@
 /**
  * `masklens analyze FILE [--keras keras3|tf-keras2] [--keras-version X.Y.Z] [--dim NAME=N ...] [--json]`
  *
+ * FILE is Python source (read, never run) or a model Keras saved (`.keras`, legacy `.h5`),
+ * whose config is analysed as it stands.
+ *
  * Exit codes: 0 when the analysis ran (whatever it found), 2 for usage errors or an
  * unreadable file.
  */
@@ -8,15 +11,22 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
+import { analyzeModels } from '../core/analysis/analyze';
 import { analysisJsonText, toAnalysisJson } from '../core/analysis/json';
+import { readSavedModel, savedFormatOf, type SavedModel } from '../core/saved/savedModel';
+import { savedModelIR } from '../core/saved/savedIR';
+import { UserFacingError } from '../core/protocol/task';
 import type { Diagnostic, KerasFamily } from '../core/ir';
 import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, parseCommandLine, UsageError } from './options';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
 
 const USAGE = `usage: masklens analyze FILE [--keras keras3|tf-keras2] [--keras-version X.Y.Z] [--dim NAME=N]... [--json]
-  Reads the Keras models in FILE (without running it) and shows, per layer, whether a
-  mask comes in and goes out, and whether a mask reaches the loss.
+  Reads the Keras models in FILE (without running it), or the model a .keras or .h5 file
+  holds, and shows, per layer, whether a mask comes in and goes out, and whether a mask
+  reaches the loss.
 `;
+
+const SAVED_WORDS: Record<SavedModel['format'], string> = { 'keras-archive': 'a .keras archive', 'legacy-h5': 'a legacy HDF5 model', 'weights-h5': 'a weights file' };
 
 interface Options {
   file: string;
@@ -47,17 +57,19 @@ function where(d: Diagnostic): string {
   return `${d.range.start.line + 1}:${d.range.start.character + 1}`;
 }
 
-/** The readable mask-flow table. */
-export function formatTable(analysis: FileAnalysis): string {
+/** The readable mask-flow table; `saved`: the model came from a file Keras saved, which has no lines to point at. */
+export function formatTable(analysis: FileAnalysis, saved?: SavedModel): string {
   const lines: string[] = [`${analysis.file} — mask rules of ${analysis.keras}`];
   if (analysis.models.length === 0) lines.push('', 'No Keras models found.');
   for (const model of analysis.models) {
-    lines.push('', `model ${model.ir.name} (${model.ir.kind}, line ${model.ir.range.start.line + 1})`);
+    const from = saved ? `from ${SAVED_WORDS[saved.format]}${saved.kerasVersion ? ` saved by Keras ${saved.kerasVersion}` : ''}` : `line ${model.ir.range.start.line + 1}`;
+    lines.push('', `model ${model.ir.name} (${model.ir.kind}, ${from})`);
     const nameWidth = Math.max(5, ...model.layers.map((l) => l.name.length));
     const classWidth = Math.max(5, ...model.layers.map((l) => l.className.length));
-    lines.push(`  ${pad('layer', nameWidth)}  ${pad('class', classWidth)}  mask in  mask out  effect      line`);
+    lines.push(`  ${pad('layer', nameWidth)}  ${pad('class', classWidth)}  mask in  mask out  effect${saved ? '' : '      line'}`);
     for (const l of model.layers) {
-      lines.push(`  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(l.mask.in ? 'yes' : '-', 7)}  ${pad(l.mask.out ? 'yes' : '-', 8)}  ${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`);
+      const row = `  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(l.mask.in ? 'yes' : '-', 7)}  ${pad(l.mask.out ? 'yes' : '-', 8)}  ${saved ? l.mask.effect : `${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`}`;
+      lines.push(row);
     }
     const verdict = model.lossMasked ? 'the mask reaches the loss' : model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : 'no mask reaches the loss';
     lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
@@ -86,13 +98,27 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     io.stdout(USAGE);
     return 0;
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(options.file, 'utf8');
+    bytes = readFileSync(options.file);
   } catch (error) {
     io.stderr(`masklens analyze: cannot read ${options.file}: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;
   }
+  if (savedFormatOf(bytes.subarray(0, 8))) {
+    let saved: SavedModel;
+    try {
+      saved = readSavedModel(new Uint8Array(bytes), options.file);
+    } catch (error) {
+      if (!(error instanceof UserFacingError)) throw error;
+      io.stderr(`masklens analyze: ${error.message}\n`);
+      return 1;
+    }
+    const analysis = analyzeModels(options.file, [savedModelIR(saved)], options.family, options.kerasVersion);
+    io.stdout(options.json ? `${analysisJsonText(toAnalysisJson(analysis))}\n` : formatTable(analysis, saved));
+    return 0;
+  }
+  const text = bytes.toString('utf8');
   const analyzer = await createAnalyzer();
   try {
     const analysis = analyzer.analyze(text, { file: options.file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions, modules: workspaceModules([process.cwd()], false) });

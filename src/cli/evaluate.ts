@@ -28,16 +28,20 @@ import {
 } from '../core/protocol/runtimeTasks';
 import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, oneOf, parseCommandLine, positiveInteger, UsageError } from './options';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
+import { readSavedModel, savedFormatOf } from '../core/saved/savedModel';
+import { savedModelIR } from '../core/saved/savedIR';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
 const USAGE = (command: Command) => `usage: masklens ${command} FILE [options]
-  FILE                     a Python file with a Keras model (read, never run) or a Keras config .json
+  FILE                     a Python file with a Keras model (read, never run), a Keras config .json,
+                           or a model Keras saved (.keras, legacy .h5), run with its own weights
   --model NAME             which model in FILE (default: the first one no other model contains)
   --output NAME|INDEX      which output of a model with several (default: the first)
   --data X --labels Y      data files (.npy, .npz, .csv, .json); default: arrays written in FILE, else synthetic
   --sample-weight W        sample weights file
-  --weights W.json         weights in Keras get_weights() order: [{"layer", "weights": [{"shape", "values"}]}]
+  --weights W              weights Keras saved (model.keras, x.weights.h5, x.h5), or JSON in Keras
+                           get_weights() order: [{"layer", "weights": [{"shape", "values"}]}]
   --semantics S            none | valid-mean | total-mean | sequence-mean | all (default all)
   --keras F                keras3 | tf-keras2 (default keras3)
   --keras-version X.Y.Z    Keras version whose mask rules apply
@@ -127,11 +131,18 @@ interface Loaded {
   /** The validation `fit` in the file asks for (used by train without --validation-split). */
   validation?: ReturnType<typeof sourceValidation>;
   notes: string[];
+  /** A saved model's own file, whose weights it runs with unless --weights names others. */
+  savedWeights?: string;
 }
 
 /** The model (and the arrays `evaluate`/`fit`/`predict` name) from a .py file or a Keras config .json. */
 async function loadModel(o: Options): Promise<Loaded> {
-  const text = readFileSync(o.file, 'utf8');
+  const bytes = readFileSync(o.file);
+  if (savedFormatOf(bytes.subarray(0, 8))) {
+    const saved = readSavedModel(new Uint8Array(bytes), o.file);
+    return { model: runtimeModelOf(savedModelIR(saved)), inline: null, notes: [], savedWeights: o.file };
+  }
+  const text = bytes.toString('utf8');
   if (extname(o.file).toLowerCase() === '.json') {
     const parsed = kerasModelConfigSchema.safeParse(JSON.parse(text) as unknown);
     if (!parsed.success) throw new UserFacingError(`${o.file} is not a Keras model config (model.to_json())`, 'model-config', o.file);
@@ -174,6 +185,7 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
   const lines = [
     `model ${r.model}${outputLabel(r)} — ${r.family} (Keras ${r.kerasVersion} rules) on ${r.backend}${r.backendInfo.fallbackReason ? ` (${r.backendInfo.fallbackReason})` : ''}`,
     `data: ${r.data.synthetic ? `${r.data.description} [SYNTHETIC]` : `${r.data.description} — ${r.data.samples} samples`}`,
+    `weights: ${r.weightsUsed.description}`,
     '',
     `${pad('layer', 24)}${pad('class', 22)}${pad('output', 18)}${pad('mask', 12)}valid steps`,
   ];
@@ -199,6 +211,7 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
 function formatCompare(r: CompareResult): string {
   const lines = [
     `model ${r.model}${outputLabel(r)} — ${r.family} on ${r.backend}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
+    `weights: ${r.weightsUsed.description}`,
     `loss ${r.loss}; the mask ${r.maskReachesLoss ? 'reaches the loss' : `does NOT reach the loss${r.maskDroppedBy ? ` (dropped by '${r.maskDroppedBy}')` : ''}`}`,
     '',
   ];
@@ -212,6 +225,7 @@ function formatCompare(r: CompareResult): string {
 function formatTrain(r: TrainResult): string {
   const lines = [
     `model ${r.model} — ${r.family} on ${r.backend}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
+    `starting from ${r.weightsUsed.description}`,
     `minimising ${r.reduction} of ${r.loss} with ${r.optimizer.name} (lr ${r.optimizer.config.learning_rate}); ${r.epochs} epochs, batch size ${r.batchSize}${r.validation ? `; validation: ${r.validation.source}` : ''}`,
     '',
     `${pad('epoch', 7)}${pad('masked', 14)}${pad('unmasked', 14)}${pad('val masked', 14)}val unmasked`,
@@ -247,7 +261,7 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
       family: o.family,
       kerasVersion: o.kerasVersion,
       data: dataSpec(o, loaded.inline),
-      weights: o.weights ? { source: 'file' as const, path: o.weights } : undefined,
+      weights: o.weights || loaded.savedWeights ? { source: 'file' as const, path: o.weights ?? loaded.savedWeights ?? '' } : undefined,
       seed: o.seed,
       dimensions: o.dimensions,
       output: o.output,

@@ -313,6 +313,18 @@ const nestedNumbers = z.custom<unknown>((v) => isNestedNumbers(v), 'expected nes
 
 export const maskEffectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none']);
 
+/** Which weights a task ran with: every result says so. */
+export const weightsUsedSchema = z.object({
+  source: z.enum(['initialised', 'inline', 'file']),
+  /** `file`: how it was read (a JSON list, a `.keras` archive, a legacy `.h5` model, a `.weights.h5` file). */
+  format: z.enum(['json', 'keras-archive', 'legacy-h5', 'weights-h5']).optional(),
+  /** `file`: the path as given. */
+  file: z.string().optional(),
+  /** One sentence for people: "weights from model.keras (a .keras archive)". */
+  description: z.string(),
+});
+export type WeightsUsed = z.infer<typeof weightsUsedSchema>;
+
 export const dataInfoSchema = z.object({
   source: z.enum(['file', 'inline', 'synthetic']),
   synthetic: z.boolean(),
@@ -371,6 +383,7 @@ export const evaluateResultSchema = z.object({
   family: familySchema,
   kerasVersion: z.string(),
   data: dataInfoSchema,
+  weightsUsed: weightsUsedSchema,
   layers: z.array(layerResultSchema),
   output: nestedNumbers,
   outputShape: z.array(z.number().int()),
@@ -419,6 +432,7 @@ export const compareResultSchema = z.object({
   modelOutput: modelOutputSchema,
   family: familySchema,
   data: dataInfoSchema,
+  weightsUsed: weightsUsedSchema,
   loss: z.string(),
   maskReachesLoss: z.boolean(),
   /** Which layer last dropped the mask, if it does not reach the loss. */
@@ -449,6 +463,8 @@ export const trainResultSchema = z.object({
   model: z.string(),
   family: familySchema,
   data: dataInfoSchema,
+  /** The weights training started from. */
+  weightsUsed: weightsUsedSchema,
   validation: z.object({ source: z.string(), samples: z.number().int() }).nullable(),
   loss: z.string(),
   optimizer: z.object({ name: z.string(), config: z.record(z.string(), num) }),
