@@ -7,7 +7,8 @@
 import type { JsonObject, JsonValue } from '../ir';
 
 export interface HeldLayer {
-  attribute: string;
+  /** The attribute's names, as the families differ (Keras 3 saves MultiHeadAttention's `query_dense` property, tf-keras its `_query_dense` attribute). */
+  attributes: string[];
   className: string;
   config: JsonObject;
 }
@@ -26,22 +27,22 @@ const RNN_CELLS: Record<string, string> = { LSTM: 'LSTMCell', GRU: 'GRUCell', Si
 
 export function heldLayers(className: string, config: JsonObject): HeldLayer[] | null {
   const cell = RNN_CELLS[className];
-  if (cell) return [{ attribute: 'cell', className: cell, config }];
+  if (cell) return [{ attributes: ['cell'], className: cell, config }];
   if (className === 'Bidirectional') {
     const forward = layerOf(config.layer);
     const backward = layerOf(config.backward_layer) ?? forward;
     if (!forward || !backward) return null;
     return [
-      { attribute: 'forward_layer', ...forward },
-      { attribute: 'backward_layer', ...backward },
+      { attributes: ['forward_layer'], ...forward },
+      { attributes: ['backward_layer'], ...backward },
     ];
   }
   if (className === 'TimeDistributed') {
     const inner = layerOf(config.layer);
-    return inner ? [{ attribute: 'layer', ...inner }] : null;
+    return inner ? [{ attributes: ['layer'], ...inner }] : null;
   }
   if (className === 'MultiHeadAttention') {
-    return ['_query_dense', '_key_dense', '_value_dense', '_output_dense'].map((attribute) => ({ attribute, className: 'EinsumDense', config: {} }));
+    return ['query_dense', 'key_dense', 'value_dense', 'output_dense'].map((name) => ({ attributes: [name, `_${name}`], className: 'EinsumDense', config: {} }));
   }
   return [];
 }

@@ -141,8 +141,9 @@ function kerasLayerArrays(group: H5Group, className: string, config: JsonObject,
   const held = heldLayers(className, config);
   if (!held) throw group.corrupt(`layer '${walk.top}' (${className}) has no config for the layer it wraps`);
   for (const h of held) {
-    const g = group.sub(h.attribute);
-    if (!g) throw group.corrupt(`has no weights for '${h.attribute}' of layer '${walk.top}' (${className}; expected at '${group.path}/${h.attribute}')`);
+    const found = h.attributes.find((a) => group.has(a));
+    const g = found === undefined ? null : group.sub(found);
+    if (!g) throw group.corrupt(`has no weights for '${h.attributes[0]}' of layer '${walk.top}' (${className}; expected at '${group.path}/${h.attributes[0]}')`);
     out.push(...kerasLayerArrays(g, h.className, h.config, walk, depth + 1));
   }
   return out;
