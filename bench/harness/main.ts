@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (via bench/run.mjs, after the build): runs W1–W5 of issue 6 in MaskLens and
+ * `npm run bench` (via bench/run.mjs, after the build): runs the benchmark workloads W1–W5 in MaskLens and
  * in Keras, writes bench/results.json and BENCHMARKS.md.
  *
  * Environment: BENCH_REPS (repetitions wanted, default 5), BENCH_MIN_REPS (default 3),

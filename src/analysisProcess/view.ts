@@ -24,6 +24,7 @@ export function analysisView(job: AnalysisJob, analysis: FileAnalysis, elapsedMs
         className: l.className,
         range: l.range,
         mask: l.mask,
+        unknownBecause: l.unknownBecause,
         outputShape: l.outputShape,
         rule: { kind: l.rule.kind, supportsMasking: l.rule.supportsMasking, known: l.rule.known },
       })),
@@ -42,7 +43,8 @@ export function taskInputs(analysis: FileAnalysis, label: string): Record<string
   const out: Record<string, TaskInput> = {};
   for (const { ir } of analysis.models) {
     const found = sourceData(analysis, ir, label);
-    out[ir.name] = { model: runtimeModelOf(ir), sourceData: found.data, sourceValidation: sourceValidation(analysis, ir) ?? null, notes: found.notes };
+    const weightFiles = (ir.training.weightFiles ?? []).slice(0, 64).map((f) => ({ path: f.path, how: f.how, line: f.range.start.line + 1 }));
+    out[ir.name] = { model: runtimeModelOf(ir), sourceData: found.data, sourceValidation: sourceValidation(analysis, ir) ?? null, notes: found.notes, weightFiles };
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { readSavedModel, savedFormatOf, type SavedModel } from '../core/saved/sa
 import { savedModelIR } from '../core/saved/savedIR';
 import { UserFacingError } from '../core/protocol/task';
 import type { Diagnostic, KerasFamily } from '../core/ir';
+import type { MaskState } from '../core/masking/state';
 import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, parseCommandLine, UsageError } from './options';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
 
@@ -57,6 +58,13 @@ function where(d: Diagnostic): string {
   return `${d.range.start.line + 1}:${d.range.start.character + 1}`;
 }
 
+/** A mask state in the table: yes, `-` for none, `?` for unknown. */
+function stateCell(s: MaskState): string {
+  return s === 'yes' ? 'yes' : s === 'unknown' ? '?' : '-';
+}
+
+const LOSS_MASK_TEXT: Record<MaskState, string> = { yes: 'the mask reaches the loss', no: 'no mask reaches the loss', unknown: 'unknown whether a mask reaches the loss' };
+
 /** The readable mask-flow table; `saved`: the model came from a file Keras saved, which has no lines to point at. */
 export function formatTable(analysis: FileAnalysis, saved?: SavedModel): string {
   const lines: string[] = [`${analysis.file} — mask rules of ${analysis.keras}`];
@@ -68,10 +76,10 @@ export function formatTable(analysis: FileAnalysis, saved?: SavedModel): string 
     const classWidth = Math.max(5, ...model.layers.map((l) => l.className.length));
     lines.push(`  ${pad('layer', nameWidth)}  ${pad('class', classWidth)}  mask in  mask out  effect${saved ? '' : '      line'}`);
     for (const l of model.layers) {
-      const row = `  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(l.mask.in ? 'yes' : '-', 7)}  ${pad(l.mask.out ? 'yes' : '-', 8)}  ${saved ? l.mask.effect : `${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`}`;
+      const row = `  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(stateCell(l.mask.in), 7)}  ${pad(stateCell(l.mask.out), 8)}  ${saved ? l.mask.effect : `${pad(l.mask.effect, 10)}  ${l.range.start.line + 1}`}`;
       lines.push(row);
     }
-    const verdict = model.lossMasked ? 'the mask reaches the loss' : model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : 'no mask reaches the loss';
+    const verdict = model.lossMasked === 'no' && model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : LOSS_MASK_TEXT[model.lossMasked];
     lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
     for (const d of model.diagnostics) {
       lines.push(`  ${d.severity} ${d.code} at ${where(d)}: ${d.message}`);

@@ -5,8 +5,8 @@
  *
  * Exit codes: 0 success, 1 the task failed (the message says why), 2 usage errors.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
@@ -30,6 +30,7 @@ import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIO
 import { workspaceModules } from '../analysisProcess/workspaceModules';
 import { readSavedModel, savedFormatOf } from '../core/saved/savedModel';
 import { savedModelIR } from '../core/saved/savedIR';
+import { weightFileCandidates } from '../core/saved/weightFiles';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
@@ -162,6 +163,13 @@ async function loadModel(o: Options): Promise<Loaded> {
   if (!ir) throw new UserFacingError(`no model named '${o.model}' in ${o.file} (found: ${models.map((m) => m.name).join(', ')})`, 'model-missing', o.file);
   const notes = !o.model && models.length > 1 ? [`${o.file} defines ${models.length} models; using '${ir.name}' (choose with --model)`] : [];
   const model = runtimeModelOf(ir);
+  if (!o.weights) {
+    // The weights the source saves or loads, where such a file exists: said, not used unasked (the extension asks).
+    const mentions = (ir.training.weightFiles ?? []).map((f) => ({ path: f.path, how: f.how, line: f.range.start.line + 1 }));
+    for (const c of weightFileCandidates(mentions, [dirname(resolve(o.file)), process.cwd()], existsSync)) {
+      notes.push(`${c.label} exists; --weights ${relative(process.cwd(), c.file) || c.file} runs the model with its weights (now: initial weights)`);
+    }
+  }
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
   const found = sourceData(analysis, ir, o.file);
   notes.push(...found.notes);

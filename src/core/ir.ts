@@ -90,6 +90,17 @@ export interface StatedInputShape {
   from: string;
 }
 
+/**
+ * A file the source loads this model's weights from or saves them to, by a path it writes:
+ * where such a file exists, its weights are this model's (trained ones, from an earlier run).
+ */
+export interface WeightFileRef {
+  /** As the source writes it (relative to where the script runs). */
+  path: string;
+  how: 'load_model' | 'load_weights' | 'save' | 'save_weights' | 'ModelCheckpoint';
+  range: Range;
+}
+
 /** What `compile` / `fit` / `evaluate` calls on this model say, where the source fixes it. */
 export interface TrainingSpec {
   loss: JsonValue | null; // a name ("mae") or a serialised loss object ({class_name, config})
@@ -101,16 +112,29 @@ export interface TrainingSpec {
   fitArgs: { x?: string; y?: string; sampleWeight?: string; validationData?: [string, string] | null; validationSplit?: number | null };
   evaluateArgs: { x?: string; y?: string } | null;
   predictArgs: { x?: string } | null;
+  /** Files the source saves this model to or loads its weights from (`model.save`, `load_weights`, `ModelCheckpoint`, `load_model`). */
+  weightFiles?: WeightFileRef[];
 }
 
-/** A small expression language for Lambda bodies the runtime can execute. */
+/**
+ * A small expression language for Lambda bodies the runtime can execute, and for the methods
+ * of custom layer classes (`call`, `compute_mask`, `build`): their statements become one
+ * expression, `if`s on the mask or the training flag become `cond`.
+ */
 export type LambdaExpr =
   | { op: 'param'; index: number } // the i-th parameter of the function (x, or previous_mask)
-  | { op: 'const'; value: number | boolean | null }
+  | { op: 'const'; value: number | boolean | string | null } // a string is a dtype ("float32")
   | { op: 'slice'; target: LambdaExpr; items: SliceItem[] }
   | { op: 'binary'; operator: '+' | '-' | '*' | '/' | '**' | '==' | '!=' | '>' | '<' | '>=' | '<=' | 'and' | 'or'; left: LambdaExpr; right: LambdaExpr }
   | { op: 'unary'; operator: '-' | 'not'; operand: LambdaExpr }
-  | { op: 'call'; fn: string; args: LambdaExpr[]; kwargs: Record<string, LambdaExpr | JsonValue> }; // fn normalised, e.g. "sum", "mean", "expand_dims"
+  | { op: 'call'; fn: string; args: LambdaExpr[]; kwargs: Record<string, LambdaExpr | JsonValue> } // fn normalised, e.g. "sum", "mean", "expand_dims"
+  /** `a if test else b`, and an `if` whose test is only known when the layer runs (`if mask is None`). */
+  | { op: 'cond'; test: LambdaExpr; then: LambdaExpr; else: LambdaExpr }
+  | { op: 'isNone'; operand: LambdaExpr }
+  /** An attribute a custom layer sets when it is built or constructed: a weight, or a size read from the input shape. */
+  | { op: 'self'; name: string }
+  /** A layer a custom layer holds (`self.dense(x)`), called; `name` is its attribute. */
+  | { op: 'layer'; name: string; args: LambdaExpr[]; kwargs: Record<string, LambdaExpr> };
 
 export type SliceItem =
   | { kind: 'index'; index: number }
@@ -164,6 +188,53 @@ export interface LayerSource {
   nested?: Record<string, LayerSource>;
 }
 
+/** Why part of a custom layer cannot be read, at the code that stops it. */
+export interface Unreadable {
+  kind: 'unreadable';
+  reason: string;
+  range: Range;
+}
+
+/**
+ * What `build(self, input_shape)` (or `__init__`) assigns to `self`, in order: a weight
+ * (`{op: 'call', fn: 'add_weight', ...}`) or a value; expressions read the input shape as
+ * parameter 0.
+ */
+export interface BuildStep {
+  attr: string;
+  value: LambdaExpr;
+}
+
+/**
+ * A layer class the user's code defines (`class X(keras.layers.Layer)`), as one of its
+ * instances reads: how Keras treats its masks, and its methods translated so the runtime can
+ * run it. Keyed by the instance's Keras layer name in `ModelIR.customLayers`.
+ */
+export interface CustomLayerIR {
+  className: string;
+  /** The Keras layer class it derives from without changing its masking (`class MyLSTM(LSTM)`): that class' rule and runtime apply. */
+  base: string | null;
+  /** The class statement. */
+  range: Range;
+  /** `supports_masking` as Keras sets it on this instance, and what sets it. */
+  supportsMasking: boolean;
+  supportsMaskingFrom: 'class attribute' | '__init__' | 'compute_mask' | 'default';
+  /** `call()` has a `mask` parameter: Keras passes it the incoming mask. */
+  callTakesMask: boolean;
+  /** `compute_mask(inputs, mask)`; `default`: Keras' own, which returns the incoming mask. */
+  computeMask: { kind: 'default' } | { kind: 'function'; fn: LambdaFunction } | Unreadable;
+  /**
+   * `call(inputs, mask, training)` as one expression; unreadable with whether the tensor it
+   * returns may already carry a mask (the input itself, or a held layer's output).
+   */
+  call: { kind: 'function'; fn: LambdaFunction } | (Unreadable & { mayReturnMasked: boolean });
+  /** How many tensors `call` returns (`ops.split(x, 2, axis=1)`: 2). */
+  outputs: number;
+  build: BuildStep[];
+  /** The layers the instance holds, by attribute, in the order Keras tracks them (their weights follow the layer's own). */
+  sublayers: { attr: string; config: KerasLayerConfig }[];
+}
+
 export interface ModelIR {
   /** The Python variable the model is bound to (`model`, `m`). */
   name: string;
@@ -176,6 +247,8 @@ export interface ModelIR {
   inputMaxima: Record<string, number>;
   /** Translated Lambda functions, keyed by Keras layer name. */
   lambdas: Record<string, LambdaIR>;
+  /** Custom layer classes' instances (and the custom layers they hold), keyed by Keras layer name. */
+  customLayers: Record<string, CustomLayerIR>;
   training: TrainingSpec;
   unresolved: UnresolvedDimension[];
   /** For a model whose config declares no input shape: the shapes its source states for its input, most certain first. */

@@ -49,7 +49,7 @@ export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode
         );
       }
       if (entry.summary) lenses.push(new vscode.CodeLens(at, { title: entry.summary, command: 'masklens.showPanel', tooltip: 'Show the last result in the MaskLens panel' }));
-      else if (!model.lossMasked && model.loss && model.outputPerTimestep !== false) {
+      else if (model.lossMasked === 'no' && model.loss && model.outputPerTimestep !== false) {
         lenses.push(new vscode.CodeLens(at, { title: `$(warning) mask does not reach the loss (${result.analysis.keras})`, command: 'workbench.actions.view.problems' }));
       }
     }

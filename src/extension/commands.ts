@@ -102,7 +102,7 @@ export class TaskCommands {
     const cursor = editor?.document === document ? editor.selection.active : undefined;
     const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.range).contains(cursor)));
     const picked = await vscode.window.showQuickPick(
-      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: m.lossMasked ? 'mask reaches the loss' : m.outputPerTimestep === false ? 'one output per sequence: no mask needed at the loss' : 'mask does not reach the loss', model: m })),
+      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: lossMaskDetail(m), model: m })),
       { placeHolder: 'Which model?' },
     );
     return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;
@@ -269,4 +269,10 @@ export class TaskCommands {
     await this.choices.set(target.document.uri.toString(), target.model.name, { x: x[0].fsPath, ...(y?.[0] ? { y: y[0].fsPath } : {}) });
     void vscode.window.showInformationMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}.`);
   }
+}
+
+function lossMaskDetail(m: ModelView): string {
+  if (m.lossMasked === 'yes') return 'mask reaches the loss';
+  if (m.outputPerTimestep === false) return 'one output per sequence: no mask needed at the loss';
+  return m.lossMasked === 'unknown' ? 'unknown whether a mask reaches the loss' : 'mask does not reach the loss';
 }

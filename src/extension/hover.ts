@@ -19,6 +19,7 @@ const EFFECT_TEXT: Record<string, string> = {
   consumes: 'uses the mask and does not pass it on',
   destroys: 'drops the mask',
   none: 'no mask involved',
+  unknown: 'MaskLens cannot tell what happens to the mask here',
 };
 
 /** Markdown with every ASCII punctuation character backslash-escaped (CommonMark): shows as plain text. */
@@ -66,6 +67,7 @@ export class MaskLensHoverProvider implements vscode.HoverProvider {
     md.appendMarkdown(`**${code(layer.className)}** ${code(layer.name)} in model ${code(model.name)}\n\n`);
     md.appendMarkdown(`Mask: in \`${String(layer.mask.in)}\` → out \`${String(layer.mask.out)}\`  \n`);
     md.appendMarkdown(`Effect: **${layer.mask.effect}** — ${EFFECT_TEXT[layer.mask.effect] ?? ''}  \n`);
+    if (layer.unknownBecause) md.appendMarkdown(`Unknown because ${escapeMarkdown(layer.unknownBecause)}  \n`);
     md.appendMarkdown(`Output shape: ${code(shapeText(layer.outputShape))}  \n`);
     md.appendMarkdown(`Verdict for ${escapeMarkdown(result.analysis.keras)}\n\n`);
     const diagnostics = model.diagnostics.filter((d) => toRange(d.range).intersection(range) !== undefined);

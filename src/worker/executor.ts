@@ -3,20 +3,21 @@
  * comes only from the mask-rule registry: whether a layer accepts a mask, what it emits,
  * and what the family does when a layer that does not support masking receives one.
  */
-import type { KerasFamily, LambdaIR } from '../core/ir';
+import type { CustomLayerIR, JsonObject, KerasFamily, LambdaIR } from '../core/ir';
 import { maskEffect } from '../core/masking/effect';
-import { applyMaskRule } from '../core/masking/apply';
+import { applyMaskRule, supportsMasking } from '../core/masking/apply';
 import { ruleFor } from '../core/layers/rules';
 import { familyBehaviour } from '../core/masking/registry';
 import type { MaskEffect, ResolvedRule } from '../core/masking/rules';
 import { UserFacingError } from '../core/protocol/task';
 import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, type Tensor, type Variable } from './layers/base';
+import { CustomLayer } from './layers/custom';
 import { createLayer } from './layers/index';
 import { Lambda } from './layers/lambda';
 import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/weights';
 import { tensorMasks } from './masks';
-import { assertRunnable } from '../core/graph/fromConfig';
-import { type CallArg, type ModelGraph, type NodeSpec, type TensorRef, refKey } from '../core/graph/modelGraph';
+import { assertRunnable, isNestedModel, nestedModelGraph, withInputShapes } from '../core/graph/fromConfig';
+import { type CallArg, type ModelGraph, type NodeSpec, type Shape, type TensorRef, refKey } from '../core/graph/modelGraph';
 import { type InnerRuntime, NestedModel } from './model/nested';
 import type { Tf } from './tf';
 import type { LayerLines, MemoryBudget } from '../core/runtime/memory';
@@ -54,6 +55,8 @@ export interface RuntimeOptions {
   kerasVersion?: string;
   seed: number;
   lambdas: Record<string, LambdaIR>;
+  /** The model's custom layer classes' instances, by layer name. */
+  customLayers?: Record<string, CustomLayerIR>;
   /** Weights per layer name in Keras order; null → initializers under `seed`. */
   weights: Map<string, GivenWeight[]> | null;
   /** A model used as a layer: built on the tensors it is called on, so its inputs need no declared shape. */
@@ -85,13 +88,11 @@ export class ModelRuntime {
       if (spec.kind === 'input') continue;
       const innerGraph = spec.nested;
       if (innerGraph) {
-        const makeInner = (): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, innerGraph, { ...options, weights: null, nested: true }));
+        const makeInner = (shapes: Shape[]): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, withInputShapes(innerGraph, shapes), { ...options, weights: null, nested: true }));
         this.layers.set(spec.name, new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner));
         continue;
       }
-      const layer = createLayer(spec, { tf, family: options.family });
-      if (layer instanceof Lambda) layer.ir = options.lambdas[spec.name] ?? null;
-      this.layers.set(spec.name, layer);
+      this.layers.set(spec.name, this.makeLayer(spec));
     }
     if (options.weights) {
       for (const name of options.weights.keys()) {
@@ -106,8 +107,32 @@ export class ModelRuntime {
     return this.options.family;
   }
 
+  /** A runtime layer for a layer of this model, or one a custom layer holds (a model held there runs nested). */
+  private makeLayer(spec: { name: string; className: string; module: string; config: JsonObject }): RuntimeLayer {
+    const env = { tf: this.tf, family: this.options.family };
+    const customs = this.options.customLayers ?? {};
+    const custom = customs[spec.name];
+    if (isNestedModel(spec.className, spec.module, spec.config)) {
+      const innerGraph = nestedModelGraph(spec.className, spec.module, spec.config);
+      return new NestedModel(spec.name, spec.className, spec.config, env, (shapes) => this.innerRuntime(new ModelRuntime(this.tf, withInputShapes(innerGraph, shapes), { ...this.options, weights: null, nested: true })));
+    }
+    if (!custom) {
+      const layer = createLayer(spec, env);
+      if (layer instanceof Lambda) layer.ir = this.options.lambdas[spec.name] ?? null;
+      return layer;
+    }
+    if (custom.base) return createLayer({ ...spec, className: custom.base }, env);
+    const layer = new CustomLayer(spec.name, spec.className, spec.config, env);
+    layer.ir = custom;
+    layer.customs = customs;
+    layer.holdLayer = (held) => this.makeLayer(held);
+    layer.maskRepresentation = tensorMasks;
+    return layer;
+  }
+
   ruleFor(node: NodeSpec): ResolvedRule {
-    return ruleFor(this.graph.layers.get(node.layer) ?? { className: 'unknown' }, this.options.family, this.version);
+    const spec = this.graph.layers.get(node.layer);
+    return ruleFor(spec ? { ...spec, customs: this.options.customLayers } : { className: 'unknown' }, this.options.family, this.version);
   }
 
   trainableVariables(): Variable[] {
@@ -132,7 +157,7 @@ export class ModelRuntime {
     const spec = this.graph.layers.get(layer.name);
     const line = this.options.lines?.[layer.name];
     const label = `\`${layerCallText(layer.className, spec?.config ?? {})}\` (layer '${layer.name}'${line ? `, line ${line}` : ''})`;
-    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given, [], '', this.options.budget ? { budget: this.options.budget, label } : undefined);
+    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given, [], '', undefined, this.options.budget ? { budget: this.options.budget, label } : undefined);
     layer.build(shapes, builder);
     return builder;
   }
@@ -242,7 +267,7 @@ export class ModelRuntime {
         mask: outMask,
         maskIn,
         rule,
-        effect: maskEffect(rule.output, spec?.config ?? {}, maskIn, outMask !== null),
+        effect: maskEffect(rule.output, spec?.config ?? {}, maskIn, outMask !== null, supportsMasking(rule, spec?.config ?? {})),
         warning,
       });
     }

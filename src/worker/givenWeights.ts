@@ -12,6 +12,7 @@ import type { MemoryBudget } from '../core/runtime/memory';
 import { UserFacingError } from '../core/protocol/task';
 import { type FileAccess, layerWeightsSchema, type LayerWeights, type WeightsUsed, type weightsSpecSchema } from '../core/protocol/runtimeTasks';
 import { readSavedWeights, savedFormatOf, type SavedFormat } from '../core/saved/savedModel';
+import type { CustomHeld } from '../core/saved/heldLayers';
 import { openForReading, readAll, readPrefix } from './fileAccess';
 import type { GivenWeight } from './layers/weights';
 
@@ -58,7 +59,7 @@ function jsonWeights(bytes: Uint8Array, path: string): LayerWeights[] {
 }
 
 /** A weights file for `model`, whatever its format. */
-export function readWeightsFile(path: string, access: FileAccess, model: KerasModelConfig, budget?: MemoryBudget): { weights: GivenWeights; used: WeightsUsed } {
+export function readWeightsFile(path: string, access: FileAccess, model: KerasModelConfig, budget?: MemoryBudget, custom: CustomHeld = {}): { weights: GivenWeights; used: WeightsUsed } {
   let charged = 0;
   try {
     const file = openForReading(path, access, `weights file ${path}`);
@@ -69,7 +70,7 @@ export function readWeightsFile(path: string, access: FileAccess, model: KerasMo
       budget?.take(charged, `the weights file (${file.size.toLocaleString('en-US')} bytes${saved ? '' : ' of JSON, parsed'})`, path);
       const bytes = readAll(file);
       if (saved) {
-        const read = readSavedWeights(bytes, path, model, budget);
+        const read = readSavedWeights(bytes, path, model, budget, custom);
         return {
           weights: new Map([...read.layers].map(([layer, arrays]) => [layer, arrays.map((a) => ({ name: a.name, shape: a.shape, values: a.values }))])),
           used: { source: 'file', format: read.format, file: path, description: `weights from ${path} (${FORMAT_WORDS[read.format]}${read.layout === 'legacy-h5' ? ', layers matched by name' : ''})` },
@@ -94,10 +95,11 @@ export function loadGivenWeights(
   model: KerasModelConfig,
   seed: number,
   budget?: MemoryBudget,
+  custom: CustomHeld = {},
 ): { weights: GivenWeights | null; used: WeightsUsed } {
   if (!spec) return { weights: null, used: { source: 'initialised', description: `initial weights: Keras' default initializers under seed ${seed}` } };
   if (spec.source === 'inline') return { weights: givenWeights(spec.layers), used: { source: 'inline', description: 'weights given with the request' } };
-  return readWeightsFile(spec.path, access, model, budget);
+  return readWeightsFile(spec.path, access, model, budget, custom);
 }
 
 

@@ -4,6 +4,7 @@
  */
 import type { MaskCall, MaskRepresentation } from '../core/masking/apply';
 import type { CallContext, RuntimeLayer, Tensor } from './layers/base';
+import { CustomLayer } from './layers/custom';
 import { Lambda } from './layers/lambda';
 import { NestedModel } from './model/nested';
 
@@ -44,6 +45,10 @@ export function tensorMasks(ctx: CallContext, layers: ReadonlyMap<string, Runtim
     nestedModel: (call) => {
       const layer = layers.get(call.layer);
       return [layer instanceof NestedModel ? layer.lastMask : null];
+    },
+    customMask: (call) => {
+      const layer = layers.get(call.layer);
+      return layer instanceof CustomLayer ? layer.lastMasks : [null];
     },
   };
 }

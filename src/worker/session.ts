@@ -117,7 +117,7 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   checkWeights(declared, request.memoryCapMB, lines, name);
   const budget = new MemoryBudget(request.memoryCapMB);
   budget.take(declared.params * 4, `model '${name}''s ${declared.params.toLocaleString('en-US')} weights`);
-  const { weights, used: weightsUsed } = loadGivenWeights(request.weights, request.access, request.model.config, request.seed, budget);
+  const { weights, used: weightsUsed } = loadGivenWeights(request.weights, request.access, request.model.config, request.seed, budget, request.model.customLayers ?? {});
   const data = loadData(request.data, graph, {
     completion: { open: request.model.open ?? [], weights, stated: request.model.statedInputs ?? [], dimensions: request.dimensions },
     seed: request.seed,
@@ -154,6 +154,7 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     kerasVersion: request.kerasVersion,
     seed: request.seed,
     lambdas: request.model.lambdas,
+    customLayers: request.model.customLayers,
     weights,
     budget: weightBudget,
     lines,

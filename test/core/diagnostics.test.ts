@@ -9,7 +9,7 @@ test('lambda-drops-mask (seed 002): exact range, message names the version, quic
   const text = `${HEAD}N = 5\nmodel = keras.Sequential()\nmodel.add(layers.Masking(mask_value=0., input_shape=(362, 24)))\nmodel.add(layers.LSTM(1, return_sequences=True))\nmodel.add(layers.Lambda(lambda x: x[:, N:, :]))\nmodel.compile('adam', 'mae')\n`;
   const a = await analyze(text);
   const m = model(a, 'model');
-  assert.equal(m.lossMasked, false);
+  assert.equal(m.lossMasked, 'no');
   const d = find(m.diagnostics, 'lambda-drops-mask');
   assert.equal(d.severity, 'warning');
   assert.equal(textAt(text, d.range), 'layers.Lambda(lambda x: x[:, N:, :])');
@@ -22,7 +22,7 @@ test('lambda-drops-mask (seed 002): exact range, message names the version, quic
   assert.ok(fixed.includes('layers.Lambda(lambda x: x[:, N:, :], mask=lambda inputs, previous_mask: previous_mask[:, N:]))'));
   // After the fix the mask reaches the loss and the warning is gone.
   const after = model(await analyze(fixed), 'model');
-  assert.equal(after.lossMasked, true);
+  assert.equal(after.lossMasked, 'yes');
   assert.ok(!codes(after.diagnostics).includes('lambda-drops-mask'));
 });
 
@@ -82,11 +82,11 @@ test('mask-consumed: LSTM without return_sequences, GlobalAveragePooling1D', asy
 test('keras-team/keras#23235 (3.16): RNNs stop propagating masks — a versioned verdict', async () => {
   const text = `${HEAD}m = keras.Sequential([layers.Masking(input_shape=(5, 2)), layers.LSTM(3, return_sequences=True), layers.Dense(1)])\n`;
   const current = model(await analyze(text), 'm');
-  assert.equal(current.lossMasked, true);
+  assert.equal(current.lossMasked, 'yes');
   const later = await analyze(text, 'keras3', { kerasVersion: '3.16.0' });
   const m = model(later, 'm');
   assert.equal(later.keras, 'Keras 3.16.0');
-  assert.equal(m.lossMasked, false);
+  assert.equal(m.lossMasked, 'no');
   const d = find(m.diagnostics, 'mask-consumed');
   assert.equal(d.severity, 'warning');
   assert.match(d.message, /keras-team\/keras#23235/);
@@ -134,13 +134,6 @@ test('unknown-layer and unresolved-shape are located', async () => {
   assert.equal(textAt(text, find(m.diagnostics, 'unresolved-shape').range), 't');
 });
 
-test('custom layers defined in the file are opaque and say what their source declares', async () => {
-  const text = `${HEAD}class Scale(layers.Layer):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n        self.supports_masking = True\n    def call(self, x):\n        return x * 2\n\nm = keras.Sequential([layers.Masking(input_shape=(5, 2)), Scale()])\n`;
-  const d = find(model(await analyze(text), 'm').diagnostics, 'unknown-layer');
-  assert.match(d.message, /supports_masking = True/);
-  assert.equal(textAt(text, d.range), 'Scale()');
-});
-
 test('every verdict names the Keras family and version', async () => {
   const a = await analyze(readFileSync('examples/seed002_lambda_drops_mask.py', 'utf8'), 'tf-keras2');
   assert.equal(a.keras, 'tf.keras 2.21.0');
@@ -170,7 +163,7 @@ test('messages fit the situation: a layer that removes the time axis pools over 
   assert.match(find(conv.diagnostics, 'mask-destroyed').message, /Layers after it see no mask and treat the padded timesteps as data\./);
 
   const classifier = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.LSTM(3), layers.Dense(1, activation='sigmoid')])\nm.compile('adam', 'binary_crossentropy')\n`), 'm');
-  assert.equal(classifier.lossMasked, false);
+  assert.equal(classifier.lossMasked, 'no');
   assert.equal(classifier.outputPerTimestep, false);
 
   const tagger = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Flatten(), layers.Reshape((8, 4)), layers.Dense(2)])\nm.compile('adam', 'mse')\n`), 'm');

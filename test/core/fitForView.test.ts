@@ -10,9 +10,9 @@ function model(name: string, layers: number, layerName: (i: number) => string, d
     kind: 'functional',
     line: 3,
     loss: 'mse',
-    lossMasked: true,
+    lossMasked: 'yes',
     outputPerTimestep: true,
-    layers: Array.from({ length: layers }, (_, i) => ({ name: layerName(i), className: 'Dense', in: true, out: true, effect: 'propagates' as const, line: i })),
+    layers: Array.from({ length: layers }, (_, i) => ({ name: layerName(i), className: 'Dense', in: 'yes' as const, out: 'yes' as const, effect: 'propagates' as const, line: i })),
     diagnostics: Array.from({ length: diagnostics }, (_, i) => ({ code: 'mask-destroyed', severity: 'warning' as const, message: 'x'.repeat(5000), line: i })),
     lastResult: null,
   };

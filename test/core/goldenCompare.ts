@@ -10,6 +10,7 @@
 import type { ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { JsonObject, JsonValue, KerasFamily } from '../../src/core/ir';
 import { layerEntry } from '../../src/core/layers/index';
+import { stateOf } from '../../src/core/masking/state';
 
 export interface FixtureLayer {
   name: string;
@@ -249,11 +250,11 @@ export function compareModel(fx: FixtureModel, ours: ModelAnalysis, family: Kera
     if (layerClass && typeof l.supportsMasking === 'boolean' && mine.rule.supportsMasking !== l.supportsMasking) {
       problems.push(`${at}/${l.name}: supports_masking ${mine.rule.supportsMasking} but Keras says ${l.supportsMasking}`);
     }
-    if (mine.mask.in !== l.maskIn || mine.mask.out !== l.maskOut) {
+    if (mine.mask.in !== stateOf(l.maskIn) || mine.mask.out !== stateOf(l.maskOut)) {
       problems.push(`${at}/${l.name}: mask in/out ${mine.mask.in}/${mine.mask.out} but Keras had ${l.maskIn}/${l.maskOut}`);
     }
   }
   if (typeof fx.loss === 'string' && ours.loss !== fx.loss) problems.push(`${at}: loss ${String(ours.loss)} but Keras compiled ${fx.loss}`);
-  if (fx.outputMask !== null && fx.outputMask !== undefined && ours.lossMasked !== fx.outputMask) problems.push(`${at}: lossMasked ${ours.lossMasked} but Keras' output mask is ${fx.outputMask ? 'present' : 'absent'}`);
+  if (fx.outputMask !== null && fx.outputMask !== undefined && ours.lossMasked !== stateOf(fx.outputMask)) problems.push(`${at}: lossMasked ${ours.lossMasked} but Keras' output mask is ${fx.outputMask ? 'present' : 'absent'}`);
   return problems;
 }

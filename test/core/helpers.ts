@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import type { FileAnalysis, ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { Diagnostic, JsonObject, KerasFamily, Range } from '../../src/core/ir';
+import type { MaskState } from '../../src/core/masking/state';
 
 let shared: Promise<Analyzer> | null = null;
 
@@ -62,8 +63,13 @@ export function connections(m: ModelAnalysis): Record<string, [string, number, n
   return out;
 }
 
-export function masks(m: ModelAnalysis): Record<string, [boolean, boolean]> {
-  return Object.fromEntries(m.layers.map((l) => [l.name, [l.mask.in, l.mask.out]]));
+/** A mask state as the tests write it: true / false, or 'unknown'. */
+export type MaskFact = boolean | 'unknown';
+
+const fact = (s: MaskState): MaskFact => (s === 'unknown' ? 'unknown' : s === 'yes');
+
+export function masks(m: ModelAnalysis): Record<string, [MaskFact, MaskFact]> {
+  return Object.fromEntries(m.layers.map((l) => [l.name, [fact(l.mask.in), fact(l.mask.out)]]));
 }
 
 export function codes(diagnostics: Diagnostic[]): string[] {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { presenceMasks } from '../../src/core/analysis/flow';
+import { presenceRepresentation } from '../../src/core/masking/presence';
 import { applyMaskRule } from '../../src/core/masking/apply';
 import { maskEffect } from '../../src/core/masking/effect';
 import { MASK_RULES, resolveMaskRule } from '../../src/core/layers/rules';
@@ -32,7 +32,7 @@ test('merging layers differ by family (golden c17/c19)', () => {
   assert.equal(resolveMaskRule('Add', 'keras3').output, 'merge-all');
   assert.equal(resolveMaskRule('Add', 'tf-keras2').output, 'merge');
   const add = (family: 'keras3' | 'tf-keras2') =>
-    applyMaskRule(presenceMasks(() => [false]), { layer: 'add', className: 'Add', config: {}, rule: resolveMaskRule('Add', family), inputs: [null, null], masks: [true, false], firstArgCount: 2, inputIsList: true });
+    applyMaskRule(presenceRepresentation({ family, version: FAMILIES[family].referenceVersion, customs: {} }), { layer: 'add', className: 'Add', config: {}, rule: resolveMaskRule('Add', family), inputs: [null, null], masks: [true, false], firstArgCount: 2, inputIsList: true });
   assert.deepEqual(add('keras3').out, [false]);
   assert.deepEqual(add('keras3').events, ['merge-dropped']);
   assert.deepEqual(add('tf-keras2').out, [true]);

@@ -21,7 +21,14 @@ const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json
  * substring of a reported problem for that fixture; an entry that no longer matches
  * anything fails the test, so the list cannot go stale.
  */
-const KNOWN: Record<string, { problem: string; why: string }[]> = {};
+const KNOWN: Record<string, { problem: string; why: string }[]> = {
+  'c40_custom_layer_supports_masking.tf-keras2.json': [
+    {
+      problem: 'supported/class_attribute_relu: supports_masking false but Keras says true',
+      why: "a class attribute supports_masking = True shadows tf.keras' property, so layer.supports_masking reads True, but tf.keras' __call__ reads the private _supports_masking and drops the mask (the golden's masks show it)",
+    },
+  ],
+};
 
 let analyzer: Analyzer;
 before(async () => {

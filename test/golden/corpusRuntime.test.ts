@@ -46,7 +46,7 @@ for (const name of files) {
       const run = runTask(
         {
           kind: 'evaluate',
-          model: { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: ir.training.loss ?? undefined } },
+          model: { name: ir.name, config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, training: { loss: ir.training.loss ?? undefined } },
           family: fixture.family,
           kerasVersion: fixture.kerasVersion,
           data: { source: 'synthetic', samples: 4, minLength: 2, timesteps: 6, seed: 5 },

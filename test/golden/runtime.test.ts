@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'node:test';
 import { createAnalyzer } from '../../src/core/analysis';
-import type { JsonValue, KerasModelConfig, LambdaIR } from '../../src/core/ir';
+import type { CustomLayerIR, JsonValue, KerasModelConfig, LambdaIR } from '../../src/core/ir';
 import { parseNpy } from '../../src/core/data/npy';
 import { type EvaluateRequestParsed, evaluateRequestSchema } from '../../src/core/protocol/runtimeTasks';
 import { runTask } from '../../src/worker/registry';
@@ -24,6 +24,7 @@ import { loadTf } from '../../src/worker/tf';
 import { trainStep } from '../../src/worker/train';
 
 const DIR = join(__dirname, 'fixtures', 'runtime');
+const ROOT = join(__dirname, '..', '..');
 const RTOL = 1e-5;
 const ATOL = 1e-6;
 const WEIGHT_TOL = 1e-4;
@@ -50,6 +51,8 @@ interface Fixture {
   case: string;
   family: 'keras3' | 'tf-keras2';
   about: string;
+  /** A model a golden corpus file builds (custom layer classes): MaskLens reads it from that file. */
+  source?: { file: string; model: string } | null;
   config: KerasModelConfig;
   weights: { layer: string; weights: (Arr & { name?: string })[] }[];
   inputs: (Arr & { dtype: string }) | (Arr & { dtype: string })[];
@@ -185,11 +188,25 @@ async function lambdasFor(fx: Fixture): Promise<Record<string, LambdaIR>> {
   return out;
 }
 
-function requestFor(fx: Fixture, lambdas: Record<string, LambdaIR>): EvaluateRequestParsed {
+/** The model as MaskLens reads it from the corpus file the fixture's model comes from, or Keras' own config. */
+async function modelFor(fx: Fixture, lambdas: Record<string, LambdaIR>): Promise<{ config: KerasModelConfig; lambdas: Record<string, LambdaIR>; customLayers?: Record<string, CustomLayerIR> }> {
+  if (!fx.source) return { config: fx.config, lambdas };
+  const analyzer = await createAnalyzer();
+  try {
+    const analysis = analyzer.analyze(readFileSync(join(ROOT, fx.source.file), 'utf8'), { file: fx.source.file, family: fx.family });
+    const ir = analysis.ir.models.find((m) => m.name === fx.source?.model);
+    assert.ok(ir, `${fx.source.file}: MaskLens finds no model '${fx.source.model}'`);
+    return { config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers };
+  } finally {
+    analyzer.dispose();
+  }
+}
+
+function requestFor(fx: Fixture, model: Awaited<ReturnType<typeof modelFor>>): EvaluateRequestParsed {
   const parsed = evaluateRequestSchema.safeParse({
     kind: 'evaluate',
     // The generator evaluates in one batch (batch_size = samples): Keras' number is per batch.
-    model: { name: fx.case, config: fx.config, lambdas, training: { loss: fx.loss.config, batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0] } },
+    model: { name: fx.case, ...model, training: { loss: fx.loss.config, batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0] } },
     family: fx.family,
     data: {
       source: 'inline',
@@ -224,8 +241,7 @@ test('the runtime runs on native TensorFlow', () => {
 for (const file of files) {
   const fx = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Fixture;
   test(`${fx.case} [${fx.family}]: ${fx.about}`, async (t) => {
-    const lambdas = await lambdasFor(fx);
-    const req = requestFor(fx, lambdas);
+    const req = requestFor(fx, await modelFor(fx, await lambdasFor(fx)));
     const { tf } = loadTf();
     const before = tf.memory().numTensors;
 

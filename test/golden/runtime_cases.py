@@ -1,6 +1,8 @@
 """Numeric golden cases.  Every case is (builder, data, loss); builders receive the
 family's Keras module ``K`` (keras for keras3, tf_keras for tf-keras2) so one
 definition serves both families.  Data is numpy with fixed seeds (family independent)."""
+import os
+import runpy
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -27,6 +29,7 @@ class Case:
     seed: int = 0
     output: object = None         # multi-output models: the index whose loss term is recorded; data() gives one y per output
     other_losses: tuple = ()      # multi-output models: compile()'s loss list (the recorded output's entry is `loss`)
+    source: object = None         # (corpus file stem, model variable): the model a golden corpus file builds, read by MaskLens from that file
 
 
 # ---------------------------------------------------------------- seed models (verbatim)
@@ -334,6 +337,35 @@ CASES += [
          build_two_outputs, two_output_data, "sparse_categorical_crossentropy", output=0, other_losses=TWO_OUTPUT_LOSSES),
     Case("two_outputs_label", "two outputs: the label term (after GlobalAveragePooling1D consumed the mask)",
          build_two_outputs, two_output_data, "binary_crossentropy", output=1, other_losses=TWO_OUTPUT_LOSSES),
+]
+
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def corpus_model(K, stem, name):
+    """The model a golden corpus file binds to `name` (custom layer classes are defined there)."""
+    return runpy.run_path(os.path.join(CORPUS, f"{stem}.py"), run_name=f"corpus_{stem}")[name]
+
+
+def from_corpus(name, about, stem, model, data, loss, **kwargs):
+    return Case(name, about, partial(corpus_model, stem=stem, name=model), data, loss, source=(stem, model), **kwargs)
+
+
+# Custom layer classes: weights made in build() / __init__, calls taking mask=, compute_mask,
+# held layers (their weights after the layer's own), loops over held layers.
+CASES += [
+    from_corpus("custom_supports_masking", "c40: custom layers with supports_masking (class attribute, __init__, a subclass) -> LSTM",
+                "c40_custom_layer_supports_masking", "supported", token_data(LENS, 3, seed=51), "mse"),
+    from_corpus("custom_pass_through_and_doubling", "c40: a custom layer returning its input keeps the mask; one that does not support masking drops it",
+                "c40_custom_layer_supports_masking", "unsupported", token_data(LENS, 1, seed=52), "mse"),
+    from_corpus("custom_compute_mask_attention_pool", "c41: time shift with compute_mask, call(mask=), attention pooling with build() weights",
+                "c41_custom_layer_compute_mask", "model", token_data(LENS, 1, y_kind="binary", timesteps=7, seed=53, y_shape=(3, 1)), "binary_crossentropy"),
+    from_corpus("custom_holds_layers", "c42: a MultiHeadAttention block and a feed-forward block holding a Sequential",
+                "c42_custom_layer_holds_layers", "classifier", token_data(LENS, 1, y_kind="classes", seed=54, y_shape=(3,)), "sparse_categorical_crossentropy"),
+    from_corpus("custom_keras_base_tagger", "c43: LSTM and GRU subclasses keep their base's masking",
+                "c43_custom_layer_keras_base", "tagger", token_data(LENS, 1, y_kind="classes", seed=55, y_shape=(3, 6)), "sparse_categorical_crossentropy"),
+    from_corpus("custom_loops_over_blocks", "c44: a custom layer running a list of custom blocks in loops",
+                "c44_custom_layer_loops_over_held_layers", "model", token_data(LENS, 1, seed=56, y_shape=(3, 1)), "mse", stochastic=("stack",)),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}

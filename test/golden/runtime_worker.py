@@ -201,6 +201,7 @@ def build_fixture(fam, case, fixture_dir):
     return {
         "case": case.name,
         "about": case.about,
+        "source": None if case.source is None else {"file": f"test/golden/corpus/{case.source[0]}.py", "model": case.source[1]},
         "family": fam.name,
         "kerasVersion": fam.version,
         "config": json.loads(model.to_json()),

@@ -8,7 +8,8 @@ For each case and family it writes, under ``fixtures/saved/``:
 * ``<case>.<family>.keras`` (``model.save``), ``<case>.<family>.h5`` (legacy HDF5,
   ``model.save``), ``<case>.<family>.weights.h5`` (``model.save_weights``);
 * ``<case>.<family>.json``: the inputs and targets, the loss, every top-level layer's output
-  mask from one eager call of the *reloaded* ``.keras`` model (``tracer.py``), the output
+  mask from one eager call of the *reloaded* ``.keras`` model (of the trained model itself when a
+  source file builds it) (``tracer.py``), the output
   mask, the per-timestep loss and ``model.evaluate`` in one batch.  Every format must give
   the same predictions as the trained model (checked here, before anything is written).
 
@@ -86,10 +87,25 @@ def build_attention_layernorm(K):
     return K.Model(x_in, out), tagger_data, "mse"
 
 
+def from_source(rel):
+    """A model a source file builds (``model``), which MaskLens reads from that file: custom
+    layers have no config Keras can save without ``get_config``, so only weights are saved."""
+    def build(K):
+        namespace = {"__name__": "__saved_source__"}
+        path = os.path.join(HERE, rel)
+        with open(path, encoding="utf-8") as fh:
+            exec(compile(fh.read(), path, "exec"), namespace)
+        return namespace["model"], tagger_data, "mse"
+    build.__doc__ = f"built by {rel}; weights only (save_weights as .weights.h5 and legacy .h5)"
+    build.source = rel
+    return build
+
+
 CASES = {
     "nested_bidirectional": build_nested_bidirectional,
     "sequential_masking_gru": build_sequential_masking_gru,
     "attention_layernorm": build_attention_layernorm,
+    "custom_residual_block": from_source("saved_sources/custom_residual_block.py"),
 }
 
 
@@ -111,38 +127,55 @@ def run_family(family, only):
         model.compile(optimizer=K.optimizers.Adam(learning_rate=0.01), loss=loss)
         model.fit(x, y, epochs=3, batch_size=3, shuffle=False, verbose=0)
         stem = os.path.join(OUT, f"{name}.{family}")
-        model.save(stem + ".keras")
-        model.save(stem + ".h5")
-        model.save_weights(stem + ".weights.h5")
+        source = getattr(build, "source", None)
         expected = model.predict(x, verbose=0)
-        loaded = K.models.load_model(stem + ".keras")
-        np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)
-        # Keras 3 writes the mask operations it records (NotEqual) into a legacy .h5 config
-        # and then cannot load that file back: a fact, recorded; the weights are there all the same.
-        try:
-            np.testing.assert_allclose(K.models.load_model(stem + ".h5").predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)
-            h5_load_error = None
-        except ValueError as exc:
-            h5_load_error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+        h5_load_error = None
+        # Keras 3's save_weights writes only `.weights.h5`; tf-keras also writes legacy HDF5 weights.
+        legacy_weights = family == "tf-keras2"
+        if source:
+            model.save_weights(stem + ".weights.h5")
+            loaded, _, _ = build(K)
+            loaded.load_weights(stem + ".weights.h5")
+            np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)
+            if legacy_weights:
+                model.save_weights(stem + ".h5")
+                legacy, _, _ = build(K)
+                legacy.load_weights(stem + ".h5")
+                np.testing.assert_allclose(legacy.predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)
+        else:
+            model.save(stem + ".keras")
+            model.save(stem + ".h5")
+            model.save_weights(stem + ".weights.h5")
+            loaded = K.models.load_model(stem + ".keras")
+            np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)
+            # Keras 3 writes the mask operations it records (NotEqual) into a legacy .h5 config
+            # and then cannot load that file back: a fact, recorded; the weights are there all the same.
+            try:
+                np.testing.assert_allclose(K.models.load_model(stem + ".h5").predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)
+            except ValueError as exc:
+                h5_load_error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
 
+        # A model read from its source is compared under the names its first build gave it.
+        probe = model if source else loaded
         with tracer.recording():
-            out = loaded(x, training=False)
+            out = probe(x, training=False)
         layers = []
-        for layer in loaded.layers:
+        for layer in probe.layers:
             calls = tracer.calls_of(layer)
             mask = calls[0].out_masks[0] if calls else None
             layers.append({"name": layer.name, "className": type(layer).__name__,
                            "mask": None if mask is None else np.asarray(mask).astype(int).tolist()})
         out_mask = fam.get_mask(out)
         per_timestep = np.asarray(K.losses.get(loss)(y, np.asarray(out)))
-        evaluated = float(loaded.evaluate(x, y, batch_size=len(x), verbose=0))
+        evaluated = float(probe.evaluate(x, y, batch_size=len(x), verbose=0))
         store = jsonio.ArrayStore(OUT)
         jsonio.write(stem + ".json", {
             "case": name,
             "about": build.__doc__,
             "family": family,
             "kerasVersion": fam.version,
-            "files": {"keras": f"{name}.{family}.keras", "h5": f"{name}.{family}.h5", "weightsH5": f"{name}.{family}.weights.h5"},
+            "files": {"keras": None if source else f"{name}.{family}.keras", "h5": f"{name}.{family}.h5" if legacy_weights or not source else None, "weightsH5": f"{name}.{family}.weights.h5"},
+            "source": f"test/golden/{source}" if source else None,
             "h5LoadError": h5_load_error,
             "trainedWith": "Adam(learning_rate=0.01), 3 epochs of batch 3, shuffle off",
             "inputs": store.array(x),

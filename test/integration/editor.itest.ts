@@ -90,7 +90,7 @@ suite('editor', () => {
       if (!text.includes('Lambda')) await sleep(100);
     }
     assert.match(text, /\*\*`Lambda`\*\* `lambda`/, text);
-    assert.match(text, /Mask: in `true` → out `false`/, text);
+    assert.match(text, /Mask: in `yes` → out `no`/, text);
     assert.match(text, /Effect: \*\*destroys\*\*/, text);
     assert.match(text, /Output shape: `\(None, 357, 1\)`/, text);
     assert.match(text, /Verdict for Keras 3\\\.15\\\.1/, text);

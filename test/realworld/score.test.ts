@@ -12,8 +12,9 @@
  *   name, else by class in order.
  * - layer mask verdicts: one per top-level layer Keras called in its eager run on padded
  *   data (not InputLayer): does a mask leave the layer? It agrees when MaskLens finds the
- *   layer, knows its rule, and says the same. A layer MaskLens keeps as unknown counts as
- *   `unknown`, a layer it does not find as `missing`; neither agrees.
+ *   layer and says the same. A layer whose outgoing mask MaskLens says it cannot know (its own
+ *   class unknown, or one upstream) counts as `unknown`, a layer it does not find as
+ *   `missing`; neither agrees. "Mask reaches the loss" said to be unknown does not agree either.
  * - mask reaches the loss: Keras' model output carries a mask (it is applied to the loss)
  *   vs MaskLens' `lossMasked`, for every model Keras ran.
  * - evaluate: every compiled model the runnable copy gives data for, each output of a

@@ -7,6 +7,7 @@ import { workspaceModules } from '../../src/analysisProcess/workspaceModules';
 import type { Analyzer } from '../../src/core/analysis/analyzer';
 import type { FileAnalysis, ModelAnalysis } from '../../src/core/analysis/analyze';
 import type { KerasFamily } from '../../src/core/ir';
+import type { MaskState } from '../../src/core/masking/state';
 import { type EvaluateRequest, type EvaluateResult, runtimeModelOf } from '../../src/core/protocol/runtimeTasks';
 import { UserFacingError } from '../../src/core/protocol/task';
 import { arrayValues, type Golden, type GoldenModel, ROOT } from './goldens';
@@ -19,8 +20,8 @@ export interface LayerScore {
   className: string;
   /** Whether a mask left the layer in Keras' eager run. */
   keras: boolean;
-  /** What MaskLens says leaves it (null: layer not found). */
-  masklens: boolean | null;
+  /** What MaskLens says leaves it: yes, no or unknown (null: layer not found). */
+  masklens: MaskState | null;
   verdict: Verdict;
 }
 
@@ -42,6 +43,7 @@ export interface ModelScore {
   verdicts: LayerScore[];
   /** Keras: a mask reaches the output (where it is applied to the loss); null: not known. */
   kerasOutputMask: boolean | null;
+  /** MaskLens: a mask reaches the loss; null: the model was not found, or MaskLens says it cannot know. */
   masklensLossMasked: boolean | null;
   evaluations: EvaluationScore[];
 }
@@ -73,7 +75,7 @@ function layerScores(golden: GoldenModel, ours: ModelAnalysis | null): LayerScor
     const mine = matched[i];
     const keras = l.maskOut === true;
     if (!mine) return { name: l.name, className: l.className, keras, masklens: null, verdict: 'missing' };
-    const verdict: Verdict = !mine.rule.known ? 'unknown' : mine.mask.out === keras ? 'agree' : 'disagree';
+    const verdict: Verdict = mine.mask.out === 'unknown' ? 'unknown' : (mine.mask.out === 'yes') === keras ? 'agree' : 'disagree';
     return { name: l.name, className: l.className, keras, masklens: mine.mask.out, verdict };
   });
 }
@@ -148,7 +150,7 @@ export async function scoreFile(stem: string, golden: Golden, source: string, an
       layersFound: mine ? matchLayers(listed, mine.layers).filter(Boolean).length : 0,
       verdicts,
       kerasOutputMask: g.outputMask,
-      masklensLossMasked: mine ? mine.lossMasked : null,
+      masklensLossMasked: mine && mine.lossMasked !== 'unknown' ? mine.lossMasked === 'yes' : null,
       evaluations: await evaluations(g, mine, golden, evaluate, internalErrors),
     });
   }

@@ -10,7 +10,9 @@ const backend = h('div', { id: 'sidebar-backend', class: 'ml-muted' }, 'Backend:
 const models = h('div', { id: 'sidebar-models' });
 app.append(models, h('vscode-divider'), backend);
 
-const EFFECT_ICON: Record<string, string> = { creates: '●', propagates: '→', transforms: '↻', consumes: '◐', destroys: '✕', none: '·' };
+const EFFECT_ICON: Record<string, string> = { creates: '●', propagates: '→', transforms: '↻', consumes: '◐', destroys: '✕', none: '·', unknown: '?' };
+
+const stateText = (s: ModelSummary['layers'][number]['in'], yes: string): string => (s === 'yes' ? yes : s === 'unknown' ? '?' : '–');
 
 function action(label: string, command: 'evaluate' | 'compareLosses' | 'train', model: string): HTMLElement {
   const b = h('vscode-button', { appearance: command === 'evaluate' ? 'primary' : 'secondary' }, label);
@@ -20,10 +22,12 @@ function action(label: string, command: 'evaluate' | 'compareLosses' | 'train', 
 
 /** Whether the mask reaches the loss, and whether it matters: a model with one output per sequence (a classifier) needs none there. */
 function verdict(m: ModelSummary): string {
-  if (!m.loss) return m.lossMasked ? 'mask reaches the output' : 'no mask at the output';
-  if (m.lossMasked) return `mask reaches the ${m.loss} loss`;
-  if (m.outputPerTimestep === false) return `one output per sequence: no mask needed at the ${m.loss} loss`;
-  return `✕ no mask reaches the ${m.loss} loss`;
+  const where = m.loss ? `the ${m.loss} loss` : 'the output';
+  if (m.lossMasked === 'yes') return `mask reaches ${where}`;
+  if (m.lossMasked === 'unknown') return `? unknown whether a mask reaches ${where}`;
+  if (!m.loss) return 'no mask at the output';
+  if (m.outputPerTimestep === false) return `one output per sequence: no mask needed at ${where}`;
+  return `✕ no mask reaches ${where}`;
 }
 
 function renderModel(m: ModelSummary): HTMLElement {
@@ -34,13 +38,13 @@ function renderModel(m: ModelSummary): HTMLElement {
   });
   const box = h(
     'section',
-    { class: `ml-model ${m.lossMasked || m.outputPerTimestep === false ? 'ok' : 'warn'}`, 'data-model': m.name },
+    { class: `ml-model ${m.lossMasked === 'yes' || m.outputPerTimestep === false ? 'ok' : m.lossMasked === 'unknown' ? 'unknown' : 'warn'}`, 'data-model': m.name },
     h('div', {}, title, ` ${m.kind} · line ${m.line + 1}`),
     h('div', { class: 'ml-verdict' }, verdict(m)),
   );
   const list = h('ul', { class: 'ml-layers' });
   for (const l of m.layers) {
-    list.append(h('li', { class: `ml-effect-${l.effect}`, title: `${l.title ? `${l.title}\n` : ''}mask in: ${l.in ? 'yes' : 'no'} · mask out: ${l.out ? 'yes' : 'no'} · ${l.effect}` }, h('span', { class: 'ml-icon', 'aria-hidden': 'true' }, EFFECT_ICON[l.effect] ?? '·'), ` ${l.name} `, h('span', { class: 'ml-muted' }, `${l.className} · ${l.in ? 'in' : '–'}/${l.out ? 'out' : '–'} · ${l.effect}`)));
+    list.append(h('li', { class: `ml-effect-${l.effect}`, title: `${l.title ? `${l.title}\n` : ''}mask in: ${l.in} · mask out: ${l.out} · ${l.effect}` }, h('span', { class: 'ml-icon', 'aria-hidden': 'true' }, EFFECT_ICON[l.effect] ?? '·'), ` ${l.name} `, h('span', { class: 'ml-muted' }, `${l.className} · ${stateText(l.in, 'in')}/${stateText(l.out, 'out')} · ${l.effect}`)));
   }
   if (m.layersOmitted) list.append(h('li', { class: 'ml-muted' }, `… and ${m.layersOmitted} more layers`));
   box.append(list);

@@ -8,19 +8,23 @@ import type { ModelGraph } from '../graph/modelGraph';
 import type { Diagnostic, KerasFamily, ModelIR, ParsedFile, Range } from '../ir';
 import { supportsMasking } from '../masking/apply';
 import { FAMILIES } from '../masking/registry';
-import type { MaskEffect, OutputMaskKind } from '../masking/rules';
+import type { OutputMaskKind } from '../masking/rules';
+import type { MaskState, StaticMaskEffect } from '../masking/state';
 import { snake } from '../layers/kerasObjects';
 import type { ParseResult } from '../reader/parse';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { UserFacingError } from '../protocol/task';
 import { maskDiagnostics, verdictLabel } from './diagnostics';
-import { modelFlow, type ModelFlow } from './flow';
+import { lossMaskState, modelFlow, type ModelFlow } from './flow';
 
 export interface LayerMask {
   name: string;
   className: string;
   range: Range;
-  mask: { in: boolean; out: boolean; effect: MaskEffect };
+  /** Yes, no, or unknown (a layer upstream, or this one, does something with masks MaskLens cannot read). */
+  mask: { in: MaskState; out: MaskState; effect: StaticMaskEffect };
+  /** Why the mask leaving the layer is unknown (null when it is known). */
+  unknownBecause: string | null;
   /** The layer's (first) output shape as read statically: `null` for None (batch, variable length), a name for a dimension the reader could not resolve; null when unknown. */
   outputShape: (number | string | null)[] | null;
   rule: { kind: OutputMaskKind; supportsMasking: boolean; known: boolean; evidence: string };
@@ -31,8 +35,8 @@ export interface ModelAnalysis {
   layers: LayerMask[];
   /** The loss `compile` names, as text. */
   loss: string | null;
-  /** Whether a mask reaches the model's output, where Keras applies it to the loss. */
-  lossMasked: boolean;
+  /** Whether a mask reaches the model's output, where Keras applies it to the loss (unknown when a layer on the way is). */
+  lossMasked: MaskState;
   /**
    * Whether the output, and so the loss, is per timestep (a tagger; not a classifier that
    * returns one vector per sequence, where no mask at the loss is as it should be); null when
@@ -114,11 +118,11 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
   let graph: ModelGraph;
   try {
     graph = buildGraph(ir.config);
-    flow = modelFlow(graph, ir.sources, family, kerasVersion);
+    flow = modelFlow(graph, ir.sources, family, kerasVersion, ir.customLayers);
   } catch (error) {
     if (!(error instanceof UserFacingError)) throw error;
     const unreadable: Diagnostic = { code: 'unsupported-construct', severity: 'warning', message: `MaskLens cannot follow this model's graph: ${error.message}.`, range: ir.range };
-    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: false, outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, unreadable]) };
+    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: 'unknown', outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, unreadable]) };
   }
   // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
   const listed = flow.layers.filter((f) => !f.source?.standIn);
@@ -127,12 +131,13 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
     className: f.layer.className,
     range: f.source?.range ?? ir.range,
     mask: { in: f.maskIn, out: f.maskOut, effect: f.effect },
+    unknownBecause: f.unknownBecause,
     outputShape: f.source?.outputShape ?? null,
     rule: { kind: f.rule.output, supportsMasking: supportsMasking(f.rule, f.layer.config), known: f.rule.known, evidence: f.rule.evidence },
   }));
   const outputPerTimestep = perTimestep(graph, flow);
   const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(ir, flow, family, kerasVersion, outputPerTimestep)]);
-  return { ir, layers, loss: lossName(ir.training.loss), lossMasked: flow.outputMasks.some(Boolean), outputPerTimestep, diagnostics };
+  return { ir, layers, loss: lossName(ir.training.loss), lossMasked: lossMaskState(flow.outputMasks), outputPerTimestep, diagnostics };
 }
 
 /** One model's analysis; a fault of MaskLens' own in it becomes that model's internal error, not the file's. */
@@ -142,7 +147,7 @@ function analyzeContained(ir: ModelIR, family: KerasFamily, kerasVersion: string
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const fault: Diagnostic = { code: 'internal-error', severity: 'error', message: `MaskLens failed to analyse model '${ir.name}' (${message}).`, range: ir.range };
-    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: false, outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, fault]) };
+    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: 'unknown', outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, fault]) };
   }
 }
 

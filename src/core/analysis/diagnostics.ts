@@ -57,13 +57,12 @@ function destroyed(f: LayerFlow, d: DiagContext): Diagnostic {
   const label = verdictLabel(d.family, d.version);
   const behaviour = familyBehaviour(d.family, d.version);
   const name = layer.name;
-  const known = f.rule.known ? '' : ` MaskLens does not know ${layer.className}; it assumes, as Keras does for layers that do not declare it, that it does not support masking.`;
   if (behaviour.unsupportedMask === 'raise') {
     const message = behaviour.unsupportedMessage.replace('{layer}', name).replace('{className}', layer.className);
-    return diag('mask-destroyed', 'error', `${layerLabel(layer)} receives a mask but does not support masking: ${label} raises ${message}.${known} (${label})`, rangeOf(f, d));
+    return diag('mask-destroyed', 'error', `${layerLabel(layer)} receives a mask but does not support masking: ${label} raises ${message}. (${label})`, rangeOf(f, d));
   }
   const how = behaviour.unsupportedMask === 'drop-with-warning' ? `${label} drops the mask here with a warning ("Layer '${name}' (of type ${layer.className}) was passed an input with a mask attached to it ... will therefore destroy the mask information")` : `${label} drops the mask here silently (no warning, no error)`;
-  return diag('mask-destroyed', 'warning', `${layerLabel(layer)} does not support masking: ${how}. ${afterDrop(f, d)}${known} (${label})`, rangeOf(f, d));
+  return diag('mask-destroyed', 'warning', `${layerLabel(layer)} does not support masking: ${how}. ${afterDrop(f, d)} (${label})`, rangeOf(f, d));
 }
 
 function raises(f: LayerFlow, d: DiagContext): Diagnostic {
@@ -105,7 +104,12 @@ function consumed(f: LayerFlow, d: DiagContext): Diagnostic {
       rangeOf(f, d),
     );
   }
-  const why = f.rule.output === 'consume' ? 'it uses the mask (averaging over valid steps only) and returns none' : 'it uses the mask (padded steps are skipped) and, with return_sequences=False, returns one vector per sequence and no mask';
+  const why =
+    f.rule.output === 'consume'
+      ? 'it uses the mask (averaging over valid steps only) and returns none'
+      : f.rule.output === 'custom'
+        ? 'its compute_mask gives its output no mask'
+        : 'it uses the mask (padded steps are skipped) and, with return_sequences=False, returns one vector per sequence and no mask';
   return diag('mask-consumed', 'information', `${layerLabel(layer)} consumes the mask: ${why}. (${label})`, rangeOf(f, d));
 }
 
@@ -172,9 +176,20 @@ function maskingFeatures(f: LayerFlow, d: DiagContext): Diagnostic | null {
   );
 }
 
+/** No output carries a mask for sure, but one may: say what MaskLens cannot know instead of claiming the loss is unmasked. */
+function unknownLossMask(ir: ModelIR, flow: ModelFlow, d: DiagContext): Diagnostic | null {
+  if (flow.outputMasks.includes('yes') || !flow.outputMasks.includes('unknown')) return null;
+  const why = flow.outputUnknownBecause.find((w) => w !== null) ?? 'a layer on the way does something with masks MaskLens cannot read';
+  const label = verdictLabel(d.family, d.version);
+  const target = ir.training.loss === null ? 'the model\'s output' : 'the loss';
+  return diag('mask-unknown', 'information', `Whether a mask reaches ${target} is unknown: ${why}. MaskLens makes no claim about padding here. (${label})`, d.modelRange);
+}
+
 export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamily, version = FAMILIES[family].referenceVersion, outputPerTimestep: boolean | null = null): Diagnostic[] {
   const d: DiagContext = { family, version, modelRange: ir.range, outputPerTimestep };
   const out: Diagnostic[] = [];
+  const unknownLoss = unknownLossMask(ir, flow, d);
+  if (unknownLoss) out.push(unknownLoss);
   for (const f of flow.all) {
     for (const event of f.events) {
       if (event === 'destroyed') out.push(destroyed(f, d));

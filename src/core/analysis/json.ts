@@ -1,9 +1,11 @@
 /**
- * The `masklens analyze --json` result: exactly the shape issue 3 specifies, plus a
- * top-level `keras` naming the family and version every verdict holds for.
+ * The `masklens analyze --json` result, a stable shape scripts and CI read: per model its config,
+ * layers with their masks, loss verdict and findings, plus a top-level `keras` naming the family
+ * and version every verdict holds for. A mask MaskLens cannot know is `null` (where the shape
+ * has a boolean), with the reason in `unknownBecause`.
  */
 import type { Diagnostic, JsonValue, KerasFamily, KerasModelConfig, ModelKind, Range } from '../ir';
-import type { MaskEffect } from '../masking/rules';
+import type { MaskState, StaticMaskEffect } from '../masking/state';
 import type { FileAnalysis } from './analyze';
 
 export interface AnalysisJson {
@@ -14,13 +16,16 @@ export interface AnalysisJson {
     kind: ModelKind;
     range: Range;
     config: KerasModelConfig;
-    layers: { name: string; className: string; range: Range; mask: { in: boolean; out: boolean; effect: MaskEffect } }[];
+    layers: { name: string; className: string; range: Range; mask: { in: boolean | null; out: boolean | null; effect: StaticMaskEffect }; unknownBecause?: string }[];
     loss: string | null;
-    lossMasked: boolean;
+    /** null: unknown. */
+    lossMasked: boolean | null;
     diagnostics: Diagnostic[];
   }[];
   diagnostics: Diagnostic[];
 }
+
+const jsonState = (s: MaskState): boolean | null => (s === 'unknown' ? null : s === 'yes');
 
 export function toAnalysisJson(analysis: FileAnalysis): AnalysisJson {
   return {
@@ -31,9 +36,9 @@ export function toAnalysisJson(analysis: FileAnalysis): AnalysisJson {
       kind: m.ir.kind,
       range: m.ir.range,
       config: m.ir.config,
-      layers: m.layers.map((l) => ({ name: l.name, className: l.className, range: l.range, mask: { in: l.mask.in, out: l.mask.out, effect: l.mask.effect } })),
+      layers: m.layers.map((l) => ({ name: l.name, className: l.className, range: l.range, mask: { in: jsonState(l.mask.in), out: jsonState(l.mask.out), effect: l.mask.effect }, ...(l.unknownBecause ? { unknownBecause: l.unknownBecause } : {}) })),
       loss: m.loss,
-      lossMasked: m.lossMasked,
+      lossMasked: jsonState(m.lossMasked),
       diagnostics: m.diagnostics,
     })),
     diagnostics: analysis.diagnostics,

@@ -33,6 +33,11 @@ export function isNestedModel(className: string, module: string, config: JsonObj
   return isModelConfig(className, config) || config.input_layers !== undefined || module === '__main__';
 }
 
+/** The graph of a layer config that is a whole model (`isNestedModel`), which lists its layers. */
+export function nestedModelGraph(className: string, module: string, config: JsonObject): ModelGraph {
+  return buildGraph({ module, class_name: className, config: config as KerasModelConfig['config'] });
+}
+
 function layerSpec(l: KerasLayerConfig): LayerSpec {
   const name = (typeof l.config.name === 'string' ? l.config.name : undefined) ?? l.name;
   if (!name) throw new UserFacingError(`a ${l.class_name} layer in the config has no name`, 'model-config');
@@ -40,7 +45,7 @@ function layerSpec(l: KerasLayerConfig): LayerSpec {
   if (l.class_name === 'InputLayer') return { name, className: l.class_name, module, config: l.config, kind: 'input', nested: null };
   if (isOpModule(module)) return { name, className: l.class_name, module, config: l.config, kind: 'op', nested: null };
   if (isNestedModel(l.class_name, module, l.config)) {
-    const nested = buildGraph({ module, class_name: l.class_name, config: l.config as KerasModelConfig['config'] });
+    const nested = nestedModelGraph(l.class_name, module, l.config);
     return { name, className: l.class_name, module, config: l.config, kind: 'model', nested };
   }
   return { name, className: l.class_name, module, config: l.config, kind: 'layer', nested: null };
@@ -160,6 +165,9 @@ function skipsFirstNode(l: KerasLayerConfig, config: JsonObject): boolean {
   return text.includes(`[${name},${calls},`) && !text.includes(`[${name},0,`);
 }
 
+/** What layers' `call` names its first argument (Keras: `inputs`, attention: `query`, keras_hub's decoder: `decoder_sequence`). */
+export const FIRST_ARGUMENT_NAMES = ['inputs', 'query', 'decoder_sequence'];
+
 function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNode {
   let args: CallArg[];
   let given: Record<string, JsonValue>;
@@ -170,6 +178,13 @@ function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNo
     ({ args, kwargs: given } = parseTfKerasNode(raw));
   } else {
     throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
+  }
+  const byName = args.length === 0 ? FIRST_ARGUMENT_NAMES.find((k) => given[k] !== undefined && given[k] !== null) : undefined;
+  if (byName) {
+    // `layer(inputs=x)`: Keras' first argument, given by name.
+    const { [byName]: first, ...rest } = given;
+    args = [parseKeras3Arg(first ?? null)];
+    given = rest;
   }
   const inputIsList = args[0]?.kind === 'list';
   const firstArgCount = tensorsOf(args[0]).length;
@@ -247,6 +262,14 @@ export function assertConnected(graph: ModelGraph): void {
   if (graph.connections === 'init-order') throw untraceable(graph.className);
   if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
   for (const spec of graph.layers.values()) if (spec.nested) assertConnected(spec.nested);
+}
+
+/**
+ * A model used as a layer, as it is built when first called: inputs whose shape its config
+ * leaves open take the shapes it is called with (Keras builds a Sequential held by a layer so).
+ */
+export function withInputShapes(graph: ModelGraph, shapes: Shape[]): ModelGraph {
+  return { ...graph, inputs: graph.inputs.map((input, i) => (input.batchShape ? input : { ...input, batchShape: shapes[i] ?? null })) };
 }
 
 /**

@@ -12,15 +12,16 @@ import { builtin, dictMethod, listMethod } from './builtins';
 import type { Ctx } from '../objects/context';
 import { callFunction, instantiate } from './statements';
 import { callKeras, reportTensorOp } from '../keras/api';
+import { addWeightInInit, initKerasBase } from '../keras/customLayers';
 import { functionalInit } from '../keras/functional';
 import { callLayer } from '../keras/layerCall';
-import { opaqueLayer } from '../keras/layers';
+import { libraryLayer, opaqueLayer } from '../keras/layers';
 import { modelMethod } from '../keras/modelMethods';
 import { learnSubclassInput } from '../keras/subclassed';
 import { tensorOperation } from '../keras/tensorOps';
 import { rangeOf } from '../python/syntax';
 import { stringMethod } from './strings';
-import { NONE, unknown, type FuncValue, type Scope, type Value } from '../objects/values';
+import { METHOD_CLASS, METHOD_SELF, NONE, unknown, type FuncValue, type Scope, type Value } from '../objects/values';
 
 export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope): Value {
   reportNanArguments(ctx, args);
@@ -78,25 +79,31 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
   if (!qual.startsWith('keras.')) {
+    const library = libraryLayer(ctx, qual, args);
+    if (library) return library;
     if (qual.startsWith('tensorflow.') && anyTensor(args)) reportTensorOp(ctx, qual, args);
     return qual.startsWith('tensorflow.') || qual.startsWith('numpy.') ? unknown(null, rangeOf(args.node)) : unknownCall(qual, args);
   }
   return callKeras(ctx, qual, args);
 }
 
-/** `super(Cls, self)`, or `super()` in a method whose instance is `self`. */
+/**
+ * `super()` / `super(Cls, self)` in a method: the instance seen from the classes after the
+ * defining one (the method's own class, not the instance's, so a base's `super()` goes on up).
+ */
 function superOf(args: CallArgs, scope: Scope): Value {
-  const self = args.pos[1] ?? scope.get('self');
-  const cls = args.pos[0];
+  const [given, givenSelf] = args.pos;
+  const owner = given?.t === 'class' ? given : scope.get(METHOD_CLASS);
+  const self = givenSelf ?? scope.get(METHOD_SELF);
   if (self?.t !== 'instance') return unknown(null, rangeOf(args.node));
-  return { t: 'super', inst: self.inst, after: cls?.t === 'class' ? cls.cls : null };
+  return { t: 'super', inst: self.inst, after: owner?.t === 'class' ? owner.cls : null };
 }
 
 /**
  * A method reached through `super()`: a same-file base class's, run on the instance; else
- * Keras' own — `Model.__init__(inputs=, outputs=)` makes a subclass a functional model,
- * `compile`/`fit`/... are the model's methods; `Layer.__init__` and the rest do nothing the
- * reader follows.
+ * Keras' own — `Layer.__init__` builds a Keras base layer's config and `add_weight` records a
+ * weight (customLayers.ts), `Model.__init__(inputs=, outputs=)` makes a subclass a functional
+ * model, `compile`/`fit`/... are the model's methods; the rest do nothing the reader follows.
  */
 function callSuper(ctx: Ctx, sup: Value & { t: 'super' }, name: string, args: CallArgs): Value {
   const self: Value = { t: 'instance', inst: sup.inst };
@@ -106,7 +113,10 @@ function callSuper(ctx: Ctx, sup: Value & { t: 'super' }, name: string, args: Ca
     const method = findClassMethod(base.cls, name);
     if (method) return callFunction(ctx, method, args, self);
   }
-  const model = sup.inst.model;
+  const inst = sup.inst;
+  if (inst.layer && name === '__init__') return initKerasBase(ctx, inst, args);
+  if (inst.layer && name === 'add_weight') return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
+  const model = inst.model;
   if (!model) return name === '__init__' ? NONE : unknown(null, rangeOf(args.node));
   if (name === '__init__') {
     functionalInit(ctx, model, args);
@@ -127,6 +137,8 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       if (own) return callValue(ctx, own, args, scope);
       const method = findClassMethod(inst.cls, name);
       if (method) return callFunction(ctx, method, args, self);
+      if (name === 'add_weight' && inst.layer) return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
+      if (name === '__init__' && inst.layer) return initKerasBase(ctx, inst, args);
       if (inst.model) return modelMethod(ctx, inst.model, name, args);
       return unknown(null, rangeOf(args.node));
     }

@@ -273,6 +273,8 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
       const method = findMethod(object.inst.cls, name);
       if (method) return { t: 'method', self: object, name };
       if (object.inst.model) return modelAttribute({ t: 'model', model: object.inst.model }, name, node);
+      // A custom layer's own weights, and its Keras base class' __init__ (calls.ts hands them to the Keras stubs).
+      if (object.inst.layer && (name === 'add_weight' || name === '__init__')) return { t: 'method', self: object, name };
       return unknown(null, rangeOf(node));
     }
     case 'class': {

@@ -57,8 +57,10 @@ function canonicalUncached(qual: string): string {
     return `keras.layers.${parts[parts.length - 1]}`;
   }
   if (parts[0] === 'keras' && parts[1] === 'engine' && parts.length >= 3) {
+    // keras.engine.topology.Layer, keras.engine.base_layer.InputSpec → keras.layers.* (custom layers' base classes);
     // keras.engine.sequential.Sequential, keras.engine.training.Model → keras.models.*
-    return `keras.models.${parts[parts.length - 1]}`;
+    const last = parts[parts.length - 1];
+    return last === 'Layer' || last === 'InputSpec' ? `keras.layers.${last}` : `keras.models.${last}`;
   }
   if (parts[0] === 'keras' && (parts[1] === 'models' || parts[1] === 'utils') && parts.length > 3) {
     return `keras.${parts[1]}.${parts[parts.length - 1]}`;

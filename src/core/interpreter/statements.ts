@@ -13,7 +13,7 @@ import type { Evaluator } from '../objects/evaluator';
 import { execImport } from './projectImports';
 import { instantiateClass } from '../keras/subclassed';
 import { field, isForeign, named, rangeOf, setAnchor, type Syntax } from '../python/syntax';
-import { changedInPlace, iterate, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from '../objects/values';
+import { changedInPlace, iterate, METHOD_CLASS, METHOD_SELF, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from '../objects/values';
 
 class ReturnSignal {
   constructor(readonly value: Value) {}
@@ -251,14 +251,14 @@ function defineClass(ctx: Ctx, node: Syntax, scope: Scope): void {
   const bases = supers ? named(supers).filter((b) => b.type !== 'keyword_argument').map((b) => evalExpr(ctx, b, scope)) : [];
   const methods = new Map<string, FuncValue>();
   const classScope = new Scope(scope);
+  const cls: ClassValue = { name, node, bases, methods, scope: classScope };
   for (const stmt of named(field(node, 'body') ?? node)) {
     const def = stmt.type === 'decorated_definition' ? field(stmt, 'definition') : stmt;
     if (def?.type === 'function_definition') {
       const fname = field(def, 'name')?.text;
-      if (fname) methods.set(fname, { name: fname, node: def, scope });
+      if (fname) methods.set(fname, { name: fname, node: def, scope, owner: cls });
     }
   }
-  const cls: ClassValue = { name, node, bases, methods, scope: classScope };
   scope.set(name, { t: 'class', cls });
   if (scope.parent === null && ctx.importDepth === 0) ctx.classes.push(cls);
 }
@@ -314,6 +314,10 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
     return unknown(null, rangeOf(args.node));
   }
   const scope = new Scope(fn.scope);
+  if (fn.owner && self) {
+    scope.set(METHOD_CLASS, { t: 'class', cls: fn.owner });
+    scope.set(METHOD_SELF, self);
+  }
   bindParameters(ctx, fn, args, self, scope);
   ctx.callDepth++;
   // Models a custom layer or model builds in its methods (a Sequential feed-forward block) are part of it, not models of the user's.

@@ -38,7 +38,8 @@ export function callLayer(ctx: Ctx, layer: LayerObj, args: CallArgs): Value {
   const kwJson = new Map([...args.kw].map(([k, v]) => [k, toJson(v)]));
   const model = layer.model;
   const shapes = model ? modelOutputShapes(model, Math.max(1, modelOutputCount(model))) : outputShapes(layer, inputs.map((t) => t.shape), kwJson);
-  const count = Math.max(1, shapes.length);
+  // A custom layer returns as many tensors as its translated call does (`ops.split(x, 2)`: two).
+  const count = Math.max(1, layer.custom && !layer.custom.base ? layer.custom.outputs : shapes.length);
   for (let i = 0; i < count; i++) {
     const dtype = 'float32';
     node.outputs.push({ node, index: i, shape: shapes[i] ?? null, dtype, symMask: null });

@@ -9,6 +9,7 @@ import type { JsonObject, JsonValue, LambdaMaskSpec, Range } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { LayerSignature, Norm } from '../layers/entry';
 import { layerEntry } from '../layers/index';
+import { thirdPartyEntry } from '../layers/thirdParty';
 import type { Ctx } from '../objects/context';
 import { activationName, constraint, dtypePolicy, initializer, regularizer } from '../layers/kerasObjects';
 import { translateFunction, timeEffect } from './lambda';
@@ -37,10 +38,26 @@ export function newLayer(ctx: Ctx, className: string, node: Syntax | null, known
     unresolved: [],
     lambdaMaskFix: null,
     lambdaTime: null,
+    custom: null,
     statedInput: null,
   };
   ctx.layers.push(layer);
   return layer;
+}
+
+/** A layer of a library beside Keras that MaskLens knows (`keras_hub.layers.TransformerEncoder(...)`), or null. */
+export function libraryLayer(ctx: Ctx, qual: string, args: CallArgs): Value | null {
+  const cut = qual.lastIndexOf('.');
+  const className = qual.slice(cut + 1);
+  const module = qual.slice(0, Math.max(0, cut));
+  const third = thirdPartyEntry(className, module);
+  if (!third) return null;
+  const layer = constructLayer(ctx, className, args, third.signature);
+  layer.module = module;
+  layer.diagnostics.push(
+    ctx.diag('third-party-layer', 'information', `\`${className}\` from ${third.library}: MaskLens follows what it does with masks (${third.mask[0]?.rule.evidence ?? 'its source'}), but the runtime cannot run it.`, layer.range),
+  );
+  return { t: 'layer', layer };
 }
 
 /** The opaque layer an unknown class's instance becomes once it is used as a layer. */
@@ -50,7 +67,7 @@ export function opaqueLayer(ctx: Ctx, origin: UnknownCall): LayerObj {
   layer.module = origin.module;
   layer.config = { name: typeof origin.kwargs.name === 'string' ? origin.kwargs.name : ctx.namer.layer(origin.className), trainable: true, dtype: dtypePolicy('float32'), ...origin.kwargs };
   layer.diagnostics.push(
-    ctx.diag('unknown-layer', 'information', `MaskLens cannot see \`${origin.className}\` (from ${origin.module || 'outside this file'}): it is kept as an opaque layer, and its mask behaviour is not known (treated as not supporting masks).`, rangeOf(origin.node)),
+    ctx.diag('unknown-layer', 'information', `MaskLens cannot see \`${origin.className}\` (from ${origin.module || 'outside this file'}): it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`, rangeOf(origin.node)),
   );
   origin.layer = layer;
   return layer;
@@ -170,9 +187,9 @@ function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerS
   }
 }
 
-/** Constructs a Keras layer from a call like `LSTM(64, return_sequences=True)`. */
-export function constructLayer(ctx: Ctx, className: string, args: CallArgs): LayerObj {
-  const spec = layerEntry(className)?.signature;
+/** Constructs a Keras layer from a call like `LSTM(64, return_sequences=True)` (`signature`: a class of another library). */
+export function constructLayer(ctx: Ctx, className: string, args: CallArgs, signature?: LayerSignature): LayerObj {
+  const spec = signature ?? layerEntry(className)?.signature;
   const layer = newLayer(ctx, className, args.node, spec !== undefined);
   const explicitName = asString(args.kw.get('name'));
   // One spread after the literal keys (not Object.assign into it): keeps the config in V8's fast mode.
@@ -230,7 +247,7 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs): Lay
   readInputShape(ctx, layer, args);
   if (!spec) {
     layer.diagnostics.push(
-      ctx.diag('unknown-layer', 'information', `MaskLens does not model \`${className}\`: it is kept as an opaque layer, and its mask behaviour is not known (treated as not supporting masks).`, layer.range),
+      ctx.diag('unknown-layer', 'information', `MaskLens does not model \`${className}\`: it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`, layer.range),
     );
   }
   return layer;

@@ -14,6 +14,7 @@
 import type { JsonObject } from '../ir';
 import { applyMaskRule, type MaskRepresentation } from '../masking/apply';
 import { ruleFor } from '../layers/rules';
+import { FIRST_ARGUMENT_NAMES } from '../graph/fromConfig';
 import type { Ctx } from '../objects/context';
 import { snake } from '../layers/kerasObjects';
 import { newLayer } from './layers';
@@ -44,9 +45,9 @@ function dropLast(shape: Shape | null): Shape | null {
   return shape ? shape.slice(0, -1) : null;
 }
 
-/** The tensors of the first positional argument (a tensor, or a list of them). */
+/** The tensors of the first argument (a tensor, or a list of them; `layer(inputs=x)` gives it by name). */
 function firstArg(node: NodeObj): TensorObj[] | null {
-  const first = node.args[0];
+  const first = node.args[0] ?? node.kwargs.find(([k]) => FIRST_ARGUMENT_NAMES.includes(k))?.[1];
   if (!first) return null;
   if (first.t === 'tensor') return [first.tensor];
   if (first.t === 'list' && first.items.every((i) => i.t === 'tensor')) return first.items.map((i) => (i as { tensor: TensorObj }).tensor);
@@ -88,6 +89,17 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
     lambdaMask: (_call, previous) => previous,
     // A model called on symbolic tensors runs its graph with compute_output_spec: no masks.
     nestedModel: () => [null],
+    // A custom layer's symbolic outputs are new tensors (compute_output_spec): only compute_mask attaches a mask.
+    customMask: (call, previous) => {
+      const computes = call.rule.custom?.computeMask;
+      if (!call.rule.supportsMasking || !computes || computes.kind === 'unreadable') return [null];
+      if (computes.kind === 'default') return [previous[0] ?? null];
+      const body = computes.fn.body;
+      if (body.op === 'param' && body.index === 1) return [previous[0] ?? null];
+      const [x, value] = body.op === 'call' && body.fn === 'not_equal' ? body.args : [];
+      if (x?.op === 'param' && x.index === 0 && value?.op === 'const' && typeof value.value === 'number' && call.inputs[0]) return [op(ctx, node, 'NotEqual', {}, [T(call.inputs[0]), { t: 'json', value: value.value }], call.inputs[0].shape)];
+      return [null];
+    },
   };
 }
 
@@ -100,7 +112,7 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
 export function symbolicMasks(ctx: Ctx, node: NodeObj, userKwargs: boolean): void {
   const layer = node.layer;
   if (layer.op) return;
-  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer', config: layer.config }, 'keras3', ctx.version);
+  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer', config: layer.config, custom: layer.custom ?? undefined, module: layer.module }, 'keras3', ctx.version);
   const first = firstArg(node);
   const single = node.args.length === 1 && node.args[0]?.t === 'tensor' && node.inputs.length === 1 && !userKwargs;
   if (rule.callTakesMask === true && single && first) {

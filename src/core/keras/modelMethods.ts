@@ -3,7 +3,7 @@
  * `evaluate`, `predict` record what training will do (loss, optimizer, batch size,
  * epochs, which variables hold the data); `build(shape)` fixes an input shape.
  */
-import type { JsonValue } from '../ir';
+import type { JsonValue, WeightFileRef } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { layerValue, listedLayers } from './attributes';
@@ -19,6 +19,24 @@ const COMPILE = ['optimizer', 'loss', 'loss_weights', 'metrics', 'weighted_metri
 const FIT = ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split', 'validation_data', 'shuffle', 'class_weight', 'sample_weight'];
 const EVALUATE = ['x', 'y', 'batch_size', 'verbose', 'sample_weight'];
 const PREDICT = ['x', 'batch_size', 'verbose'];
+
+/** A path the source writes for this model's weights; one it computes at run time is left out. */
+function noteWeightFile(model: ModelObj, path: string | null, how: WeightFileRef['how'], node: Syntax): void {
+  if (path === null || path === '') return;
+  const files = (model.training.weightFiles ??= []);
+  if (!files.some((f) => f.path === path && f.how === how)) files.push({ path, how, range: rangeOf(node) });
+}
+
+function listItems(v: Value | undefined): Value[] {
+  return v === undefined ? [] : v.t === 'seq' ? v.items : [v];
+}
+
+/** `ModelCheckpoint(filepath)` as api.ts records it. */
+function isCheckpoint(v: JsonValue): v is { class_name: string; config: { filepath: string } } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const c = v.config;
+  return typeof c === 'object' && c !== null && !Array.isArray(c) && typeof c.filepath === 'string';
+}
 
 function named(args: CallArgs, params: string[]): Map<string, { v: Value; node: Syntax | undefined }> {
   const out = new Map<string, { v: Value; node: Syntax | undefined }>();
@@ -84,6 +102,9 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
         const parts = validation.node.namedChildren.filter((c) => c !== null);
         if (parts.length >= 2 && parts[0] && parts[1]) validationData = [parts[0].text, parts[1].text];
       }
+      for (const callback of listItems(a.get('callbacks')?.v)) {
+        if (callback.t === 'json' && callback.className === 'ModelCheckpoint' && isCheckpoint(callback.value)) noteWeightFile(model, callback.value.config.filepath, 'ModelCheckpoint', args.node);
+      }
       t.fitArgs = {
         x: dataName(a.get('x')),
         y: dataName(a.get('y')),
@@ -122,8 +143,13 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       // `model.save(path)` then `load_model(path)` in the same file gives back this model.
       const path = asString(args.pos[0] ?? args.kw.get('filepath'));
       if (path !== null) ctx.savedModels.set(path, model);
+      noteWeightFile(model, path, 'save', args.node);
       return NONE;
     }
+    case 'save_weights':
+    case 'load_weights':
+      noteWeightFile(model, asString(args.pos[0] ?? args.kw.get('filepath')), name, args.node);
+      return NONE;
     case 'get_layer': {
       const layers = listedLayers(model);
       const wanted = args.pos[0] ?? args.kw.get('name');
@@ -133,8 +159,6 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       return layer ? layerValue(layer) : unknown(null, rangeOf(args.node));
     }
     case 'summary':
-    case 'save_weights':
-    case 'load_weights':
       return NONE;
     default:
       return unknown(null, rangeOf(args.node));

@@ -2,18 +2,17 @@
  * Classes defined in the file. A `keras.Model` subclass becomes a subclassed model: its
  * `__init__` runs (layers assigned to `self.*` are named in that order, as Keras names
  * them), then `call` is traced once on a symbolic input, which links the layers the way a
- * linear `call` uses them. A `keras.layers.Layer` subclass is a custom layer: an opaque
- * node with a diagnostic. Other classes are plain objects.
+ * linear `call` uses them. A `keras.layers.Layer` subclass is a custom layer, read after its
+ * `__init__` (customLayers.ts). Other classes are plain objects.
  */
 import { callArgs, type CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
-import { dtypePolicy } from '../layers/kerasObjects';
+import { customLayerObject, readCustomLayer } from './customLayers';
 import { inputLayer } from './inputs';
-import { newLayer } from './layers';
 import type { LayerObj, ModelObj, TensorTree } from '../objects/modelObjects';
 import { newModel } from './sequential';
 import { rangeOf } from '../python/syntax';
-import { asString, findMethod, toJson, type ClassValue, type InstanceValue, type Value } from '../objects/values';
+import { asString, findMethod, type ClassValue, type InstanceValue, type Value } from '../objects/values';
 
 type ClassKind = 'model' | 'layer' | 'plain';
 
@@ -42,22 +41,6 @@ function layerOfValue(v: Value): LayerObj | null {
   return null;
 }
 
-function customLayer(ctx: Ctx, cls: ClassValue, args: CallArgs): LayerObj {
-  const layer = newLayer(ctx, cls.name, args.node, false);
-  layer.module = '__main__';
-  layer.config = { name: asString(args.kw.get('name')) ?? ctx.namer.layer(cls.name), trainable: true, dtype: dtypePolicy('float32') };
-  for (const [k, v] of args.kw) {
-    const j = toJson(v);
-    if (k !== 'name' && j !== undefined) layer.config[k] = j;
-  }
-  const source = cls.node.text;
-  const supports = /supports_masking\s*=\s*True/.test(source);
-  const computes = /def\s+compute_mask\s*\(/.test(source);
-  const note = supports || computes ? `its source ${supports ? 'sets supports_masking = True' : ''}${supports && computes ? ' and ' : ''}${computes ? 'defines compute_mask' : ''}, which MaskLens cannot evaluate` : 'it neither sets supports_masking nor defines compute_mask, so Keras treats it as not supporting masks';
-  layer.diagnostics.push(ctx.diag('unknown-layer', 'information', `\`${cls.name}\` is a custom layer: MaskLens keeps it as an opaque layer (${note}).`, rangeOf(args.node)));
-  return layer;
-}
-
 export function instantiateClass(ctx: Ctx, cls: ClassValue, args: CallArgs): Value {
   const kind = classKind(cls);
   ctx.instantiated.add(cls.node.id);
@@ -70,11 +53,12 @@ export function instantiateClass(ctx: Ctx, cls: ClassValue, args: CallArgs): Val
     model.subclass = { attrs: [], traced: false };
     inst.model = model;
   } else if (kind === 'layer') {
-    inst.layer = customLayer(ctx, cls, args);
+    inst.layer = customLayerObject(ctx, cls, args);
   }
   const init = findMethod(cls, '__init__');
   if (init) ctx.evaluator.call(init, args, self);
   if (kind === 'model') trace(ctx, inst, args);
+  else if (kind === 'layer') readCustomLayer(ctx, inst);
   return self;
 }
 

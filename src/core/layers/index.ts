@@ -12,6 +12,7 @@ import type { LayerEntry } from './entry';
 import { MERGING_LAYERS } from './merging';
 import { NORMALIZATION_LAYERS } from './normalization';
 import { POOLING_LAYERS } from './pooling';
+import { PREPROCESSING_LAYERS } from './preprocessing';
 import { REGULARIZATION_LAYERS } from './regularization';
 import { RESHAPING_LAYERS } from './reshaping';
 import { RNN_LAYERS } from './rnn';
@@ -27,6 +28,7 @@ export const LAYER_ENTRIES = {
   ...MERGING_LAYERS,
   ...ATTENTION_LAYERS,
   ...RNN_LAYERS,
+  ...PREPROCESSING_LAYERS,
 } satisfies Record<string, LayerEntry>;
 
 export type LayerClassName = keyof typeof LAYER_ENTRIES;

@@ -6,9 +6,11 @@
  * tests check the rows against the installed Keras.
  */
 import type { JsonObject, KerasFamily } from '../ir';
+import { customRule } from './custom';
+import { thirdPartyEntry } from './thirdParty';
 import { FAMILIES, inVersionRange } from '../masking/registry';
 import { both, bothTakingMask, rule } from '../masking/rows';
-import type { ResolvedRule, VersionedRule } from '../masking/rules';
+import type { CustomMaskFacts, ResolvedRule, VersionedRule } from '../masking/rules';
 import { LAYER_ENTRIES } from './index';
 
 /** Every layer class's rows, from its entry; InputLayer (a graph input, not a callable layer) has its own. */
@@ -67,6 +69,13 @@ export interface RuleSubject {
   kind?: 'layer' | 'input' | 'op' | 'model';
   /** The layer's config: a wrapper that asks the layer it holds gets that layer's rule too. */
   config?: JsonObject;
+  /** A layer class the user's code defines: its own rule, whatever Keras class shares its name. */
+  custom?: CustomMaskFacts;
+  /** The layer's name, and the model's custom layers by name: the layer itself, or the one a wrapper holds (TimeDistributed(MyLayer())). */
+  name?: string;
+  customs?: Readonly<Record<string, CustomMaskFacts>>;
+  /** The module the class comes from: a layer of a library beside Keras (keras_hub) has its own rows. */
+  module?: string;
 }
 
 /** The layer a wrapper holds, as its config writes it (a model held there decides with its own layers). */
@@ -82,8 +91,12 @@ function heldLayer(config: JsonObject | undefined): { name: string; className: s
 export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
   if (subject.kind === 'op') return memoised('op', subject.className, family, version, () => KERAS_OP_RULES);
   if (subject.kind === 'model') return memoised('model', subject.className, family, version, () => NESTED_MODEL_RULES);
+  const custom = subject.custom ?? (subject.name !== undefined ? subject.customs?.[subject.name] : undefined);
+  if (custom) return customRule(custom, family, version, (base) => ruleFor({ className: base, kind: subject.kind, config: subject.config, customs: subject.customs }, family, version));
+  const third = subject.module ? thirdPartyEntry(subject.className, subject.module) : undefined;
+  if (third) return memoised(`third:${third.library}`, subject.className, family, version, () => third.mask);
   const found = resolveMaskRule(subject.className, family, version);
   const held = found.innerUnsupported === 'raise' ? heldLayer(subject.config) : null;
-  if (held) found.wrapped = { ...held, rule: resolveMaskRule(held.className, family, version) };
+  if (held) found.wrapped = { ...held, rule: ruleFor({ className: held.className, config: held.config, name: held.name, customs: subject.customs }, family, version) };
   return found;
 }

@@ -45,6 +45,11 @@ export interface MaskRepresentation<V, M> {
   lambdaMask(call: MaskCall<V, M>, previous: M): M;
   /** The output masks of a model used as a layer, given the masks it is called with. */
   nestedModel(call: MaskCall<V, M>, masks: M[]): M[];
+  /**
+   * A custom layer's output masks (`call.rule.custom`): the masks its `call` left on what it
+   * returned, else, where the layer supports masking, its `compute_mask` over `previous`.
+   */
+  customMask(call: MaskCall<V, M>, previous: M[]): M[];
 }
 
 export interface MaskCall<V, M> {
@@ -90,7 +95,8 @@ export function supportsMasking(rule: ResolvedRule, config: JsonObject): boolean
 /** tf.keras TimeDistributed asks the wrapped layer's compute_mask, which raises when that layer does not support masking. */
 function innerRaises(rule: ResolvedRule): string | null {
   const held = rule.innerUnsupported === 'raise' ? rule.wrapped : undefined;
-  if (!held || held.rule.supportsMasking || held.rule.output !== 'unsupported') return null;
+  // A wrapped layer MaskLens cannot know makes no claim that Keras raises.
+  if (!held || !held.rule.known || held.rule.supportsMasking || (held.rule.output !== 'unsupported' && held.rule.output !== 'custom')) return null;
   return format(INNER_UNSUPPORTED_MESSAGE, held.name, held.className);
 }
 
@@ -137,6 +143,8 @@ function outputMasks<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, 
     }
     case 'nested':
       return rep.nestedModel(call, passed);
+    case 'custom':
+      return rep.customMask(call, previous);
   }
 }
 
@@ -157,7 +165,7 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
     outcome.warning = format(behaviour.unsupportedMessage, call.layer, call.className);
   } else if (!supportsMasking(rule, config)) {
     // Keras ops and input layers take no mask and say nothing; other layers warn, drop silently or raise by family.
-    outcome.passed = call.masks.map(() => rep.none);
+    if (!rule.callReceivesMask) outcome.passed = call.masks.map(() => rep.none);
     if (arriving && rule.output !== 'none') {
       outcome.events.push('destroyed');
       const message = format(behaviour.unsupportedMessage, call.layer, call.className);
@@ -172,7 +180,11 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
   }
   if (outcome.error) return outcome;
   invoke?.(outcome.passed);
-  outcome.out = outputMasks(rep, call, outcome.passed, outcome.passed.slice(0, previous.length));
+  outcome.out = outputMasks(rep, call, outcome.passed, supportsMasking(rule, config) ? outcome.passed.slice(0, previous.length) : previous.map(() => rep.none));
+  if (rule.output === 'custom' && rep.isPresent(outcome.out[0] ?? rep.none)) {
+    // Keras 3 warned, but the tensor the custom call returned still carries its mask.
+    outcome.events = outcome.events.filter((e) => e !== 'destroyed');
+  }
   if (arriving && !rep.isPresent(outcome.out[0] ?? rep.none) && outcome.events.length === 0) {
     if (rule.output === 'merge-all') outcome.events.push('merge-dropped');
     else if (rule.output !== 'none' && rule.output !== 'embedding' && rule.output !== 'lambda' && rule.output !== 'nested') outcome.events.push('consumed');

@@ -13,9 +13,10 @@ export function returnsSequences(kind: OutputMaskKind, config: JsonObject): bool
   return innerConfig.return_sequences === true;
 }
 
-export function maskEffect(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, maskOut: boolean): MaskEffect {
+/** `supports`: whether the layer supports masking (a custom layer that does not destroys the mask; one that does consumes it). */
+export function maskEffect(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, maskOut: boolean, supports = true): MaskEffect {
   if (!maskIn) return maskOut ? 'creates' : 'none';
-  if (!maskOut) return kind === 'unsupported' || kind === 'lambda' || kind === 'merge-all' ? 'destroys' : 'consumes';
+  if (!maskOut) return kind === 'unsupported' || kind === 'lambda' || kind === 'merge-all' || (kind === 'custom' && !supports) ? 'destroys' : 'consumes';
   if (kind === 'lambda' || kind === 'concatenate' || kind === 'merge' || kind === 'merge-all' || kind === 'masking' || kind === 'embedding') {
     return kind === 'masking' || kind === 'embedding' ? 'creates' : 'transforms';
   }

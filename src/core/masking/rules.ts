@@ -3,7 +3,7 @@
  * predict masks and the worker's executor reads the same data to compute them, so the two
  * can never disagree. Each `OutputMaskKind` is implemented once by each consumer.
  */
-import type { JsonObject, KerasFamily } from '../ir';
+import type { CustomLayerIR, JsonObject, KerasFamily } from '../ir';
 
 export type MaskEffect = 'creates' | 'propagates' | 'transforms' | 'consumes' | 'destroys' | 'none';
 
@@ -39,7 +39,13 @@ export type OutputMaskKind =
   /** Does not support masking: an incoming mask is dropped (keras3) or raises (tf-keras2). */
   | 'unsupported'
   /** A model used as a layer: its own graph decides (keras/src/models/functional.py compute_mask). */
-  | 'nested';
+  | 'nested'
+  /**
+   * A layer class the user's code defines: the tensor its `call` returns keeps a mask it
+   * already carries; otherwise, if it supports masking, its `compute_mask` (Keras' default:
+   * the incoming mask) decides (keras/src/layers/layer.py `_set_mask_metadata`).
+   */
+  | 'custom';
 
 export interface LayerMaskRule {
   /** Whether the layer accepts an incoming mask at all. */
@@ -73,6 +79,12 @@ export interface LayerMaskRule {
    * tensors that run after it see no mask at run time.
    */
   clearsInputMasks?: boolean;
+  /**
+   * The layer's `call` receives the incoming mask even when the layer does not support
+   * masking (a custom layer whose `call` takes `mask=`; its inputs also keep their masks,
+   * which the layers it calls see).
+   */
+  callReceivesMask?: boolean;
   /** Where this fact comes from (Keras source file or golden fixture); shown in hovers. */
   evidence: string;
 }
@@ -119,8 +131,15 @@ export interface ResolvedRule extends LayerMaskRule {
   className: string;
   family: KerasFamily;
   version: string;
-  /** False for classes the registry does not know: treated as unsupported, with a diagnostic. */
+  /** False when MaskLens cannot know what the layer does with masks (a class the registry does not know, a custom layer it cannot read). */
   known: boolean;
+  /** Why the layer's masking is unknown, as a clause the analysis shows ("MaskLens cannot translate compute_mask ..."). */
+  unknownBecause?: string;
   /** A wrapper that asks the layer it holds (`innerUnsupported: 'raise'`): that layer's name, class and rule. */
   wrapped?: { name: string; className: string; config: JsonObject; rule: ResolvedRule };
+  /** A custom layer (`output: 'custom'`): what its class says about masks. */
+  custom?: CustomMaskFacts;
 }
+
+/** What the mask rules need of a custom layer class (the reader's objects and the IR both have it). */
+export type CustomMaskFacts = Pick<CustomLayerIR, 'className' | 'base' | 'supportsMasking' | 'supportsMaskingFrom' | 'callTakesMask' | 'computeMask' | 'call'>;

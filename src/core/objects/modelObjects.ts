@@ -4,7 +4,7 @@
  * nodes, a node has input and output tensors), so the config written from them has the
  * same names, order and connections as `model.to_json()`.
  */
-import type { Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, StatedInputShape, TrainingSpec, UnresolvedDimension } from '../ir';
+import type { CustomLayerIR, Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, StatedInputShape, TrainingSpec, UnresolvedDimension } from '../ir';
 import type { Syntax } from '../python/syntax';
 
 import type { Dim, Shape } from '../layers/entry';
@@ -47,8 +47,15 @@ export interface LayerObj {
   lambdaMaskFix: { insertAt: Range; newText: string; maskSource: string } | null;
   /** Lambda only: what its function does to the time axis (decides whether dropping the mask is a bug). */
   lambdaTime: 'time-slice' | 'elementwise' | 'reduces-time' | 'unknown' | null;
+  /** An instance of a layer class the file defines: what its class says, its methods translated. */
+  custom: CustomLayerObj | null;
   /** An input shape the constructor states but Keras does not build from (Keras 3's Embedding `input_length=`). */
   statedInput: StatedInputShape | null;
+}
+
+/** A custom layer as the reader holds it; the IR form has the configs of the layers it holds. */
+export interface CustomLayerObj extends Omit<CustomLayerIR, 'sublayers'> {
+  sublayers: [string, LayerObj][];
 }
 
 /** An argument structure of a call, as Keras records it in `inbound_nodes`. */

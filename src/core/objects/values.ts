@@ -13,7 +13,13 @@ export interface FuncValue {
   node: Syntax;
   /** The scope the function was defined in (closures). */
   scope: Scope;
+  /** The class whose body defines it, for a method (`super()` inside it starts after that class). */
+  owner?: ClassValue;
 }
+
+/** Names a method's scope binds for `super()`: the defining class and the instance (not Python-visible names). */
+export const METHOD_CLASS = '<class>';
+export const METHOD_SELF = '<self>';
 
 export interface ClassValue {
   name: string;

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import type { Diagnostic, Range } from '../ir';
-import type { MaskEffect } from '../masking/rules';
+import type { MaskState, StaticMaskEffect } from '../masking/state';
 import { familySchema, inlineDataSchema, runtimeModelSchema, trainValidationSchema } from './runtimeTasks';
 
 export const ANALYSIS_METHODS = {
@@ -88,7 +88,9 @@ export type DidChangeSettings = z.infer<typeof didChangeSettingsSchema>;
 
 // ---------------------------------------------------------------- analyses (process → host)
 
-const maskEffectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none']) satisfies z.ZodType<MaskEffect>;
+const maskEffectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none', 'unknown']) satisfies z.ZodType<StaticMaskEffect>;
+/** Whether a mask is there: yes, no, or unknown (MaskLens cannot read a layer on the way). */
+export const maskStateSchema = z.enum(['yes', 'no', 'unknown']) satisfies z.ZodType<MaskState>;
 
 const textEditSchema = z.object({ range: rangeSchema, newText: z.string() });
 export const diagnosticSchema: z.ZodType<Diagnostic> = z.object({
@@ -103,7 +105,9 @@ export const layerViewSchema = z.object({
   name: z.string(),
   className: z.string(),
   range: rangeSchema,
-  mask: z.object({ in: z.boolean(), out: z.boolean(), effect: maskEffectSchema }),
+  mask: z.object({ in: maskStateSchema, out: maskStateSchema, effect: maskEffectSchema }),
+  /** Why the mask leaving the layer is unknown (null when it is known). */
+  unknownBecause: z.string().nullable(),
   /** The first output's shape as read statically: null for None, a name for a dimension left open; null when unknown. */
   outputShape: z.array(z.union([z.number(), z.string(), z.null()])).nullable(),
   /** The mask rule that applied: how the output mask follows, whether the layer supports masking, whether MaskLens knows the layer. */
@@ -118,8 +122,8 @@ export const modelViewSchema = z.object({
   layers: z.array(layerViewSchema),
   /** The loss `compile` names, as text. */
   loss: z.string().nullable(),
-  /** Whether a mask reaches the model's output, where Keras applies it to the loss. */
-  lossMasked: z.boolean(),
+  /** Whether a mask reaches the model's output, where Keras applies it to the loss: yes, no, or unknown. */
+  lossMasked: maskStateSchema,
   /** Whether the output (and the loss) is per timestep; a classifier's is not, and needs no mask there. Null: not known. */
   outputPerTimestep: z.boolean().nullable(),
   diagnostics: z.array(diagnosticSchema),
@@ -161,6 +165,8 @@ export const taskInputSchema = z.object({
   sourceValidation: trainValidationSchema.nullable(),
   /** Why the source's arrays could not be used, when it names some. */
   notes: z.array(z.string()),
+  /** Files the source saves the model to or loads its weights from (1-based line); the host offers those that exist. */
+  weightFiles: z.array(z.object({ path: z.string().max(4096), how: z.enum(['load_model', 'load_weights', 'save', 'save_weights', 'ModelCheckpoint']), line: z.number().int().positive() })).max(64).default([]),
 });
 export type TaskInput = z.input<typeof taskInputSchema>;
 

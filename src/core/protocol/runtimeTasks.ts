@@ -7,7 +7,7 @@
  * strings "NaN", "Infinity", "-Infinity" so JSON output stays unambiguous.
  */
 import { z } from 'zod';
-import type { JsonValue, KerasModelConfig, LambdaExpr, LambdaIR, ModelIR, SliceItem } from '../ir';
+import type { CustomLayerIR, JsonValue, KerasLayerConfig, KerasModelConfig, LambdaExpr, LambdaIR, ModelIR, SliceItem } from '../ir';
 import { backendInfoSchema } from './probe';
 import { REDUCTION_IDS } from '../reductions';
 import { layerLines } from '../runtime/memory';
@@ -42,7 +42,7 @@ const binaryOperators = ['+', '-', '*', '/', '**', '==', '!=', '>', '<', '>=', '
 export const lambdaExprSchema: z.ZodType<LambdaExpr> = z.lazy(() =>
   z.union([
     z.object({ op: z.literal('param'), index: z.number().int().min(0) }),
-    z.object({ op: z.literal('const'), value: z.union([z.number(), z.boolean(), z.null()]) }),
+    z.object({ op: z.literal('const'), value: z.union([z.number(), z.boolean(), z.string(), z.null()]) }),
     z.object({ op: z.literal('slice'), target: lambdaExprSchema, items: z.array(sliceItemSchema) }),
     z.object({ op: z.literal('binary'), operator: z.enum(binaryOperators), left: lambdaExprSchema, right: lambdaExprSchema }),
     z.object({ op: z.literal('unary'), operator: z.enum(['-', 'not']), operand: lambdaExprSchema }),
@@ -52,6 +52,10 @@ export const lambdaExprSchema: z.ZodType<LambdaExpr> = z.lazy(() =>
       args: z.array(lambdaExprSchema),
       kwargs: z.record(z.string(), z.union([lambdaExprSchema, jsonValueSchema])),
     }),
+    z.object({ op: z.literal('cond'), test: lambdaExprSchema, then: lambdaExprSchema, else: lambdaExprSchema }),
+    z.object({ op: z.literal('isNone'), operand: lambdaExprSchema }),
+    z.object({ op: z.literal('self'), name: z.string() }),
+    z.object({ op: z.literal('layer'), name: z.string(), args: z.array(lambdaExprSchema), kwargs: z.record(z.string(), lambdaExprSchema) }),
   ]),
 );
 
@@ -66,6 +70,29 @@ export const lambdaIRSchema: z.ZodType<LambdaIR> = z.object({
   ]),
 });
 
+const positionSchema = z.object({ line: z.number().int(), character: z.number().int() });
+const rangeSchema = z.object({ start: positionSchema, end: positionSchema });
+const unreadableSchema = z.object({ kind: z.literal('unreadable'), reason: z.string(), range: rangeSchema });
+const heldLayerConfigSchema: z.ZodType<KerasLayerConfig> = z.looseObject({
+  module: z.string().optional(),
+  class_name: z.string(),
+  config: z.record(z.string(), jsonValueSchema),
+});
+
+export const customLayerIRSchema: z.ZodType<CustomLayerIR> = z.object({
+  className: z.string(),
+  base: z.string().nullable(),
+  range: rangeSchema,
+  supportsMasking: z.boolean(),
+  supportsMaskingFrom: z.enum(['class attribute', '__init__', 'compute_mask', 'default']),
+  callTakesMask: z.boolean(),
+  computeMask: z.union([z.object({ kind: z.literal('default') }), z.object({ kind: z.literal('function'), fn: lambdaFunctionSchema }), unreadableSchema]),
+  call: z.union([z.object({ kind: z.literal('function'), fn: lambdaFunctionSchema }), unreadableSchema.extend({ mayReturnMasked: z.boolean() })]),
+  outputs: z.number().int().min(1),
+  build: z.array(z.object({ attr: z.string(), value: lambdaExprSchema })),
+  sublayers: z.array(z.object({ attr: z.string(), config: heldLayerConfigSchema })),
+});
+
 /** A loss or optimizer as `compile` names it: `"mae"` or `{class_name, config}`. */
 export const kerasObjectSchema = z.union([z.string(), z.looseObject({ class_name: z.string(), config: z.record(z.string(), jsonValueSchema).optional() })]);
 export type KerasObjectSpec = z.infer<typeof kerasObjectSchema>;
@@ -78,6 +105,8 @@ export const runtimeModelSchema = z.object({
   name: z.string().default('model'),
   config: kerasModelConfigSchema,
   lambdas: z.record(z.string(), lambdaIRSchema).default({}),
+  /** Instances of layer classes the source defines, by layer name. */
+  customLayers: z.record(z.string(), customLayerIRSchema).optional(),
   /** Options the config leaves open (null), which the runtime fills from given weights or names when it cannot. */
   open: z.array(openOptionSchema).optional(),
   /** For a model whose config declares no input shape: the shapes its source states, most certain first. */
@@ -103,6 +132,7 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
     name: ir.name,
     config: ir.config,
     lambdas: ir.lambdas,
+    customLayers: ir.customLayers,
     training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs },
     layerLines: layerLines(ir.sources),
     ...(open.length > 0 ? { open } : {}),

@@ -30,7 +30,9 @@ export type BackendReport = z.infer<typeof backendReportSchema>;
  */
 export const VIEW_LIMITS = { name: 1024, label: 256, title: 4096, message: 4000, layers: 2000, diagnostics: 500, models: 200 } as const;
 
-const effectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none']);
+const effectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none', 'unknown']);
+/** yes / no / unknown: MaskLens cannot read a layer on the way. */
+const maskStateSchema = z.enum(['yes', 'no', 'unknown']);
 
 /** What the side view shows of one model of the active editor. */
 export const modelSummarySchema = z.object({
@@ -39,7 +41,7 @@ export const modelSummarySchema = z.object({
   kind: z.enum(['sequential', 'functional', 'subclassed']),
   line: z.number().int().min(0),
   loss: z.string().max(VIEW_LIMITS.label).nullable(),
-  lossMasked: z.boolean(),
+  lossMasked: maskStateSchema,
   /** False for a model with one output per sequence (a classifier): no mask at its loss is as it should be. */
   outputPerTimestep: z.boolean().nullable(),
   layers: z
@@ -49,8 +51,8 @@ export const modelSummarySchema = z.object({
         className: z.string().max(VIEW_LIMITS.label),
         /** The full name and class where either had to be shortened. */
         title: z.string().max(VIEW_LIMITS.title).optional(),
-        in: z.boolean(),
-        out: z.boolean(),
+        in: maskStateSchema,
+        out: maskStateSchema,
         effect: effectSchema,
         line: z.number().int().min(0),
       }),

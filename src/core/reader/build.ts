@@ -3,7 +3,7 @@
  * the source says about each layer (sources.ts), translated Lambdas, training arguments,
  * unresolved dimensions and diagnostics.
  */
-import type { Diagnostic, KerasModelConfig, LambdaIR, ModelIR, StatedInputShape } from '../ir';
+import type { CustomLayerIR, Diagnostic, JsonObject, KerasLayerConfig, KerasModelConfig, LambdaIR, ModelIR, StatedInputShape } from '../ir';
 import type { Ctx } from '../objects/context';
 import { modelConfig } from './config';
 import { mapGraph } from '../keras/functional';
@@ -31,6 +31,26 @@ export function allLayers(model: ModelObj, seen = new Set<ModelObj>()): LayerObj
   return out;
 }
 
+/** A layer a custom layer holds, as Keras serialises it (a model held there with its own layers). */
+function heldConfig(layer: LayerObj): KerasLayerConfig {
+  if (!layer.model) return { module: layer.module, class_name: layer.className, config: layer.config, registered_name: null };
+  const written = modelConfig(layer.model);
+  const config: JsonObject = typeof written.config === 'object' && written.config !== null && !Array.isArray(written.config) ? written.config : {};
+  return { module: layer.model.module, class_name: String(written.class_name), config };
+}
+
+/** The custom layers among `layer` and what it holds or nests, keyed by Keras layer name. */
+function collectCustom(layer: LayerObj, out: Record<string, CustomLayerIR>, depth: number): void {
+  if (depth > 16) return;
+  const custom = layer.custom;
+  if (custom) {
+    out[String(layer.config.name)] = { ...custom, sublayers: custom.sublayers.map(([attr, held]) => ({ attr, config: heldConfig(held) })) };
+    for (const [, held] of custom.sublayers) collectCustom(held, out, depth + 1);
+  }
+  if (layer.inner) collectCustom(layer.inner, out, depth + 1);
+  if (layer.model && depth > 0) for (const inner of allLayers(layer.model)) collectCustom(inner, out, depth + 1);
+}
+
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return diagnostics.filter((d) => {
@@ -48,6 +68,8 @@ export function buildModelIR(model: ModelObj, ctx: Ctx, scope: Scope): ModelIR {
     const name = String(layer.config.name);
     if (layer.lambda) lambdas[name] = layer.lambda;
   }
+  const customLayers: Record<string, CustomLayerIR> = {};
+  for (const layer of layers) collectCustom(layer, customLayers, 0);
   return {
     name: model.varName ?? model.name,
     kind: model.kind,
@@ -56,6 +78,7 @@ export function buildModelIR(model: ModelObj, ctx: Ctx, scope: Scope): ModelIR {
     sources: modelSources(model, ctx),
     inputMaxima: inputMaxima(model, scope),
     lambdas,
+    customLayers,
     training: model.training,
     unresolved: layers.flatMap((l) => l.unresolved.map((u) => (u.option ? { ...u, layer: String(l.config.name) } : u))),
     ...statedInputsOf(model, scope),

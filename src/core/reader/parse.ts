@@ -98,6 +98,8 @@ export function parseTree(roots: Syntax | Syntax[], text: string, options: Parse
 function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
   const nested = new Set<ModelObj>();
   for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
+  // A model a custom layer builds in its __init__ (a feed-forward Sequential) is part of that layer.
+  for (const layer of ctx.layers) for (const [, held] of layer.custom?.sublayers ?? []) if (held.model) nested.add(held.model);
   const listed = ctx.models.filter((m) => !ctx.blocks.has(m) && (m.varName !== null || !nested.has(m)));
   const parsed: ParsedModel[] = [];
   for (const obj of listed) {

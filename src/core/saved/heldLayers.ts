@@ -2,7 +2,8 @@
  * The layers a Keras layer holds, as its saved weights name them: the attribute each is
  * kept under (the group Keras 3 and tf-keras write its weights into) and its config, in the
  * order `layer.weights` (and so `get_weights()`) lists them after the layer's own variables.
- * Classes without a row hold no layers.
+ * Keras' own classes by a table; a custom layer class by what the reader found it holds
+ * (`CustomLayerIR.sublayers`, in Keras' tracking order). Other classes hold no layers.
  */
 import type { JsonObject, JsonValue } from '../ir';
 
@@ -25,7 +26,13 @@ function layerOf(v: JsonValue | undefined): { className: string; config: JsonObj
 
 const RNN_CELLS: Record<string, string> = { LSTM: 'LSTMCell', GRU: 'GRUCell', SimpleRNN: 'SimpleRNNCell' };
 
-export function heldLayers(className: string, config: JsonObject): HeldLayer[] | null {
+/** What the reader found a custom layer instance holds, by the instance's Keras layer name. */
+export type CustomHeld = Record<string, { sublayers: { attr: string; config: { class_name: string; config: JsonObject } }[] }>;
+
+export function heldLayers(className: string, config: JsonObject, custom: CustomHeld = {}): HeldLayer[] | null {
+  const name = typeof config.name === 'string' ? config.name : null;
+  const own = name !== null && Object.hasOwn(custom, name) ? custom[name] : null;
+  if (own) return own.sublayers.map((s) => ({ attributes: [s.attr], className: s.config.class_name, config: s.config.config }));
   const cell = RNN_CELLS[className];
   if (cell) return [{ attributes: ['cell'], className: cell, config }];
   if (className === 'Bidirectional') {

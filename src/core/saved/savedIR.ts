@@ -18,6 +18,7 @@ export function savedModelIR(saved: SavedModel): ModelIR {
     sources: {},
     inputMaxima: {},
     lambdas: {},
+    customLayers: {},
     training: {
       loss: saved.training.loss,
       optimizer: saved.training.optimizer,

@@ -14,6 +14,7 @@ import { isLayerClass } from '../layers';
 import { isHdf5, openHdf5, type H5Group } from './hdf5';
 import { isZip, readKerasArchive } from './kerasArchive';
 import { legacyWeightsGroup, savedWeightsFor, type SavedWeights } from './weightLayout';
+import type { CustomHeld } from './heldLayers';
 
 export type SavedFormat = 'keras-archive' | 'legacy-h5' | 'weights-h5';
 
@@ -112,21 +113,21 @@ export function readSavedModel(bytes: Uint8Array, location: string): SavedModel 
 }
 
 /** The weights a saved file holds, mapped to `model`'s layers; `budget` is charged before anything is inflated or read. */
-export function readSavedWeights(bytes: Uint8Array, location: string, model: KerasModelConfig, budget?: MemoryBudget): SavedWeights & { format: SavedFormat } {
+export function readSavedWeights(bytes: Uint8Array, location: string, model: KerasModelConfig, budget?: MemoryBudget, custom: CustomHeld = {}): SavedWeights & { format: SavedFormat } {
   const format = savedFormatOf(bytes);
   if (format === 'zip') {
     const archive = readKerasArchive(bytes, location, { withWeights: true, budget });
     try {
       if (!archive.weights) throw new DataError('holds no model.weights.h5: the model was saved without weights', 'data-format', location);
       const root = openHdf5(archive.weights, `${location}[model.weights.h5]`);
-      return { format: 'keras-archive', ...savedWeightsFor(root, model, budget) };
+      return { format: 'keras-archive', ...savedWeightsFor(root, model, budget, custom) };
     } finally {
       budget?.release(archive.charged);
     }
   }
   if (format === 'hdf5') {
     const root = openHdf5(bytes, location);
-    const weights = savedWeightsFor(root, model, budget);
+    const weights = savedWeightsFor(root, model, budget, custom);
     return { format: root.attrText('model_config') !== null ? 'legacy-h5' : 'weights-h5', ...weights };
   }
   throw new DataError('is neither a .keras archive nor an HDF5 (.h5) file', 'data-format', location);

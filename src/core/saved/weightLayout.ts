@@ -19,7 +19,7 @@ import type { JsonObject, JsonValue, KerasLayerConfig, KerasModelConfig } from '
 import type { MemoryBudget } from '../runtime/memory';
 import type { H5Array, H5Group } from './hdf5';
 import { isOpModule } from '../graph/fromConfig';
-import { heldLayers } from './heldLayers';
+import { type CustomHeld, heldLayers } from './heldLayers';
 
 export interface SavedArray {
   name: string;
@@ -116,6 +116,7 @@ function unplaced(group: H5Group, visited: Set<string>, depth = 0): string | nul
 
 interface Walk {
   budget: MemoryBudget | undefined;
+  custom: CustomHeld;
   visited: Set<string>;
   /** The top-level layer, for messages. */
   top: string;
@@ -138,7 +139,7 @@ function kerasLayerArrays(group: H5Group, className: string, config: JsonObject,
     });
     return out;
   }
-  const held = heldLayers(className, config);
+  const held = heldLayers(className, config, walk.custom);
   if (!held) throw group.corrupt(`layer '${walk.top}' (${className}) has no config for the layer it wraps`);
   for (const h of held) {
     const found = h.attributes.find((a) => group.has(a));
@@ -149,7 +150,7 @@ function kerasLayerArrays(group: H5Group, className: string, config: JsonObject,
   return out;
 }
 
-function kerasLayout(root: H5Group, model: KerasModelConfig, budget: MemoryBudget | undefined): Map<string, SavedArray[]> {
+function kerasLayout(root: H5Group, model: KerasModelConfig, budget: MemoryBudget | undefined, custom: CustomHeld): Map<string, SavedArray[]> {
   const container = root.sub('layers');
   if (!container) throw root.corrupt("holds neither Keras' `layers` group nor legacy `layer_names`: it is not a Keras weights file");
   const layers = model.config.layers;
@@ -164,7 +165,7 @@ function kerasLayout(root: H5Group, model: KerasModelConfig, budget: MemoryBudge
     }
     const group = container.sub(name);
     if (!group) throw root.corrupt(`has no weights for layer '${top}' (${l.class_name}; Keras saves them at '/layers/${name}')`);
-    const walk: Walk = { budget, visited: new Set(), top };
+    const walk: Walk = { budget, custom, visited: new Set(), top };
     out.set(top, kerasLayerArrays(group, l.class_name, l.config, walk, 0));
     const stray = unplaced(group, walk.visited);
     if (stray) throw root.corrupt(`holds weights for layer '${top}' (${l.class_name}) at '${stray}', which MaskLens cannot place in the layer's get_weights() order`);
@@ -205,11 +206,12 @@ export function legacyWeightsGroup(root: H5Group): H5Group | null {
   return mw && mw.attrText('layer_names') !== null ? mw : null;
 }
 
-export function savedWeightsFor(root: H5Group, model: KerasModelConfig, budget?: MemoryBudget): SavedWeights {
+/** `custom`: the layers the model's custom layer classes hold, as the reader found them (keyed by layer name). */
+export function savedWeightsFor(root: H5Group, model: KerasModelConfig, budget?: MemoryBudget, custom: CustomHeld = {}): SavedWeights {
   if (!MODEL_CLASSES.has(model.class_name) && !subLayers(model.config)) {
     throw root.corrupt(`model '${model.config.name}' is a subclass (${model.class_name}), whose saved weights Keras names by its attributes; MaskLens reads saved weights of Sequential and functional models`);
   }
   const legacy = legacyWeightsGroup(root);
   if (legacy) return { layout: 'legacy-h5', layers: legacyLayout(legacy, model, budget) };
-  return { layout: 'keras', layers: kerasLayout(root, model, budget) };
+  return { layout: 'keras', layers: kerasLayout(root, model, budget, custom) };
 }

@@ -7,6 +7,7 @@ import { UserFacingError } from '../../core/protocol/task';
 import { isOpModule } from '../../core/graph/fromConfig';
 import type { LayerSpec } from '../../core/graph/modelGraph';
 import { isLayerClass, type LayerClassName } from '../../core/layers/index';
+import { thirdPartyEntry } from '../../core/layers/thirdParty';
 import { DotAttention, MultiHeadAttention } from './attention';
 import type { LayerEnv, RuntimeLayer } from './base';
 import { Conv1D, GlobalPooling1D, Pooling1D } from './conv';
@@ -18,6 +19,7 @@ import { BatchNormalization, LayerNormalization } from './normalization';
 import { OpLayer, TFOpLambda } from './ops';
 import { Bidirectional, Recurrent } from './recurrent';
 import { TimeDistributed } from './wrappers';
+import { TextPreprocessing } from './preprocessing';
 
 type Ctor = new (name: string, className: string, config: JsonObject, env: LayerEnv) => RuntimeLayer;
 
@@ -63,10 +65,17 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   Attention: DotAttention,
   AdditiveAttention: DotAttention,
   MultiHeadAttention,
+  TextVectorization: TextPreprocessing,
+  StringLookup: TextPreprocessing,
+  IntegerLookup: TextPreprocessing,
 };
 
 export function createLayer(spec: Pick<LayerSpec, 'name' | 'className' | 'module' | 'config'>, env: LayerEnv): RuntimeLayer {
   if (isOpModule(spec.module)) return new OpLayer(spec.name, spec.className, spec.config, env);
+  const third = thirdPartyEntry(spec.className, spec.module);
+  if (third) {
+    throw new UserFacingError(`layer '${spec.name}' is ${third.library}'s ${spec.className}: MaskLens follows its masks but cannot run it yet`, 'unsupported-layer', spec.name);
+  }
   if (!isLayerClass(spec.className)) {
     throw new UserFacingError(
       `layer '${spec.name}' is a ${spec.className}, which MaskLens cannot run yet (supported: ${Object.keys(RUNTIME_CLASSES).sort().join(', ')})`,

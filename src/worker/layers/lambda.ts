@@ -14,8 +14,9 @@ type Tf = LayerEnv['tf'];
 export type Value = Tensor | number | boolean | null | string | Value[];
 
 export class LambdaError extends UserFacingError {
-  constructor(message: string, who: string) {
-    super(`Lambda '${who}': ${message}`, 'lambda', who);
+  /** `label`: how the message names the layer (a custom layer's class and name). */
+  constructor(message: string, who: string, label = `Lambda '${who}'`) {
+    super(`${label}: ${message}`, 'lambda', who);
   }
 }
 
@@ -53,15 +54,39 @@ export function sliceTensor(tf: Tf, x: Tensor, items: Parameters<typeof planSlic
   return y;
 }
 
+/** What a custom layer's methods read beyond their parameters: its built attributes and weights, the layers it holds. */
+export interface ExprHooks {
+  /** How messages name the layer: `CustomEmbedding 'custom_embedding'`. */
+  label: string;
+  self(name: string): Value;
+  layer(name: string, args: Value[], kwargs: Record<string, Value>): Value;
+  addWeight(kwargs: Record<string, Value | JsonValue>): Value;
+}
+
 /** Evaluates a LambdaExpr over tensors. */
 export class ExprEvaluator {
   constructor(
     private readonly tf: Tf,
     private readonly who: string,
+    private readonly hooks: ExprHooks | null = null,
   ) {}
 
+  private hook(): ExprHooks {
+    if (!this.hooks) this.fail('refers to a layer attribute outside a custom layer');
+    return this.hooks;
+  }
+
+  /** Python truthiness of a value a test computed (`if mask is None`, `x if training else y`). */
+  private truth(v: Value): boolean {
+    if (v === null) return false;
+    if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return Boolean(v);
+    if (Array.isArray(v)) return v.length > 0;
+    if (v.size !== 1) this.fail('the truth value of a tensor with more than one element is ambiguous');
+    return Boolean(v.dataSync()[0]);
+  }
+
   private fail(message: string): never {
-    throw new LambdaError(message, this.who);
+    throw new LambdaError(message, this.who, this.hooks?.label);
   }
 
   private tensor(v: Value): Tensor {
@@ -157,7 +182,27 @@ export class ExprEvaluator {
     this.fail(`reduction '${fn}' is not supported`);
   }
 
+  /** An operator; TensorFlow refusing its operands (shapes that do not broadcast) is said as the layer's error. */
+  private checkedBinary(op: string, left: Value, right: Value): Value {
+    try {
+      return this.binary(op, left, right);
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      this.fail(`${op} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
+
+  /** One backend function; TensorFlow refusing its arguments (shapes that do not fit) is said as the layer's error. */
   apply(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
+    try {
+      return this.applyUnchecked(fnRaw, args, kwargs);
+    } catch (error) {
+      if (error instanceof UserFacingError) throw error;
+      this.fail(`${fnRaw} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    }
+  }
+
+  private applyUnchecked(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     const tf = this.tf;
     const fn = fnRaw.replace(/^(reduce_|math\.|K\.|tf\.|ops\.|np\.|keras\.ops\.|backend\.)/, '').replace(/^reduce_/, '');
     const x = args[0];
@@ -265,8 +310,52 @@ export class ExprEvaluator {
       }
       case 'where': return tf.where(tf.cast(this.tensor(x), 'bool'), this.float(args[1]), this.float(args[2]));
       case 'matmul':
-      case 'dot': return tf.matMul(this.float(x), this.float(args[1]));
+      case 'dot': return this.matmul(this.float(x), this.float(args[1]), kwargs.transpose_a === true, kwargs.transpose_b === true);
+      case 'batch_dot': return this.batchDot(this.float(x), this.float(args[1]), this.arg(args, kwargs, 2, 'axes'));
+      case 'einsum': {
+        if (typeof x !== 'string') this.fail('einsum needs its equation first');
+        return tf.einsum(x, ...args.slice(1).map((t) => this.float(t)));
+      }
+      case 'pow': return tf.pow(this.float(x), this.float(args[1]));
+      case 'softplus': return tf.softplus(this.float(x));
+      case 'elu': return tf.elu(this.float(x));
+      case 'selu': return tf.selu(this.float(x));
+      case 'silu': return tf.mul(this.float(x), tf.sigmoid(this.float(x)));
+      case 'gelu': return this.gelu(this.float(x), kwargs.approximate === true);
+      case 'leaky_relu': return tf.leakyRelu(this.float(x), Number(this.arg(args, kwargs, 1, 'negative_slope') ?? kwargs.alpha ?? 0.2));
+      case 'log_softmax': return tf.logSoftmax(this.float(x), Number(axisArg ?? -1));
+      case 'rsqrt': return tf.rsqrt(this.float(x));
+      case 'std': return tf.sqrt(tf.moments(this.float(x), this.axes(axisArg), keep).variance);
+      case 'argmax': return tf.argMax(this.tensor(x), Number(axisArg ?? -1));
+      case 'argmin': return tf.argMin(this.tensor(x), Number(axisArg ?? -1));
+      case 'divide_no_nan': {
+        const b = this.float(args[1]);
+        return tf.where(tf.equal(b, 0), tf.zerosLike(b), tf.div(this.float(x), b));
+      }
+      case 'take': {
+        // ops.take(table, ids, axis=0) / tf.gather / tf.nn.embedding_lookup(table, ids): ids are integers.
+        const ids = this.tensor(args[1] ?? kwargs.indices ?? kwargs.ids ?? null);
+        return tf.gather(this.tensor(x), ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'), Number(this.arg(args, kwargs, 2, 'axis') ?? 0));
+      }
+      case 'split': {
+        const t = this.tensor(x);
+        const parts = this.arg(args, kwargs, 1, 'indices_or_sections') ?? kwargs.num_or_size_splits;
+        const axis = Number(this.arg(args, kwargs, 2, 'axis') ?? 0);
+        return tf.split(t, typeof parts === 'number' ? parts : this.intList(parts, 'split sizes'), axis);
+      }
+      case 'unstack': return tf.unstack(this.tensor(x), Number(axisArg ?? 0));
+      case 'arange': {
+        const [start, stop] = args.length >= 2 ? [Number(args[0]), Number(args[1])] : [0, Number(args[0] ?? kwargs.stop)];
+        return tf.range(start, stop, Number(args[2] ?? kwargs.step ?? 1), 'int32');
+      }
+      case 'broadcast_to': return tf.broadcastTo(this.tensor(x), this.intList(this.arg(args, kwargs, 1, 'shape'), 'shape'));
+
       case 'shape': return this.tensor(x).shape;
+      case 'ndim': return this.tensor(x).rank;
+      case 'batch_flatten': {
+        const t = this.tensor(x);
+        return tf.reshape(t, [t.shape[0] ?? -1, -1]);
+      }
       case 'len': return Array.isArray(x) ? x.length : this.tensor(x).shape[0];
     }
     this.fail(`function '${fnRaw}' is not supported in Lambda bodies yet`);
@@ -300,13 +389,31 @@ export class ExprEvaluator {
         return sliceTensor(this.tf, this.tensor(target), expr.items, this.who);
       }
       case 'binary':
-        return this.binary(expr.operator, this.evaluate(expr.left, params), this.evaluate(expr.right, params));
+        return this.checkedBinary(expr.operator, this.evaluate(expr.left, params), this.evaluate(expr.right, params));
+      case 'cond':
+        return this.evaluate(this.truth(this.evaluate(expr.test, params)) ? expr.then : expr.else, params);
+      case 'isNone':
+        return this.evaluate(expr.operand, params) === null;
+      case 'self':
+        return this.hook().self(expr.name);
+      case 'layer': {
+        const args = expr.args.map((a) => this.evaluate(a, params));
+        const kwargs: Record<string, Value> = {};
+        for (const [k, v] of Object.entries(expr.kwargs)) kwargs[k] = this.evaluate(v, params);
+        return this.hook().layer(expr.name, args, kwargs);
+      }
       case 'unary': {
         const v = this.evaluate(expr.operand, params);
         if (expr.operator === '-') return typeof v === 'number' ? -v : this.tf.neg(this.float(v));
         return typeof v === 'boolean' || typeof v === 'number' ? !v : this.tf.logicalNot(this.tf.cast(this.tensor(v), 'bool'));
       }
       case 'call': {
+        if (expr.fn === 'add_weight') {
+          // The initializer stays in Keras' serialised form.
+          const given: Record<string, Value | JsonValue> = {};
+          for (const [k, v] of Object.entries(expr.kwargs)) given[k] = isExpr(v) ? this.evaluate(v, params) : v;
+          return this.hook().addWeight(given);
+        }
         const args = expr.args.map((a) => this.evaluate(a, params));
         const kwargs: Record<string, Value> = {};
         for (const [k, v] of Object.entries(expr.kwargs)) kwargs[k] = isExpr(v) ? this.evaluate(v, params) : this.json(v);
@@ -317,6 +424,39 @@ export class ExprEvaluator {
 
   asTensor(v: Value): Tensor {
     return this.tensor(v);
+  }
+
+  /** `tf.matmul` / `ops.matmul`: batched when ranks match, a (…, k) × (k, n) product otherwise. */
+  private matmul(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+    const tf = this.tf;
+    if (a.rank === b.rank || b.rank !== 2 || transposeA) return tf.matMul(a, b, transposeA, transposeB);
+    const k = a.shape[a.rank - 1];
+    const flat = tf.reshape(a, [-1, k]);
+    const product = tf.matMul(flat, b, false, transposeB);
+    return tf.reshape(product, [...a.shape.slice(0, -1), product.shape[1] ?? 1]);
+  }
+
+  /**
+   * `K.batch_dot(a, b, axes)` on (batch, i, j) tensors: the axes summed over, as a batched
+   * matmul with the operands transposed to put them last / first.
+   */
+  private batchDot(a: Tensor, b: Tensor, axes: Value | undefined): Tensor {
+    const [ax, bx] = Array.isArray(axes) ? axes.map(Number) : axes === undefined || axes === null ? [a.rank - 1, b.rank - 2] : [Number(axes), Number(axes)];
+    if (a.rank !== 3 || b.rank !== 3) this.fail('batch_dot is run on rank-3 tensors only');
+    const lastA = ax === -1 || ax === 2;
+    const firstB = bx === 1 || bx === -2;
+    if (!(lastA || ax === 1) || !(firstB || bx === 2 || bx === -1)) this.fail(`batch_dot over axes ${JSON.stringify(axes)} is not supported`);
+    return this.tf.matMul(a, b, !lastA, !firstB);
+  }
+
+  /** Keras' gelu: exact (erf) by default, the tanh form with approximate=True. */
+  private gelu(x: Tensor, approximate: boolean): Tensor {
+    const tf = this.tf;
+    if (approximate) {
+      const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
+      return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+    }
+    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
   }
 }
 

@@ -35,17 +35,38 @@ export class WeightBuilder {
     private readonly given: GivenWeight[] | null,
     readonly created: WeightRecord[] = [],
     private readonly prefix = '',
+    /** How many of `given` this builder (and the builders scoped from it) has taken. */
+    private readonly taken = { count: 0 },
     /** Charged for each weight before it exists; `label` names the layer in a refusal. */
     private readonly budget?: { budget: MemoryBudget; label: string },
   ) {}
 
   /** A builder for a nested layer (a Bidirectional's forward RNN): same list, prefixed names. */
   scoped(prefix: string): WeightBuilder {
-    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`, this.budget);
+    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`, this.taken, this.budget);
+  }
+
+  /** How many of its given arrays this builder has taken so far (a slice counts its own). */
+  get takenCount(): number {
+    return this.taken.count;
+  }
+
+  /** How many arrays were given for the layer (null: weights come from initializers). */
+  get givenCount(): number | null {
+    return this.given ? this.given.length : null;
+  }
+
+  /**
+   * A builder for a layer a custom layer holds: its weights are `count` arrays from `offset`
+   * of the given list (Keras lists a layer's own weights, then each held layer's in turn,
+   * whatever order they are created in), recorded in the same list.
+   */
+  slice(prefix: string, offset: number, count: number): WeightBuilder {
+    return new WeightBuilder(this.tf, this.layer, this.seed, this.given ? this.given.slice(offset, offset + count) : null, this.created, `${this.prefix}${prefix}/`, { count: 0 }, this.budget);
   }
 
   add(name: string, shape: number[], init: JsonValue | undefined, fallback: string, trainable = true, compose?: (seedFor: (part: string) => number) => Float32Array): Variable {
-    const index = this.created.length;
+    const index = this.taken.count++;
     const fullName = `${this.prefix}${name}`;
     const shapeText = `(${shape.join(', ')})`;
     // While it is initialised a weight exists twice: the initialiser's array and TensorFlow's copy.

@@ -27,13 +27,14 @@ export class NestedModel extends RuntimeLayer {
     className: string,
     config: JsonObject,
     env: LayerEnv,
-    private readonly makeInner: () => InnerRuntime,
+    /** The inner model, built for the shapes it is first called with. */
+    private readonly makeInner: (inputShapes: Shape[]) => InnerRuntime,
   ) {
     super(name, className, config, env);
   }
 
-  override build(_inputShapes: Shape[], weights: WeightBuilder): void {
-    this.inner = this.makeInner();
+  override build(inputShapes: Shape[], weights: WeightBuilder): void {
+    this.inner = this.makeInner(inputShapes);
     if (this.inner.graph.outputs.length !== 1) this.fail(`a nested model with ${this.inner.graph.outputs.length} outputs cannot be run as a layer yet`);
     // The inner layers create their weights on the first call, in order, into this layer's list.
     this.pendingWeights = weights;
