@@ -24,6 +24,7 @@ export function evaluateSummary(result: EvaluateResult): string {
     `unmasked ${formatNumber(result.lossValues.none)}`,
     share === null ? null : `${Number.isFinite(share) ? Math.round(share * 100) : 'NaN '}% of unmasked loss from padding`,
     result.data.synthetic ? 'synthetic data' : null,
+    result.weightsUsed.file ? `weights ${result.weightsUsed.file.split(/[\\/]/).pop()}` : null,
   ];
   return parts.filter((p) => p !== null).join(' · ');
 }

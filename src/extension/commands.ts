@@ -11,6 +11,7 @@ import { shorten } from '../core/protocol/fitForView';
 import { VIEW_LIMITS, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
+import type { RuntimeModel } from '../core/protocol/runtimeTasks';
 import type { AnalysisService } from './analysisService';
 import { readSettings, rememberDimension } from './config';
 import { toRange } from './convert';
@@ -20,7 +21,8 @@ import type { PanelController } from './panel/panelController';
 import { PoolTaskError, TaskCancelled } from '../pool/errors';
 import type { RuntimeService } from './runtimeService';
 import type { DataChoices } from './dataChoices';
-import { commonRequest, trainValidation } from './requests';
+import type { WeightsChoices, WeightsSpec } from './weightsChoices';
+import { commonRequest, type ModelSource, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
 interface Target {
@@ -29,7 +31,9 @@ interface Target {
   model: ModelView;
 }
 
-const TASK_TITLES: Record<Exclude<RegisteredKind, 'probe'>, string> = { evaluate: 'Evaluating', compare: 'Comparing losses', train: 'Training' };
+export type ModelTaskKind = Exclude<RegisteredKind, 'probe' | 'inspect'>;
+
+const TASK_TITLES: Record<ModelTaskKind, string> = { evaluate: 'Evaluating', compare: 'Comparing losses', train: 'Training' };
 
 let runs = 0;
 
@@ -63,6 +67,7 @@ export class TaskCommands {
     private readonly lenses: LensState,
     private readonly statusBar: MaskLensStatusBar,
     private readonly choices: DataChoices,
+    readonly weights: WeightsChoices,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -108,16 +113,23 @@ export class TaskCommands {
     return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;
   }
 
-  /** The model's config, Lambdas, training settings and source arrays, asked of the analysis process; an error is shown. */
-  private async taskInput(target: Target): Promise<TaskInputReply['input'] | undefined> {
+  /**
+   * The model's config, Lambdas, training settings and source arrays, asked of the analysis
+   * process, and the weights to run it with (asked of the user when the source names weights
+   * files that exist); an error is shown, and a dismissed question runs nothing.
+   */
+  private async taskInput(target: Target): Promise<(TaskInputReply['input'] & { weights: WeightsSpec | undefined }) | undefined> {
+    let input: TaskInputReply['input'];
     try {
-      const { input } = await this.analyses.taskInput(target.document, target.model.name);
+      ({ input } = await this.analyses.taskInput(target.document, target.model.name));
       for (const note of input.notes) log().info(`${target.model.name}: ${note}`);
-      return input;
     } catch (error) {
       void vscode.window.showErrorMessage(`MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
+    const weights = await this.weights.weightsFor(target.document, input, readSettings(target.document.uri).synthetic.seed);
+    if (weights === null) return undefined;
+    return { ...input, weights };
   }
 
   /**
@@ -125,9 +137,9 @@ export class TaskCommands {
    * request from the settings as they are when it runs: a dimension the user supplies on the
    * way is in them for the retry.
    */
-  private async runTask<K extends Exclude<RegisteredKind, 'probe'>>(
-    document: vscode.TextDocument,
-    model: ModelView,
+  private async runTask<K extends ModelTaskKind>(
+    document: ModelSource,
+    model: { name: string },
     build: () => RequestOf<K> & { kind: K },
     onEvent?: (event: ProgressEvent) => void,
   ): Promise<ResultOf<K> | undefined> {
@@ -180,7 +192,7 @@ export class TaskCommands {
    * A size the source computes from data and nothing else fixed (the runtime names it): asks
    * for it once, remembers it in `masklens.unresolvedDimensions`, and returns it for a retry.
    */
-  private async askDimension(document: vscode.TextDocument, error: unknown): Promise<boolean> {
+  private async askDimension(document: ModelSource, error: unknown): Promise<boolean> {
     if (!(error instanceof PoolTaskError) || error.code !== 'model-dimension' || !error.location || this.declined.has(error.location)) return false;
     const key = error.location;
     const answer = await this.askValue({
@@ -206,11 +218,11 @@ export class TaskCommands {
     if (!target || !input) return undefined;
     const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, () => ({ kind: 'evaluate', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices), semantics: 'all' }));
+    const result = await this.runTask(target.document, target.model, () => ({ kind: 'evaluate', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights), semantics: 'all' }));
     if (!result) return undefined;
     const summary = evaluateSummary(result);
     this.lenses.set(target.document.uri, target.model.name, { summary });
-    log().info(`${target.model.name}: ${summary} [${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
+    log().info(`${target.model.name}: ${summary} [${result.weightsUsed.description}; ${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
     this.panel.post({ type: 'result', task: 'evaluate', payload: result, origin });
     return result;
   }
@@ -222,7 +234,7 @@ export class TaskCommands {
     const settings = readSettings(target.document.uri);
     const origin = originOf(target);
     this.panel.show(true);
-    const result = await this.runTask(target.document, target.model, () => ({ kind: 'compare', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices) }));
+    const result = await this.runTask(target.document, target.model, () => ({ kind: 'compare', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights) }));
     if (!result) return undefined;
     this.lastComparisonTable = compareTable(result);
     log().info(`Loss comparison\n${this.lastComparisonTable}`);
@@ -242,7 +254,7 @@ export class TaskCommands {
     const origin = originOf(target);
     this.panel.show(true);
     const request = () => {
-      const common = commonRequest(target.document, input, readSettings(target.document.uri), this.choices);
+      const common = commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights);
       return { kind: 'train' as const, ...common, validation: trainValidation(input, common.data), reduction: settings.defaultReduction };
     };
     const result = await this.runTask(target.document, target.model, request, (event) => {
@@ -255,6 +267,30 @@ export class TaskCommands {
     });
     this.panel.post({ type: 'result', task: 'train', payload: result, origin });
     return result;
+  }
+
+  /**
+   * Evaluate, compare or train a model a file Keras saved holds (the saved-model editor), with
+   * that file's own weights; the result goes to the panel like any other. `model`: what the
+   * runtime's inspect task read from the file.
+   */
+  async runSaved(kind: ModelTaskKind, uri: vscode.Uri, model: RuntimeModel): Promise<void> {
+    const source: ModelSource = { uri };
+    const input = { model, sourceData: null, sourceValidation: null, notes: [], weightFiles: [] };
+    const weights = { source: 'file' as const, path: uri.fsPath };
+    const origin: TaskOrigin = { runId: `${Date.now().toString(36)}-${++runs}`, document: uri.toString(), file: vscode.workspace.asRelativePath(uri), version: 0, model: shorten(model.name, VIEW_LIMITS.name) };
+    const common = () => commonRequest(source, input, readSettings(uri), this.choices, weights);
+    this.panel.show(true);
+    if (kind === 'evaluate') {
+      const result = await this.runTask(source, model, () => ({ kind: 'evaluate' as const, ...common(), semantics: 'all' as const }));
+      if (result) this.panel.post({ type: 'result', task: 'evaluate', payload: result, origin });
+    } else if (kind === 'compare') {
+      const result = await this.runTask(source, model, () => ({ kind: 'compare' as const, ...common() }));
+      if (result) this.panel.post({ type: 'result', task: 'compare', payload: result, origin });
+    } else {
+      const result = await this.runTask(source, model, () => ({ kind: 'train' as const, ...common(), reduction: readSettings(uri).defaultReduction }));
+      if (result) this.panel.post({ type: 'result', task: 'train', payload: result, origin });
+    }
   }
 
   async selectData(uri?: vscode.Uri, modelName?: string): Promise<void> {

@@ -9,6 +9,8 @@ import { AnalysisService } from './analysisService';
 import { MaskLensCodeLensProvider } from './codeLens';
 import { TaskCommands } from './commands';
 import { DataChoices } from './dataChoices';
+import { WeightsChoices } from './weightsChoices';
+import { SavedModelEditorProvider } from './savedModelEditor';
 import { MaskDiagnostics } from './diagnostics';
 import { MaskLensHoverProvider } from './hover';
 import { LensState } from './lensState';
@@ -22,6 +24,7 @@ import { MaskLensStatusBar } from './statusBar';
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface MaskLensApi {
   panel: PanelController;
+  savedModels: SavedModelEditorProvider;
   sidebar: SidebarViewProvider;
   runtime: RuntimeService;
   analyses: AnalysisService;
@@ -38,8 +41,9 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message));
   panel.useAnalyses(analyses); // results carry their layers' source lines (the panel links a dropped mask to its line)
   const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
-  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState));
+  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState), new WeightsChoices(context.workspaceState));
   const diagnostics = new MaskDiagnostics(analyses);
+  const savedModels = new SavedModelEditorProvider(context.extensionUri, runtime, tasks);
   runtime.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
   runtime.onDidCrash((crash) => {
@@ -84,6 +88,8 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     vscode.languages.registerCodeLensProvider(PYTHON, new MaskLensCodeLensProvider(analyses, lensState)),
     vscode.languages.registerHoverProvider(PYTHON, new MaskLensHoverProvider(analyses)),
     vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
+    savedModels,
+    vscode.window.registerCustomEditorProvider(SavedModelEditorProvider.viewType, savedModels, { supportsMultipleEditorsPerDocument: true }),
     ...tasks.register(),
     ...followActiveEditor(analyses, lensState, sidebar),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
@@ -96,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, sidebar, runtime, analyses, tasks };
+  return { panel, savedModels, sidebar, runtime, analyses, tasks };
 }
 
 export function deactivate(): void {

@@ -4,15 +4,21 @@ import * as vscode from 'vscode';
 import type { TaskInputReply } from '../core/protocol/analysisProcess';
 import type { DataSpec, FileAccess, TrainRequest } from '../core/protocol/runtimeTasks';
 import type { DataChoices } from './dataChoices';
+import type { WeightsSpec } from './weightsChoices';
 import type { MaskLensSettings } from './config';
 
 type TaskInput = TaskInputReply['input'];
 
-export function dataKey(document: vscode.TextDocument, model: string): string {
+/** The file a task's model comes from: a Python document, or a model file Keras saved. */
+export interface ModelSource {
+  uri: vscode.Uri;
+}
+
+export function dataKey(document: ModelSource, model: string): string {
   return `${vscode.workspace.asRelativePath(document.uri, false)}#${model}`;
 }
 
-function resolveInWorkspace(document: vscode.TextDocument, file: string): string {
+function resolveInWorkspace(document: ModelSource, file: string): string {
   if (path.isAbsolute(file)) return file;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(document.uri.fsPath);
   return path.join(folder, file);
@@ -23,7 +29,7 @@ function resolveInWorkspace(document: vscode.TextDocument, file: string): string
  * `masklens.dataFiles` setting (ignored in Restricted Mode, see package.json), arrays the source
  * writes, labelled synthetic data.
  */
-export function dataSpec(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings, choices: DataChoices): DataSpec {
+export function dataSpec(document: ModelSource, input: TaskInput, settings: MaskLensSettings, choices: DataChoices): DataSpec {
   const picked = choices.get(document.uri.toString(), input.model.name);
   if (picked) return { source: 'file', x: picked.x, y: picked.y, sampleWeight: picked.sampleWeight };
   const files = settings.dataFiles[dataKey(document, input.model.name)];
@@ -41,17 +47,18 @@ export function dataSpec(document: vscode.TextDocument, input: TaskInput, settin
 }
 
 /** What a task may read: anything in a trusted workspace; in Restricted Mode the workspace folders and the user's own picks. */
-export function fileAccess(document: vscode.TextDocument, model: string, choices: DataChoices): FileAccess {
+export function fileAccess(document: ModelSource, model: string, choices: DataChoices): FileAccess {
   if (vscode.workspace.isTrusted) return { mode: 'trusted' };
   return { mode: 'restricted', roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), picked: choices.files(document.uri.toString(), model) };
 }
 
-/** Fields every evaluate / compare / train request shares. */
-export function commonRequest(document: vscode.TextDocument, input: TaskInput, settings: MaskLensSettings, choices: DataChoices) {
+/** Fields every evaluate / compare / train request shares; `weights`: what the user chose (WeightsChoices), absent for initial weights. */
+export function commonRequest(document: ModelSource, input: TaskInput, settings: MaskLensSettings, choices: DataChoices, weights?: WeightsSpec) {
   return {
     model: input.model,
     family: settings.kerasFamily,
     data: dataSpec(document, input, settings, choices),
+    weights,
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,

@@ -39,7 +39,7 @@ function renderModel(m: ModelSummary): HTMLElement {
   const box = h(
     'section',
     { class: `ml-model ${m.lossMasked === 'yes' || m.outputPerTimestep === false ? 'ok' : m.lossMasked === 'unknown' ? 'unknown' : 'warn'}`, 'data-model': m.name },
-    h('div', {}, title, ` ${m.kind} · line ${m.line + 1}`),
+    h('div', {}, title, ` ${m.kind} · ${m.origin ?? `line ${m.line + 1}`}`),
     h('div', { class: 'ml-verdict' }, verdict(m)),
   );
   const list = h('ul', { class: 'ml-layers' });

@@ -40,6 +40,8 @@ export const modelSummarySchema = z.object({
   name: z.string().max(VIEW_LIMITS.name),
   kind: z.enum(['sequential', 'functional', 'subclassed']),
   line: z.number().int().min(0),
+  /** A model with no source (a saved file): where it comes from, shown instead of its line. */
+  origin: z.string().max(VIEW_LIMITS.label).optional(),
   loss: z.string().max(VIEW_LIMITS.label).nullable(),
   lossMasked: maskStateSchema,
   /** False for a model with one output per sequence (a classifier): no mask at its loss is as it should be. */
