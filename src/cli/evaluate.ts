@@ -31,11 +31,14 @@ import { workspaceModules } from '../analysisProcess/workspaceModules';
 import { readSavedModel, savedFormatOf } from '../core/saved/savedModel';
 import { savedModelIR } from '../core/saved/savedIR';
 import { weightFileCandidates } from '../core/saved/weightFiles';
+import { parseJsonText } from '../core/data/jsonText';
+import { cellLabel, ipynbCodeCells, type NotebookProgram, notebookProgram, skippedNotes } from '../core/notebook/program';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
 const USAGE = (command: Command) => `usage: masklens ${command} FILE [options]
-  FILE                     a Python file with a Keras model (read, never run), a Keras config .json,
+  FILE                     a Python file or a Jupyter notebook (.ipynb: its code cells in order) with a
+                           Keras model (read, never run), a Keras config .json,
                            or a model Keras saved (.keras, legacy .h5), run with its own weights
   --model NAME             which model in FILE (default: the first one no other model contains)
   --output NAME|INDEX      which output of a model with several (default: the first)
@@ -143,7 +146,12 @@ async function loadModel(o: Options): Promise<Loaded> {
     const saved = readSavedModel(new Uint8Array(bytes), o.file);
     return { model: runtimeModelOf(savedModelIR(saved)), inline: null, notes: [], savedWeights: o.file };
   }
-  const text = bytes.toString('utf8');
+  let text = bytes.toString('utf8');
+  let notebook: NotebookProgram | null = null;
+  if (extname(o.file).toLowerCase() === '.ipynb') {
+    notebook = notebookProgram(ipynbCodeCells(parseJsonText(text, o.file), o.file));
+    text = notebook.text;
+  }
   if (extname(o.file).toLowerCase() === '.json') {
     const parsed = kerasModelConfigSchema.safeParse(JSON.parse(text) as unknown);
     if (!parsed.success) throw new UserFacingError(`${o.file} is not a Keras model config (model.to_json())`, 'model-config', o.file);
@@ -162,6 +170,7 @@ async function loadModel(o: Options): Promise<Loaded> {
   const ir = o.model ? models.find((m) => m.name === o.model) : defaultModel(models);
   if (!ir) throw new UserFacingError(`no model named '${o.model}' in ${o.file} (found: ${models.map((m) => m.name).join(', ')})`, 'model-missing', o.file);
   const notes = !o.model && models.length > 1 ? [`${o.file} defines ${models.length} models; using '${ir.name}' (choose with --model)`] : [];
+  if (notebook) notes.push(...skippedNotes(notebook), `model '${ir.name}' is built in ${cellLabel(notebook, ir.range.start.line)} of ${o.file}`);
   const model = runtimeModelOf(ir);
   if (!o.weights) {
     // The weights the source saves or loads, where such a file exists: said, not used unasked (the extension asks).
