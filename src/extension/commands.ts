@@ -38,11 +38,12 @@ const TASK_TITLES: Record<ModelTaskKind, string> = { evaluate: 'Evaluating', com
 let runs = 0;
 
 /** Names the run a task starts: its document and version, its model, and an id no other run of this session has. */
-function originOf(target: Target): TaskOrigin {
+function originOf(target: Target, cell: string | null = null): TaskOrigin {
   return {
     runId: `${Date.now().toString(36)}-${++runs}`,
     document: target.document.uri.toString(),
-    file: vscode.workspace.asRelativePath(target.document.uri),
+    // A notebook's model is named by its cell: "tagger.ipynb, cell 3".
+    file: cell ?? vscode.workspace.asRelativePath(target.document.uri),
     version: target.document.version,
     model: shorten(target.model.name, VIEW_LIMITS.name),
   };
@@ -216,7 +217,7 @@ export class TaskCommands {
     const target = await this.target(uri, modelName);
     const input = target && (await this.taskInput(target));
     if (!target || !input) return undefined;
-    const origin = originOf(target);
+    const origin = originOf(target, this.analyses.cellLabel(target.document));
     this.panel.show(true);
     const result = await this.runTask(target.document, target.model, () => ({ kind: 'evaluate', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights), semantics: 'all' }));
     if (!result) return undefined;
@@ -232,7 +233,7 @@ export class TaskCommands {
     const input = target && (await this.taskInput(target));
     if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
-    const origin = originOf(target);
+    const origin = originOf(target, this.analyses.cellLabel(target.document));
     this.panel.show(true);
     const result = await this.runTask(target.document, target.model, () => ({ kind: 'compare', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights) }));
     if (!result) return undefined;
@@ -251,7 +252,7 @@ export class TaskCommands {
     const input = target && (await this.taskInput(target));
     if (!target || !input) return undefined;
     const settings = readSettings(target.document.uri);
-    const origin = originOf(target);
+    const origin = originOf(target, this.analyses.cellLabel(target.document));
     this.panel.show(true);
     const request = () => {
       const common = commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights);

@@ -28,6 +28,14 @@ export function followActiveEditor(analyses: AnalysisService, lenses: LensState,
       sidebar.post({ type: 'models', file: null, keras: '', models: [] });
       return;
     }
+    // A notebook cell: the whole notebook's models, each cell's own, named by cell.
+    const parts = analyses.notebookParts(document);
+    if (parts.length > 0) {
+      const notebook = vscode.workspace.notebookDocuments.find((n) => n.getCells().some((c) => c.document === document));
+      const models = parts.flatMap((p) => summarise(p.result, lenses).map((m) => ({ ...m, origin: `cell ${p.cell + 1}, line ${m.line + 1}` })));
+      sidebar.post({ type: 'models', file: notebook ? vscode.workspace.asRelativePath(notebook.uri) : vscode.workspace.asRelativePath(document.uri), keras: result.analysis.keras, ...fitModelSummaries(models) });
+      return;
+    }
     sidebar.post({ type: 'models', file: vscode.workspace.asRelativePath(document.uri), keras: result.analysis.keras, ...fitModelSummaries(summarise(result, lenses)) });
   };
   void publish();
