@@ -87,6 +87,13 @@ export default tseslint.config(
     }),
   },
   {
+    files: ['src/tensorflow/**/*.ts'],
+    rules: restrict('src/tensorflow finds and downloads the TensorFlow C library for whoever starts the runtime process (the extension host, the CLI): no vscode, no tfjs.', {
+      packages: ['vscode', ...TFJS],
+      folders: ['extension', 'cli', 'webview', 'worker', 'pool', 'analysisProcess', 'runtimeProcess'],
+    }),
+  },
+  {
     files: ['src/extension/**/*.ts'],
     rules: restrict('The extension host only does UI: no tfjs, no Python parsing; it reaches TensorFlow and the analysis only through their processes (the worker pool lives in the runtime process; the analysis process is asked through src/analysisProcess/client.ts).', {
       packages: [...TFJS, 'piscina', 'web-tree-sitter'],

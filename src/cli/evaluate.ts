@@ -1,7 +1,8 @@
 /**
  * `masklens evaluate|train|compare FILE [options]`: rebuild a model from Python source (read,
  * never run) or from a Keras config JSON, run it, and print masks, per-timestep losses and
- * every reduction. The task functions run in-process here; the pool runs the same ones.
+ * every reduction. The task runs in TensorFlow's process, as the extension's do (runtime.ts),
+ * so TensorFlow's own start-up lines stay out of this process's output.
  *
  * Exit codes: 0 success, 1 the task failed (the message says why), 2 usage errors.
  */
@@ -26,7 +27,10 @@ import {
   type TrainResult,
   toJsonText,
 } from '../core/protocol/runtimeTasks';
+import type { BackendInfo } from '../core/protocol/probe';
+import { PoolTaskError } from '../pool/errors';
 import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, oneOf, parseCommandLine, positiveInteger, UsageError } from './options';
+import { cliRuntime, TENSORFLOW_OPTIONS, TENSORFLOW_USAGE, type TensorFlowOptions, tensorflowOptions } from './runtime';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
 import { readSavedModel, savedFormatOf } from '../core/saved/savedModel';
 import { savedModelIR } from '../core/saved/savedIR';
@@ -53,7 +57,7 @@ const USAGE = (command: Command) => `usage: masklens ${command} FILE [options]
   --samples N              synthetic samples (default 8)
   --dim NAME=N             value for a dimension the source leaves open (repeatable)
   --json                   one JSON object on stdout
-${command === 'train' ? `  --epochs N --batch-size N --optimizer NAME --reduction R --validation-split F\n` : ''}`;
+${TENSORFLOW_USAGE}${command === 'train' ? `  --epochs N --batch-size N --optimizer NAME --reduction R --validation-split F\n` : ''}`;
 
 interface Options {
   command: Command;
@@ -76,10 +80,12 @@ interface Options {
   optimizer?: string;
   reduction: ReductionId;
   validationSplit?: number;
+  tensorflow: TensorFlowOptions;
 }
 
 const TASK_OPTIONS = {
   ...MODEL_OPTIONS,
+  ...TENSORFLOW_OPTIONS,
   model: { type: 'string' },
   output: { type: 'string' },
   data: { type: 'string' },
@@ -126,6 +132,7 @@ function readOptions(command: Command, argv: string[]): Options | null {
     optimizer: v.optimizer,
     reduction: oneOf(v.reduction, REDUCTION_IDS, '--reduction') ?? 'valid-mean',
     validationSplit: split,
+    tensorflow: tensorflowOptions(v),
   };
 }
 
@@ -191,6 +198,12 @@ function dataSpec(o: Options, inline: Loaded['inline']): DataSpec {
   return { source: 'synthetic', samples: o.samples, seed: o.seed };
 }
 
+/** "tensorflow (TensorFlow 2.21.0, /path/libtensorflow_cc.so.2)" or "cpu (why)". */
+function backendLabel(info: BackendInfo): string {
+  if (info.fallbackReason) return `${info.backend} (${info.fallbackReason})`;
+  return `${info.backend}${info.tensorflowVersion ? ` (TensorFlow ${info.tensorflowVersion}${info.libraryPath ? `, ${info.libraryPath}` : ''})` : ''}`;
+}
+
 const fmt = (v: number | null | undefined, digits = 6) => (v === null || v === undefined ? '—' : Number.isNaN(v) ? 'NaN' : v.toPrecision(digits));
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
@@ -200,7 +213,7 @@ const outputLabel = (r: EvaluateResult | CompareResult): string =>
 
 function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): string {
   const lines = [
-    `model ${r.model}${outputLabel(r)} — ${r.family} (Keras ${r.kerasVersion} rules) on ${r.backend}${r.backendInfo.fallbackReason ? ` (${r.backendInfo.fallbackReason})` : ''}`,
+    `model ${r.model}${outputLabel(r)} — ${r.family} (Keras ${r.kerasVersion} rules) on ${backendLabel(r.backendInfo)}`,
     `data: ${r.data.synthetic ? `${r.data.description} [SYNTHETIC]` : `${r.data.description} — ${r.data.samples} samples`}`,
     `weights: ${r.weightsUsed.description}`,
     '',
@@ -227,7 +240,7 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
 
 function formatCompare(r: CompareResult): string {
   const lines = [
-    `model ${r.model}${outputLabel(r)} — ${r.family} on ${r.backend}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
+    `model ${r.model}${outputLabel(r)} — ${r.family} on ${backendLabel(r.backendInfo)}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
     `weights: ${r.weightsUsed.description}`,
     `loss ${r.loss}; the mask ${r.maskReachesLoss ? 'reaches the loss' : `does NOT reach the loss${r.maskDroppedBy ? ` (dropped by '${r.maskDroppedBy}')` : ''}`}`,
     '',
@@ -241,7 +254,7 @@ function formatCompare(r: CompareResult): string {
 
 function formatTrain(r: TrainResult): string {
   const lines = [
-    `model ${r.model} — ${r.family} on ${r.backend}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
+    `model ${r.model} — ${r.family} on ${backendLabel(r.backendInfo)}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
     `starting from ${r.weightsUsed.description}`,
     `minimising ${r.reduction} of ${r.loss} with ${r.optimizer.name} (lr ${r.optimizer.config.learning_rate}); ${r.epochs} epochs, batch size ${r.batchSize}${r.validation ? `; validation: ${r.validation.source}` : ''}`,
     '',
@@ -252,8 +265,6 @@ function formatTrain(r: TrainResult): string {
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }
-
-const noProgress = { progress: () => undefined, cancelled: () => false };
 
 async function run(command: Command, argv: string[], io: CliIO): Promise<number> {
   let o: Options | null;
@@ -268,11 +279,10 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
     io.stdout(USAGE(command));
     return 0;
   }
+  const runtime = cliRuntime(o.tensorflow, io);
   try {
     const loaded = await loadModel(o);
     for (const n of loaded.notes) io.stderr(`note: ${n}\n`);
-    // The worker modules load TensorFlow: import them only once a task really runs.
-    const { runTask } = await import('../worker/registry');
     const common = {
       model: loaded.model,
       family: o.family,
@@ -283,20 +293,18 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
       dimensions: o.dimensions,
       output: o.output,
     };
+    let warnings: string[];
     if (command === 'evaluate') {
-      const r = await runTask({ kind: 'evaluate', ...common, semantics: o.semantics, layerOutputs: o.json }, noProgress);
+      const r = await runtime.run({ kind: 'evaluate', ...common, semantics: o.semantics, layerOutputs: o.json }).result;
       io.stdout(o.json ? `${toJsonText(r, 2)}\n` : formatEvaluate(r, o.semantics));
+      warnings = r.warnings;
     } else if (command === 'compare') {
-      const r = await runTask({ kind: 'compare', ...common }, noProgress);
+      const r = await runtime.run({ kind: 'compare', ...common }).result;
       io.stdout(o.json ? `${toJsonText(r, 2)}\n` : formatCompare(r));
+      warnings = r.warnings;
     } else {
-      const progress = {
-        progress: (e: { type: string; epoch?: number; epochs?: number }) => {
-          if (!o.json && e.type === 'epoch') io.stderr(`epoch ${(e.epoch ?? 0) + 1}/${e.epochs}\n`);
-        },
-        cancelled: () => false,
-      };
-      const r = await runTask(
+      const json = o.json;
+      const r = await runtime.run(
         {
           kind: 'train',
           ...common,
@@ -306,13 +314,20 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
           batchSize: o.batchSize,
           validation: o.validationSplit ? { split: o.validationSplit } : loaded.validation,
         },
-        progress,
-      );
+        { onProgress: (e) => !json && e.type === 'epoch' && io.stderr(`epoch ${e.epoch + 1}/${e.epochs}\n`) },
+      ).result;
       io.stdout(o.json ? `${toJsonText(r, 2)}\n` : formatTrain(r));
+      warnings = r.warnings;
     }
+    // The pure-JS fallback is said on stderr too, where a --json reader's user still sees it.
+    if (o.json) for (const w of warnings.filter((w) => w.startsWith('Running on the pure-JS'))) io.stderr(`warning: ${w}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof UserFacingError) {
+    if (error instanceof UsageError) {
+      io.stderr(`masklens ${command}: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof UserFacingError || error instanceof PoolTaskError) {
       io.stderr(`masklens ${command}: ${error.message}\n`);
       return 1;
     }
@@ -321,6 +336,8 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
       return 2;
     }
     throw error;
+  } finally {
+    await runtime.close();
   }
 }
 

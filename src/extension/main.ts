@@ -20,6 +20,7 @@ import { RuntimeService } from './runtimeService';
 import { followActiveEditor } from './sidebarModels';
 import { SidebarViewProvider } from './sidebarView';
 import { MaskLensStatusBar } from './statusBar';
+import { TensorFlowLibraryChooser } from './tensorflowLibrary';
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface MaskLensApi {
@@ -34,7 +35,8 @@ export interface MaskLensApi {
 const PYTHON: vscode.DocumentSelector = [{ language: 'python' }];
 
 export function activate(context: vscode.ExtensionContext): MaskLensApi {
-  const runtime = new RuntimeService(context.extensionUri);
+  const tensorflow = new TensorFlowLibraryChooser(context);
+  const runtime = new RuntimeService(context.extensionUri, () => tensorflow.environment());
   const statusBar = new MaskLensStatusBar(runtime);
   const analyses = new AnalysisService(context.extensionUri);
   const lensState = new LensState();
@@ -99,6 +101,10 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['masklens.poolSize', 'masklens.memoryCapMB', 'masklens.maxQueuedTasks'].some((s) => e.affectsConfiguration(s))) runtime.applySettings();
+      if (e.affectsConfiguration('masklens.tensorflow')) {
+        tensorflow.reset();
+        runtime.chooseLibraryAgain();
+      }
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);

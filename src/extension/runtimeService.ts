@@ -27,11 +27,13 @@ export class RuntimeService implements vscode.Disposable {
   readonly onDidCrash = this.crashEmitter.event;
   private lastBackend: BackendReport | undefined;
 
-  constructor(extensionUri: vscode.Uri) {
+  /** `environment` is asked before each process starts: it chooses the TensorFlow library (tensorflowLibrary.ts). */
+  constructor(extensionUri: vscode.Uri, environment: () => Promise<NodeJS.ProcessEnv>) {
     const channel = log();
     this.client = new RuntimeClient({
       runtimeFile: vscode.Uri.joinPath(extensionUri, 'dist', 'runtime.js').fsPath,
       settings: runtimeSettings(readSettings()),
+      environment,
       // TensorFlow's own stderr (oneDNN, CUDA, absl lines) is for whoever turns the log level up.
       log: { debug: (line) => channel.debug(line), info: (line) => channel.info(line), warn: (line) => channel.warn(line), error: (line) => channel.error(line) },
     });
@@ -88,7 +90,7 @@ export class RuntimeService implements vscode.Disposable {
       log().error(`TensorFlow native backend unavailable, running on the slow pure-JS cpu backend: ${result.backend.fallbackReason ?? 'unknown reason'}`);
       void vscode.window.showWarningMessage(`MaskLens is running without native TensorFlow (${result.backend.fallbackReason ?? 'unknown reason'}). Results are correct but slow.`);
     } else {
-      log().info(`Worker ${result.threadId} runs native TensorFlow (tfjs ${result.backend.tfjsVersion}).`);
+      log().info(`Worker ${result.threadId} runs native TensorFlow ${result.backend.tensorflowVersion ?? ''} from ${result.backend.libraryPath ?? 'an unknown path'} (tfjs ${result.backend.tfjsVersion}).`);
     }
     this.backendEmitter.fire(report);
     return report;
@@ -97,6 +99,12 @@ export class RuntimeService implements vscode.Disposable {
   /** Applies changed settings: the runtime process restarts with them once it is idle. */
   applySettings(): void {
     this.client.updateSettings(runtimeSettings(readSettings()));
+  }
+
+  /** Another TensorFlow library may be wanted: the process restarts once idle, and the next task chooses again. */
+  chooseLibraryAgain(): void {
+    this.lastBackend = undefined;
+    this.client.renewEnvironment();
   }
 
   dispose(): void {

@@ -28,6 +28,7 @@ export class MaskLensStatusBar implements vscode.Disposable {
     this.item.text = `${icon} ${label}${this.task ? ` · ${this.task}` : ''}`;
     const lines = [
       backend ? `Backend: ${backend.backend}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}` : 'Backend: not started yet',
+      ...(backend?.libraryPath ? [`TensorFlow ${backend.tensorflowVersion ?? ''}: ${backend.libraryPath}${backend.libraryOrigin ? ` (${backend.libraryOrigin})` : ''}`] : []),
       state ? `Pool: ${state.workers} worker(s), ${state.running} running, ${state.queued} queued` : "Pool: TensorFlow's process starts on first use",
     ];
     this.item.tooltip = lines.join('\n');

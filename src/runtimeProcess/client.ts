@@ -33,6 +33,12 @@ export interface RuntimeClientOptions {
   settings: RuntimeSettings;
   /** The process's environment; default this process's. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Asked before each process starts, instead of `env`: where TensorFlow's C library is decides
+   * the environment the process must start with (see src/tensorflow/runtimeEnvironment.ts), and
+   * finding it may take a while (a download the user agreed to). Its error fails the tasks waiting.
+   */
+  environment?: () => Promise<NodeJS.ProcessEnv>;
   log?: RuntimeLog;
   crashLimit?: CrashLimit;
   /** How long a cancelled task may take to stop before its worker is terminated. */
@@ -65,7 +71,11 @@ function taskLabel(request: { kind: RegisteredKind; model?: { name?: string } })
 }
 
 export class RuntimeClient {
-  private current: { process: ChildRuntime; settings: RuntimeSettings } | undefined;
+  private current: { process: ChildRuntime; settings: RuntimeSettings; environment: number } | undefined;
+  /** Counts renewEnvironment() calls: a process started under an older count restarts once idle. */
+  private environment = 0;
+  /** The environment of the process about to start, while it is being found. */
+  private starting: Promise<NodeJS.ProcessEnv> | undefined;
   private settings: RuntimeSettings;
   private readonly throttle: RestartThrottle;
   private lastCrash: string | undefined;
@@ -122,7 +132,7 @@ export class RuntimeClient {
     const execute = async (): Promise<ResultOf<K>> => {
       this.tasks.add(task);
       try {
-        process = this.processForTask();
+        process = await this.processForTask();
         if (cancelReason !== null) throw new TaskCancelled(cancelReason);
         const raw = await process.run(task.id, task.label, request, options.onProgress);
         const result = TASK_SCHEMAS[request.kind].result.safeParse(raw);
@@ -160,9 +170,25 @@ export class RuntimeClient {
     await current?.process.stop();
   }
 
-  private processForTask(): ChildRuntime {
+  private async processForTask(): Promise<ChildRuntime> {
     if (this.closed) throw new RuntimeUnavailableError("MaskLens is shutting down: TensorFlow's process is closed.");
     if (this.current) return this.current.process;
+    if (this.options.environment) {
+      // Tasks that arrive meanwhile wait for the same answer, and then share the one process.
+      this.starting ??= this.options.environment().finally(() => (this.starting = undefined));
+      const env = await this.starting;
+      if (this.closed) throw new RuntimeUnavailableError("MaskLens is shutting down: TensorFlow's process is closed.");
+      // Another task's wait may have ended first and started the process.
+      return this.currentProcess() ?? this.startProcess(env);
+    }
+    return this.startProcess(this.options.env ?? globalThis.process.env);
+  }
+
+  private currentProcess(): ChildRuntime | undefined {
+    return this.current?.process;
+  }
+
+  private startProcess(env: NodeJS.ProcessEnv): ChildRuntime {
     const waitMs = this.throttle.waitMs();
     if (waitMs > 0) {
       throw new RuntimeUnavailableError(
@@ -174,7 +200,7 @@ export class RuntimeClient {
       runtimeFile: this.options.runtimeFile,
       pool: { workers: settings.workers, maxQueue: settings.maxQueue, workerHeapMB: settings.memoryCapMB, cancelGraceMs: this.options.cancelGraceMs },
       heapMB: settings.memoryCapMB,
-      env: this.options.env ?? globalThis.process.env,
+      env,
       log: this.log,
       startTimeoutMs: this.options.startTimeoutMs ?? 60_000,
       onState: (state) => this.events.emit('state', state),
@@ -187,13 +213,22 @@ export class RuntimeClient {
         this.events.emit('crash', { pid: ended.pid, ending: ended.ending, stderrTail: ended.stderrTail } satisfies RuntimeCrash);
       },
     });
-    this.current = { process, settings };
+    this.current = { process, settings, environment: this.environment };
     return process;
+  }
+
+  /**
+   * The environment a process needs has changed (e.g. another TensorFlow library was chosen):
+   * the running process stops as soon as it is idle, and the next task asks `environment` again.
+   */
+  renewEnvironment(): void {
+    this.environment++;
+    this.restartIfIdleAndStale();
   }
 
   private restartIfIdleAndStale(): void {
     const current = this.current;
-    if (!current || current.process.busy > 0 || sameSettings(current.settings, this.settings)) return;
+    if (!current || current.process.busy > 0 || (sameSettings(current.settings, this.settings) && current.environment === this.environment)) return;
     this.current = undefined;
     this.log.info('MaskLens runtime settings changed: TensorFlow\'s process restarts with the next task.');
     void current.process.stop();

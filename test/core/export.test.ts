@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { csvNumber, csvText, decodePngDataUrl, exportFileName, resultToCsv, resultToJson } from '../../src/core/export';
 import { compareResultSchema, evaluateResultSchema, toJsonText, trainResultSchema, type CompareResult, type EvaluateResult, type TrainResult } from '../../src/core/protocol/runtimeTasks';
 
-const backendInfo = { backend: 'tensorflow' as const, fallbackReason: null, tfjsVersion: '4.22.0', tensorflowVersion: '2.x' };
+const backendInfo = { backend: 'tensorflow' as const, fallbackReason: null, tfjsVersion: '4.22.0', tensorflowVersion: '2.21.0', libraryPath: '/envs/ml/lib/python3.12/site-packages/tensorflow/libtensorflow_cc.so.2', libraryOrigin: 'the Python environment /envs/ml' };
 const data = { source: 'synthetic' as const, synthetic: true, description: '2 synthetic samples', samples: 5, shapes: { x: [5, 3, 1], y: [5, 3, 1], sampleWeight: null }, nan: { x: 0, y: 0, sampleWeight: 0 }, inf: { x: 0, y: 0, sampleWeight: 0 }, notes: [] };
 const layer = (name: string, mask: number[][] | null, effect: 'creates' | 'destroys') => ({
   name,

@@ -15,6 +15,7 @@ import { buildGraph } from '../../src/core/graph/fromConfig';
 import type { ModelGraph } from '../../src/core/graph/modelGraph';
 import type { KerasModelConfig } from '../../src/core/ir';
 import { UserFacingError } from '../../src/core/protocol/task';
+import { CLASS_ALIASES, layerEntry } from '../../src/core/layers/index';
 import { modelCost } from '../../src/core/runtime/modelCost';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -78,10 +79,15 @@ test('every layer\'s weight count equals the sizes of the weights Keras wrote (r
   for (const file of fixtures('runtime')) {
     const fixture = read('runtime', file) as { config?: KerasModelConfig; weights?: { layer: string; weights: { shape: number[] }[] }[] };
     if (!fixture.config || !fixture.weights) continue;
-    const ours = countsByLayer(buildGraph(fixture.config));
+    const graph = buildGraph(fixture.config);
+    const ours = countsByLayer(graph);
+    // A class defined in the user's source has no entry: from Keras' config alone its count, and
+    // the shapes after it, are unknown (the runtime charges its weights as it creates them).
+    const custom = [...graph.layers.values()].some((spec) => spec.kind !== 'input' && spec.kind !== 'op' && !spec.nested && layerEntry(CLASS_ALIASES[spec.className] ?? spec.className) === undefined);
     for (const w of fixture.weights) {
       const keras = w.weights.reduce((a, x) => a + x.shape.reduce((p, q) => p * q, 1), 0);
       const count = ours.get(w.layer);
+      if (count === null && custom) continue;
       if (count !== keras) problems.push(`${file} ${w.layer}: MaskLens counts ${count}, Keras wrote ${keras} values`);
       layers++;
     }

@@ -57,6 +57,7 @@ export async function screenshot(name: string, timeoutMs = 60_000): Promise<Scre
  * the harness performs it with Playwright in the real page and writes `<name>.result` (JSON:
  * `{ ok, error?, value? }`). Kinds:
  *   { kind: 'click-codelens', title }       a real mouse click on the CodeLens link (`.codelens-decoration a`) with that text
+ *   { kind: 'click-notification-button', title }  a real click on a notification toast's button with that text
  *   { kind: 'webview-dom' }                 per frame that holds a webview document: its URL, body class, the MaskLens
  *                                           panel's mask strips, heatmap canvases, data grids' text, a theme CSS variable
  *   { kind: 'workbench-theme' }             the workbench's own class (vs / vs-dark / hc-black) and computed backgrounds
@@ -66,6 +67,7 @@ export async function screenshot(name: string, timeoutMs = 60_000): Promise<Scre
  */
 export type BrowserAction =
   | { kind: 'click-codelens'; title: string }
+  | { kind: 'click-notification-button'; title: string; timeoutMs?: number }
   | { kind: 'webview-dom' }
   | { kind: 'workbench-theme' }
   | { kind: 'type-and-watch'; text: string; delayMs: number; lensTooltipPrefix: string; squiggleLineText: string; timeoutMs?: number };

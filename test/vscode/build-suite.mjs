@@ -7,7 +7,9 @@
 //     the repository, so `require('mocha')` resolves from the repository's node_modules at run time.
 //   * `masklens:itests` is a generated module that requires every *.itest.ts, sorted by path.
 // Options: --out <dir> (default dist/test/integration), --include <file.itest.ts> (extra suites,
-// repeatable; used to prove that a failing test makes the harness exit non-zero).
+// repeatable; used to prove that a failing test makes the harness exit non-zero), --suites <dir>
+// (where the *.itest.ts are, default test/integration; test/installed holds the suite that runs
+// against the packaged .vsix).
 import * as esbuild from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,9 +28,9 @@ function findItests(dir) {
   return out;
 }
 
-export async function buildSuite({ outdir = defaultSuiteDir, include = [] } = {}) {
-  const files = [...findItests(join(repoRoot, 'test', 'integration')), ...include.map((f) => resolve(f))].sort();
-  if (files.length === 0) throw new Error('no test/integration/**/*.itest.ts found');
+export async function buildSuite({ outdir = defaultSuiteDir, include = [], suites = join(repoRoot, 'test', 'integration') } = {}) {
+  const files = [...findItests(suites), ...include.map((f) => resolve(f))].sort();
+  if (files.length === 0) throw new Error(`no ${relative(repoRoot, suites)}/**/*.itest.ts found`);
   for (const f of files) if (!existsSync(f)) throw new Error(`${f} does not exist`);
   const itests = {
     name: 'masklens-itests',
@@ -66,6 +68,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--out') opts.outdir = resolve(args[++i]);
     else if (args[i] === '--include') opts.include.push(args[++i]);
+    else if (args[i] === '--suites') opts.suites = resolve(args[++i]);
     else {
       console.error(`unknown argument ${args[i]}`);
       process.exit(2);

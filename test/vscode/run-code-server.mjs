@@ -203,6 +203,13 @@ async function performAction(page, action) {
     await link.click(); // a real mouse click at the element's centre
     return { clicked: action.title };
   }
+  if (action.kind === 'click-notification-button') {
+    // A button of a notification toast (e.g. MaskLens' consent to download TensorFlow), clicked as a user would.
+    const button = page.locator('.notification-toast .monaco-button', { hasText: action.title }).first();
+    await button.waitFor({ state: 'visible', timeout: action.timeoutMs ?? 60_000 });
+    await button.click();
+    return { clicked: action.title };
+  }
   if (action.kind === 'webview-dom') return webviewDom(page);
   if (action.kind === 'workbench-theme') {
     return page.evaluate(() => {
@@ -274,6 +281,12 @@ async function consoleText(msg) {
   }
 }
 
+/**
+ * Runs the suite once. Besides parseOptions()' fields, callers may give `userDataDir` and
+ * `extensionsDir` (a profile that outlives this run, e.g. one a .vsix was installed into: then
+ * they are neither made nor removed here), `settings` (more user settings) and `env` (more
+ * environment for code-server and so for the extension host, e.g. another HOME).
+ */
 export async function runInCodeServer(options = parseOptions()) {
   const t0 = Date.now();
   const { workspace, extension, tests, results, timeoutMs } = options;
@@ -291,7 +304,8 @@ export async function runInCodeServer(options = parseOptions()) {
 
   const suiteDone = join(requests, 'suite-finished.json');
   const scratch = mkdtempSync(join(tmpdir(), 'masklens-code-server-'));
-  const userData = join(scratch, 'user-data');
+  const userData = options.userDataDir ?? join(scratch, 'user-data');
+  const extensionsDir = options.extensionsDir ?? join(scratch, 'extensions');
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(
     join(userData, 'User', 'settings.json'),
@@ -315,6 +329,7 @@ export async function runInCodeServer(options = parseOptions()) {
         'git.openRepositoryInParentFolders': 'never',
         'git.autoRepositoryDetection': false,
         'chat.commandCenter.enabled': false,
+        ...options.settings,
       },
       null,
       2,
@@ -334,6 +349,7 @@ export async function runInCodeServer(options = parseOptions()) {
     EXTENSIONS_GALLERY: process.env.EXTENSIONS_GALLERY ?? '{}',
     TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '3',
     CUDA_VISIBLE_DEVICES: process.env.CUDA_VISIBLE_DEVICES ?? '-1',
+    ...options.env,
   };
   const server = spawn(
     process.execPath,
@@ -343,7 +359,7 @@ export async function runInCodeServer(options = parseOptions()) {
       '--auth', 'none',
       '--config', join(scratch, 'config.yaml'),
       '--user-data-dir', userData,
-      '--extensions-dir', join(scratch, 'extensions'),
+      '--extensions-dir', extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',

@@ -51,6 +51,9 @@ function renderBackend(report: BackendReport): void {
       { class: 'ml-backend-detail' },
       `tfjs ${report.backend.tfjsVersion} · worker thread ${report.threadId} · ${report.pool.workers} worker(s) × ${report.pool.intraOpThreads} TF thread(s) · probe ${report.probeMs.toFixed(0)} ms`,
     ),
+    ...(report.backend.libraryPath
+      ? [h('div', { id: 'backend-library', class: 'ml-backend-detail' }, `TensorFlow ${report.backend.tensorflowVersion ?? '(version unknown)'} · ${report.backend.libraryPath}${report.backend.libraryOrigin ? ` · from ${report.backend.libraryOrigin}` : ''}`)]
+      : []),
   );
   send({ type: 'rendered', view: 'backend', summary: `backend=${report.backend.backend} thread=${report.threadId}` });
 }

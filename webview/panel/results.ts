@@ -31,13 +31,15 @@ function grid(headers: string[], rows: string[][], id: string, label: string): H
   return table;
 }
 
-function dataLine(result: { data: EvaluateResult['data']; backend: string; weightsUsed: EvaluateResult['weightsUsed'] }): HTMLElement {
+function dataLine(result: { data: EvaluateResult['data']; backend: string; backendInfo: EvaluateResult['backendInfo']; weightsUsed: EvaluateResult['weightsUsed'] }): HTMLElement {
+  const library = result.backendInfo.tensorflowVersion ? ` (TensorFlow ${result.backendInfo.tensorflowVersion})` : '';
   return h(
     'p',
-    { class: 'ml-data' },
+    { class: 'ml-data', title: result.backendInfo.libraryPath ?? result.backendInfo.fallbackReason ?? '' },
     h('span', { class: 'ml-tag' }, result.data.synthetic ? 'synthetic data' : `${result.data.source} data`),
     ` ${result.data.description} · ${result.data.samples} sample(s) · backend `,
     h('strong', {}, result.backend),
+    library,
     h('br', {}),
     h('span', { class: 'ml-tag', id: 'weights-used' }, result.weightsUsed.source === 'file' ? 'saved weights' : result.weightsUsed.source === 'inline' ? 'given weights' : 'initial weights'),
     ` ${result.weightsUsed.description}`,

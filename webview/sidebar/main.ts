@@ -58,7 +58,9 @@ function renderModel(m: ModelSummary): HTMLElement {
 function handle(message: HostMessage): void {
   if (message.type === 'backend') {
     clear(backend);
-    backend.append(`Backend: ${message.report.backend.backend}${message.report.backend.fallbackReason ? ` (${message.report.backend.fallbackReason})` : ''}`);
+    const info = message.report.backend;
+    backend.append(`Backend: ${info.backend}${info.fallbackReason ? ` (${info.fallbackReason})` : ''}${info.tensorflowVersion && !info.fallbackReason ? ` · TensorFlow ${info.tensorflowVersion}` : ''}`);
+    backend.title = info.libraryPath ?? '';
   } else if (message.type === 'models') {
     clear(models);
     if (!message.file) models.append(h('p', { class: 'ml-muted' }, 'Open a Python file with a Keras model.'));

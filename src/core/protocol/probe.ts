@@ -23,8 +23,14 @@ export const backendInfoSchema = z.object({
   backend: z.enum(['tensorflow', 'cpu']),
   fallbackReason: z.string().nullable(),
   tfjsVersion: z.string(),
+  /** The version the loaded TensorFlow C library reports (TF_Version); null on the pure-JS backend. */
   tensorflowVersion: z.string().nullable(),
+  /** The libtensorflow_cc.so.2 the process loaded; null on the pure-JS backend. */
+  libraryPath: z.string().nullable(),
+  /** Where that library came from, as the one who started the process found it (e.g. "the Python environment /p/.venv"). */
+  libraryOrigin: z.string().nullable(),
 });
+export type BackendInfo = z.infer<typeof backendInfoSchema>;
 
 export const probeResultSchema = z.object({
   kind: z.literal('probe'),
