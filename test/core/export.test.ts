@@ -29,6 +29,7 @@ const evaluate: EvaluateResult = evaluateResultSchema.parse({
   family: 'keras3',
   kerasVersion: '3.15.1',
   data,
+  weightsUsed: { source: 'initialised', description: "initial weights: Keras' default initializers under seed 42" },
   layers: [layer('masking', [[1, 1, 0], [1, 0, 0]], 'creates'), layer('=cmd,"x"', null, 'destroys')],
   output: [],
   outputShape: [5, 3, 1],
@@ -85,7 +86,7 @@ test('CSV text fields from user code are quoted and cannot start a spreadsheet f
 
 test('compare and train CSV', () => {
   const compare: CompareResult = compareResultSchema.parse({
-    kind: 'compare', backend: 'tensorflow', backendInfo, model: 'model', modelOutput: { name: 'dense', names: ['dense'] }, family: 'keras3', data, loss: 'mae', maskReachesLoss: false, maskDroppedBy: 'lambda',
+    kind: 'compare', backend: 'tensorflow', backendInfo, model: 'model', modelOutput: { name: 'dense', names: ['dense'] }, family: 'keras3', data, weightsUsed: evaluate.weightsUsed, loss: 'mae', maskReachesLoss: false, maskDroppedBy: 'lambda',
     reductions: [{ id: 'none', label: 'u', formula: 'f', kerasVersions: 'k', value: 2 }, { id: 'valid-mean', label: 'v', formula: 'f', kerasVersions: 'k', value: 1 }],
     relativeDifference: -0.5, paddingShareOfUnmaskedLoss: 0.4,
     perSample: [{ sample: 3, validSteps: 2, steps: 4, validMean: 1, unmaskedMean: 2 }],
@@ -95,7 +96,7 @@ test('compare and train CSV', () => {
   assert.deepEqual(rows.slice(1, 3), [['reduction', 'none', '', '', '2'], ['reduction', 'valid-mean', '', '', '1']]);
   assert.deepEqual(rows.find((r) => r[0] === 'per_sample_valid_steps'), ['per_sample_valid_steps', '', '3', '', '2']);
   const train: TrainResult = trainResultSchema.parse({
-    kind: 'train', backend: 'tensorflow', backendInfo, model: 'model', family: 'keras3', data, validation: null, loss: 'mae', optimizer: { name: 'adam', config: {} }, reduction: 'valid-mean', epochs: 2, batchSize: 4,
+    kind: 'train', backend: 'tensorflow', backendInfo, model: 'model', family: 'keras3', data, weightsUsed: evaluate.weightsUsed, validation: null, loss: 'mae', optimizer: { name: 'adam', config: {} }, reduction: 'valid-mean', epochs: 2, batchSize: 4,
     history: [{ epoch: 0, train: { masked: 1, unmasked: 2 }, val: null, seconds: 0.5 }, { epoch: 1, train: { masked: 0.5, unmasked: 1.5 }, val: { masked: 0.7, unmasked: NaN }, seconds: 0.25 }],
     stopped: { reason: 'completed', message: 'ok', epoch: null, batch: null }, warnings: [], tensors: { before: 0, after: 0 }, elapsedMs: 1,
   });

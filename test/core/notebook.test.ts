@@ -48,8 +48,8 @@ test("masklens analyze nb.ipynb: seed 002's Lambda diagnostic and every layer lo
   assert.match(out, /^model model \(sequential, cell 3, line 1\)$/m);
   assert.match(out, /^ {2}lambda +Lambda +yes +- +destroys +cell 3, line 5$/m);
   assert.match(out, /^ {2}warning lambda-drops-mask at cell 3, line 5, column 11: /m);
-  assert.match(err, /^note: cell 2, line 1: `%matplotlib inline` is IPython, not Python; MaskLens skips it$/m);
-  assert.match(err, /^note: cell 4, line 1: `%%time` is IPython, not Python; MaskLens skips it$/m);
+  assert.match(err, /^note: examples\/seed002_notebook\.ipynb: cell 2, line 1: `%matplotlib inline` is IPython, not Python; MaskLens skips it$/m);
+  assert.match(err, /^note: examples\/seed002_notebook\.ipynb: cell 4, line 1: `%%time` is IPython, not Python; MaskLens skips it$/m);
   const json = JSON.parse((await analyze(['examples/seed002_notebook.ipynb', '--json'])).out) as { notebook: { cells: { index: number }[] }; models: { name: string }[] };
   assert.deepEqual(json.notebook.cells.map((c) => c.index), [1, 2, 3]);
   assert.equal(json.models[0].name, 'model');
@@ -60,6 +60,7 @@ test('masklens analyze model.keras: the mask flow from the config Keras saved, a
   assert.ok(readFileSync(file).length > 0);
   const { code, out, err } = await analyze([file, '--keras', 'tf-keras2']);
   assert.equal(code, 0, err);
+  assert.equal(err, '');
   assert.match(out, /\(functional, from a \.keras archive saved by Keras 2\.21\.0\)/);
   assert.match(out, /^ {2}embedding +Embedding +- +yes +creates$/m);
   assert.match(out, /loss: mse — the mask reaches the loss/);

@@ -34,7 +34,7 @@ interface Fixture {
   about: string;
   /** `h5` is null for a weights-only Keras 3 model: its save_weights writes only `.weights.h5`. */
   files: { keras: string | null; h5: string | null; weightsH5: string };
-  /** Repository-relative source that builds the model (`model`), for models saved as weights only. */
+  /** Repository-relative source that builds the model (`model`), for models saved as weights only; null for the others. */
   source: string | null;
   h5LoadError: string | null;
   inputs: Arr;
