@@ -2,8 +2,9 @@
 // Regenerates the golden fixtures from real Keras: runs test/golden/generate.py with the
 // project's Python venv (.venv, created from requirements-python.lock), forwarding all
 // arguments.  Usage: node tools/golden.mjs [--only PATTERN] [--family keras3|tf-keras2] [--jobs N]
-// With --realworld first it runs test/realworld/generate.py instead (the real-world corpus);
-// with --saved first, test/golden/saved_models.py (models trained and saved by Keras).
+// With --realworld first it runs test/realworld/generate.py instead (the real-world corpus),
+// with --sweep first test/golden/sweep.py (the goldens under every Keras release of the sweep),
+// with --saved first test/golden/saved_models.py (models trained and saved by Keras).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,10 +23,10 @@ if (!python) {
   );
   process.exit(2);
 }
-const first = process.argv[2];
-const script = first === '--realworld' ? join(root, 'test', 'realworld', 'generate.py') : first === '--saved' ? join(root, 'test', 'golden', 'saved_models.py') : join(root, 'test', 'golden', 'generate.py');
-const rest = process.argv.slice(first === '--realworld' || first === '--saved' ? 3 : 2);
-const result = spawnSync(python, [script, ...rest], { cwd: root, stdio: 'inherit' });
+const SCRIPTS = { '--realworld': 'test/realworld/generate.py', '--sweep': 'test/golden/sweep.py', '--saved': 'test/golden/saved_models.py' };
+const chosen = Object.hasOwn(SCRIPTS, process.argv[2] ?? '') ? SCRIPTS[process.argv[2]] : undefined;
+const script = join(root, chosen ?? 'test/golden/generate.py');
+const result = spawnSync(python, [script, ...process.argv.slice(chosen ? 3 : 2)], { cwd: root, stdio: 'inherit' });
 if (result.error) {
   console.error(`golden: could not run ${python}: ${result.error.message}`);
   process.exit(2);

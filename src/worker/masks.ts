@@ -40,7 +40,9 @@ export function tensorMasks(ctx: CallContext, layers: ReadonlyMap<string, Runtim
     convert: (m) => m,
     lambdaMask: (call: MaskCall<Tensor, TensorMask>, previous) => {
       const layer = layers.get(call.layer);
-      return layer instanceof Lambda ? layer.lambdaMask(call.inputs, previous, ctx, call.inputIsList) : null;
+      // Called on a list, the mask function's previous_mask is the list of the inputs' masks (masks[0] is the first input's).
+      const given = call.inputIsList ? call.masks.slice(0, Math.max(1, call.firstArgCount)) : previous;
+      return layer instanceof Lambda ? layer.lambdaMask(call.inputs, given, ctx, call.inputIsList) : null;
     },
     nestedModel: (call) => {
       const layer = layers.get(call.layer);

@@ -85,7 +85,7 @@ test('keras-team/keras#23235 (3.16): RNNs stop propagating masks — a versioned
   assert.equal(current.lossMasked, 'yes');
   const later = await analyze(text, 'keras3', { kerasVersion: '3.16.0' });
   const m = model(later, 'm');
-  assert.equal(later.keras, 'Keras 3.16.0');
+  assert.match(later.keras, /^Keras 3\.16\.0: the rules from 3\.16\.0 on, not checked against any release/);
   assert.equal(m.lossMasked, 'no');
   const d = find(m.diagnostics, 'mask-consumed');
   assert.equal(d.severity, 'warning');

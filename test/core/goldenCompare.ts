@@ -19,6 +19,8 @@ export interface FixtureLayer {
   supportsMasking?: boolean;
   maskIn: boolean | null;
   maskOut: boolean | null;
+  /** The output shape Keras built, batch first (null for an unknown dimension). */
+  outputShape?: (number | null)[] | null;
 }
 
 export interface FixtureModel {

@@ -103,8 +103,8 @@ def model_record(fam, name, aliases, model, g, tracer, root, warn_sink):
     return rec
 
 
-def run(fam, rel_path, root):
-    tracer = Tracer(fam)
+def execute(fam, rel_path, root):
+    """Runs the file as ``__main__``: its globals, the exception it raised (or None) and the warnings it gave."""
     path = os.path.join(root, rel_path)
     with open(path, encoding="utf-8") as fh:
         source = fh.read()
@@ -122,7 +122,11 @@ def run(fam, rel_path, root):
             error = describe_error(exc, root)
             traceback.print_exc()
     warn_msgs.extend(str(w.message) for w in caught)
+    return g, error, warn_msgs
 
+
+def module_models(fam, g):
+    """Every module-level Keras model once, in definition order: [(variable, model, other variables bound to it)]."""
     seen, models = {}, []
     for var, value in list(g.items()):
         if var.startswith("__") or not isinstance(value, fam.Model):
@@ -132,20 +136,27 @@ def run(fam, rel_path, root):
             continue
         seen[id(value)] = (var, [])
         models.append((var, value))
-    records = []
-    for var, model in models:
-        records.append(model_record(fam, var, seen[id(model)][1], model, g, tracer, root, warn_msgs))
+    return [(var, model, seen[id(model)][1]) for var, model in models]
 
-    mask_warnings = []
+
+def mask_messages(warn_msgs, root):
+    out = []
     for msg in warn_msgs:
         msg = sanitize(msg, root)
-        if "mask" in msg.lower() and msg not in mask_warnings:
-            mask_warnings.append(msg)
+        if "mask" in msg.lower() and msg not in out:
+            out.append(msg)
+    return out
+
+
+def run(fam, rel_path, root):
+    tracer = Tracer(fam)
+    g, error, warn_msgs = execute(fam, rel_path, root)
+    records = [model_record(fam, var, aliases, model, g, tracer, root, warn_msgs) for var, model, aliases in module_models(fam, g)]
     return {
         "file": rel_path,
         "family": fam.name,
         "kerasVersion": fam.version,
         "error": error,
         "models": records,
-        "maskWarnings": mask_warnings,
+        "maskWarnings": mask_messages(warn_msgs, root),
     }

@@ -84,7 +84,8 @@ class Family:
             self.version = keras.__version__
             self.Layer, self.InputLayer = Layer, InputLayer
             self.Functional, self.Sequential, self.Model = Functional, Sequential, keras.Model
-            self.get_mask = backend.get_keras_mask
+            # get_keras_mask arrived in Keras 3.6; older releases keep the mask on `_keras_mask` (the sweep runs them).
+            self.get_mask = getattr(backend, "get_keras_mask", lambda t: getattr(t, "_keras_mask", None))
         elif name == "tf-keras2":
             import tf_keras
             from tf_keras.src.engine.base_layer import Layer

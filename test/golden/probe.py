@@ -48,13 +48,15 @@ def input_specs(fam, model, module_globals):
     raise ValueError("model input shape unknown (model not built and no module-level `x`)")
 
 
-def make_inputs(fam, model, module_globals, seed=0):
+def make_inputs(fam, model, module_globals, seed=0, stagger=False):
+    """One array per model input. With ``stagger``, input i pads PAD_STEPS + i timesteps, so
+    two inputs' masks differ and a merge's OR can be told from its AND (the version sweep)."""
     layers = all_layers(model)
     vocab = [l.input_dim for l in layers if type(l).__name__ == "Embedding"]
     mask_values = [float(l.mask_value) for l in layers if type(l).__name__ == "Masking"]
     rng = np.random.default_rng(seed)
     arrays = []
-    for shape, dtype in input_specs(fam, model, module_globals):
+    for index, (shape, dtype) in enumerate(input_specs(fam, model, module_globals)):
         shape = [BATCH if i == 0 else (FREE_DIM if d is None else int(d)) for i, d in enumerate(shape)]
         is_int = dtype.startswith("int") or dtype.startswith("uint") or (vocab and len(shape) == 2)
         if is_int:
@@ -64,8 +66,9 @@ def make_inputs(fam, model, module_globals, seed=0):
         else:
             a = rng.normal(size=shape)
             pad = mask_values[0] if mask_values else 0.0
-        if len(shape) >= 2 and shape[1] > PAD_STEPS:
-            a[0, shape[1] - PAD_STEPS:] = pad
+        steps = PAD_STEPS + (index if stagger else 0)
+        if len(shape) >= 2 and shape[1] > steps:
+            a[0, shape[1] - steps:] = pad
         np_dtype = dtype if dtype in ("int32", "int64", "float32", "float64", "bool") else "float32"
         arrays.append(a.astype(np_dtype))
     return arrays

@@ -5,10 +5,12 @@
  */
 import type { Diagnostic, KerasFamily, ModelIR, QuickFix, Range, Severity } from '../ir';
 import { familyBehaviour, FAMILIES, INNER_UNSUPPORTED_MESSAGE } from '../masking/registry';
+import { versionLabel } from '../layers/versionLabel';
 import type { LayerFlow, ModelFlow } from './flow';
 
+/** "Keras 3.3.3" for a release the version sweep ran; otherwise whose rules apply and how far they were checked. */
 export function verdictLabel(family: KerasFamily, version: string): string {
-  return family === 'keras3' ? `Keras ${version}` : `tf.keras ${version}`;
+  return versionLabel(family, version);
 }
 
 interface DiagContext {
@@ -123,6 +125,45 @@ function mergeDropped(f: LayerFlow, d: DiagContext): Diagnostic {
   );
 }
 
+function listMasksIgnored(f: LayerFlow, d: DiagContext): Diagnostic {
+  const label = verdictLabel(d.family, d.version);
+  return diag(
+    'mask-destroyed',
+    'warning',
+    `${layerLabel(f.layer)} is called on a list of masked tensors, and Keras 3.0 to 3.3 take no mask from a list: ${label} gives its output no mask, silently. ${AFTER} Keras 3.4 and later pass the masks on. (${label})`,
+    rangeOf(f, d),
+  );
+}
+
+function warnsButKeeps(f: LayerFlow, d: DiagContext): Diagnostic {
+  const label = verdictLabel(d.family, d.version);
+  return diag(
+    'nested-model-mask-warning',
+    'information',
+    `${label} warns that ${layerLabel(f.layer)} "does not support masking and will therefore destroy the mask information", but a model used as a layer runs its own layers with the mask: its output mask is what they compute. The warning can be ignored. (${label})`,
+    rangeOf(f, d),
+  );
+}
+
+/** Whether a Concatenate joins along the last axis (then Keras 3 reduces the joined masks with any()). */
+function joinsLastAxis(f: LayerFlow): boolean {
+  const axis = f.layer.config.axis ?? -1;
+  if (axis === -1) return true;
+  const rank = f.source?.inputShape?.length;
+  return typeof axis === 'number' && rank !== undefined && axis === rank - 1;
+}
+
+function unmaskedConcatenated(f: LayerFlow, d: DiagContext): Diagnostic | null {
+  if (!joinsLastAxis(f)) return null;
+  const label = verdictLabel(d.family, d.version);
+  return diag(
+    'concatenate-mask-all-true',
+    'warning',
+    `${layerLabel(f.layer)} joins a masked input with an unmasked one on the feature axis: ${label} counts the unmasked input's mask as all-true and keeps a timestep if any part is valid, so the output mask is all-true and padded timesteps count in the loss. Mask the other input too (e.g. Masking, or the same Embedding mask), or concatenate before the mask is created. (${label})`,
+    rangeOf(f, d),
+  );
+}
+
 function nanMaskValue(f: LayerFlow, d: DiagContext): Diagnostic | null {
   const v = f.layer.config.mask_value;
   if (f.layer.className !== 'Masking' || typeof v !== 'number' || !Number.isNaN(v)) return null;
@@ -197,6 +238,12 @@ export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamil
       else if (event === 'lambda-dropped') out.push(lambdaDropped(f, d));
       else if (event === 'consumed') out.push(consumed(f, d));
       else if (event === 'merge-dropped') out.push(mergeDropped(f, d));
+      else if (event === 'list-masks-ignored') out.push(listMasksIgnored(f, d));
+      else if (event === 'warns-but-keeps') out.push(warnsButKeeps(f, d));
+      else if (event === 'unmasked-concatenated') {
+        const allTrue = unmaskedConcatenated(f, d);
+        if (allTrue) out.push(allTrue);
+      }
     }
     const nan = nanMaskValue(f, d);
     if (nan) out.push(nan);

@@ -8,7 +8,7 @@
  */
 import { refKey, type LayerSpec, type ModelGraph } from '../graph/modelGraph';
 import type { CustomLayerIR, KerasFamily, LayerSource } from '../ir';
-import { supportsMasking, type MaskEvent } from '../masking/apply';
+import { supportsMasking, warnsAlthoughCarried, type MaskEvent } from '../masking/apply';
 import { presenceRepresentation, type PresenceContext } from '../masking/presence';
 import { maskEffect } from '../masking/effect';
 import { resolveMaskRule, ruleFor } from '../layers/rules';
@@ -108,6 +108,7 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: Prese
       state.nested.push(inner.state);
       out = inner.outputMasks;
       why = inner.outputUnknownBecause.find((w) => w !== null) ?? null;
+      if (warnsAlthoughCarried(rule, inMasks.includes('yes'), node.inputIsList)) events = ['warns-but-keeps'];
     } else if (!rule.known) {
       out = ['unknown'];
       why = unknownReason(spec, rule);

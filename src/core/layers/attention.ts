@@ -7,6 +7,13 @@ import { attentionWorking, lastOf, multiHeadParams } from './weightCounts';
 
 const init = (name: string) => initializer(name) ?? null;
 
+/**
+ * The first Keras release whose MultiHeadAttention.call deletes its query/value/key tensors'
+ * masks (backend.set_keras_mask(query, None)), so layers run after it on those tensors see
+ * none. Sweep: a Dense on the query tensor after the attention keeps its mask on 3.7.0, loses it on 3.8.0.
+ */
+const MHA_CLEARS_MASKS_FROM = '3.8.0';
+
 /** The query's shape with the value's last axis. */
 function dotAttentionShape({ inputs }: ShapeCall): Shape | null {
   const [query] = inputs;
@@ -59,9 +66,11 @@ export const ATTENTION_LAYERS = {
       },
     },
     mask: [
+      { family: 'keras3', until: MHA_CLEARS_MASKS_FROM, rule: rule(true, 'query', 'layers/attention/multi_head_attention.py compute_mask: the query mask (sweep: 3.0.0-3.7.0 leave the input tensors their masks)') },
       {
         family: 'keras3',
-        rule: { ...rule(true, 'query', "layers/attention/multi_head_attention.py call: output mask = the query mask; deletes the input tensors' masks"), clearsInputMasks: true },
+        from: MHA_CLEARS_MASKS_FROM,
+        rule: { ...rule(true, 'query', "layers/attention/multi_head_attention.py call: output mask = the query mask; deletes the input tensors' masks (sweep: 3.8.0 on)"), clearsInputMasks: true },
       },
       { family: 'tf-keras2', rule: rule(true, 'query', 'tf_keras multi_head_attention.py: the query mask carries over') },
     ],

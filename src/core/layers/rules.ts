@@ -9,7 +9,7 @@ import type { JsonObject, KerasFamily } from '../ir';
 import { customRule } from './custom';
 import { thirdPartyEntry } from './thirdParty';
 import { FAMILIES, inVersionRange } from '../masking/registry';
-import { both, bothTakingMask, rule } from '../masking/rows';
+import { both, rule } from '../masking/rows';
 import type { CustomMaskFacts, ResolvedRule, VersionedRule } from '../masking/rules';
 import { LAYER_ENTRIES } from './index';
 
@@ -19,10 +19,21 @@ export const MASK_RULES: Record<string, VersionedRule[]> = {
   ...Object.fromEntries(Object.entries(LAYER_ENTRIES).map(([name, entry]) => [name, entry.mask])),
 };
 
-/** A model used as a layer: Functional/Sequential `call` runs its own graph with the incoming mask. */
-export const NESTED_MODEL_RULES: VersionedRule[] = bothTakingMask(
-  rule(true, 'nested', "a nested model's own layers decide its output mask (keras/src/models/functional.py call(inputs, training, mask) and compute_mask)"),
-);
+/**
+ * A model used as a layer: Functional/Sequential `call` runs its own graph with the incoming
+ * mask. Keras 3 still warns that it destroys the mask (its `supports_masking` is False).
+ */
+export const NESTED_MODEL_RULES: VersionedRule[] = [
+  {
+    family: 'keras3',
+    rule: {
+      ...rule(true, 'nested', "a nested model's own layers decide its output mask (keras/src/models/functional.py call(inputs, training, mask) and compute_mask)"),
+      callTakesMask: true,
+      warnsAlthoughCarried: true,
+    },
+  },
+  { family: 'tf-keras2', rule: rule(true, 'nested', "a nested model's own layers decide its output mask (tf_keras functional.py call(inputs, training, mask) and compute_mask)") },
+];
 
 /** Keras operations recorded in functional configs (keras.src.ops): Operations, not Layers. */
 export const KERAS_OP_RULES: VersionedRule[] = both(rule(false, 'none', 'Keras ops (keras.src.ops) are Operations, not Layers: they neither use nor propagate masks'));

@@ -17,6 +17,9 @@ export type MaskEvent =
   | 'lambda-dropped' // a Lambda without mask= dropped it
   | 'consumed' // used and not passed on (RNN without return_sequences, pooling)
   | 'merge-dropped' // Keras 3 merging layer with an unmasked input: no output mask
+  | 'list-masks-ignored' // Keras 3.0-3.3: a layer called on a list takes no mask from it, so its output has none
+  | 'warns-but-keeps' // Keras 3 warns that a nested model destroys the mask; its own layers carry it
+  | 'unmasked-concatenated' // a masked and an unmasked input concatenated: the unmasked one counts as all-true
   | 'raises'; // tf.keras TimeDistributed over a layer without mask support: TypeError
 
 /**
@@ -149,15 +152,27 @@ function outputMasks<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, 
 }
 
 /**
+ * Keras 3 warns that a model used as a layer destroys the mask it receives, though its own
+ * layers carry it; not for a list Keras 3.0-3.3 take no mask from.
+ */
+export function warnsAlthoughCarried(rule: ResolvedRule, arriving: boolean, inputIsList: boolean): boolean {
+  return arriving && rule.warnsAlthoughCarried === true && !(inputIsList && familyBehaviour(rule.family, rule.version).listMasks === 'ignored');
+}
+
+/**
  * Applies the call's rule: decides which masks the layer receives, what Keras warns or raises,
  * runs the layer (`invoke`, the runtime's) unless Keras would raise, and computes the output
  * masks and what happened to an arriving mask.
  */
 export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, invoke?: (passed: M[]) => void): MaskOutcome<M> {
   const { rule, config } = call;
-  const previous = call.masks.slice(0, Math.max(1, call.firstArgCount));
-  const arriving = previous.some((m) => rep.isPresent(m));
   const behaviour = familyBehaviour(rule.family, rule.version);
+  // Keras 3.0-3.3 read `previous_mask` off the first argument itself: a list has none, so the
+  // layer computes (and warns) as if no mask came in, though `call(mask=...)` still gets them.
+  const listIgnored = call.inputIsList && behaviour.listMasks === 'ignored';
+  const given = call.masks.slice(0, Math.max(1, call.firstArgCount));
+  const previous = listIgnored ? given.map(() => rep.none) : given;
+  const arriving = previous.some((m) => rep.isPresent(m));
   const outcome: MaskOutcome<M> = { passed: call.masks, out: [rep.none], events: [], warning: null, error: null, clearsInputMasks: rule.clearsInputMasks === true };
   if (arriving && rule.output === 'lambda' && (config.mask === null || config.mask === undefined)) {
     // A Lambda without mask=: Keras 3 does not support masking there and warns; tf.keras returns None silently.
@@ -172,15 +187,22 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
       if (behaviour.unsupportedMask === 'raise') outcome.error = message;
       else outcome.warning = message;
     }
+  } else if (arriving && rule.warnsAlthoughCarried) {
+    outcome.events.push('warns-but-keeps');
+    outcome.warning = format(behaviour.unsupportedMessage, call.layer, call.className);
   }
+  if (listIgnored && rule.output !== 'none' && given.some((m) => rep.isPresent(m))) outcome.events.push('list-masks-ignored');
   const raised = arriving ? innerRaises(rule) : null;
   if (raised) {
     outcome.events.push('raises');
     outcome.error = raised;
   }
   if (outcome.error) return outcome;
+  // What compute_mask sees: nothing for a layer without mask support, nothing from a list Keras 3.0-3.3 ignore.
+  const merged = !supportsMasking(rule, config) ? previous.map(() => rep.none) : listIgnored ? previous : outcome.passed.slice(0, previous.length);
+  if (rule.output === 'concatenate' && rule.reduce !== 'all' && merged.some((m) => rep.isPresent(m)) && !merged.every((m) => rep.isPresent(m))) outcome.events.push('unmasked-concatenated');
   invoke?.(outcome.passed);
-  outcome.out = outputMasks(rep, call, outcome.passed, supportsMasking(rule, config) ? outcome.passed.slice(0, previous.length) : previous.map(() => rep.none));
+  outcome.out = outputMasks(rep, call, outcome.passed, merged);
   if (rule.output === 'custom' && rep.isPresent(outcome.out[0] ?? rep.none)) {
     // Keras 3 warned, but the tensor the custom call returned still carries its mask.
     outcome.events = outcome.events.filter((e) => e !== 'destroyed');

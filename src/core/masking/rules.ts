@@ -80,6 +80,12 @@ export interface LayerMaskRule {
    */
   clearsInputMasks?: boolean;
   /**
+   * Keras 3 models used as layers: `supports_masking` is False, so `Layer.__call__` warns that
+   * the mask is destroyed, yet `call(mask=...)` runs the model's own graph with it and the
+   * output keeps the mask its layers compute.
+   */
+  warnsAlthoughCarried?: boolean;
+  /**
    * The layer's `call` receives the incoming mask even when the layer does not support
    * masking (a custom layer whose `call` takes `mask=`; its inputs also keep their masks,
    * which the layers it calls see).
@@ -115,6 +121,12 @@ export interface FamilyBehaviour {
   unsupportedMask: 'drop-with-warning' | 'drop-silently' | 'raise';
   /** The message Keras prints or raises, with `{layer}` and `{className}` placeholders. */
   unsupportedMessage: string;
+  /**
+   * The masks of a list passed as the first argument (merges, attention on `[query, value]`):
+   * `collected` per tensor and handed to `compute_mask`; `ignored` (Keras 3.0-3.3): the list
+   * itself has no mask, so the layer computes, and warns, as if none came in.
+   */
+  listMasks: 'collected' | 'ignored';
 }
 
 /** A family's behaviour over a version range (`from` inclusive, `until` exclusive). */
@@ -123,6 +135,7 @@ export interface VersionedFamilyBehaviour {
   until?: string;
   unsupportedMask: FamilyBehaviour['unsupportedMask'];
   unsupportedMessage: string;
+  listMasks: FamilyBehaviour['listMasks'];
   evidence: string;
 }
 

@@ -501,7 +501,7 @@ export class Lambda extends RuntimeLayer {
   }
 
   /** Keras' Lambda.compute_mask: `mask(inputs, previous_mask)` if callable, else the constant (None by default). */
-  lambdaMask(inputs: Tensor[], previous: Tensor | null, ctx: CallContext, inputIsList = false): Tensor | null {
+  lambdaMask(inputs: Tensor[], previous: Tensor | null | (Tensor | null)[], ctx: CallContext, inputIsList = false): Tensor | null {
     const spec = this.ir?.mask ?? { kind: 'none' as const };
     if (spec.kind === 'none') return null;
     const tf = ctx.tf;
