@@ -92,17 +92,20 @@ export async function buildAll({ outdir = join(root, 'dist'), production = false
     { ...nodeCommon, entryPoints: { worker: join(dirname(require.resolve('piscina')), 'worker.js') }, outdir: join(outdir, 'piscina') },
     { ...nodeCommon, entryPoints: { analysis: 'src/analysisProcess/main.ts', analysisThread: 'src/analysisProcess/thread.ts' }, outdir },
     { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` } },
-    { ...common, entryPoints: { panel: 'webview/panel/main.ts', sidebar: 'webview/sidebar/main.ts' }, outdir: join(outdir, 'webview'), platform: 'browser', format: 'iife', target: 'es2022' },
+    { ...common, entryPoints: { panel: 'webview/panel/main.ts', savedModel: 'webview/savedModel/main.ts' }, outdir: join(outdir, 'webview'), platform: 'browser', format: 'iife', target: 'es2022' },
   ];
 
   const copyAssets = () => {
     mkdirSync(join(outdir, 'webview'), { recursive: true });
+    mkdirSync(join(outdir, 'walkthrough'), { recursive: true });
     mkdirSync(join(outdir, dirname(BINDING_IN_DIST)), { recursive: true });
     const assets = [
       [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'tree-sitter.wasm'],
       [join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), 'tree-sitter-python.wasm'],
       [join(root, 'webview/panel/panel.css'), 'webview/panel.css'],
-      [join(root, 'webview/sidebar/sidebar.css'), 'webview/sidebar.css'],
+      [join(root, 'webview/savedModel/savedModel.css'), 'webview/savedModel.css'],
+      // the getting-started walkthrough opens this example (examples/ is not in the .vsix)
+      [join(root, 'examples/seed002_lambda_drops_mask.py'), 'walkthrough/seed002_lambda_drops_mask.py'],
       [TFJS_BINDING, BINDING_IN_DIST],
     ];
     for (const [from, to] of assets) {

@@ -67,6 +67,9 @@ export async function packageVsix(out, target = hostTarget()) {
     for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE']) copyFileSync(join(root, file), join(stage, file));
     mkdirSync(join(stage, 'media'));
     for (const file of ['icon.png', 'masklens.svg']) copyFileSync(join(root, 'media', file), join(stage, 'media', file));
+    // the getting-started walkthrough's pages (contributes.walkthroughs)
+    mkdirSync(join(stage, 'media', 'walkthrough'));
+    for (const file of readdirSync(join(root, 'media', 'walkthrough'))) copyFileSync(join(root, 'media', 'walkthrough', file), join(stage, 'media', 'walkthrough', file));
     // Nothing to leave out: the stage holds only what ships (vsce still reads this file).
     writeFileSync(join(stage, '.vscodeignore'), '**/*.map\n');
     mkdirSync(dirname(out), { recursive: true });

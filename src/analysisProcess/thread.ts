@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import { STOP_FLAG, threadRequestSchema, type AnalysisJob, type ThreadReply } from '../core/protocol/analysisProcess';
 import { AnalysisStopped } from '../core/objects/context';
-import { analysisView, taskInputs } from './view';
+import { analysisView, fitForView, taskInputs } from './view';
 import { workspaceModules } from './workspaceModules';
 
 const port = parentPort;
@@ -25,7 +25,7 @@ async function analyse(job: AnalysisJob): Promise<ThreadReply> {
   const started = performance.now();
   try {
     const modules = workspaceModules(job.settings.importRoots ?? [], job.settings.restricted ?? true);
-    const analysis = a.analyze(job.text, { file: job.file, family: job.settings.family, dimensions: job.settings.dimensions, shouldStop, modules });
+    const analysis = fitForView(a.analyze(job.text, { file: job.file, family: job.settings.family, dimensions: job.settings.dimensions, shouldStop, modules }), job.label);
     const view = analysisView(job, analysis, performance.now() - started);
     return { type: 'analysed', uri: job.uri, version: job.version, view, taskInputs: taskInputs(analysis, job.label) };
   } catch (error) {

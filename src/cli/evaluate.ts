@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
 import type { KerasFamily, KerasModelConfig } from '../core/ir';
-import { formatShape } from '../core/format';
+import { formatShape, METRIC_MASK_RULE, metricSentence } from '../core/format';
 import { defaultModel } from '../core/modelChoice';
 import { UserFacingError } from '../core/protocol/task';
 import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
@@ -22,6 +22,7 @@ import {
   type DataSpec,
   type EvaluateResult,
   kerasModelConfigSchema,
+  type MetricResult,
   type RuntimeModel,
   runtimeModelOf,
   type TrainResult,
@@ -226,16 +227,27 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
   }
   lines.push('');
   if (r.loss) {
-    lines.push(`loss ${r.loss.name}; the mask ${r.outputMask ? 'reaches' : 'does NOT reach'} the loss`);
-    for (const id of REDUCTION_IDS) {
+    if (r.perTimestepLoss === null) {
+      // The user's loss reduced inside: one number per batch, which no reduction can reach into.
+      lines.push(`loss ${r.loss.name} returns one number per batch: ${fmt(r.loss.none)}; Keras' mask cannot reach it`);
+      lines.push(`  Keras reports ${fmt(r.loss.keras.value)} (${r.loss.keras.reduction})`);
+    } else lines.push(`loss ${r.loss.name}; the mask ${r.outputMask ? 'reaches' : 'does NOT reach'} the loss`);
+    for (const id of r.perTimestepLoss === null ? [] : REDUCTION_IDS) {
       if (semantics !== 'all' && semantics !== id) continue;
       lines.push(`  ${pad(id, 15)}${pad(fmt(r.loss[id]), 14)}${REDUCTIONS[id].formula.padEnd(52)}${REDUCTIONS[id].kerasVersions}`);
     }
-    lines.push(`  Keras reports ${fmt(r.loss.keras.value)} (${r.loss.keras.reduction})`);
+    if (r.perTimestepLoss !== null) lines.push(`  Keras reports ${fmt(r.loss.keras.value)} (${r.loss.keras.reduction})`);
     if (r.paddingShareOfUnmaskedLoss !== null) lines.push(`  padded steps carry ${(100 * r.paddingShareOfUnmaskedLoss).toFixed(1)}% of the unmasked loss (${r.paddingMaskSource})`);
   } else lines.push('no targets: masks and outputs only, no loss');
+  lines.push(...metricLines(r.metrics));
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The compiled metrics, masked and unmasked, with the rule Keras applies. */
+function metricLines(metrics: MetricResult[]): string[] {
+  if (metrics.length === 0) return [];
+  return ['', 'compiled metrics:', ...metrics.map((m) => `  ${metricSentence(m)}`), `  (${METRIC_MASK_RULE})`];
 }
 
 function formatCompare(r: CompareResult): string {
@@ -248,6 +260,7 @@ function formatCompare(r: CompareResult): string {
   for (const row of r.reductions) lines.push(`  ${pad(row.id, 15)}${pad(fmt(row.value), 14)}${pad(row.formula, 52)}${row.kerasVersions}`);
   if (r.relativeDifference !== null) lines.push(`  masked vs unmasked: ${(100 * r.relativeDifference).toFixed(1)}%`);
   if (r.paddingShareOfUnmaskedLoss !== null) lines.push(`  padded steps carry ${(100 * r.paddingShareOfUnmaskedLoss).toFixed(1)}% of the unmasked loss`);
+  lines.push(...metricLines(r.metrics));
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
 }

@@ -10,6 +10,7 @@
  *   evaluate: section,name,sample,timestep,value
  *     reduction,<id>,,,<loss>                  the four reductions
  *     keras_reported,<reduction>,,,<loss>      what Keras itself reports
+ *     metric_unmasked|metric_masked|metric_keras,<metric>,,,<value>   compiled metrics
  *     padding_share_of_unmasked_loss,,,,<share>
  *     per_timestep_loss,<loss name>,<sample>,<timestep>,<loss>
  *     output_mask,,<sample>,<timestep>,<0|1>   the mask that reaches the loss
@@ -73,14 +74,25 @@ function evaluateCsv(r: EvaluateResult): string {
   if (r.lossValues) for (const [id, v] of Object.entries(r.lossValues)) rows.push(['reduction', id, '', '', csvNumber(v)]);
   if (r.loss) rows.push(['keras_reported', csvText(r.loss.keras.reduction), '', '', csvNumber(r.loss.keras.value)]);
   if (r.paddingShareOfUnmaskedLoss !== null) rows.push(['padding_share_of_unmasked_loss', '', '', '', csvNumber(r.paddingShareOfUnmaskedLoss)]);
+  rows.push(...metricRows(r.metrics));
   if (r.loss) rows.push(...matrixRows('per_timestep_loss', r.loss.name, r.loss.perTimestep, samples));
   if (r.outputMask) rows.push(...matrixRows('output_mask', '', r.outputMask, samples));
   for (const layer of r.layers) if (layer.mask) rows.push(...matrixRows('layer_mask', layer.name, layer.mask, samples));
   return csv(TIDY, rows);
 }
 
+/** Compiled metrics: `metric_unmasked` (every position), `metric_masked` (real positions; empty without a mask), `metric_keras`. */
+function metricRows(metrics: EvaluateResult['metrics']): string[][] {
+  return metrics.flatMap((m) => [
+    ['metric_unmasked', csvText(m.name), '', '', csvNumber(m.unmasked)],
+    ['metric_masked', csvText(m.name), '', '', csvNumber(m.masked)],
+    ['metric_keras', csvText(m.name), '', '', csvNumber(m.keras)],
+  ]);
+}
+
 function compareCsv(r: CompareResult): string {
   const rows: string[][] = r.reductions.map((x) => ['reduction', x.id, '', '', csvNumber(x.value)]);
+  rows.push(...metricRows(r.metrics));
   if (r.relativeDifference !== null) rows.push(['relative_difference', '', '', '', csvNumber(r.relativeDifference)]);
   if (r.paddingShareOfUnmaskedLoss !== null) rows.push(['padding_share_of_unmasked_loss', '', '', '', csvNumber(r.paddingShareOfUnmaskedLoss)]);
   for (const s of r.perSample) {

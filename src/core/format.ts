@@ -1,6 +1,6 @@
 /** Plain-text renderings of results and shapes, shared by the CLI, the output channel, CodeLens, messages and the panel. */
 import { REDUCTIONS } from './reductions';
-import type { CompareResult, EvaluateResult } from './protocol/runtimeTasks';
+import type { CompareResult, EvaluateResult, MetricResult } from './protocol/runtimeTasks';
 
 /** A shape as Python prints a tuple, the way Keras users read shapes: `(None, 362, 24)`, `(8,)`. */
 export function formatShape(shape: readonly (number | string | null)[]): string {
@@ -44,4 +44,21 @@ export function compareTable(result: CompareResult): string {
   if (result.paddingShareOfUnmaskedLoss !== null) lines.push(`padding's share of the unmasked loss: ${formatNumber(result.paddingShareOfUnmaskedLoss * 100)}%`);
   for (const w of result.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
+}
+
+/** Measured in Keras 3.15.1 and tf-keras 2.21 (the metric goldens): how compiled metrics meet the mask. */
+export const METRIC_MASK_RULE = "Keras 3.15.1 and tf-keras 2.21 weight compiled metrics by the output's mask (metrics= ignore sample weights, weighted_metrics= use them); a metric computed after predict() counts every position";
+
+/**
+ * One compiled metric in words: `accuracy 97.1% over every position, 81.4% over real positions
+ * (−15.7 points from padding); Keras reports 81.4%`. An accuracy is a share (percent, points);
+ * an error metric keeps its number.
+ */
+export function metricSentence(m: MetricResult): string {
+  const show = (v: number) => (m.share ? `${(100 * v).toFixed(1)}%` : formatNumber(v));
+  const resolved = m.resolved !== m.name.replace(/^weighted_/, '') ? ` (${m.resolved})` : '';
+  if (m.masked === null) return `${m.name}${resolved} ${show(m.unmasked)} over every position (no mask reaches the output); Keras reports ${show(m.keras)}`;
+  const effect = m.share ? `${(100 * (m.unmasked - m.masked)).toFixed(1)} points` : formatNumber(m.unmasked - m.masked);
+  const sign = m.unmasked - m.masked >= 0 ? '+' : '';
+  return `${m.name}${resolved} ${show(m.unmasked)} over every position, ${show(m.masked)} over real positions (padding: ${sign}${effect}); Keras reports ${show(m.keras)}`;
 }

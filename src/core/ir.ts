@@ -101,16 +101,36 @@ export interface WeightFileRef {
   range: Range;
 }
 
+/**
+ * A loss the user's code defines (a def, a closure, functools.partial, a `keras.losses.Loss`
+ * subclass's `call`), translated like a Lambda body; its parameters are `(y_true, y_pred)`.
+ */
+export interface CustomLossIR {
+  /** The function's or the class's name. */
+  name: string;
+  kind: 'function' | 'loss-class';
+  /** null when it could not be translated (`problem` says where). */
+  fn: LambdaFunction | null;
+  problem: { message: string; range: Range } | null;
+  /** Where compile() names it. */
+  range: Range;
+}
+
 /** What `compile` / `fit` / `evaluate` calls on this model say, where the source fixes it. */
 export interface TrainingSpec {
   loss: JsonValue | null; // a name ("mae") or a serialised loss object ({class_name, config})
   optimizer: JsonValue | null; // a name ("adam") or {class_name, config}
   sampleWeightMode: string | null;
+  /** The user's own loss, when `loss` names one (then `loss` is its name). */
+  customLoss: CustomLossIR | null;
+  /** `compile(metrics=...)` / `compile(weighted_metrics=...)`: names or serialised metric objects, lists or dicts by output. */
+  metrics: JsonValue | null;
+  weightedMetrics: JsonValue | null;
   batchSize: number | null;
   epochs: number | null;
   /** Names of source variables passed as data, so inline arrays can be resolved. */
   fitArgs: { x?: string; y?: string; sampleWeight?: string; validationData?: [string, string] | null; validationSplit?: number | null };
-  evaluateArgs: { x?: string; y?: string } | null;
+  evaluateArgs: { x?: string; y?: string; sampleWeight?: string } | null;
   predictArgs: { x?: string } | null;
   /** Files the source saves this model to or loads its weights from (`model.save`, `load_weights`, `ModelCheckpoint`, `load_model`). */
   weightFiles?: WeightFileRef[];

@@ -172,6 +172,12 @@ export class AnalysisService implements vscode.Disposable {
     }
   }
 
+  /** The notebook a cell's document belongs to, as the workspace names it ("tagger.ipynb"); null for a file. */
+  notebookLabel(document: vscode.TextDocument): string | null {
+    const synced = this.notebookOf(document);
+    return synced ? vscode.workspace.asRelativePath(synced.notebook.uri) : null;
+  }
+
   /** Which notebook cell a document is ("tagger.ipynb, cell 3"), for results that name where their model is; null for a file. */
   cellLabel(document: vscode.TextDocument): string | null {
     const synced = this.notebookOf(document);

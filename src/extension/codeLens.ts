@@ -14,6 +14,13 @@ import type { AnalysisService } from './analysisService';
 import { toRange } from './convert';
 import type { LensState } from './lensState';
 
+/** How much of a failure's message the lens shows; the tooltip and the panel have all of it. */
+const LENS_MESSAGE = 90;
+
+function cut(text: string): string {
+  return text.length <= LENS_MESSAGE ? text : `${text.slice(0, LENS_MESSAGE - 1)}…`;
+}
+
 export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
@@ -48,7 +55,13 @@ export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode
           new vscode.CodeLens(at, { title: 'Train with Masking', command: 'masklens.train', arguments: args, tooltip: 'Train with the masked loss and watch masked vs unmasked loss per epoch' }),
         );
       }
-      if (entry.summary) lenses.push(new vscode.CodeLens(at, { title: entry.summary, command: 'masklens.showPanel', tooltip: 'Show the last result in the MaskLens panel' }));
+      if (model.incomplete && !entry.running) {
+        lenses.push(new vscode.CodeLens(at, { title: `$(warning) incomplete model: ${model.incomplete} — no verdict`, command: 'workbench.actions.view.problems', tooltip: 'Part of this model is in a statement Python cannot read. Fix the syntax error to see whether its mask reaches the loss.' }));
+      } else if (entry.error && !entry.running) {
+        lenses.push(new vscode.CodeLens(at, { title: `$(error) ${entry.error.task} failed: ${cut(entry.error.message)}${entry.outdated ? ' (file changed since)' : ''}`, command: 'masklens.showPanel', tooltip: `${entry.error.message}\n\nShow the error, where it is and what to do in the MaskLens panel` }));
+      } else if (entry.summary && entry.outdated) {
+        lenses.push(new vscode.CodeLens(at, { title: `$(history) outdated: ${entry.summary}`, command: 'masklens.showPanel', tooltip: `${entry.outdated}. Run again for current numbers.` }));
+      } else if (entry.summary) lenses.push(new vscode.CodeLens(at, { title: entry.summary, command: 'masklens.showPanel', tooltip: 'Show the last result in the MaskLens panel' }));
       else if (model.lossMasked === 'no' && model.loss && model.outputPerTimestep !== false) {
         lenses.push(new vscode.CodeLens(at, { title: `$(warning) mask does not reach the loss (${result.analysis.keras})`, command: 'workbench.actions.view.problems' }));
       }

@@ -1,7 +1,7 @@
 /**
  * Hover over a layer call in a detected model: the layer's class and name, its mask in → out
  * and what it does to the mask under the active Keras family and version, its output shape, and
- * the diagnostics on it. Everything comes from the cached static analysis; nothing runs.
+ * the codes of the diagnostics on it (VS Code shows their messages in the same hover). Everything comes from the cached static analysis; nothing runs.
  * User text (layer names, diagnostic messages) only enters the hover through escaping:
  * every markdown character backslash-escaped, or inline code with the backticks taken out;
  * the MarkdownString is untrusted (no command links) and renders no HTML.
@@ -70,13 +70,9 @@ export class MaskLensHoverProvider implements vscode.HoverProvider {
     if (layer.unknownBecause) md.appendMarkdown(`Unknown because ${escapeMarkdown(layer.unknownBecause)}  \n`);
     md.appendMarkdown(`Output shape: ${code(shapeText(layer.outputShape))}  \n`);
     md.appendMarkdown(`Verdict for ${escapeMarkdown(result.analysis.keras)}\n\n`);
-    const diagnostics = model.diagnostics.filter((d) => toRange(d.range).intersection(range) !== undefined);
-    if (diagnostics.length > 0) {
-      md.appendMarkdown('---\n\n');
-      for (const d of diagnostics) {
-        md.appendMarkdown(`- ${d.severity} ${code(d.code)}: ${escapeMarkdown(d.message)}\n`);
-      }
-    }
+    // VS Code shows each diagnostic's message in the same hover, above this one: name them, do not repeat them.
+    const codes = [...new Set(model.diagnostics.filter((d) => toRange(d.range).intersection(range) !== undefined).map((d) => d.code))];
+    if (codes.length > 0) md.appendMarkdown(`Findings here: ${codes.map(code).join(', ')} (the problem${codes.length > 1 ? 's' : ''} above say${codes.length > 1 ? '' : 's'} what to do)\n`);
     return new vscode.Hover(md, range);
   }
 }

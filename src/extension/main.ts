@@ -9,24 +9,25 @@ import { AnalysisService } from './analysisService';
 import { MaskLensCodeLensProvider } from './codeLens';
 import { TaskCommands } from './commands';
 import { DataChoices } from './dataChoices';
-import { WeightsChoices } from './weightsChoices';
-import { SavedModelEditorProvider } from './savedModelEditor';
 import { MaskDiagnostics } from './diagnostics';
 import { MaskLensHoverProvider } from './hover';
 import { LensState } from './lensState';
 import { log } from './log';
 import { PanelController } from './panel/panelController';
 import { RuntimeService } from './runtimeService';
-import { followActiveEditor } from './sidebarModels';
-import { SidebarViewProvider } from './sidebarView';
+import { ModelTreeProvider } from './modelTree';
+import { SavedModelEditorProvider } from './savedModelEditor';
+import { WeightsChoices } from './weightsChoices';
+import { Staleness } from './staleness';
+import { walkthrough } from './walkthrough';
 import { MaskLensStatusBar } from './statusBar';
 import { TensorFlowLibraryChooser } from './tensorflowLibrary';
 
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface MaskLensApi {
   panel: PanelController;
+  tree: ModelTreeProvider;
   savedModels: SavedModelEditorProvider;
-  sidebar: SidebarViewProvider;
   runtime: RuntimeService;
   analyses: AnalysisService;
   tasks: TaskCommands;
@@ -40,13 +41,14 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const statusBar = new MaskLensStatusBar(runtime);
   const analyses = new AnalysisService(context.extensionUri);
   const lensState = new LensState();
-  const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message));
+  const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message, panel.currentDocument));
   panel.useAnalyses(analyses); // results carry their layers' source lines (the panel links a dropped mask to its line)
-  const sidebar = new SidebarViewProvider(context.extensionUri, (message) => onWebviewMessage(message));
-  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState), new WeightsChoices(context.workspaceState));
-  const diagnostics = new MaskDiagnostics(analyses);
+  const tree = new ModelTreeProvider(analyses, lensState);
+  const staleness = new Staleness(lensState, panel);
+  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState), staleness, new WeightsChoices(context.workspaceState));
   const savedModels = new SavedModelEditorProvider(context.extensionUri, runtime, tasks);
-  runtime.onDidReportBackend((report) => sidebar.post({ type: 'backend', report }));
+  const diagnostics = new MaskDiagnostics(analyses);
+  runtime.onDidReportBackend((report) => tree.setBackend(report));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
   runtime.onDidCrash((crash) => {
     if (!runtime.backend) panel.post({ type: 'backendError', message: `TensorFlow's process stopped (${crash.ending}); the next task starts a new process.` });
@@ -64,16 +66,14 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }
   }
 
-  function onWebviewMessage(message: WebviewMessage): void {
+  /** `document`: the one the sending view is about (the panel's run), else the active editor's. */
+  function onWebviewMessage(message: WebviewMessage, document?: vscode.Uri): void {
     const editor = vscode.window.activeTextEditor;
-    if (message.type === 'command') {
-      const args = message.model && editor ? [editor.document.uri, message.model] : [];
+    if (message.type === 'command' && message.command === 'showLog') log().show();
+    else if (message.type === 'command') {
+      const uri = document ?? editor?.document.uri;
+      const args = message.model && uri ? [uri, message.model] : [];
       void vscode.commands.executeCommand(`masklens.${message.command}`, ...args);
-    }
-    if (message.type === 'revealModel' && editor) {
-      const at = new vscode.Position(message.line, 0);
-      editor.selection = new vscode.Selection(at, at);
-      editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
     if (message.type === 'rendered') log().debug(`webview rendered ${message.view}: ${message.summary}`);
   }
@@ -83,18 +83,19 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     statusBar,
     analyses,
     lensState,
+    staleness,
     panel,
-    sidebar,
+    tree,
     diagnostics,
     vscode.languages.registerCodeActionsProvider(PYTHON, diagnostics, MaskDiagnostics.metadata),
     vscode.languages.registerCodeLensProvider(PYTHON, new MaskLensCodeLensProvider(analyses, lensState)),
     vscode.languages.registerHoverProvider(PYTHON, new MaskLensHoverProvider(analyses)),
-    vscode.window.registerWebviewViewProvider(SidebarViewProvider.viewId, sidebar),
+    vscode.window.createTreeView(ModelTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
     savedModels,
     vscode.window.registerCustomEditorProvider(SavedModelEditorProvider.viewType, savedModels, { supportsMultipleEditorsPerDocument: true }),
     ...tasks.register(),
-    ...followActiveEditor(analyses, lensState, sidebar),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
+    ...walkthrough(context.extensionUri, analyses, tasks),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = runtime.cancelAll();
       void vscode.window.setStatusBarMessage(n ? `MaskLens: cancelling ${n} task(s)` : 'MaskLens: nothing is running', 3000);
@@ -108,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, savedModels, sidebar, runtime, analyses, tasks };
+  return { panel, tree, savedModels, runtime, analyses, tasks };
 }
 
 export function deactivate(): void {

@@ -1,13 +1,13 @@
 /**
  * A `.keras` or `.h5` file opened in VS Code: a read-only custom editor showing the model the
- * file holds — its layers' masks from its own config, as the side view shows a source's
- * models (the same webview bundle, strict CSP, validated messages) — with Evaluate, Compare
- * and Train running it with the file's own weights. The file is read in TensorFlow's
+ * file holds — its layers' masks from its own config and the loss verdict — with Evaluate,
+ * Compare and Train running it with the file's own weights. Its webview has its own bundle and
+ * typed, validated messages, under the panel's strict CSP. The file is read in TensorFlow's
  * process (the `inspect` task), never in the extension host.
  */
 import * as vscode from 'vscode';
 import type { InspectResult } from '../core/protocol/inspect';
-import { webviewMessageSchema, type HostMessage } from '../core/protocol/viewMessages';
+import { savedModelWebviewMessageSchema, type SavedModelHostMessage } from '../core/protocol/savedModelMessages';
 import type { TaskCommands } from './commands';
 import { readSettings } from './config';
 import { log } from './log';
@@ -39,12 +39,12 @@ export class SavedModelEditorProvider implements vscode.CustomReadonlyEditorProv
 
   resolveCustomEditor(document: SavedModelDocument, panel: vscode.WebviewPanel): void {
     const webview = panel.webview;
-    webview.options = webviewOptions(this.extensionUri);
-    webview.html = webviewHtml(webview, this.extensionUri, 'sidebar', `MaskLens: ${vscode.workspace.asRelativePath(document.uri)}`);
     const file = vscode.workspace.asRelativePath(document.uri);
-    const post = (message: HostMessage) => void webview.postMessage(message);
+    webview.options = webviewOptions(this.extensionUri);
+    webview.html = webviewHtml(webview, this.extensionUri, 'savedModel', `MaskLens: ${file}`);
+    const post = (message: SavedModelHostMessage) => void webview.postMessage(message);
     const subscription = webview.onDidReceiveMessage(async (raw: unknown) => {
-      const parsed = webviewMessageSchema.safeParse(raw);
+      const parsed = savedModelWebviewMessageSchema.safeParse(raw);
       if (!parsed.success) {
         log().warn(`Ignored a malformed message from the saved-model editor: ${parsed.error.message}`);
         return;
@@ -52,11 +52,9 @@ export class SavedModelEditorProvider implements vscode.CustomReadonlyEditorProv
       const message = parsed.data;
       if (message.type === 'ready') await this.inspect(document.uri, file, post);
       else if (message.type === 'rendered') this.renderedEmitter.fire({ uri: document.uri.toString(), view: message.view, summary: message.summary });
-      else if (message.type === 'command') {
+      else {
         const inspected = this.inspected.get(document.uri.toString());
-        const kind = message.command === 'compareLosses' ? 'compare' : message.command === 'evaluate' || message.command === 'train' ? message.command : null;
-        if (inspected && kind) await this.tasks.runSaved(kind, document.uri, inspected.model);
-        else if (!kind) void vscode.commands.executeCommand(`masklens.${message.command}`);
+        if (inspected) await this.tasks.runSaved(message.task, document.uri, inspected.model);
       }
     });
     panel.onDidDispose(() => {
@@ -65,18 +63,17 @@ export class SavedModelEditorProvider implements vscode.CustomReadonlyEditorProv
     });
   }
 
-  private async inspect(uri: vscode.Uri, file: string, post: (message: HostMessage) => void): Promise<void> {
+  private async inspect(uri: vscode.Uri, file: string, post: (message: SavedModelHostMessage) => void): Promise<void> {
     const settings = readSettings(uri);
     const access = vscode.workspace.isTrusted ? { mode: 'trusted' as const } : { mode: 'restricted' as const, roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), picked: [] };
     try {
       const result = await this.runtime.run({ kind: 'inspect', path: uri.fsPath, family: settings.kerasFamily, access, memoryCapMB: settings.memoryCapMB, taskTimeoutSeconds: settings.taskTimeoutSeconds }).result;
       this.inspected.set(uri.toString(), result);
-      post({ type: 'models', file, keras: result.keras, models: [result.summary] });
+      post({ type: 'model', file, keras: result.keras, summary: result.summary });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       log().error(`MaskLens cannot read ${file}: ${message}`);
-      this.renderedEmitter.fire({ uri: uri.toString(), view: 'error', summary: message });
-      post({ type: 'models', file: `${file} — ${message}`, keras: '', models: [] });
+      post({ type: 'error', file, message: message.slice(0, 4000) });
     }
   }
 

@@ -13,10 +13,10 @@
  * user's own `python.defaultInterpreterPath` counts there, and no selected interpreter inside the workspace.
  */
 import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { ACCEPTED_TENSORFLOW_VERSIONS } from '../core/tensorflowVersions';
+import { isInside } from '../core/pathInside';
 import { cacheRoots } from '../tensorflow/cache';
 import { DownloadCancelled, downloadTensorFlow } from '../tensorflow/download';
 import { findTensorFlow } from '../tensorflow/find';
@@ -75,7 +75,7 @@ export class TensorFlowLibraryChooser {
     if (vscode.workspace.isTrusted) return out;
     // An interpreter inside an untrusted workspace (its .venv) would load the repository's native code.
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    return out.filter((interpreter) => !folders.some((folder) => isInside(interpreter, folder)));
+    return out.filter((interpreter) => !folders.some((folder) => isInside(folder, interpreter)));
   }
 
   private async choose(): Promise<TensorFlowChoice> {
@@ -172,9 +172,4 @@ export class TensorFlowLibraryChooser {
       return { unavailable: `the TensorFlow download failed: ${message}` };
     }
   }
-}
-
-function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }

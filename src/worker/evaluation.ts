@@ -11,8 +11,11 @@ import { type Caps, capTensor, type Flat } from '../core/runtime/cap';
 import type { ReductionId } from '../core/reductions';
 import { REDUCTION_IDS } from '../core/reductions';
 import type { Tensor } from './layers/base';
+import type { MetricResult } from '../core/protocol/runtimeTasks';
+import { UserFacingError } from '../core/protocol/task';
 import { computeLoss } from './losses';
-import { align, kerasEvaluateLoss, reduce } from './reductions';
+import { metricValues, type MetricSpec, resolveMetric } from './metrics';
+import { align, kerasBatchLoss, kerasEvaluateLoss, reduce } from './reductions';
 import { type Session, toTensor } from './session';
 
 export interface LayerCapture {
@@ -42,8 +45,50 @@ export interface Evaluation {
   /** L and its mask exactly as Keras' loss sees them (before MaskLens lines them up). */
   raw: { loss: Flat & { data: Float32Array }; mask: (Flat & { data: Float32Array }) | null } | null;
   layers: LayerCapture[];
+  /**
+   * A loss that returns one number per batch (the user's own, reduced inside): each batch's
+   * number, its rows, and what Keras makes of it with its mask and weights. Then `loss` is null.
+   */
+  scalarLoss: { value: number; rows: number; keras: number }[] | null;
+  /** The compiled metrics (empty without targets or metrics). */
+  metrics: MetricResult[];
   warnings: string[];
   notes: string[];
+}
+
+/** Running sums of one metric: Keras' metrics accumulate over every batch before dividing. */
+interface MetricSums {
+  spec: MetricSpec;
+  all: number;
+  allWeight: number;
+  kept: number;
+  keptWeight: number;
+}
+
+function addMetric(sums: MetricSums, values: Float32Array | Int32Array | Uint8Array, mask: ArrayLike<number> | null, weight: ArrayLike<number> | null): void {
+  for (let i = 0; i < values.length; i++) {
+    const w = weight && sums.spec.weighted ? weight[i] : 1;
+    sums.all += values[i] * w;
+    sums.allWeight += w;
+    const m = mask ? mask[i] : 1;
+    sums.kept += values[i] * w * m;
+    sums.keptWeight += w * m;
+  }
+}
+
+function metricResult(sums: MetricSums, masked: boolean): MetricResult {
+  const unmasked = sums.all / sums.allWeight;
+  const kept = sums.kept / sums.keptWeight;
+  const { spec } = sums;
+  return {
+    name: spec.name,
+    resolved: spec.resolved,
+    weighted: spec.weighted,
+    unmasked,
+    masked: masked ? kept : null,
+    keras: masked ? kept : unmasked,
+    share: spec.fn !== 'loss',
+  };
 }
 
 export interface EvaluationOptions {
@@ -97,6 +142,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const warnings = new Set<string>();
   const notes = new Set<string>();
   const shownSet = new Set(o.shown);
+  const scalarLoss: { value: number; rows: number; keras: number }[] = [];
+  const ownMask = { zeroWhereMasked: 0, masked: 0, zeroWhereKept: 0, kept: 0 };
+  let metricSums: MetricSums[] | null = null;
+  let metricsMasked = false;
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
@@ -144,12 +193,41 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         let m: Tensor | null = mask;
         if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
         const sw = slice(data.sampleWeight, part);
+        if (lv.values.rank === 0) {
+          // One number for the batch: Keras weights it by the mask and the sample weights as they are.
+          const f64 = (t: Tensor) => ({ shape: t.shape, data: Float64Array.from(t.dataSync()) });
+          const value = lv.values.dataSync()[0];
+          const keras = kerasBatchLoss(runtime.family, loss.reduction, f64(lv.values), m ? f64(tf.cast(m, 'float32')) : null, sw ? { shape: sw.shape, data: Float64Array.from(sw.data) } : null);
+          scalarLoss.push({ value, rows: part.length, keras });
+        } else {
+        if (loss.custom && mask && lv.values.rank === mask.rank) countOwnMask(ownMask, lv.values.dataSync(), tf.cast(mask, 'float32').dataSync());
         appendRows(rawL, lv.values);
         if (m) appendRows(rawM, tf.cast(m, 'float32'));
         const a = align(tf, lv.values, m, sw ? toTensor(tf, sw) : null);
         appendRows(lossT, a.loss);
         if (a.hasMask) appendRows(lossM, a.mask);
         if (sw) appendRows(weightT, a.weight);
+        }
+        if (session.metrics.length > 0) {
+          const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
+          metricSums ??= session.metrics.flatMap((m) => {
+            try {
+              return [{ spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)), all: 0, allWeight: 0, kept: 0, keptWeight: 0 }];
+            } catch (error) {
+              // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
+              if (!(error instanceof UserFacingError)) throw error;
+              notes.add(`${error.message}; it is left out`);
+              return [];
+            }
+          });
+          // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
+          if (mask) metricsMasked = true;
+          for (const sums of metricSums) {
+            const v = metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family);
+            const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
+            addMetric(sums, am.loss.dataSync() as Float32Array, am.hasMask ? am.mask.dataSync() : null, sw ? am.weight.dataSync() : null);
+          }
+        }
       }
     });
   }
@@ -167,15 +245,59 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     padding: joined(pad, n),
     raw: rawL.shape ? { loss: joined(rawL, n) as Flat & { data: Float32Array }, mask: joined(rawM, n) } : null,
     layers,
+    scalarLoss: scalarLoss.length > 0 ? scalarLoss : null,
+    metrics: (metricSums ?? []).map((m) => metricResult(m, metricsMasked)),
     warnings: [...warnings],
-    notes: [...notes],
+    notes: [...notes, ...customLossNotes(session, outMask.shape !== null, scalarLoss.length > 0, ownMask)],
   };
+}
+
+/** Where a loss that masks itself leaves zeros, inside and outside the output mask. */
+function countOwnMask(into: { zeroWhereMasked: number; masked: number; zeroWhereKept: number; kept: number }, values: ArrayLike<number>, mask: ArrayLike<number>): void {
+  for (let i = 0; i < values.length && i < mask.length; i++) {
+    if (mask[i]) {
+      into.kept++;
+      if (values[i] === 0) into.zeroWhereKept++;
+    } else {
+      into.masked++;
+      if (values[i] === 0) into.zeroWhereMasked++;
+    }
+  }
+}
+
+/** What Keras does with its mask for the user's own loss, as this run shows it. */
+function customLossNotes(session: Session, masked: boolean, scalar: boolean, own: { zeroWhereMasked: number; masked: number; zeroWhereKept: number; kept: number }): string[] {
+  const loss = session.loss;
+  if (!loss?.custom) return [];
+  const name = `loss '${loss.display}'`;
+  const keras = session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras';
+  if (scalar) {
+    return [
+      masked
+        ? `${name} returns one number per batch, so ${keras}' mask cannot reach it: ${keras} multiplies the mask into the values a loss returns per position, and one number times the mask averages back to itself. Only the masking inside the function counts`
+        : `${name} returns one number per batch; no mask reaches the output, so only the masking inside the function counts`,
+    ];
+  }
+  if (!masked) return [`${name} returns a value per position and no mask reaches the output: every position counts, except what the function masks itself`];
+  const notes: string[] = [];
+  if (own.masked > 0 && own.zeroWhereMasked === own.masked) {
+    notes.push(`${name} zeroes the padded positions itself and ${keras} weights its values by the output mask again (double masking): the padding leaves the sum through the function and the count through ${keras}' mask`);
+  } else notes.push(`${keras} weights the values ${name} returns per position by the output mask: the padded positions leave both the sum and the count`);
+  if (own.zeroWhereKept > 0) {
+    notes.push(`${name} is 0 at ${own.zeroWhereKept} of the ${own.kept} positions the output mask keeps (its own mask, or an exact fit): ${keras} still counts them, so they lower the average`);
+  }
+  return notes;
 }
 
 export type Reductions = Record<ReductionId, number>;
 
 /** The four reductions over the whole evaluation (sample weights per sample, as tf.keras means them). */
 export function reductions(session: Session, e: Evaluation): Reductions | null {
+  if (e.scalarLoss) {
+    // No reduction can reach inside one number: each is the batches' numbers averaged by rows.
+    const value = e.scalarLoss.reduce((a, b) => a + b.value * b.rows, 0) / e.samples;
+    return { none: value, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
+  }
   if (!e.loss) return null;
   const { tf } = session;
   return tf.tidy(() => {
@@ -194,6 +316,7 @@ export function reductions(session: Session, e: Evaluation): Reductions | null {
 
 /** What Keras' `evaluate` reports in this family: batches of `batchSize`, its own shape rules for weights. */
 export function kerasReported(session: Session, e: Evaluation, batchSize: number, rows?: number[]): number | null {
+  if (e.scalarLoss) return e.scalarLoss.reduce((a, b) => a + b.keras * b.rows, 0) / e.samples;
   if (!e.raw || !session.loss) return null;
   const sw = session.data.sampleWeight ? (rows ? takeRows(session.data.sampleWeight, rows) : session.data.sampleWeight) : null;
   const f64 = (a: Flat) => ({ shape: a.shape, data: Float64Array.from(a.data) });

@@ -14,10 +14,12 @@ import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, typ
 import { CustomLayer } from './layers/custom';
 import { createLayer } from './layers/index';
 import { Lambda } from './layers/lambda';
+import { TimeDistributed } from './layers/wrappers';
 import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/weights';
+import { layerFailure } from './layerErrors';
 import { tensorMasks } from './masks';
 import { assertRunnable, isNestedModel, nestedModelGraph, withInputShapes } from '../core/graph/fromConfig';
-import { type CallArg, type ModelGraph, type NodeSpec, type Shape, type TensorRef, refKey } from '../core/graph/modelGraph';
+import { type CallArg, type ModelGraph, type NodeSpec, type Shape, type TensorRef, maskNotFilledIn, refKey } from '../core/graph/modelGraph';
 import { type InnerRuntime, NestedModel } from './model/nested';
 import type { Tf } from './tf';
 import type { LayerLines, MemoryBudget } from '../core/runtime/memory';
@@ -119,6 +121,7 @@ export class ModelRuntime {
     if (!custom) {
       const layer = createLayer(spec, env);
       if (layer instanceof Lambda) layer.ir = this.options.lambdas[spec.name] ?? null;
+      if (layer instanceof TimeDistributed) layer.holdLayer = (held) => this.makeLayer(held);
       return layer;
     }
     if (custom.base) return createLayer({ ...spec, className: custom.base }, env);
@@ -227,13 +230,15 @@ export class ModelRuntime {
       const inMasks = node.maskArg ? node.maskArg.map(get) : node.inputs.map((r) => masks.get(refKey(r)) ?? null);
       const rule = this.ruleFor(node);
       const maskIn = inMasks.some((m) => m !== null);
-      const call = { layer: layer.name, className: layer.className, config: spec?.config ?? {}, rule, inputs: ins, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList };
+      const call = { layer: layer.name, className: layer.className, config: spec?.config ?? {}, rule, inputs: ins, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList, maskNotFilledIn: maskNotFilledIn(node) };
       let result: Tensor | Tensor[] = [];
       const outcome = applyMaskRule(rep, call, (passed) => {
         const builder = this.buildLayer(layer, ins);
         const extra: CallExtra = { args: node.args.map((a) => this.resolveArg(a, values)), kwargs: node.kwargs, inputIsList: node.inputIsList };
         try {
           result = layer.call(ins, passed, ctx, extra);
+        } catch (error) {
+          throw layerFailure(error, { layer: layer.name, className: layer.className, config: spec?.config ?? {}, inputsFrom: node.inputs.map((r) => r.layer) });
         } finally {
           // Listed even when the call fails, so dispose() frees every variable the layer made.
           if (builder) this.weights.push(...builder.created);

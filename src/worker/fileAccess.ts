@@ -5,20 +5,14 @@
  * opening it: a path swapped for a symlink between a check and a read cannot lead outside.
  */
 import { closeSync, fstatSync, openSync, readlinkSync, readSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
 import { DataError } from '../core/data/errors';
+import { isInside } from '../core/pathInside';
 import type { FileAccess } from '../core/protocol/runtimeTasks';
 
 export interface OpenFile {
   fd: number;
   size: number;
   close(): void;
-}
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  // `..x.npy` is a file inside; only `..` and `../…` lead out.
-  return rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel));
 }
 
 function realOrNull(path: string): string | null {

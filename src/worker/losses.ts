@@ -5,9 +5,10 @@
  * epsilon clipping, and crossentropy from logits when the output came straight from a
  * sigmoid/softmax, as Keras does.
  */
-import type { JsonValue, KerasFamily } from '../core/ir';
+import type { JsonValue, KerasFamily, LambdaExpr, LambdaFunction } from '../core/ir';
 import { UserFacingError } from '../core/protocol/task';
 import type { Tensor } from './layers/base';
+import { ExprEvaluator, type Value } from './layers/lambda';
 import type { Tf } from './tf';
 
 const EPSILON = 1e-7;
@@ -27,7 +28,9 @@ export type LossId =
   | 'cosine_similarity'
   | 'hinge'
   | 'squared_hinge'
-  | 'categorical_hinge';
+  | 'categorical_hinge'
+  /** The user's own loss function, translated (`LossSpec.custom`). */
+  | 'custom';
 
 /** Keras' Loss.reduction: how one batch's weighted values become a number. */
 export type KerasReduction = 'sum_over_batch_size' | 'sum' | 'mean_with_sample_weight' | 'none';
@@ -41,6 +44,64 @@ export interface LossSpec {
   delta: number;
   ignoreClass: number | null;
   reduction: KerasReduction;
+  /** The user's own loss: `fn(y_true, y_pred)` and how compile() names it. */
+  custom?: { fn: LambdaFunction; kind: 'function' | 'loss-class'; line: number | null };
+}
+
+/** The Keras losses a translated expression calls (`keras_loss`), by name. */
+function kerasLossesCalled(e: LambdaExpr, into: string[] = []): string[] {
+  switch (e.op) {
+    case 'call':
+      if (e.fn === 'keras_loss' && typeof e.kwargs.loss === 'string') into.push(e.kwargs.loss);
+      e.args.forEach((a) => kerasLossesCalled(a, into));
+      return into;
+    case 'binary':
+      kerasLossesCalled(e.left, into);
+      return kerasLossesCalled(e.right, into);
+    case 'unary':
+    case 'isNone':
+      return kerasLossesCalled(e.operand, into);
+    case 'slice':
+      return kerasLossesCalled(e.target, into);
+    case 'cond':
+      [e.test, e.then, e.else].forEach((x) => kerasLossesCalled(x, into));
+      return into;
+    default:
+      return into;
+  }
+}
+
+/**
+ * The loss whose targets synthetic data imitates: the Keras loss a user's loss calls (the
+ * translation tutorial's sparse crossentropy takes class ids), else float targets.
+ */
+export function targetsLossId(spec: LossSpec): string {
+  if (!spec.custom) return spec.id;
+  const called = kerasLossesCalled(spec.custom.fn.body)[0];
+  if (!called) return 'mean_squared_error';
+  try {
+    return resolveLoss(called).id;
+  } catch {
+    return 'mean_squared_error';
+  }
+}
+
+/** A loss the user's code defines, as the reader translated it. */
+export function customLossSpec(custom: { name: string; kind: 'function' | 'loss-class'; fn: LambdaFunction | null; problem: string | null; line?: number }): LossSpec {
+  if (!custom.fn) {
+    throw new UserFacingError(custom.problem ?? `loss '${custom.name}' could not be translated`, 'loss-unsupported');
+  }
+  return {
+    id: 'custom',
+    display: custom.name,
+    fromLogits: false,
+    labelSmoothing: 0,
+    delta: 1,
+    ignoreClass: null,
+    // A Loss subclass and a function Keras wraps (LossFunctionWrapper) both reduce with Keras' default.
+    reduction: 'sum_over_batch_size',
+    custom: { fn: custom.fn, kind: custom.kind, line: custom.line ?? null },
+  };
 }
 
 const NAMES: Record<string, LossId> = {
@@ -153,6 +214,7 @@ function l2Normalize(tf: Tf, x: Tensor, family: KerasFamily): Tensor {
 
 export function computeLoss(tf: Tf, spec: LossSpec, yTrueIn: Tensor, yPredIn: Tensor, logitsIn: Tensor | null, family: KerasFamily): LossValues {
   let yTrue = yTrueIn.dtype === 'float32' ? yTrueIn : tf.cast(yTrueIn, 'float32');
+  if (spec.custom) return { values: runCustomLoss(tf, spec, spec.custom.fn, yTrue, yPredIn, family), mask: null, note: null };
   let yPred = yPredIn;
   let logits = logitsIn;
   let note: string | null = null;
@@ -265,4 +327,38 @@ function sparseCce(tf: Tf, spec: LossSpec, labels: Tensor, yPred: Tensor, logits
   let values = tf.sub(tf.logSumExp(x, -1), tf.sum(tf.mul(oneHot, x), -1));
   if (valid) values = tf.where(valid, values, tf.zerosLike(values));
   return { values, mask: valid, note: null };
+}
+
+/**
+ * The user's loss function on (y_true, y_pred). What it returns keeps its shape: per
+ * position, per sample, or one number. A Keras loss called inside it (`loss_object(y, p)`,
+ * `keras.losses.sparse_categorical_crossentropy(...)`) runs here, reduced as its object says.
+ */
+function runCustomLoss(tf: Tf, spec: LossSpec, fn: LambdaFunction, yTrue: Tensor, yPred: Tensor, family: KerasFamily): Tensor {
+  const label = `loss '${spec.display}'${spec.custom?.line ? ` (line ${spec.custom.line})` : ''}`;
+  const outside = (what: string): never => {
+    throw new UserFacingError(`${label}: ${what} has no meaning in a loss`, 'loss-unsupported');
+  };
+  const ev: ExprEvaluator = new ExprEvaluator(tf, spec.display, {
+    label,
+    self: (name) => outside(`self.${name}`),
+    layer: (name) => outside(`calling the layer self.${name}`),
+    addWeight: () => outside('add_weight'),
+    call: (name: string, args: Value[], kwargs: Record<string, Value>): Value | undefined => (name === 'keras_loss' ? kerasLossInside(tf, ev, args, kwargs, family) : undefined),
+  });
+  return ev.asTensor(ev.evaluate(fn.body, [yTrue, yPred]));
+}
+
+function kerasLossInside(tf: Tf, ev: ExprEvaluator, args: Value[], kwargs: Record<string, Value>, family: KerasFamily): Tensor {
+  const { loss, reduction, ...options } = kwargs;
+  const config: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(options)) if (v === null || typeof v !== 'object') config[k] = v;
+  const spec = resolveLoss({ class_name: String(loss), config });
+  const yTrue = ev.asTensor(args[0] ?? null);
+  const yPred = ev.asTensor(args[1] ?? null);
+  const lv = computeLoss(tf, spec, yTrue.dtype === 'float32' ? yTrue : tf.cast(yTrue, 'float32'), yPred, null, family);
+  // Keras 3 writes `reduction=None` for no reduction; tf.keras `reduction='none'`.
+  if (reduction === null || reduction === 'none') return lv.values;
+  if (reduction === 'sum') return tf.sum(lv.values);
+  return tf.mean(lv.values);
 }

@@ -148,7 +148,16 @@ function sameRankKeras3(x1: Arr, x2: Arr): [Arr, Arr] {
 /** tf_keras losses_utils.squeeze_or_expand_dimensions, for the weights against `ref`. */
 function weightsToRankTfKeras(ref: Arr, w: Arr): Arr {
   const d = w.shape.length - ref.shape.length;
-  if (d === 1) return squeezeLast(w);
+  if (d === 1) {
+    const last = w.shape[w.shape.length - 1];
+    if (last !== 1) {
+      throw new UserFacingError(
+        `Keras fails here: Can not squeeze dim[${w.shape.length - 1}], expected a dimension of 1, got ${last} (the weights of shape [${w.shape.join(',')}] against a loss of shape [${ref.shape.join(',')}])`,
+        'keras-incompatible-shapes',
+      );
+    }
+    return squeezeLast(w);
+  }
   if (d === -1) return expandLast(w);
   return w;
 }

@@ -23,7 +23,7 @@ import { type LoadedData, loadData } from './data';
 import { loadGivenWeights } from './givenWeights';
 import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
-import { type LossSpec, resolveLoss } from './losses';
+import { customLossSpec, type LossSpec, resolveLoss, targetsLossId } from './losses';
 import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
 
@@ -51,6 +51,30 @@ export interface SessionPurpose {
 }
 
 
+/** One entry of `metrics=` (weighted: of `weighted_metrics=`). */
+export interface CompiledMetric {
+  spec: JsonValue;
+  weighted: boolean;
+}
+
+/** `metrics=` for one output: one list for every output, a list of lists in output order, or a dict by output name. */
+export function metricsForOutput(source: JsonValue | undefined, output: OutputChoice): JsonValue[] {
+  if (source === undefined || source === null) return [];
+  if (Array.isArray(source)) {
+    if (source.length === output.names.length && output.names.length > 1 && source.every((s) => Array.isArray(s) || s === null)) {
+      const mine = source[output.index];
+      return Array.isArray(mine) ? mine : [];
+    }
+    return source;
+  }
+  if (typeof source === 'object' && 'class_name' in source) return [source];
+  if (typeof source === 'object') {
+    const mine = source[output.name];
+    return mine === undefined || mine === null ? [] : Array.isArray(mine) ? mine : [mine];
+  }
+  return [source];
+}
+
 /** The output a session evaluates: Keras computes one loss term per output and sums them. */
 export interface OutputChoice {
   index: number;
@@ -66,6 +90,8 @@ export interface Session {
   data: LoadedData;
   /** null when neither compile() nor the request names a loss and there are no targets. */
   loss: LossSpec | null;
+  /** `compile(metrics=..., weighted_metrics=...)` entries for the chosen output, as written. */
+  metrics: CompiledMetric[];
   warnings: string[];
   tensorsBefore: number;
   /** The chosen output's per-sample shape. */
@@ -81,6 +107,8 @@ export interface Session {
 
 /** Targets against the model's output: equal shapes, sparse labels, or Keras' one-axis squeeze (noted). */
 function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: string[]): void {
+  // The user's own loss decides what targets it takes; a mismatch is its own located error.
+  if (loss.custom) return;
   const per = y.shape.slice(1);
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
   if (loss.id === 'sparse_categorical_crossentropy') {
@@ -166,7 +194,9 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   }
   let loss: LossSpec | null = null;
   const lossSource = (request.loss as JsonValue | undefined) ?? lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
-  if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
+  const custom = request.loss === undefined ? request.model.training?.customLoss : undefined;
+  if (custom) loss = customLossSpec(custom);
+  else if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
   else if (data.y || data.info.synthetic) {
     loss = resolveLoss('mse');
     warnings.push('the model is not compiled with a loss; using mse');
@@ -184,7 +214,7 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
       probe.forEach((t) => t.dispose());
     }
     if (!data.y && data.info.synthetic && loss) {
-      data.y = syntheticTargets([data.info.samples, ...outputShape], loss.id, subSeed(request.seed, 'synthetic-targets'));
+      data.y = syntheticTargets([data.info.samples, ...outputShape], targetsLossId(loss), subSeed(request.seed, 'synthetic-targets'));
       data.info.shapes.y = data.y.shape;
     }
     if (data.y && loss) checkTargets(data.y, outputShape, loss, data.info.notes);
@@ -192,12 +222,18 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     runtime.dispose();
     throw error;
   }
+  const training = request.model.training;
+  const metrics: CompiledMetric[] = [
+    ...metricsForOutput(training?.metrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: false })),
+    ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: true })),
+  ];
   return {
     tf,
     backend: info,
     runtime,
     data,
     loss,
+    metrics,
     warnings,
     tensorsBefore,
     outputShape,
@@ -221,7 +257,7 @@ export function sessionWithData(session: Session, request: SessionRequest, data:
     dimensions: request.dimensions,
   });
   if (!loaded.y && loaded.info.synthetic && session.loss) {
-    loaded.y = syntheticTargets([loaded.info.samples, ...session.outputShape], session.loss.id, subSeed(request.seed + 1, 'synthetic-targets'));
+    loaded.y = syntheticTargets([loaded.info.samples, ...session.outputShape], targetsLossId(session.loss), subSeed(request.seed + 1, 'synthetic-targets'));
     loaded.info.shapes.y = loaded.y.shape;
   }
   if (loaded.y && session.loss) checkTargets(loaded.y, session.outputShape, session.loss, loaded.info.notes);

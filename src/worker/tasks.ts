@@ -75,6 +75,14 @@ function cancellableSession(request: SessionRequest, purpose: SessionPurpose, ct
   return session;
 }
 
+/**
+ * Evaluation chunks for the user's own loss: Keras' batches, since a function that reduces
+ * inside gives one number per batch and Keras averages those (at most the memory plan's chunk).
+ */
+function customLossChunk(session: Session, batchSize: number): number | undefined {
+  return session.loss?.custom ? Math.min(batchSize, session.plan.chunk) : undefined;
+}
+
 export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext): Promise<EvaluateResult> {
   const started = performance.now();
   const session = cancellableSession(req, { kind: 'evaluate' }, ctx);
@@ -83,9 +91,9 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
     const caps = capsOf(req);
     const n = session.data.info.samples;
     const shown = sampleIndices(n, req.samplesShown);
-    const e = evaluate(session, { shown, caps, recordLayers: true, layerOutputs: req.layerOutputs });
-    const values = reductions(session, e);
     const batchSize = req.model.training?.batchSize ?? 32;
+    const e = evaluate(session, { shown, caps, recordLayers: true, layerOutputs: req.layerOutputs, chunk: customLossChunk(session, batchSize) });
+    const values = reductions(session, e);
     const keras = kerasReported(session, e, batchSize);
     const pad = paddingShare(e);
     const perTimestep = e.loss ? capMatrix(e.loss, shown, caps) : null;
@@ -106,19 +114,20 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
       outputMask: e.outputMask ? capMatrix(e.outputMask, shown, caps) : null,
       perTimestepLoss: perTimestep,
       loss:
-        values && session.loss && perTimestep
+        values && session.loss && (perTimestep || e.scalarLoss)
           ? {
               ...values,
               name: session.loss.display,
-              perTimestep,
+              perTimestep: perTimestep ?? [],
               keras: {
-                reduction: `${e.outputMask ? 'valid-mean' : 'none: no mask reaches the loss'}; ${session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras'} ${session.runtime.version}, batch size ${batchSize}${session.output.names.length > 1 ? `; output '${session.output.name}' (${session.output.name}_loss)` : ''}`,
+                reduction: `${e.scalarLoss ? 'the mean of each batch\'s number (the loss returns one per batch)' : e.outputMask ? 'valid-mean' : 'none: no mask reaches the loss'}; ${session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras'} ${session.runtime.version}, batch size ${batchSize}${session.output.names.length > 1 ? `; output '${session.output.name}' (${session.output.name}_loss)` : ''}`,
                 value: keras ?? NaN,
               },
             }
           : null,
       lossValues: values,
       paddingShareOfUnmaskedLoss: pad.share,
+      metrics: e.metrics,
       paddingMaskSource: pad.source,
       semantics: req.semantics,
       caps: capInfo(e.output.shape, shown, n, caps),
@@ -138,13 +147,15 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
   try {
     const caps = capsOf(req);
     const n = session.data.info.samples;
-    const e = evaluate(session, { shown: [], caps, recordLayers: true });
+    const e = evaluate(session, { shown: [], caps, recordLayers: true, chunk: customLossChunk(session, req.model.training?.batchSize ?? 32) });
     const values = reductions(session, e);
-    if (!values || !e.loss || !session.loss) throw new UserFacingError('compare needs targets (y) and a loss', 'data-missing', 'y');
+    if (!values || !session.loss) throw new UserFacingError('compare needs targets (y) and a loss', 'data-missing', 'y');
+    const lossValues = e.loss;
     const pad = paddingShare(e);
     const dropper = [...e.layers].reverse().find((l) => l.effect === 'destroys');
-    const inner = e.loss.shape.slice(1).reduce((a, b) => a * b, 1);
-    const perSample = sampleIndices(n, req.samplesShown).map((s) => {
+    const inner = lossValues ? lossValues.shape.slice(1).reduce((a, b) => a * b, 1) : 0;
+    // A loss that returns one number per batch has no per-sample values to show.
+    const perSample = (lossValues ? sampleIndices(n, req.samplesShown) : []).map((s) => {
       let valid = 0;
       let sumValid = 0;
       let sumAll = 0;
@@ -152,10 +163,10 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
         const k = s * inner + i;
         const w = e.weight ? e.weight.data[k] : 1;
         const m = e.lossMask ? e.lossMask.data[k] : 1;
-        sumAll += e.loss!.data[k] * w;
+        sumAll += (lossValues?.data[k] ?? 0) * w;
         if (m) {
           valid++;
-          sumValid += e.loss!.data[k] * w;
+          sumValid += (lossValues?.data[k] ?? 0) * w;
         }
       }
       return { sample: s, validSteps: valid, steps: inner, validMean: valid ? sumValid / valid : NaN, unmaskedMean: sumAll / inner };
@@ -176,6 +187,7 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
       reductions: REDUCTION_IDS.map((id) => ({ ...REDUCTIONS[id], value: values[id] })),
       relativeDifference: values.none === 0 ? null : (masked - values.none) / values.none,
       paddingShareOfUnmaskedLoss: pad.share,
+      metrics: e.metrics,
       perSample,
       warnings: [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])],
       tensors: finish(session, ctx),

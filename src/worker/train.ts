@@ -100,8 +100,10 @@ function nanCause(session: Session): string {
   return 'the loss diverged (try a smaller learning rate)';
 }
 
-function maskedAndUnmasked(session: Session, rows: number[], reduction: ReductionId): { masked: number; unmasked: number } {
-  const e = evaluate(session, { rows, shown: [], caps: { samples: 1, timesteps: 1, features: 1 }, recordLayers: false });
+function maskedAndUnmasked(session: Session, rows: number[], reduction: ReductionId, batchSize: number): { masked: number; unmasked: number } {
+  // A user's loss that returns one number per batch is evaluated in the training's batches, as Keras does.
+  const chunk = session.loss?.custom ? Math.min(batchSize, session.plan.chunk) : undefined;
+  const e = evaluate(session, { rows, shown: [], caps: { samples: 1, timesteps: 1, features: 1 }, recordLayers: false, chunk });
   const r = reductions(session, e);
   if (!r) return { masked: NaN, unmasked: NaN };
   return { masked: r[reduction === 'none' ? 'valid-mean' : reduction], unmasked: r.none };
@@ -127,8 +129,8 @@ export function train(session: Session, o: TrainOptions, ctx: TaskContext): Trai
           return { history, stopped: { reason: 'nan-loss', message, epoch, batch: b } };
         }
       }
-      const trainLoss = maskedAndUnmasked(session, o.trainRows, o.reduction);
-      const val = o.validation ? maskedAndUnmasked(o.validation.session, o.validation.rows, o.reduction) : null;
+      const trainLoss = maskedAndUnmasked(session, o.trainRows, o.reduction, o.batchSize);
+      const val = o.validation ? maskedAndUnmasked(o.validation.session, o.validation.rows, o.reduction, o.batchSize) : null;
       const record: EpochRecord = { epoch, train: trainLoss, val, seconds: (performance.now() - t0) / 1000 };
       history.push(record);
       ctx.progress({

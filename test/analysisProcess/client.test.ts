@@ -11,7 +11,7 @@ import { generate } from '../../bench/analyze.bench';
 import { AnalysisClient } from '../../src/analysisProcess/client';
 import { Rng } from '../../src/core/data/random';
 import type { AnalysisLimits, AnalysisView, ContentChange, DocumentSettings } from '../../src/core/protocol/analysisProcess';
-import { LIST_DOUBLING, modelsWithFiller, twoMegabyteList, TYPED_MODEL, typingLine } from './texts';
+import { HEAVY_LOOPS, LIST_DOUBLING, modelsWithFiller, SLOW_LOOPS, TYPED_MODEL, typingLine } from './texts';
 
 const root = join(__dirname, '..', '..');
 const serverModule = join(root, 'dist', 'analysis.js');
@@ -137,9 +137,17 @@ test('typing: analyses of the keystrokes before are cancelled, mid-parse too, an
     await next(uri, (v) => v.version === 1);
     // a half-typed call leaves a bracket open, which swallows the rest of the file: slow parses to cancel
     const typed = TYPED_MODEL;
+    // keystrokes come faster than one analysis of a half-typed line takes on this machine, as they
+    // do for a person on a slow one; at 40 ms apart a fast machine finished every analysis in time
+    const halfTyped = [...lines];
+    halfTyped[line] = typed.slice(0, Math.ceil(typed.length / 2));
+    const t0 = performance.now();
+    open('file:///half.py', halfTyped.join('\n'));
+    const half = await next('file:///half.py', (v) => v.version === 1);
+    const keystrokeMs = Math.max(1, Math.min(40, Math.floor((half.at - t0) / 4)));
     for (let k = 0; k < typed.length; k++) {
       client.change(uri, k + 2, [{ range: { start: { line, character: k }, end: { line, character: k } }, text: typed[k] }]);
-      await sleep(40); // about as fast as a person types: most analyses of a half-typed line are still running
+      await sleep(keystrokeMs);
     }
     const last = typed.length + 1;
     const typedView = await next(uri, (v) => v.version === last);
@@ -160,15 +168,15 @@ test('two quick changes: the stale version is cancelled, only the newest is repo
   const { client, views, next, open } = start();
   try {
     const uri = 'file:///quick.py';
-    // how long the 2 MB list takes when nothing stops it (a document of its own)
+    // how long a million loop iterations take when nothing stops them (a document of its own)
     const t0 = performance.now();
-    open('file:///big.py', twoMegabyteList());
+    open('file:///big.py', SLOW_LOOPS);
     const whole = await next('file:///big.py', (v) => v.version === 1);
     const uncancelledMs = whole.at - t0;
     open(uri, SEED001);
     await next(uri, (v) => v.version === 1);
     const t1 = performance.now();
-    client.change(uri, 2, [{ text: twoMegabyteList() }]);
+    client.change(uri, 2, [{ text: SLOW_LOOPS }]);
     client.change(uri, 3, [{ text: SEED001.replace('Dense(3)', 'Dense(4)') }]);
     const newest = await next(uri, (v) => v.version === 3);
     await sleep(300);
@@ -180,67 +188,55 @@ test('two quick changes: the stale version is cancelled, only the newest is repo
   }
 });
 
-test('the list-doubling file is stopped and reported within the budget; the process restarts, other files analyse, that version is not retried', async () => {
-  const { client, views, next, open } = start();
+test('the list-doubling file is analysed with one warning on the doubling line, well within the budget; the process lives on and other files analyse', async () => {
+  const { client, next, open } = start();
   try {
     await client.whenReady();
-    const firstPid = client.pid;
+    const pid = client.pid;
     const uri = 'file:///doubling.py';
     const t0 = performance.now();
     open(uri, LIST_DOUBLING);
-    const stopped = await next(uri, (v) => v.stopped !== null, DEFAULT_LIMITS.timeLimitMs + 10_000);
-    const tookMs = stopped.at - t0;
-    // The process dies on its own (~4 s here), or its thread is stopped at the limit; at worst the client kills it 5 s past the limit.
-    assert.ok(tookMs < DEFAULT_LIMITS.timeLimitMs + 5000 + 1000, `the stopped analysis came after ${tookMs.toFixed(0)} ms`);
-    assert.equal(stopped.diagnostics.length, 1);
-    assert.match(stopped.diagnostics[0].message, /^MaskLens analysis stopped: (ran out of memory|the analysis process crashed \(V8 fatal error|took more than 5 s)/);
-    assert.equal(stopped.diagnostics[0].code, 'analysis-stopped');
-    assert.deepEqual(stopped.models, []);
-
+    const view = await next(uri, (v) => v.version === 1);
+    const tookMs = view.at - t0;
+    assert.ok(tookMs < 2000, `the analysis took ${tookMs.toFixed(0)} ms`);
+    assert.equal(view.stopped, null);
+    assert.deepEqual(view.diagnostics.map((d) => [d.code, d.range.start.line]), [['analysis-limit', 2]]);
+    assert.match(view.diagnostics[0].message, /^This list would grow past 1,000,000 elements; MaskLens stops following its value here\.$/);
     open('file:///after.py', SEED001);
     const after = await next('file:///after.py', (v) => v.version === 1);
     assert.deepEqual(after.models.map((m) => m.name), ['m']);
-    const pid = client.pid;
-    if (stopped.stopped?.reason !== 'time') assert.notEqual(pid, firstPid, 'the process did not restart after it died');
-    await sleep(1500);
-    assert.equal(client.pid, pid, 'the process died again: the stopped version was analysed again');
-    assert.equal(views.filter((v) => v.uri === uri).length, 1, 'the stopped version was reported twice');
-
-    client.change(uri, 2, [{ text: 'a = [0] * 10\n' }]);
-    const edited = await next(uri, (v) => v.version === 2);
-    assert.equal(edited.stopped, null);
+    assert.equal(client.pid, pid, 'the process restarted');
   } finally {
     client.dispose();
   }
 });
 
 test('a runaway stopped for time is blamed alone: the document analysed after it is not taken for the culprit', async () => {
-  // Over a 1 s limit the doubling is stopped while its thread is deep in allocating: ending that
-  // thread can take long, or the process can still die of it. Either way only the doubling is blamed.
-  const { client, views, next, open } = start({ timeLimitMs: 1000, memoryLimitMB: 1024 });
+  // A million loop iterations take the reader about a second (its own step budget ends them); the limit here is 300 ms.
+  const { client, views, next, open } = start({ timeLimitMs: 300, memoryLimitMB: 1024 });
   try {
-    open('file:///doubling.py', LIST_DOUBLING);
-    await sleep(300);
+    open('file:///loops.py', HEAVY_LOOPS);
+    await sleep(100);
     open('file:///innocent.py', SEED001);
-    const stopped = await next('file:///doubling.py', (v) => v.stopped !== null, 20_000);
-    assert.match(stopped.diagnostics[0].message, /^MaskLens analysis stopped: /);
+    const stopped = await next('file:///loops.py', (v) => v.stopped !== null, 20_000);
+    assert.match(stopped.diagnostics[0].message, /^MaskLens analysis stopped: took more than 300 ms/);
     const innocent = await next('file:///innocent.py', (v) => v.version === 1, 20_000);
     assert.equal(innocent.stopped, null, `the innocent file was blamed: ${innocent.stopped?.message}`);
     assert.deepEqual(innocent.models.map((m) => m.name), ['m']);
     await sleep(500);
-    assert.deepEqual(views.filter((v) => v.stopped).map((v) => v.uri), ['file:///doubling.py']);
+    assert.deepEqual(views.filter((v) => v.stopped).map((v) => v.uri), ['file:///loops.py']);
   } finally {
     client.dispose();
   }
 });
 
-test('a 2 MB one-line list over a 500 ms budget is stopped ("took more than 500 ms") and the next document analyses', async () => {
+test('a million loop iterations over a 500 ms budget are stopped ("took more than 500 ms") and the next document analyses', async () => {
   const { client, next, open } = start({ timeLimitMs: 500, memoryLimitMB: 1024 });
   try {
     await client.whenReady();
     const pid = client.pid;
     const t0 = performance.now();
-    open('file:///list.py', twoMegabyteList());
+    open('file:///list.py', HEAVY_LOOPS);
     const stopped = await next('file:///list.py', (v) => v.stopped !== null);
     assert.equal(stopped.stopped?.reason, 'time');
     assert.match(stopped.diagnostics[0].message, /^MaskLens analysis stopped: took more than 500 ms\./);

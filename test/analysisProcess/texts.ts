@@ -1,19 +1,19 @@
 /** Python texts the analysis-process tests open, type into, or once took the extension host down with. */
 
-/** Four lines: the list doubles forty times. Reading it ends in a V8 fatal error (invalid size, or the heap limit). */
+/**
+ * Four lines: the list doubles forty times. Followed to the end it would hold 10^16 items:
+ * reading it once ended in a V8 fatal error (invalid size, or the heap limit); now the reader
+ * stops following the list where it passes its bound, with a warning on line 3 (`a + a`).
+ */
 export const LIST_DOUBLING = 'a = [0] * 10000\nfor _ in range(40):\n    a = a + a\n';
 
-/** One line of about 2 MB: a list of 400,000 numbers. Parsing and reading it take about a second on this machine. */
-export function twoMegabyteList(): string {
-  const parts: string[] = [];
-  let length = 0;
-  for (let i = 0; length < 2_000_000; i++) {
-    const item = `${i % 1000}, `;
-    parts.push(item);
-    length += item.length;
-  }
-  return `x = [${parts.join('')}0]\n`;
-}
+/** A layer name doubled 28 times (256 MiB followed to the end); the bound stops it on line 3 (`s + s`). */
+export const STRING_DOUBLING = 'from keras import Sequential\nfrom keras.layers import Dense\ns = "x"\nfor _ in range(28):\n    s = s + s\nm = Sequential([Dense(2, name=s)])\n';
+
+/** A million loop iterations: the reader's step budget ends it after a second or so, with a warning on the outer loop (line 2). */
+export const SLOW_LOOPS = 'x = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = x + i * j\n';
+/** Loops whose every step builds a 100,000-element list: time, not the reader's step budget, ends them on any machine. */
+export const HEAVY_LOOPS = 'x = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = [i] * 100000\n';
 
 /**
  * `models` functional models (Embedding(mask_zero) → LSTM → Lambda without mask= → Dense, compiled

@@ -39,6 +39,7 @@ const evaluate: EvaluateResult = evaluateResultSchema.parse({
   lossValues: { none: 1.5, 'valid-mean': 0.75, 'total-mean': 0.3, 'sequence-mean': 0.6 },
   paddingShareOfUnmaskedLoss: 0.125,
   paddingMaskSource: 'output',
+  metrics: [{ name: 'accuracy', resolved: 'sparse_categorical_accuracy', weighted: false, unmasked: 0.5, masked: 0.4, keras: 0.4, share: true }],
   semantics: 'all',
   caps: { samples: { shown: 2, total: 5, indices: [0, 3] }, timesteps: { shown: 3, total: 3 }, features: { shown: 1, total: 1 } },
   warnings: [],
@@ -61,6 +62,8 @@ test('evaluate CSV: tidy rows of reductions, loss matrix, output mask and layer 
   const pick = (section: string) => rows.filter((r) => r[0] === section);
   assert.deepEqual(pick('reduction').map((r) => [r[1], Number(r[4])]), [['none', 1.5], ['valid-mean', 0.75], ['total-mean', 0.3], ['sequence-mean', 0.6]]);
   assert.deepEqual(pick('keras_reported'), [['keras_reported', 'valid-mean', '', '', '0.75']]);
+  assert.deepEqual(pick('metric_masked'), [['metric_masked', 'accuracy', '', '', '0.4']]);
+  assert.deepEqual(pick('metric_unmasked'), [['metric_unmasked', 'accuracy', '', '', '0.5']]);
   assert.deepEqual(pick('padding_share_of_unmasked_loss')[0][4], '0.125');
   const loss = pick('per_timestep_loss');
   assert.equal(loss.length, 6);
@@ -88,7 +91,7 @@ test('compare and train CSV', () => {
   const compare: CompareResult = compareResultSchema.parse({
     kind: 'compare', backend: 'tensorflow', backendInfo, model: 'model', modelOutput: { name: 'dense', names: ['dense'] }, family: 'keras3', data, weightsUsed: evaluate.weightsUsed, loss: 'mae', maskReachesLoss: false, maskDroppedBy: 'lambda',
     reductions: [{ id: 'none', label: 'u', formula: 'f', kerasVersions: 'k', value: 2 }, { id: 'valid-mean', label: 'v', formula: 'f', kerasVersions: 'k', value: 1 }],
-    relativeDifference: -0.5, paddingShareOfUnmaskedLoss: 0.4,
+    relativeDifference: -0.5, paddingShareOfUnmaskedLoss: 0.4, metrics: [],
     perSample: [{ sample: 3, validSteps: 2, steps: 4, validMean: 1, unmaskedMean: 2 }],
     warnings: [], tensors: { before: 0, after: 0 }, elapsedMs: 1,
   });

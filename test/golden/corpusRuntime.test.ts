@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createAnalyzer, type Analyzer } from '../../src/core/analysis/analyzer';
 import { UserFacingError } from '../../src/core/protocol/task';
+import { runtimeModelOf } from '../../src/core/protocol/runtimeTasks';
 import { runTask } from '../../src/worker/registry';
 import type { Fixture } from '../core/goldenCompare';
 
@@ -46,7 +47,7 @@ for (const name of files) {
       const run = runTask(
         {
           kind: 'evaluate',
-          model: { name: ir.name, config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, training: { loss: ir.training.loss ?? undefined } },
+          model: { name: ir.name, config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, training: runtimeModelOf(ir).training },
           family: fixture.family,
           kerasVersion: fixture.kerasVersion,
           data: { source: 'synthetic', samples: 4, minLength: 2, timesteps: 6, seed: 5 },

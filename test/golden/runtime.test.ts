@@ -16,7 +16,7 @@ import test from 'node:test';
 import { createAnalyzer } from '../../src/core/analysis';
 import type { CustomLayerIR, JsonValue, KerasModelConfig, LambdaIR } from '../../src/core/ir';
 import { parseNpy } from '../../src/core/data/npy';
-import { type EvaluateRequestParsed, evaluateRequestSchema } from '../../src/core/protocol/runtimeTasks';
+import { type EvaluateRequestParsed, evaluateRequestSchema, type RuntimeModel, runtimeModelOf } from '../../src/core/protocol/runtimeTasks';
 import { runTask } from '../../src/worker/registry';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';
@@ -58,7 +58,8 @@ interface Fixture {
   inputs: (Arr & { dtype: string }) | (Arr & { dtype: string })[];
   targets: (Arr & { dtype: string }) | null;
   sampleWeight: (Arr & { dtype: string }) | null;
-  loss: { name: string; config: JsonValue };
+  /** `custom`: the user's own loss, which the source file compiles the model with. */
+  loss: { name: string; config: JsonValue; custom?: boolean };
   layers: { name: string; className: string; mask: number[][] | null; output?: Arr | null }[];
   output: Arr;
   outputMask: number[][] | null;
@@ -67,6 +68,12 @@ interface Fixture {
   reductions: Record<string, Num>;
   weightedReductions?: Record<string, Num>;
   trainDeterministic: boolean;
+  /** `compile(metrics=, weighted_metrics=)` as given, and per reported name what Keras' evaluate gave and the same metric without a mask. */
+  metrics?: {
+    given: JsonValue[];
+    weighted: JsonValue[];
+    reported: Record<string, { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num }>;
+  } | null;
   /** Models with several outputs: the output whose loss term the fixture records. */
   outputIndex?: number | null;
   train: Record<string, { loss: Num; optimizer: { className: string; config: Record<string, JsonValue> }; weights: Fixture['weights'] }> | null;
@@ -189,14 +196,19 @@ async function lambdasFor(fx: Fixture): Promise<Record<string, LambdaIR>> {
 }
 
 /** The model as MaskLens reads it from the corpus file the fixture's model comes from, or Keras' own config. */
-async function modelFor(fx: Fixture, lambdas: Record<string, LambdaIR>): Promise<{ config: KerasModelConfig; lambdas: Record<string, LambdaIR>; customLayers?: Record<string, CustomLayerIR> }> {
+type ModelFromSource = { config: KerasModelConfig; lambdas: Record<string, LambdaIR>; customLayers?: Record<string, CustomLayerIR>; customLoss?: NonNullable<RuntimeModel['training']>['customLoss'] };
+
+async function modelFor(fx: Fixture, lambdas: Record<string, LambdaIR>): Promise<ModelFromSource> {
   if (!fx.source) return { config: fx.config, lambdas };
   const analyzer = await createAnalyzer();
   try {
     const analysis = analyzer.analyze(readFileSync(join(ROOT, fx.source.file), 'utf8'), { file: fx.source.file, family: fx.family });
     const ir = analysis.ir.models.find((m) => m.name === fx.source?.model);
     assert.ok(ir, `${fx.source.file}: MaskLens finds no model '${fx.source.model}'`);
-    return { config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers };
+    // The user's own loss, as compile() in the file names it and MaskLens translates it.
+    const customLoss = fx.loss.custom ? runtimeModelOf(ir).training?.customLoss : undefined;
+    if (fx.loss.custom) assert.ok(customLoss?.fn, `${fx.source.file}: the loss '${fx.loss.name}' was not translated: ${customLoss?.problem ?? 'no custom loss read'}`);
+    return { config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, ...(customLoss ? { customLoss } : {}) };
   } finally {
     analyzer.dispose();
   }
@@ -206,7 +218,18 @@ function requestFor(fx: Fixture, model: Awaited<ReturnType<typeof modelFor>>): E
   const parsed = evaluateRequestSchema.safeParse({
     kind: 'evaluate',
     // The generator evaluates in one batch (batch_size = samples): Keras' number is per batch.
-    model: { name: fx.case, ...model, training: { loss: fx.loss.config, batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0] } },
+    model: {
+      name: fx.case,
+      config: model.config,
+      lambdas: model.lambdas,
+      ...(model.customLayers ? { customLayers: model.customLayers } : {}),
+      training: {
+        loss: fx.loss.config,
+        ...(model.customLoss ? { customLoss: model.customLoss } : {}),
+        batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0],
+        ...(fx.metrics ? { metrics: fx.metrics.given, weightedMetrics: fx.metrics.weighted } : {}),
+      },
+    },
     family: fx.family,
     data: {
       source: 'inline',
@@ -272,6 +295,15 @@ for (const file of files) {
       const r = await runTask(req, ctx);
       assert.equal(r.backend, loadTf().info.backend);
       if (!fx.perTimestepLoss) return;
+      if (fx.perTimestepLoss.shape.length === 0) {
+        // The loss returned one number for the (single) batch: every reduction is that number.
+        const value = valuesOf(fx.perTimestepLoss)?.[0] ?? NaN;
+        assert.equal(r.perTimestepLoss, null, 'a loss that returns one number has no per-timestep values');
+        assert.ok(r.lossValues && r.loss);
+        assertClose([r.lossValues.none, r.lossValues['valid-mean']], [value, value], 'the loss function\'s number');
+        worstRelative = Math.max(worstRelative, assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'));
+        return;
+      }
       assert.ok(r.perTimestepLoss, 'no per-timestep loss');
       worstRelative = Math.max(worstRelative, compareArray(flat(r.perTimestepLoss), fx.perTimestepLoss, 'per-timestep loss'));
       const values = r.lossValues;
@@ -290,6 +322,25 @@ for (const file of files) {
       }
       worstRelative = Math.max(worstRelative, assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'));
     });
+
+    if (fx.metrics) {
+      const reported = fx.metrics;
+      await t.test('compiled metrics: what Keras reports (masked) and over every position, within 1e-5', async () => {
+        const r = await runTask(req, ctx);
+        assert.equal(r.kind, 'evaluate');
+        if (r.kind !== 'evaluate') return;
+        assert.deepEqual(r.metrics.map((m) => m.name).sort(), Object.keys(reported.reported).sort(), 'metric names as Keras reports them');
+        for (const m of r.metrics) {
+          const keras = reported.reported[m.name];
+          // Keras' name resolution: the function behind a wrapper (tf-keras) or the class (Keras 3).
+          const resolved = keras.function && keras.function !== '<lambda>' ? keras.function.replace(/_matches$/, '_accuracy') : null;
+          if (resolved) assert.equal(m.resolved, resolved, `${m.name}: resolves to ${resolved} in Keras`);
+          assertClose([m.keras, m.unmasked], [num(keras.keras), num(keras.unmasked)], `metric ${m.name} (Keras' value, unmasked)`);
+          assert.equal(m.masked !== null, fx.outputMask !== null, `${m.name}: masked exactly where a mask reaches the output`);
+          assert.equal(m.weighted, keras.weighted, `${m.name}: weighted`);
+        }
+      });
+    }
 
     for (const [label, step] of Object.entries(fx.train ?? {})) {
       await t.test(`one ${label} step: loss and weights within 1e-4`, () => {

@@ -8,8 +8,8 @@ from functools import partial
 
 import numpy as np
 
-from runtime_data import (SEED2_N, float_data, nan_input_data, padded_tokens, seed001_data, seed002_data, targets,
-                          token_data, two_input_data)
+from runtime_data import (SEED2_N, float_data, nan_input_data, pad_targets, padded_tokens, seed001_data, seed002_data,
+                          targets, token_data, two_input_data)
 
 FAMILIES = ("keras3", "tf-keras2")
 
@@ -29,6 +29,8 @@ class Case:
     seed: int = 0
     output: object = None         # multi-output models: the index whose loss term is recorded; data() gives one y per output
     other_losses: tuple = ()      # multi-output models: compile()'s loss list (the recorded output's entry is `loss`)
+    metrics: tuple = ()           # compile(metrics=...): names or () -> metric objects
+    weighted_metrics: tuple = ()  # compile(weighted_metrics=...)
     source: object = None         # (corpus file stem, model variable): the model a golden corpus file builds, read by MaskLens from that file
 
 
@@ -339,6 +341,81 @@ CASES += [
          build_two_outputs, two_output_data, "binary_crossentropy", output=1, other_losses=TWO_OUTPUT_LOSSES),
 ]
 
+
+# ---------------------------------------------------------------- encoder-decoders: an RNN started from given states
+def build_encoder_decoder(K, cell, dec_pre):
+    """Encoder's final states (carried past its padding) start the decoder: `initial_state=`."""
+    L = K.layers
+    rnn = getattr(L, cell)
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    enc = rnn(4, return_state=True)(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    states = enc[1:]
+    dec_emb = L.Embedding(6, 5, mask_zero=True)(dec_in)
+    seq = rnn(4, return_sequences=True)(dec_emb, initial_state=states if cell == "LSTM" else states[0])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+def encoder_decoder_data(dec_pre):
+    def make():
+        enc = padded_tokens([7, 3, 5], 7, 8, seed=61)
+        dec = padded_tokens([6, 2, 4], 6, 6, seed=62, pre=dec_pre)
+        return [enc, dec], targets((3, 6), 62, "classes"), None
+    return make
+
+
+CASES += [
+    Case("encoder_decoder_lstm_initial_state", "encoder LSTM(return_state) -> [h, c] as the decoder LSTM's initial_state; masked embeddings, sparse crossentropy",
+         partial(build_encoder_decoder, cell="LSTM", dec_pre=False), encoder_decoder_data(False), "sparse_categorical_crossentropy"),
+    Case("encoder_decoder_gru_initial_state_prepadded", "encoder GRU(return_state) -> h as the decoder GRU's initial_state; the decoder's input pre-padded (its outputs at masked first steps)",
+         partial(build_encoder_decoder, cell="GRU", dec_pre=True), encoder_decoder_data(True), "sparse_categorical_crossentropy"),
+]
+
+def build_bidirectional_lstm_states(K):
+    """Bidirectional(LSTM(return_state)): forward h, c, backward h, c; joined, they start the decoder."""
+    L = K.layers
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    _, fh, fc, bh, bc = L.Bidirectional(L.LSTM(3, return_sequences=True, return_state=True))(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    h, c = L.Concatenate()([fh, bh]), L.Concatenate()([fc, bc])
+    seq = L.LSTM(6, return_sequences=True)(L.Embedding(6, 5, mask_zero=True)(dec_in), initial_state=[h, c])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+def build_bidirectional_gru_initial_state(K):
+    """Bidirectional(GRU(return_state)) states as a Bidirectional decoder's initial_state (forward half, backward half)."""
+    L = K.layers
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    _, fh, bh = L.Bidirectional(L.GRU(3, return_state=True))(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    seq = L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum")(L.Embedding(6, 5, mask_zero=True)(dec_in), initial_state=[fh, bh])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(seq))
+
+
+CASES += [
+    Case("bidirectional_lstm_return_state", "Bidirectional(LSTM(return_sequences, return_state)) -> forward/backward h and c concatenated -> the decoder LSTM's initial_state",
+         build_bidirectional_lstm_states, encoder_decoder_data(False), "sparse_categorical_crossentropy"),
+    Case("bidirectional_gru_initial_state", "Bidirectional(GRU(return_state)) -> [forward h, backward h] as a Bidirectional(GRU, merge_mode='sum') decoder's initial_state; pre-padded decoder",
+         build_bidirectional_gru_initial_state, encoder_decoder_data(True), "sparse_categorical_crossentropy"),
+]
+
+def build_timedistributed_model(K):
+    """A functional sentence encoder (its own masked Embedding) run on every sentence of a document by TimeDistributed."""
+    L = K.layers
+    words = L.Input(shape=(5,))
+    sentence_encoder = K.Model(words, L.Dense(4, activation="tanh")(L.GRU(3)(L.Embedding(7, 4, mask_zero=True)(words))))
+    doc = L.Input(shape=(3, 5))
+    sentences = L.TimeDistributed(sentence_encoder)(doc)
+    return K.Model(doc, L.Dense(1, activation="sigmoid")(L.LSTM(2)(sentences)))
+
+
+def document_data():
+    x = np.stack([padded_tokens([5, 3, 1], 5, 7, seed=70 + i) for i in range(4)])
+    return x, targets((4, 1), 70, "binary"), None
+
+
+CASES += [
+    Case("timedistributed_functional_encoder", "TimeDistributed(a functional model: Embedding(mask_zero) -> GRU -> Dense) over the sentences of documents -> LSTM -> Dense(sigmoid)",
+         build_timedistributed_model, document_data, "binary_crossentropy"),
+]
+
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 
 
@@ -366,6 +443,40 @@ CASES += [
                 "c43_custom_layer_keras_base", "tagger", token_data(LENS, 1, y_kind="classes", seed=55, y_shape=(3, 6)), "sparse_categorical_crossentropy"),
     from_corpus("custom_loops_over_blocks", "c44: a custom layer running a list of custom blocks in loops",
                 "c44_custom_layer_loops_over_held_layers", "model", token_data(LENS, 1, seed=56, y_shape=(3, 1)), "mse", stochastic=("stack",)),
+]
+
+# Compiled metrics: Keras applies the output mask to them as to the loss (metrics= ignore the
+# sample weights, weighted_metrics= use them), and resolves "accuracy" by the loss' shapes.
+TEMPORAL_SW = np.linspace(0.25, 1.5, 18).reshape(3, 6).tolist()
+CASES += [
+    Case("metrics_sparse_tagger", "compiled metrics on a padded tagger: accuracy (sparse by shape), top-2, weighted accuracy with per-timestep weights",
+         partial(token_rnn, head=3, head_act="softmax"), token_data(LENS, 3, y_kind="classes", seed=61, y_shape=(3, 6), sw=TEMPORAL_SW),
+         "sparse_categorical_crossentropy", metrics=("accuracy", "sparse_categorical_accuracy", ("SparseTopKCategoricalAccuracy", {"k": 2})),
+         weighted_metrics=("accuracy",)),
+    Case("metrics_binary_tagger", "compiled metrics on a binary tagger: accuracy (binary by shape), binary_accuracy, mae, mse; weighted binary accuracy per sample",
+         partial(token_rnn, head=1, head_act="sigmoid"), token_data(LENS, 1, y_kind="binary", seed=62, sw=[[2.0], [1.0], [0.5]]),
+         "binary_crossentropy", metrics=("accuracy", "binary_accuracy", "mae", "mse"), weighted_metrics=("binary_accuracy",)),
+    Case("metrics_onehot_tagger", "compiled metrics on a one-hot tagger: acc (categorical by shape), categorical_accuracy, top-2",
+         partial(token_rnn, head=4, head_act="softmax"), token_data(LENS, 4, y_kind="onehot", seed=63),
+         "categorical_crossentropy", metrics=("acc", "categorical_accuracy", ("TopKCategoricalAccuracy", {"k": 2}))),
+    Case("metrics_mask_dropped", "compiled metrics where Conv1D dropped the mask: every position counts",
+         build_conv, token_data(LENS, 1, seed=64), "mse", metrics=("mae", "mse"), checks=("output_mask_is_none",)),
+]
+
+# The user's own masked losses (c50): the loss each model is compiled with in the file
+# ("compiled"), its own padding in the targets (-1 for floats, 0 for token ids).
+CUSTOM = "c50_custom_losses"
+CASES += [
+    from_corpus("custom_loss_sum_over_mask", "c50: masked_mse, mask from y_true != -1 then sum / sum: a scalar Keras' mask cannot reach",
+                CUSTOM, "sum_over_mask", pad_targets(token_data(LENS, 1, seed=71), -1.0), "compiled"),
+    from_corpus("custom_loss_per_step_double_masked", "c50: masked_mae_per_step masks itself per timestep, and Keras' mask weights it again",
+                CUSTOM, "per_step", pad_targets(token_data(LENS, 2, seed=72), -1.0), "compiled"),
+    from_corpus("custom_loss_tutorial_mean", "c50: TensorFlow's translation-tutorial loss: SparseCategoricalCrossentropy(reduction='none') * mask, reduce_mean over every position",
+                CUSTOM, "translator", pad_targets(token_data(LENS, 1, y_kind="classes", seed=73, y_shape=(3, 6)), 0.0), "compiled"),
+    from_corpus("custom_loss_class_huber", "c50: a keras.losses.Loss subclass (masked Huber per timestep) on Masking -> LSTM",
+                CUSTOM, "huber", pad_targets(float_data(LENS, seed=74), -1.0), "compiled"),
+    from_corpus("custom_loss_closure_mask_dropped", "c50: a closure make_masked_loss(PAD) returning a scalar, after Conv1D dropped Keras' mask",
+                CUSTOM, "conv", pad_targets(token_data(LENS, 1, seed=75), -1.0), "compiled"),
 ]
 
 CASES_BY_NAME = {c.name: c for c in CASES}

@@ -89,3 +89,14 @@ def two_input_data():
     a = padded_tokens([6, 4, 3], 6, 6, seed=21)
     b = padded_tokens([5, 6, 2], 6, 6, seed=22)
     return [a, b], targets((3, 6, 1), 21), None
+
+
+def pad_targets(make, pad):
+    """The targets padded with `pad` wherever the inputs are padded (0), as hand-written masked losses expect."""
+    def padded():
+        x, y, sw = make()
+        padding = (x == 0) if x.ndim == 2 else np.all(x == 0, axis=-1)
+        y = y.copy()
+        y[padding] = pad
+        return x, y, sw
+    return padded

@@ -155,11 +155,24 @@ def build_fixture(fam, case, fixture_dir):
     big = sum(w.size for w in init) > jsonio.INLINE_MAX
 
     out, out_mask, layers = forward(fam, model, x, case.output)
-    L = np.asarray(fam.loss_none(case.loss, case.loss_kwargs)(y, out.copy()))
-    loss_obj = fam.make_loss(case.loss, case.loss_kwargs)
+    if case.loss == "compiled":
+        # The loss the source file compiles the model with (the user's own): what it returns on
+        # plain arrays, where no Keras mask reaches it.
+        loss_obj = model._compile_config.config["loss"]
+        L = np.asarray(custom_loss_values(fam, loss_obj, y, out.copy()))
+    else:
+        L = np.asarray(fam.loss_none(case.loss, case.loss_kwargs)(y, out.copy()))
+        loss_obj = fam.make_loss(case.loss, case.loss_kwargs)
 
     batch = len(y)
-    if case.output is None:
+    metrics = {}
+    if case.output is None and (case.metrics or case.weighted_metrics):
+        model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=loss_obj,
+                      metrics=make_metrics(K, case.metrics), weighted_metrics=make_metrics(K, case.weighted_metrics))
+        logs = model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0, return_dict=True)
+        ev = float(logs["loss"])
+        metrics = metric_records(fam, model, logs, y, out, sw)
+    elif case.output is None:
         model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=loss_obj)
         ev = float(model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0))
     else:
@@ -169,11 +182,19 @@ def build_fixture(fam, case, fixture_dir):
         model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=losses)
         logs = model.evaluate(x, all_y, batch_size=batch, verbose=0, return_dict=True)
         ev = float(logs[f"{names[case.output]}_loss"])
-    try:
-        loss_config = _jsonable(model.get_compile_config()["loss"])
-    except Exception:
-        loss_config = _jsonable(fam.serialize_loss(loss_obj))
-    red, extra = runtime_checks.reductions(L, out_mask, sw)
+    if case.loss == "compiled":
+        loss_config = getattr(loss_obj, "__name__", None) or type(loss_obj).__name__
+    else:
+        try:
+            loss_config = _jsonable(model.get_compile_config()["loss"])
+        except Exception:
+            loss_config = _jsonable(fam.serialize_loss(loss_obj))
+    if L.ndim == 0 or (out_mask is not None and L.shape != np.asarray(out_mask).shape):
+        # A loss that returns one number (or one per sample against a per-timestep mask): no
+        # per-position values for the reductions to weight.
+        red, extra = None, {}
+    else:
+        red, extra = runtime_checks.reductions(L, out_mask, sw)
 
     train = {}
     # A stochastic layer (Dropout) makes Keras' own training step random: nothing to compare.
@@ -182,7 +203,7 @@ def build_fixture(fam, case, fixture_dir):
         model.set_weights(init)
         K.utils.set_random_seed(case.seed + 11)
         opt = make_opt()
-        model.compile(optimizer=opt, loss=fam.make_loss(case.loss, case.loss_kwargs))
+        model.compile(optimizer=opt, loss=loss_obj if case.loss == "compiled" else fam.make_loss(case.loss, case.loss_kwargs))
         step_loss = model.train_on_batch(x, y, sample_weight=sw)
         step_loss = float(np.asarray(step_loss).ravel()[0])
         train[opt_name] = {"optimizer": {"className": type(opt).__name__, "config": _jsonable(opt.get_config())},
@@ -210,7 +231,8 @@ def build_fixture(fam, case, fixture_dir):
         "inputs": inputs,
         "targets": arr(y),
         "sampleWeight": None if sw is None else arr(sw),
-        "loss": {"name": case.loss, "kwargs": case.loss_kwargs, "config": loss_config},
+        "loss": {"name": loss_config if case.loss == "compiled" else case.loss, "kwargs": case.loss_kwargs, "config": loss_config,
+                 "custom": case.loss == "compiled"},
         "layers": [{"name": r["name"], "className": r["className"], "outputShape": r["outputShape"],
                     "mask": mask_json(r["mask"]),
                     "output": None if r["output"] is None else arr(r["output"], "digest")} for r in layers],
@@ -218,10 +240,11 @@ def build_fixture(fam, case, fixture_dir):
         "outputMask": mask_json(out_mask),
         "perTimestepLoss": arr(L),
         "kerasEvaluate": np.float32(ev),
+        "metrics": {"given": metric_specs(case.metrics), "weighted": metric_specs(case.weighted_metrics), "reported": metrics} if metrics else None,
         "reductions": red,
         "reductionsDerivedFrom": "keras perTimestepLoss and output mask",
         **extra,
-        "matchesKerasEvaluate": runtime_checks.matches(ev, red, extra),
+        "matchesKerasEvaluate": runtime_checks.matches(ev, red, extra) if red is not None else [],
         "train": train,
         "outputIndex": case.output,
         "trainDeterministic": not case.stochastic,
@@ -229,6 +252,59 @@ def build_fixture(fam, case, fixture_dir):
         "bigModel": big,
         "checks": checks,
     }
+
+
+def custom_loss_values(fam, loss, y, out):
+    """The user's loss on plain arrays: a Loss subclass's own `call` (before Keras reduces it), or the function."""
+    tf = fam.tf
+    if isinstance(loss, fam.K.losses.Loss):
+        return loss.call(tf.constant(y), tf.constant(out))
+    return loss(tf.constant(y), tf.constant(out))
+
+
+def make_metrics(K, specs):
+    """A case's metrics as compile() takes them: names, or (class name, kwargs) made into objects."""
+    if not specs:
+        return None
+    return [s if isinstance(s, str) else getattr(K.metrics, s[0])(**s[1]) for s in specs]
+
+
+def metric_specs(specs):
+    """The same metrics as MaskLens reads them from source: names, or {class_name, config}."""
+    return [s if isinstance(s, str) else {"class_name": s[0], "config": dict(s[1])} for s in specs]
+
+
+def _compiled_metric_objects(fam, model):
+    """The metric objects `compile(metrics=, weighted_metrics=)` made, in Keras' order, and whether each is weighted."""
+    if fam.name == "keras3":
+        cm = model._compile_metrics
+        plain = [m for lst in cm._flat_metrics if lst is not None for m in lst.metrics]
+        weighted = [m for lst in cm._flat_weighted_metrics if lst is not None for m in lst.metrics]
+    else:
+        cm = model.compiled_metrics
+        plain = [m for out in cm._metrics for m in (out or []) if m is not None]
+        weighted = [m for out in cm._weighted_metrics for m in (out or []) if m is not None]
+    return [(m, False) for m in plain] + [(m, True) for m in weighted]
+
+
+def metric_records(fam, model, logs, y, out, sw):
+    """Per compiled metric: the value Keras' evaluate reported (the output mask applied as Keras
+    applies it), the class (and function) Keras resolved the name to, and the same metric on the
+    plain arrays (no mask reaches it), with the sample weights where Keras uses them."""
+    records = {}
+    for metric, weighted in _compiled_metric_objects(fam, model):
+        name = metric.name if not weighted or metric.name.startswith("weighted_") else f"weighted_{metric.name}"
+        fn = getattr(metric, "_fn", None)
+        fresh = type(metric).from_config(metric.get_config())
+        fresh.update_state(y, out.copy(), sample_weight=sw if weighted else None)
+        records[name] = {
+            "className": type(metric).__name__,
+            "function": getattr(fn, "__name__", None),
+            "weighted": weighted,
+            "keras": np.float32(logs[name]),
+            "unmasked": np.float32(float(fresh.result())),
+        }
+    return records
 
 
 def _jsonable(obj):

@@ -27,6 +27,13 @@ suite('notebooks', () => {
     const code = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code);
     assert.equal(code.length, 3, 'the example has three code cells');
     const [imports, modelCell] = code;
+    // The side view's tree lists the notebook's models under the cell that builds each.
+    await vscode.window.showNotebookDocument(notebook, { selections: [new vscode.NotebookRange(modelCell.index, modelCell.index + 1)] });
+    const listed = await until('the tree to list the notebook', () => (api.tree.summary.startsWith('seed002_notebook.ipynb') ? api.tree.summary : undefined));
+    assert.equal(listed, 'seed002_notebook.ipynb: model');
+    const [modelNode] = api.tree.getChildren().filter((n) => n.kind === 'model');
+    assert.ok(modelNode?.kind === 'model' && modelNode.cell === modelCell.index, 'the tree names the cell that builds the model');
+    assert.equal(modelNode.uri.toString(), modelCell.document.uri.toString());
 
     const lenses = await until('lenses on the model cell', async () => {
       const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', modelCell.document.uri)) ?? [];
@@ -58,6 +65,6 @@ suite('notebooks', () => {
     assert.ok(result.layers.some((l) => l.className === 'Lambda' && l.effect === 'destroys'), 'the Lambda drops the mask at run time too');
     assert.equal((await rendered).view, 'evaluate');
     const shot = await screenshot('notebook-evaluated');
-    if (shot.framesText !== null) assert.match(shot.framesText, /seed002_notebook\.ipynb, cell 3 · model model/);
+    if (shot.framesText !== null) assert.match(shot.framesText, /seed002_notebook\.ipynb, cell 3 \(version \d+\)/);
   });
 });

@@ -251,7 +251,7 @@ suite('panel features', () => {
     const lambdaLine = evaluated.getText().split('\n').findIndex((l) => /model\.add\(Lambda\(/.test(l));
     assert.equal(shown?.sources?.layers.find((l) => l.name === 'lambda')?.start.line, lambdaLine, "the Lambda's line in the evaluated file");
     const shot = await screenshot('panel-result-origin');
-    if (shot.framesText !== null) assert.match(shot.framesText, /seed002_lambda_drops_mask\.py · model model/);
+    if (shot.framesText !== null) assert.match(shot.framesText, /File\s+seed002_lambda_drops_mask\.py \(version \d+\)\s+Model\s+model/);
   });
 
   test('large data: the heatmaps show a range of the samples, say which, and draw without blocking the panel', async () => {
@@ -286,6 +286,25 @@ suite('panel features', () => {
     } finally {
       await config.update('synthetic.samples', undefined, vscode.ConfigurationTarget.Workspace);
       if (!hadSettings) fs.rmSync(settingsFolder, { recursive: true, force: true }); // leave examples/ as it was
+    }
+  });
+
+  test("a hand-written masked loss and compiled accuracy: the loss as one number, accuracy over every position and over real tokens", async () => {
+    await openExample('custom_loss_tagger_accuracy.py');
+    const api = await activateExtension();
+    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || r.view === 'taskError' || r.view === 'renderError', 180_000, 'the evaluate result');
+    await vscode.commands.executeCommand('masklens.evaluate');
+    const view = await rendered;
+    assert.equal(view.view, 'evaluate', view.summary);
+    const m = /metric=accuracy:([\d.eE-]+)\/([\d.eE-]+)/.exec(view.summary);
+    assert.ok(m, `the panel shows no accuracy: ${view.summary}`);
+    // Keras reports accuracy over the real tokens; over every position the padding counts too.
+    assert.notEqual(Number(m[1]), Number(m[2]), 'masked and unmasked accuracy differ on this padded tagger');
+    const shot = await screenshot('panel-custom-loss-metrics');
+    if (shot.framesText !== null) {
+      assert.match(shot.framesText, /Compiled metrics/);
+      assert.match(shot.framesText, /returns one number per batch/);
+      assert.match(shot.framesText, /points/);
     }
   });
 

@@ -23,7 +23,7 @@ suite('saved-model editor', () => {
     const rendered = waitForEvent(api.savedModels.onDidRender, (r) => r.uri === uri.toString(), 120_000, 'the saved-model editor to render');
     await vscode.commands.executeCommand('vscode.open', uri);
     const view = await rendered;
-    assert.equal(view.view, 'models', view.summary);
+    assert.equal(view.view, 'model', view.summary);
     const inspected = api.savedModels.inspected.get(uri.toString());
     assert.ok(inspected, 'the editor read no model');
     assert.equal(inspected.format, 'keras-archive');
@@ -36,7 +36,7 @@ suite('saved-model editor', () => {
     const shot = await screenshot('saved-model-editor');
     if (shot.framesText !== null) {
       assert.match(shot.framesText, /\.keras archive saved by Keras 3\.15\.1/);
-      assert.match(shot.framesText, /embedding\s+Embedding · –\/out · creates/);
+      assert.match(shot.framesText, /embedding\s+Embedding\s+–\/out\s+creates a mask/);
     }
 
     const before = api.tasks.lastResults.evaluate;

@@ -61,6 +61,11 @@ export async function screenshot(name: string, timeoutMs = 60_000): Promise<Scre
  *   { kind: 'webview-dom' }                 per frame that holds a webview document: its URL, body class, the MaskLens
  *                                           panel's mask strips, heatmap canvases, data grids' text, a theme CSS variable
  *   { kind: 'workbench-theme' }             the workbench's own class (vs / vs-dark / hc-black) and computed backgrounds
+ *   { kind: 'click-webview', selector }     a real mouse click on the first element matching the selector in a webview document
+ *   { kind: 'quick-input', text }           types into VS Code's quick input (code-server's file dialog) and presses Enter; returns its title
+ *   { kind: 'webview-layout' }              per webview document: its width, its content's width, tables' and cards' overflow
+ *   { kind: 'axe' }                         axe-core's colour-contrast rule run inside each MaskLens webview document
+ *   { kind: 'viewport', width, height }     resizes the browser window
  *   { kind: 'type-and-watch', text, ... }   real key presses into the focused editor, then when a CodeLens and a squiggle
  *                                           appear in the DOM after the last one (TypingTimes)
  * Returns null when no harness performs actions (test-electron).
@@ -70,7 +75,32 @@ export type BrowserAction =
   | { kind: 'click-notification-button'; title: string; timeoutMs?: number }
   | { kind: 'webview-dom' }
   | { kind: 'workbench-theme' }
-  | { kind: 'type-and-watch'; text: string; delayMs: number; lensTooltipPrefix: string; squiggleLineText: string; timeoutMs?: number };
+  | { kind: 'type-and-watch'; text: string; delayMs: number; lensTooltipPrefix: string; squiggleLineText: string; timeoutMs?: number }
+  | { kind: 'click-webview'; selector: string }
+  | { kind: 'quick-input'; text: string }
+  | { kind: 'webview-layout' }
+  | { kind: 'axe' }
+  | { kind: 'viewport'; width: number; height: number };
+
+/** What `webview-layout` measured in one webview document (widths in CSS pixels). */
+export interface WebviewLayout {
+  url: string;
+  viewportWidth: number;
+  scrollWidth: number;
+  tables: { id: string; clientWidth: number; scrollWidth: number; right: number }[];
+  cards: { id: string; clientWidth: number; scrollWidth: number; right: number }[];
+  /** The innermost elements reaching past the right edge. */
+  overflowing: string[];
+}
+
+/** What axe-core's colour-contrast rule found in one webview document. */
+export interface AxeContrast {
+  url: string;
+  bodyClass: string;
+  violations: { target: string; summary: string; html: string }[];
+  passes: number;
+  incomplete: number;
+}
 
 /** What `type-and-watch` saw, timed by the page's clock from the last keydown (null: not seen in time). */
 export interface TypingTimes {

@@ -128,9 +128,9 @@ async function webviewDom(page) {
           droppedStrips: document.querySelectorAll('.ml-strip.ml-dropped').length,
           heatmapCanvases: document.querySelectorAll('.ml-heatmap-slot canvas').length,
           canvasIds: [...document.querySelectorAll('canvas')].map((c) => c.id),
-          grids: [...document.querySelectorAll('vscode-data-grid')].map((g) => ({
+          grids: [...document.querySelectorAll('vscode-data-grid, table.ml-table')].map((g) => ({
             id: g.id,
-            text: [...g.querySelectorAll('vscode-data-grid-row')].map((r) => [...r.querySelectorAll('vscode-data-grid-cell')].map((c) => c.textContent.trim()).join(' | ')).join('\n'),
+            text: [...g.querySelectorAll('vscode-data-grid-row, tr')].map((r) => [...r.querySelectorAll('vscode-data-grid-cell, th, td')].map((c) => c.textContent.trim()).join(' | ')).join('\n'),
           })),
           foreground: style.getPropertyValue('--vscode-foreground').trim(),
           editorBackground: style.getPropertyValue('--vscode-editor-background').trim(),
@@ -222,7 +222,91 @@ async function performAction(page, action) {
       };
     });
   }
+  if (action.kind === 'click-webview') return clickWebview(page, action.selector);
+  if (action.kind === 'quick-input') {
+    // VS Code's quick input (code-server's file dialog is one): replace its text, then Enter
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    const title = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '';
+    await input.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type(action.text, { delay: 5 });
+    await page.waitForTimeout(400);
+    await page.keyboard.press('Enter');
+    return { title: title.trim(), typed: action.text };
+  }
+  if (action.kind === 'webview-layout') return webviewLayout(page);
+  if (action.kind === 'axe') return axeInWebviews(page);
+  if (action.kind === 'viewport') {
+    await page.setViewportSize({ width: action.width, height: action.height });
+    return { width: action.width, height: action.height };
+  }
   throw new Error(`unknown action kind ${action.kind}`);
+}
+
+/** The webview frames that hold a MaskLens document (the panel or a view), newest last. */
+function maskLensFrames(page) {
+  return page.frames().filter((f) => f !== page.mainFrame());
+}
+
+/** A real mouse click on the first element matching `selector` in any webview document. */
+async function clickWebview(page, selector) {
+  for (const frame of maskLensFrames(page)) {
+    const target = frame.locator(selector).first();
+    if ((await target.count().catch(() => 0)) === 0) continue;
+    await target.scrollIntoViewIfNeeded();
+    await target.click();
+    return { clicked: selector };
+  }
+  throw new Error(`no webview element matches ${selector}`);
+}
+
+/** Per webview document: its width, how wide its content is, and each table's and button row's overflow. */
+async function webviewLayout(page) {
+  const out = [];
+  for (const frame of maskLensFrames(page)) {
+    const layout = await frame
+      .evaluate(() => {
+        if (!document.body || !/\bvscode-/.test(document.body.className) || !document.getElementById('app')) return null;
+        const box = (el) => ({ id: el.id || el.className || el.tagName, clientWidth: el.clientWidth, scrollWidth: el.scrollWidth, right: Math.round(el.getBoundingClientRect().right) });
+        return {
+          url: location.href.slice(0, 160),
+          viewportWidth: document.documentElement.clientWidth,
+          scrollWidth: document.documentElement.scrollWidth,
+          tables: [...document.querySelectorAll('table')].map(box),
+          cards: [...document.querySelectorAll('.ml-summary, .ml-error-card, .ml-run-header')].map(box),
+          // the innermost elements that reach past the right edge: what makes the page scroll sideways
+          overflowing: [...document.querySelectorAll('body *')]
+            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+            .slice(0, 8)
+            .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
+        };
+      })
+      .catch(() => null);
+    if (layout) out.push(layout);
+  }
+  return out;
+}
+
+/**
+ * Runs axe-core's colour-contrast rule (WCAG 2 AA: 4.5:1 for text, 3:1 for large text) inside
+ * every webview document that holds MaskLens content, with the theme VS Code gave it.
+ */
+async function axeInWebviews(page) {
+  const source = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  const out = [];
+  for (const frame of maskLensFrames(page)) {
+    const isOurs = await frame.evaluate(() => !!document.getElementById('app') && /\bvscode-/.test(document.body?.className ?? '')).catch(() => false);
+    if (!isOurs) continue;
+    await frame.evaluate(source);
+    const result = await frame.evaluate(async () => {
+      const r = await globalThis.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast'] }, resultTypes: ['violations', 'passes', 'incomplete'] });
+      const nodes = (list) => list.flatMap((rule) => rule.nodes.map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').slice(0, 300), html: n.html.slice(0, 160) })));
+      return { bodyClass: document.body.className, violations: nodes(r.violations), passes: r.passes.reduce((k, rule) => k + rule.nodes.length, 0), incomplete: r.incomplete.reduce((k, rule) => k + rule.nodes.length, 0) };
+    });
+    out.push({ url: frame.url().slice(0, 160), ...result });
+  }
+  return out;
 }
 
 /** Writes a file so that a reader polling for it never sees it half-written. */

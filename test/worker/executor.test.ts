@@ -120,3 +120,26 @@ test('GlobalAveragePooling1D averages valid steps only and consumes the mask', (
 test('unknown layer classes fail with one clear error', () => {
   assert.throws(() => run(sequential([3], [layer('Conv3DTranspose', {})]), [[1, 2, 3]]), (e: unknown) => e instanceof UserFacingError && e.code === 'unsupported-layer');
 });
+
+test("TensorFlow's own error in a layer names the layer and its input: an Embedding index outside input_dim", () => {
+  const config = sequential([3], [layer('Embedding', { name: 'tokens', input_dim: 5, output_dim: 2 })]);
+  const runtime = new ModelRuntime(tf, buildGraph(config), { family: 'keras3', seed: 3, lambdas: {}, weights: null });
+  try {
+    assert.throws(
+      () => tf.tidy(() => {
+        runtime.forward([tf.tensor([[1, 7, 2]])], false);
+      }),
+      (error: unknown) => {
+        assert.ok(error instanceof UserFacingError, String(error));
+        assert.equal(error.location, 'tokens');
+        assert.equal(error.code, 'layer-input');
+        assert.match(error.message, /^layer 'tokens' \(Embedding\) failed on its input from 'input_layer': a token id in the data is outside 0…4 \(input_dim=5\)/);
+        // TensorFlow's own words stay at the end, for whoever searches for them
+        assert.match(error.message, /TensorFlow said: .*GatherV2|TensorFlow said: .*indices/);
+        return true;
+      },
+    );
+  } finally {
+    runtime.dispose();
+  }
+});

@@ -6,6 +6,7 @@ import { registerToolkit } from '../shared/toolkit';
 import { onHostMessage, send } from '../shared/vscodeApi';
 import { chartIds, exportPng, redrawAll } from './charts';
 import { disposeCharts, renderCompare, renderEvaluate, renderTrain } from './results';
+import { errorCard, outdatedBanner, renderHistory, runHeader } from './runs';
 import { onTrainingEpoch, stop as stopTraining, trainingEnded } from './training';
 
 // Anything the Content Security Policy blocks is a bug: report it (tests assert there is none).
@@ -20,10 +21,13 @@ registerToolkit();
 
 const app = document.getElementById('app') as HTMLElement;
 const header = h('header', { class: 'ml-header' });
-const backendBox = h('section', { id: 'backend', class: 'ml-backend', 'aria-label': 'TensorFlow backend' }, h('vscode-progress-ring'), ' Starting the worker pool…');
+const backendBox = h('section', { id: 'backend', class: 'ml-backend', 'aria-label': 'TensorFlow backend' }, 'TensorFlow starts with the first evaluation, comparison or training.');
 const statusBox = h('section', { id: 'status', class: 'ml-status', 'aria-live': 'polite' });
 const trainingBox = h('section', { id: 'training', class: 'ml-training', 'aria-label': 'Training run' });
+const historyBox = h('section', { id: 'history', class: 'ml-history', 'aria-label': 'Runs of this model' });
 const resultBox = h('section', { id: 'result', class: 'ml-result' });
+/** The run the shown result or failure came from. */
+let shownRun: { runId: string; model: string } | undefined;
 /** The result shown (task and payload), for exports the host asks for. */
 let shownTask: string | undefined;
 
@@ -35,9 +39,9 @@ function commandButton(label: string, command: 'evaluate' | 'compareLosses' | 't
 
 header.append(
   h('h1', {}, 'MaskLens'),
-  h('div', { class: 'ml-actions' }, commandButton('Evaluate with Masking', 'evaluate', 'primary'), commandButton('Compare Losses', 'compareLosses'), commandButton('Train', 'train'), commandButton('Cancel', 'cancel')),
+  h('div', { class: 'ml-actions' }, commandButton('Evaluate with Masking', 'evaluate', 'primary'), commandButton('Compare Losses', 'compareLosses'), commandButton('Train', 'train')),
 );
-app.append(header, backendBox, statusBox, trainingBox, resultBox);
+app.append(header, backendBox, statusBox, trainingBox, historyBox, resultBox);
 
 function renderBackend(report: BackendReport): void {
   clear(backendBox);
@@ -64,16 +68,11 @@ function renderBusy(task: string, message: string, fraction: number | null): voi
   cancel.addEventListener('click', () => send({ type: 'command', command: 'cancel' }));
   statusBox.append(h('vscode-progress-ring', { 'aria-hidden': 'true' }), h('span', { class: 'ml-status-text' }, ` ${task}: ${message}`));
   if (fraction !== null) statusBox.append(h('progress', { max: 1, value: fraction, 'aria-label': `${task} progress` }));
-  statusBox.append(cancel);
+  // One Cancel per run: the live training view has its own.
+  if (!trainingBox.querySelector('#train-cancel')) statusBox.append(cancel);
 }
 
 type ResultMessage = Extract<HostMessage, { type: 'result' }>;
-
-/** Which file and model the shown result is about, so a result is never mistaken for another file's. */
-function originLine(origin: ResultMessage['origin']): HTMLElement | null {
-  if (!origin) return null;
-  return h('div', { class: 'ml-origin', title: `run ${origin.runId}, document version ${origin.version}` }, `${origin.file} · model ${origin.model}`);
-}
 
 function renderResult({ task, payload, sources, origin }: ResultMessage): void {
   const render = task === 'evaluate' ? renderEvaluate : task === 'compare' ? renderCompare : task === 'train' ? renderTrain : null;
@@ -82,11 +81,15 @@ function renderResult({ task, payload, sources, origin }: ResultMessage): void {
     disposeCharts();
     stopTraining(trainingBox);
     clear(resultBox);
-    const { el, summary, maskFlow } = render(payload, sources);
-    const from = originLine(origin);
-    if (from) resultBox.append(from);
-    resultBox.append(el);
+    const { el, summary, maskFlow, about } = render(payload, sources);
+    const head = runHeader(origin, about);
+    // what matters first: the summary card, then which run this is, then the details
+    const card = el.querySelector('#summary-card');
+    if (card) card.after(head);
+    else el.querySelector('.ml-result-head')?.after(head);
+    resultBox.append(h('div', { id: 'outdated-slot' }), el);
     shownTask = task;
+    shownRun = origin ? { runId: origin.runId, model: origin.model } : undefined;
     send({ type: 'rendered', view: task, summary });
     if (maskFlow !== undefined) send({ type: 'rendered', view: 'maskFlow', summary: maskFlow });
   } catch (error) {
@@ -112,21 +115,40 @@ function handle(message: HostMessage): void {
       renderBusy(message.task, message.message, message.fraction);
       break;
     case 'idle':
-      // The host posts idle right after a task's error: the error stays until the next task starts.
-      if (!statusBox.querySelector('.ml-error')) clear(statusBox);
+      clear(statusBox);
       trainingEnded(trainingBox, 'stopped');
       break;
     case 'taskError': {
       clear(statusBox);
-      const cancelled = /cancel/i.test(message.message);
+      // A failure belongs to a run; a cancel the user asked for does not, and is not an error to keep on show.
+      const cancelled = !message.origin;
       trainingEnded(trainingBox, cancelled ? 'cancelled' : 'failed');
-      // A cancel the user asked for is not an error to keep on show.
-      if (!cancelled) statusBox.append(h('div', { class: 'ml-error', role: 'alert' }, `${message.task} failed: ${message.message}`));
-      send({ type: 'rendered', view: 'taskError', summary: message.message });
+      if (!cancelled) {
+        // The failure replaces the result: the run before it would otherwise pass for this one's.
+        disposeCharts();
+        clear(resultBox);
+        shownTask = undefined;
+        shownRun = message.origin ? { runId: message.origin.runId, model: message.origin.model } : undefined;
+        resultBox.append(h('div', { id: 'outdated-slot' }), errorCard(message));
+      }
+      const where = message.location ? ` @${message.location.line}${message.location.layer ? `:${message.location.layer}` : ''} actions=${(message.actions ?? []).join(',')}` : '';
+      send({ type: 'rendered', view: 'taskError', summary: `${message.message}${where}`.slice(0, 2000) });
       break;
     }
+    case 'outdated': {
+      const slot = document.getElementById('outdated-slot');
+      if (!slot || shownRun?.runId !== message.runId) break;
+      clear(slot);
+      slot.append(outdatedBanner(message.reason, shownRun.model));
+      send({ type: 'rendered', view: 'outdated', summary: message.reason });
+      break;
+    }
+    case 'history':
+      renderHistory(historyBox, message);
+      break;
     case 'trainingEpoch':
       onTrainingEpoch(trainingBox, message);
+      statusBox.querySelector('#status-cancel')?.remove();
       break;
     case 'result':
       renderResult(message);

@@ -8,12 +8,14 @@ import { formatNumber, formatShape } from '../../src/core/format';
 import type { ResultSources } from '../../src/core/protocol/viewMessages';
 import { REDUCTIONS, REDUCTION_IDS } from '../../src/core/reductions';
 import { compareResultSchema, evaluateResultSchema, trainResultSchema, type CompareResult, type EvaluateResult, type LayerResult, type TrainResult } from '../../src/core/protocol/runtimeTasks';
+import { dataLabel } from '../../src/core/runs/history';
 import { clear, h } from '../shared/dom';
 import { drawHeatmap } from '../shared/heatmap';
 import { drawCurves, pointsDrawn, type EpochPoint } from '../shared/lineChart';
-import { clampRange, COUNT_CHOICES, DEFAULT_COUNT, finiteExtent, heatmapPlan, pageRange, rangeLabel, type RowRange } from '../shared/sampling';
+import { clampRange, COUNT_CHOICES, DEFAULT_COUNT, finiteExtent, heatmapPlan, pageRange, rangeLabel, type HeatmapPlan, type RowRange } from '../shared/sampling';
 import { send } from '../shared/vscodeApi';
 import { chartBox, chartId } from './charts';
+import { metricsTable } from './metrics';
 
 export { disposeCharts } from './charts';
 
@@ -22,6 +24,59 @@ export interface Rendered {
   summary: string;
   /** A second report (view `maskFlow`): dropped masks with their source positions, the sample range. */
   maskFlow?: string;
+  /** For the run's header: the data, the Keras version and the backend it ran with. */
+  about: RunAbout;
+}
+
+export interface RunAbout {
+  data: string;
+  synthetic: boolean;
+  keras: string;
+  backend: string;
+  /** Which weights ran, as the runtime says it ("weights from model.keras (a .keras archive)"). */
+  weights: string;
+  /** Trained weights are tagged as such, as synthetic data is: they change what every number means. */
+  weightsTag: 'saved weights' | 'given weights' | null;
+}
+
+function about(r: { data: EvaluateResult['data']; backend: string; backendInfo: EvaluateResult['backendInfo']; weightsUsed: EvaluateResult['weightsUsed'] }, keras: string): RunAbout {
+  const library = r.backendInfo.tensorflowVersion ? ` (TensorFlow ${r.backendInfo.tensorflowVersion})` : '';
+  return { data: dataLabel(r.data), synthetic: r.data.synthetic, keras, backend: `${r.backend}${library}`, weights: r.weightsUsed.description, weightsTag: r.weightsUsed.source === 'file' ? 'saved weights' : r.weightsUsed.source === 'inline' ? 'given weights' : null };
+}
+
+/** A plain table: it wraps and fits a narrow panel, with real header cells for screen readers. */
+function table(headers: string[], rows: (string | HTMLElement)[][], id: string, label: string): HTMLElement {
+  return h(
+    'table',
+    { class: 'ml-table', id, 'aria-label': label },
+    h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, ...rows.map((row) => h('tr', {}, ...row.map((cell, i) => (i === 0 ? h('th', { scope: 'row' }, cell) : h('td', {}, cell)))))),
+  );
+}
+
+type Verdict = 'ok' | 'bad' | 'info';
+
+/** The card a result starts with: the losses that matter, the verdict in words, and what to do. */
+function summaryCard(verdict: Verdict, title: string, what: string, numbers: [string, string][], action: HTMLElement | null): HTMLElement {
+  const icon = verdict === 'ok' ? '✓' : verdict === 'bad' ? '✕' : 'ℹ';
+  return h(
+    'section',
+    { class: `ml-summary ml-summary-${verdict}`, id: 'summary-card', 'aria-label': 'Summary' },
+    h('p', { class: 'ml-summary-verdict', id: 'summary-verdict' }, h('span', { 'aria-hidden': 'true' }, `${icon} `), title),
+    h('dl', { class: 'ml-summary-numbers' }, ...numbers.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h('p', { class: 'ml-summary-what' }, what, action ? ' ' : '', action),
+  );
+}
+
+/** Where a model without a time axis at its output lost it, and what that did with the padded steps. */
+export function poolingNote(layers: LayerResult[]): string | null {
+  const at = layers.findIndex((l, i) => i > 0 && l.outputShape.length === 2 && layers.slice(0, i).some((p) => p.outputShape.length >= 3));
+  if (at < 0) return null;
+  const l = layers[at];
+  if (!l.maskIn) return `${l.name} (${l.className}) removes the time axis without a mask: padded steps are counted as real data in what it passes on.`;
+  if (/LSTM|GRU|RNN/.test(l.className)) return `${l.name} (${l.className}) reads the mask: it skips padded steps, so its output is the state after each sample's last valid step.`;
+  if (/Pooling/.test(l.className)) return `${l.name} (${l.className}) reads the mask: it pools over valid steps only, padded steps are left out.`;
+  return `${l.name} (${l.className}) removes the time axis and receives a mask (${l.effect}): check how it treats padded steps.`;
 }
 
 function grid(headers: string[], rows: string[][], id: string, label: string): HTMLElement {
@@ -29,21 +84,6 @@ function grid(headers: string[], rows: string[][], id: string, label: string): H
   table.append(h('vscode-data-grid-row', { 'row-type': 'header' }, ...headers.map((t, i) => h('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1 }, t))));
   for (const row of rows) table.append(h('vscode-data-grid-row', {}, ...row.map((t, i) => h('vscode-data-grid-cell', { 'grid-column': i + 1 }, t))));
   return table;
-}
-
-function dataLine(result: { data: EvaluateResult['data']; backend: string; backendInfo: EvaluateResult['backendInfo']; weightsUsed: EvaluateResult['weightsUsed'] }): HTMLElement {
-  const library = result.backendInfo.tensorflowVersion ? ` (TensorFlow ${result.backendInfo.tensorflowVersion})` : '';
-  return h(
-    'p',
-    { class: 'ml-data', title: result.backendInfo.libraryPath ?? result.backendInfo.fallbackReason ?? '' },
-    h('span', { class: 'ml-tag' }, result.data.synthetic ? 'synthetic data' : `${result.data.source} data`),
-    ` ${result.data.description} · ${result.data.samples} sample(s) · backend `,
-    h('strong', {}, result.backend),
-    library,
-    h('br', {}),
-    h('span', { class: 'ml-tag', id: 'weights-used' }, result.weightsUsed.source === 'file' ? 'saved weights' : result.weightsUsed.source === 'inline' ? 'given weights' : 'initial weights'),
-    ` ${result.weightsUsed.description}`,
-  );
 }
 
 function exportButtons(name: string): HTMLElement {
@@ -56,9 +96,9 @@ function exportButtons(name: string): HTMLElement {
 }
 
 function reductionsTable(values: Record<string, number>, id = 'reductions'): HTMLElement {
-  return grid(
-    ['Reduction', 'Loss', 'Formula', 'Computed by'],
-    REDUCTION_IDS.map((r) => [REDUCTIONS[r].label, formatNumber(values[r]), REDUCTIONS[r].formula, REDUCTIONS[r].kerasVersions]),
+  return table(
+    ['Reduction', 'Loss', 'Computed by'],
+    REDUCTION_IDS.map((r) => [h('span', {}, REDUCTIONS[r].label, h('code', { class: 'ml-formula' }, REDUCTIONS[r].formula)), formatNumber(values[r]), REDUCTIONS[r].kerasVersions]),
     id,
     'Loss under each reduction',
   );
@@ -107,6 +147,51 @@ interface HeatmapSlot {
   mask: number[][] | null;
   kind: 'mask' | 'loss';
   extent?: { min: number; max: number };
+}
+
+/** The heatmap in words: what it shows, over which samples and timesteps, and how many cells are masked. */
+export function heatmapDescription(slot: Pick<HeatmapSlot, 'label' | 'values' | 'mask' | 'kind'>, plan: HeatmapPlan, sampleIndex: readonly number[]): string {
+  let masked = 0;
+  let cells = 0;
+  for (const row of plan.rows) {
+    for (const col of plan.cols) {
+      cells++;
+      const isMasked = slot.kind === 'mask' ? slot.values[row]?.[col] === 0 : slot.mask?.[row]?.[col] === 0;
+      if (isMasked) masked++;
+    }
+  }
+  const first = sampleIndex[plan.rows[0]] ?? 0;
+  const last = sampleIndex[plan.rows[plan.rows.length - 1]] ?? 0;
+  const steps = plan.colStride === 1 ? `${plan.cols.length} timesteps` : `every ${plan.colStride}th of the timesteps (${plan.cols.length} shown)`;
+  return `${slot.label}: samples ${first}–${last} × ${steps}; ${masked} of ${cells} cells masked. The values are in the table below it.`;
+}
+
+/**
+ * The heatmap's values as a table, for screen readers and keyboards: a disclosure under the
+ * chart, built when opened (a heatmap may hold thousands of cells), scrollable with the arrow keys.
+ */
+function heatmapValues(slot: HeatmapSlot, plan: HeatmapPlan, sampleIndex: readonly number[]): HTMLElement {
+  const details = h('details', { class: 'ml-heatmap-values', 'data-chart': slot.id }, h('summary', {}, `${slot.label}: values as a table`));
+  details.addEventListener('toggle', () => {
+    if (!details.open || details.querySelector('table')) return;
+    const head = h('tr', {}, h('th', { scope: 'col' }, 'Sample'), ...plan.cols.map((c) => h('th', { scope: 'col' }, `t${c}`)));
+    const rows = plan.rows.map((r) =>
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, String(sampleIndex[r] ?? r)),
+        ...plan.cols.map((c) => {
+          const v = slot.values[r]?.[c] ?? null;
+          const masked = slot.kind === 'mask' ? v === 0 : slot.mask?.[r]?.[c] === 0;
+          return h('td', {}, slot.kind === 'mask' ? (masked ? '0 masked' : '1') : `${formatNumber(v)}${masked ? ' masked' : ''}`);
+        }),
+      ),
+    );
+    const scroller = h('div', { class: 'ml-values-scroll', tabindex: 0, role: 'region', 'aria-label': `${slot.label} values` }, h('table', { class: 'ml-table ml-values' }, h('thead', {}, head), h('tbody', {}, ...rows)));
+    details.append(scroller);
+    send({ type: 'rendered', view: 'heatmapValues', summary: `${slot.id} rows=${plan.rows.length} cols=${plan.cols.length}` });
+  });
+  return details;
 }
 
 /** The sample range control shared by all heatmaps of a result, and the heatmaps it drives. */
@@ -172,7 +257,9 @@ class SampleRange {
     clear(slot.holder);
     const plan = heatmapPlan(this.range, slot.values[0]?.length ?? 0);
     const height = Math.max(90, Math.min(360, plan.rows.length * 12 + 60));
-    slot.holder.append(chartBox(slot.id, slot.label, height, (canvas) => drawHeatmap(canvas, { values: slot.values, mask: slot.mask, kind: slot.kind, plan, sampleIndex: this.sampleIndex, extent: slot.extent, label: slot.label })));
+    const box = chartBox(slot.id, slot.label, height, (canvas) => drawHeatmap(canvas, { values: slot.values, mask: slot.mask, kind: slot.kind, plan, sampleIndex: this.sampleIndex, extent: slot.extent, label: slot.label }));
+    box.querySelector('canvas')?.setAttribute('aria-label', heatmapDescription(slot, plan, this.sampleIndex));
+    slot.holder.append(box, heatmapValues(slot, plan, this.sampleIndex));
   }
 
   private fromFields(): void {
@@ -197,27 +284,55 @@ class SampleRange {
   }
 }
 
-function droppedBanner(layer: LayerResult, sources: ResultSources | undefined): HTMLElement {
-  const at = sourceOf(sources, layer.name);
-  return h(
-    'div',
-    { class: 'ml-dropped-banner', role: 'alert', id: 'mask-dropped' },
-    h('span', { class: 'ml-dropped-icon', 'aria-hidden': 'true' }, '✕'),
-    h('strong', {}, ' Mask dropped: '),
-    `${layer.name} (${layer.className})${at ? `, ${sources?.file ?? ''} line ${at.start.line + 1}` : ''}, receives a mask and passes none on. Every layer after it, and the loss, treat padded timesteps as real data. `,
-    lineLink(sources, layer.name, true),
-  );
+function pct(share: number | null): string {
+  return share === null ? 'n/a' : `${formatNumber(share * 100)}%`;
+}
+
+function evaluateCard(r: EvaluateResult, dropped: LayerResult[], sources: ResultSources | undefined, perStep: boolean): HTMLElement {
+  const numbers: [string, string][] = r.lossValues
+    ? [
+        ['Masked loss (valid-mean)', formatNumber(r.lossValues['valid-mean'])],
+        ['Unmasked loss', formatNumber(r.lossValues.none)],
+        ['Padding share of the unmasked loss', pct(r.paddingShareOfUnmaskedLoss)],
+      ]
+    : [];
+  if (!perStep) {
+    const note = poolingNote(r.layers);
+    return summaryCard('info', 'One output per sequence: the loss has no time axis, so no mask is needed at the loss.', note ?? 'What matters is how the layer that removes the time axis treats padded steps.', numbers, null);
+  }
+  if (dropped.length > 0) {
+    const first = dropped[0];
+    return summaryCard('bad', `The mask does not reach the loss: ${first.name} (${first.className}) drops it.`, 'Padded steps count in the loss. Fix the layer (the editor offers a quick fix where MaskLens knows one), then evaluate again and compare the two runs below.', numbers, lineLink(sources, first.name, true));
+  }
+  if (!r.outputMask) return summaryCard('bad', 'No mask reaches the loss: every timestep, padding included, counts.', 'Add a mask where the padding enters the model (Embedding(mask_zero=True) or Masking).', numbers, null);
+  return summaryCard('ok', 'The mask reaches the loss: padded steps are left out of the masked loss.', 'Nothing to fix for masking.', numbers, null);
+}
+
+function perSampleTable(r: EvaluateResult): HTMLElement {
+  const rows = (r.loss?.perTimestep ?? []).map((row, i) => [String(r.caps.samples.indices[i] ?? i), formatNumber(row.length === 1 ? row[0] : row.reduce((a, b) => a + b, 0) / Math.max(1, row.length))]);
+  return table(['Sample', 'Loss'], rows, 'per-sample-loss', 'Loss per sample');
 }
 
 export function renderEvaluate(payload: unknown, sources?: ResultSources): Rendered {
   const r: EvaluateResult = evaluateResultSchema.parse(payload);
   const el = h('div', { class: 'ml-evaluate' });
-  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — evaluated with masking (${r.family}, Keras ${r.kerasVersion})`), exportButtons(`${r.model}-evaluate`)), dataLine(r));
-  for (const w of r.warnings) el.append(h('div', { class: 'ml-warning', role: 'note' }, `⚠ ${w}`));
+  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — evaluated with masking (${r.family}, Keras ${r.kerasVersion})`), exportButtons(`${r.model}-evaluate`)));
   const dropped = r.layers.filter((l) => l.effect === 'destroys');
-  for (const layer of dropped) el.append(droppedBanner(layer, sources));
 
-  const timesteps = Math.max(0, ...r.layers.map((l) => l.mask?.[0]?.length ?? 0), r.loss?.perTimestep[0]?.length ?? 0);
+  // A classifier's output has no time axis: its loss is one number per sample.
+  const perStep = r.outputShape.length >= 3;
+  el.append(evaluateCard(r, dropped, sources, perStep));
+  for (const w of r.warnings) el.append(h('div', { class: 'ml-warning', role: 'note' }, `⚠ ${w}`));
+  if (r.loss && r.lossValues) {
+    el.append(h('h3', {}, 'Reductions'), reductionsTable(r.lossValues));
+    el.append(h('p', {}, `Keras (${r.family}) reports ${formatNumber(r.loss.keras.value)} (${r.loss.keras.reduction}).`));
+  } else {
+    el.append(h('p', {}, 'No labels: masks and outputs are shown, losses are not.'));
+  }
+  const pooled = perStep ? null : poolingNote(r.layers);
+  if (pooled) el.append(h('h3', {}, 'What happened to the padded steps'), h('p', { id: 'pooling-note' }, pooled));
+
+  const timesteps = Math.max(0, ...r.layers.map((l) => l.mask?.[0]?.length ?? 0), perStep ? (r.loss?.perTimestep[0]?.length ?? 0) : 0);
   const range = new SampleRange(r.caps.samples.indices, r.caps.samples.total, timesteps);
   el.append(h('h3', {}, 'Mask flow'), range.el, legend('mask'));
   const flow = h('div', { class: 'ml-flow', id: 'mask-flow' });
@@ -241,45 +356,55 @@ export function renderEvaluate(payload: unknown, sources?: ResultSources): Rende
   }
   el.append(flow);
 
-  if (r.loss && r.lossValues) {
-    el.append(h('h3', {}, `Per-timestep loss (${r.loss.name})`), legend('loss'));
-    el.append(range.heatmap({ id: 'loss-heatmap', label: `per-timestep loss (${r.loss.name})`, values: r.loss.perTimestep, mask: r.outputMask, kind: 'loss', extent: finiteExtent(r.loss.perTimestep) }));
-    // A classifier's output has no time axis: no mask at its loss is as it should be.
-    if (!r.outputMask && r.outputShape.length >= 3) el.append(h('p', { class: 'ml-warning' }, 'No mask reaches the loss: every timestep, padding included, counts.'));
-    el.append(h('h3', {}, 'Reductions'), reductionsTable(r.lossValues));
-    if (r.paddingShareOfUnmaskedLoss !== null) el.append(h('p', { id: 'padding-share' }, `Padded timesteps make up ${formatNumber(r.paddingShareOfUnmaskedLoss * 100)}% of the unmasked loss.`));
+  if (r.loss && r.lossValues && r.perTimestepLoss === null) {
+    // The user's loss reduced inside: one number per batch, no per-timestep values to show.
+    el.append(h('h3', {}, `Loss (${r.loss.name})`), h('p', { id: 'scalar-loss' }, `${r.loss.name} returns one number per batch: ${formatNumber(r.lossValues.none)}. Keras' mask cannot reach it; only the masking inside the function counts.`));
     el.append(h('p', {}, `Keras (${r.family}) reports ${formatNumber(r.loss.keras.value)} (${r.loss.keras.reduction}).`));
-  } else {
-    el.append(h('p', {}, 'No labels: masks and outputs are shown, losses are not.'));
+  } else if (r.loss && r.lossValues) {
+    if (perStep) {
+      el.append(h('h3', {}, `Per-timestep loss (${r.loss.name})`), legend('loss'));
+      el.append(range.heatmap({ id: 'loss-heatmap', label: `per-timestep loss (${r.loss.name})`, values: r.loss.perTimestep, mask: r.outputMask, kind: 'loss', extent: finiteExtent(r.loss.perTimestep) }));
+    } else {
+      el.append(h('h3', {}, `Per-sample loss (${r.loss.name})`), perSampleTable(r));
+    }
   }
+  const metrics = metricsTable(r.metrics);
+  if (metrics) el.append(metrics);
   const droppedSummary = dropped.map((l) => {
     const at = sourceOf(sources, l.name);
     return `dropped=${l.name}${at ? `@${at.start.line}:${at.start.character}` : ''} `;
   });
-  const summary = r.lossValues ? `valid-mean=${r.lossValues['valid-mean']} none=${r.lossValues.none} layers=${r.layers.length}` : `layers=${r.layers.length} no-loss`;
-  return { el, summary, maskFlow: `${droppedSummary.join('')}${range.summary}` };
+  const metricSummary = r.metrics.map((m) => ` metric=${m.name}:${m.keras}/${m.unmasked}`).join('');
+  const summary = `${r.lossValues ? `valid-mean=${r.lossValues['valid-mean']} none=${r.lossValues.none} layers=${r.layers.length}` : `layers=${r.layers.length} no-loss`}${metricSummary}`;
+  return { el, summary, maskFlow: `${droppedSummary.join('')}${range.summary}`, about: about(r, `${r.family} ${r.kerasVersion}`) };
 }
 
 export function renderCompare(payload: unknown, sources?: ResultSources): Rendered {
   const r: CompareResult = compareResultSchema.parse(payload);
   const el = h('div', { class: 'ml-compare' });
-  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — masked vs unmasked ${r.loss}`), exportButtons(`${r.model}-compare`)), dataLine(r));
-  if (r.maskReachesLoss) el.append(h('p', { class: 'ml-ok' }, '✓ The mask reaches the loss.'));
+  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — masked vs unmasked ${r.loss}`), exportButtons(`${r.model}-compare`)));
+  const value = (id: string) => r.reductions.find((x) => x.id === id)?.value;
+  const numbers: [string, string][] = [
+    ['Masked loss (valid-mean)', formatNumber(value('valid-mean'))],
+    ['Unmasked loss', formatNumber(value('none'))],
+    ['Padding share of the unmasked loss', pct(r.paddingShareOfUnmaskedLoss)],
+  ];
+  if (r.maskReachesLoss) el.append(summaryCard('ok', 'The mask reaches the loss.', 'Padded steps are left out of the masked loss.', numbers, null));
   else {
     el.append(
-      h(
-        'div',
-        { class: 'ml-dropped-banner', role: 'alert', id: 'mask-dropped' },
-        h('span', { class: 'ml-dropped-icon', 'aria-hidden': 'true' }, '✕'),
-        h('strong', {}, ' The mask does not reach the loss'),
-        r.maskDroppedBy ? `: dropped by ${r.maskDroppedBy}. ` : '. ',
+      summaryCard(
+        'bad',
+        `The mask does not reach the loss${r.maskDroppedBy ? `: dropped by ${r.maskDroppedBy}` : ''}.`,
+        'Padded steps count in the loss. Fix the layer, then compare again.',
+        numbers,
         r.maskDroppedBy ? lineLink(sources, r.maskDroppedBy, true) : null,
       ),
     );
   }
   el.append(reductionsTable(Object.fromEntries(r.reductions.map((x) => [x.id, x.value])), 'compare-reductions'));
-  if (r.paddingShareOfUnmaskedLoss !== null) el.append(h('p', { id: 'padding-share' }, `Padded timesteps make up ${formatNumber(r.paddingShareOfUnmaskedLoss * 100)}% of the unmasked loss.`));
-  return { el, summary: r.reductions.map((x) => `${x.id}=${x.value}`).join(' ') };
+  const metrics = metricsTable(r.metrics);
+  if (metrics) el.append(metrics);
+  return { el, summary: r.reductions.map((x) => `${x.id}=${x.value}`).join(' '), about: about(r, r.family) };
 }
 
 export function epochPoints(history: TrainResult['history']): EpochPoint[] {
@@ -289,7 +414,7 @@ export function epochPoints(history: TrainResult['history']): EpochPoint[] {
 export function renderTrain(payload: unknown, _sources?: ResultSources): Rendered {
   const r: TrainResult = trainResultSchema.parse(payload);
   const el = h('div', { class: 'ml-train' });
-  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — trained ${r.history.length} epoch(s) minimising ${r.reduction}`), exportButtons(`${r.model}-train`)), dataLine(r));
+  el.append(h('div', { class: 'ml-result-head' }, h('h2', {}, `${r.model} — trained ${r.history.length} epoch(s) minimising ${r.reduction}`), exportButtons(`${r.model}-train`)));
   if (r.stopped.reason !== 'completed') el.append(h('div', { class: 'ml-warning', role: 'alert' }, `Stopped: ${r.stopped.message}`));
   const points = epochPoints(r.history);
   const withVal = r.history.some((e) => e.val !== null);
@@ -314,5 +439,5 @@ export function renderTrain(payload: unknown, _sources?: ResultSources): Rendere
       'Loss per epoch',
     ),
   );
-  return { el, summary: `epochs=${r.history.length} stopped=${r.stopped.reason}` };
+  return { el, summary: `epochs=${r.history.length} stopped=${r.stopped.reason}`, about: about(r, r.family) };
 }

@@ -44,6 +44,8 @@ export interface ModelAnalysis {
    */
   outputPerTimestep: boolean | null;
   diagnostics: Diagnostic[];
+  /** Why part of the model could not be read (a syntax error in its statements); absent when it was read whole. */
+  incomplete?: string;
 }
 
 export interface FileAnalysis {
@@ -68,7 +70,7 @@ function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
   const out: Record<string, InlineArrayExpr> = {};
   for (const { ir } of result.parsed) {
     const t = ir.training;
-    const names = [t.fitArgs.x, t.fitArgs.y, t.fitArgs.sampleWeight, ...(t.fitArgs.validationData ?? []), t.evaluateArgs?.x, t.evaluateArgs?.y, t.predictArgs?.x];
+    const names = [t.fitArgs.x, t.fitArgs.y, t.fitArgs.sampleWeight, ...(t.fitArgs.validationData ?? []), t.evaluateArgs?.x, t.evaluateArgs?.y, t.evaluateArgs?.sampleWeight, t.predictArgs?.x];
     for (const name of names) {
       if (!name || !/^[A-Za-z_]\w*$/.test(name) || name in out) continue;
       const v = result.scope.get(name);

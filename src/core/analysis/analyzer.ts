@@ -11,9 +11,11 @@ import type { Edit, Parser, Point, Range as TsRange, Tree } from 'web-tree-sitte
 import type { KerasFamily } from '../ir';
 import { FAMILIES } from '../masking/registry';
 import { topLevelChunks } from '../python/chunks';
+import { blankForParsing, parseBlanked } from '../python/blanking';
 import { AnalysisStopped } from '../objects/context';
 import { parseTree } from '../reader/parse';
 import { loadPythonParser, type GrammarPaths, type Syntax } from '../python/syntax';
+import { syntaxErrors, withSyntaxErrors } from './syntaxErrors';
 import type { ModuleFiles } from '../objects/modules';
 import { analyzeParsed, type FileAnalysis } from './analyze';
 import { verdictLabel } from './diagnostics';
@@ -82,10 +84,18 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
       moduleTrees.set(text, known);
       return known.rootNode;
     }
-    const tree = parser.parse(text);
-    if (!tree) return null;
-    moduleTrees.set(text, tree);
-    return tree.rootNode;
+    let parsed: Tree | null = null;
+    try {
+      parsed = parseBlanked(blankForParsing(text, { numbers: false }), (t) => {
+        const tree = parser.parse(t);
+        if (!tree) throw new Error('tree-sitter returned no tree');
+        return tree;
+      }).tree;
+    } catch {
+      return null;
+    }
+    moduleTrees.set(text, parsed);
+    return parsed.rootNode;
   };
   /** Between readings only: a reading still holds the nodes of every module it read. */
   const trimModuleTrees = (): void => {
@@ -115,21 +125,25 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
    * an error that swallows the rest of the file; parsing the next keystroke from that tree would
    * re-read everything after it, so a tree with errors is used for its own analysis only and the
    * last good one stays the base (a file that never parsed cleanly keeps its newest tree). Returns
-   * the tree and whether the caller must delete it.
+   * the tree, whether the caller must delete it, and the text it was parsed from: the file with
+   * its long comment runs and number literals blanked (python/blanking.ts), positions unchanged.
    */
-  const parse = (file: string, text: string, shouldStop: (() => boolean) | undefined): { tree: Tree; owned: boolean } => {
+  const parse = (file: string, original: string, shouldStop: (() => boolean) | undefined): { tree: Tree; owned: boolean; text: string } => {
+    const source = blankForParsing(original);
     const cached = cache.get(file);
     if (cached) cache.delete(file); // re-inserted below: the map's order is least recently used first
-    const edit = cached ? diffEdit(cached.text, text) : null;
+    const edit = cached ? diffEdit(cached.text, source.text) : null;
     if (cached && !edit) {
       cache.set(file, cached);
-      return { tree: cached.tree, owned: false };
+      return { tree: cached.tree, owned: false, text: cached.text };
     }
     const base = cached && edit ? cached.tree.copy() : null;
     if (base && edit) base.edit(edit);
     let tree: Tree;
+    let text: string;
     try {
-      tree = parseText(text, base, shouldStop);
+      // The old tree is a base for the blanked text only: a run put back changes text outside the edit.
+      ({ tree, text } = parseBlanked(source, (t) => parseText(t, t === source.text ? base : null, shouldStop)));
     } catch (error) {
       if (cached) cache.set(file, cached);
       throw error;
@@ -138,7 +152,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
     }
     if (cached && tree.rootNode.hasError && !cached.tree.rootNode.hasError) {
       cache.set(file, cached);
-      return { tree, owned: true };
+      return { tree, owned: true, text };
     }
     cached?.tree.delete();
     cache.set(file, { text, tree });
@@ -147,7 +161,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
       entry.tree.delete();
       cache.delete(oldest);
     }
-    return { tree, owned: false };
+    return { tree, owned: false, text };
   };
 
   return {
@@ -156,7 +170,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
       const kerasVersion = options.kerasVersion ?? FAMILIES[family].referenceVersion;
       const pieces: Tree[] = [];
       try {
-        const { tree, owned } = parse(options.file, text, options.shouldStop);
+        const { tree, owned, text: parsedText } = parse(options.file, text, options.shouldStop);
         if (owned) pieces.push(tree);
         let roots = [tree.rootNode];
         if (tree.rootNode.hasError) {
@@ -165,14 +179,15 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
           if (chunks.length > 1) {
             for (const range of chunks) {
               if (options.shouldStop?.()) throw new AnalysisStopped();
-              pieces.push(parseText(text, null, options.shouldStop, [range]));
+              pieces.push(parseText(parsedText, null, options.shouldStop, [range]));
             }
             roots = pieces.slice(owned ? 1 : 0).map((p) => p.rootNode);
           }
         }
         const modules = options.modules ? { read: options.modules.read, roots: options.modules.roots, parse: moduleTree } : undefined;
         const result = parseTree(roots, text, { file: options.file, family, kerasVersion, dimensions: options.dimensions, shouldStop: options.shouldStop, modules });
-        return analyzeParsed(result, family, kerasVersion);
+        const analysis = analyzeParsed(result, family, kerasVersion);
+        return tree.rootNode.hasError ? withSyntaxErrors(analysis, syntaxErrors(tree.rootNode)) : analysis;
       } catch (error) {
         if (error instanceof AnalysisStopped) throw error;
         cache.get(options.file)?.tree.delete();

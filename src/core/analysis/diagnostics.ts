@@ -125,6 +125,17 @@ function mergeDropped(f: LayerFlow, d: DiagContext): Diagnostic {
   );
 }
 
+/** Keras 3 fills in `mask=` only for a call with one tensor argument: an RNN given initial_state= runs over the padding. */
+function maskNotPassed(f: LayerFlow, d: DiagContext): Diagnostic {
+  const label = verdictLabel(d.family, d.version);
+  return diag(
+    'mask-not-passed',
+    'warning',
+    `${layerLabel(f.layer)} is called with more than one tensor argument (such as initial_state=), and ${label} then does not pass it the mask it receives: it runs over padded steps as if they were data (its states after padding are not the last valid step's), while its output still carries the mask. Pass the mask explicitly: mask=... in the call. (${label})`,
+    rangeOf(f, d),
+  );
+}
+
 function listMasksIgnored(f: LayerFlow, d: DiagContext): Diagnostic {
   const label = verdictLabel(d.family, d.version);
   return diag(
@@ -238,6 +249,7 @@ export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamil
       else if (event === 'lambda-dropped') out.push(lambdaDropped(f, d));
       else if (event === 'consumed') out.push(consumed(f, d));
       else if (event === 'merge-dropped') out.push(mergeDropped(f, d));
+      else if (event === 'not-passed') out.push(maskNotPassed(f, d));
       else if (event === 'list-masks-ignored') out.push(listMasksIgnored(f, d));
       else if (event === 'warns-but-keeps') out.push(warnsButKeeps(f, d));
       else if (event === 'unmasked-concatenated') {

@@ -6,7 +6,7 @@
  * mask unknown, and so everything after it that depends on that mask; nested models are
  * followed through their own graphs, as Keras' Functional/Sequential `call` passes masks inside.
  */
-import { refKey, type LayerSpec, type ModelGraph } from '../graph/modelGraph';
+import { maskNotFilledIn, refKey, type LayerSpec, type ModelGraph } from '../graph/modelGraph';
 import type { CustomLayerIR, KerasFamily, LayerSource } from '../ir';
 import { supportsMasking, warnsAlthoughCarried, type MaskEvent } from '../masking/apply';
 import { presenceRepresentation, type PresenceContext } from '../masking/presence';
@@ -113,7 +113,7 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: Prese
       out = ['unknown'];
       why = unknownReason(spec, rule);
     } else {
-      const outcome = applyStated(presenceRepresentation(pc), { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList });
+      const outcome = applyStated(presenceRepresentation(pc), { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList, maskNotFilledIn: maskNotFilledIn(node) });
       out = outcome.out;
       events = outcome.events;
       why = out.includes('unknown') ? (outcome.unknownBecause ?? arrivingWhy) : null;

@@ -26,9 +26,19 @@ export function sourceData(analysis: SourceArrays, ir: ModelIR, label: string): 
   if (!x) return { data: null, notes: [`MaskLens cannot read the values of '${names.x}' from ${label} (they are loaded, computed or changed in place); using synthetic data (choose data files to use real data)`] };
   const yName = 'y' in names && typeof names.y === 'string' ? names.y : undefined;
   const y = yName ? analysis.inlineData[yName] : undefined;
+  // `sample_weight=` of the same call: per sample, or per timestep (tf.keras' sample_weight_mode='temporal', Keras 3's 2-D weights).
+  const swName = 'sampleWeight' in names && typeof names.sampleWeight === 'string' ? names.sampleWeight : undefined;
+  const sw = swName && y ? analysis.inlineData[swName] : undefined;
+  const notes = swName && y && !sw ? [`MaskLens cannot read the values of the sample weights '${swName}' from ${label}; evaluating without them`] : [];
   return {
-    data: { source: 'inline', x: { expr: x }, y: y ? { expr: y } : undefined, description: `arrays in ${label}: ${names.x}${y ? `, ${yName}` : ''}` },
-    notes: [],
+    data: {
+      source: 'inline',
+      x: { expr: x },
+      y: y ? { expr: y } : undefined,
+      sampleWeight: sw ? { expr: sw } : undefined,
+      description: `arrays in ${label}: ${names.x}${y ? `, ${yName}` : ''}${sw ? `, sample_weight=${swName}` : ''}`,
+    },
+    notes,
   };
 }
 

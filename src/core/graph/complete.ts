@@ -12,7 +12,7 @@
  *   otherwise one message names the dimension to supply, under the key the unresolved-shape
  *   diagnostic uses.
  */
-import type { JsonObject, StatedInputShape } from '../ir';
+import type { JsonObject, JsonValue, StatedInputShape } from '../ir';
 import { layerEntry } from '../layers/index';
 import { UserFacingError } from '../protocol/task';
 import type { ModelGraph, Shape } from './modelGraph';
@@ -51,17 +51,25 @@ interface FoundLayer {
   holder: string;
   offset: number | null;
   wrapped: string | null;
+  /** A Bidirectional's backward layer: a copy of the wrapped layer's config that takes the same sizes. */
+  backward?: JsonObject;
 }
+
+const objectConfig = (v: JsonValue | undefined): JsonObject | null => (v && typeof v === 'object' && !Array.isArray(v) ? v : null);
 
 /** A layer config by name: a layer of the graph, of a nested model, or the layer a wrapper holds. */
 function findLayer(graph: ModelGraph, name: string, depth = 0): FoundLayer | null {
   if (depth > 16) return null;
   for (const spec of graph.layers.values()) {
     if (spec.name === name) return { config: spec.config, className: spec.className, holder: spec.name, offset: 0, wrapped: null };
-    const inner = spec.config.layer;
-    if (inner && typeof inner === 'object' && !Array.isArray(inner) && typeof inner.class_name === 'string') {
-      const c = inner.config;
-      if (c && typeof c === 'object' && !Array.isArray(c) && c.name === name) return { config: c, className: inner.class_name, holder: spec.name, offset: 0, wrapped: spec.className };
+    const inner = objectConfig(spec.config.layer);
+    if (inner && typeof inner.class_name === 'string') {
+      const c = objectConfig(inner.config);
+      // Bidirectional renames the layer it wraps `forward_<name>` (and its copy `backward_<name>`).
+      if (c && (c.name === name || (spec.className === 'Bidirectional' && c.name === `forward_${name}`))) {
+        const backward = spec.className === 'Bidirectional' ? objectConfig(objectConfig(spec.config.backward_layer)?.config) : null;
+        return { config: c, className: inner.class_name, holder: spec.name, offset: 0, wrapped: spec.className, ...(backward ? { backward } : {}) };
+      }
     }
     if (spec.nested) {
       const hit = findLayer(spec.nested, name, depth + 1);
@@ -144,6 +152,7 @@ export function completeGraph(graph: ModelGraph, c: Completion): string[] {
     const size = fromWeights ?? supplied ?? bound.get(o.key);
     if (size !== undefined) {
       found.config[o.option] = size;
+      if (found.backward && found.backward[o.option] === null) found.backward[o.option] = size;
       const why = fromWeights !== undefined ? 'from the shapes of the weights given for it' : supplied !== undefined ? 'as supplied' : 'from the data';
       notes.push(`${found.className} '${o.layer}': ${o.option} = ${size}, ${why} (the source computes it as \`${o.key}\`)`);
       continue;

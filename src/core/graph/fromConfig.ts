@@ -96,7 +96,7 @@ function chainGraph(model: KerasModelConfig, connections: 'config' | 'init-order
   for (const l of rest) {
     const spec = layerSpec(l);
     addLayer(specs, spec);
-    nodes.push({ id: `${spec.name}#0`, layer: spec.name, nodeIndex: 0, args: [{ kind: 'tensor', ref: prev }], inputs: [prev], inputIsList: false, firstArgCount: 1, maskArg: null, kwargs: {} });
+    nodes.push({ id: `${spec.name}#0`, layer: spec.name, nodeIndex: 0, args: [{ kind: 'tensor', ref: prev }], inputs: [prev], inputIsList: false, firstArgCount: 1, maskArg: null, tensorArguments: 1, kwargs: {} });
     prev = { layer: spec.name, node: 0, index: 0 };
   }
   return { name: config.name, className: model.class_name, layers: specs, inputs: [input], inputRefs: [inputRef], nodes, outputs: [prev], connections };
@@ -145,6 +145,8 @@ function kwargRefs(v: JsonValue): TensorRef[] {
 }
 
 function refList(v: JsonValue | undefined): TensorRef[] {
+  // Inputs given as a dict: Keras flattens it in sorted key order (model.inputs).
+  if (isObject(v)) return Object.keys(v).sort().flatMap((k) => refList(v[k]));
   if (!Array.isArray(v)) return [];
   if (typeof v[0] === 'string') return [{ layer: v[0], node: Number(v[1] ?? 0), index: Number(v[2] ?? 0) }];
   return v.flatMap((x) => refList(x));
@@ -190,21 +192,24 @@ function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNo
   const firstArgCount = tensorsOf(args[0]).length;
   const inputs = inputIsList ? tensorsOf(args[0]) : args.flatMap(tensorsOf);
   const dependsOn = args.flatMap(tensorsOf);
-  // Tensors passed by keyword: `mask=` (Keras 3 records the propagated mask so) and attention's
-  // `value=` / `key=`, which join the inputs; the rest stay keyword arguments of the call.
+  // Tensors passed by keyword: `mask=` (Keras 3 records the propagated mask so), attention's
+  // `value=` / `key=` and an RNN's `initial_state=`, which join the inputs after the first
+  // argument (as tf-keras 2 lists an RNN's initial states); the rest stay keyword arguments.
   const kwargs: Record<string, JsonValue> = {};
   const byKeyword: Record<string, TensorRef[]> = {};
   let maskArg: TensorRef[] | null = null;
+  let tensorArguments = args.filter((a) => tensorsOf(a).length > 0).length;
   for (const key of Object.keys(given).sort()) {
     const value = given[key];
     const refs = kwargRefs(value);
     dependsOn.push(...refs);
+    if (key !== 'mask' && refs.length > 0) tensorArguments++;
     if (key === 'mask' && value !== null) maskArg = refs.length > 0 ? refs : null;
-    else if ((key === 'value' || key === 'key') && refs.length > 0) byKeyword[key] = refs;
+    else if ((key === 'value' || key === 'key' || key === 'initial_state') && refs.length > 0) byKeyword[key] = refs;
     else kwargs[key] = value;
   }
-  inputs.push(...(byKeyword.value ?? []), ...(byKeyword.key ?? []));
-  return { node: { id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, firstArgCount, maskArg, kwargs }, dependsOn };
+  inputs.push(...(byKeyword.value ?? []), ...(byKeyword.key ?? []), ...(byKeyword.initial_state ?? []));
+  return { node: { id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, firstArgCount, maskArg, tensorArguments, kwargs }, dependsOn };
 }
 
 function functionalGraph(model: KerasModelConfig): ModelGraph {

@@ -45,6 +45,12 @@ export interface NodeSpec {
   firstArgCount: number;
   /** An explicit `mask=` argument (Keras 3 records the propagated mask this way in functional configs). */
   maskArg: TensorRef[] | null;
+  /**
+   * How many of the call's arguments hold tensors (positional or by keyword, `mask=` aside).
+   * Keras 3 fills in a layer's `mask=` only when there is one; with more (an RNN given
+   * `initial_state=`) the call gets a mask only when it is passed explicitly.
+   */
+  tensorArguments: number;
   kwargs: Record<string, JsonValue>;
 }
 
@@ -77,3 +83,8 @@ export interface ModelGraph {
 }
 
 export const refKey = (r: TensorRef): string => `${r.layer}#${r.node}#${r.index}`;
+
+/** Keras 3 fills in no `mask=` for a call with several tensor arguments unless one is given (see `tensorArguments`). */
+export function maskNotFilledIn(node: NodeSpec): boolean {
+  return node.tensorArguments > 1 && node.maskArg === null;
+}

@@ -4,6 +4,7 @@
  * `x[...] = np.nan` (NaN padding, reported where it happens).
  */
 import { reportNanPadding } from '../numpy/arrays';
+import { changed, grow } from '../objects/bounds';
 import type { Ctx } from '../objects/context';
 import { evalExpr, subscriptItems } from './expressions';
 import { field, named, rangeOf, type Syntax } from '../python/syntax';
@@ -77,10 +78,16 @@ export function assignTarget(ctx: Ctx, target: Syntax, value: Value, scope: Scop
         if (item?.kind === 'index' && item.value.t === 'str') {
           const key = item.value.v;
           const i = object.keys.findIndex((k) => k.t === 'str' && k.v === key);
-          if (i >= 0) object.values[i] = value;
+          if (i >= 0) {
+            object.values[i] = value;
+            changed(object);
+          }
           else {
-            object.keys.push(item.value);
-            object.values.push(value);
+            const keyValue = item.value;
+            grow(ctx, target, object, [keyValue, value], () => {
+              object.keys.push(keyValue);
+              object.values.push(value);
+            });
           }
         }
       }

@@ -1,10 +1,12 @@
 /**
  * Python's builtins (`len`, `range`, `int`, `zip`, ...) and the methods of lists and dicts,
- * over what a static reader knows; what it cannot know stays unknown.
+ * over what a static reader knows; what it cannot know stays unknown, and so does what would
+ * grow past the reader's bounds (objects/bounds.ts).
  */
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { rangeOf } from '../python/syntax';
+import { bounded, changed, elementsFit, forgetValue, grow } from '../objects/bounds';
 import { pyRepr, pyStr } from './strings';
 import { asInt, asNumber, asString, bool, iterate, NONE, num, seq, str, truthy, unknown, type Value } from '../objects/values';
 
@@ -56,7 +58,9 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
     case 'list': {
       if (!p0) return seq([], name === 'list');
       const items = iterate(p0);
-      return items ? seq([...items], name === 'list') : unknown(null, rangeOf(args.node));
+      if (!items) return unknown(null, rangeOf(args.node));
+      ctx.work(items.length);
+      return bounded(ctx, args.node, seq(items.slice(), name === 'list'));
     }
     case 'min':
     case 'max':
@@ -93,50 +97,69 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       const lists = args.pos.map(iterate);
       if (lists.some((l) => l === null)) return unknown(null, rangeOf(args.node));
       const known = lists as Value[][];
-      const n = known.length === 0 ? 0 : Math.min(...known.map((l) => l.length));
-      return seq(Array.from({ length: n }, (_, i) => seq(known.map((l) => l[i]))), true);
+      const n = known.reduce((m, l) => Math.min(m, l.length), known.length === 0 ? 0 : Infinity);
+      if (!elementsFit(ctx, args.node, 0, n * (known.length + 1))) return unknown(null, rangeOf(args.node));
+      ctx.work(n * (known.length + 1));
+      return bounded(ctx, args.node, seq(Array.from({ length: n }, (_, i) => seq(known.map((l) => l[i]))), true));
     }
     case 'enumerate': {
       const items = p0 ? iterate(p0) : null;
       const start = args.pos[1] ?? args.kw.get('start');
       const first = start === undefined ? 0 : asInt(start);
-      return items && first !== null ? seq(items.map((v, i) => seq([num(first + i), v])), true) : unknown(null, rangeOf(args.node));
+      if (!items || first === null) return unknown(null, rangeOf(args.node));
+      if (!elementsFit(ctx, args.node, 0, items.length * 3)) return unknown(null, rangeOf(args.node));
+      ctx.work(items.length * 3);
+      return bounded(ctx, args.node, seq(items.map((v, i) => seq([num(first + i), v])), true));
     }
     case 'reversed':
     case 'sorted': {
       const items = p0 ? iterate(p0) : null;
-      return items && name === 'reversed' ? seq([...items].reverse(), true) : unknown(null);
+      if (!items || name !== 'reversed') return unknown(null);
+      ctx.work(items.length);
+      return bounded(ctx, args.node, seq(items.slice().reverse(), true));
     }
     case 'print':
       return NONE;
     default:
-      void ctx;
       return unknown(null, rangeOf(args.node));
   }
 }
 
-export function listMethod(self: Value & { t: 'seq' }, name: string, args: CallArgs): Value {
+/** Methods of a known list; growing it is bounded (objects/bounds.ts), past the bound it becomes unknown. */
+export function listMethod(ctx: Ctx, self: Value & { t: 'seq' }, name: string, args: CallArgs): Value {
   switch (name) {
-    case 'append':
-      if (args.pos[0]) self.items.push(args.pos[0]);
+    case 'append': {
+      const item = args.pos[0];
+      if (item) grow(ctx, args.node, self, [item], () => self.items.push(item));
       return NONE;
+    }
     case 'extend': {
-      const items = args.pos[0] ? iterate(args.pos[0]) : null;
-      if (items) self.items.push(...items);
+      const items = args.pos[0] ? iterate(args.pos[0])?.slice() : null;
+      if (!items) return NONE;
+      if (!elementsFit(ctx, args.node, self.items.length, items.length)) forgetValue(self, args.node);
+      else {
+        ctx.work(items.length);
+        grow(ctx, args.node, self, items, () => {
+          for (const item of items) self.items.push(item);
+        });
+      }
       return NONE;
     }
     case 'insert': {
       const at = asInt(args.pos[0]);
-      if (at !== null && args.pos[1]) self.items.splice(at, 0, args.pos[1]);
+      const item = args.pos[1];
+      if (at !== null && item) grow(ctx, args.node, self, [item], () => self.items.splice(at, 0, item));
       return NONE;
     }
     case 'pop': {
       const at = args.pos[0] ? asInt(args.pos[0]) : -1;
       if (at === null || self.items.length === 0) return unknown(null);
+      changed(self);
       return self.items.splice(at < 0 ? self.items.length + at : at, 1)[0] ?? unknown(null);
     }
     case 'copy':
-      return seq([...self.items], self.list);
+      ctx.work(self.items.length);
+      return seq(self.items.slice(), self.list);
     case 'index':
     case 'count':
     default:
@@ -144,7 +167,7 @@ export function listMethod(self: Value & { t: 'seq' }, name: string, args: CallA
   }
 }
 
-export function dictMethod(self: Value & { t: 'dict' }, name: string, args: CallArgs): Value {
+export function dictMethod(ctx: Ctx, self: Value & { t: 'dict' }, name: string, args: CallArgs): Value {
   switch (name) {
     case 'get': {
       const key = args.pos[0];
@@ -152,11 +175,15 @@ export function dictMethod(self: Value & { t: 'dict' }, name: string, args: Call
       return i >= 0 ? self.values[i] : (args.pos[1] ?? NONE);
     }
     case 'keys':
-      return seq([...self.keys], true);
+      ctx.work(self.keys.length);
+      return seq(self.keys.slice(), true);
     case 'values':
-      return seq([...self.values], true);
+      ctx.work(self.values.length);
+      return seq(self.values.slice(), true);
     case 'items':
-      return seq(self.keys.map((k, i) => seq([k, self.values[i]])), true);
+      if (!elementsFit(ctx, args.node, 0, self.keys.length * 3)) return unknown(null, rangeOf(args.node));
+      ctx.work(self.keys.length * 3);
+      return bounded(ctx, args.node, seq(self.keys.map((k, i) => seq([k, self.values[i]])), true));
     default:
       return unknown(null);
   }

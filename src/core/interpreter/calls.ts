@@ -9,6 +9,7 @@
 import { anyTensor, kwJson, type CallArgs } from '../objects/arguments';
 import { arrayMethod, numpyCall, padSequences, reportNanPadding } from '../numpy/arrays';
 import { builtin, dictMethod, listMethod } from './builtins';
+import { MAX_NAME_LENGTH, reportLimit } from '../objects/bounds';
 import type { Ctx } from '../objects/context';
 import { callFunction, instantiate } from './statements';
 import { callKeras, reportTensorOp } from '../keras/api';
@@ -30,7 +31,7 @@ export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope)
       if (callee.qual === 'builtins.super') return superOf(args, scope);
       return callRef(ctx, callee.qual, args);
     case 'func':
-      return callFunction(ctx, callee.fn, args, null);
+      return callFunction(ctx, callee.fn, callee.fn.bound ? { ...args, kw: new Map([...callee.fn.bound, ...args.kw]) } : args, null);
     case 'class':
       return instantiate(ctx, callee.cls, args);
     case 'method':
@@ -72,19 +73,40 @@ function reportNanArguments(ctx: Ctx, args: CallArgs): void {
   }
 }
 
+/** `functools.partial(fn, key=value)`: the function with those keywords fixed (positional ones are not followed). */
+function partial(args: CallArgs): Value {
+  const [target, ...rest] = args.pos;
+  if (target?.t !== 'func' || rest.length > 0) return unknown(null, rangeOf(args.node));
+  return { t: 'func', fn: { ...target.fn, bound: new Map([...(target.fn.bound ?? []), ...args.kw]) } };
+}
+
 function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (qual.startsWith('builtins.')) return builtin(ctx, qual.slice('builtins.'.length), args);
   const operation = anyTensor(args) ? tensorOperation(ctx, qual, args) : null;
   if (operation) return operation;
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
+  if (qual === 'functools.partial') return partial(args);
   if (!qual.startsWith('keras.')) {
     const library = libraryLayer(ctx, qual, args);
     if (library) return library;
     if (qual.startsWith('tensorflow.') && anyTensor(args)) reportTensorOp(ctx, qual, args);
     return qual.startsWith('tensorflow.') || qual.startsWith('numpy.') ? unknown(null, rangeOf(args.node)) : unknownCall(qual, args);
   }
-  return callKeras(ctx, qual, args);
+  return callKeras(ctx, qual, boundedName(ctx, args));
+}
+
+/**
+ * Keras' own objects' names, bounded. Names are compared again and again as a model is read
+ * and analysed; a thousand layers named with a million characters each, alike but for the end,
+ * took minutes of comparing. A longer name is read as none: the object gets the name Keras
+ * gives one without, and the warning says so.
+ */
+function boundedName(ctx: Ctx, args: CallArgs): CallArgs {
+  const name = args.kw.get('name');
+  if (name?.t !== 'str' || name.v.length <= MAX_NAME_LENGTH) return args;
+  reportLimit(ctx, args.kwNameNodes.get('name') ?? args.node, `this name is longer than ${MAX_NAME_LENGTH.toLocaleString('en-US')} characters`, 'MaskLens names the object as Keras names one given no name');
+  return { ...args, kw: new Map([...args.kw].filter(([k]) => k !== 'name')) };
 }
 
 /**
@@ -143,13 +165,13 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       return unknown(null, rangeOf(args.node));
     }
     case 'seq':
-      return listMethod(self, name, args);
+      return listMethod(ctx, self, name, args);
     case 'dict':
-      return dictMethod(self, name, args);
+      return dictMethod(ctx, self, name, args);
     case 'array':
       return arrayMethod(self, name, args);
     case 'str':
-      return stringMethod(self.v, name, args);
+      return stringMethod(ctx, self.v, name, args);
     default:
       return unknown(null, rangeOf(args.node));
   }

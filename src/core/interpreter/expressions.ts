@@ -6,6 +6,7 @@
  */
 import type { CallArgs, SubscriptItem } from '../objects/arguments';
 import { callValue } from './calls';
+import { bounded, reportLimit, stringFits } from '../objects/bounds';
 import { type Ctx, MAX_EXPR_DEPTH } from '../objects/context';
 import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
@@ -14,8 +15,9 @@ import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
 import { tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
+import { LARGE_LITERAL_CHARS, numericLiteral } from './literals';
 import { fString } from './strings';
-import { compact, field, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
+import { compact, field, isForeign, named, rangeOf, sliceParts, stringValue, type Syntax } from '../python/syntax';
 import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from '../objects/values';
 
 const BUILTINS = new Set([
@@ -83,7 +85,10 @@ function parseFloatLiteral(text: string): Value {
 export function evalExpr(ctx: Ctx, node: Syntax | null, scope: Scope): Value {
   if (!node) return unknown(null);
   ctx.step();
-  if (ctx.exprDepth > MAX_EXPR_DEPTH) return unknown(null, rangeOf(node));
+  if (ctx.exprDepth >= MAX_EXPR_DEPTH) {
+    reportLimit(ctx, node, `this expression nests deeper than ${MAX_EXPR_DEPTH} levels`);
+    return unknown(null, rangeOf(node));
+  }
   ctx.exprDepth++;
   try {
     const value = evalInner(ctx, node, scope);
@@ -129,12 +134,20 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
       return evalExpr(ctx, inner ?? null, scope);
     }
     case 'tuple':
+    case 'list': {
+      // The parser saw a large literal of numbers blanked (python/blanking.ts): its numbers are in the file's text.
+      const large = node.endIndex - node.startIndex >= LARGE_LITERAL_CHARS ? numericLiteral(isForeign(node) ? node.text : ctx.text.slice(node.startIndex, node.endIndex)) : null;
+      if (large) {
+        ctx.work(node.endIndex - node.startIndex);
+        return bounded(ctx, node, large);
+      }
+      return bounded(ctx, node, seq(evalItems(ctx, named(node), scope), node.type === 'list'));
+    }
     case 'expression_list':
-    case 'list':
     case 'set':
-      return seq(evalItems(ctx, named(node), scope), node.type === 'list');
+      return bounded(ctx, node, seq(evalItems(ctx, named(node), scope)));
     case 'dictionary':
-      return evalDict(ctx, node, scope);
+      return bounded(ctx, node, evalDict(ctx, node, scope));
     case 'attribute':
       return evalAttribute(ctx, node, scope);
     case 'subscript':
@@ -196,8 +209,9 @@ function formattedString(ctx: Ctx, node: Syntax, scope: Scope): Value | null {
     }
     const prefix = part.firstChild?.type === 'string_start' ? part.firstChild.text.toLowerCase() : '';
     if (!prefix.includes('f')) return null;
-    const value = fString(part, prefix.includes('r'), (expression) => evalExpr(ctx, expression, scope));
+    const value = fString(ctx, part, prefix.includes('r'), (expression) => evalExpr(ctx, expression, scope));
     if (value.t !== 'str') return unknown(null, rangeOf(node));
+    if (!stringFits(ctx, node, out.length + value.v.length)) return unknown(null, rangeOf(node));
     out += value.v;
   }
   return str(out);
@@ -222,8 +236,10 @@ function evalItems(ctx: Ctx, nodes: readonly Syntax[], scope: Scope): Value[] {
   for (const n of nodes) {
     if (n.type === 'list_splat' || n.type === 'parenthesized_list_splat') {
       const v = evalExpr(ctx, named(n)[0] ?? null, scope);
-      if (v.t === 'seq') out.push(...v.items);
-      else out.push(unknown(null, rangeOf(n)));
+      if (v.t === 'seq') {
+        ctx.work(v.items.length);
+        for (const item of v.items) out.push(item);
+      } else out.push(unknown(null, rangeOf(n)));
     } else out.push(evalExpr(ctx, n, scope));
   }
   return out;
@@ -304,15 +320,9 @@ export function subscriptItems(ctx: Ctx, node: Syntax, scope: Scope): SubscriptI
   return items;
 }
 
-/** `a:b:c` with any part missing. tree-sitter gives the parts and the colons as children. */
+/** `a:b:c` with any part missing. */
 function sliceItem(ctx: Ctx, node: Syntax, scope: Scope): SubscriptItem {
-  const parts: (Syntax | null)[] = [null, null, null];
-  let slot = 0;
-  for (const child of node.children) {
-    if (!child) continue;
-    if (child.type === ':') slot++;
-    else if (child.type !== 'comment' && slot < 3) parts[slot] = child;
-  }
+  const parts = sliceParts(node);
   return { kind: 'slice', start: slicePart(ctx, parts[0], scope), stop: slicePart(ctx, parts[1], scope), step: slicePart(ctx, parts[2], scope), node };
 }
 
@@ -376,13 +386,15 @@ function comprehension(ctx: Ctx, node: Syntax, scope: Scope): Value {
   const target = field(forClause, 'left');
   if (!iterable || !target) return unknown(null, rangeOf(node));
   const out: Value[] = [];
-  for (const item of iterable) {
-    const inner = new Scope(scope);
-    assignTarget(ctx, target, item, inner, forClause);
-    const pass = clauses.slice(1).every((c) => truthy(evalExpr(ctx, named(c)[0] ?? null, inner)) !== false);
-    if (pass) out.push(evalExpr(ctx, body, inner));
-  }
-  return seq(out, node.type === 'list_comprehension');
+  ctx.within(node, true, () => {
+    for (const item of iterable) {
+      const inner = new Scope(scope);
+      assignTarget(ctx, target, item, inner, forClause);
+      const pass = clauses.slice(1).every((c) => truthy(evalExpr(ctx, named(c)[0] ?? null, inner)) !== false);
+      if (pass) out.push(evalExpr(ctx, body, inner));
+    }
+  });
+  return bounded(ctx, node, seq(out, node.type === 'list_comprehension'));
 }
 
 export function evalCall(ctx: Ctx, node: Syntax, scope: Scope): Value {

@@ -1,6 +1,7 @@
 /**
  * Python operators over values a static reader knows: arithmetic on numbers (int-ness kept,
- * division by zero unknown), sequence concatenation and repetition, and comparisons. They
+ * division by zero unknown), sequence concatenation and repetition (bounded: objects/bounds.ts),
+ * and comparisons. They
  * take evaluated operands (`and` / `or`, which short-circuit, are expressions.ts'). Arithmetic
  * on symbolic Keras tensors is reported (Keras turns it into operations MaskLens does not
  * follow).
@@ -8,6 +9,7 @@
 import type { Ctx } from '../objects/context';
 import { compact, rangeOf, type Syntax } from '../python/syntax';
 import { asNumber, bool, num, seq, str, unknown, type Value } from '../objects/values';
+import { bounded, elementsFit, stringFits } from '../objects/bounds';
 import { percentFormat } from './strings';
 
 export function sameConstant(a: Value, b: Value): boolean {
@@ -46,13 +48,28 @@ export function binary(ctx: Ctx, node: Syntax, l: Value, op: string, r: Value): 
         return unknown(null, rangeOf(node));
     }
   }
-  if (l.t === 'seq' && r.t === 'seq' && op === '+') return seq([...l.items, ...r.items], l.list);
-  if (l.t === 'seq' && op === '*' && b !== null && Number.isInteger(b) && b >= 0 && b * l.items.length <= 10_000) {
-    return seq(Array.from({ length: b * l.items.length }, (_, i) => l.items[i % l.items.length]), l.list);
+  if (l.t === 'seq' && r.t === 'seq' && op === '+') {
+    const length = l.items.length + r.items.length;
+    if (!elementsFit(ctx, node, 0, length, kindName(l))) return unknown(null, rangeOf(node));
+    ctx.work(length);
+    return bounded(ctx, node, seq(l.items.concat(r.items), l.list));
   }
-  if (l.t === 'str' && r.t === 'str' && op === '+') return str(l.v + r.v);
-  if (l.t === 'str' && op === '%') return percentFormat(l.v, r);
-  if (l.t === 'str' && op === '*' && b !== null && Number.isInteger(b) && b * l.v.length <= 100_000) return str(l.v.repeat(Math.max(0, b)));
+  if (l.t === 'seq' && op === '*' && b !== null && Number.isInteger(b)) {
+    const length = Math.max(0, b) * l.items.length;
+    if (!elementsFit(ctx, node, 0, length, kindName(l))) return unknown(null, rangeOf(node));
+    ctx.work(length);
+    return bounded(ctx, node, seq(Array.from({ length }, (_, i) => l.items[i % l.items.length]), l.list));
+  }
+  if (l.t === 'str' && r.t === 'str' && op === '+') {
+    if (!stringFits(ctx, node, l.v.length + r.v.length)) return unknown(null, rangeOf(node));
+    return str(l.v + r.v);
+  }
+  if (l.t === 'str' && op === '%') return percentFormat(ctx, node, l.v, r);
+  if (l.t === 'str' && op === '*' && b !== null && Number.isInteger(b)) {
+    if (!stringFits(ctx, node, Math.max(0, b) * l.v.length)) return unknown(null, rangeOf(node));
+    ctx.work(Math.max(0, b) * l.v.length);
+    return str(l.v.repeat(Math.max(0, b)));
+  }
   if (l.t === 'array' && (r.t === 'num' || r.t === 'array')) return { ...l, data: null, fill: null };
   if (r.t === 'array' && l.t === 'num') return { ...r, data: null, fill: null };
   if (l.t === 'tensor' || r.t === 'tensor') {
@@ -60,6 +77,10 @@ export function binary(ctx: Ctx, node: Syntax, l: Value, op: string, r: Value): 
   }
   // Keep the unknown's key when one side is unknown: `timesteps - N` stays unresolved with a readable key.
   return unknown(l.t === 'unknown' || r.t === 'unknown' ? compact(node.text) : null, rangeOf(node));
+}
+
+function kindName(v: Value & { t: 'seq' }): string {
+  return v.list ? 'list' : 'tuple';
 }
 
 export function unary(op: string, v: Value, node: Syntax): Value {

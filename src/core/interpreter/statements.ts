@@ -7,10 +7,12 @@
  */
 import { AnalysisStopped, BudgetExceeded, type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from '../objects/context';
 import type { CallArgs } from '../objects/arguments';
+import { elementsFit, forgetValue, grow } from '../objects/bounds';
 import { assignment, assignTarget, evalBinaryValues } from './assign';
 import { evalExpr } from './expressions';
 import type { Evaluator } from '../objects/evaluator';
 import { execImport } from './projectImports';
+import { bindImport } from './imports';
 import { instantiateClass } from '../keras/subclassed';
 import { field, isForeign, named, rangeOf, setAnchor, type Syntax } from '../python/syntax';
 import { changedInPlace, iterate, METHOD_CLASS, METHOD_SELF, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from '../objects/values';
@@ -163,7 +165,13 @@ function execExpressionStatement(ctx: Ctx, node: Syntax, scope: Scope): void {
     if (target?.type === 'identifier') {
       const current = scope.get(target.text);
       if (current?.t === 'seq' && right.t === 'seq' && op === '+') {
-        current.items.push(...right.items);
+        const added = right.items.slice();
+        if (elementsFit(ctx, node, current.items.length, added.length)) {
+          ctx.work(added.length);
+          grow(ctx, node, current, added, () => {
+            for (const item of added) current.items.push(item);
+          });
+        } else forgetValue(current, node);
         return;
       }
       const value = current && current.t === 'num' && right.t === 'num' ? evalBinaryValues(current, op, right) : unknown(target.text, rangeOf(target));
@@ -222,14 +230,13 @@ function execFor(ctx: Ctx, node: Syntax, scope: Scope): void {
     });
     return;
   }
-  let broke = false;
-  for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
-    assignTarget(ctx, target, item, scope, node);
-    if (loopBody(ctx, body, scope) === 'break') {
-      broke = true;
-      break;
+  const broke = ctx.within(node, true, () => {
+    for (const item of items.slice(0, MAX_LOOP_ITERATIONS)) {
+      assignTarget(ctx, target, item, scope, node);
+      if (loopBody(ctx, body, scope) === 'break') return true;
     }
-  }
+    return false;
+  });
   const alternative = named(node).find((c) => c.type === 'else_clause');
   if (!broke && alternative) execBlock(ctx, field(alternative, 'body'), scope);
 }
@@ -324,9 +331,11 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
   const owner = self?.t === 'instance' && (self.inst.layer || self.inst.model) ? self.inst : null;
   const modelsBefore = ctx.models.length;
   try {
-    if (fn.node.type === 'lambda') return evalExpr(ctx, field(fn.node, 'body'), scope);
-    execBlock(ctx, field(fn.node, 'body'), scope);
-    return NONE;
+    return ctx.within(args.node, false, () => {
+      if (fn.node.type === 'lambda') return evalExpr(ctx, field(fn.node, 'body'), scope);
+      execBlock(ctx, field(fn.node, 'body'), scope);
+      return NONE;
+    });
   } catch (e) {
     if (e instanceof ReturnSignal) return e.value;
     if (e instanceof RaiseSignal || e instanceof BreakSignal || e instanceof ContinueSignal) return unknown(null, rangeOf(args.node));
@@ -355,5 +364,6 @@ export function evaluatorFor(ctx: Ctx): Evaluator {
     evaluate: (node, scope) => evalExpr(ctx, node, scope),
     call: (fn, args, self) => callFunction(ctx, fn, args, self),
     raise: raiseHere,
+    bindImport: (node, scope) => bindImport(node, scope).length === 0,
   };
 }

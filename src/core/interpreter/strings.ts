@@ -6,6 +6,9 @@
  * format exactly stays unknown.
  */
 import type { CallArgs } from '../objects/arguments';
+import { bounded, MAX_STRING_LENGTH, stringFits } from '../objects/bounds';
+import type { Ctx } from '../objects/context';
+import { MAX_NESTING } from '../objects/limits';
 import { named, type Syntax } from '../python/syntax';
 import { asInt, asNumber, asString, bool, iterate, num, seq, str, unknown, type Value } from '../objects/values';
 
@@ -23,8 +26,21 @@ function floatRepr(v: number): string {
   return /[.e]/.test(text) ? text : `${text}.0`;
 }
 
-/** `str(v)` where the reader knows v exactly; null otherwise. */
+/**
+ * `str(v)` where the reader knows v exactly; null otherwise, and null past the bounds on strings
+ * and nesting (limits.ts): a list that holds itself, or shares itself many times over, would
+ * otherwise be written out without end.
+ */
 export function pyStr(v: Value): string | null {
+  return strOf(v, { left: MAX_STRING_LENGTH }, 0);
+}
+
+/** `repr(v)`: strings quoted, the rest as `str`. */
+export function pyRepr(v: Value): string | null {
+  return reprOf(v, { left: MAX_STRING_LENGTH }, 0);
+}
+
+function strOf(v: Value, budget: { left: number }, depth: number): string | null {
   switch (v.t) {
     case 'str':
       return v.v;
@@ -35,8 +51,15 @@ export function pyStr(v: Value): string | null {
     case 'none':
       return 'None';
     case 'seq': {
-      const items = v.items.map(pyRepr);
-      if (items.some((i) => i === null)) return null;
+      if (depth >= MAX_NESTING) return null;
+      const items: string[] = [];
+      for (const item of v.items) {
+        const text = reprOf(item, budget, depth + 1);
+        if (text === null) return null;
+        budget.left -= text.length + 2;
+        if (budget.left < 0) return null;
+        items.push(text);
+      }
       return v.list ? `[${items.join(', ')}]` : items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
     }
     default:
@@ -44,10 +67,9 @@ export function pyStr(v: Value): string | null {
   }
 }
 
-/** `repr(v)`: strings quoted, the rest as `str`. */
-export function pyRepr(v: Value): string | null {
+function reprOf(v: Value, budget: { left: number }, depth: number): string | null {
   if (v.t === 'str') return `'${v.v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  return pyStr(v);
+  return strOf(v, budget, depth);
 }
 
 /** One value under a format spec (`02d`, `.2f`, `>4`, `s`); null for specs the reader does not follow. */
@@ -58,6 +80,8 @@ function formatSpec(v: Value, spec: string): string | null {
   const [, fillChar, align, zero, widthText, precisionText, type] = m;
   const n = asNumber(v);
   let body: string | null;
+  // JavaScript's toFixed takes at most 100 digits.
+  if (precisionText !== undefined && Number(precisionText) > 100) return null;
   if (type === 'd') body = n !== null && Number.isInteger(n) ? String(n) : null;
   else if (type === 'f') body = n !== null ? n.toFixed(precisionText === undefined ? 6 : Number(precisionText)) : null;
   else if (type === '%') body = n !== null ? `${(n * 100).toFixed(precisionText === undefined ? 6 : Number(precisionText))}%` : null;
@@ -66,6 +90,8 @@ function formatSpec(v: Value, spec: string): string | null {
   if (body === null) return null;
   const width = widthText === undefined ? 0 : Number(widthText);
   if (body.length >= width) return body;
+  // A width past the bound on strings would build a string the reader does not follow.
+  if (width > MAX_STRING_LENGTH) return null;
   const numeric = n !== null && v.t !== 'str';
   if (zero && !align) return body.startsWith('-') ? `-${body.slice(1).padStart(width - 1, '0')}` : body.padStart(width, '0');
   const fill = fillChar ?? ' ';
@@ -99,7 +125,7 @@ function literalPart(node: Syntax, raw: boolean): string {
  * An f-string: its literal parts and each `{expression!conversion:spec}` evaluated by `evaluate`.
  * Unknown when a part is not known or a spec is one the reader does not follow.
  */
-export function fString(node: Syntax, raw: boolean, evaluate: (expression: Syntax) => Value): Value {
+export function fString(ctx: Ctx, node: Syntax, raw: boolean, evaluate: (expression: Syntax) => Value): Value {
   let out = '';
   for (const part of node.namedChildren) {
     if (!part) continue;
@@ -115,6 +141,7 @@ export function fString(node: Syntax, raw: boolean, evaluate: (expression: Synta
       if (/[{}]/.test(spec)) return unknown(null);
       const text = conversion === '!r' ? pyRepr(value) : conversion === '!s' || conversion === '' ? formatSpec(value, spec) : null;
       if (text === null) return unknown(null);
+      if (!stringFits(ctx, node, out.length + text.length)) return unknown(null);
       out += text;
     }
   }
@@ -122,26 +149,29 @@ export function fString(node: Syntax, raw: boolean, evaluate: (expression: Synta
 }
 
 /** `'{}_{name}'.format(...)`, positional (`{}`, `{0}`) and keyword fields with simple specs. */
-function format(template: string, args: CallArgs): Value {
+function format(ctx: Ctx, template: string, args: CallArgs): Value {
   let next = 0;
   let failed = false;
+  let length = template.length;
   const out = template.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}/g, (whole, field: string | undefined, conversion: string | undefined, spec: string | undefined) => {
     if (whole === '{{') return '{';
     if (whole === '}}') return '}';
     const key = field ?? '';
     const value = key === '' ? args.pos[next++] : /^\d+$/.test(key) ? args.pos[Number(key)] : args.kw.get(key);
-    const text = value === undefined ? null : conversion === 'r' ? pyRepr(value) : formatSpec(value, spec ?? '');
-    if (text === null) failed = true;
-    return text ?? '';
+    const text = failed || value === undefined ? null : conversion === 'r' ? pyRepr(value) : formatSpec(value, spec ?? '');
+    length += text?.length ?? 0;
+    if (text === null || !stringFits(ctx, args.node, length)) failed = true;
+    return failed ? '' : (text ?? '');
   });
   return failed || args.starred ? unknown(null) : str(out);
 }
 
 /** `'%s_%d' % values`. */
-export function percentFormat(template: string, values: Value): Value {
+export function percentFormat(ctx: Ctx, node: Syntax, template: string, values: Value): Value {
   const list = values.t === 'seq' && !values.list ? values.items : [values];
   let i = 0;
   let failed = false;
+  let length = template.length;
   const out = template.replace(/%%|%([-0]?\d*)(?:\.(\d+))?([sdrif])/g, (whole, flags: string, precision: string | undefined, type: string) => {
     if (whole === '%%') return '%';
     const value = list[i++];
@@ -153,23 +183,28 @@ export function percentFormat(template: string, values: Value): Value {
     const align = flags.startsWith('-') ? '<' : '';
     const width = flags.replace(/^[-0]/, '');
     const spec = type === 's' ? `${align}${width}` : type === 'r' ? '' : `${align ? `${align}` : ''}${zero}${width}${precision !== undefined ? `.${precision}` : ''}${type === 'i' ? 'd' : type}`;
-    const text = type === 'r' ? pyRepr(value) : formatSpec(value, spec);
-    if (text === null) failed = true;
-    return text ?? '';
+    const text = failed ? null : type === 'r' ? pyRepr(value) : formatSpec(value, spec);
+    length += text?.length ?? 0;
+    if (text === null || !stringFits(ctx, node, length)) failed = true;
+    return failed ? '' : (text ?? '');
   });
   return failed || i !== list.length ? unknown(null) : str(out);
 }
 
-/** Methods of a known string. */
-export function stringMethod(self: string, name: string, args: CallArgs): Value {
+/** Methods of a known string; what would grow past the bound on strings is unknown. */
+export function stringMethod(ctx: Ctx, self: string, name: string, args: CallArgs): Value {
   const p0 = args.pos[0];
   switch (name) {
     case 'format':
-      return format(self, args);
+      return format(ctx, self, args);
     case 'join': {
       const items = p0 ? iterate(p0) : null;
       const parts = items?.map(asString);
-      return parts && parts.every((p) => p !== null) ? str(parts.join(self)) : unknown(null);
+      if (!parts || !parts.every((p) => p !== null)) return unknown(null);
+      const length = parts.reduce((sum, p) => sum + (p ?? '').length, 0) + self.length * Math.max(0, parts.length - 1);
+      if (!stringFits(ctx, args.node, length)) return unknown(null);
+      ctx.work(length);
+      return str(parts.join(self));
     }
     case 'lower':
       return str(self.toLowerCase());
@@ -184,13 +219,18 @@ export function stringMethod(self: string, name: string, args: CallArgs): Value 
     case 'replace': {
       const from = asString(p0);
       const to = asString(args.pos[1]);
-      return from !== null && to !== null && args.pos.length === 2 ? str(self.split(from).join(to)) : unknown(null);
+      if (from === null || to === null || args.pos.length !== 2) return unknown(null);
+      const pieces = self.split(from);
+      if (!stringFits(ctx, args.node, self.length + (pieces.length - 1) * (to.length - from.length))) return unknown(null);
+      ctx.work(self.length);
+      return str(pieces.join(to));
     }
     case 'split': {
       const sep = p0 === undefined ? null : asString(p0);
       if ((p0 !== undefined && sep === null) || args.pos.length > 1 || sep === '') return unknown(null);
       const parts = sep === null ? self.trim().split(/\s+/).filter((p) => p !== '') : self.split(sep);
-      return seq(parts.map(str), true);
+      ctx.work(self.length);
+      return bounded(ctx, args.node, seq(parts.map(str), true));
     }
     case 'startswith':
     case 'endswith': {
@@ -203,7 +243,8 @@ export function stringMethod(self: string, name: string, args: CallArgs): Value 
     }
     case 'zfill': {
       const width = asInt(p0);
-      return width === null ? unknown(null) : str(self.padStart(width, '0'));
+      if (width === null || !stringFits(ctx, args.node, width)) return unknown(null);
+      return str(self.padStart(width, '0'));
     }
     default:
       return unknown(null);

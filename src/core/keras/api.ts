@@ -56,6 +56,9 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (ns === 'losses' && /^[A-Z]/.test(last)) {
     return { t: 'json', value: kerasObject('keras.losses', last, kwJson(args)), className: last };
   }
+  if (ns === 'metrics' && /^[A-Z]/.test(last)) {
+    return { t: 'json', value: kerasObject('keras.metrics', last, kwJson(args)), className: last };
+  }
   if ((ns === 'models' || ns === 'saving') && last === 'load_model') {
     const path = asString(args.pos[0] ?? args.kw.get('filepath'));
     const saved = path !== null ? ctx.savedModels.get(path) : undefined;

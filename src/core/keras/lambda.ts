@@ -33,7 +33,9 @@ function parameters(ctx: Ctx, fn: FuncValue, positional: number): { names: strin
   const defaults = new Map<string, Value>();
   if (!list) return { names, defaults };
   named(list).forEach((p, i) => {
-    if (p.type === 'identifier') names.push(p.text);
+    const bound = fn.bound?.get(p.type === 'identifier' ? p.text : (field(p, 'name')?.text ?? ''));
+    if (bound && i >= positional) defaults.set(p.type === 'identifier' ? p.text : (field(p, 'name')?.text ?? ''), bound);
+    else if (p.type === 'identifier') names.push(p.text);
     else if (p.type === 'typed_parameter') {
       const id = named(p).find((c) => c.type === 'identifier');
       if (id) names.push(id.text);
@@ -56,8 +58,12 @@ function singleExpression(fn: FuncValue): Syntax | null {
   return statements.length === 1 && last?.type === 'return_statement' ? (named(last)[0] ?? null) : null;
 }
 
-/** `positional`: how many arguments Keras passes (1 for a Lambda's function, 2 for its mask function). */
-export function translateFunction(ctx: Ctx, fn: FuncValue, positional = 1): TranslatedLambda {
+/**
+ * `positional`: how many arguments Keras passes (1 for a Lambda's function, 2 for its mask
+ * function or a loss). Parameters after them read their defaults, or the keywords
+ * `functools.partial` bound.
+ */
+export function translateFunction(ctx: Ctx, fn: FuncValue, positional = 1, what = 'this Lambda'): TranslatedLambda {
   const { names, defaults } = parameters(ctx, fn, positional);
   const source = fn.node.text;
   const bodyNode = singleExpression(fn);
@@ -76,7 +82,7 @@ export function translateFunction(ctx: Ctx, fn: FuncValue, positional = 1): Tran
     if (error instanceof Untranslatable) {
       return {
         fn: null,
-        problem: { message: `MaskLens cannot translate \`${error.node.text.slice(0, 80)}\` in this function (${error.message}); the runtime cannot execute this Lambda.`, range: rangeOf(error.node) },
+        problem: { message: `MaskLens cannot translate \`${error.node.text.slice(0, 80)}\` in this function (${error.message}); the runtime cannot execute ${what}.`, range: rangeOf(error.node) },
         bodyNode,
         params: names,
       };

@@ -32,6 +32,7 @@ export function callLayer(ctx: Ctx, layer: LayerObj, args: CallArgs): Value {
   kwTrees.forEach(([, t]) => collectArgTensors(t, inputs));
   if (inputs.length === 0) return unknown(null, rangeOf(args.node));
   if (layer.model?.kind === 'sequential' && inputs.length === 1) buildOnCall(ctx, layer.model, inputs[0]);
+  if (layer.custom && layer.nodes.length === 0) heldSequentialsBuilt(ctx, layer);
   const node: NodeObj = { layer, index: layer.nodes.length, args: posTrees, kwargs: kwTrees, inputs, maskArgs: [], outputs: [], range: rangeOf(args.node), isInput: false };
   layer.nodes.push(node);
   graphEpoch.value++;
@@ -71,4 +72,17 @@ function modelOutputShapes(model: NonNullable<LayerObj['model']>, count: number)
   if (!outs) return Array.from({ length: count }, () => null);
   const list = Array.isArray(outs) ? outs : 'dict' in outs ? outs.dict.map(([, t]) => t) : [outs];
   return list.map((t) => (!Array.isArray(t) && 'node' in t ? t.shape : null));
+}
+
+/**
+ * A custom layer's first call runs its `call`, which builds the Sequential blocks it holds
+ * that declare no input; in Keras 3 each then becomes a Functional that takes the next
+ * `functional` name (the models named after it count on).
+ */
+function heldSequentialsBuilt(ctx: Ctx, layer: LayerObj): void {
+  if (ctx.family !== 'keras3') return;
+  for (const [, held] of layer.custom?.sublayers ?? []) {
+    const block = held.model;
+    if (block?.kind === 'sequential' && block.layers.length > 0 && block.layers[0]?.className !== 'InputLayer') ctx.namer.model('Functional');
+  }
 }

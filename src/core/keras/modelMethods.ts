@@ -7,9 +7,10 @@ import type { JsonValue, WeightFileRef } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { layerValue, listedLayers } from './attributes';
+import { customLoss } from './customLosses';
 import { inputLayer } from './inputs';
 import type { ModelObj } from '../objects/modelObjects';
-import { sequentialAdd } from './sequential';
+import { sequentialAdd, sequentialRebuilt } from './sequential';
 import { learnSubclassInput } from './subclassed';
 import { rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asNumber, asString, NONE, unknown, type Value } from '../objects/values';
@@ -71,7 +72,10 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
     case 'add': {
       if (model.kind !== 'sequential') return unknown(null);
       const layer = args.pos[0] ?? args.kw.get('layer');
-      if (layer) sequentialAdd(ctx, model, layer, args.posNodes[0] ?? args.kwNodes.get('layer') ?? args.node);
+      if (layer) {
+        sequentialAdd(ctx, model, layer, args.posNodes[0] ?? args.kwNodes.get('layer') ?? args.node);
+        sequentialRebuilt(ctx, model);
+      }
       return NONE;
     }
     case 'pop':
@@ -86,7 +90,12 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
     case 'compile': {
       const a = named(args, COMPILE);
       t.loss = kerasSpec(a.get('loss')?.v);
+      t.customLoss = customLoss(ctx, a.get('loss')?.v, a.get('loss')?.node);
+      if (t.customLoss) t.loss = t.customLoss.name;
+      if (t.customLoss?.problem) ctx.report('unsupported-construct', 'information', t.customLoss.problem.message, t.customLoss.problem.range);
       t.optimizer = kerasSpec(a.get('optimizer')?.v);
+      t.metrics = kerasSpec(a.get('metrics')?.v);
+      t.weightedMetrics = kerasSpec(a.get('weighted_metrics')?.v);
       const mode = a.get('sample_weight_mode')?.v;
       t.sampleWeightMode = mode ? asString(mode) : null;
       return NONE;
@@ -117,7 +126,8 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
     case 'evaluate': {
       const a = named(args, EVALUATE);
       learnSubclassInput(model, a.get('x')?.v);
-      t.evaluateArgs = { x: dataName(a.get('x')), y: dataName(a.get('y')) };
+      const sampleWeight = dataName(a.get('sample_weight'));
+      t.evaluateArgs = { x: dataName(a.get('x')), y: dataName(a.get('y')), ...(sampleWeight ? { sampleWeight } : {}) };
       if (t.batchSize === null) t.batchSize = asInt(a.get('batch_size')?.v);
       return unknown(null, rangeOf(args.node));
     }

@@ -68,6 +68,7 @@ export function newSequential(ctx: Ctx, args: CallArgs): Value {
   if (items) {
     const elements = layersNode && layersNode.type === 'list' ? layersNode.namedChildren : [];
     items.forEach((item, i) => sequentialAdd(ctx, model, item, elements[i] ?? layersNode ?? args.node));
+    sequentialRebuilt(ctx, model);
   } else if (layers && layers.t !== 'none') {
     model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot tell which layers this Sequential holds (the list is not written in this file).', rangeOf(layersNode ?? args.node)));
   }
@@ -84,6 +85,8 @@ function layerOf(ctx: Ctx, v: Value): LayerObj | null {
 }
 
 export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syntax | null): void {
+  // A step of the reading's budget: `Sequential(layers)` in a loop adds every layer every time.
+  ctx.step();
   const layer = layerOf(ctx, value);
   if (!layer) {
     model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot tell which layer is added here.', node ? rangeOf(node) : model.range));
@@ -104,6 +107,15 @@ export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syn
 }
 
 /**
+ * Keras 3 rebuilds a Sequential that starts with an InputLayer as a Functional whenever it
+ * changes (after its constructor's list, after each add(), when it is built on a tensor), and
+ * that Functional takes the next `functional` name: the models named after it count on.
+ */
+export function sequentialRebuilt(ctx: Ctx, model: ModelObj): void {
+  if (ctx.family === 'keras3' && model.layers[0]?.className === 'InputLayer' && model.layers.length > 1) ctx.namer.model('Functional');
+}
+
+/**
  * Keras builds a Sequential that declares no input the first time it is called on a tensor
  * (a sub-model used as a layer): an InputLayer of that tensor's shape goes first, named as
  * the family names it (Keras 3 `input_layer_N` at that moment; tf.keras `<first layer>_input`).
@@ -114,6 +126,7 @@ export function buildOnCall(ctx: Ctx, model: ModelObj, tensor: TensorObj): void 
   const shape: Shape | null = tensor.shape ? [null, ...tensor.shape.slice(1)] : null;
   const input = inputLayer(ctx, shape, 'float32', ctx.namer.sequentialInput(String(first.config.name)), null, model.range);
   model.layers.unshift(input);
+  sequentialRebuilt(ctx, model);
 }
 
 /** Input and output shape of each layer along the chain (index i: layer i's output). */

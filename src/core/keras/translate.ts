@@ -11,8 +11,8 @@
  */
 import type { JsonValue, LambdaExpr, SliceItem } from '../ir';
 import type { Ctx } from '../objects/context';
-import { field, named, type Syntax } from '../python/syntax';
-import { toJson, type FuncValue, type Scope, type Value } from '../objects/values';
+import { field, named, sliceParts, type Syntax } from '../python/syntax';
+import { Scope, toJson, type FuncValue, type Value } from '../objects/values';
 
 export class Untranslatable extends Error {
   constructor(
@@ -41,6 +41,7 @@ const FUNCTIONS: Record<string, string> = {
   log_softmax: 'log_softmax', leaky_relu: 'leaky_relu', selu: 'selu', silu: 'silu', swish: 'silu', hard_sigmoid: 'hard_sigmoid',
   triu: 'triu', tril: 'tril', count_nonzero: 'count_nonzero', cumprod: 'cumprod', erf: 'erf', bias_add: 'add',
   repeat_elements: 'repeat_elements', repeat: 'repeat', batch_flatten: 'batch_flatten', ndim: 'ndim',
+  boolean_mask: 'boolean_mask',
 };
 
 const MODULES = /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
@@ -239,13 +240,7 @@ function sliceItems(ctx: Ctx, node: Syntax, env: Env): SliceItem[] {
     if (!child) continue;
     if (child.type === 'ellipsis') items.push({ kind: 'ellipsis' });
     else if (child.type === 'slice') {
-      const parts: (Syntax | null)[] = [null, null, null];
-      let slot = 0;
-      for (const c of child.children) {
-        if (!c) continue;
-        if (c.type === ':') slot++;
-        else if (c.type !== 'comment' && slot < 3) parts[slot] = c;
-      }
+      const parts = sliceParts(child);
       items.push({ kind: 'range', start: sliceBound(ctx, parts[0], env), stop: sliceBound(ctx, parts[1], env), step: sliceBound(ctx, parts[2], env) });
     } else {
       const e = usesParam(child, env) ? translateExpr(ctx, child, env) : constant(ctx, child, env);
@@ -295,8 +290,22 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     if (method) return inline(ctx, node, method, env);
   }
   const target = ctx.evaluator.evaluate(callee, env.scope);
+  // A function the file defines (a helper the Lambda's function calls): its body, inlined.
+  if (target.t === 'func' && !target.fn.owner && target.fn.node.type === 'function_definition') return inlineFunction(ctx, node, target.fn, env);
   if (target.t === 'ref' && DTYPE_OF.test(target.qual)) return { op: 'const', value: 'float32' };
   if (target.t === 'ref' && EPSILON.test(target.qual)) return { op: 'const', value: 1e-7 };
+  const loss = kerasLossCall(target);
+  if (loss) {
+    const { args, kwargs, kwargNodes } = callArguments(ctx, node, env, false);
+    const given: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(kwargs)) {
+      const valueNode = kwargNodes.get(k);
+      const j = valueNode && !usesParam(valueNode, env) ? toJson(ctx.evaluator.evaluate(valueNode, env.scope)) : undefined;
+      if (v.op === 'const' || j !== undefined) given[k] = j ?? (v.op === 'const' ? v.value : null);
+      else throw new Untranslatable(`\`${k}=\` of a Keras loss must be a value the source fixes`, valueNode ?? node);
+    }
+    return { op: 'call', fn: 'keras_loss', args: args.slice(0, 2), kwargs: { ...loss, ...given } };
+  }
   const m = target.t === 'ref' ? MODULES.exec(target.qual) : null;
   // Python's builtins abs() and len() (when the file does not rebind the name) work on tensors too.
   const builtin = callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func' ? callee.text : undefined;
@@ -313,6 +322,25 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     out[k] = j !== undefined ? j : v;
   }
   return { op: 'call', fn, args, kwargs: out };
+}
+
+/**
+ * A Keras loss called inside the user's function: a `keras.losses` object built in the file
+ * (`SparseCategoricalCrossentropy(from_logits=True, reduction='none')`, reducing as its
+ * `reduction` says) or a loss function (`keras.losses.sparse_categorical_crossentropy`, per
+ * position). Its name and scalar options, for the runtime's `keras_loss`.
+ */
+function kerasLossCall(target: Value): Record<string, JsonValue> | null {
+  if (target.t === 'json' && typeof target.value === 'object' && target.value !== null && !Array.isArray(target.value) && target.value.module === 'keras.losses') {
+    const config = target.value.config;
+    const scalars: Record<string, JsonValue> = { loss: target.className, reduction: 'sum_over_batch_size' };
+    if (config && typeof config === 'object' && !Array.isArray(config)) {
+      for (const [k, v] of Object.entries(config)) if (v === null || typeof v !== 'object') scalars[k] = v;
+    }
+    return scalars;
+  }
+  const fn = target.t === 'ref' ? /^keras\.losses\.([a-z_]+)$/.exec(target.qual) : null;
+  return fn ? { loss: fn[1], reduction: 'none' } : null;
 }
 
 /** The held layer a callee names: `self.dense`, `self.blocks[i]` (i fixed), a loop variable over `self.blocks`. */
@@ -382,6 +410,31 @@ function inline(ctx: Ctx, node: Syntax, method: FuncValue, env: Env): LambdaExpr
   });
   const inner: Env = { ...env, locals, fn: method, depth: env.depth + 1 };
   return translateBlock(ctx, named(field(method.node, 'body') ?? method.node), inner);
+}
+
+/**
+ * A plain function called from the translated one: its parameters bound to the call's
+ * arguments (or their defaults, read in its own scope), its body translated where it was
+ * defined; it sees none of the caller's locals, as in Python.
+ */
+function inlineFunction(ctx: Ctx, node: Syntax, fn: FuncValue, env: Env): LambdaExpr {
+  if (env.depth >= MAX_INLINE_DEPTH) throw new Untranslatable('functions call each other too deeply', node);
+  const { args, kwargs } = callArguments(ctx, node, env, false);
+  const inner: Env = { params: [], locals: new Map(), fn, scope: fn.scope, self: null, depth: env.depth + 1 };
+  let position = 0;
+  for (const p of named(field(fn.node, 'parameters') ?? fn.node)) {
+    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') throw new Untranslatable('a function taking *args or **kwargs', p);
+    const name = p.type === 'identifier' ? p.text : field(p, 'name')?.text;
+    if (!name) continue;
+    const bound = kwargs[name] ?? args[position++];
+    const fallback = field(p, 'value');
+    if (bound) inner.locals.set(name, bound);
+    else if (fallback) inner.locals.set(name, translateExpr(ctx, fallback, inner));
+    else throw new Untranslatable(`the call gives no value for parameter \`${name}\``, node);
+  }
+  const result = translateBlock(ctx, named(field(fn.node, 'body') ?? fn.node), inner);
+  if (result.op === 'const' && result.value === null) throw new Untranslatable(`\`${fn.name}\` returns nothing MaskLens can read`, node);
+  return result;
 }
 
 function usesLocal(node: Syntax, env: Env): boolean {
@@ -482,6 +535,14 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
       case 'for_statement':
         unrollFor(ctx, stmt, env, state);
         break;
+      case 'import_statement':
+      case 'import_from_statement': {
+        // `import keras.backend as K` inside the function: its names, for what follows.
+        const scope = new Scope(env.scope);
+        if (!ctx.evaluator.bindImport(stmt, scope)) throw new Untranslatable('a wildcard import inside the function', stmt);
+        env.scope = scope;
+        break;
+      }
       case 'if_statement': {
         const test = field(stmt, 'condition');
         const body = field(stmt, 'consequence');

@@ -17,6 +17,7 @@ export type MaskEvent =
   | 'lambda-dropped' // a Lambda without mask= dropped it
   | 'consumed' // used and not passed on (RNN without return_sequences, pooling)
   | 'merge-dropped' // Keras 3 merging layer with an unmasked input: no output mask
+  | 'not-passed' // Keras 3 did not fill in mask= (several tensor arguments): the call ran over padded steps
   | 'list-masks-ignored' // Keras 3.0-3.3: a layer called on a list takes no mask from it, so its output has none
   | 'warns-but-keeps' // Keras 3 warns that a nested model destroys the mask; its own layers carry it
   | 'unmasked-concatenated' // a masked and an unmasked input concatenated: the unmasked one counts as all-true
@@ -68,6 +69,12 @@ export interface MaskCall<V, M> {
   firstArgCount: number;
   /** The first argument is a list (a Lambda over `[a, b]` sees the list). */
   inputIsList: boolean;
+  /**
+   * The call has several tensor arguments (an RNN given `initial_state=`) and no `mask=`:
+   * Keras 3 then fills in no `mask=` (layer.py `__call__`), so a layer whose `call` takes one
+   * runs without it, while the output mask still comes from the first argument's mask.
+   */
+  maskNotFilledIn?: boolean;
 }
 
 export interface MaskOutcome<M> {
@@ -201,6 +208,11 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
   // What compute_mask sees: nothing for a layer without mask support, nothing from a list Keras 3.0-3.3 ignore.
   const merged = !supportsMasking(rule, config) ? previous.map(() => rep.none) : listIgnored ? previous : outcome.passed.slice(0, previous.length);
   if (rule.output === 'concatenate' && rule.reduce !== 'all' && merged.some((m) => rep.isPresent(m)) && !merged.every((m) => rep.isPresent(m))) outcome.events.push('unmasked-concatenated');
+  if (call.maskNotFilledIn && rule.callTakesMask) {
+    // The call runs without the mask; compute_mask still gets the first argument's.
+    outcome.passed = call.masks.map(() => rep.none);
+    if (arriving) outcome.events.push('not-passed');
+  }
   invoke?.(outcome.passed);
   outcome.out = outputMasks(rep, call, outcome.passed, merged);
   if (rule.output === 'custom' && rep.isPresent(outcome.out[0] ?? rep.none)) {

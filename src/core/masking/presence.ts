@@ -8,7 +8,7 @@
  * the analysis says "unknown".
  */
 import { isNestedModel, nestedModelGraph } from '../graph/fromConfig';
-import { refKey, type ModelGraph } from '../graph/modelGraph';
+import { maskNotFilledIn, refKey, type ModelGraph } from '../graph/modelGraph';
 import type { CustomLayerIR, JsonObject, KerasFamily, LambdaExpr } from '../ir';
 import { ruleFor } from '../layers/rules';
 import { applyMaskRule, type MaskCall, type MaskRepresentation } from './apply';
@@ -67,7 +67,7 @@ function graphPresence(graph: ModelGraph, inputMasks: boolean[], pc: PresenceCon
     const arriving = node.maskArg ? node.maskArg.map(() => true) : node.inputs.map((r) => masks.get(refKey(r)) ?? false);
     const rule = ruleFor({ ...spec, customs: pc.customs }, pc.family, pc.version);
     if (!rule.known) throw new CannotTell(rule.unknownBecause ?? `${spec.className} is unknown`);
-    const outcome = applyMaskRule(rep, { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: arriving, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList });
+    const outcome = applyMaskRule(rep, { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: arriving, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList, maskNotFilledIn: maskNotFilledIn(node) });
     outcome.out.forEach((m, i) => masks.set(refKey({ layer: node.layer, node: node.nodeIndex, index: i }), m));
     if (outcome.clearsInputMasks) for (const r of node.inputs) masks.set(refKey(r), false);
   }

@@ -30,7 +30,15 @@ export interface ParseOptions {
 }
 
 /** Thrown when the step budget runs out; the reader keeps what it has built so far. */
-export class BudgetExceeded extends Error {}
+export class BudgetExceeded extends Error {
+  constructor(
+    readonly steps: number,
+    /** The loop or call of the user's code it ran out in (null: the file's own statements). */
+    readonly blame: { node: Syntax; loop: boolean } | null,
+  ) {
+    super('step budget exhausted');
+  }
+}
 
 /** Thrown when `shouldStop` says so: the reading is abandoned, nothing of it is kept. */
 export class AnalysisStopped extends Error {
@@ -40,7 +48,15 @@ export class AnalysisStopped extends Error {
   }
 }
 
-const MAX_STEPS = 400_000;
+/**
+ * Steps a reading may take beyond one per character of the file (straight-line code evaluates
+ * each piece of it once, so the file's own size is always affordable: a one-line literal of
+ * 400,000 numbers is 400,000 steps). What exceeds it comes from loops and calls of the user's
+ * code; at 1-10 µs a step this ends a runaway in a second or two, well inside the analysis
+ * time limit.
+ */
+export const EXTRA_STEPS = 400_000;
+const WORK_PER_STEP = 128;
 /**
  * `shouldStop` is asked when the step count is a multiple of this (a power of two). A step
  * (one statement or expression, layer calls included) takes 5-10 µs on the 2,000-line benchmark
@@ -82,6 +98,9 @@ export class Ctx {
   /** Same-file classes instantiated at least once. */
   readonly instantiated = new Set<Syntax['id']>();
   private steps = 0;
+  private readonly maxSteps: number;
+  /** The loops and calls of the user's code running now, outermost first. */
+  private readonly running: { node: Syntax; loop: boolean }[] = [];
   private nextId = 1;
   callDepth = 0;
   exprDepth = 0;
@@ -97,6 +116,7 @@ export class Ctx {
     evaluatorFor: (ctx: Ctx) => Evaluator,
   ) {
     this.namer = new Namer(options.family);
+    this.maxSteps = EXTRA_STEPS + text.length;
     this.version = options.kerasVersion ?? FAMILIES[options.family].referenceVersion;
     this.hasDimensions = options.dimensions !== undefined && Object.keys(options.dimensions).length > 0;
     this.evaluator = evaluatorFor(this);
@@ -111,8 +131,33 @@ export class Ctx {
   }
 
   step(): void {
-    if (++this.steps > MAX_STEPS) throw new BudgetExceeded('step budget exhausted');
+    if (++this.steps > this.maxSteps) throw new BudgetExceeded(this.maxSteps, this.running.find((w) => w.loop) ?? this.running[0] ?? null);
     if ((this.steps & (STOP_CHECK_INTERVAL - 1)) === 0 && this.options.shouldStop?.()) throw new AnalysisStopped();
+  }
+
+  /**
+   * Charges work that is not a step of its own: copying `units` list items or characters (a
+   * list doubled is one expression, but costs its length). One step per 128 units.
+   */
+  work(units: number): void {
+    const steps = Math.floor(units / WORK_PER_STEP);
+    if (steps === 0) return;
+    this.steps += steps - 1;
+    this.step();
+  }
+
+  /**
+   * Runs a loop or a call of the user's code, so that a step budget running out inside it is
+   * blamed on it: on the outermost loop running (what multiplies the work), or else on the
+   * outermost call (recursion).
+   */
+  within<T>(node: Syntax, loop: boolean, run: () => T): T {
+    this.running.push({ node, loop });
+    try {
+      return run();
+    } finally {
+      this.running.pop();
+    }
   }
 
   dimension(key: string | null): number | undefined {

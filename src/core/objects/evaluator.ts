@@ -15,4 +15,6 @@ export interface Evaluator {
   call(fn: FuncValue, args: CallArgs, self: Value | null): Value;
   /** Stops reading the current code path, as the exception Keras raises there would. */
   raise(): never;
+  /** Binds the names an import statement introduces (one inside a function); false for `import *`. */
+  bindImport(node: Syntax, scope: Scope): boolean;
 }

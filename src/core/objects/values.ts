@@ -6,6 +6,7 @@
 import type { JsonObject, JsonValue, Range } from '../ir';
 import type { LayerObj, ModelObj, Shape, TensorObj } from './modelObjects';
 import type { Syntax } from '../python/syntax';
+import { MAX_ELEMENTS, MAX_NESTING } from './limits';
 
 export interface FuncValue {
   name: string;
@@ -15,6 +16,8 @@ export interface FuncValue {
   scope: Scope;
   /** The class whose body defines it, for a method (`super()` inside it starts after that class). */
   owner?: ClassValue;
+  /** Keywords `functools.partial(fn, pad=-1)` fixed. */
+  bound?: Map<string, Value>;
 }
 
 /** Names a method's scope binds for `super()`: the defining class and the instance (not Python-visible names). */
@@ -178,11 +181,19 @@ export function truthy(v: Value): boolean | null {
   }
 }
 
-/** The value as Keras would write it into a config (tuples become lists), or undefined. */
+/**
+ * The value as Keras would write it into a config (tuples become lists), or undefined. Bounded
+ * like the reader's values (limits.ts): a structure that shares or holds itself, which the
+ * reader's own checks may not have seen grow, is not written out past them.
+ */
 export function toJson(v: Value): JsonValue | undefined {
+  return writeJson(v, { left: MAX_ELEMENTS }, 0);
+}
+
+function writeJson(v: Value, budget: { left: number }, depth: number): JsonValue | undefined {
   switch (v.t) {
     case 'num':
-      return v.int || !Number.isFinite(v.v) ? v.v : v.v;
+      return v.v;
     case 'str':
       return v.v;
     case 'bool':
@@ -190,14 +201,23 @@ export function toJson(v: Value): JsonValue | undefined {
     case 'none':
       return null;
     case 'seq': {
-      const items = v.items.map(toJson);
-      return items.every((i) => i !== undefined) ? (items as JsonValue[]) : undefined;
+      budget.left -= v.items.length;
+      if (budget.left < 0 || depth >= MAX_NESTING) return undefined;
+      const items: JsonValue[] = [];
+      for (const item of v.items) {
+        const j = writeJson(item, budget, depth + 1);
+        if (j === undefined) return undefined;
+        items.push(j);
+      }
+      return items;
     }
     case 'dict': {
+      budget.left -= v.keys.length;
+      if (budget.left < 0 || depth >= MAX_NESTING) return undefined;
       const out: Record<string, JsonValue> = {};
       for (let i = 0; i < v.keys.length; i++) {
         const k = v.keys[i];
-        const val = toJson(v.values[i]);
+        const val = writeJson(v.values[i], budget, depth + 1);
         if (k.t !== 'str' || val === undefined) return undefined;
         out[k.v] = val;
       }

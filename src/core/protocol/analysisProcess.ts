@@ -127,6 +127,8 @@ export const modelViewSchema = z.object({
   /** Whether the output (and the loss) is per timestep; a classifier's is not, and needs no mask there. Null: not known. */
   outputPerTimestep: z.boolean().nullable(),
   diagnostics: z.array(diagnosticSchema),
+  /** Why part of the model could not be read (a syntax error in its statements); absent when read whole. */
+  incomplete: z.string().optional(),
 });
 export type ModelView = z.infer<typeof modelViewSchema>;
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { familySchema, fileAccessSchema, runtimeModelSchema } from './runtimeTasks';
-import { modelSummarySchema } from './viewMessages';
+import { savedModelSummarySchema } from './savedModelMessages';
 
 export const inspectRequestSchema = z.object({
   kind: z.literal('inspect'),
@@ -27,6 +27,6 @@ export const inspectResultSchema = z.object({
   /** "Keras 3.15.1": whose mask rules the summary applies. */
   keras: z.string(),
   model: runtimeModelSchema,
-  summary: modelSummarySchema,
+  summary: savedModelSummarySchema,
 });
 export type InspectResult = z.infer<typeof inspectResultSchema>;

@@ -117,6 +117,19 @@ export const runtimeModelSchema = z.object({
       optimizer: jsonValueSchema.optional(),
       batchSize: z.number().int().positive().nullable().optional(),
       epochs: z.number().int().positive().nullable().optional(),
+      /** The user's own loss (`loss` is then its name): translated, or why it could not be (with the line). */
+      customLoss: z
+        .object({
+          name: z.string(),
+          kind: z.enum(['function', 'loss-class']),
+          fn: lambdaFunctionSchema.nullable(),
+          problem: z.string().nullable(),
+          line: z.number().int().positive().optional(),
+        })
+        .optional(),
+      /** `compile(metrics=...)` and `compile(weighted_metrics=...)`: names or `{class_name, config}`, lists or dicts by output. */
+      metrics: jsonValueSchema.optional(),
+      weightedMetrics: jsonValueSchema.optional(),
     })
     .optional(),
   /** Where each layer's constructor is written in the source (1-based line, by Keras layer name), for messages that point at it. */
@@ -133,7 +146,25 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
     config: ir.config,
     lambdas: ir.lambdas,
     customLayers: ir.customLayers,
-    training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs },
+    training: {
+      loss: t.loss ?? undefined,
+      optimizer: t.optimizer ?? undefined,
+      batchSize: t.batchSize,
+      epochs: t.epochs,
+      ...(t.customLoss
+        ? {
+            customLoss: {
+              name: t.customLoss.name,
+              kind: t.customLoss.kind,
+              fn: t.customLoss.fn,
+              problem: t.customLoss.problem ? `${t.customLoss.problem.message} (line ${t.customLoss.problem.range.start.line + 1})` : null,
+              line: t.customLoss.range.start.line + 1,
+            },
+          }
+        : {}),
+      ...(t.metrics ? { metrics: t.metrics } : {}),
+      ...(t.weightedMetrics ? { weightedMetrics: t.weightedMetrics } : {}),
+    },
     layerLines: layerLines(ir.sources),
     ...(open.length > 0 ? { open } : {}),
     ...(ir.statedInputs ? { statedInputs: ir.statedInputs } : {}),
@@ -404,6 +435,28 @@ export const modelOutputSchema = z.object({ name: z.string(), names: z.array(z.s
 export const lossValuesSchema = z.object({ none: num, 'valid-mean': num, 'total-mean': num, 'sequence-mean': num });
 export type LossValues = z.infer<typeof lossValuesSchema>;
 
+/**
+ * One compiled metric over the evaluation: at every position and at the positions the output
+ * mask keeps, and what Keras reports (the masked value whenever the mask reaches the output).
+ */
+export const metricResultSchema = z.object({
+  /** As Keras reports it (`accuracy`, `weighted_accuracy`). */
+  name: z.string(),
+  /** What the name resolved to (`sparse_categorical_accuracy`, `mean_absolute_error`). */
+  resolved: z.string(),
+  /** From `weighted_metrics=`: the sample weights count too. */
+  weighted: z.boolean(),
+  /** Over every position, padding included (what a metric computed after `predict` gives). */
+  unmasked: num,
+  /** Over the positions the output mask keeps; null when no mask reaches the output. */
+  masked: num.nullable(),
+  /** What `evaluate` reports in the chosen family. */
+  keras: num,
+  /** An accuracy (a share, shown in percent and its difference in points) rather than an error. */
+  share: z.boolean(),
+});
+export type MetricResult = z.infer<typeof metricResultSchema>;
+
 export const evaluateResultSchema = z.object({
   kind: z.literal('evaluate'),
   backend: z.enum(['tensorflow', 'cpu']),
@@ -436,6 +489,8 @@ export const evaluateResultSchema = z.object({
   /** The four reductions alone (same numbers as in `loss`). */
   lossValues: lossValuesSchema.nullable(),
   paddingShareOfUnmaskedLoss: num.nullable(),
+  /** `compile(metrics=..., weighted_metrics=...)`, masked and unmasked. */
+  metrics: z.array(metricResultSchema),
   /** Which mask `paddingShareOfUnmaskedLoss` counted as padding. */
   paddingMaskSource: z.string().nullable(),
   semantics: semanticsSchema,
@@ -471,6 +526,8 @@ export const compareResultSchema = z.object({
   /** The unmasked mean next to the family's masked number: (masked − unmasked) / unmasked. */
   relativeDifference: num.nullable(),
   paddingShareOfUnmaskedLoss: num.nullable(),
+  /** `compile(metrics=..., weighted_metrics=...)`, masked and unmasked. */
+  metrics: z.array(metricResultSchema),
   perSample: z.array(z.object({ sample: z.number().int(), validSteps: z.number().int(), steps: z.number().int(), validMean: num, unmaskedMean: num })),
   warnings: z.array(z.string()),
   tensors: z.object({ before: z.number().int(), after: z.number().int() }),

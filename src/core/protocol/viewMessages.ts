@@ -24,48 +24,10 @@ export const backendReportSchema = z.object({
 export type BackendReport = z.infer<typeof backendReportSchema>;
 
 /**
- * How much one side-view message may hold. The host fits what it sends to these limits
- * (`fitModelSummaries`): text from user code is shortened with its full form in a tooltip,
- * long lists are cut with a count of what was left out; nothing is refused for its size.
+ * How much one message to the panel may hold: the host fits what it sends to these limits (text
+ * from user code is shortened, long lists are cut), so nothing is refused for its size.
  */
 export const VIEW_LIMITS = { name: 1024, label: 256, title: 4096, message: 4000, layers: 2000, diagnostics: 500, models: 200 } as const;
-
-const effectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none', 'unknown']);
-/** yes / no / unknown: MaskLens cannot read a layer on the way. */
-const maskStateSchema = z.enum(['yes', 'no', 'unknown']);
-
-/** What the side view shows of one model of the active editor. */
-export const modelSummarySchema = z.object({
-  /** The model's variable name: also how the view names it in commands. */
-  name: z.string().max(VIEW_LIMITS.name),
-  kind: z.enum(['sequential', 'functional', 'subclassed']),
-  line: z.number().int().min(0),
-  /** A model with no source (a saved file): where it comes from, shown instead of its line. */
-  origin: z.string().max(VIEW_LIMITS.label).optional(),
-  loss: z.string().max(VIEW_LIMITS.label).nullable(),
-  lossMasked: maskStateSchema,
-  /** False for a model with one output per sequence (a classifier): no mask at its loss is as it should be. */
-  outputPerTimestep: z.boolean().nullable(),
-  layers: z
-    .array(
-      z.object({
-        name: z.string().max(VIEW_LIMITS.label),
-        className: z.string().max(VIEW_LIMITS.label),
-        /** The full name and class where either had to be shortened. */
-        title: z.string().max(VIEW_LIMITS.title).optional(),
-        in: maskStateSchema,
-        out: maskStateSchema,
-        effect: effectSchema,
-        line: z.number().int().min(0),
-      }),
-    )
-    .max(VIEW_LIMITS.layers),
-  layersOmitted: z.number().int().min(0).optional(),
-  diagnostics: z.array(z.object({ code: z.string().max(64), severity: z.enum(['error', 'warning', 'information', 'hint']), message: z.string().max(VIEW_LIMITS.message), line: z.number().int().min(0) })).max(VIEW_LIMITS.diagnostics),
-  diagnosticsOmitted: z.number().int().min(0).optional(),
-  lastResult: z.string().max(500).nullable(),
-});
-export type ModelSummary = z.infer<typeof modelSummarySchema>;
 
 /** Where each layer of a result's model is written (0-based), from the host's analysis. */
 const positionSchema = z.object({ line: z.number().int().min(0), character: z.number().int().min(0) });
@@ -86,6 +48,10 @@ export const taskOriginSchema = z.object({
   file: z.string().max(4096),
   version: z.number().int(),
   model: z.string().max(1024),
+  /** The seed of the run's synthetic data, and of its initial weights where no saved weights ran. */
+  seed: z.number().int().optional(),
+  /** When the run finished (epoch ms), for the result's header. */
+  at: z.number().optional(),
 });
 export type TaskOrigin = z.infer<typeof taskOriginSchema>;
 
@@ -104,19 +70,57 @@ export const trainingEpochSchema = z.object({
 });
 export type TrainingEpochMessage = z.infer<typeof trainingEpochSchema>;
 
+/** What the user can do about a failed task, as buttons next to its message. */
+export const failureActionSchema = z.enum(['goToLine', 'selectData', 'showLog']);
+export type FailureAction = z.infer<typeof failureActionSchema>;
+
+/** Where in the user's file a failure is: the layer it concerns (if any) and its line. */
+export const failureLocationSchema = z.object({ line: z.number().int().min(0), character: z.number().int().min(0), layer: z.string().max(VIEW_LIMITS.name).optional() });
+export type FailureLocation = z.infer<typeof failureLocationSchema>;
+
+/** One finished run of a model, as the run history and the side-by-side comparison show it. */
+export const runSummarySchema = z.object({
+  runId: z.string().max(64),
+  task: z.enum(['evaluate', 'compare', 'train']),
+  at: z.number(),
+  version: z.number().int(),
+  data: z.string().max(VIEW_LIMITS.title),
+  weights: z.string().max(VIEW_LIMITS.label),
+  keras: z.string().max(VIEW_LIMITS.label),
+  loss: z.string().max(VIEW_LIMITS.label).nullable(),
+  masked: z.number().nullable(),
+  unmasked: z.number().nullable(),
+  paddingShare: z.number().nullable(),
+  maskReachesLoss: z.boolean().nullable(),
+  droppedBy: z.array(z.string().max(VIEW_LIMITS.label)).max(VIEW_LIMITS.layers),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
 /** Host → webview. `result` payloads are validated by their own schema on arrival. */
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('backend'), report: backendReportSchema }),
   z.object({ type: z.literal('backendError'), message: z.string() }),
   z.object({ type: z.literal('busy'), task: z.string(), message: z.string(), fraction: z.number().min(0).max(1).nullable() }),
   z.object({ type: z.literal('idle') }),
-  z.object({ type: z.literal('taskError'), task: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('taskError'),
+    task: z.string(),
+    message: z.string(),
+    /** Absent for a cancel and for failures of no particular run. */
+    origin: taskOriginSchema.optional(),
+    code: z.string().max(64).optional(),
+    location: failureLocationSchema.optional(),
+    actions: z.array(failureActionSchema).max(3).optional(),
+  }),
+  /** The shown run no longer matches its file (edited since) or its data (other files picked). */
+  z.object({ type: z.literal('outdated'), runId: z.string().max(64), reason: z.string().max(VIEW_LIMITS.title) }),
+  /** The runs of the shown model, oldest first (at most RUN_HISTORY). */
+  z.object({ type: z.literal('history'), file: z.string().max(4096), model: z.string().max(VIEW_LIMITS.name), runs: z.array(runSummarySchema).max(20) }),
   z.object({ type: z.literal('result'), task: z.string(), payload: z.unknown(), origin: taskOriginSchema.optional(), sources: resultSourcesSchema.optional() }),
   trainingEpochSchema,
   /** Asks the panel to export as its own buttons do (the current result, or one chart as PNG). */
   z.object({ type: z.literal('requestExport'), format: z.enum(['json', 'csv', 'png']), chart: z.string().max(128).optional() }),
   z.object({ type: z.literal('theme'), kind: z.enum(['light', 'dark', 'high-contrast', 'high-contrast-light']) }),
-  z.object({ type: z.literal('models'), file: z.string().max(4096).nullable(), keras: z.string().max(64), models: z.array(modelSummarySchema).max(VIEW_LIMITS.models), modelsOmitted: z.number().int().min(0).optional() }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -125,8 +129,7 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /** The webview reports what it rendered, so tests and logs can confirm the UI state. */
   z.object({ type: z.literal('rendered'), view: z.string().max(64), summary: z.string().max(2000) }),
-  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showPanel']), model: z.string().max(VIEW_LIMITS.name).optional() }),
-  z.object({ type: z.literal('revealModel'), model: z.string().max(VIEW_LIMITS.name), line: z.number().int().min(0) }),
+  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showLog']), model: z.string().max(VIEW_LIMITS.name).optional() }),
   z.object({ type: z.literal('reveal'), line: z.number().int().min(0), character: z.number().int().min(0) }),
   /** json/csv: the host writes its own copy of the current result; png: `dataUrl` is the chart. */
   z.object({ type: z.literal('export'), format: z.enum(['json', 'csv', 'png']), name: z.string().max(128).regex(/^[\w.-]+$/), dataUrl: z.string().max(20_000_000).optional() }),

@@ -129,6 +129,18 @@ export function named(node: Syntax): readonly Syntax[] {
   return children;
 }
 
+/** The start, stop and step of a slice `a:b:c`, any of them missing: tree-sitter gives the parts and the colons as children. */
+export function sliceParts(node: Syntax): [Syntax | null, Syntax | null, Syntax | null] {
+  const parts: [Syntax | null, Syntax | null, Syntax | null] = [null, null, null];
+  let slot = 0;
+  for (const child of node.children) {
+    if (!child) continue;
+    if (child.type === ':') slot++;
+    else if (child.type !== 'comment' && slot < 3) parts[slot] = child;
+  }
+  return parts;
+}
+
 /** The text of a `string` node as Python would read it (simple escapes; f-strings stay raw). */
 export function stringValue(node: Syntax): string | null {
   if (node.type === 'concatenated_string') {

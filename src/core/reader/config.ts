@@ -15,7 +15,7 @@ export function modelConfig(model: ModelObj): JsonObject {
   if (model.kind === 'sequential') return sequentialConfig(model);
   if (model.kind === 'functional') return functionalConfig(model);
   if (model.subclass?.traced) return functionalConfig(model, model.className);
-  const layers = (model.subclass?.attrs ?? []).map(([, layer]) => (layer.model ? modelConfig(layer.model) : serialiseLayer(layer)));
+  const layers = (model.subclass?.attrs ?? []).map(([, layer]) => (layer.model ? modelConfig(layer.model) : layerEntry(layer, layer.config)));
   return { module: model.module, class_name: model.className, config: { name: model.name, trainable: true, layers }, registered_name: model.className };
 }
 
@@ -27,9 +27,19 @@ function builtConfig(layer: LayerObj, family: KerasFamily): JsonObject {
   return c;
 }
 
+/**
+ * A layer's entry; a wrapper around a whole model (`TimeDistributed(sentence_encoder)`) holds
+ * that model's full config, as Keras writes it, so the model can be rebuilt and run.
+ */
+function layerEntry(layer: LayerObj, config: JsonObject): JsonObject {
+  const held = layer.inner?.model;
+  if (!held || held === layer.model || config.layer === undefined) return serialiseLayer(layer, config);
+  return serialiseLayer(layer, { ...config, layer: modelConfig(held) });
+}
+
 function sequentialConfig(model: ModelObj): JsonObject {
   const built = model.layers[0]?.className === 'InputLayer';
-  const layers: JsonValue[] = model.layers.map((layer) => (layer.model ? modelConfig(layer.model) : serialiseLayer(layer, built ? builtConfig(layer, model.family) : layer.config)));
+  const layers: JsonValue[] = model.layers.map((layer) => (layer.model ? modelConfig(layer.model) : layerEntry(layer, built ? builtConfig(layer, model.family) : layer.config)));
   const config: JsonObject = { name: model.name, trainable: true, dtype: dtypePolicy('float32'), layers };
   const first = model.layers[0];
   if (first?.className === 'InputLayer') {
@@ -75,7 +85,7 @@ function historyTree(tree: TensorTree, graph: Graph): JsonValue {
 function functionalConfig(model: ModelObj, className = 'Functional'): JsonObject {
   const graph = mapGraph(model);
   const layers: JsonValue[] = graph.layers.map((layer) => {
-    const entry = layer.model ? modelConfig(layer.model) : serialiseLayer(layer, builtConfig(layer, model.family));
+    const entry = layer.model ? modelConfig(layer.model) : layerEntry(layer, builtConfig(layer, model.family));
     if (layer.op) entry.registered_name = layer.className;
     entry.name = String(layer.config.name);
     entry.inbound_nodes = layer.nodes

@@ -8,6 +8,8 @@
 import type { JsonObject, JsonValue, LambdaIR } from '../ir';
 import type { ModelGraph } from '../graph/modelGraph';
 import { refKey } from '../graph/modelGraph';
+import { isNestedModel, nestedModelGraph, withInputShapes } from '../graph/fromConfig';
+import { UserFacingError } from '../protocol/task';
 import type { CostCall, Shape } from '../layers/entry';
 import { CLASS_ALIASES, layerEntry } from '../layers/index';
 import { product } from '../layers/weightCounts';
@@ -37,6 +39,8 @@ export interface ModelCost {
   workingPerSample: number;
   /** The model outputs' shapes, batch first (null where unknown). */
   outputs: (Shape | null)[];
+  /** A held model whose config could not be read: nothing about its cost is known. */
+  unknown?: boolean;
 }
 
 const entryOf = (className: string) => layerEntry(CLASS_ALIASES[className] ?? className);
@@ -47,8 +51,25 @@ function perSample(shape: Shape | null): number {
   return rest.every((d): d is number => typeof d === 'number') ? product(rest) : 0;
 }
 
+/** A whole model a wrapper holds (`TimeDistributed(encoder)`): its own layers' cost on these inputs; null for a layer. */
+function heldModelCost(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): ModelCost | null {
+  if (!isNestedModel(layer.className, '', layer.config)) return null;
+  try {
+    const graph = nestedModelGraph(layer.className, '', layer.config);
+    // The graph's shapes hold numbers or None; a size the source left open is None there.
+    const known = inputs.flatMap((shape) => (shape ? [shape.map((d) => (typeof d === 'number' ? d : null))] : []));
+    return modelCost(known.length === inputs.length ? withInputShapes(graph, known) : graph, {}, inputs);
+  } catch (error) {
+    // A held config the graph cannot read costs what is unknown, as an unknown class does.
+    if (error instanceof UserFacingError) return { layers: [], params: 0, largestParams: 0, outputsPerSample: 0, workingPerSample: 0, outputs: [null], unknown: true };
+    throw error;
+  }
+}
+
 /** A held layer's weight count (a wrapper asks for it); null for a class MaskLens does not know. */
 function paramsOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null {
+  const held = heldModelCost(layer, inputs);
+  if (held) return held.unknown || held.layers.some((l) => l.params === null) ? null : held.params;
   const entry = entryOf(layer.className);
   if (!entry) return null;
   if (!entry.params) return 0;
@@ -57,6 +78,8 @@ function paramsOf(layer: { className: string; config: JsonObject }, inputs: (Sha
 
 /** A held layer's working values per sample. */
 function workingOf(layer: { className: string; config: JsonObject }, inputs: (Shape | null)[]): number | null {
+  const held = heldModelCost(layer, inputs);
+  if (held) return held.unknown ? null : held.workingPerSample + held.outputsPerSample;
   const entry = entryOf(layer.className);
   if (!entry) return null;
   return entry.working ? entry.working(callOf(layer.config, inputs, null, new Map())) : 0;
@@ -65,7 +88,13 @@ function workingOf(layer: { className: string; config: JsonObject }, inputs: (Sh
 function callOf(config: JsonObject, inputs: (Shape | null)[], lambda: LambdaIR | null, kwargs: ReadonlyMap<string, JsonValue | undefined>): CostCall {
   const held = config.layer;
   const inner = held && typeof held === 'object' && !Array.isArray(held) && typeof held.class_name === 'string' ? { className: held.class_name, config: (held.config ?? {}) as JsonObject } : null;
-  const innerShape = inner ? (innerInputs: (Shape | null)[]) => entryOf(inner.className)?.shape(callOf(inner.config, innerInputs, null, new Map())) ?? null : null;
+  const innerShape = inner
+    ? (innerInputs: (Shape | null)[]) => {
+        const held = heldModelCost(inner, innerInputs);
+        if (held) return held.outputs[0] ?? null;
+        return entryOf(inner.className)?.shape(callOf(inner.config, innerInputs, null, new Map())) ?? null;
+      }
+    : null;
   return { config, inputs, lambda, innerShape, kwargs, paramsOf, workingOf };
 }
 

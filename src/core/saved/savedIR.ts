@@ -1,7 +1,7 @@
 /**
  * A saved model as the analysis and the runtime take a model: a ModelIR whose config is the
  * one Keras wrote (the format the reader's IR imitates), with no source to point into, and
- * the loss and optimizer `compile` was given.
+ * the loss, optimizer and metrics `compile` was given.
  */
 import type { ModelIR } from '../ir';
 import type { SavedModel } from './savedModel';
@@ -28,6 +28,9 @@ export function savedModelIR(saved: SavedModel): ModelIR {
       fitArgs: {},
       evaluateArgs: null,
       predictArgs: null,
+      customLoss: null,
+      metrics: saved.training.metrics,
+      weightedMetrics: saved.training.weightedMetrics,
     },
     unresolved: [],
     diagnostics: [],

@@ -23,8 +23,8 @@ export interface SavedModel {
   config: KerasModelConfig;
   /** The Keras version that saved it, when the file says. */
   kerasVersion: string | null;
-  /** What `compile` was given: the loss and optimizer as Keras serialises them. */
-  training: { loss: JsonValue | null; optimizer: JsonValue | null };
+  /** What `compile` was given: the loss, optimizer and metrics as Keras serialises them. */
+  training: { loss: JsonValue | null; optimizer: JsonValue | null; metrics: JsonValue | null; weightedMetrics: JsonValue | null };
 }
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
@@ -42,8 +42,8 @@ function modelConfigOf(value: JsonValue, location: string): KerasModelConfig {
   return parsed.data;
 }
 
-function compiled(loss: JsonValue | undefined, optimizer: JsonValue | undefined): SavedModel['training'] {
-  return { loss: loss ?? null, optimizer: optimizer ?? null };
+function compiled(settings: JsonObject, optimizerKey: 'optimizer' | 'optimizer_config'): SavedModel['training'] {
+  return { loss: settings.loss ?? null, optimizer: settings[optimizerKey] ?? null, metrics: settings.metrics ?? null, weightedMetrics: settings.weighted_metrics ?? null };
 }
 
 function fromArchive(bytes: Uint8Array, location: string): SavedModel {
@@ -55,7 +55,7 @@ function fromArchive(bytes: Uint8Array, location: string): SavedModel {
     format: 'keras-archive',
     config: modelConfigOf(config, `${location}[config.json]`),
     kerasVersion: isObject(meta) && typeof meta.keras_version === 'string' ? meta.keras_version : null,
-    training: compiled(compile.loss, compile.optimizer),
+    training: compiled(compile, 'optimizer'),
   };
 }
 
@@ -100,7 +100,7 @@ function fromHdf5(bytes: Uint8Array, location: string): SavedModel {
     format: 'legacy-h5',
     config: model,
     kerasVersion: typeof version === 'string' ? version : null,
-    training: isObject(training) ? compiled(training.loss, training.optimizer_config) : compiled(undefined, undefined),
+    training: compiled(isObject(training) ? training : {}, 'optimizer_config'),
   };
 }
 

@@ -94,7 +94,11 @@ export class PanelController implements vscode.Disposable {
     this.ready = false;
     // a new page knows nothing yet: give it the backend line and the shown result again
     if (this.lastBackend && !this.pending.some((m) => m.type === 'backend')) this.pending.unshift(this.lastBackend);
-    if (this.lastResultMessage && !this.pending.some((m) => m.type === 'result')) this.pending.push(this.lastResultMessage);
+    if (this.lastResultMessage && !this.pending.some((m) => m.type === 'result' || m.type === 'taskError')) this.pending.push(this.lastResultMessage);
+    if (this.lastHistory && !this.pending.some((m) => m.type === 'history')) this.pending.push(this.lastHistory);
+    const runId = this.lastResultMessage?.type === 'result' ? this.lastResultMessage.origin?.runId : undefined;
+    const outdated = runId ? this.outdatedRuns.get(runId) : undefined;
+    if (runId && outdated) this.pending.push({ type: 'outdated', runId, reason: outdated });
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'panel', 'MaskLens');
     panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
     panel.onDidDispose(() => {
@@ -111,12 +115,36 @@ export class PanelController implements vscode.Disposable {
 
   private lastBackend: HostMessage | undefined;
   private lastResultMessage: HostMessage | undefined;
+  private lastHistory: HostMessage | undefined;
+  /** The document of the last failed run the panel shows (Go to line opens it). */
+  private failedDocument: vscode.Uri | undefined;
+  /** Runs whose file or data changed after them, with the reason. */
+  private readonly outdatedRuns = new Map<string, string>();
+
+  /** The document the panel's result or failure is about: where its actions apply. */
+  get currentDocument(): vscode.Uri | undefined {
+    return this.shown?.document ?? this.failedDocument;
+  }
+
+  /** The run no longer matches its file or data: the panel says so if it shows that run. */
+  markOutdated(runId: string, reason: string): void {
+    this.outdatedRuns.set(runId, reason);
+    const shownRun = this.lastResultMessage?.type === 'result' || this.lastResultMessage?.type === 'taskError' ? this.lastResultMessage.origin?.runId : undefined;
+    if (shownRun === runId) this.post({ type: 'outdated', runId, reason });
+  }
 
   /** Sends a message; the webview validates it on arrival (the one check at this boundary). */
   post(message: HostMessage): void {
     const checked = this.prepare(message);
     if (checked.type === 'backend') this.lastBackend = checked;
     if (checked.type === 'result' && checked.task in RESULT_KINDS) this.lastResultMessage = checked;
+    // A failed run replaces the shown result: a reloaded page shows the failure, not the run before it.
+    if (checked.type === 'taskError' && checked.origin) {
+      this.lastResultMessage = checked;
+      this.shown = undefined;
+      this.failedDocument = vscode.Uri.parse(checked.origin.document);
+    }
+    if (checked.type === 'history') this.lastHistory = checked;
     if (!this.panel || !this.ready) {
       this.pending.push(checked);
       if (this.pending.length > 50) this.pending.shift();
@@ -156,6 +184,7 @@ export class PanelController implements vscode.Disposable {
     const result = message.payload as ExportableResult;
     const sources = message.origin ? this.sourcesOf(message.origin) : undefined;
     this.shown = { result, origin: message.origin, document: message.origin ? vscode.Uri.parse(message.origin.document) : undefined, sources };
+    this.failedDocument = undefined;
     return { ...message, payload: forWebview(result), ...(sources ? { sources } : {}) };
   }
 
@@ -199,7 +228,7 @@ export class PanelController implements vscode.Disposable {
    * current range if the document was edited since (found by name), else that position.
    */
   private async reveal(line: number, character: number): Promise<void> {
-    const uri = this.shown?.document;
+    const uri = this.currentDocument;
     if (!uri) {
       void vscode.window.showInformationMessage('MaskLens: the source of this result is not open any more.');
       return;

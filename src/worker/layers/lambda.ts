@@ -13,6 +13,15 @@ import { type CallContext, type CallExtra, type LayerEnv, RuntimeLayer, type Ten
 type Tf = LayerEnv['tf'];
 export type Value = Tensor | number | boolean | null | string | Value[];
 
+/** Every keyword argument the backend functions below read (`name=` only labels the op). */
+const READ_KEYWORDS = new Set([
+  'alpha', 'approximate', 'axes', 'axis', 'clip_value_max', 'clip_value_min', 'dtype', 'ids', 'indices', 'indices_or_sections',
+  'keepDims', 'keep_dims', 'keepdims', 'max_value', 'min_value', 'multiples', 'n', 'name', 'negative_slope', 'newshape',
+  'num_or_size_splits', 'rep', 'repeats', 'reps', 'shape', 'start', 'step', 'stop', 'transpose_a', 'transpose_b', 'x_max', 'x_min',
+]);
+/** Keywords asking for sparse or ragged tensors: MaskLens' tensors are dense, so only their off values are read. */
+const DENSE_DEFAULTS = new Set(['sparse', 'ragged']);
+
 export class LambdaError extends UserFacingError {
   /** `label`: how the message names the layer (a custom layer's class and name). */
   constructor(message: string, who: string, label = `Lambda '${who}'`) {
@@ -61,6 +70,8 @@ export interface ExprHooks {
   self(name: string): Value;
   layer(name: string, args: Value[], kwargs: Record<string, Value>): Value;
   addWeight(kwargs: Record<string, Value | JsonValue>): Value;
+  /** Functions only this context knows (a loss calling Keras' own losses); undefined: not one of them. */
+  call?(fn: string, args: Value[], kwargs: Record<string, Value>): Value | undefined;
 }
 
 /** Evaluates a LambdaExpr over tensors. */
@@ -193,6 +204,20 @@ export class ExprEvaluator {
   }
 
   /** One backend function; TensorFlow refusing its arguments (shapes that do not fit) is said as the layer's error. */
+  /**
+   * tf.boolean_mask: the entries where `mask` holds, flattened over the mask's axes. Read
+   * synchronously (the mask's values decide the shape); a gather, so gradients reach `x`.
+   */
+  private booleanMask(x: Tensor, mask: Tensor): Tensor {
+    const tf = this.tf;
+    if (mask.rank > x.rank || mask.shape.some((d, i) => d !== x.shape[i])) this.fail(`boolean_mask: a mask of shape (${mask.shape.join(', ')}) does not fit a tensor of shape (${x.shape.join(', ')})`);
+    const keep = mask.dataSync();
+    const indices: number[] = [];
+    for (let i = 0; i < keep.length; i++) if (keep[i]) indices.push(i);
+    const flat = tf.reshape(x, [keep.length, ...x.shape.slice(mask.rank)]);
+    return tf.gather(flat, tf.tensor1d(indices, 'int32'), 0);
+  }
+
   apply(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     try {
       return this.applyUnchecked(fnRaw, args, kwargs);
@@ -205,6 +230,12 @@ export class ExprEvaluator {
   private applyUnchecked(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     const tf = this.tf;
     const fn = fnRaw.replace(/^(reduce_|math\.|K\.|tf\.|ops\.|np\.|keras\.ops\.|backend\.)/, '').replace(/^reduce_/, '');
+    // A function the caller supplies (a Keras loss inside the user's loss) reads its own keywords.
+    const own = this.hooks?.call?.(fn, args, kwargs);
+    if (own !== undefined) return own;
+    // A keyword the functions below never read would be ignored silently: a wrong number, not a refusal.
+    const unread = Object.keys(kwargs).find((k) => !READ_KEYWORDS.has(k) && !(DENSE_DEFAULTS.has(k) && (kwargs[k] === false || kwargs[k] === null)));
+    if (unread !== undefined) this.fail(`${fnRaw}(): the keyword argument '${unread}' is not supported`);
     const x = args[0];
     const axisArg = this.arg(args, kwargs, 1, 'axis');
     const keep = kwargs.keepdims === true || kwargs.keep_dims === true || kwargs.keepDims === true;
@@ -212,6 +243,8 @@ export class ExprEvaluator {
       case 'list':
       case 'tuple':
         return args;
+      case 'boolean_mask':
+        return this.booleanMask(this.tensor(x), this.tensor(this.arg(args, kwargs, 1, 'mask') ?? null));
       case 'sum': case 'mean': case 'max': case 'min': case 'prod': case 'any': case 'all':
         return this.reduce(fn, x, this.axes(axisArg), keep || args[2] === true);
       case 'expand_dims':
@@ -278,7 +311,8 @@ export class ExprEvaluator {
         return tf.clipByValue(this.float(x), Number(this.arg(args, kwargs, 1, 'min_value') ?? kwargs.x_min ?? kwargs.clip_value_min), Number(this.arg(args, kwargs, 2, 'max_value') ?? kwargs.x_max ?? kwargs.clip_value_max));
       case 'reverse':
       case 'flip':
-        return tf.reverse(this.tensor(x), this.axes(axisArg));
+        // keras.backend.reverse(x, axes) names its axis argument `axes`.
+        return tf.reverse(this.tensor(x), this.axes(axisArg ?? kwargs.axes));
       case 'cumsum': return tf.cumsum(this.float(x), Number(axisArg ?? 0));
       // Keras 3 records convert_to_tensor on a propagated mask (Attention's query mask).
       case 'convert_to_tensor': return tf.clone(this.tensor(x));
@@ -345,8 +379,11 @@ export class ExprEvaluator {
       }
       case 'unstack': return tf.unstack(this.tensor(x), Number(axisArg ?? 0));
       case 'arange': {
-        const [start, stop] = args.length >= 2 ? [Number(args[0]), Number(args[1])] : [0, Number(args[0] ?? kwargs.stop)];
-        return tf.range(start, stop, Number(args[2] ?? kwargs.step ?? 1), 'int32');
+        // arange(stop), arange(start, stop), arange(start=0, stop=n, step=1): with no stop, start is the stop.
+        const first = kwargs.start !== undefined ? kwargs.start : args[0];
+        const second = kwargs.stop !== undefined ? kwargs.stop : kwargs.start !== undefined ? undefined : args[1];
+        const [start, stop] = second === undefined || second === null ? [0, Number(first)] : [Number(first ?? 0), Number(second)];
+        return tf.range(start, stop, Number(kwargs.step ?? args[2] ?? 1), 'int32');
       }
       case 'broadcast_to': return tf.broadcastTo(this.tensor(x), this.intList(this.arg(args, kwargs, 1, 'shape'), 'shape'));
 

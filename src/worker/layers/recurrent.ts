@@ -236,6 +236,10 @@ export class Recurrent extends RuntimeLayer {
     if (this.bool('stateful', false)) this.fail('stateful=True is not supported (MaskLens evaluates each batch from zero states)');
     if (inputShapes[0].length !== 3) this.fail(`expects 3-D input (batch, timesteps, features), got rank ${inputShapes[0].length}`, 'data-shape');
     this.cell = this.cellFor();
+    // A size the source left open must never run as 0 units.
+    if (!Number.isInteger(this.cell.units) || this.cell.units <= 0) {
+      this.fail('its units are not fixed by the source (they come from data or code MaskLens does not run); give the value (--dim, or masklens.unresolvedDimensions in VS Code), or choose weights that fix it', 'model-dimension');
+    }
     this.cell.build(lastDim(inputShapes[0], this.name), w);
   }
 
@@ -253,20 +257,46 @@ export class Recurrent extends RuntimeLayer {
     return this.bool('return_state', false);
   }
 
-  /** Keras: `[output, *final_states]` with return_state (LSTM: h, c; GRU and SimpleRNN: h). */
-  call([x]: Tensor[], [mask]: (Tensor | null)[], ctx: CallContext, _extra?: CallExtra): Tensor | Tensor[] {
-    const r = this.run(x, mask ?? null, ctx);
+  /** How many state tensors the cell carries (LSTM: h, c; GRU and SimpleRNN: h). */
+  get stateCount(): number {
+    return this.cell.stateCount();
+  }
+
+  /**
+   * Keras: `[output, *final_states]` with return_state (LSTM: h, c; GRU and SimpleRNN: h).
+   * Inputs after the sequence are the initial states (`initial_state=`, or tf-keras 2's
+   * `layer([x, h, c])`).
+   */
+  call([x, ...initial]: Tensor[], [mask]: (Tensor | null)[], ctx: CallContext, _extra?: CallExtra): Tensor | Tensor[] {
+    const r = this.run(x, mask ?? null, ctx, undefined, initial);
     return this.returnState ? [r.output, ...r.states] : r.output;
   }
 
   /** The output and the final states (carried over masked steps, as Keras carries them). */
-  run(x: Tensor, mask: Tensor | null, ctx: CallContext, zeroOutputOverride?: boolean): StepResult {
+  run(x: Tensor, mask: Tensor | null, ctx: CallContext, zeroOutputOverride?: boolean, initialStates: Tensor[] = []): StepResult {
+    if (this.config.constants !== undefined && this.config.constants !== null) this.fail('constants= is not supported');
     return runRnn(ctx, this.cell, x, mask, {
       goBackwards: this.bool('go_backwards', false),
       returnSequences: this.returnSequences,
       zeroOutputForMask: zeroOutputOverride ?? this.bool('zero_output_for_mask', false),
       needStates: this.returnState,
+      initialStates: initialStates.length > 0 ? this.checkedStates(x, initialStates) : null,
     });
+  }
+
+  /** Initial states as Keras requires them: one per cell state, each (batch, units). */
+  private checkedStates(x: Tensor, states: Tensor[]): Tensor[] {
+    const want = this.cell.stateCount();
+    if (states.length !== want) {
+      this.fail(`initial_state has ${states.length} tensor${states.length === 1 ? '' : 's'}, but a ${this.className} layer has ${want} state${want === 1 ? '' : 's'} (${want === 2 ? '[h, c]' : '[h]'})`, 'model-config');
+    }
+    const batch = x.shape[0];
+    states.forEach((s, i) => {
+      if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== this.cell.units) {
+        this.fail(`initial state ${i} has shape (${s.shape.join(', ')}), the layer needs (${batch}, ${this.cell.units})`, 'data-shape');
+      }
+    });
+    return states;
   }
 }
 
@@ -276,6 +306,8 @@ interface RnnOptions {
   zeroOutputForMask: boolean;
   /** The final states are wanted (return_state): the fused path does not return them. */
   needStates: boolean;
+  /** The states the first step starts from (Keras: zeros unless `initial_state=` is given). */
+  initialStates: Tensor[] | null;
 }
 
 function dropoutMask(ctx: CallContext, shape: number[], rate: number): Tensor | null {
@@ -287,7 +319,7 @@ function dropoutMask(ctx: CallContext, shape: number[], rate: number): Tensor | 
 function runRnn(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o: RnnOptions): StepResult {
   const { tf } = ctx;
   const [batch, steps, features] = x.shape;
-  const fused = cell instanceof LSTMCell && steps > 0 && !o.needStates && fusedRnnEnabled() ? cell.fusedWeights(ctx.training) : null;
+  const fused = cell instanceof LSTMCell && steps > 0 && !o.needStates && !o.initialStates && fusedRnnEnabled() ? cell.fusedWeights(ctx.training) : null;
   if (fused) {
     const lengths = prefixLengths(tf, mask, batch, steps);
     const y = lengths ? fusedLstm(tf, x, fused, lengths, o) : null;
@@ -305,7 +337,8 @@ function runRnn(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o:
     ms = ms ? [...ms].reverse() : null;
   }
   const zeros = tf.zeros([batch, cell.units]);
-  let states: Tensor[] = Array.from({ length: cell.stateCount() }, () => zeros);
+  // The output before the first unmasked step stays zeros even from given states, as in Keras' rnn().
+  let states: Tensor[] = o.initialStates ?? Array.from({ length: cell.stateCount() }, () => zeros);
   let prev = zeros;
   const outputs: Tensor[] = [];
   for (let t = 0; t < steps; t++) {
@@ -363,14 +396,26 @@ export class Bidirectional extends RuntimeLayer {
     return this.forward.returnSequences;
   }
 
-  call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, _extra: CallExtra): Tensor {
-    const { tf } = ctx;
+  /**
+   * Inputs after the sequence are initial states: the first half the forward layer's, the
+   * rest the backward layer's. With return_state Keras returns `[output, *forward_states,
+   * *backward_states]` (LSTM: forward h, c, backward h, c).
+   */
+  call([x, ...initial]: Tensor[], masks: (Tensor | null)[], ctx: CallContext, _extra: CallExtra): Tensor | Tensor[] {
     // Keras forces zero_output_for_mask = return_sequences on both directions.
     const zero = this.returnSequences;
-    if (this.forward.returnState) this.fail('return_state=True inside Bidirectional is not supported yet');
-    const y = this.forward.run(inputs[0], masks[0] ?? null, ctx, zero).output;
-    let yRev = this.backward.run(inputs[0], masks[0] ?? null, ctx, zero).output;
-    if (this.returnSequences) yRev = tf.reverse(yRev, 1);
+    const mask = masks[0] ?? null;
+    const half = initial.length / 2;
+    if (!Number.isInteger(half)) this.fail(`initial_state has ${initial.length} tensors; it needs the forward layer's states and then the backward layer's`, 'model-config');
+    const forward = this.forward.run(x, mask, ctx, zero, initial.slice(0, half));
+    const backward = this.backward.run(x, mask, ctx, zero, initial.slice(half));
+    const output = this.merged(ctx, forward.output, backward.output);
+    return this.forward.returnState ? [output, ...forward.states, ...backward.states] : output;
+  }
+
+  private merged(ctx: CallContext, y: Tensor, backwardOutput: Tensor): Tensor {
+    const { tf } = ctx;
+    const yRev = this.returnSequences ? tf.reverse(backwardOutput, 1) : backwardOutput;
     switch (this.str('merge_mode', 'concat')) {
       case 'concat':
         return tf.concat([y, yRev], -1);
