@@ -87,7 +87,13 @@ def report_${i}(history):
 }
 
 export function generate(): string {
-  const parts = ['"""Generated benchmark input for MaskLens: 20 Keras models in one script."""', 'import numpy as np', 'import keras', 'from keras import layers', ''];
+  const parts = [
+    '"""Generated benchmark input for MaskLens: 20 Keras models in one script."""',
+    'import numpy as np',
+    'import keras',
+    'from keras import layers',
+    '',
+  ];
   for (let i = 0; i < MODELS; i++) parts.push(i % 2 === 0 ? sequentialModel(i) : functionalModel(i));
   let text = parts.join('\n');
   // Pad with ordinary script noise (comments, constants, helpers) up to the target length.
@@ -176,7 +182,10 @@ export interface ProcessTimes {
  * the client the extension uses: what an edit costs until its analysis is at the extension host.
  */
 export async function measureThroughProcess(runs: number, root = join(__dirname, '..')): Promise<ProcessTimes> {
-  const client = new AnalysisClient({ serverModule: join(root, 'dist', 'analysis.js'), limits: { timeLimitMs: 30_000, memoryLimitMB: 1024 } });
+  const client = new AnalysisClient({
+    serverModule: join(root, 'dist', 'analysis.js'),
+    limits: { timeLimitMs: 30_000, memoryLimitMB: 1024 },
+  });
   const uri = 'file:///bench/twenty_models.py';
   const arrivals = new Map<number, { at: number; view: AnalysisView }>();
   let wake: (() => void) | null = null;
@@ -201,9 +210,17 @@ export async function measureThroughProcess(runs: number, root = join(__dirname,
     const text = generate();
     const lines = text.split('\n');
     const t0 = performance.now();
-    client.open({ uri, file: '/bench/twenty_models.py', label: 'twenty_models.py', version: 1, text, settings: { family: 'keras3', dimensions: {} } });
+    client.open({
+      uri,
+      file: '/bench/twenty_models.py',
+      label: 'twenty_models.py',
+      version: 1,
+      text,
+      settings: { family: 'keras3', dimensions: {} },
+    });
     const first = await analysed(1);
-    if (first.view.models.length !== MODELS) throw new Error(`expected ${MODELS} models, the analysis process found ${first.view.models.length}`);
+    if (first.view.models.length !== MODELS)
+      throw new Error(`expected ${MODELS} models, the analysis process found ${first.view.models.length}`);
     const firstOpen = first.at - t0;
     const edit: number[] = [];
     const analysis: number[] = [];
@@ -212,14 +229,17 @@ export async function measureThroughProcess(runs: number, root = join(__dirname,
       const at = 40 + ((i * 97) % (lines.length - 80));
       const end = lines[at].length;
       const sent = performance.now();
-      client.change(uri, ++version, [{ range: { start: { line: at, character: end }, end: { line: at, character: end } }, text: `  # edit ${i}` }]);
+      client.change(uri, ++version, [
+        { range: { start: { line: at, character: end }, end: { line: at, character: end } }, text: `  # edit ${i}` },
+      ]);
       const got = await analysed(version);
       lines[at] += `  # edit ${i}`;
       if (i < WARMUPS) continue;
       edit.push(got.at - sent);
       analysis.push(got.view.elapsedMs);
     }
-    if (client.textOf(uri) !== lines.join('\n')) throw new Error('the client and the benchmark disagree on the edited text');
+    if (client.textOf(uri) !== lines.join('\n'))
+      throw new Error('the client and the benchmark disagree on the edited text');
     return { firstOpen, edit, analysis, viewChars: JSON.stringify(first.view).length };
   } finally {
     client.dispose();
@@ -230,7 +250,8 @@ async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
   const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 60;
   const m = await measureAnalysis(runs);
-  const line = (name: string, s: { median: number; p95: number; min: number }): string => `${name.padEnd(22)} median ${s.median.toFixed(2)} ms   p95 ${s.p95.toFixed(2)} ms   min ${s.min.toFixed(2)} ms`;
+  const line = (name: string, s: { median: number; p95: number; min: number }): string =>
+    `${name.padEnd(22)} median ${s.median.toFixed(2)} ms   p95 ${s.p95.toFixed(2)} ms   min ${s.min.toFixed(2)} ms`;
   process.stdout.write(
     [
       `MaskLens analyze: ${TARGET_LINES} lines, ${m.characters} characters, ${m.models} models, ${runs} runs after ${WARMUPS} warm-ups (load average ${loadavg()[0].toFixed(2)} on ${cpus().length} cores)`,

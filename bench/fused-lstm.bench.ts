@@ -12,11 +12,18 @@ import type { TrainRequest } from '../src/core/protocol/runtimeTasks';
 import { runTask } from '../src/worker/registry';
 import { loadTf } from '../src/worker/tf';
 
-function sequential(shape: (number | null)[], dtype: string, layers: { class_name: string; config: Record<string, unknown> }[]): KerasModelConfig {
+function sequential(
+  shape: (number | null)[],
+  dtype: string,
+  layers: { class_name: string; config: Record<string, unknown> }[],
+): KerasModelConfig {
   const named = layers.map((l, i) => ({ ...l, config: { name: `${l.class_name.toLowerCase()}_${i}`, ...l.config } }));
   return {
     class_name: 'Sequential',
-    config: { name: 'bench', layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, ...shape], dtype, name: 'input' } }, ...named] },
+    config: {
+      name: 'bench',
+      layers: [{ class_name: 'InputLayer', config: { batch_shape: [null, ...shape], dtype, name: 'input' } }, ...named],
+    },
   } as KerasModelConfig;
 }
 
@@ -45,8 +52,14 @@ const w3: TrainRequest = {
     name: 'W3',
     config: sequential([100], 'int32', [
       { class_name: 'Embedding', config: { input_dim: 10000, output_dim: 128, mask_zero: true } },
-      { class_name: 'Bidirectional', config: { layer: { class_name: 'LSTM', config: { name: 'lstm', units: 64, return_sequences: true } } } },
-      { class_name: 'TimeDistributed', config: { layer: { class_name: 'Dense', config: { name: 'dense', units: 10, activation: 'softmax' } } } },
+      {
+        class_name: 'Bidirectional',
+        config: { layer: { class_name: 'LSTM', config: { name: 'lstm', units: 64, return_sequences: true } } },
+      },
+      {
+        class_name: 'TimeDistributed',
+        config: { layer: { class_name: 'Dense', config: { name: 'dense', units: 10, activation: 'softmax' } } },
+      },
     ]),
     training: { loss: 'sparse_categorical_crossentropy' },
   },
@@ -81,7 +94,8 @@ async function main(): Promise<void> {
       on.push(await epochMs(req, true));
       off.push(await epochMs(req, false));
     }
-    const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s (${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`;
+    const fmt = (xs: number[]) =>
+      `median ${(median(xs) / 1000).toFixed(2)} s (${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`;
     console.log(`${req.model.name} epoch, fused on:  ${fmt(on)}`);
     console.log(`${req.model.name} epoch, fused off: ${fmt(off)}`);
     console.log(`${req.model.name} speed-up: ${(median(off) / median(on)).toFixed(1)}×`);

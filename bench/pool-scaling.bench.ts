@@ -14,10 +14,18 @@ async function run(workers: number): Promise<{ wallMs: number; matMuls: number; 
   const pool = new MaskLensPool({ workerFile, workers, maxQueue: TASKS });
   try {
     // Warm every worker first: loading TensorFlow is not part of the measurement.
-    await Promise.all(Array.from({ length: workers }, () => pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result));
+    await Promise.all(
+      Array.from({ length: workers }, () => pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result),
+    );
     const t0 = performance.now();
-    const results = await Promise.all(Array.from({ length: TASKS }, () => pool.run({ kind: 'probe', workMs: WORK_MS, matrixSize: 256 }).result));
-    return { wallMs: performance.now() - t0, matMuls: results.reduce((s, r) => s + r.matMuls, 0), backend: results[0].backend.backend };
+    const results = await Promise.all(
+      Array.from({ length: TASKS }, () => pool.run({ kind: 'probe', workMs: WORK_MS, matrixSize: 256 }).result),
+    );
+    return {
+      wallMs: performance.now() - t0,
+      matMuls: results.reduce((s, r) => s + r.matMuls, 0),
+      backend: results[0].backend.backend,
+    };
   } finally {
     await pool.close();
   }
@@ -30,7 +38,9 @@ async function main(): Promise<void> {
   console.log(`backend: ${one.backend}`);
   console.log(`1 worker : ${TASKS} tasks in ${one.wallMs.toFixed(0)} ms, ${rate(one).toFixed(0)} matMul/s (256×256)`);
   console.log(`2 workers: ${TASKS} tasks in ${two.wallMs.toFixed(0)} ms, ${rate(two).toFixed(0)} matMul/s (256×256)`);
-  console.log(`wall-clock speed-up: ${(one.wallMs / two.wallMs).toFixed(2)}×; throughput ratio: ${(rate(two) / rate(one)).toFixed(2)}×`);
+  console.log(
+    `wall-clock speed-up: ${(one.wallMs / two.wallMs).toFixed(2)}×; throughput ratio: ${(rate(two) / rate(one)).toFixed(2)}×`,
+  );
 }
 
 void main();

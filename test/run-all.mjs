@@ -13,7 +13,9 @@ function step(title, command, args) {
   console.log(`\n=== ${title}: ${command} ${args.join(' ')}`);
   const t0 = Date.now();
   const r = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
-  console.log(`=== ${title}: ${r.status === 0 ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `=== ${title}: ${r.status === 0 ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -38,7 +40,16 @@ if (files.length === 0) {
   process.exit(1);
 }
 mkdirSync(join(root, 'test-results'), { recursive: true }); // screenshots and the TAP report land here
-step('tests', process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', '--test-reporter-destination=test-results/tests.tap', ...files]);
+step('tests', process.execPath, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  '--test-reporter-destination=test-results/tests.tap',
+  ...files,
+]);
 
 // One plain closing line from the TAP report, so the totals are the run's last words.
 const tap = readFileSync(join(root, 'test-results', 'tests.tap'), 'utf8');

@@ -38,7 +38,10 @@ const LIBRARY_DIR_IN_DIST = 'tfjs-node/deps';
 const bindingLocator = {
   name: 'masklens-tfjs-binding',
   setup(build) {
-    build.onResolve({ filter: /^@mapbox\/node-pre-gyp$/ }, () => ({ path: 'node-pre-gyp', namespace: 'masklens-binding' }));
+    build.onResolve({ filter: /^@mapbox\/node-pre-gyp$/ }, () => ({
+      path: 'node-pre-gyp',
+      namespace: 'masklens-binding',
+    }));
     build.onLoad({ filter: /.*/, namespace: 'masklens-binding' }, () => ({
       contents: `const { join } = require('node:path');\nmodule.exports = { find: () => join(__dirname, ${JSON.stringify(BINDING_IN_DIST)}) };\n`,
       loader: 'js',
@@ -58,14 +61,29 @@ const piscinaWorkerDir = {
     build.onLoad({ filter: /[\\/]node_modules[\\/]piscina[\\/]dist[\\/]index\.js$/ }, async (args) => {
       const { readFile } = await import('node:fs/promises');
       const source = await readFile(args.path, 'utf8');
-      if (!source.includes("'worker.js'")) throw new Error(`piscina no longer names its worker 'worker.js' (${args.path}); update tools/build.mjs`);
-      return { contents: `var __dirname = require('node:path').join(__masklensBundleDir, 'piscina');\n${source}`, loader: 'js' };
+      if (!source.includes("'worker.js'"))
+        throw new Error(`piscina no longer names its worker 'worker.js' (${args.path}); update tools/build.mjs`);
+      return {
+        contents: `var __dirname = require('node:path').join(__masklensBundleDir, 'piscina');\n${source}`,
+        loader: 'js',
+      };
     });
   },
 };
 
-export async function buildAll({ outdir = join(root, 'dist'), production = false, watch = false, linkLibrary = true } = {}) {
-  const common = { bundle: true, sourcemap: !production, minify: production, logLevel: watch ? 'info' : 'warning', absWorkingDir: root };
+export async function buildAll({
+  outdir = join(root, 'dist'),
+  production = false,
+  watch = false,
+  linkLibrary = true,
+} = {}) {
+  const common = {
+    bundle: true,
+    sourcemap: !production,
+    minify: production,
+    logLevel: watch ? 'info' : 'warning',
+    absWorkingDir: root,
+  };
   // web-tree-sitter's CommonJS build reads import.meta.url through an empty shim and fails when
   // bundled; its ESM build, with import.meta.url taken from the bundle's own path, works.
   // jsonc-parser's main build is UMD, whose require('./impl/...') calls esbuild cannot follow.
@@ -82,17 +100,39 @@ export async function buildAll({ outdir = join(root, 'dist'), production = false
       'jsonc-parser': join(root, 'node_modules/jsonc-parser/lib/esm/main.js'),
     },
     define: { 'import.meta.url': '__masklensImportMetaUrl' },
-    banner: { js: "var __masklensImportMetaUrl = require('url').pathToFileURL(__filename).href; var __masklensBundleDir = __dirname;" },
+    banner: {
+      js: "var __masklensImportMetaUrl = require('url').pathToFileURL(__filename).href; var __masklensBundleDir = __dirname;",
+    },
     plugins: [bindingLocator, piscinaWorkerDir],
   };
   const builds = [
     { ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir },
     { ...nodeCommon, entryPoints: { runtime: 'src/runtimeProcess/main.ts' }, outdir },
     { ...nodeCommon, entryPoints: { worker: 'src/worker/index.ts' }, outdir },
-    { ...nodeCommon, entryPoints: { worker: join(dirname(require.resolve('piscina')), 'worker.js') }, outdir: join(outdir, 'piscina') },
-    { ...nodeCommon, entryPoints: { analysis: 'src/analysisProcess/main.ts', analysisThread: 'src/analysisProcess/thread.ts' }, outdir },
-    { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` } },
-    { ...common, entryPoints: { panel: 'webview/panel/main.ts', savedModel: 'webview/savedModel/main.ts' }, outdir: join(outdir, 'webview'), platform: 'browser', format: 'iife', target: 'es2022' },
+    {
+      ...nodeCommon,
+      entryPoints: { worker: join(dirname(require.resolve('piscina')), 'worker.js') },
+      outdir: join(outdir, 'piscina'),
+    },
+    {
+      ...nodeCommon,
+      entryPoints: { analysis: 'src/analysisProcess/main.ts', analysisThread: 'src/analysisProcess/thread.ts' },
+      outdir,
+    },
+    {
+      ...nodeCommon,
+      entryPoints: { cli: 'src/cli/main.ts' },
+      outdir,
+      banner: { js: `#!/usr/bin/env node\n${nodeCommon.banner.js}` },
+    },
+    {
+      ...common,
+      entryPoints: { panel: 'webview/panel/main.ts', savedModel: 'webview/savedModel/main.ts' },
+      outdir: join(outdir, 'webview'),
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+    },
   ];
 
   const copyAssets = () => {

@@ -23,26 +23,34 @@ if (isMainThread) {
     process.exit(1);
   }, TIMEOUT_MS);
   const results = await Promise.all(
-    Array.from({ length: count }, (_, id) => new Promise((resolve) => {
-      const worker = new Worker(new URL(import.meta.url), { workerData: { id, count, loaded, stressMs } });
-      worker.once('message', resolve);
-      worker.once('error', (error) => resolve({ id, ok: false, error: String(error?.stack ?? error) }));
-      worker.once('exit', (code) => resolve({ id, ok: false, error: `worker exited with code ${code}` }));
-    })),
+    Array.from(
+      { length: count },
+      (_, id) =>
+        new Promise((resolve) => {
+          const worker = new Worker(new URL(import.meta.url), { workerData: { id, count, loaded, stressMs } });
+          worker.once('message', resolve);
+          worker.once('error', (error) => resolve({ id, ok: false, error: String(error?.stack ?? error) }));
+          worker.once('exit', (code) => resolve({ id, ok: false, error: `worker exited with code ${code}` }));
+        }),
+    ),
   );
   clearTimeout(timer);
   for (const r of results) {
     if (r.ok) {
-      console.log(`worker ${r.id}: backend=${r.backend} matMul=${JSON.stringify(r.product)} stress steps=${r.steps} ` +
-        `tfjs-node=${r.tfjsNode} libtensorflow=${r.libtensorflow}`);
+      console.log(
+        `worker ${r.id}: backend=${r.backend} matMul=${JSON.stringify(r.product)} stress steps=${r.steps} ` +
+          `tfjs-node=${r.tfjsNode} libtensorflow=${r.libtensorflow}`,
+      );
     } else {
       console.error(`worker ${r.id}: FAIL: ${r.error}`);
     }
   }
   const ok = results.every((r) => r.ok);
-  console.log(ok
-    ? `check-native: OK: the native TensorFlow backend ran in ${count} worker threads at once.`
-    : 'check-native: FAIL: the native TensorFlow backend did not run in every worker thread.');
+  console.log(
+    ok
+      ? `check-native: OK: the native TensorFlow backend ran in ${count} worker threads at once.`
+      : 'check-native: FAIL: the native TensorFlow backend did not run in every worker thread.',
+  );
   process.exit(ok ? 0 : 1);
 } else {
   const { id, count, loaded, stressMs } = workerData;
@@ -52,7 +60,18 @@ if (isMainThread) {
     Atomics.add(loaded, 0, 1);
     Atomics.notify(loaded, 0);
     while (Atomics.load(loaded, 0) < count) Atomics.wait(loaded, 0, Atomics.load(loaded, 0), 1000);
-    const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]])).arraySync();
+    const product = tf
+      .matMul(
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+        ]),
+        tf.tensor2d([
+          [5, 6],
+          [7, 8],
+        ]),
+      )
+      .arraySync();
     const backend = tf.getBackend();
     let steps = 0;
     for (const start = Date.now(); Date.now() - start < stressMs; steps++) {
@@ -63,10 +82,14 @@ if (isMainThread) {
       value.dataSync();
       value.dispose();
     }
-    const expected = JSON.stringify([[19, 22], [43, 50]]);
+    const expected = JSON.stringify([
+      [19, 22],
+      [43, 50],
+    ]);
     const problems = [];
     if (backend !== 'tensorflow') problems.push(`backend is '${backend}', expected 'tensorflow'`);
-    if (JSON.stringify(product) !== expected) problems.push(`matMul gave ${JSON.stringify(product)}, expected ${expected}`);
+    if (JSON.stringify(product) !== expected)
+      problems.push(`matMul gave ${JSON.stringify(product)}, expected ${expected}`);
     report({
       ok: problems.length === 0,
       error: problems.join('; '),

@@ -11,9 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const candidates = process.platform === 'win32'
-  ? [join(root, '.venv', 'Scripts', 'python.exe')]
-  : [join(root, '.venv', 'bin', 'python'), join(root, '.venv', 'bin', 'python3')];
+const candidates =
+  process.platform === 'win32'
+    ? [join(root, '.venv', 'Scripts', 'python.exe')]
+    : [join(root, '.venv', 'bin', 'python'), join(root, '.venv', 'bin', 'python3')];
 const python = process.env.MASKLENS_PYTHON || candidates.find((p) => existsSync(p));
 if (!python) {
   console.error(
@@ -23,7 +24,11 @@ if (!python) {
   );
   process.exit(2);
 }
-const SCRIPTS = { '--realworld': 'test/realworld/generate.py', '--sweep': 'test/golden/sweep.py', '--saved': 'test/golden/saved_models.py' };
+const SCRIPTS = {
+  '--realworld': 'test/realworld/generate.py',
+  '--sweep': 'test/golden/sweep.py',
+  '--saved': 'test/golden/saved_models.py',
+};
 const chosen = Object.hasOwn(SCRIPTS, process.argv[2] ?? '') ? SCRIPTS[process.argv[2]] : undefined;
 const script = join(root, chosen ?? 'test/golden/generate.py');
 const result = spawnSync(python, [script, ...process.argv.slice(chosen ? 3 : 2)], { cwd: root, stdio: 'inherit' });

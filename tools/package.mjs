@@ -12,7 +12,17 @@
 // A target's binding must be built on that platform; only linux-x64 is supported so far (the
 // planned CI matrix in CONTRIBUTING.md runs this script once per target).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,10 +32,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** The bundles the CLI runs: itself, TensorFlow's process, its worker threads and piscina's. */
-const CLI_FILES = ['cli.js', 'runtime.js', 'worker.js', 'piscina/worker.js', 'tree-sitter.wasm', 'tree-sitter-python.wasm', BINDING_IN_DIST];
+const CLI_FILES = [
+  'cli.js',
+  'runtime.js',
+  'worker.js',
+  'piscina/worker.js',
+  'tree-sitter.wasm',
+  'tree-sitter-python.wasm',
+  BINDING_IN_DIST,
+];
 
 function run(command, args, cwd) {
-  const r = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync(command, args, {
+    cwd,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${r.status ?? r.signal}) in ${cwd}`);
 }
 
@@ -37,7 +59,9 @@ function run(command, args, cwd) {
 function checkBinding() {
   if (!existsSync(TFJS_BINDING)) throw new Error(`${TFJS_BINDING} is missing: run npm ci first`);
   if (!readFileSync(TFJS_BINDING).includes('libtensorflow_cc.so.2')) {
-    throw new Error("tfjs-node's binding was not built against the TensorFlow wheel's C library; run MASKLENS_TF_STAGE=always npm ci, then package again");
+    throw new Error(
+      "tfjs-node's binding was not built against the TensorFlow wheel's C library; run MASKLENS_TF_STAGE=always npm ci, then package again",
+    );
   }
 }
 
@@ -55,25 +79,43 @@ export function hostTarget() {
 }
 
 export async function packageVsix(out, target = hostTarget()) {
-  if (target !== hostTarget()) throw new Error(`a ${target} package needs a binding built on ${target}; this machine is ${hostTarget()}`);
-  if (target !== 'linux-x64') throw new Error(`${target} is not supported yet: MaskLens finds TensorFlow's C library by its Linux names (see CONTRIBUTING.md, Packaging)`);
+  if (target !== hostTarget())
+    throw new Error(`a ${target} package needs a binding built on ${target}; this machine is ${hostTarget()}`);
+  if (target !== 'linux-x64')
+    throw new Error(
+      `${target} is not supported yet: MaskLens finds TensorFlow's C library by its Linux names (see CONTRIBUTING.md, Packaging)`,
+    );
   const stage = mkdtempSync(join(tmpdir(), 'masklens-vsix-'));
   try {
     const dist = await productionDist(stage);
     rmSync(join(dist, 'cli.js')); // the CLI is published on npm; the extension does not run it
     // The manifest without what only the repository needs: everything it runs is bundled in dist/.
-    const { devDependencies: _dev, dependencies: _deps, scripts: _scripts, allowScripts: _allow, bin: _bin, private: _private, ...extension } = manifest;
+    const {
+      devDependencies: _dev,
+      dependencies: _deps,
+      scripts: _scripts,
+      allowScripts: _allow,
+      bin: _bin,
+      private: _private,
+      ...extension
+    } = manifest;
     writeFileSync(join(stage, 'package.json'), `${JSON.stringify(extension, null, 2)}\n`);
     for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE']) copyFileSync(join(root, file), join(stage, file));
     mkdirSync(join(stage, 'media'));
-    for (const file of ['icon.png', 'masklens.svg']) copyFileSync(join(root, 'media', file), join(stage, 'media', file));
+    for (const file of ['icon.png', 'masklens.svg'])
+      copyFileSync(join(root, 'media', file), join(stage, 'media', file));
     // the getting-started walkthrough's pages (contributes.walkthroughs)
     mkdirSync(join(stage, 'media', 'walkthrough'));
-    for (const file of readdirSync(join(root, 'media', 'walkthrough'))) copyFileSync(join(root, 'media', 'walkthrough', file), join(stage, 'media', 'walkthrough', file));
+    for (const file of readdirSync(join(root, 'media', 'walkthrough')))
+      copyFileSync(join(root, 'media', 'walkthrough', file), join(stage, 'media', 'walkthrough', file));
     // Nothing to leave out: the stage holds only what ships (vsce still reads this file).
     writeFileSync(join(stage, '.vscodeignore'), '**/*.map\n');
     mkdirSync(dirname(out), { recursive: true });
-    run(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', target, '--no-dependencies', '--out', out], stage);
+    run(
+      process.execPath,
+      [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--target', target, '--no-dependencies', '--out', out],
+      stage,
+    );
     return out;
   } finally {
     rmSync(stage, { recursive: true, force: true });
@@ -85,7 +127,8 @@ function cliManifest() {
   return {
     name: 'masklens',
     version: manifest.version,
-    description: 'MaskLens on the command line: the Keras masking analysis for CI (text, JSON, SARIF), and masked evaluation, comparison and training on native TensorFlow.',
+    description:
+      'MaskLens on the command line: the Keras masking analysis for CI (text, JSON, SARIF), and masked evaluation, comparison and training on native TensorFlow.',
     license: manifest.license,
     keywords: manifest.keywords,
     repository: manifest.repository,

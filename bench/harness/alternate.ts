@@ -27,7 +27,11 @@ export interface RepetitionPolicy {
   budgetMs: number;
 }
 
-export async function alternate(runners: SideRunner[], policy: RepetitionPolicy, log: (s: string) => void): Promise<Record<string, SideSamples>> {
+export async function alternate(
+  runners: SideRunner[],
+  policy: RepetitionPolicy,
+  log: (s: string) => void,
+): Promise<Record<string, SideSamples>> {
   const out: Record<string, SideSamples> = {};
   for (const r of runners) out[r.side] = { metrics: {}, error: null };
   const t0 = performance.now();
@@ -38,14 +42,19 @@ export async function alternate(runners: SideRunner[], policy: RepetitionPolicy,
       try {
         const m = await r.run();
         for (const [k, v] of Object.entries(m)) (s.metrics[k] ??= []).push(v);
-        log(`    ${r.side.padEnd(8)} rep ${rep + 1}: ${Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`);
+        log(
+          `    ${r.side.padEnd(8)} rep ${rep + 1}: ${Object.entries(m)
+            .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+            .join(', ')}`,
+        );
       } catch (error) {
         s.error = error instanceof Error ? error.message : String(error);
         log(`    ${r.side.padEnd(8)} failed: ${s.error}`);
       }
     }
     if (rep + 1 >= policy.minReps && performance.now() - t0 > policy.budgetMs) {
-      if (rep + 1 < policy.reps) log(`    time budget of ${(policy.budgetMs / 1000).toFixed(0)} s spent: stopping after ${rep + 1} repetitions`);
+      if (rep + 1 < policy.reps)
+        log(`    time budget of ${(policy.budgetMs / 1000).toFixed(0)} s spent: stopping after ${rep + 1} repetitions`);
       break;
     }
   }

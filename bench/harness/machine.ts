@@ -46,11 +46,21 @@ function theoreticalPeak(cores: number, info: CpuInfo): { flops: number | null; 
   };
 }
 
-export function describeMachine(root: string, started: { date: Date; loadAverage: number[] }, python: Record<string, string>, threads: Machine['threads'], measuredPeak: number | null): Machine {
+export function describeMachine(
+  root: string,
+  started: { date: Date; loadAverage: number[] },
+  python: Record<string, string>,
+  threads: Machine['threads'],
+  measuredPeak: number | null,
+): Machine {
   const info = cpuInfo();
   const cores = cpus().length;
   const theory = theoreticalPeak(cores, info);
-  const tfjsNode = (JSON.parse(readFileSync(join(root, 'node_modules', '@tensorflow', 'tfjs-node', 'package.json'), 'utf8')) as { version: string }).version;
+  const tfjsNode = (
+    JSON.parse(readFileSync(join(root, 'node_modules', '@tensorflow', 'tfjs-node', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   return {
     date: started.date.toISOString(),
     cpu: info.model,

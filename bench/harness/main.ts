@@ -55,22 +55,65 @@ const W1_EVAL = {
 /** Each workload's parts, run in this order; a part that throws becomes a failed row, the others still run. */
 const WORKLOADS: [Row['workload'], [string, Workload][]][] = [
   ['W4', [['analysis', analysisWorkload]]],
-  ['W2', [['cold', coldWorkload], ['warm', (ctx) => evaluateWorkload(ctx, W2_WARM)]]],
+  [
+    'W2',
+    [
+      ['cold', coldWorkload],
+      ['warm', (ctx) => evaluateWorkload(ctx, W2_WARM)],
+    ],
+  ],
   [
     'W1',
     [
-      ['training', (ctx) => trainingWorkload(ctx, { workload: 'W1', key: 'w1', source: 'bench/models/w1_seed002.py', x: 'w1_x_train', y: 'w1_y_train', batchSize: 15, samples: 75, forwardFlopsPerSample: w1ForwardPerSample(), cold: true })],
+      [
+        'training',
+        (ctx) =>
+          trainingWorkload(ctx, {
+            workload: 'W1',
+            key: 'w1',
+            source: 'bench/models/w1_seed002.py',
+            x: 'w1_x_train',
+            y: 'w1_y_train',
+            batchSize: 15,
+            samples: 75,
+            forwardFlopsPerSample: w1ForwardPerSample(),
+            cold: true,
+          }),
+      ],
       ['evaluate', (ctx) => evaluateWorkload(ctx, W1_EVAL)],
     ],
   ],
-  ['W3', [['training', (ctx) => trainingWorkload(ctx, { workload: 'W3', key: 'w3', source: 'bench/models/w3_tagger.py', x: 'w3_x', y: 'w3_y', batchSize: 32, samples: 2000, forwardFlopsPerSample: w3ForwardPerSample(), cold: false })]]],
+  [
+    'W3',
+    [
+      [
+        'training',
+        (ctx) =>
+          trainingWorkload(ctx, {
+            workload: 'W3',
+            key: 'w3',
+            source: 'bench/models/w3_tagger.py',
+            x: 'w3_x',
+            y: 'w3_y',
+            batchSize: 32,
+            samples: 2000,
+            forwardFlopsPerSample: w3ForwardPerSample(),
+            cold: false,
+          }),
+      ],
+    ],
+  ],
   ['W5', [['pool scaling', scalingWorkload]]],
 ];
 
 async function main(): Promise<void> {
   const started = { date: new Date(), loadAverage: roundedLoad() };
   const only = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',').map((s) => s.trim().toUpperCase()) : null;
-  const policy = { reps: intEnv('BENCH_REPS', 5), minReps: Math.min(intEnv('BENCH_MIN_REPS', 3), intEnv('BENCH_REPS', 5)), budgetMs: intEnv('BENCH_BUDGET_S', 100) * 1000 };
+  const policy = {
+    reps: intEnv('BENCH_REPS', 5),
+    minReps: Math.min(intEnv('BENCH_MIN_REPS', 3), intEnv('BENCH_REPS', 5)),
+    budgetMs: intEnv('BENCH_BUDGET_S', 100) * 1000,
+  };
   const python = process.env.BENCH_PYTHON ?? join(root, '.venv', 'bin', 'python');
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -109,7 +152,11 @@ async function main(): Promise<void> {
     },
     async runtime() {
       if (!runtime) {
-        runtime = new RuntimeClient({ runtimeFile: join(root, 'dist', 'runtime.js'), settings: { workers: 1, maxQueue: 4, memoryCapMB: 2048 }, env });
+        runtime = new RuntimeClient({
+          runtimeFile: join(root, 'dist', 'runtime.js'),
+          settings: { workers: 1, maxQueue: 4, memoryCapMB: 2048 },
+          env,
+        });
         await runtime.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result; // starts the process and loads TensorFlow in its worker
       }
       return runtime;
@@ -133,7 +180,10 @@ async function main(): Promise<void> {
     // (MaskLens only, timed in milliseconds) runs before the TensorFlow process starts, so no
     // process of the harness's own competes with it for the two cores.
     const prepareKeras = async (): Promise<void> => {
-      if (!keras) await ctx.keras().catch((e: unknown) => log(`Keras side unavailable: ${e instanceof Error ? e.message : String(e)}`));
+      if (!keras)
+        await ctx
+          .keras()
+          .catch((e: unknown) => log(`Keras side unavailable: ${e instanceof Error ? e.message : String(e)}`));
     };
     for (const [id, parts] of WORKLOADS) {
       if (only && !only.includes(id)) continue;
@@ -156,7 +206,16 @@ async function main(): Promise<void> {
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           log(`  ${id} ${part} failed: ${message}`);
-          rows.push({ workload: id, measure: `${part}: failed to run`, how: 'the harness could not run this part', masklens: { summary: null, error: message }, keras: null, ratio: null, target: null, notes: [] });
+          rows.push({
+            workload: id,
+            measure: `${part}: failed to run`,
+            how: 'the harness could not run this part',
+            masklens: { summary: null, error: message },
+            keras: null,
+            ratio: null,
+            target: null,
+            notes: [],
+          });
         }
       }
       log(`  ${id} took ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -171,7 +230,13 @@ async function main(): Promise<void> {
 
   const p = prepared as { versions: Record<string, string>; peak: number | null } | null;
   const results: Results = {
-    machine: describeMachine(root, started, p?.versions ?? {}, { masklensWorkersW1toW3: 1, intraOp: intra, interOp: inter }, p?.peak ?? null),
+    machine: describeMachine(
+      root,
+      started,
+      p?.versions ?? {},
+      { masklensWorkersW1toW3: 1, intraOp: intra, interOp: inter },
+      p?.peak ?? null,
+    ),
     settings: { reps: policy.reps, minReps: policy.minReps, budgetSecondsPerWorkload: policy.budgetMs / 1000, only },
     rows,
   };

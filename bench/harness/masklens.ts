@@ -28,7 +28,12 @@ export async function loadModel(file: string): Promise<LoadedModel> {
       name: ir.name,
       config: ir.config,
       lambdas: ir.lambdas,
-      training: { loss: t.loss ?? undefined, optimizer: t.optimizer ?? undefined, batchSize: t.batchSize, epochs: t.epochs },
+      training: {
+        loss: t.loss ?? undefined,
+        optimizer: t.optimizer ?? undefined,
+        batchSize: t.batchSize,
+        epochs: t.epochs,
+      },
     };
     return { model, inline: sourceData(analysis, ir, file).data };
   } finally {
@@ -50,10 +55,12 @@ interface KerasLayerWeights {
 export function kerasWeightsFor(model: RuntimeModel, path: string): LayerWeights[] {
   const keras = JSON.parse(readFileSync(path, 'utf8')) as KerasLayerWeights[];
   const ours = model.config.config.layers.filter((l) => l.class_name !== 'InputLayer');
-  if (ours.length !== keras.length) throw new Error(`${path}: ${keras.length} Keras layers, MaskLens built ${ours.length}`);
+  if (ours.length !== keras.length)
+    throw new Error(`${path}: ${keras.length} Keras layers, MaskLens built ${ours.length}`);
   return ours.flatMap((layer, i) => {
     const k = keras[i];
-    if (k.className !== layer.class_name) throw new Error(`layer ${i}: Keras ${k.className}, MaskLens ${layer.class_name}`);
+    if (k.className !== layer.class_name)
+      throw new Error(`layer ${i}: Keras ${k.className}, MaskLens ${layer.class_name}`);
     if (k.weights.length === 0) return [];
     // Float32Array: structured cloning to the worker copies bytes instead of walking a JS array.
     const weights = k.weights.map((w) => ({ name: w.name, shape: w.shape, values: Float32Array.from(w.values) }));
@@ -74,10 +81,15 @@ export interface TaskRunner {
   run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options?: RunOptions): TaskHandle<ResultOf<K>>;
 }
 
-export async function timedRun<K extends RegisteredKind>(runner: TaskRunner, request: RequestOf<K> & { kind: K }): Promise<TimedRun<K>> {
+export async function timedRun<K extends RegisteredKind>(
+  runner: TaskRunner,
+  request: RequestOf<K> & { kind: K },
+): Promise<TimedRun<K>> {
   const events: TimedRun<K>['events'] = [];
   const t0 = performance.now();
-  const result = await runner.run<K>(request, { onProgress: (event) => events.push({ at: performance.now() - t0, event }) }).result;
+  const result = await runner.run<K>(request, {
+    onProgress: (event) => events.push({ at: performance.now() - t0, event }),
+  }).result;
   return { result, wallMs: performance.now() - t0, events };
 }
 

@@ -45,6 +45,13 @@ export interface Results {
   rows: Row[];
 }
 
-export function side(samples: number[] | undefined, error: string | null, summarize: (s: number[]) => Summary | null): Side {
-  return { summary: samples && samples.length > 0 ? summarize(samples) : null, error: error ?? (samples && samples.length > 0 ? null : 'no samples') };
+export function side(
+  samples: number[] | undefined,
+  error: string | null,
+  summarize: (s: number[]) => Summary | null,
+): Side {
+  return {
+    summary: samples && samples.length > 0 ? summarize(samples) : null,
+    error: error ?? (samples && samples.length > 0 ? null : 'no samples'),
+  };
 }

@@ -21,5 +21,13 @@ function quantile(sorted: number[], q: number): number {
 export function summarize(samples: number[]): Summary | null {
   if (samples.length === 0) return null;
   const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, median: quantile(s, 0.5), q1: quantile(s, 0.25), q3: quantile(s, 0.75), min: s[0], max: s[s.length - 1], samples };
+  return {
+    n: s.length,
+    median: quantile(s, 0.5),
+    q1: quantile(s, 0.25),
+    q3: quantile(s, 0.75),
+    min: s[0],
+    max: s[s.length - 1],
+    samples,
+  };
 }

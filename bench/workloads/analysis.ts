@@ -5,7 +5,13 @@
  * process (dist/analysis.js) and the client the extension uses. Runs are cheap, so many are
  * taken whatever BENCH_REPS says.
  */
-import { measureAnalysis, measureThroughProcess, WARMUPS, type AnalysisTimes, type ProcessTimes } from '../analyze.bench';
+import {
+  measureAnalysis,
+  measureThroughProcess,
+  WARMUPS,
+  type AnalysisTimes,
+  type ProcessTimes,
+} from '../analyze.bench';
 import type { BenchContext } from '../harness/context';
 import { side, type Row } from '../harness/results';
 import { summarize } from '../harness/stats';
@@ -33,7 +39,14 @@ export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
   ctx.log(
     `    first ${times?.first.toFixed(1) ?? '—'} ms, cold median ${summarize(cold)?.median.toFixed(2) ?? '—'} ms, edit median ${summarize(edit)?.median.toFixed(2) ?? '—'} ms, edit → host median ${summarize(atHost)?.median.toFixed(2) ?? '—'} ms (${RUNS} runs each)`,
   );
-  const row = (measure: string, samples: number[], failure: string | null, how: string, target: Row['target'], notes: string[]): Row => ({
+  const row = (
+    measure: string,
+    samples: number[],
+    failure: string | null,
+    how: string,
+    target: Row['target'],
+    notes: string[],
+  ): Row => ({
     workload: 'W4',
     measure,
     how,
@@ -43,14 +56,33 @@ export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
     target,
     notes,
   });
-  const first = times ? [`the first analysis in a fresh process took ${times.first.toFixed(0)} ms (nothing compiled yet).`] : [];
+  const first = times
+    ? [`the first analysis in a fresh process took ${times.first.toFixed(0)} ms (nothing compiled yet).`]
+    : [];
   const hopNotes = hop
-    ? [`an analysis is ${hop.viewChars} characters of JSON on its way to the host; the analyzer's own share of an edit: median ${summarize(hop.analysis)?.median.toFixed(1)} ms.`, `the first analysis after the process started: ${hop.firstOpen.toFixed(0)} ms.`]
+    ? [
+        `an analysis is ${hop.viewChars} characters of JSON on its way to the host; the analyzer's own share of an edit: median ${summarize(hop.analysis)?.median.toFixed(1)} ms.`,
+        `the first analysis after the process started: ${hop.firstOpen.toFixed(0)} ms.`,
+      ]
     : [];
   const median = summarize(atHost)?.median;
   return [
-    row('analysis, file never seen', cold, error, `2,000 lines, 20 models: tree-sitter parse, reading and mask analysis in this process; ${RUNS} runs after ${WARMUPS} warm-up analyses (the analyzer runs on every edit, so its code is optimised)`, null, first),
-    row('analysis after a one-line edit', edit, error, `the same file with one line changed: incremental parse + analysis, ${RUNS} runs`, null, []),
+    row(
+      'analysis, file never seen',
+      cold,
+      error,
+      `2,000 lines, 20 models: tree-sitter parse, reading and mask analysis in this process; ${RUNS} runs after ${WARMUPS} warm-up analyses (the analyzer runs on every edit, so its code is optimised)`,
+      null,
+      first,
+    ),
+    row(
+      'analysis after a one-line edit',
+      edit,
+      error,
+      `the same file with one line changed: incremental parse + analysis, ${RUNS} runs`,
+      null,
+      [],
+    ),
     row(
       'one-line edit → analysis at the extension host',
       atHost,

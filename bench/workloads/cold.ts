@@ -21,15 +21,22 @@ function timeProcess(command: string, args: string[], cwd: string, env: NodeJS.P
     child.on('exit', (code) => {
       const ms = performance.now() - t0;
       if (code === 0) resolve(ms);
-      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
+      else
+        reject(
+          new Error(
+            `${command} ${args.join(' ')} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        );
     });
   });
 }
 
 export async function coldWorkload(ctx: BenchContext): Promise<Row[]> {
   const example = 'examples/seed001_embedding_dense_mse.py';
-  const masklens = (): Promise<number> => timeProcess(process.execPath, [join(ctx.root, 'dist', 'cli.js'), 'evaluate', example, '--json'], ctx.root, ctx.env);
-  const keras = (): Promise<number> => timeProcess(ctx.python, [join(ctx.root, 'bench', 'keras', 'cold_seed001.py')], ctx.root, ctx.env);
+  const masklens = (): Promise<number> =>
+    timeProcess(process.execPath, [join(ctx.root, 'dist', 'cli.js'), 'evaluate', example, '--json'], ctx.root, ctx.env);
+  const keras = (): Promise<number> =>
+    timeProcess(ctx.python, [join(ctx.root, 'bench', 'keras', 'cold_seed001.py')], ctx.root, ctx.env);
   ctx.log('  warm-up (excluded): one run of each, so both start from a warm file-system cache');
   await masklens().catch(() => undefined);
   await keras().catch(() => undefined);

@@ -36,7 +36,16 @@ export async function evaluateWorkload(ctx: BenchContext, spec: EvaluateSpec): P
     ? { source: 'file', x: join(ctx.dataDir, `${spec.files.x}.npy`), y: join(ctx.dataDir, `${spec.files.y}.npy`) }
     : inline;
   if (!data) throw new Error(`${spec.source}: no data written in the source`);
-  const request = { kind: 'evaluate' as const, model, data, weights: { source: 'inline' as const, layers: kerasWeightsFor(model, join(ctx.dataDir, `${spec.key}_weights.json`)) }, layerOutputs: false }; // as the extension asks
+  const request = {
+    kind: 'evaluate' as const,
+    model,
+    data,
+    weights: {
+      source: 'inline' as const,
+      layers: kerasWeightsFor(model, join(ctx.dataDir, `${spec.key}_weights.json`)),
+    },
+    layerOutputs: false,
+  }; // as the extension asks
   const losses: { masklens: number | null; keras: number | null } = { masklens: null, keras: null };
   const runMaskLens = async (): Promise<Metrics> => {
     const r = await timedRun(runner, request);
@@ -63,12 +72,16 @@ export async function evaluateWorkload(ctx: BenchContext, spec: EvaluateSpec): P
   const notes: string[] = [];
   if (losses.masklens !== null && losses.keras !== null) {
     const rel = Math.abs(losses.masklens - losses.keras) / Math.max(1e-12, Math.abs(losses.keras));
-    notes.push(`same-arithmetic check: loss MaskLens ${losses.masklens.toPrecision(7)}, Keras ${losses.keras.toPrecision(7)} (relative difference ${rel.toExponential(1)})`);
+    notes.push(
+      `same-arithmetic check: loss MaskLens ${losses.masklens.toPrecision(7)}, Keras ${losses.keras.toPrecision(7)} (relative difference ${rel.toExponential(1)})`,
+    );
   }
   const inTask = summarize(got.masklens.metrics.inTaskMs ?? []);
   if (inTask) {
     const hop = spec.via === 'runtime process' ? 'the hop to the runtime process and back over IPC, ' : '';
-    notes.push(`MaskLens time inside the worker (build + evaluate + result): median ${inTask.median.toFixed(1)} ms; the rest is ${hop}request validation, transfer and result validation`);
+    notes.push(
+      `MaskLens time inside the worker (build + evaluate + result): median ${inTask.median.toFixed(1)} ms; the rest is ${hop}request validation, transfer and result validation`,
+    );
   }
   return [
     {

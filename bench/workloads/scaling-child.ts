@@ -25,8 +25,17 @@ async function main(): Promise<void> {
   const root = join(__dirname, '..', '..');
   const { model } = await loadModel(join(root, 'examples', 'seed002_lambda_with_mask.py'));
   // The extension's default data for a file without arrays: 8 seeded synthetic samples.
-  const request = { kind: 'evaluate' as const, model, data: { source: 'synthetic' as const, samples: 8, seed: 42 }, layerOutputs: false }; // as the extension asks (src/extension/requests.ts)
-  const pool = new MaskLensPool({ workerFile: join(root, 'dist', 'worker.js'), workers, maxQueue: Math.max(TASKS, workers * WARMUP_PER_WORKER) });
+  const request = {
+    kind: 'evaluate' as const,
+    model,
+    data: { source: 'synthetic' as const, samples: 8, seed: 42 },
+    layerOutputs: false,
+  }; // as the extension asks (src/extension/requests.ts)
+  const pool = new MaskLensPool({
+    workerFile: join(root, 'dist', 'worker.js'),
+    workers,
+    maxQueue: Math.max(TASKS, workers * WARMUP_PER_WORKER),
+  });
   try {
     await Promise.all(Array.from({ length: workers * WARMUP_PER_WORKER }, () => pool.run(request).result));
     const rounds: number[] = [];

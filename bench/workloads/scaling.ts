@@ -26,29 +26,41 @@ function crashNote(crashes: string[]): string[] {
 /** Said when it is so: a lone worker's second TensorFlow thread costing time flatters the 2-worker ratio. */
 function secondThreadNote(twoThreads: number | null, oneThread: number | null): string[] {
   if (twoThreads === null || oneThread === null || oneThread >= twoThreads) return [];
-  return [`on this machine the lone worker is faster with 1 TensorFlow thread than with the 2 the pool's plan gives it (median ${oneThread.toFixed(0)} vs ${twoThreads.toFixed(0)} ms), so part of this ratio is that second thread's cost; with equal workers the ratio is the next row's`];
+  return [
+    `on this machine the lone worker is faster with 1 TensorFlow thread than with the 2 the pool's plan gives it (median ${oneThread.toFixed(0)} vs ${twoThreads.toFixed(0)} ms), so part of this ratio is that second thread's cost; with equal workers the ratio is the next row's`,
+  ];
 }
 
 export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
   // Let each child's pool choose its own threads per worker, as the extension's pool does.
   const env = { ...ctx.env };
-  for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'BENCH_THREADS']) delete env[k];
+  for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'BENCH_THREADS'])
+    delete env[k];
   // A crashed child is a finding about the pool, not a harness error: it is counted, with its
   // exit code or signal, and the side keeps being measured.
   const crashes: Record<string, string[]> = { '1 worker': [], '2 workers': [], '1 worker, 1 thread': [] };
   const child = async (workers: number, label: string, tfThreads?: number): Promise<number | null> => {
     try {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ctx.root, 'bench', 'workloads', 'scaling-child.ts'), String(workers)], {
-        cwd: ctx.root,
-        env: tfThreads ? { ...env, TF_NUM_INTRAOP_THREADS: String(tfThreads), OMP_NUM_THREADS: String(tfThreads) } : env,
-        maxBuffer: 1 << 20,
-      });
+      const { stdout } = await run(
+        process.execPath,
+        ['--import', 'tsx', join(ctx.root, 'bench', 'workloads', 'scaling-child.ts'), String(workers)],
+        {
+          cwd: ctx.root,
+          env: tfThreads
+            ? { ...env, TF_NUM_INTRAOP_THREADS: String(tfThreads), OMP_NUM_THREADS: String(tfThreads) }
+            : env,
+          maxBuffer: 1 << 20,
+        },
+      );
       const line = stdout.trim().split('\n').pop() ?? '';
       return (JSON.parse(line) as { wallMs: number }).wallMs;
     } catch (error) {
       const e = error as { code?: number | string; signal?: string | null; stderr?: string };
       const why = e.signal ? `killed by ${e.signal}` : `exit code ${String(e.code)}`;
-      const last = (e.stderr ?? '').split('\n').filter((l) => l.trim() && !/^I0000|^WARNING: All log/.test(l)).pop();
+      const last = (e.stderr ?? '')
+        .split('\n')
+        .filter((l) => l.trim() && !/^I0000|^WARNING: All log/.test(l))
+        .pop();
       crashes[label].push(`${why}${last ? ` (${last.slice(0, 200)})` : ''}`);
       ctx.log(`    ${label}: the child process failed, ${why}`);
       return null;
@@ -72,9 +84,19 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
   const oneThread = summarize(got['1 worker, 1 thread'].metrics.wallMs ?? []);
   const ratio = one && two ? one.median / two.median : null;
   const equalRatio = oneThread && two ? oneThread.median / two.median : null;
-  const how = '8 evaluate tasks submitted at once (seed 002 model, 8 synthetic samples × 362 steps each), timed to the last result; per fresh process: 30 warm-up tasks per worker first (a worker\'s task time settles only after ~15 tasks: its isolate compiles and tiers up its own code; BENCH_W5_WARMUP), then 7 rounds of 8 tasks (BENCH_W5_ROUNDS), the median round is one sample; TensorFlow threads per worker = cores / workers (the pool\'s plan)';
+  const how =
+    "8 evaluate tasks submitted at once (seed 002 model, 8 synthetic samples × 362 steps each), timed to the last result; per fresh process: 30 warm-up tasks per worker first (a worker's task time settles only after ~15 tasks: its isolate compiles and tiers up its own code; BENCH_W5_WARMUP), then 7 rounds of 8 tasks (BENCH_W5_ROUNDS), the median round is one sample; TensorFlow threads per worker = cores / workers (the pool's plan)";
   return [
-    { workload: 'W5', measure: '8 evaluate tasks, 1 worker', how, masklens: side(got['1 worker'].metrics.wallMs, got['1 worker'].error, summarize), keras: null, ratio: null, target: null, notes: crashNote(crashes['1 worker']) },
+    {
+      workload: 'W5',
+      measure: '8 evaluate tasks, 1 worker',
+      how,
+      masklens: side(got['1 worker'].metrics.wallMs, got['1 worker'].error, summarize),
+      keras: null,
+      ratio: null,
+      target: null,
+      notes: crashNote(crashes['1 worker']),
+    },
     {
       workload: 'W5',
       measure: '8 evaluate tasks, 2 workers',
@@ -83,7 +105,11 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
       keras: null,
       ratio,
       target: { text: 'throughput 2 workers / 1 worker ≥ 1.7', met: ratio === null ? null : ratio >= 1.7 },
-      notes: [...crashNote(crashes['2 workers']), 'ratio here = throughput with 2 workers / throughput with 1 worker = median(1 worker) / median(2 workers)', ...secondThreadNote(one?.median ?? null, oneThread?.median ?? null)],
+      notes: [
+        ...crashNote(crashes['2 workers']),
+        'ratio here = throughput with 2 workers / throughput with 1 worker = median(1 worker) / median(2 workers)',
+        ...secondThreadNote(one?.median ?? null, oneThread?.median ?? null),
+      ],
     },
     {
       workload: 'W5',
@@ -93,7 +119,10 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
       keras: null,
       ratio: equalRatio,
       target: null,
-      notes: [...crashNote(crashes['1 worker, 1 thread']), 'ratio here = throughput of the 2-worker pool / throughput of this 1-thread worker = median(this row) / median(2 workers): the pool\'s scaling with equal workers'],
+      notes: [
+        ...crashNote(crashes['1 worker, 1 thread']),
+        "ratio here = throughput of the 2-worker pool / throughput of this 1-thread worker = median(this row) / median(2 workers): the pool's scaling with equal workers",
+      ],
     },
   ];
 }

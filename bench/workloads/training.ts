@@ -64,17 +64,24 @@ export async function trainingWorkload(ctx: BenchContext, spec: TrainingSpec): P
     const steps = stepsOnlyMs(ends);
     if (steps !== null) m.stepsMs = steps;
     // Logged only: where fit() spends time outside the steps window (data adapter, first step, end of epoch).
-    if (ends.length > 0) Object.assign(m, { toFirstBatchEndMs: ends[0], afterLastBatchMs: m.epochMs - ends[ends.length - 1] });
-    if (spec.cold) m.taskMs = Number((await keras.request('train', { workload: spec.key, mode: 'cold' })).seconds) * 1000;
+    if (ends.length > 0)
+      Object.assign(m, { toFirstBatchEndMs: ends[0], afterLastBatchMs: m.epochMs - ends[ends.length - 1] });
+    if (spec.cold)
+      m.taskMs = Number((await keras.request('train', { workload: spec.key, mode: 'cold' })).seconds) * 1000;
     return m;
   };
 
   // MaskLens has no tracing to amortise; its warm-up only has to touch every kernel once, so
   // one step on one synthetic batch of the same shape does (a whole epoch of W3 would cost a minute).
-  ctx.log(`  warm-up (excluded): a one-batch MaskLens train task on synthetic data, one whole Keras fit (traces its train function)`);
+  ctx.log(
+    `  warm-up (excluded): a one-batch MaskLens train task on synthetic data, one whole Keras fit (traces its train function)`,
+  );
   // A failing warm-up is only logged: the timed runs fail the same way and are recorded.
-  const warmFailed = (what: string) => (e: unknown) => ctx.log(`  ${what} warm-up failed: ${e instanceof Error ? e.message : String(e)}`);
-  await timedRun(pool, { ...request, data: { source: 'synthetic', samples: spec.batchSize, seed: 7 } }).catch(warmFailed('MaskLens'));
+  const warmFailed = (what: string) => (e: unknown) =>
+    ctx.log(`  ${what} warm-up failed: ${e instanceof Error ? e.message : String(e)}`);
+  await timedRun(pool, { ...request, data: { source: 'synthetic', samples: spec.batchSize, seed: 7 } }).catch(
+    warmFailed('MaskLens'),
+  );
   await keras.request('train', { workload: spec.key, mode: 'warm' }).catch(warmFailed('Keras'));
   const runners = [
     { side: 'masklens', run: runMaskLens },
@@ -115,7 +122,10 @@ export async function trainingWorkload(ctx: BenchContext, spec: TrainingSpec): P
       'epochMs',
       `MaskLens: the epoch time in the train result (its loop + a loss pass over the training data); Keras: one warm model.fit(epochs=1) call`,
       null,
-      ['MaskLens' + "'s epoch includes evaluating the masked and unmasked training loss after the epoch (one extra forward pass, ≈ +1/3 of the FLOPs); Keras' fit reports a running mean instead."],
+      [
+        'MaskLens' +
+          "'s epoch includes evaluating the masked and unmasked training loss after the epoch (one extra forward pass, ≈ +1/3 of the FLOPs); Keras' fit reports a running mean instead.",
+      ],
     ),
   ];
   if (spec.cold)

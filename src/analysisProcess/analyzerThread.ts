@@ -30,7 +30,11 @@ interface Running {
   timers: NodeJS.Timeout[];
 }
 
-const outOfTime = (run: Running): JobOutcome => ({ kind: 'stopped', reason: 'time', why: `took more than ${formatDuration(run.budgetMs)}` });
+const outOfTime = (run: Running): JobOutcome => ({
+  kind: 'stopped',
+  reason: 'time',
+  why: `took more than ${formatDuration(run.budgetMs)}`,
+});
 
 export class AnalyzerThread {
   private worker: Worker | null = null;
@@ -57,9 +61,15 @@ export class AnalyzerThread {
       const run = this.running;
       if (this.worker !== worker || !run) return;
       const reply = threadReplySchema.safeParse(raw);
-      if (!reply.success) return this.end(worker, { kind: 'stopped', reason: 'crash', why: `the analyzer sent a malformed reply (${reply.error.message})` });
+      if (!reply.success)
+        return this.end(worker, {
+          kind: 'stopped',
+          reason: 'crash',
+          why: `the analyzer sent a malformed reply (${reply.error.message})`,
+        });
       if (run.job.uri !== reply.data.uri || run.job.version !== reply.data.version) return;
-      if (reply.data.type === 'analysed') this.settle({ kind: 'analysed', view: reply.data.view, taskInputs: reply.data.taskInputs });
+      if (reply.data.type === 'analysed')
+        this.settle({ kind: 'analysed', view: reply.data.view, taskInputs: reply.data.taskInputs });
       else this.settle(Atomics.load(this.flag, 0) === STOP_FLAG.outOfTime ? outOfTime(run) : { kind: 'cancelled' });
     });
     // 'error' (an uncaught exception, or the heap cap) comes before 'exit'; whichever comes first settles the job.
@@ -70,9 +80,15 @@ export class AnalyzerThread {
       if (!this.disposed) this.spawn();
     };
     worker.on('error', (error: Error & { code?: string }) =>
-      died(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? { kind: 'stopped', reason: 'memory', why: `ran out of memory (more than ${this.memoryLimitMB} MB)` } : { kind: 'stopped', reason: 'crash', why: `the analyzer failed (${error.message})` }),
+      died(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? { kind: 'stopped', reason: 'memory', why: `ran out of memory (more than ${this.memoryLimitMB} MB)` }
+          : { kind: 'stopped', reason: 'crash', why: `the analyzer failed (${error.message})` },
+      ),
     );
-    worker.on('exit', (code) => died({ kind: 'stopped', reason: 'crash', why: `the analyzer thread exited (code ${code})` }));
+    worker.on('exit', (code) =>
+      died({ kind: 'stopped', reason: 'crash', why: `the analyzer thread exited (code ${code})` }),
+    );
     this.worker = worker;
     return worker;
   }

@@ -10,7 +10,13 @@
  * again and every document re-opened, so other files keep their analyses.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ResponseError,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   ANALYSIS_METHODS as M,
@@ -95,8 +101,21 @@ export class AnalysisClient {
 
   open(d: ClientDocument): void {
     this.stopped.delete(d.uri);
-    this.documents.set(d.uri, { text: TextDocument.create(d.uri, 'python', d.version, d.text), file: d.file, label: d.label, settings: d.settings });
-    this.notify(M.didOpen, { uri: d.uri, file: d.file, label: d.label, version: d.version, text: d.text, settings: d.settings, analyse: true });
+    this.documents.set(d.uri, {
+      text: TextDocument.create(d.uri, 'python', d.version, d.text),
+      file: d.file,
+      label: d.label,
+      settings: d.settings,
+    });
+    this.notify(M.didOpen, {
+      uri: d.uri,
+      file: d.file,
+      label: d.label,
+      version: d.version,
+      text: d.text,
+      settings: d.settings,
+      analyse: true,
+    });
   }
 
   change(uri: string, version: number, changes: ContentChange[]): void {
@@ -133,10 +152,15 @@ export class AnalysisClient {
     try {
       raw = await connection.sendRequest(M.taskInput, { uri, version, model });
     } catch (error) {
-      throw new Error(error instanceof ResponseError ? error.message : `the MaskLens analysis process did not answer (${String(error)})`);
+      throw new Error(
+        error instanceof ResponseError
+          ? error.message
+          : `the MaskLens analysis process did not answer (${String(error)})`,
+      );
     }
     const reply = taskInputReplySchema.safeParse(raw);
-    if (!reply.success) throw new Error(`the MaskLens analysis process sent a malformed task input: ${reply.error.message}`);
+    if (!reply.success)
+      throw new Error(`the MaskLens analysis process sent a malformed task input: ${reply.error.message}`);
     return reply.data;
   }
 
@@ -160,7 +184,9 @@ export class AnalysisClient {
 
   private notify(method: string, params: object): void {
     // While the process restarts there is no connection; the restart re-opens every document as it is then.
-    void this.connection?.sendNotification(method, params).catch((error: unknown) => this.log(`could not send ${method}: ${String(error)}`));
+    void this.connection
+      ?.sendNotification(method, params)
+      .catch((error: unknown) => this.log(`could not send ${method}: ${String(error)}`));
   }
 
   private log(line: string): void {
@@ -204,7 +230,15 @@ export class AnalysisClient {
       (error: unknown) => this.log(`the analysis process did not initialise: ${String(error)}`),
     );
     for (const [uri, d] of this.documents) {
-      this.notify(M.didOpen, { uri, file: d.file, label: d.label, version: d.text.version, text: d.text.getText(), settings: d.settings, analyse: this.analysable(uri) });
+      this.notify(M.didOpen, {
+        uri,
+        file: d.file,
+        label: d.label,
+        version: d.text.version,
+        text: d.text.getText(),
+        settings: d.settings,
+        analyse: this.analysable(uri),
+      });
     }
   }
 
@@ -227,7 +261,10 @@ export class AnalysisClient {
     const limit = this.options.limits.timeLimitMs;
     this.watchdog = setTimeout(() => {
       if (this.child !== child) return;
-      this.killedBy = { reason: 'time', why: `took more than ${formatDuration(limit)} (the analysis process did not stop it and was restarted)` };
+      this.killedBy = {
+        reason: 'time',
+        why: `took more than ${formatDuration(limit)} (the analysis process did not stop it and was restarted)`,
+      };
       child.kill('SIGKILL');
     }, limit + WATCHDOG_GRACE_MS);
   }
@@ -251,7 +288,9 @@ export class AnalysisClient {
     this.killedBy = null;
     this.stop();
     if (this.disposed) return;
-    this.log(`the analysis process ended: ${cause.why}${running ? ` while analysing ${running.uri} (version ${running.version})` : ''}`);
+    this.log(
+      `the analysis process ended: ${cause.why}${running ? ` while analysing ${running.uri} (version ${running.version})` : ''}`,
+    );
     const d = running && this.documents.get(running.uri);
     if (running && d && d.text.version === running.version) {
       this.stopped.set(running.uri, running.version);

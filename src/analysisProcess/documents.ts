@@ -17,7 +17,12 @@ export class OpenDocuments {
   private readonly documents = new Map<string, OpenDocument>();
 
   open(p: DidOpen): void {
-    this.documents.set(p.uri, { text: TextDocument.create(p.uri, 'python', p.version, p.text), file: p.file, label: p.label, settings: p.settings });
+    this.documents.set(p.uri, {
+      text: TextDocument.create(p.uri, 'python', p.version, p.text),
+      file: p.file,
+      label: p.label,
+      settings: p.settings,
+    });
   }
 
   /** Applies the edits; false when the document is not open here or the version is not newer. */

@@ -17,9 +17,15 @@ const clip = (s: string): string => (s.length > 160 ? `${s.slice(0, 157)}…` : 
 export function describeExit(code: number | null, signal: NodeJS.Signals | null, stderr: string): ExitCause {
   const how = signal ? `signal ${signal}` : `exit code ${code}`;
   if (/JavaScript heap out of memory|Fatal process out of memory/.test(stderr)) {
-    return { reason: 'memory', why: `ran out of memory (the analysis process crashed: JavaScript heap out of memory, ${how})` };
+    return {
+      reason: 'memory',
+      why: `ran out of memory (the analysis process crashed: JavaScript heap out of memory, ${how})`,
+    };
   }
-  const v8 = /Fatal JavaScript (.+?)(?: \(see crbug[^)]*\))?\s*$/m.exec(stderr) ?? /^# Fatal error in .*\n# (.+)$/m.exec(stderr) ?? /^FATAL ERROR: (.+)$/m.exec(stderr);
+  const v8 =
+    /Fatal JavaScript (.+?)(?: \(see crbug[^)]*\))?\s*$/m.exec(stderr) ??
+    /^# Fatal error in .*\n# (.+)$/m.exec(stderr) ??
+    /^FATAL ERROR: (.+)$/m.exec(stderr);
   if (v8) return { reason: 'crash', why: `the analysis process crashed (V8 fatal error: ${clip(v8[1])}, ${how})` };
   return { reason: 'crash', why: `the analysis process crashed (${how})` };
 }

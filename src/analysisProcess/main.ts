@@ -5,7 +5,13 @@
  * src/core/protocol/analysisProcess.ts; everything received is validated there first.
  * It ends when the host goes away (the IPC channel closes).
  */
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, ErrorCodes } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ResponseError,
+  ErrorCodes,
+} from 'vscode-jsonrpc/node';
 import { setPriority } from 'node:os';
 import type { z } from 'zod';
 import {
@@ -21,7 +27,8 @@ import { AnalyzerThread } from './analyzerThread';
 import { OpenDocuments } from './documents';
 import { AnalysisScheduler } from './scheduler';
 
-if (!process.send) throw new Error('dist/analysis.js is started by the MaskLens extension with an IPC channel (child_process.fork)');
+if (!process.send)
+  throw new Error('dist/analysis.js is started by the MaskLens extension with an IPC channel (child_process.fork)');
 
 /** Unix niceness of the process (0 normal, 19 lowest). */
 const ANALYSIS_NICENESS = 10;
@@ -89,7 +96,8 @@ connection.onRequest(M.taskInput, (raw: unknown) => {
   const inputs = scheduler?.taskInputs.get(p.uri);
   if (!inputs) throw new ResponseError(ErrorCodes.InvalidRequest, 'MaskLens has no finished analysis of this file');
   const input = inputs.byModel[p.model];
-  if (input === undefined) throw new ResponseError(ErrorCodes.InvalidRequest, `the analysis of this file has no model named '${p.model}'`);
+  if (input === undefined)
+    throw new ResponseError(ErrorCodes.InvalidRequest, `the analysis of this file has no model named '${p.model}'`);
   return { version: inputs.version, input };
 });
 

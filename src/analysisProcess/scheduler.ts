@@ -54,7 +54,14 @@ export class AnalysisScheduler {
         this.waiting.delete(uri);
         const d = this.documents.get(uri);
         if (!d) continue;
-        const job = { uri, version: d.text.version, file: d.file, label: d.label, text: d.text.getText(), settings: d.settings };
+        const job = {
+          uri,
+          version: d.text.version,
+          file: d.file,
+          label: d.label,
+          text: d.text.getText(),
+          settings: d.settings,
+        };
         this.reporter.state({ uri, version: job.version });
         const outcome = await this.thread.run(job, this.limits.timeLimitMs);
         // A result for a version that is no longer the newest (or a closed document) is not worth reporting.

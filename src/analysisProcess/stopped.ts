@@ -15,7 +15,13 @@ export function formatDuration(ms: number): string {
   return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms)} ms`;
 }
 
-export function stoppedView(uri: string, version: number, family: KerasFamily, reason: StopReason, why: string): AnalysisView {
+export function stoppedView(
+  uri: string,
+  version: number,
+  family: KerasFamily,
+  reason: StopReason,
+  why: string,
+): AnalysisView {
   const message = `MaskLens analysis stopped: ${why}. MaskLens did not read this version of the file to the end; it tries again after the next edit.`;
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   return {

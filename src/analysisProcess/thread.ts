@@ -25,7 +25,16 @@ async function analyse(job: AnalysisJob): Promise<ThreadReply> {
   const started = performance.now();
   try {
     const modules = workspaceModules(job.settings.importRoots ?? [], job.settings.restricted ?? true);
-    const analysis = fitForView(a.analyze(job.text, { file: job.file, family: job.settings.family, dimensions: job.settings.dimensions, shouldStop, modules }), job.label);
+    const analysis = fitForView(
+      a.analyze(job.text, {
+        file: job.file,
+        family: job.settings.family,
+        dimensions: job.settings.dimensions,
+        shouldStop,
+        modules,
+      }),
+      job.label,
+    );
     const view = analysisView(job, analysis, performance.now() - started);
     return { type: 'analysed', uri: job.uri, version: job.version, view, taskInputs: taskInputs(analysis, job.label) };
   } catch (error) {

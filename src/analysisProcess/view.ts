@@ -69,7 +69,12 @@ export function fitForView(analysis: FileAnalysis, label: string): FileAnalysis 
   if (!warning) return trimmed;
   const models = analysis.models.slice(0, count);
   const kept = new Set(models.map((m) => m.ir));
-  return { ...trimmed, models, diagnostics: [...diagnostics, warning], ir: { ...analysis.ir, models: analysis.ir.models.filter((m) => kept.has(m)) } };
+  return {
+    ...trimmed,
+    models,
+    diagnostics: [...diagnostics, warning],
+    ir: { ...analysis.ir, models: analysis.ir.models.filter((m) => kept.has(m)) },
+  };
 }
 
 /** Per model name: the model as the runtime takes it, and the data and validation its source writes. */
@@ -81,6 +86,14 @@ export function taskInputs(analysis: FileAnalysis, label: string): Record<string
 
 function taskInputsOf(analysis: FileAnalysis, ir: ModelIR, label: string): TaskInput {
   const found = sourceData(analysis, ir, label);
-  const weightFiles = (ir.training.weightFiles ?? []).slice(0, 64).map((f) => ({ path: f.path, how: f.how, line: f.range.start.line + 1 }));
-  return { model: runtimeModelOf(ir), sourceData: found.data, sourceValidation: sourceValidation(analysis, ir) ?? null, notes: found.notes, weightFiles };
+  const weightFiles = (ir.training.weightFiles ?? [])
+    .slice(0, 64)
+    .map((f) => ({ path: f.path, how: f.how, line: f.range.start.line + 1 }));
+  return {
+    model: runtimeModelOf(ir),
+    sourceData: found.data,
+    sourceValidation: sourceValidation(analysis, ir) ?? null,
+    notes: found.notes,
+    weightFiles,
+  };
 }

@@ -43,14 +43,20 @@ export function jsonLength(value: unknown, limit: number): number {
  * How many of the analysis' models fit, measured by `sizeOf(index, room)` (the JSON length of
  * what leaves for that model, counted up to `room`); a warning on the first one left out.
  */
-export function modelsThatFit(analysis: FileAnalysis, sizeOf: (index: number, room: number) => number): { count: number; warning: Diagnostic | null } {
+export function modelsThatFit(
+  analysis: FileAnalysis,
+  sizeOf: (index: number, room: number) => number,
+): { count: number; warning: Diagnostic | null } {
   let used = jsonLength(analysis.diagnostics, MAX_VIEW_CHARS);
   for (let i = 0; i < analysis.models.length; i++) {
     used += sizeOf(i, MAX_VIEW_CHARS - used);
     if (used > MAX_VIEW_CHARS) {
       const left = analysis.models.length - i;
       const message = `MaskLens shows this file's first ${i} model${i === 1 ? '' : 's'} only: with this one, what it read of them would pass ${MAX_VIEW_CHARS / 1_000_000} MB (long names, many layers); this model and the ${left - 1} after it are left out.`;
-      return { count: i, warning: { code: 'analysis-limit', severity: 'warning', message, range: analysis.models[i].ir.range } };
+      return {
+        count: i,
+        warning: { code: 'analysis-limit', severity: 'warning', message, range: analysis.models[i].ir.range },
+      };
     }
   }
   return { count: analysis.models.length, warning: null };

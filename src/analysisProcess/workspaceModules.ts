@@ -12,7 +12,9 @@ import { openForReading, readAll } from '../worker/fileAccess';
 
 /** `roots`: the workspace folders; `insideRootsOnly`: read nothing outside them. */
 export function workspaceModules(roots: readonly string[], insideRootsOnly: boolean): ModuleFiles {
-  const access: FileAccess = insideRootsOnly ? { mode: 'restricted', roots: [...roots], picked: [] } : { mode: 'trusted' };
+  const access: FileAccess = insideRootsOnly
+    ? { mode: 'restricted', roots: [...roots], picked: [] }
+    : { mode: 'trusted' };
   const decoder = new TextDecoder();
   return {
     roots,

@@ -16,7 +16,13 @@ import { version as toolVersion } from '../../package.json';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import { analyzeModels, type FileAnalysis } from '../core/analysis/analyze';
 import { parseJsonText } from '../core/data/jsonText';
-import { cellLabel, ipynbCodeCells, type NotebookProgram, notebookProgram, skippedNotes } from '../core/notebook/program';
+import {
+  cellLabel,
+  ipynbCodeCells,
+  type NotebookProgram,
+  notebookProgram,
+  skippedNotes,
+} from '../core/notebook/program';
 import { UserFacingError } from '../core/protocol/task';
 import { readSavedModel, savedFormatOf, type SavedModel } from '../core/saved/savedModel';
 import { savedModelIR } from '../core/saved/savedIR';
@@ -24,7 +30,16 @@ import { analysisJsonText, toAnalysisJson } from '../core/analysis/json';
 import type { Diagnostic, KerasFamily, Severity } from '../core/ir';
 import type { MaskState } from '../core/masking/state';
 import { expandFiles } from './files';
-import { type CliIO, dimensions, kerasFamily, kerasVersion, MODEL_OPTIONS, oneOf, parseCommandLine, UsageError } from './options';
+import {
+  type CliIO,
+  dimensions,
+  kerasFamily,
+  kerasVersion,
+  MODEL_OPTIONS,
+  oneOf,
+  parseCommandLine,
+  UsageError,
+} from './options';
 import { toSarif } from './sarif';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
 
@@ -54,10 +69,16 @@ interface Options {
 /** The options, or null when only help was asked for. */
 async function readOptions(argv: string[]): Promise<Options | null> {
   const { values, positionals } = parseCommandLine(() =>
-    parseArgs({ args: argv, options: { ...MODEL_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' } }, allowPositionals: true, strict: true }),
+    parseArgs({
+      args: argv,
+      options: { ...MODEL_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }),
   );
   if (values.help) return null;
-  if (values.json && values.format !== undefined && values.format !== 'json') throw new UsageError(`--json and --format ${values.format} disagree`);
+  if (values.json && values.format !== undefined && values.format !== 'json')
+    throw new UsageError(`--json and --format ${values.format} disagree`);
   return {
     files: await expandFiles(positionals),
     format: values.json ? 'json' : (oneOf(values.format, FORMATS, '--format') ?? 'text'),
@@ -77,10 +98,16 @@ type LineLabel = (line: number) => string;
 const plainLine: LineLabel = (line) => String(line + 1);
 
 function where(d: Diagnostic, label: LineLabel): string {
-  return label === plainLine ? `${d.range.start.line + 1}:${d.range.start.character + 1}` : `${label(d.range.start.line)}, column ${d.range.start.character + 1}`;
+  return label === plainLine
+    ? `${d.range.start.line + 1}:${d.range.start.character + 1}`
+    : `${label(d.range.start.line)}, column ${d.range.start.character + 1}`;
 }
 
-const SAVED_WORDS: Record<SavedModel['format'], string> = { 'keras-archive': 'a .keras archive', 'legacy-h5': 'a legacy HDF5 model', 'weights-h5': 'a weights file' };
+const SAVED_WORDS: Record<SavedModel['format'], string> = {
+  'keras-archive': 'a .keras archive',
+  'legacy-h5': 'a legacy HDF5 model',
+  'weights-h5': 'a weights file',
+};
 
 /** One file as read: its analysis, and what names its positions (a notebook's cells; a saved model has none). */
 interface Read {
@@ -94,23 +121,36 @@ function stateCell(s: MaskState): string {
   return s === 'yes' ? 'yes' : s === 'unknown' ? '?' : '-';
 }
 
-const LOSS_MASK_TEXT: Record<MaskState, string> = { yes: 'the mask reaches the loss', no: 'no mask reaches the loss', unknown: 'unknown whether a mask reaches the loss' };
+const LOSS_MASK_TEXT: Record<MaskState, string> = {
+  yes: 'the mask reaches the loss',
+  no: 'no mask reaches the loss',
+  unknown: 'unknown whether a mask reaches the loss',
+};
 
 /** The readable mask-flow table; `saved`: the model came from a file Keras saved, which has no lines to point at. */
 export function formatTable(analysis: FileAnalysis, saved?: SavedModel, label: LineLabel = plainLine): string {
   const lines: string[] = [`${analysis.file} — mask rules of ${analysis.keras}`];
   if (analysis.models.length === 0) lines.push('', 'No Keras models found.');
   for (const model of analysis.models) {
-    const from = saved ? `from ${SAVED_WORDS[saved.format]}${saved.kerasVersion ? ` saved by Keras ${saved.kerasVersion}` : ''}` : label === plainLine ? `line ${model.ir.range.start.line + 1}` : label(model.ir.range.start.line);
+    const from = saved
+      ? `from ${SAVED_WORDS[saved.format]}${saved.kerasVersion ? ` saved by Keras ${saved.kerasVersion}` : ''}`
+      : label === plainLine
+        ? `line ${model.ir.range.start.line + 1}`
+        : label(model.ir.range.start.line);
     lines.push('', `model ${model.ir.name} (${model.ir.kind}, ${from})`);
     const nameWidth = Math.max(5, ...model.layers.map((l) => l.name.length));
     const classWidth = Math.max(5, ...model.layers.map((l) => l.className.length));
-    lines.push(`  ${pad('layer', nameWidth)}  ${pad('class', classWidth)}  mask in  mask out  effect${saved ? '' : '      line'}`);
+    lines.push(
+      `  ${pad('layer', nameWidth)}  ${pad('class', classWidth)}  mask in  mask out  effect${saved ? '' : '      line'}`,
+    );
     for (const l of model.layers) {
       const row = `  ${pad(l.name, nameWidth)}  ${pad(l.className, classWidth)}  ${pad(stateCell(l.mask.in), 7)}  ${pad(stateCell(l.mask.out), 8)}  ${saved ? l.mask.effect : `${pad(l.mask.effect, 10)}  ${label(l.range.start.line)}`}`;
       lines.push(row);
     }
-    const verdict = model.lossMasked === 'no' && model.outputPerTimestep === false ? 'no mask reaches the loss, and none is needed: one output per sequence' : LOSS_MASK_TEXT[model.lossMasked];
+    const verdict =
+      model.lossMasked === 'no' && model.outputPerTimestep === false
+        ? 'no mask reaches the loss, and none is needed: one output per sequence'
+        : LOSS_MASK_TEXT[model.lossMasked];
     lines.push(`  loss: ${model.loss ?? '(not compiled)'} — ${verdict}`);
     for (const d of model.diagnostics) {
       lines.push(`  ${d.severity} ${d.code} at ${where(d, label)}: ${d.message}`);
@@ -169,7 +209,10 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
       try {
         if (savedFormatOf(bytes.subarray(0, 8))) {
           const saved = readSavedModel(new Uint8Array(bytes), file);
-          reads.push({ analysis: analyzeModels(file, [savedModelIR(saved)], options.family, options.kerasVersion), saved });
+          reads.push({
+            analysis: analyzeModels(file, [savedModelIR(saved)], options.family, options.kerasVersion),
+            saved,
+          });
           continue;
         }
         let text = bytes.toString('utf8');
@@ -179,7 +222,16 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
           text = notebook.text;
           for (const note of skippedNotes(notebook)) io.stderr(`note: ${file}: ${note}\n`);
         }
-        reads.push({ analysis: analyzer.analyze(text, { file, family: options.family, kerasVersion: options.kerasVersion, dimensions: options.dimensions, modules }), notebook });
+        reads.push({
+          analysis: analyzer.analyze(text, {
+            file,
+            family: options.family,
+            kerasVersion: options.kerasVersion,
+            dimensions: options.dimensions,
+            modules,
+          }),
+          notebook,
+        });
       } catch (error) {
         if (!(error instanceof UserFacingError)) throw error;
         io.stderr(`masklens analyze: ${error.message}\n`);
@@ -190,7 +242,8 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     analyzer.dispose();
   }
   const analyses = reads.map((r) => r.analysis);
-  if (options.format === 'sarif') io.stdout(`${JSON.stringify(toSarif(analyses, { root: process.cwd(), toolVersion }), null, 2)}\n`);
+  if (options.format === 'sarif')
+    io.stdout(`${JSON.stringify(toSarif(analyses, { root: process.cwd(), toolVersion }), null, 2)}\n`);
   else if (options.format === 'json') {
     const json = reads.map(({ analysis, notebook }) => {
       const base = toAnalysisJson(analysis);
@@ -200,8 +253,17 @@ export async function runAnalyze(argv: string[], io: CliIO): Promise<number> {
     });
     io.stdout(`${json.length === 1 ? json[0] : `[\n${json.join(',\n')}\n]`}\n`);
   } else {
-    io.stdout(reads.map(({ analysis, saved, notebook }) => formatTable(analysis, saved, notebook ? (line) => cellLabel(notebook, line) : plainLine)).join('\n'));
-    if (analyses.length > 1) io.stdout(`\n${analyses.length} files: ${count(analyses, 'error')} error(s), ${count(analyses, 'warning')} warning(s)\n`);
+    io.stdout(
+      reads
+        .map(({ analysis, saved, notebook }) =>
+          formatTable(analysis, saved, notebook ? (line) => cellLabel(notebook, line) : plainLine),
+        )
+        .join('\n'),
+    );
+    if (analyses.length > 1)
+      io.stdout(
+        `\n${analyses.length} files: ${count(analyses, 'error')} error(s), ${count(analyses, 'warning')} warning(s)\n`,
+      );
   }
   return analyses.some((a) => allDiagnostics(a).some((d) => fails(d.severity, options.failOn))) ? 1 : 0;
 }

@@ -30,14 +30,32 @@ import {
 } from '../core/protocol/runtimeTasks';
 import type { BackendInfo } from '../core/protocol/probe';
 import { PoolTaskError } from '../pool/errors';
-import { type CliIO, dimensions, integer, kerasFamily, kerasVersion, MODEL_OPTIONS, oneFile, oneOf, parseCommandLine, positiveInteger, UsageError } from './options';
+import {
+  type CliIO,
+  dimensions,
+  integer,
+  kerasFamily,
+  kerasVersion,
+  MODEL_OPTIONS,
+  oneFile,
+  oneOf,
+  parseCommandLine,
+  positiveInteger,
+  UsageError,
+} from './options';
 import { cliRuntime, TENSORFLOW_OPTIONS, TENSORFLOW_USAGE, type TensorFlowOptions, tensorflowOptions } from './runtime';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
 import { readSavedModel, savedFormatOf } from '../core/saved/savedModel';
 import { savedModelIR } from '../core/saved/savedIR';
 import { weightFileCandidates } from '../core/saved/weightFiles';
 import { parseJsonText } from '../core/data/jsonText';
-import { cellLabel, ipynbCodeCells, type NotebookProgram, notebookProgram, skippedNotes } from '../core/notebook/program';
+import {
+  cellLabel,
+  ipynbCodeCells,
+  type NotebookProgram,
+  notebookProgram,
+  skippedNotes,
+} from '../core/notebook/program';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
@@ -105,13 +123,16 @@ const TASK_OPTIONS = {
 
 /** The options, or null when only help was asked for. */
 function readOptions(command: Command, argv: string[]): Options | null {
-  const { values: v, positionals } = parseCommandLine(() => parseArgs({ args: argv, options: TASK_OPTIONS, allowPositionals: true, strict: true }));
+  const { values: v, positionals } = parseCommandLine(() =>
+    parseArgs({ args: argv, options: TASK_OPTIONS, allowPositionals: true, strict: true }),
+  );
   if (v.help) return null;
   const file = oneFile(positionals);
   if (v.labels !== undefined && v.data === undefined) throw new UsageError('--labels needs --data');
   if (v.output === '') throw new UsageError('--output needs an output name or index');
   const split = v['validation-split'] === undefined ? undefined : Number(v['validation-split']);
-  if (split !== undefined && !(split > 0 && split < 1)) throw new UsageError('--validation-split needs a fraction between 0 and 1');
+  if (split !== undefined && !(split > 0 && split < 1))
+    throw new UsageError('--validation-split needs a fraction between 0 and 1');
   return {
     command,
     file,
@@ -162,29 +183,54 @@ async function loadModel(o: Options): Promise<Loaded> {
   }
   if (extname(o.file).toLowerCase() === '.json') {
     const parsed = kerasModelConfigSchema.safeParse(JSON.parse(text) as unknown);
-    if (!parsed.success) throw new UserFacingError(`${o.file} is not a Keras model config (model.to_json())`, 'model-config', o.file);
+    if (!parsed.success)
+      throw new UserFacingError(`${o.file} is not a Keras model config (model.to_json())`, 'model-config', o.file);
     const config = parsed.data as KerasModelConfig;
     return { model: { name: config.config.name, config, lambdas: {} }, inline: null, notes: [] };
   }
   const analyzer = await createAnalyzer();
   let analysis: FileAnalysis;
   try {
-    analysis = analyzer.analyze(text, { file: o.file, family: o.family, kerasVersion: o.kerasVersion, dimensions: o.dimensions, modules: workspaceModules([process.cwd()], false) });
+    analysis = analyzer.analyze(text, {
+      file: o.file,
+      family: o.family,
+      kerasVersion: o.kerasVersion,
+      dimensions: o.dimensions,
+      modules: workspaceModules([process.cwd()], false),
+    });
   } finally {
     analyzer.dispose();
   }
   const models = analysis.ir.models;
   if (models.length === 0) throw new UserFacingError(`no Keras model found in ${o.file}`, 'model-missing', o.file);
   const ir = o.model ? models.find((m) => m.name === o.model) : defaultModel(models);
-  if (!ir) throw new UserFacingError(`no model named '${o.model}' in ${o.file} (found: ${models.map((m) => m.name).join(', ')})`, 'model-missing', o.file);
-  const notes = !o.model && models.length > 1 ? [`${o.file} defines ${models.length} models; using '${ir.name}' (choose with --model)`] : [];
-  if (notebook) notes.push(...skippedNotes(notebook), `model '${ir.name}' is built in ${cellLabel(notebook, ir.range.start.line)} of ${o.file}`);
+  if (!ir)
+    throw new UserFacingError(
+      `no model named '${o.model}' in ${o.file} (found: ${models.map((m) => m.name).join(', ')})`,
+      'model-missing',
+      o.file,
+    );
+  const notes =
+    !o.model && models.length > 1
+      ? [`${o.file} defines ${models.length} models; using '${ir.name}' (choose with --model)`]
+      : [];
+  if (notebook)
+    notes.push(
+      ...skippedNotes(notebook),
+      `model '${ir.name}' is built in ${cellLabel(notebook, ir.range.start.line)} of ${o.file}`,
+    );
   const model = runtimeModelOf(ir);
   if (!o.weights) {
     // The weights the source saves or loads, where such a file exists: said, not used unasked (the extension asks).
-    const mentions = (ir.training.weightFiles ?? []).map((f) => ({ path: f.path, how: f.how, line: f.range.start.line + 1 }));
+    const mentions = (ir.training.weightFiles ?? []).map((f) => ({
+      path: f.path,
+      how: f.how,
+      line: f.range.start.line + 1,
+    }));
     for (const c of weightFileCandidates(mentions, [dirname(resolve(o.file)), process.cwd()], existsSync)) {
-      notes.push(`${c.label} exists; --weights ${relative(process.cwd(), c.file) || c.file} runs the model with its weights (now: initial weights)`);
+      notes.push(
+        `${c.label} exists; --weights ${relative(process.cwd(), c.file) || c.file} runs the model with its weights (now: initial weights)`,
+      );
     }
   }
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
@@ -205,7 +251,8 @@ function backendLabel(info: BackendInfo): string {
   return `${info.backend}${info.tensorflowVersion ? ` (TensorFlow ${info.tensorflowVersion}${info.libraryPath ? `, ${info.libraryPath}` : ''})` : ''}`;
 }
 
-const fmt = (v: number | null | undefined, digits = 6) => (v === null || v === undefined ? '—' : Number.isNaN(v) ? 'NaN' : v.toPrecision(digits));
+const fmt = (v: number | null | undefined, digits = 6) =>
+  v === null || v === undefined ? '—' : Number.isNaN(v) ? 'NaN' : v.toPrecision(digits);
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 
 /** Which output a result is about, when the model has several. */
@@ -234,10 +281,16 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
     } else lines.push(`loss ${r.loss.name}; the mask ${r.outputMask ? 'reaches' : 'does NOT reach'} the loss`);
     for (const id of r.perTimestepLoss === null ? [] : REDUCTION_IDS) {
       if (semantics !== 'all' && semantics !== id) continue;
-      lines.push(`  ${pad(id, 15)}${pad(fmt(r.loss[id]), 14)}${REDUCTIONS[id].formula.padEnd(52)}${REDUCTIONS[id].kerasVersions}`);
+      lines.push(
+        `  ${pad(id, 15)}${pad(fmt(r.loss[id]), 14)}${REDUCTIONS[id].formula.padEnd(52)}${REDUCTIONS[id].kerasVersions}`,
+      );
     }
-    if (r.perTimestepLoss !== null) lines.push(`  Keras reports ${fmt(r.loss.keras.value)} (${r.loss.keras.reduction})`);
-    if (r.paddingShareOfUnmaskedLoss !== null) lines.push(`  padded steps carry ${(100 * r.paddingShareOfUnmaskedLoss).toFixed(1)}% of the unmasked loss (${r.paddingMaskSource})`);
+    if (r.perTimestepLoss !== null)
+      lines.push(`  Keras reports ${fmt(r.loss.keras.value)} (${r.loss.keras.reduction})`);
+    if (r.paddingShareOfUnmaskedLoss !== null)
+      lines.push(
+        `  padded steps carry ${(100 * r.paddingShareOfUnmaskedLoss).toFixed(1)}% of the unmasked loss (${r.paddingMaskSource})`,
+      );
   } else lines.push('no targets: masks and outputs only, no loss');
   lines.push(...metricLines(r.metrics));
   for (const w of r.warnings) lines.push(`warning: ${w}`);
@@ -257,9 +310,11 @@ function formatCompare(r: CompareResult): string {
     `loss ${r.loss}; the mask ${r.maskReachesLoss ? 'reaches the loss' : `does NOT reach the loss${r.maskDroppedBy ? ` (dropped by '${r.maskDroppedBy}')` : ''}`}`,
     '',
   ];
-  for (const row of r.reductions) lines.push(`  ${pad(row.id, 15)}${pad(fmt(row.value), 14)}${pad(row.formula, 52)}${row.kerasVersions}`);
+  for (const row of r.reductions)
+    lines.push(`  ${pad(row.id, 15)}${pad(fmt(row.value), 14)}${pad(row.formula, 52)}${row.kerasVersions}`);
   if (r.relativeDifference !== null) lines.push(`  masked vs unmasked: ${(100 * r.relativeDifference).toFixed(1)}%`);
-  if (r.paddingShareOfUnmaskedLoss !== null) lines.push(`  padded steps carry ${(100 * r.paddingShareOfUnmaskedLoss).toFixed(1)}% of the unmasked loss`);
+  if (r.paddingShareOfUnmaskedLoss !== null)
+    lines.push(`  padded steps carry ${(100 * r.paddingShareOfUnmaskedLoss).toFixed(1)}% of the unmasked loss`);
   lines.push(...metricLines(r.metrics));
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
@@ -273,7 +328,10 @@ function formatTrain(r: TrainResult): string {
     '',
     `${pad('epoch', 7)}${pad('masked', 14)}${pad('unmasked', 14)}${pad('val masked', 14)}val unmasked`,
   ];
-  for (const h of r.history) lines.push(`${pad(String(h.epoch + 1), 7)}${pad(fmt(h.train.masked), 14)}${pad(fmt(h.train.unmasked), 14)}${pad(fmt(h.val?.masked), 14)}${fmt(h.val?.unmasked)}`);
+  for (const h of r.history)
+    lines.push(
+      `${pad(String(h.epoch + 1), 7)}${pad(fmt(h.train.masked), 14)}${pad(fmt(h.train.unmasked), 14)}${pad(fmt(h.val?.masked), 14)}${fmt(h.val?.unmasked)}`,
+    );
   lines.push('', r.stopped.reason === 'completed' ? r.stopped.message : `stopped: ${r.stopped.message}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join('\n')}\n`;
@@ -301,7 +359,10 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
       family: o.family,
       kerasVersion: o.kerasVersion,
       data: dataSpec(o, loaded.inline),
-      weights: o.weights || loaded.savedWeights ? { source: 'file' as const, path: o.weights ?? loaded.savedWeights ?? '' } : undefined,
+      weights:
+        o.weights || loaded.savedWeights
+          ? { source: 'file' as const, path: o.weights ?? loaded.savedWeights ?? '' }
+          : undefined,
       seed: o.seed,
       dimensions: o.dimensions,
       output: o.output,
@@ -333,7 +394,8 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
       warnings = r.warnings;
     }
     // The pure-JS fallback is said on stderr too, where a --json reader's user still sees it.
-    if (o.json) for (const w of warnings.filter((w) => w.startsWith('Running on the pure-JS'))) io.stderr(`warning: ${w}\n`);
+    if (o.json)
+      for (const w of warnings.filter((w) => w.startsWith('Running on the pure-JS'))) io.stderr(`warning: ${w}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

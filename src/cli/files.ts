@@ -21,12 +21,18 @@ export async function expandFiles(args: readonly string[], cwd = process.cwd()):
     } catch {
       // not a path: maybe a glob
     }
-    if (isFolder) throw new UsageError(`${arg} is a folder; name files, or a glob such as '${arg.replace(/\/$/, '')}/**/*.py'`);
+    if (isFolder)
+      throw new UsageError(`${arg} is a folder; name files, or a glob such as '${arg.replace(/\/$/, '')}/**/*.py'`);
     if (exists || !isDynamicPattern(arg)) {
       out.add(arg); // a missing plain path is reported when it is read
       continue;
     }
-    const matches = await glob(arg, { cwd, onlyFiles: true, expandDirectories: false, ignore: ['**/node_modules/**', '**/.venv/**', '**/.git/**'] });
+    const matches = await glob(arg, {
+      cwd,
+      onlyFiles: true,
+      expandDirectories: false,
+      ignore: ['**/node_modules/**', '**/.venv/**', '**/.git/**'],
+    });
     if (matches.length === 0) throw new UsageError(`no file matches ${arg}`);
     for (const m of matches.sort()) out.add(m);
   }

@@ -42,12 +42,14 @@ export function oneFile(positionals: string[]): string {
 
 export function kerasFamily(value: string | undefined): KerasFamily {
   if (value === undefined) return 'keras3';
-  if (value !== 'keras3' && value !== 'tf-keras2') throw new UsageError(`--keras must be keras3 or tf-keras2 (got ${value})`);
+  if (value !== 'keras3' && value !== 'tf-keras2')
+    throw new UsageError(`--keras must be keras3 or tf-keras2 (got ${value})`);
   return value;
 }
 
 export function kerasVersion(value: string | undefined): string | undefined {
-  if (value !== undefined && !/^\d+(\.\d+)*$/.test(value)) throw new UsageError(`--keras-version needs a version like 3.15.1 (got ${value})`);
+  if (value !== undefined && !/^\d+(\.\d+)*$/.test(value))
+    throw new UsageError(`--keras-version needs a version like 3.15.1 (got ${value})`);
   return value;
 }
 

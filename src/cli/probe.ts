@@ -12,7 +12,13 @@ export async function runProbe(argv: string[], io: CliIO): Promise<number> {
   let json: boolean;
   let tensorflow: ReturnType<typeof tensorflowOptions>;
   try {
-    const { values } = parseCommandLine(() => parseArgs({ args: argv, options: { workers: { type: 'string' }, json: { type: 'boolean' }, ...TENSORFLOW_OPTIONS }, strict: true }));
+    const { values } = parseCommandLine(() =>
+      parseArgs({
+        args: argv,
+        options: { workers: { type: 'string' }, json: { type: 'boolean' }, ...TENSORFLOW_OPTIONS },
+        strict: true,
+      }),
+    );
     workers = positiveInteger(values.workers, '--workers') ?? 1;
     json = values.json ?? false;
     tensorflow = tensorflowOptions(values);
@@ -24,13 +30,19 @@ export async function runProbe(argv: string[], io: CliIO): Promise<number> {
   const runtime = cliRuntime(tensorflow, io, workers);
   try {
     // One probe per worker, each busy long enough that the next one lands on another worker.
-    const results = await Promise.all(Array.from({ length: workers }, () => runtime.run({ kind: 'probe', workMs: 200, matrixSize: 64 }).result));
+    const results = await Promise.all(
+      Array.from({ length: workers }, () => runtime.run({ kind: 'probe', workMs: 200, matrixSize: 64 }).result),
+    );
     if (json) io.stdout(`${JSON.stringify({ plan: runtime.state?.plan, workers: results }, null, 2)}\n`);
     else {
       for (const r of results) {
         const b = r.backend;
-        const library = b.libraryPath ? `TensorFlow ${b.tensorflowVersion ?? '?'} from ${b.libraryPath}${b.libraryOrigin ? ` (${b.libraryOrigin})` : ''}` : (b.fallbackReason ?? '');
-        io.stdout(`worker ${r.threadId}: ${b.backend}, ${library}; ${r.matMuls} matMuls in ${r.elapsedMs.toFixed(0)} ms\n`);
+        const library = b.libraryPath
+          ? `TensorFlow ${b.tensorflowVersion ?? '?'} from ${b.libraryPath}${b.libraryOrigin ? ` (${b.libraryOrigin})` : ''}`
+          : (b.fallbackReason ?? '');
+        io.stdout(
+          `worker ${r.threadId}: ${b.backend}, ${library}; ${r.matMuls} matMuls in ${r.elapsedMs.toFixed(0)} ms\n`,
+        );
       }
     }
     return results.every((r) => r.backend.backend === 'tensorflow') ? 0 : 1;

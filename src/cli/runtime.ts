@@ -39,7 +39,11 @@ export interface TensorFlowOptions {
   verbose: boolean;
 }
 
-export function tensorflowOptions(values: { tensorflow?: string; 'download-tensorflow'?: boolean; verbose?: boolean }): TensorFlowOptions {
+export function tensorflowOptions(values: {
+  tensorflow?: string;
+  'download-tensorflow'?: boolean;
+  verbose?: boolean;
+}): TensorFlowOptions {
   if (values.tensorflow === '') throw new UsageError('--tensorflow needs a folder');
   return { dir: values.tensorflow, download: values['download-tensorflow'] ?? false, verbose: values.verbose ?? false };
 }
@@ -65,7 +69,9 @@ async function askToDownload(io: CliIO): Promise<boolean> {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await prompt.question(`No TensorFlow ${ACCEPTED_TENSORFLOW_VERSIONS} found. Download TensorFlow ${TENSORFLOW_WHEEL.version} for CPU from PyPI (${Math.round(TENSORFLOW_WHEEL.size / 1e6)} MB) into ${userCacheRoot(homedir(), process.env)}? [y/N] `);
+    const answer = await prompt.question(
+      `No TensorFlow ${ACCEPTED_TENSORFLOW_VERSIONS} found. Download TensorFlow ${TENSORFLOW_WHEEL.version} for CPU from PyPI (${Math.round(TENSORFLOW_WHEEL.size / 1e6)} MB) into ${userCacheRoot(homedir(), process.env)}? [y/N] `,
+    );
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     prompt.close();
@@ -88,13 +94,16 @@ async function download(io: CliIO): Promise<TensorFlowChoice> {
         const step = (phase === 'download' ? 0 : 11) + tenth;
         if (step === shown) return;
         shown = step;
-        io.stderr(`${phase === 'download' ? 'downloading' : 'unpacking'} TensorFlow ${TENSORFLOW_WHEEL.version}: ${10 * tenth}%\n`);
+        io.stderr(
+          `${phase === 'download' ? 'downloading' : 'unpacking'} TensorFlow ${TENSORFLOW_WHEEL.version}: ${10 * tenth}%\n`,
+        );
       },
     });
     return { library };
   } catch (error) {
     // Ctrl-C during the download stops the command, not just the download.
-    if (error instanceof DownloadCancelled) throw new TaskCancelled('cancelled: the TensorFlow download was interrupted');
+    if (error instanceof DownloadCancelled)
+      throw new TaskCancelled('cancelled: the TensorFlow download was interrupted');
     return { unavailable: `the TensorFlow download failed: ${error instanceof Error ? error.message : String(error)}` };
   } finally {
     process.off('SIGINT', onInterrupt);
@@ -107,14 +116,21 @@ async function choose(options: TensorFlowOptions, io: CliIO): Promise<TensorFlow
   const found = await findTensorFlow({
     named: options.dir ? { dir: options.dir, source: 'option', origin: 'the --tensorflow option' } : undefined,
     distDir: bundleDir(),
-    python: { interpreters: pythonOnPath(process.env), projectFolders: [process.cwd()], home, env: { VIRTUAL_ENV: process.env.VIRTUAL_ENV, CONDA_PREFIX: process.env.CONDA_PREFIX } },
+    python: {
+      interpreters: pythonOnPath(process.env),
+      projectFolders: [process.cwd()],
+      home,
+      env: { VIRTUAL_ENV: process.env.VIRTUAL_ENV, CONDA_PREFIX: process.env.CONDA_PREFIX },
+    },
     cacheRoots: cacheRoots(userCacheRoot(home, process.env), home, process.env),
   });
   if (options.verbose) for (const reason of found.refused) io.stderr(`note: TensorFlow not used: ${reason}\n`);
   if (found.library) return { library: found.library };
   if (found.namedRefused) throw new UsageError(`--tensorflow: ${found.namedRefused}`);
   if (options.download || (await askToDownload(io))) return download(io);
-  return { unavailable: `no TensorFlow ${ACCEPTED_TENSORFLOW_VERSIONS} was found (give one with --tensorflow DIR, or let MaskLens download it with --download-tensorflow)` };
+  return {
+    unavailable: `no TensorFlow ${ACCEPTED_TENSORFLOW_VERSIONS} was found (give one with --tensorflow DIR, or let MaskLens download it with --download-tensorflow)`,
+  };
 }
 
 /** A runtime process client for one CLI run; close it when done. */
@@ -124,7 +140,10 @@ export function cliRuntime(options: TensorFlowOptions, io: CliIO, workers = 1): 
     settings: { workers, maxQueue: Math.max(4, workers), memoryCapMB: 2048 },
     environment: async () => {
       const choice = await choose(options, io);
-      if (options.verbose) io.stderr(`TensorFlow: ${'library' in choice ? describeLibrary(choice.library) : `none (${choice.unavailable})`}\n`);
+      if (options.verbose)
+        io.stderr(
+          `TensorFlow: ${'library' in choice ? describeLibrary(choice.library) : `none (${choice.unavailable})`}\n`,
+        );
       return runtimeEnvironment(choice, process.env);
     },
     log: {

@@ -21,11 +21,13 @@ const RULES: Record<string, string> = {
   'mask-consumed': 'A layer consumes the mask, so the layers after it and the loss see none.',
   'lambda-drops-mask': 'A Lambda layer without mask= does not propagate the incoming mask.',
   'nan-mask-value': 'Masking(mask_value=NaN) never matches, so NaN padding reaches the loss.',
-  'embedding-mask-zero-vocab': 'Embedding(mask_zero=True) reserves index 0, so input_dim must exceed the largest index.',
+  'embedding-mask-zero-vocab':
+    'Embedding(mask_zero=True) reserves index 0, so input_dim must exceed the largest index.',
   'masking-needs-features': 'Masking compares whole feature vectors, so its input needs a feature axis.',
   'nan-padding': 'Sequences padded with NaN: masking multiplies by 0, and 0 * NaN is NaN, so the loss becomes NaN.',
   'keras-error': 'Keras itself raises an error on this code.',
-  'unresolved-shape': 'A dimension the source does not fix; give it with --dim or the masklens.unresolvedDimensions setting.',
+  'unresolved-shape':
+    'A dimension the source does not fix; give it with --dim or the masklens.unresolvedDimensions setting.',
   'unknown-layer': 'A layer class MaskLens does not know: its masking behaviour is unknown.',
   'unsupported-construct': 'Code MaskLens cannot follow statically, so part of the model is not analysed.',
   'internal-error': 'MaskLens failed to analyse the file.',
@@ -36,7 +38,12 @@ function level(severity: Severity): Sarif.Result.level {
 }
 
 function region(range: Range): Sarif.Region {
-  return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+  return {
+    startLine: range.start.line + 1,
+    startColumn: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+  };
 }
 
 /** A file's location: relative to %SRCROOT% when it lies below it, else an absolute file URI. */
@@ -58,7 +65,15 @@ function result(d: Diagnostic, location: Sarif.ArtifactLocation, ruleIndex: numb
     out.fixes = [
       {
         description: { text: d.fix.title },
-        artifactChanges: [{ artifactLocation: location, replacements: d.fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }],
+        artifactChanges: [
+          {
+            artifactLocation: location,
+            replacements: d.fix.edits.map((e) => ({
+              deletedRegion: region(e.range),
+              insertedContent: { text: e.newText },
+            })),
+          },
+        ],
       },
     ];
   }
@@ -77,15 +92,26 @@ export function toSarif(analyses: readonly FileAnalysis[], options: { root: stri
   const artifacts: Sarif.Artifact[] = [];
   analyses.forEach((analysis, index) => {
     const location = artifactLocation(analysis.file, options.root, index);
-    artifacts.push({ location: { uri: location.uri, uriBaseId: location.uriBaseId }, properties: { keras: analysis.keras, models: analysis.models.map((m) => m.ir.name) } });
-    for (const d of [...analysis.models.flatMap((m) => m.diagnostics), ...analysis.diagnostics]) results.push(result(d, location, ruleIndex(d.code)));
+    artifacts.push({
+      location: { uri: location.uri, uriBaseId: location.uriBaseId },
+      properties: { keras: analysis.keras, models: analysis.models.map((m) => m.ir.name) },
+    });
+    for (const d of [...analysis.models.flatMap((m) => m.diagnostics), ...analysis.diagnostics])
+      results.push(result(d, location, ruleIndex(d.code)));
   });
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'MaskLens', version: options.toolVersion, informationUri: 'https://github.com/masklens/masklens', rules } },
+        tool: {
+          driver: {
+            name: 'MaskLens',
+            version: options.toolVersion,
+            informationUri: 'https://github.com/masklens/masklens',
+            rules,
+          },
+        },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${resolve(options.root)}${sep}`).href } },
         columnKind: 'utf16CodeUnits',
         artifacts,

@@ -49,9 +49,16 @@ function csv(header: string[], rows: string[][]): string {
   return [header.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
 }
 
-function matrixRows(section: string, name: string, matrix: readonly (readonly (number | null)[])[], sampleIndex: readonly number[]): string[][] {
+function matrixRows(
+  section: string,
+  name: string,
+  matrix: readonly (readonly (number | null)[])[],
+  sampleIndex: readonly number[],
+): string[][] {
   const rows: string[][] = [];
-  matrix.forEach((row, r) => row.forEach((v, t) => rows.push([section, csvText(name), String(sampleIndex[r] ?? r), String(t), csvNumber(v)])));
+  matrix.forEach((row, r) =>
+    row.forEach((v, t) => rows.push([section, csvText(name), String(sampleIndex[r] ?? r), String(t), csvNumber(v)])),
+  );
   return rows;
 }
 
@@ -71,9 +78,11 @@ const TIDY = ['section', 'name', 'sample', 'timestep', 'value'];
 function evaluateCsv(r: EvaluateResult): string {
   const rows: string[][] = [];
   const samples = r.caps.samples.indices;
-  if (r.lossValues) for (const [id, v] of Object.entries(r.lossValues)) rows.push(['reduction', id, '', '', csvNumber(v)]);
+  if (r.lossValues)
+    for (const [id, v] of Object.entries(r.lossValues)) rows.push(['reduction', id, '', '', csvNumber(v)]);
   if (r.loss) rows.push(['keras_reported', csvText(r.loss.keras.reduction), '', '', csvNumber(r.loss.keras.value)]);
-  if (r.paddingShareOfUnmaskedLoss !== null) rows.push(['padding_share_of_unmasked_loss', '', '', '', csvNumber(r.paddingShareOfUnmaskedLoss)]);
+  if (r.paddingShareOfUnmaskedLoss !== null)
+    rows.push(['padding_share_of_unmasked_loss', '', '', '', csvNumber(r.paddingShareOfUnmaskedLoss)]);
   rows.push(...metricRows(r.metrics));
   if (r.loss) rows.push(...matrixRows('per_timestep_loss', r.loss.name, r.loss.perTimestep, samples));
   if (r.outputMask) rows.push(...matrixRows('output_mask', '', r.outputMask, samples));
@@ -94,7 +103,8 @@ function compareCsv(r: CompareResult): string {
   const rows: string[][] = r.reductions.map((x) => ['reduction', x.id, '', '', csvNumber(x.value)]);
   rows.push(...metricRows(r.metrics));
   if (r.relativeDifference !== null) rows.push(['relative_difference', '', '', '', csvNumber(r.relativeDifference)]);
-  if (r.paddingShareOfUnmaskedLoss !== null) rows.push(['padding_share_of_unmasked_loss', '', '', '', csvNumber(r.paddingShareOfUnmaskedLoss)]);
+  if (r.paddingShareOfUnmaskedLoss !== null)
+    rows.push(['padding_share_of_unmasked_loss', '', '', '', csvNumber(r.paddingShareOfUnmaskedLoss)]);
   for (const s of r.perSample) {
     rows.push(['per_sample_valid_mean', '', String(s.sample), '', csvNumber(s.validMean)]);
     rows.push(['per_sample_unmasked_mean', '', String(s.sample), '', csvNumber(s.unmaskedMean)]);
@@ -107,7 +117,14 @@ function compareCsv(r: CompareResult): string {
 function trainCsv(r: TrainResult): string {
   return csv(
     ['epoch', 'train_masked', 'train_unmasked', 'val_masked', 'val_unmasked', 'seconds'],
-    r.history.map((e) => [String(e.epoch + 1), csvNumber(e.train.masked), csvNumber(e.train.unmasked), csvNumber(e.val?.masked), csvNumber(e.val?.unmasked), csvNumber(e.seconds)]),
+    r.history.map((e) => [
+      String(e.epoch + 1),
+      csvNumber(e.train.masked),
+      csvNumber(e.train.unmasked),
+      csvNumber(e.val?.masked),
+      csvNumber(e.val?.unmasked),
+      csvNumber(e.seconds),
+    ]),
   );
 }
 
@@ -131,7 +148,8 @@ export function decodePngDataUrl(url: string): Uint8Array | Error {
   }
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  if (bytes.length < PNG_MAGIC.length + 12 || PNG_MAGIC.some((b, i) => bytes[i] !== b)) return new Error('the data is not a PNG image');
+  if (bytes.length < PNG_MAGIC.length + 12 || PNG_MAGIC.some((b, i) => bytes[i] !== b))
+    return new Error('the data is not a PNG image');
   return bytes;
 }
 

@@ -22,7 +22,9 @@ export function evaluateSummary(result: EvaluateResult): string {
   const parts = [
     `masked ${formatNumber(result.lossValues['valid-mean'])}`,
     `unmasked ${formatNumber(result.lossValues.none)}`,
-    share === null ? null : `${Number.isFinite(share) ? Math.round(share * 100) : 'NaN '}% of unmasked loss from padding`,
+    share === null
+      ? null
+      : `${Number.isFinite(share) ? Math.round(share * 100) : 'NaN '}% of unmasked loss from padding`,
     result.data.synthetic ? 'synthetic data' : null,
     result.weightsUsed.file ? `weights ${result.weightsUsed.file.split(/[\\/]/).pop()}` : null,
   ];
@@ -33,21 +35,29 @@ export function compareTable(result: CompareResult): string {
   const rows = result.reductions.map((r) => [REDUCTIONS[r.id].label, r.id, formatNumber(r.value), r.kerasVersions]);
   const header = ['reduction', 'id', 'loss', 'computed by'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const lines = [
     `${result.model}: ${result.loss} on ${result.data.description} (${result.family}, backend ${result.backend})`,
-    result.maskReachesLoss ? 'The mask reaches the loss.' : `The mask does NOT reach the loss${result.maskDroppedBy ? ` (dropped by ${result.maskDroppedBy})` : ''}.`,
+    result.maskReachesLoss
+      ? 'The mask reaches the loss.'
+      : `The mask does NOT reach the loss${result.maskDroppedBy ? ` (dropped by ${result.maskDroppedBy})` : ''}.`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
   ];
-  if (result.paddingShareOfUnmaskedLoss !== null) lines.push(`padding's share of the unmasked loss: ${formatNumber(result.paddingShareOfUnmaskedLoss * 100)}%`);
+  if (result.paddingShareOfUnmaskedLoss !== null)
+    lines.push(`padding's share of the unmasked loss: ${formatNumber(result.paddingShareOfUnmaskedLoss * 100)}%`);
   for (const w of result.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');
 }
 
 /** Measured in Keras 3.15.1 and tf-keras 2.21 (the metric goldens): how compiled metrics meet the mask. */
-export const METRIC_MASK_RULE = "Keras 3.15.1 and tf-keras 2.21 weight compiled metrics by the output's mask (metrics= ignore sample weights, weighted_metrics= use them); a metric computed after predict() counts every position";
+export const METRIC_MASK_RULE =
+  "Keras 3.15.1 and tf-keras 2.21 weight compiled metrics by the output's mask (metrics= ignore sample weights, weighted_metrics= use them); a metric computed after predict() counts every position";
 
 /**
  * One compiled metric in words: `accuracy 97.1% over every position, 81.4% over real positions
@@ -57,7 +67,8 @@ export const METRIC_MASK_RULE = "Keras 3.15.1 and tf-keras 2.21 weight compiled 
 export function metricSentence(m: MetricResult): string {
   const show = (v: number) => (m.share ? `${(100 * v).toFixed(1)}%` : formatNumber(v));
   const resolved = m.resolved !== m.name.replace(/^weighted_/, '') ? ` (${m.resolved})` : '';
-  if (m.masked === null) return `${m.name}${resolved} ${show(m.unmasked)} over every position (no mask reaches the output); Keras reports ${show(m.keras)}`;
+  if (m.masked === null)
+    return `${m.name}${resolved} ${show(m.unmasked)} over every position (no mask reaches the output); Keras reports ${show(m.keras)}`;
   const effect = m.share ? `${(100 * (m.unmasked - m.masked)).toFixed(1)} points` : formatNumber(m.unmasked - m.masked);
   const sign = m.unmasked - m.masked >= 0 ? '+' : '';
   return `${m.name}${resolved} ${show(m.unmasked)} over every position, ${show(m.masked)} over real positions (padding: ${sign}${effect}); Keras reports ${show(m.keras)}`;

@@ -129,7 +129,13 @@ export interface TrainingSpec {
   batchSize: number | null;
   epochs: number | null;
   /** Names of source variables passed as data, so inline arrays can be resolved. */
-  fitArgs: { x?: string; y?: string; sampleWeight?: string; validationData?: [string, string] | null; validationSplit?: number | null };
+  fitArgs: {
+    x?: string;
+    y?: string;
+    sampleWeight?: string;
+    validationData?: [string, string] | null;
+    validationSplit?: number | null;
+  };
   evaluateArgs: { x?: string; y?: string; sampleWeight?: string } | null;
   predictArgs: { x?: string } | null;
   /** Files the source saves this model to or loads its weights from (`model.save`, `load_weights`, `ModelCheckpoint`, `load_model`). */
@@ -145,7 +151,12 @@ export type LambdaExpr =
   | { op: 'param'; index: number } // the i-th parameter of the function (x, or previous_mask)
   | { op: 'const'; value: number | boolean | string | null } // a string is a dtype ("float32")
   | { op: 'slice'; target: LambdaExpr; items: SliceItem[] }
-  | { op: 'binary'; operator: '+' | '-' | '*' | '/' | '**' | '==' | '!=' | '>' | '<' | '>=' | '<=' | 'and' | 'or'; left: LambdaExpr; right: LambdaExpr }
+  | {
+      op: 'binary';
+      operator: '+' | '-' | '*' | '/' | '**' | '==' | '!=' | '>' | '<' | '>=' | '<=' | 'and' | 'or';
+      left: LambdaExpr;
+      right: LambdaExpr;
+    }
   | { op: 'unary'; operator: '-' | 'not'; operand: LambdaExpr }
   | { op: 'call'; fn: string; args: LambdaExpr[]; kwargs: Record<string, LambdaExpr | JsonValue> } // fn normalised, e.g. "sum", "mean", "expand_dims"
   /** `a if test else b`, and an `if` whose test is only known when the layer runs (`if mask is None`). */
@@ -170,9 +181,7 @@ export interface LambdaFunction {
 
 /** How a Lambda's `mask=` argument was given. */
 export type LambdaMaskSpec =
-  | { kind: 'none' }
-  | { kind: 'constant'; value: JsonValue }
-  | { kind: 'callable'; fn: LambdaFunction };
+  { kind: 'none' } | { kind: 'constant'; value: JsonValue } | { kind: 'callable'; fn: LambdaFunction };
 
 export interface LambdaIR {
   fn: LambdaFunction | null; // null when the body could not be translated (a diagnostic says why)

@@ -13,5 +13,7 @@ export const ACCEPTED_TENSORFLOW_VERSIONS = '>=2.16.0 <3.0.0';
 export function refusedTensorFlowVersion(version: string): string | null {
   const release = coerce(version);
   if (!release) return `'${version}' is not a TensorFlow version MaskLens can read`;
-  return satisfies(release, ACCEPTED_TENSORFLOW_VERSIONS) ? null : `TensorFlow ${version} is outside the versions MaskLens runs on (${ACCEPTED_TENSORFLOW_VERSIONS})`;
+  return satisfies(release, ACCEPTED_TENSORFLOW_VERSIONS)
+    ? null
+    : `TensorFlow ${version} is outside the versions MaskLens runs on (${ACCEPTED_TENSORFLOW_VERSIONS})`;
 }

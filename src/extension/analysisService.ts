@@ -62,13 +62,27 @@ function settingsOf(document: { uri: vscode.Uri }): DocumentSettings {
   const s = readSettings(document.uri);
   // The document's own modules are looked for in its workspace folder (every folder when it is in none).
   const folder = vscode.workspace.getWorkspaceFolder(document.uri);
-  const importRoots = (folder ? [folder] : (vscode.workspace.workspaceFolders ?? [])).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  return { family: s.kerasFamily, dimensions: s.unresolvedDimensions, importRoots, restricted: !vscode.workspace.isTrusted };
+  const importRoots = (folder ? [folder] : (vscode.workspace.workspaceFolders ?? []))
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => f.uri.fsPath);
+  return {
+    family: s.kerasFamily,
+    dimensions: s.unresolvedDimensions,
+    importRoots,
+    restricted: !vscode.workspace.isTrusted,
+  };
 }
 
 function toChange(c: vscode.TextDocumentContentChangeEvent): ContentChange {
   const { start, end } = c.range;
-  return { range: { start: { line: start.line, character: start.character }, end: { line: end.line, character: end.character } }, rangeLength: c.rangeLength, text: c.text };
+  return {
+    range: {
+      start: { line: start.line, character: start.character },
+      end: { line: end.line, character: end.character },
+    },
+    rangeLength: c.rangeLength,
+    text: c.text,
+  };
 }
 
 export class AnalysisService implements vscode.Disposable {
@@ -102,7 +116,11 @@ export class AnalysisService implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.resendSettings()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('masklens.analysis')) this.client.restart(readAnalysisLimits());
-        else if (e.affectsConfiguration('masklens.kerasFamily') || e.affectsConfiguration('masklens.unresolvedDimensions')) this.resendSettings();
+        else if (
+          e.affectsConfiguration('masklens.kerasFamily') ||
+          e.affectsConfiguration('masklens.unresolvedDimensions')
+        )
+          this.resendSettings();
       }),
     );
     for (const d of vscode.workspace.textDocuments) this.open(d);
@@ -139,7 +157,9 @@ export class AnalysisService implements vscode.Disposable {
 
   /** Sends a notebook's code cells, joined, as one document (opened, or replaced whole). */
   private syncNotebook(notebook: vscode.NotebookDocument): void {
-    const code = notebook.getCells().filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
+    const code = notebook
+      .getCells()
+      .filter((c) => c.kind === vscode.NotebookCellKind.Code && c.document.languageId === 'python');
     const key = notebook.uri.toString();
     const before = this.notebooks.get(key);
     if (code.length === 0 && !before) return;
@@ -148,7 +168,14 @@ export class AnalysisService implements vscode.Disposable {
     if (!before) {
       this.notebooks.set(key, { notebook, version: 1, text: program.text, program, cells });
       const file = notebook.uri.scheme === 'file' ? notebook.uri.fsPath : key;
-      this.client.open({ uri: key, file, label: vscode.workspace.asRelativePath(notebook.uri), version: 1, text: program.text, settings: settingsOf(notebook) });
+      this.client.open({
+        uri: key,
+        file,
+        label: vscode.workspace.asRelativePath(notebook.uri),
+        version: 1,
+        text: program.text,
+        settings: settingsOf(notebook),
+      });
       return;
     }
     if (before.text === program.text && before.cells.every((c, i) => cells[i]?.uri.toString() === c.uri.toString())) {
@@ -157,7 +184,13 @@ export class AnalysisService implements vscode.Disposable {
     }
     const version = before.version + 1;
     this.notebooks.set(key, { notebook, version, text: program.text, program, cells });
-    this.client.change(key, version, [{ range: { start: { line: 0, character: 0 }, end: endOf(before.text) }, rangeLength: before.text.length, text: program.text }]);
+    this.client.change(key, version, [
+      {
+        range: { start: { line: 0, character: 0 }, end: endOf(before.text) },
+        rangeLength: before.text.length,
+        text: program.text,
+      },
+    ]);
   }
 
   private closeNotebook(notebook: vscode.NotebookDocument): void {
@@ -203,7 +236,10 @@ export class AnalysisService implements vscode.Disposable {
         version: document.version,
         resolve,
         // nothing rather than an analysis of older text, whose ranges no longer fit
-        timer: setTimeout(() => this.settle(key, (w) => w === waiter, undefined), readAnalysisLimits().timeLimitMs + WAIT_GRACE_MS),
+        timer: setTimeout(
+          () => this.settle(key, (w) => w === waiter, undefined),
+          readAnalysisLimits().timeLimitMs + WAIT_GRACE_MS,
+        ),
       };
       this.waiters.set(key, [...(this.waiters.get(key) ?? []), waiter]);
     });
@@ -227,11 +263,19 @@ export class AnalysisService implements vscode.Disposable {
     if (!AnalysisService.isPython(document) || this.synced.has(key) || document.uri.scheme === CELL_SCHEME) return;
     this.synced.set(key, document);
     const file = document.uri.scheme === 'file' ? document.uri.fsPath : key;
-    this.client.open({ uri: key, file, label: vscode.workspace.asRelativePath(document.uri), version: document.version, text: document.getText(), settings: settingsOf(document) });
+    this.client.open({
+      uri: key,
+      file,
+      label: vscode.workspace.asRelativePath(document.uri),
+      version: document.version,
+      text: document.getText(),
+      settings: settingsOf(document),
+    });
   }
 
   private change(e: vscode.TextDocumentChangeEvent): void {
-    const notebook = e.document.uri.scheme === CELL_SCHEME && e.contentChanges.length > 0 ? this.notebookOf(e.document) : undefined;
+    const notebook =
+      e.document.uri.scheme === CELL_SCHEME && e.contentChanges.length > 0 ? this.notebookOf(e.document) : undefined;
     if (notebook) {
       this.syncNotebook(notebook.notebook);
       return;
@@ -265,12 +309,20 @@ export class AnalysisService implements vscode.Disposable {
         })),
       );
       const previous = this.results.get(key);
-      const result: DocumentAnalysis = { uri: cell.uri, version: cell.version, analysis: part, receivedAt: performance.now(), sameText: !previous || previous.version === cell.version };
+      const result: DocumentAnalysis = {
+        uri: cell.uri,
+        version: cell.version,
+        analysis: part,
+        receivedAt: performance.now(),
+        sameText: !previous || previous.version === cell.version,
+      };
       this.results.set(key, result);
       this.emitter.fire(result);
       this.settle(key, (w) => w.version <= cell.version, result);
     }
-    log().trace(`analysed notebook ${vscode.workspace.asRelativePath(synced.notebook.uri)} v${view.version}: ${view.models.length} model(s)`);
+    log().trace(
+      `analysed notebook ${vscode.workspace.asRelativePath(synced.notebook.uri)} v${view.version}: ${view.models.length} model(s)`,
+    );
   }
 
   private receive(view: AnalysisView): void {
@@ -282,9 +334,17 @@ export class AnalysisService implements vscode.Disposable {
     const document = this.synced.get(view.uri);
     if (!document || view.version < document.version) return; // closed, or edited since
     const previous = this.results.get(view.uri);
-    const result: DocumentAnalysis = { uri: document.uri, version: view.version, analysis: view, receivedAt: performance.now(), sameText: !previous || previous.version === view.version };
+    const result: DocumentAnalysis = {
+      uri: document.uri,
+      version: view.version,
+      analysis: view,
+      receivedAt: performance.now(),
+      sameText: !previous || previous.version === view.version,
+    };
     this.results.set(view.uri, result);
-    log().trace(`analysed ${vscode.workspace.asRelativePath(document.uri)} v${view.version} in ${view.elapsedMs.toFixed(1)} ms: ${view.stopped ? view.stopped.message : `${view.models.length} model(s)`}`);
+    log().trace(
+      `analysed ${vscode.workspace.asRelativePath(document.uri)} v${view.version} in ${view.elapsedMs.toFixed(1)} ms: ${view.stopped ? view.stopped.message : `${view.models.length} model(s)`}`,
+    );
     this.emitter.fire(result);
     this.settle(view.uri, (w) => w.version <= view.version, result);
   }

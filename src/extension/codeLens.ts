@@ -47,23 +47,75 @@ export class MaskLensCodeLensProvider implements vscode.CodeLensProvider, vscode
       const args = [document.uri, model.name];
       const entry = this.state.get(document.uri, model.name);
       if (entry.running) {
-        lenses.push(new vscode.CodeLens(at, { title: `$(sync~spin) ${entry.running} — cancel`, command: 'masklens.cancel', tooltip: 'Cancel the running MaskLens task' }));
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: `$(sync~spin) ${entry.running} — cancel`,
+            command: 'masklens.cancel',
+            tooltip: 'Cancel the running MaskLens task',
+          }),
+        );
       } else {
         lenses.push(
-          new vscode.CodeLens(at, { title: 'Evaluate with Masking', command: 'masklens.evaluate', arguments: args, tooltip: `Run ${model.name} on native TensorFlow and show per-layer masks and per-timestep losses` }),
-          new vscode.CodeLens(at, { title: 'Compare Losses', command: 'masklens.compareLosses', arguments: args, tooltip: 'Masked vs unmasked loss under each Keras version’s reduction' }),
-          new vscode.CodeLens(at, { title: 'Train with Masking', command: 'masklens.train', arguments: args, tooltip: 'Train with the masked loss and watch masked vs unmasked loss per epoch' }),
+          new vscode.CodeLens(at, {
+            title: 'Evaluate with Masking',
+            command: 'masklens.evaluate',
+            arguments: args,
+            tooltip: `Run ${model.name} on native TensorFlow and show per-layer masks and per-timestep losses`,
+          }),
+          new vscode.CodeLens(at, {
+            title: 'Compare Losses',
+            command: 'masklens.compareLosses',
+            arguments: args,
+            tooltip: 'Masked vs unmasked loss under each Keras version’s reduction',
+          }),
+          new vscode.CodeLens(at, {
+            title: 'Train with Masking',
+            command: 'masklens.train',
+            arguments: args,
+            tooltip: 'Train with the masked loss and watch masked vs unmasked loss per epoch',
+          }),
         );
       }
       if (model.incomplete && !entry.running) {
-        lenses.push(new vscode.CodeLens(at, { title: `$(warning) incomplete model: ${model.incomplete} — no verdict`, command: 'workbench.actions.view.problems', tooltip: 'Part of this model is in a statement Python cannot read. Fix the syntax error to see whether its mask reaches the loss.' }));
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: `$(warning) incomplete model: ${model.incomplete} — no verdict`,
+            command: 'workbench.actions.view.problems',
+            tooltip:
+              'Part of this model is in a statement Python cannot read. Fix the syntax error to see whether its mask reaches the loss.',
+          }),
+        );
       } else if (entry.error && !entry.running) {
-        lenses.push(new vscode.CodeLens(at, { title: `$(error) ${entry.error.task} failed: ${cut(entry.error.message)}${entry.outdated ? ' (file changed since)' : ''}`, command: 'masklens.showPanel', tooltip: `${entry.error.message}\n\nShow the error, where it is and what to do in the MaskLens panel` }));
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: `$(error) ${entry.error.task} failed: ${cut(entry.error.message)}${entry.outdated ? ' (file changed since)' : ''}`,
+            command: 'masklens.showPanel',
+            tooltip: `${entry.error.message}\n\nShow the error, where it is and what to do in the MaskLens panel`,
+          }),
+        );
       } else if (entry.summary && entry.outdated) {
-        lenses.push(new vscode.CodeLens(at, { title: `$(history) outdated: ${entry.summary}`, command: 'masklens.showPanel', tooltip: `${entry.outdated}. Run again for current numbers.` }));
-      } else if (entry.summary) lenses.push(new vscode.CodeLens(at, { title: entry.summary, command: 'masklens.showPanel', tooltip: 'Show the last result in the MaskLens panel' }));
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: `$(history) outdated: ${entry.summary}`,
+            command: 'masklens.showPanel',
+            tooltip: `${entry.outdated}. Run again for current numbers.`,
+          }),
+        );
+      } else if (entry.summary)
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: entry.summary,
+            command: 'masklens.showPanel',
+            tooltip: 'Show the last result in the MaskLens panel',
+          }),
+        );
       else if (model.lossMasked === 'no' && model.loss && model.outputPerTimestep !== false) {
-        lenses.push(new vscode.CodeLens(at, { title: `$(warning) mask does not reach the loss (${result.analysis.keras})`, command: 'workbench.actions.view.problems' }));
+        lenses.push(
+          new vscode.CodeLens(at, {
+            title: `$(warning) mask does not reach the loss (${result.analysis.keras})`,
+            command: 'workbench.actions.view.problems',
+          }),
+        );
       }
     }
     return lenses;

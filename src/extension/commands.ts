@@ -50,7 +50,11 @@ interface Target extends RunTarget {
 
 export type ModelTaskKind = Exclude<RegisteredKind, 'probe' | 'inspect'>;
 
-const TASK_TITLES: Record<ModelTaskKind, string> = { evaluate: 'Evaluating', compare: 'Comparing losses', train: 'Training' };
+const TASK_TITLES: Record<ModelTaskKind, string> = {
+  evaluate: 'Evaluating',
+  compare: 'Comparing losses',
+  train: 'Training',
+};
 
 let runs = 0;
 
@@ -71,7 +75,10 @@ function originOf(target: RunTarget, seed: number, cell: string | null = null): 
 }
 
 /** A command's document and model: a URI and a name (lenses, the panel), or a model of the side view's tree. */
-function commandTarget(at: vscode.Uri | TreeNode | undefined, model: string | undefined): [vscode.Uri | undefined, string | undefined] {
+function commandTarget(
+  at: vscode.Uri | TreeNode | undefined,
+  model: string | undefined,
+): [vscode.Uri | undefined, string | undefined] {
   if (at instanceof vscode.Uri || at === undefined) return [at, model];
   return at.kind === 'model' ? [at.uri, at.model.name] : [undefined, undefined];
 }
@@ -91,7 +98,8 @@ export class TaskCommands {
   /** Dimensions the user was asked for and declined: not asked again this session. */
   private readonly declined = new Set<string>();
   /** How a value is asked for: VS Code's input box (the integration tests answer in its place). */
-  askValue: (options: vscode.InputBoxOptions) => Thenable<string | undefined> = (options) => vscode.window.showInputBox(options);
+  askValue: (options: vscode.InputBoxOptions) => Thenable<string | undefined> = (options) =>
+    vscode.window.showInputBox(options);
 
   constructor(
     private readonly analyses: AnalysisService,
@@ -107,10 +115,18 @@ export class TaskCommands {
   register(): vscode.Disposable[] {
     return [
       this.runEmitter,
-      vscode.commands.registerCommand('masklens.evaluate', (at?: vscode.Uri | TreeNode, model?: string) => this.evaluate(...commandTarget(at, model))),
-      vscode.commands.registerCommand('masklens.compareLosses', (at?: vscode.Uri | TreeNode, model?: string) => this.compare(...commandTarget(at, model))),
-      vscode.commands.registerCommand('masklens.train', (at?: vscode.Uri | TreeNode, model?: string) => this.train(...commandTarget(at, model))),
-      vscode.commands.registerCommand('masklens.selectData', (at?: vscode.Uri | TreeNode, model?: string) => this.selectData(...commandTarget(at, model))),
+      vscode.commands.registerCommand('masklens.evaluate', (at?: vscode.Uri | TreeNode, model?: string) =>
+        this.evaluate(...commandTarget(at, model)),
+      ),
+      vscode.commands.registerCommand('masklens.compareLosses', (at?: vscode.Uri | TreeNode, model?: string) =>
+        this.compare(...commandTarget(at, model)),
+      ),
+      vscode.commands.registerCommand('masklens.train', (at?: vscode.Uri | TreeNode, model?: string) =>
+        this.train(...commandTarget(at, model)),
+      ),
+      vscode.commands.registerCommand('masklens.selectData', (at?: vscode.Uri | TreeNode, model?: string) =>
+        this.selectData(...commandTarget(at, model)),
+      ),
     ];
   }
 
@@ -129,20 +145,34 @@ export class TaskCommands {
       return undefined;
     }
     if (models.length === 0) {
-      void vscode.window.showInformationMessage(`MaskLens found no Keras model in ${vscode.workspace.asRelativePath(document.uri)}.`);
+      void vscode.window.showInformationMessage(
+        `MaskLens found no Keras model in ${vscode.workspace.asRelativePath(document.uri)}.`,
+      );
       return undefined;
     }
     if (modelName) {
       const model = models.find((m) => m.name === modelName);
-      if (!model) void vscode.window.showErrorMessage(`MaskLens: no model named '${modelName}' in ${vscode.workspace.asRelativePath(document.uri)}.`);
+      if (!model)
+        void vscode.window.showErrorMessage(
+          `MaskLens: no model named '${modelName}' in ${vscode.workspace.asRelativePath(document.uri)}.`,
+        );
       return model && result ? { document, analysis: result.analysis, model, located: model } : undefined;
     }
     if (!result) return undefined;
     if (models.length === 1) return { document, analysis: result.analysis, model: models[0], located: models[0] };
     const cursor = editor?.document === document ? editor.selection.active : undefined;
-    const ordered = [...models].sort((a, b) => Number(cursor !== undefined && toRange(b.range).contains(cursor)) - Number(cursor !== undefined && toRange(a.range).contains(cursor)));
+    const ordered = [...models].sort(
+      (a, b) =>
+        Number(cursor !== undefined && toRange(b.range).contains(cursor)) -
+        Number(cursor !== undefined && toRange(a.range).contains(cursor)),
+    );
     const picked = await vscode.window.showQuickPick(
-      ordered.map((m) => ({ label: m.name, description: `${m.kind} · ${m.layers.length} layers`, detail: lossMaskDetail(m), model: m })),
+      ordered.map((m) => ({
+        label: m.name,
+        description: `${m.kind} · ${m.layers.length} layers`,
+        detail: lossMaskDetail(m),
+        model: m,
+      })),
       { placeHolder: 'Which model?' },
     );
     return picked ? { document, analysis: result.analysis, model: picked.model, located: picked.model } : undefined;
@@ -153,12 +183,25 @@ export class TaskCommands {
    * process, and the weights to run it with (asked of the user when the source names weights
    * files that exist); a failure is shown as the run's error, and a dismissed question runs nothing.
    */
-  private async taskInput(target: Target, origin: TaskOrigin, title: string): Promise<(TaskInputReply['input'] & { weights: WeightsSpec | undefined }) | undefined> {
+  private async taskInput(
+    target: Target,
+    origin: TaskOrigin,
+    title: string,
+  ): Promise<(TaskInputReply['input'] & { weights: WeightsSpec | undefined }) | undefined> {
     if (target.model.incomplete) {
       // Running what could be read would give numbers for a model the user did not write.
       const error = target.analysis.diagnostics.find((d) => d.code === 'syntax-error');
       const at = error ? { line: error.range.start.line, character: error.range.start.character } : undefined;
-      this.fail(target, origin, title, { message: `${target.model.name} is incomplete (${target.model.incomplete}): fix the syntax error first, so that MaskLens runs the model as written.`, code: 'model-incomplete' }, at);
+      this.fail(
+        target,
+        origin,
+        title,
+        {
+          message: `${target.model.name} is incomplete (${target.model.incomplete}): fix the syntax error first, so that MaskLens runs the model as written.`,
+          code: 'model-incomplete',
+        },
+        at,
+      );
       return undefined;
     }
     let input: TaskInputReply['input'];
@@ -166,10 +209,16 @@ export class TaskCommands {
       ({ input } = await this.analyses.taskInput(target.document, target.model.name));
       for (const note of input.notes) log().info(`${target.model.name}: ${note}`);
     } catch (error) {
-      this.fail(target, origin, title, { message: `MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}` });
+      this.fail(target, origin, title, {
+        message: `MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}`,
+      });
       return undefined;
     }
-    const weights = await this.weights.weightsFor(target.document, input, readSettings(target.document.uri).synthetic.seed);
+    const weights = await this.weights.weightsFor(
+      target.document,
+      input,
+      readSettings(target.document.uri).synthetic.seed,
+    );
     if (weights === null) {
       this.panel.post({ type: 'taskError', task: title, message: 'No weights were chosen: nothing ran.' });
       return undefined;
@@ -182,13 +231,32 @@ export class TaskCommands {
    * concerns, actions) and on the model's lens. No notification: the panel was opened for this
    * run and the lens is where the user clicked, so a toast would only repeat them, cut short.
    */
-  private fail(target: RunTarget, origin: TaskOrigin, title: string, error: { message: string; code?: string; location?: string }, at?: FailureLocation): void {
+  private fail(
+    target: RunTarget,
+    origin: TaskOrigin,
+    title: string,
+    error: { message: string; code?: string; location?: string },
+    at?: FailureLocation,
+  ): void {
     // A saved file's model has no source lines to go to, nor data the user picked for it.
-    const failure = target.located ? { ...describeFailure(error, target.located), ...(at ? { location: at } : {}) } : { message: error.message, code: error.code, location: undefined, actions: ['showLog' as const] };
+    const failure = target.located
+      ? { ...describeFailure(error, target.located), ...(at ? { location: at } : {}) }
+      : { message: error.message, code: error.code, location: undefined, actions: ['showLog' as const] };
     this.lastError = `MaskLens: ${title} failed: ${failure.message}`;
     log().error(`${title} failed: ${failure.message}`);
-    this.lenses.set(target.document.uri, target.model.name, { error: { task: title, message: failure.message }, origin });
-    this.panel.post({ type: 'taskError', task: title, message: failure.message, origin, ...(failure.code ? { code: failure.code.slice(0, 64) } : {}), location: failure.location, actions: failure.actions });
+    this.lenses.set(target.document.uri, target.model.name, {
+      error: { task: title, message: failure.message },
+      origin,
+    });
+    this.panel.post({
+      type: 'taskError',
+      task: title,
+      message: failure.message,
+      origin,
+      ...(failure.code ? { code: failure.code.slice(0, 64) } : {}),
+      location: failure.location,
+      actions: failure.actions,
+    });
   }
 
   /**
@@ -206,7 +274,11 @@ export class TaskCommands {
     const { document, model } = target;
     const request = build();
     const title = `${TASK_TITLES[request.kind]} ${model.name}`;
-    this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: `${title}…`, error: undefined });
+    this.lenses.set(document.uri, model.name, {
+      ...this.lenses.get(document.uri, model.name),
+      running: `${title}…`,
+      error: undefined,
+    });
     this.statusBar.setTask(title);
     void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', true);
     this.panel.post({ type: 'busy', task: title, message: 'waiting for a TensorFlow worker', fraction: null });
@@ -214,7 +286,8 @@ export class TaskCommands {
       const handle = this.runtime.run<K>(request, {
         onProgress: (event) => {
           if (event.type === 'started') this.panel.post({ type: 'busy', task: title, message: 'running', fraction: 0 });
-          if (event.type === 'progress') this.panel.post({ type: 'busy', task: title, message: event.message, fraction: event.fraction });
+          if (event.type === 'progress')
+            this.panel.post({ type: 'busy', task: title, message: event.message, fraction: event.fraction });
           onEvent?.(event);
         },
       });
@@ -228,13 +301,20 @@ export class TaskCommands {
         log().info(`${title}: cancelled`);
         this.panel.post({ type: 'taskError', task: title, message: error.message });
       } else {
-        const data = error instanceof PoolTaskError ? { message: error.message, code: error.code, location: error.location } : { message: error instanceof Error ? error.message : String(error) };
+        const data =
+          error instanceof PoolTaskError
+            ? { message: error.message, code: error.code, location: error.location }
+            : { message: error instanceof Error ? error.message : String(error) };
         this.fail(target, origin, title, data);
       }
       return undefined;
     } finally {
       // The panel's backend line comes from a probe; the first task, done or failed, is as good a time as any.
-      if (!this.runtime.backend && this.runtime.pid !== undefined) void this.runtime.probe().then((report) => this.panel.post({ type: 'backend', report }), () => undefined);
+      if (!this.runtime.backend && this.runtime.pid !== undefined)
+        void this.runtime.probe().then(
+          (report) => this.panel.post({ type: 'backend', report }),
+          () => undefined,
+        );
       this.lenses.set(document.uri, model.name, { ...this.lenses.get(document.uri, model.name), running: undefined });
       this.statusBar.setTask(undefined);
       void vscode.commands.executeCommand('setContext', 'masklens.taskRunning', this.runtime.runningCount > 0);
@@ -243,14 +323,24 @@ export class TaskCommands {
   }
 
   /** Records a finished run: the lens, the run history, and the panel's result and history. */
-  private finish<K extends ModelTaskKind>(target: RunTarget, origin: TaskOrigin, kind: K, result: ResultOf<K>, summary: string): void {
+  private finish<K extends ModelTaskKind>(
+    target: RunTarget,
+    origin: TaskOrigin,
+    kind: K,
+    result: ResultOf<K>,
+    summary: string,
+  ): void {
     const finished = { ...origin, at: Date.now() };
     this.lenses.set(target.document.uri, target.model.name, { summary, origin: finished });
     const key = LensState.key(target.document.uri, target.model.name);
     const runs = this.history.add(key, summariseRun(result, finished));
     this.runEmitter.fire(runs.length);
     const files = result.data.files;
-    this.staleness.watchData(target.document.uri, target.model.name, files ? [files.x, files.y, files.sampleWeight].filter((f): f is string => f !== undefined) : []);
+    this.staleness.watchData(
+      target.document.uri,
+      target.model.name,
+      files ? [files.x, files.y, files.sampleWeight].filter((f): f is string => f !== undefined) : [],
+    );
     this.panel.post({ type: 'result', task: kind, payload: result, origin: finished });
     this.panel.post({ type: 'history', file: origin.file, model: origin.model, runs });
   }
@@ -260,7 +350,13 @@ export class TaskCommands {
    * for it once, remembers it in `masklens.unresolvedDimensions`, and returns it for a retry.
    */
   private async askDimension(document: ModelSource, error: unknown): Promise<boolean> {
-    if (!(error instanceof PoolTaskError) || error.code !== 'model-dimension' || !error.location || this.declined.has(error.location)) return false;
+    if (
+      !(error instanceof PoolTaskError) ||
+      error.code !== 'model-dimension' ||
+      !error.location ||
+      this.declined.has(error.location)
+    )
+      return false;
     const key = error.location;
     const answer = await this.askValue({
       title: `MaskLens: a value for \`${key}\``,
@@ -282,14 +378,24 @@ export class TaskCommands {
   async evaluate(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'evaluate'> | undefined> {
     const target = await this.target(uri, modelName);
     if (!target) return undefined;
-    const origin = originOf(target, readSettings(target.document.uri).synthetic.seed, this.analyses.cellLabel(target.document));
+    const origin = originOf(
+      target,
+      readSettings(target.document.uri).synthetic.seed,
+      this.analyses.cellLabel(target.document),
+    );
     this.panel.show(true);
     const input = await this.taskInput(target, origin, `${TASK_TITLES.evaluate} ${target.model.name}`);
     if (!input) return undefined;
-    const result = await this.runTask(target, origin, () => ({ kind: 'evaluate', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights), semantics: 'all' }));
+    const result = await this.runTask(target, origin, () => ({
+      kind: 'evaluate',
+      ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights),
+      semantics: 'all',
+    }));
     if (!result) return undefined;
     const summary = evaluateSummary(result);
-    log().info(`${target.model.name}: ${summary} [${result.weightsUsed.description}; ${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
+    log().info(
+      `${target.model.name}: ${summary} [${result.weightsUsed.description}; ${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`,
+    );
     this.finish(target, origin, 'evaluate', result, summary);
     return result;
   }
@@ -302,7 +408,10 @@ export class TaskCommands {
     this.panel.show(true);
     const input = await this.taskInput(target, origin, `${TASK_TITLES.compare} ${target.model.name}`);
     if (!input) return undefined;
-    const result = await this.runTask(target, origin, () => ({ kind: 'compare', ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights) }));
+    const result = await this.runTask(target, origin, () => ({
+      kind: 'compare',
+      ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights),
+    }));
     if (!result) return undefined;
     // The table goes to the output channel without revealing it: the panel shows the same numbers.
     this.lastComparisonTable = compareTable(result);
@@ -320,8 +429,19 @@ export class TaskCommands {
     const input = await this.taskInput(target, origin, `${TASK_TITLES.train} ${target.model.name}`);
     if (!input) return undefined;
     const request = () => {
-      const common = commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights);
-      return { kind: 'train' as const, ...common, validation: trainValidation(input, common.data), reduction: settings.defaultReduction };
+      const common = commonRequest(
+        target.document,
+        input,
+        readSettings(target.document.uri),
+        this.choices,
+        input.weights,
+      );
+      return {
+        kind: 'train' as const,
+        ...common,
+        validation: trainValidation(input, common.data),
+        reduction: settings.defaultReduction,
+      };
     };
     const result = await this.runTask(target, origin, request, (event) => {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
@@ -336,7 +456,11 @@ export class TaskCommands {
    * that file's own weights; the result goes to the panel, the run history and the log like any
    * other. `model`: what the runtime's inspect task read from the file.
    */
-  async runSaved(kind: ModelTaskKind, uri: vscode.Uri, model: RuntimeModel): Promise<ResultOf<ModelTaskKind> | undefined> {
+  async runSaved(
+    kind: ModelTaskKind,
+    uri: vscode.Uri,
+    model: RuntimeModel,
+  ): Promise<ResultOf<ModelTaskKind> | undefined> {
     const target: RunTarget = { document: { uri }, model: { name: model.name }, located: null };
     const settings = readSettings(uri);
     const origin = originOf(target, settings.synthetic.seed);
@@ -345,7 +469,11 @@ export class TaskCommands {
     const common = () => commonRequest(target.document, input, readSettings(uri), this.choices, weights);
     this.panel.show(true);
     if (kind === 'evaluate') {
-      const result = await this.runTask(target, origin, () => ({ kind: 'evaluate' as const, ...common(), semantics: 'all' as const }));
+      const result = await this.runTask(target, origin, () => ({
+        kind: 'evaluate' as const,
+        ...common(),
+        semantics: 'all' as const,
+      }));
       if (result) this.finish(target, origin, 'evaluate', result, evaluateSummary(result));
       return result;
     }
@@ -354,7 +482,11 @@ export class TaskCommands {
       if (result) this.finish(target, origin, 'compare', result, compareSummary(result, settings.defaultReduction));
       return result;
     }
-    const result = await this.runTask(target, origin, () => ({ kind: 'train' as const, ...common(), reduction: settings.defaultReduction }));
+    const result = await this.runTask(target, origin, () => ({
+      kind: 'train' as const,
+      ...common(),
+      reduction: settings.defaultReduction,
+    }));
     if (result) this.finish(target, origin, 'train', result, trainSummary(result));
     return result;
   }
@@ -365,18 +497,39 @@ export class TaskCommands {
     const folder = vscode.workspace.getWorkspaceFolder(target.document.uri);
     const filters = { 'Arrays (.npy, .npz, .csv, .json)': ['npy', 'npz', 'csv', 'json'] };
     // What each file must hold, from the analysis: the dialog says it before the user picks.
-    const input = await this.analyses.taskInput(target.document, target.model.name).then(({ input }) => input, () => undefined);
+    const input = await this.analyses.taskInput(target.document, target.model.name).then(
+      ({ input }) => input,
+      () => undefined,
+    );
     const expected = input ? expectedData(input.model.config).inputs : [];
     const output = target.model.layers[target.model.layers.length - 1]?.outputShape;
     const inputsText = expected.length > 0 ? ` — expected ${expected.join('; ')}` : '';
-    const x = await vscode.window.showOpenDialog({ title: `Inputs (x) for ${target.model.name}${inputsText}`, openLabel: 'Use as inputs', canSelectMany: false, filters, defaultUri: folder?.uri });
+    const x = await vscode.window.showOpenDialog({
+      title: `Inputs (x) for ${target.model.name}${inputsText}`,
+      openLabel: 'Use as inputs',
+      canSelectMany: false,
+      filters,
+      defaultUri: folder?.uri,
+    });
     if (!x?.[0]) return;
-    const y = await vscode.window.showOpenDialog({ title: `Labels (y) for ${target.model.name}${output ? ` — to match the output ${formatShape(output)}` : ''}; cancel for none`, openLabel: 'Use as labels', canSelectMany: false, filters, defaultUri: folder?.uri });
+    const y = await vscode.window.showOpenDialog({
+      title: `Labels (y) for ${target.model.name}${output ? ` — to match the output ${formatShape(output)}` : ''}; cancel for none`,
+      openLabel: 'Use as labels',
+      canSelectMany: false,
+      filters,
+      defaultUri: folder?.uri,
+    });
     // Kept in the workspace's storage, not in a settings file: see DataChoices.
-    await this.choices.set(target.document.uri.toString(), target.model.name, { x: x[0].fsPath, ...(y?.[0] ? { y: y[0].fsPath } : {}) });
+    await this.choices.set(target.document.uri.toString(), target.model.name, {
+      x: x[0].fsPath,
+      ...(y?.[0] ? { y: y[0].fsPath } : {}),
+    });
     this.staleness.dataChanged(target.document.uri, target.model.name);
     // The status bar, not a notification: the user just chose these files and needs no interruption.
-    void vscode.window.setStatusBarMessage(`MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}`, 5000);
+    void vscode.window.setStatusBarMessage(
+      `MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}`,
+      5000,
+    );
   }
 }
 
@@ -388,7 +541,9 @@ function compareSummary(result: ResultOf<'compare'>, reduction: string): string 
 
 function trainSummary(result: ResultOf<'train'>): string {
   const last = result.history[result.history.length - 1];
-  return last ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}` : result.stopped.message;
+  return last
+    ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}`
+    : result.stopped.message;
 }
 
 function lossMaskDetail(m: ModelView): string {

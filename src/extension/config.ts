@@ -16,7 +16,8 @@ export interface MaskLensSettings {
   unresolvedDimensions: Record<string, number>;
 }
 
-const clamp = (value: number, min: number, max: number, fallback: number): number => (Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback);
+const clamp = (value: number, min: number, max: number, fallback: number): number =>
+  Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 
 /** The analysis process' limits (`masklens.analysis.*`): one process serves every folder. Settings files can hold anything; out-of-range values are clamped. */
 export function readAnalysisLimits(): AnalysisLimits {
@@ -33,8 +34,16 @@ export function readAnalysisLimits(): AnalysisLimits {
  */
 export async function rememberDimension(uri: vscode.Uri, key: string, value: number): Promise<void> {
   const c = vscode.workspace.getConfiguration('masklens', uri);
-  const target = vscode.workspace.getWorkspaceFolder(uri) ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-  await c.update('unresolvedDimensions', { ...c.get<Record<string, number>>('unresolvedDimensions', {}), [key]: value }, target);
+  const target = vscode.workspace.getWorkspaceFolder(uri)
+    ? vscode.ConfigurationTarget.WorkspaceFolder
+    : vscode.workspace.workspaceFolders
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+  await c.update(
+    'unresolvedDimensions',
+    { ...c.get<Record<string, number>>('unresolvedDimensions', {}), [key]: value },
+    target,
+  );
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): MaskLensSettings {

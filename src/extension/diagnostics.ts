@@ -8,7 +8,9 @@ import type { AnalysisService } from './analysisService';
 import { toDiagnostic, toRange } from './convert';
 
 export class MaskDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+  };
   private readonly collection = vscode.languages.createDiagnosticCollection('masklens');
   private readonly subscription: vscode.Disposable;
 
@@ -19,7 +21,10 @@ export class MaskDiagnostics implements vscode.CodeActionProvider, vscode.Dispos
     });
   }
 
-  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(
+    document: vscode.TextDocument,
+    range: vscode.Range | vscode.Selection,
+  ): Promise<vscode.CodeAction[]> {
     const result = await this.analyses.get(document);
     if (!result) return [];
     const found = [...result.analysis.diagnostics, ...result.analysis.models.flatMap((m) => m.diagnostics)];

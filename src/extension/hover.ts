@@ -38,7 +38,10 @@ function shapeText(shape: LayerView['outputShape']): string {
 }
 
 /** The innermost layer whose source range holds the position (ranges nest for calls inside calls). */
-export function layerAt(models: ModelView[], position: vscode.Position): { model: ModelView; layer: LayerView } | undefined {
+export function layerAt(
+  models: ModelView[],
+  position: vscode.Position,
+): { model: ModelView; layer: LayerView } | undefined {
   let best: { model: ModelView; layer: LayerView; size: number } | undefined;
   for (const model of models) {
     for (const layer of model.layers) {
@@ -71,8 +74,15 @@ export class MaskLensHoverProvider implements vscode.HoverProvider {
     md.appendMarkdown(`Output shape: ${code(shapeText(layer.outputShape))}  \n`);
     md.appendMarkdown(`Verdict for ${escapeMarkdown(result.analysis.keras)}\n\n`);
     // VS Code shows each diagnostic's message in the same hover, above this one: name them, do not repeat them.
-    const codes = [...new Set(model.diagnostics.filter((d) => toRange(d.range).intersection(range) !== undefined).map((d) => d.code))];
-    if (codes.length > 0) md.appendMarkdown(`Findings here: ${codes.map(code).join(', ')} (the problem${codes.length > 1 ? 's' : ''} above say${codes.length > 1 ? '' : 's'} what to do)\n`);
+    const codes = [
+      ...new Set(
+        model.diagnostics.filter((d) => toRange(d.range).intersection(range) !== undefined).map((d) => d.code),
+      ),
+    ];
+    if (codes.length > 0)
+      md.appendMarkdown(
+        `Findings here: ${codes.map(code).join(', ')} (the problem${codes.length > 1 ? 's' : ''} above say${codes.length > 1 ? '' : 's'} what to do)\n`,
+      );
     return new vscode.Hover(md, range);
   }
 }

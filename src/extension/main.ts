@@ -41,17 +41,32 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
   const statusBar = new MaskLensStatusBar(runtime);
   const analyses = new AnalysisService(context.extensionUri);
   const lensState = new LensState();
-  const panel = new PanelController(context.extensionUri, (message) => onWebviewMessage(message, panel.currentDocument));
+  const panel = new PanelController(context.extensionUri, (message) =>
+    onWebviewMessage(message, panel.currentDocument),
+  );
   panel.useAnalyses(analyses); // results carry their layers' source lines (the panel links a dropped mask to its line)
   const tree = new ModelTreeProvider(analyses, lensState);
   const staleness = new Staleness(lensState, panel);
-  const tasks = new TaskCommands(analyses, runtime, panel, lensState, statusBar, new DataChoices(context.workspaceState), staleness, new WeightsChoices(context.workspaceState));
+  const tasks = new TaskCommands(
+    analyses,
+    runtime,
+    panel,
+    lensState,
+    statusBar,
+    new DataChoices(context.workspaceState),
+    staleness,
+    new WeightsChoices(context.workspaceState),
+  );
   const savedModels = new SavedModelEditorProvider(context.extensionUri, runtime, tasks);
   const diagnostics = new MaskDiagnostics(analyses);
   runtime.onDidReportBackend((report) => tree.setBackend(report));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
   runtime.onDidCrash((crash) => {
-    if (!runtime.backend) panel.post({ type: 'backendError', message: `TensorFlow's process stopped (${crash.ending}); the next task starts a new process.` });
+    if (!runtime.backend)
+      panel.post({
+        type: 'backendError',
+        message: `TensorFlow's process stopped (${crash.ending}); the next task starts a new process.`,
+      });
   });
 
   async function showPanel(): Promise<void> {
@@ -92,16 +107,24 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     vscode.languages.registerHoverProvider(PYTHON, new MaskLensHoverProvider(analyses)),
     vscode.window.createTreeView(ModelTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
     savedModels,
-    vscode.window.registerCustomEditorProvider(SavedModelEditorProvider.viewType, savedModels, { supportsMultipleEditorsPerDocument: true }),
+    vscode.window.registerCustomEditorProvider(SavedModelEditorProvider.viewType, savedModels, {
+      supportsMultipleEditorsPerDocument: true,
+    }),
     ...tasks.register(),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
     ...walkthrough(context.extensionUri, analyses, tasks),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = runtime.cancelAll();
-      void vscode.window.setStatusBarMessage(n ? `MaskLens: cancelling ${n} task(s)` : 'MaskLens: nothing is running', 3000);
+      void vscode.window.setStatusBarMessage(
+        n ? `MaskLens: cancelling ${n} task(s)` : 'MaskLens: nothing is running',
+        3000,
+      );
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['masklens.poolSize', 'masklens.memoryCapMB', 'masklens.maxQueuedTasks'].some((s) => e.affectsConfiguration(s))) runtime.applySettings();
+      if (
+        ['masklens.poolSize', 'masklens.memoryCapMB', 'masklens.maxQueuedTasks'].some((s) => e.affectsConfiguration(s))
+      )
+        runtime.applySettings();
       if (e.affectsConfiguration('masklens.tensorflow')) {
         tensorflow.reset();
         runtime.chooseLibraryAgain();

@@ -51,13 +51,24 @@ const VERDICT_ICON: Record<LossVerdict['tone'], vscode.ThemeIcon> = {
 
 /** The model's verdict: whether a mask reaches the loss, and whether that matters for this model. */
 export function modelVerdict(m: ModelView): { text: string; icon: vscode.ThemeIcon } {
-  if (m.incomplete) return { text: `incomplete: ${m.incomplete}`, icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')) };
+  if (m.incomplete)
+    return {
+      text: `incomplete: ${m.incomplete}`,
+      icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')),
+    };
   const verdict = lossVerdict(m);
   return { text: verdict.text, icon: VERDICT_ICON[verdict.tone] };
 }
 
-function reveal(uri: vscode.Uri, range: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Command {
-  return { title: 'Show in the editor', command: 'vscode.open', arguments: [uri, { selection: toRange(range), preserveFocus: false }] };
+function reveal(
+  uri: vscode.Uri,
+  range: { start: { line: number; character: number }; end: { line: number; character: number } },
+): vscode.Command {
+  return {
+    title: 'Show in the editor',
+    command: 'vscode.open',
+    arguments: [uri, { selection: toRange(range), preserveFocus: false }],
+  };
 }
 
 /**
@@ -82,12 +93,22 @@ interface Shown {
 
 function fileShown(result: DocumentAnalysis): Shown {
   const { analysis } = result;
-  return { file: vscode.workspace.asRelativePath(result.uri), keras: analysis.keras, stopped: analysis.stopped?.message, models: analysis.models.map((model) => ({ uri: result.uri, model, cell: null })) };
+  return {
+    file: vscode.workspace.asRelativePath(result.uri),
+    keras: analysis.keras,
+    stopped: analysis.stopped?.message,
+    models: analysis.models.map((model) => ({ uri: result.uri, model, cell: null })),
+  };
 }
 
 function notebookShown(file: string, parts: { cell: number; result: DocumentAnalysis }[]): Shown {
   const first = parts[0].result.analysis;
-  return { file, keras: first.keras, stopped: first.stopped?.message, models: parts.flatMap((p) => p.result.analysis.models.map((model) => ({ uri: p.result.uri, model, cell: p.cell }))) };
+  return {
+    file,
+    keras: first.keras,
+    stopped: first.stopped?.message,
+    models: parts.flatMap((p) => p.result.analysis.models.map((model) => ({ uri: p.result.uri, model, cell: p.cell }))),
+  };
 }
 
 export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -139,7 +160,12 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const analysis = document ? await this.analyses.get(document) : undefined;
     // A notebook cell: the whole notebook's models, each under the cell that builds it.
     const parts = document && analysis ? this.analyses.notebookParts(document) : [];
-    this.current = !document || !analysis ? undefined : parts.length > 0 ? notebookShown(this.analyses.notebookLabel(document) ?? vscode.workspace.asRelativePath(document.uri), parts) : fileShown(analysis);
+    this.current =
+      !document || !analysis
+        ? undefined
+        : parts.length > 0
+          ? notebookShown(this.analyses.notebookLabel(document) ?? vscode.workspace.asRelativePath(document.uri), parts)
+          : fileShown(analysis);
     this.emitter.fire();
     this.renderedEmitter.fire(this.summary);
   }
@@ -151,7 +177,8 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
       if (!c) top.push({ kind: 'message', text: 'Open a Python file or a notebook with a Keras model.' });
       else if (c.stopped) top.push({ kind: 'message', text: c.stopped });
       else if (c.models.length === 0) top.push({ kind: 'message', text: `No Keras model in ${c.file}.` });
-      else for (const m of c.models) top.push({ kind: 'model', uri: m.uri, model: m.model, keras: c.keras, cell: m.cell });
+      else
+        for (const m of c.models) top.push({ kind: 'model', uri: m.uri, model: m.model, keras: c.keras, cell: m.cell });
       if (this.backend) top.push({ kind: 'backend', report: this.backend });
       return top;
     }
@@ -159,8 +186,16 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const { uri, model } = node;
     const entry = this.lenses.get(uri, model.name);
     const result: TreeNode[] = [];
-    if (entry.summary) result.push({ kind: 'result', uri, model: model.name, text: entry.summary, outdated: entry.outdated });
-    else if (entry.error) result.push({ kind: 'result', uri, model: model.name, text: `${entry.error.task} failed: ${entry.error.message}`, outdated: entry.outdated });
+    if (entry.summary)
+      result.push({ kind: 'result', uri, model: model.name, text: entry.summary, outdated: entry.outdated });
+    else if (entry.error)
+      result.push({
+        kind: 'result',
+        uri,
+        model: model.name,
+        text: `${entry.error.task} failed: ${entry.error.message}`,
+        outdated: entry.outdated,
+      });
     result.push(...model.layers.map((layer): TreeNode => ({ kind: 'layer', uri, model: model.name, layer })));
     result.push(...model.diagnostics.map((diagnostic): TreeNode => ({ kind: 'finding', uri, diagnostic })));
     return result;
@@ -172,9 +207,13 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         return new vscode.TreeItem(node.text);
       case 'backend': {
         const b = node.report.backend;
-        const item = new vscode.TreeItem(b.backend === 'tensorflow' ? 'TensorFlow: native' : 'TensorFlow: pure-JS fallback (slow)');
+        const item = new vscode.TreeItem(
+          b.backend === 'tensorflow' ? 'TensorFlow: native' : 'TensorFlow: pure-JS fallback (slow)',
+        );
         item.description = `tfjs ${b.tfjsVersion}${b.tensorflowVersion && !b.fallbackReason ? ` · TensorFlow ${b.tensorflowVersion}` : ''}`;
-        item.tooltip = b.fallbackReason ?? `${b.libraryPath ? `${b.libraryPath}\n` : ''}${node.report.pool.workers} worker(s) × ${node.report.pool.intraOpThreads} thread(s)`;
+        item.tooltip =
+          b.fallbackReason ??
+          `${b.libraryPath ? `${b.libraryPath}\n` : ''}${node.report.pool.workers} worker(s) × ${node.report.pool.intraOpThreads} thread(s)`;
         item.iconPath = new vscode.ThemeIcon(b.backend === 'tensorflow' ? 'server-process' : 'warning');
         return item;
       }
@@ -202,7 +241,9 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const shape = l.outputShape ? formatShape(l.outputShape) : 'unknown';
         item.tooltip = `${l.name} (${l.className}), line ${l.range.start.line + 1}\nmask in: ${maskWord(l.mask.in)} · mask out: ${maskWord(l.mask.out)} · ${MASK_EFFECT_WORDS[l.mask.effect]}\noutput shape: ${shape}${l.unknownBecause ? `\nunknown because ${l.unknownBecause}` : ''}`;
         item.command = reveal(node.uri, l.range);
-        item.accessibilityInformation = { label: `layer ${l.name}, ${l.className}, ${MASK_EFFECT_WORDS[l.mask.effect]}, mask in ${maskWord(l.mask.in)}, mask out ${maskWord(l.mask.out)}` };
+        item.accessibilityInformation = {
+          label: `layer ${l.name}, ${l.className}, ${MASK_EFFECT_WORDS[l.mask.effect]}, mask in ${maskWord(l.mask.in)}, mask out ${maskWord(l.mask.out)}`,
+        };
         return item;
       }
       case 'finding': {
@@ -210,7 +251,14 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const item = new vscode.TreeItem(d.message.split('\n')[0]);
         item.description = `${d.code} · line ${d.range.start.line + 1}`;
         item.tooltip = d.message;
-        item.iconPath = new vscode.ThemeIcon(d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info', d.severity === 'error' ? new vscode.ThemeColor('errorForeground') : d.severity === 'warning' ? new vscode.ThemeColor('editorWarning.foreground') : undefined);
+        item.iconPath = new vscode.ThemeIcon(
+          d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'info',
+          d.severity === 'error'
+            ? new vscode.ThemeColor('errorForeground')
+            : d.severity === 'warning'
+              ? new vscode.ThemeColor('editorWarning.foreground')
+              : undefined,
+        );
         item.command = reveal(node.uri, d.range);
         return item;
       }

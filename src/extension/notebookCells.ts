@@ -13,15 +13,30 @@ function inCell(range: Range, start: number, count: number): boolean {
 }
 
 function shift(range: Range, by: number): Range {
-  return { start: { line: range.start.line - by, character: range.start.character }, end: { line: Math.max(0, range.end.line - by), character: range.end.character } };
+  return {
+    start: { line: range.start.line - by, character: range.start.character },
+    end: { line: Math.max(0, range.end.line - by), character: range.end.character },
+  };
 }
 
 function shiftDiagnostic(d: Diagnostic, by: number): Diagnostic {
-  return { ...d, range: shift(d.range, by), ...(d.fix ? { fix: { title: d.fix.title, edits: d.fix.edits.map((e) => ({ ...e, range: shift(e.range, by) })) } } : {}) };
+  return {
+    ...d,
+    range: shift(d.range, by),
+    ...(d.fix
+      ? { fix: { title: d.fix.title, edits: d.fix.edits.map((e) => ({ ...e, range: shift(e.range, by) })) } }
+      : {}),
+  };
 }
 
 /** The view of the code cell at notebook index `cell`; `uri`/`version`: the cell document's. */
-export function cellView(view: AnalysisView, program: NotebookProgram, cell: number, uri: string, version: number): AnalysisView {
+export function cellView(
+  view: AnalysisView,
+  program: NotebookProgram,
+  cell: number,
+  uri: string,
+  version: number,
+): AnalysisView {
   const where = program.cells.find((c) => c.index === cell);
   if (!where) return { ...view, uri, version, models: [], diagnostics: [] };
   const { startLine, lineCount } = where;
@@ -34,7 +49,11 @@ export function cellView(view: AnalysisView, program: NotebookProgram, cell: num
       ...m,
       range: shift(m.range, startLine),
       // Layers written in other cells keep no position here: their line is this cell's first.
-      layers: m.layers.map((l): LayerView => (here(l.range) ? { ...l, range: shift(l.range, startLine) } : { ...l, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })),
+      layers: m.layers.map((l): LayerView =>
+        here(l.range)
+          ? { ...l, range: shift(l.range, startLine) }
+          : { ...l, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+      ),
       diagnostics: m.diagnostics.filter(local).map((d) => shiftDiagnostic(d, startLine)),
     }));
   // Findings on models built in other cells but located here (a Lambda added in this cell).

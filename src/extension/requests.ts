@@ -29,7 +29,12 @@ function resolveInWorkspace(document: ModelSource, file: string): string {
  * `masklens.dataFiles` setting (ignored in Restricted Mode, see package.json), arrays the source
  * writes, labelled synthetic data.
  */
-export function dataSpec(document: ModelSource, input: TaskInput, settings: MaskLensSettings, choices: DataChoices): DataSpec {
+export function dataSpec(
+  document: ModelSource,
+  input: TaskInput,
+  settings: MaskLensSettings,
+  choices: DataChoices,
+): DataSpec {
   const picked = choices.get(document.uri.toString(), input.model.name);
   if (picked) return { source: 'file', x: picked.x, y: picked.y, sampleWeight: picked.sampleWeight };
   const files = settings.dataFiles[dataKey(document, input.model.name)];
@@ -43,17 +48,34 @@ export function dataSpec(document: ModelSource, input: TaskInput, settings: Mask
   }
   if (input.sourceData) return input.sourceData;
   const s = settings.synthetic;
-  return { source: 'synthetic', samples: s.samples, minLength: s.minLength, maxLength: s.maxLength, padding: s.padding, seed: s.seed };
+  return {
+    source: 'synthetic',
+    samples: s.samples,
+    minLength: s.minLength,
+    maxLength: s.maxLength,
+    padding: s.padding,
+    seed: s.seed,
+  };
 }
 
 /** What a task may read: anything in a trusted workspace; in Restricted Mode the workspace folders and the user's own picks. */
 export function fileAccess(document: ModelSource, model: string, choices: DataChoices): FileAccess {
   if (vscode.workspace.isTrusted) return { mode: 'trusted' };
-  return { mode: 'restricted', roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), picked: choices.files(document.uri.toString(), model) };
+  return {
+    mode: 'restricted',
+    roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    picked: choices.files(document.uri.toString(), model),
+  };
 }
 
 /** Fields every evaluate / compare / train request shares; `weights`: what the user chose (WeightsChoices), absent for initial weights. */
-export function commonRequest(document: ModelSource, input: TaskInput, settings: MaskLensSettings, choices: DataChoices, weights?: WeightsSpec) {
+export function commonRequest(
+  document: ModelSource,
+  input: TaskInput,
+  settings: MaskLensSettings,
+  choices: DataChoices,
+  weights?: WeightsSpec,
+) {
   return {
     model: input.model,
     family: settings.kerasFamily,

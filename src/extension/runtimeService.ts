@@ -8,7 +8,13 @@ import * as vscode from 'vscode';
 import type { RuntimePoolState } from '../core/protocol/runtimeProcess';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
 import type { BackendReport } from '../core/protocol/viewMessages';
-import { RuntimeClient, type RunOptions, type RuntimeCrash, type RuntimeSettings, type TaskHandle } from '../runtimeProcess/client';
+import {
+  RuntimeClient,
+  type RunOptions,
+  type RuntimeCrash,
+  type RuntimeSettings,
+  type TaskHandle,
+} from '../runtimeProcess/client';
 import { readSettings, type MaskLensSettings } from './config';
 import { log } from './log';
 
@@ -35,7 +41,12 @@ export class RuntimeService implements vscode.Disposable {
       settings: runtimeSettings(readSettings()),
       environment,
       // TensorFlow's own stderr (oneDNN, CUDA, absl lines) is for whoever turns the log level up.
-      log: { debug: (line) => channel.debug(line), info: (line) => channel.info(line), warn: (line) => channel.warn(line), error: (line) => channel.error(line) },
+      log: {
+        debug: (line) => channel.debug(line),
+        info: (line) => channel.info(line),
+        warn: (line) => channel.warn(line),
+        error: (line) => channel.error(line),
+      },
     });
     this.client.onDidChangeState((state) => this.stateEmitter.fire(state));
     this.client.onDidCrash((crash) => this.crashEmitter.fire(crash));
@@ -55,7 +66,10 @@ export class RuntimeService implements vscode.Disposable {
     return this.client.pid;
   }
 
-  run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options: RunOptions = {}): TaskHandle<ResultOf<K>> {
+  run<K extends RegisteredKind>(
+    request: RequestOf<K> & { kind: K },
+    options: RunOptions = {},
+  ): TaskHandle<ResultOf<K>> {
     return this.client.run<K>(request, options);
   }
 
@@ -87,10 +101,16 @@ export class RuntimeService implements vscode.Disposable {
     };
     this.lastBackend = report;
     if (result.backend.backend !== 'tensorflow') {
-      log().error(`TensorFlow native backend unavailable, running on the slow pure-JS cpu backend: ${result.backend.fallbackReason ?? 'unknown reason'}`);
-      void vscode.window.showWarningMessage(`MaskLens is running without native TensorFlow (${result.backend.fallbackReason ?? 'unknown reason'}). Results are correct but slow.`);
+      log().error(
+        `TensorFlow native backend unavailable, running on the slow pure-JS cpu backend: ${result.backend.fallbackReason ?? 'unknown reason'}`,
+      );
+      void vscode.window.showWarningMessage(
+        `MaskLens is running without native TensorFlow (${result.backend.fallbackReason ?? 'unknown reason'}). Results are correct but slow.`,
+      );
     } else {
-      log().info(`Worker ${result.threadId} runs native TensorFlow ${result.backend.tensorflowVersion ?? ''} from ${result.backend.libraryPath ?? 'an unknown path'} (tfjs ${result.backend.tfjsVersion}).`);
+      log().info(
+        `Worker ${result.threadId} runs native TensorFlow ${result.backend.tensorflowVersion ?? ''} from ${result.backend.libraryPath ?? 'an unknown path'} (tfjs ${result.backend.tfjsVersion}).`,
+      );
     }
     this.backendEmitter.fire(report);
     return report;

@@ -51,7 +51,8 @@ export class SavedModelEditorProvider implements vscode.CustomReadonlyEditorProv
       }
       const message = parsed.data;
       if (message.type === 'ready') await this.inspect(document.uri, file, post);
-      else if (message.type === 'rendered') this.renderedEmitter.fire({ uri: document.uri.toString(), view: message.view, summary: message.summary });
+      else if (message.type === 'rendered')
+        this.renderedEmitter.fire({ uri: document.uri.toString(), view: message.view, summary: message.summary });
       else {
         const inspected = this.inspected.get(document.uri.toString());
         if (inspected) await this.tasks.runSaved(message.task, document.uri, inspected.model);
@@ -65,9 +66,22 @@ export class SavedModelEditorProvider implements vscode.CustomReadonlyEditorProv
 
   private async inspect(uri: vscode.Uri, file: string, post: (message: SavedModelHostMessage) => void): Promise<void> {
     const settings = readSettings(uri);
-    const access = vscode.workspace.isTrusted ? { mode: 'trusted' as const } : { mode: 'restricted' as const, roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath), picked: [] };
+    const access = vscode.workspace.isTrusted
+      ? { mode: 'trusted' as const }
+      : {
+          mode: 'restricted' as const,
+          roots: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+          picked: [],
+        };
     try {
-      const result = await this.runtime.run({ kind: 'inspect', path: uri.fsPath, family: settings.kerasFamily, access, memoryCapMB: settings.memoryCapMB, taskTimeoutSeconds: settings.taskTimeoutSeconds }).result;
+      const result = await this.runtime.run({
+        kind: 'inspect',
+        path: uri.fsPath,
+        family: settings.kerasFamily,
+        access,
+        memoryCapMB: settings.memoryCapMB,
+        taskTimeoutSeconds: settings.taskTimeoutSeconds,
+      }).result;
       this.inspected.set(uri.toString(), result);
       post({ type: 'model', file, keras: result.keras, summary: result.summary });
     } catch (error) {

@@ -9,7 +9,9 @@ import type { LensState } from './lensState';
 import type { PanelController } from './panel/panelController';
 
 export function fileChangedReason(origin: TaskOrigin, version: number): string | undefined {
-  return origin.version === version ? undefined : `${origin.file} changed after this run (the run saw version ${origin.version}; it is now ${version})`;
+  return origin.version === version
+    ? undefined
+    : `${origin.file} changed after this run (the run saw version ${origin.version}; it is now ${version})`;
 }
 
 export class Staleness implements vscode.Disposable {
@@ -37,8 +39,14 @@ export class Staleness implements vscode.Disposable {
     this.dataWatchers.delete(key);
     if (files.length === 0) return;
     const watchers = files.map((file) => {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)), true, false, false);
-      const changed = () => this.mark(uri, () => `${path.basename(file)}, which this run read, changed on disk after it`, model);
+      const watcher = vscode.workspace.createFileSystemWatcher(
+        new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)),
+        true,
+        false,
+        false,
+      );
+      const changed = () =>
+        this.mark(uri, () => `${path.basename(file)}, which this run read, changed on disk after it`, model);
       return vscode.Disposable.from(watcher, watcher.onDidChange(changed), watcher.onDidDelete(changed));
     });
     this.dataWatchers.set(key, vscode.Disposable.from(...watchers));

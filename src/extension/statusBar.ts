@@ -10,7 +10,10 @@ export class MaskLensStatusBar implements vscode.Disposable {
   constructor(private readonly runtime: RuntimeService) {
     this.item.name = 'MaskLens';
     this.item.command = 'masklens.showPanel';
-    this.subscriptions.push(runtime.onDidChangeState(() => this.render()), runtime.onDidReportBackend(() => this.render()));
+    this.subscriptions.push(
+      runtime.onDidChangeState(() => this.render()),
+      runtime.onDidReportBackend(() => this.render()),
+    );
     this.render();
     this.item.show();
   }
@@ -23,16 +26,30 @@ export class MaskLensStatusBar implements vscode.Disposable {
   private render(): void {
     const backend = this.runtime.backend?.backend;
     const state = this.runtime.state;
-    const label = backend === undefined ? 'MaskLens' : backend.backend === 'tensorflow' ? 'MaskLens: TF native' : 'MaskLens: cpu fallback';
+    const label =
+      backend === undefined
+        ? 'MaskLens'
+        : backend.backend === 'tensorflow'
+          ? 'MaskLens: TF native'
+          : 'MaskLens: cpu fallback';
     const icon = this.task ? '$(sync~spin)' : backend?.backend === 'cpu' ? '$(warning)' : '$(pulse)';
     this.item.text = `${icon} ${label}${this.task ? ` · ${this.task}` : ''}`;
     const lines = [
-      backend ? `Backend: ${backend.backend}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}` : 'Backend: not started yet',
-      ...(backend?.libraryPath ? [`TensorFlow ${backend.tensorflowVersion ?? ''}: ${backend.libraryPath}${backend.libraryOrigin ? ` (${backend.libraryOrigin})` : ''}`] : []),
-      state ? `Pool: ${state.workers} worker(s), ${state.running} running, ${state.queued} queued` : "Pool: TensorFlow's process starts on first use",
+      backend
+        ? `Backend: ${backend.backend}${backend.fallbackReason ? ` (${backend.fallbackReason})` : ''}`
+        : 'Backend: not started yet',
+      ...(backend?.libraryPath
+        ? [
+            `TensorFlow ${backend.tensorflowVersion ?? ''}: ${backend.libraryPath}${backend.libraryOrigin ? ` (${backend.libraryOrigin})` : ''}`,
+          ]
+        : []),
+      state
+        ? `Pool: ${state.workers} worker(s), ${state.running} running, ${state.queued} queued`
+        : "Pool: TensorFlow's process starts on first use",
     ];
     this.item.tooltip = lines.join('\n');
-    this.item.backgroundColor = backend?.backend === 'cpu' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor =
+      backend?.backend === 'cpu' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 
   dispose(): void {

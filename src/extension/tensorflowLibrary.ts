@@ -29,7 +29,9 @@ type DownloadConsent = 'ask' | 'always' | 'never';
 
 /** What the Python extension's API offers, as far as MaskLens reads it. */
 const pythonApiSchema = z.object({
-  environments: z.object({ getActiveEnvironmentPath: z.custom<(resource?: vscode.Uri) => unknown>((f) => typeof f === 'function') }),
+  environments: z.object({
+    getActiveEnvironmentPath: z.custom<(resource?: vscode.Uri) => unknown>((f) => typeof f === 'function'),
+  }),
 });
 const environmentPathSchema = z.object({ path: z.string() });
 
@@ -70,7 +72,9 @@ export class TensorFlowLibraryChooser {
       if (active.success) out.push(active.data.path);
     }
     const setting = vscode.workspace.getConfiguration('python').inspect<string>('defaultInterpreterPath');
-    const chosen = vscode.workspace.isTrusted ? (setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue) : setting?.globalValue;
+    const chosen = vscode.workspace.isTrusted
+      ? (setting?.workspaceFolderValue ?? setting?.workspaceValue ?? setting?.globalValue)
+      : setting?.globalValue;
     if (chosen && chosen !== 'python' && chosen.includes('/')) out.push(chosen);
     if (vscode.workspace.isTrusted) return out;
     // An interpreter inside an untrusted workspace (its .venv) would load the repository's native code.
@@ -83,11 +87,15 @@ export class TensorFlowLibraryChooser {
     const folder = config.get<string>('libraryFolder', '').trim();
     const home = os.homedir();
     const found = await findTensorFlow({
-      named: folder ? { dir: folder, source: 'setting', origin: 'the masklens.tensorflow.libraryFolder setting' } : undefined,
+      named: folder
+        ? { dir: folder, source: 'setting', origin: 'the masklens.tensorflow.libraryFolder setting' }
+        : undefined,
       distDir: vscode.Uri.joinPath(this.context.extensionUri, 'dist').fsPath,
       python: {
         interpreters: this.interpreters(),
-        projectFolders: vscode.workspace.isTrusted ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath) : [],
+        projectFolders: vscode.workspace.isTrusted
+          ? (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)
+          : [],
         home,
         env: { VIRTUAL_ENV: process.env.VIRTUAL_ENV, CONDA_PREFIX: process.env.CONDA_PREFIX },
       },
@@ -96,8 +104,12 @@ export class TensorFlowLibraryChooser {
     for (const reason of found.refused) log().info(`TensorFlow not used: ${reason}.`);
     if (found.library) return { library: found.library };
     if (found.namedRefused) {
-      void vscode.window.showWarningMessage(`MaskLens cannot use masklens.tensorflow.libraryFolder: ${found.namedRefused}. Tasks run on the slow pure-JS backend.`);
-      return { unavailable: `the masklens.tensorflow.libraryFolder setting names a folder MaskLens cannot use: ${found.namedRefused}` };
+      void vscode.window.showWarningMessage(
+        `MaskLens cannot use masklens.tensorflow.libraryFolder: ${found.namedRefused}. Tasks run on the slow pure-JS backend.`,
+      );
+      return {
+        unavailable: `the masklens.tensorflow.libraryFolder setting names a folder MaskLens cannot use: ${found.namedRefused}`,
+      };
     }
     return this.download(config.get<DownloadConsent>('download', 'ask'), found.refused);
   }
@@ -125,7 +137,11 @@ export class TensorFlowLibraryChooser {
   }
 
   private async chooseFolder(): Promise<TensorFlowChoice> {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Folder with libtensorflow_cc.so.2 and libtensorflow_framework.so.2' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      title: 'Folder with libtensorflow_cc.so.2 and libtensorflow_framework.so.2',
+    });
     const dir = picked?.[0]?.fsPath;
     if (!dir) return { unavailable: 'no TensorFlow folder was chosen' };
     const checked = await checkLibrary(dir, 'setting', 'the masklens.tensorflow.libraryFolder setting');
@@ -133,7 +149,9 @@ export class TensorFlowLibraryChooser {
       void vscode.window.showErrorMessage(`MaskLens cannot use ${dir}: ${checked.reason}.`);
       return { unavailable: checked.reason };
     }
-    await vscode.workspace.getConfiguration('masklens.tensorflow').update('libraryFolder', dir, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('masklens.tensorflow')
+      .update('libraryFolder', dir, vscode.ConfigurationTarget.Global);
     return { library: checked.library };
   }
 
@@ -141,7 +159,11 @@ export class TensorFlowLibraryChooser {
     const started = performance.now();
     try {
       const library: TensorFlowLibrary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `MaskLens: downloading TensorFlow ${TENSORFLOW_WHEEL.version}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `MaskLens: downloading TensorFlow ${TENSORFLOW_WHEEL.version}`,
+          cancellable: true,
+        },
         (progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
@@ -154,13 +176,18 @@ export class TensorFlowLibraryChooser {
               const percent = Math.floor((100 * done) / total);
               const step = (phase === 'download' ? 0 : 100) + percent; // two phases, one bar
               if (step <= shown) return;
-              progress.report({ increment: (step - shown) / 2, message: `${phase === 'download' ? 'downloading' : 'unpacking'} ${mb(done)} of ${mb(total)}` });
+              progress.report({
+                increment: (step - shown) / 2,
+                message: `${phase === 'download' ? 'downloading' : 'unpacking'} ${mb(done)} of ${mb(total)}`,
+              });
               shown = step;
             },
           });
         },
       );
-      log().info(`Downloaded and checked ${TENSORFLOW_WHEEL.filename} (sha256 ${TENSORFLOW_WHEEL.sha256}) in ${((performance.now() - started) / 1000).toFixed(1)} s into ${library.dir}.`);
+      log().info(
+        `Downloaded and checked ${TENSORFLOW_WHEEL.filename} (sha256 ${TENSORFLOW_WHEEL.sha256}) in ${((performance.now() - started) / 1000).toFixed(1)} s into ${library.dir}.`,
+      );
       return { library };
     } catch (error) {
       if (error instanceof DownloadCancelled) {
@@ -168,7 +195,9 @@ export class TensorFlowLibraryChooser {
         return { unavailable: 'the TensorFlow download was cancelled' };
       }
       const message = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`MaskLens could not download TensorFlow: ${message}. Tasks run on the slow pure-JS backend.`);
+      void vscode.window.showErrorMessage(
+        `MaskLens could not download TensorFlow: ${message}. Tasks run on the slow pure-JS backend.`,
+      );
       return { unavailable: `the TensorFlow download failed: ${message}` };
     }
   }

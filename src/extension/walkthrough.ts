@@ -9,13 +9,20 @@ import type { TaskCommands } from './commands';
 
 const EXAMPLE = ['dist', 'walkthrough', 'seed002_lambda_drops_mask.py'];
 
-export function walkthrough(extensionUri: vscode.Uri, analyses: AnalysisService, tasks: TaskCommands): vscode.Disposable[] {
+export function walkthrough(
+  extensionUri: vscode.Uri,
+  analyses: AnalysisService,
+  tasks: TaskCommands,
+): vscode.Disposable[] {
   /** Untitled documents opened by the walkthrough, whose dropped mask the fix step waits for. */
   const examples = new Set<string>();
   return [
     vscode.commands.registerCommand('masklens.openWalkthroughExample', async () => {
       const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(extensionUri, ...EXAMPLE));
-      const document = await vscode.workspace.openTextDocument({ language: 'python', content: new TextDecoder().decode(bytes) });
+      const document = await vscode.workspace.openTextDocument({
+        language: 'python',
+        content: new TextDecoder().decode(bytes),
+      });
       examples.add(document.uri.toString());
       return vscode.window.showTextDocument(document, vscode.ViewColumn.One);
     }),

@@ -26,7 +26,10 @@ export interface WeightsPickItem extends vscode.QuickPickItem {
 
 export class WeightsChoices {
   /** How the user is asked: VS Code's quick pick (the integration tests answer in its place). */
-  pick: (items: WeightsPickItem[], options: vscode.QuickPickOptions) => Thenable<WeightsPickItem | undefined> = (items, options) => vscode.window.showQuickPick(items, options);
+  pick: (items: WeightsPickItem[], options: vscode.QuickPickOptions) => Thenable<WeightsPickItem | undefined> = (
+    items,
+    options,
+  ) => vscode.window.showQuickPick(items, options);
 
   constructor(private readonly state: vscode.Memento) {}
 
@@ -46,7 +49,10 @@ export class WeightsChoices {
   /** The weights files the source names that exist, beside the source file first, then in its workspace folder. */
   candidates(document: vscode.TextDocument, input: TaskInputReply['input']): WeightFileCandidate[] {
     if (document.uri.scheme !== 'file' && document.uri.scheme !== 'vscode-notebook-cell') return [];
-    const folders = [path.dirname(document.uri.fsPath), vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath].filter((f): f is string => f !== undefined);
+    const folders = [
+      path.dirname(document.uri.fsPath),
+      vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath,
+    ].filter((f): f is string => f !== undefined);
     return weightFileCandidates(input.weightFiles, folders, existsSync);
   }
 
@@ -55,7 +61,11 @@ export class WeightsChoices {
    * among the files the source names (remembered); none to pick from: initial weights
    * (undefined). `null`: the user dismissed the question, so the task does not run.
    */
-  async weightsFor(document: vscode.TextDocument, input: TaskInputReply['input'], seed: number): Promise<WeightsSpec | undefined | null> {
+  async weightsFor(
+    document: vscode.TextDocument,
+    input: TaskInputReply['input'],
+    seed: number,
+  ): Promise<WeightsSpec | undefined | null> {
     const key = document.uri.toString();
     const model = input.model.name ?? 'model';
     const remembered = this.get(key, model);
@@ -64,10 +74,23 @@ export class WeightsChoices {
     const found = this.candidates(document, input);
     if (found.length === 0) return undefined;
     const items: WeightsPickItem[] = [
-      ...found.map((c) => ({ label: `$(file-binary) ${path.basename(c.file)}`, description: c.label, detail: vscode.workspace.asRelativePath(c.file), choice: { file: c.file } })),
-      { label: '$(symbol-constant) Initial weights', description: `Keras' default initializers under seed ${seed}`, choice: { initial: true as const } },
+      ...found.map((c) => ({
+        label: `$(file-binary) ${path.basename(c.file)}`,
+        description: c.label,
+        detail: vscode.workspace.asRelativePath(c.file),
+        choice: { file: c.file },
+      })),
+      {
+        label: '$(symbol-constant) Initial weights',
+        description: `Keras' default initializers under seed ${seed}`,
+        choice: { initial: true as const },
+      },
     ];
-    const picked = await this.pick(items, { title: `MaskLens: weights for ${model}`, placeHolder: 'The source saves or loads these weights files: run the model with which weights? (remembered)', ignoreFocusOut: true });
+    const picked = await this.pick(items, {
+      title: `MaskLens: weights for ${model}`,
+      placeHolder: 'The source saves or loads these weights files: run the model with which weights? (remembered)',
+      ignoreFocusOut: true,
+    });
     if (!picked) return null;
     await this.set(key, model, picked.choice);
     return 'file' in picked.choice ? { source: 'file', path: picked.choice.file } : undefined;

@@ -14,7 +14,10 @@ export class PoolTaskError extends Error {
 /** The worker running the task died (crash, out of memory, terminated): only this task fails. */
 export class WorkerCrashedError extends PoolTaskError {
   constructor(detail: string) {
-    super(`The MaskLens worker running this task stopped unexpectedly (${detail}). The task was abandoned; the pool replaces the worker and other tasks continue.`, 'worker-crashed');
+    super(
+      `The MaskLens worker running this task stopped unexpectedly (${detail}). The task was abandoned; the pool replaces the worker and other tasks continue.`,
+      'worker-crashed',
+    );
     this.name = 'WorkerCrashedError';
   }
 }
@@ -29,14 +32,20 @@ export class TaskCancelled extends PoolTaskError {
 /** The task ran past its time limit and was stopped (cooperatively, or by terminating its worker). */
 export class TaskTimedOut extends PoolTaskError {
   constructor(kind: string, seconds: number) {
-    super(`${kind} stopped after ${Number(seconds.toPrecision(3))} s (setting masklens.taskTimeoutSeconds)`, 'task-timeout');
+    super(
+      `${kind} stopped after ${Number(seconds.toPrecision(3))} s (setting masklens.taskTimeoutSeconds)`,
+      'task-timeout',
+    );
     this.name = 'TaskTimedOut';
   }
 }
 
 export class QueueFullError extends PoolTaskError {
   constructor(limit: number) {
-    super(`MaskLens is already running and queueing ${limit} tasks; wait for one to finish or cancel it.`, 'queue-full');
+    super(
+      `MaskLens is already running and queueing ${limit} tasks; wait for one to finish or cancel it.`,
+      'queue-full',
+    );
     this.name = 'QueueFullError';
   }
 }

@@ -13,7 +13,14 @@ import { z } from 'zod';
 import { replySchema, taskEndSchema, type TaskMessage } from '../core/protocol/workerEnvelope';
 import { progressEventSchema, type ProgressEvent } from '../core/protocol/task';
 import { TASK_SCHEMAS, type RegisteredKind, type RequestOf, type ResultOf } from '../core/protocol/taskKinds';
-import { PoolTaskError, ProtocolError, QueueFullError, TaskCancelled, TaskTimedOut, WorkerCrashedError } from './errors';
+import {
+  PoolTaskError,
+  ProtocolError,
+  QueueFullError,
+  TaskCancelled,
+  TaskTimedOut,
+  WorkerCrashedError,
+} from './errors';
 import { applyTensorFlowThreadEnv, planThreads, type ThreadPlan } from './threads';
 
 export interface PoolOptions {
@@ -56,7 +63,9 @@ let nextTaskId = 1;
 /** How long a finished task's last progress events may lag its reply (a worker that died never sends TASK_END). */
 const PROGRESS_DRAIN_MS = 1000;
 
-const receivedKindSchema = z.object({ kind: z.custom<RegisteredKind>((kind) => typeof kind === 'string' && Object.hasOwn(TASK_SCHEMAS, kind)) });
+const receivedKindSchema = z.object({
+  kind: z.custom<RegisteredKind>((kind) => typeof kind === 'string' && Object.hasOwn(TASK_SCHEMAS, kind)),
+});
 
 /** A request's time limit in seconds (0: none); kinds without the field have none. */
 const timeLimitSchema = z.object({ taskTimeoutSeconds: z.number().min(0) });
@@ -96,7 +105,14 @@ export class MaskLensPool {
   }
 
   get state(): PoolState {
-    return { workers: this.plan.workers, running: this.running, queued: this.queued, completed: this.completed, failed: this.failed, plan: this.plan };
+    return {
+      workers: this.plan.workers,
+      running: this.running,
+      queued: this.queued,
+      completed: this.completed,
+      failed: this.failed,
+      plan: this.plan,
+    };
   }
 
   /** The worker threads, for diagnostics (and for tests that kill one). */
@@ -109,7 +125,10 @@ export class MaskLensPool {
     return () => this.events.off('state', listener);
   }
 
-  run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options: RunOptions = {}): TaskHandle<ResultOf<K>> {
+  run<K extends RegisteredKind>(
+    request: RequestOf<K> & { kind: K },
+    options: RunOptions = {},
+  ): TaskHandle<ResultOf<K>> {
     return this.start(request.kind, request, options);
   }
 
@@ -120,7 +139,9 @@ export class MaskLensPool {
   runReceived(request: unknown, options: RunOptions = {}): Omit<TaskHandle<unknown>, 'kind'> {
     const kind = receivedKindSchema.safeParse(request);
     if (kind.success) return this.start(kind.data.kind, request, options);
-    const result = Promise.reject(new ProtocolError(`a task request needs a kind, one of ${Object.keys(TASK_SCHEMAS).join(', ')}`));
+    const result = Promise.reject(
+      new ProtocolError(`a task request needs a kind, one of ${Object.keys(TASK_SCHEMAS).join(', ')}`),
+    );
     result.catch(() => undefined); // the caller awaits it; no unhandled rejection meanwhile
     return { id: nextTaskId++, result, cancel: () => undefined };
   }
@@ -153,11 +174,23 @@ export class MaskLensPool {
     // The limit counts from when a worker starts the task: time in the queue is not the task's.
     const onStarted = (): void => {
       if (seconds <= 0) return;
-      limitTimer = setTimeout(() => stopTask({ kind: 'timeout', error: new TaskTimedOut(kind, seconds) }), seconds * 1000);
+      limitTimer = setTimeout(
+        () => stopTask({ kind: 'timeout', error: new TaskTimedOut(kind, seconds) }),
+        seconds * 1000,
+      );
       limitTimer.unref();
     };
 
-    const result = this.execute<K>(id, request, schemas, cancelFlag, abort.signal, options.onProgress, () => stop, onStarted).finally(() => {
+    const result = this.execute<K>(
+      id,
+      request,
+      schemas,
+      cancelFlag,
+      abort.signal,
+      options.onProgress,
+      () => stop,
+      onStarted,
+    ).finally(() => {
       clearTimeout(graceTimer);
       clearTimeout(limitTimer);
     });
@@ -207,7 +240,10 @@ export class MaskLensPool {
     // Piscina does not announce when a queued task starts; the worker's first progress
     // message does (every task sends one on entry).
     try {
-      const raw: unknown = await this.piscina.run(message, { transferList: [port2 as unknown as import('node:worker_threads').MessagePort], signal });
+      const raw: unknown = await this.piscina.run(message, {
+        transferList: [port2 as unknown as import('node:worker_threads').MessagePort],
+        signal,
+      });
       await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, PROGRESS_DRAIN_MS).unref())]);
       const reply = replySchema.safeParse(raw);
       if (!reply.success) throw new ProtocolError(`task ${id} reply: ${reply.error.message}`);
@@ -240,8 +276,10 @@ export class MaskLensPool {
   private explain(error: unknown, stop: StopReason | null): Error {
     if (error instanceof PoolTaskError) return error;
     const text = error instanceof Error ? error.message : String(error);
-    if (stop !== null || (error instanceof Error && error.name === 'AbortError')) return this.stopped(stop) ?? new TaskCancelled();
-    if (/worker exited|Terminating worker thread|ERR_WORKER|out of memory/i.test(text)) return new WorkerCrashedError(text);
+    if (stop !== null || (error instanceof Error && error.name === 'AbortError'))
+      return this.stopped(stop) ?? new TaskCancelled();
+    if (/worker exited|Terminating worker thread|ERR_WORKER|out of memory/i.test(text))
+      return new WorkerCrashedError(text);
     return new PoolTaskError(text, 'worker-error');
   }
 

@@ -12,7 +12,10 @@ export interface ThreadPlan {
   cores: number;
 }
 
-export function planThreads(requestedWorkers: number, cores = os.availableParallelism?.() ?? os.cpus().length): ThreadPlan {
+export function planThreads(
+  requestedWorkers: number,
+  cores = os.availableParallelism?.() ?? os.cpus().length,
+): ThreadPlan {
   const workers = requestedWorkers > 0 ? requestedWorkers : Math.max(1, Math.min(2, cores));
   return {
     workers,

@@ -4,7 +4,14 @@
  * owed fails with a message naming that task's model and what ended the process.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { createMessageConnection, ErrorCodes, IPCMessageReader, IPCMessageWriter, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  ErrorCodes,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ResponseError,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { z } from 'zod';
 import {
   poolStateSchema,
@@ -80,12 +87,18 @@ export class ChildRuntime {
       serialization: 'advanced',
     });
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const line of this.stderr.push(chunk)) options.log.debug(`[TensorFlow process ${this.child.pid ?? '?'}] ${line}`);
+      for (const line of this.stderr.push(chunk))
+        options.log.debug(`[TensorFlow process ${this.child.pid ?? '?'}] ${line}`);
     });
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => options.log.debug(`[TensorFlow process ${this.child.pid ?? '?'}] ${chunk.trimEnd()}`));
+    this.child.stdout
+      ?.setEncoding('utf8')
+      .on('data', (chunk: string) =>
+        options.log.debug(`[TensorFlow process ${this.child.pid ?? '?'}] ${chunk.trimEnd()}`),
+      );
     this.child.on('error', (error) => {
       // Spawning failed (no exit event follows), or a message could not be sent (one does).
-      if (this.child.pid === undefined) this.end({ code: null, signal: null }, `it could not be started: ${error.message}`);
+      if (this.child.pid === undefined)
+        this.end({ code: null, signal: null }, `it could not be started: ${error.message}`);
       else options.log.warn(`TensorFlow's process ${this.child.pid}: ${error.message}`);
     });
     this.child.on('exit', (code, signal) => this.endAfterStderr({ code, signal }));
@@ -98,12 +111,18 @@ export class ChildRuntime {
     });
     this.connection.onNotification(RUNTIME_METHODS.progress, (raw: unknown) => {
       const params = progressParamsSchema.safeParse(raw);
-      if (!params.success) return options.log.warn(`TensorFlow's process sent a malformed ${RUNTIME_METHODS.progress}: ${z.prettifyError(params.error)}`);
+      if (!params.success)
+        return options.log.warn(
+          `TensorFlow's process sent a malformed ${RUNTIME_METHODS.progress}: ${z.prettifyError(params.error)}`,
+        );
       this.owed.get(params.data.taskId)?.onProgress?.(params.data.event);
     });
     this.connection.onNotification(RUNTIME_METHODS.state, (raw: unknown) => {
       const state = poolStateSchema.safeParse(raw);
-      if (!state.success) return options.log.warn(`TensorFlow's process sent a malformed ${RUNTIME_METHODS.state}: ${z.prettifyError(state.error)}`);
+      if (!state.success)
+        return options.log.warn(
+          `TensorFlow's process sent a malformed ${RUNTIME_METHODS.state}: ${z.prettifyError(state.error)}`,
+        );
       this.state = state.data;
       options.onState(state.data);
     });
@@ -121,9 +140,14 @@ export class ChildRuntime {
   }
 
   private async start(): Promise<StartResult | undefined> {
-    const timer = setTimeout(() => this.kill(`it did not answer within ${this.options.startTimeoutMs / 1000} s of starting`), this.options.startTimeoutMs);
+    const timer = setTimeout(
+      () => this.kill(`it did not answer within ${this.options.startTimeoutMs / 1000} s of starting`),
+      this.options.startTimeoutMs,
+    );
     try {
-      const started = startResultSchema.safeParse(await this.connection.sendRequest(RUNTIME_METHODS.start, this.options.pool));
+      const started = startResultSchema.safeParse(
+        await this.connection.sendRequest(RUNTIME_METHODS.start, this.options.pool),
+      );
       if (!started.success) {
         this.kill(`it answered the start request with a malformed message: ${z.prettifyError(started.error)}`);
         return undefined;
@@ -143,21 +167,30 @@ export class ChildRuntime {
   }
 
   /** Sends one task; the answer is its raw result (the caller validates it) or its error. */
-  run(taskId: number, label: TaskLabel, request: unknown, onProgress?: (event: ProgressEvent) => void): Promise<unknown> {
+  run(
+    taskId: number,
+    label: TaskLabel,
+    request: unknown,
+    onProgress?: (event: ProgressEvent) => void,
+  ): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       if (this.ended) return reject(new RuntimeProcessCrashedError('it had already stopped', label));
       this.owed.set(taskId, { label, onProgress, resolve, reject });
       void this.ready.then(async (started) => {
         if (!started || this.ended) return; // the process is ending; end() answers this task
         try {
-          const result: unknown = await this.connection.sendRequest(RUNTIME_METHODS.run, { taskId, request } satisfies RunParams);
+          const result: unknown = await this.connection.sendRequest(RUNTIME_METHODS.run, {
+            taskId,
+            request,
+          } satisfies RunParams);
           this.settle(taskId)?.resolve(result);
         } catch (error) {
           if (this.ended) return;
           if (error instanceof ResponseError) return this.settle(taskId)?.reject(this.taskError(error));
           const detail = error instanceof Error ? error.message : String(error);
           // Still connected: this one message could not be sent. Otherwise the process is going, and end() answers.
-          if (this.child.connected) this.settle(taskId)?.reject(new RuntimeProtocolError(`task ${taskId} could not be sent: ${detail}`));
+          if (this.child.connected)
+            this.settle(taskId)?.reject(new RuntimeProtocolError(`task ${taskId} could not be sent: ${detail}`));
           else this.kill(`its channel closed: ${detail}`);
         }
       });
@@ -166,7 +199,11 @@ export class ChildRuntime {
 
   private taskError(error: ResponseError<unknown>): Error {
     // vscode-jsonrpc reports a message it could not write (e.g. a value structured cloning refuses) as a response error too.
-    if (error.code === ErrorCodes.MessageWriteError) return new PoolTaskError(`MaskLens could not send the task to TensorFlow's process: ${error.message}`, 'protocol');
+    if (error.code === ErrorCodes.MessageWriteError)
+      return new PoolTaskError(
+        `MaskLens could not send the task to TensorFlow's process: ${error.message}`,
+        'protocol',
+      );
     const data = taskErrorDataSchema.safeParse(error.data);
     if (!data.success) return new RuntimeProtocolError(`an error without its code (${error.message})`);
     return poolErrorFromData(error.message, data.data.code, data.data.location);
@@ -181,7 +218,10 @@ export class ChildRuntime {
   cancel(taskId: number, reason: string): void {
     if (this.ended || !this.owed.has(taskId)) return;
     void this.ready.then((started) => {
-      if (started && !this.ended) void this.connection.sendNotification(RUNTIME_METHODS.cancel, { taskId, reason } satisfies CancelParams).catch(() => undefined);
+      if (started && !this.ended)
+        void this.connection
+          .sendNotification(RUNTIME_METHODS.cancel, { taskId, reason } satisfies CancelParams)
+          .catch(() => undefined);
     });
   }
 
@@ -189,9 +229,13 @@ export class ChildRuntime {
   async stop(): Promise<void> {
     if (this.ended) return;
     this.stopping = true;
-    const timer = setTimeout(() => this.kill(`it did not stop within ${STOP_GRACE_MS / 1000} s of being asked to`), STOP_GRACE_MS);
+    const timer = setTimeout(
+      () => this.kill(`it did not stop within ${STOP_GRACE_MS / 1000} s of being asked to`),
+      STOP_GRACE_MS,
+    );
     try {
-      if (await this.ready) await Promise.race([this.connection.sendRequest(RUNTIME_METHODS.shutdown), this.endedPromise]);
+      if (await this.ready)
+        await Promise.race([this.connection.sendRequest(RUNTIME_METHODS.shutdown), this.endedPromise]);
     } catch {
       // It is going anyway: the channel closes below, and the timer kills it if need be.
     }

@@ -59,7 +59,12 @@ interface ClientTask {
   cancel(reason?: string): void;
 }
 
-const SILENT: RuntimeLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const SILENT: RuntimeLog = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 function sameSettings(a: RuntimeSettings, b: RuntimeSettings): boolean {
   return a.workers === b.workers && a.maxQueue === b.maxQueue && a.memoryCapMB === b.memoryCapMB;
@@ -116,7 +121,10 @@ export class RuntimeClient {
     return () => this.events.off('crash', listener);
   }
 
-  run<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, options: RunOptions = {}): TaskHandle<ResultOf<K>> {
+  run<K extends RegisteredKind>(
+    request: RequestOf<K> & { kind: K },
+    options: RunOptions = {},
+  ): TaskHandle<ResultOf<K>> {
     let cancelReason: string | null = null;
     let process: ChildRuntime | undefined;
     const task: ClientTask = {
@@ -136,7 +144,10 @@ export class RuntimeClient {
         if (cancelReason !== null) throw new TaskCancelled(cancelReason);
         const raw = await process.run(task.id, task.label, request, options.onProgress);
         const result = TASK_SCHEMAS[request.kind].result.safeParse(raw);
-        if (!result.success) throw new RuntimeProtocolError(`the result of task ${task.id} (${request.kind}) does not match its schema: ${z.prettifyError(result.error)}`);
+        if (!result.success)
+          throw new RuntimeProtocolError(
+            `the result of task ${task.id} (${request.kind}) does not match its schema: ${z.prettifyError(result.error)}`,
+          );
         // Validated against the schema of kind K just above.
         return result.data as ResultOf<K>;
       } finally {
@@ -198,7 +209,12 @@ export class RuntimeClient {
     const settings = this.settings;
     const process: ChildRuntime = new ChildRuntime({
       runtimeFile: this.options.runtimeFile,
-      pool: { workers: settings.workers, maxQueue: settings.maxQueue, workerHeapMB: settings.memoryCapMB, cancelGraceMs: this.options.cancelGraceMs },
+      pool: {
+        workers: settings.workers,
+        maxQueue: settings.maxQueue,
+        workerHeapMB: settings.memoryCapMB,
+        cancelGraceMs: this.options.cancelGraceMs,
+      },
       heapMB: settings.memoryCapMB,
       env,
       log: this.log,
@@ -209,8 +225,14 @@ export class RuntimeClient {
         if (!ended.crashed) return this.log.info(`TensorFlow's process ${ended.pid ?? '?'} stopped.`);
         this.throttle.recordCrash();
         this.lastCrash = ended.ending;
-        this.log.error(`TensorFlow's process ${ended.pid ?? '?'} stopped unexpectedly (${ended.ending}); its last output:\n${ended.stderrTail.join('\n') || '(none)'}`);
-        this.events.emit('crash', { pid: ended.pid, ending: ended.ending, stderrTail: ended.stderrTail } satisfies RuntimeCrash);
+        this.log.error(
+          `TensorFlow's process ${ended.pid ?? '?'} stopped unexpectedly (${ended.ending}); its last output:\n${ended.stderrTail.join('\n') || '(none)'}`,
+        );
+        this.events.emit('crash', {
+          pid: ended.pid,
+          ending: ended.ending,
+          stderrTail: ended.stderrTail,
+        } satisfies RuntimeCrash);
       },
     });
     this.current = { process, settings, environment: this.environment };
@@ -228,9 +250,14 @@ export class RuntimeClient {
 
   private restartIfIdleAndStale(): void {
     const current = this.current;
-    if (!current || current.process.busy > 0 || (sameSettings(current.settings, this.settings) && current.environment === this.environment)) return;
+    if (
+      !current ||
+      current.process.busy > 0 ||
+      (sameSettings(current.settings, this.settings) && current.environment === this.environment)
+    )
+      return;
     this.current = undefined;
-    this.log.info('MaskLens runtime settings changed: TensorFlow\'s process restarts with the next task.');
+    this.log.info("MaskLens runtime settings changed: TensorFlow's process restarts with the next task.");
     void current.process.stop();
   }
 }

@@ -9,7 +9,10 @@ export class RuntimeProcessCrashedError extends PoolTaskError {
     readonly ending: string,
     task: TaskLabel,
   ) {
-    super(`TensorFlow's process stopped (${ending}) while ${describeTask(task)}. The extension is fine; the next task starts a new process.`, 'runtime-crashed');
+    super(
+      `TensorFlow's process stopped (${ending}) while ${describeTask(task)}. The extension is fine; the next task starts a new process.`,
+      'runtime-crashed',
+    );
     this.name = 'RuntimeProcessCrashedError';
   }
 }

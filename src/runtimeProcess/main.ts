@@ -8,7 +8,14 @@
  * when the extension host itself went away.
  */
 import { join } from 'node:path';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, ResponseError, ErrorCodes, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  ResponseError,
+  ErrorCodes,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { z } from 'zod';
 import {
   cancelParamsSchema,
@@ -27,13 +34,17 @@ import { answerMalformed, asksForMalformedReply, testHooksEnabled } from './test
 
 function parse<T extends z.ZodType>(schema: T, raw: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ResponseError(ErrorCodes.InvalidParams, `malformed ${what}: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new ResponseError(ErrorCodes.InvalidParams, `malformed ${what}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
 function taskError(error: unknown): ResponseError<TaskErrorData> {
-  if (error instanceof PoolTaskError) return new ResponseError(TASK_FAILED_CODE, error.message, { code: error.code, location: error.location });
-  return new ResponseError(TASK_FAILED_CODE, error instanceof Error ? error.message : String(error), { code: 'internal' });
+  if (error instanceof PoolTaskError)
+    return new ResponseError(TASK_FAILED_CODE, error.message, { code: error.code, location: error.location });
+  return new ResponseError(TASK_FAILED_CODE, error instanceof Error ? error.message : String(error), {
+    code: 'internal',
+  });
 }
 
 function serve(connection: MessageConnection, workerFile: string): void {
@@ -43,7 +54,13 @@ function serve(connection: MessageConnection, workerFile: string): void {
   connection.onRequest(RUNTIME_METHODS.start, (raw: unknown): StartResult => {
     const params = parse(startParamsSchema, raw, `${RUNTIME_METHODS.start} parameters`);
     if (pool) throw new ResponseError(ErrorCodes.InvalidRequest, 'the pool is already started');
-    pool = new MaskLensPool({ workerFile, workers: params.workers, maxQueue: params.maxQueue, workerHeapMB: params.workerHeapMB, cancelGraceMs: params.cancelGraceMs });
+    pool = new MaskLensPool({
+      workerFile,
+      workers: params.workers,
+      maxQueue: params.maxQueue,
+      workerHeapMB: params.workerHeapMB,
+      cancelGraceMs: params.cancelGraceMs,
+    });
     pool.onDidChangeState((state: RuntimePoolState) => void connection.sendNotification(RUNTIME_METHODS.state, state));
     return { pid: process.pid, state: pool.state, testHooks: testHooksEnabled() };
   });
@@ -54,7 +71,8 @@ function serve(connection: MessageConnection, workerFile: string): void {
     if (tasks.has(taskId)) throw new ResponseError(ErrorCodes.InvalidParams, `task ${taskId} is already running`);
     if (asksForMalformedReply(request)) return answerMalformed(connection, taskId);
     const handle = pool.runReceived(request, {
-      onProgress: (event) => void connection.sendNotification(RUNTIME_METHODS.progress, { taskId, event } satisfies ProgressParams),
+      onProgress: (event) =>
+        void connection.sendNotification(RUNTIME_METHODS.progress, { taskId, event } satisfies ProgressParams),
     });
     tasks.set(taskId, handle);
     try {
@@ -69,7 +87,10 @@ function serve(connection: MessageConnection, workerFile: string): void {
   connection.onNotification(RUNTIME_METHODS.cancel, (raw: unknown) => {
     const params = cancelParamsSchema.safeParse(raw);
     if (params.success) tasks.get(params.data.taskId)?.cancel(params.data.reason);
-    else process.stderr.write(`masklens runtime: ignored a malformed ${RUNTIME_METHODS.cancel}: ${z.prettifyError(params.error)}\n`);
+    else
+      process.stderr.write(
+        `masklens runtime: ignored a malformed ${RUNTIME_METHODS.cancel}: ${z.prettifyError(params.error)}\n`,
+      );
   });
 
   connection.onRequest(RUNTIME_METHODS.shutdown, async () => {
@@ -81,7 +102,9 @@ function serve(connection: MessageConnection, workerFile: string): void {
 }
 
 if (!process.send) {
-  process.stderr.write('masklens runtime: start this process with child_process.fork; it talks over the IPC channel.\n');
+  process.stderr.write(
+    'masklens runtime: start this process with child_process.fork; it talks over the IPC channel.\n',
+  );
   process.exit(2);
 }
 const connection = createMessageConnection(new IPCMessageReader(process), new IPCMessageWriter(process));

@@ -22,7 +22,10 @@ export function asksForMalformedReply(request: unknown): boolean {
 /** Sends what a broken runtime process might: a message that is no JSON-RPC, bad notifications, and a result of the wrong shape. */
 export function answerMalformed(connection: MessageConnection, taskId: number): unknown {
   process.send?.({ masklens: 'not a JSON-RPC message' });
-  void connection.sendNotification(RUNTIME_METHODS.progress, { taskId, event: { type: 'progress', fraction: 7, message: 'a fraction above 1' } });
+  void connection.sendNotification(RUNTIME_METHODS.progress, {
+    taskId,
+    event: { type: 'progress', fraction: 7, message: 'a fraction above 1' },
+  });
   void connection.sendNotification(RUNTIME_METHODS.state, { workers: 'several' });
   return { kind: 'probe', backend: 'not a backend report' };
 }

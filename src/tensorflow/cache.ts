@@ -19,7 +19,12 @@ export const EXTENSION_ID = 'masklens.masklens';
 
 export const manifestSchema = z.object({
   version: z.string(),
-  wheel: z.object({ filename: z.string(), url: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive() }),
+  wheel: z.object({
+    filename: z.string(),
+    url: z.string(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    size: z.number().int().positive(),
+  }),
   /** Each kept file's size in bytes. */
   files: z.record(z.string(), z.number().int().nonnegative()),
   downloadedAt: z.string(),
@@ -59,7 +64,8 @@ export async function readManifest(dir: string): Promise<{ manifest: Manifest } 
   if (!parsed.success) return { reason: `${join(dir, MANIFEST)} is not a MaskLens manifest` };
   for (const [name, size] of Object.entries(parsed.data.files)) {
     try {
-      if ((await stat(join(dir, name))).size !== size) return { reason: `${join(dir, name)} is not the size it was downloaded at` };
+      if ((await stat(join(dir, name))).size !== size)
+        return { reason: `${join(dir, name)} is not the size it was downloaded at` };
     } catch {
       return { reason: `${join(dir, name)} is missing` };
     }
@@ -79,7 +85,10 @@ export async function findCachedTensorFlow(roots: readonly string[]): Promise<Ca
   for (const root of roots) {
     let entries: string[];
     try {
-      entries = (await readdir(root)).filter((name) => name.startsWith('tensorflow-')).sort().reverse();
+      entries = (await readdir(root))
+        .filter((name) => name.startsWith('tensorflow-'))
+        .sort()
+        .reverse();
     } catch {
       continue; // no cache here
     }

@@ -85,22 +85,29 @@ async function fetchTo(url: string, file: string, options: DownloadOptions): Pro
     },
   });
   const idleMs = options.idleTimeoutMs ?? 60_000;
-  response.setTimeout(idleMs, () => response.destroy(new Error(`no data arrived from ${new URL(url).host} for ${idleMs / 1000} s`)));
+  response.setTimeout(idleMs, () =>
+    response.destroy(new Error(`no data arrived from ${new URL(url).host} for ${idleMs / 1000} s`)),
+  );
   try {
     await pipeline(response, counter, createWriteStream(file), { signal });
   } catch (error) {
     throw signal?.aborted ? new DownloadCancelled() : error;
   }
-  if (done !== wheel.size) throw new Error(`the download of ${wheel.filename} ended after ${done} of ${wheel.size} bytes`);
+  if (done !== wheel.size)
+    throw new Error(`the download of ${wheel.filename} ended after ${done} of ${wheel.size} bytes`);
   return hash.digest('hex');
 }
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(error) : resolve(zip))));
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, autoClose: false }, (error, zip) => (error ? reject(error) : resolve(zip))),
+  );
 }
 
 function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<NodeJS.ReadableStream> {
-  return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))));
+  return new Promise((resolve, reject) =>
+    zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))),
+  );
 }
 
 /** Extracts the wheel's kept entries into `into`, under their kept names; returns their sizes. */
@@ -154,7 +161,9 @@ export async function downloadTensorFlow(options: DownloadOptions): Promise<Tens
     const wheelFile = join(work, wheel.filename);
     const sha256 = await fetchTo(wheel.url, wheelFile, options);
     if (sha256 !== wheel.sha256) {
-      throw new Error(`the downloaded ${wheel.filename} is not the file MaskLens expects (its sha256 is ${sha256}, not ${wheel.sha256}); nothing was kept`);
+      throw new Error(
+        `the downloaded ${wheel.filename} is not the file MaskLens expects (its sha256 is ${sha256}, not ${wheel.sha256}); nothing was kept`,
+      );
     }
     const library = join(work, 'library');
     await mkdir(library);
@@ -172,7 +181,14 @@ export async function downloadTensorFlow(options: DownloadOptions): Promise<Tens
       await rename(library, final);
     } catch (error) {
       // Another window or the CLI renamed its complete download into place first: use that one.
-      if (!(await stat(final).then(() => true, () => false)) || 'reason' in (await readManifest(final))) throw error;
+      if (
+        !(await stat(final).then(
+          () => true,
+          () => false,
+        )) ||
+        'reason' in (await readManifest(final))
+      )
+        throw error;
     }
     const checked = await checkLibrary(final, 'download', `a download of ${wheel.filename} into ${dirname(final)}`);
     if (!checked.ok) throw new Error(checked.reason);

@@ -35,9 +35,15 @@ export function developmentLibraryDir(distDir: string): string {
 export async function findTensorFlow(options: FindOptions): Promise<FindResult> {
   if (options.named) {
     const checked = await checkLibrary(options.named.dir, options.named.source, options.named.origin);
-    return checked.ok ? { library: checked.library, refused: [] } : { library: null, namedRefused: checked.reason, refused: [checked.reason] };
+    return checked.ok
+      ? { library: checked.library, refused: [] }
+      : { library: null, namedRefused: checked.reason, refused: [checked.reason] };
   }
-  const development = await checkLibrary(developmentLibraryDir(options.distDir), 'development', 'the TensorFlow library this development build was made with');
+  const development = await checkLibrary(
+    developmentLibraryDir(options.distDir),
+    'development',
+    'the TensorFlow library this development build was made with',
+  );
   if (development.ok) return { library: development.library, refused: [] };
   const python = await findPythonTensorFlow(options.python);
   if (python.found.length > 0) return { library: python.found[0], refused: python.refused };

@@ -25,7 +25,8 @@ export interface TensorFlowLibrary {
 }
 
 /** The distributions whose wheels carry TensorFlow's C library in `tensorflow/`. */
-const TENSORFLOW_DIST_INFO = /^(tensorflow|tensorflow_cpu|tensorflow_intel|tensorflow_gpu|tf_nightly|tf_nightly_cpu)-([^-]+)\.dist-info$/i;
+const TENSORFLOW_DIST_INFO =
+  /^(tensorflow|tensorflow_cpu|tensorflow_intel|tensorflow_gpu|tf_nightly|tf_nightly_cpu)-([^-]+)\.dist-info$/i;
 
 async function isFile(path: string): Promise<boolean> {
   try {
@@ -87,11 +88,19 @@ export type Checked = { ok: true; library: TensorFlowLibrary } | { ok: false; ab
 export async function checkLibrary(dir: string, source: LibrarySource, origin: string): Promise<Checked> {
   const missing = await missingLibraryFiles(dir);
   if (missing.length > 0) {
-    return { ok: false, absent: missing.length === LIBRARY_FILES.length, reason: `${dir} holds no ${missing.join(' and no ')} (a TensorFlow wheel's tensorflow/ folder holds both)` };
+    return {
+      ok: false,
+      absent: missing.length === LIBRARY_FILES.length,
+      reason: `${dir} holds no ${missing.join(' and no ')} (a TensorFlow wheel's tensorflow/ folder holds both)`,
+    };
   }
   const version = await libraryVersion(dir);
   if (version === null && source !== 'option' && source !== 'setting' && source !== 'development') {
-    return { ok: false, absent: false, reason: `${dir} has no TensorFlow package metadata beside it, so its version is unknown` };
+    return {
+      ok: false,
+      absent: false,
+      reason: `${dir} has no TensorFlow package metadata beside it, so its version is unknown`,
+    };
   }
   const refused = version === null ? null : refusedTensorFlowVersion(version);
   if (refused) return { ok: false, absent: false, reason: `${refused}: ${dir}` };

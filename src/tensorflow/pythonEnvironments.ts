@@ -59,7 +59,11 @@ async function candidatePrefixes(places: PythonPlaces): Promise<string[]> {
     ...places.interpreters.map(prefixOfInterpreter),
     ...[places.env.VIRTUAL_ENV, places.env.CONDA_PREFIX].filter((p): p is string => !!p),
     ...places.projectFolders.flatMap((folder) => ['.venv', 'venv', 'env', '.conda'].map((name) => join(folder, name))),
-    ...(await listed([join(home, '.virtualenvs'), join(home, '.local/share/virtualenvs'), join(home, '.pyenv/versions')])),
+    ...(await listed([
+      join(home, '.virtualenvs'),
+      join(home, '.local/share/virtualenvs'),
+      join(home, '.pyenv/versions'),
+    ])),
     ...condaRoots,
     ...(await listed(condaRoots.map((root) => join(root, 'envs')))),
     join(home, '.local'),
@@ -72,7 +76,10 @@ async function candidatePrefixes(places: PythonPlaces): Promise<string[]> {
 async function packageFolders(prefix: string): Promise<string[]> {
   const out: string[] = [];
   for (const lib of ['lib', 'lib64']) {
-    const versions = (await children(join(prefix, lib))).filter((d) => /^python3(\.\d+)?$/.test(basename(d))).sort().reverse();
+    const versions = (await children(join(prefix, lib)))
+      .filter((d) => /^python3(\.\d+)?$/.test(basename(d)))
+      .sort()
+      .reverse();
     for (const v of versions) out.push(join(v, 'site-packages'), join(v, 'dist-packages'));
   }
   return out;

@@ -16,7 +16,13 @@ import { checkNpyLength, NPY_HEADER_PREFIX, parseNpy, readNpyHeader } from '../c
 import { parseNpz } from '../core/data/npz';
 import { subSeed } from '../core/data/random';
 import { type SyntheticInput, syntheticInputs } from '../core/data/synthetic';
-import { checkSampleCount, checkTokenIds, fitToInput, type InputExpectation, nonFiniteFinding } from '../core/data/validate';
+import {
+  checkSampleCount,
+  checkTokenIds,
+  fitToInput,
+  type InputExpectation,
+  nonFiniteFinding,
+} from '../core/data/validate';
 import { formatShape } from '../core/format';
 import type { JsonObject } from '../core/ir';
 import { type NdArray, sizeOf } from '../core/runtime/array';
@@ -62,7 +68,10 @@ export interface DataOptions {
 const TEXT_PARSE_FACTOR: Record<string, number> = { '.json': 12, '.csv': 16, '.tsv': 16, '.txt': 16 };
 
 /** What each model input must look like, and what pads it (for synthetic data). */
-export function inputExpectations(graph: ModelGraph, nested = false): (InputExpectation & { padValue: number; masking: { layer: string; value: number } | null })[] {
+export function inputExpectations(
+  graph: ModelGraph,
+  nested = false,
+): (InputExpectation & { padValue: number; masking: { layer: string; value: number } | null })[] {
   assertRunnable(graph, nested);
   return graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((n) => n.inputs.some((r) => r.layer === input.name));
@@ -82,12 +91,12 @@ export function inputExpectations(graph: ModelGraph, nested = false): (InputExpe
       const innerGraph = graph.layers.get(node.layer)?.nested;
       if (!innerGraph) continue;
       const at = inputExpectations(innerGraph, true)[node.inputs.findIndex((r) => r.layer === input.name)];
-      if (at && (at.embedding || at.padValue !== 0)) return { ...own, embedding: at.embedding, padValue: at.padValue, masking: at.masking };
+      if (at && (at.embedding || at.padValue !== 0))
+        return { ...own, embedding: at.embedding, padValue: at.padValue, masking: at.masking };
     }
     return own;
   });
 }
-
 
 /** Charges what reading the file will hold, refusing before it is read; returns what to release once it is parsed. */
 function chargeFile(file: OpenFile, path: string, size: number, location: string, o: DataOptions): number {
@@ -101,7 +110,12 @@ function chargeFile(file: OpenFile, path: string, size: number, location: string
     const header = readNpyHeader(readPrefix(file, NPY_HEADER_PREFIX), location);
     if (header) checkNpyLength(header, size, location);
     // Its values become float64: checked here, before the file is read, and charged by the parser.
-    if (header) o.budget.check(size + sizeOf(header.shape) * 8, `the file's array of shape ${formatShape(header.shape)} (${header.descr}), read and converted to float64,`, location);
+    if (header)
+      o.budget.check(
+        size + sizeOf(header.shape) * 8,
+        `the file's array of shape ${formatShape(header.shape)} (${header.descr}), read and converted to float64,`,
+        location,
+      );
   }
   o.budget.take(size, `the file (${size.toLocaleString('en-US')} bytes)`, location);
   return size;
@@ -118,14 +132,22 @@ function readBytes(path: string, role: string, o: DataOptions): { bytes: Uint8Ar
   }
 }
 
-const DEFAULT_KEYS = { x: ['x', 'X', 'inputs', 'arr_0'], y: ['y', 'Y', 'targets', 'labels', 'arr_1'], sampleWeight: ['sample_weight', 'sampleWeight', 'sw', 'arr_2'] };
+const DEFAULT_KEYS = {
+  x: ['x', 'X', 'inputs', 'arr_0'],
+  y: ['y', 'Y', 'targets', 'labels', 'arr_1'],
+  sampleWeight: ['sample_weight', 'sampleWeight', 'sw', 'arr_2'],
+};
 
 /** Every array of one file, parsed once however many roles read it. */
 function readFileArrays(path: string, role: string, o: DataOptions): Record<string, NdArray> {
   const location = `${role} (${path})`;
   const ext = extname(path).toLowerCase();
   if (!['.npy', '.npz', '.json', '.csv', '.tsv', '.txt'].includes(ext)) {
-    throw new DataError(`unsupported data file type '${ext || path}' (use .npy, .npz, .csv or .json)`, 'data-format', location);
+    throw new DataError(
+      `unsupported data file type '${ext || path}' (use .npy, .npz, .csv or .json)`,
+      'data-format',
+      location,
+    );
   }
   const { bytes, charged } = readBytes(path, role, o);
   let arrays: Record<string, NdArray>;
@@ -136,12 +158,20 @@ function readFileArrays(path: string, role: string, o: DataOptions): Record<stri
     arrays = ext === '.json' ? parseJsonArrays(text, location) : { '': parseCsv(text, location).array };
   }
   o.budget.release(charged);
-  if (TEXT_PARSE_FACTOR[ext]) for (const a of Object.values(arrays)) o.budget.take(a.data.byteLength, `its array of shape ${formatShape(a.shape)}`, location);
+  if (TEXT_PARSE_FACTOR[ext])
+    for (const a of Object.values(arrays))
+      o.budget.take(a.data.byteLength, `its array of shape ${formatShape(a.shape)}`, location);
   return arrays;
 }
 
 /** Reads one role's array; `.npz`/`.json` may hold several arrays, picked by key. */
-function readArray(path: string, role: 'x' | 'y' | 'sampleWeight', key: string | undefined, o: DataOptions, files: Map<string, Record<string, NdArray>>): NdArray {
+function readArray(
+  path: string,
+  role: 'x' | 'y' | 'sampleWeight',
+  key: string | undefined,
+  o: DataOptions,
+  files: Map<string, Record<string, NdArray>>,
+): NdArray {
   const location = `${role} (${path})`;
   let arrays = files.get(path);
   o.checkpoint?.();
@@ -155,14 +185,23 @@ function readArray(path: string, role: 'x' | 'y' | 'sampleWeight', key: string |
   const hit = wanted.find((k) => arrays[k] !== undefined);
   if (hit) return arrays[hit];
   if (!key && role === 'x' && names.length === 1) return arrays[names[0]];
-  throw new DataError(`no array named ${wanted.map((k) => `'${k}'`).join(' or ')} (the file holds ${names.slice(0, 8).map(keyName).join(', ')}${names.length > 8 ? ', …' : ''})`, 'data-missing', location);
+  throw new DataError(
+    `no array named ${wanted.map((k) => `'${k}'`).join(' or ')} (the file holds ${names.slice(0, 8).map(keyName).join(', ')}${names.length > 8 ? ', …' : ''})`,
+    'data-missing',
+    location,
+  );
 }
 
 /**
  * A JSON object of arrays names only arrays MaskLens reads: a misspelt or unrelated key is
  * refused by name rather than silently left out (one key alone is the inputs, as before).
  */
-function checkJsonKeys(path: string, arrays: Record<string, NdArray>, keys: { x?: string; y?: string; sampleWeight?: string } | undefined, role: string): void {
+function checkJsonKeys(
+  path: string,
+  arrays: Record<string, NdArray>,
+  keys: { x?: string; y?: string; sampleWeight?: string } | undefined,
+  role: string,
+): void {
   const names = Object.keys(arrays);
   if (names.length <= 1) return;
   const chosen = [keys?.x, keys?.y, keys?.sampleWeight].filter((k): k is string => typeof k === 'string');
@@ -222,8 +261,19 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     if (expectations.some((e) => e.shape[0] === null)) {
       notes.push(`the model leaves the time axis open; synthetic sequences have ${timesteps} steps`);
     }
-    o.budget.take(inputs.reduce((a, i) => a + spec.samples * sizeOf(i.shape) * 8, 0), `synthetic data (${spec.samples} samples)`, 'x');
-    const gen = syntheticInputs(inputs, { samples: spec.samples, minLength: spec.minLength, maxLength: spec.maxLength, padding: spec.padding, seed, checkpoint: o.checkpoint });
+    o.budget.take(
+      inputs.reduce((a, i) => a + spec.samples * sizeOf(i.shape) * 8, 0),
+      `synthetic data (${spec.samples} samples)`,
+      'x',
+    );
+    const gen = syntheticInputs(inputs, {
+      samples: spec.samples,
+      minLength: spec.minLength,
+      maxLength: spec.maxLength,
+      padding: spec.padding,
+      seed,
+      checkpoint: o.checkpoint,
+    });
     x = gen.arrays;
     info = {
       source: 'synthetic',
@@ -249,14 +299,23 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
         if (!(error instanceof DataError && error.code === 'data-missing')) throw error;
       }
     }
-    if (spec.sampleWeight) sw = readArray(resolve(spec.sampleWeight), 'sampleWeight', spec.keys?.sampleWeight, o, files);
-    for (const [path, arrays] of files) if (extname(path).toLowerCase() === '.json') checkJsonKeys(path, arrays, spec.keys, path === xPath ? 'x' : 'y');
+    if (spec.sampleWeight)
+      sw = readArray(resolve(spec.sampleWeight), 'sampleWeight', spec.keys?.sampleWeight, o, files);
+    for (const [path, arrays] of files)
+      if (extname(path).toLowerCase() === '.json') checkJsonKeys(path, arrays, spec.keys, path === xPath ? 'x' : 'y');
     const xText = xPaths.join(', ');
-    info = { source: 'file', synthetic: false, description: `files: ${[xText, spec.y, spec.sampleWeight].filter(Boolean).join(', ')}`, files: { x: xText, y: spec.y, sampleWeight: spec.sampleWeight } };
+    info = {
+      source: 'file',
+      synthetic: false,
+      description: `files: ${[xText, spec.y, spec.sampleWeight].filter(Boolean).join(', ')}`,
+      files: { x: xText, y: spec.y, sampleWeight: spec.sampleWeight },
+    };
     if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
     expectations = inputExpectations(graph);
   } else {
-    x = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((v, i, all) => inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)', o.budget));
+    x = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((v, i, all) =>
+      inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)', o.budget),
+    );
     if (spec.y) y = inlineArray(spec.y, 'y (inline)', o.budget);
     if (spec.sampleWeight) sw = inlineArray(spec.sampleWeight, 'sampleWeight (inline)', o.budget);
     info = { source: 'inline', synthetic: false, description: spec.description ?? 'arrays written in the source' };
@@ -265,7 +324,11 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
   }
 
   if (x.length !== expectations.length) {
-    throw new DataError(`the model has ${expectations.length} inputs (${expectations.map((e) => e.name).join(', ')}); ${x.length} array(s) were given`, 'data-shape', 'x');
+    throw new DataError(
+      `the model has ${expectations.length} inputs (${expectations.map((e) => e.name).join(', ')}); ${x.length} array(s) were given`,
+      'data-shape',
+      'x',
+    );
   }
   x = x.map((arr, i) => {
     const location = expectations.length > 1 ? `x[${expectations[i].name}]` : 'x';
@@ -273,7 +336,8 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     if (fitted.note) notes.push(fitted.note);
     checkTokenIds(fitted.array, expectations[i], location);
     const masking = expectations[i].masking;
-    const missed = masking && !info.synthetic ? maskingMisses(fitted.array, masking.layer, masking.value, location) : null;
+    const missed =
+      masking && !info.synthetic ? maskingMisses(fitted.array, masking.layer, masking.value, location) : null;
     if (missed) warnings.push(missed);
     return fitted.array;
   });

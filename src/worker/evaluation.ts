@@ -65,7 +65,12 @@ interface MetricSums {
   keptWeight: number;
 }
 
-function addMetric(sums: MetricSums, values: Float32Array | Int32Array | Uint8Array, mask: ArrayLike<number> | null, weight: ArrayLike<number> | null): void {
+function addMetric(
+  sums: MetricSums,
+  values: Float32Array | Int32Array | Uint8Array,
+  mask: ArrayLike<number> | null,
+  weight: ArrayLike<number> | null,
+): void {
   for (let i = 0; i < values.length; i++) {
     const w = weight && sums.spec.weighted ? weight[i] : 1;
     sums.all += values[i] * w;
@@ -110,7 +115,10 @@ function appendRows(target: { parts: Float32Array[]; shape: number[] | null }, t
   target.shape = t.shape;
 }
 
-function joined(target: { parts: Float32Array[]; shape: number[] | null }, samples: number): (Flat & { data: Float32Array }) | null {
+function joined(
+  target: { parts: Float32Array[]; shape: number[] | null },
+  samples: number,
+): (Flat & { data: Float32Array }) | null {
   if (!target.shape) return null;
   const total = target.parts.reduce((a, p) => a + p.length, 0);
   const data = new Float32Array(total);
@@ -149,7 +157,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
-    const local = part.map((_, i) => start + i).filter((i) => shownSet.has(i)).map((i) => i - start);
+    const local = part
+      .map((_, i) => start + i)
+      .filter((i) => shownSet.has(i))
+      .map((i) => i - start);
     tf.tidy(() => {
       const xs = data.x.map((a) => toTensor(tf, takeRows(a, part)));
       const r = runtime.forward(xs, false);
@@ -197,22 +208,37 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
           // One number for the batch: Keras weights it by the mask and the sample weights as they are.
           const f64 = (t: Tensor) => ({ shape: t.shape, data: Float64Array.from(t.dataSync()) });
           const value = lv.values.dataSync()[0];
-          const keras = kerasBatchLoss(runtime.family, loss.reduction, f64(lv.values), m ? f64(tf.cast(m, 'float32')) : null, sw ? { shape: sw.shape, data: Float64Array.from(sw.data) } : null);
+          const keras = kerasBatchLoss(
+            runtime.family,
+            loss.reduction,
+            f64(lv.values),
+            m ? f64(tf.cast(m, 'float32')) : null,
+            sw ? { shape: sw.shape, data: Float64Array.from(sw.data) } : null,
+          );
           scalarLoss.push({ value, rows: part.length, keras });
         } else {
-        if (loss.custom && mask && lv.values.rank === mask.rank) countOwnMask(ownMask, lv.values.dataSync(), tf.cast(mask, 'float32').dataSync());
-        appendRows(rawL, lv.values);
-        if (m) appendRows(rawM, tf.cast(m, 'float32'));
-        const a = align(tf, lv.values, m, sw ? toTensor(tf, sw) : null);
-        appendRows(lossT, a.loss);
-        if (a.hasMask) appendRows(lossM, a.mask);
-        if (sw) appendRows(weightT, a.weight);
+          if (loss.custom && mask && lv.values.rank === mask.rank)
+            countOwnMask(ownMask, lv.values.dataSync(), tf.cast(mask, 'float32').dataSync());
+          appendRows(rawL, lv.values);
+          if (m) appendRows(rawM, tf.cast(m, 'float32'));
+          const a = align(tf, lv.values, m, sw ? toTensor(tf, sw) : null);
+          appendRows(lossT, a.loss);
+          if (a.hasMask) appendRows(lossM, a.mask);
+          if (sw) appendRows(weightT, a.weight);
         }
         if (session.metrics.length > 0) {
           const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
           metricSums ??= session.metrics.flatMap((m) => {
             try {
-              return [{ spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)), all: 0, allWeight: 0, kept: 0, keptWeight: 0 }];
+              return [
+                {
+                  spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)),
+                  all: 0,
+                  allWeight: 0,
+                  kept: 0,
+                  keptWeight: 0,
+                },
+              ];
             } catch (error) {
               // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
               if (!(error instanceof UserFacingError)) throw error;
@@ -225,7 +251,12 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
           for (const sums of metricSums) {
             const v = metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family);
             const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
-            addMetric(sums, am.loss.dataSync() as Float32Array, am.hasMask ? am.mask.dataSync() : null, sw ? am.weight.dataSync() : null);
+            addMetric(
+              sums,
+              am.loss.dataSync() as Float32Array,
+              am.hasMask ? am.mask.dataSync() : null,
+              sw ? am.weight.dataSync() : null,
+            );
           }
         }
       }
@@ -253,7 +284,11 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
 }
 
 /** Where a loss that masks itself leaves zeros, inside and outside the output mask. */
-function countOwnMask(into: { zeroWhereMasked: number; masked: number; zeroWhereKept: number; kept: number }, values: ArrayLike<number>, mask: ArrayLike<number>): void {
+function countOwnMask(
+  into: { zeroWhereMasked: number; masked: number; zeroWhereKept: number; kept: number },
+  values: ArrayLike<number>,
+  mask: ArrayLike<number>,
+): void {
   for (let i = 0; i < values.length && i < mask.length; i++) {
     if (mask[i]) {
       into.kept++;
@@ -266,7 +301,12 @@ function countOwnMask(into: { zeroWhereMasked: number; masked: number; zeroWhere
 }
 
 /** What Keras does with its mask for the user's own loss, as this run shows it. */
-function customLossNotes(session: Session, masked: boolean, scalar: boolean, own: { zeroWhereMasked: number; masked: number; zeroWhereKept: number; kept: number }): string[] {
+function customLossNotes(
+  session: Session,
+  masked: boolean,
+  scalar: boolean,
+  own: { zeroWhereMasked: number; masked: number; zeroWhereKept: number; kept: number },
+): string[] {
   const loss = session.loss;
   if (!loss?.custom) return [];
   const name = `loss '${loss.display}'`;
@@ -278,13 +318,23 @@ function customLossNotes(session: Session, masked: boolean, scalar: boolean, own
         : `${name} returns one number per batch; no mask reaches the output, so only the masking inside the function counts`,
     ];
   }
-  if (!masked) return [`${name} returns a value per position and no mask reaches the output: every position counts, except what the function masks itself`];
+  if (!masked)
+    return [
+      `${name} returns a value per position and no mask reaches the output: every position counts, except what the function masks itself`,
+    ];
   const notes: string[] = [];
   if (own.masked > 0 && own.zeroWhereMasked === own.masked) {
-    notes.push(`${name} zeroes the padded positions itself and ${keras} weights its values by the output mask again (double masking): the padding leaves the sum through the function and the count through ${keras}' mask`);
-  } else notes.push(`${keras} weights the values ${name} returns per position by the output mask: the padded positions leave both the sum and the count`);
+    notes.push(
+      `${name} zeroes the padded positions itself and ${keras} weights its values by the output mask again (double masking): the padding leaves the sum through the function and the count through ${keras}' mask`,
+    );
+  } else
+    notes.push(
+      `${keras} weights the values ${name} returns per position by the output mask: the padded positions leave both the sum and the count`,
+    );
   if (own.zeroWhereKept > 0) {
-    notes.push(`${name} is 0 at ${own.zeroWhereKept} of the ${own.kept} positions the output mask keeps (its own mask, or an exact fit): ${keras} still counts them, so they lower the average`);
+    notes.push(
+      `${name} is 0 at ${own.zeroWhereKept} of the ${own.kept} positions the output mask keeps (its own mask, or an exact fit): ${keras} still counts them, so they lower the average`,
+    );
   }
   return notes;
 }
@@ -318,7 +368,11 @@ export function reductions(session: Session, e: Evaluation): Reductions | null {
 export function kerasReported(session: Session, e: Evaluation, batchSize: number, rows?: number[]): number | null {
   if (e.scalarLoss) return e.scalarLoss.reduce((a, b) => a + b.keras * b.rows, 0) / e.samples;
   if (!e.raw || !session.loss) return null;
-  const sw = session.data.sampleWeight ? (rows ? takeRows(session.data.sampleWeight, rows) : session.data.sampleWeight) : null;
+  const sw = session.data.sampleWeight
+    ? rows
+      ? takeRows(session.data.sampleWeight, rows)
+      : session.data.sampleWeight
+    : null;
   const f64 = (a: Flat) => ({ shape: a.shape, data: Float64Array.from(a.data) });
   return kerasEvaluateLoss(
     session.runtime.family,

@@ -10,7 +10,14 @@ import { ruleFor } from '../core/layers/rules';
 import { familyBehaviour } from '../core/masking/registry';
 import type { MaskEffect, ResolvedRule } from '../core/masking/rules';
 import { UserFacingError } from '../core/protocol/task';
-import { type ArgValue, type CallContext, type CallExtra, type RuntimeLayer, type Tensor, type Variable } from './layers/base';
+import {
+  type ArgValue,
+  type CallContext,
+  type CallExtra,
+  type RuntimeLayer,
+  type Tensor,
+  type Variable,
+} from './layers/base';
 import { CustomLayer } from './layers/custom';
 import { createLayer } from './layers/index';
 import { Lambda } from './layers/lambda';
@@ -19,7 +26,15 @@ import { type GivenWeight, WeightBuilder, type WeightRecord } from './layers/wei
 import { layerFailure } from './layerErrors';
 import { tensorMasks } from './masks';
 import { assertRunnable, isNestedModel, nestedModelGraph, withInputShapes } from '../core/graph/fromConfig';
-import { type CallArg, type ModelGraph, type NodeSpec, type Shape, type TensorRef, maskNotFilledIn, refKey } from '../core/graph/modelGraph';
+import {
+  type CallArg,
+  type ModelGraph,
+  type NodeSpec,
+  type Shape,
+  type TensorRef,
+  maskNotFilledIn,
+  refKey,
+} from '../core/graph/modelGraph';
 import { type InnerRuntime, NestedModel } from './model/nested';
 import type { Tf } from './tf';
 import type { LayerLines, MemoryBudget } from '../core/runtime/memory';
@@ -90,8 +105,14 @@ export class ModelRuntime {
       if (spec.kind === 'input') continue;
       const innerGraph = spec.nested;
       if (innerGraph) {
-        const makeInner = (shapes: Shape[]): InnerRuntime => this.innerRuntime(new ModelRuntime(tf, withInputShapes(innerGraph, shapes), { ...options, weights: null, nested: true }));
-        this.layers.set(spec.name, new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner));
+        const makeInner = (shapes: Shape[]): InnerRuntime =>
+          this.innerRuntime(
+            new ModelRuntime(tf, withInputShapes(innerGraph, shapes), { ...options, weights: null, nested: true }),
+          );
+        this.layers.set(
+          spec.name,
+          new NestedModel(spec.name, spec.className, spec.config, { tf, family: options.family }, makeInner),
+        );
         continue;
       }
       this.layers.set(spec.name, this.makeLayer(spec));
@@ -99,7 +120,11 @@ export class ModelRuntime {
     if (options.weights) {
       for (const name of options.weights.keys()) {
         if (!this.layers.has(name) && (options.weights.get(name)?.length ?? 0) > 0) {
-          throw new UserFacingError(`weights are given for layer '${name}', which the model does not have`, 'weights-shape', name);
+          throw new UserFacingError(
+            `weights are given for layer '${name}', which the model does not have`,
+            'weights-shape',
+            name,
+          );
         }
       }
     }
@@ -116,7 +141,15 @@ export class ModelRuntime {
     const custom = customs[spec.name];
     if (isNestedModel(spec.className, spec.module, spec.config)) {
       const innerGraph = nestedModelGraph(spec.className, spec.module, spec.config);
-      return new NestedModel(spec.name, spec.className, spec.config, env, (shapes) => this.innerRuntime(new ModelRuntime(this.tf, withInputShapes(innerGraph, shapes), { ...this.options, weights: null, nested: true })));
+      return new NestedModel(spec.name, spec.className, spec.config, env, (shapes) =>
+        this.innerRuntime(
+          new ModelRuntime(this.tf, withInputShapes(innerGraph, shapes), {
+            ...this.options,
+            weights: null,
+            nested: true,
+          }),
+        ),
+      );
     }
     if (!custom) {
       const layer = createLayer(spec, env);
@@ -135,7 +168,11 @@ export class ModelRuntime {
 
   ruleFor(node: NodeSpec): ResolvedRule {
     const spec = this.graph.layers.get(node.layer);
-    return ruleFor(spec ? { ...spec, customs: this.options.customLayers } : { className: 'unknown' }, this.options.family, this.version);
+    return ruleFor(
+      spec ? { ...spec, customs: this.options.customLayers } : { className: 'unknown' },
+      this.options.family,
+      this.version,
+    );
   }
 
   trainableVariables(): Variable[] {
@@ -160,7 +197,16 @@ export class ModelRuntime {
     const spec = this.graph.layers.get(layer.name);
     const line = this.options.lines?.[layer.name];
     const label = `\`${layerCallText(layer.className, spec?.config ?? {})}\` (layer '${layer.name}'${line ? `, line ${line}` : ''})`;
-    const builder = new WeightBuilder(this.tf, layer.name, this.options.seed, given, [], '', undefined, this.options.budget ? { budget: this.options.budget, label } : undefined);
+    const builder = new WeightBuilder(
+      this.tf,
+      layer.name,
+      this.options.seed,
+      given,
+      [],
+      '',
+      undefined,
+      this.options.budget ? { budget: this.options.budget, label } : undefined,
+    );
     layer.build(shapes, builder);
     return builder;
   }
@@ -188,7 +234,12 @@ export class ModelRuntime {
   }
 
   /** One pass over the graph. Call inside `tf.tidy` (or a gradient function): it allocates freely. */
-  forward(inputs: Tensor[], training: boolean, seedBase = this.options.seed, sparseSquares?: Map<string, Tensor>): ForwardResult {
+  forward(
+    inputs: Tensor[],
+    training: boolean,
+    seedBase = this.options.seed,
+    sparseSquares?: Map<string, Tensor>,
+  ): ForwardResult {
     let seedCounter = 0;
     const ctx: CallContext = {
       tf: this.tf,
@@ -200,7 +251,11 @@ export class ModelRuntime {
       sparseSquares,
       checkpoint: this.checkpoint ?? undefined,
     };
-    return this.run(inputs, inputs.map(() => null), ctx);
+    return this.run(
+      inputs,
+      inputs.map(() => null),
+      ctx,
+    );
   }
 
   /** A pass with masks on the inputs (a nested model receives its caller's) in the caller's context. */
@@ -217,7 +272,12 @@ export class ModelRuntime {
     const warnings: string[] = [];
     const get = (r: TensorRef): Tensor => {
       const t = values.get(refKey(r));
-      if (!t) throw new UserFacingError(`layer '${r.layer}' output ${r.node}/${r.index} is used before it is computed`, 'model-config', r.layer);
+      if (!t)
+        throw new UserFacingError(
+          `layer '${r.layer}' output ${r.node}/${r.index} is used before it is computed`,
+          'model-config',
+          r.layer,
+        );
       return t;
     };
     const rep = tensorMasks(ctx, this.layers);
@@ -230,15 +290,34 @@ export class ModelRuntime {
       const inMasks = node.maskArg ? node.maskArg.map(get) : node.inputs.map((r) => masks.get(refKey(r)) ?? null);
       const rule = this.ruleFor(node);
       const maskIn = inMasks.some((m) => m !== null);
-      const call = { layer: layer.name, className: layer.className, config: spec?.config ?? {}, rule, inputs: ins, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList, maskNotFilledIn: maskNotFilledIn(node) };
+      const call = {
+        layer: layer.name,
+        className: layer.className,
+        config: spec?.config ?? {},
+        rule,
+        inputs: ins,
+        masks: inMasks,
+        firstArgCount: node.firstArgCount,
+        inputIsList: node.inputIsList,
+        maskNotFilledIn: maskNotFilledIn(node),
+      };
       let result: Tensor | Tensor[] = [];
       const outcome = applyMaskRule(rep, call, (passed) => {
         const builder = this.buildLayer(layer, ins);
-        const extra: CallExtra = { args: node.args.map((a) => this.resolveArg(a, values)), kwargs: node.kwargs, inputIsList: node.inputIsList };
+        const extra: CallExtra = {
+          args: node.args.map((a) => this.resolveArg(a, values)),
+          kwargs: node.kwargs,
+          inputIsList: node.inputIsList,
+        };
         try {
           result = layer.call(ins, passed, ctx, extra);
         } catch (error) {
-          throw layerFailure(error, { layer: layer.name, className: layer.className, config: spec?.config ?? {}, inputsFrom: node.inputs.map((r) => r.layer) });
+          throw layerFailure(error, {
+            layer: layer.name,
+            className: layer.className,
+            config: spec?.config ?? {},
+            inputsFrom: node.inputs.map((r) => r.layer),
+          });
         } finally {
           // Listed even when the call fails, so dispose() frees every variable the layer made.
           if (builder) this.weights.push(...builder.created);
@@ -263,7 +342,15 @@ export class ModelRuntime {
         values.set(extraKey, t);
         masks.set(extraKey, outcome.out[i + 1] ?? null);
       });
-      padding.set(key, outMask ?? this.carriedPadding(layer, output, node.inputs[0] ? (padding.get(refKey(node.inputs[0])) ?? inMasks[0] ?? null) : null));
+      padding.set(
+        key,
+        outMask ??
+          this.carriedPadding(
+            layer,
+            output,
+            node.inputs[0] ? (padding.get(refKey(node.inputs[0])) ?? inMasks[0] ?? null) : null,
+          ),
+      );
       if (warning) warnings.push(warning);
       records.push({
         node,
@@ -272,7 +359,13 @@ export class ModelRuntime {
         mask: outMask,
         maskIn,
         rule,
-        effect: maskEffect(rule.output, spec?.config ?? {}, maskIn, outMask !== null, supportsMasking(rule, spec?.config ?? {})),
+        effect: maskEffect(
+          rule.output,
+          spec?.config ?? {},
+          maskIn,
+          outMask !== null,
+          supportsMasking(rule, spec?.config ?? {}),
+        ),
         warning,
       });
     }
@@ -296,7 +389,9 @@ export class ModelRuntime {
       if (sliced) return sliced;
     }
     const [b, t] = output.shape;
-    return output.rank >= 3 && previous.rank === 2 && previous.shape[0] === b && previous.shape[1] === t ? previous : null;
+    return output.rank >= 3 && previous.rank === 2 && previous.shape[0] === b && previous.shape[1] === t
+      ? previous
+      : null;
   }
 
   /** Builds every layer with a one-sample pass, so weights exist before training or memory checks. */

@@ -31,14 +31,21 @@ function realPathOf(fd: number, path: string, location: string): string {
     const real = realpathSync(path);
     const opened = fstatSync(fd);
     const named = statSync(real);
-    if (opened.dev !== named.dev || opened.ino !== named.ino) throw new DataError('the file changed while it was opened; try again', 'data-access', location);
+    if (opened.dev !== named.dev || opened.ino !== named.ino)
+      throw new DataError('the file changed while it was opened; try again', 'data-access', location);
     return real;
   }
 }
 
 function allowed(real: string, access: FileAccess): boolean {
   if (access.mode === 'trusted') return true;
-  if (access.roots.some((root) => { const r = realOrNull(root); return r !== null && isInside(r, real); })) return true;
+  if (
+    access.roots.some((root) => {
+      const r = realOrNull(root);
+      return r !== null && isInside(r, real);
+    })
+  )
+    return true;
   return access.picked.some((file) => realOrNull(file) === real);
 }
 
@@ -54,7 +61,11 @@ export function openForReading(path: string, access: FileAccess, location: strin
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new DataError(`not a file: ${path}`, 'data-missing', location);
     if (!allowed(realPathOf(fd, path, location), access)) {
-      throw new DataError('in Restricted Mode MaskLens reads data only inside the workspace folders or files you picked with Select Data Files…', 'data-access', location);
+      throw new DataError(
+        'in Restricted Mode MaskLens reads data only inside the workspace folders or files you picked with Select Data Files…',
+        'data-access',
+        location,
+      );
     }
     return { fd, size: stat.size, close };
   } catch (error) {

@@ -9,7 +9,8 @@ import { kindOf, runReceivedTask } from './registry';
 
 function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof TaskCancelledError) return { name: error.name, message: error.message, code: 'cancelled' };
-  if (error instanceof UserFacingError) return { name: error.name, message: error.message, code: error.code, location: error.location };
+  if (error instanceof UserFacingError)
+    return { name: error.name, message: error.message, code: error.code, location: error.location };
   if (error instanceof Error) return { name: error.name, message: error.message, code: 'internal' };
   return { name: 'Error', message: String(error), code: 'internal' };
 }

@@ -28,7 +28,11 @@ export function inspectTask(request: z.output<typeof inspectRequestSchema>): Ins
     }
   } catch (error) {
     if (error instanceof UserFacingError) throw error;
-    throw new UserFacingError(`cannot read model file: ${error instanceof Error ? error.message : String(error)}`, 'weights-file', request.path);
+    throw new UserFacingError(
+      `cannot read model file: ${error instanceof Error ? error.message : String(error)}`,
+      'weights-file',
+      request.path,
+    );
   }
   const saved = readSavedModel(bytes, request.path);
   const ir = savedModelIR(saved);

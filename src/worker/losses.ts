@@ -87,7 +87,13 @@ export function targetsLossId(spec: LossSpec): string {
 }
 
 /** A loss the user's code defines, as the reader translated it. */
-export function customLossSpec(custom: { name: string; kind: 'function' | 'loss-class'; fn: LambdaFunction | null; problem: string | null; line?: number }): LossSpec {
+export function customLossSpec(custom: {
+  name: string;
+  kind: 'function' | 'loss-class';
+  fn: LambdaFunction | null;
+  problem: string | null;
+  line?: number;
+}): LossSpec {
   if (!custom.fn) {
     throw new UserFacingError(custom.problem ?? `loss '${custom.name}' could not be translated`, 'loss-unsupported');
   }
@@ -156,14 +162,18 @@ export function resolveLoss(spec: JsonValue | undefined): LossSpec {
     display = spec.class_name;
     config = objectOf(spec.config);
     // Keras 3 serialises a plain loss *function* as {"class_name": "function", "config": "mse"}.
-    if ((spec.class_name === 'function' || spec.class_name === '__function__') && typeof spec.config === 'string') display = spec.config;
+    if ((spec.class_name === 'function' || spec.class_name === '__function__') && typeof spec.config === 'string')
+      display = spec.config;
   } else {
     throw new UserFacingError('no loss: the model is not compiled with a loss and none was chosen', 'loss-missing');
   }
   const key = display.replace(/^(keras\.losses\.|losses\.|tf\.keras\.losses\.)/, '').toLowerCase();
   const id = NAMES[key] ?? NAMES[key.replace(/_/g, '')];
   if (!id) {
-    throw new UserFacingError(`loss '${display}' is not supported (supported: ${[...new Set(Object.values(NAMES))].join(', ')})`, 'loss-unsupported');
+    throw new UserFacingError(
+      `loss '${display}' is not supported (supported: ${[...new Set(Object.values(NAMES))].join(', ')})`,
+      'loss-unsupported',
+    );
   }
   const num = (k: string, d: number) => (typeof config[k] === 'number' ? (config[k] as number) : d);
   const reduction = typeof config.reduction === 'string' ? config.reduction : 'sum_over_batch_size';
@@ -209,12 +219,22 @@ export interface LossValues {
 function l2Normalize(tf: Tf, x: Tensor, family: KerasFamily): Tensor {
   const sq = tf.sum(tf.square(x), -1, true);
   // Keras 3: x · min(rsqrt(Σx²), 1/ε); tf.keras: x · rsqrt(max(Σx², 1e-12)).
-  return family === 'keras3' ? tf.mul(x, tf.minimum(tf.rsqrt(sq), 1 / EPSILON)) : tf.mul(x, tf.rsqrt(tf.maximum(sq, 1e-12)));
+  return family === 'keras3'
+    ? tf.mul(x, tf.minimum(tf.rsqrt(sq), 1 / EPSILON))
+    : tf.mul(x, tf.rsqrt(tf.maximum(sq, 1e-12)));
 }
 
-export function computeLoss(tf: Tf, spec: LossSpec, yTrueIn: Tensor, yPredIn: Tensor, logitsIn: Tensor | null, family: KerasFamily): LossValues {
+export function computeLoss(
+  tf: Tf,
+  spec: LossSpec,
+  yTrueIn: Tensor,
+  yPredIn: Tensor,
+  logitsIn: Tensor | null,
+  family: KerasFamily,
+): LossValues {
   let yTrue = yTrueIn.dtype === 'float32' ? yTrueIn : tf.cast(yTrueIn, 'float32');
-  if (spec.custom) return { values: runCustomLoss(tf, spec, spec.custom.fn, yTrue, yPredIn, family), mask: null, note: null };
+  if (spec.custom)
+    return { values: runCustomLoss(tf, spec, spec.custom.fn, yTrue, yPredIn, family), mask: null, note: null };
   let yPred = yPredIn;
   let logits = logitsIn;
   let note: string | null = null;
@@ -239,7 +259,11 @@ export function computeLoss(tf: Tf, spec: LossSpec, yTrueIn: Tensor, yPredIn: Te
     case 'mean_absolute_error':
       return { values: mean(tf.abs(tf.sub(yTrue, yPred))), mask: null, note };
     case 'mean_absolute_percentage_error':
-      return { values: tf.mul(100, mean(tf.abs(tf.div(tf.sub(yTrue, yPred), tf.maximum(tf.abs(yTrue), eps))))), mask: null, note };
+      return {
+        values: tf.mul(100, mean(tf.abs(tf.div(tf.sub(yTrue, yPred), tf.maximum(tf.abs(yTrue), eps))))),
+        mask: null,
+        note,
+      };
     case 'mean_squared_logarithmic_error': {
       const a = tf.log(tf.add(tf.maximum(yPred, eps), 1));
       const b = tf.log(tf.add(tf.maximum(yTrue, eps), 1));
@@ -263,7 +287,11 @@ export function computeLoss(tf: Tf, spec: LossSpec, yTrueIn: Tensor, yPredIn: Te
       const x = spec.fromLogits ? yPred : logits;
       if (x) {
         // sigmoid_cross_entropy_with_logits: max(x, 0) − x·z + log(1 + exp(−|x|)).
-        return { values: mean(tf.add(tf.sub(tf.relu(x), tf.mul(x, t)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))), mask: null, note };
+        return {
+          values: mean(tf.add(tf.sub(tf.relu(x), tf.mul(x, t)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))),
+          mask: null,
+          note,
+        };
       }
       const p = tf.clipByValue(yPred, eps, 1 - eps);
       const pad = family === 'tf-keras2' ? eps : 0;
@@ -272,7 +300,8 @@ export function computeLoss(tf: Tf, spec: LossSpec, yTrueIn: Tensor, yPredIn: Te
     }
     case 'categorical_crossentropy': {
       let t = yTrue;
-      if (spec.labelSmoothing) t = tf.add(tf.mul(t, 1 - spec.labelSmoothing), spec.labelSmoothing / t.shape[t.rank - 1]);
+      if (spec.labelSmoothing)
+        t = tf.add(tf.mul(t, 1 - spec.labelSmoothing), spec.labelSmoothing / t.shape[t.rank - 1]);
       const x = spec.fromLogits ? yPred : logits;
       if (x) return { values: tf.neg(tf.sum(tf.mul(t, tf.logSoftmax(x, -1)), -1)), mask: null, note };
       const p = tf.clipByValue(tf.div(yPred, tf.sum(yPred, -1, true)), eps, 1 - eps);
@@ -286,7 +315,11 @@ export function computeLoss(tf: Tf, spec: LossSpec, yTrueIn: Tensor, yPredIn: Te
     case 'poisson':
       return { values: mean(tf.sub(yPred, tf.mul(yTrue, tf.log(tf.add(yPred, eps))))), mask: null, note };
     case 'cosine_similarity':
-      return { values: tf.neg(tf.sum(tf.mul(l2Normalize(tf, yTrue, family), l2Normalize(tf, yPred, family)), -1)), mask: null, note };
+      return {
+        values: tf.neg(tf.sum(tf.mul(l2Normalize(tf, yTrue, family), l2Normalize(tf, yPred, family)), -1)),
+        mask: null,
+        note,
+      };
     case 'hinge':
     case 'squared_hinge': {
       // Keras converts {0, 1} labels to {−1, 1} when every label is 0 or 1.
@@ -334,7 +367,14 @@ function sparseCce(tf: Tf, spec: LossSpec, labels: Tensor, yPred: Tensor, logits
  * position, per sample, or one number. A Keras loss called inside it (`loss_object(y, p)`,
  * `keras.losses.sparse_categorical_crossentropy(...)`) runs here, reduced as its object says.
  */
-function runCustomLoss(tf: Tf, spec: LossSpec, fn: LambdaFunction, yTrue: Tensor, yPred: Tensor, family: KerasFamily): Tensor {
+function runCustomLoss(
+  tf: Tf,
+  spec: LossSpec,
+  fn: LambdaFunction,
+  yTrue: Tensor,
+  yPred: Tensor,
+  family: KerasFamily,
+): Tensor {
   const label = `loss '${spec.display}'${spec.custom?.line ? ` (line ${spec.custom.line})` : ''}`;
   const outside = (what: string): never => {
     throw new UserFacingError(`${label}: ${what} has no meaning in a loss`, 'loss-unsupported');
@@ -344,12 +384,19 @@ function runCustomLoss(tf: Tf, spec: LossSpec, fn: LambdaFunction, yTrue: Tensor
     self: (name) => outside(`self.${name}`),
     layer: (name) => outside(`calling the layer self.${name}`),
     addWeight: () => outside('add_weight'),
-    call: (name: string, args: Value[], kwargs: Record<string, Value>): Value | undefined => (name === 'keras_loss' ? kerasLossInside(tf, ev, args, kwargs, family) : undefined),
+    call: (name: string, args: Value[], kwargs: Record<string, Value>): Value | undefined =>
+      name === 'keras_loss' ? kerasLossInside(tf, ev, args, kwargs, family) : undefined,
   });
   return ev.asTensor(ev.evaluate(fn.body, [yTrue, yPred]));
 }
 
-function kerasLossInside(tf: Tf, ev: ExprEvaluator, args: Value[], kwargs: Record<string, Value>, family: KerasFamily): Tensor {
+function kerasLossInside(
+  tf: Tf,
+  ev: ExprEvaluator,
+  args: Value[],
+  kwargs: Record<string, Value>,
+  family: KerasFamily,
+): Tensor {
   const { loss, reduction, ...options } = kwargs;
   const config: Record<string, JsonValue> = {};
   for (const [k, v] of Object.entries(options)) if (v === null || typeof v !== 'object') config[k] = v;

@@ -15,7 +15,10 @@ function asBool(ctx: CallContext, m: Tensor): Tensor {
 }
 
 /** `layers`: the runtime layers by name (a Lambda's `mask=` and a nested model's output mask live on them). */
-export function tensorMasks(ctx: CallContext, layers: ReadonlyMap<string, RuntimeLayer>): MaskRepresentation<Tensor, TensorMask> {
+export function tensorMasks(
+  ctx: CallContext,
+  layers: ReadonlyMap<string, RuntimeLayer>,
+): MaskRepresentation<Tensor, TensorMask> {
   const { tf } = ctx;
   const need = (m: TensorMask): Tensor => {
     if (!m) throw new Error('a mask operation was given no mask');

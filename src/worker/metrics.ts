@@ -64,7 +64,10 @@ const ACCURACIES: Record<string, MetricFunction> = {
 
 /** A metric object's default name: its class in snake case (`SparseTopKCategoricalAccuracy` → `sparse_top_k_categorical_accuracy`). */
 function snake(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return className
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /**
@@ -72,7 +75,12 @@ function snake(className: string): string {
  * object `{class_name, config}`. `yRank`/`yLast` and `predRank`/`predLast` are the target's and
  * the output's rank and last axis, which decide what `"accuracy"` means.
  */
-export function resolveMetric(spec: JsonValue, weighted: boolean, y: { rank: number; last: number }, pred: { rank: number; last: number }): MetricSpec {
+export function resolveMetric(
+  spec: JsonValue,
+  weighted: boolean,
+  y: { rank: number; last: number },
+  pred: { rank: number; last: number },
+): MetricSpec {
   let key: string;
   let config: Record<string, JsonValue> = {};
   let reported: string;
@@ -85,7 +93,10 @@ export function resolveMetric(spec: JsonValue, weighted: boolean, y: { rank: num
     key = CLASS_NAMES[cls] ?? cls;
     reported = typeof config.name === 'string' ? config.name : snake(cls);
   } else {
-    throw new UserFacingError('a compiled metric MaskLens cannot read (expected a name or a keras.metrics object)', 'metric-unsupported');
+    throw new UserFacingError(
+      'a compiled metric MaskLens cannot read (expected a name or a keras.metrics object)',
+      'metric-unsupported',
+    );
   }
   const name = weighted && !reported.startsWith('weighted_') ? `weighted_${reported}` : reported;
   const lower = key.toLowerCase();
@@ -94,7 +105,11 @@ export function resolveMetric(spec: JsonValue, weighted: boolean, y: { rank: num
   if (lower === 'accuracy' || lower === 'acc') {
     const binary = pred.last === 1;
     const sparse = y.rank < pred.rank || (y.last === 1 && pred.last > 1);
-    const fn: MetricFunction = binary ? 'binary_accuracy' : sparse ? 'sparse_categorical_accuracy' : 'categorical_accuracy';
+    const fn: MetricFunction = binary
+      ? 'binary_accuracy'
+      : sparse
+        ? 'sparse_categorical_accuracy'
+        : 'categorical_accuracy';
     return { ...base, resolved: fn, fn };
   }
   const accuracy = ACCURACIES[lower];
@@ -129,7 +144,14 @@ function inTopK(tf: Tf, yPred: Tensor, label: Tensor, k: number): Tensor {
 }
 
 /** The metric's value at every position (batch × time for a sequence output). */
-export function metricValues(tf: Tf, spec: MetricSpec, yTrueIn: Tensor, yPred: Tensor, logits: Tensor | null, family: KerasFamily): Tensor {
+export function metricValues(
+  tf: Tf,
+  spec: MetricSpec,
+  yTrueIn: Tensor,
+  yPred: Tensor,
+  logits: Tensor | null,
+  family: KerasFamily,
+): Tensor {
   const yTrue = yTrueIn.dtype === 'float32' ? yTrueIn : tf.cast(yTrueIn, 'float32');
   switch (spec.fn) {
     case 'binary_accuracy': {
@@ -143,7 +165,12 @@ export function metricValues(tf: Tf, spec: MetricSpec, yTrueIn: Tensor, yPred: T
     }
     case 'top_k_categorical_accuracy':
     case 'sparse_top_k_categorical_accuracy':
-      return inTopK(tf, yPred, tf.cast(labels(tf, yTrue, yPred, spec.fn === 'sparse_top_k_categorical_accuracy'), 'int32'), spec.k);
+      return inTopK(
+        tf,
+        yPred,
+        tf.cast(labels(tf, yTrue, yPred, spec.fn === 'sparse_top_k_categorical_accuracy'), 'int32'),
+        spec.k,
+      );
     case 'loss': {
       if (!spec.loss) throw new Error('a loss metric without its loss');
       return computeLoss(tf, spec.loss, yTrue, yPred, logits, family).values;

@@ -33,12 +33,17 @@ export function resolveOptimizer(spec: JsonValue | undefined): OptimizerSpec {
     throw new UserFacingError(`optimizer ${JSON.stringify(spec)} is not understood`, 'optimizer-unsupported');
   }
   const name = raw.replace(/^(keras\.optimizers\.|tf\.keras\.optimizers\.)/, '').toLowerCase() as OptimizerName;
-  if (!(name in DEFAULTS)) throw new UserFacingError(`optimizer '${raw}' is not supported (supported: adam, sgd, rmsprop, adagrad)`, 'optimizer-unsupported');
+  if (!(name in DEFAULTS))
+    throw new UserFacingError(
+      `optimizer '${raw}' is not supported (supported: adam, sgd, rmsprop, adagrad)`,
+      'optimizer-unsupported',
+    );
   const out: Record<string, number> = { ...DEFAULTS[name] };
   for (const [k, v] of Object.entries(config)) {
     if (typeof v === 'number') out[k] = v;
     else if (typeof v === 'boolean') out[k] = v ? 1 : 0;
-    else if (k === 'learning_rate' && v !== null) throw new UserFacingError('learning-rate schedules are not supported; give a number', 'optimizer-unsupported');
+    else if (k === 'learning_rate' && v !== null)
+      throw new UserFacingError('learning-rate schedules are not supported; give a number', 'optimizer-unsupported');
   }
   for (const k of ['clipnorm', 'clipvalue', 'global_clipnorm', 'weight_decay']) {
     if (typeof config[k] === 'number') out[k] = config[k] as number;

@@ -16,10 +16,16 @@ import { loadTf } from './tf';
  */
 function faultForTests(fault: NonNullable<ProbeRequest['testFault']>): void {
   if (process.env.MASKLENS_TEST_HOOKS !== '1') {
-    throw new UserFacingError(`The probe's testFault '${fault}' is a test hook; this process was not started with MASKLENS_TEST_HOOKS=1, so it refuses it.`, 'test-hooks-disabled');
+    throw new UserFacingError(
+      `The probe's testFault '${fault}' is a test hook; this process was not started with MASKLENS_TEST_HOOKS=1, so it refuses it.`,
+      'test-hooks-disabled',
+    );
   }
   if (fault === 'malformed-reply') {
-    throw new UserFacingError(`The probe's testFault '${fault}' is answered by the runtime process itself and never reaches a worker.`, 'test-hooks-misrouted');
+    throw new UserFacingError(
+      `The probe's testFault '${fault}' is answered by the runtime process itself and never reaches a worker.`,
+      'test-hooks-misrouted',
+    );
   }
   if (fault === 'hang') {
     // Ten minutes in which the thread runs no JavaScript: only terminating the worker ends it.
@@ -51,7 +57,11 @@ export async function probeTask(request: ProbeRequest, ctx: TaskContext): Promis
     value.dispose();
     matMuls++;
     if (request.workMs > 0 && matMuls % 16 === 0) {
-      ctx.progress({ type: 'progress', fraction: Math.min(1, (performance.now() - started) / request.workMs), message: `${matMuls} matMuls` });
+      ctx.progress({
+        type: 'progress',
+        fraction: Math.min(1, (performance.now() - started) / request.workMs),
+        message: `${matMuls} matMuls`,
+      });
     }
   } while (performance.now() - started < request.workMs);
   return {

@@ -167,7 +167,13 @@ const size = (a: Arr) => a.shape.reduce((x, y) => x * y, 1);
 const noNan = (x: number, y: number) => (y === 0 ? 0 : x / y);
 
 /** The loss Keras computes for one batch. */
-export function kerasBatchLoss(family: KerasFamily, reduction: KerasReduction, L: Arr, mask: Arr | null, sw: Arr | null): number {
+export function kerasBatchLoss(
+  family: KerasFamily,
+  reduction: KerasReduction,
+  L: Arr,
+  mask: Arr | null,
+  sw: Arr | null,
+): number {
   if (family === 'keras3') {
     let weight = sw;
     if (mask) {
@@ -206,7 +212,14 @@ export function kerasBatchLoss(family: KerasFamily, reduction: KerasReduction, L
 }
 
 /** What `model.evaluate(..., batch_size)` prints: batch losses averaged, weighted by batch size. */
-export function kerasEvaluateLoss(family: KerasFamily, reduction: KerasReduction, L: Arr, mask: Arr | null, sw: Arr | null, batchSize: number): number {
+export function kerasEvaluateLoss(
+  family: KerasFamily,
+  reduction: KerasReduction,
+  L: Arr,
+  mask: Arr | null,
+  sw: Arr | null,
+  batchSize: number,
+): number {
   const n = L.shape[0];
   let total = 0;
   for (let start = 0; start < n; start += batchSize) {

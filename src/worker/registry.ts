@@ -32,11 +32,18 @@ export function kindOf(request: unknown): RegisteredKind | null {
 }
 
 /** Runs a request of a known kind that arrived from elsewhere (a worker thread's message). */
-export function runReceivedTask(kind: RegisteredKind, request: unknown, ctx: TaskContext): Promise<ResultOf<RegisteredKind>> {
+export function runReceivedTask(
+  kind: RegisteredKind,
+  request: unknown,
+  ctx: TaskContext,
+): Promise<ResultOf<RegisteredKind>> {
   return RUN[kind](request, ctx);
 }
 
 /** Runs a task in this process (the CLI, tests, benchmarks), with the same check a worker makes. */
-export function runTask<K extends RegisteredKind>(request: RequestOf<K> & { kind: K }, ctx: TaskContext): Promise<ResultOf<K>> {
+export function runTask<K extends RegisteredKind>(
+  request: RequestOf<K> & { kind: K },
+  ctx: TaskContext,
+): Promise<ResultOf<K>> {
   return RUN[request.kind](request, ctx);
 }

@@ -18,7 +18,13 @@ import { formatShape } from '../core/format';
 import { modelCost } from '../core/runtime/modelCost';
 import { checkWeights, MemoryBudget, planTask, type TaskPlan, type TaskShape } from '../core/runtime/memory';
 import type { NdArray } from '../core/runtime/array';
-import { dataSpecSchema, type FileAccess, type RuntimeModel, weightsSpecSchema, type WeightsUsed } from '../core/protocol/runtimeTasks';
+import {
+  dataSpecSchema,
+  type FileAccess,
+  type RuntimeModel,
+  weightsSpecSchema,
+  type WeightsUsed,
+} from '../core/protocol/runtimeTasks';
 import { type LoadedData, loadData } from './data';
 import { loadGivenWeights } from './givenWeights';
 import { ModelRuntime } from './executor';
@@ -50,7 +56,6 @@ export interface SessionPurpose {
   batchSize?: number;
 }
 
-
 /** One entry of `metrics=` (weighted: of `weighted_metrics=`). */
 export interface CompiledMetric {
   spec: JsonValue;
@@ -61,7 +66,11 @@ export interface CompiledMetric {
 export function metricsForOutput(source: JsonValue | undefined, output: OutputChoice): JsonValue[] {
   if (source === undefined || source === null) return [];
   if (Array.isArray(source)) {
-    if (source.length === output.names.length && output.names.length > 1 && source.every((s) => Array.isArray(s) || s === null)) {
+    if (
+      source.length === output.names.length &&
+      output.names.length > 1 &&
+      source.every((s) => Array.isArray(s) || s === null)
+    ) {
       const mine = source[output.index];
       return Array.isArray(mine) ? mine : [];
     }
@@ -104,7 +113,6 @@ export interface Session {
   dispose(): void;
 }
 
-
 /** Targets against the model's output: equal shapes, sparse labels, or Keras' one-axis squeeze (noted). */
 function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: string[]): void {
   // The user's own loss decides what targets it takes; a mismatch is its own located error.
@@ -114,15 +122,26 @@ function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: 
   if (loss.id === 'sparse_categorical_crossentropy') {
     const labels = outputShape.slice(0, -1);
     if (same(per, labels) || same(per, [...labels, 1])) return;
-    throw new DataError(`sparse labels have shape ${formatShape(y.shape)}; the model's output ${formatShape([null, ...outputShape])} needs ${formatShape([null, ...labels])}`, 'data-shape', 'y');
+    throw new DataError(
+      `sparse labels have shape ${formatShape(y.shape)}; the model's output ${formatShape([null, ...outputShape])} needs ${formatShape([null, ...labels])}`,
+      'data-shape',
+      'y',
+    );
   }
   if (same(per, outputShape)) return;
-  const squeezable = (a: number[], b: number[]) => a.length === b.length + 1 && a[a.length - 1] === 1 && same(a.slice(0, -1), b);
+  const squeezable = (a: number[], b: number[]) =>
+    a.length === b.length + 1 && a[a.length - 1] === 1 && same(a.slice(0, -1), b);
   if (squeezable(per, outputShape) || squeezable(outputShape, per)) {
-    notes.push(`y has shape ${formatShape(y.shape)} and the output ${formatShape([null, ...outputShape])}: Keras squeezes the size-1 axis before the loss`);
+    notes.push(
+      `y has shape ${formatShape(y.shape)} and the output ${formatShape([null, ...outputShape])}: Keras squeezes the size-1 axis before the loss`,
+    );
     return;
   }
-  throw new DataError(`y has shape ${formatShape(y.shape)} but the model's output is ${formatShape([null, ...outputShape])}`, 'data-shape', 'y');
+  throw new DataError(
+    `y has shape ${formatShape(y.shape)} but the model's output is ${formatShape([null, ...outputShape])}`,
+    'data-shape',
+    'y',
+  );
 }
 
 export function toTensor(tf: Tf, a: NdArray): Tensor {
@@ -130,7 +149,11 @@ export function toTensor(tf: Tf, a: NdArray): Tensor {
 }
 
 /** `checkpoint` throws once the task is asked to stop; it is called between the session's steps and while data is made. */
-export function openSession(request: SessionRequest, purpose: SessionPurpose = { kind: 'evaluate' }, checkpoint?: () => void): Session {
+export function openSession(
+  request: SessionRequest,
+  purpose: SessionPurpose = { kind: 'evaluate' },
+  checkpoint?: () => void,
+): Session {
   const { tf, info } = loadTf();
   const tensorsBefore = tf.memory().numTensors;
   const warnings: string[] = [];
@@ -145,9 +168,21 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   checkWeights(declared, request.memoryCapMB, lines, name);
   const budget = new MemoryBudget(request.memoryCapMB);
   budget.take(declared.params * 4, `model '${name}''s ${declared.params.toLocaleString('en-US')} weights`);
-  const { weights, used: weightsUsed } = loadGivenWeights(request.weights, request.access, request.model.config, request.seed, budget, request.model.customLayers ?? {});
+  const { weights, used: weightsUsed } = loadGivenWeights(
+    request.weights,
+    request.access,
+    request.model.config,
+    request.seed,
+    budget,
+    request.model.customLayers ?? {},
+  );
   const data = loadData(request.data, graph, {
-    completion: { open: request.model.open ?? [], weights, stated: request.model.statedInputs ?? [], dimensions: request.dimensions },
+    completion: {
+      open: request.model.open ?? [],
+      weights,
+      stated: request.model.statedInputs ?? [],
+      dimensions: request.dimensions,
+    },
     seed: request.seed,
     budget,
     nanPolicy: request.nanPolicy,
@@ -158,7 +193,11 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   checkpoint?.();
   warnings.push(...data.warnings);
   // The whole task, now that the data's shapes fill the model's open dimensions.
-  const cost = modelCost(graph, request.model.lambdas, data.x.map((a) => [null, ...a.shape.slice(1)]));
+  const cost = modelCost(
+    graph,
+    request.model.lambdas,
+    data.x.map((a) => [null, ...a.shape.slice(1)]),
+  );
   const samples = data.info.samples;
   const plan = planTask(
     cost,
@@ -188,12 +227,19 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
     lines,
   });
   runtime.checkpoint = checkpoint ?? null;
-  const output = chooseOutput(graph.outputs.map((r) => r.layer), request.output);
+  const output = chooseOutput(
+    graph.outputs.map((r) => r.layer),
+    request.output,
+  );
   if (output.names.length > 1) {
-    warnings.push(`the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`);
+    warnings.push(
+      `the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`,
+    );
   }
   let loss: LossSpec | null = null;
-  const lossSource = (request.loss as JsonValue | undefined) ?? lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
+  const lossSource =
+    (request.loss as JsonValue | undefined) ??
+    lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
   const custom = request.loss === undefined ? request.model.training?.customLoss : undefined;
   if (custom) loss = customLossSpec(custom);
   else if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
@@ -204,7 +250,13 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   let outputShape: number[] = [];
   try {
     // Build every layer on one sample: the weights exist, and the output's shape is known.
-    const probe = data.x.map((a) => toTensor(tf, { ...a, shape: [1, ...a.shape.slice(1)], data: a.data.subarray(0, a.data.length / Math.max(1, a.shape[0])) }));
+    const probe = data.x.map((a) =>
+      toTensor(tf, {
+        ...a,
+        shape: [1, ...a.shape.slice(1)],
+        data: a.data.subarray(0, a.data.length / Math.max(1, a.shape[0])),
+      }),
+    );
     try {
       tf.tidy(() => {
         const r = runtime.forward(probe, false);
@@ -214,7 +266,11 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
       probe.forEach((t) => t.dispose());
     }
     if (!data.y && data.info.synthetic && loss) {
-      data.y = syntheticTargets([data.info.samples, ...outputShape], targetsLossId(loss), subSeed(request.seed, 'synthetic-targets'));
+      data.y = syntheticTargets(
+        [data.info.samples, ...outputShape],
+        targetsLossId(loss),
+        subSeed(request.seed, 'synthetic-targets'),
+      );
       data.info.shapes.y = data.y.shape;
     }
     if (data.y && loss) checkTargets(data.y, outputShape, loss, data.info.notes);
@@ -225,7 +281,10 @@ export function openSession(request: SessionRequest, purpose: SessionPurpose = {
   const training = request.model.training;
   const metrics: CompiledMetric[] = [
     ...metricsForOutput(training?.metrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: false })),
-    ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: true })),
+    ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({
+      spec,
+      weighted: true,
+    })),
   ];
   return {
     tf,
@@ -257,7 +316,11 @@ export function sessionWithData(session: Session, request: SessionRequest, data:
     dimensions: request.dimensions,
   });
   if (!loaded.y && loaded.info.synthetic && session.loss) {
-    loaded.y = syntheticTargets([loaded.info.samples, ...session.outputShape], targetsLossId(session.loss), subSeed(request.seed + 1, 'synthetic-targets'));
+    loaded.y = syntheticTargets(
+      [loaded.info.samples, ...session.outputShape],
+      targetsLossId(session.loss),
+      subSeed(request.seed + 1, 'synthetic-targets'),
+    );
     loaded.info.shapes.y = loaded.y.shape;
   }
   if (loaded.y && session.loss) checkTargets(loaded.y, session.outputShape, session.loss, loaded.info.notes);
@@ -269,7 +332,11 @@ export function chooseOutput(names: string[], wanted: string | number | undefine
   if (typeof wanted === 'number') index = wanted;
   else if (typeof wanted === 'string') index = names.indexOf(wanted);
   if (index < 0 || index >= names.length) {
-    throw new UserFacingError(`the model has no output ${JSON.stringify(wanted)}; its outputs are ${names.map((n, i) => `${i}: '${n}'`).join(', ')}`, 'model-output', String(wanted));
+    throw new UserFacingError(
+      `the model has no output ${JSON.stringify(wanted)}; its outputs are ${names.map((n, i) => `${i}: '${n}'`).join(', ')}`,
+      'model-output',
+      String(wanted),
+    );
   }
   return { index, name: names[index], names };
 }
@@ -278,13 +345,21 @@ export function chooseOutput(names: string[], wanted: string | number | undefine
 export function lossForOutput(source: JsonValue | undefined, output: OutputChoice): JsonValue | undefined {
   if (Array.isArray(source)) {
     if (source.length !== output.names.length) {
-      throw new UserFacingError(`compile() names ${source.length} losses for a model with ${output.names.length} outputs`, 'model-output', 'loss');
+      throw new UserFacingError(
+        `compile() names ${source.length} losses for a model with ${output.names.length} outputs`,
+        'model-output',
+        'loss',
+      );
     }
     return source[output.index];
   }
   if (source !== null && typeof source === 'object' && typeof source.class_name !== 'string') {
     if (!(output.name in source)) {
-      throw new UserFacingError(`compile() names no loss for output '${output.name}' (it names ${Object.keys(source).join(', ')})`, 'model-output', 'loss');
+      throw new UserFacingError(
+        `compile() names no loss for output '${output.name}' (it names ${Object.keys(source).join(', ')})`,
+        'model-output',
+        'loss',
+      );
     }
     return source[output.name];
   }

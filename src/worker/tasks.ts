@@ -37,7 +37,11 @@ function layerResults(e: Evaluation, shown: number[], caps: Caps, withOutputs: b
         for (let i = 0; i < inner; i++) v += maskFlat.data[s * inner + i] ? 1 : 0;
         return v;
       });
-      summary = { valid: perSample.reduce((a, b) => a + b, 0), total: e.samples * inner, validPerSample: shown.map((s) => perSample[s]) };
+      summary = {
+        valid: perSample.reduce((a, b) => a + b, 0),
+        total: e.samples * inner,
+        validPerSample: shown.map((s) => perSample[s]),
+      };
     }
     return {
       name: l.name,
@@ -48,7 +52,12 @@ function layerResults(e: Evaluation, shown: number[], caps: Caps, withOutputs: b
       maskSummary: summary,
       effect: l.effect,
       maskIn: l.maskIn,
-      rule: { kind: l.rule.output, supportsMasking: l.rule.supportsMasking, known: l.rule.known, evidence: l.rule.evidence },
+      rule: {
+        kind: l.rule.output,
+        supportsMasking: l.rule.supportsMasking,
+        known: l.rule.known,
+        evidence: l.rule.evidence,
+      },
       output: withOutputs ? (l.output ?? []) : undefined,
       warning: l.warning,
     };
@@ -92,7 +101,13 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
     const n = session.data.info.samples;
     const shown = sampleIndices(n, req.samplesShown);
     const batchSize = req.model.training?.batchSize ?? 32;
-    const e = evaluate(session, { shown, caps, recordLayers: true, layerOutputs: req.layerOutputs, chunk: customLossChunk(session, batchSize) });
+    const e = evaluate(session, {
+      shown,
+      caps,
+      recordLayers: true,
+      layerOutputs: req.layerOutputs,
+      chunk: customLossChunk(session, batchSize),
+    });
     const values = reductions(session, e);
     const keras = kerasReported(session, e, batchSize);
     const pad = paddingShare(e);
@@ -120,7 +135,7 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
               name: session.loss.display,
               perTimestep: perTimestep ?? [],
               keras: {
-                reduction: `${e.scalarLoss ? 'the mean of each batch\'s number (the loss returns one per batch)' : e.outputMask ? 'valid-mean' : 'none: no mask reaches the loss'}; ${session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras'} ${session.runtime.version}, batch size ${batchSize}${session.output.names.length > 1 ? `; output '${session.output.name}' (${session.output.name}_loss)` : ''}`,
+                reduction: `${e.scalarLoss ? "the mean of each batch's number (the loss returns one per batch)" : e.outputMask ? 'valid-mean' : 'none: no mask reaches the loss'}; ${session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras'} ${session.runtime.version}, batch size ${batchSize}${session.output.names.length > 1 ? `; output '${session.output.name}' (${session.output.name}_loss)` : ''}`,
                 value: keras ?? NaN,
               },
             }
@@ -147,9 +162,15 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
   try {
     const caps = capsOf(req);
     const n = session.data.info.samples;
-    const e = evaluate(session, { shown: [], caps, recordLayers: true, chunk: customLossChunk(session, req.model.training?.batchSize ?? 32) });
+    const e = evaluate(session, {
+      shown: [],
+      caps,
+      recordLayers: true,
+      chunk: customLossChunk(session, req.model.training?.batchSize ?? 32),
+    });
     const values = reductions(session, e);
-    if (!values || !session.loss) throw new UserFacingError('compare needs targets (y) and a loss', 'data-missing', 'y');
+    if (!values || !session.loss)
+      throw new UserFacingError('compare needs targets (y) and a loss', 'data-missing', 'y');
     const lossValues = e.loss;
     const pad = paddingShare(e);
     const dropper = [...e.layers].reverse().find((l) => l.effect === 'destroys');
@@ -169,7 +190,13 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
           sumValid += (lossValues?.data[k] ?? 0) * w;
         }
       }
-      return { sample: s, validSteps: valid, steps: inner, validMean: valid ? sumValid / valid : NaN, unmaskedMean: sumAll / inner };
+      return {
+        sample: s,
+        validSteps: valid,
+        steps: inner,
+        validMean: valid ? sumValid / valid : NaN,
+        unmaskedMean: sumAll / inner,
+      };
     });
     const masked = values['valid-mean'];
     return {
@@ -201,10 +228,17 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
 
 export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Promise<TrainResult> {
   const started = performance.now();
-  const optimizer = resolveOptimizer((req.optimizer ?? req.model.training?.optimizer ?? 'adam') as Parameters<typeof resolveOptimizer>[0]);
-  const session = cancellableSession(req, { kind: 'train', batchSize: req.batchSize ?? req.model.training?.batchSize ?? 32 }, ctx);
+  const optimizer = resolveOptimizer(
+    (req.optimizer ?? req.model.training?.optimizer ?? 'adam') as Parameters<typeof resolveOptimizer>[0],
+  );
+  const session = cancellableSession(
+    req,
+    { kind: 'train', batchSize: req.batchSize ?? req.model.training?.batchSize ?? 32 },
+    ctx,
+  );
   try {
-    if (!session.data.y || !session.loss) throw new UserFacingError('training needs targets (y) and a loss', 'data-missing', 'y');
+    if (!session.data.y || !session.loss)
+      throw new UserFacingError('training needs targets (y) and a loss', 'data-missing', 'y');
     if (session.output.names.length > 1) {
       // Keras minimises the sum of every output's loss; a loop over one output would train a different model.
       throw new UserFacingError(
@@ -231,7 +265,16 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
     const batchSize = req.batchSize ?? req.model.training?.batchSize ?? 32;
     const outcome = train(
       session,
-      { optimizer, reduction: req.reduction, epochs, batchSize, shuffle: req.shuffle, seed: req.seed, trainRows, validation },
+      {
+        optimizer,
+        reduction: req.reduction,
+        epochs,
+        batchSize,
+        shuffle: req.shuffle,
+        seed: req.seed,
+        trainRows,
+        validation,
+      },
       ctx,
     );
     const weights = req.returnWeights
@@ -245,7 +288,13 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
               .map((w) => ({ name: w.name, shape: w.shape, values: Array.from(w.variable.dataSync()) })),
           }))
       : undefined;
-    const warnings = [...new Set([...session.warnings, ...session.data.info.notes, ...(validation && validation.session !== session ? validation.session.warnings : [])])];
+    const warnings = [
+      ...new Set([
+        ...session.warnings,
+        ...session.data.info.notes,
+        ...(validation && validation.session !== session ? validation.session.warnings : []),
+      ]),
+    ];
     return {
       kind: 'train',
       backend: session.backend.backend,

@@ -52,7 +52,17 @@ function pureJs(reason: string): { tf: Tf; info: BackendInfo } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tf = require('@tensorflow/tfjs') as Tf;
   void tf.setBackend('cpu');
-  return { tf, info: { backend: 'cpu', fallbackReason: reason, tfjsVersion: tfjsVersion(tf), tensorflowVersion: null, libraryPath: null, libraryOrigin: null } };
+  return {
+    tf,
+    info: {
+      backend: 'cpu',
+      fallbackReason: reason,
+      tfjsVersion: tfjsVersion(tf),
+      tensorflowVersion: null,
+      libraryPath: null,
+      libraryOrigin: null,
+    },
+  };
 }
 
 function native(): { tf: Tf; info: BackendInfo } {
@@ -67,11 +77,22 @@ function native(): { tf: Tf; info: BackendInfo } {
     libraryPath: loadedLibraryPath(),
     libraryOrigin: process.env[TENSORFLOW_ENV.origin] ?? null,
   };
-  if (tf.getBackend() !== 'tensorflow') return { tf, info: { ...info, backend: 'cpu', fallbackReason: `tfjs-node loaded but the active backend is '${tf.getBackend()}'` } };
+  if (tf.getBackend() !== 'tensorflow')
+    return {
+      tf,
+      info: {
+        ...info,
+        backend: 'cpu',
+        fallbackReason: `tfjs-node loaded but the active backend is '${tf.getBackend()}'`,
+      },
+    };
   // The library a development build was made with is the binding's own; any other is checked.
   const source = process.env[TENSORFLOW_ENV.source];
   if (source === undefined || source === 'development') return { tf, info };
-  const refused = info.tensorflowVersion === null ? 'the TensorFlow library did not report its version' : refusedTensorFlowVersion(info.tensorflowVersion);
+  const refused =
+    info.tensorflowVersion === null
+      ? 'the TensorFlow library did not report its version'
+      : refusedTensorFlowVersion(info.tensorflowVersion);
   if (refused) {
     const reason = `${refused} (${info.libraryPath ?? 'library path unknown'})`;
     console.error(`[masklens] ${reason}; falling back to the pure-JS cpu backend (slow).`);

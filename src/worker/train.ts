@@ -34,7 +34,14 @@ export interface TrainOutcome {
 }
 
 /** The loss of one batch under `reduction`, as a differentiable scalar. */
-export function batchLoss(session: Session, rows: number[], reduction: ReductionId, training: boolean, seed: number, sparseSquares?: Map<string, Tensor>): Tensor {
+export function batchLoss(
+  session: Session,
+  rows: number[],
+  reduction: ReductionId,
+  training: boolean,
+  seed: number,
+  sparseSquares?: Map<string, Tensor>,
+): Tensor {
   const { tf, runtime, data, loss } = session;
   if (!loss || !data.y) throw new Error('training needs targets and a loss');
   const xs = data.x.map((a) => toTensor(tf, takeRows(a, rows)));
@@ -63,12 +70,21 @@ function discardPending(): void {
 }
 
 /** One optimizer step on `rows`; returns the batch loss (before the update). */
-export function trainStep(session: Session, optimizer: KerasOptimizer, rows: number[], reduction: ReductionId, seed: number): number {
+export function trainStep(
+  session: Session,
+  optimizer: KerasOptimizer,
+  rows: number[],
+  reduction: ReductionId,
+  seed: number,
+): number {
   const { tf, runtime } = session;
   const variables = runtime.trainableVariables();
   // Keras 3 squares Embedding gradients per occurrence (IndexedSlices) in adam/rmsprop/adagrad.
   const sparse = runtime.family === 'keras3' && optimizer.spec.name !== 'sgd' ? new Map<string, Tensor>() : undefined;
-  const { value, grads } = tf.variableGrads(() => batchLoss(session, rows, reduction, true, seed, sparse) as import('@tensorflow/tfjs-node').Scalar, variables);
+  const { value, grads } = tf.variableGrads(
+    () => batchLoss(session, rows, reduction, true, seed, sparse) as import('@tensorflow/tfjs-node').Scalar,
+    variables,
+  );
   try {
     const loss = value.dataSync()[0];
     if (!Number.isFinite(loss)) {
@@ -91,19 +107,33 @@ export function trainStep(session: Session, optimizer: KerasOptimizer, rows: num
 
 function nanCause(session: Session): string {
   const nan = session.data.info.nan;
-  if (nan.x > 0) return `the inputs hold ${nan.x} NaN value(s): padding with NaN cannot be masked away (the mask multiplies the loss, and 0 · NaN = NaN); pad with a number and mask it`;
-  if (nan.y > 0) return `the targets hold ${nan.y} NaN value(s): masked steps still enter the loss as 0 · NaN = NaN; replace NaN targets with any number`;
+  if (nan.x > 0)
+    return `the inputs hold ${nan.x} NaN value(s): padding with NaN cannot be masked away (the mask multiplies the loss, and 0 · NaN = NaN); pad with a number and mask it`;
+  if (nan.y > 0)
+    return `the targets hold ${nan.y} NaN value(s): masked steps still enter the loss as 0 · NaN = NaN; replace NaN targets with any number`;
   if (nan.sampleWeight > 0) return `the sample weights hold ${nan.sampleWeight} NaN value(s)`;
   const inf = session.data.info.inf;
   const infinite = inf.x + inf.y + inf.sampleWeight;
-  if (infinite > 0) return `the data holds ${infinite} infinite value(s) (${inf.x} in the inputs, ${inf.y} in the targets, ${inf.sampleWeight} in the sample weights): masking cannot remove them (0 · ∞ = NaN); replace them with finite numbers`;
+  if (infinite > 0)
+    return `the data holds ${infinite} infinite value(s) (${inf.x} in the inputs, ${inf.y} in the targets, ${inf.sampleWeight} in the sample weights): masking cannot remove them (0 · ∞ = NaN); replace them with finite numbers`;
   return 'the loss diverged (try a smaller learning rate)';
 }
 
-function maskedAndUnmasked(session: Session, rows: number[], reduction: ReductionId, batchSize: number): { masked: number; unmasked: number } {
+function maskedAndUnmasked(
+  session: Session,
+  rows: number[],
+  reduction: ReductionId,
+  batchSize: number,
+): { masked: number; unmasked: number } {
   // A user's loss that returns one number per batch is evaluated in the training's batches, as Keras does.
   const chunk = session.loss?.custom ? Math.min(batchSize, session.plan.chunk) : undefined;
-  const e = evaluate(session, { rows, shown: [], caps: { samples: 1, timesteps: 1, features: 1 }, recordLayers: false, chunk });
+  const e = evaluate(session, {
+    rows,
+    shown: [],
+    caps: { samples: 1, timesteps: 1, features: 1 },
+    recordLayers: false,
+    chunk,
+  });
   const r = reductions(session, e);
   if (!r) return { masked: NaN, unmasked: NaN };
   return { masked: r[reduction === 'none' ? 'valid-mean' : reduction], unmasked: r.none };
@@ -130,7 +160,9 @@ export function train(session: Session, o: TrainOptions, ctx: TaskContext): Trai
         }
       }
       const trainLoss = maskedAndUnmasked(session, o.trainRows, o.reduction, o.batchSize);
-      const val = o.validation ? maskedAndUnmasked(o.validation.session, o.validation.rows, o.reduction, o.batchSize) : null;
+      const val = o.validation
+        ? maskedAndUnmasked(o.validation.session, o.validation.rows, o.reduction, o.batchSize)
+        : null;
       const record: EpochRecord = { epoch, train: trainLoss, val, seconds: (performance.now() - t0) / 1000 };
       history.push(record);
       ctx.progress({
@@ -145,7 +177,10 @@ export function train(session: Session, o: TrainOptions, ctx: TaskContext): Trai
         },
       });
     }
-    return { history, stopped: { reason: 'completed', message: `trained ${o.epochs} epoch(s)`, epoch: null, batch: null } };
+    return {
+      history,
+      stopped: { reason: 'completed', message: `trained ${o.epochs} epoch(s)`, epoch: null, batch: null },
+    };
   } finally {
     discardPending();
     optimizer.dispose();

@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 const dist = (file: string) => readFileSync(join(__dirname, '..', '..', 'dist', file), 'utf8');
-const PYTHON_READER = [/\/\/ node_modules\/web-tree-sitter\//, /\/\/ src\/core\/python\//, /\/\/ src\/core\/analysis\/analyzer\.ts/];
+const PYTHON_READER = [
+  /\/\/ node_modules\/web-tree-sitter\//,
+  /\/\/ src\/core\/python\//,
+  /\/\/ src\/core\/analysis\/analyzer\.ts/,
+];
 
 test('the analyzer thread carries the parser and the reader (what the other bundles must not)', () => {
   const thread = dist('analysisThread.js');

@@ -10,7 +10,12 @@ import { test } from 'node:test';
 import { generate } from '../../bench/analyze.bench';
 import { AnalysisClient } from '../../src/analysisProcess/client';
 import { Rng } from '../../src/core/data/random';
-import type { AnalysisLimits, AnalysisView, ContentChange, DocumentSettings } from '../../src/core/protocol/analysisProcess';
+import type {
+  AnalysisLimits,
+  AnalysisView,
+  ContentChange,
+  DocumentSettings,
+} from '../../src/core/protocol/analysisProcess';
 import { HEAVY_LOOPS, LIST_DOUBLING, modelsWithFiller, SLOW_LOOPS, TYPED_MODEL, typingLine } from './texts';
 
 const root = join(__dirname, '..', '..');
@@ -32,15 +37,28 @@ function start(limits: AnalysisLimits = DEFAULT_LIMITS) {
       w.resolve(v);
     }
   });
-  const next = (uri: string, match: (v: AnalysisView) => boolean, timeoutMs = 15_000): Promise<AnalysisView & { at: number }> => {
+  const next = (
+    uri: string,
+    match: (v: AnalysisView) => boolean,
+    timeoutMs = 15_000,
+  ): Promise<AnalysisView & { at: number }> => {
     const seen = views.find((v) => v.uri === uri && match(v));
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no analysis of ${uri} as expected within ${timeoutMs} ms; got ${JSON.stringify(views.map((v) => [v.uri, v.version, v.stopped?.message]))}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no analysis of ${uri} as expected within ${timeoutMs} ms; got ${JSON.stringify(views.map((v) => [v.uri, v.version, v.stopped?.message]))}`,
+            ),
+          ),
+        timeoutMs,
+      );
       waiting.push({ match: (v) => v.uri === uri && match(v), resolve: (v) => (clearTimeout(timer), resolve(v)) });
     });
   };
-  const open = (uri: string, text: string, version = 1): void => client.open({ uri, file: `/tmp/${uri.replace(/\W/g, '_')}.py`, label: uri, version, text, settings });
+  const open = (uri: string, text: string, version = 1): void =>
+    client.open({ uri, file: `/tmp/${uri.replace(/\W/g, '_')}.py`, label: uri, version, text, settings });
   return { client, views, next, open };
 }
 
@@ -68,7 +86,10 @@ test('open, change, close: every analysis carries its document and version; a ta
     const uri = 'file:///seed001.py';
     open(uri, SEED001);
     const first = await next(uri, (v) => v.version === 1);
-    assert.deepEqual(first.models.map((m) => m.name), ['m']);
+    assert.deepEqual(
+      first.models.map((m) => m.name),
+      ['m'],
+    );
     assert.equal(first.stopped, null);
     assert.deepEqual(first.models[0].layers.find((l) => l.className === 'Dense')?.outputShape, [null, 4, 3]);
 
@@ -146,7 +167,9 @@ test('typing: analyses of the keystrokes before are cancelled, mid-parse too, an
     const half = await next('file:///half.py', (v) => v.version === 1);
     const keystrokeMs = Math.max(1, Math.min(40, Math.floor((half.at - t0) / 4)));
     for (let k = 0; k < typed.length; k++) {
-      client.change(uri, k + 2, [{ range: { start: { line, character: k }, end: { line, character: k } }, text: typed[k] }]);
+      client.change(uri, k + 2, [
+        { range: { start: { line, character: k }, end: { line, character: k } }, text: typed[k] },
+      ]);
       await sleep(keystrokeMs);
     }
     const last = typed.length + 1;
@@ -156,7 +179,10 @@ test('typing: analyses of the keystrokes before are cancelled, mid-parse too, an
     const whole = await next('file:///final.py', (v) => v.version === 1);
     assert.deepEqual(content(typedView), content(whole));
     assert.equal(typedView.models.length, 21);
-    assert.ok(typedView.models.some((m) => m.name === 'fresh'), 'the typed model is missing');
+    assert.ok(
+      typedView.models.some((m) => m.name === 'fresh'),
+      'the typed model is missing',
+    );
     const reported = views.filter((v) => v.uri === uri).length;
     assert.ok(reported < last, `all ${last} versions were analysed to the end: nothing was cancelled`);
   } finally {
@@ -180,9 +206,16 @@ test('two quick changes: the stale version is cancelled, only the newest is repo
     client.change(uri, 3, [{ text: SEED001.replace('Dense(3)', 'Dense(4)') }]);
     const newest = await next(uri, (v) => v.version === 3);
     await sleep(300);
-    assert.deepEqual(views.filter((v) => v.uri === uri).map((v) => v.version), [1, 3], 'version 2 was reported');
+    assert.deepEqual(
+      views.filter((v) => v.uri === uri).map((v) => v.version),
+      [1, 3],
+      'version 2 was reported',
+    );
     assert.deepEqual(newest.models[0].layers.find((l) => l.className === 'Dense')?.outputShape, [null, 4, 4]);
-    assert.ok(newest.at - t1 < uncancelledMs, `version 3 took ${(newest.at - t1).toFixed(0)} ms, as long as an uncancelled 2 MB analysis (${uncancelledMs.toFixed(0)} ms)`);
+    assert.ok(
+      newest.at - t1 < uncancelledMs,
+      `version 3 took ${(newest.at - t1).toFixed(0)} ms, as long as an uncancelled 2 MB analysis (${uncancelledMs.toFixed(0)} ms)`,
+    );
   } finally {
     client.dispose();
   }
@@ -200,11 +233,20 @@ test('the list-doubling file is analysed with one warning on the doubling line, 
     const tookMs = view.at - t0;
     assert.ok(tookMs < 2000, `the analysis took ${tookMs.toFixed(0)} ms`);
     assert.equal(view.stopped, null);
-    assert.deepEqual(view.diagnostics.map((d) => [d.code, d.range.start.line]), [['analysis-limit', 2]]);
-    assert.match(view.diagnostics[0].message, /^This list would grow past 1,000,000 elements; MaskLens stops following its value here\.$/);
+    assert.deepEqual(
+      view.diagnostics.map((d) => [d.code, d.range.start.line]),
+      [['analysis-limit', 2]],
+    );
+    assert.match(
+      view.diagnostics[0].message,
+      /^This list would grow past 1,000,000 elements; MaskLens stops following its value here\.$/,
+    );
     open('file:///after.py', SEED001);
     const after = await next('file:///after.py', (v) => v.version === 1);
-    assert.deepEqual(after.models.map((m) => m.name), ['m']);
+    assert.deepEqual(
+      after.models.map((m) => m.name),
+      ['m'],
+    );
     assert.equal(client.pid, pid, 'the process restarted');
   } finally {
     client.dispose();
@@ -222,9 +264,15 @@ test('a runaway stopped for time is blamed alone: the document analysed after it
     assert.match(stopped.diagnostics[0].message, /^MaskLens analysis stopped: took more than 300 ms/);
     const innocent = await next('file:///innocent.py', (v) => v.version === 1, 20_000);
     assert.equal(innocent.stopped, null, `the innocent file was blamed: ${innocent.stopped?.message}`);
-    assert.deepEqual(innocent.models.map((m) => m.name), ['m']);
+    assert.deepEqual(
+      innocent.models.map((m) => m.name),
+      ['m'],
+    );
     await sleep(500);
-    assert.deepEqual(views.filter((v) => v.stopped).map((v) => v.uri), ['file:///loops.py']);
+    assert.deepEqual(
+      views.filter((v) => v.stopped).map((v) => v.uri),
+      ['file:///loops.py'],
+    );
   } finally {
     client.dispose();
   }
@@ -243,7 +291,10 @@ test('a million loop iterations over a 500 ms budget are stopped ("took more tha
     assert.ok(stopped.at - t0 < 500 + 1500, `stopped after ${(stopped.at - t0).toFixed(0)} ms`);
     open('file:///next.py', SEED001);
     const after = await next('file:///next.py', (v) => v.version === 1);
-    assert.deepEqual(after.models.map((m) => m.name), ['m']);
+    assert.deepEqual(
+      after.models.map((m) => m.name),
+      ['m'],
+    );
     assert.equal(client.pid, pid, 'the process itself should have survived: only its analyzer thread was stopped');
   } finally {
     client.dispose();
@@ -264,7 +315,10 @@ test('a killed process is restarted and every open document analysed again', asy
     open('file:///b.py', SEED001.replace('Dense(3)', 'Dense(5)'));
     const b = await next('file:///b.py', (v) => v.version === 1);
     assert.deepEqual(b.models[0].layers.find((l) => l.className === 'Dense')?.outputShape, [null, 4, 5]);
-    assert.ok(views.every((v) => v.stopped === null), 'a kill with nothing running stops no analysis');
+    assert.ok(
+      views.every((v) => v.stopped === null),
+      'a kill with nothing running stops no analysis',
+    );
   } finally {
     client.dispose();
   }

@@ -26,6 +26,12 @@ test('reaching the heap limit is running out of memory', () => {
 });
 
 test('a death without a word on stderr names its signal or exit code', () => {
-  assert.deepEqual(describeExit(null, 'SIGSEGV', ''), { reason: 'crash', why: 'the analysis process crashed (signal SIGSEGV)' });
-  assert.deepEqual(describeExit(3, null, 'some unrelated log line\n'), { reason: 'crash', why: 'the analysis process crashed (exit code 3)' });
+  assert.deepEqual(describeExit(null, 'SIGSEGV', ''), {
+    reason: 'crash',
+    why: 'the analysis process crashed (signal SIGSEGV)',
+  });
+  assert.deepEqual(describeExit(3, null, 'some unrelated log line\n'), {
+    reason: 'crash',
+    why: 'the analysis process crashed (exit code 3)',
+  });
 });

@@ -8,7 +8,8 @@
 export const LIST_DOUBLING = 'a = [0] * 10000\nfor _ in range(40):\n    a = a + a\n';
 
 /** A layer name doubled 28 times (256 MiB followed to the end); the bound stops it on line 3 (`s + s`). */
-export const STRING_DOUBLING = 'from keras import Sequential\nfrom keras.layers import Dense\ns = "x"\nfor _ in range(28):\n    s = s + s\nm = Sequential([Dense(2, name=s)])\n';
+export const STRING_DOUBLING =
+  'from keras import Sequential\nfrom keras.layers import Dense\ns = "x"\nfor _ in range(28):\n    s = s + s\nm = Sequential([Dense(2, name=s)])\n';
 
 /** A million loop iterations: the reader's step budget ends it after a second or so, with a warning on the outer loop (line 2). */
 export const SLOW_LOOPS = 'x = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = x + i * j\n';
@@ -21,7 +22,11 @@ export const HEAVY_LOOPS = 'x = 0\nfor i in range(1000):\n    for j in range(100
  * real-VS-Code measurement. `TYPED_MODEL` typed on the line `# filler 310` adds a 21st.
  */
 export function modelsWithFiller(models = 20): string {
-  const lines: string[] = ['from keras import Input, Model', 'from keras.layers import Dense, Embedding, Flatten, LSTM, Lambda', ''];
+  const lines: string[] = [
+    'from keras import Input, Model',
+    'from keras.layers import Dense, Embedding, Flatten, LSTM, Lambda',
+    '',
+  ];
   for (let i = 0; i < models; i++) {
     lines.push(
       `inp${i} = Input(shape=(${10 + i},))`,

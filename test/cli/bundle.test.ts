@@ -7,12 +7,23 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 const root = join(__dirname, '..', '..');
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
 
 test('masklens compare runs seed 001 on its own arrays', () => {
   const r = cli('compare', 'examples/seed001_embedding_dense_mse.py', '--json');
   assert.equal(r.status, 0, r.stderr);
-  const result = JSON.parse(r.stdout) as { backend: string; data: { source: string }; maskReachesLoss: boolean; reductions: { id: string; value: number }[] };
+  const result = JSON.parse(r.stdout) as {
+    backend: string;
+    data: { source: string };
+    maskReachesLoss: boolean;
+    reductions: { id: string; value: number }[];
+  };
   assert.equal(result.backend, 'tensorflow');
   assert.equal(result.data.source, 'inline');
   assert.equal(result.maskReachesLoss, true);
@@ -40,7 +51,11 @@ test('long --json output survives a pipe whole (it was cut at 64 KiB by exiting 
 test('a multi-output model: --output picks the term, an unknown output is a located error', () => {
   const ok = cli('compare', 'test/golden/corpus/c23_multi_output.py', '--output', 'label', '--json');
   assert.equal(ok.status, 0, ok.stderr);
-  const result = JSON.parse(ok.stdout) as { modelOutput: { name: string; names: string[] }; loss: string; maskReachesLoss: boolean };
+  const result = JSON.parse(ok.stdout) as {
+    modelOutput: { name: string; names: string[] };
+    loss: string;
+    maskReachesLoss: boolean;
+  };
   assert.deepEqual(result.modelOutput, { name: 'label', names: ['tags', 'label'] });
   assert.equal(result.loss, 'binary_crossentropy');
   assert.equal(result.maskReachesLoss, false, 'GlobalAveragePooling1D consumed the mask before the label');

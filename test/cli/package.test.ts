@@ -6,7 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -30,20 +39,32 @@ const userEnv = {
 };
 
 function npx(...args: string[]): SpawnSyncReturns<string> {
-  return spawnSync('npx', ['--no-install', 'masklens', ...args], { cwd: project, encoding: 'utf8', env: { ...userEnv, PATH: `${join(process.execPath, '..')}:${userEnv.PATH}` }, maxBuffer: 1 << 26 });
+  return spawnSync('npx', ['--no-install', 'masklens', ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...userEnv, PATH: `${join(process.execPath, '..')}:${userEnv.PATH}` },
+    maxBuffer: 1 << 26,
+  });
 }
 
 describe('the npm package of the CLI', { timeout: 600_000 }, () => {
   let tgz = '';
   before(() => {
-    const built = spawnSync(process.execPath, [join(root, 'tools', 'package.mjs'), '--cli', scratch], { cwd: root, encoding: 'utf8' });
+    const built = spawnSync(process.execPath, [join(root, 'tools', 'package.mjs'), '--cli', scratch], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     assert.equal(built.status, 0, built.stderr);
     tgz = join(scratch, readdirSync(scratch).find((f) => f.endsWith('.tgz')) ?? 'none');
     assert.ok(existsSync(tgz), 'npm pack wrote no .tgz');
     for (const dir of [project, home]) mkdirSync(dir, { recursive: true });
     writeFileSync(join(project, 'package.json'), '{ "name": "a-user-project", "private": true }\n');
     // Offline: the package has no dependencies, so the registry is not needed.
-    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tgz], { cwd: project, encoding: 'utf8', env: { ...userEnv, PATH: process.env.PATH } });
+    const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tgz], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...userEnv, PATH: process.env.PATH },
+    });
     assert.equal(installed.status, 0, `npm install ${tgz} failed:\n${installed.stderr}`);
     copyFileSync(join(root, 'examples', 'seed001_embedding_dense_mse.py'), join(project, 'seed001.py'));
     copyFileSync(join(root, 'examples', 'seed002_lambda_drops_mask.py'), join(project, 'seed002.py'));
@@ -71,9 +92,18 @@ describe('the npm package of the CLI', { timeout: 600_000 }, () => {
     const r = npx('analyze', '*.py', '--format', 'sarif');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr, '');
-    const log = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] };
+    const log = JSON.parse(r.stdout) as {
+      runs: {
+        results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+      }[];
+    };
     assert.equal(sarifErrors(log), '');
-    assert.ok(log.runs[0].results.some((x) => x.ruleId === 'lambda-drops-mask' && x.locations[0].physicalLocation.artifactLocation.uri === 'seed002.py'));
+    assert.ok(
+      log.runs[0].results.some(
+        (x) =>
+          x.ruleId === 'lambda-drops-mask' && x.locations[0].physicalLocation.artifactLocation.uri === 'seed002.py',
+      ),
+    );
     assert.equal(npx('analyze', 'seed002.py', '--fail-on', 'warning').status, 1);
   });
 
@@ -86,7 +116,11 @@ describe('the npm package of the CLI', { timeout: 600_000 }, () => {
     const downloaded = npx('compare', 'seed001.py', '--download-tensorflow', '--json');
     assert.equal(downloaded.status, 0, downloaded.stderr);
     const cache = join(home, '.cache', 'masklens', 'tensorflow', 'tensorflow-cpu-2.21.0');
-    const result = JSON.parse(downloaded.stdout) as { backend: string; backendInfo: { libraryPath: string; tensorflowVersion: string }; reductions: { id: string; value: number }[] };
+    const result = JSON.parse(downloaded.stdout) as {
+      backend: string;
+      backendInfo: { libraryPath: string; tensorflowVersion: string };
+      reductions: { id: string; value: number }[];
+    };
     assert.equal(result.backend, 'tensorflow');
     assert.equal(result.backendInfo.libraryPath, join(cache, 'libtensorflow_cc.so.2'));
     assert.equal(result.backendInfo.tensorflowVersion, '2.21.0');
@@ -95,7 +129,12 @@ describe('the npm package of the CLI', { timeout: 600_000 }, () => {
 
     const again = npx('compare', 'seed001.py');
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, new RegExp(`on tensorflow \\(TensorFlow 2\\.21\\.0, ${cache.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/libtensorflow_cc\\.so\\.2\\)`));
+    assert.match(
+      again.stdout,
+      new RegExp(
+        `on tensorflow \\(TensorFlow 2\\.21\\.0, ${cache.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/libtensorflow_cc\\.so\\.2\\)`,
+      ),
+    );
     assert.equal(again.stderr, '', 'nothing downloaded, nothing said');
 
     const verbose = npx('compare', 'seed001.py', '--verbose');

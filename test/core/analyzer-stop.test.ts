@@ -36,7 +36,10 @@ test('stopped at any point (parse, statement-by-statement re-parse, reading), th
     for (let k = 1; k <= points; k++) {
       let asked = 0;
       // tree-sitter resumes a stopped parse on the parser's next call, whatever the text, unless the parser is reset
-      assert.throws(() => analyzer.analyze(half, { file: `stop-${k}.py`, shouldStop: () => ++asked >= k }), AnalysisStopped);
+      assert.throws(
+        () => analyzer.analyze(half, { file: `stop-${k}.py`, shouldStop: () => ++asked >= k }),
+        AnalysisStopped,
+      );
       const next = analyzer.analyze(full, { file: `stop-${k}.py` });
       if (JSON.stringify(next.models) !== JSON.stringify(expected.models)) spoiled.push(k);
     }

@@ -22,15 +22,25 @@ test('values within the bounds read exactly: a list doubled to 2,000 items, a st
 });
 
 test('a list grown in place past the bound becomes unknown for every name and list holding it, with one warning', async () => {
-  const a = await analyze(`${KERAS}a = [0] * 1000\nb = a\nc = [a]\nfor _ in range(40):\n    a.extend(a)\nm = Sequential([Dense(len(b) + len(c[0]), name='dense')])\n`);
+  const a = await analyze(
+    `${KERAS}a = [0] * 1000\nb = a\nc = [a]\nfor _ in range(40):\n    a.extend(a)\nm = Sequential([Dense(len(b) + len(c[0]), name='dense')])\n`,
+  );
   const limits = a.diagnostics.filter((d) => d.code === 'analysis-limit');
-  assert.deepEqual(limits.map((d) => d.range.start.line), [6]);
+  assert.deepEqual(
+    limits.map((d) => d.range.start.line),
+    [6],
+  );
   assert.equal(typeof layerConfig(model(a), 'dense').units, 'object', 'the units should be unresolved');
 });
 
 test('the step budget keeps the models built before the loop that spent it, and names that loop', async () => {
-  const a = await analyze(`${KERAS}m0 = Sequential([Dense(1)])\nx = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = x + 1\nm1 = Sequential([Dense(1)])\n`);
-  assert.deepEqual(a.models.map((m) => m.ir.name), ['m0']);
+  const a = await analyze(
+    `${KERAS}m0 = Sequential([Dense(1)])\nx = 0\nfor i in range(1000):\n    for j in range(1000):\n        x = x + 1\nm1 = Sequential([Dense(1)])\n`,
+  );
+  assert.deepEqual(
+    a.models.map((m) => m.ir.name),
+    ['m0'],
+  );
   const limit = a.diagnostics.find((d) => d.code === 'analysis-limit');
   assert.ok(limit);
   assert.deepEqual(limit.range, { start: { line: 4, character: 0 }, end: { line: 4, character: 21 } });
@@ -53,9 +63,15 @@ test('a long comment run is blanked without moving anything, and put back inside
   const text = `${KERAS}def build():\n${run}\n    return Sequential([Dense(4), Lambda(lambda t: t[:, 1:])])\nm = build()\ns = """\n${run.replace(/^ {4}/gm, '')}\n"""\nq = Sequential([Dense(1, name=s.split()[1])])\n`;
   const blanked = blankForParsing(text);
   assert.equal(blanked.text.length, text.length);
-  assert.deepEqual(blanked.text.split('\n').map((l) => l.length), text.split('\n').map((l) => l.length));
+  assert.deepEqual(
+    blanked.text.split('\n').map((l) => l.length),
+    text.split('\n').map((l) => l.length),
+  );
   const a = await analyze(text);
-  assert.deepEqual(a.models.map((m) => m.layers.map((l) => l.name)), [['dense', 'lambda'], ['comment']]);
+  assert.deepEqual(
+    a.models.map((m) => m.layers.map((l) => l.name)),
+    [['dense', 'lambda'], ['comment']],
+  );
   const lambdaLine = text.split('\n').findIndex((l) => l.includes('Lambda(lambda'));
   assert.equal(a.models[0].layers[1].range?.start.line, lambdaLine);
 });
@@ -69,6 +85,9 @@ test('an edit inside a file with blanked regions reads as the edited file read w
   a.analyze(before, { file: 'edit-blanked.py' });
   const incremental = a.analyze(after, { file: 'edit-blanked.py' });
   const whole = a.analyze(after, { file: 'edit-blanked-whole.py' });
-  assert.deepEqual(incremental.models.map((m) => m.ir.config), whole.models.map((m) => m.ir.config));
+  assert.deepEqual(
+    incremental.models.map((m) => m.ir.config),
+    whole.models.map((m) => m.ir.config),
+  );
   assert.equal(layerConfig(model(whole), 'dense').units, 3001);
 });

@@ -15,23 +15,49 @@ test('--json prints exactly one JSON object in the specified shape', async () =>
   const json = JSON.parse(out) as Record<string, unknown>;
   assert.deepEqual(Object.keys(json).sort(), ['diagnostics', 'file', 'keras', 'models']);
   const [m] = json.models as Record<string, unknown>[];
-  assert.deepEqual(Object.keys(m).sort(), ['config', 'diagnostics', 'kind', 'layers', 'loss', 'lossMasked', 'name', 'range']);
+  assert.deepEqual(Object.keys(m).sort(), [
+    'config',
+    'diagnostics',
+    'kind',
+    'layers',
+    'loss',
+    'lossMasked',
+    'name',
+    'range',
+  ]);
   assert.equal(m.name, 'model');
   assert.equal(m.kind, 'sequential');
   assert.equal(m.loss, 'mae');
   assert.equal(m.lossMasked, false);
-  const layer = (m.layers as Record<string, unknown>[]).find((l) => l.className === 'Lambda') as { name: string; range: unknown; mask: unknown };
+  const layer = (m.layers as Record<string, unknown>[]).find((l) => l.className === 'Lambda') as {
+    name: string;
+    range: unknown;
+    mask: unknown;
+  };
   assert.deepEqual(layer.mask, { in: true, out: false, effect: 'destroys' });
   assert.deepEqual(Object.keys(layer).sort(), ['className', 'mask', 'name', 'range']);
-  const d = (m.diagnostics as { code: string; fix?: { edits: { newText: string }[] } }[]).find((x) => x.code === 'lambda-drops-mask');
+  const d = (m.diagnostics as { code: string; fix?: { edits: { newText: string }[] } }[]).find(
+    (x) => x.code === 'lambda-drops-mask',
+  );
   assert.equal(d?.fix?.edits[0].newText, ', mask=lambda inputs, previous_mask: previous_mask[:, N:]');
   assert.deepEqual(json.keras, { family: 'keras3', version: '3.15.1', label: 'Keras 3.15.1' });
 });
 
 test('--keras tf-keras2 and --dim', async () => {
-  const { code, out } = await run(['--keras', 'tf-keras2', 'examples/seed002_lambda_drops_mask.py', '--json', '--dim', 'timesteps=362', '--dim=features=24']);
+  const { code, out } = await run([
+    '--keras',
+    'tf-keras2',
+    'examples/seed002_lambda_drops_mask.py',
+    '--json',
+    '--dim',
+    'timesteps=362',
+    '--dim=features=24',
+  ]);
   assert.equal(code, 0);
-  const json = JSON.parse(out) as { keras: { label: string }; models: { config: { config: { layers: { config: { batch_shape?: unknown } }[] } } }[] };
+  const json = JSON.parse(out) as {
+    keras: { label: string };
+    models: { config: { config: { layers: { config: { batch_shape?: unknown } }[] } } }[];
+  };
   assert.equal(json.keras.label, 'tf.keras 2.21.0');
   assert.deepEqual(json.models[0].config.config.layers[0].config.batch_shape, [null, 362, 24]);
 });

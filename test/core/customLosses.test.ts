@@ -50,7 +50,14 @@ function constants(e: LambdaExpr, into: unknown[] = []): unknown[] {
 
 test('a def loss is translated with its two parameters and the module constant folded', async () => {
   const { training: t } = await training(
-    ['PAD = -1.0', 'def masked_mse(y_true, y_pred):', '    mask = tf.cast(tf.not_equal(y_true, PAD), tf.float32)', '    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)', "m.compile('adam', loss=masked_mse)", ''].join('\n'),
+    [
+      'PAD = -1.0',
+      'def masked_mse(y_true, y_pred):',
+      '    mask = tf.cast(tf.not_equal(y_true, PAD), tf.float32)',
+      '    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)',
+      "m.compile('adam', loss=masked_mse)",
+      '',
+    ].join('\n'),
   );
   assert.equal(t.loss, 'masked_mse');
   assert.equal(t.customLoss?.kind, 'function');
@@ -59,11 +66,33 @@ test('a def loss is translated with its two parameters and the module constant f
 });
 
 test('a closure keeps the factory argument, functools.partial its keywords', async () => {
-  const closure = await training(['def make_loss(pad):', '    def loss(y_true, y_pred):', '        return tf.reduce_mean(tf.square(y_true - y_pred) * tf.cast(tf.not_equal(y_true, pad), tf.float32))', '    return loss', "m.compile('adam', loss=make_loss(-7.0))", ''].join('\n'));
-  assert.ok(closure.training.customLoss?.fn && constants(closure.training.customLoss.fn.body).includes(-7), 'the closure variable folds to -7');
-  const partial = await training(['def loss(y_true, y_pred, pad=-1.0):', '    return tf.reduce_mean(tf.abs(y_true - y_pred) * tf.cast(tf.not_equal(y_true, pad), tf.float32))', "m.compile('adam', loss=functools.partial(loss, pad=-9.0))", ''].join('\n'));
+  const closure = await training(
+    [
+      'def make_loss(pad):',
+      '    def loss(y_true, y_pred):',
+      '        return tf.reduce_mean(tf.square(y_true - y_pred) * tf.cast(tf.not_equal(y_true, pad), tf.float32))',
+      '    return loss',
+      "m.compile('adam', loss=make_loss(-7.0))",
+      '',
+    ].join('\n'),
+  );
+  assert.ok(
+    closure.training.customLoss?.fn && constants(closure.training.customLoss.fn.body).includes(-7),
+    'the closure variable folds to -7',
+  );
+  const partial = await training(
+    [
+      'def loss(y_true, y_pred, pad=-1.0):',
+      '    return tf.reduce_mean(tf.abs(y_true - y_pred) * tf.cast(tf.not_equal(y_true, pad), tf.float32))',
+      "m.compile('adam', loss=functools.partial(loss, pad=-9.0))",
+      '',
+    ].join('\n'),
+  );
   const body = partial.training.customLoss?.fn?.body;
-  assert.ok(body && constants(body).includes(-9) && !constants(body).includes(-1), 'the partial keyword replaces the default');
+  assert.ok(
+    body && constants(body).includes(-9) && !constants(body).includes(-1),
+    'the partial keyword replaces the default',
+  );
   assert.deepEqual(partial.training.customLoss?.fn?.params, ['y_true', 'y_pred']);
 });
 
@@ -105,25 +134,48 @@ test('a Keras loss object called inside becomes keras_loss with its options', as
 });
 
 test('what cannot be translated is one located message naming the construct', async () => {
-  const { training: t, diagnostics, text } = await training(['def odd_loss(y_true, y_pred):', '    while True:', '        pass', '    return y_pred', "m.compile('adam', loss=odd_loss)", ''].join('\n'));
+  const {
+    training: t,
+    diagnostics,
+    text,
+  } = await training(
+    [
+      'def odd_loss(y_true, y_pred):',
+      '    while True:',
+      '        pass',
+      '    return y_pred',
+      "m.compile('adam', loss=odd_loss)",
+      '',
+    ].join('\n'),
+  );
   assert.equal(t.customLoss?.fn, null);
   const problem = t.customLoss?.problem;
   assert.ok(problem);
   assert.match(problem.message, /loss 'odd_loss'/);
   assert.match(problem.message, /while/);
   assert.equal(text.split('\n')[problem.range.start.line].trim(), 'while True:');
-  assert.ok(diagnostics.some((d) => d.message === problem.message), 'reported as a diagnostic');
+  assert.ok(
+    diagnostics.some((d) => d.message === problem.message),
+    'reported as a diagnostic',
+  );
 });
 
 test('metrics= and weighted_metrics= are read as written (names and metric objects)', async () => {
-  const { training: t } = await training("m.compile('adam', 'mse', metrics=['accuracy', keras.metrics.SparseTopKCategoricalAccuracy(k=2)], weighted_metrics=['mae'])\n");
+  const { training: t } = await training(
+    "m.compile('adam', 'mse', metrics=['accuracy', keras.metrics.SparseTopKCategoricalAccuracy(k=2)], weighted_metrics=['mae'])\n",
+  );
   assert.deepEqual(t.weightedMetrics, ['mae']);
   assert.ok(Array.isArray(t.metrics));
   assert.equal(t.metrics[0], 'accuracy');
-  assert.deepEqual(t.metrics[1], { module: 'keras.metrics', class_name: 'SparseTopKCategoricalAccuracy', config: { k: 2 }, registered_name: null });
+  assert.deepEqual(t.metrics[1], {
+    module: 'keras.metrics',
+    class_name: 'SparseTopKCategoricalAccuracy',
+    config: { k: 2 },
+    registered_name: null,
+  });
 });
 
-test("evaluate(..., sample_weight=w) in the source: the weights travel with the data, per timestep as written", async () => {
+test('evaluate(..., sample_weight=w) in the source: the weights travel with the data, per timestep as written', async () => {
   const a = await analyze(
     `${HEAD}import numpy as np\nx = np.array([[1, 2, 0, 0, 0, 0]])\ny = np.zeros((1, 6, 1))\nw = np.array([[1.0, 0.5, 0.0, 0.0, 0.0, 0.0]])\nm.compile('adam', 'mse')\nm.evaluate(x, y, sample_weight=w)\n`,
   );

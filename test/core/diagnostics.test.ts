@@ -19,14 +19,16 @@ test('lambda-drops-mask (seed 002): exact range, message names the version, quic
   assert.equal(d.fix.edits[0].newText, ', mask=lambda inputs, previous_mask: previous_mask[:, N:]');
   assert.equal(d.fix.title, 'Add mask=lambda inputs, previous_mask: previous_mask[:, N:]');
   const fixed = applyEdits(text, d.fix.edits);
-  assert.ok(fixed.includes('layers.Lambda(lambda x: x[:, N:, :], mask=lambda inputs, previous_mask: previous_mask[:, N:]))'));
+  assert.ok(
+    fixed.includes('layers.Lambda(lambda x: x[:, N:, :], mask=lambda inputs, previous_mask: previous_mask[:, N:]))'),
+  );
   // After the fix the mask reaches the loss and the warning is gone.
   const after = model(await analyze(fixed), 'model');
   assert.equal(after.lossMasked, 'yes');
   assert.ok(!codes(after.diagnostics).includes('lambda-drops-mask'));
 });
 
-test('lambda-drops-mask on the example file, and the fix keeps the user\'s own names', async () => {
+test("lambda-drops-mask on the example file, and the fix keeps the user's own names", async () => {
   const text = readFileSync('examples/seed002_lambda_drops_mask.py', 'utf8');
   const d = find(model(await analyze(text), 'model').diagnostics, 'lambda-drops-mask');
   assert.match(d.fix?.edits[0].newText ?? '', /^, mask=lambda inputs, previous_mask: previous_mask\[:, N:\]$/);
@@ -34,9 +36,16 @@ test('lambda-drops-mask on the example file, and the fix keeps the user\'s own n
 });
 
 test('an elementwise Lambda gets mask=...: previous_mask; one that removes the time axis only consumes', async () => {
-  const elementwise = await analyze(`${HEAD}m = keras.Sequential([layers.Masking(input_shape=(5, 2)), layers.Lambda(lambda t: t * 2.0)])\n`);
-  assert.equal(find(model(elementwise, 'm').diagnostics, 'lambda-drops-mask').fix?.edits[0].newText, ', mask=lambda inputs, previous_mask: previous_mask');
-  const last = await analyze(`${HEAD}m = keras.Sequential([layers.Masking(input_shape=(5, 2)), layers.Lambda(lambda t: t[:, -1, :])])\n`);
+  const elementwise = await analyze(
+    `${HEAD}m = keras.Sequential([layers.Masking(input_shape=(5, 2)), layers.Lambda(lambda t: t * 2.0)])\n`,
+  );
+  assert.equal(
+    find(model(elementwise, 'm').diagnostics, 'lambda-drops-mask').fix?.edits[0].newText,
+    ', mask=lambda inputs, previous_mask: previous_mask',
+  );
+  const last = await analyze(
+    `${HEAD}m = keras.Sequential([layers.Masking(input_shape=(5, 2)), layers.Lambda(lambda t: t[:, -1, :])])\n`,
+  );
   const ds = model(last, 'm').diagnostics;
   assert.ok(!codes(ds).includes('lambda-drops-mask'));
   assert.equal(find(ds, 'mask-consumed').severity, 'information');
@@ -101,7 +110,7 @@ test('nan-mask-value at the mask_value argument', async () => {
   assert.match(d.message, /0 \* nan = nan/);
 });
 
-test("nan-padding where NaN padding is created (np.full, pad_sequences, x[...] = nan, a pad_value argument)", async () => {
+test('nan-padding where NaN padding is created (np.full, pad_sequences, x[...] = nan, a pad_value argument)', async () => {
   const text = `${HEAD}x = np.full((4, 10, 3), np.nan)\nseqs = keras.utils.pad_sequences([[1, 2]], maxlen=5, value=np.nan)\ny = np.zeros((4, 10))\ny[y == 0] = np.nan\nx2 = make_data(pad_value=float('nan'))\n`;
   const a = await analyze(text);
   const found = a.diagnostics.filter((d) => d.code === 'nan-padding').map((d) => textAt(text, d.range));
@@ -113,7 +122,10 @@ test('embedding-mask-zero-vocab: len(vocab) without + 1 (quick fix), and data in
   const d = find(model(await analyze(text), 'm').diagnostics, 'embedding-mask-zero-vocab');
   assert.equal(d.severity, 'warning');
   assert.equal(textAt(text, d.range), 'vocab_size');
-  assert.deepEqual(d.fix?.edits.map((e) => e.newText), [' + 1']);
+  assert.deepEqual(
+    d.fix?.edits.map((e) => e.newText),
+    [' + 1'],
+  );
   const data = `${HEAD}data_in = np.array([[1, 2, 5, 0]])\nx = keras.Input(shape=(4,))\nm = keras.Model(x, layers.Dense(1)(layers.Embedding(5, 2, mask_zero=True)(x)))\nm.predict(data_in)\n`;
   const e = find(model(await analyze(data), 'm').diagnostics, 'embedding-mask-zero-vocab');
   assert.equal(e.severity, 'error');
@@ -137,7 +149,8 @@ test('unknown-layer and unresolved-shape are located', async () => {
 test('every verdict names the Keras family and version', async () => {
   const a = await analyze(readFileSync('examples/seed002_lambda_drops_mask.py', 'utf8'), 'tf-keras2');
   assert.equal(a.keras, 'tf.keras 2.21.0');
-  for (const d of a.models.flatMap((m) => m.diagnostics).filter((x) => x.code !== 'unresolved-shape')) assert.match(d.message, /\((Keras|tf\.keras) \d+\.\d+\.\d+\)$/);
+  for (const d of a.models.flatMap((m) => m.diagnostics).filter((x) => x.code !== 'unresolved-shape'))
+    assert.match(d.message, /\((Keras|tf\.keras) \d+\.\d+\.\d+\)$/);
 });
 
 test('embedding-mask-zero-vocab: not for the vocabulary of a TextVectorization, which already holds index 0; still for len(word_index)', async () => {
@@ -147,26 +160,59 @@ vocab = vectorizer.get_vocabulary()
 a = tf.keras.Sequential([tf.keras.layers.Embedding(len(vectorizer.get_vocabulary()), 8, mask_zero=True), tf.keras.layers.LSTM(4)])
 b = tf.keras.Sequential([tf.keras.layers.Embedding(input_dim=len(vocab), output_dim=8, mask_zero=True), tf.keras.layers.LSTM(4)])
 `);
-  for (const m of vectorized.models) assert.deepEqual(m.diagnostics.filter((d) => d.code === 'embedding-mask-zero-vocab'), [], m.ir.name);
-  const tokenizer = await analyze(`import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Embedding(len(tok.word_index), 8, mask_zero=True), tf.keras.layers.LSTM(4)])\n`);
+  for (const m of vectorized.models)
+    assert.deepEqual(
+      m.diagnostics.filter((d) => d.code === 'embedding-mask-zero-vocab'),
+      [],
+      m.ir.name,
+    );
+  const tokenizer = await analyze(
+    `import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Embedding(len(tok.word_index), 8, mask_zero=True), tf.keras.layers.LSTM(4)])\n`,
+  );
   assert.equal(tokenizer.models[0].diagnostics.filter((d) => d.code === 'embedding-mask-zero-vocab').length, 1);
 });
 
 test('messages fit the situation: a layer that removes the time axis pools over the padding; a classifier needs no mask at its loss', async () => {
-  const flatten = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Flatten(), layers.Dense(1)])\nm.compile('adam', 'mse')\n`), 'm');
+  const flatten = model(
+    await analyze(
+      `${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Flatten(), layers.Dense(1)])\nm.compile('adam', 'mse')\n`,
+    ),
+    'm',
+  );
   const dropped = find(flatten.diagnostics, 'mask-destroyed');
-  assert.match(dropped.message, /It flattens the padded timesteps into its output too, so the padding changes its result/);
+  assert.match(
+    dropped.message,
+    /It flattens the padded timesteps into its output too, so the padding changes its result/,
+  );
   assert.doesNotMatch(dropped.message, /count in the loss/);
   assert.equal(flatten.outputPerTimestep, false);
 
-  const conv = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Conv1D(3, 2), layers.GlobalMaxPooling1D(), layers.Dense(1)])\nm.compile('adam', 'mse')\n`), 'm');
-  assert.match(find(conv.diagnostics, 'mask-destroyed').message, /Layers after it see no mask and treat the padded timesteps as data\./);
+  const conv = model(
+    await analyze(
+      `${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Conv1D(3, 2), layers.GlobalMaxPooling1D(), layers.Dense(1)])\nm.compile('adam', 'mse')\n`,
+    ),
+    'm',
+  );
+  assert.match(
+    find(conv.diagnostics, 'mask-destroyed').message,
+    /Layers after it see no mask and treat the padded timesteps as data\./,
+  );
 
-  const classifier = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.LSTM(3), layers.Dense(1, activation='sigmoid')])\nm.compile('adam', 'binary_crossentropy')\n`), 'm');
+  const classifier = model(
+    await analyze(
+      `${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.LSTM(3), layers.Dense(1, activation='sigmoid')])\nm.compile('adam', 'binary_crossentropy')\n`,
+    ),
+    'm',
+  );
   assert.equal(classifier.lossMasked, 'no');
   assert.equal(classifier.outputPerTimestep, false);
 
-  const tagger = model(await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Flatten(), layers.Reshape((8, 4)), layers.Dense(2)])\nm.compile('adam', 'mse')\n`), 'm');
+  const tagger = model(
+    await analyze(
+      `${HEAD}m = keras.Sequential([keras.Input(shape=(8,)), layers.Embedding(20, 4, mask_zero=True), layers.Flatten(), layers.Reshape((8, 4)), layers.Dense(2)])\nm.compile('adam', 'mse')\n`,
+    ),
+    'm',
+  );
   assert.equal(tagger.outputPerTimestep, true);
   assert.match(find(tagger.diagnostics, 'mask-destroyed').message, /It flattens/);
 });
@@ -175,7 +221,13 @@ test('masking-value-mismatch: Masking(mask_value=-1.) on data pad_sequences pads
   const text = `import tensorflow as tf\nfrom tensorflow.keras.preprocessing.sequence import pad_sequences\nPAD = -1.\nx = pad_sequences(load(), maxlen=10, dtype='float32', padding='post')\nm = tf.keras.Sequential([tf.keras.layers.Masking(mask_value=PAD, input_shape=(10, 2)), tf.keras.layers.LSTM(4, return_sequences=True)])\nm.compile('adam', 'mse')\nm.fit(x, x)\n`;
   const d = find(model(await analyze(text), 'm').diagnostics, 'masking-value-mismatch');
   assert.equal(textAt(text, d.range), 'mask_value=PAD');
-  assert.match(d.message, /`x` is padded with 0 \(pad_sequences' value\), but Masking masks only steps equal to mask_value=-1/);
+  assert.match(
+    d.message,
+    /`x` is padded with 0 \(pad_sequences' value\), but Masking masks only steps equal to mask_value=-1/,
+  );
   const same = await analyze(text.replace("padding='post'", "padding='post', value=PAD"));
-  assert.deepEqual(codes(model(same, 'm').diagnostics).filter((c) => c === 'masking-value-mismatch'), []);
+  assert.deepEqual(
+    codes(model(same, 'm').diagnostics).filter((c) => c === 'masking-value-mismatch'),
+    [],
+  );
 });

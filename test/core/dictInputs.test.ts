@@ -16,7 +16,11 @@ test('a functional model whose inputs are a dict: its inputs, in the sorted key 
   for (const family of ['keras3', 'tf-keras2'] as const) {
     const graph = buildGraph(model(await analyze(SOURCE, family), 'model').ir.config as KerasModelConfig);
     assert.equal(graph.connections, 'config', family);
-    assert.deepEqual(graph.inputs.map((i) => i.name), ['extra', 'tokens'], family);
+    assert.deepEqual(
+      graph.inputs.map((i) => i.name),
+      ['extra', 'tokens'],
+      family,
+    );
     assert.ok(graph.nodes.length > 0, family);
   }
 });

@@ -10,8 +10,13 @@ import { analyze, codes, model, names } from './helpers';
 const MODEL = `model = keras.Sequential([keras.layers.Embedding(50, 8, mask_zero=True), keras.layers.LSTM(4), keras.layers.Dense(1)])\n`;
 
 test('`a, b = zip(*pairs)` over pairs read from a file keeps the model and is not an internal error', async () => {
-  const a = await analyze(`import json\nimport keras\npairs = json.load(open('p.json'))\ntexts, tags = zip(*pairs)\nlabels = sorted(set(tags))\n${MODEL}`);
-  assert.deepEqual(codes(a.diagnostics).filter((c) => c === 'internal-error'), []);
+  const a = await analyze(
+    `import json\nimport keras\npairs = json.load(open('p.json'))\ntexts, tags = zip(*pairs)\nlabels = sorted(set(tags))\n${MODEL}`,
+  );
+  assert.deepEqual(
+    codes(a.diagnostics).filter((c) => c === 'internal-error'),
+    [],
+  );
   assert.deepEqual(names(model(a, 'model')), [
     ['Embedding', 'embedding'],
     ['LSTM', 'lstm'],
@@ -20,18 +25,24 @@ test('`a, b = zip(*pairs)` over pairs read from a file keeps the model and is no
 });
 
 test('zip over known lists pairs them up; zip() of nothing is empty', async () => {
-  const a = await analyze(`import keras\nunits = [u for u, _ in zip([3, 5], ['a', 'b'])]\nnothing = list(zip())\nmodel = keras.Sequential([keras.layers.Dense(units[0] + units[1] + len(nothing))])\n`);
+  const a = await analyze(
+    `import keras\nunits = [u for u, _ in zip([3, 5], ['a', 'b'])]\nnothing = list(zip())\nmodel = keras.Sequential([keras.layers.Dense(units[0] + units[1] + len(nothing))])\n`,
+  );
   assert.equal(model(a, 'model').ir.config.config.layers[0]?.config.units, 8);
 });
 
 test('min and max with key= or default=, and sum with a start, are not guessed', async () => {
-  const a = await analyze(`import keras\nn = max([1, 30], key=lambda v: -v)\nmodel = keras.Sequential([keras.layers.Dense(n)])\n`);
+  const a = await analyze(
+    `import keras\nn = max([1, 30], key=lambda v: -v)\nmodel = keras.Sequential([keras.layers.Dense(n)])\n`,
+  );
   // Python gives 1 here; ignoring key= would give 30.
   assert.equal(model(a, 'model').ir.config.config.layers[0]?.config.units, null);
 });
 
 test('enumerate honours its start', async () => {
-  const a = await analyze(`import keras\nfor i, u in enumerate([4], 1):\n    model = keras.Sequential([keras.layers.Dense(u * 10 + i)])\n`);
+  const a = await analyze(
+    `import keras\nfor i, u in enumerate([4], 1):\n    model = keras.Sequential([keras.layers.Dense(u * 10 + i)])\n`,
+  );
   assert.equal(model(a, 'model').ir.config.config.layers[0]?.config.units, 41);
 });
 
@@ -43,7 +54,11 @@ test('a fault of the reader in one statement costs that statement only, with a l
       return undefined;
     },
   });
-  const a = await analyze(`import keras\nbefore = keras.Sequential([keras.layers.Dense(2)])\nx = broken\nafter = keras.Sequential([keras.layers.Dense(3)])\n`, 'keras3', { dimensions });
+  const a = await analyze(
+    `import keras\nbefore = keras.Sequential([keras.layers.Dense(2)])\nx = broken\nafter = keras.Sequential([keras.layers.Dense(3)])\n`,
+    'keras3',
+    { dimensions },
+  );
   const faults = a.diagnostics.filter((d) => d.code === 'internal-error');
   assert.equal(faults.length, 1);
   assert.equal(faults[0].range.start.line, 2);
@@ -79,9 +94,19 @@ model = keras.Sequential([keras.layers.Dense(1, name=n) for n in names])
 });
 
 test('an unknown size is left open under its expression; an unknown option with a default reads the default, and says so', async () => {
-  const a = await analyze(`import keras\nmodel = keras.Sequential([keras.layers.Embedding(vocab_from(corpus), 8), keras.layers.LSTM(4, return_sequences=keep)])\n`);
+  const a = await analyze(
+    `import keras\nmodel = keras.Sequential([keras.layers.Embedding(vocab_from(corpus), 8), keras.layers.LSTM(4, return_sequences=keep)])\n`,
+  );
   const m = model(a, 'model');
-  assert.deepEqual(m.ir.unresolved.map((u) => [u.key, u.option]), [['vocab_from(corpus)', 'input_dim']]);
+  assert.deepEqual(
+    m.ir.unresolved.map((u) => [u.key, u.option]),
+    [['vocab_from(corpus)', 'input_dim']],
+  );
   assert.equal(m.ir.config.config.layers[1]?.config.return_sequences, false);
-  assert.ok(m.diagnostics.some((d) => /cannot tell the value of `keep` \(return_sequences\).*Keras' default, false/.test(d.message)), m.diagnostics.map((d) => d.message).join('\n'));
+  assert.ok(
+    m.diagnostics.some((d) =>
+      /cannot tell the value of `keep` \(return_sequences\).*Keras' default, false/.test(d.message),
+    ),
+    m.diagnostics.map((d) => d.message).join('\n'),
+  );
 });

@@ -31,7 +31,7 @@ test('tf.keras: mask=tf.math.not_equal(ids, 0) is a TFOpLambda layer, and the GR
   assert.equal(m.lossMasked, 'yes');
 });
 
-test('tf.keras: `inputs != 0` is a TFOpLambda of TensorFlow\'s operator symbol', async () => {
+test("tf.keras: `inputs != 0` is a TFOpLambda of TensorFlow's operator symbol", async () => {
   const m = model(await analyze(FUNCTIONAL('inputs != 0'), 'tf-keras2'), 'model');
   assert.deepEqual(names(m)[2], ['TFOpLambda', 'tf.__operators__.ne']);
   assert.equal(m.lossMasked, 'yes');
@@ -40,11 +40,17 @@ test('tf.keras: `inputs != 0` is a TFOpLambda of TensorFlow\'s operator symbol',
 test('Keras 3: a TensorFlow function on a KerasTensor raises, and MaskLens says so', async () => {
   const a = await analyze(FUNCTIONAL('tf.math.not_equal(inputs, 0)'));
   assert.deepEqual(a.models, []);
-  assert.match(find(a.diagnostics, 'keras-error').message, /Keras 3\.15\.1 raises ValueError: A KerasTensor cannot be used as input to a TensorFlow function .*keras\.ops\.not_equal/);
+  assert.match(
+    find(a.diagnostics, 'keras-error').message,
+    /Keras 3\.15\.1 raises ValueError: A KerasTensor cannot be used as input to a TensorFlow function .*keras\.ops\.not_equal/,
+  );
 });
 
 test('Keras 3: mask=keras.ops.not_equal(ids, 0) is an operation of the graph, and the GRU uses it', async () => {
-  const m = model(await analyze(FUNCTIONAL('keras.ops.not_equal(inputs, 0)', 'import tensorflow as tf\nimport keras')), 'model');
+  const m = model(
+    await analyze(FUNCTIONAL('keras.ops.not_equal(inputs, 0)', 'import tensorflow as tf\nimport keras')),
+    'model',
+  );
   const notEqual = m.ir.config.config.layers.find((l) => l.class_name === 'NotEqual');
   assert.ok(notEqual, `no NotEqual operation in ${names(m).join(' ')}`);
   assert.deepEqual(masks(m).gru, [true, true]);

@@ -12,7 +12,14 @@ test('shorten keeps both ends and the limit', () => {
 });
 
 test("a result's sources fit too", () => {
-  const sources = fitResultSources({ file: 'm.py', layers: Array.from({ length: 3000 }, (_, i) => ({ name: 'l'.repeat(i === 0 ? 5000 : 5), start: { line: i, character: 0 }, end: { line: i, character: 1 } })) });
+  const sources = fitResultSources({
+    file: 'm.py',
+    layers: Array.from({ length: 3000 }, (_, i) => ({
+      name: 'l'.repeat(i === 0 ? 5000 : 5),
+      start: { line: i, character: 0 },
+      end: { line: i, character: 1 },
+    })),
+  });
   const parsed = hostMessageSchema.safeParse({ type: 'result', task: 'evaluate', payload: {}, sources });
   assert.ok(parsed.success);
   assert.equal(sources.layers.length, VIEW_LIMITS.layers);

@@ -36,7 +36,9 @@ test(`fuzz: ${MUTANTS} mutated corpus files never throw, never report an interna
     const ms = (performance.now() - t0) / 3;
     slowest = Math.max(slowest, ms);
     assert.ok(ms < PER_FILE_MS, `mutant ${i} (${kind} of ${name}) took ${ms.toFixed(1)} ms`);
-    const internal = [...result.diagnostics, ...result.models.flatMap((m) => m.diagnostics)].filter((d) => d.code === 'internal-error');
+    const internal = [...result.diagnostics, ...result.models.flatMap((m) => m.diagnostics)].filter(
+      (d) => d.code === 'internal-error',
+    );
     assert.deepEqual(internal, [], `mutant ${i} (${kind} of ${name}):\n${text}`);
     JSON.stringify(result.ir);
   }
@@ -62,6 +64,9 @@ test('pathological inputs stay bounded', async () => {
     const r = a.analyze(text, { file: `patho-${i}.py` });
     const ms = performance.now() - t0;
     assert.ok(ms < 2_000, `case ${i} took ${ms.toFixed(0)} ms`);
-    assert.ok(!r.diagnostics.some((d) => d.code === 'internal-error'), `case ${i}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+    assert.ok(
+      !r.diagnostics.some((d) => d.code === 'internal-error'),
+      `case ${i}: ${r.diagnostics.map((d) => d.message).join('; ')}`,
+    );
   }
 });

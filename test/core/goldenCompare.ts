@@ -50,7 +50,8 @@ interface NormLayer {
   raw: JsonObject;
 }
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: JsonValue | undefined): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function isOp(layer: JsonObject): boolean {
   return typeof layer.module === 'string' && layer.module.startsWith('keras.src.ops');
@@ -60,7 +61,8 @@ function isOp(layer: JsonObject): boolean {
 function keras3Refs(v: JsonValue | undefined, out: string[]): void {
   if (Array.isArray(v)) v.forEach((x) => keras3Refs(x, out));
   else if (isObject(v)) {
-    if (v.class_name === '__keras_tensor__' && isObject(v.config) && Array.isArray(v.config.keras_history)) out.push(v.config.keras_history.join('/'));
+    if (v.class_name === '__keras_tensor__' && isObject(v.config) && Array.isArray(v.config.keras_history))
+      out.push(v.config.keras_history.join('/'));
     else Object.values(v).forEach((x) => keras3Refs(x, out));
   }
 }
@@ -135,7 +137,8 @@ function defaultsOf(className: string): JsonObject | null {
 
 /** tf.keras writes objects in its own dialect; compare what both dialects share. */
 function tfEqual(ours: JsonValue | undefined, theirs: JsonValue | undefined): boolean {
-  if (isObject(ours) && ours.class_name === 'DTypePolicy' && isObject(ours.config)) return ours.config.name === theirs || looseEqual(ours, theirs);
+  if (isObject(ours) && ours.class_name === 'DTypePolicy' && isObject(ours.config))
+    return ours.config.name === theirs || looseEqual(ours, theirs);
   if (isObject(ours) && isObject(theirs) && typeof ours.class_name === 'string') {
     if (ours.class_name !== theirs.class_name) return false;
     const oc = isObject(ours.config) ? ours.config : {};
@@ -156,16 +159,27 @@ function shapeMatches(ours: JsonValue | undefined, theirs: JsonValue | undefined
   return ours.every((d, i) => looseEqual(d, theirs[i]) || (o.unresolved && d === null));
 }
 
-export function compareConfig(where: string, ours: JsonObject, theirs: JsonObject, className: string, o: CompareOptions): string[] {
+export function compareConfig(
+  where: string,
+  ours: JsonObject,
+  theirs: JsonObject,
+  className: string,
+  o: CompareOptions,
+): string[] {
   const problems: string[] = [];
   if (className === 'InputLayer') {
     const theirShape = theirs.batch_shape ?? theirs.batch_input_shape;
-    if (!shapeMatches(ours.batch_shape, theirShape, o)) problems.push(`${where}: batch_shape ${JSON.stringify(ours.batch_shape)} != ${JSON.stringify(theirShape)}`);
-    if (ours.dtype !== theirs.dtype) problems.push(`${where}: dtype ${JSON.stringify(ours.dtype)} != ${JSON.stringify(theirs.dtype)}`);
+    if (!shapeMatches(ours.batch_shape, theirShape, o))
+      problems.push(`${where}: batch_shape ${JSON.stringify(ours.batch_shape)} != ${JSON.stringify(theirShape)}`);
+    if (ours.dtype !== theirs.dtype)
+      problems.push(`${where}: dtype ${JSON.stringify(ours.dtype)} != ${JSON.stringify(theirs.dtype)}`);
     return problems;
   }
   const defaults = defaultsOf(className);
-  const lambdaCode = (k: string): boolean => className === 'Lambda' && (k === 'function' || k === 'mask' || k === 'output_shape') && (isObject(theirs[k]) || Array.isArray(theirs[k]));
+  const lambdaCode = (k: string): boolean =>
+    className === 'Lambda' &&
+    (k === 'function' || k === 'mask' || k === 'output_shape') &&
+    (isObject(theirs[k]) || Array.isArray(theirs[k]));
   if (o.family === 'keras3') {
     const keys = new Set([...Object.keys(ours), ...Object.keys(theirs)]);
     for (const k of keys) {
@@ -177,10 +191,22 @@ export function compareConfig(where: string, ours: JsonObject, theirs: JsonObjec
       } else if ((k === 'layer' || k === 'backward_layer') && isObject(ours[k]) && isObject(theirs[k])) {
         const oi = ours[k] as JsonObject;
         const ti = theirs[k] as JsonObject;
-        if (oi.class_name !== ti.class_name) problems.push(`${where}.${k}: class ${String(oi.class_name)} != ${String(ti.class_name)}`);
-        else problems.push(...compareConfig(`${where}.${k}`, (oi.config ?? {}) as JsonObject, (ti.config ?? {}) as JsonObject, String(ti.class_name), o));
-        if (isObject(oi.config) && isObject(ti.config) && oi.config.name !== ti.config.name) problems.push(`${where}.${k}: name ${String(oi.config.name)} != ${String(ti.config.name)}`);
-      } else if (!looseEqual(ours[k], theirs[k])) problems.push(`${where}: ${k}=${JSON.stringify(ours[k])} but Keras wrote ${JSON.stringify(theirs[k])}`);
+        if (oi.class_name !== ti.class_name)
+          problems.push(`${where}.${k}: class ${String(oi.class_name)} != ${String(ti.class_name)}`);
+        else
+          problems.push(
+            ...compareConfig(
+              `${where}.${k}`,
+              (oi.config ?? {}) as JsonObject,
+              (ti.config ?? {}) as JsonObject,
+              String(ti.class_name),
+              o,
+            ),
+          );
+        if (isObject(oi.config) && isObject(ti.config) && oi.config.name !== ti.config.name)
+          problems.push(`${where}.${k}: name ${String(oi.config.name)} != ${String(ti.config.name)}`);
+      } else if (!looseEqual(ours[k], theirs[k]))
+        problems.push(`${where}: ${k}=${JSON.stringify(ours[k])} but Keras wrote ${JSON.stringify(theirs[k])}`);
     }
     return problems;
   }
@@ -192,11 +218,22 @@ export function compareConfig(where: string, ours: JsonObject, theirs: JsonObjec
     if (lambdaCode(k)) continue;
     if ((k === 'layer' || k === 'backward_layer') && isObject(v) && isObject(theirs[k])) {
       const ti = theirs[k] as JsonObject;
-      if (v.class_name !== ti.class_name) problems.push(`${where}.${k}: class ${String(v.class_name)} != ${String(ti.class_name)}`);
-      else problems.push(...compareConfig(`${where}.${k}`, (v.config ?? {}) as JsonObject, (ti.config ?? {}) as JsonObject, String(ti.class_name), o));
+      if (v.class_name !== ti.class_name)
+        problems.push(`${where}.${k}: class ${String(v.class_name)} != ${String(ti.class_name)}`);
+      else
+        problems.push(
+          ...compareConfig(
+            `${where}.${k}`,
+            (v.config ?? {}) as JsonObject,
+            (ti.config ?? {}) as JsonObject,
+            String(ti.class_name),
+            o,
+          ),
+        );
       continue;
     }
-    if (!tfEqual(v, theirs[k])) problems.push(`${where}: ${k}=${JSON.stringify(v)} but tf.keras wrote ${JSON.stringify(theirs[k])}`);
+    if (!tfEqual(v, theirs[k]))
+      problems.push(`${where}: ${k}=${JSON.stringify(v)} but tf.keras wrote ${JSON.stringify(theirs[k])}`);
   }
   return problems;
 }
@@ -214,8 +251,12 @@ export function compareStructure(where: string, ours: JsonObject, theirs: JsonOb
   a.forEach((la, i) => {
     const lb = b[i];
     const at = `${where}/${la.name}`;
-    if (JSON.stringify(la.nodes) !== JSON.stringify(lb.nodes)) problems.push(`${at}: inbound ${JSON.stringify(la.nodes)} but Keras has ${JSON.stringify(lb.nodes)}`);
-    if (['Sequential', 'Functional'].includes(la.className) || (isObject(lb.config) && Array.isArray(lb.config.layers))) {
+    if (JSON.stringify(la.nodes) !== JSON.stringify(lb.nodes))
+      problems.push(`${at}: inbound ${JSON.stringify(la.nodes)} but Keras has ${JSON.stringify(lb.nodes)}`);
+    if (
+      ['Sequential', 'Functional'].includes(la.className) ||
+      (isObject(lb.config) && Array.isArray(lb.config.layers))
+    ) {
       problems.push(...compareStructure(at, la.raw, lb.raw, o));
     } else problems.push(...compareConfig(at, la.config, lb.config, la.className, o));
   });
@@ -234,7 +275,8 @@ export function compareModel(fx: FixtureModel, ours: ModelAnalysis, family: Kera
     for (const key of ['input_layers', 'output_layers']) {
       const t = (theirs.config as JsonObject)[key];
       const u = (ours.ir.config.config as JsonObject)[key];
-      if (t !== undefined && family === 'keras3' && !looseEqual(u, t)) problems.push(`${at}: ${key} ${JSON.stringify(u)} but Keras has ${JSON.stringify(t)}`);
+      if (t !== undefined && family === 'keras3' && !looseEqual(u, t))
+        problems.push(`${at}: ${key} ${JSON.stringify(u)} but Keras has ${JSON.stringify(t)}`);
     }
   } else if (theirs && theirs.class_name !== ours.ir.config.class_name) {
     problems.push(`${at}: class ${ours.ir.config.class_name} but Keras has ${String(theirs.class_name)}`);
@@ -250,13 +292,21 @@ export function compareModel(fx: FixtureModel, ours: ModelAnalysis, family: Kera
     // mask, and a nested model runs its own graph with the incoming mask whatever it declares.
     const layerClass = l.className !== 'InputLayer' && mine.rule.kind !== 'nested';
     if (layerClass && typeof l.supportsMasking === 'boolean' && mine.rule.supportsMasking !== l.supportsMasking) {
-      problems.push(`${at}/${l.name}: supports_masking ${mine.rule.supportsMasking} but Keras says ${l.supportsMasking}`);
+      problems.push(
+        `${at}/${l.name}: supports_masking ${mine.rule.supportsMasking} but Keras says ${l.supportsMasking}`,
+      );
     }
     if (mine.mask.in !== stateOf(l.maskIn) || mine.mask.out !== stateOf(l.maskOut)) {
-      problems.push(`${at}/${l.name}: mask in/out ${mine.mask.in}/${mine.mask.out} but Keras had ${l.maskIn}/${l.maskOut}`);
+      problems.push(
+        `${at}/${l.name}: mask in/out ${mine.mask.in}/${mine.mask.out} but Keras had ${l.maskIn}/${l.maskOut}`,
+      );
     }
   }
-  if (typeof fx.loss === 'string' && ours.loss !== fx.loss) problems.push(`${at}: loss ${String(ours.loss)} but Keras compiled ${fx.loss}`);
-  if (fx.outputMask !== null && fx.outputMask !== undefined && ours.lossMasked !== stateOf(fx.outputMask)) problems.push(`${at}: lossMasked ${ours.lossMasked} but Keras' output mask is ${fx.outputMask ? 'present' : 'absent'}`);
+  if (typeof fx.loss === 'string' && ours.loss !== fx.loss)
+    problems.push(`${at}: loss ${String(ours.loss)} but Keras compiled ${fx.loss}`);
+  if (fx.outputMask !== null && fx.outputMask !== undefined && ours.lossMasked !== stateOf(fx.outputMask))
+    problems.push(
+      `${at}: lossMasked ${ours.lossMasked} but Keras' output mask is ${fx.outputMask ? 'present' : 'absent'}`,
+    );
   return problems;
 }

@@ -24,7 +24,11 @@ function refusal(config: KerasModelConfig): string {
 }
 
 test('a Sequential without an input shape: the analysis follows its mask, the runtime refuses with its message', async () => {
-  const m = model(await analyze(`${HEAD}m = keras.Sequential([layers.Masking(), layers.LSTM(4, return_sequences=True), layers.Dense(1)])\n`));
+  const m = model(
+    await analyze(
+      `${HEAD}m = keras.Sequential([layers.Masking(), layers.LSTM(4, return_sequences=True), layers.Dense(1)])\n`,
+    ),
+  );
   assert.deepEqual(masks(m), { masking: [false, true], lstm: [true, true], dense: [true, true] });
   assert.equal(m.lossMasked, 'yes');
   assert.match(refusal(m.ir.config), /does not declare its input shape/);
@@ -32,7 +36,9 @@ test('a Sequential without an input shape: the analysis follows its mask, the ru
 
 test('an untraced subclass: layers chained in __init__ order (flagged), the runtime refuses', async () => {
   const m = model(
-    await analyze(`${HEAD}class M(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.emb = layers.Embedding(9, 4, mask_zero=True)\n        self.flat = layers.Flatten()\n    def call(self, x):\n        return some_op(x)\n\nm = M()\n`),
+    await analyze(
+      `${HEAD}class M(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.emb = layers.Embedding(9, 4, mask_zero=True)\n        self.flat = layers.Flatten()\n    def call(self, x):\n        return some_op(x)\n\nm = M()\n`,
+    ),
   );
   assert.equal(buildGraph(m.ir.config).connections, 'init-order');
   assert.deepEqual(masks(m), { embedding: [false, true], flatten: [true, false] });
@@ -42,7 +48,11 @@ test('an untraced subclass: layers chained in __init__ order (flagged), the runt
 });
 
 test("Keras 3's recorded mask ops are op nodes, and the mask= argument they feed is kept on the call", async () => {
-  const m = model(await analyze(`${HEAD}i = keras.Input(shape=(5,))\nx = layers.Embedding(9, 4, mask_zero=True)(i)\nm = keras.Model(i, layers.LSTM(3, return_sequences=True)(x))\n`));
+  const m = model(
+    await analyze(
+      `${HEAD}i = keras.Input(shape=(5,))\nx = layers.Embedding(9, 4, mask_zero=True)(i)\nm = keras.Model(i, layers.LSTM(3, return_sequences=True)(x))\n`,
+    ),
+  );
   const graph = buildGraph(m.ir.config);
   const op = [...graph.layers.values()].find((l) => l.kind === 'op');
   assert.equal(op?.className, 'NotEqual');
@@ -51,7 +61,10 @@ test("Keras 3's recorded mask ops are op nodes, and the mask= argument they feed
   assert.equal(refusal(m.ir.config), 'runnable');
 });
 
-const tensor = (layer: string): JsonObject => ({ class_name: '__keras_tensor__', config: { shape: [null, 5, 4], dtype: 'float32', keras_history: [layer, 0, 0] } });
+const tensor = (layer: string): JsonObject => ({
+  class_name: '__keras_tensor__',
+  config: { shape: [null, 5, 4], dtype: 'float32', keras_history: [layer, 0, 0] },
+});
 const node = (args: JsonObject[] | JsonObject[][], kwargs: JsonObject = {}): JsonObject => ({ args, kwargs });
 
 test('calls run in Keras order (map_graph depths, then the order the walk from the outputs met them), not the order the config lists them', () => {
@@ -62,10 +75,22 @@ test('calls run in Keras order (map_graph depths, then the order the walk from t
     config: {
       name: 'f',
       layers: [
-        { class_name: 'InputLayer', config: { name: 'x', batch_shape: [null, 5, 4], dtype: 'float32' }, inbound_nodes: [] },
+        {
+          class_name: 'InputLayer',
+          config: { name: 'x', batch_shape: [null, 5, 4], dtype: 'float32' },
+          inbound_nodes: [],
+        },
         { class_name: 'Dense', config: { name: 'dense', units: 4 }, inbound_nodes: [node([tensor('x')])] },
-        { class_name: 'MultiHeadAttention', config: { name: 'mha', num_heads: 1, key_dim: 2 }, inbound_nodes: [node([tensor('x'), tensor('x')])] },
-        { class_name: 'Concatenate', config: { name: 'concatenate', axis: -1 }, inbound_nodes: [node([[tensor('mha'), tensor('dense')]])] },
+        {
+          class_name: 'MultiHeadAttention',
+          config: { name: 'mha', num_heads: 1, key_dim: 2 },
+          inbound_nodes: [node([tensor('x'), tensor('x')])],
+        },
+        {
+          class_name: 'Concatenate',
+          config: { name: 'concatenate', axis: -1 },
+          inbound_nodes: [node([[tensor('mha'), tensor('dense')]])],
+        },
       ],
       input_layers: [['x', 0, 0]],
       output_layers: [['concatenate', 0, 0]],

@@ -15,7 +15,11 @@ export function analyzer(): Promise<Analyzer> {
 
 let counter = 0;
 
-export async function analyze(text: string, family: KerasFamily = 'keras3', extra: { kerasVersion?: string; dimensions?: Record<string, number> } = {}): Promise<FileAnalysis> {
+export async function analyze(
+  text: string,
+  family: KerasFamily = 'keras3',
+  extra: { kerasVersion?: string; dimensions?: Record<string, number> } = {},
+): Promise<FileAnalysis> {
   // A fresh file name per call: no incremental reuse between unrelated snippets.
   return (await analyzer()).analyze(text, { file: `snippet-${counter++}.py`, family, ...extra });
 }
@@ -28,12 +32,21 @@ export function model(a: FileAnalysis, name?: string): ModelAnalysis {
 
 /** Layer configs of a model, in config order. */
 export function layers(m: ModelAnalysis): { class_name: string; config: JsonObject; inbound_nodes?: unknown[] }[] {
-  return m.ir.config.config.layers as unknown as { class_name: string; config: JsonObject; inbound_nodes?: unknown[] }[];
+  return m.ir.config.config.layers as unknown as {
+    class_name: string;
+    config: JsonObject;
+    inbound_nodes?: unknown[];
+  }[];
 }
 
 export function layerConfig(m: ModelAnalysis, name: string): JsonObject {
   const l = layers(m).find((x) => x.config.name === name);
-  if (!l) throw new Error(`no layer ${name}; have ${layers(m).map((x) => String(x.config.name)).join(', ')}`);
+  if (!l)
+    throw new Error(
+      `no layer ${name}; have ${layers(m)
+        .map((x) => String(x.config.name))
+        .join(', ')}`,
+    );
   return l.config;
 }
 
@@ -85,14 +98,16 @@ export function find(diagnostics: Diagnostic[], code: string): Diagnostic {
 /** The source text a range covers. */
 export function textAt(text: string, range: Range): string {
   const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const offset = (p: { line: number; character: number }): number =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   return text.slice(offset(range.start), offset(range.end));
 }
 
 /** Applies text edits (non-overlapping) to a text. */
 export function applyEdits(text: string, edits: { range: Range; newText: string }[]): string {
   const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const offset = (p: { line: number; character: number }): number =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let out = text;
   for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
@@ -103,7 +118,10 @@ export function applyEdits(text: string, edits: { range: Range; newText: string 
 export function corpusFiles(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];
   for (const dir of ['examples', 'test/golden/corpus']) {
-    for (const n of readdirSync(dir).filter((f) => f.endsWith('.py')).sort()) out.push({ name: `${dir}/${n}`, text: readFileSync(join(dir, n), 'utf8') });
+    for (const n of readdirSync(dir)
+      .filter((f) => f.endsWith('.py'))
+      .sort())
+      out.push({ name: `${dir}/${n}`, text: readFileSync(join(dir, n), 'utf8') });
   }
   return out;
 }

@@ -13,7 +13,9 @@ import ts from 'typescript';
 const ROOT = join(__dirname, '..', '..');
 
 /** The interpreter's recursion: the one circle the sources may hold. */
-const INTERPRETER_RECURSION = ['assign.ts', 'calls.ts', 'expressions.ts', 'statements.ts'].map((f) => `src/core/interpreter/${f}`);
+const INTERPRETER_RECURSION = ['assign.ts', 'calls.ts', 'expressions.ts', 'statements.ts'].map(
+  (f) => `src/core/interpreter/${f}`,
+);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -25,7 +25,13 @@ d = keras.Model(inp, layers.Dense(1)(inp))
 
 test('Keras 3 names functional models after the Sequential rebuilds before them', async () => {
   const a = await analyze(SOURCE);
-  assert.deepEqual(['a', 'b', 'c', 'd'].map((v) => model(a, v).ir.config.config.name), ['sequential', 'sequential_1', 'functional_4', 'functional_5']);
+  assert.deepEqual(
+    ['a', 'b', 'c', 'd'].map((v) => model(a, v).ir.config.config.name),
+    ['sequential', 'sequential_1', 'functional_4', 'functional_5'],
+  );
   const tf = await analyze(SOURCE, 'tf-keras2');
-  assert.deepEqual(['c', 'd'].map((v) => model(tf, v).ir.config.config.name), ['model', 'model_1']);
+  assert.deepEqual(
+    ['c', 'd'].map((v) => model(tf, v).ir.config.config.name),
+    ['model', 'model_1'],
+  );
 });

@@ -5,7 +5,10 @@ import { analyze, find, model, textAt } from './helpers';
 
 const HEAD = 'import keras\nfrom keras import layers\nimport keras.backend as K\nimport tensorflow as tf\nN = 5\n';
 
-async function lambdaOf(expr: string, extra = ''): Promise<{ ir: LambdaIR; text: string; diagnostics: ReturnType<typeof model>['diagnostics'] }> {
+async function lambdaOf(
+  expr: string,
+  extra = '',
+): Promise<{ ir: LambdaIR; text: string; diagnostics: ReturnType<typeof model>['diagnostics'] }> {
   const text = `${HEAD}${extra}m = keras.Sequential([layers.Masking(input_shape=(20, 3)), layers.Lambda(${expr})])\n`;
   const a = await analyze(text);
   const m = model(a, 'm');
@@ -33,7 +36,12 @@ test('indices, ellipsis, newaxis and negative steps', async () => {
   assert.deepEqual(ir.fn?.body, {
     op: 'slice',
     target: { op: 'param', index: 0 },
-    items: [{ kind: 'ellipsis' }, { kind: 'index', index: -1 }, { kind: 'newaxis' }, { kind: 'range', start: null, stop: null, step: -2 }],
+    items: [
+      { kind: 'ellipsis' },
+      { kind: 'index', index: -1 },
+      { kind: 'newaxis' },
+      { kind: 'range', start: null, stop: null, step: -2 },
+    ],
   });
 });
 
@@ -45,7 +53,14 @@ test('arithmetic and backend calls are normalised', async () => {
     left: {
       op: 'call',
       fn: 'sum',
-      args: [{ op: 'binary', operator: '-', left: { op: 'binary', operator: '*', left: { op: 'param', index: 0 }, right: { op: 'const', value: 2 } }, right: { op: 'const', value: 1 } }],
+      args: [
+        {
+          op: 'binary',
+          operator: '-',
+          left: { op: 'binary', operator: '*', left: { op: 'param', index: 0 }, right: { op: 'const', value: 2 } },
+          right: { op: 'const', value: 1 },
+        },
+      ],
       kwargs: { axis: -1, keepdims: true },
     },
     right: { op: 'call', fn: 'mean', args: [{ op: 'param', index: 0 }], kwargs: {} },
@@ -66,7 +81,10 @@ test('keras.ops and tf.math spellings', async () => {
 });
 
 test('a def in the same file, with a docstring and a local assignment', async () => {
-  const { ir } = await lambdaOf('cut', 'def cut(x):\n    """Drop the warm-up steps."""\n    start = N + 1\n    return x[:, start:]\n');
+  const { ir } = await lambdaOf(
+    'cut',
+    'def cut(x):\n    """Drop the warm-up steps."""\n    start = N + 1\n    return x[:, start:]\n',
+  );
   assert.deepEqual(ir.fn?.params, ['x']);
   assert.deepEqual(ir.fn?.body, {
     op: 'slice',

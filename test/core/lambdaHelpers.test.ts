@@ -11,29 +11,57 @@ async function lambdaOf(defs: string, call: string) {
 }
 
 test('a Lambda function calling a helper the file defines: the helper is inlined with its arguments and defaults', async () => {
-  const defs = 'def distance(left, right, scale=2.0):\n    return K.exp(-scale * K.sum(K.abs(left - right), axis=1, keepdims=True))\n\ndef similarity(vectors):\n    left, right = vectors\n    return distance(left, right)\n';
+  const defs =
+    'def distance(left, right, scale=2.0):\n    return K.exp(-scale * K.sum(K.abs(left - right), axis=1, keepdims=True))\n\ndef similarity(vectors):\n    left, right = vectors\n    return distance(left, right)\n';
   const { ir, diagnostics } = await lambdaOf(defs, 'similarity');
   assert.ok(ir.fn, 'the Lambda was not translated');
-  const item = (i: number) => ({ op: 'slice', target: { op: 'param', index: 0 }, items: [{ kind: 'index', index: i }] });
+  const item = (i: number) => ({
+    op: 'slice',
+    target: { op: 'param', index: 0 },
+    items: [{ kind: 'index', index: i }],
+  });
   assert.deepEqual(ir.fn.body, {
     op: 'call',
     fn: 'exp',
-    args: [{
-      op: 'binary',
-      operator: '*',
-      left: { op: 'unary', operator: '-', operand: { op: 'const', value: 2 } },
-      right: { op: 'call', fn: 'sum', args: [{ op: 'call', fn: 'abs', args: [{ op: 'binary', operator: '-', left: item(0), right: item(1) }], kwargs: {} }], kwargs: { axis: 1, keepdims: true } },
-    }],
+    args: [
+      {
+        op: 'binary',
+        operator: '*',
+        left: { op: 'unary', operator: '-', operand: { op: 'const', value: 2 } },
+        right: {
+          op: 'call',
+          fn: 'sum',
+          args: [
+            {
+              op: 'call',
+              fn: 'abs',
+              args: [{ op: 'binary', operator: '-', left: item(0), right: item(1) }],
+              kwargs: {},
+            },
+          ],
+          kwargs: { axis: 1, keepdims: true },
+        },
+      },
+    ],
     kwargs: {},
   });
   assert.ok(!codes(diagnostics).includes('unsupported-construct'));
 });
 
 test('an import inside the function binds its names for the statements after it', async () => {
-  const defs = 'def first(vectors):\n    import keras.backend as KB\n    from keras import ops\n    return ops.add(KB.reverse(vectors[0], axes=1), vectors[1])\n';
+  const defs =
+    'def first(vectors):\n    import keras.backend as KB\n    from keras import ops\n    return ops.add(KB.reverse(vectors[0], axes=1), vectors[1])\n';
   const { ir } = await lambdaOf(defs, 'first');
   assert.equal(ir.fn?.body.op, 'call');
-  assert.deepEqual(ir.fn?.body.op === 'call' ? [ir.fn.body.fn, ir.fn.body.args[0]] : null, ['add', { op: 'call', fn: 'reverse', args: [{ op: 'slice', target: { op: 'param', index: 0 }, items: [{ kind: 'index', index: 0 }] }], kwargs: { axes: 1 } }]);
+  assert.deepEqual(ir.fn?.body.op === 'call' ? [ir.fn.body.fn, ir.fn.body.args[0]] : null, [
+    'add',
+    {
+      op: 'call',
+      fn: 'reverse',
+      args: [{ op: 'slice', target: { op: 'param', index: 0 }, items: [{ kind: 'index', index: 0 }] }],
+      kwargs: { axes: 1 },
+    },
+  ]);
 });
 
 test('a helper that needs an argument the call does not give, or that calls itself, is a located refusal', async () => {

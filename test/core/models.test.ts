@@ -6,7 +6,9 @@ import { analyze, connections, layerConfig, masks, model, names } from './helper
 const HEAD = 'import keras\nfrom keras import layers\n';
 
 test('Sequential with .add: implicit InputLayer from input_shape, Keras 3 names', async () => {
-  const a = await analyze(`${HEAD}model = keras.Sequential()\nmodel.add(layers.Masking(mask_value=0., input_shape=(20, 3)))\nmodel.add(layers.LSTM(100, return_sequences=True, input_shape=(20, 3)))\nmodel.add(layers.Dropout(0.5))\nmodel.add(layers.Dense(1, activation='sigmoid'))\n`);
+  const a = await analyze(
+    `${HEAD}model = keras.Sequential()\nmodel.add(layers.Masking(mask_value=0., input_shape=(20, 3)))\nmodel.add(layers.LSTM(100, return_sequences=True, input_shape=(20, 3)))\nmodel.add(layers.Dropout(0.5))\nmodel.add(layers.Dense(1, activation='sigmoid'))\n`,
+  );
   const m = model(a, 'model');
   assert.equal(m.ir.kind, 'sequential');
   assert.equal(m.ir.config.class_name, 'Sequential');
@@ -23,12 +25,20 @@ test('Sequential with .add: implicit InputLayer from input_shape, Keras 3 names'
   assert.equal(layerConfig(m, 'lstm').units, 100);
   assert.equal(layerConfig(m, 'dense').activation, 'sigmoid');
   assert.equal(layerConfig(m, 'dropout').rate, 0.5);
-  assert.deepEqual(masks(m), { input_layer: [false, false], masking: [false, true], lstm: [true, true], dropout: [true, true], dense: [true, true] });
+  assert.deepEqual(masks(m), {
+    input_layer: [false, false],
+    masking: [false, true],
+    lstm: [true, true],
+    dropout: [true, true],
+    dense: [true, true],
+  });
   assert.equal(m.lossMasked, 'yes');
 });
 
 test('Sequential from a list, keras.Input first, name=', async () => {
-  const a = await analyze(`${HEAD}m = keras.Sequential([keras.Input(shape=(6,), dtype='int32'), layers.Embedding(12, 4, mask_zero=True), layers.Flatten(), layers.Dense(1)], name='clf')\n`);
+  const a = await analyze(
+    `${HEAD}m = keras.Sequential([keras.Input(shape=(6,), dtype='int32'), layers.Embedding(12, 4, mask_zero=True), layers.Flatten(), layers.Dense(1)], name='clf')\n`,
+  );
   const m = model(a, 'm');
   assert.equal(m.ir.config.config.name, 'clf');
   assert.deepEqual(names(m), [
@@ -43,7 +53,10 @@ test('Sequential from a list, keras.Input first, name=', async () => {
 });
 
 test('tf.keras names: input_1, <layer>_input, model', async () => {
-  const a = await analyze(`import tensorflow as tf\nL = tf.keras.layers\nx = tf.keras.Input(shape=(4,))\nm = tf.keras.Model(x, L.Dense(2)(L.Embedding(5, 3, mask_zero=True)(x)))\ns = tf.keras.Sequential([L.Masking(input_shape=(3, 2)), L.LSTM(2)])\n`, 'tf-keras2');
+  const a = await analyze(
+    `import tensorflow as tf\nL = tf.keras.layers\nx = tf.keras.Input(shape=(4,))\nm = tf.keras.Model(x, L.Dense(2)(L.Embedding(5, 3, mask_zero=True)(x)))\ns = tf.keras.Sequential([L.Masking(input_shape=(3, 2)), L.LSTM(2)])\n`,
+    'tf-keras2',
+  );
   assert.equal(model(a, 'm').ir.config.config.name, 'model');
   assert.deepEqual(names(model(a, 'm'))[0], ['InputLayer', 'input_1']);
   assert.deepEqual(names(model(a, 's')), [
@@ -82,7 +95,9 @@ test('functional: multiple inputs and outputs, Keras 3 history format', async ()
 });
 
 test('shared layers: one layer, several nodes, re-indexed per model', async () => {
-  const a = await analyze(`${HEAD}x1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nshared = layers.Dense(3)\ny = layers.Add()([shared(x1), shared(x2)])\nm = keras.Model([x1, x2], y)\n`);
+  const a = await analyze(
+    `${HEAD}x1 = keras.Input(shape=(4,))\nx2 = keras.Input(shape=(4,))\nshared = layers.Dense(3)\ny = layers.Add()([shared(x1), shared(x2)])\nm = keras.Model([x1, x2], y)\n`,
+  );
   const m = model(a, 'm');
   const c = connections(m);
   assert.deepEqual(c.dense, [[['input_layer', 0, 0]], [['input_layer_1', 0, 0]]]);
@@ -107,7 +122,9 @@ test('nested models as layers, in Sequential and functional models', async () =>
   assert.deepEqual(masks(m).encoder, [false, true]);
   assert.deepEqual(masks(m).time_distributed, [true, true]);
   assert.equal(m.lossMasked, 'yes');
-  const nested = (m.ir.config.config.layers[1] as unknown as { config: { layers: { class_name: string }[] } }).config.layers.map((l) => l.class_name);
+  const nested = (
+    m.ir.config.config.layers[1] as unknown as { config: { layers: { class_name: string }[] } }
+  ).config.layers.map((l) => l.class_name);
   assert.deepEqual(nested, ['InputLayer', 'Embedding', 'LSTM']);
   assert.deepEqual(names(model(a, 'stack')), [
     ['Sequential', 'encoder'],
@@ -116,7 +133,9 @@ test('nested models as layers, in Sequential and functional models', async () =>
 });
 
 test('LSTM return_state: several outputs, tensor indices', async () => {
-  const a = await analyze(`${HEAD}x = keras.Input(shape=(5, 2))\nseq, h, c = layers.LSTM(3, return_sequences=True, return_state=True)(layers.Masking()(x))\nm = keras.Model(x, [seq, h, c])\n`);
+  const a = await analyze(
+    `${HEAD}x = keras.Input(shape=(5, 2))\nseq, h, c = layers.LSTM(3, return_sequences=True, return_state=True)(layers.Masking()(x))\nm = keras.Model(x, [seq, h, c])\n`,
+  );
   const m = model(a, 'm');
   assert.deepEqual(m.ir.config.config.output_layers, [
     ['lstm', 0, 0],
@@ -144,28 +163,45 @@ test('subclassed model: __init__ layers named in order, a linear call() traced',
 });
 
 test('subclassed model with a call() MaskLens cannot follow says so', async () => {
-  const a = await analyze(`${HEAD}class M(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.d = layers.Dense(2)\n    def call(self, x):\n        return some_op(x)\n\nm = M()\n`);
+  const a = await analyze(
+    `${HEAD}class M(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.d = layers.Dense(2)\n    def call(self, x):\n        return some_op(x)\n\nm = M()\n`,
+  );
   const m = model(a, 'm');
   assert.ok(m.diagnostics.some((d) => d.code === 'unsupported-construct' && d.message.includes('call()')));
 });
 
 test('compile, fit, evaluate and predict arguments', async () => {
-  const a = await analyze(`${HEAD}import numpy as np\nm = keras.Sequential([layers.Dense(1, input_shape=(3,))])\nm.compile('adam', 'mae', sample_weight_mode='temporal')\nm.fit(x_train, y_train, 16, 5, validation_data=(x_val, y_val), sample_weight=w)\nm.evaluate(x_test, y_test, batch_size=4)\nm.predict(x_new)\n`);
+  const a = await analyze(
+    `${HEAD}import numpy as np\nm = keras.Sequential([layers.Dense(1, input_shape=(3,))])\nm.compile('adam', 'mae', sample_weight_mode='temporal')\nm.fit(x_train, y_train, 16, 5, validation_data=(x_val, y_val), sample_weight=w)\nm.evaluate(x_test, y_test, batch_size=4)\nm.predict(x_new)\n`,
+  );
   const t = model(a, 'm').ir.training;
   assert.equal(t.loss, 'mae');
   assert.equal(t.optimizer, 'adam');
   assert.equal(t.sampleWeightMode, 'temporal');
   assert.equal(t.batchSize, 16);
   assert.equal(t.epochs, 5);
-  assert.deepEqual(t.fitArgs, { x: 'x_train', y: 'y_train', sampleWeight: 'w', validationData: ['x_val', 'y_val'], validationSplit: null });
+  assert.deepEqual(t.fitArgs, {
+    x: 'x_train',
+    y: 'y_train',
+    sampleWeight: 'w',
+    validationData: ['x_val', 'y_val'],
+    validationSplit: null,
+  });
   assert.deepEqual(t.evaluateArgs, { x: 'x_test', y: 'y_test' });
   assert.deepEqual(t.predictArgs, { x: 'x_new' });
 });
 
 test('loss and optimizer objects', async () => {
-  const a = await analyze(`${HEAD}m = keras.Sequential([layers.Dense(1, input_shape=(3,))])\nm.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=keras.losses.MeanSquaredError())\n`);
+  const a = await analyze(
+    `${HEAD}m = keras.Sequential([layers.Dense(1, input_shape=(3,))])\nm.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss=keras.losses.MeanSquaredError())\n`,
+  );
   const m = model(a, 'm');
-  assert.deepEqual(m.ir.training.optimizer, { module: 'keras.optimizers', class_name: 'Adam', config: { learning_rate: 0.01 }, registered_name: null });
+  assert.deepEqual(m.ir.training.optimizer, {
+    module: 'keras.optimizers',
+    class_name: 'Adam',
+    config: { learning_rate: 0.01 },
+    registered_name: null,
+  });
   assert.equal(m.loss, 'mean_squared_error');
 });
 
@@ -184,14 +220,20 @@ test('every listed layer class maps its arguments to Keras config keys', async (
   assert.equal(bi.merge_mode, 'sum');
   assert.deepEqual((bi.layer as { config: { name: string } }).config.name, 'forward_gru');
   assert.deepEqual((bi.backward_layer as { config: { go_backwards: boolean } }).config.go_backwards, true);
-  assert.equal(((layerConfig(m, 'time_distributed').layer as { config: { kernel_initializer: { class_name: string } } }).config.kernel_initializer).class_name, 'HeNormal');
+  assert.equal(
+    (layerConfig(m, 'time_distributed').layer as { config: { kernel_initializer: { class_name: string } } }).config
+      .kernel_initializer.class_name,
+    'HeNormal',
+  );
   assert.deepEqual(layerConfig(m, 'permute').dims, [2, 1]);
   assert.deepEqual(layerConfig(m, 'reshape').target_shape, [15]);
   assert.equal(layerConfig(m, 'repeat_vector').n, 2);
 });
 
 test('unknown layers stay as opaque nodes with a diagnostic', async () => {
-  const a = await analyze(`${HEAD}x = keras.Input(shape=(8, 8, 1))\ny = layers.Conv2D(4, 3)(x)\nm = keras.Model(x, layers.Flatten()(y))\n`);
+  const a = await analyze(
+    `${HEAD}x = keras.Input(shape=(8, 8, 1))\ny = layers.Conv2D(4, 3)(x)\nm = keras.Model(x, layers.Flatten()(y))\n`,
+  );
   const m = model(a, 'm');
   assert.deepEqual(names(m)[1], ['Conv2D', 'conv2d']);
   assert.ok(m.diagnostics.some((d) => d.code === 'unknown-layer' && d.message.includes('Conv2D')));
@@ -202,7 +244,14 @@ test('inline data passed to evaluate/predict is available to the runtime (seed 0
   assert.deepEqual(a.inlineData.data_in, { op: 'array', value: [[1, 2, 0, 0]], dtype: 'int64' });
   const out = a.inlineData.data_out;
   assert.equal(out?.op, 'array');
-  assert.deepEqual(out?.op === 'array' ? out.value : null, [[[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10, 11]]]);
+  assert.deepEqual(out?.op === 'array' ? out.value : null, [
+    [
+      [0, 1, 2],
+      [3, 4, 5],
+      [6, 7, 8],
+      [9, 10, 11],
+    ],
+  ]);
 });
 
 test("fit's validation: validation_split, or validation_data the source writes", async () => {
@@ -212,7 +261,12 @@ test("fit's validation: validation_split, or validation_data the source writes",
   assert.deepEqual(sourceValidation(split, model(split, 'm').ir), { split: 0.25 });
   const data = await analyze(`${base}m.fit(x, y, validation_data=(xv, yv))\n`);
   assert.deepEqual(sourceValidation(data, model(data, 'm').ir), {
-    data: { source: 'inline', x: { expr: { op: 'ones', shape: [2, 4, 1], dtype: 'float64' } }, y: { expr: { op: 'zeros', shape: [2, 4, 1], dtype: 'float64' } }, description: 'validation_data=(xv, yv)' },
+    data: {
+      source: 'inline',
+      x: { expr: { op: 'ones', shape: [2, 4, 1], dtype: 'float64' } },
+      y: { expr: { op: 'zeros', shape: [2, 4, 1], dtype: 'float64' } },
+      description: 'validation_data=(xv, yv)',
+    },
   });
   const none = await analyze(`${base}m.fit(x, y)\n`);
   assert.equal(sourceValidation(none, model(none, 'm').ir), undefined);

@@ -41,7 +41,8 @@ model = build(CONFIG)
 });
 
 test('layers named with f-strings, % and str.format in a loop of a function called with **settings', async () => {
-  const a = await analyze(`from tensorflow.keras.models import Model
+  const a = await analyze(
+    `from tensorflow.keras.models import Model
 from tensorflow.keras.layers import Dense, LSTM, Input, Masking
 def generator(steps, channels, n_units, n_layers):
     x = inputs = Input(shape=(steps, channels), name='x')
@@ -52,7 +53,9 @@ def generator(steps, channels, n_units, n_layers):
     return Model(inputs=inputs, outputs=Dense(1, name='{}_{:02d}'.format('out', 7))(x))
 settings = {'steps': None, 'channels': 7, 'n_units': 4, 'n_layers': 2}
 model = generator(**settings)
-`, 'tf-keras2');
+`,
+    'tf-keras2',
+  );
   assert.deepEqual(
     names(model(a, 'model')).map(([, n]) => n),
     ['x', 'masking', 'lstm_0', 'lstm_1', 'head_2', 'out_07'],
@@ -96,7 +99,10 @@ test('Sequential(one_layer): tf.keras keeps the layer; Keras 3 raises, and says 
   ]);
   const k3 = await analyze(source);
   assert.deepEqual(k3.models, []);
-  assert.match(find(k3.diagnostics, 'keras-error').message, /Keras 3\.15\.1 raises TypeError: 'Masking' object is not iterable .*Sequential\(\[Masking/);
+  assert.match(
+    find(k3.diagnostics, 'keras-error').message,
+    /Keras 3\.15\.1 raises TypeError: 'Masking' object is not iterable .*Sequential\(\[Masking/,
+  );
 });
 
 test('a Sequential block built in a custom layer is part of the layer; one a plain class builds is a model', async () => {
@@ -115,14 +121,12 @@ x = keras.Input(shape=(4,))
 clf = keras.Model(x, Block(4)(x))
 trainer = Trainer()
 `);
-  assert.deepEqual(
-    a.models.map((m) => m.ir.name).sort(),
-    ['clf', 'sequential_1'],
-  );
+  assert.deepEqual(a.models.map((m) => m.ir.name).sort(), ['clf', 'sequential_1']);
 });
 
 test('a keras.Model subclass whose __init__ runs Model.__init__(inputs=, outputs=) is a functional model', async () => {
-  const a = await analyze(`import tensorflow as tf
+  const a = await analyze(
+    `import tensorflow as tf
 class Tracer(tf.keras.Model):
     def __init__(self, features, skills):
         inputs = tf.keras.Input(shape=(None, features), name='inputs')
@@ -134,7 +138,9 @@ class Tracer(tf.keras.Model):
         super().compile(loss='binary_crossentropy', optimizer=optimizer)
 student = Tracer(features=6, skills=3)
 student.compile(optimizer='adam')
-`, 'tf-keras2');
+`,
+    'tf-keras2',
+  );
   const m = model(a, 'student');
   assert.equal(m.ir.config.config.name, 'Tracer');
   assert.deepEqual(names(m), [

@@ -9,11 +9,36 @@ import type { KerasFamily } from '../../src/core/ir';
 import { corpusFiles } from './helpers';
 
 const TOKEN = /[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d*)?|\S/g;
-const NOISE = ['(', ')', '[', ']', ':', ',', '=', '"', "'", '"""', '\\', '\n', '\t', '    ', 'lambda', 'def', 'class', '*', '**', '#', '\u0000', '😀', '\uFFFD', 'é'];
+const NOISE = [
+  '(',
+  ')',
+  '[',
+  ']',
+  ':',
+  ',',
+  '=',
+  '"',
+  "'",
+  '"""',
+  '\\',
+  '\n',
+  '\t',
+  '    ',
+  'lambda',
+  'def',
+  'class',
+  '*',
+  '**',
+  '#',
+  '\u0000',
+  '😀',
+  '\uFFFD',
+  'é',
+];
 
 type Mutation = { kind: string; apply: (text: string, rnd: () => number) => string };
 
-const pick = <T,>(xs: T[], rnd: () => number): T => xs[Math.floor(rnd() * xs.length)];
+const pick = <T>(xs: T[], rnd: () => number): T => xs[Math.floor(rnd() * xs.length)];
 
 const MUTATIONS: Mutation[] = [
   {
@@ -63,7 +88,11 @@ const MUTATIONS: Mutation[] = [
   },
   {
     kind: 'indent',
-    apply: (text, rnd) => text.split('\n').map((l) => (rnd() < 0.1 ? `  ${l}` : rnd() < 0.05 ? l.trimStart() : l)).join('\n'),
+    apply: (text, rnd) =>
+      text
+        .split('\n')
+        .map((l) => (rnd() < 0.1 ? `  ${l}` : rnd() < 0.05 ? l.trimStart() : l))
+        .join('\n'),
   },
 ];
 

@@ -24,7 +24,10 @@ test('code cells in order; magics, shell lines and foreign cell magics become pa
     { index: 3, text: '%%bash\necho hi\nls' },
     { index: 4, text: '%%time\nmodel = keras.Sequential()\nkeras.Sequential?' },
   ]);
-  assert.equal(program.text, 'pass\nimport keras\nif True:\n    pass\n    pass\n\npass\n\n\npass\nmodel = keras.Sequential()\npass\n');
+  assert.equal(
+    program.text,
+    'pass\nimport keras\nif True:\n    pass\n    pass\n\npass\n\n\npass\nmodel = keras.Sequential()\npass\n',
+  );
   assert.deepEqual(program.cells, [
     { index: 1, startLine: 0, lineCount: 6 },
     { index: 3, startLine: 6, lineCount: 3 },
@@ -39,7 +42,10 @@ test('code cells in order; magics, shell lines and foreign cell magics become pa
 });
 
 test('an .ipynb that is not a notebook is one sentence', () => {
-  assert.throws(() => ipynbCodeCells({ nbformat: 4 }, 'x.ipynb'), (e: unknown) => e instanceof DataError && /x\.ipynb: is not a Jupyter notebook/.test(e.message));
+  assert.throws(
+    () => ipynbCodeCells({ nbformat: 4 }, 'x.ipynb'),
+    (e: unknown) => e instanceof DataError && /x\.ipynb: is not a Jupyter notebook/.test(e.message),
+  );
 });
 
 test("masklens analyze nb.ipynb: seed 002's Lambda diagnostic and every layer located by cell and line", async () => {
@@ -48,10 +54,22 @@ test("masklens analyze nb.ipynb: seed 002's Lambda diagnostic and every layer lo
   assert.match(out, /^model model \(sequential, cell 3, line 1\)$/m);
   assert.match(out, /^ {2}lambda +Lambda +yes +- +destroys +cell 3, line 5$/m);
   assert.match(out, /^ {2}warning lambda-drops-mask at cell 3, line 5, column 11: /m);
-  assert.match(err, /^note: examples\/seed002_notebook\.ipynb: cell 2, line 1: `%matplotlib inline` is IPython, not Python; MaskLens skips it$/m);
-  assert.match(err, /^note: examples\/seed002_notebook\.ipynb: cell 4, line 1: `%%time` is IPython, not Python; MaskLens skips it$/m);
-  const json = JSON.parse((await analyze(['examples/seed002_notebook.ipynb', '--json'])).out) as { notebook: { cells: { index: number }[] }; models: { name: string }[] };
-  assert.deepEqual(json.notebook.cells.map((c) => c.index), [1, 2, 3]);
+  assert.match(
+    err,
+    /^note: examples\/seed002_notebook\.ipynb: cell 2, line 1: `%matplotlib inline` is IPython, not Python; MaskLens skips it$/m,
+  );
+  assert.match(
+    err,
+    /^note: examples\/seed002_notebook\.ipynb: cell 4, line 1: `%%time` is IPython, not Python; MaskLens skips it$/m,
+  );
+  const json = JSON.parse((await analyze(['examples/seed002_notebook.ipynb', '--json'])).out) as {
+    notebook: { cells: { index: number }[] };
+    models: { name: string }[];
+  };
+  assert.deepEqual(
+    json.notebook.cells.map((c) => c.index),
+    [1, 2, 3],
+  );
   assert.equal(json.models[0].name, 'model');
 });
 

@@ -28,7 +28,12 @@ function files(entries: Record<string, string>, roots: string[] = [WS]): ModuleF
 }
 
 let counter = 0;
-async function analyzeIn(path: string, text: string, modules: ModuleFiles | undefined, family: 'keras3' | 'tf-keras2' = 'tf-keras2'): Promise<FileAnalysis> {
+async function analyzeIn(
+  path: string,
+  text: string,
+  modules: ModuleFiles | undefined,
+  family: 'keras3' | 'tf-keras2' = 'tf-keras2',
+): Promise<FileAnalysis> {
   // A fresh file per call: the analyzer keeps trees per file name.
   const file = path.replace(/\.py$/, `_${counter++}.py`);
   return (await analyzer()).analyze(text, { file, family, modules });
@@ -66,12 +71,12 @@ def unused_builder():
   [`${WS}/models/heads.py`]: `from tensorflow.keras.layers import Dense\n\ndef tag_head(n):\n    return Dense(n, activation='softmax')\n`,
 };
 
-test('a project: from config import *, from models.builder import build_model, and the builder\'s own relative and absolute imports', async () => {
+test("a project: from config import *, from models.builder import build_model, and the builder's own relative and absolute imports", async () => {
   const a = await analyzeIn(`${WS}/train.py`, ENTRY, files(PROJECT));
   assert.deepEqual(
     a.models.map((m) => m.ir.name),
     ['model'],
-    'one model: the builder module\'s uncalled function is not a model of this file',
+    "one model: the builder module's uncalled function is not a model of this file",
   );
   const m = model(a, 'model');
   assert.deepEqual(names(m), [
@@ -91,17 +96,30 @@ test('a project: from config import *, from models.builder import build_model, a
 
 test('`import data_util` binds the module: its constants and functions are read', async () => {
   const source = `import tensorflow as tf\nimport data_util\nx = tf.keras.Input(shape=(None, 4))\ny = tf.keras.layers.Masking(mask_value=data_util.MASK_VALUE)(x)\nm = tf.keras.Model(x, data_util.head(y))\n`;
-  const a = await analyzeIn(`${WS}/dkt.py`, source, files({ [`${WS}/data_util.py`]: `import tensorflow as tf\nMASK_VALUE = -1.\ndef head(t):\n    return tf.keras.layers.LSTM(2, return_sequences=True)(t)\n` }));
+  const a = await analyzeIn(
+    `${WS}/dkt.py`,
+    source,
+    files({
+      [`${WS}/data_util.py`]: `import tensorflow as tf\nMASK_VALUE = -1.\ndef head(t):\n    return tf.keras.layers.LSTM(2, return_sequences=True)(t)\n`,
+    }),
+  );
   const m = model(a, 'm');
   assert.equal(m.ir.config.config.layers.find((l) => l.class_name === 'Masking')?.config.mask_value, -1);
-  assert.deepEqual(names(m).map(([c]) => c), ['InputLayer', 'Masking', 'LSTM']);
+  assert.deepEqual(
+    names(m).map(([c]) => c),
+    ['InputLayer', 'Masking', 'LSTM'],
+  );
 });
 
-test('a src/ layout: packages under the workspace folder\'s src/ are import roots', async () => {
-  const a = await analyzeIn(`${WS}/scripts/run.py`, `from tagger.net import make\nmodel = make()\n`, files({
-    [`${WS}/src/tagger/__init__.py`]: '',
-    [`${WS}/src/tagger/net.py`]: `import keras\ndef make():\n    return keras.Sequential([keras.layers.Dense(2)])\n`,
-  }));
+test("a src/ layout: packages under the workspace folder's src/ are import roots", async () => {
+  const a = await analyzeIn(
+    `${WS}/scripts/run.py`,
+    `from tagger.net import make\nmodel = make()\n`,
+    files({
+      [`${WS}/src/tagger/__init__.py`]: '',
+      [`${WS}/src/tagger/net.py`]: `import keras\ndef make():\n    return keras.Sequential([keras.layers.Dense(2)])\n`,
+    }),
+  );
   assert.deepEqual(names(model(a, 'model')), [['Dense', 'dense']]);
 });
 
@@ -112,15 +130,22 @@ test('a project module not found stays unknown with one located note; libraries 
   const note = find(a.diagnostics, 'unresolved-import');
   assert.equal(note.severity, 'information');
   assert.equal(textAt(source, note.range), '.layers');
-  assert.deepEqual(names(model(a, 'm')).map(([c]) => c), ['InputLayer', 'MaskedConv']);
+  assert.deepEqual(
+    names(model(a, 'm')).map(([c]) => c),
+    ['InputLayer', 'MaskedConv'],
+  );
   assert.ok(!modules.asked.some((p) => /numpy|keras/.test(p)), `looked for a library: ${modules.asked.join(', ')}`);
 });
 
 test('modules that import each other are each read once', async () => {
-  const a = await analyzeIn(`${WS}/main.py`, `from a import make\nmodel = make()\n`, files({
-    [`${WS}/a.py`]: `import keras\nimport b\nUNITS = 3\ndef make():\n    return keras.Sequential([keras.layers.Dense(b.units())])\n`,
-    [`${WS}/b.py`]: `import a\ndef units():\n    return a.UNITS + 1\n`,
-  }));
+  const a = await analyzeIn(
+    `${WS}/main.py`,
+    `from a import make\nmodel = make()\n`,
+    files({
+      [`${WS}/a.py`]: `import keras\nimport b\nUNITS = 3\ndef make():\n    return keras.Sequential([keras.layers.Dense(b.units())])\n`,
+      [`${WS}/b.py`]: `import a\ndef units():\n    return a.UNITS + 1\n`,
+    }),
+  );
   assert.equal(model(a, 'model').ir.config.config.layers[0]?.config.units, 4);
 });
 

@@ -8,7 +8,8 @@ import { familyBehaviour, FAMILIES, inVersionRange } from '../../src/core/maskin
 
 test('InputLayer has a rule in both families', () => {
   for (const cls of ['InputLayer']) {
-    for (const family of ['keras3', 'tf-keras2'] as const) assert.ok(resolveMaskRule(cls, family).known, `${cls} / ${family}`);
+    for (const family of ['keras3', 'tf-keras2'] as const)
+      assert.ok(resolveMaskRule(cls, family).known, `${cls} / ${family}`);
   }
 });
 
@@ -32,7 +33,16 @@ test('merging layers differ by family (golden c17/c19)', () => {
   assert.equal(resolveMaskRule('Add', 'keras3').output, 'merge-all');
   assert.equal(resolveMaskRule('Add', 'tf-keras2').output, 'merge');
   const add = (family: 'keras3' | 'tf-keras2') =>
-    applyMaskRule(presenceRepresentation({ family, version: FAMILIES[family].referenceVersion, customs: {} }), { layer: 'add', className: 'Add', config: {}, rule: resolveMaskRule('Add', family), inputs: [null, null], masks: [true, false], firstArgCount: 2, inputIsList: true });
+    applyMaskRule(presenceRepresentation({ family, version: FAMILIES[family].referenceVersion, customs: {} }), {
+      layer: 'add',
+      className: 'Add',
+      config: {},
+      rule: resolveMaskRule('Add', family),
+      inputs: [null, null],
+      masks: [true, false],
+      firstArgCount: 2,
+      inputIsList: true,
+    });
   assert.deepEqual(add('keras3').out, [false]);
   assert.deepEqual(add('keras3').events, ['merge-dropped']);
   assert.deepEqual(add('tf-keras2').out, [true]);

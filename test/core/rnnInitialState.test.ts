@@ -27,8 +27,18 @@ test('Keras 3 does not pass the mask to an RNN given initial_state=: a warning a
 });
 
 test('tf.keras passes the mask to an RNN given initial_state=, and so does Keras 3 when mask= is given', async () => {
-  const tfKeras = model(await analyze(ENCODER_DECODER('layers.GRU(4, return_sequences=True)(dec_emb, initial_state=h)'), 'tf-keras2'), 'model');
+  const tfKeras = model(
+    await analyze(ENCODER_DECODER('layers.GRU(4, return_sequences=True)(dec_emb, initial_state=h)'), 'tf-keras2'),
+    'model',
+  );
   assert.ok(!codes(tfKeras.diagnostics).includes('mask-not-passed'));
-  const explicit = model(await analyze(ENCODER_DECODER('layers.GRU(4, return_sequences=True)(dec_emb, initial_state=h, mask=keras.ops.not_equal(dec_in, 0))')), 'model');
+  const explicit = model(
+    await analyze(
+      ENCODER_DECODER(
+        'layers.GRU(4, return_sequences=True)(dec_emb, initial_state=h, mask=keras.ops.not_equal(dec_in, 0))',
+      ),
+    ),
+    'model',
+  );
   assert.ok(!codes(explicit.diagnostics).includes('mask-not-passed'));
 });

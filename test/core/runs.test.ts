@@ -16,13 +16,23 @@ const model: LocatedModel = {
 };
 
 test('a failure the runtime puts on a layer points at that layer, with Go to line first', () => {
-  const f = describeFailure({ message: "layer 'lstm' (LSTM) failed: boom", code: 'layer-failed', location: 'lstm' }, model);
+  const f = describeFailure(
+    { message: "layer 'lstm' (LSTM) failed: boom", code: 'layer-failed', location: 'lstm' },
+    model,
+  );
   assert.deepEqual(f.location, { line: 5, character: 4, layer: 'lstm' });
   assert.deepEqual(f.actions, ['goToLine', 'selectData', 'showLog']);
 });
 
 test('a data failure located at a role finds the layer its message names, and offers other data first', () => {
-  const f = describeFailure({ message: "x: token id 50 at [0, 2] is outside Embedding 'embedding''s vocabulary [0, 10)", code: 'data-range', location: 'x' }, model);
+  const f = describeFailure(
+    {
+      message: "x: token id 50 at [0, 2] is outside Embedding 'embedding''s vocabulary [0, 10)",
+      code: 'data-range',
+      location: 'x',
+    },
+    model,
+  );
   assert.deepEqual(f.location, { line: 4, character: 4, layer: 'embedding' });
   assert.equal(f.actions[0], 'selectData');
 });
@@ -33,7 +43,21 @@ test('a failure that names no layer points at the model', () => {
 });
 
 function run(runId: string, masked: number, maskReachesLoss: boolean, version: number): RunSummary {
-  return { runId, task: 'evaluate', at: 0, version, data: 'synthetic: 8 samples (seed 42)', weights: 'seed 42', keras: 'keras3 3.15.1', loss: 'mae', masked, unmasked: 0.9, paddingShare: 0.3, maskReachesLoss, droppedBy: maskReachesLoss ? [] : ['lambda'] };
+  return {
+    runId,
+    task: 'evaluate',
+    at: 0,
+    version,
+    data: 'synthetic: 8 samples (seed 42)',
+    weights: 'seed 42',
+    keras: 'keras3 3.15.1',
+    loss: 'mae',
+    masked,
+    unmasked: 0.9,
+    paddingShare: 0.3,
+    maskReachesLoss,
+    droppedBy: maskReachesLoss ? [] : ['lambda'],
+  };
 }
 
 test('two runs side by side mark what changed and nothing else', () => {

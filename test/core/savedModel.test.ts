@@ -49,7 +49,10 @@ test("Keras' group names: snake case of the class, numbered per class in model.l
   assert.equal(snakeCase('MultiHeadAttention'), 'multi_head_attention');
   assert.equal(snakeCase('Conv1D'), 'conv1d');
   const layer = (class_name: string) => ({ class_name, config: { name: class_name } });
-  assert.deepEqual(containerNames('Sequential', [layer('InputLayer'), layer('Dense'), layer('LSTM'), layer('Dense'), layer('Dense')]), [null, 'dense', 'lstm', 'dense_1', 'dense_2']);
+  assert.deepEqual(
+    containerNames('Sequential', [layer('InputLayer'), layer('Dense'), layer('LSTM'), layer('Dense'), layer('Dense')]),
+    [null, 'dense', 'lstm', 'dense_1', 'dense_2'],
+  );
   assert.deepEqual(containerNames('Functional', [layer('InputLayer'), layer('Dense')]), ['input_layer', 'dense']);
 });
 
@@ -73,18 +76,48 @@ test('a legacy .h5 from Keras 3: the mask operations its config lists without a 
 
 test('a .keras archive cut short is refused as corrupt', () => {
   const bytes = read('sequential_masking_gru.keras3.keras');
-  refuses(() => readSavedWeights(bytes.subarray(0, Math.floor(bytes.length * 0.6)), 'cut.keras', readSavedModel(bytes, 'x').config), /cut\.keras.*(corrupt|ends early)/);
+  refuses(
+    () =>
+      readSavedWeights(
+        bytes.subarray(0, Math.floor(bytes.length * 0.6)),
+        'cut.keras',
+        readSavedModel(bytes, 'x').config,
+      ),
+    /cut\.keras.*(corrupt|ends early)/,
+  );
 });
 
 test('a member that inflates past the size its zip entry declares stops there (zip bomb)', () => {
-  const zip = zipSync({ 'config.json': strToU8('{"class_name": "Sequential", "config": {"name": "s", "layers": []}}'), 'model.weights.h5': new Uint8Array(4 << 20) }, { level: 9 });
-  refuses(() => readSavedWeights(declareSize(zip, 'model.weights.h5', 1000), 'bomb.keras', { class_name: 'Sequential', config: { name: 's', layers: [] } }), /bomb\.keras: member 'model\.weights\.h5' inflates to more than the 1000 B its zip entry declares/);
+  const zip = zipSync(
+    {
+      'config.json': strToU8('{"class_name": "Sequential", "config": {"name": "s", "layers": []}}'),
+      'model.weights.h5': new Uint8Array(4 << 20),
+    },
+    { level: 9 },
+  );
+  refuses(
+    () =>
+      readSavedWeights(declareSize(zip, 'model.weights.h5', 1000), 'bomb.keras', {
+        class_name: 'Sequential',
+        config: { name: 's', layers: [] },
+      }),
+    /bomb\.keras: member 'model\.weights\.h5' inflates to more than the 1000 B its zip entry declares/,
+  );
 });
 
 test('a member declaring more than the memory cap is refused before it is inflated', () => {
   const zip = zipSync({ 'config.json': strToU8('{}'), 'model.weights.h5': new Uint8Array(1024) });
   const budget = new MemoryBudget(64);
-  refuses(() => readSavedWeights(declareSize(zip, 'model.weights.h5', 3_000_000_000), 'big.keras', { class_name: 'Sequential', config: { name: 's', layers: [] } }, budget), /member 'model\.weights\.h5' \(2\.79 GiB once inflated\) needs about 2\.79 GiB; the memory cap is 64 MiB/);
+  refuses(
+    () =>
+      readSavedWeights(
+        declareSize(zip, 'model.weights.h5', 3_000_000_000),
+        'big.keras',
+        { class_name: 'Sequential', config: { name: 's', layers: [] } },
+        budget,
+      ),
+    /member 'model\.weights\.h5' \(2\.79 GiB once inflated\) needs about 2\.79 GiB; the memory cap is 64 MiB/,
+  );
   assert.equal(budget.usedBytes, 0, 'nothing stays charged');
 });
 
@@ -92,16 +125,25 @@ test('HDF5 junk after the signature, and a file that is neither, are one sentenc
   const junk = new Uint8Array(4096).fill(7);
   junk.set([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
   refuses(() => readSavedModel(junk, 'junk.h5'), /junk\.h5: is not a readable HDF5 file/);
-  refuses(() => readSavedModel(strToU8('print("hello")'), 'model.py'), /model\.py: is neither a \.keras archive nor an HDF5 \(\.h5\) file/);
+  refuses(
+    () => readSavedModel(strToU8('print("hello")'), 'model.py'),
+    /model\.py: is neither a \.keras archive nor an HDF5 \(\.h5\) file/,
+  );
 });
 
-test('a weights file without the model\'s layer names it, and where Keras keeps it', () => {
+test("a weights file without the model's layer names it, and where Keras keeps it", () => {
   const config = readSavedModel(read('sequential_masking_gru.keras3.keras'), 'x').config;
   const renamed = structuredClone(config);
   for (const l of renamed.config.layers) if (l.class_name === 'GRU') l.class_name = 'SimpleRNN';
-  refuses(() => readSavedWeights(read('sequential_masking_gru.keras3.weights.h5'), 'w.weights.h5', renamed), /w\.weights\.h5: has no weights for layer 'gru' \(SimpleRNN; Keras saves them at '\/layers\/simple_rnn'\)/);
+  refuses(
+    () => readSavedWeights(read('sequential_masking_gru.keras3.weights.h5'), 'w.weights.h5', renamed),
+    /w\.weights\.h5: has no weights for layer 'gru' \(SimpleRNN; Keras saves them at '\/layers\/simple_rnn'\)/,
+  );
 });
 
 test('a .weights.h5 holds no model: asked for one, it says to pass it as weights', () => {
-  refuses(() => readSavedModel(read('sequential_masking_gru.keras3.weights.h5'), 'w.weights.h5'), /a weights file \(save_weights\), which holds no model config/);
+  refuses(
+    () => readSavedModel(read('sequential_masking_gru.keras3.weights.h5'), 'w.weights.h5'),
+    /a weights file \(save_weights\), which holds no model config/,
+  );
 });

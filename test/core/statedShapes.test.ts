@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze, model } from './helpers';
 
-test('a Sequential without an input: input_length, then the padded array fit is given, then the Embedding\'s token ids', async () => {
+test("a Sequential without an input: input_length, then the padded array fit is given, then the Embedding's token ids", async () => {
   const a = await analyze(`import keras
 from keras.preprocessing.sequence import pad_sequences
 MAX_LEN = 40
@@ -22,11 +22,15 @@ bare = keras.Sequential([keras.layers.Embedding(100, 8), keras.layers.GRU(2)])
     { shape: [null, 40], from: '`x_train` of shape (None, 40)' },
     { shape: [null, null], from: 'the Embedding it starts with, which takes token ids of shape (batch, timesteps)' },
   ]);
-  assert.deepEqual(model(a, 'bare').ir.statedInputs, [{ shape: [null, null], from: 'the Embedding it starts with, which takes token ids of shape (batch, timesteps)' }]);
+  assert.deepEqual(model(a, 'bare').ir.statedInputs, [
+    { shape: [null, null], from: 'the Embedding it starts with, which takes token ids of shape (batch, timesteps)' },
+  ]);
 });
 
 test('a model with a declared input states nothing more', async () => {
-  const a = await analyze(`import keras\nmodel = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Embedding(10, 2)])\n`);
+  const a = await analyze(
+    `import keras\nmodel = keras.Sequential([keras.Input(shape=(5,)), keras.layers.Embedding(10, 2)])\n`,
+  );
   assert.equal(model(a, 'model').ir.statedInputs, undefined);
 });
 

@@ -13,7 +13,7 @@ model.add(Dense(1))
 model.compile('adam', 'mse')
 `;
 
-test("an unclosed bracket in model.add: an error at that line, and the model marked incomplete with an unknown verdict", async () => {
+test('an unclosed bracket in model.add: an error at that line, and the model marked incomplete with an unknown verdict', async () => {
   const a = await analyze(BROKEN_ADD);
   const syntax = a.diagnostics.filter((d) => d.code === 'syntax-error');
   assert.equal(syntax.length >= 1, true, JSON.stringify(a.diagnostics));
@@ -35,7 +35,10 @@ model.compile('adam', 'mse')
 def report(:
     pass
 `);
-  assert.ok(a.diagnostics.some((d) => d.code === 'syntax-error' && d.range.start.line >= 6), JSON.stringify(a.diagnostics));
+  assert.ok(
+    a.diagnostics.some((d) => d.code === 'syntax-error' && d.range.start.line >= 6),
+    JSON.stringify(a.diagnostics),
+  );
   const m = model(a, 'model');
   assert.equal(m.incomplete, undefined);
   assert.equal(m.lossMasked, 'yes');
@@ -43,6 +46,9 @@ def report(:
 
 test('a file without syntax errors has no syntax diagnostics', async () => {
   const a = await analyze(BROKEN_ADD.replace('return_sequences=True)\n', 'return_sequences=True))\n'));
-  assert.deepEqual(a.diagnostics.filter((d) => d.code === 'syntax-error'), []);
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.code === 'syntax-error'),
+    [],
+  );
   assert.equal(model(a, 'model').incomplete, undefined);
 });

@@ -30,7 +30,10 @@ test('incremental re-analysis gives the same result as a fresh one', async () =>
   const original = readFileSync('examples/seed002_lambda_drops_mask.py', 'utf8');
   const edits = [
     original.replace('LSTM(64', 'LSTM(32'),
-    original.replace('model.add(Lambda(lambda x: x[:, N:, :]))', 'model.add(Lambda(lambda x: x[:, N:, :], mask=lambda i, m: m[:, N:]))'),
+    original.replace(
+      'model.add(Lambda(lambda x: x[:, N:, :]))',
+      'model.add(Lambda(lambda x: x[:, N:, :], mask=lambda i, m: m[:, N:]))',
+    ),
     original.replace('N = 5', 'N = 7'),
     `${original}\nmodel.add(Dense(1))\n`,
     original.slice(0, original.length / 2),

@@ -16,9 +16,18 @@ test('a release the sweep ran is named as it is; others say whose rules apply an
   assert.equal(versionLabel('keras3', '3.3.3'), 'Keras 3.3.3');
   assert.equal(versionLabel('tf-keras2', '2.21.0'), 'tf.keras 2.21.0');
   assert.ok(CHECKED_RELEASES.keras3.includes('3.3.3') && !CHECKED_RELEASES.keras3.includes('3.2.0'));
-  assert.match(versionLabel('keras3', '3.2.0'), /^Keras 3\.2\.0: rules of 3\.0–3\.3, checked against \d+ releases from 3\.0\.0 to 3\.3\.3$/);
-  assert.match(versionLabel('keras3', '3.7.1'), /^Keras 3\.7\.1: rules of 3\.4–3\.7, .*3\.7\.1 itself lies outside the releases checked for these rules$/);
-  assert.match(versionLabel('keras3', '4.0.0'), /^Keras 4\.0\.0: the rules from 3\.16\.0 on, not checked against any release \(the newest release checked is 3\.15\.1\)$/);
+  assert.match(
+    versionLabel('keras3', '3.2.0'),
+    /^Keras 3\.2\.0: rules of 3\.0–3\.3, checked against \d+ releases from 3\.0\.0 to 3\.3\.3$/,
+  );
+  assert.match(
+    versionLabel('keras3', '3.7.1'),
+    /^Keras 3\.7\.1: rules of 3\.4–3\.7, .*3\.7\.1 itself lies outside the releases checked for these rules$/,
+  );
+  assert.match(
+    versionLabel('keras3', '4.0.0'),
+    /^Keras 4\.0\.0: the rules from 3\.16\.0 on, not checked against any release \(the newest release checked is 3\.15\.1\)$/,
+  );
 });
 
 test('the label of an unchecked release is the one every verdict carries', async () => {
@@ -37,7 +46,7 @@ test('Concatenate of a masked and an unmasked input on the feature axis: an all-
   assert.equal(m.lossMasked, 'yes');
 });
 
-test('no all-true warning along the time axis, nor in tf.keras, whose all() keeps the masked input\'s padding', async () => {
+test("no all-true warning along the time axis, nor in tf.keras, whose all() keeps the masked input's padding", async () => {
   const byTime = model(await analyze(CONCAT.replace('AXIS', 'axis=1')), 'm');
   assert.ok(!codes(byTime.diagnostics).includes('concatenate-mask-all-true'));
   const tfKeras = model(await analyze(CONCAT.replace('AXIS', ''), 'tf-keras2'), 'm');
@@ -56,7 +65,7 @@ test('Keras 3.0-3.3 take no mask from a list: Concatenate gives none and says so
   assert.deepEqual(masks(newer).concatenate, [true, true]);
 });
 
-test('MultiHeadAttention deletes its inputs\' masks from Keras 3.8 on, not before', async () => {
+test("MultiHeadAttention deletes its inputs' masks from Keras 3.8 on, not before", async () => {
   const text = `${HEAD}inp = keras.Input(shape=(6,))\nx = layers.Embedding(8, 4, mask_zero=True)(inp)\natt = layers.MultiHeadAttention(num_heads=1, key_dim=2)(x, x)\nafter = layers.Dense(4, name="after")(x)\nm = keras.Model(inp, layers.Add()([att, after]))\n`;
   assert.equal(model(await analyze(text, 'keras3', { kerasVersion: '3.7.0' }), 'm').lossMasked, 'yes');
   assert.equal(model(await analyze(text, 'keras3', { kerasVersion: '3.8.0' }), 'm').lossMasked, 'no');

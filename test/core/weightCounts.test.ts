@@ -19,7 +19,10 @@ import { CLASS_ALIASES, layerEntry } from '../../src/core/layers/index';
 import { modelCost } from '../../src/core/runtime/modelCost';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const fixtures = (kind: string) => readdirSync(join(root, 'test/golden/fixtures', kind)).filter((f) => f.endsWith('.json')).sort();
+const fixtures = (kind: string) =>
+  readdirSync(join(root, 'test/golden/fixtures', kind))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 // Analysis fixtures write NaN bare (Python's json), as the analysis golden test reads them.
 const read = (kind: string, file: string) => {
   const text = readFileSync(join(root, 'test/golden/fixtures', kind, file), 'utf8');
@@ -41,13 +44,34 @@ function countsByLayer(graph: ModelGraph): Map<string, number | null> {
 }
 
 /** Classes whose entry has a weight-count rule: each must be checked against Keras at least once. */
-const RULED = ['Dense', 'Embedding', 'EinsumDense', 'Conv1D', 'LSTM', 'GRU', 'SimpleRNN', 'Bidirectional', 'TimeDistributed', 'BatchNormalization', 'LayerNormalization', 'Attention', 'AdditiveAttention', 'MultiHeadAttention'];
+const RULED = [
+  'Dense',
+  'Embedding',
+  'EinsumDense',
+  'Conv1D',
+  'LSTM',
+  'GRU',
+  'SimpleRNN',
+  'Bidirectional',
+  'TimeDistributed',
+  'BatchNormalization',
+  'LayerNormalization',
+  'Attention',
+  'AdditiveAttention',
+  'MultiHeadAttention',
+];
 
 test("every layer's weight count equals Keras' count_params() (analysis fixtures, both families)", () => {
   const checked = new Map<string, number>();
   const problems: string[] = [];
   for (const file of fixtures('analysis')) {
-    const fixture = read('analysis', file) as { models: { name: string; config: KerasModelConfig | null; layers: { name: string; className: string; params?: number | null }[] }[] };
+    const fixture = read('analysis', file) as {
+      models: {
+        name: string;
+        config: KerasModelConfig | null;
+        layers: { name: string; className: string; params?: number | null }[];
+      }[];
+    };
     for (const model of fixture.models) {
       if (!model.config) continue;
       let graph: ModelGraph;
@@ -64,26 +88,42 @@ test("every layer's weight count equals Keras' count_params() (analysis fixtures
         const count = ours.get(layer.name);
         // Unknown only where the config leaves the shape the count needs open (a Sequential built without an input shape).
         if (count === null) continue;
-        if (count !== layer.params) problems.push(`${file} ${model.name}/${layer.name} (${layer.className}): MaskLens counts ${count}, Keras ${layer.params}`);
+        if (count !== layer.params)
+          problems.push(
+            `${file} ${model.name}/${layer.name} (${layer.className}): MaskLens counts ${count}, Keras ${layer.params}`,
+          );
         checked.set(layer.className, (checked.get(layer.className) ?? 0) + 1);
       }
     }
   }
   assert.deepEqual(problems, []);
-  assert.deepEqual(RULED.filter((c) => !checked.has(c)), [], `classes never checked against Keras (checked: ${[...checked.keys()].join(', ')})`);
+  assert.deepEqual(
+    RULED.filter((c) => !checked.has(c)),
+    [],
+    `classes never checked against Keras (checked: ${[...checked.keys()].join(', ')})`,
+  );
 });
 
-test('every layer\'s weight count equals the sizes of the weights Keras wrote (runtime fixtures, both families)', () => {
+test("every layer's weight count equals the sizes of the weights Keras wrote (runtime fixtures, both families)", () => {
   let layers = 0;
   const problems: string[] = [];
   for (const file of fixtures('runtime')) {
-    const fixture = read('runtime', file) as { config?: KerasModelConfig; weights?: { layer: string; weights: { shape: number[] }[] }[] };
+    const fixture = read('runtime', file) as {
+      config?: KerasModelConfig;
+      weights?: { layer: string; weights: { shape: number[] }[] }[];
+    };
     if (!fixture.config || !fixture.weights) continue;
     const graph = buildGraph(fixture.config);
     const ours = countsByLayer(graph);
     // A class defined in the user's source has no entry: from Keras' config alone its count, and
     // the shapes after it, are unknown (the runtime charges its weights as it creates them).
-    const custom = [...graph.layers.values()].some((spec) => spec.kind !== 'input' && spec.kind !== 'op' && !spec.nested && layerEntry(CLASS_ALIASES[spec.className] ?? spec.className) === undefined);
+    const custom = [...graph.layers.values()].some(
+      (spec) =>
+        spec.kind !== 'input' &&
+        spec.kind !== 'op' &&
+        !spec.nested &&
+        layerEntry(CLASS_ALIASES[spec.className] ?? spec.className) === undefined,
+    );
     for (const w of fixture.weights) {
       const keras = w.weights.reduce((a, x) => a + x.shape.reduce((p, q) => p * q, 1), 0);
       const count = ours.get(w.layer);

@@ -47,7 +47,13 @@ test('evaluate offers the files that exist, first mention first, from the source
     { path: 'final.keras', how: 'load_model' as const, line: 15 },
     { path: 'saved_model_dir', how: 'save' as const, line: 16 },
   ];
-  const present = new Set(['/ws/src/final.keras', '/ws/checkpoints/best.weights.h5', '/ws/final.keras', '/ws/epoch.{epoch:02d}.keras', '/ws/src/saved_model_dir']);
+  const present = new Set([
+    '/ws/src/final.keras',
+    '/ws/checkpoints/best.weights.h5',
+    '/ws/final.keras',
+    '/ws/epoch.{epoch:02d}.keras',
+    '/ws/src/saved_model_dir',
+  ]);
   const found = weightFileCandidates(mentions, ['/ws/src', '/ws'], (f) => present.has(f));
   assert.deepEqual(
     found.map((c) => [c.file, c.label]),

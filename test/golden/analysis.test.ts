@@ -14,7 +14,11 @@ import { compareModel, type Fixture } from '../core/goldenCompare';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = join(root, 'test/golden/fixtures/analysis');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
 /**
  * Differences MaskLens cannot remove, with the reason. Each entry is matched as a
@@ -46,24 +50,38 @@ for (const name of files) {
     const fixture = JSON.parse(readFileSync(join(dir, name), 'utf8').replace(/\bNaN\b/g, '"NaN"')) as Fixture;
     const source = join(root, fixture.file);
     assert.ok(existsSync(source), `fixture source ${fixture.file} is missing`);
-    const analysis = analyzer.analyze(readFileSync(source, 'utf8'), { file: fixture.file, family: fixture.family, kerasVersion: fixture.kerasVersion });
-    assert.ok(!analysis.diagnostics.some((d) => d.code === 'internal-error'), analysis.diagnostics.map((d) => d.message).join('\n'));
+    const analysis = analyzer.analyze(readFileSync(source, 'utf8'), {
+      file: fixture.file,
+      family: fixture.family,
+      kerasVersion: fixture.kerasVersion,
+    });
+    assert.ok(
+      !analysis.diagnostics.some((d) => d.code === 'internal-error'),
+      analysis.diagnostics.map((d) => d.message).join('\n'),
+    );
     const problems: string[] = [];
     for (const fx of fixture.models) {
       const names = [fx.name, ...(fx.aliases ?? [])];
       const ours = analysis.models.find((m) => names.includes(m.ir.name));
       if (!ours) {
-        problems.push(`${fx.name}: model not found (MaskLens has ${analysis.models.map((m) => m.ir.name).join(', ') || 'none'})`);
+        problems.push(
+          `${fx.name}: model not found (MaskLens has ${analysis.models.map((m) => m.ir.name).join(', ') || 'none'})`,
+        );
         continue;
       }
       problems.push(...compareModel(fx, ours, fixture.family));
     }
     if (fixture.error && /does not support masking/.test(fixture.error)) {
       const all = [...analysis.diagnostics, ...analysis.models.flatMap((m) => m.diagnostics)];
-      if (!all.some((d) => d.code === 'mask-destroyed' && d.severity === 'error')) problems.push(`Keras raised "${fixture.error.slice(0, 120)}" but MaskLens reports no mask-destroyed error`);
+      if (!all.some((d) => d.code === 'mask-destroyed' && d.severity === 'error'))
+        problems.push(`Keras raised "${fixture.error.slice(0, 120)}" but MaskLens reports no mask-destroyed error`);
     }
     const known = KNOWN[name] ?? [];
-    for (const k of known) assert.ok(problems.some((p) => p.includes(k.problem)), `${name}: known difference "${k.problem}" no longer occurs; remove it`);
+    for (const k of known)
+      assert.ok(
+        problems.some((p) => p.includes(k.problem)),
+        `${name}: known difference "${k.problem}" no longer occurs; remove it`,
+      );
     const open = problems.filter((p) => !known.some((k) => p.includes(k.problem)));
     assert.deepEqual(open, [], `${name}:\n  ${open.join('\n  ')}`);
   });

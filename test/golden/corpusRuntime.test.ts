@@ -20,7 +20,11 @@ import type { Fixture } from '../core/goldenCompare';
 
 const root = join(__dirname, '..', '..');
 const dir = join(root, 'test/golden/fixtures/analysis');
-const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
+const files = existsSync(dir)
+  ? readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
 /** `file#model` → the runtime's refusal, as a substring of its message. */
 const LIMITS: Record<string, string> = {};
@@ -38,7 +42,11 @@ for (const name of files) {
   const runnable = fixture.models.filter((m) => !m.probeError && m.layers.some((l) => l.maskOut !== null));
   if (fixture.error || runnable.length === 0) continue;
   test(`runtime masks equal Keras' on ${name}`, async () => {
-    const analysis = analyzer.analyze(readFileSync(join(root, fixture.file), 'utf8'), { file: fixture.file, family: fixture.family, kerasVersion: fixture.kerasVersion });
+    const analysis = analyzer.analyze(readFileSync(join(root, fixture.file), 'utf8'), {
+      file: fixture.file,
+      family: fixture.family,
+      kerasVersion: fixture.kerasVersion,
+    });
     for (const fx of runnable) {
       const names = [fx.name, ...(fx.aliases ?? [])];
       const ir = analysis.ir.models.find((m) => names.includes(m.name));
@@ -47,7 +55,13 @@ for (const name of files) {
       const run = runTask(
         {
           kind: 'evaluate',
-          model: { name: ir.name, config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, training: runtimeModelOf(ir).training },
+          model: {
+            name: ir.name,
+            config: ir.config,
+            lambdas: ir.lambdas,
+            customLayers: ir.customLayers,
+            training: runtimeModelOf(ir).training,
+          },
           family: fixture.family,
           kerasVersion: fixture.kerasVersion,
           data: { source: 'synthetic', samples: 4, minLength: 2, timesteps: 6, seed: 5 },
@@ -57,7 +71,11 @@ for (const name of files) {
         noProgress,
       );
       if (limit) {
-        await assert.rejects(run, (e: unknown) => e instanceof UserFacingError && e.message.includes(limit), `${fx.name}: expected the known limit "${limit}"`);
+        await assert.rejects(
+          run,
+          (e: unknown) => e instanceof UserFacingError && e.message.includes(limit),
+          `${fx.name}: expected the known limit "${limit}"`,
+        );
         continue;
       }
       const result = await run;
@@ -66,10 +84,19 @@ for (const name of files) {
         if (layer.maskOut === null || layer.className === 'InputLayer') continue;
         const mine = result.layers.find((l) => l.name === layer.name);
         if (!mine) continue; // a layer inside a nested model: its model's own record is compared
-        assert.equal(mine.maskShape !== null, layer.maskOut, `${fx.name}/${layer.name} (${layer.className}): mask ${layer.maskOut ? 'expected' : 'not expected'}`);
+        assert.equal(
+          mine.maskShape !== null,
+          layer.maskOut,
+          `${fx.name}/${layer.name} (${layer.className}): mask ${layer.maskOut ? 'expected' : 'not expected'}`,
+        );
         // A Lambda's mask= function sees the masks of a list argument as a list: masks[0] is the first input's
         // (batch, steps) mask over its (batch, steps, features) output, not that mask's first row.
-        if (layer.className === 'Lambda' && mine.maskShape && layer.outputShape) assert.equal(mine.maskShape.length, layer.outputShape.length - 1, `${fx.name}/${layer.name} (${layer.className}): mask of shape [${mine.maskShape.join(', ')}] over an output of rank ${layer.outputShape.length}`);
+        if (layer.className === 'Lambda' && mine.maskShape && layer.outputShape)
+          assert.equal(
+            mine.maskShape.length,
+            layer.outputShape.length - 1,
+            `${fx.name}/${layer.name} (${layer.className}): mask of shape [${mine.maskShape.join(', ')}] over an output of rank ${layer.outputShape.length}`,
+          );
       }
     }
   });

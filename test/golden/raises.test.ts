@@ -20,12 +20,21 @@ interface AnalysisFixture {
 }
 
 const fixture = (family: KerasFamily): AnalysisFixture =>
-  JSON.parse(readFileSync(join(__dirname, 'fixtures', 'analysis', `c37_timedistributed_unsupported_inner.${family}.json`), 'utf8')) as AnalysisFixture;
+  JSON.parse(
+    readFileSync(
+      join(__dirname, 'fixtures', 'analysis', `c37_timedistributed_unsupported_inner.${family}.json`),
+      'utf8',
+    ),
+  ) as AnalysisFixture;
 
 const { tf } = loadTf();
 const keras3 = fixture('keras3');
 const config = keras3.models[0].config as KerasModelConfig;
-const tokens = () => tf.tensor2d([[3, 5, 0, 0, 0], [1, 2, 3, 4, 0]]);
+const tokens = () =>
+  tf.tensor2d([
+    [3, 5, 0, 0, 0],
+    [1, 2, 3, 4, 0],
+  ]);
 
 function run(family: KerasFamily): Map<string, boolean> {
   const runtime = new ModelRuntime(tf, buildGraph(config), { family, seed: 1, lambdas: {}, weights: null });
@@ -53,5 +62,8 @@ test('c37 under tf-keras2: the runtime raises the TypeError tf.keras raised', ()
   const recorded = fixture('tf-keras2').error ?? '';
   const message = /^TypeError: (Layer \w+ does not support masking)/.exec(recorded)?.[1];
   assert.ok(message, `the tf-keras golden run did not raise the expected TypeError: ${recorded}`);
-  assert.throws(() => run('tf-keras2'), (e: unknown) => e instanceof UserFacingError && e.message.includes(message));
+  assert.throws(
+    () => run('tf-keras2'),
+    (e: unknown) => e instanceof UserFacingError && e.message.includes(message),
+  );
 });

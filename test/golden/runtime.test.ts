@@ -16,7 +16,12 @@ import test from 'node:test';
 import { createAnalyzer } from '../../src/core/analysis';
 import type { CustomLayerIR, JsonValue, KerasModelConfig, LambdaIR } from '../../src/core/ir';
 import { parseNpy } from '../../src/core/data/npy';
-import { type EvaluateRequestParsed, evaluateRequestSchema, type RuntimeModel, runtimeModelOf } from '../../src/core/protocol/runtimeTasks';
+import {
+  type EvaluateRequestParsed,
+  evaluateRequestSchema,
+  type RuntimeModel,
+  runtimeModelOf,
+} from '../../src/core/protocol/runtimeTasks';
 import { runTask } from '../../src/worker/registry';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';
@@ -72,14 +77,21 @@ interface Fixture {
   metrics?: {
     given: JsonValue[];
     weighted: JsonValue[];
-    reported: Record<string, { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num }>;
+    reported: Record<
+      string,
+      { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num }
+    >;
   } | null;
   /** Models with several outputs: the output whose loss term the fixture records. */
   outputIndex?: number | null;
-  train: Record<string, { loss: Num; optimizer: { className: string; config: Record<string, JsonValue> }; weights: Fixture['weights'] }> | null;
+  train: Record<
+    string,
+    { loss: Num; optimizer: { className: string; config: Record<string, JsonValue> }; weights: Fixture['weights'] }
+  > | null;
 }
 
-const num = (v: Num): number => (typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN);
+const num = (v: Num): number =>
+  typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN;
 
 /** The fixture's values (reading `.npy` side files with MaskLens' own reader), or null for a digest. */
 function valuesOf(rec: Arr): Float64Array | null {
@@ -119,7 +131,10 @@ function compareArray(actual: ArrayLike<number>, rec: Arr, what: string, rtol = 
   const scale = rtol * d.sumAbs + atol * d.count;
   assert.ok(Math.abs(sum - d.sum) <= scale, `${what}: sum ${sum} vs Keras ${d.sum}`);
   assert.ok(Math.abs(sumAbs - d.sumAbs) <= scale, `${what}: sum |x| ${sumAbs} vs Keras ${d.sumAbs}`);
-  assert.ok(Math.abs(sumSq - d.sumSq) <= 2 * rtol * d.sumSq + atol * d.count, `${what}: sum x² ${sumSq} vs Keras ${d.sumSq}`);
+  assert.ok(
+    Math.abs(sumSq - d.sumSq) <= 2 * rtol * d.sumSq + atol * d.count,
+    `${what}: sum x² ${sumSq} vs Keras ${d.sumSq}`,
+  );
   return assertClose(Array.from(actual).slice(0, d.head.length), d.head.map(num), `${what} (first values)`, rtol, atol);
 }
 
@@ -128,7 +143,13 @@ function flat(x: unknown): number[] {
 }
 
 /** Max error over arrays; NaN must match NaN. Returns the worst relative error seen. */
-function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rtol = RTOL, atol = ATOL): number {
+function assertClose(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  what: string,
+  rtol = RTOL,
+  atol = ATOL,
+): number {
   assert.equal(actual.length, expected.length, `${what}: ${actual.length} values, Keras has ${expected.length}`);
   let worst = 0;
   for (let i = 0; i < expected.length; i++) {
@@ -196,19 +217,36 @@ async function lambdasFor(fx: Fixture): Promise<Record<string, LambdaIR>> {
 }
 
 /** The model as MaskLens reads it from the corpus file the fixture's model comes from, or Keras' own config. */
-type ModelFromSource = { config: KerasModelConfig; lambdas: Record<string, LambdaIR>; customLayers?: Record<string, CustomLayerIR>; customLoss?: NonNullable<RuntimeModel['training']>['customLoss'] };
+type ModelFromSource = {
+  config: KerasModelConfig;
+  lambdas: Record<string, LambdaIR>;
+  customLayers?: Record<string, CustomLayerIR>;
+  customLoss?: NonNullable<RuntimeModel['training']>['customLoss'];
+};
 
 async function modelFor(fx: Fixture, lambdas: Record<string, LambdaIR>): Promise<ModelFromSource> {
   if (!fx.source) return { config: fx.config, lambdas };
   const analyzer = await createAnalyzer();
   try {
-    const analysis = analyzer.analyze(readFileSync(join(ROOT, fx.source.file), 'utf8'), { file: fx.source.file, family: fx.family });
+    const analysis = analyzer.analyze(readFileSync(join(ROOT, fx.source.file), 'utf8'), {
+      file: fx.source.file,
+      family: fx.family,
+    });
     const ir = analysis.ir.models.find((m) => m.name === fx.source?.model);
     assert.ok(ir, `${fx.source.file}: MaskLens finds no model '${fx.source.model}'`);
     // The user's own loss, as compile() in the file names it and MaskLens translates it.
     const customLoss = fx.loss.custom ? runtimeModelOf(ir).training?.customLoss : undefined;
-    if (fx.loss.custom) assert.ok(customLoss?.fn, `${fx.source.file}: the loss '${fx.loss.name}' was not translated: ${customLoss?.problem ?? 'no custom loss read'}`);
-    return { config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, ...(customLoss ? { customLoss } : {}) };
+    if (fx.loss.custom)
+      assert.ok(
+        customLoss?.fn,
+        `${fx.source.file}: the loss '${fx.loss.name}' was not translated: ${customLoss?.problem ?? 'no custom loss read'}`,
+      );
+    return {
+      config: ir.config,
+      lambdas: ir.lambdas,
+      customLayers: ir.customLayers,
+      ...(customLoss ? { customLoss } : {}),
+    };
   } finally {
     analyzer.dispose();
   }
@@ -244,11 +282,18 @@ function requestFor(fx: Fixture, model: Awaited<ReturnType<typeof modelFor>>): E
     layerOutputs: false,
     output: fx.outputIndex ?? undefined,
   });
-  if (!parsed.success) throw new Error(`fixture ${fx.case} does not form a valid request: ${JSON.stringify(parsed.error.issues).slice(0, 2000)}`);
+  if (!parsed.success)
+    throw new Error(
+      `fixture ${fx.case} does not form a valid request: ${JSON.stringify(parsed.error.issues).slice(0, 2000)}`,
+    );
   return parsed.data;
 }
 
-const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json')).sort() : [];
+const files = existsSync(DIR)
+  ? readdirSync(DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 const ctx = { progress: () => undefined, cancelled: () => false };
 
 test('runtime golden fixtures exist', () => {
@@ -258,7 +303,11 @@ test('runtime golden fixtures exist', () => {
 test('the runtime runs on native TensorFlow', () => {
   const { info } = loadTf();
   if (process.env.MASKLENS_ALLOW_CPU_BACKEND === '1') return;
-  assert.equal(info.backend, 'tensorflow', `golden replay ran on '${info.backend}': ${info.fallbackReason ?? ''} (set MASKLENS_ALLOW_CPU_BACKEND=1 only while the native binding is being built)`);
+  assert.equal(
+    info.backend,
+    'tensorflow',
+    `golden replay ran on '${info.backend}': ${info.fallbackReason ?? ''} (set MASKLENS_ALLOW_CPU_BACKEND=1 only while the native binding is being built)`,
+  );
 });
 
 for (const file of files) {
@@ -272,14 +321,21 @@ for (const file of files) {
       const session = openSession(req);
       try {
         tf.tidy(() => {
-          const r = session.runtime.forward(session.data.x.map((a) => toTensor(tf, a)), false);
+          const r = session.runtime.forward(
+            session.data.x.map((a) => toTensor(tf, a)),
+            false,
+          );
           for (const rec of fx.layers) {
             if (rec.className === 'InputLayer') continue;
             const mine = r.records.find((m) => m.layer.name === rec.name);
             assert.ok(mine, `layer '${rec.name}' was not run`);
             const mask = mine.mask ? (tf.cast(mine.mask, 'int32').arraySync() as number[][]) : null;
             assert.deepEqual(mask, rec.mask, `mask of layer '${rec.name}'`);
-            if (rec.output) worstRelative = Math.max(worstRelative, compareArray(mine.output.dataSync(), rec.output, `output of '${rec.name}'`));
+            if (rec.output)
+              worstRelative = Math.max(
+                worstRelative,
+                compareArray(mine.output.dataSync(), rec.output, `output of '${rec.name}'`),
+              );
           }
           const k = session.output.index;
           worstRelative = Math.max(worstRelative, compareArray(r.outputs[k].dataSync(), fx.output, 'model output'));
@@ -300,18 +356,28 @@ for (const file of files) {
         const value = valuesOf(fx.perTimestepLoss)?.[0] ?? NaN;
         assert.equal(r.perTimestepLoss, null, 'a loss that returns one number has no per-timestep values');
         assert.ok(r.lossValues && r.loss);
-        assertClose([r.lossValues.none, r.lossValues['valid-mean']], [value, value], 'the loss function\'s number');
-        worstRelative = Math.max(worstRelative, assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'));
+        assertClose([r.lossValues.none, r.lossValues['valid-mean']], [value, value], "the loss function's number");
+        worstRelative = Math.max(
+          worstRelative,
+          assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'),
+        );
         return;
       }
       assert.ok(r.perTimestepLoss, 'no per-timestep loss');
-      worstRelative = Math.max(worstRelative, compareArray(flat(r.perTimestepLoss), fx.perTimestepLoss, 'per-timestep loss'));
+      worstRelative = Math.max(
+        worstRelative,
+        compareArray(flat(r.perTimestepLoss), fx.perTimestepLoss, 'per-timestep loss'),
+      );
       const values = r.lossValues;
       assert.ok(values && r.loss);
       if (fx.sampleWeight && fx.weightedReductions) {
         // MaskLens' valid-mean with weights is Keras' sum(L·m·w)/sum(m) — the generator's "valid-count".
         const w = fx.weightedReductions;
-        assertClose([values.none, values['valid-mean'], values['total-mean']], [num(w.none), num(w['valid-count']), num(w['total-mean'])], 'weighted reductions');
+        assertClose(
+          [values.none, values['valid-mean'], values['total-mean']],
+          [num(w.none), num(w['valid-count']), num(w['total-mean'])],
+          'weighted reductions',
+        );
       } else {
         const ids = ['none', 'valid-mean', 'total-mean', 'sequence-mean'] as const;
         assertClose(
@@ -320,7 +386,10 @@ for (const file of files) {
           'reductions',
         );
       }
-      worstRelative = Math.max(worstRelative, assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'));
+      worstRelative = Math.max(
+        worstRelative,
+        assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'),
+      );
     });
 
     if (fx.metrics) {
@@ -329,14 +398,27 @@ for (const file of files) {
         const r = await runTask(req, ctx);
         assert.equal(r.kind, 'evaluate');
         if (r.kind !== 'evaluate') return;
-        assert.deepEqual(r.metrics.map((m) => m.name).sort(), Object.keys(reported.reported).sort(), 'metric names as Keras reports them');
+        assert.deepEqual(
+          r.metrics.map((m) => m.name).sort(),
+          Object.keys(reported.reported).sort(),
+          'metric names as Keras reports them',
+        );
         for (const m of r.metrics) {
           const keras = reported.reported[m.name];
           // Keras' name resolution: the function behind a wrapper (tf-keras) or the class (Keras 3).
-          const resolved = keras.function && keras.function !== '<lambda>' ? keras.function.replace(/_matches$/, '_accuracy') : null;
+          const resolved =
+            keras.function && keras.function !== '<lambda>' ? keras.function.replace(/_matches$/, '_accuracy') : null;
           if (resolved) assert.equal(m.resolved, resolved, `${m.name}: resolves to ${resolved} in Keras`);
-          assertClose([m.keras, m.unmasked], [num(keras.keras), num(keras.unmasked)], `metric ${m.name} (Keras' value, unmasked)`);
-          assert.equal(m.masked !== null, fx.outputMask !== null, `${m.name}: masked exactly where a mask reaches the output`);
+          assertClose(
+            [m.keras, m.unmasked],
+            [num(keras.keras), num(keras.unmasked)],
+            `metric ${m.name} (Keras' value, unmasked)`,
+          );
+          assert.equal(
+            m.masked !== null,
+            fx.outputMask !== null,
+            `${m.name}: masked exactly where a mask reaches the output`,
+          );
           assert.equal(m.weighted, keras.weighted, `${m.name}: weighted`);
         }
       });
@@ -345,7 +427,10 @@ for (const file of files) {
     for (const [label, step] of Object.entries(fx.train ?? {})) {
       await t.test(`one ${label} step: loss and weights within 1e-4`, () => {
         const session = openSession(req);
-        const optimizer = new KerasOptimizer(tf, resolveOptimizer({ class_name: step.optimizer.className, config: step.optimizer.config }));
+        const optimizer = new KerasOptimizer(
+          tf,
+          resolveOptimizer({ class_name: step.optimizer.className, config: step.optimizer.config }),
+        );
         try {
           const rows = Array.from({ length: session.data.info.samples }, (_, i) => i);
           const loss = trainStep(session, optimizer, rows, 'valid-mean', 1);
@@ -354,7 +439,9 @@ for (const file of files) {
           for (const layer of step.weights) {
             const mine = session.runtime.weights.filter((w) => w.layer === layer.layer);
             assert.equal(mine.length, layer.weights.length, `weights of '${layer.layer}'`);
-            layer.weights.forEach((w, i) => compareArray(mine[i].variable.dataSync(), w, `${label}: ${layer.layer}/${w.name ?? i}`, WEIGHT_TOL, 1e-6));
+            layer.weights.forEach((w, i) =>
+              compareArray(mine[i].variable.dataSync(), w, `${label}: ${layer.layer}/${w.name ?? i}`, WEIGHT_TOL, 1e-6),
+            );
           }
         } finally {
           optimizer.dispose();
@@ -369,5 +456,7 @@ for (const file of files) {
 }
 
 test('summary', () => {
-  console.log(`# replayed ${replayed}/${files.length} fixtures, ${checkedValues} values compared; worst relative error where |Keras value| > 1e-3: ${worstRelative.toExponential(2)} (${worstWhere})`);
+  console.log(
+    `# replayed ${replayed}/${files.length} fixtures, ${checkedValues} values compared; worst relative error where |Keras value| > 1e-3: ${worstRelative.toExponential(2)} (${worstWhere})`,
+  );
 });

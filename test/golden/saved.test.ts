@@ -46,7 +46,8 @@ interface Fixture {
   kerasEvaluate: Num;
 }
 
-const num = (v: Num): number => (typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN);
+const num = (v: Num): number =>
+  typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN;
 
 function values(a: Arr): number[] {
   if (a.values) return a.values.map(num);
@@ -64,11 +65,19 @@ function assertClose(actual: number[], expected: number[], what: string): void {
 
 const flat = (x: unknown): number[] => (Array.isArray(x) ? x.flatMap(flat) : [num(x as Num)]);
 const ctx = { progress: () => undefined, cancelled: () => false };
-const fixtures = existsSync(DIR) ? readdirSync(DIR).filter((f) => f.endsWith('.json')).sort() : [];
+const fixtures = existsSync(DIR)
+  ? readdirSync(DIR)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+  : [];
 
 test('saved-model golden fixtures exist for both families', () => {
   const families = new Set(fixtures.map((f) => f.split('.')[1]));
-  assert.deepEqual([...families].sort(), ['keras3', 'tf-keras2'], `fixtures in ${DIR}: run \`node tools/golden.mjs --saved\``);
+  assert.deepEqual(
+    [...families].sort(),
+    ['keras3', 'tf-keras2'],
+    `fixtures in ${DIR}: run \`node tools/golden.mjs --saved\``,
+  );
 });
 
 const ROOT = join(__dirname, '..', '..');
@@ -76,7 +85,10 @@ const ROOT = join(__dirname, '..', '..');
 async function modelFromSource(fx: Fixture & { source: string }): Promise<RuntimeModel> {
   const analyzer = await createAnalyzer();
   try {
-    const analysis = analyzer.analyze(readFileSync(join(ROOT, fx.source), 'utf8'), { file: fx.source, family: fx.family });
+    const analysis = analyzer.analyze(readFileSync(join(ROOT, fx.source), 'utf8'), {
+      file: fx.source,
+      family: fx.family,
+    });
     const ir = analysis.ir.models.find((m) => m.name === 'model');
     assert.ok(ir, `${fx.source} builds no model 'model'`);
     return runtimeModelOf(ir);
@@ -87,7 +99,11 @@ async function modelFromSource(fx: Fixture & { source: string }): Promise<Runtim
 
 function savedModelFrom(file: string, family: Fixture['family']): RuntimeModel {
   const saved = readSavedModel(new Uint8Array(readFileSync(join(DIR, file))), file);
-  assert.equal(saved.kerasVersion?.split('.')[0], family === 'keras3' ? '3' : '2', `the Keras version that saved ${file}`);
+  assert.equal(
+    saved.kerasVersion?.split('.')[0],
+    family === 'keras3' ? '3' : '2',
+    `the Keras version that saved ${file}`,
+  );
   return runtimeModelOf(savedModelIR(saved));
 }
 
@@ -104,17 +120,46 @@ function formatsOf(fx: Fixture): Format[] {
     const source = { ...fx, source: fx.source };
     const { h5 } = fx.files;
     return [
-      { label: 'source with its .weights.h5 checkpoint', model: () => modelFromSource(source), weights: fx.files.weightsH5, format: 'weights-h5' },
-      ...(h5 ? [{ label: 'source with its legacy .h5 weights', model: () => modelFromSource(source), weights: h5, format: 'weights-h5' }] : []),
+      {
+        label: 'source with its .weights.h5 checkpoint',
+        model: () => modelFromSource(source),
+        weights: fx.files.weightsH5,
+        format: 'weights-h5',
+      },
+      ...(h5
+        ? [
+            {
+              label: 'source with its legacy .h5 weights',
+              model: () => modelFromSource(source),
+              weights: h5,
+              format: 'weights-h5',
+            },
+          ]
+        : []),
     ];
   }
   const { h5 } = fx.files;
   assert.ok(keras && h5, `${fx.case}: no .keras or .h5 file`);
   // The model from each file that holds one; the weights-only file with the archive's model, as a source file would build it.
   return [
-    { label: '.keras archive', model: () => Promise.resolve(savedModelFrom(keras, fx.family)), weights: keras, format: 'keras-archive' },
-    { label: 'legacy .h5 model', model: () => Promise.resolve(savedModelFrom(h5, fx.family)), weights: h5, format: 'legacy-h5' },
-    { label: '.weights.h5 checkpoint', model: () => Promise.resolve(savedModelFrom(keras, fx.family)), weights: fx.files.weightsH5, format: 'weights-h5' },
+    {
+      label: '.keras archive',
+      model: () => Promise.resolve(savedModelFrom(keras, fx.family)),
+      weights: keras,
+      format: 'keras-archive',
+    },
+    {
+      label: 'legacy .h5 model',
+      model: () => Promise.resolve(savedModelFrom(h5, fx.family)),
+      weights: h5,
+      format: 'legacy-h5',
+    },
+    {
+      label: '.weights.h5 checkpoint',
+      model: () => Promise.resolve(savedModelFrom(keras, fx.family)),
+      weights: fx.files.weightsH5,
+      format: 'weights-h5',
+    },
   ];
 }
 
@@ -127,7 +172,11 @@ for (const file of fixtures) {
         kind: 'evaluate',
         model: { ...model, training: { ...model.training, batchSize: fx.inputs.shape[0] } },
         family: fx.family,
-        data: { source: 'inline', x: { ...fx.inputs, values: values(fx.inputs) }, y: { ...fx.targets, values: values(fx.targets) } },
+        data: {
+          source: 'inline',
+          x: { ...fx.inputs, values: values(fx.inputs) },
+          y: { ...fx.targets, values: values(fx.targets) },
+        },
         weights: { source: 'file', path: join(DIR, f.weights) },
         samplesShown: 4096,
         timestepsShown: 100_000,

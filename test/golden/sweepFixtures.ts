@@ -23,7 +23,16 @@ export const releaseRowSchema = z.object({
 const indexSchema = z.object({ tensorflow: z.string(), releases: z.array(releaseRowSchema) });
 
 /** [name, class, mask in, mask out, true entries of the output mask, its size, Keras warned it destroys the mask, supports_masking]. */
-const layerRowSchema = z.tuple([z.string(), z.string(), z.boolean().nullable(), z.boolean().nullable(), z.number().nullable(), z.number().nullable(), z.boolean(), z.boolean()]);
+const layerRowSchema = z.tuple([
+  z.string(),
+  z.string(),
+  z.boolean().nullable(),
+  z.boolean().nullable(),
+  z.number().nullable(),
+  z.number().nullable(),
+  z.boolean(),
+  z.boolean(),
+]);
 
 const modelSchema = z.object({
   name: z.string(),
@@ -34,7 +43,11 @@ const modelSchema = z.object({
   outputMask: z.boolean().nullable(),
 });
 
-const fileSchema = z.object({ error: z.string().nullable(), models: z.array(modelSchema), buildWarnings: z.array(z.string()) });
+const fileSchema = z.object({
+  error: z.string().nullable(),
+  models: z.array(modelSchema),
+  buildWarnings: z.array(z.string()),
+});
 
 const matrix = z.array(z.array(z.number()));
 
@@ -49,7 +62,13 @@ const lossSchema = z.object({
   metricMasked: z.boolean().nullable().optional(),
 });
 
-const fixtureSchema = z.object({ family, version: z.string(), tensorflow: z.string(), files: z.record(z.string(), fileSchema), losses: z.record(z.string(), lossSchema) });
+const fixtureSchema = z.object({
+  family,
+  version: z.string(),
+  tensorflow: z.string(),
+  files: z.record(z.string(), fileSchema),
+  losses: z.record(z.string(), lossSchema),
+});
 
 export type SweepLayerRow = z.infer<typeof layerRowSchema>;
 export type SweepModel = z.infer<typeof modelSchema>;

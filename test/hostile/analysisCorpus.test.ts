@@ -46,7 +46,11 @@ function selection(): { files: string[]; pool: number; tooLarge: number } {
     .sort();
   const fitting = all.filter((p) => statSync(p).size <= MAX_FILE_BYTES);
   const stride = Math.max(1, Math.floor(fitting.length / FILES));
-  return { files: fitting.filter((_, i) => i % stride === 0).slice(0, FILES), pool: all.length, tooLarge: all.length - fitting.length };
+  return {
+    files: fitting.filter((_, i) => i % stride === 0).slice(0, FILES),
+    pool: all.length,
+    tooLarge: all.length - fitting.length,
+  };
 }
 
 const run = new AnalysisRun();
@@ -56,18 +60,34 @@ after(() => run.dispose());
 test(`${FILES} real non-Keras Python files from site-packages, through the analysis process: no crash, stop, internal error or limit breach`, async () => {
   const { files, pool, tooLarge } = selection();
   assert.ok(files.length >= 200, `only ${files.length} files selected`);
-  process.stdout.write(`# site-packages: ${files.length} of ${pool} files (${tooLarge} over ${MAX_FILE_BYTES / 1024} KiB set aside)\n`);
+  process.stdout.write(
+    `# site-packages: ${files.length} of ${pool} files (${tooLarge} over ${MAX_FILE_BYTES / 1024} KiB set aside)\n`,
+  );
   const base = sitePackages();
   const rows: { file: string; bytes: number; ms: number; peakRssMB: number; models: number }[] = [];
   for (const path of files) {
     const name = relative(base, path);
     const text = readFileSync(path, 'utf8');
     const { view, ms, peakRssMB } = await run.analyse(text, name);
-    rows.push({ file: name, bytes: text.length, ms: Math.round(ms), peakRssMB: Math.round(peakRssMB), models: view.models.length });
+    rows.push({
+      file: name,
+      bytes: text.length,
+      ms: Math.round(ms),
+      peakRssMB: Math.round(peakRssMB),
+      models: view.models.length,
+    });
   }
   const slowest = [...rows].sort((a, b) => b.ms - a.ms).slice(0, 10);
-  for (const r of slowest) process.stdout.write(`# slow: ${r.file} (${r.bytes} chars): ${r.ms} ms, peak RSS ${r.peakRssMB} MB\n`);
-  writeResults('hostile-analysis-corpus.json', { files: rows.length, pool, tooLarge, maxFileBytes: MAX_FILE_BYTES, slowest, rows });
+  for (const r of slowest)
+    process.stdout.write(`# slow: ${r.file} (${r.bytes} chars): ${r.ms} ms, peak RSS ${r.peakRssMB} MB\n`);
+  writeResults('hostile-analysis-corpus.json', {
+    files: rows.length,
+    pool,
+    tooLarge,
+    maxFileBytes: MAX_FILE_BYTES,
+    slowest,
+    rows,
+  });
 });
 
 test(`every ${MUTANT_STRIDE}th of the fuzz test's mangled corpus files, through the analysis process`, async () => {

@@ -59,15 +59,28 @@ export class AnalysisRun {
         clearTimeout(timer);
         resolve(v);
       });
-      this.client.open({ uri, file: `/tmp/hostile/${label.replace(/\W+/g, '_')}.py`, label, version: 1, text, settings: { family: 'keras3', dimensions: {} } });
+      this.client.open({
+        uri,
+        file: `/tmp/hostile/${label.replace(/\W+/g, '_')}.py`,
+        label,
+        version: 1,
+        text,
+        settings: { family: 'keras3', dimensions: {} },
+      });
     });
     const ms = performance.now() - t0;
     this.waiting.delete(uri);
-    assert.equal(this.client.pid, pid, `${label}: the analysis process died (${view.stopped?.message ?? 'no message'})`);
+    assert.equal(
+      this.client.pid,
+      pid,
+      `${label}: the analysis process died (${view.stopped?.message ?? 'no message'})`,
+    );
     const peakRssMB = status(pid, 'VmHWM');
     this.client.close(uri);
     assert.equal(view.stopped, null, `${label}: ${view.stopped?.message}`);
-    const internal = [...view.diagnostics, ...view.models.flatMap((m) => m.diagnostics)].filter((d) => d.code === 'internal-error');
+    const internal = [...view.diagnostics, ...view.models.flatMap((m) => m.diagnostics)].filter(
+      (d) => d.code === 'internal-error',
+    );
     assert.deepEqual(internal, [], `${label}: internal error`);
     assert.ok(peakRssMB < PEAK_RSS_LIMIT_MB, `${label}: the analysis process peaked at ${peakRssMB.toFixed(0)} MB`);
     return { view, ms, peakRssMB };

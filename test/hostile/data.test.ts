@@ -37,7 +37,10 @@ test('a JSON syntax error is located by line and column, never quoted', () => {
   const e = refused(() => parseJsonArrays(`{"x": [[1, 2]],\n "y": ${SECRET}}`, 'y (data.json)'));
   assert.equal(e.code, 'data-corrupt');
   assert.equal(e.message, 'y (data.json): invalid JSON at line 2, column 7: text that is not JSON');
-  assert.equal(refused(() => parseJsonArrays('[[1, 2], [3, 4]', 'x')).message, "x: invalid JSON at line 1, column 16: ']' was expected");
+  assert.equal(
+    refused(() => parseJsonArrays('[[1, 2], [3, 4]', 'x')).message,
+    "x: invalid JSON at line 1, column 16: ']' was expected",
+  );
 });
 
 test('a value that is not a number is named by its position and kind', () => {
@@ -48,7 +51,10 @@ test('a value that is not a number is named by its position and kind', () => {
 test('a key holding no array is refused by name ("y": "junk" used to be skipped silently)', () => {
   const e = refused(() => parseJsonArrays('{"x": [[1, 2, 0, 0]], "y": "junk"}', 'x (data.json)'));
   assert.equal(e.code, 'data-format');
-  assert.equal(e.message, `x (data.json): key 'y' holds a string, not an array (a nested list of numbers or {"shape", "values"})`);
+  assert.equal(
+    e.message,
+    `x (data.json): key 'y' holds a string, not an array (a nested list of numbers or {"shape", "values"})`,
+  );
 });
 
 test('a CSV cell that is text is located, not quoted', () => {
@@ -66,10 +72,18 @@ function rawNpy(dict: string): Uint8Array {
 }
 
 test('a .npy header that is no NumPy header is described, not echoed', () => {
-  const e = refused(() => parseNpy(rawNpy(`{'descr': '${SECRET}', 'fortran_order': False, 'shape': (2,), }`), 'x (x.npy)'));
+  const e = refused(() =>
+    parseNpy(rawNpy(`{'descr': '${SECRET}', 'fortran_order': False, 'shape': (2,), }`), 'x (x.npy)'),
+  );
   assert.equal(e.message, 'x (x.npy): the header names a dtype that is not a NumPy type code');
-  assert.equal(refused(() => parseNpy(rawNpy(`{'descr': '<f4', 'fortran_order': False, 'shape': (2, ${SECRET}), }`), 'x')).message, 'x: corrupt .npy header: shape entry 2 of 2 is not a size');
-  assert.equal(refused(() => parseNpy(rawNpy(`{'${SECRET}': 1}`), 'x')).message, "x: corrupt .npy header: it has no readable 'descr', 'fortran_order', 'shape'");
+  assert.equal(
+    refused(() => parseNpy(rawNpy(`{'descr': '<f4', 'fortran_order': False, 'shape': (2, ${SECRET}), }`), 'x')).message,
+    'x: corrupt .npy header: shape entry 2 of 2 is not a size',
+  );
+  assert.equal(
+    refused(() => parseNpy(rawNpy(`{'${SECRET}': 1}`), 'x')).message,
+    "x: corrupt .npy header: it has no readable 'descr', 'fortran_order', 'shape'",
+  );
 });
 
 test('a zip bomb that declares its 2.2 GB is refused before a byte is inflated', () => {
@@ -78,25 +92,42 @@ test('a zip bomb that declares its 2.2 GB is refused before a byte is inflated',
   const started = performance.now();
   const e = refused(() => parseNpz(bomb, 'x (bomb.npz)', new MemoryBudget(2048)));
   assert.equal(e.code, 'memory-cap');
-  assert.equal(e.message, "x (bomb.npz)[x]: member 'x.npy' (2.05 GiB once inflated) needs about 2.05 GiB; the memory cap is 2 GiB (setting masklens.memoryCapMB)");
+  assert.equal(
+    e.message,
+    "x (bomb.npz)[x]: member 'x.npy' (2.05 GiB once inflated) needs about 2.05 GiB; the memory cap is 2 GiB (setting masklens.memoryCapMB)",
+  );
   assert.ok(performance.now() - started < 200, 'the declared size alone should have refused it');
 });
 
 test('a zip bomb that lies about its size stops inflating as soon as it passes the size it declared', () => {
-  const e = refused(() => parseNpz(zip([zeroArrayMember('x.npy', BOMB_VALUES)], { declaredSize: () => 4096 }), 'x (bomb.npz)'));
+  const e = refused(() =>
+    parseNpz(zip([zeroArrayMember('x.npy', BOMB_VALUES)], { declaredSize: () => 4096 }), 'x (bomb.npz)'),
+  );
   assert.equal(e.code, 'data-corrupt');
-  assert.equal(e.message, "x (bomb.npz): member 'x.npy' inflates to more than the 4 KiB its zip entry declares: the archive is corrupt or a zip bomb");
+  assert.equal(
+    e.message,
+    "x (bomb.npz): member 'x.npy' inflates to more than the 4 KiB its zip entry declares: the archive is corrupt or a zip bomb",
+  );
 });
 
 test('a zip bomb that declares no size is measured by the .npy header it inflates first', () => {
-  const e = refused(() => parseNpz(zip([zeroArrayMember('x.npy', BOMB_VALUES)], { streamed: true }), 'x (bomb.npz)', new MemoryBudget(2048)));
-  assert.equal(e.message, "x (bomb.npz)[x]: member 'x.npy' (shape (275000000,), 2.05 GiB once inflated) needs about 2.05 GiB; the memory cap is 2 GiB (setting masklens.memoryCapMB)");
+  const e = refused(() =>
+    parseNpz(zip([zeroArrayMember('x.npy', BOMB_VALUES)], { streamed: true }), 'x (bomb.npz)', new MemoryBudget(2048)),
+  );
+  assert.equal(
+    e.message,
+    "x (bomb.npz)[x]: member 'x.npy' (shape (275000000,), 2.05 GiB once inflated) needs about 2.05 GiB; the memory cap is 2 GiB (setting masklens.memoryCapMB)",
+  );
 });
 
 test('an honest archive, sizes declared or streamed, still reads', () => {
   const values = Buffer.concat([npyHeader([2, 2], '<f8'), Buffer.from(new Float64Array([1, 2, 3, Infinity]).buffer)]);
   for (const streamed of [false, true]) {
-    const arrays = parseNpz(zip([plainMember('x.npy', values), plainMember('notes.txt', Buffer.from(SECRET))], { streamed }), 'd.npz', new MemoryBudget(64));
+    const arrays = parseNpz(
+      zip([plainMember('x.npy', values), plainMember('notes.txt', Buffer.from(SECRET))], { streamed }),
+      'd.npz',
+      new MemoryBudget(64),
+    );
     assert.deepEqual(Object.keys(arrays), ['x']);
     assert.deepEqual(Array.from(arrays.x.data), [1, 2, 3, Infinity]);
   }
@@ -106,7 +137,10 @@ test('np.zeros((50000000, 4)) written in the source is refused before one value 
   const budget = new MemoryBudget(2048);
   const before = process.memoryUsage().arrayBuffers;
   const e = refused(() => evaluateInlineArray({ op: 'zeros', shape: [50_000_000, 4] }, 'x (inline)', budget));
-  assert.equal(e.message, 'x (inline): `np.zeros((50000000, 4))` (200,000,000 values) needs about 2.98 GiB; the memory cap is 2 GiB (setting masklens.memoryCapMB)');
+  assert.equal(
+    e.message,
+    'x (inline): `np.zeros((50000000, 4))` (200,000,000 values) needs about 2.98 GiB; the memory cap is 2 GiB (setting masklens.memoryCapMB)',
+  );
   assert.ok(process.memoryUsage().arrayBuffers - before < 1e6);
   assert.equal(budget.usedBytes, 0);
   // What fits is built, and stays charged for what it keeps.

@@ -49,7 +49,12 @@ export function zeroArrayMember(name: string, values: number): Member {
   const blocks = Math.floor(bytes / block.length);
   const rest = bytes - blocks * block.length;
   const deflatedBlock = deflateRawSync(block, flushed);
-  const parts = [deflateRawSync(header, flushed), ...Array.from({ length: blocks }, () => deflatedBlock), deflateRawSync(block.subarray(0, rest), flushed), Uint8Array.from([0x03, 0x00])];
+  const parts = [
+    deflateRawSync(header, flushed),
+    ...Array.from({ length: blocks }, () => deflatedBlock),
+    deflateRawSync(block.subarray(0, rest), flushed),
+    Uint8Array.from([0x03, 0x00]),
+  ];
   let crc = crc32(header);
   for (let i = 0; i < blocks; i++) crc = crc32(block, crc);
   crc = crc32(block.subarray(0, rest), crc);

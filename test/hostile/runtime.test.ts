@@ -76,67 +76,126 @@ const CASES: Case[] = [
   {
     title: 'Dense(10**8) on three inputs',
     request: async () => evaluateOf(readFileSync(join(root, 'examples', 'hostile', 'dense_1e8_units.py'), 'utf8')),
-    expect: { code: 'memory-cap', message: /^`Dense\(10\*\*8\)` \(layer 'dense', line 10\) needs 1\.49 GiB for its 400,000,000 weights, 2\.98 GiB while they are initialised; the memory cap is 2 GiB \(setting masklens\.memoryCapMB\)$/ },
+    expect: {
+      code: 'memory-cap',
+      message:
+        /^`Dense\(10\*\*8\)` \(layer 'dense', line 10\) needs 1\.49 GiB for its 400,000,000 weights, 2\.98 GiB while they are initialised; the memory cap is 2 GiB \(setting masklens\.memoryCapMB\)$/,
+    },
   },
   {
     title: 'Dense(10**9) on three inputs',
     request: async () => evaluateOf(`${HEAD}inp = Input(shape=(3,))\nmodel = Model(inp, Dense(10**9)(inp))\n`),
-    expect: { code: 'memory-cap', message: /^`Dense\(10\*\*9\)` \(layer 'dense', line 5\) needs 14\.9 GiB for its 4,000,000,000 weights/ },
+    expect: {
+      code: 'memory-cap',
+      message: /^`Dense\(10\*\*9\)` \(layer 'dense', line 5\) needs 14\.9 GiB for its 4,000,000,000 weights/,
+    },
   },
   {
     title: 'Embedding(10**9, 10**6)',
-    request: async () => evaluateOf(`${HEAD}inp = Input(shape=(4,))\nx = Embedding(10**9, 10**6)(inp)\nmodel = Model(inp, Dense(1)(x))\n`),
-    expect: { code: 'memory-cap', message: /^`Embedding\(10\*\*9, 10\*\*6\)` \(layer 'embedding', line 5\) needs 3\.55 PiB for its 1,000,000,000,000,000 weights/ },
+    request: async () =>
+      evaluateOf(`${HEAD}inp = Input(shape=(4,))\nx = Embedding(10**9, 10**6)(inp)\nmodel = Model(inp, Dense(1)(x))\n`),
+    expect: {
+      code: 'memory-cap',
+      message:
+        /^`Embedding\(10\*\*9, 10\*\*6\)` \(layer 'embedding', line 5\) needs 3\.55 PiB for its 1,000,000,000,000,000 weights/,
+    },
   },
   {
     title: 'Dense(10**7) on eight samples runs in passes small enough for the cap (it took 3.7 GB in one)',
-    request: async () => evaluateOf(`${HEAD}inp = Input(shape=(3,))\nmodel = Model(inp, Dense(10**7)(inp))\nmodel.compile(loss='mse')\n`),
+    request: async () =>
+      evaluateOf(`${HEAD}inp = Input(shape=(3,))\nmodel = Model(inp, Dense(10**7)(inp))\nmodel.compile(loss='mse')\n`),
     expect: { result: (r) => assert.deepEqual(r.outputShape, [8, 10_000_000]) },
   },
   {
     title: 'Dense(10**7) on 100 samples, which no pass fits',
-    request: async () => evaluateOf(`${HEAD}inp = Input(shape=(3,))\nmodel = Model(inp, Dense(10**7)(inp))\nmodel.compile(loss='mse')\n`, { source: 'synthetic', samples: 100 }),
-    expect: { code: 'memory-cap', message: /^evaluating model 'model' on 100 samples needs about .* GiB \(.*\); the layer needing most is `Dense\(10\*\*7\)` \(layer 'dense', line 5\); the memory cap is 2 GiB/ },
+    request: async () =>
+      evaluateOf(`${HEAD}inp = Input(shape=(3,))\nmodel = Model(inp, Dense(10**7)(inp))\nmodel.compile(loss='mse')\n`, {
+        source: 'synthetic',
+        samples: 100,
+      }),
+    expect: {
+      code: 'memory-cap',
+      message:
+        /^evaluating model 'model' on 100 samples needs about .* GiB \(.*\); the layer needing most is `Dense\(10\*\*7\)` \(layer 'dense', line 5\); the memory cap is 2 GiB/,
+    },
   },
   {
-    title: "Dense(10**8) behind a Lambda whose output shape the estimate cannot know",
-    request: async () => evaluateOf(`${HEAD}inp = Input(shape=(3,))\nh = Lambda(lambda t: t * 2)(inp)\nmodel = Model(inp, Dense(10**8)(h))\n`),
-    expect: { code: 'memory-cap', message: /^`Dense\(10\*\*8\)` \(layer 'dense', line 6\): its weight 'kernel' of shape \(3, 100000000\) needs about 2\.24 GiB/ },
+    title: 'Dense(10**8) behind a Lambda whose output shape the estimate cannot know',
+    request: async () =>
+      evaluateOf(
+        `${HEAD}inp = Input(shape=(3,))\nh = Lambda(lambda t: t * 2)(inp)\nmodel = Model(inp, Dense(10**8)(h))\n`,
+      ),
+    expect: {
+      code: 'memory-cap',
+      message:
+        /^`Dense\(10\*\*8\)` \(layer 'dense', line 6\): its weight 'kernel' of shape \(3, 100000000\) needs about 2\.24 GiB/,
+    },
   },
   {
     title: 'np.zeros((50000000, 4)) written in the source',
-    request: async () => evaluateOf(`${HEAD}x = np.zeros((50000000, 4))\ny = np.zeros((50000000, 1))\ninp = Input(shape=(4,))\nmodel = Model(inp, Dense(1)(inp))\nmodel.compile(loss='mse')\nmodel.evaluate(x, y)\n`),
-    expect: { code: 'memory-cap', message: /^x \(inline\): `np\.zeros\(\(50000000, 4\)\)` \(200,000,000 values\) needs about 2\.98 GiB; the memory cap is 2 GiB/ },
+    request: async () =>
+      evaluateOf(
+        `${HEAD}x = np.zeros((50000000, 4))\ny = np.zeros((50000000, 1))\ninp = Input(shape=(4,))\nmodel = Model(inp, Dense(1)(inp))\nmodel.compile(loss='mse')\nmodel.evaluate(x, y)\n`,
+      ),
+    expect: {
+      code: 'memory-cap',
+      message:
+        /^x \(inline\): `np\.zeros\(\(50000000, 4\)\)` \(200,000,000 values\) needs about 2\.98 GiB; the memory cap is 2 GiB/,
+    },
   },
   {
     title: 'a zip bomb .npz declaring its 2.2 GB',
     request: async () => onFile(write('bomb.npz', zip([zeroArrayMember('x.npy', BOMB_VALUES)]))),
-    expect: { code: 'memory-cap', message: /^x \(.*bomb\.npz\)\[x\]: member 'x\.npy' \(2\.05 GiB once inflated\) needs about 2\.05 GiB/ },
+    expect: {
+      code: 'memory-cap',
+      message: /^x \(.*bomb\.npz\)\[x\]: member 'x\.npy' \(2\.05 GiB once inflated\) needs about 2\.05 GiB/,
+    },
   },
   {
     title: 'a zip bomb .npz declaring 4 KiB',
-    request: async () => onFile(write('lying.npz', zip([zeroArrayMember('x.npy', BOMB_VALUES)], { declaredSize: () => 4096 }))),
-    expect: { code: 'data-corrupt', message: /^x \(.*lying\.npz\): member 'x\.npy' inflates to more than the 4 KiB its zip entry declares: the archive is corrupt or a zip bomb$/ },
+    request: async () =>
+      onFile(write('lying.npz', zip([zeroArrayMember('x.npy', BOMB_VALUES)], { declaredSize: () => 4096 }))),
+    expect: {
+      code: 'data-corrupt',
+      message:
+        /^x \(.*lying\.npz\): member 'x\.npy' inflates to more than the 4 KiB its zip entry declares: the archive is corrupt or a zip bomb$/,
+    },
   },
   {
     title: 'a zip bomb .npz declaring no size (streamed)',
-    request: async () => onFile(write('streamed.npz', zip([zeroArrayMember('x.npy', BOMB_VALUES)], { streamed: true }))),
-    expect: { code: 'memory-cap', message: /^x \(.*streamed\.npz\)\[x\]: member 'x\.npy' \(shape \(275000000,\), 2\.05 GiB once inflated\) needs about 2\.05 GiB/ },
+    request: async () =>
+      onFile(write('streamed.npz', zip([zeroArrayMember('x.npy', BOMB_VALUES)], { streamed: true }))),
+    expect: {
+      code: 'memory-cap',
+      message:
+        /^x \(.*streamed\.npz\)\[x\]: member 'x\.npy' \(shape \(275000000,\), 2\.05 GiB once inflated\) needs about 2\.05 GiB/,
+    },
   },
   {
     title: 'a .npy whose header declares 2.4 GB (a sparse file: nothing to read but the header)',
     request: async () => onFile(sparseNpy(join(dir, 'huge.npy'), 300_000_000)),
-    expect: { code: 'memory-cap', message: /^x \(.*huge\.npy\): the file's array of shape \(300000000,\) \(<f8\), read and converted to float64, needs about 4\.47 GiB/ },
+    expect: {
+      code: 'memory-cap',
+      message:
+        /^x \(.*huge\.npy\): the file's array of shape \(300000000,\) \(<f8\), read and converted to float64, needs about 4\.47 GiB/,
+    },
   },
   {
     title: 'a truncated .npy',
     request: async () => onFile(write('truncated.npy', Buffer.concat([npyHeader([10, 4], '<f8'), Buffer.alloc(100)]))),
-    expect: { code: 'data-corrupt', message: /^x \(.*truncated\.npy\): corrupt or truncated \.npy file: shape \(10, 4\) of <f8 needs 320 bytes of data, the file holds 100$/ },
+    expect: {
+      code: 'data-corrupt',
+      message:
+        /^x \(.*truncated\.npy\): corrupt or truncated \.npy file: shape \(10, 4\) of <f8 needs 320 bytes of data, the file holds 100$/,
+    },
   },
   {
     title: 'JSON nested 5,000 deep',
     request: async () => onFile(write('deep.json', deepJson(5000))),
-    expect: { code: 'data-format', message: /^x \(.*deep\.json\): line 1, column 41: arrays and objects nest deeper than 40 levels$/ },
+    expect: {
+      code: 'data-format',
+      message: /^x \(.*deep\.json\): line 1, column 41: arrays and objects nest deeper than 40 levels$/,
+    },
   },
   {
     title: 'JSON with "y": "junk"',
@@ -146,12 +205,18 @@ const CASES: Case[] = [
   {
     title: 'JSON with a key MaskLens does not read',
     request: async () => onFile(write('unknown.json', `{"x": [[1, 2, 0, 0]], "y": ${TARGETS}, "lables": [1]}`)),
-    expect: { code: 'data-format', message: /^x \(.*unknown\.json\): unknown key 'lables': MaskLens reads x, y and sample_weight/ },
+    expect: {
+      code: 'data-format',
+      message: /^x \(.*unknown\.json\): unknown key 'lables': MaskLens reads x, y and sample_weight/,
+    },
   },
   {
     title: 'JSON whose syntax error sits on a secret',
     request: async () => onFile(write('secret.json', `{"x": [[1, 2, 0, 0]],\n "y": ${SECRET}}`)),
-    expect: { code: 'data-corrupt', message: /^x \(.*secret\.json\): invalid JSON at line 2, column 7: text that is not JSON$/ },
+    expect: {
+      code: 'data-corrupt',
+      message: /^x \(.*secret\.json\): invalid JSON at line 2, column 7: text that is not JSON$/,
+    },
   },
   {
     title: 'a CSV with a text cell',
@@ -160,21 +225,38 @@ const CASES: Case[] = [
   },
   {
     title: 'Inf in the targets is a finding, like NaN',
-    request: async () => onFile(write('x.json', '[[1, 2, 0, 0]]'), write('inf.json', JSON.stringify({ shape: [1, 4, 3], values: [0, 1, 'Infinity', 3, 4, 5, 6, 7, 8, 9, 10, 11] }))),
+    request: async () =>
+      onFile(
+        write('x.json', '[[1, 2, 0, 0]]'),
+        write(
+          'inf.json',
+          JSON.stringify({ shape: [1, 4, 3], values: [0, 1, 'Infinity', 3, 4, 5, 6, 7, 8, 9, 10, 11] }),
+        ),
+      ),
     expect: {
       result: (r) => {
         assert.deepEqual(r.data.inf, { x: 0, y: 1, sampleWeight: 0 });
-        assert.ok(r.warnings.some((w) => /^y: y holds 1 infinite value \(first at \[0, 0, 2\]\)/.test(w)), r.warnings.join('\n'));
+        assert.ok(
+          r.warnings.some((w) => /^y: y holds 1 infinite value \(first at \[0, 0, 2\]\)/.test(w)),
+          r.warnings.join('\n'),
+        );
       },
     },
   },
   {
     title: 'NaN in the targets is a finding',
-    request: async () => onFile(write('x2.json', '[[1, 2, 0, 0]]'), write('nan.json', JSON.stringify({ shape: [1, 4, 3], values: [0, 1, 2, 'NaN', 4, 5, 6, 7, 8, 9, 10, 11] }))),
+    request: async () =>
+      onFile(
+        write('x2.json', '[[1, 2, 0, 0]]'),
+        write('nan.json', JSON.stringify({ shape: [1, 4, 3], values: [0, 1, 2, 'NaN', 4, 5, 6, 7, 8, 9, 10, 11] })),
+      ),
     expect: {
       result: (r) => {
         assert.deepEqual(r.data.nan, { x: 0, y: 1, sampleWeight: 0 });
-        assert.ok(r.warnings.some((w) => /^y: y holds 1 NaN value \(first at \[0, 1, 0\]\)/.test(w)), r.warnings.join('\n'));
+        assert.ok(
+          r.warnings.some((w) => /^y: y holds 1 NaN value \(first at \[0, 1, 0\]\)/.test(w)),
+          r.warnings.join('\n'),
+        );
       },
     },
   },
@@ -188,7 +270,9 @@ function residentMB(pid: number, which: 'VmRSS' | 'VmHWM'): number {
 
 async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms)));
+  const limit = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms)),
+  );
   try {
     return await Promise.race([promise, limit]);
   } finally {
@@ -199,8 +283,18 @@ async function within<T>(promise: Promise<T>, ms: number, what: string): Promise
 const measured: { title: string; outcome: string; peakMB: number; baselineMB: number; ms: number }[] = [];
 after(() => {
   mkdirSync(join(root, 'test-results'), { recursive: true });
-  writeFileSync(join(root, 'test-results', 'hostile-runtime.json'), `${JSON.stringify({ capMB: CAP_MB, slackMB: SLACK_MB, cases: measured }, null, 2)}\n`);
-  console.log(measured.map((m) => `${m.peakMB.toFixed(0).padStart(6)} MB peak (${m.baselineMB.toFixed(0)} MB before) ${String(m.ms).padStart(6)} ms  ${m.title}: ${m.outcome}`).join('\n'));
+  writeFileSync(
+    join(root, 'test-results', 'hostile-runtime.json'),
+    `${JSON.stringify({ capMB: CAP_MB, slackMB: SLACK_MB, cases: measured }, null, 2)}\n`,
+  );
+  console.log(
+    measured
+      .map(
+        (m) =>
+          `${m.peakMB.toFixed(0).padStart(6)} MB peak (${m.baselineMB.toFixed(0)} MB before) ${String(m.ms).padStart(6)} ms  ${m.title}: ${m.outcome}`,
+      )
+      .join('\n'),
+  );
 });
 
 for (const c of CASES) {

@@ -21,10 +21,16 @@ const extensionsDir = process.env.MASKLENS_INSTALLED_EXTENSIONS_DIR ?? '';
 
 suite('the installed .vsix', () => {
   test(`evaluates seed 001 on native TensorFlow (${expect ?? 'unset'})`, async () => {
-    assert.ok(expect === 'download' || expect === 'cache' || expect === 'python', `MASKLENS_INSTALLED_EXPECT is ${expect}`);
+    assert.ok(
+      expect === 'download' || expect === 'cache' || expect === 'python',
+      `MASKLENS_INSTALLED_EXPECT is ${expect}`,
+    );
     const extension = vscode.extensions.getExtension<MaskLensApi>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    assert.ok(extensionsDir && extension.extensionPath.startsWith(extensionsDir), `MaskLens runs from ${extension.extensionPath}, not from the profile's extensions ${extensionsDir}`);
+    assert.ok(
+      extensionsDir && extension.extensionPath.startsWith(extensionsDir),
+      `MaskLens runs from ${extension.extensionPath}, not from the profile's extensions ${extensionsDir}`,
+    );
     assert.ok(!fs.existsSync(path.join(extension.extensionPath, 'node_modules')), 'the package holds no node_modules');
     await extension.activate();
 
@@ -34,9 +40,16 @@ suite('the installed .vsix', () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
 
     const started = performance.now();
-    const evaluating = Promise.resolve(vscode.commands.executeCommand<EvaluateResult | undefined>('masklens.evaluate', uri, 'm'));
+    const evaluating = Promise.resolve(
+      vscode.commands.executeCommand<EvaluateResult | undefined>('masklens.evaluate', uri, 'm'),
+    );
     // A user's click on the consent notification's Download button.
-    if (expect === 'download') await browserAction('consent-download', { kind: 'click-notification-button', title: 'Download', timeoutMs: 90_000 }, 120_000);
+    if (expect === 'download')
+      await browserAction(
+        'consent-download',
+        { kind: 'click-notification-button', title: 'Download', timeoutMs: 90_000 },
+        120_000,
+      );
     const result = await evaluating;
     const firstEvaluateMs = performance.now() - started;
     assert.ok(result, 'the evaluation gave no result');
@@ -45,7 +58,14 @@ suite('the installed .vsix', () => {
     assert.equal(result.backend, 'tensorflow', `ran on ${result.backend}: ${info.fallbackReason ?? ''}`);
     assert.equal(info.tensorflowVersion, '2.21.0');
     assert.equal(info.libraryPath, path.join(expectedLibraryDir, 'libtensorflow_cc.so.2'));
-    assert.match(info.libraryOrigin ?? '', expect === 'python' ? /^the Python environment / : expect === 'download' ? /^a download of tensorflow_cpu-2\.21\.0/ : /^MaskLens' download cache /);
+    assert.match(
+      info.libraryOrigin ?? '',
+      expect === 'python'
+        ? /^the Python environment /
+        : expect === 'download'
+          ? /^a download of tensorflow_cpu-2\.21\.0/
+          : /^MaskLens' download cache /,
+    );
     // Seed 001: two of the four steps are valid, so the diluted total-mean is half the valid-mean.
     const valid = result.loss?.['valid-mean'];
     const total = result.loss?.['total-mean'];
@@ -57,7 +77,21 @@ suite('the installed .vsix', () => {
     const warmEvaluateMs = performance.now() - warm;
     assert.equal(again?.loss?.['valid-mean'], valid);
 
-    fs.writeFileSync(resultFile, JSON.stringify({ expect, firstEvaluateMs, warmEvaluateMs, library: info, validMean: valid, extensionPath: extension.extensionPath }, null, 2));
+    fs.writeFileSync(
+      resultFile,
+      JSON.stringify(
+        {
+          expect,
+          firstEvaluateMs,
+          warmEvaluateMs,
+          library: info,
+          validMean: valid,
+          extensionPath: extension.extensionPath,
+        },
+        null,
+        2,
+      ),
+    );
     await vscode.commands.executeCommand('masklens.showPanel');
     await screenshot(`installed-${expect}`);
   });

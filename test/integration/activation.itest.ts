@@ -16,13 +16,22 @@ suite('activation', () => {
 
   test('registers every MaskLens command', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['masklens.evaluate', 'masklens.compareLosses', 'masklens.train', 'masklens.showPanel', 'masklens.selectData', 'masklens.cancel']) {
+    for (const id of [
+      'masklens.evaluate',
+      'masklens.compareLosses',
+      'masklens.train',
+      'masklens.showPanel',
+      'masklens.selectData',
+      'masklens.cancel',
+    ]) {
       assert.ok(commands.includes(id), `command ${id} is not registered`);
     }
   });
 
   test('declares how it behaves in untrusted workspaces', () => {
-    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { capabilities?: { untrustedWorkspaces?: { supported?: unknown } } };
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      capabilities?: { untrustedWorkspaces?: { supported?: unknown } };
+    };
     assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, true);
   });
 });

@@ -15,7 +15,8 @@ async function openToLenses(name: string): Promise<number> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(examplesFolder(), name));
   await vscode.window.showTextDocument(document);
   for (;;) {
-    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
+    const lenses =
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
     if (lenses.some((l) => l.command?.title === 'Evaluate with Masking')) return performance.now() - started;
     if (performance.now() - started > 60_000) throw new Error(`no lenses on ${name} within 60 s`);
     await sleep(10);
@@ -36,7 +37,12 @@ suite('cold start', () => {
     const cold = api.runtime.pid === undefined;
     const times: number[] = [];
     for (let i = 0; i < 2; i++) {
-      const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || r.view === 'taskError', 180_000, 'the clicked evaluation');
+      const rendered = waitForEvent(
+        api.panel.onDidRender,
+        (r) => r.view === 'evaluate' || r.view === 'taskError',
+        180_000,
+        'the clicked evaluation',
+      );
       const started = performance.now();
       await browserAction(`cold-start-click-${i}`, { kind: 'click-codelens', title: 'Evaluate with Masking' });
       assert.equal((await rendered).view, 'evaluate');

@@ -27,7 +27,12 @@ export async function openExample(name: string): Promise<vscode.TextEditor> {
   return vscode.window.showTextDocument(doc);
 }
 
-export function waitForEvent<T>(event: vscode.Event<T>, predicate: (value: T) => boolean, timeoutMs: number, what: string): Promise<T> {
+export function waitForEvent<T>(
+  event: vscode.Event<T>,
+  predicate: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       sub.dispose();
@@ -42,7 +47,16 @@ export function waitForEvent<T>(event: vscode.Event<T>, predicate: (value: T) =>
   });
 }
 
-export { browserAction, screenshot, screenshotsAvailable, type BrowserAction, type Screenshot, type TypingTimes, type WebviewFrameDom, type WorkbenchTheme } from './screenshot';
+export {
+  browserAction,
+  screenshot,
+  screenshotsAvailable,
+  type BrowserAction,
+  type Screenshot,
+  type TypingTimes,
+  type WebviewFrameDom,
+  type WorkbenchTheme,
+} from './screenshot';
 
 export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));

@@ -11,7 +11,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LensState } from '../../src/extension/lensState';
-import { activateExtension, browserAction, examplesFolder, openScratch, screenshot, screenshotsAvailable, sleep, waitForEvent } from './harness';
+import {
+  activateExtension,
+  browserAction,
+  examplesFolder,
+  openScratch,
+  screenshot,
+  screenshotsAvailable,
+  sleep,
+  waitForEvent,
+} from './harness';
 import type { AxeContrast, WebviewLayout } from './screenshot';
 
 async function lensTitles(uri: vscode.Uri): Promise<string[]> {
@@ -29,7 +38,12 @@ async function waitForLens(uri: vscode.Uri, predicate: (title: string) => boolea
 }
 
 async function setTheme(theme: string): Promise<void> {
-  const changed = waitForEvent(vscode.window.onDidChangeActiveColorTheme, () => true, 10_000, `the theme change to ${theme}`);
+  const changed = waitForEvent(
+    vscode.window.onDidChangeActiveColorTheme,
+    () => true,
+    10_000,
+    `the theme change to ${theme}`,
+  );
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
   await changed;
   await sleep(800); // the webview receives the new CSS variables after the workbench
@@ -83,14 +97,26 @@ suite('editor journey', () => {
     const api = await activateExtension();
     const editor = await openScratch('vocab.py', OUT_OF_VOCABULARY);
     const uri = editor.document.uri;
-    const embeddingLine = editor.document.getText().split('\n').findIndex((l) => l.includes('Embedding(10'));
-    const failed = waitForEvent(api.panel.onDidRender, (r) => r.view === 'taskError', 180_000, 'the panel to show the failure');
+    const embeddingLine = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('Embedding(10'));
+    const failed = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'taskError',
+      180_000,
+      'the panel to show the failure',
+    );
     const result = await vscode.commands.executeCommand('masklens.evaluate', uri, 'model');
     assert.equal(result, undefined, 'the evaluate should fail on the token id outside the vocabulary');
     const shown = await failed;
     // the full message, the line of the layer it concerns, and the actions (other data first)
     assert.match(shown.summary, /token id 50 .* outside Embedding 'embedding''s vocabulary/);
-    assert.match(shown.summary, new RegExp(`@${embeddingLine}:embedding actions=selectData,goToLine,showLog`), shown.summary);
+    assert.match(
+      shown.summary,
+      new RegExp(`@${embeddingLine}:embedding actions=selectData,goToLine,showLog`),
+      shown.summary,
+    );
     const lens = await waitForLens(uri, (t) => t.startsWith('$(error) Evaluating model failed:'), 'with the failure');
     assert.match(lens, /token id 50/);
 
@@ -113,29 +139,48 @@ suite('editor journey', () => {
     await screenshot('journey-2-error-go-to-line');
   });
 
-  test("seed 002: quick fix, then evaluate again: the first result is outdated, and the two runs side by side on the same data and weights", async () => {
+  test('seed 002: quick fix, then evaluate again: the first result is outdated, and the two runs side by side on the same data and weights', async () => {
     const api = await activateExtension();
     const text = fs.readFileSync(path.join(examplesFolder().fsPath, 'seed002_lambda_drops_mask.py'), 'utf8');
     const editor = await openScratch('seed002.py', text);
     const uri = editor.document.uri;
-    const first = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate', uri, 'model');
+    const first = await vscode.commands.executeCommand<
+      import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined
+    >('masklens.evaluate', uri, 'model');
     assert.ok(first?.lossValues, 'the first evaluate gave no losses');
     assert.equal(first.outputMask, null, 'before the fix no mask reaches the loss');
 
     // the quick fix the Problems view offers
     const diagnostic = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'lambda-drops-mask');
     assert.ok(diagnostic, 'no lambda-drops-mask diagnostic');
-    const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range)) ?? [];
+    const actions =
+      (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        uri,
+        diagnostic.range,
+      )) ?? [];
     const fix = actions.find((a) => a.title.startsWith('Add mask=') && a.edit);
     assert.ok(fix?.edit, 'no quick fix');
-    const outdated = waitForEvent(api.panel.onDidRender, (r) => r.view === 'outdated', 30_000, 'the panel to mark the result outdated');
+    const outdated = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'outdated',
+      30_000,
+      'the panel to mark the result outdated',
+    );
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.match((await outdated).summary, /seed002\.py changed after this run/);
     assert.match(await waitForLens(uri, (t) => t.startsWith('$(history) outdated:'), 'marked outdated'), /masked/);
     await screenshot('journey-3-outdated-after-fix');
 
-    const compared = waitForEvent(api.panel.onDidRender, (r) => r.view === 'runCompare' && r.summary.includes('runs=2'), 180_000, 'the two runs side by side');
-    const second = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate', uri, 'model');
+    const compared = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'runCompare' && r.summary.includes('runs=2'),
+      180_000,
+      'the two runs side by side',
+    );
+    const second = await vscode.commands.executeCommand<
+      import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined
+    >('masklens.evaluate', uri, 'model');
     assert.ok(second?.lossValues && second.outputMask !== null, 'after the fix the mask reaches the loss');
     const runs = api.tasks.history.get(LensState.key(uri, 'model'));
     assert.equal(runs.length, 2);
@@ -161,14 +206,26 @@ suite('editor journey', () => {
       for (let i = 0; i < 6; i++) {
         await browserAction(`journey-viewport-${i}`, { kind: 'viewport', width, height: 900 });
         await sleep(700);
-        layout = (await browserAction<WebviewLayout[]>(`journey-layout-${i}`, { kind: 'webview-layout' }))?.find((l) => l.tables.some((t) => t.id === 'run-compare'));
+        layout = (await browserAction<WebviewLayout[]>(`journey-layout-${i}`, { kind: 'webview-layout' }))?.find((l) =>
+          l.tables.some((t) => t.id === 'run-compare'),
+        );
         assert.ok(layout, 'no panel with the run comparison');
         if (Math.abs(layout.viewportWidth - 400) <= 12) break;
         width += 2 * (400 - layout.viewportWidth); // the panel is half the editor area
       }
-      assert.ok(layout && Math.abs(layout.viewportWidth - 400) <= 12, `could not size the panel to 400 px: ${layout?.viewportWidth}`);
-      assert.ok(layout.scrollWidth <= layout.viewportWidth, `the page scrolls sideways: ${layout.scrollWidth} > ${layout.viewportWidth}: ${layout.overflowing.join(', ')}; tables ${JSON.stringify(layout.tables)}`);
-      for (const box of [...layout.tables, ...layout.cards]) assert.ok(box.scrollWidth <= box.clientWidth + 1 && box.right <= layout.viewportWidth, `${box.id} overflows: ${JSON.stringify(box)}`);
+      assert.ok(
+        layout && Math.abs(layout.viewportWidth - 400) <= 12,
+        `could not size the panel to 400 px: ${layout?.viewportWidth}`,
+      );
+      assert.ok(
+        layout.scrollWidth <= layout.viewportWidth,
+        `the page scrolls sideways: ${layout.scrollWidth} > ${layout.viewportWidth}: ${layout.overflowing.join(', ')}; tables ${JSON.stringify(layout.tables)}`,
+      );
+      for (const box of [...layout.tables, ...layout.cards])
+        assert.ok(
+          box.scrollWidth <= box.clientWidth + 1 && box.right <= layout.viewportWidth,
+          `${box.id} overflows: ${JSON.stringify(box)}`,
+        );
       await screenshot('journey-5-panel-400px');
     } finally {
       await browserAction('journey-viewport-reset', { kind: 'viewport', width: 1400, height: 900 });
@@ -194,7 +251,8 @@ suite('editor journey', () => {
           const panel = reports.find((r) => bodyClass.test(r.bodyClass));
           assert.ok(panel, `no webview in ${theme}: ${reports.map((r) => r.bodyClass).join(', ')}`);
           assert.ok(panel.passes > 10, `axe checked too little text in ${theme}: ${panel.passes}`);
-          for (const r of reports) for (const v of r.violations) failures.push(`${state}, ${theme}: ${v.target} — ${v.summary} — ${v.html}`);
+          for (const r of reports)
+            for (const v of r.violations) failures.push(`${state}, ${theme}: ${v.target} — ${v.summary} — ${v.html}`);
           await screenshot(`journey-6-contrast-${name}`);
         }
       } finally {
@@ -208,7 +266,12 @@ suite('editor journey', () => {
     const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate', 180_000, 'the seed 002 result');
     await vscode.commands.executeCommand('masklens.evaluate', editor.document.uri, 'model');
     await rendered;
-    const values = waitForEvent(api.panel.onDidRender, (r) => r.view === 'heatmapValues', 30_000, 'the heatmap values table');
+    const values = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'heatmapValues',
+      30_000,
+      'the heatmap values table',
+    );
     await browserAction('journey-open-values', { kind: 'click-webview', selector: '.ml-heatmap-values summary' });
     assert.match((await values).summary, /rows=\d+ cols=\d+/);
     await checkThemes('dropped-mask');
@@ -228,12 +291,19 @@ suite('editor journey', () => {
     const uri = editor.document.uri;
     await api.analyses.get(editor.document);
     let syntax: vscode.Diagnostic | undefined;
-    for (let i = 0; i < 50 && !syntax; i++, await sleep(100)) syntax = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'syntax-error');
+    for (let i = 0; i < 50 && !syntax; i++, await sleep(100))
+      syntax = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'syntax-error');
     assert.ok(syntax, `no syntax-error diagnostic: ${JSON.stringify(vscode.languages.getDiagnostics(uri))}`);
     assert.equal(syntax.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(syntax.range.start.line, 5);
-    assert.ok(vscode.languages.getDiagnostics(uri).some((d) => d.code === 'model-incomplete'), 'the model is not marked incomplete');
-    assert.match(await waitForLens(uri, (t) => t.includes('incomplete model'), 'marking the model incomplete'), /syntax error at line 6/);
+    assert.ok(
+      vscode.languages.getDiagnostics(uri).some((d) => d.code === 'model-incomplete'),
+      'the model is not marked incomplete',
+    );
+    assert.match(
+      await waitForLens(uri, (t) => t.includes('incomplete model'), 'marking the model incomplete'),
+      /syntax error at line 6/,
+    );
     const failed = waitForEvent(api.panel.onDidRender, (r) => r.view === 'taskError', 60_000, 'the refusal');
     assert.equal(await vscode.commands.executeCommand('masklens.evaluate', uri, 'model'), undefined);
     const shown = await failed;
@@ -251,24 +321,45 @@ suite('editor journey', () => {
     const shot = await screenshot('journey-9-walkthrough');
     if (shot.framesText !== null) {
       assert.match(shot.framesText, /Get Started with MaskLens/);
-      for (const step of ['Open a model whose mask is dropped', 'See the warning', 'Evaluate with masking', 'Apply the quick fix', 'Evaluate again and compare the two runs']) assert.ok(shot.framesText.includes(step), `no step '${step}'`);
+      for (const step of [
+        'Open a model whose mask is dropped',
+        'See the warning',
+        'Evaluate with masking',
+        'Apply the quick fix',
+        'Evaluate again and compare the two runs',
+      ])
+        assert.ok(shot.framesText.includes(step), `no step '${step}'`);
     }
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('masklens.openWalkthroughExample');
     assert.equal(editor.document.languageId, 'python');
     assert.ok(editor.document.isUntitled, 'the example opens as an untitled file: nothing in the workspace changes');
     assert.ok(editor.document.getText().includes('model.add(Lambda(lambda x: x[:, N:, :]))'));
     const analysis = await api.analyses.get(editor.document);
-    assert.ok(analysis?.analysis.models[0]?.diagnostics.some((d) => d.code === 'lambda-drops-mask'), 'the example shows the warning the walkthrough describes');
+    assert.ok(
+      analysis?.analysis.models[0]?.diagnostics.some((d) => d.code === 'lambda-drops-mask'),
+      'the example shows the warning the walkthrough describes',
+    );
     await screenshot('journey-10-walkthrough-example');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+    await vscode.commands
+      .executeCommand('workbench.action.revertAndCloseActiveEditor')
+      .then(undefined, () => undefined);
   });
 
   test('a classifier: a per-sample loss and what the layer that removes the time axis did with padded steps', async () => {
     const api = await activateExtension();
     const editor = await openScratch('classifier.py', CLASSIFIER);
     // (a reopened panel first shows the last run again, which may be another file's failure)
-    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || (r.view === 'taskError' && /classifier\.py|model/.test(r.summary) && !/incomplete/.test(r.summary)), 180_000, 'the classifier result');
-    const result = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate', editor.document.uri, 'model');
+    const rendered = waitForEvent(
+      api.panel.onDidRender,
+      (r) =>
+        r.view === 'evaluate' ||
+        (r.view === 'taskError' && /classifier\.py|model/.test(r.summary) && !/incomplete/.test(r.summary)),
+      180_000,
+      'the classifier result',
+    );
+    const result = await vscode.commands.executeCommand<
+      import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined
+    >('masklens.evaluate', editor.document.uri, 'model');
     const view = await rendered;
     assert.equal(view.view, 'evaluate', view.summary);
     assert.ok(result?.lossValues);

@@ -17,7 +17,10 @@ export function record(name: string, value: unknown): void {
   if (!root) return;
   const dir = path.join(root, 'test-results');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'measurements.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), ...measurements }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'measurements.json'),
+    `${JSON.stringify({ measuredAt: new Date().toISOString(), ...measurements }, null, 2)}\n`,
+  );
 }
 
 export const ms = (x: number) => Math.round(x * 100) / 100;
@@ -48,5 +51,15 @@ export async function eventLoopDuring<T>(during: () => Promise<T>): Promise<{ de
   const windowMs = ms(performance.now() - started);
   // Node records each interval between ticks whole: the delay beyond the 1 ms tick is value − 1.
   const beyondTick = (ns: number) => ms(ns / 1e6 - 1);
-  return { delay: { p50: beyondTick(loop.percentile(50)), p99: beyondTick(loop.percentile(99)), max: beyondTick(loop.max), samples: loop.count, hostCpuMs: ms((used.user + used.system) / 1000), windowMs }, value };
+  return {
+    delay: {
+      p50: beyondTick(loop.percentile(50)),
+      p99: beyondTick(loop.percentile(99)),
+      max: beyondTick(loop.max),
+      samples: loop.count,
+      hostCpuMs: ms((used.user + used.system) / 1000),
+      windowMs,
+    },
+    value,
+  };
 }

@@ -21,16 +21,30 @@ suite('measurements', () => {
     await warm;
     const runs: { renderedMs: number; resultMs: number; workerMs: number }[] = [];
     for (let i = 0; i < 5; i++) {
-      const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate', 60_000, 'the panel to render the evaluation');
+      const rendered = waitForEvent(
+        api.panel.onDidRender,
+        (r) => r.view === 'evaluate',
+        60_000,
+        'the panel to render the evaluation',
+      );
       const t0 = performance.now();
-      const result = await vscode.commands.executeCommand<{ elapsedMs: number } | undefined>('masklens.evaluate', editor.document.uri, 'm');
+      const result = await vscode.commands.executeCommand<{ elapsedMs: number } | undefined>(
+        'masklens.evaluate',
+        editor.document.uri,
+        'm',
+      );
       const t1 = performance.now();
       await rendered;
       const t2 = performance.now();
       runs.push({ resultMs: ms(t1 - t0), renderedMs: ms(t2 - t0), workerMs: ms(result?.elapsedMs ?? NaN) });
     }
     const sorted = runs.map((r) => r.renderedMs).sort((a, b) => a - b);
-    record('commandToRenderedPanelSeed001WarmMs', { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs });
+    record('commandToRenderedPanelSeed001WarmMs', {
+      median: sorted[Math.floor(sorted.length / 2)],
+      min: sorted[0],
+      max: sorted[sorted.length - 1],
+      runs,
+    });
     assert.ok(sorted[0] < 30_000, 'a warm evaluate took over 30 s');
   });
 
@@ -75,10 +89,31 @@ suite('measurements', () => {
     await vscode.commands.executeCommand('masklens.cancel');
     await training;
     const toMs = (ns: number) => ms(ns / 1e6);
-    const value = { p50: toMs(histogram.percentile(50)), p99: toMs(histogram.percentile(99)), max: toMs(histogram.max), mean: toMs(histogram.mean), samples: histogram.count, windowMs: 6000, trainingRanThroughout: stillRunning, resolutionMs: 10, targetP99Ms: 20 };
+    const value = {
+      p50: toMs(histogram.percentile(50)),
+      p99: toMs(histogram.percentile(99)),
+      max: toMs(histogram.max),
+      mean: toMs(histogram.mean),
+      samples: histogram.count,
+      windowMs: 6000,
+      trainingRanThroughout: stillRunning,
+      resolutionMs: 10,
+      targetP99Ms: 20,
+    };
     // Node's histogram records each timer interval whole (resolution included): the delay beyond the 10 ms tick is value − 10.
     record('extensionHostEventLoopDelayDuringTrainingMs', {
-      beyondResolution: { p50: ms(value.p50 - 10), p99: ms(value.p99 - 10), max: ms(value.max - 10) }, ...value, panelPostsDuringWindow: posts, cpus: os.cpus().length, loadAverage1m: ms(os.loadavg()[0]), idleBaseline: { p50: toMs(idle.percentile(50)), p99: toMs(idle.percentile(99)), max: toMs(idle.max), windowMs: 3000 } });
+      beyondResolution: { p50: ms(value.p50 - 10), p99: ms(value.p99 - 10), max: ms(value.max - 10) },
+      ...value,
+      panelPostsDuringWindow: posts,
+      cpus: os.cpus().length,
+      loadAverage1m: ms(os.loadavg()[0]),
+      idleBaseline: {
+        p50: toMs(idle.percentile(50)),
+        p99: toMs(idle.percentile(99)),
+        max: toMs(idle.max),
+        windowMs: 3000,
+      },
+    });
     assert.ok(stillRunning, 'the training ended before the measuring window closed');
     assert.ok(value.p99 < 1000, `event-loop p99 ${value.p99} ms`);
   });

@@ -44,7 +44,9 @@ suite('panel features', () => {
   test('training draws the loss curves live, one point per epoch, then the final curves', async () => {
     const api = await activateExtension();
     // seed 000's model with 4 epochs instead of 1, as an unsaved document
-    const source = fs.readFileSync(path.join(examplesFolder().fsPath, 'seed000_masking_lstm.py'), 'utf8').replace('epochs=1', 'epochs=4');
+    const source = fs
+      .readFileSync(path.join(examplesFolder().fsPath, 'seed000_masking_lstm.py'), 'utf8')
+      .replace('epochs=1', 'epochs=4');
     assert.match(source, /epochs=4/);
     const document = await vscode.workspace.openTextDocument({ language: 'python', content: source });
     await vscode.window.showTextDocument(document);
@@ -53,8 +55,15 @@ suite('panel features', () => {
 
     const renders = recordRenders(api.panel.onDidRender);
     try {
-      const curve = waitForEvent(api.panel.onDidRender, (r) => r.view === 'trainCurve', 180_000, 'the final training curves');
-      const result = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').TrainResult | undefined>('masklens.train');
+      const curve = waitForEvent(
+        api.panel.onDidRender,
+        (r) => r.view === 'trainCurve',
+        180_000,
+        'the final training curves',
+      );
+      const result = await vscode.commands.executeCommand<
+        import('../../src/core/protocol/runtimeTasks').TrainResult | undefined
+      >('masklens.train');
       assert.ok(result, 'the train command returned no result');
       assert.equal(result.history.length, 4);
       assert.equal(result.stopped.reason, 'completed');
@@ -64,7 +73,11 @@ suite('panel features', () => {
       // live: one report per epoch, each with as many points drawn as epochs finished; every
       // epoch's event reaches the host before the result (the pool delivers a task's progress first).
       const live = renders.views.filter((v) => v.view === 'trainProgress').map((v) => v.summary);
-      assert.deepEqual(live, ['epoch=1/4 points=1', 'epoch=2/4 points=2', 'epoch=3/4 points=3', 'epoch=4/4 points=4'], `live reports: ${live.join(', ')}`);
+      assert.deepEqual(
+        live,
+        ['epoch=1/4 points=1', 'epoch=2/4 points=2', 'epoch=3/4 points=3', 'epoch=4/4 points=4'],
+        `live reports: ${live.join(', ')}`,
+      );
       assert.ok(renders.views.some((v) => v.view === 'train' && v.summary === 'epochs=4 stopped=completed'));
     } finally {
       renders.dispose();
@@ -74,16 +87,25 @@ suite('panel features', () => {
       assert.match(shot.framesText, /masked \(valid-mean\) and unmasked loss per epoch/);
       assert.match(shot.framesText, /Export JSON/);
     }
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+    await vscode.commands
+      .executeCommand('workbench.action.revertAndCloseActiveEditor')
+      .then(undefined, () => undefined);
   });
 
   test('Cancel in the live training view stops the run; the curves keep the epochs done', async () => {
     const api = await activateExtension();
-    const source = fs.readFileSync(path.join(examplesFolder().fsPath, 'seed000_masking_lstm.py'), 'utf8').replace('epochs=1', 'epochs=500');
+    const source = fs
+      .readFileSync(path.join(examplesFolder().fsPath, 'seed000_masking_lstm.py'), 'utf8')
+      .replace('epochs=1', 'epochs=500');
     const document = await vscode.workspace.openTextDocument({ language: 'python', content: source });
     await vscode.window.showTextDocument(document);
     await api.analyses.get(document);
-    const second = waitForEvent(api.panel.onDidRender, (r) => r.view === 'trainProgress' && r.summary.startsWith('epoch=2/500'), 180_000, 'two epochs drawn');
+    const second = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'trainProgress' && r.summary.startsWith('epoch=2/500'),
+      180_000,
+      'two epochs drawn',
+    );
     const ended = waitForEvent(api.panel.onDidRender, (r) => r.view === 'trainEnded', 180_000, 'the live view to end');
     const run = vscode.commands.executeCommand('masklens.train');
     await second;
@@ -98,14 +120,18 @@ suite('panel features', () => {
     assert.equal(m[2], 'cancelled', 'the live view says the run was cancelled');
     assert.equal(api.runtime.runningCount, 0);
     await screenshot('panel-train-cancelled');
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor').then(undefined, () => undefined);
+    await vscode.commands
+      .executeCommand('workbench.action.revertAndCloseActiveEditor')
+      .then(undefined, () => undefined);
   });
 
   test('exports the evaluated result as JSON and CSV equal to the runtime result, and a heatmap as PNG', async () => {
     await openExample('seed000_masking_lstm.py');
     const api = await activateExtension();
     const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate', 180_000, 'the evaluate result');
-    const result = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate');
+    const result = await vscode.commands.executeCommand<
+      import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined
+    >('masklens.evaluate');
     assert.ok(result?.loss && result.outputMask, 'seed 000 evaluates with a loss and an output mask');
     await rendered;
     assert.equal(api.panel.shown?.result, result, 'the panel keeps the host copy of the shown result');
@@ -123,7 +149,12 @@ suite('panel features', () => {
           dialogs.push(options);
           return targets[format];
         };
-        const exported = waitForEvent(api.panel.onDidExport, (e) => e.format === format, 30_000, `the ${format} export`);
+        const exported = waitForEvent(
+          api.panel.onDidExport,
+          (e) => e.format === format,
+          30_000,
+          `the ${format} export`,
+        );
         // the same path as the panel's Export button: the webview answers with an `export` message
         api.panel.post({ type: 'requestExport', format });
         const outcome = await exported;
@@ -134,22 +165,37 @@ suite('panel features', () => {
 
       const rows = parseCsv(fs.readFileSync(targets.csv.fsPath, 'utf8'));
       assert.deepEqual(rows[0], ['section', 'name', 'sample', 'timestep', 'value']);
-      const reductions = Object.fromEntries(rows.filter((r) => r[0] === 'reduction').map((r) => [r[1], csvValue(r[4])]));
+      const reductions = Object.fromEntries(
+        rows.filter((r) => r[0] === 'reduction').map((r) => [r[1], csvValue(r[4])]),
+      );
       assert.deepEqual(reductions, result.lossValues);
       const loss = rows.filter((r) => r[0] === 'per_timestep_loss');
-      const expected = result.loss.perTimestep.flatMap((row, i) => row.map((v, t) => [String(result.caps.samples.indices[i]), String(t), v] as const));
+      const expected = result.loss.perTimestep.flatMap((row, i) =>
+        row.map((v, t) => [String(result.caps.samples.indices[i]), String(t), v] as const),
+      );
       assert.equal(loss.length, expected.length);
       loss.forEach((r, k) => {
         assert.deepEqual([r[2], r[3]], [expected[k][0], expected[k][1]]);
-        assert.ok(Object.is(csvValue(r[4]), expected[k][2]) || csvValue(r[4]) === expected[k][2], `loss at row ${k}: ${r[4]} vs ${expected[k][2]}`);
+        assert.ok(
+          Object.is(csvValue(r[4]), expected[k][2]) || csvValue(r[4]) === expected[k][2],
+          `loss at row ${k}: ${r[4]} vs ${expected[k][2]}`,
+        );
       });
       const mask = rows.filter((r) => r[0] === 'output_mask').map((r) => csvValue(r[4]));
       assert.deepEqual(mask, result.outputMask.flat());
       for (const layer of result.layers.filter((l) => l.mask)) {
-        assert.deepEqual(rows.filter((r) => r[0] === 'layer_mask' && r[1] === layer.name).map((r) => csvValue(r[4])), layer.mask?.flat(), `mask of ${layer.name}`);
+        assert.deepEqual(
+          rows.filter((r) => r[0] === 'layer_mask' && r[1] === layer.name).map((r) => csvValue(r[4])),
+          layer.mask?.flat(),
+          `mask of ${layer.name}`,
+        );
       }
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      assert.equal(path.dirname(dialogs[0]?.defaultUri?.fsPath ?? ''), folder, 'the save dialog opens in the workspace folder');
+      assert.equal(
+        path.dirname(dialogs[0]?.defaultUri?.fsPath ?? ''),
+        folder,
+        'the save dialog opens in the workspace folder',
+      );
       assert.equal(path.basename(dialogs[0]?.defaultUri?.fsPath ?? ''), 'model-evaluate.json');
 
       // PNG of the loss heatmap, from the webview's canvas (drawn asynchronously: retry briefly)
@@ -159,7 +205,12 @@ suite('panel features', () => {
       };
       const png = waitForEvent(api.panel.onDidExport, (e) => e.format === 'png', 30_000, 'the PNG export');
       for (let attempt = 0; attempt < 20 && !fs.existsSync(targets.png.fsPath); attempt++) {
-        const refused = waitForEvent(api.panel.onDidRender, (r) => r.view === 'exportError', 1_000, 'no export error').then(
+        const refused = waitForEvent(
+          api.panel.onDidRender,
+          (r) => r.view === 'exportError',
+          1_000,
+          'no export error',
+        ).then(
           () => true,
           () => false,
         );
@@ -174,7 +225,8 @@ suite('panel features', () => {
       assert.equal(path.basename(dialogs[dialogs.length - 1]?.defaultUri?.fsPath ?? ''), 'model-loss-heatmap.png');
       // keep the exported image next to the screenshots, to look at
       const results = path.join(examplesFolder().fsPath, '..', 'test-results');
-      if (fs.existsSync(results)) fs.copyFileSync(pngOutcome.uri.fsPath, path.join(results, 'panel-export-loss-heatmap.png'));
+      if (fs.existsSync(results))
+        fs.copyFileSync(pngOutcome.uri.fsPath, path.join(results, 'panel-export-loss-heatmap.png'));
     } finally {
       api.panel.saveDialog = original;
     }
@@ -189,8 +241,18 @@ suite('panel features', () => {
       return vscode.Uri.file(path.join(tmp, 'evil.png'));
     };
     try {
-      api.panel.handleMessage({ type: 'export', format: 'png', name: 'x', dataUrl: `data:text/html;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}` });
-      api.panel.handleMessage({ type: 'export', format: 'png', name: '../../x', dataUrl: 'data:image/png;base64,AAAA' });
+      api.panel.handleMessage({
+        type: 'export',
+        format: 'png',
+        name: 'x',
+        dataUrl: `data:text/html;base64,${Buffer.from('<script>alert(1)</script>').toString('base64')}`,
+      });
+      api.panel.handleMessage({
+        type: 'export',
+        format: 'png',
+        name: '../../x',
+        dataUrl: 'data:image/png;base64,AAAA',
+      });
       await sleep(300);
       assert.equal(asked, false, 'no save dialog for a refused image');
       assert.equal(fs.existsSync(path.join(tmp, 'evil.png')), false);
@@ -203,9 +265,17 @@ suite('panel features', () => {
   test('the strip of the layer that drops the mask links to its line (seed 002: the Lambda)', async () => {
     const editor = await openExample('seed002_lambda_drops_mask.py');
     const api = await activateExtension();
-    const lambdaLine = editor.document.getText().split('\n').findIndex((l) => /model\.add\(Lambda\(/.test(l));
+    const lambdaLine = editor.document
+      .getText()
+      .split('\n')
+      .findIndex((l) => /model\.add\(Lambda\(/.test(l));
     assert.ok(lambdaLine > 0);
-    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'maskFlow', 180_000, 'the mask flow of the evaluate result');
+    const rendered = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'maskFlow',
+      180_000,
+      'the mask flow of the evaluate result',
+    );
     await vscode.commands.executeCommand('masklens.evaluate');
     const view = await rendered;
     const m = /dropped=(\w+)@(\d+):(\d+)/.exec(view.summary);
@@ -228,12 +298,20 @@ suite('panel features', () => {
     const target = await revealed;
     assert.equal(target.document.uri.fsPath, editor.document.uri.fsPath);
     assert.equal(target.selection.start.line, lambdaLine);
-    assert.match(target.document.getText(target.selection), /Lambda\(lambda x: x\[:, N:, :\]\)/, 'the Lambda call is selected');
-    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, editor.document.uri.fsPath, 'the editor is active');
+    assert.match(
+      target.document.getText(target.selection),
+      /Lambda\(lambda x: x\[:, N:, :\]\)/,
+      'the Lambda call is selected',
+    );
+    assert.equal(
+      vscode.window.activeTextEditor?.document.uri.fsPath,
+      editor.document.uri.fsPath,
+      'the editor is active',
+    );
     await screenshot('panel-mask-dropped-revealed');
   });
 
-  test('a result names the run it came from and links to that file, not to the active editor\'s model of the same name', async () => {
+  test("a result names the run it came from and links to that file, not to the active editor's model of the same name", async () => {
     // Both seed 002 files define `model` with the same layer names; the one that is evaluated is not the active one.
     const evaluated = (await openExample('seed002_lambda_drops_mask.py')).document;
     const active = await openExample('seed002_lambda_with_mask.py');
@@ -241,17 +319,29 @@ suite('panel features', () => {
     const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate', 180_000, 'the evaluate result');
     await vscode.commands.executeCommand('masklens.evaluate', evaluated.uri, 'model');
     await rendered;
-    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), active.document.uri.toString(), 'the other file stays active');
+    assert.equal(
+      vscode.window.activeTextEditor?.document.uri.toString(),
+      active.document.uri.toString(),
+      'the other file stays active',
+    );
     const shown = api.panel.shown;
     assert.equal(shown?.document?.toString(), evaluated.uri.toString(), 'the result belongs to the evaluated file');
     assert.equal(shown?.origin?.model, 'model');
     assert.equal(shown?.origin?.version, evaluated.version);
     assert.match(shown?.origin?.runId ?? '', /^[0-9a-z]+-\d+$/);
     assert.equal(shown?.sources?.file, 'seed002_lambda_drops_mask.py');
-    const lambdaLine = evaluated.getText().split('\n').findIndex((l) => /model\.add\(Lambda\(/.test(l));
-    assert.equal(shown?.sources?.layers.find((l) => l.name === 'lambda')?.start.line, lambdaLine, "the Lambda's line in the evaluated file");
+    const lambdaLine = evaluated
+      .getText()
+      .split('\n')
+      .findIndex((l) => /model\.add\(Lambda\(/.test(l));
+    assert.equal(
+      shown?.sources?.layers.find((l) => l.name === 'lambda')?.start.line,
+      lambdaLine,
+      "the Lambda's line in the evaluated file",
+    );
     const shot = await screenshot('panel-result-origin');
-    if (shot.framesText !== null) assert.match(shot.framesText, /File\s+seed002_lambda_drops_mask\.py \(version \d+\)\s+Model\s+model/);
+    if (shot.framesText !== null)
+      assert.match(shot.framesText, /File\s+seed002_lambda_drops_mask\.py \(version \d+\)\s+Model\s+model/);
   });
 
   test('large data: the heatmaps show a range of the samples, say which, and draw without blocking the panel', async () => {
@@ -264,7 +354,9 @@ suite('panel features', () => {
     try {
       const flow = waitForEvent(api.panel.onDidRender, (r) => r.view === 'maskFlow', 180_000, 'the mask flow');
       const charts = waitForEvent(api.panel.onDidRender, (r) => r.view === 'charts', 180_000, 'all heatmaps drawn');
-      const result = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate');
+      const result = await vscode.commands.executeCommand<
+        import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined
+      >('masklens.evaluate');
       assert.ok(result);
       assert.equal(result.data.samples, 300);
       assert.equal(result.caps.samples.total, 300);
@@ -281,7 +373,10 @@ suite('panel features', () => {
       const shot = await screenshot('panel-large-data');
       if (shot.framesText !== null) {
         const last = result.caps.samples.indices[31];
-        assert.match(shot.framesText, new RegExp(`showing samples 0–${last} of 300 \\(32 of the ${kept} samples kept in the result`));
+        assert.match(
+          shot.framesText,
+          new RegExp(`showing samples 0–${last} of 300 \\(32 of the ${kept} samples kept in the result`),
+        );
       }
     } finally {
       await config.update('synthetic.samples', undefined, vscode.ConfigurationTarget.Workspace);
@@ -289,10 +384,15 @@ suite('panel features', () => {
     }
   });
 
-  test("a hand-written masked loss and compiled accuracy: the loss as one number, accuracy over every position and over real tokens", async () => {
+  test('a hand-written masked loss and compiled accuracy: the loss as one number, accuracy over every position and over real tokens', async () => {
     await openExample('custom_loss_tagger_accuracy.py');
     const api = await activateExtension();
-    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || r.view === 'taskError' || r.view === 'renderError', 180_000, 'the evaluate result');
+    const rendered = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'evaluate' || r.view === 'taskError' || r.view === 'renderError',
+      180_000,
+      'the evaluate result',
+    );
     await vscode.commands.executeCommand('masklens.evaluate');
     const view = await rendered;
     assert.equal(view.view, 'evaluate', view.summary);

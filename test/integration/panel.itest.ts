@@ -11,7 +11,12 @@ suite('panel', () => {
   test('Show Panel opens the webview with a strict CSP and shows the backend that ran', async () => {
     await openExample('seed001_embedding_dense_mse.py');
     const api = await activateExtension();
-    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'backend' || r.view === 'backendError', 120_000, 'the panel to render the backend');
+    const rendered = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'backend' || r.view === 'backendError',
+      120_000,
+      'the panel to render the backend',
+    );
     await vscode.commands.executeCommand('masklens.showPanel');
     const view = await rendered;
     assert.equal(view.view, 'backend', `the panel reported an error: ${view.summary}`);
@@ -20,7 +25,12 @@ suite('panel', () => {
 
     const html = api.panel.html ?? '';
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
-    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
+    const directives = new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...sources]) => [name, sources]),
+    );
     assert.deepEqual(directives.get('default-src'), ["'none'"]);
     assert.deepEqual(directives.get('connect-src'), ["'none'"]);
     const scriptSources = directives.get('script-src') ?? [];
@@ -32,7 +42,8 @@ suite('panel', () => {
         assert.doesNotMatch(source, /unsafe-|^\*$|^https?:$|^http:/, `${name} allows ${source}`);
       }
     }
-    for (const tag of html.match(/<script[^>]*>/g) ?? []) assert.ok(tag.includes(`nonce="${nonce}"`), `script without the nonce: ${tag}`);
+    for (const tag of html.match(/<script[^>]*>/g) ?? [])
+      assert.ok(tag.includes(`nonce="${nonce}"`), `script without the nonce: ${tag}`);
 
     const shot = await screenshot('panel-backend');
     if (shot.framesText !== null) {

@@ -30,7 +30,11 @@ async function refusedEvaluate(example: string): Promise<string | undefined> {
   const editor = await openExample(example);
   assert.equal((await api.analyses.get(editor.document))?.analysis.models[0]?.name, 'model');
   api.tasks.lastError = undefined;
-  const result = await vscode.commands.executeCommand<EvaluateOutcome>('masklens.evaluate', editor.document.uri, 'model');
+  const result = await vscode.commands.executeCommand<EvaluateOutcome>(
+    'masklens.evaluate',
+    editor.document.uri,
+    'model',
+  );
   assert.equal(result, undefined, `${example} was evaluated`);
   return api.tasks.lastError;
 }
@@ -48,15 +52,25 @@ suite('runtime process', () => {
     await sleep(1000); // the lens drops its "Evaluating…" line
     const shot = await screenshot('runtime-refusal-dense-1e8');
     // the panel shows the failure in full (the lens shows its start)
-    if (shot.framesText !== null) assert.match(shot.framesText, /Evaluating model failed\s+[^\n]*\s+`Dense\(10\*\*8\)` \(layer 'dense', line 10\) needs 1\.49 GiB/);
+    if (shot.framesText !== null)
+      assert.match(
+        shot.framesText,
+        /Evaluating model failed\s+[^\n]*\s+`Dense\(10\*\*8\)` \(layer 'dense', line 10\) needs 1\.49 GiB/,
+      );
     await nextEvaluateSucceeds();
     assert.equal(api.runtime.pid, pid);
   });
 
   test('an Embedding(10**9, 10**6) and np.zeros((50000000, 4)) in the source are refused the same way', async () => {
-    assert.match((await refusedEvaluate('hostile/embedding_1e9_by_1e6.py')) ?? '', /^MaskLens: Evaluating model failed: `Embedding\(10\*\*9, 10\*\*6\)` \(layer 'embedding', line 8\) needs 3\.55 PiB/);
+    assert.match(
+      (await refusedEvaluate('hostile/embedding_1e9_by_1e6.py')) ?? '',
+      /^MaskLens: Evaluating model failed: `Embedding\(10\*\*9, 10\*\*6\)` \(layer 'embedding', line 8\) needs 3\.55 PiB/,
+    );
     await nextEvaluateSucceeds();
-    assert.match((await refusedEvaluate('hostile/inline_zeros_50m.py')) ?? '', /^MaskLens: Evaluating model failed: x \(inline\): `np\.zeros\(\(50000000, 4\)\)` \(200,000,000 values\) needs about 2\.98 GiB/);
+    assert.match(
+      (await refusedEvaluate('hostile/inline_zeros_50m.py')) ?? '',
+      /^MaskLens: Evaluating model failed: x \(inline\): `np\.zeros\(\(50000000, 4\)\)` \(200,000,000 values\) needs about 2\.98 GiB/,
+    );
     await nextEvaluateSucceeds();
   });
 
@@ -69,7 +83,11 @@ suite('runtime process', () => {
     const pid = api.runtime.pid;
     await assert.rejects(
       api.runtime.run({ kind: 'evaluate', model: input.model, data: { source: 'file', x: bomb } }).result,
-      (e: unknown) => e instanceof Error && /^x \(.*bomb\.npz\)\[x\]: member 'x\.npy' \(shape \(275000000,\), 2\.05 GiB once inflated\) needs about 2\.05 GiB/.test(e.message),
+      (e: unknown) =>
+        e instanceof Error &&
+        /^x \(.*bomb\.npz\)\[x\]: member 'x\.npy' \(shape \(275000000,\), 2\.05 GiB once inflated\) needs about 2\.05 GiB/.test(
+          e.message,
+        ),
     );
     assert.equal(api.runtime.pid, pid);
     await nextEvaluateSucceeds();
@@ -79,7 +97,12 @@ suite('runtime process', () => {
     const api = await activateExtension();
     await nextEvaluateSucceeds();
     const pid = api.runtime.pid;
-    await assert.rejects(api.runtime.run({ kind: 'probe', testFault: 'abort' }).result, (e: unknown) => e instanceof Error && e.message.startsWith("TensorFlow's process stopped (SIGABRT) while probing the TensorFlow backend."));
+    await assert.rejects(
+      api.runtime.run({ kind: 'probe', testFault: 'abort' }).result,
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.startsWith("TensorFlow's process stopped (SIGABRT) while probing the TensorFlow backend."),
+    );
     assert.equal(api.runtime.pid, undefined, 'the crashed process is still counted as running');
     await nextEvaluateSucceeds();
     assert.ok(api.runtime.pid !== undefined && api.runtime.pid !== pid, 'the next task did not get a new process');
@@ -88,16 +111,27 @@ suite('runtime process', () => {
   test("a native segfault in TensorFlow's process fails the training in flight, naming its model; the next evaluate succeeds", async () => {
     const api = await activateExtension();
     const editor = await openScratch('long_training.py', LONG_TRAINING);
-    assert.equal((await api.analyses.get(editor.document))?.analysis.models.length, 1, 'the scratch model was not detected');
+    assert.equal(
+      (await api.analyses.get(editor.document))?.analysis.models.length,
+      1,
+      'the scratch model was not detected',
+    );
     api.tasks.lastError = undefined;
-    const training = Promise.resolve(vscode.commands.executeCommand<unknown>('masklens.train', editor.document.uri, 'model'));
+    const training = Promise.resolve(
+      vscode.commands.executeCommand<unknown>('masklens.train', editor.document.uri, 'model'),
+    );
     const started = Date.now();
     while (api.runtime.runningCount === 0 && Date.now() - started < 60_000) await sleep(50);
     await sleep(2000); // into its epochs
     const workers = api.runtime.state?.workers ?? 0;
     assert.ok(workers >= 2, `the fault needs a second worker beside the training; the pool has ${workers}`);
     const pid = api.runtime.pid;
-    await assert.rejects(api.runtime.run({ kind: 'probe', testFault: 'segv' }).result, (e: unknown) => e instanceof Error && e.message.startsWith("TensorFlow's process stopped (SIGSEGV) while probing the TensorFlow backend."));
+    await assert.rejects(
+      api.runtime.run({ kind: 'probe', testFault: 'segv' }).result,
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.startsWith("TensorFlow's process stopped (SIGSEGV) while probing the TensorFlow backend."),
+    );
     assert.equal(await training, undefined, 'the training returned a result');
     assert.equal(
       api.tasks.lastError,
@@ -106,7 +140,8 @@ suite('runtime process', () => {
     assert.equal(api.runtime.runningCount, 0);
     await sleep(1000);
     const shot = await screenshot('runtime-crash-segv-during-training');
-    if (shot.framesText !== null) assert.match(shot.framesText, /TensorFlow's process stopped \(SIGSEGV\) while training model 'model'/);
+    if (shot.framesText !== null)
+      assert.match(shot.framesText, /TensorFlow's process stopped \(SIGSEGV\) while training model 'model'/);
     await nextEvaluateSucceeds();
     assert.ok(api.runtime.pid !== undefined && api.runtime.pid !== pid, 'the next task did not get a new process');
   });

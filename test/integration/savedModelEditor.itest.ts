@@ -20,7 +20,12 @@ suite('saved-model editor', () => {
     const file = path.join(dir, 'tagger.keras');
     fs.copyFileSync(path.join(repo, 'test', 'golden', 'fixtures', 'saved', 'nested_bidirectional.keras3.keras'), file);
     const uri = vscode.Uri.file(file);
-    const rendered = waitForEvent(api.savedModels.onDidRender, (r) => r.uri === uri.toString(), 120_000, 'the saved-model editor to render');
+    const rendered = waitForEvent(
+      api.savedModels.onDidRender,
+      (r) => r.uri === uri.toString(),
+      120_000,
+      'the saved-model editor to render',
+    );
     await vscode.commands.executeCommand('vscode.open', uri);
     const view = await rendered;
     assert.equal(view.view, 'model', view.summary);
@@ -45,7 +50,10 @@ suite('saved-model editor', () => {
     assert.ok(result && result !== before, `evaluate returned no result (${api.tasks.lastError ?? ''})`);
     assert.equal(result.weightsUsed.format, 'keras-archive');
     assert.equal(result.weightsUsed.file, file);
-    assert.ok(result.layers.some((l) => l.name === 'embedding' && l.effect === 'creates'), 'the evaluation shows no mask created by the Embedding');
+    assert.ok(
+      result.layers.some((l) => l.name === 'embedding' && l.effect === 'creates'),
+      'the evaluation shows no mask created by the Embedding',
+    );
     await screenshot('saved-model-evaluated');
   });
 
@@ -57,7 +65,12 @@ suite('saved-model editor', () => {
     Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]).copy(junk);
     fs.writeFileSync(file, junk);
     const uri = vscode.Uri.file(file);
-    const rendered = waitForEvent(api.savedModels.onDidRender, (r) => r.uri === uri.toString() && r.view === 'error', 120_000, 'the saved-model editor to report the broken file');
+    const rendered = waitForEvent(
+      api.savedModels.onDidRender,
+      (r) => r.uri === uri.toString() && r.view === 'error',
+      120_000,
+      'the saved-model editor to report the broken file',
+    );
     await vscode.commands.executeCommand('vscode.open', uri);
     const view = await rendered;
     assert.match(view.summary, /broken\.h5: is not a readable HDF5 file/);

@@ -17,14 +17,17 @@ suite('saved weights', () => {
     const api = await activateExtension();
     const repo = path.join(examplesFolder().fsPath, '..');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'masklens-itest-weights-'));
-    fs.copyFileSync(path.join(repo, 'test', 'golden', 'fixtures', 'saved', 'custom_residual_block.keras3.weights.h5'), path.join(dir, 'best.weights.h5'));
+    fs.copyFileSync(
+      path.join(repo, 'test', 'golden', 'fixtures', 'saved', 'custom_residual_block.keras3.weights.h5'),
+      path.join(dir, 'best.weights.h5'),
+    );
     const source = `${fs.readFileSync(path.join(repo, 'test', 'golden', 'saved_sources', 'custom_residual_block.py'), 'utf8')}model.fit(x_train, y_train, epochs=20, callbacks=[keras.callbacks.ModelCheckpoint("best.weights.h5", save_weights_only=True)])\n`;
     const file = path.join(dir, 'train_tagger.py');
     fs.writeFileSync(file, source);
     const checkpointLine = source.split('\n').findIndex((l) => l.startsWith('model.fit(')) + 1;
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(file)));
     const analysis = await api.analyses.get(editor.document);
-    assert.equal(analysis?.analysis.models.length, 1, 'the script\'s model was not read');
+    assert.equal(analysis?.analysis.models.length, 1, "the script's model was not read");
 
     const offered: string[] = [];
     const original = api.tasks.weights.pick;
@@ -33,8 +36,17 @@ suite('saved weights', () => {
         offered.push(...items.map((i) => `${i.label} | ${i.description ?? ''}`));
         return items.find((i) => 'file' in i.choice);
       };
-      const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || r.view === 'renderError' || r.view === 'taskError', 180_000, 'the panel to render the evaluation');
-      const result = await vscode.commands.executeCommand<EvaluateResult | undefined>('masklens.evaluate', editor.document.uri, 'model');
+      const rendered = waitForEvent(
+        api.panel.onDidRender,
+        (r) => r.view === 'evaluate' || r.view === 'renderError' || r.view === 'taskError',
+        180_000,
+        'the panel to render the evaluation',
+      );
+      const result = await vscode.commands.executeCommand<EvaluateResult | undefined>(
+        'masklens.evaluate',
+        editor.document.uri,
+        'model',
+      );
       assert.ok(result, `evaluate returned no result (${api.tasks.lastError ?? 'no error shown'})`);
       assert.deepEqual(offered, [
         `$(file-binary) best.weights.h5 | best.weights.h5 (ModelCheckpoint at line ${checkpointLine})`,
@@ -46,8 +58,15 @@ suite('saved weights', () => {
       assert.match(result.weightsUsed.description, /^weights from .*best\.weights\.h5 \(a Keras weights file\)$/);
       const view = await rendered;
       assert.equal(view.view, 'evaluate', view.summary);
-      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri)) ?? [];
-      assert.ok(lenses.some((l) => /· weights best\.weights\.h5$/.test(l.command?.title ?? '')), `no lens naming the weights: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+      const lenses =
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          editor.document.uri,
+        )) ?? [];
+      assert.ok(
+        lenses.some((l) => /· weights best\.weights\.h5$/.test(l.command?.title ?? '')),
+        `no lens naming the weights: ${lenses.map((l) => l.command?.title).join(' | ')}`,
+      );
       const shot = await screenshot('evaluate-with-checkpoint');
       if (shot.framesText !== null) {
         const panelLine = shot.framesText.split('\n').find((l) => l.includes('best.weights.h5 (a Keras weights file)'));
@@ -57,7 +76,11 @@ suite('saved weights', () => {
 
       // Remembered: the next evaluate asks nothing and runs with the same file.
       api.tasks.weights.pick = () => Promise.reject(new Error('asked again for weights already picked'));
-      const again = await vscode.commands.executeCommand<EvaluateResult | undefined>('masklens.evaluate', editor.document.uri, 'model');
+      const again = await vscode.commands.executeCommand<EvaluateResult | undefined>(
+        'masklens.evaluate',
+        editor.document.uri,
+        'model',
+      );
       assert.ok(again, `the second evaluate returned no result (${api.tasks.lastError ?? ''})`);
       assert.equal(again.weightsUsed.file, path.join(dir, 'best.weights.h5'));
       assert.deepEqual(again.lossValues, result.lossValues, 'the same weights give the same losses');

@@ -34,7 +34,9 @@ export async function screenshot(name: string, timeoutMs = 60_000): Promise<Scre
   if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name '${name}' must be a plain file name ([A-Za-z0-9_.-])`);
   const dir = process.env.MASKLENS_SCREENSHOT_DIR;
   if (!dir) {
-    console.log(`[masklens-integration] screenshot '${name}' skipped: no screenshot harness (MASKLENS_SCREENSHOT_DIR unset, e.g. under test-electron)`);
+    console.log(
+      `[masklens-integration] screenshot '${name}' skipped: no screenshot harness (MASKLENS_SCREENSHOT_DIR unset, e.g. under test-electron)`,
+    );
     return { png: null, framesText: null };
   }
   const base = path.join(dir, name);
@@ -42,7 +44,8 @@ export async function screenshot(name: string, timeoutMs = 60_000): Promise<Scre
   fs.writeFileSync(`${base}.request`, name);
   const start = Date.now();
   while (!fs.existsSync(`${base}.done`)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`the harness did not take screenshot '${name}' within ${timeoutMs} ms`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`the harness did not take screenshot '${name}' within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
   // the harness writes the PNG's path into the .done file (empty or missing path: it failed)
@@ -75,7 +78,14 @@ export type BrowserAction =
   | { kind: 'click-notification-button'; title: string; timeoutMs?: number }
   | { kind: 'webview-dom' }
   | { kind: 'workbench-theme' }
-  | { kind: 'type-and-watch'; text: string; delayMs: number; lensTooltipPrefix: string; squiggleLineText: string; timeoutMs?: number }
+  | {
+      kind: 'type-and-watch';
+      text: string;
+      delayMs: number;
+      lensTooltipPrefix: string;
+      squiggleLineText: string;
+      timeoutMs?: number;
+    }
   | { kind: 'click-webview'; selector: string }
   | { kind: 'quick-input'; text: string }
   | { kind: 'webview-layout' }
@@ -128,7 +138,11 @@ export interface WebviewFrameDom {
   editorBackground: string;
 }
 
-export async function browserAction<T = unknown>(name: string, action: BrowserAction, timeoutMs = 60_000): Promise<T | null> {
+export async function browserAction<T = unknown>(
+  name: string,
+  action: BrowserAction,
+  timeoutMs = 60_000,
+): Promise<T | null> {
   if (!/^[\w.-]+$/.test(name)) throw new Error(`action name '${name}' must be a plain file name ([A-Za-z0-9_.-])`);
   const dir = process.env.MASKLENS_SCREENSHOT_DIR;
   if (!dir) {
@@ -141,7 +155,8 @@ export async function browserAction<T = unknown>(name: string, action: BrowserAc
   fs.renameSync(`${base}.action.tmp`, `${base}.action`);
   const start = Date.now();
   while (!fs.existsSync(`${base}.result`)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`the harness did not perform action '${name}' within ${timeoutMs} ms`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`the harness did not perform action '${name}' within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const result = JSON.parse(fs.readFileSync(`${base}.result`, 'utf8')) as { ok: boolean; error?: string; value?: T };

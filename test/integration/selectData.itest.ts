@@ -9,7 +9,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeNpy } from '../../src/core/data/npy';
-import { activateExtension, browserAction, examplesFolder, openScratch, screenshot, screenshotsAvailable, waitForEvent } from './harness';
+import {
+  activateExtension,
+  browserAction,
+  examplesFolder,
+  openScratch,
+  screenshot,
+  screenshotsAvailable,
+  waitForEvent,
+} from './harness';
 
 const MODEL = `from keras import Sequential
 from keras.layers import Input, Embedding, LSTM, Dense
@@ -28,10 +36,22 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
   suiteSetup(() => {
     // inside the workspace folder, so the dialog starts next to the files, as in a project
     dir = fs.mkdtempSync(path.join(examplesFolder().fsPath, '.masklens-itest-data-'));
-    fs.writeFileSync(path.join(dir, 'x_good.npy'), writeNpy({ shape: [5, 4], data: [1, 2, 3, 0, 4, 5, 0, 0, 6, 7, 8, 9, 1, 0, 0, 0, 2, 3, 4, 0] }));
-    fs.writeFileSync(path.join(dir, 'y_good.npy'), writeNpy({ shape: [5, 4, 1], data: Array.from({ length: 20 }, (_, i) => (i % 3) / 2) }));
-    fs.writeFileSync(path.join(dir, 'x_wrong.npy'), writeNpy({ shape: [5, 7], data: Array.from({ length: 35 }, (_, i) => i % 9) }));
-    fs.writeFileSync(path.join(dir, 'x_corrupt.npy'), Buffer.from('\x93NUMPY\x01\x00this is not a header at all, nor an array'));
+    fs.writeFileSync(
+      path.join(dir, 'x_good.npy'),
+      writeNpy({ shape: [5, 4], data: [1, 2, 3, 0, 4, 5, 0, 0, 6, 7, 8, 9, 1, 0, 0, 0, 2, 3, 4, 0] }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'y_good.npy'),
+      writeNpy({ shape: [5, 4, 1], data: Array.from({ length: 20 }, (_, i) => (i % 3) / 2) }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'x_wrong.npy'),
+      writeNpy({ shape: [5, 7], data: Array.from({ length: 35 }, (_, i) => i % 9) }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'x_corrupt.npy'),
+      Buffer.from('\x93NUMPY\x01\x00this is not a header at all, nor an array'),
+    );
   });
   suiteTeardown(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -51,15 +71,29 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     const uri = editor.document.uri;
 
     const title = await pick(uri, 'x_good.npy', 'y_good.npy', 'select-good');
-    assert.match(title, /expected input_layer: \(None, 4\) integer token ids/, `the dialog does not say what x must hold: ${title}`);
-    const good = await vscode.commands.executeCommand<import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined>('masklens.evaluate', uri, 'model');
+    assert.match(
+      title,
+      /expected input_layer: \(None, 4\) integer token ids/,
+      `the dialog does not say what x must hold: ${title}`,
+    );
+    const good = await vscode.commands.executeCommand<
+      import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined
+    >('masklens.evaluate', uri, 'model');
     assert.ok(good?.lossValues, 'no result on the picked files');
     assert.equal(good.data.source, 'file');
     assert.equal(good.data.files?.x, path.join(dir, 'x_good.npy'));
     assert.equal(good.data.samples, 5);
     // the data the run read changes on disk: the result says it is outdated
-    const outdated = waitForEvent(api.panel.onDidRender, (r) => r.view === 'outdated', 30_000, 'the result to be marked outdated');
-    fs.writeFileSync(path.join(dir, 'y_good.npy'), writeNpy({ shape: [5, 4, 1], data: Array.from({ length: 20 }, (_, i) => (i % 4) / 3) }));
+    const outdated = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'outdated',
+      30_000,
+      'the result to be marked outdated',
+    );
+    fs.writeFileSync(
+      path.join(dir, 'y_good.npy'),
+      writeNpy({ shape: [5, 4, 1], data: Array.from({ length: 20 }, (_, i) => (i % 4) / 3) }),
+    );
     assert.match((await outdated).summary, /y_good\.npy, which this run read, changed on disk/);
     await screenshot('select-data-1-good');
 
@@ -72,7 +106,12 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     await screenshot('select-data-2-wrong-shape');
 
     await pick(uri, 'x_corrupt.npy', 'y_good.npy', 'select-corrupt');
-    const corrupt = waitForEvent(api.panel.onDidRender, (r) => r.view === 'taskError', 120_000, 'the corrupt-file error');
+    const corrupt = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'taskError',
+      120_000,
+      'the corrupt-file error',
+    );
     assert.equal(await vscode.commands.executeCommand('masklens.evaluate', uri, 'model'), undefined);
     const corruptShown = (await corrupt).summary;
     assert.match(corruptShown, /x_corrupt\.npy/, corruptShown);

@@ -8,14 +8,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatNumber } from '../../src/core/format';
-import { activateExtension, examplesFolder, LONG_TRAINING, openExample, openScratch, screenshot, sleep } from './harness';
+import {
+  activateExtension,
+  examplesFolder,
+  LONG_TRAINING,
+  openExample,
+  openScratch,
+  screenshot,
+  sleep,
+} from './harness';
 
 suite('tasks', () => {
   test('Compare Losses writes the reductions table to the MaskLens output channel', async () => {
     const api = await activateExtension();
     const editor = await openExample('seed001_embedding_dense_mse.py');
     api.tasks.lastComparisonTable = undefined;
-    const result = await vscode.commands.executeCommand<{ reductions: { id: string; value: number | null }[]; model: string; maskReachesLoss: boolean } | undefined>('masklens.compareLosses', editor.document.uri, 'm');
+    const result = await vscode.commands.executeCommand<
+      { reductions: { id: string; value: number | null }[]; model: string; maskReachesLoss: boolean } | undefined
+    >('masklens.compareLosses', editor.document.uri, 'm');
     assert.ok(result, 'compare returned no result');
     const table = api.tasks.lastComparisonTable ?? '';
     assert.match(table, /^m: /, table);
@@ -40,7 +50,9 @@ suite('tasks', () => {
     assert.equal(analysis?.analysis.models.length, 1, 'the scratch model was not detected');
     api.tasks.lastResults.train = undefined;
     const started = Date.now();
-    const training = Promise.resolve(vscode.commands.executeCommand<unknown>('masklens.train', editor.document.uri, 'model'));
+    const training = Promise.resolve(
+      vscode.commands.executeCommand<unknown>('masklens.train', editor.document.uri, 'model'),
+    );
     let settled = false;
     void training.then(() => (settled = true));
     while (api.runtime.runningCount === 0 && Date.now() - started < 60_000) await sleep(50);
@@ -59,7 +71,9 @@ suite('tasks', () => {
     assert.equal(api.runtime.runningCount, 0, 'the pool still counts the task as running');
     // the pool serves the next task
     const seed1 = await openExample('seed001_embedding_dense_mse.py');
-    const next = await vscode.commands.executeCommand<{ backend: string; lossValues: Record<string, number> | null } | undefined>('masklens.evaluate', seed1.document.uri, 'm');
+    const next = await vscode.commands.executeCommand<
+      { backend: string; lossValues: Record<string, number> | null } | undefined
+    >('masklens.evaluate', seed1.document.uri, 'm');
     assert.ok(next?.lossValues, 'the pool did not serve the task after the cancel');
     assert.equal(next.backend, 'tensorflow');
     await screenshot('train-cancelled-then-evaluate');
@@ -84,11 +98,15 @@ suite('a size the source leaves to data', () => {
       return '25';
     };
     try {
-      const result = await vscode.commands.executeCommand<{ layers: { name: string; outputShape: (number | null)[] }[] } | undefined>('masklens.evaluate', editor.document.uri, 'model');
+      const result = await vscode.commands.executeCommand<
+        { layers: { name: string; outputShape: (number | null)[] }[] } | undefined
+      >('masklens.evaluate', editor.document.uri, 'model');
       assert.equal(asked.length, 1, `asked ${asked.length} times: ${asked.join('\n')}`);
       assert.match(asked[0], /`vocab_size`.*Embedding 'embedding': its input_dim is `vocab_size`/);
       assert.ok(result, 'no result after the value was supplied');
-      assert.deepEqual(vscode.workspace.getConfiguration('masklens', editor.document.uri).get('unresolvedDimensions'), { vocab_size: 25 });
+      assert.deepEqual(vscode.workspace.getConfiguration('masklens', editor.document.uri).get('unresolvedDimensions'), {
+        vocab_size: 25,
+      });
       const again = await vscode.commands.executeCommand<unknown>('masklens.evaluate', editor.document.uri, 'model');
       assert.ok(again, 'the second run failed');
       assert.equal(asked.length, 1, 'asked again for a value it remembers');

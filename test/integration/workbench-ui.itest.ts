@@ -9,9 +9,23 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { formatNumber } from '../../src/core/format';
 import { REDUCTIONS } from '../../src/core/reductions';
-import { activateExtension, browserAction, openExample, screenshot, screenshotsAvailable, sleep, waitForEvent, type WebviewFrameDom, type WorkbenchTheme } from './harness';
+import {
+  activateExtension,
+  browserAction,
+  openExample,
+  screenshot,
+  screenshotsAvailable,
+  sleep,
+  waitForEvent,
+  type WebviewFrameDom,
+  type WorkbenchTheme,
+} from './harness';
 
-async function panelDom(name: string, predicate: (d: WebviewFrameDom) => boolean, timeoutMs = 20_000): Promise<WebviewFrameDom> {
+async function panelDom(
+  name: string,
+  predicate: (d: WebviewFrameDom) => boolean,
+  timeoutMs = 20_000,
+): Promise<WebviewFrameDom> {
   const start = Date.now();
   let last: WebviewFrameDom[] | null = null;
   for (let i = 0; Date.now() - start < timeoutMs; i++) {
@@ -38,7 +52,12 @@ async function workbenchIn(name: string, kind: RegExp): Promise<void> {
 }
 
 async function setTheme(theme: string): Promise<void> {
-  const changed = waitForEvent(vscode.window.onDidChangeActiveColorTheme, () => true, 10_000, `the theme change to ${theme}`);
+  const changed = waitForEvent(
+    vscode.window.onDidChangeActiveColorTheme,
+    () => true,
+    10_000,
+    `the theme change to ${theme}`,
+  );
   await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
   await changed;
 }
@@ -52,14 +71,26 @@ suite('workbench UI (browser-driven)', () => {
     await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     // lenses shown in the editor
     for (let i = 0; i < 100; i++) {
-      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri)) ?? [];
+      const lenses =
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          editor.document.uri,
+        )) ?? [];
       if (lenses.some((l) => l.command?.title === 'Evaluate with Masking')) break;
       await sleep(100);
     }
     await screenshot('ui-1-lenses-before-click');
     api.tasks.lastResults.evaluate = undefined;
-    const rendered = waitForEvent(api.panel.onDidRender, (r) => r.view === 'evaluate' || r.view === 'taskError' || r.view === 'renderError', 180_000, 'the panel to render the clicked evaluation');
-    const clicked = await browserAction('ui-click-evaluate-lens', { kind: 'click-codelens', title: 'Evaluate with Masking' });
+    const rendered = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'evaluate' || r.view === 'taskError' || r.view === 'renderError',
+      180_000,
+      'the panel to render the clicked evaluation',
+    );
+    const clicked = await browserAction('ui-click-evaluate-lens', {
+      kind: 'click-codelens',
+      title: 'Evaluate with Masking',
+    });
     assert.deepEqual(clicked, { clicked: 'Evaluate with Masking' });
     const view = await rendered;
     assert.equal(view.view, 'evaluate', view.summary);
@@ -70,7 +101,10 @@ suite('workbench UI (browser-driven)', () => {
 
     const dom = await panelDom('ui-dom-evaluate', (d) => d.strips > 0 && d.heatmapCanvases >= 2);
     assert.equal(dom.strips, result.layers.length, `mask strips ${dom.strips} ≠ layers ${result.layers.length}`);
-    assert.ok(dom.heatmapCanvases >= 2, `expected mask heatmaps and the loss heatmap, found ${dom.heatmapCanvases} canvas(es)`);
+    assert.ok(
+      dom.heatmapCanvases >= 2,
+      `expected mask heatmaps and the loss heatmap, found ${dom.heatmapCanvases} canvas(es)`,
+    );
     assert.ok(dom.canvasIds.includes('loss-heatmap'), `no loss heatmap canvas among ${dom.canvasIds.join(', ')}`);
     const grids = dom.grids.map((g) => g.text).join('\n');
     for (const id of ['none', 'valid-mean', 'total-mean', 'sequence-mean'] as const) {
@@ -78,7 +112,10 @@ suite('workbench UI (browser-driven)', () => {
       // the first cell holds the reduction's name, then its formula
       const row = grids.split('\n').find((l) => l.split(' | ')[0].startsWith(REDUCTIONS[id].label));
       assert.ok(row, `no '${REDUCTIONS[id].label}' (${id}) row in the reductions table:\n${grids}`);
-      assert.ok(row.split(' | ').includes(formatNumber(value)), `the ${id} row '${row}' does not show the runtime's ${formatNumber(value)}`);
+      assert.ok(
+        row.split(' | ').includes(formatNumber(value)),
+        `the ${id} row '${row}' does not show the runtime's ${formatNumber(value)}`,
+      );
     }
     assert.match(dom.bodyClass, /\bvscode-dark\b/, `the suite runs in a dark theme; webview body: ${dom.bodyClass}`);
     await screenshot('ui-2-panel-after-click');

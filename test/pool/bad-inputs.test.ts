@@ -19,7 +19,10 @@ const scratch = mkdtempSync(join(tmpdir(), 'masklens-bad-inputs-'));
 
 before(async () => {
   const analyzer = await createAnalyzer();
-  const ir = analyzer.analyze(readFileSync(join(root, 'examples', 'seed001_embedding_dense_mse.py'), 'utf8'), { file: 'seed001.py', family: 'keras3' }).ir.models[0];
+  const ir = analyzer.analyze(readFileSync(join(root, 'examples', 'seed001_embedding_dense_mse.py'), 'utf8'), {
+    file: 'seed001.py',
+    family: 'keras3',
+  }).ir.models[0];
   analyzer.dispose();
   model = { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: 'mse' } };
   pool = new MaskLensPool({ workerFile: join(root, 'dist', 'worker.js'), workers: 1 });
@@ -27,7 +30,11 @@ before(async () => {
 after(async () => pool.close());
 
 async function stillServes(): Promise<void> {
-  const ok = await pool.run({ kind: 'evaluate', model, data: { source: 'inline', x: { shape: [1, 4], dtype: 'int32', values: [1, 2, 0, 0] } } }).result;
+  const ok = await pool.run({
+    kind: 'evaluate',
+    model,
+    data: { source: 'inline', x: { shape: [1, 4], dtype: 'int32', values: [1, 2, 0, 0] } },
+  }).result;
   assert.equal(ok.backend, 'tensorflow');
   assert.deepEqual(ok.layers.find((l) => l.className === 'Embedding')?.mask, [[1, 1, 0, 0]]);
 }
@@ -50,18 +57,47 @@ describe('bad inputs through the pool', () => {
   });
 
   test('data whose shape does not fit the model', async () => {
-    await rejectsWith({ kind: 'evaluate', model, data: { source: 'inline', x: { shape: [1, 5], dtype: 'int32', values: [1, 2, 0, 0, 3] } } }, 'data-shape', /has shape \(1, 5\) but the model's input 'input_layer' expects \(None, 4\)/);
+    await rejectsWith(
+      {
+        kind: 'evaluate',
+        model,
+        data: { source: 'inline', x: { shape: [1, 5], dtype: 'int32', values: [1, 2, 0, 0, 3] } },
+      },
+      'data-shape',
+      /has shape \(1, 5\) but the model's input 'input_layer' expects \(None, 4\)/,
+    );
   });
 
   test('non-integer indices for an Embedding', async () => {
-    await rejectsWith({ kind: 'evaluate', model, data: { source: 'inline', x: { shape: [1, 4], dtype: 'float32', values: [1.5, 2, 0, 0] } } }, 'data-dtype', /Embedding|integer/i);
+    await rejectsWith(
+      {
+        kind: 'evaluate',
+        model,
+        data: { source: 'inline', x: { shape: [1, 4], dtype: 'float32', values: [1.5, 2, 0, 0] } },
+      },
+      'data-dtype',
+      /Embedding|integer/i,
+    );
   });
 
   test('NaN in data when NaN is refused', async () => {
-    await rejectsWith({ kind: 'evaluate', model, nanPolicy: 'error', data: { source: 'inline', x: { shape: [1, 4], dtype: 'float32', values: [1, 'NaN', 0, 0] } } }, 'data-nan', /NaN/);
+    await rejectsWith(
+      {
+        kind: 'evaluate',
+        model,
+        nanPolicy: 'error',
+        data: { source: 'inline', x: { shape: [1, 4], dtype: 'float32', values: [1, 'NaN', 0, 0] } },
+      },
+      'data-nan',
+      /NaN/,
+    );
   });
 
   test('a model and data too large for the memory cap', async () => {
-    await rejectsWith({ kind: 'evaluate', model, memoryCapMB: 0.001, data: { source: 'synthetic', samples: 50_000 } }, 'memory-cap', /MiB|memory/i);
+    await rejectsWith(
+      { kind: 'evaluate', model, memoryCapMB: 0.001, data: { source: 'synthetic', samples: 50_000 } },
+      'memory-cap',
+      /MiB|memory/i,
+    );
   });
 });

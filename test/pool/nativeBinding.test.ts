@@ -15,7 +15,10 @@ import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MARKER, AUTO_REF_MARKER } = require('../../tools/native-setup/patch-binding.js') as { MARKER: string; AUTO_REF_MARKER: string };
+const { MARKER, AUTO_REF_MARKER } = require('../../tools/native-setup/patch-binding.js') as {
+  MARKER: string;
+  AUTO_REF_MARKER: string;
+};
 
 const root = join(__dirname, '..', '..');
 const tfjsNode = dirname(require.resolve('@tensorflow/tfjs-node/package.json'));
@@ -26,17 +29,26 @@ describe('tfjs-node binding built for several worker threads', () => {
   test('its source guards the shared attribute-name set with a mutex', () => {
     const text = readFileSync(source, 'utf8');
     assert.ok(text.includes(MARKER), `${source} is not patched: run npm ci`);
-    assert.match(text, /std::lock_guard<std::mutex> lock\(ATTR_NAME_SET_MUTEX\);\n\s*attr_name = ATTR_NAME_SET\.insert/);
+    assert.match(
+      text,
+      /std::lock_guard<std::mutex> lock\(ATTR_NAME_SET_MUTEX\);\n\s*attr_name = ATTR_NAME_SET\.insert/,
+    );
   });
 
   test("its typed-array error path leaves auto_ref to the tensor's deallocator", () => {
     const text = readFileSync(source, 'utf8');
     assert.ok(text.includes(AUTO_REF_MARKER), `${source} lacks the error-path fix: run npm ci`);
-    assert.doesNotMatch(text, /TFE_NewTensorHandle\(tensor\.tensor, tf_status\.status\);\n\s*if \(TF_GetCode\(tf_status\.status\) != TF_OK\) \{\n\s*delete auto_ref;/);
+    assert.doesNotMatch(
+      text,
+      /TFE_NewTensorHandle\(tensor\.tensor, tf_status\.status\);\n\s*if \(TF_GetCode\(tf_status\.status\) != TF_OK\) \{\n\s*delete auto_ref;/,
+    );
   });
 
   test('the compiled binding was built after the patch', () => {
-    assert.ok(statSync(binary).mtimeMs >= statSync(source).mtimeMs, `${binary} is older than its patched source: run npm rebuild @tensorflow/tfjs-node`);
+    assert.ok(
+      statSync(binary).mtimeMs >= statSync(source).mtimeMs,
+      `${binary} is older than its patched source: run npm rebuild @tensorflow/tfjs-node`,
+    );
   });
 
   test('two threads running ops at once for 1.5 s, three times, never crash', { timeout: 180_000 }, () => {
@@ -53,7 +65,10 @@ describe('tfjs-node binding built for several worker threads', () => {
   });
 
   /** Runs the error-path driver in a fresh process; `preload` is a library for LD_PRELOAD. */
-  function errorPaths(phase: 'execute' | 'handle', preload?: string): { failures: number; message: string; tensorsBefore: number; tensorsAfter: number; sound: number[] } {
+  function errorPaths(
+    phase: 'execute' | 'handle',
+    preload?: string,
+  ): { failures: number; message: string; tensorsBefore: number; tensorsAfter: number; sound: number[] } {
     const result = spawnSync(process.execPath, [join(__dirname, 'fixtures', 'bindingErrorPaths.cjs'), phase, '1000'], {
       encoding: 'utf8',
       cwd: root,
@@ -64,23 +79,39 @@ describe('tfjs-node binding built for several worker threads', () => {
     return JSON.parse(result.stdout.trim().split('\n').pop() ?? '');
   }
 
-  test('an op TensorFlow refuses (GatherNd out of range), 1,000 times: one clear error each, no tensor left behind', { timeout: 120_000 }, () => {
-    const r = errorPaths('execute');
-    assert.equal(r.failures, 1000);
-    assert.equal(r.message, 'Invalid TF_Status: 3');
-    assert.equal(r.tensorsAfter, r.tensorsBefore);
-    assert.deepEqual(r.sound, [2, 3]);
-  });
+  test(
+    'an op TensorFlow refuses (GatherNd out of range), 1,000 times: one clear error each, no tensor left behind',
+    { timeout: 120_000 },
+    () => {
+      const r = errorPaths('execute');
+      assert.equal(r.failures, 1000);
+      assert.equal(r.message, 'Invalid TF_Status: 3');
+      assert.equal(r.tensorsAfter, r.tensorsBefore);
+      assert.deepEqual(r.sound, [2, 3]);
+    },
+  );
 
-  test('a tensor TensorFlow refuses to take, 1,000 times: one clear error each, and nothing freed twice', { timeout: 120_000 }, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'masklens-fault-'));
-    const library = join(dir, 'fail_new_tensor_handle.so');
-    const cc = spawnSync('cc', ['-shared', '-fPIC', '-o', library, join(__dirname, 'fixtures', 'fail_new_tensor_handle.c'), '-ldl'], { encoding: 'utf8' });
-    assert.equal(cc.status, 0, `cannot build the fault-injection library (the C compiler that built the binding): ${cc.error?.message ?? cc.stderr}`);
-    const r = errorPaths('handle', library);
-    assert.equal(r.failures, 1000);
-    assert.equal(r.message, 'Invalid TF_Status: 3');
-    assert.equal(r.tensorsAfter, r.tensorsBefore);
-    assert.deepEqual(r.sound, [2, 3]);
-  });
+  test(
+    'a tensor TensorFlow refuses to take, 1,000 times: one clear error each, and nothing freed twice',
+    { timeout: 120_000 },
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'masklens-fault-'));
+      const library = join(dir, 'fail_new_tensor_handle.so');
+      const cc = spawnSync(
+        'cc',
+        ['-shared', '-fPIC', '-o', library, join(__dirname, 'fixtures', 'fail_new_tensor_handle.c'), '-ldl'],
+        { encoding: 'utf8' },
+      );
+      assert.equal(
+        cc.status,
+        0,
+        `cannot build the fault-injection library (the C compiler that built the binding): ${cc.error?.message ?? cc.stderr}`,
+      );
+      const r = errorPaths('handle', library);
+      assert.equal(r.failures, 1000);
+      assert.equal(r.message, 'Invalid TF_Status: 3');
+      assert.equal(r.tensorsAfter, r.tensorsBefore);
+      assert.deepEqual(r.sound, [2, 3]);
+    },
+  );
 });

@@ -26,7 +26,10 @@ describe('worker pool on native TensorFlow', () => {
       const finishedAt: number[] = [];
       const run = () =>
         pool
-          .run({ kind: 'probe', workMs: 1500, matrixSize: 128 }, { onProgress: (e) => e.type === 'started' && startedAt.push(performance.now()) })
+          .run(
+            { kind: 'probe', workMs: 1500, matrixSize: 128 },
+            { onProgress: (e) => e.type === 'started' && startedAt.push(performance.now()) },
+          )
           .result.then((r) => {
             finishedAt.push(performance.now());
             return r;
@@ -42,7 +45,10 @@ describe('worker pool on native TensorFlow', () => {
       // Concurrent, not serial: both had started before either finished (a busy machine slows
       // both down, but cannot make overlapping tasks look serial).
       assert.equal(startedAt.length, 2, 'each task reports when a worker starts it');
-      assert.ok(Math.max(...startedAt) < Math.min(...finishedAt), `the second task started ${(Math.max(...startedAt) - Math.min(...finishedAt)).toFixed(0)} ms after the first finished: they did not overlap`);
+      assert.ok(
+        Math.max(...startedAt) < Math.min(...finishedAt),
+        `the second task started ${(Math.max(...startedAt) - Math.min(...finishedAt)).toFixed(0)} ms after the first finished: they did not overlap`,
+      );
       assert.equal(pool.state.plan.intraOpThreads >= 1, true);
       assert.equal(process.env.TF_NUM_INTRAOP_THREADS, String(pool.state.plan.intraOpThreads));
     } finally {
@@ -61,18 +67,31 @@ describe('worker pool on native TensorFlow', () => {
       // The probe posts one progress event per 16 matMuls: by the time the result resolves, each must have arrived.
       for (let round = 0; round < 10; round++) {
         let events = 0;
-        const r = await pool.run({ kind: 'probe', workMs: 150, matrixSize: 4 }, { onProgress: (e) => e.type === 'progress' && events++ }).result;
-        assert.equal(events, Math.floor(r.matMuls / 16), `round ${round}: ${events} of ${Math.floor(r.matMuls / 16)} progress events had arrived when the result did`);
+        const r = await pool.run(
+          { kind: 'probe', workMs: 150, matrixSize: 4 },
+          { onProgress: (e) => e.type === 'progress' && events++ },
+        ).result;
+        assert.equal(
+          events,
+          Math.floor(r.matMuls / 16),
+          `round ${round}: ${events} of ${Math.floor(r.matMuls / 16)} progress events had arrived when the result did`,
+        );
       }
     });
 
     test('a cancelled long task frees its worker promptly', async () => {
       let running = false;
-      const handle = pool.run({ kind: 'probe', workMs: 60_000, matrixSize: 64 }, { onProgress: (e) => (running ||= e.type === 'progress') });
+      const handle = pool.run(
+        { kind: 'probe', workMs: 60_000, matrixSize: 64 },
+        { onProgress: (e) => (running ||= e.type === 'progress') },
+      );
       await waitFor(() => running, 30_000);
       const t0 = Date.now();
       handle.cancel('cancelled by test');
-      await assert.rejects(handle.result, (e: unknown) => e instanceof TaskCancelled && /cancelled by test/.test(e.message));
+      await assert.rejects(
+        handle.result,
+        (e: unknown) => e instanceof TaskCancelled && /cancelled by test/.test(e.message),
+      );
       const stopMs = Date.now() - t0;
       assert.ok(stopMs < 1000, `cancellation took ${stopMs} ms`);
       const next = await pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result;
@@ -82,19 +101,31 @@ describe('worker pool on native TensorFlow', () => {
 
     test('a terminated worker fails only its own task, with a clear error, and the next task succeeds', async () => {
       let started = false;
-      const handle = pool.run({ kind: 'probe', workMs: 60_000, matrixSize: 64 }, { onProgress: (e) => (started ||= e.type === 'progress') });
+      const handle = pool.run(
+        { kind: 'probe', workMs: 60_000, matrixSize: 64 },
+        { onProgress: (e) => (started ||= e.type === 'progress') },
+      );
       await waitFor(() => started, 30_000);
       const [thread] = pool.threads;
       assert.ok(thread, 'no worker thread to terminate');
       await thread.terminate();
-      await assert.rejects(handle.result, (e: unknown) => e instanceof WorkerCrashedError && /stopped unexpectedly/.test(e.message) && /other tasks continue/.test(e.message));
+      await assert.rejects(
+        handle.result,
+        (e: unknown) =>
+          e instanceof WorkerCrashedError &&
+          /stopped unexpectedly/.test(e.message) &&
+          /other tasks continue/.test(e.message),
+      );
       const next = await pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 }).result;
       assert.equal(next.backend.backend, 'tensorflow');
     });
 
     test('the queue is bounded: a task beyond it is refused at once', async () => {
       let started = false;
-      const busy = pool.run({ kind: 'probe', workMs: 60_000, matrixSize: 32 }, { onProgress: (e) => (started ||= e.type === 'started') });
+      const busy = pool.run(
+        { kind: 'probe', workMs: 60_000, matrixSize: 32 },
+        { onProgress: (e) => (started ||= e.type === 'started') },
+      );
       await waitFor(() => started, 30_000);
       const queued = pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 });
       const refused = pool.run({ kind: 'probe', workMs: 0, matrixSize: 8 });

@@ -14,7 +14,12 @@ export const ROOT = join(__dirname, '..', '..');
 const GOLDENS = join(REALWORLD, 'goldens');
 
 /** JSON has no NaN: the golden writer spells non-finite numbers as strings. */
-const number = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform((s) => (s === 'NaN' ? NaN : s === 'Infinity' ? Infinity : -Infinity))]);
+const number = z.union([
+  z.number(),
+  z
+    .enum(['NaN', 'Infinity', '-Infinity'])
+    .transform((s) => (s === 'NaN' ? NaN : s === 'Infinity' ? Infinity : -Infinity)),
+]);
 
 const arraySchema = z.object({
   shape: z.array(z.number().int().nonnegative()),
@@ -36,7 +41,9 @@ const evaluateSchema = z.object({
   x: z.array(z.string()).optional(),
   y: z.array(z.string()).optional(),
   batchSize: z.number().int().optional(),
-  weights: z.array(z.object({ layer: z.string(), weights: z.array(arraySchema.extend({ name: z.string() })) })).optional(),
+  weights: z
+    .array(z.object({ layer: z.string(), weights: z.array(arraySchema.extend({ name: z.string() })) }))
+    .optional(),
   error: z.string().optional(),
   loss: number.optional(),
   outputNames: z.array(z.string()).optional(),
@@ -85,9 +92,16 @@ export function corpusStems(): string[] {
 
 export function readGolden(stem: string, family: KerasFamily): Golden {
   const path = join(GOLDENS, `${stem}.${family}.json`);
-  if (!existsSync(path)) throw new Error(`no golden for ${stem} (${family}): run npm run golden:realworld -- --only ${stem}`);
+  if (!existsSync(path))
+    throw new Error(`no golden for ${stem} (${family}): run npm run golden:realworld -- --only ${stem}`);
   const parsed = goldenSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path}: not a real-world golden: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `${path}: not a real-world golden: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.')}: ${i.message}`)
+        .join('; ')}`,
+    );
   return parsed.data;
 }
 

@@ -41,7 +41,8 @@ export function runnableProblem(source: string, runnable: string): string | null
   let i = 0;
   for (const { line, text } of kept) {
     while (i < lines.length && lines[i] !== text) i++;
-    if (i === lines.length) return `line ${line} is neither in a fenced block nor (in order) in the corpus file: ${JSON.stringify(text.trim().slice(0, 100))}`;
+    if (i === lines.length)
+      return `line ${line} is neither in a fenced block nor (in order) in the corpus file: ${JSON.stringify(text.trim().slice(0, 100))}`;
     i++;
   }
   return null;

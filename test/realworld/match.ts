@@ -32,7 +32,9 @@ export function matchModels(golden: GoldenModel[], ours: ModelAnalysis[]): (Mode
   const taken = new Set<ModelAnalysis>();
   return golden.map((g) => {
     const names = candidateNames(g);
-    const candidates = ours.filter((m) => !taken.has(m) && (names.has(m.ir.name) || names.has(String(m.ir.config.config.name))));
+    const candidates = ours.filter(
+      (m) => !taken.has(m) && (names.has(m.ir.name) || names.has(String(m.ir.config.config.name))),
+    );
     if (candidates.length === 0) return null;
     const best = candidates.reduce((a, b) => (sharedLayerNames(g, b) > sharedLayerNames(g, a) ? b : a));
     taken.add(best);

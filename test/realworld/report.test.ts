@@ -19,10 +19,21 @@ const keys = (over: Partial<Keys>): Keys => ({
 });
 
 test('the ratchet reports what was right and is not any more, and new internal errors', () => {
-  const base = keys({ modelsFound: ['a#model', 'b#model'], verdictsAgree: ['a#model/lstm'], internalErrorFiles: ['c'] });
-  const now = keys({ modelsFound: ['a#model', 'd#model'], verdictsAgree: ['a#model/lstm'], internalErrorFiles: ['c', 'e'] });
+  const base = keys({
+    modelsFound: ['a#model', 'b#model'],
+    verdictsAgree: ['a#model/lstm'],
+    internalErrorFiles: ['c'],
+  });
+  const now = keys({
+    modelsFound: ['a#model', 'd#model'],
+    verdictsAgree: ['a#model/lstm'],
+    internalErrorFiles: ['c', 'e'],
+  });
   const { worse, better } = compareWithBaseline(now, base);
-  assert.deepEqual(worse, ['modelsFound: b#model was right in the baseline and is not now', 'internal error in e, which had none in the baseline']);
+  assert.deepEqual(worse, [
+    'modelsFound: b#model was right in the baseline and is not now',
+    'internal error in e, which had none in the baseline',
+  ]);
   assert.deepEqual(better, ['modelsFound: d#model']);
 });
 
@@ -30,7 +41,10 @@ test('the ratchet passes a run equal to or better than the baseline', () => {
   const base = keys({ evaluationsWithinTolerance: ['a#model'], internalErrorFiles: ['c'] });
   assert.deepEqual(compareWithBaseline(base, base).worse, []);
   const better = keys({ evaluationsWithinTolerance: ['a#model', 'b#model:1'] });
-  assert.deepEqual(compareWithBaseline(better, base), { worse: [], better: ['evaluationsWithinTolerance: b#model:1', 'no more internal error in c'] });
+  assert.deepEqual(compareWithBaseline(better, base), {
+    worse: [],
+    better: ['evaluationsWithinTolerance: b#model:1', 'no more internal error in c'],
+  });
 });
 
 test('relative error: NaN equals NaN, a finite loss against NaN is infinitely wrong', () => {
@@ -43,8 +57,14 @@ test('relative error: NaN equals NaN, a finite loss against NaN is infinitely wr
 
 test('a runnable copy may leave lines out and add fenced blocks, nothing else', () => {
   const source = 'import keras\nx = load()\nmodel = keras.Sequential()\nmodel.fit(x)\n';
-  assert.equal(runnableProblem(source, 'import keras\n# <<< replaced: data\nx = synthetic()\n# >>>\nmodel = keras.Sequential()\n'), null);
-  assert.match(runnableProblem(source, 'import keras\nmodel = keras.Sequential(name="m")\n') ?? '', /line 2 is neither in a fenced block/);
+  assert.equal(
+    runnableProblem(source, 'import keras\n# <<< replaced: data\nx = synthetic()\n# >>>\nmodel = keras.Sequential()\n'),
+    null,
+  );
+  assert.match(
+    runnableProblem(source, 'import keras\nmodel = keras.Sequential(name="m")\n') ?? '',
+    /line 2 is neither in a fenced block/,
+  );
   assert.match(runnableProblem(source, 'model = keras.Sequential()\nimport keras\n') ?? '', /line 2/);
   assert.throws(() => keptLines('# <<< a\n# <<< b\n# >>>\n'), /opens inside/);
   assert.match(runnableProblem(source, '# <<< never closed\n') ?? '', /never closed/);

@@ -36,11 +36,18 @@ export interface Totals {
   extraModels: number;
 }
 
-export const KEY_KINDS = ['modelsFound', 'verdictsAgree', 'lossMaskAgree', 'evaluationsRan', 'evaluationsWithinTolerance'] as const;
+export const KEY_KINDS = [
+  'modelsFound',
+  'verdictsAgree',
+  'lossMaskAgree',
+  'evaluationsRan',
+  'evaluationsWithinTolerance',
+] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
 export type Keys = Record<KeyKind, string[]> & { internalErrorFiles: string[] };
 
-const evalKey = (stem: string, model: string, output: number | null) => `${stem}#${model}${output === null ? '' : `:${output}`}`;
+const evalKey = (stem: string, model: string, output: number | null) =>
+  `${stem}#${model}${output === null ? '' : `:${output}`}`;
 
 export function totals(scores: FileScore[]): Totals {
   const models = scores.flatMap((s) => s.models);
@@ -74,7 +81,14 @@ export function totals(scores: FileScore[]): Totals {
 }
 
 export function keys(scores: FileScore[]): Keys {
-  const out: Keys = { modelsFound: [], verdictsAgree: [], lossMaskAgree: [], evaluationsRan: [], evaluationsWithinTolerance: [], internalErrorFiles: [] };
+  const out: Keys = {
+    modelsFound: [],
+    verdictsAgree: [],
+    lossMaskAgree: [],
+    evaluationsRan: [],
+    evaluationsWithinTolerance: [],
+    internalErrorFiles: [],
+  };
   for (const s of scores) {
     if (s.internalErrors.length) out.internalErrorFiles.push(s.stem);
     for (const m of s.models) {
@@ -85,7 +99,8 @@ export function keys(scores: FileScore[]): Keys {
       for (const e of m.evaluations) {
         if (e.status !== 'ran') continue;
         out.evaluationsRan.push(evalKey(s.stem, m.name, e.output));
-        if ((e.relativeError ?? Infinity) <= TOLERANCE) out.evaluationsWithinTolerance.push(evalKey(s.stem, m.name, e.output));
+        if ((e.relativeError ?? Infinity) <= TOLERANCE)
+          out.evaluationsWithinTolerance.push(evalKey(s.stem, m.name, e.output));
       }
     }
   }
@@ -101,7 +116,10 @@ export function fileRow(s: FileScore): string {
     pad(s.stem, 44),
     pad(`${t.modelsFound}/${t.kerasModels}`, 8),
     pad(`${t.layersFound}/${t.layers}`, 8),
-    pad(`${t.verdictsAgree}/${t.verdicts}${t.verdictsUnknown ? ` ?${t.verdictsUnknown}` : ''}${t.verdictsMissing ? ` -${t.verdictsMissing}` : ''}`, 14),
+    pad(
+      `${t.verdictsAgree}/${t.verdicts}${t.verdictsUnknown ? ` ?${t.verdictsUnknown}` : ''}${t.verdictsMissing ? ` -${t.verdictsMissing}` : ''}`,
+      14,
+    ),
     pad(`${t.lossMaskAgree}/${t.lossMask}`, 7),
     pad(`${t.evaluationsWithinTolerance}/${t.evaluationsRan}/${t.evaluations}`, 9),
     pad(String(t.internalErrors), 4),
@@ -145,11 +163,21 @@ export function compareWithBaseline(now: Keys, base: Keys): { worse: string[]; b
   for (const kind of KEY_KINDS) {
     const current = new Set(now[kind]);
     const before = new Set(base[kind]);
-    worse.push(...base[kind].filter((k) => !current.has(k)).map((k) => `${kind}: ${k} was right in the baseline and is not now`));
+    worse.push(
+      ...base[kind].filter((k) => !current.has(k)).map((k) => `${kind}: ${k} was right in the baseline and is not now`),
+    );
     better.push(...now[kind].filter((k) => !before.has(k)).map((k) => `${kind}: ${k}`));
   }
   const errorsBefore = new Set(base.internalErrorFiles);
-  worse.push(...now.internalErrorFiles.filter((f) => !errorsBefore.has(f)).map((f) => `internal error in ${f}, which had none in the baseline`));
-  better.push(...base.internalErrorFiles.filter((f) => !now.internalErrorFiles.includes(f)).map((f) => `no more internal error in ${f}`));
+  worse.push(
+    ...now.internalErrorFiles
+      .filter((f) => !errorsBefore.has(f))
+      .map((f) => `internal error in ${f}, which had none in the baseline`),
+  );
+  better.push(
+    ...base.internalErrorFiles
+      .filter((f) => !now.internalErrorFiles.includes(f))
+      .map((f) => `no more internal error in ${f}`),
+  );
   return { worse, better };
 }

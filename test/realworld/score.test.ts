@@ -62,20 +62,27 @@ before(async () => {
     }
     scores.set(family, out);
   }
-  const report = Object.fromEntries(FAMILIES.map((f) => [f, { totals: totals(scores.get(f) ?? []), files: scores.get(f) }]));
+  const report = Object.fromEntries(
+    FAMILIES.map((f) => [f, { totals: totals(scores.get(f) ?? []), files: scores.get(f) }]),
+  );
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   writeFileSync(join(ROOT, 'test-results', 'realworld-score.json'), `${JSON.stringify(report, null, 2)}\n`);
   for (const family of FAMILIES) {
     const fileScores = scores.get(family) ?? [];
-    console.log(`\nreal-world corpus, ${family}  (models/layers found; verdicts agree/total ?unknown -missing; loss-mask agree; eval within/ran/total; internal errors)`);
+    console.log(
+      `\nreal-world corpus, ${family}  (models/layers found; verdicts agree/total ?unknown -missing; loss-mask agree; eval within/ran/total; internal errors)`,
+    );
     console.log(HEADER);
     for (const s of fileScores) console.log(fileRow(s));
     console.log(summary(family, totals(fileScores)));
   }
   if (process.env.MASKLENS_REALWORLD_BASELINE === 'write') {
     const baseline: Baseline = {
-      about: 'What MaskLens gets right on the real-world corpus; score.test.ts fails when a run is worse. Rewrite with MASKLENS_REALWORLD_BASELINE=write.',
-      families: Object.fromEntries(FAMILIES.map((f) => [f, { totals: { ...totals(scores.get(f) ?? []) }, keys: keys(scores.get(f) ?? []) }])),
+      about:
+        'What MaskLens gets right on the real-world corpus; score.test.ts fails when a run is worse. Rewrite with MASKLENS_REALWORLD_BASELINE=write.',
+      families: Object.fromEntries(
+        FAMILIES.map((f) => [f, { totals: { ...totals(scores.get(f) ?? []) }, keys: keys(scores.get(f) ?? []) }]),
+      ),
     };
     writeFileSync(BASELINE, `${JSON.stringify(baseline, null, 2)}\n`);
   }
@@ -85,12 +92,13 @@ after(() => analyzer?.dispose());
 test('the corpus: at least 60 files, each with a runnable copy and goldens for both families', () => {
   const stems = corpusStems();
   assert.ok(stems.length >= MIN_FILES, `only ${stems.length} corpus files; the corpus needs at least ${MIN_FILES}`);
-  for (const stem of stems) assert.ok(existsSync(join(REALWORLD, 'runnable', `${stem}.py`)), `${stem}: no runnable copy`);
+  for (const stem of stems)
+    assert.ok(existsSync(join(REALWORLD, 'runnable', `${stem}.py`)), `${stem}: no runnable copy`);
   const models = FAMILIES.flatMap((f) => (scores.get(f) ?? []).flatMap((s) => s.models));
   assert.ok(models.length > 0, 'Keras built no model from the corpus: the goldens are empty');
 });
 
-test('every runnable copy keeps its corpus file\'s code, and every golden was made from the files as they are', () => {
+test("every runnable copy keeps its corpus file's code, and every golden was made from the files as they are", () => {
   const problems: string[] = [];
   for (const stem of corpusStems()) {
     const runnable = join(REALWORLD, 'runnable', `${stem}.py`);
@@ -100,9 +108,14 @@ test('every runnable copy keeps its corpus file\'s code, and every golden was ma
         const problem = runnableProblem(readFileSync(join(ROOT, golden.file), 'utf8'), readFileSync(runnable, 'utf8'));
         if (problem) problems.push(`${stem}: the runnable copy changes the corpus file's code: ${problem}`);
       }
-      const now = { source: digest(entryFiles(golden, stem)), runnable: digest([runnable, join(REALWORLD, 'runnable', '_synthetic.py')]) };
+      const now = {
+        source: digest(entryFiles(golden, stem)),
+        runnable: digest([runnable, join(REALWORLD, 'runnable', '_synthetic.py')]),
+      };
       if (now.source !== golden.madeFrom.source || now.runnable !== golden.madeFrom.runnable) {
-        problems.push(`${stem} (${family}): the golden is older than its files; run npm run golden:realworld -- --only ${stem}`);
+        problems.push(
+          `${stem} (${family}): the golden is older than its files; run npm run golden:realworld -- --only ${stem}`,
+        );
       }
     }
   }
@@ -116,7 +129,10 @@ for (const family of FAMILIES) {
     const base = baseline.families[family];
     assert.ok(base, `the baseline has no entry for ${family}`);
     const { worse, better } = compareWithBaseline(keys(scores.get(family) ?? []), base.keys);
-    if (better.length) console.log(`${family}: better than the baseline (raise it with MASKLENS_REALWORLD_BASELINE=write):\n  ${better.join('\n  ')}`);
+    if (better.length)
+      console.log(
+        `${family}: better than the baseline (raise it with MASKLENS_REALWORLD_BASELINE=write):\n  ${better.join('\n  ')}`,
+      );
     assert.deepEqual(worse, [], `${family}: worse than the baseline:\n  ${worse.join('\n  ')}`);
   });
 }

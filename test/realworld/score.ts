@@ -75,18 +75,28 @@ function layerScores(golden: GoldenModel, ours: ModelAnalysis | null): LayerScor
     const mine = matched[i];
     const keras = l.maskOut === true;
     if (!mine) return { name: l.name, className: l.className, keras, masklens: null, verdict: 'missing' };
-    const verdict: Verdict = mine.mask.out === 'unknown' ? 'unknown' : (mine.mask.out === 'yes') === keras ? 'agree' : 'disagree';
+    const verdict: Verdict =
+      mine.mask.out === 'unknown' ? 'unknown' : (mine.mask.out === 'yes') === keras ? 'agree' : 'disagree';
     return { name: l.name, className: l.className, keras, masklens: mine.mask.out, verdict };
   });
 }
 
-async function evaluations(golden: GoldenModel, ours: ModelAnalysis | null, file: Golden, evaluate: EvaluateFn, internal: string[]): Promise<EvaluationScore[]> {
+async function evaluations(
+  golden: GoldenModel,
+  ours: ModelAnalysis | null,
+  file: Golden,
+  evaluate: EvaluateFn,
+  internal: string[],
+): Promise<EvaluationScore[]> {
   const ev = golden.evaluate;
   if (ev.loss === undefined || !ev.x || !ev.y || !ev.weights) return [];
   const outputs: { output: number | null; keras: number }[] = ev.outputLosses
     ? ev.outputLosses.flatMap((loss, i) => (loss === null ? [] : [{ output: i, keras: loss }]))
     : [{ output: null, keras: ev.loss }];
-  const layers = ev.weights.map((l) => ({ layer: l.layer, weights: l.weights.map((w) => ({ name: w.name, shape: w.shape, values: arrayValues(w) })) }));
+  const layers = ev.weights.map((l) => ({
+    layer: l.layer,
+    weights: l.weights.map((w) => ({ name: w.name, shape: w.shape, values: arrayValues(w) })),
+  }));
   const scores: EvaluationScore[] = [];
   for (const { output, keras } of outputs) {
     const base = { output, keras, masklens: null, relativeError: null, message: null };
@@ -99,7 +109,10 @@ async function evaluations(golden: GoldenModel, ours: ModelAnalysis | null, file
     const request: EvaluateRequest = {
       kind: 'evaluate',
       // As the CLI sends it, evaluated with the batch size the golden's `evaluate` used.
-      model: { ...runtimeModelOf(ours.ir), training: { ...runtimeModelOf(ours.ir).training, batchSize: ev.batchSize ?? null } },
+      model: {
+        ...runtimeModelOf(ours.ir),
+        training: { ...runtimeModelOf(ours.ir).training, batchSize: ev.batchSize ?? null },
+      },
       family: file.family,
       kerasVersion: file.kerasVersion,
       data: { source: 'file', x: x.length === 1 ? x[0] : x, y: join(ROOT, ys[output ?? 0]) },
@@ -110,7 +123,13 @@ async function evaluations(golden: GoldenModel, ours: ModelAnalysis | null, file
     try {
       const result = await evaluate(request);
       if (!result.loss) scores.push({ ...base, status: 'refused', message: 'MaskLens computed no loss' });
-      else scores.push({ ...base, status: 'ran', masklens: result.loss.keras.value, relativeError: relativeError(result.loss.keras.value, keras) });
+      else
+        scores.push({
+          ...base,
+          status: 'ran',
+          masklens: result.loss.keras.value,
+          relativeError: relativeError(result.loss.keras.value, keras),
+        });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof UserFacingError) scores.push({ ...base, status: 'refused', message });
@@ -123,13 +142,24 @@ async function evaluations(golden: GoldenModel, ours: ModelAnalysis | null, file
   return scores;
 }
 
-export async function scoreFile(stem: string, golden: Golden, source: string, analyzer: Analyzer, evaluate: EvaluateFn): Promise<FileScore> {
+export async function scoreFile(
+  stem: string,
+  golden: Golden,
+  source: string,
+  analyzer: Analyzer,
+  evaluate: EvaluateFn,
+): Promise<FileScore> {
   const internalErrors: string[] = [];
   let analysis: FileAnalysis | null = null;
   try {
     // As the CLI reads it: the file's own modules from disk (a project entry's folder is its workspace).
     const file = join(ROOT, golden.file);
-    analysis = analyzer.analyze(source, { file, family: golden.family, kerasVersion: golden.kerasVersion, modules: workspaceModules([dirname(file)], true) });
+    analysis = analyzer.analyze(source, {
+      file,
+      family: golden.family,
+      kerasVersion: golden.kerasVersion,
+      modules: workspaceModules([dirname(file)], true),
+    });
   } catch (error) {
     internalErrors.push(`analysis threw: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -155,5 +185,13 @@ export async function scoreFile(stem: string, golden: Golden, source: string, an
     });
   }
   const extraModels = ours.filter((m) => !matched.includes(m)).map((m) => m.ir.name);
-  return { stem, family: golden.family, kerasVersion: golden.kerasVersion, kerasError: golden.error, internalErrors, models, extraModels };
+  return {
+    stem,
+    family: golden.family,
+    kerasVersion: golden.kerasVersion,
+    kerasError: golden.error,
+    internalErrors,
+    models,
+    extraModels,
+  };
 }

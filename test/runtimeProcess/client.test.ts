@@ -15,7 +15,11 @@ import type { RuntimeModel } from '../../src/core/protocol/runtimeTasks';
 import { PoolTaskError, QueueFullError, TaskCancelled } from '../../src/pool/errors';
 import type { RuntimeLog } from '../../src/runtimeProcess/childRuntime';
 import { RuntimeClient, type RuntimeClientOptions } from '../../src/runtimeProcess/client';
-import { RuntimeProcessCrashedError, RuntimeProtocolError, RuntimeUnavailableError } from '../../src/runtimeProcess/errors';
+import {
+  RuntimeProcessCrashedError,
+  RuntimeProtocolError,
+  RuntimeUnavailableError,
+} from '../../src/runtimeProcess/errors';
 
 const root = join(__dirname, '..', '..');
 const runtimeFile = join(root, 'dist', 'runtime.js');
@@ -36,7 +40,13 @@ function makeClient(options: Partial<RuntimeClientOptions> = {}): { client: Runt
     warn: (line) => lines.push({ level: 'warn', line }),
     error: (line) => lines.push({ level: 'error', line }),
   };
-  const client = new RuntimeClient({ runtimeFile, settings: { workers: 2, maxQueue: 4, memoryCapMB: 2048 }, env: withHooks, log, ...options });
+  const client = new RuntimeClient({
+    runtimeFile,
+    settings: { workers: 2, maxQueue: 4, memoryCapMB: 2048 },
+    env: withHooks,
+    log,
+    ...options,
+  });
   clients.push(client);
   return { client, lines };
 }
@@ -68,7 +78,12 @@ async function modelOf(source: string): Promise<RuntimeModel> {
   try {
     const ir = analyzer.analyze(source, { file: 'model.py', family: 'keras3' }).ir.models[0];
     assert.ok(ir, 'the analysis found no model');
-    return { name: ir.name, config: ir.config, lambdas: ir.lambdas, training: { loss: ir.training.loss ?? undefined, epochs: ir.training.epochs, batchSize: ir.training.batchSize } };
+    return {
+      name: ir.name,
+      config: ir.config,
+      lambdas: ir.lambdas,
+      training: { loss: ir.training.loss ?? undefined, epochs: ir.training.epochs, batchSize: ir.training.batchSize },
+    };
   } finally {
     analyzer.dispose();
   }
@@ -104,12 +119,22 @@ describe('runtime process client', () => {
     const result = await client.run({
       kind: 'evaluate',
       model: seed001,
-      data: { source: 'inline', x: { shape: [1, 4], dtype: 'int32', values: Int32Array.from([1, 2, 0, 0]) }, y: { shape: [1, 4, 3], dtype: 'float32', values: y } },
+      data: {
+        source: 'inline',
+        x: { shape: [1, 4], dtype: 'int32', values: Int32Array.from([1, 2, 0, 0]) },
+        y: { shape: [1, 4, 3], dtype: 'float32', values: y },
+      },
       weights: {
         source: 'inline',
         layers: [
           { layer: 'embedding', weights: [{ shape: [5, 5], values: embeddings }] },
-          { layer: 'dense', weights: [{ shape: [5, 3], values: kernel }, { shape: [3], values: bias }] },
+          {
+            layer: 'dense',
+            weights: [
+              { shape: [5, 3], values: kernel },
+              { shape: [3], values: bias },
+            ],
+          },
         ],
       },
       layerOutputs: false,
@@ -125,7 +150,10 @@ describe('runtime process client', () => {
         for (let k = 0; k < 5; k++) pred += embeddings[token * 5 + k] * kernel[k * 3 + j];
         sum += (pred - y[t * 3 + j]) ** 2;
       }
-      assert.ok(Math.abs(perStep[t] - sum / 3) < 1e-4 * Math.max(1, sum / 3), `timestep ${t}: ${perStep[t]} vs ${sum / 3} from the weights sent`);
+      assert.ok(
+        Math.abs(perStep[t] - sum / 3) < 1e-4 * Math.max(1, sum / 3),
+        `timestep ${t}: ${perStep[t]} vs ${sum / 3} from the weights sent`,
+      );
     }
     assert.ok(Number.isNaN(perStep[3]), `timestep 3 holds the NaN target: ${perStep[3]}`);
     assert.ok(Number.isNaN(result.lossValues?.['valid-mean']), 'NaN did not arrive as NaN');
@@ -134,7 +162,10 @@ describe('runtime process client', () => {
   test('progress events arrive, tagged with their task, before the result', async () => {
     const { client } = makeClient();
     const events: string[] = [];
-    const result = await client.run({ kind: 'probe', workMs: 800, matrixSize: 64 }, { onProgress: (e) => events.push(e.type) }).result;
+    const result = await client.run(
+      { kind: 'probe', workMs: 800, matrixSize: 64 },
+      { onProgress: (e) => events.push(e.type) },
+    ).result;
     events.push('result');
     assert.equal(events[0], 'started');
     assert.ok(events.filter((e) => e === 'progress').length >= 1, events.join(','));
@@ -150,7 +181,10 @@ describe('runtime process client', () => {
     const pid = client.pid;
     const t0 = Date.now();
     handle.cancel('cancelled by the test');
-    await assert.rejects(handle.result, (e: unknown) => e instanceof TaskCancelled && /cancelled by the test/.test(e.message));
+    await assert.rejects(
+      handle.result,
+      (e: unknown) => e instanceof TaskCancelled && /cancelled by the test/.test(e.message),
+    );
     const stopMs = Date.now() - t0;
     assert.ok(stopMs < 1000, `cancellation took ${stopMs} ms`);
     assert.equal((await client.run(quickProbe).result).backend.backend, 'tensorflow');
@@ -175,7 +209,10 @@ describe('runtime process client', () => {
     const { client, lines } = makeClient();
     let training = false;
     let probing = false;
-    const train = client.run({ kind: 'train', model: tagger, data: { source: 'synthetic', samples: 64 }, epochs: 5000 }, { onProgress: (e) => (training ||= e.type === 'batch' || e.type === 'epoch') });
+    const train = client.run(
+      { kind: 'train', model: tagger, data: { source: 'synthetic', samples: 64 }, epochs: 5000 },
+      { onProgress: (e) => (training ||= e.type === 'batch' || e.type === 'epoch') },
+    );
     const probe = client.run(longProbe, { onProgress: (e) => (probing ||= e.type === 'progress') });
     await waitFor(() => training && probing, 60_000, 'both tasks to be working');
     const pid = client.pid;
@@ -183,25 +220,46 @@ describe('runtime process client', () => {
     process.kill(pid, 'SIGKILL');
     await assert.rejects(train.result, (e: unknown) => {
       assert.ok(e instanceof RuntimeProcessCrashedError, String(e));
-      assert.equal(e.message, "TensorFlow's process stopped (SIGKILL: killed from outside, e.g. by the system when memory ran out) while training model 'tagger'. The extension is fine; the next task starts a new process.");
+      assert.equal(
+        e.message,
+        "TensorFlow's process stopped (SIGKILL: killed from outside, e.g. by the system when memory ran out) while training model 'tagger'. The extension is fine; the next task starts a new process.",
+      );
       return true;
     });
-    await assert.rejects(probe.result, (e: unknown) => e instanceof RuntimeProcessCrashedError && /\(SIGKILL[^)]*\) while probing the TensorFlow backend\./.test(e.message));
-    assert.ok(lines.some((l) => l.level === 'error' && l.line.includes(`TensorFlow's process ${pid} stopped unexpectedly (SIGKILL`)), 'the crash was not logged as an error');
+    await assert.rejects(
+      probe.result,
+      (e: unknown) =>
+        e instanceof RuntimeProcessCrashedError &&
+        /\(SIGKILL[^)]*\) while probing the TensorFlow backend\./.test(e.message),
+    );
+    assert.ok(
+      lines.some(
+        (l) => l.level === 'error' && l.line.includes(`TensorFlow's process ${pid} stopped unexpectedly (SIGKILL`),
+      ),
+      'the crash was not logged as an error',
+    );
     assert.equal(client.runningCount, 0);
     const next = await client.run(quickProbe).result;
     assert.equal(next.backend.backend, 'tensorflow');
     assert.ok(client.pid !== undefined && client.pid !== pid, 'the next task did not get a new process');
   });
 
-  test('a native crash inside TensorFlow\'s process (SIGSEGV, SIGABRT from a worker) fails its tasks, and the next one succeeds', async () => {
+  test("a native crash inside TensorFlow's process (SIGSEGV, SIGABRT from a worker) fails its tasks, and the next one succeeds", async () => {
     const { client } = makeClient();
-    for (const [fault, signal] of [['segv', 'SIGSEGV'], ['abort', 'SIGABRT']] as const) {
+    for (const [fault, signal] of [
+      ['segv', 'SIGSEGV'],
+      ['abort', 'SIGABRT'],
+    ] as const) {
       let probing = false;
       const bystander = client.run(longProbe, { onProgress: (e) => (probing ||= e.type === 'progress') });
       await waitFor(() => probing, 30_000, 'the bystander to work');
       const pid = client.pid;
-      await assert.rejects(client.run({ kind: 'probe', testFault: fault }).result, (e: unknown) => e instanceof RuntimeProcessCrashedError && e.message.startsWith(`TensorFlow's process stopped (${signal}) while probing`));
+      await assert.rejects(
+        client.run({ kind: 'probe', testFault: fault }).result,
+        (e: unknown) =>
+          e instanceof RuntimeProcessCrashedError &&
+          e.message.startsWith(`TensorFlow's process stopped (${signal}) while probing`),
+      );
       await assert.rejects(bystander.result, RuntimeProcessCrashedError);
       assert.equal((await client.run(quickProbe).result).backend.backend, 'tensorflow');
       assert.notEqual(client.pid, pid);
@@ -210,11 +268,15 @@ describe('runtime process client', () => {
 
   test('after too many crashes within the window no process starts, and the refusal says why and until when', async () => {
     const { client } = makeClient({ crashLimit: { crashes: 2, windowMs: 60_000 } });
-    for (let i = 0; i < 2; i++) await assert.rejects(client.run({ kind: 'probe', testFault: 'abort' }).result, RuntimeProcessCrashedError);
+    for (let i = 0; i < 2; i++)
+      await assert.rejects(client.run({ kind: 'probe', testFault: 'abort' }).result, RuntimeProcessCrashedError);
     const t0 = Date.now();
     await assert.rejects(client.run(quickProbe).result, (e: unknown) => {
       assert.ok(e instanceof RuntimeUnavailableError, String(e));
-      assert.match(e.message, /^MaskLens stopped restarting TensorFlow's process: it crashed 2 times within 60 s \(last: SIGABRT\)\. It tries again in \d+ s, or at once after the window is reloaded\.$/);
+      assert.match(
+        e.message,
+        /^MaskLens stopped restarting TensorFlow's process: it crashed 2 times within 60 s \(last: SIGABRT\)\. It tries again in \d+ s, or at once after the window is reloaded\.$/,
+      );
       return true;
     });
     assert.ok(Date.now() - t0 < 200, 'the refusal waited for something');
@@ -227,13 +289,25 @@ describe('runtime process client', () => {
     const pid = client.pid;
     await assert.rejects(client.run({ kind: 'probe', testFault: 'malformed-reply' }).result, (e: unknown) => {
       assert.ok(e instanceof RuntimeProtocolError && e.code === 'protocol', String(e));
-      assert.match(e.message, /^TensorFlow's process sent a malformed message: the result of task \d+ \(probe\) does not match its schema/);
+      assert.match(
+        e.message,
+        /^TensorFlow's process sent a malformed message: the result of task \d+ \(probe\) does not match its schema/,
+      );
       return true;
     });
     const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.line);
-    assert.ok(warnings.some((w) => /neither a response nor a notification/.test(w)), warnings.join('\n'));
-    assert.ok(warnings.some((w) => /malformed runtime\/progress/.test(w)), warnings.join('\n'));
-    assert.ok(warnings.some((w) => /malformed runtime\/state/.test(w)), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => /neither a response nor a notification/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => /malformed runtime\/progress/.test(w)),
+      warnings.join('\n'),
+    );
+    assert.ok(
+      warnings.some((w) => /malformed runtime\/state/.test(w)),
+      warnings.join('\n'),
+    );
     assert.equal((await client.run(quickProbe).result).backend.backend, 'tensorflow');
     assert.equal(client.pid, pid, 'the process was replaced');
     assert.equal(client.state?.workers, 2, 'the malformed state notification replaced the good one');
@@ -244,11 +318,14 @@ describe('runtime process client', () => {
     await client.run(quickProbe).result;
     const pid = client.pid;
     const settingsProxy = new Proxy({ timesteps: 4 }, {});
-    await assert.rejects(client.run({ kind: 'evaluate', model: seed001, dimensions: settingsProxy }).result, (e: unknown) => {
-      assert.ok(e instanceof PoolTaskError && e.code === 'protocol', String(e));
-      assert.match(e.message, /^MaskLens could not send the task to TensorFlow's process: .*could not be cloned/);
-      return true;
-    });
+    await assert.rejects(
+      client.run({ kind: 'evaluate', model: seed001, dimensions: settingsProxy }).result,
+      (e: unknown) => {
+        assert.ok(e instanceof PoolTaskError && e.code === 'protocol', String(e));
+        assert.match(e.message, /^MaskLens could not send the task to TensorFlow's process: .*could not be cloned/);
+        return true;
+      },
+    );
     assert.equal((await client.run(quickProbe).result).backend.backend, 'tensorflow');
     assert.equal(client.pid, pid);
   });
@@ -258,7 +335,10 @@ describe('runtime process client', () => {
     for (const fault of ['segv', 'abort', 'malformed-reply'] as const) {
       await assert.rejects(client.run({ kind: 'probe', testFault: fault }).result, (e: unknown) => {
         assert.ok(e instanceof PoolTaskError && e.code === 'test-hooks-disabled', String(e));
-        assert.match(e.message, new RegExp(`testFault '${fault}' is a test hook; this process was not started with MASKLENS_TEST_HOOKS=1`));
+        assert.match(
+          e.message,
+          new RegExp(`testFault '${fault}' is a test hook; this process was not started with MASKLENS_TEST_HOOKS=1`),
+        );
         return true;
       });
     }
@@ -281,7 +361,10 @@ describe('runtime process client', () => {
   test('changed settings apply once the process is idle: a running task finishes, then a new process starts', async () => {
     const { client } = makeClient();
     let working = false;
-    const running = client.run({ kind: 'probe', workMs: 1500, matrixSize: 32 }, { onProgress: (e) => (working ||= e.type === 'progress') });
+    const running = client.run(
+      { kind: 'probe', workMs: 1500, matrixSize: 32 },
+      { onProgress: (e) => (working ||= e.type === 'progress') },
+    );
     await waitFor(() => working, 30_000, 'the probe to work');
     const pid = client.pid;
     assert.ok(pid);
@@ -305,7 +388,11 @@ describe('runtime process client', () => {
   });
 
   test('the runtime process exits when its host dies, even in the middle of a task', async () => {
-    const host = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'hostThatDies.ts')], { cwd: root, env: withHooks, stdio: ['ignore', 'pipe', 'inherit'] });
+    const host = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'hostThatDies.ts')], {
+      cwd: root,
+      env: withHooks,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     host.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     await waitFor(() => /runtime pid (\d+)/.test(out), 60_000, 'the host to start its runtime process');

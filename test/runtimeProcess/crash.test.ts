@@ -16,13 +16,30 @@ describe('crash descriptions', () => {
       '  what():  could not create a primitive',
     ];
     assert.equal(crashReason(tail), 'oneDNN error: could not create a primitive');
-    assert.equal(describeExit({ code: null, signal: 'SIGABRT' }, tail), 'SIGABRT: oneDNN error: could not create a primitive');
-    assert.equal(crashReason(["terminate called after throwing an instance of 'std::length_error'"]), 'std::length_error');
+    assert.equal(
+      describeExit({ code: null, signal: 'SIGABRT' }, tail),
+      'SIGABRT: oneDNN error: could not create a primitive',
+    );
+    assert.equal(
+      crashReason(["terminate called after throwing an instance of 'std::length_error'"]),
+      'std::length_error',
+    );
   });
 
   test("TensorFlow's fatal log line and V8's out-of-memory line are quoted", () => {
-    assert.equal(crashReason(['F0000 00:00:1700000000.000000    4242 tensor_shape.cc:413] Check failed: 0 <= new_num_elements (0 vs. -1)']), 'Check failed: 0 <= new_num_elements (0 vs. -1)');
-    assert.equal(crashReason(['<--- Last few GCs --->', 'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory']), 'Reached heap limit Allocation failed - JavaScript heap out of memory');
+    assert.equal(
+      crashReason([
+        'F0000 00:00:1700000000.000000    4242 tensor_shape.cc:413] Check failed: 0 <= new_num_elements (0 vs. -1)',
+      ]),
+      'Check failed: 0 <= new_num_elements (0 vs. -1)',
+    );
+    assert.equal(
+      crashReason([
+        '<--- Last few GCs --->',
+        'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+      ]),
+      'Reached heap limit Allocation failed - JavaScript heap out of memory',
+    );
   });
 
   test('without an explaining line, the signal or exit code alone; SIGKILL says who usually sends it', () => {
@@ -30,7 +47,10 @@ describe('crash descriptions', () => {
     assert.equal(crashReason(noise), null);
     assert.equal(describeExit({ code: null, signal: 'SIGSEGV' }, noise), 'SIGSEGV');
     assert.equal(describeExit({ code: 3, signal: null }, []), 'exit code 3');
-    assert.match(describeExit({ code: null, signal: 'SIGKILL' }, []), /^SIGKILL: killed from outside, e\.g\. by the system when memory ran out$/);
+    assert.match(
+      describeExit({ code: null, signal: 'SIGKILL' }, []),
+      /^SIGKILL: killed from outside, e\.g\. by the system when memory ran out$/,
+    );
   });
 
   test('each task kind is described with its model', () => {

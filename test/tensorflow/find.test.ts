@@ -23,16 +23,23 @@ const noPlaces = (home: string) => ({ interpreters: [], projectFolders: [], home
 function environment(prefix: string, version: string): string {
   const packages = join(prefix, 'lib', 'python3.12', 'site-packages');
   mkdirSync(join(packages, 'tensorflow'), { recursive: true });
-  for (const name of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2']) symlinkSync(join(venvTensorFlow, name), join(packages, 'tensorflow', name));
+  for (const name of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2'])
+    symlinkSync(join(venvTensorFlow, name), join(packages, 'tensorflow', name));
   mkdirSync(join(packages, `tensorflow-${version}.dist-info`));
-  writeFileSync(join(packages, `tensorflow-${version}.dist-info`, 'METADATA'), `Metadata-Version: 2.1\nName: tensorflow\nVersion: ${version}\n`);
+  writeFileSync(
+    join(packages, `tensorflow-${version}.dist-info`, 'METADATA'),
+    `Metadata-Version: 2.1\nName: tensorflow\nVersion: ${version}\n`,
+  );
   return join(packages, 'tensorflow');
 }
 
 test("the repository's .venv, named by its interpreter, is found with the version its wheel metadata names", async () => {
   assert.equal(prefixOfInterpreter(join(venv, 'bin', 'python')), venv);
   const home = mkdtempSync(join(tmpdir(), 'masklens-home-'));
-  const { found, refused } = await findPythonTensorFlow({ ...noPlaces(home), interpreters: [join(venv, 'bin', 'python')] });
+  const { found, refused } = await findPythonTensorFlow({
+    ...noPlaces(home),
+    interpreters: [join(venv, 'bin', 'python')],
+  });
   assert.deepEqual(refused, []);
   assert.equal(found.length, 1);
   assert.equal(found[0].dir, venvTensorFlow);
@@ -49,8 +56,14 @@ test('a project folder .venv, a conda env and a pyenv version are found in order
   const pyenv = environment(join(home, '.pyenv', 'versions', '3.12.4'), '2.16.2');
   const local = environment(join(project, '.venv'), '2.21.0');
   const { found, refused } = await findPythonTensorFlow({ ...noPlaces(home), projectFolders: [project] });
-  assert.deepEqual(found.map((f) => f.dir), [local, pyenv, conda]);
-  assert.deepEqual(found.map((f) => f.version), ['2.21.0', '2.16.2', '2.18.1']);
+  assert.deepEqual(
+    found.map((f) => f.dir),
+    [local, pyenv, conda],
+  );
+  assert.deepEqual(
+    found.map((f) => f.version),
+    ['2.21.0', '2.16.2', '2.18.1'],
+  );
   assert.deepEqual(refused, [`TensorFlow 2.12.0 is outside the versions MaskLens runs on (>=2.16.0 <3.0.0): ${old}`]);
   // Without the project folder (an untrusted workspace is not looked in), its .venv is not found.
   const untrusted = await findPythonTensorFlow(noPlaces(home));
@@ -61,10 +74,23 @@ test('a named folder is used as it is, or refused with what it lacks; nothing el
   const empty = mkdtempSync(join(tmpdir(), 'masklens-empty-'));
   const home = mkdtempSync(join(tmpdir(), 'masklens-home-'));
   const distDir = mkdtempSync(join(tmpdir(), 'masklens-dist-'));
-  const refused = await findTensorFlow({ named: { dir: empty, source: 'setting', origin: 'the setting' }, distDir, python: noPlaces(home), cacheRoots: [] });
+  const refused = await findTensorFlow({
+    named: { dir: empty, source: 'setting', origin: 'the setting' },
+    distDir,
+    python: noPlaces(home),
+    cacheRoots: [],
+  });
   assert.equal(refused.library, null);
-  assert.equal(refused.namedRefused, `${empty} holds no libtensorflow_cc.so.2 and no libtensorflow_framework.so.2 (a TensorFlow wheel's tensorflow/ folder holds both)`);
-  const named = await findTensorFlow({ named: { dir: venvTensorFlow, source: 'option', origin: 'the --tensorflow option' }, distDir, python: noPlaces(home), cacheRoots: [] });
+  assert.equal(
+    refused.namedRefused,
+    `${empty} holds no libtensorflow_cc.so.2 and no libtensorflow_framework.so.2 (a TensorFlow wheel's tensorflow/ folder holds both)`,
+  );
+  const named = await findTensorFlow({
+    named: { dir: venvTensorFlow, source: 'option', origin: 'the --tensorflow option' },
+    distDir,
+    python: noPlaces(home),
+    cacheRoots: [],
+  });
   assert.equal(named.library?.dir, venvTensorFlow);
   assert.equal(named.library?.version, '2.21.0');
 });
@@ -84,6 +110,10 @@ test('a folder without metadata has no known version: refused when found, accept
 
 test('the development build links the library its binding was built against, and it comes first', async () => {
   const home = mkdtempSync(join(tmpdir(), 'masklens-home-'));
-  const result = await findTensorFlow({ distDir: join(root, 'dist'), python: { ...noPlaces(home), interpreters: [join(venv, 'bin', 'python')] }, cacheRoots: [] });
+  const result = await findTensorFlow({
+    distDir: join(root, 'dist'),
+    python: { ...noPlaces(home), interpreters: [join(venv, 'bin', 'python')] },
+    cacheRoots: [],
+  });
   assert.equal(result.library?.source, 'development', 'npm run compile links dist/tfjs-node/deps');
 });

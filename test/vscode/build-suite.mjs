@@ -28,7 +28,11 @@ function findItests(dir) {
   return out;
 }
 
-export async function buildSuite({ outdir = defaultSuiteDir, include = [], suites = join(repoRoot, 'test', 'integration') } = {}) {
+export async function buildSuite({
+  outdir = defaultSuiteDir,
+  include = [],
+  suites = join(repoRoot, 'test', 'integration'),
+} = {}) {
   const files = [...findItests(suites), ...include.map((f) => resolve(f))].sort();
   if (files.length === 0) throw new Error(`no ${relative(repoRoot, suites)}/**/*.itest.ts found`);
   for (const f of files) if (!existsSync(f)) throw new Error(`${f} does not exist`);
@@ -76,5 +80,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   const t0 = Date.now();
   const { outdir, files } = await buildSuite(opts);
-  console.log(`[build-suite] ${files.length} suite file(s) → ${relative(repoRoot, join(outdir, 'index.js')) || outdir} in ${Date.now() - t0} ms`);
+  console.log(
+    `[build-suite] ${files.length} suite file(s) → ${relative(repoRoot, join(outdir, 'index.js')) || outdir} in ${Date.now() - t0} ms`,
+  );
 }

@@ -18,7 +18,17 @@
 //
 // Usage: node test/vscode/install-code-server.mjs   (or import { ensureCodeServer })
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir, tmpdir, arch as osArch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,7 +42,10 @@ const RIPGREP_TAG = 'v13.0.0-10';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Outside the repository: VS Code in extension-development mode scans the extension's folder
 // and would pick up code-server's own themes and icon sets from inside it.
-export const cacheDir = resolve(process.env.MASKLENS_CODE_SERVER_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'masklens', 'code-server'));
+export const cacheDir = resolve(
+  process.env.MASKLENS_CODE_SERVER_DIR ||
+    join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'masklens', 'code-server'),
+);
 export const codeServerPackageDir = join(cacheDir, 'node_modules', 'code-server');
 export const codeServerEntry = join(codeServerPackageDir, 'out', 'node', 'entry.js');
 export const chromiumPath = process.env.MASKLENS_CHROMIUM || '/usr/bin/chromium';
@@ -62,7 +75,8 @@ export function ensureAptPackages(pkgs) {
   const asRoot = process.getuid?.() === 0;
   const sudo = asRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const aptGet = (args) => (sudo.length ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...args], { env }) : run('apt-get', args, { env }));
+  const aptGet = (args) =>
+    sudo.length ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...args], { env }) : run('apt-get', args, { env });
   const install = () => aptGet(['install', '-y', '-q', '--no-install-recommends', ...missing]);
   log(`installing Debian packages: ${missing.join(' ')}`);
   if (install() !== 0) {
@@ -79,7 +93,8 @@ export function ensureChromium() {
     if (process.env.MASKLENS_CHROMIUM) throw new Error(`MASKLENS_CHROMIUM=${chromiumPath} does not exist`);
     ensureAptPackages(['chromium']);
   }
-  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath} after installing the 'chromium' package`);
+  if (!existsSync(chromiumPath))
+    throw new Error(`Chromium not found at ${chromiumPath} after installing the 'chromium' package`);
   return chromiumPath;
 }
 
@@ -107,7 +122,8 @@ function seedRipgrepCache() {
   try {
     copyFileSync(rg, join(stage, 'rg'));
     chmodSync(join(stage, 'rg'), 0o755);
-    if (run('tar', ['czf', tarball + '.part', '-C', stage, 'rg']) !== 0) throw new Error('tar failed while seeding the ripgrep cache');
+    if (run('tar', ['czf', tarball + '.part', '-C', stage, 'rg']) !== 0)
+      throw new Error('tar failed while seeding the ripgrep cache');
     // rename last so a half-written tarball is never taken for a cached download
     renameSync(tarball + '.part', tarball);
   } finally {
@@ -121,7 +137,12 @@ function npmEnv() {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (/^npm_(package|lifecycle)_/i.test(k)) continue;
-    if (/^(npm_config_(local_prefix|global_prefix|prefix|user_agent)|npm_command|npm_execpath|npm_node_execpath|INIT_CWD)$/i.test(k)) continue;
+    if (
+      /^(npm_config_(local_prefix|global_prefix|prefix|user_agent)|npm_command|npm_execpath|npm_node_execpath|INIT_CWD)$/i.test(
+        k,
+      )
+    )
+      continue;
     env[k] = v;
   }
   env.npm_config_yes = 'true';
@@ -172,7 +193,8 @@ export function ensureCodeServer() {
       {
         name: 'masklens-code-server-cache',
         private: true,
-        description: 'code-server for the MaskLens integration tests (installed by test/vscode/install-code-server.mjs)',
+        description:
+          'code-server for the MaskLens integration tests (installed by test/vscode/install-code-server.mjs)',
         dependencies: { 'code-server': CODE_SERVER_VERSION },
         allowScripts: { 'code-server': true, argon2: true },
       },
@@ -180,12 +202,20 @@ export function ensureCodeServer() {
       2,
     ) + '\n',
   );
-  const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? [process.execPath, [process.env.npm_execpath]] : ['npm', []];
-  const status = run(npmCli[0], [...npmCli[1], 'install', '--omit=dev', '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=warn'], {
-    cwd: cacheDir,
-    env: npmEnv(),
-  });
-  if (status !== 0) throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${status}); see the output above`);
+  const npmCli =
+    process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath)
+      ? [process.execPath, [process.env.npm_execpath]]
+      : ['npm', []];
+  const status = run(
+    npmCli[0],
+    [...npmCli[1], 'install', '--omit=dev', '--no-audit', '--no-fund', '--foreground-scripts', '--loglevel=warn'],
+    {
+      cwd: cacheDir,
+      env: npmEnv(),
+    },
+  );
+  if (status !== 0)
+    throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${status}); see the output above`);
   for (const p of installCheckList()) {
     if (!existsSync(p)) throw new Error(`code-server install is incomplete: ${p} is missing`);
   }
@@ -212,7 +242,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const t0 = Date.now();
   try {
     const r = ensureAll();
-    log(`ready: code-server ${r.version} (${r.codeServerEntry}), chromium ${r.chromium} [${((Date.now() - t0) / 1000).toFixed(1)} s]`);
+    log(
+      `ready: code-server ${r.version} (${r.codeServerEntry}), chromium ${r.chromium} [${((Date.now() - t0) / 1000).toFixed(1)} s]`,
+    );
   } catch (e) {
     console.error(`[install-code-server] FAILED: ${e instanceof Error ? e.message : e}`);
     process.exit(1);

@@ -34,7 +34,16 @@
 // MASKLENS_BROWSER_CONSOLE=all|tests (default all) to filter the forwarded browser console.
 // Exit code: the suite's; 1 when the harness fails; 124 when the overall timeout expires.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -130,7 +139,11 @@ async function webviewDom(page) {
           canvasIds: [...document.querySelectorAll('canvas')].map((c) => c.id),
           grids: [...document.querySelectorAll('vscode-data-grid, table.ml-table')].map((g) => ({
             id: g.id,
-            text: [...g.querySelectorAll('vscode-data-grid-row, tr')].map((r) => [...r.querySelectorAll('vscode-data-grid-cell, th, td')].map((c) => c.textContent.trim()).join(' | ')).join('\n'),
+            text: [...g.querySelectorAll('vscode-data-grid-row, tr')]
+              .map((r) =>
+                [...r.querySelectorAll('vscode-data-grid-cell, th, td')].map((c) => c.textContent.trim()).join(' | '),
+              )
+              .join('\n'),
           })),
           foreground: style.getPropertyValue('--vscode-foreground').trim(),
           editorBackground: style.getPropertyValue('--vscode-editor-background').trim(),
@@ -158,11 +171,18 @@ async function typeAndWatch(page, action) {
     const state = { lastKey: 0, lastKeyEpoch: 0, lens: null, squiggle: null };
     globalThis.__masklensTyping = state;
     const text = (e) => (e.textContent ?? '').replace(/\u00a0/g, ' ');
-    const lens = () => [...document.querySelectorAll('.codelens-decoration a')].some((a) => (a.getAttribute('title') ?? '').startsWith(lensTooltipPrefix));
+    const lens = () =>
+      [...document.querySelectorAll('.codelens-decoration a')].some((a) =>
+        (a.getAttribute('title') ?? '').startsWith(lensTooltipPrefix),
+      );
     const squiggle = () => {
-      const line = [...document.querySelectorAll('.view-lines .view-line')].find((l) => text(l).includes(squiggleLineText));
+      const line = [...document.querySelectorAll('.view-lines .view-line')].find((l) =>
+        text(l).includes(squiggleLineText),
+      );
       if (!line) return false;
-      return [...document.querySelectorAll('.view-overlays > div')].some((d) => d.style.top === line.style.top && d.querySelector('[class*="squiggly-"]'));
+      return [...document.querySelectorAll('.view-overlays > div')].some(
+        (d) => d.style.top === line.style.top && d.querySelector('[class*="squiggly-"]'),
+      );
     };
     const check = () => {
       if (!state.lastKey) return;
@@ -227,7 +247,11 @@ async function performAction(page, action) {
     // VS Code's quick input (code-server's file dialog is one): replace its text, then Enter
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 30_000 });
-    const title = (await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '';
+    const title =
+      (await page
+        .locator('.quick-input-widget .quick-input-title')
+        .textContent()
+        .catch(() => '')) ?? '';
     await input.click();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type(action.text, { delay: 5 });
@@ -267,8 +291,14 @@ async function webviewLayout(page) {
   for (const frame of maskLensFrames(page)) {
     const layout = await frame
       .evaluate(() => {
-        if (!document.body || !/\bvscode-/.test(document.body.className) || !document.getElementById('app')) return null;
-        const box = (el) => ({ id: el.id || el.className || el.tagName, clientWidth: el.clientWidth, scrollWidth: el.scrollWidth, right: Math.round(el.getBoundingClientRect().right) });
+        if (!document.body || !/\bvscode-/.test(document.body.className) || !document.getElementById('app'))
+          return null;
+        const box = (el) => ({
+          id: el.id || el.className || el.tagName,
+          clientWidth: el.clientWidth,
+          scrollWidth: el.scrollWidth,
+          right: Math.round(el.getBoundingClientRect().right),
+        });
         return {
           url: location.href.slice(0, 160),
           viewportWidth: document.documentElement.clientWidth,
@@ -277,9 +307,18 @@ async function webviewLayout(page) {
           cards: [...document.querySelectorAll('.ml-summary, .ml-error-card, .ml-run-header')].map(box),
           // the innermost elements that reach past the right edge: what makes the page scroll sideways
           overflowing: [...document.querySelectorAll('body *')]
-            .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 && ![...e.children].some((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+            .filter(
+              (e) =>
+                e.getBoundingClientRect().right > document.documentElement.clientWidth + 1 &&
+                ![...e.children].some(
+                  (c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1,
+                ),
+            )
             .slice(0, 8)
-            .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`),
+            .map(
+              (e) =>
+                `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''} right=${Math.round(e.getBoundingClientRect().right)}`,
+            ),
         };
       })
       .catch(() => null);
@@ -296,13 +335,30 @@ async function axeInWebviews(page) {
   const source = readFileSync(join(repoRoot, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   const out = [];
   for (const frame of maskLensFrames(page)) {
-    const isOurs = await frame.evaluate(() => !!document.getElementById('app') && /\bvscode-/.test(document.body?.className ?? '')).catch(() => false);
+    const isOurs = await frame
+      .evaluate(() => !!document.getElementById('app') && /\bvscode-/.test(document.body?.className ?? ''))
+      .catch(() => false);
     if (!isOurs) continue;
     await frame.evaluate(source);
     const result = await frame.evaluate(async () => {
-      const r = await globalThis.axe.run(document, { runOnly: { type: 'rule', values: ['color-contrast'] }, resultTypes: ['violations', 'passes', 'incomplete'] });
-      const nodes = (list) => list.flatMap((rule) => rule.nodes.map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').slice(0, 300), html: n.html.slice(0, 160) })));
-      return { bodyClass: document.body.className, violations: nodes(r.violations), passes: r.passes.reduce((k, rule) => k + rule.nodes.length, 0), incomplete: r.incomplete.reduce((k, rule) => k + rule.nodes.length, 0) };
+      const r = await globalThis.axe.run(document, {
+        runOnly: { type: 'rule', values: ['color-contrast'] },
+        resultTypes: ['violations', 'passes', 'incomplete'],
+      });
+      const nodes = (list) =>
+        list.flatMap((rule) =>
+          rule.nodes.map((n) => ({
+            target: n.target.join(' '),
+            summary: (n.failureSummary ?? '').slice(0, 300),
+            html: n.html.slice(0, 160),
+          })),
+        );
+      return {
+        bodyClass: document.body.className,
+        violations: nodes(r.violations),
+        passes: r.passes.reduce((k, rule) => k + rule.nodes.length, 0),
+        incomplete: r.incomplete.reduce((k, rule) => k + rule.nodes.length, 0),
+      };
     });
     out.push({ url: frame.url().slice(0, 160), ...result });
   }
@@ -375,8 +431,15 @@ export async function runInCodeServer(options = parseOptions()) {
   const t0 = Date.now();
   const { workspace, extension, tests, results, timeoutMs } = options;
   const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
-  for (const [what, p] of [['workspace', workspace], ['extension', join(extension, 'package.json')], ['suite', join(tests, 'index.js')]]) {
-    if (!existsSync(p)) throw new Error(`${what} not found: ${p}${what === 'suite' ? ' (build it: node test/vscode/build-suite.mjs)' : ''}`);
+  for (const [what, p] of [
+    ['workspace', workspace],
+    ['extension', join(extension, 'package.json')],
+    ['suite', join(tests, 'index.js')],
+  ]) {
+    if (!existsSync(p))
+      throw new Error(
+        `${what} not found: ${p}${what === 'suite' ? ' (build it: node test/vscode/build-suite.mjs)' : ''}`,
+      );
   }
   const { chromium: chromiumPath } = ensureAll();
   log(`code-server and Chromium ready (${elapsed()})`);
@@ -439,11 +502,16 @@ export async function runInCodeServer(options = parseOptions()) {
     process.execPath,
     [
       codeServerEntry,
-      '--bind-addr', authority,
-      '--auth', 'none',
-      '--config', join(scratch, 'config.yaml'),
-      '--user-data-dir', userData,
-      '--extensions-dir', extensionsDir,
+      '--bind-addr',
+      authority,
+      '--auth',
+      'none',
+      '--config',
+      join(scratch, 'config.yaml'),
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
@@ -472,7 +540,8 @@ export async function runInCodeServer(options = parseOptions()) {
       for (const line of lines) {
         console.log(`${prefix} ${line}`);
         const exit = /Extension Host Process exited with code: (\S+), signal: (\w+)/.exec(line);
-        if (exit && !stopping && (exit[1] !== '0' || exit[2] !== 'null')) hostDeaths.push(exit[2] !== 'null' ? exit[2] : `exit code ${exit[1]}`);
+        if (exit && !stopping && (exit[1] !== '0' || exit[2] !== 'null'))
+          hostDeaths.push(exit[2] !== 'null' ? exit[2] : `exit code ${exit[1]}`);
       }
     });
   };
@@ -512,7 +581,16 @@ export async function runInCodeServer(options = parseOptions()) {
       log(`code-server listening on ${authority} (${elapsed()})`);
       browser = await chromium.launch({
         executablePath: chromiumPath,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--disable-dev-shm-usage',
+        ],
       });
       page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       const consoleMode = process.env.MASKLENS_BROWSER_CONSOLE ?? 'all';
@@ -604,7 +682,9 @@ export async function runInCodeServer(options = parseOptions()) {
       if (!existsSync(suiteDone)) {
         // code-server's line about the exit may trail the workbench's report by a moment
         for (let i = 0; i < 30 && hostDeaths.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-        log(`FAILED: the extension host died (${hostDeaths.join(', ') || 'no exit line from code-server'}) before the suite finished`);
+        log(
+          `FAILED: the extension host died (${hostDeaths.join(', ') || 'no exit line from code-server'}) before the suite finished`,
+        );
         exitCode = exitCode || 1;
       } else if (hostDeaths.length > 0) {
         log(`FAILED: an extension host died (${hostDeaths.join(', ')}) while the suite ran`);

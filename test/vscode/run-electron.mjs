@@ -27,7 +27,8 @@ function hasCommand(cmd) {
 
 export async function runInElectron(options = parseOptions()) {
   const { workspace, extension, tests } = options;
-  if (!existsSync(join(tests, 'index.js'))) throw new Error(`${tests}/index.js is missing (build it: node test/vscode/build-suite.mjs)`);
+  if (!existsSync(join(tests, 'index.js')))
+    throw new Error(`${tests}/index.js is missing (build it: node test/vscode/build-suite.mjs)`);
   delete process.env.MASKLENS_SCREENSHOT_DIR; // no screenshot harness under Electron
   const scratch = mkdtempSync(join(tmpdir(), 'masklens-electron-'));
   const userData = join(scratch, 'user-data');
@@ -47,8 +48,10 @@ export async function runInElectron(options = parseOptions()) {
   );
   const launchArgs = [
     workspace,
-    '--user-data-dir', userData,
-    '--extensions-dir', join(scratch, 'extensions'),
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    join(scratch, 'extensions'),
     '--disable-extensions', // other extensions; the one under development still loads
     '--disable-workspace-trust',
     '--skip-welcome',
@@ -63,7 +66,9 @@ export async function runInElectron(options = parseOptions()) {
       extensionDevelopmentPath: extension,
       extensionTestsPath: tests,
       launchArgs,
-      ...(process.env.MASKLENS_VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.MASKLENS_VSCODE_EXECUTABLE } : {}),
+      ...(process.env.MASKLENS_VSCODE_EXECUTABLE
+        ? { vscodeExecutablePath: process.env.MASKLENS_VSCODE_EXECUTABLE }
+        : {}),
       ...(process.env.MASKLENS_VSCODE_VERSION ? { version: process.env.MASKLENS_VSCODE_VERSION } : {}),
       extensionTestsEnv: {
         TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '3',
@@ -102,7 +107,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
         process.exit(1);
       }
     }
-    const r = spawnSync('xvfb-run', ['-a', process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, MASKLENS_UNDER_XVFB: '1' } });
+    const r = spawnSync('xvfb-run', ['-a', process.execPath, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+      env: { ...process.env, MASKLENS_UNDER_XVFB: '1' },
+    });
     process.exit(r.status ?? 1);
   }
   let options;

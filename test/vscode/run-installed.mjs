@@ -13,7 +13,17 @@
 // the download and the cache's sizes, and the time from the first evaluate to its result in
 // each session. Exit code 0 only if every session passed and the numbers agree.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSuite, repoRoot } from './build-suite.mjs';
@@ -33,7 +43,11 @@ function venvPython() {
 }
 
 function install(vsix, userData, extensions) {
-  const r = spawnSync(process.execPath, [codeServerEntry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [codeServerEntry, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
+    { encoding: 'utf8' },
+  );
   log(`code-server --install-extension: ${(r.stdout + r.stderr).trim().split('\n').slice(-2).join(' / ')}`);
   if (r.status !== 0) throw new Error(`installing ${vsix} failed (exit ${r.status})`);
   const installed = readdirSync(extensions).find((d) => d.startsWith('masklens.masklens-'));
@@ -49,8 +63,11 @@ async function main() {
     const vsix = await packageVsix(join(scratch, 'masklens-linux-x64.vsix'));
     const vsixBytes = statSync(vsix).size;
     const contents = await checkVsix(vsix);
-    log(`packaged ${vsix}: ${(vsixBytes / 1e6).toFixed(2)} MB, ${contents.files} files, ${(contents.unpacked / 1e6).toFixed(2)} MB unpacked`);
-    if (contents.problems.length > 0) throw new Error(`the .vsix is not as it must be:\n${contents.problems.join('\n')}`);
+    log(
+      `packaged ${vsix}: ${(vsixBytes / 1e6).toFixed(2)} MB, ${contents.files} files, ${(contents.unpacked / 1e6).toFixed(2)} MB unpacked`,
+    );
+    if (contents.problems.length > 0)
+      throw new Error(`the .vsix is not as it must be:\n${contents.problems.join('\n')}`);
 
     // The suite (the test runner, not the extension) sits under the repository so that it finds mocha there.
     const suite = join(repoRoot, 'dist', 'test', 'installed');
@@ -59,15 +76,32 @@ async function main() {
     // required companion, an empty extension of another name.
     const driver = join(scratch, 'driver');
     mkdirSync(driver);
-    writeFileSync(join(driver, 'package.json'), JSON.stringify({ name: 'masklens-installed-test-driver', publisher: 'test', version: '0.0.0', engines: { vscode: '^1.95.0' } }));
+    writeFileSync(
+      join(driver, 'package.json'),
+      JSON.stringify({
+        name: 'masklens-installed-test-driver',
+        publisher: 'test',
+        version: '0.0.0',
+        engines: { vscode: '^1.95.0' },
+      }),
+    );
     const home = join(scratch, 'home');
     const workspace = join(scratch, 'workspace');
     mkdirSync(home);
     mkdirSync(workspace);
-    copyFileSync(join(repoRoot, 'examples', 'seed001_embedding_dense_mse.py'), join(workspace, 'seed001_embedding_dense_mse.py'));
+    copyFileSync(
+      join(repoRoot, 'examples', 'seed001_embedding_dense_mse.py'),
+      join(workspace, 'seed001_embedding_dense_mse.py'),
+    );
 
     // No Python environment and no cache of the developer's may be seen: another HOME, and none of theirs.
-    const cleanEnv = { HOME: home, XDG_CACHE_HOME: undefined, XDG_CONFIG_HOME: undefined, VIRTUAL_ENV: undefined, CONDA_PREFIX: undefined };
+    const cleanEnv = {
+      HOME: home,
+      XDG_CACHE_HOME: undefined,
+      XDG_CONFIG_HOME: undefined,
+      VIRTUAL_ENV: undefined,
+      CONDA_PREFIX: undefined,
+    };
     const profileA = { userDataDir: join(scratch, 'user-a'), extensionsDir: join(scratch, 'extensions-a') };
     const profileB = { userDataDir: join(scratch, 'user-b'), extensionsDir: join(scratch, 'extensions-b') };
     const installedA = install(vsix, profileA.userDataDir, profileA.extensionsDir);
@@ -75,12 +109,31 @@ async function main() {
     const installedSize = treeSize(installedA);
     log(`installed: ${installedA}, ${(installedSize.bytes / 1e6).toFixed(2)} MB in ${installedSize.files} files`);
 
-    const downloadDir = join(profileA.userDataDir, 'User', 'globalStorage', 'masklens.masklens', 'tensorflow', 'tensorflow-cpu-2.21.0');
-    const pythonLibrary = join(repoRoot, '.venv', 'lib', readdirSync(join(repoRoot, '.venv', 'lib')).find((d) => d.startsWith('python3')), 'site-packages', 'tensorflow');
+    const downloadDir = join(
+      profileA.userDataDir,
+      'User',
+      'globalStorage',
+      'masklens.masklens',
+      'tensorflow',
+      'tensorflow-cpu-2.21.0',
+    );
+    const pythonLibrary = join(
+      repoRoot,
+      '.venv',
+      'lib',
+      readdirSync(join(repoRoot, '.venv', 'lib')).find((d) => d.startsWith('python3')),
+      'site-packages',
+      'tensorflow',
+    );
     const sessions = [
       { expect: 'download', profile: profileA, libraryDir: downloadDir, settings: {} },
       { expect: 'cache', profile: profileA, libraryDir: downloadDir, settings: {} },
-      { expect: 'python', profile: profileB, libraryDir: pythonLibrary, settings: { 'python.defaultInterpreterPath': venvPython() } },
+      {
+        expect: 'python',
+        profile: profileB,
+        libraryDir: pythonLibrary,
+        settings: { 'python.defaultInterpreterPath': venvPython() },
+      },
     ];
     const measured = [];
     for (const session of sessions) {
@@ -105,10 +158,13 @@ async function main() {
       if (code !== 0 || !existsSync(resultFile)) throw new Error(`session '${session.expect}' failed (exit ${code})`);
       measured.push(JSON.parse(readFileSync(resultFile, 'utf8')));
     }
-    if (!existsSync(join(downloadDir, 'masklens-tensorflow.json'))) throw new Error(`no complete download in ${downloadDir}`);
-    if (existsSync(join(profileB.userDataDir, 'User', 'globalStorage', 'masklens.masklens', 'tensorflow'))) throw new Error('the python session downloaded TensorFlow although its environment has it');
+    if (!existsSync(join(downloadDir, 'masklens-tensorflow.json')))
+      throw new Error(`no complete download in ${downloadDir}`);
+    if (existsSync(join(profileB.userDataDir, 'User', 'globalStorage', 'masklens.masklens', 'tensorflow')))
+      throw new Error('the python session downloaded TensorFlow although its environment has it');
     const losses = new Set(measured.map((m) => m.validMean));
-    if (losses.size !== 1) throw new Error(`the three sessions disagree on seed 001's valid-mean loss: ${[...losses].join(', ')}`);
+    if (losses.size !== 1)
+      throw new Error(`the three sessions disagree on seed 001's valid-mean loss: ${[...losses].join(', ')}`);
 
     const manifest = JSON.parse(readFileSync(join(downloadDir, 'masklens-tensorflow.json'), 'utf8'));
     const summary = {
@@ -117,7 +173,12 @@ async function main() {
       installedFiles: installedSize.files,
       downloadBytes: manifest.wheel.size,
       cacheBytes: treeSize(downloadDir).bytes,
-      sessions: measured.map((m) => ({ expect: m.expect, firstEvaluateMs: Math.round(m.firstEvaluateMs), warmEvaluateMs: Math.round(m.warmEvaluateMs), libraryPath: m.library.libraryPath })),
+      sessions: measured.map((m) => ({
+        expect: m.expect,
+        firstEvaluateMs: Math.round(m.firstEvaluateMs),
+        warmEvaluateMs: Math.round(m.warmEvaluateMs),
+        libraryPath: m.library.libraryPath,
+      })),
     };
     writeFileSync(join(results, 'installed-vsix.json'), `${JSON.stringify(summary, null, 2)}\n`);
     log(`[masklens-measure] ${JSON.stringify(summary)}`);

@@ -46,5 +46,7 @@ const [status, signal] = await new Promise((resolveExit) => {
   child.on('exit', (c, s) => resolveExit([c, s]));
 });
 const code = status ?? 1;
-console.log(`[vscode-run] ${kind}: ${code === 0 ? 'passed' : `FAILED (exit ${code}${signal ? `, ${signal}` : ''})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `[vscode-run] ${kind}: ${code === 0 ? 'passed' : `FAILED (exit ${code}${signal ? `, ${signal}` : ''})`} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+);
 process.exit(code);

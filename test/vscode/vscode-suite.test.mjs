@@ -20,7 +20,10 @@ test(`integration suite in a real VS Code (${kind})`, { timeout: timeoutMs }, as
   const tail = [];
   const child = spawn(process.execPath, [join(root, 'test', 'vscode', 'run.mjs')], {
     cwd: root,
-    env: { ...process.env, MASKLENS_VSCODE_TIMEOUT_MS: process.env.MASKLENS_VSCODE_TIMEOUT_MS ?? String(timeoutMs - 60_000) },
+    env: {
+      ...process.env,
+      MASKLENS_VSCODE_TIMEOUT_MS: process.env.MASKLENS_VSCODE_TIMEOUT_MS ?? String(timeoutMs - 60_000),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     signal: t.signal, // test timeout or cancellation: SIGTERM → the runner stops code-server and Chromium
     killSignal: 'SIGTERM',
@@ -37,9 +40,16 @@ test(`integration suite in a real VS Code (${kind})`, { timeout: timeoutMs }, as
     child.on('error', () => resolve(-1));
     child.on('exit', (c, s) => resolve(c ?? (s ? 128 : 1)));
   });
-  assert.equal(code, 0, `the integration suite failed in ${kind} (exit ${code}); last output:\n${tail.join('').slice(-6000)}`);
+  assert.equal(
+    code,
+    0,
+    `the integration suite failed in ${kind} (exit ${code}); last output:\n${tail.join('').slice(-6000)}`,
+  );
   if (kind === 'code-server') {
     const finalPng = join(root, 'test-results', 'workbench-final.png');
-    assert.ok(existsSync(finalPng) && statSync(finalPng).mtimeMs >= started, 'test-results/workbench-final.png was not written by this run');
+    assert.ok(
+      existsSync(finalPng) && statSync(finalPng).mtimeMs >= started,
+      'test-results/workbench-final.png was not written by this run',
+    );
   }
 });

@@ -76,14 +76,18 @@ function readEntry(file, name) {
 export async function checkVsix(file) {
   const problems = [];
   const bytes = statSync(file).size;
-  if (bytes >= VSIX_LIMIT_BYTES) problems.push(`the .vsix is ${(bytes / 1e6).toFixed(1)} MB, not under ${VSIX_LIMIT_BYTES / 1e6} MB`);
+  if (bytes >= VSIX_LIMIT_BYTES)
+    problems.push(`the .vsix is ${(bytes / 1e6).toFixed(1)} MB, not under ${VSIX_LIMIT_BYTES / 1e6} MB`);
   const found = await entries(file);
-  for (const name of found.keys()) if (!VSIX_FILES.includes(name)) problems.push(`unexpected file in the .vsix: ${name}`);
+  for (const name of found.keys())
+    if (!VSIX_FILES.includes(name)) problems.push(`unexpected file in the .vsix: ${name}`);
   for (const name of VSIX_FILES) if (!found.has(name)) problems.push(`missing from the .vsix: ${name}`);
   const manifest = JSON.parse(await readEntry(file, 'extension/package.json'));
-  if (manifest.dependencies || manifest.devDependencies) problems.push('the packaged package.json still lists dependencies');
+  if (manifest.dependencies || manifest.devDependencies)
+    problems.push('the packaged package.json still lists dependencies');
   if (manifest.main !== './dist/extension.js') problems.push(`the packaged main is ${manifest.main}`);
-  for (const field of ['repository', 'bugs', 'homepage', 'icon', 'galleryBanner']) if (!manifest[field]) problems.push(`the packaged package.json has no ${field}`);
+  for (const field of ['repository', 'bugs', 'homepage', 'icon', 'galleryBanner'])
+    if (!manifest[field]) problems.push(`the packaged package.json has no ${field}`);
   const vsixManifest = await readEntry(file, 'extension.vsixmanifest');
   if (!/TargetPlatform="linux-x64"/.test(vsixManifest)) problems.push('the .vsix is not for the linux-x64 target');
   const unpacked = [...found.values()].reduce((a, b) => a + b, 0);

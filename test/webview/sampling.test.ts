@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cellLabel, clampRange, finiteExtent, heatmapPlan, MAX_CELLS, MAX_ROWS, pageRange, rangeLabel, sampleIndices } from '../../webview/shared/sampling';
+import {
+  cellLabel,
+  clampRange,
+  finiteExtent,
+  heatmapPlan,
+  MAX_CELLS,
+  MAX_ROWS,
+  pageRange,
+  rangeLabel,
+  sampleIndices,
+} from '../../webview/shared/sampling';
 
 test('sampleIndices keeps every k-th index and never more than max', () => {
   assert.deepEqual(sampleIndices(5, 10), [0, 1, 2, 3, 4]);
@@ -31,7 +41,12 @@ test('heatmapPlan never draws more than MAX_CELLS cells', () => {
   assert.deepEqual(small.rows, [4, 5, 6, 7, 8, 9, 10, 11]);
   assert.equal(small.cols.length, 20);
   assert.equal(small.colStride, 1);
-  for (const [rows, steps] of [[64, 100_000], [64, 362], [1, 1_000_000], [33, 513]] as const) {
+  for (const [rows, steps] of [
+    [64, 100_000],
+    [64, 362],
+    [1, 1_000_000],
+    [33, 513],
+  ] as const) {
     const plan = heatmapPlan({ start: 0, end: rows }, steps);
     assert.ok(plan.rows.length * plan.cols.length <= MAX_CELLS, `${rows}×${steps}`);
     assert.equal(plan.cols[0], 0);
@@ -42,17 +57,35 @@ test('heatmapPlan never draws more than MAX_CELLS cells', () => {
   assert.equal(wide.colStride, 4);
 });
 
-test('rangeLabel names the data\'s own sample numbers and says what is sampled', () => {
+test("rangeLabel names the data's own sample numbers and says what is sampled", () => {
   assert.equal(rangeLabel({ start: 0, end: 8 }, [0, 1, 2, 3, 4, 5, 6, 7], 8), 'showing samples 0–7 of 8');
   const strided = Array.from({ length: 64 }, (_, i) => i * 16);
-  assert.equal(rangeLabel({ start: 2, end: 4 }, strided, 1024), 'showing samples 32–48 of 1024 (2 of the 64 samples kept in the result; setting masklens.samplesShown)');
+  assert.equal(
+    rangeLabel({ start: 2, end: 4 }, strided, 1024),
+    'showing samples 32–48 of 1024 (2 of the 64 samples kept in the result; setting masklens.samplesShown)',
+  );
   const plan = heatmapPlan({ start: 0, end: 64 }, 1024);
-  assert.match(rangeLabel({ start: 0, end: 64 }, Array.from({ length: 64 }, (_, i) => i), 64, plan, 1024), /every 4th of 1024 timesteps/);
+  assert.match(
+    rangeLabel(
+      { start: 0, end: 64 },
+      Array.from({ length: 64 }, (_, i) => i),
+      64,
+      plan,
+      1024,
+    ),
+    /every 4th of 1024 timesteps/,
+  );
   assert.equal(rangeLabel({ start: 0, end: 0 }, [], 0), 'showing no samples of 0');
 });
 
 test('finiteExtent skips NaN, Infinity and null', () => {
-  assert.deepEqual(finiteExtent([[1, NaN, 3], [null, -Infinity, -2]]), { min: -2, max: 3 });
+  assert.deepEqual(
+    finiteExtent([
+      [1, NaN, 3],
+      [null, -Infinity, -2],
+    ]),
+    { min: -2, max: 3 },
+  );
   assert.deepEqual(finiteExtent([[NaN]]), { min: 0, max: 1 });
 });
 

@@ -39,13 +39,27 @@ function capture() {
   return { io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s) }, out, err };
 }
 
-test('evaluate --json on seed 001: the issue\'s fields, inline data from the source, loss over valid steps', async () => {
+test("evaluate --json on seed 001: the issue's fields, inline data from the source, loss over valid steps", async () => {
   const file = join(dir, 'seed001.py');
   writeFileSync(file, SEED001);
   const c = capture();
   assert.equal(await runEvaluate([file, '--json'], c.io), 0, c.err.join(''));
-  const r = JSON.parse(c.out.join('')) as Record<string, unknown> & { data: { source: string }; layers: { name: string; mask: number[][] | null }[]; loss: Record<string, number> };
-  for (const key of ['backend', 'model', 'data', 'layers', 'output', 'perTimestepLoss', 'loss', 'paddingShareOfUnmaskedLoss']) assert.ok(key in r, key);
+  const r = JSON.parse(c.out.join('')) as Record<string, unknown> & {
+    data: { source: string };
+    layers: { name: string; mask: number[][] | null }[];
+    loss: Record<string, number>;
+  };
+  for (const key of [
+    'backend',
+    'model',
+    'data',
+    'layers',
+    'output',
+    'perTimestepLoss',
+    'loss',
+    'paddingShareOfUnmaskedLoss',
+  ])
+    assert.ok(key in r, key);
   assert.equal(r.data.source, 'inline');
   assert.deepEqual(r.layers[0].mask, [[1, 1, 0, 0]]);
   assert.ok(r.loss['valid-mean'] < r.loss.none);
@@ -56,7 +70,12 @@ test('compare on seed 002 without mask=: the Lambda drops the mask, every reduct
   writeFileSync(file, SEED002);
   const c = capture();
   assert.equal(await runCompare([file, '--json', '--samples', '3'], c.io), 0, c.err.join(''));
-  const r = JSON.parse(c.out.join('')) as { maskReachesLoss: boolean; maskDroppedBy: string; reductions: { value: number }[]; data: { synthetic: boolean } };
+  const r = JSON.parse(c.out.join('')) as {
+    maskReachesLoss: boolean;
+    maskDroppedBy: string;
+    reductions: { value: number }[];
+    data: { synthetic: boolean };
+  };
   assert.equal(r.maskReachesLoss, false);
   assert.equal(r.maskDroppedBy, 'lambda');
   assert.equal(r.data.synthetic, true);

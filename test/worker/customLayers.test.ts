@@ -63,7 +63,20 @@ test('a custom layer whose call cannot be translated is refused, naming the code
   const ir = analyzer.analyze(text, { file: 'loop.py', family: 'keras3' }).ir.models[0];
   assert.ok(ir);
   await assert.rejects(
-    runTask({ kind: 'evaluate', model: { name: ir.name, config: ir.config, lambdas: ir.lambdas, customLayers: ir.customLayers, training: { loss: 'mse' } }, data: { source: 'synthetic', samples: 2 } }, ctx),
+    runTask(
+      {
+        kind: 'evaluate',
+        model: {
+          name: ir.name,
+          config: ir.config,
+          lambdas: ir.lambdas,
+          customLayers: ir.customLayers,
+          training: { loss: 'mse' },
+        },
+        data: { source: 'synthetic', samples: 2 },
+      },
+      ctx,
+    ),
     (e: unknown) => {
       assert.ok(e instanceof UserFacingError, String(e));
       assert.match(e.message, /^Loop 'loop': MaskLens cannot run it: its call\(\) stops at `while True:/);

@@ -34,22 +34,49 @@ async function evaluateWith(source: string, metrics = '') {
 
 test('a loss returning one number: every reduction is that number, and the result says the mask cannot reach it', async () => {
   const before = tf.memory().numTensors;
-  const r = await evaluateWith(['def loss(y_true, y_pred):', '    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)', '    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)'].join('\n'));
+  const r = await evaluateWith(
+    [
+      'def loss(y_true, y_pred):',
+      '    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)',
+      '    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)',
+    ].join('\n'),
+  );
   assert.ok(evaluateResultSchema.safeParse(r).success);
   assert.equal(r.kind, 'evaluate');
   if (r.kind !== 'evaluate') return;
   assert.equal(r.perTimestepLoss, null);
   assert.ok(r.lossValues);
   assert.equal(r.lossValues.none, r.lossValues['valid-mean']);
-  assert.ok(r.warnings.some((w) => /returns one number per batch, so Keras' mask cannot reach it/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) => /returns one number per batch, so Keras' mask cannot reach it/.test(w)),
+    r.warnings.join('\n'),
+  );
   assert.equal(tf.memory().numTensors, before);
 });
 
 test('a per-position loss that masks itself: Keras masks it again (double masking), and tf.boolean_mask runs', async () => {
-  const r = await evaluateWith(['def loss(y_true, y_pred):', '    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)', '    return tf.reduce_mean(tf.abs(y_true - y_pred) * mask, axis=-1)'].join('\n'));
+  const r = await evaluateWith(
+    [
+      'def loss(y_true, y_pred):',
+      '    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)',
+      '    return tf.reduce_mean(tf.abs(y_true - y_pred) * mask, axis=-1)',
+    ].join('\n'),
+  );
   assert.ok(r.kind === 'evaluate' && r.warnings.some((w) => /double masking/.test(w)), r.warnings.join('\n'));
-  const b = await evaluateWith(['def loss(y_true, y_pred):', '    keep = tf.not_equal(y_true, -1.0)', '    return tf.reduce_mean(tf.boolean_mask(tf.square(y_true - y_pred), keep))'].join('\n'));
-  const s = await evaluateWith(['def loss(y_true, y_pred):', '    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)', '    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)'].join('\n'));
+  const b = await evaluateWith(
+    [
+      'def loss(y_true, y_pred):',
+      '    keep = tf.not_equal(y_true, -1.0)',
+      '    return tf.reduce_mean(tf.boolean_mask(tf.square(y_true - y_pred), keep))',
+    ].join('\n'),
+  );
+  const s = await evaluateWith(
+    [
+      'def loss(y_true, y_pred):',
+      '    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)',
+      '    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)',
+    ].join('\n'),
+  );
   assert.ok(b.kind === 'evaluate' && s.kind === 'evaluate' && b.lossValues && s.lossValues);
   // Mean over the kept entries equals sum over mask / sum of mask.
   assert.ok(Math.abs(b.lossValues.none - s.lossValues.none) < 1e-6, `${b.lossValues.none} vs ${s.lossValues.none}`);
@@ -57,35 +84,70 @@ test('a per-position loss that masks itself: Keras masks it again (double maskin
 
 test('a loss per sample under a per-timestep mask: Keras fails, and so does the task, saying why', async () => {
   await assert.rejects(
-    evaluateWith(['def loss(y_true, y_pred):', '    return tf.reduce_mean(tf.square(y_true - y_pred), axis=[1, 2])'].join('\n')),
-    (e: unknown) => e instanceof UserFacingError && e.code === 'keras-incompatible-shapes' && /Keras fails here/.test(e.message),
+    evaluateWith(
+      ['def loss(y_true, y_pred):', '    return tf.reduce_mean(tf.square(y_true - y_pred), axis=[1, 2])'].join('\n'),
+    ),
+    (e: unknown) =>
+      e instanceof UserFacingError && e.code === 'keras-incompatible-shapes' && /Keras fails here/.test(e.message),
   );
 });
 
 test('a loss that could not be translated is refused with its reason and line', async () => {
   await assert.rejects(
-    evaluateWith(['def loss(y_true, y_pred):', '    for i in range(len(y_true)):', '        pass', '    return y_pred'].join('\n')),
-    (e: unknown) => e instanceof UserFacingError && e.code === 'loss-unsupported' && /loss 'loss'/.test(e.message) && /\(line 6\)/.test(e.message),
+    evaluateWith(
+      ['def loss(y_true, y_pred):', '    for i in range(len(y_true)):', '        pass', '    return y_pred'].join('\n'),
+    ),
+    (e: unknown) =>
+      e instanceof UserFacingError &&
+      e.code === 'loss-unsupported' &&
+      /loss 'loss'/.test(e.message) &&
+      /\(line 6\)/.test(e.message),
   );
 });
 
 test('a compiled metric MaskLens cannot compute is named and left out; the others and the loss stay', async () => {
-  const r = await evaluateWith('def loss(y_true, y_pred):\n    return tf.square(y_true - y_pred)', ", metrics=[keras.metrics.AUC(), 'mae']");
+  const r = await evaluateWith(
+    'def loss(y_true, y_pred):\n    return tf.square(y_true - y_pred)',
+    ", metrics=[keras.metrics.AUC(), 'mae']",
+  );
   assert.equal(r.kind, 'evaluate');
   if (r.kind !== 'evaluate') return;
-  assert.deepEqual(r.metrics.map((m) => m.name), ['mae']);
-  assert.ok(r.warnings.some((w) => /metric 'auc' is not supported.*left out/.test(w)), r.warnings.join('\n'));
+  assert.deepEqual(
+    r.metrics.map((m) => m.name),
+    ['mae'],
+  );
+  assert.ok(
+    r.warnings.some((w) => /metric 'auc' is not supported.*left out/.test(w)),
+    r.warnings.join('\n'),
+  );
   assert.ok(r.lossValues);
 });
 
-test('train minimises the user\'s loss; epochs report it per batch as Keras does', async () => {
-  const a = await analyze(`${HEAD}def loss(y_true, y_pred):\n    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)\n    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)\nm.compile('sgd', loss=loss)\n`);
+test("train minimises the user's loss; epochs report it per batch as Keras does", async () => {
+  const a = await analyze(
+    `${HEAD}def loss(y_true, y_pred):\n    mask = tf.cast(tf.not_equal(y_true, -1.0), tf.float32)\n    return tf.reduce_sum(tf.square(y_true - y_pred) * mask) / tf.reduce_sum(mask)\nm.compile('sgd', loss=loss)\n`,
+  );
   const ir = model(a, 'm').ir;
-  const r = await runTask({ kind: 'train', model: runtimeModelOf(ir), data: { source: 'inline', x: X, y: Y }, epochs: 2, batchSize: 1, shuffle: false, optimizer: 'sgd' }, ctx);
+  const r = await runTask(
+    {
+      kind: 'train',
+      model: runtimeModelOf(ir),
+      data: { source: 'inline', x: X, y: Y },
+      epochs: 2,
+      batchSize: 1,
+      shuffle: false,
+      optimizer: 'sgd',
+    },
+    ctx,
+  );
   assert.equal(r.kind, 'train');
   if (r.kind !== 'train') return;
   assert.equal(r.stopped.reason, 'completed');
   assert.equal(r.history.length, 2);
   assert.equal(r.loss, 'loss');
-  for (const h of r.history) assert.ok(Number.isFinite(h.train.masked) && h.train.masked === h.train.unmasked, 'a number per batch: masked and unmasked are the same');
+  for (const h of r.history)
+    assert.ok(
+      Number.isFinite(h.train.masked) && h.train.masked === h.train.unmasked,
+      'a number per batch: masked and unmasked are the same',
+    );
 });

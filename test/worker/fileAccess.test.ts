@@ -34,7 +34,8 @@ function read(path: string, access: FileAccess): string {
   }
 }
 
-const refused = (e: unknown) => e instanceof DataError && e.code === 'data-access' && /Restricted Mode/.test(e.message) && !/SECRET/.test(e.message);
+const refused = (e: unknown) =>
+  e instanceof DataError && e.code === 'data-access' && /Restricted Mode/.test(e.message) && !/SECRET/.test(e.message);
 
 test('trusted: any file', () => {
   assert.equal(read(join(outside, 'secret.npy'), { mode: 'trusted' }), 'SECRET');
@@ -45,7 +46,11 @@ test('restricted: files inside the workspace, `..x.npy` included, and picked fil
   assert.equal(read(join(workspace, '..x.npy'), restricted), 'DOTS');
   assert.equal(read(join(outside, 'picked.npy'), restricted), 'PICKED');
   assert.throws(() => read(join(outside, 'secret.npy'), restricted), refused);
-  assert.throws(() => read(join(workspace, 'link-out.npy'), restricted), refused, 'a symlink inside that points outside');
+  assert.throws(
+    () => read(join(workspace, 'link-out.npy'), restricted),
+    refused,
+    'a symlink inside that points outside',
+  );
   assert.throws(() => read(join(workspace, '..', 'outside', 'secret.npy'), restricted), refused);
 });
 
@@ -72,7 +77,15 @@ test('a path raced between an inside and an outside target never reads the outsi
        symlinkSync(n % 2 ? secret : inside, tmp);
        renameSync(tmp, dir + '/raced.npy');
      }`,
-    { eval: true, workerData: { dir: workspace, inside: join(workspace, 'x.npy'), secret: join(outside, 'secret.npy'), stop: stop.buffer } },
+    {
+      eval: true,
+      workerData: {
+        dir: workspace,
+        inside: join(workspace, 'x.npy'),
+        secret: join(outside, 'secret.npy'),
+        stop: stop.buffer,
+      },
+    },
   );
   const counts = { inside: 0, refused: 0, outside: 0, other: 0 };
   const started = Date.now();

@@ -25,7 +25,8 @@ function build(layer: RuntimeLayer, features: number): WeightBuilder {
   const w = new WeightBuilder(tf, layer.name, 7, null);
   layer.build([[null, null, features]], w);
   // Non-zero biases, so the bias gradient and its gate order are really tested.
-  for (const r of w.created) if (r.name.endsWith('bias')) r.variable.assign(tf.randomUniform(r.shape, -0.5, 0.5, 'float32', 3));
+  for (const r of w.created)
+    if (r.name.endsWith('bias')) r.variable.assign(tf.randomUniform(r.shape, -0.5, 0.5, 'float32', 3));
   return w;
 }
 
@@ -54,7 +55,10 @@ function run(layer: RuntimeLayer, w: WeightBuilder, x: Tensor, mask: Tensor | nu
       const r = tf.randomNormal(y.shape, 0, 1, 'float32', 11);
       const { grads } = tf.variableGrads(() => tf.sum(tf.mul(f(x), r)) as import('@tensorflow/tfjs-node').Scalar, vars);
       const gx = tf.grad((xx: Tensor) => tf.sum(tf.mul(f(xx), r)))(x);
-      return { y: y.dataSync() as Float32Array, grads: [...vars.map((v) => grads[v.name].dataSync() as Float32Array), gx.dataSync() as Float32Array] };
+      return {
+        y: y.dataSync() as Float32Array,
+        grads: [...vars.map((v) => grads[v.name].dataSync() as Float32Array), gx.dataSync() as Float32Array],
+      };
     });
   } finally {
     delete process.env.MASKLENS_FUSED_RNN;
@@ -65,7 +69,8 @@ function close(a: Float32Array, b: Float32Array, what: string, tol = 1e-5): void
   assert.equal(a.length, b.length, `${what}: length`);
   let scale = 1e-3;
   for (const v of b) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= tol * scale, `${what}[${i}]: fused ${a[i]} vs general ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i] - b[i]) <= tol * scale, `${what}[${i}]: fused ${a[i]} vs general ${b[i]}`);
 }
 
 /** Compares both paths; returns how many layer calls the fused run took fused. */
@@ -102,27 +107,77 @@ for (const [title, config] of cases) {
 }
 
 test('fused LSTM = general path: Bidirectional(LSTM, return_sequences), post-padded', () => {
-  const layer = new Bidirectional('bi', 'Bidirectional', { layer: { class_name: 'LSTM', config: { name: 'l', units: 5, return_sequences: true } } }, env);
+  const layer = new Bidirectional(
+    'bi',
+    'Bidirectional',
+    { layer: { class_name: 'LSTM', config: { name: 'l', units: 5, return_sequences: true } } },
+    env,
+  );
   assert.ok(compare(layer, 3, postPadded(lengths, 7), 5, 7) > 0);
 });
 
 test('fused LSTM = general path: Bidirectional(LSTM), last output, post-padded', () => {
-  const layer = new Bidirectional('bi', 'Bidirectional', { layer: { class_name: 'LSTM', config: { name: 'l', units: 5 } } }, env);
+  const layer = new Bidirectional(
+    'bi',
+    'Bidirectional',
+    { layer: { class_name: 'LSTM', config: { name: 'l', units: 5 } } },
+    env,
+  );
   assert.ok(compare(layer, 3, postPadded([7, 2, 4, 6, 1], 7), 5, 7) > 0);
 });
 
 test('a mask that is not a prefix (holes, pre-padding) takes the general path', () => {
-  assert.deepEqual(prefixLengths(tf, maskOf([[1, 1, 0], [1, 0, 0]]), 2, 3), Int32Array.from([2, 1]));
+  assert.deepEqual(
+    prefixLengths(
+      tf,
+      maskOf([
+        [1, 1, 0],
+        [1, 0, 0],
+      ]),
+      2,
+      3,
+    ),
+    Int32Array.from([2, 1]),
+  );
   assert.deepEqual(prefixLengths(tf, null, 2, 3), Int32Array.from([3, 3]));
-  assert.equal(prefixLengths(tf, maskOf([[1, 0, 1], [1, 1, 1]]), 2, 3), null);
-  assert.equal(prefixLengths(tf, maskOf([[0, 1, 1], [1, 1, 1]]), 2, 3), null);
+  assert.equal(
+    prefixLengths(
+      tf,
+      maskOf([
+        [1, 0, 1],
+        [1, 1, 1],
+      ]),
+      2,
+      3,
+    ),
+    null,
+  );
+  assert.equal(
+    prefixLengths(
+      tf,
+      maskOf([
+        [0, 1, 1],
+        [1, 1, 1],
+      ]),
+      2,
+      3,
+    ),
+    null,
+  );
   // And those layers still compute what the general path computes.
-  const holes = [[1, 0, 1, 1, 0, 1], [0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]];
+  const holes = [
+    [1, 0, 1, 1, 0, 1],
+    [0, 0, 1, 1, 1, 1],
+    [1, 1, 1, 1, 1, 1],
+  ];
   assert.equal(compare(new Recurrent('lstm', 'LSTM', { units: 4, return_sequences: true }, env), 3, holes, 3, 6), 0);
 });
 
 test('an all-masked batch falls back and gives zeros', () => {
-  assert.equal(compare(new Recurrent('lstm', 'LSTM', { units: 4, return_sequences: true }, env), 3, postPadded([0, 0], 5), 2, 5), 0);
+  assert.equal(
+    compare(new Recurrent('lstm', 'LSTM', { units: 4, return_sequences: true }, env), 3, postPadded([0, 0], 5), 2, 5),
+    0,
+  );
 });
 
 test('dropout in training takes the general path; inference ignores dropout and runs fused', () => {
@@ -133,7 +188,9 @@ test('dropout in training takes the general path; inference ignores dropout and 
   const out = (fused: boolean, training: boolean) => {
     process.env.MASKLENS_FUSED_RNN = fused ? '1' : '0';
     try {
-      return tf.tidy(() => singleOutput(layer.call([x], [m], context(training), NO_EXTRA), layer.name).dataSync() as Float32Array);
+      return tf.tidy(
+        () => singleOutput(layer.call([x], [m], context(training), NO_EXTRA), layer.name).dataSync() as Float32Array,
+      );
     } finally {
       delete process.env.MASKLENS_FUSED_RNN;
     }
@@ -153,7 +210,13 @@ test('the fused path leaves no tensors behind (forward and gradients)', () => {
   const vars = w.created.map((r) => r.variable);
   const before = tf.memory().numTensors;
   const calls = fusedCalls.count;
-  const { value, grads } = tf.variableGrads(() => tf.sum(singleOutput(layer.call([x], [m], context(true), NO_EXTRA), layer.name)) as import('@tensorflow/tfjs-node').Scalar, vars);
+  const { value, grads } = tf.variableGrads(
+    () =>
+      tf.sum(
+        singleOutput(layer.call([x], [m], context(true), NO_EXTRA), layer.name),
+      ) as import('@tensorflow/tfjs-node').Scalar,
+    vars,
+  );
   assert.equal(fusedCalls.count - calls, 1);
   value.dispose();
   tf.dispose(Object.values(grads));

@@ -11,14 +11,20 @@ function gram(values: Float32Array, rows: number, cols: number, byColumns: boole
   const n = byColumns ? cols : rows;
   const len = byColumns ? rows : cols;
   const at = (v: number, i: number): number => (byColumns ? values[i * cols + v] : values[v * cols + i]);
-  return Array.from({ length: n }, (_, a) => Array.from({ length: n }, (_, b) => {
-    let dot = 0;
-    for (let i = 0; i < len; i++) dot += at(a, i) * at(b, i);
-    return dot;
-  }));
+  return Array.from({ length: n }, (_, a) =>
+    Array.from({ length: n }, (_, b) => {
+      let dot = 0;
+      for (let i = 0; i < len; i++) dot += at(a, i) * at(b, i);
+      return dot;
+    }),
+  );
 }
 
-for (const [rows, cols] of [[128, 512], [512, 128], [7, 7]] as const) {
+for (const [rows, cols] of [
+  [128, 512],
+  [512, 128],
+  [7, 7],
+] as const) {
   test(`Orthogonal [${rows}, ${cols}] has orthonormal ${rows < cols ? 'rows' : 'columns'}, scaled by gain`, () => {
     const gain = 1.5;
     const values = initialize({ class_name: 'Orthogonal', config: { gain } }, 'orthogonal', [rows, cols], 11, 'test');

@@ -13,7 +13,12 @@ const { tf } = loadTf();
 function lambdaOutput(body: LambdaExpr, x: number[][][]): number[][][] {
   const ir: LambdaIR = { fn: { params: ['x'], body, source: 'def f(x): ...' }, mask: { kind: 'none' } };
   const config = sequential([x[0].length, x[0][0].length], [layer('Lambda', { name: 'lambda' })]);
-  const runtime = new ModelRuntime(tf, buildGraph(config), { family: 'tf-keras2', seed: 1, lambdas: { lambda: ir }, weights: null });
+  const runtime = new ModelRuntime(tf, buildGraph(config), {
+    family: 'tf-keras2',
+    seed: 1,
+    lambdas: { lambda: ir },
+    weights: null,
+  });
   try {
     return tf.tidy(() => runtime.forward([tf.tensor(x)], false).outputs[0].arraySync() as number[][][]);
   } finally {
@@ -21,10 +26,21 @@ function lambdaOutput(body: LambdaExpr, x: number[][][]): number[][][] {
   }
 }
 
-const x = [[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]];
+const x = [
+  [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ],
+  [
+    [7, 8],
+    [9, 10],
+    [11, 12],
+  ],
+];
 const param = { op: 'param', index: 0 } as const;
 
-test("keras.backend.reverse(x, axes=1) reverses time only, as reverse(x, axis=1) does", () => {
+test('keras.backend.reverse(x, axes=1) reverses time only, as reverse(x, axis=1) does', () => {
   const timeReversed = x.map((sample) => [...sample].reverse());
   assert.deepEqual(lambdaOutput({ op: 'call', fn: 'reverse', args: [param], kwargs: { axes: 1 } }, x), timeReversed);
   assert.deepEqual(lambdaOutput({ op: 'call', fn: 'reverse', args: [param], kwargs: { axis: 1 } }, x), timeReversed);
@@ -40,7 +56,20 @@ test('a keyword argument no backend function reads is refused by name, not ignor
 test('arange by position and by keyword: arange(n), arange(a, b), arange(start=a, stop=b, step=s)', () => {
   const x3 = [[[0], [0], [0], [0]]];
   const arange = (args: LambdaExpr[], kwargs: Record<string, LambdaExpr | number>) => {
-    const body: LambdaExpr = { op: 'binary', operator: '+', left: param, right: { op: 'call', fn: 'cast', args: [{ op: 'call', fn: 'expand_dims', args: [{ op: 'call', fn: 'arange', args, kwargs }], kwargs: { axis: -1 } }, { op: 'const', value: 'float32' }], kwargs: {} } };
+    const body: LambdaExpr = {
+      op: 'binary',
+      operator: '+',
+      left: param,
+      right: {
+        op: 'call',
+        fn: 'cast',
+        args: [
+          { op: 'call', fn: 'expand_dims', args: [{ op: 'call', fn: 'arange', args, kwargs }], kwargs: { axis: -1 } },
+          { op: 'const', value: 'float32' },
+        ],
+        kwargs: {},
+      },
+    };
     return lambdaOutput(body, x3)[0].map((v) => v[0]);
   };
   const c = (value: number): LambdaExpr => ({ op: 'const', value });

@@ -50,7 +50,10 @@ test('a vocabulary size computed from a tokenizer is named, with the flag that s
   assert.equal(await runEvaluate([path, '--json', '--dim', 'vocab_size=30'], given.io), 0, given.err.join(''));
   const r = JSON.parse(given.out.join('')) as { data: { shapes: { x: number[] } }; warnings: string[] };
   assert.deepEqual(r.data.shapes.x.slice(1), [6]);
-  assert.ok(r.warnings.some((w) => /declares no input shape; MaskLens takes \(None, 6\) from input_length=6/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) => /declares no input shape; MaskLens takes \(None, 6\) from input_length=6/.test(w)),
+    r.warnings.join('\n'),
+  );
 });
 
 test('the weights given for a layer fix the sizes the source computes from data', async () => {
@@ -62,18 +65,42 @@ test('the weights given for a layer fix the sizes the source computes from data'
     'tok_weights.json',
     JSON.stringify([
       { layer: 'embedding', weights: [{ name: 'embeddings', shape: [12, 4], values: zeros(48) }] },
-      { layer: 'lstm', weights: [{ shape: [4, 12], values: zeros(48) }, { shape: [3, 12], values: zeros(36) }, { shape: [12], values: zeros(12) }] },
-      { layer: 'dense', weights: [{ shape: [3, 1], values: zeros(3) }, { shape: [1], values: [0] }] },
+      {
+        layer: 'lstm',
+        weights: [
+          { shape: [4, 12], values: zeros(48) },
+          { shape: [3, 12], values: zeros(36) },
+          { shape: [12], values: zeros(12) },
+        ],
+      },
+      {
+        layer: 'dense',
+        weights: [
+          { shape: [3, 1], values: zeros(3) },
+          { shape: [1], values: [0] },
+        ],
+      },
     ]),
   );
   const c = capture();
-  assert.equal(await runEvaluate([path, '--json', '--data', x, '--labels', y, '--weights', weights], c.io), 0, c.err.join(''));
+  assert.equal(
+    await runEvaluate([path, '--json', '--data', x, '--labels', y, '--weights', weights], c.io),
+    0,
+    c.err.join(''),
+  );
   const r = JSON.parse(c.out.join('')) as { warnings: string[]; loss: { keras: { value: number } } };
-  assert.ok(r.warnings.some((w) => /Embedding 'embedding': input_dim = 12, from the shapes of the weights given for it \(the source computes it as `vocab_size`\)/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) =>
+      /Embedding 'embedding': input_dim = 12, from the shapes of the weights given for it \(the source computes it as `vocab_size`\)/.test(
+        w,
+      ),
+    ),
+    r.warnings.join('\n'),
+  );
   assert.ok(Number.isFinite(r.loss.keras.value));
 });
 
-test('RepeatVector(timesteps) and Input(shape=(timesteps, n)): the data fixes timesteps; Input(x.shape[1:]) takes the data\'s rank', async () => {
+test("RepeatVector(timesteps) and Input(shape=(timesteps, n)): the data fixes timesteps; Input(x.shape[1:]) takes the data's rank", async () => {
   const path = file(
     'autoencoder.py',
     `import numpy as np
@@ -89,13 +116,25 @@ autoencoder = Model(inputs, decoded)
 autoencoder.compile(optimizer='adam', loss='mse')
 `,
   );
-  const x = npy('traj.npy', [2, 5, 3], Array.from({ length: 30 }, (_, i) => (i < 24 ? (i % 5) / 4 : 0)));
+  const x = npy(
+    'traj.npy',
+    [2, 5, 3],
+    Array.from({ length: 30 }, (_, i) => (i < 24 ? (i % 5) / 4 : 0)),
+  );
   const c = capture();
   assert.equal(await runEvaluate([path, '--json', '--data', x, '--labels', x], c.io), 0, c.err.join(''));
   const r = JSON.parse(c.out.join('')) as { warnings: string[]; outputShape: number[] };
   assert.deepEqual(r.outputShape.slice(1), [5, 3]);
-  assert.ok(r.warnings.some((w) => /RepeatVector 'repeat_vector': n = 5, from the data \(the source computes it as `timesteps`\)/.test(w)), r.warnings.join('\n'));
-  assert.ok(r.warnings.some((w) => /Dense 'dense': units = 3, from the data/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) =>
+      /RepeatVector 'repeat_vector': n = 5, from the data \(the source computes it as `timesteps`\)/.test(w),
+    ),
+    r.warnings.join('\n'),
+  );
+  assert.ok(
+    r.warnings.some((w) => /Dense 'dense': units = 3, from the data/.test(w)),
+    r.warnings.join('\n'),
+  );
 
   const ranked = file(
     'ranked.py',
@@ -112,22 +151,48 @@ model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')
   const d = capture();
   assert.equal(await runEvaluate([ranked, '--json', '--data', x, '--labels', labels], d.io), 0, d.err.join(''));
   const rr = JSON.parse(d.out.join('')) as { warnings: string[] };
-  assert.ok(rr.warnings.some((w) => /declares no input shape; it is built on the data, as Keras builds it: \(None, 5, 3\)/.test(w)), rr.warnings.join('\n'));
+  assert.ok(
+    rr.warnings.some((w) =>
+      /declares no input shape; it is built on the data, as Keras builds it: \(None, 5, 3\)/.test(w),
+    ),
+    rr.warnings.join('\n'),
+  );
 });
 
 test('Masking(mask_value=-1.) on chosen data padded with 0: the result says it masks nothing', async () => {
-  const path = file('mismatch.py', `import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Masking(mask_value=-1., input_shape=(4, 2)), tf.keras.layers.LSTM(3, return_sequences=True), tf.keras.layers.Dense(1)])\nm.compile('adam', 'mse')\n`);
+  const path = file(
+    'mismatch.py',
+    `import tensorflow as tf\nm = tf.keras.Sequential([tf.keras.layers.Masking(mask_value=-1., input_shape=(4, 2)), tf.keras.layers.LSTM(3, return_sequences=True), tf.keras.layers.Dense(1)])\nm.compile('adam', 'mse')\n`,
+  );
   // Three sequences of lengths 2, 3, 1, post-padded with zeros.
-  const x = npy('mismatch_x.npy', [3, 4, 2], [0.5, 0.1, 0.3, 0.2, 0, 0, 0, 0, 0.4, 0.9, 0.7, 0.6, 0.2, 0.8, 0, 0, 0.6, 0.3, 0, 0, 0, 0, 0, 0]);
-  const y = npy('mismatch_y.npy', [3, 4, 1], Array.from({ length: 12 }, (_, i) => i / 10));
+  const x = npy(
+    'mismatch_x.npy',
+    [3, 4, 2],
+    [0.5, 0.1, 0.3, 0.2, 0, 0, 0, 0, 0.4, 0.9, 0.7, 0.6, 0.2, 0.8, 0, 0, 0.6, 0.3, 0, 0, 0, 0, 0, 0],
+  );
+  const y = npy(
+    'mismatch_y.npy',
+    [3, 4, 1],
+    Array.from({ length: 12 }, (_, i) => i / 10),
+  );
   const c = capture();
   assert.equal(await runEvaluate([path, '--json', '--data', x, '--labels', y], c.io), 0, c.err.join(''));
   const r = JSON.parse(c.out.join('')) as { warnings: string[] };
-  assert.ok(r.warnings.some((w) => /Masking 'masking' masks no timestep of x: no step equals mask_value=-1, while 2 of 3 sequences are padded with steps of all 0/.test(w)), r.warnings.join('\n'));
+  assert.ok(
+    r.warnings.some((w) =>
+      /Masking 'masking' masks no timestep of x: no step equals mask_value=-1, while 2 of 3 sequences are padded with steps of all 0/.test(
+        w,
+      ),
+    ),
+    r.warnings.join('\n'),
+  );
 });
 
 test('synthetic data for an input whose feature axis the source computes: the refusal names it; supplied, the model runs', async () => {
-  const path = file('features.py', `import numpy as np\nimport keras\nseqs = np.load('frames.npy', allow_pickle=True)\nn_features = seqs[0].shape[1]\ninp = keras.Input(shape=(None, n_features))\nmodel = keras.Model(inp, keras.layers.LSTM(2)(keras.layers.Masking()(inp)))\nmodel.compile(loss='mse', optimizer='adam')\n`);
+  const path = file(
+    'features.py',
+    `import numpy as np\nimport keras\nseqs = np.load('frames.npy', allow_pickle=True)\nn_features = seqs[0].shape[1]\ninp = keras.Input(shape=(None, n_features))\nmodel = keras.Model(inp, keras.layers.LSTM(2)(keras.layers.Masking()(inp)))\nmodel.compile(loss='mse', optimizer='adam')\n`,
+  );
   const refused = capture();
   assert.equal(await runEvaluate([path], refused.io), 1);
   assert.match(refused.err.join(''), /input 'input_layer': axis 2 is `n_features`, .*--dim "n_features=N"/);

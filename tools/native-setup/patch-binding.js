@@ -39,38 +39,38 @@ const EDITS = [
   {
     before: '  const char *attr_name =\n      ATTR_NAME_SET.insert(attr_name_string.c_str()).first->c_str();\n',
     after:
-      '  const char *attr_name;\n'
-      + '  {\n'
-      + '    std::lock_guard<std::mutex> lock(ATTR_NAME_SET_MUTEX);\n'
-      + '    attr_name = ATTR_NAME_SET.insert(attr_name_string).first->c_str();\n'
-      + '  }\n',
+      '  const char *attr_name;\n' +
+      '  {\n' +
+      '    std::lock_guard<std::mutex> lock(ATTR_NAME_SET_MUTEX);\n' +
+      '    attr_name = ATTR_NAME_SET.insert(attr_name_string).first->c_str();\n' +
+      '  }\n',
   },
   {
     before:
-      '                                    byte_size, DeallocTensor, auto_ref));\n'
-      + '\n'
-      + '  TF_AutoStatus tf_status;\n'
-      + '  TFE_TensorHandle *tfe_tensor_handle =\n'
-      + '      TFE_NewTensorHandle(tensor.tensor, tf_status.status);\n'
-      + '  if (TF_GetCode(tf_status.status) != TF_OK) {\n'
-      + '    delete auto_ref;\n'
-      + '    TFE_DeleteTensorHandle(tfe_tensor_handle);\n'
-      + '  }\n'
-      + '  ENSURE_TF_OK_RETVAL(env, tf_status, nullptr);\n',
+      '                                    byte_size, DeallocTensor, auto_ref));\n' +
+      '\n' +
+      '  TF_AutoStatus tf_status;\n' +
+      '  TFE_TensorHandle *tfe_tensor_handle =\n' +
+      '      TFE_NewTensorHandle(tensor.tensor, tf_status.status);\n' +
+      '  if (TF_GetCode(tf_status.status) != TF_OK) {\n' +
+      '    delete auto_ref;\n' +
+      '    TFE_DeleteTensorHandle(tfe_tensor_handle);\n' +
+      '  }\n' +
+      '  ENSURE_TF_OK_RETVAL(env, tf_status, nullptr);\n',
     after:
-      '                                    byte_size, DeallocTensor, auto_ref));\n'
-      + `  ${AUTO_REF_MARKER}: TF_DeleteTensor (TF_AutoTensor's\n`
-      + '  // destructor) calls DeallocTensor, which cleans it up and deletes it. Deleting it here too\n'
-      + '  // when TFE_NewTensorHandle failed made that call use freed memory and delete it twice.\n'
-      + '  if (tensor.tensor == nullptr) {\n'
-      + '    NAPI_THROW_ERROR(env, "TensorFlow refused a tensor of %zu bytes", byte_size);\n'
-      + '    return nullptr;\n'
-      + '  }\n'
-      + '\n'
-      + '  TF_AutoStatus tf_status;\n'
-      + '  TFE_TensorHandle *tfe_tensor_handle =\n'
-      + '      TFE_NewTensorHandle(tensor.tensor, tf_status.status);\n'
-      + '  ENSURE_TF_OK_RETVAL(env, tf_status, nullptr);\n',
+      '                                    byte_size, DeallocTensor, auto_ref));\n' +
+      `  ${AUTO_REF_MARKER}: TF_DeleteTensor (TF_AutoTensor's\n` +
+      '  // destructor) calls DeallocTensor, which cleans it up and deletes it. Deleting it here too\n' +
+      '  // when TFE_NewTensorHandle failed made that call use freed memory and delete it twice.\n' +
+      '  if (tensor.tensor == nullptr) {\n' +
+      '    NAPI_THROW_ERROR(env, "TensorFlow refused a tensor of %zu bytes", byte_size);\n' +
+      '    return nullptr;\n' +
+      '  }\n' +
+      '\n' +
+      '  TF_AutoStatus tf_status;\n' +
+      '  TFE_TensorHandle *tfe_tensor_handle =\n' +
+      '      TFE_NewTensorHandle(tensor.tensor, tf_status.status);\n' +
+      '  ENSURE_TF_OK_RETVAL(env, tf_status, nullptr);\n',
   },
 ];
 
@@ -89,8 +89,10 @@ function patchTfjsNodeBinding(tfjsNodeDir) {
     if (once(patched, after) !== -1) continue;
     const at = once(patched, before);
     if (at === -1) {
-      throw new Error(`${file} does not contain exactly one ${JSON.stringify(before.trim().split('\n')[0])}; `
-        + 'this tfjs-node version is not the one MaskLens knows how to patch.');
+      throw new Error(
+        `${file} does not contain exactly one ${JSON.stringify(before.trim().split('\n')[0])}; ` +
+          'this tfjs-node version is not the one MaskLens knows how to patch.',
+      );
     }
     patched = patched.slice(0, at) + after + patched.slice(at + before.length);
     applied++;

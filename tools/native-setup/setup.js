@@ -39,8 +39,9 @@ const { patchTfjsNodeBinding } = require('./patch-binding');
 // INIT_CWD is where `npm ci` was typed; this package itself sits at <root>/node_modules/<name>
 // (or at <root>/tools/native-setup when run by hand), so both lead to the project root.
 const isRoot = (dir) => !!dir && fs.existsSync(path.join(dir, 'requirements-python.lock'));
-const root = [process.env.INIT_CWD, process.env.npm_config_local_prefix, path.resolve(__dirname, '..', '..')]
-  .find(isRoot) || path.resolve(__dirname, '..', '..');
+const root =
+  [process.env.INIT_CWD, process.env.npm_config_local_prefix, path.resolve(__dirname, '..', '..')].find(isRoot) ||
+  path.resolve(__dirname, '..', '..');
 // The lock, made from requirements-python.txt by pip-compile (see the README).
 const requirements = path.join(root, 'requirements-python.lock');
 const venv = path.join(root, '.venv');
@@ -51,22 +52,35 @@ const mode = (process.env.MASKLENS_TF_STAGE || 'auto').toLowerCase();
 // The libtensorflow version tfjs-node 4.22's install script looks for (scripts/deps-constants.js).
 const TFJS_LIBTENSORFLOW_VERSION = '2.9.1';
 // The same CDN (and overrides) tfjs-node's install script would download from.
-const CDN = process.env.TFJS_NODE_CDN_STORAGE || process.env.npm_config_TFJS_NODE_CDN_STORAGE
-  || process.env.CDN_STORAGE || 'https://storage.googleapis.com/';
-const BASE_URI = process.env.TFJS_NODE_BASE_URI || process.env.npm_config_TFJS_NODE_BASE_URI
-  || `${CDN}tensorflow/libtensorflow/libtensorflow-`;
+const CDN =
+  process.env.TFJS_NODE_CDN_STORAGE ||
+  process.env.npm_config_TFJS_NODE_CDN_STORAGE ||
+  process.env.CDN_STORAGE ||
+  'https://storage.googleapis.com/';
+const BASE_URI =
+  process.env.TFJS_NODE_BASE_URI ||
+  process.env.npm_config_TFJS_NODE_BASE_URI ||
+  `${CDN}tensorflow/libtensorflow/libtensorflow-`;
 // The archive tfjs-node 4.22 downloads on each platform (scripts/install.js), with its SHA-256.
 // Google publishes no checksums for these; the values are the ones nixpkgs (mjolnir's
 // tfjsNative) and wamuir/graft (Bazel http_archive) pin for the same URLs, which agree.
 const LIBTENSORFLOW = {
-  'linux-x64': { url: `${BASE_URI}cpu-linux-x86_64-${TFJS_LIBTENSORFLOW_VERSION}.tar.gz`,
-    sha256: '7f510d2546e3db5e10b1d119463689003d587842892ad3c95bca51cf82820173' },
-  'darwin-x64': { url: `${BASE_URI}cpu-darwin-x86_64-${TFJS_LIBTENSORFLOW_VERSION}.tar.gz`,
-    sha256: '56f83d3320ba0f69aaafd6c058645e1b7fbc75fb9a3fc36d6be98de1291ca226' },
-  'linux-arm64': { url: `${CDN}tf-builds/libtensorflow_r2_7_linux_arm64.tar.gz`,
-    sha256: '9395d1ff39f5b6847f5121e679ff4e599dc7061a2a7f87ceac061c78e908e6e3' },
-  'darwin-arm64': { url: `${CDN}tf-builds/libtensorflow_r2_7_darwin_arm64_cpu.tar.gz`,
-    sha256: '13ab22b97e2af06e431aaeb7b42fb89981965dd01aa16da035d8210aa4183d79' },
+  'linux-x64': {
+    url: `${BASE_URI}cpu-linux-x86_64-${TFJS_LIBTENSORFLOW_VERSION}.tar.gz`,
+    sha256: '7f510d2546e3db5e10b1d119463689003d587842892ad3c95bca51cf82820173',
+  },
+  'darwin-x64': {
+    url: `${BASE_URI}cpu-darwin-x86_64-${TFJS_LIBTENSORFLOW_VERSION}.tar.gz`,
+    sha256: '56f83d3320ba0f69aaafd6c058645e1b7fbc75fb9a3fc36d6be98de1291ca226',
+  },
+  'linux-arm64': {
+    url: `${CDN}tf-builds/libtensorflow_r2_7_linux_arm64.tar.gz`,
+    sha256: '9395d1ff39f5b6847f5121e679ff4e599dc7061a2a7f87ceac061c78e908e6e3',
+  },
+  'darwin-arm64': {
+    url: `${CDN}tf-builds/libtensorflow_r2_7_darwin_arm64_cpu.tar.gz`,
+    sha256: '13ab22b97e2af06e431aaeb7b42fb89981965dd01aa16da035d8210aa4183d79',
+  },
 };
 
 const started = Date.now();
@@ -85,8 +99,15 @@ function run(command, args) {
 }
 
 function venvInfo() {
-  const out = execFileSync(python, ['-c', 'import sysconfig, importlib.metadata as m; '
-    + 'print(sysconfig.get_paths()["purelib"]); print(m.version("tensorflow"))'], { encoding: 'utf8' });
+  const out = execFileSync(
+    python,
+    [
+      '-c',
+      'import sysconfig, importlib.metadata as m; ' +
+        'print(sysconfig.get_paths()["purelib"]); print(m.version("tensorflow"))',
+    ],
+    { encoding: 'utf8' },
+  );
   const [purelib, version] = out.trim().split('\n');
   return { tfDir: path.join(purelib, 'tensorflow'), version };
 }
@@ -95,8 +116,10 @@ function ensureVenv() {
   const hash = crypto.createHash('sha256').update(fs.readFileSync(requirements)).digest('hex');
   const upToDate = () => {
     try {
-      return fs.readFileSync(stamp, 'utf8').trim() === hash
-        && fs.existsSync(path.join(venvInfo().tfDir, 'libtensorflow_cc.so.2'));
+      return (
+        fs.readFileSync(stamp, 'utf8').trim() === hash &&
+        fs.existsSync(path.join(venvInfo().tfDir, 'libtensorflow_cc.so.2'))
+      );
     } catch {
       return false; // no stamp, or the venv's python is gone or broken
     }
@@ -110,17 +133,36 @@ function ensureVenv() {
   try {
     run(python3, ['-m', 'venv', ...clear, venv]);
   } catch (error) {
-    fail(`\`${python3} -m venv ${venv}\` failed.`, 'install a Python 3 that TensorFlow supports, with its '
-      + 'venv module (Debian: apt-get install python3-venv), or set MASKLENS_PYTHON to such an interpreter.', error);
+    fail(
+      `\`${python3} -m venv ${venv}\` failed.`,
+      'install a Python 3 that TensorFlow supports, with its ' +
+        'venv module (Debian: apt-get install python3-venv), or set MASKLENS_PYTHON to such an interpreter.',
+      error,
+    );
   }
   say('Installing TensorFlow, Keras 3 and tf-keras from requirements-python.lock, every hash checked (about 1 GB)…');
   try {
-    run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--progress-bar', 'off', '--require-hashes',
-      '--only-binary', ':all:', '-r', requirements]);
+    run(python, [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--progress-bar',
+      'off',
+      '--require-hashes',
+      '--only-binary',
+      ':all:',
+      '-r',
+      requirements,
+    ]);
   } catch (error) {
-    fail(`pip could not install ${requirements} into ${venv}.`, 'check that the Python package index is '
-      + 'reachable (pip honours PIP_INDEX_URL) and that this Python version has TensorFlow wheels; a hash '
-      + 'mismatch means a package is not the one the lock pins (see the README on updating the lock).', error);
+    fail(
+      `pip could not install ${requirements} into ${venv}.`,
+      'check that the Python package index is ' +
+        'reachable (pip honours PIP_INDEX_URL) and that this Python version has TensorFlow wheels; a hash ' +
+        'mismatch means a package is not the one the lock pins (see the README on updating the lock).',
+      error,
+    );
   }
   fs.writeFileSync(stamp, `${hash}\n`); // written last: an interrupted install is retried next time
   say('Python reference venv ready.');
@@ -139,7 +181,11 @@ function checkHttps(urls) {
 function cdnReachable() {
   return new Promise((resolve) => {
     let req;
-    const done = (reachable) => { clearTimeout(timer); req?.destroy(); resolve(reachable); };
+    const done = (reachable) => {
+      clearTimeout(timer);
+      req?.destroy();
+      resolve(reachable);
+    };
     // An overall timer, because a socket timeout does not cover a hanging DNS lookup.
     const timer = setTimeout(() => done(false), 3000);
     try {
@@ -201,8 +247,10 @@ async function installVerifiedLibtensorflow() {
   const key = `${process.platform}-${process.arch}`;
   const archive = LIBTENSORFLOW[key];
   if (!archive) {
-    fail(`MaskLens pins no libtensorflow archive for ${key}, and downloads none it cannot verify.`,
-      'build where MaskLens ships (linux-x64), or stage TensorFlow from the wheel (Linux: MASKLENS_TF_STAGE=always).');
+    fail(
+      `MaskLens pins no libtensorflow archive for ${key}, and downloads none it cannot verify.`,
+      'build where MaskLens ships (linux-x64), or stage TensorFlow from the wheel (Linux: MASKLENS_TF_STAGE=always).',
+    );
   }
   const deps = path.join(tfjsNode, 'deps');
   const file = path.join(os.tmpdir(), `masklens-libtensorflow-${process.pid}.tar.gz`);
@@ -210,8 +258,11 @@ async function installVerifiedLibtensorflow() {
   try {
     await downloadVerified(archive, file);
   } catch (error) {
-    fail('the libtensorflow archive could not be downloaded and verified.', 'check the network, or stage TensorFlow '
-      + 'from the Python wheel instead (MASKLENS_TF_STAGE=always, Linux).', error);
+    fail(
+      'the libtensorflow archive could not be downloaded and verified.',
+      'check the network, or stage TensorFlow ' + 'from the Python wheel instead (MASKLENS_TF_STAGE=always, Linux).',
+      error,
+    );
   }
   fs.rmSync(deps, { recursive: true, force: true });
   fs.mkdirSync(deps, { recursive: true });
@@ -220,7 +271,9 @@ async function installVerifiedLibtensorflow() {
   } finally {
     fs.rmSync(file, { force: true });
   }
-  say(`libtensorflow ${TFJS_LIBTENSORFLOW_VERSION} verified (SHA-256 ${archive.sha256.slice(0, 12)}…) and unpacked into ${path.relative(root, deps)}/.`);
+  say(
+    `libtensorflow ${TFJS_LIBTENSORFLOW_VERSION} verified (SHA-256 ${archive.sha256.slice(0, 12)}…) and unpacked into ${path.relative(root, deps)}/.`,
+  );
 }
 
 /** Hard links cost no time or disk; copying is the fallback (other filesystem, no permission). */
@@ -255,12 +308,18 @@ function linkTree(from, to) {
 // binding, and the 1.3 GB of libraries use no extra disk. The extra names are relative
 // symlinks inside deps/lib, the same shape as the libtensorflow tarball tfjs-node downloads.
 function stage(tfDir, version) {
-  for (const f of ['libtensorflow_cc.so.2', 'libtensorflow_framework.so.2', 'include/tensorflow/c/c_api.h',
-    'include/tensorflow/c/eager/c_api.h']) {
+  for (const f of [
+    'libtensorflow_cc.so.2',
+    'libtensorflow_framework.so.2',
+    'include/tensorflow/c/c_api.h',
+    'include/tensorflow/c/eager/c_api.h',
+  ]) {
     if (!fs.existsSync(path.join(tfDir, f))) {
-      fail(`the TensorFlow wheel in ${tfDir} has no ${f}, so it cannot stand in for libtensorflow.`,
-        'pin a TensorFlow version whose wheel ships the C API (2.21.0 does), or run with internet access '
-        + 'and MASKLENS_TF_STAGE=never to download the pinned libtensorflow archive instead.');
+      fail(
+        `the TensorFlow wheel in ${tfDir} has no ${f}, so it cannot stand in for libtensorflow.`,
+        'pin a TensorFlow version whose wheel ships the C API (2.21.0 does), or run with internet access ' +
+          'and MASKLENS_TF_STAGE=never to download the pinned libtensorflow archive instead.',
+      );
     }
   }
   const deps = path.join(tfjsNode, 'deps');
@@ -275,22 +334,29 @@ function stage(tfDir, version) {
     fs.symlinkSync('libtensorflow_framework.so.2', path.join(lib, `libtensorflow_framework.so${suffix}`));
   }
   linkTree(path.join(tfDir, 'include'), path.join(deps, 'include'));
-  fs.writeFileSync(path.join(deps, 'MASKLENS-STAGED.txt'),
-    `TensorFlow ${version} C library staged by MaskLens (tools/native-setup/setup.js) from ${tfDir}\n`);
+  fs.writeFileSync(
+    path.join(deps, 'MASKLENS-STAGED.txt'),
+    `TensorFlow ${version} C library staged by MaskLens (tools/native-setup/setup.js) from ${tfDir}\n`,
+  );
   say(`Staged TensorFlow ${version} from ${tfDir} into ${path.relative(root, deps)}/ (lib/, include/).`);
 }
 
 /** Before tfjs-node's install script builds the binding: make it safe in several threads. */
 function patchBinding() {
   if (!fs.existsSync(path.join(tfjsNode, 'binding', 'tfjs_backend.cc'))) {
-    fail(`@tensorflow/tfjs-node's binding sources are not unpacked at ${tfjsNode}.`,
-      'install with npm ci in the project root (tfjs-node must be a dependency of the project).');
+    fail(
+      `@tensorflow/tfjs-node's binding sources are not unpacked at ${tfjsNode}.`,
+      'install with npm ci in the project root (tfjs-node must be a dependency of the project).',
+    );
   }
   try {
     say(`tfjs-node binding patch (thread safety, error path): ${patchTfjsNodeBinding(tfjsNode)}.`);
   } catch (error) {
-    fail('cannot apply MaskLens\' patch to tfjs-node\'s binding.',
-      'use the @tensorflow/tfjs-node version pinned in package.json (4.22.0).', error);
+    fail(
+      "cannot apply MaskLens' patch to tfjs-node's binding.",
+      'use the @tensorflow/tfjs-node version pinned in package.json (4.22.0).',
+      error,
+    );
   }
 }
 
@@ -300,11 +366,20 @@ async function main() {
     fail(`MASKLENS_TF_STAGE=${mode} is not understood.`, 'set it to auto, always or never (or unset it).');
   }
   try {
-    checkHttps([['TFJS_NODE_CDN_STORAGE', process.env.TFJS_NODE_CDN_STORAGE], ['npm_config_TFJS_NODE_CDN_STORAGE', process.env.npm_config_TFJS_NODE_CDN_STORAGE],
-      ['CDN_STORAGE', process.env.CDN_STORAGE], ['TFJS_NODE_BASE_URI', process.env.TFJS_NODE_BASE_URI], ['npm_config_TFJS_NODE_BASE_URI', process.env.npm_config_TFJS_NODE_BASE_URI]]);
+    checkHttps([
+      ['TFJS_NODE_CDN_STORAGE', process.env.TFJS_NODE_CDN_STORAGE],
+      ['npm_config_TFJS_NODE_CDN_STORAGE', process.env.npm_config_TFJS_NODE_CDN_STORAGE],
+      ['CDN_STORAGE', process.env.CDN_STORAGE],
+      ['TFJS_NODE_BASE_URI', process.env.TFJS_NODE_BASE_URI],
+      ['npm_config_TFJS_NODE_BASE_URI', process.env.npm_config_TFJS_NODE_BASE_URI],
+    ]);
   } catch (error) {
-    fail('a libtensorflow download source is not https.', 'point the override at an https mirror (it must serve the '
-      + 'same archive: its SHA-256 is checked), or unset it.', error);
+    fail(
+      'a libtensorflow download source is not https.',
+      'point the override at an https mirror (it must serve the ' +
+        'same archive: its SHA-256 is checked), or unset it.',
+      error,
+    );
   }
   if (!fs.existsSync(requirements)) {
     fail(`cannot find requirements-python.lock (looked in ${root}).`, 'run npm in the MaskLens project folder.');
@@ -322,13 +397,17 @@ async function main() {
     say(`${CDN} is unreachable: staging TensorFlow from the Python venv instead.`);
   }
   if (!fs.existsSync(path.join(tfjsNode, 'package.json'))) {
-    fail(`@tensorflow/tfjs-node is not unpacked at ${tfjsNode}.`,
-      'install with npm ci in the project root (tfjs-node must be a dependency of the project).');
+    fail(
+      `@tensorflow/tfjs-node is not unpacked at ${tfjsNode}.`,
+      'install with npm ci in the project root (tfjs-node must be a dependency of the project).',
+    );
   }
   if (!process.env.npm_config_nodedir) {
     // Without nodedir, node-gyp downloads Node's headers (nodejs.org), which fails offline.
-    say(`WARNING: npm's nodedir is not set; offline, node-gyp needs it to find Node's headers: `
-      + `add nodedir=${path.resolve(process.execPath, '..', '..')} to ~/.npmrc if the build fails.`);
+    say(
+      `WARNING: npm's nodedir is not set; offline, node-gyp needs it to find Node's headers: ` +
+        `add nodedir=${path.resolve(process.execPath, '..', '..')} to ~/.npmrc if the build fails.`,
+    );
   }
   const { tfDir, version } = venvInfo();
   stage(tfDir, version);
@@ -336,8 +415,13 @@ async function main() {
 }
 
 if (require.main === module) {
-  main().catch((error) => fail(`unexpected failure: ${error.stack || error}`, 'MASKLENS_TF_STAGE=never downloads the '
-    + 'pinned libtensorflow archive instead of staging it from the wheel; otherwise report this error.'));
+  main().catch((error) =>
+    fail(
+      `unexpected failure: ${error.stack || error}`,
+      'MASKLENS_TF_STAGE=never downloads the ' +
+        'pinned libtensorflow archive instead of staging it from the wheel; otherwise report this error.',
+    ),
+  );
 }
 
 module.exports = { downloadVerified, checkHttps, LIBTENSORFLOW };

@@ -34,7 +34,11 @@ function pump(): void {
   if (pending.length) schedule();
   else if (batch) {
     // all queued charts are on screen: report how long that took and the longest single draw
-    send({ type: 'rendered', view: 'charts', summary: `drawn=${batch.drawn} ms=${Math.round(performance.now() - batch.started)} longestMs=${Math.round(batch.longestMs)}` });
+    send({
+      type: 'rendered',
+      view: 'charts',
+      summary: `drawn=${batch.drawn} ms=${Math.round(performance.now() - batch.started)} longestMs=${Math.round(batch.longestMs)}`,
+    });
     batch = undefined;
   }
 }
@@ -75,14 +79,35 @@ export function chartId(text: string): string {
  * A titled box holding a chart. `draw` runs once the box is in the page (queued), and again
  * on theme changes. `heightPx` is set through the CSSOM (the CSP forbids style attributes).
  */
-export function chartBox(id: string, title: string, heightPx: number, draw: (canvas: HTMLCanvasElement) => Chart, immediate = false): HTMLElement {
+export function chartBox(
+  id: string,
+  title: string,
+  heightPx: number,
+  draw: (canvas: HTMLCanvasElement) => Chart,
+  immediate = false,
+): HTMLElement {
   disposeChart(id);
   const canvas = h('canvas', { id, role: 'img', 'aria-label': title });
   const holder = h('div', { class: 'ml-chart' }, canvas);
   holder.style.height = `${heightPx}px`;
-  const save = h('vscode-button', { appearance: 'secondary', class: 'ml-save-png', 'aria-label': `Save ${title} as PNG`, title: 'Save this chart as a PNG file', 'data-chart': id }, 'Save PNG');
+  const save = h(
+    'vscode-button',
+    {
+      appearance: 'secondary',
+      class: 'ml-save-png',
+      'aria-label': `Save ${title} as PNG`,
+      title: 'Save this chart as a PNG file',
+      'data-chart': id,
+    },
+    'Save PNG',
+  );
   save.addEventListener('click', () => exportPng(id));
-  const box = h('figure', { class: 'ml-chart-box', 'data-chart': id }, h('figcaption', { class: 'ml-chart-head' }, h('span', { class: 'ml-chart-title' }, title), save), holder);
+  const box = h(
+    'figure',
+    { class: 'ml-chart-box', 'data-chart': id },
+    h('figcaption', { class: 'ml-chart-head' }, h('span', { class: 'ml-chart-title' }, title), save),
+    holder,
+  );
   const entry: Entry = { chart: undefined, canvas, draw: () => draw(canvas) };
   charts.set(id, entry);
   const run = () => {

@@ -11,8 +11,10 @@ import { onTrainingEpoch, stop as stopTraining, trainingEnded } from './training
 
 // Anything the Content Security Policy blocks is a bug: report it (tests assert there is none).
 document.addEventListener('securitypolicyviolation', (e) => {
-  const target = e.target instanceof Element ? e.target.tagName.toLowerCase() + (e.target.id ? `#${e.target.id}` : '') : '';
-  const summary = `${e.effectiveDirective} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${target} ${e.sample}`.slice(0, 2000);
+  const target =
+    e.target instanceof Element ? e.target.tagName.toLowerCase() + (e.target.id ? `#${e.target.id}` : '') : '';
+  const summary =
+    `${e.effectiveDirective} ${e.sourceFile}:${e.lineNumber}:${e.columnNumber} ${target} ${e.sample}`.slice(0, 2000);
   console.warn(`MaskLens panel CSP violation: ${summary}`);
   send({ type: 'rendered', view: 'cspViolation', summary });
 });
@@ -21,7 +23,11 @@ registerToolkit();
 
 const app = document.getElementById('app') as HTMLElement;
 const header = h('header', { class: 'ml-header' });
-const backendBox = h('section', { id: 'backend', class: 'ml-backend', 'aria-label': 'TensorFlow backend' }, 'TensorFlow starts with the first evaluation, comparison or training.');
+const backendBox = h(
+  'section',
+  { id: 'backend', class: 'ml-backend', 'aria-label': 'TensorFlow backend' },
+  'TensorFlow starts with the first evaluation, comparison or training.',
+);
 const statusBox = h('section', { id: 'status', class: 'ml-status', 'aria-live': 'polite' });
 const trainingBox = h('section', { id: 'training', class: 'ml-training', 'aria-label': 'Training run' });
 const historyBox = h('section', { id: 'history', class: 'ml-history', 'aria-label': 'Runs of this model' });
@@ -31,7 +37,11 @@ let shownRun: { runId: string; model: string } | undefined;
 /** The result shown (task and payload), for exports the host asks for. */
 let shownTask: string | undefined;
 
-function commandButton(label: string, command: 'evaluate' | 'compareLosses' | 'train' | 'cancel', appearance = 'secondary'): HTMLElement {
+function commandButton(
+  label: string,
+  command: 'evaluate' | 'compareLosses' | 'train' | 'cancel',
+  appearance = 'secondary',
+): HTMLElement {
   const button = h('vscode-button', { appearance, id: `btn-${command}` }, label);
   button.addEventListener('click', () => send({ type: 'command', command }));
   return button;
@@ -39,7 +49,13 @@ function commandButton(label: string, command: 'evaluate' | 'compareLosses' | 't
 
 header.append(
   h('h1', {}, 'MaskLens'),
-  h('div', { class: 'ml-actions' }, commandButton('Evaluate with Masking', 'evaluate', 'primary'), commandButton('Compare Losses', 'compareLosses'), commandButton('Train', 'train')),
+  h(
+    'div',
+    { class: 'ml-actions' },
+    commandButton('Evaluate with Masking', 'evaluate', 'primary'),
+    commandButton('Compare Losses', 'compareLosses'),
+    commandButton('Train', 'train'),
+  ),
 );
 app.append(header, backendBox, statusBox, trainingBox, historyBox, resultBox);
 
@@ -49,14 +65,26 @@ function renderBackend(report: BackendReport): void {
   backendBox.className = `ml-backend ${native ? 'ok' : 'warn'}`;
   backendBox.append(
     h('span', { id: 'backend-name', class: 'ml-tag' }, native ? 'tensorflow' : 'cpu'),
-    h('span', { class: 'ml-backend-text' }, native ? ' Native TensorFlow backend' : ` Pure-JS cpu fallback: ${report.backend.fallbackReason ?? 'unknown reason'}`),
+    h(
+      'span',
+      { class: 'ml-backend-text' },
+      native
+        ? ' Native TensorFlow backend'
+        : ` Pure-JS cpu fallback: ${report.backend.fallbackReason ?? 'unknown reason'}`,
+    ),
     h(
       'div',
       { class: 'ml-backend-detail' },
       `tfjs ${report.backend.tfjsVersion} · worker thread ${report.threadId} · ${report.pool.workers} worker(s) × ${report.pool.intraOpThreads} TF thread(s) · probe ${report.probeMs.toFixed(0)} ms`,
     ),
     ...(report.backend.libraryPath
-      ? [h('div', { id: 'backend-library', class: 'ml-backend-detail' }, `TensorFlow ${report.backend.tensorflowVersion ?? '(version unknown)'} · ${report.backend.libraryPath}${report.backend.libraryOrigin ? ` · from ${report.backend.libraryOrigin}` : ''}`)]
+      ? [
+          h(
+            'div',
+            { id: 'backend-library', class: 'ml-backend-detail' },
+            `TensorFlow ${report.backend.tensorflowVersion ?? '(version unknown)'} · ${report.backend.libraryPath}${report.backend.libraryOrigin ? ` · from ${report.backend.libraryOrigin}` : ''}`,
+          ),
+        ]
       : []),
   );
   send({ type: 'rendered', view: 'backend', summary: `backend=${report.backend.backend} thread=${report.threadId}` });
@@ -64,9 +92,16 @@ function renderBackend(report: BackendReport): void {
 
 function renderBusy(task: string, message: string, fraction: number | null): void {
   clear(statusBox);
-  const cancel = h('vscode-button', { appearance: 'secondary', id: 'status-cancel', 'aria-label': `Cancel ${task}` }, 'Cancel');
+  const cancel = h(
+    'vscode-button',
+    { appearance: 'secondary', id: 'status-cancel', 'aria-label': `Cancel ${task}` },
+    'Cancel',
+  );
   cancel.addEventListener('click', () => send({ type: 'command', command: 'cancel' }));
-  statusBox.append(h('vscode-progress-ring', { 'aria-hidden': 'true' }), h('span', { class: 'ml-status-text' }, ` ${task}: ${message}`));
+  statusBox.append(
+    h('vscode-progress-ring', { 'aria-hidden': 'true' }),
+    h('span', { class: 'ml-status-text' }, ` ${task}: ${message}`),
+  );
   if (fraction !== null) statusBox.append(h('progress', { max: 1, value: fraction, 'aria-label': `${task} progress` }));
   // One Cancel per run: the live training view has its own.
   if (!trainingBox.querySelector('#train-cancel')) statusBox.append(cancel);
@@ -75,7 +110,8 @@ function renderBusy(task: string, message: string, fraction: number | null): voi
 type ResultMessage = Extract<HostMessage, { type: 'result' }>;
 
 function renderResult({ task, payload, sources, origin }: ResultMessage): void {
-  const render = task === 'evaluate' ? renderEvaluate : task === 'compare' ? renderCompare : task === 'train' ? renderTrain : null;
+  const render =
+    task === 'evaluate' ? renderEvaluate : task === 'compare' ? renderCompare : task === 'train' ? renderTrain : null;
   if (!render) return;
   try {
     disposeCharts();
@@ -95,7 +131,13 @@ function renderResult({ task, payload, sources, origin }: ResultMessage): void {
   } catch (error) {
     clear(resultBox);
     shownTask = undefined;
-    resultBox.append(h('div', { class: 'ml-error', role: 'alert' }, `MaskLens could not show this result: ${error instanceof Error ? error.message : String(error)}`));
+    resultBox.append(
+      h(
+        'div',
+        { class: 'ml-error', role: 'alert' },
+        `MaskLens could not show this result: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
     send({ type: 'rendered', view: 'renderError', summary: String(error) });
   }
 }
@@ -131,7 +173,9 @@ function handle(message: HostMessage): void {
         shownRun = message.origin ? { runId: message.origin.runId, model: message.origin.model } : undefined;
         resultBox.append(h('div', { id: 'outdated-slot' }), errorCard(message));
       }
-      const where = message.location ? ` @${message.location.line}${message.location.layer ? `:${message.location.layer}` : ''} actions=${(message.actions ?? []).join(',')}` : '';
+      const where = message.location
+        ? ` @${message.location.line}${message.location.layer ? `:${message.location.layer}` : ''} actions=${(message.actions ?? []).join(',')}`
+        : '';
       send({ type: 'rendered', view: 'taskError', summary: `${message.message}${where}`.slice(0, 2000) });
       break;
     }
@@ -156,7 +200,8 @@ function handle(message: HostMessage): void {
     case 'requestExport':
       if (message.format === 'png') {
         const id = message.chart ?? chartIds()[0];
-        if (!id || !exportPng(id)) send({ type: 'rendered', view: 'exportError', summary: `no chart '${id ?? ''}' to export` });
+        if (!id || !exportPng(id))
+          send({ type: 'rendered', view: 'exportError', summary: `no chart '${id ?? ''}' to export` });
       } else if (shownTask) {
         send({ type: 'export', format: message.format, name: `result-${shownTask}` });
       } else {
@@ -171,7 +216,10 @@ function handle(message: HostMessage): void {
 
 // VS Code marks the theme on <body> (vscode-light / vscode-dark / vscode-high-contrast) and
 // updates its CSS variables: redraw the charts, which read their colours from those variables.
-new MutationObserver(() => redrawAll()).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
+new MutationObserver(() => redrawAll()).observe(document.body, {
+  attributes: true,
+  attributeFilter: ['class', 'data-vscode-theme-id'],
+});
 
 onHostMessage(handle);
 send({ type: 'ready' });

@@ -23,12 +23,34 @@ function effect(m: MetricResult): string {
 export function metricsTable(metrics: MetricResult[]): HTMLElement | null {
   if (metrics.length === 0) return null;
   const headers = ['metric', 'every position', 'real positions (masked)', 'padding\u2019s effect', 'Keras reports'];
-  const table = h('vscode-data-grid', { id: 'metrics', 'aria-label': 'compiled metrics', 'grid-template-columns': headers.map(() => '1fr').join(' ') });
-  table.append(h('vscode-data-grid-row', { 'row-type': 'header' }, ...headers.map((t, i) => h('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1 }, t))));
+  const table = h('vscode-data-grid', {
+    id: 'metrics',
+    'aria-label': 'compiled metrics',
+    'grid-template-columns': headers.map(() => '1fr').join(' '),
+  });
+  table.append(
+    h(
+      'vscode-data-grid-row',
+      { 'row-type': 'header' },
+      ...headers.map((t, i) => h('vscode-data-grid-cell', { 'cell-type': 'columnheader', 'grid-column': i + 1 }, t)),
+    ),
+  );
   for (const m of metrics) {
     const name = m.resolved !== m.name.replace(/^weighted_/, '') ? `${m.name} (${m.resolved})` : m.name;
     const cells = [name, shown(m, m.unmasked), shown(m, m.masked), effect(m), shown(m, m.keras)];
-    table.append(h('vscode-data-grid-row', { 'data-metric': m.name }, ...cells.map((t, i) => h('vscode-data-grid-cell', { 'grid-column': i + 1 }, t))));
+    table.append(
+      h(
+        'vscode-data-grid-row',
+        { 'data-metric': m.name },
+        ...cells.map((t, i) => h('vscode-data-grid-cell', { 'grid-column': i + 1 }, t)),
+      ),
+    );
   }
-  return h('section', { class: 'ml-metrics' }, h('h3', {}, 'Compiled metrics'), table, h('p', { class: 'ml-note' }, `${METRIC_MASK_RULE}.`));
+  return h(
+    'section',
+    { class: 'ml-metrics' },
+    h('h3', {}, 'Compiled metrics'),
+    table,
+    h('p', { class: 'ml-note' }, `${METRIC_MASK_RULE}.`),
+  );
 }

@@ -25,13 +25,19 @@ function field(label: string, value: string | HTMLElement[], id?: string): HTMLE
  * an older run's. Synthetic data is tagged as such, as in every result.
  */
 export function runHeader(origin: TaskOrigin | undefined, about: RunAbout): HTMLElement {
-  const data = about.synthetic ? [h('span', { class: 'ml-tag' }, 'synthetic data'), h('span', {}, ` ${about.data}`)] : about.data;
-  const weights = about.weightsTag ? [h('span', { class: 'ml-tag' }, about.weightsTag), h('span', {}, ` ${about.weights}`)] : about.weights;
+  const data = about.synthetic
+    ? [h('span', { class: 'ml-tag' }, 'synthetic data'), h('span', {}, ` ${about.data}`)]
+    : about.data;
+  const weights = about.weightsTag
+    ? [h('span', { class: 'ml-tag' }, about.weightsTag), h('span', {}, ` ${about.weights}`)]
+    : about.weights;
   return h(
     'dl',
     { class: 'ml-run-header', id: 'run-header', 'aria-label': 'About this run' },
     // version 0: a file Keras saved, which has no editor versions
-    ...(origin ? field('File', origin.version > 0 ? `${origin.file} (version ${origin.version})` : origin.file, 'run-file') : []),
+    ...(origin
+      ? field('File', origin.version > 0 ? `${origin.file} (version ${origin.version})` : origin.file, 'run-file')
+      : []),
     ...(origin ? field('Model', origin.model, 'run-model') : []),
     ...field('Data', data, 'run-data'),
     ...field('Weights', weights, 'run-weights'),
@@ -40,12 +46,20 @@ export function runHeader(origin: TaskOrigin | undefined, about: RunAbout): HTML
   );
 }
 
-const ACTION_LABEL: Record<FailureAction, string> = { goToLine: 'Go to line', selectData: 'Select Data Files…', showLog: 'Show Log' };
+const ACTION_LABEL: Record<FailureAction, string> = {
+  goToLine: 'Go to line',
+  selectData: 'Select Data Files…',
+  showLog: 'Show Log',
+};
 
 function actionButton(action: FailureAction, message: TaskError, primary: boolean): HTMLElement {
   const at = message.location;
   const label = action === 'goToLine' && at ? `Go to line ${at.line + 1}` : ACTION_LABEL[action];
-  const button = h('vscode-button', { appearance: primary ? 'primary' : 'secondary', id: `error-${action}`, 'data-action': action }, label);
+  const button = h(
+    'vscode-button',
+    { appearance: primary ? 'primary' : 'secondary', id: `error-${action}`, 'data-action': action },
+    label,
+  );
   button.addEventListener('click', () => {
     if (action === 'goToLine' && at) send({ type: 'reveal', line: at.line, character: at.character });
     else if (action === 'selectData') send({ type: 'command', command: 'selectData', model: message.origin?.model });
@@ -57,16 +71,33 @@ function actionButton(action: FailureAction, message: TaskError, primary: boolea
 /** A failed run in place of a result: what failed, the full message, where, and what to do. */
 export function errorCard(message: TaskError): HTMLElement {
   const at = message.location;
-  const where = at ? `${message.origin?.file ?? 'the file'}, line ${at.line + 1}${at.layer ? `, layer '${at.layer}'` : ''}` : null;
+  const where = at
+    ? `${message.origin?.file ?? 'the file'}, line ${at.line + 1}${at.layer ? `, layer '${at.layer}'` : ''}`
+    : null;
   const actions = (message.actions ?? ['showLog']).filter((a) => a !== 'goToLine' || at);
   return h(
     'section',
     { class: 'ml-error-card', id: 'task-error', role: 'alert', 'aria-labelledby': 'task-error-title' },
-    h('h2', { id: 'task-error-title' }, h('span', { class: 'ml-error-icon', 'aria-hidden': 'true' }, '✕ '), `${message.task} failed`),
-    message.origin ? h('p', { class: 'ml-error-run' }, `${message.origin.file} · model ${message.origin.model} · ${time(message.origin.at ?? Date.now())}`) : null,
+    h(
+      'h2',
+      { id: 'task-error-title' },
+      h('span', { class: 'ml-error-icon', 'aria-hidden': 'true' }, '✕ '),
+      `${message.task} failed`,
+    ),
+    message.origin
+      ? h(
+          'p',
+          { class: 'ml-error-run' },
+          `${message.origin.file} · model ${message.origin.model} · ${time(message.origin.at ?? Date.now())}`,
+        )
+      : null,
     h('p', { class: 'ml-error-message', id: 'task-error-message' }, message.message),
     where ? h('p', { class: 'ml-error-where', id: 'task-error-where' }, `Where: ${where}`) : null,
-    h('div', { class: 'ml-error-actions', role: 'group', 'aria-label': 'What to do' }, ...actions.map((a, i) => actionButton(a, message, i === 0))),
+    h(
+      'div',
+      { class: 'ml-error-actions', role: 'group', 'aria-label': 'What to do' },
+      ...actions.map((a, i) => actionButton(a, message, i === 0)),
+    ),
   );
 }
 
@@ -74,15 +105,31 @@ export function errorCard(message: TaskError): HTMLElement {
 export function outdatedBanner(reason: string, model: string | undefined): HTMLElement {
   const again = h('vscode-button', { appearance: 'secondary', id: 'outdated-rerun' }, 'Evaluate again');
   again.addEventListener('click', () => send({ type: 'command', command: 'evaluate', model }));
-  return h('div', { class: 'ml-outdated', id: 'outdated', role: 'status' }, h('strong', {}, 'Outdated: '), `${reason}. These numbers are from before the change. `, again);
+  return h(
+    'div',
+    { class: 'ml-outdated', id: 'outdated', role: 'status' },
+    h('strong', {}, 'Outdated: '),
+    `${reason}. These numbers are from before the change. `,
+    again,
+  );
 }
 
 function runLabel(run: RunSummary, index: number): string {
   return `#${index + 1} ${run.task} · v${run.version} · ${new Date(run.at).toLocaleTimeString()} · masked ${formatNumber(run.masked)}`;
 }
 
-function select(id: string, label: string, runs: RunSummary[], chosen: number, onChange: (i: number) => void): HTMLElement {
-  const el = h('select', { id, class: 'ml-select' }, ...runs.map((r, i) => h('option', { value: String(i), selected: i === chosen }, runLabel(r, i))));
+function select(
+  id: string,
+  label: string,
+  runs: RunSummary[],
+  chosen: number,
+  onChange: (i: number) => void,
+): HTMLElement {
+  const el = h(
+    'select',
+    { id, class: 'ml-select' },
+    ...runs.map((r, i) => h('option', { value: String(i), selected: i === chosen }, runLabel(r, i))),
+  );
   el.addEventListener('change', () => onChange(Number(el.value)));
   return h('label', { class: 'ml-run-pick' }, `${label} `, el);
 }
@@ -105,12 +152,38 @@ export function renderHistory(box: HTMLElement, message: Extract<HostMessage, { 
       h(
         'table',
         { class: 'ml-table', id: 'run-compare', 'aria-label': 'Two runs side by side' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), h('th', { scope: 'col' }, `Before (#${before + 1})`), h('th', { scope: 'col' }, `After (#${after + 1})`))),
-        h('tbody', {}, ...rows.map((r) => h('tr', { class: r.differs ? 'ml-differs' : '' }, h('th', { scope: 'row' }, r.differs ? '▲ ' : '', r.label), h('td', {}, r.before), h('td', {}, r.after)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, ''),
+            h('th', { scope: 'col' }, `Before (#${before + 1})`),
+            h('th', { scope: 'col' }, `After (#${after + 1})`),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...rows.map((r) =>
+            h(
+              'tr',
+              { class: r.differs ? 'ml-differs' : '' },
+              h('th', { scope: 'row' }, r.differs ? '▲ ' : '', r.label),
+              h('td', {}, r.before),
+              h('td', {}, r.after),
+            ),
+          ),
+        ),
       ),
     );
     const changed = rows.filter((r) => r.differs).map((r) => `${r.label}: ${r.before} -> ${r.after}`);
-    send({ type: 'rendered', view: 'runCompare', summary: `runs=${runs.length} before=${before + 1} after=${after + 1} | ${changed.join(' | ')}`.slice(0, 2000) });
+    send({
+      type: 'rendered',
+      view: 'runCompare',
+      summary: `runs=${runs.length} before=${before + 1} after=${after + 1} | ${changed.join(' | ')}`.slice(0, 2000),
+    });
   };
   box.append(
     h(
@@ -118,7 +191,12 @@ export function renderHistory(box: HTMLElement, message: Extract<HostMessage, { 
       { open: true },
       h('summary', {}, h('h2', { class: 'ml-inline' }, `Runs of ${message.model}: before and after`)),
       h('p', { class: 'ml-muted' }, `${runs.length} runs this session, newest last. Rows that differ are marked ▲.`),
-      h('div', { class: 'ml-run-picks' }, select('run-before', 'Before', runs, before, (i) => ((before = i), draw())), select('run-after', 'After', runs, after, (i) => ((after = i), draw()))),
+      h(
+        'div',
+        { class: 'ml-run-picks' },
+        select('run-before', 'Before', runs, before, (i) => ((before = i), draw())),
+        select('run-after', 'After', runs, after, (i) => ((after = i), draw())),
+      ),
       table,
     ),
   );

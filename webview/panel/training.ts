@@ -23,20 +23,36 @@ interface Live {
 let live: Live | undefined;
 
 function point(m: TrainingEpochMessage): EpochPoint {
-  return { epoch: m.epoch + 1, trainMasked: m.train.masked, trainUnmasked: m.train.unmasked, valMasked: m.val?.masked ?? null, valUnmasked: m.val?.unmasked ?? null };
+  return {
+    epoch: m.epoch + 1,
+    trainMasked: m.train.masked,
+    trainUnmasked: m.train.unmasked,
+    valMasked: m.val?.masked ?? null,
+    valUnmasked: m.val?.unmasked ?? null,
+  };
 }
 
 function start(box: HTMLElement, m: TrainingEpochMessage): Live {
   stop(box);
   const progress = h('progress', { id: 'train-progress', max: m.epochs, value: 0, 'aria-label': 'Training progress' });
   const text = h('span', { id: 'train-progress-text', 'aria-live': 'polite' });
-  const cancel = h('vscode-button', { appearance: 'secondary', id: 'train-cancel', 'aria-label': 'Cancel the training run' }, 'Cancel');
+  const cancel = h(
+    'vscode-button',
+    { appearance: 'secondary', id: 'train-cancel', 'aria-label': 'Cancel the training run' },
+    'Cancel',
+  );
   cancel.addEventListener('click', () => send({ type: 'command', command: 'cancel' }));
   const state: Live = { points: [], epochs: m.epochs, withValidation: m.val !== null, progress, text, cancel };
   box.append(
     h('h2', {}, m.task),
     h('div', { class: 'ml-train-progress' }, progress, text, cancel),
-    chartBox(CHART_ID, 'Loss per epoch (live): masked and unmasked, train and validation', 240, (canvas) => drawCurves(canvas, state.points, state.epochs, state.withValidation), true),
+    chartBox(
+      CHART_ID,
+      'Loss per epoch (live): masked and unmasked, train and validation',
+      240,
+      (canvas) => drawCurves(canvas, state.points, state.epochs, state.withValidation),
+      true,
+    ),
   );
   return state;
 }
@@ -56,7 +72,11 @@ export function onTrainingEpoch(box: HTMLElement, m: TrainingEpochMessage): void
   if (chart) addEpoch(chart, p);
   queueMicrotask(() => {
     const drawn = getChart(CHART_ID) as Chart<'line', { x: number; y: number | null }[]> | undefined;
-    send({ type: 'rendered', view: 'trainProgress', summary: `epoch=${m.epoch + 1}/${m.epochs} points=${drawn ? pointsDrawn(drawn) : 0}` });
+    send({
+      type: 'rendered',
+      view: 'trainProgress',
+      summary: `epoch=${m.epoch + 1}/${m.epochs} points=${drawn ? pointsDrawn(drawn) : 0}`,
+    });
   });
 }
 

@@ -4,7 +4,12 @@
  * run it with the file's own weights. Messages go through their own validated schemas.
  */
 import { lossVerdict, MASK_EFFECT_WORDS } from '../../src/core/masking/words';
-import { savedModelHostMessageSchema, type SavedModelHostMessage, type SavedModelSummary, type SavedModelWebviewMessage } from '../../src/core/protocol/savedModelMessages';
+import {
+  savedModelHostMessageSchema,
+  type SavedModelHostMessage,
+  type SavedModelSummary,
+  type SavedModelWebviewMessage,
+} from '../../src/core/protocol/savedModelMessages';
 import { clear, h } from '../shared/dom';
 import { registerToolkit } from '../shared/toolkit';
 import { typedChannel } from '../shared/vscodeApi';
@@ -15,10 +20,19 @@ const app = document.getElementById('app') as HTMLElement;
 const content = h('div', { id: 'saved-model' }, h('p', { class: 'ml-muted' }, 'Reading the model file…'));
 app.append(content);
 
-const stateText = (s: 'yes' | 'no' | 'unknown', yes: string): string => (s === 'yes' ? yes : s === 'unknown' ? '?' : '–');
+const stateText = (s: 'yes' | 'no' | 'unknown', yes: string): string =>
+  s === 'yes' ? yes : s === 'unknown' ? '?' : '–';
 
 function runButton(label: string, task: 'evaluate' | 'compare' | 'train', primary: boolean): HTMLElement {
-  const b = h('vscode-button', { appearance: primary ? 'primary' : 'secondary', id: `run-${task}`, title: `${label} with the weights this file holds` }, label);
+  const b = h(
+    'vscode-button',
+    {
+      appearance: primary ? 'primary' : 'secondary',
+      id: `run-${task}`,
+      title: `${label} with the weights this file holds`,
+    },
+    label,
+  );
   b.addEventListener('click', () => channel.send({ type: 'run', task }));
   return b;
 }
@@ -41,11 +55,25 @@ function renderModel(file: string, keras: string, m: SavedModelSummary): HTMLEle
     h('h1', {}, m.name),
     h('p', {}, `${m.kind} model · ${m.origin} · ${file}`),
     h('p', { class: 'ml-verdict', id: 'saved-verdict' }, `${verdict.text} (${keras})`),
-    h('div', { class: 'ml-actions' }, runButton('Evaluate', 'evaluate', true), runButton('Compare', 'compare', false), runButton('Train', 'train', false)),
+    h(
+      'div',
+      { class: 'ml-actions' },
+      runButton('Evaluate', 'evaluate', true),
+      runButton('Compare', 'compare', false),
+      runButton('Train', 'train', false),
+    ),
     h(
       'table',
       { class: 'ml-table', id: 'saved-layers', 'aria-label': 'Layers and what each does to the mask' },
-      h('thead', {}, h('tr', {}, ...['Layer', 'Class', 'Mask in/out', 'What it does to the mask'].map((t) => h('th', { scope: 'col' }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['Layer', 'Class', 'Mask in/out', 'What it does to the mask'].map((t) => h('th', { scope: 'col' }, t)),
+        ),
+      ),
       h('tbody', {}, ...rows),
     ),
     ...(m.layersOmitted ? [h('p', { class: 'ml-muted' }, `… and ${m.layersOmitted} more layers`)] : []),
@@ -58,9 +86,19 @@ channel.onMessage((message) => {
   clear(content);
   if (message.type === 'model') {
     content.append(renderModel(message.file, message.keras, message.summary));
-    channel.send({ type: 'rendered', view: 'model', summary: `${message.file}: ${message.summary.name} (${message.summary.layers.length} layers)` });
+    channel.send({
+      type: 'rendered',
+      view: 'model',
+      summary: `${message.file}: ${message.summary.name} (${message.summary.layers.length} layers)`,
+    });
   } else {
-    content.append(h('p', { class: 'ml-diag ml-diag-error', role: 'alert' }, `MaskLens cannot read ${message.file}: ${message.message}`));
+    content.append(
+      h(
+        'p',
+        { class: 'ml-diag ml-diag-error', role: 'alert' },
+        `MaskLens cannot read ${message.file}: ${message.message}`,
+      ),
+    );
     channel.send({ type: 'rendered', view: 'error', summary: `${message.file}: ${message.message}`.slice(0, 2000) });
   }
 });

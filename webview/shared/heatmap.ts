@@ -89,7 +89,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput): Cha
           parsing: { xAxisKey: 'x', yAxisKey: 'row' },
           backgroundColor: (ctx) => colour(ctx.raw as Cell),
           borderWidth: 0,
-          width: ({ chart }) => Math.max(1, (chart.chartArea?.width ?? 0) / Math.max(1, cols.length) - (cols.length > 120 ? 0 : 0.5)),
+          width: ({ chart }) =>
+            Math.max(1, (chart.chartArea?.width ?? 0) / Math.max(1, cols.length) - (cols.length > 120 ? 0 : 0.5)),
           height: ({ chart }) => Math.max(1, (chart.chartArea?.height ?? 0) / Math.max(1, rows.length) - 0.5),
         },
       ],
@@ -115,7 +116,11 @@ export function drawHeatmap(canvas: HTMLCanvasElement, input: HeatmapInput): Cha
           offset: false,
           min: -0.5,
           max: lastCol + 0.5,
-          ticks: { color: colours.foreground, maxTicksLimit: 12, callback: (v) => (Number.isInteger(Number(v)) ? String(v) : '') },
+          ticks: {
+            color: colours.foreground,
+            maxTicksLimit: 12,
+            callback: (v) => (Number.isInteger(Number(v)) ? String(v) : ''),
+          },
           grid: { display: false },
           title: { display: true, text: 'timestep', color: colours.foreground },
         },

@@ -1,5 +1,14 @@
 /** Loss curves per epoch (Chart.js line chart): masked and unmasked, train and validation. */
-import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip, type ChartConfiguration } from 'chart.js';
+import {
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  PointElement,
+  Tooltip,
+  type ChartConfiguration,
+} from 'chart.js';
 import { chartColours } from './theme';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
@@ -27,7 +36,12 @@ export interface EpochPoint {
 
 type Point = { x: number; y: number | null };
 
-export function drawCurves(canvas: HTMLCanvasElement, points: EpochPoint[], epochs: number, withValidation: boolean): Chart<'line', Point[]> {
+export function drawCurves(
+  canvas: HTMLCanvasElement,
+  points: EpochPoint[],
+  epochs: number,
+  withValidation: boolean,
+): Chart<'line', Point[]> {
   const c = chartColours();
   const colour = { trainMasked: c.masked2, trainUnmasked: c.unmasked, valMasked: c.masked2, valUnmasked: c.unmasked };
   const curves = CURVES.filter((k) => withValidation || !k.key.startsWith('val'));
@@ -56,8 +70,20 @@ export function drawCurves(canvas: HTMLCanvasElement, points: EpochPoint[], epoc
         tooltip: { callbacks: { title: (items) => `epoch ${items[0]?.parsed.x ?? ''}` } },
       },
       scales: {
-        x: { type: 'linear', min: 1, max: Math.max(2, epochs), ticks: { color: c.foreground, precision: 0, maxTicksLimit: 12 }, grid: { color: c.grid }, title: { display: true, text: 'epoch', color: c.foreground } },
-        y: { type: 'linear', ticks: { color: c.foreground }, grid: { color: c.grid }, title: { display: true, text: 'loss', color: c.foreground } },
+        x: {
+          type: 'linear',
+          min: 1,
+          max: Math.max(2, epochs),
+          ticks: { color: c.foreground, precision: 0, maxTicksLimit: 12 },
+          grid: { color: c.grid },
+          title: { display: true, text: 'epoch', color: c.foreground },
+        },
+        y: {
+          type: 'linear',
+          ticks: { color: c.foreground },
+          grid: { color: c.grid },
+          title: { display: true, text: 'loss', color: c.foreground },
+        },
       },
     },
   };

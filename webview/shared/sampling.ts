@@ -62,14 +62,22 @@ export function heatmapPlan(range: RowRange, timesteps: number, maxCells = MAX_C
  * result holds only some of the samples (the masklens.samplesShown setting) or when timesteps
  * are sampled.
  */
-export function rangeLabel(range: RowRange, sampleIndex: readonly number[], totalSamples: number, plan?: HeatmapPlan, timesteps?: number): string {
+export function rangeLabel(
+  range: RowRange,
+  sampleIndex: readonly number[],
+  totalSamples: number,
+  plan?: HeatmapPlan,
+  timesteps?: number,
+): string {
   if (range.end <= range.start) return `showing no samples of ${totalSamples}`;
   const first = sampleIndex[range.start] ?? range.start;
   const last = sampleIndex[range.end - 1] ?? range.end - 1;
   const parts = [`showing samples ${first}–${last} of ${totalSamples}`];
   const rows = sampleIndex.length || range.end;
-  if (rows < totalSamples) parts.push(`(${range.end - range.start} of the ${rows} samples kept in the result; setting masklens.samplesShown)`);
-  if (plan && timesteps !== undefined && plan.colStride > 1) parts.push(`· every ${ordinal(plan.colStride)} of ${timesteps} timesteps`);
+  if (rows < totalSamples)
+    parts.push(`(${range.end - range.start} of the ${rows} samples kept in the result; setting masklens.samplesShown)`);
+  if (plan && timesteps !== undefined && plan.colStride > 1)
+    parts.push(`· every ${ordinal(plan.colStride)} of ${timesteps} timesteps`);
   return parts.join(' ');
 }
 
@@ -93,7 +101,22 @@ export function finiteExtent(values: readonly (readonly (number | null)[])[]): {
 }
 
 /** The hover text of one heatmap cell: sample (the data's number), timestep, value, masked or not. */
-export function cellLabel(kind: 'mask' | 'loss', sample: number, timestep: number, value: number | null, masked: boolean): string {
-  const shown = value === null ? 'n/a' : kind === 'mask' ? (value === 1 ? 'valid (1)' : 'masked (0)') : Number.isFinite(value) ? value.toPrecision(5) : String(value);
+export function cellLabel(
+  kind: 'mask' | 'loss',
+  sample: number,
+  timestep: number,
+  value: number | null,
+  masked: boolean,
+): string {
+  const shown =
+    value === null
+      ? 'n/a'
+      : kind === 'mask'
+        ? value === 1
+          ? 'valid (1)'
+          : 'masked (0)'
+        : Number.isFinite(value)
+          ? value.toPrecision(5)
+          : String(value);
   return `sample ${sample}, timestep ${timestep}: ${shown}${masked && kind === 'loss' ? ' (masked: padding)' : ''}`;
 }

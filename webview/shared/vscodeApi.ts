@@ -30,7 +30,9 @@ export function onHostMessage(handler: (message: HostMessage) => void): void {
  * The channel of a webview with messages of its own (the saved-model editor): what it sends is
  * typed, what it receives passes `schema` first; others are dropped and logged.
  */
-export function typedChannel<In, Out>(schema: z.ZodType<In>): { send: (message: Out) => void; onMessage: (handler: (message: In) => void) => void } {
+export function typedChannel<In, Out>(
+  schema: z.ZodType<In>,
+): { send: (message: Out) => void; onMessage: (handler: (message: In) => void) => void } {
   return {
     send: (message) => api.postMessage(message),
     onMessage: (handler) =>

@@ -70,7 +70,16 @@ function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
   const out: Record<string, InlineArrayExpr> = {};
   for (const { ir } of result.parsed) {
     const t = ir.training;
-    const names = [t.fitArgs.x, t.fitArgs.y, t.fitArgs.sampleWeight, ...(t.fitArgs.validationData ?? []), t.evaluateArgs?.x, t.evaluateArgs?.y, t.evaluateArgs?.sampleWeight, t.predictArgs?.x];
+    const names = [
+      t.fitArgs.x,
+      t.fitArgs.y,
+      t.fitArgs.sampleWeight,
+      ...(t.fitArgs.validationData ?? []),
+      t.evaluateArgs?.x,
+      t.evaluateArgs?.y,
+      t.evaluateArgs?.sampleWeight,
+      t.predictArgs?.x,
+    ];
     for (const name of names) {
       if (!name || !/^[A-Za-z_]\w*$/.test(name) || name in out) continue;
       const v = result.scope.get(name);
@@ -109,7 +118,9 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
 
 /** Whether the outputs the loss is computed on have a time axis (batch, timesteps, ...), from the shapes the reader found. */
 function perTimestep(graph: ModelGraph, flow: ModelFlow): boolean | null {
-  const ranks = graph.outputs.map((ref) => flow.layers.find((f) => f.layer.name === ref.layer)?.source?.outputShape?.length ?? null);
+  const ranks = graph.outputs.map(
+    (ref) => flow.layers.find((f) => f.layer.name === ref.layer)?.source?.outputShape?.length ?? null,
+  );
   if (ranks.length === 0 || ranks.some((r) => r === null)) return null;
   return ranks.some((r) => (r ?? 0) >= 3);
 }
@@ -123,8 +134,20 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
     flow = modelFlow(graph, ir.sources, family, kerasVersion, ir.customLayers);
   } catch (error) {
     if (!(error instanceof UserFacingError)) throw error;
-    const unreadable: Diagnostic = { code: 'unsupported-construct', severity: 'warning', message: `MaskLens cannot follow this model's graph: ${error.message}.`, range: ir.range };
-    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: 'unknown', outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, unreadable]) };
+    const unreadable: Diagnostic = {
+      code: 'unsupported-construct',
+      severity: 'warning',
+      message: `MaskLens cannot follow this model's graph: ${error.message}.`,
+      range: ir.range,
+    };
+    return {
+      ir,
+      layers: [],
+      loss: lossName(ir.training.loss),
+      lossMasked: 'unknown',
+      outputPerTimestep: null,
+      diagnostics: dedupe([...ir.diagnostics, unreadable]),
+    };
   }
   // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
   const listed = flow.layers.filter((f) => !f.source?.standIn);
@@ -135,11 +158,26 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
     mask: { in: f.maskIn, out: f.maskOut, effect: f.effect },
     unknownBecause: f.unknownBecause,
     outputShape: f.source?.outputShape ?? null,
-    rule: { kind: f.rule.output, supportsMasking: supportsMasking(f.rule, f.layer.config), known: f.rule.known, evidence: f.rule.evidence },
+    rule: {
+      kind: f.rule.output,
+      supportsMasking: supportsMasking(f.rule, f.layer.config),
+      known: f.rule.known,
+      evidence: f.rule.evidence,
+    },
   }));
   const outputPerTimestep = perTimestep(graph, flow);
-  const diagnostics = dedupe([...ir.diagnostics, ...maskDiagnostics(ir, flow, family, kerasVersion, outputPerTimestep)]);
-  return { ir, layers, loss: lossName(ir.training.loss), lossMasked: lossMaskState(flow.outputMasks), outputPerTimestep, diagnostics };
+  const diagnostics = dedupe([
+    ...ir.diagnostics,
+    ...maskDiagnostics(ir, flow, family, kerasVersion, outputPerTimestep),
+  ]);
+  return {
+    ir,
+    layers,
+    loss: lossName(ir.training.loss),
+    lossMasked: lossMaskState(flow.outputMasks),
+    outputPerTimestep,
+    diagnostics,
+  };
 }
 
 /** One model's analysis; a fault of MaskLens' own in it becomes that model's internal error, not the file's. */
@@ -148,13 +186,30 @@ function analyzeContained(ir: ModelIR, family: KerasFamily, kerasVersion: string
     return analyzeModel(ir, family, kerasVersion);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const fault: Diagnostic = { code: 'internal-error', severity: 'error', message: `MaskLens failed to analyse model '${ir.name}' (${message}).`, range: ir.range };
-    return { ir, layers: [], loss: lossName(ir.training.loss), lossMasked: 'unknown', outputPerTimestep: null, diagnostics: dedupe([...ir.diagnostics, fault]) };
+    const fault: Diagnostic = {
+      code: 'internal-error',
+      severity: 'error',
+      message: `MaskLens failed to analyse model '${ir.name}' (${message}).`,
+      range: ir.range,
+    };
+    return {
+      ir,
+      layers: [],
+      loss: lossName(ir.training.loss),
+      lossMasked: 'unknown',
+      outputPerTimestep: null,
+      diagnostics: dedupe([...ir.diagnostics, fault]),
+    };
   }
 }
 
 /** Models that come with no source to read (a saved `.keras` or `.h5` file): their analysis as a file's. */
-export function analyzeModels(file: string, models: ModelIR[], family: KerasFamily, kerasVersion = FAMILIES[family].referenceVersion): FileAnalysis {
+export function analyzeModels(
+  file: string,
+  models: ModelIR[],
+  family: KerasFamily,
+  kerasVersion = FAMILIES[family].referenceVersion,
+): FileAnalysis {
   return {
     file,
     family,
@@ -167,7 +222,11 @@ export function analyzeModels(file: string, models: ModelIR[], family: KerasFami
   };
 }
 
-export function analyzeParsed(result: ParseResult, family: KerasFamily, kerasVersion = FAMILIES[family].referenceVersion): FileAnalysis {
+export function analyzeParsed(
+  result: ParseResult,
+  family: KerasFamily,
+  kerasVersion = FAMILIES[family].referenceVersion,
+): FileAnalysis {
   const models = result.parsed.map(({ ir }) => analyzeContained(ir, family, kerasVersion));
   return {
     file: result.file,

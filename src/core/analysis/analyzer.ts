@@ -59,7 +59,8 @@ export function diffEdit(before: string, after: string): Edit | null {
   let start = 0;
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let end = 0;
-  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end))
+    end++;
   const oldEnd = before.length - end;
   const newEnd = after.length - end;
   return {
@@ -111,7 +112,12 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
    * returns true (though its typings say void). A stopped parser would resume that parse on its
    * next call, whatever the text, so it is reset.
    */
-  const parseText = (text: string, old: Tree | null, shouldStop: (() => boolean) | undefined, includedRanges?: TsRange[]): Tree => {
+  const parseText = (
+    text: string,
+    old: Tree | null,
+    shouldStop: (() => boolean) | undefined,
+    includedRanges?: TsRange[],
+  ): Tree => {
     const tree = parser.parse(text, old, { includedRanges, progressCallback: shouldStop && (() => shouldStop()) });
     if (tree) return tree;
     parser.reset();
@@ -128,7 +134,11 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
    * the tree, whether the caller must delete it, and the text it was parsed from: the file with
    * its long comment runs and number literals blanked (python/blanking.ts), positions unchanged.
    */
-  const parse = (file: string, original: string, shouldStop: (() => boolean) | undefined): { tree: Tree; owned: boolean; text: string } => {
+  const parse = (
+    file: string,
+    original: string,
+    shouldStop: (() => boolean) | undefined,
+  ): { tree: Tree; owned: boolean; text: string } => {
     const source = blankForParsing(original);
     const cached = cache.get(file);
     if (cached) cache.delete(file); // re-inserted below: the map's order is least recently used first
@@ -184,8 +194,17 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
             roots = pieces.slice(owned ? 1 : 0).map((p) => p.rootNode);
           }
         }
-        const modules = options.modules ? { read: options.modules.read, roots: options.modules.roots, parse: moduleTree } : undefined;
-        const result = parseTree(roots, text, { file: options.file, family, kerasVersion, dimensions: options.dimensions, shouldStop: options.shouldStop, modules });
+        const modules = options.modules
+          ? { read: options.modules.read, roots: options.modules.roots, parse: moduleTree }
+          : undefined;
+        const result = parseTree(roots, text, {
+          file: options.file,
+          family,
+          kerasVersion,
+          dimensions: options.dimensions,
+          shouldStop: options.shouldStop,
+          modules,
+        });
         const analysis = analyzeParsed(result, family, kerasVersion);
         return tree.rootNode.hasError ? withSyntaxErrors(analysis, syntaxErrors(tree.rootNode)) : analysis;
       } catch (error) {
@@ -194,8 +213,24 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
         cache.delete(options.file);
         const message = error instanceof Error ? error.message : String(error);
         const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-        const diagnostics = [{ code: 'internal-error', severity: 'error' as const, message: `MaskLens failed to analyse this file: ${message}`, range }];
-        return { file: options.file, family, kerasVersion, keras: verdictLabel(family, kerasVersion), models: [], diagnostics, ir: { file: options.file, models: [], diagnostics }, inlineData: {} };
+        const diagnostics = [
+          {
+            code: 'internal-error',
+            severity: 'error' as const,
+            message: `MaskLens failed to analyse this file: ${message}`,
+            range,
+          },
+        ];
+        return {
+          file: options.file,
+          family,
+          kerasVersion,
+          keras: verdictLabel(family, kerasVersion),
+          models: [],
+          diagnostics,
+          ir: { file: options.file, models: [], diagnostics },
+          inlineData: {},
+        };
       } finally {
         for (const p of pieces) p.delete();
         trimModuleTrees();

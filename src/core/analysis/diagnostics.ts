@@ -61,16 +61,32 @@ function destroyed(f: LayerFlow, d: DiagContext): Diagnostic {
   const name = layer.name;
   if (behaviour.unsupportedMask === 'raise') {
     const message = behaviour.unsupportedMessage.replace('{layer}', name).replace('{className}', layer.className);
-    return diag('mask-destroyed', 'error', `${layerLabel(layer)} receives a mask but does not support masking: ${label} raises ${message}. (${label})`, rangeOf(f, d));
+    return diag(
+      'mask-destroyed',
+      'error',
+      `${layerLabel(layer)} receives a mask but does not support masking: ${label} raises ${message}. (${label})`,
+      rangeOf(f, d),
+    );
   }
-  const how = behaviour.unsupportedMask === 'drop-with-warning' ? `${label} drops the mask here with a warning ("Layer '${name}' (of type ${layer.className}) was passed an input with a mask attached to it ... will therefore destroy the mask information")` : `${label} drops the mask here silently (no warning, no error)`;
-  return diag('mask-destroyed', 'warning', `${layerLabel(layer)} does not support masking: ${how}. ${afterDrop(f, d)} (${label})`, rangeOf(f, d));
+  const how =
+    behaviour.unsupportedMask === 'drop-with-warning'
+      ? `${label} drops the mask here with a warning ("Layer '${name}' (of type ${layer.className}) was passed an input with a mask attached to it ... will therefore destroy the mask information")`
+      : `${label} drops the mask here silently (no warning, no error)`;
+  return diag(
+    'mask-destroyed',
+    'warning',
+    `${layerLabel(layer)} does not support masking: ${how}. ${afterDrop(f, d)} (${label})`,
+    rangeOf(f, d),
+  );
 }
 
 function raises(f: LayerFlow, d: DiagContext): Diagnostic {
   const label = verdictLabel(d.family, d.version);
   const inner = f.rule.wrapped;
-  const message = INNER_UNSUPPORTED_MESSAGE.replace('{layer}', inner?.name ?? 'layer').replace('{className}', inner?.className ?? '');
+  const message = INNER_UNSUPPORTED_MESSAGE.replace('{layer}', inner?.name ?? 'layer').replace(
+    '{className}',
+    inner?.className ?? '',
+  );
   return diag(
     'mask-destroyed',
     'error',
@@ -83,13 +99,28 @@ function lambdaDropped(f: LayerFlow, d: DiagContext): Diagnostic {
   const layer = f.layer;
   const label = verdictLabel(d.family, d.version);
   if (f.source?.lambda?.time === 'reduces-time') {
-    return diag('mask-consumed', 'information', `${layerLabel(layer)} removes the time axis, so dropping the mask is expected: nothing after it is per-timestep. (${label})`, rangeOf(f, d));
+    return diag(
+      'mask-consumed',
+      'information',
+      `${layerLabel(layer)} removes the time axis, so dropping the mask is expected: nothing after it is per-timestep. (${label})`,
+      rangeOf(f, d),
+    );
   }
   const how = d.family === 'keras3' ? `${label} destroys it with a warning` : `${label} drops it silently`;
   const fixData = f.source?.lambda?.maskFix ?? null;
-  const fix: QuickFix | undefined = fixData ? { title: `Add mask=${fixData.maskSource}`, edits: [{ range: fixData.insertAt, newText: fixData.newText }] } : undefined;
-  const hint = fixData ? ` Pass mask=${fixData.maskSource} so the mask is sliced like the data.` : ' Give it a mask= function that transforms the mask the way the function transforms the data.';
-  return diag('lambda-drops-mask', 'warning', `This Lambda has no mask= argument, so it does not propagate the incoming mask: ${how}. ${afterDrop(f, d)}${hint} (${label})`, rangeOf(f, d), fix);
+  const fix: QuickFix | undefined = fixData
+    ? { title: `Add mask=${fixData.maskSource}`, edits: [{ range: fixData.insertAt, newText: fixData.newText }] }
+    : undefined;
+  const hint = fixData
+    ? ` Pass mask=${fixData.maskSource} so the mask is sliced like the data.`
+    : ' Give it a mask= function that transforms the mask the way the function transforms the data.';
+  return diag(
+    'lambda-drops-mask',
+    'warning',
+    `This Lambda has no mask= argument, so it does not propagate the incoming mask: ${how}. ${afterDrop(f, d)}${hint} (${label})`,
+    rangeOf(f, d),
+    fix,
+  );
 }
 
 function consumed(f: LayerFlow, d: DiagContext): Diagnostic {
@@ -112,7 +143,12 @@ function consumed(f: LayerFlow, d: DiagContext): Diagnostic {
       : f.rule.output === 'custom'
         ? 'its compute_mask gives its output no mask'
         : 'it uses the mask (padded steps are skipped) and, with return_sequences=False, returns one vector per sequence and no mask';
-  return diag('mask-consumed', 'information', `${layerLabel(layer)} consumes the mask: ${why}. (${label})`, rangeOf(f, d));
+  return diag(
+    'mask-consumed',
+    'information',
+    `${layerLabel(layer)} consumes the mask: ${why}. (${label})`,
+    rangeOf(f, d),
+  );
 }
 
 function mergeDropped(f: LayerFlow, d: DiagContext): Diagnostic {
@@ -195,13 +231,21 @@ function embeddingVocab(f: LayerFlow, ir: ModelIR, d: DiagContext): Diagnostic |
   const at = f.source?.argRanges.input_dim ?? rangeOf(f, d);
   for (const [name, max] of Object.entries(ir.inputMaxima)) {
     if (typeof inputDim === 'number' && max >= inputDim) {
-      return diag('embedding-mask-zero-vocab', 'error', `\`${name}\` holds index ${max}, but input_dim=${inputDim} only covers 0..${inputDim - 1}. With mask_zero=True index 0 is reserved for padding, so input_dim must be the largest index + 1 (here ${max + 1}). (${label})`, at);
+      return diag(
+        'embedding-mask-zero-vocab',
+        'error',
+        `\`${name}\` holds index ${max}, but input_dim=${inputDim} only covers 0..${inputDim - 1}. With mask_zero=True index 0 is reserved for padding, so input_dim must be the largest index + 1 (here ${max + 1}). (${label})`,
+        at,
+      );
     }
   }
   const fromLen = f.source?.inputDimFromLen;
   if (fromLen) {
     const end = fromLen.range.end;
-    const fix: QuickFix = { title: 'Count the reserved index 0: add + 1', edits: [{ range: { start: end, end }, newText: ' + 1' }] };
+    const fix: QuickFix = {
+      title: 'Count the reserved index 0: add + 1',
+      edits: [{ range: { start: end, end }, newText: ' + 1' }],
+    };
     return diag(
       'embedding-mask-zero-vocab',
       'warning',
@@ -211,7 +255,12 @@ function embeddingVocab(f: LayerFlow, ir: ModelIR, d: DiagContext): Diagnostic |
     );
   }
   if (typeof inputDim === 'number' && inputDim <= 1) {
-    return diag('embedding-mask-zero-vocab', 'warning', `input_dim=${inputDim} with mask_zero=True leaves no index for real tokens: index 0 is reserved for padding. (${label})`, at);
+    return diag(
+      'embedding-mask-zero-vocab',
+      'warning',
+      `input_dim=${inputDim} with mask_zero=True leaves no index for real tokens: index 0 is reserved for padding. (${label})`,
+      at,
+    );
   }
   return null;
 }
@@ -231,13 +280,26 @@ function maskingFeatures(f: LayerFlow, d: DiagContext): Diagnostic | null {
 /** No output carries a mask for sure, but one may: say what MaskLens cannot know instead of claiming the loss is unmasked. */
 function unknownLossMask(ir: ModelIR, flow: ModelFlow, d: DiagContext): Diagnostic | null {
   if (flow.outputMasks.includes('yes') || !flow.outputMasks.includes('unknown')) return null;
-  const why = flow.outputUnknownBecause.find((w) => w !== null) ?? 'a layer on the way does something with masks MaskLens cannot read';
+  const why =
+    flow.outputUnknownBecause.find((w) => w !== null) ??
+    'a layer on the way does something with masks MaskLens cannot read';
   const label = verdictLabel(d.family, d.version);
-  const target = ir.training.loss === null ? 'the model\'s output' : 'the loss';
-  return diag('mask-unknown', 'information', `Whether a mask reaches ${target} is unknown: ${why}. MaskLens makes no claim about padding here. (${label})`, d.modelRange);
+  const target = ir.training.loss === null ? "the model's output" : 'the loss';
+  return diag(
+    'mask-unknown',
+    'information',
+    `Whether a mask reaches ${target} is unknown: ${why}. MaskLens makes no claim about padding here. (${label})`,
+    d.modelRange,
+  );
 }
 
-export function maskDiagnostics(ir: ModelIR, flow: ModelFlow, family: KerasFamily, version = FAMILIES[family].referenceVersion, outputPerTimestep: boolean | null = null): Diagnostic[] {
+export function maskDiagnostics(
+  ir: ModelIR,
+  flow: ModelFlow,
+  family: KerasFamily,
+  version = FAMILIES[family].referenceVersion,
+  outputPerTimestep: boolean | null = null,
+): Diagnostic[] {
   const d: DiagContext = { family, version, modelRange: ir.range, outputPerTimestep };
   const out: Diagnostic[] = [];
   const unknownLoss = unknownLossMask(ir, flow, d);

@@ -44,10 +44,18 @@ const MAX_NESTING = 16;
 
 /** A layer MaskLens cannot read: why its output mask is unknown. */
 export function unknownReason(layer: { name: string; className: string }, rule: ResolvedRule): string {
-  return rule.unknownBecause ?? `MaskLens does not know the layer class ${layer.className} (\`${layer.name}\`), so it cannot tell what it does with masks`;
+  return (
+    rule.unknownBecause ??
+    `MaskLens does not know the layer class ${layer.className} (\`${layer.name}\`), so it cannot tell what it does with masks`
+  );
 }
 
-function staticEffect(rule: ResolvedRule, config: LayerSpec['config'], maskIn: MaskState, maskOut: MaskState): StaticMaskEffect {
+function staticEffect(
+  rule: ResolvedRule,
+  config: LayerSpec['config'],
+  maskIn: MaskState,
+  maskOut: MaskState,
+): StaticMaskEffect {
   if (maskIn === 'unknown' || maskOut === 'unknown') return 'unknown';
   return maskEffect(rule.output, config, maskIn === 'yes', maskOut === 'yes', supportsMasking(rule, config));
 }
@@ -58,13 +66,30 @@ class FlowState {
   readonly nested: FlowState[] = [];
 
   /** One call of a layer; a layer called several times shows a mask in (out) if any call had one. */
-  record(layer: LayerSpec, source: LayerSource | null, maskIn: MaskState, rule: ResolvedRule, out: MaskState, events: MaskEvent[], unknownBecause: string | null): void {
+  record(
+    layer: LayerSpec,
+    source: LayerSource | null,
+    maskIn: MaskState,
+    rule: ResolvedRule,
+    out: MaskState,
+    events: MaskEvent[],
+    unknownBecause: string | null,
+  ): void {
     const prev = this.perLayer.get(layer.name);
     const inAll = prev ? eitherState(prev.maskIn, maskIn) : maskIn;
     const outAll = prev ? eitherState(prev.maskOut, out) : out;
     const merged = [...(prev?.events ?? []), ...events.filter((e) => !prev?.events.includes(e))];
     const why = outAll === 'unknown' ? (prev?.unknownBecause ?? unknownBecause) : null;
-    this.perLayer.set(layer.name, { layer, source, maskIn: inAll, maskOut: outAll, effect: staticEffect(rule, layer.config, inAll, outAll), rule, events: merged, unknownBecause: why });
+    this.perLayer.set(layer.name, {
+      layer,
+      source,
+      maskIn: inAll,
+      maskOut: outAll,
+      effect: staticEffect(rule, layer.config, inAll, outAll),
+      rule,
+      events: merged,
+      unknownBecause: why,
+    });
   }
 }
 
@@ -75,7 +100,14 @@ interface Walked {
   state: FlowState;
 }
 
-function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: PresenceContext, inputMasks: MaskState[], inputReasons: (string | null)[], depth: number): Walked {
+function walk(
+  graph: ModelGraph,
+  sources: Record<string, LayerSource>,
+  pc: PresenceContext,
+  inputMasks: MaskState[],
+  inputReasons: (string | null)[],
+  depth: number,
+): Walked {
   const { family, version } = pc;
   const state = new FlowState();
   if (depth > MAX_NESTING) return { layers: [], outputMasks: [], outputUnknownBecause: [], state };
@@ -89,7 +121,16 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: Prese
   const inputRule = resolveMaskRule('InputLayer', family, version);
   for (const r of graph.inputRefs) {
     const spec = graph.layers.get(r.layer);
-    if (spec) state.record(spec, sources[spec.name] ?? null, 'no', inputRule, masks.get(refKey(r)) ?? 'no', [], reasons.get(refKey(r)) ?? null);
+    if (spec)
+      state.record(
+        spec,
+        sources[spec.name] ?? null,
+        'no',
+        inputRule,
+        masks.get(refKey(r)) ?? 'no',
+        [],
+        reasons.get(refKey(r)) ?? null,
+      );
   }
   for (const node of graph.nodes) {
     const spec = graph.layers.get(node.layer);
@@ -104,7 +145,14 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: Prese
     let events: MaskEvent[] = [];
     let why: string | null = null;
     if (rule.output === 'nested' && spec.nested) {
-      const inner = walk(spec.nested, sources[spec.name]?.nested ?? {}, pc, inMasks, node.inputs.map(() => arrivingWhy), depth + 1);
+      const inner = walk(
+        spec.nested,
+        sources[spec.name]?.nested ?? {},
+        pc,
+        inMasks,
+        node.inputs.map(() => arrivingWhy),
+        depth + 1,
+      );
       state.nested.push(inner.state);
       out = inner.outputMasks;
       why = inner.outputUnknownBecause.find((w) => w !== null) ?? null;
@@ -113,7 +161,17 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: Prese
       out = ['unknown'];
       why = unknownReason(spec, rule);
     } else {
-      const outcome = applyStated(presenceRepresentation(pc), { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: inMasks, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList, maskNotFilledIn: maskNotFilledIn(node) });
+      const outcome = applyStated(presenceRepresentation(pc), {
+        layer: spec.name,
+        className: spec.className,
+        config: spec.config,
+        rule,
+        inputs: node.inputs,
+        masks: inMasks,
+        firstArgCount: node.firstArgCount,
+        inputIsList: node.inputIsList,
+        maskNotFilledIn: maskNotFilledIn(node),
+      });
       out = outcome.out;
       events = outcome.events;
       why = out.includes('unknown') ? (outcome.unknownBecause ?? arrivingWhy) : null;
@@ -124,12 +182,32 @@ function walk(graph: ModelGraph, sources: Record<string, LayerSource>, pc: Prese
       masks.set(key, m);
       if (m === 'unknown' && why) reasons.set(key, why);
     });
-    const maskIn: MaskState = node.maskArg !== null ? 'yes' : arriving.reduce<MaskState>((a, b) => eitherState(a, b), 'no');
-    if (spec.kind !== 'op') state.record(spec, sources[spec.name] ?? null, maskIn, rule, out[0] ?? 'no', events, out[0] === 'unknown' ? why : null);
+    const maskIn: MaskState =
+      node.maskArg !== null ? 'yes' : arriving.reduce<MaskState>((a, b) => eitherState(a, b), 'no');
+    if (spec.kind !== 'op')
+      state.record(
+        spec,
+        sources[spec.name] ?? null,
+        maskIn,
+        rule,
+        out[0] ?? 'no',
+        events,
+        out[0] === 'unknown' ? why : null,
+      );
   }
-  const layers = [...graph.layers.values()].filter((l) => l.kind !== 'op').map((l) => state.perLayer.get(l.name)).filter((f): f is LayerFlow => f !== undefined);
+  const layers = [...graph.layers.values()]
+    .filter((l) => l.kind !== 'op')
+    .map((l) => state.perLayer.get(l.name))
+    .filter((f): f is LayerFlow => f !== undefined);
   const outputMasks = graph.outputs.map((r) => masks.get(refKey(r)) ?? 'no');
-  return { layers, outputMasks, outputUnknownBecause: graph.outputs.map((r, i) => (outputMasks[i] === 'unknown' ? (reasons.get(refKey(r)) ?? null) : null)), state };
+  return {
+    layers,
+    outputMasks,
+    outputUnknownBecause: graph.outputs.map((r, i) =>
+      outputMasks[i] === 'unknown' ? (reasons.get(refKey(r)) ?? null) : null,
+    ),
+    state,
+  };
 }
 
 function collect(state: FlowState, out: LayerFlow[]): void {
@@ -138,8 +216,21 @@ function collect(state: FlowState, out: LayerFlow[]): void {
 }
 
 /** `sources`: the IR's per-layer source facts for this graph's layers; `customs`: its custom layers, by name. */
-export function modelFlow(graph: ModelGraph, sources: Record<string, LayerSource>, family: KerasFamily, version: string, customs: Readonly<Record<string, CustomLayerIR>> = {}): ModelFlow {
-  const { layers, outputMasks, outputUnknownBecause, state } = walk(graph, sources, { family, version, customs }, [], [], 0);
+export function modelFlow(
+  graph: ModelGraph,
+  sources: Record<string, LayerSource>,
+  family: KerasFamily,
+  version: string,
+  customs: Readonly<Record<string, CustomLayerIR>> = {},
+): ModelFlow {
+  const { layers, outputMasks, outputUnknownBecause, state } = walk(
+    graph,
+    sources,
+    { family, version, customs },
+    [],
+    [],
+    0,
+  );
   const all: LayerFlow[] = [];
   collect(state, all);
   return { layers, all, outputMasks, outputUnknownBecause };
@@ -149,4 +240,3 @@ export function modelFlow(graph: ModelGraph, sources: Record<string, LayerSource
 export function lossMaskState(outputs: MaskState[]): MaskState {
   return outputs.reduce<MaskState>((a, b) => eitherState(a, b), 'no');
 }
-

@@ -16,7 +16,13 @@ export interface AnalysisJson {
     kind: ModelKind;
     range: Range;
     config: KerasModelConfig;
-    layers: { name: string; className: string; range: Range; mask: { in: boolean | null; out: boolean | null; effect: StaticMaskEffect }; unknownBecause?: string }[];
+    layers: {
+      name: string;
+      className: string;
+      range: Range;
+      mask: { in: boolean | null; out: boolean | null; effect: StaticMaskEffect };
+      unknownBecause?: string;
+    }[];
     loss: string | null;
     /** null: unknown. */
     lossMasked: boolean | null;
@@ -36,7 +42,13 @@ export function toAnalysisJson(analysis: FileAnalysis): AnalysisJson {
       kind: m.ir.kind,
       range: m.ir.range,
       config: m.ir.config,
-      layers: m.layers.map((l) => ({ name: l.name, className: l.className, range: l.range, mask: { in: jsonState(l.mask.in), out: jsonState(l.mask.out), effect: l.mask.effect }, ...(l.unknownBecause ? { unknownBecause: l.unknownBecause } : {}) })),
+      layers: m.layers.map((l) => ({
+        name: l.name,
+        className: l.className,
+        range: l.range,
+        mask: { in: jsonState(l.mask.in), out: jsonState(l.mask.out), effect: l.mask.effect },
+        ...(l.unknownBecause ? { unknownBecause: l.unknownBecause } : {}),
+      })),
       loss: m.loss,
       lossMasked: jsonState(m.lossMasked),
       diagnostics: m.diagnostics,
@@ -47,5 +59,9 @@ export function toAnalysisJson(analysis: FileAnalysis): AnalysisJson {
 
 /** JSON text; non-finite numbers (a NaN mask_value) become the strings "NaN" / "Infinity", as the runtime writes them. */
 export function analysisJsonText(json: AnalysisJson, indent = 2): string {
-  return JSON.stringify(json, (_key, value: JsonValue) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value), indent);
+  return JSON.stringify(
+    json,
+    (_key, value: JsonValue) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value),
+    indent,
+  );
 }

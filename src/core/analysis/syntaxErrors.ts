@@ -22,7 +22,9 @@ export interface SyntaxError {
 function describe(node: Syntax): string {
   if (node.isMissing) return `a missing '${node.type}'`;
   const first = node.text.split('\n')[0].trim();
-  return first ? `unexpected text: ${first.length > 40 ? `${first.slice(0, 39)}…` : first}` : 'a statement Python cannot read';
+  return first
+    ? `unexpected text: ${first.length > 40 ? `${first.slice(0, 39)}…` : first}`
+    : 'a statement Python cannot read';
 }
 
 /** The ERROR and MISSING nodes of a tree, outermost first, in file order. */
@@ -33,8 +35,15 @@ export function syntaxErrors(root: Syntax): SyntaxError[] {
     if (node.type === 'ERROR' || node.isMissing) {
       const start = { line: node.startPosition.row, character: node.startPosition.column };
       // an unclosed bracket's ERROR runs to the end of the file: mark its first line only
-      const end = node.endPosition.row === node.startPosition.row ? { line: node.endPosition.row, character: Math.max(node.endPosition.column, start.character + 1) } : { line: start.line, character: start.character + Math.max(1, node.text.split('\n')[0].length) };
-      found.push({ range: { start, end }, message: `Syntax error: ${describe(node)}. MaskLens reads around it, but what this statement builds is missing from the analysis.`, text: node.text });
+      const end =
+        node.endPosition.row === node.startPosition.row
+          ? { line: node.endPosition.row, character: Math.max(node.endPosition.column, start.character + 1) }
+          : { line: start.line, character: start.character + Math.max(1, node.text.split('\n')[0].length) };
+      found.push({
+        range: { start, end },
+        message: `Syntax error: ${describe(node)}. MaskLens reads around it, but what this statement builds is missing from the analysis.`,
+        text: node.text,
+      });
       return;
     }
     for (const child of node.children) if (child) visit(child);
@@ -54,7 +63,12 @@ function touches(model: FileAnalysis['models'][number], error: SyntaxError): boo
 /** Adds the syntax errors' diagnostics and marks the models they touch as incomplete. */
 export function withSyntaxErrors(analysis: FileAnalysis, errors: SyntaxError[]): FileAnalysis {
   if (errors.length === 0) return analysis;
-  const diagnostics: Diagnostic[] = errors.map((e) => ({ code: 'syntax-error', severity: 'error', message: e.message, range: e.range }));
+  const diagnostics: Diagnostic[] = errors.map((e) => ({
+    code: 'syntax-error',
+    severity: 'error',
+    message: e.message,
+    range: e.range,
+  }));
   const models = analysis.models.map((m) => {
     const hit = errors.find((e) => touches(m, e));
     if (!hit) return m;
@@ -62,9 +76,17 @@ export function withSyntaxErrors(analysis: FileAnalysis, errors: SyntaxError[]):
       code: 'model-incomplete',
       severity: 'warning',
       message: `Model '${m.ir.name}' is incomplete: the syntax error at line ${hit.range.start.line + 1} hides part of it, so MaskLens gives no verdict on its mask until the error is fixed.`,
-      range: { start: m.ir.range.start, end: { line: m.ir.range.start.line, character: m.ir.range.start.character + m.ir.name.length } },
+      range: {
+        start: m.ir.range.start,
+        end: { line: m.ir.range.start.line, character: m.ir.range.start.character + m.ir.name.length },
+      },
     };
-    return { ...m, lossMasked: 'unknown' as const, incomplete: `a syntax error at line ${hit.range.start.line + 1}`, diagnostics: [incomplete, ...m.diagnostics] };
+    return {
+      ...m,
+      lossMasked: 'unknown' as const,
+      incomplete: `a syntax error at line ${hit.range.start.line + 1}`,
+      diagnostics: [incomplete, ...m.diagnostics],
+    };
   });
   return { ...analysis, models, diagnostics: [...diagnostics, ...analysis.diagnostics] };
 }

@@ -44,7 +44,12 @@ function records(text: string, location: string): { cells: string[]; line: numbe
   } catch (error) {
     if (error instanceof CsvError) {
       const where = typeof error.lines === 'number' ? `line ${error.lines}: ` : '';
-      if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') throw new DataError(`${where}a row has a different number of columns than the first row`, 'data-shape', location);
+      if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+        throw new DataError(
+          `${where}a row has a different number of columns than the first row`,
+          'data-shape',
+          location,
+        );
       throw new DataError(`${where}the file is not valid CSV (${error.code})`, 'data-format', location);
     }
     throw error;

@@ -14,7 +14,9 @@ export function expectedData(config: KerasModelConfig): ExpectedData {
     const graph = buildGraph(config);
     return {
       inputs: graph.inputs.map((input) => {
-        const readByEmbedding = graph.nodes.some((n) => n.inputs.some((r) => r.layer === input.name) && graph.layers.get(n.layer)?.className === 'Embedding');
+        const readByEmbedding = graph.nodes.some(
+          (n) => n.inputs.some((r) => r.layer === input.name) && graph.layers.get(n.layer)?.className === 'Embedding',
+        );
         const shape = input.batchShape ? formatShape(input.batchShape) : 'a shape the model takes from its data';
         return `${input.name}: ${shape} ${readByEmbedding ? 'integer token ids' : input.dtype}`;
       }),

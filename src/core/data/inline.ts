@@ -30,7 +30,11 @@ function reshape(a: NdArray, shape: number[], location: string): NdArray {
   const known = shape.filter((d) => d !== -1).reduce((x, y) => x * y, 1);
   const resolved = shape.map((d) => (d === -1 ? (known === 0 ? 0 : a.data.length / known) : d));
   if (!resolved.every(Number.isInteger) || sizeOf(resolved) !== a.data.length) {
-    throw new DataError(`cannot reshape array of size ${a.data.length} into shape (${shape.join(', ')})`, 'data-shape', location);
+    throw new DataError(
+      `cannot reshape array of size ${a.data.length} into shape (${shape.join(', ')})`,
+      'data-shape',
+      location,
+    );
   }
   return { ...a, shape: resolved };
 }
@@ -62,7 +66,8 @@ function sequenceLength(s: JsonValue): number {
 
 /** keras.utils.pad_sequences (defaults: maxlen = longest, dtype int32, pre padding and truncating, value 0). */
 function padSequences(expr: Extract<InlineArrayExpr, { op: 'pad_sequences' }>, location: string): NdArray {
-  if (!Array.isArray(expr.sequences)) throw new DataError('pad_sequences expects a list of sequences', 'data-format', location);
+  if (!Array.isArray(expr.sequences))
+    throw new DataError('pad_sequences expects a list of sequences', 'data-format', location);
   const seqs = expr.sequences;
   const maxlen = expr.maxlen ?? seqs.reduce<number>((a, q) => Math.max(a, sequenceLength(q)), 0); // no spread: a long list would overflow the stack
   const first = seqs.find((s) => sequenceLength(s) > 0);
@@ -75,7 +80,11 @@ function padSequences(expr: Extract<InlineArrayExpr, { op: 'pad_sequences' }>, l
     if (sequenceLength(s) === 0) return;
     const arr = nestedToNdArray(s, `${location}[${idx}]`);
     if (arr.shape.slice(1).join(',') !== sampleShape.join(',')) {
-      throw new DataError(`pad_sequences: sequence ${idx} has item shape (${arr.shape.slice(1).join(', ')}), expected (${sampleShape.join(', ')})`, 'data-shape', location);
+      throw new DataError(
+        `pad_sequences: sequence ${idx} has item shape (${arr.shape.slice(1).join(', ')}), expected (${sampleShape.join(', ')})`,
+        'data-shape',
+        location,
+      );
     }
     const n = arr.shape[0];
     const keep = Math.min(n, maxlen);
@@ -175,7 +184,12 @@ function evaluate(expr: InlineArrayExpr, location: string): NdArray {
       const n = Math.max(0, Math.ceil((expr.stop - expr.start) / step));
       const data = Float64Array.from({ length: n }, (_, i) => expr.start + i * step);
       const integral = [expr.start, expr.stop, step].every(Number.isInteger);
-      const a: NdArray = { shape: [n], kind: integral ? 'int' : 'float', data, sourceDtype: integral ? 'int64' : 'float64' };
+      const a: NdArray = {
+        shape: [n],
+        kind: integral ? 'int' : 'float',
+        data,
+        sourceDtype: integral ? 'int64' : 'float64',
+      };
       return expr.dtype ? castTo(a, expr.dtype) : a;
     }
     case 'zeros':
@@ -183,7 +197,15 @@ function evaluate(expr: InlineArrayExpr, location: string): NdArray {
     case 'full': {
       const fill = 'fill' in expr ? expr.fill : expr.op === 'ones' ? 1 : 0;
       const dtype = expr.dtype ?? (expr.op === 'full' && Number.isInteger(fill) ? 'int64' : 'float64');
-      return castTo({ shape: [...expr.shape], kind: 'float', data: new Float64Array(sizeOf(expr.shape)).fill(fill), sourceDtype: dtype }, dtype);
+      return castTo(
+        {
+          shape: [...expr.shape],
+          kind: 'float',
+          data: new Float64Array(sizeOf(expr.shape)).fill(fill),
+          sourceDtype: dtype,
+        },
+        dtype,
+      );
     }
     case 'reshape':
       return reshape(evaluate(expr.target, location), expr.shape, location);

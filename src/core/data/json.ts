@@ -25,12 +25,21 @@ export function parseJsonArrays(text: string, location: string): Record<string, 
   // Python's json.dumps writes NaN/Infinity bare; accept them as the strings we use elsewhere.
   const value = parseJsonText(text.replace(/(?<=[[,:]\s*)(-?Infinity|NaN)(?=\s*[\],}])/g, '"$1"'), location);
   if (Array.isArray(value)) return { '': one(value, location) };
-  if (value === null || typeof value !== 'object') throw new DataError(`expected an array or an object of arrays, found ${kindOfValue(value)}`, 'data-format', location);
+  if (value === null || typeof value !== 'object')
+    throw new DataError(
+      `expected an array or an object of arrays, found ${kindOfValue(value)}`,
+      'data-format',
+      location,
+    );
   if (arrayValueSchema.safeParse(value).success) return { '': one(value, location) };
   const out: Record<string, NdArray> = {};
   for (const [key, v] of Object.entries(value)) {
     if (!Array.isArray(v) && (v === null || typeof v !== 'object')) {
-      throw new DataError(`key ${keyName(key)} holds ${kindOfValue(v)}, not an array (a nested list of numbers or {"shape", "values"})`, 'data-format', location);
+      throw new DataError(
+        `key ${keyName(key)} holds ${kindOfValue(v)}, not an array (a nested list of numbers or {"shape", "values"})`,
+        'data-format',
+        location,
+      );
     }
     out[key] = one(v, `${location}[${keyName(key)}]`);
   }

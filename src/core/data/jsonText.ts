@@ -61,7 +61,12 @@ function tooDeepAt(text: string, max: number): number {
 /** Parses a JSON file's text; every failure is a DataError located by line and column. */
 export function parseJsonText(text: string, location: string): JsonValue {
   const deep = tooDeepAt(text, MAX_JSON_DEPTH);
-  if (deep >= 0) throw new DataError(`${lineColumn(text, deep)}: arrays and objects nest deeper than ${MAX_JSON_DEPTH} levels`, 'data-format', location);
+  if (deep >= 0)
+    throw new DataError(
+      `${lineColumn(text, deep)}: arrays and objects nest deeper than ${MAX_JSON_DEPTH} levels`,
+      'data-format',
+      location,
+    );
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
@@ -69,7 +74,9 @@ export function parseJsonText(text: string, location: string): JsonValue {
     const errors: ParseError[] = [];
     parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
     const first = errors[0];
-    const problem = first ? `at ${lineColumn(text, first.offset)}: ${PROBLEMS[printParseErrorCode(first.error)] ?? 'malformed JSON'}` : 'malformed';
+    const problem = first
+      ? `at ${lineColumn(text, first.offset)}: ${PROBLEMS[printParseErrorCode(first.error)] ?? 'malformed JSON'}`
+      : 'malformed';
     throw new DataError(`invalid JSON ${problem}`, 'data-corrupt', location);
   }
 }

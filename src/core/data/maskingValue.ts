@@ -30,7 +30,10 @@ export function maskingMisses(x: NdArray, layer: string, maskValue: number, loca
       if (c === maskValue) return null; // it masks something
     }
     // A padded sequence: its last (post) or first (pre) two steps are the same constant.
-    for (const [a, b] of [[steps - 1, steps - 2], [0, 1]]) {
+    for (const [a, b] of [
+      [steps - 1, steps - 2],
+      [0, 1],
+    ]) {
       const ca = constantStep(data, (s * steps + a) * features, features);
       if (ca !== null && ca === constantStep(data, (s * steps + b) * features, features)) {
         pads.set(ca, (pads.get(ca) ?? 0) + 1);

@@ -40,7 +40,11 @@ export function nestedToNdArray(value: JsonValue, location: string, sourceDtype 
       const x = scalar(v);
       if (x === undefined || Array.isArray(v)) {
         // Say what kind of value it is, never what it holds: the file may hold anything.
-        throw new DataError(`value at [${path.join(', ')}] is ${Array.isArray(v) ? 'a nested list deeper than its neighbours' : kindOfValue(v)}, not a number`, Array.isArray(v) ? 'data-shape' : 'data-dtype', location);
+        throw new DataError(
+          `value at [${path.join(', ')}] is ${Array.isArray(v) ? 'a nested list deeper than its neighbours' : kindOfValue(v)}, not a number`,
+          Array.isArray(v) ? 'data-shape' : 'data-dtype',
+          location,
+        );
       }
       if (!Number.isInteger(x)) allInt = false;
       if (typeof v !== 'boolean') allBool = false;
@@ -73,12 +77,17 @@ export function kindOfDtype(dtype: string): ArrayKind {
 export function arrayValueToNdArray(value: ArrayValue, location: string): NdArray {
   const n = sizeOf(value.shape);
   if (value.values.length !== n) {
-    throw new DataError(`${value.values.length} values cannot fill shape [${value.shape.join(', ')}] (${n} values)`, 'data-shape', location);
+    throw new DataError(
+      `${value.values.length} values cannot fill shape [${value.shape.join(', ')}] (${n} values)`,
+      'data-shape',
+      location,
+    );
   }
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = scalar(value.values[i]);
-    if (x === undefined) throw new DataError(`value ${i} is ${kindOfValue(value.values[i])}, not a number`, 'data-dtype', location);
+    if (x === undefined)
+      throw new DataError(`value ${i} is ${kindOfValue(value.values[i])}, not a number`, 'data-dtype', location);
     data[i] = x;
   }
   return { shape: [...value.shape], kind: kindOfDtype(value.dtype), data, sourceDtype: value.dtype };

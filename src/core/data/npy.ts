@@ -30,7 +30,12 @@ function parseDescr(descr: string, location: string): Descr {
   const m = /^([<>|=])([a-zA-Z])(\d{1,4})$/.exec(descr);
   if (!m) {
     // The header is the file's text: say what kind of dtype it is, not what it spells.
-    if (descr.startsWith('[') || descr.includes('(')) throw new DataError('a structured dtype (named fields) is not supported; save a plain numeric array', 'data-dtype', location);
+    if (descr.startsWith('[') || descr.includes('('))
+      throw new DataError(
+        'a structured dtype (named fields) is not supported; save a plain numeric array',
+        'data-dtype',
+        location,
+      );
     throw new DataError('the header names a dtype that is not a NumPy type code', 'data-dtype', location);
   }
   const [, order, code, sizeText] = m;
@@ -60,8 +65,10 @@ function parseDescr(descr: string, location: string): Descr {
         location,
       );
     }
-    if (code === 'U' || code === 'S') throw new DataError(`string array (dtype '${descr}') cannot be fed to a model`, 'data-dtype', location);
-    if (code === 'c') throw new DataError(`complex array (dtype '${descr}') cannot be fed to a model`, 'data-dtype', location);
+    if (code === 'U' || code === 'S')
+      throw new DataError(`string array (dtype '${descr}') cannot be fed to a model`, 'data-dtype', location);
+    if (code === 'c')
+      throw new DataError(`complex array (dtype '${descr}') cannot be fed to a model`, 'data-dtype', location);
     throw new DataError(`unsupported dtype '${descr}'`, 'data-dtype', location);
   }
   return { ...reader, littleEndian };
@@ -72,7 +79,11 @@ function parseHeader(text: string, location: string): { descr: string; fortran: 
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1] ?? /'descr'\s*:\s*(\[.*\])/.exec(text)?.[1];
   const fortranText = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  const missing = [descr === undefined && "'descr'", fortranText === undefined && "'fortran_order'", shapeText === undefined && "'shape'"].filter(Boolean);
+  const missing = [
+    descr === undefined && "'descr'",
+    fortranText === undefined && "'fortran_order'",
+    shapeText === undefined && "'shape'",
+  ].filter(Boolean);
   if (descr === undefined || fortranText === undefined || shapeText === undefined) {
     throw new DataError(`corrupt .npy header: it has no readable ${missing.join(', ')}`, 'data-corrupt', location);
   }
@@ -82,7 +93,12 @@ function parseHeader(text: string, location: string): { descr: string; fortran: 
     .filter((s) => s.length > 0);
   const shape = entries.map((s, i) => {
     const n = Number(s.replace(/L$/, ''));
-    if (!Number.isSafeInteger(n) || n < 0) throw new DataError(`corrupt .npy header: shape entry ${i + 1} of ${entries.length} is not a size`, 'data-corrupt', location);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new DataError(
+        `corrupt .npy header: shape entry ${i + 1} of ${entries.length} is not a size`,
+        'data-corrupt',
+        location,
+      );
     return n;
   });
   return { descr, fortran: fortranText === 'True', shape };
@@ -131,21 +147,27 @@ export interface NpyHeader {
  */
 export function readNpyHeader(bytes: Uint8Array, location: string): NpyHeader | null {
   if (bytes.length < 10) {
-    if (MAGIC.slice(0, bytes.length).some((b, i) => bytes[i] !== b)) throw new DataError('not a .npy file (the NumPy magic bytes \\x93NUMPY are missing)', 'data-corrupt', location);
+    if (MAGIC.slice(0, bytes.length).some((b, i) => bytes[i] !== b))
+      throw new DataError('not a .npy file (the NumPy magic bytes \\x93NUMPY are missing)', 'data-corrupt', location);
     return null;
   }
-  if (MAGIC.some((b, i) => bytes[i] !== b)) throw new DataError('not a .npy file (the NumPy magic bytes \\x93NUMPY are missing)', 'data-corrupt', location);
+  if (MAGIC.some((b, i) => bytes[i] !== b))
+    throw new DataError('not a .npy file (the NumPy magic bytes \\x93NUMPY are missing)', 'data-corrupt', location);
   const major = bytes[6];
-  if (major < 1 || major > 3) throw new DataError(`unsupported .npy format version ${major}.${bytes[7]}`, 'data-corrupt', location);
+  if (major < 1 || major > 3)
+    throw new DataError(`unsupported .npy format version ${major}.${bytes[7]}`, 'data-corrupt', location);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLenBytes = major === 1 ? 2 : 4;
   if (bytes.length < 8 + headerLenBytes) return null;
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = 8 + headerLenBytes;
   // NumPy writes headers of a few hundred bytes; a longer one is no header NumPy made.
-  if (headerLen > MAX_HEADER_BYTES) throw new DataError(`corrupt .npy file: its header claims ${headerLen} bytes`, 'data-corrupt', location);
+  if (headerLen > MAX_HEADER_BYTES)
+    throw new DataError(`corrupt .npy file: its header claims ${headerLen} bytes`, 'data-corrupt', location);
   if (headerStart + headerLen > bytes.length) return null;
-  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
+  const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(headerStart, headerStart + headerLen),
+  );
   const { descr, fortran, shape } = parseHeader(header, location);
   const d = parseDescr(descr, location);
   const dataStart = headerStart + headerLen;
@@ -178,7 +200,11 @@ export function parseNpy(bytes: Uint8Array, location: string, budget?: MemoryBud
   const d = parseDescr(descr, location);
   const count = sizeOf(shape);
   checkNpyLength(h, bytes.length, location);
-  budget?.take(count * 8 * (fortran && shape.length > 1 ? 2 : 1), `its array of shape ${formatShape(shape)} (${descr})`, location);
+  budget?.take(
+    count * 8 * (fortran && shape.length > 1 ? 2 : 1),
+    `its array of shape ${formatShape(shape)} (${descr})`,
+    location,
+  );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let data: Float64Array = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = d.read(view, dataStart + i * d.bytes, d.littleEndian);
@@ -187,7 +213,10 @@ export function parseNpy(bytes: Uint8Array, location: string, budget?: MemoryBud
 }
 
 /** Writes a little-endian `<f4`/`<f8`/`<i4`/`<i8` .npy (tests and exports). */
-export function writeNpy(array: { shape: number[]; data: ArrayLike<number> }, descr: '<f4' | '<f8' | '<i4' | '<i8' = '<f4'): Uint8Array {
+export function writeNpy(
+  array: { shape: number[]; data: ArrayLike<number> },
+  descr: '<f4' | '<f8' | '<i4' | '<i8' = '<f4',
+): Uint8Array {
   const shapeText = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const pad = 64 - ((10 + header.length + 1) % 64);

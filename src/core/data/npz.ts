@@ -56,18 +56,28 @@ export function parseNpz(bytes: Uint8Array, location: string, budget?: MemoryBud
     if (!file.name.endsWith('.npy')) return; // never started: its data is skipped, not inflated
     const key = file.name.slice(0, -'.npy'.length);
     const at = `${location}[${memberName(key)}]`;
-    const declared = file.originalSize !== undefined && file.originalSize !== UNKNOWN_SIZE ? file.originalSize : Infinity;
+    const declared =
+      file.originalSize !== undefined && file.originalSize !== UNKNOWN_SIZE ? file.originalSize : Infinity;
     const m: Member = { key, chunks: [], length: 0, bound: declared, headerChecked: false, charged: 0, done: false };
     members.push(m);
     try {
-      if (Number.isFinite(declared)) budget?.take(declared, `member '${memberName(file.name)}' (${formatBytes(declared)} once inflated)`, at);
+      if (Number.isFinite(declared))
+        budget?.take(declared, `member '${memberName(file.name)}' (${formatBytes(declared)} once inflated)`, at);
       m.charged = Number.isFinite(declared) ? declared : 0;
     } catch (error) {
       return fail(error, file);
     }
     file.ondata = (error, chunk, final) => {
       if (failure) return;
-      if (error) return fail(new DataError(`member '${memberName(file.name)}' cannot be inflated (${error.message})`, 'data-corrupt', location), file);
+      if (error)
+        return fail(
+          new DataError(
+            `member '${memberName(file.name)}' cannot be inflated (${error.message})`,
+            'data-corrupt',
+            location,
+          ),
+          file,
+        );
       m.length += chunk.length;
       m.chunks.push(chunk);
       try {
@@ -77,7 +87,11 @@ export function parseNpz(bytes: Uint8Array, location: string, budget?: MemoryBud
             m.headerChecked = true;
             if (header.totalBytes < m.bound) m.bound = header.totalBytes;
             if (!m.charged) {
-              budget?.take(header.totalBytes, `member '${memberName(file.name)}' (shape ${formatShape(header.shape)}, ${formatBytes(header.totalBytes)} once inflated)`, at);
+              budget?.take(
+                header.totalBytes,
+                `member '${memberName(file.name)}' (shape ${formatShape(header.shape)}, ${formatBytes(header.totalBytes)} once inflated)`,
+                at,
+              );
               m.charged = header.totalBytes;
             }
           }
@@ -98,7 +112,8 @@ export function parseNpz(bytes: Uint8Array, location: string, budget?: MemoryBud
   });
   unzip.register(UnzipInflate);
   try {
-    for (let at = 0; at < bytes.length && !failure; at += STEP) unzip.push(bytes.subarray(at, at + STEP), at + STEP >= bytes.length);
+    for (let at = 0; at < bytes.length && !failure; at += STEP)
+      unzip.push(bytes.subarray(at, at + STEP), at + STEP >= bytes.length);
     if (bytes.length === 0) unzip.push(bytes, true);
   } catch (error) {
     failure ??= error instanceof Error ? error : new Error(String(error));
@@ -109,12 +124,18 @@ export function parseNpz(bytes: Uint8Array, location: string, budget?: MemoryBud
   }
   const out: Record<string, NdArray> = {};
   for (const m of members) {
-    if (!m.done) throw new DataError(`corrupt .npz archive: member '${memberName(m.key)}.npy' ends early`, 'data-corrupt', location);
+    if (!m.done)
+      throw new DataError(
+        `corrupt .npz archive: member '${memberName(m.key)}.npy' ends early`,
+        'data-corrupt',
+        location,
+      );
     const at = `${location}[${memberName(m.key)}]`;
     out[m.key] = parseNpy(concat(m.chunks, m.length), at, budget);
     m.chunks = [];
     budget?.release(m.charged); // the inflated bytes are garbage once parsed
   }
-  if (Object.keys(out).length === 0) throw new DataError('the .npz archive holds no .npy arrays', 'data-corrupt', location);
+  if (Object.keys(out).length === 0)
+    throw new DataError('the .npz archive holds no .npy arrays', 'data-corrupt', location);
   return out;
 }

@@ -23,13 +23,22 @@ export function sourceData(analysis: SourceArrays, ir: ModelIR, label: string): 
   const names = t.evaluateArgs ?? (t.fitArgs.x ? t.fitArgs : null) ?? t.predictArgs;
   if (!names?.x) return { data: null, notes: [] };
   const x = analysis.inlineData[names.x];
-  if (!x) return { data: null, notes: [`MaskLens cannot read the values of '${names.x}' from ${label} (they are loaded, computed or changed in place); using synthetic data (choose data files to use real data)`] };
+  if (!x)
+    return {
+      data: null,
+      notes: [
+        `MaskLens cannot read the values of '${names.x}' from ${label} (they are loaded, computed or changed in place); using synthetic data (choose data files to use real data)`,
+      ],
+    };
   const yName = 'y' in names && typeof names.y === 'string' ? names.y : undefined;
   const y = yName ? analysis.inlineData[yName] : undefined;
   // `sample_weight=` of the same call: per sample, or per timestep (tf.keras' sample_weight_mode='temporal', Keras 3's 2-D weights).
   const swName = 'sampleWeight' in names && typeof names.sampleWeight === 'string' ? names.sampleWeight : undefined;
   const sw = swName && y ? analysis.inlineData[swName] : undefined;
-  const notes = swName && y && !sw ? [`MaskLens cannot read the values of the sample weights '${swName}' from ${label}; evaluating without them`] : [];
+  const notes =
+    swName && y && !sw
+      ? [`MaskLens cannot read the values of the sample weights '${swName}' from ${label}; evaluating without them`]
+      : [];
   return {
     data: {
       source: 'inline',
@@ -48,12 +57,15 @@ export function sourceData(analysis: SourceArrays, ir: ModelIR, label: string): 
  */
 export function sourceValidation(analysis: SourceArrays, ir: ModelIR): TrainRequest['validation'] {
   const fit = ir.training.fitArgs;
-  if (typeof fit.validationSplit === 'number' && fit.validationSplit > 0 && fit.validationSplit < 1) return { split: fit.validationSplit };
+  if (typeof fit.validationSplit === 'number' && fit.validationSplit > 0 && fit.validationSplit < 1)
+    return { split: fit.validationSplit };
   const names = fit.validationData;
   if (!names) return undefined;
   const [xName, yName] = names;
   const x = analysis.inlineData[xName];
   const y = analysis.inlineData[yName];
   if (!x || !y) return undefined;
-  return { data: { source: 'inline', x: { expr: x }, y: { expr: y }, description: `validation_data=(${xName}, ${yName})` } };
+  return {
+    data: { source: 'inline', x: { expr: x }, y: { expr: y }, description: `validation_data=(${xName}, ${yName})` },
+  };
 }

@@ -51,7 +51,7 @@ export function syntheticInputs(inputs: SyntheticInput[], o: SyntheticOptions): 
     const perStep = T ? perSample / T : perSample;
     for (let s = 0; s < o.samples; s++) {
       if (s % 64 === 0) o.checkpoint?.();
-      const len = T && lengths ? Math.min(lengths[s], T) : T ?? 0;
+      const len = T && lengths ? Math.min(lengths[s], T) : (T ?? 0);
       for (let i = 0; i < perSample; i++) {
         const t = T ? Math.floor(i / perStep) : 0;
         const valid = !T || (o.padding === 'post' ? t < len : t >= T - len);
@@ -59,7 +59,12 @@ export function syntheticInputs(inputs: SyntheticInput[], o: SyntheticOptions): 
         data[s * perSample + i] = valid ? v : input.padValue;
       }
     }
-    return { shape: [o.samples, ...input.shape], kind: input.vocab !== null ? 'int' : 'float', data, sourceDtype: 'synthetic' } as NdArray;
+    return {
+      shape: [o.samples, ...input.shape],
+      kind: input.vocab !== null ? 'int' : 'float',
+      data,
+      sourceDtype: 'synthetic',
+    } as NdArray;
   });
   return { arrays, lengths };
 }
@@ -71,7 +76,12 @@ export function syntheticTargets(outputShape: number[], lossId: string, seed: nu
   if (lossId === 'sparse_categorical_crossentropy') {
     const shape = outputShape.slice(0, -1);
     const n = shape.reduce((a, b) => a * b, 1);
-    return { shape, kind: 'int', data: Float64Array.from({ length: n }, () => rng.int(0, classes)), sourceDtype: 'synthetic' };
+    return {
+      shape,
+      kind: 'int',
+      data: Float64Array.from({ length: n }, () => rng.int(0, classes)),
+      sourceDtype: 'synthetic',
+    };
   }
   const n = outputShape.reduce((a, b) => a * b, 1);
   const data = new Float64Array(n);
@@ -79,7 +89,8 @@ export function syntheticTargets(outputShape: number[], lossId: string, seed: nu
     for (let i = 0; i < n / classes; i++) data[i * classes + rng.int(0, classes)] = 1;
   } else {
     for (let i = 0; i < n; i++) {
-      if (lossId === 'binary_crossentropy' || lossId === 'hinge' || lossId === 'squared_hinge') data[i] = rng.next() < 0.5 ? 0 : 1;
+      if (lossId === 'binary_crossentropy' || lossId === 'hinge' || lossId === 'squared_hinge')
+        data[i] = rng.next() < 0.5 ? 0 : 1;
       else if (lossId === 'poisson' || lossId === 'mean_squared_logarithmic_error') data[i] = rng.uniform(0, 2);
       else if (lossId === 'mean_absolute_percentage_error') data[i] = rng.uniform(0.5, 2) * (rng.next() < 0.5 ? -1 : 1);
       else data[i] = rng.normal();

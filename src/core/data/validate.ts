@@ -17,9 +17,12 @@ export interface InputExpectation {
   embedding: { layer: string; inputDim: number } | null;
 }
 
-
 /** Matches an array to a model input; reshapes flat rows (CSV) when the sizes agree, saying so. */
-export function fitToInput(arr: NdArray, exp: InputExpectation, location: string): { array: NdArray; note: string | null } {
+export function fitToInput(
+  arr: NdArray,
+  exp: InputExpectation,
+  location: string,
+): { array: NdArray; note: string | null } {
   const expected = [null, ...exp.shape];
   if (arr.shape.length === expected.length) {
     const bad = exp.shape.findIndex((d, i) => d !== null && d !== arr.shape[i + 1]);
@@ -39,7 +42,10 @@ export function fitToInput(arr: NdArray, exp: InputExpectation, location: string
     };
   }
   if (arr.shape.length === expected.length - 1 && exp.shape[exp.shape.length - 1] === 1) {
-    return { array: { ...arr, shape: [...arr.shape, 1] }, note: `${location}: added a trailing axis of size 1 to match input '${exp.name}'` };
+    return {
+      array: { ...arr, shape: [...arr.shape, 1] },
+      note: `${location}: added a trailing axis of size 1 to match input '${exp.name}'`,
+    };
   }
   throw new DataError(
     `data has shape ${formatShape(arr.shape)} (rank ${arr.shape.length}) but the model's input '${exp.name}' expects ${formatShape(expected)} (rank ${expected.length})`,
@@ -62,11 +68,16 @@ function position(shape: number[], flat: number): string {
 export function checkTokenIds(arr: NdArray, exp: InputExpectation, location: string): void {
   if (!exp.embedding) return;
   const { layer, inputDim } = exp.embedding;
-  if (arr.kind === 'bool') throw new DataError(`Embedding '${layer}' needs integer token ids, the data is boolean`, 'data-dtype', location);
+  if (arr.kind === 'bool')
+    throw new DataError(`Embedding '${layer}' needs integer token ids, the data is boolean`, 'data-dtype', location);
   for (let i = 0; i < arr.data.length; i++) {
     const v = arr.data[i];
     if (Number.isNaN(v)) {
-      throw new DataError(`Embedding '${layer}' needs integer token ids; the data holds NaN at ${position(arr.shape, i)}`, 'data-nan', location);
+      throw new DataError(
+        `Embedding '${layer}' needs integer token ids; the data holds NaN at ${position(arr.shape, i)}`,
+        'data-nan',
+        location,
+      );
     }
     if (!Number.isInteger(v)) {
       throw new DataError(
@@ -95,14 +106,23 @@ export function checkSampleCount(arr: NdArray, samples: number, location: string
  * NaN and ±Infinity in data: findings by default (Keras cannot mask them away: 0 · NaN = NaN and
  * 0 · ∞ = NaN), refused on request.
  */
-export function nonFiniteFinding(arr: NdArray, location: string, role: string, policy: 'report' | 'error'): { nan: number; inf: number; messages: string[] } {
+export function nonFiniteFinding(
+  arr: NdArray,
+  location: string,
+  role: string,
+  policy: 'report' | 'error',
+): { nan: number; inf: number; messages: string[] } {
   const { nan, inf, firstNaN, firstInf } = countNonFinite(arr);
   const messages: string[] = [];
   if (nan > 0) {
-    messages.push(`${role} holds ${nan} NaN value${nan === 1 ? '' : 's'} (first at [${(firstNaN as number[]).join(', ')}]); masking multiplies the loss by 0 and 0 · NaN = NaN, so NaN padding cannot be masked away`);
+    messages.push(
+      `${role} holds ${nan} NaN value${nan === 1 ? '' : 's'} (first at [${(firstNaN as number[]).join(', ')}]); masking multiplies the loss by 0 and 0 · NaN = NaN, so NaN padding cannot be masked away`,
+    );
   }
   if (inf > 0) {
-    messages.push(`${role} holds ${inf} infinite value${inf === 1 ? '' : 's'} (first at [${(firstInf as number[]).join(', ')}]); the loss becomes infinite or NaN wherever one reaches it, and masking cannot remove it (0 · ∞ = NaN)`);
+    messages.push(
+      `${role} holds ${inf} infinite value${inf === 1 ? '' : 's'} (first at [${(firstInf as number[]).join(', ')}]); the loss becomes infinite or NaN wherever one reaches it, and masking cannot remove it (0 · ∞ = NaN)`,
+    );
   }
   if (policy === 'error' && messages.length > 0) throw new DataError(messages[0], 'data-nan', location);
   return { nan, inf, messages: messages.map((m) => `${location}: ${m}`) };

@@ -40,9 +40,23 @@ export interface Completion {
 }
 
 /** Layers without weights: a nested model's weights for a layer after only these start at its first. */
-const WEIGHTLESS = new Set(['InputLayer', 'Dropout', 'SpatialDropout1D', 'GaussianDropout', 'GaussianNoise', 'Masking', 'Activation', 'Flatten', 'Reshape', 'Permute', 'RepeatVector', 'Lambda']);
+const WEIGHTLESS = new Set([
+  'InputLayer',
+  'Dropout',
+  'SpatialDropout1D',
+  'GaussianDropout',
+  'GaussianNoise',
+  'Masking',
+  'Activation',
+  'Flatten',
+  'Reshape',
+  'Permute',
+  'RepeatVector',
+  'Lambda',
+]);
 
-const formatShape = (shape: Shape): string => `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+const formatShape = (shape: Shape): string =>
+  `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
 
 interface FoundLayer {
   config: JsonObject;
@@ -55,20 +69,30 @@ interface FoundLayer {
   backward?: JsonObject;
 }
 
-const objectConfig = (v: JsonValue | undefined): JsonObject | null => (v && typeof v === 'object' && !Array.isArray(v) ? v : null);
+const objectConfig = (v: JsonValue | undefined): JsonObject | null =>
+  v && typeof v === 'object' && !Array.isArray(v) ? v : null;
 
 /** A layer config by name: a layer of the graph, of a nested model, or the layer a wrapper holds. */
 function findLayer(graph: ModelGraph, name: string, depth = 0): FoundLayer | null {
   if (depth > 16) return null;
   for (const spec of graph.layers.values()) {
-    if (spec.name === name) return { config: spec.config, className: spec.className, holder: spec.name, offset: 0, wrapped: null };
+    if (spec.name === name)
+      return { config: spec.config, className: spec.className, holder: spec.name, offset: 0, wrapped: null };
     const inner = objectConfig(spec.config.layer);
     if (inner && typeof inner.class_name === 'string') {
       const c = objectConfig(inner.config);
       // Bidirectional renames the layer it wraps `forward_<name>` (and its copy `backward_<name>`).
       if (c && (c.name === name || (spec.className === 'Bidirectional' && c.name === `forward_${name}`))) {
-        const backward = spec.className === 'Bidirectional' ? objectConfig(objectConfig(spec.config.backward_layer)?.config) : null;
-        return { config: c, className: inner.class_name, holder: spec.name, offset: 0, wrapped: spec.className, ...(backward ? { backward } : {}) };
+        const backward =
+          spec.className === 'Bidirectional' ? objectConfig(objectConfig(spec.config.backward_layer)?.config) : null;
+        return {
+          config: c,
+          className: inner.class_name,
+          holder: spec.name,
+          offset: 0,
+          wrapped: spec.className,
+          ...(backward ? { backward } : {}),
+        };
       }
     }
     if (spec.nested) {
@@ -110,13 +134,17 @@ export function completeGraph(graph: ModelGraph, c: Completion): string[] {
     const data = c.dataShapes?.[i];
     if (data && data.length >= 1) {
       input.batchShape = [null, ...data.slice(1)];
-      notes.push(`model '${graph.name}' declares no input shape; it is built on the data, as Keras builds it: ${formatShape(input.batchShape)}`);
+      notes.push(
+        `model '${graph.name}' declares no input shape; it is built on the data, as Keras builds it: ${formatShape(input.batchShape)}`,
+      );
       return;
     }
     const source = graph.inputs.length === 1 ? c.stated[0] : undefined;
     if (source) {
       input.batchShape = [...source.shape];
-      notes.push(`model '${graph.name}' declares no input shape; MaskLens takes ${formatShape(input.batchShape)} from ${source.from}`);
+      notes.push(
+        `model '${graph.name}' declares no input shape; MaskLens takes ${formatShape(input.batchShape)} from ${source.from}`,
+      );
     }
   });
 
@@ -147,14 +175,24 @@ export function completeGraph(graph: ModelGraph, c: Completion): string[] {
     const given = found.offset === null ? undefined : c.weights?.get(found.holder)?.slice(found.offset);
     // A Bidirectional holds the forward layer's weights first, then the backward one's.
     const own = given && found.wrapped === 'Bidirectional' ? given.slice(0, given.length / 2) : given;
-    const fromWeights = own && own.length > 0 ? layerEntry(found.className)?.sizesFromWeights?.(own.map((w) => [...w.shape]))[o.option] : undefined;
+    const fromWeights =
+      own && own.length > 0
+        ? layerEntry(found.className)?.sizesFromWeights?.(own.map((w) => [...w.shape]))[o.option]
+        : undefined;
     const supplied = c.dimensions?.[o.key];
     const size = fromWeights ?? supplied ?? bound.get(o.key);
     if (size !== undefined) {
       found.config[o.option] = size;
       if (found.backward && found.backward[o.option] === null) found.backward[o.option] = size;
-      const why = fromWeights !== undefined ? 'from the shapes of the weights given for it' : supplied !== undefined ? 'as supplied' : 'from the data';
-      notes.push(`${found.className} '${o.layer}': ${o.option} = ${size}, ${why} (the source computes it as \`${o.key}\`)`);
+      const why =
+        fromWeights !== undefined
+          ? 'from the shapes of the weights given for it'
+          : supplied !== undefined
+            ? 'as supplied'
+            : 'from the data';
+      notes.push(
+        `${found.className} '${o.layer}': ${o.option} = ${size}, ${why} (the source computes it as \`${o.key}\`)`,
+      );
       continue;
     }
     if (!required(found.className, o.option)) continue;

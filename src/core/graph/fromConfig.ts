@@ -42,7 +42,8 @@ function layerSpec(l: KerasLayerConfig): LayerSpec {
   const name = (typeof l.config.name === 'string' ? l.config.name : undefined) ?? l.name;
   if (!name) throw new UserFacingError(`a ${l.class_name} layer in the config has no name`, 'model-config');
   const module = l.module ?? 'keras.layers';
-  if (l.class_name === 'InputLayer') return { name, className: l.class_name, module, config: l.config, kind: 'input', nested: null };
+  if (l.class_name === 'InputLayer')
+    return { name, className: l.class_name, module, config: l.config, kind: 'input', nested: null };
   if (isOpModule(module)) return { name, className: l.class_name, module, config: l.config, kind: 'op', nested: null };
   if (isNestedModel(l.class_name, module, l.config)) {
     const nested = nestedModelGraph(l.class_name, module, l.config);
@@ -53,7 +54,10 @@ function layerSpec(l: KerasLayerConfig): LayerSpec {
 
 function inputFromLayer(l: KerasLayerConfig): ModelInput {
   const c = l.config;
-  const batchShape = shapeOf(c.batch_shape) ?? shapeOf(c.batch_input_shape) ?? (shapeOf(c.shape) ? [null, ...(shapeOf(c.shape) as Shape)] : null);
+  const batchShape =
+    shapeOf(c.batch_shape) ??
+    shapeOf(c.batch_input_shape) ??
+    (shapeOf(c.shape) ? [null, ...(shapeOf(c.shape) as Shape)] : null);
   return { name: String(c.name ?? l.name), batchShape, dtype: typeof c.dtype === 'string' ? c.dtype : 'float32' };
 }
 
@@ -86,7 +90,10 @@ function chainGraph(model: KerasModelConfig, connections: 'config' | 'init-order
     rest = layers.slice(1);
   } else {
     const batchShape = connections === 'config' ? sequentialInputShape(config, layers[0]) : null;
-    const dtype = typeof layers[0]?.config.dtype === 'string' && layers[0].class_name !== 'Embedding' ? (layers[0].config.dtype as string) : 'float32';
+    const dtype =
+      typeof layers[0]?.config.dtype === 'string' && layers[0].class_name !== 'Embedding'
+        ? (layers[0].config.dtype as string)
+        : 'float32';
     input = { name: `${config.name}_input`, batchShape, dtype };
     rest = layers;
   }
@@ -96,19 +103,41 @@ function chainGraph(model: KerasModelConfig, connections: 'config' | 'init-order
   for (const l of rest) {
     const spec = layerSpec(l);
     addLayer(specs, spec);
-    nodes.push({ id: `${spec.name}#0`, layer: spec.name, nodeIndex: 0, args: [{ kind: 'tensor', ref: prev }], inputs: [prev], inputIsList: false, firstArgCount: 1, maskArg: null, tensorArguments: 1, kwargs: {} });
+    nodes.push({
+      id: `${spec.name}#0`,
+      layer: spec.name,
+      nodeIndex: 0,
+      args: [{ kind: 'tensor', ref: prev }],
+      inputs: [prev],
+      inputIsList: false,
+      firstArgCount: 1,
+      maskArg: null,
+      tensorArguments: 1,
+      kwargs: {},
+    });
     prev = { layer: spec.name, node: 0, index: 0 };
   }
-  return { name: config.name, className: model.class_name, layers: specs, inputs: [input], inputRefs: [inputRef], nodes, outputs: [prev], connections };
+  return {
+    name: config.name,
+    className: model.class_name,
+    layers: specs,
+    inputs: [input],
+    inputRefs: [inputRef],
+    nodes,
+    outputs: [prev],
+    connections,
+  };
 }
 
 /** Keras 3: `{"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, index]}}`. */
 function parseKeras3Arg(v: JsonValue): CallArg {
   if (isObject(v) && v.class_name === '__keras_tensor__' && isObject(v.config)) {
     const h = v.config.keras_history;
-    if (Array.isArray(h) && typeof h[0] === 'string') return { kind: 'tensor', ref: { layer: h[0], node: Number(h[1] ?? 0), index: Number(h[2] ?? 0) } };
+    if (Array.isArray(h) && typeof h[0] === 'string')
+      return { kind: 'tensor', ref: { layer: h[0], node: Number(h[1] ?? 0), index: Number(h[2] ?? 0) } };
   }
-  if (Array.isArray(v) && v.some((x) => isObject(x) && x.class_name === '__keras_tensor__')) return { kind: 'list', items: v.map(parseKeras3Arg) };
+  if (Array.isArray(v) && v.some((x) => isObject(x) && x.class_name === '__keras_tensor__'))
+    return { kind: 'list', items: v.map(parseKeras3Arg) };
   return { kind: 'const', value: v };
 }
 
@@ -140,13 +169,17 @@ function parseTfKerasNode(node: JsonValue[]): { args: CallArg[]; kwargs: Record<
 function kwargRefs(v: JsonValue): TensorRef[] {
   const keras3 = tensorsOf(parseKeras3Arg(v));
   if (keras3.length > 0) return keras3;
-  if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'number') return [{ layer: v[0], node: v[1], index: Number(v[2] ?? 0) }];
+  if (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'number')
+    return [{ layer: v[0], node: v[1], index: Number(v[2] ?? 0) }];
   return [];
 }
 
 function refList(v: JsonValue | undefined): TensorRef[] {
   // Inputs given as a dict: Keras flattens it in sorted key order (model.inputs).
-  if (isObject(v)) return Object.keys(v).sort().flatMap((k) => refList(v[k]));
+  if (isObject(v))
+    return Object.keys(v)
+      .sort()
+      .flatMap((k) => refList(v[k]));
   if (!Array.isArray(v)) return [];
   if (typeof v[0] === 'string') return [{ layer: v[0], node: Number(v[1] ?? 0), index: Number(v[2] ?? 0) }];
   return v.flatMap((x) => refList(x));
@@ -181,7 +214,8 @@ function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNo
   } else {
     throw new UserFacingError(`layer '${spec.name}' has an unreadable inbound node`, 'model-config', spec.name);
   }
-  const byName = args.length === 0 ? FIRST_ARGUMENT_NAMES.find((k) => given[k] !== undefined && given[k] !== null) : undefined;
+  const byName =
+    args.length === 0 ? FIRST_ARGUMENT_NAMES.find((k) => given[k] !== undefined && given[k] !== null) : undefined;
   if (byName) {
     // `layer(inputs=x)`: Keras' first argument, given by name.
     const { [byName]: first, ...rest } = given;
@@ -209,7 +243,21 @@ function nodeSpec(spec: LayerSpec, raw: JsonValue, nodeIndex: number): PendingNo
     else kwargs[key] = value;
   }
   inputs.push(...(byKeyword.value ?? []), ...(byKeyword.key ?? []), ...(byKeyword.initial_state ?? []));
-  return { node: { id: `${spec.name}#${nodeIndex}`, layer: spec.name, nodeIndex, args, inputs, inputIsList, firstArgCount, maskArg, tensorArguments, kwargs }, dependsOn };
+  return {
+    node: {
+      id: `${spec.name}#${nodeIndex}`,
+      layer: spec.name,
+      nodeIndex,
+      args,
+      inputs,
+      inputIsList,
+      firstArgCount,
+      maskArg,
+      tensorArguments,
+      kwargs,
+    },
+    dependsOn,
+  };
 }
 
 function functionalGraph(model: KerasModelConfig): ModelGraph {
@@ -229,13 +277,33 @@ function functionalGraph(model: KerasModelConfig): ModelGraph {
   }
   const inputRefs = refList(config.input_layers);
   const outputs = refList(config.output_layers);
-  if (inputRefs.length === 0 || outputs.length === 0) return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs, nodes: [], outputs, connections: 'missing' };
+  if (inputRefs.length === 0 || outputs.length === 0)
+    return {
+      name: config.name,
+      className: model.class_name,
+      layers: specs,
+      inputs,
+      inputRefs,
+      nodes: [],
+      outputs,
+      connections: 'missing',
+    };
   // Data arrives in `input_layers` order, which need not be the order the InputLayers are listed in.
   const declared = new Map(inputs.map((i) => [i.name, i]));
   const ordered = inputRefs.map((r) => declared.get(r.layer));
-  if (ordered.every((i): i is ModelInput => i !== undefined) && ordered.length === inputs.length) inputs.splice(0, inputs.length, ...ordered);
+  if (ordered.every((i): i is ModelInput => i !== undefined) && ordered.length === inputs.length)
+    inputs.splice(0, inputs.length, ...ordered);
   const nodes = kerasRunOrder(config.name, pending, new Set(inputs.map((i) => i.name)), outputs);
-  return { name: config.name, className: model.class_name, layers: specs, inputs, inputRefs, nodes, outputs, connections: 'config' };
+  return {
+    name: config.name,
+    className: model.class_name,
+    layers: specs,
+    inputs,
+    inputRefs,
+    nodes,
+    outputs,
+    connections: 'config',
+  };
 }
 
 /** The graph of any model config; throws a UserFacingError only for configs no reading can make sense of. */
@@ -265,7 +333,8 @@ export interface RunnableGraph extends ModelGraph {
 /** Known connections, nested models included: what the runtime needs before it knows the data. */
 export function assertConnected(graph: ModelGraph): void {
   if (graph.connections === 'init-order') throw untraceable(graph.className);
-  if (graph.connections === 'missing') throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
+  if (graph.connections === 'missing')
+    throw new UserFacingError(`functional model '${graph.name}' lists no inputs or outputs`, 'model-config');
   for (const spec of graph.layers.values()) if (spec.nested) assertConnected(spec.nested);
 }
 
@@ -274,7 +343,10 @@ export function assertConnected(graph: ModelGraph): void {
  * leaves open take the shapes it is called with (Keras builds a Sequential held by a layer so).
  */
 export function withInputShapes(graph: ModelGraph, shapes: Shape[]): ModelGraph {
-  return { ...graph, inputs: graph.inputs.map((input, i) => (input.batchShape ? input : { ...input, batchShape: shapes[i] ?? null })) };
+  return {
+    ...graph,
+    inputs: graph.inputs.map((input, i) => (input.batchShape ? input : { ...input, batchShape: shapes[i] ?? null })),
+  };
 }
 
 /**
@@ -288,7 +360,10 @@ export function assertRunnable(graph: ModelGraph, nested = false): asserts graph
   for (const input of graph.inputs) {
     if (input.batchShape || nested) continue;
     if (graph.className === 'Sequential' && !graph.layers.has(input.name)) {
-      throw new UserFacingError(`model '${graph.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer), or choose data files to run it on`, 'model-input-shape');
+      throw new UserFacingError(
+        `model '${graph.name}' does not declare its input shape; add keras.Input(shape=...) (or input_shape= on the first layer), or choose data files to run it on`,
+        'model-input-shape',
+      );
     }
     throw new UserFacingError(`input layer '${input.name}' has no shape`, 'model-config', input.name);
   }

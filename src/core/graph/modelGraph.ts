@@ -31,7 +31,8 @@ export interface LayerSpec {
 }
 
 /** An argument of a call: a tensor, a list of them, or a constant (slices, scalars). */
-export type CallArg = { kind: 'tensor'; ref: TensorRef } | { kind: 'list'; items: CallArg[] } | { kind: 'const'; value: JsonValue };
+export type CallArg =
+  { kind: 'tensor'; ref: TensorRef } | { kind: 'list'; items: CallArg[] } | { kind: 'const'; value: JsonValue };
 
 export interface NodeSpec {
   id: string;

@@ -14,9 +14,15 @@ export interface PendingNode {
   dependsOn: TensorRef[];
 }
 
-const nodeKey = (r: TensorRef, inputs: ReadonlySet<string>): string => (inputs.has(r.layer) ? r.layer : `${r.layer}#${r.node}`);
+const nodeKey = (r: TensorRef, inputs: ReadonlySet<string>): string =>
+  inputs.has(r.layer) ? r.layer : `${r.layer}#${r.node}`;
 
-export function kerasRunOrder(model: string, pending: PendingNode[], inputNames: ReadonlySet<string>, outputs: TensorRef[]): NodeSpec[] {
+export function kerasRunOrder(
+  model: string,
+  pending: PendingNode[],
+  inputNames: ReadonlySet<string>,
+  outputs: TensorRef[],
+): NodeSpec[] {
   const byId = new Map(pending.map((p) => [p.node.id, p]));
   const parentsOf = new Map(pending.map((p) => [p.node.id, p.dependsOn.map((r) => nodeKey(r, inputNames))]));
   // map_graph's depth-first walk from the outputs: nodes in decreasing depth.
@@ -37,7 +43,8 @@ export function kerasRunOrder(model: string, pending: PendingNode[], inputNames:
     const depth = Math.max(nodeDepth.get(key) ?? 0, layerDepth.get(layerOf(key)) ?? 0);
     nodeDepth.set(key, depth);
     layerDepth.set(layerOf(key), depth);
-    for (const parent of parentsOf.get(key) ?? []) nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
+    for (const parent of parentsOf.get(key) ?? [])
+      nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
   }
   const byDepth = new Map<number, NodeSpec[]>();
   for (const [key, depth] of nodeDepth) {
@@ -55,7 +62,12 @@ export function kerasRunOrder(model: string, pending: PendingNode[], inputNames:
   const available = new Set([...inputNames, ...reached]);
   while (rest.length > 0) {
     const i = rest.findIndex((p) => (parentsOf.get(p.node.id) ?? []).every((k) => available.has(k)));
-    if (i < 0) throw new UserFacingError(`cannot order the layers of '${model}': '${rest[0].node.layer}' waits for an input that is never computed`, 'model-config', rest[0].node.layer);
+    if (i < 0)
+      throw new UserFacingError(
+        `cannot order the layers of '${model}': '${rest[0].node.layer}' waits for an input that is never computed`,
+        'model-config',
+        rest[0].node.layer,
+      );
     const [next] = rest.splice(i, 1);
     nodes.push(next.node);
     available.add(next.node.id);

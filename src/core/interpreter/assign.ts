@@ -81,8 +81,7 @@ export function assignTarget(ctx: Ctx, target: Syntax, value: Value, scope: Scop
           if (i >= 0) {
             object.values[i] = value;
             changed(object);
-          }
-          else {
+          } else {
             const keyValue = item.value;
             grow(ctx, target, object, [keyValue, value], () => {
               object.keys.push(keyValue);
@@ -114,4 +113,3 @@ export function assignTarget(ctx: Ctx, target: Syntax, value: Value, scope: Scop
       }
   }
 }
-

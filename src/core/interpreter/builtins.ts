@@ -8,7 +8,20 @@ import type { Ctx } from '../objects/context';
 import { rangeOf } from '../python/syntax';
 import { bounded, changed, elementsFit, forgetValue, grow } from '../objects/bounds';
 import { pyRepr, pyStr } from './strings';
-import { asInt, asNumber, asString, bool, iterate, NONE, num, seq, str, truthy, unknown, type Value } from '../objects/values';
+import {
+  asInt,
+  asNumber,
+  asString,
+  bool,
+  iterate,
+  NONE,
+  num,
+  seq,
+  str,
+  truthy,
+  unknown,
+  type Value,
+} from '../objects/values';
 
 export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
   const p0 = args.pos[0];
@@ -23,11 +36,15 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
     case 'range': {
       const n = args.pos.map(asInt);
       if (n.length === 0 || n.some((x) => x === null)) return unknown(null, rangeOf(args.node));
-      const [start, stop, step] = n.length === 1 ? [0, n[0] as number, 1] : [n[0] as number, n[1] as number, (n[2] ?? 1) as number];
+      const [start, stop, step] =
+        n.length === 1 ? [0, n[0] as number, 1] : [n[0] as number, n[1] as number, (n[2] ?? 1) as number];
       if (step === 0) return unknown(null);
       const length = Math.max(0, Math.ceil((stop - start) / step));
       if (length > 10_000) return unknown(null, rangeOf(args.node));
-      return seq(Array.from({ length }, (_, i) => num(start + i * step)), true);
+      return seq(
+        Array.from({ length }, (_, i) => num(start + i * step)),
+        true,
+      );
     }
     case 'int': {
       const x = asNumber(p0);
@@ -42,7 +59,9 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       if (s === 'nan' || s === '-nan') return num(NaN, false);
       if (s === 'inf' || s === '+inf' || s === 'infinity') return num(Infinity, false);
       if (s === '-inf' || s === '-infinity') return num(-Infinity, false);
-      return s !== undefined && s !== '' && !Number.isNaN(Number(s)) ? num(Number(s), false) : unknown(null, rangeOf(args.node));
+      return s !== undefined && s !== '' && !Number.isNaN(Number(s))
+        ? num(Number(s), false)
+        : unknown(null, rangeOf(args.node));
     }
     case 'bool': {
       const t = p0 ? truthy(p0) : false;
@@ -66,7 +85,8 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
     case 'max':
     case 'sum': {
       // `key=` / `default=` change what min and max return; `sum(xs, start)` adds a start.
-      if (args.starred || args.kw.size > 0 || (name === 'sum' && args.pos.length !== 1)) return unknown(null, rangeOf(args.node));
+      if (args.starred || args.kw.size > 0 || (name === 'sum' && args.pos.length !== 1))
+        return unknown(null, rangeOf(args.node));
       const items = args.pos.length === 1 ? iterate(p0) : args.pos;
       const nums = items?.map(asNumber);
       if (!nums || nums.length === 0 || nums.some((x) => x === null)) return unknown(null, rangeOf(args.node));
@@ -100,7 +120,14 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       const n = known.reduce((m, l) => Math.min(m, l.length), known.length === 0 ? 0 : Infinity);
       if (!elementsFit(ctx, args.node, 0, n * (known.length + 1))) return unknown(null, rangeOf(args.node));
       ctx.work(n * (known.length + 1));
-      return bounded(ctx, args.node, seq(Array.from({ length: n }, (_, i) => seq(known.map((l) => l[i]))), true));
+      return bounded(
+        ctx,
+        args.node,
+        seq(
+          Array.from({ length: n }, (_, i) => seq(known.map((l) => l[i]))),
+          true,
+        ),
+      );
     }
     case 'enumerate': {
       const items = p0 ? iterate(p0) : null;
@@ -109,7 +136,14 @@ export function builtin(ctx: Ctx, name: string, args: CallArgs): Value {
       if (!items || first === null) return unknown(null, rangeOf(args.node));
       if (!elementsFit(ctx, args.node, 0, items.length * 3)) return unknown(null, rangeOf(args.node));
       ctx.work(items.length * 3);
-      return bounded(ctx, args.node, seq(items.map((v, i) => seq([num(first + i), v])), true));
+      return bounded(
+        ctx,
+        args.node,
+        seq(
+          items.map((v, i) => seq([num(first + i), v])),
+          true,
+        ),
+      );
     }
     case 'reversed':
     case 'sorted': {
@@ -183,7 +217,14 @@ export function dictMethod(ctx: Ctx, self: Value & { t: 'dict' }, name: string, 
     case 'items':
       if (!elementsFit(ctx, args.node, 0, self.keys.length * 3)) return unknown(null, rangeOf(args.node));
       ctx.work(self.keys.length * 3);
-      return bounded(ctx, args.node, seq(self.keys.map((k, i) => seq([k, self.values[i]])), true));
+      return bounded(
+        ctx,
+        args.node,
+        seq(
+          self.keys.map((k, i) => seq([k, self.values[i]])),
+          true,
+        ),
+      );
     default:
       return unknown(null);
   }

@@ -31,7 +31,12 @@ export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope)
       if (callee.qual === 'builtins.super') return superOf(args, scope);
       return callRef(ctx, callee.qual, args);
     case 'func':
-      return callFunction(ctx, callee.fn, callee.fn.bound ? { ...args, kw: new Map([...callee.fn.bound, ...args.kw]) } : args, null);
+      return callFunction(
+        ctx,
+        callee.fn,
+        callee.fn.bound ? { ...args, kw: new Map([...callee.fn.bound, ...args.kw]) } : args,
+        null,
+      );
     case 'class':
       return instantiate(ctx, callee.cls, args);
     case 'method':
@@ -62,14 +67,16 @@ function unknownCall(qual: string, args: CallArgs): Value {
   const parts = qual.split('.');
   const className = parts[parts.length - 1] ?? qual;
   const v = unknown(null, rangeOf(args.node));
-  if (v.t === 'unknown' && /^[A-Z]/.test(className)) v.origin = { className, module: parts.slice(0, -1).join('.'), node: args.node, kwargs: kwJson(args) };
+  if (v.t === 'unknown' && /^[A-Z]/.test(className))
+    v.origin = { className, module: parts.slice(0, -1).join('.'), node: args.node, kwargs: kwJson(args) };
   return v;
 }
 
 /** `make_data(pad_value=np.nan)`, `fill_value=float('nan')`: padding with NaN, whatever the function. */
 function reportNanArguments(ctx: Ctx, args: CallArgs): void {
   for (const [k, v] of args.kw) {
-    if (v.t === 'num' && Number.isNaN(v.v) && /pad|fill/i.test(k)) reportNanPadding(ctx, args.kwNodes.get(k) ?? args.node);
+    if (v.t === 'num' && Number.isNaN(v.v) && /pad|fill/i.test(k))
+      reportNanPadding(ctx, args.kwNodes.get(k) ?? args.node);
   }
 }
 
@@ -91,7 +98,9 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
     const library = libraryLayer(ctx, qual, args);
     if (library) return library;
     if (qual.startsWith('tensorflow.') && anyTensor(args)) reportTensorOp(ctx, qual, args);
-    return qual.startsWith('tensorflow.') || qual.startsWith('numpy.') ? unknown(null, rangeOf(args.node)) : unknownCall(qual, args);
+    return qual.startsWith('tensorflow.') || qual.startsWith('numpy.')
+      ? unknown(null, rangeOf(args.node))
+      : unknownCall(qual, args);
   }
   return callKeras(ctx, qual, boundedName(ctx, args));
 }
@@ -105,7 +114,12 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
 function boundedName(ctx: Ctx, args: CallArgs): CallArgs {
   const name = args.kw.get('name');
   if (name?.t !== 'str' || name.v.length <= MAX_NAME_LENGTH) return args;
-  reportLimit(ctx, args.kwNameNodes.get('name') ?? args.node, `this name is longer than ${MAX_NAME_LENGTH.toLocaleString('en-US')} characters`, 'MaskLens names the object as Keras names one given no name');
+  reportLimit(
+    ctx,
+    args.kwNameNodes.get('name') ?? args.node,
+    `this name is longer than ${MAX_NAME_LENGTH.toLocaleString('en-US')} characters`,
+    'MaskLens names the object as Keras names one given no name',
+  );
   return { ...args, kw: new Map([...args.kw].filter(([k]) => k !== 'name')) };
 }
 
@@ -159,7 +173,8 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       if (own) return callValue(ctx, own, args, scope);
       const method = findClassMethod(inst.cls, name);
       if (method) return callFunction(ctx, method, args, self);
-      if (name === 'add_weight' && inst.layer) return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
+      if (name === 'add_weight' && inst.layer)
+        return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
       if (name === '__init__' && inst.layer) return initKerasBase(ctx, inst, args);
       if (inst.model) return modelMethod(ctx, inst.model, name, args);
       return unknown(null, rangeOf(args.node));
@@ -180,9 +195,10 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
 function findClassMethod(cls: Parameters<typeof instantiate>[1], name: string): FuncValue | null {
   const own = cls.methods.get(name);
   if (own) return own;
-  for (const base of cls.bases) if (base.t === 'class') {
-    const hit = findClassMethod(base.cls, name);
-    if (hit) return hit;
-  }
+  for (const base of cls.bases)
+    if (base.t === 'class') {
+      const hit = findClassMethod(base.cls, name);
+      if (hit) return hit;
+    }
   return null;
 }

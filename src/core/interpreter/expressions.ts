@@ -18,23 +18,78 @@ import { binary, comparison, sameConstant, unary } from './operators';
 import { LARGE_LITERAL_CHARS, numericLiteral } from './literals';
 import { fString } from './strings';
 import { compact, field, isForeign, named, rangeOf, sliceParts, stringValue, type Syntax } from '../python/syntax';
-import { asInt, bool, findMethod, iterate, NONE, num, ref, Scope, seq, str, truthy, unknown, type Value } from '../objects/values';
+import {
+  asInt,
+  bool,
+  findMethod,
+  iterate,
+  NONE,
+  num,
+  ref,
+  Scope,
+  seq,
+  str,
+  truthy,
+  unknown,
+  type Value,
+} from '../objects/values';
 
 const BUILTINS = new Set([
-  'len', 'range', 'int', 'float', 'str', 'bool', 'tuple', 'list', 'dict', 'min', 'max', 'abs', 'round', 'sum',
-  'print', 'isinstance', 'super', 'enumerate', 'zip', 'sorted', 'reversed', 'set', 'type', 'open', 'getattr', 'repr',
+  'len',
+  'range',
+  'int',
+  'float',
+  'str',
+  'bool',
+  'tuple',
+  'list',
+  'dict',
+  'min',
+  'max',
+  'abs',
+  'round',
+  'sum',
+  'print',
+  'isinstance',
+  'super',
+  'enumerate',
+  'zip',
+  'sorted',
+  'reversed',
+  'set',
+  'type',
+  'open',
+  'getattr',
+  'repr',
 ]);
 
 const CONSTANTS: Record<string, number> = {
-  'numpy.nan': NaN, 'numpy.NaN': NaN, 'numpy.NAN': NaN, 'math.nan': NaN,
-  'numpy.inf': Infinity, 'numpy.Inf': Infinity, 'math.inf': Infinity, 'numpy.pi': Math.PI, 'math.pi': Math.PI, 'numpy.e': Math.E, 'math.e': Math.E,
+  'numpy.nan': NaN,
+  'numpy.NaN': NaN,
+  'numpy.NAN': NaN,
+  'math.nan': NaN,
+  'numpy.inf': Infinity,
+  'numpy.Inf': Infinity,
+  'math.inf': Infinity,
+  'numpy.pi': Math.PI,
+  'math.pi': Math.PI,
+  'numpy.e': Math.E,
+  'math.e': Math.E,
 };
 
 /** Names a `from M import *` makes visible, for the Keras modules people star-import. */
 function wildcardName(module: string, name: string): string | null {
   const isModel = name === 'Sequential' || name === 'Model';
   if ((module === 'keras.models' || module === 'keras') && (isModel || name === 'Input')) return `${module}.${name}`;
-  if (module === 'keras.layers' && !isModel && (isLayerClass(name) || Object.hasOwn(CLASS_ALIASES, name) || Object.hasOwn(MERGE_HELPERS, name) || /^[A-Z]/.test(name))) return `keras.layers.${name}`;
+  if (
+    module === 'keras.layers' &&
+    !isModel &&
+    (isLayerClass(name) ||
+      Object.hasOwn(CLASS_ALIASES, name) ||
+      Object.hasOwn(MERGE_HELPERS, name) ||
+      /^[A-Z]/.test(name))
+  )
+    return `keras.layers.${name}`;
   if (module === 'keras.backend' || module === 'numpy') return `${module}.${name}`;
   return null;
 }
@@ -136,7 +191,10 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     case 'tuple':
     case 'list': {
       // The parser saw a large literal of numbers blanked (python/blanking.ts): its numbers are in the file's text.
-      const large = node.endIndex - node.startIndex >= LARGE_LITERAL_CHARS ? numericLiteral(isForeign(node) ? node.text : ctx.text.slice(node.startIndex, node.endIndex)) : null;
+      const large =
+        node.endIndex - node.startIndex >= LARGE_LITERAL_CHARS
+          ? numericLiteral(isForeign(node) ? node.text : ctx.text.slice(node.startIndex, node.endIndex))
+          : null;
       if (large) {
         ctx.work(node.endIndex - node.startIndex);
         return bounded(ctx, node, large);
@@ -153,7 +211,13 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
     case 'subscript':
       return evalSubscript(ctx, node, scope);
     case 'binary_operator':
-      return binary(ctx, node, evalExpr(ctx, field(node, 'left'), scope), field(node, 'operator')?.text ?? '', evalExpr(ctx, field(node, 'right'), scope));
+      return binary(
+        ctx,
+        node,
+        evalExpr(ctx, field(node, 'left'), scope),
+        field(node, 'operator')?.text ?? '',
+        evalExpr(ctx, field(node, 'right'), scope),
+      );
     case 'unary_operator':
       return unary(field(node, 'operator')?.text ?? '', evalExpr(ctx, field(node, 'argument'), scope), node);
     case 'not_operator': {
@@ -290,7 +354,8 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
       if (method) return { t: 'method', self: object, name };
       if (object.inst.model) return modelAttribute({ t: 'model', model: object.inst.model }, name, node);
       // A custom layer's own weights, and its Keras base class' __init__ (calls.ts hands them to the Keras stubs).
-      if (object.inst.layer && (name === 'add_weight' || name === '__init__')) return { t: 'method', self: object, name };
+      if (object.inst.layer && (name === 'add_weight' || name === '__init__'))
+        return { t: 'method', self: object, name };
       return unknown(null, rangeOf(node));
     }
     case 'class': {
@@ -323,7 +388,13 @@ export function subscriptItems(ctx: Ctx, node: Syntax, scope: Scope): SubscriptI
 /** `a:b:c` with any part missing. */
 function sliceItem(ctx: Ctx, node: Syntax, scope: Scope): SubscriptItem {
   const parts = sliceParts(node);
-  return { kind: 'slice', start: slicePart(ctx, parts[0], scope), stop: slicePart(ctx, parts[1], scope), step: slicePart(ctx, parts[2], scope), node };
+  return {
+    kind: 'slice',
+    start: slicePart(ctx, parts[0], scope),
+    stop: slicePart(ctx, parts[1], scope),
+    step: slicePart(ctx, parts[2], scope),
+    node,
+  };
 }
 
 function slicePart(ctx: Ctx, n: Syntax | null, scope: Scope): Value {
@@ -364,7 +435,12 @@ function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {
     if (shape) return { ...value, shape, data: null };
   }
   if (value.t === 'tensor') {
-    ctx.report('unsupported-construct', 'information', 'Slicing a symbolic Keras tensor creates a Keras operation that MaskLens does not model; wrap it in a Lambda layer so the mask can be followed.', rangeOf(node));
+    ctx.report(
+      'unsupported-construct',
+      'information',
+      'Slicing a symbolic Keras tensor creates a Keras operation that MaskLens does not model; wrap it in a Lambda layer so the mask can be followed.',
+      rangeOf(node),
+    );
     return unknown(null, rangeOf(node));
   }
   const key = compact(node.text);
@@ -378,7 +454,12 @@ function comprehension(ctx: Ctx, node: Syntax, scope: Scope): Value {
   const parts = named(node);
   const body = field(node, 'body') ?? parts[0];
   const clauses = parts.filter((p) => p.type === 'for_in_clause' || p.type === 'if_clause');
-  if (!body || clauses.length === 0 || clauses[0].type !== 'for_in_clause' || clauses.filter((c) => c.type === 'for_in_clause').length > 1) {
+  if (
+    !body ||
+    clauses.length === 0 ||
+    clauses[0].type !== 'for_in_clause' ||
+    clauses.filter((c) => c.type === 'for_in_clause').length > 1
+  ) {
     return unknown(null, rangeOf(node));
   }
   const forClause = clauses[0];
@@ -417,7 +498,16 @@ function setKeyword(args: CallArgs, name: string, value: Value, valueNode: Synta
 }
 
 export function evalArgs(ctx: Ctx, node: Syntax, scope: Scope): CallArgs {
-  const args: CallArgs = { pos: [], posNodes: [], kw: NO_KEYWORDS, kwNodes: NO_KEYWORD_NODES, kwNameNodes: NO_KEYWORD_NODES, starred: false, node, argList: field(node, 'arguments') };
+  const args: CallArgs = {
+    pos: [],
+    posNodes: [],
+    kw: NO_KEYWORDS,
+    kwNodes: NO_KEYWORD_NODES,
+    kwNameNodes: NO_KEYWORD_NODES,
+    starred: false,
+    node,
+    argList: field(node, 'arguments'),
+  };
   const list = args.argList;
   if (!list) return args;
   if (list.type === 'generator_expression') {

@@ -21,13 +21,58 @@ const PREFIXES: [RegExp, string][] = [
 
 /** Submodules of `keras.layers` that older code imports from; the classes are the same. */
 const LAYER_SUBMODULES = new Set([
-  'core', 'recurrent', 'rnn', 'wrappers', 'merge', 'merging', 'embeddings', 'convolutional', 'pooling',
-  'normalization', 'regularization', 'reshaping', 'attention', 'activation', 'advanced_activations', 'noise',
-  'cudnn_recurrent', 'recurrent_v2', 'lstm', 'gru', 'simple_rnn', 'bidirectional', 'time_distributed', 'dense',
-  'embedding', 'masking', 'dropout', 'lambda_layer', 'input_layer', 'batch_normalization', 'layer_normalization',
-  'concatenate', 'add', 'multiply', 'average', 'flatten', 'reshape', 'permute', 'repeat_vector', 'conv1d',
-  'max_pooling1d', 'global_average_pooling1d', 'global_max_pooling1d', 'spatial_dropout', 'multi_head_attention',
-  'convolutional_recurrent', 'dense_attention', 'local', 'preprocessing', 'experimental', 'core_layers', 'base_layer',
+  'core',
+  'recurrent',
+  'rnn',
+  'wrappers',
+  'merge',
+  'merging',
+  'embeddings',
+  'convolutional',
+  'pooling',
+  'normalization',
+  'regularization',
+  'reshaping',
+  'attention',
+  'activation',
+  'advanced_activations',
+  'noise',
+  'cudnn_recurrent',
+  'recurrent_v2',
+  'lstm',
+  'gru',
+  'simple_rnn',
+  'bidirectional',
+  'time_distributed',
+  'dense',
+  'embedding',
+  'masking',
+  'dropout',
+  'lambda_layer',
+  'input_layer',
+  'batch_normalization',
+  'layer_normalization',
+  'concatenate',
+  'add',
+  'multiply',
+  'average',
+  'flatten',
+  'reshape',
+  'permute',
+  'repeat_vector',
+  'conv1d',
+  'max_pooling1d',
+  'global_average_pooling1d',
+  'global_max_pooling1d',
+  'spatial_dropout',
+  'multi_head_attention',
+  'convolutional_recurrent',
+  'dense_attention',
+  'local',
+  'preprocessing',
+  'experimental',
+  'core_layers',
+  'base_layer',
 ]);
 
 /** Names that Keras 2 also exported from `keras.models` or `keras.engine.*` but that live in `keras.layers`. */
@@ -52,7 +97,12 @@ function canonicalUncached(qual: string): string {
     // keras.layers.recurrent.LSTM, keras.src.layers.rnn.lstm.LSTM → keras.layers.LSTM
     return `keras.layers.${parts[parts.length - 1]}`;
   }
-  if (parts[0] === 'keras' && (parts[1] === 'engine' || parts[1] === 'models') && parts.length >= 3 && LAYER_NAMES_ELSEWHERE.has(parts[parts.length - 1])) {
+  if (
+    parts[0] === 'keras' &&
+    (parts[1] === 'engine' || parts[1] === 'models') &&
+    parts.length >= 3 &&
+    LAYER_NAMES_ELSEWHERE.has(parts[parts.length - 1])
+  ) {
     // keras.models.Input, keras.engine.input_layer.Input, keras.engine.topology.Layer → keras.layers.*
     return `keras.layers.${parts[parts.length - 1]}`;
   }
@@ -65,7 +115,8 @@ function canonicalUncached(qual: string): string {
   if (parts[0] === 'keras' && (parts[1] === 'models' || parts[1] === 'utils') && parts.length > 3) {
     return `keras.${parts[1]}.${parts[parts.length - 1]}`;
   }
-  if (q === 'keras.preprocessing.sequence.pad_sequences' || q === 'keras_preprocessing.sequence.pad_sequences') return 'keras.utils.pad_sequences';
+  if (q === 'keras.preprocessing.sequence.pad_sequences' || q === 'keras_preprocessing.sequence.pad_sequences')
+    return 'keras.utils.pad_sequences';
   return q;
 }
 

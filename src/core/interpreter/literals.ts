@@ -10,7 +10,10 @@ import { num, seq, type Value } from '../objects/values';
 /** Characters of source text above which a list or tuple literal is first tried as numbers (the parser's blanking bound). */
 export const LARGE_LITERAL_CHARS = LARGE_NUMBER_LITERAL;
 
-const VALUES: NumberBuilder<Value> = { number: (v, isInt) => num(v, isInt), sequence: (items, list) => seq(items, list) };
+const VALUES: NumberBuilder<Value> = {
+  number: (v, isInt) => num(v, isInt),
+  sequence: (items, list) => seq(items, list),
+};
 
 /** The value of `text` when it is all a list or tuple of numbers (nested ones too); else null. */
 export function numericLiteral(text: string): Value | null {

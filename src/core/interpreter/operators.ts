@@ -58,7 +58,14 @@ export function binary(ctx: Ctx, node: Syntax, l: Value, op: string, r: Value): 
     const length = Math.max(0, b) * l.items.length;
     if (!elementsFit(ctx, node, 0, length, kindName(l))) return unknown(null, rangeOf(node));
     ctx.work(length);
-    return bounded(ctx, node, seq(Array.from({ length }, (_, i) => l.items[i % l.items.length]), l.list));
+    return bounded(
+      ctx,
+      node,
+      seq(
+        Array.from({ length }, (_, i) => l.items[i % l.items.length]),
+        l.list,
+      ),
+    );
   }
   if (l.t === 'str' && r.t === 'str' && op === '+') {
     if (!stringFits(ctx, node, l.v.length + r.v.length)) return unknown(null, rangeOf(node));
@@ -73,7 +80,12 @@ export function binary(ctx: Ctx, node: Syntax, l: Value, op: string, r: Value): 
   if (l.t === 'array' && (r.t === 'num' || r.t === 'array')) return { ...l, data: null, fill: null };
   if (r.t === 'array' && l.t === 'num') return { ...r, data: null, fill: null };
   if (l.t === 'tensor' || r.t === 'tensor') {
-    ctx.report('unsupported-construct', 'information', `Arithmetic on symbolic Keras tensors (\`${op}\`) creates Keras operations that MaskLens does not model; the mask is not followed through it. Use a layer (Add, Multiply, Lambda) instead.`, rangeOf(node));
+    ctx.report(
+      'unsupported-construct',
+      'information',
+      `Arithmetic on symbolic Keras tensors (\`${op}\`) creates Keras operations that MaskLens does not model; the mask is not followed through it. Use a layer (Add, Multiply, Lambda) instead.`,
+      rangeOf(node),
+    );
   }
   // Keep the unknown's key when one side is unknown: `timesteps - N` stays unresolved with a readable key.
   return unknown(l.t === 'unknown' || r.t === 'unknown' ? compact(node.text) : null, rangeOf(node));
@@ -175,7 +187,8 @@ function compare(a: Value, op: string, b: Value): boolean | null {
   const x = asNumber(a);
   const y = asNumber(b);
   if (x === null || y === null) {
-    if (op === '==' && a.t !== 'unknown' && b.t !== 'unknown' && a.t !== b.t && (a.t === 'none' || b.t === 'none')) return false;
+    if (op === '==' && a.t !== 'unknown' && b.t !== 'unknown' && a.t !== b.t && (a.t === 'none' || b.t === 'none'))
+      return false;
     return null;
   }
   switch (op) {
@@ -195,4 +208,3 @@ function compare(a: Value, op: string, b: Value): boolean | null {
       return null;
   }
 }
-

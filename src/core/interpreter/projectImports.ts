@@ -22,17 +22,151 @@ export type RunModule = (root: Syntax, scope: Scope) => void;
 
 /** Top-level names never looked for in the workspace: Keras and its neighbours, common libraries, Python's standard library. */
 const LIBRARIES = new Set([
-  'keras', 'tensorflow', 'tf_keras', 'numpy', 'keras_nlp', 'keras_hub', 'keras_contrib', 'tensorflow_addons', 'tensorflow_datasets', 'tensorflow_hub',
-  'tensorflow_text', 'keras_preprocessing', 'keras_tuner', 'kerastuner', 'tfa', 'pandas', 'sklearn', 'scipy', 'matplotlib', 'seaborn', 'nltk', 'gensim',
-  'spacy', 'tqdm', 'h5py', 'PIL', 'cv2', 'yaml', 'torch', 'transformers', 'datasets', 'tokenizers', 'jieba', 'sentencepiece', 'wandb', 'mlflow',
-  'joblib', 'requests', 'bs4', 'plotly', 'IPython', 'google', 'absl', 'jax', 'flax', 'optax', 'pydot', 'graphviz', 'librosa', 'soundfile', 'skimage',
-  'imageio', 'statsmodels', 'xgboost', 'lightgbm', 'tflearn', 'theano', 'unidecode', 'emoji', 'textblob', 'pickle5', 'dill', 'cloudpickle',
-  '__future__', 'os', 'sys', 're', 'json', 'math', 'random', 'pickle', 'time', 'datetime', 'collections', 'itertools', 'functools', 'pathlib', 'glob',
-  'io', 'csv', 'argparse', 'logging', 'typing', 'string', 'shutil', 'copy', 'warnings', 'unicodedata', 'zipfile', 'gzip', 'tarfile', 'urllib',
-  'subprocess', 'multiprocessing', 'threading', 'operator', 'heapq', 'bisect', 'statistics', 'struct', 'hashlib', 'base64', 'tempfile', 'codecs',
-  'pprint', 'textwrap', 'enum', 'dataclasses', 'abc', 'contextlib', 'inspect', 'traceback', 'platform', 'socket', 'uuid', 'decimal', 'fractions',
-  'configparser', 'shelve', 'sqlite3', 'xml', 'html', 'http', 'email', 'queue', 'array', 'types', 'weakref', 'gc', 'timeit', 'unittest', 'doctest',
-  'getopt', 'locale', 'gettext', 'signal', 'errno', 'ast', 'builtins', 'importlib', 'pkgutil', 'site', 'distutils', 'setuptools', 'difflib',
+  'keras',
+  'tensorflow',
+  'tf_keras',
+  'numpy',
+  'keras_nlp',
+  'keras_hub',
+  'keras_contrib',
+  'tensorflow_addons',
+  'tensorflow_datasets',
+  'tensorflow_hub',
+  'tensorflow_text',
+  'keras_preprocessing',
+  'keras_tuner',
+  'kerastuner',
+  'tfa',
+  'pandas',
+  'sklearn',
+  'scipy',
+  'matplotlib',
+  'seaborn',
+  'nltk',
+  'gensim',
+  'spacy',
+  'tqdm',
+  'h5py',
+  'PIL',
+  'cv2',
+  'yaml',
+  'torch',
+  'transformers',
+  'datasets',
+  'tokenizers',
+  'jieba',
+  'sentencepiece',
+  'wandb',
+  'mlflow',
+  'joblib',
+  'requests',
+  'bs4',
+  'plotly',
+  'IPython',
+  'google',
+  'absl',
+  'jax',
+  'flax',
+  'optax',
+  'pydot',
+  'graphviz',
+  'librosa',
+  'soundfile',
+  'skimage',
+  'imageio',
+  'statsmodels',
+  'xgboost',
+  'lightgbm',
+  'tflearn',
+  'theano',
+  'unidecode',
+  'emoji',
+  'textblob',
+  'pickle5',
+  'dill',
+  'cloudpickle',
+  '__future__',
+  'os',
+  'sys',
+  're',
+  'json',
+  'math',
+  'random',
+  'pickle',
+  'time',
+  'datetime',
+  'collections',
+  'itertools',
+  'functools',
+  'pathlib',
+  'glob',
+  'io',
+  'csv',
+  'argparse',
+  'logging',
+  'typing',
+  'string',
+  'shutil',
+  'copy',
+  'warnings',
+  'unicodedata',
+  'zipfile',
+  'gzip',
+  'tarfile',
+  'urllib',
+  'subprocess',
+  'multiprocessing',
+  'threading',
+  'operator',
+  'heapq',
+  'bisect',
+  'statistics',
+  'struct',
+  'hashlib',
+  'base64',
+  'tempfile',
+  'codecs',
+  'pprint',
+  'textwrap',
+  'enum',
+  'dataclasses',
+  'abc',
+  'contextlib',
+  'inspect',
+  'traceback',
+  'platform',
+  'socket',
+  'uuid',
+  'decimal',
+  'fractions',
+  'configparser',
+  'shelve',
+  'sqlite3',
+  'xml',
+  'html',
+  'http',
+  'email',
+  'queue',
+  'array',
+  'types',
+  'weakref',
+  'gc',
+  'timeit',
+  'unittest',
+  'doctest',
+  'getopt',
+  'locale',
+  'gettext',
+  'signal',
+  'errno',
+  'ast',
+  'builtins',
+  'importlib',
+  'pkgutil',
+  'site',
+  'distutils',
+  'setuptools',
+  'difflib',
 ]);
 
 function isLibrary(name: string): boolean {
@@ -84,7 +218,14 @@ function resolve(ctx: Ctx, sources: ModuleSources, name: string, level: number):
   }
   const entryDir = dirname(ctx.options.file);
   const importerDir = dirname(importer);
-  const bases = [entryDir, importerDir, packageRoot(ctx, sources, entryDir), packageRoot(ctx, sources, importerDir), ...sources.roots, ...sources.roots.map((r) => join(r, 'src'))];
+  const bases = [
+    entryDir,
+    importerDir,
+    packageRoot(ctx, sources, entryDir),
+    packageRoot(ctx, sources, importerDir),
+    ...sources.roots,
+    ...sources.roots.map((r) => join(r, 'src')),
+  ];
   for (const base of [...new Set(bases)]) {
     if (base === null) continue;
     const hit = moduleFile(ctx, sources, base, parts);
@@ -94,11 +235,23 @@ function resolve(ctx: Ctx, sources: ModuleSources, name: string, level: number):
 }
 
 /** Runs a module found in the workspace, once; null when it cannot be read within the limits. */
-function load(ctx: Ctx, sources: ModuleSources, path: string, name: string, run: RunModule, at: Syntax): ModuleValue | null {
+function load(
+  ctx: Ctx,
+  sources: ModuleSources,
+  path: string,
+  name: string,
+  run: RunModule,
+  at: Syntax,
+): ModuleValue | null {
   const known = ctx.modules.get(path);
   if (known) return known;
   if (ctx.importDepth >= MODULE_LIMITS.depth || ctx.modules.size >= MODULE_LIMITS.modules) {
-    ctx.report('unsupported-construct', 'information', `Imports nest deeper than ${MODULE_LIMITS.depth} modules or reach more than ${MODULE_LIMITS.modules}; MaskLens stops following them here, and names from \`${name}\` stay unknown.`, rangeOf(at));
+    ctx.report(
+      'unsupported-construct',
+      'information',
+      `Imports nest deeper than ${MODULE_LIMITS.depth} modules or reach more than ${MODULE_LIMITS.modules}; MaskLens stops following them here, and names from \`${name}\` stay unknown.`,
+      rangeOf(at),
+    );
     return null;
   }
   const text = readFile(ctx, sources, path);
@@ -122,7 +275,14 @@ function load(ctx: Ctx, sources: ModuleSources, path: string, name: string, run:
 }
 
 /** `a.b.c`: every package on the way runs, and each is its parent's attribute. Returns them, outermost first. */
-function loadChain(ctx: Ctx, sources: ModuleSources, name: string, level: number, run: RunModule, at: Syntax): ModuleValue[] | null {
+function loadChain(
+  ctx: Ctx,
+  sources: ModuleSources,
+  name: string,
+  level: number,
+  run: RunModule,
+  at: Syntax,
+): ModuleValue[] | null {
   const parts = name.split('.');
   const chain: ModuleValue[] = [];
   for (let i = 1; i <= parts.length; i++) {
@@ -138,15 +298,32 @@ function loadChain(ctx: Ctx, sources: ModuleSources, name: string, level: number
 }
 
 function notFound(ctx: Ctx, name: string, at: Syntax): void {
-  ctx.report('unresolved-import', 'information', `MaskLens cannot find the module \`${name}\` in the workspace, so the names imported from it stay unknown.`, rangeOf(at));
+  ctx.report(
+    'unresolved-import',
+    'information',
+    `MaskLens cannot find the module \`${name}\` in the workspace, so the names imported from it stay unknown.`,
+    rangeOf(at),
+  );
 }
 
 /** `from module import x, y as z, *` for a module of the workspace. */
-function fromModule(ctx: Ctx, sources: ModuleSources, node: Syntax, module: ModuleValue, prefix: string, level: number, run: RunModule, scope: Scope): void {
+function fromModule(
+  ctx: Ctx,
+  sources: ModuleSources,
+  node: Syntax,
+  module: ModuleValue,
+  prefix: string,
+  level: number,
+  run: RunModule,
+  scope: Scope,
+): void {
   for (const item of fromItems(node)) {
     if (item.type === 'wildcard_import') {
       const all = module.scope.get('__all__');
-      const names = all?.t === 'seq' ? all.items.flatMap((v) => (v.t === 'str' ? [v.v] : [])) : module.scope.names().filter((n) => !n.startsWith('_'));
+      const names =
+        all?.t === 'seq'
+          ? all.items.flatMap((v) => (v.t === 'str' ? [v.v] : []))
+          : module.scope.names().filter((n) => !n.startsWith('_'));
       for (const n of names) {
         const v = module.scope.get(n);
         if (v !== undefined) scope.set(n, v);
@@ -161,7 +338,8 @@ function fromModule(ctx: Ctx, sources: ModuleSources, node: Syntax, module: Modu
     let value = module.scope.get(name);
     if (value === undefined) {
       const sub = resolve(ctx, sources, prefix === '' ? name : `${prefix}.${name}`, level);
-      value = (sub ? load(ctx, sources, sub, `${module.name}.${name}`, run, node) : null) ?? unknown(name, rangeOf(item));
+      value =
+        (sub ? load(ctx, sources, sub, `${module.name}.${name}`, run, node) : null) ?? unknown(name, rangeOf(item));
     }
     scope.set(alias ?? name.split('.')[0], value);
   }

@@ -15,7 +15,20 @@ import { execImport } from './projectImports';
 import { bindImport } from './imports';
 import { instantiateClass } from '../keras/subclassed';
 import { field, isForeign, named, rangeOf, setAnchor, type Syntax } from '../python/syntax';
-import { changedInPlace, iterate, METHOD_CLASS, METHOD_SELF, NONE, Scope, seq, truthy, unknown, type ClassValue, type FuncValue, type Value } from '../objects/values';
+import {
+  changedInPlace,
+  iterate,
+  METHOD_CLASS,
+  METHOD_SELF,
+  NONE,
+  Scope,
+  seq,
+  truthy,
+  unknown,
+  type ClassValue,
+  type FuncValue,
+  type Value,
+} from '../objects/values';
 
 class ReturnSignal {
   constructor(readonly value: Value) {}
@@ -30,9 +43,20 @@ export function raiseHere(): never {
 }
 
 const STATEMENTS = new Set([
-  'expression_statement', 'import_statement', 'import_from_statement', 'if_statement', 'for_statement', 'while_statement',
-  'with_statement', 'try_statement', 'function_definition', 'decorated_definition', 'class_definition', 'return_statement',
-  'block', 'ERROR',
+  'expression_statement',
+  'import_statement',
+  'import_from_statement',
+  'if_statement',
+  'for_statement',
+  'while_statement',
+  'with_statement',
+  'try_statement',
+  'function_definition',
+  'decorated_definition',
+  'class_definition',
+  'return_statement',
+  'block',
+  'ERROR',
 ]);
 
 export function execBlock(ctx: Ctx, node: Syntax | null, scope: Scope): void {
@@ -44,14 +68,26 @@ export function execBlock(ctx: Ctx, node: Syntax | null, scope: Scope): void {
       if (!isReaderBug(error)) throw error;
       // A bug of MaskLens' own in one statement costs that statement, not the file's models.
       const message = error instanceof Error ? error.message : String(error);
-      ctx.report('internal-error', 'error', `MaskLens failed to read this statement (${message}); it read the rest of the file.`, rangeOf(stmt));
+      ctx.report(
+        'internal-error',
+        'error',
+        `MaskLens failed to read this statement (${message}); it read the rest of the file.`,
+        rangeOf(stmt),
+      );
     }
   }
 }
 
 /** An exception that is not Python's control flow, the step budget or a stop request: a fault of the reader. */
 function isReaderBug(error: unknown): boolean {
-  return !(error instanceof ReturnSignal || error instanceof BreakSignal || error instanceof ContinueSignal || error instanceof RaiseSignal || error instanceof BudgetExceeded || error instanceof AnalysisStopped);
+  return !(
+    error instanceof ReturnSignal ||
+    error instanceof BreakSignal ||
+    error instanceof ContinueSignal ||
+    error instanceof RaiseSignal ||
+    error instanceof BudgetExceeded ||
+    error instanceof AnalysisStopped
+  );
 }
 
 /** Runs `body` and reports, once, when it built layers under a reading MaskLens had to guess. */
@@ -92,7 +128,9 @@ function execStatementHere(ctx: Ctx, node: Syntax, scope: Scope): void {
     case 'for_statement':
       return execFor(ctx, node, scope);
     case 'while_statement':
-      guarded(ctx, 'MaskLens cannot tell how often this loop runs; it read the body once.', node, () => loopBody(ctx, field(node, 'body'), scope));
+      guarded(ctx, 'MaskLens cannot tell how often this loop runs; it read the body once.', node, () =>
+        loopBody(ctx, field(node, 'body'), scope),
+      );
       return;
     case 'with_statement':
       for (const item of node.descendantsOfType('with_item')) {
@@ -114,7 +152,8 @@ function execStatementHere(ctx: Ctx, node: Syntax, scope: Scope): void {
         if (!(e instanceof RaiseSignal)) throw e;
       }
       for (const clause of named(node)) {
-        if (clause.type === 'else_clause' || clause.type === 'finally_clause') execBlock(ctx, field(clause, 'body') ?? named(clause).find((c) => c.type === 'block') ?? null, scope);
+        if (clause.type === 'else_clause' || clause.type === 'finally_clause')
+          execBlock(ctx, field(clause, 'body') ?? named(clause).find((c) => c.type === 'block') ?? null, scope);
       }
       return;
     case 'function_definition':
@@ -174,7 +213,10 @@ function execExpressionStatement(ctx: Ctx, node: Syntax, scope: Scope): void {
         } else forgetValue(current, node);
         return;
       }
-      const value = current && current.t === 'num' && right.t === 'num' ? evalBinaryValues(current, op, right) : unknown(target.text, rangeOf(target));
+      const value =
+        current && current.t === 'num' && right.t === 'num'
+          ? evalBinaryValues(current, op, right)
+          : unknown(target.text, rangeOf(target));
       scope.set(target.text, value);
     } else if (target?.type === 'subscript') {
       changedInPlace(evalExpr(ctx, field(target, 'value'), scope));
@@ -185,9 +227,12 @@ function execExpressionStatement(ctx: Ctx, node: Syntax, scope: Scope): void {
 }
 
 function execIf(ctx: Ctx, node: Syntax, scope: Scope): void {
-  const branches: { condition: Syntax | null; body: Syntax | null; at: Syntax }[] = [{ condition: field(node, 'condition'), body: field(node, 'consequence'), at: node }];
+  const branches: { condition: Syntax | null; body: Syntax | null; at: Syntax }[] = [
+    { condition: field(node, 'condition'), body: field(node, 'consequence'), at: node },
+  ];
   for (const clause of named(node)) {
-    if (clause.type === 'elif_clause') branches.push({ condition: field(clause, 'condition'), body: field(clause, 'consequence'), at: clause });
+    if (clause.type === 'elif_clause')
+      branches.push({ condition: field(clause, 'condition'), body: field(clause, 'consequence'), at: clause });
     else if (clause.type === 'else_clause') branches.push({ condition: null, body: field(clause, 'body'), at: clause });
   }
   for (const b of branches) {
@@ -201,7 +246,12 @@ function execIf(ctx: Ctx, node: Syntax, scope: Scope): void {
       return;
     }
     if (t === null) {
-      guarded(ctx, `MaskLens cannot decide \`${b.condition.text.slice(0, 60)}\`; it assumed the condition is true.`, b.condition, () => execBlock(ctx, b.body, scope));
+      guarded(
+        ctx,
+        `MaskLens cannot decide \`${b.condition.text.slice(0, 60)}\`; it assumed the condition is true.`,
+        b.condition,
+        () => execBlock(ctx, b.body, scope),
+      );
       return;
     }
   }
@@ -255,7 +305,11 @@ function defineClass(ctx: Ctx, node: Syntax, scope: Scope): void {
   const name = field(node, 'name')?.text;
   if (!name) return;
   const supers = field(node, 'superclasses');
-  const bases = supers ? named(supers).filter((b) => b.type !== 'keyword_argument').map((b) => evalExpr(ctx, b, scope)) : [];
+  const bases = supers
+    ? named(supers)
+        .filter((b) => b.type !== 'keyword_argument')
+        .map((b) => evalExpr(ctx, b, scope))
+    : [];
   const methods = new Map<string, FuncValue>();
   const classScope = new Scope(scope);
   const cls: ClassValue = { name, node, bases, methods, scope: classScope };
@@ -297,10 +351,11 @@ function bindParameters(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Value | n
       const n = named(p)[0]?.text;
       const keys: Value[] = [];
       const values: Value[] = [];
-      for (const [k, v] of args.kw) if (!used.has(k)) {
-        keys.push({ t: 'str', v: k });
-        values.push(v);
-      }
+      for (const [k, v] of args.kw)
+        if (!used.has(k)) {
+          keys.push({ t: 'str', v: k });
+          values.push(v);
+        }
       if (n) scope.set(n, { t: 'dict', keys, values });
       continue;
     } else continue;
@@ -317,7 +372,12 @@ function bindParameters(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Value | n
 export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Value | null): Value {
   ctx.calledFunctions.add(fn.node.id);
   if (ctx.callDepth >= MAX_CALL_DEPTH) {
-    ctx.report('unsupported-construct', 'information', `Calls nest deeper than ${MAX_CALL_DEPTH} levels here; MaskLens stops following them.`, rangeOf(args.node));
+    ctx.report(
+      'unsupported-construct',
+      'information',
+      `Calls nest deeper than ${MAX_CALL_DEPTH} levels here; MaskLens stops following them.`,
+      rangeOf(args.node),
+    );
     return unknown(null, rangeOf(args.node));
   }
   const scope = new Scope(fn.scope);
@@ -338,7 +398,8 @@ export function callFunction(ctx: Ctx, fn: FuncValue, args: CallArgs, self: Valu
     });
   } catch (e) {
     if (e instanceof ReturnSignal) return e.value;
-    if (e instanceof RaiseSignal || e instanceof BreakSignal || e instanceof ContinueSignal) return unknown(null, rangeOf(args.node));
+    if (e instanceof RaiseSignal || e instanceof BreakSignal || e instanceof ContinueSignal)
+      return unknown(null, rangeOf(args.node));
     throw e;
   } finally {
     ctx.callDepth--;

@@ -84,8 +84,10 @@ function formatSpec(v: Value, spec: string): string | null {
   if (precisionText !== undefined && Number(precisionText) > 100) return null;
   if (type === 'd') body = n !== null && Number.isInteger(n) ? String(n) : null;
   else if (type === 'f') body = n !== null ? n.toFixed(precisionText === undefined ? 6 : Number(precisionText)) : null;
-  else if (type === '%') body = n !== null ? `${(n * 100).toFixed(precisionText === undefined ? 6 : Number(precisionText))}%` : null;
-  else if (precisionText !== undefined) body = n !== null && v.t === 'num' && !v.int ? n.toFixed(Number(precisionText)) : null;
+  else if (type === '%')
+    body = n !== null ? `${(n * 100).toFixed(precisionText === undefined ? 6 : Number(precisionText))}%` : null;
+  else if (precisionText !== undefined)
+    body = n !== null && v.t === 'num' && !v.int ? n.toFixed(Number(precisionText)) : null;
   else body = pyStr(v);
   if (body === null) return null;
   const width = widthText === undefined ? 0 : Number(widthText);
@@ -93,7 +95,8 @@ function formatSpec(v: Value, spec: string): string | null {
   // A width past the bound on strings would build a string the reader does not follow.
   if (width > MAX_STRING_LENGTH) return null;
   const numeric = n !== null && v.t !== 'str';
-  if (zero && !align) return body.startsWith('-') ? `-${body.slice(1).padStart(width - 1, '0')}` : body.padStart(width, '0');
+  if (zero && !align)
+    return body.startsWith('-') ? `-${body.slice(1).padStart(width - 1, '0')}` : body.padStart(width, '0');
   const fill = fillChar ?? ' ';
   const how = align ?? (numeric ? '>' : '<');
   if (how === '<') return body + fill.repeat(width - body.length);
@@ -114,7 +117,8 @@ function literalPart(node: Syntax, raw: boolean): string {
     if (!child) continue;
     out += text.slice(at - base, child.startIndex - base);
     if (child.type === 'escape_interpolation') out += child.text[0];
-    else if (child.type === 'escape_sequence' && !raw) out += child.text.replace(/\\(.)/g, (m, c: string) => ESCAPES[c] ?? m);
+    else if (child.type === 'escape_sequence' && !raw)
+      out += child.text.replace(/\\(.)/g, (m, c: string) => ESCAPES[c] ?? m);
     else out += child.text;
     at = child.endIndex;
   }
@@ -130,7 +134,8 @@ export function fString(ctx: Ctx, node: Syntax, raw: boolean, evaluate: (express
   for (const part of node.namedChildren) {
     if (!part) continue;
     if (part.type === 'string_content') out += literalPart(part, raw);
-    else if (part.type === 'escape_sequence') out += raw ? part.text : part.text.replace(/\\(.)/g, (m, c: string) => ESCAPES[c] ?? m);
+    else if (part.type === 'escape_sequence')
+      out += raw ? part.text : part.text.replace(/\\(.)/g, (m, c: string) => ESCAPES[c] ?? m);
     else if (part.type === 'interpolation') {
       const pieces = named(part);
       const expression = pieces.find((p) => p.type !== 'format_specifier' && p.type !== 'type_conversion');
@@ -139,7 +144,8 @@ export function fString(ctx: Ctx, node: Syntax, raw: boolean, evaluate: (express
       const conversion = pieces.find((p) => p.type === 'type_conversion')?.text ?? '';
       const spec = pieces.find((p) => p.type === 'format_specifier')?.text.replace(/^:/, '') ?? '';
       if (/[{}]/.test(spec)) return unknown(null);
-      const text = conversion === '!r' ? pyRepr(value) : conversion === '!s' || conversion === '' ? formatSpec(value, spec) : null;
+      const text =
+        conversion === '!r' ? pyRepr(value) : conversion === '!s' || conversion === '' ? formatSpec(value, spec) : null;
       if (text === null) return unknown(null);
       if (!stringFits(ctx, node, out.length + text.length)) return unknown(null);
       out += text;
@@ -153,16 +159,20 @@ function format(ctx: Ctx, template: string, args: CallArgs): Value {
   let next = 0;
   let failed = false;
   let length = template.length;
-  const out = template.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}/g, (whole, field: string | undefined, conversion: string | undefined, spec: string | undefined) => {
-    if (whole === '{{') return '{';
-    if (whole === '}}') return '}';
-    const key = field ?? '';
-    const value = key === '' ? args.pos[next++] : /^\d+$/.test(key) ? args.pos[Number(key)] : args.kw.get(key);
-    const text = failed || value === undefined ? null : conversion === 'r' ? pyRepr(value) : formatSpec(value, spec ?? '');
-    length += text?.length ?? 0;
-    if (text === null || !stringFits(ctx, args.node, length)) failed = true;
-    return failed ? '' : (text ?? '');
-  });
+  const out = template.replace(
+    /\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}/g,
+    (whole, field: string | undefined, conversion: string | undefined, spec: string | undefined) => {
+      if (whole === '{{') return '{';
+      if (whole === '}}') return '}';
+      const key = field ?? '';
+      const value = key === '' ? args.pos[next++] : /^\d+$/.test(key) ? args.pos[Number(key)] : args.kw.get(key);
+      const text =
+        failed || value === undefined ? null : conversion === 'r' ? pyRepr(value) : formatSpec(value, spec ?? '');
+      length += text?.length ?? 0;
+      if (text === null || !stringFits(ctx, args.node, length)) failed = true;
+      return failed ? '' : (text ?? '');
+    },
+  );
   return failed || args.starred ? unknown(null) : str(out);
 }
 
@@ -172,22 +182,30 @@ export function percentFormat(ctx: Ctx, node: Syntax, template: string, values: 
   let i = 0;
   let failed = false;
   let length = template.length;
-  const out = template.replace(/%%|%([-0]?\d*)(?:\.(\d+))?([sdrif])/g, (whole, flags: string, precision: string | undefined, type: string) => {
-    if (whole === '%%') return '%';
-    const value = list[i++];
-    if (!value) {
-      failed = true;
-      return '';
-    }
-    const zero = flags.startsWith('0') ? '0' : '';
-    const align = flags.startsWith('-') ? '<' : '';
-    const width = flags.replace(/^[-0]/, '');
-    const spec = type === 's' ? `${align}${width}` : type === 'r' ? '' : `${align ? `${align}` : ''}${zero}${width}${precision !== undefined ? `.${precision}` : ''}${type === 'i' ? 'd' : type}`;
-    const text = failed ? null : type === 'r' ? pyRepr(value) : formatSpec(value, spec);
-    length += text?.length ?? 0;
-    if (text === null || !stringFits(ctx, node, length)) failed = true;
-    return failed ? '' : (text ?? '');
-  });
+  const out = template.replace(
+    /%%|%([-0]?\d*)(?:\.(\d+))?([sdrif])/g,
+    (whole, flags: string, precision: string | undefined, type: string) => {
+      if (whole === '%%') return '%';
+      const value = list[i++];
+      if (!value) {
+        failed = true;
+        return '';
+      }
+      const zero = flags.startsWith('0') ? '0' : '';
+      const align = flags.startsWith('-') ? '<' : '';
+      const width = flags.replace(/^[-0]/, '');
+      const spec =
+        type === 's'
+          ? `${align}${width}`
+          : type === 'r'
+            ? ''
+            : `${align ? `${align}` : ''}${zero}${width}${precision !== undefined ? `.${precision}` : ''}${type === 'i' ? 'd' : type}`;
+      const text = failed ? null : type === 'r' ? pyRepr(value) : formatSpec(value, spec);
+      length += text?.length ?? 0;
+      if (text === null || !stringFits(ctx, node, length)) failed = true;
+      return failed ? '' : (text ?? '');
+    },
+  );
   return failed || i !== list.length ? unknown(null) : str(out);
 }
 
@@ -221,14 +239,21 @@ export function stringMethod(ctx: Ctx, self: string, name: string, args: CallArg
       const to = asString(args.pos[1]);
       if (from === null || to === null || args.pos.length !== 2) return unknown(null);
       const pieces = self.split(from);
-      if (!stringFits(ctx, args.node, self.length + (pieces.length - 1) * (to.length - from.length))) return unknown(null);
+      if (!stringFits(ctx, args.node, self.length + (pieces.length - 1) * (to.length - from.length)))
+        return unknown(null);
       ctx.work(self.length);
       return str(pieces.join(to));
     }
     case 'split': {
       const sep = p0 === undefined ? null : asString(p0);
       if ((p0 !== undefined && sep === null) || args.pos.length > 1 || sep === '') return unknown(null);
-      const parts = sep === null ? self.trim().split(/\s+/).filter((p) => p !== '') : self.split(sep);
+      const parts =
+        sep === null
+          ? self
+              .trim()
+              .split(/\s+/)
+              .filter((p) => p !== '')
+          : self.split(sep);
       ctx.work(self.length);
       return bounded(ctx, args.node, seq(parts.map(str), true));
     }

@@ -11,7 +11,16 @@ import { constructInputLayer, makeInput } from './inputs';
 import { callLayer } from './layerCall';
 import { constructLayer } from './layers';
 import { CLASS_ALIASES, MERGE_HELPERS } from '../layers/index';
-import { constraint, constraintCall, initializer, initializerClass, kerasObject, optimizerClass, regularizer, regularizerCall } from '../layers/kerasObjects';
+import {
+  constraint,
+  constraintCall,
+  initializer,
+  initializerClass,
+  kerasObject,
+  optimizerClass,
+  regularizer,
+  regularizerCall,
+} from '../layers/kerasObjects';
 import { newSequential } from './sequential';
 import { rangeOf } from '../python/syntax';
 import { asString, unknown, type Value } from '../objects/values';
@@ -28,13 +37,29 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   if (ns === 'layers') {
     if (last in MERGE_HELPERS) {
       // `concatenate(inputs, axis)`, `dot(inputs, axes, normalize)`: the arguments after the inputs are the layer's.
-      const layerArgs: CallArgs = { ...args, pos: args.pos.slice(1), posNodes: args.posNodes.slice(1), kw: new Map([...args.kw].filter(([k]) => k !== 'inputs')) };
+      const layerArgs: CallArgs = {
+        ...args,
+        pos: args.pos.slice(1),
+        posNodes: args.posNodes.slice(1),
+        kw: new Map([...args.kw].filter(([k]) => k !== 'inputs')),
+      };
       const layer = constructLayer(ctx, MERGE_HELPERS[last], layerArgs);
       const inputs = args.pos[0] ?? args.kw.get('inputs');
-      const callArgs: CallArgs = { ...args, pos: inputs ? [inputs] : [], posNodes: args.posNodes.slice(0, 1), kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map() };
+      const callArgs: CallArgs = {
+        ...args,
+        pos: inputs ? [inputs] : [],
+        posNodes: args.posNodes.slice(0, 1),
+        kw: new Map(),
+        kwNodes: new Map(),
+        kwNameNodes: new Map(),
+      };
       return callLayer(ctx, layer, callArgs);
     }
-    if (/^[A-Z]/.test(last)) return { t: 'layer', layer: constructLayer(ctx, Object.hasOwn(CLASS_ALIASES, last) ? CLASS_ALIASES[last] : last, args) };
+    if (/^[A-Z]/.test(last))
+      return {
+        t: 'layer',
+        layer: constructLayer(ctx, Object.hasOwn(CLASS_ALIASES, last) ? CLASS_ALIASES[last] : last, args),
+      };
     return unknown(null, rangeOf(args.node));
   }
   if (ns === 'initializers') {
@@ -64,17 +89,27 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
     const saved = path !== null ? ctx.savedModels.get(path) : undefined;
     if (saved && path !== null) {
       const files = (saved.training.weightFiles ??= []);
-      if (!files.some((f) => f.path === path && f.how === 'load_model')) files.push({ path, how: 'load_model', range: rangeOf(args.node) });
+      if (!files.some((f) => f.path === path && f.how === 'load_model'))
+        files.push({ path, how: 'load_model', range: rangeOf(args.node) });
       return { t: 'model', model: saved };
     }
   }
   if (ns === 'callbacks' && last === 'ModelCheckpoint') {
     // Kept for `fit(callbacks=[...])`, which notes the path as the fitted model's weights file.
     const path = asString(args.pos[0] ?? args.kw.get('filepath'));
-    return { t: 'json', value: { class_name: 'ModelCheckpoint', config: path === null ? {} : { filepath: path } }, className: 'ModelCheckpoint' };
+    return {
+      t: 'json',
+      value: { class_name: 'ModelCheckpoint', config: path === null ? {} : { filepath: path } },
+      className: 'ModelCheckpoint',
+    };
   }
   if ((ns === 'models' || ns === 'saving') && (last === 'load_model' || last === 'model_from_json')) {
-    ctx.report('unsupported-construct', 'information', `\`${last}\` loads a model MaskLens cannot read from source; open its config (a .keras file's config.json) to analyse it.`, rangeOf(args.node));
+    ctx.report(
+      'unsupported-construct',
+      'information',
+      `\`${last}\` loads a model MaskLens cannot read from source; open its config (a .keras file's config.json) to analyse it.`,
+      rangeOf(args.node),
+    );
     return unknown(null, rangeOf(args.node));
   }
   if ((ns === 'backend' || ns === 'ops' || ns.startsWith('ops.')) && anyTensor(args)) reportTensorOp(ctx, qual, args);

@@ -14,7 +14,12 @@ export function layerValue(layer: LayerObj): Value {
 }
 
 export function tensorAttribute(object: Value & { t: 'tensor' }, name: string): Value {
-  if (name === 'shape') return seq((object.tensor.shape ?? []).map((d) => (typeof d === 'number' ? num(d) : d === null ? NONE : unknown(d.unresolved))));
+  if (name === 'shape')
+    return seq(
+      (object.tensor.shape ?? []).map((d) =>
+        typeof d === 'number' ? num(d) : d === null ? NONE : unknown(d.unresolved),
+      ),
+    );
   return { t: 'method', self: object, name };
 }
 
@@ -27,7 +32,10 @@ export function layerAttribute(object: Value & { t: 'layer' }, name: string, nod
     const tensors = (name === 'output' ? n?.outputs : n?.inputs) ?? [];
     if (tensors.length === 0) return unknown(null, rangeOf(node));
     if (tensors.length === 1) return { t: 'tensor', tensor: tensors[0] };
-    return seq(tensors.map((tensor) => ({ t: 'tensor', tensor }) as Value), true);
+    return seq(
+      tensors.map((tensor) => ({ t: 'tensor', tensor }) as Value),
+      true,
+    );
   }
   if (name === 'layer' && layer.inner) return { t: 'layer', layer: layer.inner };
   return { t: 'method', self: object, name };
@@ -47,12 +55,19 @@ export function listedLayers(model: ModelObj): LayerObj[] {
 export function modelAttribute(object: Value & { t: 'model' }, name: string, node: Syntax): Value {
   const model = object.model;
   if (name === 'name') return str(model.name);
-  if (name === 'layers') return seq(listedLayers(model).map((layer) => layerValue(layer)), true);
+  if (name === 'layers')
+    return seq(
+      listedLayers(model).map((layer) => layerValue(layer)),
+      true,
+    );
   if (name === 'output' || name === 'outputs' || name === 'input' || name === 'inputs') {
     const tree = name.startsWith('output') ? model.outputs : model.inputs;
-    if (tree && !Array.isArray(tree) && 'node' in tree) return name.endsWith('s') ? seq([{ t: 'tensor', tensor: tree }], true) : { t: 'tensor', tensor: tree };
+    if (tree && !Array.isArray(tree) && 'node' in tree)
+      return name.endsWith('s') ? seq([{ t: 'tensor', tensor: tree }], true) : { t: 'tensor', tensor: tree };
     if (Array.isArray(tree)) {
-      const items: Value[] = tree.map((t) => (!Array.isArray(t) && 'node' in t ? ({ t: 'tensor', tensor: t } as Value) : unknown(null)));
+      const items: Value[] = tree.map((t) =>
+        !Array.isArray(t) && 'node' in t ? ({ t: 'tensor', tensor: t } as Value) : unknown(null),
+      );
       return seq(items, true);
     }
     return unknown(null, rangeOf(node));

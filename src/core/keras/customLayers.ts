@@ -16,12 +16,32 @@ import { constructLayer, newLayer } from './layers';
 import { CLASS_ALIASES, layerEntry } from '../layers/index';
 import type { CustomLayerObj, LayerObj } from '../objects/modelObjects';
 import { field, named, rangeOf, stringValue, type Syntax } from '../python/syntax';
-import { asString, findMethod, Scope, toJson, type ClassValue, type FuncValue, type InstanceValue, type Value } from '../objects/values';
+import {
+  asString,
+  findMethod,
+  Scope,
+  toJson,
+  type ClassValue,
+  type FuncValue,
+  type InstanceValue,
+  type Value,
+} from '../objects/values';
 import { translateBlock, Untranslatable, type Env, type SelfRef } from './translate';
 
 /** `add_weight`'s parameters in order: Keras 3 starts with `shape`, tf.keras with `name`. */
 const ADD_WEIGHT_PARAMS = {
-  keras3: ['shape', 'initializer', 'dtype', 'trainable', 'autocast', 'regularizer', 'constraint', 'aggregation', 'overwrite_with_gradient', 'name'],
+  keras3: [
+    'shape',
+    'initializer',
+    'dtype',
+    'trainable',
+    'autocast',
+    'regularizer',
+    'constraint',
+    'aggregation',
+    'overwrite_with_gradient',
+    'name',
+  ],
   'tf-keras2': ['name', 'shape', 'dtype', 'initializer', 'regularizer', 'trainable', 'constraint'],
 } as const;
 
@@ -73,7 +93,11 @@ export function initKerasBase(ctx: Ctx, inst: InstanceValue, args: CallArgs): Va
 export function customLayerObject(ctx: Ctx, cls: ClassValue, args: CallArgs): LayerObj {
   const layer = newLayer(ctx, cls.name, args.node, false);
   layer.module = '__main__';
-  layer.config = { name: asString(args.kw.get('name')) ?? ctx.namer.layer(cls.name), trainable: true, dtype: dtypePolicy('float32') };
+  layer.config = {
+    name: asString(args.kw.get('name')) ?? ctx.namer.layer(cls.name),
+    trainable: true,
+    dtype: dtypePolicy('float32'),
+  };
   const init = findMethod(cls, '__init__');
   const base = kerasBaseOf(cls);
   if (base && !init) {
@@ -101,8 +125,12 @@ function parameterNames(fn: FuncValue): string[] {
   const list = field(fn.node, 'parameters');
   return (list ? named(list) : []).flatMap((p) => {
     if (p.type === 'identifier') return [p.text];
-    const name = p.type === 'typed_parameter' ? named(p).find((c) => c.type === 'identifier')?.text : field(p, 'name')?.text;
-    return name && (p.type === 'default_parameter' || p.type === 'typed_default_parameter' || p.type === 'typed_parameter') ? [name] : [];
+    const name =
+      p.type === 'typed_parameter' ? named(p).find((c) => c.type === 'identifier')?.text : field(p, 'name')?.text;
+    return name &&
+      (p.type === 'default_parameter' || p.type === 'typed_default_parameter' || p.type === 'typed_parameter')
+      ? [name]
+      : [];
   });
 }
 
@@ -119,7 +147,9 @@ export function addWeightInInit(ctx: Ctx, inst: InstanceValue, args: CallArgs): 
   const dims = Array.isArray(shape) ? shape : typeof shape === 'number' ? [shape] : null;
   const value: Value = { t: 'json', value: { class_name: 'Variable', config: { shape: dims } }, className: 'Variable' };
   if (!dims || !dims.every((d) => typeof d === 'number')) return value;
-  const kwargs: Record<string, LambdaExpr | JsonValue> = { shape: { op: 'call', fn: 'tuple', args: dims.map((d) => ({ op: 'const', value: d as number })), kwargs: {} } };
+  const kwargs: Record<string, LambdaExpr | JsonValue> = {
+    shape: { op: 'call', fn: 'tuple', args: dims.map((d) => ({ op: 'const', value: d as number })), kwargs: {} },
+  };
   const init = given.get('initializer');
   if (init) kwargs.initializer = initializerJson(init, args.kwNodes.get('initializer') ?? null);
   for (const key of ['name', 'trainable']) {
@@ -166,7 +196,11 @@ function classAttribute(ctx: Ctx, cls: ClassValue, name: string, depth = 0): boo
 }
 
 function unreadable(error: Untranslatable, what: string): Unreadable {
-  return { kind: 'unreadable', reason: `${what} stops at \`${error.node.text.replace(/\s+/g, ' ').slice(0, 80)}\` (${error.message})`, range: rangeOf(error.node) };
+  return {
+    kind: 'unreadable',
+    reason: `${what} stops at \`${error.node.text.replace(/\s+/g, ' ').slice(0, 80)}\` (${error.message})`,
+    range: rangeOf(error.node),
+  };
 }
 
 interface Method {
@@ -184,7 +218,12 @@ function method(cls: ClassValue, name: string): Method | null {
   const params: string[] = [];
   const defaults = new Map<string, Syntax>();
   for (const p of named(list)) {
-    const id = p.type === 'identifier' ? p.text : p.type === 'typed_parameter' ? named(p).find((c) => c.type === 'identifier')?.text : field(p, 'name')?.text;
+    const id =
+      p.type === 'identifier'
+        ? p.text
+        : p.type === 'typed_parameter'
+          ? named(p).find((c) => c.type === 'identifier')?.text
+          : field(p, 'name')?.text;
     if (!id) continue;
     params.push(id);
     const value = field(p, 'value');
@@ -199,8 +238,22 @@ function method(cls: ClassValue, name: string): Method | null {
  * (a name may be absent from the method, then it is never read); other parameters read
  * their defaults.
  */
-function translateMethod(ctx: Ctx, m: Method, positional: string[], scope: Scope, self: SelfRef, onSelfAssign?: (attr: string, value: LambdaExpr, node: Syntax) => void): LambdaFunction {
-  const env: Env = { params: positional, locals: new Map(), fn: m.fn, scope, self: { ...self, name: m.selfName }, depth: 0 };
+function translateMethod(
+  ctx: Ctx,
+  m: Method,
+  positional: string[],
+  scope: Scope,
+  self: SelfRef,
+  onSelfAssign?: (attr: string, value: LambdaExpr, node: Syntax) => void,
+): LambdaFunction {
+  const env: Env = {
+    params: positional,
+    locals: new Map(),
+    fn: m.fn,
+    scope,
+    self: { ...self, name: m.selfName },
+    depth: 0,
+  };
   for (const p of m.params) {
     const fallback = m.defaults.get(p);
     if (!positional.includes(p) && fallback) env.locals.set(p, translateBlockValue(ctx, fallback, env));
@@ -232,10 +285,11 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
     const held = layerOf(v);
     if (held && held !== layer) sublayers.push([attr, held]);
     // A list of layers (`self.blocks = [Block() for _ in range(n)]`): Keras tracks its items in order.
-    if (v.t === 'seq') v.items.forEach((item, i) => {
-      const inList = layerOf(item);
-      if (inList && inList !== layer) sublayers.push([`${attr}[${i}]`, inList]);
-    });
+    if (v.t === 'seq')
+      v.items.forEach((item, i) => {
+        const inList = layerOf(item);
+        if (inList && inList !== layer) sublayers.push([`${attr}[${i}]`, inList]);
+      });
     const weight = initWeights.get(v);
     if (weight) build.push({ attr, value: weight });
   }
@@ -257,16 +311,29 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
   const fromClass = classAttribute(ctx, cls, 'supports_masking');
   const computeMethod = method(cls, 'compute_mask');
   const [supportsMasking, supportsMaskingFrom]: [boolean, CustomLayerObj['supportsMaskingFrom']] =
-    own?.t === 'bool' ? [own.v, '__init__'] : fromClass !== null ? [fromClass, 'class attribute'] : computeMethod ? [true, 'compute_mask'] : [false, 'default'];
+    own?.t === 'bool'
+      ? [own.v, '__init__']
+      : fromClass !== null
+        ? [fromClass, 'class attribute']
+        : computeMethod
+          ? [true, 'compute_mask']
+          : [false, 'default'];
 
   const buildMethod = method(cls, 'build');
   let buildProblem: Unreadable | null = null;
   if (buildMethod) {
     try {
-      translateMethod(ctx, buildMethod, [buildMethod.params[0] ?? ABSENT('input_shape')], scope, self, (attr, value) => {
-        build.push({ attr, value });
-        built.add(attr);
-      });
+      translateMethod(
+        ctx,
+        buildMethod,
+        [buildMethod.params[0] ?? ABSENT('input_shape')],
+        scope,
+        self,
+        (attr, value) => {
+          build.push({ attr, value });
+          built.add(attr);
+        },
+      );
     } catch (error) {
       if (!(error instanceof Untranslatable)) throw error;
       buildProblem = unreadable(error, 'build()');
@@ -276,12 +343,22 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
   const callMethod = method(cls, 'call');
   const callTakesMask = callMethod?.params.includes('mask') ?? false;
   let call: CustomLayerObj['call'];
-  if (!callMethod) call = { kind: 'unreadable', reason: `${cls.name} defines no call()`, range: rangeOf(cls.node), mayReturnMasked: false };
+  if (!callMethod)
+    call = {
+      kind: 'unreadable',
+      reason: `${cls.name} defines no call()`,
+      range: rangeOf(cls.node),
+      mayReturnMasked: false,
+    };
   else if (buildProblem) call = { ...buildProblem, mayReturnMasked: mayReturnMasked(callMethod, self) };
   else {
     // The tensors `call` takes positionally, then the mask and training flag Keras passes by name.
     const tensors = callMethod.params.filter((p) => !callMethod.defaults.has(p) && p !== 'mask' && p !== 'training');
-    const positional = [...(tensors.length > 0 ? tensors : [ABSENT('inputs')]), callTakesMask ? 'mask' : ABSENT('mask'), callMethod.params.includes('training') ? 'training' : ABSENT('training')];
+    const positional = [
+      ...(tensors.length > 0 ? tensors : [ABSENT('inputs')]),
+      callTakesMask ? 'mask' : ABSENT('mask'),
+      callMethod.params.includes('training') ? 'training' : ABSENT('training'),
+    ];
     try {
       call = { kind: 'function', fn: translateMethod(ctx, callMethod, positional, scope, self) };
     } catch (error) {
@@ -293,7 +370,16 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
   let computeMask: CustomLayerObj['computeMask'] = { kind: 'default' };
   if (computeMethod) {
     try {
-      computeMask = { kind: 'function', fn: translateMethod(ctx, computeMethod, [computeMethod.params[0] ?? ABSENT('inputs'), computeMethod.params[1] ?? ABSENT('mask')], scope, self) };
+      computeMask = {
+        kind: 'function',
+        fn: translateMethod(
+          ctx,
+          computeMethod,
+          [computeMethod.params[0] ?? ABSENT('inputs'), computeMethod.params[1] ?? ABSENT('mask')],
+          scope,
+          self,
+        ),
+      };
     } catch (error) {
       if (!(error instanceof Untranslatable)) throw error;
       computeMask = unreadable(error, 'compute_mask()');
@@ -301,7 +387,10 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
   }
 
   // A Keras layer class it derives from keeps its rule and runtime unless this class changes call or masking.
-  const overrides = ['call', 'compute_mask', 'build'].some((name) => findMethod(cls, name) !== null) || own?.t === 'bool' || fromClass !== null;
+  const overrides =
+    ['call', 'compute_mask', 'build'].some((name) => findMethod(cls, name) !== null) ||
+    own?.t === 'bool' ||
+    fromClass !== null;
   const base = kerasBases.get(layer) ?? null;
   layer.custom = {
     className: cls.name,
@@ -339,15 +428,31 @@ function mayReturnMasked(m: Method, self: SelfRef): boolean {
   const body = field(m.fn.node, 'body');
   if (!body) return false;
   const calls = (node: Syntax): boolean =>
-    (node.type === 'call' && field(node, 'function')?.type === 'attribute' && field(field(node, 'function') as Syntax, 'object')?.text === m.selfName && self.layers.has(field(field(node, 'function') as Syntax, 'attribute')?.text ?? '')) || named(node).some(calls);
-  const returnsParam = (node: Syntax): boolean => (node.type === 'return_statement' && named(node)[0]?.type === 'identifier' && m.params.includes(named(node)[0].text)) || named(node).some(returnsParam);
+    (node.type === 'call' &&
+      field(node, 'function')?.type === 'attribute' &&
+      field(field(node, 'function') as Syntax, 'object')?.text === m.selfName &&
+      self.layers.has(field(field(node, 'function') as Syntax, 'attribute')?.text ?? '')) ||
+    named(node).some(calls);
+  const returnsParam = (node: Syntax): boolean =>
+    (node.type === 'return_statement' &&
+      named(node)[0]?.type === 'identifier' &&
+      m.params.includes(named(node)[0].text)) ||
+    named(node).some(returnsParam);
   return calls(body) || returnsParam(body);
 }
 
 function report(ctx: Ctx, layer: LayerObj, custom: CustomLayerObj): void {
   for (const part of [custom.computeMask, custom.call]) {
     if (part.kind !== 'unreadable') continue;
-    const consequence = part === custom.call ? "the runtime cannot run this layer" : 'the mask after this layer is unknown';
-    layer.diagnostics.push(ctx.diag('custom-layer', 'information', `MaskLens cannot read ${custom.className}: its ${part.reason}; ${consequence}.`, part.range));
+    const consequence =
+      part === custom.call ? 'the runtime cannot run this layer' : 'the mask after this layer is unknown';
+    layer.diagnostics.push(
+      ctx.diag(
+        'custom-layer',
+        'information',
+        `MaskLens cannot read ${custom.className}: its ${part.reason}; ${consequence}.`,
+        part.range,
+      ),
+    );
   }
 }

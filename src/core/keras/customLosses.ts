@@ -16,7 +16,10 @@ import { translateBlock, Untranslatable, type Env, type SelfRef } from './transl
 /** `keras.losses.Loss` (any alias the imports resolve to it), directly or through same-file bases. */
 function derivesFromLoss(cls: ClassValue, depth = 0): boolean {
   if (depth > 8) return false;
-  return cls.bases.some((b) => (b.t === 'ref' && /(^|\.)losses\.Loss$/.test(b.qual)) || (b.t === 'class' && derivesFromLoss(b.cls, depth + 1)));
+  return cls.bases.some(
+    (b) =>
+      (b.t === 'ref' && /(^|\.)losses\.Loss$/.test(b.qual)) || (b.t === 'class' && derivesFromLoss(b.cls, depth + 1)),
+  );
 }
 
 function findMethod(cls: ClassValue, name: string, depth = 0): FuncValue | null {
@@ -35,7 +38,12 @@ function findMethod(cls: ClassValue, name: string, depth = 0): FuncValue | null 
 function parameterNames(fn: FuncValue): string[] {
   const list = field(fn.node, 'parameters');
   return (list ? named(list) : []).flatMap((p) => {
-    const id = p.type === 'identifier' ? p.text : p.type === 'typed_parameter' ? named(p).find((c) => c.type === 'identifier')?.text : field(p, 'name')?.text;
+    const id =
+      p.type === 'identifier'
+        ? p.text
+        : p.type === 'typed_parameter'
+          ? named(p).find((c) => c.type === 'identifier')?.text
+          : field(p, 'name')?.text;
     return id ? [id] : [];
   });
 }
@@ -52,11 +60,26 @@ function lossObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomLossIR {
   const cls = inst.cls;
   // Keras names a Loss by its `name`, by default the class in snake case (`MaskedHuber` → `masked_huber`).
   const own = inst.attrs.get('name');
-  const name = own?.t === 'str' ? own.v : cls.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  const name =
+    own?.t === 'str'
+      ? own.v
+      : cls.name
+          .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+          .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+          .toLowerCase();
   const call = findMethod(cls, 'call');
   const range = rangeOf(node);
   if (!call) {
-    return { name, kind: 'loss-class', fn: null, problem: { message: `loss class '${name}' has no call(self, y_true, y_pred) MaskLens can read; evaluate, compare and train cannot run it.`, range: rangeOf(cls.node) }, range };
+    return {
+      name,
+      kind: 'loss-class',
+      fn: null,
+      problem: {
+        message: `loss class '${name}' has no call(self, y_true, y_pred) MaskLens can read; evaluate, compare and train cannot run it.`,
+        range: rangeOf(cls.node),
+      },
+      range,
+    };
   }
   const [selfName = 'self', ...params] = parameterNames(call);
   const scope = new Scope(cls.scope);
@@ -73,9 +96,16 @@ function lossObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomLossIR {
   const env: Env = { params: params.slice(0, 2), locals: new Map(), fn: call, scope, self, depth: 0 };
   try {
     const body = translateBlock(ctx, named(field(call.node, 'body') ?? call.node), env);
-    return { name, kind: 'loss-class', fn: { params: params.slice(0, 2), body, source: call.node.text }, problem: null, range };
+    return {
+      name,
+      kind: 'loss-class',
+      fn: { params: params.slice(0, 2), body, source: call.node.text },
+      problem: null,
+      range,
+    };
   } catch (error) {
-    if (error instanceof Untranslatable) return { name, kind: 'loss-class', fn: null, problem: problemAt(name, error), range };
+    if (error instanceof Untranslatable)
+      return { name, kind: 'loss-class', fn: null, problem: problemAt(name, error), range };
     throw error;
   }
 }

@@ -7,7 +7,15 @@
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { newModel } from './sequential';
-import { flattenTensors, graphEpoch, type LayerObj, type ModelObj, type NodeObj, type TensorObj, type TensorTree } from '../objects/modelObjects';
+import {
+  flattenTensors,
+  graphEpoch,
+  type LayerObj,
+  type ModelObj,
+  type NodeObj,
+  type TensorObj,
+  type TensorTree,
+} from '../objects/modelObjects';
 import { rangeOf } from '../python/syntax';
 import { asString, type Value } from '../objects/values';
 
@@ -41,7 +49,14 @@ export function newFunctional(ctx: Ctx, args: CallArgs): Value {
   if (!model.inputs || !model.outputs) {
     const which = !model.inputs ? 'inputs' : 'outputs';
     const node = args.kwNodes.get(which) ?? args.posNodes[which === 'inputs' ? 0 : 1] ?? args.node;
-    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', `MaskLens cannot follow this model's ${which}: they are not Keras tensors built in this file.`, rangeOf(node)));
+    model.diagnostics.push(
+      ctx.diag(
+        'unsupported-construct',
+        'warning',
+        `MaskLens cannot follow this model's ${which}: they are not Keras tensors built in this file.`,
+        rangeOf(node),
+      ),
+    );
   }
   return { t: 'model', model };
 }
@@ -78,12 +93,16 @@ export interface Graph {
   reindex: Map<NodeObj, number>;
 }
 
-const graphs = new WeakMap<ModelObj, { epoch: number; inputs: TensorTree | null; outputs: TensorTree | null; graph: Graph }>();
+const graphs = new WeakMap<
+  ModelObj,
+  { epoch: number; inputs: TensorTree | null; outputs: TensorTree | null; graph: Graph }
+>();
 
 /** Keras 3's `map_graph(inputs, outputs)`, cached until any node is added anywhere. */
 export function mapGraph(model: ModelObj): Graph {
   const cached = graphs.get(model);
-  if (cached && cached.epoch === graphEpoch.value && cached.inputs === model.inputs && cached.outputs === model.outputs) return cached.graph;
+  if (cached && cached.epoch === graphEpoch.value && cached.inputs === model.inputs && cached.outputs === model.outputs)
+    return cached.graph;
   const graph = mapGraphUncached(model);
   graphs.set(model, { epoch: graphEpoch.value, inputs: model.inputs, outputs: model.outputs, graph });
   return graph;
@@ -136,14 +155,22 @@ function mapGraphUncached(model: ModelObj): Graph {
       nodeDepth.set(t.node, 0);
     }
   }
-  const layers = [...layerDepth.keys()].sort((a, b) => (layerDepth.get(b) ?? 0) - (layerDepth.get(a) ?? 0) || (layerIndex.get(a) ?? 0) - (layerIndex.get(b) ?? 0));
+  const layers = [...layerDepth.keys()].sort(
+    (a, b) =>
+      (layerDepth.get(b) ?? 0) - (layerDepth.get(a) ?? 0) || (layerIndex.get(a) ?? 0) - (layerIndex.get(b) ?? 0),
+  );
   const networkNodes = new Set<NodeObj>(nodeDepth.keys());
   const reindex = new Map<NodeObj, number>();
   for (const layer of layers) {
     // tf.keras keeps a nested model's own first node (inputs → outputs) out of the outer
     // config, so the outer calls count from 1 (`_should_skip_first_node`).
     const nested = layer.model;
-    let k = model.family === 'tf-keras2' && nested && (nested.kind === 'functional' || nested.layers[0]?.className === 'InputLayer') ? 1 : 0;
+    let k =
+      model.family === 'tf-keras2' &&
+      nested &&
+      (nested.kind === 'functional' || nested.layers[0]?.className === 'InputLayer')
+        ? 1
+        : 0;
     for (const node of layer.nodes) if (networkNodes.has(node)) reindex.set(node, k++);
   }
   const byDepth = new Map<number, NodeObj[]>();
@@ -155,4 +182,3 @@ function mapGraphUncached(model: ModelObj): Graph {
   const runOrder = [...byDepth.keys()].sort((a, b) => b - a).flatMap((d) => byDepth.get(d) ?? []);
   return { layers, nodes: ordered, runOrder, reindex };
 }
-

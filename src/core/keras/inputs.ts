@@ -12,15 +12,39 @@ import { asInt, asString, toJson, type Value } from '../objects/values';
 
 /** `batchShape` null: not even the rank is known (`Input(x_train.shape[1:])` over data loaded at run time). */
 function inputLayerConfig(batchShape: Shape | null, dtype: string, name: string, sparse: boolean): JsonObject {
-  return { batch_shape: batchShape ? batchShape.map((d) => (typeof d === 'number' ? d : null)) : null, dtype, sparse, ragged: false, name, optional: false };
+  return {
+    batch_shape: batchShape ? batchShape.map((d) => (typeof d === 'number' ? d : null)) : null,
+    dtype,
+    sparse,
+    ragged: false,
+    name,
+    optional: false,
+  };
 }
 
 /** An InputLayer with its single node and output tensor (what `keras.Input` returns). */
-export function inputLayer(ctx: Ctx, batchShape: Shape | null, dtype: string, name: string, node: Syntax | null, range?: Range): LayerObj {
+export function inputLayer(
+  ctx: Ctx,
+  batchShape: Shape | null,
+  dtype: string,
+  name: string,
+  node: Syntax | null,
+  range?: Range,
+): LayerObj {
   const layer = newLayer(ctx, 'InputLayer', node, true);
   if (range) layer.range = range;
   layer.config = inputLayerConfig(batchShape, dtype, name, false);
-  const n: NodeObj = { layer, index: 0, args: [], kwargs: [], inputs: [], maskArgs: [], outputs: [], range: layer.range, isInput: true };
+  const n: NodeObj = {
+    layer,
+    index: 0,
+    args: [],
+    kwargs: [],
+    inputs: [],
+    maskArgs: [],
+    outputs: [],
+    range: layer.range,
+    isInput: true,
+  };
   n.outputs.push({ node: n, index: 0, shape: batchShape, dtype, symMask: null });
   layer.nodes.push(n);
   graphEpoch.value++;
@@ -41,8 +65,10 @@ export function makeInput(ctx: Ctx, args: CallArgs): Value {
     batchShape = shape ? [batchSize, ...shape] : null;
   }
   const dtypeValue = args.kw.get('dtype') ?? (ctx.family === 'keras3' ? args.pos[2] : args.pos[3]);
-  const dtype = asString(dtypeValue) ?? (dtypeValue?.t === 'ref' ? (dtypeValue.qual.split('.').pop() ?? 'float32') : 'float32');
-  const name = asString(args.kw.get('name') ?? (ctx.family === 'keras3' ? args.pos[6] : args.pos[2])) ?? ctx.namer.input();
+  const dtype =
+    asString(dtypeValue) ?? (dtypeValue?.t === 'ref' ? (dtypeValue.qual.split('.').pop() ?? 'float32') : 'float32');
+  const name =
+    asString(args.kw.get('name') ?? (ctx.family === 'keras3' ? args.pos[6] : args.pos[2])) ?? ctx.namer.input();
   const layer = inputLayer(ctx, batchShape, dtype, name, args.node);
   adopt(layer, probe);
   if (args.kw.get('sparse')?.t === 'bool') layer.config.sparse = toJson(args.kw.get('sparse') as Value) as boolean;
@@ -91,4 +117,3 @@ function adopt(layer: LayerObj, probe: LayerObj): void {
   layer.diagnostics.push(...probe.diagnostics);
   layer.unresolved.push(...probe.unresolved);
 }
-

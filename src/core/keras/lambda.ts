@@ -13,7 +13,27 @@ import { toJson, type FuncValue, type Value } from '../objects/values';
 import { translateBlock, translateExpr, Untranslatable, type Env } from './translate';
 
 /** Elementwise functions: they keep every axis, so the mask carries over unchanged. */
-const ELEMENTWISE = new Set(['exp', 'log', 'abs', 'square', 'sqrt', 'relu', 'sigmoid', 'tanh', 'softplus', 'elu', 'gelu', 'cast', 'maximum', 'minimum', 'clip', 'pow', 'negative', 'softmax', 'l2_normalize']);
+const ELEMENTWISE = new Set([
+  'exp',
+  'log',
+  'abs',
+  'square',
+  'sqrt',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'elu',
+  'gelu',
+  'cast',
+  'maximum',
+  'minimum',
+  'clip',
+  'pow',
+  'negative',
+  'softmax',
+  'l2_normalize',
+]);
 
 export interface TranslatedLambda {
   fn: LambdaFunction | null;
@@ -34,7 +54,8 @@ function parameters(ctx: Ctx, fn: FuncValue, positional: number): { names: strin
   if (!list) return { names, defaults };
   named(list).forEach((p, i) => {
     const bound = fn.bound?.get(p.type === 'identifier' ? p.text : (field(p, 'name')?.text ?? ''));
-    if (bound && i >= positional) defaults.set(p.type === 'identifier' ? p.text : (field(p, 'name')?.text ?? ''), bound);
+    if (bound && i >= positional)
+      defaults.set(p.type === 'identifier' ? p.text : (field(p, 'name')?.text ?? ''), bound);
     else if (p.type === 'identifier') names.push(p.text);
     else if (p.type === 'typed_parameter') {
       const id = named(p).find((c) => c.type === 'identifier');
@@ -53,7 +74,9 @@ function singleExpression(fn: FuncValue): Syntax | null {
   const body = field(fn.node, 'body');
   if (!body) return null;
   if (fn.node.type === 'lambda') return body;
-  const statements = named(body).filter((s) => !(s.type === 'expression_statement' && named(s)[0]?.type === 'string') && s.type !== 'pass_statement');
+  const statements = named(body).filter(
+    (s) => !(s.type === 'expression_statement' && named(s)[0]?.type === 'string') && s.type !== 'pass_statement',
+  );
   const last = statements[statements.length - 1];
   return statements.length === 1 && last?.type === 'return_statement' ? (named(last)[0] ?? null) : null;
 }
@@ -71,18 +94,23 @@ export function translateFunction(ctx: Ctx, fn: FuncValue, positional = 1, what 
     const env: Env = { params: names, locals: new Map(), fn, scope: fn.scope, self: null, depth: 0 };
     for (const [name, value] of defaults) {
       const c = toJson(value);
-      if (typeof c === 'number' || typeof c === 'boolean' || c === null) env.locals.set(name, { op: 'const', value: c });
+      if (typeof c === 'number' || typeof c === 'boolean' || c === null)
+        env.locals.set(name, { op: 'const', value: c });
     }
     const body = field(fn.node, 'body');
     if (!body) throw new Untranslatable('the function has no body', fn.node);
     const expr = fn.node.type === 'lambda' ? translateExpr(ctx, body, env) : translateBlock(ctx, named(body), env);
-    if (expr.op === 'const' && expr.value === null && fn.node.type !== 'lambda') throw new Untranslatable('the function returns nothing MaskLens can read', fn.node);
+    if (expr.op === 'const' && expr.value === null && fn.node.type !== 'lambda')
+      throw new Untranslatable('the function returns nothing MaskLens can read', fn.node);
     return { fn: { params: names, body: expr, source }, problem: null, bodyNode, params: names };
   } catch (error) {
     if (error instanceof Untranslatable) {
       return {
         fn: null,
-        problem: { message: `MaskLens cannot translate \`${error.node.text.slice(0, 80)}\` in this function (${error.message}); the runtime cannot execute ${what}.`, range: rangeOf(error.node) },
+        problem: {
+          message: `MaskLens cannot translate \`${error.node.text.slice(0, 80)}\` in this function (${error.message}); the runtime cannot execute ${what}.`,
+          range: rangeOf(error.node),
+        },
         bodyNode,
         params: names,
       };
@@ -92,10 +120,7 @@ export function translateFunction(ctx: Ctx, fn: FuncValue, positional = 1, what 
 }
 
 export type TimeEffect =
-  | { kind: 'time-slice'; itemText: string }
-  | { kind: 'elementwise' }
-  | { kind: 'reduces-time' }
-  | { kind: 'unknown' };
+  { kind: 'time-slice'; itemText: string } | { kind: 'elementwise' } | { kind: 'reduces-time' } | { kind: 'unknown' };
 
 /** `:` (a whole axis). */
 function full(c: Syntax | undefined): boolean {
@@ -111,7 +136,11 @@ export function timeEffect(body: Syntax | null, params: string[], ir: LambdaExpr
   const input = params[0];
   let node = body;
   while (node.type === 'parenthesized_expression' && named(node)[0]) node = named(node)[0];
-  if (node.type === 'subscript' && field(node, 'value')?.type === 'identifier' && field(node, 'value')?.text === input) {
+  if (
+    node.type === 'subscript' &&
+    field(node, 'value')?.type === 'identifier' &&
+    field(node, 'value')?.text === input
+  ) {
     const items = node.childrenForFieldName('subscript').filter((c): c is Syntax => c !== null);
     if (items.length >= 2 && full(items[0])) {
       const time = items[1];
@@ -144,9 +173,17 @@ function elementwise(e: LambdaExpr): boolean {
     case 'unary':
       return elementwise(e.operand);
     case 'binary':
-      return (elementwise(e.left) && (e.right.op === 'const' || elementwise(e.right))) || (e.left.op === 'const' && elementwise(e.right));
+      return (
+        (elementwise(e.left) && (e.right.op === 'const' || elementwise(e.right))) ||
+        (e.left.op === 'const' && elementwise(e.right))
+      );
     case 'call':
-      return ELEMENTWISE.has(e.fn) && e.args.length >= 1 && elementwise(e.args[0]) && e.args.slice(1).every((a) => a.op === 'const');
+      return (
+        ELEMENTWISE.has(e.fn) &&
+        e.args.length >= 1 &&
+        elementwise(e.args[0]) &&
+        e.args.slice(1).every((a) => a.op === 'const')
+      );
     default:
       return false;
   }

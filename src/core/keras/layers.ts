@@ -55,7 +55,12 @@ export function libraryLayer(ctx: Ctx, qual: string, args: CallArgs): Value | nu
   const layer = constructLayer(ctx, className, args, third.signature);
   layer.module = module;
   layer.diagnostics.push(
-    ctx.diag('third-party-layer', 'information', `\`${className}\` from ${third.library}: MaskLens follows what it does with masks (${third.mask[0]?.rule.evidence ?? 'its source'}), but the runtime cannot run it.`, layer.range),
+    ctx.diag(
+      'third-party-layer',
+      'information',
+      `\`${className}\` from ${third.library}: MaskLens follows what it does with masks (${third.mask[0]?.rule.evidence ?? 'its source'}), but the runtime cannot run it.`,
+      layer.range,
+    ),
   );
   return { t: 'layer', layer };
 }
@@ -65,9 +70,19 @@ export function opaqueLayer(ctx: Ctx, origin: UnknownCall): LayerObj {
   if (origin.layer) return origin.layer;
   const layer = newLayer(ctx, origin.className, origin.node, false);
   layer.module = origin.module;
-  layer.config = { name: typeof origin.kwargs.name === 'string' ? origin.kwargs.name : ctx.namer.layer(origin.className), trainable: true, dtype: dtypePolicy('float32'), ...origin.kwargs };
+  layer.config = {
+    name: typeof origin.kwargs.name === 'string' ? origin.kwargs.name : ctx.namer.layer(origin.className),
+    trainable: true,
+    dtype: dtypePolicy('float32'),
+    ...origin.kwargs,
+  };
   layer.diagnostics.push(
-    ctx.diag('unknown-layer', 'information', `MaskLens cannot see \`${origin.className}\` (from ${origin.module || 'outside this file'}): it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`, rangeOf(origin.node)),
+    ctx.diag(
+      'unknown-layer',
+      'information',
+      `MaskLens cannot see \`${origin.className}\` (from ${origin.module || 'outside this file'}): it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`,
+      rangeOf(origin.node),
+    ),
   );
   origin.layer = layer;
   return layer;
@@ -84,8 +99,21 @@ function dim(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | undefined, axis
   return { unresolved: key };
 }
 
-export function noteUnresolved(ctx: Ctx, layer: LayerObj, key: string, range: Range, option?: string, axis?: number): void {
-  if (layer.unresolved.some((u) => u.key === key && u.range.start.line === range.start.line && u.range.start.character === range.start.character)) return;
+export function noteUnresolved(
+  ctx: Ctx,
+  layer: LayerObj,
+  key: string,
+  range: Range,
+  option?: string,
+  axis?: number,
+): void {
+  if (
+    layer.unresolved.some(
+      (u) =>
+        u.key === key && u.range.start.line === range.start.line && u.range.start.character === range.start.character,
+    )
+  )
+    return;
   layer.unresolved.push(option ? { key, range, option, ...(axis !== undefined ? { axis } : {}) } : { key, range });
   layer.diagnostics.push(
     ctx.diag(
@@ -102,7 +130,13 @@ export function noteUnresolved(ctx: Ctx, layer: LayerObj, key: string, range: Ra
  * `firstAxis`: the axis its first element is in the batch-first input shape (1 for `shape=`,
  * 0 for `batch_shape=`); undefined when the shape is not an input's.
  */
-export function shapeFrom(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | undefined, firstAxis?: number): Shape | null {
+export function shapeFrom(
+  ctx: Ctx,
+  layer: LayerObj,
+  v: Value,
+  node: Syntax | undefined,
+  firstAxis?: number,
+): Shape | null {
   const axis = (i: number): number | undefined => (firstAxis === undefined ? undefined : firstAxis + i);
   if (v.t === 'seq') {
     const elements = node && (node.type === 'tuple' || node.type === 'list') ? named(node) : [];
@@ -121,7 +155,15 @@ export function shapeFrom(ctx: Ctx, layer: LayerObj, v: Value, node: Syntax | un
  * `fallback`: Keras' default for the option, or null for an option without one (a size such as
  * units or input_dim), which an unknown value leaves open for the user to supply.
  */
-function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, node: Syntax | undefined, option: string, fallback: JsonValue | undefined): JsonValue {
+function normalise(
+  ctx: Ctx,
+  layer: LayerObj,
+  norm: Norm | undefined,
+  v: Value,
+  node: Syntax | undefined,
+  option: string,
+  fallback: JsonValue | undefined,
+): JsonValue {
   switch (norm) {
     case 'tuple1': {
       const n = asInt(v);
@@ -161,7 +203,14 @@ function normalise(ctx: Ctx, layer: LayerObj, norm: Norm | undefined, v: Value, 
     }
     if (fallback !== undefined) {
       const what = v.key ?? (node ? compact(node.text) : option);
-      layer.diagnostics.push(ctx.diag('unsupported-construct', 'information', `MaskLens cannot tell the value of \`${what}\` (${option}), which the source computes from code it does not run; it reads Keras' default, ${JSON.stringify(fallback)}.`, range));
+      layer.diagnostics.push(
+        ctx.diag(
+          'unsupported-construct',
+          'information',
+          `MaskLens cannot tell the value of \`${what}\` (${option}), which the source computes from code it does not run; it reads Keras' default, ${JSON.stringify(fallback)}.`,
+          range,
+        ),
+      );
       return fallback;
     }
     if (v.key) noteUnresolved(ctx, layer, v.key, range, option);
@@ -178,7 +227,17 @@ export function serialiseLayer(layer: LayerObj, config: JsonObject = layer.confi
 const INPUT_KWARGS = new Set(['input_shape', 'input_dim', 'batch_input_shape', 'batch_size', 'input_length']);
 
 /** One constructor argument into the config (normalised as the catalog says), with where it was written. */
-function setArgument(ctx: Ctx, layer: LayerObj, config: JsonObject, spec: LayerSignature | undefined, defaults: JsonObject, key: string, v: Value, node: Syntax | undefined, whole?: Syntax): void {
+function setArgument(
+  ctx: Ctx,
+  layer: LayerObj,
+  config: JsonObject,
+  spec: LayerSignature | undefined,
+  defaults: JsonObject,
+  key: string,
+  v: Value,
+  node: Syntax | undefined,
+  whole?: Syntax,
+): void {
   config[key] = normalise(ctx, layer, spec?.norms?.[key], v, node, key, spec ? defaults[key] : undefined);
   const at = whole ?? node;
   if (at) {
@@ -194,7 +253,9 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs, sign
   const explicitName = asString(args.kw.get('name'));
   // One spread after the literal keys (not Object.assign into it): keeps the config in V8's fast mode.
   const defaults = spec ? spec.defaults() : {};
-  const config: JsonObject = spec?.bare ? { ...defaults } : { name: '', trainable: true, dtype: dtypePolicy('float32'), ...defaults };
+  const config: JsonObject = spec?.bare
+    ? { ...defaults }
+    : { name: '', trainable: true, dtype: dtypePolicy('float32'), ...defaults };
   layer.config = config;
 
   const values = new Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>();
@@ -216,7 +277,7 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs, sign
       continue;
     }
     if (k === 'dtype') {
-      const s = asString(v) ?? (v.t === 'ref' ? v.qual.split('.').pop() ?? null : null);
+      const s = asString(v) ?? (v.t === 'ref' ? (v.qual.split('.').pop() ?? null) : null);
       if (s) config.dtype = dtypePolicy(s);
       continue;
     }
@@ -247,7 +308,12 @@ export function constructLayer(ctx: Ctx, className: string, args: CallArgs, sign
   readInputShape(ctx, layer, args);
   if (!spec) {
     layer.diagnostics.push(
-      ctx.diag('unknown-layer', 'information', `MaskLens does not model \`${className}\`: it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`, layer.range),
+      ctx.diag(
+        'unknown-layer',
+        'information',
+        `MaskLens does not model \`${className}\`: it is kept as an opaque layer whose mask behaviour is unknown, so the mask after it is shown as unknown. The runtime cannot run it.`,
+        layer.range,
+      ),
     );
   }
   return layer;
@@ -262,32 +328,67 @@ function readInputShape(ctx: Ctx, layer: LayerObj, args: CallArgs): void {
     if (layerEntry(layer.className)?.signature.params.includes(key)) continue; // Embedding's own input_dim
     const v = args.kw.get(key);
     if (!v) continue;
-    const shape = key === 'input_dim' ? [dim(ctx, layer, v, args.kwNodes.get(key), 1)] : shapeFrom(ctx, layer, v, args.kwNodes.get(key), key === 'batch_input_shape' ? 0 : 1);
+    const shape =
+      key === 'input_dim'
+        ? [dim(ctx, layer, v, args.kwNodes.get(key), 1)]
+        : shapeFrom(ctx, layer, v, args.kwNodes.get(key), key === 'batch_input_shape' ? 0 : 1);
     takeInputShape(layer, args, key, shape, key !== 'batch_input_shape' ? batch : undefined, dtype);
   }
   const length = args.kw.get('input_length');
   if (length && layer.className === 'Embedding' && ctx.family === 'tf-keras2') {
-    takeInputShape(layer, args, 'input_length', [dim(ctx, layer, length, args.kwNodes.get('input_length'), 1)], batch, dtype);
+    takeInputShape(
+      layer,
+      args,
+      'input_length',
+      [dim(ctx, layer, length, args.kwNodes.get('input_length'), 1)],
+      batch,
+      dtype,
+    );
   } else if (layer.className === 'Embedding' && ctx.family === 'tf-keras2') {
     // tf.keras' Embedding sets input_shape=(None,) when given none, so a Sequential it starts has an input.
     takeInputShape(layer, args, 'input_shape', [null], batch, dtype);
   } else if (length && layer.className === 'Embedding') {
     // Keras 3 ignores input_length (the model is built on the data it first sees), but the source states the length.
     const n = asInt(length);
-    layer.statedInput = { shape: [batch, n], from: `input_length=${args.kwNodes.get('input_length')?.text ?? String(n)}` };
+    layer.statedInput = {
+      shape: [batch, n],
+      from: `input_length=${args.kwNodes.get('input_length')?.text ?? String(n)}`,
+    };
   }
 }
 
 /** The first input shape argument wins; `batch` is prepended unless undefined (batch_input_shape has its own). */
-function takeInputShape(layer: LayerObj, args: CallArgs, key: string, shape: Shape | null, batch: Dim | undefined, dtype: string): void {
+function takeInputShape(
+  layer: LayerObj,
+  args: CallArgs,
+  key: string,
+  shape: Shape | null,
+  batch: Dim | undefined,
+  dtype: string,
+): void {
   if (!shape || layer.inputShape) return;
   const node = args.kwNameNodes.get(key) ?? args.node;
-  layer.inputShape = { batchShape: batch !== undefined ? [batch, ...shape] : shape, dtype: layer.className === 'Embedding' ? 'float32' : dtype, range: rangeOf(node) };
+  layer.inputShape = {
+    batchShape: batch !== undefined ? [batch, ...shape] : shape,
+    dtype: layer.className === 'Embedding' ? 'float32' : dtype,
+    range: rangeOf(node),
+  };
 }
 
-function buildWrapper(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>): void {
+function buildWrapper(
+  ctx: Ctx,
+  layer: LayerObj,
+  values: Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>,
+): void {
   const innerValue = values.get('layer')?.v;
-  const inner = innerValue?.t === 'layer' ? innerValue.layer : innerValue?.t === 'model' ? innerValue.model.layer : innerValue?.t === 'instance' ? (innerValue.inst.layer ?? null) : null;
+  const inner =
+    innerValue?.t === 'layer'
+      ? innerValue.layer
+      : innerValue?.t === 'model'
+        ? innerValue.model.layer
+        : innerValue?.t === 'instance'
+          ? (innerValue.inst.layer ?? null)
+          : null;
   layer.inner = inner;
   const c = layer.config;
   if (layer.className === 'Bidirectional') {
@@ -296,12 +397,19 @@ function buildWrapper(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value;
     if (inner) {
       const base = String(inner.config.name ?? '');
       // Keras forces zero_output_for_mask = return_sequences on both directions.
-      const zero: JsonObject = inner.config.zero_output_for_mask !== undefined ? { zero_output_for_mask: inner.config.return_sequences === true } : {};
+      const zero: JsonObject =
+        inner.config.zero_output_for_mask !== undefined
+          ? { zero_output_for_mask: inner.config.return_sequences === true }
+          : {};
       const forward: JsonObject = { ...inner.config, ...zero, name: `forward_${base.replace(/^forward_/, '')}` };
       const backwardGiven = values.get('backward_layer')?.v;
       const backwardLayer = backwardGiven?.t === 'layer' ? backwardGiven.layer : null;
       const backward: JsonObject = backwardLayer
-        ? { ...backwardLayer.config, ...zero, name: `backward_${String(backwardLayer.config.name).replace(/^backward_/, '')}` }
+        ? {
+            ...backwardLayer.config,
+            ...zero,
+            name: `backward_${String(backwardLayer.config.name).replace(/^backward_/, '')}`,
+          }
         : { ...inner.config, ...zero, go_backwards: true, name: `backward_${base.replace(/^backward_/, '')}` };
       c.layer = serialiseLayer(inner, forward);
       c.backward_layer = serialiseLayer(backwardLayer ?? inner, backward);
@@ -313,16 +421,28 @@ function buildWrapper(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value;
     layer.argSyntax.layer = node;
   }
   if (!inner) {
-    layer.diagnostics.push(ctx.diag('unsupported-construct', 'information', `MaskLens cannot tell which layer this ${layer.className} wraps.`, layer.range));
+    layer.diagnostics.push(
+      ctx.diag(
+        'unsupported-construct',
+        'information',
+        `MaskLens cannot tell which layer this ${layer.className} wraps.`,
+        layer.range,
+      ),
+    );
   }
 }
 
 function serialiseFunction(fn: FuncValue): JsonValue {
-  if (fn.node.type === 'lambda') return { class_name: '__lambda__', config: { code: fn.node.text, defaults: null, closure: null } };
+  if (fn.node.type === 'lambda')
+    return { class_name: '__lambda__', config: { code: fn.node.text, defaults: null, closure: null } };
   return { module: 'builtins', class_name: 'function', config: fn.name, registered_name: 'function' };
 }
 
-function buildLambda(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>): void {
+function buildLambda(
+  ctx: Ctx,
+  layer: LayerObj,
+  values: Map<string, { v: Value; node: Syntax | undefined; whole: Syntax | undefined }>,
+): void {
   const c = layer.config;
   const fnArg = values.get('function');
   const fn = fnArg?.v.t === 'func' ? fnArg.v.fn : null;
@@ -333,13 +453,25 @@ function buildLambda(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; 
   const translated = fn ? translateFunction(ctx, fn) : null;
   c.function = fn ? serialiseFunction(fn) : null;
   if (!fn) {
-    layer.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot find the function this Lambda applies (define it as a lambda or a def in this file).', fnArg?.whole ? rangeOf(fnArg.whole) : layer.range));
+    layer.diagnostics.push(
+      ctx.diag(
+        'unsupported-construct',
+        'warning',
+        'MaskLens cannot find the function this Lambda applies (define it as a lambda or a def in this file).',
+        fnArg?.whole ? rangeOf(fnArg.whole) : layer.range,
+      ),
+    );
   } else if (translated?.problem) {
-    layer.diagnostics.push(ctx.diag('unsupported-construct', 'warning', translated.problem.message, translated.problem.range));
+    layer.diagnostics.push(
+      ctx.diag('unsupported-construct', 'warning', translated.problem.message, translated.problem.range),
+    );
   }
   const outputShape = values.get('output_shape');
   if (outputShape && outputShape.v.t !== 'none') {
-    c.output_shape = outputShape.v.t === 'func' ? serialiseFunction(outputShape.v.fn) : (toJson(outputShape.v.t === 'seq' ? seq(outputShape.v.items, true) : outputShape.v) ?? null);
+    c.output_shape =
+      outputShape.v.t === 'func'
+        ? serialiseFunction(outputShape.v.fn)
+        : (toJson(outputShape.v.t === 'seq' ? seq(outputShape.v.items, true) : outputShape.v) ?? null);
   }
   const maskArg = values.get('mask');
   let mask: LambdaMaskSpec = { kind: 'none' };
@@ -348,8 +480,13 @@ function buildLambda(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; 
       const m = translateFunction(ctx, maskArg.v.fn, 2);
       c.mask = serialiseFunction(maskArg.v.fn);
       if (m.fn) mask = { kind: 'callable', fn: m.fn };
-      else if (m.problem) layer.diagnostics.push(ctx.diag('unsupported-construct', 'warning', m.problem.message, m.problem.range));
-      if (!m.fn) mask = { kind: 'callable', fn: { params: m.params, body: { op: 'param', index: 1 }, source: maskArg.v.fn.node.text } };
+      else if (m.problem)
+        layer.diagnostics.push(ctx.diag('unsupported-construct', 'warning', m.problem.message, m.problem.range));
+      if (!m.fn)
+        mask = {
+          kind: 'callable',
+          fn: { params: m.params, body: { op: 'param', index: 1 }, source: maskArg.v.fn.node.text },
+        };
     } else {
       const j = toJson(maskArg.v);
       c.mask = j ?? null;
@@ -369,8 +506,11 @@ function buildLambda(ctx: Ctx, layer: LayerObj, values: Map<string, { v: Value; 
     const effect = timeEffect(translated.bodyNode, translated.params, translated.fn.body);
     layer.lambdaTime = effect.kind;
     const maskSource =
-      effect.kind === 'time-slice' ? `lambda inputs, previous_mask: previous_mask[:, ${effect.itemText}]` : effect.kind === 'elementwise' ? 'lambda inputs, previous_mask: previous_mask' : null;
+      effect.kind === 'time-slice'
+        ? `lambda inputs, previous_mask: previous_mask[:, ${effect.itemText}]`
+        : effect.kind === 'elementwise'
+          ? 'lambda inputs, previous_mask: previous_mask'
+          : null;
     if (maskSource) layer.lambdaMaskFix = { insertAt: endOf(fnArg.whole), newText: `, mask=${maskSource}`, maskSource };
   }
 }
-

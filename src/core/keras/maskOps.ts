@@ -18,11 +18,26 @@ import { FIRST_ARGUMENT_NAMES } from '../graph/fromConfig';
 import type { Ctx } from '../objects/context';
 import { snake } from '../layers/kerasObjects';
 import { newLayer } from './layers';
-import { collectArgTensors, graphEpoch, type ArgTree, type NodeObj, type Shape, type TensorObj } from '../objects/modelObjects';
+import {
+  collectArgTensors,
+  graphEpoch,
+  type ArgTree,
+  type NodeObj,
+  type Shape,
+  type TensorObj,
+} from '../objects/modelObjects';
 
 const NUMPY = 'keras.src.ops.numpy';
 
-function op(ctx: Ctx, at: NodeObj, className: string, config: JsonObject, args: ArgTree[], shape: Shape | null, module = NUMPY): TensorObj {
+function op(
+  ctx: Ctx,
+  at: NodeObj,
+  className: string,
+  config: JsonObject,
+  args: ArgTree[],
+  shape: Shape | null,
+  module = NUMPY,
+): TensorObj {
   const layer = newLayer(ctx, className, null, true);
   ctx.layers.pop();
   layer.op = true;
@@ -31,7 +46,17 @@ function op(ctx: Ctx, at: NodeObj, className: string, config: JsonObject, args: 
   layer.config = { name: ctx.namer.unique(snake(className)), ...config };
   const inputs: TensorObj[] = [];
   for (const a of args) collectArgTensors(a, inputs);
-  const node: NodeObj = { layer, index: 0, args, kwargs: [], inputs, maskArgs: [], outputs: [], range: at.range, isInput: false };
+  const node: NodeObj = {
+    layer,
+    index: 0,
+    args,
+    kwargs: [],
+    inputs,
+    maskArgs: [],
+    outputs: [],
+    range: at.range,
+    isInput: false,
+  };
   const out: TensorObj = { node, index: 0, shape, dtype: 'bool', symMask: null };
   node.outputs.push(out);
   layer.nodes.push(node);
@@ -50,7 +75,8 @@ function firstArg(node: NodeObj): TensorObj[] | null {
   const first = node.args[0] ?? node.kwargs.find(([k]) => FIRST_ARGUMENT_NAMES.includes(k))?.[1];
   if (!first) return null;
   if (first.t === 'tensor') return [first.tensor];
-  if (first.t === 'list' && first.items.every((i) => i.t === 'tensor')) return first.items.map((i) => (i as { tensor: TensorObj }).tensor);
+  if (first.t === 'list' && first.items.every((i) => i.t === 'tensor'))
+    return first.items.map((i) => (i as { tensor: TensorObj }).tensor);
   return null;
 }
 
@@ -64,7 +90,15 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
     none: null,
     isPresent: (m) => m !== null,
     notEqual: (x, value) => op(ctx, node, 'NotEqual', {}, [T(x), { t: 'json', value }], x.shape),
-    reduceLastAxis: (m, how) => op(ctx, node, how === 'any' ? 'Any' : 'All', { axis: -1, keepdims: false }, [T(need(m))], dropLast(need(m).shape)),
+    reduceLastAxis: (m, how) =>
+      op(
+        ctx,
+        node,
+        how === 'any' ? 'Any' : 'All',
+        { axis: -1, keepdims: false },
+        [T(need(m))],
+        dropLast(need(m).shape),
+      ),
     or: (a, b) => op(ctx, node, 'LogicalOr', {}, [T(need(a)), T(need(b))], need(a).shape),
     all: (masks) => {
       const stacked = op(ctx, node, 'Stack', { axis: 0 }, [{ t: 'list', items: masks.map((m) => T(need(m))) }], null);
@@ -82,9 +116,25 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
     },
     concatenate: (masks, axis) => {
       const first = need(masks[0] ?? null);
-      return op(ctx, node, 'Concatenate', { axis }, [{ t: 'list', items: masks.map((m) => T(need(m))) }], first.shape ? [...first.shape] : null);
+      return op(
+        ctx,
+        node,
+        'Concatenate',
+        { axis },
+        [{ t: 'list', items: masks.map((m) => T(need(m))) }],
+        first.shape ? [...first.shape] : null,
+      );
     },
-    convert: (m) => op(ctx, node, 'ConvertToTensor', { dtype: null, sparse: null, ragged: null }, [T(need(m))], need(m).shape, 'keras.src.ops.core'),
+    convert: (m) =>
+      op(
+        ctx,
+        node,
+        'ConvertToTensor',
+        { dtype: null, sparse: null, ragged: null },
+        [T(need(m))],
+        need(m).shape,
+        'keras.src.ops.core',
+      ),
     // A mask= callable runs on the symbolic mask; MaskLens keeps the mask tensor it slices.
     lambdaMask: (_call, previous) => previous,
     // A model called on symbolic tensors runs its graph with compute_output_spec: no masks.
@@ -97,7 +147,16 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
       const body = computes.fn.body;
       if (body.op === 'param' && body.index === 1) return [previous[0] ?? null];
       const [x, value] = body.op === 'call' && body.fn === 'not_equal' ? body.args : [];
-      if (x?.op === 'param' && x.index === 0 && value?.op === 'const' && typeof value.value === 'number' && call.inputs[0]) return [op(ctx, node, 'NotEqual', {}, [T(call.inputs[0]), { t: 'json', value: value.value }], call.inputs[0].shape)];
+      if (
+        x?.op === 'param' &&
+        x.index === 0 &&
+        value?.op === 'const' &&
+        typeof value.value === 'number' &&
+        call.inputs[0]
+      )
+        return [
+          op(ctx, node, 'NotEqual', {}, [T(call.inputs[0]), { t: 'json', value: value.value }], call.inputs[0].shape),
+        ];
       return [null];
     },
   };
@@ -112,7 +171,17 @@ function symbolicRepresentation(ctx: Ctx, node: NodeObj): MaskRepresentation<Ten
 export function symbolicMasks(ctx: Ctx, node: NodeObj, userKwargs: boolean): void {
   const layer = node.layer;
   if (layer.op) return;
-  const rule = ruleFor({ className: layer.className, kind: layer.model ? 'model' : 'layer', config: layer.config, custom: layer.custom ?? undefined, module: layer.module }, 'keras3', ctx.version);
+  const rule = ruleFor(
+    {
+      className: layer.className,
+      kind: layer.model ? 'model' : 'layer',
+      config: layer.config,
+      custom: layer.custom ?? undefined,
+      module: layer.module,
+    },
+    'keras3',
+    ctx.version,
+  );
   const first = firstArg(node);
   const single = node.args.length === 1 && node.args[0]?.t === 'tensor' && node.inputs.length === 1 && !userKwargs;
   if (rule.callTakesMask === true && single && first) {
@@ -123,9 +192,23 @@ export function symbolicMasks(ctx: Ctx, node: NodeObj, userKwargs: boolean): voi
   if (!first) return;
   // A mask passed as `mask=` replaces the one the inputs carry (Keras' __call__ uses it as previous_mask).
   const given = node.kwargs.find(([k]) => k === 'mask')?.[1];
-  const explicit = given?.t === 'tensor' ? [given.tensor] : given?.t === 'list' && given.items.every((i) => i.t === 'tensor') ? given.items.map((i) => (i as { tensor: TensorObj }).tensor) : null;
+  const explicit =
+    given?.t === 'tensor'
+      ? [given.tensor]
+      : given?.t === 'list' && given.items.every((i) => i.t === 'tensor')
+        ? given.items.map((i) => (i as { tensor: TensorObj }).tensor)
+        : null;
   const masks = explicit && explicit.length === first.length ? explicit : first.map((t) => t.symMask);
-  const call = { layer: String(layer.config.name), className: layer.className, config: layer.config, rule, inputs: first, masks, firstArgCount: first.length, inputIsList: node.args[0]?.t === 'list' };
+  const call = {
+    layer: String(layer.config.name),
+    className: layer.className,
+    config: layer.config,
+    rule,
+    inputs: first,
+    masks,
+    firstArgCount: first.length,
+    inputIsList: node.args[0]?.t === 'list',
+  };
   const outcome = applyMaskRule(symbolicRepresentation(ctx, node), call);
   if (node.outputs[0]) node.outputs[0].symMask = outcome.out[0] ?? null;
 }

@@ -16,8 +16,29 @@ import { rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asNumber, asString, NONE, unknown, type Value } from '../objects/values';
 
 /** Positional parameters of the training methods (Keras 3 signatures; tf.keras agrees on these). */
-const COMPILE = ['optimizer', 'loss', 'loss_weights', 'metrics', 'weighted_metrics', 'run_eagerly', 'steps_per_execution', 'jit_compile'];
-const FIT = ['x', 'y', 'batch_size', 'epochs', 'verbose', 'callbacks', 'validation_split', 'validation_data', 'shuffle', 'class_weight', 'sample_weight'];
+const COMPILE = [
+  'optimizer',
+  'loss',
+  'loss_weights',
+  'metrics',
+  'weighted_metrics',
+  'run_eagerly',
+  'steps_per_execution',
+  'jit_compile',
+];
+const FIT = [
+  'x',
+  'y',
+  'batch_size',
+  'epochs',
+  'verbose',
+  'callbacks',
+  'validation_split',
+  'validation_data',
+  'shuffle',
+  'class_weight',
+  'sample_weight',
+];
 const EVALUATE = ['x', 'y', 'batch_size', 'verbose', 'sample_weight'];
 const PREDICT = ['x', 'batch_size', 'verbose'];
 
@@ -56,7 +77,8 @@ function kerasSpec(v: Value | undefined): JsonValue | null {
   if (v.t === 'ref') return v.qual.split('.').pop() ?? v.qual;
   if (v.t === 'func') return v.fn.name;
   if (v.t === 'seq') return v.items.map((i) => kerasSpec(i));
-  if (v.t === 'dict') return Object.fromEntries(v.keys.map((k, i) => [k.t === 'str' ? k.v : String(i), kerasSpec(v.values[i])]));
+  if (v.t === 'dict')
+    return Object.fromEntries(v.keys.map((k, i) => [k.t === 'str' ? k.v : String(i), kerasSpec(v.values[i])]));
   return null;
 }
 
@@ -82,7 +104,11 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       if (model.kind === 'sequential' && model.layers.length > 0) {
         const last = model.layers[model.layers.length - 1];
         model.layers.pop();
-        if (model.layers.length === 1 && model.layers[0].className === 'InputLayer' && last.className !== 'InputLayer') {
+        if (
+          model.layers.length === 1 &&
+          model.layers[0].className === 'InputLayer' &&
+          last.className !== 'InputLayer'
+        ) {
           // Keras keeps the input layer.
         }
       }
@@ -92,7 +118,8 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       t.loss = kerasSpec(a.get('loss')?.v);
       t.customLoss = customLoss(ctx, a.get('loss')?.v, a.get('loss')?.node);
       if (t.customLoss) t.loss = t.customLoss.name;
-      if (t.customLoss?.problem) ctx.report('unsupported-construct', 'information', t.customLoss.problem.message, t.customLoss.problem.range);
+      if (t.customLoss?.problem)
+        ctx.report('unsupported-construct', 'information', t.customLoss.problem.message, t.customLoss.problem.range);
       t.optimizer = kerasSpec(a.get('optimizer')?.v);
       t.metrics = kerasSpec(a.get('metrics')?.v);
       t.weightedMetrics = kerasSpec(a.get('weighted_metrics')?.v);
@@ -112,7 +139,8 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
         if (parts.length >= 2 && parts[0] && parts[1]) validationData = [parts[0].text, parts[1].text];
       }
       for (const callback of listItems(a.get('callbacks')?.v)) {
-        if (callback.t === 'json' && callback.className === 'ModelCheckpoint' && isCheckpoint(callback.value)) noteWeightFile(model, callback.value.config.filepath, 'ModelCheckpoint', args.node);
+        if (callback.t === 'json' && callback.className === 'ModelCheckpoint' && isCheckpoint(callback.value))
+          noteWeightFile(model, callback.value.config.filepath, 'ModelCheckpoint', args.node);
       }
       t.fitArgs = {
         x: dataName(a.get('x')),
@@ -143,7 +171,13 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
         if (shape?.t === 'seq') {
           const dims = shape.items.map((d) => asInt(d) ?? null);
           const first = model.layers[0];
-          const input = inputLayer(ctx, dims, 'float32', ctx.namer.sequentialInput(String(first?.config.name ?? 'sequential')), args.node);
+          const input = inputLayer(
+            ctx,
+            dims,
+            'float32',
+            ctx.namer.sequentialInput(String(first?.config.name ?? 'sequential')),
+            args.node,
+          );
           model.layers.unshift(input);
         }
       }
@@ -165,7 +199,8 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       const wanted = args.pos[0] ?? args.kw.get('name');
       const index = asInt(args.kw.get('index') ?? (wanted?.t === 'num' ? wanted : undefined));
       const byName = asString(wanted);
-      const layer = byName !== null ? layers.find((l) => l.config.name === byName) : index !== null ? layers[index] : undefined;
+      const layer =
+        byName !== null ? layers.find((l) => l.config.name === byName) : index !== null ? layers[index] : undefined;
       return layer ? layerValue(layer) : unknown(null, rangeOf(args.node));
     }
     case 'summary':

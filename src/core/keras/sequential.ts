@@ -13,7 +13,13 @@ import { outputShapes } from './shapes';
 import { rangeOf, type Syntax } from '../python/syntax';
 import { asString, iterate, type Value } from '../objects/values';
 
-export function newModel(ctx: Ctx, kind: ModelObj['kind'], className: string, name: string | null, node: Syntax): ModelObj {
+export function newModel(
+  ctx: Ctx,
+  kind: ModelObj['kind'],
+  className: string,
+  name: string | null,
+  node: Syntax,
+): ModelObj {
   const modelName = name ?? ctx.namer.model(className);
   const layer = newLayer(ctx, className, node, true);
   ctx.layers.pop(); // a model is listed as a model, not as a loose layer
@@ -22,7 +28,8 @@ export function newModel(ctx: Ctx, kind: ModelObj['kind'], className: string, na
     family: ctx.family,
     kind,
     className,
-    module: className === 'Sequential' ? 'keras' : className === 'Functional' ? 'keras.src.models.functional' : '__main__',
+    module:
+      className === 'Sequential' ? 'keras' : className === 'Functional' ? 'keras.src.models.functional' : '__main__',
     name: modelName,
     varName: null,
     varIsGlobal: false,
@@ -70,7 +77,14 @@ export function newSequential(ctx: Ctx, args: CallArgs): Value {
     items.forEach((item, i) => sequentialAdd(ctx, model, item, elements[i] ?? layersNode ?? args.node));
     sequentialRebuilt(ctx, model);
   } else if (layers && layers.t !== 'none') {
-    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot tell which layers this Sequential holds (the list is not written in this file).', rangeOf(layersNode ?? args.node)));
+    model.diagnostics.push(
+      ctx.diag(
+        'unsupported-construct',
+        'warning',
+        'MaskLens cannot tell which layers this Sequential holds (the list is not written in this file).',
+        rangeOf(layersNode ?? args.node),
+      ),
+    );
   }
   return { t: 'model', model };
 }
@@ -89,18 +103,39 @@ export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syn
   ctx.step();
   const layer = layerOf(ctx, value);
   if (!layer) {
-    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'MaskLens cannot tell which layer is added here.', node ? rangeOf(node) : model.range));
+    model.diagnostics.push(
+      ctx.diag(
+        'unsupported-construct',
+        'warning',
+        'MaskLens cannot tell which layer is added here.',
+        node ? rangeOf(node) : model.range,
+      ),
+    );
     return;
   }
   if (model.layers.length === 0 && layer.inputShape && layer.className !== 'InputLayer') {
     // Keras: `if not self._layers and layer._input_shape_arg: self.add(InputLayer(shape=...))`.
     const name = ctx.namer.sequentialInput(String(layer.config.name));
-    const input = inputLayer(ctx, layer.inputShape.batchShape, layer.inputShape.dtype, name, null, layer.inputShape.range);
+    const input = inputLayer(
+      ctx,
+      layer.inputShape.batchShape,
+      layer.inputShape.dtype,
+      name,
+      null,
+      layer.inputShape.range,
+    );
     input.syntax = layer.syntax;
     model.layers.push(input);
   }
   if (layer.className === 'InputLayer' && model.layers.some((l) => l.className === 'InputLayer')) {
-    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', 'This Sequential model already has an input; Keras raises ValueError when a second Input layer is added.', node ? rangeOf(node) : model.range));
+    model.diagnostics.push(
+      ctx.diag(
+        'unsupported-construct',
+        'warning',
+        'This Sequential model already has an input; Keras raises ValueError when a second Input layer is added.',
+        node ? rangeOf(node) : model.range,
+      ),
+    );
     return;
   }
   model.layers.push(layer);
@@ -112,7 +147,8 @@ export function sequentialAdd(ctx: Ctx, model: ModelObj, value: Value, node: Syn
  * that Functional takes the next `functional` name: the models named after it count on.
  */
 export function sequentialRebuilt(ctx: Ctx, model: ModelObj): void {
-  if (ctx.family === 'keras3' && model.layers[0]?.className === 'InputLayer' && model.layers.length > 1) ctx.namer.model('Functional');
+  if (ctx.family === 'keras3' && model.layers[0]?.className === 'InputLayer' && model.layers.length > 1)
+    ctx.namer.model('Functional');
 }
 
 /**
@@ -124,7 +160,14 @@ export function buildOnCall(ctx: Ctx, model: ModelObj, tensor: TensorObj): void 
   const first = model.layers[0];
   if (!first || first.className === 'InputLayer') return;
   const shape: Shape | null = tensor.shape ? [null, ...tensor.shape.slice(1)] : null;
-  const input = inputLayer(ctx, shape, 'float32', ctx.namer.sequentialInput(String(first.config.name)), null, model.range);
+  const input = inputLayer(
+    ctx,
+    shape,
+    'float32',
+    ctx.namer.sequentialInput(String(first.config.name)),
+    null,
+    model.range,
+  );
   model.layers.unshift(input);
   sequentialRebuilt(ctx, model);
 }
@@ -152,4 +195,3 @@ function nestedOutputShape(model: ModelObj): Shape | null {
   const outs = model.outputs;
   return outs && !Array.isArray(outs) && 'node' in outs ? outs.shape : null;
 }
-

@@ -21,7 +21,8 @@ function baseKind(v: Value, depth: number): ClassKind {
   if (v.t === 'class') return classKind(v.cls, depth + 1);
   if (v.t !== 'ref') return 'plain';
   const q = v.qual;
-  if (q === 'keras.Model' || q === 'keras.models.Model' || q === 'keras.Sequential' || q === 'keras.models.Sequential') return 'model';
+  if (q === 'keras.Model' || q === 'keras.models.Model' || q === 'keras.Sequential' || q === 'keras.models.Sequential')
+    return 'model';
   if (q === 'keras.layers.Layer' || q === 'keras.Layer' || /^keras\.layers\.[A-Z]/.test(q)) return 'layer';
   return 'plain';
 }
@@ -75,7 +76,14 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
   }
   const call = findMethod(inst.cls, 'call');
   if (!call) {
-    model.diagnostics.push(ctx.diag('unsupported-construct', 'warning', `\`${inst.cls.name}\` defines no call(); MaskLens lists its layers in __init__ order but cannot link them.`, model.range));
+    model.diagnostics.push(
+      ctx.diag(
+        'unsupported-construct',
+        'warning',
+        `\`${inst.cls.name}\` defines no call(); MaskLens lists its layers in __init__ order but cannot link them.`,
+        model.range,
+      ),
+    );
     return;
   }
   const input = inputLayer(ctx, [null, null, null], 'float32', `${model.name}_input`, null, model.range);
@@ -100,7 +108,12 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
     model.subclass.traced = true;
   } else {
     model.diagnostics.push(
-      ctx.diag('unsupported-construct', 'warning', `MaskLens could not follow \`${inst.cls.name}.call()\` (only a linear call of this class's layers can be traced); its layers are listed in __init__ order and the mask flow through them is a guess.`, rangeOf(call.node)),
+      ctx.diag(
+        'unsupported-construct',
+        'warning',
+        `MaskLens could not follow \`${inst.cls.name}.call()\` (only a linear call of this class's layers can be traced); its layers are listed in __init__ order and the mask flow through them is a guess.`,
+        rangeOf(call.node),
+      ),
     );
   }
   void args;
@@ -126,7 +139,12 @@ export function learnSubclassInput(model: ModelObj, x: Value | undefined): void 
   if (!input || Array.isArray(input) || 'dict' in input) return;
   const config = input.node.layer.config;
   const current = config.batch_shape;
-  if ((current !== null && (!Array.isArray(current) || current.some((d) => d !== null))) || x.shape.length < 1 || x.shape.some((d) => d === null)) return;
+  if (
+    (current !== null && (!Array.isArray(current) || current.some((d) => d !== null))) ||
+    x.shape.length < 1 ||
+    x.shape.some((d) => d === null)
+  )
+    return;
   config.batch_shape = [null, ...x.shape.slice(1)];
   input.shape = [null, ...x.shape.slice(1)];
 }

@@ -19,7 +19,14 @@ import type { Ctx } from '../objects/context';
 import { snake } from '../layers/kerasObjects';
 import { callLayer } from './layerCall';
 import { newLayer } from './layers';
-import { collectArgTensors, graphEpoch, type ArgTree, type NodeObj, type Shape, type TensorObj } from '../objects/modelObjects';
+import {
+  collectArgTensors,
+  graphEpoch,
+  type ArgTree,
+  type NodeObj,
+  type Shape,
+  type TensorObj,
+} from '../objects/modelObjects';
 import { rangeOf, type Syntax } from '../python/syntax';
 import { asString, toJson, type Value } from '../objects/values';
 
@@ -38,8 +45,24 @@ interface TensorOp {
 }
 
 const NUMPY = 'keras.src.ops.numpy';
-const compare = (keras3: string, tf: string): TensorOp => ({ keras3, module: NUMPY, tf, operand: true, config: {}, dtype: 'bool', shape: 'elementwise' });
-const reduce = (keras3: string, tf: string, dtype: 'bool' | 'float32'): TensorOp => ({ keras3, module: NUMPY, tf, operand: false, config: { axis: null, keepdims: false }, dtype, shape: 'reduce' });
+const compare = (keras3: string, tf: string): TensorOp => ({
+  keras3,
+  module: NUMPY,
+  tf,
+  operand: true,
+  config: {},
+  dtype: 'bool',
+  shape: 'elementwise',
+});
+const reduce = (keras3: string, tf: string, dtype: 'bool' | 'float32'): TensorOp => ({
+  keras3,
+  module: NUMPY,
+  tf,
+  operand: false,
+  config: { axis: null, keepdims: false },
+  dtype,
+  shape: 'reduce',
+});
 
 const OPS: Record<string, TensorOp> = {
   not_equal: compare('NotEqual', 'math.not_equal'),
@@ -50,17 +73,48 @@ const OPS: Record<string, TensorOp> = {
   less_equal: compare('LessEqual', 'math.less_equal'),
   logical_and: compare('LogicalAnd', 'math.logical_and'),
   logical_or: compare('LogicalOr', 'math.logical_or'),
-  logical_not: { keras3: 'LogicalNot', module: NUMPY, tf: 'math.logical_not', operand: false, config: {}, dtype: 'bool', shape: 'elementwise' },
-  cast: { keras3: 'Cast', module: 'keras.src.ops.core', tf: 'cast', operand: false, config: { dtype: 'float32' }, dtype: 'config', shape: 'elementwise' },
+  logical_not: {
+    keras3: 'LogicalNot',
+    module: NUMPY,
+    tf: 'math.logical_not',
+    operand: false,
+    config: {},
+    dtype: 'bool',
+    shape: 'elementwise',
+  },
+  cast: {
+    keras3: 'Cast',
+    module: 'keras.src.ops.core',
+    tf: 'cast',
+    operand: false,
+    config: { dtype: 'float32' },
+    dtype: 'config',
+    shape: 'elementwise',
+  },
   any: reduce('Any', 'math.reduce_any', 'bool'),
   all: reduce('All', 'math.reduce_all', 'bool'),
   sum: reduce('Sum', 'math.reduce_sum', 'float32'),
   mean: reduce('Mean', 'math.reduce_mean', 'float32'),
-  expand_dims: { keras3: 'ExpandDims', module: NUMPY, tf: 'expand_dims', operand: false, config: { axis: 0 }, dtype: 'input', shape: 'expand' },
+  expand_dims: {
+    keras3: 'ExpandDims',
+    module: NUMPY,
+    tf: 'expand_dims',
+    operand: false,
+    config: { axis: 0 },
+    dtype: 'input',
+    shape: 'expand',
+  },
 };
 
 /** Python's comparison operators on a tensor, as the operations Keras turns them into. */
-const COMPARISONS: Record<string, string> = { '!=': 'not_equal', '==': 'equal', '>': 'greater', '<': 'less', '>=': 'greater_equal', '<=': 'less_equal' };
+const COMPARISONS: Record<string, string> = {
+  '!=': 'not_equal',
+  '==': 'equal',
+  '>': 'greater',
+  '<': 'less',
+  '>=': 'greater_equal',
+  '<=': 'less_equal',
+};
 /** tf.keras: `!=` and `==` dispatch to TensorFlow's operator symbols, the others to the tf.math functions. */
 const TF_OPERATORS: Record<string, string> = { '!=': '__operators__.ne', '==': '__operators__.eq' };
 
@@ -69,7 +123,8 @@ function opOf(qual: string): { key: string; from: 'tensorflow' | 'keras' } | nul
   const parts = qual.split('.');
   const key = (parts[parts.length - 1] ?? '').replace(/^reduce_/, '');
   if (!Object.hasOwn(OPS, key)) return null;
-  if (parts[0] === 'tensorflow' && (parts.length === 2 || (parts.length === 3 && parts[1] === 'math'))) return { key, from: 'tensorflow' };
+  if (parts[0] === 'tensorflow' && (parts.length === 2 || (parts.length === 3 && parts[1] === 'math')))
+    return { key, from: 'tensorflow' };
   if (parts[0] === 'keras' && parts[1] === 'ops') return { key, from: 'keras' };
   return null;
 }
@@ -83,7 +138,12 @@ function shapeAfter(op: TensorOp, input: Shape | null, config: JsonObject): Shap
     const axis = typeof config.axis === 'number' ? at(config.axis, rank + 1) : 0;
     return [...input.slice(0, axis), 1, ...input.slice(axis)];
   }
-  const axes = typeof config.axis === 'number' ? [config.axis] : Array.isArray(config.axis) ? config.axis.filter((a): a is number => typeof a === 'number') : null;
+  const axes =
+    typeof config.axis === 'number'
+      ? [config.axis]
+      : Array.isArray(config.axis)
+        ? config.axis.filter((a): a is number => typeof a === 'number')
+        : null;
   if (!axes) return config.keepdims === true ? input.map(() => 1) : [];
   const drop = new Set(axes.map((a) => at(a, rank)));
   return config.keepdims === true ? input.map((d, i) => (drop.has(i) ? 1 : d)) : input.filter((_, i) => !drop.has(i));
@@ -96,7 +156,14 @@ function dtypeAfter(op: TensorOp, input: TensorObj, config: JsonObject): string 
 }
 
 /** A Keras 3 operation node (also what a traced `call` records in either family). */
-function operationNode(ctx: Ctx, op: TensorOp, input: TensorObj, operand: Value | undefined, config: JsonObject, at: Syntax): Value {
+function operationNode(
+  ctx: Ctx,
+  op: TensorOp,
+  input: TensorObj,
+  operand: Value | undefined,
+  config: JsonObject,
+  at: Syntax,
+): Value {
   const layer = newLayer(ctx, op.keras3, null, true);
   ctx.layers.pop(); // an operation, not a layer of the file
   layer.op = true;
@@ -104,11 +171,32 @@ function operationNode(ctx: Ctx, op: TensorOp, input: TensorObj, operand: Value 
   layer.range = rangeOf(at);
   layer.config = { name: ctx.namer.unique(snake(op.keras3)), ...config };
   const args: ArgTree[] = [{ t: 'tensor', tensor: input }];
-  if (op.operand) args.push(operand?.t === 'tensor' ? { t: 'tensor', tensor: operand.tensor } : { t: 'json', value: (operand && toJson(operand)) ?? null });
+  if (op.operand)
+    args.push(
+      operand?.t === 'tensor'
+        ? { t: 'tensor', tensor: operand.tensor }
+        : { t: 'json', value: (operand && toJson(operand)) ?? null },
+    );
   const inputs: TensorObj[] = [];
   for (const a of args) collectArgTensors(a, inputs);
-  const node: NodeObj = { layer, index: 0, args, kwargs: [], inputs, maskArgs: [], outputs: [], range: layer.range, isInput: false };
-  node.outputs.push({ node, index: 0, shape: shapeAfter(op, input.shape, config), dtype: dtypeAfter(op, input, config), symMask: null });
+  const node: NodeObj = {
+    layer,
+    index: 0,
+    args,
+    kwargs: [],
+    inputs,
+    maskArgs: [],
+    outputs: [],
+    range: layer.range,
+    isInput: false,
+  };
+  node.outputs.push({
+    node,
+    index: 0,
+    shape: shapeAfter(op, input.shape, config),
+    dtype: dtypeAfter(op, input, config),
+    symMask: null,
+  });
   layer.nodes.push(node);
   graphEpoch.value++;
   return { t: 'tensor', tensor: node.outputs[0] };
@@ -135,7 +223,10 @@ function configOf(op: TensorOp, args: CallArgs): JsonObject {
   names.forEach((name, i) => {
     const v = args.kw.get(name) ?? (name === 'keepdims' ? args.kw.get('keep_dims') : undefined) ?? positional[i];
     if (v === undefined) return;
-    const j = name === 'dtype' ? (asString(v) ?? (v.t === 'ref' ? (v.qual.split('.').pop() ?? null) : null)) : (toJson(v) ?? null);
+    const j =
+      name === 'dtype'
+        ? (asString(v) ?? (v.t === 'ref' ? (v.qual.split('.').pop() ?? null) : null))
+        : (toJson(v) ?? null);
     config[name] = j as JsonValue;
   });
   return config;
@@ -174,8 +265,16 @@ export function tensorComparison(ctx: Ctx, operator: string, left: Value, right:
   const op = OPS[key];
   if (ctx.tracing > 0 || ctx.family === 'keras3') return operationNode(ctx, op, left.tensor, right, {}, at);
   // tf.keras: KerasTensor.__ne__ dispatches to tf.math.not_equal, a TFOpLambda on (x, y).
-  const args: CallArgs = { pos: [left, right], posNodes: [], kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map(), starred: false, node: at, argList: null };
+  const args: CallArgs = {
+    pos: [left, right],
+    posNodes: [],
+    kw: new Map(),
+    kwNodes: new Map(),
+    kwNameNodes: new Map(),
+    starred: false,
+    node: at,
+    argList: null,
+  };
   const symbol = TF_OPERATORS[operator];
   return tfOpLambda(ctx, symbol ? { ...op, tf: symbol } : op, left.tensor, {}, args);
 }
-

@@ -25,32 +25,132 @@ export class Untranslatable extends Error {
 
 /** Backend function names → the runtime's normalised names. */
 const FUNCTIONS: Record<string, string> = {
-  sum: 'sum', reduce_sum: 'sum', mean: 'mean', reduce_mean: 'mean', max: 'max', reduce_max: 'max', min: 'min', reduce_min: 'min',
-  prod: 'prod', reduce_prod: 'prod', any: 'any', reduce_any: 'any', all: 'all', reduce_all: 'all', std: 'std', reduce_std: 'std',
-  expand_dims: 'expand_dims', squeeze: 'squeeze', exp: 'exp', log: 'log', abs: 'abs', square: 'square', sqrt: 'sqrt',
-  relu: 'relu', sigmoid: 'sigmoid', tanh: 'tanh', softmax: 'softmax', softplus: 'softplus', elu: 'elu', gelu: 'gelu',
-  cast: 'cast', not_equal: 'not_equal', equal: 'equal', greater: 'greater', less: 'less', greater_equal: 'greater_equal', less_equal: 'less_equal',
-  maximum: 'maximum', minimum: 'minimum', clip: 'clip', clip_by_value: 'clip', concatenate: 'concatenate', concat: 'concatenate',
-  stack: 'stack', transpose: 'transpose', permute_dimensions: 'transpose', reshape: 'reshape', reverse: 'reverse', flip: 'reverse',
-  cumsum: 'cumsum', l2_normalize: 'l2_normalize', ones_like: 'ones_like', zeros_like: 'zeros_like', pow: 'pow', power: 'pow',
-  matmul: 'matmul', dot: 'matmul', batch_dot: 'batch_dot', argmax: 'argmax', argmin: 'argmin', logical_and: 'logical_and',
-  logical_or: 'logical_or', logical_not: 'logical_not', where: 'where', negative: 'negative', square_root: 'sqrt',
-  split: 'split', unstack: 'unstack', take: 'take', gather: 'take', embedding_lookup: 'take', arange: 'arange', range: 'arange',
-  shape: 'shape', int_shape: 'shape', broadcast_to: 'broadcast_to', tile: 'tile', multiply: 'multiply', add: 'add', subtract: 'subtract', divide: 'divide',
-  truediv: 'divide', divide_no_nan: 'divide_no_nan', einsum: 'einsum', sign: 'sign', round: 'round', floor: 'floor', rsqrt: 'rsqrt',
-  log_softmax: 'log_softmax', leaky_relu: 'leaky_relu', selu: 'selu', silu: 'silu', swish: 'silu', hard_sigmoid: 'hard_sigmoid',
-  triu: 'triu', tril: 'tril', count_nonzero: 'count_nonzero', cumprod: 'cumprod', erf: 'erf', bias_add: 'add',
-  repeat_elements: 'repeat_elements', repeat: 'repeat', batch_flatten: 'batch_flatten', ndim: 'ndim',
+  sum: 'sum',
+  reduce_sum: 'sum',
+  mean: 'mean',
+  reduce_mean: 'mean',
+  max: 'max',
+  reduce_max: 'max',
+  min: 'min',
+  reduce_min: 'min',
+  prod: 'prod',
+  reduce_prod: 'prod',
+  any: 'any',
+  reduce_any: 'any',
+  all: 'all',
+  reduce_all: 'all',
+  std: 'std',
+  reduce_std: 'std',
+  expand_dims: 'expand_dims',
+  squeeze: 'squeeze',
+  exp: 'exp',
+  log: 'log',
+  abs: 'abs',
+  square: 'square',
+  sqrt: 'sqrt',
+  relu: 'relu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  softmax: 'softmax',
+  softplus: 'softplus',
+  elu: 'elu',
+  gelu: 'gelu',
+  cast: 'cast',
+  not_equal: 'not_equal',
+  equal: 'equal',
+  greater: 'greater',
+  less: 'less',
+  greater_equal: 'greater_equal',
+  less_equal: 'less_equal',
+  maximum: 'maximum',
+  minimum: 'minimum',
+  clip: 'clip',
+  clip_by_value: 'clip',
+  concatenate: 'concatenate',
+  concat: 'concatenate',
+  stack: 'stack',
+  transpose: 'transpose',
+  permute_dimensions: 'transpose',
+  reshape: 'reshape',
+  reverse: 'reverse',
+  flip: 'reverse',
+  cumsum: 'cumsum',
+  l2_normalize: 'l2_normalize',
+  ones_like: 'ones_like',
+  zeros_like: 'zeros_like',
+  pow: 'pow',
+  power: 'pow',
+  matmul: 'matmul',
+  dot: 'matmul',
+  batch_dot: 'batch_dot',
+  argmax: 'argmax',
+  argmin: 'argmin',
+  logical_and: 'logical_and',
+  logical_or: 'logical_or',
+  logical_not: 'logical_not',
+  where: 'where',
+  negative: 'negative',
+  square_root: 'sqrt',
+  split: 'split',
+  unstack: 'unstack',
+  take: 'take',
+  gather: 'take',
+  embedding_lookup: 'take',
+  arange: 'arange',
+  range: 'arange',
+  shape: 'shape',
+  int_shape: 'shape',
+  broadcast_to: 'broadcast_to',
+  tile: 'tile',
+  multiply: 'multiply',
+  add: 'add',
+  subtract: 'subtract',
+  divide: 'divide',
+  truediv: 'divide',
+  divide_no_nan: 'divide_no_nan',
+  einsum: 'einsum',
+  sign: 'sign',
+  round: 'round',
+  floor: 'floor',
+  rsqrt: 'rsqrt',
+  log_softmax: 'log_softmax',
+  leaky_relu: 'leaky_relu',
+  selu: 'selu',
+  silu: 'silu',
+  swish: 'silu',
+  hard_sigmoid: 'hard_sigmoid',
+  triu: 'triu',
+  tril: 'tril',
+  count_nonzero: 'count_nonzero',
+  cumprod: 'cumprod',
+  erf: 'erf',
+  bias_add: 'add',
+  repeat_elements: 'repeat_elements',
+  repeat: 'repeat',
+  batch_flatten: 'batch_flatten',
+  ndim: 'ndim',
   boolean_mask: 'boolean_mask',
 };
 
-const MODULES = /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
+const MODULES =
+  /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
 
 /** Backend calls whose value is a dtype name (`K.dtype(x)`, `K.floatx()`): every tensor MaskLens runs is float32. */
 const DTYPE_OF = /^(keras\.backend\.(dtype|floatx)|keras\.config\.floatx)$/;
 /** `K.epsilon()`: Keras' fuzz factor, 1e-7 unless the program sets another (MaskLens does not follow `set_epsilon`). */
 const EPSILON = /^keras\.(backend|config)\.epsilon$/;
-const DTYPES = new Set(['float16', 'float32', 'float64', 'bfloat16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'bool']);
+const DTYPES = new Set([
+  'float16',
+  'float32',
+  'float64',
+  'bfloat16',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'bool',
+]);
 
 /** A method's `self`: what its attributes are. */
 export interface SelfRef {
@@ -155,12 +255,22 @@ export function translateExpr(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
       const op = field(node, 'operator')?.text ?? '';
       const operator = BINARY[op];
       if (!operator) throw new Untranslatable(`operator ${op}`, node);
-      return { op: 'binary', operator, left: translateExpr(ctx, field(node, 'left') ?? node, env), right: translateExpr(ctx, field(node, 'right') ?? node, env) };
+      return {
+        op: 'binary',
+        operator,
+        left: translateExpr(ctx, field(node, 'left') ?? node, env),
+        right: translateExpr(ctx, field(node, 'right') ?? node, env),
+      };
     }
     case 'boolean_operator': {
       const op = field(node, 'operator')?.text;
       if (op !== 'and' && op !== 'or') throw new Untranslatable(`operator ${op}`, node);
-      return { op: 'binary', operator: op, left: translateExpr(ctx, field(node, 'left') ?? node, env), right: translateExpr(ctx, field(node, 'right') ?? node, env) };
+      return {
+        op: 'binary',
+        operator: op,
+        left: translateExpr(ctx, field(node, 'left') ?? node, env),
+        right: translateExpr(ctx, field(node, 'right') ?? node, env),
+      };
     }
     case 'comparison_operator':
       return comparison(ctx, node, env);
@@ -169,14 +279,23 @@ export function translateExpr(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
       if (!then || !test || !otherwise) throw new Untranslatable('incomplete conditional expression', node);
       const fixed = staticTruth(ctx, test, env);
       if (fixed !== null) return translateExpr(ctx, fixed ? then : otherwise, env);
-      return { op: 'cond', test: translateExpr(ctx, test, env), then: translateExpr(ctx, then, env), else: translateExpr(ctx, otherwise, env) };
+      return {
+        op: 'cond',
+        test: translateExpr(ctx, test, env),
+        then: translateExpr(ctx, then, env),
+        else: translateExpr(ctx, otherwise, env),
+      };
     }
     case 'tuple':
     case 'list':
     case 'expression_list':
       return { op: 'call', fn: 'tuple', args: named(node).map((item) => translateExpr(ctx, item, env)), kwargs: {} };
     case 'subscript':
-      return { op: 'slice', target: translateExpr(ctx, field(node, 'value') ?? node, env), items: sliceItems(ctx, node, env) };
+      return {
+        op: 'slice',
+        target: translateExpr(ctx, field(node, 'value') ?? node, env),
+        items: sliceItems(ctx, node, env),
+      };
     case 'call':
       return translateCall(ctx, node, env);
     case 'attribute':
@@ -200,7 +319,12 @@ function comparison(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     const test: LambdaExpr = { op: 'isNone', operand: translateExpr(ctx, target, env) };
     return op === 'is' ? test : { op: 'unary', operator: 'not', operand: test };
   }
-  return { op: 'binary', operator: op as '==', left: translateExpr(ctx, operands[0], env), right: translateExpr(ctx, operands[1], env) };
+  return {
+    op: 'binary',
+    operator: op as '==',
+    left: translateExpr(ctx, operands[0], env),
+    right: translateExpr(ctx, operands[1], env),
+  };
 }
 
 /** `self.<attr>` or `<tensor>.<attr>`. */
@@ -211,7 +335,11 @@ function attribute(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     const assigned = env.selfAssigned?.get(name);
     if (assigned) return translateExpr(ctx, assigned, env);
     if (env.self.built.has(name)) return { op: 'self', name };
-    if (env.self.layers.has(name)) throw new Untranslatable(`\`self.${name}\` is a layer used as a value (MaskLens follows layers only where they are called)`, node);
+    if (env.self.layers.has(name))
+      throw new Untranslatable(
+        `\`self.${name}\` is a layer used as a value (MaskLens follows layers only where they are called)`,
+        node,
+      );
     const c = constantOf(ctx.evaluator.evaluate(node, env.scope));
     if (c) return c;
     throw new Untranslatable(`\`self.${name}\` is not a number, a dtype or a weight the source fixes`, node);
@@ -241,11 +369,17 @@ function sliceItems(ctx: Ctx, node: Syntax, env: Env): SliceItem[] {
     if (child.type === 'ellipsis') items.push({ kind: 'ellipsis' });
     else if (child.type === 'slice') {
       const parts = sliceParts(child);
-      items.push({ kind: 'range', start: sliceBound(ctx, parts[0], env), stop: sliceBound(ctx, parts[1], env), step: sliceBound(ctx, parts[2], env) });
+      items.push({
+        kind: 'range',
+        start: sliceBound(ctx, parts[0], env),
+        stop: sliceBound(ctx, parts[1], env),
+        step: sliceBound(ctx, parts[2], env),
+      });
     } else {
       const e = usesParam(child, env) ? translateExpr(ctx, child, env) : constant(ctx, child, env);
       if (e?.op === 'const' && e.value === null) items.push({ kind: 'newaxis' });
-      else if (e?.op === 'const' && typeof e.value === 'number' && Number.isInteger(e.value)) items.push({ kind: 'index', index: e.value });
+      else if (e?.op === 'const' && typeof e.value === 'number' && Number.isInteger(e.value))
+        items.push({ kind: 'index', index: e.value });
       else throw new Untranslatable('indices must be integers the source fixes', child);
     }
   }
@@ -253,7 +387,12 @@ function sliceItems(ctx: Ctx, node: Syntax, env: Env): SliceItem[] {
 }
 
 /** A call's arguments: positional (a list literal spread, as `concatenate([a, b])` takes it) and keyword. */
-function callArguments(ctx: Ctx, node: Syntax, env: Env, spreadLists: boolean): { args: LambdaExpr[]; kwargs: Record<string, LambdaExpr>; kwargNodes: Map<string, Syntax> } {
+function callArguments(
+  ctx: Ctx,
+  node: Syntax,
+  env: Env,
+  spreadLists: boolean,
+): { args: LambdaExpr[]; kwargs: Record<string, LambdaExpr>; kwargNodes: Map<string, Syntax> } {
   const args: LambdaExpr[] = [];
   const kwargs: Record<string, LambdaExpr> = {};
   const kwargNodes = new Map<string, Syntax>();
@@ -291,7 +430,8 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   }
   const target = ctx.evaluator.evaluate(callee, env.scope);
   // A function the file defines (a helper the Lambda's function calls): its body, inlined.
-  if (target.t === 'func' && !target.fn.owner && target.fn.node.type === 'function_definition') return inlineFunction(ctx, node, target.fn, env);
+  if (target.t === 'func' && !target.fn.owner && target.fn.node.type === 'function_definition')
+    return inlineFunction(ctx, node, target.fn, env);
   if (target.t === 'ref' && DTYPE_OF.test(target.qual)) return { op: 'const', value: 'float32' };
   if (target.t === 'ref' && EPSILON.test(target.qual)) return { op: 'const', value: 1e-7 };
   const loss = kerasLossCall(target);
@@ -300,7 +440,8 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     const given: Record<string, JsonValue> = {};
     for (const [k, v] of Object.entries(kwargs)) {
       const valueNode = kwargNodes.get(k);
-      const j = valueNode && !usesParam(valueNode, env) ? toJson(ctx.evaluator.evaluate(valueNode, env.scope)) : undefined;
+      const j =
+        valueNode && !usesParam(valueNode, env) ? toJson(ctx.evaluator.evaluate(valueNode, env.scope)) : undefined;
       if (v.op === 'const' || j !== undefined) given[k] = j ?? (v.op === 'const' ? v.value : null);
       else throw new Untranslatable(`\`${k}=\` of a Keras loss must be a value the source fixes`, valueNode ?? node);
     }
@@ -308,17 +449,22 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   }
   const m = target.t === 'ref' ? MODULES.exec(target.qual) : null;
   // Python's builtins abs() and len() (when the file does not rebind the name) work on tensors too.
-  const builtin = callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func' ? callee.text : undefined;
+  const builtin =
+    callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func'
+      ? callee.text
+      : undefined;
   const fn = m ? FUNCTIONS[m[2]] : builtin;
   if (!fn) throw new Untranslatable(`\`${callee.text}\` is not a function MaskLens can execute`, callee);
   const spread = fn === 'concatenate' || fn === 'stack';
   const { args, kwargs, kwargNodes } = callArguments(ctx, node, env, spread);
   const out: Record<string, LambdaExpr | JsonValue> = {};
   // keras.backend.expand_dims adds the last axis when none is given; numpy, ops and tf require one.
-  if (m?.[1] === 'keras.backend' && fn === 'expand_dims' && args.length === 1 && kwargs.axis === undefined) out.axis = -1;
+  if (m?.[1] === 'keras.backend' && fn === 'expand_dims' && args.length === 1 && kwargs.axis === undefined)
+    out.axis = -1;
   for (const [k, v] of Object.entries(kwargs)) {
     const valueNode = kwargNodes.get(k);
-    const j = valueNode && !usesParam(valueNode, env) ? toJson(ctx.evaluator.evaluate(valueNode, env.scope)) : undefined;
+    const j =
+      valueNode && !usesParam(valueNode, env) ? toJson(ctx.evaluator.evaluate(valueNode, env.scope)) : undefined;
     out[k] = j !== undefined ? j : v;
   }
   return { op: 'call', fn, args, kwargs: out };
@@ -331,7 +477,13 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
  * position). Its name and scalar options, for the runtime's `keras_loss`.
  */
 function kerasLossCall(target: Value): Record<string, JsonValue> | null {
-  if (target.t === 'json' && typeof target.value === 'object' && target.value !== null && !Array.isArray(target.value) && target.value.module === 'keras.losses') {
+  if (
+    target.t === 'json' &&
+    typeof target.value === 'object' &&
+    target.value !== null &&
+    !Array.isArray(target.value) &&
+    target.value.module === 'keras.losses'
+  ) {
     const config = target.value.config;
     const scalars: Record<string, JsonValue> = { loss: target.className, reduction: 'sum_over_batch_size' };
     if (config && typeof config === 'object' && !Array.isArray(config)) {
@@ -357,7 +509,8 @@ function heldLayerCalled(ctx: Ctx, callee: Syntax, env: Env): string | null {
     const index = callee.childrenForFieldName('subscript').find((c): c is Syntax => c !== null);
     if (list?.type !== 'attribute' || field(list, 'object')?.text !== self.name || !index) return null;
     const at = translateExpr(ctx, index, env);
-    if (at.op !== 'const' || typeof at.value !== 'number') throw new Untranslatable('a held layer picked by an index known only at run time', index);
+    if (at.op !== 'const' || typeof at.value !== 'number')
+      throw new Untranslatable('a held layer picked by an index known only at run time', index);
     const name = `${field(list, 'attribute')?.text ?? ''}[${at.value}]`;
     return self.layers.has(name) ? name : null;
   }
@@ -423,7 +576,8 @@ function inlineFunction(ctx: Ctx, node: Syntax, fn: FuncValue, env: Env): Lambda
   const inner: Env = { params: [], locals: new Map(), fn, scope: fn.scope, self: null, depth: env.depth + 1 };
   let position = 0;
   for (const p of named(field(fn.node, 'parameters') ?? fn.node)) {
-    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') throw new Untranslatable('a function taking *args or **kwargs', p);
+    if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')
+      throw new Untranslatable('a function taking *args or **kwargs', p);
     const name = p.type === 'identifier' ? p.text : field(p, 'name')?.text;
     if (!name) continue;
     const bound = kwargs[name] ?? args[position++];
@@ -433,7 +587,8 @@ function inlineFunction(ctx: Ctx, node: Syntax, fn: FuncValue, env: Env): Lambda
     else throw new Untranslatable(`the call gives no value for parameter \`${name}\``, node);
   }
   const result = translateBlock(ctx, named(field(fn.node, 'body') ?? fn.node), inner);
-  if (result.op === 'const' && result.value === null) throw new Untranslatable(`\`${fn.name}\` returns nothing MaskLens can read`, node);
+  if (result.op === 'const' && result.value === null)
+    throw new Untranslatable(`\`${fn.name}\` returns nothing MaskLens can read`, node);
   return result;
 }
 
@@ -448,7 +603,13 @@ function usesSelfAtRunTime(node: Syntax, env: Env): boolean {
   if (!self) return false;
   if (node.type === 'attribute' && field(node, 'object')?.text === self.name) {
     const name = field(node, 'attribute')?.text ?? '';
-    return self.built.has(name) || self.layers.has(name) || name === 'add_weight' || self.method(name) !== null || env.selfAssigned?.has(name) === true;
+    return (
+      self.built.has(name) ||
+      self.layers.has(name) ||
+      name === 'add_weight' ||
+      self.method(name) !== null ||
+      env.selfAssigned?.has(name) === true
+    );
   }
   return named(node).some((c) => usesSelfAtRunTime(c, env));
 }
@@ -496,7 +657,13 @@ function inert(stmt: Syntax): boolean {
     const text = callee?.text ?? '';
     // super().build(input_shape), print(...), tf.print(...), self.add_loss(...), tf.debugging.*:
     // nothing the result depends on.
-    return /^super\s*\(/.test(text) || text === 'print' || /\.print$/.test(text) || /^self\.add_(loss|metric)$/.test(text) || /(^|\.)debugging\./.test(text);
+    return (
+      /^super\s*\(/.test(text) ||
+      text === 'print' ||
+      /\.print$/.test(text) ||
+      /^self\.add_(loss|metric)$/.test(text) ||
+      /(^|\.)debugging\./.test(text)
+    );
   }
   return false;
 }
@@ -539,7 +706,8 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
       case 'import_from_statement': {
         // `import keras.backend as K` inside the function: its names, for what follows.
         const scope = new Scope(env.scope);
-        if (!ctx.evaluator.bindImport(stmt, scope)) throw new Untranslatable('a wildcard import inside the function', stmt);
+        if (!ctx.evaluator.bindImport(stmt, scope))
+          throw new Untranslatable('a wildcard import inside the function', stmt);
         env.scope = scope;
         break;
       }
@@ -558,7 +726,10 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
         break;
       }
       default:
-        throw new Untranslatable(`a ${stmt.type.replace(/_/g, ' ')} (MaskLens translates assignments, if, for over fixed values and return)`, stmt);
+        throw new Untranslatable(
+          `a ${stmt.type.replace(/_/g, ' ')} (MaskLens translates assignments, if, for over fixed values and return)`,
+          stmt,
+        );
     }
   }
   return null;
@@ -572,13 +743,17 @@ function unrollFor(ctx: Ctx, stmt: Syntax, env: Env, state: BlockState): void {
   const target = field(stmt, 'left');
   const iterable = field(stmt, 'right');
   const body = field(stmt, 'body');
-  if (!target || !iterable || !body || target.type !== 'identifier') throw new Untranslatable('a for statement MaskLens cannot unroll', stmt);
-  if (named(stmt).some((c) => c.type === 'else_clause')) throw new Untranslatable('a for statement with an else clause', stmt);
+  if (!target || !iterable || !body || target.type !== 'identifier')
+    throw new Untranslatable('a for statement MaskLens cannot unroll', stmt);
+  if (named(stmt).some((c) => c.type === 'else_clause'))
+    throw new Untranslatable('a for statement with an else clause', stmt);
   const overHeld = env.self !== null && field(iterable, 'object')?.text === env.self.name;
-  if (!overHeld && usesParam(iterable, env)) throw new Untranslatable('a loop over values known only at run time', iterable);
+  if (!overHeld && usesParam(iterable, env))
+    throw new Untranslatable('a loop over values known only at run time', iterable);
   const value = ctx.evaluator.evaluate(iterable, env.scope);
   const items = value.t === 'seq' ? value.items : null;
-  if (!items || items.length > MAX_UNROLLED) throw new Untranslatable('a loop over values the source does not fix', iterable);
+  if (!items || items.length > MAX_UNROLLED)
+    throw new Untranslatable('a loop over values the source does not fix', iterable);
   for (const item of items) {
     const layer = env.self?.layerName(item) ?? null;
     const constant = constantOf(item);
@@ -603,7 +778,15 @@ function branchEnv(env: Env): Env {
  * An `if` (or the `elif` / `else` clauses left of its chain) followed by `rest`: a test the
  * source fixes takes its branch; one known only at run time becomes `cond` over both.
  */
-function translateIf(ctx: Ctx, test: Syntax, body: Syntax, alternatives: readonly Syntax[], rest: readonly Syntax[], env: Env, state: BlockState): LambdaExpr | null {
+function translateIf(
+  ctx: Ctx,
+  test: Syntax,
+  body: Syntax,
+  alternatives: readonly Syntax[],
+  rest: readonly Syntax[],
+  env: Env,
+  state: BlockState,
+): LambdaExpr | null {
   const otherwise = (e: Env, s: BlockState): LambdaExpr | null => {
     const [next, ...more] = alternatives;
     if (!next) return block(ctx, rest, e, s);
@@ -616,7 +799,8 @@ function translateIf(ctx: Ctx, test: Syntax, body: Syntax, alternatives: readonl
   const fixed = staticTruth(ctx, test, env);
   if (fixed === true) return block(ctx, [...named(body), ...rest], env, state);
   if (fixed === false) return otherwise(env, state);
-  if (state.onSelfAssign) throw new Untranslatable('an if in build() whose test is only known when the layer runs', test);
+  if (state.onSelfAssign)
+    throw new Untranslatable('an if in build() whose test is only known when the layer runs', test);
   if (state.inLoop) throw new Untranslatable('a test known only at run time inside a loop', test);
   if (state.branches >= MAX_RUNTIME_BRANCHES) throw new Untranslatable('too many tests known only at run time', test);
   const condition = translateExpr(ctx, test, env);
@@ -637,7 +821,8 @@ function assign(ctx: Ctx, node: Syntax, env: Env, onSelfAssign?: SelfAssign): vo
   }
   if (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern') {
     const targets = named(left);
-    const values = right.type === 'tuple' || right.type === 'expression_list' || right.type === 'list' ? named(right) : null;
+    const values =
+      right.type === 'tuple' || right.type === 'expression_list' || right.type === 'list' ? named(right) : null;
     if (values && values.length === targets.length) {
       const translated = values.map((v) => translateExpr(ctx, v, env));
       targets.forEach((t, i) => bindName(t, translated[i], env));
@@ -653,7 +838,12 @@ function assign(ctx: Ctx, node: Syntax, env: Env, onSelfAssign?: SelfAssign): vo
     else (env.selfAssigned ??= new Map()).set(attr, right);
     return;
   }
-  throw new Untranslatable(left.type === 'attribute' ? `an assignment to \`${left.text}\` (MaskLens translates assignments to local names)` : 'an assignment MaskLens cannot translate', left);
+  throw new Untranslatable(
+    left.type === 'attribute'
+      ? `an assignment to \`${left.text}\` (MaskLens translates assignments to local names)`
+      : 'an assignment MaskLens cannot translate',
+    left,
+  );
 }
 
 function bindName(target: Syntax, value: LambdaExpr, env: Env): void {
@@ -666,6 +856,12 @@ function augmented(ctx: Ctx, node: Syntax, env: Env): void {
   const right = field(node, 'right');
   const op = field(node, 'operator')?.text.replace('=', '') ?? '';
   const operator = BINARY[op];
-  if (!left || !right || left.type !== 'identifier' || !operator) throw new Untranslatable('an augmented assignment MaskLens cannot translate', node);
-  env.locals.set(left.text, { op: 'binary', operator, left: translateExpr(ctx, left, env), right: translateExpr(ctx, right, env) });
+  if (!left || !right || left.type !== 'identifier' || !operator)
+    throw new Untranslatable('an augmented assignment MaskLens cannot translate', node);
+  env.locals.set(left.text, {
+    op: 'binary',
+    operator,
+    left: translateExpr(ctx, left, env),
+    right: translateExpr(ctx, right, env),
+  });
 }

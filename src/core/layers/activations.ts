@@ -10,13 +10,18 @@ export const ACTIVATION_LAYERS = {
     shape: sameShape,
   },
   ReLU: {
-    signature: { params: ['max_value', 'negative_slope', 'threshold'], defaults: () => ({ max_value: null, negative_slope: 0.0, threshold: 0.0 }) },
+    signature: {
+      params: ['max_value', 'negative_slope', 'threshold'],
+      defaults: () => ({ max_value: null, negative_slope: 0.0, threshold: 0.0 }),
+    },
     mask: carries('layers/activations/relu.py'),
     shape: sameShape,
   },
   Softmax: {
     signature: { params: ['axis'], defaults: () => ({ axis: -1 }) },
-    mask: bothTakingMask(rule(true, 'identity', 'layers/activations/softmax.py: supports_masking = True; call(inputs, mask)')),
+    mask: bothTakingMask(
+      rule(true, 'identity', 'layers/activations/softmax.py: supports_masking = True; call(inputs, mask)'),
+    ),
     shape: sameShape,
   },
 } satisfies Record<string, LayerEntry>;

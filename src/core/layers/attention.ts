@@ -23,8 +23,14 @@ function dotAttentionShape({ inputs }: ShapeCall): Shape | null {
 
 export const ATTENTION_LAYERS = {
   Attention: {
-    signature: { params: ['use_scale', 'score_mode', 'dropout', 'seed'], defaults: () => ({ use_scale: false, score_mode: 'dot', dropout: 0.0, seed: null }) },
-    mask: bothTakingMask({ ...rule(true, 'query', 'layers/attention/attention.py compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
+    signature: {
+      params: ['use_scale', 'score_mode', 'dropout', 'seed'],
+      defaults: () => ({ use_scale: false, score_mode: 'dot', dropout: 0.0, seed: null }),
+    },
+    mask: bothTakingMask({
+      ...rule(true, 'query', 'layers/attention/attention.py compute_mask: convert_to_tensor(the query mask)'),
+      convertsQueryMask: true,
+    }),
     shape: dotAttentionShape,
     // A scalar scale with use_scale, a scalar weight with score_mode='concat'.
     params: ({ config }) => (config.use_scale === true ? 1 : 0) + (config.score_mode === 'concat' ? 1 : 0),
@@ -32,7 +38,14 @@ export const ATTENTION_LAYERS = {
   },
   AdditiveAttention: {
     signature: { params: ['use_scale', 'dropout'], defaults: () => ({ use_scale: true, dropout: 0.0, seed: null }) },
-    mask: both({ ...rule(true, 'query', 'layers/attention/additive_attention.py (an Attention) compute_mask: convert_to_tensor(the query mask)'), convertsQueryMask: true }),
+    mask: both({
+      ...rule(
+        true,
+        'query',
+        'layers/attention/additive_attention.py (an Attention) compute_mask: convert_to_tensor(the query mask)',
+      ),
+      convertsQueryMask: true,
+    }),
     shape: dotAttentionShape,
     // A scale vector over the query's last axis with use_scale (its default).
     params: ({ inputs: [query], config }) => (config.use_scale === false ? 0 : lastOf(query)),
@@ -40,7 +53,23 @@ export const ATTENTION_LAYERS = {
   },
   MultiHeadAttention: {
     signature: {
-      params: ['num_heads', 'key_dim', 'value_dim', 'dropout', 'use_bias', 'output_shape', 'attention_axes', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint', 'seed'],
+      params: [
+        'num_heads',
+        'key_dim',
+        'value_dim',
+        'dropout',
+        'use_bias',
+        'output_shape',
+        'attention_axes',
+        'kernel_initializer',
+        'bias_initializer',
+        'kernel_regularizer',
+        'bias_regularizer',
+        'activity_regularizer',
+        'kernel_constraint',
+        'bias_constraint',
+        'seed',
+      ],
       defaults: () => ({
         num_heads: null,
         key_dim: null,
@@ -60,19 +89,47 @@ export const ATTENTION_LAYERS = {
         bias_constraint: null,
         seed: null,
       }),
-      norms: { kernel_initializer: 'initializer', bias_initializer: 'initializer', kernel_regularizer: 'regularizer', bias_regularizer: 'regularizer', activity_regularizer: 'regularizer', kernel_constraint: 'constraint', bias_constraint: 'constraint', attention_axes: 'list', output_shape: 'list' },
+      norms: {
+        kernel_initializer: 'initializer',
+        bias_initializer: 'initializer',
+        kernel_regularizer: 'regularizer',
+        bias_regularizer: 'regularizer',
+        activity_regularizer: 'regularizer',
+        kernel_constraint: 'constraint',
+        bias_constraint: 'constraint',
+        attention_axes: 'list',
+        output_shape: 'list',
+      },
       derive: (config) => {
         if (config.value_dim === null || config.value_dim === undefined) config.value_dim = config.key_dim;
       },
     },
     mask: [
-      { family: 'keras3', until: MHA_CLEARS_MASKS_FROM, rule: rule(true, 'query', 'layers/attention/multi_head_attention.py compute_mask: the query mask (sweep: 3.0.0-3.7.0 leave the input tensors their masks)') },
+      {
+        family: 'keras3',
+        until: MHA_CLEARS_MASKS_FROM,
+        rule: rule(
+          true,
+          'query',
+          'layers/attention/multi_head_attention.py compute_mask: the query mask (sweep: 3.0.0-3.7.0 leave the input tensors their masks)',
+        ),
+      },
       {
         family: 'keras3',
         from: MHA_CLEARS_MASKS_FROM,
-        rule: { ...rule(true, 'query', "layers/attention/multi_head_attention.py call: output mask = the query mask; deletes the input tensors' masks (sweep: 3.8.0 on)"), clearsInputMasks: true },
+        rule: {
+          ...rule(
+            true,
+            'query',
+            "layers/attention/multi_head_attention.py call: output mask = the query mask; deletes the input tensors' masks (sweep: 3.8.0 on)",
+          ),
+          clearsInputMasks: true,
+        },
       },
-      { family: 'tf-keras2', rule: rule(true, 'query', 'tf_keras multi_head_attention.py: the query mask carries over') },
+      {
+        family: 'tf-keras2',
+        rule: rule(true, 'query', 'tf_keras multi_head_attention.py: the query mask carries over'),
+      },
     ],
     shape: ({ inputs: [input], config }) => {
       if (!input) return null;

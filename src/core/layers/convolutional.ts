@@ -10,7 +10,24 @@ const init = (name: string) => initializer(name) ?? null;
 export const CONVOLUTIONAL_LAYERS = {
   Conv1D: {
     signature: {
-      params: ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate', 'groups', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer', 'kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'bias_constraint'],
+      params: [
+        'filters',
+        'kernel_size',
+        'strides',
+        'padding',
+        'data_format',
+        'dilation_rate',
+        'groups',
+        'activation',
+        'use_bias',
+        'kernel_initializer',
+        'bias_initializer',
+        'kernel_regularizer',
+        'bias_regularizer',
+        'activity_regularizer',
+        'kernel_constraint',
+        'bias_constraint',
+      ],
       defaults: () => ({
         filters: null,
         kernel_size: null,
@@ -29,7 +46,19 @@ export const CONVOLUTIONAL_LAYERS = {
         kernel_constraint: null,
         bias_constraint: null,
       }),
-      norms: { kernel_size: 'tuple1', strides: 'tuple1', dilation_rate: 'tuple1', activation: 'activation', kernel_initializer: 'initializer', bias_initializer: 'initializer', kernel_regularizer: 'regularizer', bias_regularizer: 'regularizer', activity_regularizer: 'regularizer', kernel_constraint: 'constraint', bias_constraint: 'constraint' },
+      norms: {
+        kernel_size: 'tuple1',
+        strides: 'tuple1',
+        dilation_rate: 'tuple1',
+        activation: 'activation',
+        kernel_initializer: 'initializer',
+        bias_initializer: 'initializer',
+        kernel_regularizer: 'regularizer',
+        bias_regularizer: 'regularizer',
+        activity_regularizer: 'regularizer',
+        kernel_constraint: 'constraint',
+        bias_constraint: 'constraint',
+      },
       dropped: ['lora_rank', 'lora_alpha'],
     },
     mask: unsupported('layers/convolutional/conv1d.py'),
@@ -40,7 +69,8 @@ export const CONVOLUTIONAL_LAYERS = {
       const [d] = intList(config.dilation_rate) ?? [1];
       return [input[0] ?? null, convLength(input[1] ?? null, k, s, d, String(config.padding)), count(config.filters)];
     },
-    sizesFromWeights: ([kernel]: number[][]): Record<string, number> => (kernel?.length === 3 ? { filters: kernel[2] } : {}),
+    sizesFromWeights: ([kernel]: number[][]): Record<string, number> =>
+      kernel?.length === 3 ? { filters: kernel[2] } : {},
     params: ({ inputs: [input], config }) => {
       const [k] = intList(config.kernel_size) ?? [null];
       const [inDim, filters] = [lastOf(input), count(config.filters)];

@@ -18,7 +18,8 @@ const SUPPORT_EVIDENCE: Record<CustomMaskFacts['supportsMaskingFrom'], string> =
 
 /** Why MaskLens cannot tell the mask a custom layer's output carries, or null when it can. */
 export function customUnknownBecause(facts: CustomMaskFacts): string | null {
-  if (facts.computeMask.kind === 'unreadable') return `the compute_mask of ${facts.className} cannot be read (${facts.computeMask.reason})`;
+  if (facts.computeMask.kind === 'unreadable')
+    return `the compute_mask of ${facts.className} cannot be read (${facts.computeMask.reason})`;
   if (facts.call.kind === 'unreadable' && facts.call.mayReturnMasked) {
     return `the call of ${facts.className} cannot be read (${facts.call.reason}), and the tensor it returns may already carry a mask`;
   }
@@ -29,15 +30,25 @@ export function customUnknownBecause(facts: CustomMaskFacts): string | null {
  * The rule of a custom layer under one family. `base`: a Keras class it derives from without
  * overriding masking, whose rule it keeps (with the custom class name).
  */
-export function customRule(facts: CustomMaskFacts, family: KerasFamily, version: string, baseRule: (className: string) => ResolvedRule): ResolvedRule {
+export function customRule(
+  facts: CustomMaskFacts,
+  family: KerasFamily,
+  version: string,
+  baseRule: (className: string) => ResolvedRule,
+): ResolvedRule {
   if (facts.base) return { ...baseRule(facts.base), className: facts.className, custom: facts };
   const why = customUnknownBecause(facts);
   // tf.keras' __call__ reads the private `_supports_masking`, which a class attribute shadowing
   // the property does not set: the layer behaves as its compute_mask alone decides.
   const ignored = family === 'tf-keras2' && facts.supportsMaskingFrom === 'class attribute';
   const supports = ignored ? facts.computeMask.kind !== 'default' : facts.supportsMasking;
-  const computes = facts.computeMask.kind === 'function' ? 'its compute_mask decides the output mask' : "Keras' default compute_mask passes the incoming mask on";
-  const support = ignored ? 'its class sets supports_masking, which tf.keras does not read (base_layer.py uses _supports_masking)' : SUPPORT_EVIDENCE[facts.supportsMaskingFrom];
+  const computes =
+    facts.computeMask.kind === 'function'
+      ? 'its compute_mask decides the output mask'
+      : "Keras' default compute_mask passes the incoming mask on";
+  const support = ignored
+    ? 'its class sets supports_masking, which tf.keras does not read (base_layer.py uses _supports_masking)'
+    : SUPPORT_EVIDENCE[facts.supportsMaskingFrom];
   const evidence = `class ${facts.className} in this file: ${support}; a tensor its call returns keeps the mask it carries, otherwise ${supports ? computes : 'no mask is attached'}`;
   return {
     ...rule(supports, 'custom', evidence),

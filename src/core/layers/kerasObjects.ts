@@ -28,7 +28,17 @@ const INITIALIZERS: Record<string, [string, () => JsonObject]> = {
   normal: ['RandomNormal', () => ({ seed: null, mean: 0.0, stddev: 0.05 })],
   random_normal: ['RandomNormal', () => ({ seed: null, mean: 0.0, stddev: 0.05 })],
   truncated_normal: ['TruncatedNormal', () => ({ seed: null, mean: 0.0, stddev: 0.05 })],
-  variance_scaling: ['VarianceScaling', () => ({ seed: null, scale: 1.0, mode: 'fan_in', distribution: 'truncated_normal', input_axes: null, output_axes: null })],
+  variance_scaling: [
+    'VarianceScaling',
+    () => ({
+      seed: null,
+      scale: 1.0,
+      mode: 'fan_in',
+      distribution: 'truncated_normal',
+      input_axes: null,
+      output_axes: null,
+    }),
+  ],
   constant: ['Constant', () => ({ value: 0.0 })],
 };
 
@@ -65,7 +75,10 @@ export function regularizerCall(fn: string, args: JsonValue[], kwargs: JsonObjec
       return kerasObject('keras.regularizers', 'L2', { l2: (kwargs.l2 ?? first ?? 0.01) as JsonValue });
     case 'l1_l2':
     case 'L1L2':
-      return kerasObject('keras.regularizers', 'L1L2', { l1: (kwargs.l1 ?? first ?? (fn === 'l1_l2' ? 0.01 : 0.0)) as JsonValue, l2: (kwargs.l2 ?? args[1] ?? (fn === 'l1_l2' ? 0.01 : 0.0)) as JsonValue });
+      return kerasObject('keras.regularizers', 'L1L2', {
+        l1: (kwargs.l1 ?? first ?? (fn === 'l1_l2' ? 0.01 : 0.0)) as JsonValue,
+        l2: (kwargs.l2 ?? args[1] ?? (fn === 'l1_l2' ? 0.01 : 0.0)) as JsonValue,
+      });
     default:
       return null;
   }
@@ -87,9 +100,14 @@ export function constraint(name: string): JsonObject | null {
 }
 
 export function constraintCall(fn: string, args: JsonValue[], kwargs: JsonObject): JsonObject | null {
-  if (fn === 'max_norm' || fn === 'MaxNorm') return kerasObject('keras.constraints', 'MaxNorm', { max_value: (kwargs.max_value ?? args[0] ?? 2) as JsonValue, axis: (kwargs.axis ?? args[1] ?? 0) as JsonValue });
+  if (fn === 'max_norm' || fn === 'MaxNorm')
+    return kerasObject('keras.constraints', 'MaxNorm', {
+      max_value: (kwargs.max_value ?? args[0] ?? 2) as JsonValue,
+      axis: (kwargs.axis ?? args[1] ?? 0) as JsonValue,
+    });
   if (fn === 'non_neg' || fn === 'NonNeg') return kerasObject('keras.constraints', 'NonNeg', {});
-  if (fn === 'unit_norm' || fn === 'UnitNorm') return kerasObject('keras.constraints', 'UnitNorm', { axis: (kwargs.axis ?? args[0] ?? 0) as JsonValue });
+  if (fn === 'unit_norm' || fn === 'UnitNorm')
+    return kerasObject('keras.constraints', 'UnitNorm', { axis: (kwargs.axis ?? args[0] ?? 0) as JsonValue });
   return null;
 }
 
@@ -107,7 +125,16 @@ export function dtypePolicy(name: string): JsonObject {
 
 /** Optimizer identifiers as Keras maps them to classes. */
 const OPTIMIZERS: Record<string, string> = {
-  adam: 'Adam', sgd: 'SGD', rmsprop: 'RMSprop', adagrad: 'Adagrad', adamw: 'AdamW', nadam: 'Nadam', adadelta: 'Adadelta', adamax: 'Adamax', ftrl: 'Ftrl', lion: 'Lion',
+  adam: 'Adam',
+  sgd: 'SGD',
+  rmsprop: 'RMSprop',
+  adagrad: 'Adagrad',
+  adamw: 'AdamW',
+  nadam: 'Nadam',
+  adadelta: 'Adadelta',
+  adamax: 'Adamax',
+  ftrl: 'Ftrl',
+  lion: 'Lion',
 };
 
 export function optimizerClass(name: string): string | null {

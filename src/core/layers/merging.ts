@@ -15,8 +15,28 @@ export const MERGING_LAYERS = {
   Concatenate: {
     signature: { params: ['axis'], defaults: () => ({ axis: -1 }) },
     mask: [
-      { family: 'keras3', rule: { ...rule(true, 'concatenate', 'layers/merging/concatenate.py compute_mask: missing masks are all-true; any() over the last axis'), reduce: 'any' } },
-      { family: 'tf-keras2', rule: { ...rule(true, 'concatenate', 'tf_keras layers/merging/concatenate.py compute_mask: missing masks are all-true; all() over the last axis'), reduce: 'all' } },
+      {
+        family: 'keras3',
+        rule: {
+          ...rule(
+            true,
+            'concatenate',
+            'layers/merging/concatenate.py compute_mask: missing masks are all-true; any() over the last axis',
+          ),
+          reduce: 'any',
+        },
+      },
+      {
+        family: 'tf-keras2',
+        rule: {
+          ...rule(
+            true,
+            'concatenate',
+            'tf_keras layers/merging/concatenate.py compute_mask: missing masks are all-true; all() over the last axis',
+          ),
+          reduce: 'all',
+        },
+      },
     ],
     shape: ({ inputs, config }) => {
       const input = inputs[0];
@@ -30,13 +50,18 @@ export const MERGING_LAYERS = {
     },
   },
   Dot: {
-    signature: { params: ['axes', 'normalize'], defaults: () => ({ axes: null, normalize: false }), norms: { axes: 'list' } },
+    signature: {
+      params: ['axes', 'normalize'],
+      defaults: () => ({ axes: null, normalize: false }),
+      norms: { axes: 'list' },
+    },
     mask: both(rule(true, 'none', 'layers/merging/dot.py compute_mask: returns None (both families)')),
     shape: ({ inputs, config }) => {
       const [a, b] = inputs;
       if (!a || !b) return null;
       const given = Array.isArray(config.axes) ? config.axes : [config.axes, config.axes];
-      const at = (axis: unknown, rank: number): number | null => (typeof axis === 'number' ? ((axis % rank) + rank) % rank : null);
+      const at = (axis: unknown, rank: number): number | null =>
+        typeof axis === 'number' ? ((axis % rank) + rank) % rank : null;
       const axA = at(given[0], a.length);
       const axB = at(given[1], b.length);
       if (axA === null || axB === null) return null;

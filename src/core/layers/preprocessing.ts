@@ -31,7 +31,20 @@ function lookupShape({ inputs: [input], config }: ShapeCall): Shape | null {
 export const PREPROCESSING_LAYERS = {
   TextVectorization: {
     signature: {
-      params: ['max_tokens', 'standardize', 'split', 'ngrams', 'output_mode', 'output_sequence_length', 'pad_to_max_tokens', 'vocabulary', 'idf_weights', 'sparse', 'ragged', 'encoding'],
+      params: [
+        'max_tokens',
+        'standardize',
+        'split',
+        'ngrams',
+        'output_mode',
+        'output_sequence_length',
+        'pad_to_max_tokens',
+        'vocabulary',
+        'idf_weights',
+        'sparse',
+        'ragged',
+        'encoding',
+      ],
       defaults: () => ({
         max_tokens: null,
         standardize: 'lower_and_strip_punctuation',
@@ -50,16 +63,46 @@ export const PREPROCESSING_LAYERS = {
     mask: unsupported('layers/preprocessing/text_vectorization.py (strings in, token ids out)'),
     shape: ({ inputs: [input], config }) => {
       const length = typeof config.output_sequence_length === 'number' ? config.output_sequence_length : null;
-      return input && (config.output_mode === 'int' || config.output_mode === undefined) ? [input[0] ?? null, length] : input ? [input[0] ?? null, null] : null;
+      return input && (config.output_mode === 'int' || config.output_mode === undefined)
+        ? [input[0] ?? null, length]
+        : input
+          ? [input[0] ?? null, null]
+          : null;
     },
   },
   StringLookup: {
-    signature: { params: ['max_tokens', 'num_oov_indices', 'mask_token', 'oov_token', 'vocabulary', 'idf_weights', 'invert', 'output_mode'], defaults: () => ({ ...lookupDefaults(), oov_token: '[UNK]', encoding: 'utf-8' }) },
+    signature: {
+      params: [
+        'max_tokens',
+        'num_oov_indices',
+        'mask_token',
+        'oov_token',
+        'vocabulary',
+        'idf_weights',
+        'invert',
+        'output_mode',
+      ],
+      defaults: () => ({ ...lookupDefaults(), oov_token: '[UNK]', encoding: 'utf-8' }),
+    },
     mask: unsupported('layers/preprocessing/string_lookup.py'),
     shape: lookupShape,
   },
   IntegerLookup: {
-    signature: { params: ['max_tokens', 'num_oov_indices', 'mask_token', 'oov_token', 'output_mode', 'sparse', 'vocabulary', 'vocabulary_dtype', 'idf_weights', 'invert'], defaults: () => ({ ...lookupDefaults(), oov_token: -1, vocabulary_dtype: 'int64' }) },
+    signature: {
+      params: [
+        'max_tokens',
+        'num_oov_indices',
+        'mask_token',
+        'oov_token',
+        'output_mode',
+        'sparse',
+        'vocabulary',
+        'vocabulary_dtype',
+        'idf_weights',
+        'invert',
+      ],
+      defaults: () => ({ ...lookupDefaults(), oov_token: -1, vocabulary_dtype: 'int64' }),
+    },
     mask: unsupported('layers/preprocessing/integer_lookup.py'),
     shape: lookupShape,
   },

@@ -5,12 +5,21 @@ import { sameShape } from './shapeRules';
 
 export const REGULARIZATION_LAYERS = {
   Dropout: {
-    signature: { params: ['rate', 'noise_shape', 'seed'], defaults: () => ({ rate: null, seed: null, noise_shape: null }), norms: { noise_shape: 'list', rate: 'float' } },
+    signature: {
+      params: ['rate', 'noise_shape', 'seed'],
+      defaults: () => ({ rate: null, seed: null, noise_shape: null }),
+      norms: { noise_shape: 'list', rate: 'float' },
+    },
     mask: carries('layers/regularization/dropout.py'),
     shape: sameShape,
   },
   SpatialDropout1D: {
-    signature: { params: ['rate', 'seed'], defaults: () => ({ rate: null, seed: null }), norms: { rate: 'float' }, bare: true },
+    signature: {
+      params: ['rate', 'seed'],
+      defaults: () => ({ rate: null, seed: null }),
+      norms: { rate: 'float' },
+      bare: true,
+    },
     mask: carries('layers/regularization/spatial_dropout.py'),
     shape: sameShape,
   },

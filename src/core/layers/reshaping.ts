@@ -23,7 +23,10 @@ export const RESHAPING_LAYERS = {
       const rest = input.slice(1);
       const total = rest.every((d) => typeof d === 'number') ? (rest as number[]).reduce((a, b) => a * b, 1) : null;
       const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
-      return [input[0] ?? null, ...target.map((d) => (d === -1 ? (total !== null && known ? total / known : null) : d))];
+      return [
+        input[0] ?? null,
+        ...target.map((d) => (d === -1 ? (total !== null && known ? total / known : null) : d)),
+      ];
     },
   },
   RepeatVector: {

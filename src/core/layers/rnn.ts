@@ -66,12 +66,18 @@ const RNN_NORMS: Record<string, Norm> = {
 
 const RNN_DROPPED = ['use_cudnn', 'time_major', 'implementation', 'weights'];
 
-const recurrentSignature = (params: string[], defaults: () => JsonObject): LayerSignature => ({ params, defaults: copies(defaults), norms: RNN_NORMS, dropped: RNN_DROPPED });
+const recurrentSignature = (params: string[], defaults: () => JsonObject): LayerSignature => ({
+  params,
+  defaults: copies(defaults),
+  norms: RNN_NORMS,
+  dropped: RNN_DROPPED,
+});
 
 /** How many state tensors a recurrent layer (or cell) class returns with return_state. */
 const statesOf = (className: string): number => (className === 'LSTM' || className === 'LSTMCell' ? 2 : 1);
 
-const recurrentShape = ({ inputs: [input], config }: ShapeCall): Shape | null => (input ? rnnShape(input, count(config.units), config.return_sequences === true) : null);
+const recurrentShape = ({ inputs: [input], config }: ShapeCall): Shape | null =>
+  input ? rnnShape(input, count(config.units), config.return_sequences === true) : null;
 
 const recurrentStates =
   (className: string) =>
@@ -83,11 +89,15 @@ function cellOf(config: JsonObject): { className: string; config: JsonObject } {
   const cell = config.cell;
   if (!cell || typeof cell !== 'object' || Array.isArray(cell)) return { className: '', config: {} };
   const c = cell.config;
-  return { className: typeof cell.class_name === 'string' ? cell.class_name : '', config: c && typeof c === 'object' && !Array.isArray(c) ? c : {} };
+  return {
+    className: typeof cell.class_name === 'string' ? cell.class_name : '',
+    config: c && typeof c === 'object' && !Array.isArray(c) ? c : {},
+  };
 }
 
 /** kernel (features, k·units), recurrent_kernel (units, k·units), bias: the recurrent kernel's rows are the units. */
-const recurrentSizes = (shapes: number[][]): Record<string, number> => (shapes[1]?.length === 2 ? { units: shapes[1][0] } : {});
+const recurrentSizes = (shapes: number[][]): Record<string, number> =>
+  shapes[1]?.length === 2 ? { units: shapes[1][0] } : {};
 /** A wrapper's held layer as its config writes it (`{class_name, config}`). */
 function heldLayer(v: JsonValue | undefined): { className: string; config: JsonObject } | null {
   if (!v || typeof v !== 'object' || Array.isArray(v) || typeof v.class_name !== 'string') return null;
@@ -98,8 +108,39 @@ function heldLayer(v: JsonValue | undefined): { className: string; config: JsonO
 export const RNN_LAYERS = {
   LSTM: {
     signature: recurrentSignature(
-      ['units', 'activation', 'recurrent_activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'unit_forget_bias', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'seed', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll'],
-      () => ({ ...recurrentCommon(), units: null, activation: 'tanh', recurrent_activation: 'sigmoid', ...recurrentWeights({ unit_forget_bias: true }), seed: null }),
+      [
+        'units',
+        'activation',
+        'recurrent_activation',
+        'use_bias',
+        'kernel_initializer',
+        'recurrent_initializer',
+        'bias_initializer',
+        'unit_forget_bias',
+        'kernel_regularizer',
+        'recurrent_regularizer',
+        'bias_regularizer',
+        'activity_regularizer',
+        'kernel_constraint',
+        'recurrent_constraint',
+        'bias_constraint',
+        'dropout',
+        'recurrent_dropout',
+        'seed',
+        'return_sequences',
+        'return_state',
+        'go_backwards',
+        'stateful',
+        'unroll',
+      ],
+      () => ({
+        ...recurrentCommon(),
+        units: null,
+        activation: 'tanh',
+        recurrent_activation: 'sigmoid',
+        ...recurrentWeights({ unit_forget_bias: true }),
+        seed: null,
+      }),
     ),
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
@@ -110,8 +151,40 @@ export const RNN_LAYERS = {
   },
   GRU: {
     signature: recurrentSignature(
-      ['units', 'activation', 'recurrent_activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'seed', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'reset_after'],
-      () => ({ ...recurrentCommon(), units: null, activation: 'tanh', recurrent_activation: 'sigmoid', ...recurrentWeights(), reset_after: true, seed: null }),
+      [
+        'units',
+        'activation',
+        'recurrent_activation',
+        'use_bias',
+        'kernel_initializer',
+        'recurrent_initializer',
+        'bias_initializer',
+        'kernel_regularizer',
+        'recurrent_regularizer',
+        'bias_regularizer',
+        'activity_regularizer',
+        'kernel_constraint',
+        'recurrent_constraint',
+        'bias_constraint',
+        'dropout',
+        'recurrent_dropout',
+        'seed',
+        'return_sequences',
+        'return_state',
+        'go_backwards',
+        'stateful',
+        'unroll',
+        'reset_after',
+      ],
+      () => ({
+        ...recurrentCommon(),
+        units: null,
+        activation: 'tanh',
+        recurrent_activation: 'sigmoid',
+        ...recurrentWeights(),
+        reset_after: true,
+        seed: null,
+      }),
     ),
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
     shape: recurrentShape,
@@ -122,7 +195,29 @@ export const RNN_LAYERS = {
   },
   SimpleRNN: {
     signature: recurrentSignature(
-      ['units', 'activation', 'use_bias', 'kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'dropout', 'recurrent_dropout', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'seed'],
+      [
+        'units',
+        'activation',
+        'use_bias',
+        'kernel_initializer',
+        'recurrent_initializer',
+        'bias_initializer',
+        'kernel_regularizer',
+        'recurrent_regularizer',
+        'bias_regularizer',
+        'activity_regularizer',
+        'kernel_constraint',
+        'recurrent_constraint',
+        'bias_constraint',
+        'dropout',
+        'recurrent_dropout',
+        'return_sequences',
+        'return_state',
+        'go_backwards',
+        'stateful',
+        'unroll',
+        'seed',
+      ],
       () => ({ ...recurrentCommon(), units: null, activation: 'tanh', ...recurrentWeights() }),
     ),
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
@@ -134,9 +229,21 @@ export const RNN_LAYERS = {
   },
   RNN: {
     // The cell is another object the reader keeps opaque (with its own unknown-layer note); configs Keras wrote carry it whole.
-    signature: { params: ['cell', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'unroll', 'zero_output_for_mask'], defaults: () => ({ ...recurrentCommon(), cell: null }) },
+    signature: {
+      params: [
+        'cell',
+        'return_sequences',
+        'return_state',
+        'go_backwards',
+        'stateful',
+        'unroll',
+        'zero_output_for_mask',
+      ],
+      defaults: () => ({ ...recurrentCommon(), cell: null }),
+    },
     mask: recurrent('rnn', 'layers/rnn/rnn.py'),
-    shape: ({ inputs: [input], config }) => (input ? rnnShape(input, count(cellOf(config).config.units), config.return_sequences === true) : null),
+    shape: ({ inputs: [input], config }) =>
+      input ? rnnShape(input, count(cellOf(config).config.units), config.return_sequences === true) : null,
     extraOutputs: (call) => {
       const cell = cellOf(call.config);
       return call.config.return_state === true ? stateShapes(call, statesOf(cell.className), cell.config.units) : [];
@@ -151,7 +258,12 @@ export const RNN_LAYERS = {
     },
   },
   Bidirectional: {
-    signature: { params: ['layer', 'merge_mode', 'weights', 'backward_layer'], defaults: () => ({ merge_mode: 'concat' }), norms: { layer: 'layer', backward_layer: 'layer' }, dropped: ['weights'] },
+    signature: {
+      params: ['layer', 'merge_mode', 'weights', 'backward_layer'],
+      defaults: () => ({ merge_mode: 'concat' }),
+      norms: { layer: 'layer', backward_layer: 'layer' },
+      dropped: ['weights'],
+    },
     mask: recurrent('rnn-wrapper', 'layers/rnn/bidirectional.py'),
     shape: ({ inputs: [input], config }) => {
       if (!input) return null;
@@ -186,8 +298,25 @@ export const RNN_LAYERS = {
   TimeDistributed: {
     signature: { params: ['layer'], defaults: () => ({}), norms: { layer: 'layer' } },
     mask: [
-      { family: 'keras3', rule: { ...rule(true, 'identity', 'layers/rnn/time_distributed.py: supports_masking = True, mask passed through'), innerUnsupported: 'ignore', callTakesMask: true } },
-      { family: 'tf-keras2', rule: { ...rule(true, 'identity', "tf_keras time_distributed.py compute_mask calls the inner layer's compute_mask (golden: TypeError for TimeDistributed(Flatten))"), innerUnsupported: 'raise' } },
+      {
+        family: 'keras3',
+        rule: {
+          ...rule(true, 'identity', 'layers/rnn/time_distributed.py: supports_masking = True, mask passed through'),
+          innerUnsupported: 'ignore',
+          callTakesMask: true,
+        },
+      },
+      {
+        family: 'tf-keras2',
+        rule: {
+          ...rule(
+            true,
+            'identity',
+            "tf_keras time_distributed.py compute_mask calls the inner layer's compute_mask (golden: TypeError for TimeDistributed(Flatten))",
+          ),
+          innerUnsupported: 'raise',
+        },
+      },
     ],
     shape: ({ inputs: [input], innerShape }) => {
       if (!input || !innerShape) return null;

@@ -27,29 +27,51 @@ export const NESTED_MODEL_RULES: VersionedRule[] = [
   {
     family: 'keras3',
     rule: {
-      ...rule(true, 'nested', "a nested model's own layers decide its output mask (keras/src/models/functional.py call(inputs, training, mask) and compute_mask)"),
+      ...rule(
+        true,
+        'nested',
+        "a nested model's own layers decide its output mask (keras/src/models/functional.py call(inputs, training, mask) and compute_mask)",
+      ),
       callTakesMask: true,
       warnsAlthoughCarried: true,
     },
   },
-  { family: 'tf-keras2', rule: rule(true, 'nested', "a nested model's own layers decide its output mask (tf_keras functional.py call(inputs, training, mask) and compute_mask)") },
+  {
+    family: 'tf-keras2',
+    rule: rule(
+      true,
+      'nested',
+      "a nested model's own layers decide its output mask (tf_keras functional.py call(inputs, training, mask) and compute_mask)",
+    ),
+  },
 ];
 
 /** Keras operations recorded in functional configs (keras.src.ops): Operations, not Layers. */
-export const KERAS_OP_RULES: VersionedRule[] = both(rule(false, 'none', 'Keras ops (keras.src.ops) are Operations, not Layers: they neither use nor propagate masks'));
+export const KERAS_OP_RULES: VersionedRule[] = both(
+  rule(false, 'none', 'Keras ops (keras.src.ops) are Operations, not Layers: they neither use nor propagate masks'),
+);
 
-function pick(candidates: VersionedRule[], className: string, family: KerasFamily, version: string): ResolvedRule | null {
-  const hit = candidates.find(
-    (c) =>
-      c.family === family &&
-      inVersionRange(version, c),
-  );
+function pick(
+  candidates: VersionedRule[],
+  className: string,
+  family: KerasFamily,
+  version: string,
+): ResolvedRule | null {
+  const hit = candidates.find((c) => c.family === family && inVersionRange(version, c));
   return hit ? { ...hit.rule, className, family, version, known: true } : null;
 }
 
 /** A class the registry does not know: Keras' default for layers that do not declare mask support. */
 function unknownRule(className: string, family: KerasFamily, version: string): ResolvedRule {
-  return { supportsMasking: false, output: 'unsupported', evidence: 'not in the MaskLens registry', className, family, version, known: false };
+  return {
+    supportsMasking: false,
+    output: 'unsupported',
+    evidence: 'not in the MaskLens registry',
+    className,
+    family,
+    version,
+    known: false,
+  };
 }
 
 const resolved = new Map<string, ResolvedRule>();
@@ -58,7 +80,13 @@ const resolved = new Map<string, ResolvedRule>();
  * The tables are constant: lookups are memoised (the analysis asks once per layer call), and a
  * copy goes out so callers may adjust their own.
  */
-function memoised(table: string, className: string, family: KerasFamily, version: string, rows: () => VersionedRule[]): ResolvedRule {
+function memoised(
+  table: string,
+  className: string,
+  family: KerasFamily,
+  version: string,
+  rows: () => VersionedRule[],
+): ResolvedRule {
   const key = `${table}|${className}|${family}|${version}`;
   let hit = resolved.get(key);
   if (!hit) {
@@ -69,8 +97,14 @@ function memoised(table: string, className: string, family: KerasFamily, version
 }
 
 /** The rule for one layer class under one Keras family and version (default: the reference version). */
-export function resolveMaskRule(className: string, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
-  return memoised('class', className, family, version, () => (Object.hasOwn(MASK_RULES, className) ? MASK_RULES[className] : []));
+export function resolveMaskRule(
+  className: string,
+  family: KerasFamily,
+  version = FAMILIES[family].referenceVersion,
+): ResolvedRule {
+  return memoised('class', className, family, version, () =>
+    Object.hasOwn(MASK_RULES, className) ? MASK_RULES[className] : [],
+  );
 }
 
 /** What the registry needs to know of a layer to find its rule. */
@@ -93,21 +127,45 @@ export interface RuleSubject {
 function heldLayer(config: JsonObject | undefined): { name: string; className: string; config: JsonObject } | null {
   const inner = config?.layer;
   if (!inner || typeof inner !== 'object' || Array.isArray(inner) || typeof inner.class_name !== 'string') return null;
-  const innerConfig = inner.config && typeof inner.config === 'object' && !Array.isArray(inner.config) ? inner.config : {};
+  const innerConfig =
+    inner.config && typeof inner.config === 'object' && !Array.isArray(inner.config) ? inner.config : {};
   if (Array.isArray(innerConfig.layers)) return null;
-  return { name: typeof innerConfig.name === 'string' ? innerConfig.name : 'layer', className: inner.class_name, config: innerConfig };
+  return {
+    name: typeof innerConfig.name === 'string' ? innerConfig.name : 'layer',
+    className: inner.class_name,
+    config: innerConfig,
+  };
 }
 
 /** The rule for a layer of a graph: Keras ops and nested models by kind, other layers by class. */
-export function ruleFor(subject: RuleSubject, family: KerasFamily, version = FAMILIES[family].referenceVersion): ResolvedRule {
+export function ruleFor(
+  subject: RuleSubject,
+  family: KerasFamily,
+  version = FAMILIES[family].referenceVersion,
+): ResolvedRule {
   if (subject.kind === 'op') return memoised('op', subject.className, family, version, () => KERAS_OP_RULES);
   if (subject.kind === 'model') return memoised('model', subject.className, family, version, () => NESTED_MODEL_RULES);
   const custom = subject.custom ?? (subject.name !== undefined ? subject.customs?.[subject.name] : undefined);
-  if (custom) return customRule(custom, family, version, (base) => ruleFor({ className: base, kind: subject.kind, config: subject.config, customs: subject.customs }, family, version));
+  if (custom)
+    return customRule(custom, family, version, (base) =>
+      ruleFor(
+        { className: base, kind: subject.kind, config: subject.config, customs: subject.customs },
+        family,
+        version,
+      ),
+    );
   const third = subject.module ? thirdPartyEntry(subject.className, subject.module) : undefined;
   if (third) return memoised(`third:${third.library}`, subject.className, family, version, () => third.mask);
   const found = resolveMaskRule(subject.className, family, version);
   const held = found.innerUnsupported === 'raise' ? heldLayer(subject.config) : null;
-  if (held) found.wrapped = { ...held, rule: ruleFor({ className: held.className, config: held.config, name: held.name, customs: subject.customs }, family, version) };
+  if (held)
+    found.wrapped = {
+      ...held,
+      rule: ruleFor(
+        { className: held.className, config: held.config, name: held.name, customs: subject.customs },
+        family,
+        version,
+      ),
+    };
   return found;
 }

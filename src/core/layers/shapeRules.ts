@@ -48,7 +48,15 @@ export function lambdaShape(body: LambdaExpr | null, input: Shape): Shape | null
     else if (item.kind === 'index') axis++;
     else {
       const d = input[axis++];
-      out.push(typeof d === 'number' ? sliceLength(d, item.start, item.stop, item.step ?? 1) : d === undefined ? null : item.start === null && item.stop === null && (item.step ?? 1) === 1 ? d : null);
+      out.push(
+        typeof d === 'number'
+          ? sliceLength(d, item.start, item.stop, item.step ?? 1)
+          : d === undefined
+            ? null
+            : item.start === null && item.stop === null && (item.step ?? 1) === 1
+              ? d
+              : null,
+      );
     }
   }
   while (axis < input.length) out.push(input[axis++]);

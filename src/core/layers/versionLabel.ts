@@ -15,8 +15,12 @@ function release(version: string): SemVer {
 
 /** Every version at which one of the family's rows starts or stops holding, oldest first. */
 function boundaries(family: KerasFamily): SemVer[] {
-  const rows = [...Object.values(MASK_RULES).flat(), ...NESTED_MODEL_RULES, ...KERAS_OP_RULES].filter((r) => r.family === family);
-  const versions = [...rows, ...FAMILY_HISTORY[family]].flatMap((r) => [r.from, r.until]).filter((v): v is string => v !== undefined);
+  const rows = [...Object.values(MASK_RULES).flat(), ...NESTED_MODEL_RULES, ...KERAS_OP_RULES].filter(
+    (r) => r.family === family,
+  );
+  const versions = [...rows, ...FAMILY_HISTORY[family]]
+    .flatMap((r) => [r.from, r.until])
+    .filter((v): v is string => v !== undefined);
   const unique = [...new Map(versions.map((v) => [release(v).version, release(v)])).values()];
   return unique.sort(compare);
 }
@@ -67,12 +71,15 @@ function computeLabel(family: KerasFamily, version: string): string {
   const inSpan = checked.filter((c) => (!span.from || gte(c, span.from)) && (!span.until || lt(c, span.until)));
   if (inSpan.length === 0) {
     const bound = span.from ? `from ${span.from.version} on` : `before ${span.until?.version ?? 'any release checked'}`;
-    const nearest = span.from ? `the newest release checked is ${checked[checked.length - 1]?.version ?? 'none'}` : `the oldest release checked is ${checked[0]?.version ?? 'none'}`;
+    const nearest = span.from
+      ? `the newest release checked is ${checked[checked.length - 1]?.version ?? 'none'}`
+      : `the oldest release checked is ${checked[0]?.version ?? 'none'}`;
     return `${name}: the rules ${bound}, not checked against any release (${nearest})`;
   }
   const first = inSpan[0];
   const last = inSpan[inSpan.length - 1];
   const range = minor(first) === minor(last) ? minor(first) : `${minor(first)}–${minor(last)}`;
-  const outside = lt(v, first) || gt(v, last) ? `; ${version} itself lies outside the releases checked for these rules` : '';
+  const outside =
+    lt(v, first) || gt(v, last) ? `; ${version} itself lies outside the releases checked for these rules` : '';
   return `${name}: rules of ${range}, ${checkedAgainst(inSpan)}${outside}`;
 }

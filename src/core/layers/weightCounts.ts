@@ -8,11 +8,13 @@ import type { Dim, Shape } from './entry';
 import { num } from './shapeRules';
 
 /** The last dimension of an input, when known. */
-export const lastOf = (shape: Shape | null | undefined): number | null => (shape && shape.length > 0 ? num(shape[shape.length - 1]) : null);
+export const lastOf = (shape: Shape | null | undefined): number | null =>
+  shape && shape.length > 0 ? num(shape[shape.length - 1]) : null;
 
 export const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
-const flag = (config: JsonObject, key: string, fallback: boolean): boolean => (typeof config[key] === 'boolean' ? (config[key] as boolean) : fallback);
+const flag = (config: JsonObject, key: string, fallback: boolean): boolean =>
+  typeof config[key] === 'boolean' ? (config[key] as boolean) : fallback;
 
 /** A positive count from a config value, or null. */
 function positive(v: JsonValue | undefined): number | null {
@@ -24,7 +26,13 @@ export function recurrentCellParams(cellClass: string, config: JsonObject, input
   const units = positive(config.units);
   if (units === null || inputDim === null) return null;
   const bias = flag(config, 'use_bias', true);
-  const gates = cellClass.startsWith('LSTM') ? 4 : cellClass.startsWith('GRU') ? 3 : cellClass.startsWith('SimpleRNN') ? 1 : 0;
+  const gates = cellClass.startsWith('LSTM')
+    ? 4
+    : cellClass.startsWith('GRU')
+      ? 3
+      : cellClass.startsWith('SimpleRNN')
+        ? 1
+        : 0;
   if (gates === 0) return null;
   // GRU with reset_after (Keras' default) keeps separate input and recurrent biases: shape (2, 3·units).
   const biasRows = gates === 3 && flag(config, 'reset_after', true) ? 2 : 1;
@@ -65,7 +73,12 @@ export function layerNormParams(config: JsonObject, input: Shape | null): number
  * EinsumDense's kernel and bias shapes, as Keras' `_analyze_split_string` derives them from the
  * equation (`abc,cd->abd` forms, no ellipsis), the input shape and the declared output shape.
  */
-export function einsumShapes(equation: string, inputShape: Shape, outputShapeSpec: readonly (number | null)[], biasAxes: string | null): { kernel: number[]; bias: number[] | null } {
+export function einsumShapes(
+  equation: string,
+  inputShape: Shape,
+  outputShapeSpec: readonly (number | null)[],
+  biasAxes: string | null,
+): { kernel: number[]; bias: number[] | null } {
   const m = /^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$/.exec(equation.replace(/\s/g, ''));
   if (!m) throw new Error(`unsupported einsum equation '${equation}' (ellipsis forms are not supported)`);
   const [, inSpec, wSpec, outSpec] = m;
@@ -96,11 +109,18 @@ export function multiHeadParams(config: JsonObject, inputs: (Shape | null)[]): n
   const [q, k, v] = [lastOf(query), lastOf(key), lastOf(value)];
   if (heads === null || keyDim === null || valueDim === null || q === null || k === null || v === null) return null;
   const declared = config.output_shape;
-  const outDims = typeof declared === 'number' ? [declared] : Array.isArray(declared) && declared.every((d) => typeof d === 'number') ? (declared as number[]) : [q];
+  const outDims =
+    typeof declared === 'number'
+      ? [declared]
+      : Array.isArray(declared) && declared.every((d) => typeof d === 'number')
+        ? (declared as number[])
+        : [q];
   const out = product(outDims);
   const bias = flag(config, 'use_bias', true);
   const projection = (inDim: number, perHead: number) => inDim * heads * perHead + (bias ? heads * perHead : 0);
-  return projection(q, keyDim) + projection(k, keyDim) + projection(v, valueDim) + heads * valueDim * out + (bias ? out : 0);
+  return (
+    projection(q, keyDim) + projection(k, keyDim) + projection(v, valueDim) + heads * valueDim * out + (bias ? out : 0)
+  );
 }
 
 /**

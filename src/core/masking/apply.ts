@@ -106,7 +106,13 @@ export function supportsMasking(rule: ResolvedRule, config: JsonObject): boolean
 function innerRaises(rule: ResolvedRule): string | null {
   const held = rule.innerUnsupported === 'raise' ? rule.wrapped : undefined;
   // A wrapped layer MaskLens cannot know makes no claim that Keras raises.
-  if (!held || !held.rule.known || held.rule.supportsMasking || (held.rule.output !== 'unsupported' && held.rule.output !== 'custom')) return null;
+  if (
+    !held ||
+    !held.rule.known ||
+    held.rule.supportsMasking ||
+    (held.rule.output !== 'unsupported' && held.rule.output !== 'custom')
+  )
+    return null;
   return format(INNER_UNSUPPORTED_MESSAGE, held.name, held.className);
 }
 
@@ -147,7 +153,9 @@ function outputMasks<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, 
     }
     case 'concatenate': {
       if (!previous.some((m) => rep.isPresent(m))) return [rep.none];
-      const full = previous.map((m, i) => (rep.isPresent(m) ? rep.broadcastLike(m, call.inputs[i]) : rep.onesLike(call.inputs[i])));
+      const full = previous.map((m, i) =>
+        rep.isPresent(m) ? rep.broadcastLike(m, call.inputs[i]) : rep.onesLike(call.inputs[i]),
+      );
       const axis = typeof config.axis === 'number' ? config.axis : -1;
       return [rep.reduceLastAxis(rep.concatenate(full, axis), rule.reduce ?? 'any')];
     }
@@ -163,7 +171,11 @@ function outputMasks<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, 
  * layers carry it; not for a list Keras 3.0-3.3 take no mask from.
  */
 export function warnsAlthoughCarried(rule: ResolvedRule, arriving: boolean, inputIsList: boolean): boolean {
-  return arriving && rule.warnsAlthoughCarried === true && !(inputIsList && familyBehaviour(rule.family, rule.version).listMasks === 'ignored');
+  return (
+    arriving &&
+    rule.warnsAlthoughCarried === true &&
+    !(inputIsList && familyBehaviour(rule.family, rule.version).listMasks === 'ignored')
+  );
 }
 
 /**
@@ -171,7 +183,11 @@ export function warnsAlthoughCarried(rule: ResolvedRule, arriving: boolean, inpu
  * runs the layer (`invoke`, the runtime's) unless Keras would raise, and computes the output
  * masks and what happened to an arriving mask.
  */
-export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCall<V, M>, invoke?: (passed: M[]) => void): MaskOutcome<M> {
+export function applyMaskRule<V, M>(
+  rep: MaskRepresentation<V, M>,
+  call: MaskCall<V, M>,
+  invoke?: (passed: M[]) => void,
+): MaskOutcome<M> {
   const { rule, config } = call;
   const behaviour = familyBehaviour(rule.family, rule.version);
   // Keras 3.0-3.3 read `previous_mask` off the first argument itself: a list has none, so the
@@ -180,7 +196,14 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
   const given = call.masks.slice(0, Math.max(1, call.firstArgCount));
   const previous = listIgnored ? given.map(() => rep.none) : given;
   const arriving = previous.some((m) => rep.isPresent(m));
-  const outcome: MaskOutcome<M> = { passed: call.masks, out: [rep.none], events: [], warning: null, error: null, clearsInputMasks: rule.clearsInputMasks === true };
+  const outcome: MaskOutcome<M> = {
+    passed: call.masks,
+    out: [rep.none],
+    events: [],
+    warning: null,
+    error: null,
+    clearsInputMasks: rule.clearsInputMasks === true,
+  };
   if (arriving && rule.output === 'lambda' && (config.mask === null || config.mask === undefined)) {
     // A Lambda without mask=: Keras 3 does not support masking there and warns; tf.keras returns None silently.
     outcome.events.push('lambda-dropped');
@@ -198,7 +221,8 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
     outcome.events.push('warns-but-keeps');
     outcome.warning = format(behaviour.unsupportedMessage, call.layer, call.className);
   }
-  if (listIgnored && rule.output !== 'none' && given.some((m) => rep.isPresent(m))) outcome.events.push('list-masks-ignored');
+  if (listIgnored && rule.output !== 'none' && given.some((m) => rep.isPresent(m)))
+    outcome.events.push('list-masks-ignored');
   const raised = arriving ? innerRaises(rule) : null;
   if (raised) {
     outcome.events.push('raises');
@@ -206,8 +230,18 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
   }
   if (outcome.error) return outcome;
   // What compute_mask sees: nothing for a layer without mask support, nothing from a list Keras 3.0-3.3 ignore.
-  const merged = !supportsMasking(rule, config) ? previous.map(() => rep.none) : listIgnored ? previous : outcome.passed.slice(0, previous.length);
-  if (rule.output === 'concatenate' && rule.reduce !== 'all' && merged.some((m) => rep.isPresent(m)) && !merged.every((m) => rep.isPresent(m))) outcome.events.push('unmasked-concatenated');
+  const merged = !supportsMasking(rule, config)
+    ? previous.map(() => rep.none)
+    : listIgnored
+      ? previous
+      : outcome.passed.slice(0, previous.length);
+  if (
+    rule.output === 'concatenate' &&
+    rule.reduce !== 'all' &&
+    merged.some((m) => rep.isPresent(m)) &&
+    !merged.every((m) => rep.isPresent(m))
+  )
+    outcome.events.push('unmasked-concatenated');
   if (call.maskNotFilledIn && rule.callTakesMask) {
     // The call runs without the mask; compute_mask still gets the first argument's.
     outcome.passed = call.masks.map(() => rep.none);
@@ -221,7 +255,13 @@ export function applyMaskRule<V, M>(rep: MaskRepresentation<V, M>, call: MaskCal
   }
   if (arriving && !rep.isPresent(outcome.out[0] ?? rep.none) && outcome.events.length === 0) {
     if (rule.output === 'merge-all') outcome.events.push('merge-dropped');
-    else if (rule.output !== 'none' && rule.output !== 'embedding' && rule.output !== 'lambda' && rule.output !== 'nested') outcome.events.push('consumed');
+    else if (
+      rule.output !== 'none' &&
+      rule.output !== 'embedding' &&
+      rule.output !== 'lambda' &&
+      rule.output !== 'nested'
+    )
+      outcome.events.push('consumed');
   }
   return outcome;
 }

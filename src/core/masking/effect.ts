@@ -14,10 +14,26 @@ export function returnsSequences(kind: OutputMaskKind, config: JsonObject): bool
 }
 
 /** `supports`: whether the layer supports masking (a custom layer that does not destroys the mask; one that does consumes it). */
-export function maskEffect(kind: OutputMaskKind, config: JsonObject, maskIn: boolean, maskOut: boolean, supports = true): MaskEffect {
+export function maskEffect(
+  kind: OutputMaskKind,
+  config: JsonObject,
+  maskIn: boolean,
+  maskOut: boolean,
+  supports = true,
+): MaskEffect {
   if (!maskIn) return maskOut ? 'creates' : 'none';
-  if (!maskOut) return kind === 'unsupported' || kind === 'lambda' || kind === 'merge-all' || (kind === 'custom' && !supports) ? 'destroys' : 'consumes';
-  if (kind === 'lambda' || kind === 'concatenate' || kind === 'merge' || kind === 'merge-all' || kind === 'masking' || kind === 'embedding') {
+  if (!maskOut)
+    return kind === 'unsupported' || kind === 'lambda' || kind === 'merge-all' || (kind === 'custom' && !supports)
+      ? 'destroys'
+      : 'consumes';
+  if (
+    kind === 'lambda' ||
+    kind === 'concatenate' ||
+    kind === 'merge' ||
+    kind === 'merge-all' ||
+    kind === 'masking' ||
+    kind === 'embedding'
+  ) {
     return kind === 'masking' || kind === 'embedding' ? 'creates' : 'transforms';
   }
   return 'propagates';

@@ -17,7 +17,12 @@ import { applyMaskRule, type MaskCall, type MaskRepresentation } from './apply';
 export class CannotTell extends Error {}
 
 /** A value inside a custom layer's method: a tensor (with or without a mask), None, a list, a plain value, a known boolean. */
-type P = { k: 'tensor'; masked: boolean } | { k: 'none' } | { k: 'list'; items: P[] } | { k: 'value' } | { k: 'bool'; v: boolean };
+type P =
+  | { k: 'tensor'; masked: boolean }
+  | { k: 'none' }
+  | { k: 'list'; items: P[] }
+  | { k: 'value' }
+  | { k: 'bool'; v: boolean };
 
 const MAX_DEPTH = 12;
 
@@ -64,10 +69,22 @@ function graphPresence(graph: ModelGraph, inputMasks: boolean[], pc: PresenceCon
   for (const node of graph.nodes) {
     const spec = graph.layers.get(node.layer);
     if (!spec) continue;
-    const arriving = node.maskArg ? node.maskArg.map(() => true) : node.inputs.map((r) => masks.get(refKey(r)) ?? false);
+    const arriving = node.maskArg
+      ? node.maskArg.map(() => true)
+      : node.inputs.map((r) => masks.get(refKey(r)) ?? false);
     const rule = ruleFor({ ...spec, customs: pc.customs }, pc.family, pc.version);
     if (!rule.known) throw new CannotTell(rule.unknownBecause ?? `${spec.className} is unknown`);
-    const outcome = applyMaskRule(rep, { layer: spec.name, className: spec.className, config: spec.config, rule, inputs: node.inputs, masks: arriving, firstArgCount: node.firstArgCount, inputIsList: node.inputIsList, maskNotFilledIn: maskNotFilledIn(node) });
+    const outcome = applyMaskRule(rep, {
+      layer: spec.name,
+      className: spec.className,
+      config: spec.config,
+      rule,
+      inputs: node.inputs,
+      masks: arriving,
+      firstArgCount: node.firstArgCount,
+      inputIsList: node.inputIsList,
+      maskNotFilledIn: maskNotFilledIn(node),
+    });
     outcome.out.forEach((m, i) => masks.set(refKey({ layer: node.layer, node: node.nodeIndex, index: i }), m));
     if (outcome.clearsInputMasks) for (const r of node.inputs) masks.set(refKey(r), false);
   }
@@ -82,7 +99,8 @@ function same(a: P, b: P): boolean {
   if (a.k !== b.k) return false;
   if (a.k === 'tensor' && b.k === 'tensor') return a.masked === b.masked;
   if (a.k === 'bool' && b.k === 'bool') return a.v === b.v;
-  if (a.k === 'list' && b.k === 'list') return a.items.length === b.items.length && a.items.every((x, i) => same(x, b.items[i]));
+  if (a.k === 'list' && b.k === 'list')
+    return a.items.length === b.items.length && a.items.every((x, i) => same(x, b.items[i]));
   return true;
 }
 
@@ -117,17 +135,35 @@ class Evaluation {
     const kwargs = Object.fromEntries(Object.entries(expr.kwargs).map(([k, v]) => [k, this.eval(v, params)]));
     const firstKey = FIRST_KEYWORDS.find((k) => kwargs[k] !== undefined);
     const first = args[0] ?? (firstKey ? kwargs[firstKey] : undefined);
-    if (!first || first.k === 'none' || first.k === 'value') throw new CannotTell(`self.${expr.name} is called without a tensor MaskLens can follow`);
-    const inputs = [...tensorsIn(first), ...args.slice(1).flatMap(tensorsIn), ...INPUT_KEYWORDS.flatMap((k) => (kwargs[k] ? tensorsIn(kwargs[k]) : []))];
+    if (!first || first.k === 'none' || first.k === 'value')
+      throw new CannotTell(`self.${expr.name} is called without a tensor MaskLens can follow`);
+    const inputs = [
+      ...tensorsIn(first),
+      ...args.slice(1).flatMap(tensorsIn),
+      ...INPUT_KEYWORDS.flatMap((k) => (kwargs[k] ? tensorsIn(kwargs[k]) : [])),
+    ];
     const explicit = kwargs.mask;
     const masks = explicit && explicit.k !== 'none' ? tensorsIn(explicit).map(() => true) : inputs.map((t) => t.masked);
     const config = held.config.config as JsonObject;
     const name = typeof config.name === 'string' ? config.name : expr.name;
     const module = held.config.module ?? 'keras.layers';
     const kind = isNestedModel(held.config.class_name, module, config) ? 'model' : 'layer';
-    const rule = ruleFor({ className: held.config.class_name, kind, config, name, customs: this.pc.customs, module }, this.pc.family, this.pc.version);
+    const rule = ruleFor(
+      { className: held.config.class_name, kind, config, name, customs: this.pc.customs, module },
+      this.pc.family,
+      this.pc.version,
+    );
     if (!rule.known) throw new CannotTell(rule.unknownBecause ?? `${held.config.class_name} is unknown`);
-    const call: MaskCall<unknown, boolean> = { layer: name, className: held.config.class_name, config, rule, inputs, masks, firstArgCount: tensorsIn(first).length, inputIsList: first.k === 'list' };
+    const call: MaskCall<unknown, boolean> = {
+      layer: name,
+      className: held.config.class_name,
+      config,
+      rule,
+      inputs,
+      masks,
+      firstArgCount: tensorsIn(first).length,
+      inputIsList: first.k === 'list',
+    };
     const outcome = applyMaskRule(presenceRepresentation(this.pc, this.depth), call);
     if (outcome.error) throw new CannotTell(outcome.error);
     if (outcome.clearsInputMasks) for (const t of inputs) t.masked = false;
@@ -145,8 +181,10 @@ class Evaluation {
         const target = this.eval(expr.target, params);
         if (target.k === 'list') {
           const [item] = expr.items;
-          if (expr.items.length === 1 && item.kind === 'index') return target.items[item.index < 0 ? item.index + target.items.length : item.index] ?? VALUE;
-          if (expr.items.length === 1 && item.kind === 'range') return { k: 'list', items: target.items.slice(item.start ?? undefined, item.stop ?? undefined) };
+          if (expr.items.length === 1 && item.kind === 'index')
+            return target.items[item.index < 0 ? item.index + target.items.length : item.index] ?? VALUE;
+          if (expr.items.length === 1 && item.kind === 'range')
+            return { k: 'list', items: target.items.slice(item.start ?? undefined, item.stop ?? undefined) };
           throw new CannotTell('a list is indexed in a way MaskLens does not follow');
         }
         if (target.k === 'none') throw new CannotTell('None is subscripted (Keras raises a TypeError there)');
@@ -191,7 +229,9 @@ class Evaluation {
         return this.sublayer(expr, params);
       case 'call': {
         const args = expr.args.map((a) => this.eval(a, params));
-        for (const v of Object.values(expr.kwargs)) if (typeof v === 'object' && v !== null && !Array.isArray(v) && 'op' in v) args.push(this.eval(v as LambdaExpr, params));
+        for (const v of Object.values(expr.kwargs))
+          if (typeof v === 'object' && v !== null && !Array.isArray(v) && 'op' in v)
+            args.push(this.eval(v as LambdaExpr, params));
         if (expr.fn === 'tuple' || expr.fn === 'list') return { k: 'list', items: args };
         if (expr.fn === 'split' || expr.fn === 'unstack') {
           const n = expr.args[1]?.op === 'const' && typeof expr.args[1].value === 'number' ? expr.args[1].value : null;
@@ -214,7 +254,12 @@ function outputsOf(p: P): P[] {
  * The output masks of one call of a custom layer, given the masks arriving on its inputs:
  * Keras' `_set_mask_metadata` over what its `call` returns.
  */
-function customPresence(ir: CustomLayerIR, call: MaskCall<unknown, boolean>, pc: PresenceContext, depth: number): boolean[] {
+function customPresence(
+  ir: CustomLayerIR,
+  call: MaskCall<unknown, boolean>,
+  pc: PresenceContext,
+  depth: number,
+): boolean[] {
   if (depth > MAX_DEPTH) throw new CannotTell('layers nest too deeply');
   const evaluation = new Evaluation(ir, pc, depth);
   const firstCount = Math.max(1, call.firstArgCount);
@@ -238,9 +283,18 @@ function customPresence(ir: CustomLayerIR, call: MaskCall<unknown, boolean>, pc:
     while (positional.length < tensorParams) positional.push(NONE);
     // Keras 3 passes `mask` only to a call with one tensor argument.
     const mask = ir.callTakesMask && (pc.family === 'tf-keras2' || more.length === 0) ? maskParam : NONE;
-    carried = outputsOf(evaluation.eval(ir.call.fn.body, [...positional, mask, { k: 'bool', v: false }])).map((p) => p.k === 'tensor' && p.masked);
+    carried = outputsOf(evaluation.eval(ir.call.fn.body, [...positional, mask, { k: 'bool', v: false }])).map(
+      (p) => p.k === 'tensor' && p.masked,
+    );
   }
   if (!call.rule.supportsMasking || carried.every(Boolean)) return carried;
-  const computed = ir.computeMask.kind === 'function' ? outputsOf(evaluation.eval(ir.computeMask.fn.body, [first, maskParam])).map((p) => p.k === 'tensor' || p.k === 'list') : call.inputIsList ? previous : [previous[0] ?? false];
+  const computed =
+    ir.computeMask.kind === 'function'
+      ? outputsOf(evaluation.eval(ir.computeMask.fn.body, [first, maskParam])).map(
+          (p) => p.k === 'tensor' || p.k === 'list',
+        )
+      : call.inputIsList
+        ? previous
+        : [previous[0] ?? false];
   return carried.map((c, i) => c || (computed[i] ?? false));
 }

@@ -29,7 +29,8 @@ export const FAMILIES: Record<KerasFamily, FamilyBehaviour> = {
     // below survives only where a wrapper calls the inner layer's compute_mask
     // (TimeDistributed), see `innerUnsupported`.
     unsupportedMask: 'drop-silently',
-    unsupportedMessage: 'Layer {layer} (of type {className}) does not support masking: tf.keras drops the mask here without a warning, and downstream layers (and the loss) see no mask.',
+    unsupportedMessage:
+      'Layer {layer} (of type {className}) does not support masking: tf.keras drops the mask here without a warning, and downstream layers (and the loss) see no mask.',
     listMasks: 'collected',
   },
 };
@@ -56,7 +57,8 @@ export const FAMILY_HISTORY: Record<KerasFamily, VersionedFamilyBehaviour[]> = {
       unsupportedMask: 'drop-with-warning',
       unsupportedMessage: FAMILIES.keras3.unsupportedMessage,
       listMasks: 'collected',
-      evidence: 'keras/src/layers/layer.py __call__: previous_mask = tree.map_structure(get_keras_mask, first_arg); warnings.warn(... will therefore destroy the mask information ...). Sweep: merges on masked lists carry a mask on every release 3.4.0-3.15.1 swept',
+      evidence:
+        'keras/src/layers/layer.py __call__: previous_mask = tree.map_structure(get_keras_mask, first_arg); warnings.warn(... will therefore destroy the mask information ...). Sweep: merges on masked lists carry a mask on every release 3.4.0-3.15.1 swept',
     },
   ],
   'tf-keras2': [
@@ -65,14 +67,16 @@ export const FAMILY_HISTORY: Record<KerasFamily, VersionedFamilyBehaviour[]> = {
       unsupportedMask: 'raise',
       unsupportedMessage: TF_KERAS_TYPE_ERROR,
       listMasks: 'collected',
-      evidence: 'Keras 2.2-era Layer.__call__ called compute_mask on every layer; the base compute_mask raises this TypeError (not re-checked against a tf.keras release of that age)',
+      evidence:
+        'Keras 2.2-era Layer.__call__ called compute_mask on every layer; the base compute_mask raises this TypeError (not re-checked against a tf.keras release of that age)',
     },
     {
       from: '2.3.0',
       unsupportedMask: 'drop-silently',
       unsupportedMessage: FAMILIES['tf-keras2'].unsupportedMessage,
       listMasks: 'collected',
-      evidence: 'tf.keras base_layer _set_mask_metadata skips compute_mask unless supports_masking (TF 2.2+); golden: tf-keras 2.21.0 drops silently',
+      evidence:
+        'tf.keras base_layer _set_mask_metadata skips compute_mask unless supports_masking (TF 2.2+); golden: tf-keras 2.21.0 drops silently',
     },
   ],
 };
@@ -84,7 +88,26 @@ export const FAMILY_HISTORY: Record<KerasFamily, VersionedFamilyBehaviour[]> = {
  * test/golden/sweep.test.ts holds this list equal to the sweep's index.
  */
 export const CHECKED_RELEASES: Record<KerasFamily, readonly string[]> = {
-  keras3: ['3.0.0', '3.0.5', '3.1.1', '3.2.1', '3.3.3', '3.4.0', '3.4.1', '3.5.0', '3.6.0', '3.7.0', '3.8.0', '3.9.2', '3.10.0', '3.11.3', '3.12.4', '3.13.2', '3.14.1', '3.15.1'],
+  keras3: [
+    '3.0.0',
+    '3.0.5',
+    '3.1.1',
+    '3.2.1',
+    '3.3.3',
+    '3.4.0',
+    '3.4.1',
+    '3.5.0',
+    '3.6.0',
+    '3.7.0',
+    '3.8.0',
+    '3.9.2',
+    '3.10.0',
+    '3.11.3',
+    '3.12.4',
+    '3.13.2',
+    '3.14.1',
+    '3.15.1',
+  ],
   'tf-keras2': ['2.16.0', '2.17.0', '2.18.0', '2.19.0', '2.20.1', '2.21.0'],
 };
 
@@ -94,11 +117,16 @@ export function familyBehaviour(family: KerasFamily, version = FAMILIES[family].
   const key = `${family}|${version}`;
   const known = behaviours.get(key);
   if (known) return known;
-  const row = FAMILY_HISTORY[family].find(
-    (r) => inVersionRange(version, r),
-  );
+  const row = FAMILY_HISTORY[family].find((r) => inVersionRange(version, r));
   const base = FAMILIES[family];
-  const behaviour = row ? { ...base, unsupportedMask: row.unsupportedMask, unsupportedMessage: row.unsupportedMessage, listMasks: row.listMasks } : base;
+  const behaviour = row
+    ? {
+        ...base,
+        unsupportedMask: row.unsupportedMask,
+        unsupportedMessage: row.unsupportedMessage,
+        listMasks: row.listMasks,
+      }
+    : base;
   if (behaviours.size < 1_000) behaviours.set(key, behaviour);
   return behaviour;
 }
@@ -116,5 +144,8 @@ function release(version: string): SemVer {
 /** Whether `version` lies in a rule's range: `from` inclusive, `until` exclusive, an absent bound open. */
 export function inVersionRange(version: string, range: { from?: string; until?: string }): boolean {
   const v = release(version);
-  return (range.from === undefined || gte(v, release(range.from))) && (range.until === undefined || lt(v, release(range.until)));
+  return (
+    (range.from === undefined || gte(v, release(range.from))) &&
+    (range.until === undefined || lt(v, release(range.until)))
+  );
 }

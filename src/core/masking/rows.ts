@@ -27,9 +27,27 @@ export const RECURRENT_CHANGE = '3.16.0';
 
 /** Recurrent layers: propagate with return_sequences up to 3.15.x, consume from keras-team/keras#23235 on. */
 export const recurrent = (output: 'rnn' | 'rnn-wrapper', where: string): VersionedRule[] => [
-  { family: 'keras3', until: RECURRENT_CHANGE, rule: { ...rule(true, output, `${where} compute_mask: mask if return_sequences else None`), callTakesMask: true } },
-  { family: 'keras3', from: RECURRENT_CHANGE, rule: { ...rule(true, 'consume', 'keras-team/keras#23235: recurrent layers and wrappers no longer propagate masks automatically'), callTakesMask: true } },
-  { family: 'tf-keras2', rule: rule(true, output, `tf_keras ${where} compute_mask: mask if return_sequences else None`) },
+  {
+    family: 'keras3',
+    until: RECURRENT_CHANGE,
+    rule: { ...rule(true, output, `${where} compute_mask: mask if return_sequences else None`), callTakesMask: true },
+  },
+  {
+    family: 'keras3',
+    from: RECURRENT_CHANGE,
+    rule: {
+      ...rule(
+        true,
+        'consume',
+        'keras-team/keras#23235: recurrent layers and wrappers no longer propagate masks automatically',
+      ),
+      callTakesMask: true,
+    },
+  },
+  {
+    family: 'tf-keras2',
+    rule: rule(true, output, `tf_keras ${where} compute_mask: mask if return_sequences else None`),
+  },
 ];
 
 /**
@@ -38,9 +56,25 @@ export const recurrent = (output: 'rnn' | 'rnn-wrapper', where: string): Version
  * its mask at run time → no mask out) and c17 (the logical_or chain of masked Add/Multiply/Average).
  */
 export const merging = (file: string): VersionedRule[] => [
-  { family: 'keras3', rule: rule(true, 'merge-all', `layers/merging/${file}.py via base_merge.py compute_mask: None if any input mask is None, else logical_or`) },
-  { family: 'tf-keras2', rule: rule(true, 'merge', `tf_keras layers/merging/${file}.py via base_merge.py compute_mask: all() over the masks present`) },
+  {
+    family: 'keras3',
+    rule: rule(
+      true,
+      'merge-all',
+      `layers/merging/${file}.py via base_merge.py compute_mask: None if any input mask is None, else logical_or`,
+    ),
+  },
+  {
+    family: 'tf-keras2',
+    rule: rule(
+      true,
+      'merge',
+      `tf_keras layers/merging/${file}.py via base_merge.py compute_mask: all() over the masks present`,
+    ),
+  },
 ];
 
-export const unsupported = (where: string): VersionedRule[] => both(rule(false, 'unsupported', `${where}: supports_masking is False`));
-export const carries = (where: string): VersionedRule[] => both(rule(true, 'identity', `${where}: supports_masking = True, default compute_mask`));
+export const unsupported = (where: string): VersionedRule[] =>
+  both(rule(false, 'unsupported', `${where}: supports_masking is False`));
+export const carries = (where: string): VersionedRule[] =>
+  both(rule(true, 'identity', `${where}: supports_masking = True, default compute_mask`));

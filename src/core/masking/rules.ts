@@ -155,4 +155,7 @@ export interface ResolvedRule extends LayerMaskRule {
 }
 
 /** What the mask rules need of a custom layer class (the reader's objects and the IR both have it). */
-export type CustomMaskFacts = Pick<CustomLayerIR, 'className' | 'base' | 'supportsMasking' | 'supportsMaskingFrom' | 'callTakesMask' | 'computeMask' | 'call'>;
+export type CustomMaskFacts = Pick<
+  CustomLayerIR,
+  'className' | 'base' | 'supportsMasking' | 'supportsMaskingFrom' | 'callTakesMask' | 'computeMask' | 'call'
+>;

@@ -43,7 +43,10 @@ export interface StatedOutcome {
  * masks is tried with the boolean representation, and what holds in all of them is the
  * answer. A known rule with known inputs is one ordinary application.
  */
-export function applyStated(rep: MaskRepresentation<unknown, boolean>, call: MaskCall<unknown, MaskState>): StatedOutcome {
+export function applyStated(
+  rep: MaskRepresentation<unknown, boolean>,
+  call: MaskCall<unknown, MaskState>,
+): StatedOutcome {
   const unknownAt = call.masks.flatMap((m, i) => (m === 'unknown' ? [i] : []));
   if (unknownAt.length > MAX_UNKNOWN_INPUTS) return { out: ['unknown'], events: [] };
   const outcomes: MaskOutcome<boolean>[] = [];
@@ -56,7 +59,11 @@ export function applyStated(rep: MaskRepresentation<unknown, boolean>, call: Mas
       outcomes.push(applyMaskRule(rep, { ...call, masks }));
     } catch (error) {
       if (!(error instanceof CannotTell)) throw error;
-      return { out: ['unknown'], events: [], unknownBecause: `MaskLens cannot tell the mask \`${call.layer}\` (${call.className}) returns: ${error.message}` };
+      return {
+        out: ['unknown'],
+        events: [],
+        unknownBecause: `MaskLens cannot tell the mask \`${call.layer}\` (${call.className}) returns: ${error.message}`,
+      };
     }
   }
   const width = Math.max(...outcomes.map((o) => o.out.length));

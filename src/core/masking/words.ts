@@ -17,7 +17,11 @@ export interface LossVerdict {
   tone: 'ok' | 'bad' | 'unknown' | 'info';
 }
 
-export function lossVerdict(m: { loss: string | null; lossMasked: 'yes' | 'no' | 'unknown'; outputPerTimestep: boolean | null }): LossVerdict {
+export function lossVerdict(m: {
+  loss: string | null;
+  lossMasked: 'yes' | 'no' | 'unknown';
+  outputPerTimestep: boolean | null;
+}): LossVerdict {
   const where = m.loss ? `the ${m.loss} loss` : 'the output';
   if (m.lossMasked === 'yes') return { text: `mask reaches ${where}`, tone: 'ok' };
   if (m.lossMasked === 'unknown') return { text: `unknown whether a mask reaches ${where}`, tone: 'unknown' };

@@ -81,11 +81,20 @@ const ipynbSchema = z.object({
 /** The code cells of an `.ipynb` file's JSON text. */
 export function ipynbCodeCells(json: unknown, location: string): CodeCell[] {
   const parsed = ipynbSchema.safeParse(json);
-  if (!parsed.success) throw new DataError('is not a Jupyter notebook (no "cells" list of cells with "cell_type" and "source")', 'data-format', location);
-  return parsed.data.cells.flatMap((c, index) => (c.cell_type === 'code' ? [{ index, text: Array.isArray(c.source) ? c.source.join('') : c.source }] : []));
+  if (!parsed.success)
+    throw new DataError(
+      'is not a Jupyter notebook (no "cells" list of cells with "cell_type" and "source")',
+      'data-format',
+      location,
+    );
+  return parsed.data.cells.flatMap((c, index) =>
+    c.cell_type === 'code' ? [{ index, text: Array.isArray(c.source) ? c.source.join('') : c.source }] : [],
+  );
 }
 
 /** A note for each skipped line, for the notebook's diagnostics and the CLI. */
 export function skippedNotes(program: NotebookProgram): string[] {
-  return program.skipped.map((s) => `cell ${s.cell + 1}, line ${s.line + 1}: \`${s.text}\` is IPython, not Python; MaskLens skips it`);
+  return program.skipped.map(
+    (s) => `cell ${s.cell + 1}, line ${s.line + 1}: \`${s.text}\` is IPython, not Python; MaskLens skips it`,
+  );
 }

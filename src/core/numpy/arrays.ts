@@ -87,7 +87,7 @@ export function reportNanPadding(ctx: Ctx, node: Syntax): void {
   ctx.report(
     'nan-padding',
     'warning',
-    'Padding with NaN cannot be masked out of a loss: Keras applies the mask by multiplying each step\'s loss by 0 or 1, and 0 * nan = nan, so one NaN step makes the whole loss NaN. Pad with a finite value (e.g. 0.0) and mask that value instead.',
+    "Padding with NaN cannot be masked out of a loss: Keras applies the mask by multiplying each step's loss by 0 or 1, and 0 * nan = nan, so one NaN step makes the whole loss NaN. Pad with a finite value (e.g. 0.0) and mask that value instead.",
     rangeOf(node),
   );
 }
@@ -114,11 +114,19 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
       case 'zeros':
       case 'ones':
       case 'empty':
-        return makeArray(shapeArg(p0 ?? args.kw.get('shape')) ?? [null], dtypeArg(args.kw.get('dtype') ?? args.pos[1], 'float64'), { fill: name === 'ones' ? 1 : name === 'zeros' ? 0 : null });
+        return makeArray(
+          shapeArg(p0 ?? args.kw.get('shape')) ?? [null],
+          dtypeArg(args.kw.get('dtype') ?? args.pos[1], 'float64'),
+          { fill: name === 'ones' ? 1 : name === 'zeros' ? 0 : null },
+        );
       case 'full': {
         const fill = args.pos[1] ?? args.kw.get('fill_value');
         if (isNan(fill)) reportNanPadding(ctx, args.posNodes[1] ?? args.kwNodes.get('fill_value') ?? args.node);
-        return makeArray(shapeArg(p0 ?? args.kw.get('shape')) ?? [null], dtypeArg(args.kw.get('dtype') ?? args.pos[2], 'float64'), { fill: asNumber(fill), nanPadded: isNan(fill) });
+        return makeArray(
+          shapeArg(p0 ?? args.kw.get('shape')) ?? [null],
+          dtypeArg(args.kw.get('dtype') ?? args.pos[2], 'float64'),
+          { fill: asNumber(fill), nanPadded: isNan(fill) },
+        );
       }
       case 'zeros_like':
       case 'ones_like':
@@ -127,7 +135,10 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
       case 'arange': {
         const nums = args.pos.map(asNumber);
         if (nums.length === 0 || nums.some((n) => n === null || !Number.isFinite(n))) return makeArray([null], 'int64');
-        const [start, stop, step] = nums.length === 1 ? [0, nums[0] as number, 1] : [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
+        const [start, stop, step] =
+          nums.length === 1
+            ? [0, nums[0] as number, 1]
+            : [nums[0] as number, nums[1] as number, (nums[2] ?? 1) as number];
         const length = step === 0 ? 0 : Math.max(0, Math.ceil((stop - start) / step));
         const data = length <= MAX_LITERAL ? Array.from({ length }, (_, i) => start + i * step) : null;
         return makeArray([length], 'int64', { data });
@@ -150,7 +161,13 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
     case 'randint':
     case 'integers':
     case 'choice': {
-      const size = args.kw.get('size') ?? (name === 'random' || name === 'random_sample' ? p0 : name === 'randint' || name === 'integers' ? args.pos[2] : args.pos[2]);
+      const size =
+        args.kw.get('size') ??
+        (name === 'random' || name === 'random_sample'
+          ? p0
+          : name === 'randint' || name === 'integers'
+            ? args.pos[2]
+            : args.pos[2]);
       const shape = shapeArg(size);
       return makeArray(shape ?? [null], name === 'randint' || name === 'integers' ? 'int64' : 'float64');
     }
@@ -162,7 +179,11 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
 export function arrayAttribute(ctx: Ctx, a: ArrayValue, name: string, node: Syntax): Value {
   switch (name) {
     case 'shape':
-      return seq(a.shape.map((d) => (typeof d === 'number' ? num(d) : unknown(d === null ? `${node.text}` : d.unresolved, rangeOf(node)))));
+      return seq(
+        a.shape.map((d) =>
+          typeof d === 'number' ? num(d) : unknown(d === null ? `${node.text}` : d.unresolved, rangeOf(node)),
+        ),
+      );
     case 'ndim':
       return num(a.shape.length);
     case 'size': {
@@ -188,9 +209,15 @@ export function arrayMethod(a: ArrayValue, name: string, args: CallArgs): Value 
       const known = dims.filter((d) => d !== -1);
       const knownCount = count(known);
       const inferred = total !== null && knownCount ? total / knownCount : null;
-      const shape = dims.map((d) => (d === -1 ? (inferred !== null && Number.isInteger(inferred) ? inferred : null) : d));
+      const shape = dims.map((d) =>
+        d === -1 ? (inferred !== null && Number.isInteger(inferred) ? inferred : null) : d,
+      );
       // NumPy raises on any other negative or a fractional size: the shape is not known.
-      if (shape.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d)))) return makeArray(shape.map(() => null), a.dtype);
+      if (shape.some((d) => typeof d === 'number' && (d < 0 || !Number.isInteger(d))))
+        return makeArray(
+          shape.map(() => null),
+          a.dtype,
+        );
       return { ...a, shape, data: a.data !== null && total !== null ? reshapeData(a.data, shape) : null };
     }
     case 'astype':
@@ -248,7 +275,12 @@ export function sliceShape(shape: Shape, items: SubscriptItem[]): Shape | null {
     const start = item.start.t === 'none' ? null : asInt(item.start);
     const stop = item.stop.t === 'none' ? null : asInt(item.stop);
     const step = item.step.t === 'none' ? 1 : asInt(item.step);
-    if (typeof dim !== 'number' || step === null || (start === null && item.start.t !== 'none') || (stop === null && item.stop.t !== 'none')) {
+    if (
+      typeof dim !== 'number' ||
+      step === null ||
+      (start === null && item.start.t !== 'none') ||
+      (stop === null && item.stop.t !== 'none')
+    ) {
       out.push(null);
       continue;
     }
@@ -263,18 +295,24 @@ export function padSequences(ctx: Ctx, args: CallArgs): Value {
   const value = args.kw.get('value') ?? args.pos[5];
   if (isNan(value)) reportNanPadding(ctx, args.kwNodes.get('value') ?? args.posNodes[5] ?? args.node);
   const seqs = args.pos[0];
-  const samples = seqs?.t === 'seq' ? seqs.items.length : seqs?.t === 'array' ? seqs.shape[0] ?? null : null;
+  const samples = seqs?.t === 'seq' ? seqs.items.length : seqs?.t === 'array' ? (seqs.shape[0] ?? null) : null;
   const maxlenValue = args.kw.get('maxlen') ?? args.pos[1];
   let maxlen: Dim = asInt(maxlenValue);
   if (maxlen === null && seqs?.t === 'seq') {
-    const lengths = seqs.items.map((s) => (s.t === 'seq' ? s.items.length : s.t === 'array' && typeof s.shape[0] === 'number' ? s.shape[0] : null));
+    const lengths = seqs.items.map((s) =>
+      s.t === 'seq' ? s.items.length : s.t === 'array' && typeof s.shape[0] === 'number' ? s.shape[0] : null,
+    );
     if (lengths.every((l) => l !== null)) maxlen = Math.max(0, ...(lengths as number[]));
   }
   const dtype = asString(args.kw.get('dtype')) ?? 'int32';
   // Sequences of feature vectors pad to (samples, maxlen, features).
   const features = seqs ? featureShape(seqs) : [];
   const padValue = asNumber(value ?? NONE) ?? 0;
-  return makeArray([typeof samples === 'number' ? samples : null, maxlen, ...features], dtype, { nanPadded: isNan(value), fill: padValue, padValue });
+  return makeArray([typeof samples === 'number' ? samples : null, maxlen, ...features], dtype, {
+    nanPadded: isNan(value),
+    fill: padValue,
+    padValue,
+  });
 }
 
 /** The per-step shape of sequences: [] for sequences of ids, [F] for sequences of F-vectors (nested lists or arrays). */

@@ -23,11 +23,23 @@ export interface CallArgs {
 
 /** A call of `node` with these positional arguments and no keywords (a traced `call(inputs)`, a template read). */
 export function callArgs(node: Syntax, pos: Value[] = []): CallArgs {
-  return { pos, posNodes: [], kw: new Map(), kwNodes: new Map(), kwNameNodes: new Map(), starred: false, node, argList: null };
+  return {
+    pos,
+    posNodes: [],
+    kw: new Map(),
+    kwNodes: new Map(),
+    kwNameNodes: new Map(),
+    starred: false,
+    node,
+    argList: null,
+  };
 }
 
 /** One subscript item: an index value, or a slice with its parts. */
-export type SubscriptItem = { kind: 'index'; value: Value } | { kind: 'slice'; start: Value; stop: Value; step: Value; node: Syntax } | { kind: 'ellipsis' };
+export type SubscriptItem =
+  | { kind: 'index'; value: Value }
+  | { kind: 'slice'; start: Value; stop: Value; step: Value; node: Syntax }
+  | { kind: 'ellipsis' };
 
 function hasTensor(v: Value): boolean {
   return v.t === 'tensor' || (v.t === 'seq' && v.items.some(hasTensor));

@@ -105,7 +105,12 @@ function describe(v: Value): string {
  * The one warning a bound gives, on the code that reached it: one per line, however many values
  * on it pass a bound (`[[[[...]]]]` passes the nesting bound every hundred levels).
  */
-export function reportLimit(ctx: Ctx, node: Syntax, what: string, consequence = 'MaskLens stops following its value here'): void {
+export function reportLimit(
+  ctx: Ctx,
+  node: Syntax,
+  what: string,
+  consequence = 'MaskLens stops following its value here',
+): void {
   const range = rangeOf(node);
   if (ctx.diagnostics.some((d) => d.code === LIMIT_CODE && d.range.start.line === range.start.line)) return;
   ctx.report(LIMIT_CODE, 'warning', `${what[0].toUpperCase()}${what.slice(1)}; ${consequence}.`, range);
@@ -146,7 +151,13 @@ export function elementsOf(v: Value): number {
  * past the bounds becomes unknown where it is, for all of them: the object itself turns into
  * an unknown value. Returns false when it did.
  */
-export function grow(ctx: Ctx, node: Syntax, container: Container, added: readonly Value[], apply: () => void): boolean {
+export function grow(
+  ctx: Ctx,
+  node: Syntax,
+  container: Container,
+  added: readonly Value[],
+  apply: () => void,
+): boolean {
   const what = kindOf(container);
   if (added.includes(container)) {
     // A list appended to itself is a cycle: writing it out never ends (Python prints `[...]`).

@@ -131,7 +131,8 @@ export class Ctx {
   }
 
   step(): void {
-    if (++this.steps > this.maxSteps) throw new BudgetExceeded(this.maxSteps, this.running.find((w) => w.loop) ?? this.running[0] ?? null);
+    if (++this.steps > this.maxSteps)
+      throw new BudgetExceeded(this.maxSteps, this.running.find((w) => w.loop) ?? this.running[0] ?? null);
     if ((this.steps & (STOP_CHECK_INTERVAL - 1)) === 0 && this.options.shouldStop?.()) throw new AnalysisStopped();
   }
 
@@ -180,5 +181,10 @@ export class Ctx {
 }
 
 export function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }

@@ -4,7 +4,19 @@
  * nodes, a node has input and output tensors), so the config written from them has the
  * same names, order and connections as `model.to_json()`.
  */
-import type { CustomLayerIR, Diagnostic, JsonObject, JsonValue, KerasFamily, LambdaIR, ModelKind, Range, StatedInputShape, TrainingSpec, UnresolvedDimension } from '../ir';
+import type {
+  CustomLayerIR,
+  Diagnostic,
+  JsonObject,
+  JsonValue,
+  KerasFamily,
+  LambdaIR,
+  ModelKind,
+  Range,
+  StatedInputShape,
+  TrainingSpec,
+  UnresolvedDimension,
+} from '../ir';
 import type { Syntax } from '../python/syntax';
 
 import type { Dim, Shape } from '../layers/entry';
@@ -59,7 +71,11 @@ export interface CustomLayerObj extends Omit<CustomLayerIR, 'sublayers'> {
 }
 
 /** An argument structure of a call, as Keras records it in `inbound_nodes`. */
-export type ArgTree = { t: 'tensor'; tensor: TensorObj } | { t: 'list'; items: ArgTree[] } | { t: 'dict'; entries: [string, ArgTree][] } | { t: 'json'; value: JsonValue };
+export type ArgTree =
+  | { t: 'tensor'; tensor: TensorObj }
+  | { t: 'list'; items: ArgTree[] }
+  | { t: 'dict'; entries: [string, ArgTree][] }
+  | { t: 'json'; value: JsonValue };
 
 export interface NodeObj {
   layer: LayerObj;

@@ -51,7 +51,8 @@ export class Namer {
   }
 
   model(className: string): string {
-    if (className === 'Functional' || className === 'Model') return this.unique(this.family === 'keras3' ? 'functional' : 'model');
+    if (className === 'Functional' || className === 'Model')
+      return this.unique(this.family === 'keras3' ? 'functional' : 'model');
     return this.unique(snake(className));
   }
 }

@@ -70,7 +70,15 @@ export type Value =
   /** A Keras object serialised as Keras writes it (initializer, regularizer, loss, optimizer). */
   | { t: 'json'; value: JsonValue; className: string }
   /** A NumPy array whose shape (and maybe content) is known. */
-  | { t: 'array'; shape: Shape; dtype: string; fill: number | null; data: JsonValue | null; nanPadded: boolean; padValue?: number }
+  | {
+      t: 'array';
+      shape: Shape;
+      dtype: string;
+      fill: number | null;
+      data: JsonValue | null;
+      nanPadded: boolean;
+      padValue?: number;
+    }
   | { t: 'method'; self: Value; name: string }
   /** `super()` / `super(Cls, self)` in a method: attributes come from the classes after `after` (null: after the instance's own class). */
   | { t: 'super'; inst: InstanceValue; after: ClassValue | null }
@@ -239,13 +247,18 @@ export function iterate(v: Value): Value[] | null {
 }
 
 /** A method of a same-file class or of its same-file bases (nearest first, a bounded walk up). */
-export function findMethod(cls: { methods: Map<string, FuncValue>; bases: Value[] }, name: string, depth = 0): FuncValue | null {
+export function findMethod(
+  cls: { methods: Map<string, FuncValue>; bases: Value[] },
+  name: string,
+  depth = 0,
+): FuncValue | null {
   const own = cls.methods.get(name);
   if (own) return own;
   if (depth > 8) return null;
-  for (const base of cls.bases) if (base.t === 'class') {
-    const hit = findMethod(base.cls, name, depth + 1);
-    if (hit) return hit;
-  }
+  for (const base of cls.bases)
+    if (base.t === 'class') {
+      const hit = findMethod(base.cls, name, depth + 1);
+      if (hit) return hit;
+    }
   return null;
 }

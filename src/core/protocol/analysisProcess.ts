@@ -78,17 +78,33 @@ export const contentChangeSchema = z.union([
 ]);
 export type ContentChange = z.infer<typeof contentChangeSchema>;
 
-export const didChangeSchema = z.object({ uri: z.string(), version: z.number().int(), changes: z.array(contentChangeSchema) });
+export const didChangeSchema = z.object({
+  uri: z.string(),
+  version: z.number().int(),
+  changes: z.array(contentChangeSchema),
+});
 export type DidChange = z.infer<typeof didChangeSchema>;
 
 export const didCloseSchema = z.object({ uri: z.string() });
 
-export const didChangeSettingsSchema = z.object({ uri: z.string(), settings: documentSettingsSchema, analyse: z.boolean() });
+export const didChangeSettingsSchema = z.object({
+  uri: z.string(),
+  settings: documentSettingsSchema,
+  analyse: z.boolean(),
+});
 export type DidChangeSettings = z.infer<typeof didChangeSettingsSchema>;
 
 // ---------------------------------------------------------------- analyses (process → host)
 
-const maskEffectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none', 'unknown']) satisfies z.ZodType<StaticMaskEffect>;
+const maskEffectSchema = z.enum([
+  'creates',
+  'propagates',
+  'transforms',
+  'consumes',
+  'destroys',
+  'none',
+  'unknown',
+]) satisfies z.ZodType<StaticMaskEffect>;
 /** Whether a mask is there: yes, no, or unknown (MaskLens cannot read a layer on the way). */
 export const maskStateSchema = z.enum(['yes', 'no', 'unknown']) satisfies z.ZodType<MaskState>;
 
@@ -150,7 +166,9 @@ export const analysisViewSchema = z.object({
 });
 export type AnalysisView = z.infer<typeof analysisViewSchema>;
 
-export const analysisStateSchema = z.object({ running: z.object({ uri: z.string(), version: z.number().int() }).nullable() });
+export const analysisStateSchema = z.object({
+  running: z.object({ uri: z.string(), version: z.number().int() }).nullable(),
+});
 export type AnalysisState = z.infer<typeof analysisStateSchema>;
 
 // ---------------------------------------------------------------- task inputs (on request)
@@ -168,7 +186,16 @@ export const taskInputSchema = z.object({
   /** Why the source's arrays could not be used, when it names some. */
   notes: z.array(z.string()),
   /** Files the source saves the model to or loads its weights from (1-based line); the host offers those that exist. */
-  weightFiles: z.array(z.object({ path: z.string().max(4096), how: z.enum(['load_model', 'load_weights', 'save', 'save_weights', 'ModelCheckpoint']), line: z.number().int().positive() })).max(64).default([]),
+  weightFiles: z
+    .array(
+      z.object({
+        path: z.string().max(4096),
+        how: z.enum(['load_model', 'load_weights', 'save', 'save_weights', 'ModelCheckpoint']),
+        line: z.number().int().positive(),
+      }),
+    )
+    .max(64)
+    .default([]),
 });
 export type TaskInput = z.input<typeof taskInputSchema>;
 
@@ -201,7 +228,13 @@ export type ThreadRequest = z.infer<typeof threadRequestSchema>;
 
 export const threadReplySchema = z.discriminatedUnion('type', [
   /** `view` is an AnalysisView and `taskInputs` maps model names to TaskInputs; the host checks both. */
-  z.object({ type: z.literal('analysed'), uri: z.string(), version: z.number().int(), view: z.unknown(), taskInputs: z.record(z.string(), z.unknown()) }),
+  z.object({
+    type: z.literal('analysed'),
+    uri: z.string(),
+    version: z.number().int(),
+    view: z.unknown(),
+    taskInputs: z.record(z.string(), z.unknown()),
+  }),
   /** The thread saw the stop flag and gave up on this job. */
   z.object({ type: z.literal('stopped'), uri: z.string(), version: z.number().int() }),
 ]);

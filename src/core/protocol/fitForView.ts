@@ -15,5 +15,8 @@ export function shorten(text: string, max: number): string {
 
 /** A result's layer sources, fitted: the first layers' ranges, names as long as an identifier may be. */
 export function fitResultSources(sources: ResultSources): ResultSources {
-  return { file: shorten(sources.file, 4096), layers: sources.layers.slice(0, VIEW_LIMITS.layers).map((l) => ({ ...l, name: shorten(l.name, VIEW_LIMITS.name) })) };
+  return {
+    file: shorten(sources.file, 4096),
+    layers: sources.layers.slice(0, VIEW_LIMITS.layers).map((l) => ({ ...l, name: shorten(l.name, VIEW_LIMITS.name) })),
+  };
 }

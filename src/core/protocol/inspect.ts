@@ -15,7 +15,11 @@ export const inspectRequestSchema = z.object({
   kerasVersion: z.string().optional(),
   access: fileAccessSchema.default({ mode: 'trusted' }),
   memoryCapMB: z.number().positive().default(2048),
-  taskTimeoutSeconds: z.number().min(0).max(7 * 24 * 3600).default(300),
+  taskTimeoutSeconds: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(300),
 });
 export type InspectRequest = z.input<typeof inspectRequestSchema>;
 

@@ -15,7 +15,11 @@ export const probeRequestSchema = z.object({
    */
   testFault: z.enum(['abort', 'segv', 'hang', 'malformed-reply']).optional(),
   /** The pool stops the probe after this long (0: never), as it stops other tasks. */
-  taskTimeoutSeconds: z.number().min(0).max(7 * 24 * 3600).default(0),
+  taskTimeoutSeconds: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(0),
 });
 export type ProbeRequest = z.infer<typeof probeRequestSchema>;
 

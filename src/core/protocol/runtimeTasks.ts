@@ -7,7 +7,16 @@
  * strings "NaN", "Infinity", "-Infinity" so JSON output stays unambiguous.
  */
 import { z } from 'zod';
-import type { CustomLayerIR, JsonValue, KerasLayerConfig, KerasModelConfig, LambdaExpr, LambdaIR, ModelIR, SliceItem } from '../ir';
+import type {
+  CustomLayerIR,
+  JsonValue,
+  KerasLayerConfig,
+  KerasModelConfig,
+  LambdaExpr,
+  LambdaIR,
+  ModelIR,
+  SliceItem,
+} from '../ir';
 import { backendInfoSchema } from './probe';
 import { REDUCTION_IDS } from '../reductions';
 import { layerLines } from '../runtime/memory';
@@ -15,7 +24,14 @@ import { layerLines } from '../runtime/memory';
 export const familySchema = z.enum(['keras3', 'tf-keras2']);
 
 export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(jsonValueSchema), z.record(z.string(), jsonValueSchema)]),
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
+  ]),
 );
 
 const layerConfigSchema = z.looseObject({
@@ -32,7 +48,12 @@ export const kerasModelConfigSchema = z.custom<KerasModelConfig>((value) => {
 
 const sliceItemSchema: z.ZodType<SliceItem> = z.union([
   z.object({ kind: z.literal('index'), index: z.number().int() }),
-  z.object({ kind: z.literal('range'), start: z.number().int().nullable(), stop: z.number().int().nullable(), step: z.number().int().nullable() }),
+  z.object({
+    kind: z.literal('range'),
+    start: z.number().int().nullable(),
+    stop: z.number().int().nullable(),
+    step: z.number().int().nullable(),
+  }),
   z.object({ kind: z.literal('ellipsis') }),
   z.object({ kind: z.literal('newaxis') }),
 ]);
@@ -44,7 +65,12 @@ export const lambdaExprSchema: z.ZodType<LambdaExpr> = z.lazy(() =>
     z.object({ op: z.literal('param'), index: z.number().int().min(0) }),
     z.object({ op: z.literal('const'), value: z.union([z.number(), z.boolean(), z.string(), z.null()]) }),
     z.object({ op: z.literal('slice'), target: lambdaExprSchema, items: z.array(sliceItemSchema) }),
-    z.object({ op: z.literal('binary'), operator: z.enum(binaryOperators), left: lambdaExprSchema, right: lambdaExprSchema }),
+    z.object({
+      op: z.literal('binary'),
+      operator: z.enum(binaryOperators),
+      left: lambdaExprSchema,
+      right: lambdaExprSchema,
+    }),
     z.object({ op: z.literal('unary'), operator: z.enum(['-', 'not']), operand: lambdaExprSchema }),
     z.object({
       op: z.literal('call'),
@@ -55,7 +81,12 @@ export const lambdaExprSchema: z.ZodType<LambdaExpr> = z.lazy(() =>
     z.object({ op: z.literal('cond'), test: lambdaExprSchema, then: lambdaExprSchema, else: lambdaExprSchema }),
     z.object({ op: z.literal('isNone'), operand: lambdaExprSchema }),
     z.object({ op: z.literal('self'), name: z.string() }),
-    z.object({ op: z.literal('layer'), name: z.string(), args: z.array(lambdaExprSchema), kwargs: z.record(z.string(), lambdaExprSchema) }),
+    z.object({
+      op: z.literal('layer'),
+      name: z.string(),
+      args: z.array(lambdaExprSchema),
+      kwargs: z.record(z.string(), lambdaExprSchema),
+    }),
   ]),
 );
 
@@ -86,20 +117,35 @@ export const customLayerIRSchema: z.ZodType<CustomLayerIR> = z.object({
   supportsMasking: z.boolean(),
   supportsMaskingFrom: z.enum(['class attribute', '__init__', 'compute_mask', 'default']),
   callTakesMask: z.boolean(),
-  computeMask: z.union([z.object({ kind: z.literal('default') }), z.object({ kind: z.literal('function'), fn: lambdaFunctionSchema }), unreadableSchema]),
-  call: z.union([z.object({ kind: z.literal('function'), fn: lambdaFunctionSchema }), unreadableSchema.extend({ mayReturnMasked: z.boolean() })]),
+  computeMask: z.union([
+    z.object({ kind: z.literal('default') }),
+    z.object({ kind: z.literal('function'), fn: lambdaFunctionSchema }),
+    unreadableSchema,
+  ]),
+  call: z.union([
+    z.object({ kind: z.literal('function'), fn: lambdaFunctionSchema }),
+    unreadableSchema.extend({ mayReturnMasked: z.boolean() }),
+  ]),
   outputs: z.number().int().min(1),
   build: z.array(z.object({ attr: z.string(), value: lambdaExprSchema })),
   sublayers: z.array(z.object({ attr: z.string(), config: heldLayerConfigSchema })),
 });
 
 /** A loss or optimizer as `compile` names it: `"mae"` or `{class_name, config}`. */
-export const kerasObjectSchema = z.union([z.string(), z.looseObject({ class_name: z.string(), config: z.record(z.string(), jsonValueSchema).optional() })]);
+export const kerasObjectSchema = z.union([
+  z.string(),
+  z.looseObject({ class_name: z.string(), config: z.record(z.string(), jsonValueSchema).optional() }),
+]);
 export type KerasObjectSpec = z.infer<typeof kerasObjectSchema>;
 
 /** What the worker needs of a ModelIR; a whole ModelIR satisfies it. */
 /** A config option the source leaves open (`Embedding(vocab_size, ...)`), with the name the user supplies it under. */
-const openOptionSchema = z.object({ key: z.string(), layer: z.string(), option: z.string(), axis: z.number().int().nonnegative().optional() });
+const openOptionSchema = z.object({
+  key: z.string(),
+  layer: z.string(),
+  option: z.string(),
+  axis: z.number().int().nonnegative().optional(),
+});
 
 export const runtimeModelSchema = z.object({
   name: z.string().default('model'),
@@ -110,7 +156,9 @@ export const runtimeModelSchema = z.object({
   /** Options the config leaves open (null), which the runtime fills from given weights or names when it cannot. */
   open: z.array(openOptionSchema).optional(),
   /** For a model whose config declares no input shape: the shapes its source states, most certain first. */
-  statedInputs: z.array(z.object({ shape: z.array(z.number().int().nonnegative().nullable()), from: z.string() })).optional(),
+  statedInputs: z
+    .array(z.object({ shape: z.array(z.number().int().nonnegative().nullable()), from: z.string() }))
+    .optional(),
   training: z
     .looseObject({
       loss: jsonValueSchema.optional(),
@@ -140,7 +188,11 @@ export type RuntimeModel = z.infer<typeof runtimeModelSchema>;
 /** A model as the runtime takes it, from the reader's IR (what the CLI, the extension and the tests send). */
 export function runtimeModelOf(ir: ModelIR): RuntimeModel {
   const t = ir.training;
-  const open = ir.unresolved.flatMap((u) => (u.layer && u.option ? [{ key: u.key, layer: u.layer, option: u.option, ...(u.axis !== undefined ? { axis: u.axis } : {}) }] : []));
+  const open = ir.unresolved.flatMap((u) =>
+    u.layer && u.option
+      ? [{ key: u.key, layer: u.layer, option: u.option, ...(u.axis !== undefined ? { axis: u.axis } : {}) }]
+      : [],
+  );
   return {
     name: ir.name,
     config: ir.config,
@@ -157,7 +209,9 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
               name: t.customLoss.name,
               kind: t.customLoss.kind,
               fn: t.customLoss.fn,
-              problem: t.customLoss.problem ? `${t.customLoss.problem.message} (line ${t.customLoss.problem.range.start.line + 1})` : null,
+              problem: t.customLoss.problem
+                ? `${t.customLoss.problem.message} (line ${t.customLoss.problem.range.start.line + 1})`
+                : null,
               line: t.customLoss.range.start.line + 1,
             },
           }
@@ -179,7 +233,12 @@ const numberLike = z.union([anyNumber, z.null(), z.enum(['NaN', 'Infinity', '-In
 export const arrayValueSchema = z.object({
   shape: z.array(z.number().int().nonnegative()),
   dtype: z.string().default('float32'),
-  values: z.union([z.array(numberLike), z.instanceof(Float32Array), z.instanceof(Float64Array), z.instanceof(Int32Array)]),
+  values: z.union([
+    z.array(numberLike),
+    z.instanceof(Float32Array),
+    z.instanceof(Float64Array),
+    z.instanceof(Int32Array),
+  ]),
 });
 export type ArrayValue = z.infer<typeof arrayValueSchema>;
 
@@ -208,9 +267,24 @@ export type InlineArrayExpr =
 export const inlineArrayExprSchema: z.ZodType<InlineArrayExpr> = z.lazy(() =>
   z.union([
     z.object({ op: z.literal('array'), value: jsonValueSchema, dtype: z.string().optional() }),
-    z.object({ op: z.literal('arange'), start: z.number(), stop: z.number(), step: z.number().optional(), dtype: z.string().optional() }),
-    z.object({ op: z.enum(['zeros', 'ones']), shape: z.array(z.number().int().nonnegative()), dtype: z.string().optional() }),
-    z.object({ op: z.literal('full'), shape: z.array(z.number().int().nonnegative()), fill: z.number(), dtype: z.string().optional() }),
+    z.object({
+      op: z.literal('arange'),
+      start: z.number(),
+      stop: z.number(),
+      step: z.number().optional(),
+      dtype: z.string().optional(),
+    }),
+    z.object({
+      op: z.enum(['zeros', 'ones']),
+      shape: z.array(z.number().int().nonnegative()),
+      dtype: z.string().optional(),
+    }),
+    z.object({
+      op: z.literal('full'),
+      shape: z.array(z.number().int().nonnegative()),
+      fill: z.number(),
+      dtype: z.string().optional(),
+    }),
     z.object({ op: z.literal('reshape'), target: inlineArrayExprSchema, shape: z.array(z.number().int()) }),
     z.object({ op: z.literal('astype'), target: inlineArrayExprSchema, dtype: z.string() }),
     z.object({ op: z.literal('slice'), target: inlineArrayExprSchema, items: z.array(sliceItemSchema) }),
@@ -227,7 +301,10 @@ export const inlineArrayExprSchema: z.ZodType<InlineArrayExpr> = z.lazy(() =>
 );
 
 /** An inline value: already an array, or an expression to evaluate. */
-export const inlineValueSchema = z.union([arrayValueSchema, z.object({ expr: inlineArrayExprSchema, source: z.string().optional() })]);
+export const inlineValueSchema = z.union([
+  arrayValueSchema,
+  z.object({ expr: inlineArrayExprSchema, source: z.string().optional() }),
+]);
 export type InlineValue = z.infer<typeof inlineValueSchema>;
 
 export const fileDataSchema = z.object({
@@ -237,7 +314,9 @@ export const fileDataSchema = z.object({
   y: z.string().optional(),
   sampleWeight: z.string().optional(),
   /** Member names inside `.npz` / keys inside `.json` files (default: x, y, sample_weight). */
-  keys: z.object({ x: z.string().optional(), y: z.string().optional(), sampleWeight: z.string().optional() }).optional(),
+  keys: z
+    .object({ x: z.string().optional(), y: z.string().optional(), sampleWeight: z.string().optional() })
+    .optional(),
 });
 
 export const inlineDataSchema = z.object({
@@ -268,7 +347,13 @@ export type DataSpec = z.input<typeof dataSpecSchema>;
 
 export const layerWeightsSchema = z.object({
   layer: z.string(),
-  weights: z.array(z.object({ name: z.string().optional(), shape: z.array(z.number().int().nonnegative()), values: arrayValueSchema.shape.values })),
+  weights: z.array(
+    z.object({
+      name: z.string().optional(),
+      shape: z.array(z.number().int().nonnegative()),
+      values: arrayValueSchema.shape.values,
+    }),
+  ),
 });
 export type LayerWeights = z.infer<typeof layerWeightsSchema>;
 
@@ -289,14 +374,24 @@ export const weightsSpecSchema = z.discriminatedUnion('source', [
 ]);
 
 /** What `fit` validates on: a split of the training data, or separate data. */
-export const trainValidationSchema = z.union([z.object({ split: z.number().gt(0).lt(1) }), z.object({ data: dataSpecSchema })]);
+export const trainValidationSchema = z.union([
+  z.object({ split: z.number().gt(0).lt(1) }),
+  z.object({ data: dataSpecSchema }),
+]);
 
 const commonRequest = {
   model: runtimeModelSchema,
   family: familySchema.default('keras3'),
   /** Keras version whose mask rules apply; default: the family's reference version. */
   kerasVersion: z.string().optional(),
-  data: dataSpecSchema.default({ source: 'synthetic', samples: 8, minLength: 1, maxLength: 0, padding: 'post', timesteps: 10 }),
+  data: dataSpecSchema.default({
+    source: 'synthetic',
+    samples: 8,
+    minLength: 1,
+    maxLength: 0,
+    padding: 'post',
+    timesteps: 10,
+  }),
   weights: weightsSpecSchema.optional(),
   /** Overrides the loss `compile` names. */
   loss: kerasObjectSchema.optional(),
@@ -319,7 +414,11 @@ const commonRequest = {
   /** Which output of a model with several outputs (its name or index); default the first. */
   output: z.union([z.string().max(256), z.number().int().min(0)]).optional(),
   /** The pool stops a task that runs longer (setting masklens.taskTimeoutSeconds); 0: no limit. */
-  taskTimeoutSeconds: z.number().min(0).max(7 * 24 * 3600).default(300),
+  taskTimeoutSeconds: z
+    .number()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(300),
 };
 
 export const reductionIdSchema = z.enum(REDUCTION_IDS);
@@ -391,8 +490,14 @@ export const dataInfoSchema = z.object({
   synthetic: z.boolean(),
   description: z.string(),
   samples: z.number().int(),
-  shapes: z.object({ x: z.array(z.number().int()), y: z.array(z.number().int()).nullable(), sampleWeight: z.array(z.number().int()).nullable() }),
-  files: z.object({ x: z.string().optional(), y: z.string().optional(), sampleWeight: z.string().optional() }).optional(),
+  shapes: z.object({
+    x: z.array(z.number().int()),
+    y: z.array(z.number().int()).nullable(),
+    sampleWeight: z.array(z.number().int()).nullable(),
+  }),
+  files: z
+    .object({ x: z.string().optional(), y: z.string().optional(), sampleWeight: z.string().optional() })
+    .optional(),
   /** Synthetic data: the valid length of each sample and where it was padded. */
   lengths: z.array(z.number().int()).optional(),
   padding: z.enum(['pre', 'post']).optional(),
@@ -420,7 +525,9 @@ export const layerResultSchema = z.object({
   mask: z.array(z.array(z.number())).nullable(),
   maskShape: z.array(z.number().int()).nullable(),
   /** Valid steps per shown sample and in total (over all samples). */
-  maskSummary: z.object({ valid: z.number().int(), total: z.number().int(), validPerSample: z.array(z.number().int()) }).nullable(),
+  maskSummary: z
+    .object({ valid: z.number().int(), total: z.number().int(), validPerSample: z.array(z.number().int()) })
+    .nullable(),
   effect: maskEffectSchema,
   maskIn: z.boolean(),
   rule: z.object({ kind: z.string(), supportsMasking: z.boolean(), known: z.boolean(), evidence: z.string() }),
@@ -528,7 +635,15 @@ export const compareResultSchema = z.object({
   paddingShareOfUnmaskedLoss: num.nullable(),
   /** `compile(metrics=..., weighted_metrics=...)`, masked and unmasked. */
   metrics: z.array(metricResultSchema),
-  perSample: z.array(z.object({ sample: z.number().int(), validSteps: z.number().int(), steps: z.number().int(), validMean: num, unmaskedMean: num })),
+  perSample: z.array(
+    z.object({
+      sample: z.number().int(),
+      validSteps: z.number().int(),
+      steps: z.number().int(),
+      validMean: num,
+      unmaskedMean: num,
+    }),
+  ),
   warnings: z.array(z.string()),
   tensors: z.object({ before: z.number().int(), after: z.number().int() }),
   elapsedMs: z.number(),
@@ -560,7 +675,12 @@ export const trainResultSchema = z.object({
   batchSize: z.number().int(),
   history: z.array(epochRecordSchema),
   /** `completed`, or why training stopped early (a NaN loss, with its cause). */
-  stopped: z.object({ reason: z.enum(['completed', 'nan-loss']), message: z.string(), epoch: z.number().int().nullable(), batch: z.number().int().nullable() }),
+  stopped: z.object({
+    reason: z.enum(['completed', 'nan-loss']),
+    message: z.string(),
+    epoch: z.number().int().nullable(),
+    batch: z.number().int().nullable(),
+  }),
   weights: z.array(layerWeightsSchema).optional(),
   warnings: z.array(z.string()),
   tensors: z.object({ before: z.number().int(), after: z.number().int() }),
@@ -573,7 +693,8 @@ export function toJsonText(value: unknown, indent?: number): string {
   return JSON.stringify(
     value,
     (_key, v: unknown) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+      if (typeof v === 'number' && !Number.isFinite(v))
+        return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
       if (v instanceof Float32Array || v instanceof Float64Array || v instanceof Int32Array) return Array.from(v);
       return v;
     },

@@ -49,7 +49,12 @@ export type SavedModelSummary = z.infer<typeof savedModelSummarySchema>;
 
 /** Host → editor: the model the file holds, or why it could not be read. */
 export const savedModelHostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('model'), file: z.string().max(4096), keras: z.string().max(VIEW_LIMITS.label), summary: savedModelSummarySchema }),
+  z.object({
+    type: z.literal('model'),
+    file: z.string().max(4096),
+    keras: z.string().max(VIEW_LIMITS.label),
+    summary: savedModelSummarySchema,
+  }),
   z.object({ type: z.literal('error'), file: z.string().max(4096), message: z.string().max(VIEW_LIMITS.message) }),
 ]);
 export type SavedModelHostMessage = z.infer<typeof savedModelHostMessageSchema>;

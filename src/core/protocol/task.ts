@@ -16,7 +16,13 @@ export const progressEventSchema = z.discriminatedUnion('type', [
     epochs: z.number().int().positive(),
     metrics: z.record(z.string(), z.number().nullable()),
   }),
-  z.object({ type: z.literal('batch'), epoch: z.number().int().nonnegative(), batch: z.number().int().nonnegative(), batches: z.number().int().positive(), loss: z.number().nullable() }),
+  z.object({
+    type: z.literal('batch'),
+    epoch: z.number().int().nonnegative(),
+    batch: z.number().int().nonnegative(),
+    batches: z.number().int().positive(),
+    loss: z.number().nullable(),
+  }),
 ]);
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
 

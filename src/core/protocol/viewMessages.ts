@@ -27,13 +27,23 @@ export type BackendReport = z.infer<typeof backendReportSchema>;
  * How much one message to the panel may hold: the host fits what it sends to these limits (text
  * from user code is shortened, long lists are cut), so nothing is refused for its size.
  */
-export const VIEW_LIMITS = { name: 1024, label: 256, title: 4096, message: 4000, layers: 2000, diagnostics: 500, models: 200 } as const;
+export const VIEW_LIMITS = {
+  name: 1024,
+  label: 256,
+  title: 4096,
+  message: 4000,
+  layers: 2000,
+  diagnostics: 500,
+  models: 200,
+} as const;
 
 /** Where each layer of a result's model is written (0-based), from the host's analysis. */
 const positionSchema = z.object({ line: z.number().int().min(0), character: z.number().int().min(0) });
 export const resultSourcesSchema = z.object({
   file: z.string().max(4096),
-  layers: z.array(z.object({ name: z.string().max(VIEW_LIMITS.name), start: positionSchema, end: positionSchema })).max(VIEW_LIMITS.layers),
+  layers: z
+    .array(z.object({ name: z.string().max(VIEW_LIMITS.name), start: positionSchema, end: positionSchema }))
+    .max(VIEW_LIMITS.layers),
 });
 export type ResultSources = z.infer<typeof resultSourcesSchema>;
 
@@ -75,7 +85,11 @@ export const failureActionSchema = z.enum(['goToLine', 'selectData', 'showLog'])
 export type FailureAction = z.infer<typeof failureActionSchema>;
 
 /** Where in the user's file a failure is: the layer it concerns (if any) and its line. */
-export const failureLocationSchema = z.object({ line: z.number().int().min(0), character: z.number().int().min(0), layer: z.string().max(VIEW_LIMITS.name).optional() });
+export const failureLocationSchema = z.object({
+  line: z.number().int().min(0),
+  character: z.number().int().min(0),
+  layer: z.string().max(VIEW_LIMITS.name).optional(),
+});
 export type FailureLocation = z.infer<typeof failureLocationSchema>;
 
 /** One finished run of a model, as the run history and the side-by-side comparison show it. */
@@ -100,7 +114,12 @@ export type RunSummary = z.infer<typeof runSummarySchema>;
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('backend'), report: backendReportSchema }),
   z.object({ type: z.literal('backendError'), message: z.string() }),
-  z.object({ type: z.literal('busy'), task: z.string(), message: z.string(), fraction: z.number().min(0).max(1).nullable() }),
+  z.object({
+    type: z.literal('busy'),
+    task: z.string(),
+    message: z.string(),
+    fraction: z.number().min(0).max(1).nullable(),
+  }),
   z.object({ type: z.literal('idle') }),
   z.object({
     type: z.literal('taskError'),
@@ -115,11 +134,26 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   /** The shown run no longer matches its file (edited since) or its data (other files picked). */
   z.object({ type: z.literal('outdated'), runId: z.string().max(64), reason: z.string().max(VIEW_LIMITS.title) }),
   /** The runs of the shown model, oldest first (at most RUN_HISTORY). */
-  z.object({ type: z.literal('history'), file: z.string().max(4096), model: z.string().max(VIEW_LIMITS.name), runs: z.array(runSummarySchema).max(20) }),
-  z.object({ type: z.literal('result'), task: z.string(), payload: z.unknown(), origin: taskOriginSchema.optional(), sources: resultSourcesSchema.optional() }),
+  z.object({
+    type: z.literal('history'),
+    file: z.string().max(4096),
+    model: z.string().max(VIEW_LIMITS.name),
+    runs: z.array(runSummarySchema).max(20),
+  }),
+  z.object({
+    type: z.literal('result'),
+    task: z.string(),
+    payload: z.unknown(),
+    origin: taskOriginSchema.optional(),
+    sources: resultSourcesSchema.optional(),
+  }),
   trainingEpochSchema,
   /** Asks the panel to export as its own buttons do (the current result, or one chart as PNG). */
-  z.object({ type: z.literal('requestExport'), format: z.enum(['json', 'csv', 'png']), chart: z.string().max(128).optional() }),
+  z.object({
+    type: z.literal('requestExport'),
+    format: z.enum(['json', 'csv', 'png']),
+    chart: z.string().max(128).optional(),
+  }),
   z.object({ type: z.literal('theme'), kind: z.enum(['light', 'dark', 'high-contrast', 'high-contrast-light']) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
@@ -129,9 +163,21 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   /** The webview reports what it rendered, so tests and logs can confirm the UI state. */
   z.object({ type: z.literal('rendered'), view: z.string().max(64), summary: z.string().max(2000) }),
-  z.object({ type: z.literal('command'), command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showLog']), model: z.string().max(VIEW_LIMITS.name).optional() }),
+  z.object({
+    type: z.literal('command'),
+    command: z.enum(['evaluate', 'compareLosses', 'train', 'cancel', 'selectData', 'showLog']),
+    model: z.string().max(VIEW_LIMITS.name).optional(),
+  }),
   z.object({ type: z.literal('reveal'), line: z.number().int().min(0), character: z.number().int().min(0) }),
   /** json/csv: the host writes its own copy of the current result; png: `dataUrl` is the chart. */
-  z.object({ type: z.literal('export'), format: z.enum(['json', 'csv', 'png']), name: z.string().max(128).regex(/^[\w.-]+$/), dataUrl: z.string().max(20_000_000).optional() }),
+  z.object({
+    type: z.literal('export'),
+    format: z.enum(['json', 'csv', 'png']),
+    name: z
+      .string()
+      .max(128)
+      .regex(/^[\w.-]+$/),
+    dataUrl: z.string().max(20_000_000).optional(),
+  }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;

@@ -53,7 +53,7 @@ export function commentRuns(text: string): Region[] {
     runStart = -1;
     comments = 0;
   };
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     const newline = text.indexOf('\n', start);
     const end = newline === -1 ? text.length : newline;
     let i = start;
@@ -72,7 +72,21 @@ export function commentRuns(text: string): Region[] {
 /** Characters a list of numbers is written with. */
 function literalChar(c: number): boolean {
   // 0-9 , . e E + - [ ] ( ) and white space
-  return (c >= 48 && c <= 57) || c === 44 || c === 46 || c === 101 || c === 69 || c === 43 || c === 45 || c === 91 || c === 93 || c === 40 || c === 41 || isSpace(c) || c === 10;
+  return (
+    (c >= 48 && c <= 57) ||
+    c === 44 ||
+    c === 46 ||
+    c === 101 ||
+    c === 69 ||
+    c === 43 ||
+    c === 45 ||
+    c === 91 ||
+    c === 93 ||
+    c === 40 ||
+    c === 41 ||
+    isSpace(c) ||
+    c === 10
+  );
 }
 
 /** Lists and tuples of numbers at least LARGE_NUMBER_LITERAL characters long. */
@@ -110,7 +124,12 @@ function blank(text: string, regions: readonly Region[]): string {
   const parts: string[] = [];
   let at = 0;
   for (const r of regions) {
-    const inside = r.kind === 'comments' ? text.slice(r.start, r.end).replace(/#[^\r\n]*/g, (comment) => ' '.repeat(comment.length)) : text[r.start] + text.slice(r.start + 1, r.end - 1).replace(/[^\r\n]+/g, (line) => ' '.repeat(line.length)) + text[r.end - 1];
+    const inside =
+      r.kind === 'comments'
+        ? text.slice(r.start, r.end).replace(/#[^\r\n]*/g, (comment) => ' '.repeat(comment.length))
+        : text[r.start] +
+          text.slice(r.start + 1, r.end - 1).replace(/[^\r\n]+/g, (line) => ' '.repeat(line.length)) +
+          text[r.end - 1];
     parts.push(text.slice(at, r.start), inside);
     at = r.end;
   }
@@ -131,7 +150,12 @@ export function blankForParsing(written: string, { numbers = true } = {}): Blank
 /** Whether the tree agrees with a region: comment lines outside strings, a literal that is a list or tuple there. */
 function agrees(root: Syntax, region: Region): boolean {
   const node = root.descendantForIndex(region.start, region.end);
-  if (region.kind === 'numbers') return (node?.type === 'list' || node?.type === 'tuple') && node.startIndex === region.start && node.endIndex === region.end;
+  if (region.kind === 'numbers')
+    return (
+      (node?.type === 'list' || node?.type === 'tuple') &&
+      node.startIndex === region.start &&
+      node.endIndex === region.end
+    );
   for (let n: Syntax | null = node; n; n = n.parent) {
     if (n.type === 'string' || n.type === 'string_content' || n.type === 'concatenated_string') return false;
   }

@@ -10,7 +10,8 @@ import type { Range as TsRange } from 'web-tree-sitter';
 /** Lines at column 0 that continue the previous statement rather than start one. */
 const CONTINUATION = /^(elif|else|except|finally|case)\b|^[)\]},.+\-*/%&|^=<>!]/;
 /** Lines that start a statement: a keyword, a decorator, or a name followed by = ( [ . , : */
-const STATEMENT = /^(def|class|async|import|from|if|for|while|with|try|return|raise|assert|del|global|nonlocal|pass|break|continue|print|match)\b|^@|^[A-Za-z_][\w.]*\s*(\[[^\]]*\]\s*)?([-+*/%|&^@]?=|\(|\[|\.|,|:)/;
+const STATEMENT =
+  /^(def|class|async|import|from|if|for|while|with|try|return|raise|assert|del|global|nonlocal|pass|break|continue|print|match)\b|^@|^[A-Za-z_][\w.]*\s*(\[[^\]]*\]\s*)?([-+*/%|&^@]?=|\(|\[|\.|,|:)/;
 
 interface Line {
   start: number;
@@ -67,7 +68,12 @@ export function topLevelChunks(text: string): TsRange[] {
     const endIndex = next ? next.start : text.length;
     const endRow = next ? next.row : all[all.length - 1].row;
     const endColumn = next ? 0 : all[all.length - 1].text.length;
-    ranges.push({ startIndex: line.start, endIndex, startPosition: { row: line.row, column: 0 }, endPosition: { row: endRow, column: endColumn } });
+    ranges.push({
+      startIndex: line.start,
+      endIndex,
+      startPosition: { row: line.row, column: 0 },
+      endPosition: { row: endRow, column: endColumn },
+    });
   });
   return ranges;
 }

@@ -65,7 +65,11 @@ function numberAt(text: string, at: number): { end: number; isInt: boolean } | n
  * a list or tuple (not a number in brackets), and its value when `build` is given. Null when the
  * text there is anything else (a name, a string, a comment, a call, unbalanced brackets).
  */
-export function readNumberLiteral<T>(text: string, start: number, build: NumberBuilder<T> | null): { end: number; sequence: boolean; value: T | null } | null {
+export function readNumberLiteral<T>(
+  text: string,
+  start: number,
+  build: NumberBuilder<T> | null,
+): { end: number; sequence: boolean; value: T | null } | null {
   let at = start;
   let failed = false;
   let sequence = false;

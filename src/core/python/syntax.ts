@@ -36,7 +36,9 @@ export async function loadPythonParser(paths: GrammarPaths = {}): Promise<Parser
   const runtime = paths.treeSitterWasm ?? defaultPath('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
   initialised ??= Parser.init({ locateFile: () => runtime });
   await initialised;
-  const language = await Language.load(paths.pythonWasm ?? defaultPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'));
+  const language = await Language.load(
+    paths.pythonWasm ?? defaultPath('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm'),
+  );
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;

@@ -3,7 +3,16 @@
  * the source says about each layer (sources.ts), translated Lambdas, training arguments,
  * unresolved dimensions and diagnostics.
  */
-import type { CustomLayerIR, Diagnostic, JsonObject, KerasLayerConfig, KerasModelConfig, LambdaIR, ModelIR, StatedInputShape } from '../ir';
+import type {
+  CustomLayerIR,
+  Diagnostic,
+  JsonObject,
+  KerasLayerConfig,
+  KerasModelConfig,
+  LambdaIR,
+  ModelIR,
+  StatedInputShape,
+} from '../ir';
 import type { Ctx } from '../objects/context';
 import { modelConfig } from './config';
 import { mapGraph } from '../keras/functional';
@@ -33,9 +42,13 @@ export function allLayers(model: ModelObj, seen = new Set<ModelObj>()): LayerObj
 
 /** A layer a custom layer holds, as Keras serialises it (a model held there with its own layers). */
 function heldConfig(layer: LayerObj): KerasLayerConfig {
-  if (!layer.model) return { module: layer.module, class_name: layer.className, config: layer.config, registered_name: null };
+  if (!layer.model)
+    return { module: layer.module, class_name: layer.className, config: layer.config, registered_name: null };
   const written = modelConfig(layer.model);
-  const config: JsonObject = typeof written.config === 'object' && written.config !== null && !Array.isArray(written.config) ? written.config : {};
+  const config: JsonObject =
+    typeof written.config === 'object' && written.config !== null && !Array.isArray(written.config)
+      ? written.config
+      : {};
   return { module: layer.model.module, class_name: String(written.class_name), config };
 }
 
@@ -44,7 +57,10 @@ function collectCustom(layer: LayerObj, out: Record<string, CustomLayerIR>, dept
   if (depth > 16) return;
   const custom = layer.custom;
   if (custom) {
-    out[String(layer.config.name)] = { ...custom, sublayers: custom.sublayers.map(([attr, held]) => ({ attr, config: heldConfig(held) })) };
+    out[String(layer.config.name)] = {
+      ...custom,
+      sublayers: custom.sublayers.map(([attr, held]) => ({ attr, config: heldConfig(held) })),
+    };
     for (const [, held] of custom.sublayers) collectCustom(held, out, depth + 1);
   }
   if (layer.inner) collectCustom(layer.inner, out, depth + 1);
@@ -82,7 +98,11 @@ export function buildModelIR(model: ModelObj, ctx: Ctx, scope: Scope): ModelIR {
     training: model.training,
     unresolved: layers.flatMap((l) => l.unresolved.map((u) => (u.option ? { ...u, layer: String(l.config.name) } : u))),
     ...statedInputsOf(model, scope),
-    diagnostics: dedupe([...model.diagnostics, ...layers.flatMap((l) => l.diagnostics), ...paddingMissed(model, ctx, scope)]),
+    diagnostics: dedupe([
+      ...model.diagnostics,
+      ...layers.flatMap((l) => l.diagnostics),
+      ...paddingMissed(model, ctx, scope),
+    ]),
   };
 }
 
@@ -148,8 +168,16 @@ function statedInputsOf(model: ModelObj, scope: Scope): { statedInputs?: StatedI
     const v = scope.get(name);
     if (v?.t !== 'array' || v.shape.length < 2) continue;
     const shape = [null, ...v.shape.slice(1).map((d) => (typeof d === 'number' ? d : null))];
-    if (!stated.some((s) => s.from.startsWith(`\`${name}\``))) stated.push({ shape, from: `\`${name}\` of shape ${shapeText([typeof v.shape[0] === 'number' ? v.shape[0] : null, ...shape.slice(1)])}` });
+    if (!stated.some((s) => s.from.startsWith(`\`${name}\``)))
+      stated.push({
+        shape,
+        from: `\`${name}\` of shape ${shapeText([typeof v.shape[0] === 'number' ? v.shape[0] : null, ...shape.slice(1)])}`,
+      });
   }
-  if (first?.className === 'Embedding') stated.push({ shape: [null, null], from: 'the Embedding it starts with, which takes token ids of shape (batch, timesteps)' });
+  if (first?.className === 'Embedding')
+    stated.push({
+      shape: [null, null],
+      from: 'the Embedding it starts with, which takes token ids of shape (batch, timesteps)',
+    });
   return stated.length > 0 ? { statedInputs: stated } : {};
 }

@@ -9,14 +9,28 @@ import type { JsonObject, JsonValue, KerasFamily } from '../ir';
 import { dtypePolicy } from '../layers/kerasObjects';
 import { mapGraph, type Graph } from '../keras/functional';
 import { serialiseLayer } from '../keras/layers';
-import { shapeToJson, type ArgTree, type LayerObj, type ModelObj, type TensorObj, type TensorTree } from '../objects/modelObjects';
+import {
+  shapeToJson,
+  type ArgTree,
+  type LayerObj,
+  type ModelObj,
+  type TensorObj,
+  type TensorTree,
+} from '../objects/modelObjects';
 
 export function modelConfig(model: ModelObj): JsonObject {
   if (model.kind === 'sequential') return sequentialConfig(model);
   if (model.kind === 'functional') return functionalConfig(model);
   if (model.subclass?.traced) return functionalConfig(model, model.className);
-  const layers = (model.subclass?.attrs ?? []).map(([, layer]) => (layer.model ? modelConfig(layer.model) : layerEntry(layer, layer.config)));
-  return { module: model.module, class_name: model.className, config: { name: model.name, trainable: true, layers }, registered_name: model.className };
+  const layers = (model.subclass?.attrs ?? []).map(([, layer]) =>
+    layer.model ? modelConfig(layer.model) : layerEntry(layer, layer.config),
+  );
+  return {
+    module: model.module,
+    class_name: model.className,
+    config: { name: model.name, trainable: true, layers },
+    registered_name: model.className,
+  };
 }
 
 /** What building a layer changes in its config (the model knows its input shape). */
@@ -39,7 +53,9 @@ function layerEntry(layer: LayerObj, config: JsonObject): JsonObject {
 
 function sequentialConfig(model: ModelObj): JsonObject {
   const built = model.layers[0]?.className === 'InputLayer';
-  const layers: JsonValue[] = model.layers.map((layer) => (layer.model ? modelConfig(layer.model) : layerEntry(layer, built ? builtConfig(layer, model.family) : layer.config)));
+  const layers: JsonValue[] = model.layers.map((layer) =>
+    layer.model ? modelConfig(layer.model) : layerEntry(layer, built ? builtConfig(layer, model.family) : layer.config),
+  );
   const config: JsonObject = { name: model.name, trainable: true, dtype: dtypePolicy('float32'), layers };
   const first = model.layers[0];
   if (first?.className === 'InputLayer') {
@@ -52,7 +68,11 @@ function sequentialConfig(model: ModelObj): JsonObject {
 function tensorJson(t: TensorObj, graph: Graph): JsonValue {
   return {
     class_name: '__keras_tensor__',
-    config: { shape: t.shape ? shapeToJson(t.shape) : null, dtype: t.dtype, keras_history: [String(t.node.layer.config.name), graph.reindex.get(t.node) ?? t.node.index, t.index] },
+    config: {
+      shape: t.shape ? shapeToJson(t.shape) : null,
+      dtype: t.dtype,
+      keras_history: [String(t.node.layer.config.name), graph.reindex.get(t.node) ?? t.node.index, t.index],
+    },
   };
 }
 
@@ -90,7 +110,10 @@ function functionalConfig(model: ModelObj, className = 'Functional'): JsonObject
     entry.name = String(layer.config.name);
     entry.inbound_nodes = layer.nodes
       .filter((n) => graph.reindex.has(n) && !n.isInput)
-      .map((n) => ({ args: n.args.map((a) => argJson(a, graph)), kwargs: Object.fromEntries(n.kwargs.map(([k, v]) => [k, argJson(v, graph)])) }));
+      .map((n) => ({
+        args: n.args.map((a) => argJson(a, graph)),
+        kwargs: Object.fromEntries(n.kwargs.map(([k, v]) => [k, argJson(v, graph)])),
+      }));
     return entry;
   });
   const config: JsonObject = {
@@ -100,5 +123,10 @@ function functionalConfig(model: ModelObj, className = 'Functional'): JsonObject
     input_layers: model.inputs ? historyTree(model.inputs, graph) : [],
     output_layers: model.outputs ? historyTree(model.outputs, graph) : [],
   };
-  return { module: model.module, class_name: className, config, registered_name: className === 'Functional' ? 'Functional' : className };
+  return {
+    module: model.module,
+    class_name: className,
+    config,
+    registered_name: className === 'Functional' ? 'Functional' : className,
+  };
 }

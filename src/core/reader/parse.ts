@@ -47,7 +47,13 @@ interface Snapshot {
 }
 
 function snapshot(ctx: Ctx): Snapshot {
-  return { layers: ctx.layers.length, models: ctx.models.length, diagnostics: ctx.diagnostics.length, nodes: ctx.layers.map((l) => l.nodes.length), namer: ctx.namer.save() };
+  return {
+    layers: ctx.layers.length,
+    models: ctx.models.length,
+    diagnostics: ctx.diagnostics.length,
+    nodes: ctx.layers.map((l) => l.nodes.length),
+    namer: ctx.namer.save(),
+  };
 }
 
 function rollback(ctx: Ctx, s: Snapshot): void {
@@ -76,7 +82,8 @@ function runTemplates(ctx: Ctx): void {
   for (const cls of [...ctx.classes]) {
     if (ctx.instantiated.has(cls.node.id) || classKind(cls) !== 'model') continue;
     const result = instantiate(ctx, cls, callArgs(cls.node));
-    if (result.t === 'instance' && result.inst.model && result.inst.model.varName === null) result.inst.model.varName = `${cls.name}()`;
+    if (result.t === 'instance' && result.inst.model && result.inst.model.varName === null)
+      result.inst.model.varName = `${cls.name}()`;
   }
 }
 
@@ -110,11 +117,21 @@ function reportBudget(ctx: Ctx, error: BudgetExceeded, root: Syntax | undefined)
   const keep = 'the models built before it are kept; MaskLens did not read the rest of the file.';
   if (error.blame) {
     const what = error.blame.loop ? 'this loop' : 'this call';
-    ctx.report(LIMIT_CODE, 'warning', `MaskLens stopped reading here: following ${what} took more than the ${steps} steps a file's reading may take; ${keep}`, firstLine(error.blame.node));
+    ctx.report(
+      LIMIT_CODE,
+      'warning',
+      `MaskLens stopped reading here: following ${what} took more than the ${steps} steps a file's reading may take; ${keep}`,
+      firstLine(error.blame.node),
+    );
     return;
   }
   const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  ctx.report(LIMIT_CODE, 'warning', `MaskLens stopped reading this file after ${steps} steps; ${keep}`, root ? firstLine(root) : top);
+  ctx.report(
+    LIMIT_CODE,
+    'warning',
+    `MaskLens stopped reading this file after ${steps} steps; ${keep}`,
+    root ? firstLine(root) : top,
+  );
 }
 
 /** A node's range cut to its first line: a loop's squiggle on its header, not its whole body. */
@@ -122,14 +139,19 @@ function firstLine(node: Syntax): Range {
   const r = rangeOf(node);
   if (r.end.line === r.start.line || isForeign(node)) return r;
   const firstLineEnd = node.text.indexOf('\n');
-  return { start: r.start, end: { line: r.start.line, character: r.start.character + (firstLineEnd < 0 ? 0 : firstLineEnd) } };
+  return {
+    start: r.start,
+    end: { line: r.start.line, character: r.start.character + (firstLineEnd < 0 ? 0 : firstLineEnd) },
+  };
 }
 
 function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
   const nested = new Set<ModelObj>();
-  for (const model of ctx.models) for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
+  for (const model of ctx.models)
+    for (const layer of modelLayers(model)) if (layer.model && layer.model !== model) nested.add(layer.model);
   // A model a custom layer builds in its __init__ (a feed-forward Sequential) is part of that layer.
-  for (const layer of ctx.layers) for (const [, held] of layer.custom?.sublayers ?? []) if (held.model) nested.add(held.model);
+  for (const layer of ctx.layers)
+    for (const [, held] of layer.custom?.sublayers ?? []) if (held.model) nested.add(held.model);
   const listed = ctx.models.filter((m) => !ctx.blocks.has(m) && (m.varName !== null || !nested.has(m)));
   const parsed: ParsedModel[] = [];
   let layerCount = 0;
@@ -137,7 +159,12 @@ function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
     layerCount += allLayers(obj).length;
     if (layerCount > MAX_LAYERS_IN_MODELS) {
       const left = listed.length - i;
-      ctx.report(LIMIT_CODE, 'warning', `MaskLens reads at most ${MAX_LAYERS_IN_MODELS.toLocaleString('en-US')} layers over a file's models; this model and the ${left - 1} after it would pass that and are left out.`, obj.range);
+      ctx.report(
+        LIMIT_CODE,
+        'warning',
+        `MaskLens reads at most ${MAX_LAYERS_IN_MODELS.toLocaleString('en-US')} layers over a file's models; this model and the ${left - 1} after it would pass that and are left out.`,
+        obj.range,
+      );
       break;
     }
     try {
@@ -145,11 +172,18 @@ function finish(ctx: Ctx, file: string, scope: Scope): ParseResult {
     } catch (error) {
       // A fault of MaskLens' own in one model's IR costs that model, not the others.
       const message = error instanceof Error ? error.message : String(error);
-      ctx.report('internal-error', 'error', `MaskLens failed to write model '${obj.varName ?? obj.name}' (${message}).`, obj.range);
+      ctx.report(
+        'internal-error',
+        'error',
+        `MaskLens failed to write model '${obj.varName ?? obj.name}' (${message}).`,
+        obj.range,
+      );
     }
   }
   const owned = new Set<LayerObj>();
   for (const m of ctx.models) for (const l of allLayers(m)) owned.add(l);
-  const orphan: Diagnostic[] = ctx.layers.filter((l) => !owned.has(l) && !l.model).flatMap((l) => l.diagnostics.filter((d) => d.code !== 'unresolved-shape'));
+  const orphan: Diagnostic[] = ctx.layers
+    .filter((l) => !owned.has(l) && !l.model)
+    .flatMap((l) => l.diagnostics.filter((d) => d.code !== 'unresolved-shape'));
   return { file, models: parsed.map((p) => p.ir), diagnostics: [...ctx.diagnostics, ...orphan], parsed, ctx, scope };
 }

@@ -53,8 +53,18 @@ function inputDimFromLen(layer: LayerObj, ctx: Ctx): LayerSource['inputDimFromLe
   return { text: lenCall.text, range: rangeOf(target) };
 }
 
-function layerSource(layer: LayerObj, shapes: { input: Shape | null; output: Shape | null } | undefined, ctx: Ctx, standIn: boolean): LayerSource {
-  const source: LayerSource = { range: layer.range, argRanges: layer.argRanges, inputShape: staticShape(shapes?.input), outputShape: staticShape(shapes?.output) };
+function layerSource(
+  layer: LayerObj,
+  shapes: { input: Shape | null; output: Shape | null } | undefined,
+  ctx: Ctx,
+  standIn: boolean,
+): LayerSource {
+  const source: LayerSource = {
+    range: layer.range,
+    argRanges: layer.argRanges,
+    inputShape: staticShape(shapes?.input),
+    outputShape: staticShape(shapes?.output),
+  };
   if (standIn) source.standIn = true;
   if (layer.lambdaTime !== null) source.lambda = { time: layer.lambdaTime, maskFix: layer.lambdaMaskFix };
   const fromLen = inputDimFromLen(layer, ctx);
@@ -77,7 +87,12 @@ function firstCallShapes(model: ModelObj): Map<LayerObj, { input: Shape | null; 
   for (const node of mapGraph(model).runOrder) {
     if (out.has(node.layer)) continue;
     const t = node.outputs[0];
-    out.set(node.layer, node.isInput ? { input: t?.shape ?? null, output: t?.shape ?? null } : { input: node.inputs[0]?.shape ?? null, output: t?.shape ?? null });
+    out.set(
+      node.layer,
+      node.isInput
+        ? { input: t?.shape ?? null, output: t?.shape ?? null }
+        : { input: node.inputs[0]?.shape ?? null, output: t?.shape ?? null },
+    );
   }
   return out;
 }
@@ -87,7 +102,12 @@ export function modelSources(model: ModelObj, ctx: Ctx, depth = 0): Record<strin
   const sources: Record<string, LayerSource> = {};
   if (depth > 16) return sources;
   const shapes = firstCallShapes(model);
-  const layers = model.kind === 'sequential' ? model.layers : model.inputs && model.outputs ? mapGraph(model).layers.filter((l) => !l.op) : (model.subclass?.attrs ?? []).map(([, l]) => l);
+  const layers =
+    model.kind === 'sequential'
+      ? model.layers
+      : model.inputs && model.outputs
+        ? mapGraph(model).layers.filter((l) => !l.op)
+        : (model.subclass?.attrs ?? []).map(([, l]) => l);
   for (const layer of layers) {
     const name = String(layer.config.name);
     if (name in sources) continue;

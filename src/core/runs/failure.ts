@@ -19,7 +19,18 @@ export interface TaskFailure {
 }
 
 /** Codes of failures that other data would resolve: the data the model ran on is wrong or missing. */
-const DATA_CODES = new Set(['data-corrupt', 'data-format', 'data-shape', 'data-dtype', 'data-nan', 'data-range', 'data-missing', 'data-access', 'model-input-shape', 'layer-input']);
+const DATA_CODES = new Set([
+  'data-corrupt',
+  'data-format',
+  'data-shape',
+  'data-dtype',
+  'data-nan',
+  'data-range',
+  'data-missing',
+  'data-access',
+  'model-input-shape',
+  'layer-input',
+]);
 
 /**
  * `location` is what the runtime reported: a layer's name for model and layer failures, a
@@ -27,8 +38,13 @@ const DATA_CODES = new Set(['data-corrupt', 'data-format', 'data-shape', 'data-d
  * the first of the model's layers the message names in quotes (data checks name the layer the
  * data is wrong for: "outside Embedding 'embedding''s vocabulary").
  */
-export function describeFailure(error: { message: string; code?: string; location?: string }, model: LocatedModel): TaskFailure {
-  const named = model.layers.find((l) => l.name === error.location) ?? model.layers.find((l) => error.message.includes(`'${l.name}'`));
+export function describeFailure(
+  error: { message: string; code?: string; location?: string },
+  model: LocatedModel,
+): TaskFailure {
+  const named =
+    model.layers.find((l) => l.name === error.location) ??
+    model.layers.find((l) => error.message.includes(`'${l.name}'`));
   const layer = named;
   const at = layer?.range.start ?? model.range.start;
   const location: FailureLocation = { line: at.line, character: at.character, ...(layer ? { layer: layer.name } : {}) };

@@ -13,7 +13,10 @@ type RunResult = EvaluateResult | CompareResult | TrainResult;
 
 /** The data a run used, in words that tell two runs' data apart (synthetic data by its seed). */
 export function dataLabel(data: RunResult['data']): string {
-  const seed = data.synthetic && data.seed !== undefined && !data.description.includes(`seed ${data.seed}`) ? `, seed ${data.seed}` : '';
+  const seed =
+    data.synthetic && data.seed !== undefined && !data.description.includes(`seed ${data.seed}`)
+      ? `, seed ${data.seed}`
+      : '';
   const kind = data.synthetic ? 'synthetic' : data.source;
   const described = data.description.startsWith(kind) ? data.description : `${kind}: ${data.description}`;
   return shorten(`${described} (${data.samples} samples${seed})`, VIEW_LIMITS.title);
@@ -25,7 +28,15 @@ function kerasLabel(result: RunResult): string {
 
 export function summariseRun(result: RunResult, origin: TaskOrigin): RunSummary {
   // Which weights ran, as the runtime says it: a saved file's, or Keras' initializers under the seed.
-  const base = { runId: origin.runId, task: result.kind, at: origin.at ?? Date.now(), version: origin.version, data: dataLabel(result.data), weights: shorten(result.weightsUsed.description, VIEW_LIMITS.label), keras: shorten(kerasLabel(result), VIEW_LIMITS.label) };
+  const base = {
+    runId: origin.runId,
+    task: result.kind,
+    at: origin.at ?? Date.now(),
+    version: origin.version,
+    data: dataLabel(result.data),
+    weights: shorten(result.weightsUsed.description, VIEW_LIMITS.label),
+    keras: shorten(kerasLabel(result), VIEW_LIMITS.label),
+  };
   if (result.kind === 'evaluate') {
     const dropped = result.layers.filter((l) => l.effect === 'destroys').map((l) => shorten(l.name, VIEW_LIMITS.label));
     return {
@@ -51,7 +62,15 @@ export function summariseRun(result: RunResult, origin: TaskOrigin): RunSummary 
     };
   }
   const last = result.history[result.history.length - 1];
-  return { ...base, loss: shorten(result.loss, VIEW_LIMITS.label), masked: last?.train.masked ?? null, unmasked: last?.train.unmasked ?? null, paddingShare: null, maskReachesLoss: null, droppedBy: [] };
+  return {
+    ...base,
+    loss: shorten(result.loss, VIEW_LIMITS.label),
+    masked: last?.train.masked ?? null,
+    unmasked: last?.train.unmasked ?? null,
+    paddingShare: null,
+    maskReachesLoss: null,
+    droppedBy: [],
+  };
 }
 
 /** Keeps the newest RUN_HISTORY runs per key (document and model). */
@@ -77,7 +96,11 @@ export interface ComparisonRow {
   differs: boolean;
 }
 
-export function compareRuns(before: RunSummary, after: RunSummary, format: (v: number | null) => string): ComparisonRow[] {
+export function compareRuns(
+  before: RunSummary,
+  after: RunSummary,
+  format: (v: number | null) => string,
+): ComparisonRow[] {
   const pct = (v: number | null) => (v === null ? 'n/a' : `${format(v * 100)}%`);
   const reaches = (v: boolean | null) => (v === null ? 'not asked (no time axis)' : v ? 'yes' : 'no');
   const rows: [string, string, string][] = [

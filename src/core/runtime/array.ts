@@ -18,7 +18,12 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-export function ndarray(shape: number[], data: ArrayLike<number>, kind: ArrayKind = 'float', sourceDtype = 'float32'): NdArray {
+export function ndarray(
+  shape: number[],
+  data: ArrayLike<number>,
+  kind: ArrayKind = 'float',
+  sourceDtype = 'float32',
+): NdArray {
   const out = data instanceof Float64Array ? data : Float64Array.from(data);
   if (out.length !== sizeOf(shape)) {
     throw new Error(`array of ${out.length} values cannot have shape [${shape.join(', ')}]`);
@@ -66,7 +71,12 @@ function positionOf(shape: readonly number[], flat: number): number[] {
 }
 
 /** NaN and ±Infinity in an array: how many, and the position of the first of each. */
-export function countNonFinite(a: NdArray): { nan: number; inf: number; firstNaN: number[] | null; firstInf: number[] | null } {
+export function countNonFinite(a: NdArray): {
+  nan: number;
+  inf: number;
+  firstNaN: number[] | null;
+  firstInf: number[] | null;
+} {
   let nan = 0;
   let inf = 0;
   let firstNaN = -1;
@@ -82,5 +92,10 @@ export function countNonFinite(a: NdArray): { nan: number; inf: number; firstNaN
       inf++;
     }
   }
-  return { nan, inf, firstNaN: firstNaN < 0 ? null : positionOf(a.shape, firstNaN), firstInf: firstInf < 0 ? null : positionOf(a.shape, firstInf) };
+  return {
+    nan,
+    inf,
+    firstNaN: firstNaN < 0 ? null : positionOf(a.shape, firstNaN),
+    firstInf: firstInf < 0 ? null : positionOf(a.shape, firstInf),
+  };
 }

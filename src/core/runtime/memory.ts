@@ -29,7 +29,8 @@ export function formatCount(n: number): string {
   return n < 1e21 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1);
 }
 
-export const capSetting = (capMB: number): string => `the memory cap is ${formatBytes(capMB * 1024 * 1024)} (setting masklens.memoryCapMB)`;
+export const capSetting = (capMB: number): string =>
+  `the memory cap is ${formatBytes(capMB * 1024 * 1024)} (setting masklens.memoryCapMB)`;
 
 /**
  * What one task may still allocate. Readers and builders take their share before they
@@ -52,7 +53,11 @@ export class MemoryBudget {
   take(bytes: number, subject: string, location?: string): void {
     if (this.used + bytes > this.capBytes) {
       const beside = this.used >= 1024 * 1024 ? ` beside the ${formatBytes(this.used)} the task already holds` : '';
-      throw new DataError(`${subject} needs about ${formatBytes(bytes)}${beside}; ${capSetting(this.capMB)}`, 'memory-cap', location);
+      throw new DataError(
+        `${subject} needs about ${formatBytes(bytes)}${beside}; ${capSetting(this.capMB)}`,
+        'memory-cap',
+        location,
+      );
     }
     this.used += bytes;
   }
@@ -157,7 +162,12 @@ interface PassSizes {
  * their gradients, and Adam two slots per weight.
  */
 function passSizes(cost: ModelCost, t: TaskShape): PassSizes {
-  const outputPerSample = cost.outputs.reduce((a, s) => a + (s && s.slice(1).every((d) => typeof d === 'number') ? (s.slice(1) as number[]).reduce((x, y) => x * y, 1) : 0), 0);
+  const outputPerSample = cost.outputs.reduce(
+    (a, s) =>
+      a +
+      (s && s.slice(1).every((d) => typeof d === 'number') ? (s.slice(1) as number[]).reduce((x, y) => x * y, 1) : 0),
+    0,
+  );
   const loss = outputPerSample * 5;
   return {
     evaluation: (cost.outputsPerSample * 2 + cost.workingPerSample + loss) * BYTES,
@@ -195,8 +205,14 @@ export function planTask(cost: ModelCost, t: TaskShape, capMB: number, lines: La
   const plan = planWith(p, t, chunk);
   if (plan.total <= cap) return plan;
   const perLayer = (l: LayerCost) => (l.params ?? 0) * BYTES + (l.outputsPerSample + l.workingPerSample) * BYTES;
-  const heaviest = cost.layers.reduce<LayerCost | null>((a, l) => (a === null || perLayer(l) > perLayer(a) ? l : a), null);
-  const pass = t.kind === 'train' && p.training * Math.min(t.batch, t.samples) >= p.evaluation ? `a batch of ${formatCount(Math.min(t.batch, t.samples))}` : 'even one sample at a time';
+  const heaviest = cost.layers.reduce<LayerCost | null>(
+    (a, l) => (a === null || perLayer(l) > perLayer(a) ? l : a),
+    null,
+  );
+  const pass =
+    t.kind === 'train' && p.training * Math.min(t.batch, t.samples) >= p.evaluation
+      ? `a batch of ${formatCount(Math.min(t.batch, t.samples))}`
+      : 'even one sample at a time';
   const parts = [
     [plan.weights, t.kind === 'train' ? 'weights, gradients and optimizer state' : 'weights'],
     [plan.activations, `layer outputs and working values of ${pass}`],

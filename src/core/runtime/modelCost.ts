@@ -61,7 +61,16 @@ function heldModelCost(layer: { className: string; config: JsonObject }, inputs:
     return modelCost(known.length === inputs.length ? withInputShapes(graph, known) : graph, {}, inputs);
   } catch (error) {
     // A held config the graph cannot read costs what is unknown, as an unknown class does.
-    if (error instanceof UserFacingError) return { layers: [], params: 0, largestParams: 0, outputsPerSample: 0, workingPerSample: 0, outputs: [null], unknown: true };
+    if (error instanceof UserFacingError)
+      return {
+        layers: [],
+        params: 0,
+        largestParams: 0,
+        outputsPerSample: 0,
+        workingPerSample: 0,
+        outputs: [null],
+        unknown: true,
+      };
     throw error;
   }
 }
@@ -85,9 +94,17 @@ function workingOf(layer: { className: string; config: JsonObject }, inputs: (Sh
   return entry.working ? entry.working(callOf(layer.config, inputs, null, new Map())) : 0;
 }
 
-function callOf(config: JsonObject, inputs: (Shape | null)[], lambda: LambdaIR | null, kwargs: ReadonlyMap<string, JsonValue | undefined>): CostCall {
+function callOf(
+  config: JsonObject,
+  inputs: (Shape | null)[],
+  lambda: LambdaIR | null,
+  kwargs: ReadonlyMap<string, JsonValue | undefined>,
+): CostCall {
   const held = config.layer;
-  const inner = held && typeof held === 'object' && !Array.isArray(held) && typeof held.class_name === 'string' ? { className: held.class_name, config: (held.config ?? {}) as JsonObject } : null;
+  const inner =
+    held && typeof held === 'object' && !Array.isArray(held) && typeof held.class_name === 'string'
+      ? { className: held.class_name, config: (held.config ?? {}) as JsonObject }
+      : null;
   const innerShape = inner
     ? (innerInputs: (Shape | null)[]) => {
         const held = heldModelCost(inner, innerInputs);
@@ -124,7 +141,14 @@ function walk(graph: ModelGraph, inputShapes: (Shape | null)[], w: Walk): (Shape
       outs = entry ? [entry.shape(call), ...(entry.extraOutputs?.(call) ?? [])] : [null];
       let cost = w.byLayer.get(spec);
       if (!cost) {
-        cost = { name: spec.name, className: spec.className, config: spec.config, params: entry ? (entry.params ? entry.params(call) : 0) : null, outputsPerSample: 0, workingPerSample: 0 };
+        cost = {
+          name: spec.name,
+          className: spec.className,
+          config: spec.config,
+          params: entry ? (entry.params ? entry.params(call) : 0) : null,
+          outputsPerSample: 0,
+          workingPerSample: 0,
+        };
         w.byLayer.set(spec, cost);
         w.layers.push(cost);
       }
@@ -140,7 +164,11 @@ function walk(graph: ModelGraph, inputShapes: (Shape | null)[], w: Walk): (Shape
  * The cost of a model on inputs of these shapes (batch first; default: the shapes its
  * inputs declare, open dimensions unknown).
  */
-export function modelCost(graph: ModelGraph, lambdas: Record<string, LambdaIR> = {}, inputShapes?: (Shape | null)[]): ModelCost {
+export function modelCost(
+  graph: ModelGraph,
+  lambdas: Record<string, LambdaIR> = {},
+  inputShapes?: (Shape | null)[],
+): ModelCost {
   const w: Walk = { layers: [], byLayer: new Map(), lambdas };
   const outputs = walk(graph, inputShapes ?? graph.inputs.map((i) => i.batchShape), w);
   return {
@@ -167,8 +195,15 @@ function pythonValue(v: JsonValue, depth: number): string {
   if (typeof v === 'number') return pythonNumber(v);
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'string') return `'${v.length > 24 ? `${v.slice(0, 23)}…` : v}'`;
-  if (Array.isArray(v)) return v.length === 1 && typeof v[0] === 'number' ? pythonNumber(v[0]) : `[${v.slice(0, 4).map((x) => pythonValue(x, depth + 1)).join(', ')}${v.length > 4 ? ', …' : ''}]`;
-  if (typeof v.class_name === 'string' && depth < 2) return layerCallText(v.class_name, (v.config ?? {}) as JsonObject, depth + 1);
+  if (Array.isArray(v))
+    return v.length === 1 && typeof v[0] === 'number'
+      ? pythonNumber(v[0])
+      : `[${v
+          .slice(0, 4)
+          .map((x) => pythonValue(x, depth + 1))
+          .join(', ')}${v.length > 4 ? ', …' : ''}]`;
+  if (typeof v.class_name === 'string' && depth < 2)
+    return layerCallText(v.class_name, (v.config ?? {}) as JsonObject, depth + 1);
   return '{…}';
 }
 

@@ -49,14 +49,17 @@ export function planSlice(shape: readonly number[], items: readonly SliceItem[])
   const consuming = items.filter((i) => i.kind === 'index' || i.kind === 'range').length;
   const ellipses = items.filter((i) => i.kind === 'ellipsis').length;
   if (ellipses > 1) throw new SliceError('an index can only have a single ellipsis');
-  if (consuming > shape.length) throw new SliceError(`too many indices: ${consuming} for an array of rank ${shape.length}`);
+  if (consuming > shape.length)
+    throw new SliceError(`too many indices: ${consuming} for an array of rank ${shape.length}`);
   const expanded: SliceItem[] = [];
   for (const item of items) {
     if (item.kind === 'ellipsis') {
-      for (let k = 0; k < shape.length - consuming; k++) expanded.push({ kind: 'range', start: null, stop: null, step: null });
+      for (let k = 0; k < shape.length - consuming; k++)
+        expanded.push({ kind: 'range', start: null, stop: null, step: null });
     } else expanded.push(item);
   }
-  while (expanded.filter((i) => i.kind !== 'newaxis').length < shape.length) expanded.push({ kind: 'range', start: null, stop: null, step: null });
+  while (expanded.filter((i) => i.kind !== 'newaxis').length < shape.length)
+    expanded.push({ kind: 'range', start: null, stop: null, step: null });
   const axes: AxisSelection[] = [];
   const newAxes: number[] = [];
   const outShape: number[] = [];

@@ -99,7 +99,9 @@ export class H5Group {
       throw this.corrupt(`dataset '${full}' has no valid shape`);
     }
     if (typeof dtype !== 'string' || !FLOAT_TYPES.has(dtype)) {
-      throw this.corrupt(`dataset '${full}' holds ${typeof dtype === 'string' ? `'${dtype}'` : 'non-numeric'} values, not floats`);
+      throw this.corrupt(
+        `dataset '${full}' holds ${typeof dtype === 'string' ? `'${dtype}'` : 'non-numeric'} values, not floats`,
+      );
     }
     const count = shape.reduce((a: number, b: number) => a * b, 1);
     // jsfive returns a plain array of doubles: about 8 bytes a value while it is copied to float32.
@@ -115,7 +117,9 @@ export class H5Group {
     budget?.release(bytes - count * 4);
     if (!Array.isArray(raw) || raw.length !== count) {
       budget?.release(count * 4);
-      throw this.corrupt(`dataset '${full}' holds ${Array.isArray(raw) ? raw.length : 'no'} values, its shape ${formatShape(shape)} declares ${count}`);
+      throw this.corrupt(
+        `dataset '${full}' holds ${Array.isArray(raw) ? raw.length : 'no'} values, its shape ${formatShape(shape)} declares ${count}`,
+      );
     }
     const values = new Float32Array(count);
     for (let i = 0; i < count; i++) {
@@ -156,7 +160,8 @@ export function isHdf5(bytes: Uint8Array): boolean {
 
 /** Opens HDF5 bytes; `location` (the file's path) starts every message. */
 export function openHdf5(bytes: Uint8Array, location: string): H5Group {
-  if (!isHdf5(bytes)) throw new DataError('is not an HDF5 file (no HDF5 signature at its start)', 'data-format', location);
+  if (!isHdf5(bytes))
+    throw new DataError('is not an HDF5 file (no HDF5 signature at its start)', 'data-format', location);
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   let file: File;
   try {

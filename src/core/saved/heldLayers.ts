@@ -27,12 +27,20 @@ function layerOf(v: JsonValue | undefined): { className: string; config: JsonObj
 const RNN_CELLS: Record<string, string> = { LSTM: 'LSTMCell', GRU: 'GRUCell', SimpleRNN: 'SimpleRNNCell' };
 
 /** What the reader found a custom layer instance holds, by the instance's Keras layer name. */
-export type CustomHeld = Record<string, { sublayers: { attr: string; config: { class_name: string; config: JsonObject } }[] }>;
+export type CustomHeld = Record<
+  string,
+  { sublayers: { attr: string; config: { class_name: string; config: JsonObject } }[] }
+>;
 
 export function heldLayers(className: string, config: JsonObject, custom: CustomHeld = {}): HeldLayer[] | null {
   const name = typeof config.name === 'string' ? config.name : null;
   const own = name !== null && Object.hasOwn(custom, name) ? custom[name] : null;
-  if (own) return own.sublayers.map((s) => ({ attributes: [s.attr], className: s.config.class_name, config: s.config.config }));
+  if (own)
+    return own.sublayers.map((s) => ({
+      attributes: [s.attr],
+      className: s.config.class_name,
+      config: s.config.config,
+    }));
   const cell = RNN_CELLS[className];
   if (cell) return [{ attributes: ['cell'], className: cell, config }];
   if (className === 'Bidirectional') {
@@ -49,7 +57,11 @@ export function heldLayers(className: string, config: JsonObject, custom: Custom
     return inner ? [{ attributes: ['layer'], ...inner }] : null;
   }
   if (className === 'MultiHeadAttention') {
-    return ['query_dense', 'key_dense', 'value_dense', 'output_dense'].map((name) => ({ attributes: [name, `_${name}`], className: 'EinsumDense', config: {} }));
+    return ['query_dense', 'key_dense', 'value_dense', 'output_dense'].map((name) => ({
+      attributes: [name, `_${name}`],
+      className: 'EinsumDense',
+      config: {},
+    }));
   }
   return [];
 }

@@ -15,7 +15,11 @@ const UNKNOWN_SIZE = 0xffffffff;
 const TEXT_BOUND = 64 * 1024 * 1024;
 
 export const WEIGHTS_MEMBER = 'model.weights.h5';
-const WANTED: Record<string, 'text' | 'weights'> = { 'config.json': 'text', 'metadata.json': 'text', [WEIGHTS_MEMBER]: 'weights' };
+const WANTED: Record<string, 'text' | 'weights'> = {
+  'config.json': 'text',
+  'metadata.json': 'text',
+  [WEIGHTS_MEMBER]: 'weights',
+};
 
 export interface KerasArchive {
   /** `config.json`'s text. */
@@ -50,7 +54,11 @@ function concat(chunks: Uint8Array[], length: number): Uint8Array {
   return out;
 }
 
-export function readKerasArchive(bytes: Uint8Array, location: string, options: { withWeights: boolean; budget?: MemoryBudget }): KerasArchive {
+export function readKerasArchive(
+  bytes: Uint8Array,
+  location: string,
+  options: { withWeights: boolean; budget?: MemoryBudget },
+): KerasArchive {
   if (!isZip(bytes)) throw new DataError('is not a .keras archive (not a zip file)', 'data-format', location);
   const members = new Map<string, Member>();
   let charged = 0;
@@ -62,13 +70,15 @@ export function readKerasArchive(bytes: Uint8Array, location: string, options: {
   const unzip = new Unzip((file) => {
     const kind = WANTED[file.name];
     if (!kind || (kind === 'weights' && !options.withWeights) || members.has(file.name)) return; // never started: skipped, not inflated
-    const declared = file.originalSize !== undefined && file.originalSize !== UNKNOWN_SIZE ? file.originalSize : Infinity;
+    const declared =
+      file.originalSize !== undefined && file.originalSize !== UNKNOWN_SIZE ? file.originalSize : Infinity;
     const bound = kind === 'text' ? Math.min(declared, TEXT_BOUND) : declared;
     const m: Member = { chunks: [], length: 0, bound, done: false };
     members.set(file.name, m);
     try {
       if (kind === 'weights') {
-        if (!Number.isFinite(declared)) throw new DataError(`member '${file.name}' does not declare its size`, 'data-corrupt', location);
+        if (!Number.isFinite(declared))
+          throw new DataError(`member '${file.name}' does not declare its size`, 'data-corrupt', location);
         options.budget?.take(declared, `member '${file.name}' (${formatBytes(declared)} once inflated)`, location);
         charged = declared;
       }
@@ -77,12 +87,22 @@ export function readKerasArchive(bytes: Uint8Array, location: string, options: {
     }
     file.ondata = (error, chunk, final) => {
       if (failure) return;
-      if (error) return fail(new DataError(`member '${file.name}' cannot be inflated (${error.message})`, 'data-corrupt', location), file);
+      if (error)
+        return fail(
+          new DataError(`member '${file.name}' cannot be inflated (${error.message})`, 'data-corrupt', location),
+          file,
+        );
       m.length += chunk.length;
       m.chunks.push(chunk);
       if (m.length > m.bound) {
-        const why = m.bound === declared ? `the ${formatBytes(m.bound)} its zip entry declares: the archive is corrupt or a zip bomb` : `${formatBytes(TEXT_BOUND)}, more than any model config`;
-        return fail(new DataError(`member '${file.name}' inflates to more than ${why}`, 'data-corrupt', location), file);
+        const why =
+          m.bound === declared
+            ? `the ${formatBytes(m.bound)} its zip entry declares: the archive is corrupt or a zip bomb`
+            : `${formatBytes(TEXT_BOUND)}, more than any model config`;
+        return fail(
+          new DataError(`member '${file.name}' inflates to more than ${why}`, 'data-corrupt', location),
+          file,
+        );
       }
       if (final) m.done = true;
     };
@@ -90,7 +110,8 @@ export function readKerasArchive(bytes: Uint8Array, location: string, options: {
   });
   unzip.register(UnzipInflate);
   try {
-    for (let at = 0; at < bytes.length && !failure; at += STEP) unzip.push(bytes.subarray(at, at + STEP), at + STEP >= bytes.length);
+    for (let at = 0; at < bytes.length && !failure; at += STEP)
+      unzip.push(bytes.subarray(at, at + STEP), at + STEP >= bytes.length);
   } catch (error) {
     failure ??= error instanceof Error ? error : new Error(String(error));
   }
@@ -108,9 +129,11 @@ export function readKerasArchive(bytes: Uint8Array, location: string, options: {
   };
   try {
     const config = text('config.json');
-    if (config === null) throw new DataError('is not a Keras model archive: it holds no config.json', 'data-format', location);
+    if (config === null)
+      throw new DataError('is not a Keras model archive: it holds no config.json', 'data-format', location);
     const w = members.get(WEIGHTS_MEMBER);
-    if (w && !w.done) throw new DataError(`corrupt .keras archive: member '${WEIGHTS_MEMBER}' ends early`, 'data-corrupt', location);
+    if (w && !w.done)
+      throw new DataError(`corrupt .keras archive: member '${WEIGHTS_MEMBER}' ends early`, 'data-corrupt', location);
     return { config, metadata: text('metadata.json'), weights: w ? concat(w.chunks, w.length) : null, charged };
   } catch (error) {
     releaseAll();

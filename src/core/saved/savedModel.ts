@@ -24,7 +24,12 @@ export interface SavedModel {
   /** The Keras version that saved it, when the file says. */
   kerasVersion: string | null;
   /** What `compile` was given: the loss, optimizer and metrics as Keras serialises them. */
-  training: { loss: JsonValue | null; optimizer: JsonValue | null; metrics: JsonValue | null; weightedMetrics: JsonValue | null };
+  training: {
+    loss: JsonValue | null;
+    optimizer: JsonValue | null;
+    metrics: JsonValue | null;
+    weightedMetrics: JsonValue | null;
+  };
 }
 
 function isObject(v: JsonValue | undefined): v is JsonObject {
@@ -38,12 +43,22 @@ export function savedFormatOf(head: Uint8Array): 'zip' | 'hdf5' | null {
 
 function modelConfigOf(value: JsonValue, location: string): KerasModelConfig {
   const parsed = kerasModelConfigSchema.safeParse(value);
-  if (!parsed.success) throw new DataError('holds no Keras model config ({"class_name", "config": {"layers": [...]}})', 'data-format', location);
+  if (!parsed.success)
+    throw new DataError(
+      'holds no Keras model config ({"class_name", "config": {"layers": [...]}})',
+      'data-format',
+      location,
+    );
   return parsed.data;
 }
 
 function compiled(settings: JsonObject, optimizerKey: 'optimizer' | 'optimizer_config'): SavedModel['training'] {
-  return { loss: settings.loss ?? null, optimizer: settings[optimizerKey] ?? null, metrics: settings.metrics ?? null, weightedMetrics: settings.weighted_metrics ?? null };
+  return {
+    loss: settings.loss ?? null,
+    optimizer: settings[optimizerKey] ?? null,
+    metrics: settings.metrics ?? null,
+    weightedMetrics: settings.weighted_metrics ?? null,
+  };
 }
 
 function fromArchive(bytes: Uint8Array, location: string): SavedModel {
@@ -72,12 +87,17 @@ function jsonAttribute(root: H5Group, name: string, location: string): JsonValue
  * leaves `module` out. The file's `layer_names` lists the model's real layers, so an entry
  * it does not list is an operation; inside a nested model, one that is no layer class.
  */
-function markOperations(layers: KerasModelConfig['config']['layers'], isLayer: (name: string, className: string) => boolean, depth = 0): void {
+function markOperations(
+  layers: KerasModelConfig['config']['layers'],
+  isLayer: (name: string, className: string) => boolean,
+  depth = 0,
+): void {
   for (const l of layers) {
     const name = typeof l.config.name === 'string' ? l.config.name : '';
     if (Array.isArray(l.config.layers) && depth < 32) {
       const inner = kerasModelConfigSchema.safeParse({ class_name: l.class_name, config: l.config });
-      if (inner.success) markOperations(inner.data.config.layers, (_n, c) => isLayerClass(c) || c === 'InputLayer', depth + 1);
+      if (inner.success)
+        markOperations(inner.data.config.layers, (_n, c) => isLayerClass(c) || c === 'InputLayer', depth + 1);
       continue;
     }
     if (l.module === undefined && !isLayer(name, l.class_name)) l.module = 'keras.src.ops';
@@ -88,7 +108,10 @@ function fromHdf5(bytes: Uint8Array, location: string): SavedModel {
   const root = openHdf5(bytes, location);
   const config = jsonAttribute(root, 'model_config', location);
   if (config === null) {
-    const what = legacyWeightsGroup(root) || root.has('layers') ? 'a weights file (save_weights), which holds no model config' : 'not a Keras model file';
+    const what =
+      legacyWeightsGroup(root) || root.has('layers')
+        ? 'a weights file (save_weights), which holds no model config'
+        : 'not a Keras model file';
     throw new DataError(`is ${what}: give it as the weights of a model (--weights)`, 'data-format', location);
   }
   const model = modelConfigOf(config, `${location}[model_config]`);
@@ -113,12 +136,19 @@ export function readSavedModel(bytes: Uint8Array, location: string): SavedModel 
 }
 
 /** The weights a saved file holds, mapped to `model`'s layers; `budget` is charged before anything is inflated or read. */
-export function readSavedWeights(bytes: Uint8Array, location: string, model: KerasModelConfig, budget?: MemoryBudget, custom: CustomHeld = {}): SavedWeights & { format: SavedFormat } {
+export function readSavedWeights(
+  bytes: Uint8Array,
+  location: string,
+  model: KerasModelConfig,
+  budget?: MemoryBudget,
+  custom: CustomHeld = {},
+): SavedWeights & { format: SavedFormat } {
   const format = savedFormatOf(bytes);
   if (format === 'zip') {
     const archive = readKerasArchive(bytes, location, { withWeights: true, budget });
     try {
-      if (!archive.weights) throw new DataError('holds no model.weights.h5: the model was saved without weights', 'data-format', location);
+      if (!archive.weights)
+        throw new DataError('holds no model.weights.h5: the model was saved without weights', 'data-format', location);
       const root = openHdf5(archive.weights, `${location}[model.weights.h5]`);
       return { format: 'keras-archive', ...savedWeightsFor(root, model, budget, custom) };
     } finally {

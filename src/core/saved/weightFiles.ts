@@ -39,7 +39,11 @@ export function isReadableWeightsPath(file: string): boolean {
  * order. Paths Keras formats at run time (`weights.{epoch:02d}.h5`) name no single file and
  * are left out.
  */
-export function weightFileCandidates(mentions: readonly WeightFileMention[], folders: readonly string[], exists: (file: string) => boolean): WeightFileCandidate[] {
+export function weightFileCandidates(
+  mentions: readonly WeightFileMention[],
+  folders: readonly string[],
+  exists: (file: string) => boolean,
+): WeightFileCandidate[] {
   const out: WeightFileCandidate[] = [];
   for (const m of mentions) {
     if (m.path.includes('{') || !isReadableWeightsPath(m.path)) continue;

@@ -53,7 +53,11 @@ function isObject(v: JsonValue | undefined): v is JsonObject {
 function subLayers(config: JsonObject): KerasLayerConfig[] | null {
   const layers = config.layers;
   if (!Array.isArray(layers)) return null;
-  return layers.flatMap((l) => (isObject(l) && typeof l.class_name === 'string' && isObject(l.config) ? [{ class_name: l.class_name, config: l.config }] : []));
+  return layers.flatMap((l) =>
+    isObject(l) && typeof l.class_name === 'string' && isObject(l.config)
+      ? [{ class_name: l.class_name, config: l.config }]
+      : [],
+  );
 }
 
 function isOperation(l: KerasLayerConfig): boolean {
@@ -93,7 +97,10 @@ function ownVariables(group: H5Group, budget: MemoryBudget | undefined): SavedAr
   const keys = vars.keys();
   const out: SavedArray[] = [];
   for (let i = 0; i < keys.length; i++) {
-    if (!vars.has(String(i))) throw group.corrupt(`'${vars.path}' holds ${keys.map((k) => `'${k}'`).join(', ')}, not variables numbered 0 to ${keys.length - 1}`);
+    if (!vars.has(String(i)))
+      throw group.corrupt(
+        `'${vars.path}' holds ${keys.map((k) => `'${k}'`).join(', ')}, not variables numbered 0 to ${keys.length - 1}`,
+      );
     out.push(toSaved(vars.dataset(String(i), budget)));
   }
   return out;
@@ -122,7 +129,13 @@ interface Walk {
   top: string;
 }
 
-function kerasLayerArrays(group: H5Group, className: string, config: JsonObject, walk: Walk, depth: number): SavedArray[] {
+function kerasLayerArrays(
+  group: H5Group,
+  className: string,
+  config: JsonObject,
+  walk: Walk,
+  depth: number,
+): SavedArray[] {
   if (depth > 32) throw group.corrupt(`layer '${walk.top}' nests layers deeper than 32 levels`);
   walk.visited.add(`${group.path}/vars`);
   const out = ownVariables(group, walk.budget);
@@ -134,7 +147,10 @@ function kerasLayerArrays(group: H5Group, className: string, config: JsonObject,
       const name = names[i];
       if (name === null) return;
       const g = container?.sub(name);
-      if (!g) throw group.corrupt(`has no weights for layer '${layerName(l)}' of model '${walk.top}' (expected at '${group.path}/layers/${name}')`);
+      if (!g)
+        throw group.corrupt(
+          `has no weights for layer '${layerName(l)}' of model '${walk.top}' (expected at '${group.path}/layers/${name}')`,
+        );
       out.push(...kerasLayerArrays(g, l.class_name, l.config, walk, depth + 1));
     });
     return out;
@@ -144,15 +160,24 @@ function kerasLayerArrays(group: H5Group, className: string, config: JsonObject,
   for (const h of held) {
     const found = h.attributes.find((a) => group.has(a));
     const g = found === undefined ? null : group.sub(found);
-    if (!g) throw group.corrupt(`has no weights for '${h.attributes[0]}' of layer '${walk.top}' (${className}; expected at '${group.path}/${h.attributes[0]}')`);
+    if (!g)
+      throw group.corrupt(
+        `has no weights for '${h.attributes[0]}' of layer '${walk.top}' (${className}; expected at '${group.path}/${h.attributes[0]}')`,
+      );
     out.push(...kerasLayerArrays(g, h.className, h.config, walk, depth + 1));
   }
   return out;
 }
 
-function kerasLayout(root: H5Group, model: KerasModelConfig, budget: MemoryBudget | undefined, custom: CustomHeld): Map<string, SavedArray[]> {
+function kerasLayout(
+  root: H5Group,
+  model: KerasModelConfig,
+  budget: MemoryBudget | undefined,
+  custom: CustomHeld,
+): Map<string, SavedArray[]> {
   const container = root.sub('layers');
-  if (!container) throw root.corrupt("holds neither Keras' `layers` group nor legacy `layer_names`: it is not a Keras weights file");
+  if (!container)
+    throw root.corrupt("holds neither Keras' `layers` group nor legacy `layer_names`: it is not a Keras weights file");
   const layers = model.config.layers;
   const names = containerNames(model.class_name, layers);
   const out = new Map<string, SavedArray[]>();
@@ -164,16 +189,24 @@ function kerasLayout(root: H5Group, model: KerasModelConfig, budget: MemoryBudge
       return;
     }
     const group = container.sub(name);
-    if (!group) throw root.corrupt(`has no weights for layer '${top}' (${l.class_name}; Keras saves them at '/layers/${name}')`);
+    if (!group)
+      throw root.corrupt(`has no weights for layer '${top}' (${l.class_name}; Keras saves them at '/layers/${name}')`);
     const walk: Walk = { budget, custom, visited: new Set(), top };
     out.set(top, kerasLayerArrays(group, l.class_name, l.config, walk, 0));
     const stray = unplaced(group, walk.visited);
-    if (stray) throw root.corrupt(`holds weights for layer '${top}' (${l.class_name}) at '${stray}', which MaskLens cannot place in the layer's get_weights() order`);
+    if (stray)
+      throw root.corrupt(
+        `holds weights for layer '${top}' (${l.class_name}) at '${stray}', which MaskLens cannot place in the layer's get_weights() order`,
+      );
   });
   return out;
 }
 
-function legacyLayout(group: H5Group, model: KerasModelConfig, budget: MemoryBudget | undefined): Map<string, SavedArray[]> {
+function legacyLayout(
+  group: H5Group,
+  model: KerasModelConfig,
+  budget: MemoryBudget | undefined,
+): Map<string, SavedArray[]> {
   const listed = group.attrText('layer_names');
   const names = new Set(Array.isArray(listed) ? listed : listed === null ? [] : [listed]);
   const out = new Map<string, SavedArray[]>();
@@ -186,8 +219,13 @@ function legacyLayout(group: H5Group, model: KerasModelConfig, budget: MemoryBud
         out.set(name, []);
         continue;
       }
-      const sample = [...names].slice(0, 8).map((n) => `'${n}'`).join(', ');
-      throw group.corrupt(`has no weights for layer '${name}' (${l.class_name}); legacy HDF5 files name layers, and this one holds ${sample || 'none'}${names.size > 8 ? ', …' : ''}`);
+      const sample = [...names]
+        .slice(0, 8)
+        .map((n) => `'${n}'`)
+        .join(', ');
+      throw group.corrupt(
+        `has no weights for layer '${name}' (${l.class_name}); legacy HDF5 files name layers, and this one holds ${sample || 'none'}${names.size > 8 ? ', …' : ''}`,
+      );
     }
     const weightNames = g.attrText('weight_names');
     const list = Array.isArray(weightNames) ? weightNames : weightNames === null ? [] : [weightNames];
@@ -207,9 +245,16 @@ export function legacyWeightsGroup(root: H5Group): H5Group | null {
 }
 
 /** `custom`: the layers the model's custom layer classes hold, as the reader found them (keyed by layer name). */
-export function savedWeightsFor(root: H5Group, model: KerasModelConfig, budget?: MemoryBudget, custom: CustomHeld = {}): SavedWeights {
+export function savedWeightsFor(
+  root: H5Group,
+  model: KerasModelConfig,
+  budget?: MemoryBudget,
+  custom: CustomHeld = {},
+): SavedWeights {
   if (!MODEL_CLASSES.has(model.class_name) && !subLayers(model.config)) {
-    throw root.corrupt(`model '${model.config.name}' is a subclass (${model.class_name}), whose saved weights Keras names by its attributes; MaskLens reads saved weights of Sequential and functional models`);
+    throw root.corrupt(
+      `model '${model.config.name}' is a subclass (${model.class_name}), whose saved weights Keras names by its attributes; MaskLens reads saved weights of Sequential and functional models`,
+    );
   }
   const legacy = legacyWeightsGroup(root);
   if (legacy) return { layout: 'legacy-h5', layers: legacyLayout(legacy, model, budget) };

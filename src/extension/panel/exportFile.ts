@@ -4,7 +4,14 @@
  * PNG data URL. The user picks the file in a save dialog that opens in the workspace folder.
  */
 import * as vscode from 'vscode';
-import { decodePngDataUrl, exportFileName, resultToCsv, resultToJson, type ExportFormat, type ExportableResult } from '../../core/export';
+import {
+  decodePngDataUrl,
+  exportFileName,
+  resultToCsv,
+  resultToJson,
+  type ExportFormat,
+  type ExportableResult,
+} from '../../core/export';
 
 export interface ExportRequest {
   format: ExportFormat;
@@ -38,14 +45,24 @@ export function exportBytes(request: ExportRequest, result: ExportableResult | u
   return new TextEncoder().encode(text);
 }
 
-export async function exportToFile(request: ExportRequest, result: ExportableResult | undefined, folder: vscode.Uri | undefined, saveDialog: SaveDialog): Promise<ExportOutcome | undefined> {
+export async function exportToFile(
+  request: ExportRequest,
+  result: ExportableResult | undefined,
+  folder: vscode.Uri | undefined,
+  saveDialog: SaveDialog,
+): Promise<ExportOutcome | undefined> {
   const bytes = exportBytes(request, result);
   if (bytes instanceof Error) throw bytes;
   const model = result?.model ?? 'masklens';
   const what = request.format === 'png' ? request.name : (result?.kind ?? 'result');
   const fileName = exportFileName(model, what, request.format);
   const defaultUri = folder ? vscode.Uri.joinPath(folder, fileName) : undefined;
-  const uri = await saveDialog({ defaultUri, filters: FILTERS[request.format], title: `MaskLens: export ${request.format === 'png' ? `chart ${request.name}` : `${what} result`} as ${request.format.toUpperCase()}`, saveLabel: 'Export' });
+  const uri = await saveDialog({
+    defaultUri,
+    filters: FILTERS[request.format],
+    title: `MaskLens: export ${request.format === 'png' ? `chart ${request.name}` : `${what} result`} as ${request.format.toUpperCase()}`,
+    saveLabel: 'Export',
+  });
   if (!uri) return undefined;
   await vscode.workspace.fs.writeFile(uri, bytes);
   return { format: request.format, uri, bytes: bytes.length };

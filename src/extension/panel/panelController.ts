@@ -10,7 +10,13 @@
 import * as vscode from 'vscode';
 import type { ExportableResult } from '../../core/export';
 import { fitResultSources } from '../../core/protocol/fitForView';
-import { webviewMessageSchema, type HostMessage, type ResultSources, type TaskOrigin, type WebviewMessage } from '../../core/protocol/viewMessages';
+import {
+  webviewMessageSchema,
+  type HostMessage,
+  type ResultSources,
+  type TaskOrigin,
+  type WebviewMessage,
+} from '../../core/protocol/viewMessages';
 import { progressEventSchema } from '../../core/protocol/task';
 import type { AnalysisService } from '../analysisService';
 import { log } from '../log';
@@ -86,15 +92,21 @@ export class PanelController implements vscode.Disposable {
       this.panel.reveal(undefined, preserveFocus);
       return;
     }
-    const panel = vscode.window.createWebviewPanel(PanelController.viewType, 'MaskLens', { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, {
-      ...webviewOptions(this.extensionUri),
-      retainContextWhenHidden: true,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      PanelController.viewType,
+      'MaskLens',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+      {
+        ...webviewOptions(this.extensionUri),
+        retainContextWhenHidden: true,
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'masklens.svg');
     this.ready = false;
     // a new page knows nothing yet: give it the backend line and the shown result again
     if (this.lastBackend && !this.pending.some((m) => m.type === 'backend')) this.pending.unshift(this.lastBackend);
-    if (this.lastResultMessage && !this.pending.some((m) => m.type === 'result' || m.type === 'taskError')) this.pending.push(this.lastResultMessage);
+    if (this.lastResultMessage && !this.pending.some((m) => m.type === 'result' || m.type === 'taskError'))
+      this.pending.push(this.lastResultMessage);
     if (this.lastHistory && !this.pending.some((m) => m.type === 'history')) this.pending.push(this.lastHistory);
     const runId = this.lastResultMessage?.type === 'result' ? this.lastResultMessage.origin?.runId : undefined;
     const outdated = runId ? this.outdatedRuns.get(runId) : undefined;
@@ -129,7 +141,10 @@ export class PanelController implements vscode.Disposable {
   /** The run no longer matches its file or data: the panel says so if it shows that run. */
   markOutdated(runId: string, reason: string): void {
     this.outdatedRuns.set(runId, reason);
-    const shownRun = this.lastResultMessage?.type === 'result' || this.lastResultMessage?.type === 'taskError' ? this.lastResultMessage.origin?.runId : undefined;
+    const shownRun =
+      this.lastResultMessage?.type === 'result' || this.lastResultMessage?.type === 'taskError'
+        ? this.lastResultMessage.origin?.runId
+        : undefined;
     if (shownRun === runId) this.post({ type: 'outdated', runId, reason });
   }
 
@@ -179,11 +194,23 @@ export class PanelController implements vscode.Disposable {
     // The runtime client validated this result against its schema when it came back (src/runtimeProcess/client.ts);
     // parsing a large evaluate result again here would only cost the extension host time.
     const payload = message.payload as { kind?: unknown; model?: unknown } | null;
-    if (!(message.task in RESULT_KINDS) || typeof payload !== 'object' || payload === null || payload.kind !== message.task || typeof payload.model !== 'string') return message;
+    if (
+      !(message.task in RESULT_KINDS) ||
+      typeof payload !== 'object' ||
+      payload === null ||
+      payload.kind !== message.task ||
+      typeof payload.model !== 'string'
+    )
+      return message;
     // keep the payload itself so exports hold exactly what the pool returned
     const result = message.payload as ExportableResult;
     const sources = message.origin ? this.sourcesOf(message.origin) : undefined;
-    this.shown = { result, origin: message.origin, document: message.origin ? vscode.Uri.parse(message.origin.document) : undefined, sources };
+    this.shown = {
+      result,
+      origin: message.origin,
+      document: message.origin ? vscode.Uri.parse(message.origin.document) : undefined,
+      sources,
+    };
     this.failedDocument = undefined;
     return { ...message, payload: forWebview(result), ...(sources ? { sources } : {}) };
   }
@@ -192,8 +219,15 @@ export class PanelController implements vscode.Disposable {
 
   /** Where the result's model is written: its layers' ranges in the analysis of the document the run came from. */
   private sourcesOf(origin: TaskOrigin): ResultSources | undefined {
-    const model = this.analyses?.peek(vscode.Uri.parse(origin.document))?.analysis.models.find((m) => m.name === origin.model);
-    return model ? fitResultSources({ file: origin.file, layers: model.layers.map((l) => ({ name: l.name, start: l.range.start, end: l.range.end })) }) : undefined;
+    const model = this.analyses
+      ?.peek(vscode.Uri.parse(origin.document))
+      ?.analysis.models.find((m) => m.name === origin.model);
+    return model
+      ? fitResultSources({
+          file: origin.file,
+          layers: model.layers.map((l) => ({ name: l.name, start: l.range.start, end: l.range.end })),
+        })
+      : undefined;
   }
 
   /** Handles one message from the webview (validated first): the panel's only way in. */
@@ -216,7 +250,9 @@ export class PanelController implements vscode.Disposable {
       this.lastRendered = { view: message.view, summary: message.summary };
       this.renderedEmitter.fire(this.lastRendered);
     } else if (message.type === 'reveal') {
-      void this.reveal(message.line, message.character).catch((error: unknown) => log().warn(`MaskLens could not reveal the layer: ${String(error)}`));
+      void this.reveal(message.line, message.character).catch((error: unknown) =>
+        log().warn(`MaskLens could not reveal the layer: ${String(error)}`),
+      );
     } else if (message.type === 'export') {
       void this.export(message);
     }
@@ -234,24 +270,41 @@ export class PanelController implements vscode.Disposable {
       return;
     }
     const layer = this.shown?.sources?.layers.find((l) => l.start.line === line && l.start.character === character);
-    const current = layer ? this.analyses?.peek(uri)?.analysis.models.flatMap((m) => m.layers).find((l) => l.name === layer.name)?.range : undefined;
+    const current = layer
+      ? this.analyses
+          ?.peek(uri)
+          ?.analysis.models.flatMap((m) => m.layers)
+          .find((l) => l.name === layer.name)?.range
+      : undefined;
     const document = await vscode.workspace.openTextDocument(uri);
     const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-    const editor = await vscode.window.showTextDocument(document, { viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false });
-    const start = document.validatePosition(new vscode.Position(current?.start.line ?? line, current?.start.character ?? character));
-    const end = current ? document.validatePosition(new vscode.Position(current.end.line, current.end.character)) : start;
+    const editor = await vscode.window.showTextDocument(document, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      preserveFocus: false,
+    });
+    const start = document.validatePosition(
+      new vscode.Position(current?.start.line ?? line, current?.start.character ?? character),
+    );
+    const end = current
+      ? document.validatePosition(new vscode.Position(current.end.line, current.end.character))
+      : start;
     editor.selection = new vscode.Selection(start, end);
     editor.revealRange(new vscode.Range(start, end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     this.revealEmitter.fire(editor);
   }
 
   private async export(message: Extract<WebviewMessage, { type: 'export' }>): Promise<void> {
-    const folder = (this.shown?.document && vscode.workspace.getWorkspaceFolder(this.shown.document)?.uri) ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const folder =
+      (this.shown?.document && vscode.workspace.getWorkspaceFolder(this.shown.document)?.uri) ??
+      vscode.workspace.workspaceFolders?.[0]?.uri;
     try {
       const outcome = await exportToFile(message, this.shown?.result, folder, this.saveDialog);
       if (!outcome) return;
       log().info(`Exported ${outcome.format.toUpperCase()} (${outcome.bytes} bytes) to ${outcome.uri.fsPath}`);
-      void vscode.window.setStatusBarMessage(`MaskLens: exported ${vscode.workspace.asRelativePath(outcome.uri)}`, 4000);
+      void vscode.window.setStatusBarMessage(
+        `MaskLens: exported ${vscode.workspace.asRelativePath(outcome.uri)}`,
+        4000,
+      );
       this.exportEmitter.fire(outcome);
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);

@@ -20,7 +20,12 @@ function activationName(spec: JsonValue | undefined): string {
   return String(spec);
 }
 
-export function getActivation(tf: Tf, spec: JsonValue | undefined, family: KerasFamily, who: string): { name: string; fn: ActivationFn } {
+export function getActivation(
+  tf: Tf,
+  spec: JsonValue | undefined,
+  family: KerasFamily,
+  who: string,
+): { name: string; fn: ActivationFn } {
   const name = activationName(spec).toLowerCase();
   const hardSigmoid = (x: Tensor): Tensor =>
     family === 'tf-keras2' ? tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1) : tf.div(tf.relu6(tf.add(x, 3)), 6);

@@ -15,11 +15,13 @@ export class DotAttention extends RuntimeLayer {
 
   override build(inputShapes: Shape[], w: WeightBuilder): void {
     if (this.className === 'AdditiveAttention') {
-      if (this.bool('use_scale', true)) this.scale = w.add('scale', [lastDim(inputShapes[0], this.name)], undefined, 'glorot_uniform');
+      if (this.bool('use_scale', true))
+        this.scale = w.add('scale', [lastDim(inputShapes[0], this.name)], undefined, 'glorot_uniform');
       return;
     }
     if (this.bool('use_scale', false)) this.scale = w.add('scale', [], undefined, 'ones');
-    if (this.str('score_mode', 'dot') === 'concat') this.concatWeight = w.add('concat_score_weight', [], undefined, 'ones');
+    if (this.str('score_mode', 'dot') === 'concat')
+      this.concatWeight = w.add('concat_score_weight', [], undefined, 'ones');
   }
 
   private scores(q: Tensor, k: Tensor, ctx: CallContext): Tensor {
@@ -38,7 +40,8 @@ export class DotAttention extends RuntimeLayer {
 
   call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
     const { tf } = ctx;
-    if (inputs.length < 2 || inputs.length > 3) this.fail('must be called on [query, value] or [query, value, key]', 'model-config');
+    if (inputs.length < 2 || inputs.length > 3)
+      this.fail('must be called on [query, value] or [query, value, key]', 'model-config');
     const [q, v] = inputs;
     const k = inputs[2] ?? v;
     let scores = this.scores(q, k, ctx);
@@ -53,7 +56,8 @@ export class DotAttention extends RuntimeLayer {
     const dropout = this.num('dropout', 0);
     if (ctx.training && dropout > 0) weights = tf.dropout(weights, dropout, undefined, ctx.nextSeed());
     let out = tf.matMul(weights, v);
-    if (masks[0]) out = tf.where(tf.broadcastTo(tf.expandDims(tf.cast(masks[0], 'bool'), -1), out.shape), out, tf.zerosLike(out));
+    if (masks[0])
+      out = tf.where(tf.broadcastTo(tf.expandDims(tf.cast(masks[0], 'bool'), -1), out.shape), out, tf.zerosLike(out));
     return out;
   }
 }
@@ -81,7 +85,8 @@ export class MultiHeadAttention extends RuntimeLayer {
     if (this.bool('use_gate', false)) this.fail('use_gate=True is not supported');
     const axes = this.intList('attention_axes');
     // [1] is the default for (batch, time, features) inputs, which is all MaskLens supports.
-    if (axes && !(axes.length === 1 && (axes[0] === 1 || axes[0] === -2))) this.fail('attention_axes other than the time axis are not supported');
+    if (axes && !(axes.length === 1 && (axes[0] === 1 || axes[0] === -2)))
+      this.fail('attention_axes other than the time axis are not supported');
     const heads = this.num('num_heads');
     const keyDim = this.num('key_dim');
     const valueDim = this.num('value_dim', keyDim);
@@ -142,7 +147,11 @@ export class MultiHeadAttention extends RuntimeLayer {
     if (ctx.training && dropout > 0) weights = tf.dropout(weights, dropout, undefined, ctx.nextSeed());
     const attended = tf.transpose(tf.matMul(weights, vh), [0, 2, 1, 3]); // (B, T, N, Hv)
     const [h, e, outDim] = this.o.kernel.shape as number[];
-    let out = tf.reshape(tf.matMul(tf.reshape(attended, [b * tq, h * e]), tf.reshape(this.o.kernel, [h * e, outDim])), [b, tq, outDim]);
+    let out = tf.reshape(tf.matMul(tf.reshape(attended, [b * tq, h * e]), tf.reshape(this.o.kernel, [h * e, outDim])), [
+      b,
+      tq,
+      outDim,
+    ]);
     if (this.o.bias) out = tf.add(out, this.o.bias);
     return out;
   }

@@ -115,7 +115,8 @@ export function configNumber(v: JsonValue | undefined): number | undefined {
 
 export function lastDim(shape: Shape, who: string): number {
   const d = shape[shape.length - 1];
-  if (typeof d !== 'number') throw new UserFacingError(`${who}: the last dimension of its input must be known`, 'model-input-shape', who);
+  if (typeof d !== 'number')
+    throw new UserFacingError(`${who}: the last dimension of its input must be known`, 'model-input-shape', who);
   return d;
 }
 
@@ -127,5 +128,9 @@ export function axisOf(axis: number, rank: number): number {
 /** The one output of a layer call, for wrappers that take a single tensor. */
 export function singleOutput(result: Tensor | Tensor[], who: string): Tensor {
   if (!Array.isArray(result)) return result;
-  throw new UserFacingError(`${who}: the wrapped layer returns ${result.length} tensors (return_state?), which this wrapper cannot take`, 'unsupported-config', who);
+  throw new UserFacingError(
+    `${who}: the wrapped layer returns ${result.length} tensors (return_state?), which this wrapper cannot take`,
+    'unsupported-config',
+    who,
+  );
 }

@@ -21,7 +21,12 @@ export class Conv1D extends RuntimeLayer {
     if (this.num('groups', 1) !== 1) this.fail('groups > 1 is not supported');
     const k = (this.intList('kernel_size') ?? this.fail('kernel_size is missing', 'model-config'))[0];
     const filters = this.num('filters');
-    this.kernel = w.add('kernel', [k, lastDim(inputShapes[0], this.name), filters], this.config.kernel_initializer, 'glorot_uniform');
+    this.kernel = w.add(
+      'kernel',
+      [k, lastDim(inputShapes[0], this.name), filters],
+      this.config.kernel_initializer,
+      'glorot_uniform',
+    );
     if (this.bool('use_bias', true)) this.bias = w.add('bias', [filters], this.config.bias_initializer, 'zeros');
     this.act = getActivation(this.env.tf, this.config.activation, this.env.family, this.name).fn;
   }
@@ -35,10 +40,21 @@ export class Conv1D extends RuntimeLayer {
     let input = x as import('@tensorflow/tfjs-node').Tensor3D;
     let pad: 'valid' | 'same' = padding === 'same' ? 'same' : 'valid';
     if (padding === 'causal') {
-      input = tf.pad(input, [[0, 0], [(k - 1) * dilation, 0], [0, 0]]);
+      input = tf.pad(input, [
+        [0, 0],
+        [(k - 1) * dilation, 0],
+        [0, 0],
+      ]);
       pad = 'valid';
     }
-    let y: Tensor = tf.conv1d(input, this.kernel as unknown as import('@tensorflow/tfjs-node').Tensor3D, stride, pad, 'NWC', dilation);
+    let y: Tensor = tf.conv1d(
+      input,
+      this.kernel as unknown as import('@tensorflow/tfjs-node').Tensor3D,
+      stride,
+      pad,
+      'NWC',
+      dilation,
+    );
     if (this.bias) y = tf.add(y, this.bias);
     return this.act(y, ctx.logits);
   }
@@ -52,7 +68,10 @@ export class Pooling1D extends RuntimeLayer {
     const stride = (this.intList('strides') ?? [pool])[0];
     const padding = this.str('padding', 'valid') === 'same' ? 'same' : 'valid';
     const x4 = tf.expandDims(x, 1) as import('@tensorflow/tfjs-node').Tensor4D;
-    const y = this.className === 'MaxPooling1D' ? tf.maxPool(x4, [1, pool], [1, stride], padding) : tf.avgPool(x4, [1, pool], [1, stride], padding);
+    const y =
+      this.className === 'MaxPooling1D'
+        ? tf.maxPool(x4, [1, pool], [1, stride], padding)
+        : tf.avgPool(x4, [1, pool], [1, stride], padding);
     return tf.squeeze(y, [1]);
   }
 }

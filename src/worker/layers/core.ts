@@ -45,7 +45,10 @@ export class Activation extends RuntimeLayer {
   override build(): void {
     const spec: JsonValue | undefined =
       this.className === 'ReLU' ? 'relu' : this.className === 'Softmax' ? 'softmax' : this.config.activation;
-    if (this.className === 'ReLU' && (this.num('negative_slope', 0) !== 0 || this.config.max_value != null || this.num('threshold', 0) !== 0)) {
+    if (
+      this.className === 'ReLU' &&
+      (this.num('negative_slope', 0) !== 0 || this.config.max_value != null || this.num('threshold', 0) !== 0)
+    ) {
       const slope = this.num('negative_slope', 0);
       const maxValue = this.config.max_value;
       const threshold = this.num('threshold', 0);
@@ -53,13 +56,17 @@ export class Activation extends RuntimeLayer {
       this.act = (x) => {
         // x where x ≥ θ, else slope·(x − θ); built without a comparison on the gradient path.
         const shifted = tf.sub(x, threshold);
-        let y = tf.add(tf.add(tf.mul(shifted, slope), tf.mul(tf.relu(shifted), 1 - slope)), tf.mul(tf.step(shifted, 0), threshold));
+        let y = tf.add(
+          tf.add(tf.mul(shifted, slope), tf.mul(tf.relu(shifted), 1 - slope)),
+          tf.mul(tf.step(shifted, 0), threshold),
+        );
         if (typeof maxValue === 'number') y = tf.minimum(y, maxValue);
         return y;
       };
       return;
     }
-    if (this.className === 'Softmax' && this.config.axis !== undefined && this.config.axis !== -1) this.fail('only axis=-1 is supported');
+    if (this.className === 'Softmax' && this.config.axis !== undefined && this.config.axis !== -1)
+      this.fail('only axis=-1 is supported');
     this.act = getActivation(this.env.tf, spec, this.env.family, this.name).fn;
   }
 
@@ -85,7 +92,10 @@ export class Dropout extends RuntimeLayer {
       const std = Math.sqrt(rate / (1 - rate));
       return tf.mul(x, tf.randomNormal(x.shape, 1, std, 'float32', ctx.nextSeed()));
     }
-    const noiseShape = this.className === 'SpatialDropout1D' ? [x.shape[0], 1, x.shape[2] as number] : (this.intList('noise_shape') ?? undefined);
+    const noiseShape =
+      this.className === 'SpatialDropout1D'
+        ? [x.shape[0], 1, x.shape[2] as number]
+        : (this.intList('noise_shape') ?? undefined);
     return tf.dropout(x, rate, noiseShape, ctx.nextSeed());
   }
 }
@@ -94,7 +104,10 @@ export class Dropout extends RuntimeLayer {
 export class GaussianNoise extends Dropout {
   override call(inputs: Tensor[], m: (Tensor | null)[], ctx: CallContext): Tensor {
     if (!ctx.training) return inputs[0];
-    return ctx.tf.add(inputs[0], ctx.tf.randomNormal(inputs[0].shape, 0, this.num('stddev'), 'float32', ctx.nextSeed()));
+    return ctx.tf.add(
+      inputs[0],
+      ctx.tf.randomNormal(inputs[0].shape, 0, this.num('stddev'), 'float32', ctx.nextSeed()),
+    );
   }
 }
 
@@ -115,7 +128,12 @@ export class Embedding extends RuntimeLayer {
   private table!: Variable;
 
   override build(_inputShapes: Shape[], w: WeightBuilder): void {
-    this.table = w.add('embeddings', [this.num('input_dim'), this.num('output_dim')], this.config.embeddings_initializer, 'uniform');
+    this.table = w.add(
+      'embeddings',
+      [this.num('input_dim'), this.num('output_dim')],
+      this.config.embeddings_initializer,
+      'uniform',
+    );
   }
 
   override outputShape(inputShapes: Shape[]): Shape {

@@ -18,7 +18,12 @@ import { ExprEvaluator, type ExprHooks, type Value } from './lambda';
 import { WeightBuilder } from './weights';
 
 /** A layer the custom layer holds, created by the executor (a model held there runs like a nested model). */
-export type HeldLayerFactory = (spec: { name: string; className: string; module: string; config: JsonObject }) => RuntimeLayer;
+export type HeldLayerFactory = (spec: {
+  name: string;
+  className: string;
+  module: string;
+  config: JsonObject;
+}) => RuntimeLayer;
 
 interface Held {
   attr: string;
@@ -35,7 +40,6 @@ interface Held {
 function isTensorValue(v: Value): v is Tensor {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
 
 function tensorsIn(v: Value | undefined): Tensor[] {
   if (v === undefined || v === null) return [];
@@ -56,7 +60,9 @@ export class CustomLayer extends RuntimeLayer {
   /** Set by the executor: the model's custom layers by name (a held layer may be one). */
   customs: Readonly<Record<string, CustomLayerIR>> = {};
   /** Set by the executor: masks as tensors, for the layers this one holds (masks.ts, which knows this class). */
-  maskRepresentation: ((ctx: CallContext, layers: ReadonlyMap<string, RuntimeLayer>) => MaskRepresentation<Tensor, Tensor | null>) | null = null;
+  maskRepresentation:
+    | ((ctx: CallContext, layers: ReadonlyMap<string, RuntimeLayer>) => MaskRepresentation<Tensor, Tensor | null>)
+    | null = null;
   /** The output masks of the last call, as Keras attaches them. */
   lastMasks: (Tensor | null)[] = [];
   private readonly values = new Map<string, Value>();
@@ -69,8 +75,13 @@ export class CustomLayer extends RuntimeLayer {
   }
 
   private irOrFail(): CustomLayerIR {
-    if (!this.ir) this.fail('it is a layer class MaskLens has no reading of (open the file that defines it)', 'unsupported-layer');
-    if (this.ir.call.kind === 'unreadable') this.fail(`MaskLens cannot run it: its ${this.ir.call.reason} (line ${this.ir.call.range.start.line + 1})`, 'unsupported-layer');
+    if (!this.ir)
+      this.fail('it is a layer class MaskLens has no reading of (open the file that defines it)', 'unsupported-layer');
+    if (this.ir.call.kind === 'unreadable')
+      this.fail(
+        `MaskLens cannot run it: its ${this.ir.call.reason} (line ${this.ir.call.range.start.line + 1})`,
+        'unsupported-layer',
+      );
     return this.ir;
   }
 
@@ -89,7 +100,19 @@ export class CustomLayer extends RuntimeLayer {
       ir.sublayers.map(({ attr, config }) => {
         const c = config.config as JsonObject;
         const name = typeof c.name === 'string' ? c.name : `${this.name}_${attr}`;
-        return [attr, { attr, name, className: config.class_name, module: config.module ?? 'keras.layers', config: c, layer: null, weights: null, built: false }];
+        return [
+          attr,
+          {
+            attr,
+            name,
+            className: config.class_name,
+            module: config.module ?? 'keras.layers',
+            config: c,
+            layer: null,
+            weights: null,
+            built: false,
+          },
+        ];
       }),
     );
     if (this.held.size === 0) return;
@@ -104,8 +127,17 @@ export class CustomLayer extends RuntimeLayer {
    * Keras lists the held layers' weights in the order it tracks them; they are created in the
    * order `call` first uses them: a trial call on small zeros (same structure) counts each one's.
    */
-  private assignHeldWeights(weights: WeightBuilder, inputs: Tensor[], inputIsList: boolean, firstArgCount: number): void {
-    const counts = this.countHeldWeights(inputs.map((t) => t.shape), inputIsList, firstArgCount);
+  private assignHeldWeights(
+    weights: WeightBuilder,
+    inputs: Tensor[],
+    inputIsList: boolean,
+    firstArgCount: number,
+  ): void {
+    const counts = this.countHeldWeights(
+      inputs.map((t) => t.shape),
+      inputIsList,
+      firstArgCount,
+    );
     let offset = weights.takenCount;
     for (const h of this.held.values()) {
       h.weights = weights.slice(h.attr, offset, counts.get(h.attr) ?? 0);
@@ -123,12 +155,26 @@ export class CustomLayer extends RuntimeLayer {
     try {
       tf.tidy(() => {
         const inputs = shapes.map((s) => tf.zeros([1, ...s.slice(1)]));
-        const ctx: CallContext = { tf, family: this.env.family, training: false, nextSeed: () => 1, logits: new WeakMap(), updates: [] };
-        this.run(inputs, inputs.map(() => null), ctx, inputIsList, firstArgCount, (attr) => {
-          const builder = new WeightBuilder(tf, attr, 1, null);
-          throwaway.push(builder);
-          return builder;
-        });
+        const ctx: CallContext = {
+          tf,
+          family: this.env.family,
+          training: false,
+          nextSeed: () => 1,
+          logits: new WeakMap(),
+          updates: [],
+        };
+        this.run(
+          inputs,
+          inputs.map(() => null),
+          ctx,
+          inputIsList,
+          firstArgCount,
+          (attr) => {
+            const builder = new WeightBuilder(tf, attr, 1, null);
+            throwaway.push(builder);
+            return builder;
+          },
+        );
       });
       for (const b of throwaway) counts.set(b.layer, b.created.length);
     } finally {
@@ -154,8 +200,12 @@ export class CustomLayer extends RuntimeLayer {
         if (!weights) this.fail('add_weight is called outside build()');
         const shape = kwargs.shape;
         const dims = (Array.isArray(shape) ? shape : [shape]).map((d) => (typeof d === 'number' ? d : NaN));
-        if (dims.some((d) => !Number.isInteger(d) || d < 0)) this.fail(`the shape of weight self.${attr} is not known when it is built`);
-        const init = kwargs.initializer === undefined || kwargs.initializer === null ? null : jsonValueSchema.safeParse(kwargs.initializer);
+        if (dims.some((d) => !Number.isInteger(d) || d < 0))
+          this.fail(`the shape of weight self.${attr} is not known when it is built`);
+        const init =
+          kwargs.initializer === undefined || kwargs.initializer === null
+            ? null
+            : jsonValueSchema.safeParse(kwargs.initializer);
         if (init && !init.success) this.fail(`the initializer of weight self.${attr} is not one MaskLens knows`);
         const name = typeof kwargs.name === 'string' ? kwargs.name : attr;
         // Keras' add_weight initializes a float weight with glorot_uniform unless told otherwise.
@@ -165,26 +215,49 @@ export class CustomLayer extends RuntimeLayer {
   }
 
   /** One call of a held layer inside `call`, its masks by the same rules the executor applies. */
-  private callHeld(attr: string, args: Value[], kwargs: Record<string, Value>, ctx: CallContext, builderFor?: (attr: string) => WeightBuilder): Value {
+  private callHeld(
+    attr: string,
+    args: Value[],
+    kwargs: Record<string, Value>,
+    ctx: CallContext,
+    builderFor?: (attr: string) => WeightBuilder,
+  ): Value {
     const h = this.held.get(attr);
     if (!h) this.fail(`self.${attr} is not a layer it holds`);
     const firstKey = FIRST_KEYWORDS.find((k) => kwargs[k] !== undefined);
     const first = args[0] ?? (firstKey ? kwargs[firstKey] : undefined);
     if (first === undefined || first === null) this.fail(`self.${attr} is called without a tensor`);
-    const inputs = [...tensorsIn(first), ...args.slice(1).flatMap(tensorsIn), ...INPUT_KEYWORDS.flatMap((k) => tensorsIn(kwargs[k]))];
+    const inputs = [
+      ...tensorsIn(first),
+      ...args.slice(1).flatMap(tensorsIn),
+      ...INPUT_KEYWORDS.flatMap((k) => tensorsIn(kwargs[k])),
+    ];
     const json: Record<string, JsonValue> = {};
     for (const [k, v] of Object.entries(kwargs)) {
       if (k === firstKey || INPUT_KEYWORDS.includes(k) || CONTEXT_KEYWORDS.has(k)) continue;
-      if (tensorsIn(v).length > 0) this.fail(`self.${attr} (${h.className}) is given a tensor as ${k}=, which MaskLens cannot run yet`);
+      if (tensorsIn(v).length > 0)
+        this.fail(`self.${attr} (${h.className}) is given a tensor as ${k}=, which MaskLens cannot run yet`);
       json[k] = v as JsonValue;
     }
     const explicit = tensorsIn(kwargs.mask);
     const masks = explicit.length > 0 ? explicit : inputs.map((t) => this.carried.get(t) ?? null);
     const kind = isNestedModel(h.className, h.module, h.config) ? 'model' : 'layer';
-    const rule = ruleFor({ className: h.className, kind, config: h.config, name: h.name, customs: this.customs, module: h.module }, this.env.family);
+    const rule = ruleFor(
+      { className: h.className, kind, config: h.config, name: h.name, customs: this.customs, module: h.module },
+      this.env.family,
+    );
     if (!h.layer) h.layer = this.holding(h);
     const layer = h.layer;
-    const call = { layer: h.name, className: h.className, config: h.config, rule, inputs, masks, firstArgCount: tensorsIn(first).length, inputIsList: Array.isArray(first) };
+    const call = {
+      layer: h.name,
+      className: h.className,
+      config: h.config,
+      rule,
+      inputs,
+      masks,
+      firstArgCount: tensorsIn(first).length,
+      inputIsList: Array.isArray(first),
+    };
     let result: Tensor | Tensor[] = [];
     if (!this.maskRepresentation) this.fail('cannot follow the masks of the layers it holds', 'internal');
     const outcome = applyMaskRule(this.maskRepresentation(ctx, new Map([[h.name, layer]])), call, (passed) => {
@@ -192,9 +265,16 @@ export class CustomLayer extends RuntimeLayer {
         h.built = true;
         const builder = builderFor ? builderFor(attr) : h.weights;
         if (!builder) this.fail(`self.${attr} is called before the layer is built`, 'internal');
-        layer.build(inputs.map((t) => [null, ...t.shape.slice(1)]), builder);
+        layer.build(
+          inputs.map((t) => [null, ...t.shape.slice(1)]),
+          builder,
+        );
       }
-      result = layer.call(inputs, passed, ctx, { args: [], kwargs: json, inputIsList: Array.isArray(first) } satisfies CallExtra);
+      result = layer.call(inputs, passed, ctx, {
+        args: [],
+        kwargs: json,
+        inputIsList: Array.isArray(first),
+      } satisfies CallExtra);
     });
     if (outcome.error) this.fail(outcome.error, 'unsupported-mask');
     if (outcome.clearsInputMasks) for (const t of inputs) this.carried.set(t, null);
@@ -216,19 +296,35 @@ export class CustomLayer extends RuntimeLayer {
     return masks;
   }
 
-  private run(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, inputIsList: boolean, firstArgCount: number, builderFor?: (attr: string) => WeightBuilder): Value {
+  private run(
+    inputs: Tensor[],
+    masks: (Tensor | null)[],
+    ctx: CallContext,
+    inputIsList: boolean,
+    firstArgCount: number,
+    builderFor?: (attr: string) => WeightBuilder,
+  ): Value {
     const ir = this.irOrFail();
     if (ir.call.kind !== 'function') this.fail('its call() cannot be run', 'unsupported-layer');
     this.carried = new Map(inputs.map((t, i) => [t, masks[i] ?? null]));
     const hooks = this.hooks(null, '', ctx);
-    const ev = new ExprEvaluator(ctx.tf, this.name, { ...hooks, layer: (name, args, kwargs) => this.callHeld(name, args, kwargs, ctx, builderFor) });
+    const ev = new ExprEvaluator(ctx.tf, this.name, {
+      ...hooks,
+      layer: (name, args, kwargs) => this.callHeld(name, args, kwargs, ctx, builderFor),
+    });
     // The tensors `call` takes positionally: the first argument (a list, or one tensor), then one per further argument.
     const tensorParams = ir.call.fn.params.length - 2;
     const firstCount = inputIsList ? firstArgCount : 1;
-    const positional: Value[] = [inputIsList ? inputs.slice(0, firstCount) : (inputs[0] ?? null), ...inputs.slice(firstCount)].slice(0, tensorParams);
+    const positional: Value[] = [
+      inputIsList ? inputs.slice(0, firstCount) : (inputs[0] ?? null),
+      ...inputs.slice(firstCount),
+    ].slice(0, tensorParams);
     while (positional.length < tensorParams) positional.push(null);
     // Keras 3 passes `mask` only to a call with one tensor argument; tf.keras the first argument's.
-    const mask = this.env.family === 'tf-keras2' || inputs.length === firstCount ? this.maskArgument(masks.slice(0, firstCount), inputIsList) : null;
+    const mask =
+      this.env.family === 'tf-keras2' || inputs.length === firstCount
+        ? this.maskArgument(masks.slice(0, firstCount), inputIsList)
+        : null;
     return ev.evaluate(ir.call.fn.body, [...positional, mask, ctx.training]);
   }
 
@@ -260,9 +356,18 @@ export class CustomLayer extends RuntimeLayer {
   }
 
   /** `compute_mask(inputs, previous_mask)`: Keras' default returns the previous mask (one per output, zipped). */
-  private computeMask(ir: CustomLayerIR, inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, inputIsList: boolean): (Tensor | null)[] {
+  private computeMask(
+    ir: CustomLayerIR,
+    inputs: Tensor[],
+    masks: (Tensor | null)[],
+    ctx: CallContext,
+    inputIsList: boolean,
+  ): (Tensor | null)[] {
     const previous = this.maskArgument(masks, inputIsList);
-    if (ir.computeMask.kind === 'default') return Array.isArray(previous) ? previous.map((m) => (isTensorValue(m) ? m : null)) : [isTensorValue(previous) ? previous : null];
+    if (ir.computeMask.kind === 'default')
+      return Array.isArray(previous)
+        ? previous.map((m) => (isTensorValue(m) ? m : null))
+        : [isTensorValue(previous) ? previous : null];
     if (ir.computeMask.kind !== 'function') return [null];
     const ev = new ExprEvaluator(ctx.tf, this.name, this.hooks(null, '', ctx));
     const out = ev.evaluate(ir.computeMask.fn.body, [inputIsList ? inputs : inputs[0], previous]);

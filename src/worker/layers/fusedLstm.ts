@@ -94,7 +94,12 @@ function blockLstmSequence(tf: Tf, ops: NativeOps, xt: Tensor, w: FusedLstmWeigh
         const [sx, sw, sb, i, cs, f, o, ci, co, h] = saved;
         const z = tf.zeros([batch, units]);
         // Only h is an output of this function; the cell-state sequence gets no gradient from outside.
-        const g = ops.blockLstmGrad({ seqLenMax: steps, x: sx, c0: z, h0: z, w: sw, b: sb }, { i, cs, f, o, ci, co, h }, dy, tf.zerosLike(cs));
+        const g = ops.blockLstmGrad(
+          { seqLenMax: steps, x: sx, c0: z, h0: z, w: sw, b: sb },
+          { i, cs, f, o, ci, co, h },
+          dy,
+          tf.zerosLike(cs),
+        );
         const [gKernel, gRecurrent] = tf.split(g.w, [features, units], 0);
         return [g.x, gKernel, gRecurrent, g.b];
       },
@@ -107,7 +112,13 @@ function blockLstmSequence(tf: Tf, ops: NativeOps, xt: Tensor, w: FusedLstmWeigh
  * The layer's output, exactly as Keras' masked `rnn()` would return it, for prefix masks.
  * `lengths` must have at least one non-zero entry (all-masked batches stay on the general path).
  */
-export function fusedLstm(tf: Tf, x: Tensor, w: FusedLstmWeights, lengths: Int32Array, o: FusedLstmOptions): Tensor | null {
+export function fusedLstm(
+  tf: Tf,
+  x: Tensor,
+  w: FusedLstmWeights,
+  lengths: Int32Array,
+  o: FusedLstmOptions,
+): Tensor | null {
   const ops = nativeOps(tf);
   if (!ops) return null;
   const [batch, steps, features] = x.shape;
@@ -122,7 +133,11 @@ export function fusedLstm(tf: Tf, x: Tensor, w: FusedLstmWeights, lengths: Int32
     for (let t = 0; t < maxLen; t++) {
       for (let b = 0; b < batch; b++) idx[t * batch + b] = b * steps + (t < lengths[b] ? lengths[b] - 1 - t : t);
     }
-    xt = tf.reshape(tf.gather(tf.reshape(x, [batch * steps, features]), tf.tensor1d(idx, 'int32')), [maxLen, batch, features]);
+    xt = tf.reshape(tf.gather(tf.reshape(x, [batch * steps, features]), tf.tensor1d(idx, 'int32')), [
+      maxLen,
+      batch,
+      features,
+    ]);
   }
   const h = tf.reshape(blockLstmSequence(tf, ops, xt, w), [maxLen * batch, w.units]);
   // Each output row is one row of h (time-major, t·B + b) or zeros.
@@ -134,7 +149,8 @@ export function fusedLstm(tf: Tf, x: Tensor, w: FusedLstmWeights, lengths: Int32
     for (let s = 0; s < rows; s++) {
       let t = -1; // the fused step this output shows, -1 for zeros
       if (!o.returnSequences) t = len - 1;
-      else if (o.goBackwards) t = s - (steps - len); // leading masked steps: zero states, zero outputs
+      else if (o.goBackwards)
+        t = s - (steps - len); // leading masked steps: zero states, zero outputs
       else if (s < len) t = s;
       else if (!o.zeroOutputForMask) t = len - 1; // masked steps repeat the last valid output
       if (t >= 0) {

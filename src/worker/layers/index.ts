@@ -11,7 +11,18 @@ import { thirdPartyEntry } from '../../core/layers/thirdParty';
 import { DotAttention, MultiHeadAttention } from './attention';
 import type { LayerEnv, RuntimeLayer } from './base';
 import { Conv1D, GlobalPooling1D, Pooling1D } from './conv';
-import { Activation, Dense, Dropout, Embedding, Flatten, GaussianNoise, Masking, Permute, RepeatVector, Reshape } from './core';
+import {
+  Activation,
+  Dense,
+  Dropout,
+  Embedding,
+  Flatten,
+  GaussianNoise,
+  Masking,
+  Permute,
+  RepeatVector,
+  Reshape,
+} from './core';
 import { EinsumDense } from './einsum';
 import { Lambda } from './lambda';
 import { Concatenate, Dot, Merge } from './merge';
@@ -70,11 +81,18 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   IntegerLookup: TextPreprocessing,
 };
 
-export function createLayer(spec: Pick<LayerSpec, 'name' | 'className' | 'module' | 'config'>, env: LayerEnv): RuntimeLayer {
+export function createLayer(
+  spec: Pick<LayerSpec, 'name' | 'className' | 'module' | 'config'>,
+  env: LayerEnv,
+): RuntimeLayer {
   if (isOpModule(spec.module)) return new OpLayer(spec.name, spec.className, spec.config, env);
   const third = thirdPartyEntry(spec.className, spec.module);
   if (third) {
-    throw new UserFacingError(`layer '${spec.name}' is ${third.library}'s ${spec.className}: MaskLens follows its masks but cannot run it yet`, 'unsupported-layer', spec.name);
+    throw new UserFacingError(
+      `layer '${spec.name}' is ${third.library}'s ${spec.className}: MaskLens follows its masks but cannot run it yet`,
+      'unsupported-layer',
+      spec.name,
+    );
   }
   if (!isLayerClass(spec.className)) {
     throw new UserFacingError(
@@ -87,4 +105,5 @@ export function createLayer(spec: Pick<LayerSpec, 'name' | 'className' | 'module
   return new Ctor(spec.name, spec.className, spec.config, env);
 }
 
-TimeDistributed.factory = (name, className, config, env) => createLayer({ name, className, module: 'keras.layers', config }, env);
+TimeDistributed.factory = (name, className, config, env) =>
+  createLayer({ name, className, module: 'keras.layers', config }, env);

@@ -129,7 +129,10 @@ const ALIASES: Record<string, string> = {
   variance_scaling: 'VarianceScaling',
 };
 
-export function initializerName(spec: JsonValue | undefined, fallback: string): { className: string; config: JsonObject } {
+export function initializerName(
+  spec: JsonValue | undefined,
+  fallback: string,
+): { className: string; config: JsonObject } {
   if (typeof spec === 'string') return { className: ALIASES[spec] ?? spec, config: {} };
   if (spec && typeof spec === 'object' && !Array.isArray(spec) && typeof spec.class_name === 'string') {
     const config = spec.config && typeof spec.config === 'object' && !Array.isArray(spec.config) ? spec.config : {};
@@ -138,7 +141,13 @@ export function initializerName(spec: JsonValue | undefined, fallback: string): 
   return { className: ALIASES[fallback] ?? fallback, config: {} };
 }
 
-export function initialize(spec: JsonValue | undefined, fallback: string, shape: number[], seed: number, who: string): Float32Array {
+export function initialize(
+  spec: JsonValue | undefined,
+  fallback: string,
+  shape: number[],
+  seed: number,
+  who: string,
+): Float32Array {
   const { className, config } = initializerName(spec, fallback);
   const rng = new Rng(seed);
   const n = size(shape);
@@ -163,7 +172,13 @@ export function initialize(spec: JsonValue | undefined, fallback: string, shape:
     case 'LecunNormal':
       return varianceScaling(shape, rng, 1, 'fan_in', 'truncated_normal');
     case 'VarianceScaling':
-      return varianceScaling(shape, rng, numberOr('scale', 1), String(config.mode ?? 'fan_in'), String(config.distribution ?? 'truncated_normal'));
+      return varianceScaling(
+        shape,
+        rng,
+        numberOr('scale', 1),
+        String(config.mode ?? 'fan_in'),
+        String(config.distribution ?? 'truncated_normal'),
+      );
     case 'RandomUniform': {
       const lo = numberOr('minval', -0.05);
       const hi = numberOr('maxval', 0.05);
@@ -172,7 +187,9 @@ export function initialize(spec: JsonValue | undefined, fallback: string, shape:
     case 'RandomNormal':
       return Float32Array.from({ length: n }, () => rng.normal(numberOr('mean', 0), numberOr('stddev', 0.05)));
     case 'TruncatedNormal':
-      return Float32Array.from({ length: n }, () => truncatedNormal(rng, numberOr('mean', 0), numberOr('stddev', 0.05)));
+      return Float32Array.from({ length: n }, () =>
+        truncatedNormal(rng, numberOr('mean', 0), numberOr('stddev', 0.05)),
+      );
     case 'Orthogonal':
       return orthogonalOnce(shape, seed, numberOr('gain', 1));
     case 'Identity': {
@@ -182,6 +199,10 @@ export function initialize(spec: JsonValue | undefined, fallback: string, shape:
       return out;
     }
     default:
-      throw new UserFacingError(`${who}: initializer '${className}' is not supported; pass weights instead`, 'unsupported-config', who);
+      throw new UserFacingError(
+        `${who}: initializer '${className}' is not supported; pass weights instead`,
+        'unsupported-config',
+        who,
+      );
   }
 }

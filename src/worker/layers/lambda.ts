@@ -15,9 +15,38 @@ export type Value = Tensor | number | boolean | null | string | Value[];
 
 /** Every keyword argument the backend functions below read (`name=` only labels the op). */
 const READ_KEYWORDS = new Set([
-  'alpha', 'approximate', 'axes', 'axis', 'clip_value_max', 'clip_value_min', 'dtype', 'ids', 'indices', 'indices_or_sections',
-  'keepDims', 'keep_dims', 'keepdims', 'max_value', 'min_value', 'multiples', 'n', 'name', 'negative_slope', 'newshape',
-  'num_or_size_splits', 'rep', 'repeats', 'reps', 'shape', 'start', 'step', 'stop', 'transpose_a', 'transpose_b', 'x_max', 'x_min',
+  'alpha',
+  'approximate',
+  'axes',
+  'axis',
+  'clip_value_max',
+  'clip_value_min',
+  'dtype',
+  'ids',
+  'indices',
+  'indices_or_sections',
+  'keepDims',
+  'keep_dims',
+  'keepdims',
+  'max_value',
+  'min_value',
+  'multiples',
+  'n',
+  'name',
+  'negative_slope',
+  'newshape',
+  'num_or_size_splits',
+  'rep',
+  'repeats',
+  'reps',
+  'shape',
+  'start',
+  'step',
+  'stop',
+  'transpose_a',
+  'transpose_b',
+  'x_max',
+  'x_min',
 ]);
 /** Keywords asking for sparse or ragged tensors: MaskLens' tensors are dense, so only their off values are read. */
 const DENSE_DEFAULTS = new Set(['sparse', 'ragged']);
@@ -144,36 +173,62 @@ export class ExprEvaluator {
       const x = Number(a);
       const y = Number(b);
       switch (op) {
-        case '+': return x + y;
-        case '-': return x - y;
-        case '*': return x * y;
-        case '/': return x / y;
-        case '**': return x ** y;
-        case '==': return x === y;
-        case '!=': return x !== y;
-        case '>': return x > y;
-        case '<': return x < y;
-        case '>=': return x >= y;
-        case '<=': return x <= y;
-        case 'and': return Boolean(a) && Boolean(b);
-        case 'or': return Boolean(a) || Boolean(b);
+        case '+':
+          return x + y;
+        case '-':
+          return x - y;
+        case '*':
+          return x * y;
+        case '/':
+          return x / y;
+        case '**':
+          return x ** y;
+        case '==':
+          return x === y;
+        case '!=':
+          return x !== y;
+        case '>':
+          return x > y;
+        case '<':
+          return x < y;
+        case '>=':
+          return x >= y;
+        case '<=':
+          return x <= y;
+        case 'and':
+          return Boolean(a) && Boolean(b);
+        case 'or':
+          return Boolean(a) || Boolean(b);
       }
     }
     const bothBool = isTensor(a) && isTensor(b) && a.dtype === 'bool' && b.dtype === 'bool';
     switch (op) {
-      case '+': return tf.add(this.float(a), this.float(b));
-      case '-': return tf.sub(this.float(a), this.float(b));
-      case '*': return bothBool ? tf.logicalAnd(this.tensor(a), this.tensor(b)) : tf.mul(this.float(a), this.float(b));
-      case '/': return tf.div(this.float(a), this.float(b));
-      case '**': return tf.pow(this.float(a), this.float(b));
-      case '==': return tf.equal(this.float(a), this.float(b));
-      case '!=': return tf.notEqual(this.float(a), this.float(b));
-      case '>': return tf.greater(this.float(a), this.float(b));
-      case '<': return tf.less(this.float(a), this.float(b));
-      case '>=': return tf.greaterEqual(this.float(a), this.float(b));
-      case '<=': return tf.lessEqual(this.float(a), this.float(b));
-      case 'and': return tf.logicalAnd(tf.cast(this.tensor(a), 'bool'), tf.cast(this.tensor(b), 'bool'));
-      case 'or': return tf.logicalOr(tf.cast(this.tensor(a), 'bool'), tf.cast(this.tensor(b), 'bool'));
+      case '+':
+        return tf.add(this.float(a), this.float(b));
+      case '-':
+        return tf.sub(this.float(a), this.float(b));
+      case '*':
+        return bothBool ? tf.logicalAnd(this.tensor(a), this.tensor(b)) : tf.mul(this.float(a), this.float(b));
+      case '/':
+        return tf.div(this.float(a), this.float(b));
+      case '**':
+        return tf.pow(this.float(a), this.float(b));
+      case '==':
+        return tf.equal(this.float(a), this.float(b));
+      case '!=':
+        return tf.notEqual(this.float(a), this.float(b));
+      case '>':
+        return tf.greater(this.float(a), this.float(b));
+      case '<':
+        return tf.less(this.float(a), this.float(b));
+      case '>=':
+        return tf.greaterEqual(this.float(a), this.float(b));
+      case '<=':
+        return tf.lessEqual(this.float(a), this.float(b));
+      case 'and':
+        return tf.logicalAnd(tf.cast(this.tensor(a), 'bool'), tf.cast(this.tensor(b), 'bool'));
+      case 'or':
+        return tf.logicalOr(tf.cast(this.tensor(a), 'bool'), tf.cast(this.tensor(b), 'bool'));
     }
     this.fail(`operator '${op}' is not supported`);
   }
@@ -182,13 +237,20 @@ export class ExprEvaluator {
     const tf = this.tf;
     const t = this.tensor(x);
     switch (fn) {
-      case 'sum': return tf.sum(this.float(t), axis, keepDims);
-      case 'mean': return tf.mean(this.float(t), axis, keepDims);
-      case 'max': return tf.max(t.dtype === 'bool' ? tf.cast(t, 'float32') : t, axis, keepDims);
-      case 'min': return tf.min(t.dtype === 'bool' ? tf.cast(t, 'float32') : t, axis, keepDims);
-      case 'prod': return tf.prod(this.float(t), axis, keepDims);
-      case 'any': return tf.any(tf.cast(t, 'bool'), axis, keepDims);
-      case 'all': return tf.all(tf.cast(t, 'bool'), axis, keepDims);
+      case 'sum':
+        return tf.sum(this.float(t), axis, keepDims);
+      case 'mean':
+        return tf.mean(this.float(t), axis, keepDims);
+      case 'max':
+        return tf.max(t.dtype === 'bool' ? tf.cast(t, 'float32') : t, axis, keepDims);
+      case 'min':
+        return tf.min(t.dtype === 'bool' ? tf.cast(t, 'float32') : t, axis, keepDims);
+      case 'prod':
+        return tf.prod(this.float(t), axis, keepDims);
+      case 'any':
+        return tf.any(tf.cast(t, 'bool'), axis, keepDims);
+      case 'all':
+        return tf.all(tf.cast(t, 'bool'), axis, keepDims);
     }
     this.fail(`reduction '${fn}' is not supported`);
   }
@@ -210,7 +272,10 @@ export class ExprEvaluator {
    */
   private booleanMask(x: Tensor, mask: Tensor): Tensor {
     const tf = this.tf;
-    if (mask.rank > x.rank || mask.shape.some((d, i) => d !== x.shape[i])) this.fail(`boolean_mask: a mask of shape (${mask.shape.join(', ')}) does not fit a tensor of shape (${x.shape.join(', ')})`);
+    if (mask.rank > x.rank || mask.shape.some((d, i) => d !== x.shape[i]))
+      this.fail(
+        `boolean_mask: a mask of shape (${mask.shape.join(', ')}) does not fit a tensor of shape (${x.shape.join(', ')})`,
+      );
     const keep = mask.dataSync();
     const indices: number[] = [];
     for (let i = 0; i < keep.length; i++) if (keep[i]) indices.push(i);
@@ -229,12 +294,16 @@ export class ExprEvaluator {
 
   private applyUnchecked(fnRaw: string, args: Value[], kwargs: Record<string, Value>): Value {
     const tf = this.tf;
-    const fn = fnRaw.replace(/^(reduce_|math\.|K\.|tf\.|ops\.|np\.|keras\.ops\.|backend\.)/, '').replace(/^reduce_/, '');
+    const fn = fnRaw
+      .replace(/^(reduce_|math\.|K\.|tf\.|ops\.|np\.|keras\.ops\.|backend\.)/, '')
+      .replace(/^reduce_/, '');
     // A function the caller supplies (a Keras loss inside the user's loss) reads its own keywords.
     const own = this.hooks?.call?.(fn, args, kwargs);
     if (own !== undefined) return own;
     // A keyword the functions below never read would be ignored silently: a wrong number, not a refusal.
-    const unread = Object.keys(kwargs).find((k) => !READ_KEYWORDS.has(k) && !(DENSE_DEFAULTS.has(k) && (kwargs[k] === false || kwargs[k] === null)));
+    const unread = Object.keys(kwargs).find(
+      (k) => !READ_KEYWORDS.has(k) && !(DENSE_DEFAULTS.has(k) && (kwargs[k] === false || kwargs[k] === null)),
+    );
     if (unread !== undefined) this.fail(`${fnRaw}(): the keyword argument '${unread}' is not supported`);
     const x = args[0];
     const axisArg = this.arg(args, kwargs, 1, 'axis');
@@ -245,7 +314,13 @@ export class ExprEvaluator {
         return args;
       case 'boolean_mask':
         return this.booleanMask(this.tensor(x), this.tensor(this.arg(args, kwargs, 1, 'mask') ?? null));
-      case 'sum': case 'mean': case 'max': case 'min': case 'prod': case 'any': case 'all':
+      case 'sum':
+      case 'mean':
+      case 'max':
+      case 'min':
+      case 'prod':
+      case 'any':
+      case 'all':
         return this.reduce(fn, x, this.axes(axisArg), keep || args[2] === true);
       case 'expand_dims':
         return tf.expandDims(this.tensor(x), Number(axisArg ?? 0));
@@ -256,25 +331,44 @@ export class ExprEvaluator {
       case 'concatenate':
       case 'concat': {
         if (!Array.isArray(x)) this.fail(`${fn} expects a list of tensors`);
-        return tf.concat(x.map((v) => this.tensor(v)), Number(axisArg ?? -1));
+        return tf.concat(
+          x.map((v) => this.tensor(v)),
+          Number(axisArg ?? -1),
+        );
       }
       case 'stack': {
         if (!Array.isArray(x)) this.fail('stack expects a list of tensors');
-        return tf.stack(x.map((v) => this.tensor(v)), Number(axisArg ?? 0));
+        return tf.stack(
+          x.map((v) => this.tensor(v)),
+          Number(axisArg ?? 0),
+        );
       }
-      case 'abs': return tf.abs(this.float(x));
-      case 'square': return tf.square(this.float(x));
-      case 'sqrt': return tf.sqrt(this.float(x));
-      case 'exp': return tf.exp(this.float(x));
-      case 'log': return tf.log(this.float(x));
-      case 'tanh': return tf.tanh(this.float(x));
-      case 'sigmoid': return tf.sigmoid(this.float(x));
-      case 'relu': return tf.relu(this.float(x));
-      case 'softmax': return tf.softmax(this.float(x), Number(axisArg ?? -1));
-      case 'negative': return tf.neg(this.float(x));
-      case 'sign': return tf.sign(this.float(x));
-      case 'round': return tf.round(this.float(x));
-      case 'floor': return tf.floor(this.float(x));
+      case 'abs':
+        return tf.abs(this.float(x));
+      case 'square':
+        return tf.square(this.float(x));
+      case 'sqrt':
+        return tf.sqrt(this.float(x));
+      case 'exp':
+        return tf.exp(this.float(x));
+      case 'log':
+        return tf.log(this.float(x));
+      case 'tanh':
+        return tf.tanh(this.float(x));
+      case 'sigmoid':
+        return tf.sigmoid(this.float(x));
+      case 'relu':
+        return tf.relu(this.float(x));
+      case 'softmax':
+        return tf.softmax(this.float(x), Number(axisArg ?? -1));
+      case 'negative':
+        return tf.neg(this.float(x));
+      case 'sign':
+        return tf.sign(this.float(x));
+      case 'round':
+        return tf.round(this.float(x));
+      case 'floor':
+        return tf.floor(this.float(x));
       case 'reshape': {
         const shape = this.intList(this.arg(args, kwargs, 1, 'shape') ?? kwargs.newshape, 'shape');
         return tf.reshape(this.tensor(x), shape);
@@ -282,7 +376,10 @@ export class ExprEvaluator {
       case 'transpose':
       case 'permute_dimensions': {
         const perm = this.arg(args, kwargs, 1, fn === 'transpose' ? 'perm' : 'pattern') ?? kwargs.axes;
-        return tf.transpose(this.tensor(x), perm === undefined || perm === null ? undefined : this.intList(perm, 'perm'));
+        return tf.transpose(
+          this.tensor(x),
+          perm === undefined || perm === null ? undefined : this.intList(perm, 'perm'),
+        );
       }
       case 'cast': {
         const dtype = String(this.arg(args, kwargs, 1, 'dtype') ?? 'float32');
@@ -291,33 +388,56 @@ export class ExprEvaluator {
         if (/int/.test(dtype)) return tf.cast(t, 'int32');
         return tf.cast(t, 'float32');
       }
-      case 'not_equal': return this.binary('!=', x, args[1]);
-      case 'equal': return this.binary('==', x, args[1]);
-      case 'greater': return this.binary('>', x, args[1]);
-      case 'less': return this.binary('<', x, args[1]);
-      case 'greater_equal': return this.binary('>=', x, args[1]);
-      case 'less_equal': return this.binary('<=', x, args[1]);
-      case 'add': return this.binary('+', x, args[1]);
-      case 'subtract': return this.binary('-', x, args[1]);
-      case 'multiply': return this.binary('*', x, args[1]);
-      case 'divide': return this.binary('/', x, args[1]);
-      case 'logical_and': return tf.logicalAnd(tf.cast(this.tensor(x), 'bool'), tf.cast(this.tensor(args[1]), 'bool'));
-      case 'logical_or': return tf.logicalOr(tf.cast(this.tensor(x), 'bool'), tf.cast(this.tensor(args[1]), 'bool'));
-      case 'logical_not': return tf.logicalNot(tf.cast(this.tensor(x), 'bool'));
-      case 'maximum': return tf.maximum(this.float(x), this.float(args[1]));
-      case 'minimum': return tf.minimum(this.float(x), this.float(args[1]));
+      case 'not_equal':
+        return this.binary('!=', x, args[1]);
+      case 'equal':
+        return this.binary('==', x, args[1]);
+      case 'greater':
+        return this.binary('>', x, args[1]);
+      case 'less':
+        return this.binary('<', x, args[1]);
+      case 'greater_equal':
+        return this.binary('>=', x, args[1]);
+      case 'less_equal':
+        return this.binary('<=', x, args[1]);
+      case 'add':
+        return this.binary('+', x, args[1]);
+      case 'subtract':
+        return this.binary('-', x, args[1]);
+      case 'multiply':
+        return this.binary('*', x, args[1]);
+      case 'divide':
+        return this.binary('/', x, args[1]);
+      case 'logical_and':
+        return tf.logicalAnd(tf.cast(this.tensor(x), 'bool'), tf.cast(this.tensor(args[1]), 'bool'));
+      case 'logical_or':
+        return tf.logicalOr(tf.cast(this.tensor(x), 'bool'), tf.cast(this.tensor(args[1]), 'bool'));
+      case 'logical_not':
+        return tf.logicalNot(tf.cast(this.tensor(x), 'bool'));
+      case 'maximum':
+        return tf.maximum(this.float(x), this.float(args[1]));
+      case 'minimum':
+        return tf.minimum(this.float(x), this.float(args[1]));
       case 'clip':
       case 'clip_by_value':
-        return tf.clipByValue(this.float(x), Number(this.arg(args, kwargs, 1, 'min_value') ?? kwargs.x_min ?? kwargs.clip_value_min), Number(this.arg(args, kwargs, 2, 'max_value') ?? kwargs.x_max ?? kwargs.clip_value_max));
+        return tf.clipByValue(
+          this.float(x),
+          Number(this.arg(args, kwargs, 1, 'min_value') ?? kwargs.x_min ?? kwargs.clip_value_min),
+          Number(this.arg(args, kwargs, 2, 'max_value') ?? kwargs.x_max ?? kwargs.clip_value_max),
+        );
       case 'reverse':
       case 'flip':
         // keras.backend.reverse(x, axes) names its axis argument `axes`.
         return tf.reverse(this.tensor(x), this.axes(axisArg ?? kwargs.axes));
-      case 'cumsum': return tf.cumsum(this.float(x), Number(axisArg ?? 0));
+      case 'cumsum':
+        return tf.cumsum(this.float(x), Number(axisArg ?? 0));
       // Keras 3 records convert_to_tensor on a propagated mask (Attention's query mask).
-      case 'convert_to_tensor': return tf.clone(this.tensor(x));
-      case 'ones_like': return tf.onesLike(this.tensor(x));
-      case 'zeros_like': return tf.zerosLike(this.tensor(x));
+      case 'convert_to_tensor':
+        return tf.clone(this.tensor(x));
+      case 'ones_like':
+        return tf.onesLike(this.tensor(x));
+      case 'zeros_like':
+        return tf.zerosLike(this.tensor(x));
       case 'l2_normalize':
       case 'normalize': {
         const t = this.float(x);
@@ -325,7 +445,11 @@ export class ExprEvaluator {
         const sq = tf.sum(tf.square(t), axes, true);
         return tf.mul(t, tf.rsqrt(tf.maximum(sq, 1e-12)));
       }
-      case 'tile': return tf.tile(this.tensor(x), this.intList(this.arg(args, kwargs, 1, 'multiples') ?? kwargs.reps, 'multiples'));
+      case 'tile':
+        return tf.tile(
+          this.tensor(x),
+          this.intList(this.arg(args, kwargs, 1, 'multiples') ?? kwargs.reps, 'multiples'),
+        );
       case 'repeat': {
         const n = Number(this.arg(args, kwargs, 1, 'repeats') ?? kwargs.n);
         const t = this.tensor(x);
@@ -333,35 +457,61 @@ export class ExprEvaluator {
         const axis = axisOf(Number(this.arg(args, kwargs, 2, 'axis')), t.rank);
         const reps = t.shape.map((_, i) => (i === axis + 1 ? n : 1));
         const expanded = tf.tile(tf.expandDims(t, axis + 1), reps);
-        return tf.reshape(expanded, t.shape.map((d, i) => (i === axis ? d * n : d)));
+        return tf.reshape(
+          expanded,
+          t.shape.map((d, i) => (i === axis ? d * n : d)),
+        );
       }
       case 'repeat_elements': {
         const t = this.tensor(x);
         const n = Number(this.arg(args, kwargs, 1, 'rep'));
         const axis = axisOf(Number(this.arg(args, kwargs, 2, 'axis')), t.rank);
         const reps = t.shape.map((_, i) => (i === axis + 1 ? n : 1));
-        return tf.reshape(tf.tile(tf.expandDims(t, axis + 1), reps), t.shape.map((d, i) => (i === axis ? d * n : d)));
+        return tf.reshape(
+          tf.tile(tf.expandDims(t, axis + 1), reps),
+          t.shape.map((d, i) => (i === axis ? d * n : d)),
+        );
       }
-      case 'where': return tf.where(tf.cast(this.tensor(x), 'bool'), this.float(args[1]), this.float(args[2]));
+      case 'where':
+        return tf.where(tf.cast(this.tensor(x), 'bool'), this.float(args[1]), this.float(args[2]));
       case 'matmul':
-      case 'dot': return this.matmul(this.float(x), this.float(args[1]), kwargs.transpose_a === true, kwargs.transpose_b === true);
-      case 'batch_dot': return this.batchDot(this.float(x), this.float(args[1]), this.arg(args, kwargs, 2, 'axes'));
+      case 'dot':
+        return this.matmul(
+          this.float(x),
+          this.float(args[1]),
+          kwargs.transpose_a === true,
+          kwargs.transpose_b === true,
+        );
+      case 'batch_dot':
+        return this.batchDot(this.float(x), this.float(args[1]), this.arg(args, kwargs, 2, 'axes'));
       case 'einsum': {
         if (typeof x !== 'string') this.fail('einsum needs its equation first');
         return tf.einsum(x, ...args.slice(1).map((t) => this.float(t)));
       }
-      case 'pow': return tf.pow(this.float(x), this.float(args[1]));
-      case 'softplus': return tf.softplus(this.float(x));
-      case 'elu': return tf.elu(this.float(x));
-      case 'selu': return tf.selu(this.float(x));
-      case 'silu': return tf.mul(this.float(x), tf.sigmoid(this.float(x)));
-      case 'gelu': return this.gelu(this.float(x), kwargs.approximate === true);
-      case 'leaky_relu': return tf.leakyRelu(this.float(x), Number(this.arg(args, kwargs, 1, 'negative_slope') ?? kwargs.alpha ?? 0.2));
-      case 'log_softmax': return tf.logSoftmax(this.float(x), Number(axisArg ?? -1));
-      case 'rsqrt': return tf.rsqrt(this.float(x));
-      case 'std': return tf.sqrt(tf.moments(this.float(x), this.axes(axisArg), keep).variance);
-      case 'argmax': return tf.argMax(this.tensor(x), Number(axisArg ?? -1));
-      case 'argmin': return tf.argMin(this.tensor(x), Number(axisArg ?? -1));
+      case 'pow':
+        return tf.pow(this.float(x), this.float(args[1]));
+      case 'softplus':
+        return tf.softplus(this.float(x));
+      case 'elu':
+        return tf.elu(this.float(x));
+      case 'selu':
+        return tf.selu(this.float(x));
+      case 'silu':
+        return tf.mul(this.float(x), tf.sigmoid(this.float(x)));
+      case 'gelu':
+        return this.gelu(this.float(x), kwargs.approximate === true);
+      case 'leaky_relu':
+        return tf.leakyRelu(this.float(x), Number(this.arg(args, kwargs, 1, 'negative_slope') ?? kwargs.alpha ?? 0.2));
+      case 'log_softmax':
+        return tf.logSoftmax(this.float(x), Number(axisArg ?? -1));
+      case 'rsqrt':
+        return tf.rsqrt(this.float(x));
+      case 'std':
+        return tf.sqrt(tf.moments(this.float(x), this.axes(axisArg), keep).variance);
+      case 'argmax':
+        return tf.argMax(this.tensor(x), Number(axisArg ?? -1));
+      case 'argmin':
+        return tf.argMin(this.tensor(x), Number(axisArg ?? -1));
       case 'divide_no_nan': {
         const b = this.float(args[1]);
         return tf.where(tf.equal(b, 0), tf.zerosLike(b), tf.div(this.float(x), b));
@@ -369,7 +519,11 @@ export class ExprEvaluator {
       case 'take': {
         // ops.take(table, ids, axis=0) / tf.gather / tf.nn.embedding_lookup(table, ids): ids are integers.
         const ids = this.tensor(args[1] ?? kwargs.indices ?? kwargs.ids ?? null);
-        return tf.gather(this.tensor(x), ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'), Number(this.arg(args, kwargs, 2, 'axis') ?? 0));
+        return tf.gather(
+          this.tensor(x),
+          ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'),
+          Number(this.arg(args, kwargs, 2, 'axis') ?? 0),
+        );
       }
       case 'split': {
         const t = this.tensor(x);
@@ -377,23 +531,29 @@ export class ExprEvaluator {
         const axis = Number(this.arg(args, kwargs, 2, 'axis') ?? 0);
         return tf.split(t, typeof parts === 'number' ? parts : this.intList(parts, 'split sizes'), axis);
       }
-      case 'unstack': return tf.unstack(this.tensor(x), Number(axisArg ?? 0));
+      case 'unstack':
+        return tf.unstack(this.tensor(x), Number(axisArg ?? 0));
       case 'arange': {
         // arange(stop), arange(start, stop), arange(start=0, stop=n, step=1): with no stop, start is the stop.
         const first = kwargs.start !== undefined ? kwargs.start : args[0];
         const second = kwargs.stop !== undefined ? kwargs.stop : kwargs.start !== undefined ? undefined : args[1];
-        const [start, stop] = second === undefined || second === null ? [0, Number(first)] : [Number(first ?? 0), Number(second)];
+        const [start, stop] =
+          second === undefined || second === null ? [0, Number(first)] : [Number(first ?? 0), Number(second)];
         return tf.range(start, stop, Number(kwargs.step ?? args[2] ?? 1), 'int32');
       }
-      case 'broadcast_to': return tf.broadcastTo(this.tensor(x), this.intList(this.arg(args, kwargs, 1, 'shape'), 'shape'));
+      case 'broadcast_to':
+        return tf.broadcastTo(this.tensor(x), this.intList(this.arg(args, kwargs, 1, 'shape'), 'shape'));
 
-      case 'shape': return this.tensor(x).shape;
-      case 'ndim': return this.tensor(x).rank;
+      case 'shape':
+        return this.tensor(x).shape;
+      case 'ndim':
+        return this.tensor(x).rank;
       case 'batch_flatten': {
         const t = this.tensor(x);
         return tf.reshape(t, [t.shape[0] ?? -1, -1]);
       }
-      case 'len': return Array.isArray(x) ? x.length : this.tensor(x).shape[0];
+      case 'len':
+        return Array.isArray(x) ? x.length : this.tensor(x).shape[0];
     }
     this.fail(`function '${fnRaw}' is not supported in Lambda bodies yet`);
   }
@@ -401,16 +561,21 @@ export class ExprEvaluator {
   evaluate(expr: LambdaExpr, params: Value[]): Value {
     switch (expr.op) {
       case 'param':
-        if (expr.index >= params.length) this.fail(`refers to parameter ${expr.index}, but only ${params.length} are bound`);
+        if (expr.index >= params.length)
+          this.fail(`refers to parameter ${expr.index}, but only ${params.length} are bound`);
         return params[expr.index];
       case 'const':
         return expr.value;
       case 'slice': {
         const target = this.evaluate(expr.target, params);
-        if (target === null) this.fail("TypeError: 'NoneType' object is not subscriptable (the value sliced is None: no mask reaches this layer)");
+        if (target === null)
+          this.fail(
+            "TypeError: 'NoneType' object is not subscriptable (the value sliced is None: no mask reaches this layer)",
+          );
         if (Array.isArray(target)) {
           const [item] = expr.items;
-          if (expr.items.length === 1 && item.kind === 'index') return target[item.index < 0 ? item.index + target.length : item.index];
+          if (expr.items.length === 1 && item.kind === 'index')
+            return target[item.index < 0 ? item.index + target.length : item.index];
           if (expr.items.length === 1 && item.kind === 'range') {
             const { start, stop, step } = item;
             const n = target.length;
@@ -442,7 +607,9 @@ export class ExprEvaluator {
       case 'unary': {
         const v = this.evaluate(expr.operand, params);
         if (expr.operator === '-') return typeof v === 'number' ? -v : this.tf.neg(this.float(v));
-        return typeof v === 'boolean' || typeof v === 'number' ? !v : this.tf.logicalNot(this.tf.cast(this.tensor(v), 'bool'));
+        return typeof v === 'boolean' || typeof v === 'number'
+          ? !v
+          : this.tf.logicalNot(this.tf.cast(this.tensor(v), 'bool'));
       }
       case 'call': {
         if (expr.fn === 'add_weight') {
@@ -453,7 +620,8 @@ export class ExprEvaluator {
         }
         const args = expr.args.map((a) => this.evaluate(a, params));
         const kwargs: Record<string, Value> = {};
-        for (const [k, v] of Object.entries(expr.kwargs)) kwargs[k] = isExpr(v) ? this.evaluate(v, params) : this.json(v);
+        for (const [k, v] of Object.entries(expr.kwargs))
+          kwargs[k] = isExpr(v) ? this.evaluate(v, params) : this.json(v);
         return this.apply(expr.fn, args, kwargs);
       }
     }
@@ -478,11 +646,16 @@ export class ExprEvaluator {
    * matmul with the operands transposed to put them last / first.
    */
   private batchDot(a: Tensor, b: Tensor, axes: Value | undefined): Tensor {
-    const [ax, bx] = Array.isArray(axes) ? axes.map(Number) : axes === undefined || axes === null ? [a.rank - 1, b.rank - 2] : [Number(axes), Number(axes)];
+    const [ax, bx] = Array.isArray(axes)
+      ? axes.map(Number)
+      : axes === undefined || axes === null
+        ? [a.rank - 1, b.rank - 2]
+        : [Number(axes), Number(axes)];
     if (a.rank !== 3 || b.rank !== 3) this.fail('batch_dot is run on rank-3 tensors only');
     const lastA = ax === -1 || ax === 2;
     const firstB = bx === 1 || bx === -2;
-    if (!(lastA || ax === 1) || !(firstB || bx === 2 || bx === -1)) this.fail(`batch_dot over axes ${JSON.stringify(axes)} is not supported`);
+    if (!(lastA || ax === 1) || !(firstB || bx === 2 || bx === -1))
+      this.fail(`batch_dot over axes ${JSON.stringify(axes)} is not supported`);
     return this.tf.matMul(a, b, !lastA, !firstB);
   }
 
@@ -498,7 +671,7 @@ export class ExprEvaluator {
 }
 
 function bindParams(fn: LambdaFunction, positional: Value[], named: Record<string, JsonValue>): Value[] {
-  return fn.params.map((p, i) => (i < positional.length ? positional[i] : (named[p] as Value | undefined) ?? null));
+  return fn.params.map((p, i) => (i < positional.length ? positional[i] : ((named[p] as Value | undefined) ?? null)));
 }
 
 export class Lambda extends RuntimeLayer {
@@ -538,7 +711,12 @@ export class Lambda extends RuntimeLayer {
   }
 
   /** Keras' Lambda.compute_mask: `mask(inputs, previous_mask)` if callable, else the constant (None by default). */
-  lambdaMask(inputs: Tensor[], previous: Tensor | null | (Tensor | null)[], ctx: CallContext, inputIsList = false): Tensor | null {
+  lambdaMask(
+    inputs: Tensor[],
+    previous: Tensor | null | (Tensor | null)[],
+    ctx: CallContext,
+    inputIsList = false,
+  ): Tensor | null {
     const spec = this.ir?.mask ?? { kind: 'none' as const };
     if (spec.kind === 'none') return null;
     const tf = ctx.tf;

@@ -18,7 +18,10 @@ export class Merge extends RuntimeLayer {
         if (inputs.length !== 2) this.fail('needs exactly two inputs', 'model-config');
         return tf.sub(inputs[0], inputs[1]);
       case 'Average':
-        return tf.div(inputs.slice(1).reduce((a, b) => tf.add(a, b), inputs[0]), inputs.length);
+        return tf.div(
+          inputs.slice(1).reduce((a, b) => tf.add(a, b), inputs[0]),
+          inputs.length,
+        );
       case 'Multiply': {
         if (!keras3 || masks.every((m) => !m)) return inputs.slice(1).reduce((a, b) => tf.mul(a, b), inputs[0]);
         const all = masks.every((m) => m);
@@ -34,7 +37,9 @@ export class Merge extends RuntimeLayer {
           }
           out = out ? tf.mul(out, v) : v;
         });
-        return outMask ? tf.where(outMask, out as unknown as Tensor, tf.zerosLike(out as unknown as Tensor)) : (out as unknown as Tensor);
+        return outMask
+          ? tf.where(outMask, out as unknown as Tensor, tf.zerosLike(out as unknown as Tensor))
+          : (out as unknown as Tensor);
       }
       case 'Maximum':
       case 'Minimum': {
@@ -79,20 +84,26 @@ export class Dot extends RuntimeLayer {
     if (inputs.length !== 2) this.fail('needs exactly two inputs', 'model-config');
     let [a, b] = inputs;
     const axes = this.intList('axes');
-    if (!axes || (axes.length !== 1 && axes.length !== 2)) this.fail("option 'axes' must be an integer or a pair of integers", 'model-config');
+    if (!axes || (axes.length !== 1 && axes.length !== 2))
+      this.fail("option 'axes' must be an integer or a pair of integers", 'model-config');
     const axA = ((axes[0] % a.rank) + a.rank) % a.rank;
     const axB = (((axes[1] ?? axes[0]) % b.rank) + b.rank) % b.rank;
     if (axA === 0 || axB === 0) this.fail('cannot take the dot product over the batch axis', 'model-config');
     if (this.bool('normalize', false)) {
       const unit = (x: Tensor, axis: number): Tensor => {
         const sum = tf.sum(tf.square(x), axis, true);
-        return ctx.family === 'keras3' ? tf.mul(x, tf.minimum(tf.rsqrt(sum), 1 / 1e-7)) : tf.mul(x, tf.rsqrt(tf.maximum(sum, 1e-12)));
+        return ctx.family === 'keras3'
+          ? tf.mul(x, tf.minimum(tf.rsqrt(sum), 1 / 1e-7))
+          : tf.mul(x, tf.rsqrt(tf.maximum(sum, 1e-12)));
       };
       a = unit(a, axA);
       b = unit(b, axB);
     }
     if (a.rank === 2 && b.rank === 2) return tf.sum(tf.mul(a, b), 1, true);
-    if (a.rank === 3 && b.rank === 3) return tf.matMul(axA === 2 ? a : tf.transpose(a, [0, 2, 1]), axB === 1 ? b : tf.transpose(b, [0, 2, 1]));
-    this.fail(`the dot product of inputs of rank ${a.rank} and ${b.rank} is not supported yet (ranks 2 and 2, or 3 and 3)`);
+    if (a.rank === 3 && b.rank === 3)
+      return tf.matMul(axA === 2 ? a : tf.transpose(a, [0, 2, 1]), axB === 1 ? b : tf.transpose(b, [0, 2, 1]));
+    this.fail(
+      `the dot product of inputs of rank ${a.rank} and ${b.rank} is not supported yet (ranks 2 and 2, or 3 and 3)`,
+    );
   }
 }

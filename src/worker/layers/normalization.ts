@@ -14,7 +14,8 @@ export class BatchNormalization extends RuntimeLayer {
 
   override build(inputShapes: Shape[], w: WeightBuilder): void {
     const axis = this.intList('axis') ?? [-1];
-    if (axis.length !== 1 || axisOf(axis[0], inputShapes[0].length) !== inputShapes[0].length - 1) this.fail('only axis=-1 is supported');
+    if (axis.length !== 1 || axisOf(axis[0], inputShapes[0].length) !== inputShapes[0].length - 1)
+      this.fail('only axis=-1 is supported');
     const dim = lastDim(inputShapes[0], this.name);
     if (this.bool('scale', true)) this.gamma = w.add('gamma', [dim], this.config.gamma_initializer, 'ones');
     if (this.bool('center', true)) this.beta = w.add('beta', [dim], this.config.beta_initializer, 'zeros');
@@ -45,8 +46,14 @@ export class BatchNormalization extends RuntimeLayer {
       const momentum = this.num('momentum', 0.99);
       // Kept past the gradient tape's tidy; the trainer assigns and disposes them after the step.
       ctx.updates.push(
-        { variable: this.movingMean, value: tf.keep(tf.add(tf.mul(this.movingMean, momentum), tf.mul(mean, 1 - momentum))) },
-        { variable: this.movingVar, value: tf.keep(tf.add(tf.mul(this.movingVar, momentum), tf.mul(variance, 1 - momentum))) },
+        {
+          variable: this.movingMean,
+          value: tf.keep(tf.add(tf.mul(this.movingMean, momentum), tf.mul(mean, 1 - momentum))),
+        },
+        {
+          variable: this.movingVar,
+          value: tf.keep(tf.add(tf.mul(this.movingVar, momentum), tf.mul(variance, 1 - momentum))),
+        },
       );
     }
     let inv = tf.rsqrt(tf.add(variance, eps));
@@ -63,7 +70,8 @@ export class LayerNormalization extends RuntimeLayer {
 
   override build(inputShapes: Shape[], w: WeightBuilder): void {
     const axis = this.intList('axis') ?? [-1];
-    if (axis.length !== 1 || axisOf(axis[0], inputShapes[0].length) !== inputShapes[0].length - 1) this.fail('only axis=-1 is supported');
+    if (axis.length !== 1 || axisOf(axis[0], inputShapes[0].length) !== inputShapes[0].length - 1)
+      this.fail('only axis=-1 is supported');
     if (this.bool('rms_scaling', false)) this.fail('rms_scaling=True is not supported');
     const dim = lastDim(inputShapes[0], this.name);
     if (this.bool('scale', true)) this.gamma = w.add('gamma', [dim], this.config.gamma_initializer, 'ones');

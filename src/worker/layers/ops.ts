@@ -36,12 +36,14 @@ export class OpLayer extends RuntimeLayer {
     }
     const ev = new ExprEvaluator(tf, this.name);
     const kwargs: Record<string, Value> = {};
-    for (const [k, v] of Object.entries({ ...this.config, ...extra.kwargs })) if (k !== 'name' && k !== 'dtype') kwargs[k] = v as Value;
+    for (const [k, v] of Object.entries({ ...this.config, ...extra.kwargs }))
+      if (k !== 'name' && k !== 'dtype') kwargs[k] = v as Value;
     const out = ev.asTensor(ev.apply(snake(this.className), extra.args as Value[], kwargs));
     // Ops that make tensors (OnesLike, ZerosLike, Full...) carry their dtype in the config:
     // Keras builds the masks of merged inputs as `ones_like(x, dtype="bool")`.
     const dtype = this.config.dtype;
-    if ((dtype === 'bool' || dtype === 'int32' || dtype === 'float32') && out.dtype !== dtype) return tf.cast(out, dtype);
+    if ((dtype === 'bool' || dtype === 'int32' || dtype === 'float32') && out.dtype !== dtype)
+      return tf.cast(out, dtype);
     return out;
   }
 }

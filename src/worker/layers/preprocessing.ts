@@ -8,7 +8,10 @@ import { RuntimeLayer, type Tensor } from './base';
 
 export class TextPreprocessing extends RuntimeLayer {
   override build(_inputShapes: Shape[]): void {
-    this.fail('it maps text to token ids with the vocabulary adapt() learns, which MaskLens does not have; evaluate a model whose input is the ids (the layers after it)', 'unsupported-layer');
+    this.fail(
+      'it maps text to token ids with the vocabulary adapt() learns, which MaskLens does not have; evaluate a model whose input is the ids (the layers after it)',
+      'unsupported-layer',
+    );
   }
 
   call(): Tensor {

@@ -7,7 +7,15 @@
 import type { JsonObject, JsonValue } from '../../core/ir';
 import type { Shape } from '../../core/graph/modelGraph';
 import { type ActivationFn, getActivation } from './activations';
-import { type CallContext, type CallExtra, type LayerEnv, RuntimeLayer, type Tensor, type Variable, lastDim } from './base';
+import {
+  type CallContext,
+  type CallExtra,
+  type LayerEnv,
+  RuntimeLayer,
+  type Tensor,
+  type Variable,
+  lastDim,
+} from './base';
 import { denseOp } from './core';
 import { type FusedLstmWeights, fusedLstm, fusedRnnEnabled, prefixLengths } from './fusedLstm';
 import { initialize } from './initializers';
@@ -127,7 +135,8 @@ class GRUCell extends Cell {
     this.kernel = w.add('kernel', [inputDim, 3 * u], this.config.kernel_initializer, 'glorot_uniform');
     this.recurrent = w.add('recurrent_kernel', [u, 3 * u], this.config.recurrent_initializer, 'orthogonal');
     // With reset_after the bias is (2, 3u): the input bias, then the recurrent bias.
-    if (this.useBias()) this.bias = w.add('bias', this.resetAfter ? [2, 3 * u] : [3 * u], this.config.bias_initializer, 'zeros');
+    if (this.useBias())
+      this.bias = w.add('bias', this.resetAfter ? [2, 3 * u] : [3 * u], this.config.bias_initializer, 'zeros');
     this.activations();
   }
 
@@ -226,19 +235,25 @@ export class Recurrent extends RuntimeLayer {
       const cellSpec = objectOf(this.config.cell);
       const cellClass = typeof cellSpec?.class_name === 'string' ? cellSpec.class_name : '';
       const Ctor = CELLS[cellClass];
-      if (!Ctor) this.fail(`cell '${cellClass || 'unknown'}' is not supported (supported: LSTMCell, GRUCell, SimpleRNNCell)`);
+      if (!Ctor)
+        this.fail(`cell '${cellClass || 'unknown'}' is not supported (supported: LSTMCell, GRUCell, SimpleRNNCell)`);
       return new Ctor(this.env.tf, objectOf(cellSpec?.config) ?? {}, this.env, this.name);
     }
     return new CELLS[this.className](this.env.tf, this.config, this.env, this.name);
   }
 
   override build(inputShapes: Shape[], w: WeightBuilder): void {
-    if (this.bool('stateful', false)) this.fail('stateful=True is not supported (MaskLens evaluates each batch from zero states)');
-    if (inputShapes[0].length !== 3) this.fail(`expects 3-D input (batch, timesteps, features), got rank ${inputShapes[0].length}`, 'data-shape');
+    if (this.bool('stateful', false))
+      this.fail('stateful=True is not supported (MaskLens evaluates each batch from zero states)');
+    if (inputShapes[0].length !== 3)
+      this.fail(`expects 3-D input (batch, timesteps, features), got rank ${inputShapes[0].length}`, 'data-shape');
     this.cell = this.cellFor();
     // A size the source left open must never run as 0 units.
     if (!Number.isInteger(this.cell.units) || this.cell.units <= 0) {
-      this.fail('its units are not fixed by the source (they come from data or code MaskLens does not run); give the value (--dim, or masklens.unresolvedDimensions in VS Code), or choose weights that fix it', 'model-dimension');
+      this.fail(
+        'its units are not fixed by the source (they come from data or code MaskLens does not run); give the value (--dim, or masklens.unresolvedDimensions in VS Code), or choose weights that fix it',
+        'model-dimension',
+      );
     }
     this.cell.build(lastDim(inputShapes[0], this.name), w);
   }
@@ -248,7 +263,8 @@ export class Recurrent extends RuntimeLayer {
   }
 
   override outputShape(inputShapes: Shape[]): Shape {
-    const units = this.className === 'RNN' ? Number(objectOf(objectOf(this.config.cell)?.config)?.units) : this.num('units');
+    const units =
+      this.className === 'RNN' ? Number(objectOf(objectOf(this.config.cell)?.config)?.units) : this.num('units');
     const [b, t] = inputShapes[0];
     return this.returnSequences ? [b, t, units] : [b, units];
   }
@@ -273,7 +289,13 @@ export class Recurrent extends RuntimeLayer {
   }
 
   /** The output and the final states (carried over masked steps, as Keras carries them). */
-  run(x: Tensor, mask: Tensor | null, ctx: CallContext, zeroOutputOverride?: boolean, initialStates: Tensor[] = []): StepResult {
+  run(
+    x: Tensor,
+    mask: Tensor | null,
+    ctx: CallContext,
+    zeroOutputOverride?: boolean,
+    initialStates: Tensor[] = [],
+  ): StepResult {
     if (this.config.constants !== undefined && this.config.constants !== null) this.fail('constants= is not supported');
     return runRnn(ctx, this.cell, x, mask, {
       goBackwards: this.bool('go_backwards', false),
@@ -288,12 +310,18 @@ export class Recurrent extends RuntimeLayer {
   private checkedStates(x: Tensor, states: Tensor[]): Tensor[] {
     const want = this.cell.stateCount();
     if (states.length !== want) {
-      this.fail(`initial_state has ${states.length} tensor${states.length === 1 ? '' : 's'}, but a ${this.className} layer has ${want} state${want === 1 ? '' : 's'} (${want === 2 ? '[h, c]' : '[h]'})`, 'model-config');
+      this.fail(
+        `initial_state has ${states.length} tensor${states.length === 1 ? '' : 's'}, but a ${this.className} layer has ${want} state${want === 1 ? '' : 's'} (${want === 2 ? '[h, c]' : '[h]'})`,
+        'model-config',
+      );
     }
     const batch = x.shape[0];
     states.forEach((s, i) => {
       if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== this.cell.units) {
-        this.fail(`initial state ${i} has shape (${s.shape.join(', ')}), the layer needs (${batch}, ${this.cell.units})`, 'data-shape');
+        this.fail(
+          `initial state ${i} has shape (${s.shape.join(', ')}), the layer needs (${batch}, ${this.cell.units})`,
+          'data-shape',
+        );
       }
     });
     return states;
@@ -319,7 +347,10 @@ function dropoutMask(ctx: CallContext, shape: number[], rate: number): Tensor | 
 function runRnn(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o: RnnOptions): StepResult {
   const { tf } = ctx;
   const [batch, steps, features] = x.shape;
-  const fused = cell instanceof LSTMCell && steps > 0 && !o.needStates && !o.initialStates && fusedRnnEnabled() ? cell.fusedWeights(ctx.training) : null;
+  const fused =
+    cell instanceof LSTMCell && steps > 0 && !o.needStates && !o.initialStates && fusedRnnEnabled()
+      ? cell.fusedWeights(ctx.training)
+      : null;
   if (fused) {
     const lengths = prefixLengths(tf, mask, batch, steps);
     const y = lengths ? fusedLstm(tf, x, fused, lengths, o) : null;
@@ -366,7 +397,8 @@ export class Bidirectional extends RuntimeLayer {
   private inner(spec: JsonValue | undefined, fallbackName: string, goBackwards?: boolean): Recurrent {
     const s = objectOf(spec);
     const className = typeof s?.class_name === 'string' ? s.class_name : '';
-    if (!['LSTM', 'GRU', 'SimpleRNN', 'RNN'].includes(className)) this.fail(`wrapped layer '${className || 'unknown'}' is not supported`);
+    if (!['LSTM', 'GRU', 'SimpleRNN', 'RNN'].includes(className))
+      this.fail(`wrapped layer '${className || 'unknown'}' is not supported`);
     const config = { ...(objectOf(s?.config) ?? {}) };
     if (goBackwards !== undefined) config.go_backwards = goBackwards;
     const name = typeof config.name === 'string' ? config.name : fallbackName;
@@ -406,7 +438,11 @@ export class Bidirectional extends RuntimeLayer {
     const zero = this.returnSequences;
     const mask = masks[0] ?? null;
     const half = initial.length / 2;
-    if (!Number.isInteger(half)) this.fail(`initial_state has ${initial.length} tensors; it needs the forward layer's states and then the backward layer's`, 'model-config');
+    if (!Number.isInteger(half))
+      this.fail(
+        `initial_state has ${initial.length} tensors; it needs the forward layer's states and then the backward layer's`,
+        'model-config',
+      );
     const forward = this.forward.run(x, mask, ctx, zero, initial.slice(0, half));
     const backward = this.backward.run(x, mask, ctx, zero, initial.slice(half));
     const output = this.merged(ctx, forward.output, backward.output);

@@ -80,12 +80,21 @@ export interface NativeOps {
 }
 
 /** Runs `name` with an int64 scalar (tfjs-core has no int64 dtype) before the tensor inputs. */
-function executeWithInt64First(be: NativeBackend, name: string, attrs: OpAttr[], first: number, inputs: Tensor[], numOutputs: number): Tensor[] {
+function executeWithInt64First(
+  be: NativeBackend,
+  name: string,
+  attrs: OpAttr[],
+  first: number,
+  inputs: Tensor[],
+  numOutputs: number,
+): Tensor[] {
   const bn = be.binding;
   // Little-endian int64 as two int32 words; lengths are far below 2^31.
   const id = bn.createTensor([], bn.TF_INT64, Int32Array.from([first, 0]));
   try {
-    return bn.executeOp(name, attrs, [id, ...be.getInputTensorIds(inputs)], numOutputs).map((m) => be.createOutputTensor(m));
+    return bn
+      .executeOp(name, attrs, [id, ...be.getInputTensorIds(inputs)], numOutputs)
+      .map((m) => be.createOutputTensor(m));
   } finally {
     bn.deleteTensor(id);
   }
@@ -94,7 +103,8 @@ function executeWithInt64First(be: NativeBackend, name: string, attrs: OpAttr[],
 export function nativeOps(tf: Tf): NativeOps | null {
   if (tf.getBackend() !== 'tensorflow') return null;
   const be = tf.backend() as unknown as NativeBackend;
-  if (typeof be.getInputTensorIds !== 'function' || typeof be.createOutputTensor !== 'function' || !be.binding) return null;
+  if (typeof be.getInputTensorIds !== 'function' || typeof be.createOutputTensor !== 'function' || !be.binding)
+    return null;
   const bn = be.binding;
   // BlockLSTMV2, not BlockLSTM: V2 takes gates in Keras' i, f, c, o order and adds no
   // forget_bias, so Keras weights go in as they are. cell_clip 0 disables clipping
@@ -109,12 +119,26 @@ export function nativeOps(tf: Tf): NativeOps | null {
   };
   return {
     blockLstm(a) {
-      const [i, cs, f, o, ci, co, h] = executeWithInt64First(be, 'BlockLSTMV2', [clip, peephole, dtype], a.seqLenMax, inputsOf(a), 7);
+      const [i, cs, f, o, ci, co, h] = executeWithInt64First(
+        be,
+        'BlockLSTMV2',
+        [clip, peephole, dtype],
+        a.seqLenMax,
+        inputsOf(a),
+        7,
+      );
       return { i, cs, f, o, ci, co, h };
     },
     blockLstmGrad(a, out, hGrad, csGrad) {
       const ins = [...inputsOf(a), out.i, out.cs, out.f, out.o, out.ci, out.co, out.h, csGrad, hGrad];
-      const [x, c0, h0, w, , , , b] = executeWithInt64First(be, 'BlockLSTMGradV2', [peephole, dtype], a.seqLenMax, ins, 8);
+      const [x, c0, h0, w, , , , b] = executeWithInt64First(
+        be,
+        'BlockLSTMGradV2',
+        [peephole, dtype],
+        a.seqLenMax,
+        ins,
+        8,
+      );
       return { x, c0, h0, w, b };
     },
   };

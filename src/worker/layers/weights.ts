@@ -43,7 +43,16 @@ export class WeightBuilder {
 
   /** A builder for a nested layer (a Bidirectional's forward RNN): same list, prefixed names. */
   scoped(prefix: string): WeightBuilder {
-    return new WeightBuilder(this.tf, this.layer, this.seed, this.given, this.created, `${this.prefix}${prefix}/`, this.taken, this.budget);
+    return new WeightBuilder(
+      this.tf,
+      this.layer,
+      this.seed,
+      this.given,
+      this.created,
+      `${this.prefix}${prefix}/`,
+      this.taken,
+      this.budget,
+    );
   }
 
   /** How many of its given arrays this builder has taken so far (a slice counts its own). */
@@ -62,16 +71,35 @@ export class WeightBuilder {
    * whatever order they are created in), recorded in the same list.
    */
   slice(prefix: string, offset: number, count: number): WeightBuilder {
-    return new WeightBuilder(this.tf, this.layer, this.seed, this.given ? this.given.slice(offset, offset + count) : null, this.created, `${this.prefix}${prefix}/`, { count: 0 }, this.budget);
+    return new WeightBuilder(
+      this.tf,
+      this.layer,
+      this.seed,
+      this.given ? this.given.slice(offset, offset + count) : null,
+      this.created,
+      `${this.prefix}${prefix}/`,
+      { count: 0 },
+      this.budget,
+    );
   }
 
-  add(name: string, shape: number[], init: JsonValue | undefined, fallback: string, trainable = true, compose?: (seedFor: (part: string) => number) => Float32Array): Variable {
+  add(
+    name: string,
+    shape: number[],
+    init: JsonValue | undefined,
+    fallback: string,
+    trainable = true,
+    compose?: (seedFor: (part: string) => number) => Float32Array,
+  ): Variable {
     const index = this.taken.count++;
     const fullName = `${this.prefix}${name}`;
     const shapeText = `(${shape.join(', ')})`;
     // While it is initialised a weight exists twice: the initialiser's array and TensorFlow's copy.
     const bytes = shape.reduce((a, b) => a * b, 1) * 4;
-    this.budget?.budget.take(bytes * 2, `${this.budget.label}: its weight '${fullName}' of shape ${formatShape(shape)}`);
+    this.budget?.budget.take(
+      bytes * 2,
+      `${this.budget.label}: its weight '${fullName}' of shape ${formatShape(shape)}`,
+    );
     let values: Float32Array;
     if (this.given) {
       const g = this.given[index];
@@ -92,7 +120,9 @@ export class WeightBuilder {
       values = g.values;
     } else {
       const seedFor = (part: string) => subSeed(this.seed, `${this.layer}/${fullName}/${part}`);
-      values = compose ? compose(seedFor) : initialize(init, fallback, shape, seedFor('init'), `${this.layer}/${fullName}`);
+      values = compose
+        ? compose(seedFor)
+        : initialize(init, fallback, shape, seedFor('init'), `${this.layer}/${fullName}`);
     }
     const initial = this.tf.tensor(values, shape, 'float32');
     const variable = this.tf.variable(initial, trainable, `masklens_${++variableCounter}/${this.layer}/${fullName}`);

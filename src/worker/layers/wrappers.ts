@@ -10,12 +10,16 @@ export class TimeDistributed extends RuntimeLayer {
   private inner!: RuntimeLayer;
   static factory: LayerFactory | null = null;
   /** The model's own layer maker (it also runs a whole model wrapped here); else `factory`. */
-  holdLayer: ((spec: { name: string; className: string; module: string; config: JsonObject }) => RuntimeLayer) | null = null;
+  holdLayer: ((spec: { name: string; className: string; module: string; config: JsonObject }) => RuntimeLayer) | null =
+    null;
 
   override build(inputShapes: Shape[], w: WeightBuilder): void {
     const spec = this.config.layer;
-    if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof spec.class_name !== 'string') this.fail('the wrapped layer is missing', 'model-config');
-    const config = (spec.config && typeof spec.config === 'object' && !Array.isArray(spec.config) ? spec.config : {}) as JsonObject;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof spec.class_name !== 'string')
+      this.fail('the wrapped layer is missing', 'model-config');
+    const config = (
+      spec.config && typeof spec.config === 'object' && !Array.isArray(spec.config) ? spec.config : {}
+    ) as JsonObject;
     const name = String(config.name ?? `${this.name}_inner`);
     const module = typeof spec.module === 'string' ? spec.module : 'keras.layers';
     if (this.holdLayer) this.inner = this.holdLayer({ name, className: spec.class_name, module, config });

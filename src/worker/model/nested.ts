@@ -13,7 +13,12 @@ import type { WeightBuilder } from '../layers/weights';
 export interface InnerRuntime {
   readonly graph: ModelGraph;
   /** `weights`: on the first call, the list the inner layers create their weights into. */
-  run(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, weights: WeightBuilder | null): { output: Tensor; mask: Tensor | null };
+  run(
+    inputs: Tensor[],
+    masks: (Tensor | null)[],
+    ctx: CallContext,
+    weights: WeightBuilder | null,
+  ): { output: Tensor; mask: Tensor | null };
 }
 
 export class NestedModel extends RuntimeLayer {
@@ -35,7 +40,8 @@ export class NestedModel extends RuntimeLayer {
 
   override build(inputShapes: Shape[], weights: WeightBuilder): void {
     this.inner = this.makeInner(inputShapes);
-    if (this.inner.graph.outputs.length !== 1) this.fail(`a nested model with ${this.inner.graph.outputs.length} outputs cannot be run as a layer yet`);
+    if (this.inner.graph.outputs.length !== 1)
+      this.fail(`a nested model with ${this.inner.graph.outputs.length} outputs cannot be run as a layer yet`);
     // The inner layers create their weights on the first call, in order, into this layer's list.
     this.pendingWeights = weights;
   }
