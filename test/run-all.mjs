@@ -1,4 +1,4 @@
-// The one test command (`npm test`, called by .ci/run): build, type-check, lint, then every
+// The one test command (`npm test`, called by .ci/run): build, type-check, lint, format check, then every
 // test file under node's test runner — unit, golden (vs real Keras), pool (native TensorFlow)
 // and the real-VS Code suite. Any failure fails the run; nothing is skipped silently.
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,11 @@ step('build test suite', process.execPath, ['test/vscode/build-suite.mjs']);
 step('typecheck (node)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
 step('typecheck (webviews)', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'webview']);
 step('lint', process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+step('format (Prettier, check only; `npm run format` fixes)', process.execPath, [
+  'node_modules/prettier/bin/prettier.cjs',
+  '--check',
+  '.',
+]);
 const files = findTests(join(root, 'test')).filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 if (files.length === 0) {
   console.error('no test files found');
