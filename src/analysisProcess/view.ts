@@ -5,7 +5,7 @@
  */
 import type { FileAnalysis } from '../core/analysis/analyze';
 import type { Diagnostic, ModelIR } from '../core/ir';
-import { sourceData, sourceValidation } from '../core/data/sourceData';
+import { codeDataFiles, sourceData, sourceValidation } from '../core/data/sourceData';
 import type { AnalysisJob, AnalysisView, TaskInput } from '../core/protocol/analysisProcess';
 import { runtimeModelOf } from '../core/protocol/runtimeTasks';
 import { jsonLength, MAX_VIEW_CHARS, modelsThatFit } from './viewSize';
@@ -92,6 +92,7 @@ function taskInputsOf(analysis: FileAnalysis, ir: ModelIR, label: string): TaskI
   return {
     model: runtimeModelOf(ir),
     sourceData: found.data,
+    sourceFiles: codeDataFiles(analysis, ir),
     sourceValidation: sourceValidation(analysis, ir) ?? null,
     notes: found.notes,
     weightFiles,

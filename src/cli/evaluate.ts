@@ -6,7 +6,7 @@
  *
  * Exit codes: 0 success, 1 the task failed (the message says why), 2 usage errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
@@ -15,7 +15,8 @@ import type { KerasFamily, KerasModelConfig } from '../core/ir';
 import { formatShape, METRIC_MASK_RULE, metricSentence } from '../core/format';
 import { defaultModel } from '../core/modelChoice';
 import { UserFacingError } from '../core/protocol/task';
-import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
+import { codeDataFiles, sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
+import { type CodeFilesFound, locateCodeFiles } from '../core/data/codePaths';
 import { REDUCTION_IDS, REDUCTIONS, type ReductionId } from '../core/reductions';
 import {
   type CompareResult,
@@ -160,7 +161,8 @@ function readOptions(command: Command, argv: string[]): Options | null {
 
 interface Loaded {
   model: RuntimeModel;
-  inline: SourceData['data'];
+  /** The arrays the source writes, or the files it loads when they are there. */
+  inline: SourceData['data'] | CodeFilesFound['data'];
   /** The validation `fit` in the file asks for (used by train without --validation-split). */
   validation?: ReturnType<typeof sourceValidation>;
   notes: string[];
@@ -236,7 +238,25 @@ async function loadModel(o: Options): Promise<Loaded> {
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
   const found = sourceData(analysis, ir, o.file);
   notes.push(...found.notes);
-  return { model, inline: found.data, notes, validation: o.data ? undefined : sourceValidation(analysis, ir) };
+  // Files the code loads (np.load('data/X.npy')): relative to where the script would run, the
+  // current directory first (as python runs it), then the script's own folder.
+  const files = codeDataFiles(analysis, ir);
+  const located = files && !o.data ? locateCodeFiles(files, [process.cwd(), dirname(resolve(o.file))], isFile) : null;
+  if (located) notes.push(located.note);
+  return {
+    model,
+    inline: located?.data ?? found.data,
+    notes,
+    validation: o.data ? undefined : sourceValidation(analysis, ir),
+  };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function dataSpec(o: Options, inline: Loaded['inline']): DataSpec {

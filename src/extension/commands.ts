@@ -5,8 +5,7 @@
  * panel, the CodeLens and (for comparisons) the output channel.
  */
 import * as vscode from 'vscode';
-import { expectedData } from '../core/data/expected';
-import { compareTable, evaluateSummary, formatNumber, formatShape } from '../core/format';
+import { compareTable, evaluateSummary, formatNumber } from '../core/format';
 import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
 import { shorten } from '../core/protocol/fitForView';
 import { VIEW_LIMITS, type FailureLocation, type TaskOrigin } from '../core/protocol/viewMessages';
@@ -24,10 +23,11 @@ import type { PanelController } from './panel/panelController';
 import { PoolTaskError, TaskCancelled } from '../pool/errors';
 import type { RuntimeService } from './runtimeService';
 import type { DataChoices } from './dataChoices';
+import { pickData } from './dataPicker';
 import type { Staleness } from './staleness';
 import type { TreeNode } from './modelTree';
 import type { WeightsChoices, WeightsSpec } from './weightsChoices';
-import { commonRequest, type ModelSource, trainValidation } from './requests';
+import { codeFiles, commonRequest, type ModelSource, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
 /**
@@ -208,6 +208,10 @@ export class TaskCommands {
     try {
       ({ input } = await this.analyses.taskInput(target.document, target.model.name));
       for (const note of input.notes) log().info(`${target.model.name}: ${note}`);
+      const loaded = this.choices.get(target.document.uri.toString(), target.model.name)
+        ? null
+        : codeFiles(target.document, input);
+      if (loaded) log().info(`${target.model.name}: ${loaded.note}`);
     } catch (error) {
       this.fail(target, origin, title, {
         message: `MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}`,
@@ -464,7 +468,7 @@ export class TaskCommands {
     const target: RunTarget = { document: { uri }, model: { name: model.name }, located: null };
     const settings = readSettings(uri);
     const origin = originOf(target, settings.synthetic.seed);
-    const input = { model, sourceData: null, sourceValidation: null, notes: [], weightFiles: [] };
+    const input = { model, sourceData: null, sourceFiles: null, sourceValidation: null, notes: [], weightFiles: [] };
     const weights = { source: 'file' as const, path: uri.fsPath };
     const common = () => commonRequest(target.document, input, readSettings(uri), this.choices, weights);
     this.panel.show(true);
@@ -494,42 +498,18 @@ export class TaskCommands {
   async selectData(uri?: vscode.Uri, modelName?: string): Promise<void> {
     const target = await this.target(uri, modelName);
     if (!target) return;
-    const folder = vscode.workspace.getWorkspaceFolder(target.document.uri);
-    const filters = { 'Arrays (.npy, .npz, .csv, .json)': ['npy', 'npz', 'csv', 'json'] };
-    // What each file must hold, from the analysis: the dialog says it before the user picks.
+    // What each file must hold, from the analysis: the picker says it before the user picks.
     const input = await this.analyses.taskInput(target.document, target.model.name).then(
       ({ input }) => input,
       () => undefined,
     );
-    const expected = input ? expectedData(input.model.config).inputs : [];
-    const output = target.model.layers[target.model.layers.length - 1]?.outputShape;
-    const inputsText = expected.length > 0 ? ` — expected ${expected.join('; ')}` : '';
-    const x = await vscode.window.showOpenDialog({
-      title: `Inputs (x) for ${target.model.name}${inputsText}`,
-      openLabel: 'Use as inputs',
-      canSelectMany: false,
-      filters,
-      defaultUri: folder?.uri,
-    });
-    if (!x?.[0]) return;
-    const y = await vscode.window.showOpenDialog({
-      title: `Labels (y) for ${target.model.name}${output ? ` — to match the output ${formatShape(output)}` : ''}; cancel for none`,
-      openLabel: 'Use as labels',
-      canSelectMany: false,
-      filters,
-      defaultUri: folder?.uri,
-    });
+    const picked = await pickData(target.document, target.model, input);
+    if (!picked) return;
     // Kept in the workspace's storage, not in a settings file: see DataChoices.
-    await this.choices.set(target.document.uri.toString(), target.model.name, {
-      x: x[0].fsPath,
-      ...(y?.[0] ? { y: y[0].fsPath } : {}),
-    });
+    await this.choices.set(target.document.uri.toString(), target.model.name, picked.choice);
     this.staleness.dataChanged(target.document.uri, target.model.name);
     // The status bar, not a notification: the user just chose these files and needs no interruption.
-    void vscode.window.setStatusBarMessage(
-      `MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}`,
-      5000,
-    );
+    void vscode.window.setStatusBarMessage(`MaskLens: ${target.model.name} will use ${picked.summary}`, 5000);
   }
 }
 

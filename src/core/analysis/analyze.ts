@@ -11,6 +11,7 @@ import { FAMILIES } from '../masking/registry';
 import type { OutputMaskKind } from '../masking/rules';
 import type { MaskState, StaticMaskEffect } from '../masking/state';
 import { snake } from '../layers/kerasObjects';
+import type { LoadedFile } from '../objects/values';
 import type { ParseResult } from '../reader/parse';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { UserFacingError } from '../protocol/task';
@@ -64,11 +65,13 @@ export interface FileAnalysis {
    * on the user's own example data.
    */
   inlineData: Record<string, InlineArrayExpr>;
+  /** Data files the code loads (`np.load('data/X.npy')`) into those variables, as written. */
+  loadedData: Record<string, LoadedFile>;
 }
 
-function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
-  const out: Record<string, InlineArrayExpr> = {};
-  for (const { ir } of result.parsed) {
+/** The variable names the models' fit / evaluate / predict calls pass as data. */
+function trainingNames(result: ParseResult): string[] {
+  return result.parsed.flatMap(({ ir }) => {
     const t = ir.training;
     const names = [
       t.fitArgs.x,
@@ -80,16 +83,30 @@ function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
       t.evaluateArgs?.sampleWeight,
       t.predictArgs?.x,
     ];
-    for (const name of names) {
-      if (!name || !/^[A-Za-z_]\w*$/.test(name) || name in out) continue;
-      const v = result.scope.get(name);
-      if (v?.t !== 'array') continue;
-      const shape = v.shape.every((d): d is number => typeof d === 'number') ? v.shape : null;
-      if (v.data !== null) out[name] = { op: 'array', value: v.data, dtype: v.dtype };
-      else if (shape && v.fill === 0) out[name] = { op: 'zeros', shape, dtype: v.dtype };
-      else if (shape && v.fill === 1) out[name] = { op: 'ones', shape, dtype: v.dtype };
-      else if (shape && v.fill !== null) out[name] = { op: 'full', shape, fill: v.fill, dtype: v.dtype };
-    }
+    return names.filter((n): n is string => !!n && /^[A-Za-z_]\w*$/.test(n));
+  });
+}
+
+function loadedData(result: ParseResult): Record<string, LoadedFile> {
+  const out: Record<string, LoadedFile> = {};
+  for (const name of trainingNames(result)) {
+    const v = result.scope.get(name);
+    if (v?.t === 'unknown' && v.file) out[name] = v.file;
+  }
+  return out;
+}
+
+function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
+  const out: Record<string, InlineArrayExpr> = {};
+  for (const name of trainingNames(result)) {
+    if (name in out) continue;
+    const v = result.scope.get(name);
+    if (v?.t !== 'array') continue;
+    const shape = v.shape.every((d): d is number => typeof d === 'number') ? v.shape : null;
+    if (v.data !== null) out[name] = { op: 'array', value: v.data, dtype: v.dtype };
+    else if (shape && v.fill === 0) out[name] = { op: 'zeros', shape, dtype: v.dtype };
+    else if (shape && v.fill === 1) out[name] = { op: 'ones', shape, dtype: v.dtype };
+    else if (shape && v.fill !== null) out[name] = { op: 'full', shape, fill: v.fill, dtype: v.dtype };
   }
   return out;
 }
@@ -219,6 +236,7 @@ export function analyzeModels(
     diagnostics: [],
     ir: { file, models, diagnostics: [] },
     inlineData: {},
+    loadedData: {},
   };
 }
 
@@ -237,5 +255,6 @@ export function analyzeParsed(
     diagnostics: dedupe(result.diagnostics),
     ir: { file: result.file, models: result.models, diagnostics: result.diagnostics },
     inlineData: inlineData(result),
+    loadedData: loadedData(result),
   };
 }

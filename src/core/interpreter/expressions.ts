@@ -31,6 +31,7 @@ import {
   str,
   truthy,
   unknown,
+  type LoadedFile,
   type Value,
 } from '../objects/values';
 
@@ -401,6 +402,13 @@ function slicePart(ctx: Ctx, n: Syntax | null, scope: Scope): Value {
   return n ? evalExpr(ctx, n, scope) : NONE;
 }
 
+/** `np.load('d.npz')['x']`: the member of an `.npz` file the code picks by name. */
+function npzMember(file: LoadedFile, item: SubscriptItem): LoadedFile | null {
+  if (file.key !== undefined || !/\.npz$/i.test(file.path) || item.kind !== 'index' || item.value.t !== 'str')
+    return null;
+  return { ...file, key: item.value.v };
+}
+
 function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {
   const value = evalExpr(ctx, field(node, 'value'), scope);
   const items = subscriptItems(ctx, node, scope);
@@ -443,6 +451,8 @@ function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {
     );
     return unknown(null, rangeOf(node));
   }
+  const member = value.t === 'unknown' && value.file && items.length === 1 ? npzMember(value.file, items[0]) : null;
+  if (member) return { t: 'unknown', key: null, range: rangeOf(node), file: member };
   const key = compact(node.text);
   const d = ctx.dimension(key);
   if (d !== undefined) return num(d);

@@ -145,6 +145,9 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
       }
       case 'nan_to_num':
         return p0?.t === 'array' ? { ...p0, nanPadded: false } : null;
+      case 'load':
+      case 'loadtxt':
+        return loadedFile(name, args);
       default:
         return null;
     }
@@ -174,6 +177,27 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
     default:
       return null;
   }
+}
+
+/** Readers whose files the runtime reads the same way: `.npy`/`.npz` by np.load, comma-separated text by np.loadtxt. */
+const READS: Record<string, RegExp> = { load: /\.(npy|npz)$/i, loadtxt: /\.csv$/i };
+
+/**
+ * `np.load(path)` / `np.loadtxt(path)` with a path the source writes: an array of unknown shape
+ * that remembers its file, so the file can be offered as the model's data. Keywords that change
+ * what is read (`usecols`, `skiprows`; `mmap_mode` and `allow_pickle` do not) leave it unremembered.
+ */
+function loadedFile(name: string, args: CallArgs): Value {
+  const range = rangeOf(args.node);
+  const path = args.pos[0] ?? args.kw.get('file') ?? args.kw.get('fname');
+  const changesWhatIsRead = [...args.kw.keys()].some(
+    (k) => !['file', 'fname', 'allow_pickle', 'mmap_mode', 'delimiter', 'dtype'].includes(k),
+  );
+  const delimiter = args.kw.get('delimiter');
+  const commaSeparated = name !== 'loadtxt' || (delimiter?.t === 'str' && delimiter.v === ',');
+  if (path?.t !== 'str' || args.pos.length > 1 || changesWhatIsRead || !commaSeparated || !READS[name].test(path.v))
+    return unknown(null, range);
+  return { t: 'unknown', key: null, range, file: { path: path.v, call: `np.${name}`, range } };
 }
 
 export function arrayAttribute(ctx: Ctx, a: ArrayValue, name: string, node: Syntax): Value {

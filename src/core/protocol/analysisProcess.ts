@@ -181,6 +181,16 @@ export const taskInputSchema = z.object({
   model: runtimeModelSchema,
   /** The arrays the model's own evaluate / fit / predict call names, when the source writes them. */
   sourceData: inlineDataSchema.nullable(),
+  /** The data files the model's own evaluate / fit / predict call loads, paths as written. */
+  sourceFiles: z
+    .object({
+      x: z.string(),
+      y: z.string().optional(),
+      keys: z.object({ x: z.string().optional(), y: z.string().optional() }).optional(),
+      description: z.string(),
+    })
+    .nullable()
+    .default(null),
   /** `fit`'s validation_split or validation_data, when the source fixes it. */
   sourceValidation: trainValidationSchema.nullable(),
   /** Why the source's arrays could not be used, when it names some. */
