@@ -135,6 +135,8 @@ export interface TrainingSpec {
     sampleWeight?: string;
     validationData?: [string, string] | null;
     validationSplit?: number | null;
+    /** `class_weight=`: weight by class id (a dict of numbers in the source). */
+    classWeight?: Record<string, number> | null;
   };
   evaluateArgs: { x?: string; y?: string; sampleWeight?: string } | null;
   predictArgs: { x?: string } | null;

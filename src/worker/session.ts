@@ -101,6 +101,8 @@ export interface Session {
   loss: LossSpec | null;
   /** `compile(metrics=..., weighted_metrics=...)` entries for the chosen output, as written. */
   metrics: CompiledMetric[];
+  /** `fit(class_weight=...)`: training weights its loss by it (evaluate, as Keras', does not). */
+  classWeight: Record<string, number> | null;
   warnings: string[];
   tensorsBefore: number;
   /** The chosen output's per-sample shape. */
@@ -293,6 +295,7 @@ export function openSession(
     data,
     loss,
     metrics,
+    classWeight: request.model.training?.classWeight ?? null,
     warnings,
     tensorsBefore,
     outputShape,

@@ -21,6 +21,7 @@ import { type Evaluation, evaluate, kerasReported, paddingShare, reductions } fr
 import { resolveOptimizer } from './optimizers';
 import { openSession, type Session, type SessionPurpose, sessionWithData, type SessionRequest } from './session';
 import { train } from './train';
+import { classWeightNoteOf } from './classWeights';
 
 function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown: number }): Caps {
   return { samples: r.samplesShown, timesteps: r.timestepsShown, features: r.featuresShown };
@@ -246,6 +247,15 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
         'model-output',
       );
     }
+    const classWeightNote = session.classWeight
+      ? classWeightNoteOf(
+          session.runtime.family,
+          session.data.y.shape,
+          session.outputShape,
+          session.data.sampleWeight !== null,
+          session.classWeight,
+        )
+      : null;
     const n = session.data.info.samples;
     let trainRows = Array.from({ length: n }, (_, i) => i);
     let validation: { session: Session; rows: number[] } | null = null;
@@ -292,6 +302,7 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
       ...new Set([
         ...session.warnings,
         ...session.data.info.notes,
+        ...(classWeightNote ? [classWeightNote] : []),
         ...(validation && validation.session !== session ? validation.session.warnings : []),
       ]),
     ];

@@ -73,6 +73,8 @@ interface Fixture {
   reductions: Record<string, Num>;
   weightedReductions?: Record<string, Num>;
   trainDeterministic: boolean;
+  /** `fit(class_weight=...)` of the training steps, by class id. */
+  classWeight?: Record<string, number> | null;
   /**
    * `compile(metrics=, weighted_metrics=)` as given, and per reported name what Keras' evaluate
    * gave, the same metric without a mask, and (newer fixtures) with the output mask as its weights.
@@ -269,6 +271,7 @@ function requestFor(fx: Fixture, model: Awaited<ReturnType<typeof modelFor>>): E
         ...(model.customLoss ? { customLoss: model.customLoss } : {}),
         batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0],
         ...(fx.metrics ? { metrics: fx.metrics.given, weightedMetrics: fx.metrics.weighted } : {}),
+        ...(fx.classWeight ? { classWeight: fx.classWeight } : {}),
       },
     },
     family: fx.family,

@@ -82,6 +82,22 @@ function kerasSpec(v: Value | undefined): JsonValue | null {
   return null;
 }
 
+/**
+ * `fit(class_weight={0: 1.0, 1: 3.0})`: weights by whole-number class id; null where the source
+ * gives no dict of numbers (a computed one, say), which Keras' own check would also need.
+ */
+function classWeightOf(v: Value | undefined): Record<string, number> | null {
+  if (!v || v.t !== 'dict') return null;
+  const out: Record<string, number> = {};
+  for (let i = 0; i < v.keys.length; i++) {
+    const key = v.keys[i];
+    const weight = asNumber(v.values[i]);
+    if (key.t !== 'num' || !Number.isInteger(key.v) || weight === null) return null;
+    out[String(key.v)] = weight;
+  }
+  return out;
+}
+
 /** The source text of a data argument (`x_train`, `data_in`), which the extension resolves. */
 function dataName(entry: { v: Value; node: Syntax | undefined } | undefined): string | undefined {
   if (!entry || entry.v.t === 'none') return undefined;
@@ -142,12 +158,14 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
         if (callback.t === 'json' && callback.className === 'ModelCheckpoint' && isCheckpoint(callback.value))
           noteWeightFile(model, callback.value.config.filepath, 'ModelCheckpoint', args.node);
       }
+      const classWeight = classWeightOf(a.get('class_weight')?.v);
       t.fitArgs = {
         x: dataName(a.get('x')),
         y: dataName(a.get('y')),
         sampleWeight: dataName(a.get('sample_weight')),
         validationData,
         validationSplit: asNumber(a.get('validation_split')?.v),
+        ...(classWeight ? { classWeight } : {}),
       };
       return unknown(null, rangeOf(args.node));
     }

@@ -178,6 +178,8 @@ export const runtimeModelSchema = z.object({
       /** `compile(metrics=...)` and `compile(weighted_metrics=...)`: names or `{class_name, config}`, lists or dicts by output. */
       metrics: jsonValueSchema.optional(),
       weightedMetrics: jsonValueSchema.optional(),
+      /** `fit(class_weight=...)`: the weight of each class id, which training applies as Keras does. */
+      classWeight: z.record(z.string(), z.number()).nullable().optional(),
     })
     .optional(),
   /** Where each layer's constructor is written in the source (1-based line, by Keras layer name), for messages that point at it. */
@@ -218,6 +220,7 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
         : {}),
       ...(t.metrics ? { metrics: t.metrics } : {}),
       ...(t.weightedMetrics ? { weightedMetrics: t.weightedMetrics } : {}),
+      ...(t.fitArgs.classWeight ? { classWeight: t.fitArgs.classWeight } : {}),
     },
     layerLines: layerLines(ir.sources),
     ...(open.length > 0 ? { open } : {}),
