@@ -36,6 +36,7 @@ function modelView(m: FileAnalysis['models'][number]): AnalysisView['models'][nu
       unknownBecause: l.unknownBecause,
       outputShape: l.outputShape,
       rule: { kind: l.rule.kind, supportsMasking: l.rule.supportsMasking, known: l.rule.known },
+      inbound: l.inbound,
     })),
     loss: m.loss,
     lossMasked: m.lossMasked,

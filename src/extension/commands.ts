@@ -75,7 +75,7 @@ function originOf(target: RunTarget, seed: number, cell: string | null = null): 
 }
 
 /** A command's document and model: a URI and a name (lenses, the panel), or a model of the side view's tree. */
-function commandTarget(
+export function commandTarget(
   at: vscode.Uri | TreeNode | undefined,
   model: string | undefined,
 ): [vscode.Uri | undefined, string | undefined] {
@@ -131,7 +131,8 @@ export class TaskCommands {
   }
 
   /** The document and model a command applies to: its arguments, else the active editor (quick pick). */
-  private async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<Target | undefined> {
+  /** The document and model a command is about: the arguments given, else the active editor's (asking when it holds several). */
+  async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<Target | undefined> {
     const editor = vscode.window.activeTextEditor;
     const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!document || document.languageId !== 'python') {

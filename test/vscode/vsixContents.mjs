@@ -21,6 +21,8 @@ export const VSIX_FILES = [
   'extension/dist/tree-sitter-python.wasm',
   'extension/dist/tree-sitter.wasm',
   'extension/dist/walkthrough/seed002_lambda_drops_mask.py',
+  'extension/dist/webview/graph.css',
+  'extension/dist/webview/graph.js',
   'extension/dist/webview/panel.css',
   'extension/dist/webview/panel.js',
   'extension/dist/webview/savedModel.css',

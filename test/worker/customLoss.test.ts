@@ -151,3 +151,21 @@ test("train minimises the user's loss; epochs report it per batch as Keras does"
       'a number per batch: masked and unmasked are the same',
     );
 });
+
+test('a loss that fails half way through says what TensorFlow refused, and leaves no tensors behind', async () => {
+  const source = [
+    'def loss(y_true, y_pred):',
+    '    a = tf.square(y_true - y_pred)',
+    '    b = tf.reduce_sum(a, axis=1)',
+    '    return b + tf.reduce_sum(a, axis=0)',
+  ].join('\n');
+  await evaluateWith(source).catch(() => undefined); // warm: kernels and the model's first tensors
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    evaluateWith(source),
+    (e: unknown) =>
+      e instanceof Error &&
+      /^loss 'loss' \(line 9\): \+ failed: Incompatible shapes: \[2,1\] vs\. \[4,1\]$/.test(e.message),
+  );
+  assert.equal(tf.memory().numTensors, before);
+});

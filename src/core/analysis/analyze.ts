@@ -29,6 +29,8 @@ export interface LayerMask {
   /** The layer's (first) output shape as read statically: `null` for None (batch, variable length), a name for a dimension the reader could not resolve; null when unknown. */
   outputShape: (number | string | null)[] | null;
   rule: { kind: OutputMaskKind; supportsMasking: boolean; known: boolean; evidence: string };
+  /** The layers whose outputs this layer is called on (over all its calls), in call order. */
+  inbound: string[];
 }
 
 export interface ModelAnalysis {
@@ -168,6 +170,15 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
   }
   // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
   const listed = flow.layers.filter((f) => !f.source?.standIn);
+  const shown = new Set(listed.map((f) => f.layer.name));
+  // One pass over the calls (a model of thousands of layers must stay linear).
+  const inboundOf = new Map<string, Set<string>>();
+  for (const n of graph.nodes) {
+    const from = inboundOf.get(n.layer) ?? new Set<string>();
+    for (const r of n.inputs) if (shown.has(r.layer)) from.add(r.layer);
+    inboundOf.set(n.layer, from);
+  }
+  const inbound = (layer: string): string[] => [...(inboundOf.get(layer) ?? [])];
   const layers: LayerMask[] = listed.map((f) => ({
     name: f.layer.name,
     className: f.layer.className,
@@ -181,6 +192,7 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
       known: f.rule.known,
       evidence: f.rule.evidence,
     },
+    inbound: inbound(f.layer.name),
   }));
   const outputPerTimestep = perTimestep(graph, flow);
   const diagnostics = dedupe([

@@ -128,6 +128,8 @@ export const layerViewSchema = z.object({
   outputShape: z.array(z.union([z.number(), z.string(), z.null()])).nullable(),
   /** The mask rule that applied: how the output mask follows, whether the layer supports masking, whether MaskLens knows the layer. */
   rule: z.object({ kind: z.string(), supportsMasking: z.boolean(), known: z.boolean() }),
+  /** The layers this one is called on, for the model's graph. */
+  inbound: z.array(z.string()).default([]),
 });
 export type LayerView = z.infer<typeof layerViewSchema>;
 

@@ -261,7 +261,7 @@ export class ExprEvaluator {
       return this.binary(op, left, right);
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
-      this.fail(`${op} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      this.fail(`${op} failed: ${tensorflowSays(error)}`);
     }
   }
 
@@ -288,7 +288,7 @@ export class ExprEvaluator {
       return this.applyUnchecked(fnRaw, args, kwargs);
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
-      this.fail(`${fnRaw} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      this.fail(`${fnRaw} failed: ${tensorflowSays(error)}`);
     }
   }
 
@@ -748,4 +748,10 @@ export class Lambda extends RuntimeLayer {
       return null;
     }
   }
+}
+
+/** TensorFlow's own words: tfjs-node puts them after "Message: ", under a bare status line ("Invalid TF_Status: 3"). */
+function tensorflowSays(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (/Message: (.*)/.exec(text)?.[1] ?? text.split('\n')[0]).trim();
 }
