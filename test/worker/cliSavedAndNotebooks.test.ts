@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'node:test';
+import { unzipSync } from 'fflate';
 import { runEvaluate } from '../../src/cli/evaluate';
 import { writeNpy } from '../../src/core/data/npy';
 
@@ -67,6 +68,20 @@ test("evaluate source.py --weights x.weights.h5: the checkpoint's weights run an
   const r = JSON.parse(c.out.join('')) as Evaluated;
   assert.equal(r.weightsUsed.source, 'file');
   assert.equal(r.weightsUsed.format, 'weights-h5');
+  assertKeras(r.loss.keras.value, fx.kerasEvaluate, "Keras' evaluate");
+});
+
+test("evaluate config.json --weights model.keras: the archive's weights on the config it holds give Keras' loss", async () => {
+  const name = 'nested_bidirectional.keras3';
+  const { fx, x, y } = dataOf(name);
+  const archive = join(SAVED, `${name}.keras`);
+  const config = join(dir, `${name}.config.json`);
+  writeFileSync(config, unzipSync(new Uint8Array(readFileSync(archive)))['config.json']);
+  const c = capture();
+  const argv = [config, '--json', '--data', x, '--labels', y, '--weights', archive];
+  assert.equal(await runEvaluate(argv, c.io), 0, c.err.join(''));
+  const r = JSON.parse(c.out.join('')) as Evaluated;
+  assert.equal(r.weightsUsed.format, 'keras-archive');
   assertKeras(r.loss.keras.value, fx.kerasEvaluate, "Keras' evaluate");
 });
 
