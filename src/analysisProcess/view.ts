@@ -87,11 +87,15 @@ export function taskInputs(analysis: FileAnalysis, label: string): Record<string
 
 function taskInputsOf(analysis: FileAnalysis, ir: ModelIR, label: string): TaskInput {
   const found = sourceData(analysis, ir, label);
+  const weightFiles = (ir.training.weightFiles ?? [])
+    .slice(0, 64)
+    .map((f) => ({ path: f.path, how: f.how, line: f.range.start.line + 1 }));
   return {
     model: runtimeModelOf(ir),
     sourceData: found.data,
     sourceFiles: codeDataFiles(analysis, ir),
     sourceValidation: sourceValidation(analysis, ir) ?? null,
     notes: found.notes,
+    weightFiles,
   };
 }

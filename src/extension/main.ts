@@ -17,6 +17,8 @@ import { GraphPanel } from './graphPanel';
 import { PanelController } from './panel/panelController';
 import { RuntimeService } from './runtimeService';
 import { ModelTreeProvider, type TreeNode } from './modelTree';
+import { SavedModelEditorProvider } from './savedModelEditor';
+import { WeightsChoices } from './weightsChoices';
 import { Staleness } from './staleness';
 import { walkthrough } from './walkthrough';
 import { MaskLensStatusBar } from './statusBar';
@@ -27,6 +29,7 @@ export interface MaskLensApi {
   panel: PanelController;
   graph: GraphPanel;
   tree: ModelTreeProvider;
+  savedModels: SavedModelEditorProvider;
   runtime: RuntimeService;
   analyses: AnalysisService;
   tasks: TaskCommands;
@@ -54,7 +57,9 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     statusBar,
     new DataChoices(context.workspaceState),
     staleness,
+    new WeightsChoices(context.workspaceState),
   );
+  const savedModels = new SavedModelEditorProvider(context.extensionUri, runtime, tasks);
   const diagnostics = new MaskDiagnostics(analyses);
   const graph = new GraphPanel(context.extensionUri, analyses);
   runtime.onDidReportBackend((report) => tree.setBackend(report));
@@ -104,6 +109,10 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     vscode.languages.registerCodeLensProvider(PYTHON, new MaskLensCodeLensProvider(analyses, lensState)),
     vscode.languages.registerHoverProvider(PYTHON, new MaskLensHoverProvider(analyses)),
     vscode.window.createTreeView(ModelTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
+    savedModels,
+    vscode.window.registerCustomEditorProvider(SavedModelEditorProvider.viewType, savedModels, {
+      supportsMultipleEditorsPerDocument: true,
+    }),
     ...tasks.register(),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
     graph,
@@ -131,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, graph, tree, runtime, analyses, tasks };
+  return { panel, graph, tree, savedModels, runtime, analyses, tasks };
 }
 
 export function deactivate(): void {

@@ -5,17 +5,23 @@ import * as vscode from 'vscode';
 import type { TaskInputReply } from '../core/protocol/analysisProcess';
 import type { DataSpec, FileAccess, TrainRequest } from '../core/protocol/runtimeTasks';
 import type { DataChoices } from './dataChoices';
+import type { WeightsSpec } from './weightsChoices';
 import { type CodeFilesFound, type CodeFilesMissing, locateCodeFiles } from '../core/data/codePaths';
 import { isInside } from '../core/pathInside';
 import type { MaskLensSettings } from './config';
 
 type TaskInput = TaskInputReply['input'];
 
-export function dataKey(document: vscode.TextDocument, model: string): string {
+/** The file a task's model comes from: a Python document, or a model file Keras saved. */
+export interface ModelSource {
+  uri: vscode.Uri;
+}
+
+export function dataKey(document: ModelSource, model: string): string {
   return `${vscode.workspace.asRelativePath(document.uri, false)}#${model}`;
 }
 
-function resolveInWorkspace(document: vscode.TextDocument, file: string): string {
+function resolveInWorkspace(document: ModelSource, file: string): string {
   if (path.isAbsolute(file)) return file;
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath ?? path.dirname(document.uri.fsPath);
   return path.join(folder, file);
@@ -27,7 +33,7 @@ function resolveInWorkspace(document: vscode.TextDocument, file: string): string
  * code loads when they are there, arrays the source writes, labelled synthetic data.
  */
 export function dataSpec(
-  document: vscode.TextDocument,
+  document: ModelSource,
   input: TaskInput,
   settings: MaskLensSettings,
   choices: DataChoices,
@@ -69,7 +75,7 @@ export function dataSpec(
  * look when run from the workspace folder or from the file's own folder; in Restricted Mode only
  * inside the workspace folders. Null when the code loads none.
  */
-export function codeFiles(document: vscode.TextDocument, input: TaskInput): CodeFilesFound | CodeFilesMissing | null {
+export function codeFiles(document: ModelSource, input: TaskInput): CodeFilesFound | CodeFilesMissing | null {
   if (!input.sourceFiles) return null;
   const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
@@ -86,7 +92,7 @@ export function codeFiles(document: vscode.TextDocument, input: TaskInput): Code
 }
 
 /** What a task may read: anything in a trusted workspace; in Restricted Mode the workspace folders and the user's own picks. */
-export function fileAccess(document: vscode.TextDocument, model: string, choices: DataChoices): FileAccess {
+export function fileAccess(document: ModelSource, model: string, choices: DataChoices): FileAccess {
   if (vscode.workspace.isTrusted) return { mode: 'trusted' };
   return {
     mode: 'restricted',
@@ -95,17 +101,19 @@ export function fileAccess(document: vscode.TextDocument, model: string, choices
   };
 }
 
-/** Fields every evaluate / compare / train request shares. */
+/** Fields every evaluate / compare / train request shares; `weights`: what the user chose (WeightsChoices), absent for initial weights. */
 export function commonRequest(
-  document: vscode.TextDocument,
+  document: ModelSource,
   input: TaskInput,
   settings: MaskLensSettings,
   choices: DataChoices,
+  weights?: WeightsSpec,
 ) {
   return {
     model: input.model,
     family: settings.kerasFamily,
     data: dataSpec(document, input, settings, choices),
+    weights,
     seed: settings.synthetic.seed,
     samplesShown: settings.samplesShown,
     memoryCapMB: settings.memoryCapMB,

@@ -15,6 +15,8 @@ import type { MetricResult } from '../core/protocol/runtimeTasks';
 import { UserFacingError } from '../core/protocol/task';
 import { computeLoss } from './losses';
 import { metricValues, type MetricSpec, resolveMetric } from './metrics';
+import { AucCurve } from '../core/metrics/auc';
+import type { KerasFamily } from '../core/ir';
 import { align, kerasBatchLoss, kerasEvaluateLoss, reduce } from './reductions';
 import { type Session, toTensor } from './session';
 
@@ -64,6 +66,8 @@ interface MetricSums {
   allWeight: number;
   kept: number;
   keptWeight: number;
+  /** AUC: its curves over every position and under the mask, instead of sums. */
+  curves: { all: AucCurve; kept: AucCurve } | null;
 }
 
 function addMetric(
@@ -82,9 +86,31 @@ function addMetric(
   }
 }
 
-function metricResult(sums: MetricSums, masked: boolean): MetricResult {
-  const unmasked = sums.all / sums.allWeight;
-  const kept = sums.kept / sums.keptWeight;
+/** One batch of an AUC: the predictions, targets, mask and weights of the same length. */
+function addCurve(
+  curves: { all: AucCurve; kept: AucCurve },
+  pred: ArrayLike<number>,
+  label: ArrayLike<number>,
+  mask: ArrayLike<number> | null,
+  weight: ArrayLike<number> | null,
+): void {
+  curves.all.add(pred, label, weight);
+  const kept = mask ? Float64Array.from(mask, (m, i) => m * (weight ? weight[i] : 1)) : weight;
+  curves.kept.add(pred, label, kept);
+}
+
+/**
+ * Keras 3.15.1's AUC reads no mask: its update_state gets the sample weights alone, so it counts
+ * every position, while its accuracies and losses as metrics are masked; tf-keras 2.21 masks
+ * every compiled metric (measured: test/golden metrics_auc cases).
+ */
+function kerasMasksMetric(spec: MetricSpec, family: KerasFamily): boolean {
+  return !(spec.fn === 'auc' && family === 'keras3');
+}
+
+function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): MetricResult {
+  const unmasked = sums.curves ? sums.curves.all.result() : sums.all / sums.allWeight;
+  const kept = sums.curves ? sums.curves.kept.result() : sums.kept / sums.keptWeight;
   const { spec } = sums;
   return {
     name: spec.name,
@@ -92,7 +118,7 @@ function metricResult(sums: MetricSums, masked: boolean): MetricResult {
     weighted: spec.weighted,
     unmasked,
     masked: masked ? kept : null,
-    keras: masked ? kept : unmasked,
+    keras: masked && kerasMasksMetric(spec, family) ? kept : unmasked,
     share: spec.fn !== 'loss',
   };
 }
@@ -153,7 +179,9 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const shownSet = new Set(o.shown);
   const scalarLoss: { value: number; plain: number; rows: number; keras: number }[] = [];
   const ownMask = { zeroWhereMasked: 0, masked: 0, zeroWhereKept: 0, kept: 0 };
-  let metricSums: MetricSums[] | null = null;
+  // Resolved at the first batch, which shows the targets' and the output's shapes.
+  const metricSums: MetricSums[] = [];
+  let metricsResolved = false;
   let metricsMasked = false;
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
@@ -233,27 +261,38 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         }
         if (session.metrics.length > 0) {
           const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
-          metricSums ??= session.metrics.flatMap((m) => {
-            try {
-              return [
-                {
-                  spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)),
-                  all: 0,
-                  allWeight: 0,
-                  kept: 0,
-                  keptWeight: 0,
-                },
-              ];
-            } catch (error) {
-              // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
-              if (!(error instanceof UserFacingError)) throw error;
-              notes.add(`${error.message}; it is left out`);
-              return [];
+          if (!metricsResolved) {
+            metricsResolved = true;
+            for (const m of session.metrics) {
+              try {
+                const spec = resolveMetric(runtime.family, m.spec, m.weighted, dims(y), dims(out));
+                const curves = spec.auc ? { all: new AucCurve(spec.auc), kept: new AucCurve(spec.auc) } : null;
+                metricSums.push({ spec, all: 0, allWeight: 0, kept: 0, keptWeight: 0, curves });
+              } catch (error) {
+                // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
+                if (!(error instanceof UserFacingError)) throw error;
+                notes.add(`${error.message}; it is left out`);
+              }
             }
-          });
+          }
           // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
           if (mask) metricsMasked = true;
           for (const sums of metricSums) {
+            if (sums.curves) {
+              // AUC compares every output value with its target: both aligned with the mask and weights.
+              const pred = sums.spec.auc?.fromLogits ? tf.sigmoid(out) : out;
+              const target = y.size === out.size && y.rank !== out.rank ? tf.reshape(y, out.shape) : y;
+              const ap = align(tf, pred, mask, sw && sums.spec.weighted ? toTensor(tf, sw) : null);
+              const at = align(tf, tf.cast(target, 'float32'), mask, null);
+              addCurve(
+                sums.curves,
+                ap.loss.dataSync(),
+                at.loss.dataSync(),
+                ap.hasMask ? ap.mask.dataSync() : null,
+                sw && sums.spec.weighted ? ap.weight.dataSync() : null,
+              );
+              continue;
+            }
             const v = metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family);
             const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
             addMetric(
@@ -266,6 +305,13 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         }
       }
     });
+  }
+  for (const sums of metricSums) {
+    if (metricsMasked && !kerasMasksMetric(sums.spec, runtime.family)) {
+      notes.add(
+        `Keras 3 reports ${sums.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
+      );
+    }
   }
   layers.forEach((l, i) => {
     const m = joined(layerMasks[i], n);
@@ -282,7 +328,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     raw: rawL.shape ? { loss: joined(rawL, n) as Flat & { data: Float32Array }, mask: joined(rawM, n) } : null,
     layers,
     scalarLoss: scalarLoss.length > 0 ? scalarLoss : null,
-    metrics: (metricSums ?? []).map((m) => metricResult(m, metricsMasked)),
+    metrics: metricSums.map((m) => metricResult(m, metricsMasked, runtime.family)),
     warnings: [...warnings],
     notes: [...notes, ...customLossNotes(session, outMask.shape !== null, scalarLoss.length > 0, ownMask)],
   };

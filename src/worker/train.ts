@@ -15,6 +15,7 @@ import { KerasOptimizer, type OptimizerSpec } from './optimizers';
 import { align, reduce } from './reductions';
 import { evaluate, reductions } from './evaluation';
 import { type Session, toTensor } from './session';
+import { classWeights } from './classWeights';
 
 export interface TrainOptions {
   optimizer: OptimizerSpec;
@@ -50,7 +51,10 @@ export function batchLoss(
   const lv = computeLoss(tf, loss, y, r.outputs[0], r.outputLogits[0], runtime.family, r.outputMasks[0]);
   let m = r.outputMasks[0];
   if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
-  const sw = data.sampleWeight ? toTensor(tf, takeRows(data.sampleWeight, rows)) : null;
+  const given = data.sampleWeight ? toTensor(tf, takeRows(data.sampleWeight, rows)) : null;
+  const sw = session.classWeight
+    ? classWeights(tf, runtime.family, y, session.outputShape, session.classWeight, given !== null)
+    : given;
   pending.push(...r.updates);
   return reduce(tf, reduction, align(tf, lv.values, m, sw));
 }

@@ -74,13 +74,18 @@ interface Fixture {
   reductions: Record<string, Num>;
   weightedReductions?: Record<string, Num>;
   trainDeterministic: boolean;
-  /** `compile(metrics=, weighted_metrics=)` as given, and per reported name what Keras' evaluate gave and the same metric without a mask. */
+  /** `fit(class_weight=...)` of the training steps, by class id. */
+  classWeight?: Record<string, number> | null;
+  /**
+   * `compile(metrics=, weighted_metrics=)` as given, and per reported name what Keras' evaluate
+   * gave, the same metric without a mask, and (newer fixtures) with the output mask as its weights.
+   */
   metrics?: {
     given: JsonValue[];
     weighted: JsonValue[];
     reported: Record<
       string,
-      { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num }
+      { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num; masked?: Num }
     >;
   } | null;
   /** Models with several outputs: the output whose loss term the fixture records. */
@@ -267,6 +272,7 @@ function requestFor(fx: Fixture, model: Awaited<ReturnType<typeof modelFor>>): E
         ...(model.customLoss ? { customLoss: model.customLoss } : {}),
         batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0],
         ...(fx.metrics ? { metrics: fx.metrics.given, weightedMetrics: fx.metrics.weighted } : {}),
+        ...(fx.classWeight ? { classWeight: fx.classWeight } : {}),
       },
     },
     family: fx.family,
@@ -437,6 +443,10 @@ for (const { file, path } of replays) {
             `${m.name}: masked exactly where a mask reaches the output`,
           );
           assert.equal(m.weighted, keras.weighted, `${m.name}: weighted`);
+          if (keras.masked !== undefined) {
+            assert.ok(m.masked !== null, `${m.name}: no value under the mask`);
+            assertClose([m.masked], [num(keras.masked)], `metric ${m.name} under the output mask`);
+          }
         }
       });
     }

@@ -32,6 +32,7 @@ class Case:
     metrics: tuple = ()           # compile(metrics=...): names or () -> metric objects
     weighted_metrics: tuple = ()  # compile(weighted_metrics=...)
     source: object = None         # (corpus file stem, model variable): the model a golden corpus file builds, read by MaskLens from that file
+    class_weight: dict = None     # fit(class_weight=...) for the training steps: {class id: weight}
 
 
 # ---------------------------------------------------------------- seed models (verbatim)
@@ -463,6 +464,19 @@ CASES += [
          build_conv, token_data(LENS, 1, seed=64), "mse", metrics=("mae", "mse"), checks=("output_mask_is_none",)),
 ]
 
+# AUC (200 thresholds unless given, interpolated): Keras 3's AUC reads no mask, tf-keras masks it.
+CASES += [
+    Case("metrics_auc_binary_tagger", "AUC on a padded binary tagger: ROC and PR interpolated, ROC minoring, 50 thresholds, from_logits",
+         partial(token_rnn, head=1, head_act="sigmoid"), token_data(LENS, 1, y_kind="binary", seed=65),
+         "binary_crossentropy", metrics=("AUC", ("AUC", {"curve": "PR", "name": "pr_auc"}),
+                                         ("AUC", {"summation_method": "minoring", "name": "auc_minoring"}),
+                                         ("AUC", {"num_thresholds": 50, "name": "auc_50"}),
+                                         ("AUC", {"from_logits": True, "name": "auc_logits"}))),
+    Case("metrics_auc_onehot_tagger", "AUC over a one-hot tagger's classes flattened (multi_label=False), and weighted by per-sample weights",
+         partial(token_rnn, head=4, head_act="softmax"), token_data(LENS, 4, y_kind="onehot", seed=66, sw=[[2.0], [1.0], [0.5]]),
+         "categorical_crossentropy", metrics=("categorical_accuracy",), weighted_metrics=(("AUC", {"name": "weighted_auc"}),)),
+]
+
 # The user's own masked losses (c50): the loss each model is compiled with in the file
 # ("compiled"), its own padding in the targets (-1 for floats, 0 for token ids).
 CUSTOM = "c50_custom_losses"
@@ -522,5 +536,18 @@ CASES += [
                 "c53_subclassed_tuple_input", "tagger", token_data(LENS, 1, y_kind="classes", seed=81, y_shape=(3, 6)), "compiled"),
 ]
 
+# fit(class_weight=...): each sample (or timestep) weighted by its target's class, with the mask.
+CLASS_WEIGHT = {0: 1.0, 1: 3.0, 2: 0.5}
+CASES += [
+    Case("class_weight_classifier", "class_weight on a classifier (sparse class per sample): each sample weighted by its class",
+         partial(token_rnn, head=3, head_act="softmax", rnn=lambda L: L.LSTM(5)), token_data(LENS, 1, y_kind="classes", seed=67, y_shape=(3, 1)),
+         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT),
+    Case("class_weight_tagger", "class_weight on a padded tagger, targets (batch, time, 1): tf-keras weights each timestep by its class under the mask; Keras 3 raises a TypeError",
+         partial(token_rnn, head=3, head_act="softmax"), token_data(LENS, 3, y_kind="classes", seed=68, y_shape=(3, 6, 1)),
+         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT, expected_errors={"keras3": "TypeError"}),
+]
+
+
 CASES_BY_NAME = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"
+

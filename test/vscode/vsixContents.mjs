@@ -25,6 +25,8 @@ export const VSIX_FILES = [
   'extension/dist/webview/graph.js',
   'extension/dist/webview/panel.css',
   'extension/dist/webview/panel.js',
+  'extension/dist/webview/savedModel.css',
+  'extension/dist/webview/savedModel.js',
   'extension/dist/worker.js',
   'extension/media/icon.png',
   'extension/media/masklens.svg',

@@ -232,6 +232,26 @@ function analyzeContained(ir: ModelIR, family: KerasFamily, kerasVersion: string
   }
 }
 
+/** Models that come with no source to read (a saved `.keras` or `.h5` file): their analysis as a file's. */
+export function analyzeModels(
+  file: string,
+  models: ModelIR[],
+  family: KerasFamily,
+  kerasVersion = FAMILIES[family].referenceVersion,
+): FileAnalysis {
+  return {
+    file,
+    family,
+    kerasVersion,
+    keras: verdictLabel(family, kerasVersion),
+    models: models.map((ir) => analyzeContained(ir, family, kerasVersion)),
+    diagnostics: [],
+    ir: { file, models, diagnostics: [] },
+    inlineData: {},
+    loadedData: {},
+  };
+}
+
 export function analyzeParsed(
   result: ParseResult,
   family: KerasFamily,

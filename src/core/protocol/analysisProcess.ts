@@ -197,6 +197,17 @@ export const taskInputSchema = z.object({
   sourceValidation: trainValidationSchema.nullable(),
   /** Why the source's arrays could not be used, when it names some. */
   notes: z.array(z.string()),
+  /** Files the source saves the model to or loads its weights from (1-based line); the host offers those that exist. */
+  weightFiles: z
+    .array(
+      z.object({
+        path: z.string().max(4096),
+        how: z.enum(['load_model', 'load_weights', 'save', 'save_weights', 'ModelCheckpoint']),
+        line: z.number().int().positive(),
+      }),
+    )
+    .max(64)
+    .default([]),
 });
 export type TaskInput = z.input<typeof taskInputSchema>;
 
