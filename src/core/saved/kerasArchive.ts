@@ -7,6 +7,7 @@
  */
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { formatBytes, type MemoryBudget } from '../runtime/memory';
+import { concatBytes } from '../data/bytes';
 import { DataError } from '../data/errors';
 
 const STEP = 16 * 1024;
@@ -41,17 +42,6 @@ interface Member {
   length: number;
   bound: number;
   done: boolean;
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export function readKerasArchive(
@@ -125,7 +115,7 @@ export function readKerasArchive(
     const m = members.get(name);
     if (!m) return null;
     if (!m.done) throw new DataError(`corrupt .keras archive: member '${name}' ends early`, 'data-corrupt', location);
-    return new TextDecoder().decode(concat(m.chunks, m.length));
+    return new TextDecoder().decode(concatBytes(m.chunks, m.length));
   };
   try {
     const config = text('config.json');
@@ -134,7 +124,7 @@ export function readKerasArchive(
     const w = members.get(WEIGHTS_MEMBER);
     if (w && !w.done)
       throw new DataError(`corrupt .keras archive: member '${WEIGHTS_MEMBER}' ends early`, 'data-corrupt', location);
-    return { config, metadata: text('metadata.json'), weights: w ? concat(w.chunks, w.length) : null, charged };
+    return { config, metadata: text('metadata.json'), weights: w ? concatBytes(w.chunks, w.length) : null, charged };
   } catch (error) {
     releaseAll();
     throw error;
