@@ -36,9 +36,21 @@ export function replayedConcatenateMessage(
   return `${label} fails when this model runs: \`${layer}\` (${className}) takes the mask of ${from}, which these releases build with broadcast_to over the input's shape; Keras records that op as ${layer}'s mask= argument and replays it with the batch size unknown (BroadcastTo: "Attempt to convert a value (None) … to a Tensor"). Keras 3.0–3.3 and 3.12 or later run it.`;
 }
 
+const producersOf = new WeakMap<ModelGraph, Map<string, NodeSpec>>();
+
+/** Each layer's call by name, built once per graph: both walks below run for every call that replays a mask. */
+function producers(graph: ModelGraph): Map<string, NodeSpec> {
+  let map = producersOf.get(graph);
+  if (!map) {
+    map = new Map(graph.nodes.map((n) => [n.layer, n]));
+    producersOf.set(graph, map);
+  }
+  return map;
+}
+
 /** Whether recorded mask ops are a Concatenate's compute_mask: they concatenate masks and reduce them with any(). */
 function concatenatesMasks(graph: ModelGraph, refs: TensorRef[]): boolean {
-  const producers = new Map(graph.nodes.map((n) => [n.layer, n]));
+  const byLayer = producers(graph);
   const seen = new Set<string>();
   const stack = refs.map((r) => r.layer);
   const found = new Set<string>();
@@ -49,21 +61,21 @@ function concatenatesMasks(graph: ModelGraph, refs: TensorRef[]): boolean {
     const spec = graph.layers.get(name);
     if (spec?.kind !== 'op') continue;
     found.add(spec.className);
-    stack.push(...(producers.get(name)?.inputs.map((r) => r.layer) ?? []));
+    stack.push(...(byLayer.get(name)?.inputs.map((r) => r.layer) ?? []));
   }
   return found.has('Concatenate') && found.has('Any');
 }
 
 /** The Concatenate layer a call's data comes from, through the layers before it (first inputs). */
 function upstreamConcatenate(graph: ModelGraph, node: NodeSpec): string | null {
-  const producers = new Map(graph.nodes.map((n) => [n.layer, n]));
+  const byLayer = producers(graph);
   let at: NodeSpec | undefined = node;
   for (let step = 0; at && step < 64; step++) {
     const from: string | undefined = at.inputs[0]?.layer;
     if (!from) return null;
     const spec = graph.layers.get(from);
     if (spec?.className === 'Concatenate' && spec.kind === 'layer') return from;
-    at = producers.get(from);
+    at = byLayer.get(from);
   }
   return null;
 }
