@@ -6,6 +6,7 @@
  * built, from what the file or expression declares.
  */
 import { extname, resolve } from 'node:path';
+import { describeColumns, headerReading, pickColumns } from '../core/data/columns';
 import { parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
@@ -27,7 +28,7 @@ import { formatShape } from '../core/format';
 import type { JsonObject } from '../core/ir';
 import { type NdArray, sizeOf } from '../core/runtime/array';
 import type { MemoryBudget } from '../core/runtime/memory';
-import type { DataInfo, FileAccess, InlineValue } from '../core/protocol/runtimeTasks';
+import type { ColumnSelection, DataInfo, FileAccess, InlineValue } from '../core/protocol/runtimeTasks';
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
 import { openForReading, type OpenFile, readAll, readPrefix } from './fileAccess';
 import { configNumber } from './layers/base';
@@ -164,6 +165,35 @@ function readFileArrays(path: string, role: string, o: DataOptions): Record<stri
   return arrays;
 }
 
+/**
+ * The columns of a CSV the code picks with pandas: the file is parsed once per header reading
+ * (the first row as names, or as data), however many roles pick columns of it.
+ */
+function readCsvColumns(
+  path: string,
+  role: 'x' | 'y',
+  selection: ColumnSelection,
+  o: DataOptions,
+  tables: Map<string, { array: NdArray; header: string[] | null }>,
+): NdArray {
+  const location = `${role} (${path})`;
+  if (extname(path).toLowerCase() !== '.csv')
+    throw new DataError(`columns are picked, but the file is not a .csv`, 'data-format', location);
+  const cacheKey = `${selection.header ? 'header' : 'none'}:${path}`;
+  let table = tables.get(cacheKey);
+  o.checkpoint?.();
+  if (!table) {
+    const { bytes, charged } = readBytes(path, role, o);
+    table = parseCsv(new TextDecoder().decode(bytes), location, headerReading(selection));
+    o.budget.release(charged);
+    o.budget.take(table.array.data.byteLength, `its array of shape ${formatShape(table.array.shape)}`, location);
+    tables.set(cacheKey, table);
+  }
+  const picked = pickColumns(table, selection, location);
+  o.budget.take(picked.data.byteLength, `the chosen columns, of shape ${formatShape(picked.shape)}`, location);
+  return picked;
+}
+
 /** Reads one role's array; `.npz`/`.json` may hold several arrays, picked by key. */
 function readArray(
   path: string,
@@ -288,9 +318,14 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     const xPaths = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((p) => resolve(p));
     const xPath = xPaths[0];
     const files = new Map<string, Record<string, NdArray>>();
-    x = xPaths.map((p) => readArray(p, 'x', spec.keys?.x, o, files));
+    const tables = new Map<string, { array: NdArray; header: string[] | null }>();
+    const columns = spec.columns;
+    x = xPaths.map((p) =>
+      columns?.x ? readCsvColumns(p, 'x', columns.x, o, tables) : readArray(p, 'x', spec.keys?.x, o, files),
+    );
     const yPath = spec.y ? resolve(spec.y) : null;
-    if (yPath) y = readArray(yPath, 'y', spec.keys?.y, o, files);
+    if (yPath)
+      y = columns?.y ? readCsvColumns(yPath, 'y', columns.y, o, tables) : readArray(yPath, 'y', spec.keys?.y, o, files);
     else if (['.npz', '.json'].includes(extname(xPath).toLowerCase())) {
       // One archive may hold x, y and the sample weights together.
       try {
@@ -304,10 +339,12 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
     for (const [path, arrays] of files)
       if (extname(path).toLowerCase() === '.json') checkJsonKeys(path, arrays, spec.keys, path === xPath ? 'x' : 'y');
     const xText = xPaths.join(', ');
+    const picked = (file: string | undefined, selection: ColumnSelection | undefined) =>
+      file && selection ? `${file} (${describeColumns(selection)})` : file;
     info = {
       source: 'file',
       synthetic: false,
-      description: `files: ${[xText, spec.y, spec.sampleWeight].filter(Boolean).join(', ')}`,
+      description: `files: ${[picked(xText, columns?.x), picked(spec.y, columns?.y), spec.sampleWeight].filter(Boolean).join(', ')}`,
       files: { x: xText, y: spec.y, sampleWeight: spec.sampleWeight },
     };
     if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));

@@ -93,7 +93,8 @@ function loadedData(result: ParseResult): Record<string, LoadedFile> {
   const out: Record<string, LoadedFile> = {};
   for (const name of trainingNames(result)) {
     const v = result.scope.get(name);
-    if (v?.t === 'unknown' && v.file) out[name] = v.file;
+    // A table's `.iloc` / `.loc` indexer is not data.
+    if (v?.t === 'unknown' && v.file && v.file.table !== 'iloc' && v.file.table !== 'loc') out[name] = v.file;
   }
   return out;
 }

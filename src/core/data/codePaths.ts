@@ -40,6 +40,7 @@ export function locateCodeFiles(
         x: at(files.x),
         ...(files.y !== undefined ? { y: at(files.y) } : {}),
         ...(files.keys ? { keys: files.keys } : {}),
+        ...(files.columns ? { columns: files.columns } : {}),
       },
       note: `using the data files the code loads: ${files.description}`,
     };

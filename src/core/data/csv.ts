@@ -56,16 +56,31 @@ function records(text: string, location: string): { cells: string[]; line: numbe
   }
 }
 
-export function parseCsv(text: string, location: string): { array: NdArray; header: string[] | null } {
+/**
+ * Whether the first row names the columns: `auto` when it holds a non-number (a file the user
+ * chose), `first-row` and `none` as code that reads the file with pandas says (`header=0`,
+ * pandas' default, or `header=None`), so the rows are the ones pandas reads.
+ */
+export type CsvHeader = 'auto' | 'first-row' | 'none';
+
+export function parseCsv(
+  text: string,
+  location: string,
+  headerRow: CsvHeader = 'auto',
+): { array: NdArray; header: string[] | null } {
   const rows = records(text, location);
   if (rows.length === 0) throw new DataError('the CSV file is empty', 'data-format', location);
   let header: string[] | null = null;
   const values: number[][] = [];
   for (const [i, { cells, line }] of rows.entries()) {
+    if (i === 0 && headerRow === 'first-row') {
+      header = cells;
+      continue;
+    }
     const parsed = cells.map(parseCell);
     const bad = parsed.findIndex((v) => v === undefined);
     if (bad >= 0) {
-      if (i === 0) {
+      if (i === 0 && headerRow === 'auto') {
         header = cells;
         continue;
       }

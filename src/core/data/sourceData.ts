@@ -5,20 +5,25 @@
  * Shared by the CLI and the extension so both evaluate a model on the same data.
  */
 import type { ModelIR, Range } from '../ir';
-import type { DataSpec, InlineArrayExpr, TrainRequest } from '../protocol/runtimeTasks';
+import type { ColumnSelection, DataSpec, InlineArrayExpr, TrainRequest } from '../protocol/runtimeTasks';
+import { describeColumns } from './columns';
 
 /** The arrays the source writes, by the variable name the training calls use (a file analysis holds them). */
 export interface SourceArrays {
   inlineData: Readonly<Record<string, InlineArrayExpr>>;
   /** Files the code loads into those variables (`np.load('data/X.npy')`), paths as written. */
-  loadedData: Readonly<Record<string, { path: string; key?: string; call: string; range: Range }>>;
+  loadedData: Readonly<Record<string, LoadedFileRef>>;
 }
+
+type LoadedFileRef = { path: string; key?: string; call: string; range: Range; columns?: ColumnSelection };
 
 /** The data files a model's own evaluate / fit / predict call reads, paths as the code writes them. */
 export interface CodeDataFiles {
   x: string;
   y?: string;
   keys?: { x?: string; y?: string };
+  /** The columns of a CSV the code picks with pandas, per role. */
+  columns?: { x?: ColumnSelection; y?: ColumnSelection };
   /** e.g. "np.load('data/X.npy') at line 12, np.load('data/y.npy') at line 13". */
   description: string;
 }
@@ -95,13 +100,20 @@ export function codeDataFiles(analysis: SourceArrays, ir: ModelIR): CodeDataFile
   if (!x) return null;
   const yName = names && 'y' in names && typeof names.y === 'string' ? names.y : undefined;
   const y = yName ? analysis.loadedData[yName] : undefined;
-  const at = (f: { path: string; key?: string; call: string; range: Range }) =>
-    `${f.call}('${f.path}')${f.key !== undefined ? `['${f.key}']` : ''} at line ${f.range.start.line + 1}`;
+  const at = (f: LoadedFileRef) =>
+    `${f.call}('${f.path}')${f.key !== undefined ? `['${f.key}']` : ''} at line ${f.range.start.line + 1}${
+      f.columns && f.columns.steps.length > 0 ? `, ${describeColumns(f.columns)} at line ${f.columns.line}` : ''
+    }`;
   const keys = { ...(x.key !== undefined ? { x: x.key } : {}), ...(y?.key !== undefined ? { y: y.key } : {}) };
+  const columns = {
+    ...(x.columns ? { x: x.columns } : {}),
+    ...(y?.columns ? { y: y.columns } : {}),
+  };
   return {
     x: x.path,
     ...(y ? { y: y.path } : {}),
     ...(Object.keys(keys).length > 0 ? { keys } : {}),
+    ...(Object.keys(columns).length > 0 ? { columns } : {}),
     description: [x, ...(y ? [y] : [])].map(at).join(', '),
   };
 }

@@ -64,6 +64,8 @@ export function assignTarget(ctx: Ctx, target: Syntax, value: Value, scope: Scop
       const object = evalExpr(ctx, field(target, 'object'), scope);
       const attr = field(target, 'attribute')?.text;
       if (object.t === 'instance' && attr) object.inst.attrs.set(attr, value);
+      // `df.columns = [...]` renames a loaded table's columns: it no longer reads as the file does.
+      if (object.t === 'unknown') changedInPlace(object);
       return;
     }
     case 'subscript': {

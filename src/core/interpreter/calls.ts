@@ -9,6 +9,7 @@
 import { anyTensor, kwJson, type CallArgs } from '../objects/arguments';
 import { arrayMethod, numpyCall, padSequences, pandasReadCsv, reportNanPadding } from '../numpy/arrays';
 import { builtin, dictMethod, listMethod } from './builtins';
+import { tableDrop } from '../numpy/pandasColumns';
 import { MAX_NAME_LENGTH, reportLimit } from '../objects/bounds';
 import type { Ctx } from '../objects/context';
 import { callFunction, instantiate } from './statements';
@@ -190,6 +191,12 @@ function callMethod(ctx: Ctx, self: Value, name: string, args: CallArgs, scope: 
       return arrayMethod(self, name, args);
     case 'str':
       return stringMethod(ctx, self.v, name, args);
+    case 'unknown': {
+      // `df.drop(columns=[...])` of a loaded table (getAttribute hands over no other method).
+      const range = rangeOf(args.node);
+      const file = self.file && name === 'drop' ? tableDrop(self.file, args, range.start.line + 1) : null;
+      return file ? { t: 'unknown', key: null, range, file } : unknown(null, range);
+    }
     default:
       return unknown(null, rangeOf(args.node));
   }

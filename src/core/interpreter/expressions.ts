@@ -10,7 +10,8 @@ import { bounded, reportLimit, stringFits } from '../objects/bounds';
 import { type Ctx, MAX_EXPR_DEPTH } from '../objects/context';
 import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
-import { arrayAttribute, SAME_VALUES, sliceShape } from '../numpy/arrays';
+import { arrayAttribute, sliceShape } from '../numpy/arrays';
+import { tableAttribute, tableSubscript } from '../numpy/pandasColumns';
 import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
 import { tensorArithmetic, tensorComparison } from '../keras/tensorOps';
@@ -23,6 +24,7 @@ import {
   bool,
   findMethod,
   iterate,
+  changedInPlace,
   NONE,
   num,
   ref,
@@ -334,7 +336,11 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
       return ref(qual);
     }
     case 'unknown': {
-      if (object.file && SAME_VALUES.has(name)) return { ...object, range: rangeOf(node) };
+      if (object.file) {
+        const file = tableAttribute(object.file, name);
+        if (file) return { ...object, file, range: rangeOf(node) };
+        if (name === 'drop' && object.file.table === 'frame') return { t: 'method', self: object, name };
+      }
       const key = compact(node.text);
       const d = ctx.dimension(key);
       return d !== undefined ? num(d) : unknown(object.key === null ? null : key, rangeOf(node));
@@ -450,7 +456,11 @@ function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {
     );
     return unknown(null, rangeOf(node));
   }
-  const member = value.t === 'unknown' && value.file && items.length === 1 ? npzMember(value.file, items[0]) : null;
+  const member =
+    value.t === 'unknown' && value.file
+      ? ((items.length === 1 ? npzMember(value.file, items[0]) : null) ??
+        tableSubscript(value.file, items, rangeOf(node).start.line + 1))
+      : null;
   if (member) return { t: 'unknown', key: null, range: rangeOf(node), file: member };
   const key = compact(node.text);
   const d = ctx.dimension(key);
@@ -488,9 +498,19 @@ function comprehension(ctx: Ctx, node: Syntax, scope: Scope): Value {
 }
 
 export function evalCall(ctx: Ctx, node: Syntax, scope: Scope): Value {
-  const callee = evalExpr(ctx, field(node, 'function'), scope);
+  const fn = field(node, 'function');
+  const callee = evalExpr(ctx, fn, scope);
   const args = evalArgs(ctx, node, scope);
+  changedByInplace(fn, args, scope);
   return callValue(ctx, callee, args, scope);
+}
+
+/** `df.dropna(inplace=True)`, `df.rename(..., inplace=True)`: the table a name holds no longer has the file's values. */
+function changedByInplace(fn: Syntax | null, args: CallArgs, scope: Scope): void {
+  const inplace = args.kw.get('inplace');
+  if (!inplace || (inplace.t === 'bool' && !inplace.v) || fn?.type !== 'attribute') return;
+  const object = field(fn, 'object');
+  if (object?.type === 'identifier') changedInPlace(scope.get(object.text) ?? NONE);
 }
 
 /** Keyword maps are made on the first keyword: many calls (`len(x)`, `Dropout(0.2)`) have none. */

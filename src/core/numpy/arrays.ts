@@ -9,6 +9,7 @@ import type { CallArgs, SubscriptItem } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import type { Dim, Shape } from '../objects/modelObjects';
 import { rangeOf, type Syntax } from '../python/syntax';
+import { readCsvSelection } from './pandasColumns';
 import { asInt, asNumber, asString, NONE, num, seq, str, toJson, unknown, type Value } from '../objects/values';
 
 type ArrayValue = Value & { t: 'array' };
@@ -203,7 +204,7 @@ function loadedFile(name: string, args: CallArgs): Value {
 /**
  * `pd.read_csv(path)` of a comma-separated file read whole (a header row or `header=None`): a
  * table that remembers its file; `.values` / `.to_numpy()` of it are the runtime's own reading
- * of that file. Column choices (`usecols`, `index_col`, `df[['a', 'b']]`) are not followed.
+ * of that file; the columns it picks (`usecols=`, and what pandasColumns.ts follows) go with it.
  */
 export function pandasReadCsv(args: CallArgs): Value {
   const range = rangeOf(args.node);
@@ -212,18 +213,23 @@ export function pandasReadCsv(args: CallArgs): Value {
   const separator = args.kw.get('sep') ?? args.kw.get('delimiter');
   const plain =
     args.pos.length <= 1 &&
-    [...args.kw.keys()].every((k) => ['filepath_or_buffer', 'header', 'sep', 'delimiter', 'dtype'].includes(k)) &&
+    [...args.kw.keys()].every((k) =>
+      ['filepath_or_buffer', 'header', 'sep', 'delimiter', 'dtype', 'usecols'].includes(k),
+    ) &&
     (header === undefined ||
       header.t === 'none' ||
       (header.t === 'num' && header.v === 0) ||
       (header.t === 'str' && header.v === 'infer')) &&
     (separator === undefined || (separator.t === 'str' && separator.v === ','));
-  if (path?.t !== 'str' || !plain || !/\.csv$/i.test(path.v)) return unknown(null, range);
-  return { t: 'unknown', key: null, range, file: { path: path.v, call: 'pd.read_csv', range } };
+  const columns = readCsvSelection(header?.t !== 'none', args.kw.get('usecols'), range.start.line + 1);
+  if (path?.t !== 'str' || !plain || !columns || !/\.csv$/i.test(path.v)) return unknown(null, range);
+  return {
+    t: 'unknown',
+    key: null,
+    range,
+    file: { path: path.v, call: 'pd.read_csv', range, columns, table: 'frame' },
+  };
 }
-
-/** What keeps a loaded file's values as the runtime reads them: a table's `.values` / `.to_numpy()`, any `.astype(...)`. */
-export const SAME_VALUES = new Set(['values', 'to_numpy', 'astype']);
 
 export function arrayAttribute(ctx: Ctx, a: ArrayValue, name: string, node: Syntax): Value {
   switch (name) {

@@ -3,6 +3,7 @@
  * (layers, tensors, models) are real objects; anything else is `unknown`, optionally with
  * a key the user can supply a value for (`timesteps`, `x.shape[1]`).
  */
+import type { ColumnSelection } from '../protocol/runtimeTasks';
 import type { JsonObject, JsonValue, Range } from '../ir';
 import type { LayerObj, ModelObj, Shape, TensorObj } from './modelObjects';
 import type { Syntax } from '../python/syntax';
@@ -62,6 +63,13 @@ export interface LoadedFile {
   /** How the code reads it, e.g. `np.load`. */
   call: string;
   range: Range;
+  /** The columns of a CSV the code keeps (pandas' `usecols=`, `df[['a']]`, `iloc`, `drop`, `values[:, :-1]`). */
+  columns?: ColumnSelection;
+  /**
+   * What pandas object the value still is: a table, one column, or a table's `.iloc` / `.loc`
+   * indexer (absent: an array, as `.values` gives). It decides what a subscript picks.
+   */
+  table?: 'frame' | 'series' | 'iloc' | 'loc';
 }
 
 export type Value =
@@ -132,6 +140,8 @@ export const NONE: Value = { t: 'none' };
  * are no longer the ones written where it was made, and MaskLens does not track the change.
  */
 export function changedInPlace(v: Value): void {
+  // A loaded file changed in place (`df['label'] = ...`, `X[X > 5] = 0`) no longer holds the file's values.
+  if (v.t === 'unknown') delete v.file;
   if (v.t !== 'array') return;
   v.data = null;
   v.fill = null;

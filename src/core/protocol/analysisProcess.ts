@@ -14,7 +14,13 @@
 import { z } from 'zod';
 import type { Diagnostic, Range } from '../ir';
 import type { MaskState, StaticMaskEffect } from '../masking/state';
-import { familySchema, inlineDataSchema, runtimeModelSchema, trainValidationSchema } from './runtimeTasks';
+import {
+  columnSelectionSchema,
+  familySchema,
+  inlineDataSchema,
+  runtimeModelSchema,
+  trainValidationSchema,
+} from './runtimeTasks';
 
 export const ANALYSIS_METHODS = {
   /** request, host → process: the limits; answered when the process is ready */
@@ -189,6 +195,7 @@ export const taskInputSchema = z.object({
       x: z.string(),
       y: z.string().optional(),
       keys: z.object({ x: z.string().optional(), y: z.string().optional() }).optional(),
+      columns: z.object({ x: columnSelectionSchema.optional(), y: columnSelectionSchema.optional() }).optional(),
       description: z.string(),
     })
     .nullable()

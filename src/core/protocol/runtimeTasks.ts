@@ -313,6 +313,45 @@ export const inlineValueSchema = z.union([
 ]);
 export type InlineValue = z.infer<typeof inlineValueSchema>;
 
+/** A column of a pandas table: its name in the header row, or its number when the file has none (`header=None`). */
+const columnLabelSchema = z.union([z.string().max(1024), z.number().int().nonnegative()]);
+
+/**
+ * One step of how pandas narrows a CSV's columns, applied in the code's order to the columns
+ * left by the step before: `usecols=` keeps labels or positions in the file's order, `take`
+ * picks labels in the order given (`df[['a', 'b']]`, `df['label']`), `drop` removes labels,
+ * `positions` and `range` pick by position (`df.iloc[:, [0, 2]]`, `df.iloc[:, 1:5]`,
+ * `values[:, :-1]`).
+ */
+export const columnStepSchema = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('usecols'),
+    columns: z.union([z.array(z.string().max(1024)).min(1), z.array(z.number().int().nonnegative()).min(1)]),
+  }),
+  z.object({ op: z.literal('take'), labels: z.array(columnLabelSchema).min(1).max(4096) }),
+  z.object({ op: z.literal('drop'), labels: z.array(columnLabelSchema).min(1).max(4096) }),
+  z.object({ op: z.literal('positions'), positions: z.array(z.number().int()).min(1).max(4096) }),
+  z.object({
+    op: z.literal('range'),
+    start: z.number().int().nullable(),
+    stop: z.number().int().nullable(),
+    step: z.number().int().nullable(),
+  }),
+]);
+export type ColumnStep = z.infer<typeof columnStepSchema>;
+
+/** The columns code reads out of a CSV with pandas (or by slicing the array it read), resolved against the file when it is read. */
+export const columnSelectionSchema = z.object({
+  /** Whether the first row names the columns (pandas' default) or is data (`header=None`). */
+  header: z.boolean(),
+  steps: z.array(columnStepSchema).max(16),
+  /** One column taken as a Series (`df['label']`, `df.iloc[:, -1]`): a 1-D array of rows. */
+  series: z.boolean(),
+  /** The 1-based line of the code that picks the columns, for messages. */
+  line: z.number().int().positive(),
+});
+export type ColumnSelection = z.infer<typeof columnSelectionSchema>;
+
 export const fileDataSchema = z.object({
   source: z.literal('file'),
   /** One file per model input when the model has several. */
@@ -323,6 +362,8 @@ export const fileDataSchema = z.object({
   keys: z
     .object({ x: z.string().optional(), y: z.string().optional(), sampleWeight: z.string().optional() })
     .optional(),
+  /** The columns of a `.csv` the code picks with pandas, per role (x applies to each x file). */
+  columns: z.object({ x: columnSelectionSchema.optional(), y: columnSelectionSchema.optional() }).optional(),
 });
 
 export const inlineDataSchema = z.object({

@@ -21,7 +21,7 @@ export interface SlicePlan {
 
 export class SliceError extends Error {}
 
-function rangeIndices(n: number, start: number | null, stop: number | null, step: number | null): number[] {
+export function rangeIndices(n: number, start: number | null, stop: number | null, step: number | null): number[] {
   const s = step ?? 1;
   if (s === 0) throw new SliceError('slice step cannot be zero');
   const out: number[] = [];
