@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type * as vscode from 'vscode';
+import { columnSelectionSchema } from '../core/protocol/runtimeTasks';
 
 const choiceSchema = z.object({
   x: z.string(),
@@ -14,6 +15,8 @@ const choiceSchema = z.object({
   sampleWeight: z.string().optional(),
   /** The members of `.npz` files to read, when the code picks them. */
   keys: z.object({ x: z.string().optional(), y: z.string().optional() }).optional(),
+  /** The columns of a `.csv` the code picks with pandas, when the user took the code's files. */
+  columns: z.object({ x: columnSelectionSchema.optional(), y: columnSelectionSchema.optional() }).optional(),
 });
 const choicesSchema = z.record(z.string(), choiceSchema);
 export type DataChoice = z.infer<typeof choiceSchema>;

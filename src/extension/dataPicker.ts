@@ -10,6 +10,8 @@ import { DataError } from '../core/data/errors';
 import { type ExpectedData, expectedData } from '../core/data/expected';
 import { type DataHeader, HEADER_BYTES, headerProblems, readDataHeader } from '../core/data/headerCheck';
 import { formatShape } from '../core/format';
+import { codeFilesLabel } from '../core/data/codePaths';
+import type { ColumnSelection } from '../core/protocol/runtimeTasks';
 import type { ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
 import type { DataChoice } from './dataChoices';
 import { codeFiles } from './requests';
@@ -38,6 +40,7 @@ export async function pickData(
       x: loaded.data.x,
       ...(loaded.data.y !== undefined ? { y: loaded.data.y } : {}),
       ...(loaded.data.keys ? { keys: loaded.data.keys } : {}),
+      ...(loaded.data.columns ? { columns: loaded.data.columns } : {}),
     });
     if (choice === undefined) return undefined;
   }
@@ -69,10 +72,13 @@ async function offerCodeFiles(
   expected: ExpectedData,
   files: DataChoice,
 ): Promise<DataChoice | null | undefined> {
-  const names = [files.x, ...(files.y !== undefined ? [files.y] : [])].map((f) => vscode.workspace.asRelativePath(f));
   const answer = await vscode.window.showQuickPick(
     [
-      { label: `$(file-code) ${names.join(', ')}`, description: 'the files the code loads', useCode: true },
+      {
+        label: `$(file-code) ${codeFilesLabel(files, vscode.workspace.asRelativePath)}`,
+        description: 'the files the code loads',
+        useCode: true,
+      },
       { label: '$(folder-opened) Choose files…', useCode: false },
     ],
     {
@@ -113,13 +119,13 @@ async function chooseInDialogs(
 }
 
 /** Reads only each file's first bytes, whatever its size. */
-async function header(file: string): Promise<DataHeader | null> {
+async function header(file: string, columns?: ColumnSelection): Promise<DataHeader | null> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();
     const prefix = new Uint8Array(Math.min(size, HEADER_BYTES));
     await handle.read(prefix, 0, prefix.length, 0);
-    return readDataHeader(vscode.workspace.asRelativePath(file), prefix, size);
+    return readDataHeader(vscode.workspace.asRelativePath(file), prefix, size, columns);
   } finally {
     await handle.close();
   }
@@ -131,10 +137,10 @@ async function checkHeaders(
 ): Promise<{ problems: string[]; summary: string }> {
   const problems: string[] = [];
   const described: string[] = [];
-  const read = async (file: string): Promise<DataHeader | null> => {
+  const read = async (file: string, columns?: ColumnSelection): Promise<DataHeader | null> => {
     const name = vscode.workspace.asRelativePath(file);
     try {
-      const h = await header(file);
+      const h = await header(file, columns);
       described.push(h ? `${name} ${formatShape(h.shape)} ${h.dtype}` : name);
       return h;
     } catch (error) {
@@ -146,8 +152,9 @@ async function checkHeaders(
     }
   };
   // A member of an .npz is chosen by key: its header is inside the archive, checked when it runs.
-  const xHeader = choice.keys?.x === undefined ? await read(choice.x) : null;
-  const yHeader = choice.y !== undefined && choice.keys?.y === undefined ? await read(choice.y) : null;
+  const xHeader = choice.keys?.x === undefined ? await read(choice.x, choice.columns?.x) : null;
+  const yHeader =
+    choice.y !== undefined && choice.keys?.y === undefined ? await read(choice.y, choice.columns?.y) : null;
   if (xHeader) {
     const rel = vscode.workspace.asRelativePath;
     problems.push(

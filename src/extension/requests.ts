@@ -46,6 +46,7 @@ export function dataSpec(
       y: picked.y,
       sampleWeight: picked.sampleWeight,
       ...(picked.keys ? { keys: picked.keys } : {}),
+      ...(picked.columns ? { columns: picked.columns } : {}),
     };
   const files = settings.dataFiles[dataKey(document, input.model.name)];
   if (files?.x) {

@@ -111,3 +111,46 @@ model.fit(X, y)
   assert.equal(typeof a.loss['valid-mean'], 'number');
   assert.equal(a.loss['valid-mean'], b.loss['valid-mean']);
 });
+
+test('masklens evaluate reads the CSV columns the code picks with pandas, as --data and --labels of those columns would; a column the file lacks is one located sentence', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'masklens-cli-columns-'));
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'train.csv'), 'id,t0,t1,t2,t3,label\n1,1,2,0,0,0.5\n2,3,4,5,0,1\n3,6,0,0,0,0.25\n');
+  writeFileSync(join(dir, 'X.npy'), writeNpy({ shape: [3, 4], data: [1, 2, 0, 0, 3, 4, 5, 0, 6, 0, 0, 0] }));
+  writeFileSync(join(dir, 'y.npy'), writeNpy({ shape: [3], data: [0.5, 1, 0.25] }));
+  const program = (label: string) => `import pandas as pd
+from keras import Sequential
+from keras.layers import Input, Embedding, LSTM, Dense
+
+df = pd.read_csv('data/train.csv')
+X = df.drop(columns=['id', 'label']).values
+y = df['${label}'].values
+model = Sequential([Input(shape=(4,)), Embedding(10, 4, mask_zero=True), LSTM(3), Dense(1)])
+model.compile(optimizer='adam', loss='mse')
+model.fit(X, y)
+`;
+  const script = join(dir, 'train.py');
+  writeFileSync(script, program('label'));
+  const loads = cli('evaluate', script, '--json');
+  assert.equal(loads.status, 0, loads.stderr);
+  assert.match(
+    loads.stderr,
+    /note: using the data files the code loads: pd\.read_csv\('data\/train\.csv'\) at line 5, every column but id, label at line 6, pd\.read_csv\('data\/train\.csv'\) at line 5, column label at line 7/,
+  );
+  const chosen = cli('evaluate', script, '--json', '--data', join(dir, 'X.npy'), '--labels', join(dir, 'y.npy'));
+  assert.equal(chosen.status, 0, chosen.stderr);
+  type Result = { data: { source: string; samples: number; description: string }; loss: { 'valid-mean': number } };
+  const a = JSON.parse(loads.stdout) as Result;
+  const b = JSON.parse(chosen.stdout) as Result;
+  assert.equal(a.data.samples, 3);
+  assert.match(a.data.description, /train\.csv \(every column but id, label\), .*train\.csv \(column label\)/);
+  assert.equal(a.loss['valid-mean'], b.loss['valid-mean']);
+
+  writeFileSync(script, program('lable'));
+  const missing = cli('evaluate', script);
+  assert.equal(missing.status, 1);
+  assert.match(
+    missing.stderr,
+    /y \(.*train\.csv\): column 'lable', which line 7 reads, is not in the file's header \(its columns: 'id', 't0', 't1', 't2', 't3', 'label'\)/,
+  );
+});

@@ -149,16 +149,16 @@ model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Embedding(10, 4,
   assert.equal(readDataHeader('x.npz', new Uint8Array(10), 10), null, 'an .npz member is checked when it runs');
 });
 
-test('pandas: a CSV read whole, its .values or .to_numpy(), and .astype() keep the file; column choices do not', async () => {
+test('pandas: a CSV read whole or by columns, its .values or .to_numpy(), and .astype() keep the file; an index column or another separator do not', async () => {
   for (const [load, expected] of [
     ["pd.read_csv('data/train.csv').values", 'data/train.csv'],
     ["pd.read_csv('data/train.csv', header=None).to_numpy()", 'data/train.csv'],
     ["pd.read_csv('data/train.csv', sep=',').values.astype('float32')", 'data/train.csv'],
     ["np.load('X.npy').astype(np.float32)", 'X.npy'],
-    ["pd.read_csv('data/train.csv', usecols=[0, 1]).values", null],
+    ["pd.read_csv('data/train.csv', usecols=[0, 1]).values", 'data/train.csv'],
     ["pd.read_csv('data/train.csv', index_col=0).values", null],
     ["pd.read_csv('data/train.tsv', sep='\\t').values", null],
-    ["pd.read_csv('data/train.csv')[['a', 'b']].values", null],
+    ["pd.read_csv('data/train.csv')[['a', 'b']].values", 'data/train.csv'],
   ] as const) {
     const a = await analyze(`import pandas as pd
 ${MODEL}

@@ -5,7 +5,8 @@
  * wins. Shared by the extension and the CLI, which supply the folders and the file test.
  */
 import { isAbsolute, join } from 'node:path';
-import type { DataSpec } from '../protocol/runtimeTasks';
+import type { ColumnSelection, DataSpec } from '../protocol/runtimeTasks';
+import { describeColumns } from './columns';
 import type { CodeDataFiles } from './sourceData';
 
 export interface CodeFilesFound {
@@ -50,4 +51,25 @@ export function locateCodeFiles(
     data: null,
     note: `the code loads ${files.description}, but ${wanted.length > 1 ? 'those files are' : 'that file is'} not there${looked ? ` (looked in ${looked})` : ''}; choose data files to use real data`,
   };
+}
+
+/**
+ * The code's files in words for the offer: "data/X.npy, data/y.npy", or with the columns the
+ * code picks, "data/train.csv columns a, b (x) and column label (y), as line 12 reads them".
+ */
+export function codeFilesLabel(
+  files: { x: string; y?: string; columns?: { x?: ColumnSelection; y?: ColumnSelection } },
+  relative: (path: string) => string,
+): string {
+  const names = [files.x, ...(files.y !== undefined ? [files.y] : [])].map(relative);
+  const columns = files.columns;
+  if (!columns?.x && !columns?.y) return names.join(', ');
+  const part = (file: string, selection: ColumnSelection | undefined, role: string, sameFile: boolean) =>
+    `${sameFile ? '' : `${relative(file)} `}${selection ? describeColumns(selection) : 'every column'} (${role})`;
+  const sameFile = files.y !== undefined && files.y === files.x;
+  const parts = [part(files.x, columns.x, 'x', false)];
+  if (files.y !== undefined) parts.push(part(files.y, columns.y, 'y', sameFile));
+  const lines = [...new Set([columns.x?.line, columns.y?.line].filter((l): l is number => l !== undefined))];
+  const reads = lines.length === 1 ? `as line ${lines[0]} reads them` : `as lines ${lines.join(' and ')} read them`;
+  return `${parts.join(' and ')}, ${reads}`;
 }

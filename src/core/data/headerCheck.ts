@@ -7,6 +7,8 @@
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { formatShape } from '../format';
+import type { ColumnSelection } from '../protocol/runtimeTasks';
+import { columnLabels, resolveColumns } from './columns';
 import type { ExpectedInput } from './expected';
 import { DataError } from './errors';
 import { checkNpyLength, readNpyHeader } from './npy';
@@ -25,7 +27,12 @@ export const HEADER_BYTES = 12 + 65_536;
  * whose shape only a full read gives (.npz members, JSON). A file that is not what its name says
  * is refused with one sentence naming it.
  */
-export function readDataHeader(file: string, prefix: Uint8Array, size: number): DataHeader | null {
+export function readDataHeader(
+  file: string,
+  prefix: Uint8Array,
+  size: number,
+  columns?: ColumnSelection,
+): DataHeader | null {
   const ext = extname(file).toLowerCase();
   if (ext === '.npy') {
     const h = readNpyHeader(prefix, file);
@@ -33,7 +40,7 @@ export function readDataHeader(file: string, prefix: Uint8Array, size: number): 
     checkNpyLength(h, size, file);
     return { shape: h.shape, dtype: npyDtype(h.descr) };
   }
-  if (ext === '.csv') return csvHeader(prefix, size, file);
+  if (ext === '.csv') return csvHeader(prefix, size, file, columns);
   return null;
 }
 
@@ -45,18 +52,25 @@ function npyDtype(descr: string): string {
   );
 }
 
-/** A CSV's width from its first complete rows; a first row with a non-number is a header. */
-function csvHeader(prefix: Uint8Array, size: number, file: string): DataHeader {
+/**
+ * A CSV's width from its first complete rows; a first row with a non-number is a header. With
+ * the columns code picks, the first row is the names when the code reads it so, and the width is
+ * that of the columns picked (one picked as a Series is a 1-D array of rows).
+ */
+function csvHeader(prefix: Uint8Array, size: number, file: string, columns?: ColumnSelection): DataHeader {
   let text = new TextDecoder('utf-8').decode(prefix);
   if (prefix.length < size) text = text.slice(0, Math.max(0, text.lastIndexOf('\n'))); // the last row may be cut
   const rows = parse(text, { bom: true, comment: '#', relax_column_count: true, skip_empty_lines: true }) as string[][];
+  const names = columns?.header ? (rows.shift()?.map((c) => c.trim()) ?? null) : null;
   const numeric = (row: string[]) => row.every((c) => c.trim() !== '' && Number.isFinite(Number(c)));
   const data = rows.filter(numeric);
   if (data.length === 0) throw new DataError('no rows of numbers in its first lines', 'data-corrupt', file);
   const widths = new Set(data.map((r) => r.length));
   if (widths.size > 1)
     throw new DataError(`rows of different lengths (${[...widths].slice(0, 3).join(', ')} values)`, 'data-shape', file);
-  return { shape: [null, data[0].length], dtype: 'float64' };
+  if (!columns) return { shape: [null, data[0].length], dtype: 'float64' };
+  const picked = resolveColumns(columns, columnLabels(names, data[0].length), file);
+  return { shape: picked.series ? [null] : [null, picked.indices.length], dtype: 'float64' };
 }
 
 /**

@@ -65,7 +65,7 @@ export function assignTarget(ctx: Ctx, target: Syntax, value: Value, scope: Scop
       const attr = field(target, 'attribute')?.text;
       if (object.t === 'instance' && attr) object.inst.attrs.set(attr, value);
       // `df.columns = [...]` renames a loaded table's columns: it no longer reads as the file does.
-      if (object.t === 'unknown') changedInPlace(object);
+      forgetLoadedFile(target, scope);
       return;
     }
     case 'subscript': {
@@ -75,6 +75,7 @@ export function assignTarget(ctx: Ctx, target: Syntax, value: Value, scope: Scop
         reportNanPadding(ctx, rhs);
       }
       changedInPlace(object);
+      forgetLoadedFile(target, scope);
       if (object.t === 'dict') {
         const [item] = subscriptItems(ctx, target, scope);
         if (item?.kind === 'index' && item.value.t === 'str') {
@@ -114,4 +115,17 @@ export function assignTarget(ctx: Ctx, target: Syntax, value: Value, scope: Scop
         });
       }
   }
+}
+
+/**
+ * A loaded file changed in place through its name (`df['label'] = ...`, `X[X > 5] = 0`,
+ * `df.iloc[:, 0] = 1`, `df.dropna(inplace=True)`): the name no longer holds the file's values.
+ * Reading a name hands out a copy of an unknown value, so the name's own value is changed.
+ */
+export function forgetLoadedFile(target: Syntax, scope: Scope): void {
+  let node: Syntax | null = target;
+  while (node && (node.type === 'subscript' || node.type === 'attribute'))
+    node = field(node, node.type === 'subscript' ? 'value' : 'object');
+  const held = node?.type === 'identifier' ? scope.get(node.text) : undefined;
+  if (held?.t === 'unknown') delete held.file;
 }

@@ -12,7 +12,7 @@ import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
 import { arrayAttribute, sliceShape } from '../numpy/arrays';
 import { tableAttribute, tableSubscript } from '../numpy/pandasColumns';
-import { assignTarget } from './assign';
+import { assignTarget, forgetLoadedFile } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
 import { tensorArithmetic, tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
@@ -24,7 +24,6 @@ import {
   bool,
   findMethod,
   iterate,
-  changedInPlace,
   NONE,
   num,
   ref,
@@ -509,8 +508,7 @@ export function evalCall(ctx: Ctx, node: Syntax, scope: Scope): Value {
 function changedByInplace(fn: Syntax | null, args: CallArgs, scope: Scope): void {
   const inplace = args.kw.get('inplace');
   if (!inplace || (inplace.t === 'bool' && !inplace.v) || fn?.type !== 'attribute') return;
-  const object = field(fn, 'object');
-  if (object?.type === 'identifier') changedInPlace(scope.get(object.text) ?? NONE);
+  forgetLoadedFile(fn, scope);
 }
 
 /** Keyword maps are made on the first keyword: many calls (`len(x)`, `Dropout(0.2)`) have none. */

@@ -8,7 +8,7 @@
 import { AnalysisStopped, BudgetExceeded, type Ctx, MAX_CALL_DEPTH, MAX_LOOP_ITERATIONS } from '../objects/context';
 import type { CallArgs } from '../objects/arguments';
 import { elementsFit, forgetValue, grow } from '../objects/bounds';
-import { assignment, assignTarget, evalBinaryValues } from './assign';
+import { assignment, assignTarget, evalBinaryValues, forgetLoadedFile } from './assign';
 import { evalExpr } from './expressions';
 import type { Evaluator } from '../objects/evaluator';
 import { execImport } from './projectImports';
@@ -224,6 +224,7 @@ function execExpressionStatement(ctx: Ctx, node: Syntax, scope: Scope): void {
       scope.set(target.text, value);
     } else if (target?.type === 'subscript') {
       changedInPlace(evalExpr(ctx, field(target, 'value'), scope));
+      forgetLoadedFile(target, scope);
     }
     return;
   }

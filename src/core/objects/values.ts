@@ -140,8 +140,6 @@ export const NONE: Value = { t: 'none' };
  * are no longer the ones written where it was made, and MaskLens does not track the change.
  */
 export function changedInPlace(v: Value): void {
-  // A loaded file changed in place (`df['label'] = ...`, `X[X > 5] = 0`) no longer holds the file's values.
-  if (v.t === 'unknown') delete v.file;
   if (v.t !== 'array') return;
   v.data = null;
   v.fill = null;
