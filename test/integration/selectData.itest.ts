@@ -168,4 +168,35 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     assert.match(offered?.title ?? '', /Data for model/);
     await screenshot('select-data-4-code-files');
   });
+  test('the CSV columns the code picks with pandas are evaluated on, and offered first, by name, in Select Data Files…', async function () {
+    if (!screenshotsAvailable()) this.skip(); // the quick pick is driven in the browser
+    await activateExtension();
+    const rel = (f: string) => path.relative(examplesFolder().fsPath, path.join(dir, f)).split(path.sep).join('/');
+    fs.writeFileSync(path.join(dir, 'train.csv'), 'id,t0,t1,t2,t3,label\n1,1,2,0,0,0.5\n2,3,4,5,0,1\n3,6,0,0,0,0.25\n');
+    const file = path.join(dir, 'columns.py');
+    fs.writeFileSync(
+      file,
+      `import pandas as pd\n${MODEL.replace('return_sequences=True', 'return_sequences=False')}df = pd.read_csv('${rel('train.csv')}')\nX = df.drop(columns=['id', 'label']).values\ny = df['label'].values\nmodel.fit(X, y)\n`,
+    );
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    const uri = editor.document.uri;
+    type Result = import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined;
+    const ran = await vscode.commands.executeCommand<Result>('masklens.evaluate', uri, 'model');
+    assert.ok(ran?.lossValues, 'no result on the columns the code reads');
+    assert.equal(ran.data.source, 'file');
+    assert.equal(ran.data.samples, 3);
+    assert.match(ran.data.description, /train\.csv \(every column but id, label\), .*train\.csv \(column label\)/);
+
+    const done = vscode.commands.executeCommand('masklens.selectData', uri, 'model');
+    await new Promise((r) => setTimeout(r, 1500)); // the quick pick opens
+    const shown = (await screenshot('select-data-5-csv-columns')).framesText ?? '';
+    const offer = `${rel('train.csv')} every column but id, label (x) and column label (y), as lines 13 and 14 read them`;
+    assert.ok(shown.includes(offer), `the offer does not name the columns: ${shown.slice(0, 2000)}`);
+    assert.ok(shown.indexOf(offer) < shown.indexOf('Choose files…'), "the code's columns are not offered first");
+    await browserAction('select-csv-columns', { kind: 'quick-input', text: 'every column but id' });
+    await done;
+    const picked = await vscode.commands.executeCommand<Result>('masklens.evaluate', uri, 'model');
+    assert.equal(picked?.data.description, ran.data.description, 'the kept choice reads the same columns');
+    assert.equal(picked?.lossValues?.['valid-mean'], ran.lossValues?.['valid-mean']);
+  });
 });
