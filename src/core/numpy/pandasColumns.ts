@@ -17,18 +17,15 @@ const MAX_STEPS = 8;
 export function readCsvSelection(header: boolean, usecols: Value | undefined, line: number): ColumnSelection | null {
   if (usecols === undefined) return { header, steps: [], series: false, line };
   if (usecols.t !== 'seq' || usecols.items.length === 0) return null;
-  const names = usecols.items.map((v) => (v.t === 'str' ? v.v : null));
-  const positions = usecols.items.map((v) => (v.t === 'num' && v.int && v.v >= 0 ? v.v : null));
+  const names = usecols.items.flatMap((v) => (v.t === 'str' ? [v.v] : []));
+  const positions = usecols.items.flatMap((v) => (v.t === 'num' && v.int && v.v >= 0 ? [v.v] : []));
   // pandas refuses a list that mixes names and positions.
-  const columns = names.every((n) => n !== null)
-    ? (names as string[])
-    : positions.every((p) => p !== null)
-      ? (positions as number[])
-      : null;
+  const n = usecols.items.length;
+  const columns = names.length === n ? names : positions.length === n ? positions : null;
   return columns ? { header, steps: [{ op: 'usecols', columns }], series: false, line } : null;
 }
 
-function then(
+function withStep(
   file: LoadedFile,
   step: ColumnStep,
   series: boolean,
@@ -53,16 +50,19 @@ function label(v: Value): string | number | null {
 
 function labels(v: Value): (string | number)[] | null {
   if (v.t !== 'seq' || v.items.length === 0) return null;
-  const out = v.items.map(label);
-  return out.every((l) => l !== null) ? (out as (string | number)[]) : null;
+  const out = v.items.flatMap((item) => {
+    const l = label(item);
+    return l === null ? [] : [l];
+  });
+  return out.length === v.items.length ? out : null;
 }
 
 /** `df['a']` (a Series) or `df[['a', 'b']]` (a table), also as `df.loc[:, ...]`. */
 function byLabel(file: LoadedFile, key: Value, line: number): LoadedFile | null {
   const one = label(key);
-  if (one !== null) return then(file, { op: 'take', labels: [one] }, true, line, 'series');
+  if (one !== null) return withStep(file, { op: 'take', labels: [one] }, true, line, 'series');
   const many = labels(key);
-  return many ? then(file, { op: 'take', labels: many }, false, line, 'frame') : null;
+  return many ? withStep(file, { op: 'take', labels: many }, false, line, 'frame') : null;
 }
 
 /** `[:, n]`, `[:, a:b:c]`, `[:, [i, j]]`: positions, in rows' full range only. */
@@ -76,17 +76,18 @@ function byPosition(
   if (items.length !== 2 || !allRows(rows)) return null;
   if (cols.kind === 'index') {
     const n = cols.value.t === 'num' && cols.value.int ? cols.value.v : null;
-    if (n !== null) return then(file, { op: 'positions', positions: [n] }, true, line, table ? 'series' : undefined);
+    if (n !== null)
+      return withStep(file, { op: 'positions', positions: [n] }, true, line, table ? 'series' : undefined);
     if (cols.value.t !== 'seq' || cols.value.items.length === 0) return null;
-    const positions = cols.value.items.map((v) => (v.t === 'num' && v.int ? v.v : null));
-    if (positions.some((p) => p === null)) return null;
-    return then(file, { op: 'positions', positions: positions as number[] }, false, line, table);
+    const positions = cols.value.items.flatMap((v) => (v.t === 'num' && v.int ? [v.v] : []));
+    if (positions.length !== cols.value.items.length) return null;
+    return withStep(file, { op: 'positions', positions }, false, line, table);
   }
   if (cols.kind !== 'slice') return null;
   const part = (v: Value): number | null | undefined => (v.t === 'none' ? null : (asInt(v) ?? undefined));
   const [start, stop, step] = [part(cols.start), part(cols.stop), part(cols.step)];
   if (start === undefined || stop === undefined || step === undefined) return null;
-  return then(file, { op: 'range', start, stop, step }, false, line, table);
+  return withStep(file, { op: 'range', start, stop, step }, false, line, table);
 }
 
 function allRows(item: SubscriptItem | undefined): boolean {
@@ -152,5 +153,5 @@ export function tableDrop(file: LoadedFile, args: CallArgs, line: number): Loade
   if (!given || (args.kw.has('columns') && (args.pos.length > 0 || axis !== undefined))) return null;
   const one = label(given);
   const dropped = one !== null ? [one] : labels(given);
-  return dropped ? then(file, { op: 'drop', labels: dropped }, false, line, 'frame') : null;
+  return dropped ? withStep(file, { op: 'drop', labels: dropped }, false, line, 'frame') : null;
 }
