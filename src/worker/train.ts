@@ -6,14 +6,13 @@
  */
 import { Rng, subSeed } from '../core/data/random';
 import { TaskCancelledError, type TaskContext } from '../core/protocol/task';
-import { takeRows } from '../core/runtime/array';
 import type { ReductionId } from '../core/reductions';
 import type { EpochRecord } from '../core/protocol/runtimeTasks';
 import type { Tensor, Variable } from './layers/base';
 import { computeLoss } from './losses';
 import { KerasOptimizer, type OptimizerSpec } from './optimizers';
 import { align, reduce } from './reductions';
-import { evaluate, reductions } from './evaluation';
+import { evaluate } from './evaluation';
 import { type Session, toTensor } from './session';
 
 export interface TrainOptions {
@@ -44,13 +43,13 @@ export function batchLoss(
 ): Tensor {
   const { tf, runtime, data, loss } = session;
   if (!loss || !data.y) throw new Error('training needs targets and a loss');
-  const xs = data.x.map((a) => toTensor(tf, takeRows(a, rows)));
-  const y = toTensor(tf, takeRows(data.y, rows));
+  const xs = data.x.map((a) => toTensor(tf, a.take(rows)));
+  const y = toTensor(tf, data.y.take(rows));
   const r = runtime.forward(xs, training, seed, sparseSquares);
   const lv = computeLoss(tf, loss, y, r.outputs[0], r.outputLogits[0], runtime.family);
   let m = r.outputMasks[0];
   if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
-  const sw = data.sampleWeight ? toTensor(tf, takeRows(data.sampleWeight, rows)) : null;
+  const sw = data.sampleWeight ? toTensor(tf, data.sampleWeight.take(rows)) : null;
   pending.push(...r.updates);
   return reduce(tf, reduction, align(tf, lv.values, m, sw));
 }
@@ -134,7 +133,7 @@ function maskedAndUnmasked(
     recordLayers: false,
     chunk,
   });
-  const r = reductions(session, e);
+  const r = e.reductions;
   if (!r) return { masked: NaN, unmasked: NaN };
   return { masked: r[reduction === 'none' ? 'valid-mean' : reduction], unmasked: r.none };
 }

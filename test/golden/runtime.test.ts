@@ -322,7 +322,7 @@ for (const file of files) {
       try {
         tf.tidy(() => {
           const r = session.runtime.forward(
-            session.data.x.map((a) => toTensor(tf, a)),
+            session.data.x.map((a) => toTensor(tf, a.take(Array.from({ length: a.shape[0] }, (_, i) => i)))),
             false,
           );
           for (const rec of fx.layers) {
