@@ -23,6 +23,7 @@ import { analysisWorkload } from '../workloads/analysis';
 import { coldWorkload } from '../workloads/cold';
 import { evaluateWorkload } from '../workloads/evaluate';
 import { scalingWorkload } from '../workloads/scaling';
+import { streamEvaluateWorkload } from '../workloads/streamEvaluate';
 import { trainingWorkload } from '../workloads/training';
 
 const root = join(__dirname, '..', '..');
@@ -104,6 +105,7 @@ const WORKLOADS: [Row['workload'], [string, Workload][]][] = [
     ],
   ],
   ['W5', [['pool scaling', scalingWorkload]]],
+  ['W6', [['streamed evaluation', streamEvaluateWorkload]]],
 ];
 
 async function main(): Promise<void> {
