@@ -15,6 +15,10 @@ import { computeLoss } from './losses';
 import { metricValues, type MetricSpec, resolveMetric } from './metrics';
 import { align, kerasBatchLoss, KerasEvaluateStream } from './reductions';
 import { type Session, toTensor } from './session';
+import { bucketDecision, validLengths, type BucketDecision } from '../core/runtime/lengthBuckets';
+import { forwardInBuckets, lengthBucketsEnabled } from './lengthBuckets';
+import type { ForwardResult } from './executor';
+import type { NdArray } from '../core/runtime/array';
 
 export interface LayerCapture {
   name: string;
@@ -71,6 +75,8 @@ export interface Evaluation {
   metrics: MetricResult[];
   warnings: string[];
   notes: string[];
+  /** Chunks run in length buckets, of all chunks; and why the others were not (null: every chunk was, or no mask marks padding). */
+  buckets: { chunks: number; of: number; reason: string | null };
 }
 
 /** Running sums of one metric: Keras' metrics accumulate over every batch before dividing. */
@@ -129,6 +135,8 @@ export interface EvaluationOptions {
   kerasBatchSize?: number;
   /** Told after each chunk: samples done, of all. */
   progress?: (done: number, total: number) => void;
+  /** Run each chunk in length buckets where the model allows it (default: unless MASKLENS_LENGTH_BUCKETS=0). */
+  lengthBuckets?: boolean;
 }
 
 /** The kept samples' rows of arrays of one kind, collected chunk by chunk. */
@@ -187,6 +195,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   let metricSums: MetricSums[] | null = null;
   let metricsMasked = false;
   let hasOutputMask = false;
+  const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
+    ? { ok: false, reason: 'length buckets were turned off', marked: true }
+    : bucketDecision(runtime.graph, session.probe.maskIn);
+  const buckets = { chunks: 0, of: 0, reason: decision.ok || !decision.marked ? null : decision.reason };
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
@@ -199,7 +211,11 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     const sw = loss && data.y && data.sampleWeight ? data.sampleWeight.take(part) : null;
     tf.tidy(() => {
       const xs = xRows.map((a) => toTensor(tf, a));
-      const r = runtime.forward(xs, false);
+      buckets.of++;
+      const inBuckets = decision.ok ? bucketedPass(session, decision, xRows[0], xs[0]) : null;
+      if (inBuckets && 'reason' in inBuckets) buckets.reason ??= inBuckets.reason;
+      else if (inBuckets) buckets.chunks++;
+      const r = inBuckets && !('reason' in inBuckets) ? inBuckets : runtime.forward(xs, false);
       r.warnings.forEach((w) => warnings.add(w));
       if (o.recordLayers) {
         r.records.forEach((rec, li) => {
@@ -350,7 +366,34 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     metrics: (metricSums ?? []).map((m) => metricResult(m, metricsMasked)),
     warnings: [...warnings],
     notes: [...notes, ...customLossNotes(session, hasOutputMask, scalarLoss.length > 0, ownMask)],
+    buckets,
   };
+}
+
+/**
+ * One chunk's pass in length buckets, or why not: the valid lengths come from the rows as
+ * the input's Embedding(mask_zero=True) or Masking layer reads them.
+ */
+function bucketedPass(
+  session: Session,
+  decision: Extract<BucketDecision, { ok: true }>,
+  rows: NdArray,
+  x: Tensor,
+): ForwardResult | { reason: string } | null {
+  const { marker } = decision;
+  const rank = marker.kind === 'embedding' ? 2 : 3;
+  if (rows.shape.length !== rank)
+    return {
+      reason: `the input has ${rows.shape.length} axes, not (samples, timesteps${rank === 3 ? ', features' : ''})`,
+    };
+  const [samples, steps] = rows.shape;
+  const inner = rank === 3 ? rows.shape[2] : 1;
+  const valid = validLengths(rows.data, samples, steps, inner, marker);
+  if (!valid)
+    return {
+      reason: `some samples' valid steps are not one run at the start or at the end of the sequence (padding inside a sequence, or pre- and post-padding mixed)`,
+    };
+  return forwardInBuckets(session.tf, session.runtime, x, valid.lengths, valid.side, session.probe.shapes);
 }
 
 function range(n: number): number[] {

@@ -43,6 +43,7 @@ import type { GivenWeight } from './layers/weights';
 import { customLossSpec, type LossSpec, resolveLoss, targetsLossId } from './losses';
 import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
+import { type PassShapes, passShapes } from './lengthBuckets';
 
 export interface SessionRequest {
   model: RuntimeModel;
@@ -121,6 +122,8 @@ export interface Session {
   output: OutputChoice;
   /** What the task was estimated to need (checked against the cap), and the evaluation chunk that fits. */
   plan: TaskPlan;
+  /** From the pass that built the model: every tensor's per-sample shape, and which layer calls a mask reached. */
+  probe: { shapes: PassShapes; maskIn: Map<string, boolean> };
   dispose(): void;
 }
 
@@ -348,16 +351,18 @@ export function openSession(
       warnings.push('the model is not compiled with a loss; using mse');
     }
     let outputShape: number[] = [];
+    const probed: { value: Session['probe'] | null } = { value: null };
     try {
       // Build every layer on one sample: the weights exist, and the output's shape is known.
-      const probe = data.x.map((a) => toTensor(tf, a.take([0])));
+      const first = data.x.map((a) => toTensor(tf, a.take([0])));
       try {
         tf.tidy(() => {
-          const r = runtime.forward(probe, false);
+          const r = runtime.forward(first, false);
           outputShape = r.outputs[output.index].shape.slice(1);
+          probed.value = { shapes: passShapes(r), maskIn: new Map(r.records.map((rec) => [rec.node.id, rec.maskIn])) };
         });
       } finally {
-        probe.forEach((t) => t.dispose());
+        first.forEach((t) => t.dispose());
       }
       if (!data.y && data.info.synthetic && loss) {
         data.y = inMemory(
@@ -385,6 +390,8 @@ export function openSession(
         weighted: true,
       })),
     ];
+    const probe = probed.value;
+    if (!probe) throw new Error('the model pass that builds the layers returned nothing');
     ready = true;
     return {
       tf,
@@ -398,6 +405,7 @@ export function openSession(
       outputShape,
       output,
       plan,
+      probe,
       dispose,
     };
   } finally {

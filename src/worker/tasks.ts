@@ -26,6 +26,15 @@ function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown
   return { samples: r.samplesShown, timesteps: r.timestepsShown, features: r.featuresShown };
 }
 
+/** Why the evaluation ran every timestep, padding included, where a mask marks the padding. */
+function bucketNote(e: Evaluation): string[] {
+  return e.buckets.reason
+    ? [
+        `evaluated every timestep, padding included${e.buckets.chunks > 0 ? ` in ${e.buckets.of - e.buckets.chunks} of ${e.buckets.of} chunks` : ''}, not in batches cut at their longest sequence: ${e.buckets.reason}`,
+      ]
+    : [];
+}
+
 /** Positions 0..k-1 of the kept rows an Evaluation holds (the shown samples, in order). */
 const keptPositions = (e: Evaluation) => e.kept.map((_, i) => i);
 
@@ -117,7 +126,9 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
     const pad = e.padding;
     const at = keptPositions(e);
     const perTimestep = e.loss ? capMatrix(e.loss, at, caps) : null;
-    const warnings = [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])];
+    const warnings = [
+      ...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes, ...bucketNote(e)]),
+    ];
     const result: Omit<EvaluateResult, 'tensors' | 'elapsedMs'> = {
       kind: 'evaluate',
       backend: session.backend.backend,
@@ -221,7 +232,9 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
       paddingShareOfUnmaskedLoss: pad.share,
       metrics: e.metrics,
       perSample,
-      warnings: [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])],
+      warnings: [
+        ...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes, ...bucketNote(e)]),
+      ],
       tensors: finish(session, ctx),
       elapsedMs: performance.now() - started,
     };

@@ -1,0 +1,129 @@
+/**
+ * Length-bucketed evaluation, the TensorFlow half: one chunk's samples sorted by valid length
+ * into buckets, each bucket run cut at its longest sequence plus one padded step, then every
+ * tensor of the pass (each layer's output and mask, the model's outputs, masks, logits and
+ * padding) grown back to all timesteps by repeating that padded step and put back in the
+ * chunk's order. What follows the pass (losses, reductions, metrics, shown rows) sees the same
+ * tensors an uncut pass gives. src/core/runtime/lengthBuckets.ts says when this holds.
+ */
+import { type Bucket, lengthBuckets, type PaddingSide } from '../core/runtime/lengthBuckets';
+import type { ForwardResult, ModelRuntime, NodeRecord } from './executor';
+import type { Tensor } from './layers/base';
+import type { Tf } from './tf';
+
+/** MASKLENS_LENGTH_BUCKETS=0 runs every timestep (benchmarks compare both paths). */
+export function lengthBucketsEnabled(): boolean {
+  return process.env.MASKLENS_LENGTH_BUCKETS !== '0';
+}
+
+/** Samples per bucket: enough rows for the kernels to run efficiently, few enough that lengths stay close. */
+export const BUCKET_SIZE = 32;
+
+/** Per-sample shapes (batch axis left out) of every tensor a pass returns, from an uncut pass. */
+export interface PassShapes {
+  records: { output: number[]; mask: number[] | null }[];
+  outputs: number[][];
+  outputMasks: (number[] | null)[];
+  outputPadding: (number[] | null)[];
+}
+
+export function passShapes(r: ForwardResult): PassShapes {
+  const per = (t: Tensor | null) => (t ? t.shape.slice(1) : null);
+  return {
+    records: r.records.map((rec) => ({ output: rec.output.shape.slice(1), mask: per(rec.mask) })),
+    outputs: r.outputs.map((t) => t.shape.slice(1)),
+    outputMasks: r.outputMasks.map(per),
+    outputPadding: r.outputPadding.map(per),
+  };
+}
+
+/** Thrown inside a bucketed pass when a tensor's shape is not what cutting time explains. */
+class UnexpectedShape extends Error {}
+
+/**
+ * `t` from a bucket cut to `cut` of `steps` timesteps, grown back to `full` (its uncut
+ * per-sample shape): unchanged when time was not its axis 1, else the padded step repeated.
+ */
+function grow(tf: Tf, t: Tensor, full: number[], cut: number, steps: number, side: PaddingSide): Tensor {
+  const per = t.shape.slice(1);
+  if (per.length === full.length && per.every((d, i) => d === full[i])) return t;
+  const timeCut = cut < steps && per.length === full.length && full[0] === steps && per[0] === cut;
+  if (!timeCut || !per.every((d, i) => i === 0 || d === full[i])) throw new UnexpectedShape();
+  const begin = t.shape.map((_, i) => (i === 1 && side === 'post' ? cut - 1 : 0));
+  const size = t.shape.map((d, i) => (i === 1 ? 1 : d));
+  const step = tf.slice(t, begin, size);
+  const repeated = tf.tile(
+    step,
+    t.shape.map((_, i) => (i === 1 ? steps - cut : 1)),
+  );
+  return tf.concat(side === 'post' ? [t, repeated] : [repeated, t], 1);
+}
+
+/**
+ * One chunk's pass in length buckets, equal to `runtime.forward(xs, false)`; null when some
+ * tensor's shape is not explained by the cut (the caller then runs the chunk whole).
+ * Call inside `tf.tidy`.
+ */
+export function forwardInBuckets(
+  tf: Tf,
+  runtime: ModelRuntime,
+  x: Tensor,
+  lengths: Int32Array,
+  side: PaddingSide,
+  shapes: PassShapes,
+): ForwardResult | null {
+  const steps = x.shape[1] ?? 0;
+  const buckets = lengthBuckets(lengths, steps, BUCKET_SIZE);
+  const parts = buckets.map((b) => runtime.forward([cutRows(tf, x, b, side)], false));
+  // Where each sample of the chunk sits in the buckets laid end to end.
+  const at = new Int32Array(lengths.length);
+  let k = 0;
+  for (const b of buckets) for (const row of b.rows) at[row] = k++;
+  const order = tf.tensor1d(at, 'int32');
+  const join = (pick: (r: ForwardResult) => Tensor | null, full: number[] | null): Tensor | null => {
+    const ts = parts.map(pick);
+    if (ts.some((t) => t === null) || full === null) {
+      if (ts.every((t) => t === null)) return null;
+      throw new UnexpectedShape();
+    }
+    const grown = (ts as Tensor[]).map((t, i) => grow(tf, t, full, buckets[i].cut, steps, side));
+    return tf.gather(grown.length === 1 ? grown[0] : tf.concat(grown, 0), order);
+  };
+  const required = (t: Tensor | null): Tensor => {
+    if (!t) throw new UnexpectedShape();
+    return t;
+  };
+  try {
+    const first = parts[0];
+    const records: NodeRecord[] = first.records.map((rec, i) => ({
+      ...rec,
+      output: required(join((r) => r.records[i].output, shapes.records[i]?.output ?? null)),
+      mask: join((r) => r.records[i].mask, shapes.records[i]?.mask ?? null),
+    }));
+    const outputs = first.outputs.map((_, i) => required(join((r) => r.outputs[i], shapes.outputs[i] ?? null)));
+    return {
+      outputs,
+      outputMasks: first.outputMasks.map((_, i) => join((r) => r.outputMasks[i], shapes.outputMasks[i] ?? null)),
+      outputLogits: first.outputLogits.map((_, i) => join((r) => r.outputLogits[i], shapes.outputs[i] ?? null)),
+      outputPadding: first.outputPadding.map((_, i) =>
+        join((r) => r.outputPadding[i], shapes.outputPadding[i] ?? null),
+      ),
+      records,
+      warnings: [...new Set(parts.flatMap((r) => r.warnings))],
+      updates: [],
+    };
+  } catch (error) {
+    if (error instanceof UnexpectedShape) return null;
+    throw error;
+  }
+}
+
+/** A bucket's rows of `x`, cut to its timesteps: the first `cut` (post-padding) or the last. */
+function cutRows(tf: Tf, x: Tensor, b: Bucket, side: PaddingSide): Tensor {
+  const rows = tf.gather(x, tf.tensor1d(Int32Array.from(b.rows), 'int32'));
+  const steps = x.shape[1] ?? 0;
+  if (b.cut === steps) return rows;
+  const begin = x.shape.map((_, i) => (i === 1 && side === 'pre' ? steps - b.cut : 0));
+  const size = rows.shape.map((d, i) => (i === 1 ? b.cut : d));
+  return tf.slice(rows, begin, size);
+}
