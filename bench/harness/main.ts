@@ -24,6 +24,7 @@ import { coldWorkload } from '../workloads/cold';
 import { evaluateWorkload } from '../workloads/evaluate';
 import { scalingWorkload } from '../workloads/scaling';
 import { streamEvaluateWorkload } from '../workloads/streamEvaluate';
+import { bucketedEvaluateWorkload } from '../workloads/bucketedEvaluate';
 import { trainingWorkload } from '../workloads/training';
 
 const root = join(__dirname, '..', '..');
@@ -106,6 +107,7 @@ const WORKLOADS: [Row['workload'], [string, Workload][]][] = [
   ],
   ['W5', [['pool scaling', scalingWorkload]]],
   ['W6', [['streamed evaluation', streamEvaluateWorkload]]],
+  ['W7', [['bucketed evaluation', bucketedEvaluateWorkload]]],
 ];
 
 async function main(): Promise<void> {

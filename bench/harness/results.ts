@@ -8,7 +8,7 @@ export interface Side {
 }
 
 export interface Row {
-  workload: 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6';
+  workload: 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6' | 'W7';
   measure: string;
   /** What is timed on each side, in words. */
   how: string;
