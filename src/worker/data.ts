@@ -10,27 +10,21 @@ import { parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
 import { keyName, parseJsonArrays } from '../core/data/json';
-import { MaskingScan } from '../core/data/maskingValue';
 import { arrayValueToNdArray } from '../core/data/nested';
 import { checkNpyLength, NPY_HEADER_PREFIX, parseNpy, readNpyHeader } from '../core/data/npy';
 import { parseNpz } from '../core/data/npz';
 import { subSeed } from '../core/data/random';
 import { type SyntheticInput, syntheticInputs } from '../core/data/synthetic';
 import { inMemory, reshapedRows, type RowSource } from '../core/data/rowSource';
-import {
-  checkSampleCount,
-  checkTokenIds,
-  fitToInput,
-  type InputExpectation,
-  nonFiniteMessages,
-} from '../core/data/validate';
+import { checkSampleCount, fitToInput, type InputExpectation } from '../core/data/validate';
 import { formatShape } from '../core/format';
 import type { JsonObject } from '../core/ir';
-import { countNonFinite, type NdArray, sizeOf } from '../core/runtime/array';
+import { type NdArray, sizeOf } from '../core/runtime/array';
 import type { MemoryBudget } from '../core/runtime/memory';
 import type { DataInfo, FileAccess, InlineValue } from '../core/protocol/runtimeTasks';
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
 import { openForReading, type OpenFile, readAll, readPrefix } from './fileAccess';
+import { type CheckedArray, DataChecks } from './dataChecks';
 import { type NpyFileRows, openNpyRows } from './npyFile';
 import { configNumber } from './layers/base';
 import type { Completion } from '../core/graph/complete';
@@ -49,6 +43,11 @@ export interface LoadedData {
   warnings: string[];
   /** True when some array is read by rows from its file as the task needs them (never held whole). */
   streamed: boolean;
+  /**
+   * The checks still to make, on the rows as the evaluation reads them (then `finish` them);
+   * null when every array was checked as it was loaded.
+   */
+  checks: DataChecks | null;
   /** Closes the files read by rows. */
   close(): void;
 }
@@ -385,39 +384,23 @@ function loadOpened(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions, ope
   if (y) checkSampleCount(y, samples, 'y', 'y');
   if (sw) checkSampleCount(sw, samples, 'sampleWeight', 'the sample weights');
 
-  const roles: ['x' | 'y' | 'sampleWeight', RowSource | null, string, number][] = [
-    ...x.map((a, i): ['x', RowSource, string, number] => [
-      'x',
-      a,
-      x.length > 1 ? `x[${expectations[i].name}]` : 'x',
-      i,
-    ]),
-    ['y', y, 'y', -1],
-    ['sampleWeight', sw, 'the sample weights', -1],
+  const arrays: CheckedArray[] = [
+    ...x.map((source, i) => ({
+      role: 'x' as const,
+      source,
+      label: x.length > 1 ? `x[${expectations[i].name}]` : 'x',
+      expectation: expectations[i],
+    })),
+    ...(y ? [{ role: 'y' as const, source: y, label: 'y', expectation: null }] : []),
+    ...(sw ? [{ role: 'sampleWeight' as const, source: sw, label: 'the sample weights', expectation: null }] : []),
   ];
-  for (const [role, source, label, input] of roles) {
-    if (!source) continue;
-    const expectation = input >= 0 ? expectations[input] : null;
-    const masking = expectation?.masking && !info.synthetic ? new MaskingScan(expectation.masking.value) : null;
-    let counts = { nan: 0, inf: 0, firstNaN: null as number[] | null, firstInf: null as number[] | null };
-    // An array held whole is checked at once; one read by rows, a bounded number of rows at a time.
-    const step = source.whole ? samples : Math.max(1, o.streamRows ?? samples);
-    for (let start = 0; start < samples; start += step) {
-      o.checkpoint?.();
-      const end = Math.min(samples, start + step);
-      const rows = source.whole ?? source.take(range(start, end));
-      if (expectation) checkTokenIds(rows, expectation, label, start);
-      masking?.add(rows);
-      counts = addCounts(counts, countNonFinite(rows), start);
-    }
-    if (masking && expectation?.masking) {
-      const missed = masking.verdict(expectation.masking.layer, label);
-      if (missed) warnings.push(missed);
-    }
-    const finding = nonFiniteMessages(counts, label, label, o.nanPolicy);
-    nan[role] += finding.nan;
-    inf[role] += finding.inf;
-    warnings.push(...finding.messages);
+  const checks = new DataChecks(arrays, samples, o.nanPolicy, info.synthetic);
+  const streamed = arrays.some((a) => a.source.whole === null);
+  // Refusing NaN is decided before any work; findings can wait for the rows the evaluation reads anyway.
+  const deferred = streamed && o.streamRows !== undefined && o.nanPolicy === 'report';
+  if (!deferred) {
+    checks.rest(o.streamRows ?? samples, o.checkpoint);
+    warnings.push(...checks.finish({ nan, inf }));
   }
   const shapeOf = (a: RowSource | null) => (a ? [...a.shape] : null);
   return {
@@ -425,7 +408,8 @@ function loadOpened(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions, ope
     y,
     sampleWeight: sw,
     warnings,
-    streamed: [...x, y, sw].some((a) => a !== null && a.whole === null),
+    streamed,
+    checks: deferred ? checks : null,
     close: () => opened.forEach((f) => f.close()),
     info: {
       ...info,
@@ -435,24 +419,5 @@ function loadOpened(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions, ope
       inf,
       notes,
     },
-  };
-}
-
-function range(start: number, end: number): number[] {
-  return Array.from({ length: end - start }, (_, i) => start + i);
-}
-
-/** Non-finite counts of rows from `rowOffset` on, added to those of the rows before. */
-function addCounts(
-  a: ReturnType<typeof countNonFinite>,
-  b: ReturnType<typeof countNonFinite>,
-  rowOffset: number,
-): ReturnType<typeof countNonFinite> {
-  const shift = (p: number[] | null) => (p ? [p[0] + rowOffset, ...p.slice(1)] : null);
-  return {
-    nan: a.nan + b.nan,
-    inf: a.inf + b.inf,
-    firstNaN: a.firstNaN ?? shift(b.firstNaN),
-    firstInf: a.firstInf ?? shift(b.firstInf),
   };
 }

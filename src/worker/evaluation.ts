@@ -199,6 +199,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     ? { ok: false, reason: 'length buckets were turned off', marked: true }
     : bucketDecision(runtime.graph, session.probe.maskIn);
   const buckets = { chunks: 0, of: 0, reason: decision.ok || !decision.marked ? null : decision.reason };
+  // The data's checks ride on the rows read here when they are every sample, in order.
+  const checks = session.data.checks;
+  if (checks && o.rows) checks.rest(chunk, runtime.checkpoint ?? undefined);
+  const checking = checks && !o.rows ? checks : null;
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
@@ -207,8 +211,16 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       .filter((i) => keptSet.has(i))
       .map((i) => i - start);
     const xRows = data.x.map((a) => a.take(part));
-    const yRows = loss && data.y ? data.y.take(part) : null;
-    const sw = loss && data.y && data.sampleWeight ? data.sampleWeight.take(part) : null;
+    const yRows = data.y && (loss || checking?.covers(data.y)) ? data.y.take(part) : null;
+    const sw =
+      data.sampleWeight && ((loss && data.y) || checking?.covers(data.sampleWeight))
+        ? data.sampleWeight.take(part)
+        : null;
+    if (checking) {
+      xRows.forEach((r, i) => checking.rows(data.x[i], r, start));
+      if (data.y && yRows) checking.rows(data.y, yRows, start);
+      if (data.sampleWeight && sw) checking.rows(data.sampleWeight, sw, start);
+    }
     tf.tidy(() => {
       const xs = xRows.map((a) => toTensor(tf, a));
       buckets.of++;
@@ -338,6 +350,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       }
     });
     o.progress?.(Math.min(n, start + chunk), n);
+  }
+  if (checks) {
+    checks.rest(chunk, runtime.checkpoint ?? undefined);
+    checks.finish(data.info).forEach((w) => warnings.add(w));
   }
   layers.forEach((l, i) => {
     const m = layerMasks[i].joined(kept.length);

@@ -16,6 +16,8 @@ import { openForReading, readPrefix } from './fileAccess';
 export interface NpyFileRows extends RowSource {
   /** The most bytes one `take` read from the file (what a chunk holds of it, before conversion). */
   readonly largestRead: number;
+  /** Rows read from the file so far, over every `take` (an evaluation reads each row once). */
+  readonly rowsRead: number;
   close(): void;
 }
 
@@ -48,6 +50,7 @@ class NpyRows implements NpyFileRows {
   readonly sourceDtype: string;
   readonly whole = null;
   largestRead = 0;
+  rowsRead = 0;
   private readonly rowValues: number;
   private readonly rowBytes: number;
   private closed = false;
@@ -76,6 +79,7 @@ class NpyRows implements NpyFileRows {
       at += length;
     }
     this.largestRead = Math.max(this.largestRead, bytes.length);
+    this.rowsRead += rows;
     const { data } = decodeNpyValues(this.header, bytes, rows * this.rowValues, this.location);
     return { shape: [rows, ...this.shape.slice(1)], kind: this.kind, data, sourceDtype: this.sourceDtype };
   }

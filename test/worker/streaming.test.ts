@@ -270,3 +270,78 @@ test('memory stays bounded: a file far larger than a chunk is read one chunk at 
   assert.equal(plans[1].total, plans[0].total, 'what the task is planned to hold does not depend on the samples');
   assert.equal(plans[1].data, 0);
 });
+
+test("the data's checks ride on the evaluation's reads: each row of the file is read once, and the findings cover every row", () => {
+  const samples = 600;
+  const d = dataset(samples, 21);
+  // NaN in a late chunk's row, and infinities in the targets: findings, counted over every row.
+  d.x[(590 * STEPS + 2) * FEATURES + 1] = NaN;
+  d.y[(450 * STEPS + 0) * 2] = Infinity;
+  d.y[(451 * STEPS + 0) * 2] = -Infinity;
+  const paths = { x: join(dir, 'checked-x.npy'), y: join(dir, 'checked-y.npy') };
+  writeFileSync(paths.x, writeNpy({ shape: [samples, STEPS, FEATURES], data: d.x }));
+  writeFileSync(paths.y, writeNpy({ shape: [samples, STEPS, 2], data: d.y }));
+  const session = openSession(
+    {
+      model: { name: 'm', config: model, lambdas: {}, training },
+      family: 'keras3',
+      data: { source: 'file', x: paths.x, y: paths.y },
+      seed: 1,
+      memoryCapMB: 2048,
+      nanPolicy: 'report',
+      dimensions: {},
+      access: trusted,
+    },
+    { kind: 'evaluate', kept: 4 },
+  );
+  try {
+    const before = session.data.x[0];
+    const rowsRead = () => ('rowsRead' in before && typeof before.rowsRead === 'number' ? before.rowsRead : -1);
+    // Building the model reads sample 0 once; nothing else is read before the evaluation.
+    assert.equal(rowsRead(), 1);
+    const e = evaluate(session, { shown: [0], caps: { samples: 4, timesteps: 64, features: 64 }, recordLayers: false });
+    assert.equal(rowsRead(), 1 + samples, 'every row read once, by the evaluation');
+    assert.deepEqual(session.data.info.nan, { x: 1, y: 0, sampleWeight: 0 });
+    assert.deepEqual(session.data.info.inf, { x: 0, y: 2, sampleWeight: 0 });
+    assert.ok(
+      e.warnings.some((w) => w.startsWith('x: x holds 1 NaN value (first at [590, 2, 1])')),
+      e.warnings.join('\n'),
+    );
+    assert.ok(e.warnings.some((w) => w.startsWith('y: y holds 2 infinite values (first at [450, 0, 0])')));
+  } finally {
+    session.dispose();
+  }
+});
+
+test('a token id out of range in a late chunk of a streamed file is refused with its sample, and no tensor is left', async () => {
+  const samples = 600;
+  const tokens = new Float32Array(samples * STEPS).map((_, i) => 1 + (i % 7));
+  tokens[577 * STEPS + 3] = 50;
+  const path = join(dir, 'tokens-x.npy');
+  writeFileSync(path, writeNpy({ shape: [samples, STEPS], data: tokens }));
+  const tokenModel = sequential(
+    [STEPS],
+    [
+      layer('Embedding', { input_dim: 10, output_dim: 4, mask_zero: true }),
+      layer('LSTM', { units: 3, return_sequences: true }),
+    ],
+  );
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    runTask(
+      {
+        kind: 'evaluate',
+        model: { name: 'm', config: tokenModel, training: { loss: 'mse' } },
+        data: { source: 'file', x: path },
+        access: trusted,
+      },
+      ctx,
+    ),
+    (e: unknown) => {
+      assert.ok(e instanceof DataError);
+      assert.match(e.message, /token id 50 at \[577, 3\] is outside Embedding/);
+      return true;
+    },
+  );
+  assert.equal(tf.memory().numTensors, before);
+});
