@@ -235,7 +235,8 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             layers[li] = {
               name: rec.layer.name,
               className: rec.layer.className,
-              outputShape: rec.output.shape.slice(1),
+              // From the pass that built the model: reading a bucketed pass' output would assemble it.
+              outputShape: session.probe.shapes.records[li]?.output ?? rec.output.shape.slice(1),
               maskShape: rec.mask ? rec.mask.shape.slice(1) : null,
               mask: null,
               maskValid: 0,

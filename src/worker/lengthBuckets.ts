@@ -3,8 +3,9 @@
  * into buckets, each bucket run cut at its longest sequence plus one padded step, then every
  * tensor of the pass (each layer's output and mask, the model's outputs, masks, logits and
  * padding) grown back to all timesteps by repeating that padded step and put back in the
- * chunk's order. What follows the pass (losses, reductions, metrics, shown rows) sees the same
- * tensors an uncut pass gives. src/core/runtime/lengthBuckets.ts says when this holds.
+ * chunk's order (a layer's output only when it is read). What follows the pass (losses,
+ * reductions, metrics, shown rows) sees the tensors an uncut pass gives.
+ * src/core/runtime/lengthBuckets.ts says when this holds.
  */
 import { type Bucket, lengthBuckets, type PaddingSide } from '../core/runtime/lengthBuckets';
 import type { ForwardResult, ModelRuntime, NodeRecord } from './executor';
@@ -40,15 +41,18 @@ export function passShapes(r: ForwardResult): PassShapes {
 /** Thrown inside a bucketed pass when a tensor's shape is not what cutting time explains. */
 class UnexpectedShape extends Error {}
 
-/**
- * `t` from a bucket cut to `cut` of `steps` timesteps, grown back to `full` (its uncut
- * per-sample shape): unchanged when time was not its axis 1, else the padded step repeated.
- */
-function grow(tf: Tf, t: Tensor, full: number[], cut: number, steps: number, side: PaddingSide): Tensor {
+/** Whether `t` from a bucket cut to `cut` of `steps` timesteps is `full` (its uncut per-sample shape) as it is, or with time cut. */
+function cutKind(t: Tensor, full: number[], cut: number, steps: number): 'same' | 'time' {
   const per = t.shape.slice(1);
-  if (per.length === full.length && per.every((d, i) => d === full[i])) return t;
-  const timeCut = cut < steps && per.length === full.length && full[0] === steps && per[0] === cut;
-  if (!timeCut || !per.every((d, i) => i === 0 || d === full[i])) throw new UnexpectedShape();
+  if (per.length !== full.length) throw new UnexpectedShape();
+  if (per.every((d, i) => d === full[i])) return 'same';
+  if (cut < steps && full[0] === steps && per[0] === cut && per.every((d, i) => i === 0 || d === full[i]))
+    return 'time';
+  throw new UnexpectedShape();
+}
+
+/** `t` grown back to all `steps` timesteps by repeating its padded step (after the sequence, or before it). */
+function grow(tf: Tf, t: Tensor, cut: number, steps: number, side: PaddingSide): Tensor {
   const begin = t.shape.map((_, i) => (i === 1 && side === 'post' ? cut - 1 : 0));
   const size = t.shape.map((d, i) => (i === 1 ? 1 : d));
   const step = tf.slice(t, begin, size);
@@ -80,33 +84,53 @@ export function forwardInBuckets(
   let k = 0;
   for (const b of buckets) for (const row of b.rows) at[row] = k++;
   const order = tf.tensor1d(at, 'int32');
-  const join = (pick: (r: ForwardResult) => Tensor | null, full: number[] | null): Tensor | null => {
+  /**
+   * One tensor of the pass, over the whole chunk in its order: its shape checked now, its
+   * values made when first asked for (most layers' outputs are never read).
+   */
+  const join = (pick: (r: ForwardResult) => Tensor | null, full: number[] | null): (() => Tensor) | null => {
     const ts = parts.map(pick);
-    if (ts.some((t) => t === null) || full === null) {
-      if (ts.every((t) => t === null)) return null;
-      throw new UnexpectedShape();
-    }
-    const grown = (ts as Tensor[]).map((t, i) => grow(tf, t, full, buckets[i].cut, steps, side));
-    return tf.gather(grown.length === 1 ? grown[0] : tf.concat(grown, 0), order);
+    if (ts.every((t) => t === null)) return null;
+    if (full === null) throw new UnexpectedShape();
+    const kinds = ts.map((t, i) => {
+      if (!t) throw new UnexpectedShape();
+      return cutKind(t, full, buckets[i].cut, steps);
+    });
+    let joined: Tensor | null = null;
+    return () => {
+      joined ??= (() => {
+        const grown = (ts as Tensor[]).map((t, i) =>
+          kinds[i] === 'time' ? grow(tf, t, buckets[i].cut, steps, side) : t,
+        );
+        return tf.gather(grown.length === 1 ? grown[0] : tf.concat(grown, 0), order);
+      })();
+      return joined;
+    };
   };
-  const required = (t: Tensor | null): Tensor => {
-    if (!t) throw new UnexpectedShape();
+  const now = (lazy: (() => Tensor) | null): Tensor | null => (lazy ? lazy() : null);
+  const required = <T>(t: T | null): T => {
+    if (t === null) throw new UnexpectedShape();
     return t;
   };
   try {
     const first = parts[0];
-    const records: NodeRecord[] = first.records.map((rec, i) => ({
-      ...rec,
-      output: required(join((r) => r.records[i].output, shapes.records[i]?.output ?? null)),
-      mask: join((r) => r.records[i].mask, shapes.records[i]?.mask ?? null),
-    }));
-    const outputs = first.outputs.map((_, i) => required(join((r) => r.outputs[i], shapes.outputs[i] ?? null)));
+    const records: NodeRecord[] = first.records.map((rec, i) => {
+      const output = required(join((r) => r.records[i].output, shapes.records[i]?.output ?? null));
+      return {
+        ...rec,
+        get output() {
+          return output();
+        },
+        mask: now(join((r) => r.records[i].mask, shapes.records[i]?.mask ?? null)),
+      };
+    });
+    const outputs = first.outputs.map((_, i) => required(now(join((r) => r.outputs[i], shapes.outputs[i] ?? null))));
     return {
       outputs,
-      outputMasks: first.outputMasks.map((_, i) => join((r) => r.outputMasks[i], shapes.outputMasks[i] ?? null)),
-      outputLogits: first.outputLogits.map((_, i) => join((r) => r.outputLogits[i], shapes.outputs[i] ?? null)),
+      outputMasks: first.outputMasks.map((_, i) => now(join((r) => r.outputMasks[i], shapes.outputMasks[i] ?? null))),
+      outputLogits: first.outputLogits.map((_, i) => now(join((r) => r.outputLogits[i], shapes.outputs[i] ?? null))),
       outputPadding: first.outputPadding.map((_, i) =>
-        join((r) => r.outputPadding[i], shapes.outputPadding[i] ?? null),
+        now(join((r) => r.outputPadding[i], shapes.outputPadding[i] ?? null)),
       ),
       records,
       warnings: [...new Set(parts.flatMap((r) => r.warnings))],
