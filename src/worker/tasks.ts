@@ -159,6 +159,7 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
       paddingShareOfUnmaskedLoss: pad.share,
       metrics: e.metrics,
       paddingMaskSource: pad.source,
+      lengthBuckets: e.buckets,
       semantics: req.semantics,
       caps: capInfo(e.outputShape, shown, n, caps),
       warnings,
