@@ -54,12 +54,16 @@ export class DataChecks {
   }
 
   /**
-   * Rows `start`.. of `source` (as read by the caller): checked when they are the next rows
-   * of that array; other rows (read out of order, or again) are left alone.
+   * Rows `start`.. of `source` (as read by the caller): checked for every role that array
+   * holds (one file may be both x and y) whose next rows they are; rows read out of order, or
+   * again, are left alone.
    */
   rows(source: RowSource, rows: NdArray, start: number): void {
-    const p = this.arrays.find((a) => a.array.source === source);
-    if (!p || start !== p.done) return;
+    for (const p of this.arrays) if (p.array.source === source) this.check(p, rows, start);
+  }
+
+  private check(p: Progress, rows: NdArray, start: number): void {
+    if (start !== p.done) return;
     const { expectation, label } = p.array;
     if (expectation) checkTokenIds(rows, expectation, label, start);
     p.masking?.add(rows);
@@ -73,12 +77,12 @@ export class DataChecks {
       const { source } = p.array;
       if (p.done === 0 && source.whole) {
         checkpoint?.();
-        this.rows(source, source.whole, 0);
+        this.check(p, source.whole, 0);
       }
       while (p.done < this.samples) {
         checkpoint?.();
         const end = Math.min(this.samples, p.done + Math.max(1, step));
-        this.rows(source, source.take(range(p.done, end)), p.done);
+        this.check(p, source.take(range(p.done, end)), p.done);
       }
     }
   }

@@ -345,3 +345,34 @@ test('a token id out of range in a late chunk of a streamed file is refused with
   );
   assert.equal(tf.memory().numTensors, before);
 });
+
+test(
+  'one file as both inputs and targets (an autoencoder): its rows are checked for each role, once each',
+  { timeout: 60_000 },
+  async () => {
+    const samples = 300;
+    const x = dataset(samples, 31).x;
+    x[(299 * STEPS + 1) * FEATURES] = NaN;
+    const path = join(dir, 'both-x.npy');
+    writeFileSync(path, writeNpy({ shape: [samples, STEPS, FEATURES], data: x }));
+    const autoencoder = sequential(
+      [STEPS, FEATURES],
+      [
+        layer('Masking', { mask_value: 0 }),
+        layer('LSTM', { units: 4, return_sequences: true }),
+        layer('Dense', { units: FEATURES }),
+      ],
+    );
+    const r = await runTask(
+      {
+        kind: 'evaluate',
+        model: { name: 'm', config: autoencoder, training: { loss: 'mse' } },
+        data: { source: 'file', x: path, y: path },
+        access: trusted,
+      },
+      ctx,
+    );
+    assert.deepEqual(r.data.nan, { x: 1, y: 1, sampleWeight: 0 });
+    assert.ok(r.warnings.some((w) => w.startsWith('y: y holds 1 NaN value (first at [299, 1, 0])')));
+  },
+);
