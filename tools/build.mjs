@@ -127,7 +127,11 @@ export async function buildAll({
     },
     {
       ...common,
-      entryPoints: { panel: 'webview/panel/main.ts' },
+      entryPoints: {
+        panel: 'webview/panel/main.ts',
+        graph: 'webview/graph/main.ts',
+        savedModel: 'webview/savedModel/main.ts',
+      },
       outdir: join(outdir, 'webview'),
       platform: 'browser',
       format: 'iife',
@@ -143,6 +147,8 @@ export async function buildAll({
       [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'tree-sitter.wasm'],
       [join(root, 'node_modules/tree-sitter-python/tree-sitter-python.wasm'), 'tree-sitter-python.wasm'],
       [join(root, 'webview/panel/panel.css'), 'webview/panel.css'],
+      [join(root, 'webview/graph/graph.css'), 'webview/graph.css'],
+      [join(root, 'webview/savedModel/savedModel.css'), 'webview/savedModel.css'],
       // the getting-started walkthrough opens this example (examples/ is not in the .vsix)
       [join(root, 'examples/seed002_lambda_drops_mask.py'), 'walkthrough/seed002_lambda_drops_mask.py'],
       [TFJS_BINDING, BINDING_IN_DIST],

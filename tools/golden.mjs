@@ -3,7 +3,8 @@
 // project's Python venv (.venv, created from requirements-python.lock), forwarding all
 // arguments.  Usage: node tools/golden.mjs [--only PATTERN] [--family keras3|tf-keras2] [--jobs N]
 // With --realworld first it runs test/realworld/generate.py instead (the real-world corpus),
-// with --sweep first test/golden/sweep.py (the goldens under every Keras release of the sweep).
+// with --sweep first test/golden/sweep.py (the goldens under every Keras release of the sweep),
+// with --saved first test/golden/saved_models.py (models trained and saved by Keras).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,7 +24,11 @@ if (!python) {
   );
   process.exit(2);
 }
-const SCRIPTS = { '--realworld': 'test/realworld/generate.py', '--sweep': 'test/golden/sweep.py' };
+const SCRIPTS = {
+  '--realworld': 'test/realworld/generate.py',
+  '--sweep': 'test/golden/sweep.py',
+  '--saved': 'test/golden/saved_models.py',
+};
 const chosen = Object.hasOwn(SCRIPTS, process.argv[2] ?? '') ? SCRIPTS[process.argv[2]] : undefined;
 const script = join(root, chosen ?? 'test/golden/generate.py');
 const result = spawnSync(python, [script, ...process.argv.slice(chosen ? 3 : 2)], { cwd: root, stdio: 'inherit' });

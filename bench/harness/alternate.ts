@@ -44,7 +44,7 @@ export async function alternate(
         for (const [k, v] of Object.entries(m)) (s.metrics[k] ??= []).push(v);
         log(
           `    ${r.side.padEnd(8)} rep ${rep + 1}: ${Object.entries(m)
-            .map(([k, v]) => `${k} ${v.toFixed(1)} ms`)
+            .map(([k, v]) => (k.endsWith('Bytes') ? `${k} ${(v / 2 ** 20).toFixed(0)} MB` : `${k} ${v.toFixed(1)} ms`))
             .join(', ')}`,
         );
       } catch (error) {

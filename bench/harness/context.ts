@@ -16,7 +16,10 @@ export interface BenchContext {
   pool(): Promise<MaskLensPool>;
   /** A one-worker runtime process, started through the client the extension uses (W2 warm: the process hop included). */
   runtime(): Promise<RuntimeClient>;
+  /** Keras on TensorFlow: it generates the data and the initial weights. */
   keras(): Promise<KerasServer>;
+  /** Keras on JAX, fed the same files; throws (once per call) when its venv cannot be had. */
+  kerasJax(): Promise<KerasServer>;
   policy: RepetitionPolicy;
   log(line: string): void;
 }

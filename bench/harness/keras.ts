@@ -1,6 +1,7 @@
 /**
- * The harness's handle on the Keras side: bench/keras/server.py as one long-lived child
- * process, one JSON request per line. One process keeps TensorFlow loaded and Keras' traced
+ * The harness's handle on one Keras reference: bench/keras/server.py as one long-lived child
+ * process, one JSON request per line (Keras on TensorFlow from .venv, or on JAX from the
+ * bench's JAX venv, as env.KERAS_BACKEND says). One process keeps TensorFlow loaded and Keras' traced
  * functions warm between runs, so each Keras run is timed like a warm notebook cell.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
@@ -15,7 +16,13 @@ export class KerasServer {
   private readonly waiting: ((line: string | null) => void)[] = [];
   private stderrTail = '';
 
-  constructor(root: string, python: string, env: NodeJS.ProcessEnv) {
+  constructor(
+    root: string,
+    python: string,
+    env: NodeJS.ProcessEnv,
+    /** 'TensorFlow' or 'JAX': which reference this is, in error messages. */
+    readonly backend: string,
+  ) {
     this.child = spawn(python, [join(root, 'bench', 'keras', 'server.py')], { cwd: join(root, 'bench', 'keras'), env });
     this.child.stderr.on('data', (chunk: Buffer) => {
       // Kept for error messages only; TensorFlow's log lines are not interesting otherwise.
@@ -39,9 +46,12 @@ export class KerasServer {
       this.waiting.push(resolve);
       this.child.stdin.write(`${JSON.stringify({ op, ...args })}\n`);
     });
-    if (line === null) throw new Error(`the Keras process exited: ${this.stderrTail.split('\n').slice(-6).join('\n')}`);
+    if (line === null)
+      throw new Error(
+        `the Keras (${this.backend}) process exited: ${this.stderrTail.split('\n').slice(-6).join('\n')}`,
+      );
     const reply = JSON.parse(line) as { ok: boolean; error?: string } & Record<string, unknown>;
-    if (!reply.ok) throw new Error(`Keras: ${reply.error ?? 'unknown error'}`);
+    if (!reply.ok) throw new Error(`Keras (${this.backend}): ${reply.error ?? 'unknown error'}`);
     return reply as KerasReply;
   }
 

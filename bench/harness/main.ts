@@ -1,11 +1,13 @@
 /**
- * `npm run bench` (via bench/run.mjs, after the build): runs the benchmark workloads W1–W5 in MaskLens and
- * in Keras, writes bench/results.json and BENCHMARKS.md.
+ * `npm run bench` (via bench/run.mjs, after the build): runs the benchmark workloads in MaskLens and in
+ * Keras on TensorFlow and on JAX, writes bench/results.json and BENCHMARKS.md.
  *
  * Environment: BENCH_REPS (repetitions wanted, default 5), BENCH_MIN_REPS (default 3),
  * BENCH_BUDGET_S (seconds per workload after which no new repetition starts once the minimum
  * is done, default 100), BENCH_ONLY=W1,W3 (a subset; its results go to
- * bench/results.partial.json and leave BENCHMARKS.md alone), BENCH_PYTHON (default .venv/bin/python).
+ * bench/results.partial.json and leave BENCHMARKS.md alone), BENCH_PYTHON (default .venv/bin/python),
+ * BENCH_JAX_PYTHON (an interpreter with JAX and Keras; default: .cache/bench-jax-venv, installed on
+ * first use from bench/requirements-jax.lock).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,8 @@ import { MaskLensPool } from '../../src/pool/pool';
 import { planThreads } from '../../src/pool/threads';
 import { RuntimeClient } from '../../src/runtimeProcess/client';
 import type { BenchContext, Workload } from './context';
-import { w1ForwardPerSample, w2ForwardPerSample, w3ForwardPerSample } from './flops';
+import { w1ForwardPerSample, w2ForwardPerSample, w3ForwardPerSample, w8ForwardPerSample } from './flops';
+import { jaxPython } from './jaxVenv';
 import { KerasServer } from './keras';
 import { describeMachine, roundedLoad } from './machine';
 import { markdown } from './report';
@@ -78,6 +81,7 @@ const WORKLOADS: [Row['workload'], [string, Workload][]][] = [
             y: 'w1_y_train',
             batchSize: 15,
             samples: 75,
+            lossText: 'mae',
             forwardFlopsPerSample: w1ForwardPerSample(),
             cold: true,
           }),
@@ -99,7 +103,29 @@ const WORKLOADS: [Row['workload'], [string, Workload][]][] = [
             y: 'w3_y',
             batchSize: 32,
             samples: 2000,
+            lossText: 'sparse categorical cross-entropy',
             forwardFlopsPerSample: w3ForwardPerSample(),
+            cold: false,
+          }),
+      ],
+    ],
+  ],
+  [
+    'W8',
+    [
+      [
+        'training',
+        (ctx) =>
+          trainingWorkload(ctx, {
+            workload: 'W8',
+            key: 'w8',
+            source: 'bench/models/w8_gru_tagger.py',
+            x: 'w8_x',
+            y: 'w8_y',
+            batchSize: 32,
+            samples: 2000,
+            lossText: 'sparse categorical cross-entropy (GRU tagger, sentence-like lengths: median 39 of 200 steps)',
+            forwardFlopsPerSample: w8ForwardPerSample(),
             cold: false,
           }),
       ],
@@ -140,6 +166,8 @@ async function main(): Promise<void> {
   let runtime: RuntimeClient | null = null;
   let keras: KerasServer | null = null;
   let prepared: { versions: Record<string, string>; peak: number | null } | null = null;
+  let jax: Promise<KerasServer> | null = null;
+  let jaxVersions: Record<string, string> = {};
   const ctx: BenchContext = {
     root,
     dataDir,
@@ -167,13 +195,25 @@ async function main(): Promise<void> {
     },
     async keras() {
       if (!keras) {
-        keras = new KerasServer(root, python, env);
+        keras = new KerasServer(root, python, env, 'TensorFlow');
         log('  Keras: generating data, building models, exporting initial weights, measuring the matmul peak');
         const p = await keras.request('prepare', { dir: dataDir });
         const peak = await keras.request('peak');
         prepared = { versions: p.versions as Record<string, string>, peak: Number(peak.flops) };
       }
       return keras;
+    },
+    kerasJax() {
+      // Started once; a failure (no venv, no wheels) is kept and given to every caller.
+      jax ??= (async () => {
+        await ctx.keras(); // the TensorFlow server writes the data and the initial weights first
+        const server = new KerasServer(root, jaxPython(root, log), { ...env, KERAS_BACKEND: 'jax' }, 'JAX');
+        log('  Keras on JAX: loading the same data and initial weights');
+        const p = await server.request('prepare', { dir: dataDir, load: true });
+        jaxVersions = p.versions as Record<string, string>;
+        return server;
+      })();
+      return jax;
     },
   };
 
@@ -229,6 +269,7 @@ async function main(): Promise<void> {
     if (pool) await (pool as MaskLensPool).close();
     if (runtime) await (runtime as RuntimeClient).close();
     (keras as KerasServer | null)?.close();
+    if (jax) (await (jax as Promise<KerasServer>).catch(() => null))?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 
@@ -237,7 +278,7 @@ async function main(): Promise<void> {
     machine: describeMachine(
       root,
       started,
-      p?.versions ?? {},
+      { ...(p?.versions ?? {}), ...(jaxVersions.jax ? { jax: jaxVersions.jax } : {}) },
       { masklensWorkersW1toW3: 1, intraOp: intra, interOp: inter },
       p?.peak ?? null,
     ),

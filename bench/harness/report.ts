@@ -29,6 +29,16 @@ function peakShare(row: Row, s: Side | null, peak: number | null): string {
   return `${(rate / 1e9).toFixed(1)} GFLOP/s = ${pct < 0.1 ? pct.toExponential(1) : pct.toFixed(1)}%`;
 }
 
+function rssText(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) return '—';
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GB` : `${(bytes / 2 ** 20).toFixed(0)} MB`;
+}
+
+function ratioText(row: Row): string {
+  if (row.ratio === null) return '—';
+  return `${row.ratio.toFixed(2)}×${row.ratioAgainst ? ` (vs ${row.ratioAgainst})` : ''}`;
+}
+
 function flopsText(f: number | undefined): string {
   if (!f) return '—';
   return f >= 1e9 ? `${(f / 1e9).toFixed(2)} G` : f >= 1e6 ? `${(f / 1e6).toFixed(1)} M` : `${f.toFixed(0)}`;
@@ -44,32 +54,42 @@ export function markdown(r: Results): string {
     '',
     'Method. Each workload runs in MaskLens through the same `MaskLensPool` the extension uses',
     "(W2 warm: through the extension's own client, over IPC to the runtime process that hosts the",
-    "pool; W2 cold: the shipped CLI bundle) and in real Keras 3 on TensorFlow's CPU backend",
-    '(`bench/keras/server.py`, one long-lived Python process). Both sides read the same seeded',
-    "`.npy` files, start from the same weights (Keras' initial weights, exported in `get_weights()`",
-    'order and sent with the MaskLens request), use the same batch size, the same optimizer',
-    '(Adam) and the same TensorFlow thread counts. Runs alternate MaskLens, Keras, MaskLens, …;',
-    'warm-up runs are excluded; the table gives medians with the interquartile range and the',
-    'number of runs. Ratio = MaskLens median / Keras median (below 1: MaskLens faster).',
+    'pool; W2 cold: the shipped CLI bundle) and in real Keras 3 on two of its CPU backends,',
+    'TensorFlow and JAX (`bench/keras/server.py`, one long-lived Python process per backend; the',
+    'JAX one from `.cache/bench-jax-venv`, installed on first use from `bench/requirements-jax.lock`).',
+    "All sides read the same seeded `.npy` files, start from the same weights (Keras' initial",
+    'weights, exported in `get_weights()` order, sent with the MaskLens request and loaded by the',
+    'JAX process), use the same batch size, the same optimizer (Adam) and the same TensorFlow thread',
+    "counts (JAX's XLA CPU client sizes its own thread pool to the cores). Runs alternate MaskLens,",
+    'Keras-TensorFlow, Keras-JAX, MaskLens, …; warm-up runs are excluded; the table gives medians',
+    'with the interquartile range and the number of runs. Ratio = MaskLens median / the median of',
+    'the faster Keras backend in the same run (named in the cell; below 1: MaskLens faster).',
+    'Peak RSS = the highest resident memory of the process doing the work over the repetitions',
+    '(Linux high-water mark reset before each run; the MaskLens pool runs in the harness process).',
     '"% of peak" = the row\'s FLOPs (matrix products, counted from the architecture, every',
     'timestep including padded ones; see bench/harness/flops.ts) per median time, against the',
     'measured float32 matmul peak below.',
     '',
     `Machine: ${m.cpu}, ${m.cores} cores${m.mhz ? ` at ${m.mhz.toFixed(0)} MHz` : ''} (${m.simd.join(', ')}), ${m.ramGB} GB RAM; load average (1/5/15 min) ${m.loadAverage.start.join(' / ')} at the start, ${m.loadAverage.end.join(' / ')} at the end.`,
-    `Software: Node ${m.node}, @tensorflow/tfjs-node ${m.tfjsNode}; Python ${m.python.python}, TensorFlow ${m.python.tensorflow}, Keras ${m.python.keras}, NumPy ${m.python.numpy}.`,
+    `Software: Node ${m.node}, @tensorflow/tfjs-node ${m.tfjsNode}; Python ${m.python.python}, TensorFlow ${m.python.tensorflow}, JAX ${m.python.jax ?? 'not available'}, Keras ${m.python.keras}, NumPy ${m.python.numpy}.`,
     `Threads: W1–W3 use a 1-worker pool (${m.threads.intraOp} intra-op / ${m.threads.interOp} inter-op TensorFlow threads), and Keras the same counts, so each side has the whole machine; W5 lets the pool choose (cores / workers).`,
     `Peak: measured ${peak ? `${(peak / 1e9).toFixed(1)} GFLOP/s` : 'n/a'} (${m.peak.measuredHow}); theoretical ${m.peak.theoreticalFlops ? `${(m.peak.theoreticalFlops / 1e9).toFixed(1)} GFLOP/s` : 'n/a'} (${m.peak.theoreticalHow}).`,
     `Run: ${m.date}; repetitions wanted ${r.settings.reps} (at least ${r.settings.minReps}, fewer than wanted when a workload exceeds ${r.settings.budgetSecondsPerWorkload} s)${r.settings.only ? `; only ${r.settings.only.join(', ')}` : ''}.`,
     '',
-    '| workload | measure | MaskLens | Keras | ratio | target | FLOPs | MaskLens % of peak | Keras % of peak |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| workload | measure | MaskLens | Keras (TensorFlow) | Keras (JAX) | ratio | target | peak RSS MaskLens / Keras-TF / Keras-JAX | FLOPs | MaskLens % of peak | Keras-TF % of peak | Keras-JAX % of peak |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const row of r.rows) {
     const target = row.target
       ? `${row.target.text}: ${row.target.met === null ? 'n/a' : row.target.met ? 'met' : '**not met**'}`
       : '—';
+    const rss = row.peakRss;
+    const rssCell = rss
+      ? `${rssText(rss.masklens)} / ${row.keras ? rssText(rss.keras) : '—'} / ${row.keras ? rssText(rss.kerasJax) : '—'}`
+      : '—';
+    const jax = row.keras === null ? null : (row.kerasJax ?? { summary: null, error: 'not run' });
     lines.push(
-      `| ${row.workload} | ${row.measure} | ${cell(row.masklens)} | ${cell(row.keras)} | ${row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`} | ${target} | ${flopsText(row.flops)} | ${peakShare(row, row.masklens, peak)} | ${peakShare(row, row.keras, peak)} |`,
+      `| ${row.workload} | ${row.measure} | ${cell(row.masklens)} | ${cell(row.keras)} | ${cell(jax)} | ${ratioText(row)} | ${target} | ${rssCell} | ${flopsText(row.flops)} | ${peakShare(row, row.masklens, peak)} | ${peakShare(row, row.keras, peak)} | ${peakShare(row, jax, peak)} |`,
     );
   }
   lines.push('', 'What each row times:', '');

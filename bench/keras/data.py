@@ -39,9 +39,33 @@ def w3_arrays():
     return {"w3_x": x, "w3_y": y}
 
 
+def w8_arrays():
+    """2,000 token sequences padded to 200 steps with sentence-like lengths: log-normal around 40
+    tokens (median 40, mean about 48, a long tail cut at 200), ids 1..9999, post-padded with 0;
+    one of 10 tags per step (0 at padded steps)."""
+    rng = np.random.default_rng(8)
+    samples, timesteps, vocab, tags = 2000, 200, 10000, 10
+    lengths = np.clip(np.round(rng.lognormal(np.log(40), 0.6, size=samples)), 5, timesteps).astype(int)
+    x = rng.integers(1, vocab, size=(samples, timesteps)).astype("int32")
+    y = rng.integers(0, tags, size=(samples, timesteps)).astype("int32")
+    for i, n in enumerate(lengths):
+        x[i, n:] = 0
+        y[i, n:] = 0
+    return {"w8_x": x, "w8_y": y}
+
+
+def all_arrays():
+    return {**w1_arrays(), **w2_arrays(), **w3_arrays(), **w8_arrays()}
+
+
 def generate(directory):
     os.makedirs(directory, exist_ok=True)
-    arrays = {**w1_arrays(), **w2_arrays(), **w3_arrays()}
+    arrays = all_arrays()
     for name, value in arrays.items():
         np.save(os.path.join(directory, f"{name}.npy"), np.ascontiguousarray(value))
     return arrays
+
+
+def load(directory):
+    """The arrays generate() wrote: the second Keras backend reads the files, not a regeneration."""
+    return {name: np.load(os.path.join(directory, f"{name}.npy")) for name in all_arrays()}

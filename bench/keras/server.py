@@ -5,9 +5,15 @@ Being one process lets the harness alternate MaskLens and Keras runs while Tenso
 loaded and tf.function traces stay warm, exactly as a user's notebook would be. Timings are
 taken here, around the Keras calls alone, with time.perf_counter().
 
-Requests: {"op": "prepare", "dir": D}, {"op": "peak"}, {"op": "train", "workload": W, "mode":
-"warm"|"cold"}, {"op": "evaluate", "workload": W}. Answers: {"ok": true, ...} or {"ok": false,
-"error": "..."}.
+The same file serves both Keras references: KERAS_BACKEND=tensorflow (the default) and
+KERAS_BACKEND=jax (run from the bench's JAX venv). The TensorFlow process generates the data
+and the initial weights; the JAX process loads those very files ("prepare" with "load"), so
+both backends start from the same arrays and weights.
+
+Requests: {"op": "prepare", "dir": D, "load": bool}, {"op": "peak"}, {"op": "train", "workload":
+W, "mode": "warm"|"cold"}, {"op": "evaluate", "workload": W}. Answers: {"ok": true, ...,
+"peakRssBytes": N} or {"ok": false, "error": "..."}; peakRssBytes is this process's peak
+resident memory during the request (Linux: the high-water mark is reset before each request).
 """
 import contextlib
 import json
@@ -20,13 +26,17 @@ import traceback
 # values it gives the MaskLens pool.
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+BACKEND = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
-tf.config.threading.set_intra_op_parallelism_threads(THREADS)
-tf.config.threading.set_inter_op_parallelism_threads(1)
+if BACKEND == "tensorflow":
+    import tensorflow as tf  # noqa: E402
+
+    tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+else:
+    tf = None  # JAX's XLA CPU client sizes its thread pool to the cores; it has no per-op thread setting
 
 import keras  # noqa: E402
 
@@ -40,6 +50,7 @@ WORKLOADS = {
     "w1": {"source": "bench/models/w1_seed002.py", "train": ("w1_x_train", "w1_y_train"), "eval": ("w1_x_test", "w1_y_test"), "batch": 15, "eval_batch": 25},
     "w2": {"source": "bench/models/w2_seed001.py", "train": None, "eval": ("w2_x", "w2_y"), "batch": 32, "eval_batch": 32},
     "w3": {"source": "bench/models/w3_tagger.py", "train": ("w3_x", "w3_y"), "eval": None, "batch": 32, "eval_batch": 32},
+    "w8": {"source": "bench/models/w8_gru_tagger.py", "train": ("w8_x", "w8_y"), "eval": None, "batch": 32, "eval_batch": 32},
 }
 
 state = {"dir": None, "arrays": {}, "models": {}, "initial": {}, "warm": set()}
@@ -74,20 +85,42 @@ def export_weights(model, path):
         json.dump(layers, fh)
 
 
+def versions():
+    v = {"python": sys.version.split()[0], "keras": keras.__version__, "numpy": np.__version__, "backend": BACKEND}
+    if tf is not None:
+        v["tensorflow"] = tf.__version__
+    else:
+        import jax
+
+        v["jax"] = jax.__version__
+    return v
+
+
 def prepare(req):
+    """Generates the data and exports the initial weights, or with "load" reads both back from
+    the folder another server prepared (the second backend must run on the very same inputs)."""
     d = req["dir"]
     state["dir"] = d
-    state["arrays"] = data.generate(d)
+    state["arrays"] = data.load(d) if req.get("load") else data.generate(d)
     out = {}
     for name in WORKLOADS:
         keras.utils.set_random_seed(1234)
         model = build(name)
         state["models"][name] = model
+        initial = os.path.join(d, f"{name}_initial.npz")
+        if req.get("load"):
+            with np.load(initial) as z:
+                weights = [z[f"arr_{i}"] for i in range(len(z.files))]
+            model.set_weights(weights)
+        else:
+            np.savez(initial, *model.get_weights())
+            export_weights(model, os.path.join(d, f"{name}_weights.json"))
         state["initial"][name] = [w.copy() for w in model.get_weights()]
-        export_weights(model, os.path.join(d, f"{name}_weights.json"))
         out[name] = os.path.join(d, f"{name}_weights.json")
-    return {"weights": out, "versions": {"python": sys.version.split()[0], "tensorflow": tf.__version__, "keras": keras.__version__, "numpy": np.__version__},
-            "threads": {"intra": tf.config.threading.get_intra_op_parallelism_threads(), "inter": tf.config.threading.get_inter_op_parallelism_threads()}}
+    threads = {"intra": THREADS, "inter": 1}
+    if tf is not None:
+        threads = {"intra": tf.config.threading.get_intra_op_parallelism_threads(), "inter": tf.config.threading.get_inter_op_parallelism_threads()}
+    return {"weights": out, "versions": versions(), "threads": threads}
 
 
 class BatchClock(keras.callbacks.Callback):
@@ -146,9 +179,34 @@ def evaluate(req):
     return {"seconds": time.perf_counter() - t0, "loss": float(loss)}
 
 
+def peak_rss_reset():
+    """Resets this process's resident-memory high-water mark (Linux 4.0+), so the next reading is
+    the request's own peak; elsewhere the reading is the process's peak so far."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
+def peak_rss_bytes():
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def peak(_req):
     """Best sustained float32 matmul rate of this TensorFlow on this machine with the
     benchmark's thread count: the practical peak both sides' arithmetic is measured against."""
+    if tf is None:
+        raise RuntimeError("the matmul peak is measured by the TensorFlow server only")
     n = 2048
     a = tf.random.uniform((n, n), dtype=tf.float32)
     b = tf.random.uniform((n, n), dtype=tf.float32)
@@ -175,7 +233,8 @@ def main():
             continue
         try:
             req = json.loads(line)
-            reply = {"ok": True, **OPS[req["op"]](req)}
+            peak_rss_reset()
+            reply = {"ok": True, **OPS[req["op"]](req), "peakRssBytes": peak_rss_bytes()}
         except Exception as exc:  # noqa: BLE001 -- reported to the harness, recorded in results
             traceback.print_exc()
             reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}

@@ -13,6 +13,7 @@ import {
   type ProcessTimes,
 } from '../analyze.bench';
 import type { BenchContext } from '../harness/context';
+import { withPeakRss } from '../harness/memory';
 import { side, type Row } from '../harness/results';
 import { summarize } from '../harness/stats';
 
@@ -21,8 +22,12 @@ const RUNS = 60;
 export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
   let times: AnalysisTimes | null = null;
   let error: string | null = null;
+  // The harness process's peak while it analyses (it holds nothing else yet: W4 runs first).
+  let inProcessRss: number | null = null;
   try {
-    times = await measureAnalysis(RUNS);
+    const measured = await withPeakRss(() => measureAnalysis(RUNS));
+    times = measured.value;
+    inProcessRss = measured.peakRssBytes;
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
@@ -46,6 +51,7 @@ export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
     how: string,
     target: Row['target'],
     notes: string[],
+    rss: number | null = inProcessRss,
   ): Row => ({
     workload: 'W4',
     measure,
@@ -53,6 +59,7 @@ export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
     masklens: side(samples, failure, summarize),
     keras: null,
     ratio: null,
+    peakRss: { masklens: rss, keras: null, kerasJax: null },
     target,
     notes,
   });
@@ -90,6 +97,7 @@ export async function analysisWorkload(ctx: BenchContext): Promise<Row[]> {
       `the same edits sent as the extension sends them (AnalysisClient: an incremental change over JSON-RPC/IPC) to the analysis process (dist/analysis.js), analysed on its thread and received and validated by the client; ${RUNS} runs after ${WARMUPS} warm-up edits`,
       { text: '< 150 ms (keystroke → visible)', met: median === undefined ? null : median < 150 },
       hopNotes,
+      null, // the analysis process's own memory is not read here
     ),
   ];
 }

@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { MaskLensPool } from '../../src/pool/pool';
 import { loadModel } from '../harness/masklens';
+import { peakRssBytes, resetPeakRss } from '../harness/memory';
 
 const TASKS = 8;
 /**
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: workers * WARMUP_PER_WORKER }, () => pool.run(request).result));
     const rounds: number[] = [];
     let backend = '';
+    const rssReset = resetPeakRss(); // the timed rounds' peak, warm-up excluded
     for (let r = 0; r < ROUNDS; r++) {
       const t0 = performance.now();
       const results = await Promise.all(Array.from({ length: TASKS }, () => pool.run(request).result));
@@ -47,7 +49,8 @@ async function main(): Promise<void> {
       backend = results[0].backend;
     }
     const wallMs = [...rounds].sort((a, b) => a - b)[Math.floor(rounds.length / 2)];
-    process.stdout.write(`${JSON.stringify({ wallMs, rounds, backend, plan: pool.state.plan })}\n`);
+    const peak = rssReset ? peakRssBytes() : null;
+    process.stdout.write(`${JSON.stringify({ wallMs, rounds, backend, plan: pool.state.plan, peakRssBytes: peak })}\n`);
   } finally {
     await pool.close();
   }

@@ -19,6 +19,10 @@ import { summarize } from '../harness/stats';
 
 const run = promisify(execFile);
 
+/** The pool process's peak RSS over its timed rounds (each child reports its own), highest of the runs. */
+const highestRss = (values: number[] | undefined): number | null =>
+  values && values.length > 0 ? Math.max(...values) : null;
+
 function crashNote(crashes: string[]): string[] {
   return crashes.length ? [`${crashes.length} run(s) crashed and are not in the timings: ${crashes.join('; ')}.`] : [];
 }
@@ -39,7 +43,11 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
   // A crashed child is a finding about the pool, not a harness error: it is counted, with its
   // exit code or signal, and the side keeps being measured.
   const crashes: Record<string, string[]> = { '1 worker': [], '2 workers': [], '1 worker, 1 thread': [] };
-  const child = async (workers: number, label: string, tfThreads?: number): Promise<number | null> => {
+  const child = async (
+    workers: number,
+    label: string,
+    tfThreads?: number,
+  ): Promise<{ wallMs: number; peakRssBytes: number | null } | null> => {
     try {
       const { stdout } = await run(
         process.execPath,
@@ -53,7 +61,7 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
         },
       );
       const line = stdout.trim().split('\n').pop() ?? '';
-      return (JSON.parse(line) as { wallMs: number }).wallMs;
+      return JSON.parse(line) as { wallMs: number; peakRssBytes: number | null };
     } catch (error) {
       const e = error as { code?: number | string; signal?: string | null; stderr?: string };
       const why = e.signal ? `killed by ${e.signal}` : `exit code ${String(e.code)}`;
@@ -67,8 +75,9 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
     }
   };
   const measured = async (workers: number, label: string, tfThreads?: number): Promise<Record<string, number>> => {
-    const ms = await child(workers, label, tfThreads);
-    return ms === null ? {} : { wallMs: ms };
+    const r = await child(workers, label, tfThreads);
+    if (r === null) return {};
+    return r.peakRssBytes === null ? { wallMs: r.wallMs } : { wallMs: r.wallMs, peakRssBytes: r.peakRssBytes };
   };
   const got = await alternate(
     [
@@ -92,6 +101,7 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
       measure: '8 evaluate tasks, 1 worker',
       how,
       masklens: side(got['1 worker'].metrics.wallMs, got['1 worker'].error, summarize),
+      peakRss: { masklens: highestRss(got['1 worker'].metrics.peakRssBytes), keras: null, kerasJax: null },
       keras: null,
       ratio: null,
       target: null,
@@ -102,6 +112,7 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
       measure: '8 evaluate tasks, 2 workers',
       how,
       masklens: side(got['2 workers'].metrics.wallMs, got['2 workers'].error, summarize),
+      peakRss: { masklens: highestRss(got['2 workers'].metrics.peakRssBytes), keras: null, kerasJax: null },
       keras: null,
       ratio,
       target: { text: 'throughput 2 workers / 1 worker ≥ 1.7', met: ratio === null ? null : ratio >= 1.7 },
@@ -116,6 +127,7 @@ export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
       measure: '8 evaluate tasks, 1 worker with 1 TensorFlow thread',
       how: `${how}; here the single worker is held to 1 TensorFlow thread (TF_NUM_INTRAOP_THREADS=1), as each worker of the 2-worker pool has`,
       masklens: side(got['1 worker, 1 thread'].metrics.wallMs, got['1 worker, 1 thread'].error, summarize),
+      peakRss: { masklens: highestRss(got['1 worker, 1 thread'].metrics.peakRssBytes), keras: null, kerasJax: null },
       keras: null,
       ratio: equalRatio,
       target: null,

@@ -5,7 +5,7 @@
  */
 import type { FileAnalysis } from '../core/analysis/analyze';
 import type { Diagnostic, ModelIR } from '../core/ir';
-import { sourceData, sourceValidation } from '../core/data/sourceData';
+import { codeDataFiles, sourceData, sourceValidation } from '../core/data/sourceData';
 import type { AnalysisJob, AnalysisView, TaskInput } from '../core/protocol/analysisProcess';
 import { runtimeModelOf } from '../core/protocol/runtimeTasks';
 import { jsonLength, MAX_VIEW_CHARS, modelsThatFit } from './viewSize';
@@ -36,6 +36,7 @@ function modelView(m: FileAnalysis['models'][number]): AnalysisView['models'][nu
       unknownBecause: l.unknownBecause,
       outputShape: l.outputShape,
       rule: { kind: l.rule.kind, supportsMasking: l.rule.supportsMasking, known: l.rule.known },
+      inbound: l.inbound,
     })),
     loss: m.loss,
     lossMasked: m.lossMasked,
@@ -86,10 +87,15 @@ export function taskInputs(analysis: FileAnalysis, label: string): Record<string
 
 function taskInputsOf(analysis: FileAnalysis, ir: ModelIR, label: string): TaskInput {
   const found = sourceData(analysis, ir, label);
+  const weightFiles = (ir.training.weightFiles ?? [])
+    .slice(0, 64)
+    .map((f) => ({ path: f.path, how: f.how, line: f.range.start.line + 1 }));
   return {
     model: runtimeModelOf(ir),
     sourceData: found.data,
+    sourceFiles: codeDataFiles(analysis, ir),
     sourceValidation: sourceValidation(analysis, ir) ?? null,
     notes: found.notes,
+    weightFiles,
   };
 }

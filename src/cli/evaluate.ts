@@ -6,8 +6,8 @@
  *
  * Exit codes: 0 success, 1 the task failed (the message says why), 2 usage errors.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, extname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAnalyzer } from '../core/analysis/analyzer';
 import type { FileAnalysis } from '../core/analysis/analyze';
@@ -15,7 +15,8 @@ import type { KerasFamily, KerasModelConfig } from '../core/ir';
 import { formatShape, METRIC_MASK_RULE, metricSentence } from '../core/format';
 import { defaultModel } from '../core/modelChoice';
 import { UserFacingError } from '../core/protocol/task';
-import { sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
+import { codeDataFiles, sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
+import { type CodeFilesFound, locateCodeFiles } from '../core/data/codePaths';
 import { REDUCTION_IDS, REDUCTIONS, type ReductionId } from '../core/reductions';
 import {
   type CompareResult,
@@ -45,16 +46,30 @@ import {
 } from './options';
 import { cliRuntime, TENSORFLOW_OPTIONS, TENSORFLOW_USAGE, type TensorFlowOptions, tensorflowOptions } from './runtime';
 import { workspaceModules } from '../analysisProcess/workspaceModules';
+import { readSavedModel, savedFormatOf } from '../core/saved/savedModel';
+import { savedModelIR } from '../core/saved/savedIR';
+import { weightFileCandidates } from '../core/saved/weightFiles';
+import { parseJsonText } from '../core/data/jsonText';
+import {
+  cellLabel,
+  ipynbCodeCells,
+  type NotebookProgram,
+  notebookProgram,
+  skippedNotes,
+} from '../core/notebook/program';
 
 type Command = 'evaluate' | 'train' | 'compare';
 
 const USAGE = (command: Command) => `usage: masklens ${command} FILE [options]
-  FILE                     a Python file with a Keras model (read, never run) or a Keras config .json
+  FILE                     a Python file or a Jupyter notebook (.ipynb: its code cells in order) with a
+                           Keras model (read, never run), a Keras config .json,
+                           or a model Keras saved (.keras, legacy .h5), run with its own weights
   --model NAME             which model in FILE (default: the first one no other model contains)
   --output NAME|INDEX      which output of a model with several (default: the first)
   --data X --labels Y      data files (.npy, .npz, .csv, .json); default: arrays written in FILE, else synthetic
   --sample-weight W        sample weights file
-  --weights W.json         weights in Keras get_weights() order: [{"layer", "weights": [{"shape", "values"}]}]
+  --weights W              weights Keras saved (model.keras, x.weights.h5, x.h5), or JSON in Keras
+                           get_weights() order: [{"layer", "weights": [{"shape", "values"}]}]
   --semantics S            none | valid-mean | total-mean | sequence-mean | all (default all)
   --keras F                keras3 | tf-keras2 (default keras3)
   --keras-version X.Y.Z    Keras version whose mask rules apply
@@ -146,15 +161,28 @@ function readOptions(command: Command, argv: string[]): Options | null {
 
 interface Loaded {
   model: RuntimeModel;
-  inline: SourceData['data'];
+  /** The arrays the source writes, or the files it loads when they are there. */
+  inline: SourceData['data'] | CodeFilesFound['data'];
   /** The validation `fit` in the file asks for (used by train without --validation-split). */
   validation?: ReturnType<typeof sourceValidation>;
   notes: string[];
+  /** A saved model's own file, whose weights it runs with unless --weights names others. */
+  savedWeights?: string;
 }
 
 /** The model (and the arrays `evaluate`/`fit`/`predict` name) from a .py file or a Keras config .json. */
 async function loadModel(o: Options): Promise<Loaded> {
-  const text = readFileSync(o.file, 'utf8');
+  const bytes = readFileSync(o.file);
+  if (savedFormatOf(bytes.subarray(0, 8))) {
+    const saved = readSavedModel(new Uint8Array(bytes), o.file);
+    return { model: runtimeModelOf(savedModelIR(saved)), inline: null, notes: [], savedWeights: o.file };
+  }
+  let text = bytes.toString('utf8');
+  let notebook: NotebookProgram | null = null;
+  if (extname(o.file).toLowerCase() === '.ipynb') {
+    notebook = notebookProgram(ipynbCodeCells(parseJsonText(text, o.file), o.file));
+    text = notebook.text;
+  }
   if (extname(o.file).toLowerCase() === '.json') {
     const parsed = kerasModelConfigSchema.safeParse(JSON.parse(text) as unknown);
     if (!parsed.success)
@@ -188,11 +216,47 @@ async function loadModel(o: Options): Promise<Loaded> {
     !o.model && models.length > 1
       ? [`${o.file} defines ${models.length} models; using '${ir.name}' (choose with --model)`]
       : [];
+  if (notebook)
+    notes.push(
+      ...skippedNotes(notebook),
+      `model '${ir.name}' is built in ${cellLabel(notebook, ir.range.start.line)} of ${o.file}`,
+    );
   const model = runtimeModelOf(ir);
+  if (!o.weights) {
+    // The weights the source saves or loads, where such a file exists: said, not used unasked (the extension asks).
+    const mentions = (ir.training.weightFiles ?? []).map((f) => ({
+      path: f.path,
+      how: f.how,
+      line: f.range.start.line + 1,
+    }));
+    for (const c of weightFileCandidates(mentions, [dirname(resolve(o.file)), process.cwd()], existsSync)) {
+      notes.push(
+        `${c.label} exists; --weights ${relative(process.cwd(), c.file) || c.file} runs the model with its weights (now: initial weights)`,
+      );
+    }
+  }
   // Arrays written in the source, when evaluate/fit/predict name them and their values are known.
   const found = sourceData(analysis, ir, o.file);
   notes.push(...found.notes);
-  return { model, inline: found.data, notes, validation: o.data ? undefined : sourceValidation(analysis, ir) };
+  // Files the code loads (np.load('data/X.npy')): relative to where the script would run, the
+  // current directory first (as python runs it), then the script's own folder.
+  const files = codeDataFiles(analysis, ir);
+  const located = files && !o.data ? locateCodeFiles(files, [process.cwd(), dirname(resolve(o.file))], isFile) : null;
+  if (located) notes.push(located.note);
+  return {
+    model,
+    inline: located?.data ?? found.data,
+    notes,
+    validation: o.data ? undefined : sourceValidation(analysis, ir),
+  };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function dataSpec(o: Options, inline: Loaded['inline']): DataSpec {
@@ -219,6 +283,7 @@ function formatEvaluate(r: EvaluateResult, semantics: ReductionId | 'all'): stri
   const lines = [
     `model ${r.model}${outputLabel(r)} — ${r.family} (Keras ${r.kerasVersion} rules) on ${backendLabel(r.backendInfo)}`,
     `data: ${r.data.synthetic ? `${r.data.description} [SYNTHETIC]` : `${r.data.description} — ${r.data.samples} samples`}`,
+    `weights: ${r.weightsUsed.description}`,
     '',
     `${pad('layer', 24)}${pad('class', 22)}${pad('output', 18)}${pad('mask', 12)}valid steps`,
   ];
@@ -261,6 +326,7 @@ function metricLines(metrics: MetricResult[]): string[] {
 function formatCompare(r: CompareResult): string {
   const lines = [
     `model ${r.model}${outputLabel(r)} — ${r.family} on ${backendLabel(r.backendInfo)}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
+    `weights: ${r.weightsUsed.description}`,
     `loss ${r.loss}; the mask ${r.maskReachesLoss ? 'reaches the loss' : `does NOT reach the loss${r.maskDroppedBy ? ` (dropped by '${r.maskDroppedBy}')` : ''}`}`,
     '',
   ];
@@ -277,6 +343,7 @@ function formatCompare(r: CompareResult): string {
 function formatTrain(r: TrainResult): string {
   const lines = [
     `model ${r.model} — ${r.family} on ${backendLabel(r.backendInfo)}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
+    `starting from ${r.weightsUsed.description}`,
     `minimising ${r.reduction} of ${r.loss} with ${r.optimizer.name} (lr ${r.optimizer.config.learning_rate}); ${r.epochs} epochs, batch size ${r.batchSize}${r.validation ? `; validation: ${r.validation.source}` : ''}`,
     '',
     `${pad('epoch', 7)}${pad('masked', 14)}${pad('unmasked', 14)}${pad('val masked', 14)}val unmasked`,
@@ -312,7 +379,10 @@ async function run(command: Command, argv: string[], io: CliIO): Promise<number>
       family: o.family,
       kerasVersion: o.kerasVersion,
       data: dataSpec(o, loaded.inline),
-      weights: o.weights ? { source: 'file' as const, path: o.weights } : undefined,
+      weights:
+        o.weights || loaded.savedWeights
+          ? { source: 'file' as const, path: o.weights ?? loaded.savedWeights ?? '' }
+          : undefined,
       seed: o.seed,
       dimensions: o.dimensions,
       output: o.output,

@@ -91,6 +91,17 @@ export interface StatedInputShape {
 }
 
 /**
+ * A file the source loads this model's weights from or saves them to, by a path it writes:
+ * where such a file exists, its weights are this model's (trained ones, from an earlier run).
+ */
+export interface WeightFileRef {
+  /** As the source writes it (relative to where the script runs). */
+  path: string;
+  how: 'load_model' | 'load_weights' | 'save' | 'save_weights' | 'ModelCheckpoint';
+  range: Range;
+}
+
+/**
  * A loss the user's code defines (a def, a closure, functools.partial, a `keras.losses.Loss`
  * subclass's `call`), translated like a Lambda body; its parameters are `(y_true, y_pred)`.
  */
@@ -124,9 +135,13 @@ export interface TrainingSpec {
     sampleWeight?: string;
     validationData?: [string, string] | null;
     validationSplit?: number | null;
+    /** `class_weight=`: weight by class id (a dict of numbers in the source). */
+    classWeight?: Record<string, number> | null;
   };
   evaluateArgs: { x?: string; y?: string; sampleWeight?: string } | null;
   predictArgs: { x?: string } | null;
+  /** Files the source saves this model to or loads its weights from (`model.save`, `load_weights`, `ModelCheckpoint`, `load_model`). */
+  weightFiles?: WeightFileRef[];
 }
 
 /**
@@ -269,6 +284,8 @@ export interface ModelIR {
   unresolved: UnresolvedDimension[];
   /** For a model whose config declares no input shape: the shapes its source states for its input, most certain first. */
   statedInputs?: StatedInputShape[];
+  /** Set when some of its layers were made by code the reader could only guess at: why, for a refusal to run it. */
+  guessed?: string;
   diagnostics: Diagnostic[];
 }
 

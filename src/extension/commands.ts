@@ -5,36 +5,52 @@
  * panel, the CodeLens and (for comparisons) the output channel.
  */
 import * as vscode from 'vscode';
-import { expectedData } from '../core/data/expected';
-import { compareTable, evaluateSummary, formatNumber, formatShape } from '../core/format';
+import { compareTable, evaluateSummary, formatNumber } from '../core/format';
 import type { AnalysisView, ModelView, TaskInputReply } from '../core/protocol/analysisProcess';
 import { shorten } from '../core/protocol/fitForView';
 import { VIEW_LIMITS, type FailureLocation, type TaskOrigin } from '../core/protocol/viewMessages';
 import type { ProgressEvent } from '../core/protocol/task';
 import type { RegisteredKind, RequestOf, ResultOf } from '../core/protocol/taskKinds';
+import type { RuntimeModel } from '../core/protocol/runtimeTasks';
 import type { AnalysisService } from './analysisService';
 import { readSettings, rememberDimension } from './config';
 import { toRange } from './convert';
 import { LensState } from './lensState';
-import { describeFailure } from '../core/runs/failure';
+import { describeFailure, type LocatedModel } from '../core/runs/failure';
 import { RunHistory, summariseRun } from '../core/runs/history';
 import { log } from './log';
 import type { PanelController } from './panel/panelController';
 import { PoolTaskError, TaskCancelled } from '../pool/errors';
 import type { RuntimeService } from './runtimeService';
 import type { DataChoices } from './dataChoices';
+import { pickData } from './dataPicker';
 import type { Staleness } from './staleness';
 import type { TreeNode } from './modelTree';
-import { commonRequest, trainValidation } from './requests';
+import type { WeightsChoices, WeightsSpec } from './weightsChoices';
+import { codeFiles, commonRequest, type ModelSource, trainValidation } from './requests';
 import type { MaskLensStatusBar } from './statusBar';
 
-interface Target {
+/**
+ * What a task runs: a model of a Python file or notebook cell, or the model a file Keras saved
+ * holds (no source: `located` is null, and a failure points at no line).
+ */
+interface RunTarget {
+  document: ModelSource & { version?: number };
+  model: { name: string };
+  located: LocatedModel | null;
+}
+
+/** A model written in a Python file or a notebook cell. */
+interface Target extends RunTarget {
   document: vscode.TextDocument;
   analysis: AnalysisView;
   model: ModelView;
+  located: ModelView;
 }
 
-const TASK_TITLES: Record<Exclude<RegisteredKind, 'probe'>, string> = {
+export type ModelTaskKind = Exclude<RegisteredKind, 'probe' | 'inspect'>;
+
+const TASK_TITLES: Record<ModelTaskKind, string> = {
   evaluate: 'Evaluating',
   compare: 'Comparing losses',
   train: 'Training',
@@ -42,20 +58,24 @@ const TASK_TITLES: Record<Exclude<RegisteredKind, 'probe'>, string> = {
 
 let runs = 0;
 
-/** Names the run a task starts: its document and version, its model, and an id no other run of this session has. */
-function originOf(target: Target, seed: number): TaskOrigin {
+/**
+ * Names the run a task starts: its document and version, its model, and an id no other run of
+ * this session has. `cell`: a notebook's model is named by its cell ("tagger.ipynb, cell 3").
+ */
+function originOf(target: RunTarget, seed: number, cell: string | null = null): TaskOrigin {
   return {
     seed,
     runId: `${Date.now().toString(36)}-${++runs}`,
     document: target.document.uri.toString(),
-    file: vscode.workspace.asRelativePath(target.document.uri),
-    version: target.document.version,
+    file: cell ?? vscode.workspace.asRelativePath(target.document.uri),
+    // a file Keras saved has no editor versions: 0, which no text document has
+    version: target.document.version ?? 0,
     model: shorten(target.model.name, VIEW_LIMITS.name),
   };
 }
 
 /** A command's document and model: a URI and a name (lenses, the panel), or a model of the side view's tree. */
-function commandTarget(
+export function commandTarget(
   at: vscode.Uri | TreeNode | undefined,
   model: string | undefined,
 ): [vscode.Uri | undefined, string | undefined] {
@@ -89,6 +109,7 @@ export class TaskCommands {
     private readonly statusBar: MaskLensStatusBar,
     private readonly choices: DataChoices,
     private readonly staleness: Staleness,
+    readonly weights: WeightsChoices,
   ) {}
 
   register(): vscode.Disposable[] {
@@ -110,7 +131,8 @@ export class TaskCommands {
   }
 
   /** The document and model a command applies to: its arguments, else the active editor (quick pick). */
-  private async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<Target | undefined> {
+  /** The document and model a command is about: the arguments given, else the active editor's (asking when it holds several). */
+  async target(uri: vscode.Uri | undefined, modelName: string | undefined): Promise<Target | undefined> {
     const editor = vscode.window.activeTextEditor;
     const document = uri ? await vscode.workspace.openTextDocument(uri) : editor?.document;
     if (!document || document.languageId !== 'python') {
@@ -135,10 +157,10 @@ export class TaskCommands {
         void vscode.window.showErrorMessage(
           `MaskLens: no model named '${modelName}' in ${vscode.workspace.asRelativePath(document.uri)}.`,
         );
-      return model && result ? { document, analysis: result.analysis, model } : undefined;
+      return model && result ? { document, analysis: result.analysis, model, located: model } : undefined;
     }
     if (!result) return undefined;
-    if (models.length === 1) return { document, analysis: result.analysis, model: models[0] };
+    if (models.length === 1) return { document, analysis: result.analysis, model: models[0], located: models[0] };
     const cursor = editor?.document === document ? editor.selection.active : undefined;
     const ordered = [...models].sort(
       (a, b) =>
@@ -154,15 +176,19 @@ export class TaskCommands {
       })),
       { placeHolder: 'Which model?' },
     );
-    return picked ? { document, analysis: result.analysis, model: picked.model } : undefined;
+    return picked ? { document, analysis: result.analysis, model: picked.model, located: picked.model } : undefined;
   }
 
-  /** The model's config, Lambdas, training settings and source arrays, asked of the analysis process; a failure is shown as the run's error. */
+  /**
+   * The model's config, Lambdas, training settings and source arrays, asked of the analysis
+   * process, and the weights to run it with (asked of the user when the source names weights
+   * files that exist); a failure is shown as the run's error, and a dismissed question runs nothing.
+   */
   private async taskInput(
     target: Target,
     origin: TaskOrigin,
     title: string,
-  ): Promise<TaskInputReply['input'] | undefined> {
+  ): Promise<(TaskInputReply['input'] & { weights: WeightsSpec | undefined }) | undefined> {
     if (target.model.incomplete) {
       // Running what could be read would give numbers for a model the user did not write.
       const error = target.analysis.diagnostics.find((d) => d.code === 'syntax-error');
@@ -179,16 +205,30 @@ export class TaskCommands {
       );
       return undefined;
     }
+    let input: TaskInputReply['input'];
     try {
-      const { input } = await this.analyses.taskInput(target.document, target.model.name);
+      ({ input } = await this.analyses.taskInput(target.document, target.model.name));
       for (const note of input.notes) log().info(`${target.model.name}: ${note}`);
-      return input;
+      const loaded = this.choices.get(target.document.uri.toString(), target.model.name)
+        ? null
+        : codeFiles(target.document, input);
+      if (loaded) log().info(`${target.model.name}: ${loaded.note}`);
     } catch (error) {
       this.fail(target, origin, title, {
         message: `MaskLens cannot run ${target.model.name}: ${error instanceof Error ? error.message : String(error)}`,
       });
       return undefined;
     }
+    const weights = await this.weights.weightsFor(
+      target.document,
+      input,
+      readSettings(target.document.uri).synthetic.seed,
+    );
+    if (weights === null) {
+      this.panel.post({ type: 'taskError', task: title, message: 'No weights were chosen: nothing ran.' });
+      return undefined;
+    }
+    return { ...input, weights };
   }
 
   /**
@@ -197,13 +237,16 @@ export class TaskCommands {
    * run and the lens is where the user clicked, so a toast would only repeat them, cut short.
    */
   private fail(
-    target: Target,
+    target: RunTarget,
     origin: TaskOrigin,
     title: string,
     error: { message: string; code?: string; location?: string },
     at?: FailureLocation,
   ): void {
-    const failure = { ...describeFailure(error, target.model), ...(at ? { location: at } : {}) };
+    // A saved file's model has no source lines to go to, nor data the user picked for it.
+    const failure = target.located
+      ? { ...describeFailure(error, target.located), ...(at ? { location: at } : {}) }
+      : { message: error.message, code: error.code, location: undefined, actions: ['showLog' as const] };
     this.lastError = `MaskLens: ${title} failed: ${failure.message}`;
     log().error(`${title} failed: ${failure.message}`);
     this.lenses.set(target.document.uri, target.model.name, {
@@ -227,8 +270,8 @@ export class TaskCommands {
    * way is in them for the retry. Progress shows in the panel and on the lens, each with the one
    * way to cancel there (no progress notification: it would be a second Cancel for the same run).
    */
-  private async runTask<K extends Exclude<RegisteredKind, 'probe'>>(
-    target: Target,
+  private async runTask<K extends ModelTaskKind>(
+    target: RunTarget,
     origin: TaskOrigin,
     build: () => RequestOf<K> & { kind: K },
     onEvent?: (event: ProgressEvent) => void,
@@ -285,8 +328,8 @@ export class TaskCommands {
   }
 
   /** Records a finished run: the lens, the run history, and the panel's result and history. */
-  private finish<K extends 'evaluate' | 'compare' | 'train'>(
-    target: Target,
+  private finish<K extends ModelTaskKind>(
+    target: RunTarget,
     origin: TaskOrigin,
     kind: K,
     result: ResultOf<K>,
@@ -295,10 +338,7 @@ export class TaskCommands {
     const finished = { ...origin, at: Date.now() };
     this.lenses.set(target.document.uri, target.model.name, { summary, origin: finished });
     const key = LensState.key(target.document.uri, target.model.name);
-    const runs = this.history.add(
-      key,
-      summariseRun(result, finished, readSettings(target.document.uri).synthetic.seed),
-    );
+    const runs = this.history.add(key, summariseRun(result, finished));
     this.runEmitter.fire(runs.length);
     const files = result.data.files;
     this.staleness.watchData(
@@ -314,7 +354,7 @@ export class TaskCommands {
    * A size the source computes from data and nothing else fixed (the runtime names it): asks
    * for it once, remembers it in `masklens.unresolvedDimensions`, and returns it for a retry.
    */
-  private async askDimension(document: vscode.TextDocument, error: unknown): Promise<boolean> {
+  private async askDimension(document: ModelSource, error: unknown): Promise<boolean> {
     if (
       !(error instanceof PoolTaskError) ||
       error.code !== 'model-dimension' ||
@@ -343,18 +383,24 @@ export class TaskCommands {
   async evaluate(uri?: vscode.Uri, modelName?: string): Promise<ResultOf<'evaluate'> | undefined> {
     const target = await this.target(uri, modelName);
     if (!target) return undefined;
-    const origin = originOf(target, readSettings(target.document.uri).synthetic.seed);
+    const origin = originOf(
+      target,
+      readSettings(target.document.uri).synthetic.seed,
+      this.analyses.cellLabel(target.document),
+    );
     this.panel.show(true);
     const input = await this.taskInput(target, origin, `${TASK_TITLES.evaluate} ${target.model.name}`);
     if (!input) return undefined;
     const result = await this.runTask(target, origin, () => ({
       kind: 'evaluate',
-      ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices),
+      ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights),
       semantics: 'all',
     }));
     if (!result) return undefined;
     const summary = evaluateSummary(result);
-    log().info(`${target.model.name}: ${summary} [${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`);
+    log().info(
+      `${target.model.name}: ${summary} [${result.weightsUsed.description}; ${result.backend}, ${result.elapsedMs.toFixed(0)} ms]`,
+    );
     this.finish(target, origin, 'evaluate', result, summary);
     return result;
   }
@@ -363,27 +409,19 @@ export class TaskCommands {
     const target = await this.target(uri, modelName);
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
-    const origin = originOf(target, settings.synthetic.seed);
+    const origin = originOf(target, settings.synthetic.seed, this.analyses.cellLabel(target.document));
     this.panel.show(true);
     const input = await this.taskInput(target, origin, `${TASK_TITLES.compare} ${target.model.name}`);
     if (!input) return undefined;
     const result = await this.runTask(target, origin, () => ({
       kind: 'compare',
-      ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices),
+      ...commonRequest(target.document, input, readSettings(target.document.uri), this.choices, input.weights),
     }));
     if (!result) return undefined;
     // The table goes to the output channel without revealing it: the panel shows the same numbers.
     this.lastComparisonTable = compareTable(result);
     log().info(`Loss comparison\n${this.lastComparisonTable}`);
-    const masked = result.reductions.find((r) => r.id === settings.defaultReduction);
-    const unmasked = result.reductions.find((r) => r.id === 'none');
-    this.finish(
-      target,
-      origin,
-      'compare',
-      result,
-      `${settings.defaultReduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}`,
-    );
+    this.finish(target, origin, 'compare', result, compareSummary(result, settings.defaultReduction));
     return result;
   }
 
@@ -391,12 +429,18 @@ export class TaskCommands {
     const target = await this.target(uri, modelName);
     if (!target) return undefined;
     const settings = readSettings(target.document.uri);
-    const origin = originOf(target, settings.synthetic.seed);
+    const origin = originOf(target, settings.synthetic.seed, this.analyses.cellLabel(target.document));
     this.panel.show(true);
     const input = await this.taskInput(target, origin, `${TASK_TITLES.train} ${target.model.name}`);
     if (!input) return undefined;
     const request = () => {
-      const common = commonRequest(target.document, input, readSettings(target.document.uri), this.choices);
+      const common = commonRequest(
+        target.document,
+        input,
+        readSettings(target.document.uri),
+        this.choices,
+        input.weights,
+      );
       return {
         kind: 'train' as const,
         ...common,
@@ -408,54 +452,79 @@ export class TaskCommands {
       if (event.type === 'epoch') this.panel.post({ type: 'result', task: 'trainEpoch', payload: event });
     });
     if (!result) return undefined;
-    const last = result.history[result.history.length - 1];
-    const summary = last
-      ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}`
-      : result.stopped.message;
-    this.finish(target, origin, 'train', result, summary);
+    this.finish(target, origin, 'train', result, trainSummary(result));
+    return result;
+  }
+
+  /**
+   * Evaluate, compare or train the model a file Keras saved holds (the saved-model editor), with
+   * that file's own weights; the result goes to the panel, the run history and the log like any
+   * other. `model`: what the runtime's inspect task read from the file.
+   */
+  async runSaved(
+    kind: ModelTaskKind,
+    uri: vscode.Uri,
+    model: RuntimeModel,
+  ): Promise<ResultOf<ModelTaskKind> | undefined> {
+    const target: RunTarget = { document: { uri }, model: { name: model.name }, located: null };
+    const settings = readSettings(uri);
+    const origin = originOf(target, settings.synthetic.seed);
+    const input = { model, sourceData: null, sourceFiles: null, sourceValidation: null, notes: [], weightFiles: [] };
+    const weights = { source: 'file' as const, path: uri.fsPath };
+    const common = () => commonRequest(target.document, input, readSettings(uri), this.choices, weights);
+    this.panel.show(true);
+    if (kind === 'evaluate') {
+      const result = await this.runTask(target, origin, () => ({
+        kind: 'evaluate' as const,
+        ...common(),
+        semantics: 'all' as const,
+      }));
+      if (result) this.finish(target, origin, 'evaluate', result, evaluateSummary(result));
+      return result;
+    }
+    if (kind === 'compare') {
+      const result = await this.runTask(target, origin, () => ({ kind: 'compare' as const, ...common() }));
+      if (result) this.finish(target, origin, 'compare', result, compareSummary(result, settings.defaultReduction));
+      return result;
+    }
+    const result = await this.runTask(target, origin, () => ({
+      kind: 'train' as const,
+      ...common(),
+      reduction: settings.defaultReduction,
+    }));
+    if (result) this.finish(target, origin, 'train', result, trainSummary(result));
     return result;
   }
 
   async selectData(uri?: vscode.Uri, modelName?: string): Promise<void> {
     const target = await this.target(uri, modelName);
     if (!target) return;
-    const folder = vscode.workspace.getWorkspaceFolder(target.document.uri);
-    const filters = { 'Arrays (.npy, .npz, .csv, .json)': ['npy', 'npz', 'csv', 'json'] };
-    // What each file must hold, from the analysis: the dialog says it before the user picks.
+    // What each file must hold, from the analysis: the picker says it before the user picks.
     const input = await this.analyses.taskInput(target.document, target.model.name).then(
       ({ input }) => input,
       () => undefined,
     );
-    const expected = input ? expectedData(input.model.config).inputs : [];
-    const output = target.model.layers[target.model.layers.length - 1]?.outputShape;
-    const inputsText = expected.length > 0 ? ` — expected ${expected.join('; ')}` : '';
-    const x = await vscode.window.showOpenDialog({
-      title: `Inputs (x) for ${target.model.name}${inputsText}`,
-      openLabel: 'Use as inputs',
-      canSelectMany: false,
-      filters,
-      defaultUri: folder?.uri,
-    });
-    if (!x?.[0]) return;
-    const y = await vscode.window.showOpenDialog({
-      title: `Labels (y) for ${target.model.name}${output ? ` — to match the output ${formatShape(output)}` : ''}; cancel for none`,
-      openLabel: 'Use as labels',
-      canSelectMany: false,
-      filters,
-      defaultUri: folder?.uri,
-    });
+    const picked = await pickData(target.document, target.model, input);
+    if (!picked) return;
     // Kept in the workspace's storage, not in a settings file: see DataChoices.
-    await this.choices.set(target.document.uri.toString(), target.model.name, {
-      x: x[0].fsPath,
-      ...(y?.[0] ? { y: y[0].fsPath } : {}),
-    });
+    await this.choices.set(target.document.uri.toString(), target.model.name, picked.choice);
     this.staleness.dataChanged(target.document.uri, target.model.name);
     // The status bar, not a notification: the user just chose these files and needs no interruption.
-    void vscode.window.setStatusBarMessage(
-      `MaskLens: ${target.model.name} will use ${vscode.workspace.asRelativePath(x[0])}${y?.[0] ? ` and ${vscode.workspace.asRelativePath(y[0])}` : ''}`,
-      5000,
-    );
+    void vscode.window.setStatusBarMessage(`MaskLens: ${target.model.name} will use ${picked.summary}`, 5000);
   }
+}
+
+function compareSummary(result: ResultOf<'compare'>, reduction: string): string {
+  const masked = result.reductions.find((r) => r.id === reduction);
+  const unmasked = result.reductions.find((r) => r.id === 'none');
+  return `${reduction} ${formatNumber(masked?.value)} · unmasked ${formatNumber(unmasked?.value)}`;
+}
+
+function trainSummary(result: ResultOf<'train'>): string {
+  const last = result.history[result.history.length - 1];
+  return last
+    ? `trained ${result.history.length} epoch(s): masked ${formatNumber(last.train.masked)} · unmasked ${formatNumber(last.train.unmasked)}${result.stopped.reason === 'nan-loss' ? ' · stopped: NaN loss' : ''}`
+    : result.stopped.message;
 }
 
 function lossMaskDetail(m: ModelView): string {

@@ -8,7 +8,13 @@
 import { z } from 'zod';
 import type * as vscode from 'vscode';
 
-const choiceSchema = z.object({ x: z.string(), y: z.string().optional(), sampleWeight: z.string().optional() });
+const choiceSchema = z.object({
+  x: z.string(),
+  y: z.string().optional(),
+  sampleWeight: z.string().optional(),
+  /** The members of `.npz` files to read, when the code picks them. */
+  keys: z.object({ x: z.string().optional(), y: z.string().optional() }).optional(),
+});
 const choicesSchema = z.record(z.string(), choiceSchema);
 export type DataChoice = z.infer<typeof choiceSchema>;
 

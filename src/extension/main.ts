@@ -7,15 +7,18 @@ import * as vscode from 'vscode';
 import type { WebviewMessage } from '../core/protocol/viewMessages';
 import { AnalysisService } from './analysisService';
 import { MaskLensCodeLensProvider } from './codeLens';
-import { TaskCommands } from './commands';
+import { commandTarget, TaskCommands } from './commands';
 import { DataChoices } from './dataChoices';
 import { MaskDiagnostics } from './diagnostics';
 import { MaskLensHoverProvider } from './hover';
 import { LensState } from './lensState';
 import { log } from './log';
+import { GraphPanel } from './graphPanel';
 import { PanelController } from './panel/panelController';
 import { RuntimeService } from './runtimeService';
-import { ModelTreeProvider } from './modelTree';
+import { ModelTreeProvider, type TreeNode } from './modelTree';
+import { SavedModelEditorProvider } from './savedModelEditor';
+import { WeightsChoices } from './weightsChoices';
 import { Staleness } from './staleness';
 import { walkthrough } from './walkthrough';
 import { MaskLensStatusBar } from './statusBar';
@@ -24,7 +27,9 @@ import { TensorFlowLibraryChooser } from './tensorflowLibrary';
 /** What the extension exports: used by its integration tests and by other extensions. */
 export interface MaskLensApi {
   panel: PanelController;
+  graph: GraphPanel;
   tree: ModelTreeProvider;
+  savedModels: SavedModelEditorProvider;
   runtime: RuntimeService;
   analyses: AnalysisService;
   tasks: TaskCommands;
@@ -52,8 +57,11 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     statusBar,
     new DataChoices(context.workspaceState),
     staleness,
+    new WeightsChoices(context.workspaceState),
   );
+  const savedModels = new SavedModelEditorProvider(context.extensionUri, runtime, tasks);
   const diagnostics = new MaskDiagnostics(analyses);
+  const graph = new GraphPanel(context.extensionUri, analyses);
   runtime.onDidReportBackend((report) => tree.setBackend(report));
   // Before any backend report the panel says the pool is starting; after a crash that is no longer true.
   runtime.onDidCrash((crash) => {
@@ -101,8 +109,17 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     vscode.languages.registerCodeLensProvider(PYTHON, new MaskLensCodeLensProvider(analyses, lensState)),
     vscode.languages.registerHoverProvider(PYTHON, new MaskLensHoverProvider(analyses)),
     vscode.window.createTreeView(ModelTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
+    savedModels,
+    vscode.window.registerCustomEditorProvider(SavedModelEditorProvider.viewType, savedModels, {
+      supportsMultipleEditorsPerDocument: true,
+    }),
     ...tasks.register(),
     vscode.commands.registerCommand('masklens.showPanel', showPanel),
+    graph,
+    vscode.commands.registerCommand('masklens.showGraph', async (at?: vscode.Uri | TreeNode, model?: string) => {
+      const target = await tasks.target(...commandTarget(at, model));
+      if (target) graph.show(target.document.uri, target.model.name);
+    }),
     ...walkthrough(context.extensionUri, analyses, tasks),
     vscode.commands.registerCommand('masklens.cancel', () => {
       const n = runtime.cancelAll();
@@ -123,7 +140,7 @@ export function activate(context: vscode.ExtensionContext): MaskLensApi {
     }),
   );
   log().info(`MaskLens activated (workspace trusted: ${vscode.workspace.isTrusted}).`);
-  return { panel, tree, runtime, analyses, tasks };
+  return { panel, graph, tree, savedModels, runtime, analyses, tasks };
 }
 
 export function deactivate(): void {

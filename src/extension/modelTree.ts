@@ -5,6 +5,7 @@
  * gets VS Code's keyboard navigation, type-to-find, theming and screen-reader support for free.
  */
 import * as vscode from 'vscode';
+import { lossVerdict, type LossVerdict, MASK_EFFECT_WORDS } from '../core/masking/words';
 import { formatShape } from '../core/format';
 import type { Diagnostic } from '../core/ir';
 import type { LayerView, ModelView } from '../core/protocol/analysisProcess';
@@ -14,17 +15,6 @@ import { toRange } from './convert';
 import type { LensState } from './lensState';
 
 type MaskState = LayerView['mask']['in'];
-
-/** What each effect does to the mask, in words (the tree never relies on an icon alone). */
-const EFFECT_TEXT: Record<LayerView['mask']['effect'], string> = {
-  creates: 'creates a mask',
-  propagates: 'passes the mask on',
-  transforms: 'transforms the mask',
-  consumes: 'uses the mask, passes none on',
-  destroys: 'drops the mask',
-  none: 'no mask',
-  unknown: 'unknown what it does to the mask',
-};
 
 const EFFECT_ICON: Record<LayerView['mask']['effect'], vscode.ThemeIcon> = {
   creates: new vscode.ThemeIcon('add', new vscode.ThemeColor('charts.green')),
@@ -40,7 +30,8 @@ const EFFECT_ICON: Record<LayerView['mask']['effect'], vscode.ThemeIcon> = {
 const TYPING_PAUSE_MS = 300;
 
 export type TreeNode =
-  | { kind: 'model'; uri: vscode.Uri; model: ModelView; keras: string }
+  /** `uri`: the document the model is built in (a notebook's: its cell's); `cell`: that cell's number, from 0. */
+  | { kind: 'model'; uri: vscode.Uri; model: ModelView; keras: string; cell: number | null }
   | { kind: 'layer'; uri: vscode.Uri; model: string; layer: LayerView }
   | { kind: 'finding'; uri: vscode.Uri; diagnostic: Diagnostic }
   | { kind: 'result'; uri: vscode.Uri; model: string; text: string; outdated: string | undefined }
@@ -51,31 +42,22 @@ function maskWord(state: MaskState): string {
   return state === 'unknown' ? 'unknown' : state;
 }
 
+const VERDICT_ICON: Record<LossVerdict['tone'], vscode.ThemeIcon> = {
+  ok: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  unknown: new vscode.ThemeIcon('question'),
+  info: new vscode.ThemeIcon('info'),
+  bad: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
+};
+
 /** The model's verdict: whether a mask reaches the loss, and whether that matters for this model. */
 export function modelVerdict(m: ModelView): { text: string; icon: vscode.ThemeIcon } {
-  const where = m.loss ? `the ${m.loss} loss` : 'the output';
   if (m.incomplete)
     return {
       text: `incomplete: ${m.incomplete}`,
       icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')),
     };
-  if (m.lossMasked === 'yes')
-    return {
-      text: `mask reaches ${where}`,
-      icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-    };
-  if (m.lossMasked === 'unknown')
-    return { text: `unknown whether a mask reaches ${where}`, icon: new vscode.ThemeIcon('question') };
-  if (!m.loss) return { text: 'no mask at the output', icon: new vscode.ThemeIcon('info') };
-  if (m.outputPerTimestep === false)
-    return {
-      text: `one output per sequence: no mask needed at ${where}`,
-      icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
-    };
-  return {
-    text: `no mask reaches ${where}`,
-    icon: new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground')),
-  };
+  const verdict = lossVerdict(m);
+  return { text: verdict.text, icon: VERDICT_ICON[verdict.tone] };
 }
 
 function reveal(
@@ -89,12 +71,52 @@ function reveal(
   };
 }
 
+/**
+ * The document the tree follows: the active text editor's, else (a notebook focused outside its
+ * cells' editors) the active notebook's first code cell, through which the tree lists the
+ * whole notebook.
+ */
+function activeDocument(): vscode.TextDocument | undefined {
+  const text = vscode.window.activeTextEditor?.document;
+  const notebook = vscode.window.activeNotebookEditor?.notebook;
+  if (text || !notebook) return text;
+  return notebook.getCells().find((c) => c.kind === vscode.NotebookCellKind.Code)?.document;
+}
+
+/** What the tree lists: one Python file's models, or a notebook's, each with the document (cell) it is built in. */
+interface Shown {
+  file: string;
+  keras: string;
+  stopped: string | undefined;
+  models: { uri: vscode.Uri; model: ModelView; cell: number | null }[];
+}
+
+function fileShown(result: DocumentAnalysis): Shown {
+  const { analysis } = result;
+  return {
+    file: vscode.workspace.asRelativePath(result.uri),
+    keras: analysis.keras,
+    stopped: analysis.stopped?.message,
+    models: analysis.models.map((model) => ({ uri: result.uri, model, cell: null })),
+  };
+}
+
+function notebookShown(file: string, parts: { cell: number; result: DocumentAnalysis }[]): Shown {
+  const first = parts[0].result.analysis;
+  return {
+    file,
+    keras: first.keras,
+    stopped: first.stopped?.message,
+    models: parts.flatMap((p) => p.result.analysis.models.map((model) => ({ uri: p.result.uri, model, cell: p.cell }))),
+  };
+}
+
 export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   static readonly viewId = 'masklens.models';
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly subscriptions: vscode.Disposable[];
-  private current: DocumentAnalysis | undefined;
+  private current: Shown | undefined;
   private pending: NodeJS.Timeout | undefined;
   private backend: BackendReport | undefined;
   private readonly renderedEmitter = new vscode.EventEmitter<string>();
@@ -108,8 +130,9 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     const refresh = () => void this.follow();
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor(refresh),
+      vscode.window.onDidChangeActiveNotebookEditor(refresh),
       analyses.onDidAnalyze((r) => {
-        if (vscode.window.activeTextEditor?.document.uri.toString() !== r.uri.toString()) return;
+        if (activeDocument()?.uri.toString() !== r.uri.toString()) return;
         // While the user types, every keystroke brings an analysis: rebuild the tree once typing pauses.
         clearTimeout(this.pending);
         this.pending = setTimeout(refresh, r.sameText ? 0 : TYPING_PAUSE_MS);
@@ -122,8 +145,7 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   /** The file the tree shows, and its models' names: `file: a,b`. */
   get summary(): string {
-    const file = this.current ? vscode.workspace.asRelativePath(this.current.uri) : '';
-    return `${file}: ${this.current?.analysis.models.map((m) => m.name).join(',') ?? ''}`;
+    return `${this.current?.file ?? ''}: ${this.current?.models.map((m) => m.model.name).join(',') ?? ''}`;
   }
 
   setBackend(report: BackendReport): void {
@@ -132,10 +154,18 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 
   private async follow(): Promise<void> {
-    const document = vscode.window.activeTextEditor?.document;
+    const document = activeDocument();
     // a non-Python editor (the Output, a settings file) keeps the last Python file on show
     if (document && document.languageId !== 'python') return;
-    this.current = document ? await this.analyses.get(document) : undefined;
+    const analysis = document ? await this.analyses.get(document) : undefined;
+    // A notebook cell: the whole notebook's models, each under the cell that builds it.
+    const parts = document && analysis ? this.analyses.notebookParts(document) : [];
+    this.current =
+      !document || !analysis
+        ? undefined
+        : parts.length > 0
+          ? notebookShown(this.analyses.notebookLabel(document) ?? vscode.workspace.asRelativePath(document.uri), parts)
+          : fileShown(analysis);
     this.emitter.fire();
     this.renderedEmitter.fire(this.summary);
   }
@@ -144,12 +174,11 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     if (!node) {
       const top: TreeNode[] = [];
       const c = this.current;
-      if (!c) top.push({ kind: 'message', text: 'Open a Python file with a Keras model.' });
-      else if (c.analysis.stopped) top.push({ kind: 'message', text: c.analysis.stopped.message });
-      else if (c.analysis.models.length === 0)
-        top.push({ kind: 'message', text: `No Keras model in ${vscode.workspace.asRelativePath(c.uri)}.` });
+      if (!c) top.push({ kind: 'message', text: 'Open a Python file or a notebook with a Keras model.' });
+      else if (c.stopped) top.push({ kind: 'message', text: c.stopped });
+      else if (c.models.length === 0) top.push({ kind: 'message', text: `No Keras model in ${c.file}.` });
       else
-        for (const model of c.analysis.models) top.push({ kind: 'model', uri: c.uri, model, keras: c.analysis.keras });
+        for (const m of c.models) top.push({ kind: 'model', uri: m.uri, model: m.model, keras: c.keras, cell: m.cell });
       if (this.backend) top.push({ kind: 'backend', report: this.backend });
       return top;
     }
@@ -196,7 +225,9 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         item.description = verdict.text;
         item.iconPath = verdict.icon;
         item.contextValue = 'model';
-        item.tooltip = `${m.name}: ${m.kind} model, line ${m.range.start.line + 1}, ${m.layers.length} layers\n${verdict.text} (${node.keras})`;
+        const where = `${node.cell === null ? '' : `cell ${node.cell + 1}, `}line ${m.range.start.line + 1}`;
+        if (node.cell !== null) item.description = `cell ${node.cell + 1} · ${verdict.text}`;
+        item.tooltip = `${m.name}: ${m.kind} model, ${where}, ${m.layers.length} layers\n${verdict.text} (${node.keras})`;
         item.command = reveal(node.uri, m.range);
         item.accessibilityInformation = { label: `model ${m.name}, ${verdict.text}` };
         return item;
@@ -205,13 +236,13 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
         const l = node.layer;
         const item = new vscode.TreeItem(l.name);
         item.id = `${node.uri.toString()}#${node.model}#${l.name}#${l.range.start.line}:${l.range.start.character}`;
-        item.description = `${l.className} · ${EFFECT_TEXT[l.mask.effect]}`;
+        item.description = `${l.className} · ${MASK_EFFECT_WORDS[l.mask.effect]}`;
         item.iconPath = EFFECT_ICON[l.mask.effect];
         const shape = l.outputShape ? formatShape(l.outputShape) : 'unknown';
-        item.tooltip = `${l.name} (${l.className}), line ${l.range.start.line + 1}\nmask in: ${maskWord(l.mask.in)} · mask out: ${maskWord(l.mask.out)} · ${EFFECT_TEXT[l.mask.effect]}\noutput shape: ${shape}${l.unknownBecause ? `\nunknown because ${l.unknownBecause}` : ''}`;
+        item.tooltip = `${l.name} (${l.className}), line ${l.range.start.line + 1}\nmask in: ${maskWord(l.mask.in)} · mask out: ${maskWord(l.mask.out)} · ${MASK_EFFECT_WORDS[l.mask.effect]}\noutput shape: ${shape}${l.unknownBecause ? `\nunknown because ${l.unknownBecause}` : ''}`;
         item.command = reveal(node.uri, l.range);
         item.accessibilityInformation = {
-          label: `layer ${l.name}, ${l.className}, ${EFFECT_TEXT[l.mask.effect]}, mask in ${maskWord(l.mask.in)}, mask out ${maskWord(l.mask.out)}`,
+          label: `layer ${l.name}, ${l.className}, ${MASK_EFFECT_WORDS[l.mask.effect]}, mask in ${maskWord(l.mask.in)}, mask out ${maskWord(l.mask.out)}`,
         };
         return item;
       }

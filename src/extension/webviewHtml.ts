@@ -1,7 +1,7 @@
 /**
- * The HTML shell of both webviews: a strict Content Security Policy with a fresh nonce per
- * load, only this extension's own bundled scripts and styles, no remote content, no inline
- * script or style without the nonce. The `csp-nonce` meta lets the toolkit (FAST) give the
+ * The HTML shell of the webviews (the panel, the model graph, the saved-model editor): a strict
+ * Content Security Policy with a fresh nonce per load, only this extension's own bundled scripts
+ * and styles, no remote content, no inline script or style without the nonce. The `csp-nonce` meta lets the toolkit (FAST) give the
  * nonce to the one <style> element it creates (its :focus-visible feature test).
  */
 import { randomBytes } from 'node:crypto';
@@ -25,7 +25,12 @@ export function contentSecurityPolicy(webview: vscode.Webview, scriptNonce: stri
   ].join('; ');
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, bundle: 'panel', title: string): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  bundle: 'panel' | 'graph' | 'savedModel',
+  title: string,
+): string {
   const n = nonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.js`));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', `${bundle}.css`));

@@ -89,5 +89,7 @@ export function describeTask(label: TaskLabel): string {
       return `training ${model}`;
     case 'probe':
       return 'probing the TensorFlow backend';
+    case 'inspect':
+      return 'reading a saved model';
   }
 }

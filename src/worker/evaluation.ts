@@ -13,6 +13,8 @@ import type { MetricResult } from '../core/protocol/runtimeTasks';
 import { UserFacingError } from '../core/protocol/task';
 import { computeLoss } from './losses';
 import { metricValues, type MetricSpec, resolveMetric } from './metrics';
+import { AucCurve } from '../core/metrics/auc';
+import type { KerasFamily } from '../core/ir';
 import { align, kerasBatchLoss, KerasEvaluateStream } from './reductions';
 import { type Session, toTensor } from './session';
 import { bucketDecision, validLengths, type BucketDecision } from '../core/runtime/lengthBuckets';
@@ -69,8 +71,9 @@ export interface Evaluation {
   /**
    * A loss that returns one number per batch (the user's own, reduced inside): each batch's
    * number, its rows, and what Keras makes of it with its mask and weights. Then `loss` is null.
+   * `plain`: the loss with no mask anywhere (a Keras loss inside it weights by the output's mask otherwise).
    */
-  scalarLoss: { value: number; rows: number; keras: number }[] | null;
+  scalarLoss: { value: number; plain: number; rows: number; keras: number }[] | null;
   /** The compiled metrics (empty without targets or metrics). */
   metrics: MetricResult[];
   warnings: string[];
@@ -86,6 +89,8 @@ interface MetricSums {
   allWeight: number;
   kept: number;
   keptWeight: number;
+  /** AUC: its curves over every position and under the mask, instead of sums. */
+  curves: { all: AucCurve; kept: AucCurve } | null;
 }
 
 function addMetric(
@@ -104,9 +109,31 @@ function addMetric(
   }
 }
 
-function metricResult(sums: MetricSums, masked: boolean): MetricResult {
-  const unmasked = sums.all / sums.allWeight;
-  const kept = sums.kept / sums.keptWeight;
+/** One batch of an AUC: the predictions, targets, mask and weights of the same length. */
+function addCurve(
+  curves: { all: AucCurve; kept: AucCurve },
+  pred: ArrayLike<number>,
+  label: ArrayLike<number>,
+  mask: ArrayLike<number> | null,
+  weight: ArrayLike<number> | null,
+): void {
+  curves.all.add(pred, label, weight);
+  const kept = mask ? Float64Array.from(mask, (m, i) => m * (weight ? weight[i] : 1)) : weight;
+  curves.kept.add(pred, label, kept);
+}
+
+/**
+ * Keras 3.15.1's AUC reads no mask: its update_state gets the sample weights alone, so it counts
+ * every position, while its accuracies and losses as metrics are masked; tf-keras 2.21 masks
+ * every compiled metric (measured: test/golden metrics_auc cases).
+ */
+function kerasMasksMetric(spec: MetricSpec, family: KerasFamily): boolean {
+  return !(spec.fn === 'auc' && family === 'keras3');
+}
+
+function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): MetricResult {
+  const unmasked = sums.curves ? sums.curves.all.result() : sums.all / sums.allWeight;
+  const kept = sums.curves ? sums.curves.kept.result() : sums.kept / sums.keptWeight;
   const { spec } = sums;
   return {
     name: spec.name,
@@ -114,7 +141,7 @@ function metricResult(sums: MetricSums, masked: boolean): MetricResult {
     weighted: spec.weighted,
     unmasked,
     masked: masked ? kept : null,
-    keras: masked ? kept : unmasked,
+    keras: masked && kerasMasksMetric(spec, family) ? kept : unmasked,
     share: spec.fn !== 'loss',
   };
 }
@@ -186,13 +213,15 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const layers: LayerCapture[] = [];
   const warnings = new Set<string>();
   const notes = new Set<string>();
-  const scalarLoss: { value: number; rows: number; keras: number }[] = [];
+  const scalarLoss: { value: number; plain: number; rows: number; keras: number }[] = [];
   const ownMask = { zeroWhereMasked: 0, masked: 0, zeroWhereKept: 0, kept: 0 };
   const sums = new LossSums();
   let padSource: 'mask' | 'padding' | null | undefined;
   const keras =
     o.kerasBatchSize && loss ? new KerasEvaluateStream(runtime.family, loss.reduction, o.kerasBatchSize) : null;
-  let metricSums: MetricSums[] | null = null;
+  // Resolved at the first batch, which shows the targets' and the output's shapes.
+  const metricSums: MetricSums[] = [];
+  let metricsResolved = false;
   let metricsMasked = false;
   let hasOutputMask = false;
   const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
@@ -276,7 +305,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       }
       if (loss && yRows) {
         const y = toTensor(tf, yRows);
-        const lv = computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family);
+        const lv = computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family, mask);
         if (lv.note) notes.add(lv.note);
         let m: Tensor | null = mask;
         if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
@@ -290,7 +319,11 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             m ? f64(tf.cast(m, 'float32')) : null,
             sw ? { shape: sw.shape, data: Float64Array.from(sw.data) } : null,
           );
-          scalarLoss.push({ value, rows: part.length, keras: batchKeras });
+          const plain =
+            loss.custom && mask
+              ? computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family).values.dataSync()[0]
+              : value;
+          scalarLoss.push({ value, plain, rows: part.length, keras: batchKeras });
         } else {
           if (loss.custom && mask && lv.values.rank === mask.rank)
             countOwnMask(ownMask, lv.values.dataSync(), tf.cast(mask, 'float32').dataSync());
@@ -317,27 +350,38 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         }
         if (session.metrics.length > 0) {
           const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
-          metricSums ??= session.metrics.flatMap((m) => {
-            try {
-              return [
-                {
-                  spec: resolveMetric(m.spec, m.weighted, dims(y), dims(out)),
-                  all: 0,
-                  allWeight: 0,
-                  kept: 0,
-                  keptWeight: 0,
-                },
-              ];
-            } catch (error) {
-              // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
-              if (!(error instanceof UserFacingError)) throw error;
-              notes.add(`${error.message}; it is left out`);
-              return [];
+          if (!metricsResolved) {
+            metricsResolved = true;
+            for (const m of session.metrics) {
+              try {
+                const spec = resolveMetric(runtime.family, m.spec, m.weighted, dims(y), dims(out));
+                const curves = spec.auc ? { all: new AucCurve(spec.auc), kept: new AucCurve(spec.auc) } : null;
+                metricSums.push({ spec, all: 0, allWeight: 0, kept: 0, keptWeight: 0, curves });
+              } catch (error) {
+                // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
+                if (!(error instanceof UserFacingError)) throw error;
+                notes.add(`${error.message}; it is left out`);
+              }
             }
-          });
+          }
           // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
           if (mask) metricsMasked = true;
           for (const ms of metricSums) {
+            if (ms.curves) {
+              // AUC compares every output value with its target: both aligned with the mask and weights.
+              const pred = ms.spec.auc?.fromLogits ? tf.sigmoid(out) : out;
+              const target = y.size === out.size && y.rank !== out.rank ? tf.reshape(y, out.shape) : y;
+              const ap = align(tf, pred, mask, sw && ms.spec.weighted ? toTensor(tf, sw) : null);
+              const at = align(tf, tf.cast(target, 'float32'), mask, null);
+              addCurve(
+                ms.curves,
+                ap.loss.dataSync(),
+                at.loss.dataSync(),
+                ap.hasMask ? ap.mask.dataSync() : null,
+                sw && ms.spec.weighted ? ap.weight.dataSync() : null,
+              );
+              continue;
+            }
             const v = metricValues(tf, ms.spec, y, out, r.outputLogits[k], runtime.family);
             const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
             addMetric(
@@ -355,6 +399,13 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   if (checks) {
     checks.rest(chunk, runtime.checkpoint ?? undefined);
     checks.finish(data.info).forEach((w) => warnings.add(w));
+  }
+  for (const ms of metricSums) {
+    if (metricsMasked && !kerasMasksMetric(ms.spec, runtime.family)) {
+      notes.add(
+        `Keras 3 reports ${ms.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
+      );
+    }
   }
   layers.forEach((l, i) => {
     const m = layerMasks[i].joined(kept.length);
@@ -380,7 +431,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         : null,
     padding: paddingOf(sums, padSource ?? null, layers),
     scalarLoss: scalar,
-    metrics: (metricSums ?? []).map((m) => metricResult(m, metricsMasked)),
+    metrics: metricSums.map((m) => metricResult(m, metricsMasked, runtime.family)),
     warnings: [...warnings],
     notes: [...notes, ...customLossNotes(session, hasOutputMask, scalarLoss.length > 0, ownMask)],
     buckets,
@@ -437,9 +488,11 @@ function addLayerMask(
 }
 
 /** No reduction can reach inside one number per batch: each is the batches' numbers averaged by rows. */
-function scalarReductions(scalar: { value: number; rows: number }[], samples: number): Reductions {
+function scalarReductions(scalar: { value: number; plain: number; rows: number }[], samples: number): Reductions {
   const value = scalar.reduce((a, b) => a + b.value * b.rows, 0) / samples;
-  return { none: value, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
+  // `plain` is the loss with no mask anywhere: a Keras loss inside the user's weights by the output's mask otherwise.
+  const plain = scalar.reduce((a, b) => a + b.plain * b.rows, 0) / samples;
+  return { none: plain, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
 }
 
 /** Padding is the mask that reaches the loss, else the last mask of L's shape (one a layer dropped). */

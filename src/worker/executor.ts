@@ -7,6 +7,8 @@ import type { CustomLayerIR, JsonObject, KerasFamily, LambdaIR } from '../core/i
 import { maskEffect } from '../core/masking/effect';
 import { applyMaskRule, supportsMasking } from '../core/masking/apply';
 import { ruleFor } from '../core/layers/rules';
+import { versionLabel } from '../core/layers/versionLabel';
+import { replayedConcatenateMask, replayedConcatenateMessage } from '../core/masking/replayedMask';
 import { familyBehaviour } from '../core/masking/registry';
 import type { MaskEffect, ResolvedRule } from '../core/masking/rules';
 import { UserFacingError } from '../core/protocol/task';
@@ -285,6 +287,14 @@ export class ModelRuntime {
       ctx.checkpoint?.();
       const layer = this.layers.get(node.layer) as RuntimeLayer;
       const spec = this.graph.layers.get(node.layer);
+      // The release's own failure, where Keras fails: running on would give numbers Keras never does.
+      const replayed = replayedConcatenateMask(this.graph, node, this.family, this.version);
+      if (replayed !== null)
+        throw new UserFacingError(
+          replayedConcatenateMessage(layer.name, layer.className, replayed, versionLabel(this.family, this.version)),
+          'keras-raises',
+          layer.name,
+        );
       const ins = node.inputs.map(get);
       // An explicit mask= argument (Keras 3 functional configs record the propagated mask so) wins.
       const inMasks = node.maskArg ? node.maskArg.map(get) : node.inputs.map((r) => masks.get(refKey(r)) ?? null);

@@ -231,10 +231,16 @@ export function computeLoss(
   yPredIn: Tensor,
   logitsIn: Tensor | null,
   family: KerasFamily,
+  /** The mask the model's output carries (Keras' `y_pred._keras_mask`): a Keras loss inside a custom one applies it. */
+  outputMask: Tensor | null = null,
 ): LossValues {
   let yTrue = yTrueIn.dtype === 'float32' ? yTrueIn : tf.cast(yTrueIn, 'float32');
   if (spec.custom)
-    return { values: runCustomLoss(tf, spec, spec.custom.fn, yTrue, yPredIn, family), mask: null, note: null };
+    return {
+      values: runCustomLoss(tf, spec, spec.custom.fn, yTrue, yPredIn, family, outputMask),
+      mask: null,
+      note: null,
+    };
   let yPred = yPredIn;
   let logits = logitsIn;
   let note: string | null = null;
@@ -374,6 +380,7 @@ function runCustomLoss(
   yTrue: Tensor,
   yPred: Tensor,
   family: KerasFamily,
+  outputMask: Tensor | null,
 ): Tensor {
   const label = `loss '${spec.display}'${spec.custom?.line ? ` (line ${spec.custom.line})` : ''}`;
   const outside = (what: string): never => {
@@ -385,7 +392,9 @@ function runCustomLoss(
     layer: (name) => outside(`calling the layer self.${name}`),
     addWeight: () => outside('add_weight'),
     call: (name: string, args: Value[], kwargs: Record<string, Value>): Value | undefined =>
-      name === 'keras_loss' ? kerasLossInside(tf, ev, args, kwargs, family) : undefined,
+      name === 'keras_loss'
+        ? kerasLossInside(tf, ev, args, kwargs, family, args[1] === yPred ? outputMask : null)
+        : undefined,
   });
   return ev.asTensor(ev.evaluate(fn.body, [yTrue, yPred]));
 }
@@ -396,6 +405,8 @@ function kerasLossInside(
   args: Value[],
   kwargs: Record<string, Value>,
   family: KerasFamily,
+  /** The model output's mask, when the loss is given the output itself (`loss_object(y_true, y_pred)`). */
+  predMask: Tensor | null,
 ): Tensor {
   const { loss, reduction, ...options } = kwargs;
   const config: Record<string, JsonValue> = {};
@@ -404,8 +415,21 @@ function kerasLossInside(
   const yTrue = ev.asTensor(args[0] ?? null);
   const yPred = ev.asTensor(args[1] ?? null);
   const lv = computeLoss(tf, spec, yTrue.dtype === 'float32' ? yTrue : tf.cast(yTrue, 'float32'), yPred, null, family);
+  // Keras' Loss.__call__ reads the mask y_pred carries and weights the values with it: zero at
+  // masked positions, and a mean over the valid ones (apply_mask / apply_valid_mask).
+  let mask = predMask ? tf.cast(predMask, 'float32') : null;
+  while (mask && mask.rank < lv.values.rank) mask = tf.expandDims(mask, -1);
+  if (mask && mask.rank > lv.values.rank) {
+    throw new UserFacingError(
+      `a Keras loss inside the loss returns values of shape (${lv.values.shape.join(', ')}), which the output's mask of shape (${predMask?.shape.join(', ')}) cannot weight`,
+      'loss-unsupported',
+    );
+  }
+  const values = mask ? tf.mul(lv.values, mask) : lv.values;
   // Keras 3 writes `reduction=None` for no reduction; tf.keras `reduction='none'`.
-  if (reduction === null || reduction === 'none') return lv.values;
-  if (reduction === 'sum') return tf.sum(lv.values);
-  return tf.mean(lv.values);
+  if (reduction === null || reduction === 'none') return values;
+  if (reduction === 'sum') return tf.sum(values);
+  if (!mask) return tf.mean(values);
+  const valid = tf.sum(tf.mul(mask, tf.onesLike(lv.values)));
+  return tf.div(tf.sum(values), family === 'keras3' ? tf.add(valid, 1e-7) : valid);
 }

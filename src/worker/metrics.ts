@@ -11,6 +11,7 @@ import { UserFacingError } from '../core/protocol/task';
 import type { Tensor } from './layers/base';
 import { computeLoss, type LossSpec, resolveLoss } from './losses';
 import type { Tf } from './tf';
+import type { AucConfig } from '../core/metrics/auc';
 
 export type MetricFunction =
   | 'binary_accuracy'
@@ -18,6 +19,7 @@ export type MetricFunction =
   | 'sparse_categorical_accuracy'
   | 'top_k_categorical_accuracy'
   | 'sparse_top_k_categorical_accuracy'
+  | 'auc'
   | 'loss';
 
 export interface MetricSpec {
@@ -30,6 +32,8 @@ export interface MetricSpec {
   threshold: number;
   /** A loss used as a metric (`mae`, `mse`, ...). */
   loss: LossSpec | null;
+  /** `AUC`: its thresholds, curve and summation. */
+  auc: AucConfig | null;
   weighted: boolean;
 }
 
@@ -76,6 +80,7 @@ function snake(className: string): string {
  * the output's rank and last axis, which decide what `"accuracy"` means.
  */
 export function resolveMetric(
+  family: KerasFamily,
   spec: JsonValue,
   weighted: boolean,
   y: { rank: number; last: number },
@@ -85,8 +90,11 @@ export function resolveMetric(
   let config: Record<string, JsonValue> = {};
   let reported: string;
   if (typeof spec === 'string') {
-    key = spec;
-    reported = spec;
+    // A class name as a string ('AUC', 'MeanSquaredError') builds that class: Keras 3 reports it
+    // by the string given, tf-keras by the class's default name (measured: 'AUC' → 'auc').
+    const className = /^[A-Z]/.test(spec) ? spec : null;
+    key = className ? (CLASS_NAMES[className] ?? className) : spec;
+    reported = className && family === 'tf-keras2' ? snake(className) : spec;
   } else if (spec && typeof spec === 'object' && !Array.isArray(spec) && typeof spec.class_name === 'string') {
     const cls = spec.class_name;
     config = spec.config && typeof spec.config === 'object' && !Array.isArray(spec.config) ? spec.config : {};
@@ -101,7 +109,8 @@ export function resolveMetric(
   const name = weighted && !reported.startsWith('weighted_') ? `weighted_${reported}` : reported;
   const lower = key.toLowerCase();
   const num = (k: string, d: number) => (typeof config[k] === 'number' ? (config[k] as number) : d);
-  const base = { name, k: num('k', 5), threshold: num('threshold', 0.5), weighted, loss: null };
+  const base = { name, k: num('k', 5), threshold: num('threshold', 0.5), weighted, loss: null, auc: null };
+  if (lower === 'auc') return { ...base, resolved: 'auc', fn: 'auc', auc: aucConfig(reported, config, y, pred) };
   if (lower === 'accuracy' || lower === 'acc') {
     const binary = pred.last === 1;
     const sparse = y.rank < pred.rank || (y.last === 1 && pred.last > 1);
@@ -119,11 +128,52 @@ export function resolveMetric(
     loss = resolveLoss(typeof spec === 'string' ? spec : { class_name: key, config });
   } catch {
     throw new UserFacingError(
-      `metric '${reported}' is not supported (supported: accuracy, binary/categorical/sparse_categorical accuracy, top-k accuracies, and the losses as metrics: mae, mse, ...)`,
+      `metric '${reported}' is not supported (supported: accuracy, binary/categorical/sparse_categorical accuracy, top-k accuracies, AUC, and the losses as metrics: mae, mse, ...)`,
       'metric-unsupported',
     );
   }
   return { ...base, resolved: loss.id, fn: 'loss', loss };
+}
+
+/**
+ * An `AUC` entry's settings, as keras.metrics.AUC reads them. What MaskLens does not compute
+ * is refused by name (the result leaves the metric out and says why).
+ */
+function aucConfig(
+  reported: string,
+  config: Record<string, JsonValue>,
+  y: { rank: number; last: number },
+  pred: { rank: number; last: number },
+): AucConfig {
+  const refuse = (why: string) =>
+    new UserFacingError(`metric '${reported}' (AUC) is not computed: ${why}`, 'metric-unsupported');
+  if (config.multi_label === true) throw refuse('multi_label=True (one curve per label) is not supported');
+  if (config.num_labels !== undefined && config.num_labels !== null) throw refuse('num_labels is not supported');
+  if (config.label_weights !== undefined && config.label_weights !== null)
+    throw refuse('label_weights is not supported');
+  const curve = typeof config.curve === 'string' ? config.curve.toUpperCase() : 'ROC';
+  if (curve !== 'ROC' && curve !== 'PR') throw refuse(`curve='${curve}' is not supported (ROC and PR are)`);
+  const summation =
+    typeof config.summation_method === 'string' ? config.summation_method.toLowerCase() : 'interpolation';
+  if (summation !== 'interpolation' && summation !== 'minoring' && summation !== 'majoring') {
+    throw refuse(`summation_method='${summation}' is not one Keras knows`);
+  }
+  // AUC compares each output value with a target of the output's shape; class ids are not that.
+  if (y.rank < pred.rank - 1 || (y.rank < pred.rank && pred.last !== 1) || (y.last !== pred.last && pred.last !== 1)) {
+    throw refuse("its targets are class ids, while AUC needs targets of the output's shape (one-hot or binary)");
+  }
+  const given = Array.isArray(config.thresholds)
+    ? config.thresholds.filter((t): t is number => typeof t === 'number')
+    : null;
+  const numThresholds = given
+    ? given.length + 2
+    : typeof config.num_thresholds === 'number'
+      ? config.num_thresholds
+      : 200;
+  if (!Number.isInteger(numThresholds) || numThresholds < 2 || numThresholds > 100_000) {
+    throw refuse(`num_thresholds=${numThresholds} is not between 2 and 100,000`);
+  }
+  return { numThresholds, thresholds: given, curve, summation, fromLogits: config.from_logits === true };
 }
 
 /** The labels an accuracy compares: class ids from one-hot targets, sparse ids squeezed to the output's rank − 1. */
@@ -171,6 +221,8 @@ export function metricValues(
         tf.cast(labels(tf, yTrue, yPred, spec.fn === 'sparse_top_k_categorical_accuracy'), 'int32'),
         spec.k,
       );
+    case 'auc':
+      throw new Error('AUC is a curve over the whole evaluation, not a value per position');
     case 'loss': {
       if (!spec.loss) throw new Error('a loss metric without its loss');
       return computeLoss(tf, spec.loss, yTrue, yPred, logits, family).values;

@@ -9,6 +9,8 @@ import { compareRequestSchema, evaluateRequestSchema, trainRequestSchema } from 
 import type { TaskContext } from '../core/protocol/task';
 import { checkRequest, type RegisteredKind, type RequestOf, type ResultOf } from '../core/protocol/taskKinds';
 import { probeTask } from './probe';
+import { inspectRequestSchema } from '../core/protocol/inspect';
+import { inspectTask } from './inspect';
 import { compareTask, evaluateTask, trainTask } from './tasks';
 
 const RUN: { [K in RegisteredKind]: (request: unknown, ctx: TaskContext) => Promise<ResultOf<K>> } = {
@@ -16,6 +18,7 @@ const RUN: { [K in RegisteredKind]: (request: unknown, ctx: TaskContext) => Prom
   evaluate: (request, ctx) => evaluateTask(checkRequest(evaluateRequestSchema, request, 'evaluate'), ctx),
   compare: (request, ctx) => compareTask(checkRequest(compareRequestSchema, request, 'compare'), ctx),
   train: (request, ctx) => trainTask(checkRequest(trainRequestSchema, request, 'train'), ctx),
+  inspect: (request) => Promise.resolve(inspectTask(checkRequest(inspectRequestSchema, request, 'inspect'))),
 };
 
 function isTaskKind(kind: string): kind is RegisteredKind {

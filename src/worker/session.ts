@@ -14,7 +14,6 @@ import { UserFacingError } from '../core/protocol/task';
 import { DataError } from '../core/data/errors';
 import { subSeed } from '../core/data/random';
 import { syntheticTargets } from '../core/data/synthetic';
-import { parseJsonText } from '../core/data/jsonText';
 import { formatShape } from '../core/format';
 import { modelCost } from '../core/runtime/modelCost';
 import {
@@ -30,16 +29,14 @@ import type { NdArray } from '../core/runtime/array';
 import {
   dataSpecSchema,
   type FileAccess,
-  layerWeightsSchema,
-  type LayerWeights,
   type RuntimeModel,
   weightsSpecSchema,
+  type WeightsUsed,
 } from '../core/protocol/runtimeTasks';
 import { type LoadedData, loadData } from './data';
-import { openForReading, readAll } from './fileAccess';
+import { loadGivenWeights } from './givenWeights';
 import { ModelRuntime } from './executor';
 import type { Tensor } from './layers/base';
-import type { GivenWeight } from './layers/weights';
 import { customLossSpec, type LossSpec, resolveLoss, targetsLossId } from './losses';
 import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
@@ -115,6 +112,8 @@ export interface Session {
   loss: LossSpec | null;
   /** `compile(metrics=..., weighted_metrics=...)` entries for the chosen output, as written. */
   metrics: CompiledMetric[];
+  /** `fit(class_weight=...)`: training weights its loss by it (evaluate, as Keras', does not). */
+  classWeight: Record<string, number> | null;
   warnings: string[];
   tensorsBefore: number;
   /** The chosen output's per-sample shape. */
@@ -124,6 +123,8 @@ export interface Session {
   plan: TaskPlan;
   /** From the pass that built the model: every tensor's per-sample shape, and which layer calls a mask reached. */
   probe: { shapes: PassShapes; maskIn: Map<string, boolean> };
+  /** Which weights the model runs with. */
+  weightsUsed: WeightsUsed;
   dispose(): void;
 }
 
@@ -158,73 +159,6 @@ function checkTargets(y: { shape: readonly number[] }, outputShape: number[], lo
   );
 }
 
-function toFloat32(values: ArrayLike<number | null | string>): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out[i] = typeof v === 'number' ? v : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : NaN;
-  }
-  return out;
-}
-
-export function givenWeights(layers: LayerWeights[]): Map<string, GivenWeight[]> {
-  const map = new Map<string, GivenWeight[]>();
-  for (const l of layers) {
-    map.set(
-      l.layer,
-      l.weights.map((w) => ({
-        name: w.name,
-        shape: w.shape,
-        values: toFloat32(w.values as ArrayLike<number | null | string>),
-      })),
-    );
-  }
-  return map;
-}
-
-const weightsFileSchema = z.union([
-  z.array(layerWeightsSchema),
-  z.object({ weights: z.array(layerWeightsSchema) }),
-  z.object({ layers: z.array(layerWeightsSchema) }),
-]);
-
-/** JSON keeps about 12 bytes of heap per byte of text while parsed (see TEXT_PARSE_FACTOR in data.ts). */
-const WEIGHTS_PARSE_FACTOR = 12;
-
-export function readWeightsFile(path: string, access: FileAccess, budget?: MemoryBudget): LayerWeights[] {
-  let parsed: unknown;
-  let charged = 0;
-  try {
-    const file = openForReading(path, access, `weights file ${path}`);
-    try {
-      charged = file.size * WEIGHTS_PARSE_FACTOR;
-      budget?.take(charged, `the weights file (${file.size.toLocaleString('en-US')} bytes of JSON, parsed)`, path);
-      parsed = parseJsonText(new TextDecoder().decode(readAll(file)), `weights file ${path}`);
-    } finally {
-      file.close();
-    }
-  } catch (error) {
-    if (error instanceof DataError) throw error;
-    // A file that cannot be read: node's message names the path and the reason, not the content.
-    throw new UserFacingError(
-      `cannot read weights file: ${error instanceof Error ? error.message : String(error)}`,
-      'weights-file',
-      path,
-    );
-  } finally {
-    budget?.release(charged);
-  }
-  const r = weightsFileSchema.safeParse(parsed);
-  if (!r.success) {
-    throw new UserFacingError(
-      'weights file must be [{"layer", "weights": [{"name", "shape", "values"}]}] in Keras get_weights() order',
-      'weights-file',
-      path,
-    );
-  }
-  return Array.isArray(r.data) ? r.data : 'weights' in r.data ? r.data.weights : r.data.layers;
-}
-
 /**
  * What a pass holds per sample of data read by rows: the bytes read (at most 8 per value), their
  * float64 values and the float32 copy a tensor is made from.
@@ -251,6 +185,8 @@ export function openSession(
   const tensorsBefore = tf.memory().numTensors;
   const warnings: string[] = [];
   if (info.fallbackReason) warnings.push(`Running on the pure-JS cpu backend: ${info.fallbackReason}`);
+  // Layers the reader could only guess at (a loop over data it cannot read) are no model to run.
+  if (request.model.guessed) throw new UserFacingError(request.model.guessed, 'model-guessed');
   const graph = buildGraph(request.model.config);
   // Connections now; input shapes once the data has filled those the config leaves open (loadData).
   assertConnected(graph);
@@ -261,13 +197,14 @@ export function openSession(
   checkWeights(declared, request.memoryCapMB, lines, name);
   const budget = new MemoryBudget(request.memoryCapMB);
   budget.take(declared.params * 4, `model '${name}''s ${declared.params.toLocaleString('en-US')} weights`);
-  const weights = request.weights
-    ? givenWeights(
-        request.weights.source === 'inline'
-          ? request.weights.layers
-          : readWeightsFile(request.weights.path, request.access, budget),
-      )
-    : null;
+  const { weights, used: weightsUsed } = loadGivenWeights(
+    request.weights,
+    request.access,
+    request.model.config,
+    request.seed,
+    budget,
+    request.model.customLayers ?? {},
+  );
   const data = loadData(request.data, graph, {
     completion: {
       open: request.model.open ?? [],
@@ -400,12 +337,14 @@ export function openSession(
       data,
       loss,
       metrics,
+      classWeight: training?.classWeight ?? null,
       warnings,
       tensorsBefore,
       outputShape,
       output,
       plan,
       probe,
+      weightsUsed,
       dispose,
     };
   } finally {

@@ -21,6 +21,7 @@ import { type Evaluation, evaluate } from './evaluation';
 import { resolveOptimizer } from './optimizers';
 import { openSession, type Session, type SessionPurpose, sessionWithData, type SessionRequest } from './session';
 import { train } from './train';
+import { classWeightNoteOf } from './classWeights';
 
 function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown: number }): Caps {
   return { samples: r.samplesShown, timesteps: r.timestepsShown, features: r.featuresShown };
@@ -138,6 +139,7 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
       family: req.family,
       kerasVersion: session.runtime.version,
       data: session.data.info,
+      weightsUsed: session.weightsUsed,
       layers: layerResults(e, caps, req.layerOutputs),
       output: capTensor(e.output, at, caps),
       outputShape: e.outputShape,
@@ -225,6 +227,7 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
       modelOutput: { name: session.output.name, names: session.output.names },
       family: req.family,
       data: session.data.info,
+      weightsUsed: session.weightsUsed,
       loss: session.loss.display,
       maskReachesLoss: e.outputMask !== null,
       maskDroppedBy: e.outputMask ? null : (dropper?.name ?? null),
@@ -265,6 +268,15 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
         'model-output',
       );
     }
+    const classWeightNote = session.classWeight
+      ? classWeightNoteOf(
+          session.runtime.family,
+          session.data.y.shape,
+          session.outputShape,
+          session.data.sampleWeight !== null,
+          session.classWeight,
+        )
+      : null;
     const n = session.data.info.samples;
     let trainRows = Array.from({ length: n }, (_, i) => i);
     let validation: { session: Session; rows: number[] } | null = null;
@@ -311,6 +323,7 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
       ...new Set([
         ...session.warnings,
         ...session.data.info.notes,
+        ...(classWeightNote ? [classWeightNote] : []),
         ...(validation && validation.session !== session ? validation.session.warnings : []),
       ]),
     ];
@@ -321,6 +334,7 @@ export async function trainTask(req: TrainRequestParsed, ctx: TaskContext): Prom
       model: req.model.name,
       family: req.family,
       data: session.data.info,
+      weightsUsed: session.weightsUsed,
       validation: validationInfo,
       loss: session.loss.display,
       optimizer,

@@ -14,6 +14,7 @@ import { KerasOptimizer, type OptimizerSpec } from './optimizers';
 import { align, reduce } from './reductions';
 import { evaluate } from './evaluation';
 import { type Session, toTensor } from './session';
+import { classWeights } from './classWeights';
 
 export interface TrainOptions {
   optimizer: OptimizerSpec;
@@ -46,10 +47,13 @@ export function batchLoss(
   const xs = data.x.map((a) => toTensor(tf, a.take(rows)));
   const y = toTensor(tf, data.y.take(rows));
   const r = runtime.forward(xs, training, seed, sparseSquares);
-  const lv = computeLoss(tf, loss, y, r.outputs[0], r.outputLogits[0], runtime.family);
+  const lv = computeLoss(tf, loss, y, r.outputs[0], r.outputLogits[0], runtime.family, r.outputMasks[0]);
   let m = r.outputMasks[0];
   if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
-  const sw = data.sampleWeight ? toTensor(tf, data.sampleWeight.take(rows)) : null;
+  const given = data.sampleWeight ? toTensor(tf, data.sampleWeight.take(rows)) : null;
+  const sw = session.classWeight
+    ? classWeights(tf, runtime.family, y, session.outputShape, session.classWeight, given !== null)
+    : given;
   pending.push(...r.updates);
   return reduce(tf, reduction, align(tf, lv.values, m, sw));
 }

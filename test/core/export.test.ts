@@ -53,6 +53,7 @@ const evaluate: EvaluateResult = evaluateResultSchema.parse({
   family: 'keras3',
   kerasVersion: '3.15.1',
   data,
+  weightsUsed: { source: 'initialised', description: "initial weights: Keras' default initializers under seed 42" },
   layers: [
     layer(
       'masking',
@@ -192,6 +193,7 @@ test('compare and train CSV', () => {
     modelOutput: { name: 'dense', names: ['dense'] },
     family: 'keras3',
     data,
+    weightsUsed: evaluate.weightsUsed,
     loss: 'mae',
     maskReachesLoss: false,
     maskDroppedBy: 'lambda',
@@ -223,6 +225,7 @@ test('compare and train CSV', () => {
     model: 'model',
     family: 'keras3',
     data,
+    weightsUsed: evaluate.weightsUsed,
     validation: null,
     loss: 'mae',
     optimizer: { name: 'adam', config: {} },

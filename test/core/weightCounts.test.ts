@@ -29,6 +29,16 @@ const read = (kind: string, file: string) => {
   return JSON.parse(kind === 'analysis' ? text.replace(/\bNaN\b/g, '"NaN"') : text);
 };
 
+function holdsCustomClass(graph: ModelGraph): boolean {
+  return [...graph.layers.values()].some((spec) =>
+    spec.nested
+      ? holdsCustomClass(spec.nested)
+      : spec.kind !== 'input' &&
+        spec.kind !== 'op' &&
+        layerEntry(CLASS_ALIASES[spec.className] ?? spec.className) === undefined,
+  );
+}
+
 /** Our count for each top-level layer; a model used as a layer counts its own layers. */
 function countsByLayer(graph: ModelGraph): Map<string, number | null> {
   const out = new Map<string, number | null>();
@@ -115,15 +125,10 @@ test("every layer's weight count equals the sizes of the weights Keras wrote (ru
     if (!fixture.config || !fixture.weights) continue;
     const graph = buildGraph(fixture.config);
     const ours = countsByLayer(graph);
-    // A class defined in the user's source has no entry: from Keras' config alone its count, and
-    // the shapes after it, are unknown (the runtime charges its weights as it creates them).
-    const custom = [...graph.layers.values()].some(
-      (spec) =>
-        spec.kind !== 'input' &&
-        spec.kind !== 'op' &&
-        !spec.nested &&
-        layerEntry(CLASS_ALIASES[spec.className] ?? spec.className) === undefined,
-    );
+    // A class defined in the user's source (in the model or in a model it nests) has no entry: from
+    // Keras' config alone its count, and the shapes after it, are unknown (the runtime charges
+    // its weights as it creates them).
+    const custom = holdsCustomClass(graph);
     for (const w of fixture.weights) {
       const keras = w.weights.reduce((a, x) => a + x.shape.reduce((p, q) => p * q, 1), 0);
       const count = ours.get(w.layer);

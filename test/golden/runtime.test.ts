@@ -23,6 +23,7 @@ import {
   runtimeModelOf,
 } from '../../src/core/protocol/runtimeTasks';
 import { runTask } from '../../src/worker/registry';
+import { fusedCalls } from '../../src/worker/layers/fusedRnn';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';
 import { loadTf } from '../../src/worker/tf';
@@ -73,13 +74,18 @@ interface Fixture {
   reductions: Record<string, Num>;
   weightedReductions?: Record<string, Num>;
   trainDeterministic: boolean;
-  /** `compile(metrics=, weighted_metrics=)` as given, and per reported name what Keras' evaluate gave and the same metric without a mask. */
+  /** `fit(class_weight=...)` of the training steps, by class id. */
+  classWeight?: Record<string, number> | null;
+  /**
+   * `compile(metrics=, weighted_metrics=)` as given, and per reported name what Keras' evaluate
+   * gave, the same metric without a mask, and (newer fixtures) with the output mask as its weights.
+   */
   metrics?: {
     given: JsonValue[];
     weighted: JsonValue[];
     reported: Record<
       string,
-      { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num }
+      { className: string; function: string | null; weighted: boolean; keras: Num; unmasked: Num; masked?: Num }
     >;
   } | null;
   /** Models with several outputs: the output whose loss term the fixture records. */
@@ -266,6 +272,7 @@ function requestFor(fx: Fixture, model: Awaited<ReturnType<typeof modelFor>>): E
         ...(model.customLoss ? { customLoss: model.customLoss } : {}),
         batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0],
         ...(fx.metrics ? { metrics: fx.metrics.given, weightedMetrics: fx.metrics.weighted } : {}),
+        ...(fx.classWeight ? { classWeight: fx.classWeight } : {}),
       },
     },
     family: fx.family,
@@ -312,9 +319,22 @@ test('the runtime runs on native TensorFlow', () => {
   );
 });
 
-for (const file of files) {
+/**
+ * Models with an LSTM or GRU replay twice: as they run (fused paths where the mask allows them)
+ * and with MASKLENS_FUSED_RNN=0 (the general step-by-step path only), so both match Keras.
+ */
+const fusedAtStart = { ...fusedCalls };
+const recurrent = (text: string): boolean => /"(LSTM|GRU)(Cell)?"/.test(text);
+const replays = files.flatMap((file) => {
+  const text = readFileSync(join(DIR, file), 'utf8');
+  return (recurrent(text) ? ['fused where possible', 'general path only'] : ['']).map((path) => ({ file, path }));
+});
+
+for (const { file, path } of replays) {
   const fx = JSON.parse(readFileSync(join(DIR, file), 'utf8')) as Fixture;
-  test(`${fx.case} [${fx.family}]: ${fx.about}`, async (t) => {
+  test(`${fx.case} [${fx.family}]${path ? ` (${path})` : ''}: ${fx.about}`, async (t) => {
+    if (path === 'general path only') process.env.MASKLENS_FUSED_RNN = '0';
+    t.after(() => delete process.env.MASKLENS_FUSED_RNN);
     const req = requestFor(fx, await modelFor(fx, await lambdasFor(fx)));
     const { tf } = loadTf();
     const before = tf.memory().numTensors;
@@ -355,11 +375,14 @@ for (const file of files) {
       if (r.lengthBuckets.chunks > 0) inBuckets.push(fx.case);
       if (!fx.perTimestepLoss) return;
       if (fx.perTimestepLoss.shape.length === 0) {
-        // The loss returned one number for the (single) batch: every reduction is that number.
+        // The loss returned one number for the (single) batch: on plain arrays (no mask anywhere,
+        // what the golden records) that is the unmasked value; with the output's mask, which a
+        // Keras loss called inside it applies, the masked reductions are what Keras evaluates.
         const value = valuesOf(fx.perTimestepLoss)?.[0] ?? NaN;
         assert.equal(r.perTimestepLoss, null, 'a loss that returns one number has no per-timestep values');
         assert.ok(r.lossValues && r.loss);
-        assertClose([r.lossValues.none, r.lossValues['valid-mean']], [value, value], "the loss function's number");
+        assertClose([r.lossValues.none], [value], "the loss function's number on plain arrays");
+        assertClose([r.lossValues['valid-mean']], [num(fx.kerasEvaluate)], "the loss function's number under the mask");
         worstRelative = Math.max(
           worstRelative,
           assertClose([r.loss.keras.value], [num(fx.kerasEvaluate)], 'Keras evaluate'),
@@ -423,6 +446,10 @@ for (const file of files) {
             `${m.name}: masked exactly where a mask reaches the output`,
           );
           assert.equal(m.weighted, keras.weighted, `${m.name}: weighted`);
+          if (keras.masked !== undefined) {
+            assert.ok(m.masked !== null, `${m.name}: no value under the mask`);
+            assertClose([m.masked], [num(keras.masked)], `metric ${m.name} under the output mask`);
+          }
         }
       });
     }
@@ -471,8 +498,13 @@ test('length buckets: evaluations of masked sequence models ran cut at their lon
     );
 });
 
+test('the fused LSTM and GRU paths were taken in the replays that allow them', () => {
+  assert.ok(fusedCalls.count - fusedAtStart.count > 0, 'no fused LSTM or GRU call');
+  assert.ok(fusedCalls.gru - fusedAtStart.gru > 0, 'no fused GRU call');
+});
+
 test('summary', () => {
   console.log(
-    `# replayed ${replayed}/${files.length} fixtures, ${checkedValues} values compared; worst relative error where |Keras value| > 1e-3: ${worstRelative.toExponential(2)} (${worstWhere})`,
+    `# replayed ${replayed}/${replays.length} fixture runs, ${checkedValues} values compared; worst relative error where |Keras value| > 1e-3: ${worstRelative.toExponential(2)} (${worstWhere})`,
   );
 });

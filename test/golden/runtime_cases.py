@@ -32,6 +32,7 @@ class Case:
     metrics: tuple = ()           # compile(metrics=...): names or () -> metric objects
     weighted_metrics: tuple = ()  # compile(weighted_metrics=...)
     source: object = None         # (corpus file stem, model variable): the model a golden corpus file builds, read by MaskLens from that file
+    class_weight: dict = None     # fit(class_weight=...) for the training steps: {class id: weight}
 
 
 # ---------------------------------------------------------------- seed models (verbatim)
@@ -472,6 +473,19 @@ CASES += [
          build_conv, token_data(LENS, 1, seed=64), "mse", metrics=("mae", "mse"), checks=("output_mask_is_none",)),
 ]
 
+# AUC (200 thresholds unless given, interpolated): Keras 3's AUC reads no mask, tf-keras masks it.
+CASES += [
+    Case("metrics_auc_binary_tagger", "AUC on a padded binary tagger: ROC and PR interpolated, ROC minoring, 50 thresholds, from_logits",
+         partial(token_rnn, head=1, head_act="sigmoid"), token_data(LENS, 1, y_kind="binary", seed=65),
+         "binary_crossentropy", metrics=("AUC", ("AUC", {"curve": "PR", "name": "pr_auc"}),
+                                         ("AUC", {"summation_method": "minoring", "name": "auc_minoring"}),
+                                         ("AUC", {"num_thresholds": 50, "name": "auc_50"}),
+                                         ("AUC", {"from_logits": True, "name": "auc_logits"}))),
+    Case("metrics_auc_onehot_tagger", "AUC over a one-hot tagger's classes flattened (multi_label=False), and weighted by per-sample weights",
+         partial(token_rnn, head=4, head_act="softmax"), token_data(LENS, 4, y_kind="onehot", seed=66, sw=[[2.0], [1.0], [0.5]]),
+         "categorical_crossentropy", metrics=("categorical_accuracy",), weighted_metrics=(("AUC", {"name": "weighted_auc"}),)),
+]
+
 # The user's own masked losses (c50): the loss each model is compiled with in the file
 # ("compiled"), its own padding in the targets (-1 for floats, 0 for token ids).
 CUSTOM = "c50_custom_losses"
@@ -488,5 +502,61 @@ CASES += [
                 CUSTOM, "conv", pad_targets(token_data(LENS, 1, seed=75), -1.0), "compiled"),
 ]
 
+# tf.split in the user's loss: sizes with an open -1, and a count of equal parts (c51).
+SPLITS = "c51_split_losses"
+
+
+def skill_data(lengths, skills, seed):
+    """Per step: which skill it asks (one-hot) and the answer (0/1); PAD (-1) on padded steps."""
+    def make():
+        x = padded_tokens(lengths, 6, 6, seed)
+        rng = np.random.default_rng(seed)
+        asked = np.eye(skills, dtype="float32")[rng.integers(0, skills, size=x.shape)]
+        answer = rng.integers(0, 2, size=x.shape + (1,)).astype("float32")
+        y = np.concatenate([asked, answer], axis=-1)
+        y[x == 0] = -1.0
+        return x, y, None
+    return make
+
+
+CASES += [
+    from_corpus("custom_loss_split_open_size", "c51: a knowledge-tracing loss: tf.split(y_true, [-1, 1]) into skills and answer",
+                SPLITS, "skills", skill_data(LENS, 3, seed=76), "compiled"),
+    from_corpus("custom_loss_split_count_and_sizes", "c51: tf.split by a count of equal parts and by sizes [-1, 2]",
+                SPLITS, "halves", token_data(LENS, 4, seed=77), "compiled"),
+]
+
+# A tensor handed to a held MultiHeadAttention as attention_mask= (made from the incoming
+# mask), and custom layers inside a nested model (c52).
+ATTENTION_MASK = "c52_custom_layer_attention_mask"
+CASES += [
+    from_corpus("custom_attention_mask_padding", "c52: a custom layer passes mask[:, None, :] to its MultiHeadAttention as attention_mask=",
+                ATTENTION_MASK, "encoder", token_data(LENS, 1, seed=78), "mse"),
+    from_corpus("custom_attention_mask_pairs_nested", "c52: an attention_mask= per query and key position, custom layers inside a nested model",
+                ATTENTION_MASK, "stacked", token_data(LENS, 1, seed=79), "mse"),
+    from_corpus("custom_attention_scores_returned", "c52: a held MultiHeadAttention called with return_attention_scores=True returns (output, scores)",
+                ATTENTION_MASK, "scored", token_data(LENS, 1, seed=82), "mse"),
+]
+
+# A loss that makes its Keras loss object inside the function (c53; its subclassed model with
+# a tuple input is checked by the analysis goldens and, numerically, by the real-world corpus).
+CASES += [
+    from_corpus("custom_loss_object_made_inside", "c53: the tutorial's masked loss: a SparseCategoricalCrossentropy object made inside the loss function",
+                "c53_subclassed_tuple_input", "tagger", token_data(LENS, 1, y_kind="classes", seed=81, y_shape=(3, 6)), "compiled"),
+]
+
+# fit(class_weight=...): each sample (or timestep) weighted by its target's class, with the mask.
+CLASS_WEIGHT = {0: 1.0, 1: 3.0, 2: 0.5}
+CASES += [
+    Case("class_weight_classifier", "class_weight on a classifier (sparse class per sample): each sample weighted by its class",
+         partial(token_rnn, head=3, head_act="softmax", rnn=lambda L: L.LSTM(5)), token_data(LENS, 1, y_kind="classes", seed=67, y_shape=(3, 1)),
+         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT),
+    Case("class_weight_tagger", "class_weight on a padded tagger, targets (batch, time, 1): tf-keras weights each timestep by its class under the mask; Keras 3 raises a TypeError",
+         partial(token_rnn, head=3, head_act="softmax"), token_data(LENS, 3, y_kind="classes", seed=68, y_shape=(3, 6, 1)),
+         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT, expected_errors={"keras3": "TypeError"}),
+]
+
+
 CASES_BY_NAME = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"
+

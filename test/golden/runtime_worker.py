@@ -171,7 +171,7 @@ def build_fixture(fam, case, fixture_dir):
                       metrics=make_metrics(K, case.metrics), weighted_metrics=make_metrics(K, case.weighted_metrics))
         logs = model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0, return_dict=True)
         ev = float(logs["loss"])
-        metrics = metric_records(fam, model, logs, y, out, sw)
+        metrics = metric_records(fam, model, logs, y, out, sw, out_mask)
     elif case.output is None:
         model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=loss_obj)
         ev = float(model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0))
@@ -204,7 +204,7 @@ def build_fixture(fam, case, fixture_dir):
         K.utils.set_random_seed(case.seed + 11)
         opt = make_opt()
         model.compile(optimizer=opt, loss=loss_obj if case.loss == "compiled" else fam.make_loss(case.loss, case.loss_kwargs))
-        step_loss = model.train_on_batch(x, y, sample_weight=sw)
+        step_loss = model.train_on_batch(x, y, sample_weight=sw, class_weight=case.class_weight)
         step_loss = float(np.asarray(step_loss).ravel()[0])
         train[opt_name] = {"optimizer": {"className": type(opt).__name__, "config": _jsonable(opt.get_config())},
                            "loss": np.float32(step_loss),
@@ -246,6 +246,7 @@ def build_fixture(fam, case, fixture_dir):
         **extra,
         "matchesKerasEvaluate": runtime_checks.matches(ev, red, extra) if red is not None else [],
         "train": train,
+        "classWeight": None if case.class_weight is None else {str(k): v for k, v in case.class_weight.items()},
         "outputIndex": case.output,
         "trainDeterministic": not case.stochastic,
         "stochasticLayers": list(case.stochastic),
@@ -287,10 +288,11 @@ def _compiled_metric_objects(fam, model):
     return [(m, False) for m in plain] + [(m, True) for m in weighted]
 
 
-def metric_records(fam, model, logs, y, out, sw):
+def metric_records(fam, model, logs, y, out, sw, out_mask):
     """Per compiled metric: the value Keras' evaluate reported (the output mask applied as Keras
-    applies it), the class (and function) Keras resolved the name to, and the same metric on the
-    plain arrays (no mask reaches it), with the sample weights where Keras uses them."""
+    applies it), the class (and function) Keras resolved the name to, the same metric on the
+    plain arrays (no mask reaches it), with the sample weights where Keras uses them, and, where
+    a mask reaches the output, the metric with that mask as its sample weights ("masked")."""
     records = {}
     for metric, weighted in _compiled_metric_objects(fam, model):
         name = metric.name if not weighted or metric.name.startswith("weighted_") else f"weighted_{metric.name}"
@@ -304,6 +306,13 @@ def metric_records(fam, model, logs, y, out, sw):
             "keras": np.float32(logs[name]),
             "unmasked": np.float32(float(fresh.result())),
         }
+        if out_mask is not None:
+            weight = np.asarray(out_mask, dtype="float32")
+            if weighted and sw is not None:
+                weight = weight * np.asarray(sw, dtype="float32").reshape(len(weight), -1)
+            masked = type(metric).from_config(metric.get_config())
+            masked.update_state(y, out.copy(), sample_weight=weight)
+            records[name]["masked"] = np.float32(float(masked.result()))
     return records
 
 

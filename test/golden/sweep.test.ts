@@ -88,6 +88,13 @@ function compareModel(fx: SweepModel, ours: ModelAnalysis, file: SweepFile, fami
         `${at}: Keras' mask is ${allTrue ? '' : 'not '}all-true after padding went in; MaskLens ${flagged.has(name) ? 'flags' : 'does not flag'} it`,
       );
   }
+  // Keras 3.4-3.11 raise (BroadcastTo) when a Concatenate's recorded mask is replayed: MaskLens says so exactly there.
+  const kerasRaised = fx.probeError !== null && /BroadcastTo/.test(fx.probeError);
+  const saysRaises = ours.diagnostics.some((d) => d.code === 'keras-raises-concatenate-mask');
+  if (kerasRaised !== saysRaises)
+    problems.push(
+      `${fx.name}: Keras ${kerasRaised ? 'raises (BroadcastTo)' : 'runs it'} but MaskLens ${saysRaises ? 'says it raises' : 'does not say it raises'}`,
+    );
   if (fx.outputMask !== null && ours.lossMasked !== stateOf(fx.outputMask))
     problems.push(
       `${fx.name}: lossMasked ${ours.lossMasked} but Keras' output mask is ${fx.outputMask ? 'present' : 'absent'}`,

@@ -55,12 +55,26 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
   });
   suiteTeardown(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function pick(uri: vscode.Uri, x: string, y: string, shot: string): Promise<string> {
+  /** Picks x and y in the dialogs; `answer` replies to the header check's question when one comes. */
+  async function pick(
+    uri: vscode.Uri,
+    x: string,
+    y: string,
+    shot: string,
+    answer?: string,
+  ): Promise<{ title: string; check: string }> {
     const done = vscode.commands.executeCommand('masklens.selectData', uri, 'model');
     const first = await browserAction<{ title: string }>(`${shot}-x`, { kind: 'quick-input', text: path.join(dir, x) });
     await browserAction(`${shot}-y`, { kind: 'quick-input', text: path.join(dir, y) });
+    if (answer) {
+      await new Promise((r) => setTimeout(r, 1000)); // the headers are read, then the question opens
+      await screenshot(`${shot}-check`);
+    }
+    const check = answer
+      ? await browserAction<{ title: string }>(`${shot}-check`, { kind: 'quick-input', text: answer })
+      : null;
     await done;
-    return first?.title ?? '';
+    return { title: first?.title ?? '', check: check?.title ?? '' };
   }
 
   test('a matching pair is evaluated on; a wrong shape and a corrupt file show the error state with Select Data Files… first', async function () {
@@ -70,7 +84,7 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     const editor = await openScratch('pick.py', MODEL);
     const uri = editor.document.uri;
 
-    const title = await pick(uri, 'x_good.npy', 'y_good.npy', 'select-good');
+    const { title } = await pick(uri, 'x_good.npy', 'y_good.npy', 'select-good');
     assert.match(
       title,
       /expected input_layer: \(None, 4\) integer token ids/,
@@ -97,7 +111,13 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     assert.match((await outdated).summary, /y_good\.npy, which this run read, changed on disk/);
     await screenshot('select-data-1-good');
 
-    await pick(uri, 'x_wrong.npy', 'y_good.npy', 'select-wrong');
+    // the headers are checked before the files are kept: the question says what does not fit
+    const wrongCheck = await pick(uri, 'x_wrong.npy', 'y_good.npy', 'select-wrong', 'Use these files anyway');
+    assert.match(
+      wrongCheck.check,
+      /x_wrong\.npy holds \(5, 7\), but the model's input 'input_layer' takes \(None, 4\): axis 1 is 7, not 4/,
+      wrongCheck.check,
+    );
     const wrong = waitForEvent(api.panel.onDidRender, (r) => r.view === 'taskError', 120_000, 'the shape error');
     assert.equal(await vscode.commands.executeCommand('masklens.evaluate', uri, 'model'), undefined);
     const wrongShown = (await wrong).summary;
@@ -105,7 +125,8 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     assert.match(wrongShown, /actions=selectData,goToLine,showLog/, wrongShown);
     await screenshot('select-data-2-wrong-shape');
 
-    await pick(uri, 'x_corrupt.npy', 'y_good.npy', 'select-corrupt');
+    const corruptCheck = await pick(uri, 'x_corrupt.npy', 'y_good.npy', 'select-corrupt', 'Use these files anyway');
+    assert.match(corruptCheck.check, /x_corrupt\.npy: (corrupt|not a \.npy)/, corruptCheck.check);
     const corrupt = waitForEvent(
       api.panel.onDidRender,
       (r) => r.view === 'taskError',
@@ -117,5 +138,34 @@ suite('Select Data Files… (real file dialog, folder workspace)', () => {
     assert.match(corruptShown, /x_corrupt\.npy/, corruptShown);
     assert.match(corruptShown, /actions=selectData/, corruptShown);
     await screenshot('select-data-3-corrupt');
+  });
+
+  test('the files the code loads are used without asking, and offered first in Select Data Files…', async function () {
+    if (!screenshotsAvailable()) this.skip(); // the quick pick is driven in the browser
+    await activateExtension();
+    const rel = (f: string) => path.relative(examplesFolder().fsPath, path.join(dir, f)).split(path.sep).join('/');
+    const file = path.join(dir, 'loads.py');
+    fs.writeFileSync(
+      file,
+      `import numpy as np\n${MODEL}X = np.load('${rel('x_good.npy')}')\ny = np.load('${rel('y_good.npy')}')\nmodel.fit(X, y)\n`,
+    );
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    const uri = editor.document.uri;
+    const ran = await vscode.commands.executeCommand<
+      import('../../src/core/protocol/runtimeTasks').EvaluateResult | undefined
+    >('masklens.evaluate', uri, 'model');
+    assert.ok(ran?.lossValues, 'no result on the files the code loads');
+    assert.equal(ran.data.source, 'file');
+    assert.equal(ran.data.files?.x, path.join(dir, 'x_good.npy'));
+    assert.equal(ran.data.files?.y, path.join(dir, 'y_good.npy'));
+
+    const done = vscode.commands.executeCommand('masklens.selectData', uri, 'model');
+    const offered = await browserAction<{ title: string }>('select-code-files', {
+      kind: 'quick-input',
+      text: 'x_good',
+    });
+    await done;
+    assert.match(offered?.title ?? '', /Data for model/);
+    await screenshot('select-data-4-code-files');
   });
 });

@@ -27,7 +27,11 @@
 // finished, and the harness fails when it is missing, naming the signal from code-server's own
 // "Extension Host Process exited with code: …, signal: …" line.
 //
-// Usage: node test/vscode/run-code-server.mjs [--workspace DIR] [--extension DIR] [--tests DIR]
+// The window: a folder (the default, examples/), a multi-root workspace (a `.code-workspace`
+// file, opened with `?workspace=`), or `--workspace none` for a window without a folder, where a
+// single file is opened (as when a user opens one .py from their file manager).
+//
+// Usage: node test/vscode/run-code-server.mjs [--workspace DIR|FILE.code-workspace|none] [--extension DIR] [--tests DIR]
 //                                             [--results DIR] [--timeout MS]
 // Env equivalents: MASKLENS_TEST_WORKSPACE, MASKLENS_EXTENSION_PATH, MASKLENS_TESTS_PATH,
 // MASKLENS_RESULTS_DIR, MASKLENS_VSCODE_TIMEOUT_MS; MASKLENS_THEME (workbench colour theme),
@@ -74,7 +78,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     else if (a === '--timeout') o.timeoutMs = Number(next());
     else throw new Error(`unknown argument ${a}`);
   }
-  for (const k of ['workspace', 'extension', 'tests', 'results']) o[k] = resolve(o[k]);
+  for (const k of ['workspace', 'extension', 'tests', 'results']) if (o[k] !== 'none') o[k] = resolve(o[k]);
   if (!(o.timeoutMs > 0)) throw new Error('the timeout must be a positive number of milliseconds');
   return o;
 }
@@ -431,8 +435,9 @@ export async function runInCodeServer(options = parseOptions()) {
   const t0 = Date.now();
   const { workspace, extension, tests, results, timeoutMs } = options;
   const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  const noFolder = workspace === 'none';
   for (const [what, p] of [
-    ['workspace', workspace],
+    ...(noFolder ? [] : [['workspace', workspace]]),
     ['extension', join(extension, 'package.json')],
     ['suite', join(tests, 'index.js')],
   ]) {
@@ -517,7 +522,7 @@ export async function runInCodeServer(options = parseOptions()) {
       '--disable-workspace-trust',
       '--disable-getting-started-override',
       '--ignore-last-opened',
-      workspace,
+      ...(noFolder ? [] : [workspace]),
     ],
     // own process group: code-server's children (extension host, pty host, watcher) die with it
     { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
@@ -662,7 +667,10 @@ export async function runInCodeServer(options = parseOptions()) {
         ['extensionDevelopmentPath', remote(extension)],
         ['extensionTestsPath', remote(tests)],
       ];
-      const url = `http://${authority}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const opened = noFolder
+        ? 'ew=true'
+        : `${workspace.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(remote(workspace))}`;
+      const url = `http://${authority}/?${opened}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
       log(`opening ${url}`);
       await page.goto(url);
       const serverDied = new Promise((r) => server.once('exit', () => r('server-exit')));

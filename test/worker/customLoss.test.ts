@@ -108,7 +108,7 @@ test('a loss that could not be translated is refused with its reason and line', 
 test('a compiled metric MaskLens cannot compute is named and left out; the others and the loss stay', async () => {
   const r = await evaluateWith(
     'def loss(y_true, y_pred):\n    return tf.square(y_true - y_pred)',
-    ", metrics=[keras.metrics.AUC(), 'mae']",
+    ", metrics=[keras.metrics.AUC(multi_label=True), 'mae']",
   );
   assert.equal(r.kind, 'evaluate');
   if (r.kind !== 'evaluate') return;
@@ -117,7 +117,7 @@ test('a compiled metric MaskLens cannot compute is named and left out; the other
     ['mae'],
   );
   assert.ok(
-    r.warnings.some((w) => /metric 'auc' is not supported.*left out/.test(w)),
+    r.warnings.some((w) => /metric 'auc' \(AUC\) is not computed: multi_label=True .*left out/.test(w)),
     r.warnings.join('\n'),
   );
   assert.ok(r.lossValues);
@@ -150,4 +150,24 @@ test("train minimises the user's loss; epochs report it per batch as Keras does"
       Number.isFinite(h.train.masked) && h.train.masked === h.train.unmasked,
       'a number per batch: masked and unmasked are the same',
     );
+});
+
+test('a loss that fails half way through says what TensorFlow refused, and leaves no tensors behind', async () => {
+  const source = [
+    'def loss(y_true, y_pred):',
+    '    a = tf.square(y_true - y_pred)',
+    '    b = tf.reduce_sum(a, axis=1)',
+    '    return b + tf.reduce_sum(a, axis=0)',
+  ].join('\n');
+  await evaluateWith(source).catch(() => undefined); // warm: kernels and the model's first tensors
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    evaluateWith(source),
+    (e: unknown) =>
+      e instanceof Error &&
+      /^loss 'loss' \(line 9\): \+ failed on operands of shapes \(2, 1\) and \(4, 1\): Incompatible shapes: \[2,1\] vs\. \[4,1\]$/.test(
+        e.message,
+      ),
+  );
+  assert.equal(tf.memory().numTensors, before);
 });

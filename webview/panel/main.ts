@@ -7,7 +7,6 @@ import { onHostMessage, send } from '../shared/vscodeApi';
 import { chartIds, exportPng, redrawAll } from './charts';
 import { disposeCharts, renderCompare, renderEvaluate, renderTrain } from './results';
 import { errorCard, outdatedBanner, renderHistory, runHeader } from './runs';
-import { weightsLabel } from '../../src/core/runs/history';
 import { onTrainingEpoch, stop as stopTraining, trainingEnded } from './training';
 
 // Anything the Content Security Policy blocks is a bug: report it (tests assert there is none).
@@ -119,7 +118,7 @@ function renderResult({ task, payload, sources, origin }: ResultMessage): void {
     stopTraining(trainingBox);
     clear(resultBox);
     const { el, summary, maskFlow, about } = render(payload, sources);
-    const head = runHeader(origin, about, origin?.seed === undefined ? 'not recorded' : weightsLabel(origin.seed));
+    const head = runHeader(origin, about);
     // what matters first: the summary card, then which run this is, then the details
     const card = el.querySelector('#summary-card');
     if (card) card.after(head);

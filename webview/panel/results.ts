@@ -51,14 +51,31 @@ export interface RunAbout {
   synthetic: boolean;
   keras: string;
   backend: string;
+  /** Which weights ran, as the runtime says it ("weights from model.keras (a .keras archive)"). */
+  weights: string;
+  /** Trained weights are tagged as such, as synthetic data is: they change what every number means. */
+  weightsTag: 'saved weights' | 'given weights' | null;
 }
 
 function about(
-  r: { data: EvaluateResult['data']; backend: string; backendInfo: EvaluateResult['backendInfo'] },
+  r: {
+    data: EvaluateResult['data'];
+    backend: string;
+    backendInfo: EvaluateResult['backendInfo'];
+    weightsUsed: EvaluateResult['weightsUsed'];
+  },
   keras: string,
 ): RunAbout {
   const library = r.backendInfo.tensorflowVersion ? ` (TensorFlow ${r.backendInfo.tensorflowVersion})` : '';
-  return { data: dataLabel(r.data), synthetic: r.data.synthetic, keras, backend: `${r.backend}${library}` };
+  return {
+    data: dataLabel(r.data),
+    synthetic: r.data.synthetic,
+    keras,
+    backend: `${r.backend}${library}`,
+    weights: r.weightsUsed.description,
+    weightsTag:
+      r.weightsUsed.source === 'file' ? 'saved weights' : r.weightsUsed.source === 'inline' ? 'given weights' : null,
+  };
 }
 
 /** A plain table: it wraps and fits a narrow panel, with real header cells for screen readers. */

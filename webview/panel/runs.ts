@@ -24,17 +24,23 @@ function field(label: string, value: string | HTMLElement[], id?: string): HTMLE
  * The header of a result: which run it is, so a result is never mistaken for another file's or
  * an older run's. Synthetic data is tagged as such, as in every result.
  */
-export function runHeader(origin: TaskOrigin | undefined, about: RunAbout, weights: string): HTMLElement {
+export function runHeader(origin: TaskOrigin | undefined, about: RunAbout): HTMLElement {
   const data = about.synthetic
     ? [h('span', { class: 'ml-tag' }, 'synthetic data'), h('span', {}, ` ${about.data}`)]
     : about.data;
+  const weights = about.weightsTag
+    ? [h('span', { class: 'ml-tag' }, about.weightsTag), h('span', {}, ` ${about.weights}`)]
+    : about.weights;
   return h(
     'dl',
     { class: 'ml-run-header', id: 'run-header', 'aria-label': 'About this run' },
-    ...(origin ? field('File', `${origin.file} (version ${origin.version})`, 'run-file') : []),
+    // version 0: a file Keras saved, which has no editor versions
+    ...(origin
+      ? field('File', origin.version > 0 ? `${origin.file} (version ${origin.version})` : origin.file, 'run-file')
+      : []),
     ...(origin ? field('Model', origin.model, 'run-model') : []),
     ...field('Data', data, 'run-data'),
-    ...field('Weights', weights),
+    ...field('Weights', weights, 'run-weights'),
     ...field('Keras', `${about.keras} on ${about.backend}`),
     ...(origin ? field('Finished', time(origin.at)) : []),
   );

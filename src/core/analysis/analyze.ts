@@ -11,6 +11,7 @@ import { FAMILIES } from '../masking/registry';
 import type { OutputMaskKind } from '../masking/rules';
 import type { MaskState, StaticMaskEffect } from '../masking/state';
 import { snake } from '../layers/kerasObjects';
+import type { LoadedFile } from '../objects/values';
 import type { ParseResult } from '../reader/parse';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { UserFacingError } from '../protocol/task';
@@ -28,6 +29,8 @@ export interface LayerMask {
   /** The layer's (first) output shape as read statically: `null` for None (batch, variable length), a name for a dimension the reader could not resolve; null when unknown. */
   outputShape: (number | string | null)[] | null;
   rule: { kind: OutputMaskKind; supportsMasking: boolean; known: boolean; evidence: string };
+  /** The layers whose outputs this layer is called on (over all its calls), in call order. */
+  inbound: string[];
 }
 
 export interface ModelAnalysis {
@@ -64,11 +67,13 @@ export interface FileAnalysis {
    * on the user's own example data.
    */
   inlineData: Record<string, InlineArrayExpr>;
+  /** Data files the code loads (`np.load('data/X.npy')`) into those variables, as written. */
+  loadedData: Record<string, LoadedFile>;
 }
 
-function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
-  const out: Record<string, InlineArrayExpr> = {};
-  for (const { ir } of result.parsed) {
+/** The variable names the models' fit / evaluate / predict calls pass as data. */
+function trainingNames(result: ParseResult): string[] {
+  return result.parsed.flatMap(({ ir }) => {
     const t = ir.training;
     const names = [
       t.fitArgs.x,
@@ -80,16 +85,30 @@ function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
       t.evaluateArgs?.sampleWeight,
       t.predictArgs?.x,
     ];
-    for (const name of names) {
-      if (!name || !/^[A-Za-z_]\w*$/.test(name) || name in out) continue;
-      const v = result.scope.get(name);
-      if (v?.t !== 'array') continue;
-      const shape = v.shape.every((d): d is number => typeof d === 'number') ? v.shape : null;
-      if (v.data !== null) out[name] = { op: 'array', value: v.data, dtype: v.dtype };
-      else if (shape && v.fill === 0) out[name] = { op: 'zeros', shape, dtype: v.dtype };
-      else if (shape && v.fill === 1) out[name] = { op: 'ones', shape, dtype: v.dtype };
-      else if (shape && v.fill !== null) out[name] = { op: 'full', shape, fill: v.fill, dtype: v.dtype };
-    }
+    return names.filter((n): n is string => !!n && /^[A-Za-z_]\w*$/.test(n));
+  });
+}
+
+function loadedData(result: ParseResult): Record<string, LoadedFile> {
+  const out: Record<string, LoadedFile> = {};
+  for (const name of trainingNames(result)) {
+    const v = result.scope.get(name);
+    if (v?.t === 'unknown' && v.file) out[name] = v.file;
+  }
+  return out;
+}
+
+function inlineData(result: ParseResult): Record<string, InlineArrayExpr> {
+  const out: Record<string, InlineArrayExpr> = {};
+  for (const name of trainingNames(result)) {
+    if (name in out) continue;
+    const v = result.scope.get(name);
+    if (v?.t !== 'array') continue;
+    const shape = v.shape.every((d): d is number => typeof d === 'number') ? v.shape : null;
+    if (v.data !== null) out[name] = { op: 'array', value: v.data, dtype: v.dtype };
+    else if (shape && v.fill === 0) out[name] = { op: 'zeros', shape, dtype: v.dtype };
+    else if (shape && v.fill === 1) out[name] = { op: 'ones', shape, dtype: v.dtype };
+    else if (shape && v.fill !== null) out[name] = { op: 'full', shape, fill: v.fill, dtype: v.dtype };
   }
   return out;
 }
@@ -151,6 +170,15 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
   }
   // A traced subclass gets a stand-in input layer; Keras has none, so it is not listed.
   const listed = flow.layers.filter((f) => !f.source?.standIn);
+  const shown = new Set(listed.map((f) => f.layer.name));
+  // One pass over the calls (a model of thousands of layers must stay linear).
+  const inboundOf = new Map<string, Set<string>>();
+  for (const n of graph.nodes) {
+    const from = inboundOf.get(n.layer) ?? new Set<string>();
+    for (const r of n.inputs) if (shown.has(r.layer)) from.add(r.layer);
+    inboundOf.set(n.layer, from);
+  }
+  const inbound = (layer: string): string[] => [...(inboundOf.get(layer) ?? [])];
   const layers: LayerMask[] = listed.map((f) => ({
     name: f.layer.name,
     className: f.layer.className,
@@ -164,6 +192,7 @@ function analyzeModel(ir: ModelIR, family: KerasFamily, kerasVersion: string): M
       known: f.rule.known,
       evidence: f.rule.evidence,
     },
+    inbound: inbound(f.layer.name),
   }));
   const outputPerTimestep = perTimestep(graph, flow);
   const diagnostics = dedupe([
@@ -203,6 +232,26 @@ function analyzeContained(ir: ModelIR, family: KerasFamily, kerasVersion: string
   }
 }
 
+/** Models that come with no source to read (a saved `.keras` or `.h5` file): their analysis as a file's. */
+export function analyzeModels(
+  file: string,
+  models: ModelIR[],
+  family: KerasFamily,
+  kerasVersion = FAMILIES[family].referenceVersion,
+): FileAnalysis {
+  return {
+    file,
+    family,
+    kerasVersion,
+    keras: verdictLabel(family, kerasVersion),
+    models: models.map((ir) => analyzeContained(ir, family, kerasVersion)),
+    diagnostics: [],
+    ir: { file, models, diagnostics: [] },
+    inlineData: {},
+    loadedData: {},
+  };
+}
+
 export function analyzeParsed(
   result: ParseResult,
   family: KerasFamily,
@@ -218,5 +267,6 @@ export function analyzeParsed(
     diagnostics: dedupe(result.diagnostics),
     ir: { file: result.file, models: result.models, diagnostics: result.diagnostics },
     inlineData: inlineData(result),
+    loadedData: loadedData(result),
   };
 }

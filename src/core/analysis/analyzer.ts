@@ -230,6 +230,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
           diagnostics,
           ir: { file: options.file, models: [], diagnostics },
           inlineData: {},
+          loadedData: {},
         };
       } finally {
         for (const p of pieces) p.delete();

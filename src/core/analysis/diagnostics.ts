@@ -3,6 +3,7 @@
  * data. Every message ends by naming the Keras family and version the verdict holds for.
  * They read the mask flow and the IR (the config and what the source says per layer) only.
  */
+import { replayedConcatenateMessage } from '../masking/replayedMask';
 import type { Diagnostic, KerasFamily, ModelIR, QuickFix, Range, Severity } from '../ir';
 import { familyBehaviour, FAMILIES, INNER_UNSUPPORTED_MESSAGE } from '../masking/registry';
 import { versionLabel } from '../layers/versionLabel';
@@ -211,6 +212,12 @@ function unmaskedConcatenated(f: LayerFlow, d: DiagContext): Diagnostic | null {
   );
 }
 
+function broadcastReplayRaises(f: LayerFlow, d: DiagContext): Diagnostic {
+  const label = verdictLabel(d.family, d.version);
+  const message = replayedConcatenateMessage(f.layer.name, f.layer.className, f.replaysBroadcastOf ?? '', label);
+  return diag('keras-raises-concatenate-mask', 'error', `${message} (${label})`, rangeOf(f, d));
+}
+
 function nanMaskValue(f: LayerFlow, d: DiagContext): Diagnostic | null {
   const v = f.layer.config.mask_value;
   if (f.layer.className !== 'Masking' || typeof v !== 'number' || !Number.isNaN(v)) return null;
@@ -308,6 +315,7 @@ export function maskDiagnostics(
     for (const event of f.events) {
       if (event === 'destroyed') out.push(destroyed(f, d));
       else if (event === 'raises') out.push(raises(f, d));
+      else if (event === 'broadcast-replay-raises') out.push(broadcastReplayRaises(f, d));
       else if (event === 'lambda-dropped') out.push(lambdaDropped(f, d));
       else if (event === 'consumed') out.push(consumed(f, d));
       else if (event === 'merge-dropped') out.push(mergeDropped(f, d));

@@ -7,6 +7,7 @@
  * followed through their own graphs, as Keras' Functional/Sequential `call` passes masks inside.
  */
 import { maskNotFilledIn, refKey, type LayerSpec, type ModelGraph } from '../graph/modelGraph';
+import { replayedConcatenateMask } from '../masking/replayedMask';
 import type { CustomLayerIR, KerasFamily, LayerSource } from '../ir';
 import { supportsMasking, warnsAlthoughCarried, type MaskEvent } from '../masking/apply';
 import { presenceRepresentation, type PresenceContext } from '../masking/presence';
@@ -28,6 +29,8 @@ export interface LayerFlow {
   events: MaskEvent[];
   /** Why the mask leaving this layer is unknown: this layer's own reason, or the layer upstream that made it so. */
   unknownBecause: string | null;
+  /** The Keras 3.4-3.11 Concatenate whose broadcast mask this layer's recorded `mask=` replays (it raises). */
+  replaysBroadcastOf?: string;
 }
 
 export interface ModelFlow {
@@ -64,6 +67,8 @@ class FlowState {
   readonly perLayer = new Map<string, LayerFlow>();
   /** Flows of nested models called inside this one. */
   readonly nested: FlowState[] = [];
+  /** Per layer: the Concatenate whose broadcast mask its recorded `mask=` replays. */
+  readonly replays = new Map<string, string>();
 
   /** One call of a layer; a layer called several times shows a mask in (out) if any call had one. */
   record(
@@ -89,6 +94,7 @@ class FlowState {
       rule,
       events: merged,
       unknownBecause: why,
+      ...(this.replays.has(layer.name) ? { replaysBroadcastOf: this.replays.get(layer.name) } : {}),
     });
   }
 }
@@ -176,6 +182,13 @@ function walk(
       events = outcome.events;
       why = out.includes('unknown') ? (outcome.unknownBecause ?? arrivingWhy) : null;
       if (rule.clearsInputMasks) for (const r of node.inputs) masks.set(refKey(r), 'no');
+    }
+    // A recorded `mask=` argument is replayed when the model runs; one a Keras 3.4-3.11
+    // Concatenate built (with broadcast_to) raises there.
+    const replayed = replayedConcatenateMask(graph, node, family, version);
+    if (replayed !== null) {
+      events = [...events, 'broadcast-replay-raises'];
+      state.replays.set(spec.name, replayed);
     }
     out.forEach((m, i) => {
       const key = refKey({ layer: node.layer, node: node.nodeIndex, index: i });

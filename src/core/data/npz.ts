@@ -10,6 +10,7 @@ import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import { formatShape } from '../format';
 import type { NdArray } from '../runtime/array';
 import { formatBytes, type MemoryBudget } from '../runtime/memory';
+import { concatBytes } from './bytes';
 import { DataError } from './errors';
 import { parseNpy, readNpyHeader } from './npy';
 
@@ -31,17 +32,6 @@ interface Member {
 
 function memberName(name: string): string {
   return name.length > 60 ? `${name.slice(0, 59)}…` : name;
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** `budget` (when given) is charged for every inflated member and every array before either is allocated. */
@@ -82,7 +72,7 @@ export function parseNpz(bytes: Uint8Array, location: string, budget?: MemoryBud
       m.chunks.push(chunk);
       try {
         if (!m.headerChecked) {
-          const header = readNpyHeader(m.chunks.length === 1 ? chunk : concat(m.chunks, m.length), at);
+          const header = readNpyHeader(m.chunks.length === 1 ? chunk : concatBytes(m.chunks, m.length), at);
           if (header) {
             m.headerChecked = true;
             if (header.totalBytes < m.bound) m.bound = header.totalBytes;
@@ -131,7 +121,7 @@ export function parseNpz(bytes: Uint8Array, location: string, budget?: MemoryBud
         location,
       );
     const at = `${location}[${memberName(m.key)}]`;
-    out[m.key] = parseNpy(concat(m.chunks, m.length), at, budget);
+    out[m.key] = parseNpy(concatBytes(m.chunks, m.length), at, budget);
     m.chunks = [];
     budget?.release(m.charged); // the inflated bytes are garbage once parsed
   }

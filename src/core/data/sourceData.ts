@@ -4,12 +4,23 @@
  * analysis has already read them statically; this turns them into a runtime data spec.
  * Shared by the CLI and the extension so both evaluate a model on the same data.
  */
-import type { ModelIR } from '../ir';
+import type { ModelIR, Range } from '../ir';
 import type { DataSpec, InlineArrayExpr, TrainRequest } from '../protocol/runtimeTasks';
 
 /** The arrays the source writes, by the variable name the training calls use (a file analysis holds them). */
 export interface SourceArrays {
   inlineData: Readonly<Record<string, InlineArrayExpr>>;
+  /** Files the code loads into those variables (`np.load('data/X.npy')`), paths as written. */
+  loadedData: Readonly<Record<string, { path: string; key?: string; call: string; range: Range }>>;
+}
+
+/** The data files a model's own evaluate / fit / predict call reads, paths as the code writes them. */
+export interface CodeDataFiles {
+  x: string;
+  y?: string;
+  keys?: { x?: string; y?: string };
+  /** e.g. "np.load('data/X.npy') at line 12, np.load('data/y.npy') at line 13". */
+  description: string;
 }
 
 export interface SourceData {
@@ -23,6 +34,8 @@ export function sourceData(analysis: SourceArrays, ir: ModelIR, label: string): 
   const names = t.evaluateArgs ?? (t.fitArgs.x ? t.fitArgs : null) ?? t.predictArgs;
   if (!names?.x) return { data: null, notes: [] };
   const x = analysis.inlineData[names.x];
+  // A file the code loads is offered by codeDataFiles; whoever resolves it says whether it is there.
+  if (!x && analysis.loadedData[names.x]) return { data: null, notes: [] };
   if (!x)
     return {
       data: null,
@@ -67,5 +80,28 @@ export function sourceValidation(analysis: SourceArrays, ir: ModelIR): TrainRequ
   if (!x || !y) return undefined;
   return {
     data: { source: 'inline', x: { expr: x }, y: { expr: y }, description: `validation_data=(${xName}, ${yName})` },
+  };
+}
+
+/**
+ * The files the training call's x (and y) come from, when the code loads them with a reader the
+ * runtime reads alike; null when x does not come straight from such a file. Where y is computed
+ * instead, only x is offered (the result then has no loss, and says so).
+ */
+export function codeDataFiles(analysis: SourceArrays, ir: ModelIR): CodeDataFiles | null {
+  const t = ir.training;
+  const names = t.evaluateArgs ?? (t.fitArgs.x ? t.fitArgs : null) ?? t.predictArgs;
+  const x = names?.x ? analysis.loadedData[names.x] : undefined;
+  if (!x) return null;
+  const yName = names && 'y' in names && typeof names.y === 'string' ? names.y : undefined;
+  const y = yName ? analysis.loadedData[yName] : undefined;
+  const at = (f: { path: string; key?: string; call: string; range: Range }) =>
+    `${f.call}('${f.path}')${f.key !== undefined ? `['${f.key}']` : ''} at line ${f.range.start.line + 1}`;
+  const keys = { ...(x.key !== undefined ? { x: x.key } : {}), ...(y?.key !== undefined ? { y: y.key } : {}) };
+  return {
+    x: x.path,
+    ...(y ? { y: y.path } : {}),
+    ...(Object.keys(keys).length > 0 ? { keys } : {}),
+    description: [x, ...(y ? [y] : [])].map(at).join(', '),
   };
 }

@@ -365,6 +365,14 @@ export function assertRunnable(graph: ModelGraph, nested = false): asserts graph
         'model-input-shape',
       );
     }
+    if (graph.className !== 'Sequential' && graph.className !== 'Functional' && graph.className !== 'Model') {
+      // A subclassed model is built on the first data it meets; nothing in the source fixes it.
+      throw new UserFacingError(
+        `model '${graph.name}' (a ${graph.className}) is built on the data it first meets, and no data fixes the shape of its input '${input.name}'; choose data files to run it on`,
+        'model-input-shape',
+        input.name,
+      );
+    }
     throw new UserFacingError(`input layer '${input.name}' has no shape`, 'model-config', input.name);
   }
 }

@@ -7,7 +7,7 @@
  * naming order).
  */
 import { anyTensor, kwJson, type CallArgs } from '../objects/arguments';
-import { arrayMethod, numpyCall, padSequences, reportNanPadding } from '../numpy/arrays';
+import { arrayMethod, numpyCall, padSequences, pandasReadCsv, reportNanPadding } from '../numpy/arrays';
 import { builtin, dictMethod, listMethod } from './builtins';
 import { MAX_NAME_LENGTH, reportLimit } from '../objects/bounds';
 import type { Ctx } from '../objects/context';
@@ -57,6 +57,8 @@ export function callValue(ctx: Ctx, callee: Value, args: CallArgs, scope: Scope)
     case 'unknown':
       // An object of an unknown class called on Keras tensors is a layer MaskLens does not know.
       if (callee.origin && anyTensor(args)) return callLayer(ctx, opaqueLayer(ctx, callee.origin), args);
+      // `table.to_numpy()`, `X.astype('float32')` of a loaded file: still that file's values (getAttribute).
+      if (callee.file) return { ...callee, range: rangeOf(args.node) };
       return unknown(null, rangeOf(args.node));
     default:
       return unknown(null, rangeOf(args.node));
@@ -92,6 +94,7 @@ function callRef(ctx: Ctx, qual: string, args: CallArgs): Value {
   const operation = anyTensor(args) ? tensorOperation(ctx, qual, args) : null;
   if (operation) return operation;
   if (qual.startsWith('numpy.')) return numpyCall(ctx, qual, args) ?? unknown(null, rangeOf(args.node));
+  if (qual === 'pandas.read_csv') return pandasReadCsv(args);
   if (qual === 'keras.utils.pad_sequences') return padSequences(ctx, args);
   if (qual === 'functools.partial') return partial(args);
   if (!qual.startsWith('keras.')) {

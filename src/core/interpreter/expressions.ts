@@ -10,10 +10,10 @@ import { bounded, reportLimit, stringFits } from '../objects/bounds';
 import { type Ctx, MAX_EXPR_DEPTH } from '../objects/context';
 import { attribute, canonical } from './imports';
 import { CLASS_ALIASES, isLayerClass, MERGE_HELPERS } from '../layers/index';
-import { arrayAttribute, sliceShape } from '../numpy/arrays';
+import { arrayAttribute, SAME_VALUES, sliceShape } from '../numpy/arrays';
 import { assignTarget } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
-import { tensorComparison } from '../keras/tensorOps';
+import { tensorArithmetic, tensorComparison } from '../keras/tensorOps';
 import { binary, comparison, sameConstant, unary } from './operators';
 import { LARGE_LITERAL_CHARS, numericLiteral } from './literals';
 import { fString } from './strings';
@@ -31,6 +31,7 @@ import {
   str,
   truthy,
   unknown,
+  type LoadedFile,
   type Value,
 } from '../objects/values';
 
@@ -210,14 +211,12 @@ function evalInner(ctx: Ctx, node: Syntax, scope: Scope): Value {
       return evalAttribute(ctx, node, scope);
     case 'subscript':
       return evalSubscript(ctx, node, scope);
-    case 'binary_operator':
-      return binary(
-        ctx,
-        node,
-        evalExpr(ctx, field(node, 'left'), scope),
-        field(node, 'operator')?.text ?? '',
-        evalExpr(ctx, field(node, 'right'), scope),
-      );
+    case 'binary_operator': {
+      const left = evalExpr(ctx, field(node, 'left'), scope);
+      const operator = field(node, 'operator')?.text ?? '';
+      const right = evalExpr(ctx, field(node, 'right'), scope);
+      return tensorArithmetic(ctx, operator, left, right, node) ?? binary(ctx, node, left, operator, right);
+    }
     case 'unary_operator':
       return unary(field(node, 'operator')?.text ?? '', evalExpr(ctx, field(node, 'argument'), scope), node);
     case 'not_operator': {
@@ -335,6 +334,7 @@ export function getAttribute(ctx: Ctx, object: Value, name: string, node: Syntax
       return ref(qual);
     }
     case 'unknown': {
+      if (object.file && SAME_VALUES.has(name)) return { ...object, range: rangeOf(node) };
       const key = compact(node.text);
       const d = ctx.dimension(key);
       return d !== undefined ? num(d) : unknown(object.key === null ? null : key, rangeOf(node));
@@ -401,6 +401,13 @@ function slicePart(ctx: Ctx, n: Syntax | null, scope: Scope): Value {
   return n ? evalExpr(ctx, n, scope) : NONE;
 }
 
+/** `np.load('d.npz')['x']`: the member of an `.npz` file the code picks by name. */
+function npzMember(file: LoadedFile, item: SubscriptItem): LoadedFile | null {
+  if (file.key !== undefined || !/\.npz$/i.test(file.path) || item.kind !== 'index' || item.value.t !== 'str')
+    return null;
+  return { ...file, key: item.value.v };
+}
+
 function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {
   const value = evalExpr(ctx, field(node, 'value'), scope);
   const items = subscriptItems(ctx, node, scope);
@@ -443,6 +450,8 @@ function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {
     );
     return unknown(null, rangeOf(node));
   }
+  const member = value.t === 'unknown' && value.file && items.length === 1 ? npzMember(value.file, items[0]) : null;
+  if (member) return { t: 'unknown', key: null, range: rangeOf(node), file: member };
   const key = compact(node.text);
   const d = ctx.dimension(key);
   if (d !== undefined) return num(d);

@@ -94,7 +94,11 @@ function isReaderBug(error: unknown): boolean {
 function guarded(ctx: Ctx, why: string, at: Syntax, run: () => void): void {
   const before = ctx.layers.length;
   run();
-  if (ctx.layers.length !== before) ctx.report('unsupported-construct', 'information', why, rangeOf(at));
+  if (ctx.layers.length === before) return;
+  ctx.report('unsupported-construct', 'information', why, rangeOf(at));
+  const line = rangeOf(at).start.line + 1;
+  // An enclosing guess (the loop around an undecidable condition) is the one the user can act on: it is set last.
+  for (const layer of ctx.layers.slice(before)) layer.guess = { why, line };
 }
 
 export function execStatement(ctx: Ctx, node: Syntax, scope: Scope): void {

@@ -87,7 +87,21 @@ export function callKeras(ctx: Ctx, qual: string, args: CallArgs): Value {
   if ((ns === 'models' || ns === 'saving') && last === 'load_model') {
     const path = asString(args.pos[0] ?? args.kw.get('filepath'));
     const saved = path !== null ? ctx.savedModels.get(path) : undefined;
-    if (saved) return { t: 'model', model: saved };
+    if (saved && path !== null) {
+      const files = (saved.training.weightFiles ??= []);
+      if (!files.some((f) => f.path === path && f.how === 'load_model'))
+        files.push({ path, how: 'load_model', range: rangeOf(args.node) });
+      return { t: 'model', model: saved };
+    }
+  }
+  if (ns === 'callbacks' && last === 'ModelCheckpoint') {
+    // Kept for `fit(callbacks=[...])`, which notes the path as the fitted model's weights file.
+    const path = asString(args.pos[0] ?? args.kw.get('filepath'));
+    return {
+      t: 'json',
+      value: { class_name: 'ModelCheckpoint', config: path === null ? {} : { filepath: path } },
+      className: 'ModelCheckpoint',
+    };
   }
   if ((ns === 'models' || ns === 'saving') && (last === 'load_model' || last === 'model_from_json')) {
     ctx.report(

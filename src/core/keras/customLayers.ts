@@ -26,6 +26,7 @@ import {
   type InstanceValue,
   type Value,
 } from '../objects/values';
+import { splitPartCount } from '../runtime/splitSizes';
 import { translateBlock, Untranslatable, type Env, type SelfRef } from './translate';
 
 /** `add_weight`'s parameters in order: Keras 3 starts with `shape`, tf.keras with `name`. */
@@ -411,10 +412,9 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
 /** How many tensors an expression returns: a tuple or a split's parts, else one. */
 function outputCount(e: LambdaExpr): number {
   if (e.op === 'call' && (e.fn === 'tuple' || e.fn === 'list')) return Math.max(1, e.args.length);
-  if (e.op === 'call' && (e.fn === 'split' || e.fn === 'unstack')) {
-    const n = e.args[1];
-    return n?.op === 'const' && typeof n.value === 'number' ? n.value : 1;
-  }
+  if (e.op === 'call' && (e.fn === 'split' || e.fn === 'split_at' || e.fn === 'unstack')) return splitPartCount(e) ?? 1;
+  // A test the source fixes (an argument's default, `return_state=False`) picks its branch.
+  if (e.op === 'cond' && e.test.op === 'const') return outputCount(e.test.value ? e.then : e.else);
   if (e.op === 'cond') return Math.max(outputCount(e.then), outputCount(e.else));
   return 1;
 }

@@ -3,7 +3,7 @@
  * `evaluate`, `predict` record what training will do (loss, optimizer, batch size,
  * epochs, which variables hold the data); `build(shape)` fixes an input shape.
  */
-import type { JsonValue } from '../ir';
+import type { JsonValue, WeightFileRef } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { layerValue, listedLayers } from './attributes';
@@ -42,6 +42,24 @@ const FIT = [
 const EVALUATE = ['x', 'y', 'batch_size', 'verbose', 'sample_weight'];
 const PREDICT = ['x', 'batch_size', 'verbose'];
 
+/** A path the source writes for this model's weights; one it computes at run time is left out. */
+function noteWeightFile(model: ModelObj, path: string | null, how: WeightFileRef['how'], node: Syntax): void {
+  if (path === null || path === '') return;
+  const files = (model.training.weightFiles ??= []);
+  if (!files.some((f) => f.path === path && f.how === how)) files.push({ path, how, range: rangeOf(node) });
+}
+
+function listItems(v: Value | undefined): Value[] {
+  return v === undefined ? [] : v.t === 'seq' ? v.items : [v];
+}
+
+/** `ModelCheckpoint(filepath)` as api.ts records it. */
+function isCheckpoint(v: JsonValue): v is { class_name: string; config: { filepath: string } } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const c = v.config;
+  return typeof c === 'object' && c !== null && !Array.isArray(c) && typeof c.filepath === 'string';
+}
+
 function named(args: CallArgs, params: string[]): Map<string, { v: Value; node: Syntax | undefined }> {
   const out = new Map<string, { v: Value; node: Syntax | undefined }>();
   args.pos.forEach((v, i) => {
@@ -62,6 +80,22 @@ function kerasSpec(v: Value | undefined): JsonValue | null {
   if (v.t === 'dict')
     return Object.fromEntries(v.keys.map((k, i) => [k.t === 'str' ? k.v : String(i), kerasSpec(v.values[i])]));
   return null;
+}
+
+/**
+ * `fit(class_weight={0: 1.0, 1: 3.0})`: weights by whole-number class id; null where the source
+ * gives no dict of numbers (a computed one, say), which Keras' own check would also need.
+ */
+function classWeightOf(v: Value | undefined): Record<string, number> | null {
+  if (!v || v.t !== 'dict') return null;
+  const out: Record<string, number> = {};
+  for (let i = 0; i < v.keys.length; i++) {
+    const key = v.keys[i];
+    const weight = asNumber(v.values[i]);
+    if (key.t !== 'num' || !Number.isInteger(key.v) || weight === null) return null;
+    out[String(key.v)] = weight;
+  }
+  return out;
 }
 
 /** The source text of a data argument (`x_train`, `data_in`), which the extension resolves. */
@@ -120,12 +154,18 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
         const parts = validation.node.namedChildren.filter((c) => c !== null);
         if (parts.length >= 2 && parts[0] && parts[1]) validationData = [parts[0].text, parts[1].text];
       }
+      for (const callback of listItems(a.get('callbacks')?.v)) {
+        if (callback.t === 'json' && callback.className === 'ModelCheckpoint' && isCheckpoint(callback.value))
+          noteWeightFile(model, callback.value.config.filepath, 'ModelCheckpoint', args.node);
+      }
+      const classWeight = classWeightOf(a.get('class_weight')?.v);
       t.fitArgs = {
         x: dataName(a.get('x')),
         y: dataName(a.get('y')),
         sampleWeight: dataName(a.get('sample_weight')),
         validationData,
         validationSplit: asNumber(a.get('validation_split')?.v),
+        ...(classWeight ? { classWeight } : {}),
       };
       return unknown(null, rangeOf(args.node));
     }
@@ -165,8 +205,13 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       // `model.save(path)` then `load_model(path)` in the same file gives back this model.
       const path = asString(args.pos[0] ?? args.kw.get('filepath'));
       if (path !== null) ctx.savedModels.set(path, model);
+      noteWeightFile(model, path, 'save', args.node);
       return NONE;
     }
+    case 'save_weights':
+    case 'load_weights':
+      noteWeightFile(model, asString(args.pos[0] ?? args.kw.get('filepath')), name, args.node);
+      return NONE;
     case 'get_layer': {
       const layers = listedLayers(model);
       const wanted = args.pos[0] ?? args.kw.get('name');
@@ -177,8 +222,6 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       return layer ? layerValue(layer) : unknown(null, rangeOf(args.node));
     }
     case 'summary':
-    case 'save_weights':
-    case 'load_weights':
       return NONE;
     default:
       return unknown(null, rangeOf(args.node));

@@ -11,8 +11,16 @@ import { customLayerObject, readCustomLayer } from './customLayers';
 import { inputLayer } from './inputs';
 import type { LayerObj, ModelObj, TensorTree } from '../objects/modelObjects';
 import { newModel } from './sequential';
-import { rangeOf } from '../python/syntax';
-import { asString, findMethod, type ClassValue, type InstanceValue, type Value } from '../objects/values';
+import { field, named, rangeOf } from '../python/syntax';
+import {
+  asString,
+  findMethod,
+  seq,
+  type ClassValue,
+  type FuncValue,
+  type InstanceValue,
+  type Value,
+} from '../objects/values';
 
 type ClassKind = 'model' | 'layer' | 'plain';
 
@@ -86,24 +94,32 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
     );
     return;
   }
-  const input = inputLayer(ctx, [null, null, null], 'float32', `${model.name}_input`, null, model.range);
-  ctx.layers.splice(ctx.layers.indexOf(input), 1);
-  const tensor = input.nodes[0].outputs[0];
-  tensor.shape = null;
-  // Keras builds a subclass on the data it first meets: not even the rank is known until then.
-  input.config.batch_shape = null;
+  // `history, mask = inputs` in call(): the model takes a tuple of that many tensors.
+  const parts = unpackedInputCount(call);
+  const tensors = Array.from({ length: parts ?? 1 }, (_, i) => {
+    const name = parts === null ? `${model.name}_input` : `${model.name}_input_${i + 1}`;
+    const input = inputLayer(ctx, [null, null, null], 'float32', name, null, model.range);
+    ctx.layers.splice(ctx.layers.indexOf(input), 1);
+    const tensor = input.nodes[0].outputs[0];
+    tensor.shape = null;
+    // Keras builds a subclass on the data it first meets: not even the rank is known until then.
+    input.config.batch_shape = null;
+    return tensor;
+  });
+  const argument: Value =
+    parts === null ? { t: 'tensor', tensor: tensors[0] } : seq(tensors.map((tensor) => ({ t: 'tensor', tensor })));
   const layersBefore = new Map(model.subclass.attrs.map(([, l]) => [l, l.nodes.length]));
   ctx.tracing++;
   let result: Value;
   try {
-    result = ctx.evaluator.call(call, callArgs(call.node, [{ t: 'tensor', tensor }]), { t: 'instance', inst });
+    result = ctx.evaluator.call(call, callArgs(call.node, [argument]), { t: 'instance', inst });
   } finally {
     ctx.tracing--;
   }
   const outputs = tensorTree(result);
   const used = model.subclass.attrs.some(([, l]) => l.nodes.length > (layersBefore.get(l) ?? 0));
   if (outputs && used) {
-    model.inputs = tensor;
+    model.inputs = parts === null ? tensors[0] : tensors;
     model.outputs = outputs;
     model.subclass.traced = true;
   } else {
@@ -117,6 +133,25 @@ function trace(ctx: Ctx, inst: InstanceValue, args: CallArgs): void {
     );
   }
   void args;
+}
+
+/** How many names call() unpacks its input into (`context, x = inputs`), or null when it does not. */
+function unpackedInputCount(call: FuncValue): number | null {
+  const params = field(call.node, 'parameters');
+  const input = params ? named(params)[1] : undefined;
+  if (input?.type !== 'identifier') return null;
+  const body = field(call.node, 'body');
+  for (const statement of body ? named(body) : []) {
+    const assignment = statement.type === 'expression_statement' ? named(statement)[0] : undefined;
+    if (assignment?.type !== 'assignment') continue;
+    const left = field(assignment, 'left');
+    const right = field(assignment, 'right');
+    if (right?.type !== 'identifier' || right.text !== input.text) continue;
+    if (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern' && left?.type !== 'list_pattern') return null;
+    const names = named(left);
+    return names.length > 1 && names.every((n) => n.type === 'identifier') ? names.length : null;
+  }
+  return null;
 }
 
 function tensorTree(v: Value): TensorTree | null {

@@ -41,7 +41,7 @@ interface TensorOp {
   /** Parameters Keras 3 keeps in the operation's config, with their defaults. */
   config: JsonObject;
   dtype: 'bool' | 'float32' | 'input' | 'config';
-  shape: 'elementwise' | 'reduce' | 'expand';
+  shape: 'elementwise' | 'reduce' | 'expand' | 'reshape';
 }
 
 const NUMPY = 'keras.src.ops.numpy';
@@ -64,7 +64,46 @@ const reduce = (keras3: string, tf: string, dtype: 'bool' | 'float32'): TensorOp
   shape: 'reduce',
 });
 
+const unaryOp = (keras3: string, module: string, tf: string): TensorOp => ({
+  keras3,
+  module,
+  tf,
+  operand: false,
+  config: {},
+  dtype: 'input',
+  shape: 'elementwise',
+});
+const arithmetic = (keras3: string, tf: string): TensorOp => ({
+  keras3,
+  module: NUMPY,
+  tf,
+  operand: true,
+  config: {},
+  dtype: 'input',
+  shape: 'elementwise',
+});
+
 const OPS: Record<string, TensorOp> = {
+  sigmoid: unaryOp('Sigmoid', 'keras.src.ops.nn', 'math.sigmoid'),
+  tanh: unaryOp('Tanh', NUMPY, 'math.tanh'),
+  exp: unaryOp('Exp', NUMPY, 'math.exp'),
+  log: unaryOp('Log', NUMPY, 'math.log'),
+  abs: unaryOp('Absolute', NUMPY, 'math.abs'),
+  square: unaryOp('Square', NUMPY, 'math.square'),
+  sqrt: unaryOp('Sqrt', NUMPY, 'math.sqrt'),
+  add: arithmetic('Add', 'math.add'),
+  subtract: arithmetic('Subtract', 'math.subtract'),
+  multiply: arithmetic('Multiply', 'math.multiply'),
+  divide: arithmetic('Divide', 'math.divide'),
+  reshape: {
+    keras3: 'Reshape',
+    module: NUMPY,
+    tf: 'reshape',
+    operand: false,
+    config: { newshape: null },
+    dtype: 'input',
+    shape: 'reshape',
+  },
   not_equal: compare('NotEqual', 'math.not_equal'),
   equal: compare('Equal', 'math.equal'),
   greater: compare('Greater', 'math.greater'),
@@ -134,6 +173,7 @@ function shapeAfter(op: TensorOp, input: Shape | null, config: JsonObject): Shap
   const rank = input.length;
   const at = (axis: number, n: number): number => (axis < 0 ? axis + n : axis);
   if (op.shape === 'elementwise') return [...input];
+  if (op.shape === 'reshape') return reshaped(input, config.newshape);
   if (op.shape === 'expand') {
     const axis = typeof config.axis === 'number' ? at(config.axis, rank + 1) : 0;
     return [...input.slice(0, axis), 1, ...input.slice(axis)];
@@ -147,6 +187,13 @@ function shapeAfter(op: TensorOp, input: Shape | null, config: JsonObject): Shap
   if (!axes) return config.keepdims === true ? input.map(() => 1) : [];
   const drop = new Set(axes.map((a) => at(a, rank)));
   return config.keepdims === true ? input.map((d, i) => (drop.has(i) ? 1 : d)) : input.filter((_, i) => !drop.has(i));
+}
+
+/** The shape `reshape` gives: the sizes written, a -1 (the batch, or what is left) unknown. */
+function reshaped(input: Shape, newshape: JsonValue | undefined): Shape | null {
+  if (!Array.isArray(newshape) || !newshape.every((d) => typeof d === 'number')) return null;
+  void input;
+  return newshape.map((d) => (d === -1 ? null : d));
 }
 
 function dtypeAfter(op: TensorOp, input: TensorObj, config: JsonObject): string {
@@ -239,6 +286,13 @@ function configOf(op: TensorOp, args: CallArgs): JsonObject {
 export function tensorOperation(ctx: Ctx, qual: string, args: CallArgs): Value | null {
   const found = opOf(qual);
   const first = args.pos[0] ?? args.kw.get('x') ?? args.kw.get('input_tensor') ?? args.kw.get('input');
+  // In a traced call() Keras runs on real tensors: converting a float tensor to one changes nothing.
+  if (ctx.tracing > 0 && /^tensorflow\.convert_to_tensor$|^keras\.ops\.convert_to_tensor$/.test(qual)) {
+    const value = args.pos[0] ?? args.kw.get('value') ?? args.kw.get('x');
+    const dtype = args.pos[1] ?? args.kw.get('dtype');
+    const float = !dtype || (dtype.t === 'ref' && dtype.qual.endsWith('float32')) || asString(dtype) === 'float32';
+    if (value?.t === 'tensor' && float && value.tensor.dtype === 'float32') return value;
+  }
   if (!found || first?.t !== 'tensor') return null;
   const op = OPS[found.key];
   const operand = op.operand ? (args.pos[1] ?? args.kw.get('y')) : undefined;
@@ -256,6 +310,26 @@ export function tensorOperation(ctx: Ctx, qual: string, args: CallArgs): Value |
   }
   if (ctx.family === 'tf-keras2') return tfOpLambda(ctx, op, first.tensor, config, args);
   return operationNode(ctx, op, first.tensor, operand, config, args.node);
+}
+
+/** Python's arithmetic operators on tensors, as the operations Keras 3 records. */
+const ARITHMETIC: Record<string, string> = { '+': 'add', '-': 'subtract', '*': 'multiply', '/': 'divide' };
+
+/**
+ * `a * b`, `x + 1`, `2 * x` on tensors inside a traced `call()`, which Keras runs on real
+ * tensors: the operation, recorded in the traced graph. Elsewhere (a functional model's
+ * symbolic tensors) null: the reader does not follow them.
+ */
+export function tensorArithmetic(ctx: Ctx, operator: string, left: Value, right: Value, at: Syntax): Value | null {
+  const key = ARITHMETIC[operator];
+  if (!key || ctx.tracing === 0) return null;
+  const op = OPS[key];
+  if (left.t === 'tensor' && (right.t === 'tensor' || right.t === 'num'))
+    return operationNode(ctx, op, left.tensor, right, {}, at);
+  // A number on the left: only where the order does not matter.
+  if (right.t === 'tensor' && left.t === 'num' && (key === 'add' || key === 'multiply'))
+    return operationNode(ctx, op, right.tensor, left, {}, at);
+  return null;
 }
 
 /** `x != 0`, `mask == 1`, ... with a symbolic tensor on the left: the comparison operation; null otherwise. */

@@ -135,6 +135,14 @@ const FUNCTIONS: Record<string, string> = {
 const MODULES =
   /^(keras\.backend|keras\.ops|keras\.ops\.[a-z_]+|keras\.activations|tensorflow|tensorflow\.math|tensorflow\.nn|tensorflow\.linalg|numpy)\.([A-Za-z_]+)$/;
 
+/**
+ * `tf.split` takes the parts' sizes (one may be -1, the rest); `keras.ops.split` and
+ * `numpy.split` take the indices to split at. Both take a count of equal parts too.
+ */
+function splitFunction(module: string): string {
+  return module.startsWith('tensorflow') ? 'split' : 'split_at';
+}
+
 /** Backend calls whose value is a dtype name (`K.dtype(x)`, `K.floatx()`): every tensor MaskLens runs is float32. */
 const DTYPE_OF = /^(keras\.backend\.(dtype|floatx)|keras\.config\.floatx)$/;
 /** `K.epsilon()`: Keras' fuzz factor, 1e-7 unless the program sets another (MaskLens does not follow `set_epsilon`). */
@@ -186,6 +194,8 @@ export interface Env {
   selfAssigned?: Map<string, Syntax>;
   /** Loop variables bound to a held layer (`for block in self.blocks:`), by name. */
   aliases?: Map<string, string>;
+  /** Keras loss objects the function makes (`loss_fn = keras.losses.X(...)`), by name. */
+  objects?: Map<string, Value>;
 }
 
 /** Loops are unrolled: at most this many iterations, each translated on its own. */
@@ -207,6 +217,11 @@ function constantOf(v: Value): LambdaExpr | null {
   return null;
 }
 
+function lossObjectClass(v: JsonValue): string | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || v.module !== 'keras.losses') return null;
+  return typeof v.class_name === 'string' ? v.class_name : null;
+}
+
 function constant(ctx: Ctx, node: Syntax, env: Env): LambdaExpr | null {
   if (node.type === 'identifier') {
     const local = env.locals.get(node.text);
@@ -217,6 +232,7 @@ function constant(ctx: Ctx, node: Syntax, env: Env): LambdaExpr | null {
 }
 
 const BINARY: Record<string, '+' | '-' | '*' | '/' | '**'> = { '+': '+', '-': '-', '*': '*', '/': '/', '**': '**' };
+const LOGICAL: Record<string, string> = { '&': 'logical_and', '|': 'logical_or' };
 const COMPARE = new Set(['==', '!=', '>', '<', '>=', '<=']);
 
 export function translateExpr(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
@@ -253,6 +269,15 @@ export function translateExpr(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
       return { op: 'unary', operator: 'not', operand: translateExpr(ctx, field(node, 'argument') ?? node, env) };
     case 'binary_operator': {
       const op = field(node, 'operator')?.text ?? '';
+      // On masks (booleans), `&` and `|` are what Keras' and TensorFlow's tensors make of them.
+      const logical = LOGICAL[op];
+      if (logical)
+        return {
+          op: 'call',
+          fn: logical,
+          args: [field(node, 'left') ?? node, field(node, 'right') ?? node].map((n) => translateExpr(ctx, n, env)),
+          kwargs: {},
+        };
       const operator = BINARY[op];
       if (!operator) throw new Untranslatable(`operator ${op}`, node);
       return {
@@ -428,7 +453,9 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     const method = self.method(attr);
     if (method) return inline(ctx, node, method, env);
   }
-  const target = ctx.evaluator.evaluate(callee, env.scope);
+  const local =
+    callee.type === 'identifier' && !env.locals.has(callee.text) ? env.objects?.get(callee.text) : undefined;
+  const target: Value = local ?? ctx.evaluator.evaluate(callee, env.scope);
   // A function the file defines (a helper the Lambda's function calls): its body, inlined.
   if (target.t === 'func' && !target.fn.owner && target.fn.node.type === 'function_definition')
     return inlineFunction(ctx, node, target.fn, env);
@@ -453,7 +480,7 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func'
       ? callee.text
       : undefined;
-  const fn = m ? FUNCTIONS[m[2]] : builtin;
+  const fn = m ? (m[2] === 'split' ? splitFunction(m[1]) : FUNCTIONS[m[2]]) : builtin;
   if (!fn) throw new Untranslatable(`\`${callee.text}\` is not a function MaskLens can execute`, callee);
   const spread = fn === 'concatenate' || fn === 'stack';
   const { args, kwargs, kwargNodes } = callArguments(ctx, node, env, spread);
@@ -816,6 +843,14 @@ function assign(ctx: Ctx, node: Syntax, env: Env, onSelfAssign?: SelfAssign): vo
   const right = field(node, 'right');
   if (!left || !right) throw new Untranslatable('incomplete assignment', node);
   if (left.type === 'identifier') {
+    // A Keras loss object made inside the function (`loss_fn = SparseCategoricalCrossentropy(...)`), called later.
+    const object = usesParam(right, env) || usesLocal(right, env) ? null : ctx.evaluator.evaluate(right, env.scope);
+    if (object?.t === 'json' && lossObjectClass(object.value)) {
+      env.locals.delete(left.text);
+      (env.objects ??= new Map()).set(left.text, object);
+      return;
+    }
+    env.objects?.delete(left.text);
     env.locals.set(left.text, translateExpr(ctx, right, env));
     return;
   }

@@ -17,6 +17,20 @@ export const MERGING_LAYERS = {
     mask: [
       {
         family: 'keras3',
+        from: '3.4.0',
+        until: '3.12.0',
+        rule: {
+          ...rule(
+            true,
+            'concatenate',
+            'layers/merging/concatenate.py compute_mask (3.4.0-3.11.3): missing masks are all-true, the others broadcast_to(expand_dims(mask), shape(input)); any() over the last axis. Measured on 3.4.0-3.11.3 (sweep) and 3.12.0: a model whose RNN, pooling or attention layer takes that mask fails when it runs; 3.12.0 runs it',
+          ),
+          reduce: 'any',
+          broadcastsRecordedMask: true,
+        },
+      },
+      {
+        family: 'keras3',
         rule: {
           ...rule(
             true,

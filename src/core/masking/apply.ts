@@ -21,7 +21,8 @@ export type MaskEvent =
   | 'list-masks-ignored' // Keras 3.0-3.3: a layer called on a list takes no mask from it, so its output has none
   | 'warns-but-keeps' // Keras 3 warns that a nested model destroys the mask; its own layers carry it
   | 'unmasked-concatenated' // a masked and an unmasked input concatenated: the unmasked one counts as all-true
-  | 'raises'; // tf.keras TimeDistributed over a layer without mask support: TypeError
+  | 'raises' // tf.keras TimeDistributed over a layer without mask support: TypeError
+  | 'broadcast-replay-raises'; // Keras 3.4-3.11: a Concatenate's recorded mask, replayed here, raises
 
 /**
  * What a representation of masks must do. `V` is what flows between layers (a tensor, a

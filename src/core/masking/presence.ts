@@ -10,6 +10,7 @@
 import { isNestedModel, nestedModelGraph } from '../graph/fromConfig';
 import { maskNotFilledIn, refKey, type ModelGraph } from '../graph/modelGraph';
 import type { CustomLayerIR, JsonObject, KerasFamily, LambdaExpr } from '../ir';
+import { splitPartCount } from '../runtime/splitSizes';
 import { ruleFor } from '../layers/rules';
 import { applyMaskRule, type MaskCall, type MaskRepresentation } from './apply';
 
@@ -233,8 +234,8 @@ class Evaluation {
           if (typeof v === 'object' && v !== null && !Array.isArray(v) && 'op' in v)
             args.push(this.eval(v as LambdaExpr, params));
         if (expr.fn === 'tuple' || expr.fn === 'list') return { k: 'list', items: args };
-        if (expr.fn === 'split' || expr.fn === 'unstack') {
-          const n = expr.args[1]?.op === 'const' && typeof expr.args[1].value === 'number' ? expr.args[1].value : null;
+        if (expr.fn === 'split' || expr.fn === 'split_at' || expr.fn === 'unstack') {
+          const n = splitPartCount(expr);
           if (n === null) throw new CannotTell(`${expr.fn} into a number of parts MaskLens cannot read`);
           return { k: 'list', items: Array.from({ length: n }, () => tensor(false)) };
         }

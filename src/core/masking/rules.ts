@@ -91,6 +91,13 @@ export interface LayerMaskRule {
    * which the layers it calls see).
    */
   callReceivesMask?: boolean;
+  /**
+   * Keras 3.4-3.11 Concatenate: `compute_mask` builds each input's mask with
+   * `broadcast_to(expand_dims(mask), shape(input))`. Recorded as a later layer's `mask=`
+   * argument (callTakesMask), that op is replayed with the batch size unknown and raises
+   * (BroadcastTo: "Attempt to convert a value (None)"), so the model fails when it runs.
+   */
+  broadcastsRecordedMask?: boolean;
   /** Where this fact comes from (Keras source file or golden fixture); shown in hovers. */
   evidence: string;
 }

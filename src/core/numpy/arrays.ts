@@ -145,6 +145,9 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
       }
       case 'nan_to_num':
         return p0?.t === 'array' ? { ...p0, nanPadded: false } : null;
+      case 'load':
+      case 'loadtxt':
+        return loadedFile(name, args);
       default:
         return null;
     }
@@ -175,6 +178,52 @@ export function numpyCall(ctx: Ctx, fn: string, args: CallArgs): Value | null {
       return null;
   }
 }
+
+/** Readers whose files the runtime reads the same way: `.npy`/`.npz` by np.load, comma-separated text by np.loadtxt. */
+const READS: Record<string, RegExp> = { load: /\.(npy|npz)$/i, loadtxt: /\.csv$/i };
+
+/**
+ * `np.load(path)` / `np.loadtxt(path)` with a path the source writes: an array of unknown shape
+ * that remembers its file, so the file can be offered as the model's data. Keywords that change
+ * what is read (`usecols`, `skiprows`; `mmap_mode` and `allow_pickle` do not) leave it unremembered.
+ */
+function loadedFile(name: string, args: CallArgs): Value {
+  const range = rangeOf(args.node);
+  const path = args.pos[0] ?? args.kw.get('file') ?? args.kw.get('fname');
+  const changesWhatIsRead = [...args.kw.keys()].some(
+    (k) => !['file', 'fname', 'allow_pickle', 'mmap_mode', 'delimiter', 'dtype'].includes(k),
+  );
+  const delimiter = args.kw.get('delimiter');
+  const commaSeparated = name !== 'loadtxt' || (delimiter?.t === 'str' && delimiter.v === ',');
+  if (path?.t !== 'str' || args.pos.length > 1 || changesWhatIsRead || !commaSeparated || !READS[name].test(path.v))
+    return unknown(null, range);
+  return { t: 'unknown', key: null, range, file: { path: path.v, call: `np.${name}`, range } };
+}
+
+/**
+ * `pd.read_csv(path)` of a comma-separated file read whole (a header row or `header=None`): a
+ * table that remembers its file; `.values` / `.to_numpy()` of it are the runtime's own reading
+ * of that file. Column choices (`usecols`, `index_col`, `df[['a', 'b']]`) are not followed.
+ */
+export function pandasReadCsv(args: CallArgs): Value {
+  const range = rangeOf(args.node);
+  const path = args.pos[0] ?? args.kw.get('filepath_or_buffer');
+  const header = args.kw.get('header');
+  const separator = args.kw.get('sep') ?? args.kw.get('delimiter');
+  const plain =
+    args.pos.length <= 1 &&
+    [...args.kw.keys()].every((k) => ['filepath_or_buffer', 'header', 'sep', 'delimiter', 'dtype'].includes(k)) &&
+    (header === undefined ||
+      header.t === 'none' ||
+      (header.t === 'num' && header.v === 0) ||
+      (header.t === 'str' && header.v === 'infer')) &&
+    (separator === undefined || (separator.t === 'str' && separator.v === ','));
+  if (path?.t !== 'str' || !plain || !/\.csv$/i.test(path.v)) return unknown(null, range);
+  return { t: 'unknown', key: null, range, file: { path: path.v, call: 'pd.read_csv', range } };
+}
+
+/** What keeps a loaded file's values as the runtime reads them: a table's `.values` / `.to_numpy()`, any `.astype(...)`. */
+export const SAME_VALUES = new Set(['values', 'to_numpy', 'astype']);
 
 export function arrayAttribute(ctx: Ctx, a: ArrayValue, name: string, node: Syntax): Value {
   switch (name) {

@@ -55,6 +55,8 @@ export interface LayerObj {
   /** What the reader found about this layer (unknown class, unresolved shape, untranslatable Lambda). */
   diagnostics: Diagnostic[];
   unresolved: UnresolvedDimension[];
+  /** Made in code the reader could only guess at (a loop over items it cannot read): what and where. */
+  guess?: { why: string; line: number };
   /** Lambda only: the `mask=` argument that would make it carry the mask, and where it goes. */
   lambdaMaskFix: { insertAt: Range; newText: string; maskSource: string } | null;
   /** Lambda only: what its function does to the time axis (decides whether dropping the mask is a bug). */

@@ -51,6 +51,19 @@ export interface UnknownCall {
   layer?: LayerObj;
 }
 
+/**
+ * A data file the code reads with a call MaskLens knows (`np.load('data/X.npy')`, an `.npz`
+ * member `np.load('d.npz')['x']`), as written: the path is resolved where the file is used.
+ */
+export interface LoadedFile {
+  path: string;
+  /** The `.npz` member, when the code picks one. */
+  key?: string;
+  /** How the code reads it, e.g. `np.load`. */
+  call: string;
+  range: Range;
+}
+
 export type Value =
   | { t: 'num'; v: number; int: boolean }
   | { t: 'str'; v: string }
@@ -58,7 +71,7 @@ export type Value =
   | { t: 'none' }
   | { t: 'seq'; list: boolean; items: Value[] }
   | { t: 'dict'; keys: Value[]; values: Value[] }
-  | { t: 'unknown'; key: string | null; range: Range | null; origin?: UnknownCall }
+  | { t: 'unknown'; key: string | null; range: Range | null; origin?: UnknownCall; file?: LoadedFile }
   /** A module, class or function outside the file, by canonical qualified name (`keras.layers.LSTM`). */
   | { t: 'ref'; qual: string }
   | { t: 'layer'; layer: LayerObj }

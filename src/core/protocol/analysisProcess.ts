@@ -128,6 +128,8 @@ export const layerViewSchema = z.object({
   outputShape: z.array(z.union([z.number(), z.string(), z.null()])).nullable(),
   /** The mask rule that applied: how the output mask follows, whether the layer supports masking, whether MaskLens knows the layer. */
   rule: z.object({ kind: z.string(), supportsMasking: z.boolean(), known: z.boolean() }),
+  /** The layers this one is called on, for the model's graph. */
+  inbound: z.array(z.string()).default([]),
 });
 export type LayerView = z.infer<typeof layerViewSchema>;
 
@@ -181,10 +183,31 @@ export const taskInputSchema = z.object({
   model: runtimeModelSchema,
   /** The arrays the model's own evaluate / fit / predict call names, when the source writes them. */
   sourceData: inlineDataSchema.nullable(),
+  /** The data files the model's own evaluate / fit / predict call loads, paths as written. */
+  sourceFiles: z
+    .object({
+      x: z.string(),
+      y: z.string().optional(),
+      keys: z.object({ x: z.string().optional(), y: z.string().optional() }).optional(),
+      description: z.string(),
+    })
+    .nullable()
+    .default(null),
   /** `fit`'s validation_split or validation_data, when the source fixes it. */
   sourceValidation: trainValidationSchema.nullable(),
   /** Why the source's arrays could not be used, when it names some. */
   notes: z.array(z.string()),
+  /** Files the source saves the model to or loads its weights from (1-based line); the host offers those that exist. */
+  weightFiles: z
+    .array(
+      z.object({
+        path: z.string().max(4096),
+        how: z.enum(['load_model', 'load_weights', 'save', 'save_weights', 'ModelCheckpoint']),
+        line: z.number().int().positive(),
+      }),
+    )
+    .max(64)
+    .default([]),
 });
 export type TaskInput = z.input<typeof taskInputSchema>;
 

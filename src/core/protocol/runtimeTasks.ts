@@ -155,6 +155,8 @@ export const runtimeModelSchema = z.object({
   customLayers: z.record(z.string(), customLayerIRSchema).optional(),
   /** Options the config leaves open (null), which the runtime fills from given weights or names when it cannot. */
   open: z.array(openOptionSchema).optional(),
+  /** Why the reader's layers are a guess (built in a loop over items it cannot read): the runtime refuses with it. */
+  guessed: z.string().optional(),
   /** For a model whose config declares no input shape: the shapes its source states, most certain first. */
   statedInputs: z
     .array(z.object({ shape: z.array(z.number().int().nonnegative().nullable()), from: z.string() }))
@@ -178,6 +180,8 @@ export const runtimeModelSchema = z.object({
       /** `compile(metrics=...)` and `compile(weighted_metrics=...)`: names or `{class_name, config}`, lists or dicts by output. */
       metrics: jsonValueSchema.optional(),
       weightedMetrics: jsonValueSchema.optional(),
+      /** `fit(class_weight=...)`: the weight of each class id, which training applies as Keras does. */
+      classWeight: z.record(z.string(), z.number()).nullable().optional(),
     })
     .optional(),
   /** Where each layer's constructor is written in the source (1-based line, by Keras layer name), for messages that point at it. */
@@ -198,6 +202,7 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
     config: ir.config,
     lambdas: ir.lambdas,
     customLayers: ir.customLayers,
+    ...(ir.guessed ? { guessed: ir.guessed } : {}),
     training: {
       loss: t.loss ?? undefined,
       optimizer: t.optimizer ?? undefined,
@@ -218,6 +223,7 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
         : {}),
       ...(t.metrics ? { metrics: t.metrics } : {}),
       ...(t.weightedMetrics ? { weightedMetrics: t.weightedMetrics } : {}),
+      ...(t.fitArgs.classWeight ? { classWeight: t.fitArgs.classWeight } : {}),
     },
     layerLines: layerLines(ir.sources),
     ...(open.length > 0 ? { open } : {}),
@@ -473,6 +479,18 @@ const nestedNumbers = z.custom<unknown>((v) => isNestedNumbers(v), 'expected nes
 
 export const maskEffectSchema = z.enum(['creates', 'propagates', 'transforms', 'consumes', 'destroys', 'none']);
 
+/** Which weights a task ran with: every result says so. */
+export const weightsUsedSchema = z.object({
+  source: z.enum(['initialised', 'inline', 'file']),
+  /** `file`: how it was read (a JSON list, a `.keras` archive, a legacy `.h5` model, a `.weights.h5` file). */
+  format: z.enum(['json', 'keras-archive', 'legacy-h5', 'weights-h5']).optional(),
+  /** `file`: the path as given. */
+  file: z.string().optional(),
+  /** One sentence for people: "weights from model.keras (a .keras archive)". */
+  description: z.string(),
+});
+export type WeightsUsed = z.infer<typeof weightsUsedSchema>;
+
 export const dataInfoSchema = z.object({
   source: z.enum(['file', 'inline', 'synthetic']),
   synthetic: z.boolean(),
@@ -561,6 +579,7 @@ export const evaluateResultSchema = z.object({
   family: familySchema,
   kerasVersion: z.string(),
   data: dataInfoSchema,
+  weightsUsed: weightsUsedSchema,
   layers: z.array(layerResultSchema),
   output: nestedNumbers,
   outputShape: z.array(z.number().int()),
@@ -616,6 +635,7 @@ export const compareResultSchema = z.object({
   modelOutput: modelOutputSchema,
   family: familySchema,
   data: dataInfoSchema,
+  weightsUsed: weightsUsedSchema,
   loss: z.string(),
   maskReachesLoss: z.boolean(),
   /** Which layer last dropped the mask, if it does not reach the loss. */
@@ -656,6 +676,8 @@ export const trainResultSchema = z.object({
   model: z.string(),
   family: familySchema,
   data: dataInfoSchema,
+  /** The weights training started from. */
+  weightsUsed: weightsUsedSchema,
   validation: z.object({ source: z.string(), samples: z.number().int() }).nullable(),
   loss: z.string(),
   optimizer: z.object({ name: z.string(), config: z.record(z.string(), num) }),

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { UserFacingError } from './task';
 import { probeRequestSchema, probeResultSchema } from './probe';
+import { inspectRequestSchema, inspectResultSchema } from './inspect';
 import {
   compareRequestSchema,
   compareResultSchema,
@@ -21,6 +22,7 @@ export const TASK_SCHEMAS = {
   evaluate: { request: evaluateRequestSchema, result: evaluateResultSchema },
   compare: { request: compareRequestSchema, result: compareResultSchema },
   train: { request: trainRequestSchema, result: trainResultSchema },
+  inspect: { request: inspectRequestSchema, result: inspectResultSchema },
 } as const;
 
 export type RegisteredKind = keyof typeof TASK_SCHEMAS;

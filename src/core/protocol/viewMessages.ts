@@ -58,7 +58,7 @@ export const taskOriginSchema = z.object({
   file: z.string().max(4096),
   version: z.number().int(),
   model: z.string().max(1024),
-  /** The seed of the run's synthetic data and initial weights (the extension gives no weights). */
+  /** The seed of the run's synthetic data, and of its initial weights where no saved weights ran. */
   seed: z.number().int().optional(),
   /** When the run finished (epoch ms), for the result's header. */
   at: z.number().optional(),

@@ -98,11 +98,22 @@ export function buildModelIR(model: ModelObj, ctx: Ctx, scope: Scope): ModelIR {
     training: model.training,
     unresolved: layers.flatMap((l) => l.unresolved.map((u) => (u.option ? { ...u, layer: String(l.config.name) } : u))),
     ...statedInputsOf(model, scope),
+    ...guessedOf(model, layers),
     diagnostics: dedupe([
       ...model.diagnostics,
       ...layers.flatMap((l) => l.diagnostics),
       ...paddingMissed(model, ctx, scope),
     ]),
+  };
+}
+
+/** Why the model's layers are a guess, when one of them was made in code the reader could not follow. */
+function guessedOf(model: ModelObj, layers: LayerObj[]): { guessed?: string } {
+  const guessed = layers.find((l) => l.guess);
+  if (!guessed?.guess) return {};
+  const { why, line } = guessed.guess;
+  return {
+    guessed: `model '${model.varName ?? model.name}' is built by code MaskLens can only guess at (line ${line}: ${why.replace(/\.$/, '')}), so its layers are not known as Keras builds them; write the values that code reads in the source (a config as a dict literal, not loaded from a file)`,
   };
 }
 

@@ -22,23 +22,19 @@ export function dataLabel(data: RunResult['data']): string {
   return shorten(`${described} (${data.samples} samples${seed})`, VIEW_LIMITS.title);
 }
 
-/** The weights a run started from: the extension gives none, so Keras' initializers under the request's seed. */
-export function weightsLabel(seed: number): string {
-  return `initialised by Keras' defaults, seed ${seed}`;
-}
-
 function kerasLabel(result: RunResult): string {
   return result.kind === 'evaluate' ? `${result.family} ${result.kerasVersion}` : result.family;
 }
 
-export function summariseRun(result: RunResult, origin: TaskOrigin, seed: number): RunSummary {
+export function summariseRun(result: RunResult, origin: TaskOrigin): RunSummary {
+  // Which weights ran, as the runtime says it: a saved file's, or Keras' initializers under the seed.
   const base = {
     runId: origin.runId,
     task: result.kind,
     at: origin.at ?? Date.now(),
     version: origin.version,
     data: dataLabel(result.data),
-    weights: weightsLabel(seed),
+    weights: shorten(result.weightsUsed.description, VIEW_LIMITS.label),
     keras: shorten(kerasLabel(result), VIEW_LIMITS.label),
   };
   if (result.kind === 'evaluate') {

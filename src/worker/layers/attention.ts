@@ -109,12 +109,22 @@ export class MultiHeadAttention extends RuntimeLayer {
     return y;
   }
 
-  call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+  call(inputs: Tensor[], masks: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor | Tensor[] {
     const { tf } = ctx;
     const [query, value] = [inputs[0], inputs[1] ?? inputs[0]];
     const key = inputs[2] ?? value;
-    const [qm, vm] = [masks[0] ?? null, masks[1] ?? null];
-    const km = inputs[2] ? (masks[2] ?? null) : null;
+    const given = extra.tensors ?? {};
+    if (ctx.family === 'tf-keras2') {
+      const unknown = ['query_mask', 'value_mask', 'key_mask'].find((k) => given[k] !== undefined);
+      if (unknown)
+        this.fail(`tf.keras' MultiHeadAttention takes no ${unknown}= argument (Keras raises TypeError)`, 'keras-error');
+    }
+    // Keras 3 reads the query's mask from the query itself, ignoring query_mask=; value_mask=
+    // and key_mask= given explicitly win over the masks the tensors carry (Layer.__call__
+    // fills in only the ones left None).
+    const qm = masks[0] ?? null;
+    const vm = given.value_mask ?? masks[1] ?? null;
+    const km = given.key_mask ?? (inputs[2] ? (masks[2] ?? null) : null);
     let auto: Tensor | null = qm ? tf.expandDims(tf.cast(qm, 'bool'), -1) : null;
     for (const m of [vm, km]) {
       if (!m) continue;
@@ -127,14 +137,21 @@ export class MultiHeadAttention extends RuntimeLayer {
       const causal = tf.expandDims(tf.cast(tf.linalg.bandPart(tf.ones([tq, tv]), -1, 0), 'bool'), 0);
       auto = auto ? tf.logicalAnd(auto, causal) : causal;
     }
+    // _compute_attention_mask: the attention_mask= given, AND the masks above.
+    const attentionMask = given.attention_mask ? tf.cast(given.attention_mask, 'bool') : null;
+    if (attentionMask) auto = auto ? tf.logicalAnd(attentionMask, auto) : attentionMask;
     const keyDim = this.num('key_dim');
     // (B, T, N, H) → (B, N, T, H)
     const qh = tf.transpose(this.apply(query, this.q, ctx), [0, 2, 1, 3]);
     const kh = tf.transpose(this.apply(key, this.k, ctx), [0, 2, 1, 3]);
     const vh = tf.transpose(this.apply(value, this.v, ctx), [0, 2, 1, 3]);
     let scores = tf.matMul(tf.mul(qh, 1 / Math.sqrt(keyDim)), kh, false, true);
+    let keep: Tensor | null = null;
     if (auto) {
-      const keep = tf.broadcastTo(tf.expandDims(auto, 1), scores.shape);
+      // _masked_softmax: the mask gains the heads' axis (-3) until it has the scores' rank.
+      let expanded = auto;
+      while (expanded.rank < scores.rank) expanded = tf.expandDims(expanded, -3);
+      keep = tf.broadcastTo(expanded, scores.shape);
       // Keras 3 replaces masked scores (a fully masked row becomes uniform); tf.keras' Softmax
       // adds −1e9 (a fully masked row keeps its unmasked softmax).
       scores =
@@ -142,8 +159,15 @@ export class MultiHeadAttention extends RuntimeLayer {
           ? tf.where(keep, scores, tf.fill(scores.shape, -LARGE_NEGATIVE))
           : tf.add(scores, tf.mul(tf.sub(1, tf.cast(keep, 'float32')), -LARGE_NEGATIVE));
     }
-    let weights = tf.softmax(scores, -1);
     const dropout = this.num('dropout', 0);
+    const returnScores = extra.kwargs.return_attention_scores === true;
+    // Keras 3 runs dot_product_attention unless it needs the scores (dropout, return_attention_scores);
+    // then its Softmax layer zeroes the masked positions after the softmax, so a fully masked
+    // row is all zeros instead of uniform.
+    const softmaxLayer = ctx.family === 'keras3' && keep !== null && (dropout > 0 || returnScores);
+    const probabilities =
+      softmaxLayer && keep ? tf.where(keep, tf.softmax(scores, -1), tf.zerosLike(scores)) : tf.softmax(scores, -1);
+    let weights = probabilities;
     if (ctx.training && dropout > 0) weights = tf.dropout(weights, dropout, undefined, ctx.nextSeed());
     const attended = tf.transpose(tf.matMul(weights, vh), [0, 2, 1, 3]); // (B, T, N, Hv)
     const [h, e, outDim] = this.o.kernel.shape as number[];
@@ -153,6 +177,7 @@ export class MultiHeadAttention extends RuntimeLayer {
       outDim,
     ]);
     if (this.o.bias) out = tf.add(out, this.o.bias);
-    return out;
+    // return_attention_scores=True: the output and the softmax scores (B, N, T, S), before dropout.
+    return returnScores ? [out, probabilities] : out;
   }
 }

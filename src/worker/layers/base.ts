@@ -49,6 +49,8 @@ export interface CallExtra {
   kwargs: Record<string, JsonValue>;
   /** The first argument was a list of tensors (Merge layers, a Lambda over [a, b]). */
   inputIsList: boolean;
+  /** Keyword arguments that are tensors, where the layer reads them (MultiHeadAttention's attention_mask=). */
+  tensors?: Record<string, Tensor>;
 }
 
 export const NO_EXTRA: CallExtra = { args: [], kwargs: {}, inputIsList: false };

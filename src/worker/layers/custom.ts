@@ -52,6 +52,10 @@ const INPUT_KEYWORDS = ['value', 'key'];
 const FIRST_KEYWORDS = ['inputs', 'query', 'x'];
 /** Keyword arguments the runtime reads from the call context, not from the call. */
 const CONTEXT_KEYWORDS = new Set(['training', 'mask']);
+/** Keyword arguments a layer class takes as tensors (the runtime layer reads them from `CallExtra.tensors`). */
+const TENSOR_KEYWORDS: Record<string, string[]> = {
+  MultiHeadAttention: ['attention_mask', 'query_mask', 'value_mask', 'key_mask'],
+};
 
 export class CustomLayer extends RuntimeLayer {
   ir: CustomLayerIR | null = null;
@@ -125,16 +129,19 @@ export class CustomLayer extends RuntimeLayer {
 
   /**
    * Keras lists the held layers' weights in the order it tracks them; they are created in the
-   * order `call` first uses them: a trial call on small zeros (same structure) counts each one's.
+   * order `call` first uses them: a trial call on small zeros (same structure, and an all-true
+   * mask where the real call has one, as `call` may slice it) counts each one's.
    */
   private assignHeldWeights(
     weights: WeightBuilder,
     inputs: Tensor[],
+    masks: (Tensor | null)[],
     inputIsList: boolean,
     firstArgCount: number,
   ): void {
     const counts = this.countHeldWeights(
       inputs.map((t) => t.shape),
+      masks.map((m) => m?.shape ?? null),
       inputIsList,
       firstArgCount,
     );
@@ -146,7 +153,12 @@ export class CustomLayer extends RuntimeLayer {
   }
 
   /** Runs `call` once on zeros with throwaway weights and counts the weights each held layer makes. */
-  private countHeldWeights(shapes: number[][], inputIsList: boolean, firstArgCount: number): Map<string, number> {
+  private countHeldWeights(
+    shapes: number[][],
+    maskShapes: (number[] | null)[],
+    inputIsList: boolean,
+    firstArgCount: number,
+  ): Map<string, number> {
     const tf = this.env.tf;
     const throwaway: WeightBuilder[] = [];
     const real = this.held;
@@ -165,7 +177,10 @@ export class CustomLayer extends RuntimeLayer {
         };
         this.run(
           inputs,
-          inputs.map(() => null),
+          inputs.map((_, i) => {
+            const m = maskShapes[i];
+            return m ? tf.ones([1, ...m.slice(1)], 'bool') : null;
+          }),
           ctx,
           inputIsList,
           firstArgCount,
@@ -233,11 +248,14 @@ export class CustomLayer extends RuntimeLayer {
       ...INPUT_KEYWORDS.flatMap((k) => tensorsIn(kwargs[k])),
     ];
     const json: Record<string, JsonValue> = {};
+    const tensors: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(kwargs)) {
       if (k === firstKey || INPUT_KEYWORDS.includes(k) || CONTEXT_KEYWORDS.has(k)) continue;
-      if (tensorsIn(v).length > 0)
+      const given = tensorsIn(v);
+      if (given.length === 1 && !Array.isArray(v) && TENSOR_KEYWORDS[h.className]?.includes(k)) tensors[k] = given[0];
+      else if (given.length > 0)
         this.fail(`self.${attr} (${h.className}) is given a tensor as ${k}=, which MaskLens cannot run yet`);
-      json[k] = v as JsonValue;
+      else json[k] = v as JsonValue;
     }
     const explicit = tensorsIn(kwargs.mask);
     const masks = explicit.length > 0 ? explicit : inputs.map((t) => this.carried.get(t) ?? null);
@@ -274,6 +292,7 @@ export class CustomLayer extends RuntimeLayer {
         args: [],
         kwargs: json,
         inputIsList: Array.isArray(first),
+        tensors,
       } satisfies CallExtra);
     });
     if (outcome.error) this.fail(outcome.error, 'unsupported-mask');
@@ -335,7 +354,7 @@ export class CustomLayer extends RuntimeLayer {
     if (this.pendingWeights) {
       const weights = this.pendingWeights;
       this.pendingWeights = null;
-      this.assignHeldWeights(weights, inputs, extra.inputIsList, firstArgCount);
+      this.assignHeldWeights(weights, inputs, masks, extra.inputIsList, firstArgCount);
     }
     const result = this.run(inputs, masks, ctx, extra.inputIsList, firstArgCount);
     const outputs = Array.isArray(result) ? result.map((v) => this.asOutput(v, ctx)) : [this.asOutput(result, ctx)];

@@ -2,13 +2,7 @@
  * The fused LSTM fast path: the whole sequence runs as TensorFlow's BlockLSTMV2 kernel (and
  * BlockLSTMGradV2 under training) instead of one JS op dispatch per timestep.
  *
- * It is exact only where Keras' masked loop is: when every sample's mask is a prefix of
- * valid steps followed by masked ones (post-padding, or no mask). Then the LSTM over the
- * valid prefix is the plain LSTM, and every masked step just repeats the last valid output
- * (or zeros with zero_output_for_mask) with states frozen — which a gather reproduces.
- * With go_backwards Keras reverses inputs and mask, so the valid prefix runs reversed after
- * T−L leading masked steps that leave the zero states untouched. Any other mask takes the
- * general step-by-step path.
+ * When a mask allows it, and how the output is rebuilt, is fusedRnn.ts's part.
  *
  * Profiling: do not sample this path with `node --cpu-prof` or `--prof`. TensorFlow's
  * BlockLSTM kernel corrupts the heap when SIGPROF lands in it ("corrupted size vs. prev_size",
@@ -17,6 +11,7 @@
  */
 import type { Tf } from '../tf';
 import type { Tensor } from './base';
+import { longestPrefix, outputsFromPrefixRun, type PrefixRunOptions, timeMajorPrefix } from './fusedRnn';
 import { type NativeOps, nativeOps } from './tfOps';
 
 export interface FusedLstmWeights {
@@ -24,54 +19,6 @@ export interface FusedLstmWeights {
   recurrent: Tensor;
   bias: Tensor | null;
   units: number;
-}
-
-export interface FusedLstmOptions {
-  goBackwards: boolean;
-  returnSequences: boolean;
-  zeroOutputForMask: boolean;
-}
-
-/** How many layer calls ran fused: lets tests tell the fast path was really taken. */
-export const fusedCalls = { count: 0 };
-
-/** MASKLENS_FUSED_RNN=0 turns the fast path off (benchmarks compare both paths). */
-export function fusedRnnEnabled(): boolean {
-  return process.env.MASKLENS_FUSED_RNN !== '0';
-}
-
-/**
- * Tensors are immutable, so a mask's answer holds for its lifetime: the two directions of a
- * Bidirectional and stacked LSTMs passing one mask along read it from the device only once.
- */
-const lengthsOf = new WeakMap<Tensor, Int32Array | null>();
-
-/**
- * Each sample's number of valid steps when its mask is a prefix (true… then false…), else
- * null. One device read of the [B, T] mask: cheap next to the LSTM it decides about.
- */
-export function prefixLengths(tf: Tf, mask: Tensor | null, batch: number, steps: number): Int32Array | null {
-  if (!mask) return new Int32Array(batch).fill(steps);
-  if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== steps) return null;
-  const known = lengthsOf.get(mask);
-  if (known !== undefined) return known;
-  const asBool = tf.cast(mask, 'bool');
-  const lengths = scanPrefixes(asBool.dataSync() as Uint8Array, batch, steps);
-  asBool.dispose();
-  lengthsOf.set(mask, lengths);
-  return lengths;
-}
-
-function scanPrefixes(m: Uint8Array, batch: number, steps: number): Int32Array | null {
-  const lengths = new Int32Array(batch);
-  for (let b = 0; b < batch; b++) {
-    const row = b * steps;
-    let len = 0;
-    while (len < steps && m[row + len]) len++;
-    for (let t = len; t < steps; t++) if (m[row + t]) return null; // a hole: not a prefix
-    lengths[b] = len;
-  }
-  return lengths;
 }
 
 /** BlockLSTMV2 over time-major xt [T, B, F] from zero states, with BlockLSTMGradV2 as its gradient. */
@@ -109,57 +56,21 @@ function blockLstmSequence(tf: Tf, ops: NativeOps, xt: Tensor, w: FusedLstmWeigh
 }
 
 /**
- * The layer's output, exactly as Keras' masked `rnn()` would return it, for prefix masks.
- * `lengths` must have at least one non-zero entry (all-masked batches stay on the general path).
+ * The layer's output, exactly as Keras' masked `rnn()` would return it, for prefix masks, or
+ * null when the native kernel is not there or the batch is all masked (the general path runs).
  */
 export function fusedLstm(
   tf: Tf,
   x: Tensor,
   w: FusedLstmWeights,
   lengths: Int32Array,
-  o: FusedLstmOptions,
+  o: PrefixRunOptions,
 ): Tensor | null {
   const ops = nativeOps(tf);
   if (!ops) return null;
-  const [batch, steps, features] = x.shape;
-  const maxLen = lengths.reduce((a, b) => Math.max(a, b), 0);
+  const maxLen = longestPrefix(lengths);
   if (maxLen === 0) return null;
-  // Time-major input over the steps that matter; backwards, each sample's valid prefix reversed.
-  let xt: Tensor;
-  if (!o.goBackwards) {
-    xt = tf.transpose(tf.slice(x, [0, 0, 0], [batch, maxLen, features]), [1, 0, 2]);
-  } else {
-    const idx = new Int32Array(maxLen * batch);
-    for (let t = 0; t < maxLen; t++) {
-      for (let b = 0; b < batch; b++) idx[t * batch + b] = b * steps + (t < lengths[b] ? lengths[b] - 1 - t : t);
-    }
-    xt = tf.reshape(tf.gather(tf.reshape(x, [batch * steps, features]), tf.tensor1d(idx, 'int32')), [
-      maxLen,
-      batch,
-      features,
-    ]);
-  }
-  const h = tf.reshape(blockLstmSequence(tf, ops, xt, w), [maxLen * batch, w.units]);
-  // Each output row is one row of h (time-major, t·B + b) or zeros.
-  const rows = o.returnSequences ? steps : 1;
-  const src = new Int32Array(batch * rows);
-  const keep = new Float32Array(batch * rows);
-  for (let b = 0; b < batch; b++) {
-    const len = lengths[b];
-    for (let s = 0; s < rows; s++) {
-      let t = -1; // the fused step this output shows, -1 for zeros
-      if (!o.returnSequences) t = len - 1;
-      else if (o.goBackwards)
-        t = s - (steps - len); // leading masked steps: zero states, zero outputs
-      else if (s < len) t = s;
-      else if (!o.zeroOutputForMask) t = len - 1; // masked steps repeat the last valid output
-      if (t >= 0) {
-        src[b * rows + s] = t * batch + b;
-        keep[b * rows + s] = 1;
-      }
-    }
-  }
-  fusedCalls.count++;
-  const picked = tf.mul(tf.gather(h, tf.tensor1d(src, 'int32')), tf.tensor2d(keep, [batch * rows, 1]));
-  return o.returnSequences ? tf.reshape(picked, [batch, steps, w.units]) : picked;
+  const [, steps] = x.shape;
+  const xt = timeMajorPrefix(tf, x, lengths, maxLen, o.goBackwards);
+  return outputsFromPrefixRun(tf, blockLstmSequence(tf, ops, xt, w), lengths, steps, o);
 }

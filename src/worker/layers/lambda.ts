@@ -7,6 +7,7 @@
 import type { JsonValue, LambdaExpr, LambdaFunction, LambdaIR, SliceItem } from '../../core/ir';
 import { UserFacingError } from '../../core/protocol/task';
 import { isContiguous, planSlice, SliceError } from '../../core/runtime/slicing';
+import { sizesFromIndices, sizesFromSizes } from '../../core/runtime/splitSizes';
 import type { Shape } from '../../core/graph/modelGraph';
 import { type CallContext, type CallExtra, type LayerEnv, RuntimeLayer, type Tensor, axisOf } from './base';
 
@@ -261,7 +262,9 @@ export class ExprEvaluator {
       return this.binary(op, left, right);
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
-      this.fail(`${op} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      // TensorFlow's own words say what it refused; the operands' shapes say where.
+      const shape = (v: Value) => (isTensor(v) ? `(${v.shape.join(', ')})` : JSON.stringify(v));
+      this.fail(`${op} failed on operands of shapes ${shape(left)} and ${shape(right)}: ${tensorflowSays(error)}`);
     }
   }
 
@@ -288,7 +291,7 @@ export class ExprEvaluator {
       return this.applyUnchecked(fnRaw, args, kwargs);
     } catch (error) {
       if (error instanceof UserFacingError) throw error;
-      this.fail(`${fnRaw} failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      this.fail(`${fnRaw} failed: ${tensorflowSays(error)}`);
     }
   }
 
@@ -525,11 +528,15 @@ export class ExprEvaluator {
           Number(this.arg(args, kwargs, 2, 'axis') ?? 0),
         );
       }
-      case 'split': {
+      case 'split':
+      case 'split_at': {
         const t = this.tensor(x);
-        const parts = this.arg(args, kwargs, 1, 'indices_or_sections') ?? kwargs.num_or_size_splits;
-        const axis = Number(this.arg(args, kwargs, 2, 'axis') ?? 0);
-        return tf.split(t, typeof parts === 'number' ? parts : this.intList(parts, 'split sizes'), axis);
+        const parts = this.arg(args, kwargs, 1, fn === 'split' ? 'num_or_size_splits' : 'indices_or_sections');
+        const axis = axisOf(Number(this.arg(args, kwargs, 2, 'axis') ?? 0), t.rank);
+        if (typeof parts === 'number') return tf.split(t, parts, axis);
+        const given = this.intList(parts, fn === 'split' ? 'split sizes' : 'split indices');
+        const length = t.shape[axis] ?? 0;
+        return tf.split(t, fn === 'split' ? sizesFromSizes(given, length) : sizesFromIndices(given, length), axis);
       }
       case 'unstack':
         return tf.unstack(this.tensor(x), Number(axisArg ?? 0));
@@ -748,4 +755,10 @@ export class Lambda extends RuntimeLayer {
       return null;
     }
   }
+}
+
+/** TensorFlow's own words: tfjs-node puts them after "Message: ", under a bare status line ("Invalid TF_Status: 3"). */
+function tensorflowSays(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (/Message: (.*)/.exec(text)?.[1] ?? text.split('\n')[0]).trim();
 }

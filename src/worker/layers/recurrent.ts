@@ -17,7 +17,9 @@ import {
   lastDim,
 } from './base';
 import { denseOp } from './core';
-import { type FusedLstmWeights, fusedLstm, fusedRnnEnabled, prefixLengths } from './fusedLstm';
+import { type FusedGruWeights, fusedGru } from './fusedGru';
+import { type FusedLstmWeights, fusedLstm } from './fusedLstm';
+import { fusedRnnEnabled, prefixLengths } from './fusedRnn';
 import { initialize } from './initializers';
 import type { WeightBuilder } from './weights';
 
@@ -68,6 +70,17 @@ abstract class Cell {
   protected useBias(): boolean {
     return this.config.use_bias !== false;
   }
+
+  /**
+   * Whether a fused path computes exactly this cell: Keras' default tanh/sigmoid activations,
+   * and no dropout drawn (dropout applies in training only).
+   */
+  protected fusable(training: boolean): boolean {
+    const act = this.config.activation ?? 'tanh';
+    const recAct = this.config.recurrent_activation ?? 'sigmoid';
+    if (act !== 'tanh' || recAct !== 'sigmoid') return false;
+    return !(training && (this.dropout() > 0 || this.recurrentDropout() > 0));
+  }
 }
 
 class LSTMCell extends Cell {
@@ -99,10 +112,7 @@ class LSTMCell extends Cell {
    * that kernel computes: tanh/sigmoid activations, and no dropout drawn in training.
    */
   fusedWeights(training: boolean): FusedLstmWeights | null {
-    const act = this.config.activation ?? 'tanh';
-    const recAct = this.config.recurrent_activation ?? 'sigmoid';
-    if (act !== 'tanh' || recAct !== 'sigmoid') return null;
-    if (training && (this.dropout() > 0 || this.recurrentDropout() > 0)) return null;
+    if (!this.fusable(training)) return null;
     return { kernel: this.kernel, recurrent: this.recurrent, bias: this.bias, units: this.units };
   }
 
@@ -142,6 +152,14 @@ class GRUCell extends Cell {
 
   stateCount(): number {
     return 1;
+  }
+
+  /** The weights for the fused GRU path (fusedGru.ts), or null when it does not compute this cell. */
+  fusedWeights(training: boolean): FusedGruWeights | null {
+    if (!this.fusable(training)) return null;
+    const [inputBias, recurrentBias] = this.biases();
+    const { kernel, recurrent, units, resetAfter } = this;
+    return { kernel, recurrent, inputBias, recurrentBias, units, resetAfter };
   }
 
   private biases(): [Tensor | null, Tensor | null] {
@@ -343,17 +361,24 @@ function dropoutMask(ctx: CallContext, shape: number[], rate: number): Tensor | 
   return ctx.tf.dropout(ctx.tf.ones(shape), rate, undefined, ctx.nextSeed());
 }
 
+/** The layer's output through a fused path, or null when none computes it exactly (cell, mask or backend). */
+function fusedRun(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o: RnnOptions): Tensor | null {
+  const { tf } = ctx;
+  const lstm = cell instanceof LSTMCell ? cell.fusedWeights(ctx.training) : null;
+  const gru = cell instanceof GRUCell ? cell.fusedWeights(ctx.training) : null;
+  if (!lstm && !gru) return null;
+  const [batch, steps] = x.shape;
+  const lengths = prefixLengths(tf, mask, batch, steps);
+  if (!lengths) return null;
+  return lstm ? fusedLstm(tf, x, lstm, lengths, o) : gru ? fusedGru(tf, x, gru, lengths, o) : null;
+}
+
 /** Keras' backend `rnn()` with a mask, unrolled (sequences are short enough, and gradients flow). */
 function runRnn(ctx: CallContext, cell: Cell, x: Tensor, mask: Tensor | null, o: RnnOptions): StepResult {
   const { tf } = ctx;
   const [batch, steps, features] = x.shape;
-  const fused =
-    cell instanceof LSTMCell && steps > 0 && !o.needStates && !o.initialStates && fusedRnnEnabled()
-      ? cell.fusedWeights(ctx.training)
-      : null;
-  if (fused) {
-    const lengths = prefixLengths(tf, mask, batch, steps);
-    const y = lengths ? fusedLstm(tf, x, fused, lengths, o) : null;
+  if (steps > 0 && !o.needStates && !o.initialStates && fusedRnnEnabled()) {
+    const y = fusedRun(ctx, cell, x, mask, o);
     if (y) return { output: y, states: [] };
   }
   const inDrop = dropoutMask(ctx, [batch, 1, features], cell.dropout());

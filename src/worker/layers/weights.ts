@@ -68,9 +68,11 @@ export class WeightBuilder {
   /**
    * A builder for a layer a custom layer holds: its weights are `count` arrays from `offset`
    * of the given list (Keras lists a layer's own weights, then each held layer's in turn,
-   * whatever order they are created in), recorded in the same list.
+   * whatever order they are created in), recorded in the same list. The slice's arrays count
+   * as taken here, so a layer after this one (in a nested model's one list) takes the next.
    */
   slice(prefix: string, offset: number, count: number): WeightBuilder {
+    this.taken.count = Math.max(this.taken.count, offset + count);
     return new WeightBuilder(
       this.tf,
       this.layer,
