@@ -16,6 +16,7 @@ import { parseNpz } from '../core/data/npz';
 import { subSeed } from '../core/data/random';
 import { type SyntheticInput, syntheticInputs } from '../core/data/synthetic';
 import { inMemory, reshapedRows, type RowSource } from '../core/data/rowSource';
+import { openNpzRows } from './npzFile';
 import { checkSampleCount, fitToInput, type InputExpectation } from '../core/data/validate';
 import { formatShape } from '../core/format';
 import type { JsonObject } from '../core/ir';
@@ -164,6 +165,13 @@ function readFileArrays(path: string, role: string, o: DataOptions, opened: NpyF
     if (rows) {
       opened.push(rows);
       return { '': rows };
+    }
+  }
+  if (ext === '.npz' && o.streamRows) {
+    const members = openNpzRows(path, o.access, location);
+    if (members) {
+      opened.push(...Object.values(members));
+      return members;
     }
   }
   const arrays = readWholeFile(path, role, o, ext, location);

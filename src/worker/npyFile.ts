@@ -37,11 +37,19 @@ export function openNpyRows(path: string, access: FileAccess, location: string):
     if (header.shape.length === 0)
       throw new DataError('the file holds a single number, not an array of samples', 'data-shape', location);
     checkNpyLength(header, file.size, location);
-    return new NpyRows(header, file.fd, () => file.close(), location);
+    return npyRowsAt(header, file.fd, () => file.close(), location);
   } catch (error) {
     file.close();
     throw error;
   }
+}
+
+/**
+ * Rows of a `.npy` whose header is `header`, its data at `header.dataStart` in the open file `fd`
+ * (a file of its own, or a member stored uncompressed in a `.npz`).
+ */
+export function npyRowsAt(header: NpyHeader, fd: number, close: () => void, location: string): NpyFileRows {
+  return new NpyRows(header, fd, close, location);
 }
 
 class NpyRows implements NpyFileRows {
