@@ -11,11 +11,13 @@
 import { readSync } from 'node:fs';
 import { Inflate } from 'fflate';
 import { concatBytes } from '../core/data/bytes';
+import { shortName } from '../core/data/boundedUnzip';
 import { DataError } from '../core/data/errors';
 import { decodeNpyValues, NPY_HEADER_PREFIX, type NpyHeader, readNpyHeader } from '../core/data/npy';
 import type { FileAccess } from '../core/protocol/runtimeTasks';
 import type { ArrayKind, NdArray } from '../core/runtime/array';
 import { formatShape } from '../core/format';
+import { formatBytes } from '../core/runtime/memory';
 import { openForReading, type OpenFile } from './fileAccess';
 import { type NpyFileRows, npyRowsAt } from './npyFile';
 import { type ZipMember, zipMembers } from './zipMembers';
@@ -24,10 +26,6 @@ import { type ZipMember, zipMembers } from './zipMembers';
 const STEP = 16 * 1024;
 const STORED = 0;
 const DEFLATED = 8;
-
-function memberName(name: string): string {
-  return name.length > 60 ? `${name.slice(0, 59)}…` : name;
-}
 
 /**
  * The archive's arrays by key (the member's name without `.npy`), each read by rows; null when
@@ -55,7 +53,7 @@ export function openNpzRows(path: string, access: FileAccess, location: string):
     for (const m of members) {
       if (!m.name.endsWith('.npy')) continue;
       const key = m.name.slice(0, -'.npy'.length);
-      const at = `${location}[${memberName(key)}]`;
+      const at = `${location}[${shortName(key)}]`;
       let rows: NpyFileRows | null;
       if (m.method === STORED) rows = storedRows(file, m, release, at);
       else if (m.method === DEFLATED) rows = InflatedRows.open(file, m, release, at);
@@ -86,7 +84,7 @@ function rowReadable(h: NpyHeader): boolean {
 
 function endsEarly(m: ZipMember, h: NpyHeader, location: string): DataError {
   return new DataError(
-    `corrupt .npz archive: member '${memberName(m.name)}' holds ${m.size.toLocaleString('en-US')} bytes, its .npy header declares shape ${formatShape(h.shape)} of ${h.descr} (${h.totalBytes.toLocaleString('en-US')} bytes)`,
+    `corrupt .npz archive: member '${shortName(m.name)}' holds ${m.size.toLocaleString('en-US')} bytes, its .npy header declares shape ${formatShape(h.shape)} of ${h.descr} (${h.totalBytes.toLocaleString('en-US')} bytes)`,
     'data-corrupt',
     location,
   );
@@ -168,7 +166,7 @@ class InflatedRows implements NpyFileRows {
       const got = readSync(this.file.fd, chunk, 0, length, member.dataStart + this.consumed);
       if (got < length)
         throw new DataError(
-          `corrupt or truncated .npz archive: member '${memberName(member.name)}' is cut short`,
+          `corrupt or truncated .npz archive: member '${shortName(member.name)}' is cut short`,
           'data-corrupt',
           this.location,
         );
@@ -177,14 +175,14 @@ class InflatedRows implements NpyFileRows {
         this.inflater.push(chunk, this.consumed === member.compressedSize);
       } catch (error) {
         throw new DataError(
-          `member '${memberName(member.name)}' cannot be inflated (${error instanceof Error ? error.message : String(error)})`,
+          `member '${shortName(member.name)}' cannot be inflated (${error instanceof Error ? error.message : String(error)})`,
           'data-corrupt',
           this.location,
         );
       }
       if (this.produced > member.size)
         throw new DataError(
-          `member '${memberName(member.name)}' inflates to more than the ${member.size.toLocaleString('en-US')} bytes its zip entry declares: the archive is corrupt or a zip bomb`,
+          `member '${shortName(member.name)}' inflates to more than the ${formatBytes(member.size)} its zip entry declares: the archive is corrupt or a zip bomb`,
           'data-corrupt',
           this.location,
         );
@@ -207,7 +205,7 @@ class InflatedRows implements NpyFileRows {
       if (this.produced < to) {
         const row = Math.floor((this.produced - header.dataStart) / this.rowBytes);
         throw new DataError(
-          `corrupt or truncated .npz archive: member '${memberName(this.member.name)}' ends inside sample ${row.toLocaleString('en-US')} of ${this.shape[0].toLocaleString('en-US')} (shape ${formatShape(this.shape)}, ${header.descr})`,
+          `corrupt or truncated .npz archive: member '${shortName(this.member.name)}' ends inside sample ${row.toLocaleString('en-US')} of ${this.shape[0].toLocaleString('en-US')} (shape ${formatShape(this.shape)}, ${header.descr})`,
           'data-corrupt',
           this.location,
         );

@@ -15,6 +15,7 @@ import { zipSync } from 'fflate';
 import { DataError } from '../../src/core/data/errors';
 import { writeNpy } from '../../src/core/data/npy';
 import { Rng } from '../../src/core/data/random';
+import { formatBytes } from '../../src/core/runtime/memory';
 import { evaluate } from '../../src/worker/evaluation';
 import { openNpzRows } from '../../src/worker/npzFile';
 import { runTask } from '../../src/worker/registry';
@@ -201,6 +202,6 @@ test('a member that inflates past the size its zip entry declares stops at once,
   assert.equal(e.code, 'data-corrupt');
   assert.equal(
     e.message,
-    `x (bad.npz)[x]: member 'x.npy' inflates to more than the ${npyBytes.length.toLocaleString('en-US')} bytes its zip entry declares: the archive is corrupt or a zip bomb`,
+    `x (bad.npz)[x]: member 'x.npy' inflates to more than the ${formatBytes(npyBytes.length)} its zip entry declares: the archive is corrupt or a zip bomb`,
   );
 });
