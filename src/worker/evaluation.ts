@@ -194,13 +194,22 @@ class KeptRows {
   }
 }
 
+/** Samples in a pass run over every timestep: Keras' default evaluation batch size. */
+const WHOLE_PASS_SAMPLES = 32;
+
 const f64 = (t: Tensor) => ({ shape: t.shape, data: Float64Array.from(t.dataSync()) });
 
 export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const { tf, runtime, data, loss } = session;
   const rows = o.rows ?? Array.from({ length: data.info.samples }, (_, i) => i);
   const n = rows.length;
-  const chunk = o.chunk ?? session.plan.chunk;
+  const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
+    ? { ok: false, reason: 'length buckets were turned off', marked: true }
+    : bucketDecision(runtime.graph, session.probe.maskIn);
+  // A pass holds every layer's activations until its chunk is reduced (an LSTM's gates for every
+  // step), so a chunk run whole is Keras' own evaluation batch; length buckets need the larger
+  // chunk to sort, and run their buckets at that size already.
+  const chunk = o.chunk ?? (decision.ok ? session.plan.chunk : Math.min(session.plan.chunk, WHOLE_PASS_SAMPLES));
   const kept = [...new Set(o.shown)].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
   const keptSet = new Set(kept);
   const output = new KeptRows();
@@ -224,9 +233,6 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   let metricsResolved = false;
   let metricsMasked = false;
   let hasOutputMask = false;
-  const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
-    ? { ok: false, reason: 'length buckets were turned off', marked: true }
-    : bucketDecision(runtime.graph, session.probe.maskIn);
   const buckets = { chunks: 0, of: 0, reason: decision.ok || !decision.marked ? null : decision.reason };
   // The data's checks ride on the rows read here when they are every sample, in order.
   const checks = session.data.checks;
