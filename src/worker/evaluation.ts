@@ -259,7 +259,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     tf.tidy(() => {
       const xs = xRows.map((a) => toTensor(tf, a));
       buckets.of++;
-      const inBuckets = decision.ok ? bucketedPass(session, decision, xRows[0], xs[0]) : null;
+      const inBuckets = decision.ok ? bucketedPass(session, decision, xRows[0], xs[0], o.recordLayers) : null;
       if (inBuckets && 'reason' in inBuckets) buckets.reason ??= inBuckets.reason;
       else if (inBuckets) buckets.chunks++;
       const r = inBuckets && !('reason' in inBuckets) ? inBuckets : runtime.forward(xs, false);
@@ -453,6 +453,7 @@ function bucketedPass(
   decision: Extract<BucketDecision, { ok: true }>,
   rows: NdArray,
   x: Tensor,
+  layerOutputs: boolean,
 ): ForwardResult | { reason: string } | null {
   const { marker } = decision;
   const rank = marker.kind === 'embedding' ? 2 : 3;
@@ -467,7 +468,15 @@ function bucketedPass(
     return {
       reason: `some samples' valid steps are not one run at the start or at the end of the sequence (padding inside a sequence, or pre- and post-padding mixed)`,
     };
-  return forwardInBuckets(session.tf, session.runtime, x, valid.lengths, valid.side, session.probe.shapes);
+  return forwardInBuckets(
+    session.tf,
+    session.runtime,
+    x,
+    valid.lengths,
+    valid.side,
+    session.probe.shapes,
+    layerOutputs,
+  );
 }
 
 function range(n: number): number[] {

@@ -64,9 +64,32 @@ function grow(tf: Tf, t: Tensor, cut: number, steps: number, side: PaddingSide):
 }
 
 /**
- * One chunk's pass in length buckets, equal to `runtime.forward(xs, false)`; null when some
- * tensor's shape is not explained by the cut (the caller then runs the chunk whole).
- * Call inside `tf.tidy`.
+ * One bucket's pass in a scope of its own: only the tensors the chunk's pass hands on outlive it
+ * (each layer's output only when `layerOutputs`), so what a pass makes on the way (an RNN's gates
+ * for every step) is freed bucket by bucket instead of held for the whole chunk.
+ */
+function bucketPass(tf: Tf, runtime: ModelRuntime, x: Tensor, layerOutputs: boolean): ForwardResult {
+  let pass: ForwardResult | null = null;
+  tf.tidy(() => {
+    const r = runtime.forward([x], false);
+    pass = r;
+    return [
+      ...r.outputs,
+      ...r.outputMasks,
+      ...r.outputLogits,
+      ...r.outputPadding,
+      ...r.records.map((rec) => rec.mask),
+      ...(layerOutputs ? r.records.map((rec) => rec.output) : []),
+    ].filter((t): t is Tensor => t !== null);
+  });
+  if (!pass) throw new Error('a bucket pass returned nothing');
+  return pass;
+}
+
+/**
+ * One chunk's pass in length buckets, equal to `runtime.forward(xs, false)` (each layer's output
+ * only when `layerOutputs`: the others are freed); null when some tensor's shape is not explained
+ * by the cut (the caller then runs the chunk whole). Call inside `tf.tidy`.
  */
 export function forwardInBuckets(
   tf: Tf,
@@ -75,10 +98,11 @@ export function forwardInBuckets(
   lengths: Int32Array,
   side: PaddingSide,
   shapes: PassShapes,
+  layerOutputs: boolean,
 ): ForwardResult | null {
   const steps = x.shape[1] ?? 0;
   const buckets = lengthBuckets(lengths, steps, BUCKET_SIZE);
-  const parts = buckets.map((b) => runtime.forward([cutRows(tf, x, b, side)], false));
+  const parts = buckets.map((b) => bucketPass(tf, runtime, cutRows(tf, x, b, side), layerOutputs));
   // Where each sample of the chunk sits in the buckets laid end to end.
   const at = new Int32Array(lengths.length);
   let k = 0;
@@ -115,7 +139,11 @@ export function forwardInBuckets(
   try {
     const first = parts[0];
     const records: NodeRecord[] = first.records.map((rec, i) => {
-      const output = required(join((r) => r.records[i].output, shapes.records[i]?.output ?? null));
+      const output = layerOutputs
+        ? required(join((r) => r.records[i].output, shapes.records[i]?.output ?? null))
+        : () => {
+            throw new Error(`layer '${rec.layer.name}''s output was not kept by this pass`);
+          };
       return {
         ...rec,
         get output() {
