@@ -1,5 +1,5 @@
 /**
- * Node errors, where they are, and what they cost. tree-sitter reads past a syntax error, so
+ * Syntax errors, where they are, and what they cost. tree-sitter reads past a syntax error, so
  * the rest of the file is still analysed; but the statements inside the broken region are lost,
  * and a model built there (`model.add(LSTM(64, ` with its bracket unclosed) would otherwise be
  * shown as a complete model with fewer layers. Each error gets an error diagnostic at its place,
@@ -41,7 +41,7 @@ export function syntaxErrors(root: Node): SyntaxError[] {
           : { line: start.line, character: start.character + Math.max(1, node.text.split('\n')[0].length) };
       found.push({
         range: { start, end },
-        message: `Node error: ${describe(node)}. MaskLens reads around it, but what this statement builds is missing from the analysis.`,
+        message: `Syntax error: ${describe(node)}. MaskLens reads around it, but what this statement builds is missing from the analysis.`,
         text: node.text,
       });
       return;
