@@ -13,9 +13,6 @@ import type { Language, Node, Point } from 'web-tree-sitter';
 
 /** One parsed text (a file, a module, a statement parsed alone): what its nodes' text is cut from. */
 export class SyntaxTree {
-  /** Counts the tree-sitter trees this one has had; a node's tree-sitter node is of the current one only. */
-  generation = 0;
-
   constructor(
     public text: string,
     readonly language: Language,
@@ -49,8 +46,12 @@ export class SyntaxNode {
   /** Unique among the nodes of this process (a reused node keeps its id). */
   readonly id = nextId++;
   readonly tree: SyntaxTree;
-  private raw: Node;
-  private rawGeneration: number;
+  /**
+   * Its tree-sitter node in the current tree; null after its statement was carried into a new
+   * tree, until asked again. A node's is null whenever its parent's is (nodes are looked up from
+   * their parent), which keeps forgetting cheap.
+   */
+  private raw: Node | null;
   private parentNode: SyntaxNode | null;
   private place: Place;
   private anchor: Anchor;
@@ -71,7 +72,6 @@ export class SyntaxNode {
 
   private constructor(raw: Node, tree: SyntaxTree, parent: SyntaxNode | null, place: Place, anchor: Anchor | null) {
     this.raw = raw;
-    this.rawGeneration = tree.generation;
     this.tree = tree;
     this.parentNode = parent;
     this.place = place;
@@ -194,9 +194,8 @@ export class SyntaxNode {
    */
   static rootReusing(raw: Node, tree: SyntaxTree, reused: (statement: Node) => SyntaxNode | null): SyntaxNode {
     const statements = raw.children.map(present);
-    // Decided while the old tree is still this tree's: the old statements are read from it.
+    // Decided while the old tree is alive: the old statements are read from it.
     const taken = statements.map(reused);
-    tree.generation++;
     const root = SyntaxNode.root(raw, tree);
     root.childList = statements.map((statement, i) => {
       const old = taken[i];
@@ -204,9 +203,9 @@ export class SyntaxNode {
       if (old.tree !== tree) throw new Error('a statement moves only within its own tree');
       old.anchor.index = statement.startIndex;
       old.anchor.row = statement.startPosition.row;
-      // Its nodes look their tree-sitter nodes up again (rawNode) when next asked; it has its own now.
+      // Its nodes look their tree-sitter nodes up again (rawNode) when next asked; none keeps the old tree's.
+      old.forgetRaw();
       old.raw = statement;
-      old.rawGeneration = tree.generation;
       old.parentNode = root;
       old.place = i;
       return old;
@@ -220,13 +219,19 @@ export class SyntaxNode {
   }
 
   private rawNode(): Node {
-    if (this.rawGeneration !== this.tree.generation) {
+    if (!this.raw) {
       if (!this.parentNode) throw new Error('a syntax root outlived its tree');
       const parent = this.parentNode.rawNode();
       this.raw = present(this.place >= 0 ? parent.child(this.place) : parent.childForFieldId(-1 - this.place));
-      this.rawGeneration = this.tree.generation;
     }
     return this.raw;
+  }
+
+  private forgetRaw(): void {
+    if (!this.raw) return;
+    this.raw = null;
+    for (const child of this.childList ?? []) child.forgetRaw();
+    for (const child of this.fields ?? []) child?.forgetRaw();
   }
 
   private readType(): void {
