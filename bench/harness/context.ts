@@ -20,6 +20,8 @@ export interface BenchContext {
   keras(): Promise<KerasServer>;
   /** Keras on JAX, fed the same files; throws (once per call) when its venv cannot be had. */
   kerasJax(): Promise<KerasServer>;
+  /** The JAX venv's interpreter, for workloads that run Keras in a fresh process; throws one sentence saying why not. */
+  jaxPython(): string;
   policy: RepetitionPolicy;
   log(line: string): void;
 }

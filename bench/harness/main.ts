@@ -26,6 +26,8 @@ import { analysisWorkload } from '../workloads/analysis';
 import { coldWorkload } from '../workloads/cold';
 import { evaluateWorkload } from '../workloads/evaluate';
 import { scalingWorkload } from '../workloads/scaling';
+import { streamEvaluateWorkload } from '../workloads/streamEvaluate';
+import { bucketedEvaluateWorkload } from '../workloads/bucketedEvaluate';
 import { trainingWorkload } from '../workloads/training';
 
 const root = join(__dirname, '..', '..');
@@ -130,6 +132,8 @@ const WORKLOADS: [Row['workload'], [string, Workload][]][] = [
     ],
   ],
   ['W5', [['pool scaling', scalingWorkload]]],
+  ['W6', [['streamed evaluation', streamEvaluateWorkload]]],
+  ['W7', [['bucketed evaluation', bucketedEvaluateWorkload]]],
 ];
 
 async function main(): Promise<void> {
@@ -164,6 +168,7 @@ async function main(): Promise<void> {
   let prepared: { versions: Record<string, string>; peak: number | null } | null = null;
   let jax: Promise<KerasServer> | null = null;
   let jaxVersions: Record<string, string> = {};
+  let jaxInterpreter: { python: string } | { error: Error } | null = null;
   const ctx: BenchContext = {
     root,
     dataDir,
@@ -203,13 +208,25 @@ async function main(): Promise<void> {
       // Started once; a failure (no venv, no wheels) is kept and given to every caller.
       jax ??= (async () => {
         await ctx.keras(); // the TensorFlow server writes the data and the initial weights first
-        const server = new KerasServer(root, jaxPython(root, log), { ...env, KERAS_BACKEND: 'jax' }, 'JAX');
+        const server = new KerasServer(root, ctx.jaxPython(), { ...env, KERAS_BACKEND: 'jax' }, 'JAX');
         log('  Keras on JAX: loading the same data and initial weights');
         const p = await server.request('prepare', { dir: dataDir, load: true });
         jaxVersions = p.versions as Record<string, string>;
         return server;
       })();
       return jax;
+    },
+    jaxPython() {
+      // Found (or installed) once; a failure is kept and given to every caller.
+      if (!jaxInterpreter) {
+        try {
+          jaxInterpreter = { python: jaxPython(root, log) };
+        } catch (error) {
+          jaxInterpreter = { error: error instanceof Error ? error : new Error(String(error)) };
+        }
+      }
+      if ('error' in jaxInterpreter) throw jaxInterpreter.error;
+      return jaxInterpreter.python;
     },
   };
 

@@ -26,7 +26,7 @@ function refuse(message: string): UserFacingError {
  */
 export function classWeightShape(
   family: KerasFamily,
-  yShape: number[],
+  yShape: readonly number[],
   outputShape: number[],
   hasSampleWeight: boolean,
 ): 'sample' | 'timestep' {
@@ -87,7 +87,7 @@ export function classWeights(
  */
 export function classWeightNoteOf(
   family: KerasFamily,
-  yShape: number[],
+  yShape: readonly number[],
   outputShape: number[],
   hasSampleWeight: boolean,
   classWeight: Record<string, number>,

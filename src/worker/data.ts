@@ -11,19 +11,14 @@ import { parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
 import { keyName, parseJsonArrays } from '../core/data/json';
-import { maskingMisses } from '../core/data/maskingValue';
 import { arrayValueToNdArray } from '../core/data/nested';
 import { checkNpyLength, NPY_HEADER_PREFIX, parseNpy, readNpyHeader } from '../core/data/npy';
 import { parseNpz } from '../core/data/npz';
 import { subSeed } from '../core/data/random';
 import { type SyntheticInput, syntheticInputs } from '../core/data/synthetic';
-import {
-  checkSampleCount,
-  checkTokenIds,
-  fitToInput,
-  type InputExpectation,
-  nonFiniteFinding,
-} from '../core/data/validate';
+import { inMemory, reshapedRows, type RowSource } from '../core/data/rowSource';
+import { openNpzRows } from './npzFile';
+import { checkSampleCount, fitToInput, type InputExpectation } from '../core/data/validate';
 import { formatShape } from '../core/format';
 import type { JsonObject } from '../core/ir';
 import { type NdArray, sizeOf } from '../core/runtime/array';
@@ -31,6 +26,8 @@ import type { MemoryBudget } from '../core/runtime/memory';
 import type { ColumnSelection, DataInfo, FileAccess, InlineValue } from '../core/protocol/runtimeTasks';
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
 import { openForReading, type OpenFile, readAll, readPrefix } from './fileAccess';
+import { type CheckedArray, DataChecks } from './dataChecks';
+import { type NpyFileRows, openNpyRows } from './npyFile';
 import { configNumber } from './layers/base';
 import type { Completion } from '../core/graph/complete';
 import { completeGraph } from '../core/graph/complete';
@@ -41,11 +38,20 @@ import type { z } from 'zod';
 type DataSpecParsed = z.output<typeof dataSpecSchema>;
 
 export interface LoadedData {
-  x: NdArray[];
-  y: NdArray | null;
-  sampleWeight: NdArray | null;
+  x: RowSource[];
+  y: RowSource | null;
+  sampleWeight: RowSource | null;
   info: DataInfo;
   warnings: string[];
+  /** True when some array is read by rows from its file as the task needs them (never held whole). */
+  streamed: boolean;
+  /**
+   * The checks still to make, on the rows as the evaluation reads them (then `finish` them);
+   * null when every array was checked as it was loaded.
+   */
+  checks: DataChecks | null;
+  /** Closes the files read by rows. */
+  close(): void;
 }
 
 export interface DataOptions {
@@ -59,6 +65,11 @@ export interface DataOptions {
   dimensions: Record<string, number>;
   /** Throws once the task is asked to stop: called between files and while synthetic data is made. */
   checkpoint?: () => void;
+  /**
+   * Read C-order `.npy` files by rows as the task needs them instead of whole (evaluation: its
+   * memory then does not grow with the data). The value is how many rows a check reads at once.
+   */
+  streamRows?: number;
 }
 
 /**
@@ -140,7 +151,7 @@ const DEFAULT_KEYS = {
 };
 
 /** Every array of one file, parsed once however many roles read it. */
-function readFileArrays(path: string, role: string, o: DataOptions): Record<string, NdArray> {
+function readFileArrays(path: string, role: string, o: DataOptions, opened: NpyFileRows[]): Record<string, RowSource> {
   const location = `${role} (${path})`;
   const ext = extname(path).toLowerCase();
   if (!['.npy', '.npz', '.json', '.csv', '.tsv', '.txt'].includes(ext)) {
@@ -150,6 +161,31 @@ function readFileArrays(path: string, role: string, o: DataOptions): Record<stri
       location,
     );
   }
+  if (ext === '.npy' && o.streamRows) {
+    const rows = openNpyRows(path, o.access, location);
+    if (rows) {
+      opened.push(rows);
+      return { '': rows };
+    }
+  }
+  if (ext === '.npz' && o.streamRows) {
+    const members = openNpzRows(path, o.access, location);
+    if (members) {
+      opened.push(...Object.values(members));
+      return members;
+    }
+  }
+  const arrays = readWholeFile(path, role, o, ext, location);
+  return Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, inMemory(a)]));
+}
+
+function readWholeFile(
+  path: string,
+  role: string,
+  o: DataOptions,
+  ext: string,
+  location: string,
+): Record<string, NdArray> {
   const { bytes, charged } = readBytes(path, role, o);
   let arrays: Record<string, NdArray>;
   if (ext === '.npy') arrays = { '': parseNpy(bytes, location, o.budget) };
@@ -200,13 +236,14 @@ function readArray(
   role: 'x' | 'y' | 'sampleWeight',
   key: string | undefined,
   o: DataOptions,
-  files: Map<string, Record<string, NdArray>>,
-): NdArray {
+  files: Map<string, Record<string, RowSource>>,
+  opened: NpyFileRows[],
+): RowSource {
   const location = `${role} (${path})`;
   let arrays = files.get(path);
   o.checkpoint?.();
   if (!arrays) {
-    arrays = readFileArrays(path, role, o);
+    arrays = readFileArrays(path, role, o, opened);
     files.set(path, arrays);
   }
   const names = Object.keys(arrays);
@@ -228,7 +265,7 @@ function readArray(
  */
 function checkJsonKeys(
   path: string,
-  arrays: Record<string, NdArray>,
+  arrays: Record<string, RowSource>,
   keys: { x?: string; y?: string; sampleWeight?: string } | undefined,
   role: string,
 ): void {
@@ -270,13 +307,24 @@ function resolvedShape(shape: (number | null)[], timesteps: number, input: strin
 }
 
 export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions): LoadedData {
+  const opened: NpyFileRows[] = [];
+  try {
+    return loadOpened(spec, graph, o, opened);
+  } catch (error) {
+    opened.forEach((f) => f.close());
+    throw error;
+  }
+}
+
+function loadOpened(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions, opened: NpyFileRows[]): LoadedData {
   const warnings: string[] = [];
   const notes: string[] = [];
-  let x: NdArray[];
-  let y: NdArray | null = null;
-  let sw: NdArray | null = null;
+  let x: RowSource[];
+  let y: RowSource | null = null;
+  let sw: RowSource | null = null;
   let info: Omit<DataInfo, 'samples' | 'shapes' | 'nan' | 'inf' | 'notes'>;
   let expectations: ReturnType<typeof inputExpectations>;
+  const shapes = (arrays: RowSource[]) => arrays.map((a) => [...a.shape]);
 
   if (spec.source === 'synthetic') {
     if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: null }));
@@ -304,7 +352,7 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
       seed,
       checkpoint: o.checkpoint,
     });
-    x = gen.arrays;
+    x = gen.arrays.map(inMemory);
     info = {
       source: 'synthetic',
       synthetic: true,
@@ -317,25 +365,29 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
   } else if (spec.source === 'file') {
     const xPaths = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((p) => resolve(p));
     const xPath = xPaths[0];
-    const files = new Map<string, Record<string, NdArray>>();
+    const files = new Map<string, Record<string, RowSource>>();
     const tables = new Map<string, { array: NdArray; header: string[] | null }>();
     const columns = spec.columns;
     x = xPaths.map((p) =>
-      columns?.x ? readCsvColumns(p, 'x', columns.x, o, tables) : readArray(p, 'x', spec.keys?.x, o, files),
+      columns?.x
+        ? inMemory(readCsvColumns(p, 'x', columns.x, o, tables))
+        : readArray(p, 'x', spec.keys?.x, o, files, opened),
     );
     const yPath = spec.y ? resolve(spec.y) : null;
     if (yPath)
-      y = columns?.y ? readCsvColumns(yPath, 'y', columns.y, o, tables) : readArray(yPath, 'y', spec.keys?.y, o, files);
+      y = columns?.y
+        ? inMemory(readCsvColumns(yPath, 'y', columns.y, o, tables))
+        : readArray(yPath, 'y', spec.keys?.y, o, files, opened);
     else if (['.npz', '.json'].includes(extname(xPath).toLowerCase())) {
       // One archive may hold x, y and the sample weights together.
       try {
-        y = readArray(xPath, 'y', spec.keys?.y, o, files);
+        y = readArray(xPath, 'y', spec.keys?.y, o, files, opened);
       } catch (error) {
         if (!(error instanceof DataError && error.code === 'data-missing')) throw error;
       }
     }
     if (spec.sampleWeight)
-      sw = readArray(resolve(spec.sampleWeight), 'sampleWeight', spec.keys?.sampleWeight, o, files);
+      sw = readArray(resolve(spec.sampleWeight), 'sampleWeight', spec.keys?.sampleWeight, o, files, opened);
     for (const [path, arrays] of files)
       if (extname(path).toLowerCase() === '.json') checkJsonKeys(path, arrays, spec.keys, path === xPath ? 'x' : 'y');
     const xText = xPaths.join(', ');
@@ -347,16 +399,16 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
       description: `files: ${[picked(xText, columns?.x), picked(spec.y, columns?.y), spec.sampleWeight].filter(Boolean).join(', ')}`,
       files: { x: xText, y: spec.y, sampleWeight: spec.sampleWeight },
     };
-    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: shapes(x) }));
     expectations = inputExpectations(graph);
   } else {
     x = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((v, i, all) =>
-      inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)', o.budget),
+      inMemory(inlineArray(v, all.length > 1 ? `x[${i}] (inline)` : 'x (inline)', o.budget)),
     );
-    if (spec.y) y = inlineArray(spec.y, 'y (inline)', o.budget);
-    if (spec.sampleWeight) sw = inlineArray(spec.sampleWeight, 'sampleWeight (inline)', o.budget);
+    if (spec.y) y = inMemory(inlineArray(spec.y, 'y (inline)', o.budget));
+    if (spec.sampleWeight) sw = inMemory(inlineArray(spec.sampleWeight, 'sampleWeight (inline)', o.budget));
     info = { source: 'inline', synthetic: false, description: spec.description ?? 'arrays written in the source' };
-    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: x.map((a) => a.shape) }));
+    if (o.completion) notes.push(...completeGraph(graph, { ...o.completion, dataShapes: shapes(x) }));
     expectations = inputExpectations(graph);
   }
 
@@ -367,16 +419,13 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
       'x',
     );
   }
-  x = x.map((arr, i) => {
+  const nan = { x: 0, y: 0, sampleWeight: 0 };
+  const inf = { x: 0, y: 0, sampleWeight: 0 };
+  x = x.map((source, i) => {
     const location = expectations.length > 1 ? `x[${expectations[i].name}]` : 'x';
-    const fitted = fitToInput(arr, expectations[i], location);
+    const fitted = fitToInput({ shape: [...source.shape] }, expectations[i], location);
     if (fitted.note) notes.push(fitted.note);
-    checkTokenIds(fitted.array, expectations[i], location);
-    const masking = expectations[i].masking;
-    const missed =
-      masking && !info.synthetic ? maskingMisses(fitted.array, masking.layer, masking.value, location) : null;
-    if (missed) warnings.push(missed);
-    return fitted.array;
+    return fitted.array.shape.join(',') === source.shape.join(',') ? source : reshapedRows(source, fitted.array.shape);
   });
   const samples = x[0].shape[0];
   if (!samples) throw new DataError('the data holds no samples', 'data-shape', 'x');
@@ -384,29 +433,37 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
   if (y) checkSampleCount(y, samples, 'y', 'y');
   if (sw) checkSampleCount(sw, samples, 'sampleWeight', 'the sample weights');
 
-  const nan = { x: 0, y: 0, sampleWeight: 0 };
-  const inf = { x: 0, y: 0, sampleWeight: 0 };
-  const roles: ['x' | 'y' | 'sampleWeight', NdArray | null, string][] = [
-    ...x.map((a, i): ['x', NdArray, string] => ['x', a, x.length > 1 ? `x[${expectations[i].name}]` : 'x']),
-    ['y', y, 'y'],
-    ['sampleWeight', sw, 'the sample weights'],
+  const arrays: CheckedArray[] = [
+    ...x.map((source, i) => ({
+      role: 'x' as const,
+      source,
+      label: x.length > 1 ? `x[${expectations[i].name}]` : 'x',
+      expectation: expectations[i],
+    })),
+    ...(y ? [{ role: 'y' as const, source: y, label: 'y', expectation: null }] : []),
+    ...(sw ? [{ role: 'sampleWeight' as const, source: sw, label: 'the sample weights', expectation: null }] : []),
   ];
-  for (const [role, arr, label] of roles) {
-    if (!arr) continue;
-    const finding = nonFiniteFinding(arr, label, label, o.nanPolicy);
-    nan[role] += finding.nan;
-    inf[role] += finding.inf;
-    warnings.push(...finding.messages);
+  const checks = new DataChecks(arrays, samples, o.nanPolicy, info.synthetic);
+  const streamed = arrays.some((a) => a.source.whole === null);
+  // Refusing NaN is decided before any work; findings can wait for the rows the evaluation reads anyway.
+  const deferred = streamed && o.streamRows !== undefined && o.nanPolicy === 'report';
+  if (!deferred) {
+    checks.rest(o.streamRows ?? samples, o.checkpoint);
+    warnings.push(...checks.finish({ nan, inf }));
   }
+  const shapeOf = (a: RowSource | null) => (a ? [...a.shape] : null);
   return {
     x,
     y,
     sampleWeight: sw,
     warnings,
+    streamed,
+    checks: deferred ? checks : null,
+    close: () => opened.forEach((f) => f.close()),
     info: {
       ...info,
       samples,
-      shapes: { x: x[0].shape, y: y ? y.shape : null, sampleWeight: sw ? sw.shape : null },
+      shapes: { x: [...x[0].shape], y: shapeOf(y), sampleWeight: shapeOf(sw) },
       nan,
       inf,
       notes,

@@ -1,15 +1,13 @@
 /**
- * One inference pass over the data (in chunks), collecting what results need: every
- * layer's mask and a capped sample of its output, the model output and its mask, and the
- * per-timestep loss with the mask that reaches it. Then the four reductions and the number
- * Keras would report.
+ * One inference pass over the data in chunks, reducing as it goes: per chunk, every layer's
+ * mask and the model output, its mask and the per-timestep loss with the mask that reaches it
+ * feed running sums (the four reductions, the number Keras would report, the padding's share,
+ * the metrics), and only the shown samples' rows are kept. So what an evaluation holds does
+ * not grow with the data, and the numbers do not depend on where the chunks were cut.
  */
-import type { ResolvedRule } from '../core/masking/rules';
-import type { MaskEffect } from '../core/masking/rules';
-import { type NdArray, takeRows } from '../core/runtime/array';
+import type { MaskEffect, ResolvedRule } from '../core/masking/rules';
 import { type Caps, capTensor, type Flat } from '../core/runtime/cap';
-import type { ReductionId } from '../core/reductions';
-import { REDUCTION_IDS } from '../core/reductions';
+import { LossSums, type Reductions, sampleSums } from '../core/runtime/lossSums';
 import type { Tensor } from './layers/base';
 import type { MetricResult } from '../core/protocol/runtimeTasks';
 import { UserFacingError } from '../core/protocol/task';
@@ -17,15 +15,25 @@ import { computeLoss } from './losses';
 import { metricValues, type MetricSpec, resolveMetric } from './metrics';
 import { AucCurve } from '../core/metrics/auc';
 import type { KerasFamily } from '../core/ir';
-import { align, kerasBatchLoss, kerasEvaluateLoss, reduce } from './reductions';
+import { align, kerasBatchLoss, KerasEvaluateStream } from './reductions';
 import { type Session, toTensor } from './session';
+import { bucketDecision, validLengths, type BucketDecision } from '../core/runtime/lengthBuckets';
+import { forwardInBuckets, lengthBucketsEnabled } from './lengthBuckets';
+import type { ForwardResult } from './executor';
+import type { NdArray } from '../core/runtime/array';
 
 export interface LayerCapture {
   name: string;
   className: string;
   outputShape: number[];
   maskShape: number[] | null;
+  /** The mask of the kept samples (Evaluation.kept), as 1/0. */
   mask: Float32Array | null;
+  /** Positions the mask keeps over every sample, and its positions in all. */
+  maskValid: number;
+  maskTotal: number;
+  /** Positions the mask keeps in each kept sample. */
+  validPerSample: number[];
   output: number[][] | number[][][] | null;
   effect: MaskEffect;
   maskIn: boolean;
@@ -33,30 +41,45 @@ export interface LayerCapture {
   warning: string | null;
 }
 
+type Rows = Flat & { data: Float32Array };
+
+/**
+ * One evaluation, reduced as its chunks pass: the numbers over every sample (the reductions,
+ * the loss Keras reports, the padding's share, the metrics) and, for the samples shown, their
+ * rows of each array. Nothing in it grows with the number of samples but `kept`.
+ */
 export interface Evaluation {
   samples: number;
-  output: Flat & { data: Float32Array };
-  outputMask: (Flat & { data: Float32Array }) | null;
+  /** The kept samples, as indices into the evaluated rows; every `Rows` below holds only theirs, in this order. */
+  kept: number[];
+  /** The model output's shape over every sample. */
+  outputShape: number[];
+  output: Rows;
+  outputMask: Rows | null;
   /** L: the loss after the feature axis, aligned with `lossMask` (null without targets or loss). */
-  loss: (Flat & { data: Float32Array }) | null;
-  /** Where the output's padding is although its mask was dropped (see ForwardResult.outputPadding). */
-  padding: (Flat & { data: Float32Array }) | null;
+  loss: Rows | null;
   /** The mask that multiplies L: the output mask (and a loss-made mask, e.g. ignore_class), aligned to L. */
-  lossMask: (Flat & { data: Float32Array }) | null;
-  weight: (Flat & { data: Float32Array }) | null;
-  /** L and its mask exactly as Keras' loss sees them (before MaskLens lines them up). */
-  raw: { loss: Flat & { data: Float32Array }; mask: (Flat & { data: Float32Array }) | null } | null;
+  lossMask: Rows | null;
+  weight: Rows | null;
   layers: LayerCapture[];
+  /** The four reductions over every sample (null without a loss). */
+  reductions: Reductions | null;
+  /** What Keras' `evaluate` reports with the batch size asked for (null when not asked, or without a loss). */
+  keras: number | null;
+  /** Share of the unmasked loss on padded positions, and what marked them. */
+  padding: { share: number | null; source: string | null };
   /**
    * A loss that returns one number per batch (the user's own, reduced inside): each batch's
    * number, its rows, and what Keras makes of it with its mask and weights. Then `loss` is null.
+   * `plain`: the loss with no mask anywhere (a Keras loss inside it weights by the output's mask otherwise).
    */
-  /** `plain`: the loss with no mask anywhere (a Keras loss inside it weights by the output's mask otherwise). */
   scalarLoss: { value: number; plain: number; rows: number; keras: number }[] | null;
   /** The compiled metrics (empty without targets or metrics). */
   metrics: MetricResult[];
   warnings: string[];
   notes: string[];
+  /** Chunks run in length buckets, of all chunks; and why the others were not (null: every chunk was, or no mask marks padding). */
+  buckets: { chunks: number; of: number; reason: string | null };
 }
 
 /** Running sums of one metric: Keras' metrics accumulate over every batch before dividing. */
@@ -125,7 +148,7 @@ function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): M
 
 export interface EvaluationOptions {
   rows?: number[];
-  /** Sample indices (into `rows`) whose layer outputs are kept, and the caps. */
+  /** Sample indices (into `rows`) kept whole for the result (shown), and the caps. */
   shown: number[];
   caps: Caps;
   recordLayers: boolean;
@@ -135,64 +158,111 @@ export interface EvaluationOptions {
    */
   layerOutputs?: boolean;
   chunk?: number;
+  /** Keras' batch size, for the loss `evaluate` reports (left out when not given). */
+  kerasBatchSize?: number;
+  /** Told after each chunk: samples done, of all. */
+  progress?: (done: number, total: number) => void;
+  /** Run each chunk in length buckets where the model allows it (default: unless MASKLENS_LENGTH_BUCKETS=0). */
+  lengthBuckets?: boolean;
 }
 
-function appendRows(target: { parts: Float32Array[]; shape: number[] | null }, t: Tensor): void {
-  target.parts.push(t.dataSync() as Float32Array);
-  target.shape = t.shape;
-}
+/** The kept samples' rows of arrays of one kind, collected chunk by chunk. */
+class KeptRows {
+  private parts: Float32Array[] = [];
+  private shape: number[] | null = null;
 
-function joined(
-  target: { parts: Float32Array[]; shape: number[] | null },
-  samples: number,
-): (Flat & { data: Float32Array }) | null {
-  if (!target.shape) return null;
-  const total = target.parts.reduce((a, p) => a + p.length, 0);
-  const data = new Float32Array(total);
-  let off = 0;
-  for (const p of target.parts) {
-    data.set(p, off);
-    off += p.length;
+  add(t: { shape: number[]; data: ArrayLike<number> }, local: number[]): void {
+    const inner = t.shape.slice(1).reduce((a, b) => a * b, 1);
+    const part = new Float32Array(local.length * inner);
+    local.forEach((row, i) => {
+      for (let j = 0; j < inner; j++) part[i * inner + j] = t.data[row * inner + j];
+    });
+    this.parts.push(part);
+    this.shape = t.shape;
   }
-  return { shape: [samples, ...target.shape.slice(1)], data };
+
+  joined(rows: number): Rows | null {
+    if (!this.shape) return null;
+    const total = this.parts.reduce((a, p) => a + p.length, 0);
+    const data = new Float32Array(total);
+    let off = 0;
+    for (const p of this.parts) {
+      data.set(p, off);
+      off += p.length;
+    }
+    return { shape: [rows, ...this.shape.slice(1)], data };
+  }
 }
 
-const slice = (a: NdArray | null, rows: number[]) => (a ? takeRows(a, rows) : null);
+/** Samples in a pass run over every timestep: Keras' default evaluation batch size. */
+const WHOLE_PASS_SAMPLES = 32;
+
+const f64 = (t: Tensor) => ({ shape: t.shape, data: Float64Array.from(t.dataSync()) });
 
 export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const { tf, runtime, data, loss } = session;
   const rows = o.rows ?? Array.from({ length: data.info.samples }, (_, i) => i);
   const n = rows.length;
-  const chunk = o.chunk ?? session.plan.chunk;
-  const output = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const outMask = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const lossT = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const lossM = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const weightT = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const rawL = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const rawM = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const pad = { parts: [] as Float32Array[], shape: null as number[] | null };
-  const layerMasks: { parts: Float32Array[]; shape: number[] | null }[] = [];
+  const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
+    ? { ok: false, reason: 'length buckets were turned off', marked: true }
+    : bucketDecision(runtime.graph, session.probe.maskIn);
+  // A pass holds every layer's activations until its chunk is reduced (an LSTM's gates for every
+  // step), so a chunk run whole is Keras' own evaluation batch; length buckets need the larger
+  // chunk to sort, and run their buckets at that size already.
+  const chunk = o.chunk ?? (decision.ok ? session.plan.chunk : Math.min(session.plan.chunk, WHOLE_PASS_SAMPLES));
+  const kept = [...new Set(o.shown)].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
+  const keptSet = new Set(kept);
+  const output = new KeptRows();
+  const outMask = new KeptRows();
+  const lossT = new KeptRows();
+  const lossM = new KeptRows();
+  const weightT = new KeptRows();
+  let outputShape: number[] | null = null;
+  const layerMasks: KeptRows[] = [];
   const layers: LayerCapture[] = [];
   const warnings = new Set<string>();
   const notes = new Set<string>();
-  const shownSet = new Set(o.shown);
   const scalarLoss: { value: number; plain: number; rows: number; keras: number }[] = [];
   const ownMask = { zeroWhereMasked: 0, masked: 0, zeroWhereKept: 0, kept: 0 };
+  const sums = new LossSums();
+  let padSource: 'mask' | 'padding' | null | undefined;
+  const keras =
+    o.kerasBatchSize && loss ? new KerasEvaluateStream(runtime.family, loss.reduction, o.kerasBatchSize) : null;
   // Resolved at the first batch, which shows the targets' and the output's shapes.
   const metricSums: MetricSums[] = [];
   let metricsResolved = false;
   let metricsMasked = false;
+  let hasOutputMask = false;
+  const buckets = { chunks: 0, of: 0, reason: decision.ok || !decision.marked ? null : decision.reason };
+  // The data's checks ride on the rows read here when they are every sample, in order.
+  const checks = session.data.checks;
+  if (checks && o.rows) checks.rest(chunk, runtime.checkpoint ?? undefined);
+  const checking = checks && !o.rows ? checks : null;
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
     const local = part
       .map((_, i) => start + i)
-      .filter((i) => shownSet.has(i))
+      .filter((i) => keptSet.has(i))
       .map((i) => i - start);
+    const xRows = data.x.map((a) => a.take(part));
+    const yRows = data.y && (loss || checking?.covers(data.y)) ? data.y.take(part) : null;
+    const sw =
+      data.sampleWeight && ((loss && data.y) || checking?.covers(data.sampleWeight))
+        ? data.sampleWeight.take(part)
+        : null;
+    if (checking) {
+      xRows.forEach((r, i) => checking.rows(data.x[i], r, start));
+      if (data.y && yRows) checking.rows(data.y, yRows, start);
+      if (data.sampleWeight && sw) checking.rows(data.sampleWeight, sw, start);
+    }
     tf.tidy(() => {
-      const xs = data.x.map((a) => toTensor(tf, takeRows(a, part)));
-      const r = runtime.forward(xs, false);
+      const xs = xRows.map((a) => toTensor(tf, a));
+      buckets.of++;
+      const inBuckets = decision.ok ? bucketedPass(session, decision, xRows[0], xs[0], o.recordLayers) : null;
+      if (inBuckets && 'reason' in inBuckets) buckets.reason ??= inBuckets.reason;
+      else if (inBuckets) buckets.chunks++;
+      const r = inBuckets && !('reason' in inBuckets) ? inBuckets : runtime.forward(xs, false);
       r.warnings.forEach((w) => warnings.add(w));
       if (o.recordLayers) {
         r.records.forEach((rec, li) => {
@@ -200,18 +270,23 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             layers[li] = {
               name: rec.layer.name,
               className: rec.layer.className,
-              outputShape: rec.output.shape.slice(1),
+              // From the pass that built the model: reading a bucketed pass' output would assemble it.
+              outputShape: session.probe.shapes.records[li]?.output ?? rec.output.shape.slice(1),
               maskShape: rec.mask ? rec.mask.shape.slice(1) : null,
               mask: null,
+              maskValid: 0,
+              maskTotal: 0,
+              validPerSample: [],
               output: null,
               effect: rec.effect,
               maskIn: rec.maskIn,
               rule: rec.rule,
               warning: rec.warning,
             };
-            layerMasks[li] = { parts: [], shape: null };
+            layerMasks[li] = new KeptRows();
           }
-          if (rec.mask) appendRows(layerMasks[li], tf.cast(rec.mask, 'float32'));
+          if (rec.mask)
+            addLayerMask(layers[li], layerMasks[li], rec.mask.shape, tf.cast(rec.mask, 'float32').dataSync(), local);
           if (o.layerOutputs !== false && local.length > 0) {
             const flat = { shape: rec.output.shape, data: rec.output.dataSync() };
             const capped = capTensor(flat, local, o.caps);
@@ -222,22 +297,28 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       }
       const k = session.output.index;
       const out = r.outputs[k];
-      appendRows(output, out);
+      outputShape ??= [n, ...out.shape.slice(1)];
+      if (local.length > 0)
+        output.add({ shape: out.shape, data: tf.gather(out, local).dataSync() }, range(local.length));
       const mask = r.outputMasks[k];
-      if (mask) appendRows(outMask, tf.cast(mask, 'float32'));
-      if (r.outputPadding[k]) appendRows(pad, tf.cast(r.outputPadding[k], 'float32'));
-      if (loss && data.y) {
-        const y = toTensor(tf, takeRows(data.y, part));
+      if (mask) {
+        hasOutputMask = true;
+        if (local.length > 0)
+          outMask.add(
+            { shape: mask.shape, data: tf.cast(tf.gather(mask, local), 'float32').dataSync() },
+            range(local.length),
+          );
+      }
+      if (loss && yRows) {
+        const y = toTensor(tf, yRows);
         const lv = computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family, mask);
         if (lv.note) notes.add(lv.note);
         let m: Tensor | null = mask;
         if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
-        const sw = slice(data.sampleWeight, part);
         if (lv.values.rank === 0) {
           // One number for the batch: Keras weights it by the mask and the sample weights as they are.
-          const f64 = (t: Tensor) => ({ shape: t.shape, data: Float64Array.from(t.dataSync()) });
           const value = lv.values.dataSync()[0];
-          const keras = kerasBatchLoss(
+          const batchKeras = kerasBatchLoss(
             runtime.family,
             loss.reduction,
             f64(lv.values),
@@ -248,16 +329,30 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             loss.custom && mask
               ? computeLoss(tf, loss, y, out, r.outputLogits[k], runtime.family).values.dataSync()[0]
               : value;
-          scalarLoss.push({ value, plain, rows: part.length, keras });
+          scalarLoss.push({ value, plain, rows: part.length, keras: batchKeras });
         } else {
           if (loss.custom && mask && lv.values.rank === mask.rank)
             countOwnMask(ownMask, lv.values.dataSync(), tf.cast(mask, 'float32').dataSync());
-          appendRows(rawL, lv.values);
-          if (m) appendRows(rawM, tf.cast(m, 'float32'));
+          keras?.add(
+            f64(lv.values),
+            m ? f64(tf.cast(m, 'float32')) : null,
+            sw ? { shape: sw.shape, data: sw.data } : null,
+          );
           const a = align(tf, lv.values, m, sw ? toTensor(tf, sw) : null);
-          appendRows(lossT, a.loss);
-          if (a.hasMask) appendRows(lossM, a.mask);
-          if (sw) appendRows(weightT, a.weight);
+          const pad = r.outputPadding[k];
+          padSource ??= a.hasMask ? 'mask' : pad && pad.shape.join(',') === a.loss.shape.join(',') ? 'padding' : null;
+          const L = a.loss.dataSync();
+          const M = a.hasMask ? a.mask.dataSync() : null;
+          const W = sw ? a.weight.dataSync() : null;
+          const P =
+            padSource === 'mask' ? M : padSource === 'padding' && pad ? tf.cast(pad, 'float32').dataSync() : null;
+          const inner = a.loss.shape.slice(1).reduce((x, y) => x * y, 1);
+          for (let s = 0; s < part.length; s++) sums.add(sampleSums(s, inner, L, M, W, P));
+          if (local.length > 0) {
+            lossT.add({ shape: a.loss.shape, data: L }, local);
+            if (M) lossM.add({ shape: a.mask.shape, data: M }, local);
+            if (W) weightT.add({ shape: a.weight.shape, data: W }, local);
+          }
         }
         if (session.metrics.length > 0) {
           const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
@@ -277,26 +372,26 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
           }
           // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
           if (mask) metricsMasked = true;
-          for (const sums of metricSums) {
-            if (sums.curves) {
+          for (const ms of metricSums) {
+            if (ms.curves) {
               // AUC compares every output value with its target: both aligned with the mask and weights.
-              const pred = sums.spec.auc?.fromLogits ? tf.sigmoid(out) : out;
+              const pred = ms.spec.auc?.fromLogits ? tf.sigmoid(out) : out;
               const target = y.size === out.size && y.rank !== out.rank ? tf.reshape(y, out.shape) : y;
-              const ap = align(tf, pred, mask, sw && sums.spec.weighted ? toTensor(tf, sw) : null);
+              const ap = align(tf, pred, mask, sw && ms.spec.weighted ? toTensor(tf, sw) : null);
               const at = align(tf, tf.cast(target, 'float32'), mask, null);
               addCurve(
-                sums.curves,
+                ms.curves,
                 ap.loss.dataSync(),
                 at.loss.dataSync(),
                 ap.hasMask ? ap.mask.dataSync() : null,
-                sw && sums.spec.weighted ? ap.weight.dataSync() : null,
+                sw && ms.spec.weighted ? ap.weight.dataSync() : null,
               );
               continue;
             }
-            const v = metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family);
+            const v = metricValues(tf, ms.spec, y, out, r.outputLogits[k], runtime.family);
             const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
             addMetric(
-              sums,
+              ms,
               am.loss.dataSync() as Float32Array,
               am.hasMask ? am.mask.dataSync() : null,
               sw ? am.weight.dataSync() : null,
@@ -305,32 +400,128 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         }
       }
     });
+    o.progress?.(Math.min(n, start + chunk), n);
   }
-  for (const sums of metricSums) {
-    if (metricsMasked && !kerasMasksMetric(sums.spec, runtime.family)) {
+  if (checks) {
+    checks.rest(chunk, runtime.checkpoint ?? undefined);
+    checks.finish(data.info).forEach((w) => warnings.add(w));
+  }
+  for (const ms of metricSums) {
+    if (metricsMasked && !kerasMasksMetric(ms.spec, runtime.family)) {
       notes.add(
-        `Keras 3 reports ${sums.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
+        `Keras 3 reports ${ms.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
       );
     }
   }
   layers.forEach((l, i) => {
-    const m = joined(layerMasks[i], n);
+    const m = layerMasks[i].joined(kept.length);
     l.mask = m ? m.data : null;
   });
+  const lossRows = lossT.joined(kept.length);
+  const scalar = scalarLoss.length > 0 ? scalarLoss : null;
   return {
     samples: n,
-    output: joined(output, n) as Flat & { data: Float32Array },
-    outputMask: joined(outMask, n),
-    loss: joined(lossT, n),
-    lossMask: joined(lossM, n),
-    weight: joined(weightT, n),
-    padding: joined(pad, n),
-    raw: rawL.shape ? { loss: joined(rawL, n) as Flat & { data: Float32Array }, mask: joined(rawM, n) } : null,
+    kept,
+    outputShape: outputShape ?? [n],
+    output: output.joined(kept.length) ?? { shape: [0], data: new Float32Array(0) },
+    outputMask: hasOutputMask ? (outMask.joined(kept.length) ?? { shape: [0], data: new Float32Array(0) }) : null,
+    loss: lossRows,
+    lossMask: lossM.joined(kept.length),
+    weight: weightT.joined(kept.length),
     layers,
-    scalarLoss: scalarLoss.length > 0 ? scalarLoss : null,
+    reductions: scalar ? scalarReductions(scalar, n) : sums.samples > 0 ? sums.reductions() : null,
+    keras: scalar
+      ? scalar.reduce((a, b) => a + b.keras * b.rows, 0) / n
+      : keras && sums.samples > 0
+        ? keras.value()
+        : null,
+    padding: paddingOf(sums, padSource ?? null, layers),
+    scalarLoss: scalar,
     metrics: metricSums.map((m) => metricResult(m, metricsMasked, runtime.family)),
     warnings: [...warnings],
-    notes: [...notes, ...customLossNotes(session, outMask.shape !== null, scalarLoss.length > 0, ownMask)],
+    notes: [...notes, ...customLossNotes(session, hasOutputMask, scalarLoss.length > 0, ownMask)],
+    buckets,
+  };
+}
+
+/**
+ * One chunk's pass in length buckets, or why not: the valid lengths come from the rows as
+ * the input's Embedding(mask_zero=True) or Masking layer reads them.
+ */
+function bucketedPass(
+  session: Session,
+  decision: Extract<BucketDecision, { ok: true }>,
+  rows: NdArray,
+  x: Tensor,
+  layerOutputs: boolean,
+): ForwardResult | { reason: string } | null {
+  const { marker } = decision;
+  const rank = marker.kind === 'embedding' ? 2 : 3;
+  if (rows.shape.length !== rank)
+    return {
+      reason: `the input has ${rows.shape.length} axes, not (samples, timesteps${rank === 3 ? ', features' : ''})`,
+    };
+  const [samples, steps] = rows.shape;
+  const inner = rank === 3 ? rows.shape[2] : 1;
+  const valid = validLengths(rows.data, samples, steps, inner, marker);
+  if (!valid)
+    return {
+      reason: `some samples' valid steps are not one run at the start or at the end of the sequence (padding inside a sequence, or pre- and post-padding mixed)`,
+    };
+  return forwardInBuckets(
+    session.tf,
+    session.runtime,
+    x,
+    valid.lengths,
+    valid.side,
+    session.probe.shapes,
+    layerOutputs,
+  );
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** A layer's mask over one chunk: its counts over every sample, and the kept samples' rows. */
+function addLayerMask(
+  layer: LayerCapture,
+  rows: KeptRows,
+  shape: number[],
+  data: ArrayLike<number>,
+  local: number[],
+): void {
+  const inner = shape.slice(1).reduce((a, b) => a * b, 1);
+  for (let i = 0; i < data.length; i++) if (data[i]) layer.maskValid++;
+  layer.maskTotal += data.length;
+  for (const s of local) {
+    let v = 0;
+    for (let i = 0; i < inner; i++) v += data[s * inner + i] ? 1 : 0;
+    layer.validPerSample.push(v);
+  }
+  if (local.length > 0) rows.add({ shape, data }, local);
+}
+
+/** No reduction can reach inside one number per batch: each is the batches' numbers averaged by rows. */
+function scalarReductions(scalar: { value: number; plain: number; rows: number }[], samples: number): Reductions {
+  const value = scalar.reduce((a, b) => a + b.value * b.rows, 0) / samples;
+  // `plain` is the loss with no mask anywhere: a Keras loss inside the user's weights by the output's mask otherwise.
+  const plain = scalar.reduce((a, b) => a + b.plain * b.rows, 0) / samples;
+  return { none: plain, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
+}
+
+/** Padding is the mask that reaches the loss, else the last mask of L's shape (one a layer dropped). */
+function paddingOf(
+  sums: LossSums,
+  source: 'mask' | 'padding' | null,
+  layers: LayerCapture[],
+): { share: number | null; source: string | null } {
+  if (sums.samples === 0 || source === null) return { share: null, source: null };
+  if (source === 'mask') return { share: sums.paddingShare(), source: 'the output mask, which reaches the loss' };
+  const last = [...layers].reverse().find((l) => l.effect === 'destroys');
+  return {
+    share: sums.paddingShare(),
+    source: `the padding marked by the mask ${last ? `that '${last.name}' dropped` : 'that was lost'} before the loss`,
   };
 }
 
@@ -388,75 +579,4 @@ function customLossNotes(
     );
   }
   return notes;
-}
-
-export type Reductions = Record<ReductionId, number>;
-
-/** The four reductions over the whole evaluation (sample weights per sample, as tf.keras means them). */
-export function reductions(session: Session, e: Evaluation): Reductions | null {
-  if (e.scalarLoss) {
-    // No reduction can reach inside one number: each is the batches' numbers averaged by rows.
-    const value = e.scalarLoss.reduce((a, b) => a + b.value * b.rows, 0) / e.samples;
-    const plain = e.scalarLoss.reduce((a, b) => a + b.plain * b.rows, 0) / e.samples;
-    return { none: plain, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
-  }
-  if (!e.loss) return null;
-  const { tf } = session;
-  return tf.tidy(() => {
-    const L = tf.tensor(e.loss!.data, e.loss!.shape);
-    const a = {
-      loss: L,
-      mask: e.lossMask ? tf.tensor(e.lossMask.data, e.lossMask.shape) : tf.onesLike(L),
-      weight: e.weight ? tf.tensor(e.weight.data, e.weight.shape) : tf.onesLike(L),
-      hasMask: e.lossMask !== null,
-    };
-    const out = {} as Reductions;
-    for (const id of REDUCTION_IDS) out[id] = reduce(tf, id, a).dataSync()[0];
-    return out;
-  });
-}
-
-/** What Keras' `evaluate` reports in this family: batches of `batchSize`, its own shape rules for weights. */
-export function kerasReported(session: Session, e: Evaluation, batchSize: number, rows?: number[]): number | null {
-  if (e.scalarLoss) return e.scalarLoss.reduce((a, b) => a + b.keras * b.rows, 0) / e.samples;
-  if (!e.raw || !session.loss) return null;
-  const sw = session.data.sampleWeight
-    ? rows
-      ? takeRows(session.data.sampleWeight, rows)
-      : session.data.sampleWeight
-    : null;
-  const f64 = (a: Flat) => ({ shape: a.shape, data: Float64Array.from(a.data) });
-  return kerasEvaluateLoss(
-    session.runtime.family,
-    session.loss.reduction,
-    f64(e.raw.loss),
-    e.raw.mask ? f64(e.raw.mask) : null,
-    sw ? { shape: sw.shape, data: sw.data } : null,
-    batchSize,
-  );
-}
-
-/** Share of the unmasked loss that padded steps contribute; padding is the output mask, else the last layer mask of L's shape. */
-export function paddingShare(e: Evaluation): { share: number | null; source: string | null } {
-  if (!e.loss) return { share: null, source: null };
-  let pad: Float32Array | null = null;
-  let source: string | null = null;
-  if (e.lossMask) {
-    pad = e.lossMask.data;
-    source = 'the output mask, which reaches the loss';
-  } else if (e.padding && e.padding.shape.join(',') === e.loss.shape.join(',')) {
-    pad = e.padding.data;
-    const last = [...e.layers].reverse().find((l) => l.effect === 'destroys');
-    source = `the padding marked by the mask ${last ? `that '${last.name}' dropped` : 'that was lost'} before the loss`;
-  }
-  if (!pad) return { share: null, source: null };
-  let all = 0;
-  let padded = 0;
-  const w = e.weight?.data;
-  for (let i = 0; i < e.loss.data.length; i++) {
-    const v = e.loss.data[i] * (w ? w[i] : 1);
-    all += v;
-    if (!pad[i]) padded += v;
-  }
-  return { share: all === 0 ? 0 : padded / all, source };
 }

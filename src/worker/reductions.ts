@@ -233,3 +233,63 @@ export function kerasEvaluateLoss(
   }
   return n === 0 ? 0 : total / n;
 }
+
+/**
+ * `kerasEvaluateLoss` fed chunk by chunk: Keras' batches are cut across the chunks in row
+ * order and each batch's loss is added exactly as the whole-array function adds it, so the
+ * result is the same number however the rows arrive.
+ */
+export class KerasEvaluateStream {
+  private pending: { L: Arr; mask: Arr | null; sw: Arr | null } | null = null;
+  private total = 0;
+  private rows = 0;
+
+  constructor(
+    private readonly family: KerasFamily,
+    private readonly reduction: KerasReduction,
+    private readonly batchSize: number,
+  ) {}
+
+  add(L: Arr, mask: Arr | null, sw: Arr | null): void {
+    this.pending = this.pending
+      ? {
+          L: joinRows(this.pending.L, L),
+          mask: joinRowsOrNull(this.pending.mask, mask),
+          sw: joinRowsOrNull(this.pending.sw, sw),
+        }
+      : { L, mask, sw };
+    while (this.pending && this.pending.L.shape[0] >= this.batchSize) this.flush(this.batchSize);
+  }
+
+  private flush(count: number): void {
+    const p = this.pending;
+    if (!p) return;
+    const head = (a: Arr | null) => (a ? rowsOf(a, 0, count) : null);
+    const tail = (a: Arr | null) => (a ? rowsOf(a, count, a.shape[0]) : null);
+    this.total += kerasBatchLoss(this.family, this.reduction, rowsOf(p.L, 0, count), head(p.mask), head(p.sw)) * count;
+    this.rows += count;
+    this.pending = p.L.shape[0] > count ? { L: tail(p.L) as Arr, mask: tail(p.mask), sw: tail(p.sw) } : null;
+  }
+
+  /** What `evaluate` reports over every row added. */
+  value(): number {
+    if (this.pending) this.flush(this.pending.L.shape[0]);
+    return this.rows === 0 ? 0 : this.total / this.rows;
+  }
+}
+
+function rowsOf(a: Arr, start: number, end: number): Arr {
+  const inner = a.shape.slice(1).reduce((x, y) => x * y, 1);
+  return { shape: [end - start, ...a.shape.slice(1)], data: a.data.slice(start * inner, end * inner) };
+}
+
+function joinRows(a: Arr, b: Arr): Arr {
+  const data = new Float64Array(a.data.length + b.data.length);
+  data.set(a.data, 0);
+  data.set(b.data, a.data.length);
+  return { shape: [a.shape[0] + b.shape[0], ...a.shape.slice(1)], data };
+}
+
+function joinRowsOrNull(a: Arr | null, b: Arr | null): Arr | null {
+  return a && b ? joinRows(a, b) : null;
+}

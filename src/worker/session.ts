@@ -16,7 +16,15 @@ import { subSeed } from '../core/data/random';
 import { syntheticTargets } from '../core/data/synthetic';
 import { formatShape } from '../core/format';
 import { modelCost } from '../core/runtime/modelCost';
-import { checkWeights, MemoryBudget, planTask, type TaskPlan, type TaskShape } from '../core/runtime/memory';
+import {
+  checkWeights,
+  EVALUATION_CHUNK,
+  MemoryBudget,
+  planTask,
+  type TaskPlan,
+  type TaskShape,
+} from '../core/runtime/memory';
+import { inMemory } from '../core/data/rowSource';
 import type { NdArray } from '../core/runtime/array';
 import {
   dataSpecSchema,
@@ -32,6 +40,7 @@ import type { Tensor } from './layers/base';
 import { customLossSpec, type LossSpec, resolveLoss, targetsLossId } from './losses';
 import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
+import { type PassShapes, passShapes } from './lengthBuckets';
 
 export interface SessionRequest {
   model: RuntimeModel;
@@ -54,6 +63,8 @@ export interface SessionPurpose {
   kind: TaskShape['kind'];
   /** Training's batch size. */
   batchSize?: number;
+  /** How many samples the result keeps whole (the ones shown); the rest are reduced as they pass. */
+  kept?: number;
 }
 
 /** One entry of `metrics=` (weighted: of `weighted_metrics=`). */
@@ -110,13 +121,15 @@ export interface Session {
   output: OutputChoice;
   /** What the task was estimated to need (checked against the cap), and the evaluation chunk that fits. */
   plan: TaskPlan;
+  /** From the pass that built the model: every tensor's per-sample shape, and which layer calls a mask reached. */
+  probe: { shapes: PassShapes; maskIn: Map<string, boolean> };
   /** Which weights the model runs with. */
   weightsUsed: WeightsUsed;
   dispose(): void;
 }
 
 /** Targets against the model's output: equal shapes, sparse labels, or Keras' one-axis squeeze (noted). */
-function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: string[]): void {
+function checkTargets(y: { shape: readonly number[] }, outputShape: number[], loss: LossSpec, notes: string[]): void {
   // The user's own loss decides what targets it takes; a mismatch is its own located error.
   if (loss.custom) return;
   const per = y.shape.slice(1);
@@ -143,6 +156,18 @@ function checkTargets(y: NdArray, outputShape: number[], loss: LossSpec, notes: 
     `y has shape ${formatShape(y.shape)} but the model's output is ${formatShape([null, ...outputShape])}`,
     'data-shape',
     'y',
+  );
+}
+
+/**
+ * What a pass holds per sample of data read by rows: the bytes read (at most 8 per value), their
+ * float64 values and the float32 copy a tensor is made from.
+ */
+function streamedBytesPerSample(data: LoadedData): number {
+  const sources = [...data.x, data.y, data.sampleWeight];
+  return sources.reduce(
+    (a, s) => a + (s && s.whole === null ? s.shape.slice(1).reduce((x, y) => x * y, 1) * (8 + 8 + 4) : 0),
+    0,
   );
 }
 
@@ -193,119 +218,138 @@ export function openSession(
     access: request.access,
     dimensions: request.dimensions,
     checkpoint,
+    // Evaluation reads its files by rows, a chunk at a time; training shuffles over all of them.
+    streamRows: purpose.kind === 'train' ? undefined : EVALUATION_CHUNK,
   });
-  checkpoint?.();
-  warnings.push(...data.warnings);
-  // The whole task, now that the data's shapes fill the model's open dimensions.
-  const cost = modelCost(
-    graph,
-    request.model.lambdas,
-    data.x.map((a) => [null, ...a.shape.slice(1)]),
-  );
-  const samples = data.info.samples;
-  const plan = planTask(
-    cost,
-    {
-      kind: purpose.kind,
-      samples,
-      batch: purpose.batchSize ?? 32,
-      dataBytes: budget.usedBytes - declared.params * 4,
-      syntheticTargets: !data.y && data.info.synthetic,
-    },
-    request.memoryCapMB,
-    lines,
-    name,
-  );
-  // Backstop for weights whose size no shape rule could tell in advance: each is charged before it
-  // exists, beside the data (what the task holds while its weights are built).
-  const weightBudget = new MemoryBudget(request.memoryCapMB);
-  weightBudget.take(budget.usedBytes - declared.params * 4, `the data of model '${name}'`);
-  const runtime = new ModelRuntime(tf, graph, {
-    family: request.family,
-    kerasVersion: request.kerasVersion,
-    seed: request.seed,
-    lambdas: request.model.lambdas,
-    customLayers: request.model.customLayers,
-    weights,
-    budget: weightBudget,
-    lines,
-  });
-  runtime.checkpoint = checkpoint ?? null;
-  const output = chooseOutput(
-    graph.outputs.map((r) => r.layer),
-    request.output,
-  );
-  if (output.names.length > 1) {
-    warnings.push(
-      `the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`,
-    );
-  }
-  let loss: LossSpec | null = null;
-  const lossSource =
-    (request.loss as JsonValue | undefined) ??
-    lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
-  const custom = request.loss === undefined ? request.model.training?.customLoss : undefined;
-  if (custom) loss = customLossSpec(custom);
-  else if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
-  else if (data.y || data.info.synthetic) {
-    loss = resolveLoss('mse');
-    warnings.push('the model is not compiled with a loss; using mse');
-  }
-  let outputShape: number[] = [];
+  // Files read by rows stay open for the session; anything that fails before it exists closes them.
+  let ready = false;
   try {
-    // Build every layer on one sample: the weights exist, and the output's shape is known.
-    const probe = data.x.map((a) =>
-      toTensor(tf, {
-        ...a,
-        shape: [1, ...a.shape.slice(1)],
-        data: a.data.subarray(0, a.data.length / Math.max(1, a.shape[0])),
-      }),
+    checkpoint?.();
+    warnings.push(...data.warnings);
+    // The whole task, now that the data's shapes fill the model's open dimensions.
+    const cost = modelCost(
+      graph,
+      request.model.lambdas,
+      data.x.map((a) => [null, ...a.shape.slice(1)]),
     );
-    try {
-      tf.tidy(() => {
-        const r = runtime.forward(probe, false);
-        outputShape = r.outputs[output.index].shape.slice(1);
-      });
-    } finally {
-      probe.forEach((t) => t.dispose());
-    }
-    if (!data.y && data.info.synthetic && loss) {
-      data.y = syntheticTargets(
-        [data.info.samples, ...outputShape],
-        targetsLossId(loss),
-        subSeed(request.seed, 'synthetic-targets'),
+    const samples = data.info.samples;
+    const plan = planTask(
+      cost,
+      {
+        kind: purpose.kind,
+        samples,
+        kept: Math.min(samples, purpose.kept ?? samples),
+        batch: purpose.batchSize ?? 32,
+        dataBytes: budget.usedBytes - declared.params * 4,
+        streamedBytesPerSample: streamedBytesPerSample(data),
+        syntheticTargets: !data.y && data.info.synthetic,
+      },
+      request.memoryCapMB,
+      lines,
+      name,
+    );
+    // Backstop for weights whose size no shape rule could tell in advance: each is charged before it
+    // exists, beside the data (what the task holds while its weights are built).
+    const weightBudget = new MemoryBudget(request.memoryCapMB);
+    weightBudget.take(budget.usedBytes - declared.params * 4, `the data of model '${name}'`);
+    const runtime = new ModelRuntime(tf, graph, {
+      family: request.family,
+      kerasVersion: request.kerasVersion,
+      seed: request.seed,
+      lambdas: request.model.lambdas,
+      customLayers: request.model.customLayers,
+      weights,
+      budget: weightBudget,
+      lines,
+    });
+    const dispose = () => {
+      runtime.dispose();
+      data.close();
+    };
+    runtime.checkpoint = checkpoint ?? null;
+    const output = chooseOutput(
+      graph.outputs.map((r) => r.layer),
+      request.output,
+    );
+    if (output.names.length > 1) {
+      warnings.push(
+        `the model has ${output.names.length} outputs (${output.names.join(', ')}); MaskLens evaluates one at a time: this is '${output.name}', whose term Keras reports as ${output.name}_loss`,
       );
-      data.info.shapes.y = data.y.shape;
     }
-    if (data.y && loss) checkTargets(data.y, outputShape, loss, data.info.notes);
-  } catch (error) {
-    runtime.dispose();
-    throw error;
+    let loss: LossSpec | null = null;
+    const lossSource =
+      (request.loss as JsonValue | undefined) ??
+      lossForOutput(request.model.training?.loss as JsonValue | undefined, output);
+    const custom = request.loss === undefined ? request.model.training?.customLoss : undefined;
+    if (custom) loss = customLossSpec(custom);
+    else if (lossSource !== undefined && lossSource !== null) loss = resolveLoss(lossSource);
+    else if (data.y || data.info.synthetic) {
+      loss = resolveLoss('mse');
+      warnings.push('the model is not compiled with a loss; using mse');
+    }
+    let outputShape: number[] = [];
+    const probed: { value: Session['probe'] | null } = { value: null };
+    try {
+      // Build every layer on one sample: the weights exist, and the output's shape is known.
+      const first = data.x.map((a) => toTensor(tf, a.take([0])));
+      try {
+        tf.tidy(() => {
+          const r = runtime.forward(first, false);
+          outputShape = r.outputs[output.index].shape.slice(1);
+          probed.value = { shapes: passShapes(r), maskIn: new Map(r.records.map((rec) => [rec.node.id, rec.maskIn])) };
+        });
+      } finally {
+        first.forEach((t) => t.dispose());
+      }
+      if (!data.y && data.info.synthetic && loss) {
+        data.y = inMemory(
+          syntheticTargets(
+            [data.info.samples, ...outputShape],
+            targetsLossId(loss),
+            subSeed(request.seed, 'synthetic-targets'),
+          ),
+        );
+        data.info.shapes.y = [...data.y.shape];
+      }
+      if (data.y && loss) checkTargets(data.y, outputShape, loss, data.info.notes);
+    } catch (error) {
+      runtime.dispose();
+      throw error;
+    }
+    const training = request.model.training;
+    const metrics: CompiledMetric[] = [
+      ...metricsForOutput(training?.metrics as JsonValue | undefined, output).map((spec) => ({
+        spec,
+        weighted: false,
+      })),
+      ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({
+        spec,
+        weighted: true,
+      })),
+    ];
+    const probe = probed.value;
+    if (!probe) throw new Error('the model pass that builds the layers returned nothing');
+    ready = true;
+    return {
+      tf,
+      backend: info,
+      runtime,
+      data,
+      loss,
+      metrics,
+      classWeight: training?.classWeight ?? null,
+      warnings,
+      tensorsBefore,
+      outputShape,
+      output,
+      plan,
+      probe,
+      weightsUsed,
+      dispose,
+    };
+  } finally {
+    if (!ready) data.close();
   }
-  const training = request.model.training;
-  const metrics: CompiledMetric[] = [
-    ...metricsForOutput(training?.metrics as JsonValue | undefined, output).map((spec) => ({ spec, weighted: false })),
-    ...metricsForOutput(training?.weightedMetrics as JsonValue | undefined, output).map((spec) => ({
-      spec,
-      weighted: true,
-    })),
-  ];
-  return {
-    tf,
-    backend: info,
-    runtime,
-    data,
-    loss,
-    metrics,
-    classWeight: request.model.training?.classWeight ?? null,
-    warnings,
-    tensorsBefore,
-    outputShape,
-    output,
-    plan,
-    weightsUsed,
-    dispose: () => runtime.dispose(),
-  };
 }
 
 /** The same model and loss on other data (validation data): shares the runtime, owns nothing. */
@@ -321,15 +365,17 @@ export function sessionWithData(session: Session, request: SessionRequest, data:
     dimensions: request.dimensions,
   });
   if (!loaded.y && loaded.info.synthetic && session.loss) {
-    loaded.y = syntheticTargets(
-      [loaded.info.samples, ...session.outputShape],
-      targetsLossId(session.loss),
-      subSeed(request.seed + 1, 'synthetic-targets'),
+    loaded.y = inMemory(
+      syntheticTargets(
+        [loaded.info.samples, ...session.outputShape],
+        targetsLossId(session.loss),
+        subSeed(request.seed + 1, 'synthetic-targets'),
+      ),
     );
-    loaded.info.shapes.y = loaded.y.shape;
+    loaded.info.shapes.y = [...loaded.y.shape];
   }
   if (loaded.y && session.loss) checkTargets(loaded.y, session.outputShape, session.loss, loaded.info.notes);
-  return { ...session, data: loaded, warnings: [...loaded.warnings], dispose: () => undefined };
+  return { ...session, data: loaded, warnings: [...loaded.warnings], dispose: () => loaded.close() };
 }
 
 export function chooseOutput(names: string[], wanted: string | number | undefined): OutputChoice {

@@ -17,7 +17,7 @@ import {
   type TrainRequestParsed,
   type TrainResult,
 } from '../core/protocol/runtimeTasks';
-import { type Evaluation, evaluate, kerasReported, paddingShare, reductions } from './evaluation';
+import { type Evaluation, evaluate } from './evaluation';
 import { resolveOptimizer } from './optimizers';
 import { openSession, type Session, type SessionPurpose, sessionWithData, type SessionRequest } from './session';
 import { train } from './train';
@@ -27,29 +27,30 @@ function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown
   return { samples: r.samplesShown, timesteps: r.timestepsShown, features: r.featuresShown };
 }
 
-function layerResults(e: Evaluation, shown: number[], caps: Caps, withOutputs: boolean): LayerResult[] {
+/** Why the evaluation ran every timestep, padding included, where a mask marks the padding. */
+function bucketNote(e: Evaluation): string[] {
+  return e.buckets.reason
+    ? [
+        `evaluated every timestep, padding included${e.buckets.chunks > 0 ? ` in ${e.buckets.of - e.buckets.chunks} of ${e.buckets.of} chunks` : ''}, not in batches cut at their longest sequence: ${e.buckets.reason}`,
+      ]
+    : [];
+}
+
+/** Positions 0..k-1 of the kept rows an Evaluation holds (the shown samples, in order). */
+const keptPositions = (e: Evaluation) => e.kept.map((_, i) => i);
+
+function layerResults(e: Evaluation, caps: Caps, withOutputs: boolean): LayerResult[] {
   return e.layers.map((l) => {
-    const maskFlat = l.mask && l.maskShape ? { shape: [e.samples, ...l.maskShape], data: l.mask } : null;
-    let summary: LayerResult['maskSummary'] = null;
-    if (maskFlat) {
-      const inner = l.maskShape?.reduce((a, b) => a * b, 1) ?? 1;
-      const perSample = Array.from({ length: e.samples }, (_, s) => {
-        let v = 0;
-        for (let i = 0; i < inner; i++) v += maskFlat.data[s * inner + i] ? 1 : 0;
-        return v;
-      });
-      summary = {
-        valid: perSample.reduce((a, b) => a + b, 0),
-        total: e.samples * inner,
-        validPerSample: shown.map((s) => perSample[s]),
-      };
-    }
+    const maskFlat = l.mask && l.maskShape ? { shape: [e.kept.length, ...l.maskShape], data: l.mask } : null;
+    const summary: LayerResult['maskSummary'] = maskFlat
+      ? { valid: l.maskValid, total: l.maskTotal, validPerSample: l.validPerSample }
+      : null;
     return {
       name: l.name,
       className: l.className,
       outputShape: [null, ...l.outputShape],
-      mask: maskFlat ? capMatrix(maskFlat, shown, caps) : null,
-      maskShape: maskFlat ? maskFlat.shape : null,
+      mask: maskFlat ? capMatrix(maskFlat, keptPositions(e), caps) : null,
+      maskShape: l.maskShape ? [e.samples, ...l.maskShape] : null,
       maskSummary: summary,
       effect: l.effect,
       maskIn: l.maskIn,
@@ -63,6 +64,16 @@ function layerResults(e: Evaluation, shown: number[], caps: Caps, withOutputs: b
       warning: l.warning,
     };
   });
+}
+
+/** Progress after each evaluation chunk, between the model being built (0.2) and the result (1). */
+function chunkProgress(ctx: TaskContext, verb: string): (done: number, total: number) => void {
+  return (done, total) =>
+    ctx.progress({
+      type: 'progress',
+      fraction: 0.2 + (0.75 * done) / total,
+      message: `${verb} ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} samples`,
+    });
 }
 
 function finish(session: Session, ctx: TaskContext): { before: number; after: number } {
@@ -95,7 +106,7 @@ function customLossChunk(session: Session, batchSize: number): number | undefine
 
 export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext): Promise<EvaluateResult> {
   const started = performance.now();
-  const session = cancellableSession(req, { kind: 'evaluate' }, ctx);
+  const session = cancellableSession(req, { kind: 'evaluate', kept: req.samplesShown }, ctx);
   try {
     ctx.progress({ type: 'progress', fraction: 0.2, message: 'model built; running' });
     const caps = capsOf(req);
@@ -108,12 +119,17 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
       recordLayers: true,
       layerOutputs: req.layerOutputs,
       chunk: customLossChunk(session, batchSize),
+      kerasBatchSize: batchSize,
+      progress: chunkProgress(ctx, 'evaluated'),
     });
-    const values = reductions(session, e);
-    const keras = kerasReported(session, e, batchSize);
-    const pad = paddingShare(e);
-    const perTimestep = e.loss ? capMatrix(e.loss, shown, caps) : null;
-    const warnings = [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])];
+    const values = e.reductions;
+    const keras = e.keras;
+    const pad = e.padding;
+    const at = keptPositions(e);
+    const perTimestep = e.loss ? capMatrix(e.loss, at, caps) : null;
+    const warnings = [
+      ...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes, ...bucketNote(e)]),
+    ];
     const result: Omit<EvaluateResult, 'tensors' | 'elapsedMs'> = {
       kind: 'evaluate',
       backend: session.backend.backend,
@@ -124,10 +140,10 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
       kerasVersion: session.runtime.version,
       data: session.data.info,
       weightsUsed: session.weightsUsed,
-      layers: layerResults(e, shown, caps, req.layerOutputs),
-      output: capTensor(e.output, shown, caps),
-      outputShape: e.output.shape,
-      outputMask: e.outputMask ? capMatrix(e.outputMask, shown, caps) : null,
+      layers: layerResults(e, caps, req.layerOutputs),
+      output: capTensor(e.output, at, caps),
+      outputShape: e.outputShape,
+      outputMask: e.outputMask ? capMatrix(e.outputMask, at, caps) : null,
       perTimestepLoss: perTimestep,
       loss:
         values && session.loss && (perTimestep || e.scalarLoss)
@@ -145,8 +161,9 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
       paddingShareOfUnmaskedLoss: pad.share,
       metrics: e.metrics,
       paddingMaskSource: pad.source,
+      lengthBuckets: e.buckets,
       semantics: req.semantics,
-      caps: capInfo(e.output.shape, shown, n, caps),
+      caps: capInfo(e.outputShape, shown, n, caps),
       warnings,
     };
     ctx.progress({ type: 'progress', fraction: 1, message: 'done' });
@@ -159,25 +176,27 @@ export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext)
 
 export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): Promise<CompareResult> {
   const started = performance.now();
-  const session = cancellableSession(req, { kind: 'compare' }, ctx);
+  const session = cancellableSession(req, { kind: 'compare', kept: req.samplesShown }, ctx);
   try {
     const caps = capsOf(req);
     const n = session.data.info.samples;
     const e = evaluate(session, {
-      shown: [],
+      shown: sampleIndices(n, req.samplesShown),
       caps,
       recordLayers: true,
+      layerOutputs: false,
       chunk: customLossChunk(session, req.model.training?.batchSize ?? 32),
+      progress: chunkProgress(ctx, 'compared'),
     });
-    const values = reductions(session, e);
+    const values = e.reductions;
     if (!values || !session.loss)
       throw new UserFacingError('compare needs targets (y) and a loss', 'data-missing', 'y');
     const lossValues = e.loss;
-    const pad = paddingShare(e);
+    const pad = e.padding;
     const dropper = [...e.layers].reverse().find((l) => l.effect === 'destroys');
     const inner = lossValues ? lossValues.shape.slice(1).reduce((a, b) => a * b, 1) : 0;
     // A loss that returns one number per batch has no per-sample values to show.
-    const perSample = (lossValues ? sampleIndices(n, req.samplesShown) : []).map((s) => {
+    const perSample = (lossValues ? e.kept : []).map((sample, s) => {
       let valid = 0;
       let sumValid = 0;
       let sumAll = 0;
@@ -192,7 +211,7 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
         }
       }
       return {
-        sample: s,
+        sample,
         validSteps: valid,
         steps: inner,
         validMean: valid ? sumValid / valid : NaN,
@@ -217,7 +236,9 @@ export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): 
       paddingShareOfUnmaskedLoss: pad.share,
       metrics: e.metrics,
       perSample,
-      warnings: [...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes])],
+      warnings: [
+        ...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes, ...bucketNote(e)]),
+      ],
       tensors: finish(session, ctx),
       elapsedMs: performance.now() - started,
     };

@@ -6,14 +6,13 @@
  */
 import { Rng, subSeed } from '../core/data/random';
 import { TaskCancelledError, type TaskContext } from '../core/protocol/task';
-import { takeRows } from '../core/runtime/array';
 import type { ReductionId } from '../core/reductions';
 import type { EpochRecord } from '../core/protocol/runtimeTasks';
 import type { Tensor, Variable } from './layers/base';
 import { computeLoss } from './losses';
 import { KerasOptimizer, type OptimizerSpec } from './optimizers';
 import { align, reduce } from './reductions';
-import { evaluate, reductions } from './evaluation';
+import { evaluate } from './evaluation';
 import { type Session, toTensor } from './session';
 import { classWeights } from './classWeights';
 
@@ -45,13 +44,13 @@ export function batchLoss(
 ): Tensor {
   const { tf, runtime, data, loss } = session;
   if (!loss || !data.y) throw new Error('training needs targets and a loss');
-  const xs = data.x.map((a) => toTensor(tf, takeRows(a, rows)));
-  const y = toTensor(tf, takeRows(data.y, rows));
+  const xs = data.x.map((a) => toTensor(tf, a.take(rows)));
+  const y = toTensor(tf, data.y.take(rows));
   const r = runtime.forward(xs, training, seed, sparseSquares);
   const lv = computeLoss(tf, loss, y, r.outputs[0], r.outputLogits[0], runtime.family, r.outputMasks[0]);
   let m = r.outputMasks[0];
   if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
-  const given = data.sampleWeight ? toTensor(tf, takeRows(data.sampleWeight, rows)) : null;
+  const given = data.sampleWeight ? toTensor(tf, data.sampleWeight.take(rows)) : null;
   const sw = session.classWeight
     ? classWeights(tf, runtime.family, y, session.outputShape, session.classWeight, given !== null)
     : given;
@@ -138,7 +137,7 @@ function maskedAndUnmasked(
     recordLayers: false,
     chunk,
   });
-  const r = reductions(session, e);
+  const r = e.reductions;
   if (!r) return { masked: NaN, unmasked: NaN };
   return { masked: r[reduction === 'none' ? 'valid-mean' : reduction], unmasked: r.none };
 }

@@ -90,6 +90,7 @@ const evaluate: EvaluateResult = evaluateResultSchema.parse({
   lossValues: { none: 1.5, 'valid-mean': 0.75, 'total-mean': 0.3, 'sequence-mean': 0.6 },
   paddingShareOfUnmaskedLoss: 0.125,
   paddingMaskSource: 'output',
+  lengthBuckets: { chunks: 1, of: 1, reason: null },
   metrics: [
     {
       name: 'accuracy',

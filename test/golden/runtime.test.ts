@@ -302,6 +302,8 @@ const files = existsSync(DIR)
       .sort()
   : [];
 const ctx = { progress: () => undefined, cancelled: () => false };
+/** The fixtures whose evaluation ran in length buckets (and matched Keras' goldens, or failed above). */
+const inBuckets: string[] = [];
 
 test('runtime golden fixtures exist', () => {
   assert.ok(files.length > 0, `no fixtures in ${DIR}: run \`npm run golden\` (test/golden/generate.py) first`);
@@ -342,7 +344,7 @@ for (const { file, path } of replays) {
       try {
         tf.tidy(() => {
           const r = session.runtime.forward(
-            session.data.x.map((a) => toTensor(tf, a)),
+            session.data.x.map((a) => toTensor(tf, a.take(Array.from({ length: a.shape[0] }, (_, i) => i)))),
             false,
           );
           for (const rec of fx.layers) {
@@ -370,6 +372,7 @@ for (const { file, path } of replays) {
     await t.test('per-timestep loss, reductions and Keras evaluate within 1e-5', async () => {
       const r = await runTask(req, ctx);
       assert.equal(r.backend, loadTf().info.backend);
+      if (r.lengthBuckets.chunks > 0) inBuckets.push(fx.case);
       if (!fx.perTimestepLoss) return;
       if (fx.perTimestepLoss.shape.length === 0) {
         // The loss returned one number for the (single) batch: on plain arrays (no mask anywhere,
@@ -481,6 +484,19 @@ for (const { file, path } of replays) {
     replayed++;
   });
 }
+
+test('length buckets: evaluations of masked sequence models ran cut at their longest sequence, and matched Keras above', () => {
+  // Every model whose input an Embedding(mask_zero=True) or Masking marks, with layers that keep
+  // timesteps apart and RNNs that get the mask (src/core/runtime/lengthBuckets.ts): 76 fixture files today.
+  assert.ok(inBuckets.length >= 60, `only ${inBuckets.length} fixtures ran in length buckets: ${inBuckets.join(', ')}`);
+  // A plain go_backwards RNN returning sequences gives its outputs in reversed order and its mask not: it runs whole.
+  assert.ok(!inBuckets.includes('go_backwards_lstm_sequences'), 'go_backwards_lstm_sequences ran in buckets');
+  for (const kind of ['bidirectional', 'go_backwards', 'prepad', 'gru', 'simplernn'])
+    assert.ok(
+      inBuckets.some((c) => c.toLowerCase().includes(kind)),
+      `no fixture with '${kind}' in its name ran in buckets: ${inBuckets.join(', ')}`,
+    );
+});
 
 test('the fused LSTM and GRU paths were taken in the replays that allow them', () => {
   assert.ok(fusedCalls.count - fusedAtStart.count > 0, 'no fused LSTM or GRU call');

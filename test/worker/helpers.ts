@@ -1,5 +1,7 @@
 /** Small Keras 3-format model configs for worker tests. */
+import assert from 'node:assert/strict';
 import type { JsonObject, KerasModelConfig } from '../../src/core/ir';
+import type { EvaluateResult } from '../../src/core/protocol/runtimeTasks';
 
 export function layer(className: string, config: JsonObject): { class_name: string; config: JsonObject } {
   return { class_name: className, config };
@@ -33,4 +35,21 @@ export const ctx = { progress: () => undefined, cancelled: () => false };
 
 export function arr(shape: number[], values: number[]) {
   return { shape, dtype: 'float32', values };
+}
+
+/** Two evaluations of the same model on the same rows, read two ways: every number they report is the same. */
+export function assertSameEvaluation(a: EvaluateResult, b: EvaluateResult): void {
+  assert.ok(a.loss && b.loss);
+  for (const id of ['none', 'valid-mean', 'total-mean', 'sequence-mean'] as const)
+    assert.equal(a.loss[id], b.loss[id], id);
+  assert.equal(a.loss.keras.value, b.loss.keras.value);
+  assert.deepEqual(a.metrics, b.metrics);
+  assert.equal(a.paddingShareOfUnmaskedLoss, b.paddingShareOfUnmaskedLoss);
+  assert.deepEqual(a.perTimestepLoss, b.perTimestepLoss);
+  assert.deepEqual(a.output, b.output);
+  assert.deepEqual(a.outputMask, b.outputMask);
+  assert.deepEqual(
+    a.layers.map((l) => l.maskSummary),
+    b.layers.map((l) => l.maskSummary),
+  );
 }

@@ -19,15 +19,58 @@ function constantStep(data: ArrayLike<number>, base: number, features: number): 
  * look padded. `x`: (samples, timesteps, features).
  */
 export function maskingMisses(x: NdArray, layer: string, maskValue: number, location: string): string | null {
-  if (x.shape.length !== 3 || Number.isNaN(maskValue)) return null;
-  const [samples, steps, features] = x.shape;
-  if (samples === 0 || steps < 2 || features === 0) return null;
-  const data = x.data;
-  const pads = new Map<number, number>();
+  const scan = new MaskingScan(maskValue);
+  scan.add(x);
+  return scan.verdict(layer, location);
+}
+
+/** The same check over an array's rows read in parts: `add` each part, then ask for the verdict. */
+export class MaskingScan {
+  private masksSomething = false;
+  private samples = 0;
+  private readonly pads = new Map<number, number>();
+  private shapeOk = true;
+
+  constructor(private readonly maskValue: number) {}
+
+  add(x: NdArray): void {
+    if (x.shape.length !== 3 || Number.isNaN(this.maskValue)) {
+      this.shapeOk = false;
+      return;
+    }
+    if (this.masksSomething) return;
+    const [samples, steps, features] = x.shape;
+    this.samples += samples;
+    if (steps < 2 || features === 0) {
+      this.shapeOk = false;
+      return;
+    }
+    if (scanPads(x.data, samples, steps, features, this.maskValue, this.pads)) this.masksSomething = true;
+  }
+
+  verdict(layer: string, location: string): string | null {
+    if (!this.shapeOk || this.masksSomething || this.samples === 0) return null;
+    const samples = this.samples;
+    const maskValue = this.maskValue;
+    const [value, count] = [...this.pads.entries()].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
+    if (value === null || count < Math.max(2, Math.ceil(samples / 4))) return null;
+    return `Masking '${layer}' masks no timestep of ${location}: no step equals mask_value=${maskValue}, while ${count} of ${samples} sequences are padded with steps of all ${value}. The padding counts as data (and in a per-timestep loss); use Masking(mask_value=${value}), or pad with ${maskValue}.`;
+  }
+}
+
+/** Counts each sequence's padding constant into `pads`; true as soon as a step equals `maskValue`. */
+function scanPads(
+  data: ArrayLike<number>,
+  samples: number,
+  steps: number,
+  features: number,
+  maskValue: number,
+  pads: Map<number, number>,
+): boolean {
   for (let s = 0; s < samples; s++) {
     for (let t = 0; t < steps; t++) {
       const c = constantStep(data, (s * steps + t) * features, features);
-      if (c === maskValue) return null; // it masks something
+      if (c === maskValue) return true; // it masks something
     }
     // A padded sequence: its last (post) or first (pre) two steps are the same constant.
     for (const [a, b] of [
@@ -41,7 +84,5 @@ export function maskingMisses(x: NdArray, layer: string, maskValue: number, loca
       }
     }
   }
-  const [value, count] = [...pads.entries()].sort((a, b) => b[1] - a[1])[0] ?? [null, 0];
-  if (value === null || count < Math.max(2, Math.ceil(samples / 4))) return null;
-  return `Masking '${layer}' masks no timestep of ${location}: no step equals mask_value=${maskValue}, while ${count} of ${samples} sequences are padded with steps of all ${value}. The padding counts as data (and in a per-timestep loss); use Masking(mask_value=${value}), or pad with ${maskValue}.`;
+  return false;
 }

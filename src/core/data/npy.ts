@@ -212,6 +212,28 @@ export function parseNpy(bytes: Uint8Array, location: string, budget?: MemoryBud
   return { shape, kind: d.kind, data, sourceDtype: descr };
 }
 
+/**
+ * `count` values of a C-order array from `bytes`, a slice of the file's data the caller read
+ * (rows at byte offsets, so a file larger than memory can be read in parts).
+ */
+export function decodeNpyValues(
+  h: NpyHeader,
+  bytes: Uint8Array,
+  count: number,
+  location: string,
+): { kind: ArrayKind; data: Float64Array } {
+  const d = parseDescr(h.descr, location);
+  const data = new Float64Array(count);
+  if (d.kind === 'float' && d.bytes === 4 && d.littleEndian && bytes.byteOffset % 4 === 0) {
+    // The common case (float32 data) without a DataView call per value.
+    data.set(new Float32Array(bytes.buffer, bytes.byteOffset, count));
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < count; i++) data[i] = d.read(view, i * d.bytes, d.littleEndian);
+  }
+  return { kind: d.kind, data };
+}
+
 /** Writes a little-endian `<f4`/`<f8`/`<i4`/`<i8` .npy (tests and exports). */
 export function writeNpy(
   array: { shape: number[]; data: ArrayLike<number> },

@@ -18,11 +18,11 @@ export interface InputExpectation {
 }
 
 /** Matches an array to a model input; reshapes flat rows (CSV) when the sizes agree, saying so. */
-export function fitToInput(
-  arr: NdArray,
+export function fitToInput<A extends { shape: number[] }>(
+  arr: A,
   exp: InputExpectation,
   location: string,
-): { array: NdArray; note: string | null } {
+): { array: A; note: string | null } {
   const expected = [null, ...exp.shape];
   if (arr.shape.length === expected.length) {
     const bad = exp.shape.findIndex((d, i) => d !== null && d !== arr.shape[i + 1]);
@@ -54,18 +54,20 @@ export function fitToInput(
   );
 }
 
-function position(shape: number[], flat: number): string {
+/** `rowOffset`: the first row's index in the whole array, when `shape` is that of some of its rows. */
+function position(shape: number[], flat: number, rowOffset = 0): string {
   const out: number[] = [];
   let rem = flat;
   for (let i = shape.length - 1; i >= 0; i--) {
     out[i] = rem % shape[i];
     rem = Math.floor(rem / shape[i]);
   }
+  out[0] += rowOffset;
   return `[${out.join(', ')}]`;
 }
 
 /** Embedding inputs: integral, in range, no NaN (Keras would fail inside the gather). */
-export function checkTokenIds(arr: NdArray, exp: InputExpectation, location: string): void {
+export function checkTokenIds(arr: NdArray, exp: InputExpectation, location: string, rowOffset = 0): void {
   if (!exp.embedding) return;
   const { layer, inputDim } = exp.embedding;
   if (arr.kind === 'bool')
@@ -74,21 +76,21 @@ export function checkTokenIds(arr: NdArray, exp: InputExpectation, location: str
     const v = arr.data[i];
     if (Number.isNaN(v)) {
       throw new DataError(
-        `Embedding '${layer}' needs integer token ids; the data holds NaN at ${position(arr.shape, i)}`,
+        `Embedding '${layer}' needs integer token ids; the data holds NaN at ${position(arr.shape, i, rowOffset)}`,
         'data-nan',
         location,
       );
     }
     if (!Number.isInteger(v)) {
       throw new DataError(
-        `Embedding '${layer}' needs integer token ids, but the data (${arr.sourceDtype}) holds ${v} at ${position(arr.shape, i)}; pass token indices, not features`,
+        `Embedding '${layer}' needs integer token ids, but the data (${arr.sourceDtype}) holds ${v} at ${position(arr.shape, i, rowOffset)}; pass token indices, not features`,
         'data-dtype',
         location,
       );
     }
     if (v < 0 || v >= inputDim) {
       throw new DataError(
-        `token id ${v} at ${position(arr.shape, i)} is outside Embedding '${layer}''s vocabulary [0, ${inputDim}) (Keras: indices[...] = ${v} is not in [0, ${inputDim}))`,
+        `token id ${v} at ${position(arr.shape, i, rowOffset)} is outside Embedding '${layer}''s vocabulary [0, ${inputDim}) (Keras: indices[...] = ${v} is not in [0, ${inputDim}))`,
         'data-range',
         location,
       );
@@ -96,7 +98,12 @@ export function checkTokenIds(arr: NdArray, exp: InputExpectation, location: str
   }
 }
 
-export function checkSampleCount(arr: NdArray, samples: number, location: string, role: string): void {
+export function checkSampleCount(
+  arr: { shape: readonly number[] },
+  samples: number,
+  location: string,
+  role: string,
+): void {
   if (arr.shape[0] !== samples) {
     throw new DataError(`${role} has ${arr.shape[0]} samples, the inputs have ${samples}`, 'data-shape', location);
   }
@@ -112,7 +119,17 @@ export function nonFiniteFinding(
   role: string,
   policy: 'report' | 'error',
 ): { nan: number; inf: number; messages: string[] } {
-  const { nan, inf, firstNaN, firstInf } = countNonFinite(arr);
+  return nonFiniteMessages(countNonFinite(arr), location, role, policy);
+}
+
+/** The finding for counts gathered over an array (or over its rows, read in parts). */
+export function nonFiniteMessages(
+  counts: ReturnType<typeof countNonFinite>,
+  location: string,
+  role: string,
+  policy: 'report' | 'error',
+): { nan: number; inf: number; messages: string[] } {
+  const { nan, inf, firstNaN, firstInf } = counts;
   const messages: string[] = [];
   if (nan > 0) {
     messages.push(

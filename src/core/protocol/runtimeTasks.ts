@@ -647,6 +647,11 @@ export const evaluateResultSchema = z.object({
   metrics: z.array(metricResultSchema),
   /** Which mask `paddingShareOfUnmaskedLoss` counted as padding. */
   paddingMaskSource: z.string().nullable(),
+  /**
+   * Chunks of samples evaluated in length buckets (cut at their longest sequence), of all
+   * chunks, and why the others ran every timestep (null: all were, or no mask marks padding).
+   */
+  lengthBuckets: z.object({ chunks: z.number().int(), of: z.number().int(), reason: z.string().nullable() }),
   semantics: semanticsSchema,
   caps: capSchema,
   warnings: z.array(z.string()),

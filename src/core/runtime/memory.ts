@@ -122,6 +122,10 @@ export interface TaskShape {
   samples: number;
   /** Training's batch size (evaluation picks its own chunk). */
   batch: number;
+  /** Samples whose outputs the result keeps (an evaluation keeps the shown ones; the rest are reduced as they pass). */
+  kept?: number;
+  /** Bytes a pass holds per sample of data read by rows from its files (0 when the data is held whole). */
+  streamedBytesPerSample?: number;
   /** Bytes the loaded data already holds (outside any tensor). */
   dataBytes: number;
   /** Targets will be made up (synthetic data): one float64 per output value. */
@@ -170,11 +174,11 @@ function passSizes(cost: ModelCost, t: TaskShape): PassSizes {
   );
   const loss = outputPerSample * 5;
   return {
-    evaluation: (cost.outputsPerSample * 2 + cost.workingPerSample + loss) * BYTES,
+    evaluation: (cost.outputsPerSample * 2 + cost.workingPerSample + loss) * BYTES + (t.streamedBytesPerSample ?? 0),
     training: (cost.outputsPerSample * 3 + cost.workingPerSample * 2 + loss) * BYTES,
     weights: cost.params * BYTES * (t.kind === 'train' ? 4 : 1),
-    // The model output over all samples, in parts and joined (its mask and the per-timestep loss are smaller).
-    results: outputPerSample * t.samples * BYTES * 2,
+    // The model output of the kept samples, in parts and joined (its mask and the per-timestep loss are smaller).
+    results: outputPerSample * (t.kept ?? t.samples) * BYTES * 2,
     data: t.dataBytes + (t.syntheticTargets ? outputPerSample * t.samples * 8 : 0),
     // While a weight is initialised it exists twice.
     building: (cost.params + cost.largestParams) * BYTES,

@@ -1,0 +1,87 @@
+/**
+ * W6: seed 002's model evaluated over `.npy` files of 362 x 24 float32 sequences at two data
+ * sizes, time and peak resident memory on both sides, to show whether memory stays flat as the
+ * data grows. Each size runs in fresh processes on both sides, since a process's peak memory
+ * only ever grows: MaskLens in a new runtime process (which hosts the pool's worker threads),
+ * through the client the extension uses, reading the files by rows; Keras in a new Python
+ * process (bench/keras/w6_evaluate.py: np.load(mmap_mode='r') and model.evaluate, batch size
+ * 32). Both start from the same initial weights. One run per side and size: each is long.
+ */
+import { join } from 'node:path';
+import { RuntimeClient } from '../../src/runtimeProcess/client';
+import type { SideSamples } from '../harness/alternate';
+import type { BenchContext } from '../harness/context';
+import { w1ForwardPerSample } from '../harness/flops';
+import { kerasOnBothBackends, peakRss, runKerasScript } from '../harness/kerasScript';
+import { kerasWeightsFor, loadModel, timedRun } from '../harness/masklens';
+import { compared, type Row } from '../harness/results';
+
+/** BENCH_W6_SIZES=5000,20000 (the default) sets the data sizes. */
+function sizes(): number[] {
+  const given = (process.env.BENCH_W6_SIZES ?? '5000,20000').split(',').map(Number);
+  return given.filter((n) => Number.isInteger(n) && n > 0);
+}
+
+const MB = 1024 * 1024;
+const mb = (bytes: number | null | undefined): string => (bytes ? (bytes / MB).toFixed(0) : '?');
+
+export async function streamEvaluateWorkload(ctx: BenchContext): Promise<Row[]> {
+  await ctx.keras(); // writes the initial weights both sides start from
+  const weightsPath = join(ctx.dataDir, 'w1_weights.json');
+  const { model } = await loadModel(join(ctx.root, 'bench/models/w1_seed002.py'));
+  const weights = { source: 'inline' as const, layers: kerasWeightsFor(model, weightsPath) };
+  const rows: Row[] = [];
+  for (const samples of sizes()) {
+    ctx.log(`  W6: writing ${samples.toLocaleString('en-US')} samples`);
+    const files = runKerasScript(ctx, 'w6_evaluate.py', ['make', ctx.dataDir, String(samples)]) as {
+      x: string;
+      y: string;
+    };
+    const runtime = new RuntimeClient({
+      runtimeFile: join(ctx.root, 'dist', 'runtime.js'),
+      settings: { workers: 1, maxQueue: 4, memoryCapMB: 2048 },
+      env: ctx.env,
+    });
+    let masklens: SideSamples;
+    let loss: number | null = null;
+    try {
+      const request = {
+        kind: 'evaluate' as const,
+        model,
+        data: { source: 'file' as const, x: files.x, y: files.y },
+        weights,
+        layerOutputs: false,
+      };
+      const r = await timedRun(runtime, request);
+      const peak = runtime.pid ? peakRss(runtime.pid) : null;
+      loss = r.result.loss?.keras.value ?? null;
+      masklens = { metrics: { ms: [r.wallMs], ...(peak ? { peakRssBytes: [peak] } : {}) }, error: null };
+    } catch (error) {
+      masklens = { metrics: {}, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      await runtime.close();
+    }
+    ctx.log(`  W6: Keras (TensorFlow, then JAX) on ${samples.toLocaleString('en-US')} samples`);
+    const keras = kerasOnBothBackends(ctx, 'w6_evaluate.py', ['evaluate', ctx.dataDir, String(samples), weightsPath]);
+    const c = compared({ masklens, ...keras.sides }, 'ms');
+    const peak = c.peakRss?.masklens ?? null;
+    const notes = [
+      `peak resident memory: MaskLens runtime process (its worker threads included) ${mb(peak)} MB; Keras' Python process ${mb(keras.runs.keras?.peak)} MB (TensorFlow), ${mb(keras.runs['keras-jax']?.peak)} MB (JAX); data ${((samples * 362 * 24 * 4) / MB).toFixed(0)} MB of x`,
+      `losses: MaskLens ${loss?.toPrecision(7) ?? '?'}, Keras ${keras.runs.keras?.loss.toPrecision(7) ?? '?'} (TensorFlow), ${keras.runs['keras-jax']?.loss.toPrecision(7) ?? '?'} (JAX)`,
+      'MaskLens: one worker; Keras: np.load(mmap_mode="r") then model.evaluate(batch_size=32), after one traced batch',
+    ];
+    rows.push({
+      workload: 'W6',
+      measure: `evaluate ${samples.toLocaleString('en-US')} samples from .npy`,
+      how: `${samples} samples of 362 x 24 float32, fresh processes on both sides. MaskLens: task wall time through the runtime client; Keras: one model.evaluate() call`,
+      ...c,
+      target: {
+        text: '<= 0.5x the faster Keras, peak < 600 MB',
+        met: c.ratio !== null && peak ? c.ratio <= 0.5 && peak < 600 * MB : null,
+      },
+      flops: w1ForwardPerSample() * samples,
+      notes,
+    });
+  }
+  return rows;
+}
