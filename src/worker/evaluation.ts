@@ -16,6 +16,8 @@ import { UserFacingError } from '../core/protocol/task';
 import { computeLoss } from './losses';
 import { metricValues, type MetricSpec, resolveMetric } from './metrics';
 import { AucCurve } from '../core/metrics/auc';
+import { MetricClassRun, matchRank } from './customMetrics';
+import type { Tf } from './tf';
 import type { KerasFamily } from '../core/ir';
 import { align, kerasBatchLoss, kerasEvaluateLoss, reduce } from './reductions';
 import { type Session, toTensor } from './session';
@@ -68,6 +70,24 @@ interface MetricSums {
   keptWeight: number;
   /** AUC: its curves over every position and under the mask, instead of sums. */
   curves: { all: AucCurve; kept: AucCurve } | null;
+  /** A Metric subclass: its states given no mask, and given the output mask as its sample weights. */
+  runs: { all: MetricClassRun; kept: MetricClassRun } | null;
+}
+
+/** One batch of a metric's values per position, weighted by the mask and (weighted_metrics=) the sample weights. */
+function addValues(tf: Tf, sums: MetricSums, values: Tensor, mask: Tensor | null, sw: NdArray | null): void {
+  if (values.rank === 0)
+    throw new UserFacingError(
+      `metric '${sums.spec.name}' returns one number per batch, which a Keras mean cannot weight by the mask per position; MaskLens does not compute it`,
+      'metric-unsupported',
+    );
+  const am = align(tf, values, mask, sw ? toTensor(tf, sw) : null);
+  addMetric(
+    sums,
+    am.loss.dataSync() as Float32Array,
+    am.hasMask ? am.mask.dataSync() : null,
+    sw ? am.weight.dataSync() : null,
+  );
 }
 
 function addMetric(
@@ -105,12 +125,48 @@ function addCurve(
  * every compiled metric (measured: test/golden metrics_auc cases).
  */
 function kerasMasksMetric(spec: MetricSpec, family: KerasFamily): boolean {
-  return !(spec.fn === 'auc' && family === 'keras3');
+  return !((spec.fn === 'auc' || spec.fn === 'custom-class') && family === 'keras3');
+}
+
+/**
+ * One batch of a Metric subclass, run twice: with what it gets when no mask reaches it (the
+ * sample weights for weighted_metrics=, else None) and with the output mask as its sample
+ * weights (times the sample weights for weighted_metrics=), as tf-keras 2.21 passes them.
+ */
+function updateRuns(
+  tf: Tf,
+  family: KerasFamily,
+  sums: MetricSums & { runs: NonNullable<MetricSums['runs']> },
+  y: Tensor,
+  out: Tensor,
+  mask: Tensor | null,
+  sw: Tensor | null,
+): void {
+  const target = matchRank(tf, family, y, out);
+  const weight = sums.spec.weighted && sw ? matchRank(tf, family, tf.cast(sw, 'float32'), out) : null;
+  sums.runs.all.update(target, out, weight);
+  if (!mask) return;
+  let kept: Tensor = tf.cast(mask, 'bool');
+  if (weight) {
+    let w = weight;
+    if (w.rank === mask.rank + 1 && w.shape[w.rank - 1] === 1) w = tf.squeeze(w, [-1]);
+    while (w.rank < mask.rank) w = tf.expandDims(w, -1);
+    kept = tf.mul(tf.cast(mask, 'float32'), w);
+  }
+  sums.runs.kept.update(target, out, kept);
 }
 
 function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): MetricResult {
-  const unmasked = sums.curves ? sums.curves.all.result() : sums.all / sums.allWeight;
-  const kept = sums.curves ? sums.curves.kept.result() : sums.kept / sums.keptWeight;
+  const unmasked = sums.curves
+    ? sums.curves.all.result()
+    : sums.runs
+      ? sums.runs.all.result()
+      : sums.all / sums.allWeight;
+  const kept = sums.curves
+    ? sums.curves.kept.result()
+    : sums.runs
+      ? sums.runs.kept.result()
+      : sums.kept / sums.keptWeight;
   const { spec } = sums;
   return {
     name: spec.name,
@@ -119,7 +175,8 @@ function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): M
     unmasked,
     masked: masked ? kept : null,
     keras: masked && kerasMasksMetric(spec, family) ? kept : unmasked,
-    share: spec.fn !== 'loss',
+    // What the user's own metric measures is its own: shown as the number it is.
+    share: spec.fn !== 'loss' && spec.custom === null,
   };
 }
 
@@ -265,9 +322,20 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             metricsResolved = true;
             for (const m of session.metrics) {
               try {
-                const spec = resolveMetric(runtime.family, m.spec, m.weighted, dims(y), dims(out));
+                const spec = resolveMetric(
+                  runtime.family,
+                  m.spec,
+                  m.weighted,
+                  dims(y),
+                  dims(out),
+                  session.customMetrics,
+                );
                 const curves = spec.auc ? { all: new AucCurve(spec.auc), kept: new AucCurve(spec.auc) } : null;
-                metricSums.push({ spec, all: 0, allWeight: 0, kept: 0, keptWeight: 0, curves });
+                const runs =
+                  spec.fn === 'custom-class' && spec.custom
+                    ? { all: new MetricClassRun(tf, spec.custom), kept: new MetricClassRun(tf, spec.custom) }
+                    : null;
+                metricSums.push({ spec, all: 0, allWeight: 0, kept: 0, keptWeight: 0, curves, runs });
               } catch (error) {
                 // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
                 if (!(error instanceof UserFacingError)) throw error;
@@ -277,7 +345,29 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
           }
           // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
           if (mask) metricsMasked = true;
-          for (const sums of metricSums) {
+          for (const sums of [...metricSums]) {
+            if (sums.spec.custom) {
+              // The user's metric failing (a shape its code cannot take) leaves the rest of the evaluation as it is.
+              try {
+                if (sums.runs)
+                  updateRuns(
+                    tf,
+                    runtime.family,
+                    { ...sums, runs: sums.runs },
+                    y,
+                    out,
+                    mask,
+                    sw ? toTensor(tf, sw) : null,
+                  );
+                else
+                  addValues(tf, sums, metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family), mask, sw);
+              } catch (error) {
+                if (!(error instanceof UserFacingError)) throw error;
+                notes.add(`${error.message}; it is left out`);
+                metricSums.splice(metricSums.indexOf(sums), 1);
+              }
+              continue;
+            }
             if (sums.curves) {
               // AUC compares every output value with its target: both aligned with the mask and weights.
               const pred = sums.spec.auc?.fromLogits ? tf.sigmoid(out) : out;
@@ -293,21 +383,16 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
               );
               continue;
             }
-            const v = metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family);
-            const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
-            addMetric(
-              sums,
-              am.loss.dataSync() as Float32Array,
-              am.hasMask ? am.mask.dataSync() : null,
-              sw ? am.weight.dataSync() : null,
-            );
+            addValues(tf, sums, metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family), mask, sw);
           }
         }
       }
     });
   }
   for (const sums of metricSums) {
-    if (metricsMasked && !kerasMasksMetric(sums.spec, runtime.family)) {
+    const custom = customMetricNote(sums.spec, runtime.family, metricsMasked);
+    if (custom) notes.add(custom);
+    else if (metricsMasked && !kerasMasksMetric(sums.spec, runtime.family)) {
       notes.add(
         `Keras 3 reports ${sums.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
       );
@@ -332,6 +417,17 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     warnings: [...warnings],
     notes: [...notes, ...customLossNotes(session, outMask.shape !== null, scalarLoss.length > 0, ownMask)],
   };
+}
+
+/** What the chosen Keras does with the output mask for the user's own metric. */
+function customMetricNote(spec: MetricSpec, family: KerasFamily, masked: boolean): string | null {
+  if (!spec.custom || !masked) return null;
+  const name = `metric '${spec.name}'`;
+  if (spec.fn === 'custom-function')
+    return `Keras wraps ${name} (a function) in a mean weighted by the output mask${spec.weighted ? ' and the sample weights' : ''}: the padded positions leave it, as they leave Keras' own metrics`;
+  if (family === 'keras3')
+    return `Keras 3 passes no mask to ${name} (a Metric subclass): its update_state gets ${spec.weighted ? 'the sample weights alone' : 'sample_weight=None'}, so it counts the padded positions unless its own code leaves them out (tf-keras 2 passes the output mask as sample_weight)`;
+  return `tf-keras 2 passes the output mask to ${name} (a Metric subclass) as sample_weight${spec.weighted ? ', times the sample weights' : ''}: the padded positions leave it only as far as its update_state uses sample_weight (Keras 3 passes no mask)`;
 }
 
 /** Where a loss that masks itself leaves zeros, inside and outside the output mask. */

@@ -19,6 +19,7 @@ import { modelCost } from '../core/runtime/modelCost';
 import { checkWeights, MemoryBudget, planTask, type TaskPlan, type TaskShape } from '../core/runtime/memory';
 import type { NdArray } from '../core/runtime/array';
 import {
+  type CustomMetricSpec,
   dataSpecSchema,
   type FileAccess,
   type RuntimeModel,
@@ -101,6 +102,8 @@ export interface Session {
   loss: LossSpec | null;
   /** `compile(metrics=..., weighted_metrics=...)` entries for the chosen output, as written. */
   metrics: CompiledMetric[];
+  /** The user's own metrics, which `metrics` entries name as `{custom_metric: index}`. */
+  customMetrics: CustomMetricSpec[];
   /** `fit(class_weight=...)`: training weights its loss by it (evaluate, as Keras', does not). */
   classWeight: Record<string, number> | null;
   warnings: string[];
@@ -297,6 +300,7 @@ export function openSession(
     data,
     loss,
     metrics,
+    customMetrics: training?.customMetrics ?? [],
     classWeight: request.model.training?.classWeight ?? null,
     warnings,
     tensorsBefore,
