@@ -17,6 +17,7 @@ import { computeLoss } from './losses';
 import { metricValues, type MetricSpec, resolveMetric } from './metrics';
 import { AucCurve } from '../core/metrics/auc';
 import { MetricClassRun, matchRank } from './customMetrics';
+import { classWeights } from './classWeights';
 import type { Tf } from './tf';
 import type { KerasFamily } from '../core/ir';
 import { align, kerasBatchLoss, kerasEvaluateLoss, reduce } from './reductions';
@@ -192,6 +193,11 @@ export interface EvaluationOptions {
    */
   layerOutputs?: boolean;
   chunk?: number;
+  /**
+   * Weigh each sample (timestep) by `fit(class_weight=)` in place of the sample weights, as the
+   * loss training minimises and Keras' History `loss` are (its val_loss is not).
+   */
+  classWeighted?: boolean;
 }
 
 function appendRows(target: { parts: Float32Array[]; shape: number[] | null }, t: Tensor): void {
@@ -289,7 +295,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         if (lv.note) notes.add(lv.note);
         let m: Tensor | null = mask;
         if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
-        const sw = slice(data.sampleWeight, part);
+        const sw =
+          o.classWeighted && session.classWeight
+            ? classWeightArray(session, y, data.sampleWeight !== null)
+            : slice(data.sampleWeight, part);
         if (lv.values.rank === 0) {
           // One number for the batch: Keras weights it by the mask and the sample weights as they are.
           const f64 = (t: Tensor) => ({ shape: t.shape, data: Float64Array.from(t.dataSync()) });
@@ -417,6 +426,13 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     warnings: [...warnings],
     notes: [...notes, ...customLossNotes(session, outMask.shape !== null, scalarLoss.length > 0, ownMask)],
   };
+}
+
+/** The weights `fit(class_weight=)` gives one batch's targets, as training applies them. */
+function classWeightArray(session: Session, y: Tensor, hasSampleWeight: boolean): NdArray {
+  const { tf, runtime } = session;
+  const w = classWeights(tf, runtime.family, y, session.outputShape, session.classWeight ?? {}, hasSampleWeight);
+  return { shape: w.shape, kind: 'float', data: Float64Array.from(w.dataSync()), sourceDtype: 'class_weight' };
 }
 
 /** What the chosen Keras does with the output mask for the user's own metric. */

@@ -27,7 +27,7 @@ import { fusedCalls } from '../../src/worker/layers/fusedRnn';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';
 import { loadTf } from '../../src/worker/tf';
-import { trainStep } from '../../src/worker/train';
+import { train, trainStep } from '../../src/worker/train';
 
 const DIR = join(__dirname, 'fixtures', 'runtime');
 const ROOT = join(__dirname, '..', '..');
@@ -491,6 +491,45 @@ for (const { file, path } of replays) {
           }
         } finally {
           optimizer.dispose();
+          session.dispose();
+        }
+      });
+    }
+
+    const history = fx.fitHistory;
+    if (history) {
+      await t.test("training's epoch losses: Keras' History loss (class_weight applied), within 1e-5", () => {
+        const session = openSession(req);
+        try {
+          const rows = Array.from({ length: session.data.info.samples }, (_, i) => i);
+          assert.equal(history.batchSize, rows.length, 'the fixture trains on one batch per epoch');
+          const outcome = train(
+            session,
+            {
+              optimizer: resolveOptimizer({
+                class_name: history.optimizer,
+                config: { learning_rate: history.learningRate },
+              }),
+              reduction: 'valid-mean',
+              epochs: history.epochs - 1,
+              batchSize: history.batchSize,
+              shuffle: false,
+              seed: 1,
+              trainRows: rows,
+              validation: null,
+            },
+            ctx,
+          );
+          // One batch per epoch: Keras' epoch loss is the loss before that epoch's step, MaskLens'
+          // epoch record the loss after it; so MaskLens' epoch e is Keras' epoch e + 1.
+          assertClose(
+            outcome.history.map((h) => h.train.masked),
+            history.loss.slice(1).map(num),
+            'epoch losses',
+            1e-5,
+            1e-6,
+          );
+        } finally {
           session.dispose();
         }
       });
