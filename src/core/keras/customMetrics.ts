@@ -143,7 +143,7 @@ function metricObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomMetric
       addWeightParams: [],
       initializer: () => null,
     };
-    const env = { scope, self, depth: 0 };
+    const env = { scope, self, depth: 0, graph: true };
     return {
       name,
       kind: 'metric-class',
@@ -167,14 +167,13 @@ function metricObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomMetric
 /** The user's own metric a `compile(metrics=[...])` entry is (see isCustomMetric). */
 export function customMetric(ctx: Ctx, v: Value, node: Syntax): CustomMetricIR | null {
   if (v.t === 'func') {
-    const t = translateFunction(ctx, v.fn, 2, `metric '${v.fn.name}'`);
+    const t = translateFunction(ctx, v.fn, 2, `metric '${v.fn.name}'`, true);
     const problem = t.problem
       ? {
           ...t.problem,
-          message: t.problem.message.replace(
-            /the runtime cannot execute (.*)\.$/,
-            'evaluate and compare leave out $1.',
-          ),
+          message: t.problem.message
+            .replace('in this function', `in metric '${v.fn.name}'`)
+            .replace(/the runtime cannot execute .*\.$/, 'evaluate and compare leave it out.'),
         }
       : null;
     return { name: v.fn.name, kind: 'function', fn: t.fn, metricClass: null, problem, range: rangeOf(node) };

@@ -77,6 +77,8 @@ const FUNCTIONS: Record<string, string> = {
   cumsum: 'cumsum',
   l2_normalize: 'l2_normalize',
   ones_like: 'ones_like',
+  zeros: 'zeros',
+  ones: 'ones',
   zeros_like: 'zeros_like',
   pow: 'pow',
   power: 'pow',
@@ -206,6 +208,11 @@ export interface Env {
    * unset in helpers it inlines, which therefore cannot change a state.
    */
   finish?: (env: Env) => LambdaExpr;
+  /**
+   * The function runs inside Keras' compiled step (a metric), where numpy cannot read a tensor:
+   * Keras 3.15.1 and tf-keras 2.21 raise NotImplementedError there (measured).
+   */
+  graph?: boolean;
 }
 
 /** Loops are unrolled: at most this many iterations, each translated on its own. */
@@ -492,6 +499,11 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func'
       ? callee.text
       : undefined;
+  if (m?.[1] === 'numpy' && env.graph)
+    throw new Untranslatable(
+      'Keras runs it inside its compiled step, where numpy cannot read a tensor (Keras raises NotImplementedError: Cannot convert a symbolic tf.Tensor to a numpy array); use tf or keras.ops',
+      callee,
+    );
   const fn = m ? (m[2] === 'split' ? splitFunction(m[1]) : FUNCTIONS[m[2]]) : builtin;
   if (!fn) throw new Untranslatable(`\`${callee.text}\` is not a function MaskLens can execute`, callee);
   const spread = fn === 'concatenate' || fn === 'stack';
@@ -612,7 +624,15 @@ function inline(ctx: Ctx, node: Syntax, method: FuncValue, env: Env): LambdaExpr
 function inlineFunction(ctx: Ctx, node: Syntax, fn: FuncValue, env: Env): LambdaExpr {
   if (env.depth >= MAX_INLINE_DEPTH) throw new Untranslatable('functions call each other too deeply', node);
   const { args, kwargs } = callArguments(ctx, node, env, false);
-  const inner: Env = { params: [], locals: new Map(), fn, scope: fn.scope, self: null, depth: env.depth + 1 };
+  const inner: Env = {
+    params: [],
+    locals: new Map(),
+    fn,
+    scope: fn.scope,
+    self: null,
+    depth: env.depth + 1,
+    ...(env.graph ? { graph: true } : {}),
+  };
   let position = 0;
   for (const p of named(field(fn.node, 'parameters') ?? fn.node)) {
     if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')
