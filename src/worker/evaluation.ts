@@ -398,7 +398,16 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       }
     });
   }
-  for (const sums of metricSums) {
+  const metrics = metricSums.flatMap((sums) => {
+    let result: MetricResult;
+    try {
+      result = metricResult(sums, metricsMasked, runtime.family);
+    } catch (error) {
+      // A user's result() MaskLens cannot show (not one number) leaves the other metrics as they are.
+      if (!(error instanceof UserFacingError)) throw error;
+      notes.add(`${error.message}; it is left out`);
+      return [];
+    }
     const custom = customMetricNote(sums.spec, runtime.family, metricsMasked);
     if (custom) notes.add(custom);
     else if (metricsMasked && !kerasMasksMetric(sums.spec, runtime.family)) {
@@ -406,7 +415,8 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         `Keras 3 reports ${sums.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
       );
     }
-  }
+    return [result];
+  });
   layers.forEach((l, i) => {
     const m = joined(layerMasks[i], n);
     l.mask = m ? m.data : null;
@@ -422,7 +432,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     raw: rawL.shape ? { loss: joined(rawL, n) as Flat & { data: Float32Array }, mask: joined(rawM, n) } : null,
     layers,
     scalarLoss: scalarLoss.length > 0 ? scalarLoss : null,
-    metrics: metricSums.map((m) => metricResult(m, metricsMasked, runtime.family)),
+    metrics,
     warnings: [...warnings],
     notes: [...notes, ...customLossNotes(session, outMask.shape !== null, scalarLoss.length > 0, ownMask)],
   };
