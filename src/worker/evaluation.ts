@@ -12,14 +12,9 @@ import type { ReductionId } from '../core/reductions';
 import { REDUCTION_IDS } from '../core/reductions';
 import type { Tensor } from './layers/base';
 import type { MetricResult } from '../core/protocol/runtimeTasks';
-import { UserFacingError } from '../core/protocol/task';
 import { computeLoss } from './losses';
-import { metricValues, type MetricSpec, resolveMetric } from './metrics';
-import { AucCurve } from '../core/metrics/auc';
-import { MetricClassRun, matchRank } from './customMetrics';
 import { classWeights } from './classWeights';
-import type { Tf } from './tf';
-import type { KerasFamily } from '../core/ir';
+import { CompiledMetrics } from './compiledMetrics';
 import { align, kerasBatchLoss, kerasEvaluateLoss, reduce } from './reductions';
 import { type Session, toTensor } from './session';
 
@@ -60,125 +55,6 @@ export interface Evaluation {
   metrics: MetricResult[];
   warnings: string[];
   notes: string[];
-}
-
-/** Running sums of one metric: Keras' metrics accumulate over every batch before dividing. */
-interface MetricSums {
-  spec: MetricSpec;
-  all: number;
-  allWeight: number;
-  kept: number;
-  keptWeight: number;
-  /** AUC: its curves over every position and under the mask, instead of sums. */
-  curves: { all: AucCurve; kept: AucCurve } | null;
-  /** A Metric subclass: its states given no mask, and given the output mask as its sample weights. */
-  runs: { all: MetricClassRun; kept: MetricClassRun } | null;
-}
-
-/** One batch of a metric's values per position, weighted by the mask and (weighted_metrics=) the sample weights. */
-function addValues(tf: Tf, sums: MetricSums, values: Tensor, mask: Tensor | null, sw: NdArray | null): void {
-  if (values.rank === 0)
-    throw new UserFacingError(
-      `metric '${sums.spec.name}' returns one number per batch, which a Keras mean cannot weight by the mask per position; MaskLens does not compute it`,
-      'metric-unsupported',
-    );
-  const am = align(tf, values, mask, sw ? toTensor(tf, sw) : null);
-  addMetric(
-    sums,
-    am.loss.dataSync() as Float32Array,
-    am.hasMask ? am.mask.dataSync() : null,
-    sw ? am.weight.dataSync() : null,
-  );
-}
-
-function addMetric(
-  sums: MetricSums,
-  values: Float32Array | Int32Array | Uint8Array,
-  mask: ArrayLike<number> | null,
-  weight: ArrayLike<number> | null,
-): void {
-  for (let i = 0; i < values.length; i++) {
-    const w = weight && sums.spec.weighted ? weight[i] : 1;
-    sums.all += values[i] * w;
-    sums.allWeight += w;
-    const m = mask ? mask[i] : 1;
-    sums.kept += values[i] * w * m;
-    sums.keptWeight += w * m;
-  }
-}
-
-/** One batch of an AUC: the predictions, targets, mask and weights of the same length. */
-function addCurve(
-  curves: { all: AucCurve; kept: AucCurve },
-  pred: ArrayLike<number>,
-  label: ArrayLike<number>,
-  mask: ArrayLike<number> | null,
-  weight: ArrayLike<number> | null,
-): void {
-  curves.all.add(pred, label, weight);
-  const kept = mask ? Float64Array.from(mask, (m, i) => m * (weight ? weight[i] : 1)) : weight;
-  curves.kept.add(pred, label, kept);
-}
-
-/**
- * Keras 3.15.1's AUC reads no mask: its update_state gets the sample weights alone, so it counts
- * every position, while its accuracies and losses as metrics are masked; tf-keras 2.21 masks
- * every compiled metric (measured: test/golden metrics_auc cases).
- */
-function kerasMasksMetric(spec: MetricSpec, family: KerasFamily): boolean {
-  return !((spec.fn === 'auc' || spec.fn === 'custom-class') && family === 'keras3');
-}
-
-/**
- * One batch of a Metric subclass, run twice: with what it gets when no mask reaches it (the
- * sample weights for weighted_metrics=, else None) and with the output mask as its sample
- * weights (times the sample weights for weighted_metrics=), as tf-keras 2.21 passes them.
- */
-function updateRuns(
-  tf: Tf,
-  family: KerasFamily,
-  sums: MetricSums & { runs: NonNullable<MetricSums['runs']> },
-  y: Tensor,
-  out: Tensor,
-  mask: Tensor | null,
-  sw: Tensor | null,
-): void {
-  const target = matchRank(tf, family, y, out);
-  const weight = sums.spec.weighted && sw ? matchRank(tf, family, tf.cast(sw, 'float32'), out) : null;
-  sums.runs.all.update(target, out, weight);
-  if (!mask) return;
-  let kept: Tensor = tf.cast(mask, 'bool');
-  if (weight) {
-    let w = weight;
-    if (w.rank === mask.rank + 1 && w.shape[w.rank - 1] === 1) w = tf.squeeze(w, [-1]);
-    while (w.rank < mask.rank) w = tf.expandDims(w, -1);
-    kept = tf.mul(tf.cast(mask, 'float32'), w);
-  }
-  sums.runs.kept.update(target, out, kept);
-}
-
-function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): MetricResult {
-  const unmasked = sums.curves
-    ? sums.curves.all.result()
-    : sums.runs
-      ? sums.runs.all.result()
-      : sums.all / sums.allWeight;
-  const kept = sums.curves
-    ? sums.curves.kept.result()
-    : sums.runs
-      ? sums.runs.kept.result()
-      : sums.kept / sums.keptWeight;
-  const { spec } = sums;
-  return {
-    name: spec.name,
-    resolved: spec.resolved,
-    weighted: spec.weighted,
-    unmasked,
-    masked: masked ? kept : null,
-    keras: masked && kerasMasksMetric(spec, family) ? kept : unmasked,
-    // What the user's own metric measures is its own: shown as the number it is.
-    share: spec.fn !== 'loss' && spec.custom === null,
-  };
 }
 
 export interface EvaluationOptions {
@@ -242,10 +118,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const shownSet = new Set(o.shown);
   const scalarLoss: { value: number; plain: number; rows: number; keras: number }[] = [];
   const ownMask = { zeroWhereMasked: 0, masked: 0, zeroWhereKept: 0, kept: 0 };
-  // Resolved at the first batch, which shows the targets' and the output's shapes.
-  const metricSums: MetricSums[] = [];
-  let metricsResolved = false;
-  let metricsMasked = false;
+  const compiled = session.metrics.length > 0 ? new CompiledMetrics(session, notes) : null;
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
     const part = rows.slice(start, Math.min(n, start + chunk));
@@ -325,98 +198,11 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
           if (a.hasMask) appendRows(lossM, a.mask);
           if (sw) appendRows(weightT, a.weight);
         }
-        if (session.metrics.length > 0) {
-          const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
-          if (!metricsResolved) {
-            metricsResolved = true;
-            for (const m of session.metrics) {
-              try {
-                const spec = resolveMetric(
-                  runtime.family,
-                  m.spec,
-                  m.weighted,
-                  dims(y),
-                  dims(out),
-                  session.customMetrics,
-                );
-                const curves = spec.auc ? { all: new AucCurve(spec.auc), kept: new AucCurve(spec.auc) } : null;
-                const runs =
-                  spec.fn === 'custom-class' && spec.custom
-                    ? { all: new MetricClassRun(tf, spec.custom), kept: new MetricClassRun(tf, spec.custom) }
-                    : null;
-                metricSums.push({ spec, all: 0, allWeight: 0, kept: 0, keptWeight: 0, curves, runs });
-              } catch (error) {
-                // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
-                if (!(error instanceof UserFacingError)) throw error;
-                notes.add(`${error.message}; it is left out`);
-              }
-            }
-          }
-          // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
-          if (mask) metricsMasked = true;
-          for (const sums of [...metricSums]) {
-            if (sums.spec.custom) {
-              // The user's metric failing (a shape its code cannot take) leaves the rest of the evaluation as it is.
-              try {
-                if (sums.runs)
-                  updateRuns(
-                    tf,
-                    runtime.family,
-                    { ...sums, runs: sums.runs },
-                    y,
-                    out,
-                    mask,
-                    sw ? toTensor(tf, sw) : null,
-                  );
-                else
-                  addValues(tf, sums, metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family), mask, sw);
-              } catch (error) {
-                if (!(error instanceof UserFacingError)) throw error;
-                notes.add(`${error.message}; it is left out`);
-                metricSums.splice(metricSums.indexOf(sums), 1);
-              }
-              continue;
-            }
-            if (sums.curves) {
-              // AUC compares every output value with its target: both aligned with the mask and weights.
-              const pred = sums.spec.auc?.fromLogits ? tf.sigmoid(out) : out;
-              const target = y.size === out.size && y.rank !== out.rank ? tf.reshape(y, out.shape) : y;
-              const ap = align(tf, pred, mask, sw && sums.spec.weighted ? toTensor(tf, sw) : null);
-              const at = align(tf, tf.cast(target, 'float32'), mask, null);
-              addCurve(
-                sums.curves,
-                ap.loss.dataSync(),
-                at.loss.dataSync(),
-                ap.hasMask ? ap.mask.dataSync() : null,
-                sw && sums.spec.weighted ? ap.weight.dataSync() : null,
-              );
-              continue;
-            }
-            addValues(tf, sums, metricValues(tf, sums.spec, y, out, r.outputLogits[k], runtime.family), mask, sw);
-          }
-        }
+        if (compiled) compiled.add(y, out, r.outputLogits[k], mask, sw);
       }
     });
   }
-  const metrics = metricSums.flatMap((sums) => {
-    let result: MetricResult;
-    try {
-      result = metricResult(sums, metricsMasked, runtime.family);
-    } catch (error) {
-      // A user's result() MaskLens cannot show (not one number) leaves the other metrics as they are.
-      if (!(error instanceof UserFacingError)) throw error;
-      notes.add(`${error.message}; it is left out`);
-      return [];
-    }
-    const custom = customMetricNote(sums.spec, runtime.family, metricsMasked);
-    if (custom) notes.add(custom);
-    else if (metricsMasked && !kerasMasksMetric(sums.spec, runtime.family)) {
-      notes.add(
-        `Keras 3 reports ${sums.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
-      );
-    }
-    return [result];
-  });
+  const metrics = compiled ? compiled.results() : [];
   layers.forEach((l, i) => {
     const m = joined(layerMasks[i], n);
     l.mask = m ? m.data : null;
@@ -443,17 +229,6 @@ function classWeightArray(session: Session, y: Tensor, hasSampleWeight: boolean)
   const { tf, runtime } = session;
   const w = classWeights(tf, runtime.family, y, session.outputShape, session.classWeight ?? {}, hasSampleWeight);
   return { shape: w.shape, kind: 'float', data: Float64Array.from(w.dataSync()), sourceDtype: 'class_weight' };
-}
-
-/** What the chosen Keras does with the output mask for the user's own metric. */
-function customMetricNote(spec: MetricSpec, family: KerasFamily, masked: boolean): string | null {
-  if (!spec.custom || !masked) return null;
-  const name = `metric '${spec.name}'`;
-  if (spec.fn === 'custom-function')
-    return `Keras wraps ${name} (a function) in a mean weighted by the output mask${spec.weighted ? ' and the sample weights' : ''}: the padded positions leave it, as they leave Keras' own metrics`;
-  if (family === 'keras3')
-    return `Keras 3 passes no mask to ${name} (a Metric subclass): its update_state gets ${spec.weighted ? 'the sample weights alone' : 'sample_weight=None'}, so it counts the padded positions unless its own code leaves them out (tf-keras 2 passes the output mask as sample_weight)`;
-  return `tf-keras 2 passes the output mask to ${name} (a Metric subclass) as sample_weight${spec.weighted ? ', times the sample weights' : ''}: the padded positions leave it only as far as its update_state uses sample_weight (Keras 3 passes no mask)`;
 }
 
 /** Where a loss that masks itself leaves zeros, inside and outside the output mask. */
