@@ -219,3 +219,25 @@ test("a metric's state changed inside a helper method is refused where it happen
   );
   assert.match(t.customMetrics[0].problem?.message ?? '', /state changed inside a helper method/);
 });
+
+test('a subclass of a Keras metric other than Metric, or a Metric class given uninstantiated, is refused where compile() names it', async () => {
+  const source = [
+    COUNTS,
+    'class MeanHits(keras.metrics.Mean):',
+    '    def update_state(self, y_true, y_pred, sample_weight=None):',
+    '        return super().update_state(tf.reduce_sum(y_pred), sample_weight)',
+    "m.compile('adam', 'mse', metrics=[MeanHits(), Counts])",
+    '',
+  ].join('\n');
+  const { training: t, diagnostics } = await compiled(source);
+  const line = `${HEAD}${source}`
+    .split('\n')
+    .findIndex((l) => l.startsWith("m.compile('adam', 'mse', metrics=[MeanHits()"));
+  const [mean, uninstantiated] = t.customMetrics;
+  assert.match(mean.problem?.message ?? '', /'MeanHits' derives from keras\.metrics\.Mean, whose own update_state/);
+  assert.match(uninstantiated.problem?.message ?? '', /'Counts' is given as the class, which Keras instantiates/);
+  for (const m of [mean, uninstantiated]) {
+    assert.equal(m.problem?.range.start.line, line);
+    assert.ok(diagnostics.some((d) => d.message === m.problem?.message));
+  }
+});

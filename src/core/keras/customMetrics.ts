@@ -24,9 +24,25 @@ function derivesFromMetric(cls: ClassValue, depth = 0): boolean {
   );
 }
 
-/** Whether compile() is given the user's own metric here (a function, or a Metric subclass instance). */
+/** The Keras metric class other than `Metric` a same-file class derives from (`keras.metrics.Mean`), if any. */
+function kerasMetricBase(cls: ClassValue, depth = 0): string | null {
+  if (depth > 8) return null;
+  for (const b of cls.bases) {
+    const own = b.t === 'ref' ? /(^|\.)metrics\.([A-Z]\w*)$/.exec(b.qual)?.[2] : undefined;
+    if (own && own !== 'Metric') return own;
+    const inherited = b.t === 'class' ? kerasMetricBase(b.cls, depth + 1) : null;
+    if (inherited) return inherited;
+  }
+  return null;
+}
+
+/**
+ * Whether compile() is given the user's own metric here: a function, or a same-file class
+ * deriving from a Keras metric (an instance, or the class, which Keras instantiates).
+ */
 export function isCustomMetric(v: Value): boolean {
-  return v.t === 'func' || (v.t === 'instance' && derivesFromMetric(v.inst.cls));
+  const cls = v.t === 'instance' ? v.inst.cls : v.t === 'class' ? v.cls : null;
+  return v.t === 'func' || (cls !== null && (derivesFromMetric(cls) || kerasMetricBase(cls) !== null));
 }
 
 function problemAt(name: string, error: Untranslatable): NonNullable<CustomMetricIR['problem']> {
@@ -178,6 +194,22 @@ export function customMetric(ctx: Ctx, v: Value, node: Syntax): CustomMetricIR |
       : null;
     return { name: v.fn.name, kind: 'function', fn: t.fn, metricClass: null, problem, range: rangeOf(node) };
   }
-  if (v.t === 'instance' && derivesFromMetric(v.inst.cls)) return metricObject(ctx, v.inst, node);
-  return null;
+  const cls = v.t === 'instance' ? v.inst.cls : v.t === 'class' ? v.cls : null;
+  if (!cls) return null;
+  const base = kerasMetricBase(cls);
+  const refused = (why: string): CustomMetricIR => ({
+    name: v.t === 'instance' ? instanceName(v.inst) : cls.name,
+    kind: 'metric-class',
+    fn: null,
+    metricClass: null,
+    problem: { message: `metric class '${cls.name}' ${why}; evaluate and compare leave it out.`, range: rangeOf(node) },
+    range: rangeOf(node),
+  });
+  if (base)
+    return refused(
+      `derives from keras.metrics.${base}, whose own update_state MaskLens does not follow (it translates subclasses of keras.metrics.Metric)`,
+    );
+  if (v.t !== 'instance')
+    return refused(`is given as the class, which Keras instantiates; MaskLens reads an instance (\`${cls.name}()\`)`);
+  return metricObject(ctx, v.inst, node);
 }
