@@ -57,7 +57,7 @@ export function compareTable(result: CompareResult): string {
 
 /** Measured in Keras 3.15.1 and tf-keras 2.21 (the metric goldens): how compiled metrics meet the mask. */
 export const METRIC_MASK_RULE =
-  "Keras 3.15.1 and tf-keras 2.21 weight compiled metrics by the output's mask (metrics= ignore sample weights, weighted_metrics= use them), except Keras 3's AUC, which reads no mask; a metric computed after predict() counts every position";
+  "Keras 3.15.1 and tf-keras 2.21 weight compiled metrics by the output's mask (metrics= ignore sample weights, weighted_metrics= use them), except Keras 3's AUC and your own Metric subclasses, which read no mask (tf-keras passes those the mask as sample_weight); a metric computed after predict() counts every position";
 
 /**
  * One compiled metric in words: `accuracy 97.1% over every position, 81.4% over real positions

@@ -116,6 +116,39 @@ export interface CustomLossIR {
   range: Range;
 }
 
+/** One state variable of a user's `keras.metrics.Metric` subclass (`self.add_weight(...)` in `__init__`). */
+export interface MetricStateIR {
+  /** The attribute that holds it (`self.total`). */
+  attr: string;
+  shape: number[];
+}
+
+/**
+ * A metric the user's code defines, named in `compile(metrics=...)` / `weighted_metrics=`: a
+ * function `(y_true, y_pred)` Keras wraps in a mean, or a `keras.metrics.Metric` subclass whose
+ * `update_state` / `result` / `reset_state` are translated like Lambda bodies, its states
+ * accumulating over the batches. In the compiled metrics list it stands as `{custom_metric: index}`.
+ */
+export interface CustomMetricIR {
+  /** As Keras reports it: the function's name, or the instance's `name` (by default the class in snake case). */
+  name: string;
+  kind: 'function' | 'metric-class';
+  /** The function: values per position (or per sample). */
+  fn: LambdaFunction | null;
+  /** The class: `update_state(y_true, y_pred, sample_weight)` gives every state's new value (in `states` order). */
+  metricClass: {
+    states: MetricStateIR[];
+    update: LambdaFunction;
+    result: LambdaFunction;
+    /** `reset_state()`'s values for the states; null: Keras' own (every state zero). */
+    reset: LambdaFunction | null;
+  } | null;
+  /** null when it could be translated; else why not, where. */
+  problem: { message: string; range: Range } | null;
+  /** Where compile() names it. */
+  range: Range;
+}
+
 /** What `compile` / `fit` / `evaluate` calls on this model say, where the source fixes it. */
 export interface TrainingSpec {
   loss: JsonValue | null; // a name ("mae") or a serialised loss object ({class_name, config})
@@ -126,6 +159,8 @@ export interface TrainingSpec {
   /** `compile(metrics=...)` / `compile(weighted_metrics=...)`: names or serialised metric objects, lists or dicts by output. */
   metrics: JsonValue | null;
   weightedMetrics: JsonValue | null;
+  /** The user's own metrics that `metrics` / `weightedMetrics` name (as `{custom_metric: index}`). */
+  customMetrics: CustomMetricIR[];
   batchSize: number | null;
   epochs: number | null;
   /** Names of source variables passed as data, so inline arrays can be resolved. */

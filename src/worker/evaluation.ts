@@ -10,11 +10,9 @@ import { type Caps, capTensor, type Flat } from '../core/runtime/cap';
 import { LossSums, type Reductions, sampleSums } from '../core/runtime/lossSums';
 import type { Tensor } from './layers/base';
 import type { MetricResult } from '../core/protocol/runtimeTasks';
-import { UserFacingError } from '../core/protocol/task';
 import { computeLoss } from './losses';
-import { metricValues, type MetricSpec, resolveMetric } from './metrics';
-import { AucCurve } from '../core/metrics/auc';
-import type { KerasFamily } from '../core/ir';
+import { classWeights } from './classWeights';
+import { CompiledMetrics } from './compiledMetrics';
 import { align, kerasBatchLoss, KerasEvaluateStream } from './reductions';
 import { type Session, toTensor } from './session';
 import { bucketDecision, validLengths, type BucketDecision } from '../core/runtime/lengthBuckets';
@@ -82,70 +80,6 @@ export interface Evaluation {
   buckets: { chunks: number; of: number; reason: string | null };
 }
 
-/** Running sums of one metric: Keras' metrics accumulate over every batch before dividing. */
-interface MetricSums {
-  spec: MetricSpec;
-  all: number;
-  allWeight: number;
-  kept: number;
-  keptWeight: number;
-  /** AUC: its curves over every position and under the mask, instead of sums. */
-  curves: { all: AucCurve; kept: AucCurve } | null;
-}
-
-function addMetric(
-  sums: MetricSums,
-  values: Float32Array | Int32Array | Uint8Array,
-  mask: ArrayLike<number> | null,
-  weight: ArrayLike<number> | null,
-): void {
-  for (let i = 0; i < values.length; i++) {
-    const w = weight && sums.spec.weighted ? weight[i] : 1;
-    sums.all += values[i] * w;
-    sums.allWeight += w;
-    const m = mask ? mask[i] : 1;
-    sums.kept += values[i] * w * m;
-    sums.keptWeight += w * m;
-  }
-}
-
-/** One batch of an AUC: the predictions, targets, mask and weights of the same length. */
-function addCurve(
-  curves: { all: AucCurve; kept: AucCurve },
-  pred: ArrayLike<number>,
-  label: ArrayLike<number>,
-  mask: ArrayLike<number> | null,
-  weight: ArrayLike<number> | null,
-): void {
-  curves.all.add(pred, label, weight);
-  const kept = mask ? Float64Array.from(mask, (m, i) => m * (weight ? weight[i] : 1)) : weight;
-  curves.kept.add(pred, label, kept);
-}
-
-/**
- * Keras 3.15.1's AUC reads no mask: its update_state gets the sample weights alone, so it counts
- * every position, while its accuracies and losses as metrics are masked; tf-keras 2.21 masks
- * every compiled metric (measured: test/golden metrics_auc cases).
- */
-function kerasMasksMetric(spec: MetricSpec, family: KerasFamily): boolean {
-  return !(spec.fn === 'auc' && family === 'keras3');
-}
-
-function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): MetricResult {
-  const unmasked = sums.curves ? sums.curves.all.result() : sums.all / sums.allWeight;
-  const kept = sums.curves ? sums.curves.kept.result() : sums.kept / sums.keptWeight;
-  const { spec } = sums;
-  return {
-    name: spec.name,
-    resolved: spec.resolved,
-    weighted: spec.weighted,
-    unmasked,
-    masked: masked ? kept : null,
-    keras: masked && kerasMasksMetric(spec, family) ? kept : unmasked,
-    share: spec.fn !== 'loss',
-  };
-}
-
 export interface EvaluationOptions {
   rows?: number[];
   /** Sample indices (into `rows`) kept whole for the result (shown), and the caps. */
@@ -164,6 +98,11 @@ export interface EvaluationOptions {
   progress?: (done: number, total: number) => void;
   /** Run each chunk in length buckets where the model allows it (default: unless MASKLENS_LENGTH_BUCKETS=0). */
   lengthBuckets?: boolean;
+  /**
+   * Weigh each sample (timestep) by `fit(class_weight=)` in place of the sample weights, as the
+   * loss training minimises and Keras' History `loss` are (its val_loss is not).
+   */
+  classWeighted?: boolean;
 }
 
 /** The kept samples' rows of arrays of one kind, collected chunk by chunk. */
@@ -228,10 +167,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   let padSource: 'mask' | 'padding' | null | undefined;
   const keras =
     o.kerasBatchSize && loss ? new KerasEvaluateStream(runtime.family, loss.reduction, o.kerasBatchSize) : null;
-  // Resolved at the first batch, which shows the targets' and the output's shapes.
-  const metricSums: MetricSums[] = [];
-  let metricsResolved = false;
-  let metricsMasked = false;
+  const compiled = session.metrics.length > 0 ? new CompiledMetrics(session, notes) : null;
   let hasOutputMask = false;
   const buckets = { chunks: 0, of: 0, reason: decision.ok || !decision.marked ? null : decision.reason };
   // The data's checks ride on the rows read here when they are every sample, in order.
@@ -247,14 +183,14 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       .map((i) => i - start);
     const xRows = data.x.map((a) => a.take(part));
     const yRows = data.y && (loss || checking?.covers(data.y)) ? data.y.take(part) : null;
-    const sw =
+    const swRows =
       data.sampleWeight && ((loss && data.y) || checking?.covers(data.sampleWeight))
         ? data.sampleWeight.take(part)
         : null;
     if (checking) {
       xRows.forEach((r, i) => checking.rows(data.x[i], r, start));
       if (data.y && yRows) checking.rows(data.y, yRows, start);
-      if (data.sampleWeight && sw) checking.rows(data.sampleWeight, sw, start);
+      if (data.sampleWeight && swRows) checking.rows(data.sampleWeight, swRows, start);
     }
     tf.tidy(() => {
       const xs = xRows.map((a) => toTensor(tf, a));
@@ -315,6 +251,8 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         if (lv.note) notes.add(lv.note);
         let m: Tensor | null = mask;
         if (lv.mask) m = m ? tf.logicalAnd(tf.cast(m, 'bool'), lv.mask) : lv.mask;
+        const sw =
+          o.classWeighted && session.classWeight ? classWeightArray(session, y, data.sampleWeight !== null) : swRows;
         if (lv.values.rank === 0) {
           // One number for the batch: Keras weights it by the mask and the sample weights as they are.
           const value = lv.values.dataSync()[0];
@@ -354,50 +292,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
             if (W) weightT.add({ shape: a.weight.shape, data: W }, local);
           }
         }
-        if (session.metrics.length > 0) {
-          const dims = (t: { shape: number[] }) => ({ rank: t.shape.length, last: t.shape[t.shape.length - 1] ?? 1 });
-          if (!metricsResolved) {
-            metricsResolved = true;
-            for (const m of session.metrics) {
-              try {
-                const spec = resolveMetric(runtime.family, m.spec, m.weighted, dims(y), dims(out));
-                const curves = spec.auc ? { all: new AucCurve(spec.auc), kept: new AucCurve(spec.auc) } : null;
-                metricSums.push({ spec, all: 0, allWeight: 0, kept: 0, keptWeight: 0, curves });
-              } catch (error) {
-                // A metric MaskLens cannot compute leaves the loss and the other metrics as they are.
-                if (!(error instanceof UserFacingError)) throw error;
-                notes.add(`${error.message}; it is left out`);
-              }
-            }
-          }
-          // Keras weights metrics by the output's own mask (a loss' ignore_class does not reach them).
-          if (mask) metricsMasked = true;
-          for (const ms of metricSums) {
-            if (ms.curves) {
-              // AUC compares every output value with its target: both aligned with the mask and weights.
-              const pred = ms.spec.auc?.fromLogits ? tf.sigmoid(out) : out;
-              const target = y.size === out.size && y.rank !== out.rank ? tf.reshape(y, out.shape) : y;
-              const ap = align(tf, pred, mask, sw && ms.spec.weighted ? toTensor(tf, sw) : null);
-              const at = align(tf, tf.cast(target, 'float32'), mask, null);
-              addCurve(
-                ms.curves,
-                ap.loss.dataSync(),
-                at.loss.dataSync(),
-                ap.hasMask ? ap.mask.dataSync() : null,
-                sw && ms.spec.weighted ? ap.weight.dataSync() : null,
-              );
-              continue;
-            }
-            const v = metricValues(tf, ms.spec, y, out, r.outputLogits[k], runtime.family);
-            const am = align(tf, v, mask, sw ? toTensor(tf, sw) : null);
-            addMetric(
-              ms,
-              am.loss.dataSync() as Float32Array,
-              am.hasMask ? am.mask.dataSync() : null,
-              sw ? am.weight.dataSync() : null,
-            );
-          }
-        }
+        if (compiled) compiled.add(y, out, r.outputLogits[k], mask, sw);
       }
     });
     o.progress?.(Math.min(n, start + chunk), n);
@@ -406,13 +301,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     checks.rest(chunk, runtime.checkpoint ?? undefined);
     checks.finish(data.info).forEach((w) => warnings.add(w));
   }
-  for (const ms of metricSums) {
-    if (metricsMasked && !kerasMasksMetric(ms.spec, runtime.family)) {
-      notes.add(
-        `Keras 3 reports ${ms.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
-      );
-    }
-  }
+  const metrics = compiled ? compiled.results() : [];
   layers.forEach((l, i) => {
     const m = layerMasks[i].joined(kept.length);
     l.mask = m ? m.data : null;
@@ -437,7 +326,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         : null,
     padding: paddingOf(sums, padSource ?? null, layers),
     scalarLoss: scalar,
-    metrics: metricSums.map((m) => metricResult(m, metricsMasked, runtime.family)),
+    metrics,
     warnings: [...warnings],
     notes: [...notes, ...customLossNotes(session, hasOutputMask, scalarLoss.length > 0, ownMask)],
     buckets,
@@ -523,6 +412,13 @@ function paddingOf(
     share: sums.paddingShare(),
     source: `the padding marked by the mask ${last ? `that '${last.name}' dropped` : 'that was lost'} before the loss`,
   };
+}
+
+/** The weights `fit(class_weight=)` gives one batch's targets, as training applies them. */
+function classWeightArray(session: Session, y: Tensor, hasSampleWeight: boolean): NdArray {
+  const { tf, runtime } = session;
+  const w = classWeights(tf, runtime.family, y, session.outputShape, session.classWeight ?? {}, hasSampleWeight);
+  return { shape: w.shape, kind: 'float', data: Float64Array.from(w.dataSync()), sourceDtype: 'class_weight' };
 }
 
 /** Where a loss that masks itself leaves zeros, inside and outside the output mask. */

@@ -12,6 +12,8 @@ import type { Tensor } from './layers/base';
 import { computeLoss, type LossSpec, resolveLoss } from './losses';
 import type { Tf } from './tf';
 import type { AucConfig } from '../core/metrics/auc';
+import type { CustomMetricSpec } from '../core/protocol/runtimeTasks';
+import { matchRank, metricFunctionValues } from './customMetrics';
 
 export type MetricFunction =
   | 'binary_accuracy'
@@ -20,7 +22,11 @@ export type MetricFunction =
   | 'top_k_categorical_accuracy'
   | 'sparse_top_k_categorical_accuracy'
   | 'auc'
-  | 'loss';
+  | 'loss'
+  /** The user's own function, wrapped in a mean as Keras wraps it. */
+  | 'custom-function'
+  /** The user's own Metric subclass: its states over the evaluation. */
+  | 'custom-class';
 
 export interface MetricSpec {
   /** The name Keras reports (`accuracy`, `weighted_accuracy`, `sparse_top_k_categorical_accuracy`). */
@@ -34,6 +40,8 @@ export interface MetricSpec {
   loss: LossSpec | null;
   /** `AUC`: its thresholds, curve and summation. */
   auc: AucConfig | null;
+  /** The user's own metric, as the reader translated it. */
+  custom: CustomMetricSpec | null;
   weighted: boolean;
 }
 
@@ -85,7 +93,30 @@ export function resolveMetric(
   weighted: boolean,
   y: { rank: number; last: number },
   pred: { rank: number; last: number },
+  /** The user's own metrics, which a `{custom_metric: index}` entry names. */
+  customs: readonly CustomMetricSpec[] = [],
 ): MetricSpec {
+  if (spec && typeof spec === 'object' && !Array.isArray(spec) && typeof spec.custom_metric === 'number') {
+    const custom = customs[spec.custom_metric];
+    if (!custom) throw new Error(`no user metric at index ${spec.custom_metric}`);
+    if (!custom.fn && !custom.metricClass)
+      throw new UserFacingError(
+        custom.problem ?? `metric '${custom.name}' could not be translated`,
+        'metric-unsupported',
+      );
+    const name = weighted && !custom.name.startsWith('weighted_') ? `weighted_${custom.name}` : custom.name;
+    return {
+      name,
+      resolved: custom.name,
+      fn: custom.fn ? 'custom-function' : 'custom-class',
+      k: 5,
+      threshold: 0.5,
+      loss: null,
+      auc: null,
+      custom,
+      weighted,
+    };
+  }
   let key: string;
   let config: Record<string, JsonValue> = {};
   let reported: string;
@@ -109,7 +140,15 @@ export function resolveMetric(
   const name = weighted && !reported.startsWith('weighted_') ? `weighted_${reported}` : reported;
   const lower = key.toLowerCase();
   const num = (k: string, d: number) => (typeof config[k] === 'number' ? (config[k] as number) : d);
-  const base = { name, k: num('k', 5), threshold: num('threshold', 0.5), weighted, loss: null, auc: null };
+  const base = {
+    name,
+    k: num('k', 5),
+    threshold: num('threshold', 0.5),
+    weighted,
+    loss: null,
+    auc: null,
+    custom: null,
+  };
   if (lower === 'auc') return { ...base, resolved: 'auc', fn: 'auc', auc: aucConfig(reported, config, y, pred) };
   if (lower === 'accuracy' || lower === 'acc') {
     const binary = pred.last === 1;
@@ -223,6 +262,12 @@ export function metricValues(
       );
     case 'auc':
       throw new Error('AUC is a curve over the whole evaluation, not a value per position');
+    case 'custom-class':
+      throw new Error('a Metric subclass keeps states over the evaluation, not a value per position');
+    case 'custom-function': {
+      if (!spec.custom) throw new Error('a user metric without its translation');
+      return metricFunctionValues(tf, spec.custom, matchRank(tf, family, yTrue, yPred), yPred);
+    }
     case 'loss': {
       if (!spec.loss) throw new Error('a loss metric without its loss');
       return computeLoss(tf, spec.loss, yTrue, yPred, logits, family).values;

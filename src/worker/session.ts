@@ -27,6 +27,7 @@ import {
 import { inMemory } from '../core/data/rowSource';
 import type { NdArray } from '../core/runtime/array';
 import {
+  type CustomMetricSpec,
   dataSpecSchema,
   type FileAccess,
   type RuntimeModel,
@@ -112,6 +113,8 @@ export interface Session {
   loss: LossSpec | null;
   /** `compile(metrics=..., weighted_metrics=...)` entries for the chosen output, as written. */
   metrics: CompiledMetric[];
+  /** The user's own metrics, which `metrics` entries name as `{custom_metric: index}`. */
+  customMetrics: CustomMetricSpec[];
   /** `fit(class_weight=...)`: training weights its loss by it (evaluate, as Keras', does not). */
   classWeight: Record<string, number> | null;
   warnings: string[];
@@ -337,6 +340,7 @@ export function openSession(
       data,
       loss,
       metrics,
+      customMetrics: training?.customMetrics ?? [],
       classWeight: training?.classWeight ?? null,
       warnings,
       tensorsBefore,

@@ -97,11 +97,13 @@ function cancellableSession(request: SessionRequest, purpose: SessionPurpose, ct
 }
 
 /**
- * Evaluation chunks for the user's own loss: Keras' batches, since a function that reduces
- * inside gives one number per batch and Keras averages those (at most the memory plan's chunk).
+ * Evaluation chunks for the user's own loss or Metric subclass: Keras' batches, since a function
+ * that reduces inside gives one number per batch and Keras averages those, and a Metric's
+ * update_state sees one batch at a time (at most the memory plan's chunk).
  */
 function customLossChunk(session: Session, batchSize: number): number | undefined {
-  return session.loss?.custom ? Math.min(batchSize, session.plan.chunk) : undefined;
+  const batched = session.loss?.custom || session.customMetrics.some((m) => m.kind === 'metric-class');
+  return batched ? Math.min(batchSize, session.plan.chunk) : undefined;
 }
 
 export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext): Promise<EvaluateResult> {

@@ -122,11 +122,17 @@ function nanCause(session: Session): string {
   return 'the loss diverged (try a smaller learning rate)';
 }
 
+/**
+ * The loss over `rows` after an epoch, with and without the mask. `classWeighted`: the training
+ * rows, weighted by fit(class_weight=) as the loss training minimises (and Keras' History
+ * `loss`) is; validation is not (Keras' val_loss has no class weights).
+ */
 function maskedAndUnmasked(
   session: Session,
   rows: number[],
   reduction: ReductionId,
   batchSize: number,
+  classWeighted: boolean,
 ): { masked: number; unmasked: number } {
   // A user's loss that returns one number per batch is evaluated in the training's batches, as Keras does.
   const chunk = session.loss?.custom ? Math.min(batchSize, session.plan.chunk) : undefined;
@@ -136,6 +142,7 @@ function maskedAndUnmasked(
     caps: { samples: 1, timesteps: 1, features: 1 },
     recordLayers: false,
     chunk,
+    classWeighted,
   });
   const r = e.reductions;
   if (!r) return { masked: NaN, unmasked: NaN };
@@ -162,9 +169,9 @@ export function train(session: Session, o: TrainOptions, ctx: TaskContext): Trai
           return { history, stopped: { reason: 'nan-loss', message, epoch, batch: b } };
         }
       }
-      const trainLoss = maskedAndUnmasked(session, o.trainRows, o.reduction, o.batchSize);
+      const trainLoss = maskedAndUnmasked(session, o.trainRows, o.reduction, o.batchSize, true);
       const val = o.validation
-        ? maskedAndUnmasked(o.validation.session, o.validation.rows, o.reduction, o.batchSize)
+        ? maskedAndUnmasked(o.validation.session, o.validation.rows, o.reduction, o.batchSize, false)
         : null;
       const record: EpochRecord = { epoch, train: trainLoss, val, seconds: (performance.now() - t0) / 1000 };
       history.push(record);

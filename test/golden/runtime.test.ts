@@ -27,7 +27,7 @@ import { fusedCalls } from '../../src/worker/layers/fusedRnn';
 import { KerasOptimizer, resolveOptimizer } from '../../src/worker/optimizers';
 import { openSession, toTensor } from '../../src/worker/session';
 import { loadTf } from '../../src/worker/tf';
-import { trainStep } from '../../src/worker/train';
+import { train, trainStep } from '../../src/worker/train';
 
 const DIR = join(__dirname, 'fixtures', 'runtime');
 const ROOT = join(__dirname, '..', '..');
@@ -81,6 +81,8 @@ interface Fixture {
    * gave, the same metric without a mask, and (newer fixtures) with the output mask as its weights.
    */
   metrics?: {
+    /** The metrics are the user's own, which the source file compiles the model with (MaskLens reads them there). */
+    compiled?: boolean;
     given: JsonValue[];
     weighted: JsonValue[];
     reported: Record<
@@ -90,6 +92,8 @@ interface Fixture {
   } | null;
   /** Models with several outputs: the output whose loss term the fixture records. */
   outputIndex?: number | null;
+  /** fit() over whole-batch epochs with SGD, no shuffling: each epoch's `loss` in Keras' History. */
+  fitHistory?: { epochs: number; optimizer: 'SGD'; learningRate: number; batchSize: number; loss: Num[] } | null;
   train: Record<
     string,
     { loss: Num; optimizer: { className: string; config: Record<string, JsonValue> }; weights: Fixture['weights'] }
@@ -228,6 +232,8 @@ type ModelFromSource = {
   lambdas: Record<string, LambdaIR>;
   customLayers?: Record<string, CustomLayerIR>;
   customLoss?: NonNullable<RuntimeModel['training']>['customLoss'];
+  /** The metrics the file compiles the model with, the user's own translated. */
+  compiledMetrics?: Pick<NonNullable<RuntimeModel['training']>, 'metrics' | 'weightedMetrics' | 'customMetrics'>;
 };
 
 async function modelFor(fx: Fixture, lambdas: Record<string, LambdaIR>): Promise<ModelFromSource> {
@@ -247,11 +253,23 @@ async function modelFor(fx: Fixture, lambdas: Record<string, LambdaIR>): Promise
         customLoss?.fn,
         `${fx.source.file}: the loss '${fx.loss.name}' was not translated: ${customLoss?.problem ?? 'no custom loss read'}`,
       );
+    const training = runtimeModelOf(ir).training;
+    for (const m of fx.metrics?.compiled ? (training?.customMetrics ?? []) : [])
+      assert.ok(m.fn || m.metricClass, `${fx.source.file}: the metric '${m.name}' was not translated: ${m.problem}`);
     return {
       config: ir.config,
       lambdas: ir.lambdas,
       customLayers: ir.customLayers,
       ...(customLoss ? { customLoss } : {}),
+      ...(fx.metrics?.compiled
+        ? {
+            compiledMetrics: {
+              metrics: training?.metrics,
+              weightedMetrics: training?.weightedMetrics,
+              customMetrics: training?.customMetrics,
+            },
+          }
+        : {}),
     };
   } finally {
     analyzer.dispose();
@@ -271,7 +289,8 @@ function requestFor(fx: Fixture, model: Awaited<ReturnType<typeof modelFor>>): E
         loss: fx.loss.config,
         ...(model.customLoss ? { customLoss: model.customLoss } : {}),
         batchSize: (Array.isArray(fx.inputs) ? fx.inputs[0] : fx.inputs).shape[0],
-        ...(fx.metrics ? { metrics: fx.metrics.given, weightedMetrics: fx.metrics.weighted } : {}),
+        ...(model.compiledMetrics ??
+          (fx.metrics ? { metrics: fx.metrics.given, weightedMetrics: fx.metrics.weighted } : {})),
         ...(fx.classWeight ? { classWeight: fx.classWeight } : {}),
       },
     },
@@ -475,6 +494,45 @@ for (const { file, path } of replays) {
           }
         } finally {
           optimizer.dispose();
+          session.dispose();
+        }
+      });
+    }
+
+    const history = fx.fitHistory;
+    if (history) {
+      await t.test("training's epoch losses: Keras' History loss (class_weight applied), within 1e-5", () => {
+        const session = openSession(req);
+        try {
+          const rows = Array.from({ length: session.data.info.samples }, (_, i) => i);
+          assert.equal(history.batchSize, rows.length, 'the fixture trains on one batch per epoch');
+          const outcome = train(
+            session,
+            {
+              optimizer: resolveOptimizer({
+                class_name: history.optimizer,
+                config: { learning_rate: history.learningRate },
+              }),
+              reduction: 'valid-mean',
+              epochs: history.epochs - 1,
+              batchSize: history.batchSize,
+              shuffle: false,
+              seed: 1,
+              trainRows: rows,
+              validation: null,
+            },
+            ctx,
+          );
+          // One batch per epoch: Keras' epoch loss is the loss before that epoch's step, MaskLens'
+          // epoch record the loss after it; so MaskLens' epoch e is Keras' epoch e + 1.
+          assertClose(
+            outcome.history.map((h) => h.train.masked),
+            history.loss.slice(1).map(num),
+            'epoch losses',
+            1e-5,
+            1e-6,
+          );
+        } finally {
           session.dispose();
         }
       });

@@ -33,6 +33,8 @@ class Case:
     weighted_metrics: tuple = ()  # compile(weighted_metrics=...)
     source: object = None         # (corpus file stem, model variable): the model a golden corpus file builds, read by MaskLens from that file
     class_weight: dict = None     # fit(class_weight=...) for the training steps: {class id: weight}
+    compiled_metrics: bool = False  # metrics= / weighted_metrics= are those the corpus file compiles the model with (the user's own)
+    fit_epochs: int = 0           # > 0: also fit() this many epochs (SGD, one batch, no shuffling) and record History's losses
 
 
 # ---------------------------------------------------------------- seed models (verbatim)
@@ -550,10 +552,24 @@ CLASS_WEIGHT = {0: 1.0, 1: 3.0, 2: 0.5}
 CASES += [
     Case("class_weight_classifier", "class_weight on a classifier (sparse class per sample): each sample weighted by its class",
          partial(token_rnn, head=3, head_act="softmax", rnn=lambda L: L.LSTM(5)), token_data(LENS, 1, y_kind="classes", seed=67, y_shape=(3, 1)),
-         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT),
+         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT, fit_epochs=3),
     Case("class_weight_tagger", "class_weight on a padded tagger, targets (batch, time, 1): tf-keras weights each timestep by its class under the mask; Keras 3 raises a TypeError",
          partial(token_rnn, head=3, head_act="softmax"), token_data(LENS, 3, y_kind="classes", seed=68, y_shape=(3, 6, 1)),
-         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT, expected_errors={"keras3": "TypeError"}),
+         "sparse_categorical_crossentropy", class_weight=CLASS_WEIGHT, expected_errors={"keras3": "TypeError"}, fit_epochs=3),
+]
+
+# The user's own metrics (c54): Metric subclasses with state and metric functions, as the file
+# compiles them; which mask or weights each Keras passes them is what the fixtures show.
+METRIC_LENS = [6, 5, 4, 3, 2, 6, 1, 4]
+CASES += [
+    from_corpus("custom_metrics_tagger", "c54: Metric subclasses (own padding mask; every position it is given) and a metric function on a padded tagger, weighted_metrics with per-sample weights",
+                "c54_custom_metrics", "tagger",
+                pad_targets(token_data(METRIC_LENS, 1, y_kind="classes", seed=81, y_shape=(8, 6),
+                                       sw=[[1.0], [2.0], [0.5], [1.0], [3.0], [1.0], [2.0], [1.0]]), 0.0),
+                "sparse_categorical_crossentropy", compiled_metrics=True),
+    from_corpus("custom_metrics_classifier", "c54: a Metric subclass and a metric function on a classifier (no mask reaches the output)",
+                "c54_custom_metrics", "classifier", token_data(METRIC_LENS, 1, y_kind="classes", seed=82, y_shape=(8, 1)),
+                "sparse_categorical_crossentropy", compiled_metrics=True),
 ]
 
 

@@ -166,9 +166,14 @@ def build_fixture(fam, case, fixture_dir):
 
     batch = len(y)
     metrics = {}
-    if case.output is None and (case.metrics or case.weighted_metrics):
+    given_metrics, given_weighted = make_metrics(K, case.metrics), make_metrics(K, case.weighted_metrics)
+    if case.compiled_metrics:
+        # The metric objects and functions the source file compiles the model with.
+        compiled = model._compile_config.config
+        given_metrics, given_weighted = compiled.get("metrics"), compiled.get("weighted_metrics")
+    if case.output is None and (given_metrics or given_weighted):
         model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=loss_obj,
-                      metrics=make_metrics(K, case.metrics), weighted_metrics=make_metrics(K, case.weighted_metrics))
+                      metrics=given_metrics, weighted_metrics=given_weighted)
         logs = model.evaluate(x, y, sample_weight=sw, batch_size=batch, verbose=0, return_dict=True)
         ev = float(logs["loss"])
         metrics = metric_records(fam, model, logs, y, out, sw, out_mask)
@@ -210,6 +215,17 @@ def build_fixture(fam, case, fixture_dir):
                            "loss": np.float32(step_loss),
                            "weights": weights_record(store, model, "digest", digest_all=big)}
     model.set_weights(init)
+    history = None
+    if case.fit_epochs:
+        # What Keras reports as each epoch's `loss` in History: the mean of the batch losses during
+        # the epoch (one batch here, so the loss before that epoch's step), class_weight applied.
+        K.utils.set_random_seed(case.seed + 13)
+        model.compile(optimizer=K.optimizers.SGD(learning_rate=0.01), loss=fam.make_loss(case.loss, case.loss_kwargs))
+        fitted = model.fit(x, y, sample_weight=sw, class_weight=case.class_weight, batch_size=batch,
+                           epochs=case.fit_epochs, shuffle=False, verbose=0)
+        history = {"epochs": case.fit_epochs, "optimizer": "SGD", "learningRate": 0.01, "batchSize": batch,
+                   "loss": [np.float32(v) for v in fitted.history["loss"]]}
+        model.set_weights(init)
 
     ctx = types.SimpleNamespace(x=x, y=y, sw=sw, out=out, out_mask=out_mask, layers=layers, L=L, ev=ev, red=red)
     checks = []
@@ -240,7 +256,10 @@ def build_fixture(fam, case, fixture_dir):
         "outputMask": mask_json(out_mask),
         "perTimestepLoss": arr(L),
         "kerasEvaluate": np.float32(ev),
-        "metrics": {"given": metric_specs(case.metrics), "weighted": metric_specs(case.weighted_metrics), "reported": metrics} if metrics else None,
+        "metrics": {"given": metric_specs(case.metrics), "weighted": metric_specs(case.weighted_metrics), "reported": metrics,
+                    **({"compiled": True, "given": metric_names(given_metrics), "weighted": metric_names(given_weighted)}
+                       if case.compiled_metrics else {})} if metrics else None,
+        "fitHistory": history,
         "reductions": red,
         "reductionsDerivedFrom": "keras perTimestepLoss and output mask",
         **extra,
@@ -275,6 +294,20 @@ def metric_specs(specs):
     return [s if isinstance(s, str) else {"class_name": s[0], "config": dict(s[1])} for s in specs]
 
 
+def metric_names(given):
+    """The source's own metrics by what they are: a function's name, or a Metric subclass and its name."""
+    return [m if isinstance(m, str) else getattr(m, "__name__", None) or {"class_name": type(m).__name__, "name": m.name}
+            for m in (given or [])]
+
+
+def fresh_metric(metric):
+    """A new metric like `metric`, its state empty: a wrapped function wraps the same function."""
+    fn = getattr(metric, "_fn", None)
+    if fn is not None and type(metric).__name__ == "MeanMetricWrapper":
+        return type(metric)(fn, name=metric.name)
+    return type(metric).from_config(metric.get_config())
+
+
 def _compiled_metric_objects(fam, model):
     """The metric objects `compile(metrics=, weighted_metrics=)` made, in Keras' order, and whether each is weighted."""
     if fam.name == "keras3":
@@ -297,7 +330,7 @@ def metric_records(fam, model, logs, y, out, sw, out_mask):
     for metric, weighted in _compiled_metric_objects(fam, model):
         name = metric.name if not weighted or metric.name.startswith("weighted_") else f"weighted_{metric.name}"
         fn = getattr(metric, "_fn", None)
-        fresh = type(metric).from_config(metric.get_config())
+        fresh = fresh_metric(metric)
         fresh.update_state(y, out.copy(), sample_weight=sw if weighted else None)
         records[name] = {
             "className": type(metric).__name__,
@@ -310,7 +343,7 @@ def metric_records(fam, model, logs, y, out, sw, out_mask):
             weight = np.asarray(out_mask, dtype="float32")
             if weighted and sw is not None:
                 weight = weight * np.asarray(sw, dtype="float32").reshape(len(weight), -1)
-            masked = type(metric).from_config(metric.get_config())
+            masked = fresh_metric(metric)
             masked.update_state(y, out.copy(), sample_weight=weight)
             records[name]["masked"] = np.float32(float(masked.result()))
     return records

@@ -408,6 +408,38 @@ suite('panel features', () => {
     }
   });
 
+  test("the user's own metrics: a Metric subclass and a function in the metrics table, and what Keras does with the mask for each", async () => {
+    await openExample('custom_metric_tagger.py');
+    const api = await activateExtension();
+    const rendered = waitForEvent(
+      api.panel.onDidRender,
+      (r) => r.view === 'evaluate' || r.view === 'taskError' || r.view === 'renderError',
+      180_000,
+      'the evaluate result',
+    );
+    await vscode.commands.executeCommand('masklens.evaluate');
+    const view = await rendered;
+    assert.equal(view.view, 'evaluate', view.summary);
+    const reported = (name: string) => {
+      const m = new RegExp(`metric=${name}:([\\d.eE-]+)/([\\d.eE-]+)`).exec(view.summary);
+      assert.ok(m, `the panel shows no ${name}: ${view.summary}`);
+      return { keras: Number(m[1]), unmasked: Number(m[2]) };
+    };
+    // Keras wraps the function in a mean its mask weights: not what every position gives on this padded tagger.
+    const hits = reported('token_hits');
+    assert.notEqual(hits.keras, hits.unmasked);
+    reported('position_accuracy');
+    const shot = await screenshot('panel-custom-metrics');
+    if (shot.framesText !== null) {
+      assert.match(shot.framesText, /position_accuracy/);
+      assert.match(shot.framesText, /passes (no mask|the output mask) to metric 'position_accuracy'/);
+      assert.match(
+        shot.framesText,
+        /Keras wraps metric 'token_hits' \(a function\) in a mean weighted by the output mask/,
+      );
+    }
+  });
+
   test('the panel reported no Content Security Policy violation while doing all of this', () => {
     const violations = all.views.filter((v) => v.view === 'cspViolation').map((v) => v.summary);
     assert.deepEqual(violations, []);

@@ -157,7 +157,13 @@ function callSuper(ctx: Ctx, sup: Value & { t: 'super' }, name: string, args: Ca
   if (inst.layer && name === '__init__') return initKerasBase(ctx, inst, args);
   if (inst.layer && name === 'add_weight') return addWeightInInit(ctx, inst, args) ?? unknown(null, rangeOf(args.node));
   const model = inst.model;
-  if (!model) return name === '__init__' ? NONE : unknown(null, rangeOf(args.node));
+  if (!model) {
+    if (name !== '__init__') return unknown(null, rangeOf(args.node));
+    // Keras' Loss and Metric bases keep the `name=` they are given as `self.name`.
+    const given = args.kw.get('name');
+    if (given?.t === 'str' && !inst.attrs.has('name')) inst.attrs.set('name', given);
+    return NONE;
+  }
   if (name === '__init__') {
     functionalInit(ctx, model, args);
     return NONE;

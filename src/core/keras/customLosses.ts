@@ -22,7 +22,8 @@ function derivesFromLoss(cls: ClassValue, depth = 0): boolean {
   );
 }
 
-function findMethod(cls: ClassValue, name: string, depth = 0): FuncValue | null {
+/** A method of the class or of a same-file base it derives from. */
+export function findMethod(cls: ClassValue, name: string, depth = 0): FuncValue | null {
   const own = cls.methods.get(name);
   if (own) return own;
   if (depth > 8) return null;
@@ -35,7 +36,7 @@ function findMethod(cls: ClassValue, name: string, depth = 0): FuncValue | null 
 }
 
 /** The parameter names of a def, `self` first for a method. */
-function parameterNames(fn: FuncValue): string[] {
+export function parameterNames(fn: FuncValue): string[] {
   const list = field(fn.node, 'parameters');
   return (list ? named(list) : []).flatMap((p) => {
     const id =
@@ -55,18 +56,22 @@ function problemAt(name: string, error: Untranslatable): CustomLossIR['problem']
   };
 }
 
+/** The `name` a Keras Loss or Metric instance has: the one given, else its class in snake case. */
+export function instanceName(inst: InstanceValue): string {
+  const own = inst.attrs.get('name');
+  return own?.t === 'str'
+    ? own.v
+    : inst.cls.name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+        .toLowerCase();
+}
+
 /** A `Loss` subclass instance: its `call(self, y_true, y_pred)`, with `self.<attr>` folding to the instance's values. */
 function lossObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomLossIR {
   const cls = inst.cls;
   // Keras names a Loss by its `name`, by default the class in snake case (`MaskedHuber` → `masked_huber`).
-  const own = inst.attrs.get('name');
-  const name =
-    own?.t === 'str'
-      ? own.v
-      : cls.name
-          .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-          .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-          .toLowerCase();
+  const name = instanceName(inst);
   const call = findMethod(cls, 'call');
   const range = rangeOf(node);
   if (!call) {

@@ -86,12 +86,19 @@ function singleExpression(fn: FuncValue): Syntax | null {
  * function or a loss). Parameters after them read their defaults, or the keywords
  * `functools.partial` bound.
  */
-export function translateFunction(ctx: Ctx, fn: FuncValue, positional = 1, what = 'this Lambda'): TranslatedLambda {
+export function translateFunction(
+  ctx: Ctx,
+  fn: FuncValue,
+  positional = 1,
+  what = 'this Lambda',
+  /** It runs inside Keras' compiled step (a metric): see Env.graph. */
+  graph = false,
+): TranslatedLambda {
   const { names, defaults } = parameters(ctx, fn, positional);
   const source = fn.node.text;
   const bodyNode = singleExpression(fn);
   try {
-    const env: Env = { params: names, locals: new Map(), fn, scope: fn.scope, self: null, depth: 0 };
+    const env: Env = { params: names, locals: new Map(), fn, scope: fn.scope, self: null, depth: 0, graph };
     for (const [name, value] of defaults) {
       const c = toJson(value);
       if (typeof c === 'number' || typeof c === 'boolean' || c === null)

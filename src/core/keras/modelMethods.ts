@@ -3,16 +3,17 @@
  * `evaluate`, `predict` record what training will do (loss, optimizer, batch size,
  * epochs, which variables hold the data); `build(shape)` fixes an input shape.
  */
-import type { JsonValue, WeightFileRef } from '../ir';
+import type { CustomMetricIR, JsonValue, WeightFileRef } from '../ir';
 import type { CallArgs } from '../objects/arguments';
 import type { Ctx } from '../objects/context';
 import { layerValue, listedLayers } from './attributes';
 import { customLoss } from './customLosses';
+import { customMetric, isCustomMetric } from './customMetrics';
 import { inputLayer } from './inputs';
 import type { ModelObj } from '../objects/modelObjects';
 import { sequentialAdd, sequentialRebuilt } from './sequential';
 import { learnSubclassInput } from './subclassed';
-import { rangeOf, type Syntax } from '../python/syntax';
+import { field, named as children, rangeOf, type Syntax } from '../python/syntax';
 import { asInt, asNumber, asString, NONE, unknown, type Value } from '../objects/values';
 
 /** Positional parameters of the training methods (Keras 3 signatures; tf.keras agrees on these). */
@@ -83,6 +84,35 @@ function kerasSpec(v: Value | undefined): JsonValue | null {
 }
 
 /**
+ * `metrics=` / `weighted_metrics=` as kerasSpec reads them, with the user's own metrics (a
+ * function, a Metric subclass instance) translated into `custom` and standing as `{custom_metric: i}`.
+ */
+function metricsSpec(ctx: Ctx, v: Value | undefined, node: Syntax, custom: CustomMetricIR[]): JsonValue | null {
+  if (!v || v.t === 'none') return null;
+  if (isCustomMetric(v)) {
+    const metric = customMetric(ctx, v, node);
+    if (!metric) return null;
+    if (metric.problem)
+      ctx.report('unsupported-construct', 'information', metric.problem.message, metric.problem.range);
+    custom.push(metric);
+    return { custom_metric: custom.length - 1 };
+  }
+  // A list written out in the source gives each entry its own place for messages.
+  const items = node.type === 'list' || node.type === 'tuple' ? children(node) : null;
+  if (v.t === 'seq') return v.items.map((item, i) => metricsSpec(ctx, item, items?.[i] ?? node, custom));
+  if (v.t === 'dict') {
+    const pairs = node.type === 'dictionary' ? children(node).filter((c) => c.type === 'pair') : null;
+    return Object.fromEntries(
+      v.keys.map((k, i) => [
+        k.t === 'str' ? k.v : String(i),
+        metricsSpec(ctx, v.values[i], (pairs?.[i] && field(pairs[i], 'value')) ?? node, custom),
+      ]),
+    );
+  }
+  return kerasSpec(v);
+}
+
+/**
  * `fit(class_weight={0: 1.0, 1: 3.0})`: weights by whole-number class id; null where the source
  * gives no dict of numbers (a computed one, say), which Keras' own check would also need.
  */
@@ -137,8 +167,10 @@ export function modelMethod(ctx: Ctx, model: ModelObj, name: string, args: CallA
       if (t.customLoss?.problem)
         ctx.report('unsupported-construct', 'information', t.customLoss.problem.message, t.customLoss.problem.range);
       t.optimizer = kerasSpec(a.get('optimizer')?.v);
-      t.metrics = kerasSpec(a.get('metrics')?.v);
-      t.weightedMetrics = kerasSpec(a.get('weighted_metrics')?.v);
+      t.customMetrics = [];
+      const given = (key: string) => metricsSpec(ctx, a.get(key)?.v, a.get(key)?.node ?? args.node, t.customMetrics);
+      t.metrics = given('metrics');
+      t.weightedMetrics = given('weighted_metrics');
       const mode = a.get('sample_weight_mode')?.v;
       t.sampleWeightMode = mode ? asString(mode) : null;
       return NONE;

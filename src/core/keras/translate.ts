@@ -77,6 +77,8 @@ const FUNCTIONS: Record<string, string> = {
   cumsum: 'cumsum',
   l2_normalize: 'l2_normalize',
   ones_like: 'ones_like',
+  zeros: 'zeros',
+  ones: 'ones',
   zeros_like: 'zeros_like',
   pow: 'pow',
   power: 'pow',
@@ -196,6 +198,21 @@ export interface Env {
   aliases?: Map<string, string>;
   /** Keras loss objects the function makes (`loss_fn = keras.losses.X(...)`), by name. */
   objects?: Map<string, Value>;
+  /**
+   * A Metric subclass's state variables (`self.total`): each one's value so far in the method,
+   * which `self.total.assign_add(x)` / `assign_sub` / `assign` statements change.
+   */
+  states?: Map<string, LambdaExpr>;
+  /**
+   * What the method gives where it ends or returns (`update_state`: every state's new value);
+   * unset in helpers it inlines, which therefore cannot change a state.
+   */
+  finish?: (env: Env) => LambdaExpr;
+  /**
+   * The function runs inside Keras' compiled step (a metric), where numpy cannot read a tensor:
+   * Keras 3.15.1 and tf-keras 2.21 raise NotImplementedError there (measured).
+   */
+  graph?: boolean;
 }
 
 /** Loops are unrolled: at most this many iterations, each translated on its own. */
@@ -357,6 +374,8 @@ function attribute(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
   const object = field(node, 'object');
   const name = field(node, 'attribute')?.text ?? '';
   if (env.self && object?.type === 'identifier' && object.text === env.self.name) {
+    const state = env.states?.get(name);
+    if (state) return state;
     const assigned = env.selfAssigned?.get(name);
     if (assigned) return translateExpr(ctx, assigned, env);
     if (env.self.built.has(name)) return { op: 'self', name };
@@ -480,6 +499,11 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     callee.type === 'identifier' && (callee.text === 'abs' || callee.text === 'len') && target.t !== 'func'
       ? callee.text
       : undefined;
+  if (m?.[1] === 'numpy' && env.graph)
+    throw new Untranslatable(
+      'Keras runs it inside its compiled step, where numpy cannot read a tensor (Keras raises NotImplementedError: Cannot convert a symbolic tf.Tensor to a numpy array); use tf or keras.ops',
+      callee,
+    );
   const fn = m ? (m[2] === 'split' ? splitFunction(m[1]) : FUNCTIONS[m[2]]) : builtin;
   if (!fn) throw new Untranslatable(`\`${callee.text}\` is not a function MaskLens can execute`, callee);
   const spread = fn === 'concatenate' || fn === 'stack';
@@ -588,7 +612,7 @@ function inline(ctx: Ctx, node: Syntax, method: FuncValue, env: Env): LambdaExpr
     if (bound) locals.set(name, bound);
     else if (fallback) locals.set(name, translateExpr(ctx, fallback, env));
   });
-  const inner: Env = { ...env, locals, fn: method, depth: env.depth + 1 };
+  const inner: Env = { ...env, locals, fn: method, depth: env.depth + 1, finish: undefined };
   return translateBlock(ctx, named(field(method.node, 'body') ?? method.node), inner);
 }
 
@@ -600,7 +624,15 @@ function inline(ctx: Ctx, node: Syntax, method: FuncValue, env: Env): LambdaExpr
 function inlineFunction(ctx: Ctx, node: Syntax, fn: FuncValue, env: Env): LambdaExpr {
   if (env.depth >= MAX_INLINE_DEPTH) throw new Untranslatable('functions call each other too deeply', node);
   const { args, kwargs } = callArguments(ctx, node, env, false);
-  const inner: Env = { params: [], locals: new Map(), fn, scope: fn.scope, self: null, depth: env.depth + 1 };
+  const inner: Env = {
+    params: [],
+    locals: new Map(),
+    fn,
+    scope: fn.scope,
+    self: null,
+    depth: env.depth + 1,
+    ...(env.graph ? { graph: true } : {}),
+  };
   let position = 0;
   for (const p of named(field(fn.node, 'parameters') ?? fn.node)) {
     if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern')
@@ -633,6 +665,7 @@ function usesSelfAtRunTime(node: Syntax, env: Env): boolean {
     return (
       self.built.has(name) ||
       self.layers.has(name) ||
+      env.states?.has(name) === true ||
       name === 'add_weight' ||
       self.method(name) !== null ||
       env.selfAssigned?.has(name) === true
@@ -723,6 +756,8 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
     switch (stmt.type) {
       case 'return_statement': {
         if (state.inLoop) throw new Untranslatable('a return inside a loop', stmt);
+        // Keras ignores what update_state returns: the states are its result.
+        if (env.finish) return env.finish(env);
         const value = named(stmt)[0];
         return value ? translateExpr(ctx, value, env) : { op: 'const', value: null };
       }
@@ -749,7 +784,8 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
         const inner = named(stmt)[0];
         if (inner?.type === 'assignment') assign(ctx, inner, env, state.onSelfAssign);
         else if (inner?.type === 'augmented_assignment') augmented(ctx, inner, env);
-        else throw new Untranslatable('a statement MaskLens cannot translate', stmt);
+        else if (!(inner?.type === 'call' && stateUpdate(ctx, inner, env)))
+          throw new Untranslatable('a statement MaskLens cannot translate', stmt);
         break;
       }
       default:
@@ -759,7 +795,27 @@ function block(ctx: Ctx, stmts: readonly Syntax[], env: Env, state: BlockState):
         );
     }
   }
-  return null;
+  return !state.inLoop && env.finish ? env.finish(env) : null;
+}
+
+const STATE_UPDATES: Record<string, '+' | '-' | null> = { assign_add: '+', assign_sub: '-', assign: null };
+
+/** `self.total.assign_add(x)` (`assign_sub`, `assign`) on a Metric's state: its value from here on. */
+function stateUpdate(ctx: Ctx, call: Syntax, env: Env): boolean {
+  const callee = field(call, 'function');
+  const target = callee?.type === 'attribute' ? field(callee, 'object') : null;
+  const how = field(callee ?? call, 'attribute')?.text ?? '';
+  if (!env.states || !target || target.type !== 'attribute' || !(how in STATE_UPDATES)) return false;
+  const attr = field(target, 'attribute')?.text ?? '';
+  const current = env.states.get(attr);
+  if (!current || field(target, 'object')?.text !== env.self?.name) return false;
+  if (!env.finish) throw new Untranslatable("a metric's state changed inside a helper method", call);
+  const { args, kwargs } = callArguments(ctx, call, env, false);
+  const value = args[0] ?? kwargs.value;
+  if (!value || args.length > 1) throw new Untranslatable(`\`${how}\` takes one value`, call);
+  const operator = STATE_UPDATES[how];
+  env.states.set(attr, operator ? { op: 'binary', operator, left: current, right: value } : value);
+  return true;
 }
 
 /**
@@ -796,6 +852,7 @@ function branchEnv(env: Env): Env {
   return {
     ...env,
     locals: new Map(env.locals),
+    ...(env.states ? { states: new Map(env.states) } : {}),
     ...(env.selfAssigned ? { selfAssigned: new Map(env.selfAssigned) } : {}),
     ...(env.aliases ? { aliases: new Map(env.aliases) } : {}),
   };

@@ -141,6 +141,7 @@ export function emptyTraining(): TrainingSpec {
     customLoss: null,
     metrics: null,
     weightedMetrics: null,
+    customMetrics: [],
     batchSize: null,
     epochs: null,
     fitArgs: {},

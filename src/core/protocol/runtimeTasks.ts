@@ -147,6 +147,24 @@ const openOptionSchema = z.object({
   axis: z.number().int().nonnegative().optional(),
 });
 
+/** A metric the user's code defines, as the reader translated it (see CustomMetricIR). */
+const customMetricSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['function', 'metric-class']),
+  fn: lambdaFunctionSchema.nullable(),
+  metricClass: z
+    .object({
+      states: z.array(z.object({ attr: z.string(), shape: z.array(z.number().int().nonnegative()) })),
+      update: lambdaFunctionSchema,
+      result: lambdaFunctionSchema,
+      reset: lambdaFunctionSchema.nullable(),
+    })
+    .nullable(),
+  problem: z.string().nullable(),
+  line: z.number().int().positive().optional(),
+});
+export type CustomMetricSpec = z.infer<typeof customMetricSchema>;
+
 export const runtimeModelSchema = z.object({
   name: z.string().default('model'),
   config: kerasModelConfigSchema,
@@ -179,6 +197,8 @@ export const runtimeModelSchema = z.object({
         .optional(),
       /** `compile(metrics=...)` and `compile(weighted_metrics=...)`: names or `{class_name, config}`, lists or dicts by output. */
       metrics: jsonValueSchema.optional(),
+      /** The user's own metrics, which `metrics` / `weightedMetrics` name as `{custom_metric: index}`: translated, or why not (with the line). */
+      customMetrics: z.array(customMetricSchema).optional(),
       weightedMetrics: jsonValueSchema.optional(),
       /** `fit(class_weight=...)`: the weight of each class id, which training applies as Keras does. */
       classWeight: z.record(z.string(), z.number()).nullable().optional(),
@@ -222,6 +242,18 @@ export function runtimeModelOf(ir: ModelIR): RuntimeModel {
           }
         : {}),
       ...(t.metrics ? { metrics: t.metrics } : {}),
+      ...(t.customMetrics.length > 0
+        ? {
+            customMetrics: t.customMetrics.map((m) => ({
+              name: m.name,
+              kind: m.kind,
+              fn: m.fn,
+              metricClass: m.metricClass,
+              problem: m.problem ? `${m.problem.message} (line ${m.problem.range.start.line + 1})` : null,
+              line: m.range.start.line + 1,
+            })),
+          }
+        : {}),
       ...(t.weightedMetrics ? { weightedMetrics: t.weightedMetrics } : {}),
       ...(t.fitArgs.classWeight ? { classWeight: t.fitArgs.classWeight } : {}),
     },

@@ -31,6 +31,7 @@ export function savedModelIR(saved: SavedModel): ModelIR {
       customLoss: null,
       metrics: saved.training.metrics,
       weightedMetrics: saved.training.weightedMetrics,
+      customMetrics: [],
     },
     unresolved: [],
     diagnostics: [],

@@ -437,6 +437,12 @@ export class ExprEvaluator {
       // Keras 3 records convert_to_tensor on a propagated mask (Attention's query mask).
       case 'convert_to_tensor':
         return tf.clone(this.tensor(x));
+      case 'zeros':
+      case 'ones': {
+        // Every tensor MaskLens runs is float32, whatever `dtype=` says.
+        const shape = this.intList(this.arg(args, kwargs, 0, 'shape'), `${fn}()'s shape`);
+        return fn === 'zeros' ? tf.zeros(shape) : tf.ones(shape);
+      }
       case 'ones_like':
         return tf.onesLike(this.tensor(x));
       case 'zeros_like':
