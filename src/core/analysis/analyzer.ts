@@ -15,8 +15,6 @@ import { blankForParsing, parseBlanked } from '../python/blanking';
 import { AnalysisStopped } from '../objects/context';
 import { parseTree } from '../reader/parse';
 import { loadPythonParser, type GrammarPaths, type Syntax } from '../python/syntax';
-import { SyntaxNode, SyntaxTree } from '../python/syntaxNode';
-import { rootAfterEdit } from './statementReuse';
 import { syntaxErrors, withSyntaxErrors } from './syntaxErrors';
 import type { ModuleFiles } from '../objects/modules';
 import { analyzeParsed, type FileAnalysis } from './analyze';
@@ -43,15 +41,6 @@ export interface Analyzer {
 }
 
 const CACHE_SIZE = 16;
-
-/** A file's last tree without syntax errors (or its newest), its syntax root and the text both were made from. */
-interface Parsed {
-  text: string;
-  tree: Tree;
-  root: SyntaxNode;
-  /** Shared by the file's roots over its edits: statements taken into a new root stay in it. */
-  syntax: SyntaxTree;
-}
 
 function pointAt(text: string, index: number): Point {
   let row = 0;
@@ -85,36 +74,35 @@ export function diffEdit(before: string, after: string): Edit | null {
 }
 
 export function createAnalyzerFromParser(parser: Parser): Analyzer {
-  const cache = new Map<string, Parsed>();
+  const cache = new Map<string, { text: string; tree: Tree }>();
   /** Imported modules' trees by text: an unchanged module is not parsed again on the next keystroke. */
-  const moduleTrees = new Map<string, { tree: Tree; root: SyntaxNode }>();
+  const moduleTrees = new Map<string, Tree>();
 
   const moduleTree = (text: string): Syntax | null => {
     const known = moduleTrees.get(text);
     if (known) {
       moduleTrees.delete(text);
       moduleTrees.set(text, known);
-      return known.root;
+      return known.rootNode;
     }
-    let parsed: { tree: Tree; text: string } | null = null;
+    let parsed: Tree | null = null;
     try {
       parsed = parseBlanked(blankForParsing(text, { numbers: false }), (t) => {
         const tree = parser.parse(t);
         if (!tree) throw new Error('tree-sitter returned no tree');
         return tree;
-      });
+      }).tree;
     } catch {
       return null;
     }
-    const root = SyntaxNode.root(parsed.tree.rootNode, new SyntaxTree(parsed.text, parsed.tree.language));
-    moduleTrees.set(text, { tree: parsed.tree, root });
-    return root;
+    moduleTrees.set(text, parsed);
+    return parsed.rootNode;
   };
   /** Between readings only: a reading still holds the nodes of every module it read. */
   const trimModuleTrees = (): void => {
     while (moduleTrees.size > CACHE_SIZE * 2) {
-      const [oldest, entry] = moduleTrees.entries().next().value as [string, { tree: Tree }];
-      entry.tree.delete();
+      const [oldest, entry] = moduleTrees.entries().next().value as [string, Tree];
+      entry.delete();
       moduleTrees.delete(oldest);
     }
   };
@@ -143,58 +131,47 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
    * an error that swallows the rest of the file; parsing the next keystroke from that tree would
    * re-read everything after it, so a tree with errors is used for its own analysis only and the
    * last good one stays the base (a file that never parsed cleanly keeps its newest tree). Returns
-   * the tree, its syntax root (sharing the statements an edit left alone with the last root),
-   * whether the caller must delete the tree, and the text it was parsed from: the file with its
-   * long comment runs and number literals blanked (python/blanking.ts), positions unchanged.
+   * the tree, whether the caller must delete it, and the text it was parsed from: the file with
+   * its long comment runs and number literals blanked (python/blanking.ts), positions unchanged.
    */
   const parse = (
     file: string,
     original: string,
     shouldStop: (() => boolean) | undefined,
-  ): { tree: Tree; root: SyntaxNode; owned: boolean; text: string } => {
+  ): { tree: Tree; owned: boolean; text: string } => {
     const source = blankForParsing(original);
     const cached = cache.get(file);
     if (cached) cache.delete(file); // re-inserted below: the map's order is least recently used first
     const edit = cached ? diffEdit(cached.text, source.text) : null;
     if (cached && !edit) {
       cache.set(file, cached);
-      return { tree: cached.tree, root: cached.root, owned: false, text: cached.text };
+      return { tree: cached.tree, owned: false, text: cached.text };
     }
     const base = cached && edit ? cached.tree.copy() : null;
     if (base && edit) base.edit(edit);
     let tree: Tree;
     let text: string;
-    let changed: TsRange[] | null = null;
     try {
       // The old tree is a base for the blanked text only: a run put back changes text outside the edit.
       ({ tree, text } = parseBlanked(source, (t) => parseText(t, t === source.text ? base : null, shouldStop)));
-      if (base && text === source.text) changed = base.getChangedRanges(tree);
     } catch (error) {
       if (cached) cache.set(file, cached);
       throw error;
     } finally {
       base?.delete();
     }
-    const hasError = tree.rootNode.hasError;
-    if (cached && hasError && !cached.tree.rootNode.hasError) {
+    if (cached && tree.rootNode.hasError && !cached.tree.rootNode.hasError) {
       cache.set(file, cached);
-      const root = SyntaxNode.root(tree.rootNode, new SyntaxTree(text, tree.language));
-      return { tree, root, owned: true, text };
+      return { tree, owned: true, text };
     }
-    let root: SyntaxNode;
-    if (cached && edit && changed && !hasError && !cached.tree.rootNode.hasError) {
-      const previous = { root: cached.root, text: cached.syntax.text };
-      cached.syntax.text = text;
-      root = rootAfterEdit(tree.rootNode, cached.syntax, previous, edit, changed);
-    } else root = SyntaxNode.root(tree.rootNode, new SyntaxTree(text, tree.language));
     cached?.tree.delete();
-    cache.set(file, { text, tree, root, syntax: root.tree });
+    cache.set(file, { text, tree });
     while (cache.size > CACHE_SIZE) {
-      const [oldest, entry] = cache.entries().next().value as [string, Parsed];
+      const [oldest, entry] = cache.entries().next().value as [string, { text: string; tree: Tree }];
       entry.tree.delete();
       cache.delete(oldest);
     }
-    return { tree, root, owned: false, text };
+    return { tree, owned: false, text };
   };
 
   return {
@@ -203,9 +180,9 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
       const kerasVersion = options.kerasVersion ?? FAMILIES[family].referenceVersion;
       const pieces: Tree[] = [];
       try {
-        const { tree, root, owned, text: parsedText } = parse(options.file, text, options.shouldStop);
+        const { tree, owned, text: parsedText } = parse(options.file, text, options.shouldStop);
         if (owned) pieces.push(tree);
-        let roots = [root];
+        let roots = [tree.rootNode];
         if (tree.rootNode.hasError) {
           // One unclosed bracket can swallow the rest of the file: read statement by statement.
           const chunks = topLevelChunks(text);
@@ -214,9 +191,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
               if (options.shouldStop?.()) throw new AnalysisStopped();
               pieces.push(parseText(parsedText, null, options.shouldStop, [range]));
             }
-            roots = pieces
-              .slice(owned ? 1 : 0)
-              .map((p) => SyntaxNode.root(p.rootNode, new SyntaxTree(parsedText, p.language)));
+            roots = pieces.slice(owned ? 1 : 0).map((p) => p.rootNode);
           }
         }
         const modules = options.modules
@@ -269,7 +244,7 @@ export function createAnalyzerFromParser(parser: Parser): Analyzer {
     dispose(): void {
       for (const entry of cache.values()) entry.tree.delete();
       cache.clear();
-      for (const entry of moduleTrees.values()) entry.tree.delete();
+      for (const tree of moduleTrees.values()) tree.delete();
       moduleTrees.clear();
       parser.delete();
     },

@@ -6,7 +6,7 @@
  * and every model it touches is marked incomplete: its verdict becomes unknown.
  */
 import type { Diagnostic, Range } from '../ir';
-import type { Node } from 'web-tree-sitter';
+import type { Syntax } from '../python/syntax';
 import type { FileAnalysis } from './analyze';
 
 /** How many syntax errors get a diagnostic of their own; a file with more is not worth listing. */
@@ -19,7 +19,7 @@ export interface SyntaxError {
   text: string;
 }
 
-function describe(node: Node): string {
+function describe(node: Syntax): string {
   if (node.isMissing) return `a missing '${node.type}'`;
   const first = node.text.split('\n')[0].trim();
   return first
@@ -28,9 +28,9 @@ function describe(node: Node): string {
 }
 
 /** The ERROR and MISSING nodes of a tree, outermost first, in file order. */
-export function syntaxErrors(root: Node): SyntaxError[] {
+export function syntaxErrors(root: Syntax): SyntaxError[] {
   const found: SyntaxError[] = [];
-  const visit = (node: Node): void => {
+  const visit = (node: Syntax): void => {
     if (found.length >= MAX_ERRORS || !node.hasError) return;
     if (node.type === 'ERROR' || node.isMissing) {
       const start = { line: node.startPosition.row, character: node.startPosition.column };

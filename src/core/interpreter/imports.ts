@@ -155,7 +155,7 @@ export function bindFromItem(module: string, item: Syntax, scope: Scope): void {
 /** The imported items of a `from ... import ...` statement (the module name aside). */
 export function fromItems(node: Syntax): Syntax[] {
   const moduleNode = field(node, 'module_name');
-  return named(node).filter((item) => item !== moduleNode);
+  return named(node).filter((item) => !(moduleNode && (item === moduleNode || item.equals(moduleNode))));
 }
 
 /**

@@ -17,8 +17,9 @@
  * A region found where the tree says otherwise (comment lines inside a docstring, numbers in
  * brackets that are a call's arguments) is put back, and the text parsed again.
  */
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
 import { LARGE_NUMBER_LITERAL, readNumberLiteral } from './numberLiterals';
+import type { Syntax } from './syntax';
 
 /** Comment lines a run needs before it is blanked: shorter runs cost little, and stay in the tree. */
 export const MIN_COMMENT_RUN = 16;
@@ -147,7 +148,7 @@ export function blankForParsing(written: string, { numbers = true } = {}): Blank
 }
 
 /** Whether the tree agrees with a region: comment lines outside strings, a literal that is a list or tuple there. */
-function agrees(root: Node, region: Region): boolean {
+function agrees(root: Syntax, region: Region): boolean {
   const node = root.descendantForIndex(region.start, region.end);
   if (region.kind === 'numbers')
     return (
@@ -155,7 +156,7 @@ function agrees(root: Node, region: Region): boolean {
       node.startIndex === region.start &&
       node.endIndex === region.end
     );
-  for (let n: Node | null = node; n; n = n.parent) {
+  for (let n: Syntax | null = node; n; n = n.parent) {
     if (n.type === 'string' || n.type === 'string_content' || n.type === 'concatenated_string') return false;
   }
   return true;

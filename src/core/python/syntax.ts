@@ -9,12 +9,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Parser, type Node } from 'web-tree-sitter';
 import type { Position, Range } from '../ir';
-import type { SyntaxNode } from './syntaxNode';
 
-/** The reader's syntax node (python/syntaxNode.ts): tree-sitter's, read once. */
-export type Syntax = SyntaxNode;
+export type Syntax = Node;
 
 export interface GrammarPaths {
   /** `tree-sitter.wasm` of web-tree-sitter (the runtime). */
@@ -125,7 +123,7 @@ export function compact(text: string): string {
 
 /** Named children without comments (tree-sitter keeps comments as named "extra" nodes). */
 export function named(node: Syntax): readonly Syntax[] {
-  const children = node.namedChildren;
+  const children = node.namedChildren as Syntax[];
   // Most nodes hold no comment: their children array is returned as it is, not copied.
   for (let i = 0; i < children.length; i++) {
     if (children[i].type === 'comment') return children.filter((c) => c.type !== 'comment');
