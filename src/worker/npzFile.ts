@@ -90,59 +90,42 @@ function endsEarly(m: ZipMember, h: NpyHeader, location: string): DataError {
   );
 }
 
-function storedRows(file: OpenFile, m: ZipMember, release: () => void, location: string): NpyFileRows | null {
-  const prefix = new Uint8Array(Math.min(NPY_HEADER_PREFIX, m.size));
-  const got = readSync(file.fd, prefix, 0, prefix.length, m.dataStart);
-  const header = readNpyHeader(prefix.subarray(0, got), location);
+/** The member's .npy header from its first bytes; null when it is better read whole. */
+function memberHeader(prefix: Uint8Array, m: ZipMember, location: string): NpyHeader | null {
+  const header = readNpyHeader(prefix, location);
   if (!header) throw new DataError('corrupt .npy member: truncated header', 'data-corrupt', location);
   if (!rowReadable(header)) return null;
   if (header.totalBytes > m.size) throw endsEarly(m, header, location);
+  return header;
+}
+
+function storedRows(file: OpenFile, m: ZipMember, release: () => void, location: string): NpyFileRows | null {
+  const prefix = new Uint8Array(Math.min(NPY_HEADER_PREFIX, m.size));
+  const got = readSync(file.fd, prefix, 0, prefix.length, m.dataStart);
+  const header = memberHeader(prefix.subarray(0, got), m, location);
+  if (!header) return null;
   return npyRowsAt({ ...header, dataStart: m.dataStart + header.dataStart }, file.fd, release, location);
 }
 
-/** A deflated member, inflated forward as its rows are asked for. */
-class InflatedRows implements NpyFileRows {
-  readonly shape: number[];
-  readonly kind: ArrayKind;
-  readonly sourceDtype: string;
-  readonly whole = null;
-  largestRead = 0;
-  rowsRead = 0;
-  private readonly rowValues: number;
-  private readonly rowBytes: number;
-  private header: NpyHeader | null = null;
+/**
+ * A deflated member's bytes, inflated forward from the start of the member: `bytes(from, to)`
+ * inflates as far as `to` and drops what lies before `from`; asking for earlier bytes than it
+ * holds starts again from the beginning.
+ */
+class ForwardInflater {
   /** The inflated bytes held, starting at byte `heldFrom` of the member's .npy. */
   private held: Uint8Array[] = [];
   private heldFrom = 0;
-  private produced = 0;
+  /** Bytes inflated so far, and compressed bytes read so far. */
+  produced = 0;
   private consumed = 0;
   private inflater!: Inflate;
-  private closed = false;
 
-  /** The member's reader, or null when its header says it is better read whole. */
-  static open(file: OpenFile, m: ZipMember, release: () => void, location: string): InflatedRows | null {
-    const probe = new InflatedRows(file, m, release, location, null);
-    probe.inflateTo(Math.min(NPY_HEADER_PREFIX, m.size));
-    const header = readNpyHeader(concatBytes(probe.held, probe.produced), location);
-    if (!header) throw new DataError('corrupt .npy member: truncated header', 'data-corrupt', location);
-    if (!rowReadable(header)) return null;
-    if (header.totalBytes > m.size) throw endsEarly(m, header, location);
-    return new InflatedRows(file, m, release, location, header);
-  }
-
-  private constructor(
+  constructor(
     private readonly file: OpenFile,
     private readonly member: ZipMember,
-    private readonly release: () => void,
     private readonly location: string,
-    header: NpyHeader | null,
   ) {
-    this.header = header;
-    this.shape = header?.shape ?? [0];
-    this.sourceDtype = header?.descr ?? '';
-    this.rowValues = this.shape.slice(1).reduce((a, b) => a * b, 1);
-    this.rowBytes = this.rowValues * (header?.itemBytes ?? 0);
-    this.kind = header ? decodeNpyValues(header, new Uint8Array(0), 0, location).kind : 'float';
     this.restart();
   }
 
@@ -189,35 +172,82 @@ class InflatedRows implements NpyFileRows {
     }
   }
 
+  /**
+   * The member's bytes from `from` up to `to` (fewer when it ends first; `produced` then says
+   * where), holding on only to what lies after `to` when `drop` is set.
+   */
+  bytes(from: number, to: number, drop: boolean): { bytes: Uint8Array; start: number } {
+    if (from < this.heldFrom) this.restart();
+    this.inflateTo(to);
+    const all = concatBytes(this.held, this.produced - this.heldFrom);
+    const start = this.heldFrom;
+    if (drop && this.produced >= to) {
+      // The next chunk starts after `to`: what lies before it is read.
+      this.held = [all.slice(to - this.heldFrom)];
+      this.heldFrom = to;
+    } else this.held = [all];
+    return { bytes: all, start };
+  }
+
+  close(): void {
+    this.held = [];
+  }
+}
+
+/** A deflated member, inflated forward as its rows are asked for. */
+class InflatedRows implements NpyFileRows {
+  readonly shape: number[];
+  readonly kind: ArrayKind;
+  readonly sourceDtype: string;
+  readonly whole = null;
+  largestRead = 0;
+  rowsRead = 0;
+  private readonly rowValues: number;
+  private readonly rowBytes: number;
+  private closed = false;
+
+  /** The member's reader, or null when its header says it is better read whole. */
+  static open(file: OpenFile, m: ZipMember, release: () => void, location: string): InflatedRows | null {
+    const inflater = new ForwardInflater(file, m, location);
+    const prefix = inflater.bytes(0, Math.min(NPY_HEADER_PREFIX, m.size), false).bytes;
+    const header = memberHeader(prefix, m, location);
+    return header ? new InflatedRows(inflater, header, m, release, location) : null;
+  }
+
+  private constructor(
+    private readonly inflater: ForwardInflater,
+    private readonly header: NpyHeader,
+    private readonly member: ZipMember,
+    private readonly release: () => void,
+    private readonly location: string,
+  ) {
+    this.shape = header.shape;
+    this.sourceDtype = header.descr;
+    this.rowValues = header.shape.slice(1).reduce((a, b) => a * b, 1);
+    this.rowBytes = this.rowValues * header.itemBytes;
+    this.kind = decodeNpyValues(header, new Uint8Array(0), 0, location).kind;
+  }
+
   take(indices: readonly number[]): NdArray {
-    const header = this.header;
-    if (!header) throw new Error('an .npz member read before its header');
+    const { header } = this;
     const rows = indices.length;
     const out = new Uint8Array(rows * this.rowBytes);
     if (rows > 0) {
-      const first = Math.min(...indices);
-      const last = Math.max(...indices);
-      const from = header.dataStart + first * this.rowBytes;
-      const to = header.dataStart + (last + 1) * this.rowBytes;
-      // Forward only: rows before what is held mean inflating again from the start.
-      if (from < this.heldFrom) this.restart();
-      this.inflateTo(to);
-      if (this.produced < to) {
-        const row = Math.floor((this.produced - header.dataStart) / this.rowBytes);
+      const from = header.dataStart + Math.min(...indices) * this.rowBytes;
+      const to = header.dataStart + (Math.max(...indices) + 1) * this.rowBytes;
+      const held = this.inflater.bytes(from, to, true);
+      if (this.inflater.produced < to) {
+        const row = Math.floor((this.inflater.produced - header.dataStart) / this.rowBytes);
         throw new DataError(
           `corrupt or truncated .npz archive: member '${shortName(this.member.name)}' ends inside sample ${row.toLocaleString('en-US')} of ${this.shape[0].toLocaleString('en-US')} (shape ${formatShape(this.shape)}, ${header.descr})`,
           'data-corrupt',
           this.location,
         );
       }
-      const bytes = concatBytes(this.held, this.produced - this.heldFrom);
       indices.forEach((r, i) => {
-        const start = header.dataStart + r * this.rowBytes - this.heldFrom;
-        out.set(bytes.subarray(start, start + this.rowBytes), i * this.rowBytes);
+        const start = header.dataStart + r * this.rowBytes - held.start;
+        out.set(held.bytes.subarray(start, start + this.rowBytes), i * this.rowBytes);
       });
-      // Keep what lies after the last row read: the next chunk starts there.
-      this.held = [bytes.slice(to - this.heldFrom)];
-      this.heldFrom = to;
       this.largestRead = Math.max(this.largestRead, to - from);
     }
     this.rowsRead += rows;
@@ -228,7 +258,7 @@ class InflatedRows implements NpyFileRows {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.held = [];
+    this.inflater.close();
     this.release();
   }
 }
