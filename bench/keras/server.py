@@ -56,13 +56,40 @@ WORKLOADS = {
 state = {"dir": None, "arrays": {}, "models": {}, "initial": {}, "warm": set()}
 
 
-def build(name):
-    """Executes the workload's model source (stdout silenced) and returns its `model`."""
-    path = os.path.join(ROOT, WORKLOADS[name]["source"])
+def build_source(path):
+    """Executes a model source (stdout silenced) and returns its `model`."""
     g = {"__name__": "bench_model", "__file__": path}
     with open(path, encoding="utf-8") as fh, contextlib.redirect_stdout(sys.stderr):
         exec(compile(fh.read(), path, "exec"), g)
     return g["model"]
+
+
+def build(name):
+    """The workload's model, built from its source."""
+    return build_source(os.path.join(ROOT, WORKLOADS[name]["source"]))
+
+
+def timed_evaluate(model, weights_path, x, y):
+    """The fresh-process workloads' (W6, W7) measurement: the given initial weights loaded, one
+    evaluate over the first batch (tracing, excluded from the time), then one timed evaluate over
+    everything at batch size 32. The peak memory includes the traced batch."""
+    with open(weights_path, encoding="utf-8") as fh:
+        layers = json.load(fh)
+    model.set_weights([np.array(w["values"], dtype="float32").reshape(w["shape"]) for l in layers for w in l["weights"]])
+    model.evaluate(x[:32], y[:32], batch_size=32, verbose=0)
+    t0 = time.perf_counter()
+    loss = model.evaluate(x, y, batch_size=32, verbose=0)
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "loss": float(loss), "peak_rss_bytes": peak_rss_bytes()}
+
+
+def script_main(make, evaluate):
+    """`SCRIPT make DIR SAMPLES` or `SCRIPT evaluate DIR SAMPLES [more]`: one JSON line on stdout."""
+    real_stdout = sys.stdout
+    sys.stdout = sys.stderr  # anything Keras prints must not corrupt the answer
+    op, directory, samples = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    reply = make(directory, samples) if op == "make" else evaluate(directory, samples, *sys.argv[4:])
+    real_stdout.write(json.dumps(reply) + "\n")
 
 
 def arrays(*names):

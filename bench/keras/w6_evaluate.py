@@ -10,11 +10,7 @@ Usage: w6_evaluate.py make DIR SAMPLES     writes w6_x_SAMPLES.npy, w6_y_SAMPLES
        w6_evaluate.py evaluate DIR SAMPLES WEIGHTS_JSON
 Prints one JSON line: {"seconds", "loss", "peak_rss_bytes"} for evaluate.
 """
-import json
 import os
-import resource
-import sys
-import time
 
 import server  # noqa: E402  (threads, logging and the model source, as the other workloads use them)
 
@@ -50,28 +46,11 @@ def make(directory, samples):
 
 
 def evaluate(directory, samples, weights_path):
-    model = server.build("w1")
-    with open(weights_path, encoding="utf-8") as fh:
-        layers = json.load(fh)
-    model.set_weights([np.array(w["values"], dtype="float32").reshape(w["shape"]) for l in layers for w in l["weights"]])
     x_path, y_path = paths(directory, samples)
     x = np.load(x_path, mmap_mode="r")
     y = np.load(y_path, mmap_mode="r")
-    model.evaluate(x[:32], y[:32], batch_size=32, verbose=0)  # traces; excluded from the time
-    t0 = time.perf_counter()
-    loss = model.evaluate(x, y, batch_size=32, verbose=0)
-    seconds = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "loss": float(loss), "peak_rss_bytes": peak_kb * 1024}
-
-
-def main():
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr  # anything Keras prints must not corrupt the answer
-    op, directory, samples = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    reply = make(directory, samples) if op == "make" else evaluate(directory, samples, sys.argv[4])
-    real_stdout.write(json.dumps(reply) + "\n")
+    return server.timed_evaluate(server.build("w1"), weights_path, x, y)
 
 
 if __name__ == "__main__":
-    main()
+    server.script_main(make, evaluate)

@@ -12,12 +12,8 @@ Usage: w7_evaluate.py make DIR SAMPLES        writes w7_x_SAMPLES.npy, w7_y_SAMP
 Prints one JSON line: make {"x", "y", "weights", "mean_length", "max_length"};
 evaluate {"seconds", "loss", "peak_rss_bytes"}.
 """
-import contextlib
-import json
 import os
-import resource
-import sys
-import time
+
 
 import server  # noqa: E402  (threads, logging and the model source, as the other workloads use them)
 
@@ -27,12 +23,7 @@ TIMESTEPS, VOCAB, TAGS = 500, 10000, 17
 
 
 def build():
-    """Executes the model source (stdout silenced), as server.build does for the server's workloads."""
-    path = os.path.join(server.ROOT, "bench", "models", "w7_bilstm_tagger.py")
-    g = {"__name__": "bench_model", "__file__": path}
-    with open(path, encoding="utf-8") as fh, contextlib.redirect_stdout(sys.stderr):
-        exec(compile(fh.read(), path, "exec"), g)
-    return g["model"]
+    return server.build_source(os.path.join(server.ROOT, "bench", "models", "w7_bilstm_tagger.py"))
 
 
 def paths(directory, samples):
@@ -66,27 +57,8 @@ def make(directory, samples):
 
 def evaluate(directory, samples):
     x_path, y_path, weights_path = paths(directory, samples)
-    model = build()
-    with open(weights_path, encoding="utf-8") as fh:
-        layers = json.load(fh)
-    model.set_weights([np.array(w["values"], dtype="float32").reshape(w["shape"]) for l in layers for w in l["weights"]])
-    x = np.load(x_path)
-    y = np.load(y_path)
-    model.evaluate(x[:32], y[:32], batch_size=32, verbose=0)  # traces; excluded from the time
-    t0 = time.perf_counter()
-    loss = model.evaluate(x, y, batch_size=32, verbose=0)
-    seconds = time.perf_counter() - t0
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"seconds": seconds, "loss": float(loss), "peak_rss_bytes": peak_kb * 1024}
-
-
-def main():
-    real_stdout = sys.stdout
-    sys.stdout = sys.stderr  # anything Keras prints must not corrupt the answer
-    op, directory, samples = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    reply = make(directory, samples) if op == "make" else evaluate(directory, samples)
-    real_stdout.write(json.dumps(reply) + "\n")
+    return server.timed_evaluate(build(), weights_path, np.load(x_path), np.load(y_path))
 
 
 if __name__ == "__main__":
-    main()
+    server.script_main(make, evaluate)
