@@ -52,22 +52,25 @@ export function npyRowsAt(header: NpyHeader, fd: number, close: () => void, loca
   return new NpyRows(header, fd, close, location);
 }
 
-class NpyRows implements NpyFileRows {
+/**
+ * What every reader of a `.npy` array's rows keeps (a file of its own, or a `.npz` member stored
+ * or deflated): the array's layout from its header, the counts a task reports, and turning the
+ * raw bytes of some rows into values. Subclasses fetch the bytes and close what they opened.
+ */
+export abstract class NpyRowReader implements NpyFileRows {
   readonly shape: number[];
   readonly kind: ArrayKind;
   readonly sourceDtype: string;
   readonly whole = null;
   largestRead = 0;
   rowsRead = 0;
+  protected readonly rowBytes: number;
   private readonly rowValues: number;
-  private readonly rowBytes: number;
   private closed = false;
 
-  constructor(
-    private readonly header: NpyHeader,
-    private readonly fd: number,
-    private readonly closeFile: () => void,
-    private readonly location: string,
+  protected constructor(
+    protected readonly header: NpyHeader,
+    protected readonly location: string,
   ) {
     this.shape = header.shape;
     this.sourceDtype = header.descr;
@@ -75,6 +78,35 @@ class NpyRows implements NpyFileRows {
     this.rowBytes = this.rowValues * header.itemBytes;
     // The kind comes from the dtype; decoding nothing reads it without touching the file.
     this.kind = decodeNpyValues(header, new Uint8Array(0), 0, location).kind;
+  }
+
+  abstract take(indices: readonly number[]): NdArray;
+
+  /** `rows` rows' raw bytes, in order, as the array they are. */
+  protected decodeRows(bytes: Uint8Array, rows: number): NdArray {
+    this.rowsRead += rows;
+    const { data } = decodeNpyValues(this.header, bytes, rows * this.rowValues, this.location);
+    return { shape: [rows, ...this.shape.slice(1)], kind: this.kind, data, sourceDtype: this.sourceDtype };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+  }
+
+  /** Closes what the reader opened, once. */
+  protected abstract release(): void;
+}
+
+class NpyRows extends NpyRowReader {
+  constructor(
+    header: NpyHeader,
+    private readonly fd: number,
+    private readonly closeFile: () => void,
+    location: string,
+  ) {
+    super(header, location);
   }
 
   take(indices: readonly number[]): NdArray {
@@ -87,9 +119,7 @@ class NpyRows implements NpyFileRows {
       at += length;
     }
     this.largestRead = Math.max(this.largestRead, bytes.length);
-    this.rowsRead += rows;
-    const { data } = decodeNpyValues(this.header, bytes, rows * this.rowValues, this.location);
-    return { shape: [rows, ...this.shape.slice(1)], kind: this.kind, data, sourceDtype: this.sourceDtype };
+    return this.decodeRows(bytes, rows);
   }
 
   private readExactly(into: Uint8Array, offset: number, length: number, position: number, firstRow: number): void {
@@ -109,9 +139,7 @@ class NpyRows implements NpyFileRows {
     }
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
+  protected release(): void {
     this.closeFile();
   }
 }

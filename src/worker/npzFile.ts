@@ -13,13 +13,13 @@ import { Inflate } from 'fflate';
 import { concatBytes } from '../core/data/bytes';
 import { shortName } from '../core/data/boundedUnzip';
 import { DataError } from '../core/data/errors';
-import { decodeNpyValues, NPY_HEADER_PREFIX, type NpyHeader, readNpyHeader } from '../core/data/npy';
+import { NPY_HEADER_PREFIX, type NpyHeader, readNpyHeader } from '../core/data/npy';
 import type { FileAccess } from '../core/protocol/runtimeTasks';
-import type { ArrayKind, NdArray } from '../core/runtime/array';
+import type { NdArray } from '../core/runtime/array';
 import { formatShape } from '../core/format';
 import { formatBytes } from '../core/runtime/memory';
 import { openForReading, type OpenFile } from './fileAccess';
-import { type NpyFileRows, npyRowsAt } from './npyFile';
+import { type NpyFileRows, NpyRowReader, npyRowsAt } from './npyFile';
 import { type ZipMember, zipMembers } from './zipMembers';
 
 /** Compressed bytes inflated at a time: at most ~1,000× that comes out before the bound is checked again. */
@@ -195,17 +195,7 @@ class ForwardInflater {
 }
 
 /** A deflated member, inflated forward as its rows are asked for. */
-class InflatedRows implements NpyFileRows {
-  readonly shape: number[];
-  readonly kind: ArrayKind;
-  readonly sourceDtype: string;
-  readonly whole = null;
-  largestRead = 0;
-  rowsRead = 0;
-  private readonly rowValues: number;
-  private readonly rowBytes: number;
-  private closed = false;
-
+class InflatedRows extends NpyRowReader {
   /** The member's reader, or null when its header says it is better read whole. */
   static open(file: OpenFile, m: ZipMember, release: () => void, location: string): InflatedRows | null {
     const inflater = new ForwardInflater(file, m, location);
@@ -216,16 +206,12 @@ class InflatedRows implements NpyFileRows {
 
   private constructor(
     private readonly inflater: ForwardInflater,
-    private readonly header: NpyHeader,
+    header: NpyHeader,
     private readonly member: ZipMember,
-    private readonly release: () => void,
-    private readonly location: string,
+    private readonly releaseMember: () => void,
+    location: string,
   ) {
-    this.shape = header.shape;
-    this.sourceDtype = header.descr;
-    this.rowValues = header.shape.slice(1).reduce((a, b) => a * b, 1);
-    this.rowBytes = this.rowValues * header.itemBytes;
-    this.kind = decodeNpyValues(header, new Uint8Array(0), 0, location).kind;
+    super(header, location);
   }
 
   take(indices: readonly number[]): NdArray {
@@ -250,15 +236,11 @@ class InflatedRows implements NpyFileRows {
       });
       this.largestRead = Math.max(this.largestRead, to - from);
     }
-    this.rowsRead += rows;
-    const { data } = decodeNpyValues(header, out, rows * this.rowValues, this.location);
-    return { shape: [rows, ...this.shape.slice(1)], kind: this.kind, data, sourceDtype: this.sourceDtype };
+    return this.decodeRows(out, rows);
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
+  protected release(): void {
     this.inflater.close();
-    this.release();
+    this.releaseMember();
   }
 }
