@@ -91,6 +91,9 @@ test('what pandas code does beyond picking columns is not followed: no offer, no
     "df = pd.read_csv('t.csv')\ndf['c'] = df['a'] * 2\nX = df[['a', 'c']].values", // a computed column
     "df = pd.read_csv('t.csv')\ndf['a'] = df['a'] / 255.0\nX = df.values", // a column changed in place
     "df = pd.read_csv('t.csv')\ndf.dropna(inplace=True)\nX = df.values", // rows dropped in place
+    "df = pd.read_csv('t.csv')\nd2 = df\nd2['a'] = 0\nX = df.values", // changed through another name for it
+    "df = pd.read_csv('t.csv')\nd2 = df\nd2.dropna(inplace=True)\nX = df[['a']].values", // the same, by a method
+    "df = pd.read_csv('t.csv')\nd2 = df\ndf['a'] = 0\nX = d2.values", // and the other way round
     "df = pd.read_csv('t.csv')\ndf.columns = ['x', 'y', 'z']\nX = df[['x']].values", // renamed
     "X = pd.read_csv('t.csv').iloc[1:, :-1].values", // rows sliced
     "X = pd.read_csv('t.csv').iloc[:, :-1].values.reshape(-1, 3, 1)", // reshaped

@@ -11,7 +11,7 @@ import { FAMILIES } from '../masking/registry';
 import type { OutputMaskKind } from '../masking/rules';
 import type { MaskState, StaticMaskEffect } from '../masking/state';
 import { snake } from '../layers/kerasObjects';
-import type { LoadedFile } from '../objects/values';
+import { loadedFile, type LoadedFile } from '../objects/values';
 import type { ParseResult } from '../reader/parse';
 import type { InlineArrayExpr } from '../protocol/runtimeTasks';
 import { UserFacingError } from '../protocol/task';
@@ -94,7 +94,8 @@ function loadedData(result: ParseResult): Record<string, LoadedFile> {
   for (const name of trainingNames(result)) {
     const v = result.scope.get(name);
     // A table's `.iloc` / `.loc` indexer is not data.
-    if (v?.t === 'unknown' && v.file && v.file.table !== 'iloc' && v.file.table !== 'loc') out[name] = v.file;
+    const file = loadedFile(v);
+    if (file && file.table !== 'iloc' && file.table !== 'loc') out[name] = file;
   }
   return out;
 }

@@ -127,5 +127,7 @@ export function forgetLoadedFile(target: Syntax, scope: Scope): void {
   while (node && (node.type === 'subscript' || node.type === 'attribute'))
     node = field(node, node.type === 'subscript' ? 'value' : 'object');
   const held = node?.type === 'identifier' ? scope.get(node.text) : undefined;
-  if (held?.t === 'unknown') delete held.file;
+  if (held?.t !== 'unknown' || !held.file) return;
+  held.file.changed = true;
+  delete held.file;
 }

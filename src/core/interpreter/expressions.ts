@@ -24,6 +24,7 @@ import {
   bool,
   findMethod,
   iterate,
+  loadedFile,
   NONE,
   num,
   ref,
@@ -102,7 +103,9 @@ export function lookup(ctx: Ctx, name: string, scope: Scope, node: Syntax): Valu
     if (v.t !== 'unknown') return v;
     const d = ctx.dimension(name) ?? ctx.dimension(v.key);
     if (d !== undefined) return num(d);
-    return { ...v, key: v.key ?? name, range: rangeOf(node) };
+    const copy: Value = { ...v, key: v.key ?? name, range: rangeOf(node) };
+    if (v.file && !loadedFile(v)) delete copy.file;
+    return copy;
   }
   if (name === '__name__') return str('__main__');
   if (BUILTINS.has(name)) return ref(`builtins.${name}`);

@@ -70,6 +70,17 @@ export interface LoadedFile {
    * indexer (absent: an array, as `.values` gives). It decides what a subscript picks.
    */
   table?: 'frame' | 'series' | 'iloc' | 'loc';
+  /**
+   * Changed in place through one of its names. Another name bound to the same object
+   * (`d2 = df` shares this record, as Python shares the frame) then no longer reads as the file
+   * does either; what was computed from it before (`df[['a']]`, a copy) has a record of its own.
+   */
+  changed?: true;
+}
+
+/** The file a name's value still reads as, if any. */
+export function loadedFile(v: Value | undefined): LoadedFile | null {
+  return v?.t === 'unknown' && v.file && !v.file.changed ? v.file : null;
 }
 
 export type Value =
