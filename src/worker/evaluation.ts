@@ -144,7 +144,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const n = rows.length;
   const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
     ? { ok: false, reason: 'length buckets were turned off', marked: true }
-    : bucketDecision(runtime.graph, session.probe.maskIn);
+    : bucketDecision(runtime.graph, session.probe.facts);
   // A pass holds every layer's activations until its chunk is reduced (an LSTM's gates for every
   // step), so a chunk run whole is Keras' own evaluation batch; length buckets need the larger
   // chunk to sort, and run their buckets at that size already.
@@ -365,6 +365,7 @@ function bucketedPass(
     valid.side,
     session.probe.shapes,
     layerOutputs,
+    decision.drop,
   );
 }
 

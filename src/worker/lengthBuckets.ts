@@ -1,13 +1,15 @@
 /**
  * Length-bucketed evaluation, the TensorFlow half: one chunk's samples sorted by valid length
- * into buckets, each bucket run cut at its longest sequence plus one padded step, then every
- * tensor of the pass (each layer's output and mask, the model's outputs, masks, logits and
- * padding) grown back to all timesteps by repeating that padded step and put back in the
- * chunk's order (a layer's output only when it is read). What follows the pass (losses,
- * reductions, metrics, shown rows) sees the tensors an uncut pass gives.
- * src/core/runtime/lengthBuckets.ts says when this holds.
+ * into buckets, each bucket run cut at its longest sequence plus one padded step (and the steps
+ * the model's time slices drop), then every tensor of the pass (each layer's output and mask,
+ * the model's outputs, masks, logits and padding) grown back to all timesteps by repeating its
+ * padded step and put back in the chunk's order (a layer's output only when it is read). What
+ * follows the pass (losses, reductions, metrics, shown rows) sees the tensors an uncut pass
+ * gives. src/core/runtime/lengthBuckets.ts says when this holds.
  */
-import { type Bucket, lengthBuckets, type PaddingSide } from '../core/runtime/lengthBuckets';
+import { type Bucket, lengthBuckets, type PaddingSide, type PassFacts } from '../core/runtime/lengthBuckets';
+import { type ModelGraph, refKey } from '../core/graph/modelGraph';
+import type { LambdaIR } from '../core/ir';
 import type { ForwardResult, ModelRuntime, NodeRecord } from './executor';
 import type { Tensor } from './layers/base';
 import type { Tf } from './tf';
@@ -28,6 +30,22 @@ export interface PassShapes {
   outputPadding: (number[] | null)[];
 }
 
+/** What the bucketing decision reads from a pass: which calls a mask reached, each tensor's per-sample shape. */
+export function passFacts(
+  graph: ModelGraph,
+  inputs: Tensor[],
+  r: ForwardResult,
+  lambdas: Record<string, LambdaIR>,
+): PassFacts {
+  const shapes = new Map<string, number[]>();
+  graph.inputRefs.forEach((ref, i) => {
+    if (inputs[i]) shapes.set(refKey(ref), inputs[i].shape.slice(1));
+  });
+  for (const rec of r.records)
+    shapes.set(refKey({ layer: rec.node.layer, node: rec.node.nodeIndex, index: 0 }), rec.output.shape.slice(1));
+  return { maskIn: new Map(r.records.map((rec) => [rec.node.id, rec.maskIn])), shapes, lambdas };
+}
+
 export function passShapes(r: ForwardResult): PassShapes {
   const per = (t: Tensor | null) => (t ? t.shape.slice(1) : null);
   return {
@@ -41,24 +59,30 @@ export function passShapes(r: ForwardResult): PassShapes {
 /** Thrown inside a bucketed pass when a tensor's shape is not what cutting time explains. */
 class UnexpectedShape extends Error {}
 
-/** Whether `t` from a bucket cut to `cut` of `steps` timesteps is `full` (its uncut per-sample shape) as it is, or with time cut. */
+/**
+ * Whether `t` from a bucket cut to `cut` of `steps` timesteps is `full` (its uncut per-sample
+ * shape) as it is, or with time cut: its time axis (axis 1, what is left of the input's after
+ * any slice from a fixed step) shorter by the steps the cut removed, at least one step left.
+ */
 function cutKind(t: Tensor, full: number[], cut: number, steps: number): 'same' | 'time' {
   const per = t.shape.slice(1);
   if (per.length !== full.length) throw new UnexpectedShape();
   if (per.every((d, i) => d === full[i])) return 'same';
-  if (cut < steps && full[0] === steps && per[0] === cut && per.every((d, i) => i === 0 || d === full[i]))
+  const removed = steps - cut;
+  if (removed > 0 && per[0] >= 1 && full[0] - per[0] === removed && per.every((d, i) => i === 0 || d === full[i]))
     return 'time';
   throw new UnexpectedShape();
 }
 
-/** `t` grown back to all `steps` timesteps by repeating its padded step (after the sequence, or before it). */
-function grow(tf: Tf, t: Tensor, cut: number, steps: number, side: PaddingSide): Tensor {
-  const begin = t.shape.map((_, i) => (i === 1 && side === 'post' ? cut - 1 : 0));
+/** `t` grown back by the `removed` steps the cut took, repeating its padded step (its last, or before the sequence its first). */
+function grow(tf: Tf, t: Tensor, removed: number, side: PaddingSide): Tensor {
+  const steps = t.shape[1] ?? 0;
+  const begin = t.shape.map((_, i) => (i === 1 && side === 'post' ? steps - 1 : 0));
   const size = t.shape.map((d, i) => (i === 1 ? 1 : d));
   const step = tf.slice(t, begin, size);
   const repeated = tf.tile(
     step,
-    t.shape.map((_, i) => (i === 1 ? steps - cut : 1)),
+    t.shape.map((_, i) => (i === 1 ? removed : 1)),
   );
   return tf.concat(side === 'post' ? [t, repeated] : [repeated, t], 1);
 }
@@ -89,7 +113,8 @@ function bucketPass(tf: Tf, runtime: ModelRuntime, x: Tensor, layerOutputs: bool
 /**
  * One chunk's pass in length buckets, equal to `runtime.forward(xs, false)` (each layer's output
  * only when `layerOutputs`: the others are freed); null when some tensor's shape is not explained
- * by the cut (the caller then runs the chunk whole). Call inside `tf.tidy`.
+ * by the cut (the caller then runs the chunk whole). `drop`: the most leading steps the model's
+ * time slices drop (each cut keeps that many more padded steps). Call inside `tf.tidy`.
  */
 export function forwardInBuckets(
   tf: Tf,
@@ -99,9 +124,10 @@ export function forwardInBuckets(
   side: PaddingSide,
   shapes: PassShapes,
   layerOutputs: boolean,
+  drop = 0,
 ): ForwardResult | null {
   const steps = x.shape[1] ?? 0;
-  const buckets = lengthBuckets(lengths, steps, BUCKET_SIZE);
+  const buckets = lengthBuckets(lengths, steps, BUCKET_SIZE, drop);
   const parts = buckets.map((b) => bucketPass(tf, runtime, cutRows(tf, x, b, side), layerOutputs));
   // Where each sample of the chunk sits in the buckets laid end to end.
   const at = new Int32Array(lengths.length);
@@ -124,7 +150,7 @@ export function forwardInBuckets(
     return () => {
       joined ??= (() => {
         const grown = (ts as Tensor[]).map((t, i) =>
-          kinds[i] === 'time' ? grow(tf, t, buckets[i].cut, steps, side) : t,
+          kinds[i] === 'time' ? grow(tf, t, steps - buckets[i].cut, side) : t,
         );
         return tf.gather(grown.length === 1 ? grown[0] : tf.concat(grown, 0), order);
       })();

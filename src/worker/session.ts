@@ -41,7 +41,8 @@ import type { Tensor } from './layers/base';
 import { customLossSpec, type LossSpec, resolveLoss, targetsLossId } from './losses';
 import { assertConnected, buildGraph } from '../core/graph/fromConfig';
 import { type BackendInfo, loadTf, type Tf } from './tf';
-import { type PassShapes, passShapes } from './lengthBuckets';
+import { type PassShapes, passFacts, passShapes } from './lengthBuckets';
+import type { PassFacts } from '../core/runtime/lengthBuckets';
 
 export interface SessionRequest {
   model: RuntimeModel;
@@ -124,8 +125,11 @@ export interface Session {
   output: OutputChoice;
   /** What the task was estimated to need (checked against the cap), and the evaluation chunk that fits. */
   plan: TaskPlan;
-  /** From the pass that built the model: every tensor's per-sample shape, and which layer calls a mask reached. */
-  probe: { shapes: PassShapes; maskIn: Map<string, boolean> };
+  /**
+   * From the pass that built the model: every tensor's per-sample shape, and what length
+   * buckets follow the time axis by (which calls a mask reached, shapes by tensor, Lambdas).
+   */
+  probe: { shapes: PassShapes; facts: PassFacts };
   /** Which weights the model runs with. */
   weightsUsed: WeightsUsed;
   dispose(): void;
@@ -299,7 +303,7 @@ export function openSession(
         tf.tidy(() => {
           const r = runtime.forward(first, false);
           outputShape = r.outputs[output.index].shape.slice(1);
-          probed.value = { shapes: passShapes(r), maskIn: new Map(r.records.map((rec) => [rec.node.id, rec.maskIn])) };
+          probed.value = { shapes: passShapes(r), facts: passFacts(runtime.graph, first, r, request.model.lambdas) };
         });
       } finally {
         first.forEach((t) => t.dispose());
