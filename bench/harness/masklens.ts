@@ -104,3 +104,23 @@ export function stepsOnlyMs(batchEnds: number[]): number | null {
   const b = batchEnds.length;
   return ((batchEnds[b - 1] - batchEnds[0]) * b) / (b - 1);
 }
+
+/**
+ * A fresh runtime process made ready as Keras' side is before its timed call (built model, one
+ * traced batch): the process and TensorFlow started and the model run once on 32 synthetic
+ * samples. What the warm-up took is returned, so a row can still say what a cold start costs.
+ */
+export async function warmUp(runner: TaskRunner, model: RuntimeModel, layers: LayerWeights[]): Promise<number> {
+  const t0 = performance.now();
+  await runner.run<'evaluate'>(
+    {
+      kind: 'evaluate',
+      model,
+      data: { source: 'synthetic', samples: 32 },
+      weights: { source: 'inline', layers },
+      layerOutputs: false,
+    },
+    {},
+  ).result;
+  return performance.now() - t0;
+}
