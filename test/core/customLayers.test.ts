@@ -159,3 +159,23 @@ test('tf.keras TimeDistributed asks a wrapped custom layer for its mask: it rais
   assert.equal(d.severity, 'error');
   assert.match(d.message, /TypeError: Layer plain does not support masking/);
 });
+
+test("compute_mask handing on a held Embedding's mask (*args too) is Embedding's own rule, whatever call does", async () => {
+  // Checked in both families (Keras 3.15.1, tf-keras 2.21): PosEmb's output carries
+  // not_equal(ids, 0), Plain's carries none.
+  const text =
+    'import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nTABLE = np.zeros((64, 4), dtype="float32")\n' +
+    'class PosEmb(keras.layers.Layer):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n        self.embedding = keras.layers.Embedding(20, 4, mask_zero=True)\n        self.table = tf.constant(TABLE)\n    def compute_mask(self, *args, **kwargs):\n        return self.embedding.compute_mask(*args, **kwargs)\n    def call(self, x):\n        n = tf.shape(x)[1]\n        return self.embedding(x) + self.table[tf.newaxis, :n, :]\n' +
+    'class Plain(keras.layers.Layer):\n    def __init__(self, **kw):\n        super().__init__(**kw)\n        self.embedding = keras.layers.Embedding(20, 4)\n    def compute_mask(self, inputs, mask=None):\n        return self.embedding.compute_mask(inputs, mask)\n    def call(self, x):\n        return self.embedding(x)\n' +
+    'inp = keras.Input(shape=(6,), dtype="int32")\na = keras.layers.LSTM(3, return_sequences=True)(PosEmb()(inp))\nb = keras.layers.LSTM(3, return_sequences=True)(Plain()(inp))\nm = keras.Model(inp, [a, b])\n';
+  for (const family of ['keras3', 'tf-keras2'] as const) {
+    const m = model(await analyze(text, family), 'm');
+    assert.deepEqual(masks(m).pos_emb, [false, true], family);
+    assert.deepEqual(masks(m).lstm, [true, true], family);
+    assert.deepEqual(masks(m).plain, [false, false], family);
+    assert.deepEqual(masks(m).lstm_1, [false, false], family);
+    assert.equal(m.ir.customLayers.pos_emb.computeMask.kind, 'function');
+    // call() reads a table MaskLens cannot run: the runtime still says so.
+    assert.equal(m.ir.customLayers.pos_emb.call.kind, 'unreadable');
+  }
+});

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyze, codes, model, names } from './helpers';
+import { analyze, codes, layerConfig, model, names } from './helpers';
 
 const MODEL = `model = keras.Sequential([keras.layers.Embedding(50, 8, mask_zero=True), keras.layers.LSTM(4), keras.layers.Dense(1)])\n`;
 
@@ -109,4 +109,15 @@ test('an unknown size is left open under its expression; an unknown option with 
     ),
     m.diagnostics.map((d) => d.message).join('\n'),
   );
+});
+
+test('a count a loop builds over what MaskLens cannot iterate is unknown, not what one pass gives', async () => {
+  // Python gives n = 6 and m = 3 (python3, the same lines).
+  const text =
+    'import keras\nnames = ["ab", "cd"]\nn = 2\nfor c in set("".join(names)):\n    n += 1\nm = 1\nfor c in ["a", "b"]:\n    m = m + 1\n' +
+    'inp = keras.Input(shape=(4,))\nx = keras.layers.Embedding(n, 3, mask_zero=True)(inp)\ny = keras.layers.Embedding(m, 3, name="known")(inp)\nmodel = keras.Model(inp, [x, y])\n';
+  const found = model(await analyze(text), 'model');
+  // One pass of the first loop would say 3: the size is left to the data or the weights instead.
+  assert.equal(layerConfig(found, 'embedding').input_dim, null);
+  assert.equal(layerConfig(found, 'known').input_dim, 3);
 });

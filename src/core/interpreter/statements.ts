@@ -283,6 +283,7 @@ function execFor(ctx: Ctx, node: Syntax, scope: Scope): void {
       assignTarget(ctx, target, unknown(null), scope, node);
       loopBody(ctx, body, scope);
     });
+    forgetCounted(body, scope);
     return;
   }
   const broke = ctx.within(node, true, () => {
@@ -294,6 +295,31 @@ function execFor(ctx: Ctx, node: Syntax, scope: Scope): void {
   });
   const alternative = named(node).find((c) => c.type === 'else_clause');
   if (!broke && alternative) execBlock(ctx, field(alternative, 'body'), scope);
+}
+
+/**
+ * After a loop read once for want of knowing what it iterates over: a number or string the
+ * body builds from its own last value (`count += 1`, `n = n + 1`) is as unknown as the
+ * number of iterations (one read would give a wrong size), not what a single pass left.
+ */
+function forgetCounted(body: Syntax | null, scope: Scope): void {
+  const counted = new Map<string, Syntax>();
+  const visit = (n: Syntax): void => {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return;
+    const left = field(n, 'left');
+    if (left?.type === 'identifier') {
+      const right = field(n, 'right');
+      const reads = (e: Syntax): boolean => (e.type === 'identifier' && e.text === left.text) || named(e).some(reads);
+      if (n.type === 'augmented_assignment' || (n.type === 'assignment' && right && reads(right)))
+        counted.set(left.text, left);
+    }
+    named(n).forEach(visit);
+  };
+  if (body) visit(body);
+  for (const [name, at] of counted) {
+    const v = scope.get(name);
+    if (v?.t === 'num' || v?.t === 'str') scope.set(name, unknown(name, rangeOf(at)));
+  }
 }
 
 function defineFunction(ctx: Ctx, node: Syntax, scope: Scope): FuncValue | null {

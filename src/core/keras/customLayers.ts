@@ -210,6 +210,8 @@ interface Method {
   params: string[];
   defaults: Map<string, Syntax>;
   selfName: string;
+  /** The `*args` parameter, if the method has one. */
+  star: string | null;
 }
 
 function method(cls: ClassValue, name: string): Method | null {
@@ -218,7 +220,9 @@ function method(cls: ClassValue, name: string): Method | null {
   if (!fn || !list) return null;
   const params: string[] = [];
   const defaults = new Map<string, Syntax>();
+  let star: string | null = null;
   for (const p of named(list)) {
+    if (p.type === 'list_splat_pattern') star = named(p)[0]?.text ?? null;
     const id =
       p.type === 'identifier'
         ? p.text
@@ -231,7 +235,7 @@ function method(cls: ClassValue, name: string): Method | null {
     if (value) defaults.set(id, value);
   }
   const [selfName, ...rest] = params;
-  return { fn, params: rest, defaults, selfName: selfName ?? 'self' };
+  return { fn, params: rest, defaults, selfName: selfName ?? 'self', star };
 }
 
 /**
@@ -247,6 +251,8 @@ function translateMethod(
   self: SelfRef,
   onSelfAssign?: (attr: string, value: LambdaExpr, node: Syntax) => void,
 ): LambdaFunction {
+  // Slots no named parameter takes go to `*args`, which the method may pass on whole.
+  const starSlots = positional.filter((p) => p.startsWith(STAR_SLOT));
   const env: Env = {
     params: positional,
     locals: new Map(),
@@ -254,6 +260,7 @@ function translateMethod(
     scope,
     self: { ...self, name: m.selfName },
     depth: 0,
+    ...(m.star && starSlots.length > 0 ? { star: { name: m.star, slots: starSlots } } : {}),
   };
   for (const p of m.params) {
     const fallback = m.defaults.get(p);
@@ -272,6 +279,15 @@ function translateBlockValue(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
 
 /** A name no Python parameter can have: a parameter slot the method does not declare. */
 const ABSENT = (slot: string) => `<no ${slot} parameter>`;
+/** A slot the method takes in its `*args` (no Python parameter has this name either). */
+const STAR_SLOT = '<*args ';
+
+/** The method's parameter for Keras' `index`-th positional argument: a named one, else `*args`, else none. */
+function slot(m: Method, index: number, name: string): string {
+  const param = m.params[index];
+  if (param !== undefined) return param;
+  return m.star && m.params.length <= index ? `${STAR_SLOT}${index}>` : ABSENT(name);
+}
 
 /** Reads one instance of a custom layer class once its `__init__` has run. */
 export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
@@ -304,6 +320,10 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
       return sublayers.find(([, l]) => l === held)?.[0] ?? null;
     },
     method: (name) => (['call', 'build', 'compute_mask', '__init__'].includes(name) ? null : findMethod(cls, name)),
+    heldLayer: (attr) => {
+      const held = sublayers.find(([a]) => a === attr)?.[1];
+      return held ? { className: held.className, module: held.module, config: held.config } : null;
+    },
     addWeightParams: ADD_WEIGHT_PARAMS[ctx.family],
     initializer: initializerJson,
   };
@@ -376,7 +396,7 @@ export function readCustomLayer(ctx: Ctx, inst: InstanceValue): void {
         fn: translateMethod(
           ctx,
           computeMethod,
-          [computeMethod.params[0] ?? ABSENT('inputs'), computeMethod.params[1] ?? ABSENT('mask')],
+          [slot(computeMethod, 0, 'inputs'), slot(computeMethod, 1, 'mask')],
           scope,
           self,
         ),

@@ -94,6 +94,7 @@ function lossObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomLossIR {
     built: new Set(),
     layers: new Set(),
     layerName: () => null,
+    heldLayer: () => null,
     method: (m) => (m === 'call' || m === '__init__' ? null : findMethod(cls, m)),
     addWeightParams: [],
     initializer: () => null,

@@ -154,6 +154,7 @@ function metricObject(ctx: Ctx, inst: InstanceValue, node: Syntax): CustomMetric
       built: new Set(states.map((s) => s.attr)),
       layers: new Set(),
       layerName: () => null,
+      heldLayer: () => null,
       method: (m) =>
         ['update_state', 'result', 'reset_state', 'reset_states', '__init__'].includes(m) ? null : findMethod(cls, m),
       addWeightParams: [],

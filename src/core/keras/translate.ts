@@ -9,7 +9,7 @@
  * Names from the enclosing code (`N`, `self.units`) fold to constants. What cannot be
  * translated is reported at the exact sub-expression.
  */
-import type { JsonValue, LambdaExpr, SliceItem } from '../ir';
+import type { JsonObject, JsonValue, LambdaExpr, SliceItem } from '../ir';
 import type { Ctx } from '../objects/context';
 import { field, named, sliceParts, type Syntax } from '../python/syntax';
 import { Scope, toJson, type FuncValue, type Value } from '../objects/values';
@@ -174,6 +174,8 @@ export interface SelfRef {
   layerName(v: Value): string | null;
   /** Another method of the class, to inline where `self.<method>(...)` is called. */
   method(name: string): FuncValue | null;
+  /** The Keras class and config of a held layer, by its name in `layers`. */
+  heldLayer(attr: string): { className: string; module: string; config: JsonObject } | null;
   /** The family's `add_weight` parameters in order (they differ between Keras 3 and tf.keras). */
   addWeightParams: readonly string[];
   /** How an `initializer=` value is serialised for the runtime. */
@@ -213,6 +215,11 @@ export interface Env {
    * Keras 3.15.1 and tf-keras 2.21 raise NotImplementedError there (measured).
    */
   graph?: boolean;
+  /**
+   * The method's `*args` parameter and the slots it takes (Keras' positional arguments the
+   * named parameters leave), so `f(*args)` passes them on.
+   */
+  star?: { name: string; slots: string[] };
 }
 
 /** Loops are unrolled: at most this many iterations, each translated on its own. */
@@ -448,6 +455,10 @@ function callArguments(
       if (!name || !value) continue;
       kwargs[name] = translateExpr(ctx, value, env);
       kwargNodes.set(name, value);
+    } else if (arg.type === 'list_splat' && env.star && named(arg)[0]?.text === env.star.name) {
+      for (const slot of env.star.slots) args.push({ op: 'param', index: env.params.indexOf(slot) });
+    } else if (arg.type === 'dictionary_splat' && env.star && isDoubleStar(env.fn, named(arg)[0]?.text ?? '')) {
+      // Keras calls the methods it drives with positional arguments only: `**kwargs` is empty.
     } else if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') {
       throw new Untranslatable('*args / **kwargs in a call', arg);
     } else if (spreadLists && (arg.type === 'list' || arg.type === 'tuple')) {
@@ -466,6 +477,8 @@ function translateCall(ctx: Ctx, node: Syntax, env: Env): LambdaExpr {
     const { args, kwargs } = callArguments(ctx, node, env, false);
     return { op: 'layer', name: held, args, kwargs };
   }
+  const heldMask = self ? heldComputeMask(ctx, node, callee, env) : null;
+  if (heldMask) return heldMask;
   if (self && callee.type === 'attribute' && field(callee, 'object')?.text === self.name) {
     const attr = field(callee, 'attribute')?.text ?? '';
     if (attr === 'add_weight') return addWeight(ctx, node, env, self);
@@ -544,6 +557,32 @@ function kerasLossCall(target: Value): Record<string, JsonValue> | null {
   }
   const fn = target.t === 'ref' ? /^keras\.losses\.([a-z_]+)$/.exec(target.qual) : null;
   return fn ? { loss: fn[1], reduction: 'none' } : null;
+}
+
+/** Whether `name` is the function's `**kwargs` parameter. */
+function isDoubleStar(fn: FuncValue, name: string): boolean {
+  const list = field(fn.node, 'parameters');
+  return (list ? named(list) : []).some((p) => p.type === 'dictionary_splat_pattern' && named(p)[0]?.text === name);
+}
+
+/**
+ * `self.<held>.compute_mask(inputs, ...)` on a held Embedding: what Keras' own
+ * `Embedding.compute_mask` computes (both families): `not_equal(inputs, 0)` with
+ * `mask_zero=True`, else None. The TensorFlow transformer tutorial's positional embedding
+ * hands its mask on this way. Other held layers' masks stay untranslated.
+ */
+function heldComputeMask(ctx: Ctx, node: Syntax, callee: Syntax, env: Env): LambdaExpr | null {
+  const self = env.self;
+  if (!self || callee.type !== 'attribute' || field(callee, 'attribute')?.text !== 'compute_mask') return null;
+  const object = field(callee, 'object');
+  if (object?.type !== 'attribute' || field(object, 'object')?.text !== self.name) return null;
+  const held = self.heldLayer(field(object, 'attribute')?.text ?? '');
+  if (held?.className !== 'Embedding' || !held.module.startsWith('keras')) return null;
+  const { args, kwargs } = callArguments(ctx, node, env, false);
+  const inputs = args[0] ?? kwargs.inputs;
+  if (!inputs) throw new Untranslatable('compute_mask without its inputs', node);
+  if (held.config.mask_zero !== true) return { op: 'const', value: null };
+  return { op: 'call', fn: 'not_equal', args: [inputs, { op: 'const', value: 0 }], kwargs: {} };
 }
 
 /** The held layer a callee names: `self.dense`, `self.blocks[i]` (i fixed), a loop variable over `self.blocks`. */

@@ -20,10 +20,25 @@ const SUPPORT_EVIDENCE: Record<CustomMaskFacts['supportsMaskingFrom'], string> =
 export function customUnknownBecause(facts: CustomMaskFacts): string | null {
   if (facts.computeMask.kind === 'unreadable')
     return `the compute_mask of ${facts.className} cannot be read (${facts.computeMask.reason})`;
-  if (facts.call.kind === 'unreadable' && facts.call.mayReturnMasked) {
+  if (facts.call.kind === 'unreadable' && facts.call.mayReturnMasked && !alwaysMasks(facts)) {
     return `the call of ${facts.className} cannot be read (${facts.call.reason}), and the tensor it returns may already carry a mask`;
   }
   return null;
+}
+
+/** Backend functions that always return a tensor: a compute_mask returning one always gives a mask. */
+const MASK_MAKING = new Set(['not_equal', 'equal', 'any', 'all', 'logical_and', 'logical_or', 'logical_not']);
+
+/**
+ * Whether the layer's output carries a mask whatever its `call` returns: it supports masking
+ * and its `compute_mask` returns a tensor made from its input unconditionally (Keras'
+ * `_set_mask_metadata` attaches it to an output that has none, and an output that already
+ * carries one keeps that).
+ */
+function alwaysMasks(facts: CustomMaskFacts): boolean {
+  if (!facts.supportsMasking || facts.computeMask.kind !== 'function' || facts.call.kind !== 'unreadable') return false;
+  const body = facts.computeMask.fn.body;
+  return body.op === 'call' && MASK_MAKING.has(body.fn);
 }
 
 /**
