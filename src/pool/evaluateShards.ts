@@ -107,15 +107,16 @@ export function splitEvaluation(
       { onProgress: onShardProgress(index) },
     );
     handles.push(handle);
-    outcomes.push(
-      handle.result.catch((error: unknown) => {
-        if (failure.first === null && stop === null) {
-          failure.first = { error, index };
-          handles.forEach((h) => h !== handle && h.cancel('stopped: another part of the evaluation failed'));
-        }
-        throw error;
-      }),
-    );
+    const outcome = handle.result.catch((error: unknown) => {
+      if (failure.first === null && stop === null) {
+        failure.first = { error, index };
+        handles.forEach((h) => h !== handle && h.cancel('stopped: another part of the evaluation failed'));
+      }
+      throw error;
+    });
+    // Awaited once shard 0 has settled: a later shard may fail before that.
+    outcome.catch(() => undefined);
+    outcomes.push(outcome);
   }
 
   const failed = (error: unknown, index: number): PoolTaskError => {
