@@ -102,7 +102,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
 /** Whether the chunks run in length buckets, and their size (a shard's cuts must fall between chunks). */
 export function evaluationChunk(
   session: Session,
-  o: Pick<EvaluationOptions, 'chunk' | 'lengthBuckets'>,
+  o: Pick<EvaluationOptions, 'chunk' | 'lengthBuckets' | 'kerasBatchSize'>,
 ): { decision: BucketDecision; chunk: number } {
   const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
     ? { ok: false, reason: 'length buckets were turned off', marked: true }
@@ -110,7 +110,12 @@ export function evaluationChunk(
   // A pass holds every layer's activations until its chunk is reduced (an LSTM's gates for every
   // step), so a chunk run whole is Keras' own evaluation batch; length buckets need the larger
   // chunk to sort, and run their buckets at that size already.
-  const chunk = o.chunk ?? (decision.ok ? session.plan.chunk : Math.min(session.plan.chunk, WHOLE_PASS_SAMPLES));
+  let chunk = o.chunk ?? (decision.ok ? session.plan.chunk : Math.min(session.plan.chunk, WHOLE_PASS_SAMPLES));
+  // Whole Keras batches per chunk (a smaller chunk, so it still fits): the evaluation can then be
+  // cut between workers at chunk edges that are batch edges (a chunk of 250 against batches of
+  // 32 would leave cuts only every 4,000 samples).
+  const batch = o.kerasBatchSize;
+  if (o.chunk === undefined && batch && chunk > batch) chunk -= chunk % batch;
   return { decision, chunk };
 }
 

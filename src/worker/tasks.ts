@@ -112,7 +112,7 @@ export async function evaluateShardTask(
     const shown = sampleIndices(n, req.samplesShown);
     const batchSize = req.model.training?.batchSize ?? 32;
     const chunkOption = customLossChunk(session, batchSize);
-    const { chunk } = evaluationChunk(session, { chunk: chunkOption });
+    const { chunk } = evaluationChunk(session, { chunk: chunkOption, kerasBatchSize: batchSize });
     const refused = req.shard.of > 1 ? notSplittable(session) : null;
     const ranges = refused ? [{ start: 0, end: n }] : planShards(n, chunk, batchSize, req.shard.of);
     if (req.shard.index === 0) ctx.progress({ type: 'shards', samples: n, ranges });
