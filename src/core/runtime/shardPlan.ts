@@ -9,8 +9,10 @@
 /**
  * Chunks each shard must have at least for a split to pay: a shard first opens its own session
  * (reads the weights, builds the model, runs one sample), which costs about as much as a few
- * chunks of a small model. Measured with W6 on this project's 2-core machine (see the report in
- * the commit that set it).
+ * chunks of a small model. 4 is a first choice, not yet a measured break-even: on the shared
+ * 2-core machine it was tried on (load average 7 to 13), W6 with 4,000 samples (2 shards)
+ * ran 23-45 s split against 38-43 s on one worker, and W7 with 3,000 sequences 10-15 s
+ * against 12-15 s; `node --import tsx bench/split.bench.ts` measures it again.
  */
 export const MIN_CHUNKS_PER_SHARD = 4;
 
