@@ -48,7 +48,7 @@ interface Target extends RunTarget {
   located: ModelView;
 }
 
-export type ModelTaskKind = Exclude<RegisteredKind, 'probe' | 'inspect'>;
+export type ModelTaskKind = Exclude<RegisteredKind, 'probe' | 'inspect' | 'evaluateShard'>;
 
 const TASK_TITLES: Record<ModelTaskKind, string> = {
   evaluate: 'Evaluating',

@@ -22,6 +22,8 @@ import {
   WorkerCrashedError,
 } from './errors';
 import { applyTensorFlowThreadEnv, planThreads, type ThreadPlan } from './threads';
+import { splitEvaluation } from './evaluateShards';
+import { evaluateRequestSchema, type EvaluateRequest, type EvaluateResult } from '../core/protocol/runtimeTasks';
 
 export interface PoolOptions {
   /** The bundled worker script (dist/worker.js). */
@@ -34,6 +36,11 @@ export interface PoolOptions {
   workerHeapMB?: number;
   /** How long a cancelled task may take to stop on its own before its worker is terminated. */
   cancelGraceMs?: number;
+  /**
+   * Split a large evaluation between the workers when they are idle (evaluateShards.ts); default
+   * on, unless MASKLENS_SPLIT_EVALUATION=0.
+   */
+  splitEvaluations?: boolean;
 }
 
 export interface RunOptions {
@@ -79,6 +86,7 @@ export class MaskLensPool {
   private readonly plan: ThreadPlan;
   private readonly maxQueue: number;
   private readonly cancelGraceMs: number;
+  private readonly splitEvaluations: boolean;
   private running = 0;
   private queued = 0;
   private completed = 0;
@@ -90,6 +98,7 @@ export class MaskLensPool {
     applyTensorFlowThreadEnv(this.plan);
     this.maxQueue = options.maxQueue ?? 16;
     this.cancelGraceMs = options.cancelGraceMs ?? 1500;
+    this.splitEvaluations = options.splitEvaluations ?? process.env.MASKLENS_SPLIT_EVALUATION !== '0';
     this.piscina = new Piscina({
       filename: options.workerFile,
       minThreads: this.plan.workers,
@@ -133,11 +142,37 @@ export class MaskLensPool {
   }
 
   /**
+   * An evaluation, on every worker when they are idle and it is large enough (its first shard
+   * decides), else as one task.
+   */
+  runEvaluate(request: EvaluateRequest, options: RunOptions = {}): TaskHandle<EvaluateResult> {
+    const parsed = evaluateRequestSchema.safeParse(request);
+    if (!parsed.success || !this.mayShare()) return this.start('evaluate', request, options);
+    const id = nextTaskId++;
+    const { result, cancel } = splitEvaluation(parsed.data, {
+      workers: this.plan.workers,
+      startShard: (shard, shardOptions) => this.start('evaluateShard', shard, shardOptions),
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+    return { id, kind: 'evaluate', result, cancel };
+  }
+
+  /** Whether a task may take every worker: there are several, and nothing else runs or waits. */
+  private mayShare(): boolean {
+    return this.splitEvaluations && !this.closed && this.plan.workers >= 2 && this.running + this.queued === 0;
+  }
+
+  /**
    * Runs a request that arrived from another process, as it arrived: its `kind` picks the
    * schema it is validated against (once, before it goes to a worker), like any other request.
    */
   runReceived(request: unknown, options: RunOptions = {}): Omit<TaskHandle<unknown>, 'kind'> {
     const kind = receivedKindSchema.safeParse(request);
+    if (kind.success && kind.data.kind === 'evaluate') {
+      const parsed = evaluateRequestSchema.safeParse(request);
+      if (parsed.success) return this.runEvaluate(parsed.data, options);
+    }
     if (kind.success) return this.start(kind.data.kind, request, options);
     const result = Promise.reject(
       new ProtocolError(`a task request needs a kind, one of ${Object.keys(TASK_SCHEMAS).join(', ')}`),

@@ -82,6 +82,7 @@ export function describeTask(label: TaskLabel): string {
   const model = `model '${label.model ?? '?'}'`;
   switch (label.kind) {
     case 'evaluate':
+    case 'evaluateShard':
       return `evaluating ${model}`;
     case 'compare':
       return `comparing the losses of ${model}`;

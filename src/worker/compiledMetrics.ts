@@ -6,7 +6,7 @@
  */
 import type { KerasFamily } from '../core/ir';
 import { AucCurve } from '../core/metrics/auc';
-import type { MetricResult } from '../core/protocol/runtimeTasks';
+import type { MetricsState, MetricState } from '../core/runtime/evaluationState';
 import { UserFacingError } from '../core/protocol/task';
 import type { NdArray } from '../core/runtime/array';
 import { MetricClassRun, matchRank } from './customMetrics';
@@ -75,15 +75,6 @@ function addCurve(
 }
 
 /**
- * Keras 3.15.1's AUC reads no mask: its update_state gets the sample weights alone, so it counts
- * every position, while its accuracies and losses as metrics are masked; tf-keras 2.21 masks
- * every compiled metric (measured: test/golden metrics_auc cases).
- */
-function kerasMasksMetric(spec: MetricSpec, family: KerasFamily): boolean {
-  return !((spec.fn === 'auc' || spec.fn === 'custom-class') && family === 'keras3');
-}
-
-/**
  * One batch of a Metric subclass, run twice: with what it gets when no mask reaches it (the
  * sample weights for weighted_metrics=, else None) and with the output mask as its sample
  * weights (times the sample weights for weighted_metrics=), as tf-keras 2.21 passes them.
@@ -109,41 +100,6 @@ function updateRuns(
     kept = tf.mul(tf.cast(mask, 'float32'), w);
   }
   sums.runs.kept.update(target, out, kept);
-}
-
-function metricResult(sums: MetricSums, masked: boolean, family: KerasFamily): MetricResult {
-  const unmasked = sums.curves
-    ? sums.curves.all.result()
-    : sums.runs
-      ? sums.runs.all.result()
-      : sums.all / sums.allWeight;
-  const kept = sums.curves
-    ? sums.curves.kept.result()
-    : sums.runs
-      ? sums.runs.kept.result()
-      : sums.kept / sums.keptWeight;
-  const { spec } = sums;
-  return {
-    name: spec.name,
-    resolved: spec.resolved,
-    weighted: spec.weighted,
-    unmasked,
-    masked: masked ? kept : null,
-    keras: masked && kerasMasksMetric(spec, family) ? kept : unmasked,
-    // What the user's own metric measures is its own: shown as the number it is.
-    share: spec.fn !== 'loss' && spec.custom === null,
-  };
-}
-
-/** What the chosen Keras does with the output mask for the user's own metric. */
-function customMetricNote(spec: MetricSpec, family: KerasFamily, masked: boolean): string | null {
-  if (!spec.custom || !masked) return null;
-  const name = `metric '${spec.name}'`;
-  if (spec.fn === 'custom-function')
-    return `Keras wraps ${name} (a function) in a mean weighted by the output mask${spec.weighted ? ' and the sample weights' : ''}: the padded positions leave it, as they leave Keras' own metrics`;
-  if (family === 'keras3')
-    return `Keras 3 passes no mask to ${name} (a Metric subclass): its update_state gets ${spec.weighted ? 'the sample weights alone' : 'sample_weight=None'}, so it counts the padded positions unless its own code leaves them out (tf-keras 2 passes the output mask as sample_weight)`;
-  return `tf-keras 2 passes the output mask to ${name} (a Metric subclass) as sample_weight${spec.weighted ? ', times the sample weights' : ''}: the padded positions leave it only as far as its update_state uses sample_weight (Keras 3 passes no mask)`;
 }
 
 /** The compiled metrics of one evaluation: resolved at the first batch, whose shapes decide what `"accuracy"` is. */
@@ -219,27 +175,37 @@ export class CompiledMetrics {
     }
   }
 
-  /** Every metric's values after the last batch, and what Keras does with the mask for each. */
-  results(): MetricResult[] {
-    const family = this.session.runtime.family;
-    return (this.sums ?? []).flatMap((sums) => {
-      let result: MetricResult;
-      try {
-        result = metricResult(sums, this.masked, family);
-      } catch (error) {
-        // A user's result() MaskLens cannot show (not one number) leaves the other metrics as they are.
-        if (!(error instanceof UserFacingError)) throw error;
-        this.notes.add(`${error.message}; it is left out`);
-        return [];
+  /**
+   * Every metric's state after the last batch: sums and curves as they are (they add up over
+   * shards of the samples), a Metric subclass' results read now (its states are its own).
+   */
+  state(): MetricsState {
+    const metrics = (this.sums ?? []).flatMap((sums): MetricState[] => {
+      const { spec } = sums;
+      const info = {
+        name: spec.name,
+        resolved: spec.resolved,
+        weighted: spec.weighted,
+        fn: spec.fn,
+        custom: spec.custom !== null,
+      };
+      if (sums.curves && spec.auc)
+        return [
+          { ...info, kind: 'curves', config: spec.auc, all: sums.curves.all.counts(), kept: sums.curves.kept.counts() },
+        ];
+      if (sums.runs) {
+        try {
+          return [{ ...info, kind: 'final', unmasked: sums.runs.all.result(), kept: sums.runs.kept.result() }];
+        } catch (error) {
+          // A user's result() MaskLens cannot show (not one number) leaves the other metrics as they are.
+          if (!(error instanceof UserFacingError)) throw error;
+          this.notes.add(`${error.message}; it is left out`);
+          return [];
+        }
       }
-      const custom = customMetricNote(sums.spec, family, this.masked);
-      if (custom) this.notes.add(custom);
-      else if (this.masked && !kerasMasksMetric(sums.spec, family)) {
-        this.notes.add(
-          `Keras 3 reports ${sums.spec.name} over every position, padding included: its AUC reads no mask (tf-keras 2 masks it, as every Keras masks accuracies)`,
-        );
-      }
-      return [result];
+      const { all, allWeight, kept, keptWeight } = sums;
+      return [{ ...info, kind: 'sums', all, allWeight, kept, keptWeight }];
     });
+    return { masked: this.masked, metrics };
   }
 }

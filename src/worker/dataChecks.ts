@@ -4,13 +4,14 @@
  * matches the padding. An array held whole is checked at once; an evaluation reading files by
  * rows checks each chunk as it reads it for the model, so a file is read once, not twice.
  */
+import { addCounts, type ArrayCheckState, checkFindings, type Role } from '../core/data/checkFindings';
 import { MaskingScan } from '../core/data/maskingValue';
 import type { RowSource } from '../core/data/rowSource';
-import { checkTokenIds, type InputExpectation, nonFiniteMessages } from '../core/data/validate';
+import { checkTokenIds, type InputExpectation } from '../core/data/validate';
 import { countNonFinite, type NdArray } from '../core/runtime/array';
 import type { DataInfo } from '../core/protocol/runtimeTasks';
 
-export type Role = 'x' | 'y' | 'sampleWeight';
+export type { Role };
 
 /** One array to check: its role, how it is named in messages, and what its model input expects (x only). */
 export interface CheckedArray {
@@ -33,11 +34,13 @@ interface Progress {
 export class DataChecks {
   private readonly arrays: Progress[];
   private finished = false;
+  /** Rows past the last one checked here (all of them, unless `only` narrowed it). */
+  private end: number;
 
   constructor(
     arrays: CheckedArray[],
     private readonly samples: number,
-    private readonly nanPolicy: 'report' | 'error',
+    readonly nanPolicy: 'report' | 'error',
     synthetic: boolean,
   ) {
     this.arrays = arrays.map((array) => ({
@@ -46,6 +49,16 @@ export class DataChecks {
       counts: { nan: 0, inf: 0, firstNaN: null, firstInf: null },
       done: 0,
     }));
+    this.end = samples;
+  }
+
+  /**
+   * Check only rows `start` to `end` (a shard of an evaluation split between workers; call
+   * before any row is checked): the findings then cover those rows, as `state()` gives them.
+   */
+  only(start: number, end: number): void {
+    for (const p of this.arrays) p.done = start;
+    this.end = end;
   }
 
   /** Whether `source` is one of the arrays checked here. */
@@ -75,16 +88,25 @@ export class DataChecks {
   rest(step: number, checkpoint?: () => void): void {
     for (const p of this.arrays) {
       const { source } = p.array;
-      if (p.done === 0 && source.whole) {
+      if (p.done === 0 && source.whole && this.end === this.samples) {
         checkpoint?.();
         this.check(p, source.whole, 0);
       }
-      while (p.done < this.samples) {
+      while (p.done < this.end) {
         checkpoint?.();
-        const end = Math.min(this.samples, p.done + Math.max(1, step));
+        const end = Math.min(this.end, p.done + Math.max(1, step));
         this.check(p, source.take(range(p.done, end)), p.done);
       }
     }
+  }
+
+  /** What the checks found so far, as plain data (call once every row to check was checked). */
+  state(): ArrayCheckState[] {
+    return this.arrays.map((p) => {
+      const { role, label, expectation } = p.array;
+      const masking = p.masking && expectation?.masking ? { ...expectation.masking, scan: p.masking.state() } : null;
+      return { role, label, masking, counts: p.counts };
+    });
   }
 
   /**
@@ -94,33 +116,10 @@ export class DataChecks {
   finish(info: Pick<DataInfo, 'nan' | 'inf'>): string[] {
     if (this.finished) return [];
     this.finished = true;
-    const warnings: string[] = [];
-    for (const p of this.arrays) {
-      const { expectation, label, role } = p.array;
-      if (p.masking && expectation?.masking) {
-        const missed = p.masking.verdict(expectation.masking.layer, label);
-        if (missed) warnings.push(missed);
-      }
-      const finding = nonFiniteMessages(p.counts, label, label, this.nanPolicy);
-      info.nan[role] += finding.nan;
-      info.inf[role] += finding.inf;
-      warnings.push(...finding.messages);
-    }
-    return warnings;
+    return checkFindings(this.state(), info, this.nanPolicy);
   }
 }
 
 function range(start: number, end: number): number[] {
   return Array.from({ length: end - start }, (_, i) => start + i);
-}
-
-/** Non-finite counts of rows from `rowOffset` on, added to those of the rows before. */
-function addCounts(a: Counts, b: Counts, rowOffset: number): Counts {
-  const shift = (p: number[] | null) => (p ? [p[0] + rowOffset, ...p.slice(1)] : null);
-  return {
-    nan: a.nan + b.nan,
-    inf: a.inf + b.inf,
-    firstNaN: a.firstNaN ?? shift(b.firstNaN),
-    firstInf: a.firstInf ?? shift(b.firstInf),
-  };
 }

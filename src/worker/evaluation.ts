@@ -5,11 +5,11 @@
  * the metrics), and only the shown samples' rows are kept. So what an evaluation holds does
  * not grow with the data, and the numbers do not depend on where the chunks were cut.
  */
-import type { MaskEffect, ResolvedRule } from '../core/masking/rules';
-import { type Caps, capTensor, type Flat } from '../core/runtime/cap';
-import { LossSums, type Reductions, sampleSums } from '../core/runtime/lossSums';
+import { type Caps, capTensor } from '../core/runtime/cap';
+import type { EvaluationState, KeptRowsState, LayerCaptureState, ScalarBatch } from '../core/runtime/evaluationState';
+import { type Evaluation, type FinishFacts, finishEvaluation } from '../core/runtime/finishEvaluation';
+import { LossSums, sampleSums } from '../core/runtime/lossSums';
 import type { Tensor } from './layers/base';
-import type { MetricResult } from '../core/protocol/runtimeTasks';
 import { computeLoss } from './losses';
 import { classWeights } from './classWeights';
 import { CompiledMetrics } from './compiledMetrics';
@@ -20,68 +20,16 @@ import { forwardInBuckets, lengthBucketsEnabled } from './lengthBuckets';
 import type { ForwardResult } from './executor';
 import type { NdArray } from '../core/runtime/array';
 
-export interface LayerCapture {
-  name: string;
-  className: string;
-  outputShape: number[];
-  maskShape: number[] | null;
-  /** The mask of the kept samples (Evaluation.kept), as 1/0. */
-  mask: Float32Array | null;
-  /** Positions the mask keeps over every sample, and its positions in all. */
-  maskValid: number;
-  maskTotal: number;
-  /** Positions the mask keeps in each kept sample. */
-  validPerSample: number[];
-  output: number[][] | number[][][] | null;
-  effect: MaskEffect;
-  maskIn: boolean;
-  rule: ResolvedRule;
-  warning: string | null;
-}
-
-type Rows = Flat & { data: Float32Array };
-
-/**
- * One evaluation, reduced as its chunks pass: the numbers over every sample (the reductions,
- * the loss Keras reports, the padding's share, the metrics) and, for the samples shown, their
- * rows of each array. Nothing in it grows with the number of samples but `kept`.
- */
-export interface Evaluation {
-  samples: number;
-  /** The kept samples, as indices into the evaluated rows; every `Rows` below holds only theirs, in this order. */
-  kept: number[];
-  /** The model output's shape over every sample. */
-  outputShape: number[];
-  output: Rows;
-  outputMask: Rows | null;
-  /** L: the loss after the feature axis, aligned with `lossMask` (null without targets or loss). */
-  loss: Rows | null;
-  /** The mask that multiplies L: the output mask (and a loss-made mask, e.g. ignore_class), aligned to L. */
-  lossMask: Rows | null;
-  weight: Rows | null;
-  layers: LayerCapture[];
-  /** The four reductions over every sample (null without a loss). */
-  reductions: Reductions | null;
-  /** What Keras' `evaluate` reports with the batch size asked for (null when not asked, or without a loss). */
-  keras: number | null;
-  /** Share of the unmasked loss on padded positions, and what marked them. */
-  padding: { share: number | null; source: string | null };
-  /**
-   * A loss that returns one number per batch (the user's own, reduced inside): each batch's
-   * number, its rows, and what Keras makes of it with its mask and weights. Then `loss` is null.
-   * `plain`: the loss with no mask anywhere (a Keras loss inside it weights by the output's mask otherwise).
-   */
-  scalarLoss: { value: number; plain: number; rows: number; keras: number }[] | null;
-  /** The compiled metrics (empty without targets or metrics). */
-  metrics: MetricResult[];
-  warnings: string[];
-  notes: string[];
-  /** Chunks run in length buckets, of all chunks; and why the others were not (null: every chunk was, or no mask marks padding). */
-  buckets: { chunks: number; of: number; reason: string | null };
-}
+export type { Evaluation, LayerCapture } from '../core/runtime/finishEvaluation';
 
 export interface EvaluationOptions {
   rows?: number[];
+  /**
+   * Evaluate only rows `start` to `end` of the data (a shard of an evaluation split between
+   * workers; instead of `rows`): `shown` holds indices into all the rows, and the data's checks
+   * are made on these rows alone, their findings left in the state for the merge.
+   */
+  range?: { start: number; end: number };
   /** Sample indices (into `rows`) kept whole for the result (shown), and the caps. */
   shown: number[];
   caps: Caps;
@@ -120,8 +68,7 @@ class KeptRows {
     this.shape = t.shape;
   }
 
-  joined(rows: number): Rows | null {
-    if (!this.shape) return null;
+  state(): KeptRowsState {
     const total = this.parts.reduce((a, p) => a + p.length, 0);
     const data = new Float32Array(total);
     let off = 0;
@@ -129,7 +76,7 @@ class KeptRows {
       data.set(p, off);
       off += p.length;
     }
-    return { shape: [rows, ...this.shape.slice(1)], data };
+    return { inner: this.shape ? this.shape.slice(1) : null, data };
   }
 }
 
@@ -138,18 +85,56 @@ const WHOLE_PASS_SAMPLES = 32;
 
 const f64 = (t: Tensor) => ({ shape: t.shape, data: Float64Array.from(t.dataSync()) });
 
+/** What finishing an evaluation needs of its session. */
+export function finishFactsOf(session: Session): FinishFacts {
+  return {
+    family: session.runtime.family,
+    loss: session.loss ? { display: session.loss.display, custom: session.loss.custom !== null } : null,
+    nanPolicy: session.data.checks?.nanPolicy ?? 'report',
+  };
+}
+
+/** One pass over the data, finished: the numbers and the shown samples' rows. */
 export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
-  const { tf, runtime, data, loss } = session;
-  const rows = o.rows ?? Array.from({ length: data.info.samples }, (_, i) => i);
-  const n = rows.length;
+  return finishEvaluation(reduceEvaluation(session, o), finishFactsOf(session), session.data.info);
+}
+
+/** Whether the chunks run in length buckets, and their size (a shard's cuts must fall between chunks). */
+export function evaluationChunk(
+  session: Session,
+  o: Pick<EvaluationOptions, 'chunk' | 'lengthBuckets' | 'kerasBatchSize'>,
+): { decision: BucketDecision; chunk: number } {
   const decision: BucketDecision = !(o.lengthBuckets ?? lengthBucketsEnabled())
     ? { ok: false, reason: 'length buckets were turned off', marked: true }
-    : bucketDecision(runtime.graph, session.probe.facts);
+    : bucketDecision(session.runtime.graph, session.probe.facts);
   // A pass holds every layer's activations until its chunk is reduced (an LSTM's gates for every
   // step), so a chunk run whole is Keras' own evaluation batch; length buckets need the larger
   // chunk to sort, and run their buckets at that size already.
-  const chunk = o.chunk ?? (decision.ok ? session.plan.chunk : Math.min(session.plan.chunk, WHOLE_PASS_SAMPLES));
-  const kept = [...new Set(o.shown)].filter((i) => i >= 0 && i < n).sort((a, b) => a - b);
+  let chunk = o.chunk ?? (decision.ok ? session.plan.chunk : Math.min(session.plan.chunk, WHOLE_PASS_SAMPLES));
+  // Whole Keras batches per chunk (a smaller chunk, so it still fits): the evaluation can then be
+  // cut between workers at chunk edges that are batch edges (a chunk of 250 against batches of
+  // 32 would leave cuts only every 4,000 samples).
+  const batch = o.kerasBatchSize;
+  if (o.chunk === undefined && batch && chunk > batch) chunk -= chunk % batch;
+  return { decision, chunk };
+}
+
+/** One pass over the data (or a shard of it), reduced to its state. */
+export function reduceEvaluation(session: Session, o: EvaluationOptions): EvaluationState {
+  const { tf, runtime, data, loss } = session;
+  const offset = o.range?.start ?? 0;
+  const rows =
+    o.rows ??
+    (o.range
+      ? Array.from({ length: o.range.end - o.range.start }, (_, i) => offset + i)
+      : Array.from({ length: data.info.samples }, (_, i) => i));
+  const n = rows.length;
+  const { decision, chunk } = evaluationChunk(session, o);
+  // `shown` counts from the first evaluated row; a shard keeps those among its rows.
+  const kept = [...new Set(o.shown)]
+    .filter((i) => i >= offset && i < offset + n)
+    .map((i) => i - offset)
+    .sort((a, b) => a - b);
   const keptSet = new Set(kept);
   const output = new KeptRows();
   const outMask = new KeptRows();
@@ -158,10 +143,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const weightT = new KeptRows();
   let outputShape: number[] | null = null;
   const layerMasks: KeptRows[] = [];
-  const layers: LayerCapture[] = [];
+  const layers: Omit<LayerCaptureState, 'maskRows'>[] = [];
   const warnings = new Set<string>();
   const notes = new Set<string>();
-  const scalarLoss: { value: number; plain: number; rows: number; keras: number }[] = [];
+  const scalarLoss: ScalarBatch[] = [];
   const ownMask = { zeroWhereMasked: 0, masked: 0, zeroWhereKept: 0, kept: 0 };
   const sums = new LossSums();
   let padSource: 'mask' | 'padding' | null | undefined;
@@ -170,9 +155,10 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
   const compiled = session.metrics.length > 0 ? new CompiledMetrics(session, notes) : null;
   let hasOutputMask = false;
   const buckets = { chunks: 0, of: 0, reason: decision.ok || !decision.marked ? null : decision.reason };
-  // The data's checks ride on the rows read here when they are every sample, in order.
+  // The data's checks ride on the rows read here when they are every sample (or a shard's), in order.
   const checks = session.data.checks;
   if (checks && o.rows) checks.rest(chunk, runtime.checkpoint ?? undefined);
+  if (checks && o.range) checks.only(o.range.start, o.range.end);
   const checking = checks && !o.rows ? checks : null;
   for (let start = 0; start < n; start += chunk) {
     runtime.checkpoint?.();
@@ -188,9 +174,9 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
         ? data.sampleWeight.take(part)
         : null;
     if (checking) {
-      xRows.forEach((r, i) => checking.rows(data.x[i], r, start));
-      if (data.y && yRows) checking.rows(data.y, yRows, start);
-      if (data.sampleWeight && swRows) checking.rows(data.sampleWeight, swRows, start);
+      xRows.forEach((r, i) => checking.rows(data.x[i], r, offset + start));
+      if (data.y && yRows) checking.rows(data.y, yRows, offset + start);
+      if (data.sampleWeight && swRows) checking.rows(data.sampleWeight, swRows, offset + start);
     }
     tf.tidy(() => {
       const xs = xRows.map((a) => toTensor(tf, a));
@@ -209,14 +195,18 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
               // From the pass that built the model: reading a bucketed pass' output would assemble it.
               outputShape: session.probe.shapes.records[li]?.output ?? rec.output.shape.slice(1),
               maskShape: rec.mask ? rec.mask.shape.slice(1) : null,
-              mask: null,
               maskValid: 0,
               maskTotal: 0,
               validPerSample: [],
               output: null,
               effect: rec.effect,
               maskIn: rec.maskIn,
-              rule: rec.rule,
+              rule: {
+                output: rec.rule.output,
+                supportsMasking: rec.rule.supportsMasking,
+                known: rec.rule.known,
+                evidence: rec.rule.evidence,
+              },
               warning: rec.warning,
             };
             layerMasks[li] = new KeptRows();
@@ -233,7 +223,7 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
       }
       const k = session.output.index;
       const out = r.outputs[k];
-      outputShape ??= [n, ...out.shape.slice(1)];
+      outputShape ??= out.shape.slice(1);
       if (local.length > 0)
         output.add({ shape: out.shape, data: tf.gather(out, local).dataSync() }, range(local.length));
       const mask = r.outputMasks[k];
@@ -297,39 +287,30 @@ export function evaluate(session: Session, o: EvaluationOptions): Evaluation {
     });
     o.progress?.(Math.min(n, start + chunk), n);
   }
-  if (checks) {
-    checks.rest(chunk, runtime.checkpoint ?? undefined);
-    checks.finish(data.info).forEach((w) => warnings.add(w));
-  }
-  const metrics = compiled ? compiled.results() : [];
-  layers.forEach((l, i) => {
-    const m = layerMasks[i].joined(kept.length);
-    l.mask = m ? m.data : null;
-  });
-  const lossRows = lossT.joined(kept.length);
-  const scalar = scalarLoss.length > 0 ? scalarLoss : null;
+  // A shard leaves its findings in the state; one pass over every row finishes them here as well.
+  if (checks) checks.rest(chunk, runtime.checkpoint ?? undefined);
   return {
-    samples: n,
-    kept,
-    outputShape: outputShape ?? [n],
-    output: output.joined(kept.length) ?? { shape: [0], data: new Float32Array(0) },
-    outputMask: hasOutputMask ? (outMask.joined(kept.length) ?? { shape: [0], data: new Float32Array(0) }) : null,
-    loss: lossRows,
-    lossMask: lossM.joined(kept.length),
-    weight: weightT.joined(kept.length),
-    layers,
-    reductions: scalar ? scalarReductions(scalar, n) : sums.samples > 0 ? sums.reductions() : null,
-    keras: scalar
-      ? scalar.reduce((a, b) => a + b.keras * b.rows, 0) / n
-      : keras && sums.samples > 0
-        ? keras.value()
-        : null,
-    padding: paddingOf(sums, padSource ?? null, layers),
-    scalarLoss: scalar,
-    metrics,
+    start: offset,
+    end: offset + n,
+    kept: kept.map((i) => i + offset),
+    outputInner: outputShape,
+    output: output.state(),
+    outputMask: outMask.state(),
+    hasOutputMask,
+    loss: lossT.state(),
+    lossMask: lossM.state(),
+    weight: weightT.state(),
+    layers: layers.map((l, i) => ({ ...l, maskRows: layerMasks[i].state() })),
+    sums: sums.state(),
+    keras: keras && loss ? keras.state() : null,
+    scalarLoss,
+    padSource: padSource ?? null,
+    metrics: compiled ? compiled.state() : null,
+    ownMask,
     warnings: [...warnings],
-    notes: [...notes, ...customLossNotes(session, hasOutputMask, scalarLoss.length > 0, ownMask)],
+    notes: [...notes],
     buckets,
+    checks: checks ? checks.state() : null,
   };
 }
 
@@ -375,7 +356,7 @@ function range(n: number): number[] {
 
 /** A layer's mask over one chunk: its counts over every sample, and the kept samples' rows. */
 function addLayerMask(
-  layer: LayerCapture,
+  layer: Omit<LayerCaptureState, 'maskRows'>,
   rows: KeptRows,
   shape: number[],
   data: ArrayLike<number>,
@@ -390,29 +371,6 @@ function addLayerMask(
     layer.validPerSample.push(v);
   }
   if (local.length > 0) rows.add({ shape, data }, local);
-}
-
-/** No reduction can reach inside one number per batch: each is the batches' numbers averaged by rows. */
-function scalarReductions(scalar: { value: number; plain: number; rows: number }[], samples: number): Reductions {
-  const value = scalar.reduce((a, b) => a + b.value * b.rows, 0) / samples;
-  // `plain` is the loss with no mask anywhere: a Keras loss inside the user's weights by the output's mask otherwise.
-  const plain = scalar.reduce((a, b) => a + b.plain * b.rows, 0) / samples;
-  return { none: plain, 'valid-mean': value, 'total-mean': value, 'sequence-mean': value };
-}
-
-/** Padding is the mask that reaches the loss, else the last mask of L's shape (one a layer dropped). */
-function paddingOf(
-  sums: LossSums,
-  source: 'mask' | 'padding' | null,
-  layers: LayerCapture[],
-): { share: number | null; source: string | null } {
-  if (sums.samples === 0 || source === null) return { share: null, source: null };
-  if (source === 'mask') return { share: sums.paddingShare(), source: 'the output mask, which reaches the loss' };
-  const last = [...layers].reverse().find((l) => l.effect === 'destroys');
-  return {
-    share: sums.paddingShare(),
-    source: `the padding marked by the mask ${last ? `that '${last.name}' dropped` : 'that was lost'} before the loss`,
-  };
 }
 
 /** The weights `fit(class_weight=)` gives one batch's targets, as training applies them. */
@@ -437,43 +395,4 @@ function countOwnMask(
       if (values[i] === 0) into.zeroWhereMasked++;
     }
   }
-}
-
-/** What Keras does with its mask for the user's own loss, as this run shows it. */
-function customLossNotes(
-  session: Session,
-  masked: boolean,
-  scalar: boolean,
-  own: { zeroWhereMasked: number; masked: number; zeroWhereKept: number; kept: number },
-): string[] {
-  const loss = session.loss;
-  if (!loss?.custom) return [];
-  const name = `loss '${loss.display}'`;
-  const keras = session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras';
-  if (scalar) {
-    return [
-      masked
-        ? `${name} returns one number per batch, so ${keras}' mask cannot reach it: ${keras} multiplies the mask into the values a loss returns per position, and one number times the mask averages back to itself. Only the masking inside the function counts`
-        : `${name} returns one number per batch; no mask reaches the output, so only the masking inside the function counts`,
-    ];
-  }
-  if (!masked)
-    return [
-      `${name} returns a value per position and no mask reaches the output: every position counts, except what the function masks itself`,
-    ];
-  const notes: string[] = [];
-  if (own.masked > 0 && own.zeroWhereMasked === own.masked) {
-    notes.push(
-      `${name} zeroes the padded positions itself and ${keras} weights its values by the output mask again (double masking): the padding leaves the sum through the function and the count through ${keras}' mask`,
-    );
-  } else
-    notes.push(
-      `${keras} weights the values ${name} returns per position by the output mask: the padded positions leave both the sum and the count`,
-    );
-  if (own.zeroWhereKept > 0) {
-    notes.push(
-      `${name} is 0 at ${own.zeroWhereKept} of the ${own.kept} positions the output mask keeps (its own mask, or an exact fit): ${keras} still counts them, so they lower the average`,
-    );
-  }
-  return notes;
 }

@@ -271,6 +271,16 @@ export class KerasEvaluateStream {
     this.pending = p.L.shape[0] > count ? { L: tail(p.L) as Arr, mask: tail(p.mask), sw: tail(p.sw) } : null;
   }
 
+  /**
+   * Keras' batch losses times their rows so far, and the rows (the last batch, short or not,
+   * included): a stream over a shard whose rows are a multiple of the batch size ends with no
+   * batch cut, so the shards' totals add up to the whole's.
+   */
+  state(): { total: number; rows: number } {
+    if (this.pending) this.flush(this.pending.L.shape[0]);
+    return { total: this.total, rows: this.rows };
+  }
+
   /** What `evaluate` reports over every row added. */
   value(): number {
     if (this.pending) this.flush(this.pending.L.shape[0]);

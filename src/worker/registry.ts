@@ -11,11 +11,14 @@ import { checkRequest, type RegisteredKind, type RequestOf, type ResultOf } from
 import { probeTask } from './probe';
 import { inspectRequestSchema } from '../core/protocol/inspect';
 import { inspectTask } from './inspect';
-import { compareTask, evaluateTask, trainTask } from './tasks';
+import { compareTask, evaluateShardTask, evaluateTask, trainTask } from './tasks';
+import { evaluateShardRequestSchema } from '../core/protocol/evaluateShard';
 
 const RUN: { [K in RegisteredKind]: (request: unknown, ctx: TaskContext) => Promise<ResultOf<K>> } = {
   probe: (request, ctx) => probeTask(checkRequest(probeRequestSchema, request, 'probe'), ctx),
   evaluate: (request, ctx) => evaluateTask(checkRequest(evaluateRequestSchema, request, 'evaluate'), ctx),
+  evaluateShard: (request, ctx) =>
+    evaluateShardTask(checkRequest(evaluateShardRequestSchema, request, 'evaluateShard'), ctx),
   compare: (request, ctx) => compareTask(checkRequest(compareRequestSchema, request, 'compare'), ctx),
   train: (request, ctx) => trainTask(checkRequest(trainRequestSchema, request, 'train'), ctx),
   inspect: (request) => Promise.resolve(inspectTask(checkRequest(inspectRequestSchema, request, 'inspect'))),

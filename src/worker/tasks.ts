@@ -6,18 +6,20 @@
  * while it finishes is still reported as cancelled, never as a result.
  */
 import { stopIfCancelled, type TaskContext, UserFacingError } from '../core/protocol/task';
-import { capInfo, capMatrix, capTensor, type Caps, sampleIndices } from '../core/runtime/cap';
+import { type Caps, sampleIndices } from '../core/runtime/cap';
 import { REDUCTION_IDS, REDUCTIONS } from '../core/reductions';
 import {
   type CompareRequestParsed,
   type CompareResult,
   type EvaluateRequestParsed,
   type EvaluateResult,
-  type LayerResult,
   type TrainRequestParsed,
   type TrainResult,
 } from '../core/protocol/runtimeTasks';
-import { type Evaluation, evaluate } from './evaluation';
+import type { EvaluateShardRequestParsed, EvaluateShardResult, EvaluationFacts } from '../core/protocol/evaluateShard';
+import { bucketNote, evaluateResultOf } from '../core/runtime/evaluateResult';
+import { planShards } from '../core/runtime/shardPlan';
+import { evaluate, evaluationChunk, reduceEvaluation } from './evaluation';
 import { resolveOptimizer } from './optimizers';
 import { openSession, type Session, type SessionPurpose, sessionWithData, type SessionRequest } from './session';
 import { train } from './train';
@@ -27,52 +29,22 @@ function capsOf(r: { samplesShown: number; timestepsShown: number; featuresShown
   return { samples: r.samplesShown, timesteps: r.timestepsShown, features: r.featuresShown };
 }
 
-/** Why the evaluation ran every timestep, padding included, where a mask marks the padding. */
-function bucketNote(e: Evaluation): string[] {
-  return e.buckets.reason
-    ? [
-        `evaluated every timestep, padding included${e.buckets.chunks > 0 ? ` in ${e.buckets.of - e.buckets.chunks} of ${e.buckets.of} chunks` : ''}, not in batches cut at their longest sequence: ${e.buckets.reason}`,
-      ]
-    : [];
-}
-
-/** Positions 0..k-1 of the kept rows an Evaluation holds (the shown samples, in order). */
-const keptPositions = (e: Evaluation) => e.kept.map((_, i) => i);
-
-function layerResults(e: Evaluation, caps: Caps, withOutputs: boolean): LayerResult[] {
-  return e.layers.map((l) => {
-    const maskFlat = l.mask && l.maskShape ? { shape: [e.kept.length, ...l.maskShape], data: l.mask } : null;
-    const summary: LayerResult['maskSummary'] = maskFlat
-      ? { valid: l.maskValid, total: l.maskTotal, validPerSample: l.validPerSample }
-      : null;
-    return {
-      name: l.name,
-      className: l.className,
-      outputShape: [null, ...l.outputShape],
-      mask: maskFlat ? capMatrix(maskFlat, keptPositions(e), caps) : null,
-      maskShape: l.maskShape ? [e.samples, ...l.maskShape] : null,
-      maskSummary: summary,
-      effect: l.effect,
-      maskIn: l.maskIn,
-      rule: {
-        kind: l.rule.output,
-        supportsMasking: l.rule.supportsMasking,
-        known: l.rule.known,
-        evidence: l.rule.evidence,
-      },
-      output: withOutputs ? (l.output ?? []) : undefined,
-      warning: l.warning,
-    };
-  });
-}
-
-/** Progress after each evaluation chunk, between the model being built (0.2) and the result (1). */
-function chunkProgress(ctx: TaskContext, verb: string): (done: number, total: number) => void {
+/**
+ * Progress after each evaluation chunk, between the model being built (0.2) and the result (1).
+ * A shard's (rows `range` of `of`) says which of all the rows it has done, for the pool to add up.
+ */
+function chunkProgress(
+  ctx: TaskContext,
+  verb: string,
+  range?: { start: number; end: number },
+  of?: number,
+): (done: number, total: number) => void {
   return (done, total) =>
     ctx.progress({
       type: 'progress',
       fraction: 0.2 + (0.75 * done) / total,
       message: `${verb} ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} samples`,
+      ...(range && of !== undefined && (range.start > 0 || range.end < of) ? { samples: { done, of } } : {}),
     });
 }
 
@@ -106,74 +78,82 @@ function customLossChunk(session: Session, batchSize: number): number | undefine
   return batched ? Math.min(batchSize, session.plan.chunk) : undefined;
 }
 
-export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext): Promise<EvaluateResult> {
-  const started = performance.now();
+/**
+ * Why an evaluation that could use several workers runs on one, when splitting it would not be
+ * exact (null: it can be split).
+ */
+function notSplittable(session: Session): string | null {
+  const names = new Set(
+    session.metrics.flatMap((m) => {
+      const spec = m.spec;
+      return spec && typeof spec === 'object' && !Array.isArray(spec) && typeof spec.custom_metric === 'number'
+        ? [spec.custom_metric]
+        : [];
+    }),
+  );
+  const subclass = session.customMetrics.find((m, i) => m.kind === 'metric-class' && names.has(i));
+  return subclass
+    ? `evaluated on one worker: metric '${subclass.name}' is a Metric subclass, whose states are its own code's and cannot be merged across workers`
+    : null;
+}
+
+/**
+ * One shard of an evaluation (all of it when `shard.of` is 1): the session, the shard's rows
+ * (shard 0 decides how many shards run and says so first), their reduction state.
+ */
+export async function evaluateShardTask(
+  req: EvaluateShardRequestParsed,
+  ctx: TaskContext,
+): Promise<EvaluateShardResult> {
   const session = cancellableSession(req, { kind: 'evaluate', kept: req.samplesShown }, ctx);
   try {
     ctx.progress({ type: 'progress', fraction: 0.2, message: 'model built; running' });
-    const caps = capsOf(req);
     const n = session.data.info.samples;
     const shown = sampleIndices(n, req.samplesShown);
     const batchSize = req.model.training?.batchSize ?? 32;
-    const e = evaluate(session, {
+    const chunkOption = customLossChunk(session, batchSize);
+    const { chunk } = evaluationChunk(session, { chunk: chunkOption, kerasBatchSize: batchSize });
+    const refused = req.shard.of > 1 ? notSplittable(session) : null;
+    const ranges = refused ? [{ start: 0, end: n }] : planShards(n, chunk, batchSize, req.shard.of);
+    if (req.shard.index === 0) ctx.progress({ type: 'shards', samples: n, ranges });
+    const range = ranges[req.shard.index] ?? { start: n, end: n };
+    const state = reduceEvaluation(session, {
       shown,
-      caps,
+      caps: capsOf(req),
       recordLayers: true,
       layerOutputs: req.layerOutputs,
-      chunk: customLossChunk(session, batchSize),
+      chunk: chunkOption,
       kerasBatchSize: batchSize,
-      progress: chunkProgress(ctx, 'evaluated'),
+      range,
+      progress: chunkProgress(ctx, 'evaluated', range, n),
     });
-    const values = e.reductions;
-    const keras = e.keras;
-    const pad = e.padding;
-    const at = keptPositions(e);
-    const perTimestep = e.loss ? capMatrix(e.loss, at, caps) : null;
-    const warnings = [
-      ...new Set([...session.warnings, ...e.warnings, ...e.notes, ...session.data.info.notes, ...bucketNote(e)]),
-    ];
-    const result: Omit<EvaluateResult, 'tensors' | 'elapsedMs'> = {
-      kind: 'evaluate',
-      backend: session.backend.backend,
+    const facts: EvaluationFacts = {
       backendInfo: session.backend,
-      model: req.model.name,
       modelOutput: { name: session.output.name, names: session.output.names },
-      family: req.family,
+      family: session.runtime.family,
       kerasVersion: session.runtime.version,
       data: session.data.info,
       weightsUsed: session.weightsUsed,
-      layers: layerResults(e, caps, req.layerOutputs),
-      output: capTensor(e.output, at, caps),
-      outputShape: e.outputShape,
-      outputMask: e.outputMask ? capMatrix(e.outputMask, at, caps) : null,
-      perTimestepLoss: perTimestep,
-      loss:
-        values && session.loss && (perTimestep || e.scalarLoss)
-          ? {
-              ...values,
-              name: session.loss.display,
-              perTimestep: perTimestep ?? [],
-              keras: {
-                reduction: `${e.scalarLoss ? "the mean of each batch's number (the loss returns one per batch)" : e.outputMask ? 'valid-mean' : 'none: no mask reaches the loss'}; ${session.runtime.family === 'keras3' ? 'Keras' : 'tf.keras'} ${session.runtime.version}, batch size ${batchSize}${session.output.names.length > 1 ? `; output '${session.output.name}' (${session.output.name}_loss)` : ''}`,
-                value: keras ?? NaN,
-              },
-            }
-          : null,
-      lossValues: values,
-      paddingShareOfUnmaskedLoss: pad.share,
-      metrics: e.metrics,
-      paddingMaskSource: pad.source,
-      lengthBuckets: e.buckets,
-      semantics: req.semantics,
-      caps: capInfo(e.outputShape, shown, n, caps),
-      warnings,
+      warnings: session.warnings,
+      loss: session.loss ? { display: session.loss.display, custom: session.loss.custom !== null } : null,
+      batchSize,
+      shown,
+      samples: n,
+      notSplit: refused,
     };
-    ctx.progress({ type: 'progress', fraction: 1, message: 'done' });
-    return { ...result, tensors: finish(session, ctx), elapsedMs: performance.now() - started };
+    return { kind: 'evaluateShard', state, facts, tensors: finish(session, ctx) };
   } catch (error) {
     session.dispose();
     throw error;
   }
+}
+
+export async function evaluateTask(req: EvaluateRequestParsed, ctx: TaskContext): Promise<EvaluateResult> {
+  const started = performance.now();
+  const shard = await evaluateShardTask({ ...req, kind: 'evaluateShard', shard: { index: 0, of: 1 } }, ctx);
+  const result = evaluateResultOf(req, [shard], performance.now() - started);
+  ctx.progress({ type: 'progress', fraction: 1, message: 'done' });
+  return result;
 }
 
 export async function compareTask(req: CompareRequestParsed, ctx: TaskContext): Promise<CompareResult> {

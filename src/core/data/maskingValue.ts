@@ -24,6 +24,14 @@ export function maskingMisses(x: NdArray, layer: string, maskValue: number, loca
   return scan.verdict(layer, location);
 }
 
+/** What a MaskingScan has seen, as plain data (padding constants with their counts, in first-seen order). */
+export interface MaskingScanState {
+  masksSomething: boolean;
+  samples: number;
+  pads: [number, number][];
+  shapeOk: boolean;
+}
+
 /** The same check over an array's rows read in parts: `add` each part, then ask for the verdict. */
 export class MaskingScan {
   private masksSomething = false;
@@ -32,6 +40,28 @@ export class MaskingScan {
   private shapeOk = true;
 
   constructor(private readonly maskValue: number) {}
+
+  state(): MaskingScanState {
+    return {
+      masksSomething: this.masksSomething,
+      samples: this.samples,
+      pads: [...this.pads.entries()],
+      shapeOk: this.shapeOk,
+    };
+  }
+
+  /** Scans of consecutive parts of the rows, as one scan over all of them would end. */
+  static merged(maskValue: number, states: readonly MaskingScanState[]): MaskingScan {
+    const scan = new MaskingScan(maskValue);
+    for (const s of states) {
+      // One scan stops counting once a step equals mask_value: the verdict is then none either way.
+      scan.masksSomething ||= s.masksSomething;
+      scan.shapeOk &&= s.shapeOk;
+      scan.samples += s.samples;
+      for (const [value, count] of s.pads) scan.pads.set(value, (scan.pads.get(value) ?? 0) + count);
+    }
+    return scan;
+  }
 
   add(x: NdArray): void {
     if (x.shape.length !== 3 || Number.isNaN(this.maskValue)) {

@@ -15,6 +15,14 @@ export interface AucConfig {
   fromLogits: boolean;
 }
 
+/** An AUC's weighted confusion counts at each threshold. */
+export interface AucCounts {
+  tp: Float64Array;
+  fp: Float64Array;
+  tn: Float64Array;
+  fn: Float64Array;
+}
+
 /** keras.backend.epsilon(): the end thresholds sit this far outside [0, 1]. */
 const EPSILON = 1e-7;
 
@@ -82,6 +90,21 @@ export class AucCurve {
         if (positive) (above ? this.tp : this.fn)[t] += w;
         else (above ? this.fp : this.tn)[t] += w;
       }
+    }
+  }
+
+  /** The confusion counts at each threshold, to travel between threads. */
+  counts(): AucCounts {
+    return { tp: this.tp.slice(), fp: this.fp.slice(), tn: this.tn.slice(), fn: this.fn.slice() };
+  }
+
+  /** Another curve's counts over other samples, added (the counts are sums over samples). */
+  addCounts(c: AucCounts): void {
+    for (let t = 0; t < this.tp.length; t++) {
+      this.tp[t] += c.tp[t];
+      this.fp[t] += c.fp[t];
+      this.tn[t] += c.tn[t];
+      this.fn[t] += c.fn[t];
     }
   }
 

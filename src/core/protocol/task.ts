@@ -9,7 +9,19 @@ import { z } from 'zod';
 export const progressEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('started'), threadId: z.number().int() }),
   z.object({ type: z.literal('log'), message: z.string() }),
-  z.object({ type: z.literal('progress'), fraction: z.number().min(0).max(1), message: z.string() }),
+  z.object({
+    type: z.literal('progress'),
+    fraction: z.number().min(0).max(1),
+    message: z.string(),
+    /** A shard of an evaluation split between workers: the samples it has done, of all the evaluation's. */
+    samples: z.object({ done: z.number().int().min(0), of: z.number().int().min(0) }).optional(),
+  }),
+  /** An evaluation split between workers: its samples and each shard's rows (one range: not split). */
+  z.object({
+    type: z.literal('shards'),
+    samples: z.number().int().min(0),
+    ranges: z.array(z.object({ start: z.number().int().min(0), end: z.number().int().min(0) })).min(1),
+  }),
   z.object({
     type: z.literal('epoch'),
     epoch: z.number().int().nonnegative(),

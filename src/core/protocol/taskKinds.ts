@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { UserFacingError } from './task';
 import { probeRequestSchema, probeResultSchema } from './probe';
 import { inspectRequestSchema, inspectResultSchema } from './inspect';
+import { evaluateShardRequestSchema, evaluateShardResultSchema } from './evaluateShard';
 import {
   compareRequestSchema,
   compareResultSchema,
@@ -20,6 +21,8 @@ import {
 export const TASK_SCHEMAS = {
   probe: { request: probeRequestSchema, result: probeResultSchema },
   evaluate: { request: evaluateRequestSchema, result: evaluateResultSchema },
+  /** A shard of an evaluation the pool splits between its workers (src/pool/evaluateShards.ts). */
+  evaluateShard: { request: evaluateShardRequestSchema, result: evaluateShardResultSchema },
   compare: { request: compareRequestSchema, result: compareResultSchema },
   train: { request: trainRequestSchema, result: trainResultSchema },
   inspect: { request: inspectRequestSchema, result: inspectResultSchema },
