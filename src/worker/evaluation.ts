@@ -181,7 +181,9 @@ export function reduceEvaluation(session: Session, o: EvaluationOptions): Evalua
     tf.tidy(() => {
       const xs = xRows.map((a) => toTensor(tf, a));
       buckets.of++;
-      const inBuckets = decision.ok ? bucketedPass(session, decision, xRows[0], xs[0], o.recordLayers) : null;
+      // Layer outputs outlive their bucket only when this chunk shows some of them.
+      const keepOutputs = o.recordLayers && o.layerOutputs !== false && local.length > 0;
+      const inBuckets = decision.ok ? bucketedPass(session, decision, xRows[0], xs[0], keepOutputs) : null;
       if (inBuckets && 'reason' in inBuckets) buckets.reason ??= inBuckets.reason;
       else if (inBuckets) buckets.chunks++;
       const r = inBuckets && !('reason' in inBuckets) ? inBuckets : runtime.forward(xs, false);

@@ -128,7 +128,11 @@ export function forwardInBuckets(
 ): ForwardResult | null {
   const steps = x.shape[1] ?? 0;
   const buckets = lengthBuckets(lengths, steps, BUCKET_SIZE, drop);
-  const parts = buckets.map((b) => bucketPass(tf, runtime, cutRows(tf, x, b, side), layerOutputs));
+  // Longest first: each later bucket's buffers then fit in ones a longer bucket freed, where
+  // shortest first would grow the process by every new size (W6: 629 against 600 MB in one chunk).
+  const parts: ForwardResult[] = new Array<ForwardResult>(buckets.length);
+  for (let i = buckets.length - 1; i >= 0; i--)
+    parts[i] = bucketPass(tf, runtime, cutRows(tf, x, buckets[i], side), layerOutputs);
   // Where each sample of the chunk sits in the buckets laid end to end.
   const at = new Int32Array(lengths.length);
   let k = 0;
