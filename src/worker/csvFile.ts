@@ -169,6 +169,7 @@ class CsvRows implements CsvFileRows {
   readonly sourceDtype = 'csv';
   readonly whole = null;
   readonly header: string[] | null;
+  /** The most text one `take` read (it is read and parsed CSV_BLOCK bytes at a time at most). */
   largestRead = 0;
   rowsRead = 0;
   private readonly all: number[];
