@@ -45,6 +45,8 @@ function parserOptions(reading: CsvReading, onRecord: OnRecord): Options {
 
 export class CsvRecords {
   private readonly parser: Parser;
+  /** Set once the stream has run csv-parse's end (Node emits 'prefinish' right after a synchronous `_final`). */
+  private ended = false;
 
   constructor(
     private readonly reading: CsvReading,
@@ -54,6 +56,7 @@ export class CsvRecords {
     this.parser = new Parser(parserOptions(reading, onRecord));
     // The stream also emits its error later; it is taken from `errored` at once.
     this.parser.on('error', () => undefined);
+    this.parser.on('prefinish', () => (this.ended = true));
   }
 
   /** Reads the next bytes (a block of its own: csv-parse keeps the end of one until the next comes). */
@@ -66,6 +69,8 @@ export class CsvRecords {
   end(): void {
     this.parser.end();
     this.check();
+    // A Node whose streams ran the end later would lose the last row without a word: refuse instead.
+    if (!this.ended) throw new Error('csv-parse did not read the end of the text synchronously');
   }
 
   /** The line ending csv-parse found (or was given), for reading runs of the same rows later. */
