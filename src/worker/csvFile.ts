@@ -70,12 +70,13 @@ interface CsvTable {
 function scanRows(file: OpenFile, location: string, o: CsvRowsOptions & { block: number }): CsvTable {
   const delimiter = findDelimiter(file, o.block);
   const start = csvStart(readAt(file, 0, 6), 2);
-  // csv-parse's buffers for one row grow with it: a row must fit in what the task may still hold.
+  // csv-parse's strings for one row grow with it: a row must fit in what the task may still hold.
+  // Its bound counts the cells' characters, not the delimiters: one-character cells are twice that in text.
   const room = o.budget.capBytes - o.budget.usedBytes;
-  const maxRowBytes = Math.max(1, Math.floor(room / CSV_PARSE_FACTOR));
+  const maxRowBytes = Math.max(1, Math.floor(room / (2 * CSV_PARSE_FACTOR)));
   const refuse = (line: number) =>
     new DataError(
-      `line ${line}: a row of more than ${formatBytes(maxRowBytes)} of text needs more than the ${formatBytes(room)} the task has left to read it; ${capSetting(o.budget.capMB)}`,
+      `line ${line}: a row whose cells hold more than ${formatBytes(maxRowBytes)} of text needs more than the ${formatBytes(room)} the task has left to read it; ${capSetting(o.budget.capMB)}`,
       'memory-cap',
       location,
     );

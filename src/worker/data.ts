@@ -67,8 +67,9 @@ export interface DataOptions {
   /** Throws once the task is asked to stop: called between files and while synthetic data is made. */
   checkpoint?: () => void;
   /**
-   * Read C-order `.npy` files, `.npz` members and CSV files by rows as the task needs them instead of whole (evaluation: its
-   * memory then does not grow with the data). The value is how many rows a check reads at once.
+   * Read C-order `.npy` files, `.npz` members and CSV files by rows as the task needs them
+   * instead of whole (evaluation: its memory then does not grow with the data). The value is how
+   * many rows a check reads at once.
    */
   streamRows?: number;
 }

@@ -448,3 +448,27 @@ test('header=None: every row is data, and the columns are numbered', () => {
     rows.close();
   }
 });
+
+test('a row larger than what the task has left to read it is refused with its line, before csv-parse holds it', () => {
+  const path = join(dir, 'long-row.csv');
+  const long = Array.from({ length: 5_000 }, (_, i) => (i / 7).toFixed(18)).join(',');
+  writeFileSync(path, `1,2\n${long}\n`);
+  const tight = new MemoryBudget(1);
+  assert.throws(
+    () => openCsvRows(path, trusted, 'x', { header: 'auto', budget: tight, block: 1024 }),
+    (e: unknown) => {
+      assert.ok(e instanceof DataError, String(e));
+      assert.equal(e.code, 'memory-cap');
+      assert.match(
+        e.message,
+        /^x: line 2: a row whose cells hold more than 31\.5 KiB of text needs more than the 1008 KiB the task has left/,
+      );
+      return true;
+    },
+  );
+  // With room for it, the same file reads (and its second row is ragged, as the whole read says).
+  assert.deepEqual(
+    outcome(() => streamed(path)),
+    outcome(() => whole(path)),
+  );
+});
