@@ -6,8 +6,8 @@
  * built, from what the file or expression declares.
  */
 import { extname, resolve } from 'node:path';
-import { describeColumns, headerReading, pickColumns } from '../core/data/columns';
-import { parseCsv } from '../core/data/csv';
+import { columnLabels, describeColumns, headerReading, pickColumns, resolveColumns } from '../core/data/columns';
+import { CSV_PARSE_FACTOR, parseCsv } from '../core/data/csv';
 import { DataError } from '../core/data/errors';
 import { evaluateInlineArray } from '../core/data/inline';
 import { keyName, parseJsonArrays } from '../core/data/json';
@@ -16,7 +16,7 @@ import { checkNpyLength, NPY_HEADER_PREFIX, parseNpy, readNpyHeader } from '../c
 import { parseNpz } from '../core/data/npz';
 import { subSeed } from '../core/data/random';
 import { type SyntheticInput, syntheticInputs } from '../core/data/synthetic';
-import { inMemory, reshapedRows, type RowSource } from '../core/data/rowSource';
+import { type FileRows, inMemory, reshapedRows, type RowSource } from '../core/data/rowSource';
 import { openNpzRows } from './npzFile';
 import { checkSampleCount, fitToInput, type InputExpectation } from '../core/data/validate';
 import { formatShape } from '../core/format';
@@ -27,7 +27,8 @@ import type { ColumnSelection, DataInfo, FileAccess, InlineValue } from '../core
 import type { dataSpecSchema } from '../core/protocol/runtimeTasks';
 import { openForReading, type OpenFile, readAll, readPrefix } from './fileAccess';
 import { type CheckedArray, DataChecks } from './dataChecks';
-import { type NpyFileRows, openNpyRows } from './npyFile';
+import { openNpyRows } from './npyFile';
+import { type CsvFileRows, csvColumnRows, openCsvRows } from './csvFile';
 import { configNumber } from './layers/base';
 import type { Completion } from '../core/graph/complete';
 import { completeGraph } from '../core/graph/complete';
@@ -66,8 +67,9 @@ export interface DataOptions {
   /** Throws once the task is asked to stop: called between files and while synthetic data is made. */
   checkpoint?: () => void;
   /**
-   * Read C-order `.npy` files by rows as the task needs them instead of whole (evaluation: its
-   * memory then does not grow with the data). The value is how many rows a check reads at once.
+   * Read C-order `.npy` files, `.npz` members and CSV files by rows as the task needs them
+   * instead of whole (evaluation: its memory then does not grow with the data). The value is how
+   * many rows a check reads at once.
    */
   streamRows?: number;
 }
@@ -75,9 +77,14 @@ export interface DataOptions {
 /**
  * Parsing text keeps the text, every number as a JS value and the float64 result at once:
  * measured on short numbers (`1,`), JSON arrays take about 6 bytes of heap per byte of text
- * and csv-parse's rows about 10, plus 4 for the float64 values and 1 for the text.
+ * (CSV: CSV_PARSE_FACTOR), plus 4 for the float64 values and 1 for the text.
  */
-const TEXT_PARSE_FACTOR: Record<string, number> = { '.json': 12, '.csv': 16, '.tsv': 16, '.txt': 16 };
+const TEXT_PARSE_FACTOR: Record<string, number> = {
+  '.json': 12,
+  '.csv': CSV_PARSE_FACTOR,
+  '.tsv': CSV_PARSE_FACTOR,
+  '.txt': CSV_PARSE_FACTOR,
+};
 
 /** What each model input must look like, and what pads it (for synthetic data). */
 export function inputExpectations(
@@ -144,6 +151,8 @@ function readBytes(path: string, role: string, o: DataOptions): { bytes: Uint8Ar
   }
 }
 
+const CSV_EXTENSIONS = ['.csv', '.tsv', '.txt'];
+
 const DEFAULT_KEYS = {
   x: ['x', 'X', 'inputs', 'arr_0'],
   y: ['y', 'Y', 'targets', 'labels', 'arr_1'],
@@ -151,10 +160,10 @@ const DEFAULT_KEYS = {
 };
 
 /** Every array of one file, parsed once however many roles read it. */
-function readFileArrays(path: string, role: string, o: DataOptions, opened: NpyFileRows[]): Record<string, RowSource> {
+function readFileArrays(path: string, role: string, o: DataOptions, opened: FileRows[]): Record<string, RowSource> {
   const location = `${role} (${path})`;
   const ext = extname(path).toLowerCase();
-  if (!['.npy', '.npz', '.json', '.csv', '.tsv', '.txt'].includes(ext)) {
+  if (!['.npy', '.npz', '.json', ...CSV_EXTENSIONS].includes(ext)) {
     throw new DataError(
       `unsupported data file type '${ext || path}' (use .npy, .npz, .csv or .json)`,
       'data-format',
@@ -174,6 +183,11 @@ function readFileArrays(path: string, role: string, o: DataOptions, opened: NpyF
       opened.push(...Object.values(members));
       return members;
     }
+  }
+  if (CSV_EXTENSIONS.includes(ext) && o.streamRows) {
+    const rows = openCsvRows(path, o.access, location, { header: 'auto', budget: o.budget, checkpoint: o.checkpoint });
+    opened.push(rows);
+    return { '': rows };
   }
   const arrays = readWholeFile(path, role, o, ext, location);
   return Object.fromEntries(Object.entries(arrays).map(([k, a]) => [k, inMemory(a)]));
@@ -201,33 +215,50 @@ function readWholeFile(
   return arrays;
 }
 
+/** A CSV parsed whole, or read by rows, once per header reading however many roles pick columns of it. */
+type CsvTable = { array: NdArray; header: string[] | null } | CsvFileRows;
+
 /**
- * The columns of a CSV the code picks with pandas: the file is parsed once per header reading
- * (the first row as names, or as data), however many roles pick columns of it.
+ * The columns of a CSV the code picks with pandas: the file is read once per header reading
+ * (the first row as names, or as data), however many roles pick columns of it; by rows when the
+ * task reads its files so, the columns then taken from each row as it is read.
  */
 function readCsvColumns(
   path: string,
   role: 'x' | 'y',
   selection: ColumnSelection,
   o: DataOptions,
-  tables: Map<string, { array: NdArray; header: string[] | null }>,
-): NdArray {
+  tables: Map<string, CsvTable>,
+  opened: FileRows[],
+): RowSource {
   const location = `${role} (${path})`;
   if (extname(path).toLowerCase() !== '.csv')
     throw new DataError(`columns are picked, but the file is not a .csv`, 'data-format', location);
   const cacheKey = `${selection.header ? 'header' : 'none'}:${path}`;
   let table = tables.get(cacheKey);
   o.checkpoint?.();
-  if (!table) {
-    const { bytes, charged } = readBytes(path, role, o);
-    table = parseCsv(new TextDecoder().decode(bytes), location, headerReading(selection));
-    o.budget.release(charged);
-    o.budget.take(table.array.data.byteLength, `its array of shape ${formatShape(table.array.shape)}`, location);
+  if (!table && o.streamRows) {
+    table = openCsvRows(path, o.access, location, {
+      header: headerReading(selection),
+      budget: o.budget,
+      checkpoint: o.checkpoint,
+    });
+    opened.push(table);
     tables.set(cacheKey, table);
   }
+  if (!table) {
+    const { bytes, charged } = readBytes(path, role, o);
+    const whole = parseCsv(new TextDecoder().decode(bytes), location, headerReading(selection));
+    o.budget.release(charged);
+    o.budget.take(whole.array.data.byteLength, `its array of shape ${formatShape(whole.array.shape)}`, location);
+    tables.set(cacheKey, whole);
+    table = whole;
+  }
+  if ('take' in table)
+    return csvColumnRows(table, resolveColumns(selection, columnLabels(table.header, table.shape[1]), location));
   const picked = pickColumns(table, selection, location);
   o.budget.take(picked.data.byteLength, `the chosen columns, of shape ${formatShape(picked.shape)}`, location);
-  return picked;
+  return inMemory(picked);
 }
 
 /** Reads one role's array; `.npz`/`.json` may hold several arrays, picked by key. */
@@ -237,7 +268,7 @@ function readArray(
   key: string | undefined,
   o: DataOptions,
   files: Map<string, Record<string, RowSource>>,
-  opened: NpyFileRows[],
+  opened: FileRows[],
 ): RowSource {
   const location = `${role} (${path})`;
   let arrays = files.get(path);
@@ -307,7 +338,7 @@ function resolvedShape(shape: (number | null)[], timesteps: number, input: strin
 }
 
 export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions): LoadedData {
-  const opened: NpyFileRows[] = [];
+  const opened: FileRows[] = [];
   try {
     return loadOpened(spec, graph, o, opened);
   } catch (error) {
@@ -316,7 +347,7 @@ export function loadData(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions
   }
 }
 
-function loadOpened(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions, opened: NpyFileRows[]): LoadedData {
+function loadOpened(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions, opened: FileRows[]): LoadedData {
   const warnings: string[] = [];
   const notes: string[] = [];
   let x: RowSource[];
@@ -366,17 +397,17 @@ function loadOpened(spec: DataSpecParsed, graph: ModelGraph, o: DataOptions, ope
     const xPaths = (Array.isArray(spec.x) ? spec.x : [spec.x]).map((p) => resolve(p));
     const xPath = xPaths[0];
     const files = new Map<string, Record<string, RowSource>>();
-    const tables = new Map<string, { array: NdArray; header: string[] | null }>();
+    const tables = new Map<string, CsvTable>();
     const columns = spec.columns;
     x = xPaths.map((p) =>
       columns?.x
-        ? inMemory(readCsvColumns(p, 'x', columns.x, o, tables))
+        ? readCsvColumns(p, 'x', columns.x, o, tables, opened)
         : readArray(p, 'x', spec.keys?.x, o, files, opened),
     );
     const yPath = spec.y ? resolve(spec.y) : null;
     if (yPath)
       y = columns?.y
-        ? inMemory(readCsvColumns(yPath, 'y', columns.y, o, tables))
+        ? readCsvColumns(yPath, 'y', columns.y, o, tables, opened)
         : readArray(yPath, 'y', spec.keys?.y, o, files, opened);
     else if (['.npz', '.json'].includes(extname(xPath).toLowerCase())) {
       // One archive may hold x, y and the sample weights together.

@@ -7,25 +7,17 @@
 import { readSync } from 'node:fs';
 import { DataError } from '../core/data/errors';
 import { checkNpyLength, decodeNpyValues, NPY_HEADER_PREFIX, type NpyHeader, readNpyHeader } from '../core/data/npy';
-import { consecutiveRuns, type RowSource } from '../core/data/rowSource';
+import { consecutiveRuns, type FileRows } from '../core/data/rowSource';
 import { formatShape } from '../core/format';
 import type { ArrayKind, NdArray } from '../core/runtime/array';
 import type { FileAccess } from '../core/protocol/runtimeTasks';
 import { openForReading, readPrefix } from './fileAccess';
 
-export interface NpyFileRows extends RowSource {
-  /** The most bytes one `take` read from the file (what a chunk holds of it, before conversion). */
-  readonly largestRead: number;
-  /** Rows read from the file so far, over every `take` (an evaluation reads each row once). */
-  readonly rowsRead: number;
-  close(): void;
-}
-
 /**
  * The file's rows, or null for a Fortran-order (column-major) array: a sample's values are
  * spread over the whole file there, so it is read whole and put in C order (within the cap).
  */
-export function openNpyRows(path: string, access: FileAccess, location: string): NpyFileRows | null {
+export function openNpyRows(path: string, access: FileAccess, location: string): FileRows | null {
   const file = openForReading(path, access, location);
   try {
     const header = readNpyHeader(readPrefix(file, NPY_HEADER_PREFIX), location);
@@ -48,7 +40,7 @@ export function openNpyRows(path: string, access: FileAccess, location: string):
  * Rows of a `.npy` whose header is `header`, its data at `header.dataStart` in the open file `fd`
  * (a file of its own, or a member stored uncompressed in a `.npz`).
  */
-export function npyRowsAt(header: NpyHeader, fd: number, close: () => void, location: string): NpyFileRows {
+export function npyRowsAt(header: NpyHeader, fd: number, close: () => void, location: string): FileRows {
   return new NpyRows(header, fd, close, location);
 }
 
@@ -57,7 +49,7 @@ export function npyRowsAt(header: NpyHeader, fd: number, close: () => void, loca
  * or deflated): the array's layout from its header, the counts a task reports, and turning the
  * raw bytes of some rows into values. Subclasses fetch the bytes and close what they opened.
  */
-export abstract class NpyRowReader implements NpyFileRows {
+export abstract class NpyRowReader implements FileRows {
   readonly shape: number[];
   readonly kind: ArrayKind;
   readonly sourceDtype: string;

@@ -19,7 +19,8 @@ import type { NdArray } from '../core/runtime/array';
 import { formatShape } from '../core/format';
 import { formatBytes } from '../core/runtime/memory';
 import { openForReading, type OpenFile } from './fileAccess';
-import { type NpyFileRows, NpyRowReader, npyRowsAt } from './npyFile';
+import { NpyRowReader, npyRowsAt } from './npyFile';
+import type { FileRows } from '../core/data/rowSource';
 import { type ZipMember, zipMembers } from './zipMembers';
 
 /** Compressed bytes inflated at a time: at most ~1,000× that comes out before the bound is checked again. */
@@ -32,7 +33,7 @@ const DEFLATED = 8;
  * it is better read whole: a member Fortran-ordered or of one number, a compression other than
  * stored or deflate, or an archive layout the member walk does not read.
  */
-export function openNpzRows(path: string, access: FileAccess, location: string): Record<string, NpyFileRows> | null {
+export function openNpzRows(path: string, access: FileAccess, location: string): Record<string, FileRows> | null {
   const file = openForReading(path, access, location);
   let open = 0;
   let closed = false;
@@ -49,12 +50,12 @@ export function openNpzRows(path: string, access: FileAccess, location: string):
       file.close();
       return null;
     }
-    const out: Record<string, NpyFileRows> = {};
+    const out: Record<string, FileRows> = {};
     for (const m of members) {
       if (!m.name.endsWith('.npy')) continue;
       const key = m.name.slice(0, -'.npy'.length);
       const at = `${location}[${shortName(key)}]`;
-      let rows: NpyFileRows | null;
+      let rows: FileRows | null;
       if (m.method === STORED) rows = storedRows(file, m, release, at);
       else if (m.method === DEFLATED) rows = InflatedRows.open(file, m, release, at);
       else rows = null;
@@ -99,7 +100,7 @@ function memberHeader(prefix: Uint8Array, m: ZipMember, location: string): NpyHe
   return header;
 }
 
-function storedRows(file: OpenFile, m: ZipMember, release: () => void, location: string): NpyFileRows | null {
+function storedRows(file: OpenFile, m: ZipMember, release: () => void, location: string): FileRows | null {
   const prefix = new Uint8Array(Math.min(NPY_HEADER_PREFIX, m.size));
   const got = readSync(file.fd, prefix, 0, prefix.length, m.dataStart);
   const header = memberHeader(prefix.subarray(0, got), m, location);

@@ -1,58 +1,85 @@
 /**
  * CSV: one sample per row. A non-numeric first row is a header. Empty cells and `nan` are
  * NaN (reported later as such, not silently zero). csv-parse does the reading (quotes,
- * byte-order mark, comments, ragged rows); the delimiter is the one of `,` `;` tab that splits
- * the first row most, so a `;`-separated file with decimal commas still reads right.
+ * byte-order mark, comments, ragged rows: src/core/data/csvRecords.ts); the delimiter is the
+ * one of `,` `;` tab that splits the first row most, so a `;`-separated file with decimal
+ * commas still reads right. A whole text is read here; a file read by rows
+ * (src/worker/csvFile.ts) goes through the same delimiter choice, records and row checks.
  */
-import { CsvError, parse } from 'csv-parse/sync';
 import type { NdArray } from '../runtime/array';
+import { CsvRecords, csvStart } from './csvRecords';
 import { DataError } from './errors';
 
 const DELIMITERS = [',', ';', '\t'];
 
-function parseCell(cell: string): number | undefined {
+/**
+ * Bytes a parse holds per byte of CSV text: measured on short numbers (`1,`), csv-parse's rows
+ * take about 10 bytes of heap per byte of text, plus 4 for the float64 values and 1 for the text.
+ */
+export const CSV_PARSE_FACTOR = 16;
+
+/** A cell's number, or undefined when it holds none. */
+export function parseCell(cell: string): number | undefined {
+  // Most cells are plain numbers: Number reads them (and `Infinity`) as the rules below would.
+  if (cell !== '') {
+    const n = Number(cell);
+    if (!Number.isNaN(n)) return n;
+  }
   if (cell === '' || /^[+-]?nan$/i.test(cell)) return NaN;
   if (/^[+-]?inf(inity)?$/i.test(cell)) return cell.startsWith('-') ? -Infinity : Infinity;
   if (/^true$/i.test(cell)) return 1;
   if (/^false$/i.test(cell)) return 0;
-  const n = Number(cell);
-  return Number.isNaN(n) ? undefined : n;
+  return undefined;
 }
 
-function delimiterOf(text: string): string {
-  const first = text.split(/\r?\n/).find((l) => l.trim().length > 0 && !l.startsWith('#')) ?? '';
-  return DELIMITERS.map((d) => [d, first.split(d).length] as const).sort((a, b) => b[1] - a[1])[0][0];
-}
+/**
+ * The delimiter, from the first line that is not blank or a comment (lines split at `\n` or
+ * `\r\n`), fed a piece of text at a time so a file need not be held to find it.
+ */
+export class DelimiterSearch {
+  private found: string | null = null;
+  /** The line read so far: its first character, whether it holds more than white space, and its delimiters. */
+  private first = '';
+  private blank = true;
+  private counts = DELIMITERS.map(() => 0);
 
-/** Rows of text cells, with the file line each row started on. */
-function records(text: string, location: string): { cells: string[]; line: number }[] {
-  try {
-    const lines: number[] = [];
-    const rows = parse(text, {
-      delimiter: delimiterOf(text),
-      bom: true,
-      comment: '#',
-      comment_no_infix: true,
-      skip_empty_lines: true,
-      trim: true,
-      on_record: (record, context) => {
-        lines.push(context.lines);
-        return record;
-      },
-    });
-    return rows.map((cells, i) => ({ cells, line: lines[i] }));
-  } catch (error) {
-    if (error instanceof CsvError) {
-      const where = typeof error.lines === 'number' ? `line ${error.lines}: ` : '';
-      if (error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
-        throw new DataError(
-          `${where}a row has a different number of columns than the first row`,
-          'data-shape',
-          location,
-        );
-      throw new DataError(`${where}the file is not valid CSV (${error.code})`, 'data-format', location);
+  get delimiter(): string | null {
+    return this.found;
+  }
+
+  /** Reads more text; true once the delimiter is known. */
+  push(text: string): boolean {
+    for (let i = 0; i < text.length && this.found === null; i++) {
+      const c = text[i];
+      if (c === '\n') {
+        this.endLine();
+        continue;
+      }
+      if (this.first === '') this.first = c;
+      // `\s` is what String.prototype.trim removes; a `\r` before `\n` is white space too.
+      if (this.blank && !/\s/.test(c)) this.blank = false;
+      const d = DELIMITERS.indexOf(c);
+      if (d >= 0) this.counts[d]++;
     }
-    throw error;
+    return this.found !== null;
+  }
+
+  /** The end of the text: its last line, and `,` when no line has a row. */
+  end(): string {
+    if (this.found === null) this.endLine();
+    return this.found ?? DELIMITERS[0];
+  }
+
+  private endLine(): void {
+    if (!this.blank && this.first !== '#') {
+      // The most splits; on a tie, the first of DELIMITERS.
+      const most = Math.max(...this.counts);
+      this.found = DELIMITERS[this.counts.indexOf(most)];
+      return;
+    }
+    this.first = '';
+    this.blank = true;
+    this.counts = DELIMITERS.map(() => 0);
   }
 }
 
@@ -63,41 +90,94 @@ function records(text: string, location: string): { cells: string[]; line: numbe
  */
 export type CsvHeader = 'auto' | 'first-row' | 'none';
 
+/**
+ * What is checked of every record, in file order: which is the header, that each cell of a row
+ * is a number (the first that is not is refused, but only once the whole file has read as CSV,
+ * since a ragged row anywhere is said first), and what the rows are: their count, width and
+ * which columns hold integers only.
+ */
+export class CsvRowCheck {
+  header: string[] | null = null;
+  rows = 0;
+  width = 0;
+  /** Per column, whether every value in it is an integer (the array's kind). */
+  intColumns: boolean[] = [];
+  private records = 0;
+  private bad: DataError | null = null;
+
+  constructor(
+    private readonly headerRow: CsvHeader,
+    private readonly location: string,
+  ) {}
+
+  /** The record's values when it is a data row; null for the header (and every record once a row was refused). */
+  add(cells: string[], line: number): number[] | null {
+    const first = this.records++ === 0;
+    if (this.bad) return null;
+    if (first && this.headerRow === 'first-row') {
+      this.header = cells;
+      return null;
+    }
+    const values: number[] = new Array<number>(cells.length);
+    for (let j = 0; j < cells.length; j++) {
+      const v = parseCell(cells[j]);
+      if (v === undefined) {
+        if (first && this.headerRow === 'auto') {
+          this.header = cells;
+          return null;
+        }
+        // The cell's text is the user's data: say where it is, not what it holds.
+        this.bad = new DataError(`line ${line}, column ${j + 1} is not a number`, 'data-dtype', this.location);
+        return null;
+      }
+      values[j] = v;
+    }
+    if (this.rows++ === 0) {
+      this.width = values.length;
+      this.intColumns = values.map(() => true);
+    }
+    for (let j = 0; j < values.length; j++)
+      if (this.intColumns[j] && !Number.isInteger(values[j])) this.intColumns[j] = false;
+    return values;
+  }
+
+  /** Refuses an empty file, a refused row, or a header with no rows under it. */
+  finish(): void {
+    if (this.records === 0) throw new DataError('the CSV file is empty', 'data-format', this.location);
+    if (this.bad) throw this.bad;
+    if (this.rows === 0)
+      throw new DataError('the CSV file has a header but no data rows', 'data-format', this.location);
+  }
+
+  get kind(): 'int' | 'float' {
+    return this.intColumns.every(Boolean) ? 'int' : 'float';
+  }
+}
+
 export function parseCsv(
   text: string,
   location: string,
   headerRow: CsvHeader = 'auto',
 ): { array: NdArray; header: string[] | null } {
-  const rows = records(text, location);
-  if (rows.length === 0) throw new DataError('the CSV file is empty', 'data-format', location);
-  let header: string[] | null = null;
-  const values: number[][] = [];
-  for (const [i, { cells, line }] of rows.entries()) {
-    if (i === 0 && headerRow === 'first-row') {
-      header = cells;
-      continue;
-    }
-    const parsed = cells.map(parseCell);
-    const bad = parsed.findIndex((v) => v === undefined);
-    if (bad >= 0) {
-      if (i === 0 && headerRow === 'auto') {
-        header = cells;
-        continue;
-      }
-      // The cell's text is the user's data: say where it is, not what it holds.
-      throw new DataError(`line ${line}, column ${bad + 1} is not a number`, 'data-dtype', location);
-    }
-    values.push(parsed.map((v) => v ?? NaN));
-  }
-  if (values.length === 0) throw new DataError('the CSV file has a header but no data rows', 'data-format', location);
-  const width = values[0].length;
-  const data = new Float64Array(values.length * width);
-  let allInt = true;
-  values.forEach((r, i) =>
-    r.forEach((v, j) => {
-      if (!Number.isInteger(v)) allInt = false;
-      data[i * width + j] = v;
-    }),
-  );
-  return { array: { shape: [values.length, width], kind: allInt ? 'int' : 'float', data, sourceDtype: 'csv' }, header };
+  const search = new DelimiterSearch();
+  search.push(text);
+  const bytes = new TextEncoder().encode(text);
+  const check = new CsvRowCheck(headerRow, location);
+  const values: number[] = [];
+  const reader = new CsvRecords({ delimiter: search.end() }, location, (cells, line) => {
+    const row = check.add(cells, line);
+    if (row) for (const v of row) values.push(v);
+  });
+  reader.write(bytes.subarray(csvStart(bytes, 1)));
+  reader.end();
+  check.finish();
+  return {
+    array: {
+      shape: [check.rows, check.width],
+      kind: check.kind,
+      data: Float64Array.from(values),
+      sourceDtype: 'csv',
+    },
+    header: check.header,
+  };
 }

@@ -2,7 +2,8 @@
  * Data as rows (samples) to be taken, rather than one array held whole: an evaluation reads
  * the rows of each chunk as it needs them, so a file can be larger than what the task may hold.
  * An array already in memory is one kind of source; a `.npy` file read at byte offsets
- * (src/worker/npyFile.ts) is another.
+ * (src/worker/npyFile.ts) is another, and a CSV file read by byte ranges of rows
+ * (src/worker/csvFile.ts) a third.
  */
 import { type ArrayKind, type NdArray, takeRows } from '../runtime/array';
 
@@ -15,6 +16,15 @@ export interface RowSource {
   readonly whole: NdArray | null;
   /** Rows `indices` of the first axis, in that order. */
   take(indices: readonly number[]): NdArray;
+}
+
+/** Rows read from a file kept open: what the reads came to, and the file to close once the task is done. */
+export interface FileRows extends RowSource {
+  /** The most bytes one `take` read from the file (what a chunk holds of it, before conversion). */
+  readonly largestRead: number;
+  /** Rows read from the file so far, over every `take` (an evaluation reads each row once). */
+  readonly rowsRead: number;
+  close(): void;
 }
 
 export function inMemory(a: NdArray): RowSource {
