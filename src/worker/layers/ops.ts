@@ -17,6 +17,12 @@ function sliceItem(v: ArgValue): SliceItem {
       const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
       return { kind: 'range', start: n(c.start), stop: n(c.stop), step: n(c.step) };
     }
+    // tf.keras 2 writes a slice in a SlicingOpLambda's slice_spec as a bare {start, stop, step}.
+    if (o.class_name === undefined && 'start' in o && 'stop' in o && 'step' in o) {
+      const c = o as Record<string, JsonValue>;
+      const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
+      return { kind: 'range', start: n(c.start), stop: n(c.stop), step: n(c.step) };
+    }
     if (o.class_name === '__ellipsis__' || o.class_name === 'Ellipsis') return { kind: 'ellipsis' };
   }
   if (v === 'Ellipsis' || v === '...') return { kind: 'ellipsis' };
@@ -66,6 +72,19 @@ export class TFOpLambda extends RuntimeLayer {
     }
     const ev = new ExprEvaluator(ctx.tf, this.name);
     return ev.asTensor(ev.apply(OPERATORS[fn] ?? fn, args, kwargs));
+  }
+}
+
+/**
+ * tf.keras 2's SlicingOpLambda: `x[key]` on a KerasTensor (`tf.__operators__.getitem`), the key
+ * recorded as `slice_spec=`.
+ */
+export class SlicingOpLambda extends RuntimeLayer {
+  call(inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+    const raw = extra.kwargs.slice_spec;
+    if (raw === undefined) this.fail('records no slice (slice_spec)', 'model-config');
+    const items = (Array.isArray(raw) ? raw : [raw]).map(sliceItem);
+    return sliceTensor(ctx.tf, inputs[0], items, this.name);
   }
 }
 
