@@ -100,7 +100,7 @@ function sliceNode(
   if (op) {
     ctx.layers.pop(); // an operation, not a layer of the file
     layer.op = true;
-    layer.module = 'keras.src.ops.core';
+    layer.module = 'keras.src.ops.numpy';
   }
   layer.range = rangeOf(at);
   layer.config = config;
@@ -151,6 +151,11 @@ export function tensorSubscript(ctx: Ctx, tensor: TensorObj, items: SubscriptIte
     dtype: 'float32',
     function: '__operators__.getitem',
   };
-  const spec: [string, ArgTree][] = [['slice_spec', { t: 'json', value: recorded }]];
+  // tf.keras writes a slice in slice_spec as a bare {start, stop, step}.
+  const bare = (k: JsonValue): JsonValue =>
+    typeof k === 'object' && k !== null && !Array.isArray(k) && k.class_name === '__slice__' ? (k.config ?? null) : k;
+  const spec: [string, ArgTree][] = [
+    ['slice_spec', { t: 'json', value: Array.isArray(recorded) ? recorded.map(bare) : bare(recorded) }],
+  ];
   return sliceNode(ctx, 'SlicingOpLambda', config, tensor, [{ t: 'tensor', tensor }], spec, shape, at, false);
 }

@@ -32,7 +32,7 @@ function sliceItem(v: ArgValue): SliceItem {
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
 export class OpLayer extends RuntimeLayer {
-  call(_inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+  call(inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
     const { tf } = ctx;
     const [target, ...rest] = extra.args;
     if (this.className === 'GetItem') {
@@ -40,6 +40,11 @@ export class OpLayer extends RuntimeLayer {
       const items = (Array.isArray(raw) ? raw : [raw]).map(sliceItem);
       return sliceTensor(tf, target as Tensor, items, this.name);
     }
+    // Keras builds the masks of merged inputs as `ones_like(x, dtype="bool")`: made from the
+    // shape alone, they carry no gradient back to x (a cast to bool has none).
+    const fill = this.className === 'OnesLike' ? 1 : this.className === 'ZerosLike' ? 0 : null;
+    if (fill !== null && this.config.dtype === 'bool' && inputs[0])
+      return fill === 1 ? tf.ones(inputs[0].shape, 'bool') : tf.zeros(inputs[0].shape, 'bool');
     const ev = new ExprEvaluator(tf, this.name);
     const kwargs: Record<string, Value> = {};
     for (const [k, v] of Object.entries({ ...this.config, ...extra.kwargs }))
