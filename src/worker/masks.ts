@@ -31,7 +31,8 @@ export function tensorMasks(
     reduceLastAxis: (m, how) => (how === 'any' ? tf.any(need(m), -1) : tf.all(need(m), -1)),
     or: (a, b) => tf.logicalOr(need(a), need(b)),
     all: (masks) => tf.all(tf.stack(masks.map(need)), 0),
-    onesLike: (x) => tf.onesLike(x).cast('bool'),
+    // Made from the shape alone: a mask carries no gradient back to the tensor it is shaped like.
+    onesLike: (x) => tf.ones(x.shape, 'bool'),
     broadcastLike: (m, x) => {
       const b = need(m);
       return b.rank < x.rank ? tf.broadcastTo(tf.expandDims(b, -1), x.shape) : b;

@@ -382,6 +382,26 @@ CASES += [
          partial(build_encoder_decoder, cell="GRU", dec_pre=True), encoder_decoder_data(True), "sparse_categorical_crossentropy"),
 ]
 
+def build_last_step_slice_initial_state(K):
+    """The encoder's last step taken by slicing (`enc[:, -1, :]`: Keras 3 GetItem, tf.keras
+    SlicingOpLambda) starts the decoder; Luong dot attention over the encoder, its context
+    concatenated with the decoder (an unmasked input beside a masked one)."""
+    L = K.layers
+    enc_in, dec_in = L.Input(shape=(7,)), L.Input(shape=(6,))
+    enc = L.LSTM(4, return_sequences=True, unroll=True)(L.Embedding(8, 5, mask_zero=True)(enc_in))
+    last = enc[:, -1, :]
+    dec = L.LSTM(4, return_sequences=True, unroll=True)(L.Embedding(6, 5, mask_zero=True)(dec_in), initial_state=[last, last])
+    attention = L.Activation("softmax")(L.Dot(axes=[2, 2])([dec, enc]))
+    context = L.Dot(axes=[2, 1])([attention, enc])
+    return K.Model([enc_in, dec_in], L.Dense(3, activation="softmax")(L.Concatenate()([context, dec])))
+
+
+CASES += [
+    Case("encoder_last_step_slice_initial_state", "encoder LSTM sequence sliced at its last step (enc[:, -1, :]) as the decoder LSTM's initial_state, dot attention, context concatenated with the decoder",
+         build_last_step_slice_initial_state, encoder_decoder_data(False), "sparse_categorical_crossentropy"),
+]
+
+
 def build_bidirectional_lstm_states(K):
     """Bidirectional(LSTM(return_state)): forward h, c, backward h, c; joined, they start the decoder."""
     L = K.layers

@@ -43,6 +43,8 @@ const AFTER = 'Layers after it and the loss see no mask, so padded timesteps cou
 const OVER_PADDING: Record<string, string> = {
   GlobalMaxPooling1D: 'It takes the maximum over the padded timesteps too',
   Flatten: 'It flattens the padded timesteps into its output too',
+  // tf-keras' layer for `x[:, -1]` on a Keras tensor: the step it takes may be a padded one.
+  SlicingOpLambda: 'It takes timesteps by position, padded ones included',
 };
 
 /** What losing the mask at this layer means, given what the layer and the model's output do with time. */

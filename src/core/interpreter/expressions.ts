@@ -15,6 +15,7 @@ import { tableAttribute, tableSubscript } from '../numpy/pandasColumns';
 import { assignTarget, forgetLoadedFile } from './assign';
 import { layerAttribute, modelAttribute, tensorAttribute } from '../keras/attributes';
 import { tensorArithmetic, tensorComparison } from '../keras/tensorOps';
+import { tensorSubscript } from '../keras/tensorSlice';
 import { binary, comparison, sameConstant, unary } from './operators';
 import { LARGE_LITERAL_CHARS, numericLiteral } from './literals';
 import { fString } from './strings';
@@ -450,10 +451,12 @@ function evalSubscript(ctx: Ctx, node: Syntax, scope: Scope): Value {
     if (shape) return { ...value, shape, data: null };
   }
   if (value.t === 'tensor') {
+    const sliced = tensorSubscript(ctx, value.tensor, items, node);
+    if (sliced) return sliced;
     ctx.report(
       'unsupported-construct',
       'information',
-      'Slicing a symbolic Keras tensor creates a Keras operation that MaskLens does not model; wrap it in a Lambda layer so the mask can be followed.',
+      'Slicing a symbolic Keras tensor with an index MaskLens cannot read creates a Keras operation it does not model; wrap it in a Lambda layer so the mask can be followed.',
       rangeOf(node),
     );
     return unknown(null, rangeOf(node));

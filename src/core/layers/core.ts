@@ -215,4 +215,16 @@ export const CORE_LAYERS = {
     ),
     shape: () => null,
   },
+  // tf.keras 2 only: `x[:, -1, :]` on a KerasTensor (a TFOpLambda around tf.__operators__.getitem).
+  SlicingOpLambda: {
+    signature: { params: ['function'], defaults: () => ({ function: null }) },
+    mask: both(
+      rule(
+        false,
+        'unsupported',
+        'tf_keras layers/core/tf_op_layer.py: SlicingOpLambda is a TFOpLambda, a Layer with the default supports_masking = False',
+      ),
+    ),
+    shape: () => null,
+  },
 } satisfies Record<string, LayerEntry>;

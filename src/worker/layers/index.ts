@@ -27,7 +27,7 @@ import { EinsumDense } from './einsum';
 import { Lambda } from './lambda';
 import { Concatenate, Dot, Merge } from './merge';
 import { BatchNormalization, LayerNormalization } from './normalization';
-import { OpLayer, TFOpLambda } from './ops';
+import { OpLayer, SlicingOpLambda, TFOpLambda } from './ops';
 import { Bidirectional, Recurrent } from './recurrent';
 import { TimeDistributed } from './wrappers';
 import { TextPreprocessing } from './preprocessing';
@@ -58,6 +58,7 @@ export const RUNTIME_CLASSES: Record<LayerClassName, Ctor> = {
   TimeDistributed,
   Lambda,
   TFOpLambda,
+  SlicingOpLambda,
   Conv1D,
   MaxPooling1D: Pooling1D,
   AveragePooling1D: Pooling1D,

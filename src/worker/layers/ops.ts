@@ -17,6 +17,12 @@ function sliceItem(v: ArgValue): SliceItem {
       const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
       return { kind: 'range', start: n(c.start), stop: n(c.stop), step: n(c.step) };
     }
+    // tf.keras 2 writes a slice in a SlicingOpLambda's slice_spec as a bare {start, stop, step}.
+    if (o.class_name === undefined && 'start' in o && 'stop' in o && 'step' in o) {
+      const c = o as Record<string, JsonValue>;
+      const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
+      return { kind: 'range', start: n(c.start), stop: n(c.stop), step: n(c.step) };
+    }
     if (o.class_name === '__ellipsis__' || o.class_name === 'Ellipsis') return { kind: 'ellipsis' };
   }
   if (v === 'Ellipsis' || v === '...') return { kind: 'ellipsis' };
@@ -26,7 +32,7 @@ function sliceItem(v: ArgValue): SliceItem {
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 
 export class OpLayer extends RuntimeLayer {
-  call(_inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+  call(inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
     const { tf } = ctx;
     const [target, ...rest] = extra.args;
     if (this.className === 'GetItem') {
@@ -34,6 +40,11 @@ export class OpLayer extends RuntimeLayer {
       const items = (Array.isArray(raw) ? raw : [raw]).map(sliceItem);
       return sliceTensor(tf, target as Tensor, items, this.name);
     }
+    // Keras builds the masks of merged inputs as `ones_like(x, dtype="bool")`: made from the
+    // shape alone, they carry no gradient back to x (a cast to bool has none).
+    const fill = this.className === 'OnesLike' ? 1 : this.className === 'ZerosLike' ? 0 : null;
+    if (fill !== null && this.config.dtype === 'bool' && inputs[0])
+      return fill === 1 ? tf.ones(inputs[0].shape, 'bool') : tf.zeros(inputs[0].shape, 'bool');
     const ev = new ExprEvaluator(tf, this.name);
     const kwargs: Record<string, Value> = {};
     for (const [k, v] of Object.entries({ ...this.config, ...extra.kwargs }))
@@ -66,6 +77,19 @@ export class TFOpLambda extends RuntimeLayer {
     }
     const ev = new ExprEvaluator(ctx.tf, this.name);
     return ev.asTensor(ev.apply(OPERATORS[fn] ?? fn, args, kwargs));
+  }
+}
+
+/**
+ * tf.keras 2's SlicingOpLambda: `x[key]` on a KerasTensor (`tf.__operators__.getitem`), the key
+ * recorded as `slice_spec=`.
+ */
+export class SlicingOpLambda extends RuntimeLayer {
+  call(inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
+    const raw = extra.kwargs.slice_spec;
+    if (raw === undefined) this.fail('records no slice (slice_spec)', 'model-config');
+    const items = (Array.isArray(raw) ? raw : [raw]).map(sliceItem);
+    return sliceTensor(ctx.tf, inputs[0], items, this.name);
   }
 }
 

@@ -301,7 +301,8 @@ export class Recurrent extends RuntimeLayer {
    * Inputs after the sequence are the initial states (`initial_state=`, or tf-keras 2's
    * `layer([x, h, c])`).
    */
-  call([x, ...initial]: Tensor[], [mask]: (Tensor | null)[], ctx: CallContext, _extra?: CallExtra): Tensor | Tensor[] {
+  call([x, ...initial]: Tensor[], [mask]: (Tensor | null)[], ctx: CallContext, extra?: CallExtra): Tensor | Tensor[] {
+    if (unreadStates(extra)) this.fail(UNREAD_STATES, 'model-config');
     const r = this.run(x, mask ?? null, ctx, undefined, initial);
     return this.returnState ? [r.output, ...r.states] : r.output;
   }
@@ -458,7 +459,8 @@ export class Bidirectional extends RuntimeLayer {
    * rest the backward layer's. With return_state Keras returns `[output, *forward_states,
    * *backward_states]` (LSTM: forward h, c, backward h, c).
    */
-  call([x, ...initial]: Tensor[], masks: (Tensor | null)[], ctx: CallContext, _extra: CallExtra): Tensor | Tensor[] {
+  call([x, ...initial]: Tensor[], masks: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor | Tensor[] {
+    if (unreadStates(extra)) this.fail(UNREAD_STATES, 'model-config');
     // Keras forces zero_output_for_mask = return_sequences on both directions.
     const zero = this.returnSequences;
     const mask = masks[0] ?? null;
@@ -491,3 +493,16 @@ export class Bidirectional extends RuntimeLayer {
     }
   }
 }
+
+/**
+ * States a model passes that are not tensors of the graph (the reader could not follow what
+ * made them) stay a keyword argument of the node; starting from zeros instead would give a
+ * number Keras does not.
+ */
+function unreadStates(extra: CallExtra | undefined): boolean {
+  const given = extra?.kwargs.initial_state;
+  return given !== undefined && given !== null;
+}
+
+const UNREAD_STATES =
+  'initial_state= is given states MaskLens could not follow to the layers that make them, so it cannot know where this layer starts; it refuses rather than start from zeros, which would give a number Keras does not';
