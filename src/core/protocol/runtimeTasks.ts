@@ -280,12 +280,7 @@ const numberLikes = z.custom<NumberLike[]>(
 export const arrayValueSchema = z.object({
   shape: z.array(z.number().int().nonnegative()),
   dtype: z.string().default('float32'),
-  values: z.union([
-    numberLikes,
-    z.instanceof(Float32Array),
-    z.instanceof(Float64Array),
-    z.instanceof(Int32Array),
-  ]),
+  values: z.union([numberLikes, z.instanceof(Float32Array), z.instanceof(Float64Array), z.instanceof(Int32Array)]),
 });
 export type ArrayValue = z.infer<typeof arrayValueSchema>;
 
@@ -743,10 +738,22 @@ export const compareResultSchema = z.object({
 });
 export type CompareResult = z.infer<typeof compareResultSchema>;
 
+/**
+ * The loss over a data set after an epoch, with and without the mask, and the compiled metrics
+ * on the same pass (each as Keras' evaluate would report it, masked and unmasked). Keras' own
+ * History averages its metrics over the epoch's batches as the weights change; these are the
+ * epoch's final weights.
+ */
+export const epochLossSchema = z.object({
+  masked: num,
+  unmasked: num,
+  metrics: z.array(metricResultSchema).default([]),
+});
+
 export const epochRecordSchema = z.object({
   epoch: z.number().int(),
-  train: z.object({ masked: num, unmasked: num }),
-  val: z.object({ masked: num, unmasked: num }).nullable(),
+  train: epochLossSchema,
+  val: epochLossSchema.nullable(),
   seconds: z.number(),
 });
 export type EpochRecord = z.infer<typeof epochRecordSchema>;
