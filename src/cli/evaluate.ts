@@ -14,6 +14,7 @@ import type { FileAnalysis } from '../core/analysis/analyze';
 import type { KerasFamily, KerasModelConfig } from '../core/ir';
 import { formatShape, METRIC_MASK_RULE, metricSentence } from '../core/format';
 import { defaultModel } from '../core/modelChoice';
+import { epochMetricColumns } from '../core/runs/epochMetrics';
 import { UserFacingError } from '../core/protocol/task';
 import { codeDataFiles, sourceData, type SourceData, sourceValidation } from '../core/data/sourceData';
 import { type CodeFilesFound, locateCodeFiles } from '../core/data/codePaths';
@@ -341,16 +342,17 @@ function formatCompare(r: CompareResult): string {
 }
 
 function formatTrain(r: TrainResult): string {
+  const metrics = epochMetricColumns(r.history);
   const lines = [
     `model ${r.model} — ${r.family} on ${backendLabel(r.backendInfo)}; data: ${r.data.description}${r.data.synthetic ? ' [SYNTHETIC]' : ''}`,
     `starting from ${r.weightsUsed.description}`,
     `minimising ${r.reduction} of ${r.loss} with ${r.optimizer.name} (lr ${r.optimizer.config.learning_rate}); ${r.epochs} epochs, batch size ${r.batchSize}${r.validation ? `; validation: ${r.validation.source}` : ''}`,
     '',
-    `${pad('epoch', 7)}${pad('masked', 14)}${pad('unmasked', 14)}${pad('val masked', 14)}val unmasked`,
+    `${pad('epoch', 7)}${pad('masked', 14)}${pad('unmasked', 14)}${pad('val masked', 14)}${pad('val unmasked', 14)}${metrics.map((m) => pad(m.name, Math.max(14, m.name.length + 2))).join('')}`.trimEnd(),
   ];
   for (const h of r.history)
     lines.push(
-      `${pad(String(h.epoch + 1), 7)}${pad(fmt(h.train.masked), 14)}${pad(fmt(h.train.unmasked), 14)}${pad(fmt(h.val?.masked), 14)}${fmt(h.val?.unmasked)}`,
+      `${pad(String(h.epoch + 1), 7)}${pad(fmt(h.train.masked), 14)}${pad(fmt(h.train.unmasked), 14)}${pad(fmt(h.val?.masked), 14)}${pad(fmt(h.val?.unmasked), 14)}${metrics.map((m) => pad(fmt(m.value(h)), Math.max(14, m.name.length + 2))).join('')}`.trimEnd(),
     );
   lines.push('', r.stopped.reason === 'completed' ? r.stopped.message : `stopped: ${r.stopped.message}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);

@@ -16,10 +16,12 @@
  *     output_mask,,<sample>,<timestep>,<0|1>   the mask that reaches the loss
  *     layer_mask,<layer>,<sample>,<timestep>,<0|1>
  *   compare:  section,name,sample,timestep,value (reduction rows, then per_sample_* rows)
- *   train:    epoch,train_masked,train_unmasked,val_masked,val_unmasked,seconds
+ *   train:    epoch,train_masked,train_unmasked,val_masked,val_unmasked,seconds, then one column per
+ *             compiled metric and data set (accuracy, val_accuracy)
  * Sample numbers are the data's own indices (`caps.samples.indices`), not row positions.
  */
 import { toJsonText, type CompareResult, type EvaluateResult, type TrainResult } from './protocol/runtimeTasks';
+import { epochMetricColumns } from './runs/epochMetrics';
 
 export type ExportableResult = EvaluateResult | CompareResult | TrainResult;
 export type ExportFormat = 'json' | 'csv' | 'png';
@@ -115,8 +117,9 @@ function compareCsv(r: CompareResult): string {
 }
 
 function trainCsv(r: TrainResult): string {
+  const metrics = epochMetricColumns(r.history);
   return csv(
-    ['epoch', 'train_masked', 'train_unmasked', 'val_masked', 'val_unmasked', 'seconds'],
+    ['epoch', 'train_masked', 'train_unmasked', 'val_masked', 'val_unmasked', 'seconds', ...metrics.map((m) => m.name)],
     r.history.map((e) => [
       String(e.epoch + 1),
       csvNumber(e.train.masked),
@@ -124,6 +127,7 @@ function trainCsv(r: TrainResult): string {
       csvNumber(e.val?.masked),
       csvNumber(e.val?.unmasked),
       csvNumber(e.seconds),
+      ...metrics.map((m) => csvNumber(m.value(e))),
     ]),
   );
 }

@@ -10,7 +10,7 @@
  * them all, and one shard failing (a worker crash included) stops the others and fails the whole
  * with one message naming the model.
  */
-import type { EvaluateShardRequest, EvaluateShardResult } from '../core/protocol/evaluateShard';
+import type { EvaluateShardRequestParsed, EvaluateShardResult } from '../core/protocol/evaluateShard';
 import { evaluateResultSchema, type EvaluateRequestParsed, type EvaluateResult } from '../core/protocol/runtimeTasks';
 import { type ProgressEvent, UserFacingError } from '../core/protocol/task';
 import { evaluateResultOf } from '../core/runtime/evaluateResult';
@@ -30,7 +30,7 @@ export interface SplitOptions {
   /** How many shards at most (the pool's workers). */
   workers: number;
   /** Starts one shard as a pool task. */
-  startShard: (request: EvaluateShardRequest, options: ShardRunOptions) => ShardHandle;
+  startShard: (request: EvaluateShardRequestParsed, options: ShardRunOptions) => ShardHandle;
   onProgress?: (event: ProgressEvent) => void;
   signal?: AbortSignal;
 }

@@ -23,7 +23,12 @@ import {
 } from './errors';
 import { applyTensorFlowThreadEnv, planThreads, type ThreadPlan } from './threads';
 import { splitEvaluation } from './evaluateShards';
-import { evaluateRequestSchema, type EvaluateRequest, type EvaluateResult } from '../core/protocol/runtimeTasks';
+import {
+  evaluateRequestSchema,
+  type EvaluateRequest,
+  type EvaluateRequestParsed,
+  type EvaluateResult,
+} from '../core/protocol/runtimeTasks';
 
 export interface PoolOptions {
   /** The bundled worker script (dist/worker.js). */
@@ -147,11 +152,18 @@ export class MaskLensPool {
    */
   runEvaluate(request: EvaluateRequest, options: RunOptions = {}): TaskHandle<EvaluateResult> {
     const parsed = evaluateRequestSchema.safeParse(request);
-    if (!parsed.success || !this.mayShare()) return this.start('evaluate', request, options);
+    if (!parsed.success) return this.start('evaluate', request, options);
+    return this.evaluateValidated(parsed.data, options);
+  }
+
+  /** `runEvaluate` for a request already checked against its schema (a model's request is large: it is checked once). */
+  private evaluateValidated(request: EvaluateRequestParsed, options: RunOptions): TaskHandle<EvaluateResult> {
+    if (!this.mayShare()) return this.start('evaluate', request, options, true);
     const id = nextTaskId++;
-    const { result, cancel } = splitEvaluation(parsed.data, {
+    const { result, cancel } = splitEvaluation(request, {
       workers: this.plan.workers,
-      startShard: (shard, shardOptions) => this.start('evaluateShard', shard, shardOptions),
+      // Each shard is the checked request with its place added: checked once, here.
+      startShard: (shard, shardOptions) => this.start('evaluateShard', shard, shardOptions, true),
       onProgress: options.onProgress,
       signal: options.signal,
     });
@@ -171,7 +183,7 @@ export class MaskLensPool {
     const kind = receivedKindSchema.safeParse(request);
     if (kind.success && kind.data.kind === 'evaluate') {
       const parsed = evaluateRequestSchema.safeParse(request);
-      if (parsed.success) return this.runEvaluate(parsed.data, options);
+      if (parsed.success) return this.evaluateValidated(parsed.data, options);
     }
     if (kind.success) return this.start(kind.data.kind, request, options);
     const result = Promise.reject(
@@ -181,7 +193,12 @@ export class MaskLensPool {
     return { id: nextTaskId++, result, cancel: () => undefined };
   }
 
-  private start<K extends RegisteredKind>(kind: K, request: unknown, options: RunOptions): TaskHandle<ResultOf<K>> {
+  private start<K extends RegisteredKind>(
+    kind: K,
+    request: unknown,
+    options: RunOptions,
+    validated = false,
+  ): TaskHandle<ResultOf<K>> {
     const id = nextTaskId++;
     const schemas = TASK_SCHEMAS[kind];
     const cancelFlag = new SharedArrayBuffer(4);
@@ -225,6 +242,7 @@ export class MaskLensPool {
       options.onProgress,
       () => stop,
       onStarted,
+      validated,
     ).finally(() => {
       clearTimeout(graceTimer);
       clearTimeout(limitTimer);
@@ -241,9 +259,10 @@ export class MaskLensPool {
     onProgress: RunOptions['onProgress'],
     stopReason: () => StopReason | null,
     onStarted: () => void,
+    validated: boolean,
   ): Promise<ResultOf<K>> {
     if (this.closed) throw new PoolTaskError('The MaskLens worker pool is closed.', 'pool-closed');
-    const parsed = schemas.request.safeParse(request);
+    const parsed = validated ? { success: true as const, data: request } : schemas.request.safeParse(request);
     if (!parsed.success) throw new ProtocolError(`task ${id} request: ${parsed.error.message}`);
     if (this.queued >= this.maxQueue && this.running >= this.plan.workers) throw new QueueFullError(this.maxQueue);
 

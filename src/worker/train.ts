@@ -133,7 +133,7 @@ function maskedAndUnmasked(
   reduction: ReductionId,
   batchSize: number,
   classWeighted: boolean,
-): { masked: number; unmasked: number } {
+): EpochRecord['train'] {
   // A user's loss that returns one number per batch is evaluated in the training's batches, as Keras does.
   const chunk = session.loss?.custom ? Math.min(batchSize, session.plan.chunk) : undefined;
   const e = evaluate(session, {
@@ -145,8 +145,8 @@ function maskedAndUnmasked(
     classWeighted,
   });
   const r = e.reductions;
-  if (!r) return { masked: NaN, unmasked: NaN };
-  return { masked: r[reduction === 'none' ? 'valid-mean' : reduction], unmasked: r.none };
+  if (!r) return { masked: NaN, unmasked: NaN, metrics: e.metrics };
+  return { masked: r[reduction === 'none' ? 'valid-mean' : reduction], unmasked: r.none, metrics: e.metrics };
 }
 
 export function train(session: Session, o: TrainOptions, ctx: TaskContext): TrainOutcome {
@@ -184,6 +184,9 @@ export function train(session: Session, o: TrainOptions, ctx: TaskContext): Trai
           unmasked_loss: trainLoss.unmasked,
           val_loss: val ? val.masked : null,
           val_unmasked_loss: val ? val.unmasked : null,
+          // Named as Keras' History names them.
+          ...Object.fromEntries(trainLoss.metrics.map((m) => [m.name, m.keras])),
+          ...Object.fromEntries((val?.metrics ?? []).map((m) => [`val_${m.name}`, m.keras])),
         },
       });
     }

@@ -17,6 +17,7 @@ import {
   type TrainResult,
 } from '../../src/core/protocol/runtimeTasks';
 import { dataLabel } from '../../src/core/runs/history';
+import { epochMetricColumns } from '../../src/core/runs/epochMetrics';
 import { clear, h } from '../shared/dom';
 import { drawHeatmap } from '../shared/heatmap';
 import { drawCurves, pointsDrawn, type EpochPoint } from '../shared/lineChart';
@@ -731,9 +732,18 @@ export function renderTrain(payload: unknown, _sources?: ResultSources): Rendere
       true,
     ),
   );
+  const metrics = epochMetricColumns(r.history);
   el.append(
     grid(
-      ['Epoch', 'Train masked', 'Train unmasked', 'Val masked', 'Val unmasked', 'Seconds'],
+      [
+        'Epoch',
+        'Train masked',
+        'Train unmasked',
+        'Val masked',
+        'Val unmasked',
+        'Seconds',
+        ...metrics.map((m) => m.name),
+      ],
       r.history.map((e) => [
         String(e.epoch + 1),
         formatNumber(e.train.masked),
@@ -741,9 +751,12 @@ export function renderTrain(payload: unknown, _sources?: ResultSources): Rendere
         formatNumber(e.val?.masked),
         formatNumber(e.val?.unmasked),
         e.seconds.toFixed(2),
+        ...metrics.map((m) => formatNumber(m.value(e))),
       ]),
       'history',
-      'Loss per epoch',
+      metrics.length > 0
+        ? "Loss per epoch, and each compiled metric as Keras evaluate reports it on that epoch's weights"
+        : 'Loss per epoch',
     ),
   );
   return { el, summary: `epochs=${r.history.length} stopped=${r.stopped.reason}`, about: about(r, r.family) };
