@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { BackendInfo } from '../core/protocol/probe';
 import { TENSORFLOW_ENV } from '../core/protocol/tensorflowEnvironment';
 import { refusedTensorFlowVersion } from '../core/tensorflowVersions';
+import { registerNonDifferentiable } from './nonDifferentiable';
 
 export type Tf = typeof TfNode;
 export type Tensor = TfNode.Tensor;
@@ -113,5 +114,6 @@ export function loadTf(): { tf: Tf; info: BackendInfo } {
       loaded = pureJs(`native TensorFlow failed to load: ${describe(nativeError)}`);
     }
   }
+  registerNonDifferentiable(loaded.tf);
   return loaded;
 }

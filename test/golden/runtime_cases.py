@@ -593,6 +593,22 @@ CASES += [
 ]
 
 
+def build_masking_after_dense(K):
+    """Masking on a bias-free Dense's output: padded steps stay exactly 0, so the mask marks them;
+    the mask is made (not_equal) from a tensor that depends on weights, and training passes no
+    gradient through it."""
+    L = K.layers
+    return seq(K, L.Input(shape=(6, 3)), L.Dense(4, use_bias=False), L.Masking(mask_value=0.0),
+               L.LSTM(3, return_sequences=True), L.Dense(1))
+
+
+CASES += [
+    Case("masking_after_dense", "Dense(4, use_bias=False) -> Masking(0.) -> LSTM(3, return_sequences) -> Dense(1): a mask made from a computed tensor, trained",
+         build_masking_after_dense, float_data(LENS, seed=7), "mse"),
+]
+
+
 CASES_BY_NAME = {c.name: c for c in CASES}
 assert len(CASES_BY_NAME) == len(CASES), "duplicate case names"
+
 

@@ -1,0 +1,49 @@
+/**
+ * Comparisons and logical ops carry no gradient, in TensorFlow (it declares them
+ * non-differentiable, so a gradient through them is zero) and so in Keras: a mask made with
+ * `not_equal` from a tensor that depends on weights (`Masking` after a `Dense`, a Lambda's
+ * `x * cast(x != 0)`) trains. tfjs registers no gradient for them, and its backprop refuses a
+ * path through one ("gradient function not found for NotEqual"). Each gets TensorFlow's zero.
+ */
+import type { Tensor, Tf } from './tf';
+
+const KERNELS = [
+  'Equal',
+  'NotEqual',
+  'Less',
+  'LessEqual',
+  'Greater',
+  'LogicalAnd',
+  'LogicalOr',
+  'LogicalNot',
+  'Any',
+  'All',
+] as const;
+
+/** Input names of each kernel, as tfjs names them in its kernel configs. */
+const INPUTS: Record<(typeof KERNELS)[number], readonly string[]> = {
+  Equal: ['a', 'b'],
+  NotEqual: ['a', 'b'],
+  Less: ['a', 'b'],
+  LessEqual: ['a', 'b'],
+  Greater: ['a', 'b'],
+  LogicalAnd: ['a', 'b'],
+  LogicalOr: ['a', 'b'],
+  LogicalNot: ['x'],
+  Any: ['x'],
+  All: ['x'],
+};
+
+/** tfjs takes every gradient as float32, a boolean input's too. */
+export function registerNonDifferentiable(tf: Tf): void {
+  for (const kernelName of KERNELS) {
+    if (tf.getGradient(kernelName) !== undefined) continue;
+    const names = INPUTS[kernelName];
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: [...names],
+      gradFunc: (_dy: Tensor | Tensor[], saved: Tensor[]) =>
+        Object.fromEntries(names.map((name, i) => [name, () => tf.zeros(saved[i].shape, 'float32')])),
+    });
+  }
+}
