@@ -2,15 +2,16 @@
  * W7: a BiLSTM tagger (bench/models/w7_bilstm_tagger.py) evaluated on 25,000 post-padded token
  * sequences of realistic lengths (mean about 230 steps, at most 500; bench/keras/w7_evaluate.py
  * makes them, seeded), from `.npy` files on both sides, starting from the same weights. MaskLens
- * runs in a fresh runtime process through the client the extension uses, once in length buckets
- * (the row) and once with MASKLENS_LENGTH_BUCKETS=0 (every timestep, in the notes); Keras runs
+ * runs in fresh runtime processes through the client the extension uses (bench/harness/
+ * freshEvaluate.ts): with the extension's pool in length buckets (the row), with
+ * MASKLENS_LENGTH_BUCKETS=0 (every timestep) and on one worker (both in the notes); Keras runs
  * model.evaluate(batch_size=32) in a fresh Python process. One run per side: each is long.
  */
 import { join } from 'node:path';
-import { RuntimeClient } from '../../src/runtimeProcess/client';
 import type { BenchContext } from '../harness/context';
-import { kerasOnBothBackends, peakRss, runKerasScript } from '../harness/kerasScript';
-import { kerasWeightsFor, loadModel, timedRun, warmUp } from '../harness/masklens';
+import { freshEvaluate, type FreshRun } from '../harness/freshEvaluate';
+import { kerasOnBothBackends, runKerasScript } from '../harness/kerasScript';
+import { kerasWeightsFor, loadModel } from '../harness/masklens';
 import { compared, type Row } from '../harness/results';
 
 /** BENCH_W7_SAMPLES=25000 (the default) sets the number of sequences. */
@@ -21,15 +22,6 @@ function samples(): number {
 
 const MB = 1024 * 1024;
 const mb = (bytes: number | null | undefined): string => (bytes ? (bytes / MB).toFixed(0) : '?');
-
-interface MaskLensRun {
-  ms: number;
-  /** From starting the runtime process: the warm-up and the timed evaluate. */
-  coldMs: number;
-  loss: number | null;
-  peak: number | null;
-  warnings: string[];
-}
 
 export async function bucketedEvaluateWorkload(ctx: BenchContext): Promise<Row[]> {
   const n = samples();
@@ -43,41 +35,18 @@ export async function bucketedEvaluateWorkload(ctx: BenchContext): Promise<Row[]
   };
   const { model } = await loadModel(join(ctx.root, 'bench/models/w7_bilstm_tagger.py'));
   const weights = { source: 'inline' as const, layers: kerasWeightsFor(model, made.weights) };
-  const run = async (buckets: boolean): Promise<MaskLensRun> => {
-    const runtime = new RuntimeClient({
-      runtimeFile: join(ctx.root, 'dist', 'runtime.js'),
-      settings: { workers: 1, maxQueue: 4, memoryCapMB: 2048 },
-      env: { ...ctx.env, MASKLENS_LENGTH_BUCKETS: buckets ? '1' : '0' },
-    });
-    try {
-      const warmMs = await warmUp(runtime, model, weights.layers);
-      const r = await timedRun(runtime, {
-        kind: 'evaluate' as const,
-        model,
-        data: { source: 'file' as const, x: made.x, y: made.y },
-        weights,
-        layerOutputs: false,
-      });
-      const pid = runtime.pid;
-      return {
-        ms: r.wallMs,
-        coldMs: warmMs + r.wallMs,
-        loss: r.result.loss?.keras.value ?? null,
-        peak: pid ? peakRss(pid) : null,
-        warnings: r.result.warnings,
-      };
-    } finally {
-      await runtime.close();
-    }
-  };
-  let bucketed: MaskLensRun | null = null;
-  let whole: MaskLensRun | null = null;
+  const data = { source: 'file' as const, x: made.x, y: made.y };
+  let bucketed: FreshRun | null = null;
+  let whole: FreshRun | null = null;
+  let single: FreshRun | null = null;
   let masklensError: string | null = null;
   try {
     ctx.log('  W7: MaskLens in length buckets');
-    bucketed = await run(true);
+    bucketed = await freshEvaluate(ctx, 0, model, weights.layers, data);
     ctx.log('  W7: MaskLens over every timestep');
-    whole = await run(false);
+    whole = await freshEvaluate(ctx, 0, model, weights.layers, data, { MASKLENS_LENGTH_BUCKETS: '0' });
+    ctx.log('  W7: MaskLens in length buckets on one worker');
+    single = await freshEvaluate(ctx, 1, model, weights.layers, data);
   } catch (error) {
     masklensError = error instanceof Error ? error.message : String(error);
   }
@@ -96,7 +65,8 @@ export async function bucketedEvaluateWorkload(ctx: BenchContext): Promise<Row[]
     `MaskLens over every timestep (MASKLENS_LENGTH_BUCKETS=0): ${whole ? `${(whole.ms / 1000).toFixed(1)} s` : '?'}; in length buckets ${bucketed ? `${(bucketed.ms / 1000).toFixed(1)} s` : '?'}${fellBack ? ` (${fellBack})` : ''}`,
     `losses: MaskLens ${bucketed?.loss?.toPrecision(7) ?? '?'} (every timestep ${whole?.loss?.toPrecision(7) ?? '?'}), Keras ${keras.runs.keras?.loss.toPrecision(7) ?? '?'} (TensorFlow), ${keras.runs['keras-jax']?.loss.toPrecision(7) ?? '?'} (JAX)`,
     `peak resident memory: MaskLens runtime process ${mb(bucketed?.peak)} MB; Keras' Python process ${mb(keras.runs.keras?.peak)} MB (TensorFlow), ${mb(keras.runs['keras-jax']?.peak)} MB (JAX)`,
-    'MaskLens: one worker, timed after a warm-up evaluate of 32 synthetic samples in the same fresh runtime process; Keras: np.load then model.evaluate(batch_size=32), after one traced batch',
+    `MaskLens: the extension's pool (2 workers of 1 TensorFlow thread each; this evaluation ran on ${bucketed?.sharedBy ?? '?'}), timed after a warm-up evaluate of 32 synthetic samples in the same fresh runtime process; Keras: np.load then model.evaluate(batch_size=32), after one traced batch`,
+    `MaskLens in length buckets on one worker with both TensorFlow threads: ${single ? `${(single.ms / 1000).toFixed(1)} s, peak ${mb(single.peak)} MB` : '?'}`,
     `MaskLens from starting its runtime process (warm-up included): ${bucketed ? `${(bucketed.coldMs / 1000).toFixed(2)} s` : '?'}`,
   ];
   return [

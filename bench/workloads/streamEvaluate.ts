@@ -3,18 +3,19 @@
  * sizes, time and peak resident memory on both sides, to show whether memory stays flat as the
  * data grows. Each size runs in fresh processes on both sides, since a process's peak memory
  * only ever grows: MaskLens in a new runtime process (which hosts the pool's worker threads),
- * through the client the extension uses, reading the files by rows; Keras in a new Python
+ * through the client the extension uses, reading the files by rows, with the extension's pool
+ * (the row) and on one worker (the notes: bench/harness/freshEvaluate.ts); Keras in a new Python
  * process (bench/keras/w6_evaluate.py: np.load(mmap_mode='r') and model.evaluate, batch size
  * 32). Both start from the same initial weights, and both are timed after a warm-up: Keras traces
  * one batch, MaskLens runs the model once on 32 synthetic samples. One run per side and size.
  */
 import { join } from 'node:path';
-import { RuntimeClient } from '../../src/runtimeProcess/client';
 import type { SideSamples } from '../harness/alternate';
 import type { BenchContext } from '../harness/context';
 import { w1ForwardPerSample } from '../harness/flops';
-import { kerasOnBothBackends, peakRss, runKerasScript } from '../harness/kerasScript';
-import { kerasWeightsFor, loadModel, timedRun, warmUp } from '../harness/masklens';
+import { freshEvaluate, type FreshRun } from '../harness/freshEvaluate';
+import { kerasOnBothBackends, runKerasScript } from '../harness/kerasScript';
+import { kerasWeightsFor, loadModel } from '../harness/masklens';
 import { compared, type Row } from '../harness/results';
 
 /** BENCH_W6_SIZES=5000,20000 (the default) sets the data sizes. */
@@ -38,32 +39,19 @@ export async function streamEvaluateWorkload(ctx: BenchContext): Promise<Row[]> 
       x: string;
       y: string;
     };
-    const runtime = new RuntimeClient({
-      runtimeFile: join(ctx.root, 'dist', 'runtime.js'),
-      settings: { workers: 1, maxQueue: 4, memoryCapMB: 2048 },
-      env: ctx.env,
-    });
+    const data = { source: 'file' as const, x: files.x, y: files.y };
+    let pooled: FreshRun | null = null;
+    let single: FreshRun | null = null;
     let masklens: SideSamples;
-    let loss: number | null = null;
-    let coldMs: number | null = null;
     try {
-      const warmMs = await warmUp(runtime, model, weights.layers);
-      const request = {
-        kind: 'evaluate' as const,
-        model,
-        data: { source: 'file' as const, x: files.x, y: files.y },
-        weights,
-        layerOutputs: false,
+      pooled = await freshEvaluate(ctx, 0, model, weights.layers, data);
+      single = await freshEvaluate(ctx, 1, model, weights.layers, data);
+      masklens = {
+        metrics: { ms: [pooled.ms], ...(pooled.peak ? { peakRssBytes: [pooled.peak] } : {}) },
+        error: null,
       };
-      const r = await timedRun(runtime, request);
-      coldMs = warmMs + r.wallMs;
-      const peak = runtime.pid ? peakRss(runtime.pid) : null;
-      loss = r.result.loss?.keras.value ?? null;
-      masklens = { metrics: { ms: [r.wallMs], ...(peak ? { peakRssBytes: [peak] } : {}) }, error: null };
     } catch (error) {
       masklens = { metrics: {}, error: error instanceof Error ? error.message : String(error) };
-    } finally {
-      await runtime.close();
     }
     ctx.log(`  W6: Keras (TensorFlow, then JAX) on ${samples.toLocaleString('en-US')} samples`);
     const keras = kerasOnBothBackends(ctx, 'w6_evaluate.py', ['evaluate', ctx.dataDir, String(samples), weightsPath]);
@@ -71,9 +59,10 @@ export async function streamEvaluateWorkload(ctx: BenchContext): Promise<Row[]> 
     const peak = c.peakRss?.masklens ?? null;
     const notes = [
       `peak resident memory: MaskLens runtime process (its worker threads included) ${mb(peak)} MB; Keras' Python process ${mb(keras.runs.keras?.peak)} MB (TensorFlow), ${mb(keras.runs['keras-jax']?.peak)} MB (JAX); data ${((samples * 362 * 24 * 4) / MB).toFixed(0)} MB of x`,
-      `losses: MaskLens ${loss?.toPrecision(7) ?? '?'}, Keras ${keras.runs.keras?.loss.toPrecision(7) ?? '?'} (TensorFlow), ${keras.runs['keras-jax']?.loss.toPrecision(7) ?? '?'} (JAX)`,
-      'MaskLens: one worker, timed after a warm-up evaluate of 32 synthetic samples in the same fresh runtime process; Keras: np.load(mmap_mode="r") then model.evaluate(batch_size=32), after one traced batch',
-      `MaskLens from starting its runtime process (warm-up included): ${coldMs === null ? '?' : `${(coldMs / 1000).toFixed(2)} s`}`,
+      `losses: MaskLens ${pooled?.loss?.toPrecision(7) ?? '?'}, Keras ${keras.runs.keras?.loss.toPrecision(7) ?? '?'} (TensorFlow), ${keras.runs['keras-jax']?.loss.toPrecision(7) ?? '?'} (JAX)`,
+      `MaskLens: the extension's pool (2 workers of 1 TensorFlow thread each; this evaluation ran on ${pooled?.sharedBy ?? '?'}), timed after a warm-up evaluate of 32 synthetic samples in the same fresh runtime process; Keras: np.load(mmap_mode="r") then model.evaluate(batch_size=32), after one traced batch`,
+      `MaskLens on one worker with both TensorFlow threads: ${single ? `${(single.ms / 1000).toFixed(2)} s, peak ${mb(single.peak)} MB` : '?'}`,
+      `MaskLens from starting its runtime process (warm-up included): ${pooled ? `${(pooled.coldMs / 1000).toFixed(2)} s` : '?'}`,
     ];
     rows.push({
       workload: 'W6',
