@@ -5,7 +5,11 @@
  * `x * cast(x != 0)`) trains. tfjs registers no gradient for them, and its backprop refuses a
  * path through one ("gradient function not found for NotEqual"). Each gets TensorFlow's zero.
  */
-import type { Tensor, Tf } from './tf';
+// Typed from tfjs itself, not from ./tf.ts, which calls this once it has loaded tfjs.
+import type * as TfNode from '@tensorflow/tfjs-node';
+
+type Tf = typeof TfNode;
+type Tensor = TfNode.Tensor;
 
 const KERNELS = [
   'Equal',
