@@ -24,9 +24,8 @@ import { CSV_BLOCK, csvColumnRows, openCsvRows } from '../../src/worker/csvFile'
 import { loadData } from '../../src/worker/data';
 import { evaluate } from '../../src/worker/evaluation';
 import { runTask } from '../../src/worker/registry';
-import { openSession } from '../../src/worker/session';
 import { buildGraph } from '../../src/core/graph/fromConfig';
-import { arr, assertSameEvaluation, ctx, layer, sequential } from './helpers';
+import { arr, assertSameEvaluation, ctx, fileSession, layer, readCounts, sequential } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'masklens-csv-'));
 const trusted = { mode: 'trusted' as const };
@@ -173,25 +172,11 @@ x[601, 2] = -np.inf
 np.savetxt(sys.argv[2], x, delimiter=',')`,
     path,
   );
-  const session = openSession(
-    {
-      model: { name: 'm', config: model, lambdas: {}, training },
-      family: 'keras3',
-      data: { source: 'file', x: path, y: join(dir, 'y.csv') },
-      seed: 1,
-      memoryCapMB: 2048,
-      nanPolicy: 'report',
-      dimensions: {},
-      access: trusted,
-    },
-    { kind: 'evaluate', kept: 4 },
-  );
+  const session = fileSession(model, training, { x: path, y: join(dir, 'y.csv') });
   try {
     const e = evaluate(session, { shown: [0], caps: { samples: 4, timesteps: 64, features: 64 }, recordLayers: false });
     assert.equal(session.data.x[0].whole, null, 'the file is read by rows');
-    const y = session.data.y;
-    const rowsRead = y && 'rowsRead' in y && typeof y.rowsRead === 'number' ? y.rowsRead : -1;
-    assert.equal(rowsRead, SAMPLES, "the targets' rows read once each");
+    assert.equal(session.data.y && readCounts(session.data.y).rowsRead, SAMPLES, "the targets' rows read once each");
     assert.deepEqual(session.data.info.nan, { x: 1, y: 0, sampleWeight: 0 });
     assert.deepEqual(session.data.info.inf, { x: 1, y: 0, sampleWeight: 0 });
     // Row 590, value 7 of the row: step 2, feature 1 once the row is read as steps x features.
@@ -386,19 +371,7 @@ np.savetxt(sys.argv[4], rng.uniform(0, 1, (${samples}, 1)))`,
       }),
     (e: unknown) => e instanceof DataError && e.code === 'memory-cap' && /bytes of text, parsed/.test(e.message),
   );
-  const session = openSession(
-    {
-      model: { name: 'm', config: bigModel, lambdas: {}, training: { loss: 'mse' } },
-      family: 'keras3',
-      data: { source: 'file', x, y: join(dir, 'big-y.csv') },
-      seed: 1,
-      memoryCapMB: capMB,
-      nanPolicy: 'report',
-      dimensions: {},
-      access: trusted,
-    },
-    { kind: 'evaluate', kept: 4 },
-  );
+  const session = fileSession(bigModel, { loss: 'mse' }, { x, y: join(dir, 'big-y.csv') }, { memoryCapMB: capMB });
   try {
     // What the data holds is a block of text per file and the rows' offsets (8 bytes a row), not the file.
     const offsets = (rows: number) => 2 ** Math.ceil(Math.log2(rows + 1)) * 8;

@@ -1,7 +1,9 @@
 /** Small Keras 3-format model configs for worker tests. */
 import assert from 'node:assert/strict';
 import type { JsonObject, KerasModelConfig } from '../../src/core/ir';
-import type { EvaluateResult } from '../../src/core/protocol/runtimeTasks';
+import type { RowSource } from '../../src/core/data/rowSource';
+import type { EvaluateResult, RuntimeModel } from '../../src/core/protocol/runtimeTasks';
+import { openSession, type Session } from '../../src/worker/session';
 
 export function layer(className: string, config: JsonObject): { class_name: string; config: JsonObject } {
   return { class_name: className, config };
@@ -52,4 +54,36 @@ export function assertSameEvaluation(a: EvaluateResult, b: EvaluateResult): void
     a.layers.map((l) => l.maskSummary),
     b.layers.map((l) => l.maskSummary),
   );
+}
+
+/**
+ * A Keras 3 evaluation session over data files, as the streaming tests open it (seed 1, NaN
+ * reported, every file readable); `memoryCapMB` and the shown samples as the test needs.
+ */
+export function fileSession(
+  config: KerasModelConfig,
+  training: RuntimeModel['training'],
+  data: { x: string; y?: string },
+  o: { memoryCapMB?: number; kept?: number } = {},
+): Session {
+  return openSession(
+    {
+      model: { name: 'm', config, lambdas: {}, training },
+      family: 'keras3',
+      data: { source: 'file', ...data },
+      seed: 1,
+      memoryCapMB: o.memoryCapMB ?? 2048,
+      nanPolicy: 'report',
+      dimensions: {},
+      access: { mode: 'trusted' },
+    },
+    { kind: 'evaluate', kept: o.kept ?? 4 },
+  );
+}
+
+/** What a file read by rows has read so far (-1 and Infinity for data held whole). */
+export function readCounts(source: RowSource): { rowsRead: number; largestRead: number } {
+  const rowsRead = 'rowsRead' in source && typeof source.rowsRead === 'number' ? source.rowsRead : -1;
+  const largestRead = 'largestRead' in source && typeof source.largestRead === 'number' ? source.largestRead : Infinity;
+  return { rowsRead, largestRead };
 }

@@ -19,8 +19,7 @@ import { formatBytes } from '../../src/core/runtime/memory';
 import { evaluate } from '../../src/worker/evaluation';
 import { openNpzRows } from '../../src/worker/npzFile';
 import { runTask } from '../../src/worker/registry';
-import { openSession } from '../../src/worker/session';
-import { assertSameEvaluation, ctx, layer, sequential } from './helpers';
+import { assertSameEvaluation, ctx, fileSession, layer, readCounts, sequential } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'masklens-npz-'));
 const trusted = { mode: 'trusted' as const };
@@ -100,26 +99,13 @@ for (const how of ['savez', 'savez_compressed'] as const) {
 for (const how of ['savez', 'savez_compressed'] as const)
   test(`np.${how}: a member is read forward, one chunk of rows at a time, and each row once`, () => {
     const archive = numpyArchive(how);
-    const session = openSession(
-      {
-        model: { name: 'm', config: model, lambdas: {}, training },
-        family: 'keras3',
-        data: { source: 'file', x: archive },
-        seed: 1,
-        memoryCapMB: 2048,
-        nanPolicy: 'report',
-        dimensions: {},
-        access: trusted,
-      },
-      { kind: 'evaluate', kept: 4 },
-    );
+    const session = fileSession(model, training, { x: archive });
     try {
       evaluate(session, { shown: [0, 1], caps: { samples: 4, timesteps: 16, features: 16 }, recordLayers: false });
       const x = session.data.x[0];
       assert.equal(x.whole, null, 'the member is read by rows');
       const rowBytes = STEPS * FEATURES * 4;
-      const largestRead = 'largestRead' in x && typeof x.largestRead === 'number' ? x.largestRead : Infinity;
-      const rowsRead = 'rowsRead' in x && typeof x.rowsRead === 'number' ? x.rowsRead : -1;
+      const { largestRead, rowsRead } = readCounts(x);
       assert.ok(session.plan.chunk < SAMPLES, 'the archive is more than one chunk');
       assert.ok(largestRead <= session.plan.chunk * rowBytes, `inflated ${largestRead} bytes of rows at once`);
       assert.equal(rowsRead, 1 + SAMPLES, 'the first sample to build the model, then each row once');

@@ -17,10 +17,9 @@ import { runTask } from '../../src/worker/registry';
 import { KerasEvaluateStream, kerasEvaluateLoss } from '../../src/worker/reductions';
 import { openNpyRows } from '../../src/worker/npyFile';
 import { evaluate } from '../../src/worker/evaluation';
-import { openSession } from '../../src/worker/session';
 import { loadTf } from '../../src/worker/tf';
 import { Rng } from '../../src/core/data/random';
-import { arr, assertSameEvaluation, ctx, layer, sequential } from './helpers';
+import { arr, assertSameEvaluation, ctx, fileSession, layer, readCounts, sequential } from './helpers';
 
 const { tf } = loadTf();
 const dir = mkdtempSync(join(tmpdir(), 'masklens-stream-'));
@@ -224,19 +223,7 @@ test('memory stays bounded: a file far larger than a chunk is read one chunk at 
   const small = files('small', 300, 11);
   const large = files('large', 6000, 12);
   const plans = [small, large].map((f) => {
-    const session = openSession(
-      {
-        model: { name: 'm', config: model, lambdas: {}, training },
-        family: 'keras3',
-        data: { source: 'file', x: f.paths.x, y: f.paths.y },
-        seed: 1,
-        memoryCapMB: 2048,
-        nanPolicy: 'report',
-        dimensions: {},
-        access: trusted,
-      },
-      { kind: 'evaluate', kept: 16 },
-    );
+    const session = fileSession(model, training, f.paths, { kept: 16 });
     try {
       const e = evaluate(session, {
         shown: [0, 5, 299],
@@ -269,22 +256,10 @@ test("the data's checks ride on the evaluation's reads: each row of the file is 
   const paths = { x: join(dir, 'checked-x.npy'), y: join(dir, 'checked-y.npy') };
   writeFileSync(paths.x, writeNpy({ shape: [samples, STEPS, FEATURES], data: d.x }));
   writeFileSync(paths.y, writeNpy({ shape: [samples, STEPS, 2], data: d.y }));
-  const session = openSession(
-    {
-      model: { name: 'm', config: model, lambdas: {}, training },
-      family: 'keras3',
-      data: { source: 'file', x: paths.x, y: paths.y },
-      seed: 1,
-      memoryCapMB: 2048,
-      nanPolicy: 'report',
-      dimensions: {},
-      access: trusted,
-    },
-    { kind: 'evaluate', kept: 4 },
-  );
+  const session = fileSession(model, training, paths);
   try {
     const before = session.data.x[0];
-    const rowsRead = () => ('rowsRead' in before && typeof before.rowsRead === 'number' ? before.rowsRead : -1);
+    const rowsRead = () => readCounts(before).rowsRead;
     // Building the model reads sample 0 once; nothing else is read before the evaluation.
     assert.equal(rowsRead(), 1);
     const e = evaluate(session, { shown: [0], caps: { samples: 4, timesteps: 64, features: 64 }, recordLayers: false });
