@@ -11,8 +11,8 @@
  */
 import { z } from 'zod';
 import { type ArrayCheckState, mergeCheckStates } from '../data/checkFindings';
-import type { AucConfig, AucCounts } from '../metrics/auc';
-import { type LossSumsState } from './lossSums';
+import { type AucConfig, type AucCounts, AucCurve } from '../metrics/auc';
+import { LossSums, type LossSumsState } from './lossSums';
 
 /** The shown samples' rows of one array, in sample order; `inner` is a sample's shape (null: none kept). */
 export interface KeptRowsState {
@@ -294,27 +294,18 @@ function mergeMetrics(states: readonly EvaluationState[]): MetricsState | null {
       });
     } else if (metric.kind === 'curves') {
       const curves = same.filter((m) => m.kind === 'curves');
-      merged.push({
-        ...metric,
-        all: addAucCounts(curves.map((c) => c.all)),
-        kept: addAucCounts(curves.map((c) => c.kept)),
-      });
+      const summed = (pick: (c: (typeof curves)[number]) => AucCounts): AucCounts => {
+        const curve = new AucCurve(metric.config);
+        for (const c of curves) curve.addCounts(pick(c));
+        return curve.counts();
+      };
+      merged.push({ ...metric, all: summed((c) => c.all), kept: summed((c) => c.kept) });
     } else {
       if (same.length > 1) throw new Error('a Metric subclass cannot be merged across shards');
       merged.push(metric);
     }
   }
   return { masked: present.some((p) => p.masked), metrics: merged };
-}
-
-function addAucCounts(all: readonly AucCounts[]): AucCounts {
-  const [first] = all;
-  const sum = (key: keyof AucCounts) => {
-    const out = new Float64Array(first[key].length);
-    for (const c of all) for (let t = 0; t < out.length; t++) out[t] += c[key][t];
-    return out;
-  };
-  return { tp: sum('tp'), fp: sum('fp'), tn: sum('tn'), fn: sum('fn') };
 }
 
 /** The states of consecutive shards, in sample order, as one state over all their samples. */
@@ -341,16 +332,7 @@ export function mergeStates(states: readonly EvaluationState[]): EvaluationState
     lossMask: joinRows(states.map((s) => s.lossMask)),
     weight: joinRows(states.map((s) => s.weight)),
     layers: mergeLayers(states),
-    sums: {
-      all: total((s) => s.sums.all),
-      kept: total((s) => s.sums.kept),
-      valid: total((s) => s.sums.valid),
-      count: total((s) => s.sums.count),
-      padded: total((s) => s.sums.padded),
-      sequenceMeans: total((s) => s.sums.sequenceMeans),
-      sequences: total((s) => s.sums.sequences),
-      samples: total((s) => s.sums.samples),
-    },
+    sums: LossSums.merged(states.map((s) => s.sums)).state(),
     keras:
       withKeras.length > 0
         ? { total: withKeras.map((s) => s.keras?.total ?? 0).reduce(add, 0), rows: total((s) => s.keras?.rows ?? 0) }
