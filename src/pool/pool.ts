@@ -23,12 +23,7 @@ import {
 } from './errors';
 import { applyTensorFlowThreadEnv, planThreads, type ThreadPlan } from './threads';
 import { splitEvaluation } from './evaluateShards';
-import {
-  evaluateRequestSchema,
-  type EvaluateRequest,
-  type EvaluateRequestParsed,
-  type EvaluateResult,
-} from '../core/protocol/runtimeTasks';
+import { evaluateRequestSchema, type EvaluateRequest, type EvaluateResult } from '../core/protocol/runtimeTasks';
 
 export interface PoolOptions {
   /** The bundled worker script (dist/worker.js). */
@@ -151,16 +146,20 @@ export class MaskLensPool {
    * decides), else as one task.
    */
   runEvaluate(request: EvaluateRequest, options: RunOptions = {}): TaskHandle<EvaluateResult> {
-    const parsed = evaluateRequestSchema.safeParse(request);
-    if (!parsed.success) return this.start('evaluate', request, options);
-    return this.evaluateValidated(parsed.data, options);
+    return this.checkAndEvaluate(request, options);
   }
 
-  /** `runEvaluate` for a request already checked against its schema (a model's request is large: it is checked once). */
-  private evaluateValidated(request: EvaluateRequestParsed, options: RunOptions): TaskHandle<EvaluateResult> {
-    if (!this.mayShare()) return this.start('evaluate', request, options, true);
+  /**
+   * An evaluate request checked against its schema once (a model's request is large), then run;
+   * one that fails the check is refused as any task's is.
+   */
+  private checkAndEvaluate(request: unknown, options: RunOptions): TaskHandle<EvaluateResult> {
+    const parsed = evaluateRequestSchema.safeParse(request);
+    if (!parsed.success) return this.start('evaluate', request, options);
+    const checked = parsed.data;
+    if (!this.mayShare()) return this.start('evaluate', checked, options, true);
     const id = nextTaskId++;
-    const { result, cancel } = splitEvaluation(request, {
+    const { result, cancel } = splitEvaluation(checked, {
       workers: this.plan.workers,
       // Each shard is the checked request with its place added: checked once, here.
       startShard: (shard, shardOptions) => this.start('evaluateShard', shard, shardOptions, true),
@@ -181,10 +180,7 @@ export class MaskLensPool {
    */
   runReceived(request: unknown, options: RunOptions = {}): Omit<TaskHandle<unknown>, 'kind'> {
     const kind = receivedKindSchema.safeParse(request);
-    if (kind.success && kind.data.kind === 'evaluate') {
-      const parsed = evaluateRequestSchema.safeParse(request);
-      if (parsed.success) return this.evaluateValidated(parsed.data, options);
-    }
+    if (kind.success && kind.data.kind === 'evaluate') return this.checkAndEvaluate(request, options);
     if (kind.success) return this.start(kind.data.kind, request, options);
     const result = Promise.reject(
       new ProtocolError(`a task request needs a kind, one of ${Object.keys(TASK_SCHEMAS).join(', ')}`),

@@ -11,21 +11,8 @@ import type * as TfNode from '@tensorflow/tfjs-node';
 type Tf = typeof TfNode;
 type Tensor = TfNode.Tensor;
 
-const KERNELS = [
-  'Equal',
-  'NotEqual',
-  'Less',
-  'LessEqual',
-  'Greater',
-  'LogicalAnd',
-  'LogicalOr',
-  'LogicalNot',
-  'Any',
-  'All',
-] as const;
-
-/** Input names of each kernel, as tfjs names them in its kernel configs. */
-const INPUTS: Record<(typeof KERNELS)[number], readonly string[]> = {
+/** The kernels, with their inputs named as tfjs' kernel configs name them. */
+const INPUTS: Record<string, readonly string[]> = {
   Equal: ['a', 'b'],
   NotEqual: ['a', 'b'],
   Less: ['a', 'b'],
@@ -40,9 +27,8 @@ const INPUTS: Record<(typeof KERNELS)[number], readonly string[]> = {
 
 /** tfjs takes every gradient as float32, a boolean input's too. */
 export function registerNonDifferentiable(tf: Tf): void {
-  for (const kernelName of KERNELS) {
+  for (const [kernelName, names] of Object.entries(INPUTS)) {
     if (tf.getGradient(kernelName) !== undefined) continue;
-    const names = INPUTS[kernelName];
     tf.registerGradient({
       kernelName,
       inputsToSave: [...names],
