@@ -17,6 +17,7 @@ import type { Ctx } from '../objects/context';
 import { graphEpoch, type ArgTree, type NodeObj, type Shape, type TensorObj } from '../objects/modelObjects';
 import { asInt, type Value } from '../objects/values';
 import { rangeOf, type Syntax } from '../python/syntax';
+import { recordedSliceItems, sliceLength as pythonSliceLength } from '../runtime/slicing';
 import { newLayer } from './layers';
 
 /** One constant: an integer, or None (`undefined`: not a constant the reader knows). */
@@ -68,20 +69,10 @@ function isEllipsis(k: JsonValue): boolean {
 
 /** Python's slice length over a dimension (null when the dimension is unknown). */
 function sliceLength(dim: number | null, k: JsonValue): number | null {
-  if (dim === null || typeof k !== 'object' || k === null || Array.isArray(k)) return null;
-  const c = k.config;
-  if (typeof c !== 'object' || c === null || Array.isArray(c)) return null;
-  const num = (v: JsonValue | undefined): number | null => (typeof v === 'number' ? v : null);
-  const step = num(c.step) ?? 1;
-  if (step === 0) return null;
-  const clamp = (v: number | null, fallback: number): number => {
-    if (v === null) return fallback;
-    const at = v < 0 ? v + dim : v;
-    return step > 0 ? Math.min(Math.max(at, 0), dim) : Math.min(Math.max(at, -1), dim - 1);
-  };
-  const start = clamp(num(c.start), step > 0 ? 0 : dim - 1);
-  const stop = clamp(num(c.stop), step > 0 ? dim : -1);
-  return Math.max(0, Math.ceil((stop - start) / step));
+  const [item] = recordedSliceItems(k) ?? [];
+  if (dim === null || item?.kind !== 'range') return null;
+  const step = item.step ?? 1;
+  return step === 0 ? null : pythonSliceLength(dim, item.start, item.stop, step);
 }
 
 /** A node of `className` on the tensor, with the given arguments; its one output has `shape`. */

@@ -18,8 +18,9 @@
  * counted from the end) or an RNN that steps through padding unmasked breaks this, and the
  * model is run whole.
  */
-import type { JsonObject, JsonValue, LambdaIR, SliceItem } from '../ir';
+import type { JsonObject, JsonValue, LambdaIR } from '../ir';
 import { type CallArg, type LayerSpec, type ModelGraph, type NodeSpec, refKey } from '../graph/modelGraph';
+import { recordedSliceItems } from './slicing';
 import { called, exprTime, type ExprValue, MixesSteps, sliced, type Timed, type TimeState } from './timeAxis';
 
 export type PaddingSide = 'post' | 'pre';
@@ -161,7 +162,7 @@ function opTime(node: NodeSpec, states: TimeState[], className: string, config: 
   const [target, ...rest] = node.args.map(value);
   if (className === 'GetItem') {
     const raw = node.args[1];
-    const items = raw?.kind === 'const' ? opSliceItems(raw.value) : null;
+    const items = raw?.kind === 'const' ? recordedSliceItems(raw.value) : null;
     if (!target || !items) throw new MixesSteps(`${name} slices with indices MaskLens cannot read`);
     return sliced(target, items, name);
   }
@@ -170,24 +171,6 @@ function opTime(node: NodeSpec, states: TimeState[], className: string, config: 
     if (k !== 'name' && k !== 'dtype') kwargs[k] = { kind: 'const', value: v };
   const fn = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   return called(fn, target ? [target, ...rest] : rest, kwargs, name);
-}
-
-/** GetItem's recorded indices (`{class_name: '__slice__', config: {start, stop, step}}`, integers, Ellipsis). */
-function opSliceItems(raw: JsonValue): SliceItem[] | null {
-  const items: SliceItem[] = [];
-  for (const v of Array.isArray(raw) ? raw : [raw]) {
-    const o = objectConfig(v);
-    const sc = objectConfig(o?.config);
-    const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
-    if (typeof v === 'number') items.push({ kind: 'index', index: v });
-    else if (v === null) items.push({ kind: 'newaxis' });
-    else if (o?.class_name === '__slice__' && sc)
-      items.push({ kind: 'range', start: n(sc.start), stop: n(sc.stop), step: n(sc.step) });
-    else if (o?.class_name === '__ellipsis__' || o?.class_name === 'Ellipsis' || v === 'Ellipsis' || v === '...')
-      items.push({ kind: 'ellipsis' });
-    else return null;
-  }
-  return items;
 }
 
 /**

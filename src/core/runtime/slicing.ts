@@ -3,6 +3,7 @@
  * planned once as index lists per axis, so the inline-data evaluator (plain arrays) and
  * the Lambda executor (tensors) slice identically.
  */
+import { z } from 'zod';
 import type { SliceItem } from '../ir';
 
 export interface AxisSelection {
@@ -109,4 +110,41 @@ export function sliceLength(n: number, start: number | null, stop: number | null
   s = start === null ? n - 1 : clamp(start < 0 ? start + n : start, -1, n - 1);
   e = stop === null ? -1 : clamp(stop < 0 ? stop + n : stop, -1, n - 1);
   return Math.max(0, Math.ceil((e - s) / step));
+}
+
+const recordSchema = z.record(z.string(), z.unknown());
+
+/** A plain object's fields (a record in a model config). */
+function fieldsOf(v: unknown): Record<string, unknown> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const parsed = recordSchema.safeParse(v);
+  return parsed.success ? parsed.data : null;
+}
+
+function recordedItem(v: unknown): SliceItem | null {
+  const bound = (x: unknown): number | null => (typeof x === 'number' ? x : null);
+  if (typeof v === 'number') return { kind: 'index', index: v };
+  if (v === null) return { kind: 'newaxis' };
+  if (v === 'Ellipsis' || v === '...') return { kind: 'ellipsis' };
+  const o = fieldsOf(v);
+  if (!o) return null;
+  if (o.class_name === '__ellipsis__' || o.class_name === 'Ellipsis') return { kind: 'ellipsis' };
+  // Keras 3 records a slice as {class_name: '__slice__', config: {...}}; tf.keras 2's slice_spec as the bare config.
+  const c =
+    o.class_name === '__slice__'
+      ? fieldsOf(o.config)
+      : o.class_name === undefined && 'start' in o && 'stop' in o && 'step' in o
+        ? o
+        : null;
+  return c ? { kind: 'range', start: bound(c.start), stop: bound(c.stop), step: bound(c.step) } : null;
+}
+
+/**
+ * The index a model config records for `x[key]` (Keras 3's GetItem argument, tf.keras 2's
+ * SlicingOpLambda `slice_spec`: one item or a list of them), as slice items; null when an item
+ * is not one Python's basic indexing has (a tensor used as an index).
+ */
+export function recordedSliceItems(raw: unknown): SliceItem[] | null {
+  const items = (Array.isArray(raw) ? raw : [raw]).map(recordedItem);
+  return items.every((i): i is SliceItem => i !== null) ? items : null;
 }

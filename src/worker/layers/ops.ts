@@ -3,30 +3,16 @@
  * the propagated Embedding mask → NotEqual). They are Keras Operations, not Layers: they
  * carry no masks.
  */
-import type { JsonValue, SliceItem } from '../../core/ir';
+import type { SliceItem } from '../../core/ir';
 import { type ArgValue, type CallContext, type CallExtra, RuntimeLayer, type Tensor } from './base';
 import { ExprEvaluator, sliceTensor, type Value } from './lambda';
+import { recordedSliceItems } from '../../core/runtime/slicing';
 
-function sliceItem(v: ArgValue): SliceItem {
-  if (typeof v === 'number') return { kind: 'index', index: v };
-  if (v === null) return { kind: 'newaxis' };
-  if (typeof v === 'object' && !Array.isArray(v) && !('dataId' in v)) {
-    const o = v as { class_name?: JsonValue; config?: JsonValue };
-    if (o.class_name === '__slice__' && o.config && typeof o.config === 'object' && !Array.isArray(o.config)) {
-      const c = o.config as Record<string, JsonValue>;
-      const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
-      return { kind: 'range', start: n(c.start), stop: n(c.stop), step: n(c.step) };
-    }
-    // tf.keras 2 writes a slice in a SlicingOpLambda's slice_spec as a bare {start, stop, step}.
-    if (o.class_name === undefined && 'start' in o && 'stop' in o && 'step' in o) {
-      const c = o as Record<string, JsonValue>;
-      const n = (x: JsonValue | undefined) => (typeof x === 'number' ? x : null);
-      return { kind: 'range', start: n(c.start), stop: n(c.stop), step: n(c.step) };
-    }
-    if (o.class_name === '__ellipsis__' || o.class_name === 'Ellipsis') return { kind: 'ellipsis' };
-  }
-  if (v === 'Ellipsis' || v === '...') return { kind: 'ellipsis' };
-  throw new Error(`unsupported index ${JSON.stringify(v)}`);
+/** `x[key]`'s key as a model config records it, as slice items. */
+function sliceItems(raw: ArgValue | undefined): SliceItem[] {
+  const items = recordedSliceItems(raw);
+  if (!items) throw new Error(`unsupported index ${JSON.stringify(raw)}`);
+  return items;
 }
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -37,8 +23,7 @@ export class OpLayer extends RuntimeLayer {
     const [target, ...rest] = extra.args;
     if (this.className === 'GetItem') {
       const raw = rest[0];
-      const items = (Array.isArray(raw) ? raw : [raw]).map(sliceItem);
-      return sliceTensor(tf, target as Tensor, items, this.name);
+      return sliceTensor(tf, target as Tensor, sliceItems(raw), this.name);
     }
     // Keras builds the masks of merged inputs as `ones_like(x, dtype="bool")`: made from the
     // shape alone, they carry no gradient back to x (a cast to bool has none).
@@ -88,8 +73,7 @@ export class SlicingOpLambda extends RuntimeLayer {
   call(inputs: Tensor[], _m: (Tensor | null)[], ctx: CallContext, extra: CallExtra): Tensor {
     const raw = extra.kwargs.slice_spec;
     if (raw === undefined) this.fail('records no slice (slice_spec)', 'model-config');
-    const items = (Array.isArray(raw) ? raw : [raw]).map(sliceItem);
-    return sliceTensor(ctx.tf, inputs[0], items, this.name);
+    return sliceTensor(ctx.tf, inputs[0], sliceItems(raw), this.name);
   }
 }
 
