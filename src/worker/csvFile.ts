@@ -6,7 +6,6 @@
  * offsets (8 bytes a row) and a block of text, however large the file; the columns code picks
  * with pandas are taken from each row as it is parsed.
  */
-import { readSync } from 'node:fs';
 import { CsvRecords, type CsvReading, csvStart } from '../core/data/csvRecords';
 import { CSV_PARSE_FACTOR, type CsvHeader, CsvRowCheck, DelimiterSearch, parseCell } from '../core/data/csv';
 import type { ResolvedColumns } from '../core/data/columns';
@@ -15,7 +14,7 @@ import { consecutiveRuns, type FileRows, type RowSource } from '../core/data/row
 import type { FileAccess } from '../core/protocol/runtimeTasks';
 import type { ArrayKind, NdArray } from '../core/runtime/array';
 import { capSetting, formatBytes, type MemoryBudget } from '../core/runtime/memory';
-import { openForReading, type OpenFile } from './fileAccess';
+import { openForReading, type OpenFile, readRange } from './fileAccess';
 
 /** Bytes of text read from the file at once. */
 export const CSV_BLOCK = 1024 * 1024;
@@ -69,7 +68,7 @@ interface CsvTable {
 
 function scanRows(file: OpenFile, location: string, o: CsvRowsOptions & { block: number }): CsvTable {
   const delimiter = findDelimiter(file, o.block);
-  const start = csvStart(readAt(file, 0, 6), 2);
+  const start = csvStart(readRange(file.fd, 0, 6), 2);
   // csv-parse's strings for one row grow with it: a row must fit in what the task may still hold.
   // Its bound counts the cells' characters, not the delimiters: one-character cells are twice that in text.
   const room = o.budget.capBytes - o.budget.usedBytes;
@@ -90,7 +89,7 @@ function scanRows(file: OpenFile, location: string, o: CsvRowsOptions & { block:
   });
   for (let at = start; at < file.size;) {
     o.checkpoint?.();
-    const bytes = readAt(file, at, Math.min(o.block, file.size - at));
+    const bytes = readRange(file.fd, at, Math.min(o.block, file.size - at));
     if (bytes.length === 0) break;
     reader.write(bytes);
     at += bytes.length;
@@ -113,25 +112,13 @@ function findDelimiter(file: OpenFile, block: number): string {
   const search = new DelimiterSearch();
   const decoder = new TextDecoder();
   for (let at = 0; at < file.size;) {
-    const bytes = readAt(file, at, Math.min(block, file.size - at));
+    const bytes = readRange(file.fd, at, Math.min(block, file.size - at));
     if (bytes.length === 0) break;
     if (search.push(decoder.decode(bytes, { stream: true }))) return search.end();
     at += bytes.length;
   }
   search.push(decoder.decode());
   return search.end();
-}
-
-/** `length` bytes at `position`, in a buffer of their own (csv-parse keeps a block's tail until the next); fewer at the end of the file. */
-function readAt(file: OpenFile, position: number, length: number): Uint8Array {
-  const out = new Uint8Array(Math.max(0, Math.min(length, file.size - position)));
-  let done = 0;
-  while (done < out.length) {
-    const n = readSync(file.fd, out, done, out.length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return out.subarray(0, done);
 }
 
 /** Row offsets as a growing float64 array (exact to 2**53 bytes), each growth charged to the task. */
@@ -228,7 +215,7 @@ class CsvRows implements CsvFileRows {
     });
     try {
       for (let p = from; p < to;) {
-        const bytes = readAt(this.file, p, Math.min(this.block, to - p));
+        const bytes = readRange(this.file.fd, p, Math.min(this.block, to - p));
         if (bytes.length === 0) throw this.changed();
         reader.write(bytes);
         p += bytes.length;

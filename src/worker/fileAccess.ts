@@ -76,18 +76,25 @@ export function openForReading(path: string, access: FileAccess, location: strin
 
 /** The first `length` bytes of an opened file. */
 export function readPrefix(file: OpenFile, length: number): Uint8Array {
-  const out = new Uint8Array(Math.min(length, file.size));
-  return out.subarray(0, readSync(file.fd, out, 0, out.length, 0));
+  return readRange(file.fd, 0, Math.min(length, file.size));
 }
 
 /** The whole opened file. */
 export function readAll(file: OpenFile): Uint8Array {
-  const out = new Uint8Array(file.size);
-  let at = 0;
-  while (at < out.length) {
-    const n = readSync(file.fd, out, at, out.length - at, at);
+  return readRange(file.fd, 0, file.size);
+}
+
+/**
+ * `length` bytes from `position`, in a buffer of their own (a reader may keep it past the next
+ * read); fewer when the file ends first.
+ */
+export function readRange(fd: number, position: number, length: number): Uint8Array {
+  const out = new Uint8Array(Math.max(0, length));
+  let done = 0;
+  while (done < out.length) {
+    const n = readSync(fd, out, done, out.length - done, position + done);
     if (n === 0) break;
-    at += n;
+    done += n;
   }
-  return out.subarray(0, at);
+  return out.subarray(0, done);
 }

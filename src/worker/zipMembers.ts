@@ -8,7 +8,7 @@
  * a trailing data descriptor — written by non-seekable writers, never by NumPy's savez on a file)
  * return null: the caller reads them whole with fflate as before.
  */
-import { readSync } from 'node:fs';
+import { readRange } from './fileAccess';
 import { DataError } from '../core/data/errors';
 
 export interface ZipMember {
@@ -29,17 +29,6 @@ const ZIP64_EXTRA = 0x0001;
 const FLAG_ENCRYPTED = 1;
 const FLAG_DATA_DESCRIPTOR = 8;
 const MAX_MEMBERS = 10_000;
-
-function readAt(fd: number, length: number, position: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, out, done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return out.subarray(0, done);
-}
 
 /** The zip64 extra field's sizes, for those the fixed fields mark as 0xFFFFFFFF (uncompressed first). */
 function zip64Sizes(extra: Uint8Array, size: number, compressed: number): { size: number; compressed: number } {
@@ -69,7 +58,7 @@ export function zipMembers(fd: number, fileSize: number, location: string): ZipM
   const members: ZipMember[] = [];
   let at = 0;
   while (at + 4 <= fileSize) {
-    const head = readAt(fd, FIXED, at);
+    const head = readRange(fd, at, FIXED);
     const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const signature = head.length >= 4 ? view.getUint32(0, true) : 0;
     if (signature === CENTRAL_HEADER || signature === END_OF_DIRECTORY) return members;
@@ -83,7 +72,7 @@ export function zipMembers(fd: number, fileSize: number, location: string): ZipM
     if (flags & (FLAG_ENCRYPTED | FLAG_DATA_DESCRIPTOR)) return null;
     const nameLength = view.getUint16(26, true);
     const extraLength = view.getUint16(28, true);
-    const tail = readAt(fd, nameLength + extraLength, at + FIXED);
+    const tail = readRange(fd, at + FIXED, nameLength + extraLength);
     if (tail.length < nameLength + extraLength)
       throw new DataError('corrupt .npz archive: a member header is cut short', 'data-corrupt', location);
     const sizes = zip64Sizes(tail.subarray(nameLength), view.getUint32(22, true), view.getUint32(18, true));
