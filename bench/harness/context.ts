@@ -27,3 +27,14 @@ export interface BenchContext {
 }
 
 export type Workload = (ctx: BenchContext) => Promise<Row[]>;
+
+/**
+ * `env` without the thread counts the harness pins for W1–W3 (harness/main.ts), so a pool of
+ * several workers plans its own, as the extension's pool does (cores / workers each).
+ */
+export function withoutPinnedThreads(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const own = { ...env };
+  for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'BENCH_THREADS'])
+    delete own[k];
+  return own;
+}

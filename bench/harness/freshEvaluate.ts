@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { EvaluateRequest, LayerWeights, RuntimeModel } from '../../src/core/protocol/runtimeTasks';
 import { RuntimeClient } from '../../src/runtimeProcess/client';
-import type { BenchContext } from './context';
+import { type BenchContext, withoutPinnedThreads } from './context';
 import { peakRss } from './kerasScript';
 import { timedRun, warmUp } from './masklens';
 
@@ -23,15 +23,6 @@ export interface FreshRun {
   sharedBy: number;
 }
 
-/** The harness pins TensorFlow's threads for W1–W3; a pool of several workers must plan its own. */
-function poolEnv(env: NodeJS.ProcessEnv, workers: number): NodeJS.ProcessEnv {
-  if (workers === 1) return env;
-  const own = { ...env };
-  for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'BENCH_THREADS'])
-    delete own[k];
-  return own;
-}
-
 export async function freshEvaluate(
   ctx: BenchContext,
   workers: number,
@@ -43,7 +34,7 @@ export async function freshEvaluate(
   const runtime = new RuntimeClient({
     runtimeFile: join(ctx.root, 'dist', 'runtime.js'),
     settings: { workers, maxQueue: 4, memoryCapMB: 2048 },
-    env: { ...poolEnv(ctx.env, workers), ...env },
+    env: { ...(workers === 1 ? ctx.env : withoutPinnedThreads(ctx.env)), ...env },
   });
   try {
     const warmMs = await warmUp(runtime, model, layers);

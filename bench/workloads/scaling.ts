@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { alternate } from '../harness/alternate';
-import type { BenchContext } from '../harness/context';
+import { type BenchContext, withoutPinnedThreads } from '../harness/context';
 import { side, type Row } from '../harness/results';
 import { summarize } from '../harness/stats';
 
@@ -37,9 +37,7 @@ function secondThreadNote(twoThreads: number | null, oneThread: number | null): 
 
 export async function scalingWorkload(ctx: BenchContext): Promise<Row[]> {
   // Let each child's pool choose its own threads per worker, as the extension's pool does.
-  const env = { ...ctx.env };
-  for (const k of ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'OMP_NUM_THREADS', 'BENCH_THREADS'])
-    delete env[k];
+  const env = withoutPinnedThreads(ctx.env);
   // A crashed child is a finding about the pool, not a harness error: it is counted, with its
   // exit code or signal, and the side keeps being measured.
   const crashes: Record<string, string[]> = { '1 worker': [], '2 workers': [], '1 worker, 1 thread': [] };
